@@ -1,0 +1,7 @@
+"""``python -m graphkit.launch`` is the same entry as the ``graphkit`` command."""
+
+import sys
+
+from graphkit.launch.cli import main
+
+sys.exit(main())

@@ -1,0 +1,55 @@
+"""The ``graphkit`` command line: one sub-command per module under ``graphkit.launch``.
+
+Each command module defines ``register(subparsers)``, which adds its parser and sets
+``func`` (called with the parsed namespace, returning an exit code).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# Command modules, imported lazily so that ``graphkit --help`` stays fast and one
+# broken optional dependency does not take the whole command line down.
+COMMAND_MODULES = (
+    "graphkit.launch.cmd_train",
+    "graphkit.launch.cmd_partition",
+    "graphkit.launch.cmd_analyze",
+    "graphkit.launch.cmd_kg",
+    "graphkit.launch.cmd_isvd",
+    "graphkit.launch.cmd_extras",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="graphkit",
+        description="Distributed full-batch graph learning on PyTorch and PyG.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name == name:
+                continue  # command not built yet
+            raise
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if not argv:
+        argv = ["train"]  # the embedded default: train on the synthetic graph
+    args = parser.parse_args(argv)
+    if not hasattr(args, "func"):
+        parser.print_help()
+        return 2
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
