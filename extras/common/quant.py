@@ -1,0 +1,308 @@
+"""Fake quantizers: OCP microscaling (MX) formats, integer grids, sign weights, and the STE.
+
+MX (OCP Microscaling Formats v1.0): a block of ``k = 32`` consecutive values along the
+reduction dimension shares one E8M0 scale ``X = 2^e``, with ``e`` an integer in
+``[-127, 127]``; each element is stored in a narrow element format ``P``, and the value is
+``v = X * P``. Conversion of a block ``v_1..v_k``:
+
+.. math::
+    e = \\operatorname{clamp}(\\lfloor \\log_2 \\max_i |v_i| \\rfloor - e_{max}^{elem},
+        -127, 127), \\quad P_i = Q_{elem}(v_i / 2^e)
+
+where ``Q_elem`` rounds to the nearest element value (ties to even) and saturates at
+the element format's largest normal magnitude. Element formats (``ELEMENT_FORMATS``):
+MXINT_b stores ``P = q 2^{-(b-2)}`` with integer ``|q| <= 2^{b-1} - 1`` (OCP defines b = 8;
+b < 8 is the research extension); FP formats E4M3, E5M2, E3M2, E2M3, E2M1 have subnormals
+and no infinities in the element grid.
+
+Special values: a block that holds a NaN or an infinity gets the NaN scale (E8M0 code
+0xFF), so every element of that block decodes to NaN. A block of zeros gets the smallest
+scale ``2^-127`` and decodes to zeros.
+
+Every function keeps the input shape. ``*_ste`` variants return ``x + (q - x).detach()``,
+the straight-through estimator: forward value ``q``, gradient of the identity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+E8M0_MIN_EXP = -127
+E8M0_MAX_EXP = 127
+
+
+@dataclass(frozen=True)
+class ElementFormat:
+    """An MX element format.
+
+    Attributes:
+        name: identifier, for example ``"fp4_e2m1"`` or ``"int8"``.
+        kind: ``"int"`` or ``"fp"``.
+        bits: storage bits per element, sign included.
+        mantissa_bits: explicit mantissa bits (FP), or fraction bits ``bits - 2`` (INT).
+        emax: exponent of the largest normal binade (0 for INT).
+        max_normal: largest finite magnitude.
+        min_exp: exponent of the smallest normal binade; values below it are subnormal.
+    """
+
+    name: str
+    kind: str
+    bits: int
+    mantissa_bits: int
+    emax: int
+    max_normal: float
+    min_exp: int
+
+
+def _int_format(bits: int) -> ElementFormat:
+    fraction_bits = bits - 2
+    q_max = 2 ** (bits - 1) - 1
+    return ElementFormat(
+        name=f"int{bits}",
+        kind="int",
+        bits=bits,
+        mantissa_bits=fraction_bits,
+        emax=0,
+        max_normal=q_max * 2.0**-fraction_bits,
+        min_exp=0,
+    )
+
+
+ELEMENT_FORMATS: dict[str, ElementFormat] = {
+    **{f"int{b}": _int_format(b) for b in range(2, 9)},
+    "fp8_e4m3": ElementFormat("fp8_e4m3", "fp", 8, 3, 8, 448.0, -6),
+    "fp8_e5m2": ElementFormat("fp8_e5m2", "fp", 8, 2, 15, 57344.0, -14),
+    "fp6_e3m2": ElementFormat("fp6_e3m2", "fp", 6, 2, 4, 28.0, -2),
+    "fp6_e2m3": ElementFormat("fp6_e2m3", "fp", 6, 3, 2, 7.5, 0),
+    "fp4_e2m1": ElementFormat("fp4_e2m1", "fp", 4, 1, 2, 6.0, 0),
+}
+
+#: MX format name (as used on the command line) -> element format name.
+MX_FORMATS: dict[str, str] = {
+    **{f"mxint{b}": f"int{b}" for b in range(2, 9)},
+    "mxfp8_e4m3": "fp8_e4m3",
+    "mxfp8_e5m2": "fp8_e5m2",
+    "mxfp6_e3m2": "fp6_e3m2",
+    "mxfp6_e2m3": "fp6_e2m3",
+    "mxfp4_e2m1": "fp4_e2m1",
+}
+
+
+def element_format(name: str) -> ElementFormat:
+    """Return the element format for an MX name (``"mxint4"``) or element name (``"int4"``)."""
+    key = MX_FORMATS.get(name, name)
+    if key not in ELEMENT_FORMATS:
+        valid = ", ".join(sorted(MX_FORMATS))
+        raise ValueError(f"unknown MX format {name!r}; valid formats: {valid}")
+    return ELEMENT_FORMATS[key]
+
+
+def floor_log2(x: torch.Tensor) -> torch.Tensor:
+    """Return ``floor(log2 |x|)`` exactly (from the float exponent), as int32; 0 maps to -inf."""
+    _mantissa, exponent = torch.frexp(x.abs())
+    return exponent - 1
+
+
+def quantize_element(x: torch.Tensor, fmt: ElementFormat) -> torch.Tensor:
+    """Round ``x`` (already divided by the shared scale) to the element grid of ``fmt``.
+
+    INT: ``q = clamp(round(x 2^{b-2}), +-(2^{b-1}-1))``, value ``q 2^{-(b-2)}``.
+    FP: with ``p = max(floor(log2|x|), min_exp)``, round ``x`` to a multiple of
+    ``2^{p - mantissa_bits}`` (subnormals below ``min_exp``), then saturate at
+    ``max_normal``. Rounding is round-half-to-even in both cases.
+    """
+    if fmt.kind == "int":
+        scaled = torch.ldexp(x, torch.tensor(fmt.mantissa_bits))
+        q_max = 2 ** (fmt.bits - 1) - 1
+        q = torch.round(scaled).clamp(-q_max, q_max)
+        return torch.ldexp(q, torch.tensor(-fmt.mantissa_bits))
+    private_exp = floor_log2(x).clamp(min=fmt.min_exp)
+    step_exp = private_exp - fmt.mantissa_bits
+    rounded = torch.ldexp(torch.round(torch.ldexp(x, -step_exp)), step_exp)
+    return rounded.clamp(-fmt.max_normal, fmt.max_normal)
+
+
+def _to_blocks(x: torch.Tensor, block_size: int, axis: int) -> tuple[torch.Tensor, int]:
+    """Move ``axis`` last, zero-pad it to a multiple of ``block_size`` and split it."""
+    moved = x.movedim(axis, -1)
+    length = moved.shape[-1]
+    pad = (-length) % block_size
+    if pad:
+        moved = torch.nn.functional.pad(moved, (0, pad))
+    return moved.reshape(*moved.shape[:-1], -1, block_size), length
+
+
+def _from_blocks(blocks: torch.Tensor, length: int, axis: int) -> torch.Tensor:
+    flat = blocks.reshape(*blocks.shape[:-2], -1)[..., :length]
+    return flat.movedim(-1, axis)
+
+
+@dataclass
+class MXTensor:
+    """An MX-encoded tensor: element values and one shared exponent per block.
+
+    Shapes:
+        elements: ``(..., n_blocks, block_size)`` element values ``P`` (exact in fp32).
+        shared_exp: ``(..., n_blocks, 1)`` float32 exponents ``e`` (NaN for a NaN scale).
+    """
+
+    elements: torch.Tensor
+    shared_exp: torch.Tensor
+    fmt: ElementFormat
+    length: int
+    axis: int
+
+    def decode(self) -> torch.Tensor:
+        """Return ``X * P`` in the original shape and layout."""
+        finite_exp = torch.nan_to_num(self.shared_exp, nan=0.0).to(torch.int32)
+        values = torch.ldexp(self.elements, finite_exp)
+        values = torch.where(torch.isnan(self.shared_exp), torch.nan, values)
+        return _from_blocks(values, self.length, self.axis)
+
+    def integer_codes(self) -> torch.Tensor:
+        """Return the integers ``q = P 2^{b-2}`` of an MXINT tensor (blocked layout)."""
+        if self.fmt.kind != "int":
+            raise ValueError(
+                f"integer_codes needs an MXINT tensor, got {self.fmt.name}"
+            )
+        return torch.ldexp(self.elements, torch.tensor(self.fmt.mantissa_bits))
+
+
+def mx_encode(
+    x: torch.Tensor, fmt: str | ElementFormat, block_size: int = 32, axis: int = -1
+) -> MXTensor:
+    """Encode ``x`` in an MX format with blocks of ``block_size`` along ``axis``."""
+    fmt = element_format(fmt) if isinstance(fmt, str) else fmt
+    blocks, length = _to_blocks(x.float(), block_size, axis)
+    amax = blocks.abs().amax(dim=-1, keepdim=True)
+    special = ~torch.isfinite(blocks).all(dim=-1, keepdim=True)
+    exp = (floor_log2(amax) - fmt.emax).clamp(E8M0_MIN_EXP, E8M0_MAX_EXP)
+    exp = torch.where(amax == 0, E8M0_MIN_EXP, exp)
+    scaled = torch.ldexp(torch.where(special, 0.0, blocks), -exp)
+    elements = quantize_element(scaled, fmt)
+    shared_exp = torch.where(special, torch.nan, exp.float())
+    return MXTensor(elements, shared_exp, fmt, length, axis)
+
+
+def quantize_mx(
+    x: torch.Tensor, fmt: str | ElementFormat, block_size: int = 32, axis: int = -1
+) -> torch.Tensor:
+    """Fake-quantize ``x`` to an MX format (encode then decode); same shape as ``x``."""
+    return mx_encode(x, fmt, block_size, axis).decode().to(x.dtype)
+
+
+def quantize_mx_ste(
+    x: torch.Tensor, fmt: str | ElementFormat, block_size: int = 32, axis: int = -1
+) -> torch.Tensor:
+    """MX fake quantization with the straight-through estimator."""
+    return ste(x, quantize_mx(x.detach(), fmt, block_size, axis))
+
+
+def slice_and_scale(anchor: MXTensor, target: str | ElementFormat) -> MXTensor:
+    """Convert an MXINT8 or MXFP8 anchor to a narrower MX format without the source values.
+
+    MXINT: the slice ``q_b = clamp(round(q_8 / 2^{8-b}), +-(2^{b-1}-1))`` drops the
+    ``8 - b`` low bits with rounding; since ``P_b = q_b 2^{-(b-2)}`` the shared scale is
+    unchanged. MXFP: the shared exponent grows by ``emax_anchor - emax_target`` and each
+    element is re-rounded, ``P_t = Q_t(P_a 2^{-(emax_a - emax_t)})``, which slices mantissa
+    bits, moves small values to subnormals and saturates at the target's max normal.
+    """
+    target = element_format(target) if isinstance(target, str) else target
+    source = anchor.fmt
+    if source.kind != target.kind:
+        raise ValueError(
+            f"slice_and_scale from {source.name} to {target.name}: kinds differ"
+        )
+    if target.bits > source.bits:
+        raise ValueError(
+            f"slice_and_scale widens {source.name} to {target.name}; use a narrower target"
+        )
+    if source.kind == "int":
+        shift = source.bits - target.bits
+        q_max = 2 ** (target.bits - 1) - 1
+        q_target = torch.round(
+            torch.ldexp(anchor.integer_codes(), torch.tensor(-shift))
+        )
+        q_target = q_target.clamp(-q_max, q_max)
+        elements = torch.ldexp(q_target, torch.tensor(-target.mantissa_bits))
+        return MXTensor(
+            elements, anchor.shared_exp.clone(), target, anchor.length, anchor.axis
+        )
+    delta = source.emax - target.emax
+    elements = quantize_element(
+        torch.ldexp(anchor.elements, torch.tensor(-delta)), target
+    )
+    return MXTensor(
+        elements, anchor.shared_exp + delta, target, anchor.length, anchor.axis
+    )
+
+
+def ste(x: torch.Tensor, quantized: torch.Tensor) -> torch.Tensor:
+    """Return ``quantized`` in the forward pass with the gradient of the identity on ``x``."""
+    return x + (quantized - x).detach()
+
+
+def sign_ste(w: torch.Tensor) -> torch.Tensor:
+    """Return ``sign(w)`` in {-1, +1} (0 maps to +1) with the identity gradient (STE)."""
+    return ste(w, torch.where(w >= 0, 1.0, -1.0).to(w.dtype))
+
+
+def ternarize(x: torch.Tensor, threshold: float | torch.Tensor) -> torch.Tensor:
+    """Return ``sign(x) [|x| > threshold]`` in {-1, 0, +1}."""
+    return torch.sign(x) * (x.abs() > threshold).to(x.dtype)
+
+
+def int_scale_zero(
+    x: torch.Tensor, bits: int, symmetric: bool, dim: int = -1, clip_ratio: float = 1.0
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Return the scale and zero point of a min/max INT grid reduced over ``dim``.
+
+    Symmetric: ``s = clip max|x| / (2^{b-1} - 1)``, zero 0, integers in
+    ``[-(2^{b-1}-1), 2^{b-1}-1]``. Asymmetric: ``s = clip (max - min) / (2^b - 1)``,
+    ``z = round(-min / s)``, integers in ``[0, 2^b - 1]``. Both keep ``dim`` (size 1).
+    """
+    if symmetric:
+        amax = x.abs().amax(dim=dim, keepdim=True) * clip_ratio
+        scale = amax / (2 ** (bits - 1) - 1)
+        zero = torch.zeros_like(scale)
+    else:
+        x_max = x.amax(dim=dim, keepdim=True).clamp(min=0) * clip_ratio
+        x_min = x.amin(dim=dim, keepdim=True).clamp(max=0) * clip_ratio
+        scale = (x_max - x_min) / (2**bits - 1)
+        scale = torch.where(scale == 0, torch.ones_like(scale), scale)
+        zero = torch.round(-x_min / scale)
+    scale = torch.where(scale == 0, torch.ones_like(scale), scale)
+    return scale, zero
+
+
+def quantize_int(
+    x: torch.Tensor, scale: torch.Tensor, zero: torch.Tensor, bits: int, symmetric: bool
+) -> torch.Tensor:
+    """Fake-quantize ``x`` on the INT grid ``(scale, zero)`` from ``int_scale_zero``."""
+    if symmetric:
+        q_max = 2 ** (bits - 1) - 1
+        return torch.round(x / scale).clamp(-q_max, q_max) * scale
+    q = (torch.round(x / scale) + zero).clamp(0, 2**bits - 1)
+    return (q - zero) * scale
+
+
+def quantize_int_groups(
+    x: torch.Tensor, bits: int, group_size: int | None, symmetric: bool = True
+) -> torch.Tensor:
+    """Fake-quantize ``x`` with one INT grid per group of ``group_size`` along the last dim.
+
+    ``group_size=None`` uses one grid per row (per output channel for a weight, per token
+    for an activation). The last dimension must be a multiple of ``group_size``.
+    """
+    if group_size is None or group_size >= x.shape[-1]:
+        scale, zero = int_scale_zero(x, bits, symmetric)
+        return quantize_int(x, scale, zero, bits, symmetric)
+    if x.shape[-1] % group_size:
+        raise ValueError(
+            f"last dimension {x.shape[-1]} is not a multiple of group_size={group_size}"
+        )
+    grouped = x.reshape(*x.shape[:-1], -1, group_size)
+    scale, zero = int_scale_zero(grouped, bits, symmetric)
+    return quantize_int(grouped, scale, zero, bits, symmetric).reshape(x.shape)

@@ -1,0 +1,95 @@
+"""Sparse weight masks with an exact number of non-zeros, and masked layers.
+
+A mask is a boolean tensor of the weight's shape; ``True`` marks a weight that exists.
+The helpers keep counts exact: ``random_mask`` draws exactly ``round(density * numel)``
+positions, and ``grow_random`` adds exactly the requested number of new positions.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+
+def random_mask(
+    shape: tuple[int, ...] | torch.Size,
+    density: float | None = None,
+    count: int | None = None,
+    generator: torch.Generator | None = None,
+) -> torch.Tensor:
+    """Return a boolean mask with exactly ``count`` (or ``round(density * numel)``) ones.
+
+    Positions are uniform without replacement. Give exactly one of ``density``/``count``.
+    """
+    numel = 1
+    for size in shape:
+        numel *= int(size)
+    if (density is None) == (count is None):
+        raise ValueError("give exactly one of density and count")
+    if count is None:
+        if not 0.0 <= density <= 1.0:
+            raise ValueError(f"density={density} must lie in [0, 1]")
+        count = round(density * numel)
+    if not 0 <= count <= numel:
+        raise ValueError(
+            f"count={count} must lie in [0, {numel}] for shape {tuple(shape)}"
+        )
+    mask = torch.zeros(numel, dtype=torch.bool)
+    mask[torch.randperm(numel, generator=generator)[:count]] = True
+    return mask.reshape(tuple(shape))
+
+
+def grow_random(
+    mask: torch.Tensor, count: int, generator: torch.Generator | None = None
+) -> torch.Tensor:
+    """Return the positions (flat indices) of ``count`` random zeros of ``mask``.
+
+    Raises ValueError when the mask has fewer than ``count`` zeros.
+    """
+    free = (~mask).flatten().nonzero().squeeze(1)
+    if count > free.numel():
+        raise ValueError(
+            f"cannot grow {count} weights: only {free.numel()} free positions"
+        )
+    return free[torch.randperm(free.numel(), generator=generator)[:count]]
+
+
+def magnitude_prune(
+    weight: torch.Tensor, mask: torch.Tensor, count: int
+) -> torch.Tensor:
+    """Return ``mask`` with its ``count`` smallest-magnitude active weights switched off."""
+    if count <= 0:
+        return mask.clone()
+    magnitude = torch.where(mask, weight.abs(), torch.inf).flatten()
+    drop = torch.topk(magnitude, count, largest=False).indices
+    new_mask = mask.clone().flatten()
+    new_mask[drop] = False
+    return new_mask.reshape(mask.shape)
+
+
+def density(mask: torch.Tensor) -> float:
+    """Return the fraction of ``True`` entries."""
+    return float(mask.float().mean())
+
+
+class MaskedLinear(nn.Linear):
+    """``nn.Linear`` whose weight is multiplied by a fixed boolean mask (a buffer).
+
+    Forward: ``y = x (W \\odot M)^T + b``. Masked-out weights get zero gradient through the
+    product; call ``apply_mask_()`` after an optimizer step so that weight decay or
+    momentum cannot revive them.
+    """
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True) -> None:
+        super().__init__(in_features, out_features, bias)
+        self.register_buffer("mask", torch.ones_like(self.weight, dtype=torch.bool))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return nn.functional.linear(x, self.weight * self.mask, self.bias)
+
+    @torch.no_grad()
+    def apply_mask_(self) -> None:
+        self.weight.mul_(self.mask)
+
+    def nonzero_count(self) -> int:
+        return int(self.mask.sum())

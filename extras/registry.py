@@ -1,0 +1,404 @@
+"""Registry of ``graphkit.extras`` experiments and the contract each one follows.
+
+An experiment is a Python module, ``extras/<name>.py`` or ``extras/<group>/<name>.py``,
+that defines three things: a ``@dataclass`` ``Config`` with typed fields, checked in
+``__post_init__``, and a classmethod ``Config.smoke()`` that returns the variant which
+runs in seconds; a function ``run(config) -> dict[str, float]`` that trains and
+evaluates and returns its metrics; and ``criteria(metrics) -> list[Criterion]``, the
+source paper's pass criteria evaluated on those metrics. The module registers itself by
+decorating ``run`` (or a class that carries ``Config``, ``run`` and ``criteria`` as
+attributes) with ``@register(name, title, summary, issue_group)``. The registry only
+knows the modules listed in ``EXPERIMENT_MODULES``; ``discover()`` imports each one, and
+a module that fails to import is recorded in ``import_errors()`` and logged, so that it
+cannot break the others. ``run_experiment`` builds the config (default or smoke, then
+``--set key=value`` overrides parsed by the field's type), times ``run`` and evaluates
+the criteria. The ``graphkit extras`` command in ``graphkit.launch.cmd_extras`` is a thin
+layer over these functions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import logging
+import math
+import time
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+logger = logging.getLogger(__name__)
+
+# Every experiment module, imported by ``discover()``. Add one line per experiment.
+EXPERIMENT_MODULES: tuple[str, ...] = (
+    "graphkit.extras.spiking.surrogate_snn",
+    # efficient inference: quantization, sparsity, token pruning, upsampling
+    "graphkit.extras.efficient.mfqat",
+    "graphkit.extras.efficient.dirotq",
+    "graphkit.extras.efficient.onebit",
+    "graphkit.extras.efficient.dsr",
+    "graphkit.extras.efficient.nullhop",
+    "graphkit.extras.efficient.eas",
+    "graphkit.extras.efficient.attn_upsample",
+)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One pass criterion evaluated on a run's metrics.
+
+    Attributes:
+        name: short identifier, for example ``"mf_vs_specialist_gap"``.
+        value: the measured quantity the criterion tests.
+        target_text: the requirement in words, for example ``"<= 1.5 points"``.
+        passed: whether ``value`` meets the requirement.
+    """
+
+    name: str
+    value: float
+    target_text: str
+    passed: bool
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A registered experiment: its description and where its three functions live.
+
+    ``Config``, ``run`` and ``criteria`` are looked up on ``holder`` (the module or the
+    decorated class) when used, so a module may define them in any order.
+    """
+
+    name: str
+    title: str
+    summary: str
+    issue_group: int
+    module: str
+    holder: Any = field(repr=False)
+    run_fn: Callable[[Any], dict[str, float]] | None = field(default=None, repr=False)
+
+    @property
+    def config_cls(self) -> type:
+        return self._attribute("Config")
+
+    @property
+    def run(self) -> Callable[[Any], dict[str, float]]:
+        return self.run_fn or self._attribute("run")
+
+    @property
+    def criteria(self) -> Callable[[dict[str, float]], list[Criterion]]:
+        return self._attribute("criteria")
+
+    def _attribute(self, attr: str) -> Any:
+        value = getattr(self.holder, attr, None)
+        if value is None:
+            raise TypeError(
+                f"experiment {self.name!r} in {self.module}: missing {attr}; "
+                "define Config, run and criteria in the experiment module"
+            )
+        return value
+
+    def default_config(self, smoke: bool = False) -> Any:
+        """Build the full-run config, or the smoke variant when ``smoke`` is true."""
+        if not smoke:
+            return self.config_cls()
+        smoke_factory = getattr(self.config_cls, "smoke", None)
+        if smoke_factory is None:
+            raise AttributeError(
+                f"experiment {self.name!r}: {self.config_cls.__qualname__} has no smoke(); "
+                "add a classmethod smoke() returning the fast variant"
+            )
+        return smoke_factory()
+
+
+@dataclass
+class ExperimentResult:
+    """Metrics, evaluated criteria and wall time of one experiment run."""
+
+    name: str
+    title: str
+    issue_group: int
+    smoke: bool
+    config: dict[str, Any]
+    metrics: dict[str, float]
+    criteria: list[Criterion]
+    seconds: float
+    error: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        """Whether the run finished and every criterion passed."""
+        return self.error is None and all(c.passed for c in self.criteria)
+
+    def to_json(self) -> dict[str, Any]:
+        """Return a JSON-serializable dict (non-finite floats become strings)."""
+        return {
+            "name": self.name,
+            "title": self.title,
+            "issue_group": self.issue_group,
+            "smoke": self.smoke,
+            "config": {k: _jsonable(v) for k, v in self.config.items()},
+            "metrics": {k: _jsonable(v) for k, v in self.metrics.items()},
+            "criteria": [
+                {**dataclasses.asdict(c), "value": _jsonable(c.value)}
+                for c in self.criteria
+            ],
+            "passed": self.passed,
+            "seconds": round(self.seconds, 3),
+            "error": self.error,
+        }
+
+
+_UNION_TYPES = (typing.Union, getattr(types, "UnionType", typing.Union))
+_REGISTRY: dict[str, Experiment] = {}
+_IMPORT_ERRORS: dict[str, str] = {}
+_DISCOVERED = False
+
+
+def register(name: str, title: str, summary: str, issue_group: int) -> Callable:
+    """Register an experiment under ``name``; use as a decorator.
+
+    The decorated object is either the module's ``run`` function, in which case
+    ``Config`` and ``criteria`` are taken from the same module, or a class (or other
+    object) with ``Config``, ``run`` and ``criteria`` attributes.
+
+    Args:
+        name (str): command-line name, lowercase letters, digits, ``_`` and ``-``.
+        title (str): the source paper's title.
+        summary (str): one line on what the experiment shows.
+        issue_group (int): the work item that added the experiment (used to group
+            the listing).
+    """
+    if (
+        not name
+        or not all(ch.isalnum() or ch in "_-" for ch in name)
+        or name != name.lower()
+    ):
+        raise ValueError(
+            f"invalid experiment name {name!r}: use lowercase letters, digits, _ or -"
+        )
+    if name == "all":
+        raise ValueError("'all' is reserved for running every experiment")
+
+    def decorator(target: Any) -> Any:
+        is_function = callable(target) and not isinstance(target, type)
+        holder = importlib.import_module(target.__module__) if is_function else target
+        if name in _REGISTRY and _REGISTRY[name].module != target.__module__:
+            raise ValueError(
+                f"experiment {name!r} registered twice: {_REGISTRY[name].module} "
+                f"and {target.__module__}"
+            )
+        _REGISTRY[name] = Experiment(
+            name=name,
+            title=title,
+            summary=summary,
+            issue_group=int(issue_group),
+            module=target.__module__,
+            holder=holder,
+            run_fn=target if is_function else None,
+        )
+        return target
+
+    return decorator
+
+
+def discover() -> None:
+    """Import every module in ``EXPERIMENT_MODULES`` once; failures are recorded."""
+    global _DISCOVERED
+    if _DISCOVERED:
+        return
+    _DISCOVERED = True
+    for module_name in EXPERIMENT_MODULES:
+        try:
+            importlib.import_module(module_name)
+            _check_module_experiments(module_name)
+        except ModuleNotFoundError as error:
+            if error.name and module_name.startswith(error.name):
+                logger.debug("experiment module %s not built yet", module_name)
+            else:
+                logger.warning("cannot import %s: %s", module_name, error)
+            _IMPORT_ERRORS[module_name] = f"{type(error).__name__}: {error}"
+        except Exception as error:  # noqa: BLE001 - one broken module must not hide others
+            logger.warning(
+                "cannot import %s: %s: %s", module_name, type(error).__name__, error
+            )
+            _IMPORT_ERRORS[module_name] = f"{type(error).__name__}: {error}"
+
+
+def _check_module_experiments(module_name: str) -> None:
+    """Raise TypeError when an experiment of ``module_name`` lacks Config or criteria."""
+    for name, experiment in list(_REGISTRY.items()):
+        if experiment.module == module_name:
+            try:
+                experiment.config_cls, experiment.criteria  # noqa: B018 - lookup check
+            except TypeError:
+                del _REGISTRY[name]
+                raise
+
+
+def import_errors() -> dict[str, str]:
+    """Return module name -> error message for the modules that failed to import."""
+    discover()
+    return dict(_IMPORT_ERRORS)
+
+
+def list_experiments() -> list[Experiment]:
+    """Return the registered experiments, sorted by issue group, then by name."""
+    discover()
+    return sorted(_REGISTRY.values(), key=lambda e: (e.issue_group, e.name))
+
+
+def get(name: str) -> Experiment:
+    """Return the experiment registered as ``name``; raise KeyError listing valid names."""
+    discover()
+    if name not in _REGISTRY:
+        valid = ", ".join(e.name for e in list_experiments()) or "(none)"
+        raise KeyError(f"unknown experiment {name!r}; registered experiments: {valid}")
+    return _REGISTRY[name]
+
+
+def parse_value(text: str, annotation: Any, key: str) -> Any:
+    """Convert the command-line text ``text`` to the type ``annotation`` of field ``key``.
+
+    Supports ``int``, ``float``, ``bool`` (true/false/1/0/yes/no), ``str``, ``Literal``,
+    ``Optional[T]`` (``none`` gives None) and ``tuple``/``list`` of those, written
+    comma-separated (``--set formats=mxint8,mxint4``).
+    """
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin in _UNION_TYPES:
+        if type(None) in args and text.strip().lower() in ("none", "null"):
+            return None
+        non_none = [a for a in args if a is not type(None)]
+        errors = []
+        for option in non_none:
+            try:
+                return parse_value(text, option, key)
+            except ValueError as error:
+                errors.append(str(error))
+        raise ValueError(f"--set {key}={text}: " + "; ".join(errors))
+    if origin is typing.Literal:
+        for option in args:
+            if str(option) == text:
+                return option
+        raise ValueError(
+            f"--set {key}={text}: expected one of {', '.join(map(str, args))}"
+        )
+    if origin in (tuple, list):
+        items = [item.strip() for item in text.split(",") if item.strip()]
+        item_type = args[0] if args else str
+        values = [parse_value(item, item_type, key) for item in items]
+        return tuple(values) if origin is tuple else values
+    if annotation is bool:
+        lowered = text.strip().lower()
+        if lowered in ("true", "1", "yes", "on"):
+            return True
+        if lowered in ("false", "0", "no", "off"):
+            return False
+        raise ValueError(f"--set {key}={text}: expected true or false")
+    if annotation in (int, float, str):
+        try:
+            return annotation(text)
+        except ValueError:
+            raise ValueError(
+                f"--set {key}={text}: expected a value of type {annotation.__name__}"
+            ) from None
+    raise ValueError(
+        f"--set {key}: field type {annotation!r} cannot be set from the command line"
+    )
+
+
+def apply_overrides(config: Any, pairs: list[str]) -> Any:
+    """Return ``config`` with ``key=value`` overrides applied (re-validated).
+
+    Raises:
+        ValueError: a pair without ``=``, an unknown key (the message lists the valid
+            keys) or a value that does not parse as the field's type.
+    """
+    if not pairs:
+        return config
+    hints = typing.get_type_hints(type(config))
+    fields = {f.name for f in dataclasses.fields(config) if f.init}
+    changes: dict[str, Any] = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise ValueError(f"--set {pair!r}: expected key=value")
+        key, text = pair.split("=", 1)
+        key = key.strip()
+        if key not in fields:
+            raise ValueError(
+                f"--set {key}: unknown config key for {type(config).__qualname__}; "
+                f"valid keys: {', '.join(sorted(fields))}"
+            )
+        changes[key] = parse_value(text.strip(), hints[key], key)
+    return dataclasses.replace(config, **changes)
+
+
+def run_experiment(
+    name: str,
+    smoke: bool = False,
+    overrides: list[str] | None = None,
+    config: Any = None,
+) -> ExperimentResult:
+    """Build the config, run the experiment, evaluate its criteria and time the run.
+
+    Args:
+        name (str): a registered experiment name.
+        smoke (bool, default False): start from ``Config.smoke()`` instead of ``Config()``.
+        overrides (list[str], optional): ``key=value`` strings applied on top.
+        config (optional): a ready config; ``smoke`` and ``overrides`` are then ignored.
+    """
+    experiment = get(name)
+    if config is None:
+        config = apply_overrides(experiment.default_config(smoke), overrides or [])
+    logger.info("running %s (%s)", name, "smoke" if smoke else "full")
+    start = time.perf_counter()
+    metrics = {key: float(value) for key, value in experiment.run(config).items()}
+    seconds = time.perf_counter() - start
+    criteria = list(experiment.criteria(metrics))
+    return ExperimentResult(
+        name=name,
+        title=experiment.title,
+        issue_group=experiment.issue_group,
+        smoke=smoke,
+        config=dataclasses.asdict(config),
+        metrics=metrics,
+        criteria=criteria,
+        seconds=seconds,
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def at_least(name: str, value: float, target: float, unit: str = "") -> Criterion:
+    """Return a criterion that passes when ``value >= target``."""
+    return Criterion(name, float(value), f">= {target:g}{unit}", bool(value >= target))
+
+
+def at_most(name: str, value: float, target: float, unit: str = "") -> Criterion:
+    """Return a criterion that passes when ``value <= target``."""
+    return Criterion(name, float(value), f"<= {target:g}{unit}", bool(value <= target))
+
+
+__all__ = [
+    "EXPERIMENT_MODULES",
+    "Criterion",
+    "Experiment",
+    "ExperimentResult",
+    "apply_overrides",
+    "at_least",
+    "at_most",
+    "discover",
+    "get",
+    "import_errors",
+    "list_experiments",
+    "parse_value",
+    "register",
+    "run_experiment",
+]

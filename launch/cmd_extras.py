@@ -1,0 +1,170 @@
+"""``graphkit extras``: list and run the non-graph experiments of ``graphkit.extras``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+from pathlib import Path
+
+from graphkit.launch.logs import setup_logging
+
+logger = logging.getLogger(__name__)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "extras", help="list and run the non-graph paper experiments"
+    )
+    actions = parser.add_subparsers(dest="extras_action", metavar="ACTION")
+    actions.add_parser("list", help="print every registered experiment")
+    run = actions.add_parser("run", help="run one experiment, or all of them")
+    run.add_argument(
+        "name", help="experiment name from `graphkit extras list`, or 'all'"
+    )
+    run.add_argument(
+        "--smoke", action="store_true", help="run the fast variant (seconds)"
+    )
+    run.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a config field (repeatable); lists use commas: formats=mxint8,mxint4",
+    )
+    run.add_argument(
+        "--json", type=Path, default=None, help="write the results to this JSON file"
+    )
+    run.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="torch intra-op threads (default: unchanged)",
+    )
+    run.add_argument(
+        "--strict", action="store_true", help="exit with 1 when any criterion fails"
+    )
+    parser.set_defaults(func=_handle, extras_parser=parser)
+
+
+def _handle(args: argparse.Namespace) -> int:
+    setup_logging()
+    from graphkit.extras import registry
+
+    if args.extras_action == "list":
+        return _list(registry)
+    if args.extras_action == "run":
+        return _run(registry, args)
+    args.extras_parser.print_help()
+    return 2
+
+
+def _list(registry) -> int:
+    experiments = registry.list_experiments()
+    width = max([len(e.name) for e in experiments] + [10])
+    print(f"{'experiment':<{width}}  group  title / summary")
+    for experiment in experiments:
+        print(
+            f"{experiment.name:<{width}}  {experiment.issue_group:>5}  {experiment.title}"
+        )
+        print(f"{'':<{width}}         {experiment.summary}")
+    for module, error in registry.import_errors().items():
+        print(f"(not available: {module}: {error})")
+    return 0
+
+
+def _run(registry, args: argparse.Namespace) -> int:
+    if args.threads is not None:
+        import torch
+
+        torch.set_num_threads(args.threads)
+    if args.name == "all":
+        if args.overrides:
+            logger.error(
+                "--set cannot be combined with 'all': configs differ per experiment"
+            )
+            return 2
+        names = [e.name for e in registry.list_experiments()]
+    else:
+        names = [args.name]
+    results = []
+    for name in names:
+        try:
+            results.append(
+                registry.run_experiment(
+                    name, smoke=args.smoke, overrides=args.overrides
+                )
+            )
+        except (KeyError, ValueError) as error:
+            if args.name != "all":
+                logger.error("%s", error.args[0] if error.args else error)
+                return 2
+            results.append(_failed(registry, name, args.smoke, error))
+        except Exception as error:  # noqa: BLE001 - report and continue with the others
+            logger.exception("experiment %s failed", name)
+            results.append(_failed(registry, name, args.smoke, error))
+    print(format_table(results))
+    if args.json is not None:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        payload = {"experiments": [r.to_json() for r in results]}
+        args.json.write_text(json.dumps(payload, indent=2) + "\n")
+        logger.info("wrote %s", args.json)
+    if any(r.error for r in results):
+        return 1
+    if args.strict and not all(r.passed for r in results):
+        return 1
+    return 0
+
+
+def _failed(registry, name: str, smoke: bool, error: Exception):
+    experiment = registry.get(name)
+    return registry.ExperimentResult(
+        name=name,
+        title=experiment.title,
+        issue_group=experiment.issue_group,
+        smoke=smoke,
+        config={},
+        metrics={},
+        criteria=[],
+        seconds=0.0,
+        error=f"{type(error).__name__}: {error}",
+    )
+
+
+def format_table(results) -> str:
+    """Format results as a table: experiment, metric, value, criterion, pass, seconds."""
+    rows = [("experiment", "metric", "value", "criterion", "pass", "seconds")]
+    for result in results:
+        seconds = f"{result.seconds:.1f}"
+        if result.error:
+            rows.append((result.name, "error", "-", result.error[:60], "no", seconds))
+            continue
+        for criterion in result.criteria:
+            rows.append(
+                (
+                    result.name,
+                    criterion.name,
+                    _format_value(criterion.value),
+                    criterion.target_text,
+                    "yes" if criterion.passed else "no",
+                    seconds,
+                )
+            )
+            seconds = ""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip()
+        for row in rows
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _format_value(value: float) -> str:
+    if not math.isfinite(value):
+        return str(value)
+    if value == int(value) and abs(value) < 1e9:
+        return str(int(value))
+    return f"{value:.4g}"
