@@ -1,0 +1,50 @@
+"""Spike codes for images with intensities in [0, 1]."""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+
+def latency_spikes(x: Tensor, steps: int, min_intensity: float = 0.05) -> Tensor:
+    """Encode each pixel as one spike whose time falls as its intensity rises.
+
+    Pixel value x > ``min_intensity`` spikes once at step round((steps - 1)(1 - x)), so
+    the brightest pixels spike first; dimmer pixels stay silent.
+
+    Args:
+        x (Tensor): intensities in [0, 1], shape ``[B, N]``.
+        steps (int): number of time steps T.
+        min_intensity (float, default 0.05): pixels at or below this never spike.
+
+    Returns:
+        Tensor: spike raster of shape ``[T, B, N]`` with values in {0, 1}.
+    """
+    times = torch.round((steps - 1) * (1.0 - x.clamp(0.0, 1.0))).long()
+    raster = torch.zeros(steps, *x.shape, dtype=x.dtype)
+    active = x > min_intensity
+    raster.scatter_(0, times.unsqueeze(0), active.unsqueeze(0).to(x.dtype))
+    return raster
+
+
+def poisson_spikes(
+    x: Tensor,
+    steps: int,
+    max_prob: float = 0.5,
+    generator: torch.Generator | None = None,
+) -> Tensor:
+    """Encode each pixel as a Bernoulli spike train with rate proportional to intensity.
+
+    At every step, pixel x spikes with probability ``max_prob`` * x.
+
+    Args:
+        x (Tensor): intensities in [0, 1], shape ``[B, N]``.
+        steps (int): number of time steps T.
+        max_prob (float, default 0.5): spike probability per step of a pixel with x = 1.
+        generator (torch.Generator, optional): source of randomness.
+
+    Returns:
+        Tensor: spike raster of shape ``[T, B, N]`` with values in {0, 1}.
+    """
+    prob = (max_prob * x.clamp(0.0, 1.0)).expand(steps, *x.shape)
+    return torch.bernoulli(prob, generator=generator)
