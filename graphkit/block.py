@@ -1,0 +1,168 @@
+"""Bipartite adjacency blocks in CSR form, the unit every aggregation kernel works on.
+
+A :class:`Block` holds the edges from ``num_src`` source nodes into ``num_dst``
+destination nodes, sorted by destination. A single-process graph is one block whose
+sources and destinations are the same nodes; a partition of a distributed graph holds one
+block per peer (the edges coming from that peer's nodes into this rank's nodes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import warnings
+
+import torch
+from torch import Tensor
+
+# torch prints a beta notice for every CSR tensor; the kernels used here are stable.
+warnings.filterwarnings("ignore", message="Sparse CSR tensor support is in beta")
+
+
+@dataclass(eq=False)
+class Block:
+    """Edges ``src -> dst`` of a bipartite graph, sorted by destination (CSR rows).
+
+    Args:
+        rowptr (LongTensor): ``[num_dst + 1]`` offsets of each destination's edges.
+        col (LongTensor): ``[E]`` source index (``0 <= col < num_src``) of each edge.
+        num_src (int): number of source nodes.
+        edge_weight (Tensor, optional): ``[E]`` fixed (not learned) edge weights.
+        edge_attr (Tensor, optional): ``[E, D]`` edge features for message functions.
+        perm (LongTensor, optional): ``[E]`` position of each edge in the caller's
+            original edge order, so per-edge inputs can be reordered once.
+    """
+
+    rowptr: Tensor
+    col: Tensor
+    num_src: int
+    edge_weight: Tensor | None = None
+    edge_attr: Tensor | None = None
+    perm: Tensor | None = None
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def num_dst(self) -> int:
+        return self.rowptr.numel() - 1
+
+    @property
+    def num_edges(self) -> int:
+        return self.col.numel()
+
+    @property
+    def row(self) -> Tensor:
+        """``[E]`` destination index of each edge (expanded from ``rowptr``, cached)."""
+        if "row" not in self._cache:
+            counts = self.rowptr[1:] - self.rowptr[:-1]
+            self._cache["row"] = torch.repeat_interleave(
+                torch.arange(self.num_dst, device=self.col.device), counts
+            )
+        return self._cache["row"]
+
+    def in_degree(self) -> Tensor:
+        """``[num_dst]`` number of incoming edges per destination (float)."""
+        return (self.rowptr[1:] - self.rowptr[:-1]).to(torch.get_default_dtype())
+
+    def out_degree(self) -> Tensor:
+        """``[num_src]`` number of outgoing edges per source (float)."""
+        deg = torch.zeros(self.num_src, dtype=torch.get_default_dtype())
+        return deg.index_add_(0, self.col, torch.ones_like(self.col, dtype=deg.dtype))
+
+    def csr(
+        self, values: Tensor | None = None, key: str = "ones", dtype=None
+    ) -> Tensor:
+        """Sparse CSR matrix ``A[dst, src]`` with the given edge values.
+
+        The matrix is built once per ``(key, dtype)`` and cached, so callers pass a
+        ``key`` that names the values (for example ``"gcn"``) and pay the cost once.
+        """
+        dtype = dtype or torch.get_default_dtype()
+        cache_key = ("csr", key, dtype)
+        if cache_key not in self._cache:
+            values = self._values(values, dtype)
+            self._cache[cache_key] = torch.sparse_csr_tensor(
+                self.rowptr,
+                self.col,
+                values,
+                (self.num_dst, self.num_src),
+                check_invariants=False,
+            )
+        return self._cache[cache_key]
+
+    def csr_t(
+        self, values: Tensor | None = None, key: str = "ones", dtype=None
+    ) -> Tensor:
+        """Sparse CSR matrix of the transpose ``A^T[src, dst]``, built once and cached."""
+        dtype = dtype or torch.get_default_dtype()
+        cache_key = ("csr_t", key, dtype)
+        if cache_key not in self._cache:
+            values = self._values(values, dtype)
+            order = self.transpose_order()
+            counts = torch.bincount(self.col, minlength=self.num_src)
+            rowptr_t = torch.zeros(self.num_src + 1, dtype=torch.long)
+            torch.cumsum(counts, 0, out=rowptr_t[1:])
+            self._cache[cache_key] = torch.sparse_csr_tensor(
+                rowptr_t,
+                self.row[order],
+                values[order],
+                (self.num_src, self.num_dst),
+                check_invariants=False,
+            )
+        return self._cache[cache_key]
+
+    def transpose_order(self) -> Tensor:
+        """``[E]`` edge permutation that sorts the edges by source (cached)."""
+        if "order_t" not in self._cache:
+            self._cache["order_t"] = torch.argsort(self.col, stable=True)
+        return self._cache["order_t"]
+
+    def _values(self, values: Tensor | None, dtype) -> Tensor:
+        if values is None:
+            return torch.ones(self.num_edges, dtype=dtype)
+        return values.to(dtype)
+
+    @classmethod
+    def from_edge_index(
+        cls,
+        edge_index: Tensor,
+        num_src: int,
+        num_dst: int,
+        edge_weight: Tensor | None = None,
+        edge_attr: Tensor | None = None,
+    ) -> "Block":
+        """Build a block from a ``[2, E]`` ``(src, dst)`` edge index (PyG's flow).
+
+        Edge order within one destination follows the input order (stable sort), so
+        results that depend on order, such as ties in max, are reproducible.
+        """
+        if edge_index.dim() != 2 or edge_index.size(0) != 2:
+            raise ValueError(
+                f"edge_index must have shape [2, E], got {list(edge_index.shape)}"
+            )
+        src, dst = edge_index[0].long(), edge_index[1].long()
+        if src.numel() and (int(src.min()) < 0 or int(src.max()) >= num_src):
+            raise ValueError(
+                f"edge_index source ids must lie in [0, {num_src}), found range "
+                f"[{int(src.min())}, {int(src.max())}]"
+            )
+        if dst.numel() and (int(dst.min()) < 0 or int(dst.max()) >= num_dst):
+            raise ValueError(
+                f"edge_index destination ids must lie in [0, {num_dst}), found range "
+                f"[{int(dst.min())}, {int(dst.max())}]"
+            )
+        perm = torch.argsort(dst, stable=True)
+        counts = torch.bincount(dst, minlength=num_dst)
+        rowptr = torch.zeros(num_dst + 1, dtype=torch.long)
+        torch.cumsum(counts, 0, out=rowptr[1:])
+        return cls(
+            rowptr=rowptr,
+            col=src[perm].contiguous(),
+            num_src=num_src,
+            edge_weight=None if edge_weight is None else edge_weight[perm],
+            edge_attr=None if edge_attr is None else edge_attr[perm],
+            perm=perm,
+        )
+
+    def edge_index(self) -> Tensor:
+        """``[2, E]`` ``(src, dst)`` edge index in block (destination-sorted) order."""
+        return torch.stack([self.col, self.row])

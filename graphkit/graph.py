@@ -1,0 +1,232 @@
+"""The graph interface that every layer is written against, and its single-process form.
+
+A layer never indexes ``edge_index`` itself: it asks the graph to aggregate neighbour
+features. :class:`LocalGraph` does this in one process; the distributed sharded graph
+(``graphkit.distributed``) implements the same methods over one partition, fetching
+remote neighbours peer by peer, so model code runs unchanged on either.
+
+Conventions: edges flow from source ``j`` to destination ``i`` (PyG's
+``source_to_target``); ``x`` always holds the rows of the nodes this graph owns (all
+nodes in one process, the local partition in a distributed run); outputs have one row
+per owned node.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Callable
+
+import torch
+from torch import Tensor, nn
+
+from graphkit.block import Block
+from graphkit.ops.attention import AttentionDropout, attention_aggregate
+from graphkit.ops.linear import spmm
+from graphkit.ops.plain import plain_aggregate, plain_attention, plain_propagate
+from graphkit.ops.segment import segment_aggregate
+
+REDUCES = ("sum", "mean", "max", "min")
+
+# message(x_j, x_i, edge_attr) -> [E, F'] messages, one per edge.
+MessageFn = Callable[[Tensor, Tensor, "Tensor | None"], Tensor]
+
+
+def check_reduce(reduce: str) -> None:
+    if reduce not in REDUCES:
+        raise ValueError(f"reduce must be one of {REDUCES}, got {reduce!r}")
+
+
+class Graph(ABC):
+    """Neighbour operations needed by GNN layers."""
+
+    #: Number of nodes this graph owns (rows of ``x`` and of every output).
+    num_nodes: int
+
+    @property
+    def num_global_nodes(self) -> int:
+        """Number of nodes in the whole graph (all partitions)."""
+        return self.num_nodes
+
+    @abstractmethod
+    def aggregate(self, x: Tensor, reduce: str = "sum") -> Tensor:
+        """Reduce in-neighbour features: ``out_i = reduce_{j -> i} x_j``.
+
+        ``reduce`` is ``sum``, ``mean``, ``max`` or ``min``; nodes without in-edges get 0.
+        """
+
+    @abstractmethod
+    def gcn_aggregate(self, x: Tensor) -> Tensor:
+        """GCN propagation with self-loops (Kipf and Welling, ICLR 2017, Eq. 2).
+
+        .. math::
+            \\mathrm{out} = \\hat D^{-1/2} \\hat A \\hat D^{-1/2} x, \\quad
+            \\hat A = A + I
+
+        where :math:`\\hat D_{ii} = \\sum_j \\hat A_{ij}` is the in-degree with the loop.
+        Existing self-loops are replaced by one loop per node.
+        """
+
+    @abstractmethod
+    def attend(
+        self,
+        value: Tensor,
+        score_src: Tensor,
+        score_dst: Tensor,
+        negative_slope: float = 0.2,
+        dropout: float = 0.0,
+        self_loops: bool = True,
+    ) -> Tensor:
+        """GAT attention: softmax over in-edges of ``LeakyReLU(s_src_j + s_dst_i)``.
+
+        Args:
+            value: ``[N, H, C]`` per-head values of the owned nodes.
+            score_src, score_dst: ``[N, H]`` source and destination score terms.
+            dropout: attention dropout probability, applied in training mode only when
+                the caller passes a non-zero value.
+            self_loops: add one self-loop per node (replacing existing ones) first.
+
+        Returns ``[N, H, C]``.
+        """
+
+    @abstractmethod
+    def propagate(
+        self,
+        message: MessageFn,
+        x: Tensor,
+        reduce: str = "sum",
+        x_dst: Tensor | None = None,
+    ) -> Tensor:
+        """Generic message passing: ``out_i = reduce_{j -> i} message(x_j, x_i, e_ji)``.
+
+        ``message`` is an ``nn.Module`` or a bound method of one; the distributed graph
+        recomputes it in the backward pass and hands gradients to that module's
+        parameters, so it must be deterministic (no dropout inside). ``x_dst``
+        defaults to ``x``. Edge features come from the graph's ``edge_attr``.
+        """
+
+    @abstractmethod
+    def in_degree(self) -> Tensor:
+        """``[N]`` in-degree of the owned nodes (float, self-loops as stored)."""
+
+    # Reductions over nodes, the only collective operations a model may need.
+    def node_sum(self, t: Tensor) -> Tensor:
+        """Differentiable sum over all nodes of the graph (dim 0), e.g. for batch norm."""
+        return t.sum(0)
+
+    def reduce_sum(self, t: Tensor) -> Tensor:
+        """Sum a tensor over all partitions (no gradient); identity in one process."""
+        return t
+
+    def sync_parameters(self, module: nn.Module) -> None:
+        """Make parameters equal on every partition; nothing to do in one process."""
+
+    def sync_gradients(self, module: nn.Module) -> None:
+        """Sum parameter gradients over partitions; nothing to do in one process."""
+
+
+class LocalGraph(Graph):
+    """A whole graph in one process, backed by one CSR :class:`Block`.
+
+    Args:
+        edge_index (LongTensor): ``[2, E]`` edges ``(src, dst)``.
+        num_nodes (int): number of nodes.
+        edge_attr (Tensor, optional): ``[E, D]`` edge features for :meth:`propagate`.
+        fast (bool): use the CSR kernels of :mod:`graphkit.ops` (default) or the plain
+            gather/scatter path that materialises one message per edge.
+    """
+
+    def __init__(
+        self,
+        edge_index: Tensor,
+        num_nodes: int,
+        edge_attr: Tensor | None = None,
+        fast: bool = True,
+    ) -> None:
+        self.num_nodes = int(num_nodes)
+        self.fast = fast
+        self.block = Block.from_edge_index(
+            edge_index, self.num_nodes, self.num_nodes, edge_attr=edge_attr
+        )
+        self._looped: LocalGraph | None = None
+        self._values: dict[str, Tensor] = {}
+
+    @classmethod
+    def from_data(cls, data, fast: bool = True) -> "LocalGraph":
+        """Build from a PyG ``Data`` (uses ``edge_index``, ``num_nodes``, ``edge_attr``)."""
+        return cls(data.edge_index, data.num_nodes, getattr(data, "edge_attr", None), fast)
+
+    def with_self_loops(self) -> "LocalGraph":
+        """This graph with existing self-loops removed and one loop per node added (cached)."""
+        if self._looped is None:
+            edge_index = self.block.edge_index()
+            keep = edge_index[0] != edge_index[1]
+            loops = torch.arange(self.num_nodes).repeat(2, 1)
+            self._looped = LocalGraph(
+                torch.cat([edge_index[:, keep], loops], 1), self.num_nodes, fast=self.fast
+            )
+        return self._looped
+
+    def in_degree(self) -> Tensor:
+        return self.block.in_degree()
+
+    def _edge_values(self, kind: str) -> Tensor:
+        """Fixed edge values ``A[i, j]`` for mean (1/deg_i) and GCN normalisation."""
+        if kind not in self._values:
+            block = self.block
+            deg = block.in_degree()
+            if kind == "mean":
+                values = 1.0 / deg.clamp(min=1)[block.row]
+            else:  # "gcn": the source degree is its in-degree, as in PyG's gcn_norm
+                inv_sqrt = deg.pow(-0.5).masked_fill(deg == 0, 0.0)
+                values = inv_sqrt[block.row] * inv_sqrt[block.col]
+            self._values[kind] = values
+        return self._values[kind]
+
+    def aggregate(self, x: Tensor, reduce: str = "sum") -> Tensor:
+        check_reduce(reduce)
+        block = self.block
+        if not self.fast:
+            return plain_aggregate(block, x, reduce)
+        if reduce == "sum":
+            return spmm(block, x)
+        if reduce == "mean":
+            return spmm(block, x, self._edge_values("mean"), key="mean")
+        return segment_aggregate(block, x, reduce)
+
+    def gcn_aggregate(self, x: Tensor) -> Tensor:
+        looped = self.with_self_loops()
+        values = looped._edge_values("gcn")
+        if not self.fast:
+            return plain_aggregate(looped.block, x, "sum", values)
+        return spmm(looped.block, x, values, key="gcn")
+
+    def attend(
+        self,
+        value: Tensor,
+        score_src: Tensor,
+        score_dst: Tensor,
+        negative_slope: float = 0.2,
+        dropout: float = 0.0,
+        self_loops: bool = True,
+    ) -> Tensor:
+        graph = self.with_self_loops() if self_loops else self
+        if not self.fast:
+            return plain_attention(
+                graph.block, value, score_src, score_dst, negative_slope, dropout, dropout > 0
+            )
+        seed = int(torch.randint(0, 2**31 - 1, ())) if dropout > 0 else 0
+        return attention_aggregate(
+            graph.block, value, score_src, score_dst, negative_slope,
+            AttentionDropout(dropout, seed),
+        )
+
+    def propagate(
+        self,
+        message: MessageFn,
+        x: Tensor,
+        reduce: str = "sum",
+        x_dst: Tensor | None = None,
+    ) -> Tensor:
+        check_reduce(reduce)
+        x_dst = x if x_dst is None else x_dst
+        return plain_propagate(self.block, message, x, x_dst, reduce, self.block.edge_attr)

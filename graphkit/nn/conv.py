@@ -1,0 +1,141 @@
+"""Standard convolution layers on the :class:`~graphkit.graph.Graph` interface."""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor, nn
+
+from graphkit.graph import Graph
+
+
+def _glorot(weight: Tensor) -> None:
+    nn.init.xavier_uniform_(weight)
+
+
+class GCNConv(nn.Module):
+    """Graph convolution (Kipf and Welling, ICLR 2017, https://arxiv.org/abs/1609.02907).
+
+    .. math::
+        X' = \\hat D^{-1/2} \\hat A \\hat D^{-1/2} X W + b, \\quad \\hat A = A + I
+
+    Args:
+        in_channels (int): input features per node.
+        out_channels (int): output features per node.
+        bias (bool): learn an additive bias. (default: ``True``)
+
+    Shapes:
+        ``x``: ``[N, in_channels]`` -> ``[N, out_channels]``.
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, bias: bool = True) -> None:
+        super().__init__()
+        self.lin = nn.Linear(in_channels, out_channels, bias=False)
+        self.bias = nn.Parameter(torch.zeros(out_channels)) if bias else None
+        _glorot(self.lin.weight)
+
+    def forward(self, x: Tensor, graph: Graph) -> Tensor:
+        # Transform first: aggregation then runs on the (usually smaller) output width.
+        out = graph.gcn_aggregate(self.lin(x))
+        return out if self.bias is None else out + self.bias
+
+
+class SAGEConv(nn.Module):
+    """GraphSAGE (Hamilton et al., NeurIPS 2017, https://arxiv.org/abs/1706.02216).
+
+    .. math::
+        x'_i = W_1 \\,\\mathrm{aggr}_{j \\in \\mathcal{N}(i)} x_j + W_2 x_i + b
+
+    Args:
+        in_channels (int): input features per node.
+        out_channels (int): output features per node.
+        aggr (str): ``"mean"``, ``"max"``, ``"min"`` or ``"sum"``. (default: ``"mean"``)
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, aggr: str = "mean") -> None:
+        super().__init__()
+        self.aggr = aggr
+        self.lin_l = nn.Linear(in_channels, out_channels, bias=True)
+        self.lin_r = nn.Linear(in_channels, out_channels, bias=False)
+        _glorot(self.lin_l.weight)
+        _glorot(self.lin_r.weight)
+        nn.init.zeros_(self.lin_l.bias)
+
+    def forward(self, x: Tensor, graph: Graph) -> Tensor:
+        return self.lin_l(graph.aggregate(x, self.aggr)) + self.lin_r(x)
+
+
+class GATConv(nn.Module):
+    """Graph attention (Velickovic et al., ICLR 2018, https://arxiv.org/abs/1710.10903).
+
+    .. math::
+        \\alpha_{ij} = \\mathrm{softmax}_j\\big(\\mathrm{LeakyReLU}(a_s^\\top W x_j +
+        a_d^\\top W x_i)\\big), \\qquad x'_i = \\big\\Vert_{h} \\sum_{j \\in
+        \\mathcal{N}(i) \\cup \\{i\\}} \\alpha^h_{ij} W^h x_j + b
+
+    Args:
+        in_channels (int): input features per node.
+        out_channels (int): output features per head.
+        heads (int): attention heads. (default: ``1``)
+        concat (bool): concatenate heads (else average them). (default: ``True``)
+        negative_slope (float): LeakyReLU slope. (default: ``0.2``)
+        dropout (float): attention dropout in training mode. (default: ``0.0``)
+
+    Shapes:
+        ``x``: ``[N, in_channels]`` -> ``[N, heads * out_channels]`` (concat) or
+        ``[N, out_channels]``.
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        heads: int = 1,
+        concat: bool = True,
+        negative_slope: float = 0.2,
+        dropout: float = 0.0,
+    ) -> None:
+        super().__init__()
+        self.heads, self.out_channels, self.concat = heads, out_channels, concat
+        self.negative_slope, self.dropout = negative_slope, dropout
+        self.lin = nn.Linear(in_channels, heads * out_channels, bias=False)
+        self.att_src = nn.Parameter(torch.empty(1, heads, out_channels))
+        self.att_dst = nn.Parameter(torch.empty(1, heads, out_channels))
+        width = heads * out_channels if concat else out_channels
+        self.bias = nn.Parameter(torch.zeros(width))
+        _glorot(self.lin.weight)
+        _glorot(self.att_src)
+        _glorot(self.att_dst)
+
+    def forward(self, x: Tensor, graph: Graph) -> Tensor:
+        h = self.lin(x).view(-1, self.heads, self.out_channels)  # [N, H, C]
+        score_src = (h * self.att_src).sum(-1)  # [N, H]
+        score_dst = (h * self.att_dst).sum(-1)
+        dropout = self.dropout if self.training else 0.0
+        out = graph.attend(h, score_src, score_dst, self.negative_slope, dropout)
+        out = out.reshape(-1, self.heads * self.out_channels) if self.concat else out.mean(1)
+        return out + self.bias
+
+
+class GINConv(nn.Module):
+    """Graph isomorphism network layer (Xu et al., ICLR 2019, https://arxiv.org/abs/1810.00826).
+
+    .. math::
+        x'_i = h_\\Theta\\big((1 + \\epsilon) x_i + \\sum_{j \\in \\mathcal{N}(i)} x_j\\big)
+
+    Args:
+        nn (nn.Module): the network :math:`h_\\Theta`.
+        eps (float): initial :math:`\\epsilon`. (default: ``0.0``)
+        train_eps (bool): learn :math:`\\epsilon`. (default: ``False``)
+    """
+
+    def __init__(self, nn: nn.Module, eps: float = 0.0, train_eps: bool = False) -> None:
+        super().__init__()
+        self.nn = nn
+        eps_tensor = torch.tensor([float(eps)])
+        if train_eps:
+            self.eps = torch.nn.Parameter(eps_tensor)
+        else:
+            self.register_buffer("eps", eps_tensor)
+
+    def forward(self, x: Tensor, graph: Graph) -> Tensor:
+        return self.nn((1 + self.eps) * x + graph.aggregate(x, "sum"))

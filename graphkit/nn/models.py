@@ -1,0 +1,137 @@
+"""Model stacks: layers of one kind with dropout, normalisation and residual connections."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from graphkit.graph import Graph
+from graphkit.nn.conv import GATConv, GCNConv, GINConv, SAGEConv
+from graphkit.nn.message import EdgeConv
+from graphkit.nn.norm import GraphBatchNorm
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """What a layer factory may read besides its input and output widths."""
+
+    heads: int = 4
+    attention_dropout: float = 0.0
+
+
+def _mlp(in_channels: int, out_channels: int) -> nn.Module:
+    return nn.Sequential(
+        nn.Linear(in_channels, out_channels), nn.ReLU(), nn.Linear(out_channels, out_channels)
+    )
+
+
+def _gat(in_channels: int, out_channels: int, last: bool, spec: LayerSpec) -> nn.Module:
+    if last:  # one averaged head produces the logits, as in the GAT paper's Cora model
+        return GATConv(in_channels, out_channels, heads=1, concat=False,
+                       dropout=spec.attention_dropout)
+    if out_channels % spec.heads:
+        raise ValueError(
+            f"hidden_channels={out_channels} must be divisible by heads={spec.heads}"
+        )
+    return GATConv(in_channels, out_channels // spec.heads, heads=spec.heads,
+                   dropout=spec.attention_dropout)
+
+
+class _Linear(nn.Module):
+    """A per-node linear layer with the layer signature, for the MLP baseline."""
+
+    def __init__(self, in_channels: int, out_channels: int) -> None:
+        super().__init__()
+        self.lin = nn.Linear(in_channels, out_channels)
+
+    def forward(self, x: Tensor, graph: Graph) -> Tensor:
+        return self.lin(x)
+
+
+LayerFactory = Callable[[int, int, bool, LayerSpec], nn.Module]
+
+#: Layer factories by model name. Other modules add entries (e.g. ``pgcn``).
+MODELS: dict[str, LayerFactory] = {
+    "gcn": lambda i, o, last, spec: GCNConv(i, o),
+    "sage": lambda i, o, last, spec: SAGEConv(i, o, "mean"),
+    "sage-max": lambda i, o, last, spec: SAGEConv(i, o, "max"),
+    "gat": _gat,
+    "gin": lambda i, o, last, spec: GINConv(_mlp(i, o)),
+    "edgeconv": lambda i, o, last, spec: EdgeConv(_mlp(2 * i, o), reduce="max"),
+    "mlp": lambda i, o, last, spec: _Linear(i, o),
+}
+
+
+class GNN(nn.Module):
+    """A stack of ``num_layers`` layers of one kind for node-level prediction.
+
+    Hidden layers apply ``norm``, ReLU and dropout; a residual connection adds the layer
+    input where the widths match. Dropout also applies to the input features.
+
+    Args:
+        model (str): a key of :data:`MODELS`.
+        in_channels (int), hidden_channels (int), out_channels (int): widths.
+        num_layers (int): number of layers. (default: ``2``)
+        dropout (float): feature dropout probability. (default: ``0.5``)
+        norm (str, optional): ``"batch"`` (global statistics), ``"layer"`` or ``None``.
+        residual (bool): add skip connections between hidden layers. (default: ``False``)
+        heads (int): attention heads of hidden GAT layers. (default: ``4``)
+        attention_dropout (float): attention dropout of GAT layers. (default: ``0.0``)
+    """
+
+    def __init__(
+        self,
+        model: str,
+        in_channels: int,
+        hidden_channels: int,
+        out_channels: int,
+        num_layers: int = 2,
+        dropout: float = 0.5,
+        norm: str | None = None,
+        residual: bool = False,
+        heads: int = 4,
+        attention_dropout: float = 0.0,
+    ) -> None:
+        super().__init__()
+        if model not in MODELS:
+            raise ValueError(f"unknown model {model!r}; choose one of {sorted(MODELS)}")
+        if num_layers < 1:
+            raise ValueError(f"num_layers must be at least 1, got {num_layers}")
+        if norm not in (None, "none", "batch", "layer"):
+            raise ValueError(f"norm must be 'batch', 'layer' or None, got {norm!r}")
+        spec = LayerSpec(heads=heads, attention_dropout=attention_dropout)
+        widths = [in_channels] + [hidden_channels] * (num_layers - 1) + [out_channels]
+        factory = MODELS[model]
+        self.layers = nn.ModuleList(
+            factory(widths[k], widths[k + 1], k == num_layers - 1, spec)
+            for k in range(num_layers)
+        )
+        self.norms = nn.ModuleList(
+            _norm(norm, hidden_channels) for _ in range(num_layers - 1)
+        )
+        self.dropout, self.residual = dropout, residual
+
+    def forward(self, x: Tensor, graph: Graph) -> Tensor:
+        x = F.dropout(x, self.dropout, self.training)
+        for k, layer in enumerate(self.layers):
+            out = layer(x, graph)
+            if k == len(self.layers) - 1:
+                return out
+            norm = self.norms[k]
+            out = norm(out, graph) if isinstance(norm, GraphBatchNorm) else norm(out)
+            out = F.relu(out)
+            if self.residual and out.shape == x.shape:
+                out = out + x
+            x = F.dropout(out, self.dropout, self.training)
+        return x
+
+
+def _norm(kind: str | None, channels: int) -> nn.Module:
+    if kind == "batch":
+        return GraphBatchNorm(channels)
+    if kind == "layer":
+        return nn.LayerNorm(channels)
+    return nn.Identity()

@@ -1,0 +1,43 @@
+"""Batch normalisation whose statistics cover every node of the graph."""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor, nn
+
+from graphkit.graph import Graph
+
+
+class GraphBatchNorm(nn.Module):
+    """Batch norm over all nodes, also when they are spread over partitions.
+
+    .. math::
+        \\mu = \\frac{1}{N} \\sum_i x_i, \\quad \\sigma^2 = \\frac{1}{N} \\sum_i
+        (x_i - \\mu)^2, \\quad x'_i = \\gamma \\frac{x_i - \\mu}{\\sqrt{\\sigma^2 +
+        \\epsilon}} + \\beta
+
+    The sums go through :meth:`Graph.node_sum`, which adds over all partitions, so a
+    distributed run normalises with the same global statistics as one process. Running
+    statistics follow ``torch.nn.BatchNorm1d`` (unbiased variance, momentum 0.1).
+    """
+
+    def __init__(self, channels: int, eps: float = 1e-5, momentum: float = 0.1) -> None:
+        super().__init__()
+        self.eps, self.momentum = eps, momentum
+        self.weight = nn.Parameter(torch.ones(channels))
+        self.bias = nn.Parameter(torch.zeros(channels))
+        self.register_buffer("running_mean", torch.zeros(channels))
+        self.register_buffer("running_var", torch.ones(channels))
+
+    def forward(self, x: Tensor, graph: Graph) -> Tensor:
+        if not self.training:
+            mean, var = self.running_mean, self.running_var
+        else:
+            n = graph.num_global_nodes
+            mean = graph.node_sum(x) / n
+            var = graph.node_sum((x - mean) ** 2) / n
+            with torch.no_grad():
+                unbiased = var * n / max(n - 1, 1)
+                self.running_mean.lerp_(mean.detach(), self.momentum)
+                self.running_var.lerp_(unbiased.detach(), self.momentum)
+        return (x - mean) / torch.sqrt(var + self.eps) * self.weight + self.bias

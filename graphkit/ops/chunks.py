@@ -1,0 +1,38 @@
+"""Split a block's destination rows into chunks of bounded edge count."""
+
+from __future__ import annotations
+
+import torch
+
+from graphkit.block import Block
+
+# Elements (edges x features) materialised per chunk: 4M float32 values are 16 MiB,
+# small next to node tensors yet large enough to keep per-chunk overhead negligible.
+CHUNK_ELEMENTS = 1 << 22
+
+
+def row_chunks(block: Block, width: int) -> list[tuple[int, int, int, int]]:
+    """Return ``(row_start, row_end, edge_start, edge_end)`` tuples covering all rows.
+
+    Each chunk holds at most ``max(CHUNK_ELEMENTS // width, max in-degree)`` edges, so
+    a per-edge tensor of ``width`` values per edge stays within the element budget,
+    except for a single destination whose in-degree alone exceeds it.
+    """
+    max_edges = max(1, CHUNK_ELEMENTS // max(1, width))
+    key = ("row_chunks", max_edges)
+    if key in block._cache:
+        return block._cache[key]
+    rowptr = block.rowptr
+    num_edges = int(rowptr[-1])
+    chunks = []
+    if num_edges <= max_edges:
+        chunks.append((0, block.num_dst, 0, num_edges))
+    else:
+        # Row boundaries where the running edge count crosses multiples of max_edges.
+        targets = torch.arange(max_edges, num_edges, max_edges)
+        cuts = torch.searchsorted(rowptr, targets, right=True) - 1
+        bounds = torch.unique(torch.cat([torch.tensor([0]), cuts, torch.tensor([block.num_dst])]))
+        for r0, r1 in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+            chunks.append((r0, r1, int(rowptr[r0]), int(rowptr[r1])))
+    block._cache[key] = chunks
+    return chunks
