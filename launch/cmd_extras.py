@@ -102,7 +102,7 @@ def _run(registry, args: argparse.Namespace) -> int:
                 logger.error("%s", error.args[0] if error.args else error)
                 return 2
             results.append(_failed(registry, name, args.smoke, error))
-        except Exception as error:  # noqa: BLE001 - report and continue with the others
+        except Exception as error:
             logger.exception("experiment %s failed", name)
             results.append(_failed(registry, name, args.smoke, error))
     print(format_table(results))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import torch

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Literal, Optional
 
 import pytest
-
 from graphkit.extras import registry
 from graphkit.launch import cli
 
@@ -22,14 +21,14 @@ class _Config:
     formats: tuple[str, ...] = ("a", "b")
     widths: tuple[int, ...] = (1, 2)
     flag: bool = False
-    limit: Optional[int] = None
+    limit: Optional[int] = None  # noqa: UP045 - the Optional spelling is under test
 
     def __post_init__(self) -> None:
         if self.epochs < 1:
             raise ValueError(f"epochs={self.epochs} must be >= 1")
 
     @classmethod
-    def smoke(cls) -> "_Config":
+    def smoke(cls) -> _Config:
         return cls(epochs=1)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import pytest
-
 from graphkit.extras import registry
 
 EXPERIMENT_NAMES = [e.name for e in registry.list_experiments()]
