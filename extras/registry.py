@@ -33,7 +33,14 @@ logger = logging.getLogger(__name__)
 
 # Every experiment module, imported by ``discover()``. Add one line per experiment.
 EXPERIMENT_MODULES: tuple[str, ...] = (
+    # spiking networks and local learning
     "graphkit.extras.spiking.surrogate_snn",
+    "graphkit.extras.spiking.decolle",
+    "graphkit.extras.spiking.local_errors",
+    "graphkit.extras.spiking.wta_stochastic",
+    "graphkit.extras.spiking.pipelined_ternary",
+    "graphkit.extras.spiking.temporal_coding",
+    "graphkit.extras.spiking.quasiperiodic",
     # efficient inference: quantization, sparsity, token pruning, upsampling
     "graphkit.extras.efficient.mfqat",
     "graphkit.extras.efficient.dirotq",

@@ -72,7 +72,7 @@ class Config:
                 )
 
     @classmethod
-    def smoke(cls) -> "Config":
+    def smoke(cls) -> Config:
         """Return the variant that runs in a few seconds."""
         return cls(steps=20, hidden=50, epochs=2)
 

@@ -4,7 +4,6 @@ import math
 
 import pytest
 import torch
-
 from graphkit.extras.spiking.encoders import latency_spikes, poisson_spikes
 from graphkit.extras.spiking.neurons import (
     causal_set,
@@ -92,7 +91,7 @@ def test_decolle_step_hand_values():
 
 def test_decolle_step_starts_from_zeros():
     layer = torch.nn.Linear(3, 2)
-    s, u, state = decolle_step(torch.ones(4, 3), {}, layer, alpha=0.9, beta=0.85)
+    s, _u, state = decolle_step(torch.ones(4, 3), {}, layer, alpha=0.9, beta=0.85)
     assert s.shape == (4, 2)
     assert state["P"].shape == (4, 3)
     assert state["R"].shape == (4, 2)
