@@ -1,0 +1,186 @@
+"""Leaves of the implicit-matrix algebra: explicit matrices that fit in memory.
+
+Each leaf stores its data once and multiplies it with a thin matrix:
+
+* :class:`SparseMatrix` - a torch sparse matrix (CSR), ``O(nnz * k)`` per product;
+* :class:`DenseMatrix` - a dense tensor;
+* :class:`Diagonal` - ``diag(d)``, a row scaling;
+* :class:`LowRank` - :math:`L R^\\top` for thin L and R, including the all-ones matrix
+  :math:`\\mathbf{1}\\mathbf{1}^\\top` built by :func:`ones`, evaluated as
+  :math:`L (R^\\top V)` in ``O((rows + columns) * q * k)``.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import torch
+from torch import Tensor
+
+from graphkit.embed.implicit import Cache, ImplicitMatrix
+
+
+def _to_csr(matrix: Tensor) -> Tensor:
+    with warnings.catch_warnings():
+        # torch marks sparse CSR as beta and warns once per process; products are exact.
+        warnings.filterwarnings(
+            "ignore", message=".*Sparse CSR tensor support is in beta.*"
+        )
+        if matrix.layout == torch.sparse_csr:
+            return matrix
+        if matrix.layout == torch.sparse_coo:
+            return matrix.coalesce().to_sparse_csr()
+        return matrix.to_sparse_csr()
+
+
+class SparseMatrix(ImplicitMatrix):
+    """A sparse leaf.
+
+    Args:
+        matrix (Tensor): a 2-D torch sparse tensor (COO or CSR), stored as CSR.
+        symmetric (bool, optional): declare ``matrix == matrix.T`` (not checked), so
+            that the transpose is the node itself and shares its cached products.
+            (default: ``False``)
+    """
+
+    def __init__(self, matrix: Tensor, symmetric: bool = False):
+        if matrix.dim() != 2 or matrix.layout not in (
+            torch.sparse_coo,
+            torch.sparse_csr,
+        ):
+            raise ValueError(
+                f"SparseMatrix expects a 2-D sparse COO or CSR tensor, got layout "
+                f"{matrix.layout} with {matrix.dim()} dimensions; use DenseMatrix for dense data"
+            )
+        super().__init__(matrix.shape, matrix.dtype, matrix.device)
+        self.matrix = _to_csr(matrix)
+        self.symmetric = symmetric
+
+    @classmethod
+    def from_edge_index(
+        cls,
+        edge_index: Tensor,
+        num_nodes: int,
+        edge_weight: Tensor | None = None,
+        dtype: torch.dtype = torch.float32,
+        symmetric: bool = False,
+    ) -> SparseMatrix:
+        """Build ``A[i, j] = w`` for each column ``(i, j)`` of ``edge_index``.
+
+        Duplicate pairs are summed.
+
+        Shapes:
+            edge_index: ``(2, E)``; edge_weight: ``(E,)``.
+        """
+        if edge_weight is None:
+            edge_weight = torch.ones(edge_index.shape[1], dtype=dtype)
+        matrix = torch.sparse_coo_tensor(
+            edge_index,
+            edge_weight.to(dtype),
+            (num_nodes, num_nodes),
+            check_invariants=True,
+        ).coalesce()
+        return cls(matrix, symmetric=symmetric)
+
+    def _matmul(self, v: Tensor, cache: Cache) -> Tensor:
+        return torch.sparse.mm(self.matrix, v)
+
+    def _build_transpose(self) -> ImplicitMatrix:
+        if self.symmetric:
+            return self
+        return type(self)(self.matrix.to_sparse_coo().t().coalesce())
+
+
+class DenseMatrix(ImplicitMatrix):
+    """A dense leaf. Its transpose is a view, not a copy.
+
+    Args:
+        matrix (Tensor): a 2-D dense tensor.
+    """
+
+    def __init__(self, matrix: Tensor):
+        if matrix.dim() != 2 or matrix.layout != torch.strided:
+            raise ValueError(
+                f"DenseMatrix expects a 2-D dense tensor, got shape {tuple(matrix.shape)} "
+                f"and layout {matrix.layout}; use SparseMatrix for sparse data"
+            )
+        super().__init__(matrix.shape, matrix.dtype, matrix.device)
+        self.matrix = matrix
+
+    def _matmul(self, v: Tensor, cache: Cache) -> Tensor:
+        return self.matrix @ v
+
+    def _build_transpose(self) -> ImplicitMatrix:
+        return DenseMatrix(self.matrix.T)
+
+
+class Diagonal(ImplicitMatrix):
+    """The diagonal matrix ``diag(d)``.
+
+    Args:
+        diagonal (Tensor): the entries ``d``, shape ``(n,)``.
+    """
+
+    def __init__(self, diagonal: Tensor):
+        if diagonal.dim() != 1:
+            raise ValueError(
+                f"Diagonal expects a 1-D tensor of entries, got shape {tuple(diagonal.shape)}"
+            )
+        n = diagonal.shape[0]
+        super().__init__((n, n), diagonal.dtype, diagonal.device)
+        self.diagonal = diagonal
+
+    def _matmul(self, v: Tensor, cache: Cache) -> Tensor:
+        return self.diagonal.unsqueeze(1) * v
+
+    def _build_transpose(self) -> ImplicitMatrix:
+        return self
+
+
+class LowRank(ImplicitMatrix):
+    """The low-rank matrix :math:`L R^\\top`.
+
+    Args:
+        left (Tensor): ``L``, shape ``(rows, q)``.
+        right (Tensor): ``R``, shape ``(columns, q)``.
+    """
+
+    def __init__(self, left: Tensor, right: Tensor):
+        if left.dim() != 2 or right.dim() != 2 or left.shape[1] != right.shape[1]:
+            raise ValueError(
+                "LowRank expects left (rows, q) and right (columns, q) with the same q, got "
+                f"{tuple(left.shape)} and {tuple(right.shape)}"
+            )
+        super().__init__((left.shape[0], right.shape[0]), left.dtype, left.device)
+        self.left = left
+        self.right = right.to(left.dtype)
+
+    def _matmul(self, v: Tensor, cache: Cache) -> Tensor:
+        return self.left @ (self.right.T @ v)
+
+    def _build_transpose(self) -> ImplicitMatrix:
+        return LowRank(self.right, self.left)
+
+
+def ones(
+    rows: int, columns: int, dtype: torch.dtype = torch.float32, device=None
+) -> LowRank:
+    """Return the all-ones matrix :math:`\\mathbf{1}\\mathbf{1}^\\top` as a rank-1 leaf."""
+    left = torch.ones(rows, 1, dtype=dtype, device=device)
+    right = torch.ones(columns, 1, dtype=dtype, device=device)
+    return LowRank(left, right)
+
+
+def as_implicit(
+    matrix: Tensor | ImplicitMatrix, symmetric: bool = False
+) -> ImplicitMatrix:
+    """Wrap a dense or sparse 2-D tensor as a leaf; return an implicit matrix unchanged."""
+    if isinstance(matrix, ImplicitMatrix):
+        return matrix
+    if not isinstance(matrix, Tensor):
+        raise TypeError(
+            f"as_implicit expects a torch.Tensor or ImplicitMatrix, got {type(matrix).__name__}"
+        )
+    if matrix.layout in (torch.sparse_coo, torch.sparse_csr):
+        return SparseMatrix(matrix, symmetric=symmetric)
+    return DenseMatrix(matrix)

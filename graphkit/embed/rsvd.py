@@ -1,0 +1,168 @@
+"""Randomized truncated SVD of an implicit matrix, using only ``M @ V`` and ``M^T @ V``.
+
+Method: randomized subspace iteration (Halko, Martinsson and Tropp, "Finding structure
+with randomness", SIAM Review 2011, Algorithms 4.4 and 5.1), as used by implicit SVD
+(Abu-El-Haija et al., NeurIPS 2021). For an r x c matrix M (r >= c, otherwise M^T is
+decomposed and the factors swapped), target rank k and w = k + p columns:
+
+.. math::
+    \\Omega \\sim \\mathcal{N}(0, 1)^{c \\times w}, \\qquad
+    \\text{repeat } q \\text{ times: } Y = M\\,\\mathrm{orth}(\\Omega),\\;
+    \\Omega = M^\\top \\mathrm{orth}(Y)
+
+    Q = \\mathrm{orth}(M\\,\\mathrm{orth}(\\Omega)), \\qquad
+    B = (M^\\top Q)^\\top = \\hat U S V^\\top, \\qquad U = Q \\hat U
+
+and the first k singular triplets are returned. Re-orthonormalising before every
+product keeps the columns from collapsing onto the top singular vector. Signs are
+fixed so that the largest-magnitude entry of every column of U is positive (the
+convention of scikit-learn's ``svd_flip``), which makes the result deterministic for
+a given random seed and comparable across runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+import torch
+from torch import Tensor
+
+from graphkit.embed.implicit import ImplicitMatrix
+
+logger = logging.getLogger(__name__)
+
+
+def orthonormalize_qr(block: Tensor) -> Tensor:
+    """Return an orthonormal basis of the columns of ``block`` by Householder QR."""
+    return torch.linalg.qr(block, mode="reduced").Q
+
+
+def orthonormalize_cholesky(block: Tensor) -> Tensor:
+    """Return ``X L^{-T}`` with ``L L^T = X^T X`` (Cholesky-QR) for unit-column ``X``.
+
+    Faster than Householder QR for tall blocks, but fails when the columns are
+    numerically dependent.
+    """
+    norms = block.norm(dim=0, keepdim=True)
+    unit = block / norms.clamp_min(torch.finfo(block.dtype).tiny)
+    gram = unit.T @ unit
+    factor, info = torch.linalg.cholesky_ex(gram)
+    if int(info) != 0 or not torch.isfinite(factor).all():
+        raise ValueError(
+            f"Cholesky-QR failed on a {tuple(block.shape)} block: its columns are "
+            f"numerically linearly dependent (leading minor {int(info)} is not positive). "
+            "Use orthonormalizer='qr', a lower rank or less oversampling."
+        )
+    # Solve L Z = X^T for Z, then Q = Z^T = X L^{-T}.
+    return torch.linalg.solve_triangular(factor, unit.T, upper=False).T
+
+
+ORTHONORMALIZERS: dict[str, Callable[[Tensor], Tensor]] = {
+    "qr": orthonormalize_qr,
+    "cholesky": orthonormalize_cholesky,
+}
+
+
+def flip_signs(u: Tensor, v: Tensor) -> tuple[Tensor, Tensor]:
+    """Flip singular-vector pairs so that each column of ``u`` has a positive max-|.| entry."""
+    rows = u.abs().argmax(dim=0)
+    signs = torch.sign(u[rows, torch.arange(u.shape[1], device=u.device)])
+    signs[signs == 0] = 1
+    return u * signs, v * signs
+
+
+def randomized_svd(
+    matrix: ImplicitMatrix,
+    rank: int,
+    oversample: int | None = None,
+    n_iter: int = 10,
+    orthonormalizer: str = "qr",
+    seed: int | None = 0,
+    timings: dict[str, float] | None = None,
+) -> tuple[Tensor, Tensor, Tensor]:
+    """Compute the rank-``rank`` truncated SVD :math:`M \\approx U\\,\\mathrm{diag}(S)\\,V^\\top`.
+
+    Args:
+        matrix (ImplicitMatrix): the matrix, only multiplied by thin blocks.
+        rank (int): number k of singular triplets, ``1 <= k <= min(rows, columns)``.
+        oversample (int, optional): extra columns p of the sketch; ``min(k, 30)`` by
+            default, and cut so that ``k + p <= min(rows, columns)``.
+        n_iter (int, optional): power iterations q, each one product with M and one
+            with M^T. (default: ``10``)
+        orthonormalizer (str, optional): ``"qr"`` (Householder) or ``"cholesky"``
+            (Cholesky-QR). (default: ``"qr"``)
+        seed (int, optional): seed of the Gaussian sketch; ``None`` uses torch's global
+            generator. (default: ``0``)
+        timings (dict, optional): receives ``"products"`` (seconds inside products with
+            M and M^T) and ``"svd"`` (all other seconds of this call), added to any
+            values already there.
+
+    Returns:
+        ``(U, S, V)`` with shapes ``(rows, k)``, ``(k,)``, ``(columns, k)``; S is
+        non-increasing.
+    """
+    rows, columns = matrix.shape
+    if not 1 <= rank <= min(rows, columns):
+        raise ValueError(
+            f"rank must lie in [1, {min(rows, columns)}] for a {rows} x {columns} matrix, "
+            f"got {rank}"
+        )
+    if orthonormalizer not in ORTHONORMALIZERS:
+        raise ValueError(
+            f"unknown orthonormalizer {orthonormalizer!r}; choose one of {sorted(ORTHONORMALIZERS)}"
+        )
+    if n_iter < 0:
+        raise ValueError(f"n_iter must be >= 0, got {n_iter}")
+    orth = ORTHONORMALIZERS[orthonormalizer]
+    oversample = min(rank, 30) if oversample is None else oversample
+    width = min(rank + max(oversample, 0), min(rows, columns))
+
+    # A tall operator keeps the orthonormal blocks on the larger side.
+    transposed = rows < columns
+    op = matrix.T if transposed else matrix
+    started = time.perf_counter()
+    product_seconds = 0.0
+
+    def multiply(target: ImplicitMatrix, block: Tensor) -> Tensor:
+        nonlocal product_seconds
+        tic = time.perf_counter()
+        out = target.matmul(block)
+        product_seconds += time.perf_counter() - tic
+        return out
+
+    generator = None
+    if seed is not None:
+        generator = torch.Generator(device=op.device).manual_seed(seed)
+    omega = torch.randn(
+        op.shape[1], width, dtype=op.dtype, device=op.device, generator=generator
+    )
+    for _ in range(n_iter):
+        sketch = multiply(op, orth(omega))
+        omega = multiply(op.T, orth(sketch))
+    basis = orth(multiply(op, orth(omega)))  # (op rows, w)
+    small = multiply(op.T, basis).T  # (w, op columns)
+    u_small, s, vh = torch.linalg.svd(small, full_matrices=False)
+    u = basis @ u_small
+    v = vh.T
+    u, s, v = u[:, :rank], s[:rank], v[:, :rank]
+    if transposed:
+        u, v = v, u
+    u, v = flip_signs(u, v)
+
+    total = time.perf_counter() - started
+    logger.debug(
+        "randomized_svd %d x %d, rank %d, width %d, %d iterations: %.3fs (products %.3fs)",
+        rows,
+        columns,
+        rank,
+        width,
+        n_iter,
+        total,
+        product_seconds,
+    )
+    if timings is not None:
+        timings["products"] = timings.get("products", 0.0) + product_seconds
+        timings["svd"] = timings.get("svd", 0.0) + total - product_seconds
+    return u.contiguous(), s.contiguous(), v.contiguous()
