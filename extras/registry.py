@@ -49,6 +49,10 @@ EXPERIMENT_MODULES: tuple[str, ...] = (
     "graphkit.extras.efficient.nullhop",
     "graphkit.extras.efficient.eas",
     "graphkit.extras.efficient.attn_upsample",
+    # FloorSet, dynamic scene graphs, federated learning
+    "graphkit.extras.floorset.experiment",
+    "graphkit.extras.dsg.dsgdetr",
+    "graphkit.extras.federated.fedrep",
 )
 
 

@@ -1,0 +1,212 @@
+"""Load FloorSet-Prime and FloorSet-Lite test layouts from their torch tensor files.
+
+Each layout is a pair of files. ``{prime,lite}data_1.pth`` holds
+``[[T0, b2b, p2b, pins_pos]]``: ``T0`` (n x 6) is the area target followed by the
+constraint columns fixed, preplaced, MIB group, cluster group and boundary code; ``b2b``
+(E x 3) holds block i, block j and the net weight; ``p2b`` (P x 3) holds pin, block and
+weight; ``pins_pos`` (n_pins x 2) holds pin coordinates. ``{prime,lite}label_1.pth``
+holds ``[[metrics, polygons]]``: the 8 reference metrics ``[area, #pins, #nets, #b2b
+nets, #p2b nets, #hard constraints, b2b wire length, p2b wire length]`` and the reference
+layout, a list of closed polygons (Prime) or an (n x 5 x 2) tensor of closed rectangles
+(Lite). Batched files pad with -1, so rows holding -1 are dropped.
+
+The Prime test split is read straight out of ``PrimeTensorDataTest.tar.gz`` without
+unpacking, so a read-only data folder works.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import tarfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import torch
+
+logger = logging.getLogger(__name__)
+
+Variant = Literal["prime", "lite"]
+BOUNDARY_LEFT, BOUNDARY_RIGHT, BOUNDARY_TOP, BOUNDARY_BOTTOM = 1, 2, 4, 8
+
+
+@dataclass
+class FloorplanCase:
+    """One FloorSet layout: the problem (targets, constraints, nets) and its reference.
+
+    Shapes (n blocks, E block-to-block nets, P pin-to-block nets, Q pins):
+        area_target (n,), fixed (n,) bool, preplaced (n,) bool, mib (n,) int (0 = none),
+        cluster (n,) int (0 = none), boundary (n,) int bit mask (1 left, 2 right, 4 top,
+        8 bottom), b2b (E, 3) [i, j, weight], p2b (P, 3) [pin, block, weight],
+        pins (Q, 2), metrics (8,), reference: n polygons, each (k, 2) without the
+        repeated closing vertex.
+    """
+
+    name: str
+    variant: Variant
+    area_target: np.ndarray
+    fixed: np.ndarray
+    preplaced: np.ndarray
+    mib: np.ndarray
+    cluster: np.ndarray
+    boundary: np.ndarray
+    b2b: np.ndarray
+    p2b: np.ndarray
+    pins: np.ndarray
+    metrics: np.ndarray
+    reference: list[np.ndarray]
+
+    @property
+    def num_blocks(self) -> int:
+        return int(self.area_target.shape[0])
+
+
+def _drop_padding(rows: torch.Tensor) -> np.ndarray:
+    array = rows.detach().to(torch.float64).numpy()
+    if array.ndim == 1:
+        return array[array != -1]
+    return array[~np.all(array == -1, axis=tuple(range(1, array.ndim)))]
+
+
+def _open_polygon(polygon: np.ndarray) -> np.ndarray:
+    """Drop padding rows and the repeated closing vertex of one polygon."""
+    polygon = polygon[~np.all(polygon == -1, axis=1)]
+    if len(polygon) > 1 and np.allclose(polygon[0], polygon[-1]):
+        polygon = polygon[:-1]
+    return polygon
+
+
+def build_case(name: str, variant: Variant, data: list, label: list) -> FloorplanCase:
+    """Build a case from the loaded ``data`` and ``label`` objects of one layout."""
+    t0, b2b, p2b, pins = data[0]
+    metrics, polygons = label[0]
+    t0 = _drop_padding(t0)
+    if t0.ndim != 2 or t0.shape[1] != 6:
+        raise ValueError(
+            f"{name}: expected T0 of shape (n, 6), found {tuple(t0.shape)}"
+        )
+    reference = [_open_polygon(p.detach().to(torch.float64).numpy()) for p in polygons]
+    reference = [p for p in reference if len(p) > 0]
+    if len(reference) != len(t0):
+        raise ValueError(
+            f"{name}: the label holds {len(reference)} polygons for {len(t0)} blocks"
+        )
+    return FloorplanCase(
+        name=name,
+        variant=variant,
+        area_target=t0[:, 0],
+        fixed=t0[:, 1] != 0,
+        preplaced=t0[:, 2] != 0,
+        mib=t0[:, 3].astype(np.int64),
+        cluster=t0[:, 4].astype(np.int64),
+        boundary=t0[:, 5].astype(np.int64),
+        b2b=_drop_padding(b2b).reshape(-1, 3),
+        p2b=_drop_padding(p2b).reshape(-1, 3),
+        pins=_drop_padding(pins).reshape(-1, 2),
+        metrics=metrics.detach().to(torch.float64).numpy(),
+        reference=reference,
+    )
+
+
+def _load(source) -> list:
+    return torch.load(source, weights_only=True, map_location="cpu")
+
+
+def _config_number(name: str) -> int:
+    match = re.search(r"config_(\d+)", name)
+    return int(match.group(1)) if match else -1
+
+
+def load_lite(
+    root: str | Path, configs: list[int] | None = None
+) -> list[FloorplanCase]:
+    """Load the Lite layouts under ``root/config_N/lite{data,label}_1.pth``.
+
+    Args:
+        root (str | Path): the ``LiteTensorDataTest`` folder.
+        configs (list[int], optional): block counts N to load; all found when None.
+    """
+    root = Path(root)
+    folders = sorted(root.glob("config_*"), key=lambda p: _config_number(p.name))
+    if not folders:
+        raise FileNotFoundError(
+            f"no config_N folders under {root}; expected LiteTensorDataTest"
+        )
+    cases = []
+    for folder in folders:
+        if configs is not None and _config_number(folder.name) not in configs:
+            continue
+        data = _load(folder / "litedata_1.pth")
+        label = _load(folder / "litelabel_1.pth")
+        cases.append(build_case(f"lite/{folder.name}", "lite", data, label))
+    return cases
+
+
+def _prime_files(archive: Path) -> dict[str, bytes | Path]:
+    """Map ``config_N/prime{data,label}_1.pth`` to its file path or archived bytes."""
+    if archive.is_dir():
+        return {p.relative_to(archive).as_posix(): p for p in archive.rglob("*.pth")}
+    if not archive.is_file():
+        raise FileNotFoundError(
+            f"{archive} not found; expected PrimeTensorDataTest.tar.gz"
+        )
+    files: dict[str, bytes | Path] = {}
+    with tarfile.open(archive, "r:gz") as tar:
+        for member in tar.getmembers():
+            if member.isfile() and member.name.endswith(".pth"):
+                key = member.name.split("PrimeTensorDataTest/")[-1]
+                files[key] = tar.extractfile(member).read()
+    return files
+
+
+def load_prime(
+    archive: str | Path, configs: list[int] | None = None
+) -> list[FloorplanCase]:
+    """Load Prime layouts from ``PrimeTensorDataTest.tar.gz`` or its unpacked folder.
+
+    Args:
+        archive (str | Path): the ``.tar.gz`` file or the ``PrimeTensorDataTest`` folder.
+        configs (list[int], optional): block counts N to load; all 100 when None.
+    """
+    files = _prime_files(Path(archive))
+
+    def read(key: str) -> list:
+        source = files[key]
+        return _load(io.BytesIO(source) if isinstance(source, bytes) else source)
+
+    numbers = sorted(
+        {_config_number(k) for k in files if k.endswith("primedata_1.pth")}
+    )
+    cases = []
+    for number in numbers:
+        if configs is not None and number not in configs:
+            continue
+        data = read(f"config_{number}/primedata_1.pth")
+        label = read(f"config_{number}/primelabel_1.pth")
+        cases.append(build_case(f"prime/config_{number}", "prime", data, label))
+    return cases
+
+
+def load_floorset(
+    root: str | Path, variant: Variant, configs: list[int] | None = None
+) -> list[FloorplanCase]:
+    """Load the ``variant`` test layouts from a folder laid out like the FloorSet repo.
+
+    Args:
+        root (str | Path): folder holding ``LiteTensorDataTest/`` and
+            ``PrimeTensorDataTest.tar.gz`` (or ``PrimeTensorDataTest/``).
+        variant ("prime" | "lite"): which dataset.
+        configs (list[int], optional): block counts to load.
+    """
+    root = Path(root)
+    if variant == "lite":
+        return load_lite(root / "LiteTensorDataTest", configs)
+    if variant == "prime":
+        folder = root / "PrimeTensorDataTest"
+        return load_prime(
+            folder if folder.is_dir() else root / "PrimeTensorDataTest.tar.gz", configs
+        )
+    raise ValueError(f"variant must be 'prime' or 'lite', got {variant!r}")

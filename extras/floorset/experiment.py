@@ -1,0 +1,260 @@
+"""FloorSet experiment: score reference, random and baseline layouts with the contest rules.
+
+Three placements are scored on FloorSet-Lite and FloorSet-Prime test layouts with the
+evaluator of :mod:`graphkit.extras.floorset.evaluate`: the reference layout of each
+label (must score 1.0: feasible, zero HPWL and area gaps, and on Prime no soft
+violation), uniformly random squares (must be infeasible) and the baseline placer of
+:mod:`graphkit.extras.floorset.placer` (must be feasible on every case with mean cost
+under 3).
+
+The data folder holds ``LiteTensorDataTest/`` and ``PrimeTensorDataTest.tar.gz``; it is
+``Config.root``, else ``$GRAPHKIT_DATA/extras/floorset``, else
+``$GRAPHKIT_TEST_DATA/extras/floorset``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from graphkit.extras.floorset.data import FloorplanCase, load_floorset
+from graphkit.extras.floorset.evaluate import (
+    SCORING_VERSION,
+    contest_cost,
+    evaluate,
+    layout_from_polygons,
+    total_score,
+)
+from graphkit.extras.floorset.placer import PlacerConfig, place, random_placement
+from graphkit.extras.registry import Criterion, at_least, at_most, register
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Config:
+    """FloorSet run settings.
+
+    Attributes:
+        root: data folder; empty means the environment default (see module doc).
+        lite_configs: Lite block counts to load (the shared copy has 21..25).
+        prime_configs: Prime block counts to load (21..120 exist).
+        search_passes: reinsertion passes of the baseline placer.
+        plot_dir: when set, PNGs of the reference and baseline layouts of the first
+            Lite and first Prime case are written there.
+        seed: seed of the random placement and of the reinsertion order.
+    """
+
+    root: str = ""
+    lite_configs: tuple[int, ...] = (21, 22, 23, 24, 25)
+    prime_configs: tuple[int, ...] = field(
+        default_factory=lambda: tuple(range(21, 121, 3))
+    )
+    search_passes: int = 2
+    plot_dir: str = ""
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        for name in ("lite_configs", "prime_configs"):
+            bad = [n for n in getattr(self, name) if not 21 <= n <= 120]
+            if bad:
+                raise ValueError(f"{name}: block counts must lie in 21..120, got {bad}")
+        if not self.lite_configs and not self.prime_configs:
+            raise ValueError(
+                "lite_configs and prime_configs are both empty; pick some cases"
+            )
+        if self.search_passes < 0:
+            raise ValueError(f"search_passes must be >= 0, got {self.search_passes}")
+
+    @classmethod
+    def smoke(cls) -> Config:
+        return cls(lite_configs=(21, 22), prime_configs=(21, 30), search_passes=1)
+
+
+def resolve_root(root: str) -> Path:
+    """Return the FloorSet data folder for ``root`` or the environment defaults."""
+    candidates = (
+        [Path(root)]
+        if root
+        else [
+            Path(os.environ[var]) / "extras" / "floorset"
+            for var in ("GRAPHKIT_DATA", "GRAPHKIT_TEST_DATA")
+            if os.environ.get(var)
+        ]
+    )
+    for folder in candidates:
+        if (folder / "LiteTensorDataTest").is_dir() or (
+            folder / "PrimeTensorDataTest.tar.gz"
+        ).is_file():
+            return folder
+    raise FileNotFoundError(
+        f"FloorSet data not found (looked in {[str(c) for c in candidates] or 'nothing'}); "
+        "pass --set root=DIR holding LiteTensorDataTest/ and PrimeTensorDataTest.tar.gz, "
+        "or set GRAPHKIT_DATA to a folder containing extras/floorset"
+    )
+
+
+def _quality_factor(hpwl_gap: float, area_gap: float) -> float:
+    return contest_cost(hpwl_gap, area_gap, 0.0, 1.0)
+
+
+def _score_case(case: FloorplanCase, config: Config, plot_dir: Path | None) -> dict:
+    reference_layout = layout_from_polygons(case.reference)
+    reference = evaluate(case, reference_layout)
+    random = evaluate(case, random_placement(case, seed=config.seed))
+    start = time.perf_counter()
+    layout = place(
+        case, PlacerConfig(search_passes=config.search_passes, seed=config.seed)
+    )
+    seconds = time.perf_counter() - start
+    baseline = evaluate(case, layout)
+    if plot_dir is not None:
+        from graphkit.extras.floorset.plot import plot_layout
+
+        stem = case.name.replace("/", "_")
+        plot_layout(
+            case,
+            reference_layout,
+            plot_dir / f"{stem}_reference.png",
+            f"{case.name} reference",
+        )
+        plot_layout(
+            case,
+            layout,
+            plot_dir / f"{stem}_baseline.png",
+            f"{case.name} baseline, cost {baseline.cost:.2f}",
+        )
+    logger.info(
+        "%s: baseline cost %.3f (HPWL gap %.3f, area gap %.3f, V_rel %.3f) in %.2f s",
+        case.name,
+        baseline.cost,
+        baseline.hpwl_gap,
+        baseline.area_gap,
+        baseline.violations_relative,
+        seconds,
+    )
+    return {
+        "reference": reference,
+        "random": random,
+        "baseline": baseline,
+        "seconds": seconds,
+    }
+
+
+@register(
+    "floorset",
+    "FloorSet - a VLSI Floorplanning Dataset with Design Constraints of Real-World SoCs",
+    f"contest evaluator ({SCORING_VERSION}) on reference, random and baseline layouts",
+    13,
+)
+def run(config: Config) -> dict[str, float]:
+    """Score the three placements on every selected case; return summary metrics."""
+    root = resolve_root(config.root)
+    cases = []
+    if config.lite_configs:
+        cases += load_floorset(root, "lite", list(config.lite_configs))
+    if config.prime_configs:
+        cases += load_floorset(root, "prime", list(config.prime_configs))
+    if not cases:
+        raise FileNotFoundError(
+            f"none of the selected FloorSet cases exist under {root}"
+        )
+    plotted: set[str] = set()
+    results = []
+    for case in cases:
+        plot_dir = None
+        if config.plot_dir and case.variant not in plotted:
+            plot_dir = Path(config.plot_dir)
+            plotted.add(case.variant)
+        results.append((case, _score_case(case, config, plot_dir)))
+    return summarize(results)
+
+
+def summarize(results: list[tuple[FloorplanCase, dict]]) -> dict[str, float]:
+    """Reduce per-case evaluations to the metrics the criteria read."""
+    prime = [r for c, r in results if c.variant == "prime"]
+    lite = [r for c, r in results if c.variant == "lite"]
+    every = [r for _, r in results]
+    quality = [
+        _quality_factor(r["reference"].hpwl_gap, r["reference"].area_gap) for r in every
+    ]
+    costs = [r["baseline"].cost for r in every]
+    metrics = {
+        "cases": float(len(every)),
+        "reference_feasible_fraction": float(
+            np.mean([r["reference"].feasible for r in every])
+        ),
+        "reference_quality_max_deviation": float(
+            np.max(np.abs(np.array(quality) - 1.0))
+        ),
+        "random_feasible_fraction": float(
+            np.mean([r["random"].feasible for r in every])
+        ),
+        "baseline_feasible_fraction": float(
+            np.mean([r["baseline"].feasible for r in every])
+        ),
+        "baseline_mean_cost": float(np.mean(costs)),
+        "baseline_total_score": total_score(costs, [c.num_blocks for c, _ in results]),
+        "baseline_mean_hpwl_gap": float(
+            np.mean([r["baseline"].hpwl_gap for r in every])
+        ),
+        "baseline_mean_area_gap": float(
+            np.mean([r["baseline"].area_gap for r in every])
+        ),
+        "baseline_mean_v_rel": float(
+            np.mean([r["baseline"].violations_relative for r in every])
+        ),
+        "baseline_seconds_per_case": float(np.mean([r["seconds"] for r in every])),
+    }
+    if prime:
+        deviation = [abs(r["reference"].cost - 1.0) for r in prime]
+        metrics["reference_prime_cost_max_deviation"] = float(np.max(deviation))
+        metrics["baseline_mean_cost_prime"] = float(
+            np.mean([r["baseline"].cost for r in prime])
+        )
+    if lite:
+        metrics["reference_lite_mean_cost"] = float(
+            np.mean([r["reference"].cost for r in lite])
+        )
+        metrics["baseline_mean_cost_lite"] = float(
+            np.mean([r["baseline"].cost for r in lite])
+        )
+    return metrics
+
+
+def criteria(metrics: dict[str, float]) -> list[Criterion]:
+    """Return the pass criteria: reference 1.0, random infeasible, baseline legal and < 3."""
+    checks = [
+        at_least(
+            "reference_feasible_fraction", metrics["reference_feasible_fraction"], 1.0
+        ),
+        at_most(
+            "reference_quality_max_deviation",
+            metrics["reference_quality_max_deviation"],
+            1e-6,
+        ),
+        at_most("random_feasible_fraction", metrics["random_feasible_fraction"], 0.0),
+        at_least(
+            "baseline_feasible_fraction", metrics["baseline_feasible_fraction"], 1.0
+        ),
+        Criterion(
+            "baseline_mean_cost",
+            metrics["baseline_mean_cost"],
+            "< 3",
+            bool(metrics["baseline_mean_cost"] < 3.0),
+        ),
+    ]
+    if "reference_prime_cost_max_deviation" in metrics:
+        checks.insert(
+            1,
+            at_most(
+                "reference_prime_cost_max_deviation",
+                metrics["reference_prime_cost_max_deviation"],
+                1e-6,
+            ),
+        )
+    return checks

@@ -1,0 +1,130 @@
+"""Rectilinear block geometry: slab decomposition, area, centroid, overlap and abutment.
+
+A block is a simple rectilinear polygon (Prime) or a rectangle (Lite). Every check here
+works on its slab decomposition: the polygon is cut by horizontal lines through each of
+its vertices, and each slab is split into the x intervals that lie inside the polygon
+(even-odd rule on the vertical edges). The decomposition is canonical for a given
+region and vertex set, so two blocks have the same shape up to translation exactly when
+their decompositions, shifted to the origin, agree.
+
+Rectangles are rows ``[x0, y0, x1, y1]``; a layout is a list of (k_b, 4) arrays.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+OVERLAP_TOLERANCE = 1e-6
+
+
+def rectangle(x: float, y: float, w: float, h: float) -> np.ndarray:
+    """Return the one-row decomposition of the rectangle at (x, y) of size w x h."""
+    return np.array([[x, y, x + w, y + h]], dtype=np.float64)
+
+
+def polygon_to_rects(polygon: np.ndarray) -> np.ndarray:
+    """Decompose a simple rectilinear polygon into slab rectangles.
+
+    Args:
+        polygon (np.ndarray): (k, 2) vertices in order, without the closing vertex.
+
+    Returns:
+        np.ndarray: (r, 4) rectangles ``[x0, y0, x1, y1]`` covering the polygon.
+    """
+    polygon = np.asarray(polygon, dtype=np.float64)
+    start, end = polygon, np.roll(polygon, -1, axis=0)
+    vertical = np.isclose(start[:, 0], end[:, 0]) & ~np.isclose(start[:, 1], end[:, 1])
+    edge_x = start[vertical, 0]
+    edge_lo = np.minimum(start[vertical, 1], end[vertical, 1])
+    edge_hi = np.maximum(start[vertical, 1], end[vertical, 1])
+    levels = np.unique(polygon[:, 1])
+    rects = []
+    for y0, y1 in itertools.pairwise(levels):
+        middle = 0.5 * (y0 + y1)
+        crossings = np.sort(edge_x[(edge_lo < middle) & (edge_hi > middle)])
+        for x0, x1 in zip(crossings[0::2], crossings[1::2]):
+            rects.append((x0, y0, x1, y1))
+    return np.array(rects, dtype=np.float64).reshape(-1, 4)
+
+
+def rects_area(rects: np.ndarray) -> float:
+    """Return the total area of non-overlapping rectangles."""
+    return float(np.sum((rects[:, 2] - rects[:, 0]) * (rects[:, 3] - rects[:, 1])))
+
+
+def rects_centroid(rects: np.ndarray) -> np.ndarray:
+    """Return the area-weighted centroid (2,) of non-overlapping rectangles."""
+    areas = (rects[:, 2] - rects[:, 0]) * (rects[:, 3] - rects[:, 1])
+    centres = 0.5 * (rects[:, :2] + rects[:, 2:])
+    return (areas[:, None] * centres).sum(0) / areas.sum()
+
+
+def rects_extent(rects: np.ndarray) -> np.ndarray:
+    """Return ``[x0, y0, x1, y1]``, the bounding box of the rectangles."""
+    return np.array(
+        [rects[:, 0].min(), rects[:, 1].min(), rects[:, 2].max(), rects[:, 3].max()]
+    )
+
+
+def normalized_shape(rects: np.ndarray) -> np.ndarray:
+    """Return the rectangles shifted so their bounding box starts at the origin, sorted."""
+    extent = rects_extent(rects)
+    shifted = rects - np.array([extent[0], extent[1], extent[0], extent[1]])
+    return shifted[np.lexsort(shifted.T[::-1])]
+
+
+def same_shape(a: np.ndarray, b: np.ndarray, tolerance: float, translate: bool) -> bool:
+    """Whether two decompositions describe the same region (up to translation if asked)."""
+    if translate:
+        a, b = normalized_shape(a), normalized_shape(b)
+    else:
+        a, b = a[np.lexsort(a.T[::-1])], b[np.lexsort(b.T[::-1])]
+    return a.shape == b.shape and bool(np.all(np.abs(a - b) <= tolerance))
+
+
+def _stack(layout: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    owners = np.concatenate([np.full(len(r), b) for b, r in enumerate(layout)])
+    return np.concatenate(layout), owners
+
+
+def overlapping_pairs(
+    layout: list[np.ndarray], tolerance: float = OVERLAP_TOLERANCE
+) -> set:
+    """Return the block pairs (i, j), i < j, whose interiors overlap.
+
+    Two rectangles overlap when their intersection exceeds ``tolerance`` along both
+    axes, so blocks that only touch along an edge do not overlap.
+    """
+    rects, owners = _stack(layout)
+    dx = np.minimum(rects[:, None, 2], rects[None, :, 2]) - np.maximum(
+        rects[:, None, 0], rects[None, :, 0]
+    )
+    dy = np.minimum(rects[:, None, 3], rects[None, :, 3]) - np.maximum(
+        rects[:, None, 1], rects[None, :, 1]
+    )
+    hits = (dx > tolerance) & (dy > tolerance) & (owners[:, None] < owners[None, :])
+    rows, cols = np.nonzero(hits)
+    return {(int(owners[r]), int(owners[c])) for r, c in zip(rows, cols)}
+
+
+def abutting_pairs(layout: list[np.ndarray], tolerance: float = 1e-4) -> set:
+    """Return the block pairs (i, j), i < j, that share an edge of positive length."""
+    rects, owners = _stack(layout)
+    dx = np.minimum(rects[:, None, 2], rects[None, :, 2]) - np.maximum(
+        rects[:, None, 0], rects[None, :, 0]
+    )
+    dy = np.minimum(rects[:, None, 3], rects[None, :, 3]) - np.maximum(
+        rects[:, None, 1], rects[None, :, 1]
+    )
+    touch_x = (np.abs(rects[:, None, 2] - rects[None, :, 0]) <= tolerance) | (
+        np.abs(rects[:, None, 0] - rects[None, :, 2]) <= tolerance
+    )
+    touch_y = (np.abs(rects[:, None, 3] - rects[None, :, 1]) <= tolerance) | (
+        np.abs(rects[:, None, 1] - rects[None, :, 3]) <= tolerance
+    )
+    side = (touch_x & (dy > tolerance)) | (touch_y & (dx > tolerance))
+    side &= owners[:, None] < owners[None, :]
+    rows, cols = np.nonzero(side)
+    return {(int(owners[r]), int(owners[c])) for r, c in zip(rows, cols)}
