@@ -1,0 +1,68 @@
+"""Class-insensitive edge homophily (Lim et al., "Large Scale Learning on
+Non-Homophilous Graphs: New Benchmarks and Strong Simple Methods", NeurIPS 2021)."""
+
+from __future__ import annotations
+
+import logging
+
+import torch
+from torch import Tensor
+
+from graphkit.metrics.graph import LabelledGraph, as_labelled_graph
+
+log = logging.getLogger(__name__)
+
+
+def class_insensitive_homophily(
+    edge_index: Tensor | LabelledGraph,
+    y: Tensor | None = None,
+    *,
+    node_mask: Tensor | None = None,
+    num_classes: int | None = None,
+    directed: bool | None = None,
+    self_loops: bool | None = None,
+) -> float:
+    """Compute edge homophily per class, minus the class's share of nodes, averaged.
+
+    .. math::
+        \\hat h = \\frac{1}{C - 1} \\sum_{k=0}^{C-1} \\max(0, h_k - p_k), \\qquad
+        h_k = \\frac{|\\{(u, v) \\in E : y_v = k, y_u = k\\}|}
+                   {|\\{(u, v) \\in E : y_v = k\\}|}, \\qquad
+        p_k = \\frac{|\\{v : y_v = k\\}|}{|V|}
+
+    ``h_k`` is 0 for a class with no incident edge; ``p_k`` counts all counted nodes,
+    isolated ones included. ``C`` is ``num_classes`` (default: largest label plus one),
+    so a class with no node still counts in ``C - 1``, as in
+    ``torch_geometric.utils.homophily(method="edge_insensitive")``.
+    Returns NaN (with a warning) when ``C < 2``.
+
+    Args:
+        edge_index (Tensor or LabelledGraph): edges ``[2, E]`` or a built graph.
+        y (Tensor): labels ``[N]``; negative labels mark unlabelled nodes.
+        node_mask (Tensor, optional): bool ``[N]``, the nodes to count.
+        num_classes (int, optional): ``C``.
+        directed (bool, optional): keep edge directions (default ``False``).
+        self_loops (bool, optional): keep self-loops (default ``False``).
+    """
+    graph = as_labelled_graph(
+        edge_index,
+        y,
+        node_mask=node_mask,
+        num_classes=num_classes,
+        directed=directed,
+        self_loops=self_loops,
+    )
+    c = graph.num_classes
+    if c < 2:
+        log.warning("class-insensitive homophily is undefined for fewer than 2 classes")
+        return float("nan")
+    target_class = graph.y[graph.dst]
+    same = (graph.y[graph.src] == target_class).double()
+    edges_per_class = torch.bincount(target_class, minlength=c).double()
+    same_per_class = torch.zeros(c, dtype=torch.float64).index_add_(
+        0, target_class, same
+    )
+    h = same_per_class / edges_per_class.clamp(min=1)
+    counts = graph.class_counts().double()
+    p = counts / counts.sum()
+    return float((h - p).clamp(min=0).sum() / (c - 1))

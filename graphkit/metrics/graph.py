@@ -1,0 +1,242 @@
+"""The labelled graph every measure reads, built once under explicit conventions.
+
+Published homophily tables differ mostly in conventions, not in formulas. This module
+fixes them in one place:
+
+* ``directed=False`` (default): every edge counts in both directions, so an
+  undirected edge ``{u, v}`` is stored as ``u -> v`` and ``v -> u``.
+  ``directed=True`` keeps ``edge_index`` as given (PyG's ``source -> target``), and
+  the neighbours of a node are its in-neighbours (the sources of edges into it),
+  as in PyG's message passing and ``torch_geometric.utils.homophily``.
+* ``self_loops=False`` (default): edges ``v -> v`` are removed.
+* Duplicate edges are always merged, so a multigraph counts like its simple graph.
+* Counted nodes: nodes with a label ``y >= 0`` and, when ``node_mask`` is given, a
+  ``True`` mask entry. Measures use the subgraph induced by the counted nodes: an edge
+  counts only if both ends are counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import Tensor
+
+
+@dataclass(frozen=True)
+class MeasureOptions:
+    """Conventions that change the values of every measure.
+
+    Attributes:
+        directed: keep edge directions (neighbours are in-neighbours) instead of
+            symmetrising.
+        self_loops: keep edges ``v -> v``.
+        isolated: how node-averaged measures treat counted nodes without counted
+            neighbours: ``"exclude"`` leaves them out of the average (Pei et al. 2020),
+            ``"zero"`` counts them as 0 (``torch_geometric.utils.homophily``).
+    """
+
+    directed: bool = False
+    self_loops: bool = False
+    isolated: str = "exclude"
+
+    def __post_init__(self) -> None:
+        if self.isolated not in ("exclude", "zero"):
+            raise ValueError(
+                f"isolated must be 'exclude' or 'zero', got {self.isolated!r}"
+            )
+
+    def describe(self) -> str:
+        """Return the conventions as one line, for printing next to results."""
+        edges = "directed (in-neighbours)" if self.directed else "undirected"
+        loops = "self-loops kept" if self.self_loops else "self-loops removed"
+        return (
+            f"{edges}, {loops}, duplicate edges merged, "
+            f"isolated nodes {'excluded from' if self.isolated == 'exclude' else 'as 0 in'}"
+            " node averages"
+        )
+
+
+@dataclass(frozen=True)
+class LabelledGraph:
+    """Edges and labels of the counted nodes, after the conventions are applied.
+
+    Attributes:
+        src: sources of the kept edges, shape ``[E]`` (the neighbour side).
+        dst: targets of the kept edges, shape ``[E]`` (the node whose neighbourhood
+            is described). Undirected graphs hold both directions of each edge.
+        y: labels of all nodes, shape ``[N]``; only entries of counted nodes are read.
+        mask: counted nodes, bool, shape ``[N]``.
+        num_classes: ``C``; labels lie in ``[0, C)``.
+        options: the conventions used to build this graph.
+    """
+
+    src: Tensor
+    dst: Tensor
+    y: Tensor
+    mask: Tensor
+    num_classes: int
+    options: MeasureOptions
+
+    @property
+    def num_nodes(self) -> int:
+        return self.y.numel()
+
+    def in_degree(self) -> Tensor:
+        """Return the number of kept edges into each node, shape ``[N]``, int64."""
+        return torch.bincount(self.dst, minlength=self.num_nodes)
+
+    def class_counts(self) -> Tensor:
+        """Return the number of counted nodes per class, shape ``[C]``, int64."""
+        return torch.bincount(self.y[self.mask], minlength=self.num_classes)
+
+
+def build_labelled_graph(
+    edge_index: Tensor,
+    y: Tensor,
+    *,
+    num_nodes: int | None = None,
+    node_mask: Tensor | None = None,
+    num_classes: int | None = None,
+    options: MeasureOptions | None = None,
+) -> LabelledGraph:
+    """Apply the conventions of ``options`` to ``edge_index`` and ``y``.
+
+    Args:
+        edge_index (Tensor): edges ``[2, E]`` as ``(source, target)``.
+        y (Tensor): integer labels ``[N]``; a negative label marks an unlabelled node,
+            which is not counted.
+        num_nodes (int, optional): ``N``; defaults to ``y.numel()``.
+        node_mask (Tensor, optional): bool ``[N]``; only ``True`` nodes are counted.
+        num_classes (int, optional): ``C``; defaults to the largest label plus one.
+        options (MeasureOptions, optional): conventions; defaults to
+            ``MeasureOptions()`` (undirected, self-loops removed).
+    """
+    options = MeasureOptions() if options is None else options
+    y = _check_labels(y, num_nodes)
+    n = y.numel()
+    mask = _counted_nodes(y, node_mask)
+    num_classes = _check_num_classes(y, num_classes)
+    src, dst = _check_edge_index(edge_index, n)
+
+    keep = mask[src] & mask[dst]
+    if not options.self_loops:
+        keep &= src != dst
+    src, dst = src[keep], dst[keep]
+    if not options.directed:
+        # Merge {u, v} and {v, u} before symmetrising: one sort of E keys, not 2E.
+        src, dst = torch.minimum(src, dst), torch.maximum(src, dst)
+    src, dst = _merge_duplicates(src, dst, n)
+    if not options.directed:
+        loops = src == dst
+        src, dst = (
+            torch.cat([src, dst[~loops]]),
+            torch.cat([dst, src[~loops]]),
+        )
+    return LabelledGraph(src, dst, y, mask, num_classes, options)
+
+
+def _merge_duplicates(src: Tensor, dst: Tensor, n: int) -> tuple[Tensor, Tensor]:
+    key = src * n + dst
+    key, _ = torch.sort(key)
+    if key.numel() > 1:
+        first = torch.ones_like(key, dtype=torch.bool)
+        first[1:] = key[1:] != key[:-1]
+        key = key[first]
+    return key // n, key % n
+
+
+def _check_labels(y: Tensor, num_nodes: int | None) -> Tensor:
+    if not isinstance(y, Tensor):
+        raise TypeError(f"y must be a torch.Tensor of labels, got {type(y).__name__}")
+    if y.dim() != 1:
+        raise ValueError(
+            f"y must hold one integer label per node (shape [N]), got shape "
+            f"{tuple(y.shape)}; multi-label targets are not supported"
+        )
+    if y.is_floating_point() or y.dtype == torch.bool:
+        raise ValueError(f"y must have an integer dtype, got {y.dtype}")
+    if num_nodes is not None and num_nodes != y.numel():
+        raise ValueError(
+            f"num_nodes={num_nodes} but y has {y.numel()} entries; give one label "
+            "per node (-1 for unlabelled nodes)"
+        )
+    return y.long()
+
+
+def _counted_nodes(y: Tensor, node_mask: Tensor | None) -> Tensor:
+    mask = y >= 0
+    if node_mask is not None:
+        if node_mask.dtype != torch.bool or node_mask.shape != y.shape:
+            raise ValueError(
+                f"node_mask must be a bool tensor of shape {tuple(y.shape)}, got "
+                f"{node_mask.dtype} of shape {tuple(node_mask.shape)}"
+            )
+        mask = mask & node_mask
+    if not bool(mask.any()):
+        raise ValueError(
+            "no node is counted: every node is unlabelled (y < 0) or outside node_mask"
+        )
+    return mask
+
+
+def _check_num_classes(y: Tensor, num_classes: int | None) -> int:
+    largest = int(y[y >= 0].max())
+    if num_classes is None:
+        return largest + 1
+    if num_classes <= largest:
+        raise ValueError(
+            f"num_classes={num_classes} but the largest label is {largest}; "
+            f"pass num_classes >= {largest + 1} or leave it unset"
+        )
+    return num_classes
+
+
+def _check_edge_index(edge_index: Tensor, n: int) -> tuple[Tensor, Tensor]:
+    if not isinstance(edge_index, Tensor) or edge_index.dim() != 2:
+        raise ValueError("edge_index must be a tensor of shape [2, E]")
+    if edge_index.size(0) != 2:
+        raise ValueError(
+            f"edge_index must have shape [2, E], got {tuple(edge_index.shape)}"
+        )
+    edge_index = edge_index.long()
+    if edge_index.numel() > 0:
+        low, high = int(edge_index.min()), int(edge_index.max())
+        if low < 0 or high >= n:
+            raise ValueError(
+                f"edge_index contains node ids in [{low}, {high}] but there are {n} "
+                f"labels (valid ids 0..{n - 1}); give one label per node"
+            )
+    return edge_index[0], edge_index[1]
+
+
+def as_labelled_graph(
+    edge_index: Tensor | LabelledGraph,
+    y: Tensor | None,
+    *,
+    node_mask: Tensor | None = None,
+    num_classes: int | None = None,
+    **option_values,
+) -> LabelledGraph:
+    """Return ``edge_index`` if it is already a :class:`LabelledGraph`, else build one.
+
+    Every public measure calls this, so a caller computing several measures can build
+    the graph once with :func:`build_labelled_graph` and pass it in place of
+    ``edge_index``. Options must then be left unset, since the graph already fixes them.
+    """
+    if isinstance(edge_index, LabelledGraph):
+        given = {k: v for k, v in option_values.items() if v is not None}
+        if y is not None or node_mask is not None or num_classes is not None or given:
+            raise ValueError(
+                "a LabelledGraph already fixes labels, mask and conventions; pass it "
+                "alone, or pass edge_index and y with the options instead"
+            )
+        return edge_index
+    if y is None:
+        raise ValueError("y (one label per node) is required with an edge_index")
+    options = MeasureOptions(
+        **{k: v for k, v in option_values.items() if v is not None}
+    )
+    return build_labelled_graph(
+        edge_index, y, node_mask=node_mask, num_classes=num_classes, options=options
+    )

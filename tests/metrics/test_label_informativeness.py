@@ -1,0 +1,78 @@
+"""Label informativeness on tiny graphs, with the information sums written out."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from graphkit.metrics import edge_label_informativeness, node_label_informativeness
+
+# Same graph as test_homophily: edges 0-1, 1-2, 2-3, 3-4, 2-4; classes 0 0 1 1 1.
+EDGES = torch.tensor([[0, 1, 2, 3, 2], [1, 2, 3, 4, 4]])
+Y = torch.tensor([0, 0, 1, 1, 1])
+
+
+def _ratio(joint: list[list[float]]) -> float:
+    """I(row; column) / H(row) of a 2x2 joint table, written out term by term."""
+    total = sum(sum(row) for row in joint)
+    p = [[value / total for value in row] for row in joint]
+    rows = [p[0][0] + p[0][1], p[1][0] + p[1][1]]
+    cols = [p[0][0] + p[1][0], p[0][1] + p[1][1]]
+    info = sum(
+        p[i][j] * math.log(p[i][j] / (rows[i] * cols[j]))
+        for i in range(2)
+        for j in range(2)
+        if p[i][j] > 0
+    )
+    return info / -sum(r * math.log(r) for r in rows)
+
+
+def test_edge_li_hand_value():
+    # Ordered edges by (target class, neighbour class): 2, 1 / 1, 6 out of 10.
+    assert edge_label_informativeness(EDGES, Y) == pytest.approx(
+        _ratio([[2, 1], [1, 6]])
+    )
+
+
+def test_edge_li_closed_form():
+    p = [0.2, 0.1, 0.1, 0.6]
+    degree_share = [0.3, 0.7]
+    closed = 2 - sum(v * math.log(v) for v in p) / sum(
+        v * math.log(v) for v in degree_share
+    )
+    assert edge_label_informativeness(EDGES, Y) == pytest.approx(closed)
+
+
+def test_node_li_hand_value():
+    # Each node spreads weight 1 over its neighbours:
+    # node 0 -> [0,0] 1; node 1 -> [0,0] 1/2, [0,1] 1/2; node 2 -> [1,0] 1/3, [1,1] 2/3;
+    # nodes 3 and 4 -> [1,1] 1 each.
+    joint = [[1 + 1 / 2, 1 / 2], [1 / 3, 2 / 3 + 2]]
+    assert node_label_informativeness(EDGES, Y) == pytest.approx(_ratio(joint))
+
+
+def test_li_is_one_when_neighbour_fixes_label():
+    # Bipartite with classes on the two sides: the neighbour's class gives the label.
+    edges = torch.tensor([[0, 0, 1, 1], [2, 3, 2, 3]])
+    y = torch.tensor([0, 0, 1, 1])
+    assert edge_label_informativeness(edges, y) == pytest.approx(1.0)
+    assert node_label_informativeness(edges, y) == pytest.approx(1.0)
+
+
+def test_li_near_zero_for_random_labels():
+    gen = torch.Generator().manual_seed(0)
+    edges = torch.randint(0, 5000, (2, 50000), generator=gen)
+    y = torch.randint(0, 3, (5000,), generator=gen)
+    assert abs(edge_label_informativeness(edges, y)) < 0.005
+    assert abs(node_label_informativeness(edges, y)) < 0.005
+
+
+def test_li_directed_uses_target_entropy():
+    # 0 -> 2, 1 -> 2, 1 -> 3: targets are class 1 only, so H(target) = 0 -> NaN.
+    edges = torch.tensor([[0, 1, 1], [2, 2, 3]])
+    y = torch.tensor([0, 0, 1, 1])
+    assert math.isnan(edge_label_informativeness(edges, y, directed=True))
+    # Undirected, the same edges join the two classes only: LI = 1.
+    assert edge_label_informativeness(edges, y) == pytest.approx(1.0)
