@@ -1,0 +1,1 @@
+from graphkit.datasets.asymproj import load_asymproj  # noqa: F401

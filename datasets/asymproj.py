@@ -1,0 +1,133 @@
+"""The SNAP link-prediction splits of AsymProj / Watch Your Step (ppi, ca-AstroPh, ...).
+
+Each dataset folder contains three int32 arrays of node pairs, shape ``(pairs, 2)``:
+``train.txt.npy`` (training edges, each undirected edge once), ``test.txt.npy`` (held-out
+edges, disjoint from the training edges) and ``test.neg.txt.npy`` (as many node pairs
+that are edges of neither file). The graph is the union of the first two. The splits
+come from Abu-El-Haija, Perozzi and Al-Rfou, "Learning Edge Representations via
+Low-Rank Asymmetric Projections", CIKM 2017; the graphs from SNAP and node2vec (ppi).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch_geometric.data import Data
+
+logger = logging.getLogger(__name__)
+
+ASYMPROJ_NAMES = ("ppi", "ca-AstroPh", "ca-HepTh", "soc-facebook")
+ASYMPROJ_FILES = ("train.txt.npy", "test.txt.npy", "test.neg.txt.npy")
+# The files as released with implicit SVD (CC0), pinned to one commit.
+ASYMPROJ_URL = (
+    "https://raw.githubusercontent.com/samihaija/isvd/"
+    "6ef715c8846bfdfca8578cfc6276ce2c13afef5e/datasets/asymproj/{name}/{file}"
+)
+
+
+def _canonical_name(name: str) -> str:
+    lookup = {known.lower(): known for known in ASYMPROJ_NAMES}
+    lookup["facebook"] = "soc-facebook"
+    canonical = lookup.get(name.lower())
+    if canonical is None:
+        raise ValueError(
+            f"unknown AsymProj dataset {name!r}; choose one of {', '.join(ASYMPROJ_NAMES)}"
+        )
+    return canonical
+
+
+def _find_folder(root: Path, name: str) -> Path | None:
+    """Accept the dataset folder, the ``asymproj/`` folder or the ``graphs/`` folder as root."""
+    for candidate in (root, root / name, root / "asymproj" / name):
+        if all((candidate / file).is_file() for file in ASYMPROJ_FILES):
+            return candidate
+    return None
+
+
+def _download(folder: Path, name: str) -> None:
+    from torch_geometric.data import download_url
+
+    for file in ASYMPROJ_FILES:
+        if not (folder / file).is_file():
+            download_url(ASYMPROJ_URL.format(name=name, file=file), str(folder))
+
+
+def _read_pairs(path: Path, num_columns: int = 2) -> torch.Tensor:
+    pairs = np.load(path, allow_pickle=False)
+    if pairs.ndim != 2 or pairs.shape[1] != num_columns:
+        raise ValueError(
+            f"{path}: expected an integer array of shape (pairs, 2), got shape {pairs.shape}"
+        )
+    if not np.issubdtype(pairs.dtype, np.integer) or (pairs.size and pairs.min() < 0):
+        raise ValueError(
+            f"{path}: expected non-negative integer node ids, got dtype {pairs.dtype}"
+        )
+    return torch.from_numpy(pairs.astype(np.int64)).T.contiguous()
+
+
+def load_asymproj(
+    name: str, root: str | os.PathLike | None = None, download: bool = False
+) -> Data:
+    """Load one AsymProj link-prediction split.
+
+    Args:
+        name (str): ``"ppi"``, ``"ca-AstroPh"``, ``"ca-HepTh"`` or ``"soc-facebook"``
+            (case-insensitive; ``"facebook"`` is accepted too).
+        root (str or Path, optional): the dataset folder, a folder holding it (the
+            ``asymproj/`` folder) or a folder holding ``asymproj/``. Defaults to the
+            ``GRAPHKIT_DATA`` environment variable.
+        download (bool, optional): fetch missing files into ``root/asymproj/<name>``
+            from the implicit-SVD repository. (default: ``False``)
+
+    Returns:
+        A :class:`torch_geometric.data.Data` with ``num_nodes`` (largest id + 1),
+        ``edge_index`` (the training edges in both directions, the graph a model may
+        see), ``train_pos_edge_index``, ``test_pos_edge_index`` and
+        ``test_neg_edge_index`` (each as stored, shape ``(2, pairs)``).
+    """
+    name = _canonical_name(name)
+    if root is None:
+        root = os.environ.get("GRAPHKIT_DATA")
+        if not root:
+            raise FileNotFoundError(
+                f"no data root for AsymProj dataset {name!r}: pass root= or set GRAPHKIT_DATA"
+            )
+    root = Path(root).expanduser()
+    folder = _find_folder(root, name)
+    if folder is None and download:
+        folder = root / "asymproj" / name
+        folder.mkdir(parents=True, exist_ok=True)
+        _download(folder, name)
+    if folder is None:
+        raise FileNotFoundError(
+            f"AsymProj dataset {name!r} not found under {root}: expected "
+            f"{', '.join(ASYMPROJ_FILES)} in {root}, {root / name} or "
+            f"{root / 'asymproj' / name}; pass the folder that holds them, or download=True"
+        )
+
+    train, test, test_neg = (_read_pairs(folder / file) for file in ASYMPROJ_FILES)
+    num_nodes = int(
+        max(int(pairs.max()) for pairs in (train, test, test_neg) if pairs.numel())
+    )
+    num_nodes += 1
+    logger.debug(
+        "loaded %s from %s: %d nodes, %d train / %d test / %d negative pairs",
+        name,
+        folder,
+        num_nodes,
+        train.shape[1],
+        test.shape[1],
+        test_neg.shape[1],
+    )
+    return Data(
+        num_nodes=num_nodes,
+        edge_index=torch.cat([train, train.flip(0)], dim=1),
+        train_pos_edge_index=train,
+        test_pos_edge_index=test,
+        test_neg_edge_index=test_neg,
+        name=name,
+    )
