@@ -1,0 +1,136 @@
+"""Locate, download (cached, checksum-verified) and read ULTRA checkpoints.
+
+A checkpoint is a ``torch.save`` file holding either a plain state dict or a dict with
+the state dict under ``"model"`` (the layout of the released ULTRA files, which also
+store the optimizer). Files load with ``torch.load(weights_only=True)``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import tempfile
+import urllib.request
+from pathlib import Path
+
+import torch
+
+logger = logging.getLogger(__name__)
+
+# Released ULTRA checkpoints (GitHub DeepGraphLearning/ULTRA, folder ckpts/, MIT licence)
+# and the SHA-256 of each file.
+RELEASED = {
+    "ultra_3g": (
+        "https://github.com/DeepGraphLearning/ULTRA/raw/main/ckpts/ultra_3g.pth",
+        "fdedc01b0045fc089d2ad5da08569466b7b221691fe978a18e91082bbb133c18",
+    ),
+    "ultra_4g": (
+        "https://github.com/DeepGraphLearning/ULTRA/raw/main/ckpts/ultra_4g.pth",
+        "48a046e708adf5632d87c30eacae01f5f51466b2301effdc2cb42358d22854e0",
+    ),
+    "ultra_50g": (
+        "https://github.com/DeepGraphLearning/ULTRA/raw/main/ckpts/ultra_50g.pth",
+        "f1c5377b2cf547aaa67520ffb6fce27b75b6eb3417b86dc9cf9dba89964ed10f",
+    ),
+}
+URL_SCHEMES = ("http://", "https://", "file://")
+
+
+def default_cache_dir() -> Path:
+    """``$GRAPHKIT_CACHE/ultra`` when set, else ``~/.cache/graphkit/ultra``."""
+    base = os.environ.get("GRAPHKIT_CACHE")
+    return (Path(base) if base else Path.home() / ".cache" / "graphkit") / "ultra"
+
+
+def sha256_of(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(2**20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def download(
+    url: str, cache_dir: str | Path | None = None, sha256: str | None = None
+) -> Path:
+    """Download ``url`` into ``cache_dir`` once and return the cached file.
+
+    A cached file is reused when its checksum matches ``sha256`` (or, with no checksum,
+    whenever it exists). A fresh download that does not match is deleted.
+
+    Raises:
+        ValueError: the checksum of the downloaded file differs from ``sha256``.
+    """
+    cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    target = cache / Path(url.split("?")[0]).name
+    if target.is_file() and (sha256 is None or sha256_of(target) == sha256):
+        logger.debug("using cached %s", target)
+        return target
+    cache.mkdir(parents=True, exist_ok=True)
+    logger.info("downloading %s to %s", url, target)
+    handle, partial = tempfile.mkstemp(dir=cache, suffix=".part")
+    os.close(handle)
+    try:
+        with urllib.request.urlopen(url) as response, open(partial, "wb") as out:
+            shutil.copyfileobj(response, out)
+        actual = sha256_of(partial)
+        if sha256 is not None and actual != sha256:
+            raise ValueError(
+                f"checksum mismatch for {url}: expected sha256 {sha256}, got "
+                f"{actual}; the download is corrupt or the file has changed"
+            )
+        os.replace(partial, target)
+    finally:
+        if os.path.exists(partial):
+            os.remove(partial)
+    return target
+
+
+def resolve(
+    path_or_url: str | Path,
+    cache_dir: str | Path | None = None,
+    sha256: str | None = None,
+) -> Path:
+    """Turn a local path, a URL or a released name (``"ultra_3g"``) into a local file."""
+    text = str(path_or_url)
+    if Path(text).is_file():
+        return Path(text)
+    if text in RELEASED:
+        url, known = RELEASED[text]
+        return download(url, cache_dir, sha256 or known)
+    if text.startswith(URL_SCHEMES):
+        known = RELEASED.get(Path(text.split("?")[0]).stem, (None, None))[1]
+        return download(text, cache_dir, sha256 or known)
+    raise FileNotFoundError(
+        f"checkpoint {text!r} not found: give an existing file, a URL, "
+        f"or one of {sorted(RELEASED)}"
+    )
+
+
+def load_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
+    """Read the model state dict from a checkpoint file (on the CPU)."""
+    payload = torch.load(path, map_location="cpu", weights_only=True)
+    state = payload.get("model", payload) if isinstance(payload, dict) else None
+    if not isinstance(state, dict) or not all(
+        torch.is_tensor(v) for v in state.values()
+    ):
+        raise ValueError(
+            f"{path}: expected a state dict or a dict with key 'model' holding "
+            "one; this file holds neither"
+        )
+    return state
+
+
+def architecture_of(state: dict[str, torch.Tensor]) -> tuple[int, int]:
+    """Infer ``(dim, num_layers)`` from the state-dict keys and shapes."""
+    key = "relation_model.layers.0.linear.weight"
+    if key not in state:
+        raise ValueError(
+            f"state dict has no {key!r}; it is not an ULTRA checkpoint (first "
+            f"keys: {list(state)[:3]})"
+        )
+    dim = int(state[key].shape[0])
+    layers = {k.split(".")[2] for k in state if k.startswith("relation_model.layers.")}
+    return dim, len(layers)

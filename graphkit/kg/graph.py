@@ -1,0 +1,257 @@
+"""Knowledge-graph container: integer triples, the id-to-name maps and inverse edges.
+
+A fact ``(h, r, t)`` with ``R`` relations is stored once in :attr:`KnowledgeGraph.triples`
+and twice in the message-passing graph: as the edge ``(h, t)`` of type ``r`` and as the
+inverse edge ``(t, h)`` of type ``r + R``. Inverse ids ``R .. 2R-1`` follow the ULTRA
+reference code, so the released checkpoints see the graph they were trained on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+import torch
+from torch import Tensor
+from torch_geometric.data import Data
+
+from graphkit.kg.errors import KGFormatError
+
+
+@dataclass
+class KnowledgeGraph:
+    """A multi-relational graph of facts with entity and relation names.
+
+    Args:
+        triples (LongTensor): facts as ``(head, relation, tail)`` ids, shape ``(T, 3)``.
+        entity_names (list[str]): name of each entity id, length ``V``.
+        relation_names (list[str]): name of each original relation id, length ``R``.
+            Inverse relation ``r + R`` is named ``relation_names[r] + "^-1"``.
+
+    Shapes:
+        ``edge_index``: ``(2, 2T)``, row 0 the head and row 1 the tail of each edge;
+        ``edge_type``: ``(2T,)`` with values in ``[0, 2R)``.
+    """
+
+    triples: Tensor
+    entity_names: list[str]
+    relation_names: list[str]
+    _entity_ids: dict[str, int] = field(default=None, repr=False)  # type: ignore[assignment]
+    _relation_ids: dict[str, int] = field(default=None, repr=False)  # type: ignore[assignment]
+    _relation_graph: Data | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self.triples = torch.as_tensor(self.triples, dtype=torch.long).reshape(-1, 3)
+        self._entity_ids = _index_names(self.entity_names, "entity")
+        self._relation_ids = _index_names(self.relation_names, "relation")
+        if self.triples.numel():
+            for column, size, what in (
+                (0, self.num_entities, "head"),
+                (1, self.num_relations, "relation"),
+                (2, self.num_entities, "tail"),
+            ):
+                low, high = (
+                    int(self.triples[:, column].min()),
+                    int(self.triples[:, column].max()),
+                )
+                if low < 0 or high >= size:
+                    raise ValueError(
+                        f"{what} ids must lie in [0, {size}), found the range [{low}, {high}]; "
+                        f"pass a name list that covers every id"
+                    )
+
+    # ------------------------------------------------------------------ sizes
+    @property
+    def num_entities(self) -> int:
+        return len(self.entity_names)
+
+    @property
+    def num_relations(self) -> int:
+        """Number of original relations ``R`` (the graph has ``2R`` edge types)."""
+        return len(self.relation_names)
+
+    @property
+    def num_facts(self) -> int:
+        return int(self.triples.size(0))
+
+    # ------------------------------------------------------------ edge views
+    @property
+    def edge_index(self) -> Tensor:
+        heads, tails = self.triples[:, 0], self.triples[:, 2]
+        return torch.stack([torch.cat([heads, tails]), torch.cat([tails, heads])])
+
+    @property
+    def edge_type(self) -> Tensor:
+        relations = self.triples[:, 1]
+        return torch.cat([relations, relations + self.num_relations])
+
+    @property
+    def relation_graph(self) -> Data:
+        """The relation graph of :func:`build_relation_graph`, built once and cached."""
+        if self._relation_graph is None:
+            from graphkit.kg.relation_graph import build_relation_graph
+
+            self._relation_graph = build_relation_graph(
+                self.edge_index,
+                self.edge_type,
+                self.num_entities,
+                2 * self.num_relations,
+            )
+        return self._relation_graph
+
+    def to_pyg(self) -> Data:
+        """Return a PyG ``Data`` with inverse edges, ``edge_type`` and ``relation_graph``."""
+        return Data(
+            edge_index=self.edge_index,
+            edge_type=self.edge_type,
+            num_nodes=self.num_entities,
+            num_relations=2 * self.num_relations,
+            relation_graph=self.relation_graph,
+        )
+
+    # ------------------------------------------------------------ name maps
+    def entity_id(self, name: str) -> int:
+        try:
+            return self._entity_ids[name]
+        except KeyError:
+            raise KeyError(
+                f"entity {name!r} is not in the graph ({self.num_entities} "
+                f"entities); check the spelling or add a fact that uses it"
+            ) from None
+
+    def relation_id(self, name: str) -> int:
+        try:
+            return self._relation_ids[name]
+        except KeyError:
+            known = ", ".join(repr(n) for n in self.relation_names[:5])
+            raise KeyError(
+                f"relation {name!r} is not in the graph; known relations include "
+                f"{known}"
+            ) from None
+
+    def encode(
+        self,
+        named: Iterable[Sequence[str]],
+        source: str = "<triples>",
+        lines: Sequence[int] | None = None,
+    ) -> Tensor:
+        """Map ``(head, relation, tail)`` names to ids, shape ``(T, 3)``.
+
+        Raises:
+            KGFormatError: a name is not in the graph; the message gives ``source`` and
+                the line number (from ``lines``, else the 1-based position).
+        """
+        rows = []
+        for position, (head, relation, tail) in enumerate(named):
+            line = lines[position] if lines is not None else position + 1
+            try:
+                rows.append(
+                    (
+                        self.entity_id(head),
+                        self.relation_id(relation),
+                        self.entity_id(tail),
+                    )
+                )
+            except KeyError as error:
+                raise KGFormatError(source, line, error.args[0]) from None
+        return torch.tensor(rows, dtype=torch.long).reshape(-1, 3)
+
+    # ---------------------------------------------------------- constructors
+    @classmethod
+    def from_named_triples(
+        cls, named: Iterable[Sequence[str]], relation_names: Sequence[str] | None = None
+    ) -> "KnowledgeGraph":
+        """Build a graph from string triples, numbering names in order of appearance.
+
+        Args:
+            named: ``(head, relation, tail)`` strings.
+            relation_names (Sequence[str], optional): a fixed relation vocabulary that
+                comes first (ids ``0..len-1``); new relations are appended after it.
+        """
+        entities: dict[str, int] = {}
+        relations: dict[str, int] = {
+            name: i for i, name in enumerate(relation_names or [])
+        }
+        rows = []
+        for head, relation, tail in named:
+            h = entities.setdefault(head, len(entities))
+            r = relations.setdefault(relation, len(relations))
+            t = entities.setdefault(tail, len(entities))
+            rows.append((h, r, t))
+        return cls(
+            torch.tensor(rows, dtype=torch.long).reshape(-1, 3),
+            list(entities),
+            list(relations),
+        )
+
+    @classmethod
+    def from_pyg(
+        cls,
+        data: Data,
+        entity_names: Sequence[str] | None = None,
+        relation_names: Sequence[str] | None = None,
+        has_inverse: bool = False,
+    ) -> "KnowledgeGraph":
+        """Build a graph from a PyG ``Data`` with ``edge_index`` and ``edge_type``.
+
+        Args:
+            data (Data): ``edge_index`` (2, E) with row 0 the head, ``edge_type`` (E,).
+            entity_names, relation_names (Sequence[str], optional): names; default
+                ``str(id)``.
+            has_inverse (bool): ``True`` when ``data`` already holds the inverse edges
+                with types ``R..2R-1`` (as ULTRA's own loaders produce); only the edges
+                of type ``< R`` are then kept as facts. (default: ``False``)
+        """
+        if getattr(data, "edge_type", None) is None:
+            raise ValueError(
+                "data has no edge_type; a knowledge graph needs one relation "
+                "id per edge in data.edge_type, shape (num_edges,)"
+            )
+        edge_index, edge_type = data.edge_index, data.edge_type.long()
+        if edge_index.dim() != 2 or edge_index.size(0) != 2:
+            raise ValueError(
+                f"data.edge_index must have shape (2, num_edges), found "
+                f"{tuple(edge_index.shape)}"
+            )
+        if edge_type.numel() != edge_index.size(1):
+            raise ValueError(
+                f"data.edge_type has {edge_type.numel()} entries but "
+                f"edge_index has {edge_index.size(1)} edges"
+            )
+        num_types = (
+            int(getattr(data, "num_relations", 0) or 0) or int(edge_type.max()) + 1
+        )
+        num_relations = num_types // 2 if has_inverse else num_types
+        if has_inverse and num_types % 2:
+            raise ValueError(
+                f"has_inverse=True needs an even number of edge types, found "
+                f"{num_types}"
+            )
+        keep = edge_type < num_relations
+        triples = torch.stack(
+            [edge_index[0, keep], edge_type[keep], edge_index[1, keep]], 1
+        )
+        num_nodes = data.num_nodes
+        names = (
+            list(entity_names)
+            if entity_names is not None
+            else [str(i) for i in range(num_nodes)]
+        )
+        rel_names = (
+            list(relation_names)
+            if relation_names is not None
+            else [str(i) for i in range(num_relations)]
+        )
+        return cls(triples, names, rel_names)
+
+
+def _index_names(names: Sequence[str], what: str) -> dict[str, int]:
+    index: dict[str, int] = {}
+    for i, name in enumerate(names):
+        if name in index:
+            raise ValueError(
+                f"{what} names must be unique, but {name!r} has ids "
+                f"{index[name]} and {i}"
+            )
+        index[name] = i
+    return index

@@ -1,0 +1,264 @@
+"""Readers for triple files (TSV/CSV with string ids) and the GraIL inductive layout.
+
+GraIL layout (Teru et al., ICML 2020), as ULTRA evaluates it::
+
+    ROOT/NAME/train.txt        training graph (facts)
+    ROOT/NAME/valid.txt        validation queries on the training graph
+    ROOT/NAME_ind/train.txt    inference graph: the only facts used at test time
+    ROOT/NAME_ind/valid.txt    test queries (merged with the next file)
+    ROOT/NAME_ind/test.txt     test queries
+
+The relation vocabulary comes from ``NAME/train.txt`` then ``NAME/valid.txt``; the
+inference graph numbers its entities afresh. A transductive folder ``ROOT/NAME`` with
+``train/valid/test`` files and no ``NAME_ind`` sibling is read as one graph.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from torch import Tensor
+
+from graphkit.kg.errors import KGFormatError
+from graphkit.kg.graph import KnowledgeGraph
+
+
+@dataclass
+class NamedTriples:
+    """String triples read from a file, with the 1-based line of each row."""
+
+    rows: list[tuple[str, str, str]]
+    lines: list[int]
+    source: str
+
+
+@dataclass
+class LinkPredictionSet:
+    """Queries to rank on one message-passing graph.
+
+    Args:
+        graph (KnowledgeGraph): the facts used for message passing.
+        queries (LongTensor): ``(head, relation, tail)`` ids to rank, shape ``(Q, 3)``.
+        filter_triples (LongTensor): every known true triple, shape ``(F, 3)``; the
+            filtered ranking ignores these candidates (other than the query's own answer).
+        name (str): a label for logs and reports.
+    """
+
+    graph: KnowledgeGraph
+    queries: Tensor
+    filter_triples: Tensor
+    name: str = ""
+
+
+@dataclass
+class InductiveSplit:
+    """One GraIL split: training graph with its validation queries, inference graph
+    with its test queries."""
+
+    train: LinkPredictionSet
+    test: LinkPredictionSet
+    name: str
+
+
+def read_triples(
+    path: str | Path, delimiter: str | None = None, header: bool = False
+) -> NamedTriples:
+    """Read ``head, relation, tail`` rows from a TSV or CSV file.
+
+    Args:
+        path: the file. Blank lines are skipped.
+        delimiter (str, optional): column separator. ``None`` picks ``,`` for ``.csv``
+            files, otherwise a tab when the first row has one, else any whitespace.
+        header (bool): skip the first non-blank row. (default: ``False``)
+
+    Raises:
+        KGFormatError: the file is missing or empty, or a row does not have 3 columns.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise KGFormatError(
+            path,
+            None,
+            "file not found; pass a TSV/CSV file of head, relation, tail rows",
+        )
+    with open(path, newline="", encoding="utf-8") as handle:
+        text_lines = handle.read().splitlines()
+    if delimiter is None and path.suffix.lower() == ".csv":
+        delimiter = ","
+    numbered = [(i + 1, line) for i, line in enumerate(text_lines) if line.strip()]
+    if header and numbered:
+        numbered = numbered[1:]
+    if not numbered:
+        raise KGFormatError(
+            path,
+            None,
+            "file contains no triples; expected one head, relation, tail row per line",
+        )
+    if delimiter is None:
+        delimiter = "\t" if "\t" in numbered[0][1] else " "
+    if delimiter == ",":
+        fields = csv.reader([line for _, line in numbered])
+    elif delimiter == " ":
+        fields = (line.split() for _, line in numbered)
+    else:
+        fields = (line.split(delimiter) for _, line in numbered)
+    rows, lines = [], []
+    for (number, _), columns in zip(numbered, fields):
+        columns = [column.strip() for column in columns]
+        if len(columns) != 3 or not all(columns):
+            raise KGFormatError(
+                path,
+                number,
+                f"expected 3 non-empty columns (head, "
+                f"relation, tail) separated by {delimiter!r}, found "
+                f"{len(columns)}: {columns!r}",
+            )
+        rows.append((columns[0], columns[1], columns[2]))
+        lines.append(number)
+    return NamedTriples(rows, lines, str(path))
+
+
+def load_graph(
+    path: str | Path, delimiter: str | None = None, header: bool = False
+) -> KnowledgeGraph:
+    """Read a triple file into a :class:`KnowledgeGraph` (ids in order of appearance)."""
+    return KnowledgeGraph.from_named_triples(read_triples(path, delimiter, header).rows)
+
+
+def encode_file(
+    graph: KnowledgeGraph,
+    path: str | Path,
+    delimiter: str | None = None,
+    header: bool = False,
+) -> Tensor:
+    """Read queries from a file and map them to ids of ``graph`` (errors name the line)."""
+    named = read_triples(path, delimiter, header)
+    return graph.encode(named.rows, named.source, named.lines)
+
+
+def _check_relations(named: NamedTriples, relation_ids: dict[str, int]) -> None:
+    for row, line in zip(named.rows, named.lines):
+        if row[1] not in relation_ids:
+            raise KGFormatError(
+                named.source,
+                line,
+                f"relation {row[1]!r} does not occur "
+                "in the training graph's train/valid files, so the split "
+                "is inconsistent",
+            )
+
+
+def load_grail(root: str | Path, name: str) -> InductiveSplit:
+    """Load GraIL split ``name`` (e.g. ``fb237_v1``) from ``root`` (see module docstring).
+
+    Test queries are ``NAME_ind/valid.txt`` followed by ``NAME_ind/test.txt``, ranked on
+    the inference graph with filter = inference graph + test queries, as in ULTRA.
+    """
+    root = Path(root)
+    folder, ind_folder = root / name, root / f"{name}_ind"
+    train = read_triples(folder / "train.txt")
+    valid = read_triples(folder / "valid.txt")
+    train_graph = KnowledgeGraph.from_named_triples(train.rows)
+    relation_names = list(train_graph.relation_names)
+    for _, relation, _ in valid.rows:
+        if relation not in relation_names:
+            relation_names.append(relation)
+    train_graph = KnowledgeGraph.from_named_triples(train.rows, relation_names)
+    valid_queries = train_graph.encode(valid.rows, valid.source, valid.lines)
+
+    relation_ids = {relation: i for i, relation in enumerate(relation_names)}
+    inference = read_triples(ind_folder / "train.txt")
+    _check_relations(inference, relation_ids)
+    inference_graph = KnowledgeGraph.from_named_triples(inference.rows, relation_names)
+    test_parts = [
+        read_triples(ind_folder / f"{part}.txt") for part in ("valid", "test")
+    ]
+    test_queries = torch.cat(
+        [inference_graph.encode(p.rows, p.source, p.lines) for p in test_parts]
+    )
+    return InductiveSplit(
+        train=LinkPredictionSet(
+            train_graph,
+            valid_queries,
+            torch.cat([train_graph.triples, valid_queries]),
+            f"{name}/valid",
+        ),
+        test=LinkPredictionSet(
+            inference_graph,
+            test_queries,
+            torch.cat([inference_graph.triples, test_queries]),
+            f"{name}/test",
+        ),
+        name=name,
+    )
+
+
+def load_transductive(root: str | Path, name: str) -> InductiveSplit:
+    """Load ``root/name/{train,valid,test}.txt`` as one graph (e.g. CoDEx-Small).
+
+    The model passes messages over the training facts; the filter holds all three
+    files, the standard transductive protocol.
+    """
+    folder = Path(root) / name
+    parts = {
+        part: read_triples(folder / f"{part}.txt")
+        for part in ("train", "valid", "test")
+    }
+    graph = KnowledgeGraph.from_named_triples(parts["train"].rows)
+    for part in ("valid", "test"):
+        known = set(graph.entity_names)
+        extra = [
+            row
+            for row in parts[part].rows
+            if row[0] not in known or row[2] not in known
+        ]
+        if extra:
+            index = parts[part].rows.index(extra[0])
+            raise KGFormatError(
+                parts[part].source,
+                parts[part].lines[index],
+                f"entity of {extra[0]!r} does not occur in train.txt; a "
+                "transductive split needs every entity in the training graph",
+            )
+    graph = KnowledgeGraph.from_named_triples(
+        parts["train"].rows + parts["valid"].rows + parts["test"].rows
+    )
+    graph = KnowledgeGraph(
+        graph.triples[: len(parts["train"].rows)],
+        graph.entity_names,
+        graph.relation_names,
+    )
+    encoded = {
+        p: graph.encode(parts[p].rows, parts[p].source, parts[p].lines)
+        for p in ("valid", "test")
+    }
+    known_triples = torch.cat([graph.triples, encoded["valid"], encoded["test"]])
+    return InductiveSplit(
+        train=LinkPredictionSet(
+            graph, encoded["valid"], known_triples, f"{name}/valid"
+        ),
+        test=LinkPredictionSet(graph, encoded["test"], known_triples, f"{name}/test"),
+        name=name,
+    )
+
+
+def load_dataset(root: str | Path, name: str) -> InductiveSplit:
+    """Load ``name`` from ``root``: GraIL layout when ``name_ind`` exists, else
+    transductive ``train/valid/test``."""
+    root = Path(root)
+    if not (root / name).is_dir():
+        available = (
+            sorted(p.name for p in root.iterdir() if p.is_dir())
+            if root.is_dir()
+            else []
+        )
+        raise FileNotFoundError(
+            f"dataset folder {root / name} not found; folders under "
+            f"{root}: {available or 'none'}"
+        )
+    if (root / f"{name}_ind").is_dir():
+        return load_grail(root, name)
+    return load_transductive(root, name)

@@ -1,0 +1,83 @@
+"""Relation graph of ULTRA (Galkin et al., "Towards Foundation Models for Knowledge
+Graph Reasoning", ICLR 2024, https://arxiv.org/abs/2310.04562).
+
+Nodes are the ``K = 2R`` relation types of a fact graph (inverses included). With the
+binary incidence matrices :math:`E_h, E_t \\in \\{0,1\\}^{N \\times K}`
+(:math:`E_h[v, r] = 1` iff some edge of type ``r`` has head ``v``, likewise tails),
+
+.. math::
+    A_{h2h} = E_h^\\top E_h,\\quad A_{t2t} = E_t^\\top E_t,\\quad
+    A_{h2t} = E_h^\\top E_t,\\quad A_{t2h} = E_t^\\top E_h,
+
+and the relation graph has an edge ``(i, j)`` of type ``k`` iff :math:`A_k[i, j] > 0`.
+Type ids are 0 = head-to-head, 1 = tail-to-tail, 2 = head-to-tail, 3 = tail-to-head,
+the order the released ULTRA checkpoints use. Only the sparsity pattern is kept.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import torch
+from torch import Tensor
+from torch_geometric.data import Data
+
+HEAD_TO_HEAD, TAIL_TO_TAIL, HEAD_TO_TAIL, TAIL_TO_HEAD = range(4)
+
+
+def _incidence(
+    nodes: Tensor, edge_type: Tensor, num_nodes: int, num_types: int
+) -> Tensor:
+    """Binary sparse ``(num_nodes, num_types)`` matrix of the (node, type) pairs."""
+    pairs = torch.unique(torch.stack([nodes, edge_type]), dim=1)
+    values = torch.ones(pairs.size(1))
+    shape = (num_nodes, num_types)
+    return torch.sparse_coo_tensor(
+        pairs, values, shape, check_invariants=True
+    ).coalesce()
+
+
+def _pattern(left: Tensor, right: Tensor) -> Tensor:
+    """Indices ``(2, nnz)`` of the nonzeros of ``left^T @ right`` (row-major order)."""
+    with warnings.catch_warnings():
+        # torch 2.x routes this product through its beta CSR code and says so once.
+        warnings.filterwarnings(
+            "ignore", message="Sparse CSR tensor support is in beta"
+        )
+        product = torch.sparse.mm(left.t().coalesce(), right).coalesce()
+    return product.indices()[:, product.values() > 0]
+
+
+def build_relation_graph(
+    edge_index: Tensor, edge_type: Tensor, num_nodes: int, num_types: int
+) -> Data:
+    """Build the relation graph of a fact graph with four interaction types.
+
+    Args:
+        edge_index (LongTensor): fact edges, row 0 head, row 1 tail, shape ``(2, E)``.
+        edge_type (LongTensor): edge types in ``[0, num_types)``, shape ``(E,)``.
+        num_nodes (int): number of entities ``N``.
+        num_types (int): number of edge types ``K`` (``2R`` with inverses).
+
+    Returns:
+        Data: ``edge_index`` ``(2, E_rel)`` with ``[i; j]`` for each edge,
+        ``edge_type`` ``(E_rel,)`` in ``0..3``, ``num_nodes = K``, ``num_relations = 4``.
+        Edge types absent from the graph become isolated nodes.
+    """
+    heads = _incidence(edge_index[0], edge_type, num_nodes, num_types)
+    tails = _incidence(edge_index[1], edge_type, num_nodes, num_types)
+    blocks = [
+        _pattern(heads, heads),  # HEAD_TO_HEAD
+        _pattern(tails, tails),  # TAIL_TO_TAIL
+        _pattern(heads, tails),  # HEAD_TO_TAIL
+        _pattern(tails, heads),  # TAIL_TO_HEAD
+    ]
+    types = torch.cat(
+        [torch.full((b.size(1),), k, dtype=torch.long) for k, b in enumerate(blocks)]
+    )
+    return Data(
+        edge_index=torch.cat(blocks, dim=1),
+        edge_type=types,
+        num_nodes=num_types,
+        num_relations=4,
+    )

@@ -1,0 +1,303 @@
+"""Pre-training and fine-tuning of ULTRA with self-adversarial negative sampling.
+
+Each step draws one training graph with probability proportional to its number of facts,
+then ``batch_size`` of its facts. The first half of the batch asks for tails
+``(h, r, ?)``, the second half for heads (run as ``(t, r + R, ?)``). Each query ranks its
+true answer against ``num_negatives`` entities drawn uniformly from those that are not
+known answers ("strict" negatives). The loss is binary cross-entropy with logits,
+negatives weighted by self-adversarial sampling (Sun et al., RotatE, ICLR 2019, Eq. 5):
+
+.. math::
+    \\mathcal{L} = \\frac{\\ell(s_0, 1) + \\sum_i p_i\\, \\ell(s_i, 0)}{1 + \\sum_i p_i},
+    \\qquad p = \\mathrm{softmax}(s_{1..n} / T)\\ \\text{(no gradient)}.
+
+Before the forward pass the batch's own facts and their inverses are removed from the
+message-passing graph ("easy edges"), so the model cannot read the answer off a direct
+edge. The relation graph of the full graph is kept.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Sequence
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+from tqdm.auto import tqdm
+
+from graphkit.kg.evaluate import AnswerIndex
+from graphkit.kg.graph import KnowledgeGraph
+from graphkit.kg.model import FactGraph, UltraNet, fact_graph
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class TrainConfig:
+    """Settings of :func:`pretrain` and :func:`finetune`.
+
+    Args:
+        steps (int): optimizer steps. (default: ``100``)
+        batch_size (int): positive facts per step, half tail and half head queries.
+            (default: ``16``)
+        num_negatives (int): negative entities per query. (default: ``256``)
+        lr (float): AdamW learning rate. (default: ``5e-4``, as ULTRA's pre-training)
+        weight_decay (float): AdamW weight decay. (default: ``0.01``)
+        adversarial_temperature (float): temperature ``T``; ``0`` weights all negatives
+            equally by ``1 / num_negatives``. (default: ``1.0``)
+        strict_negatives (bool): draw negatives only among non-answers. (default: ``True``)
+        remove_easy_edges (bool): drop the batch's facts from the graph. (default: ``True``)
+        checkpoint_dir (str, optional): folder for ``step_<n>.pth`` and ``last.pth``.
+        checkpoint_every (int): steps between checkpoints; ``0`` writes only the last.
+        log_every (int): steps between INFO lines. (default: ``10``)
+        seed (int): random seed of the sampler. (default: ``0``)
+        progress (bool): show a progress bar. (default: ``False``)
+    """
+
+    steps: int = 100
+    batch_size: int = 16
+    num_negatives: int = 256
+    lr: float = 5e-4
+    weight_decay: float = 0.01
+    adversarial_temperature: float = 1.0
+    strict_negatives: bool = True
+    remove_easy_edges: bool = True
+    checkpoint_dir: str | None = None
+    checkpoint_every: int = 0
+    log_every: int = 10
+    seed: int = 0
+    progress: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("steps", "batch_size", "num_negatives"):
+            if getattr(self, name) < 1:
+                raise ValueError(
+                    f"{name} must be at least 1, got {getattr(self, name)}"
+                )
+        if self.batch_size < 2:
+            raise ValueError(
+                f"batch_size must be at least 2 (one tail and one head query), "
+                f"got {self.batch_size}"
+            )
+        if (
+            self.lr <= 0
+            or self.adversarial_temperature < 0
+            or self.checkpoint_every < 0
+        ):
+            raise ValueError(
+                f"need lr > 0, adversarial_temperature >= 0 and "
+                f"checkpoint_every >= 0; got lr={self.lr}, "
+                f"adversarial_temperature={self.adversarial_temperature}, "
+                f"checkpoint_every={self.checkpoint_every}"
+            )
+
+
+def adversarial_loss(logits: Tensor, temperature: float) -> Tensor:
+    """Self-adversarial BCE of ``logits`` ``(B, 1 + n)`` whose column 0 is the positive."""
+    target = torch.zeros_like(logits)
+    target[:, 0] = 1.0
+    loss = F.binary_cross_entropy_with_logits(logits, target, reduction="none")
+    weight = torch.ones_like(logits)
+    with torch.no_grad():
+        if temperature > 0:
+            weight[:, 1:] = torch.softmax(logits[:, 1:] / temperature, dim=-1)
+        else:
+            weight[:, 1:] = 1.0 / (logits.size(1) - 1)
+    return ((loss * weight).sum(-1) / weight.sum(-1)).mean()
+
+
+def sample_negatives(
+    sources: Tensor,
+    query_index: Tensor,
+    num_entities: int,
+    num_negatives: int,
+    known: AnswerIndex | None,
+    generator: torch.Generator,
+) -> Tensor:
+    """Draw ``num_negatives`` entities per query, avoiding ``known`` answers when given.
+
+    Returns:
+        LongTensor: ``(B, num_negatives)``. A query whose every entity is an answer
+        falls back to uniform draws.
+    """
+    batch_size = sources.numel()
+    if known is None:
+        return torch.randint(
+            num_entities, (batch_size, num_negatives), generator=generator
+        )
+    allowed = ~known.mask(sources, query_index, num_entities)
+    empty = ~allowed.any(dim=1)
+    allowed[empty] = True
+    return torch.multinomial(
+        allowed.float(), num_negatives, replacement=True, generator=generator
+    )
+
+
+def without_easy_edges(graph: FactGraph, facts: Tensor) -> FactGraph:
+    """Remove the edges of ``facts`` ``(B, 3)`` and their inverses from ``graph``."""
+    num_types = 2 * graph.num_relations
+    heads, relations, tails = facts.unbind(1)
+    edge_keys = (graph.edge_index[0] * num_types + graph.edge_type) * graph.num_entities
+    edge_keys = edge_keys + graph.edge_index[1]
+    easy = torch.cat(
+        [
+            (heads * num_types + relations) * graph.num_entities + tails,
+            (tails * num_types + relations + graph.num_relations) * graph.num_entities
+            + heads,
+        ]
+    )
+    keep = ~torch.isin(edge_keys, easy)
+    return graph._replace(
+        edge_index=graph.edge_index[:, keep], edge_type=graph.edge_type[keep]
+    )
+
+
+def _batch_queries(facts: Tensor, num_relations: int) -> tuple[Tensor, Tensor, Tensor]:
+    """First half tail queries, second half head queries: ``(sources, index, answers)``."""
+    half = facts.size(0) // 2
+    heads, relations, tails = facts.unbind(1)
+    sources = torch.cat([heads[:half], tails[half:]])
+    query_index = torch.cat([relations[:half], relations[half:] + num_relations])
+    answers = torch.cat([tails[:half], heads[half:]])
+    return sources, query_index, answers
+
+
+class _GraphState:
+    """Per-graph tensors reused across steps: the fact graph and the answer index."""
+
+    def __init__(
+        self, graph: KnowledgeGraph, device: torch.device, strict: bool
+    ) -> None:
+        self.graph = graph
+        self.tensors = fact_graph(graph, device)
+        self.known = (
+            AnswerIndex.build(graph.triples, graph.num_relations) if strict else None
+        )
+
+
+def train_step(
+    model: UltraNet, state: _GraphState, config: TrainConfig, generator: torch.Generator
+) -> Tensor:
+    """Sample one batch of ``state.graph`` and return its loss (graph kept for backward)."""
+    graph = state.graph
+    picks = torch.randint(graph.num_facts, (config.batch_size,), generator=generator)
+    facts = graph.triples[picks]
+    sources, query_index, answers = _batch_queries(facts, graph.num_relations)
+    negatives = sample_negatives(
+        sources,
+        query_index,
+        graph.num_entities,
+        config.num_negatives,
+        state.known,
+        generator,
+    )
+    candidates = torch.cat([answers.unsqueeze(1), negatives], dim=1)
+    device = state.tensors.edge_index.device
+    tensors = state.tensors
+    if config.remove_easy_edges:
+        tensors = without_easy_edges(tensors, facts.to(device))
+    logits = model(
+        tensors, sources.to(device), query_index.to(device), candidates.to(device)
+    )
+    return adversarial_loss(logits, config.adversarial_temperature)
+
+
+def save_training_checkpoint(
+    path: Path,
+    model: UltraNet,
+    optimizer: torch.optim.Optimizer,
+    step: int,
+    config: TrainConfig,
+) -> None:
+    """Write model, optimizer, step and settings; readable with ``weights_only=True``."""
+    payload = {
+        "model": model.state_dict(),
+        "optimizer": optimizer.state_dict(),
+        "step": step,
+        "train_config": {k: v for k, v in asdict(config).items() if v is not None},
+    }
+    if hasattr(model, "config"):
+        payload["config"] = model.config
+    torch.save(payload, path)
+    logger.info("wrote checkpoint %s", path)
+
+
+def pretrain(
+    model: UltraNet,
+    graphs: Sequence[KnowledgeGraph],
+    config: TrainConfig | None = None,
+    **overrides,
+) -> list[float]:
+    """Train ``model`` on several graphs, each step on one drawn in proportion to its size.
+
+    Args:
+        model (UltraNet): the model, updated in place.
+        graphs (Sequence[KnowledgeGraph]): training graphs (facts = training triples).
+        config (TrainConfig, optional): settings; keyword ``overrides`` replace fields.
+
+    Returns:
+        list[float]: the loss of every step.
+    """
+    config = TrainConfig(**{**(asdict(config) if config else {}), **overrides})
+    if not graphs or any(g.num_facts == 0 for g in graphs):
+        raise ValueError(
+            "pretrain needs at least one graph, and every graph needs facts"
+        )
+    device = next(model.parameters()).device
+    states = [_GraphState(g, device, config.strict_negatives) for g in graphs]
+    sizes = torch.tensor([float(g.num_facts) for g in graphs])
+    generator = torch.Generator().manual_seed(config.seed)
+    optimizer = torch.optim.AdamW(
+        model.parameters(), lr=config.lr, weight_decay=config.weight_decay
+    )
+    folder = Path(config.checkpoint_dir) if config.checkpoint_dir else None
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+    was_training = model.training
+    model.train()
+    losses: list[float] = []
+    started = time.perf_counter()
+    for step in tqdm(
+        range(1, config.steps + 1), desc="training", disable=not config.progress
+    ):
+        choice = int(torch.multinomial(sizes, 1, generator=generator))
+        loss = train_step(model, states[choice], config, generator)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(float(loss))
+        if step % config.log_every == 0 or step == config.steps:
+            recent = losses[-config.log_every :]
+            logger.info(
+                "step %d/%d: loss %.4f (mean of last %d), %.2f s/step",
+                step,
+                config.steps,
+                sum(recent) / len(recent),
+                len(recent),
+                (time.perf_counter() - started) / step,
+            )
+        if (
+            folder is not None
+            and config.checkpoint_every
+            and step % config.checkpoint_every == 0
+        ):
+            save_training_checkpoint(
+                folder / f"step_{step}.pth", model, optimizer, step, config
+            )
+    if folder is not None:
+        save_training_checkpoint(
+            folder / "last.pth", model, optimizer, config.steps, config
+        )
+    model.train(was_training)
+    return losses
+
+
+def finetune(
+    model: UltraNet, kg: KnowledgeGraph, config: TrainConfig | None = None, **overrides
+) -> list[float]:
+    """Fine-tune ``model`` on the facts of one graph; see :func:`pretrain`."""
+    return pretrain(model, [kg], config, **overrides)

@@ -1,0 +1,232 @@
+"""Python API of ULTRA: load a checkpoint, predict top-k answers by name, score triples.
+
+Example::
+
+    from graphkit.kg import Ultra, load_graph
+
+    kg = load_graph("triples.tsv")            # head<TAB>relation<TAB>tail per line
+    model = Ultra.from_pretrained("ultra_3g.pth")
+    model.predict(kg, head="Paris", relation="capital_of", k=10)   # [(name, logit), ...]
+    model.predict(kg, relation="capital_of", tail="France")        # head query
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Sequence, Union
+
+import torch
+from torch import Tensor
+
+from graphkit.kg import checkpoint
+from graphkit.kg.graph import KnowledgeGraph
+from graphkit.kg.model import UltraNet, fact_graph
+
+logger = logging.getLogger(__name__)
+
+Names = Union[str, Sequence[str]]
+Query = tuple  # (head or None, relation, tail or None)
+
+
+class Ultra(UltraNet):
+    """ULTRA with loading, prediction by name and triple scoring.
+
+    Args:
+        dim (int): hidden size. (default: ``64``, the released checkpoints)
+        num_layers (int): layers per network. (default: ``6``)
+        aggregation (str): ``"lean"`` (default) or ``"plain"`` message aggregation.
+    """
+
+    @classmethod
+    def from_pretrained(
+        cls,
+        path_or_url: str | Path,
+        cache_dir: str | Path | None = None,
+        sha256: str | None = None,
+        aggregation: str = "lean",
+    ) -> "Ultra":
+        """Load a checkpoint with ``strict=True``.
+
+        Args:
+            path_or_url: a local file, an ``http(s)://`` or ``file://`` URL (downloaded
+                once into ``cache_dir`` and checked against ``sha256``), or a released
+                name ``"ultra_3g"``, ``"ultra_4g"``, ``"ultra_50g"`` (known checksums).
+            cache_dir: download folder; default ``$GRAPHKIT_CACHE/ultra`` or
+                ``~/.cache/graphkit/ultra``.
+            sha256 (str, optional): expected checksum of a downloaded file.
+            aggregation (str): ``"lean"`` or ``"plain"``.
+        """
+        path = checkpoint.resolve(path_or_url, cache_dir, sha256)
+        state = checkpoint.load_state_dict(path)
+        dim, num_layers = checkpoint.architecture_of(state)
+        model = cls(dim=dim, num_layers=num_layers, aggregation=aggregation)
+        model.load_state_dict(state, strict=True)
+        model.eval()
+        logger.info(
+            "loaded %s (%d parameters, dim %d, %d layers)",
+            path,
+            sum(p.numel() for p in model.parameters()),
+            dim,
+            num_layers,
+        )
+        return model
+
+    @property
+    def config(self) -> dict[str, int]:
+        return {
+            "dim": self.relation_model.dim,
+            "num_layers": len(self.relation_model.layers),
+        }
+
+    def save(self, path: str | Path, **extra) -> None:
+        """Write ``{"model": state_dict, "config": ..., **extra}`` to ``path``."""
+        torch.save({"model": self.state_dict(), "config": self.config, **extra}, path)
+
+    # ------------------------------------------------------------ prediction
+    @torch.no_grad()
+    def predict(
+        self,
+        kg: KnowledgeGraph,
+        head: Names | None = None,
+        relation: Names | None = None,
+        tail: Names | None = None,
+        k: int = 10,
+        queries: Sequence[Query] | None = None,
+        batch_size: int = 16,
+        exclude_known: bool = False,
+    ):
+        """Return the ``k`` best-scoring answers of link queries, by name.
+
+        Give ``head`` and ``relation`` for tail queries ``(head, relation, ?)``, or
+        ``relation`` and ``tail`` for head queries ``(?, relation, tail)``. Each may be a
+        name or a list of names (a single name is repeated). Or give ``queries`` as
+        ``(head, relation, None)`` / ``(None, relation, tail)`` tuples to mix both.
+
+        Args:
+            kg (KnowledgeGraph): the graph to reason over; all names must be in it.
+            k (int): answers per query. (default: ``10``)
+            batch_size (int): queries scored together. (default: ``16``)
+            exclude_known (bool): drop answers that already form a fact in ``kg``.
+                (default: ``False``)
+
+        Returns:
+            ``[(name, logit), ...]`` best first for one query given as plain names, else
+            one such list per query.
+        """
+        single, queries = _normalise_queries(head, relation, tail, queries)
+        sources, query_index = self._encode_queries(kg, queries)
+        k = min(k, kg.num_entities)
+        known = None
+        if exclude_known:
+            from graphkit.kg.evaluate import AnswerIndex
+
+            known = AnswerIndex.build(kg.triples, kg.num_relations)
+        results = []
+        graph = fact_graph(kg, self._device())
+        for start in range(0, sources.numel(), batch_size):
+            batch_sources = sources[start : start + batch_size]
+            batch_index = query_index[start : start + batch_size]
+            scores = self(
+                graph,
+                batch_sources.to(graph.edge_index.device),
+                batch_index.to(graph.edge_index.device),
+            ).cpu()
+            if known is not None:
+                mask = known.mask(batch_sources, batch_index, kg.num_entities)
+                scores = scores.masked_fill(mask, float("-inf"))
+            values, indices = scores.topk(k, dim=1)
+            for row_values, row_indices in zip(values.tolist(), indices.tolist()):
+                results.append(
+                    [
+                        (kg.entity_names[i], v)
+                        for i, v in zip(row_indices, row_values)
+                        if v != float("-inf")
+                    ]
+                )
+        return results[0] if single else results
+
+    @torch.no_grad()
+    def score(
+        self,
+        kg: KnowledgeGraph,
+        triples: Sequence[Sequence[str]] | Tensor,
+        batch_size: int = 16,
+    ) -> Tensor:
+        """Return the logit of each ``(head, relation, tail)`` triple, shape ``(T,)``.
+
+        ``triples`` are names, or an id tensor of shape ``(T, 3)``. Each triple is scored
+        as the tail query ``(head, relation, ?)``, so a higher logit means the model
+        prefers ``tail`` among all entities.
+        """
+        ids = triples if isinstance(triples, Tensor) else kg.encode(triples)
+        ids = ids.reshape(-1, 3)
+        graph = fact_graph(kg, self._device())
+        device = graph.edge_index.device
+        out = []
+        for start in range(0, ids.size(0), batch_size):
+            chunk = ids[start : start + batch_size].to(device)
+            out.append(
+                self(graph, chunk[:, 0], chunk[:, 1], chunk[:, 2:3]).squeeze(1).cpu()
+            )
+        return torch.cat(out) if out else torch.zeros(0)
+
+    def _device(self) -> torch.device:
+        return next(self.parameters()).device
+
+    @staticmethod
+    def _encode_queries(
+        kg: KnowledgeGraph, queries: Sequence[Query]
+    ) -> tuple[Tensor, Tensor]:
+        sources, query_index = [], []
+        for position, (head, relation, tail) in enumerate(queries):
+            if (head is None) == (tail is None):
+                raise ValueError(
+                    f"query {position} {(head, relation, tail)!r} must give "
+                    "exactly one of head and tail"
+                )
+            relation_id = kg.relation_id(relation)
+            if head is not None:
+                sources.append(kg.entity_id(head))
+                query_index.append(relation_id)
+            else:
+                sources.append(kg.entity_id(tail))
+                query_index.append(relation_id + kg.num_relations)
+        return torch.tensor(sources, dtype=torch.long), torch.tensor(
+            query_index, dtype=torch.long
+        )
+
+
+def _normalise_queries(head, relation, tail, queries) -> tuple[bool, list[Query]]:
+    """Return ``(single, queries)`` from the keyword forms accepted by ``predict``."""
+    if queries is not None:
+        if head is not None or relation is not None or tail is not None:
+            raise ValueError(
+                "give either queries=[...] or head/relation/tail, not both"
+            )
+        return False, [tuple(q) for q in queries]
+    if relation is None:
+        raise ValueError(
+            "relation is required: predict(kg, head=..., relation=...) or "
+            "predict(kg, relation=..., tail=...)"
+        )
+    if (head is None) == (tail is None):
+        raise ValueError(
+            "give exactly one of head= (to predict tails) and tail= (to predict heads)"
+        )
+    anchor = head if head is not None else tail
+    single = isinstance(anchor, str) and isinstance(relation, str)
+    anchors = [anchor] if isinstance(anchor, str) else list(anchor)
+    relations = [relation] if isinstance(relation, str) else list(relation)
+    if len(relations) == 1:
+        relations = relations * len(anchors)
+    if len(anchors) == 1:
+        anchors = anchors * len(relations)
+    if len(anchors) != len(relations):
+        raise ValueError(
+            f"got {len(anchors)} entities and {len(relations)} relations; "
+            "give lists of equal length or a single name"
+        )
+    if head is not None:
+        return single, [(a, r, None) for a, r in zip(anchors, relations)]
+    return single, [(None, r, a) for a, r in zip(anchors, relations)]
