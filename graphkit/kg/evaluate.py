@@ -56,7 +56,7 @@ class AnswerIndex:
     num_types: int
 
     @classmethod
-    def build(cls, triples: Tensor, num_relations: int) -> "AnswerIndex":
+    def build(cls, triples: Tensor, num_relations: int) -> AnswerIndex:
         sources, query_index, answers = to_tail_queries(triples, num_relations)
         num_types = 2 * num_relations
         keys = sources * num_types + query_index

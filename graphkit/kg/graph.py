@@ -8,8 +8,8 @@ reference code, so the released checkpoints see the graph they were trained on.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
 
 import torch
 from torch import Tensor
@@ -160,7 +160,7 @@ class KnowledgeGraph:
     @classmethod
     def from_named_triples(
         cls, named: Iterable[Sequence[str]], relation_names: Sequence[str] | None = None
-    ) -> "KnowledgeGraph":
+    ) -> KnowledgeGraph:
         """Build a graph from string triples, numbering names in order of appearance.
 
         Args:
@@ -191,7 +191,7 @@ class KnowledgeGraph:
         entity_names: Sequence[str] | None = None,
         relation_names: Sequence[str] | None = None,
         has_inverse: bool = False,
-    ) -> "KnowledgeGraph":
+    ) -> KnowledgeGraph:
         """Build a graph from a PyG ``Data`` with ``edge_index`` and ``edge_type``.
 
         Args:

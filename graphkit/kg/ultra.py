@@ -13,8 +13,9 @@ Example::
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence, Union
+from typing import Union
 
 import torch
 from torch import Tensor
@@ -25,7 +26,7 @@ from graphkit.kg.model import UltraNet, fact_graph
 
 logger = logging.getLogger(__name__)
 
-Names = Union[str, Sequence[str]]
+Names = Union[str, Sequence[str]]  # noqa: UP007 (setup.py allows Python 3.9)
 Query = tuple  # (head or None, relation, tail or None)
 
 
@@ -45,7 +46,7 @@ class Ultra(UltraNet):
         cache_dir: str | Path | None = None,
         sha256: str | None = None,
         aggregation: str = "lean",
-    ) -> "Ultra":
+    ) -> Ultra:
         """Load a checkpoint with ``strict=True``.
 
         Args:
