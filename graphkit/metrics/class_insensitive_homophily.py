@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 
-import torch
 from torch import Tensor
 
 from graphkit.metrics.graph import LabelledGraph, as_labelled_graph
@@ -56,13 +55,8 @@ def class_insensitive_homophily(
     if c < 2:
         log.warning("class-insensitive homophily is undefined for fewer than 2 classes")
         return float("nan")
-    target_class = graph.y[graph.dst]
-    same = (graph.y[graph.src] == target_class).double()
-    edges_per_class = torch.bincount(target_class, minlength=c).double()
-    same_per_class = torch.zeros(c, dtype=torch.float64).index_add_(
-        0, target_class, same
-    )
-    h = same_per_class / edges_per_class.clamp(min=1)
+    pair_counts = graph.class_pair_counts.double()
+    h = pair_counts.diagonal() / pair_counts.sum(dim=1).clamp(min=1)
     counts = graph.class_counts().double()
     p = counts / counts.sum()
     return float((h - p).clamp(min=0).sum() / (c - 1))

@@ -3,7 +3,6 @@ NeurIPS 2020): how often a node of one class has a neighbour of another."""
 
 from __future__ import annotations
 
-import torch
 from torch import Tensor
 
 from graphkit.metrics.graph import LabelledGraph, as_labelled_graph
@@ -17,9 +16,7 @@ def class_edge_counts(graph: LabelledGraph) -> Tensor:
         ``y_v = k`` (target) and ``y_u = l`` (neighbour). Undirected graphs count
         each edge once in each direction, so the matrix is symmetric.
     """
-    c = graph.num_classes
-    pair = graph.y[graph.dst] * c + graph.y[graph.src]
-    return torch.bincount(pair, minlength=c * c).view(c, c)
+    return graph.class_pair_counts
 
 
 def class_compatibility(

@@ -41,5 +41,5 @@ def edge_homophily(
     if graph.src.numel() == 0:
         log.warning("edge homophily is undefined: no edge joins two counted nodes")
         return float("nan")
-    same = graph.y[graph.src] == graph.y[graph.dst]
-    return float(same.double().mean())
+    counts = graph.class_pair_counts
+    return float(counts.trace() / counts.sum())

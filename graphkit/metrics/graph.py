@@ -18,9 +18,16 @@ fixes them in one place:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import torch
 from torch import Tensor
+
+from graphkit.metrics.sorting import sorted_unique
+
+# Node ids are packed two per int64 key, so they must fit in 31 bits.
+_MAX_NODES = 1 << 31
+_LOW_32_BITS = (1 << 32) - 1
 
 
 @dataclass(frozen=True)
@@ -78,13 +85,41 @@ class LabelledGraph:
     num_classes: int
     options: MeasureOptions
 
+    # Per-edge and per-node quantities that several measures share are computed on
+    # first use and cached, because on large graphs each pass over the edges costs
+    # about as much as a whole measure.
+
     @property
     def num_nodes(self) -> int:
         return self.y.numel()
 
+    @cached_property
+    def src_class(self) -> Tensor:
+        """Class of each edge source, int64 ``[E]``."""
+        return self.y[self.src]
+
+    @cached_property
+    def dst_class(self) -> Tensor:
+        """Class of each edge target, int64 ``[E]``."""
+        return self.y[self.dst]
+
+    @cached_property
+    def same_class(self) -> Tensor:
+        """Whether each edge joins two nodes of one class, bool ``[E]``."""
+        return self.src_class == self.dst_class
+
+    @cached_property
     def in_degree(self) -> Tensor:
-        """Return the number of kept edges into each node, shape ``[N]``, int64."""
+        """Number of kept edges into each node, int64 ``[N]``."""
         return torch.bincount(self.dst, minlength=self.num_nodes)
+
+    @cached_property
+    def class_pair_counts(self) -> Tensor:
+        """Edge counts by class, int64 ``[C, C]``: ``[k, l]`` counts edges ``u -> v``
+        with ``y_v = k`` and ``y_u = l``."""
+        c = self.num_classes
+        pair = self.dst_class * c + self.src_class
+        return torch.bincount(pair, minlength=c * c).view(c, c)
 
     def class_counts(self) -> Tensor:
         """Return the number of counted nodes per class, shape ``[C]``, int64."""
@@ -115,35 +150,30 @@ def build_labelled_graph(
     options = MeasureOptions() if options is None else options
     y = _check_labels(y, num_nodes)
     n = y.numel()
+    if n > _MAX_NODES:
+        raise ValueError(
+            f"graphs of more than {_MAX_NODES} nodes are not supported, got {n}"
+        )
     mask = _counted_nodes(y, node_mask)
     num_classes = _check_num_classes(y, num_classes)
     src, dst = _check_edge_index(edge_index, n)
 
-    keep = mask[src] & mask[dst]
+    keep = None if bool(mask.all()) else mask[src] & mask[dst]
     if not options.self_loops:
-        keep &= src != dst
-    src, dst = src[keep], dst[keep]
+        keep = src != dst if keep is None else keep & (src != dst)
     if not options.directed:
         # Merge {u, v} and {v, u} before symmetrising: one sort of E keys, not 2E.
         src, dst = torch.minimum(src, dst), torch.maximum(src, dst)
-    src, dst = _merge_duplicates(src, dst, n)
+    # Pack (src, dst) into one int64 key, sort it and drop repeats.
+    key = sorted_unique((src << 32) | dst, keep)
+    src, dst = key >> 32, key & _LOW_32_BITS
     if not options.directed:
         loops = src == dst
-        src, dst = (
-            torch.cat([src, dst[~loops]]),
-            torch.cat([dst, src[~loops]]),
-        )
+        if options.self_loops and bool(loops.any()):
+            src, dst = torch.cat([src, dst[~loops]]), torch.cat([dst, src[~loops]])
+        else:
+            src, dst = torch.cat([src, dst]), torch.cat([dst, src])
     return LabelledGraph(src, dst, y, mask, num_classes, options)
-
-
-def _merge_duplicates(src: Tensor, dst: Tensor, n: int) -> tuple[Tensor, Tensor]:
-    key = src * n + dst
-    key, _ = torch.sort(key)
-    if key.numel() > 1:
-        first = torch.ones_like(key, dtype=torch.bool)
-        first[1:] = key[1:] != key[:-1]
-        key = key[first]
-    return key // n, key % n
 
 
 def _check_labels(y: Tensor, num_nodes: int | None) -> Tensor:

@@ -11,6 +11,8 @@ import math
 import torch
 from torch import Tensor
 
+from graphkit.metrics.sorting import unique_inverse_counts
+
 # Upper bound on the hypergeometric terms held in memory at once by
 # expected_mutual_information (float64, a few temporaries each).
 _TERMS_PER_CHUNK = 1 << 22
@@ -52,7 +54,7 @@ def mutual_information_from_pairs(a: Tensor, b: Tensor) -> tuple[float, Tensor, 
     """
     n = a.numel()
     num_b = int(b.max()) + 1
-    cells, n_ab = torch.unique(a * num_b + b, return_counts=True)
+    cells, _, n_ab = unique_inverse_counts(a * num_b + b)
     counts_a = torch.bincount(a)
     counts_b = torch.bincount(b, minlength=num_b)
     n_ab = n_ab.double()

@@ -91,9 +91,9 @@ def node_label_informativeness(
         edge_index, y, node_mask=node_mask, directed=directed, self_loops=self_loops
     )
     c = graph.num_classes
-    weight = 1.0 / graph.in_degree().double()[graph.dst]
-    pair = graph.y[graph.dst] * c + graph.y[graph.src]
-    joint = torch.zeros(c * c, dtype=torch.float64).index_add_(0, pair, weight)
+    inverse_degree = 1.0 / graph.in_degree.double()
+    pair = graph.dst_class * c + graph.src_class
+    joint = torch.bincount(pair, weights=inverse_degree[graph.dst], minlength=c * c)
     return _informativeness(joint.view(c, c), "node")
 
 

@@ -57,6 +57,7 @@ from graphkit.metrics.information import (
     expected_mutual_information,
     mutual_information_from_pairs,
 )
+from graphkit.metrics.sorting import unique_inverse_counts
 
 log = logging.getLogger(__name__)
 
@@ -93,14 +94,15 @@ def neighbour_label_counts(graph: LabelledGraph, hops: int = 1) -> Tensor:
     """
     if not isinstance(hops, int) or hops < 1:
         raise ValueError(f"hops must be a positive integer, got {hops!r}")
-    src, dst = graph.src, graph.dst
-    if hops > 1:
-        src, dst = _khop_pairs(graph, hops)
-    keep = src != dst
-    src, dst = src[keep], dst[keep]
     n, c = graph.num_nodes, graph.num_classes
-    counts = torch.bincount(dst * c + graph.y[src], minlength=n * c)
-    return counts.view(n, c)
+    if hops == 1 and not graph.options.self_loops:
+        key = graph.dst * c + graph.src_class
+    else:
+        src, dst = (graph.src, graph.dst) if hops == 1 else _khop_pairs(graph, hops)
+        keep = src != dst
+        src, dst = src[keep], dst[keep]
+        key = dst * c + graph.y[src]
+    return torch.bincount(key, minlength=n * c).view(n, c)
 
 
 def _khop_pairs(graph: LabelledGraph, hops: int) -> tuple[Tensor, Tensor]:
@@ -151,7 +153,7 @@ def discretise_histograms(counts: Tensor, bins: int | None) -> Tensor:
         # Mixed-radix key: one int64 per row, so a 1-D unique suffices.
         radix = base ** torch.arange(c, dtype=torch.int64)
         key = (levels * radix).sum(dim=1)
-        _, ids = torch.unique(key, return_inverse=True)
+        _, ids, _ = unique_inverse_counts(key)
     else:
         _, ids = torch.unique(levels, dim=0, return_inverse=True)
     return ids

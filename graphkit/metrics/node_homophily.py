@@ -22,11 +22,10 @@ def local_homophily(graph: LabelledGraph) -> Tensor:
         float64 ``[N]``: ``h_v`` for counted nodes with at least one counted neighbour,
         NaN for the others (isolated or not counted).
     """
-    same = (graph.y[graph.src] == graph.y[graph.dst]).double()
-    hits = torch.zeros(graph.num_nodes, dtype=torch.float64).index_add_(
-        0, graph.dst, same
+    hits = torch.bincount(
+        graph.dst, weights=graph.same_class.double(), minlength=graph.num_nodes
     )
-    degree = graph.in_degree()
+    degree = graph.in_degree
     values = hits / degree.clamp(min=1)
     values[(degree == 0) | ~graph.mask] = float("nan")
     return values

@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-import logging
 import time
 from dataclasses import asdict, dataclass, field
-
-from torch import Tensor
 
 from graphkit.metrics.adjusted_homophily import adjusted_homophily
 from graphkit.metrics.class_insensitive_homophily import class_insensitive_homophily
 from graphkit.metrics.compatibility import class_compatibility
 from graphkit.metrics.edge_homophily import edge_homophily
-from graphkit.metrics.graph import MeasureOptions, build_labelled_graph
+from graphkit.metrics.graph import LabelledGraph
 from graphkit.metrics.label_informativeness import (
     edge_label_informativeness,
     node_label_informativeness,
 )
 from graphkit.metrics.nic import nic_estimate
 from graphkit.metrics.node_homophily import node_homophily
-
-log = logging.getLogger(__name__)
 
 # Column names of the comparison table, in order, with the function behind each.
 SCALAR_MEASURES = {
@@ -66,31 +61,24 @@ class GraphSummary:
 
 
 def summarize_graph(
-    edge_index: Tensor,
-    y: Tensor,
+    graph: LabelledGraph,
     *,
     name: str = "graph",
-    node_mask: Tensor | None = None,
-    options: MeasureOptions | None = None,
     nic_options: NICOptions | None = None,
 ) -> GraphSummary:
-    """Compute every measure of :mod:`graphkit.metrics` on one graph.
+    """Compute every measure of :mod:`graphkit.metrics` on one built graph.
 
-    ``num_edges`` counts undirected edges once on an undirected graph, and directed
-    edges on a directed one, after the conventions are applied.
+    ``num_edges`` counts an undirected edge once on an undirected graph, and each
+    directed edge on a directed one, after the conventions are applied.
     """
-    options = MeasureOptions() if options is None else options
     nic_options = NICOptions() if nic_options is None else nic_options
     seconds = {}
-    start = time.perf_counter()
-    graph = build_labelled_graph(edge_index, y, node_mask=node_mask, options=options)
-    seconds["build"] = time.perf_counter() - start
-
     measures = {}
     for key, measure in SCALAR_MEASURES.items():
         start = time.perf_counter()
         measures[key] = measure(graph)
         seconds[key] = time.perf_counter() - start
+
     start = time.perf_counter()
     estimate = nic_estimate(
         graph,
@@ -100,21 +88,25 @@ def summarize_graph(
     )
     seconds["nic"] = time.perf_counter() - start
     measures["nic"] = estimate.value
-    measures["nic_uncorrected"] = estimate.mutual_information / estimate.label_entropy
+    measures["nic_uncorrected"] = (
+        estimate.mutual_information / estimate.label_entropy
+        if estimate.label_entropy > 0
+        else float("nan")
+    )
     compatibility = class_compatibility(graph)
 
-    stored = graph.src.numel()
-    if not options.directed:
+    num_edges = graph.src.numel()
+    if not graph.options.directed:
         loops = int((graph.src == graph.dst).sum())
-        stored = (stored - loops) // 2 + loops
+        num_edges = (num_edges - loops) // 2 + loops
     return GraphSummary(
         name=name,
         num_nodes=graph.num_nodes,
         num_counted_nodes=int(graph.mask.sum()),
-        num_edges=stored,
+        num_edges=num_edges,
         num_classes=graph.num_classes,
         measures=measures,
         compatibility=compatibility.tolist(),
-        conventions=f"{options.describe()}; {nic_options.describe()}",
+        conventions=f"{graph.options.describe()}; {nic_options.describe()}",
         seconds=seconds,
     )
