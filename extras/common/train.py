@@ -43,6 +43,7 @@ def train_classifier(
     loss_fn: Callable[[nn.Module, torch.Tensor, torch.Tensor], torch.Tensor]
     | None = None,
     after_step: Callable[[int], None] | None = None,
+    optimizer_instance: torch.optim.Optimizer | None = None,
 ) -> list[float]:
     """Train ``model`` with cross-entropy and return the mean loss of each epoch.
 
@@ -61,8 +62,12 @@ def train_classifier(
             for example to sum losses over several quantization formats.
         after_step (callable, optional): called with the global step after each update,
             for example to re-apply sparse masks.
+        optimizer_instance (Optimizer, optional): a ready optimizer, used instead of
+            building one from ``optimizer``, ``lr`` and ``weight_decay``.
     """
-    if optimizer == "adam":
+    if optimizer_instance is not None:
+        opt = optimizer_instance
+    elif optimizer == "adam":
         opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
     elif optimizer == "sgd":
         opt = torch.optim.SGD(
@@ -99,7 +104,7 @@ def train_classifier(
             step += 1
             if after_step is not None:
                 after_step(step)
-            total += float(loss) * len(batch)
+            total += float(loss.detach()) * len(batch)
         history.append(total / len(x))
     model.eval()
     return history

@@ -1,0 +1,150 @@
+"""GPTQ: one-shot weight quantization with second-order error compensation.
+
+Frantar et al., "GPTQ: Accurate Post-Training Quantization for Generative Pre-trained
+Transformers", ICLR 2023. For a linear layer ``y = x W^T`` with calibration inputs ``X``,
+GPTQ minimizes ``||X W^T - X Q^T||^2`` column by column. With the input Hessian
+``H = (2/n) X^T X`` (damped by ``lambda mean(diag H) I``) and ``U`` the upper Cholesky
+factor of ``H^{-1}``, column ``i`` is rounded and its error is spread over the columns
+not yet quantized:
+
+.. math::
+    q_i = \\mathrm{quant}(w_i), \\quad e = (w_i - q_i) / U_{ii}, \\quad
+    w_j \\leftarrow w_j - e\\, U_{ij} \\;\\; (j > i)
+
+Columns are processed in blocks of ``block_size`` with the update outside the block
+applied once per block ("lazy batch" update), which gives the same result.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import torch
+from graphkit.extras.common.quant import int_scale_zero, quantize_int
+
+logger = logging.getLogger(__name__)
+
+
+def input_hessian(x: torch.Tensor) -> torch.Tensor:
+    """Return ``H = (2/n) X^T X`` from inputs ``x`` of shape ``(..., in_features)``."""
+    flat = x.reshape(-1, x.shape[-1]).double()
+    return (2.0 / flat.shape[0]) * flat.T @ flat
+
+
+def _inverse_cholesky(hessian: torch.Tensor, damp: float) -> torch.Tensor:
+    """Return the upper Cholesky factor of ``(H + damp mean(diag H) I)^-1``, raising damping
+    by 10x (up to 4 times) when the factorization fails."""
+    eye = torch.eye(hessian.shape[0], dtype=hessian.dtype)
+    mean_diag = float(torch.diag(hessian).mean())
+    for attempt in range(5):
+        damped = hessian + damp * (10**attempt) * mean_diag * eye
+        factor, info = torch.linalg.cholesky_ex(damped)
+        if int(info) == 0:
+            inverse = torch.cholesky_inverse(factor)
+            upper, info = torch.linalg.cholesky_ex(inverse, upper=True)
+            if int(info) == 0:
+                if attempt:
+                    logger.debug(
+                        "GPTQ Cholesky needed damping %.3g", damp * 10**attempt
+                    )
+                return upper
+    raise RuntimeError(
+        "GPTQ: the damped Hessian is not positive definite; check the calibration inputs"
+    )
+
+
+@torch.no_grad()
+def gptq_quantize(
+    weight: torch.Tensor,
+    hessian: torch.Tensor,
+    bits: int = 4,
+    group_size: int | None = None,
+    symmetric: bool = True,
+    damp: float = 0.01,
+    block_size: int = 128,
+    act_order: bool = False,
+    quantized_columns: int | None = None,
+) -> torch.Tensor:
+    """Quantize ``weight`` with GPTQ and return the fake-quantized weight.
+
+    Args:
+        weight (Tensor): ``(out_features, in_features)``.
+        hessian (Tensor): ``(in_features, in_features)``, from ``input_hessian``.
+        bits (int, default 4): integer bits.
+        group_size (int, optional): columns that share one scale (and zero point); the
+            grid of a group is fitted to the already-updated weights when the group
+            starts. ``None`` uses one grid per output row.
+        symmetric (bool, default True): symmetric grid, or min/max with a zero point.
+        damp (float, default 0.01): relative diagonal damping ``lambda``.
+        block_size (int, default 128): columns per lazy-update block.
+        act_order (bool, default False): quantize columns in order of decreasing
+            ``diag(H)``; groups then follow the permuted order.
+        quantized_columns (int, optional): quantize only the first this many columns;
+            the rest stay in full precision but still absorb the error updates.
+
+    Shapes:
+        return: ``(out_features, in_features)``, same dtype as ``weight``.
+    """
+    w = weight.detach().double().clone()
+    h = hessian.detach().double().clone()
+    columns = w.shape[1]
+    if h.shape != (columns, columns):
+        raise ValueError(
+            f"hessian shape {tuple(h.shape)} does not match {columns} input columns"
+        )
+    dead = torch.diag(h) == 0
+    h[dead, dead] = 1.0
+    w[:, dead] = 0.0
+    n_quantized = columns if quantized_columns is None else quantized_columns
+    if not 0 <= n_quantized <= columns:
+        raise ValueError(
+            f"quantized_columns={quantized_columns} must lie in [0, {columns}]"
+        )
+    if act_order and n_quantized < columns:
+        raise ValueError(
+            "act_order cannot be combined with quantized_columns < in_features"
+        )
+    permutation = None
+    if act_order:
+        permutation = torch.argsort(torch.diag(h), descending=True)
+        w, h = w[:, permutation], h[permutation][:, permutation]
+    upper = _inverse_cholesky(h, damp)
+    quantized = torch.zeros_like(w)
+    group = group_size or columns
+    scale = zero = None
+    for start in range(0, columns, block_size):
+        end = min(start + block_size, columns)
+        block_errors = torch.zeros(w.shape[0], end - start, dtype=w.dtype)
+        for i in range(start, end):
+            column = w[:, i : i + 1]
+            if i >= n_quantized:
+                quantized[:, i : i + 1] = column
+                continue
+            if (i % group) == 0 or scale is None:
+                group_end = min(i + group, n_quantized)
+                scale, zero = int_scale_zero(w[:, i:group_end], bits, symmetric)
+            q = quantize_int(column, scale, zero, bits, symmetric)
+            quantized[:, i : i + 1] = q
+            error = (column - q) / upper[i, i]
+            w[:, i + 1 : end] -= error * upper[i, i + 1 : end].unsqueeze(0)
+            block_errors[:, i - start] = error.squeeze(1)
+        w[:, end:] -= block_errors @ upper[start:end, end:]
+    if permutation is not None:
+        quantized = quantized[:, torch.argsort(permutation)]
+    return quantized.to(weight.dtype)
+
+
+def rtn_quantize(
+    weight: torch.Tensor,
+    bits: int = 4,
+    group_size: int | None = None,
+    symmetric: bool = True,
+) -> torch.Tensor:
+    """Round-to-nearest baseline on the same groups as ``gptq_quantize`` (last group may be
+    shorter)."""
+    group = group_size or weight.shape[1]
+    chunks = []
+    for chunk in weight.detach().split(group, dim=1):
+        scale, zero = int_scale_zero(chunk, bits, symmetric)
+        chunks.append(quantize_int(chunk, scale, zero, bits, symmetric))
+    return torch.cat(chunks, dim=1)

@@ -1,0 +1,208 @@
+"""NullHop: sparse feature-map encoding and the accelerator's work on a trained CNN.
+
+Aimar et al., "NullHop: A Flexible Convolutional Neural Network Accelerator Based on
+Sparse Representations of Feature Maps", IEEE TNNLS 30(3), 2019. The codec and the work
+model are in ``nullhop_codec``. This experiment trains a small ReLU CNN on scikit-learn
+digits, encodes the input of every convolution for every test image, runs the
+sparsity-map-driven convolution, and reports per layer the density, compression ratio,
+dense and performed MACs, cycles and efficiency. It repeats the report for the first two
+convolutions applied to a larger scikit-image picture (bigger maps).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import torch
+from graphkit.extras.common.data import load_digits_split, load_gray_image
+from graphkit.extras.common.train import accuracy, seed_everything, train_classifier
+from graphkit.extras.efficient.nullhop_codec import (
+    WorkModel,
+    brute_force_macs,
+    decode,
+    dense_macs,
+    encode,
+    sparse_conv2d,
+    to_fixed_point,
+)
+from graphkit.extras.registry import Criterion, at_least, at_most, register
+from torch import nn
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Config:
+    """NullHop experiment settings.
+
+    Attributes:
+        channels: output channels of the three 3x3 convolutions.
+        epochs, lr: Adam training of the CNN.
+        test_images: test images pushed through the NullHop model (at most 360).
+        frac_bits: fixed-point fraction bits of the 16-bit values.
+        n_mac, utilization: the accelerator's MAC units and their utilization.
+        image: scikit-image picture for the large-map report; image_size: its crop side.
+        seed: training seed.
+    """
+
+    channels: tuple[int, int, int] = (8, 16, 32)
+    epochs: int = 10
+    lr: float = 3e-3
+    test_images: int = 360
+    frac_bits: int = 8
+    n_mac: int = 128
+    utilization: float = 0.98
+    image: str = "camera"
+    image_size: int = 128
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if len(self.channels) != 3 or min(self.channels) < 1:
+            raise ValueError(f"channels={self.channels} must be three positive widths")
+        if not 1 <= self.test_images <= 360:
+            raise ValueError(f"test_images={self.test_images} must lie in [1, 360]")
+        if not 0 < self.utilization <= 1 or self.n_mac < 1:
+            raise ValueError(
+                f"invalid work model: n_mac={self.n_mac}, u={self.utilization}"
+            )
+
+    @classmethod
+    def smoke(cls) -> Config:
+        return cls(epochs=2, test_images=40, image_size=48)
+
+
+class ReluCNN(nn.Module):
+    """Three 3x3 ReLU convolutions (max pool after the second), global average pool, linear."""
+
+    def __init__(self, channels: tuple[int, int, int]) -> None:
+        super().__init__()
+        c1, c2, c3 = channels
+        self.convs = nn.ModuleList(
+            [
+                nn.Conv2d(1, c1, 3, padding=1),
+                nn.Conv2d(c1, c2, 3, padding=1),
+                nn.Conv2d(c2, c3, 3, padding=1),
+            ]
+        )
+        self.head = nn.Linear(c3, 10)
+
+    def conv_inputs(self, x: torch.Tensor) -> list[torch.Tensor]:
+        """Return the input of each convolution and the last ReLU output."""
+        maps = []
+        for index, conv in enumerate(self.convs):
+            maps.append(x)
+            x = torch.relu(conv(x))
+            if index == 1:
+                x = nn.functional.max_pool2d(x, 2)
+        maps.append(x)
+        return maps
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.conv_inputs(x)[-1].mean(dim=(2, 3)))
+
+
+@torch.no_grad()
+def _layer_report(
+    maps: list[torch.Tensor], conv: nn.Conv2d, config: Config, work: WorkModel
+) -> dict[str, float]:
+    """Encode every map, run the sparse convolution and accumulate the work counts."""
+    stats = {"nnz": 0, "numel": 0, "bits": 0, "dense": 0, "performed": 0, "brute": 0}
+    roundtrip_ok, max_err = True, 0.0
+    for feature_map in maps:
+        encoded = encode(feature_map, config.frac_bits)
+        decoded = decode(encoded)
+        roundtrip_ok &= bool(
+            torch.equal(decoded, to_fixed_point(feature_map, config.frac_bits))
+        )
+        sparse_out, macs = sparse_conv2d(encoded, conv.weight, conv.bias, padding=1)
+        dense_out = nn.functional.conv2d(
+            decoded[None], conv.weight, conv.bias, padding=1
+        )[0]
+        max_err = max(max_err, float((sparse_out - dense_out).abs().max()))
+        stats["nnz"] += encoded.nnz
+        stats["numel"] += encoded.numel
+        stats["bits"] += encoded.compressed_bits
+        stats["dense"] += dense_macs(encoded.shape, conv.weight.shape, 1)
+        stats["performed"] += macs
+        stats["brute"] += brute_force_macs(decoded, conv.weight.shape, 1)
+    density = stats["nnz"] / stats["numel"]
+    return {
+        "density": density,
+        "compression_ratio": 16 * stats["numel"] / stats["bits"],
+        "compression_formula": 16 / (1 + 16 * density),
+        "dense_macs": float(stats["dense"]),
+        "performed_macs": float(stats["performed"]),
+        "mac_count_error": float(abs(stats["performed"] - stats["brute"])),
+        "cycles": work.cycles(stats["performed"]),
+        "efficiency_pct": work.efficiency(stats["dense"], stats["performed"]),
+        "roundtrip_exact": float(roundtrip_ok),
+        "sparse_dense_max_abs_diff": max_err,
+    }
+
+
+def run(config: Config) -> dict[str, float]:
+    """Train the CNN, then report the NullHop model per layer on digits and on a picture."""
+    generator = seed_everything(config.seed)
+    data = load_digits_split(scaling="unit", images=True)
+    model = ReluCNN(config.channels)
+    train_classifier(
+        model, data.x_train, data.y_train, config.epochs, config.lr, generator=generator
+    )
+    metrics = {"test_accuracy": accuracy(model, data.x_test, data.y_test)}
+    work = WorkModel(config.n_mac, config.utilization)
+    with torch.no_grad():
+        digit_maps = model.conv_inputs(data.x_test[: config.test_images])
+        image = torch.from_numpy(load_gray_image(config.image))
+        crop = image[: config.image_size, : config.image_size][None, None]
+        picture_maps = model.conv_inputs(crop)
+    totals = {"dense": 0.0, "performed": 0.0}
+    for index, conv in enumerate(model.convs):
+        report = _layer_report(list(digit_maps[index]), conv, config, work)
+        metrics.update({f"conv{index + 1}_{k}": v for k, v in report.items()})
+        totals["dense"] += report["dense_macs"]
+        totals["performed"] += report["performed_macs"]
+    metrics["efficiency_pct"] = work.efficiency(totals["dense"], totals["performed"])
+    metrics["mac_savings"] = 1.0 - totals["performed"] / totals["dense"]
+    relu_maps = [digit_maps[1], digit_maps[2], digit_maps[3]]
+    metrics["mean_relu_density"] = float(
+        sum(float((m != 0).float().mean()) for m in relu_maps) / len(relu_maps)
+    )
+    for index in range(2):
+        report = _layer_report(
+            list(picture_maps[index]), model.convs[index], config, work
+        )
+        metrics.update({f"picture_conv{index + 1}_{k}": v for k, v in report.items()})
+    return metrics
+
+
+def criteria(metrics: dict[str, float]) -> list[Criterion]:
+    """Checks on the codec and the work model, and the sparsity of the trained CNN."""
+    layers = [
+        k[: -len("_density")] for k in metrics if k.endswith("_density") and "conv" in k
+    ]
+    roundtrip = min(metrics[f"{name}_roundtrip_exact"] for name in layers)
+    diff = max(metrics[f"{name}_sparse_dense_max_abs_diff"] for name in layers)
+    mac_error = max(metrics[f"{name}_mac_count_error"] for name in layers)
+    # One padding word of 16 bits changes CR by at most CR^2 / N; allow 1%.
+    cr_error = max(
+        abs(metrics[f"{n}_compression_ratio"] - metrics[f"{n}_compression_formula"])
+        / metrics[f"{n}_compression_formula"]
+        for n in layers
+    )
+    return [
+        Criterion("roundtrip_exact", roundtrip, "== 1 (every map)", roundtrip == 1.0),
+        at_most("sparse_vs_dense_conv_max_abs_diff", diff, 1e-5),
+        Criterion("performed_vs_brute_force_macs", mac_error, "== 0", mac_error == 0.0),
+        at_most("compression_ratio_vs_formula_rel", cr_error, 0.01),
+        at_most("mean_relu_density", metrics["mean_relu_density"], 0.6),
+        at_least("efficiency_pct", metrics["efficiency_pct"], 150.0, "%"),
+    ]
+
+
+run = register(
+    "nullhop",
+    "NullHop: A Flexible CNN Accelerator Based on Sparse Representations of Feature Maps",
+    "sparsity-map + non-zero-value encoding; MACs, cycles, efficiency on a trained ReLU CNN",
+    11,
+)(run)

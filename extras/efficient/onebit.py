@@ -1,0 +1,234 @@
+"""Single-bit-per-weight CNNs without batch normalization.
+
+McDonnell, Mostafa, Wang and van Schaik, "Single-bit-per-weight deep convolutional neural
+networks without batch-normalization layers for embedded systems", ACIRS 2019
+(arXiv:1907.06916). Every convolution uses ``w_b = alpha_l sign(w)`` in the forward pass
+with the fixed, not learned, per-layer scale ``alpha_l = sqrt(2 / (k_h k_w C_in))`` (the
+He initialization standard deviation); the full-precision ``w`` receives the gradient of
+``w_b`` unchanged (straight-through estimator), so deployment stores one bit per weight
+and one constant per layer. Batch norm plus ReLU is replaced by the shifted ReLU
+``y = max(x, -1)``.
+
+Demo: a pre-activation residual CNN on 8x8 scikit-learn digits (stem conv, residual
+blocks of [activation, conv] x 2, a stride-2 block whose shortcut is a 3x3 average pool
+plus zero channel padding, a 1x1 class convolution and global average pooling). Four
+arms: {full precision, 1-bit} x {batch norm + ReLU, shifted ReLU}, SGD with momentum and
+a cosine schedule, accuracies averaged over seeds.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+
+import torch
+from graphkit.extras.common.data import load_digits_split
+from graphkit.extras.common.quant import sign_ste
+from graphkit.extras.common.train import accuracy, seed_everything, train_classifier
+from graphkit.extras.registry import Criterion, at_least, at_most, register
+from torch import nn
+
+logger = logging.getLogger(__name__)
+
+ARMS = ("fp_bn", "fp_srelu", "onebit_bn", "onebit_srelu")
+
+
+@dataclass
+class Config:
+    """Single-bit experiment settings.
+
+    Attributes:
+        width: channels of the first stage (doubled after the stride-2 block).
+        blocks: residual blocks; the second one downsamples 8x8 to 4x4.
+        epochs, lr, weight_decay, batch_size: SGD (momentum 0.9) with a cosine schedule.
+        seeds: accuracies are averaged over these seeds.
+    """
+
+    width: int = 24
+    blocks: int = 3
+    epochs: int = 25
+    lr: float = 0.05
+    weight_decay: float = 5e-4
+    batch_size: int = 64
+    seeds: tuple[int, ...] = (0, 1)
+
+    def __post_init__(self) -> None:
+        if self.width < 1 or self.blocks < 2:
+            raise ValueError(
+                f"width={self.width} must be >= 1 and blocks={self.blocks} >= 2"
+            )
+        if self.epochs < 1 or self.lr <= 0 or not self.seeds:
+            raise ValueError(
+                f"invalid training settings: epochs={self.epochs}, lr={self.lr}"
+            )
+
+    @classmethod
+    def smoke(cls) -> Config:
+        return cls(width=8, epochs=2, seeds=(0,))
+
+
+class BinaryConv2d(nn.Conv2d):
+    """Conv2d with ``alpha sign(w)`` weights (STE), ``alpha = sqrt(2 / fan_in)`` fixed."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, bias=False, **kwargs)
+        fan_in = self.in_channels * self.kernel_size[0] * self.kernel_size[1]
+        self.alpha = math.sqrt(2.0 / fan_in)
+
+    def deployed_weight(self) -> torch.Tensor:
+        return self.alpha * sign_ste(self.weight)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self._conv_forward(x, self.deployed_weight(), None)
+
+
+class ShiftedReLU(nn.Module):
+    """``max(x, -1)``, computed as ``relu(x + 1) - 1``."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.relu(x + 1.0) - 1.0
+
+
+def _conv(
+    binary: bool, c_in: int, c_out: int, kernel: int, stride: int = 1
+) -> nn.Conv2d:
+    cls = BinaryConv2d if binary else nn.Conv2d
+    extra = {} if binary else {"bias": False}
+    return cls(c_in, c_out, kernel, stride=stride, padding=kernel // 2, **extra)
+
+
+def _activation(batch_norm: bool, channels: int) -> nn.Module:
+    if batch_norm:
+        return nn.Sequential(nn.BatchNorm2d(channels), nn.ReLU())
+    return ShiftedReLU()
+
+
+class PreActBlock(nn.Module):
+    """[act, conv, act, conv] plus a shortcut (3x3 average pool and zero channel padding
+    when the block downsamples)."""
+
+    def __init__(
+        self, c_in: int, c_out: int, stride: int, binary: bool, batch_norm: bool
+    ):
+        super().__init__()
+        self.body = nn.Sequential(
+            _activation(batch_norm, c_in),
+            _conv(binary, c_in, c_out, 3, stride),
+            _activation(batch_norm, c_out),
+            _conv(binary, c_out, c_out, 3),
+        )
+        self.stride, self.extra_channels = stride, c_out - c_in
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        shortcut = x
+        if self.stride > 1:
+            shortcut = nn.functional.avg_pool2d(x, 3, self.stride, padding=1)
+        if self.extra_channels:
+            shortcut = nn.functional.pad(shortcut, (0, 0, 0, 0, 0, self.extra_channels))
+        return shortcut + self.body(x)
+
+
+def build_resnet(
+    width: int, blocks: int, binary: bool, batch_norm: bool
+) -> nn.Sequential:
+    """Build the pre-activation residual CNN for ``(N, 1, 8, 8)`` inputs."""
+    layers: list[nn.Module] = [_conv(binary, 1, width, 3)]
+    channels = width
+    for index in range(blocks):
+        stride = 2 if index == 1 else 1
+        out = channels * 2 if stride == 2 else channels
+        layers.append(PreActBlock(channels, out, stride, binary, batch_norm))
+        channels = out
+    layers += [
+        _activation(batch_norm, channels),
+        _conv(binary, channels, 10, 1),
+        nn.AdaptiveAvgPool2d(1),
+        nn.Flatten(),
+    ]
+    return nn.Sequential(*layers)
+
+
+def deployed_magnitudes(model: nn.Module) -> list[tuple[set[float], float]]:
+    """Return, per binary layer, the distinct |deployed weight| values and ``alpha``."""
+    out = []
+    for module in model.modules():
+        if isinstance(module, BinaryConv2d):
+            with torch.no_grad():
+                values = set(module.deployed_weight().abs().unique().tolist())
+            out.append((values, float(torch.tensor(module.alpha, dtype=torch.float32))))
+    return out
+
+
+def run(config: Config) -> dict[str, float]:
+    """Train the four arms for every seed; return mean accuracies and structure checks."""
+    data = load_digits_split(images=True)
+    metrics = {f"acc_{arm}": 0.0 for arm in ARMS}
+    bad_magnitude_layers = 0
+    batch_norm_in_srelu = 0
+    for seed in config.seeds:
+        for arm in ARMS:
+            generator = seed_everything(seed)
+            binary, batch_norm = arm.startswith("onebit"), arm.endswith("_bn")
+            model = build_resnet(config.width, config.blocks, binary, batch_norm)
+            train_classifier(
+                model,
+                data.x_train,
+                data.y_train,
+                config.epochs,
+                lr=config.lr,
+                batch_size=config.batch_size,
+                optimizer="sgd",
+                weight_decay=config.weight_decay,
+                cosine=True,
+                generator=generator,
+            )
+            metrics[f"acc_{arm}"] += accuracy(model, data.x_test, data.y_test) / len(
+                config.seeds
+            )
+            if binary:
+                bad_magnitude_layers += sum(
+                    values != {alpha} for values, alpha in deployed_magnitudes(model)
+                )
+            if not batch_norm:
+                batch_norm_in_srelu += sum(
+                    isinstance(m, nn.modules.batchnorm._BatchNorm)
+                    for m in model.modules()
+                )
+        logger.info("seed %d done", seed)
+    metrics["binary_layers_not_single_magnitude"] = float(bad_magnitude_layers)
+    metrics["batch_norm_layers_in_srelu_models"] = float(batch_norm_in_srelu)
+    return metrics
+
+
+def criteria(metrics: dict[str, float]) -> list[Criterion]:
+    """1-bit + shifted ReLU reaches 95% and stays within 2 points of FP + batch norm."""
+    reference = metrics["acc_fp_bn"]
+    magnitude = metrics["binary_layers_not_single_magnitude"]
+    batch_norms = metrics["batch_norm_layers_in_srelu_models"]
+    return [
+        Criterion(
+            "binary_layers_not_single_magnitude", magnitude, "== 0", magnitude == 0
+        ),
+        at_least("acc_onebit_srelu", metrics["acc_onebit_srelu"], 95.0, "%"),
+        at_most(
+            "fp_bn_minus_onebit_srelu",
+            reference - metrics["acc_onebit_srelu"],
+            2.0,
+            " points",
+        ),
+        at_most(
+            "fp_bn_minus_fp_srelu", reference - metrics["acc_fp_srelu"], 2.0, " points"
+        ),
+        Criterion(
+            "batch_norm_layers_in_srelu_models", batch_norms, "== 0", batch_norms == 0
+        ),
+    ]
+
+
+run = register(
+    "onebit",
+    "Single-bit-per-weight deep CNNs without batch-normalization layers",
+    "sign weights with fixed He-scale per layer and shifted ReLU instead of batch norm",
+    11,
+)(run)
