@@ -137,22 +137,21 @@ def evaluate_ranks(
     was_training = model.training
     model.eval()
     ranks = []
-    starts = range(0, sources.numel(), batch_size)
     bar = tqdm(
-        starts,
+        total=sources.numel(),
         desc=f"ranking {dataset.name or 'queries'}",
-        unit="batch",
+        unit="query",
         disable=not progress,
     )
-    for start in bar:
+    for start in range(0, sources.numel(), batch_size):
         stop = start + batch_size
-        scores = model(
-            tensors, sources[start:stop].to(device), query_index[start:stop].to(device)
-        ).cpu()
-        known = index.mask(
-            sources[start:stop], query_index[start:stop], graph.num_entities
-        )
+        batch_sources = sources[start:stop]
+        batch_index = query_index[start:stop]
+        scores = model(tensors, batch_sources.to(device), batch_index.to(device)).cpu()
+        known = index.mask(batch_sources, batch_index, graph.num_entities)
         ranks.append(filtered_ranks(scores, answers[start:stop], known))
+        bar.update(batch_sources.numel())
+    bar.close()
     model.train(was_training)
     return torch.cat(ranks) if ranks else torch.zeros(0, dtype=torch.long)
 

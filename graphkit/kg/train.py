@@ -206,6 +206,13 @@ def train_step(
     return adversarial_loss(logits, config.adversarial_temperature)
 
 
+def graph_schedule(sizes: Tensor, steps: int, generator: torch.Generator) -> Tensor:
+    """Draw the graph of each step with probability proportional to ``sizes``."""
+    return torch.multinomial(
+        sizes.double(), steps, replacement=True, generator=generator
+    )
+
+
 def save_training_checkpoint(
     path: Path,
     model: UltraNet,
@@ -261,15 +268,15 @@ def pretrain(
     model.train()
     losses: list[float] = []
     started = time.perf_counter()
+    schedule = graph_schedule(sizes, config.steps, generator).tolist()
     for step in tqdm(
         range(1, config.steps + 1), desc="training", disable=not config.progress
     ):
-        choice = int(torch.multinomial(sizes, 1, generator=generator))
-        loss = train_step(model, states[choice], config, generator)
+        loss = train_step(model, states[schedule[step - 1]], config, generator)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-        losses.append(float(loss))
+        losses.append(float(loss.detach()))
         if step % config.log_every == 0 or step == config.steps:
             recent = losses[-config.log_every :]
             logger.info(

@@ -1,0 +1,317 @@
+"""``graphkit kg``: ULTRA link prediction on knowledge graphs (evaluate, predict, train).
+
+Examples::
+
+    graphkit kg evaluate --checkpoint ultra_3g.pth --dataset fb237_v1 --root DATA/kg
+    graphkit kg predict --checkpoint ultra_3g.pth --graph triples.tsv --head X --relation R
+    graphkit kg finetune --checkpoint ultra_3g.pth --dataset fb237_v1 --root DATA/kg \\
+        --steps 200 --out runs/ft
+    graphkit kg pretrain --dataset fb237_v1 --dataset WN18RR_v1 --root DATA/kg --out runs/pt
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import time
+from pathlib import Path
+
+import torch
+from graphkit.launch.logs import setup_logging
+
+log = logging.getLogger(__name__)
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "kg",
+        help="ULTRA zero-shot link prediction on knowledge graphs",
+        description="Evaluate, query and train ULTRA, a link-prediction model that "
+        "works on knowledge graphs it was not trained on.",
+    )
+    commands = parser.add_subparsers(dest="kg_command", metavar="ACTION")
+    _add_evaluate(commands)
+    _add_predict(commands)
+    _add_training(commands, "finetune", "fine-tune a checkpoint on one or more graphs")
+    _add_training(
+        commands, "pretrain", "train on several graphs (from scratch by default)"
+    )
+    parser.set_defaults(func=lambda args: parser.print_help() or 2)
+
+
+def _add_common(
+    parser: argparse.ArgumentParser, checkpoint_required: bool = True
+) -> None:
+    parser.add_argument(
+        "--checkpoint",
+        required=checkpoint_required,
+        metavar="PATH",
+        help="checkpoint file, URL, or released name (ultra_3g, ultra_4g, "
+        "ultra_50g; downloaded once and verified by SHA-256)",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="torch CPU threads (default: torch's own choice)",
+    )
+    parser.add_argument(
+        "--aggregation",
+        choices=("lean", "plain"),
+        default="lean",
+        help="message aggregation path (default: lean)",
+    )
+    parser.add_argument("--device", default="cpu", help="torch device (default: cpu)")
+
+
+def _add_dataset(parser: argparse.ArgumentParser, repeat: bool = False) -> None:
+    parser.add_argument(
+        "--dataset",
+        required=not repeat,
+        action="append" if repeat else None,
+        default=[] if repeat else None,
+        metavar="NAME",
+        help="dataset folder under --root: a GraIL split such as fb237_v1 "
+        "(with NAME_ind beside it) or a train/valid/test folder"
+        + ("; repeat for several" if repeat else ""),
+    )
+    parser.add_argument(
+        "--root",
+        default=os.environ.get("GRAPHKIT_DATA"),
+        help="folder holding the datasets (default: $GRAPHKIT_DATA)",
+    )
+
+
+def _add_evaluate(commands) -> None:
+    parser = commands.add_parser(
+        "evaluate", help="filtered ranking: MRR and Hits@1/3/10"
+    )
+    _add_common(parser)
+    _add_dataset(parser)
+    parser.add_argument(
+        "--split",
+        choices=("test", "valid"),
+        default="test",
+        help="test: inference-graph queries of a GraIL split (default); "
+        "valid: validation queries on the training graph",
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=16,
+        help="queries scored together (default: 16)",
+    )
+    parser.add_argument(
+        "--json",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="also write the metrics to this JSON file",
+    )
+    parser.set_defaults(func=run_evaluate)
+
+
+def _add_predict(commands) -> None:
+    parser = commands.add_parser("predict", help="top-k answers of one query, by name")
+    _add_common(parser)
+    parser.add_argument(
+        "--graph",
+        required=True,
+        type=Path,
+        metavar="FILE",
+        help="TSV/CSV file of head, relation, tail rows (string ids)",
+    )
+    side = parser.add_mutually_exclusive_group(required=True)
+    side.add_argument(
+        "--head", help="head entity: predict tails of (HEAD, RELATION, ?)"
+    )
+    side.add_argument(
+        "--tail", help="tail entity: predict heads of (?, RELATION, TAIL)"
+    )
+    parser.add_argument("--relation", required=True, help="relation name")
+    parser.add_argument(
+        "-k", "--top-k", type=int, default=10, help="answers (default: 10)"
+    )
+    parser.add_argument(
+        "--exclude-known",
+        action="store_true",
+        help="leave out answers that already form a fact in the graph",
+    )
+    parser.set_defaults(func=run_predict)
+
+
+def _add_training(commands, name: str, help_text: str) -> None:
+    parser = commands.add_parser(name, help=help_text)
+    _add_common(parser, checkpoint_required=name == "finetune")
+    _add_dataset(parser, repeat=True)
+    parser.add_argument(
+        "--graph",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="TSV/CSV triple file to train on; repeat for several",
+    )
+    parser.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        help="folder for checkpoints (last.pth, step_N.pth)",
+    )
+    parser.add_argument(
+        "--steps", type=int, default=100, help="optimizer steps (default: 100)"
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=16,
+        help="facts per step, half tail and half head queries (default: 16)",
+    )
+    parser.add_argument(
+        "--negatives",
+        type=int,
+        default=256,
+        help="negative entities per query (default: 256)",
+    )
+    parser.add_argument("--lr", type=float, default=5e-4, help="AdamW learning rate")
+    parser.add_argument(
+        "--temperature",
+        type=float,
+        default=1.0,
+        help="self-adversarial temperature; 0 = uniform weights",
+    )
+    parser.add_argument(
+        "--checkpoint-every",
+        type=int,
+        default=0,
+        help="steps between checkpoints (default: 0, only the last)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="sampling seed (default: 0)"
+    )
+    parser.add_argument(
+        "--evaluate",
+        action="store_true",
+        help="evaluate each --dataset's test split before and after",
+    )
+    parser.set_defaults(func=run_training, training_mode=name)
+
+
+def _setup(args) -> None:
+    setup_logging()
+    if args.threads is not None:
+        if args.threads < 1:
+            raise SystemExit(f"--threads must be at least 1, got {args.threads}")
+        torch.set_num_threads(args.threads)
+
+
+def _load_model(args):
+    from graphkit.kg import Ultra
+
+    model = Ultra.from_pretrained(args.checkpoint, aggregation=args.aggregation)
+    return model.to(args.device)
+
+
+def _require_root(args) -> Path:
+    if not args.root:
+        raise SystemExit("--root is required (or set GRAPHKIT_DATA) to find --dataset")
+    return Path(args.root)
+
+
+def run_evaluate(args) -> int:
+    from graphkit.kg import evaluate, load_dataset
+
+    _setup(args)
+    split = load_dataset(_require_root(args), args.dataset)
+    model = _load_model(args)
+    target = split.test if args.split == "test" else split.train
+    started = time.perf_counter()
+    metrics = evaluate(model, target, batch_size=args.batch_size, progress=True)
+    metrics["seconds"] = time.perf_counter() - started
+    metrics["dataset"], metrics["split"] = args.dataset, args.split
+    print(
+        f"{args.dataset} ({args.split}, {metrics['num_ranks']} ranks): "
+        f"MRR {metrics['mrr']:.4f}  Hits@1 {metrics['hits@1']:.4f}  "
+        f"Hits@3 {metrics['hits@3']:.4f}  Hits@10 {metrics['hits@10']:.4f}  "
+        f"({metrics['seconds']:.1f} s)"
+    )
+    if args.json is not None:
+        args.json.write_text(json.dumps(metrics, indent=2) + "\n")
+    return 0
+
+
+def run_predict(args) -> int:
+    from graphkit.kg import load_graph
+
+    _setup(args)
+    kg = load_graph(args.graph)
+    model = _load_model(args)
+    try:
+        answers = model.predict(
+            kg,
+            head=args.head,
+            relation=args.relation,
+            tail=args.tail,
+            k=args.top_k,
+            exclude_known=args.exclude_known,
+        )
+    except KeyError as error:
+        raise SystemExit(f"{args.graph}: {error.args[0]}") from None
+    query = (
+        f"({args.head}, {args.relation}, ?)"
+        if args.head is not None
+        else f"(?, {args.relation}, {args.tail})"
+    )
+    print(f"top {len(answers)} answers of {query}:")
+    for rank, (name, logit) in enumerate(answers, start=1):
+        print(f"{rank:>4}  {logit:9.4f}  {name}")
+    return 0
+
+
+def run_training(args) -> int:
+    from graphkit.kg import Ultra, evaluate, load_dataset, load_graph, pretrain
+
+    _setup(args)
+    if not args.dataset and not args.graph:
+        raise SystemExit(
+            "give at least one --dataset (with --root) or --graph to train on"
+        )
+    splits = [load_dataset(_require_root(args), name) for name in args.dataset]
+    graphs = [split.train.graph for split in splits] + [
+        load_graph(p) for p in args.graph
+    ]
+    if args.checkpoint:
+        model = _load_model(args)
+    else:
+        model = Ultra(aggregation=args.aggregation).to(args.device)
+    before = (
+        [evaluate(model, s.test, progress=True) for s in splits]
+        if args.evaluate
+        else []
+    )
+    pretrain(
+        model,
+        graphs,
+        steps=args.steps,
+        batch_size=args.batch_size,
+        num_negatives=args.negatives,
+        lr=args.lr,
+        adversarial_temperature=args.temperature,
+        checkpoint_dir=str(args.out),
+        checkpoint_every=args.checkpoint_every,
+        seed=args.seed,
+        progress=True,
+    )
+    print(
+        f"{args.training_mode}: {args.steps} steps, checkpoint {args.out / 'last.pth'}"
+    )
+    if args.evaluate:
+        for split, old in zip(splits, before):
+            new = evaluate(model, split.test, progress=True)
+            print(
+                f"{split.name} test MRR {old['mrr']:.4f} -> {new['mrr']:.4f}, "
+                f"Hits@10 {old['hits@10']:.4f} -> {new['hits@10']:.4f}"
+            )
+    return 0

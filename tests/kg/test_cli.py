@@ -1,0 +1,130 @@
+"""``graphkit kg`` commands end to end on a tiny graph and checkpoint."""
+
+import json
+
+import pytest
+import torch
+from graphkit.launch.cli import main
+
+from graphkit.kg import Ultra
+
+
+@pytest.fixture()
+def files(tmp_path):
+    graph = tmp_path / "triples.tsv"
+    rows = [
+        f"city{i}\tcapital_of\tcountry{i}\ncity{i}\tlocated_in\tcountry{i}\n"
+        for i in range(4)
+    ]
+    graph.write_text("".join(rows))
+    torch.manual_seed(0)
+    checkpoint = tmp_path / "model.pth"
+    Ultra(dim=8, num_layers=2).save(checkpoint)
+    root = tmp_path / "data"
+    for folder, files_rows in {
+        "toy_v1": {"train": rows, "valid": rows[:1]},
+        "toy_v1_ind": {"train": rows, "valid": rows[:1], "test": rows[1:2]},
+    }.items():
+        (root / folder).mkdir(parents=True)
+        for name, content in files_rows.items():
+            (root / folder / f"{name}.txt").write_text("".join(content))
+    return graph, checkpoint, root
+
+
+def test_cli_predict_prints_names(files, capsys):
+    graph, checkpoint, _ = files
+    code = main(
+        [
+            "kg",
+            "predict",
+            "--checkpoint",
+            str(checkpoint),
+            "--graph",
+            str(graph),
+            "--head",
+            "city1",
+            "--relation",
+            "capital_of",
+            "-k",
+            "3",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "top 3 answers of (city1, capital_of, ?)" in out
+    assert (
+        len([line for line in out.splitlines() if "city" in line or "country" in line])
+        == 4
+    )
+
+
+def test_cli_predict_unknown_entity_exits_with_message(files):
+    graph, checkpoint, _ = files
+    with pytest.raises(SystemExit, match="entity 'paris' is not in the graph"):
+        main(
+            [
+                "kg",
+                "predict",
+                "--checkpoint",
+                str(checkpoint),
+                "--graph",
+                str(graph),
+                "--head",
+                "paris",
+                "--relation",
+                "capital_of",
+            ]
+        )
+
+
+def test_cli_evaluate_writes_json(files, tmp_path, capsys):
+    _, checkpoint, root = files
+    out_file = tmp_path / "metrics.json"
+    code = main(
+        [
+            "kg",
+            "evaluate",
+            "--checkpoint",
+            str(checkpoint),
+            "--dataset",
+            "toy_v1",
+            "--root",
+            str(root),
+            "--json",
+            str(out_file),
+        ]
+    )
+    assert code == 0
+    metrics = json.loads(out_file.read_text())
+    assert metrics["num_ranks"] == 8  # 2 + 2 query triples, each ranked head and tail
+    assert 0 < metrics["mrr"] <= 1
+    assert "MRR" in capsys.readouterr().out
+
+
+def test_cli_finetune_writes_checkpoint(files, tmp_path):
+    _, checkpoint, root = files
+    out = tmp_path / "run"
+    code = main(
+        [
+            "kg",
+            "finetune",
+            "--checkpoint",
+            str(checkpoint),
+            "--dataset",
+            "toy_v1",
+            "--root",
+            str(root),
+            "--out",
+            str(out),
+            "--steps",
+            "3",
+            "--batch-size",
+            "4",
+            "--negatives",
+            "2",
+            "--evaluate",
+        ]
+    )
+    assert code == 0
+    assert (out / "last.pth").is_file()
+    Ultra.from_pretrained(out / "last.pth")

@@ -1,0 +1,60 @@
+"""Filtered ranking: pessimistic ties, filtering and the answer index."""
+
+import torch
+
+from graphkit.kg.evaluate import (
+    AnswerIndex,
+    filtered_ranks,
+    summarize_ranks,
+    to_tail_queries,
+)
+
+
+def test_ranks_count_ties_against_the_model():
+    scores = torch.tensor([[0.5, 0.9, 0.5, 0.1], [1.0, 2.0, 3.0, 4.0]])
+    answers = torch.tensor([0, 3])
+    known = torch.zeros(2, 4, dtype=torch.bool)
+    # row 0: 0.9 > 0.5 and a tie at 0.5 -> rank 3; row 1: best score -> rank 1
+    assert filtered_ranks(scores, answers, known).tolist() == [3, 1]
+
+
+def test_ranks_skip_filtered_candidates():
+    scores = torch.tensor([[0.5, 0.9, 0.5, 0.1]])
+    known = torch.tensor(
+        [[True, True, False, False]]
+    )  # entity 1 is another true answer
+    assert filtered_ranks(scores, torch.tensor([0]), known).tolist() == [2]
+
+
+def test_summary_values():
+    metrics = summarize_ranks(torch.tensor([1, 2, 4, 20]))
+    assert abs(metrics["mrr"] - (1 + 0.5 + 0.25 + 0.05) / 4) < 1e-12
+    assert metrics["hits@1"] == 0.25
+    assert metrics["hits@3"] == 0.5
+    assert metrics["hits@10"] == 0.75
+    assert metrics["mr"] == 6.75
+
+
+def test_tail_queries_turn_heads_into_inverse_relations():
+    sources, index, answers = to_tail_queries(
+        torch.tensor([[0, 1, 2]]), num_relations=3
+    )
+    assert sources.tolist() == [0, 2]
+    assert index.tolist() == [1, 4]
+    assert answers.tolist() == [2, 0]
+
+
+def test_answer_index_mask():
+    triples = torch.tensor([[0, 0, 1], [0, 0, 2], [3, 0, 1], [1, 1, 0]])
+    index = AnswerIndex.build(triples, num_relations=2)
+    sources = torch.tensor([0, 1, 1, 2])
+    query = torch.tensor(
+        [0, 2, 1, 0]
+    )  # (0, r0, ?), (1, r0^-1, ?), (1, r1, ?), (2, r0, ?)
+    mask = index.mask(sources, query, num_entities=4)
+    assert mask.tolist() == [
+        [False, True, True, False],
+        [True, False, False, True],
+        [True, False, False, False],
+        [False, False, False, False],
+    ]

@@ -1,0 +1,160 @@
+"""Knowledge-graph container and loaders: ids, inverse edges, formats and errors."""
+
+import pytest
+import torch
+from torch_geometric.data import Data
+
+from graphkit.kg import (
+    KGFormatError,
+    KnowledgeGraph,
+    encode_file,
+    load_graph,
+    read_triples,
+)
+from graphkit.kg.io import load_dataset
+
+
+def write(path, text):
+    path.write_text(text)
+    return path
+
+
+def test_graph_adds_inverse_edges():
+    kg = KnowledgeGraph.from_named_triples([("a", "likes", "b"), ("b", "knows", "c")])
+    assert kg.entity_names == ["a", "b", "c"]
+    assert kg.relation_names == ["likes", "knows"]
+    assert kg.edge_index.tolist() == [[0, 1, 1, 2], [1, 2, 0, 1]]
+    assert kg.edge_type.tolist() == [0, 1, 2, 3]  # inverse of r is r + R
+    assert kg.entity_id("c") == 2
+    assert kg.relation_id("knows") == 1
+
+
+def test_tsv_and_csv_give_same_graph(tmp_path):
+    tsv = write(
+        tmp_path / "g.tsv", "Paris\tcapital_of\tFrance\n\nLyon\tcity_in\tFrance\n"
+    )
+    csv = write(
+        tmp_path / "g.csv",
+        'head,relation,tail\nParis,capital_of,France\n"Lyon",city_in,France\n',
+    )
+    spaces = write(
+        tmp_path / "g.txt", "Paris capital_of  France\nLyon city_in France\n"
+    )
+    a, b, c = load_graph(tsv), load_graph(csv, header=True), load_graph(spaces)
+    for other in (b, c):
+        assert other.entity_names == a.entity_names
+        assert other.relation_names == a.relation_names
+        assert torch.equal(other.triples, a.triples)
+
+
+def test_wrong_column_count_names_file_and_line(tmp_path):
+    path = write(tmp_path / "bad.tsv", "a\tr\tb\n\nc\tr\n")
+    with pytest.raises(
+        KGFormatError, match=r"bad\.tsv:3: expected 3 non-empty columns"
+    ):
+        read_triples(path)
+
+
+def test_empty_file_is_rejected(tmp_path):
+    path = write(tmp_path / "empty.tsv", "\n\n")
+    with pytest.raises(KGFormatError, match=r"empty\.tsv: file contains no triples"):
+        read_triples(path)
+
+
+def test_missing_file_is_rejected(tmp_path):
+    with pytest.raises(KGFormatError, match="file not found"):
+        read_triples(tmp_path / "nope.tsv")
+
+
+def test_query_with_unknown_entity_names_line(tmp_path):
+    kg = load_graph(write(tmp_path / "g.tsv", "a\tr\tb\nb\tr\tc\n"))
+    queries = write(tmp_path / "q.tsv", "a\tr\tc\nz\tr\ta\n")
+    with pytest.raises(
+        KGFormatError, match=r"q\.tsv:2: entity 'z' is not in the graph"
+    ):
+        encode_file(kg, queries)
+
+
+def test_query_with_unknown_relation_names_line(tmp_path):
+    kg = load_graph(write(tmp_path / "g.tsv", "a\tr\tb\n"))
+    queries = write(tmp_path / "q.tsv", "a\ts\tb\n")
+    with pytest.raises(
+        KGFormatError, match=r"q\.tsv:1: relation 's' is not in the graph"
+    ):
+        encode_file(kg, queries)
+
+
+def test_from_pyg_with_and_without_inverse():
+    data = Data(
+        edge_index=torch.tensor([[0, 1], [1, 2]]),
+        edge_type=torch.tensor([1, 0]),
+        num_nodes=3,
+    )
+    kg = KnowledgeGraph.from_pyg(data)
+    assert kg.triples.tolist() == [[0, 1, 1], [1, 0, 2]]
+    assert kg.num_relations == 2
+    with_inverse = Data(
+        edge_index=kg.edge_index, edge_type=kg.edge_type, num_nodes=3, num_relations=4
+    )
+    again = KnowledgeGraph.from_pyg(with_inverse, has_inverse=True)
+    assert again.triples.tolist() == kg.triples.tolist()
+
+
+def test_from_pyg_requires_edge_type():
+    with pytest.raises(ValueError, match="edge_type"):
+        KnowledgeGraph.from_pyg(Data(edge_index=torch.tensor([[0], [1]]), num_nodes=2))
+
+
+def test_ids_out_of_range_are_rejected():
+    with pytest.raises(ValueError, match=r"tail ids must lie in \[0, 2\)"):
+        KnowledgeGraph(torch.tensor([[0, 0, 5]]), ["a", "b"], ["r"])
+
+
+def write_lines(path, rows):
+    path.write_text("".join("\t".join(row) + "\n" for row in rows))
+
+
+def make_grail(root, name):
+    (root / name).mkdir()
+    (root / f"{name}_ind").mkdir()
+    write_lines(root / name / "train.txt", [("a", "r1", "b"), ("b", "r2", "c")])
+    write_lines(root / name / "valid.txt", [("a", "r3", "c")])
+    write_lines(
+        root / f"{name}_ind" / "train.txt", [("x", "r2", "y"), ("y", "r3", "z")]
+    )
+    write_lines(root / f"{name}_ind" / "valid.txt", [("x", "r3", "z")])
+    write_lines(root / f"{name}_ind" / "test.txt", [("z", "r2", "x")])
+
+
+def test_grail_layout(tmp_path):
+    make_grail(tmp_path, "toy_v1")
+    split = load_dataset(tmp_path, "toy_v1")
+    assert split.train.graph.relation_names == ["r1", "r2", "r3"]
+    assert split.test.graph.relation_names == ["r1", "r2", "r3"]
+    assert split.test.graph.entity_names == ["x", "y", "z"]
+    assert split.test.queries.tolist() == [
+        [0, 2, 2],
+        [2, 1, 0],
+    ]  # valid_ind then test_ind
+    assert split.test.filter_triples.size(0) == 4
+    assert split.train.queries.tolist() == [[0, 2, 2]]
+
+
+def test_grail_query_entity_outside_inference_graph(tmp_path):
+    make_grail(tmp_path, "toy_v1")
+    (tmp_path / "toy_v1_ind" / "test.txt").write_text("z\tr2\tx\nq\tr2\tx\n")
+    with pytest.raises(KGFormatError, match=r"toy_v1_ind/test\.txt:2: entity 'q'"):
+        load_dataset(tmp_path, "toy_v1")
+
+
+@pytest.mark.realdata
+def test_grail_fb237_v1_counts(shared_data):
+    split = load_dataset(shared_data / "kg", "fb237_v1")
+    assert split.test.graph.num_facts == 1993
+    assert split.test.graph.num_entities == 1093
+    assert split.test.graph.num_relations == 180
+    assert split.test.queries.size(0) == 411
+    assert split.train.graph.num_facts == 4245
+    relation_graph = split.test.graph.relation_graph
+    assert relation_graph.num_nodes == 360
+    assert relation_graph.edge_index.size(1) == 11368
