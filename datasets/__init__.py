@@ -1,1 +1,40 @@
+"""Dataset loaders and synthetic generators, all returning PyG ``Data`` objects.
+
+``load_dataset(name, root, split)`` reads a named dataset from a local data root;
+``list_datasets()`` lists the names. See :mod:`graphkit.datasets.registry`.
+"""
+
 from graphkit.datasets.asymproj import load_asymproj  # noqa: F401
+
+from .edge_list import load_edge_list
+from .errors import (
+    DatasetError,
+    DatasetFormatError,
+    DatasetNotFoundError,
+    InvalidSplitError,
+    MalformedLineError,
+    ShapeMismatchError,
+    UnknownDatasetError,
+    UnknownNodeIdError,
+)
+from .registry import list_datasets, load_dataset
+from .synthetic import SYNTHETIC_DEFAULTS, CSBMConfig, csbm_from_config, synthetic_csbm
+
+__all__ = [
+    "SYNTHETIC_DEFAULTS",
+    "CSBMConfig",
+    "DatasetError",
+    "DatasetFormatError",
+    "DatasetNotFoundError",
+    "InvalidSplitError",
+    "MalformedLineError",
+    "ShapeMismatchError",
+    "UnknownDatasetError",
+    "UnknownNodeIdError",
+    "csbm_from_config",
+    "list_datasets",
+    "load_asymproj",
+    "load_dataset",
+    "load_edge_list",
+    "synthetic_csbm",
+]

@@ -1,0 +1,260 @@
+"""A graph from text files: an edge list, optional node features and optional labels.
+
+Files (CSV, TSV or whitespace-separated; ``#`` starts a comment line; header optional):
+
+* edge list: ``source, target`` or ``source, target, weight`` per line;
+* features: ``id, f_1, ..., f_F`` per node (every node of the graph, in the order that
+  becomes the node order);
+* labels: ``id, label`` per node; labels may be integers or strings.
+
+Node ids may be integers or strings. They are mapped to ``0..N-1``: in the order of the
+feature file when there is one, else in increasing order for integer ids and in order of
+first appearance (edge list, then label file) for string ids. ``data.node_names`` keeps
+the original id of each node (a tensor for integer ids, a list of str otherwise), and
+``data.label_names`` the original label of each class index.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch_geometric.data import Data
+from torch_geometric.utils import coalesce, to_undirected
+
+from .errors import MalformedLineError, ShapeMismatchError, UnknownNodeIdError
+from .splits import random_split_masks
+from .text_table import Row, is_integer, read_table, require_width
+
+logger = logging.getLogger(__name__)
+
+
+def load_edge_list(
+    path: str | Path,
+    features: str | Path | None = None,
+    labels: str | Path | None = None,
+    delimiter: str | None = None,
+    header: bool | str = "auto",
+    undirected: bool = True,
+    train_fraction: float = 0.6,
+    val_fraction: float = 0.2,
+    seed: int = 0,
+) -> Data:
+    """Load a graph from an edge list and optional feature and label files.
+
+    Args:
+        path (str or Path): Edge-list file.
+        features (str or Path, optional): Node feature file; without it ``x`` is None.
+        labels (str or Path, optional): Node label file; without it ``y`` and the masks
+            are None.
+        delimiter (str, optional): Field separator of all files; None detects it per file
+            (tab, else comma, else whitespace).
+        header (bool or "auto"): Whether each file starts with a header line; ``"auto"``
+            (default) guesses per file (see :func:`~graphkit.datasets.text_table.read_table`).
+            Pass True for a header of unusual column names over string ids.
+        undirected (bool): Add the reverse of every edge (default True).
+        train_fraction (float): Fraction of labelled nodes in the training mask (0.6).
+        val_fraction (float): Fraction of labelled nodes in the validation mask (0.2);
+            the remaining labelled nodes form the test mask.
+        seed (int): Seed of the random split (0).
+
+    Shapes:
+        ``x [N, F]``, ``edge_index [2, E]``, ``edge_weight [E]`` (when the edge list has a
+        third column), ``y [N]`` (-1 for nodes without a label), masks ``[N]``.
+    """
+    path = Path(path)
+    edge_rows = read_table(path, delimiter, header, "edge list")
+    require_width(edge_rows, path, (2, 3), "source, target and optionally a weight")
+    widths = {len(row.fields) for row in edge_rows}
+    if len(widths) > 1:
+        row = next(
+            row for row in edge_rows if len(row.fields) != len(edge_rows[0].fields)
+        )
+        raise MalformedLineError(
+            path,
+            row.line_number,
+            row.line,
+            f"{len(row.fields)} fields, but line {edge_rows[0].line_number} has "
+            f"{len(edge_rows[0].fields)}; give a weight on every line or on none",
+        )
+    feature_rows = label_rows = None
+    if features is not None:
+        feature_rows = read_table(features, delimiter, header, "feature")
+    if labels is not None:
+        label_rows = read_table(labels, delimiter, header, "label")
+        require_width(label_rows, Path(labels), (2,), "node id and label")
+
+    integer_ids = all(
+        is_integer(field)
+        for rows, count in (
+            (edge_rows, 2),
+            (feature_rows or [], 1),
+            (label_rows or [], 1),
+        )
+        for row in rows
+        for field in row.fields[:count]
+    )
+    key = int if integer_ids else str
+
+    if feature_rows is not None:
+        node_ids, x = _read_features(feature_rows, Path(features), key)
+    else:
+        node_ids, x = _ids_from_edges(edge_rows, label_rows, key), None
+    index = {node_id: position for position, node_id in enumerate(node_ids)}
+    num_nodes = len(node_ids)
+
+    edge_index = _map_ids(edge_rows, path, index, key, "edge list", features)
+    edge_weight = None
+    if edge_rows and len(edge_rows[0].fields) == 3:
+        edge_weight = torch.from_numpy(
+            _parse_floats(edge_rows, path, slice(2, 3))
+        ).view(-1)
+    if undirected:
+        edge_index, edge_weight = to_undirected(
+            edge_index, edge_weight, num_nodes, reduce="mean"
+        )
+    else:
+        edge_index, edge_weight = coalesce(
+            edge_index, edge_weight, num_nodes, reduce="mean"
+        )
+
+    data = Data(x=x, edge_index=edge_index, num_nodes=num_nodes)
+    if edge_weight is not None:
+        data.edge_weight = edge_weight
+    data.node_names = torch.tensor(node_ids) if integer_ids else list(node_ids)
+    if label_rows is not None:
+        _attach_labels(data, label_rows, Path(labels), index, key, x)
+        generator = torch.Generator().manual_seed(seed)
+        labelled = (data.y >= 0).nonzero().view(-1)
+        masks = random_split_masks(
+            num_nodes, train_fraction, val_fraction, generator, labelled
+        )
+        for name, mask in masks.items():
+            data[name] = mask
+    logger.info(
+        "read %s: %d nodes, %d stored edges", path, num_nodes, edge_index.size(1)
+    )
+    return data
+
+
+def _read_features(rows: list[Row], path: Path, key) -> tuple[list, torch.Tensor]:
+    if not rows:
+        raise MalformedLineError(path, 1, "", "the feature file has no data lines")
+    width = len(rows[0].fields)
+    if width < 2:
+        row = rows[0]
+        raise MalformedLineError(
+            path,
+            row.line_number,
+            row.line,
+            "expected a node id and at least one feature",
+        )
+    require_width(
+        rows, path, (width,), f"node id and {width - 1} features, as on the first line"
+    )
+    node_ids = []
+    first_line: dict = {}
+    for row in rows:
+        node_id = key(row.fields[0])
+        if node_id in first_line:
+            raise MalformedLineError(
+                path,
+                row.line_number,
+                row.line,
+                f"node id {row.fields[0]!r} repeats (first given on line {first_line[node_id]})",
+            )
+        first_line[node_id] = row.line_number
+        node_ids.append(node_id)
+    return node_ids, torch.from_numpy(_parse_floats(rows, path, slice(1, None)))
+
+
+def _parse_floats(rows: list[Row], path: Path, columns: slice) -> np.ndarray:
+    """Parse the given columns of every row as float32; name the first bad line on failure."""
+    try:
+        return np.asarray([row.fields[columns] for row in rows], dtype=np.float32)
+    except ValueError:
+        for row in rows:
+            for value in row.fields[columns]:
+                try:
+                    float(value)
+                except ValueError:
+                    raise MalformedLineError(
+                        path,
+                        row.line_number,
+                        row.line,
+                        f"value {value!r} is not a number",
+                    ) from None
+        raise
+
+
+def _ids_from_edges(edge_rows: list[Row], label_rows: list[Row] | None, key) -> list:
+    # A dict keeps first-appearance order; labelled nodes without edges come last.
+    seen: dict = {}
+    for row in edge_rows:
+        seen.setdefault(key(row.fields[0]), None)
+        seen.setdefault(key(row.fields[1]), None)
+    for row in label_rows or []:
+        seen.setdefault(key(row.fields[0]), None)
+    return sorted(seen) if key is int else list(seen)
+
+
+def _map_ids(
+    rows: list[Row], path: Path, index: dict, key, what: str, source
+) -> torch.Tensor:
+    pairs = np.empty((len(rows), 2), dtype=np.int64)
+    missing: dict[str, int] = {}
+    for position, row in enumerate(rows):
+        for column in (0, 1):
+            node = index.get(key(row.fields[column]))
+            if node is None:
+                missing.setdefault(row.fields[column], row.line_number)
+                node = -1
+            pairs[position, column] = node
+    if missing:
+        shown = ", ".join(
+            f"{name!r} (line {line})" for name, line in list(missing.items())[:5]
+        )
+        raise UnknownNodeIdError(
+            f"{path}: {len(missing)} node id(s) in the {what} are missing from the feature "
+            f"file {source}: {shown}; add a feature row for each node of the graph",
+            list(missing),
+        )
+    return torch.from_numpy(pairs).t().contiguous()
+
+
+def _attach_labels(
+    data: Data, rows: list[Row], path: Path, index: dict, key, x
+) -> None:
+    if x is not None and len(rows) != x.size(0):
+        raise ShapeMismatchError(
+            f"the feature file holds {x.size(0)} nodes (features of shape {tuple(x.shape)}) "
+            f"but the label file {path} holds {len(rows)} labels (shape ({len(rows)},)); "
+            "give exactly one label line per feature line",
+            (tuple(x.shape), (len(rows),)),
+        )
+    values = [row.fields[1] for row in rows]
+    integer_labels = all(is_integer(value) for value in values)
+    names = sorted({int(v) for v in values} if integer_labels else set(values))
+    class_index = {name: position for position, name in enumerate(names)}
+    y = torch.full((data.num_nodes,), -1, dtype=torch.long)
+    missing: dict[str, int] = {}
+    for row in rows:
+        node = index.get(key(row.fields[0]))
+        if node is None:
+            missing.setdefault(row.fields[0], row.line_number)
+            continue
+        label = int(row.fields[1]) if integer_labels else row.fields[1]
+        y[node] = class_index[label]
+    if missing:
+        shown = ", ".join(
+            f"{name!r} (line {line})" for name, line in list(missing.items())[:5]
+        )
+        raise UnknownNodeIdError(
+            f"{path}: {len(missing)} labelled node id(s) are not nodes of the graph: {shown}",
+            list(missing),
+        )
+    data.y = y
+    data.label_names = names
+    data.num_classes = len(names)

@@ -1,0 +1,190 @@
+"""Heterophilous graphs stored as Yandex ``.npz`` archives.
+
+Platonov et al., "A critical look at the evaluation of GNNs under heterophily: Are we
+really making progress?", ICLR 2023.
+
+Each archive holds ``node_features`` (float32, ``[N, F]``), ``node_labels`` (int64,
+``[N]``), ``edges`` (int64, ``[E, 2]``, each undirected edge once), and ``train_masks``,
+``val_masks``, ``test_masks`` (bool, ``[S, N]``, S = 10 splits). The graph is returned
+with both directions of every edge, and the masks as ``[N, S]``.
+
+The five datasets of that paper load with PyG's ``HeterophilousGraphDataset`` from
+``<family>/<name>/raw/<name>.npz`` (family folder ``heterophilous``). Any archive in the
+``yandex_npz`` family folder (``<family>/<name>.npz``) is read directly with numpy; that
+folder also holds the Geom-GCN graphs in this format and their ``_filtered`` versions
+without duplicated nodes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch_geometric.data import Data
+from torch_geometric.datasets import HeterophilousGraphDataset
+from torch_geometric.utils import to_undirected
+
+from .errors import DatasetFormatError, ShapeMismatchError, UnknownNodeIdError
+from .layout import (
+    RawFiles,
+    candidate_family_dirs,
+    data_root,
+    find_family_dir,
+    missing_files_error,
+    pyg_root,
+)
+from .splits import select_split
+
+# Names of the datasets of Platonov et al. that PyG's HeterophilousGraphDataset accepts.
+PYG_HETEROPHILOUS = (
+    "roman-empire",
+    "amazon-ratings",
+    "minesweeper",
+    "tolokers",
+    "questions",
+)
+# Archives read from the yandex_npz folder only.
+YANDEX_ONLY = ("chameleon-filtered", "squirrel-filtered")
+NPZ_KEYS = (
+    "node_features",
+    "node_labels",
+    "edges",
+    "train_masks",
+    "val_masks",
+    "test_masks",
+)
+NPZ_DESCRIPTION = "a Yandex archive <name>.npz with arrays " + ", ".join(NPZ_KEYS)
+
+
+def file_stem(name: str) -> str:
+    """Return the file name stem of dataset ``name`` (``roman-empire`` -> ``roman_empire``)."""
+    return name.replace("-", "_")
+
+
+def load_heterophilous(
+    name: str,
+    root: str | Path | None = None,
+    split: int | None = None,
+    download: bool = False,
+) -> Data:
+    """Load one of the Yandex heterophilous datasets.
+
+    Args:
+        name (str): A name in ``PYG_HETEROPHILOUS`` or ``YANDEX_ONLY``.
+        root (str or Path, optional): Data root (see :mod:`graphkit.datasets.layout`).
+        split (int, optional): None keeps all ten splits (masks ``[N, 10]``), an integer
+            ``k`` keeps split ``k`` (masks ``[N]``).
+        download (bool): Let PyG download a missing archive (only for the names in
+            ``PYG_HETEROPHILOUS``; default False).
+    """
+    root = data_root(root)
+    stem = file_stem(name)
+    pyg_raw = RawFiles(
+        "heterophilous", f"{stem}/raw", (f"{stem}.npz",), NPZ_DESCRIPTION
+    )
+    npz_raw = yandex_raw_files(name)
+    if name in PYG_HETEROPHILOUS:
+        family_dir = find_family_dir(root, pyg_raw)
+        if family_dir is not None:
+            return select_split(_read_with_pyg(stem, family_dir, pyg_raw), split, name)
+    if find_family_dir(root, npz_raw) is not None:
+        return load_yandex_npz(name, root, split)
+    if name in PYG_HETEROPHILOUS and download:
+        family_dir = candidate_family_dirs(root, "heterophilous")[0]
+        family_dir.mkdir(parents=True, exist_ok=True)
+        dataset = HeterophilousGraphDataset(str(family_dir), stem)
+        return select_split(dataset[0], split, name)
+    if name in PYG_HETEROPHILOUS:
+        hint = (
+            f"It may also be given as <root>/yandex_npz/{stem}.npz. Pass download=True "
+            "to fetch it."
+        )
+        raise missing_files_error(root, pyg_raw, name, hint)
+    raise missing_files_error(root, npz_raw, name)
+
+
+def _read_with_pyg(stem: str, family_dir: Path, raw: RawFiles) -> Data:
+    check_npz_graph(raw.paths(family_dir)[0])
+    with pyg_root(family_dir, [raw], [f"{stem}/processed"]) as root:
+        dataset = HeterophilousGraphDataset(str(root), stem)
+    return dataset[0]
+
+
+def yandex_raw_files(name: str) -> RawFiles:
+    """Describe the archive of ``name`` in the ``yandex_npz`` family folder."""
+    return RawFiles("yandex_npz", ".", (f"{file_stem(name)}.npz",), NPZ_DESCRIPTION)
+
+
+def load_yandex_npz(
+    name: str, root: str | Path | None = None, split: int | None = None
+) -> Data:
+    """Read ``<family>/<name>.npz`` from the ``yandex_npz`` family folder."""
+    root = data_root(root)
+    raw = yandex_raw_files(name)
+    family_dir = find_family_dir(root, raw)
+    if family_dir is None:
+        raise missing_files_error(root, raw, name)
+    return select_split(read_npz_graph(raw.paths(family_dir)[0]), split, name)
+
+
+def read_npz_graph(path: Path) -> Data:
+    """Read a Yandex archive into a ``Data`` with both directions of every edge."""
+    arrays = check_npz_graph(path)
+    num_nodes = arrays["node_features"].shape[0]
+    edge_index = torch.from_numpy(arrays["edges"].astype(np.int64)).t().contiguous()
+    return Data(
+        x=torch.from_numpy(arrays["node_features"]).float(),
+        edge_index=to_undirected(edge_index, num_nodes=num_nodes),
+        y=torch.from_numpy(arrays["node_labels"].astype(np.int64)),
+        train_mask=torch.from_numpy(arrays["train_masks"]).bool().t().contiguous(),
+        val_mask=torch.from_numpy(arrays["val_masks"]).bool().t().contiguous(),
+        test_mask=torch.from_numpy(arrays["test_masks"]).bool().t().contiguous(),
+    )
+
+
+def check_npz_graph(path: Path) -> dict[str, np.ndarray]:
+    """Read a Yandex archive and check its keys and shapes; return its arrays."""
+    try:
+        with np.load(path) as archive:
+            arrays = {key: archive[key] for key in archive.files}
+    except (OSError, ValueError) as error:
+        raise DatasetFormatError(
+            f"{path}: not a readable .npz archive: {error}"
+        ) from error
+    absent = [key for key in NPZ_KEYS if key not in arrays]
+    if absent:
+        raise DatasetFormatError(
+            f"{path}: archive lacks the array(s) {', '.join(absent)}; it contains "
+            f"{', '.join(sorted(arrays))} and should contain {', '.join(NPZ_KEYS)}"
+        )
+    features, labels, edges = (
+        arrays["node_features"],
+        arrays["node_labels"],
+        arrays["edges"],
+    )
+    if features.ndim != 2 or labels.shape != (features.shape[0],):
+        raise ShapeMismatchError(
+            f"{path}: node_features has shape {features.shape} but node_labels has shape "
+            f"{labels.shape}; expected [N, F] features and [N] labels for the same N nodes",
+            (features.shape, labels.shape),
+        )
+    num_nodes = features.shape[0]
+    for key in ("train_masks", "val_masks", "test_masks"):
+        if arrays[key].ndim != 2 or arrays[key].shape[1] != num_nodes:
+            raise ShapeMismatchError(
+                f"{path}: {key} has shape {arrays[key].shape}; expected [splits, {num_nodes}]",
+                (arrays[key].shape, features.shape),
+            )
+    if edges.ndim != 2 or edges.shape[1] != 2:
+        raise DatasetFormatError(
+            f"{path}: edges has shape {edges.shape}; expected [E, 2]"
+        )
+    if edges.size and (edges.min() < 0 or edges.max() >= num_nodes):
+        bad = edges[(edges < 0) | (edges >= num_nodes)]
+        raise UnknownNodeIdError(
+            f"{path}: edges refer to node id(s) {bad[:5].tolist()} outside 0..{num_nodes - 1} "
+            f"(node_features has {num_nodes} rows)",
+            [str(value) for value in bad[:20].tolist()],
+        )
+    return arrays

@@ -1,0 +1,203 @@
+"""Find a dataset's raw files under a data root, and give PyG a writable place to process.
+
+A root may be the ``graphs/`` folder (holding ``planetoid/``, ``webkb/``, ...), one dataset
+family folder itself (a copy of ``graphs/planetoid``), or a family folder whose sibling
+holds the family needed (``graphs/wikipedia`` next to ``graphs/yandex_npz``).
+
+PyG loaders write ``processed/`` next to ``raw/``. When that folder is not writable (a
+read-only shared copy), :func:`pyg_root` copies the raw files into the cache folder
+(``GRAPHKIT_CACHE``, default ``~/.cache/graphkit``) and hands PyG the copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import stat
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import DatasetNotFoundError
+
+logger = logging.getLogger(__name__)
+
+DATA_ENV = "GRAPHKIT_DATA"
+CACHE_ENV = "GRAPHKIT_CACHE"
+
+
+@dataclass(frozen=True)
+class RawFiles:
+    """The raw files of one dataset inside its family folder.
+
+    Attributes:
+        family: Name of the family folder under ``graphs/`` (``"planetoid"``).
+        folder: Folder of the files, relative to the family folder (``"Cora/raw"``).
+        names: File names inside ``folder``.
+        description: What the files are, for the message when some are missing.
+    """
+
+    family: str
+    folder: str
+    names: tuple[str, ...]
+    description: str
+
+    def paths(self, family_dir: Path) -> list[Path]:
+        return [family_dir / self.folder / name for name in self.names]
+
+    def missing(self, family_dir: Path) -> list[Path]:
+        return [path for path in self.paths(family_dir) if not path.is_file()]
+
+
+def data_root(root: str | os.PathLike | None) -> Path:
+    """Return ``root``, or the folder named by ``GRAPHKIT_DATA`` when ``root`` is None."""
+    if root is None:
+        root = os.environ.get(DATA_ENV)
+        if not root:
+            raise DatasetNotFoundError(
+                "no data root given: pass root=DIR (--root DIR) or set "
+                f"{DATA_ENV} to the folder holding graphs/ or one dataset family "
+                "folder such as graphs/planetoid"
+            )
+    return Path(root).expanduser()
+
+
+def cache_root() -> Path:
+    """Return the writable cache folder (``GRAPHKIT_CACHE``, default ``~/.cache/graphkit``)."""
+    return Path(
+        os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "graphkit"
+    ).expanduser()
+
+
+def candidate_family_dirs(root: Path, family: str) -> list[Path]:
+    """List the folders that may be the family folder, in the order they are tried."""
+    candidates = [root / family, root, root.parent / family]
+    unique: list[Path] = []
+    for path in candidates:
+        if path not in unique:
+            unique.append(path)
+    return unique
+
+
+def find_family_dir(root: Path, raw: RawFiles) -> Path | None:
+    """Return the first candidate family folder holding every file of ``raw``, else None."""
+    for family_dir in candidate_family_dirs(root, raw.family):
+        if not raw.missing(family_dir):
+            return family_dir
+    return None
+
+
+def missing_files_error(
+    root: Path, raw: RawFiles, dataset: str, hint: str = ""
+) -> Exception:
+    """Build the error for files of ``raw`` that none of the candidate folders holds.
+
+    The message lists the missing files of the candidate that holds the most of them, the
+    folders searched, and what the raw folder should contain.
+    """
+    candidates = candidate_family_dirs(root, raw.family)
+    best = min(candidates, key=lambda family_dir: len(raw.missing(family_dir)))
+    missing = raw.missing(best)
+    shown = ", ".join(str(path) for path in missing[:4])
+    if len(missing) > 4:
+        shown += f" and {len(missing) - 4} more"
+    searched = ", ".join(str(path / raw.folder) for path in candidates)
+    message = (
+        f"{dataset}: raw file(s) not found: {shown}. Searched {searched}. "
+        f"The folder <root>/{raw.family}/{raw.folder} (or <root>/{raw.folder} when root "
+        f"is the {raw.family} folder itself) should contain {raw.description}."
+    )
+    if hint:
+        message += " " + hint
+    return DatasetNotFoundError(message, missing[0] if missing else None)
+
+
+def require_family_dir(root: Path, raw: RawFiles, dataset: str, hint: str = "") -> Path:
+    """Return the family folder holding every file of ``raw``; raise if there is none."""
+    family_dir = find_family_dir(root, raw)
+    if family_dir is None:
+        raise missing_files_error(root, raw, dataset, hint)
+    return family_dir
+
+
+def _cache_key(family_dir: Path, files: Sequence[Path]) -> str:
+    """Hash the source folder and the size and modification time of each raw file."""
+    digest = hashlib.sha1(str(family_dir.resolve()).encode())
+    for path in files:
+        info = path.stat()
+        digest.update(f"{path.name}:{info.st_size}:{info.st_mtime_ns}".encode())
+    return digest.hexdigest()[:16]
+
+
+def _copy_raw_files(family_dir: Path, raws: Sequence[RawFiles], target: Path) -> None:
+    for raw in raws:
+        for name, source in zip(raw.names, raw.paths(family_dir)):
+            destination = target / raw.folder / name
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination)
+
+
+@contextmanager
+def pyg_root(
+    family_dir: Path, raws: Sequence[RawFiles], processed: Sequence[str]
+) -> Iterator[Path]:
+    """Yield a root where a PyG loader finds the raw files of ``raws`` and may write.
+
+    Args:
+        family_dir (Path): Family folder that holds every file of ``raws``.
+        raws (Sequence[RawFiles]): Raw files the loader reads.
+        processed (Sequence[str]): Folders the loader writes, relative to the root.
+
+    The root is ``family_dir`` itself when the folders the loader writes into are
+    writable, else a copy of the raw files under :func:`cache_root`. If the body raises,
+    the folders created for this call are removed again, so a failed load leaves nothing
+    behind.
+    """
+    if all(_writable_parent(family_dir / folder) for folder in processed):
+        created = [family_dir / folder for folder in processed]
+        created = [path for path in created if not path.exists()]
+        try:
+            yield family_dir
+        except BaseException:
+            for path in created:
+                shutil.rmtree(path, ignore_errors=True)
+            raise
+        return
+
+    files = [path for raw in raws for path in raw.paths(family_dir)]
+    target = cache_root() / raws[0].family / _cache_key(family_dir, files)
+    created_now = not target.exists()
+    if created_now:
+        logger.info("copying raw files from read-only %s to %s", family_dir, target)
+        staging = target.with_name(f"{target.name}.tmp-{os.getpid()}")
+        shutil.rmtree(staging, ignore_errors=True)
+        try:
+            _copy_raw_files(family_dir, raws, staging)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging, target)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    try:
+        yield target
+    except BaseException:
+        if created_now:
+            shutil.rmtree(target, ignore_errors=True)
+        raise
+
+
+def _writable_parent(path: Path) -> bool:
+    """Tell whether ``path`` exists writable, or could be created in a writable folder.
+
+    A folder counts as writable only when its owner-write permission bit is set as well,
+    because ``os.access`` returns True for root even on folders marked read-only (mode
+    0555), and those are the shared copies that must stay untouched.
+    """
+    while not path.exists():
+        if path.parent == path:
+            return False
+        path = path.parent
+    return os.access(path, os.W_OK) and bool(path.stat().st_mode & stat.S_IWUSR)

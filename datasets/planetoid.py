@@ -1,0 +1,180 @@
+"""Planetoid citation graphs (Cora, CiteSeer, PubMed) with the public and Geom-GCN splits.
+
+Yang, Cohen and Salakhutdinov, "Revisiting Semi-Supervised Learning with Graph Embeddings",
+ICML 2016. Split files: Pei et al., "Geom-GCN: Geometric Graph Convolutional Networks",
+ICLR 2020.
+
+Files, in ``<family>/<Name>/raw/``: ``ind.<name>.{x,tx,allx,y,ty,ally,graph,test.index}``.
+The public split trains on the rows of ``x`` (20 per class), validates on the next 500
+node ids and tests on the ids in ``test.index``. The ten Geom-GCN splits are read from
+``<family>/geom_gcn_splits/<name>_split_0.6_0.2_{0..9}.npz`` (or PyG's layout,
+``<family>/<Name>/geom-gcn/raw/``); they do not cover every node.
+
+With ``features=False`` the graph and labels are read without ``x``, ``tx`` and ``allx``,
+which is how PubMed loads when its ``ind.pubmed.allx`` file is absent.
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+from pathlib import Path
+
+import torch
+from torch_geometric.data import Data
+from torch_geometric.datasets import Planetoid
+from torch_geometric.io.planetoid import edge_index_from_dict, read_file
+from torch_geometric.utils import index_to_mask
+
+from .errors import DatasetFormatError, InvalidSplitError
+from .layout import (
+    RawFiles,
+    candidate_family_dirs,
+    data_root,
+    find_family_dir,
+    missing_files_error,
+    pyg_root,
+)
+from .splits import read_split_files, select_split
+
+logger = logging.getLogger(__name__)
+
+PLANETOID_NAMES = {"cora": "Cora", "citeseer": "CiteSeer", "pubmed": "PubMed"}
+FEATURE_KINDS = ("x", "tx", "allx")
+LABEL_KINDS = ("y", "ty", "ally", "graph", "test.index")
+NUM_GEOM_GCN_SPLITS = 10
+
+
+def planetoid_raw_files(name: str, features: bool = True) -> RawFiles:
+    """Describe the raw files of Planetoid dataset ``name`` (``"cora"``)."""
+    kinds = (FEATURE_KINDS if features else ()) + LABEL_KINDS
+    return RawFiles(
+        family="planetoid",
+        folder=f"{PLANETOID_NAMES[name]}/raw",
+        names=tuple(f"ind.{name}.{kind}" for kind in kinds),
+        description=(
+            f"the Planetoid files ind.{name}.{{x,tx,allx,y,ty,ally,graph,test.index}} "
+            "(x, tx, allx are only needed with features=True)"
+        ),
+    )
+
+
+def load_planetoid(
+    name: str,
+    root: str | Path | None = None,
+    split: int | str | None = None,
+    features: bool = True,
+    download: bool = False,
+) -> Data:
+    """Load ``cora``, ``citeseer`` or ``pubmed``.
+
+    Args:
+        name (str): ``"cora"``, ``"citeseer"`` or ``"pubmed"``.
+        root (str or Path, optional): Data root (see :mod:`graphkit.datasets.layout`).
+        split (int or str, optional): ``None`` or ``"public"`` for the public split
+            (1-D masks), an integer ``k`` in ``0..9`` for Geom-GCN split ``k`` (1-D masks),
+            ``"geom-gcn"`` for all ten Geom-GCN splits (masks ``[N, 10]``).
+        features (bool): Read node features into ``x`` (default True). With False,
+            ``x`` is None and the feature files are not needed.
+        download (bool): Let PyG download missing raw files into ``root`` (default False).
+
+    Shapes:
+        ``x [N, F]``, ``edge_index [2, E]`` (both directions stored, no self-loops),
+        ``y [N]``.
+    """
+    root = data_root(root)
+    raw = planetoid_raw_files(name, features)
+    family_dir = find_family_dir(root, raw)
+    if family_dir is None and not download:
+        hint = "Pass download=True to fetch them."
+        if features and find_family_dir(root, planetoid_raw_files(name, False)):
+            hint = (
+                "The graph and label files are present: pass features=False to load "
+                f"{name} without node features (x=None)."
+            )
+        raise missing_files_error(root, raw, name, hint)
+    if family_dir is None:
+        family_dir = candidate_family_dirs(root, raw.family)[0]
+        family_dir.mkdir(parents=True, exist_ok=True)
+
+    if features:
+        data = _read_with_pyg(name, family_dir, raw)
+    else:
+        data = read_planetoid_labels(family_dir / raw.folder, name)
+
+    if split is None or split == "public":
+        return data
+    split_masks = read_geom_gcn_masks(family_dir, name, data.num_nodes)
+    for key, masks in split_masks.items():
+        data[key] = masks
+    if split == "geom-gcn":
+        return data
+    if isinstance(split, str):
+        raise InvalidSplitError(
+            f"{name}: unknown split {split!r}; use None or 'public' (public split), "
+            f"'geom-gcn' (all {NUM_GEOM_GCN_SPLITS} Geom-GCN splits) or an integer "
+            f"0..{NUM_GEOM_GCN_SPLITS - 1} (one Geom-GCN split)"
+        )
+    return select_split(data, split, name)
+
+
+def _read_with_pyg(name: str, family_dir: Path, raw: RawFiles) -> Data:
+    pyg_name = PLANETOID_NAMES[name]
+    with pyg_root(family_dir, [raw], [f"{pyg_name}/processed"]) as root:
+        try:
+            dataset = Planetoid(str(root), pyg_name, split="public")
+        except (pickle.UnpicklingError, EOFError, ValueError, IndexError) as error:
+            raise DatasetFormatError(
+                f"{name}: could not read the Planetoid files in {family_dir / raw.folder}: "
+                f"{error}"
+            ) from error
+    return dataset[0]
+
+
+def read_planetoid_labels(folder: Path, name: str) -> Data:
+    """Read the graph, labels and public split of a Planetoid dataset, without features.
+
+    Node order and labels follow PyG's ``read_planetoid_data``: the rows of ``ally`` then
+    those of ``ty``, with the test rows moved to the ids listed in ``test.index``. Test
+    ids that have no row in ``ty`` (15 isolated CiteSeer nodes) get label 0.
+    """
+    try:
+        y_train, ty, ally, graph, test_index = (
+            read_file(str(folder), name, kind) for kind in LABEL_KINDS
+        )
+    except (pickle.UnpicklingError, EOFError, ValueError) as error:
+        raise DatasetFormatError(
+            f"{name}: could not read the Planetoid files in {folder}: {error}"
+        ) from error
+    sorted_test_index = test_index.sort()[0]
+    low = int(sorted_test_index[0])
+    # Rows of ty belong to the sorted test ids; ids between them without a row stay 0.
+    ty_full = torch.zeros(int(sorted_test_index[-1]) - low + 1, ty.size(1))
+    ty_full[sorted_test_index - low] = ty
+    y = torch.cat([ally, ty_full], dim=0).argmax(dim=1)
+    y[test_index] = y[sorted_test_index]
+
+    num_nodes = y.size(0)
+    num_train = y_train.size(0)
+    return Data(
+        x=None,
+        edge_index=edge_index_from_dict(graph, num_nodes=num_nodes),
+        y=y,
+        train_mask=index_to_mask(torch.arange(num_train), num_nodes),
+        val_mask=index_to_mask(torch.arange(num_train, num_train + 500), num_nodes),
+        test_mask=index_to_mask(test_index, num_nodes),
+        num_nodes=num_nodes,
+    )
+
+
+def read_geom_gcn_masks(family_dir: Path, name: str, num_nodes: int) -> dict:
+    """Read the ten Geom-GCN split files of ``name`` into masks of shape ``[N, 10]``."""
+    names = tuple(f"{name}_split_0.6_0.2_{k}.npz" for k in range(NUM_GEOM_GCN_SPLITS))
+    layouts = [
+        RawFiles("planetoid", "geom_gcn_splits", names, "the ten Geom-GCN split files"),
+        RawFiles("planetoid", f"{PLANETOID_NAMES[name]}/geom-gcn/raw", names, ""),
+    ]
+    for raw in layouts:
+        if not raw.missing(family_dir):
+            return read_split_files(raw.paths(family_dir), num_nodes)
+    raise missing_files_error(family_dir, layouts[0], name)

@@ -1,0 +1,150 @@
+"""``load_dataset``: one call from a dataset name to a PyG ``Data`` with masks."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+import torch
+from torch_geometric.data import Data
+from torch_geometric.utils import to_undirected as make_undirected
+
+from .edge_list import load_edge_list
+from .errors import UnknownDatasetError
+from .geom_gcn import GEOM_GCN_NAMES, load_geom_gcn
+from .heterophilous import PYG_HETEROPHILOUS, YANDEX_ONLY, load_heterophilous
+from .layout import data_root
+from .ogb_nodes import HETEROGENEOUS, OGB_NODE_NAMES, load_ogb_node
+from .planetoid import PLANETOID_NAMES, load_planetoid
+from .splits import select_split
+from .synthetic import synthetic_csbm
+
+logger = logging.getLogger(__name__)
+
+EDGE_LIST = "edge-list"
+SYNTHETIC = "synthetic"
+ALIASES = {"film": "actor"}
+
+
+def _loaders() -> dict[str, Callable[..., Data]]:
+    loaders: dict[str, Callable[..., Data]] = {}
+    for name in PLANETOID_NAMES:
+        loaders[name] = partial(load_planetoid, name)
+    for name in GEOM_GCN_NAMES:
+        loaders[name] = partial(load_geom_gcn, name)
+    for name in (*PYG_HETEROPHILOUS, *YANDEX_ONLY):
+        loaders[name] = partial(load_heterophilous, name)
+    for name in (*OGB_NODE_NAMES, *HETEROGENEOUS):
+        loaders[name] = partial(load_ogb_node, name)
+    loaders[SYNTHETIC] = _load_synthetic
+    loaders[EDGE_LIST] = _load_edge_list
+    return loaders
+
+
+def list_datasets() -> list[str]:
+    """Return the names that :func:`load_dataset` accepts, sorted."""
+    return sorted(name for name in LOADERS if name not in HETEROGENEOUS)
+
+
+def canonical_name(name: str) -> str | None:
+    """Return the registered spelling of ``name`` (case and ``_``/``-`` ignored), or None."""
+    wanted = name.strip().lower().replace("_", "-")
+    wanted = ALIASES.get(wanted, wanted)
+    for known in LOADERS:
+        if known.lower() == wanted:
+            return known
+    return None
+
+
+def load_dataset(
+    name: str,
+    root: str | Path | None = None,
+    split: int | str | None = None,
+    *,
+    features: bool = True,
+    to_undirected: bool = False,
+    **kwargs,
+) -> Data:
+    """Load dataset ``name`` as a PyG ``Data`` with ``x``, ``edge_index``, ``y`` and masks.
+
+    Args:
+        name (str): A name from :func:`list_datasets` (case and ``_``/``-`` do not
+            matter), or the path of an edge-list file (same as ``"edge-list"`` with
+            ``path=name``).
+        root (str or Path, optional): Data root: the ``graphs/`` folder or one dataset
+            family folder (``graphs/planetoid``); default ``$GRAPHKIT_DATA``. Unused by
+            ``synthetic``.
+        split (int or str, optional): Which split the masks hold. None keeps every split
+            the dataset has (masks ``[N, S]`` for the Geom-GCN and Yandex datasets, 1-D
+            masks for the Planetoid public split, OGB and generated splits). An integer
+            ``k`` keeps split ``k`` as 1-D masks; for cora/citeseer/pubmed it selects
+            Geom-GCN split ``k``, and ``"geom-gcn"`` all ten of them.
+        features (bool): With False, ``x`` is None and feature files are not read where
+            the loader can skip them (Planetoid; PubMed's shared copy lacks
+            ``ind.pubmed.allx``, so it loads only this way). Default True.
+        to_undirected (bool): Add the reverse of every edge (default False: the graph as
+            its source stores it).
+        **kwargs: Passed to the loader: ``download`` (all file-based datasets), ``source``
+            (Geom-GCN datasets), the :class:`~graphkit.datasets.synthetic.CSBMConfig`
+            fields (``synthetic``), the arguments of
+            :func:`~graphkit.datasets.edge_list.load_edge_list` (``edge-list``).
+
+    Returns:
+        Data: with ``num_classes`` set as an attribute when ``y`` is given.
+    """
+    key = canonical_name(name)
+    if key is None and Path(name).expanduser().is_file():
+        key, kwargs = EDGE_LIST, {"path": name, **kwargs}
+    if key is None:
+        raise UnknownDatasetError(name, list_datasets())
+    loader = LOADERS[key]
+    if key in PLANETOID_NAMES:
+        data = loader(root=root, split=split, features=features, **kwargs)
+    else:
+        data = loader(root=root, split=split, **kwargs)
+    if not features:
+        data.x = None
+    if to_undirected and data.get("edge_weight") is not None:
+        data.edge_index, data.edge_weight = make_undirected(
+            data.edge_index, data.edge_weight, data.num_nodes, reduce="mean"
+        )
+    elif to_undirected:
+        data.edge_index = make_undirected(data.edge_index, num_nodes=data.num_nodes)
+    if data.y is not None and "num_classes" not in data:
+        data.num_classes = count_classes(data.y)
+    logger.info(
+        "loaded %s: %d nodes, %d stored edges, %s classes",
+        key,
+        data.num_nodes,
+        data.edge_index.size(1),
+        data.get("num_classes"),
+    )
+    return data
+
+
+def count_classes(y: torch.Tensor) -> int:
+    """Return the number of classes in ``y`` (``max + 1``, or the columns of a multi-label y)."""
+    if y.dim() == 2:
+        return int(y.size(1))
+    return int(y.max()) + 1 if y.numel() else 0
+
+
+def _load_synthetic(root=None, split: int | None = None, **kwargs) -> Data:
+    return select_split(synthetic_csbm(**kwargs), split, SYNTHETIC)
+
+
+def _load_edge_list(root=None, split: int | None = None, path=None, **kwargs) -> Data:
+    if path is None:
+        raise ValueError(
+            "edge-list: pass path=FILE (the edge-list file) to load_dataset"
+        )
+    path = Path(path).expanduser()
+    if not path.is_absolute() and not path.exists() and root is not None:
+        path = data_root(root) / path
+    data = load_edge_list(path, **kwargs)
+    return data if data.y is None else select_split(data, split, EDGE_LIST)
+
+
+LOADERS = _loaders()

@@ -1,0 +1,109 @@
+"""Read delimited text tables (CSV, TSV, whitespace) with line numbers kept for errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import DatasetNotFoundError, MalformedLineError
+
+# Column names that mark a first line as a header when ``header="auto"``.
+HEADER_WORDS = {
+    "source", "src", "target", "dst", "destination", "from", "to", "node", "nodes",
+    "node_id", "nodeid", "id", "ids", "name", "u", "v", "head", "tail", "node1", "node2",
+    "label", "labels", "class", "y", "category", "weight",
+}  # fmt: skip
+COMMENT = "#"
+
+
+@dataclass
+class Row:
+    """One data line of a table: its 1-based line number, text and fields."""
+
+    line_number: int
+    line: str
+    fields: list[str]
+
+
+def read_table(
+    path: str | Path,
+    delimiter: str | None = None,
+    header: bool | str = "auto",
+    what: str = "",
+) -> list[Row]:
+    """Read the data lines of a delimited text file.
+
+    Blank lines and lines starting with ``#`` are skipped.
+
+    Args:
+        path (str or Path): The file.
+        delimiter (str, optional): Field separator; None picks tab if the first data line
+            contains a tab, else a comma if it contains one, else any whitespace.
+        header (bool or "auto"): Whether the first data line is a header. ``"auto"``
+            takes it as a header when one of its fields is a usual column name (such as
+            ``src``, ``target``, ``id``, ``label``) or when a column that is numeric in
+            the second line is not numeric in the first.
+        what (str): What the file is, for error messages ("edge list").
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DatasetNotFoundError(f"{what or 'input'} file not found: {path}", path)
+    rows: list[Row] = []
+    with path.open() as handle:
+        for line_number, line in enumerate(handle, start=1):
+            text = line.strip()
+            if not text or text.startswith(COMMENT):
+                continue
+            if delimiter is None and not rows:
+                delimiter = "\t" if "\t" in text else "," if "," in text else None
+            fields = [field.strip() for field in text.split(delimiter)]
+            rows.append(Row(line_number, line, fields))
+    if header == "auto":
+        header = bool(rows) and looks_like_header(
+            rows[0].fields, rows[1].fields if len(rows) > 1 else None
+        )
+    elif not isinstance(header, bool):
+        raise ValueError(f"header must be True, False or 'auto', got {header!r}")
+    return rows[1:] if header else rows
+
+
+def looks_like_header(first: list[str], second: list[str] | None) -> bool:
+    """Guess whether ``first`` is a header line (see :func:`read_table`)."""
+    if any(field.lower() in HEADER_WORDS for field in first):
+        return True
+    if second is None:
+        return False
+    return any(
+        is_number(below) and not is_number(above) for above, below in zip(first, second)
+    )
+
+
+def is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def is_integer(text: str) -> bool:
+    try:
+        int(text)
+    except ValueError:
+        return False
+    return True
+
+
+def require_width(
+    rows: list[Row], path: Path, widths: tuple[int, ...], meaning: str
+) -> None:
+    """Raise on the first row whose number of fields is not in ``widths``."""
+    for row in rows:
+        if len(row.fields) not in widths:
+            expected = " or ".join(str(width) for width in widths)
+            raise MalformedLineError(
+                path,
+                row.line_number,
+                row.line,
+                f"expected {expected} fields ({meaning}), found {len(row.fields)}",
+            )

@@ -1,0 +1,284 @@
+"""Loaders on tiny raw folders written by the tests: values, layouts, cache, errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from graphkit.datasets import (
+    DatasetFormatError,
+    DatasetNotFoundError,
+    InvalidSplitError,
+    MalformedLineError,
+    ShapeMismatchError,
+    UnknownDatasetError,
+    UnknownNodeIdError,
+    list_datasets,
+    load_dataset,
+)
+
+
+def test_webkb_tiny_values(tiny_webkb):
+    data = load_dataset("texas", root=tiny_webkb)
+    assert data.x.tolist() == [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0]]
+    assert data.y.tolist() == [0, 1, 2, 0]
+    # The duplicate (0, 1) is removed; edges stay directed as in the file.
+    assert data.edge_index.tolist() == [[0, 1, 2, 3], [1, 2, 3, 0]]
+    assert data.train_mask.shape == (4, 10)
+    assert data.num_classes == 3
+
+
+def test_webkb_split_selects_column(tiny_webkb):
+    data = load_dataset("texas", root=tiny_webkb, split=2)
+    assert data.train_mask.tolist() == [False, False, True, False]
+    assert data.val_mask.tolist() == [False, False, False, True]
+    assert data.test_mask.tolist() == [True, True, False, False]
+
+
+def test_to_undirected_adds_reverse(tiny_webkb):
+    data = load_dataset("texas", root=tiny_webkb, to_undirected=True)
+    assert data.edge_index.size(1) == 8
+
+
+def test_family_folder_as_root(tiny_webkb):
+    data = load_dataset("texas", root=tiny_webkb / "webkb")
+    assert data.num_nodes == 4
+
+
+def test_writable_root_processed_in_place(tiny_webkb, private_cache, snapshot):
+    load_dataset("texas", root=tiny_webkb)
+    assert (tiny_webkb / "webkb" / "texas" / "processed" / "data.pt").is_file()
+    assert snapshot(private_cache) == []
+
+
+def test_read_only_root_uses_cache(tiny_webkb, private_cache, read_only, snapshot):
+    before = snapshot(tiny_webkb)
+    read_only(tiny_webkb)
+    first = load_dataset("texas", root=tiny_webkb)
+    second = load_dataset("texas", root=tiny_webkb)
+    assert snapshot(tiny_webkb) == before
+    processed = list(private_cache.rglob("processed/data.pt"))
+    assert len(processed) == 1
+    assert torch.equal(first.x, second.x)
+
+
+def test_env_data_root(tiny_webkb, monkeypatch):
+    monkeypatch.setenv("GRAPHKIT_DATA", str(tiny_webkb))
+    assert load_dataset("texas").num_nodes == 4
+
+
+def test_no_root_error():
+    with pytest.raises(DatasetNotFoundError, match="GRAPHKIT_DATA"):
+        load_dataset("cora")
+
+
+def test_unknown_name_lists_known():
+    with pytest.raises(UnknownDatasetError) as info:
+        load_dataset("corra")
+    message = str(info.value)
+    assert "'corra'" in message
+    for name in ("cora", "squirrel", "tolokers", "synthetic"):
+        assert name in message
+    assert isinstance(info.value, ValueError)
+
+
+def test_list_datasets_names():
+    names = list_datasets()
+    expected = {"cora", "citeseer", "pubmed", "cornell", "texas", "wisconsin", "actor"}
+    expected |= {"chameleon", "squirrel", "minesweeper", "tolokers", "roman-empire"}
+    expected |= {"ogbn-arxiv", "synthetic", "edge-list", "chameleon-filtered"}
+    assert expected <= set(names)
+    assert names == sorted(names)
+
+
+def test_name_spelling_is_normalised(tiny_webkb):
+    assert load_dataset("TEXAS", root=tiny_webkb).num_nodes == 4
+
+
+def test_missing_file_error(tiny_webkb, snapshot):
+    (tiny_webkb / "webkb" / "texas" / "raw" / "out1_graph_edges.txt").unlink()
+    before = snapshot(tiny_webkb)
+    with pytest.raises(DatasetNotFoundError) as info:
+        load_dataset("texas", root=tiny_webkb)
+    message = str(info.value)
+    assert (
+        str(tiny_webkb / "webkb" / "texas" / "raw" / "out1_graph_edges.txt") in message
+    )
+    assert "should contain out1_node_feature_label.txt" in message
+    assert isinstance(info.value, FileNotFoundError)
+    assert snapshot(tiny_webkb) == before
+
+
+def test_missing_planetoid_file_error(tmp_path):
+    raw = tmp_path / "planetoid" / "Cora" / "raw"
+    raw.mkdir(parents=True)
+    with pytest.raises(DatasetNotFoundError, match=r"ind\.cora\.x.*ind\.cora\.\{x,tx"):
+        load_dataset("cora", root=tmp_path)
+
+
+@pytest.mark.parametrize(
+    "file, line_number, bad_line, reason",
+    [
+        ("out1_node_feature_label.txt", 3, "1\t0,1\t1", "2 feature values"),
+        ("out1_node_feature_label.txt", 4, "2\t0,0,1", "3 tab-separated fields"),
+        ("out1_node_feature_label.txt", 2, "0\t1,0,x\t0", "comma-separated numbers"),
+        ("out1_graph_edges.txt", 4, "2\tthree", "'three' is not an integer"),
+        ("out1_graph_edges.txt", 2, "0 1", "2 tab-separated node ids"),
+    ],
+)
+def test_malformed_line_error(
+    tiny_webkb, snapshot, file, line_number, bad_line, reason
+):
+    path = tiny_webkb / "webkb" / "texas" / "raw" / file
+    lines = path.read_text().split("\n")
+    lines[line_number - 1] = bad_line
+    path.write_text("\n".join(lines))
+    before = snapshot(tiny_webkb)
+    with pytest.raises(MalformedLineError) as info:
+        load_dataset("texas", root=tiny_webkb)
+    message = str(info.value)
+    assert message.startswith(f"{path}:{line_number}: ")
+    assert reason in message
+    assert repr(bad_line) in message
+    assert info.value.line_number == line_number
+    assert snapshot(tiny_webkb) == before
+
+
+def test_edge_to_unknown_node_error(tiny_webkb):
+    path = tiny_webkb / "webkb" / "texas" / "raw" / "out1_graph_edges.txt"
+    path.write_text(path.read_text() + "3\t7\n")
+    with pytest.raises(
+        UnknownNodeIdError, match=r"out1_graph_edges.txt:7: .*node 7.*0\.\.3"
+    ):
+        load_dataset("texas", root=tiny_webkb)
+
+
+def test_missing_final_newline_error(tiny_webkb):
+    path = tiny_webkb / "webkb" / "texas" / "raw" / "out1_graph_edges.txt"
+    path.write_text(path.read_text().rstrip("\n"))
+    with pytest.raises(MalformedLineError, match="does not end with a newline"):
+        load_dataset("texas", root=tiny_webkb)
+
+
+def test_invalid_split_error(tiny_webkb):
+    with pytest.raises(
+        InvalidSplitError, match=r"split 10 does not exist; valid splits are 0\.\.9"
+    ):
+        load_dataset("texas", root=tiny_webkb, split=10)
+
+
+def write_npz(path, num_nodes=5, num_labels=5, edges=((0, 1), (1, 2), (3, 4))):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    masks = np.zeros((10, num_nodes), dtype=bool)
+    masks[:, 0] = True
+    np.savez(
+        path,
+        node_features=np.arange(num_nodes * 2, dtype=np.float32).reshape(num_nodes, 2),
+        node_labels=np.arange(num_labels) % 2,
+        edges=np.array(edges, dtype=np.int64),
+        train_masks=masks,
+        val_masks=np.roll(masks, 1, axis=1),
+        test_masks=np.roll(masks, 2, axis=1),
+    )
+
+
+def test_yandex_npz_values(tmp_path):
+    write_npz(tmp_path / "yandex_npz" / "chameleon_filtered.npz")
+    data = load_dataset("chameleon_filtered", root=tmp_path, split=0)
+    assert data.edge_index.tolist() == [[0, 1, 1, 2, 3, 4], [1, 0, 2, 1, 4, 3]]
+    assert data.y.tolist() == [0, 1, 0, 1, 0]
+    assert data.x[4].tolist() == [8.0, 9.0]
+    assert data.train_mask.tolist() == [True, False, False, False, False]
+    assert data.val_mask.tolist() == [False, True, False, False, False]
+
+
+def test_npz_feature_label_mismatch(tmp_path):
+    write_npz(tmp_path / "yandex_npz" / "chameleon_filtered.npz", num_labels=4)
+    with pytest.raises(ShapeMismatchError) as info:
+        load_dataset("chameleon-filtered", root=tmp_path)
+    assert "(5, 2)" in str(info.value)
+    assert "(4,)" in str(info.value)
+
+
+def test_npz_edge_out_of_range(tmp_path):
+    write_npz(tmp_path / "yandex_npz" / "squirrel_filtered.npz", edges=((0, 9),))
+    with pytest.raises(UnknownNodeIdError, match=r"\[9\] outside 0\.\.4"):
+        load_dataset("squirrel-filtered", root=tmp_path)
+
+
+def test_npz_missing_key(tmp_path):
+    path = tmp_path / "yandex_npz" / "squirrel_filtered.npz"
+    path.parent.mkdir()
+    np.savez(path, node_features=np.zeros((2, 2)))
+    with pytest.raises(DatasetFormatError, match="lacks the array"):
+        load_dataset("squirrel-filtered", root=tmp_path)
+
+
+def test_heterophilous_pyg_layout(tmp_path, read_only, snapshot):
+    write_npz(tmp_path / "heterophilous" / "minesweeper" / "raw" / "minesweeper.npz")
+    before = snapshot(tmp_path)
+    read_only(tmp_path)
+    data = load_dataset("minesweeper", root=tmp_path)
+    assert data.edge_index.size(1) == 6
+    assert data.train_mask.shape == (5, 10)
+    assert snapshot(tmp_path) == before
+
+
+def test_heterophilous_falls_back_to_yandex_folder(tmp_path):
+    write_npz(tmp_path / "yandex_npz" / "tolokers.npz")
+    assert load_dataset("tolokers", root=tmp_path).num_nodes == 5
+
+
+def test_wikipedia_features_from_npz(tmp_path):
+    """chameleon: edges and splits from the Geom-GCN folder, features from the npz."""
+    write_npz(tmp_path / "yandex_npz" / "chameleon.npz")
+    raw = tmp_path / "wikipedia" / "chameleon" / "geom_gcn" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "out1_graph_edges.txt").write_text(
+        "node_id\tnode_id\n0\t1\n2\t1\n2\t1\n4\t4\n"
+    )
+    for k in range(10):
+        mask = np.eye(5, dtype=bool)[k % 5]
+        np.savez(
+            raw / f"chameleon_split_0.6_0.2_{k}.npz",
+            train_mask=mask,
+            val_mask=~mask,
+            test_mask=~mask,
+        )
+    data = load_dataset("chameleon", root=tmp_path)
+    assert data.edge_index.tolist() == [[0, 2, 4], [1, 1, 4]]
+    assert data.x[4].tolist() == [8.0, 9.0]
+    assert data.train_mask[:, 3].tolist() == [False, False, False, True, False]
+
+
+def test_wikipedia_without_features_error(tmp_path):
+    raw = tmp_path / "wikipedia" / "squirrel" / "geom_gcn" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "out1_graph_edges.txt").write_text("node_id\tnode_id\n0\t1\n")
+    for k in range(10):
+        np.savez(
+            raw / f"squirrel_split_0.6_0.2_{k}.npz",
+            train_mask=[1],
+            val_mask=[0],
+            test_mask=[0],
+        )
+    with pytest.raises(
+        DatasetNotFoundError, match=r"squirrel\.npz.*out1_node_feature_label\.txt"
+    ):
+        load_dataset("squirrel", root=tmp_path)
+
+
+def test_ogb_missing_without_download(tmp_path):
+    with pytest.raises(DatasetNotFoundError, match="download=True"):
+        load_dataset("ogbn-arxiv", root=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ogb_heterogeneous_rejected(tmp_path):
+    with pytest.raises(DatasetFormatError, match="heterogeneous"):
+        load_dataset("ogbn-mag", root=tmp_path)
+
+
+def test_synthetic_split_validation():
+    with pytest.raises(InvalidSplitError, match="valid splits are 0..0"):
+        load_dataset("synthetic", num_nodes=100, split=1)
