@@ -29,6 +29,10 @@ from graphkit.metrics.sorting import sorted_unique
 _MAX_NODES = 1 << 31
 _LOW_32_BITS = (1 << 32) - 1
 
+# LabelledGraph keeps an [N, C] neighbour class table when it has at most this many
+# entries, or at most as many as there are stored edges.
+DENSE_COUNTS_MIN_ENTRIES = 1 << 22
+
 
 @dataclass(frozen=True)
 class MeasureOptions:
@@ -85,41 +89,81 @@ class LabelledGraph:
     num_classes: int
     options: MeasureOptions
 
-    # Per-edge and per-node quantities that several measures share are computed on
-    # first use and cached, because on large graphs each pass over the edges costs
-    # about as much as a whole measure.
+    # Statistics that several measures share are computed on first use and cached,
+    # because on large graphs each pass over the edges costs about as much as a whole
+    # measure.
 
     @property
     def num_nodes(self) -> int:
         return self.y.numel()
 
     @cached_property
-    def src_class(self) -> Tensor:
-        """Class of each edge source, int64 ``[E]``."""
-        return self.y[self.src]
+    def uses_dense_counts(self) -> bool:
+        """Whether shared statistics come from :attr:`neighbour_class_counts`.
+
+        That ``[N, C]`` table takes one pass over the edges and serves every measure.
+        It is used when it has no more entries than the edge list (or is small), so
+        memory stays linear in the number of edges. Otherwise each statistic takes its
+        own pass over the edges.
+        """
+        table = self.num_nodes * self.num_classes
+        return table <= max(self.src.numel(), DENSE_COUNTS_MIN_ENTRIES)
 
     @cached_property
-    def dst_class(self) -> Tensor:
-        """Class of each edge target, int64 ``[E]``."""
-        return self.y[self.dst]
-
-    @cached_property
-    def same_class(self) -> Tensor:
-        """Whether each edge joins two nodes of one class, bool ``[E]``."""
-        return self.src_class == self.dst_class
+    def neighbour_class_counts(self) -> Tensor:
+        """Class counts of in-neighbours, int64 ``[N, C]``: ``[v, k]`` is the number of
+        kept edges ``u -> v`` with ``y_u = k`` (self-loops included when kept)."""
+        c = self.num_classes
+        key = self.dst * c + self.y[self.src]
+        return torch.bincount(key, minlength=self.num_nodes * c).view(-1, c)
 
     @cached_property
     def in_degree(self) -> Tensor:
         """Number of kept edges into each node, int64 ``[N]``."""
+        if self.uses_dense_counts:
+            return self.neighbour_class_counts.sum(dim=1)
         return torch.bincount(self.dst, minlength=self.num_nodes)
+
+    @cached_property
+    def same_class_in_degree(self) -> Tensor:
+        """Number of kept edges into each node from a node of its class, int64 ``[N]``."""
+        if self.uses_dense_counts:
+            own_class = self.y.clamp(min=0).unsqueeze(1)
+            return self.neighbour_class_counts.gather(1, own_class).squeeze(1)
+        same = self.y[self.src] == self.y[self.dst]
+        return torch.bincount(self.dst[same], minlength=self.num_nodes)
 
     @cached_property
     def class_pair_counts(self) -> Tensor:
         """Edge counts by class, int64 ``[C, C]``: ``[k, l]`` counts edges ``u -> v``
         with ``y_v = k`` and ``y_u = l``."""
         c = self.num_classes
-        pair = self.dst_class * c + self.src_class
+        if self.uses_dense_counts:
+            counts = torch.zeros(c, c, dtype=torch.int64)
+            rows = self.neighbour_class_counts[self.mask]
+            return counts.index_add_(0, self.y[self.mask], rows)
+        pair = self.y[self.dst] * c + self.y[self.src]
         return torch.bincount(pair, minlength=c * c).view(c, c)
+
+    def class_pair_weights(self, node_weight: Tensor) -> Tensor:
+        """Sum ``node_weight[v]`` over the edges ``u -> v``, grouped like
+        :attr:`class_pair_counts`.
+
+        Args:
+            node_weight (Tensor): float64 ``[N]``, read at the edge targets.
+
+        Returns:
+            float64 ``[C, C]``.
+        """
+        c = self.num_classes
+        if self.uses_dense_counts:
+            weights = torch.zeros(c, c, dtype=torch.float64)
+            rows = self.neighbour_class_counts[self.mask].double()
+            rows *= node_weight[self.mask].unsqueeze(1)
+            return weights.index_add_(0, self.y[self.mask], rows)
+        pair = self.y[self.dst] * c + self.y[self.src]
+        edge_weight = node_weight[self.dst]
+        return torch.bincount(pair, weights=edge_weight, minlength=c * c).view(c, c)
 
     def class_counts(self) -> Tensor:
         """Return the number of counted nodes per class, shape ``[C]``, int64."""

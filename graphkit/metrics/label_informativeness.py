@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 
-import torch
 from torch import Tensor
 
 from graphkit.metrics.compatibility import class_edge_counts
@@ -90,11 +89,8 @@ def node_label_informativeness(
     graph = as_labelled_graph(
         edge_index, y, node_mask=node_mask, directed=directed, self_loops=self_loops
     )
-    c = graph.num_classes
-    inverse_degree = 1.0 / graph.in_degree.double()
-    pair = graph.dst_class * c + graph.src_class
-    joint = torch.bincount(pair, weights=inverse_degree[graph.dst], minlength=c * c)
-    return _informativeness(joint.view(c, c), "node")
+    inverse_degree = 1.0 / graph.in_degree.double().clamp(min=1)
+    return _informativeness(graph.class_pair_weights(inverse_degree), "node")
 
 
 def _informativeness(joint: Tensor, version: str) -> float:

@@ -94,14 +94,12 @@ def neighbour_label_counts(graph: LabelledGraph, hops: int = 1) -> Tensor:
     """
     if not isinstance(hops, int) or hops < 1:
         raise ValueError(f"hops must be a positive integer, got {hops!r}")
-    n, c = graph.num_nodes, graph.num_classes
     if hops == 1 and not graph.options.self_loops:
-        key = graph.dst * c + graph.src_class
-    else:
-        src, dst = (graph.src, graph.dst) if hops == 1 else _khop_pairs(graph, hops)
-        keep = src != dst
-        src, dst = src[keep], dst[keep]
-        key = dst * c + graph.y[src]
+        return graph.neighbour_class_counts
+    src, dst = (graph.src, graph.dst) if hops == 1 else _khop_pairs(graph, hops)
+    keep = src != dst
+    n, c = graph.num_nodes, graph.num_classes
+    key = dst[keep] * c + graph.y[src[keep]]
     return torch.bincount(key, minlength=n * c).view(n, c)
 
 

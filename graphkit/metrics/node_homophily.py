@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-import torch
 from torch import Tensor
 
 from graphkit.metrics.graph import LabelledGraph, as_labelled_graph
@@ -22,9 +21,7 @@ def local_homophily(graph: LabelledGraph) -> Tensor:
         float64 ``[N]``: ``h_v`` for counted nodes with at least one counted neighbour,
         NaN for the others (isolated or not counted).
     """
-    hits = torch.bincount(
-        graph.dst, weights=graph.same_class.double(), minlength=graph.num_nodes
-    )
+    hits = graph.same_class_in_degree.double()
     degree = graph.in_degree
     values = hits / degree.clamp(min=1)
     values[(degree == 0) | ~graph.mask] = float("nan")

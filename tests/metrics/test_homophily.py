@@ -242,3 +242,25 @@ def test_matches_loop_reference_with_mask(seed, directed):
     assert adjusted_homophily(edge_index, y, **kwargs) == pytest.approx(
         reference["adjusted"]
     )
+
+
+@pytest.mark.parametrize("directed", [False, True])
+def test_sparse_path_matches_dense_path(directed, monkeypatch):
+    """Graphs with a large N x C table skip it; both paths must agree."""
+    from graphkit.metrics import graph as graph_module
+    from graphkit.metrics import node_label_informativeness
+
+    edge_index, y = _random_graph(7, n=200, e=300, classes=6)
+    y[3] = -1
+    options = MeasureOptions(directed=directed)
+    dense = build_labelled_graph(edge_index, y, options=options)
+    assert dense.uses_dense_counts  # evaluated and cached before the patch
+    monkeypatch.setattr(graph_module, "DENSE_COUNTS_MIN_ENTRIES", 0)
+    sparse = build_labelled_graph(edge_index, y, options=options)
+    assert not sparse.uses_dense_counts
+    assert torch.equal(dense.in_degree, sparse.in_degree)
+    assert torch.equal(dense.same_class_in_degree, sparse.same_class_in_degree)
+    assert torch.equal(dense.class_pair_counts, sparse.class_pair_counts)
+    assert node_label_informativeness(dense) == pytest.approx(
+        node_label_informativeness(sparse)
+    )
