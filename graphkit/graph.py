@@ -117,6 +117,20 @@ class Graph(ABC):
         """Sum a tensor over all partitions (no gradient); identity in one process."""
         return t
 
+    def reduce_max(self, t: Tensor) -> Tensor:
+        """Maximum of a tensor over all partitions (no gradient); identity in one process."""
+        return t
+
+    @property
+    def rank(self) -> int:
+        """Index of this partition (0 in one process)."""
+        return 0
+
+    @property
+    def world_size(self) -> int:
+        """Number of partitions (1 in one process)."""
+        return 1
+
     def sync_parameters(self, module: nn.Module) -> None:
         """Make parameters equal on every partition; nothing to do in one process."""
 

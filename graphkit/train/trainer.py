@@ -1,0 +1,248 @@
+"""Full-batch trainer for node classification, the same code in one or many processes.
+
+Everything that depends on the number of processes goes through the graph: global
+counts and metrics through ``graph.reduce_sum``, parameter and gradient synchronisation
+through ``graph.sync_parameters`` and ``graph.sync_gradients``. The loss is a sum over
+this partition's training nodes divided by the *global* training-node count, so summing
+gradients over partitions gives exactly the single-process gradient.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import resource
+import sys
+import time
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+from tqdm import tqdm
+
+from graphkit.graph import Graph
+from graphkit.nn.models import GNN
+from graphkit.train.checkpoint import latest_checkpoint, load_checkpoint, save_checkpoint
+from graphkit.train.config import TrainConfig
+from graphkit.train.metrics import METRICS
+
+logger = logging.getLogger(__name__)
+
+SPLITS = ("train", "val", "test")
+
+
+def peak_memory_bytes() -> int:
+    """Peak resident set size of this process (Linux reports ``ru_maxrss`` in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+class Trainer:
+    """Train a :class:`~graphkit.nn.GNN` full-batch on the nodes a graph owns.
+
+    Args:
+        config (TrainConfig): the run's options.
+        data: PyG ``Data`` with ``x``, ``y`` and 1-D ``train_mask``/``val_mask``/``test_mask``
+            for the nodes ``graph`` owns.
+        graph (Graph): a :class:`~graphkit.graph.LocalGraph` or a sharded graph.
+        model (nn.Module, optional): a model taking ``(x, graph)``; built from the
+            config when omitted.
+    """
+
+    def __init__(self, config: TrainConfig, data, graph: Graph, model=None) -> None:
+        self.config, self.data, self.graph = config, data, graph
+        self.is_main = graph.rank == 0
+        if config.out and self.is_main:
+            Path(config.out).mkdir(parents=True, exist_ok=True)
+        torch.manual_seed(config.seed)
+        self.num_classes = int(graph.reduce_max(data.y.max().reshape(1)).item()) + 1
+        self.metric_name = self._resolve_metric()
+        self.model = model if model is not None else self._build_model()
+        graph.sync_parameters(self.model)
+        self.optimizer = self._build_optimizer()
+        self.scheduler = self._build_scheduler()
+        counts = torch.stack([getattr(data, f"{s}_mask").sum() for s in SPLITS]).double()
+        self.global_counts = graph.reduce_sum(counts)
+        self.fingerprint = self._graph_fingerprint()
+        self.epoch = 0
+        self.best = {"epoch": 0, "val": float("-inf"), "test": float("nan")}
+        if config.resume:
+            self.restore(config.resume)
+
+    # Construction -------------------------------------------------------------------
+    def _resolve_metric(self) -> str:
+        if self.config.metric != "auto":
+            if self.config.metric == "roc_auc" and self.num_classes != 2:
+                raise ValueError(f"metric roc_auc needs 2 classes, the labels have {self.num_classes}")
+            return self.config.metric
+        return "roc_auc" if self.num_classes == 2 else "accuracy"
+
+    def _build_model(self) -> GNN:
+        c = self.config
+        return GNN(
+            c.model, self.data.x.size(1), c.hidden, self.num_classes, c.layers, c.dropout,
+            None if c.norm == "none" else c.norm, c.residual, c.heads, c.attention_dropout,
+        )
+
+    def _build_optimizer(self) -> torch.optim.Optimizer:
+        c = self.config
+        cls = torch.optim.AdamW if c.optimizer == "adamw" else torch.optim.Adam
+        return cls(self.model.parameters(), lr=c.lr, weight_decay=c.weight_decay)
+
+    def _build_scheduler(self):
+        c, opt = self.config, self.optimizer
+        if c.lr_schedule == "cosine":
+            return torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=c.epochs)
+        if c.lr_schedule == "step":
+            return torch.optim.lr_scheduler.StepLR(opt, step_size=max(1, c.epochs // 3), gamma=0.1)
+        if c.lr_schedule == "plateau":
+            return torch.optim.lr_scheduler.ReduceLROnPlateau(opt, mode="max", patience=10)
+        return None
+
+    def _graph_fingerprint(self) -> dict:
+        edges = self.graph.reduce_sum(self.graph.in_degree().sum().double().reshape(1))
+        return {
+            "num_nodes": int(self.graph.num_global_nodes),
+            "num_edges": int(edges.item()),
+            "num_parts": int(self.graph.world_size),
+        }
+
+    # One epoch ----------------------------------------------------------------------
+    def train_step(self) -> float:
+        """One full-batch gradient step; returns the global mean training loss."""
+        self.model.train()
+        self.optimizer.zero_grad(set_to_none=True)
+        logits = self.model(self.data.x, self.graph)
+        mask = self.data.train_mask
+        loss_sum = F.cross_entropy(logits[mask], self.data.y[mask], reduction="sum")
+        loss = loss_sum / self.global_counts[0].clamp(min=1)
+        loss.backward()
+        self.graph.sync_gradients(self.model)
+        self.optimizer.step()
+        return float(self.graph.reduce_sum(loss.detach().double().reshape(1)).item())
+
+    @torch.no_grad()
+    def evaluate(self) -> dict[str, float]:
+        """Metric on each split (and validation loss) with the model in eval mode."""
+        self.model.eval()
+        logits = self.model(self.data.x, self.graph)
+        metric = METRICS[self.metric_name]
+        result = {s: metric(logits, self.data.y, getattr(self.data, f"{s}_mask"), self.graph)
+                  for s in SPLITS}
+        mask = self.data.val_mask
+        val_loss = F.cross_entropy(logits[mask], self.data.y[mask], reduction="sum").double()
+        result["val_loss"] = float(
+            self.graph.reduce_sum(val_loss.reshape(1)).item() / max(1.0, float(self.global_counts[1]))
+        )
+        return result
+
+    # The loop -----------------------------------------------------------------------
+    def fit(self) -> dict:
+        """Train until ``epochs`` or early stopping; returns the summary at the best epoch."""
+        c = self.config
+        bar = tqdm(total=c.epochs, initial=self.epoch, desc="train", unit="epoch",
+                   disable=not (self.is_main and sys.stderr.isatty()))
+        while self.epoch < c.epochs:
+            self.epoch += 1
+            start = time.perf_counter()
+            loss = self.train_step()
+            scores = self.evaluate()
+            record = self._record(loss, scores, time.perf_counter() - start)
+            self._after_epoch(record, scores)
+            bar.update(1)
+            bar.set_postfix(loss=f"{loss:.4f}", val=f"{scores['val']:.4f}")
+            if c.patience and self.epoch - self.best["epoch"] >= c.patience:
+                logger.info("early stopping at epoch %d: validation %s has not improved "
+                            "for %d epochs", self.epoch, self.metric_name, c.patience)
+                break
+        bar.close()
+        if c.out:
+            self.save()
+        return self.summary()
+
+    def _record(self, loss: float, scores: dict, seconds: float) -> dict:
+        peak = self.graph.reduce_max(torch.tensor([float(peak_memory_bytes())]))
+        record = {"epoch": self.epoch, "loss": loss, "epoch_time_s": seconds,
+                  "peak_memory_bytes": int(peak.item()), "metric": self.metric_name}
+        record.update({f"{s}_{self.metric_name}": scores[s] for s in SPLITS})
+        record["val_loss"] = scores["val_loss"]
+        comm_stats = getattr(self.graph, "comm_stats", None)
+        if comm_stats is not None:
+            record.update(comm_stats())
+        return record
+
+    def _after_epoch(self, record: dict, scores: dict) -> None:
+        if scores["val"] > self.best["val"]:
+            self.best = {"epoch": self.epoch, "val": scores["val"], "test": scores["test"]}
+        if isinstance(self.scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
+            self.scheduler.step(scores["val"])
+        elif self.scheduler is not None:
+            self.scheduler.step()
+        c = self.config
+        if self.epoch % c.log_every == 0 or self.epoch == 1:
+            logger.info(
+                "epoch %d loss %.4f train %.4f val %.4f test %.4f time %.3fs peak %.0f MiB",
+                self.epoch, record["loss"], scores["train"], scores["val"], scores["test"],
+                record["epoch_time_s"], record["peak_memory_bytes"] / 2**20,
+            )
+        if c.out and self.is_main:
+            with open(Path(c.out) / "metrics.jsonl", "a") as f:
+                f.write(json.dumps(record) + "\n")
+        if c.checkpoint_every and self.epoch % c.checkpoint_every == 0:
+            self.save()
+
+    def summary(self) -> dict:
+        return {"metric": self.metric_name, "best_epoch": self.best["epoch"],
+                "val": self.best["val"], "test": self.best["test"], "epochs_run": self.epoch}
+
+    # Checkpoints --------------------------------------------------------------------
+    def state_dict(self) -> dict:
+        return {
+            "epoch": self.epoch,
+            "model": self.model.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "scheduler": None if self.scheduler is None else self.scheduler.state_dict(),
+            "best": dict(self.best),
+            "rng": torch.get_rng_state(),
+            "graph": self.fingerprint,
+            "config": json.dumps(self.config.to_dict()),
+        }
+
+    def save(self) -> Path | None:
+        """Write ``checkpoint_<epoch>.pt`` into ``out`` (rank 0 only)."""
+        if not self.is_main:
+            return None
+        path = Path(self.config.out) / f"checkpoint_{self.epoch:06d}.pt"
+        save_checkpoint(self.state_dict(), path)
+        return path
+
+    def restore(self, source: str) -> None:
+        """Continue from a checkpoint file, or ``auto``: the latest in ``out``."""
+        path = Path(source)
+        if source == "auto":
+            found = latest_checkpoint(self.config.out) if self.config.out else None
+            if found is None:
+                logger.info("no checkpoint in %s; starting from scratch", self.config.out)
+                return
+            path = found
+        state = load_checkpoint(path, expected_graph=self.fingerprint)
+        self.model.load_state_dict(state["model"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        if self.scheduler is not None and state["scheduler"] is not None:
+            self.scheduler.load_state_dict(state["scheduler"])
+        self.best = dict(state["best"])
+        self.epoch = int(state["epoch"])
+        torch.set_rng_state(state["rng"])
+        logger.info("resumed from %s at epoch %d", path, self.epoch)
+
+
+def masks_for_split(data, split: int | None):
+    """Select one column of 2-D ``[N, S]`` masks (split 0 when ``split`` is None)."""
+    for name in ("train_mask", "val_mask", "test_mask"):
+        mask: Tensor = getattr(data, name)
+        if mask.dim() == 2:
+            index = 0 if split is None else split
+            if not 0 <= index < mask.size(1):
+                raise ValueError(f"split {index} is out of range; the dataset has {mask.size(1)} splits")
+            setattr(data, name, mask[:, index])
+    return data
