@@ -1,0 +1,244 @@
+"""Semi-supervised node classification with a linearised GCN solved in closed form.
+
+Method: implicit SVD (Abu-El-Haija et al., NeurIPS 2021), node-classification model.
+A linear multi-hop model (the GCN of Kipf and Welling with its non-linearities removed,
+as in SGC and MixHop) predicts
+
+.. math::
+    \\hat Y = H W, \\qquad
+    H = [\\tilde X, \\hat A \\tilde X, \\hat A^2 \\tilde X, \\ldots, \\hat A^L \\tilde X],
+    \\qquad \\hat A = \\tilde D^{-1/2} (A + I) \\tilde D^{-1/2}
+
+and its Frobenius-optimal weights on the training rows are the pseudo-inverse solution
+:math:`W = V S^{-1} U^\\top Y` of the rank-k SVD :math:`H_{\\text{train}} \\approx U S
+V^\\top` (zero singular values skipped), with Y the one-hot training labels. H is an
+implicit matrix: its (L + 1) F columns are never formed. The input features are
+:math:`\\tilde X = [\\mathrm{PCA}([X, U_w S_w^{1/2}, V_w S_w^{1/2}]), U_w S_w^{1/2},
+V_w S_w^{1/2}]`, with :math:`U_w S_w V_w^\\top` the SVD of the random-walk matrix of
+:mod:`graphkit.embed.wys` (window 3, row-stochastic T). As augmentation, the training
+rows are stacked with copies of themselves under dropout (entries kept with
+probability 1 - p and scaled by 1 / (1 - p)). The defaults follow the authors' Planetoid
+script.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+import torch
+from torch import Tensor
+
+from graphkit.embed.blocks import HStack, RowSelect, VStack
+from graphkit.embed.implicit import ImplicitMatrix
+from graphkit.embed.leaves import DenseMatrix, SparseMatrix
+from graphkit.embed.rsvd import randomized_svd
+from graphkit.embed.wys import clipped_degrees, symmetric_adjacency, wys_matrix
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class NodeClassConfig:
+    """Settings of the closed-form node classifier.
+
+    Attributes:
+        hops: number L of propagation steps in the design matrix.
+        wys_window: context size of the random-walk embedding.
+        wys_neg_coef: negative weight lambda of the random-walk embedding.
+        wys_rank: rank of the random-walk embedding (0 turns it off).
+        pca_dim: maximum number of PCA components of the input features.
+        svd_rank: maximum rank of the classifier SVD.
+        oversample: extra sketch columns of the classifier SVD.
+        n_iter: power iterations of both SVDs.
+        dropout_copies: number of dropout copies of the training rows.
+        dropout: drop probability p of those copies.
+        seed: seed of the SVD sketches and of the dropout masks.
+    """
+
+    hops: int = 15
+    wys_window: int = 3
+    wys_neg_coef: float = 0.05
+    wys_rank: int = 64
+    pca_dim: int = 1000
+    svd_rank: int = 100
+    oversample: int = 20
+    n_iter: int = 10
+    dropout_copies: int = 1
+    dropout: float = 0.5
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        for name in ("hops", "wys_rank", "dropout_copies", "n_iter", "oversample"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must be >= 0, got {getattr(self, name)}")
+        for name in ("wys_window", "pca_dim", "svd_rank"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
+        if not 0.0 <= self.dropout < 1.0:
+            raise ValueError(f"dropout must lie in [0, 1), got {self.dropout}")
+
+
+@dataclass
+class LinearSolution:
+    """The fitted linear model and what is needed to evaluate it.
+
+    Attributes:
+        features: the input features X~, shape ``(n, F)``.
+        adjacency: the normalised adjacency A^ (a symmetric sparse leaf).
+        design: the implicit design matrix H, shape ``(n, (L + 1) F)``.
+        weight: W, shape ``((L + 1) F, classes)``; rows ``l F : (l + 1) F`` act on hop l.
+        timings: seconds per phase.
+    """
+
+    features: Tensor
+    adjacency: SparseMatrix
+    design: ImplicitMatrix
+    weight: Tensor
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def logits(self) -> Tensor:
+        """Return ``H @ W`` for every node, shape ``(n, classes)``."""
+        return self.design @ self.weight
+
+
+def gcn_adjacency(edge_index: Tensor, num_nodes: int) -> SparseMatrix:
+    """Return :math:`\\tilde D^{-1/2} (A + I) \\tilde D^{-1/2}` of the binarised undirected graph."""
+    loops = torch.arange(num_nodes).repeat(2, 1)
+    adjacency = symmetric_adjacency(torch.cat([edge_index, loops], dim=1), num_nodes)
+    scale = clipped_degrees(adjacency).rsqrt()
+    coo = adjacency.matrix.to_sparse_coo().coalesce()
+    row, col = coo.indices()
+    values = coo.values() * scale[row] * scale[col]
+    normalised = torch.sparse_coo_tensor(
+        coo.indices(), values, coo.shape, check_invariants=False
+    )
+    return SparseMatrix(normalised.coalesce(), symmetric=True)
+
+
+def pca(x: Tensor, components: int) -> Tensor:
+    """Project the centred rows of ``x`` on their top principal axes, shape ``(n, c)``."""
+    centred = x - x.mean(dim=0, keepdim=True)
+    u, s, _ = torch.linalg.svd(centred, full_matrices=False)
+    components = min(components, s.shape[0])
+    return u[:, :components] * s[:components]
+
+
+def node_features(x: Tensor, edge_index: Tensor, config: NodeClassConfig) -> Tensor:
+    """Build X~ = [PCA([X, U S^1/2, V S^1/2]), U S^1/2, V S^1/2] (module docstring)."""
+    x = x.float()
+    if config.wys_rank == 0:
+        return pca(x, min(config.pca_dim, *x.shape))
+    walk = wys_matrix(
+        edge_index,
+        x.shape[0],
+        window=config.wys_window,
+        neg_coef=config.wys_neg_coef,
+        symmetric_normalization=False,
+        multiply_degrees=False,
+    )
+    u, s, v = randomized_svd(
+        walk, config.wys_rank, n_iter=config.n_iter, seed=config.seed
+    )
+    embedding = [u * s.sqrt(), v * s.sqrt()]
+    stacked = torch.cat([x, *embedding], dim=1)
+    reduced = pca(stacked, min(config.pca_dim, *stacked.shape))
+    return torch.cat([reduced, *embedding], dim=1)
+
+
+def design_matrix(adjacency: SparseMatrix, features: Tensor, hops: int) -> HStack:
+    """Return the implicit ``[X, A X, ..., A^L X]``; products share the powers of A."""
+    x = DenseMatrix(features)
+    return HStack([x] + [adjacency**hop @ x for hop in range(1, hops + 1)])
+
+
+# Training rows are formed explicitly up to this many entries (256 MiB in float32): with
+# few labelled nodes the explicit block is small, and each SVD product then costs one
+# dense matmul instead of a pass over all n rows of every hop.
+MAX_EXPLICIT_ENTRIES = 2**26
+
+
+def training_system(
+    design: ImplicitMatrix, labels: Tensor, train_index: Tensor, config: NodeClassConfig
+) -> tuple[ImplicitMatrix, Tensor]:
+    """Return the stacked training rows (with dropout copies) and their one-hot targets."""
+    num_classes = int(labels.max()) + 1
+    targets = torch.nn.functional.one_hot(labels[train_index], num_classes).float()
+    rows: ImplicitMatrix = RowSelect(design, train_index)
+    if rows.shape[0] * rows.shape[1] > MAX_EXPLICIT_ENTRIES:
+        if config.dropout_copies:
+            raise ValueError(
+                f"dropout copies need the {rows.shape[0]} x {rows.shape[1]} training rows "
+                f"in memory, more than {MAX_EXPLICIT_ENTRIES} entries: set dropout_copies=0"
+            )
+        return rows, targets
+    explicit = rows.to_dense()  # (train, (L + 1) F)
+    copies: list[ImplicitMatrix] = [DenseMatrix(explicit)]
+    generator = torch.Generator().manual_seed(config.seed)
+    keep = 1.0 - config.dropout
+    for _ in range(config.dropout_copies):
+        mask = torch.rand(explicit.shape, generator=generator) < keep
+        copies.append(DenseMatrix(explicit * mask / keep))
+    system = copies[0] if len(copies) == 1 else VStack(copies)
+    return system, targets.repeat(len(copies), 1)
+
+
+def solve_least_squares(u: Tensor, s: Tensor, v: Tensor, targets: Tensor) -> Tensor:
+    """Return :math:`W = V S^{+} U^\\top Y`, skipping zero singular values."""
+    inverse = torch.where(s > 0, 1.0 / s.clamp_min(torch.finfo(s.dtype).tiny), 0.0)
+    return (v * inverse) @ (u.T @ targets)
+
+
+def fit_linear_gcn(data, config: NodeClassConfig) -> LinearSolution:
+    """Fit the closed-form classifier on ``data.train_mask``.
+
+    Args:
+        data: a PyG :class:`~torch_geometric.data.Data` with ``x``, ``edge_index``,
+            ``y`` and ``train_mask``.
+        config (NodeClassConfig): the settings.
+    """
+    timings: dict[str, float] = {}
+    tic = time.perf_counter()
+    num_nodes = data.num_nodes
+    features = node_features(data.x, data.edge_index, config)
+    adjacency = gcn_adjacency(data.edge_index, num_nodes)
+    design = design_matrix(adjacency, features, config.hops)
+    timings["features"] = time.perf_counter() - tic
+
+    tic = time.perf_counter()
+    train_index = data.train_mask.nonzero().squeeze(1)
+    system, targets = training_system(design, data.y, train_index, config)
+    timings["training_rows"] = time.perf_counter() - tic
+    rank = min(
+        config.svd_rank, system.shape[0] - config.oversample - 4, system.shape[1]
+    )
+    if rank < 1:
+        raise ValueError(
+            f"{system.shape[0]} training rows are too few for oversample={config.oversample}: "
+            "lower the oversampling or add training nodes"
+        )
+    u, s, v = randomized_svd(
+        system,
+        rank,
+        oversample=config.oversample,
+        n_iter=config.n_iter,
+        seed=config.seed,
+        timings=timings,
+    )
+    tic = time.perf_counter()
+    weight = solve_least_squares(u, s, v, targets)
+    timings["solve"] = time.perf_counter() - tic
+    logger.debug(
+        "closed-form GCN: features %s, design %s, training rows %d, rank %d",
+        tuple(features.shape),
+        design.shape,
+        system.shape[0],
+        rank,
+    )
+    return LinearSolution(features, adjacency, design, weight, timings)
+
+
+def accuracy(logits: Tensor, labels: Tensor, mask: Tensor) -> float:
+    """Return the fraction of ``mask`` nodes whose arg-max logit is their label."""
+    return float((logits[mask].argmax(dim=1) == labels[mask]).float().mean())
