@@ -136,6 +136,7 @@ class ExperimentResult:
     criteria: list[Criterion]
     seconds: float
     error: str | None = None
+    cpu_seconds: float = 0.0
 
     @property
     def passed(self) -> bool:
@@ -157,6 +158,7 @@ class ExperimentResult:
             ],
             "passed": self.passed,
             "seconds": round(self.seconds, 3),
+            "cpu_seconds": round(self.cpu_seconds, 3),
             "error": self.error,
         }
 
@@ -364,9 +366,10 @@ def run_experiment(
     if config is None:
         config = apply_overrides(experiment.default_config(smoke), overrides or [])
     logger.info("running %s (%s)", name, "smoke" if smoke else "full")
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     metrics = {key: float(value) for key, value in experiment.run(config).items()}
     seconds = time.perf_counter() - start
+    cpu_seconds = time.process_time() - cpu_start
     criteria = list(experiment.criteria(metrics))
     return ExperimentResult(
         name=name,
@@ -377,6 +380,7 @@ def run_experiment(
         metrics=metrics,
         criteria=criteria,
         seconds=seconds,
+        cpu_seconds=cpu_seconds,
     )
 
 

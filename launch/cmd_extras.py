@@ -134,10 +134,14 @@ def _failed(registry, name: str, smoke: bool, error: Exception):
 
 
 def format_table(results) -> str:
-    """Format results as a table: experiment, metric, value, criterion, pass, seconds."""
-    rows = [("experiment", "metric", "value", "criterion", "pass", "seconds")]
+    """Format results as a table: experiment, metric, value, criterion, pass, seconds.
+
+    The seconds column gives wall-clock time and, in brackets, the process CPU time,
+    which is the steadier number on a shared machine.
+    """
+    rows = [("experiment", "metric", "value", "criterion", "pass", "seconds (cpu)")]
     for result in results:
-        seconds = f"{result.seconds:.1f}"
+        seconds = f"{result.seconds:.1f} ({result.cpu_seconds:.1f})"
         if result.error:
             rows.append((result.name, "error", "-", result.error[:60], "no", seconds))
             continue

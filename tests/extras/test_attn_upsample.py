@@ -1,0 +1,41 @@
+"""The attention upsampler reduces to a box-filter transposed convolution."""
+
+from __future__ import annotations
+
+import torch
+
+from graphkit.extras.efficient.attn_upsample import AttentionUpsample2x, SuperResolver
+
+
+def test_uniform_attention_is_box_transposed_conv():
+    channels = 4
+    layer = AttentionUpsample2x(channels, heads=2)
+    with torch.no_grad():
+        layer.query.weight.zero_()
+        layer.value.weight.copy_(torch.eye(channels)[:, :, None, None])
+    x = torch.randn(2, channels, 6, 7, generator=torch.Generator().manual_seed(0))
+    out = layer(x)
+    # q = 0 gives uniform weights 1/9 over the 3x3 low-resolution neighbors: a stride-2
+    # transposed convolution with a 6x6 kernel of 1/9 (per channel), away from borders.
+    kernel = torch.zeros(channels, channels, 6, 6)
+    for c in range(channels):
+        kernel[c, c] = 1.0 / 9.0
+    reference = torch.nn.functional.conv_transpose2d(x, kernel, stride=2, padding=2)
+    torch.testing.assert_close(out[..., 2:-2, 2:-2], reference[..., 2:-2, 2:-2])
+
+
+def test_border_weights_renormalized():
+    layer = AttentionUpsample2x(2, heads=1)
+    with torch.no_grad():
+        layer.query.weight.zero_()
+        layer.value.weight.copy_(torch.eye(2)[:, :, None, None])
+    x = torch.ones(1, 2, 3, 3)
+    torch.testing.assert_close(layer(x), torch.ones(1, 2, 6, 6))
+
+
+def test_parameter_budget():
+    attention = SuperResolver("attention", 16, 2)
+    transposed = SuperResolver("transposed", 16, 2)
+    count = lambda m: sum(p.numel() for p in m.upsample.parameters())  # noqa: E731
+    assert count(attention) == 3 * 16 * 16 + 4 * 9 * 16
+    assert count(attention) < count(transposed)

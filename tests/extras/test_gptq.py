@@ -1,0 +1,106 @@
+"""GPTQ against round-to-nearest, and the rotated layers built on it."""
+
+from __future__ import annotations
+
+import torch
+
+from graphkit.extras.common.gptq import gptq_quantize, input_hessian, rtn_quantize
+from graphkit.extras.efficient.rotation import (
+    RotatedQuantLinear,
+    dirotq_rotation,
+    quantize_layer,
+    random_orthogonal,
+)
+
+
+def _correlated_inputs(seed: int, n: int = 2048, d: int = 64) -> torch.Tensor:
+    g = torch.Generator().manual_seed(seed)
+    mixing = torch.randn(8, d, generator=g)
+    return torch.randn(n, 8, generator=g) @ mixing + 0.1 * torch.randn(
+        n, d, generator=g
+    )
+
+
+def test_gptq_reduces_output_error():
+    x = _correlated_inputs(0)
+    weight = torch.randn(32, 64, generator=torch.Generator().manual_seed(1))
+    hessian = input_hessian(x)
+    for group in (None, 16):
+        gptq = gptq_quantize(weight, hessian, bits=4, group_size=group)
+        rtn = rtn_quantize(weight, bits=4, group_size=group)
+        ratio = (x @ (weight - gptq).T).norm() / (x @ (weight - rtn).T).norm()
+        assert ratio <= 0.8, f"group {group}: GPTQ/RTN error ratio {ratio:.3f}"
+
+
+def test_gptq_on_grid_and_identity_hessian():
+    weight = torch.randn(6, 12, generator=torch.Generator().manual_seed(2))
+    # With H = I no column error can be compensated, so GPTQ equals RTN.
+    gptq = gptq_quantize(
+        weight, torch.eye(12, dtype=torch.float64), bits=4, group_size=4
+    )
+    assert torch.allclose(gptq, rtn_quantize(weight, bits=4, group_size=4), atol=1e-6)
+
+
+def test_gptq_keeps_trailing_columns_unquantized():
+    x = _correlated_inputs(3, d=16)
+    weight = torch.randn(4, 16, generator=torch.Generator().manual_seed(4))
+    out = gptq_quantize(weight, input_hessian(x), bits=2, quantized_columns=12)
+    assert out[:, :12].unique().numel() <= 4 * 4  # at most 4 levels per row
+    assert not torch.allclose(out[:, 12:], weight[:, 12:])  # absorbed updates
+    full = gptq_quantize(weight, input_hessian(x), bits=2)
+    error_kept = (x @ (weight - out).T).norm()
+    error_full = (x @ (weight - full).T).norm()
+    assert error_kept < error_full
+
+
+def test_gptq_dead_columns_zeroed():
+    x = _correlated_inputs(5, d=8)
+    x[:, 3] = 0.0
+    weight = torch.ones(2, 8)
+    out = gptq_quantize(weight, input_hessian(x), bits=4)
+    assert torch.equal(out[:, 3], torch.zeros(2))
+
+
+def test_rotated_layer_exact_without_quantization():
+    g = torch.Generator().manual_seed(6)
+    linear = torch.nn.Linear(16, 8)
+    x = _correlated_inputs(7, n=64, d=16)
+    moment = x.double().T @ x.double() / len(x)
+    for rotation in (
+        dirotq_rotation(moment, keep=2, generator=g),
+        random_orthogonal(16, g),
+    ):
+        assert torch.allclose(
+            rotation.T @ rotation, torch.eye(16, dtype=torch.float64), atol=1e-10
+        )
+        layer = RotatedQuantLinear(linear, rotation, keep=2, act_bits=None)
+        torch.testing.assert_close(layer(x), linear(x), atol=1e-5, rtol=1e-5)
+
+
+def test_dirotq_keeps_top_directions():
+    x = _correlated_inputs(8, d=32)
+    linear = torch.nn.Linear(32, 16)
+    moment = x.double().T @ x.double() / len(x)
+    g = torch.Generator().manual_seed(9)
+    rotation = dirotq_rotation(moment, keep=8, generator=g)
+    eigenvalues, basis = torch.linalg.eigh(moment)
+    # The kept block is the top-8 PCA subspace, unrotated.
+    top = basis[:, -8:]
+    assert torch.allclose(
+        (rotation[:, -8:].T @ top).abs().sum(0),
+        torch.ones(8, dtype=torch.float64),
+        atol=1e-6,
+    )
+    dirotq = quantize_layer(linear, x, rotation, keep=8, bits=4, group_size=None)
+    plain = quantize_layer(
+        linear,
+        x,
+        torch.eye(32, dtype=torch.float64),
+        keep=0,
+        bits=4,
+        group_size=None,
+        use_gptq=False,
+    )
+    with torch.no_grad():
+        reference = linear(x)
+        assert (dirotq(x) - reference).norm() < 0.5 * (plain(x) - reference).norm()

@@ -1,0 +1,159 @@
+"""MX quantization against hand-computed values."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from graphkit.extras.common.quant import (
+    ELEMENT_FORMATS,
+    element_format,
+    mx_encode,
+    quantize_element,
+    quantize_int_groups,
+    quantize_mx,
+    quantize_mx_ste,
+    sign_ste,
+    slice_and_scale,
+    ternarize,
+)
+
+
+def test_e2m1_codebook():
+    grid = torch.linspace(-8, 8, 1601)
+    values = quantize_element(grid, element_format("fp4_e2m1")).abs().unique().tolist()
+    assert values == [0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0]
+
+
+@pytest.mark.parametrize(
+    ("name", "max_normal", "min_subnormal"),
+    [
+        ("fp8_e4m3", 448.0, 2.0**-9),
+        ("fp8_e5m2", 57344.0, 2.0**-16),
+        ("fp6_e3m2", 28.0, 2.0**-4),
+        ("fp6_e2m3", 7.5, 2.0**-3),
+        ("fp4_e2m1", 6.0, 0.5),
+        ("int8", 127 / 64, 1 / 64),
+        ("int4", 1.75, 0.25),
+        ("int2", 1.0, 1.0),
+    ],
+)
+def test_element_range_and_saturation(name, max_normal, min_subnormal):
+    fmt = element_format(name)
+    assert fmt.max_normal == max_normal
+    big = torch.tensor([1e6, -1e6])
+    assert quantize_element(big, fmt).tolist() == [max_normal, -max_normal]
+    tiny = torch.tensor([min_subnormal, min_subnormal * 0.49])
+    assert quantize_element(tiny, fmt).tolist() == [min_subnormal, 0.0]
+
+
+def test_round_half_to_even():
+    fmt = element_format("fp4_e2m1")
+    # 5 lies halfway between 4 and 6 (step 2): ties go to the even mantissa, 4.
+    # 2.5 lies halfway between 2 and 3 (step 1): ties go to 2.
+    assert quantize_element(torch.tensor([5.0, 2.5, 3.5]), fmt).tolist() == [
+        4.0,
+        2.0,
+        4.0,
+    ]
+
+
+def test_shared_exponent_e2m1():
+    block = torch.zeros(32)
+    block[:3] = torch.tensor([0.3, 5.0, -7.9])
+    encoded = mx_encode(block, "mxfp4_e2m1")
+    # floor(log2 7.9) - emax(E2M1) = 2 - 2 = 0, so X = 1.
+    assert encoded.shared_exp.item() == 0.0
+    assert encoded.decode()[:3].tolist() == [0.5, 4.0, -6.0]
+
+
+def test_shared_exponent_scale_selection():
+    x = torch.tensor([[3.0, -0.25] + [0.0] * 30, [1000.0] + [1.0] * 31])
+    encoded = mx_encode(x, "mxint8")
+    # floor(log2 3) - 0 = 1 and floor(log2 1000) = 9.
+    assert encoded.shared_exp.flatten().tolist() == [1.0, 9.0]
+
+
+def test_mxint8_decodes_to_integer_grid():
+    x = torch.randn(4, 96, generator=torch.Generator().manual_seed(0)) * 3
+    encoded = mx_encode(x, "mxint8")
+    q = encoded.integer_codes()
+    assert torch.equal(q, q.round())
+    assert q.abs().max() <= 127
+    expected = torch.ldexp(q * 2.0**-6, encoded.shared_exp.to(torch.int32))
+    assert torch.equal(encoded.decode(), expected.reshape(4, 96))
+
+
+def test_slice_and_scale_mxint8_to_mxint4():
+    x = torch.randn(8, 64, generator=torch.Generator().manual_seed(1))
+    anchor = mx_encode(x, "mxint8")
+    sliced = slice_and_scale(anchor, "mxint4")
+    expected_q = torch.round(anchor.integer_codes() / 16).clamp(-7, 7)
+    assert torch.equal(sliced.integer_codes(), expected_q)
+    assert torch.equal(sliced.shared_exp, anchor.shared_exp)
+
+
+def test_slice_and_scale_fp_shifts_exponent():
+    x = torch.randn(2, 32, generator=torch.Generator().manual_seed(2))
+    anchor = mx_encode(x, "mxfp8_e4m3")
+    sliced = slice_and_scale(anchor, "mxfp4_e2m1")
+    assert torch.equal(sliced.shared_exp, anchor.shared_exp + 6)  # emax 8 - emax 2
+    codebook = {0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0}
+    assert set(sliced.elements.abs().unique().tolist()) <= codebook
+
+
+def test_slice_and_scale_rejects_widening():
+    with pytest.raises(ValueError, match="narrower"):
+        slice_and_scale(mx_encode(torch.ones(32), "mxint4"), "mxint8")
+
+
+def test_zero_block_and_specials():
+    x = torch.zeros(3, 32)
+    x[1, 5] = math.nan
+    x[2, 7] = math.inf
+    out = quantize_mx(x, "mxint8")
+    assert torch.equal(out[0], torch.zeros(32))
+    assert out[1].isnan().all()
+    assert out[2].isnan().all()
+
+
+def test_padding_and_axis():
+    x = torch.randn(40, 3, generator=torch.Generator().manual_seed(3))
+    out = quantize_mx(x, "mxint8", axis=0)
+    assert out.shape == x.shape
+    per_column = torch.stack([quantize_mx(x[:, j], "mxint8") for j in range(3)], dim=1)
+    assert torch.equal(out, per_column)
+
+
+def test_ste_gradient_is_identity():
+    x = torch.randn(64, requires_grad=True)
+    quantize_mx_ste(x, "mxint2").sum().backward()
+    assert torch.equal(x.grad, torch.ones(64))
+    w = torch.tensor([-0.5, 0.0, 2.0], requires_grad=True)
+    out = sign_ste(w)
+    assert out.tolist() == [-1.0, 1.0, 1.0]
+    out.sum().backward()
+    assert w.grad.tolist() == [1.0, 1.0, 1.0]
+
+
+def test_unknown_format_lists_valid():
+    with pytest.raises(ValueError, match="mxint4"):
+        element_format("mxint9")
+
+
+def test_every_format_idempotent():
+    x = torch.randn(4, 64, generator=torch.Generator().manual_seed(4)) * 10
+    for name in ELEMENT_FORMATS:
+        once = quantize_mx(x, name)
+        assert torch.equal(quantize_mx(once, name), once), name
+
+
+def test_int_groups_and_ternarize():
+    x = torch.tensor([[1.0, -2.0, 0.5, 4.0]])
+    # Symmetric 3-bit (|q| <= 3), groups of 2: scales 2/3 and 4/3. 1 / (2/3) = 1.5 rounds
+    # half to even, to 2; 0.5 / (4/3) = 0.375 rounds to 0.
+    out = quantize_int_groups(x, bits=3, group_size=2)
+    assert torch.allclose(out, torch.tensor([[4 / 3, -2.0, 0.0, 4.0]]))
+    assert ternarize(torch.tensor([0.2, -0.7, 0.9]), 0.5).tolist() == [0.0, -1.0, 1.0]
