@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from .errors import MalformedLineError, UnknownNodeIdError
@@ -117,6 +118,34 @@ def read_edge_file(path: Path, num_nodes: int | None = None) -> torch.Tensor:
         num_nodes (int, optional): When given, every id must be below it.
     """
     lines = _data_lines(path)
+    edges = _parse_edges_fast(lines, num_nodes)
+    if edges is None:
+        edges = _parse_edges_checked(lines, path, num_nodes)
+    return torch.from_numpy(edges).reshape(-1, 2).t().contiguous()
+
+
+def _parse_edges_fast(lines: list[str], num_nodes: int | None) -> np.ndarray | None:
+    """Parse well-formed lines in bulk; return None when any line needs a closer look."""
+    if not all(line.count("\t") == 1 for line in lines):
+        return None
+    tokens = "\t".join(lines).split()
+    if len(tokens) != 2 * len(lines):
+        return None
+    try:
+        edges = np.array(tokens, dtype=np.int64)
+    except ValueError:
+        return None
+    if edges.size and (
+        edges.min() < 0 or (num_nodes is not None and edges.max() >= num_nodes)
+    ):
+        return None
+    return edges
+
+
+def _parse_edges_checked(
+    lines: list[str], path: Path, num_nodes: int | None
+) -> np.ndarray:
+    """Parse line by line and raise on the first bad line."""
     edges = []
     for offset, line in enumerate(lines):
         line_number = offset + 2
@@ -137,4 +166,4 @@ def read_edge_file(path: Path, num_nodes: int | None = None) -> torch.Tensor:
                 [str(max(source, target))],
             )
         edges.append((source, target))
-    return torch.tensor(edges, dtype=torch.long).reshape(-1, 2).t().contiguous()
+    return np.array(edges, dtype=np.int64)
