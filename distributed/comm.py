@@ -1,0 +1,270 @@
+"""Point-to-point exchanges and collectives with timeouts, byte counts and failure names.
+
+Every operation goes through :class:`Communicator`, which
+
+* issues ``torch.distributed`` point-to-point operations in batches
+  (``batch_isend_irecv``, works on gloo and nccl, unlike gloo's equal-size
+  ``all_to_all``) and returns a handle to wait on later, so that the next exchange can
+  run while the caller computes;
+* waits on every operation with a timeout;
+* counts the bytes sent and received under a label (the operation and layer);
+* turns a communication failure into :class:`PeerLostError` naming the lost rank, found
+  by the liveness counters that each rank's :class:`Heartbeat` writes to the store.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import torch
+import torch.distributed as dist
+from torch import Tensor
+
+logger = logging.getLogger(__name__)
+
+HEARTBEAT_PERIOD_S = 0.5
+# A rank whose counter does not move for this long is reported as lost.
+LIVENESS_WINDOW_S = 3.0
+_KEY_ALIVE = "graphkit/alive/{rank}"
+_KEY_LOST = "graphkit/lost"
+
+
+class PeerLostError(RuntimeError):
+    """A rank stopped responding (died, hung or closed its connections)."""
+
+
+class Heartbeat:
+    """A daemon thread that increments ``graphkit/alive/RANK`` in the store periodically.
+
+    Args:
+        store (dist.Store): a store client used only by this thread and by diagnosis.
+        rank (int), world_size (int): this process's place in the group.
+    """
+
+    def __init__(self, store: dist.Store, rank: int, world_size: int) -> None:
+        self.store, self.rank, self.world_size = store, rank, world_size
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, name="graphkit-heartbeat", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self) -> None:
+        key = _KEY_ALIVE.format(rank=self.rank)
+        while not self._stop.is_set():
+            try:
+                with self._lock:
+                    self.store.add(key, 1)
+            except (RuntimeError, OSError):  # store gone: the job is ending
+                return
+            self._stop.wait(HEARTBEAT_PERIOD_S)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _counters(self) -> list[int | None]:
+        counts: list[int | None] = []
+        with self._lock:
+            for rank in range(self.world_size):
+                try:
+                    counts.append(self.store.add(_KEY_ALIVE.format(rank=rank), 0))
+                except (RuntimeError, OSError):
+                    counts.append(None)
+        return counts
+
+    def find_lost_ranks(self) -> list[int] | None:
+        """Return the ranks whose counters stopped, or None when the store is unreachable.
+
+        A rank recorded as lost by another rank's earlier diagnosis is returned first,
+        so every survivor names the rank that failed first rather than a rank that has
+        since exited because of that failure.
+        """
+        try:
+            with self._lock:
+                if self.store.check([_KEY_LOST]):
+                    return [
+                        int(r) for r in self.store.get(_KEY_LOST).decode().split(",")
+                    ]
+        except (RuntimeError, OSError):
+            return None
+        before = self._counters()
+        time.sleep(LIVENESS_WINDOW_S)
+        after = self._counters()
+        if all(c is None for c in after):
+            return None
+        lost = [
+            rank
+            for rank in range(self.world_size)
+            if rank != self.rank
+            and (after[rank] is None or after[rank] == before[rank])
+        ]
+        if lost:
+            try:
+                with self._lock:
+                    self.store.compare_set(_KEY_LOST, "", ",".join(map(str, lost)))
+            except (RuntimeError, OSError):
+                pass
+        return lost
+
+
+@dataclass
+class CommStats:
+    """Bytes sent and received per label since the last :meth:`reset`."""
+
+    sent: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    received: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def add(self, label: str, sent: int, received: int) -> None:
+        self.sent[label] += sent
+        self.received[label] += received
+
+    def reset(self) -> None:
+        self.sent = defaultdict(int)
+        self.received = defaultdict(int)
+
+
+def _nbytes(tensors: list[Tensor]) -> int:
+    return sum(t.numel() * t.element_size() for t in tensors)
+
+
+@dataclass
+class PendingExchange:
+    """Handles of one batch of point-to-point operations, with the peers involved."""
+
+    works: list
+    peers: tuple[int, ...]
+    label: str
+
+
+class Communicator:
+    """The process group of a sharded graph, with timeouts and accounting.
+
+    Args:
+        group (ProcessGroup, optional): the group to use (default: the world group).
+        timeout_s (float): seconds to wait for any single operation. (default: ``300``)
+        heartbeat (Heartbeat, optional): liveness counters used to name a lost rank;
+            without it the error names the peers of the failed operation.
+    """
+
+    def __init__(
+        self, group=None, timeout_s: float = 300.0, heartbeat: Heartbeat | None = None
+    ) -> None:
+        self.group = group
+        self.rank = dist.get_rank(group)
+        self.world_size = dist.get_world_size(group)
+        self.timeout = timedelta(seconds=timeout_s)
+        self.heartbeat = heartbeat
+        self.stats = CommStats()
+        self._tag = 0
+
+    # Point-to-point exchanges -------------------------------------------------------
+    def start(
+        self,
+        sends: dict[int, list[Tensor]],
+        recvs: dict[int, list[Tensor]],
+        label: str,
+    ) -> PendingExchange:
+        """Post sends of ``sends[peer]`` and receives into ``recvs[peer]``; do not wait.
+
+        Empty tensors are skipped on both sides, since sender and receiver agree on the
+        sizes. Every rank posts its exchanges in the same order, so the running tag
+        matches the peer's.
+        """
+        self._tag = (self._tag + 1) % (1 << 20)
+        ops = []
+        for peer, tensors in sends.items():
+            for t in tensors:
+                if t.numel():
+                    ops.append(
+                        dist.P2POp(
+                            dist.isend, t.contiguous(), peer, self.group, self._tag
+                        )
+                    )
+        for peer, tensors in recvs.items():
+            for t in tensors:
+                if t.numel():
+                    ops.append(dist.P2POp(dist.irecv, t, peer, self.group, self._tag))
+        sent = _nbytes([t for ts in sends.values() for t in ts])
+        received = _nbytes([t for ts in recvs.values() for t in ts])
+        self.stats.add(label, sent, received)
+        peers = tuple(sorted(set(sends) | set(recvs)))
+        try:
+            works = dist.batch_isend_irecv(ops) if ops else []
+        except RuntimeError as error:
+            self._fail(error, peers, label)
+        return PendingExchange(works, peers, label)
+
+    def wait(self, pending: PendingExchange) -> None:
+        """Block until every operation of ``pending`` finished, or raise on failure."""
+        try:
+            for work in pending.works:
+                work.wait(self.timeout)
+        except RuntimeError as error:
+            self._fail(error, pending.peers, pending.label)
+
+    # Collectives --------------------------------------------------------------------
+    def all_reduce(
+        self, tensor: Tensor, op=dist.ReduceOp.SUM, label: str = "all_reduce"
+    ) -> Tensor:
+        """All-reduce ``tensor`` in place (with timeout) and return it."""
+        if self.world_size == 1:
+            return tensor
+        size = _nbytes([tensor])
+        self.stats.add(label, size, size)
+        try:
+            dist.all_reduce(tensor, op=op, group=self.group, async_op=True).wait(
+                self.timeout
+            )
+        except RuntimeError as error:
+            self._fail(error, tuple(range(self.world_size)), label)
+        return tensor
+
+    def broadcast(
+        self, tensor: Tensor, src: int = 0, label: str = "broadcast"
+    ) -> Tensor:
+        """Broadcast ``tensor`` in place from rank ``src`` (with timeout) and return it."""
+        if self.world_size == 1:
+            return tensor
+        self.stats.add(
+            label,
+            _nbytes([tensor]) if self.rank == src else 0,
+            0 if self.rank == src else _nbytes([tensor]),
+        )
+        try:
+            dist.broadcast(tensor, src=src, group=self.group, async_op=True).wait(
+                self.timeout
+            )
+        except RuntimeError as error:
+            self._fail(error, tuple(range(self.world_size)), label)
+        return tensor
+
+    def all_gather_sizes(self, value: int) -> list[int]:
+        """Return ``value`` from every rank, in rank order."""
+        t = torch.zeros(self.world_size, dtype=torch.long)
+        t[self.rank] = value
+        return self.all_reduce(t, label="setup").tolist()
+
+    # Failure handling ---------------------------------------------------------------
+    def _fail(self, error: Exception, peers: tuple[int, ...], label: str):
+        lost = self.heartbeat.find_lost_ranks() if self.heartbeat is not None else None
+        others = [p for p in peers if p != self.rank]
+        if lost:
+            who = "rank " + ", ".join(map(str, lost))
+            reason = "stopped responding (no heartbeat)"
+        elif lost is None and self.heartbeat is not None:
+            who, reason = "rank 0", "is unreachable (it hosts the store)"
+        else:
+            who = "one of ranks " + ", ".join(map(str, others))
+            reason = "failed or timed out"
+        message = (
+            f"rank {self.rank}: {label} failed because {who} {reason}; "
+            f"timeout {self.timeout.total_seconds():.0f} s; original error: {error}"
+        )
+        logger.error(message)
+        raise PeerLostError(message) from error

@@ -1,0 +1,418 @@
+"""Sequential aggregation and rematerialization (SAR) as ``torch.autograd.Function`` s.
+
+Mostafa, "Sequential Aggregation and Rematerialization: Distributed Full-batch Training
+of Graph Neural Networks on Large Graphs", MLSys 2022 (https://arxiv.org/abs/2111.06483).
+
+Rank ``r`` owns nodes ``V_r`` and, per peer ``p``, the block ``A_p`` of edges from
+``p``'s nodes into ``V_r``. Every aggregation is a fold over blocks,
+
+.. math::
+    \\mathrm{out} = \\bigoplus_{p} \\mathrm{agg}(A_p, x_{S_p})
+
+where :math:`x_{S_p}` are the rows of the halo fetched from ``p`` in one round of
+:class:`~graphkit.distributed.halo.HaloExchange` and :math:`\\oplus` is a sum, an
+elementwise max/min with tie counts, or an online softmax (rescaled running sums).
+The fetched rows are dropped after each round in the forward pass. In the backward
+pass:
+
+* linear messages (sum, mean, GCN weights) push :math:`A_p^\\top g` to the owner of
+  the halo without fetching anything again;
+* other messages (max/min, attention, a user message function) fetch each halo again
+  (``sar``), or reuse the rows kept from the forward pass (``sa`` and ``one-shot``),
+  recompute that block's messages and return the gradient rows to their owners.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import torch
+from graphkit.distributed.halo import HaloExchange
+from torch import Tensor, nn
+
+from graphkit.block import Block
+from graphkit.ops.attention import (
+    AttentionDropout,
+    block_backward,
+    block_max,
+    block_sum,
+    block_weighted,
+)
+from graphkit.ops.segment import (
+    block_extremum,
+    block_extremum_backward,
+    block_tie_count,
+)
+
+MODES = ("sar", "sa", "one-shot")
+
+
+@dataclass
+class Plan:
+    """What one aggregation call runs over.
+
+    Attributes:
+        halo: the exchange of this graph.
+        blocks: per peer, its block of edges into the owned nodes (local numbering for
+            this rank's own block, compact halo numbering for the others).
+        keep: keep fetched rows for the backward pass (``sa``, ``one-shot``) instead of
+            fetching them again (``sar``).
+        label: name under which bytes are counted.
+    """
+
+    halo: HaloExchange
+    blocks: list[Block]
+    keep: bool
+    label: str
+
+    @property
+    def num_nodes(self) -> int:
+        return self.blocks[self.halo.rank].num_dst
+
+
+def _rows_again(
+    plan: Plan, kept: dict | None, tensors: list[Tensor]
+) -> Iterator[tuple[int, list[Tensor]]]:
+    """Rows of each peer for the backward pass: kept ones, or fetched a second time."""
+    if kept is None:
+        yield from plan.halo.fetch(tensors, plan.label + "/refetch")
+        return
+    for peer in plan.halo.peer_order():
+        yield peer, kept.pop(peer)
+
+
+# Linear messages: sum, mean and GCN ------------------------------------------------
+class LinearSAR(torch.autograd.Function):
+    """``out = sum_p A_p x_{S_p}`` with fixed edge values; backward ``A_p^T g`` per peer."""
+
+    @staticmethod
+    def forward(
+        ctx, x: Tensor, plan: Plan, values: list[Tensor | None], key: str
+    ) -> Tensor:
+        x2 = x.reshape(x.size(0), -1)
+        out = x2.new_zeros(plan.num_nodes, x2.size(1))
+        for peer, (rows,) in plan.halo.fetch([x2], plan.label):
+            block = plan.blocks[peer]
+            if block.num_edges:
+                out += block.csr(values[peer], key, dtype=x2.dtype) @ rows
+        ctx.plan, ctx.values, ctx.key, ctx.x_shape = plan, values, key, x.shape
+        return out.reshape(plan.num_nodes, *x.shape[1:])
+
+    @staticmethod
+    def backward(ctx, grad_out: Tensor):
+        plan: Plan = ctx.plan
+        g = grad_out.reshape(plan.num_nodes, -1).contiguous()
+        grad_x = g.new_zeros(ctx.x_shape[0], g.size(1))
+
+        def grads():
+            for peer in plan.halo.peer_order():
+                block = plan.blocks[peer]
+                if block.num_edges:
+                    matrix_t = block.csr_t(ctx.values[peer], ctx.key, dtype=g.dtype)
+                    yield peer, [matrix_t @ g]
+                else:
+                    yield peer, [g.new_zeros(block.num_src, g.size(1))]
+
+        plan.halo.return_grads(grads(), [grad_x], plan.label + "/grad")
+        return grad_x.reshape(ctx.x_shape), None, None, None
+
+
+# Max and min --------------------------------------------------------------------------
+class ExtremumSAR(torch.autograd.Function):
+    """Elementwise max (min) over all in-edges, gradient split evenly among ties.
+
+    Per block the maximum ``m_p`` and the number ``c_p`` of edges attaining it are
+    merged into the running ``(M, C)``: a larger ``m_p`` replaces both, an equal one
+    adds ``c_p`` to ``C``. ``C`` is then the global tie count of the final maximum, so
+    each tied edge receives ``g / C`` as in a single process.
+    """
+
+    @staticmethod
+    def forward(ctx, x: Tensor, plan: Plan, reduce: str) -> Tensor:
+        x2 = x.reshape(x.size(0), -1)
+        fill = float("-inf") if reduce == "max" else float("inf")
+        best = x2.new_full((plan.num_nodes, x2.size(1)), fill)
+        count = x2.new_zeros(best.shape)
+        kept = {} if plan.keep else None
+        for peer, (rows,) in plan.halo.fetch([x2], plan.label):
+            if kept is not None:
+                kept[peer] = [rows]
+            block = plan.blocks[peer]
+            if not block.num_edges:
+                continue
+            m = block_extremum(block, rows, reduce)
+            c = block_tie_count(block, rows, m)
+            better = m > best if reduce == "max" else m < best
+            count = torch.where(better, c, torch.where(m == best, count + c, count))
+            best = torch.where(better, m, best)
+        out = torch.where(torch.isinf(best), 0.0, best)
+        ctx.plan, ctx.kept, ctx.x_shape = plan, kept, x.shape
+        ctx.save_for_backward(x2, out, count)
+        return out.reshape(plan.num_nodes, *x.shape[1:])
+
+    @staticmethod
+    def backward(ctx, grad_out: Tensor):
+        plan: Plan = ctx.plan
+        x2, out, count = ctx.saved_tensors
+        g = grad_out.reshape(out.shape)
+        share = torch.where(count > 0, g / count.clamp(min=1), 0.0)
+        grad_x = torch.zeros_like(x2)
+
+        def grads():
+            for peer, (rows,) in _rows_again(plan, ctx.kept, [x2]):
+                block = plan.blocks[peer]
+                if block.num_edges:
+                    yield peer, [block_extremum_backward(block, rows, out, share)]
+                else:
+                    yield peer, [rows.new_zeros(rows.shape)]
+
+        plan.halo.return_grads(grads(), [grad_x], plan.label + "/grad")
+        ctx.kept = None
+        return grad_x.reshape(ctx.x_shape), None, None
+
+
+# GAT attention ------------------------------------------------------------------------
+class AttentionSAR(torch.autograd.Function):
+    """Softmax attention over all in-edges, accumulated block by block (online softmax).
+
+    With the running maximum ``M``, normaliser ``Z`` and unnormalised sum ``U``, a
+    block with maximum ``m_p`` updates ``M' = max(M, m_p)``, rescales ``Z`` and ``U``
+    by ``exp(M - M')`` and adds its own ``sum exp(e - M')`` and
+    ``sum exp(e - M') v``. The output is ``U / Z``. The backward pass recomputes each
+    block's attention with the global ``M`` and ``Z``.
+    """
+
+    @staticmethod
+    def forward(
+        ctx, value, s_src, s_dst, plan: Plan, slope: float, dropout: AttentionDropout
+    ):
+        n, heads, channels = plan.num_nodes, value.size(1), value.size(2)
+        best = s_dst.new_full((n, heads), float("-inf"))
+        z = s_dst.new_zeros(n, heads)
+        acc = value.new_zeros(n, heads, channels)
+        ones = s_dst.new_ones(n, heads)
+        kept = {} if plan.keep else None
+        for peer, (v, s) in plan.halo.fetch([value, s_src], plan.label):
+            if kept is not None:
+                kept[peer] = [v, s]
+            block = plan.blocks[peer]
+            if not block.num_edges:
+                continue
+            new_best = torch.maximum(best, block_max(block, s, s_dst, slope))
+            scale = torch.where(torch.isinf(best), 0.0, torch.exp(best - new_best))
+            drop = _block_dropout(dropout, peer)
+            z = z * scale + block_sum(block, s, s_dst, slope, new_best)
+            acc = acc * scale.unsqueeze(-1) + block_weighted(
+                block, v, s, s_dst, slope, new_best, ones, drop
+            )
+            best = new_best
+        out = acc / torch.where(z > 0, z, 1.0).unsqueeze(-1)
+        ctx.plan, ctx.kept, ctx.slope, ctx.dropout = plan, kept, slope, dropout
+        ctx.save_for_backward(value, s_src, s_dst, best, z, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_out: Tensor):
+        plan: Plan = ctx.plan
+        value, s_src, s_dst, best, z, out = ctx.saved_tensors
+        g = grad_out.contiguous()
+        grad_dot_out = (g * out).sum(-1)
+        grad_value, grad_s_src = torch.zeros_like(value), torch.zeros_like(s_src)
+        grad_s_dst = torch.zeros_like(s_dst)
+
+        def grads():
+            for peer, (v, s) in _rows_again(plan, ctx.kept, [value, s_src]):
+                block = plan.blocks[peer]
+                if not block.num_edges:
+                    yield peer, [torch.zeros_like(v), torch.zeros_like(s)]
+                    continue
+                drop = _block_dropout(ctx.dropout, peer)
+                gv, gs, gd = block_backward(
+                    block, v, s, s_dst, ctx.slope, best, z, g, grad_dot_out, drop
+                )
+                grad_s_dst.add_(gd)
+                yield peer, [gv, gs]
+
+        plan.halo.return_grads(grads(), [grad_value, grad_s_src], plan.label + "/grad")
+        ctx.kept = None
+        return grad_value, grad_s_src, grad_s_dst, None, None, None
+
+
+def _block_dropout(dropout: AttentionDropout, peer: int) -> AttentionDropout:
+    # A distinct seed per block, so the backward pass regenerates each block's masks.
+    return (
+        AttentionDropout(dropout.p, dropout.seed + 7919 * peer)
+        if dropout.p > 0
+        else dropout
+    )
+
+
+# Generic messages -----------------------------------------------------------------------
+def message_parameters(message: Callable) -> list[Tensor]:
+    """Trainable parameters a message function reads: a module's, or its bound owner's."""
+    owner = (
+        message
+        if isinstance(message, nn.Module)
+        else getattr(message, "__self__", None)
+    )
+    if isinstance(owner, nn.Module):
+        return [p for p in owner.parameters() if p.requires_grad]
+    return []
+
+
+@dataclass
+class MessageSpec:
+    """A user message function with its reduction and the global in-degree for mean."""
+
+    message: Callable
+    reduce: str
+    in_degree: Tensor
+
+
+def _messages(spec: MessageSpec, block: Block, rows: Tensor, x_dst: Tensor) -> Tensor:
+    return spec.message(rows[block.col], x_dst[block.row], block.edge_attr)
+
+
+def _reduce_block(spec: MessageSpec, block: Block, msg: Tensor, n: int):
+    """Per-destination sum (or extremum and tie count) of one block's messages."""
+    index = block.row.view(-1, *([1] * (msg.dim() - 1))).expand_as(msg)
+    if spec.reduce in ("sum", "mean"):
+        return msg.new_zeros((n, *msg.shape[1:])).index_add_(0, block.row, msg), None
+    fill = float("-inf") if spec.reduce == "max" else float("inf")
+    op = "amax" if spec.reduce == "max" else "amin"
+    m = msg.new_full((n, *msg.shape[1:]), fill).scatter_reduce_(0, index, msg, op)
+    ties = (msg == m[block.row]).to(msg.dtype)
+    return m, msg.new_zeros(m.shape).index_add_(0, block.row, ties)
+
+
+class PropagateSAR(torch.autograd.Function):
+    """``out_i = reduce_{j -> i} message(x_j, x_i, e_ji)`` over all blocks.
+
+    ``sar`` computes the messages without autograd and recomputes them per block in the
+    backward pass; ``sa`` and ``one-shot`` keep each block's autograd graph instead.
+    The message's parameters are inputs of this function, so their gradients flow
+    back to the module once the function's backward returns them.
+    """
+
+    @staticmethod
+    def forward(ctx, x: Tensor, x_dst: Tensor, plan: Plan, spec: MessageSpec, *params):
+        n = plan.num_nodes
+        x_dst_leaf = x_dst.detach().requires_grad_(plan.keep)
+        total, best, count = None, None, None
+        graphs = {} if plan.keep else None
+        for peer, (rows,) in plan.halo.fetch([x], plan.label):
+            block = plan.blocks[peer]
+            if not block.num_edges:
+                continue
+            with torch.set_grad_enabled(plan.keep):
+                leaf = rows.detach().requires_grad_(plan.keep)
+                msg = _messages(spec, block, leaf, x_dst_leaf)
+            if graphs is not None:
+                graphs[peer] = (leaf, msg)
+            value, ties = _reduce_block(spec, block, msg.detach(), n)
+            if ties is None:
+                total = value if total is None else total + value
+                continue
+            if best is None:
+                best, count = value, ties
+                continue
+            better = value > best if spec.reduce == "max" else value < best
+            count = torch.where(
+                better, ties, torch.where(value == best, count + ties, count)
+            )
+            best = torch.where(better, value, best)
+        if (
+            total is None and best is None
+        ):  # no edges at all: zeros of the message width
+            out = _empty_output(spec, plan, x, x_dst)
+            count = None
+        elif spec.reduce in ("sum", "mean"):
+            out = total if spec.reduce == "sum" else total / _degree_view(spec, total)
+        else:
+            out = torch.where(torch.isinf(best), 0.0, best)
+        ctx.plan, ctx.spec, ctx.graphs, ctx.num_params = plan, spec, graphs, len(params)
+        ctx.x_dst_leaf = x_dst_leaf
+        ctx.save_for_backward(
+            x, x_dst, out, count if count is not None else out.new_zeros(0)
+        )
+        return out
+
+    @staticmethod
+    def backward(ctx, grad_out: Tensor):
+        plan: Plan = ctx.plan
+        spec: MessageSpec = ctx.spec
+        x, x_dst, out, count = ctx.saved_tensors
+        params = message_parameters(spec.message)
+        grad_x = torch.zeros_like(x)
+        grad_x_dst = torch.zeros_like(x_dst)
+        grad_params = [torch.zeros_like(p) for p in params]
+        g = grad_out
+        if spec.reduce == "mean":
+            g = g / _degree_view(spec, g)
+        elif spec.reduce in ("max", "min"):
+            g = torch.where(count > 0, g / count.clamp(min=1), 0.0)
+
+        def block_grads(peer: int, leaf: Tensor, x_dst_leaf: Tensor, msg: Tensor):
+            block = plan.blocks[peer]
+            grad_msg = g[block.row]
+            if spec.reduce in ("max", "min"):
+                grad_msg = torch.where(msg.detach() == out[block.row], grad_msg, 0.0)
+            inputs = [leaf, x_dst_leaf, *params]
+            grads = torch.autograd.grad(msg, inputs, grad_msg, allow_unused=True)
+            grad_x_dst.add_(_or_zeros(grads[1], x_dst))
+            for acc, grad in zip(grad_params, grads[2:]):
+                if grad is not None:
+                    acc.add_(grad)
+            return _or_zeros(grads[0], leaf)
+
+        def grads():
+            if ctx.graphs is not None:
+                for peer in plan.halo.peer_order():
+                    if peer not in ctx.graphs:
+                        yield peer, [_halo_zeros(plan, peer, x)]
+                        continue
+                    leaf, msg = ctx.graphs.pop(peer)
+                    yield peer, [block_grads(peer, leaf, ctx.x_dst_leaf, msg)]
+                return
+            for peer, (rows,) in plan.halo.fetch([x], plan.label + "/refetch"):
+                block = plan.blocks[peer]
+                if not block.num_edges:
+                    yield peer, [torch.zeros_like(rows)]
+                    continue
+                with torch.enable_grad():
+                    leaf = rows.detach().requires_grad_(True)
+                    x_dst_leaf = x_dst.detach().requires_grad_(True)
+                    msg = _messages(spec, block, leaf, x_dst_leaf)
+                    yield peer, [block_grads(peer, leaf, x_dst_leaf, msg)]
+
+        plan.halo.return_grads(grads(), [grad_x], plan.label + "/grad")
+        ctx.graphs = ctx.x_dst_leaf = None
+        return (grad_x, grad_x_dst, None, None, *grad_params)
+
+
+def _or_zeros(grad: Tensor | None, like: Tensor) -> Tensor:
+    return torch.zeros_like(like) if grad is None else grad
+
+
+def _halo_zeros(plan: Plan, peer: int, x: Tensor) -> Tensor:
+    rows = x.size(0) if peer == plan.halo.rank else plan.halo.recv_counts[peer]
+    return x.new_zeros((rows, *x.shape[1:]))
+
+
+def _degree_view(spec: MessageSpec, like: Tensor) -> Tensor:
+    deg = spec.in_degree.clamp(min=1).to(like.dtype)
+    return deg.view(-1, *([1] * (like.dim() - 1)))
+
+
+def _empty_output(spec: MessageSpec, plan: Plan, x: Tensor, x_dst: Tensor) -> Tensor:
+    """Zeros of the message width when this rank has no in-edges at all.
+
+    The width is found by calling the message on zero edges.
+    """
+    empty = plan.blocks[plan.halo.rank]
+    with torch.no_grad():
+        msg = spec.message(
+            x[:0], x_dst[:0], None if empty.edge_attr is None else empty.edge_attr[:0]
+        )
+    return msg.new_zeros((plan.num_nodes, *msg.shape[1:]))

@@ -1,0 +1,373 @@
+"""The graph interface over one partition, with SAR aggregation across partitions.
+
+A :class:`ShardedGraph` owns the nodes ``[start, end)`` of a graph whose nodes are
+numbered so that each partition holds a contiguous range. For every peer it keeps a
+:class:`~graphkit.block.Block` of the edges from that peer's nodes into the owned
+nodes (sources numbered compactly, ``0 .. S_p - 1``) and the rows each peer needs
+from this rank. Every method of :class:`~graphkit.graph.Graph` gives the rows of the
+owned nodes that a :class:`~graphkit.graph.LocalGraph` over the whole graph gives:
+
+* ``mean`` divides by the global in-degree, which is local since every in-edge of an
+  owned node is stored here;
+* GCN normalisation needs the in-degree (with one self-loop) of remote sources, which
+  is exchanged once when the graph is built;
+* self-loops are replaced as in ``LocalGraph.with_self_loops`` (existing loops removed,
+  one per node added); loops only ever sit in the rank's own block;
+* max/min split the gradient evenly among all tied edges of all blocks;
+* attention normalises with the global per-node maximum and sum.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import torch
+from graphkit.distributed.comm import Communicator
+from graphkit.distributed.halo import HaloExchange
+from graphkit.distributed.memory import FetchTracker, current_rss_bytes, peak_rss_bytes
+from graphkit.distributed.sar import (
+    MODES,
+    AttentionSAR,
+    ExtremumSAR,
+    LinearSAR,
+    MessageSpec,
+    Plan,
+    PropagateSAR,
+    message_parameters,
+)
+from torch import Tensor, nn
+
+from graphkit.block import Block
+from graphkit.graph import Graph, MessageFn, check_reduce
+from graphkit.ops.attention import AttentionDropout
+
+logger = logging.getLogger(__name__)
+
+
+class _NodeSum(torch.autograd.Function):
+    """Sum over the nodes of all partitions: forward and backward are all-reduces."""
+
+    @staticmethod
+    def forward(ctx, t: Tensor, comm: Communicator) -> Tensor:
+        ctx.comm, ctx.rows = comm, t.size(0)
+        return comm.all_reduce(t.sum(0), label="node_sum")
+
+    @staticmethod
+    def backward(ctx, grad: Tensor):
+        # Every rank's loss depends on the global sum, so its gradient is the sum of
+        # all ranks' upstream gradients.
+        total = ctx.comm.all_reduce(grad.clone(), label="node_sum/grad")
+        return total.expand(ctx.rows, *total.shape), None
+
+
+class ShardedGraph(Graph):
+    """One partition of a graph, implementing :class:`Graph` with SAR.
+
+    Args:
+        comm (Communicator): the process group (one rank per partition).
+        node_ranges (LongTensor): ``[N + 1]`` start of each partition's node range.
+        edges (list[LongTensor]): per peer ``q``, ``[2, E_q]`` edges ``(src, dst)`` with
+            ``src`` a global id owned by ``q`` and ``dst`` a local row.
+        edge_attr (list[Tensor], optional): per peer, ``[E_q, D]`` edge features.
+        mode (str): ``"sar"`` (fetch again in backward), ``"sa"`` (keep fetched rows)
+            or ``"one-shot"`` (one exchange with all peers, rows kept).
+            (default: ``"sar"``)
+
+    Building runs collective operations, so every rank must build its graph at the
+    same time.
+    """
+
+    def __init__(
+        self,
+        comm: Communicator,
+        node_ranges: Tensor,
+        edges: list[Tensor],
+        edge_attr: list[Tensor] | None = None,
+        mode: str = "sar",
+    ) -> None:
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+        self.comm, self.mode = comm, mode
+        self.node_ranges = node_ranges.long()
+        if self.node_ranges.numel() != self.world_size + 1:
+            raise ValueError(
+                f"node_ranges describes {self.node_ranges.numel() - 1} partitions but the "
+                f"process group has world size {self.world_size}"
+            )
+        if len(edges) != self.world_size:
+            raise ValueError(
+                f"expected edges from {self.world_size} peers, got {len(edges)}"
+            )
+        self.start = int(self.node_ranges[self.rank])
+        self.num_nodes = int(self.node_ranges[self.rank + 1]) - self.start
+        self.tracker = FetchTracker()
+        self.blocks, need_rows = self._build_blocks(edges, edge_attr)
+        send_rows = self._exchange_needs(need_rows)
+        recv_counts = [rows.numel() for rows in need_rows]
+        self.halo = HaloExchange(
+            comm, send_rows, recv_counts, self.tracker, mode == "one-shot"
+        )
+        self._build_degrees()
+        self._last_rss_peak = 0
+
+    # Construction --------------------------------------------------------------------
+    def _build_blocks(self, edges, edge_attr):
+        blocks, need_rows = [], []
+        n = self.num_nodes
+        for peer, peer_edges in enumerate(edges):
+            attr = None if edge_attr is None else edge_attr[peer]
+            src, dst = peer_edges[0].long(), peer_edges[1].long()
+            lo, hi = int(self.node_ranges[peer]), int(self.node_ranges[peer + 1])
+            if src.numel() and (int(src.min()) < lo or int(src.max()) >= hi):
+                raise ValueError(
+                    f"edges listed under peer {peer} have sources outside its node range "
+                    f"[{lo}, {hi})"
+                )
+            if peer == self.rank:
+                blocks.append(
+                    Block.from_edge_index(
+                        torch.stack([src - lo, dst]), n, n, edge_attr=attr
+                    )
+                )
+                need_rows.append(torch.arange(n))
+                continue
+            unique, compact = torch.unique(src, return_inverse=True)
+            blocks.append(
+                Block.from_edge_index(
+                    torch.stack([compact, dst]), unique.numel(), n, edge_attr=attr
+                )
+            )
+            need_rows.append(unique - lo)
+        return blocks, need_rows
+
+    def _exchange_needs(self, need_rows: list[Tensor]) -> list[Tensor]:
+        """Tell each peer which of its rows this rank needs; learn what peers need."""
+        others = [p for p in range(self.world_size) if p != self.rank]
+        sizes = {p: [torch.tensor([need_rows[p].numel()])] for p in others}
+        their_sizes = {p: [torch.zeros(1, dtype=torch.long)] for p in others}
+        self.comm.wait(self.comm.start(sizes, their_sizes, "setup"))
+        rows = {
+            p: [torch.empty(int(their_sizes[p][0]), dtype=torch.long)] for p in others
+        }
+        self.comm.wait(
+            self.comm.start({p: [need_rows[p]] for p in others}, rows, "setup")
+        )
+        send_rows = [
+            rows[p][0] if p != self.rank else need_rows[p]
+            for p in range(self.world_size)
+        ]
+        for p in others:
+            if send_rows[p].numel() and int(send_rows[p].max()) >= self.num_nodes:
+                raise ValueError(
+                    f"rank {p} requested rows beyond this partition's "
+                    f"{self.num_nodes} nodes: the partitions do not match"
+                )
+        return send_rows
+
+    def _build_degrees(self) -> None:
+        n = self.num_nodes
+        self._in_degree = torch.zeros(n)
+        for block in self.blocks:
+            self._in_degree += block.in_degree()
+        own = self.blocks[self.rank]
+        loops = own.col == own.row
+        # The rank's own block with loops replaced; remote blocks cannot hold loops.
+        edge_index = own.edge_index()
+        looped_edges = torch.cat(
+            [edge_index[:, ~loops], torch.arange(n).repeat(2, 1)], 1
+        )
+        looped_own = Block.from_edge_index(looped_edges, n, n)
+        self.looped_blocks = list(self.blocks)
+        self.looped_blocks[self.rank] = looped_own
+        loop_count = torch.zeros(n).index_add_(
+            0, own.row[loops], torch.ones(int(loops.sum()))
+        )
+        looped_degree = self._in_degree - loop_count + 1
+        # Looped in-degree of every halo source, fetched once.
+        inv_sqrt = looped_degree.pow(-0.5)
+        self._mean_values, self._gcn_values = [], []
+        deg_clamped = self._in_degree.clamp(min=1)
+        for peer, (src_inv_sqrt,) in self.halo.fetch([inv_sqrt.unsqueeze(1)], "setup"):
+            block, looped = self.blocks[peer], self.looped_blocks[peer]
+            self._mean_values.append(1.0 / deg_clamped[block.row])
+            self._gcn_values.append(inv_sqrt[looped.row] * src_inv_sqrt[looped.col, 0])
+        # fetch yields peers in round order; store the values by peer id.
+        order = self.halo.peer_order()
+        self._mean_values = _by_peer(order, self._mean_values)
+        self._gcn_values = _by_peer(order, self._gcn_values)
+
+    @classmethod
+    def from_partition(
+        cls, comm: Communicator, payload: dict, mode: str = "sar"
+    ) -> ShardedGraph:
+        """Build from one partition as written by :func:`graphkit.distributed.partition_payload`."""
+        return cls(
+            comm,
+            payload["node_ranges"],
+            payload["edges"],
+            payload.get("edge_attr"),
+            mode,
+        )
+
+    # Helpers ------------------------------------------------------------------------
+    def _plan(
+        self, op: str, blocks: list[Block], width: tuple[int, ...], keep: bool
+    ) -> Plan:
+        label = f"{op}{list(width)}"
+        return Plan(self.halo, blocks, keep and self.mode != "sar", label)
+
+    @property
+    def rank(self) -> int:
+        return self.comm.rank
+
+    @property
+    def world_size(self) -> int:
+        return self.comm.world_size
+
+    @property
+    def num_global_nodes(self) -> int:
+        return int(self.node_ranges[-1])
+
+    @property
+    def global_ids(self) -> Tensor:
+        """``[num_nodes]`` ids of the owned nodes in the partitioned numbering."""
+        return torch.arange(self.start, self.start + self.num_nodes)
+
+    def in_degree(self) -> Tensor:
+        return self._in_degree.clone()
+
+    # Aggregations -------------------------------------------------------------------
+    def aggregate(self, x: Tensor, reduce: str = "sum") -> Tensor:
+        check_reduce(reduce)
+        self._check_rows(x)
+        plan = self._plan(f"aggregate:{reduce}", self.blocks, x.shape[1:], keep=True)
+        if reduce == "sum":
+            return LinearSAR.apply(x, plan, [None] * self.world_size, "ones")
+        if reduce == "mean":
+            return LinearSAR.apply(x, plan, self._mean_values, "mean")
+        return ExtremumSAR.apply(x, plan, reduce)
+
+    def gcn_aggregate(self, x: Tensor) -> Tensor:
+        self._check_rows(x)
+        plan = self._plan("gcn", self.looped_blocks, x.shape[1:], keep=False)
+        return LinearSAR.apply(x, plan, self._gcn_values, "gcn")
+
+    def attend(
+        self,
+        value: Tensor,
+        score_src: Tensor,
+        score_dst: Tensor,
+        negative_slope: float = 0.2,
+        dropout: float = 0.0,
+        self_loops: bool = True,
+    ) -> Tensor:
+        self._check_rows(value)
+        blocks = self.looped_blocks if self_loops else self.blocks
+        plan = self._plan("attend", blocks, value.shape[1:], keep=True)
+        seed = int(torch.randint(0, 2**31 - 1, ())) if dropout > 0 else 0
+        drop = AttentionDropout(dropout, seed)
+        return AttentionSAR.apply(
+            value, score_src, score_dst, plan, negative_slope, drop
+        )
+
+    def propagate(
+        self,
+        message: MessageFn,
+        x: Tensor,
+        reduce: str = "sum",
+        x_dst: Tensor | None = None,
+    ) -> Tensor:
+        check_reduce(reduce)
+        self._check_rows(x)
+        x_dst = x if x_dst is None else x_dst
+        plan = self._plan(f"propagate:{reduce}", self.blocks, x.shape[1:], keep=True)
+        spec = MessageSpec(message, reduce, self._in_degree)
+        return PropagateSAR.apply(x, x_dst, plan, spec, *message_parameters(message))
+
+    def _check_rows(self, x: Tensor) -> None:
+        if x.size(0) != self.num_nodes:
+            raise ValueError(
+                f"rank {self.rank} owns {self.num_nodes} nodes but the input has "
+                f"{x.size(0)} rows; pass the rows of the owned nodes only"
+            )
+
+    # Reductions and parameter synchronisation ----------------------------------------
+    def node_sum(self, t: Tensor) -> Tensor:
+        return _NodeSum.apply(t, self.comm)
+
+    def reduce_sum(self, t: Tensor) -> Tensor:
+        return self.comm.all_reduce(t.detach().clone(), label="reduce_sum")
+
+    def reduce_max(self, t: Tensor) -> Tensor:
+        """Elementwise maximum of ``t`` over all partitions (no gradient)."""
+        import torch.distributed as dist
+
+        return self.comm.all_reduce(
+            t.detach().clone(), op=dist.ReduceOp.MAX, label="reduce_max"
+        )
+
+    def sync_parameters(self, module: nn.Module) -> None:
+        """Copy rank 0's parameters and buffers to every rank (one broadcast per dtype)."""
+        tensors = [t.data for t in [*module.parameters(), *module.buffers()]]
+        if self.world_size == 1 or not tensors:
+            return
+        for dtype in sorted({t.dtype for t in tensors}, key=str):
+            group = [t for t in tensors if t.dtype == dtype]
+            flat = torch.cat([t.reshape(-1) for t in group])
+            self.comm.broadcast(flat, src=0, label="sync_parameters")
+            _unflatten(flat, group)
+
+    def sync_gradients(self, module: nn.Module) -> None:
+        """Sum parameter gradients over ranks (missing gradients count as zeros).
+
+        The sum, not the mean, is right when each rank's loss is its share of a loss
+        normalised by the global number of training nodes.
+        """
+        params = [p for p in module.parameters() if p.requires_grad]
+        if not params or self.world_size == 1:
+            return
+        for p in params:
+            if p.grad is None:
+                p.grad = torch.zeros_like(p)
+        flat = torch.cat([p.grad.reshape(-1) for p in params])
+        self.comm.all_reduce(flat, label="sync_gradients")
+        _unflatten(flat, [p.grad for p in params])
+
+    # Accounting ---------------------------------------------------------------------
+    def comm_stats(self) -> dict:
+        """Bytes sent and received per label since the last call, and memory figures.
+
+        Returns a dict with ``sent_bytes``, ``received_bytes`` (totals), ``per_label``
+        (``{label: (sent, received)}``), ``fetched_peak_bytes`` (largest amount held by
+        fetched halo rows since the last call), ``rss_bytes`` and ``peak_rss_bytes``.
+        """
+        stats = self.comm.stats
+        labels = sorted(set(stats.sent) | set(stats.received))
+        result = {
+            "sent_bytes": sum(stats.sent.values()),
+            "received_bytes": sum(stats.received.values()),
+            "per_label": {
+                k: (stats.sent.get(k, 0), stats.received.get(k, 0)) for k in labels
+            },
+            "fetched_peak_bytes": self.tracker.reset_peak(),
+            "rss_bytes": current_rss_bytes(),
+            "peak_rss_bytes": peak_rss_bytes(),
+        }
+        stats.reset()
+        return result
+
+
+def _by_peer(order: list[int], values: list) -> list:
+    result = [None] * len(order)
+    for peer, value in zip(order, values):
+        result[peer] = value
+    return result
+
+
+def _unflatten(flat: Tensor, tensors: list[Tensor]) -> None:
+    """Copy consecutive slices of ``flat`` back into ``tensors``."""
+    offset = 0
+    with torch.no_grad():
+        for t in tensors:
+            t.copy_(flat[offset : offset + t.numel()].view_as(t))
+            offset += t.numel()

@@ -1,0 +1,72 @@
+"""Run a function on a gloo process group of spawned processes on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import queue
+import traceback
+
+import torch.multiprocessing as mp
+from graphkit.distributed.runtime import free_port
+
+
+def _entry(fn, rank, world_size, port, timeout_s, args, results):
+    os.environ.update(
+        RANK=str(rank),
+        WORLD_SIZE=str(world_size),
+        MASTER_ADDR="127.0.0.1",
+        MASTER_PORT=str(port),
+        OMP_NUM_THREADS="1",
+    )
+    import torch
+
+    torch.set_num_threads(1)
+    from graphkit.distributed import runtime
+
+    try:
+        runtime.init_process_group(timeout_s)
+        results.put((rank, "ok", fn(rank, world_size, *args)))
+    # Report every failure, assertion errors included, to the parent test.
+    except BaseException:  # noqa: BLE001
+        results.put((rank, "error", traceback.format_exc()))
+    finally:
+        runtime.destroy_process_group()
+
+
+def run_world(
+    fn, world_size: int, *args, timeout_s: float = 60.0, join_s: float = 240.0
+):
+    """Run ``fn(rank, world_size, *args)`` on ``world_size`` processes; return results.
+
+    Raises AssertionError with every rank's traceback when one of them failed.
+    """
+    context = mp.get_context("fork")
+    results = context.Queue()
+    port = free_port()
+    procs = [
+        context.Process(
+            target=_entry, args=(fn, r, world_size, port, timeout_s, args, results)
+        )
+        for r in range(world_size)
+    ]
+    for proc in procs:
+        proc.start()
+    outcome = {}
+    try:
+        for _ in range(world_size):
+            rank, status, value = results.get(timeout=join_s)
+            outcome[rank] = (status, value)
+    except queue.Empty:
+        pass
+    for proc in procs:
+        proc.join(timeout=10)
+        if proc.is_alive():
+            proc.kill()
+    errors = [
+        f"rank {r}:\n{v}" for r, (s, v) in sorted(outcome.items()) if s == "error"
+    ]
+    missing = sorted(set(range(world_size)) - set(outcome))
+    if missing:
+        errors.append(f"ranks {missing} returned no result within {join_s} s")
+    assert not errors, "\n".join(errors)
+    return [outcome[r][1] for r in range(world_size)]

@@ -1,0 +1,155 @@
+"""Functions run inside spawned ranks by the distributed tests."""
+
+from __future__ import annotations
+
+import torch
+from graphkit.distributed import ShardedGraph, partition_nodes, partition_payloads
+from graphkit.distributed.runtime import communicator
+from torch import nn
+from torch.testing import assert_close
+from torch_geometric.data import Data
+
+from graphkit.graph import LocalGraph
+from graphkit.nn import GNN, MessagePassingLayer
+
+MODES = ("sar", "sa", "one-shot")
+MODELS = (
+    "gcn",
+    "sage",
+    "sage-max",
+    "gat",
+    "gin",
+    "edgeconv",
+    "gcn-batchnorm",
+    "message-edge",
+)
+TOL = {"atol": 1e-5, "rtol": 1e-5}
+
+
+def random_graph(seed: int = 0) -> Data:
+    """A random directed graph with loops, duplicates, isolated nodes and an island.
+
+    Nodes 0..59 form a random graph (with 3 self-loops and a duplicated edge); nodes
+    60..69 form a separate ring (the island); nodes 70..74 have no edges at all.
+    """
+    g = torch.Generator().manual_seed(seed)
+    main = torch.randint(0, 60, (2, 260), generator=g)
+    main[:, :3] = main[0, :3].repeat(2, 1)
+    main = torch.cat([main, main[:, 10:11]], 1)
+    ring = torch.arange(60, 70)
+    island = torch.stack(
+        [torch.cat([ring, ring.roll(1)]), torch.cat([ring.roll(1), ring])]
+    )
+    edge_index = torch.cat([main, island], 1)
+    num_nodes = 75
+    x = torch.randn(num_nodes, 6, generator=g)
+    x[30:45] = x[0:15]  # equal rows, so max/min has ties across partitions
+    edge_attr = torch.randn(edge_index.size(1), 3, generator=g)
+    return Data(x=x, edge_index=edge_index, edge_attr=edge_attr, num_nodes=num_nodes)
+
+
+def uneven_parts(num_nodes: int, world_size: int) -> torch.Tensor:
+    """The island and the isolated nodes in the last partition; the rest split unevenly.
+
+    The last partition then receives no edge from any other partition.
+    """
+    parts = torch.full((num_nodes,), world_size - 1, dtype=torch.long)
+    if world_size > 1:
+        # Partition p of the first world_size - 1 gets a share growing with p.
+        weights = torch.arange(1, world_size, dtype=torch.float)
+        bounds = (weights.cumsum(0) / weights.sum() * 60).round().long()
+        start = 0
+        for p, end in enumerate(bounds.tolist()):
+            parts[start:end] = p
+            start = end
+        parts[torch.arange(0, 60, 7)] = world_size - 1  # a few main-graph nodes too
+    return parts
+
+
+class EdgeMessage(nn.Module):
+    """A message that reads the source, destination and edge features."""
+
+    def __init__(self, channels: int, edge_dim: int, out_channels: int) -> None:
+        super().__init__()
+        self.lin = nn.Linear(2 * channels + edge_dim, out_channels)
+
+    def forward(self, x_j, x_i, edge_attr):
+        return torch.tanh(self.lin(torch.cat([x_j, x_i, edge_attr], -1)))
+
+
+class EdgeModel(nn.Module):
+    def __init__(self, channels: int) -> None:
+        super().__init__()
+        self.first = MessagePassingLayer(EdgeMessage(channels, 3, 8), reduce="mean")
+        self.second = MessagePassingLayer(EdgeMessage(8, 3, 4), reduce="max")
+
+    def forward(self, x, graph):
+        return self.second(self.first(x, graph), graph)
+
+
+def make_model(name: str, in_channels: int) -> nn.Module:
+    torch.manual_seed(1)
+    if name == "message-edge":
+        return EdgeModel(in_channels)
+    if name == "gcn-batchnorm":
+        return GNN("gcn", in_channels, 8, 4, num_layers=3, dropout=0.0, norm="batch")
+    return GNN(name, in_channels, 8, 4, num_layers=2, dropout=0.0)
+
+
+def reference(name: str, data: Data, weight: torch.Tensor):
+    """Output, input gradient and parameter gradients of the single-process model."""
+    model = make_model(name, data.num_features)
+    graph = LocalGraph(data.edge_index, data.num_nodes, edge_attr=data.edge_attr)
+    x = data.x.clone().requires_grad_(True)
+    out = model(x, graph)
+    (out * weight).sum().backward()
+    return out.detach(), x.grad, {k: p.grad for k, p in model.named_parameters()}
+
+
+def distributed(name: str, data: Data, weight: torch.Tensor, graph: ShardedGraph, ids):
+    model = make_model(name, data.num_features)
+    graph.sync_parameters(model)
+    x = data.x[ids].clone().requires_grad_(True)
+    out = model(x, graph)
+    (out * weight[ids]).sum().backward()
+    graph.sync_gradients(model)
+    return out.detach(), x.grad, {k: p.grad for k, p in model.named_parameters()}
+
+
+def compare(case: str, got, want, ids) -> list[str]:
+    """Assert-close every tensor; return one message per mismatch."""
+    failures = []
+    pairs = [("output", got[0], want[0][ids]), ("input grad", got[1], want[1][ids])]
+    pairs += [(f"grad {k}", got[2][k], want[2][k]) for k in want[2]]
+    for what, a, b in pairs:
+        try:
+            assert a is not None, "missing gradient"
+            assert_close(a, b, **TOL)
+        except AssertionError as error:
+            failures.append(f"{case}: {what}: {error}")
+    return failures
+
+
+def equivalence(rank: int, world_size: int, partitioners, models=MODELS, modes=MODES):
+    """Compare every model in every mode and partitioning with one process."""
+    data = random_graph()
+    weight = torch.randn(data.num_nodes, 4, generator=torch.Generator().manual_seed(5))
+    wants = {name: reference(name, data, weight) for name in models}
+    comm = communicator()
+    failures = []
+    for partitioner in partitioners:
+        if partitioner == "uneven":
+            parts = uneven_parts(data.num_nodes, world_size)
+        else:
+            parts = partition_nodes(
+                data.edge_index, data.num_nodes, world_size, partitioner
+            )
+        _, payload = next(partition_payloads(data, parts, world_size, ranks=[rank]))
+        ids = payload["global_ids"]
+        for mode in modes:
+            graph = ShardedGraph.from_partition(comm, payload, mode)
+            for name in models:
+                got = distributed(name, data, weight, graph, ids)
+                case = f"world {world_size} {partitioner} {mode} {name}"
+                failures += compare(case, got, wants[name], ids)
+    return failures
