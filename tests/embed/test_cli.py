@@ -1,0 +1,77 @@
+"""The ``graphkit isvd`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+import numpy as np
+import pytest
+from graphkit.launch import cmd_isvd
+
+
+def main(argv: list[str]) -> int:
+    """Run ``graphkit`` with only the isvd command registered.
+
+    The other commands' imports would take most of these tests' time.
+    """
+    parser = argparse.ArgumentParser(prog="graphkit")
+    cmd_isvd.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+def write_two_communities(folder) -> None:
+    """Two 8-cliques; every fourth in-community edge is held out, cross pairs are negatives."""
+    edges = [(i + o, j + o) for o in (0, 8) for i in range(8) for j in range(i + 1, 8)]
+    test = edges[::4]
+    train = [edge for edge in edges if edge not in test]
+    negatives = [(i, j) for i in range(8) for j in range(8, 16)][: len(test)]
+    folder.mkdir(parents=True)
+    for name, pairs in [("train", train), ("test", test), ("test.neg", negatives)]:
+        np.save(folder / f"{name}.txt.npy", np.asarray(pairs, dtype=np.int32))
+
+
+def test_linkpred_prints_auc_and_times(tmp_path, capsys):
+    write_two_communities(tmp_path / "asymproj" / "ppi")
+    code = main(
+        ["isvd", "linkpred", "--dataset", "ppi", "--root", str(tmp_path), "--rank", "4"]
+    )
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "dataset ppi: rank 4, test ROC-AUC 1.0000" in out
+    assert re.search(r"time: products [0-9.]+s, svd [0-9.]+s, scoring [0-9.]+s", out)
+
+
+def test_linkpred_unknown_dataset_fails(tmp_path):
+    with pytest.raises(ValueError, match="unknown AsymProj dataset 'cora'"):
+        main(["isvd", "linkpred", "--dataset", "cora", "--root", str(tmp_path)])
+
+
+@pytest.mark.realdata
+def test_nodeclass_prints_accuracy_and_times(data_copy, capsys):
+    root = data_copy("graphs/planetoid")
+    argv = [
+        "isvd",
+        "nodeclass",
+        "--dataset",
+        "cora",
+        "--root",
+        str(root),
+        "--hops",
+        "4",
+        "--wys-rank",
+        "8",
+        "--pca-dim",
+        "64",
+        "--finetune-epochs",
+        "1",
+        "--heads-only",
+    ]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    accuracy = float(re.search(r"closed-form test accuracy ([0-9.]+)", out).group(1))
+    assert accuracy > 0.6
+    assert "fine-tuned 1 epochs" in out
+    assert re.search(r"time: features [0-9.]+s, .*products [0-9.]+s, svd [0-9.]+s", out)
+    assert "fine tuning" in out
