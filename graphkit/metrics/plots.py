@@ -96,6 +96,11 @@ def _nic_figure(plt, graph: LabelledGraph, name: str, nic_options: NICOptions):
     sizes = [math.sqrt(low * (high - 1)) for low, high, _ in groups]
     values = [estimate.value for _, _, estimate in groups]
     axes.plot(sizes, values, marker="o")
+    for size, value, (_, _, estimate) in zip(sizes, values, groups):
+        axes.annotate(
+            f"n={estimate.num_nodes}", (size, value), fontsize=7,
+            textcoords="offset points", xytext=(0, 6), ha="center",
+        )  # fmt: skip
     axes.set_xscale("log", base=2)
     axes.axhline(0.0, color="grey", linewidth=0.8)
     axes.set_xlabel(

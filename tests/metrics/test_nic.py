@@ -189,7 +189,7 @@ def test_nic_by_neighbourhood_size_groups():
     edges, y = _planted_graph(0, 3000, 3, 3, "same")
     graph = build_labelled_graph(edges, y)
     groups = nic_by_neighbourhood_size(graph, min_nodes=1)
-    degree = graph.in_degree()
+    degree = graph.in_degree
     assert sum(estimate.num_nodes for _, _, estimate in groups) == int(
         (degree > 0).sum()
     )

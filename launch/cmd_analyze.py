@@ -1,0 +1,273 @@
+"""``graphkit analyze``: homophily, label informativeness and NIC of labelled graphs.
+
+Examples::
+
+    graphkit analyze --dataset cora --dataset texas --root DATA --plot out/
+    graphkit analyze --edge-list edges.txt --labels labels.txt --json stats.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+import torch
+from graphkit.launch.logs import setup_logging
+
+from graphkit.metrics import MeasureOptions, build_labelled_graph, summarize_graph
+from graphkit.metrics.report import format_table, write_csv, write_json
+from graphkit.metrics.summary import NICOptions
+
+log = logging.getLogger(__name__)
+
+NODE_SETS = ("all", "train", "val", "test")
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "analyze",
+        help="homophily, label informativeness and NIC of labelled graphs",
+        description=(
+            "Compute edge, node, class-insensitive and adjusted homophily, label "
+            "informativeness (edge and node versions), the class compatibility matrix "
+            "and NIC for each graph, and print one comparison table."
+        ),
+    )
+    _add_input_arguments(parser)
+    _add_convention_arguments(parser)
+    _add_nic_arguments(parser)
+    _add_output_arguments(parser)
+    parser.set_defaults(func=run_analyze)
+
+
+def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
+    source = parser.add_argument_group(
+        "input (any number of --dataset, or an edge list)"
+    )
+    source.add_argument(
+        "--dataset",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="dataset known to graphkit.datasets; repeat to compare several",
+    )
+    source.add_argument(
+        "--root",
+        default=None,
+        help="data folder (default: the GRAPHKIT_DATA environment variable)",
+    )
+    source.add_argument(
+        "--split",
+        type=int,
+        default=None,
+        help="split index for datasets with several train/val/test splits",
+    )
+    source.add_argument(
+        "--edge-list",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="edge list: 'SOURCE TARGET' per line, whitespace, comma or tab separated",
+    )
+    source.add_argument(
+        "--labels",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="label file: 'NODE LABEL' per line for every node; required with --edge-list",
+    )
+
+
+def _add_convention_arguments(parser: argparse.ArgumentParser) -> None:
+    conventions = parser.add_argument_group(
+        "conventions (defaults printed with results)"
+    )
+    conventions.add_argument(
+        "--directed",
+        action="store_true",
+        help="keep edge directions, neighbours are in-neighbours (default: undirected)",
+    )
+    conventions.add_argument(
+        "--self-loops", action="store_true", help="keep self-loops (default: removed)"
+    )
+    conventions.add_argument(
+        "--isolated",
+        choices=("exclude", "zero"),
+        default="exclude",
+        help="isolated nodes in node averages: left out (default) or counted as 0",
+    )
+    conventions.add_argument(
+        "--nodes",
+        choices=NODE_SETS,
+        default="all",
+        help="nodes to count: all labelled nodes (default) or one split's mask",
+    )
+
+
+def _add_nic_arguments(parser: argparse.ArgumentParser) -> None:
+    nic_group = parser.add_argument_group("NIC estimator")
+    nic_group.add_argument(
+        "--nic-bins",
+        type=_bins,
+        default=10,
+        metavar="B",
+        help="levels per class for the neighbour label fractions (default 10), or "
+        "'raw' for the raw neighbour counts",
+    )
+    nic_group.add_argument(
+        "--nic-hops",
+        type=int,
+        default=1,
+        metavar="K",
+        help="neighbourhood radius in hops (default 1)",
+    )
+    nic_group.add_argument(
+        "--nic-correction",
+        choices=("permutation", "none"),
+        default="permutation",
+        help="bias correction: exact label-permutation baseline (default) or none",
+    )
+
+
+def _add_output_arguments(parser: argparse.ArgumentParser) -> None:
+    output = parser.add_argument_group("output")
+    output.add_argument("--json", type=Path, metavar="FILE", help="write all results")
+    output.add_argument("--csv", type=Path, metavar="FILE", help="write the table")
+    output.add_argument(
+        "--plot",
+        type=Path,
+        metavar="DIR",
+        help="write PNGs per graph: compatibility, per-node homophily, NIC by size",
+    )
+
+
+def _bins(text: str) -> int | None:
+    if text == "raw":
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected a positive integer or 'raw', got {text!r}"
+        )
+    return value
+
+
+def run_analyze(args: argparse.Namespace) -> int:
+    setup_logging()
+    if not args.dataset and args.edge_list is None:
+        return _fail(
+            "nothing to analyze: pass --dataset NAME or --edge-list FILE --labels FILE"
+        )
+    if (args.edge_list is None) != (args.labels is None):
+        return _fail("--edge-list and --labels must be given together")
+    options = MeasureOptions(
+        directed=args.directed, self_loops=args.self_loops, isolated=args.isolated
+    )
+    nic_options = NICOptions(
+        bins=args.nic_bins, hops=args.nic_hops, correction=args.nic_correction
+    )
+    summaries = []
+    try:
+        for name, data in _inputs(args):
+            node_mask = _node_mask(data, args.nodes, name)
+            start = time.perf_counter()
+            graph = build_labelled_graph(
+                data.edge_index, data.y, node_mask=node_mask, options=options
+            )
+            build_seconds = time.perf_counter() - start
+            summary = summarize_graph(graph, name=name, nic_options=nic_options)
+            summary.seconds["build"] = build_seconds
+            summaries.append(summary)
+            log.info("%s: analysed in %.2f s", name, time.perf_counter() - start)
+            if args.plot is not None:
+                from graphkit.metrics.plots import write_plots
+
+                write_plots(graph, name, args.plot, nic_options)
+    except (ValueError, FileNotFoundError) as error:
+        return _fail(str(error))
+
+    print(format_table(summaries))
+    if args.json is not None:
+        write_json(summaries, args.json)
+        log.info("wrote %s", args.json)
+    if args.csv is not None:
+        write_csv(summaries, args.csv)
+        log.info("wrote %s", args.csv)
+    return 0
+
+
+def _fail(message: str) -> int:
+    print(f"graphkit analyze: error: {message}", file=sys.stderr)
+    return 2
+
+
+def _inputs(args: argparse.Namespace):
+    """Yield ``(name, Data)`` for every requested graph, loading each when needed."""
+    if args.dataset:
+        try:
+            from graphkit.datasets import load_dataset
+        except ImportError as error:
+            raise ValueError(
+                f"--dataset needs graphkit.datasets.load_dataset, which failed to import "
+                f"({error}); use --edge-list and --labels instead"
+            ) from error
+
+        for name in args.dataset:
+            data = load_dataset(name, root=args.root, split=args.split, features=False)
+            _require_labels(data, name)
+            yield name, data
+    if args.edge_list is not None:
+        data = _read_edge_list(args.edge_list, args.labels, args.directed)
+        yield args.edge_list.stem, data
+
+
+def _require_labels(data, name: str) -> None:
+    y = getattr(data, "y", None)
+    if y is None:
+        raise ValueError(
+            f"dataset {name!r} has no node labels (data.y is missing); analyze needs "
+            "one class label per node"
+        )
+    if y.dim() != 1:
+        raise ValueError(
+            f"dataset {name!r} has labels of shape {tuple(y.shape)}; analyze needs one "
+            "class label per node (shape [N]), so multi-label datasets are not supported"
+        )
+
+
+def _node_mask(data, nodes: str, name: str) -> torch.Tensor | None:
+    if nodes == "all":
+        return None
+    mask = getattr(data, f"{nodes}_mask", None)
+    if mask is None:
+        raise ValueError(f"--nodes {nodes}: dataset {name!r} has no {nodes}_mask")
+    if mask.dim() == 2:
+        raise ValueError(
+            f"--nodes {nodes}: dataset {name!r} has {mask.size(1)} splits; "
+            "choose one with --split INDEX"
+        )
+    return mask.bool()
+
+
+def _read_edge_list(edge_path: Path, label_path: Path, directed: bool):
+    """Read an edge list and its label file; every node must have a label."""
+    from graphkit.datasets import load_edge_list
+
+    data = load_edge_list(edge_path, labels=label_path, undirected=not directed)
+    unlabelled = (data.y < 0).nonzero().view(-1).tolist()
+    if unlabelled:
+        names = [repr(data.node_names[i]) for i in unlabelled[:5]]
+        if isinstance(data.node_names, torch.Tensor):
+            names = [str(int(data.node_names[i])) for i in unlabelled[:5]]
+        raise ValueError(
+            f"{edge_path}: {len(unlabelled)} node id(s) of the edge list are missing from "
+            f"the label file {label_path}: {', '.join(names)}; add a line 'NODE LABEL' "
+            "for each node"
+        )
+    return data

@@ -1,0 +1,133 @@
+"""``graphkit analyze``: table, JSON, CSV and PNG output, and its error messages."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from graphkit.launch.cli import main
+
+EDGES = "# five edges\na b\nb c\nc d\nd e\nc e\n"
+LABELS = "a 0\nb 0\nc 1\nd 1\ne 1\n"
+
+
+@pytest.fixture
+def edge_files(tmp_path):
+    edges = tmp_path / "toy.txt"
+    labels = tmp_path / "toy_labels.txt"
+    edges.write_text(EDGES)
+    labels.write_text(LABELS)
+    return edges, labels
+
+
+def _analyze(*args: str) -> int:
+    return main(["analyze", *map(str, args)])
+
+
+def test_edge_list_table_and_files(edge_files, tmp_path, capsys):
+    edges, labels = edge_files
+    out_json, out_csv, plots = tmp_path / "r.json", tmp_path / "r.csv", tmp_path / "png"
+    code = _analyze(
+        "--edge-list", edges, "--labels", labels,
+        "--json", out_json, "--csv", out_csv, "--plot", plots,
+    )  # fmt: skip
+    assert code == 0
+    table = capsys.readouterr().out
+    row = next(line for line in table.splitlines() if line.startswith("toy "))
+    # nodes, edges, classes, h_edge, h_node, h_class, h_adj, ..., NIC
+    assert row.split()[1:8] == ["5", "5", "2", "0.8000", "0.8333", "0.5238", "0.5238"]
+    assert row.split()[-1] == "1.0000"
+    assert "conventions: undirected, self-loops removed" in table
+
+    (result,) = json.loads(out_json.read_text())
+    assert result["name"] == "toy"
+    assert result["measures"]["edge_homophily"] == pytest.approx(0.8)
+    assert result["compatibility"][0] == pytest.approx([2 / 3, 1 / 3])
+    rows = list(csv.DictReader(out_csv.open()))
+    assert float(rows[0]["node_homophily"]) == pytest.approx(5 / 6)
+    for kind in ("compatibility", "local_homophily", "nic_by_size"):
+        png = plots / f"toy_{kind}.png"
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_directed_option_changes_conventions(edge_files, capsys):
+    edges, labels = edge_files
+    assert _analyze("--edge-list", edges, "--labels", labels, "--directed") == 0
+    assert "directed (in-neighbours)" in capsys.readouterr().out
+
+
+def test_nodes_option_counts_mask(edge_files, capsys):
+    edges, labels = edge_files
+    assert _analyze("--edge-list", edges, "--labels", labels, "--nodes", "train") == 0
+    row = capsys.readouterr().out.splitlines()[2]
+    # load_edge_list puts 60 % of the 5 labelled nodes in its random train mask.
+    assert row.split()[1] == "3"
+
+
+def test_edge_list_unknown_node(edge_files, capsys):
+    edges, labels = edge_files
+    labels.write_text("a 0\nb 0\nc 1\nd 1\n")
+    assert _analyze("--edge-list", edges, "--labels", labels) == 2
+    error = capsys.readouterr().err
+    assert f"{edges}: 1 node id(s) of the edge list are missing" in error
+    assert f"label file {labels}: 'e'" in error
+
+
+def test_label_file_errors(edge_files, capsys):
+    edges, labels = edge_files
+    labels.write_text("a\n")
+    assert _analyze("--edge-list", edges, "--labels", labels) == 2
+    assert f"{labels}:1: expected 2 fields" in capsys.readouterr().err
+
+
+def test_string_labels_become_classes(edge_files, capsys):
+    edges, labels = edge_files
+    labels.write_text("a red\nb red\nc blue\nd blue\ne blue\n")
+    assert _analyze("--edge-list", edges, "--labels", labels) == 0
+    row = capsys.readouterr().out.splitlines()[2]
+    assert row.split()[4] == "0.8000"
+
+
+def test_missing_inputs(edge_files, tmp_path, capsys):
+    edges, _ = edge_files
+    assert _analyze() == 2
+    assert "nothing to analyze" in capsys.readouterr().err
+    assert _analyze("--edge-list", edges) == 2
+    assert "--edge-list and --labels must be given together" in capsys.readouterr().err
+    missing = tmp_path / "none.txt"
+    assert _analyze("--edge-list", edges, "--labels", missing) == 2
+    assert f"label file not found: {missing}" in capsys.readouterr().err
+
+
+def test_bad_nic_bins_rejected(edge_files, capsys):
+    edges, labels = edge_files
+    with pytest.raises(SystemExit):
+        _analyze("--edge-list", edges, "--labels", labels, "--nic-bins", "0")
+    assert "expected a positive integer or 'raw'" in capsys.readouterr().err
+
+
+@pytest.mark.realdata
+def test_three_datasets_compared(shared_data, tmp_path, capsys):
+    plots = tmp_path / "out"
+    root = shared_data / "graphs"
+    code = _analyze(
+        "--dataset", "cora", "--dataset", "texas", "--dataset", "chameleon",
+        "--root", root, "--plot", plots,
+    )  # fmt: skip
+    assert code == 0
+    lines = capsys.readouterr().out.splitlines()
+    names = [line.split()[0] for line in lines[2:5]]
+    assert names == ["cora", "texas", "chameleon"]
+    cora = lines[2].split()
+    assert cora[1:5] == ["2708", "5278", "7", "0.8100"]
+    assert cora[7] == "0.7711"
+    assert len(list(plots.glob("*.png"))) == 9
+
+
+@pytest.mark.realdata
+def test_unknown_dataset_lists_names(shared_data, capsys):
+    assert _analyze("--dataset", "coraa", "--root", shared_data / "graphs") == 2
+    error = capsys.readouterr().err
+    assert "unknown dataset 'coraa'" in error
+    assert "cora" in error
