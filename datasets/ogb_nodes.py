@@ -69,8 +69,9 @@ def load_ogb_node(
             )
         family_dir = candidate_family_dirs(root, "ogb")[0]
         family_dir.mkdir(parents=True, exist_ok=True)
-        dataset = PygNodePropPredDataset(name, root=str(family_dir))
-        index = dataset.get_idx_split()
+        with _ogb_safe_globals():
+            dataset = PygNodePropPredDataset(name, root=str(family_dir))
+            index = dataset.get_idx_split()
     else:
         files = tuple(
             str(path.relative_to(family_dir / dir_name))
@@ -79,11 +80,26 @@ def load_ogb_node(
         )
         raw = RawFiles("ogb", dir_name, files, "OGB's extracted dataset folder")
         with pyg_root(family_dir, [raw], [f"{dir_name}/processed"]) as writable:
-            dataset = PygNodePropPredDataset(name, root=str(writable))
-            index = dataset.get_idx_split()
+            with _ogb_safe_globals():
+                dataset = PygNodePropPredDataset(name, root=str(writable))
+                index = dataset.get_idx_split()
     data = _to_graphkit(dataset[0], index, name)
     data.num_classes = _num_classes(dataset, name)
     return select_split(data, split, name)
+
+
+def _ogb_safe_globals():
+    """Allow the PyG classes inside OGB's processed file in ``torch.load``.
+
+    ogb 1.3 calls ``torch.load`` without ``weights_only``, which defaults to True since
+    torch 2.6 and then rejects the PyG storage classes of its own processed file.
+    """
+    from torch_geometric.data.data import DataEdgeAttr, DataTensorAttr
+    from torch_geometric.data.storage import GlobalStorage
+
+    return torch.serialization.safe_globals(
+        [DataEdgeAttr, DataTensorAttr, GlobalStorage]
+    )
 
 
 def _find_ogb_dir(root: Path, dir_name: str) -> Path | None:

@@ -282,3 +282,49 @@ def test_ogb_heterogeneous_rejected(tmp_path):
 def test_synthetic_split_validation():
     with pytest.raises(InvalidSplitError, match="valid splits are 0..0"):
         load_dataset("synthetic", num_nodes=100, split=1)
+
+
+def write_tiny_ogbn_arxiv(root):
+    """Write a 5-node graph in the layout of OGB's extracted ogbn-arxiv folder."""
+    import gzip
+
+    base = root / "ogb" / "ogbn_arxiv"
+    tables = {
+        "raw/edge.csv.gz": [(0, 1), (1, 2), (2, 3), (4, 0)],
+        "raw/num-node-list.csv.gz": [(5,)],
+        "raw/num-edge-list.csv.gz": [(4,)],
+        "raw/node-feat.csv.gz": [(i + 0.5, -i) for i in range(5)],
+        "raw/node_year.csv.gz": [(2000 + i,) for i in range(5)],
+        "raw/node-label.csv.gz": [(i % 3,) for i in range(5)],
+        "split/time/train.csv.gz": [(0,), (1,)],
+        "split/time/valid.csv.gz": [(2,)],
+        "split/time/test.csv.gz": [(3,), (4,)],
+    }
+    for name, rows in tables.items():
+        path = base / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with gzip.open(path, "wt") as handle:
+            handle.writelines(",".join(map(str, row)) + "\n" for row in rows)
+    (base / "RELEASE_v1.txt").write_text("1\n")
+
+
+def test_ogb_tiny_read_only(tmp_path, read_only, snapshot):
+    write_tiny_ogbn_arxiv(tmp_path)
+    before = snapshot(tmp_path)
+    read_only(tmp_path)
+    data = load_dataset("ogbn-arxiv", root=tmp_path)
+    assert snapshot(tmp_path) == before
+    assert data.x.tolist() == [[i + 0.5, -i] for i in range(5)]
+    assert data.y.tolist() == [0, 1, 2, 0, 1]
+    assert data.edge_index.tolist() == [[0, 1, 2, 4], [1, 2, 3, 0]]
+    assert data.train_mask.tolist() == [True, True, False, False, False]
+    assert data.val_mask.tolist() == [False, False, True, False, False]
+    assert data.test_mask.tolist() == [False, False, False, True, True]
+    assert data.num_classes == 40  # from OGB's table, not from the 3 labels present
+
+
+def test_ogb_folder_without_release_file(tmp_path):
+    write_tiny_ogbn_arxiv(tmp_path)
+    (tmp_path / "ogb" / "ogbn_arxiv" / "RELEASE_v1.txt").unlink()
+    with pytest.raises(DatasetFormatError, match="RELEASE_v<version>.txt"):
+        load_dataset("ogbn-arxiv", root=tmp_path / "ogb")
