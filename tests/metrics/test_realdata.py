@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 import torch
-from torch_geometric.datasets import (
-    Actor,
-    HeterophilousGraphDataset,
-    Planetoid,
-    WebKB,
-)
+from graphkit.datasets import load_dataset
 from torch_geometric.utils import homophily as pyg_homophily
 
 from graphkit.metrics import (
@@ -25,53 +19,38 @@ from graphkit.metrics import (
 
 pytestmark = pytest.mark.realdata
 
-YANDEX_NPZ = (
-    "chameleon",
-    "squirrel",
-    "chameleon_filtered",
-    "squirrel_filtered",
-    "actor",
-    "cornell",
-    "texas",
-    "wisconsin",
-)
+# Every labelled dataset in the shared graphs/ folder, as (name, Geom-GCN source).
+DATASETS = [
+    ("cora", None),
+    ("citeseer", None),
+    ("pubmed", None),
+    ("cornell", None),
+    ("texas", None),
+    ("wisconsin", None),
+    ("actor", None),
+    ("chameleon", None),
+    ("squirrel", None),
+    ("chameleon-filtered", None),
+    ("squirrel-filtered", None),
+    ("minesweeper", None),
+    ("tolokers", None),
+    ("cornell", "yandex"),
+    ("texas", "yandex"),
+    ("wisconsin", "yandex"),
+    ("actor", "yandex"),
+]
 
 
-def _load(name: str, data_copy):
-    """Return ``(edge_index, y)`` of one dataset, read from a writable copy."""
-    if name in ("Cora", "CiteSeer"):
-        data = Planetoid(data_copy(f"graphs/planetoid/{name}").parent, name)[0]
-    elif name in ("cornell", "texas", "wisconsin"):
-        data = WebKB(data_copy(f"graphs/webkb/{name}").parent, name)[0]
-    elif name == "actor":
-        data = Actor(data_copy("graphs/actor"))[0]
-    elif name in ("minesweeper", "tolokers"):
-        folder = data_copy(f"graphs/heterophilous/{name}")
-        data = HeterophilousGraphDataset(folder.parent, name)[0]
-    else:  # a yandex_npz file: each undirected edge stored once
-        arrays = np.load(data_copy("graphs/yandex_npz") / f"{name.split(':')[1]}.npz")
-        edges = torch.from_numpy(arrays["edges"]).t()
-        return torch.cat([edges, edges.flip(0)], dim=1), torch.from_numpy(
-            arrays["node_labels"]
-        )
+def _load(name: str, shared_data, source: str | None = None):
+    """Return ``(edge_index, y)`` of one dataset as its source stores it."""
+    kwargs = {} if source is None else {"source": source}
+    data = load_dataset(name, root=shared_data / "graphs", features=False, **kwargs)
     return data.edge_index, data.y
 
 
-DATASETS = [
-    "Cora",
-    "CiteSeer",
-    "cornell",
-    "texas",
-    "wisconsin",
-    "actor",
-    "minesweeper",
-    "tolokers",
-] + [f"yandex:{name}" for name in YANDEX_NPZ]
-
-
-@pytest.mark.parametrize("name", DATASETS)
-def test_pyg_homophily_agrees(name, data_copy):
-    edge_index, y = _load(name, data_copy)
+@pytest.mark.parametrize("name, source", DATASETS)
+def test_pyg_homophily_agrees(name, source, shared_data):
+    edge_index, y = _load(name, shared_data, source)
     # PyG reads edge_index as stored (directed, loops kept) and sums in float32.
     stored = MeasureOptions(directed=True, self_loops=True, isolated="zero")
     graph = build_labelled_graph(edge_index, y, options=stored)
@@ -99,26 +78,26 @@ def test_pyg_homophily_agrees(name, data_copy):
     "name, h_edge, h_adj, li",
     [("minesweeper", 0.68, 0.01, 0.00), ("tolokers", 0.59, 0.09, 0.01)],
 )
-def test_platonov_published_values(name, h_edge, h_adj, li, data_copy):
+def test_platonov_published_values(name, h_edge, h_adj, li, shared_data):
     """Two-decimal values of Platonov et al. (ICLR 2023), undirected, no self-loops."""
-    edge_index, y = _load(name, data_copy)
+    edge_index, y = _load(name, shared_data)
     graph = build_labelled_graph(edge_index, y)
     assert round(edge_homophily(graph), 2) == h_edge
     assert round(adjusted_homophily(graph), 2) == h_adj
     assert round(edge_label_informativeness(graph), 2) == li
 
 
-def test_cora_published_values(data_copy):
-    edge_index, y = _load("Cora", data_copy)
+def test_cora_published_values(shared_data):
+    edge_index, y = _load("cora", shared_data)
     graph = build_labelled_graph(edge_index, y)
     assert graph.src.numel() == 2 * 5278
     assert round(edge_homophily(graph), 3) == 0.810
     assert round(adjusted_homophily(graph), 3) == 0.771
 
 
-def test_cornell_copies_differ(data_copy):
+def test_cornell_copies_differ(shared_data):
     """geom-gcn's Cornell file carries Texas's labels, the yandex copy its own."""
-    _, y_geom = _load("cornell", data_copy)
-    _, y_yandex = _load("yandex:cornell", data_copy)
+    _, y_geom = _load("cornell", shared_data)
+    _, y_yandex = _load("cornell", shared_data, "yandex")
     assert torch.bincount(y_geom).tolist() == [33, 1, 18, 101, 30]
     assert torch.bincount(y_yandex).tolist() == [38, 16, 30, 82, 17]
