@@ -79,10 +79,10 @@ def load_ogb_node(
             if path.is_file()
         )
         raw = RawFiles("ogb", dir_name, files, "OGB's extracted dataset folder")
-        with pyg_root(family_dir, [raw], [f"{dir_name}/processed"]) as writable:
-            with _ogb_safe_globals():
-                dataset = PygNodePropPredDataset(name, root=str(writable))
-                index = dataset.get_idx_split()
+        processed = [f"{dir_name}/processed"]
+        with pyg_root(family_dir, [raw], processed) as writable, _ogb_safe_globals():
+            dataset = PygNodePropPredDataset(name, root=str(writable))
+            index = dataset.get_idx_split()
     data = _to_graphkit(dataset[0], index, name)
     data.num_classes = _num_classes(dataset, name)
     return select_split(data, split, name)
