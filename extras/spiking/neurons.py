@@ -123,8 +123,9 @@ def decolle_step(
     """Advance one DECOLLE layer by one time step.
 
     .. math::
-        Q ← β Q + τ_s S_{in}, \\quad P ← α P + τ_m Q, \\quad R ← α_{rp} R - w_{rp} S, \\\\
-        U = W P + R, \\quad S = Θ(U)
+        Q[t+1] = β Q[t] + τ_s S_{in}[t], \\quad P[t+1] = α P[t] + τ_m Q[t], \\quad
+        R[t+1] = α_{rp} R[t] - w_{rp} S[t], \\\\
+        U[t+1] = W P[t+1] + R[t+1], \\quad S[t+1] = Θ(U[t+1])
 
     with τ_m = 1/(1 - α) and τ_s = 1/(1 - β). The traces P, Q, R and the previous spikes
     are detached before the update, so learning is local in time (no BPTT): the only
@@ -150,8 +151,9 @@ def decolle_step(
         state = {"P": zeros_in, "Q": zeros_in, "R": zeros_out, "S": zeros_out}
     tau_m = 1.0 / (1.0 - alpha)
     tau_s = 1.0 / (1.0 - beta)
-    q = beta * state["Q"].detach() + tau_s * spikes_in
-    p = alpha * state["P"].detach() + tau_m * q
+    q_prev = state["Q"].detach()
+    q = beta * q_prev + tau_s * spikes_in
+    p = alpha * state["P"].detach() + tau_m * q_prev
     r = alpha_rp * state["R"].detach() - w_rp * state["S"].detach()
     u = layer(p) + r
     s = spike(u, "boxcar")

@@ -68,7 +68,7 @@ def test_lif_step_spike_gradient_through_surrogate():
 def test_decolle_step_hand_values():
     layer = torch.nn.Linear(2, 1, bias=False)
     with torch.no_grad():
-        layer.weight.copy_(torch.tensor([[0.1, -0.2]]))
+        layer.weight.copy_(torch.tensor([[0.4, -0.2]]))
     state = {
         "P": torch.tensor([[0.5, 1.0]]),
         "Q": torch.tensor([[1.0, 0.0]]),
@@ -78,15 +78,15 @@ def test_decolle_step_hand_values():
     s, u, new = decolle_step(
         torch.tensor([[1.0, 0.0]]), state, layer, alpha=0.5, beta=0.5, alpha_rp=0.65
     )
-    # tau_m = tau_s = 2: Q = 0.5 Q + 2 S_in, P = 0.5 P + 2 Q, R = 0.65 R - S
+    # tau_m = tau_s = 2: Q' = 0.5 Q + 2 S_in, P' = 0.5 P + 2 Q (the old Q), R' = 0.65 R - S
     torch.testing.assert_close(new["Q"], torch.tensor([[2.5, 0.0]]))
-    torch.testing.assert_close(new["P"], torch.tensor([[5.25, 0.5]]))
+    torch.testing.assert_close(new["P"], torch.tensor([[2.25, 0.5]]))
     torch.testing.assert_close(new["R"], torch.tensor([[-0.87]]))
-    torch.testing.assert_close(u, torch.tensor([[0.425 - 0.87]]))
+    torch.testing.assert_close(u, torch.tensor([[0.9 - 0.1 - 0.87]]))
     assert s.tolist() == [[0.0]]
     s.sum().backward()
-    # U = -0.445 lies in the boxcar window, so dS/dW = P.
-    torch.testing.assert_close(layer.weight.grad, torch.tensor([[5.25, 0.5]]))
+    # U = -0.07 lies in the boxcar window, so dS/dW = P.
+    torch.testing.assert_close(layer.weight.grad, torch.tensor([[2.25, 0.5]]))
 
 
 def test_decolle_step_starts_from_zeros():
