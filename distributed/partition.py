@@ -204,7 +204,7 @@ def partition_summary(edge_index: Tensor, parts: Tensor, num_parts: int) -> dict
 
     Returns ``edge_cut`` (edges whose endpoints lie in different partitions),
     ``halo_sizes`` (per partition, distinct remote sources of its in-edges) and
-    ``num_nodes`` per partition.
+    ``part_sizes`` (nodes per partition).
     """
     src, dst = edge_index[0], edge_index[1]
     cut = parts[src] != parts[dst]
@@ -215,5 +215,5 @@ def partition_summary(edge_index: Tensor, parts: Tensor, num_parts: int) -> dict
     return {
         "edge_cut": int(cut.sum()),
         "halo_sizes": halo_sizes,
-        "num_nodes": torch.bincount(parts, minlength=num_parts).tolist(),
+        "part_sizes": torch.bincount(parts, minlength=num_parts).tolist(),
     }

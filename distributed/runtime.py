@@ -18,8 +18,23 @@ import os
 import socket
 from datetime import timedelta
 
+import torch
 import torch.distributed as dist
+
 from graphkit.distributed.comm import Communicator, Heartbeat
+from graphkit.distributed.files import (
+    PartitionFileError,
+    check_world_size,
+    load_partition,
+    part_file_name,
+    read_metadata,
+)
+from graphkit.distributed.partition import (
+    partition_nodes,
+    partition_payloads,
+    partition_summary,
+)
+from graphkit.distributed.sharded import ShardedGraph
 
 logger = logging.getLogger(__name__)
 
@@ -131,3 +146,112 @@ def destroy_process_group() -> None:
     if dist.is_initialized():
         dist.destroy_process_group()
     _state.clear()
+
+
+def _payload_data(payload: dict, split: int | None):
+    """The owned nodes' ``x``, ``y`` and masks as a PyG ``Data`` (one split selected)."""
+    from torch_geometric.data import Data
+
+    from graphkit.train.trainer import masks_for_split
+
+    data = Data(num_nodes=int(payload["global_ids"].numel()))
+    for name in ("x", "y", "train_mask", "val_mask", "test_mask"):
+        if name in payload:
+            data[name] = payload[name]
+    data.global_ids = payload["global_ids"]
+    return masks_for_split(data, split)
+
+
+def _load_checked(comm: Communicator, folder: str, rank: int, world_size: int) -> dict:
+    """Load this rank's file; if any rank fails, every rank raises an error naming it."""
+    payload, failure = None, None
+    try:
+        payload = load_partition(folder, rank, world_size)
+    except PartitionFileError as error:
+        failure = error
+    flags = torch.zeros(world_size)
+    flags[rank] = float(failure is not None)
+    comm.all_reduce(flags, label="setup")
+    if failure is not None:
+        raise failure
+    failed = flags.nonzero().flatten().tolist()
+    if failed:
+        names = ", ".join(f"rank {r}: {part_file_name(r)}" for r in failed)
+        raise PartitionFileError(
+            f"partition files of other ranks are invalid ({names} in {folder}); see their errors"
+        )
+    return payload
+
+
+def _partition_in_memory(
+    config, comm: Communicator, rank: int, world_size: int
+) -> dict:
+    """Load the whole dataset, partition it (identically on every rank), keep one part."""
+    from graphkit.datasets import load_dataset
+    from graphkit.train.trainer import masks_for_split
+
+    data = load_dataset(
+        config.dataset, config.root, split=config.split, **config.dataset_options
+    )
+    data = masks_for_split(data, config.split)
+    train_mask = getattr(data, "train_mask", None)
+    parts = partition_nodes(
+        data.edge_index,
+        data.num_nodes,
+        world_size,
+        config.parts_method,
+        train_mask,
+        config.seed,
+    )
+    # METIS is deterministic for a fixed seed, but rank 0's answer is shared anyway so a
+    # difference between machines cannot split the graph inconsistently.
+    comm.broadcast(parts, src=0, label="setup")
+    summary = partition_summary(data.edge_index, parts, world_size)
+    logger.info(
+        "partitioned %s into %d parts with %s: edge cut %d, halo sizes %s",
+        config.dataset,
+        world_size,
+        config.parts_method,
+        summary["edge_cut"],
+        summary["halo_sizes"],
+    )
+    _, payload = next(partition_payloads(data, parts, world_size, ranks=[rank]))
+    return payload
+
+
+def build_partition(config, rank: int, world_size: int):
+    """Build this rank's :class:`ShardedGraph` and the owned nodes' data.
+
+    Args:
+        config: the trainer's ``TrainConfig``: ``partitions`` (folder written by
+            ``graphkit partition``, or None to load ``dataset`` on every rank and keep
+            partition ``rank``), ``mode``, ``parts_method``, ``seed``, ``split`` and the
+            dataset options.
+        rank (int), world_size (int): from :func:`init_process_group`.
+
+    Returns:
+        ``(graph, data)``; ``data`` has ``x``, ``y``, 1-D masks and ``global_ids`` of the
+        owned nodes only.
+
+    Raises:
+        PartitionFileError: the folder holds a different number of partitions than
+            ``world_size``, or some rank's file is missing or corrupted.
+    """
+    comm = communicator()
+    if config.partitions:
+        meta = read_metadata(config.partitions)
+        check_world_size(meta, world_size, config.partitions)
+        payload = _load_checked(comm, config.partitions, rank, world_size)
+    else:
+        payload = _partition_in_memory(config, comm, rank, world_size)
+    graph = ShardedGraph.from_partition(comm, payload, config.mode)
+    data = _payload_data(payload, config.split)
+    logger.info(
+        "partition %d of %d: %d nodes, halo of %d rows, mode %s",
+        rank,
+        world_size,
+        graph.num_nodes,
+        sum(graph.halo.recv_counts) - graph.num_nodes,
+        config.mode,
+    )
+    return graph, data

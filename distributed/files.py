@@ -1,0 +1,150 @@
+"""The partition folder: one file per partition and a ``meta.json`` describing them.
+
+``meta.json`` holds the number of partitions, node ranges, edge cut, halo sizes and the
+SHA-256 of every partition file. Each rank reads only its own file, checks the
+checksum, and loads it with ``torch.load(weights_only=True)``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from pathlib import Path
+
+import torch
+from torch import Tensor
+
+from graphkit.distributed.partition import (
+    PAYLOAD_FORMAT,
+    partition_payloads,
+    partition_summary,
+)
+
+logger = logging.getLogger(__name__)
+
+META_NAME = "meta.json"
+
+
+class PartitionFileError(RuntimeError):
+    """A partition folder or file is missing, corrupted or does not fit the run."""
+
+
+def part_file_name(rank: int) -> str:
+    return f"part-{rank:04d}.pt"
+
+
+def sha256_of(path: Path, chunk: int = 1 << 22) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        while block := stream.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_partitions(
+    data,
+    parts: Tensor,
+    num_parts: int,
+    out_dir: str | os.PathLike,
+    info: dict | None = None,
+) -> dict:
+    """Write one file per partition and ``meta.json`` into ``out_dir``; return the metadata.
+
+    Args:
+        data: PyG ``Data`` with ``edge_index`` and optional ``x``, ``y``, masks and
+            ``edge_attr``.
+        parts (LongTensor): ``[N]`` partition of each node.
+        num_parts (int): number of partitions.
+        info (dict, optional): extra entries for ``meta.json`` (dataset name, method).
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    stale = out / META_NAME
+    if stale.exists():
+        stale.unlink()  # a half-written folder must not look complete
+    files = []
+    for rank, payload in partition_payloads(data, parts, num_parts):
+        path = out / part_file_name(rank)
+        torch.save(payload, path)
+        files.append(
+            {"name": path.name, "sha256": sha256_of(path), "bytes": path.stat().st_size}
+        )
+        logger.info("wrote %s (%d nodes)", path, payload["global_ids"].numel())
+        node_ranges = payload["node_ranges"]
+        del payload
+    summary = partition_summary(data.edge_index, parts, num_parts)
+    meta = {
+        "format": PAYLOAD_FORMAT,
+        "num_parts": num_parts,
+        "num_nodes": int(data.num_nodes),
+        "num_edges": int(data.edge_index.size(1)),
+        "node_ranges": node_ranges.tolist(),
+        **summary,
+        "files": files,
+        **(info or {}),
+    }
+    temporary = out / (META_NAME + ".tmp")
+    temporary.write_text(json.dumps(meta, indent=2))
+    temporary.replace(out / META_NAME)
+    return meta
+
+
+def read_metadata(folder: str | os.PathLike) -> dict:
+    """Read ``meta.json`` of a partition folder."""
+    path = Path(folder) / META_NAME
+    if not path.is_file():
+        raise PartitionFileError(
+            f"{path} not found: {folder} is not a partition folder; create one with "
+            "'graphkit partition --dataset NAME --parts N --out DIR'"
+        )
+    try:
+        return json.loads(path.read_text())
+    except json.JSONDecodeError as error:
+        raise PartitionFileError(
+            f"{path} is not valid JSON ({error}); re-run graphkit partition"
+        ) from error
+
+
+def check_world_size(meta: dict, world_size: int, folder) -> None:
+    parts = int(meta["num_parts"])
+    if parts != world_size:
+        raise PartitionFileError(
+            f"{folder} holds {parts} partitions but the world size is {world_size}; start "
+            f"{parts} processes (torchrun --nproc_per_node={parts}) or re-partition with "
+            f"--parts {world_size}"
+        )
+
+
+def load_partition(folder: str | os.PathLike, rank: int, world_size: int) -> dict:
+    """Load and verify partition ``rank`` of the folder for a run of ``world_size`` ranks."""
+    meta = read_metadata(folder)
+    check_world_size(meta, world_size, folder)
+    entry = meta["files"][rank]
+    path = Path(folder) / entry["name"]
+    if not path.is_file():
+        raise PartitionFileError(
+            f"partition file {path} is missing; re-run graphkit partition"
+        )
+    digest = sha256_of(path)
+    if digest != entry["sha256"]:
+        raise PartitionFileError(
+            f"partition file {path} is corrupted: its SHA-256 {digest[:16]}... differs from "
+            f"{entry['sha256'][:16]}... in {META_NAME}; re-run graphkit partition"
+        )
+    try:
+        payload = torch.load(path, weights_only=True)
+    except Exception as error:  # torch.load raises many types for a damaged file
+        raise PartitionFileError(
+            f"partition file {path} could not be loaded: {error}"
+        ) from error
+    if not isinstance(payload, dict) or payload.get("format") != PAYLOAD_FORMAT:
+        raise PartitionFileError(
+            f"{path} is not a graphkit partition ({PAYLOAD_FORMAT})"
+        )
+    if payload["rank"] != rank:
+        raise PartitionFileError(
+            f"{path} holds partition {payload['rank']}, expected {rank}"
+        )
+    return payload
