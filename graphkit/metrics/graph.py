@@ -114,7 +114,8 @@ class LabelledGraph:
         """Class counts of in-neighbours, int64 ``[N, C]``: ``[v, k]`` is the number of
         kept edges ``u -> v`` with ``y_u = k`` (self-loops included when kept)."""
         c = self.num_classes
-        key = self.dst * c + self.y[self.src]
+        key = self.y[self.src]
+        key.add_(self.dst, alpha=c)  # key = dst * C + y[src] with one temporary
         return torch.bincount(key, minlength=self.num_nodes * c).view(-1, c)
 
     @cached_property
