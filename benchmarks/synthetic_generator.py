@@ -12,7 +12,6 @@ import resource
 import time
 
 import torch
-
 from graphkit.datasets import synthetic_csbm
 
 
@@ -31,8 +30,12 @@ def measure(num_nodes: int, avg_degree: float) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--nodes", type=int, default=1_000_000, help="nodes of the large graph")
-    parser.add_argument("--degree", type=float, default=20.0, help="mean degree of the large graph")
+    parser.add_argument(
+        "--nodes", type=int, default=1_000_000, help="nodes of the large graph"
+    )
+    parser.add_argument(
+        "--degree", type=float, default=20.0, help="mean degree of the large graph"
+    )
     args = parser.parse_args()
     measure(20_000, 10.0)
     measure(args.nodes, args.degree)

@@ -229,8 +229,8 @@ def _attach_labels(
 ) -> None:
     if x is not None and len(rows) != x.size(0):
         raise ShapeMismatchError(
-            f"the feature file holds {x.size(0)} nodes (features of shape {tuple(x.shape)}) "
-            f"but the label file {path} holds {len(rows)} labels (shape ({len(rows)},)); "
+            f"the feature file contains {x.size(0)} nodes (features of shape {tuple(x.shape)}) "
+            f"but the label file {path} contains {len(rows)} labels (shape ({len(rows)},)); "
             "give exactly one label line per feature line",
             (tuple(x.shape), (len(rows),)),
         )

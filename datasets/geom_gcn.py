@@ -12,11 +12,12 @@ Raw folders (family folder in brackets):
 * ``<prefix>_split_0.6_0.2_{0..9}.npz``: the ten splits (``prefix`` is ``film`` for Actor).
 
 The graphs are PyG's: edges as listed (duplicates removed, self-loops kept, not made
-undirected), masks ``[N, 10]``. For chameleon and squirrel, when the node file is absent
-(it is in the shared data), features and labels come from ``yandex_npz/<name>.npz``, whose
-nodes, undirected edges and ten splits match the Geom-GCN files; edges and splits still
-come from the Geom-GCN files, so the graph equals the one PyG's ``WikipediaNetwork``
-builds.
+undirected), masks ``[N, 10]``.
+
+For chameleon and squirrel without a node file, features and labels come from
+``yandex_npz/<name>.npz``. Its nodes, undirected edges and ten splits match the Geom-GCN
+files. Edges and splits still come from the Geom-GCN files, so the graph equals the one
+that PyG's ``WikipediaNetwork`` builds.
 
 ``source="yandex"`` reads the whole graph from ``yandex_npz/<name>.npz`` instead (edges
 made undirected). For cornell this is a different dataset: in the Geom-GCN repository

@@ -3,7 +3,7 @@
 Platonov et al., "A critical look at the evaluation of GNNs under heterophily: Are we
 really making progress?", ICLR 2023.
 
-Each archive holds ``node_features`` (float32, ``[N, F]``), ``node_labels`` (int64,
+Each archive contains ``node_features`` (float32, ``[N, F]``), ``node_labels`` (int64,
 ``[N]``), ``edges`` (int64, ``[E, 2]``, each undirected edge once), and ``train_masks``,
 ``val_masks``, ``test_masks`` (bool, ``[S, N]``, S = 10 splits). The graph is returned
 with both directions of every edge, and the masks as ``[N, S]``.

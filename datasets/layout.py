@@ -1,8 +1,8 @@
 """Find a dataset's raw files under a data root, and give PyG a writable place to process.
 
-A root may be the ``graphs/`` folder (holding ``planetoid/``, ``webkb/``, ...), one dataset
-family folder itself (a copy of ``graphs/planetoid``), or a family folder whose sibling
-holds the family needed (``graphs/wikipedia`` next to ``graphs/yandex_npz``).
+A root may be the ``graphs/`` folder (containing ``planetoid/``, ``webkb/``, ...), one
+dataset family folder itself (a copy of ``graphs/planetoid``), or a family folder next to
+the family needed (``graphs/wikipedia`` next to ``graphs/yandex_npz``).
 
 PyG loaders write ``processed/`` next to ``raw/``. When that folder is not writable (a
 read-only shared copy), :func:`pyg_root` copies the raw files into the cache folder
@@ -93,9 +93,9 @@ def find_family_dir(root: Path, raw: RawFiles) -> Path | None:
 def missing_files_error(
     root: Path, raw: RawFiles, dataset: str, hint: str = ""
 ) -> Exception:
-    """Build the error for files of ``raw`` that none of the candidate folders holds.
+    """Build the error for files of ``raw`` that no candidate folder contains.
 
-    The message lists the missing files of the candidate that holds the most of them, the
+    The message lists the missing files of the candidate that contains the most of them, the
     folders searched, and what the raw folder should contain.
     """
     candidates = candidate_family_dirs(root, raw.family)
@@ -147,7 +147,7 @@ def pyg_root(
     """Yield a root where a PyG loader finds the raw files of ``raws`` and may write.
 
     Args:
-        family_dir (Path): Family folder that holds every file of ``raws``.
+        family_dir (Path): Family folder that contains every file of ``raws``.
         raws (Sequence[RawFiles]): Raw files the loader reads.
         processed (Sequence[str]): Folders the loader writes, relative to the root.
 

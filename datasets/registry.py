@@ -50,10 +50,10 @@ def list_datasets() -> list[str]:
 
 def canonical_name(name: str) -> str | None:
     """Return the registered spelling of ``name`` (case and ``_``/``-`` ignored), or None."""
-    wanted = name.strip().lower().replace("_", "-")
-    wanted = ALIASES.get(wanted, wanted)
+    requested = name.strip().lower().replace("_", "-")
+    requested = ALIASES.get(requested, requested)
     for known in LOADERS:
-        if known.lower() == wanted:
+        if known.lower() == requested:
             return known
     return None
 

@@ -86,9 +86,9 @@ def random_split_masks(
 ) -> dict[str, torch.Tensor]:
     """Draw disjoint random train/validation/test masks.
 
-    The nodes in ``candidates`` (all nodes when None) are shuffled; the first
+    The M nodes in ``candidates`` (all nodes when None) are shuffled. The first
     ``round(train_fraction * M)`` go to training, the next ``round(val_fraction * M)`` to
-    validation and the rest to test, where M is the number of candidates.
+    validation and the rest to test.
 
     Returns:
         dict[str, Tensor]: the three boolean masks of shape ``[num_nodes]``.

@@ -55,7 +55,7 @@ def read_table(
             if not text or text.startswith(COMMENT):
                 continue
             if delimiter is None and not rows:
-                delimiter = "\t" if "\t" in text else "," if "," in text else None
+                delimiter = _detect_delimiter(text)
             fields = [field.strip() for field in text.split(delimiter)]
             rows.append(Row(line_number, line, fields))
     if header == "auto":
@@ -65,6 +65,15 @@ def read_table(
     elif not isinstance(header, bool):
         raise ValueError(f"header must be True, False or 'auto', got {header!r}")
     return rows[1:] if header else rows
+
+
+def _detect_delimiter(line: str) -> str | None:
+    """Return tab if ``line`` contains one, else comma if it contains one, else None."""
+    if "\t" in line:
+        return "\t"
+    if "," in line:
+        return ","
+    return None  # str.split(None) splits on any run of whitespace
 
 
 def looks_like_header(first: list[str], second: list[str] | None) -> bool:
