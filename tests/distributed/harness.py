@@ -33,12 +33,19 @@ def _entry(fn, rank, world_size, port, timeout_s, args, results):
         runtime.destroy_process_group()
 
 
-def run_world(
-    fn, world_size: int, *args, timeout_s: float = 60.0, join_s: float = 240.0
+def start_world(
+    fn,
+    world_size: int,
+    *args,
+    timeout_s: float = 60.0,
+    join_s: float = 240.0,
+    expect=None,
 ):
-    """Run ``fn(rank, world_size, *args)`` on ``world_size`` processes; return results.
+    """Run ``fn(rank, world_size, *args)`` on ``world_size`` processes.
 
-    Raises AssertionError with every rank's traceback when one of them failed.
+    Returns ``{rank: (status, value)}`` with status ``"ok"`` (value: the return value)
+    or ``"error"`` (value: the traceback), for the ranks that reported within ``join_s``.
+    It stops waiting after ``expect`` reports (default: all ranks).
     """
     context = mp.get_context("fork")
     results = context.Queue()
@@ -53,7 +60,7 @@ def run_world(
         proc.start()
     outcome = {}
     try:
-        for _ in range(world_size):
+        for _ in range(world_size if expect is None else expect):
             rank, status, value = results.get(timeout=join_s)
             outcome[rank] = (status, value)
     except queue.Empty:
@@ -62,6 +69,17 @@ def run_world(
         proc.join(timeout=10)
         if proc.is_alive():
             proc.kill()
+    return outcome
+
+
+def run_world(
+    fn, world_size: int, *args, timeout_s: float = 60.0, join_s: float = 240.0
+):
+    """Like :func:`start_world`, but return the values in rank order.
+
+    Raises AssertionError with every rank's traceback when one of them failed.
+    """
+    outcome = start_world(fn, world_size, *args, timeout_s=timeout_s, join_s=join_s)
     errors = [
         f"rank {r}:\n{v}" for r, (s, v) in sorted(outcome.items()) if s == "error"
     ]

@@ -153,3 +153,48 @@ def equivalence(rank: int, world_size: int, partitioners, models=MODELS, modes=M
                 case = f"world {world_size} {partitioner} {mode} {name}"
                 failures += compare(case, got, wants[name], ids)
     return failures
+
+
+def train_until_killed(rank: int, world_size: int, victim: int, mode: str):
+    """Train a GAT; ``victim`` kills itself in its third backward pass.
+
+    The survivors return ``(error message, seconds from the kill to the error)``.
+    """
+    import os
+    import signal
+    import time
+
+    from graphkit.distributed import PeerLostError
+
+    data = random_graph()
+    parts = partition_nodes(data.edge_index, data.num_nodes, world_size, "random")
+    _, payload = next(partition_payloads(data, parts, world_size, ranks=[rank]))
+    graph = ShardedGraph.from_partition(communicator(), payload, mode)
+    model = make_model("gat", data.num_features)
+    x = data.x[payload["global_ids"]]
+    started = None
+    try:
+        for step in range(1000):
+            out = model(x, graph)
+            if rank == victim and step == 2:
+                os.kill(os.getpid(), signal.SIGKILL)
+            if step == 2:
+                started = time.monotonic()
+            out.sum().backward()
+            graph.sync_gradients(model)
+    except PeerLostError as error:
+        return str(error), time.monotonic() - (started or time.monotonic())
+    return "no error", 0.0
+
+
+def build_from_folder(rank: int, world_size: int, folder: str):
+    """Call ``build_partition`` on a partition folder; return the error text if any."""
+    from graphkit.distributed.runtime import build_partition
+    from graphkit.train.config import TrainConfig
+
+    config = TrainConfig(partitions=folder)
+    try:
+        graph, data = build_partition(config, rank, world_size)
+    except RuntimeError as error:
+        return f"{type(error).__name__}: {error}"
+    return graph.num_nodes, data.x.shape[0]

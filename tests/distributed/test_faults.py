@@ -1,0 +1,62 @@
+"""Failures are reported by name: a lost rank, a corrupted file, a wrong world size."""
+
+import pytest
+
+from graphkit.distributed import partition_nodes
+from graphkit.distributed.files import (
+    PartitionFileError,
+    load_partition,
+    write_partitions,
+)
+from harness import run_world, start_world
+from workers import build_from_folder, random_graph, train_until_killed
+
+pytestmark = pytest.mark.distributed
+
+
+@pytest.mark.parametrize("mode", ["sar", "one-shot"])
+def test_killed_rank_is_named(mode):
+    outcome = start_world(
+        train_until_killed, 3, 1, mode, timeout_s=30, join_s=90, expect=2
+    )
+    assert sorted(outcome) == [0, 2], f"survivors did not report: {outcome}"
+    for rank in (0, 2):
+        status, value = outcome[rank]
+        assert status == "ok", value
+        message, seconds = value
+        assert "rank 1" in message, message
+        assert seconds < 60, f"rank {rank} needed {seconds:.0f} s to notice"
+
+
+def write_parts(tmp_path, num_parts):
+    data = random_graph()
+    parts = partition_nodes(data.edge_index, data.num_nodes, num_parts, "metis")
+    write_partitions(data, parts, num_parts, tmp_path)
+    return data
+
+
+def test_corrupted_file_is_named(tmp_path):
+    write_parts(tmp_path, 2)
+    victim = tmp_path / "part-0001.pt"
+    content = bytearray(victim.read_bytes())
+    content[len(content) // 2] ^= 0xFF
+    victim.write_bytes(bytes(content))
+    errors = run_world(build_from_folder, 2, str(tmp_path))
+    assert "part-0001.pt is corrupted" in errors[1]
+    assert "rank 1: part-0001.pt" in errors[0]
+
+
+def test_world_size_mismatch_names_both(tmp_path):
+    write_parts(tmp_path, 3)
+    with pytest.raises(
+        PartitionFileError, match="holds 3 partitions but the world size is 2"
+    ):
+        load_partition(tmp_path, 0, 2)
+    errors = run_world(build_from_folder, 2, str(tmp_path))
+    for error in errors:
+        assert "holds 3 partitions but the world size is 2" in error
+
+
+def test_missing_folder_is_reported(tmp_path):
+    with pytest.raises(PartitionFileError, match="is not a partition folder"):
+        load_partition(tmp_path / "absent", 0, 1)
