@@ -50,7 +50,10 @@ def format_table(summaries: list[GraphSummary]) -> str:
 
 
 def _number(value: float) -> str:
-    return "nan" if math.isnan(value) else f"{value:.4f}"
+    if math.isnan(value):
+        return "nan"
+    text = f"{value:.4f}"
+    return "0.0000" if text == "-0.0000" else text
 
 
 def write_json(summaries: list[GraphSummary], path: str | Path) -> None:

@@ -6,6 +6,7 @@ import csv
 import json
 
 import pytest
+import torch
 from graphkit.launch.cli import main
 
 EDGES = "# five edges\na b\nb c\nc d\nd e\nc e\n"
@@ -131,3 +132,15 @@ def test_unknown_dataset_lists_names(shared_data, capsys):
     error = capsys.readouterr().err
     assert "unknown dataset 'coraa'" in error
     assert "cora" in error
+
+
+def test_dataset_without_labels_rejected():
+    from graphkit.launch.cmd_analyze import _require_labels
+    from torch_geometric.data import Data
+
+    with pytest.raises(ValueError, match="dataset 'asymproj' has no node labels"):
+        _require_labels(
+            Data(edge_index=torch.zeros(2, 0, dtype=torch.long)), "asymproj"
+        )
+    with pytest.raises(ValueError, match="multi-label datasets are not supported"):
+        _require_labels(Data(y=torch.zeros(4, 3, dtype=torch.long)), "proteins")
