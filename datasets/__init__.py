@@ -4,7 +4,7 @@
 ``list_datasets()`` lists the names. See :mod:`graphkit.datasets.registry`.
 """
 
-from graphkit.datasets.asymproj import load_asymproj  # noqa: F401
+from graphkit.datasets.asymproj import load_asymproj
 
 from .edge_list import load_edge_list
 from .errors import (
