@@ -38,6 +38,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--json", type=Path, default=None, help="write the results to this JSON file"
     )
     run.add_argument(
+        "--markdown",
+        type=Path,
+        default=None,
+        help="also write the result table as Markdown to this file",
+    )
+    run.add_argument(
         "--threads",
         type=int,
         default=1,
@@ -111,6 +117,10 @@ def _run(registry, args: argparse.Namespace) -> int:
         payload = {"experiments": [r.to_json() for r in results]}
         args.json.write_text(json.dumps(payload, indent=2) + "\n")
         logger.info("wrote %s", args.json)
+    if args.markdown is not None:
+        args.markdown.parent.mkdir(parents=True, exist_ok=True)
+        args.markdown.write_text(format_markdown(results) + "\n")
+        logger.info("wrote %s", args.markdown)
     if any(r.error for r in results):
         return 1
     if args.strict and not all(r.passed for r in results):
@@ -172,3 +182,26 @@ def _format_value(value: float) -> str:
     if value == int(value) and abs(value) < 1e9:
         return str(int(value))
     return f"{value:.4g}"
+
+
+def format_markdown(results) -> str:
+    """Format results as a Markdown table: experiment, metric, value, criterion, pass."""
+    lines = [
+        "| experiment | metric | value | criterion | pass | seconds (cpu) |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for result in results:
+        seconds = f"{result.seconds:.0f} ({result.cpu_seconds:.0f})"
+        if result.error:
+            lines.append(
+                f"| {result.name} | error | - | {result.error} | no | {seconds} |"
+            )
+            continue
+        for criterion in result.criteria:
+            passed = "yes" if criterion.passed else "**no**"
+            lines.append(
+                f"| {result.name} | {criterion.name} | {_format_value(criterion.value)} "
+                f"| {criterion.target_text} | {passed} | {seconds} |"
+            )
+            seconds = ""
+    return "\n".join(lines)

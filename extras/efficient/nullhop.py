@@ -69,7 +69,7 @@ class Config:
 
     @classmethod
     def smoke(cls) -> Config:
-        return cls(epochs=2, test_images=40, image_size=48)
+        return cls(epochs=2, test_images=16, image_size=32)
 
 
 class ReluCNN(nn.Module):

@@ -65,7 +65,7 @@ class Config:
 
     @classmethod
     def smoke(cls) -> Config:
-        return cls(width=8, epochs=2, seeds=(0,))
+        return cls(width=8, epochs=1, seeds=(0,))
 
 
 class BinaryConv2d(nn.Conv2d):
