@@ -236,7 +236,7 @@ def _check_labels(y: Tensor, num_nodes: int | None) -> Tensor:
             f"num_nodes={num_nodes} but y has {y.numel()} entries; give one label "
             "per node (-1 for unlabelled nodes)"
         )
-    return y.long()
+    return y.long().cpu()
 
 
 def _counted_nodes(y: Tensor, node_mask: Tensor | None) -> Tensor:
@@ -274,7 +274,8 @@ def _check_edge_index(edge_index: Tensor, n: int) -> tuple[Tensor, Tensor]:
         raise ValueError(
             f"edge_index must have shape [2, E], got {tuple(edge_index.shape)}"
         )
-    edge_index = edge_index.long()
+    # The measures run on CPU, since the sorting goes through numpy.
+    edge_index = edge_index.long().cpu()
     if edge_index.numel() > 0:
         low, high = int(edge_index.min()), int(edge_index.max())
         if low < 0 or high >= n:

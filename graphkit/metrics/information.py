@@ -69,8 +69,9 @@ def expected_mutual_information(counts_a: Tensor, counts_b: Tensor) -> float:
     This is the permutation baseline: keep the value counts ``a_i`` of ``A`` and
     ``b_j`` of ``B`` (``n = sum a_i = sum b_j`` samples), pair the samples at random,
     and average the plug-in mutual information over all pairings. The cell count
-    ``n_ij`` is then hypergeometric, so (Vinh, Epps and Bailey, "Information theoretic
-    measures for clusterings comparison", JMLR 2010, eq. 24)
+    ``n_ij`` is then hypergeometric, which gives the expectation used by adjusted
+    mutual information (Vinh, Epps and Bailey, JMLR 2010). The tests check it against
+    scikit-learn's ``adjusted_mutual_info_score``:
 
     .. math::
         E[I] = \\sum_{i,j} \\sum_{k=\\max(1, a_i+b_j-n)}^{\\min(a_i, b_j)}
@@ -92,7 +93,8 @@ def expected_mutual_information(counts_a: Tensor, counts_b: Tensor) -> float:
     n = int(counts_a.sum())
     if n != int(counts_b.sum()):
         raise ValueError(
-            f"marginals disagree: counts_a sums to {n}, counts_b to {int(counts_b.sum())}"
+            f"marginals disagree: counts_a sums to {n}, counts_b to {int(counts_b.sum())}; "
+            "both must count the same samples"
         )
     sizes_a, multiplicity = torch.unique(counts_a, return_counts=True)
     # One row per (distinct a, b) pair.
@@ -107,7 +109,7 @@ def expected_mutual_information(counts_a: Tensor, counts_b: Tensor) -> float:
     start = 0
     cumulative = torch.cumsum(length, 0)
     while start < a.numel():
-        # Pairs [start, stop) hold at most _TERMS_PER_CHUNK terms (at least one pair).
+        # Pairs [start, stop) contain at most _TERMS_PER_CHUNK terms (at least one pair).
         budget = (cumulative[start - 1] if start > 0 else 0) + _TERMS_PER_CHUNK
         stop = max(start + 1, int(torch.searchsorted(cumulative, budget, right=True)))
         part = slice(start, stop)

@@ -1,5 +1,5 @@
-"""Neighbourhood Information Content (NIC): how much a node's neighbourhood label
-histogram tells about its own label, as a chance-corrected normalised mutual
+"""Neighbourhood Information Content (NIC): how much information a node's neighbourhood
+label histogram carries about its own label, as a chance-corrected normalised mutual
 information.
 
 The idea follows Mostafa, Nassar and Majumdar, "On Local Aggregation in Heterophilic
@@ -36,7 +36,8 @@ Estimator, for a graph built with the conventions of :mod:`graphkit.metrics.grap
    ``H(Y)`` as the upper bound because the question is what ``Z`` says about ``Y``.
 
 Properties: ``NIC = 1`` exactly when ``y_v`` is a function of ``z_v`` (then
-``I = H(Y)``); its expectation is 0 when labels are independent of the neighbourhood
+``I = H(Y)``), unless ``E[I] = H(Y)`` too (every symbol occurs once), where NIC is
+undefined and returned as NaN. Its expectation is 0 when labels are independent of the neighbourhood
 symbols; it can be slightly negative. Nothing is sampled, so the value is
 deterministic. With ``correction="none"`` step 4 is skipped and ``I / H(Y)`` is
 returned (fast, but biased upwards when ``R`` is not small against ``n``).
