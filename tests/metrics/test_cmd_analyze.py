@@ -144,3 +144,33 @@ def test_dataset_without_labels_rejected():
         )
     with pytest.raises(ValueError, match="multi-label datasets are not supported"):
         _require_labels(Data(y=torch.zeros(4, 3, dtype=torch.long)), "proteins")
+
+
+def test_estimator_flags_in_conventions(edge_files, tmp_path, capsys):
+    edges, labels = edge_files
+    out_json = tmp_path / "r.json"
+    code = _analyze(
+        "--edge-list", edges, "--labels", labels, "--self-loops", "--isolated", "zero",
+        "--nic-bins", "raw", "--nic-hops", "2", "--nic-correction", "none",
+        "--json", out_json,
+    )  # fmt: skip
+    assert code == 0
+    conventions = capsys.readouterr().out.splitlines()[-1]
+    assert "self-loops kept" in conventions
+    assert "isolated nodes as 0 in node averages" in conventions
+    assert "NIC: 2-hop histogram, raw counts, correction none" in conventions
+    (result,) = json.loads(out_json.read_text())
+    assert result["measures"]["nic"] == result["measures"]["nic_uncorrected"]
+
+
+@pytest.mark.realdata
+def test_split_mask_needs_split_index(shared_data, capsys):
+    root = shared_data / "graphs"
+    assert _analyze("--dataset", "chameleon", "--root", root, "--nodes", "train") == 2
+    assert "has 10 splits; choose one with --split INDEX" in capsys.readouterr().err
+    code = _analyze(
+        "--dataset", "chameleon", "--root", root, "--nodes", "train", "--split", "0"
+    )
+    assert code == 0
+    row = capsys.readouterr().out.splitlines()[2]
+    assert row.split()[1] == "1092"
