@@ -19,6 +19,7 @@ keys of the released checkpoints.
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 from torch import Tensor, nn
 
 from graphkit.kg.aggregate import AGGREGATIONS
@@ -100,10 +101,13 @@ class RelationalConv(nn.Module):
     ) -> Tensor:
         weights = self.relation_vectors(relation)
         aggregate = AGGREGATIONS[self.aggregation]
-        messages = aggregate(x, weights, edge_index, edge_type) + boundary
-        out = self.linear(torch.cat([x, messages], dim=-1))
+        # The aggregation returns a fresh tensor, so adding in place is safe for autograd.
+        messages = aggregate(x, weights, edge_index, edge_type).add_(boundary)
+        # W [x || m] as two products, so the (V, B, 2d) concatenation is never built.
+        out = F.linear(x, self.linear.weight[:, : self.dim], self.linear.bias)
+        out += F.linear(messages, self.linear.weight[:, self.dim :])
         if self.layer_norm is not None:
             out = self.layer_norm(out)
         if self.activation:
-            out = torch.relu(out)
+            out = torch.relu_(out)
         return out

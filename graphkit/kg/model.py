@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import torch
+import torch.nn.functional as F
 from torch import Tensor, nn
 from torch_geometric.data import Data
 
@@ -83,15 +84,10 @@ class RelationModel(nn.Module):
         boundary[query_relations, batch] = 1.0
         hidden = boundary
         for layer in self.layers:
-            hidden = (
-                layer(
-                    hidden,
-                    boundary,
-                    relation_graph.edge_index,
-                    relation_graph.edge_type,
-                )
-                + hidden
+            out = layer(
+                hidden, boundary, relation_graph.edge_index, relation_graph.edge_type
             )
+            hidden = _shortcut(out, hidden)
         return hidden.transpose(0, 1)
 
 
@@ -100,7 +96,7 @@ class EntityModel(nn.Module):
 
     Shapes:
         ``relations`` ``(B, 2R, d)``; ``sources``, ``query_index`` ``(B,)``; the hidden
-        states returned by :meth:`propagate` are ``(V, B, 2d)``.
+        states returned by :meth:`propagate` are ``(V, B, d)``.
     """
 
     def __init__(
@@ -118,8 +114,8 @@ class EntityModel(nn.Module):
 
     def propagate(
         self, graph: FactGraph, relations: Tensor, sources: Tensor, query_index: Tensor
-    ) -> Tensor:
-        """Return ``[h^L_v || z]`` for every entity ``v`` and query, shape ``(V, B, 2d)``."""
+    ) -> tuple[Tensor, Tensor]:
+        """Return the final states ``h^L`` ``(V, B, d)`` and query vectors ``z`` ``(B, d)``."""
         batch_size = sources.numel()
         batch = torch.arange(batch_size, device=sources.device)
         query = relations[batch, query_index]  # (B, d)
@@ -129,19 +125,39 @@ class EntityModel(nn.Module):
         boundary[sources, batch] = query
         hidden = boundary
         for layer in self.layers:
-            hidden = (
-                layer(hidden, boundary, graph.edge_index, graph.edge_type, relations)
-                + hidden
-            )
-        return torch.cat([hidden, query.expand(graph.num_entities, -1, -1)], dim=-1)
+            out = layer(hidden, boundary, graph.edge_index, graph.edge_type, relations)
+            hidden = _shortcut(out, hidden)
+        return hidden, query
 
-    def score(self, features: Tensor, candidates: Tensor | None = None) -> Tensor:
-        """Score all entities (``candidates=None``, output ``(B, V)``) or the given
-        ``candidates`` ``(B, C)`` (output ``(B, C)``) from ``features`` ``(V, B, 2d)``."""
+    def score(
+        self, hidden: Tensor, query: Tensor, candidates: Tensor | None = None
+    ) -> Tensor:
+        """Score ``MLP([h_v || z])`` for all entities (``candidates=None``, output
+        ``(B, V)``) or for ``candidates`` ``(B, C)`` (output ``(B, C)``)."""
+        first, _, last = self.mlp
+        # The first Linear acts on [h || z] as two products, so the (V, B, 2d) input
+        # with the query repeated for every entity is never built.
+        query_term = F.linear(query, first.weight[:, self.dim :], first.bias)
         if candidates is None:
-            return self.mlp(features).squeeze(-1).transpose(0, 1)
+            pre = F.linear(hidden, first.weight[:, : self.dim])  # (V, B, 2d)
+            pre += query_term
+            logits = F.linear(torch.relu_(pre), last.weight, last.bias)
+            return logits.squeeze(-1).transpose(0, 1)
         batch = torch.arange(candidates.size(0), device=candidates.device).unsqueeze(1)
-        return self.mlp(features[candidates, batch]).squeeze(-1)
+        pre = F.linear(hidden[candidates, batch], first.weight[:, : self.dim])
+        pre = pre + query_term.unsqueeze(1)  # (B, C, 2d)
+        return F.linear(torch.relu(pre), last.weight, last.bias).squeeze(-1)
+
+
+def _shortcut(out: Tensor, hidden: Tensor) -> Tensor:
+    """Return ``out + hidden``, in place when no gradient is recorded.
+
+    With autograd on, ``out`` (a ReLU result) is kept for the backward pass and must not
+    change, so a new tensor is made.
+    """
+    if torch.is_grad_enabled():
+        return out + hidden
+    return out.add_(hidden)
 
 
 class UltraNet(nn.Module):
@@ -187,5 +203,7 @@ class UltraNet(nn.Module):
         """
         conditioning = query_index % graph.num_relations
         relations = self.relation_model(graph.relation_graph, conditioning)
-        features = self.entity_model.propagate(graph, relations, sources, query_index)
-        return self.entity_model.score(features, candidates)
+        hidden, query = self.entity_model.propagate(
+            graph, relations, sources, query_index
+        )
+        return self.entity_model.score(hidden, query, candidates)

@@ -175,10 +175,11 @@ def test_head_query_conditions_relation_graph_on_original_relation():
     )
     head_scores = model(graph, source, torch.tensor([relation + kg.num_relations]))
     relations = model.relation_model(kg.relation_graph, torch.tensor([relation]))
-    features = model.entity_model.propagate(
+    hidden, query = model.entity_model.propagate(
         graph, relations, source, torch.tensor([relation + kg.num_relations])
     )
-    assert_close(head_scores, model.entity_model.score(features))
+    assert_close(query, relations[0, relation + kg.num_relations].unsqueeze(0))
+    assert_close(head_scores, model.entity_model.score(hidden, query))
     other = model.relation_model(
         kg.relation_graph, torch.tensor([relation + kg.num_relations])
     )
