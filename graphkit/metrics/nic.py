@@ -92,6 +92,9 @@ def neighbour_label_counts(graph: LabelledGraph, hops: int = 1) -> Tensor:
     Returns:
         int64 ``[N, C]``: entry ``[v, k]`` is the number of distinct counted nodes of
         class ``k`` at distance 1 to ``hops`` from ``v``, ``v`` itself excluded.
+
+    NOTE: the table is dense, so NIC needs ``N * C`` integers even on graphs where the
+    other measures avoid that table (see ``LabelledGraph.uses_dense_counts``).
     """
     if not isinstance(hops, int) or hops < 1:
         raise ValueError(f"hops must be a positive integer, got {hops!r}")
