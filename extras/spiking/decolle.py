@@ -165,7 +165,7 @@ def _train(
                 optimizer.zero_grad(set_to_none=True)
                 total.backward()
                 optimizer.step()
-        logger.debug("epoch %d last-step losses %s", epoch, [float(v) for v in losses])
+        logger.debug("epoch %d last-step losses %s", epoch, [float(v.detach()) for v in losses])
 
 
 @torch.no_grad()

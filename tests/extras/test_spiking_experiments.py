@@ -1,0 +1,239 @@
+"""Structural checks of the spiking and local-learning experiments on tiny inputs."""
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from graphkit.extras.spiking import (
+    decolle,
+    local_errors,
+    pipelined_ternary,
+    quasiperiodic,
+    temporal_coding,
+    wta_stochastic,
+)
+
+
+def test_decolle_no_gradient_between_layers():
+    config = decolle.Config(hidden=8)
+    model = decolle.DecolleNetwork(config, torch.Generator().manual_seed(0))
+    states = [{}, {}, {}]
+    generator = torch.Generator().manual_seed(1)
+    for _ in range(5):
+        spikes = torch.bernoulli(torch.full((4, 64), 0.3), generator=generator)
+        readouts, states = model.step(spikes, states)
+    target = torch.nn.functional.one_hot(torch.arange(4), 10).float()
+    losses = decolle.local_losses(readouts, target)
+    weights = [layer.weight for layer in model.layers]
+    for upper in range(3):
+        grads = torch.autograd.grad(
+            losses[upper], weights, allow_unused=True, retain_graph=True
+        )
+        for lower in range(upper):
+            assert grads[lower] is None, f"loss {upper} reaches layer {lower}"
+        assert grads[upper] is not None
+    for readout in model.readouts:
+        assert not readout.weight.requires_grad
+
+
+def test_decolle_state_detached_between_steps():
+    config = decolle.Config(hidden=8)
+    model = decolle.DecolleNetwork(config, torch.Generator().manual_seed(0))
+    spikes = torch.ones(2, 64)
+    readouts, states = model.step(spikes, [{}, {}, {}])
+    for state in states:
+        for name in ("P", "Q", "R"):
+            assert not state[name].requires_grad, f"trace {name} keeps a graph"
+
+
+def test_local_errors_no_gradient_between_layers():
+    model = local_errors.LocalMLP(16, "local_errors", torch.Generator().manual_seed(0))
+    x, y = torch.randn(5, 64), torch.arange(5)
+    losses = local_errors.local_losses(model, x, y)
+    weights = [layer.weight for layer in model.layers]
+    for upper, loss in enumerate(losses):
+        grads = torch.autograd.grad(loss, weights, allow_unused=True, retain_graph=True)
+        for lower in range(upper):
+            assert grads[lower] is None, f"loss {upper} reaches layer {lower}"
+        assert grads[upper] is not None
+
+
+def test_local_errors_fixed_classifiers_unchanged():
+    model = local_errors.LocalMLP(16, "local_errors", torch.Generator().manual_seed(0))
+    before = [m.clone() for m in model.classifiers]
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.1)
+    loss = sum(
+        local_errors.local_losses(model, torch.randn(8, 64), torch.arange(8) % 10)
+    )
+    loss.backward()
+    optimizer.step()
+    for m, m0 in zip(model.classifiers, before):
+        torch.testing.assert_close(m, m0, rtol=0, atol=0)
+
+
+def test_feedback_alignment_uses_fixed_matrix():
+    model = local_errors.LocalMLP(
+        16, "feedback_alignment", torch.Generator().manual_seed(0)
+    )
+    x = torch.randn(3, 64, requires_grad=True)
+    out = model._linear(0, x)
+    grad_out = torch.randn_like(out)
+    out.backward(grad_out)
+    torch.testing.assert_close(x.grad, grad_out @ model.feedback[0])
+    torch.testing.assert_close(model.layers[0].weight.grad, grad_out.t() @ x.detach())
+
+
+def test_truncate_ternary_values():
+    values = np.array([-0.3, -0.1, 0.0, 0.1, 0.25, 0.3])
+    result = pipelined_ternary.truncate(values, 0.25)
+    assert result.tolist() == [-1, 0, 0, 0, 0, 1]
+
+
+def _binary_data(samples: int):
+    rng = np.random.default_rng(0)
+    x = (rng.uniform(size=(samples, 64)) < 0.3).astype(np.float64)
+    y = rng.integers(0, 10, size=samples)
+    return x, y
+
+
+def test_ternary_training_has_no_multiplications():
+    config = pipelined_ternary.Config(hidden=16, epochs=1)
+    x, y = _binary_data(20)
+    net = pipelined_ternary.BinaryNetwork([64, 16, 16, 10], np.random.default_rng(0))
+    counter = pipelined_ternary.OpCounter()
+    pipelined_ternary.train_pipelined(net, x, y, np.arange(20), config, counter)
+    assert counter.multiplications == 0
+    assert counter.additions > 0
+    # Layer l (0-based) waits 2 (L - 1 - l) clocks for its error: L = 3 layers.
+    assert counter.fifo_peak == {0: 5, 1: 3, 2: 1}
+
+
+def test_pipeline_matches_synchronous_for_one_sample():
+    # With a single sample nothing overlaps, so both schedules apply the same update.
+    config = pipelined_ternary.Config(hidden=16, epochs=1, threshold_hidden=0.05)
+    x, y = _binary_data(1)
+    start = pipelined_ternary.BinaryNetwork([64, 16, 16, 10], np.random.default_rng(0))
+    synchronous, pipelined = start.copy(), start.copy()
+    order = np.array([0])
+    counter = pipelined_ternary.OpCounter()
+    pipelined_ternary.train_synchronous(synchronous, x, y, order, config, True, counter)
+    pipelined_ternary.train_pipelined(pipelined, x, y, order, config, counter)
+    for w_sync, w_pipe, w0 in zip(
+        synchronous.weights, pipelined.weights, start.weights
+    ):
+        np.testing.assert_array_equal(w_sync, w_pipe)
+    assert any(
+        not np.array_equal(w, w0) for w, w0 in zip(pipelined.weights, start.weights)
+    )
+
+
+def test_pipeline_delays_updates():
+    # Two samples: the first layer's update for sample 0 lands after the forward pass of
+    # sample 1, so pipelined and synchronous weights differ.
+    config = pipelined_ternary.Config(hidden=16, epochs=1, threshold_hidden=0.05)
+    x, y = _binary_data(2)
+    start = pipelined_ternary.BinaryNetwork([64, 16, 16, 10], np.random.default_rng(0))
+    synchronous, pipelined = start.copy(), start.copy()
+    counter = pipelined_ternary.OpCounter()
+    order = np.array([0, 1])
+    pipelined_ternary.train_synchronous(synchronous, x, y, order, config, True, counter)
+    pipelined_ternary.train_pipelined(pipelined, x, y, order, config, counter)
+    assert any(
+        not np.array_equal(a, b) for a, b in zip(synchronous.weights, pipelined.weights)
+    )
+
+
+def test_wta_gaussian_moments_hand_values():
+    layer = wta_stochastic.StochasticWTALayer(
+        2, groups=1, group_size=1, release_prob=0.5
+    )
+    with torch.no_grad():
+        layer.weight.copy_(torch.tensor([[1.0, 2.0]]))
+        layer.bias.fill_(0.5)
+    mean, var = layer.moments(torch.tensor([1.0, 1.0]))
+    # μ = b + p Σ w x = 0.5 + 1.5;  σ² = p (1 - p) Σ w² x = 0.25 * 5
+    torch.testing.assert_close(mean, torch.tensor([2.0]))
+    torch.testing.assert_close(var, torch.tensor([1.25]))
+
+
+def test_wta_winner_one_hot_per_group():
+    layer = wta_stochastic.StochasticWTALayer(
+        2, groups=2, group_size=3, release_prob=0.5
+    )
+    u = torch.tensor([[0.1, 0.9, 0.2, -1.0, -0.5, -2.0]])
+    assert layer.winner(u).tolist() == [[0.0, 1.0, 0.0, 0.0, 1.0, 0.0]]
+
+
+def test_wta_conditional_nll_single_sample_is_bce():
+    logits = torch.tensor([[[0.3, -1.2, 2.0]]])
+    bottom = torch.tensor([[1.0, 0.0, 0.0]])
+    expected = torch.nn.functional.binary_cross_entropy_with_logits(
+        logits[0], bottom, reduction="sum"
+    )
+    torch.testing.assert_close(
+        wta_stochastic.conditional_nll(logits, bottom)[0], expected
+    )
+
+
+def test_wta_gaussian_check_small_error():
+    torch.manual_seed(0)
+    layer = wta_stochastic.StochasticWTALayer(
+        32, groups=8, group_size=8, release_prob=0.5
+    )
+    x = (torch.arange(32) % 3 == 0).float()
+    check = wta_stochastic.gaussian_check(layer, x, draws=20000, seed=0)
+    assert check["mean_rel_error"] < 0.05
+    assert check["var_rel_error"] < 0.05
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_closed_form_matches_event_simulation(seed):
+    generator = torch.Generator().manual_seed(seed)
+    t_in = torch.rand(4, 12, generator=generator, dtype=torch.float64) * 2.0
+    t_in[0, 3] = math.inf  # an input that never spikes
+    weight = torch.randn(6, 12, generator=generator, dtype=torch.float64) * 0.3 + 0.12
+    error, mismatches = temporal_coding.closed_form_error(torch.exp(t_in), weight)
+    assert mismatches == 0
+    assert error < 1e-9
+
+
+def test_event_simulation_hand_value():
+    # A single input of weight 2 at t = 0: V(t) = 2 (1 - e^{-t}) = 1 at t = ln 2.
+    t = temporal_coding.simulate_first_spike(np.array([0.0]), np.array([2.0]))
+    assert math.isclose(t, math.log(2.0), abs_tol=1e-10)
+    assert math.isinf(
+        temporal_coding.simulate_first_spike(np.array([0.0]), np.array([0.9]))
+    )
+
+
+def test_rbm_marginal_matches_free_energy():
+    rng = np.random.default_rng(0)
+    w, a, b = rng.normal(size=(3, 2)), rng.normal(size=3), rng.normal(size=2)
+    p = quasiperiodic.exact_visible_marginal(w, a, b)
+    # p(v) ∝ exp(aᵀv) Π_j (1 + exp(b_j + vᵀ W_j)), with v indexed as Σ v_i 2^i.
+    unnormalized = []
+    for code in range(8):
+        v = np.array([(code >> i) & 1 for i in range(3)], dtype=float)
+        unnormalized.append(np.exp(a @ v) * np.prod(1.0 + np.exp(b + v @ w)))
+    expected = np.array(unnormalized) / np.sum(unnormalized)
+    np.testing.assert_allclose(p, expected, rtol=1e-12)
+
+
+def test_kl_to_empirical_hand_value():
+    exact = np.array([0.5, 0.5])
+    counts = np.array([2.5, 0.5])  # smoothed: (3, 1) / 4
+    expected = 0.5 * math.log(0.5 / 0.75) + 0.5 * math.log(0.5 / 0.25)
+    assert math.isclose(
+        quasiperiodic.kl_to_empirical(exact, counts), expected, rel_tol=1e-12
+    )
+
+
+def test_rational_frequencies_repeat():
+    f, g = quasiperiodic.rational_frequencies(4)
+    ratios = g / f
+    for ratio in ratios:
+        assert any(abs(ratio * q - round(ratio * q)) < 1e-12 for q in range(1, 10))
+    f_q, g_q = quasiperiodic.incommensurable_frequencies(4)
+    assert len(set(np.round(f_q, 12))) == 4
