@@ -198,3 +198,24 @@ def test_nic_by_neighbourhood_size_groups():
         assert int(((degree >= low) & (degree < high)).sum()) == estimate.num_nodes
         if estimate.label_entropy > 0:  # else one class only, and NIC is NaN
             assert estimate.value == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("directed", [False, True])
+@pytest.mark.parametrize("hops", [2, 3])
+def test_khop_counts_match_breadth_first_search(hops, directed):
+    gen = torch.Generator().manual_seed(hops)
+    edges = torch.randint(0, 25, (2, 45), generator=gen)
+    y = torch.randint(0, 3, (25,), generator=gen)
+    graph = build_labelled_graph(edges, y, options=MeasureOptions(directed=directed))
+    counts = neighbour_label_counts(graph, hops=hops)
+    in_neighbours = {v: set() for v in range(25)}
+    for u, v in zip(graph.src.tolist(), graph.dst.tolist()):
+        in_neighbours[v].add(u)
+    for v in range(25):
+        reached, frontier = set(), {v}
+        for _ in range(hops):
+            frontier = {u for w in frontier for u in in_neighbours[w]} - reached
+            reached |= frontier
+        reached.discard(v)
+        expected = [sum(int(y[u]) == k for u in reached) for k in range(3)]
+        assert counts[v].tolist() == expected, v
