@@ -154,19 +154,32 @@ def pyg_root(
     The root is ``family_dir`` itself when the folders the loader writes into are
     writable, else a copy of the raw files under :func:`cache_root`. If the body raises,
     the folders created for this call are removed again, so a failed load leaves nothing
-    behind.
+    behind. Processes that load the same folder at once (the ranks of one job) take
+    turns, so only the first one processes and the others read its result.
     """
-    if all(_writable_parent(family_dir / folder) for folder in processed):
-        created = [family_dir / folder for folder in processed]
-        created = [path for path in created if not path.exists()]
-        try:
-            yield family_dir
-        except BaseException:
-            for path in created:
-                shutil.rmtree(path, ignore_errors=True)
-            raise
-        return
+    with _folder_lock(family_dir):
+        if all(_writable_parent(family_dir / folder) for folder in processed):
+            with _in_place_root(family_dir, processed) as root:
+                yield root
+        else:
+            with _cached_root(family_dir, raws) as root:
+                yield root
 
+
+@contextmanager
+def _in_place_root(family_dir: Path, processed: Sequence[str]) -> Iterator[Path]:
+    created = [family_dir / folder for folder in processed]
+    created = [path for path in created if not path.exists()]
+    try:
+        yield family_dir
+    except BaseException:
+        for path in created:
+            shutil.rmtree(path, ignore_errors=True)
+        raise
+
+
+@contextmanager
+def _cached_root(family_dir: Path, raws: Sequence[RawFiles]) -> Iterator[Path]:
     files = [path for raw in raws for path in raw.paths(family_dir)]
     target = cache_root() / raws[0].family / _cache_key(family_dir, files)
     created_now = not target.exists()
@@ -187,6 +200,33 @@ def pyg_root(
         if created_now:
             shutil.rmtree(target, ignore_errors=True)
         raise
+
+
+@contextmanager
+def _folder_lock(family_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock for ``family_dir`` (a lock file under the cache folder)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no locking
+        yield
+        return
+    key = hashlib.sha1(str(family_dir.resolve()).encode()).hexdigest()[:16]
+    path = cache_root() / "locks" / f"{key}.lock"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = path.open("a")
+    except OSError as error:
+        logger.warning(
+            "loading %s without a lock: cannot create %s (%s)", family_dir, path, error
+        )
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _writable_parent(path: Path) -> bool:

@@ -48,7 +48,7 @@ def test_family_folder_as_root(tiny_webkb):
 def test_writable_root_processed_in_place(tiny_webkb, private_cache, snapshot):
     load_dataset("texas", root=tiny_webkb)
     assert (tiny_webkb / "webkb" / "texas" / "processed" / "data.pt").is_file()
-    assert snapshot(private_cache) == []
+    assert list(private_cache.rglob("processed")) == []
 
 
 def test_read_only_root_uses_cache(tiny_webkb, private_cache, read_only, snapshot):
@@ -60,6 +60,20 @@ def test_read_only_root_uses_cache(tiny_webkb, private_cache, read_only, snapsho
     processed = list(private_cache.rglob("processed/data.pt"))
     assert len(processed) == 1
     assert torch.equal(first.x, second.x)
+
+
+def test_concurrent_loads_share_cache(tiny_webkb, private_cache, read_only):
+    """Two loads at once: the lock lets one process the copy while the other waits."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    read_only(tiny_webkb)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(
+            pool.map(lambda _: load_dataset("texas", root=tiny_webkb), range(2))
+        )
+    assert torch.equal(results[0].x, results[1].x)
+    assert len(list(private_cache.rglob("processed/data.pt"))) == 1
+    assert list(private_cache.rglob("*.tmp-*")) == []
 
 
 def test_env_data_root(tiny_webkb, monkeypatch):
