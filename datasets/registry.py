@@ -81,9 +81,10 @@ def load_dataset(
             masks for the Planetoid public split, OGB and generated splits). An integer
             ``k`` keeps split ``k`` as 1-D masks; for cora/citeseer/pubmed it selects
             Geom-GCN split ``k``, and ``"geom-gcn"`` all ten of them.
-        features (bool): With False, ``x`` is None and feature files are not read where
-            the loader can skip them (Planetoid; PubMed's shared copy lacks
-            ``ind.pubmed.allx``, so it loads only this way). Default True.
+        features (bool or path): With False, ``x`` is None and feature files are not
+            read where the loader can skip them (Planetoid, so PubMed loads without its
+            ``ind.pubmed.allx`` file). Default True. For an edge list, the path of the
+            node feature file.
         to_undirected (bool): Add the reverse of every edge (default False: the graph as
             its source stores it).
         **kwargs: Passed to the loader: ``download`` (all file-based datasets), ``source``
@@ -100,6 +101,9 @@ def load_dataset(
     if key is None:
         raise UnknownDatasetError(name, list_datasets())
     loader = LOADERS[key]
+    if key == EDGE_LIST and not isinstance(features, bool):
+        # For edge lists, ``features`` may name the feature file.
+        kwargs["features"], features = features, True
     if key in PLANETOID_NAMES:
         data = loader(root=root, split=split, features=features, **kwargs)
     else:

@@ -99,6 +99,15 @@ def test_load_dataset_with_path(tmp_path):
     assert load_dataset("edge-list", root=tmp_path, path="edges.csv").num_nodes == 2
 
 
+def test_load_dataset_passes_feature_file(tmp_path):
+    edges = write(tmp_path, "edges.csv", "a,b\n")
+    features = write(tmp_path, "x.csv", "a,1\nb,2\n")
+    labels = write(tmp_path, "y.csv", "a,0\nb,1\n")
+    data = load_dataset(str(edges), features=str(features), labels=labels, header=False)
+    assert data.x.tolist() == [[1.0], [2.0]]
+    assert data.num_classes == 2
+
+
 def test_malformed_edge_line(tmp_path):
     path = write(tmp_path, "edges.csv", "0,1\n1,2,3,4\n")
     with pytest.raises(MalformedLineError) as info:
