@@ -63,7 +63,7 @@ def load_dataset(
     root: str | Path | None = None,
     split: int | str | None = None,
     *,
-    features: bool = True,
+    features: bool | str | Path = True,
     to_undirected: bool = False,
     **kwargs,
 ) -> Data:
@@ -109,6 +109,7 @@ def load_dataset(
     else:
         data = loader(root=root, split=split, **kwargs)
     if not features:
+        data.num_nodes = data.num_nodes  # store it, since it can no longer come from x
         data.x = None
     if to_undirected and data.get("edge_weight") is not None:
         data.edge_index, data.edge_weight = make_undirected(

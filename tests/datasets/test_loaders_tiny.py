@@ -35,6 +35,13 @@ def test_webkb_split_selects_column(tiny_webkb):
     assert data.test_mask.tolist() == [True, True, False, False]
 
 
+def test_features_false_keeps_num_nodes(tiny_webkb):
+    data = load_dataset("texas", root=tiny_webkb, features=False)
+    assert data.x is None
+    assert data.num_nodes == 4
+    assert data.y.tolist() == [0, 1, 2, 0]
+
+
 def test_to_undirected_adds_reverse(tiny_webkb):
     data = load_dataset("texas", root=tiny_webkb, to_undirected=True)
     assert data.edge_index.size(1) == 8
