@@ -222,7 +222,12 @@ def discover() -> None:
     if _DISCOVERED:
         return
     _DISCOVERED = True
-    for module_name in EXPERIMENT_MODULES:
+    import_modules(EXPERIMENT_MODULES)
+
+
+def import_modules(module_names: tuple[str, ...] | list[str]) -> None:
+    """Import experiment modules; record and log each failure instead of raising it."""
+    for module_name in module_names:
         try:
             importlib.import_module(module_name)
             _check_module_experiments(module_name)
@@ -413,6 +418,7 @@ __all__ = [
     "discover",
     "get",
     "import_errors",
+    "import_modules",
     "list_experiments",
     "parse_value",
     "register",

@@ -1,11 +1,11 @@
 """Early attentive sparsification of an encoder-decoder transformer on speech-like data.
 
 Xu, Sharify, Mostafa, Webb, Yazar and Wang, "Early Attentive Sparsification Accelerates
-Neural Speech Transcription" (arXiv:2506.15912, 2025). Training-free: at an early encoder
-layer ``L`` the self-attention probabilities ``A_h`` score each frame ``j`` by the
-attention it receives, ``score_j = sum_h sum_i A_h[i, j]``; the top ``ceil((1 - s) T)``
-frames are kept in their original time order, and the remaining encoder layers and the
-decoder's cross-attention run on the shorter sequence. Positions were added at the
+Neural Speech Transcription" (arXiv:2506.15912, 2025). The method needs no training. At
+an early encoder layer ``L`` the self-attention probabilities ``A_h`` score each frame
+``j`` by the attention it receives, ``score_j = sum_h sum_i A_h[i, j]``. The top
+``ceil((1 - s) T)`` frames are kept in their original time order, and the remaining
+encoder layers and the decoder's cross-attention run on the shorter sequence. Positions were added at the
 encoder input, so no re-indexing is needed.
 
 NOTE: the column-sum score over heads and queries is this implementation's reading of
@@ -390,7 +390,8 @@ def run(config: Config) -> dict[str, float]:
 
 
 def _best_point(metrics: dict[str, float]) -> str | None:
-    """The fastest (L <= 2, 0.4 <= s <= 0.6) point whose error rises at most 1 point."""
+    """Return the tag of the fastest (L <= 2, 0.4 <= s <= 0.6) point whose error rises at
+    most 1 point, or None."""
     best, best_speed = None, -1.0
     for key, speedup in metrics.items():
         if not key.startswith("speedup_"):

@@ -2,11 +2,11 @@
 
 Xu, Sharify and Mostafa, "MF-QAT: Multi-Format Quantization-Aware Training for Elastic
 Inference" (arXiv:2604.00529, 2026). One model is trained so that it works in several MX
-formats: every linear layer fake-quantizes its weight (blocks of 32 along the input
+formats. Every linear layer fake-quantizes its weight (blocks of 32 along the input
 features) and its input activation (blocks along the last dimension) with the
-straight-through estimator, and each optimizer step uses either one format drawn
-uniformly from the training set ``F`` (``mf_mode="sample"``) or the sum of the losses
-over all formats in ``F`` (``mf_mode="sum"``). At inference a stored MXINT8 (or MXFP8)
+straight-through estimator. Each optimizer step uses either one format drawn uniformly
+from the training set ``F`` (``mf_mode="sample"``) or the sum of the losses over all
+formats in ``F`` (``mf_mode="sum"``). At inference a stored MXINT8 (or MXFP8)
 anchor of the weights is converted to a narrower format by Slice-and-Scale
 (``graphkit.extras.common.quant.slice_and_scale``) without retraining.
 

@@ -13,8 +13,8 @@ A feature map of ``N = C H W`` pixels is stored as a sparsity map (SM, one bit p
 The input decoder only reads non-zero pixels, so the multiply-accumulates (MACs) of a
 convolution are those of non-zero input pixels: each touches ``C_out`` outputs at every
 kernel tap whose output position lies inside the map. ``cycles = MACs / (n_mac u)`` with
-``n_mac = 128`` MAC units at utilization ``u``; efficiency is the dense-equivalent MACs
-per cycle over the peak ``n_mac``, which exceeds 100% when zeros are skipped.
+``n_mac = 128`` MAC units at utilization ``u``. Efficiency is the dense-equivalent MACs
+per cycle over the peak ``n_mac``, so it exceeds 100% when zeros are skipped.
 """
 
 from __future__ import annotations

@@ -126,3 +126,20 @@ def test_register_rejects_bad_names():
         registry.register("Bad Name", "t", "s", 1)
     with pytest.raises(ValueError):
         registry.register("all", "t", "s", 1)
+
+
+def test_broken_module_does_not_hide_others(tmp_path, monkeypatch):
+    (tmp_path / "graphkit_broken_experiment.py").write_text(
+        "raise RuntimeError('boom')\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    names_before = {e.name for e in registry.list_experiments()}
+    registry.import_modules(
+        ["graphkit_missing_experiment", "graphkit_broken_experiment"]
+    )
+    errors = registry.import_errors()
+    assert "No module named" in errors.pop("graphkit_missing_experiment")
+    assert "RuntimeError: boom" in errors.pop("graphkit_broken_experiment")
+    assert {e.name for e in registry.list_experiments()} == names_before
+    registry._IMPORT_ERRORS.pop("graphkit_missing_experiment", None)
+    registry._IMPORT_ERRORS.pop("graphkit_broken_experiment", None)
