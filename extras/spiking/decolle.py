@@ -51,7 +51,8 @@ class Config:
         init_scale: initial weights are uniform in ±init_scale/(sqrt(n_in) τ_m² τ_s²).
         epochs: passes over the 1,437 training digits.
         batch_size: samples processed in parallel; the weights change every step.
-        lr: Adamax learning rate (betas (0, 0.95)).
+        lr: Adamax learning rate (betas (0, 0.95)). It is small because the traces P
+            that multiply the weights reach hundreds at the default α and β.
         seed: seed of the data split, weights, spike trains and batch order.
     """
 
@@ -86,8 +87,11 @@ class Config:
                 )
         if not 0 <= self.dropout < 1:
             raise ValueError(f"dropout={self.dropout} is invalid; expected in [0, 1)")
-        if not (self.lr > 0 and self.readout_amplitude > 0):
-            raise ValueError("lr and readout_amplitude must be > 0")
+        for name in ("lr", "readout_amplitude", "init_scale"):
+            if not getattr(self, name) > 0:
+                raise ValueError(
+                    f"{name}={getattr(self, name)} is invalid; expected > 0"
+                )
 
     @classmethod
     def smoke(cls) -> Config:
@@ -165,7 +169,9 @@ def _train(
                 optimizer.zero_grad(set_to_none=True)
                 total.backward()
                 optimizer.step()
-        logger.debug("epoch %d last-step losses %s", epoch, [float(v.detach()) for v in losses])
+        logger.debug(
+            "epoch %d last-step losses %s", epoch, [float(v.detach()) for v in losses]
+        )
 
 
 @torch.no_grad()

@@ -11,10 +11,9 @@ The input of each layer is detached, so no error crosses layers and every layer 
 updated as soon as its own forward pass is done. The top layer is an ordinary trained
 classifier on the detached last hidden layer.
 
-Three reference arms use the same network and optimizer: backpropagation, feedback
-alignment (the backward pass of every layer uses a fixed random matrix B_l in place of
-W_lᵀ; Lillicrap et al., Nature Communications 7, 2016), and training only the top
-layer on random hidden features.
+Three reference arms use the same network and optimizer. Backpropagation; feedback
+alignment, whose backward pass through each layer uses a fixed random matrix B_l in
+place of W_lᵀ; and training only the top layer on random hidden features.
 """
 
 from __future__ import annotations

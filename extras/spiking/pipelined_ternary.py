@@ -260,8 +260,8 @@ def train_pipelined(
     eta = 2.0**-config.lr_exponent
     depth = net.depth
     total = len(order)
-    # fifos[l] maps sample -> (binary input, derivative mask of the output); it holds
-    # the samples layer l has run forward but not yet updated for.
+    # fifos[l] maps sample -> (binary input, derivative mask of the output). It contains
+    # the samples that layer l has run forward but not yet updated for.
     fifos: list[dict[int, tuple[np.ndarray, np.ndarray]]] = [{} for _ in range(depth)]
     activations: dict[tuple[int, int], np.ndarray] = {}
     errors: dict[tuple[int, int], np.ndarray] = {}

@@ -163,8 +163,10 @@ def run(config: Config) -> dict[str, float]:
     control.surrogate = "true"
     _, initial_rate = _evaluate(model, train_raster, data.y_train)
 
+    initial_hidden = control.w_in.detach().clone()
     _train(model, train_raster, data.y_train, config, config.seed + 1)
     _train(control, train_raster, data.y_train, config, config.seed + 1)
+    control_change = float((control.w_in.detach() - initial_hidden).abs().max())
     accuracy, rate = _evaluate(model, test_raster, data.y_test)
     control_accuracy, _ = _evaluate(control, test_raster, data.y_test)
     logger.info("surrogate %.2f%%, true derivative %.2f%%", accuracy, control_accuracy)
@@ -173,6 +175,7 @@ def run(config: Config) -> dict[str, float]:
         "true_derivative_accuracy": control_accuracy,
         "hidden_rate": rate,
         "initial_hidden_rate": initial_rate,
+        "true_derivative_hidden_weight_change": control_change,
     }
 
 

@@ -83,14 +83,21 @@ class Config:
                 raise ValueError(
                     f"{name}={getattr(self, name)} is invalid; expected >= 1"
                 )
-        if self.batch_size < 1 or self.gaussian_draws < 2:
-            raise ValueError("batch_size must be >= 1 and gaussian_draws >= 2")
+        if self.batch_size < 1:
+            raise ValueError(f"batch_size={self.batch_size} is invalid; expected >= 1")
+        if self.gaussian_draws < 2:
+            raise ValueError(
+                f"gaussian_draws={self.gaussian_draws} is invalid; expected >= 2"
+            )
         if not 0 < self.release_prob < 1:
             raise ValueError(
                 f"release_prob={self.release_prob} is invalid; expected in (0, 1)"
             )
-        if not (self.temperature > 0 and self.lr > 0):
-            raise ValueError("temperature and lr must be > 0")
+        for name in ("temperature", "lr"):
+            if not getattr(self, name) > 0:
+                raise ValueError(
+                    f"{name}={getattr(self, name)} is invalid; expected > 0"
+                )
 
     @classmethod
     def smoke(cls) -> Config:
