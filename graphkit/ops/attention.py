@@ -61,22 +61,86 @@ class AttentionDropout:
 NO_DROPOUT = AttentionDropout()
 
 
-def _scores(block, s_src, s_dst, slope, e0, e1):
-    src = block.col[e0:e1]
-    dst = block.row[e0:e1]
-    raw = s_src[src] + s_dst[dst]  # [E_c, H]
-    return src, dst, raw, F.leaky_relu(raw, slope)
+@dataclass(frozen=True)
+class _Chunk:
+    """One chunk of destination rows as CSR, with the structure of its transpose."""
+
+    r0: int
+    r1: int
+    rowptr: Tensor  # [rows + 1], offsets relative to the chunk's first edge
+    col: Tensor  # [E_c] source of each edge
+    row: Tensor  # [E_c] destination of each edge, relative to r0
+    lengths: Tensor  # [rows] in-degree of each row
+    order_t: Tensor  # [E_c] edge order sorted by source
+    rowptr_t: Tensor  # [num_src + 1] offsets of the transpose
+    row_t: Tensor  # [E_c] destination of each edge in transpose order
+    rowptr_u: Tensor  # CSR of the distinct (dst, src) pairs, sorted by source per row
+    col_u: Tensor
+    pair: Tensor  # [E_c] index of each edge's pair in (rowptr_u, col_u)
+
+    def csr(self, values: Tensor, num_src: int) -> Tensor:
+        return torch.sparse_csr_tensor(
+            self.rowptr, self.col, values, (self.r1 - self.r0, num_src), check_invariants=False
+        )
+
+    def csr_t(self, values: Tensor, num_src: int) -> Tensor:
+        return torch.sparse_csr_tensor(
+            self.rowptr_t, self.row_t, values[self.order_t], (num_src, self.r1 - self.r0),
+            check_invariants=False,
+        )
+
+
+def _chunks(block: Block, heads: int) -> list[_Chunk]:
+    """Row chunks of at most about ``CHUNK_ELEMENTS / heads`` edges, cached per block.
+
+    The transpose structure of each chunk is built once, like the block's own CSC, so
+    the backward pass converts nothing per step.
+    """
+    key = ("attention_chunks", heads, len(row_chunks(block, heads)))
+    if key not in block._cache:
+        chunks = []
+        for r0, r1, e0, e1 in row_chunks(block, heads):
+            col = block.col[e0:e1]
+            row = block.row[e0:e1] - r0
+            order_t = torch.argsort(col, stable=True)
+            unique, pair = torch.unique(row * block.num_src + col, return_inverse=True)
+            rowptr_u = torch.zeros(r1 - r0 + 1, dtype=torch.long)
+            torch.cumsum(torch.bincount(unique // block.num_src, minlength=r1 - r0), 0,
+                         out=rowptr_u[1:])
+            rowptr_t = torch.zeros(block.num_src + 1, dtype=torch.long)
+            torch.cumsum(torch.bincount(col, minlength=block.num_src), 0, out=rowptr_t[1:])
+            chunks.append(_Chunk(
+                r0, r1, block.rowptr[r0:r1 + 1] - e0, col, row,
+                block.rowptr[r0 + 1:r1 + 1] - block.rowptr[r0:r1], order_t, rowptr_t, row[order_t],
+                rowptr_u, unique % block.num_src, pair,
+            ))
+        block._cache[key] = chunks
+    return block._cache[key]
+
+
+def _scores(chunk: _Chunk, s_src: Tensor, s_dst: Tensor, slope: float):
+    raw = s_src[chunk.col] + s_dst[chunk.r0:chunk.r1][chunk.row]  # [E_c, H]
+    return raw, F.leaky_relu(raw, slope)
+
+
+def _per_head(value: Tensor) -> list[Tensor]:
+    """``[N, H, C]`` -> H contiguous ``[N, C]`` matrices for sparse products."""
+    return list(value.transpose(0, 1).contiguous().unbind(0))
+
+
+def _weighted_sum(chunk, alpha, heads_value, num_src, out) -> None:
+    """``out[r0:r1, h] = A_h v_h`` with ``A_h[i, j] = alpha_ij`` (one SpMM per head)."""
+    for h, v_h in enumerate(heads_value):
+        out[chunk.r0:chunk.r1, h] = chunk.csr(alpha[:, h].contiguous(), num_src) @ v_h
 
 
 def block_max(block: Block, s_src: Tensor, s_dst: Tensor, slope: float) -> Tensor:
     """``[num_dst, H]`` maximum score per destination (``-inf`` where no edges)."""
-    heads = s_src.size(1)
-    out = s_src.new_full((block.num_dst, heads), float("-inf"))
-    counts = block.rowptr[1:] - block.rowptr[:-1]
-    for r0, r1, e0, e1 in row_chunks(block, heads):
-        if e1 > e0:
-            _, _, _, e = _scores(block, s_src, s_dst, slope, e0, e1)
-            out[r0:r1] = torch.segment_reduce(e, "max", lengths=counts[r0:r1], axis=0)
+    out = s_src.new_full((block.num_dst, s_src.size(1)), float("-inf"))
+    for chunk in _chunks(block, s_src.size(1)):
+        if chunk.col.numel():
+            _, e = _scores(chunk, s_src, s_dst, slope)
+            out[chunk.r0:chunk.r1] = torch.segment_reduce(e, "max", lengths=chunk.lengths)
     return out
 
 
@@ -84,11 +148,18 @@ def block_sum(block: Block, s_src: Tensor, s_dst: Tensor, slope: float, m: Tenso
     """``[num_dst, H]`` normaliser ``sum_j exp(e_ij - m_i)`` over this block's edges."""
     z = torch.zeros_like(m)
     m_safe = torch.where(torch.isinf(m), 0.0, m)
-    for r0, r1, e0, e1 in row_chunks(block, s_src.size(1)):
-        if e1 > e0:
-            _, dst, _, e = _scores(block, s_src, s_dst, slope, e0, e1)
-            z.index_add_(0, dst, torch.exp(e - m_safe[dst]))
+    for chunk in _chunks(block, s_src.size(1)):
+        if chunk.col.numel():
+            _, e = _scores(chunk, s_src, s_dst, slope)
+            shifted = torch.exp(e - m_safe[chunk.r0:chunk.r1][chunk.row])
+            z[chunk.r0:chunk.r1] = torch.segment_reduce(shifted, "sum", lengths=chunk.lengths)
     return z
+
+
+def _alpha(chunk, e, m_safe, z_safe, dropout, index):
+    alpha = torch.exp(e - m_safe[chunk.r0:chunk.r1][chunk.row]) / z_safe[chunk.r0:chunk.r1][chunk.row]
+    keep = dropout.mask(index, tuple(alpha.shape), alpha)
+    return alpha, keep
 
 
 def block_weighted(
@@ -106,20 +177,48 @@ def block_weighted(
     ``m`` and ``z`` are the maximum and normaliser over *all* of a destination's edges,
     so the partial sums of several blocks add up to the final output.
     """
-    heads, channels = value.size(1), value.size(2)
-    out = value.new_zeros(block.num_dst, heads, channels)
+    heads = value.size(1)
+    out = value.new_zeros(block.num_dst, heads, value.size(2))
     m_safe = torch.where(torch.isinf(m), 0.0, m)
     z_safe = torch.where(z > 0, z, 1.0)
-    for index, (r0, r1, e0, e1) in enumerate(row_chunks(block, heads * channels)):
-        if e1 == e0:
-            continue
-        src, dst, _, e = _scores(block, s_src, s_dst, slope, e0, e1)
-        alpha = torch.exp(e - m_safe[dst]) / z_safe[dst]
-        keep = dropout.mask(index, tuple(alpha.shape), alpha)
-        if keep is not None:
-            alpha = alpha * keep
-        out.index_add_(0, dst, alpha.unsqueeze(-1) * value[src])
+    heads_value = _per_head(value)
+    for index, chunk in enumerate(_chunks(block, heads)):
+        if chunk.col.numel():
+            _, e = _scores(chunk, s_src, s_dst, slope)
+            alpha, keep = _alpha(chunk, e, m_safe, z_safe, dropout, index)
+            kept = alpha if keep is None else alpha * keep
+            _weighted_sum(chunk, kept, heads_value, block.num_src, out)
     return out
+
+
+def block_forward(
+    block: Block, value: Tensor, s_src: Tensor, s_dst: Tensor, slope: float,
+    dropout: AttentionDropout = NO_DROPOUT,
+) -> tuple[Tensor, Tensor, Tensor]:
+    """Fused single-block forward: ``(out, m, z)`` in one pass over the edges.
+
+    Every destination's edges lie in one chunk, so the chunk computes the complete
+    maximum and normaliser before weighting the values.
+    """
+    heads = value.size(1)
+    out = value.new_zeros(block.num_dst, heads, value.size(2))
+    m = s_src.new_full((block.num_dst, heads), float("-inf"))
+    z = s_src.new_zeros((block.num_dst, heads))
+    heads_value = _per_head(value)
+    for index, chunk in enumerate(_chunks(block, heads)):
+        if not chunk.col.numel():
+            continue
+        _, e = _scores(chunk, s_src, s_dst, slope)
+        m_c = torch.segment_reduce(e, "max", lengths=chunk.lengths)
+        m_c = torch.where(torch.isinf(m_c), 0.0, m_c)
+        shifted = torch.exp(e - m_c[chunk.row])
+        z_c = torch.segment_reduce(shifted, "sum", lengths=chunk.lengths)
+        m[chunk.r0:chunk.r1], z[chunk.r0:chunk.r1] = m_c, z_c
+        alpha = shifted / torch.where(z_c > 0, z_c, 1.0)[chunk.row]
+        keep = dropout.mask(index, tuple(alpha.shape), alpha)
+        _weighted_sum(chunk, alpha if keep is None else alpha * keep, heads_value,
+                      block.num_src, out)
+    return out, m, z
 
 
 def block_backward(
@@ -136,6 +235,9 @@ def block_backward(
 ) -> tuple[Tensor, Tensor, Tensor]:
     """Recompute this block's attention and return its input gradients.
 
+    Sparse products do the per-edge work: ``A_h^T g_h`` for the value gradient and the
+    sampled product ``(g_h v_h^T)[i, j]`` on the edges for ``g_i . v_j``.
+
     Args:
         grad_out: ``[num_dst, H, C]`` gradient of the final output.
         grad_dot_out: ``[num_dst, H]`` ``(grad_out * out).sum(-1)`` of the final output.
@@ -143,36 +245,44 @@ def block_backward(
     Returns:
         ``(grad_value [num_src, H, C], grad_s_src [num_src, H], grad_s_dst [num_dst, H])``.
     """
-    heads, channels = value.size(1), value.size(2)
+    heads = value.size(1)
     grad_value = torch.zeros_like(value)
     grad_s_src = torch.zeros_like(s_src)
     grad_s_dst = torch.zeros_like(s_dst)
     m_safe = torch.where(torch.isinf(m), 0.0, m)
     z_safe = torch.where(z > 0, z, 1.0)
-    for index, (r0, r1, e0, e1) in enumerate(row_chunks(block, heads * channels)):
-        if e1 == e0:
+    heads_value = _per_head(value)
+    heads_grad = _per_head(grad_out)
+    for index, chunk in enumerate(_chunks(block, heads)):
+        if not chunk.col.numel():
             continue
-        src, dst, raw, e = _scores(block, s_src, s_dst, slope, e0, e1)
-        alpha = torch.exp(e - m_safe[dst]) / z_safe[dst]  # [E_c, H]
-        keep = dropout.mask(index, tuple(alpha.shape), alpha)
-        g = grad_out[dst]  # [E_c, H, C]
-        g_dot_v = (g * value[src]).sum(-1)  # [E_c, H]
+        raw, e = _scores(chunk, s_src, s_dst, slope)
+        alpha, keep = _alpha(chunk, e, m_safe, z_safe, dropout, index)
         kept = alpha if keep is None else alpha * keep
-        grad_value.index_add_(0, src, kept.unsqueeze(-1) * g)
+        g_dot_v = torch.empty_like(alpha)
+        # Sampled products need distinct, sorted entries: use the chunk's distinct pairs
+        # (duplicate edges share scores, so they share g_i . v_j too).
+        pattern = torch.sparse_csr_tensor(
+            chunk.rowptr_u, chunk.col_u, alpha.new_zeros(chunk.col_u.numel()),
+            (chunk.r1 - chunk.r0, block.num_src), check_invariants=False,
+        )
+        for h in range(heads):
+            g_h = heads_grad[h][chunk.r0:chunk.r1]
+            grad_value[:, h] += chunk.csr_t(kept[:, h].contiguous(), block.num_src) @ g_h
+            sampled = torch.sparse.sampled_addmm(pattern, g_h, heads_value[h].t(), beta=0.0)
+            g_dot_v[:, h] = sampled.values()[chunk.pair]
         d_alpha = g_dot_v if keep is None else g_dot_v * keep
-        d_e = alpha * (d_alpha - grad_dot_out[dst])
+        d_e = alpha * (d_alpha - grad_dot_out[chunk.r0:chunk.r1][chunk.row])
         d_raw = torch.where(raw > 0, d_e, d_e * slope)
-        grad_s_src.index_add_(0, src, d_raw)
-        grad_s_dst.index_add_(0, dst, d_raw)
+        grad_s_src.index_add_(0, chunk.col, d_raw)
+        grad_s_dst[chunk.r0:chunk.r1] += torch.segment_reduce(d_raw, "sum", lengths=chunk.lengths)
     return grad_value, grad_s_src, grad_s_dst
 
 
 class _Attention(torch.autograd.Function):
     @staticmethod
     def forward(ctx, value, s_src, s_dst, block, slope, dropout):
-        m = block_max(block, s_src, s_dst, slope)
-        z = block_sum(block, s_src, s_dst, slope, m)
-        out = block_weighted(block, value, s_src, s_dst, slope, m, z, dropout)
+        out, m, z = block_forward(block, value, s_src, s_dst, slope, dropout)
         ctx.block, ctx.slope, ctx.dropout = block, slope, dropout
         ctx.save_for_backward(value, s_src, s_dst, m, z, out)
         return out

@@ -97,3 +97,20 @@ def test_attention_dropout_gradcheck():
     assert gradcheck(fn, (value, s_src, s_dst))
     # The mask is regenerated from the seed: two calls give the same output.
     assert_close(fn(value, s_src, s_dst), fn(value, s_src, s_dst))
+
+
+def test_attention_without_duplicates_matches_plain(chunked):
+    # Unique (dst, src) pairs take the sampled-product path in the backward pass.
+    pairs = torch.randperm(30 * 40, generator=torch.Generator().manual_seed(7))[:300]
+    block = Block.from_edge_index(torch.stack([pairs % 40, pairs // 40]), 40, 30)
+    value = torch.randn(40, 2, 5, requires_grad=True)
+    s_src = torch.randn(40, 2, requires_grad=True)
+    s_dst = torch.randn(30, 2, requires_grad=True)
+    out = attention_aggregate(block, value, s_src, s_dst, 0.2)
+    expected = plain_attention(block, value, s_src, s_dst, 0.2)
+    assert_close(out, expected)
+    grad = torch.randn_like(out)
+    got = torch.autograd.grad(out, [value, s_src, s_dst], grad)
+    want = torch.autograd.grad(expected, [value, s_src, s_dst], grad)
+    for a, b in zip(got, want):
+        assert_close(a, b)
