@@ -226,7 +226,7 @@ def _check_labels(y: Tensor, num_nodes: int | None) -> Tensor:
         raise TypeError(f"y must be a torch.Tensor of labels, got {type(y).__name__}")
     if y.dim() != 1:
         raise ValueError(
-            f"y must hold one integer label per node (shape [N]), got shape "
+            f"y must contain one integer label per node (shape [N]), got shape "
             f"{tuple(y.shape)}; multi-label targets are not supported"
         )
     if y.is_floating_point() or y.dtype == torch.bool:

@@ -1,7 +1,7 @@
 """Label informativeness (Platonov et al., "Characterizing Graph Datasets for Node
 Classification: Homophily-Heterophily Dichotomy and Beyond", NeurIPS 2023).
 
-How much the label of a random neighbour tells about a node's label:
+How much information the label of a random neighbour carries about a node's label:
 ``LI = I(y_xi; y_eta) / H(y_xi)`` for a random node ``xi`` and a random neighbour
 ``eta`` of it. The two versions differ in how the pair is drawn.
 """
