@@ -153,9 +153,9 @@ def design_matrix(adjacency: SparseMatrix, features: Tensor, hops: int) -> HStac
     return HStack([x] + [adjacency**hop @ x for hop in range(1, hops + 1)])
 
 
-# Training rows are formed explicitly up to this many entries (256 MiB in float32): with
-# few labelled nodes the explicit block is small, and each SVD product then costs one
-# dense matmul instead of a pass over all n rows of every hop.
+# Training rows are formed explicitly up to this many entries (256 MiB in float32). With
+# few labelled nodes the explicit block is small, so each SVD product costs one dense
+# matmul instead of a pass over all n rows of every hop.
 MAX_EXPLICIT_ENTRIES = 2**26
 
 
