@@ -144,3 +144,14 @@ def test_load_dataset_synthetic_arguments():
 def test_invalid_config(field, value, message):
     with pytest.raises(ValueError, match=message):
         CSBMConfig(**{field: value})
+
+
+@pytest.mark.slow
+def test_million_node_graph_structure():
+    """The 1M-node, 20M-edge graph of docs/benchmarks.md: counts and homophily."""
+    data = synthetic_csbm(num_nodes=1_000_000, avg_degree=20, num_features=8)
+    mean_degree = data.edge_index.size(1) / data.num_nodes
+    assert abs(mean_degree - 20) < 0.05
+    assert abs(edge_homophily(data) - 0.7) < 0.002
+    assert int((data.edge_index[0] == data.edge_index[1]).sum()) == 0
+    assert is_undirected(data.edge_index)
