@@ -137,6 +137,20 @@ def test_missing_planetoid_file_error(tmp_path):
         load_dataset("cora", root=tmp_path)
 
 
+def test_corrupt_planetoid_file_error(tmp_path, snapshot):
+    raw = tmp_path / "planetoid" / "Cora" / "raw"
+    raw.mkdir(parents=True)
+    for kind in ("x", "tx", "allx", "y", "ty", "ally", "graph"):
+        (raw / f"ind.cora.{kind}").write_bytes(b"not a pickle")
+    (raw / "ind.cora.test.index").write_text("0\n")
+    before = snapshot(tmp_path)
+    with pytest.raises(
+        DatasetFormatError, match=r"could not read the Planetoid files in .*Cora/raw"
+    ):
+        load_dataset("cora", root=tmp_path)
+    assert snapshot(tmp_path) == before
+
+
 @pytest.mark.parametrize(
     "file, line_number, bad_line, reason",
     [
