@@ -19,7 +19,7 @@ from graphkit.launch.logs import setup_logging
 
 from graphkit.metrics import MeasureOptions, build_labelled_graph, summarize_graph
 from graphkit.metrics.report import format_table, write_csv, write_json
-from graphkit.metrics.summary import NICOptions
+from graphkit.metrics.summary import GraphSummary, NICOptions
 
 log = logging.getLogger(__name__)
 
@@ -172,34 +172,42 @@ def run_analyze(args: argparse.Namespace) -> int:
     nic_options = NICOptions(
         bins=args.nic_bins, hops=args.nic_hops, correction=args.nic_correction
     )
-    summaries = []
     try:
-        for name, data in _inputs(args):
-            node_mask = _node_mask(data, args.nodes, name)
-            start = time.perf_counter()
-            graph = build_labelled_graph(
-                data.edge_index, data.y, node_mask=node_mask, options=options
-            )
-            build_seconds = time.perf_counter() - start
-            summary = summarize_graph(graph, name=name, nic_options=nic_options)
-            summary.seconds["build"] = build_seconds
-            summaries.append(summary)
-            log.info("%s: analysed in %.2f s", name, time.perf_counter() - start)
-            if args.plot is not None:
-                from graphkit.metrics.plots import write_plots
-
-                write_plots(graph, name, args.plot, nic_options)
-    except (ValueError, FileNotFoundError) as error:
+        summaries = _analyze_all(args, options, nic_options)
+        print(format_table(summaries))
+        if args.json is not None:
+            write_json(summaries, args.json)
+            log.info("wrote %s", args.json)
+        if args.csv is not None:
+            write_csv(summaries, args.csv)
+            log.info("wrote %s", args.csv)
+    except (ValueError, OSError) as error:
+        # Bad input or an unwritable output path: the message names the file or value.
         return _fail(str(error))
-
-    print(format_table(summaries))
-    if args.json is not None:
-        write_json(summaries, args.json)
-        log.info("wrote %s", args.json)
-    if args.csv is not None:
-        write_csv(summaries, args.csv)
-        log.info("wrote %s", args.csv)
     return 0
+
+
+def _analyze_all(
+    args: argparse.Namespace, options: MeasureOptions, nic_options: NICOptions
+) -> list[GraphSummary]:
+    """Build and summarise every requested graph, writing plots when asked."""
+    summaries = []
+    for name, data in _inputs(args):
+        node_mask = _node_mask(data, args.nodes, name)
+        start = time.perf_counter()
+        graph = build_labelled_graph(
+            data.edge_index, data.y, node_mask=node_mask, options=options
+        )
+        build_seconds = time.perf_counter() - start
+        summary = summarize_graph(graph, name=name, nic_options=nic_options)
+        summary.seconds["build"] = build_seconds
+        summaries.append(summary)
+        log.info("%s: analysed in %.2f s", name, time.perf_counter() - start)
+        if args.plot is not None:
+            from graphkit.metrics.plots import write_plots
+
+            write_plots(graph, name, args.plot, nic_options)
+    return summaries
 
 
 def _fail(message: str) -> int:

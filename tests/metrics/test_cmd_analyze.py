@@ -174,3 +174,10 @@ def test_split_mask_needs_split_index(shared_data, capsys):
     assert code == 0
     row = capsys.readouterr().out.splitlines()[2]
     assert row.split()[1] == "1092"
+
+
+def test_unwritable_output_reported(edge_files, tmp_path, capsys):
+    edges, labels = edge_files
+    target = tmp_path / "missing_folder" / "r.json"
+    assert _analyze("--edge-list", edges, "--labels", labels, "--json", target) == 2
+    assert "missing_folder" in capsys.readouterr().err
