@@ -3,7 +3,7 @@
 Runs ``ultra_3g`` on the inference graph of a GraIL split (default ``WN18RR_v4``, the
 largest: 7,084 entities, 12,334 facts) for a few batches of test queries.
 
-* Memory: each path runs in its own subprocess; the number reported is the growth of the
+* Memory: each path runs in its own subprocess. The number reported is the growth of the
   peak resident set (``ru_maxrss``) over the resident set before the first batch, for
   inference (``no_grad``) and for one training step (forward and backward).
 * Time: both paths run in one process, alternating, and the best of ``--repeats`` rounds
@@ -43,7 +43,9 @@ def setup(args):
     model = Ultra.from_pretrained(args.checkpoint)
     split = load_dataset(args.root, args.split)
     graph = fact_graph(split.test.graph)
-    sources, index, _ = to_tail_queries(split.test.queries, split.test.graph.num_relations)
+    sources, index, _ = to_tail_queries(
+        split.test.queries, split.test.graph.num_relations
+    )
     size = args.train_batch_size if args.mode == "training" else args.batch_size
     return model, graph, sources[:size], index[:size]
 
@@ -61,8 +63,12 @@ def measure_memory(args) -> dict:
     else:
         model(graph, sources, index).mean().backward()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"aggregation": args.one, "mode": args.mode, "peak_growth_mib": peak - before,
-            "peak_rss_mib": peak}
+    return {
+        "aggregation": args.one,
+        "mode": args.mode,
+        "peak_growth_mib": peak - before,
+        "peak_rss_mib": peak,
+    }
 
 
 def measure_time(args) -> dict:
@@ -79,7 +85,9 @@ def measure_time(args) -> dict:
                 outputs[path] = model(graph, sources, index)
                 best[path] = min(best[path], time.perf_counter() - started)
     torch.testing.assert_close(outputs["lean"], outputs["plain"], rtol=1e-4, atol=1e-4)
-    return {f"{path}_ms_per_query": 1000 * t / sources.numel() for path, t in best.items()}
+    return {
+        f"{path}_ms_per_query": 1000 * t / sources.numel() for path, t in best.items()
+    }
 
 
 def main() -> None:
@@ -88,37 +96,68 @@ def main() -> None:
     parser.add_argument("--checkpoint", required=True)
     parser.add_argument("--split", default="WN18RR_v4")
     parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--train-batch-size", type=int, default=8,
-                        help="queries in the training-step memory measurement (default: 8; "
-                        "the plain path keeps about 12 x E x B x 64 floats for backward)")
+    parser.add_argument(
+        "--train-batch-size",
+        type=int,
+        default=8,
+        help="queries in the training-step memory measurement (default: 8; "
+        "the plain path keeps about 12 x E x B x 64 floats for backward)",
+    )
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--one", choices=("lean", "plain"), help=argparse.SUPPRESS)
-    parser.add_argument("--mode", choices=("inference", "training"), default="inference",
-                        help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--mode",
+        choices=("inference", "training"),
+        default="inference",
+        help=argparse.SUPPRESS,
+    )
     args = parser.parse_args()
     if args.one:
         print(json.dumps(measure_memory(args)))
         return
-    base = [sys.executable, __file__, "--root", args.root, "--checkpoint", args.checkpoint,
-            "--split", args.split, "--batch-size", str(args.batch_size),
-            "--threads", str(args.threads), "--train-batch-size", str(args.train_batch_size)]
+    base = [
+        sys.executable,
+        __file__,
+        "--root",
+        args.root,
+        "--checkpoint",
+        args.checkpoint,
+        "--split",
+        args.split,
+        "--batch-size",
+        str(args.batch_size),
+        "--threads",
+        str(args.threads),
+        "--train-batch-size",
+        str(args.train_batch_size),
+    ]
     memory = {}
     for mode in ("inference", "training"):
         for path in ("lean", "plain"):
-            result = subprocess.run(base + ["--one", path, "--mode", mode],
-                                    capture_output=True, text=True, check=True)
+            result = subprocess.run(
+                base + ["--one", path, "--mode", mode],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             memory[(mode, path)] = json.loads(result.stdout.strip().splitlines()[-1])
     timing = measure_time(args)
-    print(f"{args.split}, inference batch {args.batch_size}, training batch "
-          f"{args.train_batch_size}, {args.threads} thread(s)")
-    print("| path | ms/query (inference) | peak memory growth, inference (MiB) "
-          "| peak memory growth, one training step (MiB) |")
+    print(
+        f"{args.split}, inference batch {args.batch_size}, training batch "
+        f"{args.train_batch_size}, {args.threads} thread(s)"
+    )
+    print(
+        "| path | ms/query (inference) | peak memory growth, inference (MiB) "
+        "| peak memory growth, one training step (MiB) |"
+    )
     print("| --- | ---: | ---: | ---: |")
     for path in ("lean", "plain"):
-        print(f"| {path} | {timing[f'{path}_ms_per_query']:.1f} "
-              f"| {memory[('inference', path)]['peak_growth_mib']:.0f} "
-              f"| {memory[('training', path)]['peak_growth_mib']:.0f} |")
+        print(
+            f"| {path} | {timing[f'{path}_ms_per_query']:.1f} "
+            f"| {memory[('inference', path)]['peak_growth_mib']:.0f} "
+            f"| {memory[('training', path)]['peak_growth_mib']:.0f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -44,24 +44,41 @@ def main() -> None:
     before_test = evaluate(model, split.test, batch_size=32)
     before_valid = evaluate(model, split.train, batch_size=32)
     started = time.perf_counter()
-    losses = finetune(model, split.train.graph, steps=args.steps, batch_size=args.batch_size,
-                      num_negatives=args.negatives, lr=args.lr, seed=args.seed)
+    losses = finetune(
+        model,
+        split.train.graph,
+        steps=args.steps,
+        batch_size=args.batch_size,
+        num_negatives=args.negatives,
+        lr=args.lr,
+        seed=args.seed,
+    )
     train_seconds = time.perf_counter() - started
     after_test = evaluate(model, split.test, batch_size=32)
     after_valid = evaluate(model, split.train, batch_size=32)
     record = {
-        "split": args.split, "steps": args.steps, "batch_size": args.batch_size,
-        "negatives": args.negatives, "lr": args.lr, "seed": args.seed,
-        "train_seconds": train_seconds, "first_losses": losses[:5], "last_losses": losses[-5:],
-        "test_before": before_test, "test_after": after_test,
-        "valid_before": before_valid, "valid_after": after_valid,
+        "split": args.split,
+        "steps": args.steps,
+        "batch_size": args.batch_size,
+        "negatives": args.negatives,
+        "lr": args.lr,
+        "seed": args.seed,
+        "train_seconds": train_seconds,
+        "first_losses": losses[:5],
+        "last_losses": losses[-5:],
+        "test_before": before_test,
+        "test_after": after_test,
+        "valid_before": before_valid,
+        "valid_after": after_valid,
         "test_mrr_change": after_test["mrr"] - before_test["mrr"],
     }
     print(json.dumps(record, indent=2))
-    print(f"test MRR {before_test['mrr']:.4f} -> {after_test['mrr']:.4f} "
-          f"(change {record['test_mrr_change']:+.4f}), Hits@10 {before_test['hits@10']:.4f} "
-          f"-> {after_test['hits@10']:.4f}; valid MRR {before_valid['mrr']:.4f} -> "
-          f"{after_valid['mrr']:.4f}; {args.steps} steps in {train_seconds:.0f} s")
+    print(
+        f"test MRR {before_test['mrr']:.4f} -> {after_test['mrr']:.4f} "
+        f"(change {record['test_mrr_change']:+.4f}), Hits@10 {before_test['hits@10']:.4f} "
+        f"-> {after_test['hits@10']:.4f}; valid MRR {before_valid['mrr']:.4f} -> "
+        f"{after_valid['mrr']:.4f}; {args.steps} steps in {train_seconds:.0f} s"
+    )
     if args.out is not None:
         args.out.write_text(json.dumps(record, indent=2) + "\n")
 

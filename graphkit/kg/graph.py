@@ -45,7 +45,7 @@ class KnowledgeGraph:
         self._entity_ids = _index_names(self.entity_names, "entity")
         self._relation_ids = _index_names(self.relation_names, "relation")
         if self.triples.numel():
-            for column, size, what in (
+            for column, size, role in (
                 (0, self.num_entities, "head"),
                 (1, self.num_relations, "relation"),
                 (2, self.num_entities, "tail"),
@@ -56,7 +56,7 @@ class KnowledgeGraph:
                 )
                 if low < 0 or high >= size:
                     raise ValueError(
-                        f"{what} ids must lie in [0, {size}), found the range [{low}, {high}]; "
+                        f"{role} ids must lie in [0, {size}), found the range [{low}, {high}]; "
                         f"pass a name list that covers every id"
                     )
 

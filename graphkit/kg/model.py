@@ -14,7 +14,7 @@ Galkin et al., "Towards Foundation Models for Knowledge Graph Reasoning", ICLR 2
 
 Both networks add a shortcut around each layer: :math:`h^\\ell = \\mathrm{layer}(h^{\\ell-1})
 + h^{\\ell-1}`. A head query ``(?, r, t)`` is run as the tail query ``(t, r + R, ?)``,
-while the relation graph stays conditioned on the original ``r``; the released
+and the relation graph stays conditioned on the original ``r``, because the released
 checkpoints were trained that way.
 """
 

@@ -1,8 +1,8 @@
 """Pre-training and fine-tuning of ULTRA with self-adversarial negative sampling.
 
 Each step draws one training graph with probability proportional to its number of facts,
-then ``batch_size`` of its facts. The first half of the batch asks for tails
-``(h, r, ?)``, the second half for heads (run as ``(t, r + R, ?)``). Each query ranks its
+then ``batch_size`` of its facts. The first half of the batch queries tails
+``(h, r, ?)``, the second half heads (run as ``(t, r + R, ?)``). Each query ranks its
 true answer against ``num_negatives`` entities drawn uniformly from those that are not
 known answers ("strict" negatives). The loss is binary cross-entropy with logits,
 negatives weighted by self-adversarial sampling (Sun et al., RotatE, ICLR 2019, Eq. 5):
