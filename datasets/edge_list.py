@@ -24,9 +24,10 @@ import torch
 from torch_geometric.data import Data
 from torch_geometric.utils import coalesce, to_undirected
 
+from .edge_table import EdgeTable, read_edge_table, read_edges_by_line
 from .errors import MalformedLineError, ShapeMismatchError, UnknownNodeIdError
 from .splits import random_split_masks
-from .text_table import Row, is_integer, read_table, require_width
+from .text_table import Row, is_integer, parse_floats, read_table, require_width
 
 logger = logging.getLogger(__name__)
 
@@ -65,20 +66,7 @@ def load_edge_list(
         third column), ``y [N]`` (-1 for nodes without a label), masks ``[N]``.
     """
     path = Path(path)
-    edge_rows = read_table(path, delimiter, header, "edge list")
-    require_width(edge_rows, path, (2, 3), "source, target and optionally a weight")
-    widths = {len(row.fields) for row in edge_rows}
-    if len(widths) > 1:
-        row = next(
-            row for row in edge_rows if len(row.fields) != len(edge_rows[0].fields)
-        )
-        raise MalformedLineError(
-            path,
-            row.line_number,
-            row.line,
-            f"{len(row.fields)} fields, but line {edge_rows[0].line_number} has "
-            f"{len(edge_rows[0].fields)}; give a weight on every line or on none",
-        )
+    table = read_edge_table(path, delimiter, header)
     feature_rows = label_rows = None
     if features is not None:
         feature_rows = read_table(features, delimiter, header, "feature")
@@ -86,31 +74,28 @@ def load_edge_list(
         label_rows = read_table(labels, delimiter, header, "label")
         require_width(label_rows, Path(labels), (2,), "node id and label")
 
-    integer_ids = all(
-        is_integer(field)
-        for rows, count in (
-            (edge_rows, 2),
-            (feature_rows or [], 1),
-            (label_rows or [], 1),
-        )
-        for row in rows
-        for field in row.fields[:count]
+    other_rows = [*(feature_rows or []), *(label_rows or [])]
+    integer_ids = table.ends.dtype != object and all(
+        is_integer(row.fields[0]) for row in other_rows
     )
+    if not integer_ids and table.ends.dtype != object:
+        table.ends = table.ends.astype(str).astype(object)
     key = int if integer_ids else str
 
     if feature_rows is not None:
         node_ids, x = _read_features(feature_rows, Path(features), key)
     else:
-        node_ids, x = _ids_from_edges(edge_rows, label_rows, key), None
-    index = {node_id: position for position, node_id in enumerate(node_ids)}
+        node_ids, x = _ids_from_edges(table.ends, label_rows, key), None
     num_nodes = len(node_ids)
 
-    edge_index = _map_ids(edge_rows, path, index, key, "edge list", features)
-    edge_weight = None
-    if edge_rows and len(edge_rows[0].fields) == 3:
-        edge_weight = torch.from_numpy(
-            _parse_floats(edge_rows, path, slice(2, 3))
-        ).view(-1)
+    pairs, found = _lookup(node_ids, table.ends)
+    if not found.all():
+        if table.line_numbers is None:
+            table = read_edges_by_line(path, delimiter, header)
+            _, found = _lookup(node_ids, table.ends)
+        raise _missing_ids_error(table, found, path, features)
+    edge_index = torch.from_numpy(pairs).t().contiguous()
+    edge_weight = None if table.weights is None else torch.from_numpy(table.weights)
     if undirected:
         edge_index, edge_weight = to_undirected(
             edge_index, edge_weight, num_nodes, reduce="mean"
@@ -123,8 +108,11 @@ def load_edge_list(
     data = Data(x=x, edge_index=edge_index, num_nodes=num_nodes)
     if edge_weight is not None:
         data.edge_weight = edge_weight
-    data.node_names = torch.tensor(node_ids) if integer_ids else list(node_ids)
+    data.node_names = torch.from_numpy(node_ids) if integer_ids else list(node_ids)
     if label_rows is not None:
+        index = {
+            node_id: position for position, node_id in enumerate(data_ids(node_ids))
+        }
         _attach_labels(data, label_rows, Path(labels), index, key, x)
         generator = torch.Generator().manual_seed(seed)
         labelled = (data.y >= 0).nonzero().view(-1)
@@ -139,7 +127,12 @@ def load_edge_list(
     return data
 
 
-def _read_features(rows: list[Row], path: Path, key) -> tuple[list, torch.Tensor]:
+def data_ids(node_ids: np.ndarray | list) -> list:
+    """Return node ids as Python values (int or str), usable as dictionary keys."""
+    return node_ids.tolist() if isinstance(node_ids, np.ndarray) else node_ids
+
+
+def _read_features(rows: list[Row], path: Path, key) -> tuple:
     if not rows:
         raise MalformedLineError(path, 1, "", "the feature file has no data lines")
     width = len(rows[0].fields)
@@ -167,61 +160,53 @@ def _read_features(rows: list[Row], path: Path, key) -> tuple[list, torch.Tensor
             )
         first_line[node_id] = row.line_number
         node_ids.append(node_id)
-    return node_ids, torch.from_numpy(_parse_floats(rows, path, slice(1, None)))
+    x = torch.from_numpy(parse_floats(rows, path, slice(1, None)))
+    return (np.array(node_ids, dtype=np.int64) if key is int else node_ids), x
 
 
-def _parse_floats(rows: list[Row], path: Path, columns: slice) -> np.ndarray:
-    """Parse the given columns of every row as float32; name the first bad line on failure."""
-    try:
-        return np.asarray([row.fields[columns] for row in rows], dtype=np.float32)
-    except ValueError:
-        for row in rows:
-            for value in row.fields[columns]:
-                try:
-                    float(value)
-                except ValueError:
-                    raise MalformedLineError(
-                        path,
-                        row.line_number,
-                        row.line,
-                        f"value {value!r} is not a number",
-                    ) from None
-        raise
-
-
-def _ids_from_edges(edge_rows: list[Row], label_rows: list[Row] | None, key) -> list:
+def _ids_from_edges(ends: np.ndarray, label_rows: list[Row] | None, key):
+    """Return the node ids: sorted for integer ids, else in order of first appearance."""
+    label_ids = [key(row.fields[0]) for row in label_rows or []]
+    if key is int:
+        return np.unique(
+            np.concatenate([ends.reshape(-1), np.array(label_ids, dtype=np.int64)])
+        )
     # A dict keeps first-appearance order; labelled nodes without edges come last.
-    seen: dict = {}
-    for row in edge_rows:
-        seen.setdefault(key(row.fields[0]), None)
-        seen.setdefault(key(row.fields[1]), None)
-    for row in label_rows or []:
-        seen.setdefault(key(row.fields[0]), None)
-    return sorted(seen) if key is int else list(seen)
+    return list(dict.fromkeys([*ends.reshape(-1).tolist(), *label_ids]))
 
 
-def _map_ids(
-    rows: list[Row], path: Path, index: dict, key, what: str, source
-) -> torch.Tensor:
-    pairs = np.empty((len(rows), 2), dtype=np.int64)
+def _lookup(node_ids, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Map ids in ``ends`` to node positions; return positions and a found mask."""
+    if isinstance(node_ids, np.ndarray):
+        order = np.argsort(node_ids, kind="stable")
+        sorted_ids = node_ids[order]
+        slot = np.searchsorted(sorted_ids, ends)
+        slot = np.minimum(slot, max(len(sorted_ids) - 1, 0))
+        if len(sorted_ids) == 0:
+            return np.zeros(ends.shape, dtype=np.int64), np.zeros(
+                ends.shape, dtype=bool
+            )
+        return order[slot], sorted_ids[slot] == ends
+    index = {node_id: position for position, node_id in enumerate(node_ids)}
+    flat = [index.get(node_id, -1) for node_id in ends.reshape(-1).tolist()]
+    positions = np.array(flat, dtype=np.int64).reshape(ends.shape)
+    return positions, positions >= 0
+
+
+def _missing_ids_error(
+    table: EdgeTable, found: np.ndarray, path: Path, source
+) -> Exception:
     missing: dict[str, int] = {}
-    for position, row in enumerate(rows):
-        for column in (0, 1):
-            node = index.get(key(row.fields[column]))
-            if node is None:
-                missing.setdefault(row.fields[column], row.line_number)
-                node = -1
-            pairs[position, column] = node
-    if missing:
-        shown = ", ".join(
-            f"{name!r} (line {line})" for name, line in list(missing.items())[:5]
-        )
-        raise UnknownNodeIdError(
-            f"{path}: {len(missing)} node id(s) in the {what} are missing from the feature "
-            f"file {source}: {shown}; add a feature row for each node of the graph",
-            list(missing),
-        )
-    return torch.from_numpy(pairs).t().contiguous()
+    for row, column in zip(*np.nonzero(~found)):
+        missing.setdefault(str(table.ends[row, column]), int(table.line_numbers[row]))
+    shown = ", ".join(
+        f"{name!r} (line {line})" for name, line in list(missing.items())[:5]
+    )
+    return UnknownNodeIdError(
+        f"{path}: {len(missing)} node id(s) in the edge list are missing from the feature "
+        f"file {source}: {shown}; add a feature row for each node of the graph",
+        list(missing),
+    )
 
 
 def _attach_labels(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from .errors import DatasetNotFoundError, MalformedLineError
 
 # Column names that mark a first line as a header when ``header="auto"``.
@@ -55,7 +57,7 @@ def read_table(
             if not text or text.startswith(COMMENT):
                 continue
             if delimiter is None and not rows:
-                delimiter = _detect_delimiter(text)
+                delimiter = detect_delimiter(text)
             fields = [field.strip() for field in text.split(delimiter)]
             rows.append(Row(line_number, line, fields))
     if header == "auto":
@@ -67,7 +69,7 @@ def read_table(
     return rows[1:] if header else rows
 
 
-def _detect_delimiter(line: str) -> str | None:
+def detect_delimiter(line: str) -> str | None:
     """Return tab if ``line`` contains one, else comma if it contains one, else None."""
     if "\t" in line:
         return "\t"
@@ -116,3 +118,22 @@ def require_width(
                 row.line,
                 f"expected {expected} fields ({meaning}), found {len(row.fields)}",
             )
+
+
+def parse_floats(rows: list[Row], path: Path, columns: slice) -> np.ndarray:
+    """Parse the given columns of every row as float32; name the first bad line on failure."""
+    try:
+        return np.asarray([row.fields[columns] for row in rows], dtype=np.float32)
+    except ValueError:
+        for row in rows:
+            for value in row.fields[columns]:
+                try:
+                    float(value)
+                except ValueError:
+                    raise MalformedLineError(
+                        path,
+                        row.line_number,
+                        row.line,
+                        f"value {value!r} is not a number",
+                    ) from None
+        raise

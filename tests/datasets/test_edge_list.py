@@ -11,6 +11,7 @@ from graphkit.datasets import (
     load_dataset,
     load_edge_list,
 )
+from graphkit.datasets.edge_table import read_edge_table
 
 
 def write(tmp_path, name, text):
@@ -153,6 +154,35 @@ def test_edge_ids_missing_from_features(tmp_path):
     assert "'zed' (line 2)" in message
     assert "'q' (line 3)" in message
     assert info.value.missing == ["zed", "q"]
+
+
+def test_integer_ids_missing_from_features(tmp_path):
+    """The bulk reader finds the gap; the line reader then names the lines."""
+    edges = write(
+        tmp_path, "edges.tsv", "# header comment\nsrc\tdst\n0\t1\n1\t5\n9\t0\n"
+    )
+    features = write(tmp_path, "x.tsv", "0\t1.0\n1\t2.0\n")
+    with pytest.raises(UnknownNodeIdError) as info:
+        load_edge_list(edges, features=features)
+    assert "'5' (line 4)" in str(info.value)
+    assert "'9' (line 5)" in str(info.value)
+
+
+@pytest.mark.parametrize("header", ["auto", True])
+@pytest.mark.parametrize("separator", ["\t", ",", " "])
+def test_bulk_reader_equals_line_reader(tmp_path, separator, header):
+    generator = torch.Generator().manual_seed(0)
+    ends = torch.randint(0, 50, (200, 2), generator=generator).tolist()
+    lines = ["# made by a test", f"source{separator}target{separator}weight"]
+    lines += [f"{u}{separator}{v}{separator}{(u + v) / 4}" for u, v in ends]
+    lines.insert(7, "")
+    path = write(tmp_path, "edges.txt", "\n".join(lines) + "\n")
+    bulk = read_edge_table(path, None, header)
+    by_line = read_edge_table(path, None, header, bulk=False)
+    assert bulk.line_numbers is None
+    assert bulk.ends.tolist() == ends
+    assert by_line.ends.tolist() == ends
+    assert bulk.weights.tolist() == by_line.weights.tolist()
 
 
 def test_feature_label_count_mismatch(tmp_path):
