@@ -58,8 +58,9 @@ def metis_parts(
 ) -> Tensor:
     """Partition with METIS (``pymetis``), minimising the edge cut.
 
-    Partitions are balanced by node count, and also by training-node count when
-    ``train_mask`` is given (two vertex weights, a multi-constraint partitioning).
+    Partitions are balanced by node count or, when ``train_mask`` is given, by the
+    weight ``1 + (N / N_train) * train`` per node, which balances the sum of nodes and
+    scaled training nodes (each of the two, approximately).
     """
     import pymetis
 
@@ -68,8 +69,12 @@ def metis_parts(
     xadj, adjncy = _symmetric_csr(edge_index, num_nodes)
     vweights = None
     if train_mask is not None:
+        # pymetis 2025.2 passes METIS a single weight per vertex (ncon = 1), so the two
+        # goals share one weight: 1 per node plus N / N_train per training node. Both
+        # kinds then carry half of the total weight that METIS balances.
         train = _any_split(train_mask).numpy().astype(np.int64)
-        vweights = np.stack([np.ones(num_nodes, dtype=np.int64), train], 1).reshape(-1)
+        scale = max(1, round(num_nodes / max(1, int(train.sum()))))
+        vweights = 1 + scale * train
     options = pymetis.Options(seed=seed)
     _, membership = pymetis.part_graph(
         num_parts,

@@ -198,3 +198,38 @@ def build_from_folder(rank: int, world_size: int, folder: str):
     except RuntimeError as error:
         return f"{type(error).__name__}: {error}"
     return graph.num_nodes, data.x.shape[0]
+
+
+def train_config(**changes):
+    """A small synthetic run without dropout, so every rank count gives the same losses."""
+    from graphkit.train.config import TrainConfig
+
+    options = dict(
+        dataset="synthetic",
+        dataset_options={"num_nodes": 400, "seed": 3},
+        dropout=0.0,
+        epochs=3,
+        hidden=16,
+        model="sage",
+        lr=0.05,
+    )
+    options.update(changes)
+    return TrainConfig(**options)
+
+
+def train_steps(graph, data, config, steps: int = 3):
+    """Losses of ``steps`` training steps and the final metrics, with the lead's trainer."""
+    from graphkit.train.trainer import Trainer
+
+    trainer = Trainer(config, data, graph)
+    losses = [trainer.train_step() for _ in range(steps)]
+    return losses, trainer.evaluate()
+
+
+def train_partition(rank: int, world_size: int, changes: dict):
+    """Run :func:`train_steps` on this rank's partition, built by ``build_partition``."""
+    from graphkit.distributed.runtime import build_partition
+
+    config = train_config(**changes)
+    graph, data = build_partition(config, rank, world_size)
+    return train_steps(graph, data, config)

@@ -1,0 +1,118 @@
+"""Partition vectors, the contiguous renumbering, payloads and partition files."""
+
+import json
+
+import pytest
+import torch
+from torch_geometric.data import Data
+
+from graphkit.distributed import (
+    partition_nodes,
+    partition_payloads,
+    partition_summary,
+    relabel,
+)
+from graphkit.distributed.files import load_partition, write_partitions
+
+# Old ids 1, 3, 5 form partition 0 and 0, 2, 4 partition 1.
+PARTS = torch.tensor([1, 0, 1, 0, 1, 0])
+EDGES = torch.tensor([[0, 1, 2, 3, 4, 5, 2, 0], [1, 2, 0, 4, 5, 3, 3, 0]])
+
+
+def tiny_data():
+    x = torch.arange(6, dtype=torch.float).unsqueeze(1)
+    mask = torch.tensor([True, False, True, False, False, True])
+    return Data(x=x, y=torch.arange(6), train_mask=mask, edge_index=EDGES, num_nodes=6)
+
+
+def test_relabel_is_contiguous_and_stable():
+    r = relabel(PARTS, 2)
+    assert r.order.tolist() == [1, 3, 5, 0, 2, 4]
+    assert r.new_id.tolist() == [3, 0, 4, 1, 5, 2]
+    assert r.node_ranges.tolist() == [0, 3, 6]
+
+
+def test_payload_groups_edges_by_source_partition():
+    payloads = dict(partition_payloads(tiny_data(), PARTS, 2))
+    first = payloads[0]
+    assert first["global_ids"].tolist() == [1, 3, 5]
+    assert first["x"].flatten().tolist() == [1.0, 3.0, 5.0]
+    assert first["train_mask"].tolist() == [False, False, True]
+    # From partition 0: 5 -> 3, i.e. new source 2 into local row 1.
+    assert first["edges"][0].tolist() == [[2], [1]]
+    # From partition 1, in input order: 0 -> 1, 4 -> 5, 2 -> 3.
+    assert first["edges"][1].tolist() == [[3, 5, 4], [0, 2, 1]]
+    second = payloads[1]
+    # Into old 0, 2, 4: 1 -> 2 and 3 -> 4 from partition 0; 2 -> 0, 0 -> 0 inside.
+    assert second["edges"][0].tolist() == [[0, 1], [1, 2]]
+    assert second["edges"][1].tolist() == [[4, 3], [0, 0]]
+
+
+def test_summary_counts_cut_and_halo():
+    summary = partition_summary(EDGES, PARTS, 2)
+    assert summary["edge_cut"] == 5
+    assert summary["halo_sizes"] == [3, 2]
+    assert summary["part_sizes"] == [3, 3]
+
+
+def test_random_parts_are_balanced():
+    parts = partition_nodes(EDGES, 101, 4, "random", seed=3)
+    sizes = torch.bincount(parts, minlength=4)
+    assert int(sizes.max() - sizes.min()) <= 1
+    assert torch.equal(parts, partition_nodes(EDGES, 101, 4, "random", seed=3))
+
+
+def ring_of_cliques(num_cliques=8, size=25):
+    blocks = []
+    for c in range(num_cliques):
+        nodes = torch.arange(c * size, (c + 1) * size)
+        pairs = torch.combinations(nodes, 2).t()
+        blocks.append(pairs)
+        blocks.append(torch.tensor([[c * size], [((c + 1) % num_cliques) * size]]))
+    return torch.cat(blocks, 1), num_cliques * size
+
+
+def test_metis_cuts_between_cliques():
+    edge_index, n = ring_of_cliques()
+    parts = partition_nodes(edge_index, n, 4, "metis")
+    sizes = torch.bincount(parts, minlength=4)
+    assert sizes.tolist() == [50, 50, 50, 50]
+    # The best cut keeps cliques whole and cuts only 4 ring edges.
+    assert partition_summary(edge_index, parts, 4)["edge_cut"] == 4
+
+
+def test_metis_spreads_training_nodes():
+    # Two random clusters joined by one edge; all training nodes sit in the first.
+    g = torch.Generator().manual_seed(0)
+    first = torch.randint(0, 100, (2, 400), generator=g)
+    second = torch.randint(100, 200, (2, 400), generator=g)
+    edge_index = torch.cat([first, second, torch.tensor([[0], [150]])], 1)
+    train = torch.zeros(200, dtype=torch.bool)
+    train[:40] = True
+    plain = partition_nodes(edge_index, 200, 2, "metis")
+    assert sorted(torch.bincount(plain[train], minlength=2).tolist()) == [0, 40]
+    parts = partition_nodes(edge_index, 200, 2, "metis", train_mask=train)
+    per_part = torch.bincount(parts[train], minlength=2)
+    assert int(per_part.min()) >= 10, per_part.tolist()
+
+
+def test_unknown_method_rejected():
+    with pytest.raises(ValueError, match="partition method must be one of"):
+        partition_nodes(EDGES, 6, 2, "spectral")
+
+
+def test_files_round_trip(tmp_path):
+    data = tiny_data()
+    meta = write_partitions(data, PARTS, 2, tmp_path, {"dataset": "tiny"})
+    stored = json.loads((tmp_path / "meta.json").read_text())
+    assert stored == meta
+    assert meta["num_parts"] == 2 and meta["num_nodes"] == 6 and meta["num_edges"] == 8
+    assert meta["node_ranges"] == [0, 3, 6]
+    assert meta["edge_cut"] == 5 and meta["halo_sizes"] == [3, 2]
+    assert [f["name"] for f in meta["files"]] == ["part-0000.pt", "part-0001.pt"]
+    expected = dict(partition_payloads(data, PARTS, 2))
+    for rank in range(2):
+        loaded = load_partition(tmp_path, rank, 2)
+        assert torch.equal(loaded["x"], expected[rank]["x"])
+        for got, want in zip(loaded["edges"], expected[rank]["edges"]):
+            assert torch.equal(got, want)
