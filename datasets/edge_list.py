@@ -88,32 +88,18 @@ def load_edge_list(
         node_ids, x = _ids_from_edges(table.ends, label_rows, key), None
     num_nodes = len(node_ids)
 
-    pairs, found = _lookup(node_ids, table.ends)
-    if not found.all():
-        if table.line_numbers is None:
+    edge_index, edge_weight = _build_edges(table, node_ids, undirected)
+    if edge_index is None:
+        if table.line_numbers is None:  # bulk-read: read again for the line numbers
             table = read_edges_by_line(path, delimiter, header)
-            _, found = _lookup(node_ids, table.ends)
-        raise _missing_ids_error(table, found, path, features)
-    edge_index = torch.from_numpy(pairs).t().contiguous()
-    edge_weight = None if table.weights is None else torch.from_numpy(table.weights)
-    if undirected:
-        edge_index, edge_weight = to_undirected(
-            edge_index, edge_weight, num_nodes, reduce="mean"
-        )
-    else:
-        edge_index, edge_weight = coalesce(
-            edge_index, edge_weight, num_nodes, reduce="mean"
-        )
+        raise _missing_ids_error(table, node_ids, path, features)
 
     data = Data(x=x, edge_index=edge_index, num_nodes=num_nodes)
     if edge_weight is not None:
         data.edge_weight = edge_weight
     data.node_names = torch.from_numpy(node_ids) if integer_ids else list(node_ids)
     if label_rows is not None:
-        index = {
-            node_id: position for position, node_id in enumerate(data_ids(node_ids))
-        }
-        _attach_labels(data, label_rows, Path(labels), index, key, x)
+        _attach_labels(data, label_rows, Path(labels), node_ids, key, x)
         generator = torch.Generator().manual_seed(seed)
         labelled = (data.y >= 0).nonzero().view(-1)
         masks = random_split_masks(
@@ -127,9 +113,17 @@ def load_edge_list(
     return data
 
 
-def data_ids(node_ids: np.ndarray | list) -> list:
-    """Return node ids as Python values (int or str), usable as dictionary keys."""
-    return node_ids.tolist() if isinstance(node_ids, np.ndarray) else node_ids
+def _build_edges(table: EdgeTable, node_ids, undirected: bool) -> tuple:
+    """Map the table's ids to node positions and coalesce; ``(None, None)`` if ids are missing."""
+    pairs, found = _lookup(node_ids, table.ends)
+    if not found.all():
+        return None, None
+    edge_index = torch.from_numpy(pairs).t().contiguous()
+    edge_weight = None if table.weights is None else torch.from_numpy(table.weights)
+    num_nodes = len(node_ids)
+    if undirected:
+        return to_undirected(edge_index, edge_weight, num_nodes, reduce="mean")
+    return coalesce(edge_index, edge_weight, num_nodes, reduce="mean")
 
 
 def _read_features(rows: list[Row], path: Path, key) -> tuple:
@@ -193,9 +187,8 @@ def _lookup(node_ids, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return positions, positions >= 0
 
 
-def _missing_ids_error(
-    table: EdgeTable, found: np.ndarray, path: Path, source
-) -> Exception:
+def _missing_ids_error(table: EdgeTable, node_ids, path: Path, source) -> Exception:
+    _, found = _lookup(node_ids, table.ends)
     missing: dict[str, int] = {}
     for row, column in zip(*np.nonzero(~found)):
         missing.setdefault(str(table.ends[row, column]), int(table.line_numbers[row]))
@@ -209,9 +202,7 @@ def _missing_ids_error(
     )
 
 
-def _attach_labels(
-    data: Data, rows: list[Row], path: Path, index: dict, key, x
-) -> None:
+def _attach_labels(data: Data, rows: list[Row], path: Path, node_ids, key, x) -> None:
     if x is not None and len(rows) != x.size(0):
         raise ShapeMismatchError(
             f"the feature file contains {x.size(0)} nodes (features of shape {tuple(x.shape)}) "
@@ -223,6 +214,8 @@ def _attach_labels(
     integer_labels = all(is_integer(value) for value in values)
     names = sorted({int(v) for v in values} if integer_labels else set(values))
     class_index = {name: position for position, name in enumerate(names)}
+    ids = node_ids.tolist() if isinstance(node_ids, np.ndarray) else node_ids
+    index = {node_id: position for position, node_id in enumerate(ids)}
     y = torch.full((data.num_nodes,), -1, dtype=torch.long)
     missing: dict[str, int] = {}
     for row in rows:
