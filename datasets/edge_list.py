@@ -203,6 +203,11 @@ def _missing_ids_error(table: EdgeTable, node_ids, path: Path, source) -> Except
 
 
 def _attach_labels(data: Data, rows: list[Row], path: Path, node_ids, key, x) -> None:
+    """Set ``y`` (class index per node, -1 if unlabelled), ``label_names`` and ``num_classes``.
+
+    Labels map to class indices in sorted order of the original labels (numeric order
+    for integer labels).
+    """
     if x is not None and len(rows) != x.size(0):
         raise ShapeMismatchError(
             f"the feature file contains {x.size(0)} nodes (features of shape {tuple(x.shape)}) "
@@ -210,21 +215,23 @@ def _attach_labels(data: Data, rows: list[Row], path: Path, node_ids, key, x) ->
             "give exactly one label line per feature line",
             (tuple(x.shape), (len(rows),)),
         )
+
     values = [row.fields[1] for row in rows]
     integer_labels = all(is_integer(value) for value in values)
     names = sorted({int(v) for v in values} if integer_labels else set(values))
     class_index = {name: position for position, name in enumerate(names)}
     ids = node_ids.tolist() if isinstance(node_ids, np.ndarray) else node_ids
     index = {node_id: position for position, node_id in enumerate(ids)}
-    y = torch.full((data.num_nodes,), -1, dtype=torch.long)
+
+    nodes, classes = [], []
     missing: dict[str, int] = {}
-    for row in rows:
+    for row, value in zip(rows, values):
         node = index.get(key(row.fields[0]))
         if node is None:
             missing.setdefault(row.fields[0], row.line_number)
             continue
-        label = int(row.fields[1]) if integer_labels else row.fields[1]
-        y[node] = class_index[label]
+        nodes.append(node)
+        classes.append(class_index[int(value) if integer_labels else value])
     if missing:
         shown = ", ".join(
             f"{name!r} (line {line})" for name, line in list(missing.items())[:5]
@@ -233,6 +240,9 @@ def _attach_labels(data: Data, rows: list[Row], path: Path, node_ids, key, x) ->
             f"{path}: {len(missing)} labelled node id(s) are not nodes of the graph: {shown}",
             list(missing),
         )
+
+    y = torch.full((data.num_nodes,), -1, dtype=torch.long)
+    y[torch.tensor(nodes, dtype=torch.long)] = torch.tensor(classes, dtype=torch.long)
     data.y = y
     data.label_names = names
     data.num_classes = len(names)
