@@ -43,7 +43,9 @@ class Config:
         epochs: passes over the 1,437 training digits.
         batch_size: samples per Adam step.
         lr: Adam learning rate.
-        seed: seed of the data split, weights and batch order.
+        seed: seed of the data split.
+        init_seeds: one training run per seed (initial weights, fixed random matrices
+            and batch order); the metrics are means over these runs.
     """
 
     hidden: int = 256
@@ -51,6 +53,7 @@ class Config:
     batch_size: int = 64
     lr: float = 1e-3
     seed: int = 0
+    init_seeds: tuple[int, ...] = (0, 1, 2)
 
     def __post_init__(self) -> None:
         for name in ("hidden", "epochs", "batch_size"):
@@ -58,13 +61,15 @@ class Config:
                 raise ValueError(
                     f"{name}={getattr(self, name)} is invalid; expected >= 1"
                 )
+        if not self.init_seeds:
+            raise ValueError("init_seeds is empty; give at least one seed")
         if not self.lr > 0:
             raise ValueError(f"lr={self.lr} is invalid; expected > 0")
 
     @classmethod
     def smoke(cls) -> Config:
         """Return the variant that runs in a few seconds."""
-        return cls(hidden=64, epochs=3)
+        return cls(hidden=64, epochs=3, init_seeds=(0,))
 
 
 class _FeedbackAlignmentLinear(torch.autograd.Function):
@@ -168,29 +173,37 @@ def _local_loss_sum(model: nn.Module, x: Tensor, y: Tensor) -> Tensor:
     issue_group=12,
 )
 def run(config: Config) -> dict[str, float]:
-    """Train every arm from the same initial weights; return their test accuracies."""
+    """Train every arm from the same initial weights; return mean test accuracies."""
     seed_everything(config.seed)
     data = load_digits_split(seed=config.seed)
     metrics: dict[str, float] = {}
     for arm in ARMS:
-        model = LocalMLP(config.hidden, arm, torch.Generator().manual_seed(config.seed))
-        train_classifier(
-            model,
-            data.x_train,
-            data.y_train,
-            epochs=config.epochs,
-            lr=config.lr,
-            batch_size=config.batch_size,
-            generator=torch.Generator().manual_seed(config.seed + 1),
-            loss_fn=_local_loss_sum if arm == "local_errors" else None,
-        )
-        metrics[f"{arm}_accuracy"] = accuracy(model, data.x_test, data.y_test)
-        logger.info("%s: %.2f%%", arm, metrics[f"{arm}_accuracy"])
+        accuracies = []
+        for init_seed in config.init_seeds:
+            model = LocalMLP(
+                config.hidden, arm, torch.Generator().manual_seed(init_seed)
+            )
+            train_classifier(
+                model,
+                data.x_train,
+                data.y_train,
+                epochs=config.epochs,
+                lr=config.lr,
+                batch_size=config.batch_size,
+                generator=torch.Generator().manual_seed(init_seed + 1000),
+                loss_fn=_local_loss_sum if arm == "local_errors" else None,
+            )
+            accuracies.append(accuracy(model, data.x_test, data.y_test))
+        metrics[f"{arm}_accuracy"] = sum(accuracies) / len(accuracies)
+        metrics[f"{arm}_accuracy_min"] = min(accuracies)
+        logger.info("%s: %s", arm, [round(a, 2) for a in accuracies])
     return metrics
 
 
 def criteria(metrics: dict[str, float]) -> list[Criterion]:
-    """Local errors >= 95%, within 3 points of BP, >= FA - 0.5, >= last-layer-only + 3."""
+    """Mean accuracy of local errors >= 95%, within 3 points of backprop, no worse than
+    feedback alignment (0.5-point tolerance, under two test digits) and >= 3 points
+    above training the last layer only."""
     local = metrics["local_errors_accuracy"]
     return [
         at_least("local_errors_accuracy", local, 95.0, "%"),
