@@ -347,10 +347,14 @@ def run(config: Config) -> dict[str, float]:
 
 
 def criteria(metrics: dict[str, float]) -> list[Criterion]:
-    """NLL >= 15% below the per-pixel baseline; varied samples; Gaussian check to 5%."""
+    """NLL >= 15% below the per-pixel baseline and no worse than the deterministic MLP;
+    varied samples; Gaussian approximation within 5%."""
     return [
         at_least(
             "improvement_over_marginal", metrics["improvement_over_marginal"], 0.15
+        ),
+        at_most(
+            "nll_minus_mlp_nll", metrics["test_nll"] - metrics["mlp_nll"], 0.0, " nats"
         ),
         at_least("sample_hamming", metrics["sample_hamming"], 2.0, " pixels"),
         at_most("gaussian_mean_rel_error", metrics["gaussian_mean_rel_error"], 0.05),
