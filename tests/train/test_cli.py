@@ -1,0 +1,39 @@
+"""``graphkit train`` end to end: the embedded default and Cora's public split."""
+
+import re
+
+import pytest
+
+from graphkit.launch.cli import main
+
+
+def _test_score(capsys) -> float:
+    out = capsys.readouterr().out
+    found = re.search(r"test (accuracy|roc_auc): ([0-9.]+)", out)
+    assert found, f"no test score in output: {out!r}"
+    return float(found.group(2))
+
+
+def test_default_run_prints_test_accuracy(capsys):
+    assert main(["train", "--epochs", "5"]) == 0
+    assert 0.0 <= _test_score(capsys) <= 1.0
+
+
+def test_yaml_config_and_override(tmp_path, capsys):
+    config = tmp_path / "run.yaml"
+    config.write_text("model: gcn\nepochs: 50\n")
+    assert main(["train", "--config", str(config), "--epochs", "3"]) == 0
+    assert "3 epochs run" in capsys.readouterr().out
+
+
+def test_unknown_model_is_an_error():
+    with pytest.raises(ValueError, match="unknown model 'transformer'"):
+        main(["train", "--model", "transformer", "--epochs", "1"])
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("model, minimum", [("gcn", 0.80), ("sage", 0.78), ("gat", 0.78)])
+def test_cora_public_split(model, minimum, shared_data, capsys):
+    root = shared_data / "graphs" / "planetoid"
+    assert main(["train", "--dataset", "cora", "--root", str(root), "--model", model]) == 0
+    assert _test_score(capsys) >= minimum
