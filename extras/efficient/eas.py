@@ -50,6 +50,8 @@ class Config:
         layers: encoder layers (1-based) at which tokens are pruned.
         sparsities: fractions of frames dropped.
         timing_batch, timing_repeats: encoder timing batch size and repetitions.
+        silence_noise: standard deviation of the silent frames (segments use 0.3).
+        position_scale: amplitude of the sinusoidal positions added at the input.
         seed: data, training and random-dropping seed.
     """
 
@@ -68,6 +70,8 @@ class Config:
     sparsities: tuple[float, ...] = (0.2, 0.4, 0.5, 0.6)
     timing_batch: int = 64
     timing_repeats: int = 15
+    silence_noise: float = 0.1
+    position_scale: float = 1.0
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -106,7 +110,8 @@ def make_sequences(
         x: ``(count, frames, features)``; labels: class lists; voiced: ``(count, frames)``
         bool, true on segment frames.
     """
-    x = 0.1 * torch.randn(count, config.frames, config.features, generator=generator)
+    shape = (count, config.frames, config.features)
+    x = config.silence_noise * torch.randn(shape, generator=generator)
     voiced = torch.zeros(count, config.frames, dtype=torch.bool)
     labels = []
     for n in range(count):
@@ -181,7 +186,8 @@ class Transcriber(nn.Module):
         super().__init__()
         self.input = nn.Linear(config.features, config.width)
         self.register_buffer(
-            "positions", sinusoidal_positions(config.frames, config.width)
+            "positions",
+            config.position_scale * sinusoidal_positions(config.frames, config.width),
         )
         self.encoder = nn.ModuleList(
             [

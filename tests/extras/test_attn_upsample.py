@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import torch
-
 from graphkit.extras.efficient.attn_upsample import AttentionUpsample2x, SuperResolver
 
 
@@ -36,6 +35,6 @@ def test_border_weights_renormalized():
 def test_parameter_budget():
     attention = SuperResolver("attention", 16, 2)
     transposed = SuperResolver("transposed", 16, 2)
-    count = lambda m: sum(p.numel() for p in m.upsample.parameters())  # noqa: E731
+    count = lambda m: sum(p.numel() for p in m.upsample.parameters())
     assert count(attention) == 3 * 16 * 16 + 4 * 9 * 16
     assert count(attention) < count(transposed)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import torch
-
 from graphkit.extras.common.gptq import gptq_quantize, input_hessian, rtn_quantize
 from graphkit.extras.efficient.rotation import (
     RotatedQuantLinear,
@@ -83,7 +82,7 @@ def test_dirotq_keeps_top_directions():
     moment = x.double().T @ x.double() / len(x)
     g = torch.Generator().manual_seed(9)
     rotation = dirotq_rotation(moment, keep=8, generator=g)
-    eigenvalues, basis = torch.linalg.eigh(moment)
+    _eigenvalues, basis = torch.linalg.eigh(moment)
     # The kept block is the top-8 PCA subspace, unrotated.
     top = basis[:, -8:]
     assert torch.allclose(

@@ -6,7 +6,6 @@ import math
 
 import pytest
 import torch
-
 from graphkit.extras.common.quant import (
     ELEMENT_FORMATS,
     element_format,

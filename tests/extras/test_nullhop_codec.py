@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 import torch
-
 from graphkit.extras.efficient.nullhop_codec import (
     WorkModel,
     brute_force_macs,

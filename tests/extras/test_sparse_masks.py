@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 import torch
-
 from graphkit.extras.common.sparse import (
     MaskedLinear,
     grow_random,
