@@ -1,0 +1,29 @@
+"""Permutohedral-lattice Gaussian filtering and its exact dense reference."""
+
+from graphkit.lattice.dense import (
+    DenseBudgetError,
+    dense_gaussian_filter,
+    dense_memory_bytes,
+)
+from graphkit.lattice.filter import (
+    RELATIVE_ERROR_BOUND,
+    LatticeFilterFunction,
+    PermutohedralLattice,
+    gaussian_filter,
+)
+from graphkit.lattice.simplex import elevation_matrix, enclosing_simplex
+from graphkit.lattice.table import VertexTable, build_table
+
+__all__ = [
+    "RELATIVE_ERROR_BOUND",
+    "DenseBudgetError",
+    "LatticeFilterFunction",
+    "PermutohedralLattice",
+    "VertexTable",
+    "build_table",
+    "dense_gaussian_filter",
+    "dense_memory_bytes",
+    "elevation_matrix",
+    "enclosing_simplex",
+    "gaussian_filter",
+]

@@ -1,0 +1,67 @@
+"""Exact dense Gaussian filtering (global Gaussian attention) for small point sets.
+
+.. math::
+    y_i = \\frac{\\sum_j k_{ij} v_j}{\\sum_j k_{ij}}, \\qquad
+    k_{ij} = \\exp\\!\\big(-\\tfrac{1}{2}\\lVert p_i - p_j \\rVert^2\\big)
+
+It forms the ``n x n`` kernel matrix, so time is ``O(n^2 (d + c))`` and memory
+``O(n^2)``; it is the reference for the lattice filter in tests and benchmarks.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+#: Default memory budget of :func:`dense_gaussian_filter`, in bytes.
+DEFAULT_BUDGET_BYTES = 3 * 2**30
+
+#: ``n x n`` matrices alive at the peak of forward plus backward: the squared
+#: distances, the kernel, and in backward the kernel gradient and its product.
+_MATRICES_AT_PEAK = 4
+
+
+class DenseBudgetError(MemoryError):
+    """The dense reference would need more memory than its budget allows."""
+
+
+def dense_memory_bytes(n: int, dtype: torch.dtype = torch.float32) -> int:
+    """Estimated peak memory of a forward and backward pass over ``n`` points."""
+    return _MATRICES_AT_PEAK * n * n * torch.finfo(dtype).bits // 8
+
+
+def dense_gaussian_filter(
+    positions: Tensor,
+    values: Tensor,
+    normalize: bool = True,
+    budget_bytes: int = DEFAULT_BUDGET_BYTES,
+) -> Tensor:
+    """Exact Gaussian filter of ``values`` ``[n, c]`` at ``positions`` ``[n, d]``.
+
+    Differentiable by autograd with respect to both inputs.
+
+    Args:
+        positions (Tensor): ``[n, d]`` positions in units of the standard deviation.
+        values (Tensor): ``[n, c]`` values.
+        normalize (bool): divide by the kernel row sums. (default: ``True``)
+        budget_bytes (int): raise :class:`DenseBudgetError` instead of allocating when
+            :func:`dense_memory_bytes` exceeds it. (default: 3 GiB)
+    """
+    n = positions.size(0)
+    if values.size(0) != n:
+        raise ValueError(
+            f"values must have one row per position ({n}), got shape {tuple(values.shape)}"
+        )
+    needed = dense_memory_bytes(n, positions.dtype)
+    if needed > budget_bytes:
+        raise DenseBudgetError(
+            f"dense Gaussian filter of {n} points needs about {needed / 2**30:.1f} GiB, "
+            f"over the budget of {budget_bytes / 2**30:.1f} GiB; use the lattice filter "
+            f"(graphkit.lattice.gaussian_filter) or raise budget_bytes"
+        )
+    squared = torch.cdist(positions, positions).square()
+    kernel = torch.exp(-0.5 * squared)
+    out = kernel @ values
+    if normalize:
+        out = out / kernel.sum(1, keepdim=True)
+    return out

@@ -1,0 +1,174 @@
+"""High-dimensional Gaussian filtering with the permutohedral lattice.
+
+Adams, Baek and Davis, "Fast High-Dimensional Filtering Using the Permutohedral
+Lattice" (Eurographics 2010). For positions :math:`p_i \\in \\mathbb{R}^d` and values
+:math:`v_i \\in \\mathbb{R}^c` the normalised Gaussian filter is
+
+.. math::
+    y_i = \\frac{\\sum_j k(p_i, p_j)\\, v_j}{\\sum_j k(p_i, p_j)}, \\qquad
+    k(p, q) = \\exp\\!\\big(-\\tfrac{1}{2}\\lVert p - q \\rVert^2\\big).
+
+The lattice computes :math:`Y = S^\\top B S V` (unnormalised) where the splat matrix
+:math:`S` (``M x n``) contains each point's barycentric weights on the ``d + 1`` vertices
+of its enclosing simplex, and :math:`B = B_d \\cdots B_0` blurs with the kernel
+``[1/4, 1/2, 1/4]`` along each of the ``d + 1`` lattice directions (a vertex missing from
+the table counts as zero). The normalised output divides by the same filter applied to a
+channel of ones, which also removes the kernel's constant factor. Cost:
+``O(n d^2 + M d c)`` with ``M <= n (d + 1)`` occupied vertices.
+
+Accuracy: the lattice kernel is a piecewise-linear approximation of :math:`k`, and it
+is truncated where the lattice is sparse, because the blur does not pass through
+unoccupied vertices. For 1000 points uniform in a cube of side 2 (standard deviations)
+with standard-normal values, the relative Frobenius error of the normalised output
+against :func:`~graphkit.lattice.dense.dense_gaussian_filter` is below
+:data:`RELATIVE_ERROR_BOUND` (measured about 0.08, 0.13 and 0.24 for ``d`` = 2, 4, 8;
+checked by ``tests/pgcn/test_pgcn_lattice.py``). The error grows with the spread of
+the points in high dimension: in a cube of side 4 at ``d = 8`` it exceeds 1, because
+the truncated kernel drops most of the many far neighbours the exact filter averages.
+
+Gradients (:class:`LatticeFilterFunction`): with respect to the values, the transpose
+:math:`S^\\top B^\\top S` (the blur directions in reverse order). With respect to the
+positions, the exact derivative of the lattice approximation through the barycentric
+weights :math:`w_{ir}` (vertex :math:`v_{ir}`) with the simplex assignment held fixed:
+
+.. math::
+    \\frac{\\partial L}{\\partial w_{ir}} = \\langle G_i, (B S V)_{v_{ir}} \\rangle
+    + \\langle (B^\\top S G)_{v_{ir}}, V_i \\rangle, \\qquad G = \\partial L / \\partial Y,
+
+followed by autograd from the weights back to the positions. This is not the gradient
+of the exact Gaussian filter, and it is discontinuous where a point crosses a simplex
+face.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+from torch.autograd.function import once_differentiable
+
+from graphkit.lattice.simplex import enclosing_simplex
+from graphkit.lattice.table import VertexTable, build_table
+
+#: Bound on the relative Frobenius error of :func:`gaussian_filter` against the exact
+#: filter, by dimension ``d``, for the point sets of the module docstring.
+RELATIVE_ERROR_BOUND = {2: 0.15, 4: 0.2, 8: 0.35}
+
+
+def splat(values: Tensor, weights: Tensor, index: Tensor, num_vertices: int) -> Tensor:
+    """Accumulate ``weights[i, r] * values[i]`` into vertex ``index[i, r]``; ``[M, c]``."""
+    out = values.new_zeros(num_vertices, values.size(1))
+    for r in range(index.size(1)):  # d + 1 passes of n rows, not a loop over points
+        out.index_add_(0, index[:, r], weights[:, r : r + 1] * values)
+    return out
+
+
+def slice_vertices(lattice: Tensor, weights: Tensor, index: Tensor) -> Tensor:
+    """Interpolate vertex values back at the points: ``sum_r w[i, r] L[index[i, r]]``."""
+    out = weights[:, :1] * lattice[index[:, 0]]
+    for r in range(1, index.size(1)):
+        out = out + weights[:, r : r + 1] * lattice[index[:, r]]
+    return out
+
+
+def blur(lattice: Tensor, neighbours: Tensor, reverse: bool = False) -> Tensor:
+    """Apply ``[1/4, 1/2, 1/4]`` along each lattice direction (reversed order: ``B^T``)."""
+    padded = torch.cat([lattice, lattice.new_zeros(1, lattice.size(1))])
+    directions = range(neighbours.size(1))
+    for j in reversed(directions) if reverse else directions:
+        left, right = padded[neighbours[:, j, 0]], padded[neighbours[:, j, 1]]
+        blurred = 0.5 * padded[:-1] + 0.25 * (left + right)
+        padded = torch.cat([blurred, padded[-1:]])
+    return padded[:-1]
+
+
+class LatticeFilterFunction(torch.autograd.Function):
+    """``Y = S^T B S V`` with hand-written gradients for the values and the weights."""
+
+    @staticmethod
+    def forward(ctx, values: Tensor, weights: Tensor, table: VertexTable) -> Tensor:
+        splatted = splat(values, weights, table.index, table.num_vertices)
+        blurred = blur(splatted, table.neighbours)
+        ctx.save_for_backward(values, weights, blurred)
+        ctx.table = table
+        return slice_vertices(blurred, weights, table.index)
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, grad_out: Tensor):
+        values, weights, blurred = ctx.saved_tensors
+        table = ctx.table
+        index = table.index
+        back = blur(
+            splat(grad_out, weights, index, table.num_vertices), table.neighbours, True
+        )
+        grad_values = (
+            slice_vertices(back, weights, index) if ctx.needs_input_grad[0] else None
+        )
+        grad_weights = None
+        if ctx.needs_input_grad[1]:
+            grad_weights = torch.stack(
+                [
+                    (grad_out * blurred[index[:, r]]).sum(1)
+                    + (back[index[:, r]] * values).sum(1)
+                    for r in range(index.size(1))
+                ],
+                dim=1,
+            )
+        return grad_values, grad_weights, None
+
+
+class PermutohedralLattice:
+    """A lattice built once for a point set and reusable for several value sets.
+
+    Args:
+        positions (Tensor): ``[n, d]`` positions in units of the Gaussian's standard
+            deviation (divide by the bandwidth first). Gradients flow into them.
+        force_unique_rows (bool): deduplicate vertex keys by sorting rows even when
+            ``int64`` codes fit (for tests). (default: ``False``)
+
+    Shapes:
+        :meth:`filter` maps ``[n, c]`` values to ``[n, c]``.
+    """
+
+    def __init__(self, positions: Tensor, force_unique_rows: bool = False) -> None:
+        if positions.size(0) == 0:
+            raise ValueError(
+                "positions must contain at least one point, got shape [0, d]"
+            )
+        vertices, self.weights = enclosing_simplex(positions)
+        self.table = build_table(vertices, force_unique_rows)
+
+    @property
+    def num_vertices(self) -> int:
+        """Number of occupied lattice vertices ``M``."""
+        return self.table.num_vertices
+
+    def filter(self, values: Tensor, normalize: bool = True) -> Tensor:
+        """Gaussian-filter ``values``; divide by the filtered ones channel if ``normalize``.
+
+        The unnormalised output is proportional to, not equal to, the exact kernel sum.
+        """
+        if values.dim() != 2 or values.size(0) != self.weights.size(0):
+            raise ValueError(
+                f"values must be [n, c] with n = {self.weights.size(0)} rows like the "
+                f"positions, got shape {tuple(values.shape)}"
+            )
+        weights = self.weights.to(values.dtype)
+        if not normalize:
+            return LatticeFilterFunction.apply(values, weights, self.table)
+        ones = values.new_ones(values.size(0), 1)
+        out = LatticeFilterFunction.apply(
+            torch.cat([values, ones], 1), weights, self.table
+        )
+        # The filtered ones channel is at least 2^-(d+1) sum_r w_ir^2 > 0 at every point.
+        return out[:, :-1] / out[:, -1:].clamp_min(torch.finfo(out.dtype).tiny)
+
+
+def gaussian_filter(
+    positions: Tensor, values: Tensor, normalize: bool = True
+) -> Tensor:
+    """Filter ``values`` ``[n, c]`` with the Gaussian of ``positions`` ``[n, d]``.
+
+    A shortcut for ``PermutohedralLattice(positions).filter(values, normalize)``.
+    """
+    return PermutohedralLattice(positions).filter(values, normalize)

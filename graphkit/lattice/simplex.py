@@ -1,0 +1,107 @@
+"""Enclosing simplices and barycentric weights on the permutohedral lattice.
+
+Permutohedral lattice of Adams, Baek and Davis, "Fast High-Dimensional Filtering Using
+the Permutohedral Lattice" (Eurographics 2010, Sections 3.1-3.2). The lattice
+:math:`A_d^*` lives in the hyperplane :math:`H_d = \\{x \\in \\mathbb{R}^{d+1} :
+\\sum_k x_k = 0\\}`; its points are the integer vectors of ``H_d`` whose coordinates are
+all congruent modulo ``d + 1``. A point of ``H_d`` lies in exactly one simplex of the
+lattice, whose ``d + 1`` vertices are the "remainder-0" point nearest to it plus
+canonical offsets chosen by the ranks of its residuals.
+
+The position scale makes one splat-blur-slice pass approximate a Gaussian of standard
+deviation 1 in the input coordinates: coordinate ``i`` (0-based) is multiplied by
+:math:`(d+1)\\sqrt{2/3} / \\sqrt{(i+1)(i+2)}`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import Tensor
+
+
+def elevation_matrix(
+    d: int, dtype: torch.dtype, device: torch.device | None = None
+) -> Tensor:
+    """Return the ``[d + 1, d]`` map from scaled positions in ``R^d`` onto ``H_d``.
+
+    Column ``i`` (0-based) is ``s_i * (1, ..., 1, -(i + 1), 0, ..., 0)`` with ``i + 1``
+    leading ones and the Gaussian scale ``s_i`` of the module docstring, so every column
+    sums to zero and the columns are orthogonal.
+    """
+    matrix = torch.zeros(d + 1, d, dtype=torch.float64)
+    for i in range(d):
+        scale = (d + 1) * math.sqrt(2.0 / 3.0) / math.sqrt((i + 1) * (i + 2))
+        matrix[: i + 1, i] = scale
+        matrix[i + 1, i] = -(i + 1) * scale
+    return matrix.to(dtype=dtype, device=device)
+
+
+def descending_rank(residual: Tensor) -> Tensor:
+    """Rank of each coordinate by decreasing value, ties broken by position (0 = largest).
+
+    ``rank_k = #{m : r_m > r_k} + #{m < k : r_m = r_k}``, computed by comparing all
+    pairs (``O(d^2)`` per point, no Python loop over points).
+    """
+    r_k = residual.unsqueeze(-1)  # [n, d+1, 1]
+    r_m = residual.unsqueeze(-2)  # [n, 1, d+1]
+    size = residual.size(-1)
+    earlier = torch.ones(size, size, dtype=torch.bool, device=residual.device).tril(-1)
+    beats = (r_m > r_k) | ((r_m == r_k) & earlier)
+    return beats.sum(-1)
+
+
+def enclosing_simplex(positions: Tensor) -> tuple[Tensor, Tensor]:
+    """Find the simplex enclosing each point and its barycentric weights.
+
+    Steps (Adams et al. 2010, Section 3.1): elevate ``x = E p`` onto ``H_d``; round each
+    coordinate to the nearest multiple of ``d + 1`` (the remainder-0 point ``x_0``);
+    rank the residuals ``x - x_0``; if ``x_0`` does not sum to zero, move the
+    coordinates with the most extreme residuals by ``-+(d + 1)``. Vertex ``r`` of the
+    simplex is then ``x_0 + r - (d + 1) [rank > d - r]`` coordinate-wise, and with the
+    residuals ``delta = (x - x_0)/(d + 1)`` its barycentric weight is
+
+    .. math::
+        b_r = \\sum_k \\delta_k \\big([d - \\mathrm{rank}_k = r]
+        - [d + 1 - \\mathrm{rank}_k = r]\\big) + [r = 0]\\,(1 + b_{d+1}).
+
+    The weights are non-negative, sum to one and are linear in ``positions`` inside a
+    simplex, so autograd through this function gives their exact derivative; the vertex
+    assignment is piecewise constant and has no gradient.
+
+    Args:
+        positions (Tensor): ``[n, d]`` floating-point positions, in units of the
+            Gaussian's standard deviation.
+
+    Returns:
+        ``(vertices, weights)``: ``[n, d + 1, d]`` integer lattice keys (the first ``d``
+        coordinates of each vertex, the last is minus their sum) and ``[n, d + 1]``
+        weights, differentiable with respect to ``positions``.
+    """
+    if positions.dim() != 2 or not positions.is_floating_point():
+        raise ValueError(
+            f"positions must be a floating-point [n, d] tensor, got shape "
+            f"{tuple(positions.shape)} and dtype {positions.dtype}"
+        )
+    n, d = positions.shape
+    k = d + 1
+    elevated = positions @ elevation_matrix(d, positions.dtype, positions.device).T
+    with torch.no_grad():
+        rem0 = torch.round(elevated / k) * k
+        rank = descending_rank(elevated - rem0)
+        shift = (rem0.sum(1, keepdim=True) / k).round().long()  # how far from H_d
+        rank = rank + shift
+        over, under = rank >= k, rank < 0
+        rank = rank - k * over.long() + k * under.long()
+        rem0 = rem0 - k * over.to(rem0.dtype) + k * under.to(rem0.dtype)
+        rem0_long = rem0.long()
+    delta = (elevated - rem0) / k  # [n, k], differentiable
+    bary = delta.new_zeros(n, k + 1)
+    bary = bary.scatter_add(1, d - rank, delta).scatter_add(1, d + 1 - rank, -delta)
+    weights = bary[:, :k] + torch.nn.functional.pad((1 + bary[:, k:]), (0, d))
+    with torch.no_grad():
+        r = torch.arange(k, device=positions.device).view(1, k, 1)
+        wraps = rank[:, :d].unsqueeze(1) > (d - r)  # [n, k, d]
+        vertices = rem0_long[:, :d].unsqueeze(1) + r - k * wraps.long()
+    return vertices, weights

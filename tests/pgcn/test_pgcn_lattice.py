@@ -1,0 +1,180 @@
+"""The permutohedral lattice against hand-computed values and the exact Gaussian filter."""
+
+import math
+
+import pytest
+import torch
+from torch.testing import assert_close
+
+from graphkit.lattice import (
+    RELATIVE_ERROR_BOUND,
+    DenseBudgetError,
+    PermutohedralLattice,
+    dense_gaussian_filter,
+    elevation_matrix,
+    enclosing_simplex,
+    gaussian_filter,
+)
+
+# In d = 1 the lattice spacing is sqrt(3)/2 position units (scale 2/sqrt(3)).
+SPACING_1D = math.sqrt(3) / 2
+
+
+def test_one_point_in_1d_by_hand():
+    # A point a quarter of the way from vertex 0 to vertex 1 splats (3/4, 1/4). The two
+    # blur directions of d = 1 both act on the pair as [[1/2, 1/4], [1/4, 1/2]], so B =
+    # [[5, 4], [4, 5]] / 16, and slicing gives (3/4, 1/4) B (3/4, 1/4)^T = 37/128.
+    positions = torch.tensor([[0.25 * SPACING_1D]], dtype=torch.float64)
+    values = torch.tensor([[1.0]], dtype=torch.float64)
+    lattice = PermutohedralLattice(positions)
+    assert lattice.num_vertices == 2
+    assert_close(lattice.weights, torch.tensor([[0.75, 0.25]], dtype=torch.float64))
+    out = lattice.filter(values, normalize=False)
+    assert_close(out, torch.tensor([[37 / 128]], dtype=torch.float64))
+    assert_close(lattice.filter(values), values)
+
+
+@pytest.mark.parametrize("d", [1, 2, 3, 4, 8])
+def test_barycentric_weights_rebuild_point(d):
+    torch.manual_seed(d)
+    positions = torch.randn(300, d, dtype=torch.float64) * 3
+    vertices, weights = enclosing_simplex(positions)
+    full = torch.cat([vertices, -vertices.sum(-1, keepdim=True)], -1).double()
+    elevated = positions @ elevation_matrix(d, torch.float64).T
+    assert weights.min() >= 0
+    assert_close(weights.sum(1), torch.ones(300, dtype=torch.float64))
+    assert_close((weights.unsqueeze(-1) * full).sum(1), elevated)
+    # Vertex r of each simplex has every full coordinate congruent to r mod d + 1.
+    remainder = torch.remainder(full, d + 1).long()
+    expected = torch.arange(d + 1).view(1, d + 1, 1).expand_as(remainder)
+    assert torch.equal(remainder, expected)
+
+
+def test_elevation_columns_orthogonal_and_in_hyperplane():
+    matrix = elevation_matrix(4, torch.float64)
+    assert_close(matrix.sum(0), torch.zeros(4, dtype=torch.float64))
+    gram = matrix.T @ matrix
+    assert_close(gram, torch.diag(gram.diagonal()))
+
+
+@pytest.mark.parametrize("d", [2, 4, 8])
+def test_lattice_matches_dense_filter(d):
+    torch.manual_seed(10 + d)
+    positions = torch.rand(1000, d, dtype=torch.float64) * 2
+    values = torch.randn(1000, 4, dtype=torch.float64)
+    exact = dense_gaussian_filter(positions, values)
+    approx = gaussian_filter(positions, values)
+    error = ((approx - exact).norm() / exact.norm()).item()
+    assert error < RELATIVE_ERROR_BOUND[d], f"d={d}: relative error {error:.3f}"
+
+
+def test_lattice_keeps_constant_values():
+    torch.manual_seed(0)
+    positions = torch.randn(200, 3, dtype=torch.float64)
+    values = torch.full((200, 2), 2.5, dtype=torch.float64)
+    assert_close(gaussian_filter(positions, values), values)
+
+
+def test_far_apart_points_do_not_mix():
+    positions = torch.tensor([[0.0, 0.0], [50.0, 0.0]], dtype=torch.float64)
+    values = torch.tensor([[1.0], [-3.0]], dtype=torch.float64)
+    assert_close(gaussian_filter(positions, values), values)
+
+
+@pytest.mark.parametrize("normalize", [True, False])
+def test_gradcheck_values_and_positions(normalize):
+    torch.manual_seed(3)
+    positions = (torch.rand(8, 3, dtype=torch.float64) * 2).requires_grad_()
+    values = torch.randn(8, 2, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(
+        lambda p, v: gaussian_filter(p, v, normalize), (positions, values)
+    )
+
+
+def test_gradients_point_toward_dense_gradients():
+    # The lattice differentiates its own approximation, so its position gradient is
+    # only close to the exact one; it must at least agree in direction.
+    torch.manual_seed(4)
+    positions = (torch.rand(400, 2, dtype=torch.float64) * 3).requires_grad_()
+    values = torch.randn(400, 3, dtype=torch.float64)
+    target = torch.randn(400, 3, dtype=torch.float64)
+    grads = [
+        torch.autograd.grad((f(positions, values) * target).sum(), positions)[0]
+        for f in (gaussian_filter, dense_gaussian_filter)
+    ]
+    cosine = torch.nn.functional.cosine_similarity(
+        grads[0].flatten(), grads[1].flatten(), 0
+    )
+    assert cosine > 0.8
+
+
+def test_node_order_does_not_change_output():
+    torch.manual_seed(5)
+    positions = torch.randn(500, 4, dtype=torch.float64) * 2
+    values = torch.randn(500, 3, dtype=torch.float64)
+    perm = torch.randperm(500)
+    out = gaussian_filter(positions, values)
+    out_perm = gaussian_filter(positions[perm], values[perm])
+    assert_close(out_perm, out[perm])
+
+
+def test_row_keys_equal_packed_codes():
+    torch.manual_seed(6)
+    positions = torch.randn(300, 5, dtype=torch.float64) * 2
+    values = torch.randn(300, 2, dtype=torch.float64)
+    packed = PermutohedralLattice(positions)
+    rows = PermutohedralLattice(positions, force_unique_rows=True)
+    assert packed.num_vertices == rows.num_vertices
+    assert_close(rows.filter(values), packed.filter(values))
+
+
+def test_wide_spread_falls_back_to_row_keys():
+    # Two clusters about 1e5 lattice units apart in d = 8 do not fit a 62-bit code.
+    # The shift is a lattice vector, so each cluster must give the same output as
+    # when it is filtered alone.
+    torch.manual_seed(7)
+    d = 8
+    positions = torch.rand(200, d, dtype=torch.float64) * 2
+    values = torch.randn(200, 2, dtype=torch.float64)
+    lattice_vector = torch.zeros(d + 1, dtype=torch.float64)
+    lattice_vector[0], lattice_vector[1] = 9 * 2e4, -9 * 2e4
+    shift = torch.linalg.pinv(elevation_matrix(d, torch.float64)) @ lattice_vector
+    shifted = positions.clone()
+    shifted[:100] += shift
+    out = gaussian_filter(shifted, values)
+    assert_close(out[:100], gaussian_filter(positions[:100], values[:100]))
+    assert_close(out[100:], gaussian_filter(positions[100:], values[100:]))
+
+
+def test_float32_matches_float64():
+    torch.manual_seed(8)
+    positions = torch.randn(300, 4, dtype=torch.float64)
+    values = torch.randn(300, 3, dtype=torch.float64)
+    out64 = gaussian_filter(positions, values)
+    out32 = gaussian_filter(positions.float(), values.float())
+    assert_close(out32.double(), out64, atol=1e-4, rtol=1e-4)
+
+
+def test_filter_rejects_mismatched_values():
+    lattice = PermutohedralLattice(torch.randn(5, 2))
+    with pytest.raises(ValueError, match="n = 5 rows"):
+        lattice.filter(torch.randn(4, 3))
+
+
+def test_simplex_rejects_integer_positions():
+    with pytest.raises(ValueError, match="floating-point"):
+        enclosing_simplex(torch.zeros(3, 2, dtype=torch.long))
+
+
+def test_dense_reference_by_hand():
+    positions = torch.tensor([[0.0], [1.0]], dtype=torch.float64)
+    values = torch.tensor([[1.0], [0.0]], dtype=torch.float64)
+    k = math.exp(-0.5)
+    expected = torch.tensor([[1 / (1 + k)], [k / (1 + k)]], dtype=torch.float64)
+    assert_close(dense_gaussian_filter(positions, values), expected)
+
+
+def test_dense_reference_enforces_budget():
+    positions = torch.randn(100, 2)
+    with pytest.raises(DenseBudgetError, match="over the budget"):
+        dense_gaussian_filter(positions, torch.randn(100, 1), budget_bytes=1000)
