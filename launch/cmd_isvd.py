@@ -138,7 +138,7 @@ def _add_nodeclass(commands) -> None:
         "--pca-dim",
         type=int,
         default=1000,
-        help="maximum PCA components (default: 1000)",
+        help="maximum PCA components of the input features; 0 skips the PCA (default: 1000)",
     )
     parser.add_argument(
         "--dropout-copies",

@@ -17,6 +17,7 @@ from graphkit.embed.nodeclass import (
     design_matrix,
     fit_linear_gcn,
     gcn_adjacency,
+    node_features,
     solve_least_squares,
 )
 from graphkit.embed.rsvd import randomized_svd
@@ -182,3 +183,15 @@ def test_cora_closed_form_accuracy(data_copy):
     # Measured 0.832 with these defaults (seed 0); no gradient step is taken.
     assert accuracy(logits, data.y, data.test_mask) >= 0.80
     assert accuracy(logits, data.y, data.train_mask) >= 0.99
+
+
+def test_features_without_pca_or_embedding():
+    data = tiny_graph()
+    config = NodeClassConfig(**{**TINY.__dict__, "pca_dim": 0, "wys_rank": 2})
+    features = node_features(data.x, data.edge_index, config)
+    assert features.shape == (40, 3 + 2 + 2)
+    assert_close(features[:, :3], data.x)
+    config = NodeClassConfig(**{**TINY.__dict__, "pca_dim": 2})
+    features = node_features(data.x, data.edge_index, config)
+    assert features.shape == (40, 2)
+    assert_close(features.mean(0), torch.zeros(2), atol=1e-5, rtol=0)
