@@ -75,6 +75,20 @@ def test_wys_matrix_matches_dense_formula():
     assert_close(m.to_dense(), expected)
 
 
+def test_wys_low_rank_negatives_at_full_rank_equal_adjacency():
+    edge_index = torch.tensor([[0, 1, 2, 3, 4, 0], [1, 2, 3, 4, 5, 3]])
+    exact = wys_matrix(edge_index, 6, window=3, neg_coef=0.5, dtype=torch.float64)
+    # A rank-6 SVD of the 6 x 6 adjacency reproduces it, so N = A as in negative_rank=0.
+    low_rank = wys_matrix(
+        edge_index, 6, window=3, neg_coef=0.5, negative_rank=6, dtype=torch.float64
+    )
+    assert_close(low_rank.to_dense(), exact.to_dense())
+    truncated = wys_matrix(
+        edge_index, 6, window=3, neg_coef=0.5, negative_rank=2, dtype=torch.float64
+    )
+    assert not torch.allclose(truncated.to_dense(), exact.to_dense())
+
+
 def two_communities(size: int = 12, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
     """Two dense communities: returns (edges of each community, held-out in-community edges)."""
     generator = torch.Generator().manual_seed(seed)
