@@ -82,9 +82,16 @@ def load_planetoid(
         ``x [N, F]``, ``edge_index [2, E]`` (both directions stored, no self-loops),
         ``y [N]``.
     """
+    if isinstance(split, str) and split not in ("public", "geom-gcn"):
+        raise InvalidSplitError(
+            f"{name}: unknown split {split!r}; use None or 'public' (public split), "
+            f"'geom-gcn' (all {NUM_GEOM_GCN_SPLITS} Geom-GCN splits) or an integer "
+            f"0..{NUM_GEOM_GCN_SPLITS - 1} (one Geom-GCN split)"
+        )
     root = data_root(root)
     raw = planetoid_raw_files(name, features)
     family_dir = find_family_dir(root, raw)
+    downloading = family_dir is None
     if family_dir is None and not download:
         hint = "Pass download=True to fetch them."
         if features and find_family_dir(root, planetoid_raw_files(name, False)):
@@ -97,7 +104,7 @@ def load_planetoid(
         family_dir = candidate_family_dirs(root, raw.family)[0]
         family_dir.mkdir(parents=True, exist_ok=True)
 
-    if features:
+    if features or downloading:
         data = _read_with_pyg(name, family_dir, raw)
     else:
         data = read_planetoid_labels(family_dir / raw.folder, name)
@@ -109,12 +116,6 @@ def load_planetoid(
         data[key] = masks
     if split == "geom-gcn":
         return data
-    if isinstance(split, str):
-        raise InvalidSplitError(
-            f"{name}: unknown split {split!r}; use None or 'public' (public split), "
-            f"'geom-gcn' (all {NUM_GEOM_GCN_SPLITS} Geom-GCN splits) or an integer "
-            f"0..{NUM_GEOM_GCN_SPLITS - 1} (one Geom-GCN split)"
-        )
     return select_split(data, split, name)
 
 

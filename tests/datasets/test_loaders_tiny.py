@@ -130,6 +130,11 @@ def test_missing_file_error(tiny_webkb, snapshot):
     assert snapshot(tiny_webkb) == before
 
 
+def test_planetoid_unknown_split_name(tmp_path):
+    with pytest.raises(InvalidSplitError, match="unknown split 'random'"):
+        load_dataset("cora", root=tmp_path, split="random")
+
+
 def test_missing_planetoid_file_error(tmp_path):
     raw = tmp_path / "planetoid" / "Cora" / "raw"
     raw.mkdir(parents=True)
