@@ -59,7 +59,7 @@ class Config:
     hidden: int = 4
     weight_std: float = 1.0
     bias_std: float = 0.5
-    events: int = 200_000
+    events: int = 2_000_000
     sweep_points: int = 33
     sweep_events: int = 20_000
     seed: int = 0

@@ -270,10 +270,10 @@ def _save_samples(
     sampled = torch.bernoulli(probs, generator=generator)
     figure, axes = plt.subplots(rows, columns + 1, figsize=(columns + 1, rows))
     for r in range(rows):
-        truth = torch.cat([top[r], bottom[r]]).reshape(8, 8)
+        truth = torch.cat([top[r], bottom[r]]).reshape(8, 8).numpy()
         axes[r, 0].imshow(truth, cmap="gray_r", vmin=0, vmax=1)
         for k in range(columns):
-            image = torch.cat([top[r], sampled[k, r]]).reshape(8, 8)
+            image = torch.cat([top[r], sampled[k, r]]).reshape(8, 8).numpy()
             axes[r, k + 1].imshow(image, cmap="gray_r", vmin=0, vmax=1)
     for axis in axes.flat:
         axis.set_xticks([])
