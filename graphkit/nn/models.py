@@ -12,11 +12,12 @@ from graphkit.graph import Graph
 from graphkit.nn.conv import GATConv, GCNConv, GINConv, SAGEConv
 from graphkit.nn.message import EdgeConv
 from graphkit.nn.norm import GraphBatchNorm
+from graphkit.nn.pgcn import pgcn_layer
 
 
 @dataclass(frozen=True)
 class LayerSpec:
-    """What a layer factory may read besides its input and output widths."""
+    """Options a layer factory may read besides its input and output widths."""
 
     heads: int = 4
     attention_dropout: float = 0.0
@@ -62,6 +63,7 @@ MODELS: dict[str, LayerFactory] = {
     "gin": lambda i, o, last, spec: GINConv(_mlp(i, o)),
     "edgeconv": lambda i, o, last, spec: EdgeConv(_mlp(2 * i, o), reduce="max"),
     "mlp": lambda i, o, last, spec: _Linear(i, o),
+    "pgcn": pgcn_layer,
 }
 
 
