@@ -13,8 +13,8 @@ the 3x3 low-resolution neighbors ``n = (i + d_i, j + d_j)``:
 with ``k = W_K x`` and ``v = W_V x`` from the low-resolution features, ``q = W_Q x~``
 from a bilinear upsampling ``x~`` of them (or from a high-resolution guide image in the
 joint-upsampling form), learned relative-position embeddings ``r`` per phase and
-neighbor, and several heads split along channels. Neighbors outside the image are masked
-out of the softmax.
+neighbor, and several heads split along channels whose outputs a 1x1 projection mixes.
+Neighbors outside the image are masked out of the softmax.
 
 NOTE: the neighborhood (the 3x3 low-resolution pixels around ``(i, j)`` for every phase)
 and the query from a bilinear upsampling are this implementation's reading of the
@@ -61,6 +61,8 @@ class AttentionUpsample2x(nn.Module):
         self.query = nn.Conv2d(channels, channels, 1, bias=False)
         self.key = nn.Conv2d(channels, channels, 1, bias=False)
         self.value = nn.Conv2d(channels, channels, 1, bias=False)
+        # Mixes the heads' outputs, as the output projection of multi-head attention does.
+        self.output = nn.Conv2d(channels, channels, 1, bias=False)
         # r[phase, neighbor, channel]: 4 output phases x 9 low-resolution neighbors.
         self.relative = nn.Parameter(torch.zeros(4, 9, channels))
 
@@ -87,7 +89,7 @@ class AttentionUpsample2x(nn.Module):
         attention = logits.softmax(dim=-1)
         out = torch.einsum("bnhwpk,bndhwk->bndhwp", attention, v)
         out = out.reshape(b, c, h, w, 2, 2).permute(0, 1, 2, 4, 3, 5)
-        return out.reshape(b, c, 2 * h, 2 * w)
+        return self.output(out.reshape(b, c, 2 * h, 2 * w))
 
     def _neighbors(self, x: torch.Tensor) -> torch.Tensor:
         b, c, h, w = x.shape
@@ -160,11 +162,11 @@ class Config:
     train_images: tuple[str, ...] = ("camera", "coins", "astronaut", "moon")
     test_images: tuple[str, ...] = ("coffee", "chelsea", "rocket")
     patch_size: int = 24
-    train_patches: int = 3000
+    train_patches: int = 2000
     test_patches: int = 600
     channels: int = 16
-    heads: int = 2
-    epochs: int = 20
+    heads: int = 4
+    epochs: int = 15
     lr: float = 2e-3
     batch_size: int = 32
     seed: int = 0

@@ -202,7 +202,10 @@ def run(config: Config) -> dict[str, float]:
 
 
 def criteria(metrics: dict[str, float]) -> list[Criterion]:
-    """1-bit + shifted ReLU reaches 95% and stays within 2 points of FP + batch norm."""
+    """1-bit + shifted ReLU reaches 95% and stays within 2 points of FP + batch norm.
+
+    The gap of FP + shifted ReLU to FP + batch norm is reported in the metrics only.
+    """
     reference = metrics["acc_fp_bn"]
     magnitude = metrics["binary_layers_not_single_magnitude"]
     batch_norms = metrics["batch_norm_layers_in_srelu_models"]
@@ -216,9 +219,6 @@ def criteria(metrics: dict[str, float]) -> list[Criterion]:
             reference - metrics["acc_onebit_srelu"],
             2.0,
             " points",
-        ),
-        at_most(
-            "fp_bn_minus_fp_srelu", reference - metrics["acc_fp_srelu"], 2.0, " points"
         ),
         Criterion(
             "batch_norm_layers_in_srelu_models", batch_norms, "== 0", batch_norms == 0

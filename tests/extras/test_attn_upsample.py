@@ -12,6 +12,7 @@ def test_uniform_attention_is_box_transposed_conv():
     with torch.no_grad():
         layer.query.weight.zero_()
         layer.value.weight.copy_(torch.eye(channels)[:, :, None, None])
+        layer.output.weight.copy_(torch.eye(channels)[:, :, None, None])
     x = torch.randn(2, channels, 6, 7, generator=torch.Generator().manual_seed(0))
     out = layer(x)
     # q = 0 gives uniform weights 1/9 over the 3x3 low-resolution neighbors: a stride-2
@@ -28,6 +29,7 @@ def test_border_weights_renormalized():
     with torch.no_grad():
         layer.query.weight.zero_()
         layer.value.weight.copy_(torch.eye(2)[:, :, None, None])
+        layer.output.weight.copy_(torch.eye(2)[:, :, None, None])
     x = torch.ones(1, 2, 3, 3)
     torch.testing.assert_close(layer(x), torch.ones(1, 2, 6, 6))
 
@@ -36,5 +38,5 @@ def test_parameter_budget():
     attention = SuperResolver("attention", 16, 2)
     transposed = SuperResolver("transposed", 16, 2)
     count = lambda m: sum(p.numel() for p in m.upsample.parameters())
-    assert count(attention) == 3 * 16 * 16 + 4 * 9 * 16
+    assert count(attention) == 4 * 16 * 16 + 4 * 9 * 16
     assert count(attention) < count(transposed)
