@@ -1,18 +1,21 @@
 """Zero-shot ULTRA on the 12 GraIL inductive splits: MRR, Hits@k, time per query, memory.
 
 Each split (or shard) runs in its own subprocess so that its peak resident memory
-(``ru_maxrss``) is its own. Test queries are ``NAME_ind/valid.txt`` + ``NAME_ind/test.txt`` ranked on the
-inference graph against all entities (filtered, head and tail, pessimistic ties).
+(``ru_maxrss``) is its own. Test queries are ``NAME_ind/valid.txt`` plus
+``NAME_ind/test.txt``, ranked on the inference graph against all entities (filtered,
+head and tail, pessimistic ties).
 
 Usage::
 
     python benchmarks/ultra_zero_shot.py --root DATA/kg --checkpoint DATA/ultra/ultra_3g.pth \\
-        --out ultra_zero_shot.json [--splits fb237_v1 WN18RR_v1]
+        --out zero_shot.jsonl [--splits fb237_v1 WN18RR_v1] [--workers 2]
+    # on a slow machine: every 8th query triple of WN18RR_v4 first, the rest later
+    python benchmarks/ultra_zero_shot.py ... --plan WN18RR_v4=8 --shard-ids 0:1
+    python benchmarks/ultra_zero_shot.py ... --report
 
-Prints a Markdown table; ``--out`` keeps one JSON record per split (appended as each
-split finishes, so a long run can be resumed with ``--skip-done``). With ``--workers``
-several subprocesses run at once, and large splits are cut into query shards: a rank
-depends only on its own query, so the merged metrics equal an unsharded run.
+Each shard holds every K-th query triple of a split. A rank depends only on its own
+query, so the merged shards of a split give the same metrics as one run, and a partial
+set of shards gives the metrics of a uniform subsample (the table shows its share).
 Time per query is the summed evaluation time of the shards over the number of ranks;
 peak memory is the largest shard's.
 """
@@ -133,15 +136,16 @@ def merge_shards(name: str, parts: list[dict], args: argparse.Namespace) -> dict
 def markdown(records: list[dict]) -> str:
     lines = [
         (
-            "| split | entities | facts | ranks | MRR | Hits@1 | Hits@3 | Hits@10 "
-            "| paper MRR | paper Hits@10 | ms/query | peak RSS (MiB) |"
+            "| split | entities | facts | ranks (share of test) | MRR | Hits@1 | Hits@3 "
+            "| Hits@10 | paper MRR | paper Hits@10 | ms/query | peak RSS (MiB) |"
         ),
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in records:
         paper = PUBLISHED.get(r["split"], (float("nan"), float("nan")))
         lines.append(
-            f"| {r['split']} | {r['entities']:,} | {r['facts']:,} | {r['num_ranks']:,} "
+            f"| {r['split']} | {r['entities']:,} | {r['facts']:,} "
+            f"| {r['num_ranks']:,} ({r.get('fraction', 1.0):.0%}) "
             f"| {r['mrr']:.3f} | {r['hits@1']:.3f} | {r['hits@3']:.3f} | {r['hits@10']:.3f} "
             f"| {paper[0]:.3f} | {paper[1]:.3f} | {r['ms_per_query']:.1f} "
             f"| {r['peak_rss_mib']:.0f} |"
@@ -160,61 +164,26 @@ def markdown(records: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--root", required=True, help="folder with the GraIL split folders"
-    )
-    parser.add_argument("--checkpoint", required=True, help="ULTRA checkpoint file")
-    parser.add_argument("--splits", nargs="*", default=SPLITS)
-    parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--aggregation", choices=("lean", "plain"), default="lean")
-    parser.add_argument("--out", type=Path, default=None, help="JSON-lines result file")
-    parser.add_argument(
-        "--skip-done", action="store_true", help="skip splits already recorded in --out"
-    )
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=1,
-        help="splits (or shards) evaluated at the same time (default: 1)",
-    )
-    parser.add_argument(
-        "--shard-work",
-        type=float,
-        default=5e6,
-        help="split a split's queries into shards of about this many "
-        "entity x query units (default: 5e6)",
-    )
-    parser.add_argument("--one", default=None, help=argparse.SUPPRESS)
-    parser.add_argument("--shard", default="0/1", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.one:
-        print(json.dumps(run_one(args)))
-        return
-    args.shards = {
-        name: max(1, round(WORK_UNITS.get(name, 0) / args.shard_work))
-        for name in args.splits
-    }
-    done = {}
-    if args.out is not None and args.out.is_file():
-        for line in args.out.read_text().splitlines():
-            record = json.loads(line)
-            done[record["split"]] = record
-    todo = [name for name in args.splits if not (args.skip_done and name in done)]
-    # Shard large splits so the workers finish together; ranks are independent per query.
-    tasks = [
-        (name, i, args.shards.get(name, 1))
-        for name in todo
-        for i in range(args.shards.get(name, 1))
-    ]
-    tasks.sort(key=lambda task: -WORK_UNITS.get(task[0], 0) / task[2])  # longest first
-    parts: dict[str, list[dict]] = {name: [] for name in todo}
-    running: list[tuple[str, subprocess.Popen]] = []
+def parse_plan(items: list[str], splits: list[str]) -> dict[str, int]:
+    """Shard count per split: ``NAME=K`` items, else 1 (the whole split in one shard)."""
+    plan = {name: 1 for name in splits}
+    for item in items:
+        name, _, count = item.partition("=")
+        if name not in plan or not count.isdigit() or int(count) < 1:
+            raise SystemExit(
+                f"--plan item {item!r} must be NAME=K with NAME in {splits}"
+            )
+        plan[name] = int(count)
+    return plan
+
+
+def run_tasks(tasks: list[tuple[str, int, int]], args: argparse.Namespace) -> None:
+    """Run shard subprocesses, ``--workers`` at a time; append each result to ``--out``."""
+    running: list[tuple[tuple[str, int, int], subprocess.Popen]] = []
     while tasks or running:
         while tasks and len(running) < args.workers:
-            name, index, count = tasks.pop(0)
+            task = tasks.pop(0)
+            name, index, count = task
             command = [
                 sys.executable,
                 __file__,
@@ -234,32 +203,113 @@ def main() -> None:
                 args.aggregation,
             ]
             running.append(
-                (name, subprocess.Popen(command, stdout=subprocess.PIPE, text=True))
+                (task, subprocess.Popen(command, stdout=subprocess.PIPE, text=True))
             )
         time.sleep(1)
-        for name, process in list(running):
+        for task, process in list(running):
             if process.poll() is None:
                 continue
-            running.remove((name, process))
+            running.remove((task, process))
             output = process.stdout.read()
             if process.returncode != 0:
-                raise RuntimeError(f"{name} failed with exit code {process.returncode}")
-            parts[name].append(json.loads(output.strip().splitlines()[-1]))
-            shards = args.shards.get(name, 1)
-            if len(parts[name]) == shards:
-                record = merge_shards(name, parts[name], args)
-                done[name] = record
-                print(
-                    f"{name}: MRR {record['mrr']:.4f} Hits@10 {record['hits@10']:.4f} "
-                    f"({record['ms_per_query']:.1f} ms/query)",
-                    file=sys.stderr,
-                    flush=True,
-                )
-                if args.out is not None:
-                    with open(args.out, "a") as handle:
-                        handle.write(json.dumps(record) + "\n")
-    records = [done[name] for name in args.splits if name in done]
-    print(markdown(records))
+                raise RuntimeError(f"{task} failed with exit code {process.returncode}")
+            record = json.loads(output.strip().splitlines()[-1])
+            record["shard"], record["shard_count"] = task[1], task[2]
+            print(
+                f"{task[0]} shard {task[1]}/{task[2]} done in {record['seconds']:.0f} s",
+                file=sys.stderr,
+                flush=True,
+            )
+            with open(args.out, "a") as handle:
+                handle.write(json.dumps(record) + "\n")
+
+
+def collect(args: argparse.Namespace) -> list[dict]:
+    """Merge the recorded shards of each split (the latest shard count per split)."""
+    shards: dict[str, dict[tuple[int, int], dict]] = {}
+    if args.out.is_file():
+        for line in args.out.read_text().splitlines():
+            record = json.loads(line)
+            shards.setdefault(record["split"], {})[
+                (record["shard"], record["shard_count"])
+            ] = record
+    records = []
+    for name in args.splits:
+        if name not in shards:
+            continue
+        count = max(count for _, count in shards[name])
+        parts = [r for (_, c), r in sorted(shards[name].items()) if c == count]
+        record = merge_shards(name, parts, args)
+        record["fraction"] = len(parts) / count
+        records.append(record)
+    return records
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--root", required=True, help="folder with the GraIL split folders"
+    )
+    parser.add_argument("--checkpoint", required=True, help="ULTRA checkpoint file")
+    parser.add_argument("--splits", nargs="*", default=SPLITS)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--aggregation", choices=("lean", "plain"), default="lean")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="JSON-lines file of shard results; runs append to it (required)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="shards evaluated at the same time (default: 1)",
+    )
+    parser.add_argument(
+        "--plan",
+        nargs="*",
+        default=[],
+        metavar="NAME=K",
+        help="cut split NAME into K shards of every K-th query triple "
+        "(default: 1 shard per split)",
+    )
+    parser.add_argument(
+        "--shard-ids",
+        default=None,
+        metavar="A:B",
+        help="run only shards A..B-1 of each split (default: all); a later "
+        "run can add the remaining shards",
+    )
+    parser.add_argument(
+        "--report",
+        action="store_true",
+        help="print the table of what --out holds and run nothing",
+    )
+    parser.add_argument("--one", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--shard", default="0/1", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_one(args)))
+        return
+    if args.out is None:
+        parser.error("--out is required")
+    if not args.report:
+        plan = parse_plan(args.plan, args.splits)
+        low, high = (
+            (0, None)
+            if args.shard_ids is None
+            else (int(part) for part in args.shard_ids.split(":"))
+        )
+        tasks = [
+            (name, i, count)
+            for name, count in plan.items()
+            for i in range(count)[low:high]
+        ]
+        tasks.sort(key=lambda task: WORK_UNITS.get(task[0], 0) / task[2])  # short first
+        run_tasks(tasks, args)
+    print(markdown(collect(args)))
 
 
 if __name__ == "__main__":

@@ -70,6 +70,8 @@ def download(
         return target
     cache.mkdir(parents=True, exist_ok=True)
     logger.info("downloading %s to %s", url, target)
+    if sha256 is None:
+        logger.warning("no SHA-256 given for %s, so the download is not verified", url)
     handle, partial = tempfile.mkstemp(dir=cache, suffix=".part")
     os.close(handle)
     try:
