@@ -1,0 +1,157 @@
+"""Hungarian tracklets for DSG-DETR: match each frame's detections to the active tracks.
+
+The matching cost between detection d and track k (boxes ``[cx, cy, w, h]`` normalised
+by the image size) is
+
+.. math::
+    C_{dk} = 1\\,(1 - \\cos(p_d, \\bar p_k)) + 1\\,(1 - \\cos(f_d, \\bar f_k))
+        + 5\\,\\|b_d - b_k\\|_1 - 2\\,\\mathrm{GIoU}(b_d, b_k)
+
+with the one-hot class p_d (argmax of the detector's class distribution), the feature
+f_d, the means p-bar, f-bar over the track's detections so far and the track's last box
+b_k. ``scipy.optimize.linear_sum_assignment`` solves the assignment; a pair is accepted
+when its class distance or its feature distance is below 0.5, and every other
+detection starts a new track. A track unmatched for ``max_age`` frames is closed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+COST_WEIGHTS = (1.0, 1.0, 5.0, 2.0)  # class, feature, box L1, GIoU
+ACCEPT_DISTANCE = 0.5
+
+
+def cxcywh_to_xyxy(box: np.ndarray) -> np.ndarray:
+    """Convert (..., 4) ``[cx, cy, w, h]`` boxes to ``[x0, y0, x1, y1]``."""
+    half = box[..., 2:] / 2
+    return np.concatenate([box[..., :2] - half, box[..., :2] + half], axis=-1)
+
+
+def generalized_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Return the (N, M) GIoU of ``[x0, y0, x1, y1]`` boxes: IoU - (|C| - |A u B|) / |C|."""
+    area_a = np.prod(a[:, 2:] - a[:, :2], axis=1)
+    area_b = np.prod(b[:, 2:] - b[:, :2], axis=1)
+    low = np.maximum(a[:, None, :2], b[None, :, :2])
+    high = np.minimum(a[:, None, 2:], b[None, :, 2:])
+    inter = np.prod(np.clip(high - low, 0, None), axis=2)
+    union = area_a[:, None] + area_b[None, :] - inter
+    hull = np.prod(
+        np.maximum(a[:, None, 2:], b[None, :, 2:])
+        - np.minimum(a[:, None, :2], b[None, :, :2]),
+        axis=2,
+    )
+    return inter / union - (hull - union) / hull
+
+
+def cosine_distance(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Return the (N, M) matrix ``1 - cos(x_i, y_j)``."""
+    x = x / (np.linalg.norm(x, axis=1, keepdims=True) + 1e-12)
+    y = y / (np.linalg.norm(y, axis=1, keepdims=True) + 1e-12)
+    return 1.0 - x @ y.T
+
+
+def matching_cost(
+    det_class: np.ndarray,
+    det_feature: np.ndarray,
+    det_box: np.ndarray,
+    track_class: np.ndarray,
+    track_feature: np.ndarray,
+    track_box: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the (D, K) total cost, class distance and feature distance (module doc)."""
+    w_class, w_feature, w_box, w_giou = COST_WEIGHTS
+    class_distance = cosine_distance(det_class, track_class)
+    feature_distance = cosine_distance(det_feature, track_feature)
+    l1 = np.abs(det_box[:, None, :] - track_box[None, :, :]).sum(2)
+    giou = generalized_iou(cxcywh_to_xyxy(det_box), cxcywh_to_xyxy(track_box))
+    cost = (
+        w_class * class_distance
+        + w_feature * feature_distance
+        + w_box * l1
+        - w_giou * giou
+    )
+    return cost, class_distance, feature_distance
+
+
+@dataclass
+class _Track:
+    members: list[int]
+    class_sum: np.ndarray
+    feature_sum: np.ndarray
+    box: np.ndarray
+    last_frame: int
+
+
+def track(
+    frame: np.ndarray,
+    box: np.ndarray,
+    feature: np.ndarray,
+    class_dist: np.ndarray,
+    max_age: int = 50,
+) -> np.ndarray:
+    """Assign every detection of one clip to a tracklet.
+
+    Args:
+        frame (np.ndarray): (D,) frame index of each detection.
+        box (np.ndarray): (D, 4) ``[cx, cy, w, h]`` boxes normalised by the image size.
+        feature (np.ndarray): (D, F) appearance features.
+        class_dist (np.ndarray): (D, C) detector class distributions.
+        max_age (int, default 50): frames a track may stay unmatched before it closes.
+
+    Returns:
+        np.ndarray: (D,) tracklet id per detection, numbered from 0 in creation order.
+    """
+    one_hot = np.eye(class_dist.shape[1])[class_dist.argmax(1)]
+    track_id = np.full(len(frame), -1)
+    active: list[_Track] = []
+    all_tracks: list[_Track] = []
+    for t in np.unique(frame):
+        rows = np.flatnonzero(frame == t)
+        matched = set()
+        if active:
+            cost, class_distance, feature_distance = matching_cost(
+                one_hot[rows],
+                feature[rows],
+                box[rows],
+                np.stack([k.class_sum / len(k.members) for k in active]),
+                np.stack([k.feature_sum / len(k.members) for k in active]),
+                np.stack([k.box for k in active]),
+            )
+            for r, c in zip(*linear_sum_assignment(cost)):
+                if min(class_distance[r, c], feature_distance[r, c]) < ACCEPT_DISTANCE:
+                    k, d = active[c], rows[r]
+                    k.members.append(d)
+                    k.class_sum += one_hot[d]
+                    k.feature_sum += feature[d]
+                    k.box, k.last_frame = box[d], t
+                    matched.add(r)
+        for r in range(len(rows)):
+            if r not in matched:
+                d = rows[r]
+                new = _Track([d], one_hot[d].copy(), feature[d].copy(), box[d], t)
+                active.append(new)
+                all_tracks.append(new)
+        kept = [k for k in active if t - k.last_frame < max_age]
+        active = kept
+    for number, k in enumerate(all_tracks):
+        track_id[k.members] = number
+    return track_id
+
+
+def track_purity(track_id: np.ndarray, instance: np.ndarray) -> float:
+    """Return the fraction of detections whose track's majority instance is their own.
+
+    Distractor detections (instance -1) count as their own singleton instances, so a
+    distractor merged into an object's track lowers the purity.
+    """
+    identity = instance.copy()
+    identity[instance < 0] = -1 - np.arange(np.sum(instance < 0))
+    agreeing = 0
+    for k in np.unique(track_id):
+        _, counts = np.unique(identity[track_id == k], return_counts=True)
+        agreeing += counts.max()
+    return agreeing / len(track_id)

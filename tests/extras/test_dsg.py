@@ -1,0 +1,142 @@
+"""DSG-DETR pieces: matcher cost, tracker, relation labels and grouped transformers."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from graphkit.extras.dsg import dsgdetr
+from graphkit.extras.dsg.models import DSGDETRMini, PerFrameModel, run_grouped
+from graphkit.extras.dsg.tracker import (
+    generalized_iou,
+    matching_cost,
+    track,
+    track_purity,
+)
+from graphkit.extras.dsg.video import (
+    APPROACHING,
+    LEAVING,
+    STATIC,
+    VideoConfig,
+    VideoGenerator,
+    relation_labels,
+)
+
+
+def test_matching_cost_two_by_two():
+    det_class = np.array([[1.0, 0.0], [0.0, 1.0]])
+    det_feature = np.array([[1.0, 0.0], [0.0, 1.0]])
+    det_box = np.array([[0.5, 0.5, 0.2, 0.2], [0.1, 0.1, 0.2, 0.2]])
+    track_class = np.array([[1.0, 0.0], [0.5, 0.5]])
+    track_feature = np.array([[1.0, 0.0], [1.0, 1.0]])
+    track_box = np.array([[0.5, 0.5, 0.2, 0.2], [0.5, 0.6, 0.2, 0.2]])
+    cost, class_distance, feature_distance = matching_cost(
+        det_class, det_feature, det_box, track_class, track_feature, track_box
+    )
+    half = 1 - 1 / math.sqrt(2)  # cosine distance of (1, 0) and (1, 1)
+    # cost = class + feature + 5 L1 - 2 GIoU, GIoU worked out on the xyxy boxes by hand
+    expected = np.array(
+        [
+            [-2.0, 2 * half + 5 * 0.1 - 2 * (1 / 3)],
+            [
+                1 + 1 + 5 * 0.8 + 2 * (0.28 / 0.36),
+                2 * half + 5 * 0.9 + 2 * (0.34 / 0.42),
+            ],
+        ]
+    )
+    np.testing.assert_allclose(cost, expected, atol=1e-9)
+    np.testing.assert_allclose(class_distance, [[0, half], [1, half]], atol=1e-9)
+    np.testing.assert_allclose(feature_distance, [[0, half], [1, half]], atol=1e-9)
+
+
+def test_giou_identical_and_disjoint():
+    a = np.array([[0.0, 0.0, 1.0, 1.0]])
+    b = np.array([[2.0, 0.0, 3.0, 1.0]])
+    assert generalized_iou(a, a)[0, 0] == pytest.approx(1.0)
+    assert generalized_iou(a, b)[0, 0] == pytest.approx(0 - (3 - 2) / 3)
+
+
+def test_tracker_separates_two_objects():
+    frames = 6
+    frame = np.repeat(np.arange(frames), 2)
+    box = np.array(
+        [
+            [0.2 + 0.01 * t, 0.2, 0.1, 0.1]
+            if k == 0
+            else [0.7, 0.7 - 0.01 * t, 0.1, 0.1]
+            for t in range(frames)
+            for k in range(2)
+        ]
+    )
+    feature = np.array(
+        [[1.0, 0.0] if k == 0 else [0.0, 1.0] for _ in range(frames) for k in range(2)]
+    )
+    class_dist = np.array(
+        [[0.9, 0.1] if k == 0 else [0.2, 0.8] for _ in range(frames) for k in range(2)]
+    )
+    # Present the detections of each frame in alternating order to exercise matching.
+    order = np.concatenate(
+        [np.arange(2 * t, 2 * t + 2)[:: 1 if t % 2 else -1] for t in range(frames)]
+    )
+    ids = track(frame[order], box[order], feature[order], class_dist[order])
+    instance = np.tile([0, 1], frames)[order]
+    assert len(np.unique(ids)) == 2
+    assert track_purity(ids, instance) == 1.0
+
+
+def test_track_purity_counts_majority():
+    track_id = np.array([0, 0, 0, 1, 1])
+    instance = np.array([5, 5, 7, 7, -1])  # the distractor is its own instance
+    assert track_purity(track_id, instance) == pytest.approx(3 / 5)
+
+
+def test_relation_labels_trend():
+    distance = np.array([0.3, 0.3, 0.3, 0.3, 0.26, 0.22, 0.18, 0.14, 0.10, 0.10])
+    labels = relation_labels(distance, window=2, threshold=0.03)
+    assert labels[0] == STATIC  # 0.3 -> 0.3
+    assert labels[4] == APPROACHING  # 0.3 -> 0.18
+    rising = relation_labels(distance[::-1], window=2, threshold=0.03)
+    assert rising[5] == LEAVING
+
+
+def test_video_clip_fields_consistent():
+    clip = VideoGenerator(VideoConfig(frames=10), seed=0).clip()
+    assert clip.is_human.sum() == 10  # one human per frame, never dropped
+    assert np.all(clip.label[clip.instance > 0] >= 0)
+    assert np.all(clip.relation[clip.instance <= 0] == -1)
+    np.testing.assert_allclose(clip.class_dist.sum(1), 1.0, rtol=1e-5)
+
+
+def test_run_grouped_matches_per_group():
+    torch.manual_seed(0)
+    layer = torch.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True)
+    encoder = torch.nn.TransformerEncoder(layer, 1, enable_nested_tensor=False).eval()
+    x = torch.randn(6, 8)
+    position = torch.randn(4, 8)
+    groups = torch.tensor([[0, -1, 2, -1], [-1, 5, -1, -1], [1, 3, 4, -1]])
+    out = run_grouped(encoder, x, groups, position)
+    with torch.no_grad():
+        first = encoder((x[[0, 2]] + position[[0, 2]])[None])[0]
+        single = encoder((x[[5]] + position[[1]])[None])[0]
+        third = encoder((x[[1, 3, 4]] + position[[0, 1, 2]])[None])[0]
+    torch.testing.assert_close(out[[0, 2]], first)
+    torch.testing.assert_close(out[[5]], single)
+    torch.testing.assert_close(out[[1, 3, 4]], third)
+
+
+def test_models_forward_shapes():
+    config = dsgdetr.Config(train_clips=2, test_clips=1, epochs=1, frames=10)
+    train_items, _, purity, _ = dsgdetr.make_data(config)
+    batch = dsgdetr.collate(train_items)
+    for model in (PerFrameModel(32, 8, 3, dim=16), DSGDETRMini(32, 8, 3, dim=16)):
+        objects, relations = model(batch)
+        assert objects.shape == (len(batch["label"]), 8)
+        assert relations.shape == (len(batch["relation"]), 3)
+    assert 0.0 < purity <= 1.0
+
+
+def test_config_rejects_short_clips():
+    with pytest.raises(ValueError, match="frames"):
+        dsgdetr.Config(frames=4)
