@@ -14,11 +14,13 @@ logger = logging.getLogger(__name__)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``graphkit extras list`` and ``graphkit extras run``."""
     parser = subparsers.add_parser(
         "extras", help="list and run the non-graph paper experiments"
     )
     actions = parser.add_subparsers(dest="extras_action", metavar="ACTION")
     actions.add_parser("list", help="print every registered experiment")
+
     run = actions.add_parser("run", help="run one experiment, or all of them")
     run.add_argument(
         "name", help="experiment name from `graphkit extras list`, or 'all'"
@@ -34,6 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="KEY=VALUE",
         help="override a config field (repeatable); lists use commas: formats=mxint8,mxint4",
     )
+
     run.add_argument(
         "--json", type=Path, default=None, help="write the results to this JSON file"
     )
@@ -43,6 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         help="also write the result table as Markdown to this file",
     )
+
     run.add_argument(
         "--threads",
         type=int,

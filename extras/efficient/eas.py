@@ -52,6 +52,7 @@ class Config:
         timing_batch, timing_repeats: encoder timing batch size and repetitions.
         silence_noise: standard deviation of the silent frames (segments use 0.3).
         position_scale: amplitude of the sinusoidal positions added at the input.
+        exclude_self_attention: leave each frame's attention to itself out of its score.
         seed: data, training and random-dropping seed.
     """
 
@@ -71,6 +72,7 @@ class Config:
     timing_batch: int = 64
     timing_repeats: int = 15
     silence_noise: float = 0.1
+    exclude_self_attention: bool = False
     position_scale: float = 1.0
     seed: int = 0
 
@@ -174,6 +176,17 @@ def sinusoidal_positions(length: int, width: int) -> torch.Tensor:
     return table
 
 
+def attention_received(probs: torch.Tensor, exclude_self: bool = False) -> torch.Tensor:
+    """Score frame ``j`` by ``sum_h sum_i A_h[i, j]``, optionally leaving out ``i = j``.
+
+    Shapes:
+        probs: ``(B, heads, T, T)`` attention probabilities; return: ``(B, T)``.
+    """
+    if exclude_self:
+        probs = probs * (1.0 - torch.eye(probs.shape[-1], dtype=probs.dtype))
+    return probs.sum(dim=(1, 2))
+
+
 def select_tokens(scores: torch.Tensor, keep: int) -> torch.Tensor:
     """Return the indices of the ``keep`` highest scores per row, in time order."""
     return scores.topk(keep, dim=-1).indices.sort(dim=-1).values
@@ -208,6 +221,7 @@ class Transcriber(nn.Module):
         )
         self.decoder = nn.TransformerDecoder(layer, config.decoder_layers)
         self.output = nn.Linear(config.width, NUM_CLASSES + 3)
+        self.exclude_self = config.exclude_self_attention
 
     def encode(
         self,
@@ -229,9 +243,7 @@ class Transcriber(nn.Module):
             if prune_here:
                 keep = math.ceil((1.0 - sparsity) * h.shape[1])
                 if mode == "attention":
-                    scores = probs.sum(
-                        dim=(1, 2)
-                    )  # attention received: sum over heads, queries
+                    scores = attention_received(probs, self.exclude_self)
                 else:
                     scores = torch.rand(h.shape[:2], generator=generator)
                 kept = select_tokens(scores, keep)
