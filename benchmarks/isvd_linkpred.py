@@ -82,6 +82,7 @@ def train_gae(data, target_auc: float, max_seconds: float, seed: int) -> dict:
     return {
         "epochs": epoch,
         "seconds": train_seconds,
+        "cpu_seconds": cpu_seconds,
         "best_auc": best_auc,
         "reached": reached_at,
     }
