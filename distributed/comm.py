@@ -66,7 +66,10 @@ class Heartbeat:
             self._stop.wait(HEARTBEAT_PERIOD_S)
 
     def stop(self) -> None:
+        """Stop the thread and wait for it, so no store call runs during shutdown."""
         self._stop.set()
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join(timeout=2 * HEARTBEAT_PERIOD_S + 1.0)
 
     def _counters(self) -> list[int | None]:
         counts: list[int | None] = []

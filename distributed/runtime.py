@@ -13,6 +13,7 @@ and a heartbeat thread, used to name a rank that stops responding.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import socket
@@ -127,6 +128,9 @@ def init_process_group(
         timeout=timeout,
     )
     _state.update(store=store, heartbeat=heartbeat, timeout_s=timeout_s)
+    # Shut down in order at exit: a heartbeat thread or process group still running while
+    # the interpreter finalises can abort the process (SIGABRT) after a finished run.
+    atexit.register(destroy_process_group)
     logger.debug("process group %s started: rank %d of %d", backend, rank, world_size)
     return rank, world_size
 
@@ -245,6 +249,9 @@ def build_partition(config, rank: int, world_size: int):
     else:
         payload = _partition_in_memory(config, comm, rank, world_size)
     graph = ShardedGraph.from_partition(comm, payload, config.mode)
+    from graphkit.distributed.compression import compression_from_config
+
+    graph.compression = compression_from_config(config, comm)
     data = _payload_data(payload, config.split)
     logger.info(
         "partition %d of %d: %d nodes, halo of %d rows, mode %s",

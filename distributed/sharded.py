@@ -109,6 +109,8 @@ class ShardedGraph(Graph):
         )
         self._build_degrees()
         self._last_rss_peak = 0
+        # Set to a graphkit.distributed.compression.Compression to compress halo rows.
+        self.compression = None
 
     # Construction --------------------------------------------------------------------
     def _build_blocks(self, edges, edge_attr):
@@ -214,7 +216,10 @@ class ShardedGraph(Graph):
         self, op: str, blocks: list[Block], width: tuple[int, ...], keep: bool
     ) -> Plan:
         label = f"{op}{list(width)}"
-        return Plan(self.halo, blocks, keep and self.mode != "sar", label)
+        halo = self.halo
+        if self.compression is not None:
+            halo = self.compression.halo_for(self.halo, label)
+        return Plan(halo, blocks, keep and self.mode != "sar", label)
 
     @property
     def rank(self) -> int:

@@ -146,3 +146,64 @@ def test_torchrun_default_run_prints_accuracy():
         ]
     )
     assert TEST_SCORE.search(output), output
+
+
+def _train_both(tmp_path, shared_data, dataset, parts, extra=()):
+    """Test score of one process and of ``parts`` torchrun processes, same options."""
+    root = str(shared_data / "graphs")
+    env = {"GRAPHKIT_CACHE": str(tmp_path / "cache")}
+    train = ["train", "--dataset", dataset, "--root", root, "--model", "sage", *extra]
+    single = _run([sys.executable, "-m", "graphkit.launch", *train], env)
+    folder = tmp_path / "parts"
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "graphkit.launch",
+            "partition",
+            "--dataset",
+            dataset,
+            "--root",
+            root,
+            "--parts",
+            str(parts),
+            "--out",
+            str(folder),
+        ],
+        env,
+    )
+    sharded = _run(
+        [
+            sys.executable,
+            "-m",
+            "torch.distributed.run",
+            "--standalone",
+            f"--nproc_per_node={parts}",
+            "-m",
+            "graphkit.launch",
+            *train,
+            "--partitions",
+            str(folder),
+        ],
+        env,
+    )
+    return float(TEST_SCORE.search(single).group(2)), float(
+        TEST_SCORE.search(sharded).group(2)
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.realdata
+def test_cora_two_partitions_match_one_process(tmp_path, shared_data):
+    single, sharded = _train_both(tmp_path, shared_data, "cora", 2)
+    assert sharded >= 0.78
+    assert abs(sharded - single) <= 0.015
+
+
+@pytest.mark.slow
+@pytest.mark.realdata
+def test_tolokers_four_partitions_match_one_process(tmp_path, shared_data):
+    single, sharded = _train_both(
+        tmp_path, shared_data, "tolokers", 4, ["--epochs", "200"]
+    )
+    assert abs(sharded - single) <= 0.01

@@ -1,0 +1,224 @@
+"""Per-rank peak memory and epoch time of SAR training against one process.
+
+Generates a synthetic graph (the CSBM of ``graphkit.datasets``), writes partition
+folders for every world size, then for each model, mode and world size starts fresh
+processes (gloo on 127.0.0.1) that load their own partition and run training steps
+(forward, backward, gradient sum, Adam). A world size of 1 runs a ``LocalGraph`` in
+one process: the single-process reference. Each rank reports its peak resident memory
+(``ru_maxrss``), the resident memory before the first step, the peak bytes held by
+fetched halo rows, and the time of the last step.
+
+Example (the configuration recorded in docs/benchmarks.md)::
+
+    python benchmarks/sar_memory.py --nodes 500000 --degree 20 --worlds 1 2 4 8 \\
+        --out /tmp/sar_memory
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nodes", type=int, default=500_000, help="graph nodes")
+    parser.add_argument("--degree", type=float, default=20.0, help="average in-degree")
+    parser.add_argument("--features", type=int, default=128, help="input features")
+    parser.add_argument("--hidden", type=int, default=128, help="hidden width")
+    parser.add_argument("--layers", type=int, default=3, help="GNN layers")
+    parser.add_argument("--heads", type=int, default=4, help="GAT heads")
+    parser.add_argument("--models", nargs="+", default=["sage", "gat"])
+    parser.add_argument("--modes", nargs="+", default=["sar", "sa", "one-shot"])
+    parser.add_argument("--worlds", nargs="+", type=int, default=[1, 2, 4, 8])
+    parser.add_argument("--method", default="metis", choices=["metis", "random"])
+    parser.add_argument("--steps", type=int, default=2, help="training steps per run")
+    parser.add_argument(
+        "--out", required=True, help="folder for partitions and results"
+    )
+    parser.add_argument(
+        "--worker",
+        nargs=5,
+        metavar=("FOLDER", "MODEL", "MODE", "RANK", "N"),
+        help=argparse.SUPPRESS,
+    )
+    return parser.parse_args(argv)
+
+
+def prepare(args) -> dict[int, Path]:
+    """Generate the graph once and write one partition folder per world size."""
+    from graphkit.datasets import load_dataset
+    from graphkit.distributed import partition_nodes
+    from graphkit.distributed.files import write_partitions
+
+    folders = {n: Path(args.out) / f"parts-{n}" for n in args.worlds}
+    if all((f / "meta.json").exists() for f in folders.values()):
+        return folders
+    data = load_dataset(
+        "synthetic",
+        num_nodes=args.nodes,
+        avg_degree=args.degree,
+        num_features=args.features,
+        seed=0,
+    )
+    print(f"graph: {data.num_nodes} nodes, {data.edge_index.size(1)} edges", flush=True)
+    for n, folder in folders.items():
+        start = time.perf_counter()
+        parts = partition_nodes(data.edge_index, data.num_nodes, n, args.method)
+        meta = write_partitions(data, parts, n, folder)
+        print(
+            f"N={n}: edge cut {meta['edge_cut']}, halo sizes {meta['halo_sizes']} "
+            f"({time.perf_counter() - start:.0f} s)",
+            flush=True,
+        )
+    return folders
+
+
+def worker(args) -> None:
+    """One rank: load the partition, train ``steps`` steps, write a JSON report."""
+    import torch
+    import torch.nn.functional as F
+
+    from graphkit.distributed import runtime
+    from graphkit.distributed.files import load_partition
+    from graphkit.distributed.memory import current_rss_bytes, peak_rss_bytes
+    from graphkit.graph import LocalGraph
+    from graphkit.nn import GNN
+
+    folder, model_name, mode, rank, world_size = args.worker
+    rank, world_size = int(rank), int(world_size)
+    torch.set_num_threads(1)
+    rss_imports = current_rss_bytes()
+    runtime.init_process_group(600.0)
+    payload = load_partition(folder, rank, world_size)
+    if world_size == 1:
+        graph = LocalGraph(payload["edges"][0], payload["global_ids"].numel())
+    else:
+        graph = runtime.ShardedGraph.from_partition(
+            runtime.communicator(), payload, mode
+        )
+    x, y = payload["x"], payload["y"]
+    num_classes = int(graph.reduce_max(y.max().reshape(1))) + 1
+    torch.manual_seed(0)
+    model = GNN(
+        model_name,
+        x.size(1),
+        args.hidden,
+        num_classes,
+        args.layers,
+        dropout=0.5,
+        heads=args.heads,
+    )
+    graph.sync_parameters(model)
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+    total = float(graph.reduce_sum(torch.tensor([float(y.numel())])))
+    del payload
+    rss_before = current_rss_bytes()
+    seconds = 0.0
+    for _ in range(args.steps):
+        start = time.perf_counter()
+        optimizer.zero_grad(set_to_none=True)
+        loss = F.cross_entropy(model(x, graph), y, reduction="sum") / total
+        loss.backward()
+        graph.sync_gradients(model)
+        optimizer.step()
+        seconds = time.perf_counter() - start
+    stats = graph.comm_stats() if world_size > 1 else {}
+    report = {
+        "model": model_name,
+        "mode": mode,
+        "world_size": world_size,
+        "rank": rank,
+        "peak_rss": peak_rss_bytes(),
+        "rss_before": rss_before,
+        "step_s": seconds,
+        "rss_imports": rss_imports,
+        "fetched_peak": stats.get("fetched_peak_bytes", 0),
+        "sent_bytes": stats.get("sent_bytes", 0),
+    }
+    name = f"{model_name}-{mode}-{world_size}-{rank}.json"
+    (Path(args.out) / "reports").mkdir(parents=True, exist_ok=True)
+    (Path(args.out) / "reports" / name).write_text(json.dumps(report))
+    runtime.destroy_process_group()
+
+
+def launch(args, folder: Path, model: str, mode: str, world_size: int) -> list[dict]:
+    """Start ``world_size`` fresh processes for one configuration; return their reports."""
+    from graphkit.distributed.runtime import free_port
+
+    env = {
+        **os.environ,
+        "OMP_NUM_THREADS": "1",
+        "MASTER_ADDR": "127.0.0.1",
+        "MASTER_PORT": str(free_port()),
+        "WORLD_SIZE": str(world_size),
+    }
+    base = [sys.executable, __file__, *sys.argv[1:]]
+    procs = [
+        subprocess.Popen(
+            [*base, "--worker", str(folder), model, mode, str(r), str(world_size)],
+            env={**env, "RANK": str(r)},
+        )
+        for r in range(world_size)
+    ]
+    codes = [p.wait() for p in procs]
+    if any(codes):
+        raise RuntimeError(f"{model} {mode} N={world_size}: ranks exited with {codes}")
+    reports = Path(args.out) / "reports"
+    return [
+        json.loads((reports / f"{model}-{mode}-{world_size}-{r}.json").read_text())
+        for r in range(world_size)
+    ]
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    if args.worker:
+        worker(args)
+        return
+    folders = prepare(args)
+    rows = []
+    for model in args.models:
+        single = None
+        for world_size in args.worlds:
+            for mode in ["-"] if world_size == 1 else args.modes:
+                reports = launch(args, folders[world_size], model, mode, world_size)
+                peak = max(r["peak_rss"] for r in reports)
+                # Memory above what the interpreter and libraries hold after import.
+                above = max(r["peak_rss"] - r["rss_imports"] for r in reports)
+                if world_size == 1:
+                    single = (peak, above)
+                row = {
+                    "model": model,
+                    "mode": mode,
+                    "N": world_size,
+                    "peak_mib": peak / 2**20,
+                    "ratio": peak / single[0] if single else float("nan"),
+                    "above_mib": above / 2**20,
+                    "above_ratio": above / single[1] if single else float("nan"),
+                    "fetched_mib": max(r["fetched_peak"] for r in reports) / 2**20,
+                    "step_s": max(r["step_s"] for r in reports),
+                }
+                rows.append(row)
+                print(json.dumps(row), flush=True)
+    (Path(args.out) / "results.json").write_text(json.dumps(rows, indent=1))
+    print(
+        "| model | mode | N | peak RSS per rank (MiB) | ratio to 1 process | "
+        "peak above imports (MiB) | ratio | fetched halo peak (MiB) | step time (s) |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for r in rows:
+        print(
+            f"| {r['model']} | {r['mode']} | {r['N']} | {r['peak_mib']:.0f} | "
+            f"{r['ratio']:.2f} | {r['above_mib']:.0f} | {r['above_ratio']:.2f} | "
+            f"{r['fetched_mib']:.0f} | {r['step_s']:.1f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,201 @@
+"""Compression of a sharded graph's halo exchange: codec, rate schedule and byte accounting.
+
+A :class:`Compression` is set as ``ShardedGraph.compression``; the graph then asks
+:meth:`Compression.halo_for` for the exchange of every aggregation call. At ratio 1 that
+is the graph's own :class:`~graphkit.distributed.halo.HaloExchange`, so the computation
+is exactly the uncompressed one; above 1 it is a
+:class:`~graphkit.distributed.compression.exchange.CompressedHalo`.
+
+The trainer calls :meth:`Compression.attach` once with the model (to number the
+aggregation calls of each forward pass and to train learned codecs with the model) and
+:meth:`Compression.end_epoch` after every epoch (to count bytes and advance the
+schedule).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import torch
+from torch import Tensor, nn
+
+from graphkit.distributed.comm import Communicator
+from graphkit.distributed.compression.codec import Codec, mix_seed
+from graphkit.distributed.compression.exchange import CompressedHalo
+from graphkit.distributed.compression.learned import LearnedCodec
+from graphkit.distributed.compression.projection import RandomProjectionCodec
+from graphkit.distributed.compression.quantize import QuantizeCodec
+from graphkit.distributed.compression.schedule import Schedule, make_schedule
+from graphkit.distributed.compression.subsample import SubsampleCodec
+from graphkit.distributed.halo import HaloExchange
+
+logger = logging.getLogger(__name__)
+
+COMPRESSORS = ("none", "random-projection", "learned", "quantize", "subsample")
+
+
+class Compression:
+    """A codec with a rate schedule, applied to every aggregation call of a graph.
+
+    Args:
+        codec (Codec): how rows and gradients are encoded.
+        schedule (Schedule): the ratio per epoch.
+        comm (Communicator): the graph's communicator (its byte counts are read).
+        seed (int): base of every call's random seed. (default: ``0``)
+    """
+
+    def __init__(
+        self, codec: Codec, schedule: Schedule, comm: Communicator, seed: int = 0
+    ) -> None:
+        self.codec, self.schedule, self.comm, self.seed = codec, schedule, comm, seed
+        self.ratio = float(schedule.next_ratio(0, float("inf")))
+        self.total_sent_bytes = 0
+        self._pass = 0
+        self._call = 0
+        self._discovering = False
+
+    def __repr__(self) -> str:
+        return f"Compression(codec={self.codec!r}, schedule={self.schedule!r})"
+
+    # Used by ShardedGraph ------------------------------------------------------------
+    def halo_for(self, halo: HaloExchange, label: str) -> HaloExchange | CompressedHalo:
+        """The exchange for the next aggregation call of the current forward pass."""
+        index = self._call
+        self._call += 1
+        ratio = max(self.ratio, 2.0) if self._discovering else self.ratio
+        if ratio <= 1:
+            return halo
+        seed = mix_seed(self.seed, self._pass, index)
+        return CompressedHalo(halo, self.codec, ratio, seed, index)
+
+    def start_pass(self, index: int | None = None) -> None:
+        """Number the next aggregation calls from 0 and draw fresh random seeds.
+
+        ``index`` sets the pass number the seeds derive from (default: the next one),
+        so a test can repeat a pass with the same random draws.
+        """
+        self._pass = self._pass + 1 if index is None else index
+        self._call = 0
+
+    # Used by the trainer ---------------------------------------------------------------
+    def attach(self, model: nn.Module, x: Tensor, graph) -> None:
+        """Prepare ``model`` for compressed training, before its optimizer is built.
+
+        Registers a forward pre-hook that starts a new pass at every call of the model
+        (and, for a learned codec, makes the input require gradients).
+        For a learned codec, runs one forward pass without gradients to create the
+        weights of every aggregation call, then adds the codec to the model as the
+        submodule ``halo_codec``, so the optimizer, ``sync_parameters``,
+        ``sync_gradients`` and checkpoints include its parameters.
+        """
+        model.register_forward_pre_hook(self._before_forward)
+        logger.info("halo compression: %r, starting ratio %.3g", self, self.ratio)
+        if not isinstance(self.codec, nn.Module):
+            return
+        was_training = model.training
+        model.eval()
+        self._discovering = True
+        try:
+            with torch.no_grad():
+                model(x, graph)
+        finally:
+            self._discovering = False
+            model.train(was_training)
+        self.codec.freeze()
+        model.add_module("halo_codec", self.codec)
+        logger.info(
+            "learned codec: %d aggregation calls, %d parameters",
+            len(self.codec.encoders),
+            sum(p.numel() for p in self.codec.parameters()),
+        )
+
+    def _before_forward(self, module: nn.Module, args: tuple):
+        self.start_pass()
+        x = args[0] if args else None
+        learned = isinstance(self.codec, nn.Module)
+        if (
+            learned
+            and torch.is_grad_enabled()
+            and isinstance(x, Tensor)
+            and not x.requires_grad
+        ):
+            # Without this, an aggregation of the raw features would have no backward
+            # pass, and the codec weights of that call would never receive gradients.
+            return (x.detach().requires_grad_(True), *args[1:])
+        return None
+
+    def end_epoch(self, epoch: int, val_loss: float) -> dict:
+        """Count this epoch's bytes over all ranks, then move the schedule one epoch on.
+
+        Must be called on every rank (it all-reduces), before the communicator's
+        counts are reset. Returns the ratio used in ``epoch`` and the bytes sent by all
+        ranks in that epoch and since the start.
+        """
+        sent = float(sum(self.comm.stats.sent.values()))
+        total = torch.tensor([sent], dtype=torch.float64)
+        sent_all = int(
+            self.comm.all_reduce(total, label="compression/accounting").item()
+        )
+        self.total_sent_bytes += sent_all
+        record = {
+            "compression_ratio": self.ratio,
+            "epoch_sent_bytes_all_ranks": sent_all,
+            "total_sent_bytes_all_ranks": self.total_sent_bytes,
+        }
+        new_ratio = float(self.schedule.next_ratio(epoch, val_loss))
+        logger.debug(
+            "epoch %d: ratio %.3g, %d bytes sent by all ranks (%d in total)",
+            epoch,
+            self.ratio,
+            sent_all,
+            self.total_sent_bytes,
+        )
+        if new_ratio != self.ratio:
+            logger.info(
+                "epoch %d: compression ratio %.3g -> %.3g after %.1f MiB sent by all ranks",
+                epoch,
+                self.ratio,
+                new_ratio,
+                self.total_sent_bytes / 2**20,
+            )
+        self.ratio = new_ratio
+        return record
+
+
+def make_codec(name: str, seed: int = 0) -> Codec:
+    """The codec called ``name`` (one of :data:`COMPRESSORS` except ``none``)."""
+    if name == "random-projection":
+        return RandomProjectionCodec()
+    if name == "learned":
+        return LearnedCodec(seed)
+    if name == "quantize":
+        return QuantizeCodec()
+    if name == "subsample":
+        return SubsampleCodec()
+    raise ValueError(f"unknown compressor {name!r}; choose one of {COMPRESSORS}")
+
+
+def compression_from_config(config, comm: Communicator) -> Compression | None:
+    """Build the compression a ``TrainConfig`` asks for, or None for ``compression: none``.
+
+    For ``quantize`` the starting ratio is ``32 / compression_bits``; otherwise it is
+    ``compression_ratio``. ``compression_end_epoch`` 0 means three quarters of
+    ``epochs``.
+    """
+    name = getattr(config, "compression", "none")
+    if name == "none":
+        return None
+    ratio = (
+        32 / config.compression_bits if name == "quantize" else config.compression_ratio
+    )
+    end_epoch = config.compression_end_epoch or max(1, round(0.75 * config.epochs))
+    schedule = make_schedule(
+        config.compression_schedule,
+        ratio,
+        end_epoch,
+        config.compression_steps,
+        config.compression_patience,
+    )
+    if config.compression_schedule == "adaptive" and not config.compression_end_epoch:
+        schedule.end_epoch = None  # adaptive has no deadline unless one is given
+    return Compression(make_codec(name, config.seed), schedule, comm, config.seed)

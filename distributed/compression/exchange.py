@@ -1,0 +1,227 @@
+"""Halo exchange through a codec: the owner encodes the rows it sends, the receiver decodes.
+
+:class:`CompressedHalo` offers what the SAR autograd functions use of
+:class:`~graphkit.distributed.halo.HaloExchange` (``fetch``, ``return_grads``,
+``peer_order``, ``rank``, ``recv_counts``) and follows the same round order: in round
+``k`` rank ``r`` sends to ``(r + k) mod N`` and receives from ``(r - k) mod N``, or
+exchanges with every peer at once in ``one-shot`` mode. One instance serves one
+aggregation call, forward and backward, so a rows fetched again in the backward pass
+(``sar`` mode) are encoded with the same seed and decode to the same values.
+
+Backward: the receiver turns the gradient of the decoded rows into a gradient payload
+(:meth:`Codec.encode_grad`), sends it to the owner, and the owner turns it into the
+gradient of the rows it sent (:meth:`Codec.decode_grad`) and adds it at ``send_rows``.
+Tensors a codec does not compress (narrower than its ``min_width``) travel as raw
+rows in both directions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from torch import Tensor
+
+from graphkit.distributed.compression.codec import Codec, CodeContext, mix_seed
+from graphkit.distributed.halo import HaloExchange
+
+
+@dataclass
+class _Posted:
+    """One posted round: received buffers per peer (one list per tensor) and the handle."""
+
+    received: dict[int, list[list[Tensor]]]
+    pending: object
+
+
+class CompressedHalo:
+    """The halo exchange of one aggregation call, compressed with ``codec`` at ``ratio``.
+
+    Args:
+        halo (HaloExchange): the graph's exchange (rows, counts, communicator).
+        codec (Codec): how rows and gradients are encoded.
+        ratio (float): compression ratio ``c > 1`` of this call.
+        call_seed (int): seed of this call, equal on every rank.
+        call_index (int): index of the call within the forward pass (the codec key).
+    """
+
+    def __init__(
+        self,
+        halo: HaloExchange,
+        codec: Codec,
+        ratio: float,
+        call_seed: int,
+        call_index: int,
+    ) -> None:
+        self.halo, self.codec, self.ratio = halo, codec, ratio
+        self.call_seed, self.call_index = call_seed, call_index
+        self.comm = halo.comm
+        self.rank, self.world_size = halo.rank, halo.world_size
+        self.send_rows, self.recv_counts = halo.send_rows, halo.recv_counts
+        self._local: list[Tensor] = []
+        self._widths: list[int] = []
+        self._received: dict[tuple[int, int], list[Tensor]] = {}
+
+    def peer_order(self) -> list[int]:
+        return self.halo.peer_order()
+
+    def _context(self, sender: int, receiver: int, tensor: int) -> CodeContext:
+        seed = mix_seed(self.call_seed, sender, receiver)
+        return CodeContext(self.ratio, seed, tensor, f"{self.call_index}.{tensor}")
+
+    def _rounds(self) -> list[list[int]]:
+        """Round offsets ``k`` grouped by exchange: one group in one-shot mode."""
+        offsets = list(range(1, self.world_size))
+        if not offsets:
+            return []
+        return [offsets] if self.halo.one_shot else [[k] for k in offsets]
+
+    # Forward ------------------------------------------------------------------------
+    def _encode(self, rows: Tensor, ctx: CodeContext) -> list[Tensor]:
+        if self.codec.applies(rows.size(1), self.ratio):
+            return self.codec.encode(rows, ctx)
+        return [rows]
+
+    def _buffers(self, rows: int, j: int, ctx: CodeContext, grad: bool) -> list[Tensor]:
+        like, width = self._local[j], self._widths[j]
+        if not self.codec.applies(width, self.ratio):
+            return [like.new_empty((rows, width))]
+        spec_fn = self.codec.grad_spec if grad else self.codec.payload_spec
+        spec = spec_fn(rows, width, ctx)
+        return [
+            like.new_empty(shape, dtype=dtype or like.dtype) for shape, dtype in spec
+        ]
+
+    def _post_fetch(self, offsets: list[int], label: str) -> _Posted:
+        sends, recvs, received = {}, {}, {}
+        for k in offsets:
+            to_peer = (self.rank + k) % self.world_size
+            from_peer = (self.rank - k) % self.world_size
+            rows = self.send_rows[to_peer]
+            sends[to_peer] = [
+                part
+                for j, flat in enumerate(self._local)
+                for part in self._encode(
+                    flat[rows], self._context(self.rank, to_peer, j)
+                )
+            ]
+            n = self.recv_counts[from_peer]
+            received[from_peer] = [
+                self._buffers(n, j, self._context(from_peer, self.rank, j), grad=False)
+                for j in range(len(self._local))
+            ]
+            recvs[from_peer] = [t for parts in received[from_peer] for t in parts]
+        return _Posted(received, self.comm.start(sends, recvs, label))
+
+    def _decode(self, peer: int, payloads: list[list[Tensor]], shapes) -> list[Tensor]:
+        rows = []
+        n = self.recv_counts[peer]
+        for j, payload in enumerate(payloads):
+            width = self._widths[j]
+            if self.codec.applies(width, self.ratio):
+                ctx = self._context(peer, self.rank, j)
+                if self.codec.needs_payload_for_grad:
+                    self._received[(peer, j)] = payload
+                decoded = self.codec.decode(payload, n, width, ctx)
+            else:
+                (decoded,) = payload
+            rows.append(decoded.view(n, *shapes[j]))
+        return rows
+
+    def fetch(
+        self, tensors: list[Tensor], label: str
+    ) -> Iterator[tuple[int, list[Tensor]]]:
+        """Yield ``(peer, decoded rows)`` in round order, as ``HaloExchange.fetch`` does."""
+        tensors = [t.detach() for t in tensors]
+        shapes = [t.shape[1:] for t in tensors]
+        self._local = [t.reshape(t.size(0), -1) for t in tensors]
+        self._widths = [flat.size(1) for flat in self._local]
+        yield self.rank, tensors
+        rounds = self._rounds()
+        if not rounds:
+            return
+        ahead = self._post_fetch(rounds[0], label)
+        for i in range(len(rounds)):
+            posted = ahead
+            if i + 1 < len(rounds):
+                ahead = self._post_fetch(rounds[i + 1], label)
+            self.comm.wait(posted.pending)
+            for peer in self._peers_of(rounds[i], sign=-1):
+                rows = self._decode(peer, posted.received.pop(peer), shapes)
+                yield peer, self.halo.tracker.hold(rows)
+
+    def _peers_of(self, offsets: list[int], sign: int) -> list[int]:
+        return [(self.rank + sign * k) % self.world_size for k in offsets]
+
+    # Backward -----------------------------------------------------------------------
+    def _encode_grads(self, peer: int, grads: list[Tensor]) -> list[Tensor]:
+        parts = []
+        for j, grad in enumerate(grads):
+            flat = grad.reshape(grad.size(0), -1)
+            if self.codec.applies(flat.size(1), self.ratio):
+                ctx = self._context(peer, self.rank, j)
+                payload = self._received.pop((peer, j), None)
+                parts += self.codec.encode_grad(flat, payload, ctx)
+            else:
+                parts.append(flat)
+        return parts
+
+    def _post_return(
+        self, sends: dict[int, list[Tensor]], offsets: list[int], label: str
+    ):
+        recvs, received = {}, {}
+        for from_peer in self._peers_of(offsets, sign=1):
+            n = self.send_rows[from_peer].numel()
+            received[from_peer] = [
+                self._buffers(n, j, self._context(self.rank, from_peer, j), grad=True)
+                for j in range(len(self._local))
+            ]
+            recvs[from_peer] = [t for parts in received[from_peer] for t in parts]
+        return _Posted(received, self.comm.start(sends, recvs, label))
+
+    def _accumulate(self, posted: _Posted, targets: list[Tensor]) -> None:
+        self.comm.wait(posted.pending)
+        for peer, payloads in posted.received.items():
+            rows = self.send_rows[peer]
+            for j, (target, payload) in enumerate(zip(targets, payloads)):
+                sent = self._local[j][rows]
+                if self.codec.applies(self._widths[j], self.ratio):
+                    ctx = self._context(self.rank, peer, j)
+                    grad = self.codec.decode_grad(payload, sent, ctx)
+                else:
+                    (grad,) = payload
+                target.view(target.size(0), -1).index_add_(
+                    0, rows, grad.to(target.dtype)
+                )
+
+    def return_grads(
+        self,
+        grads: Iterable[tuple[int, list[Tensor]]],
+        targets: list[Tensor],
+        label: str,
+    ) -> None:
+        """Send each peer the encoded gradient of its rows; add what returns to ``targets``."""
+        rounds = iter(self._rounds())
+        offsets: list[int] = []
+        sends: dict[int, list[Tensor]] = {}
+        previous = None
+        for peer, peer_grads in grads:
+            if peer == self.rank:
+                for target, grad in zip(targets, peer_grads):
+                    target.add_(grad)
+                continue
+            if not offsets:
+                offsets = next(rounds)
+            sends[peer] = self._encode_grads(peer, peer_grads)
+            del peer_grads
+            if len(sends) < len(offsets):
+                continue  # one-shot: wait for every peer's gradient
+            current = self._post_return(sends, offsets, label)
+            offsets, sends = [], {}
+            # Wait for the previous round only now, so it overlapped this round's work.
+            if previous is not None:
+                self._accumulate(previous, targets)
+            previous = current
+        if previous is not None:
+            self._accumulate(previous, targets)
+        self._received.clear()

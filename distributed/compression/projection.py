@@ -1,0 +1,78 @@
+"""Random orthogonal projection of each feature vector to ``F / c`` dimensions.
+
+With ``P`` an ``[F, k]`` matrix with orthonormal columns (``P^T P = I_k``,
+``k = ceil(F / c)``), drawn from a seed that sender and receiver share,
+
+.. math::
+    z = x P \\quad (\\text{sent}), \\qquad \\hat x = z P^\\top = x P P^\\top .
+
+``x P P^T`` is the orthogonal projection of ``x`` onto the span of ``P``, so the
+round-trip error is the component of ``x`` outside that span: per row
+``||x - \\hat x||^2 = ||x||^2 - ||x P||^2 <= ||x||^2``, and for a uniformly random
+subspace its expectation is ``(1 - k/F) ||x||^2``. The codec is linear, so the
+gradient of the code is ``g P`` (``k`` columns, compressed as well) and the owner
+receives ``g P P^T`` as the gradient of its rows. ``P`` is drawn again for every
+aggregation call and peer pair, so no direction is left out for a whole run.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+from graphkit.distributed.compression.codec import (
+    Codec,
+    CodeContext,
+    Spec,
+    generator,
+    reduced_width,
+)
+
+
+def random_orthonormal(width: int, k: int, seed: int, dtype=torch.float32) -> Tensor:
+    """``[width, k]`` matrix with orthonormal columns spanning a uniformly random subspace.
+
+    QR of a Gaussian matrix, with the signs fixed by ``diag(R) > 0`` so that the result
+    is Haar distributed and the same for the same seed.
+    """
+    gauss = torch.randn(width, k, generator=generator(seed), dtype=torch.float64)
+    q, r = torch.linalg.qr(gauss)
+    signs = torch.sign(torch.diagonal(r))
+    signs[signs == 0] = 1.0
+    return (q * signs).to(dtype)
+
+
+class RandomProjectionCodec(Codec):
+    """Sends ``x P`` with a shared random orthonormal ``P`` (see the module docstring)."""
+
+    name = "random-projection"
+
+    def _matrix(self, width: int, ctx: CodeContext, dtype) -> Tensor:
+        k = reduced_width(width, ctx.ratio)
+        return random_orthonormal(width, k, ctx.seed + ctx.tensor, dtype)
+
+    def payload_spec(self, rows: int, width: int, ctx: CodeContext) -> Spec:
+        return [((rows, reduced_width(width, ctx.ratio)), None)]
+
+    def encode(self, x: Tensor, ctx: CodeContext) -> list[Tensor]:
+        return [x @ self._matrix(x.size(1), ctx, x.dtype)]
+
+    def decode(
+        self, payload: list[Tensor], rows: int, width: int, ctx: CodeContext
+    ) -> Tensor:
+        (z,) = payload
+        return z @ self._matrix(width, ctx, z.dtype).T
+
+    def grad_spec(self, rows: int, width: int, ctx: CodeContext) -> Spec:
+        return self.payload_spec(rows, width, ctx)
+
+    def encode_grad(
+        self, grad: Tensor, payload: list[Tensor] | None, ctx: CodeContext
+    ) -> list[Tensor]:
+        return [grad @ self._matrix(grad.size(1), ctx, grad.dtype)]
+
+    def decode_grad(
+        self, grad_payload: list[Tensor], x: Tensor, ctx: CodeContext
+    ) -> Tensor:
+        (grad_z,) = grad_payload
+        return grad_z @ self._matrix(x.size(1), ctx, grad_z.dtype).T

@@ -1,0 +1,153 @@
+"""Compression-rate schedules: the ratio ``c >= 1`` used in each epoch (``c = 1``: no compression).
+
+Variable rates follow the idea of Cerviño, Turja, Mostafa et al., "Distributed Training
+of Large Graph Neural Networks with Variable Communication Rates" (2024,
+https://arxiv.org/abs/2406.17611): compress hard early, when the model is far from a
+solution, and let the compression error vanish by sending everything at the end. With
+``e`` the number of finished epochs, ``c_0`` the starting ratio and ``E`` the end epoch:
+
+* fixed: ``c(e) = c_0``;
+* step: ``S`` equal plateaus, ``c(e) = c_0^{1 - floor(e S / E) / S}`` for ``e < E``
+  (with ``c_0 = 16, S = 4``: 16, 8, 4, 2), then 1;
+* exp: ``c(e) = c_0^{1 - e / E}`` for ``e < E``, then 1 (a continuous exponential decay);
+* adaptive: starts at ``c_0`` and divides the ratio by ``factor`` whenever the
+  validation loss has not improved (by a relative ``1e-3``) for ``patience`` epochs;
+  with ``end_epoch`` set it is 1 from that epoch on.
+
+Every schedule is a dataclass, so its repr (logged at the start of training) is its
+complete configuration.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+
+@dataclass
+class FixedSchedule:
+    """The same ratio in every epoch."""
+
+    ratio: float
+
+    def __post_init__(self) -> None:
+        _check_ratio(self.ratio)
+
+    def next_ratio(self, epochs_done: int, val_loss: float) -> float:
+        """The ratio for the epoch after ``epochs_done`` finished epochs."""
+        return self.ratio
+
+
+@dataclass
+class StepSchedule:
+    """``steps`` geometric plateaus from ``start`` down to 1 at ``end_epoch``."""
+
+    start: float
+    end_epoch: int
+    steps: int = 4
+
+    def __post_init__(self) -> None:
+        _check_ratio(self.start)
+        _check_positive("end_epoch", self.end_epoch)
+        _check_positive("steps", self.steps)
+
+    def next_ratio(self, epochs_done: int, val_loss: float) -> float:
+        if epochs_done >= self.end_epoch:
+            return 1.0
+        plateau = math.floor(epochs_done * self.steps / self.end_epoch)
+        return self.start ** (1 - plateau / self.steps)
+
+
+@dataclass
+class ExpSchedule:
+    """``start^(1 - e / end_epoch)``: exponential decay from ``start`` to 1 at ``end_epoch``."""
+
+    start: float
+    end_epoch: int
+
+    def __post_init__(self) -> None:
+        _check_ratio(self.start)
+        _check_positive("end_epoch", self.end_epoch)
+
+    def next_ratio(self, epochs_done: int, val_loss: float) -> float:
+        if epochs_done >= self.end_epoch:
+            return 1.0
+        return self.start ** (1 - epochs_done / self.end_epoch)
+
+
+@dataclass
+class AdaptiveSchedule:
+    """Divide the ratio by ``factor`` when the validation loss stalls for ``patience`` epochs."""
+
+    start: float
+    patience: int = 5
+    factor: float = 2.0
+    end_epoch: int | None = None
+    ratio: float = field(init=False, repr=False)
+    best: float = field(default=math.inf, init=False, repr=False)
+    stalled: int = field(default=0, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        _check_ratio(self.start)
+        _check_positive("patience", self.patience)
+        if self.factor <= 1:
+            raise ValueError(f"factor must be greater than 1, got {self.factor}")
+        self.ratio = float(self.start)
+
+    def next_ratio(self, epochs_done: int, val_loss: float) -> float:
+        improved = not math.isfinite(self.best) or (
+            val_loss < self.best - 1e-3 * abs(self.best)
+        )
+        if improved:
+            self.best, self.stalled = val_loss, 0
+        else:
+            self.stalled += 1
+        if self.stalled >= self.patience and self.ratio > 1:
+            self.ratio = max(1.0, self.ratio / self.factor)
+            # The new rate gets a fresh patience window and a fresh best loss.
+            self.best, self.stalled = val_loss, 0
+        if self.end_epoch is not None and epochs_done >= self.end_epoch:
+            self.ratio = 1.0
+        return self.ratio
+
+
+Schedule = FixedSchedule | StepSchedule | ExpSchedule | AdaptiveSchedule
+SCHEDULES = ("fixed", "step", "exp", "adaptive")
+
+
+def make_schedule(
+    kind: str,
+    ratio: float,
+    end_epoch: int | None = None,
+    steps: int = 4,
+    patience: int = 5,
+) -> Schedule:
+    """Build a schedule by name (one of :data:`SCHEDULES`).
+
+    ``end_epoch`` is required by ``step`` and ``exp`` and optional for ``adaptive``.
+    """
+    if kind == "fixed":
+        return FixedSchedule(ratio)
+    if kind == "adaptive":
+        return AdaptiveSchedule(ratio, patience, end_epoch=end_epoch)
+    if kind not in SCHEDULES:
+        raise ValueError(
+            f"unknown compression schedule {kind!r}; choose one of {SCHEDULES}"
+        )
+    if end_epoch is None:
+        raise ValueError(
+            f"the {kind} schedule needs end_epoch, the epoch it reaches ratio 1"
+        )
+    if kind == "step":
+        return StepSchedule(ratio, end_epoch, steps)
+    return ExpSchedule(ratio, end_epoch)
+
+
+def _check_ratio(ratio: float) -> None:
+    if not ratio >= 1:
+        raise ValueError(f"compression ratio must be at least 1, got {ratio}")
+
+
+def _check_positive(name: str, value: int) -> None:
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1, got {value}")
