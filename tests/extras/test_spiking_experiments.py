@@ -236,3 +236,28 @@ def test_frequency_ratios_rational_and_not():
     f, g = quasiperiodic.incommensurable_frequencies(4)
     for ratio in g / f:
         assert all(abs(ratio * q - round(ratio * q)) > 1e-6 for q in range(1, 100))
+
+
+@pytest.mark.parametrize("u", [-2.0, -0.5, 1.5])
+def test_two_oscillator_neuron_on_fraction(u):
+    # One neuron with a constant input spends the fraction σ(u) of its time "on". At
+    # u = 0 the two frequencies are equal, so the phases lock and the check would fail.
+    dwell = quasiperiodic.run_two_oscillators(
+        np.zeros((1, 1)),
+        np.array([u]),
+        np.array([1.0]),
+        np.array([[0.3], [0.7]]),
+        events=4001,
+        visible=1,
+    )
+    on_fraction = dwell[1] / dwell.sum()
+    assert abs(on_fraction - 1.0 / (1.0 + math.exp(-u))) < 0.01
+
+
+def test_logistic_rate_ratio_values():
+    ratio = quasiperiodic.logistic_rate_ratio(np.array([-1.0, 0.0, 2.0]))
+    sigma = 1.0 / (1.0 + np.exp(-np.array([-1.0, 0.0, 2.0])))
+    # "on" fraction r/2 below r = 1, 1 - 1/(2r) above.
+    np.testing.assert_allclose(ratio[0] / 2.0, sigma[0], rtol=1e-12)
+    assert ratio[1] == 1.0
+    np.testing.assert_allclose(1.0 - 1.0 / (2.0 * ratio[2]), sigma[2], rtol=1e-12)
