@@ -17,8 +17,6 @@ from __future__ import annotations
 import logging
 
 import torch
-from torch import Tensor, nn
-
 from graphkit.distributed.comm import Communicator
 from graphkit.distributed.compression.codec import Codec, mix_seed
 from graphkit.distributed.compression.exchange import CompressedHalo
@@ -28,6 +26,7 @@ from graphkit.distributed.compression.quantize import QuantizeCodec
 from graphkit.distributed.compression.schedule import Schedule, make_schedule
 from graphkit.distributed.compression.subsample import SubsampleCodec
 from graphkit.distributed.halo import HaloExchange
+from torch import Tensor, nn
 
 logger = logging.getLogger(__name__)
 

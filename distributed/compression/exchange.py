@@ -20,10 +20,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from torch import Tensor
-
 from graphkit.distributed.compression.codec import Codec, CodeContext, mix_seed
 from graphkit.distributed.halo import HaloExchange
+from torch import Tensor
 
 
 @dataclass

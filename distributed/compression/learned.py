@@ -22,8 +22,6 @@ submodule, which does both).
 from __future__ import annotations
 
 import torch
-from torch import Tensor, nn
-
 from graphkit.distributed.compression.codec import (
     Codec,
     CodeContext,
@@ -32,6 +30,7 @@ from graphkit.distributed.compression.codec import (
     reduced_width,
 )
 from graphkit.distributed.compression.projection import random_orthonormal
+from torch import Tensor, nn
 
 
 class LearnedCodec(Codec, nn.Module):

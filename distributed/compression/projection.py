@@ -18,8 +18,6 @@ aggregation call and peer pair, so no direction is left out for a whole run.
 from __future__ import annotations
 
 import torch
-from torch import Tensor
-
 from graphkit.distributed.compression.codec import (
     Codec,
     CodeContext,
@@ -27,6 +25,7 @@ from graphkit.distributed.compression.codec import (
     generator,
     reduced_width,
 )
+from torch import Tensor
 
 
 def random_orthonormal(width: int, k: int, seed: int, dtype=torch.float32) -> Tensor:

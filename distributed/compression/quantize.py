@@ -20,8 +20,6 @@ down to 8, 4 or 2 (8 bits for any ``c <= 4``).
 from __future__ import annotations
 
 import torch
-from torch import Tensor
-
 from graphkit.distributed.compression.codec import (
     Codec,
     CodeContext,
@@ -29,6 +27,7 @@ from graphkit.distributed.compression.codec import (
     generator,
     mix_seed,
 )
+from torch import Tensor
 
 BITS = (8, 4, 2)
 

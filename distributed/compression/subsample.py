@@ -22,9 +22,8 @@ from __future__ import annotations
 import math
 
 import torch
-from torch import Tensor
-
 from graphkit.distributed.compression.codec import Codec, CodeContext, Spec, generator
+from torch import Tensor
 
 
 def kept_rows(rows: int, ratio: float, seed: int) -> Tensor:

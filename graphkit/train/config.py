@@ -18,6 +18,8 @@ _CHOICES = {
     "mode": ("sar", "sa", "one-shot"),
     "parts_method": ("metis", "random"),
     "norm": ("none", "batch", "layer"),
+    "compression": ("none", "random-projection", "learned", "quantize", "subsample"),
+    "compression_schedule": ("fixed", "step", "exp", "adaptive"),
 }
 
 
@@ -70,6 +72,20 @@ class TrainConfig:
     parts_method: str = "metis"
     timeout_s: float = 300.0
     """Timeout of every collective operation, in seconds."""
+    compression: str = "none"
+    """Compressor of the halo rows sent between partitions (distributed runs only)."""
+    compression_ratio: float = 16.0
+    """Fixed ratio, or starting ratio of a decaying schedule (1: no compression)."""
+    compression_bits: int = 8
+    """Starting bits per value of ``quantize`` (8, 4 or 2; ratio 32 / bits)."""
+    compression_schedule: str = "fixed"
+    """How the ratio changes: fixed, step, exp (decay to 1) or adaptive (on plateaus)."""
+    compression_end_epoch: int = 0
+    """Epoch by which step and exp reach ratio 1 (0: three quarters of ``epochs``)."""
+    compression_steps: int = 4
+    """Plateaus of the step schedule."""
+    compression_patience: int = 5
+    """Epochs without validation-loss improvement before adaptive halves the ratio."""
     dataset_options: dict = field(default_factory=dict)
     """Extra keyword arguments of the dataset loader (e.g. synthetic ``num_nodes``)."""
 
@@ -91,6 +107,14 @@ class TrainConfig:
             raise ValueError(f"timeout_s must be positive, got {self.timeout_s}")
         if self.checkpoint_every < 0 or self.patience < 0:
             raise ValueError("checkpoint_every and patience must be >= 0")
+        if self.compression_ratio < 1:
+            raise ValueError(f"compression_ratio must be at least 1, got {self.compression_ratio}")
+        if self.compression_bits not in (8, 4, 2):
+            raise ValueError(f"compression_bits must be 8, 4 or 2, got {self.compression_bits}")
+        if min(self.compression_end_epoch, self.compression_steps - 1,
+               self.compression_patience - 1) < 0:
+            raise ValueError("compression_end_epoch must be >= 0, compression_steps and "
+                             "compression_patience >= 1")
         if self.checkpoint_every and not self.out:
             raise ValueError("checkpoint_every needs --out, the folder checkpoints go to")
 

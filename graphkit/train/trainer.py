@@ -58,6 +58,11 @@ class Trainer:
         self.num_classes = int(graph.reduce_max(data.y.max().reshape(1)).item()) + 1
         self.metric_name = self._resolve_metric()
         self.model = model if model is not None else self._build_model()
+        # Halo compression of a sharded graph: it may add a learned codec to the model,
+        # so this comes before parameter synchronisation and the optimizer.
+        self.compression = getattr(graph, "compression", None)
+        if self.compression is not None:
+            self.compression.attach(self.model, data.x, graph)
         graph.sync_parameters(self.model)
         self.optimizer = self._build_optimizer()
         self.scheduler = self._build_scheduler()
@@ -166,6 +171,8 @@ class Trainer:
                   "peak_memory_bytes": int(peak.item()), "metric": self.metric_name}
         record.update({f"{s}_{self.metric_name}": scores[s] for s in SPLITS})
         record["val_loss"] = scores["val_loss"]
+        if self.compression is not None:  # reads the byte counts comm_stats resets
+            record.update(self.compression.end_epoch(self.epoch, scores["val_loss"]))
         comm_stats = getattr(self.graph, "comm_stats", None)
         if comm_stats is not None:
             record.update(comm_stats())

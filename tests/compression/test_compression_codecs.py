@@ -1,0 +1,224 @@
+"""Round-trip error bounds, unbiasedness and gradient maps of each halo codec."""
+
+import math
+
+import pytest
+import torch
+from graphkit.distributed.compression import (
+    CodeContext,
+    LearnedCodec,
+    QuantizeCodec,
+    RandomProjectionCodec,
+    SubsampleCodec,
+    bits_for_ratio,
+)
+from graphkit.distributed.compression.projection import random_orthonormal
+from graphkit.distributed.compression.quantize import pack, unpack
+from graphkit.distributed.compression.subsample import kept_rows
+
+
+def context(ratio: float, seed: int = 3, tensor: int = 0) -> CodeContext:
+    return CodeContext(ratio, seed, tensor, f"0.{tensor}")
+
+
+def round_trip(codec, x, ctx):
+    payload = codec.encode(x, ctx)
+    spec = codec.payload_spec(x.size(0), x.size(1), ctx)
+    assert [tuple(p.shape) for p in payload] == [shape for shape, _ in spec]
+    return codec.decode(payload, x.size(0), x.size(1), ctx), payload
+
+
+def wire_bytes(payload) -> int:
+    return sum(p.numel() * p.element_size() for p in payload)
+
+
+# Random projection --------------------------------------------------------------------
+def test_orthonormal_columns_and_seed():
+    p = random_orthonormal(64, 16, seed=5)
+    torch.testing.assert_close(p.T @ p, torch.eye(16), atol=1e-5, rtol=0)
+    assert torch.equal(p, random_orthonormal(64, 16, seed=5))
+    assert not torch.equal(p, random_orthonormal(64, 16, seed=6))
+
+
+@pytest.mark.parametrize("ratio", [2, 4, 8, 16])
+def test_projection_round_trip_bound(ratio):
+    x = torch.randn(200, 64, generator=torch.Generator().manual_seed(0))
+    codec = RandomProjectionCodec()
+    x_hat, payload = round_trip(codec, x, context(ratio))
+    assert wire_bytes(payload) == 200 * (64 // ratio) * 4
+    error = (x - x_hat).pow(2).sum(1)
+    # Orthogonal projection: error = |x|^2 - |x_hat|^2 <= |x|^2, exactly per row.
+    assert bool((error <= x.pow(2).sum(1) * (1 + 1e-5)).all())
+    torch.testing.assert_close(
+        error, x.pow(2).sum(1) - x_hat.pow(2).sum(1), atol=1e-3, rtol=1e-4
+    )
+    # Projecting twice changes nothing.
+    again, _ = round_trip(codec, x_hat, context(ratio))
+    torch.testing.assert_close(again, x_hat, atol=1e-5, rtol=1e-5)
+
+
+def test_projection_expected_error_over_seeds():
+    # E |x - x_hat|^2 = (1 - k / F) |x|^2 for a uniformly random k-dim subspace.
+    x = torch.randn(1, 32, generator=torch.Generator().manual_seed(1))
+    codec = RandomProjectionCodec()
+    errors = [
+        (x - round_trip(codec, x, context(4, seed=s))[0]).pow(2).sum()
+        for s in range(2000)
+    ]
+    mean = torch.stack(errors).mean() / x.pow(2).sum()
+    assert abs(float(mean) - (1 - 8 / 32)) < 0.02
+
+
+# Quantization --------------------------------------------------------------------------
+@pytest.mark.parametrize("bits", [8, 4, 2])
+def test_pack_unpack_inverse(bits):
+    q = torch.randint(0, 1 << bits, (5, 13), generator=torch.Generator().manual_seed(2))
+    packed = pack(q, bits)
+    assert packed.shape == (5, math.ceil(13 * bits / 8))
+    assert torch.equal(unpack(packed, bits, 13).long(), q)
+
+
+def test_bits_for_ratio():
+    assert [bits_for_ratio(c) for c in (1.5, 2, 4, 5, 8, 12, 16, 64)] == [
+        8,
+        8,
+        8,
+        4,
+        4,
+        2,
+        2,
+        2,
+    ]
+
+
+@pytest.mark.parametrize("bits", [8, 4, 2])
+def test_quantize_error_below_one_step(bits):
+    x = torch.randn(100, 40, generator=torch.Generator().manual_seed(3)) * 5
+    codec = QuantizeCodec()
+    x_hat, payload = round_trip(codec, x, context(32 / bits))
+    assert wire_bytes(payload) == 100 * (math.ceil(40 * bits / 8) + 8)
+    step = (x.max(1).values - x.min(1).values) / ((1 << bits) - 1)
+    assert bool(((x - x_hat).abs() < step[:, None] * (1 + 1e-5)).all())
+
+
+def test_quantize_constant_row_exact():
+    x = torch.full((2, 20), 1.25)
+    x_hat, _ = round_trip(QuantizeCodec(), x, context(16))
+    assert torch.equal(x_hat, x)
+
+
+@pytest.mark.parametrize("bits", [4, 2])
+def test_quantize_unbiased_over_seeds(bits):
+    x = torch.randn(4, 32, generator=torch.Generator().manual_seed(4))
+    codec = QuantizeCodec()
+    draws = torch.stack(
+        [round_trip(codec, x, context(32 / bits, seed=s))[0] for s in range(3000)]
+    )
+    step = float(((x.max(1).values - x.min(1).values) / ((1 << bits) - 1)).max())
+    # Each draw errs by less than one step, so the mean of 3000 has std < step / sqrt(3000).
+    assert float((draws.mean(0) - x).abs().max()) < 5 * step / math.sqrt(3000)
+    assert float((draws[0] - x).abs().max()) > 0.05 * step  # single draws do differ
+
+
+def test_quantize_gradient_unbiased_over_seeds():
+    g = torch.randn(3, 24, generator=torch.Generator().manual_seed(5))
+    codec = QuantizeCodec()
+    draws = torch.stack(
+        [
+            codec.decode_grad(
+                codec.encode_grad(g, None, context(8, seed=s)), g, context(8, seed=s)
+            )
+            for s in range(3000)
+        ]
+    )
+    step = float(((g.max(1).values - g.min(1).values) / 15).max())
+    assert float((draws.mean(0) - g).abs().max()) < 5 * step / math.sqrt(3000)
+
+
+# Subsampling ---------------------------------------------------------------------------
+def test_subsample_keeps_scaled_rows_exactly():
+    x = torch.arange(30.0).view(10, 3)
+    ctx = context(4)
+    x_hat, payload = round_trip(SubsampleCodec(), x, ctx)
+    kept = kept_rows(10, 4, ctx.seed)
+    assert kept.numel() == 3
+    assert wire_bytes(payload) == 3 * 3 * 4
+    assert torch.equal(x_hat[kept], x[kept] * (10 / 3))
+    dropped = torch.ones(10, dtype=torch.bool)
+    dropped[kept] = False
+    assert torch.equal(x_hat[dropped], torch.zeros(7, 3))
+
+
+def test_subsample_unbiased_over_seeds():
+    x = torch.randn(12, 5, generator=torch.Generator().manual_seed(6))
+    codec = SubsampleCodec()
+    draws = torch.stack(
+        [round_trip(codec, x, context(3, seed=s))[0] for s in range(6000)]
+    )
+    # Per entry the draw is 3 x w.p. 1/3 and 0 otherwise: std sqrt(2) |x| per draw.
+    bound = 5 * math.sqrt(2) * x.abs() / math.sqrt(6000)
+    assert bool(((draws.mean(0) - x).abs() <= bound + 1e-6).all())
+
+
+# Gradient maps: <decode(z), g> == <z, encode_grad(g)> and <encode(x), h> == <x, decode_grad(h)>
+@pytest.mark.parametrize(
+    "codec_cls", [RandomProjectionCodec, SubsampleCodec, LearnedCodec]
+)
+def test_linear_codec_gradients_are_adjoints(codec_cls):
+    gen = torch.Generator().manual_seed(7)
+    codec = codec_cls()
+    x, g = torch.randn(9, 20, generator=gen), torch.randn(9, 20, generator=gen)
+    ctx = context(4)
+    payload = codec.encode(x, ctx)
+    decoded = codec.decode(payload, 9, 20, ctx)
+    grad_payload = codec.encode_grad(g, payload, ctx)
+    # The gradient of <decode(z), g> with respect to z is what the receiver sends.
+    lhs = (decoded * g).sum()
+    z = payload[0]
+    assert grad_payload[0].shape == z.shape
+    torch.testing.assert_close(lhs, codec.decode([z], 9, 20, ctx).mul(g).sum())
+    z_probe = torch.randn(z.shape, generator=gen)
+    torch.testing.assert_close(
+        (codec.decode([z_probe], 9, 20, ctx) * g).sum(),
+        (z_probe * grad_payload[0]).sum(),
+        atol=1e-4,
+        rtol=1e-4,
+    )
+    # The owner maps a code gradient h to the gradient of the rows: encode's adjoint.
+    h = torch.randn(z.shape, generator=gen)
+    torch.testing.assert_close(
+        (codec.encode(x, ctx)[0] * h).sum(),
+        (x * codec.decode_grad([h], x, ctx)).sum(),
+        atol=1e-4,
+        rtol=1e-4,
+    )
+
+
+def test_learned_codec_accumulates_weight_gradients():
+    codec = LearnedCodec(seed=1)
+    gen = torch.Generator().manual_seed(8)
+    x, g = torch.randn(6, 16, generator=gen), torch.randn(6, 16, generator=gen)
+    ctx = context(4)
+    enc, dec = codec.weights(ctx.key, 16)
+    z = codec.encode(x, ctx)
+    codec.decode(z, 6, 16, ctx)
+    grad_z = codec.encode_grad(g, z, ctx)[0]
+    codec.decode_grad([grad_z], x, ctx)
+    # Reference: autograd through x -> x W_e[:, :4] -> z W_d[:4] against <., g>.
+    enc_ref = enc.detach().clone().requires_grad_(True)
+    dec_ref = dec.detach().clone().requires_grad_(True)
+    ((x @ enc_ref[:, :4]) @ dec_ref[:4] * g).sum().backward()
+    torch.testing.assert_close(enc.grad, enc_ref.grad)
+    torch.testing.assert_close(dec.grad, dec_ref.grad)
+    assert float(enc.grad[:, 4:].abs().sum()) == 0.0
+    # Before training the learned codec is an orthogonal projection: error <= |x|.
+    error = (x - codec.decode(z, 6, 16, ctx)).pow(2).sum(1)
+    assert bool((error <= x.pow(2).sum(1) * (1 + 1e-5)).all())
+
+
+def test_learned_codec_frozen_rejects_new_call():
+    codec = LearnedCodec()
+    codec.weights("0.0", 16)
+    codec.freeze()
+    with pytest.raises(KeyError, match="aggregation call 1.0"):
+        codec.weights("1.0", 16)

@@ -1,0 +1,87 @@
+"""Rate schedules: exact ratios per epoch, adaptive decay, and building from a config."""
+
+import pytest
+from graphkit.distributed.compression import (
+    AdaptiveSchedule,
+    ExpSchedule,
+    FixedSchedule,
+    StepSchedule,
+    make_schedule,
+)
+
+from graphkit.train.config import TrainConfig
+
+
+def ratios(schedule, epochs, losses=None):
+    losses = losses or [1.0] * epochs
+    return [schedule.next_ratio(e, losses[e]) for e in range(epochs)]
+
+
+def test_fixed_schedule():
+    assert ratios(FixedSchedule(8), 4) == [8, 8, 8, 8]
+
+
+def test_step_schedule_halves_per_plateau():
+    assert ratios(StepSchedule(16, end_epoch=8, steps=4), 10) == [
+        16,
+        16,
+        8,
+        8,
+        4,
+        4,
+        2,
+        2,
+        1,
+        1,
+    ]
+
+
+def test_exp_schedule_decays_to_one():
+    got = ratios(ExpSchedule(16, end_epoch=4), 6)
+    assert got == pytest.approx([16, 8, 4, 2, 1, 1])
+
+
+def test_adaptive_halves_after_patience():
+    schedule = AdaptiveSchedule(8, patience=2)
+    losses = [1.0, 0.9, 0.95, 0.95, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8]
+    # Improving at epochs 0, 1 and 4; stalls of 2 halve the ratio: after 3, 6, 8 and 10.
+    assert ratios(schedule, 11, losses) == [8, 8, 8, 4, 4, 4, 2, 2, 1, 1, 1]
+
+
+def test_adaptive_deadline():
+    schedule = AdaptiveSchedule(8, patience=100, end_epoch=3)
+    assert ratios(schedule, 5, [1.0, 0.5, 0.25, 0.1, 0.05]) == [8, 8, 8, 1, 1]
+
+
+def test_schedule_repr_is_its_config():
+    assert (
+        repr(StepSchedule(16, 60, 4)) == "StepSchedule(start=16, end_epoch=60, steps=4)"
+    )
+    assert repr(AdaptiveSchedule(4)) == (
+        "AdaptiveSchedule(start=4, patience=5, factor=2.0, end_epoch=None)"
+    )
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"kind": "fixed", "ratio": 0.5}, "at least 1"),
+        ({"kind": "exp", "ratio": 4}, "needs end_epoch"),
+        (
+            {"kind": "cosine", "ratio": 4, "end_epoch": 3},
+            "unknown compression schedule",
+        ),
+    ],
+)
+def test_make_schedule_rejects(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        make_schedule(**kwargs)
+
+
+def test_config_rejects_bad_compression_options():
+    with pytest.raises(ValueError, match="compression"):
+        TrainConfig(compression="zip")
+    with pytest.raises(ValueError, match="compression_bits"):
+        TrainConfig(compression="quantize", compression_bits=3)
+    with pytest.raises(ValueError, match="compression_ratio"):
+        TrainConfig(compression_ratio=0.5)
