@@ -1,9 +1,9 @@
 """Per-rank peak memory and epoch time of SAR training against one process.
 
-Generates a synthetic graph (the CSBM of ``graphkit.datasets``), writes partition
-folders for every world size, then for each model, mode and world size starts fresh
-processes (gloo on 127.0.0.1) that load their own partition and run training steps
-(forward, backward, gradient sum, Adam). A world size of 1 runs a ``LocalGraph`` in
+The script generates a synthetic graph (the CSBM of ``graphkit.datasets``) and writes
+one partition folder per world size. For each model, mode and world size it then starts
+fresh processes (gloo on 127.0.0.1), which load their own partition and run training
+steps (forward, backward, gradient sum, Adam). A world size of 1 runs a ``LocalGraph`` in
 one process: the single-process reference. Each rank reports its peak resident memory
 (``ru_maxrss``), the resident memory before the first step, the peak bytes held by
 fetched halo rows, and the time of the last step.
@@ -80,7 +80,7 @@ def prepare(args) -> dict[int, Path]:
 
 
 def worker(args) -> None:
-    """One rank: load the partition, train ``steps`` steps, write a JSON report."""
+    """Run one rank: load its partition, train ``steps`` steps, write a JSON report."""
     import torch
     import torch.nn.functional as F
 

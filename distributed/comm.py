@@ -258,15 +258,15 @@ class Communicator:
         lost = self.heartbeat.find_lost_ranks() if self.heartbeat is not None else None
         others = [p for p in peers if p != self.rank]
         if lost:
-            who = "rank " + ", ".join(map(str, lost))
+            culprit = "rank " + ", ".join(map(str, lost))
             reason = "stopped responding (no heartbeat)"
         elif lost is None and self.heartbeat is not None:
-            who, reason = "rank 0", "is unreachable (it hosts the store)"
+            culprit, reason = "rank 0", "is unreachable (it hosts the store)"
         else:
-            who = "one of ranks " + ", ".join(map(str, others))
+            culprit = "one of ranks " + ", ".join(map(str, others))
             reason = "failed or timed out"
         message = (
-            f"rank {self.rank}: {label} failed because {who} {reason}; "
+            f"rank {self.rank}: {label} failed because {culprit} {reason}; "
             f"timeout {self.timeout.total_seconds():.0f} s; original error: {error}"
         )
         logger.error(message)

@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 import torch
+from torch import Tensor
+
 from graphkit.distributed.comm import Communicator
 from graphkit.distributed.memory import FetchTracker
-from torch import Tensor
 
 
 class HaloExchange:

@@ -7,8 +7,8 @@
    broadcasts it, and ``MASTER_ADDR`` defaults to 127.0.0.1 (one machine);
 3. otherwise a single process (rank 0 of 1).
 
-It then starts a ``torch.distributed`` group (gloo unless told otherwise) on a TCP store
-and a heartbeat thread, used to name a rank that stops responding.
+It then starts a ``torch.distributed`` group (gloo by default) on a TCP store, and a
+heartbeat thread whose counters name a rank that stops responding.
 """
 
 from __future__ import annotations
@@ -136,7 +136,7 @@ def init_process_group(
 
 
 def communicator() -> Communicator:
-    """A :class:`Communicator` over the world group started by :func:`init_process_group`."""
+    """Return a :class:`Communicator` over the group of :func:`init_process_group`."""
     if not dist.is_initialized():
         raise RuntimeError("call init_process_group() before communicator()")
     return Communicator(None, _state.get("timeout_s", 300.0), _state.get("heartbeat"))
@@ -153,7 +153,7 @@ def destroy_process_group() -> None:
 
 
 def _payload_data(payload: dict, split: int | None):
-    """The owned nodes' ``x``, ``y`` and masks as a PyG ``Data`` (one split selected)."""
+    """Collect the owned nodes' ``x``, ``y`` and masks in a PyG ``Data`` (one split)."""
     from torch_geometric.data import Data
 
     from graphkit.train.trainer import masks_for_split
@@ -207,7 +207,7 @@ def _partition_in_memory(
         train_mask,
         config.seed,
     )
-    # METIS is deterministic for a fixed seed, but rank 0's answer is shared anyway so a
+    # METIS is deterministic for a fixed seed, but rank 0's partition vector is broadcast anyway so a
     # difference between machines cannot split the graph inconsistently.
     comm.broadcast(parts, src=0, label="setup")
     summary = partition_summary(data.edge_index, parts, world_size)
@@ -238,7 +238,7 @@ def build_partition(config, rank: int, world_size: int):
         owned nodes only.
 
     Raises:
-        PartitionFileError: the folder holds a different number of partitions than
+        PartitionFileError: the folder contains a different number of partitions than
             ``world_size``, or some rank's file is missing or corrupted.
     """
     comm = communicator()

@@ -28,10 +28,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import torch
-from graphkit.distributed.halo import HaloExchange
 from torch import Tensor, nn
 
 from graphkit.block import Block
+from graphkit.distributed.halo import HaloExchange
 from graphkit.ops.attention import (
     AttentionDropout,
     block_backward,

@@ -1,7 +1,7 @@
 """The graph interface over one partition, with SAR aggregation across partitions.
 
 A :class:`ShardedGraph` owns the nodes ``[start, end)`` of a graph whose nodes are
-numbered so that each partition holds a contiguous range. For every peer it keeps a
+numbered so that each partition owns a contiguous range. For every peer it keeps a
 :class:`~graphkit.block.Block` of the edges from that peer's nodes into the owned
 nodes (sources numbered compactly, ``0 .. S_p - 1``) and the rows each peer needs
 from this rank. Every method of :class:`~graphkit.graph.Graph` gives the rows of the
@@ -22,6 +22,9 @@ from __future__ import annotations
 import logging
 
 import torch
+from torch import Tensor, nn
+
+from graphkit.block import Block
 from graphkit.distributed.comm import Communicator
 from graphkit.distributed.halo import HaloExchange
 from graphkit.distributed.memory import FetchTracker, current_rss_bytes, peak_rss_bytes
@@ -35,9 +38,6 @@ from graphkit.distributed.sar import (
     PropagateSAR,
     message_parameters,
 )
-from torch import Tensor, nn
-
-from graphkit.block import Block
 from graphkit.graph import Graph, MessageFn, check_reduce
 from graphkit.ops.attention import AttentionDropout
 
@@ -167,42 +167,48 @@ class ShardedGraph(Graph):
         return send_rows
 
     def _build_degrees(self) -> None:
+        """Build the looped blocks and the fixed edge values of mean and GCN."""
         n = self.num_nodes
         self._in_degree = torch.zeros(n)
         for block in self.blocks:
             self._in_degree += block.in_degree()
+
+        # The rank's own block with loops replaced; remote blocks cannot hold loops.
         own = self.blocks[self.rank]
         loops = own.col == own.row
-        # The rank's own block with loops replaced; remote blocks cannot hold loops.
         edge_index = own.edge_index()
         looped_edges = torch.cat(
             [edge_index[:, ~loops], torch.arange(n).repeat(2, 1)], 1
         )
-        looped_own = Block.from_edge_index(looped_edges, n, n)
         self.looped_blocks = list(self.blocks)
-        self.looped_blocks[self.rank] = looped_own
+        self.looped_blocks[self.rank] = Block.from_edge_index(looped_edges, n, n)
         loop_count = torch.zeros(n).index_add_(
             0, own.row[loops], torch.ones(int(loops.sum()))
         )
         looped_degree = self._in_degree - loop_count + 1
-        # Looped in-degree of every halo source, fetched once.
-        inv_sqrt = looped_degree.pow(-0.5)
-        self._mean_values, self._gcn_values = [], []
+        self._build_edge_values(looped_degree.pow(-0.5))
+
+    def _build_edge_values(self, inv_sqrt: Tensor) -> None:
+        """Per-block edge values: ``1 / deg_i`` (mean) and ``1 / sqrt(deg_i deg_j)`` (GCN).
+
+        The looped in-degree of every halo source is fetched once, here.
+        """
+        mean_values, gcn_values = [], []
         deg_clamped = self._in_degree.clamp(min=1)
         for peer, (src_inv_sqrt,) in self.halo.fetch([inv_sqrt.unsqueeze(1)], "setup"):
             block, looped = self.blocks[peer], self.looped_blocks[peer]
-            self._mean_values.append(1.0 / deg_clamped[block.row])
-            self._gcn_values.append(inv_sqrt[looped.row] * src_inv_sqrt[looped.col, 0])
-        # fetch yields peers in round order; store the values by peer id.
+            mean_values.append(1.0 / deg_clamped[block.row])
+            gcn_values.append(inv_sqrt[looped.row] * src_inv_sqrt[looped.col, 0])
+        # fetch yields peers in round order; the lists are indexed by peer id.
         order = self.halo.peer_order()
-        self._mean_values = _by_peer(order, self._mean_values)
-        self._gcn_values = _by_peer(order, self._gcn_values)
+        self._mean_values = _by_peer(order, mean_values)
+        self._gcn_values = _by_peer(order, gcn_values)
 
     @classmethod
     def from_partition(
         cls, comm: Communicator, payload: dict, mode: str = "sar"
     ) -> ShardedGraph:
-        """Build from one partition as written by :func:`graphkit.distributed.partition_payload`."""
+        """Build from a partition payload (a file or :func:`partition_payloads`)."""
         return cls(
             comm,
             payload["node_ranges"],

@@ -7,6 +7,7 @@ import queue
 import traceback
 
 import torch.multiprocessing as mp
+
 from graphkit.distributed.runtime import free_port
 
 

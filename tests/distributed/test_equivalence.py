@@ -1,6 +1,7 @@
 """Distributed outputs and gradients equal the single-process model's, elementwise."""
 
 import pytest
+
 from harness import run_world
 from workers import equivalence
 

@@ -8,6 +8,7 @@ from graphkit.distributed.files import (
     load_partition,
     write_partitions,
 )
+
 from harness import run_world, start_world
 from workers import build_from_folder, random_graph, train_until_killed
 

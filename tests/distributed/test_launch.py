@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from graphkit.launch.cli import main
+
 from harness import run_world
 from workers import train_config, train_partition, train_steps
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import torch
-from graphkit.distributed import ShardedGraph, partition_nodes, partition_payloads
-from graphkit.distributed.runtime import communicator
 from torch import nn
 from torch.testing import assert_close
 from torch_geometric.data import Data
 
+from graphkit.distributed import ShardedGraph, partition_nodes, partition_payloads
+from graphkit.distributed.runtime import communicator
 from graphkit.graph import LocalGraph
 from graphkit.nn import GNN, MessagePassingLayer
 
@@ -29,8 +29,8 @@ TOL = {"atol": 1e-5, "rtol": 1e-5}
 def random_graph(seed: int = 0) -> Data:
     """A random directed graph with loops, duplicates, isolated nodes and an island.
 
-    Nodes 0..59 form a random graph (with 3 self-loops and a duplicated edge); nodes
-    60..69 form a separate ring (the island); nodes 70..74 have no edges at all.
+    Nodes 0..59 form a random graph with 3 self-loops and a duplicated edge. Nodes
+    60..69 form a separate ring (the island), and nodes 70..74 have no edges at all.
     """
     g = torch.Generator().manual_seed(seed)
     main = torch.randint(0, 60, (2, 260), generator=g)
@@ -121,12 +121,12 @@ def compare(case: str, got, want, ids) -> list[str]:
     failures = []
     pairs = [("output", got[0], want[0][ids]), ("input grad", got[1], want[1][ids])]
     pairs += [(f"grad {k}", got[2][k], want[2][k]) for k in want[2]]
-    for what, a, b in pairs:
+    for quantity, a, b in pairs:
         try:
             assert a is not None, "missing gradient"
             assert_close(a, b, **TOL)
         except AssertionError as error:
-            failures.append(f"{case}: {what}: {error}")
+            failures.append(f"{case}: {quantity}: {error}")
     return failures
 
 
