@@ -11,7 +11,12 @@ from graphkit.lattice.filter import (
     PermutohedralLattice,
     gaussian_filter,
 )
-from graphkit.lattice.simplex import elevation_matrix, enclosing_simplex
+from graphkit.lattice.simplex import (
+    Simplices,
+    elevation_matrix,
+    enclosing_simplex,
+    simplex_vertices,
+)
 from graphkit.lattice.table import VertexTable, build_table
 
 __all__ = [
@@ -19,6 +24,7 @@ __all__ = [
     "DenseBudgetError",
     "LatticeFilterFunction",
     "PermutohedralLattice",
+    "Simplices",
     "VertexTable",
     "build_table",
     "dense_gaussian_filter",
@@ -26,4 +32,5 @@ __all__ = [
     "elevation_matrix",
     "enclosing_simplex",
     "gaussian_filter",
+    "simplex_vertices",
 ]

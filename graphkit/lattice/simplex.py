@@ -16,6 +16,7 @@ deviation 1 in the input coordinates: coordinate ``i`` (0-based) is multiplied b
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import torch
 from torch import Tensor
@@ -52,32 +53,44 @@ def descending_rank(residual: Tensor) -> Tensor:
     return beats.sum(-1)
 
 
-def enclosing_simplex(positions: Tensor) -> tuple[Tensor, Tensor]:
+@dataclass
+class Simplices:
+    """The enclosing simplex of each of ``n`` points in ``d`` dimensions.
+
+    Attributes:
+        rem0 (Tensor): ``[n, d + 1]`` integer coordinates of the remainder-0 vertex.
+        rank (Tensor): ``[n, d + 1]`` rank of each residual coordinate (0 = largest).
+        weights (Tensor): ``[n, d + 1]`` barycentric weight of vertex ``r``,
+            differentiable with respect to the positions.
+    """
+
+    rem0: Tensor
+    rank: Tensor
+    weights: Tensor
+
+
+def enclosing_simplex(positions: Tensor) -> Simplices:
     """Find the simplex enclosing each point and its barycentric weights.
 
-    Steps (Adams et al. 2010, Section 3.1): elevate ``x = E p`` onto ``H_d``; round each
-    coordinate to the nearest multiple of ``d + 1`` (the remainder-0 point ``x_0``);
-    rank the residuals ``x - x_0``; if ``x_0`` does not sum to zero, move the
-    coordinates with the most extreme residuals by ``-+(d + 1)``. Vertex ``r`` of the
-    simplex is then ``x_0 + r - (d + 1) [rank > d - r]`` coordinate-wise, and with the
-    residuals ``delta = (x - x_0)/(d + 1)`` its barycentric weight is
+    Steps (Adams et al. 2010, Section 3.1): elevate ``x = E p`` onto ``H_d`` and round
+    each coordinate to the nearest multiple of ``d + 1`` (the remainder-0 point
+    ``x_0``). Then rank the residuals ``x - x_0``. If ``x_0`` does not sum to zero, move
+    the coordinates with the most extreme residuals by ``-+(d + 1)``. Vertex ``r`` of
+    the simplex is ``x_0 + r - (d + 1) [rank > d - r]`` coordinate-wise (see
+    :func:`simplex_vertices`), and with the residuals ``delta = (x - x_0)/(d + 1)`` its
+    barycentric weight is
 
     .. math::
         b_r = \\sum_k \\delta_k \\big([d - \\mathrm{rank}_k = r]
         - [d + 1 - \\mathrm{rank}_k = r]\\big) + [r = 0]\\,(1 + b_{d+1}).
 
     The weights are non-negative, sum to one and are linear in ``positions`` inside a
-    simplex, so autograd through this function gives their exact derivative; the vertex
+    simplex, so autograd through them gives their exact derivative. The vertex
     assignment is piecewise constant and has no gradient.
 
     Args:
         positions (Tensor): ``[n, d]`` floating-point positions, in units of the
             Gaussian's standard deviation.
-
-    Returns:
-        ``(vertices, weights)``: ``[n, d + 1, d]`` integer lattice keys (the first ``d``
-        coordinates of each vertex, the last is minus their sum) and ``[n, d + 1]``
-        weights, differentiable with respect to ``positions``.
     """
     if positions.dim() != 2 or not positions.is_floating_point():
         raise ValueError(
@@ -95,13 +108,21 @@ def enclosing_simplex(positions: Tensor) -> tuple[Tensor, Tensor]:
         over, under = rank >= k, rank < 0
         rank = rank - k * over.long() + k * under.long()
         rem0 = rem0 - k * over.to(rem0.dtype) + k * under.to(rem0.dtype)
-        rem0_long = rem0.long()
     delta = (elevated - rem0) / k  # [n, k], differentiable
     bary = delta.new_zeros(n, k + 1)
     bary = bary.scatter_add(1, d - rank, delta).scatter_add(1, d + 1 - rank, -delta)
     weights = bary[:, :k] + torch.nn.functional.pad((1 + bary[:, k:]), (0, d))
-    with torch.no_grad():
-        r = torch.arange(k, device=positions.device).view(1, k, 1)
-        wraps = rank[:, :d].unsqueeze(1) > (d - r)  # [n, k, d]
-        vertices = rem0_long[:, :d].unsqueeze(1) + r - k * wraps.long()
-    return vertices, weights
+    return Simplices(rem0.long(), rank, weights)
+
+
+def simplex_vertices(simplices: Simplices) -> Tensor:
+    """Return the ``[n, d + 1, d]`` integer keys of every simplex's vertices.
+
+    Key ``r`` is the first ``d`` coordinates of vertex ``r``; the last coordinate is
+    minus their sum.
+    """
+    rem0, rank = simplices.rem0, simplices.rank
+    d = rem0.size(1) - 1
+    r = torch.arange(d + 1, device=rem0.device).view(1, d + 1, 1)
+    wraps = rank[:, :d].unsqueeze(1) > (d - r)  # [n, k, d]
+    return rem0[:, :d].unsqueeze(1) + r - (d + 1) * wraps.long()

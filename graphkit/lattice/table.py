@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
+from graphkit.lattice.simplex import Simplices, simplex_vertices
+
 _CODE_LIMIT = 2**62
 
 
@@ -43,14 +45,15 @@ def direction_offsets(d: int, device: torch.device | None = None) -> Tensor:
     return offsets
 
 
-def _key_strides(flat: Tensor, margin: int) -> tuple[Tensor, Tensor] | None:
-    """Lowest key and mixed-radix strides covering ``flat`` +- ``margin``, if they fit.
+def _key_strides(keys: Tensor, margin: int) -> tuple[Tensor, Tensor] | None:
+    """Lowest key and mixed-radix strides covering ``keys`` +- ``margin``, if they fit.
 
     Returns ``None`` when the code range exceeds 62 bits (very spread positions or
     large ``d``).
     """
-    low = flat.amin(0) - margin
-    radix = (flat.amax(0) + margin - low + 1).tolist()
+    low, high = torch.aminmax(keys, dim=0)
+    low = low - margin
+    radix = (high + margin - low + 1).tolist()
     strides = [1] * len(radix)
     span = 1
     for i in reversed(range(len(radix))):
@@ -58,32 +61,52 @@ def _key_strides(flat: Tensor, margin: int) -> tuple[Tensor, Tensor] | None:
         span *= radix[i]
     if span >= _CODE_LIMIT:
         return None
-    return low, torch.tensor(strides, dtype=torch.long, device=flat.device)
+    return low, torch.tensor(strides, dtype=torch.long, device=keys.device)
 
 
-def build_table(vertices: Tensor, force_unique_rows: bool = False) -> VertexTable:
+def _vertex_codes(simplices: Simplices, low: Tensor, strides: Tensor) -> Tensor:
+    """Mixed-radix code of every simplex vertex, ``[n, d + 1]``, without forming keys.
+
+    With ``key_r = x_0 + r - (d + 1)[rank > d - r]`` the code is
+    ``code(x_0) + r sum(strides) - (d + 1) sum_{i: rank_i > d - r} strides_i``; the
+    last sum is a suffix sum of the strides ordered by rank.
+    """
+    rem0, rank = simplices.rem0, simplices.rank
+    n, k = rank.shape
+    base = (rem0[:, : k - 1] - low) @ strides  # [n]
+    stride_by_rank = torch.zeros_like(rank).scatter_(
+        1, rank, torch.cat([strides, strides.new_zeros(1)]).expand(n, k)
+    )
+    suffix = (
+        stride_by_rank.flip(1).cumsum(1).flip(1)
+    )  # suffix[:, q] = sum over rank >= q
+    wrapped = torch.cat([suffix.new_zeros(n, 1), suffix[:, 1:].flip(1)], 1)  # vertex r
+    r = torch.arange(k, device=rank.device)
+    return base.unsqueeze(1) + r * strides.sum() - k * wrapped
+
+
+def build_table(simplices: Simplices, force_unique_rows: bool = False) -> VertexTable:
     """Deduplicate the simplex vertices of all points and find their blur neighbours.
 
     Keys are encoded as mixed-radix ``int64`` codes when the key range fits into 62
-    bits; a neighbour's code is then the vertex code plus the offset's code, and the
+    bits. A neighbour's code is then the vertex code plus the offset's code, and the
     sorted codes from :func:`torch.unique` are searched directly. Otherwise whole key
     rows are deduplicated with ``torch.unique(dim=0)``, which sorts rows and is slower.
 
     Args:
-        vertices (Tensor): ``[n, d + 1, d]`` integer keys from
-            :func:`~graphkit.lattice.simplex.enclosing_simplex`.
+        simplices (Simplices): from :func:`~graphkit.lattice.simplex.enclosing_simplex`.
         force_unique_rows (bool): take the row-sorting path even when codes fit (for
             tests). (default: ``False``)
     """
-    n, k, d = vertices.shape
-    flat = vertices.reshape(-1, d)
-    offsets = direction_offsets(d, vertices.device)  # [k, d]; entries lie in [-d, 1]
-    fitted = None if force_unique_rows else _key_strides(flat, margin=d)
+    n, k = simplices.rank.shape
+    d = k - 1
+    offsets = direction_offsets(d, simplices.rank.device)  # [k, d]; entries in [-d, 1]
+    # Vertex keys lie within d of the remainder-0 point, and neighbours d further.
+    fitted = None if force_unique_rows else _key_strides(simplices.rem0[:, :d], 2 * d)
     if fitted is not None:
         low, strides = fitted
-        vertex_codes, point_index = torch.unique(
-            (flat - low) @ strides, return_inverse=True
-        )
+        codes = _vertex_codes(simplices, low, strides)
+        vertex_codes, point_index = torch.unique(codes, return_inverse=True)
         offset_codes = offsets @ strides  # [k]
         neighbour_codes = torch.stack(
             [
@@ -93,6 +116,7 @@ def build_table(vertices: Tensor, force_unique_rows: bool = False) -> VertexTabl
             dim=-1,
         )  # [M, k, 2]
     else:
+        flat = simplex_vertices(simplices).reshape(-1, d)
         unique_keys, point_index = torch.unique(flat, dim=0, return_inverse=True)
         neighbour_keys = torch.stack(
             [unique_keys.unsqueeze(1) + offsets, unique_keys.unsqueeze(1) - offsets],

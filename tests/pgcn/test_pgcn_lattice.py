@@ -14,6 +14,7 @@ from graphkit.lattice import (
     elevation_matrix,
     enclosing_simplex,
     gaussian_filter,
+    simplex_vertices,
 )
 
 # In d = 1 the lattice spacing is sqrt(3)/2 position units (scale 2/sqrt(3)).
@@ -38,7 +39,8 @@ def test_one_point_in_1d_by_hand():
 def test_barycentric_weights_rebuild_point(d):
     torch.manual_seed(d)
     positions = torch.randn(300, d, dtype=torch.float64) * 3
-    vertices, weights = enclosing_simplex(positions)
+    simplices = enclosing_simplex(positions)
+    vertices, weights = simplex_vertices(simplices), simplices.weights
     full = torch.cat([vertices, -vertices.sum(-1, keepdim=True)], -1).double()
     elevated = positions @ elevation_matrix(d, torch.float64).T
     assert weights.min() >= 0
