@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-import torch
 from torch import Tensor
 
 from graphkit.distributed.comm import Communicator
@@ -56,9 +55,10 @@ class HaloExchange:
         to_peer = (self.rank + k) % self.world_size
         from_peer = (self.rank - k) % self.world_size
         sends = [t[self.send_rows[to_peer]] for t in tensors]
-        recvs = [
-            t.new_empty((self.recv_counts[from_peer], *t.shape[1:])) for t in tensors
-        ]
+        # Counted from allocation: a buffer posted ahead is resident memory too.
+        recvs = self.tracker.hold(
+            [t.new_empty((self.recv_counts[from_peer], *t.shape[1:])) for t in tensors]
+        )
         pending = self.comm.start({to_peer: sends}, {from_peer: recvs}, label)
         return from_peer, recvs, pending
 
@@ -84,7 +84,7 @@ class HaloExchange:
             if k + 1 < self.world_size:
                 ahead = self._post_fetch(k + 1, tensors, label)
             self.comm.wait(pending)
-            yield peer, self.tracker.hold(rows)
+            yield peer, rows
             del rows
 
     def _fetch_all(self, tensors: list[Tensor], label: str):
@@ -93,14 +93,14 @@ class HaloExchange:
             if peer == self.rank:
                 continue
             sends[peer] = [t[self.send_rows[peer]] for t in tensors]
-            recvs[peer] = [
-                t.new_empty((self.recv_counts[peer], *t.shape[1:])) for t in tensors
-            ]
+            recvs[peer] = self.tracker.hold(
+                [t.new_empty((self.recv_counts[peer], *t.shape[1:])) for t in tensors]
+            )
         self.comm.wait(self.comm.start(sends, recvs, label))
         del sends
         yield self.rank, tensors
         for peer in self.peer_order()[1:]:
-            yield peer, self.tracker.hold(recvs.pop(peer))
+            yield peer, recvs.pop(peer)
 
     # Backward direction: return gradients -------------------------------------------
     def _post_return(
@@ -170,8 +170,3 @@ class HaloExchange:
         self.comm.wait(self.comm.start(sends, recvs, label))
         for peer, received in recvs.items():
             self._accumulate(self.send_rows[peer], received, targets)
-
-
-def empty_like_rows(t: Tensor, rows: int) -> Tensor:
-    """A ``[rows, *t.shape[1:]]`` tensor of zeros with ``t``'s dtype."""
-    return torch.zeros((rows, *t.shape[1:]), dtype=t.dtype, device=t.device)

@@ -96,6 +96,8 @@ class LinearSAR(torch.autograd.Function):
             block = plan.blocks[peer]
             if block.num_edges:
                 out += block.csr(values[peer], key, dtype=x2.dtype) @ rows
+            # Free this round's rows before the generator posts the round after next.
+            del rows
         ctx.plan, ctx.values, ctx.key, ctx.x_shape = plan, values, key, x.shape
         return out.reshape(plan.num_nodes, *x.shape[1:])
 
@@ -146,6 +148,7 @@ class ExtremumSAR(torch.autograd.Function):
             better = m > best if reduce == "max" else m < best
             count = torch.where(better, c, torch.where(m == best, count + c, count))
             best = torch.where(better, m, best)
+            del rows
         out = torch.where(torch.isinf(best), 0.0, best)
         ctx.plan, ctx.kept, ctx.x_shape = plan, kept, x.shape
         ctx.save_for_backward(x2, out, count)
@@ -163,9 +166,11 @@ class ExtremumSAR(torch.autograd.Function):
             for peer, (rows,) in _rows_again(plan, ctx.kept, [x2]):
                 block = plan.blocks[peer]
                 if block.num_edges:
-                    yield peer, [block_extremum_backward(block, rows, out, share)]
+                    grad = block_extremum_backward(block, rows, out, share)
                 else:
-                    yield peer, [rows.new_zeros(rows.shape)]
+                    grad = rows.new_zeros(rows.shape)
+                del rows
+                yield peer, [grad]
 
         plan.halo.return_grads(grads(), [grad_x], plan.label + "/grad")
         ctx.kept = None
@@ -207,6 +212,7 @@ class AttentionSAR(torch.autograd.Function):
                 block, v, s, s_dst, slope, new_best, ones, drop
             )
             best = new_best
+            del v, s
         out = acc / torch.where(z > 0, z, 1.0).unsqueeze(-1)
         ctx.plan, ctx.kept, ctx.slope, ctx.dropout = plan, kept, slope, dropout
         ctx.save_for_backward(value, s_src, s_dst, best, z, out)
@@ -232,6 +238,7 @@ class AttentionSAR(torch.autograd.Function):
                     block, v, s, s_dst, ctx.slope, best, z, g, grad_dot_out, drop
                 )
                 grad_s_dst.add_(gd)
+                del v, s
                 yield peer, [gv, gs]
 
         plan.halo.return_grads(grads(), [grad_value, grad_s_src], plan.label + "/grad")
@@ -311,20 +318,18 @@ class PropagateSAR(torch.autograd.Function):
             if graphs is not None:
                 graphs[peer] = (leaf, msg)
             value, ties = _reduce_block(spec, block, msg.detach(), n)
+            del rows, leaf, msg
             if ties is None:
                 total = value if total is None else total + value
-                continue
-            if best is None:
+            elif best is None:
                 best, count = value, ties
-                continue
-            better = value > best if spec.reduce == "max" else value < best
-            count = torch.where(
-                better, ties, torch.where(value == best, count + ties, count)
-            )
-            best = torch.where(better, value, best)
-        if (
-            total is None and best is None
-        ):  # no edges at all: zeros of the message width
+            else:
+                better = value > best if spec.reduce == "max" else value < best
+                count = torch.where(
+                    better, ties, torch.where(value == best, count + ties, count)
+                )
+                best = torch.where(better, value, best)
+        if total is None and best is None:  # no edges: zeros of the message width
             out = _empty_output(spec, plan, x, x_dst)
             count = None
         elif spec.reduce in ("sum", "mean"):
@@ -384,7 +389,9 @@ class PropagateSAR(torch.autograd.Function):
                     leaf = rows.detach().requires_grad_(True)
                     x_dst_leaf = x_dst.detach().requires_grad_(True)
                     msg = _messages(spec, block, leaf, x_dst_leaf)
-                    yield peer, [block_grads(peer, leaf, x_dst_leaf, msg)]
+                    grad = block_grads(peer, leaf, x_dst_leaf, msg)
+                del rows, leaf, msg
+                yield peer, [grad]
 
         plan.halo.return_grads(grads(), [grad_x], plan.label + "/grad")
         ctx.graphs = ctx.x_dst_leaf = None

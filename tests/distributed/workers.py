@@ -233,3 +233,28 @@ def train_partition(rank: int, world_size: int, changes: dict):
     config = train_config(**changes)
     graph, data = build_partition(config, rank, world_size)
     return train_steps(graph, data, config)
+
+
+def fetched_and_sent(rank: int, world_size: int):
+    """Per mode: peak bytes of fetched rows and bytes per label for one max aggregation."""
+    data = random_graph()
+    parts = partition_nodes(data.edge_index, data.num_nodes, world_size, "random")
+    _, payload = next(partition_payloads(data, parts, world_size, ranks=[rank]))
+    result = {}
+    for mode in MODES:
+        graph = ShardedGraph.from_partition(communicator(), payload, mode)
+        x = data.x[payload["global_ids"]].clone().requires_grad_(True)
+        graph.comm_stats()  # drop the set-up traffic
+        graph.aggregate(x, "max").sum().backward()
+        stats = graph.comm_stats()
+        halo = [n for p, n in enumerate(graph.halo.recv_counts) if p != rank]
+        sends = [
+            rows.numel() for p, rows in enumerate(graph.halo.send_rows) if p != rank
+        ]
+        result[mode] = {
+            "fetched_peak": stats["fetched_peak_bytes"],
+            "per_label": {k: list(v) for k, v in stats["per_label"].items()},
+            "halo": halo,
+            "sends": sends,
+        }
+    return result

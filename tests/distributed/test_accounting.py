@@ -1,0 +1,36 @@
+"""Bytes exchanged per label and bytes held by fetched rows, per mode."""
+
+import pytest
+
+from harness import run_world
+from workers import fetched_and_sent
+
+pytestmark = pytest.mark.distributed
+
+ROW = 6 * 4  # the test graph has 6 float32 features
+
+
+def test_bytes_and_fetched_memory_per_mode():
+    for rank, result in enumerate(run_world(fetched_and_sent, 4)):
+        halo_bytes = [n * ROW for n in result["sar"]["halo"]]
+        send_bytes = sum(n * ROW for n in result["sar"]["sends"])
+        assert len([b for b in halo_bytes if b]) == 3, f"rank {rank} lacks a halo"
+        for mode in ("sar", "sa", "one-shot"):
+            labels = result[mode]["per_label"]
+            assert labels["aggregate:max[6]"] == [send_bytes, sum(halo_bytes)], mode
+            assert labels["aggregate:max[6]/grad"] == [sum(halo_bytes), send_bytes], (
+                mode
+            )
+        # sar fetches again in backward; sa and one-shot keep the forward's rows.
+        assert result["sar"]["per_label"]["aggregate:max[6]/refetch"] == [
+            send_bytes,
+            sum(halo_bytes),
+        ]
+        assert "aggregate:max[6]/refetch" not in result["sa"]["per_label"]
+        # sa and one-shot hold every halo at once; sar at most the two largest
+        # (the current round and the one posted ahead).
+        assert result["sa"]["fetched_peak"] == sum(halo_bytes)
+        assert result["one-shot"]["fetched_peak"] == sum(halo_bytes)
+        two_largest = sum(sorted(halo_bytes)[-2:])
+        assert result["sar"]["fetched_peak"] <= two_largest
+        assert result["sar"]["fetched_peak"] < sum(halo_bytes)
