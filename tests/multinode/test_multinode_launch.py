@@ -1,0 +1,64 @@
+"""Training across namespace machines gives the metrics of one machine, bit for bit."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from multinode_runs import (
+    logs_text,
+    read_metrics,
+    start_c10d,
+    start_one_machine,
+    start_static,
+    train_argv,
+    wait_all,
+)
+
+pytestmark = [pytest.mark.multinode, pytest.mark.distributed]
+
+EPOCHS = 4
+
+
+def compare_runs(tmp_path, net, start, nproc):
+    """Run the job on ``net`` and on one machine side by side; compare metrics.jsonl."""
+    total = net.count * nproc
+    multi_logs, single_logs = tmp_path / "multi", tmp_path / "single"
+    multi_logs.mkdir()
+    single_logs.mkdir()
+    reference = start_one_machine(
+        total, train_argv(single_logs / "out", EPOCHS), single_logs / "machine.log"
+    )
+    procs = start(net, nproc, train_argv(multi_logs / "out", EPOCHS), multi_logs)
+    codes = wait_all([*procs, reference], timeout_s=180)
+    assert codes == [0] * (net.count + 1), logs_text(multi_logs) + logs_text(
+        single_logs
+    )
+    multi = read_metrics(multi_logs / "out" / "metrics.jsonl")
+    single = read_metrics(single_logs / "out" / "metrics.jsonl")
+    assert sorted(multi) == list(range(1, EPOCHS + 1))
+    for epoch in single:
+        assert multi[epoch] == single[epoch], f"epoch {epoch} differs"
+    return multi_logs
+
+
+def test_two_machines_static_rendezvous(tmp_path, machines):
+    net = machines(2)
+    logs = compare_runs(tmp_path, net, start_static, nproc=1)
+    assert "partition 0 of 2" in (logs / "machine0.log").read_text()
+
+
+def test_three_machines_c10d_rendezvous(tmp_path, machines):
+    net = machines(3)
+    compare_runs(tmp_path, net, start_c10d, nproc=1)
+
+
+def listening_addresses(net, machine: int) -> list[str]:
+    output = subprocess.run(
+        ["ip", "netns", "exec", net.machines[machine], "ss", "-Hltn"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [line.split()[3] for line in output.splitlines()]
