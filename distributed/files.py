@@ -117,6 +117,22 @@ def check_world_size(meta: dict, world_size: int, folder) -> None:
         )
 
 
+def _reject_foreign_file(path: Path, meta: dict) -> None:
+    """Raise when ``path`` is a readable partition of another graph or partition count."""
+    try:
+        payload = torch.load(path, weights_only=True)
+        nodes = int(payload["node_ranges"][-1])
+        parts = int(payload["num_parts"])
+    except Exception:  # unreadable: reported as corrupted by the caller
+        return
+    if (nodes, parts) != (int(meta["num_nodes"]), int(meta["num_parts"])):
+        raise PartitionFileError(
+            f"partition file {path} belongs to a graph of {nodes} nodes in {parts} "
+            f"partitions, but {META_NAME} describes {meta['num_nodes']} nodes in "
+            f"{meta['num_parts']} partitions; re-run graphkit partition into an empty folder"
+        )
+
+
 def load_partition(folder: str | os.PathLike, rank: int, world_size: int) -> dict:
     """Load and verify partition ``rank`` of the folder for a run of ``world_size`` ranks."""
     meta = read_metadata(folder)
@@ -129,6 +145,7 @@ def load_partition(folder: str | os.PathLike, rank: int, world_size: int) -> dic
         )
     digest = sha256_of(path)
     if digest != entry["sha256"]:
+        _reject_foreign_file(path, meta)
         raise PartitionFileError(
             f"partition file {path} is corrupted: its SHA-256 {digest[:16]}... differs from "
             f"{entry['sha256'][:16]}... in {META_NAME}; re-run graphkit partition"
