@@ -61,7 +61,14 @@ class SAGEConv(nn.Module):
         nn.init.zeros_(self.lin_l.bias)
 
     def forward(self, x: Tensor, graph: Graph) -> Tensor:
-        return self.lin_l(graph.aggregate(x, self.aggr)) + self.lin_r(x)
+        linear = self.aggr in ("mean", "sum")
+        if linear and self.lin_l.out_features < self.lin_l.in_features:
+            # Sum and mean commute with the linear map, so aggregating after it moves
+            # fewer features per edge: W aggr(x) = aggr(x W^T).
+            neighbours = graph.aggregate(x @ self.lin_l.weight.t(), self.aggr) + self.lin_l.bias
+        else:
+            neighbours = self.lin_l(graph.aggregate(x, self.aggr))
+        return neighbours + self.lin_r(x)
 
 
 class GATConv(nn.Module):
