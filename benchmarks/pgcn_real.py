@@ -5,7 +5,7 @@ options, in this one process, on each dataset and split; the table gives the tes
 accuracy at the epoch of best validation accuracy, as mean and standard deviation over
 the splits.
 
-    python benchmarks/pgcn_real.py --root /work/shared/data/graphs --epochs 20 --hidden 32
+    python benchmarks/pgcn_real.py --root /path/to/graphs --epochs 20 --hidden 32
 
 A copy of a read-only root is made by ``load_dataset`` itself.
 """

@@ -1,7 +1,7 @@
 """Enclosing simplices and barycentric weights on the permutohedral lattice.
 
 Permutohedral lattice of Adams, Baek and Davis, "Fast High-Dimensional Filtering Using
-the Permutohedral Lattice" (Eurographics 2010, Sections 3.1-3.2). The lattice
+the Permutohedral Lattice" (Eurographics 2010). The lattice
 :math:`A_d^*` lives in the hyperplane :math:`H_d = \\{x \\in \\mathbb{R}^{d+1} :
 \\sum_k x_k = 0\\}`; its points are the integer vectors of ``H_d`` whose coordinates are
 all congruent modulo ``d + 1``. A point of ``H_d`` lies in exactly one simplex of the
@@ -72,7 +72,7 @@ class Simplices:
 def enclosing_simplex(positions: Tensor) -> Simplices:
     """Find the simplex enclosing each point and its barycentric weights.
 
-    Steps (Adams et al. 2010, Section 3.1): elevate ``x = E p`` onto ``H_d`` and round
+    Steps: elevate ``x = E p`` onto ``H_d`` and round
     each coordinate to the nearest multiple of ``d + 1`` (the remainder-0 point
     ``x_0``). Then rank the residuals ``x - x_0``. If ``x_0`` does not sum to zero, move
     the coordinates with the most extreme residuals by ``-+(d + 1)``. Vertex ``r`` of

@@ -1,7 +1,6 @@
 """Permutohedral-GCN layer: local graph convolution plus global Gaussian attention.
 
-Mostafa and Nassar, "Permutohedral-GCN: Graph Convolutional Networks with Global
-Attention" (2020, https://arxiv.org/abs/2003.00635). Every node attends to every node
+Mostafa and Nassar, Permutohedral-GCN (2020, https://arxiv.org/abs/2003.00635). Every node attends to every node
 of the graph with weights that decay with the distance between learned embeddings, and
 this sum is a Gaussian filter computed by the permutohedral lattice
 (:mod:`graphkit.lattice`) in time linear in the number of nodes.
@@ -30,10 +29,10 @@ class PGCNConv(nn.Module):
 
     The sums over ``j`` run over all nodes. The heads share the transformed features
     ``u`` with the local aggregation and differ in their embeddings :math:`E^h`, which
-    also set the kernel width, so no separate bandwidth is learned. The combination (a
-    root term, a softmax mix of one GCN aggregation and the heads) is this library's
-    choice; the source paper's exact combination was not available when this layer was
-    written.
+    also set the kernel width, so no separate bandwidth is learned.
+
+    NOTE: the combination (a root term plus a softmax mix of one GCN aggregation and the
+    heads) is this library's design and was not checked against the paper.
 
     Args:
         in_channels (int): input features per node.
@@ -61,7 +60,7 @@ class PGCNConv(nn.Module):
         super().__init__()
         if heads < 1 or embed_dim < 1:
             raise ValueError(
-                f"heads and embed_dim must be at least 1, got {heads}, {embed_dim}"
+                f"heads and embed_dim must be at least 1, got heads={heads}, embed_dim={embed_dim}"
             )
         self.heads, self.embed_dim, self.out_channels = heads, embed_dim, out_channels
         self.exact = exact
