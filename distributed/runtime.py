@@ -50,6 +50,28 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
+def listen_socket(host: str, port: int) -> int:
+    """Return the descriptor of a TCP socket listening on ``host:port`` only.
+
+    The caller owns the descriptor (``TCPStore`` takes it over as ``master_listen_fd``).
+    """
+    family, kind, proto, _, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM
+    )[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(1024)
+    except OSError as error:
+        sock.close()
+        raise RuntimeError(
+            f"cannot listen on MASTER_ADDR:MASTER_PORT = {host}:{port} ({error}); give "
+            "an address of this machine and a free port"
+        ) from error
+    return sock.detach()
+
+
 def _from_mpi() -> tuple[int, int, str, int]:
     try:
         from mpi4py import MPI
@@ -100,29 +122,37 @@ def init_process_group(
         return dist.get_rank(), dist.get_world_size()
     rank, world_size, addr, port = _environment()
     timeout = timedelta(seconds=timeout_s)
+    # torchrun keeps its store across restarts (--max-restarts), so each attempt uses
+    # its own keys: else gloo would read the addresses of the previous workers.
+    attempt = f"graphkit/attempt{os.environ.get('TORCHELASTIC_RESTART_COUNT', '0')}"
     if world_size == 1:
         store = dist.HashStore()
         heartbeat = None
     else:
         agent_store = os.environ.get("TORCHELASTIC_USE_AGENT_STORE") == "True"
+        hosts_store = rank == 0 and not agent_store
         store = dist.TCPStore(
             addr,
             port,
             world_size,
-            is_master=rank == 0 and not agent_store,
+            is_master=hosts_store,
             timeout=timeout,
             wait_for_workers=False,
+            # TCPStore alone listens on every interface; this socket listens on addr only.
+            master_listen_fd=listen_socket(addr, port) if hosts_store else None,
         )
         # A second connection, so the heartbeat thread never shares a socket with the
         # process group.
         heartbeat = Heartbeat(
-            dist.TCPStore(addr, port, is_master=False, timeout=timeout),
+            dist.PrefixStore(
+                attempt, dist.TCPStore(addr, port, is_master=False, timeout=timeout)
+            ),
             rank,
             world_size,
         )
     dist.init_process_group(
         backend,
-        store=dist.PrefixStore("graphkit/pg", store),
+        store=dist.PrefixStore(f"{attempt}/pg", store),
         rank=rank,
         world_size=world_size,
         timeout=timeout,

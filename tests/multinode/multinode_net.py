@@ -38,7 +38,9 @@ class NamespaceError(RuntimeError):
 
 
 def _ip(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run(["ip", *args], capture_output=True, text=True, timeout=30)
+    result = subprocess.run(
+        ["ip", *args], check=False, capture_output=True, text=True, timeout=30
+    )
     if check and result.returncode != 0:
         raise NamespaceError(f"'ip {' '.join(args)}' failed: {result.stderr.strip()}")
     return result
@@ -178,7 +180,9 @@ class NamespaceNet:
                 "latency",
                 "50ms",
             ]
-            result = subprocess.run(command, capture_output=True, text=True, timeout=30)
+            result = subprocess.run(
+                command, check=False, capture_output=True, text=True, timeout=30
+            )
             if result.returncode != 0:
                 raise NamespaceError(
                     f"tc tbf shaping failed in {name}: {result.stderr.strip()}"
@@ -237,12 +241,6 @@ class NamespaceNet:
         for name in reversed(self._created):
             _ip("netns", "del", name, check=False)
         self._created.clear()
-
-    def __enter__(self) -> "NamespaceNet":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 def leftover_namespaces(prefix: str) -> list[str]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 
 import pytest
-
 from multinode_runs import (
+    MASTER_PORT,
     logs_text,
     read_metrics,
     start_c10d,
@@ -14,6 +15,8 @@ from multinode_runs import (
     start_static,
     train_argv,
     wait_all,
+    wait_for,
+    worker_env,
 )
 
 pytestmark = [pytest.mark.multinode, pytest.mark.distributed]
@@ -62,3 +65,30 @@ def listening_addresses(net, machine: int) -> list[str]:
         check=True,
     ).stdout
     return [line.split()[3] for line in output.splitlines()]
+
+
+def test_listeners_bind_given_addresses(tmp_path, machines):
+    # Started without torchrun, rank 0 of graphkit hosts the store itself.
+    net = machines(2)
+    out = tmp_path / "out"
+    for i in range(2):
+        env = {
+            **worker_env(net.interface(i)),
+            "RANK": str(i),
+            "WORLD_SIZE": "2",
+            "MASTER_ADDR": net.address(0),
+            "MASTER_PORT": str(MASTER_PORT),
+        }
+        argv = [sys.executable, *train_argv(out, 2000, ("--patience", "0"))]
+        net.start(i, argv, env, tmp_path / f"machine{i}.log")
+    metrics = out / "metrics.jsonl"
+    started = wait_for(lambda: metrics.is_file() and metrics.stat().st_size > 0, 150)
+    assert started, logs_text(tmp_path)
+    for i in range(2):
+        listeners = listening_addresses(net, i)
+        assert listeners, f"machine {i} listens on nothing"
+        for local in listeners:
+            assert local.rsplit(":", 1)[0] == net.address(i), (
+                f"machine {i} listens on {local}, not only on {net.address(i)}"
+            )
+    assert f"{net.address(0)}:{MASTER_PORT}" in listening_addresses(net, 0)
