@@ -1,0 +1,50 @@
+"""Pathological non-IID split: every client holds shards of only a few classes."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def pathological_split(
+    labels: np.ndarray, num_clients: int, classes_per_client: int, seed: int
+) -> list[np.ndarray]:
+    """Split sample indices so each client gets ``classes_per_client`` single-class shards.
+
+    Each class is cut into equal shards, ``num_clients * classes_per_client`` in all,
+    and shards are dealt so that no client receives two shards of the same class.
+
+    Args:
+        labels (np.ndarray): (N,) integer class labels.
+        num_clients (int): number of clients.
+        classes_per_client (int): shards (distinct classes) per client.
+        seed (int): seed of the shuffles.
+
+    Returns:
+        list[np.ndarray]: per client, the indices of its samples.
+    """
+    classes = np.unique(labels)
+    shards_total = num_clients * classes_per_client
+    if shards_total % len(classes):
+        raise ValueError(
+            f"num_clients * classes_per_client = {shards_total} must be a multiple of the "
+            f"{len(classes)} classes so every class gets the same number of shards"
+        )
+    if classes_per_client > len(classes):
+        raise ValueError(
+            f"classes_per_client={classes_per_client} exceeds {len(classes)} classes"
+        )
+    rng = np.random.default_rng(seed)
+    per_class = shards_total // len(classes)
+    shards = []
+    for c in classes:
+        members = rng.permutation(np.flatnonzero(labels == c))
+        shards += [(int(c), part) for part in np.array_split(members, per_class)]
+    # Sorting shards by (randomly ordered) class and dealing them round-robin with a stride of num_clients
+    # gives client k the shards k, k + num_clients, ...; those are distinct classes
+    # because each class owns per_class <= num_clients consecutive shards.
+    rank = {int(c): r for r, c in enumerate(rng.permutation(classes))}
+    order = sorted(range(len(shards)), key=lambda s: rank[shards[s][0]])
+    clients = [[] for _ in range(num_clients)]
+    for position, s in enumerate(order):
+        clients[position % num_clients].append(shards[s][1])
+    return [np.concatenate(parts) for parts in clients]

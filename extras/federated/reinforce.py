@@ -1,0 +1,82 @@
+"""Online REINFORCE over a grid of hyper-parameters (learning rate x local epochs).
+
+The server keeps logits theta over the grid cells; pi = softmax(theta). Each round every
+selected client draws a cell a_c ~ pi and trains with it. After aggregation the round's
+reward r is the relative decrease of the training loss of the global model on the
+participating clients' data, and the policy takes one ascent step on the expected
+reward:
+
+.. math::
+    \\theta \\leftarrow \\theta + \\eta \\, \\frac{r - b}{s} \\sum_c
+        \\nabla_\\theta \\log \\pi_\\theta(a_c),\\qquad
+    \\nabla_\\theta \\log \\pi_\\theta(a) = e_a - \\pi_\\theta
+
+with the moving-average baseline b and moving standard deviation s of past rewards.
+
+NOTE: the source's abstract fixes the principle (online REINFORCE that maximises the
+expected training-loss improvement); the shared per-round reward, its normalisation and
+the step size here are this project's choices, not checked against the paper body.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+
+
+class HyperparameterPolicy:
+    """Categorical policy over ``learning_rates x local_epochs``.
+
+    Args:
+        learning_rates (tuple[float, ...]): learning-rate choices.
+        local_epochs (tuple[int, ...]): local-epoch choices.
+        step_size (float, default 0.5): eta, the policy learning rate.
+        momentum (float, default 0.9): decay of the reward baseline and spread.
+        seed (int, default 0): seed of the sampling.
+    """
+
+    def __init__(
+        self,
+        learning_rates: tuple[float, ...],
+        local_epochs: tuple[int, ...],
+        step_size: float = 0.5,
+        momentum: float = 0.9,
+        seed: int = 0,
+    ):
+        self.cells = list(itertools.product(learning_rates, local_epochs))
+        self.theta = np.zeros(len(self.cells))
+        self.step_size = step_size
+        self.momentum = momentum
+        self.baseline: float | None = None
+        self.spread = 1.0
+        self.rng = np.random.default_rng(seed)
+
+    @property
+    def probabilities(self) -> np.ndarray:
+        weights = np.exp(self.theta - self.theta.max())
+        return weights / weights.sum()
+
+    def sample(self, count: int) -> list[int]:
+        """Draw ``count`` grid cells (indices into ``cells``)."""
+        return self.rng.choice(
+            len(self.cells), size=count, p=self.probabilities
+        ).tolist()
+
+    def update(self, actions: list[int], reward: float) -> None:
+        """Take one REINFORCE step for the cells ``actions`` that earned ``reward``."""
+        if self.baseline is None:
+            self.baseline, self.spread = reward, max(abs(reward), 1e-3)
+            return
+        advantage = (reward - self.baseline) / max(self.spread, 1e-8)
+        gradient = np.zeros_like(self.theta)
+        for action in actions:
+            gradient[action] += 1.0
+            gradient -= self.probabilities
+        self.theta += self.step_size * advantage * gradient
+        deviation = abs(reward - self.baseline)
+        self.baseline = self.momentum * self.baseline + (1 - self.momentum) * reward
+        self.spread = self.momentum * self.spread + (1 - self.momentum) * deviation
+        if not math.isfinite(self.theta.sum()):
+            raise FloatingPointError(f"policy logits became non-finite: {self.theta}")
