@@ -25,7 +25,7 @@ Spec = list[tuple[tuple[int, ...], torch.dtype | None]]
 
 @dataclass(frozen=True)
 class CodeContext:
-    """What sender and receiver agree on for one tensor of one transfer.
+    """Values that sender and receiver share for one tensor of one transfer.
 
     Attributes:
         ratio: the current compression ratio ``c > 1``.
@@ -43,7 +43,11 @@ class CodeContext:
 
 
 def mix_seed(*parts: int) -> int:
-    """A 62-bit seed from integers (Python hashes tuples of ints the same in every process)."""
+    """Combine integers into a 62-bit seed.
+
+    Python hashes a tuple of ints identically in every process (hash randomization only
+    affects str and bytes), so all ranks derive the same seed.
+    """
     return hash(tuple(int(p) for p in parts)) & ((1 << 62) - 1)
 
 
@@ -52,7 +56,7 @@ def generator(seed: int) -> torch.Generator:
 
 
 def reduced_width(width: int, ratio: float) -> int:
-    """``ceil(width / ratio)``, at least 1: the code width of the linear codecs."""
+    """Return the code width of the linear codecs, ``ceil(width / ratio)`` and at least 1."""
     return max(1, math.ceil(width / ratio - 1e-9))
 
 
@@ -72,7 +76,7 @@ class Codec:
         self.min_width = min_width
 
     def applies(self, width: int, ratio: float) -> bool:
-        """Whether a ``width``-column tensor is compressed at ``ratio``."""
+        """Return whether a tensor of ``width`` columns is compressed at ``ratio``."""
         return ratio > 1 and width >= self.min_width
 
     # Forward: owner encodes, receiver decodes ----------------------------------------

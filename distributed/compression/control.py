@@ -1,9 +1,9 @@
 """Compression of a sharded graph's halo exchange: codec, rate schedule and byte accounting.
 
-A :class:`Compression` is set as ``ShardedGraph.compression``; the graph then asks
-:meth:`Compression.halo_for` for the exchange of every aggregation call. At ratio 1 that
+A :class:`Compression` is set as ``ShardedGraph.compression``, and the graph then takes
+the exchange of every aggregation call from :meth:`Compression.halo_for`. At ratio 1 that
 is the graph's own :class:`~graphkit.distributed.halo.HaloExchange`, so the computation
-is exactly the uncompressed one; above 1 it is a
+is exactly the uncompressed one. Above 1 it is a
 :class:`~graphkit.distributed.compression.exchange.CompressedHalo`.
 
 The trainer calls :meth:`Compression.attach` once with the model (to number the
@@ -58,7 +58,7 @@ class Compression:
 
     # Used by ShardedGraph ------------------------------------------------------------
     def halo_for(self, halo: HaloExchange, label: str) -> HaloExchange | CompressedHalo:
-        """The exchange for the next aggregation call of the current forward pass."""
+        """Return the exchange for the next aggregation call of the current forward pass."""
         index = self._call
         self._call += 1
         ratio = max(self.ratio, 2.0) if self._discovering else self.ratio
@@ -162,9 +162,9 @@ class Compression:
 
 
 def make_codec(name: str, seed: int = 0) -> Codec:
-    """The codec called ``name`` (one of :data:`COMPRESSORS` except ``none``)."""
+    """Build the codec called ``name`` (one of :data:`COMPRESSORS` except ``none``)."""
     if name == "random-projection":
-        return RandomProjectionCodec()
+        return RandomProjectionCodec(seed)
     if name == "learned":
         return LearnedCodec(seed)
     if name == "quantize":
@@ -175,7 +175,7 @@ def make_codec(name: str, seed: int = 0) -> Codec:
 
 
 def compression_from_config(config, comm: Communicator) -> Compression | None:
-    """Build the compression a ``TrainConfig`` asks for, or None for ``compression: none``.
+    """Build the compression a ``TrainConfig`` requests, or None for ``compression: none``.
 
     For ``quantize`` the starting ratio is ``32 / compression_bits``; otherwise it is
     ``compression_ratio``. ``compression_end_epoch`` 0 means three quarters of

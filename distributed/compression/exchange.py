@@ -5,7 +5,7 @@
 ``peer_order``, ``rank``, ``recv_counts``) and follows the same round order: in round
 ``k`` rank ``r`` sends to ``(r + k) mod N`` and receives from ``(r - k) mod N``, or
 exchanges with every peer at once in ``one-shot`` mode. One instance serves one
-aggregation call, forward and backward, so a rows fetched again in the backward pass
+aggregation call, forward and backward, so rows fetched again in the backward pass
 (``sar`` mode) are encoded with the same seed and decode to the same values.
 
 Backward: the receiver turns the gradient of the decoded rows into a gradient payload

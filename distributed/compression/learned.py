@@ -1,6 +1,6 @@
 """A learned linear encoder and decoder per aggregation call, trained with the model.
 
-For each aggregation call of a forward pass (and each tensor it sends) the codec holds
+For each aggregation call of a forward pass (and each tensor it sends) the codec keeps
 an encoder ``W_e`` and a decoder ``W_d``, both ``[F, F]``. At ratio ``c`` only the
 leading ``k = ceil(F / c)`` code dimensions are used, so one pair of matrices serves
 every ratio of a variable-rate schedule:

@@ -11,8 +11,14 @@ round-trip error is the component of ``x`` outside that span: per row
 ``||x - \\hat x||^2 = ||x||^2 - ||x P||^2 <= ||x||^2``, and for a uniformly random
 subspace its expectation is ``(1 - k/F) ||x||^2``. The codec is linear, so the
 gradient of the code is ``g P`` (``k`` columns, compressed as well) and the owner
-receives ``g P P^T`` as the gradient of its rows. ``P`` is drawn again for every
-aggregation call and peer pair, so no direction is left out for a whole run.
+receives ``g P P^T`` as the gradient of its rows.
+
+By default each aggregation call (layer) and tensor has one fixed ``F x F`` orthogonal
+matrix ``Q``, and ``P`` is its first ``k`` columns: the model trains against a stable
+projection, and lowering the ratio adds directions without changing the ones already
+sent. With ``resample=True``, ``P`` is drawn again for every call and peer pair, which
+measured much worse accuracy (a 2-layer GraphSAGE on a 20,000-node synthetic graph, 4
+random partitions: test accuracy 0.566 at ratio 2 against 0.730 uncompressed).
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from graphkit.distributed.compression.codec import (
     CodeContext,
     Spec,
     generator,
+    mix_seed,
     reduced_width,
 )
 from torch import Tensor
@@ -42,13 +49,31 @@ def random_orthonormal(width: int, k: int, seed: int, dtype=torch.float32) -> Te
 
 
 class RandomProjectionCodec(Codec):
-    """Sends ``x P`` with a shared random orthonormal ``P`` (see the module docstring)."""
+    """Sends ``x P`` with a shared random orthonormal ``P`` (see the module docstring).
+
+    Args:
+        seed (int): seed of the fixed matrices. (default: ``0``)
+        resample (bool): draw ``P`` again for every call and peer pair. (default: ``False``)
+        min_width (int): narrower tensors are sent uncompressed. (default: ``16``)
+    """
 
     name = "random-projection"
 
+    def __init__(
+        self, seed: int = 0, resample: bool = False, min_width: int = 16
+    ) -> None:
+        super().__init__(min_width)
+        self.seed, self.resample = seed, resample
+        self._fixed: dict[tuple[str, int], Tensor] = {}
+
     def _matrix(self, width: int, ctx: CodeContext, dtype) -> Tensor:
         k = reduced_width(width, ctx.ratio)
-        return random_orthonormal(width, k, ctx.seed + ctx.tensor, dtype)
+        if self.resample:
+            return random_orthonormal(width, k, mix_seed(ctx.seed, ctx.tensor), dtype)
+        if (ctx.key, width) not in self._fixed:
+            seed = mix_seed(self.seed, *map(int, ctx.key.split(".")))
+            self._fixed[(ctx.key, width)] = random_orthonormal(width, width, seed)
+        return self._fixed[(ctx.key, width)][:, :k].to(dtype)
 
     def payload_spec(self, rows: int, width: int, ctx: CodeContext) -> Spec:
         return [((rows, reduced_width(width, ctx.ratio)), None)]
@@ -75,3 +100,9 @@ class RandomProjectionCodec(Codec):
     ) -> Tensor:
         (grad_z,) = grad_payload
         return grad_z @ self._matrix(x.size(1), ctx, grad_z.dtype).T
+
+    def __repr__(self) -> str:
+        return (
+            f"RandomProjectionCodec(seed={self.seed}, resample={self.resample}, "
+            f"min_width={self.min_width})"
+        )

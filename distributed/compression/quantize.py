@@ -33,7 +33,7 @@ BITS = (8, 4, 2)
 
 
 def bits_for_ratio(ratio: float) -> int:
-    """The bits per value for ratio ``c``: ``32 / c`` rounded down to 8, 4 or 2."""
+    """Return the bits per value for ratio ``c``: ``32 / c`` rounded down to 8, 4 or 2."""
     for bits in BITS:
         if 32 / bits >= ratio * (1 - 1e-9):
             return bits

@@ -34,7 +34,7 @@ class FixedSchedule:
         _check_ratio(self.ratio)
 
     def next_ratio(self, epochs_done: int, val_loss: float) -> float:
-        """The ratio for the epoch after ``epochs_done`` finished epochs."""
+        """Return the ratio for the epoch after ``epochs_done`` finished epochs."""
         return self.ratio
 
 

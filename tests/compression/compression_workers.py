@@ -194,13 +194,13 @@ def bytes_and_error(rank: int, world_size: int, codec_name: str, ratio: float):
     """Halo bytes sent by this rank in one forward/backward pass and the output error."""
     data = random_graph()
     data.x = torch.randn(data.num_nodes, 64, generator=torch.Generator().manual_seed(3))
-    weight = torch.randn(data.num_nodes, 4, generator=torch.Generator().manual_seed(5))
+    weight = torch.randn(data.num_nodes, 32, generator=torch.Generator().manual_seed(5))
     graph, ids = sharded(rank, world_size, "sa", data)
     from graphkit.nn import GNN
 
     def run():
         torch.manual_seed(0)
-        model = GNN("sage", 64, 32, 4, num_layers=2, dropout=0.0)
+        model = GNN("sage", 64, 64, 32, num_layers=2, dropout=0.0)
         graph.comm.stats.reset()
         out = model(data.x[ids], graph)
         (out * weight[ids]).sum().backward()

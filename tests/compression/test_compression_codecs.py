@@ -33,6 +33,25 @@ def wire_bytes(payload) -> int:
 
 
 # Random projection --------------------------------------------------------------------
+def test_projection_matrix_fixed_or_resampled():
+    x = torch.randn(5, 32, generator=torch.Generator().manual_seed(2))
+    fixed, resampled = (
+        RandomProjectionCodec(seed=1),
+        RandomProjectionCodec(resample=True),
+    )
+    # Fixed: the same matrix for every transfer of a call, nested across ratios.
+    z_a, z_b = fixed.encode(x, context(4, seed=1)), fixed.encode(x, context(4, seed=2))
+    assert torch.equal(z_a[0], z_b[0])
+    assert torch.equal(fixed.encode(x, context(2))[0][:, :8], z_a[0])
+    assert not torch.equal(fixed.encode(x, CodeContext(4, 1, 0, "1.0"))[0], z_a[0])
+    # Resampled: a new matrix for every transfer seed.
+    r_a, r_b = (
+        resampled.encode(x, context(4, seed=1)),
+        resampled.encode(x, context(4, seed=2)),
+    )
+    assert not torch.equal(r_a[0], r_b[0])
+
+
 def test_orthonormal_columns_and_seed():
     p = random_orthonormal(64, 16, seed=5)
     torch.testing.assert_close(p.T @ p, torch.eye(16), atol=1e-5, rtol=0)
@@ -60,9 +79,8 @@ def test_projection_round_trip_bound(ratio):
 def test_projection_expected_error_over_seeds():
     # E |x - x_hat|^2 = (1 - k / F) |x|^2 for a uniformly random k-dim subspace.
     x = torch.randn(1, 32, generator=torch.Generator().manual_seed(1))
-    codec = RandomProjectionCodec()
     errors = [
-        (x - round_trip(codec, x, context(4, seed=s))[0]).pow(2).sum()
+        (x - round_trip(RandomProjectionCodec(seed=s), x, context(4))[0]).pow(2).sum()
         for s in range(1000)
     ]
     mean = torch.stack(errors).mean() / x.pow(2).sum()
