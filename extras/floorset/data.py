@@ -210,3 +210,96 @@ def load_floorset(
             folder if folder.is_dir() else root / "PrimeTensorDataTest.tar.gz", configs
         )
     raise ValueError(f"variant must be 'prime' or 'lite', got {variant!r}")
+
+
+def synthetic_case(num_blocks: int, seed: int) -> FloorplanCase:
+    """Build a FloorSet-like case by slicing a rectangle; its reference has no whitespace.
+
+    The largest rectangle is cut across its longer side at a random fraction in
+    [0.3, 0.7] until there are ``num_blocks`` blocks. Block 0 is fixed-shape, block 1
+    is preplaced, blocks touching the outline get the matching boundary codes, nets join
+    random block pairs and random blocks to pins spread along the outline, and the
+    reference metrics are measured on the sliced layout.
+
+    Args:
+        num_blocks (int): blocks, at least 2.
+        seed (int): seed of the cuts, nets and pins.
+    """
+    if num_blocks < 2:
+        raise ValueError(f"num_blocks must be >= 2, got {num_blocks}")
+    rng = np.random.default_rng(seed)
+    width, height = 100.0, 80.0
+    boxes = [(0.0, 0.0, width, height)]
+    while len(boxes) < num_blocks:
+        index = max(range(len(boxes)), key=lambda b: boxes[b][2] * boxes[b][3])
+        x, y, w, h = boxes.pop(index)
+        cut = round(rng.uniform(0.3, 0.7), 2)
+        if w >= h:
+            boxes += [(x, y, w * cut, h), (x + w * cut, y, w * (1 - cut), h)]
+        else:
+            boxes += [(x, y, w, h * cut), (x, y + h * cut, w, h * (1 - cut))]
+    boxes_array = np.array(boxes)
+    reference = [
+        np.array([[x, y], [x, y + h], [x + w, y + h], [x + w, y]])
+        for x, y, w, h in boxes
+    ]
+    boundary = np.zeros(num_blocks, dtype=np.int64)
+    boundary[boxes_array[:, 0] == 0] |= BOUNDARY_LEFT
+    boundary[np.isclose(boxes_array[:, 0] + boxes_array[:, 2], width)] |= BOUNDARY_RIGHT
+    boundary[np.isclose(boxes_array[:, 1] + boxes_array[:, 3], height)] |= BOUNDARY_TOP
+    boundary[boxes_array[:, 1] == 0] |= BOUNDARY_BOTTOM
+    pairs = rng.integers(0, num_blocks, size=(2 * num_blocks, 2))
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    b2b = np.column_stack([pairs, rng.uniform(0.01, 0.1, len(pairs))])
+    side = rng.integers(0, 4, size=num_blocks)
+    along = rng.uniform(0, 1, size=num_blocks)
+    pins = np.where(
+        (side % 2 == 0)[:, None],
+        np.column_stack([along * width, (side == 2) * height]),
+        np.column_stack([(side == 3) * width, along * height]),
+    )
+    p2b = np.column_stack(
+        [
+            np.arange(num_blocks),
+            rng.integers(0, num_blocks, num_blocks),
+            np.full(num_blocks, 0.05),
+        ]
+    )
+    centres = boxes_array[:, :2] + boxes_array[:, 2:] / 2
+    b2b_wl = float(
+        np.sum(b2b[:, 2] * np.abs(centres[pairs[:, 0]] - centres[pairs[:, 1]]).sum(1))
+    )
+    pin_rows, block_rows = p2b[:, 0].astype(int), p2b[:, 1].astype(int)
+    p2b_wl = float(
+        np.sum(p2b[:, 2] * np.abs(pins[pin_rows] - centres[block_rows]).sum(1))
+    )
+    metrics = np.array(
+        [
+            width * height,
+            num_blocks,
+            len(b2b) + len(p2b),
+            len(b2b),
+            len(p2b),
+            2,
+            b2b_wl,
+            p2b_wl,
+        ]
+    )
+    fixed = np.zeros(num_blocks, dtype=bool)
+    preplaced = np.zeros(num_blocks, dtype=bool)
+    fixed[0], preplaced[1] = True, True
+    return FloorplanCase(
+        name=f"synthetic/{num_blocks}_seed{seed}",
+        variant="lite",
+        area_target=boxes_array[:, 2] * boxes_array[:, 3],
+        fixed=fixed,
+        preplaced=preplaced,
+        mib=np.zeros(num_blocks, dtype=np.int64),
+        cluster=np.zeros(num_blocks, dtype=np.int64),
+        boundary=boundary,
+        b2b=b2b,
+        p2b=p2b,
+        pins=pins,
+        metrics=metrics,
+        reference=reference,
+    )

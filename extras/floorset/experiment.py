@@ -19,9 +19,10 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
-from graphkit.extras.floorset.data import FloorplanCase, load_floorset
+from graphkit.extras.floorset.data import FloorplanCase, load_floorset, synthetic_case
 from graphkit.extras.floorset.evaluate import (
     SCORING_VERSION,
     contest_cost,
@@ -40,15 +41,19 @@ class Config:
     """FloorSet run settings.
 
     Attributes:
+        source: "floorset" reads the data folder; "synthetic" builds sliced-rectangle
+            cases (for machines without the data; the smoke config picks it then).
         root: data folder; empty means the environment default (see module doc).
         lite_configs: Lite block counts to load (the shared copy has 21..25).
         prime_configs: Prime block counts to load (21..120 exist).
         search_passes: reinsertion passes of the baseline placer.
         plot_dir: when set, PNGs of the reference and baseline layouts of the first
             Lite and first Prime case are written there.
+        synthetic_sizes: block counts of the synthetic cases.
         seed: seed of the random placement and of the reinsertion order.
     """
 
+    source: Literal["floorset", "synthetic"] = "floorset"
     root: str = ""
     lite_configs: tuple[int, ...] = (21, 22, 23, 24, 25)
     prime_configs: tuple[int, ...] = field(
@@ -56,6 +61,7 @@ class Config:
     )
     search_passes: int = 2
     plot_dir: str = ""
+    synthetic_sizes: tuple[int, ...] = (12, 24)
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -72,6 +78,13 @@ class Config:
 
     @classmethod
     def smoke(cls) -> Config:
+        try:
+            resolve_root("")
+        except FileNotFoundError:
+            logger.warning(
+                "FloorSet data not found; the smoke run uses synthetic cases"
+            )
+            return cls(source="synthetic", search_passes=1)
         return cls(lite_configs=(21, 22), prime_configs=(21, 30), search_passes=1)
 
 
@@ -153,8 +166,11 @@ def _score_case(case: FloorplanCase, config: Config, plot_dir: Path | None) -> d
 )
 def run(config: Config) -> dict[str, float]:
     """Score the three placements on every selected case; return summary metrics."""
-    root = resolve_root(config.root)
     cases = []
+    if config.source == "synthetic":
+        cases = [synthetic_case(n, config.seed) for n in config.synthetic_sizes]
+        return summarize([(case, _score_case(case, config, None)) for case in cases])
+    root = resolve_root(config.root)
     if config.lite_configs:
         cases += load_floorset(root, "lite", list(config.lite_configs))
     if config.prime_configs:

@@ -168,3 +168,15 @@ def test_placer_legal_on_toy_case():
 def test_random_placement_infeasible_on_toy_case():
     case = toy_case()
     assert not evaluate(case, random_placement(case, seed=0)).feasible
+
+
+def test_synthetic_case_reference_and_placer():
+    from graphkit.extras.floorset.data import synthetic_case
+
+    case = synthetic_case(12, seed=3)
+    reference = evaluate(case, layout_from_polygons(case.reference))
+    assert reference.cost == pytest.approx(1.0)
+    assert reference.bbox_area == pytest.approx(100.0 * 80.0)
+    placed = evaluate(case, place(case))
+    assert placed.feasible
+    assert not evaluate(case, random_placement(case, seed=1)).feasible
