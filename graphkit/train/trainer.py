@@ -176,6 +176,8 @@ class Trainer:
         comm_stats = getattr(self.graph, "comm_stats", None)
         if comm_stats is not None:
             record.update(comm_stats())
+            total = torch.tensor([float(record.get("sent_bytes", 0))], dtype=torch.float64)
+            record["all_ranks_sent_bytes"] = int(self.graph.reduce_sum(total).item())
         return record
 
     def _after_epoch(self, record: dict, scores: dict) -> None:
@@ -187,10 +189,12 @@ class Trainer:
             self.scheduler.step()
         c = self.config
         if self.epoch % c.log_every == 0 or self.epoch == 1:
+            sent = record.get("all_ranks_sent_bytes")
             logger.info(
-                "epoch %d loss %.4f train %.4f val %.4f test %.4f time %.3fs peak %.0f MiB",
+                "epoch %d loss %.4f train %.4f val %.4f test %.4f time %.3fs peak %.0f MiB%s",
                 self.epoch, record["loss"], scores["train"], scores["val"], scores["test"],
                 record["epoch_time_s"], record["peak_memory_bytes"] / 2**20,
+                "" if sent is None else f" sent {sent / 2**20:.1f} MiB (all ranks)",
             )
         if c.out and self.is_main:
             with open(Path(c.out) / "metrics.jsonl", "a") as f:
@@ -215,12 +219,22 @@ class Trainer:
             "config": json.dumps(self.config.to_dict()),
         }
 
+    def _rng_states(self) -> Tensor:
+        """Every rank's CPU generator state as ``[world_size, L]`` uint8 (a collective)."""
+        state = torch.get_rng_state()
+        rows = torch.zeros(self.graph.world_size, state.numel(), dtype=torch.float64)
+        rows[self.graph.rank] = state.double()
+        return self.graph.reduce_sum(rows).to(torch.uint8)
+
     def save(self) -> Path | None:
-        """Write ``checkpoint_<epoch>.pt`` into ``out`` (rank 0 only)."""
+        """Write ``checkpoint_<epoch>.pt`` into ``out`` (rank 0 writes, all ranks call)."""
+        # Dropout draws a different number of values on each rank, so every rank's
+        # generator state is stored for an exact resume.
+        rng_per_rank = self._rng_states()
         if not self.is_main:
             return None
         path = Path(self.config.out) / f"checkpoint_{self.epoch:06d}.pt"
-        save_checkpoint(self.state_dict(), path)
+        save_checkpoint({**self.state_dict(), "rng_per_rank": rng_per_rank}, path)
         return path
 
     def restore(self, source: str) -> None:
@@ -239,7 +253,11 @@ class Trainer:
             self.scheduler.load_state_dict(state["scheduler"])
         self.best = dict(state["best"])
         self.epoch = int(state["epoch"])
-        torch.set_rng_state(state["rng"])
+        per_rank = state.get("rng_per_rank")
+        if per_rank is not None and per_rank.size(0) == self.graph.world_size:
+            torch.set_rng_state(per_rank[self.graph.rank].clone())
+        else:
+            torch.set_rng_state(state["rng"])
         logger.info("resumed from %s at epoch %d", path, self.epoch)
 
 
