@@ -64,6 +64,8 @@ def test_killed_worker_is_named(tmp_path, machines):
     assert_survivors_name(tmp_path, procs, [0, 2], 1, time.monotonic())
 
 
+# Slow: about 60 s on a loaded 2-core host, which the CI budget cannot hold with the rest.
+@pytest.mark.slow
 @pytest.mark.multinode
 def test_link_down_is_named(tmp_path, machines):
     net = machines(3)
@@ -85,7 +87,8 @@ def worker_of_rank(agent: int, rank: int) -> int | None:
 
 def test_restart_resumes_to_same_metrics(tmp_path):
     epochs, every = 60, 10
-    options = ("--checkpoint-every", str(every), "--resume", "auto")
+    # Dropout on: each rank's random state must be restored, not only rank 0's.
+    options = ("--checkpoint-every", str(every), "--resume", "auto", "--dropout", "0.5")
     runs = {name: tmp_path / name for name in ("restarted", "uninterrupted")}
     for folder in runs.values():
         folder.mkdir()
@@ -114,8 +117,8 @@ def test_restart_resumes_to_same_metrics(tmp_path):
     assert sorted(restarted) == list(range(1, epochs + 1))
     # The first epoch after the restart also counts the bytes of the new set-up.
     after_restart = int(resumed[-1][1]) + 1
-    for key in ("sent_bytes", "received_bytes", "per_label"):
-        restarted[after_restart].pop(key)
-        uninterrupted[after_restart].pop(key)
+    for record in (restarted[after_restart], uninterrupted[after_restart]):
+        for key in [k for k in record if "bytes" in k or k == "per_label"]:
+            record.pop(key)
     for epoch in uninterrupted:
         assert restarted[epoch] == uninterrupted[epoch], f"epoch {epoch} differs"
