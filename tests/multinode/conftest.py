@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from multinode_net import NamespaceNet, leftover_namespaces, namespaces_unavailable
 
 

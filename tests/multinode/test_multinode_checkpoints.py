@@ -70,7 +70,8 @@ KILLED_WRITER = textwrap.dedent(
 def test_kill_mid_save_is_never_loaded(tmp_path):
     writer = subprocess.Popen(
         [sys.executable, "-c", KILLED_WRITER, str(tmp_path)],
-        stdout=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert writer.stdout.readline().strip() == "writing"
@@ -88,8 +89,14 @@ def test_kill_mid_save_is_never_loaded(tmp_path):
 
 def train_command(out, num_nodes: int, *extra: str) -> list[str]:
     return [
-        "train", "--epochs", "2", "--dataset-options", f"{{num_nodes: {num_nodes}}}",
-        "--out", str(out), *extra,
+        "train",
+        "--epochs",
+        "2",
+        "--dataset-options",
+        f"{{num_nodes: {num_nodes}}}",
+        "--out",
+        str(out),
+        *extra,
     ]
 
 
