@@ -47,13 +47,17 @@ class AttentionUpsample2x(nn.Module):
     Args:
         channels (int): input and output channels ``C``.
         heads (int, default 2): attention heads, each of ``C / heads`` channels.
+        position_bias (bool, default False): add a learned logit per head, output phase
+            and neighbor.
 
     Shapes:
         x: ``(B, C, H, W)``; guide (optional): ``(B, C, 2H, 2W)`` query source;
         return: ``(B, C, 2H, 2W)``.
     """
 
-    def __init__(self, channels: int, heads: int = 2) -> None:
+    def __init__(
+        self, channels: int, heads: int = 2, position_bias: bool = False
+    ) -> None:
         super().__init__()
         if channels % heads:
             raise ValueError(f"channels={channels} must be a multiple of heads={heads}")
@@ -65,6 +69,11 @@ class AttentionUpsample2x(nn.Module):
         self.output = nn.Conv2d(channels, channels, 1, bias=False)
         # r[phase, neighbor, channel]: 4 output phases x 9 low-resolution neighbors.
         self.relative = nn.Parameter(torch.zeros(4, 9, channels))
+        # Optional content-independent logit per head, phase and neighbor: a learned
+        # interpolation prior that the content term then adapts.
+        self.position_bias = (
+            nn.Parameter(torch.zeros(heads, 4, 9)) if position_bias else None
+        )
 
     def forward(
         self, x: torch.Tensor, guide: torch.Tensor | None = None
@@ -85,6 +94,8 @@ class AttentionUpsample2x(nn.Module):
         logits = logits + torch.einsum("bndhwp,ndpk->bnhwpk", q, r)
         valid = self._valid_neighbors(h, w, x.device)  # (H, W, 9)
         logits = logits / math.sqrt(self.head_dim)
+        if self.position_bias is not None:
+            logits = logits + self.position_bias[None, :, None, None]
         logits = logits.masked_fill(~valid[:, :, None, :], float("-inf"))
         attention = logits.softmax(dim=-1)
         out = torch.einsum("bnhwpk,bndhwk->bndhwp", attention, v)
@@ -109,7 +120,9 @@ class AttentionUpsample2x(nn.Module):
 class SuperResolver(nn.Module):
     """Feature extractor, 2x upsampler, 3x3 conv to one channel, plus the bicubic input."""
 
-    def __init__(self, upsampler: str, channels: int, heads: int) -> None:
+    def __init__(
+        self, upsampler: str, channels: int, heads: int, position_bias: bool = False
+    ) -> None:
         super().__init__()
         self.features = nn.Sequential(
             nn.Conv2d(1, channels, 3, padding=1),
@@ -122,7 +135,7 @@ class SuperResolver(nn.Module):
                 channels, channels, 4, stride=2, padding=1
             )
         elif upsampler == "attention":
-            self.upsample = AttentionUpsample2x(channels, heads)
+            self.upsample = AttentionUpsample2x(channels, heads, position_bias)
         else:
             raise ValueError(
                 f"upsampler={upsampler!r} is invalid; expected transposed or attention"
@@ -155,6 +168,8 @@ class Config:
         train_images, test_images: scikit-image pictures for training and testing.
         patch_size: high-resolution patch side (even); train_patches, test_patches: counts.
         channels, heads: feature channels; attention heads.
+        position_bias: give the attention upsampler a learned logit per head, phase and
+            neighbor.
         epochs, lr, batch_size: Adam training (cosine schedule), shared by both models.
         seed: patch positions and initialization.
     """
@@ -166,6 +181,7 @@ class Config:
     test_patches: int = 600
     channels: int = 16
     heads: int = 4
+    position_bias: bool = False
     epochs: int = 15
     lr: float = 2e-3
     batch_size: int = 32
@@ -221,7 +237,7 @@ def run(config: Config) -> dict[str, float]:
     metrics = {"psnr_bicubic": psnr(bicubic(test_low).clamp(0, 1), test)}
     for name in ("transposed", "attention"):
         torch.manual_seed(config.seed)
-        model = SuperResolver(name, config.channels, config.heads)
+        model = SuperResolver(name, config.channels, config.heads, config.position_bias)
         _fit(model, train, config, generator)
         with torch.no_grad():
             metrics[f"psnr_{name}"] = psnr(model(test_low).clamp(0, 1), test)
