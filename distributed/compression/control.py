@@ -161,14 +161,18 @@ class Compression:
         return record
 
 
-def make_codec(name: str, seed: int = 0) -> Codec:
-    """Build the codec called ``name`` (one of :data:`COMPRESSORS` except ``none``)."""
+def make_codec(name: str, seed: int = 0, min_width: int = 16) -> Codec:
+    """Build the codec called ``name`` (one of :data:`COMPRESSORS` except ``none``).
+
+    ``min_width`` applies to the column codecs; ``subsample`` drops whole rows and
+    compresses tensors of any width.
+    """
     if name == "random-projection":
-        return RandomProjectionCodec(seed)
+        return RandomProjectionCodec(seed, min_width=min_width)
     if name == "learned":
-        return LearnedCodec(seed)
+        return LearnedCodec(seed, min_width)
     if name == "quantize":
-        return QuantizeCodec()
+        return QuantizeCodec(min_width)
     if name == "subsample":
         return SubsampleCodec()
     raise ValueError(f"unknown compressor {name!r}; choose one of {COMPRESSORS}")
@@ -197,4 +201,6 @@ def compression_from_config(config, comm: Communicator) -> Compression | None:
     )
     if config.compression_schedule == "adaptive" and not config.compression_end_epoch:
         schedule.end_epoch = None  # adaptive has no deadline unless one is given
-    return Compression(make_codec(name, config.seed), schedule, comm, config.seed)
+    min_width = getattr(config, "compression_min_width", 16)
+    codec = make_codec(name, config.seed, min_width)
+    return Compression(codec, schedule, comm, config.seed)

@@ -86,6 +86,8 @@ class TrainConfig:
     """Plateaus of the step schedule."""
     compression_patience: int = 5
     """Epochs without validation-loss improvement before adaptive halves the ratio."""
+    compression_min_width: int = 16
+    """Tensors with fewer columns travel uncompressed (except with subsample)."""
     dataset_options: dict = field(default_factory=dict)
     """Extra keyword arguments of the dataset loader (e.g. synthetic ``num_nodes``)."""
 
@@ -112,9 +114,9 @@ class TrainConfig:
         if self.compression_bits not in (8, 4, 2):
             raise ValueError(f"compression_bits must be 8, 4 or 2, got {self.compression_bits}")
         if min(self.compression_end_epoch, self.compression_steps - 1,
-               self.compression_patience - 1) < 0:
-            raise ValueError("compression_end_epoch must be >= 0, compression_steps and "
-                             "compression_patience >= 1")
+               self.compression_patience - 1, self.compression_min_width - 1) < 0:
+            raise ValueError("compression_end_epoch must be >= 0, compression_steps, "
+                             "compression_patience and compression_min_width >= 1")
         if self.checkpoint_every and not self.out:
             raise ValueError("checkpoint_every needs --out, the folder checkpoints go to")
 

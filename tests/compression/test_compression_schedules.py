@@ -85,3 +85,5 @@ def test_config_rejects_bad_compression_options():
         TrainConfig(compression="quantize", compression_bits=3)
     with pytest.raises(ValueError, match="compression_ratio"):
         TrainConfig(compression_ratio=0.5)
+    with pytest.raises(ValueError, match="compression_min_width"):
+        TrainConfig(compression_min_width=0)
