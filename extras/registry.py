@@ -1,11 +1,11 @@
 """Registry of ``graphkit.extras`` experiments and the contract each one follows.
 
 An experiment is a Python module, ``extras/<name>.py`` or ``extras/<group>/<name>.py``,
-that defines three things: a ``@dataclass`` ``Config`` with typed fields, checked in
+that defines three things. ``Config`` is a ``@dataclass`` with typed fields, checked in
 ``__post_init__``, and a classmethod ``Config.smoke()`` that returns the variant which
-runs in seconds; a function ``run(config) -> dict[str, float]`` that trains and
-evaluates and returns its metrics; and ``criteria(metrics) -> list[Criterion]``, the
-source paper's pass criteria evaluated on those metrics. The module registers itself by
+runs in seconds. ``run(config) -> dict[str, float]`` trains, evaluates and returns the
+metrics. ``criteria(metrics) -> list[Criterion]`` evaluates the source paper's pass
+criteria on those metrics. The module registers itself by
 decorating ``run`` (or a class that carries ``Config``, ``run`` and ``criteria`` as
 attributes) with ``@register(name, title, summary, issue_group)``. The registry only
 knows the modules listed in ``EXPERIMENT_MODULES``; ``discover()`` imports each one, and

@@ -3,11 +3,11 @@
 Sharify, Salmani and Mostafa, "DiRotQ: Rotation-Aware Quantization for 4-bit Diffusion
 Transformers" (arXiv:2605.16732, 2026). The layer construction (PCA basis, random
 rotation of the low-variance subspace, high-variance subspace kept in 16 bits, GPTQ on
-the fused weights) is in ``rotation``. Here a small DiT (patch 2 on 8x8 digits scaled to
-[-1, 1], so 16 tokens; adaLN time conditioning; epsilon prediction; linear beta schedule)
-is trained, its attention and MLP linear layers are quantized W4A4 by four methods, and
-the DDIM samples of each quantized model are compared with the FP32 model's samples from
-the same noise (PSNR, the paper's metric against the full-precision images):
+the fused weights) is in ``rotation``. Here a small DiT is trained: patch 2 on 8x8 digits
+scaled to [-1, 1] gives 16 tokens, with adaLN time conditioning, epsilon prediction and
+a linear beta schedule. Its attention and MLP linear layers are quantized W4A4 by four
+methods. The DDIM samples of each quantized model are compared with the FP32 model's
+samples from the same noise by PSNR, DiRotQ's metric against full-precision images:
 
 * ``rtn``: no rotation, per-token asymmetric INT4 activations, INT4 weights rounded to
   nearest in groups of 64 input columns;

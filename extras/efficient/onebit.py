@@ -4,7 +4,7 @@ McDonnell, Mostafa, Wang and van Schaik, "Single-bit-per-weight deep convolution
 networks without batch-normalization layers for embedded systems", ACIRS 2019
 (arXiv:1907.06916). Every convolution uses ``w_b = alpha_l sign(w)`` in the forward pass
 with the fixed, not learned, per-layer scale ``alpha_l = sqrt(2 / (k_h k_w C_in))`` (the
-He initialization standard deviation); the full-precision ``w`` receives the gradient of
+He initialization standard deviation). The full-precision ``w`` receives the gradient of
 ``w_b`` unchanged (straight-through estimator), so deployment stores one bit per weight
 and one constant per layer. Batch norm plus ReLU is replaced by the shifted ReLU
 ``y = max(x, -1)``.
