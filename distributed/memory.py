@@ -10,7 +10,20 @@ from torch import Tensor
 
 
 def peak_rss_bytes() -> int:
-    """Peak resident set size of this process since it started (``getrusage``)."""
+    """Peak resident set size of this process image.
+
+    Reads ``VmHWM`` from ``/proc/self/status``, which starts afresh at ``exec``. The
+    fallback ``getrusage`` maximum is not used first because Linux carries it over
+    ``fork`` and ``exec``, so a worker started by a large parent would report at least
+    the parent's size.
+    """
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     # Linux reports kibibytes, macOS bytes.
     return int(peak if sys.platform == "darwin" else peak * 1024)
