@@ -20,6 +20,7 @@ reconstruction that was not checked against the paper body.
 from __future__ import annotations
 
 import copy
+import itertools
 
 import torch
 from torch import nn
@@ -35,7 +36,7 @@ class MLP(nn.Module):
     def __init__(self, sizes: tuple[int, ...] = (64, 128, 64, 10)):
         super().__init__()
         self.layers = nn.ModuleList(
-            nn.Linear(a, b) for a, b in zip(sizes[:-1], sizes[1:])
+            nn.Linear(a, b) for a, b in itertools.pairwise(sizes)
         )
 
     @property

@@ -1,4 +1,4 @@
-"""Pathological non-IID split: every client holds shards of only a few classes."""
+"""Pathological non-IID split: every client gets shards of only a few classes."""
 
 from __future__ import annotations
 

@@ -228,7 +228,7 @@ def _surrogate(
 
 
 def _touches_group(state: _State, block: int, box: np.ndarray) -> np.ndarray:
-    """Whether each candidate box shares an edge with a placed member of its cluster."""
+    """Return whether each candidate box shares an edge with a placed cluster member."""
     group = state.case.cluster[block]
     members = [
         state.layout[m]
