@@ -2,7 +2,7 @@
 
 Clips come from :mod:`graphkit.extras.dsg.video`; their relations (approaching, leaving,
 static) depend on the distance trend over several frames. Detections are grouped into
-tracklets by the Hungarian tracker of :mod:`graphkit.extras.dsg.tracker`; then the
+tracklets by the Hungarian tracker of :mod:`graphkit.extras.dsg.tracker`. Then the
 per-frame model and DSG-DETR-mini of :mod:`graphkit.extras.dsg.models` are trained with
 the same data, epochs and optimiser. Test metrics: object accuracy over the detections
 of real objects, relation Recall@1 over every ground-truth (frame, object) relation

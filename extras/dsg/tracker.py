@@ -9,7 +9,7 @@ by the image size) is
 
 with the one-hot class p_d (argmax of the detector's class distribution), the feature
 f_d, the means p-bar, f-bar over the track's detections so far and the track's last box
-b_k. ``scipy.optimize.linear_sum_assignment`` solves the assignment; a pair is accepted
+b_k. ``scipy.optimize.linear_sum_assignment`` solves the assignment. A pair is accepted
 when its class distance or its feature distance is below 0.5, and every other
 detection starts a new track. A track unmatched for ``max_age`` frames is closed.
 """

@@ -13,10 +13,12 @@ over a window of +-``window`` frames:
 (the window is clipped at the clip ends). One frame shows positions but not the trend,
 so a per-frame model can only guess it.
 
-Per-frame detections imitate a detector: the box is the true box plus Gaussian noise;
-the feature is a class prototype plus an instance appearance code plus heavy noise; the
-class distribution is the softmax of a noisy one-hot logit. A fraction of detections is
-dropped and each frame gains distractor detections of random class and appearance.
+Per-frame detections imitate a detector. The box is the true box plus Gaussian noise.
+The first half of the feature is a class prototype plus heavy noise, and the second
+half is an instance appearance code plus light noise, so one frame identifies the
+instance better than the class. The class distribution is the softmax of a noisy
+one-hot logit. A fraction of detections is dropped, and each frame gains distractor
+detections of random class and appearance.
 """
 
 from __future__ import annotations
@@ -38,8 +40,10 @@ class VideoConfig:
         frames: frames per clip.
         num_classes: object classes (the human is not one of them).
         feature_dim: detection feature size.
-        prototype_norm, appearance_norm, feature_noise: norms of the class prototype
-            and instance code, and the per-dimension standard deviation of the noise.
+        prototype_norm, appearance_norm: norms of the class prototype and of the
+            instance code (each fills one half of the feature).
+        feature_noise, appearance_noise: per-dimension noise standard deviations of
+            the prototype half and of the code half.
         logit_signal, logit_noise: one-hot logit scale and its Gaussian noise.
         box_noise: standard deviation of the box coordinates (image size 1).
         speed: change of distance per frame while approaching or leaving.

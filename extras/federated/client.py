@@ -12,9 +12,9 @@ global model is a frozen copy of the round's starting weights, and the maps P_{c
 (initialised to the identity) train jointly with the local model and stay on the
 client between rounds. Only the model weights go to the server.
 
-NOTE: the abstract of arXiv:1912.13075 states the goal (global features derivable from
-local features); this squared-error form with per-layer linear maps is a
-reconstruction that was not checked against the paper body.
+NOTE: the abstract of arXiv:1912.13075 states the goal, global features derivable from
+local features. The squared-error form with per-layer linear maps is a reconstruction
+that was not checked against the paper body.
 """
 
 from __future__ import annotations

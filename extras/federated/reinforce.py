@@ -13,9 +13,9 @@ reward:
 
 with the moving-average baseline b and moving standard deviation s of past rewards.
 
-NOTE: the source's abstract fixes the principle (online REINFORCE that maximises the
-expected training-loss improvement); the shared per-round reward, its normalisation and
-the step size here are this project's choices, not checked against the paper body.
+NOTE: the abstract of arXiv:1912.13075 fixes the principle, an online REINFORCE that
+maximises the expected training-loss improvement. The shared per-round reward, its
+normalisation and the step size are reconstructions, not checked against the paper body.
 """
 
 from __future__ import annotations

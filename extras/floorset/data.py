@@ -4,7 +4,7 @@ Each layout is a pair of files. ``{prime,lite}data_1.pth`` holds
 ``[[T0, b2b, p2b, pins_pos]]``: ``T0`` (n x 6) is the area target followed by the
 constraint columns fixed, preplaced, MIB group, cluster group and boundary code; ``b2b``
 (E x 3) holds block i, block j and the net weight; ``p2b`` (P x 3) holds pin, block and
-weight; ``pins_pos`` (n_pins x 2) holds pin coordinates. ``{prime,lite}label_1.pth``
+weight; ``pins_pos`` (n_pins x 2) contains pin coordinates. ``{prime,lite}label_1.pth``
 holds ``[[metrics, polygons]]``: the 8 reference metrics ``[area, #pins, #nets, #b2b
 nets, #p2b nets, #hard constraints, b2b wire length, p2b wire length]`` and the reference
 layout, a list of closed polygons (Prime) or an (n x 5 x 2) tensor of closed rectangles
@@ -92,7 +92,7 @@ def build_case(name: str, variant: Variant, data: list, label: list) -> Floorpla
     reference = [p for p in reference if len(p) > 0]
     if len(reference) != len(t0):
         raise ValueError(
-            f"{name}: the label holds {len(reference)} polygons for {len(t0)} blocks"
+            f"{name}: the label contains {len(reference)} polygons for {len(t0)} blocks"
         )
     return FloorplanCase(
         name=name,
@@ -216,9 +216,9 @@ def synthetic_case(num_blocks: int, seed: int) -> FloorplanCase:
     """Build a FloorSet-like case by slicing a rectangle; its reference has no whitespace.
 
     The largest rectangle is cut across its longer side at a random fraction in
-    [0.3, 0.7] until there are ``num_blocks`` blocks. Block 0 is fixed-shape, block 1
-    is preplaced, blocks touching the outline get the matching boundary codes, nets join
-    random block pairs and random blocks to pins spread along the outline, and the
+    [0.3, 0.7] until there are ``num_blocks`` blocks. Block 0 is fixed-shape and block
+    1 is preplaced. Blocks touching the outline get the matching boundary codes. Nets
+    join random block pairs, and random blocks to pins spread along the outline. The
     reference metrics are measured on the sliced layout.
 
     Args:

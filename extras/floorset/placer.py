@@ -9,9 +9,9 @@ block is a rectangle of exactly its target area whose aspect ratio is chosen fro
 Construction places blocks one at a time, most-connected first. A block's candidate
 positions are the corners next to every placed rectangle (to its right, left, top and
 bottom, flush with either end) and the same positions pushed onto the sides of a target
-outline. The outline has the total block area and the aspect ratio of the pin extent
-(pins lie on the outline of the reference designs). Each overlap-free candidate gets the
-surrogate cost
+outline. The outline has the total block area and the aspect ratio of the pin extent,
+because the pins lie on or just outside the outline of the reference designs. Each
+overlap-free candidate gets the surrogate cost
 
 .. math::
     s = \\frac{\\Delta\\mathrm{HPWL}}{\\hat H} + \\frac{A(\\mathrm{bbox} \\cup
