@@ -42,13 +42,14 @@ logger = logging.getLogger(__name__)
 
 
 class AttentionUpsample2x(nn.Module):
-    """2x attention upsampling over the 3x3 low-resolution neighborhood.
+    """2x attention upsampling over a window of low-resolution neighbors.
 
     Args:
         channels (int): input and output channels ``C``.
         heads (int, default 2): attention heads, each of ``C / heads`` channels.
         position_bias (bool, default False): add a learned logit per head, output phase
             and neighbor.
+        window (int, default 3): odd side of the low-resolution neighborhood.
 
     Shapes:
         x: ``(B, C, H, W)``; guide (optional): ``(B, C, 2H, 2W)`` query source;
@@ -56,23 +57,32 @@ class AttentionUpsample2x(nn.Module):
     """
 
     def __init__(
-        self, channels: int, heads: int = 2, position_bias: bool = False
+        self,
+        channels: int,
+        heads: int = 2,
+        position_bias: bool = False,
+        window: int = 3,
     ) -> None:
         super().__init__()
         if channels % heads:
             raise ValueError(f"channels={channels} must be a multiple of heads={heads}")
+        if window < 1 or window % 2 == 0:
+            raise ValueError(f"window={window} must be a positive odd number")
+        self.window, self.neighbors = window, window * window
         self.heads, self.head_dim = heads, channels // heads
         self.query = nn.Conv2d(channels, channels, 1, bias=False)
         self.key = nn.Conv2d(channels, channels, 1, bias=False)
         self.value = nn.Conv2d(channels, channels, 1, bias=False)
         # Mixes the heads' outputs, as the output projection of multi-head attention does.
         self.output = nn.Conv2d(channels, channels, 1, bias=False)
-        # r[phase, neighbor, channel]: 4 output phases x 9 low-resolution neighbors.
-        self.relative = nn.Parameter(torch.zeros(4, 9, channels))
+        # r[phase, neighbor, channel]: 4 output phases x window^2 low-resolution neighbors.
+        self.relative = nn.Parameter(torch.zeros(4, self.neighbors, channels))
         # Optional content-independent logit per head, phase and neighbor: a learned
         # interpolation prior that the content term then adapts.
         self.position_bias = (
-            nn.Parameter(torch.zeros(heads, 4, 9)) if position_bias else None
+            nn.Parameter(torch.zeros(heads, 4, self.neighbors))
+            if position_bias
+            else None
         )
 
     def forward(
@@ -87,12 +97,13 @@ class AttentionUpsample2x(nn.Module):
         # q: (B, heads, d, H, W, 4) with the phase (a, b) of each output pixel last.
         q = self.query(source).reshape(b, c, h, 2, w, 2).permute(0, 1, 2, 4, 3, 5)
         q = q.reshape(b, self.heads, self.head_dim, h, w, 4)
-        k = self._neighbors(self.key(x))  # (B, heads, d, H, W, 9)
+        k = self._neighbors(self.key(x))  # (B, heads, d, H, W, window^2)
         v = self._neighbors(self.value(x))
-        r = self.relative.reshape(4, 9, self.heads, self.head_dim).permute(2, 3, 0, 1)
+        r = self.relative.reshape(4, self.neighbors, self.heads, self.head_dim)
+        r = r.permute(2, 3, 0, 1)
         logits = torch.einsum("bndhwp,bndhwk->bnhwpk", q, k)
         logits = logits + torch.einsum("bndhwp,ndpk->bnhwpk", q, r)
-        valid = self._valid_neighbors(h, w, x.device)  # (H, W, 9)
+        valid = self._valid_neighbors(h, w, x.device)  # (H, W, window^2)
         logits = logits / math.sqrt(self.head_dim)
         if self.position_bias is not None:
             logits = logits + self.position_bias[None, :, None, None]
@@ -103,25 +114,27 @@ class AttentionUpsample2x(nn.Module):
         return self.output(out.reshape(b, c, 2 * h, 2 * w))
 
     def _neighbors(self, x: torch.Tensor) -> torch.Tensor:
-        b, c, h, w = x.shape
-        patches = nn.functional.unfold(x, 3, padding=1).reshape(b, c, 9, h, w)
-        patches = patches.reshape(b, self.heads, self.head_dim, 9, h, w)
+        b, _, h, w = x.shape
+        patches = nn.functional.unfold(x, self.window, padding=self.window // 2)
+        patches = patches.reshape(b, self.heads, self.head_dim, self.neighbors, h, w)
         return patches.permute(0, 1, 2, 4, 5, 3)
 
-    @staticmethod
-    def _valid_neighbors(h: int, w: int, device: torch.device) -> torch.Tensor:
+    def _valid_neighbors(self, h: int, w: int, device: torch.device) -> torch.Tensor:
         ones = torch.ones(1, 1, h, w, device=device)
-        return (
-            nn.functional.unfold(ones, 3, padding=1).reshape(9, h, w).permute(1, 2, 0)
-            > 0
-        )
+        counts = nn.functional.unfold(ones, self.window, padding=self.window // 2)
+        return counts.reshape(self.neighbors, h, w).permute(1, 2, 0) > 0
 
 
 class SuperResolver(nn.Module):
     """Feature extractor, 2x upsampler, 3x3 conv to one channel, plus the bicubic input."""
 
     def __init__(
-        self, upsampler: str, channels: int, heads: int, position_bias: bool = False
+        self,
+        upsampler: str,
+        channels: int,
+        heads: int,
+        position_bias: bool = False,
+        window: int = 3,
     ) -> None:
         super().__init__()
         self.features = nn.Sequential(
@@ -135,7 +148,7 @@ class SuperResolver(nn.Module):
                 channels, channels, 4, stride=2, padding=1
             )
         elif upsampler == "attention":
-            self.upsample = AttentionUpsample2x(channels, heads, position_bias)
+            self.upsample = AttentionUpsample2x(channels, heads, position_bias, window)
         else:
             raise ValueError(
                 f"upsampler={upsampler!r} is invalid; expected transposed or attention"
@@ -170,6 +183,7 @@ class Config:
         channels, heads: feature channels; attention heads.
         position_bias: give the attention upsampler a learned logit per head, phase and
             neighbor.
+        window: odd side of the attention upsampler's low-resolution neighborhood.
         epochs, lr, batch_size: Adam training (cosine schedule), shared by both models.
         seed: patch positions and initialization.
     """
@@ -182,6 +196,7 @@ class Config:
     channels: int = 16
     heads: int = 4
     position_bias: bool = False
+    window: int = 3
     epochs: int = 15
     lr: float = 2e-3
     batch_size: int = 32
@@ -237,7 +252,9 @@ def run(config: Config) -> dict[str, float]:
     metrics = {"psnr_bicubic": psnr(bicubic(test_low).clamp(0, 1), test)}
     for name in ("transposed", "attention"):
         torch.manual_seed(config.seed)
-        model = SuperResolver(name, config.channels, config.heads, config.position_bias)
+        model = SuperResolver(
+            name, config.channels, config.heads, config.position_bias, config.window
+        )
         _fit(model, train, config, generator)
         with torch.no_grad():
             metrics[f"psnr_{name}"] = psnr(model(test_low).clamp(0, 1), test)

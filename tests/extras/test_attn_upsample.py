@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
+import pytest
 import torch
 from graphkit.extras.efficient.attn_upsample import AttentionUpsample2x, SuperResolver
 
 
-def test_uniform_attention_is_box_transposed_conv():
+@pytest.mark.parametrize("window", [3, 5])
+def test_uniform_attention_is_box_transposed_conv(window):
     channels = 4
-    layer = AttentionUpsample2x(channels, heads=2)
+    layer = AttentionUpsample2x(channels, heads=2, window=window)
     with torch.no_grad():
         layer.query.weight.zero_()
         layer.value.weight.copy_(torch.eye(channels)[:, :, None, None])
         layer.output.weight.copy_(torch.eye(channels)[:, :, None, None])
-    x = torch.randn(2, channels, 6, 7, generator=torch.Generator().manual_seed(0))
+    x = torch.randn(2, channels, 7, 8, generator=torch.Generator().manual_seed(0))
     out = layer(x)
-    # q = 0 gives uniform weights 1/9 over the 3x3 low-resolution neighbors: a stride-2
-    # transposed convolution with a 6x6 kernel of 1/9 (per channel), away from borders.
-    kernel = torch.zeros(channels, channels, 6, 6)
+    # q = 0 gives uniform weights 1/window^2 over the low-resolution neighbors: a stride-2
+    # transposed convolution with a (2 window) x (2 window) box kernel, away from borders.
+    size, border = 2 * window, window - 1
+    kernel = torch.zeros(channels, channels, size, size)
     for c in range(channels):
-        kernel[c, c] = 1.0 / 9.0
-    reference = torch.nn.functional.conv_transpose2d(x, kernel, stride=2, padding=2)
-    torch.testing.assert_close(out[..., 2:-2, 2:-2], reference[..., 2:-2, 2:-2])
+        kernel[c, c] = 1.0 / window**2
+    reference = torch.nn.functional.conv_transpose2d(
+        x, kernel, stride=2, padding=border
+    )
+    inner = (..., slice(border, -border), slice(border, -border))
+    torch.testing.assert_close(out[inner], reference[inner])
 
 
 def test_border_weights_renormalized():
