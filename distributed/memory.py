@@ -42,9 +42,10 @@ def current_rss_bytes() -> int:
 class FetchTracker:
     """Bytes currently held by halo rows fetched from peers, and their peak.
 
-    A fetched tensor is registered with :meth:`hold`; its bytes are released when the
-    tensor is garbage collected, so in ``sar`` mode the count falls after each round,
-    while ``sa`` and ``one-shot`` keep the rows (and the count) until backward ends.
+    A receive buffer is registered with :meth:`hold` when it is allocated, and its bytes
+    are released when the tensor is garbage collected. In ``sar`` mode the count falls
+    after each round. ``sa`` and ``one-shot`` keep the rows of max/min, attention and
+    message aggregations (and their count) until the backward pass has used them.
     """
 
     def __init__(self) -> None:

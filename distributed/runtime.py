@@ -117,6 +117,9 @@ def init_process_group(
         timeout_s (float): timeout of every collective and point-to-point operation,
             and of the rendezvous. (default: ``300``)
         backend (str): ``"gloo"`` (CPU tensors) or ``"nccl"``. (default: ``"gloo"``)
+
+    NOTE: the sharded graph keeps its blocks and buffers on the CPU, so only gloo is
+    tested; training on GPUs with nccl is not implemented yet.
     """
     if dist.is_initialized():
         return dist.get_rank(), dist.get_world_size()

@@ -50,7 +50,7 @@ MODES = ("sar", "sa", "one-shot")
 
 @dataclass
 class Plan:
-    """What one aggregation call runs over.
+    """The blocks, exchange and mode of one aggregation call.
 
     Attributes:
         halo: the exchange of this graph.
