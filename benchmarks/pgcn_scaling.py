@@ -23,14 +23,20 @@ import time
 
 import torch
 
-from graphkit.lattice import DenseBudgetError, PermutohedralLattice, dense_gaussian_filter
+from graphkit.lattice import (
+    DenseBudgetError,
+    PermutohedralLattice,
+    dense_gaussian_filter,
+)
 
 
 def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
-def measure(method: str, n: int, d: int, channels: int, density: float, repeats: int) -> dict:
+def measure(
+    method: str, n: int, d: int, channels: int, density: float, repeats: int
+) -> dict:
     """Time ``repeats`` forward+backward passes after one warm-up pass."""
     generator = torch.Generator().manual_seed(0)
     side = (n / density) ** (1.0 / d)
@@ -61,16 +67,32 @@ def measure(method: str, n: int, d: int, channels: int, density: float, repeats:
         seconds.append(time.perf_counter() - start)
         cpu_seconds.append(time.process_time() - cpu_start)
     return {
-        "method": method, "n": n, "seconds": min(seconds), "cpu_seconds": min(cpu_seconds),
-        "vertices": vertices, "peak_mib": _peak_mib(), "inputs_mib": baseline,
+        "method": method,
+        "n": n,
+        "seconds": min(seconds),
+        "cpu_seconds": min(cpu_seconds),
+        "vertices": vertices,
+        "peak_mib": _peak_mib(),
+        "inputs_mib": baseline,
     }
 
 
 def run_in_subprocess(method: str, n: int, args: argparse.Namespace) -> dict:
     command = [
-        sys.executable, __file__, "--worker", method, "--sizes", str(n), "--d", str(args.d),
-        "--channels", str(args.channels), "--density", str(args.density),
-        "--repeats", str(args.repeats),
+        sys.executable,
+        __file__,
+        "--worker",
+        method,
+        "--sizes",
+        str(n),
+        "--d",
+        str(args.d),
+        "--channels",
+        str(args.channels),
+        "--density",
+        str(args.density),
+        "--repeats",
+        str(args.repeats),
     ]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
@@ -80,39 +102,62 @@ def run_in_subprocess(method: str, n: int, args: argparse.Namespace) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000]
+    )
     parser.add_argument("--dense-sizes", type=int, nargs="+", default=[10_000, 30_000])
     parser.add_argument("--d", type=int, default=4, help="position dimension")
     parser.add_argument("--channels", type=int, default=16, help="value channels")
-    parser.add_argument("--density", type=float, default=50.0,
-                        help="points per unit volume (standard deviations^d)")
+    parser.add_argument(
+        "--density",
+        type=float,
+        default=50.0,
+        help="points per unit volume (standard deviations^d)",
+    )
     parser.add_argument("--repeats", type=int, default=2)
-    parser.add_argument("--worker", choices=("lattice", "dense"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--worker", choices=("lattice", "dense"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     torch.set_num_threads(1)
     if args.worker:
-        result = measure(args.worker, args.sizes[0], args.d, args.channels, args.density,
-                         args.repeats)
+        result = measure(
+            args.worker,
+            args.sizes[0],
+            args.d,
+            args.channels,
+            args.density,
+            args.repeats,
+        )
         print(json.dumps(result))
         return
-    print("| method | n | wall s | CPU s | CPU ratio per 10x n | peak RSS MiB "
-          "| lattice vertices |")
+    print(
+        "| method | n | wall s | CPU s | CPU ratio per 10x n | peak RSS MiB "
+        "| lattice vertices |"
+    )
     print("| --- | --- | --- | --- | --- | --- | --- |")
-    jobs = [("lattice", n) for n in args.sizes] + [("dense", n) for n in args.dense_sizes]
+    jobs = [("lattice", n) for n in args.sizes] + [
+        ("dense", n) for n in args.dense_sizes
+    ]
     previous: dict[str, dict] = {}
     for method, n in jobs:
         result = run_in_subprocess(method, n, args)
         if "error" in result:
-            print(f"| {method} | {n:,} | - | - | - | - | {result['error']} |", flush=True)
+            print(
+                f"| {method} | {n:,} | - | - | - | - | {result['error']} |", flush=True
+            )
             continue
         ratio = "-"
         last = previous.get(method)
         if last is not None and n == 10 * last["n"]:
             ratio = f"{result['cpu_seconds'] / last['cpu_seconds']:.1f}"
         previous[method] = result
-        print(f"| {method} | {n:,} | {result['seconds']:.3f} | {result['cpu_seconds']:.3f} "
-              f"| {ratio} | "
-              f"{result['peak_mib']:.0f} | {result['vertices'] or '-'} |", flush=True)
+        print(
+            f"| {method} | {n:,} | {result['seconds']:.3f} | {result['cpu_seconds']:.3f} "
+            f"| {ratio} | "
+            f"{result['peak_mib']:.0f} | {result['vertices'] or '-'} |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":
