@@ -98,6 +98,7 @@ def _worker(rank, world_size, port, jobs, root, results) -> None:
 
     torch.set_num_threads(1)
     from graphkit.distributed import runtime
+
     from graphkit.train.config import TrainConfig
     from graphkit.train.trainer import Trainer
 
@@ -182,8 +183,10 @@ def write_outputs(rows: list[dict], dataset: str, out: Path, options: dict) -> N
     )
     full = next(r for r in rows if r["run"] == "full")
     lines = [
-        f"| run | test {full['metric']} (best val epoch) | test at last epoch | "
-        "MiB sent, all ranks | bytes vs full |",
+        (
+            f"| run | test {full['metric']} (best val epoch) | test at last epoch | "
+            "MiB sent, all ranks | bytes vs full |"
+        ),
         "| --- | --- | --- | --- | --- |",
     ]
     for r in rows:
@@ -264,8 +267,11 @@ def main() -> None:
         for name, extra in runs(options["epochs"]).items()
         if not args.only or name in args.only
     ]
+    rows = []
     with tempfile.TemporaryDirectory() as workdir:
-        rows = run_all(jobs, args.parts, workdir)
+        # One process group per run: every run starts from the same fresh state.
+        for job in jobs:
+            rows += run_all([job], args.parts, workdir)
     write_outputs(rows, args.dataset, Path(args.out), options)
 
 

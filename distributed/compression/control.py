@@ -47,6 +47,8 @@ class Compression:
         self, codec: Codec, schedule: Schedule, comm: Communicator, seed: int = 0
     ) -> None:
         self.codec, self.schedule, self.comm, self.seed = codec, schedule, comm, seed
+        # TODO: a run resumed from a checkpoint starts the schedule again at epoch 0; the
+        # ratio and the adaptive schedule's state are not saved with the checkpoint.
         self.ratio = float(schedule.next_ratio(0, float("inf")))
         self.total_sent_bytes = 0
         self._pass = 0
