@@ -26,8 +26,7 @@ from pathlib import Path
 
 import torch.multiprocessing as mp
 
-# Options shared by every run of one dataset; chosen so that each run takes a minute or
-# less on 2 CPU cores.
+# Options shared by every run of one dataset.
 DATASETS = {
     "synthetic": {
         "dataset": "synthetic",
@@ -136,13 +135,15 @@ def run_all(jobs: list[tuple[str, dict]], world_size: int, workdir: str) -> list
     rows, done = [], 0
     try:
         while done < world_size:
-            name, value, seconds, out = results.get(timeout=3600)
+            # ("error", rank, traceback, None), ("done", rank, None, None) or
+            # (run name, trainer summary, seconds, output folder).
+            name, payload, detail, out = results.get(timeout=3600)
             if name == "error":
-                raise RuntimeError(f"rank {value} failed:\n{seconds}")
+                raise RuntimeError(f"rank {payload} failed:\n{detail}")
             if name == "done":
                 done += 1
                 continue
-            rows.append(summarise(name, value, seconds, Path(out)))
+            rows.append(summarise(name, payload, detail, Path(out)))
             print(
                 f"{name}: test {rows[-1]['test']:.4f}, {rows[-1]['mib']:.1f} MiB",
                 flush=True,
