@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import resource
 import sys
 import time
 from pathlib import Path
@@ -22,19 +21,19 @@ from torch import Tensor
 from tqdm import tqdm
 
 from graphkit.graph import Graph
+from graphkit.memory import peak_rss_bytes
 from graphkit.nn.models import GNN
-from graphkit.train.checkpoint import latest_checkpoint, load_checkpoint, save_checkpoint
+from graphkit.train.checkpoint import (
+    latest_checkpoint,
+    load_checkpoint,
+    save_checkpoint,
+)
 from graphkit.train.config import TrainConfig
 from graphkit.train.metrics import METRICS
 
 logger = logging.getLogger(__name__)
 
 SPLITS = ("train", "val", "test")
-
-
-def peak_memory_bytes() -> int:
-    """Peak resident set size of this process (Linux reports ``ru_maxrss`` in KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 class Trainer:
@@ -171,7 +170,7 @@ class Trainer:
         return self.summary()
 
     def _record(self, loss: float, scores: dict, seconds: float) -> dict:
-        peak = self.graph.reduce_max(torch.tensor([float(peak_memory_bytes())]))
+        peak = self.graph.reduce_max(torch.tensor([float(peak_rss_bytes())]))
         record = {"epoch": self.epoch, "loss": loss, "epoch_time_s": seconds,
                   "peak_memory_bytes": int(peak.item()), "metric": self.metric_name}
         record.update({f"{s}_{self.metric_name}": scores[s] for s in SPLITS})
