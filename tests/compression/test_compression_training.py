@@ -65,6 +65,7 @@ def test_schedules_and_bytes_in_metrics(tmp_path):
             "compression_ratio": 4,
             "compression_end_epoch": 4,
             "compression_steps": 2,
+            "compression_min_width": 1,
         },
     )
     assert [r["compression_ratio"] for r in step] == [4, 4, 2, 2, 1, 1]
@@ -76,7 +77,9 @@ def test_schedules_and_bytes_in_metrics(tmp_path):
     assert epochs[0] < epochs[2] < epochs[4]
     full_epoch = full[3]["sent_bytes"]
     assert step[4]["sent_bytes"] == pytest.approx(full_epoch, rel=0.01)
-    assert step[0]["sent_bytes"] < 0.5 * full_epoch
+    # Epoch 2 at ratio 4 (epoch 1 also carries the set-up exchanges); gradient and metric
+    # all-reduces are not compressed.
+    assert step[1]["sent_bytes"] < 0.6 * full_epoch
 
 
 @pytest.mark.parametrize("compression", ["learned", "quantize", "subsample"])
