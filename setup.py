@@ -52,5 +52,5 @@ setup(
         "mpi": ["mpi4py", "mpich"],
         "scatter": ["torch-scatter"],
     },
-    entry_points={"console_scripts": ["graphkit=graphkit.launch.cli:main"]},
+    entry_points={"console_scripts": ["graphkit=graphkit.launch.cli:run"]},
 )

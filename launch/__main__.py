@@ -2,6 +2,6 @@
 
 import sys
 
-from graphkit.launch.cli import main
+from graphkit.launch.cli import run
 
-sys.exit(main())
+sys.exit(run())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 # Command modules, imported lazily so that ``graphkit --help`` stays fast and one
@@ -51,5 +52,29 @@ def main(argv: list[str] | None = None) -> int:
     return int(args.func(args) or 0)
 
 
+def _user_error_types() -> tuple[type[BaseException], ...]:
+    """Exception types that mean invalid input (an option, a file, a YAML config)."""
+    import yaml
+    from graphkit.distributed.files import PartitionFileError
+
+    return (ValueError, OSError, yaml.YAMLError, PartitionFileError)
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run :func:`main` as the console script: invalid input gives one error line, exit 2.
+
+    ``main`` itself lets exceptions propagate, so that Python callers and tests see them.
+    Set ``GRAPHKIT_TRACEBACK=1`` to get the traceback from the console script as well.
+    """
+    try:
+        return main(argv)
+    except Exception as error:
+        if os.environ.get("GRAPHKIT_TRACEBACK") or not isinstance(error, _user_error_types()):
+            raise
+        command = (argv if argv is not None else sys.argv[1:])[:1] or ["train"]
+        print(f"graphkit {command[0]}: error: {error}", file=sys.stderr)
+        return 2
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -126,13 +126,22 @@ class TrainConfig:
         path = Path(path)
         if not path.is_file():
             raise FileNotFoundError(f"config file {path} does not exist")
-        loaded = yaml.safe_load(path.read_text()) or {}
+        try:
+            loaded = yaml.safe_load(path.read_text()) or {}
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            where = f":{mark.line + 1}" if mark is not None else ""
+            problem = getattr(error, "problem", None) or error
+            raise ValueError(f"{path}{where}: invalid YAML ({problem}); fix the file") from None
         if not isinstance(loaded, dict):
             raise ValueError(f"{path}: expected a mapping of options, got {type(loaded).__name__}")
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(loaded) - known)
         if unknown:
             raise ValueError(f"{path}: unknown options {unknown}; valid options: {sorted(known)}")
+        for f in fields(cls):
+            if f.name in loaded:
+                _check_yaml_type(path, f, loaded[f.name])
         return cls(**{**loaded, **overrides})
 
     def to_dict(self) -> dict:
@@ -147,6 +156,21 @@ def _base_type(annotation) -> type:
     return hint
 
 
+def _check_yaml_type(path: Path, config_field: dataclasses.Field, value) -> None:
+    """Raise ValueError when a YAML value does not have the field's type (int fits float)."""
+    expected = _base_type(config_field.type)
+    optional = config_field.default is None
+    if value is None and optional:
+        return
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        return
+    if isinstance(value, expected) and not (expected is int and isinstance(value, bool)):
+        return
+    raise ValueError(
+        f"{path}: option {config_field.name} must be of type {expected.__name__}, got {value!r}"
+    )
+
+
 def _parse_bool(text: str) -> bool:
     lowered = text.lower()
     if lowered in ("1", "true", "yes", "on"):
@@ -157,7 +181,10 @@ def _parse_bool(text: str) -> bool:
 
 
 def _parse_mapping(text: str) -> dict:
-    value = yaml.safe_load(text)
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError:
+        value = None
     if not isinstance(value, dict):
         raise argparse.ArgumentTypeError(f"expected a mapping like '{{num_nodes: 1000}}', got {text!r}")
     return value
