@@ -256,6 +256,23 @@ def _partition_in_memory(
     return payload
 
 
+def check_dataset(meta: dict, config) -> None:
+    """Reject partitions of another dataset than the one named with ``--dataset``.
+
+    The trainer's default dataset (``synthetic``) means "not given": the partition
+    folder then decides what is trained, and the log says which dataset that is.
+    """
+    recorded = meta.get("dataset")
+    logger.info("partitions in %s hold dataset %s", config.partitions, recorded)
+    if recorded is None or config.dataset in ("synthetic", recorded):
+        return
+    raise PartitionFileError(
+        f"{config.partitions} holds partitions of dataset {recorded!r}, but --dataset is "
+        f"{config.dataset!r}; pass --dataset {recorded} or run graphkit partition for "
+        f"{config.dataset} into another folder"
+    )
+
+
 def build_partition(config, rank: int, world_size: int):
     """Build this rank's :class:`ShardedGraph` and the owned nodes' data.
 
@@ -278,6 +295,7 @@ def build_partition(config, rank: int, world_size: int):
     if config.partitions:
         meta = read_metadata(config.partitions)
         check_world_size(meta, world_size, config.partitions)
+        check_dataset(meta, config)
         payload = _load_checked(comm, config.partitions, rank, world_size)
     else:
         payload = _partition_in_memory(config, comm, rank, world_size)

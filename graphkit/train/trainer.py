@@ -241,7 +241,16 @@ class Trainer:
                 return
             path = found
         state = load_checkpoint(path, expected_graph=self.fingerprint)
-        self.model.load_state_dict(state["model"])
+        try:
+            self.model.load_state_dict(state["model"])
+        except RuntimeError as error:
+            saved = json.loads(state.get("config", "{}"))
+            raise ValueError(
+                f"checkpoint {path} holds a different model (model={saved.get('model')}, "
+                f"hidden={saved.get('hidden')}, layers={saved.get('layers')}) than this run "
+                f"(model={self.config.model}, hidden={self.config.hidden}, "
+                f"layers={self.config.layers}); resume with the same model options"
+            ) from error
         self.optimizer.load_state_dict(state["optimizer"])
         if self.scheduler is not None and state["scheduler"] is not None:
             self.scheduler.load_state_dict(state["scheduler"])

@@ -105,3 +105,10 @@ def test_yaml_unknown_key(tmp_path):
     path.write_text("model: gcn\nlearning_rate: 0.1\n")
     with pytest.raises(ValueError, match="unknown options \\['learning_rate'\\]"):
         TrainConfig.from_yaml(path)
+
+
+def test_resume_rejects_other_model(tmp_path):
+    data = two_block_graph()
+    run(data, epochs=2, out=str(tmp_path), checkpoint_every=1)
+    with pytest.raises(ValueError, match="holds a different model \\(model=sage"):
+        run(data, model="gcn", resume=str(tmp_path / "checkpoint_000002.pt"))
