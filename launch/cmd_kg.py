@@ -24,6 +24,13 @@ from graphkit.launch.logs import setup_logging
 log = logging.getLogger(__name__)
 
 
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text}")
+    return value
+
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "kg",
@@ -132,7 +139,7 @@ def _add_predict(commands) -> None:
     )
     parser.add_argument("--relation", required=True, help="relation name")
     parser.add_argument(
-        "-k", "--top-k", type=int, default=10, help="answers (default: 10)"
+        "-k", "--top-k", type=_positive_int, default=10, help="answers (default: 10)"
     )
     parser.add_argument(
         "--exclude-known",

@@ -113,7 +113,14 @@ def resolve(
 
 def load_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
     """Read the model state dict from a checkpoint file (on the CPU)."""
-    payload = torch.load(path, map_location="cpu", weights_only=True)
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as error:  # torch raises several types for a damaged file
+        raise ValueError(
+            f"{path}: not a readable checkpoint ({type(error).__name__}: "
+            f"{str(error).splitlines()[0]}); "
+            "download it again or give another file"
+        ) from error
     state = payload.get("model", payload) if isinstance(payload, dict) else None
     if not isinstance(state, dict) or not all(
         torch.is_tensor(v) for v in state.values()

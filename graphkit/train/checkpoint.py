@@ -46,7 +46,11 @@ def load_checkpoint(path: str | Path, expected_graph: dict | None = None) -> dic
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as error:  # torch raises several types for a damaged file
-        raise ValueError(f"checkpoint {path} is unreadable or corrupted: {error}") from error
+        first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise ValueError(
+            f"checkpoint {path} is unreadable or corrupted ({first_line}); delete it to "
+            "resume from an earlier checkpoint"
+        ) from error
     if expected_graph is not None and state.get("graph") != expected_graph:
         raise ValueError(
             f"checkpoint {path} was written for graph {state.get('graph')}, but this run "
