@@ -3,8 +3,8 @@
 Each (library, model, input form) case runs in its own subprocess so that its peak
 resident memory (``ru_maxrss``) is its own. A case is one warm-up step, then the mean
 of ``--steps`` forward+backward passes of a 2-layer model. Both wall time and CPU time
-(``time.process_time``) are reported; with ``--threads 1`` the CPU time is the work
-done, which stays comparable when other processes load the machine. Also reports the
+(``time.process_time``) are reported. With ``--threads 1`` the CPU time is the work
+done, so it stays comparable when other processes load the machine. Also reports the
 achieved bandwidth of one sum aggregation against a plain copy of the same bytes.
 
     python benchmarks/aggregation.py --nodes 200000 --edges 4000000 --features 128

@@ -111,7 +111,7 @@ def check_world_size(meta: dict, world_size: int, folder) -> None:
     parts = int(meta["num_parts"])
     if parts != world_size:
         raise PartitionFileError(
-            f"{folder} holds {parts} partitions but the world size is {world_size}; start "
+            f"{folder} contains {parts} partitions but the world size is {world_size}; start "
             f"{parts} processes (torchrun --nproc_per_node={parts}) or re-partition with "
             f"--parts {world_size}"
         )
@@ -162,6 +162,6 @@ def load_partition(folder: str | os.PathLike, rank: int, world_size: int) -> dic
         )
     if payload["rank"] != rank:
         raise PartitionFileError(
-            f"{path} holds partition {payload['rank']}, expected {rank}"
+            f"{path} contains partition {payload['rank']}, expected {rank}"
         )
     return payload

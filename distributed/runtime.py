@@ -259,15 +259,15 @@ def _partition_in_memory(
 def check_dataset(meta: dict, config) -> None:
     """Reject partitions of another dataset than the one named with ``--dataset``.
 
-    The trainer's default dataset (``synthetic``) means "not given": the partition
-    folder then decides what is trained, and the log says which dataset that is.
+    The trainer's default dataset (``synthetic``) means "not given". The partition
+    folder then decides what is trained, and the log names that dataset.
     """
     recorded = meta.get("dataset")
     logger.info("partitions in %s hold dataset %s", config.partitions, recorded)
     if recorded is None or config.dataset in ("synthetic", recorded):
         return
     raise PartitionFileError(
-        f"{config.partitions} holds partitions of dataset {recorded!r}, but --dataset is "
+        f"{config.partitions} contains partitions of dataset {recorded!r}, but --dataset is "
         f"{config.dataset!r}; pass --dataset {recorded} or run graphkit partition for "
         f"{config.dataset} into another folder"
     )

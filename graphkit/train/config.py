@@ -33,7 +33,7 @@ class TrainConfig:
     root: str | None = None
     """Folder with the dataset files (default: ``$GRAPHKIT_DATA``)."""
     split: int | None = None
-    """Which of a dataset's fixed splits to use (e.g. Geom-GCN split 0-9)."""
+    """Index of the dataset's fixed split to use (e.g. Geom-GCN split 0-9)."""
     # Model
     model: str = "sage"
     """Layer type: gcn, sage, sage-max, gat, gin, edgeconv, mlp (and any registered)."""
@@ -79,7 +79,7 @@ class TrainConfig:
     compression_bits: int = 8
     """Starting bits per value of ``quantize`` (8, 4 or 2; ratio 32 / bits)."""
     compression_schedule: str = "fixed"
-    """How the ratio changes: fixed, step, exp (decay to 1) or adaptive (on plateaus)."""
+    """Rate schedule: fixed, step, exp (decay to 1) or adaptive (on plateaus)."""
     compression_end_epoch: int = 0
     """Epoch by which step and exp reach ratio 1 (0: three quarters of ``epochs``)."""
     compression_steps: int = 4

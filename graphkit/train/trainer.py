@@ -150,7 +150,7 @@ class Trainer:
             self.epoch += 1
             if self.graph.world_size > 1:
                 # Dropout draws a different count of values on each rank, so rank 0's
-                # generator state in a checkpoint cannot resume the others; seeding
+                # generator state in a checkpoint cannot resume the others. Seeding
                 # each epoch from (seed, epoch, rank) makes a resumed run exact.
                 torch.manual_seed(c.seed + 1_000_003 * self.epoch + self.graph.rank)
             start = time.perf_counter()
@@ -246,7 +246,7 @@ class Trainer:
         except RuntimeError as error:
             saved = json.loads(state.get("config", "{}"))
             raise ValueError(
-                f"checkpoint {path} holds a different model (model={saved.get('model')}, "
+                f"checkpoint {path} contains a different model (model={saved.get('model')}, "
                 f"hidden={saved.get('hidden')}, layers={saved.get('layers')}) than this run "
                 f"(model={self.config.model}, hidden={self.config.hidden}, "
                 f"layers={self.config.layers}); resume with the same model options"

@@ -50,12 +50,12 @@ def test_corrupted_file_is_named(tmp_path):
 def test_world_size_mismatch_names_both(tmp_path):
     write_parts(tmp_path, 3)
     with pytest.raises(
-        PartitionFileError, match="holds 3 partitions but the world size is 2"
+        PartitionFileError, match="contains 3 partitions but the world size is 2"
     ):
         load_partition(tmp_path, 0, 2)
     errors = run_world(build_from_folder, 2, str(tmp_path))
     for error in errors:
-        assert "holds 3 partitions but the world size is 2" in error
+        assert "contains 3 partitions but the world size is 2" in error
 
 
 def test_missing_folder_is_reported(tmp_path):

@@ -110,5 +110,5 @@ def test_yaml_unknown_key(tmp_path):
 def test_resume_rejects_other_model(tmp_path):
     data = two_block_graph()
     run(data, epochs=2, out=str(tmp_path), checkpoint_every=1)
-    with pytest.raises(ValueError, match="holds a different model \\(model=sage"):
+    with pytest.raises(ValueError, match="contains a different model \\(model=sage"):
         run(data, model="gcn", resume=str(tmp_path / "checkpoint_000002.pt"))

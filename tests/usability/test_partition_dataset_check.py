@@ -9,7 +9,7 @@ from graphkit.train import TrainConfig
 
 def test_other_dataset_rejected():
     config = TrainConfig(dataset="texas", partitions="parts/cora-2")
-    with pytest.raises(PartitionFileError, match="holds partitions of dataset 'cora'"):
+    with pytest.raises(PartitionFileError, match="contains partitions of dataset 'cora'"):
         check_dataset({"dataset": "cora"}, config)
 
 
