@@ -24,12 +24,14 @@ from graphkit.launch.logs import setup_logging
 log = logging.getLogger(__name__)
 
 
-
 def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text}")
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number of at least 1, got {text}"
+        )
     return value
+
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
@@ -199,6 +201,14 @@ def _add_training(commands, name: str, help_text: str) -> None:
         "--seed", type=int, default=0, help="sampling seed (default: 0)"
     )
     parser.add_argument(
+        "--resume",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="continue an interrupted run from its step_N.pth or last.pth up to "
+        "--steps (give the same graphs and settings)",
+    )
+    parser.add_argument(
         "--evaluate",
         action="store_true",
         help="evaluate each --dataset's test split before and after",
@@ -289,7 +299,15 @@ def run_training(args) -> int:
     graphs = [split.train.graph for split in splits] + [
         load_graph(p) for p in args.graph
     ]
-    if args.checkpoint:
+    if args.resume is not None:
+        if not args.resume.is_file():
+            raise SystemExit(
+                f"--resume {args.resume}: file not found; give a step_N.pth or "
+                "last.pth written by an earlier run"
+            )
+        model = Ultra.from_pretrained(args.resume, aggregation=args.aggregation)
+        model = model.to(args.device)
+    elif args.checkpoint:
         model = _load_model(args)
     else:
         model = Ultra(aggregation=args.aggregation).to(args.device)
@@ -310,6 +328,7 @@ def run_training(args) -> int:
         checkpoint_every=args.checkpoint_every,
         seed=args.seed,
         progress=True,
+        resume=args.resume,
     )
     print(
         f"{args.training_mode}: {args.steps} steps, checkpoint {args.out / 'last.pth'}"

@@ -14,6 +14,10 @@ negatives weighted by self-adversarial sampling (Sun et al., RotatE, ICLR 2019, 
 Before the forward pass the batch's own facts and their inverses are removed from the
 message-passing graph ("easy edges"), so the model cannot read the answer off a direct
 edge. The relation graph of the full graph is kept.
+
+Checkpoints contain the model, the optimizer, the step and the sampler's random state, so a
+run resumed from ``step_<n>.pth`` with the same graphs and settings continues exactly as
+the uninterrupted run would have.
 """
 
 from __future__ import annotations
@@ -219,24 +223,91 @@ def save_training_checkpoint(
     optimizer: torch.optim.Optimizer,
     step: int,
     config: TrainConfig,
+    generator: torch.Generator | None = None,
+    graph_sizes: Sequence[int] = (),
 ) -> None:
-    """Write model, optimizer, step and settings; readable with ``weights_only=True``."""
+    """Write model, optimizer, step, settings, sampler state and the facts per graph;
+    readable with ``weights_only=True``."""
     payload = {
         "model": model.state_dict(),
         "optimizer": optimizer.state_dict(),
         "step": step,
         "train_config": {k: v for k, v in asdict(config).items() if v is not None},
+        "graph_sizes": [int(size) for size in graph_sizes],
     }
+    if generator is not None:
+        payload["generator"] = generator.get_state()
     if hasattr(model, "config"):
         payload["config"] = model.config
     torch.save(payload, path)
     logger.info("wrote checkpoint %s", path)
 
 
+RESUME_KEYS = ("model", "optimizer", "step", "generator")
+
+
+def restore_training_checkpoint(
+    path: str | Path,
+    model: UltraNet,
+    optimizer: torch.optim.Optimizer,
+    generator: torch.Generator,
+    config: TrainConfig,
+    graph_sizes: Sequence[int],
+) -> int:
+    """Load a checkpoint of :func:`save_training_checkpoint` into ``model``,
+    ``optimizer`` and ``generator``; return its step.
+
+    Raises:
+        ValueError: the file is not a training checkpoint with a sampler state, or its
+            step is not below ``config.steps``.
+    """
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as error:  # torch raises several types for a damaged file
+        raise ValueError(
+            f"{path}: not a readable checkpoint ({type(error).__name__}); give a "
+            "step_<n>.pth or last.pth file written by pretrain or finetune"
+        ) from error
+    missing = [
+        key
+        for key in RESUME_KEYS
+        if not isinstance(payload, dict) or key not in payload
+    ]
+    if missing:
+        raise ValueError(
+            f"{path}: cannot resume from this file because keys {missing} are "
+            "missing; resume needs a step_<n>.pth or last.pth written by pretrain or "
+            "finetune. To "
+            "start from a released model instead, load it with Ultra.from_pretrained "
+            "and train without resume"
+        )
+    step = int(payload["step"])
+    if step >= config.steps:
+        raise ValueError(
+            f"{path} is at step {step}, but steps={config.steps}; "
+            "pass a larger steps value to train further"
+        )
+    saved_sizes = list(payload.get("graph_sizes", []))
+    if saved_sizes and saved_sizes != [int(size) for size in graph_sizes]:
+        logger.warning(
+            "%s was trained on graphs with %s facts, resuming on graphs with %s; "
+            "the run will not match an uninterrupted one",
+            path,
+            saved_sizes,
+            [int(size) for size in graph_sizes],
+        )
+    model.load_state_dict(payload["model"], strict=True)
+    optimizer.load_state_dict(payload["optimizer"])
+    generator.set_state(payload["generator"])
+    logger.info("resumed from %s at step %d of %d", path, step, config.steps)
+    return step
+
+
 def pretrain(
     model: UltraNet,
     graphs: Sequence[KnowledgeGraph],
     config: TrainConfig | None = None,
+    resume: str | Path | None = None,
     **overrides,
 ) -> list[float]:
     """Train ``model`` on several graphs, each step on one drawn in proportion to its size.
@@ -245,9 +316,13 @@ def pretrain(
         model (UltraNet): the model, updated in place.
         graphs (Sequence[KnowledgeGraph]): training graphs (facts = training triples).
         config (TrainConfig, optional): settings; keyword ``overrides`` replace fields.
+        resume (str or Path, optional): a ``step_<n>.pth`` or ``last.pth`` of an earlier
+            run; training continues at step ``n + 1`` up to ``steps`` with the saved
+            model, optimizer and sampler state. With the same graphs, settings and
+            ``steps`` the result equals the uninterrupted run.
 
     Returns:
-        list[float]: the loss of every step.
+        list[float]: the loss of every step run by this call.
     """
     config = TrainConfig(**{**(asdict(config) if config else {}), **overrides})
     if not graphs or any(g.num_facts == 0 for g in graphs):
@@ -269,8 +344,18 @@ def pretrain(
     losses: list[float] = []
     started = time.perf_counter()
     schedule = graph_schedule(sizes, config.steps, generator).tolist()
+    graph_sizes = [g.num_facts for g in graphs]
+    first = 1
+    if resume is not None:
+        first += restore_training_checkpoint(
+            resume, model, optimizer, generator, config, graph_sizes
+        )
     for step in tqdm(
-        range(1, config.steps + 1), desc="training", disable=not config.progress
+        range(first, config.steps + 1),
+        desc="training",
+        disable=not config.progress,
+        initial=first - 1,
+        total=config.steps,
     ):
         loss = train_step(model, states[schedule[step - 1]], config, generator)
         optimizer.zero_grad()
@@ -285,7 +370,7 @@ def pretrain(
                 config.steps,
                 sum(recent) / len(recent),
                 len(recent),
-                (time.perf_counter() - started) / step,
+                (time.perf_counter() - started) / (step - first + 1),
             )
         if (
             folder is not None
@@ -293,18 +378,34 @@ def pretrain(
             and step % config.checkpoint_every == 0
         ):
             save_training_checkpoint(
-                folder / f"step_{step}.pth", model, optimizer, step, config
+                folder / f"step_{step}.pth",
+                model,
+                optimizer,
+                step,
+                config,
+                generator,
+                graph_sizes,
             )
     if folder is not None:
         save_training_checkpoint(
-            folder / "last.pth", model, optimizer, config.steps, config
+            folder / "last.pth",
+            model,
+            optimizer,
+            config.steps,
+            config,
+            generator,
+            graph_sizes,
         )
     model.train(was_training)
     return losses
 
 
 def finetune(
-    model: UltraNet, kg: KnowledgeGraph, config: TrainConfig | None = None, **overrides
+    model: UltraNet,
+    kg: KnowledgeGraph,
+    config: TrainConfig | None = None,
+    resume: str | Path | None = None,
+    **overrides,
 ) -> list[float]:
     """Fine-tune ``model`` on the facts of one graph; see :func:`pretrain`."""
-    return pretrain(model, [kg], config, **overrides)
+    return pretrain(model, [kg], config, resume, **overrides)

@@ -1,0 +1,113 @@
+"""Resuming pre-training from a checkpoint continues exactly as the uninterrupted run."""
+
+import pytest
+import torch
+from graphkit.launch.cli import main
+from torch.testing import assert_close
+
+from graphkit.kg import KnowledgeGraph, Ultra, pretrain
+
+SETTINGS = {
+    "steps": 4,
+    "batch_size": 4,
+    "num_negatives": 3,
+    "lr": 1e-2,
+    "checkpoint_every": 2,
+}
+
+
+def two_graphs():
+    first = KnowledgeGraph.from_named_triples(
+        [(f"city{i}", "capital_of", f"country{i}") for i in range(4)]
+        + [(f"city{i}", "located_in", f"country{i}") for i in range(4)]
+    )
+    second = KnowledgeGraph.from_named_triples(
+        [("a", "p", "b"), ("b", "p", "c"), ("c", "q", "a"), ("a", "q", "d")]
+    )
+    return [first, second]
+
+
+def fresh_model(seed: int) -> Ultra:
+    torch.manual_seed(seed)
+    return Ultra(dim=8, num_layers=2)
+
+
+@pytest.fixture(scope="module")
+def straight_run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("straight")
+    model = fresh_model(0)
+    losses = pretrain(model, two_graphs(), checkpoint_dir=str(folder), **SETTINGS)
+    return model, losses, folder
+
+
+def test_resumed_run_equals_uninterrupted_run(straight_run, tmp_path):
+    model, losses, folder = straight_run
+    resumed = fresh_model(1)  # other weights: all state must come from the file
+    resumed_losses = pretrain(
+        resumed,
+        two_graphs(),
+        checkpoint_dir=str(tmp_path),
+        resume=folder / "step_2.pth",
+        **SETTINGS,
+    )
+    assert len(resumed_losses) == 2
+    assert_close(torch.tensor(resumed_losses), torch.tensor(losses[2:]))
+    assert_close(resumed.state_dict(), model.state_dict())
+    saved = torch.load(tmp_path / "last.pth", weights_only=True)
+    assert saved["step"] == 4
+    assert saved["graph_sizes"] == [8, 4]
+
+
+def test_resume_can_extend_a_finished_run(straight_run, tmp_path):
+    _, _, folder = straight_run
+    model = fresh_model(2)
+    settings = {**SETTINGS, "steps": 6}
+    losses = pretrain(
+        model,
+        two_graphs(),
+        checkpoint_dir=str(tmp_path),
+        resume=folder / "last.pth",
+        **settings,
+    )
+    assert len(losses) == 2
+    assert torch.load(tmp_path / "last.pth", weights_only=True)["step"] == 6
+
+
+def test_resume_rejects_finished_run(straight_run):
+    _, _, folder = straight_run
+    with pytest.raises(ValueError, match="at step 4, but steps=4"):
+        pretrain(fresh_model(0), two_graphs(), resume=folder / "last.pth", **SETTINGS)
+
+
+def test_resume_rejects_weights_only_file(tmp_path):
+    weights_only = tmp_path / "weights.pth"
+    fresh_model(0).save(weights_only)
+    with pytest.raises(
+        ValueError, match=r"keys \['optimizer', 'step', 'generator'\] are missing"
+    ):
+        pretrain(fresh_model(0), two_graphs(), resume=weights_only, **SETTINGS)
+
+
+def test_cli_resume_matches_uninterrupted_run(tmp_path):
+    graph = tmp_path / "triples.tsv"
+    graph.write_text("".join(f"x{i}\tr{i % 2}\tx{(i + 1) % 5}\n" for i in range(5)))
+    start, other = tmp_path / "start.pth", tmp_path / "other.pth"
+    fresh_model(0).save(start)
+    fresh_model(1).save(other)  # ignored when --resume is given
+    common = ["--graph", str(graph), "--batch-size", "2", "--negatives", "2"]
+
+    def train(out, *extra):
+        return main(["kg", "finetune", *common, "--out", str(tmp_path / out), *extra])
+
+    assert train("full", "--checkpoint", str(start), "--steps", "3") == 0
+    first = ["--checkpoint", str(start), "--steps", "3", "--checkpoint-every", "1"]
+    assert train("part", *first) == 0
+    resume = ["--checkpoint", str(other), "--steps", "3"]
+    assert (
+        train("again", *resume, "--resume", str(tmp_path / "part" / "step_1.pth")) == 0
+    )
+    full = torch.load(tmp_path / "full" / "last.pth", weights_only=True)
+    again = torch.load(tmp_path / "again" / "last.pth", weights_only=True)
+    assert_close(again["model"], full["model"])
+    with pytest.raises(SystemExit, match="file not found"):
+        train("none", *resume, "--resume", str(tmp_path / "missing.pth"))
