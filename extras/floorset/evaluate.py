@@ -117,17 +117,15 @@ def _groups(labels: np.ndarray) -> list[list[int]]:
     return [np.flatnonzero(labels == g).tolist() for g in np.unique(labels[labels > 0])]
 
 
-def soft_violations(
-    case: FloorplanCase, layout: list[np.ndarray]
-) -> tuple[int, int, int, int]:
-    """Count boundary, grouping and MIB violations and the normaliser ``N_soft``.
+def boundary_gaps(case: FloorplanCase, layout: list[np.ndarray]) -> dict[int, float]:
+    """Return, per boundary block, its largest distance to a side its code requires.
 
-    A boundary block violates when it does not touch each bounding-box side its code
-    names; a cluster group adds (connected components under edge abutment - 1); an MIB
-    group adds (members - largest set of identically shaped members).
+    The code is a bit mask over the sides of the bounding box of all blocks: 1 left
+    (min x), 2 right (max x), 4 top (max y), 8 bottom (min y); corners set two bits.
+    A gap of 0 means the block touches every side its code names.
     """
     extent = geometry.rects_extent(np.concatenate(layout))
-    boundary = 0
+    gaps = {}
     for b in np.flatnonzero(case.boundary > 0):
         box, code = geometry.rects_extent(layout[b]), int(case.boundary[b])
         sides = [
@@ -136,8 +134,23 @@ def soft_violations(
             (BOUNDARY_TOP, extent[3] - box[3]),
             (BOUNDARY_BOTTOM, box[1] - extent[1]),
         ]
-        if any(code & bit and gap > SHAPE_TOLERANCE for bit, gap in sides):
-            boundary += 1
+        gaps[int(b)] = max(
+            (float(gap) for bit, gap in sides if code & bit), default=0.0
+        )
+    return gaps
+
+
+def soft_violations(
+    case: FloorplanCase, layout: list[np.ndarray]
+) -> tuple[int, int, int, int]:
+    """Count boundary, grouping and MIB violations and the normaliser ``N_soft``.
+
+    A boundary block violates when its gap (see :func:`boundary_gaps`) exceeds 1e-4.
+    A cluster group adds (connected components under edge abutment - 1). An MIB group
+    adds (members - largest set of identically shaped members).
+    """
+    gaps = boundary_gaps(case, layout).values()
+    boundary = sum(gap > SHAPE_TOLERANCE for gap in gaps)
     clusters, mibs = _groups(case.cluster), _groups(case.mib)
     grouping = 0
     if clusters:

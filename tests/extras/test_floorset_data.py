@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
+
+import numpy as np
 import pytest
 from graphkit.extras.floorset.data import load_floorset
-from graphkit.extras.floorset.evaluate import evaluate, layout_from_polygons
+from graphkit.extras.floorset.evaluate import (
+    boundary_gaps,
+    evaluate,
+    layout_from_polygons,
+)
 from graphkit.extras.floorset.placer import PlacerConfig, place, random_placement
 
 pytestmark = pytest.mark.realdata
@@ -77,3 +85,63 @@ def test_plot_writes_png(floorset_root, tmp_path):
     path = plot_layout(case, layout_from_polygons(case.reference), tmp_path / "ref.png")
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert path.stat().st_size > 1000
+
+
+def _remap_codes(codes: np.ndarray, sides: tuple[int, ...]) -> np.ndarray:
+    """Send bit (1, 2, 4, 8)[k] of every boundary code to bit ``sides[k]``."""
+    remapped = np.zeros_like(codes)
+    for bit, side in zip((1, 2, 4, 8), sides):
+        remapped |= np.where(codes & bit, side, 0)
+    return remapped
+
+
+def _misses(case) -> list[int]:
+    gaps = boundary_gaps(case, layout_from_polygons(case.reference))
+    return [b for b, gap in gaps.items() if gap > 1e-4]
+
+
+def test_lite_boundary_decoding_fits_labels(floorset_root):
+    cases = load_floorset(floorset_root, "lite")
+    counts = {}
+    for sides in itertools.permutations((1, 2, 4, 8)):
+        remapped = [
+            dataclasses.replace(c, boundary=_remap_codes(c.boundary, sides))
+            for c in cases
+        ]
+        counts[sides] = sum(len(_misses(c)) for c in remapped)
+    # The contest decoding (1 left, 2 right, 4 top, 8 bottom) fits the labels best.
+    assert counts[(1, 2, 4, 8)] == 9
+    others = [n for sides, n in counts.items() if sides != (1, 2, 4, 8)]
+    assert min(others) >= 32
+
+
+def test_lite_boundary_misses_are_whitespace(floorset_root):
+    cases = load_floorset(floorset_root, "lite")
+    assert sum(int((c.boundary > 0).sum()) for c in cases) == 70
+    for case in cases:
+        boxes = np.array(
+            [[*p.min(0), *p.max(0)] for p in case.reference]
+        )  # x0, y0, x1, y1
+        x0, y0 = boxes[:, :2].min(0)
+        x1, y1 = boxes[:, 2:].max(0)
+        gaps = boundary_gaps(case, layout_from_polygons(case.reference))
+        for block in _misses(case):
+            assert 1.0 <= gaps[block] <= 4.0, (case.name, block)
+            bx0, by0, bx1, by1 = boxes[block]
+            code = int(case.boundary[block])
+            # The strips between the block and each side its code names.
+            strips = [
+                (x0, by0, bx0, by1) if code & 1 else None,
+                (bx1, by0, x1, by1) if code & 2 else None,
+                (bx0, by1, bx1, y1) if code & 4 else None,
+                (bx0, y0, bx1, by0) if code & 8 else None,
+            ]
+            for strip in filter(None, strips):
+                dx = np.minimum(boxes[:, 2], strip[2]) - np.maximum(
+                    boxes[:, 0], strip[0]
+                )
+                dy = np.minimum(boxes[:, 3], strip[3]) - np.maximum(
+                    boxes[:, 1], strip[1]
+                )
+                inside = np.flatnonzero((dx > 1e-6) & (dy > 1e-6))
+                assert inside.size == 0, (case.name, block, inside.tolist())
