@@ -196,6 +196,9 @@ def load_grail(root: str | Path, name: str) -> InductiveSplit:
     )
 
 
+TRANSDUCTIVE_PARTS = ("train", "valid", "test")
+
+
 def load_transductive(root: str | Path, name: str) -> InductiveSplit:
     """Load ``root/name/{train,valid,test}.txt`` as one graph (e.g. CoDEx-Small).
 
@@ -203,26 +206,33 @@ def load_transductive(root: str | Path, name: str) -> InductiveSplit:
     files, the standard transductive protocol.
     """
     folder = Path(root) / name
-    parts = {
-        part: read_triples(folder / f"{part}.txt")
-        for part in ("train", "valid", "test")
-    }
+    missing = [
+        f"{part}.txt"
+        for part in TRANSDUCTIVE_PARTS
+        if not (folder / f"{part}.txt").is_file()
+    ]
+    if missing:
+        present = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+        raise KGFormatError(
+            folder,
+            None,
+            f"transductive dataset folder is missing {missing} (it contains "
+            f"{present or 'nothing'}); it needs train.txt, valid.txt and test.txt "
+            "with one head, relation, tail row per line",
+        )
+    parts = {part: read_triples(folder / f"{part}.txt") for part in TRANSDUCTIVE_PARTS}
     graph = KnowledgeGraph.from_named_triples(parts["train"].rows)
+    known = set(graph.entity_names)
     for part in ("valid", "test"):
-        known = set(graph.entity_names)
-        extra = [
-            row
-            for row in parts[part].rows
-            if row[0] not in known or row[2] not in known
-        ]
-        if extra:
-            index = parts[part].rows.index(extra[0])
-            raise KGFormatError(
-                parts[part].source,
-                parts[part].lines[index],
-                f"entity of {extra[0]!r} does not occur in train.txt; a "
-                "transductive split needs every entity in the training graph",
-            )
+        for row, line in zip(parts[part].rows, parts[part].lines):
+            unknown = [entity for entity in (row[0], row[2]) if entity not in known]
+            if unknown:
+                raise KGFormatError(
+                    parts[part].source,
+                    line,
+                    f"entity {unknown[0]!r} does not occur in train.txt; a "
+                    "transductive split needs every entity in the training graph",
+                )
     graph = KnowledgeGraph.from_named_triples(
         parts["train"].rows + parts["valid"].rows + parts["test"].rows
     )

@@ -1,0 +1,76 @@
+"""Transductive train/valid/test layout: CoDEx-Small counts and errors with file and line."""
+
+import shutil
+
+import pytest
+
+from graphkit.kg import KGFormatError, load_dataset
+
+
+@pytest.mark.realdata
+def test_codex_small_counts(shared_data):
+    split = load_dataset(shared_data / "kg", "codex-s")
+    graph = split.test.graph
+    assert graph.num_entities == 2034
+    assert graph.num_relations == 42
+    assert graph.num_facts == 32_888
+    assert split.train.queries.size(0) == 1_827
+    assert split.test.queries.size(0) == 1_828
+    # Filter = train + valid + test, the same set for both query files.
+    assert split.test.filter_triples.size(0) == 32_888 + 1_827 + 1_828
+    assert split.train.graph is graph
+    # First line of test.txt: Q206832 P27 Q142.
+    head, relation, tail = split.test.queries[0].tolist()
+    assert graph.entity_names[head] == "Q206832"
+    assert graph.relation_names[relation] == "P27"
+    assert graph.entity_names[tail] == "Q142"
+
+
+def write_split(folder, train, valid, test):
+    folder.mkdir(parents=True)
+    for name, rows in (("train", train), ("valid", valid), ("test", test)):
+        (folder / f"{name}.txt").write_text("".join(f"{row}\n" for row in rows))
+
+
+TRAIN = ["a\tr\tb", "b\tr\tc", "c\ts\ta"]
+
+
+def test_transductive_toy_split(tmp_path):
+    write_split(tmp_path / "toy", TRAIN, ["a\ts\tc"], ["b\ts\ta"])
+    split = load_dataset(tmp_path, "toy")
+    assert split.test.graph.entity_names == ["a", "b", "c"]
+    assert split.test.queries.tolist() == [[1, 1, 0]]
+    assert split.train.queries.tolist() == [[0, 1, 2]]
+    assert split.test.filter_triples.size(0) == 5
+
+
+def test_transductive_unknown_entity_names_line(tmp_path):
+    write_split(tmp_path / "toy", TRAIN, ["a\ts\tc"], ["b\ts\ta", "a\tr\tzz"])
+    with pytest.raises(KGFormatError, match=r"toy/test\.txt:2: entity 'zz'"):
+        load_dataset(tmp_path, "toy")
+
+
+def test_transductive_missing_file_lists_folder(tmp_path):
+    write_split(tmp_path / "toy", TRAIN, ["a\ts\tc"], ["b\ts\ta"])
+    (tmp_path / "toy" / "valid.txt").unlink()
+    with pytest.raises(KGFormatError, match=r"missing \['valid\.txt'\]") as error:
+        load_dataset(tmp_path, "toy")
+    assert "'test.txt', 'train.txt'" in str(error.value)
+
+
+def test_transductive_bad_row_names_line(tmp_path):
+    write_split(tmp_path / "toy", TRAIN, ["a\ts\tc"], ["b\ts\ta", "b\ts"])
+    with pytest.raises(KGFormatError, match=r"toy/test\.txt:2: expected 3"):
+        load_dataset(tmp_path, "toy")
+
+
+@pytest.mark.realdata
+def test_codex_copy_with_extra_column(shared_data, tmp_path):
+    folder = tmp_path / "codex-s"
+    shutil.copytree(shared_data / "kg" / "codex-s", folder)
+    lines = (folder / "valid.txt").read_text().splitlines()
+    lines[4] += "\textra"
+    (folder / "valid.txt").chmod(0o644)
+    (folder / "valid.txt").write_text("\n".join(lines) + "\n")
+    with pytest.raises(KGFormatError, match=r"codex-s/valid\.txt:5: expected 3"):
+        load_dataset(tmp_path, "codex-s")
