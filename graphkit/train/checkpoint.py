@@ -12,6 +12,17 @@ import torch
 logger = logging.getLogger(__name__)
 
 
+class CheckpointReadError(ValueError):
+    """A checkpoint file that cannot be read: truncated, damaged or not a checkpoint."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path, self.reason = path, reason
+        super().__init__(
+            f"checkpoint {path} is unreadable or corrupted ({reason}); delete it to "
+            "resume from an earlier checkpoint"
+        )
+
+
 def save_checkpoint(state: dict, path: str | Path) -> None:
     """Write ``state`` to ``path`` through a temporary file and an atomic rename.
 
@@ -19,7 +30,9 @@ def save_checkpoint(state: dict, path: str | Path) -> None:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    handle, tmp = tempfile.mkstemp(
+        prefix=path.name + ".", suffix=".tmp", dir=path.parent
+    )
     try:
         with os.fdopen(handle, "wb") as f:
             torch.save(state, f)
@@ -37,8 +50,9 @@ def load_checkpoint(path: str | Path, expected_graph: dict | None = None) -> dic
 
     Raises:
         FileNotFoundError: ``path`` does not exist.
-        ValueError: the file is not a readable checkpoint, or its ``graph`` record
-            (node, edge and partition counts) differs from ``expected_graph``.
+        CheckpointReadError: the file is not a readable checkpoint.
+        ValueError: its ``graph`` record (node, edge and partition counts) differs
+            from ``expected_graph``.
     """
     path = Path(path)
     if not path.is_file():
@@ -46,11 +60,10 @@ def load_checkpoint(path: str | Path, expected_graph: dict | None = None) -> dic
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as error:  # torch raises several types for a damaged file
-        first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise ValueError(
-            f"checkpoint {path} is unreadable or corrupted ({first_line}); delete it to "
-            "resume from an earlier checkpoint"
-        ) from error
+        # torch's message for a damaged zip runs to several sentences; keep the first.
+        text = str(error).strip()
+        reason = text.splitlines()[0].split(". ")[0] if text else type(error).__name__
+        raise CheckpointReadError(path, reason) from error
     if expected_graph is not None and state.get("graph") != expected_graph:
         raise ValueError(
             f"checkpoint {path} was written for graph {state.get('graph')}, but this run "
@@ -63,3 +76,38 @@ def latest_checkpoint(folder: str | Path) -> Path | None:
     """The highest-epoch ``checkpoint_*.pt`` in ``folder``, or ``None``."""
     found = sorted(Path(folder).glob("checkpoint_*.pt"))
     return found[-1] if found else None
+
+
+def load_latest_checkpoint(
+    folder: str | Path, expected_graph: dict | None = None
+) -> tuple[Path, dict] | None:
+    """Load the newest readable ``checkpoint_*.pt`` in ``folder`` (``--resume auto``).
+
+    A damaged newest checkpoint (a crash while the file system wrote it, a full disk)
+    is skipped with a warning naming it, and the next older one is tried.
+
+    Returns:
+        ``(path, state)``, or ``None`` when ``folder`` contains no checkpoint.
+
+    Raises:
+        ValueError: every checkpoint in ``folder`` is damaged, or the newest readable
+            one belongs to another graph.
+    """
+    found = sorted(Path(folder).glob("checkpoint_*.pt"), reverse=True)
+    damaged = []
+    for path in found:
+        try:
+            return path, load_checkpoint(path, expected_graph)
+        except CheckpointReadError as error:
+            logger.warning(
+                "checkpoint %s is damaged (%s); trying the next older checkpoint",
+                path,
+                error.reason,
+            )
+            damaged.append(str(path))
+    if damaged:
+        raise ValueError(
+            f"no readable checkpoint in {folder} (damaged: {', '.join(damaged)}); "
+            "delete the damaged files to start from scratch"
+        )
+    return None

@@ -24,8 +24,8 @@ from graphkit.graph import Graph
 from graphkit.memory import peak_rss_bytes
 from graphkit.nn.models import GNN
 from graphkit.train.checkpoint import (
-    latest_checkpoint,
     load_checkpoint,
+    load_latest_checkpoint,
     save_checkpoint,
 )
 from graphkit.train.config import TrainConfig
@@ -232,15 +232,18 @@ class Trainer:
         return path
 
     def restore(self, source: str) -> None:
-        """Continue from a checkpoint file, or ``auto``: the latest in ``out``."""
-        path = Path(source)
+        """Continue from a checkpoint file, or ``auto``: the newest readable one in ``out``."""
         if source == "auto":
-            found = latest_checkpoint(self.config.out) if self.config.out else None
+            found = None
+            if self.config.out:
+                found = load_latest_checkpoint(self.config.out, self.fingerprint)
             if found is None:
                 logger.info("no checkpoint in %s; starting from scratch", self.config.out)
                 return
-            path = found
-        state = load_checkpoint(path, expected_graph=self.fingerprint)
+            path, state = found
+        else:
+            path = Path(source)
+            state = load_checkpoint(path, expected_graph=self.fingerprint)
         try:
             self.model.load_state_dict(state["model"])
         except RuntimeError as error:
