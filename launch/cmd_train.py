@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from graphkit.launch.logs import setup_logging
+
 from graphkit.train.config import TrainConfig, add_config_arguments, config_from_args
 
 logger = logging.getLogger(__name__)
@@ -28,18 +29,22 @@ def register(subparsers) -> None:
 
 def launched_distributed(config: TrainConfig) -> bool:
     """True under torchrun or mpiexec with several processes, or with ``--partitions``."""
-    sizes = [os.environ.get(k) for k in ("WORLD_SIZE", "PMI_SIZE", "OMPI_COMM_WORLD_SIZE")]
+    sizes = [
+        os.environ.get(k) for k in ("WORLD_SIZE", "PMI_SIZE", "OMPI_COMM_WORLD_SIZE")
+    ]
     return config.partitions is not None or any(s and int(s) > 1 for s in sizes)
 
 
 def load_local(config: TrainConfig):
     """Load the whole dataset in this process and wrap it in a :class:`LocalGraph`."""
     from graphkit.datasets import load_dataset
+
     from graphkit.graph import LocalGraph
     from graphkit.train.trainer import masks_for_split
 
-    data = load_dataset(config.dataset, config.root, split=config.split,
-                        **config.dataset_options)
+    data = load_dataset(
+        config.dataset, config.root, split=config.split, **config.dataset_options
+    )
     data = masks_for_split(data, config.split)
     return LocalGraph.from_data(data), data
 
@@ -47,14 +52,28 @@ def load_local(config: TrainConfig):
 def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     setup_logging()
-    if launched_distributed(config):
-        from graphkit.distributed.runtime import build_partition, init_process_group
-
-        rank, world_size = init_process_group(config.timeout_s)
-        setup_logging(rank, world_size)
-        graph, data = build_partition(config, rank, world_size)
-    else:
+    if not launched_distributed(config):
         graph, data = load_local(config)
+        return train(config, graph, data)
+    import torch.distributed as dist
+    from graphkit.distributed import runtime
+
+    # Stop only a process group started here: a caller (a test, or a script that calls
+    # main() after its own init_process_group) keeps its group. A group left running
+    # in a pytest process would be inherited by every worker forked later.
+    started_here = not dist.is_initialized()
+    rank, world_size = runtime.init_process_group(config.timeout_s)
+    try:
+        setup_logging(rank, world_size)
+        graph, data = runtime.build_partition(config, rank, world_size)
+        return train(config, graph, data)
+    finally:
+        if started_here:
+            runtime.destroy_process_group()
+
+
+def train(config: TrainConfig, graph, data) -> int:
+    """Train on ``graph`` and print the test score from rank 0; return the exit code."""
     if config.out:
         Path(config.out).mkdir(parents=True, exist_ok=True)
     from graphkit.train.trainer import Trainer

@@ -1,12 +1,59 @@
-"""Shared pytest fixtures: the real-data folder and a writable copy of it."""
+"""Shared pytest fixtures: the real-data folder, a writable copy of it, and checks that
+no test leaves process-wide state behind."""
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+import torch
+import torch.distributed as dist
+
+# Variables that make graphkit start a process group. Tests must restore them, since a
+# later in-process ``graphkit train`` would otherwise try to join a world of peers.
+_LAUNCH_VARIABLES = ("RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT")
+
+
+@pytest.fixture(autouse=True)
+def _no_leaked_process_state():
+    """Fail a test that leaves a process group or launch variables set; restore both.
+
+    Worker processes of the distributed tests are forked from pytest, so they inherit
+    a default process group left initialised here, and ``init_process_group`` then
+    returns rank 0 of 1 in every worker. Torch's thread count and graphkit's logging
+    handler are restored without failing the test.
+    """
+    variables = {name: os.environ.get(name) for name in _LAUNCH_VARIABLES}
+    threads = torch.get_num_threads()
+    root = logging.getLogger()
+    level, handlers = root.level, set(root.handlers)
+    yield
+    leaks = []
+    if dist.is_available() and dist.is_initialized():
+        from graphkit.distributed.runtime import destroy_process_group
+
+        destroy_process_group()
+        leaks.append("a default torch.distributed process group is still initialised")
+    for name, value in variables.items():
+        if os.environ.get(name) != value:
+            leaks.append(
+                f"environment variable {name} changed to {os.environ.get(name)!r}"
+            )
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    torch.set_num_threads(threads)
+    # setup_logging() replaces the root handlers with one bound to the sys.stderr of the
+    # test, which pytest closes afterwards. Pytest adds its own handlers for each test.
+    for handler in set(root.handlers) - handlers:
+        if not type(handler).__module__.startswith("_pytest"):
+            root.removeHandler(handler)
+    root.setLevel(level)
+    assert not leaks, "the test left process-wide state behind: " + "; ".join(leaks)
 
 
 def _data_root() -> Path | None:
