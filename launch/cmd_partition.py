@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import shutil
+import tempfile
 import time
+from pathlib import Path
 
 from graphkit.launch.logs import setup_logging
 
@@ -25,7 +28,16 @@ def register(subparsers) -> None:
         "--root", default=None, help="data folder (default: $GRAPHKIT_DATA)"
     )
     parser.add_argument("--parts", type=int, required=True, help="number of partitions")
-    parser.add_argument("--out", required=True, help="output folder")
+    parser.add_argument(
+        "--out",
+        required=True,
+        help="output folder; it must be new or empty unless --overwrite is given",
+    )
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace the contents of a non-empty --out folder",
+    )
     parser.add_argument(
         "--method",
         choices=("metis", "random"),
@@ -64,6 +76,48 @@ def _mapping(text: str) -> dict:
     return value
 
 
+def check_output_folder(out: Path, overwrite: bool) -> None:
+    """Raise ValueError when ``out`` cannot receive a new partition folder.
+
+    ``out`` may be missing or an empty folder. A non-empty folder is accepted only with
+    ``overwrite``, so that an earlier partitioning is never replaced by accident.
+    """
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out} is a file, not a folder; choose another --out")
+    if out.is_dir() and any(out.iterdir()) and not overwrite:
+        raise ValueError(
+            f"--out {out} already contains files; pass --overwrite to replace them or "
+            "choose another --out folder"
+        )
+
+
+def write_folder_atomically(out: Path, write) -> dict:
+    """Run ``write(folder)`` on a temporary sibling of ``out``, then rename it to ``out``.
+
+    An interrupted or failed run removes the temporary folder and leaves ``out`` as it
+    was, so ``out`` is never a half-written partition folder. A run killed outright
+    (SIGKILL) can leave the hidden ``.NAME.*.tmp`` sibling behind, never ``out``.
+    """
+    out.parent.mkdir(parents=True, exist_ok=True)
+    temporary = Path(
+        tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    )
+    try:
+        result = write(temporary)
+        if out.exists():
+            # Both renames stay in one folder, so each is atomic on POSIX file systems.
+            previous = temporary.with_name(temporary.name[: -len(".tmp")] + ".old")
+            out.rename(previous)
+            temporary.rename(out)
+            shutil.rmtree(previous)
+        else:
+            temporary.rename(out)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    return result
+
+
 def run(args: argparse.Namespace) -> int:
     setup_logging()
     from graphkit.datasets import load_dataset
@@ -71,8 +125,9 @@ def run(args: argparse.Namespace) -> int:
     from graphkit.distributed.partition import partition_nodes
 
     if args.parts < 1:
-        logger.error("--parts must be at least 1, got %d", args.parts)
-        return 2
+        raise ValueError(f"--parts must be at least 1, got {args.parts}")
+    out = Path(args.out)
+    check_output_folder(out, args.overwrite)
     start = time.perf_counter()
     data = load_dataset(
         args.dataset, args.root, split=args.split, **args.dataset_options
@@ -88,7 +143,11 @@ def run(args: argparse.Namespace) -> int:
         "split": args.split,
         "balance_train": args.balance_train,
     }
-    meta = write_partitions(data, parts, args.parts, args.out, info)
+    # Checked again: another process may have filled the folder while this one worked.
+    check_output_folder(out, args.overwrite)
+    meta = write_folder_atomically(
+        out, lambda folder: write_partitions(data, parts, args.parts, folder, info)
+    )
     print(
         f"wrote {args.parts} partitions of {args.dataset} to {args.out}: "
         f"{meta['num_nodes']} nodes, {meta['num_edges']} edges, edge cut {meta['edge_cut']}, "

@@ -1,0 +1,102 @@
+"""``graphkit partition --out``: no silent overwrite, and no half-written folder."""
+
+import json
+
+import pytest
+from graphkit.distributed import files
+from graphkit.launch.cli import main
+
+SMALL_GRAPH = ["--dataset-options", "{num_nodes: 200, avg_degree: 4, num_features: 4}"]
+
+
+def _partition(out, *extra: str) -> int:
+    return main(["partition", *SMALL_GRAPH, "--parts", "2", "--out", str(out), *extra])
+
+
+def _siblings(out):
+    return sorted(path.name for path in out.parent.iterdir() if path != out)
+
+
+def test_new_folder_written(tmp_path):
+    out = tmp_path / "parts" / "synthetic-2"
+    assert _partition(out) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "meta.json",
+        "part-0000.pt",
+        "part-0001.pt",
+    ]
+    assert json.loads((out / "meta.json").read_text())["num_parts"] == 2
+    assert _siblings(out) == []  # the temporary folder is gone
+
+
+def test_empty_folder_accepted(tmp_path):
+    out = tmp_path / "empty"
+    out.mkdir()
+    assert _partition(out) == 0
+    assert (out / "meta.json").is_file()
+
+
+def test_non_empty_folder_rejected(tmp_path):
+    out = tmp_path / "parts"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    with pytest.raises(ValueError, match="--overwrite") as error:
+        _partition(out)
+    assert f"--out {out} already contains files" in str(error.value)
+    assert "choose another --out folder" in str(error.value)
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+
+
+def test_overwrite_replaces_contents(tmp_path):
+    out = tmp_path / "parts"
+    out.mkdir()
+    (out / "notes.txt").write_text("stale")
+    assert _partition(out, "--overwrite") == 0
+    assert not (out / "notes.txt").exists()
+    assert (out / "part-0001.pt").is_file()
+    assert _siblings(out) == []
+
+
+def test_file_as_out_rejected(tmp_path):
+    out = tmp_path / "parts"
+    out.write_text("")
+    with pytest.raises(ValueError, match="is a file, not a folder"):
+        _partition(out, "--overwrite")
+
+
+def test_console_error_one_line(tmp_path, capsys):
+    from graphkit.launch.cli import run
+
+    out = tmp_path / "parts"
+    out.mkdir()
+    (out / "meta.json").write_text("{}")
+    assert run(["partition", "--parts", "2", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"graphkit partition: error: --out {out} already contains")
+    assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_interrupted_run_leaves_no_folder(tmp_path, monkeypatch, existing):
+    """A failure after the first partition file leaves --out exactly as it was."""
+    original = files.partition_payloads
+
+    def fail_after_first(*args, **kwargs):
+        for index, item in enumerate(original(*args, **kwargs)):
+            if index == 1:
+                raise KeyboardInterrupt
+            yield item
+
+    monkeypatch.setattr(files, "partition_payloads", fail_after_first)
+    out = tmp_path / "parts"
+    if existing:
+        out.mkdir()
+        (out / "meta.json").write_text('{"num_parts": 7}')
+    with pytest.raises(KeyboardInterrupt):
+        _partition(out, "--overwrite")
+    if existing:
+        assert sorted(p.name for p in out.iterdir()) == ["meta.json"]
+        assert json.loads((out / "meta.json").read_text()) == {"num_parts": 7}
+    else:
+        assert not out.exists()
+    assert _siblings(out) == []
