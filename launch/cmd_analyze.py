@@ -16,6 +16,7 @@ from pathlib import Path
 
 import torch
 from graphkit.launch.logs import setup_logging
+from graphkit.launch.outputs import check_output_file, write_atomically
 
 from graphkit.metrics import MeasureOptions, build_labelled_graph, summarize_graph
 from graphkit.metrics.report import format_table, write_csv, write_json
@@ -173,13 +174,14 @@ def run_analyze(args: argparse.Namespace) -> int:
         bins=args.nic_bins, hops=args.nic_hops, correction=args.nic_correction
     )
     try:
+        _check_outputs(args)
         summaries = _analyze_all(args, options, nic_options)
         print(format_table(summaries))
         if args.json is not None:
-            write_json(summaries, args.json)
+            write_atomically(args.json, lambda path: write_json(summaries, path))
             log.info("wrote %s", args.json)
         if args.csv is not None:
-            write_csv(summaries, args.csv)
+            write_atomically(args.csv, lambda path: write_csv(summaries, path))
             log.info("wrote %s", args.csv)
     except (ValueError, OSError) as error:
         # Bad input or an unwritable output path: the message names the file or value.
@@ -187,17 +189,31 @@ def run_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Raise ValueError for an output path that cannot be written, before any work."""
+    for path, option in ((args.json, "--json"), (args.csv, "--csv")):
+        if path is not None:
+            check_output_file(path, option)
+    if args.plot is not None and args.plot.exists() and not args.plot.is_dir():
+        raise ValueError(f"--plot {args.plot} is a file; give a folder for the images")
+
+
 def _analyze_all(
     args: argparse.Namespace, options: MeasureOptions, nic_options: NICOptions
 ) -> list[GraphSummary]:
     """Build and summarise every requested graph, writing plots when asked."""
     summaries = []
-    for name, data in _inputs(args):
+    for name, source, data in _inputs(args):
+        if data.edge_index.size(1) == 0:
+            raise ValueError(
+                f"{source} contains no edges; every measure needs at least one edge"
+            )
         node_mask = _node_mask(data, args.nodes, name)
         start = time.perf_counter()
         graph = build_labelled_graph(
             data.edge_index, data.y, node_mask=node_mask, options=options
         )
+        _require_counted_edges(graph, source, args)
         build_seconds = time.perf_counter() - start
         summary = summarize_graph(graph, name=name, nic_options=nic_options)
         summary.seconds["build"] = build_seconds
@@ -210,13 +226,31 @@ def _analyze_all(
     return summaries
 
 
+def _require_counted_edges(graph, source: str, args: argparse.Namespace) -> None:
+    """Raise ValueError when no edge is left after the conventions (undefined measures)."""
+    if graph.src.numel() > 0:
+        return
+    conventions = []
+    if not args.self_loops:
+        conventions.append("self-loops removed; --self-loops keeps them")
+    if args.nodes != "all":
+        conventions.append(f"only --nodes {args.nodes} counted")
+    raise ValueError(
+        f"{source} has no edge between two counted nodes ({'; '.join(conventions)}); "
+        "every measure needs at least one edge"
+    )
+
+
 def _fail(message: str) -> int:
     print(f"graphkit analyze: error: {message}", file=sys.stderr)
     return 2
 
 
 def _inputs(args: argparse.Namespace):
-    """Yield ``(name, Data)`` for every requested graph, loading each when needed."""
+    """Yield ``(name, source, Data)`` for every requested graph, loading each in turn.
+
+    ``source`` names the dataset or the edge-list file in error messages.
+    """
     if args.dataset:
         try:
             from graphkit.datasets import load_dataset
@@ -229,10 +263,10 @@ def _inputs(args: argparse.Namespace):
         for name in args.dataset:
             data = load_dataset(name, root=args.root, split=args.split, features=False)
             _require_labels(data, name)
-            yield name, data
+            yield name, f"dataset {name!r}", data
     if args.edge_list is not None:
         data = _read_edge_list(args.edge_list, args.labels, args.directed)
-        yield args.edge_list.stem, data
+        yield args.edge_list.stem, f"edge list {args.edge_list}", data
 
 
 def _require_labels(data, name: str) -> None:
@@ -246,6 +280,11 @@ def _require_labels(data, name: str) -> None:
         raise ValueError(
             f"dataset {name!r} has labels of shape {tuple(y.shape)}; analyze needs one "
             "class label per node (shape [N]), so multi-label datasets are not supported"
+        )
+    if not bool((y >= 0).any()):
+        raise ValueError(
+            f"dataset {name!r} has no labelled node (every label is negative); analyze "
+            "needs one class label per node"
         )
 
 
@@ -268,6 +307,11 @@ def _read_edge_list(edge_path: Path, label_path: Path, directed: bool):
     from graphkit.datasets import load_edge_list
 
     data = load_edge_list(edge_path, labels=label_path, undirected=not directed)
+    if data.y.numel() > 0 and not bool((data.y >= 0).any()):
+        raise ValueError(
+            f"label file {label_path} labels none of the nodes of {edge_path}; add a "
+            "line 'NODE LABEL' for each node"
+        )
     unlabelled = (data.y < 0).nonzero().view(-1).tolist()
     if unlabelled:
         names = [repr(data.node_names[i]) for i in unlabelled[:5]]

@@ -1,0 +1,50 @@
+"""Output files of the commands: checked before the work starts, written atomically."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+
+def check_output_file(path: Path, option: str) -> None:
+    """Raise ValueError when ``path`` cannot be written as the output file of ``option``.
+
+    Commands call this before their work, so that a typo in an output path fails in a
+    second instead of after a long run. The folder must already exist.
+    """
+    if path.is_dir():
+        raise ValueError(f"{option} {path} is a directory; give a file path")
+    folder = path.parent
+    if not folder.is_dir():
+        raise ValueError(
+            f"{option} {path}: folder {folder} does not exist; create it first or "
+            "choose another path"
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ValueError(
+            f"{option} {path}: folder {folder} is not writable; choose another path"
+        )
+
+
+def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write(temporary_path)``, then rename the temporary file to ``path``.
+
+    The temporary file lies in the same folder, so the rename is atomic on POSIX file
+    systems: readers see the old file or the complete new one, never a partial one,
+    and a failed ``write`` leaves ``path`` as it was.
+    """
+    # A unique name in place of mkstemp, whose files get mode 0600 and not the umask's.
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and an atomic rename."""
+    write_atomically(path, lambda temporary: temporary.write_text(text))

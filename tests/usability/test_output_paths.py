@@ -1,0 +1,135 @@
+"""``--json`` and other output paths are checked before the work and written atomically."""
+
+import json
+import os
+import sys
+import types
+from dataclasses import dataclass
+
+import pytest
+from graphkit.extras import registry
+from graphkit.launch import cmd_analyze
+from graphkit.launch.cli import main
+from graphkit.launch.outputs import check_output_file, write_atomically
+
+
+@dataclass
+class _ToyConfig:
+    epochs: int = 3
+
+    @classmethod
+    def smoke(cls) -> "_ToyConfig":
+        return cls(epochs=1)
+
+
+@pytest.fixture
+def toy_calls(monkeypatch):
+    """Register experiment ``toy_outputs``; the returned list grows by one per run."""
+    calls = []
+    module = types.ModuleType("graphkit_toy_outputs")
+    module.Config = _ToyConfig
+    module.criteria = lambda metrics: [
+        registry.at_least("score", metrics["score"], 2.0)
+    ]
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+
+    def run(config):
+        calls.append(config)
+        return {"score": float(config.epochs)}
+
+    run.__module__ = module.__name__
+    module.run = registry.register("toy_outputs", "Toy", "toy summary", 99)(run)
+    yield calls
+    registry._REGISTRY.pop("toy_outputs", None)
+
+
+def test_extras_missing_folder_before_run(toy_calls, tmp_path):
+    target = tmp_path / "missing" / "r.json"
+    with pytest.raises(ValueError, match=f"folder {target.parent} does not exist"):
+        main(["extras", "run", "toy_outputs", "--json", str(target)])
+    assert toy_calls == []
+
+
+def test_extras_directory_path_before_run(toy_calls, tmp_path):
+    with pytest.raises(ValueError, match=f"--markdown {tmp_path} is a directory"):
+        main(["extras", "run", "toy_outputs", "--markdown", str(tmp_path)])
+    assert toy_calls == []
+
+
+def test_extras_json_written_whole(toy_calls, tmp_path):
+    target = tmp_path / "r.json"
+    target.write_text("old")
+    assert main(["extras", "run", "toy_outputs", "--json", str(target)]) == 0
+    assert len(toy_calls) == 1
+    assert json.loads(target.read_text())["experiments"][0]["metrics"] == {"score": 3.0}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json"]
+
+
+@pytest.fixture
+def edge_files(tmp_path):
+    edges, labels = tmp_path / "toy.txt", tmp_path / "toy_labels.txt"
+    edges.write_text("a b\nb c\n")
+    labels.write_text("a 0\nb 0\nc 1\n")
+    return edges, labels
+
+
+@pytest.mark.parametrize("option", ["--json", "--csv"])
+def test_analyze_checks_before_loading(
+    edge_files, tmp_path, monkeypatch, capsys, option
+):
+    def fail(*args, **kwargs):
+        raise AssertionError(
+            "the edge list was read before the output path was checked"
+        )
+
+    monkeypatch.setattr(cmd_analyze, "_read_edge_list", fail)
+    edges, labels = edge_files
+    target = tmp_path / "no" / "such" / "r.out"
+    code = main(["analyze", "--edge-list", str(edges), "--labels", str(labels), option,
+                 str(target)])  # fmt: skip
+    assert code == 2
+    assert f"{option} {target}: folder {target.parent} does not exist" in (
+        capsys.readouterr().err
+    )
+
+
+def test_analyze_plot_file_rejected(edge_files, tmp_path, capsys):
+    edges, labels = edge_files
+    code = main(["analyze", "--edge-list", str(edges), "--labels", str(labels), "--plot",
+                 str(labels)])  # fmt: skip
+    assert code == 2
+    assert f"--plot {labels} is a file" in capsys.readouterr().err
+
+
+def test_analyze_failed_write_keeps_old_file(edge_files, tmp_path, monkeypatch):
+    def write_half(summaries, path):
+        with open(path, "w") as handle:
+            handle.write('[{"name": ')
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(cmd_analyze, "write_json", write_half)
+    edges, labels = edge_files
+    target = tmp_path / "r.json"
+    target.write_text("[]\n")
+    code = main(["analyze", "--edge-list", str(edges), "--labels", str(labels), "--json",
+                 str(target)])  # fmt: skip
+    assert code == 2
+    assert target.read_text() == "[]\n"
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_atomic_write_uses_umask_mode(tmp_path):
+    target = tmp_path / "out.txt"
+    write_atomically(target, lambda path: path.write_text("x"))
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write to any folder")
+def test_unwritable_folder_rejected(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    with pytest.raises(ValueError, match=f"folder {folder} is not writable"):
+        check_output_file(folder / "r.json", "--json")
