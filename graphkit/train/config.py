@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import ast
 import dataclasses
+import inspect
+import itertools
+import re
+import textwrap
 import types
 import typing
 from dataclasses import dataclass, field, fields
@@ -34,44 +39,62 @@ class TrainConfig:
     """Folder with the dataset files (default: ``$GRAPHKIT_DATA``)."""
     split: int | None = None
     """Index of the dataset's fixed split to use (e.g. Geom-GCN split 0-9)."""
+    dataset_options: dict = field(default_factory=dict)
+    """Extra keyword arguments of the dataset loader (e.g. synthetic ``num_nodes``)."""
     # Model
     model: str = "sage"
-    """Layer type: gcn, sage, sage-max, gat, gin, edgeconv, mlp (and any registered)."""
+    """Layer type: gcn, sage, sage-max, gat, gin, edgeconv, mlp, pgcn."""
     hidden: int = 64
     """Hidden width (for GAT: total width over all heads)."""
     layers: int = 2
+    """Number of graph layers, the output layer included."""
     dropout: float = 0.5
+    """Dropout probability of the input and hidden features."""
     norm: str = "none"
+    """Normalisation after each hidden layer: none, batch (global statistics) or layer."""
     residual: bool = False
+    """Add skip connections between hidden layers of equal width."""
     heads: int = 4
+    """Attention heads of hidden GAT layers, or global heads of pgcn layers."""
     attention_dropout: float = 0.0
+    """Dropout probability of GAT attention coefficients."""
     # Optimisation
     optimizer: str = "adam"
+    """Optimizer: adam, or adamw (decoupled weight decay)."""
     lr: float = 0.01
+    """Learning rate."""
     weight_decay: float = 5e-4
+    """Weight decay (L2 penalty for adam, decoupled for adamw)."""
     lr_schedule: str = "none"
+    """Learning-rate decay: none, cosine, step (x0.1 every epochs/3) or plateau."""
     epochs: int = 200
+    """Maximum number of full-batch training epochs."""
     patience: int = 100
     """Stop when validation has not improved for this many epochs (0: never stop)."""
     metric: str = "auto"
-    """accuracy, roc_auc (binary labels), or auto (roc_auc for two classes)."""
+    """Evaluation metric: accuracy, roc_auc (binary labels), or auto (roc_auc for two
+    classes)."""
     seed: int = 0
+    """Seed of parameter initialisation, dropout and in-memory partitioning."""
     # Output
     out: str | None = None
     """Folder for metrics.jsonl and checkpoints (default: none written)."""
     checkpoint_every: int = 0
     """Write a checkpoint every K epochs into ``out`` (0: only at the end, if out set)."""
     resume: str | None = None
-    """Checkpoint file to continue from, or ``auto`` for the latest one in ``out``."""
+    """Checkpoint file to continue from, or ``auto`` for the latest readable one in ``out``."""
     log_every: int = 10
+    """Log loss and metrics every K epochs (and after the first)."""
     # Distributed
     partitions: str | None = None
     """Partition folder written by ``graphkit partition`` (distributed runs)."""
     mode: str = "sar"
     """Distributed aggregation: sar, sa or one-shot."""
     parts_method: str = "metis"
+    """Partitioning of the whole dataset on every rank when ``partitions`` is not set."""
     timeout_s: float = 300.0
     """Timeout of every collective operation, in seconds."""
+    # Compression (distributed runs only)
     compression: str = "none"
     """Compressor of the halo rows sent between partitions (distributed runs only)."""
     compression_ratio: float = 16.0
@@ -88,8 +111,6 @@ class TrainConfig:
     """Epochs without validation-loss improvement before adaptive halves the ratio."""
     compression_min_width: int = 16
     """Tensors with fewer columns travel uncompressed (except with subsample)."""
-    dataset_options: dict = field(default_factory=dict)
-    """Extra keyword arguments of the dataset loader (e.g. synthetic ``num_nodes``)."""
 
     def __post_init__(self) -> None:
         for name, choices in _CHOICES.items():
@@ -121,7 +142,7 @@ class TrainConfig:
             raise ValueError("checkpoint_every needs --out, the folder checkpoints go to")
 
     @classmethod
-    def from_yaml(cls, path: str | Path, **overrides) -> "TrainConfig":
+    def from_yaml(cls, path: str | Path, **overrides) -> TrainConfig:
         """Load a YAML mapping of field names to values, then apply ``overrides``."""
         path = Path(path)
         if not path.is_file():
@@ -190,25 +211,100 @@ def _parse_mapping(text: str) -> dict:
     return value
 
 
+# Sections of ``graphkit train --help``, in order. Every TrainConfig field belongs to
+# exactly one. Fields of another config class all go to one "options" section.
+OPTION_GROUPS = {
+    "data": ("dataset", "root", "split", "dataset_options"),
+    "model": (
+        "model", "hidden", "layers", "dropout", "norm", "residual", "heads",
+        "attention_dropout",
+    ),
+    "optimisation": (
+        "optimizer", "lr", "weight_decay", "lr_schedule", "epochs", "patience", "metric",
+        "seed",
+    ),
+    "distributed": ("partitions", "mode", "parts_method", "timeout_s"),
+    "compression": (
+        "compression", "compression_ratio", "compression_bits", "compression_schedule",
+        "compression_end_epoch", "compression_steps", "compression_patience",
+        "compression_min_width",
+    ),
+    "output": ("out", "checkpoint_every", "resume", "log_every"),
+}  # fmt: skip
+
+
+def field_docs(cls) -> dict[str, str]:
+    """Read the docstring written under each field of the dataclass ``cls``.
+
+    Python keeps no attribute docstrings at run time, so they are read from the class
+    source. Returns ``{}`` when the source is unavailable (e.g. only ``.pyc`` files).
+    """
+    docs: dict[str, str] = {}
+    for klass in reversed(cls.__mro__):
+        if not dataclasses.is_dataclass(klass):
+            continue
+        try:
+            tree = ast.parse(textwrap.dedent(inspect.getsource(klass)))
+        except (OSError, TypeError, SyntaxError):
+            continue
+        body = tree.body[0].body
+        for statement, following in itertools.pairwise(body):
+            if (
+                isinstance(statement, ast.AnnAssign)
+                and isinstance(statement.target, ast.Name)
+                and isinstance(following, ast.Expr)
+                and isinstance(following.value, ast.Constant)
+                and isinstance(following.value.value, str)
+            ):
+                docs[statement.target.id] = " ".join(following.value.value.split())
+    return docs
+
+
 def add_config_arguments(parser: argparse.ArgumentParser, cls=TrainConfig) -> None:
-    """Add ``--config FILE`` and one ``--field VALUE`` option per dataclass field."""
+    """Add ``--config FILE`` and one ``--field VALUE`` option per dataclass field.
+
+    Options are grouped as in :data:`OPTION_GROUPS`, and each help text is the field's
+    docstring followed by its default.
+    """
     parser.add_argument("--config", help="YAML file of options; command-line options override it")
-    for f in fields(cls):
-        kind = _base_type(f.type)
-        option = "--" + f.name.replace("_", "-")
-        converter = {bool: _parse_bool, dict: _parse_mapping}.get(kind, kind)
-        choices = _CHOICES.get(f.name)
-        parser.add_argument(
-            option, dest=f.name, type=converter, default=argparse.SUPPRESS,
-            choices=choices, metavar=None if choices else kind.__name__.upper(),
-            help=_field_help(cls, f.name),
-        )
+    docs = field_docs(cls)
+    by_name = {f.name: f for f in fields(cls)}
+    groups = OPTION_GROUPS if cls is TrainConfig else {"options": tuple(by_name)}
+    for title, names in groups.items():
+        group = parser.add_argument_group(title)
+        for name in names:
+            config_field = by_name[name]
+            kind = _base_type(config_field.type)
+            choices = _CHOICES.get(name)
+            group.add_argument(
+                "--" + name.replace("_", "-"),
+                dest=name,
+                type={bool: _parse_bool, dict: _parse_mapping}.get(kind, kind),
+                default=argparse.SUPPRESS,
+                choices=choices,
+                metavar=None if choices else kind.__name__.upper(),
+                help=_field_help(config_field, docs.get(name, ""), set(by_name)),
+            )
 
 
-def _field_help(cls, name: str) -> str | None:
-    default = next(f for f in fields(cls) if f.name == name)
-    value = default.default if default.default is not dataclasses.MISSING else "{}"
-    return f"(default: {value})"
+def _field_help(config_field: dataclasses.Field, doc: str, names: set[str]) -> str:
+    """Return the field's docstring and default as plain argparse help text.
+
+    A ``name`` in double backquotes becomes ``--name`` when it is a field of the same
+    config, and plain text otherwise.
+    """
+    if config_field.default is not dataclasses.MISSING:
+        default = config_field.default
+    else:
+        default = config_field.default_factory()
+    text = re.sub(
+        r"``([^`]+)``",
+        lambda match: "--" + match[1].replace("_", "-") if match[1] in names else match[1],
+        doc,
+    ).replace("%", "%%")
+    if "(default:" in text:  # the docstring already explains its default
+        return text
+    return f"{text} (default: {default})".strip()
 
 
 def config_from_args(args: argparse.Namespace, cls=TrainConfig):
