@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import shutil
 import tempfile
 import time
@@ -102,19 +103,23 @@ def write_folder_atomically(out: Path, write) -> dict:
     temporary = Path(
         tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     )
+    # mkdtemp gives mode 0700; the finished folder gets the umask's mode like mkdir.
+    umask = os.umask(0)
+    os.umask(umask)
+    temporary.chmod(0o777 & ~umask)
+    previous = temporary.with_name(temporary.name[: -len(".tmp")] + ".old")
     try:
         result = write(temporary)
         if out.exists():
             # Both renames stay in one folder, so each is atomic on POSIX file systems.
-            previous = temporary.with_name(temporary.name[: -len(".tmp")] + ".old")
             out.rename(previous)
-            temporary.rename(out)
-            shutil.rmtree(previous)
-        else:
-            temporary.rename(out)
+        temporary.rename(out)
     except BaseException:
+        if previous.exists() and not out.exists():
+            previous.rename(out)
         shutil.rmtree(temporary, ignore_errors=True)
         raise
+    shutil.rmtree(previous, ignore_errors=True)
     return result
 
 

@@ -1,6 +1,7 @@
 """``graphkit partition --out``: no silent overwrite, and no half-written folder."""
 
 import json
+import os
 
 import pytest
 from graphkit.distributed import files
@@ -100,3 +101,11 @@ def test_interrupted_run_leaves_no_folder(tmp_path, monkeypatch, existing):
     else:
         assert not out.exists()
     assert _siblings(out) == []
+
+
+def test_folder_mode_follows_umask(tmp_path):
+    out = tmp_path / "parts"
+    assert _partition(out) == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o777 & ~umask
