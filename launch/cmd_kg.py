@@ -198,7 +198,11 @@ def _add_training(commands, name: str, help_text: str) -> None:
         help="steps between checkpoints (default: 0, only the last)",
     )
     parser.add_argument(
-        "--seed", type=int, default=0, help="sampling seed (default: 0)"
+        "--seed",
+        type=int,
+        default=0,
+        help="seed of the sampler and, without --checkpoint, of the initial weights "
+        "(default: 0)",
     )
     parser.add_argument(
         "--resume",
@@ -310,6 +314,7 @@ def run_training(args) -> int:
     elif args.checkpoint:
         model = _load_model(args)
     else:
+        torch.manual_seed(args.seed)  # the initial weights depend on --seed too
         model = Ultra(aggregation=args.aggregation).to(args.device)
     before = (
         [evaluate(model, s.test, progress=True) for s in splits]

@@ -23,6 +23,7 @@ the uninterrupted run would have.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -239,7 +240,11 @@ def save_training_checkpoint(
         payload["generator"] = generator.get_state()
     if hasattr(model, "config"):
         payload["config"] = model.config
-    torch.save(payload, path)
+    # Write to a temporary name first, so an interrupted save never leaves a
+    # truncated file under the final name that a later resume would read.
+    partial = path.with_name(path.name + ".part")
+    torch.save(payload, partial)
+    os.replace(partial, path)
     logger.info("wrote checkpoint %s", path)
 
 
