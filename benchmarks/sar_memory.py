@@ -39,6 +39,16 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--method", default="metis", choices=["metis", "random"])
     parser.add_argument("--steps", type=int, default=2, help="training steps per run")
     parser.add_argument(
+        "--trace",
+        action="store_true",
+        help="log resident and peak memory of every rank at each stage of a step",
+    )
+    parser.add_argument(
+        "--default-malloc",
+        action="store_true",
+        help="keep glibc's dynamic mmap threshold (skip the process setup)",
+    )
+    parser.add_argument(
         "--out", required=True, help="folder for partitions and results"
     )
     parser.add_argument(
@@ -79,6 +89,41 @@ def prepare(args) -> dict[int, Path]:
     return folders
 
 
+class Trace:
+    """Log resident (``VmRSS``) and peak (``VmHWM``) memory at named stages.
+
+    With ``rank=None`` every call does nothing. :meth:`watch` adds a stage after each
+    layer's forward pass and at the start of its backward pass.
+    """
+
+    def __init__(self, rank: int | None) -> None:
+        self.rank = rank
+
+    def __call__(self, stage: str) -> None:
+        if self.rank is None:
+            return
+        from graphkit.memory import current_rss_bytes, peak_rss_bytes
+
+        print(
+            f"[rank {self.rank}] {stage:<28} rss {current_rss_bytes() / 2**20:7.0f} MiB"
+            f"  peak {peak_rss_bytes() / 2**20:7.0f} MiB",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    def watch(self, model) -> None:
+        if self.rank is None:
+            return
+        for k, layer in enumerate(model.layers):
+
+            def hook(module, inputs, output, k=k):
+                self(f"layer {k} forward")
+                if output.requires_grad:
+                    output.register_hook(lambda g: self(f"layer {k} backward starts"))
+
+            layer.register_forward_hook(hook)
+
+
 def worker(args) -> None:
     """Run one rank: load its partition, train ``steps`` steps, write a JSON report."""
     import torch
@@ -88,20 +133,26 @@ def worker(args) -> None:
     from graphkit.distributed.files import load_partition
     from graphkit.distributed.memory import current_rss_bytes, peak_rss_bytes
     from graphkit.graph import LocalGraph
+    from graphkit.memory import use_mmap_for_large_allocations
     from graphkit.nn import GNN
 
     folder, model_name, mode, rank, world_size = args.worker
     rank, world_size = int(rank), int(world_size)
+    if not args.default_malloc:
+        use_mmap_for_large_allocations()
     torch.set_num_threads(1)
     rss_imports = current_rss_bytes()
+    trace = Trace(rank if args.trace else None)
     runtime.init_process_group(600.0)
     payload = load_partition(folder, rank, world_size)
+    trace("partition loaded")
     if world_size == 1:
         graph = LocalGraph(payload["edges"][0], payload["global_ids"].numel())
     else:
         graph = runtime.ShardedGraph.from_partition(
             runtime.communicator(), payload, mode
         )
+    trace("graph built")
     x, y = payload["x"], payload["y"]
     num_classes = int(graph.reduce_max(y.max().reshape(1))) + 1
     torch.manual_seed(0)
@@ -118,15 +169,20 @@ def worker(args) -> None:
     optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
     total = float(graph.reduce_sum(torch.tensor([float(y.numel())])))
     del payload
+    trace("payload freed")
+    trace.watch(model)
     rss_before = current_rss_bytes()
     seconds = 0.0
-    for _ in range(args.steps):
+    for step in range(args.steps):
         start = time.perf_counter()
         optimizer.zero_grad(set_to_none=True)
         loss = F.cross_entropy(model(x, graph), y, reduction="sum") / total
+        trace(f"step {step} loss")
         loss.backward()
+        trace(f"step {step} backward done")
         graph.sync_gradients(model)
         optimizer.step()
+        trace(f"step {step} optimizer done")
         seconds = time.perf_counter() - start
     stats = graph.comm_stats() if world_size > 1 else {}
     report = {

@@ -80,10 +80,13 @@ class HaloExchange:
             return
         ahead = self._post_fetch(1, tensors, label)
         for k in range(1, self.world_size):
-            peer, rows, pending = ahead
+            (peer, rows, pending), ahead = ahead, None
             if k + 1 < self.world_size:
                 ahead = self._post_fetch(k + 1, tensors, label)
             self.comm.wait(pending)
+            # Drop the finished operations now, because they reference this round's send
+            # buffer.
+            del pending
             yield peer, rows
             del rows
 
@@ -128,8 +131,9 @@ class HaloExchange:
         """Send each peer the gradient of its halo rows; add what comes back to ``targets``.
 
         ``grads`` yields ``(peer, [grad per tensor])`` in round order (the order of
-        :meth:`fetch`); the local entry is added to ``targets`` directly. The gradients
-        arriving for this rank's rows are added at ``send_rows`` of their sender.
+        :meth:`fetch`); the local entry is added to ``targets`` directly, and may hold
+        ``None`` for a gradient the caller already added there. The gradients arriving
+        for this rank's rows are added at ``send_rows`` of their sender.
         """
         if self.one_shot:
             self._return_all(grads, targets, label)
@@ -138,18 +142,18 @@ class HaloExchange:
         for k, (peer, peer_grads) in enumerate(grads):
             assert peer == (self.rank - k) % self.world_size
             if k == 0:
-                for target, grad in zip(targets, peer_grads):
-                    target.add_(grad)
+                _add_local(targets, peer_grads)
                 continue
-            current = self._post_return(k, peer_grads, targets, label)
-            del peer_grads
-            # Wait for the previous round only now, so its transfer overlapped this
-            # round's computation.
+            # The previous round's transfer overlapped the computation of this round's
+            # gradients. Finish it before posting this round, so at most one round's
+            # buffers are in flight.
             if previous is not None:
                 rows, recvs, pending = previous
                 self.comm.wait(pending)
                 self._accumulate(rows, recvs, targets)
-            previous = current
+                previous = rows = recvs = pending = None
+            previous = self._post_return(k, peer_grads, targets, label)
+            del peer_grads
         if previous is not None:
             rows, recvs, pending = previous
             self.comm.wait(pending)
@@ -159,8 +163,7 @@ class HaloExchange:
         sends, recvs = {}, {}
         for peer, peer_grads in grads:
             if peer == self.rank:
-                for target, grad in zip(targets, peer_grads):
-                    target.add_(grad)
+                _add_local(targets, peer_grads)
             else:
                 sends[peer] = peer_grads
         for peer in range(self.world_size):
@@ -170,3 +173,9 @@ class HaloExchange:
         self.comm.wait(self.comm.start(sends, recvs, label))
         for peer, received in recvs.items():
             self._accumulate(self.send_rows[peer], received, targets)
+
+
+def _add_local(targets: list[Tensor], grads: list[Tensor | None]) -> None:
+    for target, grad in zip(targets, grads):
+        if grad is not None:
+            target.add_(grad)

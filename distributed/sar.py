@@ -95,7 +95,8 @@ class LinearSAR(torch.autograd.Function):
         for peer, (rows,) in plan.halo.fetch([x2], plan.label):
             block = plan.blocks[peer]
             if block.num_edges:
-                out += block.csr(values[peer], key, dtype=x2.dtype) @ rows
+                # In place: no temporary of the output's size per round.
+                out.addmm_(block.csr(values[peer], key, dtype=x2.dtype), rows)
             # Free this round's rows before the generator posts the round after next.
             del rows
         ctx.plan, ctx.values, ctx.key, ctx.x_shape = plan, values, key, x.shape
@@ -112,7 +113,12 @@ class LinearSAR(torch.autograd.Function):
                 block = plan.blocks[peer]
                 if block.num_edges:
                     matrix_t = block.csr_t(ctx.values[peer], ctx.key, dtype=g.dtype)
-                    yield peer, [matrix_t @ g]
+                    if peer == plan.halo.rank:
+                        # The local share goes straight into grad_x, without a copy.
+                        grad_x.addmm_(matrix_t, g)
+                        yield peer, [None]
+                    else:
+                        yield peer, [matrix_t @ g]
                 else:
                     yield peer, [g.new_zeros(block.num_src, g.size(1))]
 

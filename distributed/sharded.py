@@ -26,6 +26,7 @@ from torch import Tensor, nn
 
 from graphkit.block import Block
 from graphkit.distributed.comm import Communicator
+from graphkit.distributed.gather import HaloGather, merged_block
 from graphkit.distributed.halo import HaloExchange
 from graphkit.distributed.memory import FetchTracker, current_rss_bytes, peak_rss_bytes
 from graphkit.distributed.sar import (
@@ -40,6 +41,7 @@ from graphkit.distributed.sar import (
 )
 from graphkit.graph import Graph, MessageFn, check_reduce
 from graphkit.ops.attention import AttentionDropout
+from graphkit.ops.plain import plain_aggregate, plain_attention, plain_propagate
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +74,11 @@ class ShardedGraph(Graph):
         mode (str): ``"sar"`` (fetch again in backward), ``"sa"`` (keep fetched rows)
             or ``"one-shot"`` (one exchange with all peers, rows kept).
             (default: ``"sar"``)
+        fast (bool): use SAR's block-by-block kernels (default), or, with
+            ``mode="one-shot"`` only, the plain baseline of
+            :mod:`graphkit.distributed.gather`: the whole halo is fetched once per call
+            and the per-edge gather/scatter ops run with autograd, which keeps per-edge
+            tensors for the backward pass. (default: ``True``)
 
     Building runs collective operations, so every rank must build its graph at the
     same time.
@@ -84,10 +91,16 @@ class ShardedGraph(Graph):
         edges: list[Tensor],
         edge_attr: list[Tensor] | None = None,
         mode: str = "sar",
+        fast: bool = True,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
-        self.comm, self.mode = comm, mode
+        if not fast and mode != "one-shot":
+            raise ValueError(
+                f"invalid mode {mode!r} for fast=False: the plain per-edge baseline "
+                "runs only in mode 'one-shot'. Use fast=True for 'sar' and 'sa'"
+            )
+        self.comm, self.mode, self.fast = comm, mode, fast
         self.node_ranges = node_ranges.long()
         if self.node_ranges.numel() != self.world_size + 1:
             raise ValueError(
@@ -127,16 +140,20 @@ class ShardedGraph(Graph):
                 )
             if peer == self.rank:
                 blocks.append(
-                    Block.from_edge_index(
-                        torch.stack([src - lo, dst]), n, n, edge_attr=attr
+                    _lean(
+                        Block.from_edge_index(
+                            torch.stack([src - lo, dst]), n, n, edge_attr=attr
+                        )
                     )
                 )
                 need_rows.append(torch.arange(n))
                 continue
             unique, compact = torch.unique(src, return_inverse=True)
             blocks.append(
-                Block.from_edge_index(
-                    torch.stack([compact, dst]), unique.numel(), n, edge_attr=attr
+                _lean(
+                    Block.from_edge_index(
+                        torch.stack([compact, dst]), unique.numel(), n, edge_attr=attr
+                    )
                 )
             )
             need_rows.append(unique - lo)
@@ -167,46 +184,71 @@ class ShardedGraph(Graph):
         return send_rows
 
     def _build_degrees(self) -> None:
-        """Build the looped blocks and the fixed edge values of mean and GCN."""
+        """Compute in-degrees and fetch the looped in-degree of every halo source.
+
+        Looped blocks and edge values are built on first use, as ``LocalGraph`` does,
+        so a model that never calls ``gcn_aggregate`` or ``attend`` does not hold them.
+        """
         n = self.num_nodes
         self._in_degree = torch.zeros(n)
         for block in self.blocks:
             self._in_degree += block.in_degree()
-
-        # The rank's own block with loops replaced; remote blocks cannot hold loops.
         own = self.blocks[self.rank]
         loops = own.col == own.row
-        edge_index = own.edge_index()
-        looped_edges = torch.cat(
-            [edge_index[:, ~loops], torch.arange(n).repeat(2, 1)], 1
-        )
-        self.looped_blocks = list(self.blocks)
-        self.looped_blocks[self.rank] = Block.from_edge_index(looped_edges, n, n)
         loop_count = torch.zeros(n).index_add_(
             0, own.row[loops], torch.ones(int(loops.sum()))
         )
         looped_degree = self._in_degree - loop_count + 1
-        self._build_edge_values(looped_degree.pow(-0.5))
+        self._inv_sqrt = looped_degree.pow(-0.5)
+        src_inv_sqrt = [
+            rows[:, 0].clone()
+            for _, (rows,) in self.halo.fetch([self._inv_sqrt.unsqueeze(1)], "setup")
+        ]
+        # fetch yields peers in round order; the list is indexed by peer id.
+        self._src_inv_sqrt = _by_peer(self.halo.peer_order(), src_inv_sqrt)
+        self._looped_blocks: list[Block] | None = None
+        self._values: dict[str, list[Tensor]] = {}
+        self._merged: dict[str, Block] = {}
 
-    def _build_edge_values(self, inv_sqrt: Tensor) -> None:
-        """Per-block edge values: ``1 / deg_i`` (mean) and ``1 / sqrt(deg_i deg_j)`` (GCN).
+    @property
+    def looped_blocks(self) -> list[Block]:
+        """The blocks with the own block's loops replaced by one loop per node (cached).
 
-        The looped in-degree of every halo source is fetched once, here.
+        Remote blocks cannot hold loops, so they are shared with :attr:`blocks`.
         """
-        mean_values, gcn_values = [], []
-        deg_clamped = self._in_degree.clamp(min=1)
-        for peer, (src_inv_sqrt,) in self.halo.fetch([inv_sqrt.unsqueeze(1)], "setup"):
-            block, looped = self.blocks[peer], self.looped_blocks[peer]
-            mean_values.append(1.0 / deg_clamped[block.row])
-            gcn_values.append(inv_sqrt[looped.row] * src_inv_sqrt[looped.col, 0])
-        # fetch yields peers in round order; the lists are indexed by peer id.
-        order = self.halo.peer_order()
-        self._mean_values = _by_peer(order, mean_values)
-        self._gcn_values = _by_peer(order, gcn_values)
+        if self._looped_blocks is None:
+            n = self.num_nodes
+            own = self.blocks[self.rank]
+            edge_index = own.edge_index()
+            edge_index = torch.cat(
+                [edge_index[:, own.col != own.row], torch.arange(n).repeat(2, 1)], 1
+            )
+            looped = list(self.blocks)
+            looped[self.rank] = _lean(Block.from_edge_index(edge_index, n, n))
+            self._looped_blocks = looped
+        return self._looped_blocks
+
+    def _edge_values(self, kind: str) -> list[Tensor]:
+        """Return per-block edge values: ``1 / deg_i`` (mean), ``1 / sqrt(deg_i deg_j)`` (GCN).
+
+        The values are built on first use and cached. GCN uses the looped degrees
+        fetched when the graph was built, so this call exchanges nothing.
+        """
+        if kind not in self._values:
+            if kind == "mean":
+                deg_clamped = self._in_degree.clamp(min=1)
+                values = [1.0 / deg_clamped[block.row] for block in self.blocks]
+            else:
+                values = [
+                    self._inv_sqrt[block.row] * src[block.col]
+                    for block, src in zip(self.looped_blocks, self._src_inv_sqrt)
+                ]
+            self._values[kind] = values
+        return self._values[kind]
 
     @classmethod
     def from_partition(
-        cls, comm: Communicator, payload: dict, mode: str = "sar"
+        cls, comm: Communicator, payload: dict, mode: str = "sar", fast: bool = True
     ) -> ShardedGraph:
         """Build from a partition payload (a file or :func:`partition_payloads`)."""
         return cls(
@@ -215,6 +257,7 @@ class ShardedGraph(Graph):
             payload["edges"],
             payload.get("edge_attr"),
             mode,
+            fast,
         )
 
     # Helpers ------------------------------------------------------------------------
@@ -247,21 +290,46 @@ class ShardedGraph(Graph):
     def in_degree(self) -> Tensor:
         return self._in_degree.clone()
 
+    # The plain baseline (fast=False) ------------------------------------------------
+    def _merged_block(self, kind: str) -> Block:
+        """Return all in-edges as one block over the gathered rows (built once per kind).
+
+        ``kind`` is ``plain`` (the blocks), ``looped`` (the looped blocks) or ``gcn`` (the
+        looped blocks with GCN edge values as ``edge_weight``).
+        """
+        if kind not in self._merged:
+            blocks = self.blocks if kind == "plain" else self.looped_blocks
+            values = self._edge_values("gcn") if kind == "gcn" else None
+            self._merged[kind] = merged_block(blocks, self.halo, values)
+        return self._merged[kind]
+
+    def _gather(self, x: Tensor, label: str) -> Tensor:
+        return HaloGather.apply(x, self.halo, label)
+
     # Aggregations -------------------------------------------------------------------
     def aggregate(self, x: Tensor, reduce: str = "sum") -> Tensor:
         check_reduce(reduce)
         self._check_rows(x)
+        if not self.fast:
+            label = f"aggregate:{reduce}{list(x.shape[1:])}"
+            return plain_aggregate(
+                self._merged_block("plain"), self._gather(x, label), reduce
+            )
         plan = self._plan(f"aggregate:{reduce}", self.blocks, x.shape[1:], keep=True)
         if reduce == "sum":
             return LinearSAR.apply(x, plan, [None] * self.world_size, "ones")
         if reduce == "mean":
-            return LinearSAR.apply(x, plan, self._mean_values, "mean")
+            return LinearSAR.apply(x, plan, self._edge_values("mean"), "mean")
         return ExtremumSAR.apply(x, plan, reduce)
 
     def gcn_aggregate(self, x: Tensor) -> Tensor:
         self._check_rows(x)
+        if not self.fast:
+            block = self._merged_block("gcn")
+            x_all = self._gather(x, f"gcn{list(x.shape[1:])}")
+            return plain_aggregate(block, x_all, "sum", block.edge_weight)
         plan = self._plan("gcn", self.looped_blocks, x.shape[1:], keep=False)
-        return LinearSAR.apply(x, plan, self._gcn_values, "gcn")
+        return LinearSAR.apply(x, plan, self._edge_values("gcn"), "gcn")
 
     def attend(
         self,
@@ -273,6 +341,17 @@ class ShardedGraph(Graph):
         self_loops: bool = True,
     ) -> Tensor:
         self._check_rows(value)
+        if not self.fast:
+            label = f"attend{list(value.shape[1:])}"
+            return plain_attention(
+                self._merged_block("looped" if self_loops else "plain"),
+                self._gather(value, label),
+                self._gather(score_src, label + ":score"),
+                score_dst,
+                negative_slope,
+                dropout,
+                dropout > 0,
+            )
         blocks = self.looped_blocks if self_loops else self.blocks
         plan = self._plan("attend", blocks, value.shape[1:], keep=True)
         seed = int(torch.randint(0, 2**31 - 1, ())) if dropout > 0 else 0
@@ -291,6 +370,12 @@ class ShardedGraph(Graph):
         check_reduce(reduce)
         self._check_rows(x)
         x_dst = x if x_dst is None else x_dst
+        if not self.fast:
+            block = self._merged_block("plain")
+            x_all = self._gather(x, f"propagate:{reduce}{list(x.shape[1:])}")
+            return plain_propagate(
+                block, message, x_all, x_dst, reduce, block.edge_attr
+            )
         plan = self._plan(f"propagate:{reduce}", self.blocks, x.shape[1:], keep=True)
         spec = MessageSpec(message, reduce, self._in_degree)
         return PropagateSAR.apply(x, x_dst, plan, spec, *message_parameters(message))
@@ -306,8 +391,8 @@ class ShardedGraph(Graph):
     def node_sum(self, t: Tensor) -> Tensor:
         return _NodeSum.apply(t, self.comm)
 
-    def reduce_sum(self, t: Tensor) -> Tensor:
-        return self.comm.all_reduce(t.detach().clone(), label="reduce_sum")
+    def reduce_sum(self, t: Tensor, label: str = "reduce_sum") -> Tensor:
+        return self.comm.all_reduce(t.detach().clone(), label=label)
 
     def reduce_max(self, t: Tensor) -> Tensor:
         """Elementwise maximum of ``t`` over all partitions (no gradient)."""
@@ -366,6 +451,12 @@ class ShardedGraph(Graph):
         }
         stats.reset()
         return result
+
+
+def _lean(block: Block) -> Block:
+    """Drop the block's edge permutation: edge features are already reordered by it."""
+    block.perm = None
+    return block
 
 
 def _by_peer(order: list[int], values: list) -> list:

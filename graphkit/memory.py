@@ -34,3 +34,42 @@ def current_rss_bytes() -> int:
     except OSError:
         return 0
     return pages * resource.getpagesize()
+
+
+# glibc's mallopt parameter number for the mmap threshold (malloc.h).
+_M_MMAP_THRESHOLD = -3
+DEFAULT_MMAP_THRESHOLD = 1 << 20
+
+
+def use_mmap_for_large_allocations(threshold: int = DEFAULT_MMAP_THRESHOLD) -> bool:
+    """Serve every allocation of at least ``threshold`` bytes by its own ``mmap``.
+
+    By default glibc raises its mmap threshold each time an mmapped block is freed, up
+    to 32 MiB on 64-bit systems (mallopt(3)). After the first large tensor is freed,
+    later tensors of that size therefore come from the heap. Memory freed in the middle
+    of the heap is not returned to the system, so the resident size grows step by step.
+    Setting the threshold explicitly turns the dynamic raise off: freeing a large tensor
+    unmaps it at once, and the resident size follows the live tensors.
+
+    Call it at process start, before large tensors exist. Only glibc on Linux has the
+    call; elsewhere nothing changes.
+
+    Args:
+        threshold (int): smallest allocation in bytes served by ``mmap``.
+            (default: ``1 << 20``)
+
+    Returns:
+        ``True`` when the setting was applied.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):  # libc.so.6 missing or without mallopt: not glibc
+        return False
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    mallopt.restype = ctypes.c_int
+    return bool(mallopt(_M_MMAP_THRESHOLD, int(threshold)))

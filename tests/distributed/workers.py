@@ -130,8 +130,13 @@ def compare(case: str, got, want, ids) -> list[str]:
     return failures
 
 
-def equivalence(rank: int, world_size: int, partitioners, models=MODELS, modes=MODES):
-    """Compare every model in every mode and partitioning with one process."""
+def equivalence(
+    rank: int, world_size: int, partitioners, models=MODELS, modes=MODES, fast=True
+):
+    """Compare every model in every mode and partitioning with one process.
+
+    ``fast=False`` runs the plain per-edge baseline (``one-shot`` mode only).
+    """
     data = random_graph()
     weight = torch.randn(data.num_nodes, 4, generator=torch.Generator().manual_seed(5))
     wants = {name: reference(name, data, weight) for name in models}
@@ -147,10 +152,10 @@ def equivalence(rank: int, world_size: int, partitioners, models=MODELS, modes=M
         _, payload = next(partition_payloads(data, parts, world_size, ranks=[rank]))
         ids = payload["global_ids"]
         for mode in modes:
-            graph = ShardedGraph.from_partition(comm, payload, mode)
+            graph = ShardedGraph.from_partition(comm, payload, mode, fast)
             for name in models:
                 got = distributed(name, data, weight, graph, ids)
-                case = f"world {world_size} {partitioner} {mode} {name}"
+                case = f"world {world_size} {partitioner} {mode} fast={fast} {name}"
                 failures += compare(case, got, wants[name], ids)
     return failures
 
