@@ -1,5 +1,6 @@
 """Structural checks of the spiking and local-learning experiments on tiny inputs."""
 
+import itertools
 import math
 
 import numpy as np
@@ -236,6 +237,22 @@ def test_frequency_ratios_rational_and_not():
     f, g = quasiperiodic.incommensurable_frequencies(4)
     for ratio in g / f:
         assert all(abs(ratio * q - round(ratio * q)) > 1e-6 for q in range(1, 100))
+
+
+def _smallest_resonance(frequencies: np.ndarray) -> float:
+    """Return min |k . frequencies| over integer vectors k != 0 with entries in [-2, 2]."""
+    grid = np.array(list(itertools.product(range(-2, 3), repeat=len(frequencies))))
+    grid = grid[np.any(grid != 0, axis=1)]
+    return float(np.abs(grid @ frequencies).min())
+
+
+def test_incommensurable_frequencies_no_resonance():
+    f, g = quasiperiodic.incommensurable_frequencies(4)
+    assert _smallest_resonance(np.concatenate([f, g])) > 1e-6
+    # The check can fail: frac(i sqrt(2) + sqrt(3)) gives f_1 - 2 f_2 + f_3 = 0.
+    i = np.arange(1, 5)
+    resonant = 1.0 + 0.2 * np.mod(i * np.sqrt(2) + np.sqrt(3), 1.0)
+    assert _smallest_resonance(resonant) < 1e-12
 
 
 @pytest.mark.parametrize("u", [-2.0, -0.5, 1.5])
