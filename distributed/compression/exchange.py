@@ -208,8 +208,10 @@ class CompressedHalo:
         previous = None
         for peer, peer_grads in grads:
             if peer == self.rank:
+                # None: the caller already added this rank's own gradient to targets.
                 for target, grad in zip(targets, peer_grads):
-                    target.add_(grad)
+                    if grad is not None:
+                        target.add_(grad)
                 continue
             if not offsets:
                 offsets = next(rounds)
