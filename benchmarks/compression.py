@@ -3,14 +3,15 @@
 Trains the same model on 4 partitions (one gloo process each, on this machine) with
 full communication, fixed random-projection ratios 2, 4, 8 and 16 and the variable
 schedules (step, exp, adaptive), and records for each run the final test metric and
-the bytes sent by all ranks. Full communication runs as ratio 1, which is bit-identical
-to no compression but keeps the all-rank byte count.
+the bytes sent by all ranks: in total, of halo rows and their gradients, and of metric
+reductions. Full communication runs as ratio 1, which is bit-identical to no
+compression but keeps the all-rank byte count.
 
     python benchmarks/compression.py --dataset synthetic --out docs/compression
     python benchmarks/compression.py --dataset tolokers --root /path/to/graphs --out docs/compression
 
-Writes ``<out>/compression_<dataset>.json``, ``.md`` (a table) and ``.png`` (metric
-against bytes).
+Writes ``<out>/compression_<dataset><suffix>.json``, ``.md`` (a table) and ``.png``
+(metric against bytes).
 """
 
 from __future__ import annotations
@@ -171,32 +172,45 @@ def summarise(name: str, summary: dict, seconds: float, out: Path) -> dict:
         "last_test": records[-1][f"test_{metric}"],
         "bytes": records[-1]["total_sent_bytes_all_ranks"],
         "mib": records[-1]["total_sent_bytes_all_ranks"] / 2**20,
+        "halo_bytes": records[-1]["total_halo_bytes_all_ranks"],
+        "metric_bytes": records[-1]["total_metric_bytes_all_ranks"],
         "ratios": [r["compression_ratio"] for r in records],
         "test_curve": [r[f"test_{metric}"] for r in records],
         "seconds": seconds,
     }
 
 
-def write_outputs(rows: list[dict], dataset: str, out: Path, options: dict) -> None:
+def write_outputs(
+    rows: list[dict], dataset: str, out: Path, options: dict, suffix: str = ""
+) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    (out / f"compression_{dataset}.json").write_text(
+    stem = out / f"compression_{dataset}{suffix}"
+    stem.with_suffix(".json").write_text(
         json.dumps({"options": options, "runs": rows}, indent=1)
     )
+    stem.with_suffix(".md").write_text(table(rows))
+    plot(rows, dataset, stem.with_suffix(".png"))
+
+
+def table(rows: list[dict]) -> str:
+    """Markdown table of the runs; shares are relative to the run named ``full``."""
     full = next(r for r in rows if r["run"] == "full")
     lines = [
         (
             f"| run | test {full['metric']} (best val epoch) | test at last epoch | "
-            "MiB sent, all ranks | bytes vs full |"
+            "MiB sent, all ranks | of which halo | of which metric | bytes vs full | "
+            "halo bytes vs full |"
         ),
-        "| --- | --- | --- | --- | --- |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in rows:
         lines.append(
             f"| {r['run']} | {r['test']:.4f} ({r['best_epoch']}) | {r['last_test']:.4f} | "
-            f"{r['mib']:.1f} | {r['bytes'] / full['bytes']:.1%} |"
+            f"{r['mib']:.1f} | {r['halo_bytes'] / 2**20:.1f} | "
+            f"{r['metric_bytes'] / 2**20:.1f} | {r['bytes'] / full['bytes']:.1%} | "
+            f"{r['halo_bytes'] / full['halo_bytes']:.1%} |"
         )
-    (out / f"compression_{dataset}.md").write_text("\n".join(lines) + "\n")
-    plot(rows, dataset, out / f"compression_{dataset}.png")
+    return "\n".join(lines) + "\n"
 
 
 def plot(rows: list[dict], dataset: str, path: Path) -> None:
@@ -251,6 +265,16 @@ def main() -> None:
     parser.add_argument("--parts-method", choices=("random", "metis"), default="random")
     parser.add_argument("--epochs", type=int, help="override the dataset's epoch count")
     parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="training seed: model weights, dropout, partition and projections "
+        "(the graph stays the same)",
+    )
+    parser.add_argument(
+        "--suffix", default="", help="appended to the output file names, e.g. _seed1"
+    )
+    parser.add_argument(
         "--only", nargs="*", help="run only these runs (names as in the table)"
     )
     parser.add_argument(
@@ -262,7 +286,9 @@ def main() -> None:
         options["epochs"] = args.epochs
     if args.root:
         options["root"] = args.root
-    options.update(parts_method=args.parts_method, patience=0, log_every=10**9)
+    options.update(
+        parts_method=args.parts_method, patience=0, log_every=10**9, seed=args.seed
+    )
     jobs = [
         (name, {**options, **extra})
         for name, extra in runs(options["epochs"]).items()
@@ -270,10 +296,11 @@ def main() -> None:
     ]
     rows = []
     with tempfile.TemporaryDirectory() as workdir:
-        # One process group per run: every run starts from the same fresh state.
+        # One process group per run, so no run inherits another's memory peak or
+        # caches.
         for job in jobs:
             rows += run_all([job], args.parts, workdir)
-    write_outputs(rows, args.dataset, Path(args.out), options)
+    write_outputs(rows, args.dataset, Path(args.out), options, args.suffix)
 
 
 if __name__ == "__main__":

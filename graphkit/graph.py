@@ -113,8 +113,11 @@ class Graph(ABC):
         """Differentiable sum over all nodes of the graph (dim 0), e.g. for batch norm."""
         return t.sum(0)
 
-    def reduce_sum(self, t: Tensor) -> Tensor:
-        """Sum a tensor over all partitions (no gradient); identity in one process."""
+    def reduce_sum(self, t: Tensor, label: str = "reduce_sum") -> Tensor:
+        """Sum a tensor over all partitions (no gradient); identity in one process.
+
+        ``label`` names the traffic in a distributed graph's byte counts.
+        """
         return t
 
     def reduce_max(self, t: Tensor) -> Tensor:

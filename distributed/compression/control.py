@@ -9,15 +9,17 @@ is exactly the uncompressed one. Above 1 it is a
 The trainer calls :meth:`Compression.attach` once with the model (to number the
 aggregation calls of each forward pass and to train learned codecs with the model) and
 :meth:`Compression.end_epoch` after every epoch (to count bytes and advance the
-schedule).
+schedule). It saves :meth:`Compression.state_dict` with its checkpoints, so a resumed
+run continues the schedule, the byte totals and the random draws where they stopped.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 
 import torch
-from graphkit.distributed.comm import Communicator
+from graphkit.distributed.comm import CommStats, Communicator
 from graphkit.distributed.compression.codec import Codec, mix_seed
 from graphkit.distributed.compression.exchange import CompressedHalo
 from graphkit.distributed.compression.learned import LearnedCodec
@@ -27,6 +29,8 @@ from graphkit.distributed.compression.schedule import Schedule, make_schedule
 from graphkit.distributed.compression.subsample import SubsampleCodec
 from graphkit.distributed.halo import HaloExchange
 from torch import Tensor, nn
+
+from graphkit.train.metrics import METRIC_LABEL
 
 logger = logging.getLogger(__name__)
 
@@ -47,10 +51,14 @@ class Compression:
         self, codec: Codec, schedule: Schedule, comm: Communicator, seed: int = 0
     ) -> None:
         self.codec, self.schedule, self.comm, self.seed = codec, schedule, comm, seed
-        # TODO: a run resumed from a checkpoint starts the schedule again at epoch 0; the
-        # ratio and the adaptive schedule's state are not saved with the checkpoint.
         self.ratio = float(schedule.next_ratio(0, float("inf")))
+        self.epochs_done = 0
+        # Bytes sent by all ranks since the start: all traffic, halo rows (and their
+        # gradients), and metric reductions.
         self.total_sent_bytes = 0
+        self.total_halo_bytes = 0
+        self.total_metric_bytes = 0
+        self._halo_labels: set[str] = set()
         self._pass = 0
         self._call = 0
         self._discovering = False
@@ -63,6 +71,7 @@ class Compression:
         """Return the exchange for the next aggregation call of the current forward pass."""
         index = self._call
         self._call += 1
+        self._halo_labels.add(label)
         ratio = max(self.ratio, 2.0) if self._discovering else self.ratio
         if ratio <= 1:
             return halo
@@ -130,25 +139,34 @@ class Compression:
 
         Must be called on every rank (it all-reduces), before the communicator's
         counts are reset. Returns the ratio used in ``epoch`` and the bytes sent by all
-        ranks in that epoch and since the start.
+        ranks in that epoch and since the start: in total, of halo rows and their
+        gradients (every exchange of an aggregation call), and of metric reductions.
         """
-        sent = float(sum(self.comm.stats.sent.values()))
-        total = torch.tensor([sent], dtype=torch.float64)
-        sent_all = int(
-            self.comm.all_reduce(total, label="compression/accounting").item()
+        counts = torch.tensor(self._split_bytes(self.comm.stats), dtype=torch.float64)
+        sent_all, halo_all, metric_all = (
+            int(v) for v in self.comm.all_reduce(counts, label="compression/accounting")
         )
         self.total_sent_bytes += sent_all
+        self.total_halo_bytes += halo_all
+        self.total_metric_bytes += metric_all
         record = {
             "compression_ratio": self.ratio,
             "epoch_sent_bytes_all_ranks": sent_all,
             "total_sent_bytes_all_ranks": self.total_sent_bytes,
+            "epoch_halo_bytes_all_ranks": halo_all,
+            "total_halo_bytes_all_ranks": self.total_halo_bytes,
+            "epoch_metric_bytes_all_ranks": metric_all,
+            "total_metric_bytes_all_ranks": self.total_metric_bytes,
         }
         new_ratio = float(self.schedule.next_ratio(epoch, val_loss))
+        self.epochs_done = epoch
         logger.debug(
-            "epoch %d: ratio %.3g, %d bytes sent by all ranks (%d in total)",
+            "epoch %d: ratio %.3g, %d bytes sent by all ranks (%d of halo rows, "
+            "%d in total)",
             epoch,
             self.ratio,
             sent_all,
+            halo_all,
             self.total_sent_bytes,
         )
         if new_ratio != self.ratio:
@@ -161,6 +179,66 @@ class Compression:
             )
         self.ratio = new_ratio
         return record
+
+    def _split_bytes(self, stats: CommStats) -> list[float]:
+        """This rank's bytes sent: in total, by halo exchanges and by metric reductions."""
+        sent = stats.sent
+        halo = sum(v for k, v in sent.items() if k.split("/")[0] in self._halo_labels)
+        return [
+            float(sum(sent.values())),
+            float(halo),
+            float(sent.get(METRIC_LABEL, 0)),
+        ]
+
+    # Checkpoints ----------------------------------------------------------------------
+    def state_dict(self) -> dict:
+        """The schedule's position, byte totals and pass counter, for a checkpoint.
+
+        Holds only Python numbers and strings, so it loads with ``weights_only=True``.
+        """
+        return {
+            "config": repr(self),
+            "epochs_done": self.epochs_done,
+            "ratio": self.ratio,
+            "schedule": self.schedule.state_dict(),
+            "pass": self._pass,
+            "total_sent_bytes": self.total_sent_bytes,
+            "total_halo_bytes": self.total_halo_bytes,
+            "total_metric_bytes": self.total_metric_bytes,
+        }
+
+    def load_state_dict(self, state: dict) -> None:
+        """Continue from :meth:`state_dict` of an earlier run.
+
+        The pass counter (which seeds every random draw) and the byte totals are
+        restored. When the codec and schedule are configured as in the saved run, so is
+        the schedule's state and ratio. Otherwise this run's schedule gives the ratio of
+        the next epoch, and an adaptive schedule starts again from its first ratio.
+        """
+        self.epochs_done = int(state["epochs_done"])
+        self._pass = int(state["pass"])
+        self.total_sent_bytes = int(state["total_sent_bytes"])
+        self.total_halo_bytes = int(state.get("total_halo_bytes", 0))
+        self.total_metric_bytes = int(state.get("total_metric_bytes", 0))
+        if state["config"] == repr(self):
+            self.schedule.load_state_dict(state["schedule"])
+            self.ratio = float(state["ratio"])
+        else:
+            self.ratio = float(self.schedule.next_ratio(self.epochs_done, math.inf))
+            logger.warning(
+                "the checkpoint was written with %s, this run has %r; continuing with "
+                "this run's schedule at ratio %.3g from epoch %d",
+                state["config"],
+                self,
+                self.ratio,
+                self.epochs_done + 1,
+            )
+        logger.info(
+            "halo compression resumed after epoch %d at ratio %.3g, %.1f MiB sent so far",
+            self.epochs_done,
+            self.ratio,
+            self.total_sent_bytes / 2**20,
+        )
 
 
 def make_codec(name: str, seed: int = 0, min_width: int = 16) -> Codec:

@@ -1,7 +1,8 @@
 """Node classification metrics that add up across partitions.
 
-Each metric is computed from sums (counts, histograms), so a distributed run gets the
-global value by summing those over ranks with ``graph.reduce_sum``.
+Each metric is computed from tensors summed over ranks with ``graph.reduce_sum`` under
+the byte-count label :data:`METRIC_LABEL`, so a distributed run gets the global value
+and its metric traffic is counted apart from the halo exchange.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from torch import Tensor
 
 from graphkit.graph import Graph
 
-# Scores are binned into this many bins on [0, 1] for ROC-AUC. Two scores in one bin
-# count as a tie (half a correct pair), so the result is exact up to ties closer than
-# 1/65536 in predicted probability.
+METRIC_LABEL = "metric"
+
+# Scores are binned into this many bins on [0, 1] for the ROC-AUC of a split with more
+# than 2 * AUC_BINS labelled nodes. Two scores in one bin count as a tie (half a correct
+# pair), so the result is exact up to ties closer than 1/65536 in predicted probability.
 AUC_BINS = 1 << 16
 
 
@@ -21,7 +24,7 @@ def accuracy(logits: Tensor, y: Tensor, mask: Tensor, graph: Graph) -> float:
     """Fraction of masked nodes whose arg-max class equals the label."""
     correct = (logits[mask].argmax(-1) == y[mask]).sum().to(torch.float64)
     total = mask.sum().to(torch.float64)
-    sums = graph.reduce_sum(torch.stack([correct, total]))
+    sums = graph.reduce_sum(torch.stack([correct, total]), label=METRIC_LABEL)
     return float(sums[0] / sums[1].clamp(min=1))
 
 
@@ -30,20 +33,63 @@ def roc_auc(logits: Tensor, y: Tensor, mask: Tensor, graph: Graph) -> float:
 
     .. math::
         \\mathrm{AUC} = P(s^+ > s^-) + \\tfrac12 P(s^+ = s^-)
+        = \\frac{R^+ - P (P + 1) / 2}{P N}
 
-    computed from per-class score histograms (Mann-Whitney U).
+    with :math:`R^+` the sum of the positives' ranks among all scores (tied scores get
+    their average rank), :math:`P` positives and :math:`N` negatives (Mann-Whitney U).
+
+    Up to ``2 * AUC_BINS`` labelled nodes, every rank receives the scores of all of
+    them (``8`` bytes per node) and the result is exact. The score is the logit margin
+    ``l_1 - l_0``, which orders nodes as the softmax probability of class 1 does but
+    does not round to 1.0 for confident nodes. Larger splits sum per-class histograms
+    of ``AUC_BINS`` bins instead (``2 * 8 * AUC_BINS`` bytes, see :data:`AUC_BINS`).
     """
-    prob = torch.softmax(logits[mask].detach().to(torch.float64), -1)[:, 1]
-    bins = (prob * AUC_BINS).long().clamp(max=AUC_BINS - 1)
+    logits = logits[mask].detach().to(torch.float64)
     labels = y[mask].long()
+    counts = torch.zeros(graph.world_size, 2, dtype=torch.float64)
+    counts[graph.rank] = torch.bincount(labels, minlength=2)[:2].double()
+    counts = graph.reduce_sum(counts, label=METRIC_LABEL)
+    negatives, positives = counts.sum(0).tolist()
+    if negatives * positives == 0:
+        return float("nan")
+    if negatives + positives > 2 * AUC_BINS:
+        return _roc_auc_histogram(logits, labels, graph)
+    margin = logits[:, 1] - logits[:, 0]
+    # Negatives fill [0, N) and positives [N, N + P) of one vector, each rank at its
+    # offset within a class, so a sum over ranks gathers every score with its label.
+    offsets = torch.cumsum(counts, 0) - counts
+    scores = torch.zeros(int(negatives + positives), dtype=torch.float64)
+    for label, start in ((0, 0), (1, int(negatives))):
+        own = margin[labels == label]
+        first = start + int(offsets[graph.rank, label])
+        scores[first : first + own.numel()] = own
+    scores = graph.reduce_sum(scores, label=METRIC_LABEL)
+    return _mann_whitney(scores[: int(negatives)], scores[int(negatives) :])
+
+
+def _mann_whitney(negative: Tensor, positive: Tensor) -> float:
+    """Exact ROC-AUC from all scores, ties counted as half a correct pair."""
+    _, inverse, counts = torch.unique(
+        torch.cat([negative, positive]), return_inverse=True, return_counts=True
+    )
+    # Tied scores share the mean of the 1-based ranks they span. Ranks are halves of
+    # integers, so their sums are exact in float64 up to 2^52.
+    mean_rank = torch.cumsum(counts, 0).double() - (counts.double() - 1) / 2
+    rank_sum = mean_rank[inverse[negative.numel() :]].sum()
+    p, n = positive.numel(), negative.numel()
+    return float((rank_sum - p * (p + 1) / 2) / (p * n))
+
+
+def _roc_auc_histogram(logits: Tensor, labels: Tensor, graph: Graph) -> float:
+    """ROC-AUC from per-class histograms of class 1's probability in ``AUC_BINS`` bins."""
+    prob = torch.softmax(logits, -1)[:, 1]
+    bins = (prob * AUC_BINS).long().clamp(max=AUC_BINS - 1)
     hist = torch.zeros(2, AUC_BINS, dtype=torch.float64)
     hist.index_put_((labels, bins), torch.ones_like(prob), accumulate=True)
-    hist = graph.reduce_sum(hist)
+    hist = graph.reduce_sum(hist, label=METRIC_LABEL)
     neg, pos = hist[0], hist[1]
     neg_below = torch.cumsum(neg, 0) - neg  # negatives strictly below each bin
     pairs = pos.sum() * neg.sum()
-    if pairs == 0:
-        return float("nan")
     return float(((pos * neg_below).sum() + 0.5 * (pos * neg).sum()) / pairs)
 
 

@@ -221,3 +221,14 @@ def bytes_and_error(rank: int, world_size: int, codec_name: str, ratio: float):
         compressed_bytes,
         float((plain - compressed).norm() / plain.norm()),
     )
+
+
+def metric_traffic(rank: int, world_size: int, logits, y, mask):
+    """ROC-AUC and accuracy over a random partition, with the bytes sent per label."""
+    from graphkit.train.metrics import accuracy, roc_auc
+
+    graph, ids = sharded(rank, world_size, "sar", random_graph())
+    graph.comm.stats.reset()
+    auc = roc_auc(logits[ids], y[ids], mask[ids], graph)
+    acc = accuracy(logits[ids], y[ids], mask[ids], graph)
+    return auc, acc, dict(graph.comm.stats.sent)
