@@ -15,7 +15,9 @@ solution, and let the compression error vanish by sending everything at the end.
   with ``end_epoch`` set it is 1 from that epoch on.
 
 Every schedule is a dataclass, so its repr (logged at the start of training) is its
-complete configuration.
+complete configuration. ``state_dict`` returns what a resumed run needs beyond that
+configuration: nothing for the schedules that are functions of the epoch, and the
+current ratio, best loss and stalled epochs for ``adaptive``.
 """
 
 from __future__ import annotations
@@ -24,8 +26,18 @@ import math
 from dataclasses import dataclass, field
 
 
+class _Stateless:
+    """State methods of a schedule whose ratio depends on the epoch alone."""
+
+    def state_dict(self) -> dict:
+        return {}
+
+    def load_state_dict(self, state: dict) -> None:
+        pass
+
+
 @dataclass
-class FixedSchedule:
+class FixedSchedule(_Stateless):
     """The same ratio in every epoch."""
 
     ratio: float
@@ -39,7 +51,7 @@ class FixedSchedule:
 
 
 @dataclass
-class StepSchedule:
+class StepSchedule(_Stateless):
     """``steps`` geometric plateaus from ``start`` down to 1 at ``end_epoch``."""
 
     start: float
@@ -59,7 +71,7 @@ class StepSchedule:
 
 
 @dataclass
-class ExpSchedule:
+class ExpSchedule(_Stateless):
     """``start^(1 - e / end_epoch)``: exponential decay from ``start`` to 1 at ``end_epoch``."""
 
     start: float
@@ -109,6 +121,14 @@ class AdaptiveSchedule:
         if self.end_epoch is not None and epochs_done >= self.end_epoch:
             self.ratio = 1.0
         return self.ratio
+
+    def state_dict(self) -> dict:
+        return {"ratio": self.ratio, "best": self.best, "stalled": self.stalled}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.ratio = float(state["ratio"])
+        self.best = float(state["best"])
+        self.stalled = int(state["stalled"])
 
 
 Schedule = FixedSchedule | StepSchedule | ExpSchedule | AdaptiveSchedule

@@ -29,7 +29,7 @@ from graphkit.train.checkpoint import (
     save_checkpoint,
 )
 from graphkit.train.config import TrainConfig
-from graphkit.train.metrics import METRICS
+from graphkit.train.metrics import METRIC_LABEL, METRICS
 
 logger = logging.getLogger(__name__)
 
@@ -135,9 +135,8 @@ class Trainer:
                   for s in SPLITS}
         mask = self.data.val_mask
         val_loss = F.cross_entropy(logits[mask], self.data.y[mask], reduction="sum").double()
-        result["val_loss"] = float(
-            self.graph.reduce_sum(val_loss.reshape(1)).item() / max(1.0, float(self.global_counts[1]))
-        )
+        val_loss = self.graph.reduce_sum(val_loss.reshape(1), label=METRIC_LABEL)
+        result["val_loss"] = float(val_loss.item() / max(1.0, float(self.global_counts[1])))
         return result
 
     # The loop -----------------------------------------------------------------------
@@ -221,6 +220,8 @@ class Trainer:
             "rng": torch.get_rng_state(),
             "graph": self.fingerprint,
             "config": json.dumps(self.config.to_dict()),
+            # Rate schedule position and byte totals of halo compression, if any.
+            "compression": None if self.compression is None else self.compression.state_dict(),
         }
 
     def save(self) -> Path | None:
@@ -260,7 +261,20 @@ class Trainer:
         self.best = dict(state["best"])
         self.epoch = int(state["epoch"])
         torch.set_rng_state(state["rng"])
+        self._restore_compression(state.get("compression"), path)
         logger.info("resumed from %s at epoch %d", path, self.epoch)
+
+    def _restore_compression(self, saved: dict | None, path: Path) -> None:
+        if self.compression is None:
+            if saved is not None:
+                logger.warning("checkpoint %s has halo compression state, but this run "
+                               "compresses nothing; the state is ignored", path)
+            return
+        if saved is None:
+            logger.warning("checkpoint %s has no halo compression state; the rate "
+                           "schedule starts again at its first epoch", path)
+            return
+        self.compression.load_state_dict(saved)
 
 
 def masks_for_split(data, split: int | None):

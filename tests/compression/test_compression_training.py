@@ -41,6 +41,36 @@ def train(rank: int, world_size: int, options: dict, out: str) -> dict:
     }
 
 
+def train_in_sequence(rank: int, world_size: int, runs: list[dict]) -> list[dict]:
+    """Train one ``TrainConfig`` after another in the same process group.
+
+    Only rank 0 gets ``out`` and ``checkpoint_every``, as in the benchmark; ``resume``
+    goes to every rank.
+    """
+    from graphkit.distributed.runtime import build_partition
+
+    from graphkit.train.config import TrainConfig
+    from graphkit.train.trainer import Trainer
+
+    summaries = []
+    for options in runs:
+        options = dict(options)
+        if rank != 0:
+            options.pop("out", None)
+            options.pop("checkpoint_every", None)
+        config = TrainConfig(
+            hidden=32,
+            parts_method="random",
+            dataset_options=SMALL,
+            patience=0,
+            timeout_s=30,
+            **options,
+        )
+        graph, data = build_partition(config, rank, world_size)
+        summaries.append(Trainer(config, data, graph).fit())
+    return summaries
+
+
 def records(folder: Path) -> list[dict]:
     return [
         json.loads(line) for line in (folder / "metrics.jsonl").read_text().splitlines()
@@ -134,3 +164,63 @@ def test_readme_torchrun_example(tmp_path):
     assert [r["compression_ratio"] for r in records(tmp_path)] == pytest.approx(
         [16, 16 ** (2 / 3), 16 ** (1 / 3), 1]
     )
+
+
+def test_trainers_in_sequence_share_group(tmp_path):
+    # A collective issued only by rank 0 (which alone has ``out`` here) would make the
+    # second build wait in its partition broadcast until the 30 s timeout.
+    run = {"epochs": 2, "out": str(tmp_path), "checkpoint_every": 1}
+    for first, second in run_world(train_in_sequence, 2, [run, run], timeout_s=30):
+        assert first == second
+
+
+def test_resumed_schedule_matches_uninterrupted(tmp_path):
+    # At lr 0.2 the validation loss of this graph rises after epoch 5, so the adaptive
+    # schedule halves the ratio at the end of epochs 6 and 7. A run resumed from epoch
+    # 5 does the same only if the checkpoint restores the best loss.
+    options = {
+        "compression": "random-projection",
+        "compression_schedule": "adaptive",
+        "compression_ratio": 16,
+        "compression_patience": 1,
+        "compression_min_width": 1,
+        "lr": 0.2,
+    }
+    part = tmp_path / "part"
+    runs = [
+        {**options, "epochs": 8, "out": str(tmp_path / "full")},
+        {**options, "epochs": 5, "out": str(part), "checkpoint_every": 5},
+        {
+            **options,
+            "epochs": 8,
+            "out": str(part),
+            "resume": str(part / "checkpoint_000005.pt"),
+        },
+    ]
+    run_world(train_in_sequence, 2, runs, timeout_s=30)
+
+    full, resumed = records(tmp_path / "full"), records(part)
+    assert [r["epoch"] for r in resumed] == list(range(1, 9))
+    assert [r["compression_ratio"] for r in full] == [16, 16, 16, 16, 16, 16, 8, 4]
+    assert [r["compression_ratio"] for r in resumed] == [
+        r["compression_ratio"] for r in full
+    ]
+    for key in (
+        "loss",
+        "val_loss",
+        "epoch_halo_bytes_all_ranks",
+        "total_halo_bytes_all_ranks",
+        "epoch_metric_bytes_all_ranks",
+        "total_metric_bytes_all_ranks",
+    ):
+        assert [r[key] for r in resumed] == [r[key] for r in full], key
+    # The resumed process builds its graph again, so epoch 6 also carries that set-up
+    # traffic. Every other epoch sends what the uninterrupted run sent.
+    sent = "epoch_sent_bytes_all_ranks"
+    assert [r[sent] for i, r in enumerate(resumed) if i != 5] == [
+        r[sent] for i, r in enumerate(full) if i != 5
+    ]
+    setup = resumed[5][sent] - full[5][sent]
+    assert setup > 0
+    total = "total_sent_bytes_all_ranks"
+    assert resumed[-1][total] == full[-1][total] + setup
