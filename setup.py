@@ -30,7 +30,7 @@ setup(
     name="graphkit",
     version="0.1.0",
     description="Distributed full-batch graph learning on PyTorch and PyG",
-    python_requires=">=3.9",
+    python_requires=">=3.10",
     packages=sorted(package_dir),
     package_dir=package_dir,
     install_requires=[
