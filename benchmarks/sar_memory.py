@@ -5,8 +5,12 @@ one partition folder per world size. For each model, mode and world size it then
 fresh processes (gloo on 127.0.0.1), which load their own partition and run training
 steps (forward, backward, gradient sum, Adam). A world size of 1 runs a ``LocalGraph`` in
 one process: the single-process reference. Each rank reports its peak resident memory
-(``ru_maxrss``), the resident memory before the first step, the peak bytes held by
-fetched halo rows, and the time of the last step.
+(``VmHWM``), the resident memory before the first step, the peak bytes held by fetched
+halo rows, and the time of the last step.
+
+Every process, the single one included, first sets glibc's mmap threshold to 1 MiB
+(:func:`graphkit.memory.use_mmap_for_large_allocations`), so freed tensors return to
+the system instead of fragmenting the heap; ``--default-malloc`` skips it.
 
 Example (the configuration recorded in docs/benchmarks.md)::
 
@@ -25,6 +29,10 @@ import time
 from pathlib import Path
 
 
+# The baseline row: the whole halo fetched once, then per-edge gather/scatter autograd.
+PLAIN_MODE = "one-shot-plain"
+
+
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=500_000, help="graph nodes")
@@ -34,7 +42,14 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--layers", type=int, default=3, help="GNN layers")
     parser.add_argument("--heads", type=int, default=4, help="GAT heads")
     parser.add_argument("--models", nargs="+", default=["sage", "gat"])
-    parser.add_argument("--modes", nargs="+", default=["sar", "sa", "one-shot"])
+    parser.add_argument(
+        "--modes",
+        nargs="+",
+        default=["sar", "sa", "one-shot"],
+        choices=["sar", "sa", "one-shot", PLAIN_MODE],
+        help=f"modes to run; {PLAIN_MODE} is one-shot with per-edge autograd "
+        "(ShardedGraph(fast=False)), the plain domain-parallel baseline",
+    )
     parser.add_argument("--worlds", nargs="+", type=int, default=[1, 2, 4, 8])
     parser.add_argument("--method", default="metis", choices=["metis", "random"])
     parser.add_argument("--steps", type=int, default=2, help="training steps per run")
@@ -149,8 +164,12 @@ def worker(args) -> None:
     if world_size == 1:
         graph = LocalGraph(payload["edges"][0], payload["global_ids"].numel())
     else:
+        plain = mode == PLAIN_MODE
         graph = runtime.ShardedGraph.from_partition(
-            runtime.communicator(), payload, mode
+            runtime.communicator(),
+            payload,
+            "one-shot" if plain else mode,
+            fast=not plain,
         )
     trace("graph built")
     x, y = payload["x"], payload["y"]

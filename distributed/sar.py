@@ -34,6 +34,7 @@ from graphkit.block import Block
 from graphkit.distributed.halo import HaloExchange
 from graphkit.ops.attention import (
     AttentionDropout,
+    per_head,
     block_backward,
     block_max,
     block_sum,
@@ -214,12 +215,12 @@ class AttentionSAR(torch.autograd.Function):
             scale = torch.where(torch.isinf(best), 0.0, torch.exp(best - new_best))
             drop = _block_dropout(dropout, peer)
             z = z * scale + block_sum(block, s, s_dst, slope, new_best)
-            acc = acc * scale.unsqueeze(-1) + block_weighted(
-                block, v, s, s_dst, slope, new_best, ones, drop
-            )
+            # Rescale and add in place, so no output-sized temporary is made per round.
+            acc.mul_(scale.unsqueeze(-1))
+            block_weighted(block, v, s, s_dst, slope, new_best, ones, drop, out=acc)
             best = new_best
             del v, s
-        out = acc / torch.where(z > 0, z, 1.0).unsqueeze(-1)
+        out = acc.div_(torch.where(z > 0, z, 1.0).unsqueeze(-1))
         ctx.plan, ctx.kept, ctx.slope, ctx.dropout = plan, kept, slope, dropout
         ctx.save_for_backward(value, s_src, s_dst, best, z, out)
         return out
@@ -232,6 +233,7 @@ class AttentionSAR(torch.autograd.Function):
         grad_dot_out = (g * out).sum(-1)
         grad_value, grad_s_src = torch.zeros_like(value), torch.zeros_like(s_src)
         grad_s_dst = torch.zeros_like(s_dst)
+        heads_grad = per_head(g)  # shared by all blocks
 
         def grads():
             for peer, (v, s) in _rows_again(plan, ctx.kept, [value, s_src]):
@@ -240,12 +242,25 @@ class AttentionSAR(torch.autograd.Function):
                     yield peer, [torch.zeros_like(v), torch.zeros_like(s)]
                     continue
                 drop = _block_dropout(ctx.dropout, peer)
+                # The own block adds its value gradient to grad_value directly.
+                own = peer == plan.halo.rank
                 gv, gs, gd = block_backward(
-                    block, v, s, s_dst, ctx.slope, best, z, g, grad_dot_out, drop
+                    block,
+                    v,
+                    s,
+                    s_dst,
+                    ctx.slope,
+                    best,
+                    z,
+                    g,
+                    grad_dot_out,
+                    drop,
+                    heads_grad,
+                    grad_value if own else None,
                 )
                 grad_s_dst.add_(gd)
                 del v, s
-                yield peer, [gv, gs]
+                yield peer, [None if own else gv, gs]
 
         plan.halo.return_grads(grads(), [grad_value, grad_s_src], plan.label + "/grad")
         ctx.kept = None

@@ -304,6 +304,7 @@ class ShardedGraph(Graph):
         return self._merged[kind]
 
     def _gather(self, x: Tensor, label: str) -> Tensor:
+        # NOTE: the baseline exchanges uncompressed rows even when compression is set.
         return HaloGather.apply(x, self.halo, label)
 
     # Aggregations -------------------------------------------------------------------

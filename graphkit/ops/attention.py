@@ -123,15 +123,19 @@ def _scores(chunk: _Chunk, s_src: Tensor, s_dst: Tensor, slope: float):
     return raw, F.leaky_relu(raw, slope)
 
 
-def _per_head(value: Tensor) -> list[Tensor]:
+def per_head(value: Tensor) -> list[Tensor]:
     """``[N, H, C]`` -> H contiguous ``[N, C]`` matrices for sparse products."""
     return list(value.transpose(0, 1).contiguous().unbind(0))
 
 
-def _weighted_sum(chunk, alpha, heads_value, num_src, out) -> None:
-    """``out[r0:r1, h] = A_h v_h`` with ``A_h[i, j] = alpha_ij`` (one SpMM per head)."""
+def _weighted_sum(chunk, alpha, heads_value, num_src, out, accumulate=False) -> None:
+    """``out[r0:r1, h] = A_h v_h`` (or ``+=``) with ``A_h[i, j] = alpha_ij``, one SpMM per head."""
     for h, v_h in enumerate(heads_value):
-        out[chunk.r0:chunk.r1, h] = chunk.csr(alpha[:, h].contiguous(), num_src) @ v_h
+        product = chunk.csr(alpha[:, h].contiguous(), num_src) @ v_h
+        if accumulate:
+            out[chunk.r0:chunk.r1, h] += product
+        else:
+            out[chunk.r0:chunk.r1, h] = product
 
 
 def block_max(block: Block, s_src: Tensor, s_dst: Tensor, slope: float) -> Tensor:
@@ -171,23 +175,28 @@ def block_weighted(
     m: Tensor,
     z: Tensor,
     dropout: AttentionDropout = NO_DROPOUT,
+    out: Tensor | None = None,
 ) -> Tensor:
     """``[num_dst, H, C]`` sum of ``alpha_ij v_j`` over this block's edges.
 
     ``m`` and ``z`` are the maximum and normaliser over *all* of a destination's edges,
-    so the partial sums of several blocks add up to the final output.
+    so the partial sums of several blocks add up to the final output. Given ``out``
+    (``[num_dst, H, C]``), the sum is added to it in place and ``out`` is returned, so
+    a caller that accumulates blocks allocates no output per block.
     """
     heads = value.size(1)
-    out = value.new_zeros(block.num_dst, heads, value.size(2))
+    accumulate = out is not None
+    if out is None:
+        out = value.new_zeros(block.num_dst, heads, value.size(2))
     m_safe = torch.where(torch.isinf(m), 0.0, m)
     z_safe = torch.where(z > 0, z, 1.0)
-    heads_value = _per_head(value)
+    heads_value = per_head(value)
     for index, chunk in enumerate(_chunks(block, heads)):
         if chunk.col.numel():
             _, e = _scores(chunk, s_src, s_dst, slope)
             alpha, keep = _alpha(chunk, e, m_safe, z_safe, dropout, index)
             kept = alpha if keep is None else alpha * keep
-            _weighted_sum(chunk, kept, heads_value, block.num_src, out)
+            _weighted_sum(chunk, kept, heads_value, block.num_src, out, accumulate)
     return out
 
 
@@ -204,7 +213,7 @@ def block_forward(
     out = value.new_zeros(block.num_dst, heads, value.size(2))
     m = s_src.new_full((block.num_dst, heads), float("-inf"))
     z = s_src.new_zeros((block.num_dst, heads))
-    heads_value = _per_head(value)
+    heads_value = per_head(value)
     for index, chunk in enumerate(_chunks(block, heads)):
         if not chunk.col.numel():
             continue
@@ -232,6 +241,8 @@ def block_backward(
     grad_out: Tensor,
     grad_dot_out: Tensor,
     dropout: AttentionDropout = NO_DROPOUT,
+    heads_grad: list[Tensor] | None = None,
+    grad_value: Tensor | None = None,
 ) -> tuple[Tensor, Tensor, Tensor]:
     """Recompute this block's attention and return its input gradients.
 
@@ -241,18 +252,24 @@ def block_backward(
     Args:
         grad_out: ``[num_dst, H, C]`` gradient of the final output.
         grad_dot_out: ``[num_dst, H]`` ``(grad_out * out).sum(-1)`` of the final output.
+        heads_grad: ``grad_out`` split per head (``per_head``), when the caller reuses
+            it for several blocks. (default: computed here)
+        grad_value: ``[num_src, H, C]`` tensor the value gradient is added to in place
+            (and returned). (default: a new zero tensor)
 
     Returns:
         ``(grad_value [num_src, H, C], grad_s_src [num_src, H], grad_s_dst [num_dst, H])``.
     """
     heads = value.size(1)
-    grad_value = torch.zeros_like(value)
+    if grad_value is None:
+        grad_value = torch.zeros_like(value)
     grad_s_src = torch.zeros_like(s_src)
     grad_s_dst = torch.zeros_like(s_dst)
     m_safe = torch.where(torch.isinf(m), 0.0, m)
     z_safe = torch.where(z > 0, z, 1.0)
-    heads_value = _per_head(value)
-    heads_grad = _per_head(grad_out)
+    heads_value = per_head(value)
+    if heads_grad is None:
+        heads_grad = per_head(grad_out)
     for index, chunk in enumerate(_chunks(block, heads)):
         if not chunk.col.numel():
             continue
