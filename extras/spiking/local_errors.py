@@ -22,6 +22,7 @@ import logging
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 from torch import Tensor, nn
 
@@ -42,34 +43,51 @@ class Config:
         hidden: width of each of the three ReLU hidden layers.
         epochs: passes over the 1,437 training digits.
         batch_size: samples per Adam step.
-        lr: Adam learning rate.
-        seed: seed of the data split.
+        learning_rates: Adam learning rates to choose from. Every arm uses the one
+            with which backpropagation reaches the highest mean validation accuracy
+            over the first ``selection_seeds`` seeds, trained on the training digits
+            minus a stratified validation hold-out. With one value there is no
+            selection.
+        validation_size: training digits held out for the learning-rate choice.
+        selection_seeds: how many of ``init_seeds`` the choice averages over.
+        seed: seed of the data split and of the validation hold-out.
         init_seeds: one training run per seed (initial weights, fixed random matrices
-            and batch order); the metrics are means over these runs.
+            and batch order) at the chosen learning rate, on all training digits;
+            the metrics are means over these runs.
     """
 
     hidden: int = 256
     epochs: int = 30
     batch_size: int = 64
-    lr: float = 1e-3
+    learning_rates: tuple[float, ...] = (3e-4, 1e-3, 3e-3)
+    validation_size: int = 287
+    selection_seeds: int = 3
     seed: int = 0
-    init_seeds: tuple[int, ...] = (0, 1, 2)
+    init_seeds: tuple[int, ...] = tuple(range(10))
 
     def __post_init__(self) -> None:
-        for name in ("hidden", "epochs", "batch_size"):
+        for name in ("hidden", "epochs", "batch_size", "selection_seeds"):
             if getattr(self, name) < 1:
                 raise ValueError(
                     f"{name}={getattr(self, name)} is invalid; expected >= 1"
                 )
         if not self.init_seeds:
             raise ValueError("init_seeds is empty; give at least one seed")
-        if not self.lr > 0:
-            raise ValueError(f"lr={self.lr} is invalid; expected > 0")
+        if not self.learning_rates or min(self.learning_rates) <= 0:
+            raise ValueError(
+                f"learning_rates={self.learning_rates} is invalid; "
+                "expected one or more values > 0"
+            )
+        if not 10 <= self.validation_size <= 1000:
+            raise ValueError(
+                f"validation_size={self.validation_size} is invalid; "
+                "expected 10 to 1000 of the 1,437 training digits"
+            )
 
     @classmethod
     def smoke(cls) -> Config:
         """Return the variant that runs in a few seconds."""
-        return cls(hidden=64, epochs=3, init_seeds=(0,))
+        return cls(hidden=64, epochs=3, learning_rates=(1e-3,), init_seeds=(0,))
 
 
 class _FeedbackAlignmentLinear(torch.autograd.Function):
@@ -166,6 +184,63 @@ def _local_loss_sum(model: nn.Module, x: Tensor, y: Tensor) -> Tensor:
     return sum(local_losses(model, x, y))
 
 
+def _train_and_test(
+    config: Config, arm: str, lr: float, init_seed: int, x, y, x_test, y_test
+) -> float:
+    model = LocalMLP(config.hidden, arm, torch.Generator().manual_seed(init_seed))
+    train_classifier(
+        model,
+        x,
+        y,
+        epochs=config.epochs,
+        lr=lr,
+        batch_size=config.batch_size,
+        generator=torch.Generator().manual_seed(init_seed + 1000),
+        loss_fn=_local_loss_sum if arm == "local_errors" else None,
+    )
+    return accuracy(model, x_test, y_test)
+
+
+def choose_learning_rate(config: Config, arm: str, data) -> float:
+    """Return the learning rate of ``config.learning_rates`` that ``arm`` fits best.
+
+    The score is the mean accuracy on a stratified hold-out of ``validation_size``
+    training digits over the first ``selection_seeds`` seeds, after training on the
+    rest. The test digits are not used.
+    """
+    if len(config.learning_rates) == 1:
+        return config.learning_rates[0]
+    from sklearn.model_selection import train_test_split
+
+    train_rows, validation_rows = train_test_split(
+        np.arange(len(data.y_train)),
+        test_size=config.validation_size,
+        random_state=config.seed,
+        stratify=data.y_train.numpy(),
+    )
+    train_rows = torch.from_numpy(train_rows)
+    validation_rows = torch.from_numpy(validation_rows)
+    seeds = config.init_seeds[: config.selection_seeds]
+    scores = {}
+    for lr in config.learning_rates:
+        runs = [
+            _train_and_test(
+                config,
+                arm,
+                lr,
+                seed,
+                data.x_train[train_rows],
+                data.y_train[train_rows],
+                data.x_train[validation_rows],
+                data.y_train[validation_rows],
+            )
+            for seed in seeds
+        ]
+        scores[lr] = sum(runs) / len(runs)
+    logger.info("%s validation accuracy by learning rate: %s", arm, scores)
+    return max(scores, key=scores.get)
+
+
 @register(
     "local_errors",
     title="Deep supervised learning using local errors",
@@ -173,37 +248,53 @@ def _local_loss_sum(model: nn.Module, x: Tensor, y: Tensor) -> Tensor:
     issue_group=12,
 )
 def run(config: Config) -> dict[str, float]:
-    """Train every arm from the same initial weights; return mean test accuracies."""
+    """Train every arm at one learning rate; return mean test accuracies.
+
+    Every arm trains at backpropagation's choice of learning rate
+    (:func:`choose_learning_rate`), so no learning rule gets its own tuning. A choice
+    per rule is noisy on 287 validation digits. Local errors preferred 3e-4 over 1e-3
+    by 0.12 points there and then scored 0.9 points lower on the test digits.
+    """
     seed_everything(config.seed)
     data = load_digits_split(seed=config.seed)
-    metrics: dict[str, float] = {}
+    lr = choose_learning_rate(config, "backprop", data)
+    metrics: dict[str, float] = {"lr": lr}
+    per_seed: dict[str, np.ndarray] = {}
     for arm in ARMS:
-        accuracies = []
-        for init_seed in config.init_seeds:
-            model = LocalMLP(
-                config.hidden, arm, torch.Generator().manual_seed(init_seed)
-            )
-            train_classifier(
-                model,
-                data.x_train,
-                data.y_train,
-                epochs=config.epochs,
-                lr=config.lr,
-                batch_size=config.batch_size,
-                generator=torch.Generator().manual_seed(init_seed + 1000),
-                loss_fn=_local_loss_sum if arm == "local_errors" else None,
-            )
-            accuracies.append(accuracy(model, data.x_test, data.y_test))
-        metrics[f"{arm}_accuracy"] = sum(accuracies) / len(accuracies)
-        metrics[f"{arm}_accuracy_min"] = min(accuracies)
-        logger.info("%s: %s", arm, [round(a, 2) for a in accuracies])
+        accuracies = np.array(
+            [
+                _train_and_test(
+                    config,
+                    arm,
+                    lr,
+                    seed,
+                    data.x_train,
+                    data.y_train,
+                    data.x_test,
+                    data.y_test,
+                )
+                for seed in config.init_seeds
+            ]
+        )
+        per_seed[arm] = accuracies
+        metrics[f"{arm}_accuracy"] = float(accuracies.mean())
+        metrics[f"{arm}_accuracy_min"] = float(accuracies.min())
+        logger.info("%s at lr %g: %s", arm, lr, accuracies.round(2).tolist())
+    # Standard error of the mean paired (same seed) difference to feedback alignment.
+    difference = per_seed["local_errors"] - per_seed["feedback_alignment"]
+    metrics["gain_over_feedback_alignment_se"] = (
+        float(difference.std(ddof=1) / np.sqrt(len(difference)))
+        if len(difference) > 1
+        else float("nan")
+    )
     return metrics
 
 
 def criteria(metrics: dict[str, float]) -> list[Criterion]:
     """Mean accuracy of local errors >= 95%, within 3 points of backprop, no worse than
-    feedback alignment (0.5-point tolerance, under two test digits) and >= 3 points
-    above training the last layer only."""
+    feedback alignment (no tolerance; the run reports the paired standard error as
+    ``gain_over_feedback_alignment_se``) and >= 3 points above training the last layer
+    only."""
     local = metrics["local_errors_accuracy"]
     return [
         at_least("local_errors_accuracy", local, 95.0, "%"),
@@ -213,7 +304,7 @@ def criteria(metrics: dict[str, float]) -> list[Criterion]:
         at_least(
             "gain_over_feedback_alignment",
             local - metrics["feedback_alignment_accuracy"],
-            -0.5,
+            0.0,
             " points",
         ),
         at_least(

@@ -73,6 +73,18 @@ def test_local_errors_fixed_classifiers_unchanged():
         torch.testing.assert_close(m, m0, rtol=0, atol=0)
 
 
+def test_learning_rate_choice_rejects_tiny_rate():
+    from graphkit.extras.common.data import load_digits_split
+
+    config = local_errors.Config(
+        hidden=16, epochs=2, learning_rates=(1e-9, 3e-3), selection_seeds=1
+    )
+    data = load_digits_split(seed=0)
+    assert local_errors.choose_learning_rate(config, "backprop", data) == 3e-3
+    single = local_errors.Config(learning_rates=(5e-4,))
+    assert local_errors.choose_learning_rate(single, "backprop", data) == 5e-4
+
+
 def test_feedback_alignment_uses_fixed_matrix():
     model = local_errors.LocalMLP(
         16, "feedback_alignment", torch.Generator().manual_seed(0)
