@@ -1,4 +1,4 @@
-"""Pathological non-IID split: every client gets shards of only a few classes."""
+"""Client splits: pathological non-IID (a few classes per client) and the IID control."""
 
 from __future__ import annotations
 
@@ -48,3 +48,13 @@ def pathological_split(
     for position, s in enumerate(order):
         clients[position % num_clients].append(shards[s][1])
     return [np.concatenate(parts) for parts in clients]
+
+
+def iid_split(num_samples: int, num_clients: int, seed: int) -> list[np.ndarray]:
+    """Split ``range(num_samples)`` at random into ``num_clients`` near-equal parts."""
+    if not 1 <= num_clients <= num_samples:
+        raise ValueError(
+            f"num_clients={num_clients} is invalid; expected 1 to {num_samples}"
+        )
+    order = np.random.default_rng(seed).permutation(num_samples)
+    return np.array_split(order, num_clients)

@@ -12,7 +12,7 @@ from graphkit.extras.federated.client import (
     matching_loss,
     matching_maps,
 )
-from graphkit.extras.federated.partition import pathological_split
+from graphkit.extras.federated.partition import iid_split, pathological_split
 from graphkit.extras.federated.reinforce import HyperparameterPolicy
 
 
@@ -24,6 +24,20 @@ def test_split_two_classes_per_client():
         assert len(np.unique(labels[part])) == 2
     every = np.sort(np.concatenate(parts))
     np.testing.assert_array_equal(every, np.arange(len(labels)))
+
+
+def test_iid_split_covers_every_sample():
+    parts = iid_split(403, num_clients=20, seed=0)
+    assert len(parts) == 20
+    assert sorted(len(p) for p in parts) == [20] * 17 + [21] * 3
+    every = np.sort(np.concatenate(parts))
+    np.testing.assert_array_equal(every, np.arange(403))
+
+
+def test_iid_split_mixes_classes():
+    labels = np.repeat(np.arange(10), 40)
+    for part in iid_split(len(labels), num_clients=20, seed=0):
+        assert len(np.unique(labels[part])) >= 5
 
 
 def test_split_rejects_uneven_shards():
