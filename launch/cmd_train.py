@@ -58,9 +58,9 @@ def run(args: argparse.Namespace) -> int:
     import torch.distributed as dist
     from graphkit.distributed import runtime
 
-    # Stop only a process group started here: a caller (a test, or a script that calls
-    # main() after its own init_process_group) keeps its group. A group left running
-    # in a pytest process would be inherited by every worker forked later.
+    # Stop only a process group started here, so a caller that started its own (a test,
+    # or a script that calls main() after init_process_group) keeps it. A group left
+    # running in a pytest process would be inherited by every worker forked later.
     started_here = not dist.is_initialized()
     rank, world_size = runtime.init_process_group(config.timeout_s)
     try:
@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def train(config: TrainConfig, graph, data) -> int:
-    """Train on ``graph`` and print the test score from rank 0; return the exit code."""
+    """Train on ``graph``, print the test score from rank 0 and return the exit code."""
     if config.out:
         Path(config.out).mkdir(parents=True, exist_ok=True)
     from graphkit.train.trainer import Trainer
