@@ -193,7 +193,7 @@ def write_outputs(
 
 
 def table(rows: list[dict]) -> str:
-    """Markdown table of the runs; shares are relative to the run named ``full``."""
+    """Return a Markdown table of the runs, with shares relative to the run ``full``."""
     full = next(r for r in rows if r["run"] == "full")
     lines = [
         (

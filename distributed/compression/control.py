@@ -192,7 +192,7 @@ class Compression:
 
     # Checkpoints ----------------------------------------------------------------------
     def state_dict(self) -> dict:
-        """The schedule's position, byte totals and pass counter, for a checkpoint.
+        """Return the schedule's position, byte totals and pass counter for a checkpoint.
 
         Holds only Python numbers and strings, so it loads with ``weights_only=True``.
         """
@@ -211,9 +211,10 @@ class Compression:
         """Continue from :meth:`state_dict` of an earlier run.
 
         The pass counter (which seeds every random draw) and the byte totals are
-        restored. When the codec and schedule are configured as in the saved run, so is
-        the schedule's state and ratio. Otherwise this run's schedule gives the ratio of
-        the next epoch, and an adaptive schedule starts again from its first ratio.
+        restored. When the codec and schedule are configured as in the saved run, the
+        schedule's state and ratio are restored too. Otherwise this run's schedule gives
+        the ratio of the next epoch, and an adaptive schedule starts again from its first
+        ratio.
         """
         self.epochs_done = int(state["epochs_done"])
         self._pass = int(state["pass"])
@@ -226,8 +227,8 @@ class Compression:
         else:
             self.ratio = float(self.schedule.next_ratio(self.epochs_done, math.inf))
             logger.warning(
-                "the checkpoint was written with %s, this run has %r; continuing with "
-                "this run's schedule at ratio %.3g from epoch %d",
+                "the checkpoint was written with %s but this run has %r, so it continues "
+                "with this run's schedule at ratio %.3g from epoch %d",
                 state["config"],
                 self,
                 self.ratio,

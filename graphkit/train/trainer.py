@@ -225,7 +225,12 @@ class Trainer:
         }
 
     def save(self) -> Path | None:
-        """Write ``checkpoint_<epoch>.pt`` into ``out`` (rank 0 only)."""
+        """Write ``checkpoint_<epoch>.pt`` into ``out`` (rank 0 only).
+
+        Must issue no collective operation, because other ranks may run without ``out``.
+        A collective on rank 0 alone pairs with the next collective of the others (in a
+        second run, its partition broadcast), and both wait until the timeout.
+        """
         if not self.is_main:
             return None
         path = Path(self.config.out) / f"checkpoint_{self.epoch:06d}.pt"
@@ -268,10 +273,10 @@ class Trainer:
         if self.compression is None:
             if saved is not None:
                 logger.warning("checkpoint %s has halo compression state, but this run "
-                               "compresses nothing; the state is ignored", path)
+                               "compresses nothing, so the state is ignored", path)
             return
         if saved is None:
-            logger.warning("checkpoint %s has no halo compression state; the rate "
+            logger.warning("checkpoint %s has no halo compression state, so the rate "
                            "schedule starts again at its first epoch", path)
             return
         self.compression.load_state_dict(saved)

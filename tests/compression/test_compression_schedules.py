@@ -87,3 +87,45 @@ def test_config_rejects_bad_compression_options():
         TrainConfig(compression_ratio=0.5)
     with pytest.raises(ValueError, match="compression_min_width"):
         TrainConfig(compression_min_width=0)
+
+
+def compression_after(schedule, losses):
+    """A Compression (no process group needed) whose schedule has seen ``losses``."""
+    from graphkit.distributed.compression import Compression, RandomProjectionCodec
+
+    compression = Compression(RandomProjectionCodec(), schedule, comm=None)
+    for epoch, loss in enumerate(losses, start=1):
+        compression.ratio = schedule.next_ratio(epoch, loss)
+        compression.epochs_done = epoch
+    return compression
+
+
+def test_adaptive_state_survives_checkpoint(tmp_path):
+    import torch
+
+    losses = [1.0, 0.9, 0.95, 0.97]  # stalled for 2 epochs after the best 0.9
+    saved = compression_after(AdaptiveSchedule(16, patience=3), losses)
+    path = tmp_path / "state.pt"
+    torch.save(saved.state_dict(), path)
+    state = torch.load(path, weights_only=True)
+
+    resumed = compression_after(AdaptiveSchedule(16, patience=3), [])
+    resumed.load_state_dict(state)
+    assert resumed.epochs_done == 4
+    assert resumed.ratio == 16
+    assert resumed.schedule.best == 0.9
+    assert resumed.schedule.stalled == 2
+    # One more stalled epoch halves the ratio in both.
+    assert saved.schedule.next_ratio(5, 0.99) == 8
+    assert resumed.schedule.next_ratio(5, 0.99) == 8
+
+
+def test_other_schedule_resumes_at_its_epoch(caplog):
+    saved = compression_after(StepSchedule(16, end_epoch=8, steps=4), [1.0] * 4)
+    assert saved.ratio == 4
+    resumed = compression_after(StepSchedule(16, end_epoch=16, steps=4), [])
+    resumed.load_state_dict(saved.state_dict())
+    # The new schedule's ratio after 4 epochs: second of four plateaus over 16 epochs.
+    assert resumed.ratio == 8
+    assert resumed.epochs_done == 4
+    assert "so it continues with this run's schedule at ratio 8" in caplog.text
