@@ -93,9 +93,16 @@ class ShiftedReLU(nn.Module):
 def _conv(
     binary: bool, c_in: int, c_out: int, kernel: int, stride: int = 1
 ) -> nn.Conv2d:
-    cls = BinaryConv2d if binary else nn.Conv2d
-    extra = {} if binary else {"bias": False}
-    return cls(c_in, c_out, kernel, stride=stride, padding=kernel // 2, **extra)
+    if binary:
+        return BinaryConv2d(c_in, c_out, kernel, stride=stride, padding=kernel // 2)
+    conv = nn.Conv2d(
+        c_in, c_out, kernel, stride=stride, padding=kernel // 2, bias=False
+    )
+    # He initialization, whose standard deviation the 1-bit layers use as their fixed
+    # scale. PyTorch's default (about 0.58 / sqrt(fan_in)) starts each convolution's
+    # output 2.4 times smaller, which left FP + shifted ReLU 2.4 points below FP + BN.
+    nn.init.kaiming_normal_(conv.weight, mode="fan_in", nonlinearity="relu")
+    return conv
 
 
 def _activation(batch_norm: bool, channels: int) -> nn.Module:
@@ -202,10 +209,8 @@ def run(config: Config) -> dict[str, float]:
 
 
 def criteria(metrics: dict[str, float]) -> list[Criterion]:
-    """1-bit + shifted ReLU reaches 95% and stays within 2 points of FP + batch norm.
-
-    The gap of FP + shifted ReLU to FP + batch norm is reported in the metrics only.
-    """
+    """1-bit + shifted ReLU reaches 95%, and both shifted-ReLU arms stay within 2 points
+    of FP + batch norm."""
     reference = metrics["acc_fp_bn"]
     magnitude = metrics["binary_layers_not_single_magnitude"]
     batch_norms = metrics["batch_norm_layers_in_srelu_models"]
@@ -217,6 +222,12 @@ def criteria(metrics: dict[str, float]) -> list[Criterion]:
         at_most(
             "fp_bn_minus_onebit_srelu",
             reference - metrics["acc_onebit_srelu"],
+            2.0,
+            " points",
+        ),
+        at_most(
+            "fp_bn_minus_fp_srelu",
+            reference - metrics["acc_fp_srelu"],
             2.0,
             " points",
         ),
