@@ -166,8 +166,9 @@ def markdown(records: list[dict], published: dict[str, tuple[float, float]]) -> 
             k: sum(r[k] for r in records) / len(records) for k in ("mrr", "hits@10")
         }
         known = [published[r["split"]] for r in records if r["split"] in published]
-        paper_mrr = sum(p[0] for p in known) / max(len(known), 1)
-        paper_hits = sum(p[1] for p in known) / max(len(known), 1)
+        # With no published value for these splits the mean stays NaN, shown as "nan".
+        paper_mrr = sum(p[0] for p in known) / len(known) if known else float("nan")
+        paper_hits = sum(p[1] for p in known) / len(known) if known else float("nan")
         lines.append(
             f"| mean | | | | {mean['mrr']:.3f} | | | {mean['hits@10']:.3f} "
             f"| {paper_mrr:.3f} | {paper_hits:.3f} | | |"
