@@ -5,7 +5,10 @@ options, in this one process, on each dataset and split; the table gives the tes
 accuracy at the epoch of best validation accuracy, as mean and standard deviation over
 the splits.
 
-    python benchmarks/pgcn_real.py --root /path/to/graphs --epochs 20 --hidden 32
+    python benchmarks/pgcn_real.py --root /path/to/graphs --epochs 200 --patience 50
+
+Each finished split is printed at once (test accuracy and best epoch per model), so a
+run stopped early still leaves its per-split results in the log.
 
 A copy of a read-only root is made by ``load_dataset`` itself.
 """
@@ -32,8 +35,8 @@ MODELS = ("pgcn", "gcn", "mlp")
 
 def run_split(
     name: str, root: str, split: int, models, options: dict
-) -> dict[str, float]:
-    """Train each model on one split; returns test accuracy by model."""
+) -> dict[str, dict]:
+    """Train each model on one split; returns the trainer's summary by model."""
     data = masks_for_split(load_dataset(name, root, split=split), split)
     graph = LocalGraph.from_data(data)
     scores = {}
@@ -42,7 +45,7 @@ def run_split(
             dataset=name, root=root, split=split, model=model, **options
         )
         summary = Trainer(config, copy.copy(data), graph).fit()
-        scores[model] = summary["test"]
+        scores[model] = summary
     return scores
 
 
@@ -52,8 +55,14 @@ def main() -> None:
     parser.add_argument("--datasets", nargs="+", default=list(DATASETS))
     parser.add_argument("--models", nargs="+", default=list(MODELS))
     parser.add_argument("--splits", type=int, default=10, help="splits 0..K-1 to run")
-    parser.add_argument("--epochs", type=int, default=20)
-    parser.add_argument("--patience", type=int, default=0, help="0: no early stopping")
+    parser.add_argument("--epochs", type=int, default=200)
+    parser.add_argument(
+        "--patience",
+        type=int,
+        default=50,
+        help="stop after this many epochs without a better validation accuracy "
+        "(0: never stop early)",
+    )
     parser.add_argument("--hidden", type=int, default=32)
     parser.add_argument("--heads", type=int, default=2, help="global heads of pgcn")
     args = parser.parse_args()
@@ -72,12 +81,23 @@ def main() -> None:
     for name in args.datasets:
         start = time.perf_counter()
         results = {model: [] for model in args.models}
+        best_epochs = {model: [] for model in args.models}
         for split in range(args.splits):
-            for model, score in run_split(
-                name, args.root, split, args.models, options
-            ).items():
-                results[model].append(100 * score)
+            summaries = run_split(name, args.root, split, args.models, options)
+            for model, summary in summaries.items():
+                results[model].append(100 * summary["test"])
+                best_epochs[model].append(summary["best_epoch"])
+            line = ", ".join(
+                f"{model} {100 * s['test']:.1f} (best epoch {s['best_epoch']})"
+                for model, s in summaries.items()
+            )
+            print(f"{name} split {split}: {line}", flush=True)
         cells = [_mean_std(results[model]) for model in args.models]
+        epochs = ", ".join(
+            f"{model} {statistics.mean(best_epochs[model]):.0f}"
+            for model in args.models
+        )
+        print(f"{name} mean best epoch: {epochs}", flush=True)
         seconds = time.perf_counter() - start
         rows.append(f"| {name} | " + " | ".join(cells) + f" | {seconds:.0f} |")
         print(rows[-1], flush=True)

@@ -54,63 +54,24 @@ from graphkit.lattice.table import VertexTable, build_table
 RELATIVE_ERROR_BOUND = {2: 0.15, 4: 0.2, 8: 0.35}
 
 
-#: Rows per block in :func:`splat`, :func:`slice_vertices` and the weight gradient. Small
-#: blocks keep each temporary in cache and, with 17 float32 channels, below glibc's
-#: largest mmap threshold (32 MiB), so large inputs do not page-fault on every pass.
-BLOCK_ROWS = 2**16
-
-
-def _blocks(n: int) -> list[slice]:
-    return [
-        slice(start, min(start + BLOCK_ROWS, n)) for start in range(0, n, BLOCK_ROWS)
-    ]
-
-
-def splat(values: Tensor, weights: Tensor, index: Tensor, num_vertices: int) -> Tensor:
-    """Accumulate ``weights[i, r] * values[i]`` into vertex ``index[i, r]``; ``[M, c]``."""
-    out = values.new_zeros(num_vertices, values.size(1))
-    for rows in _blocks(values.size(0)):
-        block_values, block_weights, block_index = (
-            values[rows],
-            weights[rows],
-            index[rows],
-        )
-        for r in range(index.size(1)):
-            out.index_add_(
-                0, block_index[:, r], block_weights[:, r : r + 1] * block_values
-            )
-    return out
-
-
-def slice_vertices(lattice: Tensor, weights: Tensor, index: Tensor) -> Tensor:
-    """Interpolate vertex values back at the points: ``sum_r w[i, r] L[index[i, r]]``."""
-    out = lattice.new_empty(index.size(0), lattice.size(1))
-    for rows in _blocks(index.size(0)):
-        block_weights, block_index = weights[rows], index[rows]
-        block = block_weights[:, :1] * lattice[block_index[:, 0]]
-        for r in range(1, index.size(1)):
-            block += block_weights[:, r : r + 1] * lattice[block_index[:, r]]
-        out[rows] = block
-    return out
-
-
 def weight_gradient(
-    grad_out: Tensor, blurred: Tensor, back: Tensor, values: Tensor, index: Tensor
+    grad_out: Tensor,
+    blurred: Tensor,
+    back: Tensor,
+    values: Tensor,
+    slice_matrix: Tensor,
 ) -> Tensor:
-    """``dL/dw[i, r] = <G_i, (B S V)[index[i, r]]> + <(B^T S G)[index[i, r]], V_i>``."""
-    out = values.new_empty(index.shape)
-    for rows in _blocks(index.size(0)):
-        block_grad, block_values, block_index = (
-            grad_out[rows],
-            values[rows],
-            index[rows],
-        )
-        for r in range(index.size(1)):
-            vertex = block_index[:, r]
-            out[rows, r] = (block_grad * blurred[vertex]).sum(1) + (
-                back[vertex] * block_values
-            ).sum(1)
-    return out
+    """``dL/dw[i, r] = <G_i, (B S V)[index[i, r]]> + <(B^T S G)[index[i, r]], V_i>``.
+
+    Each inner product is a sampled dense-dense product (for example ``G (B S V)^T``)
+    evaluated only at the ``n (d + 1)`` entries of ``S^T``, so the ``n x M`` product is
+    never formed. Returns ``[n, d + 1]``.
+    """
+    forward_term = torch.sparse.sampled_addmm(
+        slice_matrix, grad_out, blurred.T, beta=0.0
+    )
+    backward_term = torch.sparse.sampled_addmm(slice_matrix, values, back.T, beta=0.0)
+    return (forward_term.values() + backward_term.values()).view(values.size(0), -1)
 
 
 def blur(lattice: Tensor, neighbours: Tensor, reverse: bool = False) -> Tensor:
@@ -129,27 +90,29 @@ class LatticeFilterFunction(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, values: Tensor, weights: Tensor, table: VertexTable) -> Tensor:
-        splatted = splat(values, weights, table.index, table.num_vertices)
-        blurred = blur(splatted, table.neighbours)
-        ctx.save_for_backward(values, weights, blurred)
-        ctx.table = table
-        return slice_vertices(blurred, weights, table.index)
+        splat_matrix, slice_matrix = (
+            table.splat_matrix(weights),
+            table.slice_matrix(weights),
+        )
+        blurred = blur(splat_matrix @ values, table.neighbours)
+        ctx.save_for_backward(values, blurred)
+        ctx.matrices = (splat_matrix, slice_matrix)
+        ctx.neighbours = table.neighbours
+        return slice_matrix @ blurred
 
     @staticmethod
     @once_differentiable
     def backward(ctx, grad_out: Tensor):
-        values, weights, blurred = ctx.saved_tensors
-        table = ctx.table
-        index = table.index
-        back = blur(
-            splat(grad_out, weights, index, table.num_vertices), table.neighbours, True
-        )
-        grad_values = (
-            slice_vertices(back, weights, index) if ctx.needs_input_grad[0] else None
-        )
+        values, blurred = ctx.saved_tensors
+        splat_matrix, slice_matrix = ctx.matrices
+        grad_out = grad_out.contiguous()
+        back = blur(splat_matrix @ grad_out, ctx.neighbours, reverse=True)
+        grad_values = slice_matrix @ back if ctx.needs_input_grad[0] else None
         grad_weights = None
         if ctx.needs_input_grad[1]:
-            grad_weights = weight_gradient(grad_out, blurred, back, values, index)
+            grad_weights = weight_gradient(
+                grad_out, blurred, back, values, slice_matrix
+            )
         return grad_values, grad_weights, None
 
 
@@ -191,14 +154,13 @@ class PermutohedralLattice:
                 f"positions, got shape {tuple(values.shape)}"
             )
         weights = self.weights.to(values.dtype)
+        out = LatticeFilterFunction.apply(values, weights, self.table)
         if not normalize:
-            return LatticeFilterFunction.apply(values, weights, self.table)
+            return out
         ones = values.new_ones(values.size(0), 1)
-        out = LatticeFilterFunction.apply(
-            torch.cat([values, ones], 1), weights, self.table
-        )
+        total = LatticeFilterFunction.apply(ones, weights, self.table)
         # The filtered ones channel is at least 2^-(d+1) sum_r w_ir^2 > 0 at every point.
-        return out[:, :-1] / out[:, -1:].clamp_min(torch.finfo(out.dtype).tiny)
+        return out / total.clamp_min(torch.finfo(out.dtype).tiny)
 
 
 def gaussian_filter(

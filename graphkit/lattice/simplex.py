@@ -100,19 +100,40 @@ def enclosing_simplex(positions: Tensor) -> Simplices:
     n, d = positions.shape
     k = d + 1
     elevated = positions @ elevation_matrix(d, positions.dtype, positions.device).T
-    with torch.no_grad():
-        rem0 = torch.round(elevated / k) * k
-        rank = descending_rank(elevated - rem0)
-        shift = (rem0.sum(1, keepdim=True) / k).round().long()  # how far from H_d
-        rank = rank + shift
-        over, under = rank >= k, rank < 0
-        rank = rank - k * over.long() + k * under.long()
-        rem0 = rem0 - k * over.to(rem0.dtype) + k * under.to(rem0.dtype)
-    delta = (elevated - rem0) / k  # [n, k], differentiable
+    rem0, rank = _round_to_lattice(elevated.detach())
+    delta = (elevated - rem0.to(elevated.dtype)) / k  # [n, k], differentiable
     bary = delta.new_zeros(n, k + 1)
     bary = bary.scatter_add(1, d - rank, delta).scatter_add(1, d + 1 - rank, -delta)
     weights = bary[:, :k] + torch.nn.functional.pad((1 + bary[:, k:]), (0, d))
-    return Simplices(rem0.long(), rank, weights)
+    return Simplices(rem0, rank, weights)
+
+
+#: Rows per block in :func:`_round_to_lattice`. With ``d + 1`` coordinates and the
+#: ``[rows, d + 1, d + 1]`` rank comparison, a block's temporaries stay within a
+#: processor cache, so the cost per point does not grow with ``n``.
+BLOCK_ROWS = 2**14
+
+
+def _round_to_lattice(elevated: Tensor) -> tuple[Tensor, Tensor]:
+    """Remainder-0 point and residual ranks of elevated points, ``[n, d + 1]`` each.
+
+    Rounds each coordinate to a multiple of ``d + 1``, ranks the residuals, and where
+    the rounded point is off the hyperplane by ``shift`` multiples of ``d + 1``, moves
+    the coordinates of the ``shift`` most extreme residuals back (ranks wrap around).
+    """
+    n, k = elevated.shape
+    rem0 = torch.empty(n, k, dtype=torch.long, device=elevated.device)
+    rank = torch.empty_like(rem0)
+    for start in range(0, n, BLOCK_ROWS):
+        rows = slice(start, start + BLOCK_ROWS)
+        block = elevated[rows]
+        rounded = torch.round(block / k) * k
+        block_rank = descending_rank(block - rounded)
+        block_rank += (rounded.sum(1, keepdim=True) / k).round().long()  # shift
+        wrap = (block_rank < 0).long() - (block_rank >= k).long()
+        rank[rows] = block_rank + k * wrap
+        rem0[rows] = rounded.long() + k * wrap
+    return rem0, rank
 
 
 def simplex_vertices(simplices: Simplices) -> Tensor:

@@ -1,18 +1,21 @@
-"""The table of occupied lattice vertices and their blur neighbours.
+"""The table of occupied lattice vertices, their blur neighbours and the splat matrix.
 
-In place of the hash table of Adams et al. (2010), the integer vertex keys are
-deduplicated with :func:`torch.unique` and looked up with :func:`torch.searchsorted`,
-vectorised over all points.
+In place of the hash table of Adams et al. (2010), the ``n (d + 1)`` integer vertex
+codes are sorted once, vectorised over all points. That one sort deduplicates the
+vertices and also groups the (point, vertex) pairs by vertex, which is the compressed
+sparse row (CSR) layout of the splat matrix ``S`` (``M x n``). Slicing uses ``S^T``,
+whose CSR layout is the per-point index itself, so neither needs a second sort.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import torch
 from torch import Tensor
 
-from graphkit.lattice.simplex import Simplices, simplex_vertices
+from graphkit.lattice.simplex import BLOCK_ROWS, Simplices, simplex_vertices
 
 _CODE_LIMIT = 2**62
 
@@ -27,11 +30,47 @@ class VertexTable:
             vertex along each lattice direction, ``M`` (one past the last row) where the
             neighbour is not occupied.
         num_vertices (int): ``M``, the number of occupied vertices.
+        splat_order (Tensor): ``[n (d + 1)]`` positions in ``index.flatten()`` grouped
+            by vertex: the entries of vertex ``v`` are
+            ``splat_order[vertex_offsets[v]:vertex_offsets[v + 1]]``.
+        vertex_offsets (Tensor): ``[M + 1]`` start of each vertex's group.
     """
 
     index: Tensor
     neighbours: Tensor
     num_vertices: int
+    splat_order: Tensor
+    vertex_offsets: Tensor
+
+    def splat_matrix(self, weights: Tensor) -> Tensor:
+        """Sparse CSR ``S`` (``M x n``): ``S[index[i, r], i] = weights[i, r]``."""
+        n, k = self.index.shape
+        return _csr(
+            self.vertex_offsets,
+            self.splat_order // k,
+            weights.reshape(-1)[self.splat_order],
+            (self.num_vertices, n),
+        )
+
+    def slice_matrix(self, weights: Tensor) -> Tensor:
+        """Sparse CSR ``S^T`` (``n x M``), ``d + 1`` entries per row in ``index`` order."""
+        n, k = self.index.shape
+        rows = torch.arange(0, n * k + 1, k, device=self.index.device)
+        return _csr(
+            rows, self.index.reshape(-1), weights.reshape(-1), (n, self.num_vertices)
+        )
+
+
+def _csr(
+    offsets: Tensor, columns: Tensor, values: Tensor, size: tuple[int, int]
+) -> Tensor:
+    # The layout is valid by construction, so torch's invariant check is skipped.
+    with warnings.catch_warnings():
+        # torch warns that sparse CSR support is in beta state.
+        warnings.filterwarnings("ignore", message=".*[Ss]parse CSR tensor support")
+        return torch.sparse_csr_tensor(
+            offsets, columns, values, size, check_invariants=False
+        )
 
 
 def direction_offsets(d: int, device: torch.device | None = None) -> Tensor:
@@ -45,10 +84,10 @@ def direction_offsets(d: int, device: torch.device | None = None) -> Tensor:
     return offsets
 
 
-def _key_strides(keys: Tensor, margin: int) -> tuple[Tensor, Tensor] | None:
-    """Lowest key and mixed-radix strides covering ``keys`` +- ``margin``, if they fit.
+def _key_strides(keys: Tensor, margin: int) -> tuple[Tensor, Tensor, int] | None:
+    """Lowest key, mixed-radix strides and code span covering ``keys`` +- ``margin``.
 
-    Returns ``None`` when the code range exceeds 62 bits (very spread positions or
+    Every code of such a key lies in ``[0, span)``. Returns ``None`` when the code range exceeds 62 bits (very spread positions or
     large ``d``).
     """
     low, high = torch.aminmax(keys, dim=0)
@@ -61,7 +100,7 @@ def _key_strides(keys: Tensor, margin: int) -> tuple[Tensor, Tensor] | None:
         span *= radix[i]
     if span >= _CODE_LIMIT:
         return None
-    return low, torch.tensor(strides, dtype=torch.long, device=keys.device)
+    return low, torch.tensor(strides, dtype=torch.long, device=keys.device), span
 
 
 def _vertex_codes(simplices: Simplices, low: Tensor, strides: Tensor) -> Tensor:
@@ -85,13 +124,33 @@ def _vertex_codes(simplices: Simplices, low: Tensor, strides: Tensor) -> Tensor:
     return base.unsqueeze(1) + r * strides.sum() - k * wrapped
 
 
+def _all_vertex_codes(
+    simplices: Simplices, low: Tensor, strides: Tensor, span: int
+) -> Tensor:
+    """:func:`_vertex_codes` block by block, as ``int32`` where ``span`` fits.
+
+    Blocks keep the temporaries in cache, and ``int32`` codes halve the sort's memory
+    traffic.
+    """
+    rem0, rank = simplices.rem0, simplices.rank
+    dtype = torch.int32 if span <= 2**31 else torch.long
+    codes = torch.empty(rank.shape, dtype=dtype, device=rank.device)
+    for start in range(0, rank.size(0), BLOCK_ROWS):
+        rows = slice(start, start + BLOCK_ROWS)
+        block = Simplices(rem0[rows], rank[rows], simplices.weights[rows])
+        codes[rows] = _vertex_codes(block, low, strides)
+    return codes
+
+
 def build_table(simplices: Simplices, force_unique_rows: bool = False) -> VertexTable:
     """Deduplicate the simplex vertices of all points and find their blur neighbours.
 
     Keys are encoded as mixed-radix ``int64`` codes when the key range fits into 62
-    bits. A neighbour's code is then the vertex code plus the offset's code, and the
-    sorted codes from :func:`torch.unique` are searched directly. Otherwise whole key
-    rows are deduplicated with ``torch.unique(dim=0)``, which sorts rows and is slower.
+    bits. One :func:`torch.sort` of the codes then gives the vertices (runs of equal
+    codes), each point's vertex rows and the splat matrix's CSR order; a neighbour's
+    code is the vertex code plus the offset's code, searched in the sorted codes.
+    Otherwise whole key rows are deduplicated with ``torch.unique(dim=0)``, which sorts
+    rows and is slower, and the pairs are grouped by a second sort.
 
     Args:
         simplices (Simplices): from :func:`~graphkit.lattice.simplex.enclosing_simplex`.
@@ -104,9 +163,12 @@ def build_table(simplices: Simplices, force_unique_rows: bool = False) -> Vertex
     # Vertex keys lie within d of the remainder-0 point, and neighbours d further.
     fitted = None if force_unique_rows else _key_strides(simplices.rem0[:, :d], 2 * d)
     if fitted is not None:
-        low, strides = fitted
-        codes = _vertex_codes(simplices, low, strides)
-        vertex_codes, point_index = torch.unique(codes, return_inverse=True)
+        low, strides, span = fitted
+        codes = _all_vertex_codes(simplices, low, strides, span)
+        vertex_codes, point_index, splat_order, offsets_by_vertex = _sorted_runs(
+            codes.reshape(-1)
+        )
+        vertex_codes = vertex_codes.long()
         offset_codes = offsets @ strides  # [k]
         neighbour_codes = torch.stack(
             [
@@ -126,8 +188,37 @@ def build_table(simplices: Simplices, force_unique_rows: bool = False) -> Vertex
         together = torch.cat([unique_keys, neighbour_keys.reshape(-1, d)])
         _, codes = torch.unique(together, dim=0, return_inverse=True)
         vertex_codes, neighbour_codes = codes[:m], codes[m:].view(m, k, 2)
+        _, _, splat_order, offsets_by_vertex = _sorted_runs(point_index)
     neighbours = _lookup(vertex_codes, neighbour_codes)
-    return VertexTable(point_index.view(n, k), neighbours, vertex_codes.size(0))
+    return VertexTable(
+        point_index.view(n, k),
+        neighbours,
+        vertex_codes.size(0),
+        splat_order,
+        offsets_by_vertex,
+    )
+
+
+def _sorted_runs(codes: Tensor) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+    """Deduplicate ``codes`` with one sort.
+
+    Returns the distinct codes in increasing order (``[M]``), the row of each input
+    among them (``[len(codes)]``), the sorting permutation (inputs grouped by row) and
+    the ``[M + 1]`` start of each row's group in that permutation.
+    """
+    sorted_codes, order = torch.sort(codes)
+    starts = torch.ones_like(sorted_codes, dtype=torch.bool)
+    starts[1:] = sorted_codes[1:] != sorted_codes[:-1]
+    row_of_sorted = starts.cumsum(0) - 1
+    rows = torch.empty_like(row_of_sorted)
+    rows[order] = row_of_sorted
+    offsets = torch.cat(
+        [
+            starts.nonzero().squeeze(1),
+            starts.new_full((1,), codes.numel(), dtype=torch.long),
+        ]
+    )
+    return sorted_codes[starts], rows, order, offsets
 
 
 def _lookup(vertex_codes: Tensor, query_codes: Tensor) -> Tensor:
