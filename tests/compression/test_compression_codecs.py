@@ -87,6 +87,69 @@ def test_projection_expected_error_over_seeds():
     assert abs(float(mean) - (1 - 8 / 32)) < 0.02
 
 
+def unbiased_projection(seed: int = 0) -> RandomProjectionCodec:
+    return RandomProjectionCodec(seed, resample=True, unbiased=True)
+
+
+@pytest.mark.parametrize("ratio", [2, 4])
+def test_projection_unbiased_over_seeds(ratio):
+    x = torch.randn(3, 32, generator=torch.Generator().manual_seed(9))
+    codec = unbiased_projection()
+    draws = torch.stack(
+        [round_trip(codec, x, context(ratio, seed=s))[0] for s in range(2000)]
+    )
+    # E[P P^T] = (k / F) I for a uniformly random k-dim subspace, so the F / k scale
+    # makes the mean exact; per draw E|x_hat - x|^2 = (F / k - 1) |x|^2.
+    scale = 32 / (32 // ratio)
+    norms = x.pow(2).sum(1)
+    errors = (draws - x).pow(2).sum(2).mean(0)
+    torch.testing.assert_close(
+        errors / norms, torch.full((3,), scale - 1), atol=0.1, rtol=0
+    )
+    entry_std = math.sqrt((scale - 1) * float(norms.max()) / 32 / 2000)
+    assert float((draws.mean(0) - x).abs().max()) < 5 * entry_std
+    # Without the scale, a resampled projection shrinks x to (k / F) x on average.
+    biased = RandomProjectionCodec(resample=True)
+    shrunk = torch.stack(
+        [round_trip(biased, x, context(ratio, seed=s))[0] for s in range(2000)]
+    ).mean(0)
+    torch.testing.assert_close(shrunk, x / scale, atol=5 * entry_std, rtol=0)
+
+
+def test_projection_gradient_unbiased_over_seeds():
+    g = torch.randn(2, 16, generator=torch.Generator().manual_seed(10))
+    codec = unbiased_projection()
+    draws = torch.stack(
+        [
+            codec.decode_grad(
+                codec.encode_grad(g, None, context(2, seed=s)), g, context(2, seed=s)
+            )
+            for s in range(2000)
+        ]
+    )
+    entry_std = math.sqrt(float(g.pow(2).sum(1).max()) / 16 / 2000)
+    assert float((draws.mean(0) - g).abs().max()) < 5 * entry_std
+
+
+@pytest.mark.parametrize("ratio", [1.5, 2, 4, 8])
+def test_unbiased_projection_round_trip_bound(ratio):
+    x = torch.randn(200, 64, generator=torch.Generator().manual_seed(11))
+    x_hat, payload = round_trip(unbiased_projection(), x, context(ratio))
+    k = math.ceil(64 / ratio)
+    assert wire_bytes(payload) == 200 * k * 4
+    # |x_hat - x|^2 = |x|^2 + s (s - 2) |x P|^2 with s = F / k and |x P| <= |x|.
+    scale = 64 / k
+    error = (x - x_hat).pow(2).sum(1)
+    bound = max(1.0, (scale - 1) ** 2) * x.pow(2).sum(1)
+    assert bool((error <= bound * (1 + 1e-5)).all())
+    torch.testing.assert_close(
+        error,
+        x.pow(2).sum(1) + (1 - 2 / scale) * x_hat.pow(2).sum(1),
+        atol=1e-3,
+        rtol=1e-4,
+    )
+
+
 # Quantization --------------------------------------------------------------------------
 @pytest.mark.parametrize("bits", [8, 4, 2])
 def test_pack_unpack_inverse(bits):
@@ -180,7 +243,8 @@ def test_subsample_unbiased_over_seeds():
 
 # Gradient maps: <decode(z), g> == <z, encode_grad(g)> and <encode(x), h> == <x, decode_grad(h)>
 @pytest.mark.parametrize(
-    "codec_cls", [RandomProjectionCodec, SubsampleCodec, LearnedCodec]
+    "codec_cls",
+    [RandomProjectionCodec, unbiased_projection, SubsampleCodec, LearnedCodec],
 )
 def test_linear_codec_gradients_are_adjoints(codec_cls):
     gen = torch.Generator().manual_seed(7)
