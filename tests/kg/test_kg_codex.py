@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from graphkit.kg import KGFormatError, load_dataset
+from graphkit.kg import KGFormatError, Ultra, evaluate, load_dataset
 
 
 @pytest.mark.realdata
@@ -74,3 +74,16 @@ def test_codex_copy_with_extra_column(shared_data, tmp_path):
     (folder / "valid.txt").write_text("\n".join(lines) + "\n")
     with pytest.raises(KGFormatError, match=r"codex-s/valid\.txt:5: expected 3"):
         load_dataset(tmp_path, "codex-s")
+
+
+@pytest.mark.slow
+@pytest.mark.realdata
+def test_ultra_3g_zero_shot_codex_small(shared_data):
+    # The model card of mgalkin/ultra_3g gives MRR 0.472035 and Hits@10 0.66849 for
+    # these weights on this test split. Takes about 5 min on one loaded CPU core.
+    model = Ultra.from_pretrained(shared_data / "ultra" / "ultra_3g.pth")
+    split = load_dataset(shared_data / "kg", "codex-s")
+    metrics = evaluate(model, split.test, batch_size=32)
+    assert metrics["num_ranks"] == 3_656
+    assert abs(metrics["mrr"] - 0.472) <= 0.005, metrics
+    assert abs(metrics["hits@10"] - 0.668) <= 0.005, metrics
