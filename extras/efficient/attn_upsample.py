@@ -14,7 +14,11 @@ with ``k = W_K x`` and ``v = W_V x`` from the low-resolution features, ``q = W_Q
 from a bilinear upsampling ``x~`` of them (or from a high-resolution guide image in the
 joint-upsampling form), learned relative-position embeddings ``r`` per phase and
 neighbor, and several heads split along channels whose outputs a 1x1 projection mixes.
-Neighbors outside the image are masked out of the softmax.
+Neighbors outside the image are masked out of the softmax. The experiment's default
+also adds a learned logit per head, phase and neighbor that starts at the log of the
+bilinear weights, a learned temperature per head, one output projection per phase (as a
+transposed convolution has one set of taps per phase) and the bilinear upsampling of
+the input as a residual.
 
 NOTE: the neighborhood (the 3x3 low-resolution pixels around ``(i, j)`` for every phase)
 and the query from a bilinear upsampling are this implementation's reading of the
@@ -46,10 +50,21 @@ class AttentionUpsample2x(nn.Module):
 
     Args:
         channels (int): input and output channels ``C``.
-        heads (int, default 2): attention heads, each of ``C / heads`` channels.
+        heads (int, default 2): attention heads; queries and keys have ``C / heads``
+            channels per head.
         position_bias (bool, default False): add a learned logit per head, output phase
             and neighbor.
         window (int, default 3): odd side of the low-resolution neighborhood.
+        temperature (bool, default False): multiply each head's logits by a learned
+            ``exp(tau_h)``, starting at 1.
+        residual (bool, default False): add the bilinear upsampling of ``x`` to the output.
+        phase_output (bool, default False): use a separate output projection for each of
+            the four output phases, as the kernel of a stride-2 transposed convolution
+            has a separate tap per phase.
+        value_channels (int, optional): value channels per head (default ``C / heads``).
+        bilinear_prior (bool, default False): start the position bias at the log of the
+            bilinear weights (floored at 0.01), so that attention starts close to bilinear
+            interpolation. Needs ``position_bias``.
 
     Shapes:
         x: ``(B, C, H, W)``; guide (optional): ``(B, C, 2H, 2W)`` query source;
@@ -62,19 +77,38 @@ class AttentionUpsample2x(nn.Module):
         heads: int = 2,
         position_bias: bool = False,
         window: int = 3,
+        temperature: bool = False,
+        residual: bool = False,
+        phase_output: bool = False,
+        value_channels: int | None = None,
+        bilinear_prior: bool = False,
     ) -> None:
         super().__init__()
         if channels % heads:
             raise ValueError(f"channels={channels} must be a multiple of heads={heads}")
         if window < 1 or window % 2 == 0:
             raise ValueError(f"window={window} must be a positive odd number")
+        if bilinear_prior and not position_bias:
+            raise ValueError("bilinear_prior=True needs position_bias=True")
         self.window, self.neighbors = window, window * window
         self.heads, self.head_dim = heads, channels // heads
+        self.value_dim = value_channels or self.head_dim
+        self.residual = residual
+        value_width = heads * self.value_dim
         self.query = nn.Conv2d(channels, channels, 1, bias=False)
         self.key = nn.Conv2d(channels, channels, 1, bias=False)
-        self.value = nn.Conv2d(channels, channels, 1, bias=False)
-        # Mixes the heads' outputs, as the output projection of multi-head attention does.
-        self.output = nn.Conv2d(channels, channels, 1, bias=False)
+        self.value = nn.Conv2d(channels, value_width, 1, bias=False)
+        # Mixes the heads' outputs, as the output projection of multi-head attention does;
+        # with phase_output, one projection (C x heads * value_channels) per output phase.
+        self.output = (
+            None if phase_output else nn.Conv2d(value_width, channels, 1, bias=False)
+        )
+        self.phase_output = (
+            nn.Parameter(torch.randn(4, channels, value_width) / math.sqrt(value_width))
+            if phase_output
+            else None
+        )
+        self.log_temperature = nn.Parameter(torch.zeros(heads)) if temperature else None
         # r[phase, neighbor, channel]: 4 output phases x window^2 low-resolution neighbors.
         self.relative = nn.Parameter(torch.zeros(4, self.neighbors, channels))
         # Optional content-independent logit per head, phase and neighbor: a learned
@@ -84,39 +118,52 @@ class AttentionUpsample2x(nn.Module):
             if position_bias
             else None
         )
+        if bilinear_prior:
+            prior = bilinear_weights(window).clamp_min(1e-2).log()
+            with torch.no_grad():
+                self.position_bias.copy_(prior.expand(heads, -1, -1))
 
     def forward(
         self, x: torch.Tensor, guide: torch.Tensor | None = None
     ) -> torch.Tensor:
         b, c, h, w = x.shape
-        source = guide
-        if source is None:
-            source = nn.functional.interpolate(
-                x, scale_factor=2, mode="bilinear", align_corners=False
-            )
+        bilinear = nn.functional.interpolate(
+            x, scale_factor=2, mode="bilinear", align_corners=False
+        )
+        source = bilinear if guide is None else guide
         # q: (B, heads, d, H, W, 4) with the phase (a, b) of each output pixel last.
         q = self.query(source).reshape(b, c, h, 2, w, 2).permute(0, 1, 2, 4, 3, 5)
         q = q.reshape(b, self.heads, self.head_dim, h, w, 4)
-        k = self._neighbors(self.key(x))  # (B, heads, d, H, W, window^2)
-        v = self._neighbors(self.value(x))
+        k = self._neighbors(self.key(x), self.head_dim)  # (B, heads, d, H, W, window^2)
+        v = self._neighbors(self.value(x), self.value_dim)
         r = self.relative.reshape(4, self.neighbors, self.heads, self.head_dim)
         r = r.permute(2, 3, 0, 1)
         logits = torch.einsum("bndhwp,bndhwk->bnhwpk", q, k)
         logits = logits + torch.einsum("bndhwp,ndpk->bnhwpk", q, r)
-        valid = self._valid_neighbors(h, w, x.device)  # (H, W, window^2)
         logits = logits / math.sqrt(self.head_dim)
+        if self.log_temperature is not None:
+            logits = (
+                logits * self.log_temperature.exp()[None, :, None, None, None, None]
+            )
         if self.position_bias is not None:
             logits = logits + self.position_bias[None, :, None, None]
+        valid = self._valid_neighbors(h, w, x.device)  # (H, W, window^2)
         logits = logits.masked_fill(~valid[:, :, None, :], float("-inf"))
         attention = logits.softmax(dim=-1)
         out = torch.einsum("bnhwpk,bndhwk->bndhwp", attention, v)
-        out = out.reshape(b, c, h, w, 2, 2).permute(0, 1, 2, 4, 3, 5)
-        return self.output(out.reshape(b, c, 2 * h, 2 * w))
+        out = out.reshape(b, self.heads * self.value_dim, h, w, 4)
+        if self.phase_output is not None:
+            out = torch.einsum("poc,bchwp->bohwp", self.phase_output, out)
+        out = out.reshape(*out.shape[:2], h, w, 2, 2).permute(0, 1, 2, 4, 3, 5)
+        out = out.reshape(*out.shape[:2], 2 * h, 2 * w)
+        if self.output is not None:
+            out = self.output(out)
+        return out + bilinear if self.residual else out
 
-    def _neighbors(self, x: torch.Tensor) -> torch.Tensor:
+    def _neighbors(self, x: torch.Tensor, dim: int) -> torch.Tensor:
         b, _, h, w = x.shape
         patches = nn.functional.unfold(x, self.window, padding=self.window // 2)
-        patches = patches.reshape(b, self.heads, self.head_dim, self.neighbors, h, w)
+        patches = patches.reshape(b, self.heads, dim, self.neighbors, h, w)
         return patches.permute(0, 1, 2, 4, 5, 3)
 
     def _valid_neighbors(self, h: int, w: int, device: torch.device) -> torch.Tensor:
@@ -125,16 +172,33 @@ class AttentionUpsample2x(nn.Module):
         return counts.reshape(self.neighbors, h, w).permute(1, 2, 0) > 0
 
 
+def bilinear_weights(window: int) -> torch.Tensor:
+    """Return the weights of 2x bilinear upsampling over the ``window`` x ``window``
+    low-resolution neighbors of each output phase.
+
+    Shapes:
+        return: ``(4, window * window)``, phase ``2 a + b`` first.
+    """
+    offsets = torch.arange(window) - window // 2
+    rows = []
+    for phase in (0, 1):
+        # Output row 2i + phase lies 0.25 low-resolution pixels above (phase 0) or below
+        # (phase 1) the centre of row i.
+        side = -1 if phase == 0 else 1
+        rows.append(0.75 * (offsets == 0).float() + 0.25 * (offsets == side).float())
+    weights = [torch.outer(rows[a], rows[b]).flatten() for a in (0, 1) for b in (0, 1)]
+    return torch.stack(weights)
+
+
 class SuperResolver(nn.Module):
-    """Feature extractor, 2x upsampler, 3x3 conv to one channel, plus the bicubic input."""
+    """Feature extractor, 2x upsampler, 3x3 conv to one channel, plus the bicubic input.
+
+    ``attention_options`` are passed to ``AttentionUpsample2x`` after ``channels`` and
+    ``heads``.
+    """
 
     def __init__(
-        self,
-        upsampler: str,
-        channels: int,
-        heads: int,
-        position_bias: bool = False,
-        window: int = 3,
+        self, upsampler: str, channels: int, heads: int, **attention_options
     ) -> None:
         super().__init__()
         self.features = nn.Sequential(
@@ -148,7 +212,7 @@ class SuperResolver(nn.Module):
                 channels, channels, 4, stride=2, padding=1
             )
         elif upsampler == "attention":
-            self.upsample = AttentionUpsample2x(channels, heads, position_bias, window)
+            self.upsample = AttentionUpsample2x(channels, heads, **attention_options)
         else:
             raise ValueError(
                 f"upsampler={upsampler!r} is invalid; expected transposed or attention"
@@ -181,9 +245,9 @@ class Config:
         train_images, test_images: scikit-image pictures for training and testing.
         patch_size: high-resolution patch side (even); train_patches, test_patches: counts.
         channels, heads: feature channels; attention heads.
-        position_bias: give the attention upsampler a learned logit per head, phase and
-            neighbor.
-        window: odd side of the attention upsampler's low-resolution neighborhood.
+        position_bias, window, temperature, residual, phase_output, value_channels,
+            bilinear_prior: options of the attention upsampler (see
+            ``AttentionUpsample2x``); ``value_channels=0`` means ``channels / heads``.
         epochs, lr, batch_size: Adam training (cosine schedule), shared by both models.
         seed: patch positions and initialization.
     """
@@ -195,8 +259,13 @@ class Config:
     test_patches: int = 600
     channels: int = 16
     heads: int = 4
-    position_bias: bool = False
+    position_bias: bool = True
     window: int = 3
+    temperature: bool = True
+    residual: bool = True
+    phase_output: bool = True
+    value_channels: int = 0
+    bilinear_prior: bool = True
     epochs: int = 15
     lr: float = 2e-3
     batch_size: int = 32
@@ -211,6 +280,20 @@ class Config:
             raise ValueError(
                 f"channels={self.channels} must be a multiple of heads={self.heads}"
             )
+        if self.bilinear_prior and not self.position_bias:
+            raise ValueError("bilinear_prior=true needs position_bias=true")
+
+    def attention_options(self) -> dict:
+        """Return the keyword arguments of ``AttentionUpsample2x`` after channels, heads."""
+        return {
+            "position_bias": self.position_bias,
+            "window": self.window,
+            "temperature": self.temperature,
+            "residual": self.residual,
+            "phase_output": self.phase_output,
+            "value_channels": self.value_channels or None,
+            "bilinear_prior": self.bilinear_prior,
+        }
 
     @classmethod
     def smoke(cls) -> Config:
@@ -253,7 +336,7 @@ def run(config: Config) -> dict[str, float]:
     for name in ("transposed", "attention"):
         torch.manual_seed(config.seed)
         model = SuperResolver(
-            name, config.channels, config.heads, config.position_bias, config.window
+            name, config.channels, config.heads, **config.attention_options()
         )
         _fit(model, train, config, generator)
         with torch.no_grad():

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 import torch
-from graphkit.extras.efficient.attn_upsample import AttentionUpsample2x, SuperResolver
+from graphkit.extras.efficient.attn_upsample import (
+    AttentionUpsample2x,
+    Config,
+    SuperResolver,
+    bilinear_weights,
+)
 
 
 @pytest.mark.parametrize("window", [3, 5])
@@ -46,3 +51,66 @@ def test_parameter_budget():
     count = lambda m: sum(p.numel() for p in m.upsample.parameters())
     assert count(attention) == 4 * 16 * 16 + 4 * 9 * 16
     assert count(attention) < count(transposed)
+
+
+def test_bilinear_prior_reproduces_bilinear_upsampling():
+    channels = 4
+    layer = AttentionUpsample2x(
+        channels, heads=2, position_bias=True, bilinear_prior=True
+    )
+    with torch.no_grad():
+        layer.query.weight.zero_()
+        layer.value.weight.copy_(torch.eye(channels)[:, :, None, None])
+        layer.output.weight.copy_(torch.eye(channels)[:, :, None, None])
+        # The prior floors zero weights at 1e-2; exact zeros give exact bilinear weights.
+        layer.position_bias.copy_(bilinear_weights(3).log().expand(2, -1, -1))
+    x = torch.randn(2, channels, 6, 7, generator=torch.Generator().manual_seed(1))
+    reference = torch.nn.functional.interpolate(
+        x, scale_factor=2, mode="bilinear", align_corners=False
+    )
+    # Away from the border, where bilinear upsampling clamps instead of renormalizing.
+    inner = (..., slice(1, -1), slice(1, -1))
+    torch.testing.assert_close(layer(x)[inner], reference[inner])
+
+
+def test_bilinear_weights_per_phase():
+    weights = bilinear_weights(3)
+    assert weights.shape == (4, 9)
+    torch.testing.assert_close(weights.sum(dim=1), torch.ones(4))
+    # Phase (0, 0) lies up and left of the centre: neighbors (-1, -1), (-1, 0), (0, -1).
+    expected = torch.zeros(9)
+    expected[[0, 1, 3, 4]] = torch.tensor([0.0625, 0.1875, 0.1875, 0.5625])
+    torch.testing.assert_close(weights[0], expected)
+
+
+def test_phase_output_uniform_attention_is_transposed_conv():
+    # With q = 0 and one output projection W_p per phase, the layer is a stride-2
+    # transposed convolution whose 6x6 kernel contains W_p / 9 at the taps of phase p.
+    channels = 3
+    layer = AttentionUpsample2x(channels, heads=1, phase_output=True)
+    with torch.no_grad():
+        layer.query.weight.zero_()
+        layer.value.weight.copy_(torch.eye(channels)[:, :, None, None])
+    kernel = torch.zeros(channels, channels, 6, 6)
+    for ky in range(6):
+        for kx in range(6):
+            phase = 2 * (ky % 2) + kx % 2
+            kernel[:, :, ky, kx] = layer.phase_output.detach()[phase].T / 9.0
+    x = torch.randn(2, channels, 6, 5, generator=torch.Generator().manual_seed(2))
+    reference = torch.nn.functional.conv_transpose2d(x, kernel, stride=2, padding=2)
+    inner = (..., slice(2, -2), slice(2, -2))
+    torch.testing.assert_close(layer(x)[inner], reference[inner])
+
+
+def test_default_config_parameter_budget():
+    config = Config()
+    attention = SuperResolver(
+        "attention", config.channels, config.heads, **config.attention_options()
+    )
+    transposed = SuperResolver("transposed", config.channels, config.heads)
+    # q, k, v (3 x 16 x 16), per-phase outputs 4 x 16 x 16, r 4 x 9 x 16,
+    # position bias 4 x 4 x 9 and 4 temperatures.
+    count = sum(p.numel() for p in attention.upsample.parameters())
+    assert count == 3 * 256 + 4 * 256 + 576 + 144 + 4
+    total = sum(p.numel() for p in attention.parameters())
+    assert total < sum(p.numel() for p in transposed.parameters())
