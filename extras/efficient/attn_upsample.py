@@ -98,8 +98,8 @@ class AttentionUpsample2x(nn.Module):
         self.query = nn.Conv2d(channels, channels, 1, bias=False)
         self.key = nn.Conv2d(channels, channels, 1, bias=False)
         self.value = nn.Conv2d(channels, value_width, 1, bias=False)
-        # Mixes the heads' outputs, as the output projection of multi-head attention does;
-        # with phase_output, one projection (C x heads * value_channels) per output phase.
+        # Mixes the heads' outputs, as the output projection of multi-head attention does.
+        # With phase_output, each output phase has its own (C, heads * value_channels) one.
         self.output = (
             None if phase_output else nn.Conv2d(value_width, channels, 1, bias=False)
         )
