@@ -9,7 +9,14 @@ Times are the minimum over the repeats after one warm-up pass, as wall-clock and
 process CPU time (one thread); the CPU time is less affected by other load on the
 machine.
 
+The dense reference runs under a memory budget (``--dense-budget-gib``, default 16 GiB,
+the memory of a common GPU). ``--dense-memory`` measures the peak resident memory that
+one dense forward+backward pass adds at small ``n`` (each in its own subprocess), fits
+bytes per ``n^2`` and extrapolates the largest ``n`` within the budget, so no
+allocation of the budget's size is made.
+
     python benchmarks/pgcn_scaling.py --sizes 10000 100000 1000000
+    python benchmarks/pgcn_scaling.py --dense-memory --dense-sizes 2000 4000 8000
 """
 
 from __future__ import annotations
@@ -34,8 +41,29 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
+def measure_dense_memory(n: int, d: int, channels: int) -> dict:
+    """Peak resident bytes that one dense forward+backward pass over ``n`` points adds."""
+    generator = torch.Generator().manual_seed(0)
+    positions = torch.rand(n, d, generator=generator).requires_grad_()
+    values = torch.randn(n, channels, generator=generator, requires_grad=True)
+    target = torch.randn(n, channels, generator=generator)
+    # A tiny pass first, so that torch's own lazily allocated buffers are in the baseline.
+    dense_gaussian_filter(positions[:10], values[:10]).sum().backward()
+    baseline = _peak_mib()
+    out = dense_gaussian_filter(positions, values, budget_bytes=2**40)
+    (out * target).sum().backward()
+    added = (_peak_mib() - baseline) * 2**20
+    return {"method": "dense-memory", "n": n, "bytes": added, "per_n2": added / n**2}
+
+
 def measure(
-    method: str, n: int, d: int, channels: int, density: float, repeats: int
+    method: str,
+    n: int,
+    d: int,
+    channels: int,
+    density: float,
+    repeats: int,
+    dense_budget: int,
 ) -> dict:
     """Time ``repeats`` forward+backward passes after one warm-up pass."""
     generator = torch.Generator().manual_seed(0)
@@ -53,7 +81,7 @@ def measure(
             vertices = lattice.num_vertices
             out = lattice.filter(values)
         else:
-            out = dense_gaussian_filter(positions, values)
+            out = dense_gaussian_filter(positions, values, budget_bytes=dense_budget)
         (out * target).sum().backward()
 
     try:
@@ -93,11 +121,40 @@ def run_in_subprocess(method: str, n: int, args: argparse.Namespace) -> dict:
         str(args.density),
         "--repeats",
         str(args.repeats),
+        "--dense-budget-gib",
+        str(args.dense_budget_gib),
     ]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         return {"method": method, "n": n, "error": done.stderr.strip().splitlines()[-1]}
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def report_dense_memory(args: argparse.Namespace, dense_budget: int) -> None:
+    """Print measured bytes per n^2 and the largest n that fits ``dense_budget``."""
+    print("| n | added peak RSS MiB | bytes per n^2 |")
+    print("| --- | --- | --- |")
+    results = []
+    for n in args.dense_sizes:
+        result = run_in_subprocess("dense-memory", n, args)
+        if "error" in result:
+            print(f"| {n:,} | - | {result['error']} |", flush=True)
+            continue
+        results.append(result)
+        print(
+            f"| {n:,} | {result['bytes'] / 2**20:.0f} | {result['per_n2']:.2f} |",
+            flush=True,
+        )
+    if len(results) < 2:
+        return
+    # The slope between the smallest and largest n removes any constant offset.
+    first, last = results[0], results[-1]
+    slope = (last["bytes"] - first["bytes"]) / (last["n"] ** 2 - first["n"] ** 2)
+    largest = int((dense_budget / slope) ** 0.5)
+    print(
+        f"\nfitted {slope:.2f} bytes per n^2; a {args.dense_budget_gib:g} GiB budget "
+        f"holds the dense forward+backward up to n = {largest:,} (extrapolated)"
+    )
 
 
 def main() -> None:
@@ -116,10 +173,28 @@ def main() -> None:
     )
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument(
-        "--worker", choices=("lattice", "dense"), help=argparse.SUPPRESS
+        "--dense-budget-gib",
+        type=float,
+        default=16.0,
+        help="memory budget of the dense reference, in GiB",
+    )
+    parser.add_argument(
+        "--dense-memory",
+        action="store_true",
+        help="measure the dense reference's bytes per n^2 at --dense-sizes and "
+        "extrapolate its largest n within the budget",
+    )
+    parser.add_argument(
+        "--worker",
+        choices=("lattice", "dense", "dense-memory"),
+        help=argparse.SUPPRESS,
     )
     args = parser.parse_args()
     torch.set_num_threads(1)
+    dense_budget = int(args.dense_budget_gib * 2**30)
+    if args.worker == "dense-memory":
+        print(json.dumps(measure_dense_memory(args.sizes[0], args.d, args.channels)))
+        return
     if args.worker:
         result = measure(
             args.worker,
@@ -128,8 +203,12 @@ def main() -> None:
             args.channels,
             args.density,
             args.repeats,
+            dense_budget,
         )
         print(json.dumps(result))
+        return
+    if args.dense_memory:
+        report_dense_memory(args, dense_budget)
         return
     print(
         "| method | n | wall s | CPU s | CPU ratio per 10x n | peak RSS MiB "
