@@ -351,6 +351,8 @@ def run(config: Config) -> dict[str, float]:
 
 def criteria(metrics: dict[str, float]) -> list[Criterion]:
     """Attention >= transposed + 0.2 dB with no more parameters; both above bicubic."""
+    # TODO: the full run fails the first criterion: attention is 0.07 dB behind the
+    # transposed convolution, and no variant tried came within 0.04 dB of it.
     return [
         at_least(
             "psnr_attention_minus_transposed",
