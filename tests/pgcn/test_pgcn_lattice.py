@@ -180,3 +180,19 @@ def test_dense_reference_enforces_budget():
     positions = torch.randn(100, 2)
     with pytest.raises(DenseBudgetError, match="over the budget"):
         dense_gaussian_filter(positions, torch.randn(100, 1), budget_bytes=1000)
+
+
+@pytest.mark.parametrize("force_unique_rows", [False, True])
+def test_splat_matrix_matches_index_and_weights(force_unique_rows):
+    torch.manual_seed(9)
+    positions = torch.randn(60, 3, dtype=torch.float64)
+    lattice = PermutohedralLattice(positions, force_unique_rows=force_unique_rows)
+    table, weights = lattice.table, lattice.weights.detach()
+    expected = torch.zeros(lattice.num_vertices, 60, dtype=torch.float64)
+    for i in range(60):
+        for r in range(4):
+            expected[table.index[i, r], i] += weights[i, r]
+    assert_close(table.splat_matrix(weights).to_dense(), expected)
+    assert_close(table.slice_matrix(weights).to_dense(), expected.T)
+    # Every vertex is used by at least one point, so no CSR row of S is empty.
+    assert (table.vertex_offsets.diff() > 0).all()
