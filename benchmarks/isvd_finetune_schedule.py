@@ -16,8 +16,8 @@ import json
 import time
 
 import torch
-
 from graphkit.datasets import load_dataset
+
 from graphkit.embed.deep import FinetuneConfig, SVDInitializedGCN, finetune
 from graphkit.embed.nodeclass import NodeClassConfig, accuracy, fit_linear_gcn
 
