@@ -109,8 +109,35 @@ def test_default_config_parameter_budget():
     )
     transposed = SuperResolver("transposed", config.channels, config.heads)
     # q, k, v (3 x 16 x 16), per-phase outputs 4 x 16 x 16, r 4 x 9 x 16,
-    # position bias 4 x 4 x 9 and 4 temperatures.
+    # position bias 4 x 4 x 9, 4 temperatures and the 3x3 depthwise query and key
+    # context kernels (2 x 16 x 9).
     count = sum(p.numel() for p in attention.upsample.parameters())
-    assert count == 3 * 256 + 4 * 256 + 576 + 144 + 4
+    assert count == 3 * 256 + 4 * 256 + 576 + 144 + 4 + 288
     total = sum(p.numel() for p in attention.parameters())
     assert total < sum(p.numel() for p in transposed.parameters())
+
+
+def test_context_kernel_starts_as_pointwise():
+    # The depthwise context convolution starts at the identity, so a layer with
+    # context_kernel=3 and the same 1x1 weights matches the plain layer at first.
+    plain = AttentionUpsample2x(4, heads=2, position_bias=True, phase_output=True)
+    context = AttentionUpsample2x(
+        4, heads=2, position_bias=True, phase_output=True, context_kernel=3
+    )
+    with torch.no_grad():
+        context.query[1].weight.copy_(plain.query.weight)
+        context.key[1].weight.copy_(plain.key.weight)
+        context.value.weight.copy_(plain.value.weight)
+        context.phase_output.copy_(plain.phase_output)
+    x = torch.randn(2, 4, 5, 6, generator=torch.Generator().manual_seed(3))
+    torch.testing.assert_close(context(x), plain(x))
+    extra = sum(p.numel() for p in context.parameters()) - sum(
+        p.numel() for p in plain.parameters()
+    )
+    assert extra == 2 * 4 * 9
+
+
+@pytest.mark.parametrize("kernel", [0, 2])
+def test_context_kernel_rejects_even(kernel):
+    with pytest.raises(ValueError, match="context_kernel"):
+        AttentionUpsample2x(4, heads=2, context_kernel=kernel)
