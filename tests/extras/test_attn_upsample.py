@@ -109,10 +109,10 @@ def test_default_config_parameter_budget():
     )
     transposed = SuperResolver("transposed", config.channels, config.heads)
     # q, k, v (3 x 16 x 16), per-phase outputs 4 x 16 x 16, r 4 x 9 x 16,
-    # position bias 4 x 4 x 9, 4 temperatures and the 3x3 depthwise query and key
-    # context kernels (2 x 16 x 9).
+    # position bias 4 x 4 x 9, 4 temperatures and the 5x5 depthwise query and key
+    # context kernels (2 x 16 x 25).
     count = sum(p.numel() for p in attention.upsample.parameters())
-    assert count == 3 * 256 + 4 * 256 + 576 + 144 + 4 + 288
+    assert count == 3 * 256 + 4 * 256 + 576 + 144 + 4 + 800
     total = sum(p.numel() for p in attention.parameters())
     assert total < sum(p.numel() for p in transposed.parameters())
 
