@@ -92,12 +92,18 @@ class AttentionUpsample2x(nn.Module):
         if channels % heads:
             raise ValueError(f"channels={channels} must be a multiple of heads={heads}")
         if window < 1 or window % 2 == 0:
-            raise ValueError(f"window={window} must be a positive odd number")
+            raise ValueError(
+                f"invalid window={window}: use a positive odd number such as 3"
+            )
         if bilinear_prior and not position_bias:
-            raise ValueError("bilinear_prior=True needs position_bias=True")
+            raise ValueError(
+                "bilinear_prior=True requires position_bias=True: "
+                "set position_bias=True or bilinear_prior=False"
+            )
         if context_kernel < 1 or context_kernel % 2 == 0:
             raise ValueError(
-                f"context_kernel={context_kernel} must be a positive odd number"
+                f"invalid context_kernel={context_kernel}: "
+                "use a positive odd number such as 1 or 5"
             )
         self.window, self.neighbors = window, window * window
         self.heads, self.head_dim = heads, channels // heads
@@ -311,10 +317,13 @@ class Config:
                 f"channels={self.channels} must be a multiple of heads={self.heads}"
             )
         if self.bilinear_prior and not self.position_bias:
-            raise ValueError("bilinear_prior=true needs position_bias=true")
+            raise ValueError(
+                "bilinear_prior=true requires position_bias=true: "
+                "set position_bias=true or bilinear_prior=false"
+            )
 
     def attention_options(self) -> dict:
-        """Return the keyword arguments of ``AttentionUpsample2x`` after channels, heads."""
+        """Return the ``AttentionUpsample2x`` keyword arguments after channels and heads."""
         return {
             "position_bias": self.position_bias,
             "window": self.window,
