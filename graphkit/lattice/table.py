@@ -43,7 +43,10 @@ class VertexTable:
     vertex_offsets: Tensor
 
     def splat_matrix(self, weights: Tensor) -> Tensor:
-        """Sparse CSR ``S`` (``M x n``): ``S[index[i, r], i] = weights[i, r]``."""
+        """Build the sparse CSR splat matrix ``S`` (``M x n``).
+
+        Entry ``S[index[i, r], i]`` is ``weights[i, r]``.
+        """
         n, k = self.index.shape
         return _csr(
             self.vertex_offsets,
@@ -53,7 +56,10 @@ class VertexTable:
         )
 
     def slice_matrix(self, weights: Tensor) -> Tensor:
-        """Sparse CSR ``S^T`` (``n x M``), ``d + 1`` entries per row in ``index`` order."""
+        """Build the sparse CSR slice matrix ``S^T`` (``n x M``).
+
+        Each row has ``d + 1`` entries in ``index`` order.
+        """
         n, k = self.index.shape
         rows = torch.arange(0, n * k + 1, k, device=self.index.device)
         return _csr(
@@ -85,10 +91,10 @@ def direction_offsets(d: int, device: torch.device | None = None) -> Tensor:
 
 
 def _key_strides(keys: Tensor, margin: int) -> tuple[Tensor, Tensor, int] | None:
-    """Lowest key, mixed-radix strides and code span covering ``keys`` +- ``margin``.
+    """Return the lowest key, mixed-radix strides and code span of ``keys`` +- ``margin``.
 
-    Every code of such a key lies in ``[0, span)``. Returns ``None`` when the code range exceeds 62 bits (very spread positions or
-    large ``d``).
+    Every code of such a key lies in ``[0, span)``. Returns ``None`` when the code range
+    exceeds 62 bits, which happens for widely spread positions or large ``d``.
     """
     low, high = torch.aminmax(keys, dim=0)
     low = low - margin
@@ -127,7 +133,7 @@ def _vertex_codes(simplices: Simplices, low: Tensor, strides: Tensor) -> Tensor:
 def _all_vertex_codes(
     simplices: Simplices, low: Tensor, strides: Tensor, span: int
 ) -> Tensor:
-    """:func:`_vertex_codes` block by block, as ``int32`` where ``span`` fits.
+    """Compute :func:`_vertex_codes` block by block, as ``int32`` where ``span`` fits.
 
     Blocks keep the temporaries in cache, and ``int32`` codes halve the sort's memory
     traffic.
@@ -147,8 +153,9 @@ def build_table(simplices: Simplices, force_unique_rows: bool = False) -> Vertex
 
     Keys are encoded as mixed-radix ``int64`` codes when the key range fits into 62
     bits. One :func:`torch.sort` of the codes then gives the vertices (runs of equal
-    codes), each point's vertex rows and the splat matrix's CSR order; a neighbour's
-    code is the vertex code plus the offset's code, searched in the sorted codes.
+    codes), each point's vertex rows and the splat matrix's CSR order. A neighbour's
+    code is the vertex code plus the offset's code, and it is searched in the sorted
+    codes.
     Otherwise whole key rows are deduplicated with ``torch.unique(dim=0)``, which sorts
     rows and is slower, and the pairs are grouped by a second sort.
 

@@ -1,4 +1,7 @@
-"""Transductive train/valid/test layout: CoDEx-Small counts and errors with file and line."""
+"""Test loading transductive train/valid/test splits, including CoDEx-Small counts.
+
+Load errors must name the file and line.
+"""
 
 import shutil
 
@@ -16,10 +19,10 @@ def test_codex_small_counts(shared_data):
     assert graph.num_facts == 32_888
     assert split.train.queries.size(0) == 1_827
     assert split.test.queries.size(0) == 1_828
-    # Filter = train + valid + test, the same set for both query files.
+    # The filter set is train + valid + test, and both query files share it.
     assert split.test.filter_triples.size(0) == 32_888 + 1_827 + 1_828
     assert split.train.graph is graph
-    # First line of test.txt: Q206832 P27 Q142.
+    # The first line of test.txt is "Q206832 P27 Q142".
     head, relation, tail = split.test.queries[0].tolist()
     assert graph.entity_names[head] == "Q206832"
     assert graph.relation_names[relation] == "P27"
@@ -80,7 +83,8 @@ def test_codex_copy_with_extra_column(shared_data, tmp_path):
 @pytest.mark.realdata
 def test_ultra_3g_zero_shot_codex_small(shared_data):
     # The model card of mgalkin/ultra_3g gives MRR 0.472035 and Hits@10 0.66849 for
-    # these weights on this test split. Takes about 5 min on one loaded CPU core.
+    # these weights on this test split. The test takes an estimated 5 min on one busy
+    # CPU core.
     model = Ultra.from_pretrained(shared_data / "ultra" / "ultra_3g.pth")
     split = load_dataset(shared_data / "kg", "codex-s")
     metrics = evaluate(model, split.test, batch_size=32)
