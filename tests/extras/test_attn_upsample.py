@@ -62,13 +62,14 @@ def test_bilinear_prior_reproduces_bilinear_upsampling():
         layer.query.weight.zero_()
         layer.value.weight.copy_(torch.eye(channels)[:, :, None, None])
         layer.output.weight.copy_(torch.eye(channels)[:, :, None, None])
-        # The prior floors zero weights at 1e-2; exact zeros give exact bilinear weights.
+        # The prior floors zero weights at 1e-2, so set exact logs to get exact bilinear weights.
         layer.position_bias.copy_(bilinear_weights(3).log().expand(2, -1, -1))
     x = torch.randn(2, channels, 6, 7, generator=torch.Generator().manual_seed(1))
     reference = torch.nn.functional.interpolate(
         x, scale_factor=2, mode="bilinear", align_corners=False
     )
-    # Away from the border, where bilinear upsampling clamps instead of renormalizing.
+    # Compare away from the border, where bilinear upsampling clamps instead of
+    # renormalizing.
     inner = (..., slice(1, -1), slice(1, -1))
     torch.testing.assert_close(layer(x)[inner], reference[inner])
 
@@ -83,7 +84,7 @@ def test_bilinear_weights_per_phase():
     torch.testing.assert_close(weights[0], expected)
 
 
-def test_phase_output_uniform_attention_is_transposed_conv():
+def test_phase_output_matches_transposed_conv():
     # With q = 0 and one output projection W_p per phase, the layer is a stride-2
     # transposed convolution whose 6x6 kernel contains W_p / 9 at the taps of phase p.
     channels = 3
@@ -108,9 +109,9 @@ def test_default_config_parameter_budget():
         "attention", config.channels, config.heads, **config.attention_options()
     )
     transposed = SuperResolver("transposed", config.channels, config.heads)
-    # q, k, v (3 x 16 x 16), per-phase outputs 4 x 16 x 16, r 4 x 9 x 16,
-    # position bias 4 x 4 x 9, 4 temperatures and the 5x5 depthwise query and key
-    # context kernels (2 x 16 x 25).
+    # Parameters: q, k, v (3 x 16 x 16), per-phase outputs 4 x 16 x 16, r 4 x 9 x 16
+    # and position bias 4 x 4 x 9. Add 4 temperatures and the 5x5 depthwise query and
+    # key context kernels (2 x 16 x 25).
     count = sum(p.numel() for p in attention.upsample.parameters())
     assert count == 3 * 256 + 4 * 256 + 576 + 144 + 4 + 800
     total = sum(p.numel() for p in attention.parameters())
