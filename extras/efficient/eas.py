@@ -12,7 +12,7 @@ The paper applies the rule to pretrained Whisper models without fine-tuning. A s
 transcriber trained here only on dense sequences has almost uniform attention at layers
 1 and 2, so its column sums do not single out the voiced frames. The transcriber is
 therefore trained with a differentiable relaxation of the same rule in a fraction
-``train_pruning`` of the steps: after layer ``L`` every frame keeps its place, and the
+``train_pruning`` of the steps. After layer ``L`` every frame keeps its place, and the
 later encoder layers and the decoder's cross-attention add the key bias
 ``log sigmoid((score_j / heads - t) / tau)`` to their logits, with ``t`` halfway between
 the ``k``-th and ``(k + 1)``-th highest scores. As ``tau -> 0`` this equals dropping
@@ -20,15 +20,15 @@ the frames outside the top ``k``. Evaluation uses the hard rule, with no fine-tu
 after training.
 
 NOTE: the column-sum score over heads and queries is this implementation's reading of
-"attention received"; the paper may normalize or average differently.
+"attention received". The paper may normalize or average differently.
 
-Demo: synthetic "speech": sequences of ``frames`` feature vectors, about 55% of them
-low-level noise (silence) and the rest 3-5 segments of class-specific spectral templates
-plus noise; the label is the ordered class sequence. After training, the transcriber is
-evaluated at several ``(L, s)``: token error rate (edit distance over reference
-length), the fraction of kept frames that are voiced, the measured encoder-stack time
-against the dense encoder (median over interleaved repetitions in one process), and
-random dropping as the control.
+The demo uses synthetic speech-like sequences of ``frames`` feature vectors. About 55%
+of them are low-level noise (silence), and the rest form 3-5 segments of class-specific
+spectral templates plus noise. The label is the ordered class sequence. After
+training, the transcriber is evaluated at several ``(L, s)``. The metrics are the token
+error rate (edit distance over reference length), the fraction of kept frames that are
+voiced, and the measured encoder-stack time against the dense encoder (median over
+interleaved repetitions in one process). Random dropping is the control.
 """
 
 from __future__ import annotations
@@ -229,7 +229,7 @@ def attention_received(probs: torch.Tensor, exclude_self: bool = False) -> torch
 
 
 def soft_keep_bias(scores: torch.Tensor, keep: int, temperature: float) -> torch.Tensor:
-    """Return ``log sigmoid((score_j - t) / temperature)`` with ``t`` between the
+    """Return ``log sigmoid((score_j - t) / temperature)`` with ``t`` halfway between the
     ``keep``-th and ``keep + 1``-th highest scores of each row.
 
     Shapes:
@@ -532,8 +532,11 @@ def _best_point(metrics: dict[str, float]) -> str | None:
 
 
 def criteria(metrics: dict[str, float]) -> list[Criterion]:
-    """At the judged point: error rise <= 1 point, speed-up >= 1.3x, beats random dropping,
-    and at least 80% of the kept frames are voiced."""
+    """Return the criteria at the judged point.
+
+    They are: token error rise <= 1 point, speed-up >= 1.3x, lower error than random
+    dropping, and at least 80% of the kept frames voiced.
+    """
     tag = _best_point(metrics)
     if tag is None:
         return [Criterion("points_with_L<=2_and_s_in_0.4-0.6", 0.0, ">= 1", False)]
