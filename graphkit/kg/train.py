@@ -227,8 +227,10 @@ def save_training_checkpoint(
     generator: torch.Generator | None = None,
     graph_sizes: Sequence[int] = (),
 ) -> None:
-    """Write model, optimizer, step, settings, sampler state and the facts per graph;
-    readable with ``weights_only=True``."""
+    """Save the model, optimizer, step, settings, sampler state and facts per graph.
+
+    The file can be loaded with ``torch.load(..., weights_only=True)``.
+    """
     payload = {
         "model": model.state_dict(),
         "optimizer": optimizer.state_dict(),
@@ -240,8 +242,8 @@ def save_training_checkpoint(
         payload["generator"] = generator.get_state()
     if hasattr(model, "config"):
         payload["config"] = model.config
-    # Write to a temporary name first, so an interrupted save never leaves a
-    # truncated file under the final name that a later resume would read.
+    # Write to a temporary name first. An interrupted save then cannot leave a
+    # truncated file under the final name, where a later resume would read it.
     partial = path.with_name(path.name + ".part")
     torch.save(payload, partial)
     os.replace(partial, path)
@@ -259,18 +261,19 @@ def restore_training_checkpoint(
     config: TrainConfig,
     graph_sizes: Sequence[int],
 ) -> int:
-    """Load a checkpoint of :func:`save_training_checkpoint` into ``model``,
-    ``optimizer`` and ``generator``; return its step.
+    """Load a training checkpoint into ``model``, ``optimizer`` and ``generator``.
+
+    Returns the step at which :func:`save_training_checkpoint` saved the file.
 
     Raises:
-        ValueError: the file is not a training checkpoint with a sampler state, or its
-            step is not below ``config.steps``.
+        ValueError: If the file is not a training checkpoint with a sampler state,
+            or if its step is not below ``config.steps``.
     """
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as error:  # torch raises several types for a damaged file
+    except Exception as error:  # torch raises several error types for a damaged file.
         raise ValueError(
-            f"{path}: not a readable checkpoint ({type(error).__name__}); give a "
+            f"{path}: not a readable checkpoint ({type(error).__name__}). Pass a "
             "step_<n>.pth or last.pth file written by pretrain or finetune"
         ) from error
     missing = [
@@ -281,22 +284,21 @@ def restore_training_checkpoint(
     if missing:
         raise ValueError(
             f"{path}: cannot resume from this file because keys {missing} are "
-            "missing; resume needs a step_<n>.pth or last.pth written by pretrain or "
-            "finetune. To "
-            "start from a released model instead, load it with Ultra.from_pretrained "
-            "and train without resume"
+            "missing. Resume needs a step_<n>.pth or last.pth written by pretrain or "
+            "finetune. To start from a released model instead, load it with "
+            "Ultra.from_pretrained and train without resume"
         )
     step = int(payload["step"])
     if step >= config.steps:
         raise ValueError(
-            f"{path} is at step {step}, but steps={config.steps}; "
-            "pass a larger steps value to train further"
+            f"{path} is at step {step}, but steps={config.steps}. "
+            "Pass a larger steps value to train further"
         )
     saved_sizes = list(payload.get("graph_sizes", []))
     if saved_sizes and saved_sizes != [int(size) for size in graph_sizes]:
         logger.warning(
-            "%s was trained on graphs with %s facts, resuming on graphs with %s; "
-            "the run will not match an uninterrupted one",
+            "%s was trained on graphs with %s facts but resumes on graphs with %s, "
+            "so the run will not match an uninterrupted one",
             path,
             saved_sizes,
             [int(size) for size in graph_sizes],
@@ -322,9 +324,9 @@ def pretrain(
         graphs (Sequence[KnowledgeGraph]): training graphs (facts = training triples).
         config (TrainConfig, optional): settings; keyword ``overrides`` replace fields.
         resume (str or Path, optional): a ``step_<n>.pth`` or ``last.pth`` of an earlier
-            run; training continues at step ``n + 1`` up to ``steps`` with the saved
+            run. Training continues at step ``n + 1`` up to ``steps`` with the saved
             model, optimizer and sampler state. With the same graphs, settings and
-            ``steps`` the result equals the uninterrupted run.
+            ``steps``, the result equals the uninterrupted run.
 
     Returns:
         list[float]: the loss of every step run by this call.

@@ -1,4 +1,4 @@
-"""Resuming pre-training from a checkpoint continues exactly as the uninterrupted run."""
+"""Test that a run resumed from a checkpoint matches the uninterrupted run."""
 
 import pytest
 import torch
@@ -42,7 +42,8 @@ def straight_run(tmp_path_factory):
 
 def test_resumed_run_equals_uninterrupted_run(straight_run, tmp_path):
     model, losses, folder = straight_run
-    resumed = fresh_model(1)  # other weights: all state must come from the file
+    # Different initial weights, so all state must come from the checkpoint.
+    resumed = fresh_model(1)
     resumed_losses = pretrain(
         resumed,
         two_graphs(),
@@ -58,7 +59,7 @@ def test_resumed_run_equals_uninterrupted_run(straight_run, tmp_path):
     assert saved["graph_sizes"] == [8, 4]
 
 
-def test_resume_can_extend_a_finished_run(straight_run, tmp_path):
+def test_resume_extends_finished_run(straight_run, tmp_path):
     _, _, folder = straight_run
     model = fresh_model(2)
     settings = {**SETTINGS, "steps": 6}
@@ -93,7 +94,7 @@ def test_cli_resume_matches_uninterrupted_run(tmp_path):
     graph.write_text("".join(f"x{i}\tr{i % 2}\tx{(i + 1) % 5}\n" for i in range(5)))
     start, other = tmp_path / "start.pth", tmp_path / "other.pth"
     fresh_model(0).save(start)
-    fresh_model(1).save(other)  # ignored when --resume is given
+    fresh_model(1).save(other)  # --checkpoint is ignored when --resume is given.
     common = ["--graph", str(graph), "--batch-size", "2", "--negatives", "2"]
 
     def train(out, *extra):
