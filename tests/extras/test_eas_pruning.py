@@ -9,7 +9,7 @@ from graphkit.extras.efficient import eas
 
 
 def test_attention_received_sums_heads_and_queries():
-    # Two heads, three frames; rows are queries and sum to 1.
+    # Two heads and three frames. Rows are queries and sum to 1.
     probs = torch.tensor(
         [
             [
@@ -35,7 +35,7 @@ def test_soft_keep_bias_values():
     torch.testing.assert_close(bias, torch.tensor([expected]))
 
 
-def test_soft_pruning_matches_hard_pruning_at_low_temperature():
+def test_soft_pruning_matches_hard_when_cold():
     config = eas.Config.smoke()
     torch.manual_seed(0)
     model = eas.Transcriber(config).double().eval()
