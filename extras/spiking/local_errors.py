@@ -52,8 +52,8 @@ class Config:
         selection_seeds: how many of ``init_seeds`` the choice averages over.
         seed: seed of the data split and of the validation hold-out.
         init_seeds: one training run per seed (initial weights, fixed random matrices
-            and batch order) at the chosen learning rate, on all training digits;
-            the metrics are means over these runs.
+            and batch order) at the chosen learning rate, on all training digits.
+            The metrics are means over these runs.
     """
 
     hidden: int = 256
@@ -75,13 +75,13 @@ class Config:
             raise ValueError("init_seeds is empty; give at least one seed")
         if not self.learning_rates or min(self.learning_rates) <= 0:
             raise ValueError(
-                f"learning_rates={self.learning_rates} is invalid; "
-                "expected one or more values > 0"
+                f"invalid learning_rates={self.learning_rates}: "
+                "give one or more values > 0"
             )
         if not 10 <= self.validation_size <= 1000:
             raise ValueError(
-                f"validation_size={self.validation_size} is invalid; "
-                "expected 10 to 1000 of the 1,437 training digits"
+                f"invalid validation_size={self.validation_size}: "
+                "give 10 to 1000 of the 1,437 training digits"
             )
 
     @classmethod
@@ -248,7 +248,7 @@ def choose_learning_rate(config: Config, arm: str, data) -> float:
     issue_group=12,
 )
 def run(config: Config) -> dict[str, float]:
-    """Train every arm at one learning rate; return mean test accuracies.
+    """Train every arm at one learning rate and return the mean test accuracies.
 
     Every arm trains at backpropagation's choice of learning rate
     (:func:`choose_learning_rate`), so no learning rule gets its own tuning. A choice
@@ -280,8 +280,8 @@ def run(config: Config) -> dict[str, float]:
         metrics[f"{arm}_accuracy"] = float(accuracies.mean())
         metrics[f"{arm}_accuracy_min"] = float(accuracies.min())
         logger.info("%s at lr %g: %s", arm, lr, accuracies.round(2).tolist())
-    # Standard error of the mean paired (same seed) difference to feedback alignment,
-    # left out with a single seed.
+    # Report the standard error of the mean paired (same seed) difference to feedback
+    # alignment. A single seed gives no standard error, so it is left out.
     difference = per_seed["local_errors"] - per_seed["feedback_alignment"]
     if len(difference) > 1:
         metrics["gain_over_feedback_alignment_se"] = float(
