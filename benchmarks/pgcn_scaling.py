@@ -11,9 +11,9 @@ machine.
 
 The dense reference runs under a memory budget (``--dense-budget-gib``, default 16 GiB,
 the memory of a common GPU). ``--dense-memory`` measures the peak resident memory that
-one dense forward+backward pass adds at small ``n`` (each in its own subprocess), fits
-bytes per ``n^2`` and extrapolates the largest ``n`` within the budget, so no
-allocation of the budget's size is made.
+one dense forward+backward pass adds at small ``n`` (each in its own subprocess). It
+fits bytes per ``n^2`` and extrapolates the largest ``n`` within the budget, so it never
+allocates the full budget.
 
     python benchmarks/pgcn_scaling.py --sizes 10000 100000 1000000
     python benchmarks/pgcn_scaling.py --dense-memory --dense-sizes 2000 4000 8000
@@ -42,12 +42,15 @@ def _peak_mib() -> float:
 
 
 def measure_dense_memory(n: int, d: int, channels: int) -> dict:
-    """Peak resident bytes that one dense forward+backward pass over ``n`` points adds."""
+    """Measure the peak resident bytes that a dense pass over ``n`` points adds.
+
+    The pass is one forward and one backward through the dense reference filter.
+    """
     generator = torch.Generator().manual_seed(0)
     positions = torch.rand(n, d, generator=generator).requires_grad_()
     values = torch.randn(n, channels, generator=generator, requires_grad=True)
     target = torch.randn(n, channels, generator=generator)
-    # A tiny pass first, so that torch's own lazily allocated buffers are in the baseline.
+    # Run a tiny pass first, so torch's lazily allocated buffers are in the baseline.
     dense_gaussian_filter(positions[:10], values[:10]).sum().backward()
     baseline = _peak_mib()
     out = dense_gaussian_filter(positions, values, budget_bytes=2**40)
@@ -152,8 +155,8 @@ def report_dense_memory(args: argparse.Namespace, dense_budget: int) -> None:
     slope = (last["bytes"] - first["bytes"]) / (last["n"] ** 2 - first["n"] ** 2)
     largest = int((dense_budget / slope) ** 0.5)
     print(
-        f"\nfitted {slope:.2f} bytes per n^2; a {args.dense_budget_gib:g} GiB budget "
-        f"holds the dense forward+backward up to n = {largest:,} (extrapolated)"
+        f"\nfitted {slope:.2f} bytes per n^2. A {args.dense_budget_gib:g} GiB budget "
+        f"fits the dense forward+backward up to n = {largest:,} (extrapolated)"
     )
 
 

@@ -14,9 +14,9 @@ Usage::
    whose entities never occur in the training graphs.
 
 The loss per 10 steps comes from the training logs. Results go to ``RUN_DIR/results.json``
-and a markdown table on stdout. The run is far shorter, with smaller batches, than the
-training of the published checkpoints, so it shows that the loop works end to end on real
-data; the quality it reaches is not comparable.
+and a markdown table on stdout. The run is far shorter and uses smaller batches than the
+training of the published checkpoints. It shows that the loop works end to end on real
+data, but its quality is not comparable to theirs.
 """
 
 from __future__ import annotations
@@ -60,7 +60,10 @@ def train_command(args: argparse.Namespace, *extra: str) -> list[str]:
 
 
 def run_interrupted(args: argparse.Namespace) -> dict:
-    """Run phase 1 until ``step_<interrupt-at>.pth`` appears, then phase 2 with --resume."""
+    """Run phase 1 until ``step_<interrupt-at>.pth`` appears, then phase 2 with --resume.
+
+    Returns the wall-clock seconds of each phase.
+    """
     folder = args.out / "run"
     checkpoint = folder / f"step_{args.interrupt_at}.pth"
     timings = {}
@@ -76,7 +79,7 @@ def run_interrupted(args: argparse.Namespace) -> dict:
     if not checkpoint.is_file():
         raise RuntimeError(
             f"phase 1 ended with exit code {process.returncode} before writing "
-            f"{checkpoint}; see {args.out / 'phase1.log'}"
+            f"{checkpoint}. See {args.out / 'phase1.log'}"
         )
     started = time.perf_counter()
     with open(args.out / "phase2.log", "w") as log:
@@ -86,13 +89,16 @@ def run_interrupted(args: argparse.Namespace) -> dict:
     timings["phase2_seconds"] = time.perf_counter() - started
     if code != 0:
         raise RuntimeError(
-            f"resumed run failed with exit code {code}; see {args.out / 'phase2.log'}"
+            f"resumed run failed with exit code {code}. See {args.out / 'phase2.log'}"
         )
     return timings
 
 
 def logged_losses(args: argparse.Namespace) -> dict[int, float]:
-    """Mean loss of each 10-step window, keyed by its last step, from both phase logs."""
+    """Parse the mean loss of each 10-step window from both phase logs.
+
+    Returns the losses keyed by the last step of each window.
+    """
     losses = {}
     for name in ("phase1.log", "phase2.log"):
         text = (args.out / name).read_text(errors="replace").replace("\r", "\n")
@@ -149,8 +155,12 @@ def markdown(rows: list[dict]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--root", type=Path, required=True, help="GraIL split folders")
-    parser.add_argument("--out", type=Path, required=True, help="run folder (new)")
+    parser.add_argument(
+        "--root", type=Path, required=True, help="folder of GraIL splits"
+    )
+    parser.add_argument(
+        "--out", type=Path, required=True, help="new output folder for the run"
+    )
     parser.add_argument(
         "--train", nargs="+", default=["fb237_v1", "WN18RR_v1", "nell_v1"]
     )
