@@ -21,7 +21,7 @@ frequency ratios, Gibbs sampling with pseudo-random numbers for the same events,
 the same phase values with each neuron's sequence shuffled. The phases a neuron reads
 are equidistributed, but consecutive ones differ by the constant frac(g_i / f_i). That
 serial structure, not the distribution of the values, leaves the KL bias that does
-not shrink with more events: shuffling brings the KL down to the Gibbs level.
+not shrink with more events. Shuffling brings the KL down to the Gibbs level.
 
 A second machine, :func:`run_two_oscillators`, switches off -> on at the events of an
 "on" oscillator and on -> off at those of an "off" oscillator, with frequency ratio
@@ -330,8 +330,8 @@ def run(config: Config) -> dict[str, float]:
                 config.visible,
             )
             metrics["pseudo_random_gibbs_kl"] = kl_to_empirical(exact, counts)
-            # Each neuron's phase values in random order. This isolates the cost of the
-            # serial structure, because a neuron's phase advances by frac(g_i / f_i).
+            # Shuffle each neuron's phase values. This isolates the cost of the serial
+            # structure, because a neuron's phase advances by frac(g_i / f_i).
             shuffler = np.random.default_rng(config.seed + 1)
             shuffled = uniforms.copy()
             for i in range(n):
