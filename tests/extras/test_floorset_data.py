@@ -88,7 +88,7 @@ def test_plot_writes_png(floorset_root, tmp_path):
 
 
 def _remap_codes(codes: np.ndarray, sides: tuple[int, ...]) -> np.ndarray:
-    """Send bit (1, 2, 4, 8)[k] of every boundary code to bit ``sides[k]``."""
+    """Move bit (1, 2, 4, 8)[k] of every boundary code to bit ``sides[k]``."""
     remapped = np.zeros_like(codes)
     for bit, side in zip((1, 2, 4, 8), sides):
         remapped |= np.where(codes & bit, side, 0)
@@ -109,7 +109,7 @@ def test_lite_boundary_decoding_fits_labels(floorset_root):
             for c in cases
         ]
         counts[sides] = sum(len(_misses(c)) for c in remapped)
-    # The contest decoding (1 left, 2 right, 4 top, 8 bottom) fits the labels best.
+    # The decoding 1 left, 2 right, 4 top, 8 bottom fits the labels best.
     assert counts[(1, 2, 4, 8)] == 9
     others = [n for sides, n in counts.items() if sides != (1, 2, 4, 8)]
     assert min(others) >= 32
@@ -121,7 +121,7 @@ def test_lite_boundary_misses_are_whitespace(floorset_root):
     for case in cases:
         boxes = np.array(
             [[*p.min(0), *p.max(0)] for p in case.reference]
-        )  # x0, y0, x1, y1
+        )  # Columns: x0, y0, x1, y1.
         x0, y0 = boxes[:, :2].min(0)
         x1, y1 = boxes[:, 2:].max(0)
         gaps = boundary_gaps(case, layout_from_polygons(case.reference))
@@ -129,7 +129,7 @@ def test_lite_boundary_misses_are_whitespace(floorset_root):
             assert 1.0 <= gaps[block] <= 4.0, (case.name, block)
             bx0, by0, bx1, by1 = boxes[block]
             code = int(case.boundary[block])
-            # The strips between the block and each side its code names.
+            # Build the strip between the block and each side that its code names.
             strips = [
                 (x0, by0, bx0, by1) if code & 1 else None,
                 (bx1, by0, x1, by1) if code & 2 else None,
