@@ -10,7 +10,7 @@ halo rows, and the time of the last step.
 
 Every process, the single one included, first sets glibc's mmap threshold to 1 MiB
 (:func:`graphkit.memory.use_mmap_for_large_allocations`), so freed tensors return to
-the system instead of fragmenting the heap; ``--default-malloc`` skips it.
+the system instead of fragmenting the heap. ``--default-malloc`` skips this step.
 
 Example (the configuration recorded in docs/benchmarks.md)::
 
@@ -47,7 +47,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         nargs="+",
         default=["sar", "sa", "one-shot"],
         choices=["sar", "sa", "one-shot", PLAIN_MODE],
-        help=f"modes to run; {PLAIN_MODE} is one-shot with per-edge autograd "
+        help=f"modes to run. {PLAIN_MODE} is one-shot with per-edge autograd "
         "(ShardedGraph(fast=False)), the plain domain-parallel baseline",
     )
     parser.add_argument("--worlds", nargs="+", type=int, default=[1, 2, 4, 8])
@@ -223,7 +223,7 @@ def worker(args) -> None:
 
 
 def launch(args, folder: Path, model: str, mode: str, world_size: int) -> list[dict]:
-    """Start ``world_size`` fresh processes for one configuration; return their reports."""
+    """Start ``world_size`` fresh processes for one configuration and return their reports."""
     from graphkit.distributed.runtime import free_port
 
     env = {

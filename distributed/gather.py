@@ -12,7 +12,7 @@ added at the rows ``P_q`` it had fetched. The aggregation then runs the referenc
 gather/scatter ops of :mod:`graphkit.ops.plain` on one merged block, with sources
 numbered as in ``\\tilde x``. Autograd therefore keeps per-edge tensors for the
 backward pass (for GAT: the attention coefficients and the gathered values of every
-edge). This is the baseline that SAR's memory savings are measured against; the default
+edge). SAR's memory savings are measured against this baseline. The default
 ``one-shot`` mode instead keeps only the fetched rows and uses the CSR kernels.
 """
 

@@ -130,8 +130,8 @@ class HaloExchange:
     ) -> None:
         """Send each peer the gradient of its halo rows; add what comes back to ``targets``.
 
-        ``grads`` yields ``(peer, [grad per tensor])`` in round order (the order of
-        :meth:`fetch`); the local entry is added to ``targets`` directly, and may hold
+        ``grads`` yields ``(peer, [grad per tensor])`` in round order, the order of
+        :meth:`fetch`. The local entry is added to ``targets`` directly, and may contain
         ``None`` for a gradient the caller already added there. The gradients arriving
         for this rank's rows are added at ``send_rows`` of their sender.
         """

@@ -204,7 +204,7 @@ class ShardedGraph(Graph):
             rows[:, 0].clone()
             for _, (rows,) in self.halo.fetch([self._inv_sqrt.unsqueeze(1)], "setup")
         ]
-        # fetch yields peers in round order; the list is indexed by peer id.
+        # fetch yields peers in round order, but the list is indexed by peer id.
         self._src_inv_sqrt = _by_peer(self.halo.peer_order(), src_inv_sqrt)
         self._looped_blocks: list[Block] | None = None
         self._values: dict[str, list[Tensor]] = {}

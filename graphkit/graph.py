@@ -114,7 +114,7 @@ class Graph(ABC):
         return t.sum(0)
 
     def reduce_sum(self, t: Tensor, label: str = "reduce_sum") -> Tensor:
-        """Sum a tensor over all partitions (no gradient); identity in one process.
+        """Sum a tensor over all partitions without gradient (identity in one process).
 
         ``label`` names the traffic in a distributed graph's byte counts.
         """

@@ -52,7 +52,7 @@ def use_mmap_for_large_allocations(threshold: int = DEFAULT_MMAP_THRESHOLD) -> b
     unmaps it at once, and the resident size follows the live tensors.
 
     Call it at process start, before large tensors exist. Only glibc on Linux has the
-    call; elsewhere nothing changes.
+    call, so elsewhere nothing changes.
 
     Args:
         threshold (int): smallest allocation in bytes served by ``mmap``.

@@ -15,16 +15,16 @@ def check_output_file(path: Path, option: str) -> None:
     second instead of after a long run. The folder must already exist.
     """
     if path.is_dir():
-        raise ValueError(f"{option} {path} is a directory; give a file path")
+        raise ValueError(f"{option} {path} is a directory. Give a file path")
     folder = path.parent
     if not folder.is_dir():
         raise ValueError(
-            f"{option} {path}: folder {folder} does not exist; create it first or "
+            f"{option} {path}: folder {folder} does not exist. Create it first or "
             "choose another path"
         )
     if not os.access(folder, os.W_OK | os.X_OK):
         raise ValueError(
-            f"{option} {path}: folder {folder} is not writable; choose another path"
+            f"{option} {path}: folder {folder} is not writable. Choose another path"
         )
 
 

@@ -245,8 +245,8 @@ class Compression:
 def make_codec(name: str, seed: int = 0, min_width: int = 16) -> Codec:
     """Build the codec called ``name`` (one of :data:`COMPRESSORS` except ``none``).
 
-    ``min_width`` applies to the column codecs; ``subsample`` drops whole rows and
-    compresses tensors of any width.
+    ``min_width`` applies only to the column codecs, because ``subsample`` drops whole
+    rows and compresses tensors of any width.
     """
     if name == "random-projection":
         return RandomProjectionCodec(seed, min_width=min_width)
@@ -256,14 +256,14 @@ def make_codec(name: str, seed: int = 0, min_width: int = 16) -> Codec:
         return QuantizeCodec(min_width)
     if name == "subsample":
         return SubsampleCodec()
-    raise ValueError(f"unknown compressor {name!r}; choose one of {COMPRESSORS}")
+    raise ValueError(f"unknown compressor {name!r}. Choose one of {COMPRESSORS}")
 
 
 def compression_from_config(config, comm: Communicator) -> Compression | None:
     """Build the compression a ``TrainConfig`` requests, or None for ``compression: none``.
 
-    For ``quantize`` the starting ratio is ``32 / compression_bits``; otherwise it is
-    ``compression_ratio``. ``compression_end_epoch`` 0 means three quarters of
+    For ``quantize`` the starting ratio is ``32 / compression_bits``. For the other
+    compressors it is ``compression_ratio``. ``compression_end_epoch`` 0 means three quarters of
     ``epochs``.
     """
     name = getattr(config, "compression", "none")

@@ -201,7 +201,7 @@ class CompressedHalo:
         targets: list[Tensor],
         label: str,
     ) -> None:
-        """Send each peer the encoded gradient of its rows; add what returns to ``targets``."""
+        """Send each peer the encoded gradient of its rows and add the replies to ``targets``."""
         rounds = iter(self._rounds())
         offsets: list[int] = []
         sends: dict[int, list[Tensor]] = {}

@@ -11,8 +11,8 @@ solution, and let the compression error vanish by sending everything at the end.
   (with ``c_0 = 16, S = 4``: 16, 8, 4, 2), then 1;
 * exp: ``c(e) = c_0^{1 - e / E}`` for ``e < E``, then 1 (a continuous exponential decay);
 * adaptive: starts at ``c_0`` and divides the ratio by ``factor`` whenever the
-  validation loss has not improved (by a relative ``1e-3``) for ``patience`` epochs;
-  with ``end_epoch`` set it is 1 from that epoch on.
+  validation loss has not improved (by a relative ``1e-3``) for ``patience`` epochs.
+  With ``end_epoch`` set, the ratio is 1 from that epoch on.
 
 Every schedule is a dataclass, so its repr (logged at the start of training) is its
 complete configuration. ``state_dict`` returns what a resumed run needs beyond that
@@ -152,7 +152,7 @@ def make_schedule(
         return AdaptiveSchedule(ratio, patience, end_epoch=end_epoch)
     if kind not in SCHEDULES:
         raise ValueError(
-            f"unknown compression schedule {kind!r}; choose one of {SCHEDULES}"
+            f"unknown compression schedule {kind!r}. Choose one of {SCHEDULES}"
         )
     if end_epoch is None:
         raise ValueError(

@@ -18,7 +18,7 @@ class CheckpointReadError(ValueError):
     def __init__(self, path: Path, reason: str) -> None:
         self.path, self.reason = path, reason
         super().__init__(
-            f"checkpoint {path} is unreadable or corrupted ({reason}); delete it to "
+            f"checkpoint {path} is unreadable or corrupted ({reason}). Delete it to "
             "resume from an earlier checkpoint"
         )
 
@@ -60,7 +60,7 @@ def load_checkpoint(path: str | Path, expected_graph: dict | None = None) -> dic
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as error:  # torch raises several types for a damaged file
-        # torch's message for a damaged zip runs to several sentences; keep the first.
+        # torch's message for a damaged zip runs to several sentences, so keep the first.
         text = str(error).strip()
         reason = text.splitlines()[0].split(". ")[0] if text else type(error).__name__
         raise CheckpointReadError(path, reason) from error
@@ -100,14 +100,14 @@ def load_latest_checkpoint(
             return path, load_checkpoint(path, expected_graph)
         except CheckpointReadError as error:
             logger.warning(
-                "checkpoint %s is damaged (%s); trying the next older checkpoint",
+                "checkpoint %s is damaged (%s), trying the next older checkpoint",
                 path,
                 error.reason,
             )
             damaged.append(str(path))
     if damaged:
         raise ValueError(
-            f"no readable checkpoint in {folder} (damaged: {', '.join(damaged)}); "
-            "delete the damaged files to start from scratch"
+            f"no readable checkpoint in {folder} (damaged: {', '.join(damaged)}). "
+            "Delete the damaged files to start from scratch"
         )
     return None

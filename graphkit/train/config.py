@@ -100,7 +100,7 @@ class TrainConfig:
     compression_ratio: float = 16.0
     """Fixed ratio, or starting ratio of a decaying schedule (1: no compression)."""
     compression_bits: int = 8
-    """Starting bits per value of ``quantize`` (8, 4 or 2; ratio 32 / bits)."""
+    """Starting bits per value of ``quantize``: 8, 4 or 2 (ratio 32 / bits)."""
     compression_schedule: str = "fixed"
     """Rate schedule: fixed, step, exp (decay to 1) or adaptive (on plateaus)."""
     compression_end_epoch: int = 0
@@ -153,7 +153,7 @@ class TrainConfig:
             mark = getattr(error, "problem_mark", None)
             where = f":{mark.line + 1}" if mark is not None else ""
             problem = getattr(error, "problem", None) or error
-            raise ValueError(f"{path}{where}: invalid YAML ({problem}); fix the file") from None
+            raise ValueError(f"{path}{where}: invalid YAML ({problem}). Fix the file") from None
         if not isinstance(loaded, dict):
             raise ValueError(f"{path}: expected a mapping of options, got {type(loaded).__name__}")
         known = {f.name for f in fields(cls)}

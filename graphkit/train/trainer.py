@@ -258,7 +258,7 @@ class Trainer:
                 f"checkpoint {path} contains a different model (model={saved.get('model')}, "
                 f"hidden={saved.get('hidden')}, layers={saved.get('layers')}) than this run "
                 f"(model={self.config.model}, hidden={self.config.hidden}, "
-                f"layers={self.config.layers}); resume with the same model options"
+                f"layers={self.config.layers}). Resume with the same model options"
             ) from error
         self.optimizer.load_state_dict(state["optimizer"])
         if self.scheduler is not None and state["scheduler"] is not None:

@@ -99,7 +99,7 @@ def test_projection_unbiased_over_seeds(ratio):
         [round_trip(codec, x, context(ratio, seed=s))[0] for s in range(2000)]
     )
     # E[P P^T] = (k / F) I for a uniformly random k-dim subspace, so the F / k scale
-    # makes the mean exact; per draw E|x_hat - x|^2 = (F / k - 1) |x|^2.
+    # makes the mean exact. Per draw, E|x_hat - x|^2 = (F / k - 1) |x|^2.
     scale = 32 / (32 // ratio)
     norms = x.pow(2).sum(1)
     errors = (draws - x).pow(2).sum(2).mean(0)

@@ -44,7 +44,8 @@ def test_exp_schedule_decays_to_one():
 def test_adaptive_halves_after_patience():
     schedule = AdaptiveSchedule(8, patience=2)
     losses = [1.0, 0.9, 0.95, 0.95, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8]
-    # Improving at epochs 0, 1 and 4; stalls of 2 halve the ratio: after 3, 6, 8 and 10.
+    # The loss improves at epochs 0, 1 and 4. Each stall of 2 epochs halves the ratio,
+    # so it halves after epochs 3, 6, 8 and 10.
     assert ratios(schedule, 11, losses) == [8, 8, 8, 4, 4, 4, 2, 2, 1, 1, 1]
 
 

@@ -1,4 +1,4 @@
-"""``--resume auto`` falls back to the newest readable checkpoint, a named file does not."""
+"""``--resume auto`` falls back to the newest readable checkpoint, but a named file does not."""
 
 import logging
 
@@ -11,7 +11,7 @@ from graphkit.train import TrainConfig, Trainer
 
 
 def _ring_graph(n: int = 30) -> Data:
-    """A ring of 30 nodes in two label halves, with fixed random features and masks."""
+    """Build a ring of ``n`` nodes in two label halves, with fixed random features and masks."""
     generator = torch.Generator().manual_seed(0)
     src = torch.arange(n)
     dst = (src + 1) % n
@@ -35,7 +35,7 @@ def _trainer(out, **options) -> Trainer:
 
 @pytest.fixture
 def run_folder(tmp_path):
-    """A run folder with checkpoints after epochs 2 and 4; the one of epoch 4 is cut short."""
+    """Create a run folder with checkpoints after epochs 2 and 4, the newer one truncated."""
     _trainer(tmp_path, epochs=4, checkpoint_every=2).fit()
     newest = tmp_path / "checkpoint_000004.pt"
     newest.write_bytes(newest.read_bytes()[:100])  # as after a crash while writing
