@@ -2,9 +2,9 @@
 
 The schedule follows the one committed with the iSVD authors' ogbn-arxiv run: 7 epochs
 at learning rate 1e-3, then 8 at 1e-4, with L2 1e-5 and dropout 0.5. Here it runs full
-batch on the Planetoid public split, and only the output heads are trained. The test accuracy is
-taken at the epoch of best validation accuracy over both stages, epoch 0 being the
-closed-form model itself.
+batch on the Planetoid public split, and only the output heads are trained. The test
+accuracy is taken at the epoch of best validation accuracy over both stages. Epoch 0 is
+the closed-form model itself.
 
 Run: ``OMP_NUM_THREADS=1 python benchmarks/isvd_finetune_schedule.py --root DATA/graphs``
 """
@@ -21,12 +21,12 @@ from graphkit.datasets import load_dataset
 from graphkit.embed.deep import FinetuneConfig, SVDInitializedGCN, finetune
 from graphkit.embed.nodeclass import NodeClassConfig, accuracy, fit_linear_gcn
 
-#: (epochs, learning rate) of each stage.
+#: Number of epochs and learning rate of each stage.
 STAGES = ((7, 1e-3), (8, 1e-4))
 
 
 def run(data, seed: int) -> dict:
-    """Fit the closed form, fine-tune through :data:`STAGES`, return the accuracies."""
+    """Fit the closed form, fine-tune it through :data:`STAGES`, return accuracies."""
     solution = fit_linear_gcn(data, NodeClassConfig(seed=seed))
     closed_form_test = accuracy(solution.logits(), data.y, data.test_mask)
     torch.manual_seed(seed)
@@ -43,7 +43,8 @@ def run(data, seed: int) -> dict:
             data,
             FinetuneConfig(epochs=epochs, lr=lr, restore_best=False),
         )
-        # Each stage starts with a record of the model it received.
+        # Each stage's history starts with a record of the model it received, so later
+        # stages drop that duplicate record.
         history.extend(stage if not history else stage[1:])
     best = max(range(len(history)), key=lambda i: history[i]["val"])
     return {
@@ -60,7 +61,9 @@ def run(data, seed: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--root", required=True, help="data root for load_dataset")
+    parser.add_argument(
+        "--root", required=True, help="dataset root folder passed to load_dataset"
+    )
     parser.add_argument("--seeds", type=int, default=2)
     args = parser.parse_args()
     torch.set_num_threads(1)

@@ -36,7 +36,7 @@ MODELS = ("pgcn", "gcn", "mlp")
 def run_split(
     name: str, root: str, split: int, models, options: dict
 ) -> dict[str, dict]:
-    """Train each model on one split; returns the trainer's summary by model."""
+    """Train each model on one split and return the trainer's summary by model."""
     data = masks_for_split(load_dataset(name, root, split=split), split)
     graph = LocalGraph.from_data(data)
     scores = {}
@@ -61,7 +61,7 @@ def main() -> None:
         type=int,
         default=50,
         help="stop after this many epochs without a better validation accuracy "
-        "(0: never stop early)",
+        "(0 disables early stopping)",
     )
     parser.add_argument("--hidden", type=int, default=32)
     parser.add_argument("--heads", type=int, default=2, help="global heads of pgcn")

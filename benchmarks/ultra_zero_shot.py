@@ -12,7 +12,7 @@ Usage::
     # on a slow machine: every 8th query triple of WN18RR_v4 first, the rest later
     python benchmarks/ultra_zero_shot.py ... --plan WN18RR_v4=8 --shard-ids 0:1
     python benchmarks/ultra_zero_shot.py ... --report
-    # CoDEx-Small (transductive: test queries ranked on the training graph)
+    # CoDEx-Small is transductive, so test queries are ranked on the training graph
     python benchmarks/ultra_zero_shot.py ... --splits codex-s --plan codex-s=4
 
 Each shard holds every K-th query triple of a split. A rank depends only on its own
@@ -36,13 +36,14 @@ SPLITS = [
     f"{family}_v{k}" for family in ("fb237", "WN18RR", "nell") for k in range(1, 5)
 ]
 
-# Published zero-shot MRR / Hits@10 by checkpoint file stem, then dataset.
-# GraIL splits: values attributed to the appendix of Galkin et al. (ICLR 2024) for the
-# original TorchDrug weights, not the released PyG files run here. NOTE: these twelve
-# pairs are unverified: the appendix table could not be opened, and they are only
-# consistent with averages published elsewhere (see the ULTRA section of
-# docs/benchmarks.md). CoDEx-Small: the Hugging Face model card of mgalkin/ultra_3g,
-# for these exact weights (MRR 0.472035, Hits@10 0.66849 before rounding).
+# Published zero-shot MRR and Hits@10, keyed by checkpoint file stem and then dataset.
+# The GraIL split values are attributed to the appendix of Galkin et al. (ICLR 2024).
+# They belong to the original TorchDrug weights, not to the released PyG files run here.
+# NOTE: These twelve pairs are unverified because the appendix table could not be
+# opened. They are only consistent with averages published elsewhere (see the ULTRA
+# section of docs/benchmarks.md). The CoDEx-Small values come from the Hugging Face
+# model card of mgalkin/ultra_3g for these exact weights (MRR 0.472035 and Hits@10
+# 0.66849 before rounding).
 PUBLISHED = {
     "ultra_3g": {
         "fb237_v1": (0.498, 0.656),
@@ -144,7 +145,7 @@ def merge_shards(name: str, parts: list[dict], args: argparse.Namespace) -> dict
 
 
 def markdown(records: list[dict], published: dict[str, tuple[float, float]]) -> str:
-    """Table of merged records, with the published values of ``published`` beside them."""
+    """Format the merged records and the ``published`` values as a markdown table."""
     lines = [
         (
             "| split | entities | facts | ranks (share of test) | MRR | Hits@1 | Hits@3 "
@@ -166,7 +167,7 @@ def markdown(records: list[dict], published: dict[str, tuple[float, float]]) -> 
             k: sum(r[k] for r in records) / len(records) for k in ("mrr", "hits@10")
         }
         known = [published[r["split"]] for r in records if r["split"] in published]
-        # With no published value for these splits the mean stays NaN, shown as "nan".
+        # Without published values for these splits, the mean is NaN and shows as "nan".
         paper_mrr = sum(p[0] for p in known) / len(known) if known else float("nan")
         paper_hits = sum(p[1] for p in known) / len(known) if known else float("nan")
         lines.append(
