@@ -121,7 +121,7 @@ def boundary_gaps(case: FloorplanCase, layout: list[np.ndarray]) -> dict[int, fl
     """Return, per boundary block, its largest distance to a side its code requires.
 
     The code is a bit mask over the sides of the bounding box of all blocks: 1 left
-    (min x), 2 right (max x), 4 top (max y), 8 bottom (min y); corners set two bits.
+    (min x), 2 right (max x), 4 top (max y), 8 bottom (min y). Corners set two bits.
     A gap of 0 means the block touches every side its code names.
     """
     extent = geometry.rects_extent(np.concatenate(layout))

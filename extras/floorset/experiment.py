@@ -247,7 +247,8 @@ def summarize(results: list[tuple[FloorplanCase, dict]]) -> dict[str, float]:
         metrics["reference_lite_mean_cost"] = float(
             np.mean([r["reference"].cost for r in lite])
         )
-        # The Lite labels leave some boundary blocks short of their side (module doc).
+        # The Lite labels leave some boundary blocks short of their side (see the module
+        # docstring), so count those misses.
         gaps = [g for r in lite for g in r["reference_boundary_gaps"].values()]
         metrics["reference_lite_boundary_blocks"] = float(len(gaps))
         metrics["reference_lite_boundary_misses"] = float(

@@ -109,7 +109,8 @@ def test_lite_boundary_decoding_fits_labels(floorset_root):
             for c in cases
         ]
         counts[sides] = sum(len(_misses(c)) for c in remapped)
-    # The contest decoding (1 left, 2 right, 4 top, 8 bottom) fits the labels best.
+    # The decoding of FloorSet's check_boundary_const (1 left, 2 right, 4 top,
+    # 8 bottom) fits the labels best.
     assert counts[(1, 2, 4, 8)] == 9
     others = [n for sides, n in counts.items() if sides != (1, 2, 4, 8)]
     assert min(others) >= 32
