@@ -54,7 +54,7 @@ def iid_split(num_samples: int, num_clients: int, seed: int) -> list[np.ndarray]
     """Split ``range(num_samples)`` at random into ``num_clients`` near-equal parts."""
     if not 1 <= num_clients <= num_samples:
         raise ValueError(
-            f"num_clients={num_clients} is invalid; expected 1 to {num_samples}"
+            f"invalid num_clients={num_clients}: use 1 to num_samples={num_samples}"
         )
     order = np.random.default_rng(seed).permutation(num_samples)
     return np.array_split(order, num_clients)
