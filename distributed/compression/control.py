@@ -194,7 +194,8 @@ class Compression:
     def state_dict(self) -> dict:
         """Return the schedule's position, byte totals and pass counter for a checkpoint.
 
-        Holds only Python numbers and strings, so it loads with ``weights_only=True``.
+        The dict contains only Python numbers and strings, so it loads with
+        ``weights_only=True``.
         """
         return {
             "config": repr(self),

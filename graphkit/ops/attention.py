@@ -129,7 +129,10 @@ def per_head(value: Tensor) -> list[Tensor]:
 
 
 def _weighted_sum(chunk, alpha, heads_value, num_src, out, accumulate=False) -> None:
-    """``out[r0:r1, h] = A_h v_h`` (or ``+=``) with ``A_h[i, j] = alpha_ij``, one SpMM per head."""
+    """Compute ``out[r0:r1, h] = A_h v_h`` (or ``+=``) with ``A_h[i, j] = alpha_ij``.
+
+    It runs one SpMM per head.
+    """
     for h, v_h in enumerate(heads_value):
         product = chunk.csr(alpha[:, h].contiguous(), num_src) @ v_h
         if accumulate:

@@ -68,7 +68,7 @@ def roc_auc(logits: Tensor, y: Tensor, mask: Tensor, graph: Graph) -> float:
 
 
 def _mann_whitney(negative: Tensor, positive: Tensor) -> float:
-    """Exact ROC-AUC from all scores, ties counted as half a correct pair."""
+    """Compute the exact ROC-AUC from all scores, counting ties as half a correct pair."""
     _, inverse, counts = torch.unique(
         torch.cat([negative, positive]), return_inverse=True, return_counts=True
     )
@@ -81,7 +81,10 @@ def _mann_whitney(negative: Tensor, positive: Tensor) -> float:
 
 
 def _roc_auc_histogram(logits: Tensor, labels: Tensor, graph: Graph) -> float:
-    """ROC-AUC from per-class histograms of class 1's probability in ``AUC_BINS`` bins."""
+    """Compute the ROC-AUC from per-class histograms of class 1's probability.
+
+    Each histogram has ``AUC_BINS`` bins on [0, 1].
+    """
     prob = torch.softmax(logits, -1)[:, 1]
     bins = (prob * AUC_BINS).long().clamp(max=AUC_BINS - 1)
     hist = torch.zeros(2, AUC_BINS, dtype=torch.float64)

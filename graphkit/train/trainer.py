@@ -227,7 +227,7 @@ class Trainer:
     def save(self) -> Path | None:
         """Write ``checkpoint_<epoch>.pt`` into ``out`` (rank 0 only).
 
-        Must issue no collective operation, because other ranks may run without ``out``.
+        It must not issue a collective operation, because other ranks may run without ``out``.
         A collective on rank 0 alone pairs with the next collective of the others (in a
         second run, its partition broadcast), and both wait until the timeout.
         """
@@ -238,7 +238,7 @@ class Trainer:
         return path
 
     def restore(self, source: str) -> None:
-        """Continue from a checkpoint file, or ``auto``: the newest readable one in ``out``."""
+        """Continue from a checkpoint file, or from the newest readable one in ``out`` for ``auto``."""
         if source == "auto":
             found = None
             if self.config.out:

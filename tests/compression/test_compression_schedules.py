@@ -91,7 +91,7 @@ def test_config_rejects_bad_compression_options():
 
 
 def compression_after(schedule, losses):
-    """A Compression (no process group needed) whose schedule has seen ``losses``."""
+    """Build a Compression (no process group needed) whose schedule has seen ``losses``."""
     from graphkit.distributed.compression import Compression, RandomProjectionCodec
 
     compression = Compression(RandomProjectionCodec(), schedule, comm=None)
