@@ -217,8 +217,8 @@ def load_transductive(root: str | Path, name: str) -> InductiveSplit:
             folder,
             None,
             f"transductive dataset folder is missing {missing} (it contains "
-            f"{present or 'nothing'}); it needs train.txt, valid.txt and test.txt "
-            "with one head, relation, tail row per line",
+            f"{present or 'nothing'}). Add train.txt, valid.txt and test.txt with "
+            "one head, relation, tail row per line",
         )
     parts = {part: read_triples(folder / f"{part}.txt") for part in TRANSDUCTIVE_PARTS}
     graph = KnowledgeGraph.from_named_triples(parts["train"].rows)
@@ -230,7 +230,7 @@ def load_transductive(root: str | Path, name: str) -> InductiveSplit:
                 raise KGFormatError(
                     parts[part].source,
                     line,
-                    f"entity {unknown[0]!r} does not occur in train.txt; a "
+                    f"entity {unknown[0]!r} does not occur in train.txt. A "
                     "transductive split needs every entity in the training graph",
                 )
     graph = KnowledgeGraph.from_named_triples(

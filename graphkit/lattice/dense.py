@@ -16,10 +16,11 @@ from torch import Tensor
 #: Default memory budget of :func:`dense_gaussian_filter`, in bytes.
 DEFAULT_BUDGET_BYTES = 3 * 2**30
 
-#: ``n x n`` matrices alive at the peak of forward plus backward with gradients for
-#: positions and values. Measured, not derived: the peak resident memory of one pass
-#: grew by 20.0 to 20.9 bytes per n^2 in float32 for n = 2000 to 8000 (torch 2.13 CPU,
-#: ``benchmarks/pgcn_scaling.py --dense-memory``), i.e. five float32 matrices.
+#: Number of ``n x n`` matrices alive at the peak of forward plus backward with
+#: gradients for positions and values. The value is measured, not derived. The peak
+#: resident memory of one pass grew by 20.0 to 20.9 bytes per n^2 in float32 for
+#: n = 2000 to 8000 (torch 2.13 CPU, ``benchmarks/pgcn_scaling.py --dense-memory``),
+#: which is five float32 matrices.
 _MATRICES_AT_PEAK = 5
 
 

@@ -61,11 +61,13 @@ def weight_gradient(
     values: Tensor,
     slice_matrix: Tensor,
 ) -> Tensor:
-    """``dL/dw[i, r] = <G_i, (B S V)[index[i, r]]> + <(B^T S G)[index[i, r]], V_i>``.
+    """Compute the ``[n, d + 1]`` gradient of the loss with respect to the weights.
 
+    The gradient is
+    ``dL/dw[i, r] = <G_i, (B S V)[index[i, r]]> + <(B^T S G)[index[i, r]], V_i>``.
     Each inner product is a sampled dense-dense product (for example ``G (B S V)^T``)
     evaluated only at the ``n (d + 1)`` entries of ``S^T``, so the ``n x M`` product is
-    never formed. Returns ``[n, d + 1]``.
+    never formed.
     """
     forward_term = torch.sparse.sampled_addmm(
         slice_matrix, grad_out, blurred.T, beta=0.0

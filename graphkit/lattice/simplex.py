@@ -108,18 +108,19 @@ def enclosing_simplex(positions: Tensor) -> Simplices:
     return Simplices(rem0, rank, weights)
 
 
-#: Rows per block in :func:`_round_to_lattice`. With ``d + 1`` coordinates and the
-#: ``[rows, d + 1, d + 1]`` rank comparison, a block's temporaries stay within a
-#: processor cache, so the cost per point does not grow with ``n``.
+#: Number of rows per block in :func:`_round_to_lattice`. With ``d + 1`` coordinates
+#: and the ``[rows, d + 1, d + 1]`` rank comparison, a block's temporaries stay within
+#: a processor cache, so the cost per point does not grow with ``n``.
 BLOCK_ROWS = 2**14
 
 
 def _round_to_lattice(elevated: Tensor) -> tuple[Tensor, Tensor]:
-    """Remainder-0 point and residual ranks of elevated points, ``[n, d + 1]`` each.
+    """Find the remainder-0 point and residual ranks of elevated points.
 
-    Rounds each coordinate to a multiple of ``d + 1``, ranks the residuals, and where
-    the rounded point is off the hyperplane by ``shift`` multiples of ``d + 1``, moves
-    the coordinates of the ``shift`` most extreme residuals back (ranks wrap around).
+    Both results have shape ``[n, d + 1]``. Each coordinate is rounded to a multiple of
+    ``d + 1`` and the residuals are ranked. Where the rounded point is off the
+    hyperplane by ``shift`` multiples of ``d + 1``, the coordinates of the ``shift``
+    most extreme residuals move back, and their ranks wrap around.
     """
     n, k = elevated.shape
     rem0 = torch.empty(n, k, dtype=torch.long, device=elevated.device)
