@@ -185,7 +185,7 @@ def run(config: Config) -> dict[str, float]:
 
 
 def criteria(metrics: dict[str, float]) -> list[Criterion]:
-    """Return checks on the codec, the work model and the CNN's sparsity and MAC savings.
+    """Return checks on the codec, work model and CNN sparsity and MAC savings.
 
     The trained CNN's mean post-ReLU density over the three ReLU maps must also stay
     below 0.6.

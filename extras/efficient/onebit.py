@@ -209,8 +209,8 @@ def run(config: Config) -> dict[str, float]:
 
 
 def criteria(metrics: dict[str, float]) -> list[Criterion]:
-    """1-bit + shifted ReLU reaches 95%, and both shifted-ReLU arms stay within 2 points
-    of FP + batch norm."""
+    """Return the criteria: 1-bit + shifted ReLU reaches 95%, and both shifted-ReLU arms
+    stay within 2 points of FP + batch norm."""
     reference = metrics["acc_fp_bn"]
     magnitude = metrics["binary_layers_not_single_magnitude"]
     batch_norms = metrics["batch_norm_layers_in_srelu_models"]

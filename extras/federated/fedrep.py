@@ -220,7 +220,8 @@ def run(config: Config) -> dict[str, float]:
         metrics[f"fedavg_lr{lr:g}_accuracy"] = 100 * sweep[lr]["accuracy"]
         logger.info("FedAvg lr %g: accuracy %.4f", lr, sweep[lr]["accuracy"])
     best_lr = max(sweep, key=lambda lr: sweep[lr]["accuracy"])
-    # The IID control bounds what countering client drift can add at this lr.
+    # The IID control bounds what countering client drift can add at this learning
+    # rate.
     iid = _mean_over_seeds(
         config, lr=config.lr, matching=False, adaptive=False, iid=True
     )
@@ -253,7 +254,9 @@ def run(config: Config) -> dict[str, float]:
 
 
 def criteria(metrics: dict[str, float]) -> list[Criterion]:
-    """Return: matching >= 3 points over FedAvg; adaptive within 2 points of best fixed.
+    """Return the criteria: matching >= 3 points over FedAvg, adaptive within 2 points.
+
+    The adaptive gap is measured against the best fixed learning rate.
 
     NOTE: a method that only counters client drift is not expected to beat FedAvg on
     the IID split, so the matching criterion is out of reach whenever
