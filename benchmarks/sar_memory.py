@@ -29,7 +29,8 @@ import time
 from pathlib import Path
 
 
-# The baseline row: the whole halo fetched once, then per-edge gather/scatter autograd.
+# Mode of the baseline row, which fetches the whole halo once and then runs per-edge
+# gather/scatter ops with autograd.
 PLAIN_MODE = "one-shot-plain"
 
 
@@ -47,7 +48,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         nargs="+",
         default=["sar", "sa", "one-shot"],
         choices=["sar", "sa", "one-shot", PLAIN_MODE],
-        help=f"modes to run. {PLAIN_MODE} is one-shot with per-edge autograd "
+        help=f"modes to run, where {PLAIN_MODE} is one-shot with per-edge autograd "
         "(ShardedGraph(fast=False)), the plain domain-parallel baseline",
     )
     parser.add_argument("--worlds", nargs="+", type=int, default=[1, 2, 4, 8])

@@ -187,7 +187,7 @@ class ShardedGraph(Graph):
         """Compute in-degrees and fetch the looped in-degree of every halo source.
 
         Looped blocks and edge values are built on first use, as ``LocalGraph`` does,
-        so a model that never calls ``gcn_aggregate`` or ``attend`` does not hold them.
+        so a model that never calls ``gcn_aggregate`` or ``attend`` does not store them.
         """
         n = self.num_nodes
         self._in_degree = torch.zeros(n)
@@ -214,7 +214,7 @@ class ShardedGraph(Graph):
     def looped_blocks(self) -> list[Block]:
         """The blocks with the own block's loops replaced by one loop per node (cached).
 
-        Remote blocks cannot hold loops, so they are shared with :attr:`blocks`.
+        Remote blocks cannot contain loops, so they are shared with :attr:`blocks`.
         """
         if self._looped_blocks is None:
             n = self.num_nodes
@@ -455,7 +455,7 @@ class ShardedGraph(Graph):
 
 
 def _lean(block: Block) -> Block:
-    """Drop the block's edge permutation: edge features are already reordered by it."""
+    """Drop the block's edge permutation, because edge features are already reordered by it."""
     block.perm = None
     return block
 

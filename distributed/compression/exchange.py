@@ -208,7 +208,7 @@ class CompressedHalo:
         previous = None
         for peer, peer_grads in grads:
             if peer == self.rank:
-                # None: the caller already added this rank's own gradient to targets.
+                # A None gradient was already added to targets by the caller.
                 for target, grad in zip(targets, peer_grads):
                     if grad is not None:
                         target.add_(grad)

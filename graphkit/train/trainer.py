@@ -238,7 +238,7 @@ class Trainer:
         return path
 
     def restore(self, source: str) -> None:
-        """Continue from a checkpoint file, or from the newest readable one in ``out`` for ``auto``."""
+        """Continue from a checkpoint file, or from the newest readable one in ``out`` (``auto``)."""
         if source == "auto":
             found = None
             if self.config.out:
