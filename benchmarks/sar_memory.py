@@ -265,7 +265,7 @@ def main(argv=None) -> None:
             for mode in ["-"] if world_size == 1 else args.modes:
                 reports = launch(args, folders[world_size], model, mode, world_size)
                 peak = max(r["peak_rss"] for r in reports)
-                # Memory above what the interpreter and libraries hold after import.
+                # Memory above what the interpreter and libraries use after import.
                 above = max(r["peak_rss"] - r["rss_imports"] for r in reports)
                 if world_size == 1:
                     single = (peak, above)

@@ -120,8 +120,8 @@ class CompressedHalo:
             if self.codec.applies(width, self.ratio):
                 ctx = self._context(peer, self.rank, j)
                 if self.codec.needs_payload_for_grad:
-                    # NOTE: kept until the backward pass, also in ``sar`` mode, so a
-                    # learned codec holds every compressed halo of a call in memory.
+                    # NOTE: the payload is kept until the backward pass, also in ``sar``
+                    # mode, so a learned codec keeps every compressed halo of a call in memory.
                     self._received[(peer, j)] = payload
                 decoded = self.codec.decode(payload, n, width, ctx)
             else:
