@@ -51,7 +51,7 @@ class AttentionUpsample2x(nn.Module):
 
     Args:
         channels (int): input and output channels ``C``.
-        heads (int, default 2): attention heads; queries and keys have ``C / heads``
+        heads (int, default 2): attention heads. Queries and keys have ``C / heads``
             channels per head.
         position_bias (bool, default False): add a learned logit per head, output phase
             and neighbor.
@@ -282,7 +282,8 @@ class Config:
         channels, heads: feature channels; attention heads.
         position_bias, window, temperature, residual, phase_output, value_channels,
             bilinear_prior, context_kernel: options of the attention upsampler (see
-            ``AttentionUpsample2x``); ``value_channels=0`` means ``channels / heads``.
+            ``AttentionUpsample2x``), and ``value_channels=0`` means
+            ``channels / heads``.
         epochs, lr, batch_size: Adam training (cosine schedule), shared by both models.
         seed: patch positions and initialization.
     """

@@ -512,7 +512,7 @@ def _best_point(metrics: dict[str, float]) -> str | None:
     """Return the tag of the point that the criteria judge, or None without candidates.
 
     Candidates have L <= 2 and 0.4 <= s <= 0.6. The fastest candidate whose error rises at
-    most 1 point is chosen; when none qualifies, the candidate with the smallest rise.
+    most 1 point is chosen. When none qualifies, the one with the smallest rise is.
     """
     candidates = []
     for key, speedup in metrics.items():

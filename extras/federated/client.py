@@ -91,7 +91,7 @@ def local_train(
     maps: nn.ModuleList | None = None,
     matching_weight: float = 0.0,
 ) -> MLP:
-    """Train a copy of ``global_model`` on one client's data with SGD; return it.
+    """Train a copy of ``global_model`` on one client's data with SGD and return it.
 
     Args:
         global_model (MLP): the round's global model (left unchanged).
@@ -100,7 +100,8 @@ def local_train(
         batch_size (int): minibatch size.
         generator (torch.Generator): minibatch order.
         maps (nn.ModuleList, optional): the client's matching maps, trained in place.
-        matching_weight (float, default 0.0): lambda; 0 gives plain FedAvg training.
+        matching_weight (float, default 0.0): lambda. A value of 0 gives plain FedAvg
+            training.
     """
     model = copy.deepcopy(global_model)
     params = list(model.parameters())

@@ -121,7 +121,7 @@ def federate(
     adaptive: bool,
     iid: bool = False,
 ) -> dict[str, float]:
-    """Run one federation; return final test accuracy, divergence and the policy.
+    """Run one federation and return the final test accuracy, divergence and policy.
 
     Args:
         config (Config): federation settings.

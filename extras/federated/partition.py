@@ -39,9 +39,10 @@ def pathological_split(
     for c in classes:
         members = rng.permutation(np.flatnonzero(labels == c))
         shards += [(int(c), part) for part in np.array_split(members, per_class)]
-    # Sorting shards by (randomly ordered) class and dealing them round-robin with a stride of num_clients
-    # gives client k the shards k, k + num_clients, ...; those are distinct classes
-    # because each class owns per_class <= num_clients consecutive shards.
+    # Sorting shards by (randomly ordered) class and dealing them round-robin with a
+    # stride of num_clients gives client k the shards k, k + num_clients, and so on.
+    # Those are distinct classes because each class owns per_class <= num_clients
+    # consecutive shards.
     rank = {int(c): r for r, c in enumerate(rng.permutation(classes))}
     order = sorted(range(len(shards)), key=lambda s: rank[shards[s][0]])
     clients = [[] for _ in range(num_clients)]

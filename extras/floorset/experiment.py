@@ -51,8 +51,9 @@ class Config:
     """FloorSet run settings.
 
     Attributes:
-        source: "floorset" reads the data folder; "synthetic" builds sliced-rectangle
-            cases (for machines without the data; the smoke config picks it then).
+        source: "floorset" reads the data folder, and "synthetic" builds
+            sliced-rectangle cases for machines without the data. The smoke config
+            picks "synthetic" when the data folder is missing.
         root: data folder; empty means the environment default (see module doc).
         lite_configs: Lite block counts to load (the shared copy has 21..25).
         prime_configs: Prime block counts to load (21..120 exist).
@@ -92,7 +93,7 @@ class Config:
             resolve_root("")
         except FileNotFoundError:
             logger.warning(
-                "FloorSet data not found; the smoke run uses synthetic cases"
+                "FloorSet data not found, so the smoke run uses synthetic cases"
             )
             return cls(source="synthetic", search_passes=1)
         return cls(lite_configs=(21, 22), prime_configs=(21, 30), search_passes=1)

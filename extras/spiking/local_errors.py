@@ -291,10 +291,13 @@ def run(config: Config) -> dict[str, float]:
 
 
 def criteria(metrics: dict[str, float]) -> list[Criterion]:
-    """Mean accuracy of local errors >= 95%, within 3 points of backprop, no worse than
-    feedback alignment (no tolerance; the run reports the paired standard error as
-    ``gain_over_feedback_alignment_se``) and >= 3 points above training the last layer
-    only."""
+    """Return the criteria on the mean accuracy of local errors.
+
+    It must be >= 95%, within 3 points of backprop, no worse than feedback alignment and
+    >= 3 points above training the last layer only. The feedback-alignment check has no
+    tolerance, but the run reports the paired standard error as
+    ``gain_over_feedback_alignment_se``.
+    """
     local = metrics["local_errors_accuracy"]
     return [
         at_least("local_errors_accuracy", local, 95.0, "%"),

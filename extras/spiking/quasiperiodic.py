@@ -28,7 +28,7 @@ A second machine, :func:`run_two_oscillators`, switches off -> on at the events 
 r = f_on / f_off set by u_i. With equidistributed phases the machine turns on at every
 on-event when r <= 1 and stays on for half an off-period on average, so its time
 fraction "on" is r/2, and 1 - 1/(2r) when r >= 1. Equal exponential modulation,
-r = e^u, would give the Laplace CDF; :func:`logistic_rate_ratio` picks r(u) so that
+r = e^u, would give the Laplace CDF, so :func:`logistic_rate_ratio` picks r(u) so that
 the fraction is σ(u). The network then samples the RBM by dwell time.
 
 NOTE: both state-update rules are reconstructed from the paper's abstract
@@ -207,7 +207,7 @@ def run_two_oscillators(
     events: int,
     visible: int,
 ) -> np.ndarray:
-    """Simulate the two-oscillator machines; return visible-state dwell times.
+    """Simulate the two-oscillator machines and return the visible-state dwell times.
 
     Neuron i has an "on" oscillator of frequency f_i sqrt(r) and an "off" oscillator of
     frequency f_i / sqrt(r), with r from :func:`logistic_rate_ratio` of u_i. Both run
@@ -244,7 +244,7 @@ def run_two_oscillators(
         dwell[code] += dt
         phase_on = np.mod(phase_on + rate_on * dt, 1.0)
         phase_off = np.mod(phase_off + rate_off * dt, 1.0)
-        # The oscillator that fired is exactly at phase 0; rounding must not leave it
+        # The oscillator that fired is exactly at phase 0. Rounding must not leave it
         # just below 1, where it would fire again at once.
         if state[neuron]:
             phase_off[neuron] = 0.0
@@ -366,8 +366,8 @@ def run(config: Config) -> dict[str, float]:
 
 
 def criteria(metrics: dict[str, float]) -> list[Criterion]:
-    """KL < 0.05 nats for both machines; rational control >= 5x worse; single neuron
-    within 0.03 of σ."""
+    """Return the criteria: KL < 0.05 nats for both machines, the rational control
+    >= 5x worse, and the single neuron within 0.03 of σ."""
     return [
         at_most("quasiperiodic_kl", metrics["quasiperiodic_kl"], 0.05, " nats"),
         at_most("two_oscillator_kl", metrics["two_oscillator_kl"], 0.05, " nats"),
