@@ -84,7 +84,7 @@ class TrainConfig:
     resume: str | None = None
     """Checkpoint file to continue from, or ``auto`` for the latest readable one in ``out``."""
     log_every: int = 10
-    """Log loss and metrics every K epochs (and after the first)."""
+    """Epochs between logs of loss and metrics. Epoch 1 is logged as well."""
     # Distributed
     partitions: str | None = None
     """Partition folder written by ``graphkit partition`` (distributed runs)."""
