@@ -87,16 +87,25 @@ class Config:
         if self.clients_per_round > self.num_clients:
             raise ValueError(
                 f"clients_per_round={self.clients_per_round} exceeds "
-                f"num_clients={self.num_clients}"
+                f"num_clients={self.num_clients}: lower clients_per_round"
             )
         if self.lr not in self.learning_rates:
             raise ValueError(
-                f"lr={self.lr} must be one of learning_rates={self.learning_rates}"
+                f"lr={self.lr} is not in learning_rates={self.learning_rates}: "
+                "pick lr from that grid or add it"
             )
         if min(self.learning_rates) <= 0 or min(self.epoch_choices) < 1:
-            raise ValueError("learning_rates must be positive and epoch_choices >= 1")
+            raise ValueError(
+                f"invalid learning_rates={self.learning_rates} or "
+                f"epoch_choices={self.epoch_choices}: "
+                "learning rates must be > 0 and epoch choices >= 1"
+            )
         if self.matching_weight < 0 or self.policy_step <= 0:
-            raise ValueError("matching_weight must be >= 0 and policy_step > 0")
+            raise ValueError(
+                f"invalid matching_weight={self.matching_weight} or "
+                f"policy_step={self.policy_step}: "
+                "matching_weight must be >= 0 and policy_step > 0"
+            )
 
     @classmethod
     def smoke(cls) -> Config:
