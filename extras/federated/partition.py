@@ -31,8 +31,8 @@ def pathological_split(
         )
     if classes_per_client > len(classes):
         raise ValueError(
-            f"classes_per_client={classes_per_client} exceeds the {len(classes)} classes: "
-            "lower classes_per_client"
+            f"classes_per_client={classes_per_client} exceeds the {len(classes)} "
+            "classes: lower classes_per_client"
         )
     rng = np.random.default_rng(seed)
     per_class = shards_total // len(classes)
