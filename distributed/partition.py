@@ -16,6 +16,8 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from .balance import balance_training_nodes
+
 logger = logging.getLogger(__name__)
 
 METHODS = ("metis", "random")
@@ -55,34 +57,32 @@ def metis_parts(
     num_parts: int,
     train_mask: Tensor | None = None,
     seed: int = 0,
+    train_tol: float = 0.03,
 ) -> Tensor:
     """Partition with METIS (``pymetis``), minimising the edge cut.
 
-    Partitions are balanced by node count or, when ``train_mask`` is given, by the
-    weight ``1 + (N / N_train) * train`` per node, which balances the sum of nodes and
-    scaled training nodes (each of the two, approximately).
+    Partitions are balanced by node count. When ``train_mask`` is given, swaps then
+    spread the training nodes as well (``balance.balance_training_nodes``), so both
+    counts are balanced within ``train_tol``.
     """
     import pymetis
 
     if num_parts == 1:
         return torch.zeros(num_nodes, dtype=torch.long)
     xadj, adjncy = _symmetric_csr(edge_index, num_nodes)
-    vweights = None
-    if train_mask is not None:
-        # pymetis 2025.2 passes METIS a single weight per vertex (ncon = 1), so the two
-        # goals share one weight: 1 per node plus N / N_train per training node. Both
-        # kinds then carry half of the total weight that METIS balances.
-        train = _any_split(train_mask).numpy().astype(np.int64)
-        scale = max(1, round(num_nodes / max(1, int(train.sum()))))
-        vweights = 1 + scale * train
     options = pymetis.Options(seed=seed)
+    # pymetis passes METIS one weight per vertex (ncon = 1), so METIS balances nodes
+    # and the training nodes are spread afterwards by count-preserving swaps.
     _, membership = pymetis.part_graph(
-        num_parts,
-        pymetis.CSRAdjacency(xadj, adjncy),
-        vweights=vweights,
-        options=options,
+        num_parts, pymetis.CSRAdjacency(xadj, adjncy), options=options
     )
-    parts = torch.as_tensor(np.asarray(membership), dtype=torch.long)
+    membership = np.asarray(membership, dtype=np.int64)
+    if train_mask is not None:
+        train = _any_split(train_mask).numpy()
+        membership = balance_training_nodes(
+            xadj, adjncy, membership, train, num_parts, train_tol
+        )
+    parts = torch.as_tensor(membership, dtype=torch.long)
     sizes = torch.bincount(parts, minlength=num_parts)
     if int(sizes.min()) == 0:
         logger.warning("METIS left a partition empty (sizes %s)", sizes.tolist())
