@@ -128,3 +128,104 @@ def abutting_pairs(layout: list[np.ndarray], tolerance: float = 1e-4) -> set:
     side &= owners[:, None] < owners[None, :]
     rows, cols = np.nonzero(side)
     return {(int(owners[r]), int(owners[c])) for r, c in zip(rows, cols)}
+
+
+def canonical_rects(rects: np.ndarray) -> np.ndarray:
+    """Return the canonical slab decomposition of the region the rectangles cover.
+
+    The region is cut by horizontal lines through every rectangle's y edges. In each
+    slab the covered x intervals are merged, and then consecutive slabs with the same
+    intervals are merged. Two rectangle sets cover the same region exactly when their
+    canonical forms agree, whatever cuts they started from.
+    """
+    levels = np.unique(rects[:, [1, 3]])
+    slabs: list[tuple[float, float, list[tuple[float, float]]]] = []
+    for y0, y1 in itertools.pairwise(levels):
+        middle = 0.5 * (y0 + y1)
+        rows = rects[(rects[:, 1] < middle) & (rects[:, 3] > middle)]
+        merged: list[list[float]] = []
+        for x0, x1 in sorted(zip(rows[:, 0].tolist(), rows[:, 2].tolist())):
+            if merged and x0 <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], x1)
+            else:
+                merged.append([x0, x1])
+        intervals = [(a, b) for a, b in merged]
+        if slabs and slabs[-1][1] == y0 and slabs[-1][2] == intervals:
+            slabs[-1] = (slabs[-1][0], y1, intervals)
+        elif intervals:
+            slabs.append((y0, y1, intervals))
+    out = [(a, y0, b, y1) for y0, y1, intervals in slabs for a, b in intervals]
+    return np.array(out, dtype=np.float64).reshape(-1, 4)
+
+
+def rotate_quarter(rects: np.ndarray, turns: int) -> np.ndarray:
+    """Rotate rectangles by ``turns`` quarter turns counter-clockwise about the origin."""
+    out = np.asarray(rects, dtype=np.float64)
+    for _ in range(turns % 4):
+        # (x, y) -> (-y, x) maps [x0, y0, x1, y1] to [-y1, x0, -y0, x1].
+        out = np.stack([-out[:, 3], out[:, 0], -out[:, 1], out[:, 2]], axis=1)
+    return out
+
+
+def shape_key(rects: np.ndarray, decimals: int = 4) -> tuple:
+    """Return a hashable key of the region up to translation, rounded to ``decimals``."""
+    canonical = normalized_shape(canonical_rects(rects))
+    return tuple(np.round(canonical, decimals).ravel().tolist())
+
+
+def same_shape_rotated(a: np.ndarray, b: np.ndarray, tolerance: float) -> bool:
+    """Check whether region ``b`` equals region ``a`` up to translation and quarter turns."""
+    target = normalized_shape(canonical_rects(a))
+    for turns in range(4):
+        other = normalized_shape(canonical_rects(rotate_quarter(b, turns)))
+        if other.shape == target.shape and bool(
+            np.all(np.abs(other - target) <= tolerance)
+        ):
+            return True
+    return False
+
+
+def intersection_area(a: np.ndarray, b: np.ndarray) -> float:
+    """Return the area shared by two sets of non-overlapping rectangles."""
+    dx = np.minimum(a[:, None, 2], b[None, :, 2]) - np.maximum(
+        a[:, None, 0], b[None, :, 0]
+    )
+    dy = np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(
+        a[:, None, 1], b[None, :, 1]
+    )
+    return float(np.sum(np.clip(dx, 0.0, None) * np.clip(dy, 0.0, None)))
+
+
+def distance_to_segment(rects: np.ndarray, segment: tuple[float, ...]) -> float:
+    """Return the Chebyshev distance from the rectangles to an axis-parallel segment.
+
+    ``segment`` is ``(x0, y0, x1, y1)`` with x0 == x1 or y0 == y1. The distance is 0
+    exactly when the closed region and the closed segment intersect (touching counts).
+    """
+    x0, y0, x1, y1 = segment
+    dx = np.maximum.reduce([np.zeros(len(rects)), rects[:, 0] - x1, x0 - rects[:, 2]])
+    dy = np.maximum.reduce([np.zeros(len(rects)), rects[:, 1] - y1, y0 - rects[:, 3]])
+    return float(np.min(np.maximum(dx, dy)))
+
+
+def connected_groups(
+    layout: list[np.ndarray], members: list[int], tolerance: float
+) -> int:
+    """Return the number of connected parts of the union of the ``members`` blocks.
+
+    Blocks join when they share an edge of positive length or overlap, as in the union
+    of their polygons. Blocks that meet only at a corner point stay apart.
+    """
+    sub = [layout[m] for m in members]
+    pairs = abutting_pairs(sub, tolerance) | overlapping_pairs(sub, tolerance)
+    parent = list(range(len(sub)))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for a, b in pairs:
+        parent[find(a)] = find(b)
+    return len({find(m) for m in range(len(sub))})
