@@ -156,7 +156,8 @@ def baselines(case: FloorplanCase) -> tuple[float, float]:
     return wire, float(m[0]) if m[0] > 0 else bbox_area(reference)
 
 
-def _groups(labels: np.ndarray) -> list[list[int]]:
+def constraint_groups(labels: np.ndarray) -> list[list[int]]:
+    """Return the member lists of the groups labelled 1, 2, ... (0 means no group)."""
     return [np.flatnonzero(labels == g).tolist() for g in np.unique(labels[labels > 0])]
 
 
@@ -221,7 +222,7 @@ def soft_violations(
     """
     gaps = boundary_gaps(case, layout, "bbox").values()
     boundary = sum(gap >= BOUNDARY_TOLERANCE for gap in gaps)
-    clusters, mibs = _groups(case.cluster), _groups(case.mib)
+    clusters, mibs = constraint_groups(case.cluster), constraint_groups(case.mib)
     grouping = sum(
         geometry.connected_groups(layout, g, geometry.OVERLAP_TOLERANCE) - 1
         for g in clusters
