@@ -1,7 +1,7 @@
 """Original FloorSet evaluator: ``estimate_cost`` of ``cost.py`` with the checks of ``utils.py``.
 
 This is the scoring that ships with the FloorSet dataset (``cost.py`` and ``utils.py``
-of IntelLabs/FloorSet; the two stored revisions of each apply the same rules). It
+of IntelLabs/FloorSet, read at two revisions that apply the same rules). It
 scores FloorSet-Prime, for which the ICCAD-2026 contest defines no cost, and it gives
 no single cost. It reports instead, against the label:
 
@@ -69,7 +69,7 @@ class OriginalReport:
 
     @property
     def clean(self) -> bool:
-        """Whether the layout has no violation and matches every label metric."""
+        """True when the layout has no violation and matches every label metric."""
         return (
             self.placement_violations == 0
             and not self.area_violations

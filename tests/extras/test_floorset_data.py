@@ -163,8 +163,8 @@ def test_lite_reference_contest_costs(floorset_root):
 
 
 def test_original_evaluator_on_references(floorset_root):
-    # Prime configs 22, 29 and 56 include blocks whose area is 1 below a float16
-    # target and passes only because the original rounds the area to float16 too.
+    # Prime configs 22, 29 and 56 have blocks 1 area unit below their float16 target.
+    # They pass only because the original rounds the area to float16 too.
     for case in load_floorset(floorset_root, "prime", [21, 22, 29, 56, 120]):
         assert original_report(case, layout_from_polygons(case.reference)).clean, (
             case.name
