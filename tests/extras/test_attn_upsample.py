@@ -9,6 +9,7 @@ from graphkit.extras.efficient.attn_upsample import (
     Config,
     SuperResolver,
     bilinear_weights,
+    dihedral_augment,
 )
 
 
@@ -142,3 +143,42 @@ def test_context_kernel_starts_as_pointwise():
 def test_context_kernel_rejects_even(kernel):
     with pytest.raises(ValueError, match="context_kernel"):
         AttentionUpsample2x(4, heads=2, context_kernel=kernel)
+
+
+def test_dihedral_augment_gives_the_eight_symmetries():
+    patch = torch.arange(4.0).reshape(1, 1, 2, 2)  # [[0, 1], [2, 3]]
+    out = dihedral_augment(patch)
+    assert out.shape == (8, 1, 2, 2)
+    rows = {tuple(p.flatten().tolist()) for p in out}
+    # Every arrangement of [[0, 1], [2, 3]] under flips and 90-degree rotations, and no
+    # other: the 8 corner orders that keep 0 and 3 on a diagonal.
+    assert rows == {
+        (0, 1, 2, 3),
+        (1, 0, 3, 2),
+        (0, 2, 1, 3),
+        (2, 0, 3, 1),
+        (2, 3, 0, 1),
+        (3, 2, 1, 0),
+        (1, 3, 0, 2),
+        (3, 1, 2, 0),
+    }
+    torch.testing.assert_close(out[0], patch[0])
+
+
+def test_config_rejects_zero_seeds():
+    with pytest.raises(ValueError, match="seeds=0"):
+        Config(seeds=0)
+
+
+def test_guide_supplies_the_queries():
+    # Joint upsampling: with the query taken from a guide image, changing the guide
+    # changes the output, and a guide equal to the bilinear upsampling reproduces the
+    # self-queried output.
+    torch.manual_seed(4)
+    layer = AttentionUpsample2x(4, heads=2, position_bias=True, phase_output=True)
+    x = torch.randn(1, 4, 5, 5)
+    bilinear = torch.nn.functional.interpolate(
+        x, scale_factor=2, mode="bilinear", align_corners=False
+    )
+    torch.testing.assert_close(layer(x, guide=bilinear), layer(x))
+    assert not torch.allclose(layer(x, guide=torch.randn(1, 4, 10, 10)), layer(x))
