@@ -92,28 +92,23 @@ class LatticeFilterFunction(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, values: Tensor, weights: Tensor, table: VertexTable) -> Tensor:
-        splat_matrix, slice_matrix = (
-            table.splat_matrix(weights),
-            table.slice_matrix(weights),
-        )
-        blurred = blur(splat_matrix @ values, table.neighbours)
-        ctx.save_for_backward(values, blurred)
-        ctx.matrices = (splat_matrix, slice_matrix)
-        ctx.neighbours = table.neighbours
-        return slice_matrix @ blurred
+        blurred = blur(table.splat(values, weights), table.neighbours)
+        ctx.save_for_backward(values, weights, blurred)
+        ctx.table = table
+        return table.slice(blurred, weights)
 
     @staticmethod
     @once_differentiable
     def backward(ctx, grad_out: Tensor):
-        values, blurred = ctx.saved_tensors
-        splat_matrix, slice_matrix = ctx.matrices
+        values, weights, blurred = ctx.saved_tensors
+        table = ctx.table
         grad_out = grad_out.contiguous()
-        back = blur(splat_matrix @ grad_out, ctx.neighbours, reverse=True)
-        grad_values = slice_matrix @ back if ctx.needs_input_grad[0] else None
+        back = blur(table.splat(grad_out, weights), table.neighbours, reverse=True)
+        grad_values = table.slice(back, weights) if ctx.needs_input_grad[0] else None
         grad_weights = None
         if ctx.needs_input_grad[1]:
             grad_weights = weight_gradient(
-                grad_out, blurred, back, values, slice_matrix
+                grad_out, blurred, back, values, table.slice_matrix(weights)
             )
         return grad_values, grad_weights, None
 
@@ -124,21 +119,22 @@ class PermutohedralLattice:
     Args:
         positions (Tensor): ``[n, d]`` positions in units of the Gaussian's standard
             deviation (divide by the bandwidth first). Gradients flow into them.
-        force_unique_rows (bool): deduplicate vertex keys by sorting rows even when
-            ``int64`` codes fit (for tests). (default: ``False``)
+        method (str): how :func:`~graphkit.lattice.table.build_table` deduplicates
+            the vertices: ``"auto"``, ``"direct"``, ``"sort"`` or ``"rows"``; all give
+            the same filter. (default: ``"auto"``)
 
     Shapes:
         :meth:`filter` maps ``[n, c]`` values to ``[n, c]``.
     """
 
-    def __init__(self, positions: Tensor, force_unique_rows: bool = False) -> None:
+    def __init__(self, positions: Tensor, method: str = "auto") -> None:
         if positions.size(0) == 0:
             raise ValueError(
                 "positions must contain at least one point, got shape [0, d]"
             )
         simplices = enclosing_simplex(positions)
         self.weights = simplices.weights
-        self.table = build_table(simplices, force_unique_rows)
+        self.table = build_table(simplices, method)
 
     @property
     def num_vertices(self) -> int:
@@ -156,11 +152,14 @@ class PermutohedralLattice:
                 f"positions, got shape {tuple(values.shape)}"
             )
         weights = self.weights.to(values.dtype)
-        out = LatticeFilterFunction.apply(values, weights, self.table)
         if not normalize:
-            return out
+            return LatticeFilterFunction.apply(values, weights, self.table)
+        # The ones channel rides along with the values, so one pass filters both.
         ones = values.new_ones(values.size(0), 1)
-        total = LatticeFilterFunction.apply(ones, weights, self.table)
+        both = LatticeFilterFunction.apply(
+            torch.cat([values, ones], 1), weights, self.table
+        )
+        out, total = both[:, :-1], both[:, -1:]
         # The filtered ones channel is at least 2^-(d+1) sum_r w_ir^2 > 0 at every point.
         return out / total.clamp_min(torch.finfo(out.dtype).tiny)
 

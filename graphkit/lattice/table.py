@@ -1,10 +1,27 @@
-"""The table of occupied lattice vertices, their blur neighbours and the splat matrix.
+"""The table of occupied lattice vertices, their blur neighbours, splat and slice.
 
-In place of the hash table of Adams et al. (2010), the ``n (d + 1)`` integer vertex
-codes are sorted once, vectorised over all points. That one sort deduplicates the
-vertices and also groups the (point, vertex) pairs by vertex, which is the compressed
-sparse row (CSR) layout of the splat matrix ``S`` (``M x n``). Slicing uses ``S^T``,
-whose CSR layout is the per-point index itself, so neither needs a second sort.
+In place of the hash table of Adams et al. (2010), every simplex vertex gets an integer
+code, and the codes are deduplicated in one vectorised step. All coordinates of a
+lattice point are congruent to one remainder ``r`` modulo ``d + 1``, so its first ``d``
+coordinates are ``key = r + (d + 1) q`` with an integer vector ``q``, and the code is
+
+.. math::
+    \\mathrm{code} = r + (d + 1) \\sum_{i < d} (q_i - q^{\\min}_i)\\, s_i
+
+with mixed-radix strides ``s_i`` over the bounding box of ``q`` (widened by two cells
+on each side so that blur neighbours stay inside). For points of constant density
+that box holds about as many cells as there are points. Three ways to deduplicate:
+
+* ``"direct"``: mark the codes in a table over the whole code range, and a cumulative
+  sum of the marks numbers the vertices, ``O(n (d + 1) + range)`` with no sort. A blur
+  neighbour is a table lookup at the vertex code plus a fixed offset.
+* ``"sort"``: one sort of the codes, ``O(n (d + 1) log n)``, and neighbours by binary
+  search. Taken when the code range exceeds :data:`DIRECT_RANGE_FACTOR` times the
+  number of codes (points spread thinly over a large box).
+* ``"rows"``: :func:`torch.unique` over whole key rows, when codes would not fit into
+  62 bits (widely spread positions or large ``d``).
+
+The first two number the vertices in increasing code order and give identical tables.
 """
 
 from __future__ import annotations
@@ -14,15 +31,32 @@ from dataclasses import dataclass
 
 import torch
 from torch import Tensor
+from torch.nn import functional as F
 
 from graphkit.lattice.simplex import BLOCK_ROWS, Simplices, simplex_vertices
 
 _CODE_LIMIT = 2**62
 
+#: The direct-address table is used while the code range is at most this many times
+#: the number of codes ``n (d + 1)``; beyond, the codes are sorted instead.
+DIRECT_RANGE_FACTOR = 8
+
+#: A forced ``"direct"`` table may hold at most this many codes (9 bytes each).
+DIRECT_RANGE_LIMIT = 2**28
+
+#: Number of points per :meth:`VertexTable.splat` block. The block's weighted values
+#: (``rows x (d + 1) x c``) stay within a processor cache.
+SPLAT_ROWS = 2**11
+
+METHODS = ("auto", "direct", "sort", "rows")
+
 
 @dataclass
 class VertexTable:
-    """Occupied lattice vertices of one point set.
+    """Occupied lattice vertices of one point set, with splat and slice operators.
+
+    The splat matrix ``S`` (``M x n``) has entry ``weights[i, r]`` at row
+    ``index[i, r]`` and column ``i``; slicing applies ``S^T``.
 
     Attributes:
         index (Tensor): ``[n, d + 1]`` row of each point's simplex vertices in the table.
@@ -30,53 +64,54 @@ class VertexTable:
             vertex along each lattice direction, ``M`` (one past the last row) where the
             neighbour is not occupied.
         num_vertices (int): ``M``, the number of occupied vertices.
-        splat_order (Tensor): ``[n (d + 1)]`` positions in ``index.flatten()`` grouped
-            by vertex: the entries of vertex ``v`` are
-            ``splat_order[vertex_offsets[v]:vertex_offsets[v + 1]]``.
-        vertex_offsets (Tensor): ``[M + 1]`` start of each vertex's group.
+        method (str): how the vertices were deduplicated: ``"direct"``, ``"sort"`` or
+            ``"rows"``.
     """
 
     index: Tensor
     neighbours: Tensor
     num_vertices: int
-    splat_order: Tensor
-    vertex_offsets: Tensor
+    method: str
 
-    def splat_matrix(self, weights: Tensor) -> Tensor:
-        """Build the sparse CSR splat matrix ``S`` (``M x n``).
+    def splat(self, values: Tensor, weights: Tensor) -> Tensor:
+        """Return ``S V``, ``[M, c]``, for values ``[n, c]`` and weights ``[n, d + 1]``.
 
-        Entry ``S[index[i, r], i]`` is ``weights[i, r]``.
+        Each point adds its weighted values to its vertices in point order (one
+        ``index_add_`` per block of :data:`SPLAT_ROWS` points), so the pairs need no
+        grouping by vertex.
         """
-        n, k = self.index.shape
-        return _csr(
-            self.vertex_offsets,
-            self.splat_order // k,
-            weights.reshape(-1)[self.splat_order],
-            (self.num_vertices, n),
+        n, c = values.shape
+        out = values.new_zeros(self.num_vertices, c)
+        for start in range(0, n, SPLAT_ROWS):
+            rows = slice(start, start + SPLAT_ROWS)
+            weighted = weights[rows].unsqueeze(2) * values[rows].unsqueeze(1)
+            out.index_add_(0, self.index[rows].reshape(-1), weighted.reshape(-1, c))
+        return out
+
+    def slice(self, lattice: Tensor, weights: Tensor) -> Tensor:
+        """Return ``S^T L``, ``[n, c]``: each point's weighted sum of its vertex rows."""
+        return F.embedding_bag(
+            self.index, lattice, per_sample_weights=weights, mode="sum"
         )
 
     def slice_matrix(self, weights: Tensor) -> Tensor:
         """Build the sparse CSR slice matrix ``S^T`` (``n x M``).
 
-        Each row has ``d + 1`` entries in ``index`` order.
+        Each row has ``d + 1`` entries in ``index`` order, so no sort is needed.
         """
         n, k = self.index.shape
         rows = torch.arange(0, n * k + 1, k, device=self.index.device)
-        return _csr(
-            rows, self.index.reshape(-1), weights.reshape(-1), (n, self.num_vertices)
-        )
-
-
-def _csr(
-    offsets: Tensor, columns: Tensor, values: Tensor, size: tuple[int, int]
-) -> Tensor:
-    # The layout is valid by construction, so torch's invariant check is skipped.
-    with warnings.catch_warnings():
-        # torch warns that sparse CSR support is in beta state.
-        warnings.filterwarnings("ignore", message=".*[Ss]parse CSR tensor support")
-        return torch.sparse_csr_tensor(
-            offsets, columns, values, size, check_invariants=False
-        )
+        # The layout is valid by construction, so torch's invariant check is skipped.
+        with warnings.catch_warnings():
+            # torch warns that sparse CSR support is in beta state.
+            warnings.filterwarnings("ignore", message=".*[Ss]parse CSR tensor support")
+            return torch.sparse_csr_tensor(
+                rows,
+                self.index.reshape(-1),
+                weights.reshape(-1),
+                (n, self.num_vertices),
+                check_invariants=False,
+            )
 
 
 def direction_offsets(d: int, device: torch.device | None = None) -> Tensor:
@@ -90,149 +125,161 @@ def direction_offsets(d: int, device: torch.device | None = None) -> Tensor:
     return offsets
 
 
-def _key_strides(keys: Tensor, margin: int) -> tuple[Tensor, Tensor, int] | None:
-    """Return the lowest key, mixed-radix strides and code span of ``keys`` +- ``margin``.
+@dataclass
+class _CodeLayout:
+    """Mixed-radix layout of vertex codes: lowest ``q``, strides and code range."""
 
-    Every code of such a key lies in ``[0, span)``. Returns ``None`` when the code range
-    exceeds 62 bits, which happens for widely spread positions or large ``d``.
+    low: Tensor
+    strides: Tensor
+    span: int
+
+
+def _code_layout(rem0: Tensor) -> _CodeLayout | None:
+    """Fit the code layout to the remainder-0 points ``rem0`` ``[n, d + 1]``.
+
+    A vertex's ``q`` is that of its remainder-0 point or one less per coordinate, and a
+    neighbour's is one further, hence the margins. Returns ``None`` when the range
+    exceeds 62 bits.
     """
-    low, high = torch.aminmax(keys, dim=0)
-    low = low - margin
-    radix = (high + margin - low + 1).tolist()
+    k = rem0.size(1)
+    q = rem0[:, : k - 1].div(k, rounding_mode="floor")
+    low, high = torch.aminmax(q, dim=0)
+    low = low - 2
+    radix = (high + 1 - low + 1).tolist()
     strides = [1] * len(radix)
-    span = 1
+    cells = 1
     for i in reversed(range(len(radix))):
-        strides[i] = span
-        span *= radix[i]
+        strides[i] = cells
+        cells *= radix[i]
+    span = k * cells
     if span >= _CODE_LIMIT:
         return None
-    return low, torch.tensor(strides, dtype=torch.long, device=keys.device), span
+    return _CodeLayout(low, torch.tensor(strides, device=rem0.device), span)
 
 
-def _vertex_codes(simplices: Simplices, low: Tensor, strides: Tensor) -> Tensor:
-    """Mixed-radix code of every simplex vertex, ``[n, d + 1]``, without forming keys.
+def _vertex_codes(simplices: Simplices, layout: _CodeLayout) -> Tensor:
+    """Return the ``[n, d + 1]`` code of every simplex vertex, block by block.
 
-    With ``key_r = x_0 + r - (d + 1)[rank > d - r]`` the code is
-    ``code(x_0) + r sum(strides) - (d + 1) sum_{i: rank_i > d - r} strides_i``; the
-    last sum is a suffix sum of the strides ordered by rank.
+    Vertex ``r`` has ``key_i = x_{0,i} + r - (d + 1) [rank_i > d - r]``, so its code is
+    ``r + (d + 1) (code_q(x_0 / (d + 1)) - sum_{i: rank_i > d - r} s_i)``. Codes are
+    ``int32`` where the range fits, which halves the memory traffic of what follows.
     """
     rem0, rank = simplices.rem0, simplices.rank
     n, k = rank.shape
-    base = (rem0[:, : k - 1] - low) @ strides  # [n]
-    stride_by_rank = torch.zeros_like(rank).scatter_(
-        1, rank, torch.cat([strides, strides.new_zeros(1)]).expand(n, k)
-    )
-    suffix = (
-        stride_by_rank.flip(1).cumsum(1).flip(1)
-    )  # suffix[:, q] = sum over rank >= q
-    wrapped = torch.cat([suffix.new_zeros(n, 1), suffix[:, 1:].flip(1)], 1)  # vertex r
+    dtype = torch.int32 if layout.span <= 2**31 else torch.long
+    codes = torch.empty(n, k, dtype=dtype, device=rank.device)
     r = torch.arange(k, device=rank.device)
-    return base.unsqueeze(1) + r * strides.sum() - k * wrapped
-
-
-def _all_vertex_codes(
-    simplices: Simplices, low: Tensor, strides: Tensor, span: int
-) -> Tensor:
-    """Compute :func:`_vertex_codes` block by block, as ``int32`` where ``span`` fits.
-
-    Blocks keep the temporaries in cache, and ``int32`` codes halve the sort's memory
-    traffic.
-    """
-    rem0, rank = simplices.rem0, simplices.rank
-    dtype = torch.int32 if span <= 2**31 else torch.long
-    codes = torch.empty(rank.shape, dtype=dtype, device=rank.device)
-    for start in range(0, rank.size(0), BLOCK_ROWS):
+    threshold = (k - 1 - r).view(1, k, 1)
+    for start in range(0, n, BLOCK_ROWS):
         rows = slice(start, start + BLOCK_ROWS)
-        block = Simplices(rem0[rows], rank[rows], simplices.weights[rows])
-        codes[rows] = _vertex_codes(block, low, strides)
+        q = rem0[rows, : k - 1].div(k, rounding_mode="floor") - layout.low
+        base = (q * layout.strides).sum(1, keepdim=True)  # [B, 1]
+        wraps = rank[rows, : k - 1].unsqueeze(1) > threshold  # [B, k, d]
+        wrapped = (wraps * layout.strides).sum(2)  # [B, k]
+        codes[rows] = r + k * (base - wrapped)
     return codes
 
 
-def build_table(simplices: Simplices, force_unique_rows: bool = False) -> VertexTable:
-    """Deduplicate the simplex vertices of all points and find their blur neighbours.
+def _neighbour_codes(vertex_codes: Tensor, layout: _CodeLayout) -> Tensor:
+    """Return the ``[M, d + 1, 2]`` codes of each vertex's neighbours (``+``, ``-``).
 
-    Keys are encoded as mixed-radix ``int64`` codes when the key range fits into 62
-    bits. One :func:`torch.sort` of the codes then gives the vertices (runs of equal
-    codes), each point's vertex rows and the splat matrix's CSR order. A neighbour's
-    code is the vertex code plus the offset's code, and it is searched in the sorted
-    codes.
-    Otherwise whole key rows are deduplicated with ``torch.unique(dim=0)``, which sorts
-    rows and is slower, and the pairs are grouped by a second sort.
+    Along direction ``j`` the remainder moves from ``r`` to ``r + 1`` (mod ``d + 1``).
+    Below ``r = d`` only ``q_j`` drops by one, so the code moves by
+    ``1 - (d + 1) s_j``; from ``r = d`` every other ``q_i`` grows by one, a move of
+    ``-d + (d + 1)(sum_i s_i - s_j)`` (with ``s_d = 0``). The ``-`` neighbour undoes
+    the move of the ``+`` neighbour of the vertex one remainder lower.
+    """
+    k = layout.strides.numel() + 1
+    d = k - 1
+    s = torch.cat([layout.strides, layout.strides.new_zeros(1)])  # [k], s_d = 0
+    up = torch.where(
+        torch.arange(k, device=s.device).view(k, 1) < d,
+        1 - k * s.view(1, k),
+        -d + k * (s.sum() - s.view(1, k)),
+    )  # [r, j]: move of the + neighbour from remainder r
+    down = -up.roll(1, 0)  # [r, j]: from remainder r, undo the + move from r - 1
+    moves = torch.stack([up, down], dim=2)  # [k, k, 2]
+    remainder = vertex_codes % k
+    return vertex_codes.view(-1, 1, 1) + moves[remainder]
+
+
+def _direct_rows(codes: Tensor, layout: _CodeLayout) -> tuple[Tensor, Tensor, Tensor]:
+    """Deduplicate by marking ``codes`` in a ``[span]`` table; see the module docstring.
+
+    Returns the ``[M]`` vertex codes in increasing order, the ``[n, d + 1]`` index and the
+    ``[M, d + 1, 2]`` neighbours.
+    """
+    present = torch.zeros(layout.span, dtype=torch.bool, device=codes.device)
+    present[codes.reshape(-1).long()] = True
+    vertex_codes = present.nonzero().squeeze(1)
+    m = vertex_codes.numel()
+    row_of_code = torch.full((layout.span,), m, dtype=torch.long, device=codes.device)
+    row_of_code[vertex_codes] = torch.arange(m, device=codes.device)
+    index = row_of_code[codes.long()]
+    neighbours = row_of_code[_neighbour_codes(vertex_codes, layout)]
+    return vertex_codes, index, neighbours
+
+
+def _sorted_rows(codes: Tensor, layout: _CodeLayout) -> tuple[Tensor, Tensor, Tensor]:
+    """Deduplicate by sorting ``codes``; same results as :func:`_direct_rows`."""
+    vertex_codes, index = torch.unique(codes.long(), sorted=True, return_inverse=True)
+    neighbours = _lookup(vertex_codes, _neighbour_codes(vertex_codes, layout))
+    return vertex_codes, index, neighbours
+
+
+def _lookup(sorted_codes: Tensor, query_codes: Tensor) -> Tensor:
+    """Row of each query among increasing ``sorted_codes``, ``len(sorted_codes)`` if absent."""
+    m = sorted_codes.size(0)
+    position = torch.searchsorted(sorted_codes, query_codes).clamp(max=m - 1)
+    found = sorted_codes[position] == query_codes
+    return torch.where(found, position, torch.full_like(position, m))
+
+
+def _unique_rows(simplices: Simplices) -> tuple[Tensor, Tensor]:
+    """Deduplicate whole key rows (no code range limit); index and neighbours."""
+    k = simplices.rank.size(1)
+    d = k - 1
+    flat = simplex_vertices(simplices).reshape(-1, d)
+    unique_keys, index = torch.unique(flat, dim=0, return_inverse=True)
+    offsets = direction_offsets(d, flat.device)
+    neighbour_keys = torch.stack(
+        [unique_keys.unsqueeze(1) + offsets, unique_keys.unsqueeze(1) - offsets], dim=2
+    )  # [M, k, 2, d]
+    m = unique_keys.size(0)
+    together = torch.cat([unique_keys, neighbour_keys.reshape(-1, d)])
+    _, rows = torch.unique(together, dim=0, return_inverse=True)
+    neighbours = _lookup(rows[:m], rows[m:].view(m, k, 2))
+    return index, neighbours
+
+
+def build_table(simplices: Simplices, method: str = "auto") -> VertexTable:
+    """Deduplicate the simplex vertices of all points and find their blur neighbours.
 
     Args:
         simplices (Simplices): from :func:`~graphkit.lattice.simplex.enclosing_simplex`.
-        force_unique_rows (bool): take the row-sorting path even when codes fit (for
-            tests). (default: ``False``)
+        method (str): ``"direct"``, ``"sort"`` or ``"rows"`` (see the module
+            docstring), or ``"auto"``: ``"direct"`` while the code range is at most
+            :data:`DIRECT_RANGE_FACTOR` times the number of codes, else ``"sort"``, and
+            ``"rows"`` when codes do not fit into 62 bits. A forced ``"direct"`` or
+            ``"sort"`` also falls back to ``"rows"`` then. (default: ``"auto"``)
     """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     n, k = simplices.rank.shape
-    d = k - 1
-    offsets = direction_offsets(d, simplices.rank.device)  # [k, d]; entries in [-d, 1]
-    # Vertex keys lie within d of the remainder-0 point, and neighbours d further.
-    fitted = None if force_unique_rows else _key_strides(simplices.rem0[:, :d], 2 * d)
-    if fitted is not None:
-        low, strides, span = fitted
-        codes = _all_vertex_codes(simplices, low, strides, span)
-        vertex_codes, point_index, splat_order, offsets_by_vertex = _sorted_runs(
-            codes.reshape(-1)
-        )
-        vertex_codes = vertex_codes.long()
-        offset_codes = offsets @ strides  # [k]
-        neighbour_codes = torch.stack(
-            [
-                vertex_codes.unsqueeze(1) + offset_codes,
-                vertex_codes.unsqueeze(1) - offset_codes,
-            ],
-            dim=-1,
-        )  # [M, k, 2]
+    layout = None if method == "rows" else _code_layout(simplices.rem0)
+    if layout is None:
+        index, neighbours = _unique_rows(simplices)
+        method = "rows"
     else:
-        flat = simplex_vertices(simplices).reshape(-1, d)
-        unique_keys, point_index = torch.unique(flat, dim=0, return_inverse=True)
-        neighbour_keys = torch.stack(
-            [unique_keys.unsqueeze(1) + offsets, unique_keys.unsqueeze(1) - offsets],
-            dim=2,
-        )  # [M, k, 2, d]
-        m = unique_keys.size(0)
-        together = torch.cat([unique_keys, neighbour_keys.reshape(-1, d)])
-        _, codes = torch.unique(together, dim=0, return_inverse=True)
-        vertex_codes, neighbour_codes = codes[:m], codes[m:].view(m, k, 2)
-        _, _, splat_order, offsets_by_vertex = _sorted_runs(point_index)
-    neighbours = _lookup(vertex_codes, neighbour_codes)
-    return VertexTable(
-        point_index.view(n, k),
-        neighbours,
-        vertex_codes.size(0),
-        splat_order,
-        offsets_by_vertex,
-    )
-
-
-def _sorted_runs(codes: Tensor) -> tuple[Tensor, Tensor, Tensor, Tensor]:
-    """Deduplicate ``codes`` with one sort.
-
-    Returns the distinct codes in increasing order (``[M]``), the row of each input
-    among them (``[len(codes)]``), the sorting permutation (inputs grouped by row) and
-    the ``[M + 1]`` start of each row's group in that permutation.
-    """
-    sorted_codes, order = torch.sort(codes)
-    starts = torch.ones_like(sorted_codes, dtype=torch.bool)
-    starts[1:] = sorted_codes[1:] != sorted_codes[:-1]
-    row_of_sorted = starts.cumsum(0) - 1
-    rows = torch.empty_like(row_of_sorted)
-    rows[order] = row_of_sorted
-    offsets = torch.cat(
-        [
-            starts.nonzero().squeeze(1),
-            starts.new_full((1,), codes.numel(), dtype=torch.long),
-        ]
-    )
-    return sorted_codes[starts], rows, order, offsets
-
-
-def _lookup(vertex_codes: Tensor, query_codes: Tensor) -> Tensor:
-    """Row of each query code among the vertex codes, ``len(vertex_codes)`` if absent."""
-    order = torch.argsort(vertex_codes)
-    sorted_codes = vertex_codes[order]
-    m = vertex_codes.size(0)
-    position = torch.searchsorted(sorted_codes, query_codes).clamp(max=m - 1)
-    found = sorted_codes[position] == query_codes
-    return torch.where(found, order[position], torch.full_like(position, m))
+        if method == "auto":
+            direct = layout.span <= DIRECT_RANGE_FACTOR * n * k
+            method = "direct" if direct else "sort"
+        elif method == "direct" and layout.span > DIRECT_RANGE_LIMIT:
+            raise ValueError(
+                f"method='direct' needs a table of {layout.span} codes for these "
+                f"positions, over the limit of {DIRECT_RANGE_LIMIT}; use method='auto'"
+            )
+        codes = _vertex_codes(simplices, layout)
+        rows_of = _direct_rows if method == "direct" else _sorted_rows
+        _, index, neighbours = rows_of(codes, layout)
+    return VertexTable(index.view(n, k), neighbours, neighbours.size(0), method)

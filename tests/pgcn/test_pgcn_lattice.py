@@ -120,14 +120,53 @@ def test_node_order_does_not_change_output():
     assert_close(out_perm, out[perm])
 
 
-def test_row_keys_equal_packed_codes():
+@pytest.mark.parametrize("d", [2, 4, 8])
+def test_direct_sort_and_row_tables_agree(d):
+    # Direct addressing and the sort number the vertices in the same (code) order, so
+    # their tables and filters are identical; the row keys number them otherwise.
     torch.manual_seed(6)
-    positions = torch.randn(300, 5, dtype=torch.float64) * 2
-    values = torch.randn(300, 2, dtype=torch.float64)
-    packed = PermutohedralLattice(positions)
-    rows = PermutohedralLattice(positions, force_unique_rows=True)
-    assert packed.num_vertices == rows.num_vertices
-    assert_close(rows.filter(values), packed.filter(values))
+    positions = (torch.rand(400, d, dtype=torch.float64) * 3).requires_grad_()
+    values = torch.randn(400, 2, dtype=torch.float64, requires_grad=True)
+    target = torch.randn(400, 2, dtype=torch.float64)
+    results = {}
+    for method in ("direct", "sort", "rows"):
+        lattice = PermutohedralLattice(positions, method=method)
+        assert lattice.table.method == method
+        out = lattice.filter(values)
+        grads = torch.autograd.grad((out * target).sum(), (positions, values))
+        results[method] = (lattice.table, out, *grads)
+    direct, ordered = results["direct"], results["sort"]
+    assert torch.equal(direct[0].index, ordered[0].index)
+    assert torch.equal(direct[0].neighbours, ordered[0].neighbours)
+    for a, b in zip(direct[1:], ordered[1:]):
+        assert torch.equal(a, b)
+    rows = results["rows"]
+    assert rows[0].num_vertices == direct[0].num_vertices
+    for a, b in zip(direct[1:], rows[1:]):
+        assert_close(a, b)
+
+
+def test_auto_method_follows_code_range():
+    # Points at constant density fill their bounding box, so the code range is small
+    # and "auto" addresses directly. Two clusters 12 units apart make the range about
+    # 70 times the number of codes, so "auto" sorts.
+    torch.manual_seed(11)
+    dense = torch.rand(2000, 4, dtype=torch.float64) * 4
+    assert PermutohedralLattice(dense).table.method == "direct"
+    spread = torch.rand(200, 4, dtype=torch.float64)
+    spread[:100] += 12.0
+    lattice = PermutohedralLattice(spread)
+    assert lattice.table.method == "sort"
+    values = torch.randn(200, 2, dtype=torch.float64)
+    out = lattice.filter(values)
+    assert torch.equal(
+        out, PermutohedralLattice(spread, method="direct").filter(values)
+    )
+
+
+def test_build_table_rejects_unknown_method():
+    with pytest.raises(ValueError, match="method must be one of"):
+        PermutohedralLattice(torch.randn(5, 2), method="hash")
 
 
 def test_wide_spread_falls_back_to_row_keys():
@@ -182,17 +221,20 @@ def test_dense_reference_enforces_budget():
         dense_gaussian_filter(positions, torch.randn(100, 1), budget_bytes=1000)
 
 
-@pytest.mark.parametrize("force_unique_rows", [False, True])
-def test_splat_matrix_matches_index_and_weights(force_unique_rows):
+@pytest.mark.parametrize("method", ["direct", "sort", "rows"])
+def test_splat_and_slice_match_dense_matrix(method):
     torch.manual_seed(9)
     positions = torch.randn(60, 3, dtype=torch.float64)
-    lattice = PermutohedralLattice(positions, force_unique_rows=force_unique_rows)
+    lattice = PermutohedralLattice(positions, method=method)
     table, weights = lattice.table, lattice.weights.detach()
     expected = torch.zeros(lattice.num_vertices, 60, dtype=torch.float64)
     for i in range(60):
         for r in range(4):
             expected[table.index[i, r], i] += weights[i, r]
-    assert_close(table.splat_matrix(weights).to_dense(), expected)
+    # Every vertex is used by at least one point.
+    assert (expected.sum(1) > 0).all()
+    values = torch.randn(60, 3, dtype=torch.float64)
+    grid = torch.randn(lattice.num_vertices, 3, dtype=torch.float64)
+    assert_close(table.splat(values, weights), expected @ values)
+    assert_close(table.slice(grid, weights), expected.T @ grid)
     assert_close(table.slice_matrix(weights).to_dense(), expected.T)
-    # Every vertex is used by at least one point, so no CSR row of S is empty.
-    assert (table.vertex_offsets.diff() > 0).all()
