@@ -153,12 +153,21 @@ class Communicator:
         timeout_s (float): seconds to wait for any single operation. (default: ``300``)
         heartbeat (Heartbeat, optional): liveness counters used to name a lost rank;
             without it the error names the peers of the failed operation.
+        device (torch.device or str): the device of every tensor sent through the
+            group: CPU for gloo, this rank's GPU for nccl. Tensors that the
+            communicator creates itself (counters, sizes) are allocated there.
+            (default: ``"cpu"``)
     """
 
     def __init__(
-        self, group=None, timeout_s: float = 300.0, heartbeat: Heartbeat | None = None
+        self,
+        group=None,
+        timeout_s: float = 300.0,
+        heartbeat: Heartbeat | None = None,
+        device: torch.device | str = "cpu",
     ) -> None:
         self.group = group
+        self.device = torch.device(device)
         self.rank = dist.get_rank(group)
         self.world_size = dist.get_world_size(group)
         self.timeout = timedelta(seconds=timeout_s)
@@ -180,6 +189,9 @@ class Communicator:
         matches the peer's.
         """
         self._tag = (self._tag + 1) % (1 << 20)
+        self._check_devices(
+            [t for ts in [*sends.values(), *recvs.values()] for t in ts], label
+        )
         ops = []
         for peer, tensors in sends.items():
             for t in tensors:
@@ -204,7 +216,11 @@ class Communicator:
         return PendingExchange(works, peers, label)
 
     def wait(self, pending: PendingExchange) -> None:
-        """Block until every operation of ``pending`` finished, or raise on failure."""
+        """Block until every operation of ``pending`` finished, or raise on failure.
+
+        NOTE: on nccl, torch's watchdog may abort the process at the timeout before this
+        raises, so the lost rank may go unnamed. This has not been run on GPUs.
+        """
         try:
             for work in pending.works:
                 work.wait(self.timeout)
@@ -218,6 +234,7 @@ class Communicator:
         """All-reduce ``tensor`` in place (with timeout) and return it."""
         if self.world_size == 1:
             return tensor
+        self._check_devices([tensor], label)
         size = _nbytes([tensor])
         self.stats.add(label, size, size)
         try:
@@ -234,6 +251,7 @@ class Communicator:
         """Broadcast ``tensor`` in place from rank ``src`` (with timeout) and return it."""
         if self.world_size == 1:
             return tensor
+        self._check_devices([tensor], label)
         self.stats.add(
             label,
             _nbytes([tensor]) if self.rank == src else 0,
@@ -249,9 +267,24 @@ class Communicator:
 
     def all_gather_sizes(self, value: int) -> list[int]:
         """Return ``value`` from every rank, in rank order."""
-        t = torch.zeros(self.world_size, dtype=torch.long)
+        t = torch.zeros(self.world_size, dtype=torch.long, device=self.device)
         t[self.rank] = value
         return self.all_reduce(t, label="setup").tolist()
+
+    def _check_devices(self, tensors: list[Tensor], label: str) -> None:
+        """Raise when a tensor is on another device type than the group's.
+
+        Without this check nccl fails on a CPU tensor (and gloo on a CUDA tensor) with
+        an error that names neither the tensor's device nor the operation.
+        """
+        for t in tensors:
+            if t.device.type != self.device.type:
+                raise ValueError(
+                    f"rank {self.rank}: {label} got a tensor on {t.device}, but this "
+                    f"process group communicates tensors on {self.device} (backend "
+                    f"{dist.get_backend(self.group)}); move the model and features to "
+                    f"{self.device}, or start the group with the backend for {t.device}"
+                )
 
     # Failure handling ---------------------------------------------------------------
     def _fail(self, error: Exception, peers: tuple[int, ...], label: str):

@@ -2,7 +2,8 @@
 
 ``meta.json`` holds the number of partitions, node ranges, edge cut, halo sizes and the
 SHA-256 of every partition file. Each rank reads only its own file, checks the
-checksum, and loads it with ``torch.load(weights_only=True)``.
+checksum, and loads it onto the CPU with ``torch.load(weights_only=True)``. The caller
+moves it to the training device once.
 """
 
 from __future__ import annotations
@@ -120,7 +121,7 @@ def check_world_size(meta: dict, world_size: int, folder) -> None:
 def _reject_foreign_file(path: Path, meta: dict) -> None:
     """Raise when ``path`` is a readable partition of another graph or partition count."""
     try:
-        payload = torch.load(path, weights_only=True)
+        payload = torch.load(path, map_location="cpu", weights_only=True)
         nodes = int(payload["node_ranges"][-1])
         parts = int(payload["num_parts"])
     except Exception:  # unreadable: reported as corrupted by the caller
@@ -151,7 +152,7 @@ def load_partition(folder: str | os.PathLike, rank: int, world_size: int) -> dic
             f"{entry['sha256'][:16]}... in {META_NAME}; re-run graphkit partition"
         )
     try:
-        payload = torch.load(path, weights_only=True)
+        payload = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as error:  # torch.load raises many types for a damaged file
         raise PartitionFileError(
             f"partition file {path} could not be loaded: {error}"

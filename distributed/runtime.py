@@ -7,13 +7,15 @@
    broadcasts it, and ``MASTER_ADDR`` defaults to 127.0.0.1 (one machine);
 3. otherwise a single process (rank 0 of 1).
 
-It then starts a ``torch.distributed`` group (gloo by default) on a TCP store, and a
-heartbeat thread whose counters name a rank that stops responding.
+It then starts a ``torch.distributed`` group on a TCP store (gloo with CPU tensors by
+default, nccl with this rank's GPU), and a heartbeat thread whose counters name a rank
+that stops responding. :mod:`graphkit.distributed.device` chooses the device and backend.
 """
 
 from __future__ import annotations
 
 import atexit
+import inspect
 import logging
 import os
 import socket
@@ -23,6 +25,7 @@ import torch
 import torch.distributed as dist
 
 from graphkit.distributed.comm import Communicator, Heartbeat
+from graphkit.distributed.device import resolve_backend
 from graphkit.distributed.files import (
     PartitionFileError,
     check_world_size,
@@ -108,21 +111,51 @@ def _environment() -> tuple[int, int, str, int]:
     return 0, 1, "127.0.0.1", 0
 
 
+def _group_device(backend: str, device: torch.device | str | None) -> torch.device:
+    """Return the device of the group's tensors, checking that ``backend`` can send them."""
+    if device is None:
+        if backend == "nccl":
+            if not torch.cuda.is_available():
+                raise ValueError(
+                    "backend 'nccl' needs a CUDA device, but torch.cuda.is_available() "
+                    "is False; use backend 'gloo' with CPU tensors"
+                )
+            device = torch.device("cuda", torch.cuda.current_device())
+        else:
+            device = torch.device("cpu")
+    device = torch.device(device)
+    resolve_backend(backend, device.type)
+    return device
+
+
 def init_process_group(
-    timeout_s: float = 300.0, backend: str = "gloo"
+    timeout_s: float = 300.0,
+    backend: str = "gloo",
+    device: torch.device | str | None = None,
 ) -> tuple[int, int]:
     """Start the process group once and return ``(rank, world_size)``.
 
     Args:
         timeout_s (float): timeout of every collective and point-to-point operation,
             and of the rendezvous. (default: ``300``)
-        backend (str): ``"gloo"`` (CPU tensors) or ``"nccl"``. (default: ``"gloo"``)
+        backend (str): ``"gloo"`` (CPU tensors) or ``"nccl"`` (CUDA tensors).
+            (default: ``"gloo"``)
+        device (torch.device or str, optional): the device of this rank's tensors.
+            nccl binds the group to it (``device_id``), so call
+            ``torch.cuda.set_device`` with it first (as
+            :func:`graphkit.distributed.device.select_device` does).
+            (default: CPU for gloo, the current CUDA device for nccl)
 
-    NOTE: the sharded graph keeps its blocks and buffers on the CPU, so only gloo is
-    tested; training on GPUs with nccl is not implemented yet.
+    Raises:
+        ValueError: ``backend`` cannot communicate tensors of ``device`` (nccl with a
+            CPU device, gloo with a CUDA device).
+
+    TODO: the nccl path has only been checked on CPU-only machines, where it cannot
+    run. Start a 2-rank nccl job on GPUs and compare it with gloo before relying on it.
     """
     if dist.is_initialized():
         return dist.get_rank(), dist.get_world_size()
+    device = _group_device(backend, device)
     rank, world_size, addr, port = _environment()
     timeout = timedelta(seconds=timeout_s)
     # torchrun keeps its store across restarts (--max-restarts), so each attempt uses
@@ -153,18 +186,30 @@ def init_process_group(
             rank,
             world_size,
         )
+    # nccl with device_id creates its communicator now, on the bound GPU, instead of at
+    # the first operation (where batch_isend_irecv would need every rank to take part).
+    # Older torch releases lack the argument and create it at the first collective.
+    binds = "device_id" in inspect.signature(dist.init_process_group).parameters
+    bound = {"device_id": device} if backend == "nccl" and binds else {}
     dist.init_process_group(
         backend,
         store=dist.PrefixStore(f"{attempt}/pg", store),
         rank=rank,
         world_size=world_size,
         timeout=timeout,
+        **bound,
     )
-    _state.update(store=store, heartbeat=heartbeat, timeout_s=timeout_s)
+    _state.update(store=store, heartbeat=heartbeat, timeout_s=timeout_s, device=device)
     # Shut down in order at exit: a heartbeat thread or process group still running while
     # the interpreter finalises can abort the process (SIGABRT) after a finished run.
     atexit.register(destroy_process_group)
-    logger.debug("process group %s started: rank %d of %d", backend, rank, world_size)
+    logger.debug(
+        "process group %s on %s started: rank %d of %d",
+        backend,
+        device,
+        rank,
+        world_size,
+    )
     return rank, world_size
 
 
@@ -172,7 +217,12 @@ def communicator() -> Communicator:
     """Return a :class:`Communicator` over the group of :func:`init_process_group`."""
     if not dist.is_initialized():
         raise RuntimeError("call init_process_group() before communicator()")
-    return Communicator(None, _state.get("timeout_s", 300.0), _state.get("heartbeat"))
+    return Communicator(
+        None,
+        _state.get("timeout_s", 300.0),
+        _state.get("heartbeat"),
+        _state.get("device", "cpu"),
+    )
 
 
 def destroy_process_group() -> None:
@@ -183,6 +233,17 @@ def destroy_process_group() -> None:
     if dist.is_initialized():
         dist.destroy_process_group()
     _state.clear()
+
+
+def payload_to(payload, device: torch.device | str):
+    """Return ``payload`` with every tensor, also inside lists and dicts, on ``device``."""
+    if isinstance(payload, torch.Tensor):
+        return payload.to(device)
+    if isinstance(payload, dict):
+        return {key: payload_to(value, device) for key, value in payload.items()}
+    if isinstance(payload, (list, tuple)):
+        return type(payload)(payload_to(value, device) for value in payload)
+    return payload
 
 
 def _payload_data(payload: dict, split: int | None):
@@ -206,7 +267,7 @@ def _load_checked(comm: Communicator, folder: str, rank: int, world_size: int) -
         payload = load_partition(folder, rank, world_size)
     except PartitionFileError as error:
         failure = error
-    flags = torch.zeros(world_size)
+    flags = torch.zeros(world_size, device=comm.device)
     flags[rank] = float(failure is not None)
     comm.all_reduce(flags, label="setup")
     if failure is not None:
@@ -242,7 +303,8 @@ def _partition_in_memory(
     )
     # METIS is deterministic for a fixed seed, but rank 0's partition vector is broadcast anyway so a
     # difference between machines cannot split the graph inconsistently.
-    comm.broadcast(parts, src=0, label="setup")
+    # The broadcast runs on the group's device; partitioning stays on the CPU.
+    parts = comm.broadcast(parts.to(comm.device), src=0, label="setup").cpu()
     summary = partition_summary(data.edge_index, parts, world_size)
     logger.info(
         "partitioned %s into %d parts with %s: edge cut %d, halo sizes %s",
@@ -284,8 +346,8 @@ def build_partition(config, rank: int, world_size: int):
         rank (int), world_size (int): from :func:`init_process_group`.
 
     Returns:
-        ``(graph, data)``; ``data`` has ``x``, ``y``, 1-D masks and ``global_ids`` of the
-        owned nodes only.
+        ``(graph, data)`` on the group's device; ``data`` has ``x``, ``y``, 1-D masks
+        and ``global_ids`` of the owned nodes only.
 
     Raises:
         PartitionFileError: the folder contains a different number of partitions than
@@ -299,6 +361,8 @@ def build_partition(config, rank: int, world_size: int):
         payload = _load_checked(comm, config.partitions, rank, world_size)
     else:
         payload = _partition_in_memory(config, comm, rank, world_size)
+    # Loaded on the CPU (see load_partition), moved to the device once, here.
+    payload = payload_to(payload, comm.device)
     graph = ShardedGraph.from_partition(comm, payload, config.mode)
     from graphkit.distributed.compression import compression_from_config
 

@@ -79,6 +79,9 @@ class ShardedGraph(Graph):
             :mod:`graphkit.distributed.gather`: the whole halo is fetched once per call
             and the per-edge gather/scatter ops run with autograd, which keeps per-edge
             tensors for the backward pass. (default: ``True``)
+        device (torch.device or str, optional): where the blocks, degrees and every
+            buffer of the exchanges live; the features passed to the aggregations must
+            be on it too. (default: ``comm.device``)
 
     Building runs collective operations, so every rank must build its graph at the
     same time.
@@ -92,6 +95,7 @@ class ShardedGraph(Graph):
         edge_attr: list[Tensor] | None = None,
         mode: str = "sar",
         fast: bool = True,
+        device: torch.device | str | None = None,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
@@ -101,7 +105,9 @@ class ShardedGraph(Graph):
                 "runs only in mode 'one-shot'. Use fast=True for 'sar' and 'sa'"
             )
         self.comm, self.mode, self.fast = comm, mode, fast
-        self.node_ranges = node_ranges.long()
+        self.device = comm.device if device is None else torch.device(device)
+        # Read as Python ints while building, so it stays on the CPU.
+        self.node_ranges = node_ranges.long().cpu()
         if self.node_ranges.numel() != self.world_size + 1:
             raise ValueError(
                 f"node_ranges describes {self.node_ranges.numel() - 1} partitions but the "
@@ -131,6 +137,8 @@ class ShardedGraph(Graph):
         n = self.num_nodes
         for peer, peer_edges in enumerate(edges):
             attr = None if edge_attr is None else edge_attr[peer]
+            peer_edges = peer_edges.to(self.device)
+            attr = None if attr is None else attr.to(self.device)
             src, dst = peer_edges[0].long(), peer_edges[1].long()
             lo, hi = int(self.node_ranges[peer]), int(self.node_ranges[peer + 1])
             if src.numel() and (int(src.min()) < lo or int(src.max()) >= hi):
@@ -146,7 +154,7 @@ class ShardedGraph(Graph):
                         )
                     )
                 )
-                need_rows.append(torch.arange(n))
+                need_rows.append(torch.arange(n, device=self.device))
                 continue
             unique, compact = torch.unique(src, return_inverse=True)
             blocks.append(
@@ -162,11 +170,17 @@ class ShardedGraph(Graph):
     def _exchange_needs(self, need_rows: list[Tensor]) -> list[Tensor]:
         """Tell each peer which of its rows this rank needs; learn what peers need."""
         others = [p for p in range(self.world_size) if p != self.rank]
-        sizes = {p: [torch.tensor([need_rows[p].numel()])] for p in others}
-        their_sizes = {p: [torch.zeros(1, dtype=torch.long)] for p in others}
+        device = self.device
+        sizes = {
+            p: [torch.tensor([need_rows[p].numel()], device=device)] for p in others
+        }
+        their_sizes = {
+            p: [torch.zeros(1, dtype=torch.long, device=device)] for p in others
+        }
         self.comm.wait(self.comm.start(sizes, their_sizes, "setup"))
         rows = {
-            p: [torch.empty(int(their_sizes[p][0]), dtype=torch.long)] for p in others
+            p: [torch.empty(int(their_sizes[p][0]), dtype=torch.long, device=device)]
+            for p in others
         }
         self.comm.wait(
             self.comm.start({p: [need_rows[p]] for p in others}, rows, "setup")
@@ -190,13 +204,13 @@ class ShardedGraph(Graph):
         so a model that never calls ``gcn_aggregate`` or ``attend`` does not store them.
         """
         n = self.num_nodes
-        self._in_degree = torch.zeros(n)
+        self._in_degree = torch.zeros(n, device=self.device)
         for block in self.blocks:
             self._in_degree += block.in_degree()
         own = self.blocks[self.rank]
         loops = own.col == own.row
-        loop_count = torch.zeros(n).index_add_(
-            0, own.row[loops], torch.ones(int(loops.sum()))
+        loop_count = torch.zeros(n, device=self.device).index_add_(
+            0, own.row[loops], torch.ones(int(loops.sum()), device=self.device)
         )
         looped_degree = self._in_degree - loop_count + 1
         self._inv_sqrt = looped_degree.pow(-0.5)
@@ -221,7 +235,11 @@ class ShardedGraph(Graph):
             own = self.blocks[self.rank]
             edge_index = own.edge_index()
             edge_index = torch.cat(
-                [edge_index[:, own.col != own.row], torch.arange(n).repeat(2, 1)], 1
+                [
+                    edge_index[:, own.col != own.row],
+                    torch.arange(n, device=self.device).repeat(2, 1),
+                ],
+                1,
             )
             looped = list(self.blocks)
             looped[self.rank] = _lean(Block.from_edge_index(edge_index, n, n))
@@ -248,7 +266,12 @@ class ShardedGraph(Graph):
 
     @classmethod
     def from_partition(
-        cls, comm: Communicator, payload: dict, mode: str = "sar", fast: bool = True
+        cls,
+        comm: Communicator,
+        payload: dict,
+        mode: str = "sar",
+        fast: bool = True,
+        device: torch.device | str | None = None,
     ) -> ShardedGraph:
         """Build from a partition payload (a file or :func:`partition_payloads`)."""
         return cls(
@@ -258,6 +281,7 @@ class ShardedGraph(Graph):
             payload.get("edge_attr"),
             mode,
             fast,
+            device,
         )
 
     # Helpers ------------------------------------------------------------------------
@@ -285,7 +309,7 @@ class ShardedGraph(Graph):
     @property
     def global_ids(self) -> Tensor:
         """``[num_nodes]`` ids of the owned nodes in the partitioned numbering."""
-        return torch.arange(self.start, self.start + self.num_nodes)
+        return torch.arange(self.start, self.start + self.num_nodes, device=self.device)
 
     def in_degree(self) -> Tensor:
         return self._in_degree.clone()
@@ -382,6 +406,11 @@ class ShardedGraph(Graph):
         return PropagateSAR.apply(x, x_dst, plan, spec, *message_parameters(message))
 
     def _check_rows(self, x: Tensor) -> None:
+        if x.device.type != self.device.type:
+            raise ValueError(
+                f"rank {self.rank}: the graph is on {self.device} but the input is on "
+                f"{x.device}; move the model and features to {self.device}"
+            )
         if x.size(0) != self.num_nodes:
             raise ValueError(
                 f"rank {self.rank} owns {self.num_nodes} nodes but the input has "

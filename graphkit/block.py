@@ -65,7 +65,9 @@ class Block:
 
     def out_degree(self) -> Tensor:
         """``[num_src]`` number of outgoing edges per source (float)."""
-        deg = torch.zeros(self.num_src, dtype=torch.get_default_dtype())
+        deg = torch.zeros(
+            self.num_src, dtype=torch.get_default_dtype(), device=self.col.device
+        )
         return deg.index_add_(0, self.col, torch.ones_like(self.col, dtype=deg.dtype))
 
     def csr(
@@ -99,7 +101,9 @@ class Block:
             values = self._values(values, dtype)
             order = self.transpose_order()
             counts = torch.bincount(self.col, minlength=self.num_src)
-            rowptr_t = torch.zeros(self.num_src + 1, dtype=torch.long)
+            rowptr_t = torch.zeros(
+                self.num_src + 1, dtype=torch.long, device=self.col.device
+            )
             torch.cumsum(counts, 0, out=rowptr_t[1:])
             self._cache[cache_key] = torch.sparse_csr_tensor(
                 rowptr_t,
@@ -118,7 +122,7 @@ class Block:
 
     def _values(self, values: Tensor | None, dtype) -> Tensor:
         if values is None:
-            return torch.ones(self.num_edges, dtype=dtype)
+            return torch.ones(self.num_edges, dtype=dtype, device=self.col.device)
         return values.to(dtype)
 
     @classmethod
@@ -152,7 +156,7 @@ class Block:
             )
         perm = torch.argsort(dst, stable=True)
         counts = torch.bincount(dst, minlength=num_dst)
-        rowptr = torch.zeros(num_dst + 1, dtype=torch.long)
+        rowptr = torch.zeros(num_dst + 1, dtype=torch.long, device=dst.device)
         torch.cumsum(counts, 0, out=rowptr[1:])
         return cls(
             rowptr=rowptr,

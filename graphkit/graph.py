@@ -177,7 +177,7 @@ class LocalGraph(Graph):
         if self._looped is None:
             edge_index = self.block.edge_index()
             keep = edge_index[0] != edge_index[1]
-            loops = torch.arange(self.num_nodes).repeat(2, 1)
+            loops = torch.arange(self.num_nodes, device=edge_index.device).repeat(2, 1)
             self._looped = LocalGraph(
                 torch.cat([edge_index[:, keep], loops], 1), self.num_nodes, fast=self.fast
             )

@@ -1,9 +1,14 @@
-"""Resident memory of this process, read the same way in one process and in workers."""
+"""Resident memory of this process, read the same way in one process and in workers.
+
+On a CUDA device the peak bytes of tensors come from torch's caching allocator.
+"""
 
 from __future__ import annotations
 
 import resource
 import sys
+
+import torch
 
 
 def peak_rss_bytes() -> int:
@@ -34,6 +39,25 @@ def current_rss_bytes() -> int:
     except OSError:
         return 0
     return pages * resource.getpagesize()
+
+
+def peak_cuda_bytes(device: torch.device | str) -> int | None:
+    """Peak bytes held by tensors on a CUDA ``device`` since the last reset.
+
+    This is ``torch.cuda.max_memory_allocated``: tensors only, without the caching
+    allocator's reserve or the CUDA context. Returns None for a device of another type.
+    """
+    device = torch.device(device)
+    if device.type != "cuda":
+        return None
+    return int(torch.cuda.max_memory_allocated(device))
+
+
+def reset_peak_cuda_bytes(device: torch.device | str) -> None:
+    """Restart :func:`peak_cuda_bytes` from the bytes allocated now (no-op off CUDA)."""
+    device = torch.device(device)
+    if device.type == "cuda":
+        torch.cuda.reset_peak_memory_stats(device)
 
 
 # glibc's mallopt parameter number for the mmap threshold (malloc.h).

@@ -6,10 +6,14 @@ import argparse
 import logging
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from graphkit.launch.logs import setup_logging
 
 from graphkit.train.config import TrainConfig, add_config_arguments, config_from_args
+
+if TYPE_CHECKING:
+    import torch
 
 logger = logging.getLogger(__name__)
 
@@ -35,8 +39,8 @@ def launched_distributed(config: TrainConfig) -> bool:
     return config.partitions is not None or any(s and int(s) > 1 for s in sizes)
 
 
-def load_local(config: TrainConfig):
-    """Load the whole dataset in this process and wrap it in a :class:`LocalGraph`."""
+def load_local(config: TrainConfig, device: torch.device | str = "cpu"):
+    """Load the whole dataset, move it to ``device`` and wrap it in a :class:`LocalGraph`."""
     from graphkit.datasets import load_dataset
 
     from graphkit.graph import LocalGraph
@@ -45,16 +49,27 @@ def load_local(config: TrainConfig):
     data = load_dataset(
         config.dataset, config.root, split=config.split, **config.dataset_options
     )
-    data = masks_for_split(data, config.split)
+    data = masks_for_split(data, config.split).to(device)
     return LocalGraph.from_data(data), data
 
 
 def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     setup_logging()
-    if not launched_distributed(config):
-        graph, data = load_local(config)
+    from graphkit.distributed.device import select_device
+
+    distributed = launched_distributed(config)
+    device, backend = select_device(config.device, config.backend, distributed)
+    if not distributed:
+        logger.info("training on %s", device)
+        graph, data = load_local(config, device)
         return train(config, graph, data)
+    if device.type == "cuda" and config.compression != "none":
+        # NOTE: the codecs create their matrices, noise and buffers on the CPU.
+        raise ValueError(
+            f"--compression {config.compression} runs only on the CPU so far; pass "
+            "--device cpu, or --compression none to train on GPUs"
+        )
     import torch.distributed as dist
     from graphkit.distributed import runtime
 
@@ -71,9 +86,10 @@ def run(args: argparse.Namespace) -> int:
     # or a script that calls main() after init_process_group) keeps it. A group left
     # running in a pytest process would be inherited by every worker forked later.
     started_here = not dist.is_initialized()
-    rank, world_size = runtime.init_process_group(config.timeout_s)
+    rank, world_size = runtime.init_process_group(config.timeout_s, backend, device)
     try:
         setup_logging(rank, world_size)
+        logger.info("training on %s with backend %s", device, backend)
         graph, data = runtime.build_partition(config, rank, world_size)
         return train(config, graph, data)
     finally:

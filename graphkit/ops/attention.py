@@ -54,8 +54,9 @@ class AttentionDropout:
         if self.p <= 0.0:
             return None
         generator = torch.Generator().manual_seed(self.seed * 1_000_003 + chunk_index)
+        # Drawn on the CPU, so a mask is the same on every device and can be regenerated.
         keep = torch.rand(shape, generator=generator) >= self.p
-        return keep.to(like.dtype) / (1.0 - self.p)
+        return keep.to(like.device, like.dtype) / (1.0 - self.p)
 
 
 NO_DROPOUT = AttentionDropout()
@@ -104,10 +105,10 @@ def _chunks(block: Block, heads: int) -> list[_Chunk]:
             row = block.row[e0:e1] - r0
             order_t = torch.argsort(col, stable=True)
             unique, pair = torch.unique(row * block.num_src + col, return_inverse=True)
-            rowptr_u = torch.zeros(r1 - r0 + 1, dtype=torch.long)
+            rowptr_u = torch.zeros(r1 - r0 + 1, dtype=torch.long, device=col.device)
             torch.cumsum(torch.bincount(unique // block.num_src, minlength=r1 - r0), 0,
                          out=rowptr_u[1:])
-            rowptr_t = torch.zeros(block.num_src + 1, dtype=torch.long)
+            rowptr_t = torch.zeros(block.num_src + 1, dtype=torch.long, device=col.device)
             torch.cumsum(torch.bincount(col, minlength=block.num_src), 0, out=rowptr_t[1:])
             chunks.append(_Chunk(
                 r0, r1, block.rowptr[r0:r1 + 1] - e0, col, row,

@@ -29,9 +29,10 @@ def row_chunks(block: Block, width: int) -> list[tuple[int, int, int, int]]:
         chunks.append((0, block.num_dst, 0, num_edges))
     else:
         # Row boundaries where the running edge count crosses multiples of max_edges.
-        targets = torch.arange(max_edges, num_edges, max_edges)
+        targets = torch.arange(max_edges, num_edges, max_edges, device=rowptr.device)
         cuts = torch.searchsorted(rowptr, targets, right=True) - 1
-        bounds = torch.unique(torch.cat([torch.tensor([0]), cuts, torch.tensor([block.num_dst])]))
+        ends = torch.tensor([0, block.num_dst], device=rowptr.device)
+        bounds = torch.unique(torch.cat([ends[:1], cuts, ends[1:]]))
         for r0, r1 in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
             chunks.append((r0, r1, int(rowptr[r0]), int(rowptr[r1])))
     block._cache[key] = chunks

@@ -25,6 +25,8 @@ _CHOICES = {
     "norm": ("none", "batch", "layer"),
     "compression": ("none", "random-projection", "learned", "quantize", "subsample"),
     "compression_schedule": ("fixed", "step", "exp", "adaptive"),
+    "device": ("auto", "cpu", "cuda"),
+    "backend": ("auto", "gloo", "nccl"),
 }
 
 
@@ -94,6 +96,13 @@ class TrainConfig:
     """Partitioning of the whole dataset on every rank when ``partitions`` is not set."""
     timeout_s: float = 300.0
     """Timeout of every collective operation, in seconds."""
+    # Device
+    device: str = "auto"
+    """Device of the model and features: cuda (under torchrun or mpiexec, GPU LOCAL_RANK
+    of each machine), cpu, or auto (cuda when torch.cuda.is_available())."""
+    backend: str = "auto"
+    """torch.distributed backend: nccl (CUDA tensors), gloo (CPU tensors), or auto (the
+    one for the device)."""
     # Compression (distributed runs only)
     compression: str = "none"
     """Compressor of the halo rows sent between partitions (distributed runs only)."""
@@ -224,6 +233,7 @@ OPTION_GROUPS = {
         "seed",
     ),
     "distributed": ("partitions", "mode", "parts_method", "timeout_s"),
+    "device": ("device", "backend"),
     "compression": (
         "compression", "compression_ratio", "compression_bits", "compression_schedule",
         "compression_end_epoch", "compression_steps", "compression_patience",

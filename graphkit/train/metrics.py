@@ -46,7 +46,7 @@ def roc_auc(logits: Tensor, y: Tensor, mask: Tensor, graph: Graph) -> float:
     """
     logits = logits[mask].detach().to(torch.float64)
     labels = y[mask].long()
-    counts = torch.zeros(graph.world_size, 2, dtype=torch.float64)
+    counts = torch.zeros(graph.world_size, 2, dtype=torch.float64, device=logits.device)
     counts[graph.rank] = torch.bincount(labels, minlength=2)[:2].double()
     counts = graph.reduce_sum(counts, label=METRIC_LABEL)
     negatives, positives = counts.sum(0).tolist()
@@ -58,7 +58,9 @@ def roc_auc(logits: Tensor, y: Tensor, mask: Tensor, graph: Graph) -> float:
     # Negatives fill [0, N) and positives [N, N + P) of one vector, each rank at its
     # offset within a class, so a sum over ranks gathers every score with its label.
     offsets = torch.cumsum(counts, 0) - counts
-    scores = torch.zeros(int(negatives + positives), dtype=torch.float64)
+    scores = torch.zeros(
+        int(negatives + positives), dtype=torch.float64, device=logits.device
+    )
     for label, start in ((0, 0), (1, int(negatives))):
         own = margin[labels == label]
         first = start + int(offsets[graph.rank, label])
@@ -87,7 +89,7 @@ def _roc_auc_histogram(logits: Tensor, labels: Tensor, graph: Graph) -> float:
     """
     prob = torch.softmax(logits, -1)[:, 1]
     bins = (prob * AUC_BINS).long().clamp(max=AUC_BINS - 1)
-    hist = torch.zeros(2, AUC_BINS, dtype=torch.float64)
+    hist = torch.zeros(2, AUC_BINS, dtype=torch.float64, device=logits.device)
     hist.index_put_((labels, bins), torch.ones_like(prob), accumulate=True)
     hist = graph.reduce_sum(hist, label=METRIC_LABEL)
     neg, pos = hist[0], hist[1]

@@ -21,7 +21,7 @@ from torch import Tensor
 from tqdm import tqdm
 
 from graphkit.graph import Graph
-from graphkit.memory import peak_rss_bytes
+from graphkit.memory import peak_cuda_bytes, peak_rss_bytes, reset_peak_cuda_bytes
 from graphkit.nn.models import GNN
 from graphkit.train.checkpoint import (
     load_checkpoint,
@@ -34,6 +34,8 @@ from graphkit.train.metrics import METRIC_LABEL, METRICS
 logger = logging.getLogger(__name__)
 
 SPLITS = ("train", "val", "test")
+# Epoch-log names of the sources of ``peak_memory_bytes``.
+_PEAK_NAMES = {"host_vmhwm": "host VmHWM", "cuda_max_allocated": "CUDA max allocated"}
 
 
 class Trainer:
@@ -42,7 +44,7 @@ class Trainer:
     Args:
         config (TrainConfig): the run's options.
         data: PyG ``Data`` with ``x``, ``y`` and 1-D ``train_mask``/``val_mask``/``test_mask``
-            for the nodes ``graph`` owns.
+            for the nodes ``graph`` owns. The model runs on the device of ``data.x``.
         graph (Graph): a :class:`~graphkit.graph.LocalGraph` or a sharded graph.
         model (nn.Module, optional): a model taking ``(x, graph)``; built from the
             config when omitted.
@@ -50,6 +52,7 @@ class Trainer:
 
     def __init__(self, config: TrainConfig, data, graph: Graph, model=None) -> None:
         self.config, self.data, self.graph = config, data, graph
+        self.device = data.x.device
         self.is_main = graph.rank == 0
         if config.out and self.is_main:
             Path(config.out).mkdir(parents=True, exist_ok=True)
@@ -57,6 +60,7 @@ class Trainer:
         self.num_classes = int(graph.reduce_max(data.y.max().reshape(1)).item()) + 1
         self.metric_name = self._resolve_metric()
         self.model = model if model is not None else self._build_model()
+        self.model.to(self.device)
         # Halo compression of a sharded graph: it may add a learned codec to the model,
         # so this comes before parameter synchronisation and the optimizer.
         self.compression = getattr(graph, "compression", None)
@@ -152,6 +156,7 @@ class Trainer:
                 # generator state in a checkpoint cannot resume the others. Seeding
                 # each epoch from (seed, epoch, rank) makes a resumed run exact.
                 torch.manual_seed(c.seed + 1_000_003 * self.epoch + self.graph.rank)
+            reset_peak_cuda_bytes(self.device)
             start = time.perf_counter()
             loss = self.train_step()
             scores = self.evaluate()
@@ -169,9 +174,8 @@ class Trainer:
         return self.summary()
 
     def _record(self, loss: float, scores: dict, seconds: float) -> dict:
-        peak = self.graph.reduce_max(torch.tensor([float(peak_rss_bytes())]))
         record = {"epoch": self.epoch, "loss": loss, "epoch_time_s": seconds,
-                  "peak_memory_bytes": int(peak.item()), "metric": self.metric_name}
+                  **self._peak_memory(), "metric": self.metric_name}
         record.update({f"{s}_{self.metric_name}": scores[s] for s in SPLITS})
         record["val_loss"] = scores["val_loss"]
         if self.compression is not None:  # reads the byte counts comm_stats resets
@@ -179,9 +183,29 @@ class Trainer:
         comm_stats = getattr(self.graph, "comm_stats", None)
         if comm_stats is not None:
             record.update(comm_stats())
-            total = torch.tensor([float(record.get("sent_bytes", 0))], dtype=torch.float64)
+            total = torch.tensor([float(record.get("sent_bytes", 0))], dtype=torch.float64,
+                                 device=self.device)
             record["all_ranks_sent_bytes"] = int(self.graph.reduce_sum(total).item())
         return record
+
+    def _peak_memory(self) -> dict:
+        """Per-rank peaks, maximum over ranks: host ``VmHWM`` and, on CUDA, tensor bytes.
+
+        ``peak_memory_bytes`` is the CUDA peak (``torch.cuda.max_memory_allocated``,
+        reset each epoch) on a GPU and the host peak otherwise, and
+        ``peak_memory_source`` names which one it is. The host peak covers the whole
+        run, since ``VmHWM`` cannot be reset.
+        """
+        cuda = peak_cuda_bytes(self.device)
+        local = [float(peak_rss_bytes()), float(cuda or 0)]
+        peaks = self.graph.reduce_max(torch.tensor(local, dtype=torch.float64,
+                                                   device=self.device))
+        host, tensors = (int(v) for v in peaks.tolist())
+        if cuda is None:
+            return {"peak_memory_bytes": host, "peak_memory_source": "host_vmhwm",
+                    "peak_host_bytes": host}
+        return {"peak_memory_bytes": tensors, "peak_memory_source": "cuda_max_allocated",
+                "peak_host_bytes": host, "peak_cuda_bytes": tensors}
 
     def _after_epoch(self, record: dict, scores: dict) -> None:
         if scores["val"] > self.best["val"]:
@@ -194,9 +218,11 @@ class Trainer:
         if self.epoch % c.log_every == 0 or self.epoch == 1:
             sent = record.get("all_ranks_sent_bytes")
             logger.info(
-                "epoch %d loss %.4f train %.4f val %.4f test %.4f time %.3fs peak %.0f MiB%s",
+                "epoch %d loss %.4f train %.4f val %.4f test %.4f time %.3fs peak %.0f MiB "
+                "(%s)%s",
                 self.epoch, record["loss"], scores["train"], scores["val"], scores["test"],
                 record["epoch_time_s"], record["peak_memory_bytes"] / 2**20,
+                _PEAK_NAMES[record["peak_memory_source"]],
                 "" if sent is None else f" sent {sent / 2**20:.1f} MiB (all ranks)",
             )
         if c.out and self.is_main:
@@ -218,6 +244,8 @@ class Trainer:
             "scheduler": None if self.scheduler is None else self.scheduler.state_dict(),
             "best": dict(self.best),
             "rng": torch.get_rng_state(),
+            "cuda_rng": (torch.cuda.get_rng_state(self.device)
+                         if self.device.type == "cuda" else None),
             "graph": self.fingerprint,
             "config": json.dumps(self.config.to_dict()),
             # Rate schedule position and byte totals of halo compression, if any.
@@ -266,6 +294,8 @@ class Trainer:
         self.best = dict(state["best"])
         self.epoch = int(state["epoch"])
         torch.set_rng_state(state["rng"])
+        if self.device.type == "cuda" and state.get("cuda_rng") is not None:
+            torch.cuda.set_rng_state(state["cuda_rng"], self.device)
         self._restore_compression(state.get("compression"), path)
         logger.info("resumed from %s at epoch %d", path, self.epoch)
 

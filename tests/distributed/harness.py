@@ -11,7 +11,7 @@ import torch.multiprocessing as mp
 from graphkit.distributed.runtime import free_port
 
 
-def _entry(fn, rank, world_size, port, timeout_s, args, results):
+def _entry(fn, rank, world_size, port, timeout_s, args, results, group=("gloo", None)):
     os.environ.update(
         RANK=str(rank),
         WORLD_SIZE=str(world_size),
@@ -25,7 +25,7 @@ def _entry(fn, rank, world_size, port, timeout_s, args, results):
     from graphkit.distributed import runtime
 
     try:
-        runtime.init_process_group(timeout_s)
+        runtime.init_process_group(timeout_s, *group)
         results.put((rank, "ok", fn(rank, world_size, *args)))
     # Report every failure, assertion errors included, to the parent test.
     except BaseException:  # noqa: BLE001
@@ -41,8 +41,12 @@ def start_world(
     timeout_s: float = 60.0,
     join_s: float = 240.0,
     expect=None,
+    backend: str = "gloo",
+    device: str | None = None,
 ):
     """Run ``fn(rank, world_size, *args)`` on ``world_size`` processes.
+
+    The group starts with ``backend`` and ``device`` (default: CPU for gloo).
 
     Returns ``{rank: (status, value)}`` with status ``"ok"`` (value: the return value)
     or ``"error"`` (value: the traceback), for the ranks that reported within ``join_s``.
@@ -53,7 +57,8 @@ def start_world(
     port = free_port()
     procs = [
         context.Process(
-            target=_entry, args=(fn, r, world_size, port, timeout_s, args, results)
+            target=_entry,
+            args=(fn, r, world_size, port, timeout_s, args, results, (backend, device)),
         )
         for r in range(world_size)
     ]
@@ -74,13 +79,27 @@ def start_world(
 
 
 def run_world(
-    fn, world_size: int, *args, timeout_s: float = 60.0, join_s: float = 240.0
+    fn,
+    world_size: int,
+    *args,
+    timeout_s: float = 60.0,
+    join_s: float = 240.0,
+    backend: str = "gloo",
+    device: str | None = None,
 ):
     """Like :func:`start_world`, but return the values in rank order.
 
     Raises AssertionError with every rank's traceback when one of them failed.
     """
-    outcome = start_world(fn, world_size, *args, timeout_s=timeout_s, join_s=join_s)
+    outcome = start_world(
+        fn,
+        world_size,
+        *args,
+        timeout_s=timeout_s,
+        join_s=join_s,
+        backend=backend,
+        device=device,
+    )
     errors = [
         f"rank {r}:\n{v}" for r, (s, v) in sorted(outcome.items()) if s == "error"
     ]

@@ -15,6 +15,8 @@ from multinode_net import NamespaceNet
 VOLATILE = (
     "epoch_time_s",
     "peak_memory_bytes",
+    "peak_host_bytes",
+    "peak_cuda_bytes",
     "rss_bytes",
     "peak_rss_bytes",
     "fetched_peak_bytes",
