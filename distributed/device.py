@@ -6,14 +6,14 @@ The rules, applied in this order:
 2. ``--backend auto`` is ``nccl`` for ``cuda`` and ``gloo`` for ``cpu``. An explicit
    backend must fit the device: nccl communicates only CUDA tensors, and gloo sends
    and receives (``isend``/``irecv``) only CPU tensors, per the backend table of the
-   ``torch.distributed`` documentation.
+   ``torch.distributed`` documentation (torch 2.3).
 3. A CUDA rank uses GPU ``local_rank`` of its machine. The local rank comes from
    torchrun (``LOCAL_RANK``), from the MPI launcher (``OMPI_COMM_WORLD_LOCAL_RANK``,
    ``MPI_LOCALRANKID``, ``PMI_LOCAL_RANK``), or from an mpi4py split of the world
    communicator into shared-memory groups (one group per machine).
 
-Every function here is pure apart from :func:`mpi_local_rank`, so the rules are tested
-without a GPU.
+Apart from :func:`select_device` and :func:`mpi_local_rank`, every function here is
+pure, so the rules are tested without a GPU.
 """
 
 from __future__ import annotations
