@@ -34,8 +34,8 @@ from graphkit.block import Block
 from graphkit.distributed.halo import HaloExchange
 from graphkit.ops.attention import (
     AttentionDropout,
-    per_head,
     block_backward,
+    block_dot_correction,
     block_max,
     block_sum,
     block_weighted,
@@ -193,6 +193,13 @@ class AttentionSAR(torch.autograd.Function):
     by ``exp(M - M')`` and adds its own ``sum exp(e - M')`` and
     ``sum exp(e - M') v``. The output is ``U / Z``. The backward pass recomputes each
     block's attention with the global ``M`` and ``Z``.
+
+    ``sa`` and ``one-shot`` keep the output for ``D = (g * out).sum(-1)``. ``sar`` keeps
+    only ``[N, H]`` statistics (``M``, ``Z`` and the scores) besides the values, and
+    rebuilds ``D`` from the blocks during the backward pass: the first pass over the
+    blocks returns the value gradients and the score gradients without their ``D``
+    term, and sums ``D``. A second pass fetches only the source scores (``H`` numbers
+    per row) and returns the missing ``D`` term (:func:`block_dot_correction`).
     """
 
     @staticmethod
@@ -222,7 +229,10 @@ class AttentionSAR(torch.autograd.Function):
             del v, s
         out = acc.div_(torch.where(z > 0, z, 1.0).unsqueeze(-1))
         ctx.plan, ctx.kept, ctx.slope, ctx.dropout = plan, kept, slope, dropout
-        ctx.save_for_backward(value, s_src, s_dst, best, z, out)
+        # In sar mode an empty tensor takes the output's place, because the backward
+        # pass rebuilds D without it.
+        kept_out = out if plan.keep else out.new_empty(0)
+        ctx.save_for_backward(value, s_src, s_dst, best, z, kept_out)
         return out
 
     @staticmethod
@@ -230,10 +240,13 @@ class AttentionSAR(torch.autograd.Function):
         plan: Plan = ctx.plan
         value, s_src, s_dst, best, z, out = ctx.saved_tensors
         g = grad_out.contiguous()
-        grad_dot_out = (g * out).sum(-1)
+        if plan.keep:
+            grad_dot_out, totals = (g * out).sum(-1), None
+        else:
+            grad_dot_out, totals = None, (torch.zeros_like(z), torch.zeros_like(z))
+        del out
         grad_value, grad_s_src = torch.zeros_like(value), torch.zeros_like(s_src)
         grad_s_dst = torch.zeros_like(s_dst)
-        heads_grad = per_head(g)  # shared by all blocks
 
         def grads():
             for peer, (v, s) in _rows_again(plan, ctx.kept, [value, s_src]):
@@ -255,8 +268,8 @@ class AttentionSAR(torch.autograd.Function):
                     g,
                     grad_dot_out,
                     drop,
-                    heads_grad,
-                    grad_value if own else None,
+                    grad_value=grad_value if own else None,
+                    totals=totals,
                 )
                 grad_s_dst.add_(gd)
                 del v, s
@@ -264,7 +277,27 @@ class AttentionSAR(torch.autograd.Function):
 
         plan.halo.return_grads(grads(), [grad_value, grad_s_src], plan.label + "/grad")
         ctx.kept = None
+        if totals is not None:
+            _add_dot_terms(plan, ctx.slope, s_src, s_dst, best, z, totals, grad_s_src)
+            dot, mass = totals
+            grad_s_dst.sub_(dot * mass)
         return grad_value, grad_s_src, grad_s_dst, None, None, None
+
+
+def _add_dot_terms(plan: Plan, slope, s_src, s_dst, best, z, totals, grad_s_src) -> None:
+    """Fetch the source scores again and return each block's ``-sum_i lambda alpha D_i``."""
+    dot, _ = totals
+
+    def corrections():
+        fetched = plan.halo.fetch([s_src], plan.label + "/refetch-scores")
+        for peer, (s,) in fetched:
+            block = plan.blocks[peer]
+            if block.num_edges:
+                yield peer, [block_dot_correction(block, s, s_dst, slope, best, z, dot).neg_()]
+            else:
+                yield peer, [torch.zeros_like(s)]
+
+    plan.halo.return_grads(corrections(), [grad_s_src], plan.label + "/grad-scores")
 
 
 def _block_dropout(dropout: AttentionDropout, peer: int) -> AttentionDropout:

@@ -311,6 +311,11 @@ class ShardedGraph(Graph):
         """``[num_nodes]`` ids of the owned nodes in the partitioned numbering."""
         return torch.arange(self.start, self.start + self.num_nodes, device=self.device)
 
+    @property
+    def rematerialize(self) -> bool:
+        """``True`` in ``sar`` mode, where layers recompute per-node intermediates."""
+        return self.mode == "sar" and self.fast
+
     def in_degree(self) -> Tensor:
         return self._in_degree.clone()
 

@@ -42,6 +42,10 @@ class Graph(ABC):
     #: Number of nodes this graph owns (rows of ``x`` and of every output).
     num_nodes: int
 
+    #: Whether layers should recompute cheap per-node intermediates (such as projected
+    #: values) in the backward pass instead of keeping them. SAR's sharded graph sets it.
+    rematerialize: bool = False
+
     @property
     def num_global_nodes(self) -> int:
         """Number of nodes in the whole graph (all partitions)."""

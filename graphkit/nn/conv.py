@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import torch
 from torch import Tensor, nn
 
 from graphkit.graph import Graph
+from graphkit.ops.recompute import RecomputeSaved
 
 
 def _glorot(weight: Tensor) -> None:
@@ -114,13 +117,20 @@ class GATConv(nn.Module):
         _glorot(self.att_dst)
 
     def forward(self, x: Tensor, graph: Graph) -> Tensor:
-        h = self.lin(x).view(-1, self.heads, self.out_channels)  # [N, H, C]
-        score_src = (h * self.att_src).sum(-1)  # [N, H]
-        score_dst = (h * self.att_dst).sum(-1)
-        dropout = self.dropout if self.training else 0.0
-        out = graph.attend(h, score_src, score_dst, self.negative_slope, dropout)
+        # A graph that rematerializes (SAR) recomputes h from x in the backward pass.
+        with RecomputeSaved() if graph.rematerialize else nullcontext() as saved:
+            h = self._project(x)  # [N, H, C]
+            if saved is not None:
+                saved.mark(h, lambda: self._project(x))
+            score_src = (h * self.att_src).sum(-1)  # [N, H]
+            score_dst = (h * self.att_dst).sum(-1)
+            dropout = self.dropout if self.training else 0.0
+            out = graph.attend(h, score_src, score_dst, self.negative_slope, dropout)
         out = out.reshape(-1, self.heads * self.out_channels) if self.concat else out.mean(1)
         return out + self.bias
+
+    def _project(self, x: Tensor) -> Tensor:
+        return self.lin(x).view(-1, self.heads, self.out_channels)
 
 
 class GINConv(nn.Module):

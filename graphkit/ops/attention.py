@@ -91,16 +91,22 @@ class _Chunk:
         )
 
 
+# Chunks are sized for this many heads, so layers with 1 to 4 heads (the hidden layers
+# and the one-head output layer of a GAT) share one cached structure per block.
+_CHUNK_HEADS = 4
+
+
 def _chunks(block: Block, heads: int) -> list[_Chunk]:
-    """Row chunks of at most about ``CHUNK_ELEMENTS / heads`` edges, cached per block.
+    """Row chunks of at most about ``CHUNK_ELEMENTS / max(heads, 4)`` edges, cached per block.
 
     The transpose structure of each chunk is built once, like the block's own CSC, so
     the backward pass converts nothing per step.
     """
-    key = ("attention_chunks", heads, len(row_chunks(block, heads)))
+    width = max(heads, _CHUNK_HEADS)
+    key = ("attention_chunks", width, len(row_chunks(block, width)))
     if key not in block._cache:
         chunks = []
-        for r0, r1, e0, e1 in row_chunks(block, heads):
+        for r0, r1, e0, e1 in row_chunks(block, width):
             col = block.col[e0:e1]
             row = block.row[e0:e1] - r0
             order_t = torch.argsort(col, stable=True)
@@ -129,13 +135,19 @@ def per_head(value: Tensor) -> list[Tensor]:
     return list(value.transpose(0, 1).contiguous().unbind(0))
 
 
-def _weighted_sum(chunk, alpha, heads_value, num_src, out, accumulate=False) -> None:
+def _head(t: Tensor, h: int) -> Tensor:
+    """Contiguous ``[N, C]`` copy of head ``h`` of ``[N, H, C]`` (no copy for one head)."""
+    return t[:, h].contiguous()
+
+
+def _weighted_sum(chunk, alpha, value, num_src, out, accumulate=False) -> None:
     """Compute ``out[r0:r1, h] = A_h v_h`` (or ``+=``) with ``A_h[i, j] = alpha_ij``.
 
-    It runs one SpMM per head.
+    It runs one SpMM per head. Each head's values are copied for its product only, so
+    no second ``[N, H, C]`` copy of ``value`` is held.
     """
-    for h, v_h in enumerate(heads_value):
-        product = chunk.csr(alpha[:, h].contiguous(), num_src) @ v_h
+    for h in range(value.size(1)):
+        product = chunk.csr(alpha[:, h].contiguous(), num_src) @ _head(value, h)
         if accumulate:
             out[chunk.r0:chunk.r1, h] += product
         else:
@@ -194,13 +206,12 @@ def block_weighted(
         out = value.new_zeros(block.num_dst, heads, value.size(2))
     m_safe = torch.where(torch.isinf(m), 0.0, m)
     z_safe = torch.where(z > 0, z, 1.0)
-    heads_value = per_head(value)
     for index, chunk in enumerate(_chunks(block, heads)):
         if chunk.col.numel():
             _, e = _scores(chunk, s_src, s_dst, slope)
             alpha, keep = _alpha(chunk, e, m_safe, z_safe, dropout, index)
             kept = alpha if keep is None else alpha * keep
-            _weighted_sum(chunk, kept, heads_value, block.num_src, out, accumulate)
+            _weighted_sum(chunk, kept, value, block.num_src, out, accumulate)
     return out
 
 
@@ -217,7 +228,6 @@ def block_forward(
     out = value.new_zeros(block.num_dst, heads, value.size(2))
     m = s_src.new_full((block.num_dst, heads), float("-inf"))
     z = s_src.new_zeros((block.num_dst, heads))
-    heads_value = per_head(value)
     for index, chunk in enumerate(_chunks(block, heads)):
         if not chunk.col.numel():
             continue
@@ -229,7 +239,7 @@ def block_forward(
         m[chunk.r0:chunk.r1], z[chunk.r0:chunk.r1] = m_c, z_c
         alpha = shifted / torch.where(z_c > 0, z_c, 1.0)[chunk.row]
         keep = dropout.mask(index, tuple(alpha.shape), alpha)
-        _weighted_sum(chunk, alpha if keep is None else alpha * keep, heads_value,
+        _weighted_sum(chunk, alpha if keep is None else alpha * keep, value,
                       block.num_src, out)
     return out, m, z
 
@@ -243,37 +253,54 @@ def block_backward(
     m: Tensor,
     z: Tensor,
     grad_out: Tensor,
-    grad_dot_out: Tensor,
+    grad_dot_out: Tensor | None,
     dropout: AttentionDropout = NO_DROPOUT,
     heads_grad: list[Tensor] | None = None,
     grad_value: Tensor | None = None,
+    totals: tuple[Tensor, Tensor] | None = None,
 ) -> tuple[Tensor, Tensor, Tensor]:
     """Recompute this block's attention and return its input gradients.
 
     Sparse products do the per-edge work: ``A_h^T g_h`` for the value gradient and the
     sampled product ``(g_h v_h^T)[i, j]`` on the edges for ``g_i . v_j``.
 
+    Without the output, ``grad_dot_out`` (:math:`D_i = g_i \\cdot \\mathrm{out}_i`) is
+    not known yet. Pass ``grad_dot_out=None`` and ``totals=(dot, mass)``: the score
+    gradients then leave out the :math:`-\\alpha_{ij} D_i` term of
+    :math:`\\partial L / \\partial e_{ij}`, and the block adds
+    :math:`\\sum_j \\alpha_{ij} \\delta_{ij} (g_i \\cdot v_j)` to ``dot`` (``delta`` is the
+    dropout mask) and :math:`\\sum_j \\lambda_{ij} \\alpha_{ij}` to ``mass``, where
+    :math:`\\lambda_{ij}` is the LeakyReLU slope at edge ``ij``. Once every block has
+    added its share, ``dot`` equals ``grad_dot_out``. The caller then subtracts
+    ``dot * mass`` from ``grad_s_dst`` and :func:`block_dot_correction` from each
+    block's ``grad_s_src``.
+
     Args:
         grad_out: ``[num_dst, H, C]`` gradient of the final output.
-        grad_dot_out: ``[num_dst, H]`` ``(grad_out * out).sum(-1)`` of the final output.
-        heads_grad: ``grad_out`` split per head (``per_head``), when the caller reuses
-            it for several blocks. (default: computed here)
+        grad_dot_out: ``[num_dst, H]`` ``(grad_out * out).sum(-1)`` of the final
+            output, or ``None`` to accumulate it in ``totals``.
+        heads_grad: ``grad_out`` split per head (``per_head``), when the caller
+            already has it. (default: each chunk copies its rows per head)
         grad_value: ``[num_src, H, C]`` tensor the value gradient is added to in place
             (and returned). (default: a new zero tensor)
+        totals: two ``[num_dst, H]`` tensors ``(dot, mass)`` added to in place; needed
+            when ``grad_dot_out`` is ``None``.
 
     Returns:
         ``(grad_value [num_src, H, C], grad_s_src [num_src, H], grad_s_dst [num_dst, H])``.
     """
     heads = value.size(1)
+    if grad_dot_out is None and totals is None:
+        raise ValueError(
+            "missing totals: with grad_dot_out=None, pass totals=(dot, mass), two "
+            "[num_dst, H] tensors that the blocks add to"
+        )
     if grad_value is None:
         grad_value = torch.zeros_like(value)
     grad_s_src = torch.zeros_like(s_src)
     grad_s_dst = torch.zeros_like(s_dst)
     m_safe = torch.where(torch.isinf(m), 0.0, m)
     z_safe = torch.where(z > 0, z, 1.0)
-    heads_value = per_head(value)
-    if heads_grad is None:
-        heads_grad = per_head(grad_out)
     for index, chunk in enumerate(_chunks(block, heads)):
         if not chunk.col.numel():
             continue
@@ -288,16 +315,59 @@ def block_backward(
             (chunk.r1 - chunk.r0, block.num_src), check_invariants=False,
         )
         for h in range(heads):
-            g_h = heads_grad[h][chunk.r0:chunk.r1]
+            if heads_grad is None:
+                g_h = grad_out[chunk.r0:chunk.r1, h].contiguous()
+            else:
+                g_h = heads_grad[h][chunk.r0:chunk.r1]
             grad_value[:, h] += chunk.csr_t(kept[:, h].contiguous(), block.num_src) @ g_h
-            sampled = torch.sparse.sampled_addmm(pattern, g_h, heads_value[h].t(), beta=0.0)
+            v_h = _head(value, h)
+            sampled = torch.sparse.sampled_addmm(pattern, g_h, v_h.t(), beta=0.0)
             g_dot_v[:, h] = sampled.values()[chunk.pair]
+            del v_h, sampled
         d_alpha = g_dot_v if keep is None else g_dot_v * keep
-        d_e = alpha * (d_alpha - grad_dot_out[chunk.r0:chunk.r1][chunk.row])
+        if grad_dot_out is None:
+            d_e = alpha * d_alpha
+            dot, mass = totals
+            dot[chunk.r0:chunk.r1] += torch.segment_reduce(d_e, "sum", lengths=chunk.lengths)
+            slopes = torch.where(raw > 0, alpha, alpha * slope)
+            mass[chunk.r0:chunk.r1] += torch.segment_reduce(
+                slopes, "sum", lengths=chunk.lengths
+            )
+        else:
+            d_e = alpha * (d_alpha - grad_dot_out[chunk.r0:chunk.r1][chunk.row])
         d_raw = torch.where(raw > 0, d_e, d_e * slope)
         grad_s_src.index_add_(0, chunk.col, d_raw)
         grad_s_dst[chunk.r0:chunk.r1] += torch.segment_reduce(d_raw, "sum", lengths=chunk.lengths)
     return grad_value, grad_s_src, grad_s_dst
+
+
+def block_dot_correction(
+    block: Block,
+    s_src: Tensor,
+    s_dst: Tensor,
+    slope: float,
+    m: Tensor,
+    z: Tensor,
+    dot: Tensor,
+) -> Tensor:
+    """``[num_src, H]`` term :math:`\\sum_i \\lambda_{ij} \\alpha_{ij} D_i` per source.
+
+    It is the part of the source score gradient that :func:`block_backward` leaves
+    out when called with ``grad_dot_out=None`` (subtract it). ``dot`` is the complete
+    :math:`D = g \\cdot \\mathrm{out}` (``[num_dst, H]``), :math:`\\lambda_{ij}` the
+    LeakyReLU slope at edge ``ij``. It needs only the scores, not the values.
+    """
+    correction = torch.zeros_like(s_src)
+    m_safe = torch.where(torch.isinf(m), 0.0, m)
+    z_safe = torch.where(z > 0, z, 1.0)
+    for chunk in _chunks(block, s_src.size(1)):
+        if not chunk.col.numel():
+            continue
+        raw, e = _scores(chunk, s_src, s_dst, slope)
+        alpha, _ = _alpha(chunk, e, m_safe, z_safe, NO_DROPOUT, 0)
+        weighted = alpha * dot[chunk.r0:chunk.r1][chunk.row]
+        correction.index_add_(0, chunk.col, torch.where(raw > 0, weighted, weighted * slope))
+    return correction
 
 
 class _Attention(torch.autograd.Function):
