@@ -22,9 +22,8 @@ Quality, against the reference metrics m of the label:
     g_{a} = \\frac{W H - m_0}{m_0}
 
 with block centroids c_i, pin positions q_p and the bounding box W x H of all blocks
-(m_0, m_6 or m_7 that is not positive, or negative for m_7, is replaced by the value
-of the reference layout, as the contest's ``_extract_baseline`` does). Soft
-constraints give ``V_rel = (V_boundary + V_grouping + V_MIB) / N_soft`` with
+(an m_0 or m_6 that is not positive, or a negative m_7, is replaced by the reference
+layout's value, as the contest's ``_extract_baseline`` does). Soft constraints give ``V_rel = (V_boundary + V_grouping + V_MIB) / N_soft`` with
 ``N_soft = #boundary blocks + sum_groups (|G| - 1) + sum_MIB (|M| - 1)``, and
 
 .. math::
@@ -36,10 +35,11 @@ total score over cases weights case i by ``exp(n_i) / sum_j exp(n_j)`` (n = bloc
 
 Boundary codes are a bit mask over the sides of the layout's own bounding box (1 left,
 2 right, 4 top, 8 bottom), met when the block's edge is within 1e-6 of that side. The
-contest measures every layout, the reference included, against that rule; no
-allowance is made for the labels. The FloorSet-Lite labels leave some boundary blocks
-1 to 4 units short of their side, so Lite references score above 1 (see
-:mod:`graphkit.extras.floorset.experiment`).
+contest measures every layout, the reference included, against that rule and makes no
+allowance for the labels. The FloorSet-Lite labels leave some boundary blocks 1 to 4
+units short of their side, so Lite references score above 1 (see
+:mod:`graphkit.extras.floorset.experiment`). Before its 2026-04-15 revision the
+contest code set every soft violation count to 0, so there such references scored 1.
 
 Blocks may be rectilinear polygons (Prime): centroids, areas and overlaps use their
 slab decompositions (see :mod:`geometry`), so rectangles (Lite) are the special case
