@@ -28,7 +28,9 @@ operator; the paper's exact window may differ.
 Demo: 2x super-resolution of 24x24 grayscale patches of scikit-image sample images
 (area-downsampled to 12x12 inputs). Both networks are conv3x3-ReLU-conv3x3-ReLU feature
 extraction, the upsampler, and a 3x3 convolution to one channel added to the bicubic
-upsampling of the input. Test patches come from pictures not used in training.
+upsampling of the input. Test patches come from pictures not used in training. Both
+models train on the 8 flips and rotations of each patch with the same optimizer,
+schedule and minibatch order, from three seeds.
 """
 
 from __future__ import annotations
@@ -147,8 +149,8 @@ class AttentionUpsample2x(nn.Module):
         )
         source = bilinear if guide is None else guide
         heads, dim, neighbors = self.heads, self.head_dim, self.neighbors
-        # Broadcast products and sums over small axes: on a CPU they run faster than
-        # batched matrix products of 4 x d by d x window^2 matrices.
+        # Broadcast products and sums over the small axes, because on a CPU they run
+        # about twice as fast as batched products of 4 x d by d x window^2 matrices.
         # q: (B, heads, d, 4, 1, H, W) with the phase 2a + b of output pixel (2i+a, 2j+b).
         q = self.query(source).reshape(b, heads, dim, h, 2, w, 2)
         q = q.permute(0, 1, 2, 4, 6, 3, 5).reshape(b, heads, dim, 4, 1, h, w)
@@ -301,7 +303,7 @@ class Config:
         epochs, lr, batch_size: Adam training (cosine schedule), shared by both models.
         seed: first seed of training-patch positions, initialization and minibatch order
             (the test patches use ``seed + 1`` for every run).
-        seeds: number of seeds ``seed, seed + 1, ...``; metrics are means over them.
+        seeds: number of seeds ``seed, seed + 1, ...``. Metrics are means over them.
     """
 
     train_images: tuple[str, ...] = ("camera", "coins", "astronaut", "moon")
@@ -310,7 +312,7 @@ class Config:
     train_patches: int = 2000
     test_patches: int = 600
     channels: int = 16
-    heads: int = 4
+    heads: int = 8
     position_bias: bool = True
     window: int = 3
     temperature: bool = True
@@ -319,10 +321,10 @@ class Config:
     value_channels: int = 0
     bilinear_prior: bool = True
     context_kernel: int = 5
-    epochs: int = 15
+    epochs: int = 4
     lr: float = 2e-3
     batch_size: int = 32
-    augment: bool = False
+    augment: bool = True
     seed: int = 0
     seeds: int = 3
 
@@ -358,7 +360,7 @@ class Config:
 
     @classmethod
     def smoke(cls) -> Config:
-        return cls(train_patches=128, test_patches=64, epochs=1, seeds=1)
+        return cls(train_patches=32, test_patches=64, epochs=1, seeds=1)
 
 
 def _fit(
@@ -384,7 +386,7 @@ def _upsampler_parameters(model: SuperResolver) -> int:
 
 
 def _run_seed(config: Config, seed: int) -> dict[str, float]:
-    """Train both super-resolvers from one seed; return test PSNR (dB) and sizes."""
+    """Train both super-resolvers from one seed and return test PSNR (dB) and sizes."""
     seed_everything(seed)
     train = sample_patches(
         config.train_images, config.patch_size, config.train_patches, seed
@@ -417,8 +419,8 @@ def _run_seed(config: Config, seed: int) -> dict[str, float]:
 
 
 def run(config: Config) -> dict[str, float]:
-    """Train both super-resolvers from ``config.seeds`` seeds; return the mean test PSNR
-    (dB), the spread of the attention-minus-transposed gap, and parameter counts.
+    """Train both super-resolvers from ``config.seeds`` seeds and return the mean test
+    PSNR (dB), the spread of the attention-minus-transposed gap, and parameter counts.
 
     The test patches are the same for every seed; the training patches, initialization
     and minibatch order change with the seed.

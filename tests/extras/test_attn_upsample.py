@@ -111,10 +111,10 @@ def test_default_config_parameter_budget():
     )
     transposed = SuperResolver("transposed", config.channels, config.heads)
     # Parameters: q, k, v (3 x 16 x 16), per-phase outputs 4 x 16 x 16, r 4 x 9 x 16
-    # and position bias 4 x 4 x 9. Add 4 temperatures and the 5x5 depthwise query and
-    # key context kernels (2 x 16 x 25).
+    # and position bias 8 heads x 4 x 9. Add 8 temperatures and the 5x5 depthwise query
+    # and key context kernels (2 x 16 x 25).
     count = sum(p.numel() for p in attention.upsample.parameters())
-    assert count == 3 * 256 + 4 * 256 + 576 + 144 + 4 + 800
+    assert count == 3 * 256 + 4 * 256 + 576 + 288 + 8 + 800
     total = sum(p.numel() for p in attention.parameters())
     assert total < sum(p.numel() for p in transposed.parameters())
 
@@ -145,7 +145,7 @@ def test_context_kernel_rejects_even(kernel):
         AttentionUpsample2x(4, heads=2, context_kernel=kernel)
 
 
-def test_dihedral_augment_gives_the_eight_symmetries():
+def test_dihedral_augment_eight_symmetries():
     patch = torch.arange(4.0).reshape(1, 1, 2, 2)  # [[0, 1], [2, 3]]
     out = dihedral_augment(patch)
     assert out.shape == (8, 1, 2, 2)
@@ -170,7 +170,7 @@ def test_config_rejects_zero_seeds():
         Config(seeds=0)
 
 
-def test_guide_supplies_the_queries():
+def test_guide_supplies_queries():
     # Joint upsampling: with the query taken from a guide image, changing the guide
     # changes the output, and a guide equal to the bilinear upsampling reproduces the
     # self-queried output.
@@ -180,5 +180,7 @@ def test_guide_supplies_the_queries():
     bilinear = torch.nn.functional.interpolate(
         x, scale_factor=2, mode="bilinear", align_corners=False
     )
-    torch.testing.assert_close(layer(x, guide=bilinear), layer(x))
-    assert not torch.allclose(layer(x, guide=torch.randn(1, 4, 10, 10)), layer(x))
+    self_queried = layer(x)
+    torch.testing.assert_close(layer(x, guide=bilinear), self_queried)
+    other = layer(x, guide=torch.randn(1, 4, 10, 10))
+    assert not torch.allclose(other, self_queried)
