@@ -141,7 +141,7 @@ def bbox_area(layout: list[np.ndarray]) -> float:
 def baselines(case: FloorplanCase) -> tuple[float, float]:
     """Return the contest's (HPWL, area) baselines of ``case``.
 
-    The label metrics give ``m_6 + m_7`` and ``m_0``; as in the contest's
+    The label metrics give ``m_6 + m_7`` and ``m_0``. As in the contest's
     ``_extract_baseline``, m_6 <= 0, m_7 < 0 or m_0 <= 0 is replaced by the b2b
     length, p2b length or bounding-box area of the reference layout.
     """
@@ -174,7 +174,9 @@ def boundary_box(layout: list[np.ndarray], box: BoxRule = "bbox") -> np.ndarray:
         return extent
     if box == "origin":
         return np.array([0.0, 0.0, max(0.0, extent[2]), max(0.0, extent[3])])
-    raise ValueError(f"box must be 'bbox' or 'origin', got {box!r}")
+    raise ValueError(
+        f"invalid box rule {box!r}: use 'bbox' (contest) or 'origin' (original cost.py)"
+    )
 
 
 def boundary_gaps(
@@ -183,7 +185,7 @@ def boundary_gaps(
     """Return, per boundary block, its largest distance to a side its code requires.
 
     The code is a bit mask over the sides of :func:`boundary_box`: 1 left (x = x0),
-    2 right (x = x1), 4 top (y = y1), 8 bottom (y = y0); corners set two bits (5 top
+    2 right (x = x1), 4 top (y = y1), 8 bottom (y = y0). Corners set two bits (5 top
     left, 6 top right, 9 bottom left, 10 bottom right). The distance to a side is the
     Chebyshev distance from the block to that side's segment, so it is 0 exactly when
     the block touches (or crosses) the side. A gap of 0 means every named side is met.
@@ -240,8 +242,8 @@ def hard_violations(
 
     As in the contest's ``check_dimension_hard_constraints``: a fixed-shape block
     violates when its shape (for a rectangle: width and height) differs from the
-    reference by more than 1e-4; a preplaced block also when its lower-left corner
-    moved by more than 1e-4. Other blocks with a positive target violate when their
+    reference by more than 1e-4. A preplaced block also violates when its lower-left
+    corner moved by more than 1e-4. Other blocks with a positive target violate when their
     area is off the target by more than 1%.
     """
     overlaps = len(geometry.overlapping_pairs(layout))

@@ -22,6 +22,8 @@ Differences from the original code: shapes are compared as regions up to transla
 and quarter turns. ``polygons_have_same_shape`` normalizes with shapely's minimum
 rotated rectangle and compares vertex lists, so it can also depend on where each
 polygon's vertex list starts. Wire lengths use float64 centroids (float32 there).
+NOTE: a boundary code outside 1, 2, 4, 8, 5, 6, 9 and 10 is checked bit by bit here,
+while ``check_boundary_const`` skips it. The shared test layouts use only these eight.
 """
 
 from __future__ import annotations

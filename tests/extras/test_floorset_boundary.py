@@ -112,7 +112,7 @@ def test_boundary_tolerance_is_1e6():
 
 
 def test_unknown_box_rule_rejected():
-    with pytest.raises(ValueError, match="box must be"):
+    with pytest.raises(ValueError, match="invalid box rule"):
         boundary_box(layout_from_boxes(GRID), "die")
 
 
