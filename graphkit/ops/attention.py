@@ -91,38 +91,58 @@ class _Chunk:
         )
 
 
-# Chunks are sized for this many heads, so layers with 1 to 4 heads (the hidden layers
-# and the one-head output layer of a GAT) share one cached structure per block.
+# Chunk sizes round the head count up to 4, so layers with 1 to 4 heads (the hidden
+# layers and the one-head output layer of a GAT) share one cached structure per block.
 _CHUNK_HEADS = 4
+# The backward pass keeps several [E_c, H] tensors alive at once (scores, weights,
+# products and their gradients), so a chunk gets a quarter of the element budget.
+_LIVE_EDGE_TENSORS = 4
 
 
 def _chunks(block: Block, heads: int) -> list[_Chunk]:
-    """Row chunks of at most about ``CHUNK_ELEMENTS / max(heads, 4)`` edges, cached per block.
+    """Row chunks of about ``CHUNK_ELEMENTS / (4 max(heads, 4))`` edges, cached per block.
 
     The transpose structure of each chunk is built once, like the block's own CSC, so
-    the backward pass converts nothing per step.
+    the backward pass converts nothing per step. Indices that only address the chunk
+    or the block's sources are int32, which halves the cached structure.
     """
-    width = max(heads, _CHUNK_HEADS)
+    width = max(heads, _CHUNK_HEADS) * _LIVE_EDGE_TENSORS
     key = ("attention_chunks", width, len(row_chunks(block, width)))
     if key not in block._cache:
-        chunks = []
-        for r0, r1, e0, e1 in row_chunks(block, width):
-            col = block.col[e0:e1]
-            row = block.row[e0:e1] - r0
-            order_t = torch.argsort(col, stable=True)
-            unique, pair = torch.unique(row * block.num_src + col, return_inverse=True)
-            rowptr_u = torch.zeros(r1 - r0 + 1, dtype=torch.long, device=col.device)
-            torch.cumsum(torch.bincount(unique // block.num_src, minlength=r1 - r0), 0,
-                         out=rowptr_u[1:])
-            rowptr_t = torch.zeros(block.num_src + 1, dtype=torch.long, device=col.device)
-            torch.cumsum(torch.bincount(col, minlength=block.num_src), 0, out=rowptr_t[1:])
-            chunks.append(_Chunk(
-                r0, r1, block.rowptr[r0:r1 + 1] - e0, col, row,
-                block.rowptr[r0 + 1:r1 + 1] - block.rowptr[r0:r1], order_t, rowptr_t, row[order_t],
-                rowptr_u, unique % block.num_src, pair,
-            ))
-        block._cache[key] = chunks
+        block._cache[key] = [
+            _build_chunk(block, r0, r1, e0, e1)
+            for r0, r1, e0, e1 in row_chunks(block, width)
+        ]
     return block._cache[key]
+
+
+def _build_chunk(block: Block, r0: int, r1: int, e0: int, e1: int) -> _Chunk:
+    # NOTE: int32 indices assume fewer than 2**31 sources, rows and edges per chunk.
+    index = torch.int32
+    num_src, device = block.num_src, block.col.device
+    col = block.col[e0:e1]
+    row = block.row[e0:e1] - r0
+    order_t = torch.argsort(col, stable=True)
+    unique, pair = torch.unique(row * num_src + col, return_inverse=True)
+    rowptr_u = torch.zeros(r1 - r0 + 1, dtype=index, device=device)
+    torch.cumsum(torch.bincount(unique // num_src, minlength=r1 - r0), 0, out=rowptr_u[1:])
+    rowptr_t = torch.zeros(num_src + 1, dtype=index, device=device)
+    torch.cumsum(torch.bincount(col, minlength=num_src), 0, out=rowptr_t[1:])
+    row_t = row[order_t].to(index)
+    return _Chunk(
+        r0,
+        r1,
+        block.rowptr[r0 : r1 + 1] - e0,
+        col,
+        row.to(index),
+        block.rowptr[r0 + 1 : r1 + 1] - block.rowptr[r0:r1],
+        order_t.to(index),
+        rowptr_t,
+        row_t,
+        rowptr_u,
+        (unique % num_src).to(index),
+        pair.to(index),
+    )
 
 
 def _scores(chunk: _Chunk, s_src: Tensor, s_dst: Tensor, slope: float):
