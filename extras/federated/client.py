@@ -10,7 +10,10 @@ linear function of the client's features. While training locally, client c minim
 over its minibatches, where h_l are the hidden activations (width d_l) of layer l, the
 global model is a frozen copy of the round's starting weights, and the maps P_{c,l}
 (initialised to the identity) train jointly with the local model and stay on the
-client between rounds. Only the model weights go to the server.
+client between rounds. Only the model weights go to the server. Options: which
+features are matched (hidden layers and/or logits), a separate SGD for the maps,
+per-dimension scaling of the error, and frozen maps P = I (feature distillation, the
+ablation).
 
 NOTE: the abstract of arXiv:1912.13075 states the goal, global features derivable from
 local features. The squared-error form with per-layer linear maps is a reconstruction
@@ -51,32 +54,71 @@ class MLP(nn.Module):
         return self.layers[-1](x), hidden
 
 
-def matching_maps(model: MLP) -> nn.ModuleList:
-    """Return one identity-initialised linear map per hidden layer of ``model``.
+def matching_maps(model: MLP, layers: tuple[int, ...] | None = None) -> nn.ModuleList:
+    """Return one identity-initialised linear map per matched layer of ``model``.
 
-    NOTE: the maps train by plain SGD at the client's learning rate. Trials diverged
-    (NaN) at lr 0.6 and when the logits were matched as well. The default grid
-    (lr <= 0.3, hidden layers only) stayed finite.
+    Args:
+        model (MLP): the client model.
+        layers (tuple[int, ...], optional): indices into the features of
+            :func:`features` (hidden layers, then the logits last). Default: every
+            hidden layer.
+
+    NOTE: with the maps in the model's optimiser (``map_lr=None`` in
+    :func:`local_train`), trials diverged (NaN) at lr 0.6 and when the logits were
+    matched as well. The default grid (lr <= 0.3, hidden layers only) stayed finite.
     """
+    widths = model.hidden_sizes + [model.layers[-1].out_features]
+    if layers is None:
+        layers = tuple(range(len(model.hidden_sizes)))
     maps = nn.ModuleList()
-    for width in model.hidden_sizes:
-        layer = nn.Linear(width, width, bias=False)
+    for index in layers:
+        if not 0 <= index < len(widths):
+            raise ValueError(
+                f"matched layer {index} does not exist: use 0 to {len(widths) - 1} "
+                f"(hidden layers, then {len(widths) - 1} for the logits)"
+            )
+        layer = nn.Linear(widths[index], widths[index], bias=False)
         nn.init.eye_(layer.weight)
         maps.append(layer)
     return maps
+
+
+def features(
+    logits: torch.Tensor, hidden: list[torch.Tensor], layers: tuple[int, ...] | None
+) -> list[torch.Tensor]:
+    """Return the matched features: ``hidden`` (with ``logits`` appended) at ``layers``.
+
+    ``layers=None`` selects every hidden layer.
+    """
+    every = hidden + [logits]
+    if layers is None:
+        return hidden
+    return [every[i] for i in layers]
 
 
 def matching_loss(
     global_hidden: list[torch.Tensor],
     local_hidden: list[torch.Tensor],
     maps: nn.ModuleList,
+    normalize: bool = False,
 ) -> torch.Tensor:
-    """Return ``sum_l mean_batch ||h_l^g - P_l h_l^loc||^2 / d_l`` (module doc)."""
+    """Return ``sum_l mean_batch ||(h_l^g - P_l h_l^loc) / s_l||^2 / d_l`` (module doc).
+
+    Args:
+        global_hidden, local_hidden (list[torch.Tensor]): per layer, (B, d_l) features.
+        maps (nn.ModuleList): per layer, the (d_l, d_l) map P_l.
+        normalize (bool, default False): divide dimension j by
+            s_lj = sqrt(mean_batch (h_lj^g)^2 + mean_{batch,k} (h_lk^g)^2), the root mean
+            square of the global feature floored at the layer's mean square (so dead
+            dimensions are not blown up). Otherwise s_l = 1.
+    """
     total = torch.zeros(())
     for target, source, projection in zip(global_hidden, local_hidden, maps):
-        total = (
-            total + (target - projection(source)).pow(2).sum(1).mean() / target.shape[1]
-        )
+        error = target - projection(source)
+        if normalize:
+            square = target.detach().pow(2)
+            error = error / torch.sqrt(square.mean(0) + square.mean() + 1e-12)
+        total = total + error.pow(2).sum(1).mean() / target.shape[1]
     return total
 
 
@@ -90,38 +132,60 @@ def local_train(
     generator: torch.Generator,
     maps: nn.ModuleList | None = None,
     matching_weight: float = 0.0,
+    momentum: float = 0.0,
+    layers: tuple[int, ...] | None = None,
+    map_lr: float | None = None,
+    normalize: bool = False,
 ) -> MLP:
     """Train a copy of ``global_model`` on one client's data with SGD and return it.
 
     Args:
-        global_model (MLP): the round's global model (left unchanged).
+        global_model (MLP): the round's global model (left unchanged; its features
+            are targets without gradient).
         x (torch.Tensor): (n, 64) client inputs; y (torch.Tensor): (n,) labels.
         lr (float): SGD learning rate; epochs (int): passes over the client data.
         batch_size (int): minibatch size.
         generator (torch.Generator): minibatch order.
-        maps (nn.ModuleList, optional): the client's matching maps, trained in place.
+        maps (nn.ModuleList, optional): the client's matching maps, trained in place
+            (frozen when none of their weights requires gradient: the P = I ablation).
         matching_weight (float, default 0.0): lambda. A value of 0 gives plain FedAvg
             training.
+        momentum (float, default 0.0): SGD momentum; its buffer starts at zero in
+            every call (each round).
+        layers (tuple[int, ...], optional): matched layers (:func:`features`), one
+            per map; default every hidden layer.
+        map_lr (float, optional): learning rate of a separate plain SGD for the maps;
+            default: the maps share the model's optimiser (``lr``, ``momentum``).
+        normalize (bool, default False): per-dimension scaling of
+            :func:`matching_loss`.
     """
     model = copy.deepcopy(global_model)
-    params = list(model.parameters())
     use_matching = matching_weight > 0 and maps is not None
-    if use_matching:
-        params += list(maps.parameters())
-    optimizer = torch.optim.SGD(params, lr=lr)
+    map_params = (
+        [p for p in maps.parameters() if p.requires_grad] if use_matching else []
+    )
+    params = list(model.parameters())
+    optimizers = []
+    if map_params and map_lr is not None:
+        optimizers.append(torch.optim.SGD(map_params, lr=map_lr))
+    else:
+        params += map_params
+    optimizers.append(torch.optim.SGD(params, lr=lr, momentum=momentum))
     for _ in range(epochs):
         for batch in torch.randperm(len(x), generator=generator).split(batch_size):
             logits, hidden = model(x[batch])
             loss = nn.functional.cross_entropy(logits, y[batch])
             if use_matching:
                 with torch.no_grad():
-                    _, global_hidden = global_model(x[batch])
+                    target = features(*global_model(x[batch]), layers)
                 loss = loss + matching_weight * matching_loss(
-                    global_hidden, hidden, maps
+                    target, features(logits, hidden, layers), maps, normalize
                 )
-            optimizer.zero_grad()
+            for optimizer in optimizers:
+                optimizer.zero_grad()
             loss.backward()
-            optimizer.step()
+            for optimizer in optimizers:
+                optimizer.step()
     return model
 
 

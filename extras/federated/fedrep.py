@@ -8,7 +8,8 @@ proportion to the client sample counts (FedAvg). Arms, each over ``seeds`` seeds
 
 * FedAvg at every learning rate of ``learning_rates`` (``local_epochs`` epochs);
 * FedAvg at ``lr`` on an IID split of the same digits, the control without drift;
-* FedAvg + representation matching at ``lr``;
+* FedAvg + representation matching at ``lr``, and its ablation with P = I fixed
+  (feature distillation toward the round's global model);
 * FedAvg with learning rate and local epochs drawn per client from the REINFORCE
   policy of :mod:`graphkit.extras.federated.reinforce`;
 * both combined.
@@ -44,13 +45,28 @@ logger = logging.getLogger(__name__)
 class Config:
     """Federated run settings.
 
+    The defaults are a communication-limited regime: 20 rounds of 5 local epochs
+    (about 25 SGD steps per client and round), where the two-class split costs the
+    best fixed-LR FedAvg about 13 points against the IID split (docs/extras.md). With
+    60 rounds of 2 epochs that cost was only 2.6 points.
+
     Attributes:
         num_clients, classes_per_client, clients_per_round: the federation.
         rounds: communication rounds.
         lr, local_epochs: fixed hyper-parameters of the FedAvg and matching arms.
         learning_rates, epoch_choices: the grid the fixed-LR sweep and the policy use.
         batch_size: local minibatch size.
+        momentum: local SGD momentum (all arms).
         matching_weight: lambda of the representation-matching loss.
+        matching_layers: matched features, indices into the hidden layers with the
+            logits last (``client.features``).
+        map_lr: learning rate of a separate SGD for the maps P. None trains them in
+            the model's optimiser.
+        matching_normalize: scale each feature dimension by the global features'
+            root mean square (``client.matching_loss``).
+        reset_maps: set each client's maps back to P = I when it is picked. A least-
+            squares warm start of P on the first batch gives the same P = I, because
+            the local model starts each round equal to the global one.
         policy_step: REINFORCE step size.
         seeds: repetitions with different data splits and initialisations.
         eval_rounds: the reported accuracy is the mean test accuracy of the global
@@ -60,13 +76,18 @@ class Config:
     num_clients: int = 20
     classes_per_client: int = 2
     clients_per_round: int = 5
-    rounds: int = 60
-    lr: float = 0.1
-    local_epochs: int = 2
-    learning_rates: tuple[float, ...] = (0.3, 0.1, 0.03, 0.01)
-    epoch_choices: tuple[int, ...] = (1, 2)
+    rounds: int = 20
+    lr: float = 0.3
+    local_epochs: int = 5
+    learning_rates: tuple[float, ...] = (0.6, 0.3, 0.1, 0.03)
+    epoch_choices: tuple[int, ...] = (2, 5)
     batch_size: int = 16
+    momentum: float = 0.0
     matching_weight: float = 1.0
+    matching_layers: tuple[int, ...] = (0, 1)
+    map_lr: float | None = None
+    matching_normalize: bool = False
+    reset_maps: bool = False
     policy_step: float = 0.5
     seeds: int = 3
     eval_rounds: int = 5
@@ -106,15 +127,32 @@ class Config:
                 f"policy_step={self.policy_step}: "
                 "matching_weight must be >= 0 and policy_step > 0"
             )
+        if self.map_lr is not None and self.map_lr <= 0:
+            raise ValueError(
+                f"map_lr={self.map_lr} must be > 0, or none to train the maps in the "
+                "model's optimiser"
+            )
+        if not 0 <= self.momentum < 1:
+            raise ValueError(f"momentum={self.momentum} must be in [0, 1)")
 
     @classmethod
     def smoke(cls) -> Config:
-        return cls(rounds=6, seeds=1, learning_rates=(0.3, 0.1))
+        return cls(
+            rounds=6,
+            seeds=1,
+            local_epochs=2,
+            learning_rates=(0.3, 0.1),
+            epoch_choices=(1, 2),
+        )
 
 
 def _average(models: list[MLP], weights: np.ndarray) -> dict[str, torch.Tensor]:
     states = [m.state_dict() for m in models]
     return {k: sum(float(w) * s[k] for w, s in zip(weights, states)) for k in states[0]}
+
+
+def _is_finite(model: MLP) -> bool:
+    return all(bool(torch.isfinite(p).all()) for p in model.parameters())
 
 
 def _distance(model: MLP, state: dict[str, torch.Tensor]) -> float:
@@ -129,6 +167,7 @@ def federate(
     matching: bool,
     adaptive: bool,
     iid: bool = False,
+    identity_maps: bool = False,
 ) -> dict[str, float]:
     """Run one federation and return the final test accuracy, divergence and policy.
 
@@ -140,6 +179,8 @@ def federate(
         adaptive (bool): draw learning rate and epochs from the REINFORCE policy.
         iid (bool, default False): deal the digits to the clients at random instead
             of ``classes_per_client`` classes each (the control without client drift).
+        identity_maps (bool, default False): with ``matching``, freeze P = I (plain
+            feature distillation toward the round's global model, the ablation).
     """
     generator = seed_everything(seed)
     data = load_digits_split(seed=0)
@@ -151,17 +192,24 @@ def federate(
         )
     rng = np.random.default_rng(seed)
     model = MLP()
-    maps = [matching_maps(model) for _ in parts] if matching else [None] * len(parts)
+    maps = [None] * len(parts)
+    if matching:
+        maps = [matching_maps(model, config.matching_layers) for _ in parts]
+        for client_maps in maps:
+            client_maps.requires_grad_(not identity_maps)
     policy = HyperparameterPolicy(
         config.learning_rates, config.epoch_choices, config.policy_step, seed=seed
     )
-    divergences, history = [], []
+    divergences, history, diverged = [], [], 0
     for _ in range(config.rounds):
         chosen = rng.choice(len(parts), config.clients_per_round, replace=False)
         actions = policy.sample(len(chosen)) if adaptive else []
         locals_, sizes = [], []
         for slot, client in enumerate(chosen):
             rows = torch.from_numpy(parts[client])
+            if matching and config.reset_maps:
+                maps[client] = matching_maps(model, config.matching_layers)
+                maps[client].requires_grad_(not identity_maps)
             step, epochs = (
                 policy.cells[actions[slot]] if adaptive else (lr, config.local_epochs)
             )
@@ -176,24 +224,42 @@ def federate(
                     generator,
                     maps[client],
                     config.matching_weight if matching else 0.0,
+                    config.momentum,
+                    config.matching_layers,
+                    config.map_lr,
+                    config.matching_normalize,
                 )
             )
             sizes.append(len(rows))
-        state = _average(locals_, np.array(sizes) / np.sum(sizes))
-        divergences.append(np.mean([_distance(m, state) for m in locals_]))
+        # The server drops updates with non-finite weights (a client whose local SGD
+        # diverged); the round keeps the previous model when every update diverged.
+        finite = [_is_finite(m) for m in locals_]
+        diverged += len(finite) - sum(finite)
+        finite_models = [m for m, ok in zip(locals_, finite) if ok]
+        finite_sizes = np.array([n for n, ok in zip(sizes, finite) if ok])
+        state = model.state_dict()
+        if finite_models:
+            state = _average(finite_models, finite_sizes / finite_sizes.sum())
+            divergences.append(np.mean([_distance(m, state) for m in finite_models]))
         if adaptive:
             rows = torch.from_numpy(np.concatenate([parts[c] for c in chosen]))
             before = mean_loss(model, data.x_train[rows], data.y_train[rows])
             model.load_state_dict(state)
             after = mean_loss(model, data.x_train[rows], data.y_train[rows])
-            policy.update(actions, (before - after) / max(before, 1e-8))
+            reward = (before - after) / max(before, 1e-8)
+            # A diverged client or a non-finite loss earns the floor reward -1 (the
+            # loss doubled), so the policy learns to avoid the cells that diverge.
+            if not all(finite) or not np.isfinite(reward):
+                reward = -1.0
+            policy.update(actions, max(reward, -1.0))
         else:
             model.load_state_dict(state)
         history.append(accuracy(model, data.x_test, data.y_test))
     result = {
         "accuracy": float(np.mean(history[-config.eval_rounds :])),
         "history": history,
-        "divergence": float(np.mean(divergences)),
+        "divergence": float(np.mean(divergences)) if divergences else float("nan"),
+        "diverged_updates": diverged,
     }
     if adaptive:
         result["probabilities"] = policy.probabilities
@@ -206,6 +272,7 @@ def _mean_over_seeds(config: Config, **arm) -> dict:
     summary = {
         "accuracy": float(np.mean([r["accuracy"] for r in runs])),
         "divergence": float(np.mean([r["divergence"] for r in runs])),
+        "diverged_updates": int(sum(r["diverged_updates"] for r in runs)),
     }
     if "probabilities" in runs[0]:
         summary["probabilities"] = np.mean([r["probabilities"] for r in runs], axis=0)
@@ -235,6 +302,9 @@ def run(config: Config) -> dict[str, float]:
         config, lr=config.lr, matching=False, adaptive=False, iid=True
     )
     matched = _mean_over_seeds(config, lr=config.lr, matching=True, adaptive=False)
+    distilled = _mean_over_seeds(
+        config, lr=config.lr, matching=True, adaptive=False, identity_maps=True
+    )
     adaptive = _mean_over_seeds(config, lr=None, matching=False, adaptive=True)
     both = _mean_over_seeds(config, lr=None, matching=True, adaptive=True)
     probabilities = adaptive["probabilities"]
@@ -250,6 +320,10 @@ def run(config: Config) -> dict[str, float]:
             * (matched["accuracy"] - sweep[config.lr]["accuracy"]),
             "fedavg_divergence": sweep[config.lr]["divergence"],
             "matching_divergence": matched["divergence"],
+            "matching_divergence_ratio": matched["divergence"]
+            / sweep[config.lr]["divergence"],
+            "identity_maps_accuracy": 100 * distilled["accuracy"],
+            "identity_maps_divergence": distilled["divergence"],
             "best_fixed_lr": best_lr,
             "best_fixed_accuracy": 100 * sweep[best_lr]["accuracy"],
             "adaptive_accuracy": 100 * adaptive["accuracy"],
@@ -257,22 +331,28 @@ def run(config: Config) -> dict[str, float]:
             * (sweep[best_lr]["accuracy"] - adaptive["accuracy"]),
             "adaptive_mass_on_best_lr": float(probabilities[best_cells].sum()),
             "adaptive_matching_accuracy": 100 * both["accuracy"],
+            "diverged_updates": sum(
+                arm["diverged_updates"]
+                for arm in [*sweep.values(), iid, matched, distilled, adaptive, both]
+            ),
         }
     )
     return metrics
 
 
 def criteria(metrics: dict[str, float]) -> list[Criterion]:
-    """Return the criteria: matching >= 3 points over FedAvg, adaptive within 2 points.
+    """Return the matching criteria (gain, divergence) and the adaptive-gap criterion.
 
-    The adaptive gap is measured against the best fixed learning rate.
+    Matching must gain >= 3 points over FedAvg at the same LR with a lower weight
+    divergence, and REINFORCE must end within 2 points of the best fixed LR.
 
-    NOTE: a method that only counters client drift is not expected to beat FedAvg on
-    the IID split, so the matching criterion is out of reach whenever
-    ``non_iid_cost_points`` is below 3. On the default digits setting that cost is 2.6
-    points.
+    NOTE: a method that only counters client drift cannot be expected to beat FedAvg
+    on the IID split, so ``non_iid_cost_points`` bounds the matching gain. The default
+    20-round protocol leaves about 13 points, against 2.6 with 60 rounds of 2 epochs.
+    The reconstructed matching loss still falls below FedAvg there (docs/extras.md).
     """
     return [
         at_least("matching_gain_points", metrics["matching_gain_points"], 3.0),
+        at_most("matching_divergence_ratio", metrics["matching_divergence_ratio"], 1.0),
         at_most("adaptive_gap_points", metrics["adaptive_gap_points"], 2.0),
     ]

@@ -14,6 +14,7 @@ from graphkit.extras.federated.client import (
 )
 from graphkit.extras.federated.partition import iid_split, pathological_split
 from graphkit.extras.federated.reinforce import HyperparameterPolicy
+from torch import nn
 
 
 def test_split_two_classes_per_client():
@@ -101,7 +102,9 @@ def test_policy_gradient_one_step():
 
 
 def test_federate_smoke_runs():
-    config = fedrep.Config(rounds=2, seeds=1, learning_rates=(0.1,), epoch_choices=(1,))
+    config = fedrep.Config(
+        rounds=2, seeds=1, lr=0.1, learning_rates=(0.1,), epoch_choices=(1,)
+    )
     result = fedrep.federate(config, seed=0, lr=None, matching=True, adaptive=True)
     assert 0.0 <= result["accuracy"] <= 1.0
     assert len(result["history"]) == 2
@@ -111,3 +114,114 @@ def test_federate_smoke_runs():
 def test_config_requires_lr_in_grid():
     with pytest.raises(ValueError, match="learning_rates"):
         fedrep.Config(lr=0.05)
+
+
+def test_matching_maps_logits_and_bad_layer():
+    model = MLP((4, 8, 6, 3))
+    maps = matching_maps(model, layers=(1, 2))
+    assert [m.weight.shape for m in maps] == [(6, 6), (3, 3)]
+    with pytest.raises(ValueError, match="matched layer 3 does not exist"):
+        matching_maps(model, layers=(3,))
+
+
+def test_matching_loss_normalized_hand_value():
+    maps = matching_maps(MLP((2, 2, 3)))
+    target = [torch.tensor([[2.0, 0.0], [2.0, 0.0]])]
+    local = [torch.tensor([[1.0, 1.0], [1.0, 1.0]])]
+    # The target's mean squares are (4, 0) with layer mean 2, so the scales are sqrt(6)
+    # and sqrt(2). Errors (1, -1) per row give 1 / 6 + 1 / 2 = 2 / 3, over d = 2.
+    value = matching_loss(target, local, maps, normalize=True).item()
+    assert value == pytest.approx(1.0 / 3.0)
+
+
+def _one_step(maps, map_lr, momentum=0.0):
+    torch.manual_seed(0)
+    model = MLP((3, 4, 2))
+    x, y = torch.randn(5, 3), torch.tensor([0, 1, 0, 1, 1])
+    trained = local_train(
+        model,
+        x,
+        y,
+        0.1,
+        1,
+        5,
+        torch.Generator().manual_seed(0),
+        maps,
+        matching_weight=1.0,
+        momentum=momentum,
+        map_lr=map_lr,
+    )
+    return model, trained, x, y
+
+
+def test_map_optimizer_step_matches_autograd():
+    maps = matching_maps(MLP((3, 4, 2)))
+    with torch.no_grad():
+        maps[0].weight.mul_(2.0)  # P = 2I: the loss is non-zero at the first step
+    start = maps[0].weight.detach().clone()
+    model, trained, x, y = _one_step(maps, map_lr=0.5)
+    # reference: one plain gradient step on P and on the model from the same point
+    reference = start.clone().requires_grad_(True)
+    _, hidden = model(x)
+    loss = ((hidden[0].detach() - hidden[0] @ reference.T).pow(2).sum(1).mean()) / 4
+    grad_p = torch.autograd.grad(loss, reference)[0]
+    torch.testing.assert_close(maps[0].weight.detach(), start - 0.5 * grad_p)
+    copy = MLP((3, 4, 2))
+    copy.load_state_dict(model.state_dict())
+    logits, hidden = copy(x)
+    total = nn.functional.cross_entropy(logits, y) + (
+        (hidden[0].detach() - hidden[0] @ start.T).pow(2).sum(1).mean() / 4
+    )
+    grads = torch.autograd.grad(total, list(copy.parameters()))
+    for p, g, new in zip(copy.parameters(), grads, trained.parameters()):
+        torch.testing.assert_close(new, p - 0.1 * g)
+
+
+def test_identity_maps_stay_frozen():
+    plain = _one_step(None, None)[1]
+    maps = matching_maps(MLP((3, 4, 2))).requires_grad_(False)
+    with torch.no_grad():
+        maps[0].weight.mul_(2.0)
+    _, trained, _, _ = _one_step(maps, map_lr=None)
+    torch.testing.assert_close(maps[0].weight, 2.0 * torch.eye(4))
+    assert not torch.equal(plain.layers[0].weight, trained.layers[0].weight)
+
+
+def test_config_rejects_momentum_and_map_lr():
+    with pytest.raises(ValueError, match="momentum"):
+        fedrep.Config(momentum=1.0)
+    with pytest.raises(ValueError, match="map_lr"):
+        fedrep.Config(map_lr=0.0)
+
+
+def test_federate_identity_maps_change_training():
+    config = fedrep.Config(rounds=1, seeds=1, clients_per_round=20, local_epochs=1)
+    torch.manual_seed(0)
+    plain = fedrep.federate(config, seed=0, lr=0.3, matching=False, adaptive=False)
+    frozen = fedrep.federate(
+        config, seed=0, lr=0.3, matching=True, adaptive=False, identity_maps=True
+    )
+    # same split, initialisation and batches: only the distillation term differs
+    assert frozen["divergence"] != pytest.approx(plain["divergence"], rel=1e-6)
+
+
+@pytest.mark.slow
+def test_default_protocol_has_client_drift():
+    """The default regime must leave room for a drift remedy: >= 6 points non-IID cost."""
+    config = fedrep.Config(seeds=1)
+    non_iid = fedrep.federate(config, 0, config.lr, matching=False, adaptive=False)
+    iid = fedrep.federate(
+        config, 0, config.lr, matching=False, adaptive=False, iid=True
+    )
+    assert iid["accuracy"] - non_iid["accuracy"] >= 0.06
+
+
+def test_server_drops_diverged_updates():
+    config = fedrep.Config(
+        rounds=3, seeds=1, lr=1e6, learning_rates=(1e6,), epoch_choices=(1,)
+    )
+    result = fedrep.federate(config, seed=0, lr=1e6, matching=False, adaptive=True)
+    # every update diverges, so the global model never leaves its initialisation
+    assert result["diverged_updates"] == 3 * config.clients_per_round
+    assert len(set(result["history"])) == 1
+    assert np.isnan(result["divergence"])
