@@ -113,6 +113,55 @@ class LatticeFilterFunction(torch.autograd.Function):
         return grad_values, grad_weights, None
 
 
+class NormalizedFilterFunction(torch.autograd.Function):
+    """``y = (S^T B S V) / (S^T B S 1)`` row by row, with hand-written gradients.
+
+    The ones channel is splatted, blurred and sliced together with the values as
+    channel ``c``. With ``t = S^T B S 1`` and ``G = dL/dy``, the gradient of the
+    unnormalised channels is ``G / t`` and that of the ones channel is
+    ``-sum_c G y / t``. Both go through the backward pass of
+    :class:`LatticeFilterFunction` at once, in one buffer, so that no ``[n, c + 1]``
+    temporary is formed for the concatenation, slicing and division.
+    """
+
+    @staticmethod
+    def forward(ctx, values: Tensor, weights: Tensor, table: VertexTable) -> Tensor:
+        lattice = torch.cat(
+            [table.splat(values, weights), table.splat_ones(weights)], dim=1
+        )
+        blurred = blur(lattice, table.neighbours)
+        filtered = table.slice(blurred, weights)  # [n, c + 1]
+        # The filtered ones channel is at least 2^-(d+1) sum_r w_ir^2 > 0 at every point.
+        total = filtered[:, -1:].clamp_min(torch.finfo(filtered.dtype).tiny)
+        out = filtered[:, :-1].div_(total)
+        ctx.save_for_backward(values, weights, blurred, out, total)
+        ctx.table = table
+        return out
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, grad_out: Tensor):
+        values, weights, blurred, out, total = ctx.saved_tensors
+        table = ctx.table
+        n, c = grad_out.shape
+        grad_filtered = grad_out.new_empty(n, c + 1)
+        torch.div(grad_out, total, out=grad_filtered[:, :c])
+        grad_filtered[:, c] = (grad_out * out).sum(1).div_(total[:, 0]).neg_()
+        back = blur(table.splat(grad_filtered, weights), table.neighbours, reverse=True)
+        back_values = back[:, :c].contiguous()
+        grad_values = None
+        if ctx.needs_input_grad[0]:
+            grad_values = table.slice(back_values, weights)
+        grad_weights = None
+        if ctx.needs_input_grad[1]:
+            slice_matrix = table.slice_matrix(weights)
+            grad_weights = weight_gradient(
+                grad_filtered, blurred, back_values, values, slice_matrix
+            )
+            grad_weights += back[:, c][table.index]  # the ones channel's V_i = 1
+        return grad_values, grad_weights, None
+
+
 class PermutohedralLattice:
     """A lattice built once for a point set and reusable for several value sets.
 
@@ -154,14 +203,7 @@ class PermutohedralLattice:
         weights = self.weights.to(values.dtype)
         if not normalize:
             return LatticeFilterFunction.apply(values, weights, self.table)
-        # The ones channel rides along with the values, so one pass filters both.
-        ones = values.new_ones(values.size(0), 1)
-        both = LatticeFilterFunction.apply(
-            torch.cat([values, ones], 1), weights, self.table
-        )
-        out, total = both[:, :-1], both[:, -1:]
-        # The filtered ones channel is at least 2^-(d+1) sum_r w_ir^2 > 0 at every point.
-        return out / total.clamp_min(torch.finfo(out.dtype).tiny)
+        return NormalizedFilterFunction.apply(values, weights, self.table)
 
 
 def gaussian_filter(

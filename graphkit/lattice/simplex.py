@@ -42,31 +42,49 @@ def elevation_matrix(
 def descending_rank(residual: Tensor) -> Tensor:
     """Rank of each coordinate by decreasing value, ties broken by position (0 = largest).
 
-    ``rank_k = #{m : r_m > r_k} + #{m < k : r_m = r_k}``, computed by comparing all
-    pairs (``O(d^2)`` per point, no Python loop over points).
+    ``rank_k = #{m : r_m > r_k} + #{m < k : r_m = r_k}``, from one comparison per pair
+    of coordinates (``O(d^2)`` per point, no Python loop over points).
+
+    Args:
+        residual (Tensor): ``[d + 1, n]`` values, coordinate-major.
+
+    Returns:
+        Tensor: ``[d + 1, n]`` ``int16`` ranks.
     """
-    r_k = residual.unsqueeze(-1)  # [n, d+1, 1]
-    r_m = residual.unsqueeze(-2)  # [n, 1, d+1]
-    size = residual.size(-1)
-    earlier = torch.ones(size, size, dtype=torch.bool, device=residual.device).tril(-1)
-    beats = (r_m > r_k) | ((r_m == r_k) & earlier)
-    return beats.sum(-1)
+    k = residual.size(0)
+    rank = torch.zeros(residual.shape, dtype=torch.int16, device=residual.device)
+    for a in range(k):
+        for b in range(a + 1, k):
+            a_first = residual[a] >= residual[b]  # a wins ties, being earlier
+            rank[b] += a_first
+            rank[a] += ~a_first
+    return rank
 
 
 @dataclass
 class Simplices:
     """The enclosing simplex of each of ``n`` points in ``d`` dimensions.
 
+    The integer attributes are coordinate-major (``[d + 1, n]``), so that every
+    per-coordinate step reads one contiguous row.
+
     Attributes:
-        rem0 (Tensor): ``[n, d + 1]`` integer coordinates of the remainder-0 vertex.
-        rank (Tensor): ``[n, d + 1]`` rank of each residual coordinate (0 = largest).
+        quotient (Tensor): ``[d + 1, n]`` coordinates of the remainder-0 vertex divided
+            by ``d + 1``.
+        rank (Tensor): ``[d + 1, n]`` rank of each residual coordinate (0 = largest),
+            ``int64``.
         weights (Tensor): ``[n, d + 1]`` barycentric weight of vertex ``r``,
             differentiable with respect to the positions.
     """
 
-    rem0: Tensor
+    quotient: Tensor
     rank: Tensor
     weights: Tensor
+
+    @property
+    def rem0(self) -> Tensor:
+        """``[n, d + 1]`` integer coordinates of the remainder-0 vertex."""
+        return (self.quotient * self.quotient.size(0)).T
 
 
 def enclosing_simplex(positions: Tensor) -> Simplices:
@@ -99,42 +117,37 @@ def enclosing_simplex(positions: Tensor) -> Simplices:
         )
     n, d = positions.shape
     k = d + 1
-    elevated = positions @ elevation_matrix(d, positions.dtype, positions.device).T
-    rem0, rank = _round_to_lattice(elevated.detach())
-    delta = (elevated - rem0.to(elevated.dtype)) / k  # [n, k], differentiable
-    bary = delta.new_zeros(n, k + 1)
-    bary = bary.scatter_add(1, d - rank, delta).scatter_add(1, d + 1 - rank, -delta)
-    weights = bary[:, :k] + torch.nn.functional.pad((1 + bary[:, k:]), (0, d))
-    return Simplices(rem0, rank, weights)
-
-
-#: Number of rows per block in :func:`_round_to_lattice`. With ``d + 1`` coordinates
-#: and the ``[rows, d + 1, d + 1]`` rank comparison, a block's temporaries stay within
-#: a processor cache, so the cost per point does not grow with ``n``.
-BLOCK_ROWS = 2**14
+    # Coordinate-major [k, n], differentiable.
+    elevated = elevation_matrix(d, positions.dtype, positions.device) @ positions.T
+    quotient, rank = _round_to_lattice(elevated.detach())
+    delta = elevated / k - quotient.to(elevated.dtype)  # [k, n], differentiable
+    # Row j of ``ascending`` holds the residual of rank d - j, so rows increase.
+    ascending = delta.new_zeros(k, n).scatter(0, d - rank, delta)
+    weights = torch.cat(
+        [1 + ascending[:1] - ascending[d:], ascending[1:] - ascending[:-1]]
+    )
+    return Simplices(quotient, rank, weights.T.contiguous())
 
 
 def _round_to_lattice(elevated: Tensor) -> tuple[Tensor, Tensor]:
-    """Find the remainder-0 point and residual ranks of elevated points.
+    """Find the remainder-0 point (divided by ``d + 1``) and the residual ranks.
 
-    Both results have shape ``[n, d + 1]``. Each coordinate is rounded to a multiple of
-    ``d + 1`` and the residuals are ranked. Where the rounded point is off the
-    hyperplane by ``shift`` multiples of ``d + 1``, the coordinates of the ``shift``
-    most extreme residuals move back, and their ranks wrap around.
+    Both results have shape ``[d + 1, n]``, like ``elevated``. Each coordinate is
+    rounded to a multiple of ``d + 1`` and the residuals are ranked. Where the rounded
+    point is off the hyperplane by ``shift`` multiples of ``d + 1``, the coordinates of
+    the ``shift`` most extreme residuals move back, and their ranks wrap around. The
+    work is done in 16-bit integers, and the quotient is ``int32`` where it fits: fresh
+    ``int64`` arrays of ``(d + 1) n`` entries cost a page fault every 4 KiB.
     """
-    n, k = elevated.shape
-    rem0 = torch.empty(n, k, dtype=torch.long, device=elevated.device)
-    rank = torch.empty_like(rem0)
-    for start in range(0, n, BLOCK_ROWS):
-        rows = slice(start, start + BLOCK_ROWS)
-        block = elevated[rows]
-        rounded = torch.round(block / k) * k
-        block_rank = descending_rank(block - rounded)
-        block_rank += (rounded.sum(1, keepdim=True) / k).round().long()  # shift
-        wrap = (block_rank < 0).long() - (block_rank >= k).long()
-        rank[rows] = block_rank + k * wrap
-        rem0[rows] = rounded.long() + k * wrap
-    return rem0, rank
+    k = elevated.size(0)
+    rounded = torch.round(elevated / k)  # multiples of k
+    rank = descending_rank(elevated - k * rounded)
+    rank += rounded.sum(0).to(torch.int16)  # shift, |shift| <= (d + 1) / 2
+    wrap = (rank < 0).to(torch.int16) - (rank >= k).to(torch.int16)
+    rank += k * wrap
+    fits = rounded.numel() == 0 or rounded.abs().max() < 2**30
+    quotient = rounded.to(torch.int32 if fits else torch.long) + wrap
+    return quotient, rank.long()
 
 
 def simplex_vertices(simplices: Simplices) -> Tensor:
@@ -143,7 +156,7 @@ def simplex_vertices(simplices: Simplices) -> Tensor:
     Key ``r`` is the first ``d`` coordinates of vertex ``r``; the last coordinate is
     minus their sum.
     """
-    rem0, rank = simplices.rem0, simplices.rank
+    rem0, rank = simplices.rem0, simplices.rank.T
     d = rem0.size(1) - 1
     r = torch.arange(d + 1, device=rem0.device).view(1, d + 1, 1)
     wraps = rank[:, :d].unsqueeze(1) > (d - r)  # [n, k, d]

@@ -33,7 +33,7 @@ import torch
 from torch import Tensor
 from torch.nn import functional as F
 
-from graphkit.lattice.simplex import BLOCK_ROWS, Simplices, simplex_vertices
+from graphkit.lattice.simplex import Simplices, simplex_vertices
 
 _CODE_LIMIT = 2**62
 
@@ -85,8 +85,15 @@ class VertexTable:
         for start in range(0, n, SPLAT_ROWS):
             rows = slice(start, start + SPLAT_ROWS)
             weighted = weights[rows].unsqueeze(2) * values[rows].unsqueeze(1)
-            out.index_add_(0, self.index[rows].reshape(-1), weighted.reshape(-1, c))
+            index = self.index[rows].reshape(-1).long()
+            out.index_add_(0, index, weighted.reshape(-1, c))
         return out
+
+    def splat_ones(self, weights: Tensor) -> Tensor:
+        """Return ``S 1``, ``[M, 1]``: the summed weights at each vertex."""
+        return torch.bincount(
+            self.index.reshape(-1), weights.reshape(-1), minlength=self.num_vertices
+        ).unsqueeze(1)
 
     def slice(self, lattice: Tensor, weights: Tensor) -> Tensor:
         """Return ``S^T L``, ``[n, c]``: each point's weighted sum of its vertex rows."""
@@ -100,7 +107,9 @@ class VertexTable:
         Each row has ``d + 1`` entries in ``index`` order, so no sort is needed.
         """
         n, k = self.index.shape
-        rows = torch.arange(0, n * k + 1, k, device=self.index.device)
+        rows = torch.arange(
+            0, n * k + 1, k, dtype=self.index.dtype, device=self.index.device
+        )
         # The layout is valid by construction, so torch's invariant check is skipped.
         with warnings.catch_warnings():
             # torch warns that sparse CSR support is in beta state.
@@ -134,16 +143,14 @@ class _CodeLayout:
     span: int
 
 
-def _code_layout(rem0: Tensor) -> _CodeLayout | None:
-    """Fit the code layout to the remainder-0 points ``rem0`` ``[n, d + 1]``.
+def _code_layout(quotient: Tensor) -> _CodeLayout | None:
+    """Fit the code layout to the remainder-0 points' ``quotient`` ``[d + 1, n]``.
 
-    A vertex's ``q`` is that of its remainder-0 point or one less per coordinate, and a
-    neighbour's is one further, hence the margins. Returns ``None`` when the range
-    exceeds 62 bits.
+    A vertex's ``q`` is the quotient or one less per coordinate, and a neighbour's is
+    one further, hence the margins. Returns ``None`` when the range exceeds 62 bits.
     """
-    k = rem0.size(1)
-    q = rem0[:, : k - 1].div(k, rounding_mode="floor")
-    low, high = torch.aminmax(q, dim=0)
+    k = quotient.size(0)
+    low, high = torch.aminmax(quotient[: k - 1], dim=1)
     low = low - 2
     radix = (high + 1 - low + 1).tolist()
     strides = [1] * len(radix)
@@ -154,29 +161,32 @@ def _code_layout(rem0: Tensor) -> _CodeLayout | None:
     span = k * cells
     if span >= _CODE_LIMIT:
         return None
-    return _CodeLayout(low, torch.tensor(strides, device=rem0.device), span)
+    return _CodeLayout(low, torch.tensor(strides, device=quotient.device), span)
 
 
 def _vertex_codes(simplices: Simplices, layout: _CodeLayout) -> Tensor:
-    """Return the ``[n, d + 1]`` code of every simplex vertex, block by block.
+    """Return the ``[d + 1, n]`` code of every simplex vertex (row ``r``: vertex ``r``).
 
-    Vertex ``r`` has ``key_i = x_{0,i} + r - (d + 1) [rank_i > d - r]``, so its code is
-    ``r + (d + 1) (code_q(x_0 / (d + 1)) - sum_{i: rank_i > d - r} s_i)``. Codes are
-    ``int32`` where the range fits, which halves the memory traffic of what follows.
+    Vertex ``r`` has ``q_i = x_{0,i} / (d + 1) - [rank_i > d - r]``. Going from vertex
+    ``r - 1`` to ``r`` wraps the coordinate of rank ``d + 1 - r``, so with ``t_m`` the
+    stride of the coordinate of rank ``m`` (0 for coordinate ``d``) the codes follow
+    ``code_r = code_{r-1} + 1 - (d + 1) t_{d+1-r}``. Codes are ``int32`` where the range
+    fits, which halves the memory traffic of what follows.
     """
-    rem0, rank = simplices.rem0, simplices.rank
-    n, k = rank.shape
+    quotient, rank = simplices.quotient, simplices.rank
+    k, n = rank.shape
+    strides = torch.cat([layout.strides, layout.strides.new_zeros(1)])  # [k]
+    base = (
+        (quotient[: k - 1] - layout.low.view(-1, 1)) * strides[:-1].view(-1, 1)
+    ).sum(0)
+    by_rank = torch.zeros_like(rank).scatter_(0, rank, strides.view(k, 1).expand(k, n))
     dtype = torch.int32 if layout.span <= 2**31 else torch.long
-    codes = torch.empty(n, k, dtype=dtype, device=rank.device)
-    r = torch.arange(k, device=rank.device)
-    threshold = (k - 1 - r).view(1, k, 1)
-    for start in range(0, n, BLOCK_ROWS):
-        rows = slice(start, start + BLOCK_ROWS)
-        q = rem0[rows, : k - 1].div(k, rounding_mode="floor") - layout.low
-        base = (q * layout.strides).sum(1, keepdim=True)  # [B, 1]
-        wraps = rank[rows, : k - 1].unsqueeze(1) > threshold  # [B, k, d]
-        wrapped = (wraps * layout.strides).sum(2)  # [B, k]
-        codes[rows] = r + k * (base - wrapped)
+    codes = torch.empty(k, n, dtype=dtype, device=rank.device)
+    code = k * base
+    codes[0] = code
+    for r in range(1, k):
+        code = code + 1 - k * by_rank[k - r]
+        codes[r] = code
     return codes
 
 
@@ -203,28 +213,28 @@ def _neighbour_codes(vertex_codes: Tensor, layout: _CodeLayout) -> Tensor:
     return vertex_codes.view(-1, 1, 1) + moves[remainder]
 
 
-def _direct_rows(codes: Tensor, layout: _CodeLayout) -> tuple[Tensor, Tensor, Tensor]:
-    """Deduplicate by marking ``codes`` in a ``[span]`` table; see the module docstring.
+def _direct_rows(codes: Tensor, layout: _CodeLayout) -> tuple[Tensor, Tensor]:
+    """Deduplicate by marking the ``[d + 1, n]`` codes in a table over the code range.
 
-    Returns the ``[M]`` vertex codes in increasing order, the ``[n, d + 1]`` index and the
-    ``[M, d + 1, 2]`` neighbours.
+    Returns the ``[n, d + 1]`` index and the ``[M, d + 1, 2]`` neighbours, with the
+    vertices numbered in increasing code order.
     """
     present = torch.zeros(layout.span, dtype=torch.bool, device=codes.device)
-    present[codes.reshape(-1).long()] = True
+    present[codes.reshape(-1)] = True
     vertex_codes = present.nonzero().squeeze(1)
     m = vertex_codes.numel()
-    row_of_code = torch.full((layout.span,), m, dtype=torch.long, device=codes.device)
-    row_of_code[vertex_codes] = torch.arange(m, device=codes.device)
-    index = row_of_code[codes.long()]
-    neighbours = row_of_code[_neighbour_codes(vertex_codes, layout)]
-    return vertex_codes, index, neighbours
+    row_of_code = torch.full((layout.span,), m, dtype=torch.int32, device=codes.device)
+    row_of_code[vertex_codes] = torch.arange(m, dtype=torch.int32, device=codes.device)
+    index = row_of_code[codes.T]
+    neighbours = row_of_code[_neighbour_codes(vertex_codes, layout)].long()
+    return index, neighbours
 
 
-def _sorted_rows(codes: Tensor, layout: _CodeLayout) -> tuple[Tensor, Tensor, Tensor]:
-    """Deduplicate by sorting ``codes``; same results as :func:`_direct_rows`."""
-    vertex_codes, index = torch.unique(codes.long(), sorted=True, return_inverse=True)
+def _sorted_rows(codes: Tensor, layout: _CodeLayout) -> tuple[Tensor, Tensor]:
+    """Deduplicate by sorting the codes; the same results as :func:`_direct_rows`."""
+    vertex_codes, index = torch.unique(codes.T.long(), sorted=True, return_inverse=True)
     neighbours = _lookup(vertex_codes, _neighbour_codes(vertex_codes, layout))
-    return vertex_codes, index, neighbours
+    return index.int(), neighbours
 
 
 def _lookup(sorted_codes: Tensor, query_codes: Tensor) -> Tensor:
@@ -237,7 +247,7 @@ def _lookup(sorted_codes: Tensor, query_codes: Tensor) -> Tensor:
 
 def _unique_rows(simplices: Simplices) -> tuple[Tensor, Tensor]:
     """Deduplicate whole key rows (no code range limit); index and neighbours."""
-    k = simplices.rank.size(1)
+    k = simplices.rank.size(0)
     d = k - 1
     flat = simplex_vertices(simplices).reshape(-1, d)
     unique_keys, index = torch.unique(flat, dim=0, return_inverse=True)
@@ -249,7 +259,7 @@ def _unique_rows(simplices: Simplices) -> tuple[Tensor, Tensor]:
     together = torch.cat([unique_keys, neighbour_keys.reshape(-1, d)])
     _, rows = torch.unique(together, dim=0, return_inverse=True)
     neighbours = _lookup(rows[:m], rows[m:].view(m, k, 2))
-    return index, neighbours
+    return index.int(), neighbours
 
 
 def build_table(simplices: Simplices, method: str = "auto") -> VertexTable:
@@ -265,8 +275,8 @@ def build_table(simplices: Simplices, method: str = "auto") -> VertexTable:
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    n, k = simplices.rank.shape
-    layout = None if method == "rows" else _code_layout(simplices.rem0)
+    k, n = simplices.rank.shape
+    layout = None if method == "rows" else _code_layout(simplices.quotient)
     if layout is None:
         index, neighbours = _unique_rows(simplices)
         method = "rows"
@@ -281,5 +291,5 @@ def build_table(simplices: Simplices, method: str = "auto") -> VertexTable:
             )
         codes = _vertex_codes(simplices, layout)
         rows_of = _direct_rows if method == "direct" else _sorted_rows
-        _, index, neighbours = rows_of(codes, layout)
+        index, neighbours = rows_of(codes, layout)
     return VertexTable(index.view(n, k), neighbours, neighbours.size(0), method)
