@@ -64,9 +64,10 @@ class Config:
             the model's optimiser.
         matching_normalize: scale each feature dimension by the global features'
             root mean square (``client.matching_loss``).
-        reset_maps: set each client's maps back to P = I when it is picked. A least-
-            squares warm start of P on the first batch gives the same P = I, because
-            the local model starts each round equal to the global one.
+        reset_maps: set each client's maps back to P = I when it is picked. This
+            replaces a least-squares warm start of P on the first batch, because the
+            local model starts each round equal to the global one, so P = I fits
+            that batch exactly.
         policy_step: REINFORCE step size.
         seeds: repetitions with different data splits and initialisations.
         eval_rounds: the reported accuracy is the mean test accuracy of the global
@@ -232,7 +233,7 @@ def federate(
             )
             sizes.append(len(rows))
         # The server drops updates with non-finite weights (a client whose local SGD
-        # diverged); the round keeps the previous model when every update diverged.
+        # diverged). The round keeps the previous model when every update diverged.
         finite = [_is_finite(m) for m in locals_]
         diverged += len(finite) - sum(finite)
         finite_models = [m for m, ok in zip(locals_, finite) if ok]
