@@ -72,13 +72,16 @@ class Simplices:
         quotient (Tensor): ``[d + 1, n]`` coordinates of the remainder-0 vertex divided
             by ``d + 1``.
         rank (Tensor): ``[d + 1, n]`` rank of each residual coordinate (0 = largest),
-            ``int64``.
+            ``int16``.
+        ascending (Tensor): ``[d + 1, n]`` ``d - rank`` as ``int64``: where each
+            coordinate goes when the residuals are sorted in increasing order.
         weights (Tensor): ``[n, d + 1]`` barycentric weight of vertex ``r``,
             differentiable with respect to the positions.
     """
 
     quotient: Tensor
     rank: Tensor
+    ascending: Tensor
     weights: Tensor
 
     @property
@@ -121,12 +124,19 @@ def enclosing_simplex(positions: Tensor) -> Simplices:
     elevated = elevation_matrix(d, positions.dtype, positions.device) @ positions.T
     quotient, rank = _round_to_lattice(elevated.detach())
     delta = elevated / k - quotient.to(elevated.dtype)  # [k, n], differentiable
-    # Row j of ``ascending`` holds the residual of rank d - j, so rows increase.
-    ascending = delta.new_zeros(k, n).scatter(0, d - rank, delta)
+    # Row j of ``increasing`` holds the residual of rank d - j.
+    ascending = (d - rank).long()
+    increasing = delta.new_zeros(k, n).scatter(0, ascending, delta)
     weights = torch.cat(
-        [1 + ascending[:1] - ascending[d:], ascending[1:] - ascending[:-1]]
+        [1 + increasing[:1] - increasing[d:], increasing[1:] - increasing[:-1]]
     )
-    return Simplices(quotient, rank, weights.T.contiguous())
+    return Simplices(quotient, rank, ascending, weights.T.contiguous())
+
+
+#: Number of points per block in :func:`_round_to_lattice` and the vertex codes. A
+#: block's ``[d + 1, rows]`` temporaries stay within a processor cache, and they are
+#: reused instead of paging in fresh memory for each full-size temporary.
+BLOCK_POINTS = 2**14
 
 
 def _round_to_lattice(elevated: Tensor) -> tuple[Tensor, Tensor]:
@@ -135,19 +145,25 @@ def _round_to_lattice(elevated: Tensor) -> tuple[Tensor, Tensor]:
     Both results have shape ``[d + 1, n]``, like ``elevated``. Each coordinate is
     rounded to a multiple of ``d + 1`` and the residuals are ranked. Where the rounded
     point is off the hyperplane by ``shift`` multiples of ``d + 1``, the coordinates of
-    the ``shift`` most extreme residuals move back, and their ranks wrap around. The
-    work is done in 16-bit integers, and the quotient is ``int32`` where it fits: fresh
-    ``int64`` arrays of ``(d + 1) n`` entries cost a page fault every 4 KiB.
+    the ``shift`` most extreme residuals move back, and their ranks wrap around. Ranks
+    are ``int16``, and the quotient is ``int32`` where it fits.
     """
-    k = elevated.size(0)
-    rounded = torch.round(elevated / k)  # multiples of k
-    rank = descending_rank(elevated - k * rounded)
-    rank += rounded.sum(0).to(torch.int16)  # shift, |shift| <= (d + 1) / 2
-    wrap = (rank < 0).to(torch.int16) - (rank >= k).to(torch.int16)
-    rank += k * wrap
-    fits = rounded.numel() == 0 or rounded.abs().max() < 2**30
-    quotient = rounded.to(torch.int32 if fits else torch.long) + wrap
-    return quotient, rank.long()
+    k, n = elevated.shape
+    fits = n == 0 or elevated.abs().max() < k * 2**30
+    quotient = torch.empty(
+        k, n, dtype=torch.int32 if fits else torch.long, device=elevated.device
+    )
+    rank = torch.empty(k, n, dtype=torch.int16, device=elevated.device)
+    for start in range(0, n, BLOCK_POINTS):
+        cols = slice(start, start + BLOCK_POINTS)
+        block = elevated[:, cols]
+        rounded = torch.round(block / k)  # multiples of k
+        block_rank = descending_rank(block - k * rounded)
+        block_rank += rounded.sum(0).to(torch.int16)  # shift, |shift| <= (d + 1) / 2
+        wrap = (block_rank < 0).to(torch.int16) - (block_rank >= k).to(torch.int16)
+        rank[:, cols] = block_rank + k * wrap
+        quotient[:, cols] = rounded.to(quotient.dtype) + wrap
+    return quotient, rank
 
 
 def simplex_vertices(simplices: Simplices) -> Tensor:
@@ -156,7 +172,7 @@ def simplex_vertices(simplices: Simplices) -> Tensor:
     Key ``r`` is the first ``d`` coordinates of vertex ``r``; the last coordinate is
     minus their sum.
     """
-    rem0, rank = simplices.rem0, simplices.rank.T
+    rem0, rank = simplices.rem0, simplices.rank.T.long()
     d = rem0.size(1) - 1
     r = torch.arange(d + 1, device=rem0.device).view(1, d + 1, 1)
     wraps = rank[:, :d].unsqueeze(1) > (d - r)  # [n, k, d]

@@ -33,7 +33,7 @@ import torch
 from torch import Tensor
 from torch.nn import functional as F
 
-from graphkit.lattice.simplex import Simplices, simplex_vertices
+from graphkit.lattice.simplex import BLOCK_POINTS, Simplices, simplex_vertices
 
 _CODE_LIMIT = 2**62
 
@@ -173,20 +173,24 @@ def _vertex_codes(simplices: Simplices, layout: _CodeLayout) -> Tensor:
     ``code_r = code_{r-1} + 1 - (d + 1) t_{d+1-r}``. Codes are ``int32`` where the range
     fits, which halves the memory traffic of what follows.
     """
-    quotient, rank = simplices.quotient, simplices.rank
-    k, n = rank.shape
-    strides = torch.cat([layout.strides, layout.strides.new_zeros(1)])  # [k]
-    base = (
-        (quotient[: k - 1] - layout.low.view(-1, 1)) * strides[:-1].view(-1, 1)
-    ).sum(0)
-    by_rank = torch.zeros_like(rank).scatter_(0, rank, strides.view(k, 1).expand(k, n))
+    quotient, ascending = simplices.quotient, simplices.ascending
+    k, n = ascending.shape
     dtype = torch.int32 if layout.span <= 2**31 else torch.long
-    codes = torch.empty(k, n, dtype=dtype, device=rank.device)
-    code = k * base
-    codes[0] = code
-    for r in range(1, k):
-        code = code + 1 - k * by_rank[k - r]
-        codes[r] = code
+    strides = torch.cat([layout.strides, layout.strides.new_zeros(1)]).to(dtype)
+    low = layout.low.to(dtype).view(-1, 1)
+    codes = torch.empty(k, n, dtype=dtype, device=ascending.device)
+    for start in range(0, n, BLOCK_POINTS):
+        cols = slice(start, start + BLOCK_POINTS)
+        q = quotient[: k - 1, cols].to(dtype) - low
+        code = k * (q * strides[:-1].view(-1, 1)).sum(0, dtype=dtype)
+        # Row j: the stride of the coordinate of rank d - j.
+        index = ascending[:, cols]
+        by_ascending = torch.zeros(index.shape, dtype=dtype, device=index.device)
+        by_ascending.scatter_(0, index, strides.view(k, 1).expand(index.shape))
+        codes[0, cols] = code
+        for r in range(1, k):
+            code += 1 - k * by_ascending[r - 1]
+            codes[r, cols] = code
     return codes
 
 
