@@ -60,6 +60,12 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="log resident and peak memory of every rank at each stage of a step",
     )
     parser.add_argument(
+        "--no-look-ahead",
+        action="store_true",
+        help="fetch each peer's rows only when its round starts (ShardedGraph "
+        "look_ahead=False), so a rank holds one round's rows at a time",
+    )
+    parser.add_argument(
         "--default-malloc",
         action="store_true",
         help="keep glibc's dynamic mmap threshold (skip the process setup)",
@@ -171,6 +177,7 @@ def worker(args) -> None:
             payload,
             "one-shot" if plain else mode,
             fast=not plain,
+            look_ahead=not args.no_look_ahead,
         )
     trace("graph built")
     x, y = payload["x"], payload["y"]
@@ -269,9 +276,12 @@ def main(argv=None) -> None:
                 above = max(r["peak_rss"] - r["rss_imports"] for r in reports)
                 if world_size == 1:
                     single = (peak, above)
+                label = mode
+                if args.no_look_ahead and world_size > 1:
+                    label = f"{mode}, no look-ahead"
                 row = {
                     "model": model,
-                    "mode": mode,
+                    "mode": label,
                     "N": world_size,
                     "peak_mib": peak / 2**20,
                     "ratio": peak / single[0] if single else float("nan"),

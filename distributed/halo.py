@@ -32,6 +32,10 @@ class HaloExchange:
         recv_counts (list[int]): per peer, the number of halo rows fetched from it.
         tracker (FetchTracker): records the bytes held by fetched rows.
         one_shot (bool): exchange with all peers at once instead of in rounds.
+        look_ahead (bool): post the next round's fetch before the caller works on the
+            current one, so the transfer overlaps the computation. Without it a rank
+            keeps one round's rows at a time, at the cost of that overlap.
+            (default: ``True``)
     """
 
     def __init__(
@@ -41,9 +45,10 @@ class HaloExchange:
         recv_counts: list[int],
         tracker: FetchTracker,
         one_shot: bool = False,
+        look_ahead: bool = True,
     ) -> None:
         self.comm, self.send_rows, self.recv_counts = comm, send_rows, recv_counts
-        self.tracker, self.one_shot = tracker, one_shot
+        self.tracker, self.one_shot, self.look_ahead = tracker, one_shot, look_ahead
         self.rank, self.world_size = comm.rank, comm.world_size
 
     def peer_order(self) -> list[int]:
@@ -68,8 +73,9 @@ class HaloExchange:
         """Yield ``(peer, rows)`` for every peer in round order.
 
         ``rows[i]`` holds ``tensors[i]`` rows of the peer's halo (``[S_peer, *]``); for
-        this rank it is ``tensors[i]`` itself. The exchange of round ``k + 1`` is
-        posted before round ``k`` is yielded, so it runs while the caller aggregates.
+        this rank it is ``tensors[i]`` itself. With ``look_ahead``, the exchange of
+        round ``k + 1`` is posted before round ``k`` is yielded, so it runs while the
+        caller aggregates. Otherwise it is posted when the caller asks for the next round.
         """
         tensors = [t.detach() for t in tensors]
         if self.one_shot:
@@ -81,7 +87,7 @@ class HaloExchange:
         ahead = self._post_fetch(1, tensors, label)
         for k in range(1, self.world_size):
             (peer, rows, pending), ahead = ahead, None
-            if k + 1 < self.world_size:
+            if self.look_ahead and k + 1 < self.world_size:
                 ahead = self._post_fetch(k + 1, tensors, label)
             self.comm.wait(pending)
             # Drop the finished operations now, because they reference this round's send
@@ -89,6 +95,8 @@ class HaloExchange:
             del pending
             yield peer, rows
             del rows
+            if not self.look_ahead and k + 1 < self.world_size:
+                ahead = self._post_fetch(k + 1, tensors, label)
 
     def _fetch_all(self, tensors: list[Tensor], label: str):
         sends, recvs = {}, {}

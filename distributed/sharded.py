@@ -82,6 +82,10 @@ class ShardedGraph(Graph):
         device (torch.device or str, optional): where the blocks, degrees and every
             buffer of the exchanges live; the features passed to the aggregations must
             be on it too. (default: ``comm.device``)
+        look_ahead (bool): fetch the next peer's rows while aggregating the current
+            peer's (see :class:`~graphkit.distributed.halo.HaloExchange`). ``False``
+            keeps one peer's fetched rows at a time, which lowers the peak memory of
+            ``sar`` at the cost of that overlap. (default: ``True``)
 
     Building runs collective operations, so every rank must build its graph at the
     same time.
@@ -96,6 +100,7 @@ class ShardedGraph(Graph):
         mode: str = "sar",
         fast: bool = True,
         device: torch.device | str | None = None,
+        look_ahead: bool = True,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
@@ -124,7 +129,7 @@ class ShardedGraph(Graph):
         send_rows = self._exchange_needs(need_rows)
         recv_counts = [rows.numel() for rows in need_rows]
         self.halo = HaloExchange(
-            comm, send_rows, recv_counts, self.tracker, mode == "one-shot"
+            comm, send_rows, recv_counts, self.tracker, mode == "one-shot", look_ahead
         )
         self._build_degrees()
         self._last_rss_peak = 0
@@ -272,6 +277,7 @@ class ShardedGraph(Graph):
         mode: str = "sar",
         fast: bool = True,
         device: torch.device | str | None = None,
+        look_ahead: bool = True,
     ) -> ShardedGraph:
         """Build from a partition payload (a file or :func:`partition_payloads`)."""
         return cls(
@@ -282,6 +288,7 @@ class ShardedGraph(Graph):
             mode,
             fast,
             device,
+            look_ahead,
         )
 
     # Helpers ------------------------------------------------------------------------

@@ -193,3 +193,41 @@ def test_sar_gat_recomputes_and_matches_sa():
         assert counts["sar"][0] == 4
         assert counts["sa"][1], "sa must keep the attention output"
         assert not counts["sar"][1], "sar must not keep the attention output"
+
+
+def _without_look_ahead(rank: int, world_size: int):
+    """Compare sar without look-ahead with one process and measure the fetched peak.
+
+    Returns the mismatches, the peak bytes of fetched rows in one max aggregation and
+    the bytes of the largest single round.
+    """
+    from workers import compare, distributed, reference
+
+    data = random_graph()
+    weight = torch.randn(data.num_nodes, 4, generator=torch.Generator().manual_seed(5))
+    parts = partition_nodes(data.edge_index, data.num_nodes, world_size, "random")
+    _, payload = next(partition_payloads(data, parts, world_size, ranks=[rank]))
+    ids = payload["global_ids"]
+    graph = ShardedGraph.from_partition(communicator(), payload, "sar", look_ahead=False)
+    failures = []
+    for name in ("gat", "sage-max"):
+        got = distributed(name, data, weight, graph, ids)
+        want = reference(name, data, weight)
+        failures += compare(f"sar without look-ahead {name}", got, want, ids)
+    x = data.x[ids].clone().requires_grad_(True)
+    graph.comm_stats()
+    graph.aggregate(x, "max").sum().backward()
+    fetched_peak = graph.comm_stats()["fetched_peak_bytes"]
+    row_bytes = x.size(1) * x.element_size()
+    largest_round = max(
+        n * row_bytes for p, n in enumerate(graph.halo.recv_counts) if p != rank
+    )
+    return failures, fetched_peak, largest_round
+
+
+@pytest.mark.distributed
+def test_sar_without_look_ahead_matches():
+    for failures, fetched_peak, largest_round in run_world(_without_look_ahead, 3):
+        assert not failures, "\n".join(failures[:20])
+        # One round's rows at a time: the next round is not fetched ahead.
+        assert fetched_peak == largest_round
