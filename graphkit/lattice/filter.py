@@ -158,7 +158,9 @@ class NormalizedFilterFunction(torch.autograd.Function):
             grad_weights = weight_gradient(
                 grad_filtered, blurred, back_values, values, slice_matrix
             )
-            grad_weights += back[:, c][table.index]  # the ones channel's V_i = 1
+            # The ones channel adds <1, back[v, c]> for each vertex v of point i.
+            back_ones = back[:, c].contiguous().index_select(0, table.index.view(-1))
+            grad_weights += back_ones.view_as(grad_weights)
         return grad_values, grad_weights, None
 
 

@@ -229,7 +229,7 @@ def _direct_rows(codes: Tensor, layout: _CodeLayout) -> tuple[Tensor, Tensor]:
     m = vertex_codes.numel()
     row_of_code = torch.full((layout.span,), m, dtype=torch.int32, device=codes.device)
     row_of_code[vertex_codes] = torch.arange(m, dtype=torch.int32, device=codes.device)
-    index = row_of_code[codes.T]
+    index = row_of_code.index_select(0, codes.T.reshape(-1)).view(-1, codes.size(0))
     neighbours = row_of_code[_neighbour_codes(vertex_codes, layout)].long()
     return index, neighbours
 
