@@ -194,8 +194,8 @@ class AttentionSAR(torch.autograd.Function):
     ``sum exp(e - M') v``. The output is ``U / Z``. The backward pass recomputes each
     block's attention with the global ``M`` and ``Z``.
 
-    ``sa`` and ``one-shot`` keep the output for ``D = (g * out).sum(-1)``. ``sar`` keeps
-    only ``[N, H]`` statistics (``M``, ``Z`` and the scores) besides the values, and
+    ``sa``, ``one-shot`` and compressed exchanges keep the output for
+    ``D = (g * out).sum(-1)``. ``sar`` keeps only ``[N, H]`` statistics (``M``, ``Z`` and the scores) besides the values, and
     rebuilds ``D`` from the blocks during the backward pass: the first pass over the
     blocks returns the value gradients and the score gradients without their ``D``
     term, and sums ``D``. A second pass fetches only the source scores (``H`` numbers
@@ -230,8 +230,11 @@ class AttentionSAR(torch.autograd.Function):
         out = acc.div_(torch.where(z > 0, z, 1.0).unsqueeze(-1))
         ctx.plan, ctx.kept, ctx.slope, ctx.dropout = plan, kept, slope, dropout
         # In sar mode an empty tensor takes the output's place, because the backward
-        # pass rebuilds D without it.
-        kept_out = out if plan.keep else out.new_empty(0)
+        # pass rebuilds D without it. A compressed halo decodes the scores fetched
+        # alone differently from the scores fetched with the values, so it keeps the
+        # output. Every rank takes the same branch, because the rebuild is collective.
+        ctx.rebuild_dot = not plan.keep and isinstance(plan.halo, HaloExchange)
+        kept_out = out.new_empty(0) if ctx.rebuild_dot else out
         ctx.save_for_backward(value, s_src, s_dst, best, z, kept_out)
         return out
 
@@ -240,10 +243,10 @@ class AttentionSAR(torch.autograd.Function):
         plan: Plan = ctx.plan
         value, s_src, s_dst, best, z, out = ctx.saved_tensors
         g = grad_out.contiguous()
-        if plan.keep:
-            grad_dot_out, totals = (g * out).sum(-1), None
-        else:
+        if ctx.rebuild_dot:
             grad_dot_out, totals = None, (torch.zeros_like(z), torch.zeros_like(z))
+        else:
+            grad_dot_out, totals = (g * out).sum(-1), None
         del out
         grad_value, grad_s_src = torch.zeros_like(value), torch.zeros_like(s_src)
         grad_s_dst = torch.zeros_like(s_dst)
