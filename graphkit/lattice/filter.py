@@ -146,7 +146,9 @@ class NormalizedFilterFunction(torch.autograd.Function):
         n, c = grad_out.shape
         grad_filtered = grad_out.new_empty(n, c + 1)
         torch.div(grad_out, total, out=grad_filtered[:, :c])
-        grad_filtered[:, c] = (grad_out * out).sum(1).div_(total[:, 0]).neg_()
+        # A row-wise dot product without a full-size product temporary.
+        dots = torch.einsum("ic,ic->i", grad_out, out)
+        grad_filtered[:, c] = dots.div_(total[:, 0]).neg_()
         back = blur(table.splat(grad_filtered, weights), table.neighbours, reverse=True)
         back_values = back[:, :c].contiguous()
         grad_values = None

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import torch
 from torch import Tensor
+from torch.autograd.function import once_differentiable
 
 
 def elevation_matrix(
@@ -106,7 +107,7 @@ def enclosing_simplex(positions: Tensor) -> Simplices:
         - [d + 1 - \\mathrm{rank}_k = r]\\big) + [r = 0]\\,(1 + b_{d+1}).
 
     The weights are non-negative, sum to one and are linear in ``positions`` inside a
-    simplex, so autograd through them gives their exact derivative. The vertex
+    simplex; :class:`BarycentricWeights` gives their exact derivative. The vertex
     assignment is piecewise constant and has no gradient.
 
     Args:
@@ -118,19 +119,48 @@ def enclosing_simplex(positions: Tensor) -> Simplices:
             f"positions must be a floating-point [n, d] tensor, got shape "
             f"{tuple(positions.shape)} and dtype {positions.dtype}"
         )
-    n, d = positions.shape
-    k = d + 1
-    # Coordinate-major [k, n], differentiable.
-    elevated = elevation_matrix(d, positions.dtype, positions.device) @ positions.T
-    quotient, rank = _round_to_lattice(elevated.detach())
-    delta = elevated / k - quotient.to(elevated.dtype)  # [k, n], differentiable
-    # Row j of ``increasing`` holds the residual of rank d - j.
+    d = positions.size(1)
+    elevation = elevation_matrix(d, positions.dtype, positions.device)
+    elevated = elevation @ positions.detach().T  # coordinate-major [k, n]
+    quotient, rank = _round_to_lattice(elevated)
     ascending = (d - rank).long()
-    increasing = delta.new_zeros(k, n).scatter(0, ascending, delta)
-    weights = torch.cat(
-        [1 + increasing[:1] - increasing[d:], increasing[1:] - increasing[:-1]]
-    )
-    return Simplices(quotient, rank, ascending, weights.T.contiguous())
+    weights = BarycentricWeights.apply(positions, elevated, quotient, ascending)
+    return Simplices(quotient, rank, ascending, weights)
+
+
+class BarycentricWeights(torch.autograd.Function):
+    """Barycentric weights ``[n, d + 1]`` from the elevated points, differentiable.
+
+    Row ``j`` of ``u`` holds the residual ``delta`` of ascending position ``j`` (rank
+    ``d - j``), and ``b = u - roll(u, 1)`` plus 1 at ``r = 0`` (the formula of
+    :func:`enclosing_simplex`). Backward: ``dL/du_j = g_j - g_{j+1 mod (d+1)}``, sent
+    back to each coordinate's ascending position, divided by ``d + 1`` and multiplied
+    by the elevation matrix ``E``: ``dL/dp = (dL/d delta)^T E / (d + 1)``.
+    """
+
+    @staticmethod
+    def forward(
+        ctx, positions: Tensor, elevated: Tensor, quotient: Tensor, ascending: Tensor
+    ) -> Tensor:
+        k = elevated.size(0)
+        delta = elevated / k - quotient.to(elevated.dtype)  # [k, n]
+        increasing = torch.zeros_like(delta).scatter_(0, ascending, delta)
+        weights = increasing - increasing.roll(1, 0)
+        weights[0] += 1
+        ctx.save_for_backward(ascending)
+        return weights.T.contiguous()
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, grad_weights: Tensor):
+        (ascending,) = ctx.saved_tensors
+        k = ascending.size(0)
+        grad = grad_weights.T  # [k, n]
+        grad_increasing = grad - grad.roll(-1, 0)
+        grad_delta = grad_increasing.gather(0, ascending)
+        elevation = elevation_matrix(k - 1, grad.dtype, grad.device)
+        grad_positions = (grad_delta.T @ elevation).div_(k)
+        return grad_positions, None, None, None
 
 
 #: Number of points per block in :func:`_round_to_lattice` and the vertex codes. A
