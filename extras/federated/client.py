@@ -63,9 +63,10 @@ def matching_maps(model: MLP, layers: tuple[int, ...] | None = None) -> nn.Modul
             :func:`features` (hidden layers, then the logits last). Default: every
             hidden layer.
 
-    NOTE: with the maps in the model's optimiser (``map_lr=None`` in
-    :func:`local_train`), trials diverged (NaN) at lr 0.6 and when the logits were
-    matched as well. The default grid (lr <= 0.3, hidden layers only) stayed finite.
+    NOTE: with the maps kept across rounds in the model's optimiser (``map_lr=None``
+    in :func:`local_train`) and lambda = 1, trials diverged (NaN) at lr 0.6 and when
+    the logits were matched as well. The default (logits, lambda = 0.02, map SGD at
+    0.01) stayed finite at every rate of the default grid, up to 0.6.
     """
     widths = model.hidden_sizes + [model.layers[-1].out_features]
     if layers is None:
