@@ -7,10 +7,10 @@ linear function of the client's features. While training locally, client c minim
     \\mathcal{L}_c = \\mathrm{CE}(f_{local}(x), y) + \\lambda \\sum_l \\frac{1}{d_l}
         \\bigl\\| h_l^{global}(x) - P_{c,l}\\, h_l^{local}(x) \\bigr\\|^2
 
-over its minibatches, where h_l are the hidden activations (width d_l) of layer l, the
-global model is a frozen copy of the round's starting weights, and the maps P_{c,l}
-(initialised to the identity) train jointly with the local model and stay on the
-client between rounds. Only the model weights go to the server. Options: which
+over its minibatches, where h_l are the matched features (width d_l) of layer l, a
+hidden layer or the logits, the global model is a frozen copy of the round's starting
+weights, and the maps P_{c,l} (initialised to the identity) train jointly with the
+local model and stay on the client between rounds unless reset. Only the model weights go to the server. Options: which
 features are matched (hidden layers and/or logits), a separate SGD for the maps,
 per-dimension scaling of the error, and frozen maps P = I (feature distillation, the
 ablation).
