@@ -14,7 +14,9 @@ of its enclosing simplex, and :math:`B = B_d \\cdots B_0` blurs with the kernel
 ``[1/4, 1/2, 1/4]`` along each of the ``d + 1`` lattice directions (a vertex missing from
 the table counts as zero). The normalised output divides by the same filter applied to a
 channel of ones, which also removes the kernel's constant factor. Cost:
-``O(n d^2 + M d c)`` with ``M <= n (d + 1)`` occupied vertices.
+``O(n (d^2 + d c) + M d c)`` with ``M <= n (d + 1)`` occupied vertices, plus the code
+range of the vertex table (:mod:`graphkit.lattice.table`), which grows like ``n`` for
+points of constant density.
 
 Accuracy: the lattice kernel is a piecewise-linear approximation of :math:`k`, and it
 is truncated where the lattice is sparse, because the blur does not pass through
@@ -35,7 +37,8 @@ weights :math:`w_{ir}` (vertex :math:`v_{ir}`) with the simplex assignment held 
     \\frac{\\partial L}{\\partial w_{ir}} = \\langle G_i, (B S V)_{v_{ir}} \\rangle
     + \\langle (B^\\top S G)_{v_{ir}}, V_i \\rangle, \\qquad G = \\partial L / \\partial Y,
 
-followed by autograd from the weights back to the positions. This is not the gradient
+followed by the weights' derivative with respect to the positions
+(:class:`~graphkit.lattice.simplex.BarycentricWeights`). This is not the gradient
 of the exact Gaussian filter, and it is discontinuous where a point crosses a simplex
 face.
 """

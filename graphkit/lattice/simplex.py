@@ -56,7 +56,8 @@ def descending_rank(residual: Tensor) -> Tensor:
     rank = torch.zeros(residual.shape, dtype=torch.int16, device=residual.device)
     for a in range(k):
         for b in range(a + 1, k):
-            a_first = residual[a] >= residual[b]  # a wins ties, being earlier
+            # On a tie the earlier coordinate, a, ranks first.
+            a_first = residual[a] >= residual[b]
             rank[b] += a_first
             rank[a] += ~a_first
     return rank
@@ -131,7 +132,7 @@ def enclosing_simplex(positions: Tensor) -> Simplices:
 class BarycentricWeights(torch.autograd.Function):
     """Barycentric weights ``[n, d + 1]`` from the elevated points, differentiable.
 
-    Row ``j`` of ``u`` holds the residual ``delta`` of ascending position ``j`` (rank
+    Row ``j`` of ``u`` contains the residual ``delta`` of ascending position ``j`` (rank
     ``d - j``), and ``b = u - roll(u, 1)`` plus 1 at ``r = 0`` (the formula of
     :func:`enclosing_simplex`). Backward: ``dL/du_j = g_j - g_{j+1 mod (d+1)}``, sent
     back to each coordinate's ascending position, divided by ``d + 1`` and multiplied

@@ -9,12 +9,12 @@ coordinates are ``key = r + (d + 1) q`` with an integer vector ``q``, and the co
     \\mathrm{code} = r + (d + 1) \\sum_{i < d} (q_i - q^{\\min}_i)\\, s_i
 
 with mixed-radix strides ``s_i`` over the bounding box of ``q`` (widened by two cells
-on each side so that blur neighbours stay inside). For points of constant density
-that box holds about as many cells as there are points. Three ways to deduplicate:
+below and one above, so that blur neighbours stay inside). For points of constant density
+that box contains about as many cells as there are points. Three ways to deduplicate:
 
-* ``"direct"``: mark the codes in a table over the whole code range, and a cumulative
-  sum of the marks numbers the vertices, ``O(n (d + 1) + range)`` with no sort. A blur
-  neighbour is a table lookup at the vertex code plus a fixed offset.
+* ``"direct"``: mark the codes in a table over the whole code range and number the
+  marked codes in increasing order in a second such table, ``O(n (d + 1) + range)``
+  with no sort. A blur neighbour is a lookup at the vertex code plus a fixed offset.
 * ``"sort"``: one sort of the codes, ``O(n (d + 1) log n)``, and neighbours by binary
   search. Taken when the code range exceeds :data:`DIRECT_RANGE_FACTOR` times the
   number of codes (points spread thinly over a large box).
@@ -38,10 +38,10 @@ from graphkit.lattice.simplex import BLOCK_POINTS, Simplices, simplex_vertices
 _CODE_LIMIT = 2**62
 
 #: The direct-address table is used while the code range is at most this many times
-#: the number of codes ``n (d + 1)``; beyond, the codes are sorted instead.
+#: the number of codes ``n (d + 1)``. Beyond that, the codes are sorted instead.
 DIRECT_RANGE_FACTOR = 8
 
-#: A forced ``"direct"`` table may hold at most this many codes (9 bytes each).
+#: A forced ``"direct"`` table may hold at most this many codes (5 bytes each).
 DIRECT_RANGE_LIMIT = 2**28
 
 #: Number of points per :meth:`VertexTable.splat` block. The block's weighted values
@@ -56,10 +56,11 @@ class VertexTable:
     """Occupied lattice vertices of one point set, with splat and slice operators.
 
     The splat matrix ``S`` (``M x n``) has entry ``weights[i, r]`` at row
-    ``index[i, r]`` and column ``i``; slicing applies ``S^T``.
+    ``index[i, r]`` and column ``i``. Slicing applies ``S^T``.
 
     Attributes:
-        index (Tensor): ``[n, d + 1]`` row of each point's simplex vertices in the table.
+        index (Tensor): ``[n, d + 1]`` row of each point's simplex vertices in the table,
+            ``int32`` (``int64`` from ``2^31`` entries on).
         neighbours (Tensor): ``[M, d + 1, 2]`` rows of the two blur neighbours of every
             vertex along each lattice direction, ``M`` (one past the last row) where the
             neighbour is not occupied.
@@ -227,18 +228,24 @@ def _direct_rows(codes: Tensor, layout: _CodeLayout) -> tuple[Tensor, Tensor]:
     present[codes.reshape(-1)] = True
     vertex_codes = present.nonzero().squeeze(1)
     m = vertex_codes.numel()
-    row_of_code = torch.full((layout.span,), m, dtype=torch.int32, device=codes.device)
-    row_of_code[vertex_codes] = torch.arange(m, dtype=torch.int32, device=codes.device)
+    dtype = _index_dtype(codes.numel())
+    row_of_code = torch.full((layout.span,), m, dtype=dtype, device=codes.device)
+    row_of_code[vertex_codes] = torch.arange(m, dtype=dtype, device=codes.device)
     index = row_of_code.index_select(0, codes.T.reshape(-1)).view(-1, codes.size(0))
     neighbours = row_of_code[_neighbour_codes(vertex_codes, layout)].long()
     return index, neighbours
 
 
 def _sorted_rows(codes: Tensor, layout: _CodeLayout) -> tuple[Tensor, Tensor]:
-    """Deduplicate by sorting the codes; the same results as :func:`_direct_rows`."""
+    """Deduplicate by sorting the codes, with the same results as :func:`_direct_rows`."""
     vertex_codes, index = torch.unique(codes.T.long(), sorted=True, return_inverse=True)
     neighbours = _lookup(vertex_codes, _neighbour_codes(vertex_codes, layout))
-    return index.int(), neighbours
+    return index.to(_index_dtype(index.numel())), neighbours
+
+
+def _index_dtype(entries: int) -> torch.dtype:
+    """``int32`` for the vertex index where every row number fits, else ``int64``."""
+    return torch.int32 if entries < 2**31 else torch.long
 
 
 def _lookup(sorted_codes: Tensor, query_codes: Tensor) -> Tensor:
@@ -250,7 +257,10 @@ def _lookup(sorted_codes: Tensor, query_codes: Tensor) -> Tensor:
 
 
 def _unique_rows(simplices: Simplices) -> tuple[Tensor, Tensor]:
-    """Deduplicate whole key rows (no code range limit); index and neighbours."""
+    """Deduplicate whole key rows, with no limit on the code range.
+
+    Returns the ``[n (d + 1)]`` index and the ``[M, d + 1, 2]`` neighbours.
+    """
     k = simplices.rank.size(0)
     d = k - 1
     flat = simplex_vertices(simplices).reshape(-1, d)
@@ -263,7 +273,7 @@ def _unique_rows(simplices: Simplices) -> tuple[Tensor, Tensor]:
     together = torch.cat([unique_keys, neighbour_keys.reshape(-1, d)])
     _, rows = torch.unique(together, dim=0, return_inverse=True)
     neighbours = _lookup(rows[:m], rows[m:].view(m, k, 2))
-    return index.int(), neighbours
+    return index.to(_index_dtype(index.numel())), neighbours
 
 
 def build_table(simplices: Simplices, method: str = "auto") -> VertexTable:
@@ -278,7 +288,7 @@ def build_table(simplices: Simplices, method: str = "auto") -> VertexTable:
             ``"sort"`` also falls back to ``"rows"`` then. (default: ``"auto"``)
     """
     if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+        raise ValueError(f"invalid method {method!r}: expected one of {METHODS}")
     k, n = simplices.rank.shape
     layout = None if method == "rows" else _code_layout(simplices.quotient)
     if layout is None:

@@ -123,7 +123,7 @@ def test_node_order_does_not_change_output():
 @pytest.mark.parametrize("d", [2, 4, 8])
 def test_direct_sort_and_row_tables_agree(d):
     # Direct addressing and the sort number the vertices in the same (code) order, so
-    # their tables and filters are identical; the row keys number them otherwise.
+    # their tables and filters are identical. The row keys number them in another order.
     torch.manual_seed(6)
     positions = (torch.rand(400, d, dtype=torch.float64) * 3).requires_grad_()
     values = torch.randn(400, 2, dtype=torch.float64, requires_grad=True)
@@ -165,7 +165,7 @@ def test_auto_method_follows_code_range():
 
 
 def test_build_table_rejects_unknown_method():
-    with pytest.raises(ValueError, match="method must be one of"):
+    with pytest.raises(ValueError, match="invalid method 'hash'"):
         PermutohedralLattice(torch.randn(5, 2), method="hash")
 
 
