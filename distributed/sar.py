@@ -195,11 +195,12 @@ class AttentionSAR(torch.autograd.Function):
     block's attention with the global ``M`` and ``Z``.
 
     ``sa``, ``one-shot`` and compressed exchanges keep the output for
-    ``D = (g * out).sum(-1)``. ``sar`` keeps only ``[N, H]`` statistics (``M``, ``Z`` and the scores) besides the values, and
-    rebuilds ``D`` from the blocks during the backward pass: the first pass over the
-    blocks returns the value gradients and the score gradients without their ``D``
-    term, and sums ``D``. A second pass fetches only the source scores (``H`` numbers
-    per row) and returns the missing ``D`` term (:func:`block_dot_correction`).
+    ``D = (g * out).sum(-1)``. ``sar`` keeps only ``[N, H]`` statistics (``M``, ``Z``
+    and the scores) besides the values, and rebuilds ``D`` from the blocks during the
+    backward pass: the first pass over the blocks returns the value gradients and the
+    score gradients without their ``D`` term, and sums ``D``. A second pass fetches
+    only the source scores (``H`` numbers per row) and returns the missing ``D`` term
+    (:func:`block_dot_correction`).
     """
 
     @staticmethod
@@ -296,7 +297,8 @@ def _add_dot_terms(plan: Plan, slope, s_src, s_dst, best, z, totals, grad_s_src)
         for peer, (s,) in fetched:
             block = plan.blocks[peer]
             if block.num_edges:
-                yield peer, [block_dot_correction(block, s, s_dst, slope, best, z, dot).neg_()]
+                term = block_dot_correction(block, s, s_dst, slope, best, z, dot)
+                yield peer, [term.neg_()]
             else:
                 yield peer, [torch.zeros_like(s)]
 
