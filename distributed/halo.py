@@ -33,9 +33,10 @@ class HaloExchange:
         tracker (FetchTracker): records the bytes held by fetched rows.
         one_shot (bool): exchange with all peers at once instead of in rounds.
         look_ahead (bool): post the next round's fetch before the caller works on the
-            current one, so the transfer overlaps the computation. Without it a rank
-            keeps one round's rows at a time, at the cost of that overlap.
-            (default: ``True``)
+            current one, and compute the next round's gradients while the previous
+            ones travel, so transfers overlap the computation. Without it a rank keeps
+            one round's rows, or one round's gradients, at a time, at the cost of that
+            overlap. (default: ``True``)
     """
 
     def __init__(
@@ -156,16 +157,23 @@ class HaloExchange:
             # gradients. Finish it before posting this round, so at most one round's
             # buffers are in flight.
             if previous is not None:
-                rows, recvs, pending = previous
-                self.comm.wait(pending)
-                self._accumulate(rows, recvs, targets)
-                previous = rows = recvs = pending = None
+                self._finish_return(previous, targets)
+                # Drop the finished buffers before the next round allocates its own.
+                previous = None
             previous = self._post_return(k, peer_grads, targets, label)
             del peer_grads
+            if not self.look_ahead:
+                # Finish this round before the caller computes the next one.
+                self._finish_return(previous, targets)
+                previous = None
         if previous is not None:
-            rows, recvs, pending = previous
-            self.comm.wait(pending)
-            self._accumulate(rows, recvs, targets)
+            self._finish_return(previous, targets)
+
+    def _finish_return(self, posted, targets: list[Tensor]) -> None:
+        """Wait for a posted gradient round and add what arrived to ``targets``."""
+        rows, recvs, pending = posted
+        self.comm.wait(pending)
+        self._accumulate(rows, recvs, targets)
 
     def _return_all(self, grads, targets, label: str) -> None:
         sends, recvs = {}, {}

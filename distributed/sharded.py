@@ -83,9 +83,10 @@ class ShardedGraph(Graph):
             buffer of the exchanges live; the features passed to the aggregations must
             be on it too. (default: ``comm.device``)
         look_ahead (bool): fetch the next peer's rows while aggregating the current
-            peer's (see :class:`~graphkit.distributed.halo.HaloExchange`). ``False``
-            keeps one peer's fetched rows at a time, which lowers the peak memory of
-            ``sar`` at the cost of that overlap. (default: ``True``)
+            peer's, and compute the next peer's gradients while the previous ones
+            travel (see :class:`~graphkit.distributed.halo.HaloExchange`). ``False``
+            keeps one peer's fetched rows or gradients at a time, which lowers the peak
+            memory of ``sar`` at the cost of that overlap. (default: ``True``)
 
     Building runs collective operations, so every rank must build its graph at the
     same time.
