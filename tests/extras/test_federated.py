@@ -237,3 +237,13 @@ def test_federate_reset_maps_changes_second_round():
     # so only the second round's client weights (and their mean divergence) differ.
     assert first["history"][0] == second["history"][0]
     assert first["divergence"] != second["divergence"]
+
+
+def test_first_seed_shifts_the_seeds():
+    config = fedrep.Config(rounds=1, seeds=1, first_seed=1, local_epochs=1)
+    summary = fedrep._mean_over_seeds(config, lr=0.3, matching=False, adaptive=False)
+    single = fedrep.federate(config, seed=1, lr=0.3, matching=False, adaptive=False)
+    assert summary["accuracy"] == single["accuracy"]
+    assert summary["divergence"] == single["divergence"]
+    with pytest.raises(ValueError, match="first_seed"):
+        fedrep.Config(first_seed=-1)
