@@ -57,26 +57,36 @@ from graphkit.lattice.table import VertexTable, build_table
 RELATIVE_ERROR_BOUND = {2: 0.15, 4: 0.2, 8: 0.35}
 
 
+#: Number of points per block in :func:`weight_gradient`.
+GRADIENT_ROWS = 2**15
+
+
 def weight_gradient(
-    grad_out: Tensor,
-    blurred: Tensor,
-    back: Tensor,
-    values: Tensor,
-    slice_matrix: Tensor,
+    point_rows: list[Tensor],
+    lattice_rows: Tensor,
+    table: VertexTable,
+    weights: Tensor,
 ) -> Tensor:
     """Compute the ``[n, d + 1]`` gradient of the loss with respect to the weights.
 
     The gradient is
-    ``dL/dw[i, r] = <G_i, (B S V)[index[i, r]]> + <(B^T S G)[index[i, r]], V_i>``.
-    Each inner product is a sampled dense-dense product (for example ``G (B S V)^T``)
-    evaluated only at the ``n (d + 1)`` entries of ``S^T``, so the ``n x M`` product is
-    never formed.
+    ``dL/dw[i, r] = <G_i, (B S V)[index[i, r]]> + <(B^T S G)[index[i, r]], V_i>``,
+    one inner product of ``[G_i, V_i]`` (the ``point_rows`` joined by columns) with
+    row ``index[i, r]`` of ``[B S V, B^T S G]`` (``lattice_rows``). It is a sampled
+    dense-dense product evaluated only at the ``n (d + 1)`` entries of ``S^T``, so the
+    ``n x M`` product is never formed. Points go in blocks of :data:`GRADIENT_ROWS`, so
+    that the joined point rows stay small.
     """
-    forward_term = torch.sparse.sampled_addmm(
-        slice_matrix, grad_out, blurred.T, beta=0.0
-    )
-    backward_term = torch.sparse.sampled_addmm(slice_matrix, values, back.T, beta=0.0)
-    return (forward_term.values() + backward_term.values()).view(values.size(0), -1)
+    n, k = table.index.shape
+    out = weights.new_empty(n, k)
+    for start in range(0, n, GRADIENT_ROWS):
+        points = slice(start, start + GRADIENT_ROWS)
+        joined = torch.cat([rows[points] for rows in point_rows], dim=1)
+        sampled = torch.sparse.sampled_addmm(
+            table.slice_matrix(weights, points), joined, lattice_rows.T, beta=0.0
+        )
+        out[points] = sampled.values().view(-1, k)
+    return out
 
 
 def blur(lattice: Tensor, neighbours: Tensor, reverse: bool = False) -> Tensor:
@@ -111,7 +121,7 @@ class LatticeFilterFunction(torch.autograd.Function):
         grad_weights = None
         if ctx.needs_input_grad[1]:
             grad_weights = weight_gradient(
-                grad_out, blurred, back, values, table.slice_matrix(weights)
+                [grad_out, values], torch.cat([blurred, back], 1), table, weights
             )
         return grad_values, grad_weights, None
 
@@ -159,13 +169,14 @@ class NormalizedFilterFunction(torch.autograd.Function):
             grad_values = table.slice(back_values, weights)
         grad_weights = None
         if ctx.needs_input_grad[1]:
-            slice_matrix = table.slice_matrix(weights)
+            # The ones channel's values V_i = 1 pair with column c of ``back``.
+            ones = values.new_ones(1, 1).expand(n, 1)
             grad_weights = weight_gradient(
-                grad_filtered, blurred, back_values, values, slice_matrix
+                [grad_filtered, values, ones],
+                torch.cat([blurred, back], 1),
+                table,
+                weights,
             )
-            # The ones channel adds <1, back[v, c]> for each vertex v of point i.
-            back_ones = back[:, c].contiguous().index_select(0, table.index.view(-1))
-            grad_weights += back_ones.view_as(grad_weights)
         return grad_values, grad_weights, None
 
 

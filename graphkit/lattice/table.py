@@ -102,22 +102,23 @@ class VertexTable:
             self.index, lattice, per_sample_weights=weights, mode="sum"
         )
 
-    def slice_matrix(self, weights: Tensor) -> Tensor:
-        """Build the sparse CSR slice matrix ``S^T`` (``n x M``).
+    def slice_matrix(self, weights: Tensor, points: object = None) -> Tensor:
+        """Build the sparse CSR slice matrix ``S^T`` (``n x M``), or its ``points`` rows.
 
         Each row has ``d + 1`` entries in ``index`` order, so no sort is needed.
+        ``points`` is a :class:`slice` of the points, ``None`` for all of them.
         """
-        n, k = self.index.shape
-        rows = torch.arange(
-            0, n * k + 1, k, dtype=self.index.dtype, device=self.index.device
-        )
+        index = self.index if points is None else self.index[points]
+        weights = weights if points is None else weights[points]
+        n, k = index.shape
+        rows = torch.arange(0, n * k + 1, k, dtype=index.dtype, device=index.device)
         # The layout is valid by construction, so torch's invariant check is skipped.
         with warnings.catch_warnings():
             # torch warns that sparse CSR support is in beta state.
             warnings.filterwarnings("ignore", message=".*[Ss]parse CSR tensor support")
             return torch.sparse_csr_tensor(
                 rows,
-                self.index.reshape(-1),
+                index.reshape(-1),
                 weights.reshape(-1),
                 (n, self.num_vertices),
                 check_invariants=False,
