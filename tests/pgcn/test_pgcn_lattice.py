@@ -14,8 +14,11 @@ from graphkit.lattice import (
     elevation_matrix,
     enclosing_simplex,
     gaussian_filter,
+    simplex,
     simplex_vertices,
+    table,
 )
+from graphkit.lattice import filter as lattice_filter
 
 # In d = 1 the lattice spacing is sqrt(3)/2 position units (scale 2/sqrt(3)).
 SPACING_1D = math.sqrt(3) / 2
@@ -185,6 +188,47 @@ def test_wide_spread_falls_back_to_row_keys():
     out = gaussian_filter(shifted, values)
     assert_close(out[:100], gaussian_filter(positions[:100], values[:100]))
     assert_close(out[100:], gaussian_filter(positions[100:], values[100:]))
+
+
+def test_far_clusters_sort_64_bit_codes():
+    # Clusters about 1e5 lattice units apart in d = 4 need codes beyond 32 bits, and the
+    # code range is far beyond 8 codes per simplex vertex, so "auto" sorts int64 codes.
+    torch.manual_seed(12)
+    d = 4
+    positions = torch.rand(200, d, dtype=torch.float64) * 2
+    values = torch.randn(200, 2, dtype=torch.float64)
+    lattice_vector = torch.zeros(d + 1, dtype=torch.float64)
+    lattice_vector[0], lattice_vector[1] = 5 * 20000, -5 * 20000
+    shift = torch.linalg.pinv(elevation_matrix(d, torch.float64)) @ lattice_vector
+    shifted = positions.clone()
+    shifted[:100] += shift
+    lattice = PermutohedralLattice(shifted)
+    assert lattice.table.method == "sort"
+    out = lattice.filter(values)
+    assert_close(out[:100], gaussian_filter(positions[:100], values[:100]))
+    assert_close(out[100:], gaussian_filter(positions[100:], values[100:]))
+
+
+def test_block_sizes_do_not_change_results(monkeypatch):
+    # Tiny blocks split every blocked step (rounding, codes, splat, weight gradient)
+    # into many pieces, including a short last one.
+    torch.manual_seed(13)
+    positions = (torch.rand(500, 3, dtype=torch.float64) * 3).requires_grad_()
+    values = torch.randn(500, 2, dtype=torch.float64, requires_grad=True)
+    target = torch.randn(500, 2, dtype=torch.float64)
+
+    def run():
+        out = gaussian_filter(positions, values)
+        grads = torch.autograd.grad((out * target).sum(), (positions, values))
+        return out, *grads
+
+    expected = run()
+    monkeypatch.setattr(simplex, "BLOCK_POINTS", 7)
+    monkeypatch.setattr(table, "BLOCK_POINTS", 7)
+    monkeypatch.setattr(table, "SPLAT_ROWS", 7)
+    monkeypatch.setattr(lattice_filter, "GRADIENT_ROWS", 7)
+    for blocked, unblocked in zip(run(), expected):
+        assert_close(blocked, unblocked)
 
 
 def test_float32_matches_float64():
