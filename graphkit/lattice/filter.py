@@ -132,9 +132,9 @@ class NormalizedFilterFunction(torch.autograd.Function):
     The ones channel is splatted, blurred and sliced together with the values as
     channel ``c``. With ``t = S^T B S 1`` and ``G = dL/dy``, the gradient of the
     unnormalised channels is ``G / t`` and that of the ones channel is
-    ``-sum_c G y / t``. One buffer holds both, and they go through the backward pass
-    of :class:`LatticeFilterFunction`'s rules together. So no ``[n, c + 1]`` temporary
-    is formed for a concatenation, slicing or division.
+    ``-sum_c G y / t``. Both are written into one buffer and pass backward together,
+    by the rules of :class:`LatticeFilterFunction`. So no ``[n, c + 1]`` temporary is
+    formed for a concatenation, slicing or division.
     """
 
     @staticmethod
