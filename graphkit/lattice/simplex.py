@@ -121,6 +121,18 @@ def enclosing_simplex(positions: Tensor) -> Simplices:
             f"{tuple(positions.shape)} and dtype {positions.dtype}"
         )
     d = positions.size(1)
+    if d == 0:
+        raise ValueError(
+            "positions must have at least one coordinate column (d >= 1), got shape "
+            f"{tuple(positions.shape)}"
+        )
+    finite = torch.isfinite(positions)
+    if not bool(finite.all()):
+        row, column = (~finite).nonzero()[0].tolist()
+        raise ValueError(
+            f"positions contain {int((~finite).sum())} NaN or infinite values (first "
+            f"at row {row}, column {column}); remove or replace them before filtering"
+        )
     elevation = elevation_matrix(d, positions.dtype, positions.device)
     elevated = elevation @ positions.detach().T  # coordinate-major [k, n]
     quotient, rank = _round_to_lattice(elevated)
@@ -180,21 +192,44 @@ def _round_to_lattice(elevated: Tensor) -> tuple[Tensor, Tensor]:
     are ``int16``, and the quotient is ``int32`` where it fits.
     """
     k, n = elevated.shape
-    fits = n == 0 or elevated.abs().max() < k * 2**30
+    largest = float(elevated.abs().max()) if n else 0.0
+    if largest >= k * 2.0**62:
+        raise ValueError(_precision_message(largest, elevated.dtype))
+    fits = largest < k * 2**30
     quotient = torch.empty(
         k, n, dtype=torch.int32 if fits else torch.long, device=elevated.device
     )
     rank = torch.empty(k, n, dtype=torch.int16, device=elevated.device)
+    worst_shift = torch.zeros((), dtype=torch.long, device=elevated.device)
     for start in range(0, n, BLOCK_POINTS):
         cols = slice(start, start + BLOCK_POINTS)
         block = elevated[:, cols]
         rounded = torch.round(block / k)  # multiples of k
+        whole = rounded.to(quotient.dtype)
+        # The residuals lie in [-k/2, k/2] and sum to -k * shift, so |shift| <= k // 2
+        # in exact arithmetic. A larger shift means that rounding error in the
+        # coordinates (which should sum to zero) exceeds the lattice spacing.
+        shift = whole.sum(0)  # int64, exact
+        worst_shift = torch.maximum(worst_shift, shift.abs().max())
         block_rank = descending_rank(block - k * rounded)
-        block_rank += rounded.sum(0).to(torch.int16)  # shift, |shift| <= (d + 1) / 2
+        block_rank += shift.to(torch.int16)
         wrap = (block_rank < 0).to(torch.int16) - (block_rank >= k).to(torch.int16)
         rank[:, cols] = block_rank + k * wrap
-        quotient[:, cols] = rounded.to(quotient.dtype) + wrap
+        quotient[:, cols] = whole + wrap
+    # Checked once after the loop, so that a GPU waits for one result, not one per block.
+    if int(worst_shift) > k // 2:
+        raise ValueError(_precision_message(largest, elevated.dtype))
     return quotient, rank
+
+
+def _precision_message(largest: float, dtype: torch.dtype) -> str:
+    """Describe positions too large to round onto the lattice in ``dtype``."""
+    return (
+        f"positions are too large to place on the lattice in {dtype}: a lattice "
+        f"coordinate reaches {largest:.3g}, and its rounding error exceeds the lattice "
+        "spacing; subtract the mean from the positions, pass float64 positions, or "
+        "divide by a larger bandwidth"
+    )
 
 
 def simplex_vertices(simplices: Simplices) -> Tensor:
