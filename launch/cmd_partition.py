@@ -131,6 +131,11 @@ def run(args: argparse.Namespace) -> int:
 
     if args.parts < 1:
         raise ValueError(f"--parts must be at least 1, got {args.parts}")
+    if args.balance_train and args.method != "metis":
+        raise ValueError(
+            f"--balance-train refines a METIS partition, but --method is {args.method!r}; "
+            "pass --method metis or drop --balance-train"
+        )
     out = Path(args.out)
     check_output_folder(out, args.overwrite)
     start = time.perf_counter()
@@ -138,6 +143,11 @@ def run(args: argparse.Namespace) -> int:
         args.dataset, args.root, split=args.split, **args.dataset_options
     )
     train_mask = getattr(data, "train_mask", None) if args.balance_train else None
+    if args.balance_train and train_mask is None:
+        raise ValueError(
+            f"--balance-train needs training nodes, but dataset {args.dataset!r} has no "
+            "train_mask; give it labels (and so a split) or drop --balance-train"
+        )
     parts = partition_nodes(
         data.edge_index, data.num_nodes, args.parts, args.method, train_mask, args.seed
     )
