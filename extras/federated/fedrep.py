@@ -110,6 +110,7 @@ class Config:
             "local_epochs",
             "batch_size",
             "seeds",
+            "eval_rounds",
         )
         for name in positive:
             if getattr(self, name) < 1:
@@ -119,6 +120,12 @@ class Config:
                 f"clients_per_round={self.clients_per_round} exceeds "
                 f"num_clients={self.num_clients}: lower clients_per_round"
             )
+        for name in ("learning_rates", "epoch_choices"):
+            if not getattr(self, name):
+                raise ValueError(
+                    f"{name} is empty; give at least one value, for example "
+                    f"--set {name}={','.join(map(str, getattr(Config, name)))}"
+                )
         if self.lr not in self.learning_rates:
             raise ValueError(
                 f"lr={self.lr} is not in learning_rates={self.learning_rates}: "

@@ -247,3 +247,15 @@ def test_first_seed_shifts_the_seeds():
     assert summary["divergence"] == single["divergence"]
     with pytest.raises(ValueError, match="first_seed"):
         fedrep.Config(first_seed=-1)
+
+
+@pytest.mark.parametrize("name", ["learning_rates", "epoch_choices"])
+def test_config_rejects_empty_grid(name):
+    with pytest.raises(ValueError, match=f"{name} is empty; give at least one value"):
+        fedrep.Config(**{name: ()})
+
+
+def test_config_rejects_zero_eval_rounds():
+    # history[-0:] would silently average every round instead of the last ones.
+    with pytest.raises(ValueError, match="eval_rounds must be >= 1, got 0"):
+        fedrep.Config(eval_rounds=0)
