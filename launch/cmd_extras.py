@@ -116,9 +116,18 @@ def _run(registry, args: argparse.Namespace) -> int:
                     name, smoke=args.smoke, overrides=args.overrides
                 )
             )
-        except (KeyError, ValueError) as error:
+        except (KeyError, ValueError, FileNotFoundError) as error:
+            # Invalid --set values and missing data are user errors, so a run of one
+            # named experiment ends with the message alone and writes no files.
             if args.name != "all":
-                logger.error("%s", error.args[0] if error.args else error)
+                # str() of a KeyError quotes its message, and an OSError's first
+                # argument may be the error number, so each gets the readable form.
+                message = (
+                    error
+                    if isinstance(error, OSError) or not error.args
+                    else error.args[0]
+                )
+                logger.error("%s", message)
                 return 2
             results.append(_failed(registry, name, args.smoke, error))
         except Exception as error:

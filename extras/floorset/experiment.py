@@ -90,6 +90,8 @@ class Config:
             raise ValueError(
                 "lite_configs and prime_configs are both empty; pick some cases"
             )
+        if self.seed < 0:
+            raise ValueError(f"seed must be >= 0, got {self.seed}")
         if self.search_passes < 0:
             raise ValueError(f"search_passes must be >= 0, got {self.search_passes}")
 
@@ -193,9 +195,9 @@ def run(config: Config) -> dict[str, float]:
         return summarize([(case, _score_case(case, config, None)) for case in cases])
     root = resolve_root(config.root)
     if config.lite_configs:
-        cases += load_floorset(root, "lite", list(config.lite_configs))
+        cases += _load_selected(root, "lite", config.lite_configs)
     if config.prime_configs:
-        cases += load_floorset(root, "prime", list(config.prime_configs))
+        cases += _load_selected(root, "prime", config.prime_configs)
     if not cases:
         raise FileNotFoundError(
             f"none of the selected FloorSet cases exist under {root}"
@@ -209,6 +211,22 @@ def run(config: Config) -> dict[str, float]:
             plotted.add(case.variant)
         results.append((case, _score_case(case, config, plot_dir)))
     return summarize(results)
+
+
+def _load_selected(
+    root: Path, variant: str, configs: tuple[int, ...]
+) -> list[FloorplanCase]:
+    """Load the ``variant`` cases of ``configs``, raising when one of them is missing."""
+    cases = load_floorset(root, variant, list(configs))
+    found = sorted(int(case.name.rsplit("_", 1)[1]) for case in cases)
+    missing = sorted(set(configs) - set(found))
+    if missing:
+        raise ValueError(
+            f"{variant}_configs: FloorSet {variant} cases {missing} are not under "
+            f"{root} (found {found} of those requested); pick block counts that have "
+            f"a config_N entry there, or drop them from --set {variant}_configs"
+        )
+    return cases
 
 
 def summarize(results: list[tuple[FloorplanCase, dict]]) -> dict[str, float]:

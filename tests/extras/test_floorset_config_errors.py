@@ -1,0 +1,34 @@
+"""``graphkit extras run floorset``: invalid settings fail with a message and no output."""
+
+import pytest
+from graphkit.extras.floorset import experiment
+from graphkit.launch.cli import main
+
+
+def test_config_rejects_negative_seed():
+    with pytest.raises(ValueError, match="seed must be >= 0, got -1"):
+        experiment.Config(seed=-1)
+
+
+def test_missing_root_exits_without_json(tmp_path, capfd):
+    out = tmp_path / "floorset.json"
+    argv = ["extras", "run", "floorset", "--json", str(out)]
+    code = main([*argv, "--set", f"root={tmp_path / 'missing'}"])
+    stderr = capfd.readouterr().err
+    assert code == 2
+    assert not out.exists()
+    assert "FloorSet data not found" in stderr
+    assert "Traceback" not in stderr
+
+
+@pytest.mark.realdata
+def test_missing_lite_config_rejected(shared_data):
+    config = experiment.Config(
+        root=str(shared_data / "extras" / "floorset"),
+        lite_configs=(21, 30),
+        prime_configs=(),
+    )
+    with pytest.raises(
+        ValueError, match=r"lite cases \[30\] are not under .*found \[21\]"
+    ):
+        experiment.run(config)
