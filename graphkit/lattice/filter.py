@@ -218,6 +218,15 @@ class PermutohedralLattice:
                 f"values must be [n, c] with n = {self.weights.size(0)} rows like the "
                 f"positions, got shape {tuple(values.shape)}"
             )
+        if values.dtype not in (torch.float32, torch.float64):
+            # NOTE: 16-bit values fail with a dtype mismatch inside the splat's
+            # embedding_bag (torch 2.13, CPU), so they are rejected here instead.
+            raise ValueError(
+                f"values must be float32 or float64, got {values.dtype}; convert them "
+                "with values.float() and the output back afterwards"
+            )
+        if values.size(1) == 0:
+            return values.clone()
         weights = self.weights.to(values.dtype)
         if not normalize:
             return LatticeFilterFunction.apply(values, weights, self.table)

@@ -49,3 +49,18 @@ def test_lattice_float64_far_apart_points_keep_values(method):
     positions, values = _points(dtype=torch.float64)
     out = PermutohedralLattice(positions * 1e12, method=method).filter(values)
     torch.testing.assert_close(out, values, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16, torch.int64])
+def test_lattice_rejects_unsupported_value_dtype(dtype):
+    positions, values = _points()
+    with pytest.raises(
+        ValueError, match=f"values must be float32 or float64, got {dtype}"
+    ):
+        gaussian_filter(positions, values.to(dtype))
+
+
+def test_lattice_zero_channels_keep_shape():
+    positions, values = _points()
+    out = gaussian_filter(positions, values[:, :0])
+    assert out.shape == (40, 0)
