@@ -34,9 +34,24 @@ def register(subparsers) -> None:
 def launched_distributed(config: TrainConfig) -> bool:
     """True under torchrun or mpiexec with several processes, or with ``--partitions``."""
     sizes = [
-        os.environ.get(k) for k in ("WORLD_SIZE", "PMI_SIZE", "OMPI_COMM_WORLD_SIZE")
+        _environment_size(name)
+        for name in ("WORLD_SIZE", "PMI_SIZE", "OMPI_COMM_WORLD_SIZE")
     ]
-    return config.partitions is not None or any(s and int(s) > 1 for s in sizes)
+    return config.partitions is not None or any(size > 1 for size in sizes)
+
+
+def _environment_size(name: str) -> int:
+    """Return the process count in environment variable ``name``; 1 when unset or empty."""
+    text = os.environ.get(name)
+    if not text:
+        return 1
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(
+            f"environment variable {name}={text!r} is not an integer; unset it or let "
+            "the launcher (torchrun, mpiexec) set it"
+        ) from None
 
 
 def load_local(config: TrainConfig, device: torch.device | str = "cpu"):

@@ -172,6 +172,12 @@ class TrainConfig:
         for f in fields(cls):
             if f.name in loaded:
                 _check_yaml_type(path, f, loaded[f.name])
+        for name, choices in _CHOICES.items():
+            if name in loaded and loaded[name] not in choices:
+                raise ValueError(
+                    f"{path}: option {name}={loaded[name]!r} is invalid; choose one of "
+                    f"{choices}"
+                )
         return cls(**{**loaded, **overrides})
 
     def to_dict(self) -> dict:
