@@ -49,7 +49,7 @@ import torch
 from torch import Tensor
 from torch.autograd.function import once_differentiable
 
-from graphkit.lattice.simplex import enclosing_simplex
+from graphkit.lattice.simplex import attach_weights, enclosing_simplex
 from graphkit.lattice.table import VertexTable, build_table
 
 #: Bound on the relative Frobenius error of :func:`gaussian_filter` against the exact
@@ -202,6 +202,11 @@ class PermutohedralLattice:
         simplices = enclosing_simplex(positions)
         self.weights = simplices.weights
         self.table = build_table(simplices, method)
+        # Kept for attach_weights only when gradients flow into the positions, so a
+        # lattice for inference does not hold the [d + 1, n] integer tensors.
+        grad = self.weights.requires_grad
+        self._positions = positions if grad else None
+        self._simplices = simplices if grad else None
 
     @property
     def num_vertices(self) -> int:
@@ -227,7 +232,12 @@ class PermutohedralLattice:
             )
         if values.size(1) == 0:
             return values.clone()
-        weights = self.weights.to(values.dtype)
+        weights = self.weights
+        if weights.requires_grad:
+            # A backward pass frees the saved tensors of the weights' autograd node, so
+            # each output gets a fresh node and can be differentiated on its own.
+            weights = attach_weights(self._positions, self._simplices)
+        weights = weights.to(values.dtype)
         if not normalize:
             return LatticeFilterFunction.apply(values, weights, self.table)
         return NormalizedFilterFunction.apply(values, weights, self.table)

@@ -141,6 +141,20 @@ def enclosing_simplex(positions: Tensor) -> Simplices:
     return Simplices(quotient, rank, ascending, weights)
 
 
+def attach_weights(positions: Tensor, simplices: Simplices) -> Tensor:
+    """Recompute the barycentric weights of ``simplices`` as a new autograd node.
+
+    Each call returns ``[n, d + 1]`` weights with their own backward, so that several
+    outputs of one lattice can each be differentiated with respect to ``positions``.
+    """
+    d = positions.size(1)
+    elevation = elevation_matrix(d, positions.dtype, positions.device)
+    elevated = elevation @ positions.detach().T
+    return BarycentricWeights.apply(
+        positions, elevated, simplices.quotient, simplices.ascending
+    )
+
+
 class BarycentricWeights(torch.autograd.Function):
     """Barycentric weights ``[n, d + 1]`` from the elevated points, differentiable.
 

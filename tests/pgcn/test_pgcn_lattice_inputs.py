@@ -64,3 +64,14 @@ def test_lattice_zero_channels_keep_shape():
     positions, values = _points()
     out = gaussian_filter(positions, values[:, :0])
     assert out.shape == (40, 0)
+
+
+def test_lattice_reused_after_backward():
+    positions, values = _points()
+    positions.requires_grad_()
+    lattice = PermutohedralLattice(positions)
+    lattice.filter(values).square().sum().backward()
+    first = positions.grad.clone()
+    positions.grad = None
+    lattice.filter(values).square().sum().backward()
+    torch.testing.assert_close(positions.grad, first)
