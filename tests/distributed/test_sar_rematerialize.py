@@ -35,7 +35,7 @@ def test_recompute_saved_gives_same_gradients():
         calls.append(1)
         return x @ weight.t()
 
-    def loss(recompute: bool):
+    def gradients(recompute: bool):
         with RecomputeSaved() as saved:
             h = x @ weight.t()
             if recompute:
@@ -44,12 +44,12 @@ def test_recompute_saved_gives_same_gradients():
             out = torch.tanh(h * h).sum()
         return torch.autograd.grad(out, [x, weight])
 
-    kept = loss(recompute=False)
+    from_stored = gradients(recompute=False)
     assert calls == []
-    recomputed = loss(recompute=True)
+    from_recomputed = gradients(recompute=True)
     assert len(calls) == 2
-    for a, b in zip(recomputed, kept):
-        assert_close(a, b, rtol=0, atol=0)
+    for got, want in zip(from_recomputed, from_stored):
+        assert_close(got, want, rtol=0, atol=0)
 
 
 def test_recompute_saved_keeps_other_views():
