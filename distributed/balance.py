@@ -73,7 +73,11 @@ def balance_training_nodes(
     lower = min(math.ceil(share * (1 - tol)), math.floor(share))
     for _ in range(num_parts * num_parts * 4):
         counts = np.bincount(parts[train], minlength=num_parts)
-        p, q = int(counts.argmax()), int(counts.argmin())
+        # q needs a non-training node to swap back. An empty partition has none, and
+        # METIS leaves some empty when there are nearly as many parts as nodes.
+        fillable = np.bincount(parts[~train], minlength=num_parts) > 0
+        p = int(counts.argmax())
+        q = int(np.where(fillable, counts, counts.max() + 1).argmin())
         excess = max(int(counts[p]) - upper, lower - int(counts[q]), 0)
         if excess == 0:
             break
@@ -85,7 +89,7 @@ def balance_training_nodes(
         movers = np.flatnonzero(train & (parts == p))
         fillers = np.flatnonzero(~train & (parts == q))
         k = min(k, movers.size, fillers.size)
-        if k == 0:
+        if k == 0 or p == q:
             logger.warning(
                 "training-node balance stopped: partition %d has no non-training node "
                 "to swap (training counts %s); partition with fewer parts to balance "

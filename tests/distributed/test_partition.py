@@ -115,6 +115,18 @@ def test_training_swap_picks_best_gain_nodes():
     assert parts.tolist() == [0, 0, 0, 1, 1, 1]
 
 
+def test_training_swap_skips_empty_partition():
+    # Path 0-1-...-6 split [0 0 0 0 | - | 2 2 2]: partition 1 is empty, so it has the
+    # fewest training nodes but no node to swap; partition 2 must receive one instead.
+    indptr = np.array([0, 1, 3, 5, 7, 9, 11, 12])
+    indices = np.array([1, 0, 2, 1, 3, 2, 4, 3, 5, 4, 6, 5])
+    parts = np.array([0, 0, 0, 0, 2, 2, 2])
+    train = np.array([True, True, False, False, False, False, False])
+    out = balance_training_nodes(indptr, indices, parts, train, 3)
+    assert np.bincount(out[train], minlength=3).tolist() == [1, 0, 1]
+    assert np.bincount(out, minlength=3).tolist() == [4, 0, 3]
+
+
 def test_unknown_method_rejected():
     with pytest.raises(ValueError, match="partition method must be one of"):
         partition_nodes(EDGES, 6, 2, "spectral")
