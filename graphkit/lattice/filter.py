@@ -207,6 +207,7 @@ class PermutohedralLattice:
         grad = self.weights.requires_grad
         self._positions = positions if grad else None
         self._simplices = simplices if grad else None
+        self._filtered = False
 
     @property
     def num_vertices(self) -> int:
@@ -233,10 +234,11 @@ class PermutohedralLattice:
         if values.size(1) == 0:
             return values.clone()
         weights = self.weights
-        if weights.requires_grad:
+        if weights.requires_grad and self._filtered:
             # A backward pass frees the saved tensors of the weights' autograd node, so
-            # each output gets a fresh node and can be differentiated on its own.
+            # each call after the first gets a fresh node with its own backward.
             weights = attach_weights(self._positions, self._simplices)
+        self._filtered = True
         weights = weights.to(values.dtype)
         if not normalize:
             return LatticeFilterFunction.apply(values, weights, self.table)
