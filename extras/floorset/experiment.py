@@ -189,6 +189,15 @@ def _score_case(case: FloorplanCase, config: Config, plot_dir: Path | None) -> d
 )
 def run(config: Config) -> dict[str, float]:
     """Score the three placements on every selected case; return summary metrics."""
+    if config.plot_dir:
+        # Created first, so that an unwritable folder fails before any case is scored.
+        try:
+            Path(config.plot_dir).mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ValueError(
+                f"plot_dir={config.plot_dir!r} cannot be created ({error.strerror}); "
+                "pass a writable folder or leave plot_dir empty"
+            ) from None
     cases = []
     if config.source == "synthetic":
         cases = [synthetic_case(n, config.seed) for n in config.synthetic_sizes]

@@ -32,3 +32,11 @@ def test_missing_lite_config_rejected(shared_data):
         ValueError, match=r"lite cases \[30\] are not under .*found \[21\]"
     ):
         experiment.run(config)
+
+
+def test_unwritable_plot_dir_rejected_first(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    config = experiment.Config(source="synthetic", plot_dir=str(blocker / "plots"))
+    with pytest.raises(ValueError, match=r"plot_dir='.*plots' cannot be created"):
+        experiment.run(config)
