@@ -15,10 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Self
+from typing import TYPE_CHECKING
 
 import torch
 from torch import Tensor
+
+if TYPE_CHECKING:  # typing.Self exists from Python 3.11, and setup.py allows 3.10.
+    from typing import Self
 
 
 @dataclass(frozen=True)
