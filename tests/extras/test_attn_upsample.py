@@ -110,9 +110,9 @@ def test_default_config_parameter_budget():
         "attention", config.channels, config.heads, **config.attention_options()
     )
     transposed = SuperResolver("transposed", config.channels, config.heads)
-    # Parameters: q, k, v (3 x 16 x 16), per-phase outputs 4 x 16 x 16, r 4 x 9 x 16
-    # and position bias 8 heads x 4 x 9. Add 8 temperatures and the 5x5 depthwise query
-    # and key context kernels (2 x 16 x 25).
+    # The parameters are q, k, v (3 x 16 x 16), per-phase outputs 4 x 16 x 16, r
+    # 4 x 9 x 16 and position bias 8 heads x 4 x 9. Add 8 temperatures and the 5x5
+    # depthwise query and key context kernels (2 x 16 x 25).
     count = sum(p.numel() for p in attention.upsample.parameters())
     assert count == 3 * 256 + 4 * 256 + 576 + 288 + 8 + 800
     total = sum(p.numel() for p in attention.parameters())
@@ -150,8 +150,9 @@ def test_dihedral_augment_eight_symmetries():
     out = dihedral_augment(patch)
     assert out.shape == (8, 1, 2, 2)
     rows = {tuple(p.flatten().tolist()) for p in out}
-    # Every arrangement of [[0, 1], [2, 3]] under flips and 90-degree rotations, and no
-    # other: the 8 corner orders that keep 0 and 3 on a diagonal.
+    # The output contains every arrangement of [[0, 1], [2, 3]] under flips and
+    # 90-degree rotations and no other. These are the 8 corner orders that keep 0 and 3
+    # on a diagonal.
     assert rows == {
         (0, 1, 2, 3),
         (1, 0, 3, 2),
@@ -171,9 +172,9 @@ def test_config_rejects_zero_seeds():
 
 
 def test_guide_supplies_queries():
-    # Joint upsampling: with the query taken from a guide image, changing the guide
-    # changes the output, and a guide equal to the bilinear upsampling reproduces the
-    # self-queried output.
+    # In joint upsampling the queries come from a guide image. A guide equal to the
+    # bilinear upsampling reproduces the self-queried output, and another guide changes
+    # the output.
     torch.manual_seed(4)
     layer = AttentionUpsample2x(4, heads=2, position_bias=True, phase_output=True)
     x = torch.randn(1, 4, 5, 5)
