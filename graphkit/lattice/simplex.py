@@ -56,7 +56,7 @@ def descending_rank(residual: Tensor) -> Tensor:
     rank = torch.zeros(residual.shape, dtype=torch.int16, device=residual.device)
     for a in range(k):
         for b in range(a + 1, k):
-            # On a tie the earlier coordinate, a, ranks first.
+            # On a tie, the earlier coordinate a ranks first.
             a_first = residual[a] >= residual[b]
             rank[b] += a_first
             rank[a] += ~a_first
@@ -75,8 +75,8 @@ class Simplices:
             by ``d + 1``.
         rank (Tensor): ``[d + 1, n]`` rank of each residual coordinate (0 = largest),
             ``int16``.
-        ascending (Tensor): ``[d + 1, n]`` ``d - rank`` as ``int64``: where each
-            coordinate goes when the residuals are sorted in increasing order.
+        ascending (Tensor): ``[d + 1, n]`` ``d - rank`` as ``int64``, the position of
+            each coordinate when the residuals are sorted in increasing order.
         weights (Tensor): ``[n, d + 1]`` barycentric weight of vertex ``r``,
             differentiable with respect to the positions.
     """
@@ -108,7 +108,7 @@ def enclosing_simplex(positions: Tensor) -> Simplices:
         - [d + 1 - \\mathrm{rank}_k = r]\\big) + [r = 0]\\,(1 + b_{d+1}).
 
     The weights are non-negative, sum to one and are linear in ``positions`` inside a
-    simplex; :class:`BarycentricWeights` gives their exact derivative. The vertex
+    simplex. :class:`BarycentricWeights` computes their exact derivative. The vertex
     assignment is piecewise constant and has no gradient.
 
     Args:
@@ -131,7 +131,7 @@ def enclosing_simplex(positions: Tensor) -> Simplices:
         row, column = (~finite).nonzero()[0].tolist()
         raise ValueError(
             f"positions contain {int((~finite).sum())} NaN or infinite values (first "
-            f"at row {row}, column {column}); remove or replace them before filtering"
+            f"at row {row}, column {column}). Remove or replace them before filtering."
         )
     elevation = elevation_matrix(d, positions.dtype, positions.device)
     elevated = elevation @ positions.detach().T  # coordinate-major [k, n]
@@ -160,9 +160,9 @@ class BarycentricWeights(torch.autograd.Function):
 
     Row ``j`` of ``u`` contains the residual ``delta`` of ascending position ``j`` (rank
     ``d - j``), and ``b = u - roll(u, 1)`` plus 1 at ``r = 0`` (the formula of
-    :func:`enclosing_simplex`). Backward: ``dL/du_j = g_j - g_{j+1 mod (d+1)}``, sent
-    back to each coordinate's ascending position, divided by ``d + 1`` and multiplied
-    by the elevation matrix ``E``: ``dL/dp = (dL/d delta)^T E / (d + 1)``.
+    :func:`enclosing_simplex`). Backward gathers ``dL/du_j = g_j - g_{j+1 mod (d+1)}``
+    back to each coordinate's ascending position. Dividing by ``d + 1`` and multiplying
+    by the elevation matrix ``E`` then gives ``dL/dp = (dL/d delta)^T E / (d + 1)``.
     """
 
     @staticmethod
@@ -190,9 +190,9 @@ class BarycentricWeights(torch.autograd.Function):
         return grad_positions, None, None, None
 
 
-#: Number of points per block in :func:`_round_to_lattice` and the vertex codes. A
-#: block's ``[d + 1, rows]`` temporaries stay within a processor cache, and they are
-#: reused instead of paging in fresh memory for each full-size temporary.
+#: Number of points per block in :func:`_round_to_lattice` and the vertex codes. Blocks
+#: keep the ``[d + 1, rows]`` temporaries small enough for a processor cache, and their
+#: memory is reused instead of paging in fresh memory for each full-size temporary.
 BLOCK_POINTS = 2**14
 
 
@@ -218,7 +218,7 @@ def _round_to_lattice(elevated: Tensor) -> tuple[Tensor, Tensor]:
     for start in range(0, n, BLOCK_POINTS):
         cols = slice(start, start + BLOCK_POINTS)
         block = elevated[:, cols]
-        rounded = torch.round(block / k)  # multiples of k
+        rounded = torch.round(block / k)  # k * rounded is the nearest multiple of k.
         whole = rounded.to(quotient.dtype)
         # The residuals lie in [-k/2, k/2] and sum to -k * shift, so |shift| <= k // 2
         # in exact arithmetic. A larger shift means that rounding error in the
@@ -230,7 +230,7 @@ def _round_to_lattice(elevated: Tensor) -> tuple[Tensor, Tensor]:
         wrap = (block_rank < 0).to(torch.int16) - (block_rank >= k).to(torch.int16)
         rank[:, cols] = block_rank + k * wrap
         quotient[:, cols] = whole + wrap
-    # Checked once after the loop, so that a GPU waits for one result, not one per block.
+    # The shift is checked once after the loop, so a GPU synchronises once per call.
     if int(worst_shift) > k // 2:
         raise ValueError(_precision_message(largest, elevated.dtype))
     return quotient, rank
@@ -241,8 +241,8 @@ def _precision_message(largest: float, dtype: torch.dtype) -> str:
     return (
         f"positions are too large to place on the lattice in {dtype}: a lattice "
         f"coordinate reaches {largest:.3g}, and its rounding error exceeds the lattice "
-        "spacing; subtract the mean from the positions, pass float64 positions, or "
-        "divide by a larger bandwidth"
+        "spacing. Subtract the mean from the positions, pass float64 positions, or "
+        "divide them by a larger bandwidth."
     )
 
 

@@ -2,8 +2,9 @@
 
 In place of the hash table of Adams et al. (2010), every simplex vertex gets an integer
 code, and the codes are deduplicated in one vectorised step. All coordinates of a
-lattice point are congruent to one remainder ``r`` modulo ``d + 1``, so its first ``d``
-coordinates are ``key = r + (d + 1) q`` with an integer vector ``q``, and the code is
+lattice point are congruent to one remainder ``r`` modulo ``d + 1``. Its first ``d``
+coordinates are therefore ``key = r + (d + 1) q`` with an integer vector ``q``, and
+the code is
 
 .. math::
     \\mathrm{code} = r + (d + 1) \\sum_{i < d} (q_i - q^{\\min}_i)\\, s_i
@@ -41,11 +42,12 @@ _CODE_LIMIT = 2**62
 #: the number of codes ``n (d + 1)``. Beyond that, the codes are sorted instead.
 DIRECT_RANGE_FACTOR = 8
 
-#: A forced ``"direct"`` table may hold at most this many codes (5 bytes each).
+#: Maximum code range of a forced ``"direct"`` table, at 5 bytes per code (a ``bool``
+#: mark and an ``int32`` row).
 DIRECT_RANGE_LIMIT = 2**28
 
-#: Number of points per :meth:`VertexTable.splat` block. The block's weighted values
-#: (``rows x (d + 1) x c``) stay within a processor cache.
+#: Number of points per :meth:`VertexTable.splat` block. The block bounds the size of
+#: the temporary weighted values (``rows x (d + 1) x c``) so they can stay in cache.
 SPLAT_ROWS = 2**11
 
 METHODS = ("auto", "direct", "sort", "rows")
@@ -75,7 +77,7 @@ class VertexTable:
     method: str
 
     def splat(self, values: Tensor, weights: Tensor) -> Tensor:
-        """Return ``S V``, ``[M, c]``, for values ``[n, c]`` and weights ``[n, d + 1]``.
+        """Splat values ``[n, c]`` with weights ``[n, d + 1]`` into ``S V``, ``[M, c]``.
 
         Each point adds its weighted values to its vertices in point order (one
         ``index_add_`` per block of :data:`SPLAT_ROWS` points), so the pairs need no
@@ -91,13 +93,16 @@ class VertexTable:
         return out
 
     def splat_ones(self, weights: Tensor) -> Tensor:
-        """Return ``S 1``, ``[M, 1]``: the summed weights at each vertex."""
+        """Sum the weights at each vertex, which is ``S 1``, ``[M, 1]``."""
         return torch.bincount(
             self.index.reshape(-1), weights.reshape(-1), minlength=self.num_vertices
         ).unsqueeze(1)
 
     def slice(self, lattice: Tensor, weights: Tensor) -> Tensor:
-        """Return ``S^T L``, ``[n, c]``: each point's weighted sum of its vertex rows."""
+        """Slice lattice values ``L`` to the points as ``S^T L``, ``[n, c]``.
+
+        Each point gets the weighted sum of its vertex rows.
+        """
         return F.embedding_bag(
             self.index, lattice, per_sample_weights=weights, mode="sum"
         )
@@ -138,7 +143,7 @@ def direction_offsets(d: int, device: torch.device | None = None) -> Tensor:
 
 @dataclass
 class _CodeLayout:
-    """Mixed-radix layout of vertex codes: lowest ``q``, strides and code range."""
+    """Mixed-radix layout of vertex codes: the lowest ``q``, strides and code range."""
 
     low: Tensor
     strides: Tensor
@@ -149,7 +154,8 @@ def _code_layout(quotient: Tensor) -> _CodeLayout | None:
     """Fit the code layout to the remainder-0 points' ``quotient`` ``[d + 1, n]``.
 
     A vertex's ``q`` is the quotient or one less per coordinate, and a neighbour's is
-    one further, hence the margins. Returns ``None`` when the range exceeds 62 bits.
+    one further, so the box is widened by two below and one above. Returns ``None``
+    when the code range exceeds 62 bits.
     """
     k = quotient.size(0)
     low, high = torch.aminmax(quotient[: k - 1], dim=1)
@@ -167,13 +173,13 @@ def _code_layout(quotient: Tensor) -> _CodeLayout | None:
 
 
 def _vertex_codes(simplices: Simplices, layout: _CodeLayout) -> Tensor:
-    """Return the ``[d + 1, n]`` code of every simplex vertex (row ``r``: vertex ``r``).
+    """Compute the ``[d + 1, n]`` simplex vertex codes, row ``r`` for vertex ``r``.
 
     Vertex ``r`` has ``q_i = x_{0,i} / (d + 1) - [rank_i > d - r]``. Going from vertex
-    ``r - 1`` to ``r`` wraps the coordinate of rank ``d + 1 - r``, so with ``t_m`` the
-    stride of the coordinate of rank ``m`` (0 for coordinate ``d``) the codes follow
-    ``code_r = code_{r-1} + 1 - (d + 1) t_{d+1-r}``. Codes are ``int32`` where the range
-    fits, which halves the memory traffic of what follows.
+    ``r - 1`` to ``r`` wraps the coordinate of rank ``d + 1 - r``. Let ``t_m`` be the
+    stride of the coordinate of rank ``m`` (0 for coordinate ``d``). Then the codes
+    follow ``code_r = code_{r-1} + 1 - (d + 1) t_{d+1-r}``. Codes are ``int32`` where
+    the range fits, which halves the memory traffic of the deduplication.
     """
     quotient, ascending = simplices.quotient, simplices.ascending
     k, n = ascending.shape
@@ -185,7 +191,7 @@ def _vertex_codes(simplices: Simplices, layout: _CodeLayout) -> Tensor:
         cols = slice(start, start + BLOCK_POINTS)
         q = quotient[: k - 1, cols].to(dtype) - low
         code = k * (q * strides[:-1].view(-1, 1)).sum(0, dtype=dtype)
-        # Row j: the stride of the coordinate of rank d - j.
+        # Row j contains the stride of the coordinate of rank d - j.
         index = ascending[:, cols]
         by_ascending = torch.zeros(index.shape, dtype=dtype, device=index.device)
         by_ascending.scatter_(0, index, strides.view(k, 1).expand(index.shape))
@@ -197,23 +203,23 @@ def _vertex_codes(simplices: Simplices, layout: _CodeLayout) -> Tensor:
 
 
 def _neighbour_codes(vertex_codes: Tensor, layout: _CodeLayout) -> Tensor:
-    """Return the ``[M, d + 1, 2]`` codes of each vertex's neighbours (``+``, ``-``).
+    """Compute the ``[M, d + 1, 2]`` codes of each vertex's ``+`` and ``-`` neighbours.
 
     Along direction ``j`` the remainder moves from ``r`` to ``r + 1`` (mod ``d + 1``).
     Below ``r = d`` only ``q_j`` drops by one, so the code moves by
-    ``1 - (d + 1) s_j``; from ``r = d`` every other ``q_i`` grows by one, a move of
+    ``1 - (d + 1) s_j``. From ``r = d`` every other ``q_i`` grows by one, a move of
     ``-d + (d + 1)(sum_i s_i - s_j)`` (with ``s_d = 0``). The ``-`` neighbour undoes
     the move of the ``+`` neighbour of the vertex one remainder lower.
     """
     k = layout.strides.numel() + 1
     d = k - 1
-    s = torch.cat([layout.strides, layout.strides.new_zeros(1)])  # [k], s_d = 0
+    s = torch.cat([layout.strides, layout.strides.new_zeros(1)])  # [k], with s_d = 0
     up = torch.where(
         torch.arange(k, device=s.device).view(k, 1) < d,
         1 - k * s.view(1, k),
         -d + k * (s.sum() - s.view(1, k)),
-    )  # [r, j]: move of the + neighbour from remainder r
-    down = -up.roll(1, 0)  # [r, j]: from remainder r, undo the + move from r - 1
+    )  # up[r, j] is the code move to the + neighbour from remainder r.
+    down = -up.roll(1, 0)  # down[r, j] undoes the + move from remainder r - 1.
     moves = torch.stack([up, down], dim=2)  # [k, k, 2]
     remainder = vertex_codes % k
     return vertex_codes.view(-1, 1, 1) + moves[remainder]
@@ -245,12 +251,15 @@ def _sorted_rows(codes: Tensor, layout: _CodeLayout) -> tuple[Tensor, Tensor]:
 
 
 def _index_dtype(entries: int) -> torch.dtype:
-    """``int32`` for the vertex index where every row number fits, else ``int64``."""
+    """Pick ``int32`` for the vertex index below ``2^31`` entries, else ``int64``."""
     return torch.int32 if entries < 2**31 else torch.long
 
 
 def _lookup(sorted_codes: Tensor, query_codes: Tensor) -> Tensor:
-    """Row of each query among increasing ``sorted_codes``, ``len(sorted_codes)`` if absent."""
+    """Find the row of each query code in the increasing ``sorted_codes``.
+
+    Absent codes get ``len(sorted_codes)``.
+    """
     m = sorted_codes.size(0)
     position = torch.searchsorted(sorted_codes, query_codes).clamp(max=m - 1)
     found = sorted_codes[position] == query_codes
@@ -283,10 +292,14 @@ def build_table(simplices: Simplices, method: str = "auto") -> VertexTable:
     Args:
         simplices (Simplices): from :func:`~graphkit.lattice.simplex.enclosing_simplex`.
         method (str): ``"direct"``, ``"sort"`` or ``"rows"`` (see the module
-            docstring), or ``"auto"``: ``"direct"`` while the code range is at most
-            :data:`DIRECT_RANGE_FACTOR` times the number of codes, else ``"sort"``, and
-            ``"rows"`` when codes do not fit into 62 bits. A forced ``"direct"`` or
-            ``"sort"`` also falls back to ``"rows"`` then. (default: ``"auto"``)
+            docstring), or ``"auto"``. ``"auto"`` takes ``"direct"`` while the code
+            range is at most :data:`DIRECT_RANGE_FACTOR` times the number of codes,
+            else ``"sort"``. Every method falls back to ``"rows"`` when codes do not
+            fit into 62 bits. (default: ``"auto"``)
+
+    Raises:
+        ValueError: if ``method`` is unknown, or ``"direct"`` is forced on a code
+            range over :data:`DIRECT_RANGE_LIMIT`.
     """
     if method not in METHODS:
         raise ValueError(f"invalid method {method!r}: expected one of {METHODS}")
@@ -302,7 +315,8 @@ def build_table(simplices: Simplices, method: str = "auto") -> VertexTable:
         elif method == "direct" and layout.span > DIRECT_RANGE_LIMIT:
             raise ValueError(
                 f"method='direct' needs a table of {layout.span} codes for these "
-                f"positions, over the limit of {DIRECT_RANGE_LIMIT}; use method='auto'"
+                f"positions, over the limit of {DIRECT_RANGE_LIMIT}. Use method='auto' "
+                f"or method='sort'."
             )
         codes = _vertex_codes(simplices, layout)
         rows_of = _direct_rows if method == "direct" else _sorted_rows
