@@ -7,13 +7,13 @@ linear function of the client's features. While training locally, client c minim
     \\mathcal{L}_c = \\mathrm{CE}(f_{local}(x), y) + \\lambda \\sum_l \\frac{1}{d_l}
         \\bigl\\| h_l^{global}(x) - P_{c,l}\\, h_l^{local}(x) \\bigr\\|^2
 
-over its minibatches, where h_l are the matched features (width d_l) of layer l, a
-hidden layer or the logits, the global model is a frozen copy of the round's starting
-weights, and the maps P_{c,l} (initialised to the identity) train jointly with the
-local model and stay on the client between rounds unless reset. Only the model weights go to the server. Options: which
-features are matched (hidden layers and/or logits), a separate SGD for the maps,
-per-dimension scaling of the error, and frozen maps P = I (feature distillation, the
-ablation).
+over its minibatches. Here h_l are the matched features (width d_l) of layer l, which
+is a hidden layer or the logits. The global model is a frozen copy of the round's
+starting weights. The maps P_{c,l} start at the identity, train jointly with the local
+model and stay on the client between rounds unless reset. Only the model weights go to
+the server. Options select the matched features (hidden layers, logits or both), a
+separate SGD for the maps, per-dimension scaling of the error, and frozen maps P = I
+(the feature-distillation ablation).
 
 NOTE: the abstract of arXiv:1912.13075 states the goal, global features derivable from
 local features. The squared-error form with per-layer linear maps is a reconstruction
@@ -55,13 +55,16 @@ class MLP(nn.Module):
 
 
 def matching_maps(model: MLP, layers: tuple[int, ...] | None = None) -> nn.ModuleList:
-    """Return one identity-initialised linear map per matched layer of ``model``.
+    """Build one identity-initialised linear map per matched layer of ``model``.
 
     Args:
         model (MLP): the client model.
         layers (tuple[int, ...], optional): indices into the features of
             :func:`features` (hidden layers, then the logits last). Default: every
             hidden layer.
+
+    Raises:
+        ValueError: if an index in ``layers`` is outside that range.
 
     NOTE: with the maps kept across rounds in the model's optimiser (``map_lr=None``
     in :func:`local_train`) and lambda = 1, trials diverged (NaN) at lr 0.6 and when
@@ -87,9 +90,9 @@ def matching_maps(model: MLP, layers: tuple[int, ...] | None = None) -> nn.Modul
 def features(
     logits: torch.Tensor, hidden: list[torch.Tensor], layers: tuple[int, ...] | None
 ) -> list[torch.Tensor]:
-    """Return the matched features: ``hidden`` (with ``logits`` appended) at ``layers``.
+    """Select the matched features at ``layers`` from ``hidden`` plus ``logits``.
 
-    ``layers=None`` selects every hidden layer.
+    The logits are the last entry. ``layers=None`` selects every hidden layer.
     """
     every = hidden + [logits]
     if layers is None:
@@ -103,15 +106,15 @@ def matching_loss(
     maps: nn.ModuleList,
     normalize: bool = False,
 ) -> torch.Tensor:
-    """Return ``sum_l mean_batch ||(h_l^g - P_l h_l^loc) / s_l||^2 / d_l`` (module doc).
+    """Compute ``sum_l mean_batch ||(h_l^g - P_l h_l^loc) / s_l||^2 / d_l`` (module doc).
 
     Args:
         global_hidden, local_hidden (list[torch.Tensor]): per layer, (B, d_l) features.
         maps (nn.ModuleList): per layer, the (d_l, d_l) map P_l.
         normalize (bool, default False): divide dimension j by
-            s_lj = sqrt(mean_batch (h_lj^g)^2 + mean_{batch,k} (h_lk^g)^2), the root mean
-            square of the global feature floored at the layer's mean square (so dead
-            dimensions are not blown up). Otherwise s_l = 1.
+            s_lj = sqrt(mean_batch (h_lj^g)^2 + mean_{batch,k} (h_lk^g)^2). This is the
+            root mean square of the global feature with the layer's mean square
+            added, so that dead dimensions are not amplified. Otherwise s_l = 1.
     """
     total = torch.zeros(())
     for target, source, projection in zip(global_hidden, local_hidden, maps):
@@ -141,22 +144,23 @@ def local_train(
     """Train a copy of ``global_model`` on one client's data with SGD and return it.
 
     Args:
-        global_model (MLP): the round's global model (left unchanged; its features
-            are targets without gradient).
+        global_model (MLP): the round's global model, left unchanged. Its features
+            are targets without gradient.
         x (torch.Tensor): (n, 64) client inputs; y (torch.Tensor): (n,) labels.
         lr (float): SGD learning rate; epochs (int): passes over the client data.
         batch_size (int): minibatch size.
         generator (torch.Generator): minibatch order.
-        maps (nn.ModuleList, optional): the client's matching maps, trained in place
-            (frozen when none of their weights requires gradient: the P = I ablation).
+        maps (nn.ModuleList, optional): the client's matching maps, trained in place.
+            Map weights that do not require gradient stay frozen, as in the P = I
+            ablation.
         matching_weight (float, default 0.0): lambda. A value of 0 gives plain FedAvg
             training.
-        momentum (float, default 0.0): SGD momentum; its buffer starts at zero in
-            every call (each round).
+        momentum (float, default 0.0): SGD momentum. Its buffer starts at zero in
+            every call, so in every round.
         layers (tuple[int, ...], optional): matched layers (:func:`features`), one
             per map; default every hidden layer.
-        map_lr (float, optional): learning rate of a separate plain SGD for the maps;
-            default: the maps share the model's optimiser (``lr``, ``momentum``).
+        map_lr (float, optional): learning rate of a separate plain SGD for the maps.
+            By default the maps share the model's optimiser (``lr``, ``momentum``).
         normalize (bool, default False): per-dimension scaling of
             :func:`matching_loss`.
     """

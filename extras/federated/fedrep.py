@@ -45,14 +45,14 @@ logger = logging.getLogger(__name__)
 class Config:
     """Federated run settings.
 
-    The defaults are a communication-limited regime: 20 rounds of 5 local epochs
-    (about 25 SGD steps per client and round), where the two-class split costs the
-    best fixed-LR FedAvg about 13 points against the IID split (docs/extras.md). With
-    60 rounds of 2 epochs that cost was only 2.6 points. The matching defaults (the
-    logits only, lambda = 0.02, maps reset each round and trained by their own SGD at
-    0.01) scored best of the variants tried on the default seeds, and hidden-layer
-    matching at lambda = 1 lost about 5 points there. On other seeds their gain was
-    under 1 point.
+    The defaults set a communication-limited regime of 20 rounds of 5 local epochs,
+    about 25 SGD steps per client and round. There the two-class split costs the best
+    fixed-LR FedAvg about 13 points against the IID split (docs/extras.md). With 60
+    rounds of 2 epochs that cost was only 2.6 points. The matching defaults (logits
+    only, lambda = 0.02, maps reset each round and trained by their own SGD at 0.01)
+    scored best of the variants tried on the default seeds. Hidden-layer matching at
+    lambda = 1 lost about 5 points there. On other seeds the gain of the matching
+    defaults was under 1 point.
 
     Attributes:
         num_clients, classes_per_client, clients_per_round: the federation.
@@ -62,21 +62,22 @@ class Config:
         batch_size: local minibatch size.
         momentum: local SGD momentum (all arms).
         matching_weight: lambda of the representation-matching loss.
-        matching_layers: matched features, indices into the hidden layers with the
-            logits last (``client.features``).
-        map_lr: learning rate of a separate SGD for the maps P. None trains them in
-            the model's optimiser.
-        matching_normalize: scale each feature dimension by the global features'
-            root mean square (``client.matching_loss``).
-        reset_maps: set each client's maps back to P = I when it is picked. This
-            replaces a least-squares warm start of P on the first batch, because the
-            local model starts each round equal to the global one, so P = I fits
-            that batch exactly.
-        policy_step: REINFORCE step size (1.0 came closer to the best fixed rate than
-            0.5 or 2.0 over nine seeds).
+        matching_layers: indices of the matched features into the hidden layers,
+            with the logits last (``client.features``).
+        map_lr: learning rate of a separate SGD for the maps P. None trains the maps
+            in the model's optimiser.
+        matching_normalize: whether to scale each feature dimension by the root mean
+            square of the global features (``client.matching_loss``).
+        reset_maps: whether to reset a client's maps to P = I each time the client
+            is picked. This replaces a least-squares warm start of P on the first
+            batch. The local model starts each round equal to the global one, so
+            P = I already fits that batch exactly.
+        policy_step: REINFORCE step size. Over nine seeds, 1.0 came closer to the
+            best fixed rate than 0.5 or 2.0 did.
         seeds: repetitions with different data splits and initialisations.
-        first_seed: the runs use seeds first_seed to first_seed + seeds - 1 (a
-            nonzero value checks settings on seeds they were not picked on).
+        first_seed: first seed of the runs, which use seeds first_seed to
+            first_seed + seeds - 1. A nonzero value checks settings on seeds that
+            they were not tuned on.
         eval_rounds: the reported accuracy is the mean test accuracy of the global
             model over this many final rounds (one round's 5 clients sway the model).
     """
@@ -123,7 +124,7 @@ class Config:
         for name in ("learning_rates", "epoch_choices"):
             if not getattr(self, name):
                 raise ValueError(
-                    f"{name} is empty; give at least one value, for example "
+                    f"{name} is empty. Give at least one value, for example "
                     f"--set {name}={','.join(map(str, getattr(Config, name)))}"
                 )
         if self.lr not in self.learning_rates:
@@ -149,9 +150,13 @@ class Config:
                 "model's optimiser"
             )
         if self.first_seed < 0:
-            raise ValueError(f"first_seed={self.first_seed} must be >= 0")
+            raise ValueError(
+                f"first_seed={self.first_seed} is invalid: set it to 0 or more"
+            )
         if not 0 <= self.momentum < 1:
-            raise ValueError(f"momentum={self.momentum} must be in [0, 1)")
+            raise ValueError(
+                f"momentum={self.momentum} is invalid: set it in the range [0, 1)"
+            )
 
     @classmethod
     def smoke(cls) -> Config:
@@ -197,8 +202,8 @@ def federate(
         adaptive (bool): draw learning rate and epochs from the REINFORCE policy.
         iid (bool, default False): deal the digits to the clients at random instead
             of ``classes_per_client`` classes each (the control without client drift).
-        identity_maps (bool, default False): with ``matching``, freeze P = I (plain
-            feature distillation toward the round's global model, the ablation).
+        identity_maps (bool, default False): with ``matching``, freeze P = I. This
+            ablation is plain feature distillation toward the round's global model.
     """
     generator = seed_everything(seed)
     data = load_digits_split(seed=0)
@@ -249,8 +254,9 @@ def federate(
                 )
             )
             sizes.append(len(rows))
-        # The server drops updates with non-finite weights (a client whose local SGD
-        # diverged). The round keeps the previous model when every update diverged.
+        # The server drops updates with non-finite weights, which come from clients
+        # whose local SGD diverged. If every update diverged, the round keeps the
+        # previous model.
         finite = [_is_finite(m) for m in locals_]
         diverged += len(finite) - sum(finite)
         finite_models = [m for m, ok in zip(locals_, finite) if ok]
@@ -366,8 +372,9 @@ def criteria(metrics: dict[str, float]) -> list[Criterion]:
     divergence, and REINFORCE must end within 2 points of the best fixed LR.
 
     NOTE: a method that only counters client drift cannot be expected to beat FedAvg
-    on the IID split, so ``non_iid_cost_points`` bounds the matching gain. The default
-    20-round protocol leaves about 13 points, against 2.6 with 60 rounds of 2 epochs.
+    on the IID split, so ``non_iid_cost_points`` bounds the matching gain. That bound
+    is about 13 points with the default 20-round protocol and 2.6 points with 60
+    rounds of 2 epochs.
     The matching defaults were picked on the seeds that the full run reports, and on
     other seeds their gain was under 1 point (docs/extras.md).
     """

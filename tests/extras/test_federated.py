@@ -129,7 +129,7 @@ def test_matching_loss_normalized_hand_value():
     target = [torch.tensor([[2.0, 0.0], [2.0, 0.0]])]
     local = [torch.tensor([[1.0, 1.0], [1.0, 1.0]])]
     # The target's mean squares are (4, 0) with layer mean 2, so the scales are sqrt(6)
-    # and sqrt(2). Errors (1, -1) per row give 1 / 6 + 1 / 2 = 2 / 3, over d = 2.
+    # and sqrt(2). Errors (1, -1) per row give 1 / 6 + 1 / 2 = 2 / 3, divided by d = 2.
     value = matching_loss(target, local, maps, normalize=True).item()
     assert value == pytest.approx(1.0 / 3.0)
 
@@ -157,10 +157,11 @@ def _one_step(maps, map_lr, momentum=0.0):
 def test_map_optimizer_step_matches_autograd():
     maps = matching_maps(MLP((3, 4, 2)))
     with torch.no_grad():
-        maps[0].weight.mul_(2.0)  # P = 2I: the loss is non-zero at the first step
+        maps[0].weight.mul_(2.0)  # P = 2I makes the loss non-zero at the first step.
     start = maps[0].weight.detach().clone()
     model, trained, x, y = _one_step(maps, map_lr=0.5)
-    # reference: one plain gradient step on P and on the model from the same point
+    # The reference takes one plain gradient step on P and on the model from the same
+    # point.
     reference = start.clone().requires_grad_(True)
     _, hidden = model(x)
     loss = ((hidden[0].detach() - hidden[0] @ reference.T).pow(2).sum(1).mean()) / 4
@@ -201,13 +202,17 @@ def test_federate_identity_maps_change_training():
     frozen = fedrep.federate(
         config, seed=0, lr=0.3, matching=True, adaptive=False, identity_maps=True
     )
-    # same split, initialisation and batches: only the distillation term differs
+    # Split, initialisation and batches are the same, so only the distillation term
+    # differs.
     assert frozen["divergence"] != pytest.approx(plain["divergence"], rel=1e-6)
 
 
 @pytest.mark.slow
 def test_default_protocol_has_client_drift():
-    """The default regime must leave room for a drift remedy: >= 6 points non-IID cost."""
+    """Check that non-IID data costs the default regime at least 6 accuracy points.
+
+    That gap leaves room for a client-drift remedy to show an effect.
+    """
     config = fedrep.Config(seeds=1)
     non_iid = fedrep.federate(config, 0, config.lr, matching=False, adaptive=False)
     iid = fedrep.federate(
@@ -221,7 +226,7 @@ def test_server_drops_diverged_updates():
         rounds=3, seeds=1, lr=1e6, learning_rates=(1e6,), epoch_choices=(1,)
     )
     result = fedrep.federate(config, seed=0, lr=1e6, matching=False, adaptive=True)
-    # every update diverges, so the global model never leaves its initialisation
+    # Every update diverges, so the global model never leaves its initialisation.
     assert result["diverged_updates"] == 3 * config.clients_per_round
     assert len(set(result["history"])) == 1
     assert np.isnan(result["divergence"])
@@ -233,8 +238,9 @@ def test_federate_reset_maps_changes_second_round():
     reset = fedrep.Config(**options, reset_maps=True)
     first = fedrep.federate(persistent, seed=0, lr=0.3, matching=True, adaptive=False)
     second = fedrep.federate(reset, seed=0, lr=0.3, matching=True, adaptive=False)
-    # Round 1 starts from P = I either way, and round 2 from the learned or reset maps,
-    # so only the second round's client weights (and their mean divergence) differ.
+    # Round 1 starts from P = I either way, and round 2 from the learned or reset maps.
+    # So only the second round's client weights differ, and with them the mean
+    # divergence.
     assert first["history"][0] == second["history"][0]
     assert first["divergence"] != second["divergence"]
 
@@ -251,7 +257,7 @@ def test_first_seed_shifts_the_seeds():
 
 @pytest.mark.parametrize("name", ["learning_rates", "epoch_choices"])
 def test_config_rejects_empty_grid(name):
-    with pytest.raises(ValueError, match=f"{name} is empty; give at least one value"):
+    with pytest.raises(ValueError, match=f"{name} is empty. Give at least one value"):
         fedrep.Config(**{name: ()})
 
 

@@ -21,7 +21,7 @@ from graphkit.extras.floorset.evaluate import (
 )
 
 GRID = np.array([[0, 0, 1, 1], [1, 0, 1, 1], [0, 1, 1, 1], [1, 1, 1, 1]], dtype=float)
-# Code -> blocks of GRID that touch every side it names.
+# Map each boundary code to the blocks of GRID that touch every side it names.
 MEETS = {
     1: {0, 2},
     2: {1, 3},
@@ -39,7 +39,10 @@ def _polygon(x, y, w, h):
 
 
 def make_case(boxes, boundary=None, mib=None, cluster=None, metrics=None):
-    """A Lite case whose reference is ``boxes`` (rows x, y, w, h), no nets but one."""
+    """Build a Lite case whose reference layout is ``boxes`` (rows x, y, w, h).
+
+    The case has one block-to-block net (blocks 0 and 1, weight 1) and no pins.
+    """
     n = len(boxes)
     zeros = np.zeros(n, dtype=np.int64)
     boxes = np.asarray(boxes, dtype=float)
@@ -87,7 +90,7 @@ def test_box_rules_differ_off_origin(code):
         case = make_case(shifted, boundary)
         bbox_gap = boundary_gaps(case, layout, "bbox")[block]
         origin_gap = boundary_gaps(case, layout, "origin")[block]
-        # The bbox rule does not care where the layout sits.
+        # The bbox rule ignores where the layout sits.
         assert bbox_gap == (0.0 if block in MEETS[code] else 1.0)
         if code & (1 | 8):
             # The origin box's left and bottom sides lie 5 units from the layout.
@@ -117,8 +120,8 @@ def test_unknown_box_rule_rejected():
 
 
 def test_mib_counts_distinct_shapes_minus_one():
-    # Shapes A, A, B, B in one group: two distinct shapes, so one violation (the
-    # members-outside-the-largest-set count would give 2).
+    # Shapes A, A, B, B in one group give two distinct shapes, so one violation.
+    # Counting the members outside the largest same-shape set would give 2.
     boxes = np.array(
         [[0, 0, 1, 2], [1, 0, 1, 2], [2, 0, 2, 1], [2, 1, 2, 1]], dtype=float
     )
@@ -126,7 +129,7 @@ def test_mib_counts_distinct_shapes_minus_one():
     result = evaluate(case, layout_from_boxes(boxes))
     assert result.mib_violations == 1
     assert result.violations_relative == pytest.approx(1 / 3)
-    # A 1 x 2 and a 2 x 1 block differ: rotation is a different (w, h).
+    # A 1 x 2 and a 2 x 1 block differ because rotation gives a different (w, h).
     case = make_case(boxes[[0, 2]], mib=[1, 1])
     assert evaluate(case, layout_from_boxes(boxes[[0, 2]])).mib_violations == 1
 
@@ -140,8 +143,8 @@ def test_mib_shape_key_rounds_to_4_decimals():
 
 
 def test_grouping_counts_union_parts():
-    # Blocks 0 and 1 share an edge, block 3 meets block 0's group only at a corner
-    # point, so the cluster {0, 1, 3} has two parts: one violation.
+    # Blocks 0 and 1 share an edge. Block 3 meets their group only at a corner
+    # point, so the cluster {0, 1, 3} has two parts and counts one violation.
     boxes = np.array(
         [[0, 0, 1, 1], [1, 0, 1, 1], [5, 5, 1, 1], [2, 1, 1, 1]], dtype=float
     )
@@ -184,7 +187,7 @@ def test_preplaced_position_tolerance():
 def test_baselines_fall_back_to_reference():
     case = make_case(GRID, metrics=[0.0, 0, 1, 1, 0, 0, 0.0, -1.0])
     wire, area = baselines(case)
-    assert wire == pytest.approx(1.0)  # b2b 0-1: centroids 1 apart, weight 1
+    assert wire == pytest.approx(1.0)  # The b2b net 0-1 has weight 1 and centroids 1 apart.
     assert area == pytest.approx(4.0)
     result = evaluate(case, layout_from_polygons(case.reference))
     assert result.hpwl_gap == pytest.approx(0.0)
