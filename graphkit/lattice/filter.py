@@ -70,12 +70,12 @@ def weight_gradient(
     """Compute the ``[n, d + 1]`` gradient of the loss with respect to the weights.
 
     The gradient is
-    ``dL/dw[i, r] = <G_i, (B S V)[index[i, r]]> + <(B^T S G)[index[i, r]], V_i>``,
-    one inner product of ``[G_i, V_i]`` (the ``point_rows`` joined by columns) with
+    ``dL/dw[i, r] = <G_i, (B S V)[index[i, r]]> + <(B^T S G)[index[i, r]], V_i>``.
+    That is one inner product of ``[G_i, V_i]`` (``point_rows`` joined by columns) with
     row ``index[i, r]`` of ``[B S V, B^T S G]`` (``lattice_rows``). It is a sampled
     dense-dense product evaluated only at the ``n (d + 1)`` entries of ``S^T``, so the
-    ``n x M`` product is never formed. Points go in blocks of :data:`GRADIENT_ROWS`, so
-    that the joined point rows stay small.
+    ``n x M`` product is never formed. Points are processed in blocks of
+    :data:`GRADIENT_ROWS`, so the joined point rows stay small.
     """
     n, k = table.index.shape
     out = weights.new_empty(n, k)
@@ -127,14 +127,14 @@ class LatticeFilterFunction(torch.autograd.Function):
 
 
 class NormalizedFilterFunction(torch.autograd.Function):
-    """``y = (S^T B S V) / (S^T B S 1)`` row by row, with hand-written gradients.
+    """Normalised filter ``y = (S^T B S V) / (S^T B S 1)`` with hand-written gradients.
 
     The ones channel is splatted, blurred and sliced together with the values as
     channel ``c``. With ``t = S^T B S 1`` and ``G = dL/dy``, the gradient of the
     unnormalised channels is ``G / t`` and that of the ones channel is
     ``-sum_c G y / t``. Both are written into one buffer and pass backward together,
-    by the rules of :class:`LatticeFilterFunction`. So no ``[n, c + 1]`` temporary is
-    formed for a concatenation, slicing or division.
+    by the rules of :class:`LatticeFilterFunction`. This avoids an ``[n, c + 1]``
+    temporary for a concatenation, slicing or division.
     """
 
     @staticmethod
@@ -159,7 +159,7 @@ class NormalizedFilterFunction(torch.autograd.Function):
         n, c = grad_out.shape
         grad_filtered = grad_out.new_empty(n, c + 1)
         torch.div(grad_out, total, out=grad_filtered[:, :c])
-        # A row-wise dot product without a full-size product temporary.
+        # einsum forms the row-wise dot product without a full-size product temporary.
         dots = torch.einsum("ic,ic->i", grad_out, out)
         grad_filtered[:, c] = dots.div_(total[:, 0]).neg_()
         back = blur(table.splat(grad_filtered, weights), table.neighbours, reverse=True)
@@ -187,7 +187,7 @@ class PermutohedralLattice:
         positions (Tensor): ``[n, d]`` positions in units of the Gaussian's standard
             deviation (divide by the bandwidth first). Gradients flow into them.
         method (str): how :func:`~graphkit.lattice.table.build_table` deduplicates
-            the vertices: ``"auto"``, ``"direct"``, ``"sort"`` or ``"rows"``; all give
+            the vertices: ``"auto"``, ``"direct"``, ``"sort"`` or ``"rows"``. All give
             the same filter. (default: ``"auto"``)
 
     Shapes:
@@ -228,8 +228,8 @@ class PermutohedralLattice:
             # NOTE: 16-bit values fail with a dtype mismatch inside the splat's
             # embedding_bag (torch 2.13, CPU), so they are rejected here instead.
             raise ValueError(
-                f"values must be float32 or float64, got {values.dtype}; convert them "
-                "with values.float() and the output back afterwards"
+                f"values must be float32 or float64, got {values.dtype}. Convert them "
+                "with values.float(), and convert the output back afterwards."
             )
         if values.size(1) == 0:
             return values.clone()
