@@ -133,8 +133,8 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"--parts must be at least 1, got {args.parts}")
     if args.balance_train and args.method != "metis":
         raise ValueError(
-            f"--balance-train refines a METIS partition, but --method is {args.method!r}; "
-            "pass --method metis or drop --balance-train"
+            f"--balance-train refines a METIS partition, but --method is {args.method!r}. "
+            "Pass --method metis or drop --balance-train."
         )
     out = Path(args.out)
     check_output_folder(out, args.overwrite)
@@ -146,7 +146,8 @@ def run(args: argparse.Namespace) -> int:
     if args.balance_train and train_mask is None:
         raise ValueError(
             f"--balance-train needs training nodes, but dataset {args.dataset!r} has no "
-            "train_mask; give it labels (and so a split) or drop --balance-train"
+            "train_mask. Use a dataset with labels, which gives it a split, or drop "
+            "--balance-train."
         )
     parts = partition_nodes(
         data.edge_index, data.num_nodes, args.parts, args.method, train_mask, args.seed

@@ -41,7 +41,7 @@ def launched_distributed(config: TrainConfig) -> bool:
 
 
 def _environment_size(name: str) -> int:
-    """Return the process count in environment variable ``name``; 1 when unset or empty."""
+    """Return the process count in variable ``name``, or 1 if it is unset or empty."""
     text = os.environ.get(name)
     if not text:
         return 1
@@ -49,8 +49,8 @@ def _environment_size(name: str) -> int:
         return int(text)
     except ValueError:
         raise ValueError(
-            f"environment variable {name}={text!r} is not an integer; unset it or let "
-            "the launcher (torchrun, mpiexec) set it"
+            f"environment variable {name}={text!r} is not an integer. Unset it or let "
+            "the launcher (torchrun, mpiexec) set it."
         ) from None
 
 
@@ -80,10 +80,10 @@ def run(args: argparse.Namespace) -> int:
         graph, data = load_local(config, device)
         return train(config, graph, data)
     if device.type == "cuda" and config.compression != "none":
-        # NOTE: the codecs create their matrices, noise and buffers on the CPU.
+        # NOTE: The codecs create their matrices, noise and buffers on the CPU.
         raise ValueError(
-            f"--compression {config.compression} runs only on the CPU so far; pass "
-            "--device cpu, or --compression none to train on GPUs"
+            f"--compression {config.compression} runs only on the CPU so far. Pass "
+            "--device cpu, or --compression none to train on GPUs."
         )
     import torch.distributed as dist
     from graphkit.distributed import runtime

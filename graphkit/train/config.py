@@ -98,11 +98,12 @@ class TrainConfig:
     """Timeout of every collective operation, in seconds."""
     # Device
     device: str = "auto"
-    """Device of the model and features: cuda (under torchrun or mpiexec, GPU LOCAL_RANK
-    of each machine), cpu, or auto (cuda when torch.cuda.is_available())."""
+    """Device of the model and features: cuda, cpu, or auto (cuda when
+    torch.cuda.is_available()). Under torchrun or mpiexec, cuda is GPU LOCAL_RANK of
+    each machine."""
     backend: str = "auto"
-    """torch.distributed backend: nccl (CUDA tensors), gloo (CPU tensors), or auto (the
-    one for the device)."""
+    """torch.distributed backend: nccl for CUDA tensors, gloo for CPU tensors, or auto
+    for the one that matches the device."""
     # Compression (distributed runs only)
     compression: str = "none"
     """Compressor of the halo rows sent between partitions (distributed runs only)."""
@@ -175,7 +176,7 @@ class TrainConfig:
         for name, choices in _CHOICES.items():
             if name in loaded and loaded[name] not in choices:
                 raise ValueError(
-                    f"{path}: option {name}={loaded[name]!r} is invalid; choose one of "
+                    f"{path}: option {name}={loaded[name]!r} is invalid. Choose one of "
                     f"{choices}"
                 )
         return cls(**{**loaded, **overrides})

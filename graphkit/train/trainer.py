@@ -34,7 +34,7 @@ from graphkit.train.metrics import METRIC_LABEL, METRICS
 logger = logging.getLogger(__name__)
 
 SPLITS = ("train", "val", "test")
-# Epoch-log names of the sources of ``peak_memory_bytes``.
+# Names of the ``peak_memory_source`` values in the epoch log.
 _PEAK_NAMES = {"host_vmhwm": "host VmHWM", "cuda_max_allocated": "CUDA max allocated"}
 
 
@@ -189,7 +189,7 @@ class Trainer:
         return record
 
     def _peak_memory(self) -> dict:
-        """Per-rank peaks, maximum over ranks: host ``VmHWM`` and, on CUDA, tensor bytes.
+        """Return the host ``VmHWM`` peak and, on CUDA, the tensor peak, max over ranks.
 
         ``peak_memory_bytes`` is the CUDA peak (``torch.cuda.max_memory_allocated``,
         reset each epoch) on a GPU and the host peak otherwise, and

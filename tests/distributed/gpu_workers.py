@@ -24,7 +24,7 @@ def equivalence_on_device(rank: int, world_size: int, requested: str, models, mo
             f"backend {backend} differs from the group's {dist.get_backend()}"
         )
     if comm.device != device:
-        failures.append(f"communicator on {comm.device}, selected {device}")
+        failures.append(f"communicator is on {comm.device}, but {device} was selected")
     data = random_graph()
     weight = torch.randn(data.num_nodes, 4, generator=torch.Generator().manual_seed(5))
     wants = {name: reference(name, data, weight) for name in models}
@@ -35,7 +35,7 @@ def equivalence_on_device(rank: int, world_size: int, requested: str, models, mo
     for mode in modes:
         graph = ShardedGraph.from_partition(comm, payload, mode)
         if graph.device != device:
-            failures.append(f"graph on {graph.device}, selected {device}")
+            failures.append(f"graph is on {graph.device}, but {device} was selected")
         for name in models:
             model = make_model(name, data.num_features).to(device)
             graph.sync_parameters(model)

@@ -94,7 +94,8 @@ def test_metis_spreads_training_nodes():
     assert sorted(torch.bincount(plain[train], minlength=2).tolist()) == [0, 40]
     parts = partition_nodes(edge_index, 200, 2, "metis", train_mask=train)
     per_part = torch.bincount(parts[train], minlength=2)
-    # Share 20, tolerance 3 %: between ceil(19.4) and floor(20.6), so exactly 20.
+    # The share is 20 with a 3 % tolerance, so each part must hold between ceil(19.4)
+    # and floor(20.6) training nodes, which is exactly 20.
     assert per_part.tolist() == [20, 20]
     # Swaps keep the node counts METIS chose.
     assert torch.equal(
@@ -103,21 +104,23 @@ def test_metis_spreads_training_nodes():
 
 
 def test_training_swap_picks_best_gain_nodes():
-    # Path 0-1-2-3-4-5 split [0 0 0 | 1 1 1]; both training nodes 0, 1 sit in part 0.
+    # Path 0-1-2-3-4-5 is split [0 0 0 | 1 1 1], and both training nodes 0 and 1 are in
+    # part 0.
     indptr = np.array([0, 1, 3, 5, 7, 9, 10])
     indices = np.array([1, 0, 2, 1, 3, 2, 4, 3, 5, 4])
     parts = np.array([0, 0, 0, 1, 1, 1])
     train = np.array([True, True, False, False, False, False])
     out = balance_training_nodes(indptr, indices, parts, train, 2)
-    # Gains to the other side: node 0 -1, node 1 -2 (move 0); node 3 0, 5 -1, 4 -2 (move 3).
+    # Moving to the other side gains -1 for node 0 and -2 for node 1, so node 0 moves.
+    # It gains 0 for node 3, -1 for node 5 and -2 for node 4, so node 3 moves.
     assert out.tolist() == [1, 0, 0, 0, 1, 1]
     # The input vector is left unchanged.
     assert parts.tolist() == [0, 0, 0, 1, 1, 1]
 
 
 def test_training_swap_skips_empty_partition():
-    # Path 0-1-...-6 split [0 0 0 0 | - | 2 2 2]: partition 1 is empty, so it has the
-    # fewest training nodes but no node to swap; partition 2 must receive one instead.
+    # Path 0-1-...-6 is split [0 0 0 0 | - | 2 2 2]. Partition 1 is empty, so it has the
+    # fewest training nodes but no node to swap. Partition 2 must receive one instead.
     indptr = np.array([0, 1, 3, 5, 7, 9, 11, 12])
     indices = np.array([1, 0, 2, 1, 3, 2, 4, 3, 5, 4, 6, 5])
     parts = np.array([0, 0, 0, 0, 2, 2, 2])

@@ -224,14 +224,15 @@ def test_distributed_code_names_devices():
     missing = [
         line for name in AUDITED for line in factory_calls_without_device(ROOT / name)
     ]
-    assert missing == [], "pass device= (or allow-list with a reason):\n" + "\n".join(
-        missing
+    assert missing == [], (
+        "factory calls without device=. Pass device=, or add the call to ALLOWED "
+        "with a reason:\n" + "\n".join(missing)
     )
 
 
 # Buffers follow their inputs' device ------------------------------------------------------
 class RecordingComm:
-    """Stands in for a Communicator: records the posted tensors, transfers nothing."""
+    """Fake Communicator that records the posted tensors and transfers nothing."""
 
     def __init__(self, rank: int, world_size: int) -> None:
         self.rank, self.world_size = rank, world_size
@@ -262,7 +263,7 @@ def test_halo_buffers_on_input_device(one_shot):
         [grad],
         "test/grad",
     )
-    assert len(comm.posted) == 8  # per peer and direction: one send, one receive
+    assert len(comm.posted) == 8  # One send and one receive per peer and direction.
     devices = {(kind, t.device.type) for kind, t in comm.posted}
     assert devices == {("send", "meta"), ("recv", "meta")}
 
@@ -280,7 +281,7 @@ def test_payload_moved_with_nesting():
     assert moved["x"].device.type == "meta"
     assert moved["meta"]["ids"].device.type == "meta"
     assert moved["edges"][0].dtype == torch.long
-    assert payload["x"].device.type == "cpu"  # the input is not changed
+    assert payload["x"].device.type == "cpu"  # The input tensor is not changed.
 
 
 def test_partition_files_loaded_on_cpu(tmp_path, monkeypatch):
@@ -319,7 +320,7 @@ def test_communicator_rejects_other_device():
         runtime.destroy_process_group()
 
 
-def test_sharded_graph_rejects_input_on_other_device():
+def test_sharded_graph_rejects_other_device():
     from graphkit.distributed import ShardedGraph
 
     runtime.init_process_group(backend="gloo", device="cpu")
@@ -381,7 +382,7 @@ def test_trainer_reports_host_peak_on_cpu():
     assert "peak_cuda_bytes" not in peaks
 
 
-def test_trainer_reports_cuda_peak_when_present(monkeypatch):
+def test_trainer_reports_cuda_peak(monkeypatch):
     from graphkit.launch.cmd_train import load_local
 
     from graphkit.train import trainer as trainer_module
@@ -415,7 +416,7 @@ def test_cli_device_cpu_records_source(tmp_path, capsys):
     assert [r["peak_memory_source"] for r in records] == ["host_vmhwm", "host_vmhwm"]
 
 
-def test_cli_nccl_on_cpu_is_an_error():
+def test_cli_nccl_on_cpu_rejected():
     with pytest.raises(ValueError, match="'nccl' communicates only CUDA tensors"):
         main(["train", "--device", "cpu", "--backend", "nccl"])
 

@@ -126,7 +126,7 @@ def test_block_backward_without_output(monkeypatch, many_chunks, p):
 
 
 def _attention_nodes(out: torch.Tensor) -> list:
-    """The ``AttentionSAR`` nodes of the autograd graph of ``out``, last layer first."""
+    """Return the ``AttentionSAR`` nodes of ``out``'s autograd graph, last layer first."""
     found, stack, seen = [], [out.grad_fn], set()
     while stack:
         node = stack.pop(0)
@@ -162,7 +162,7 @@ def _sar_against_sa(rank: int, world_size: int):
             return GATConv._project(layer, inputs)
 
         model.layers[0]._project = types.MethodType(counted, model.layers[0])
-        torch.manual_seed(2)  # the same attention dropout seed in both modes
+        torch.manual_seed(2)  # Both modes use the same attention dropout seed.
         out = model(x, graph)
         # Reading the last layer's saved tensors recomputes its projection, which is
         # not counted.
@@ -229,5 +229,5 @@ def _without_look_ahead(rank: int, world_size: int):
 def test_sar_without_look_ahead_matches():
     for failures, fetched_peak, largest_round in run_world(_without_look_ahead, 3):
         assert not failures, "\n".join(failures[:20])
-        # One round's rows at a time: the next round is not fetched ahead.
+        # The next round is not fetched ahead, so one round's rows are held at a time.
         assert fetched_peak == largest_round

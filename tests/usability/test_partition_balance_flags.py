@@ -1,4 +1,4 @@
-"""``graphkit partition --balance-train`` with options it cannot honour."""
+"""``graphkit partition --balance-train`` rejects options that it cannot honour."""
 
 import pytest
 from graphkit.launch.cli import main
@@ -9,7 +9,7 @@ SMALL_GRAPH = ["--dataset-options", "{num_nodes: 200, avg_degree: 4, num_feature
 def test_balance_train_rejects_random_method(tmp_path):
     out = tmp_path / "parts"
     argv = ["partition", *SMALL_GRAPH, "--parts", "2", "--out", str(out)]
-    with pytest.raises(ValueError, match="--method is 'random'; pass --method metis"):
+    with pytest.raises(ValueError, match="--method is 'random'. Pass --method metis"):
         main([*argv, "--method", "random", "--balance-train"])
     assert not out.exists()
 
