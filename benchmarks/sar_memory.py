@@ -63,7 +63,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--no-look-ahead",
         action="store_true",
         help="fetch each peer's rows only when its round starts (ShardedGraph "
-        "look_ahead=False), so a rank holds one round's rows at a time",
+        "look_ahead=False), so a rank keeps one round's rows or gradients at a time",
     )
     parser.add_argument(
         "--default-malloc",

@@ -1,4 +1,4 @@
-"""Second balance constraint for a partition: spread training nodes evenly by swaps.
+"""Training-node balance, the second balance constraint of a partition, by swaps.
 
 METIS (through ``pymetis``) balances one vertex weight. To balance nodes *and* training
 nodes, the partition from METIS (balanced by nodes) is refined by swaps. Each swap moves
@@ -32,7 +32,7 @@ def _gain(
     p: int,
     q: int,
 ) -> np.ndarray:
-    """Edge-cut gain of moving each of ``nodes`` from partition ``p`` to ``q``."""
+    """Return the edge-cut gain of moving each of ``nodes`` from ``p`` to ``q``."""
     starts, ends = indptr[nodes], indptr[nodes + 1]
     degree = ends - starts
     if int(degree.sum()) == 0:
@@ -65,7 +65,9 @@ def balance_training_nodes(
         tol (float): allowed relative deviation from ``N_train / P``. (default: ``0.03``)
     """
     if tol < 0:
-        raise ValueError(f"balance tolerance must be non-negative, got {tol}")
+        raise ValueError(
+            f"balance tolerance must be non-negative, got {tol}. Pass tol >= 0"
+        )
     parts = parts.astype(np.int64, copy=True)
     train = train.astype(bool)
     share = train.sum() / num_parts
@@ -92,7 +94,7 @@ def balance_training_nodes(
         if k == 0 or p == q:
             logger.warning(
                 "training-node balance stopped: partition %d has no non-training node "
-                "to swap (training counts %s); partition with fewer parts to balance "
+                "to swap (training counts %s). Use fewer partitions to balance "
                 "further",
                 q,
                 counts.tolist(),

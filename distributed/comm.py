@@ -218,8 +218,9 @@ class Communicator:
     def wait(self, pending: PendingExchange) -> None:
         """Block until every operation of ``pending`` finished, or raise on failure.
 
-        NOTE: on nccl, torch's watchdog may abort the process at the timeout before this
-        raises, so the lost rank may go unnamed. This has not been run on GPUs.
+        NOTE: On nccl, torch's watchdog may abort the process at the timeout before this
+        raises, so the error may not name the lost rank. This path has not been run on
+        GPUs.
         """
         try:
             for work in pending.works:
@@ -272,7 +273,7 @@ class Communicator:
         return self.all_reduce(t, label="setup").tolist()
 
     def _check_devices(self, tensors: list[Tensor], label: str) -> None:
-        """Raise when a tensor is on another device type than the group's.
+        """Raise ValueError if a tensor's device type differs from the group's.
 
         Without this check nccl fails on a CPU tensor (and gloo on a CUDA tensor) with
         an error that names neither the tensor's device nor the operation.
@@ -282,7 +283,7 @@ class Communicator:
                 raise ValueError(
                     f"rank {self.rank}: {label} got a tensor on {t.device}, but this "
                     f"process group communicates tensors on {self.device} (backend "
-                    f"{dist.get_backend(self.group)}); move the model and features to "
+                    f"{dist.get_backend(self.group)}). Move the model and features to "
                     f"{self.device}, or start the group with the backend for {t.device}"
                 )
 

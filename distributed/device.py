@@ -35,7 +35,7 @@ LOCAL_RANK_VARIABLES = (
     "MPI_LOCALRANKID",
     "PMI_LOCAL_RANK",
 )
-# World-size variables set by MPI launchers; mpi4py is imported only when one is set.
+# World-size variables set by MPI launchers. mpi4py is imported only when one is set.
 MPI_SIZE_VARIABLES = (
     "OMPI_COMM_WORLD_SIZE",
     "PMI_SIZE",
@@ -55,13 +55,13 @@ def resolve_device_type(requested: str, cuda_available: bool) -> str:
         ValueError: ``requested`` is not a known device, or is ``cuda`` without a GPU.
     """
     if requested not in DEVICES:
-        raise ValueError(f"device={requested!r} is invalid; choose one of {DEVICES}")
+        raise ValueError(f"device={requested!r} is invalid. Choose one of {DEVICES}")
     if requested == "auto":
         return "cuda" if cuda_available else "cpu"
     if requested == "cuda" and not cuda_available:
         raise ValueError(
             "device='cuda' was requested but torch.cuda.is_available() is False (no GPU, "
-            f"or torch {torch.__version__} is built without CUDA); pass --device cpu, or "
+            f"or torch {torch.__version__} is built without CUDA). Pass --device cpu, or "
             "install a CUDA build of torch"
         )
     return requested
@@ -79,20 +79,20 @@ def resolve_backend(requested: str, device_type: str) -> str:
             ``device_type``. The message names both and the options that work.
     """
     if requested not in BACKENDS:
-        raise ValueError(f"backend={requested!r} is invalid; choose one of {BACKENDS}")
+        raise ValueError(f"backend={requested!r} is invalid. Choose one of {BACKENDS}")
     if device_type not in ("cpu", "cuda"):
         raise ValueError(f"device type must be 'cpu' or 'cuda', got {device_type!r}")
     if requested == "auto":
         return "nccl" if device_type == "cuda" else "gloo"
     if requested == "nccl" and device_type == "cpu":
         raise ValueError(
-            "backend 'nccl' communicates only CUDA tensors, but the device is 'cpu'; "
-            "pass --device cuda on a machine with GPUs, or --backend gloo (or auto)"
+            "backend 'nccl' communicates only CUDA tensors, but the device is 'cpu'. "
+            "Pass --device cuda on a machine with GPUs, or --backend gloo (or auto)"
         )
     if requested == "gloo" and device_type == "cuda":
         raise ValueError(
             "backend 'gloo' sends and receives only CPU tensors, but the device is "
-            "'cuda'; pass --backend nccl (or auto), or --device cpu"
+            "'cuda'. Pass --backend nccl (or auto), or --device cpu"
         )
     return requested
 
@@ -123,8 +123,8 @@ def local_rank_from_env(
             value = -1
         if value < 0:
             raise ValueError(
-                f"environment variable {name}={text!r} is not a non-negative integer; "
-                "unset it or let the launcher set it"
+                f"environment variable {name}={text!r} is not a non-negative integer. "
+                "Unset it or let the launcher set it"
             )
         return value
     split = mpi_split() if mpi_split is not None else None
@@ -134,7 +134,7 @@ def local_rank_from_env(
 def mpi_local_rank() -> int | None:
     """Return the rank within this machine's MPI shared-memory group, or None.
 
-    None when mpi4py is not installed or the world has one process. It splits
+    It returns None when mpi4py is not installed or the world has one process. It splits
     ``COMM_WORLD`` (a collective call), so every rank of an MPI job must call it.
     """
     try:
@@ -159,12 +159,12 @@ def cuda_device_for(local_rank: int, device_count: int) -> torch.device:
             GPU between ranks of a group, so each process needs its own.
     """
     if device_count < 1:
-        raise ValueError("no CUDA device is visible; pass --device cpu")
+        raise ValueError("no CUDA device is visible. Pass --device cpu")
     if not 0 <= local_rank < device_count:
         raise ValueError(
             f"local rank {local_rank} has no GPU of its own: this machine shows "
             f"{device_count} CUDA device(s) (CUDA_VISIBLE_DEVICES="
-            f"{os.environ.get('CUDA_VISIBLE_DEVICES', 'unset')}); start at most "
+            f"{os.environ.get('CUDA_VISIBLE_DEVICES', 'unset')}). Start at most "
             f"{device_count} processes per machine (torchrun --nproc_per_node="
             f"{device_count}), or pass --device cpu"
         )

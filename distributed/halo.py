@@ -76,7 +76,8 @@ class HaloExchange:
         ``rows[i]`` holds ``tensors[i]`` rows of the peer's halo (``[S_peer, *]``); for
         this rank it is ``tensors[i]`` itself. With ``look_ahead``, the exchange of
         round ``k + 1`` is posted before round ``k`` is yielded, so it runs while the
-        caller aggregates. Otherwise it is posted when the caller asks for the next round.
+        caller aggregates. Otherwise it is posted when the caller requests the next
+        round.
         """
         tensors = [t.detach() for t in tensors]
         if self.one_shot:

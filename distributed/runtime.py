@@ -9,7 +9,8 @@
 
 It then starts a ``torch.distributed`` group on a TCP store (gloo with CPU tensors by
 default, nccl with this rank's GPU), and a heartbeat thread whose counters name a rank
-that stops responding. :mod:`graphkit.distributed.device` chooses the device and backend.
+that stops responding. :mod:`graphkit.distributed.device` chooses the device and
+backend.
 """
 
 from __future__ import annotations
@@ -112,13 +113,13 @@ def _environment() -> tuple[int, int, str, int]:
 
 
 def _group_device(backend: str, device: torch.device | str | None) -> torch.device:
-    """Return the device of the group's tensors, checking that ``backend`` can send them."""
+    """Return the device of the group's tensors after checking that ``backend`` fits."""
     if device is None:
         if backend == "nccl":
             if not torch.cuda.is_available():
                 raise ValueError(
                     "backend 'nccl' needs a CUDA device, but torch.cuda.is_available() "
-                    "is False; use backend 'gloo' with CPU tensors"
+                    "is False. Use backend 'gloo' with CPU tensors"
                 )
             device = torch.device("cuda", torch.cuda.current_device())
         else:
@@ -150,8 +151,8 @@ def init_process_group(
         ValueError: ``backend`` cannot communicate tensors of ``device`` (nccl with a
             CPU device, gloo with a CUDA device).
 
-    TODO: the nccl path has only been checked on CPU-only machines, where it cannot
-    run. Start a 2-rank nccl job on GPUs and compare it with gloo before relying on it.
+    TODO: The nccl path has not been run on GPUs. Start a 2-rank nccl job on GPUs
+    and compare it with gloo before relying on it.
     """
     if dist.is_initialized():
         return dist.get_rank(), dist.get_world_size()
@@ -236,7 +237,7 @@ def destroy_process_group() -> None:
 
 
 def payload_to(payload, device: torch.device | str):
-    """Return ``payload`` with every tensor, also inside lists and dicts, on ``device``."""
+    """Move every tensor of ``payload``, also inside lists and dicts, to ``device``."""
     if isinstance(payload, torch.Tensor):
         return payload.to(device)
     if isinstance(payload, dict):
@@ -303,7 +304,7 @@ def _partition_in_memory(
     )
     # METIS is deterministic for a fixed seed, but rank 0's partition vector is broadcast anyway so a
     # difference between machines cannot split the graph inconsistently.
-    # The broadcast runs on the group's device; partitioning stays on the CPU.
+    # The broadcast runs on the group's device, but partitioning stays on the CPU.
     parts = comm.broadcast(parts.to(comm.device), src=0, label="setup").cpu()
     summary = partition_summary(data.edge_index, parts, world_size)
     logger.info(
@@ -346,8 +347,8 @@ def build_partition(config, rank: int, world_size: int):
         rank (int), world_size (int): from :func:`init_process_group`.
 
     Returns:
-        ``(graph, data)`` on the group's device; ``data`` has ``x``, ``y``, 1-D masks
-        and ``global_ids`` of the owned nodes only.
+        ``(graph, data)`` on the group's device. ``data`` contains ``x``, ``y``, 1-D
+        masks and ``global_ids`` of the owned nodes only.
 
     Raises:
         PartitionFileError: the folder contains a different number of partitions than
@@ -361,7 +362,7 @@ def build_partition(config, rank: int, world_size: int):
         payload = _load_checked(comm, config.partitions, rank, world_size)
     else:
         payload = _partition_in_memory(config, comm, rank, world_size)
-    # Loaded on the CPU (see load_partition), moved to the device once, here.
+    # load_partition returns CPU tensors, so the payload moves to the device once, here.
     payload = payload_to(payload, comm.device)
     graph = ShardedGraph.from_partition(comm, payload, config.mode)
     from graphkit.distributed.compression import compression_from_config

@@ -289,7 +289,10 @@ class AttentionSAR(torch.autograd.Function):
 
 
 def _add_dot_terms(plan: Plan, slope, s_src, s_dst, best, z, totals, grad_s_src) -> None:
-    """Fetch the source scores again and return each block's ``-sum_i lambda alpha D_i``."""
+    """Fetch the source scores again and add each block's ``-sum_i lambda alpha D_i``.
+
+    The terms go back to the owners of the source rows and are added to ``grad_s_src``.
+    """
     dot, _ = totals
 
     def corrections():

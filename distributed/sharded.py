@@ -80,7 +80,7 @@ class ShardedGraph(Graph):
             and the per-edge gather/scatter ops run with autograd, which keeps per-edge
             tensors for the backward pass. (default: ``True``)
         device (torch.device or str, optional): where the blocks, degrees and every
-            buffer of the exchanges live; the features passed to the aggregations must
+            buffer of the exchanges live. The features passed to the aggregations must
             be on it too. (default: ``comm.device``)
         look_ahead (bool): fetch the next peer's rows while aggregating the current
             peer's, and compute the next peer's gradients while the previous ones
@@ -112,7 +112,7 @@ class ShardedGraph(Graph):
             )
         self.comm, self.mode, self.fast = comm, mode, fast
         self.device = comm.device if device is None else torch.device(device)
-        # Read as Python ints while building, so it stays on the CPU.
+        # Building reads it as Python ints, so it stays on the CPU.
         self.node_ranges = node_ranges.long().cpu()
         if self.node_ranges.numel() != self.world_size + 1:
             raise ValueError(
@@ -321,7 +321,7 @@ class ShardedGraph(Graph):
 
     @property
     def rematerialize(self) -> bool:
-        """``True`` in ``sar`` mode, where layers recompute per-node intermediates."""
+        """Whether layers recompute per-node intermediates (``sar`` mode, ``fast``)."""
         return self.mode == "sar" and self.fast
 
     def in_degree(self) -> Tensor:
@@ -422,7 +422,7 @@ class ShardedGraph(Graph):
         if x.device.type != self.device.type:
             raise ValueError(
                 f"rank {self.rank}: the graph is on {self.device} but the input is on "
-                f"{x.device}; move the model and features to {self.device}"
+                f"{x.device}. Move the model and features to {self.device}"
             )
         if x.size(0) != self.num_nodes:
             raise ValueError(

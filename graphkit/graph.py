@@ -43,7 +43,8 @@ class Graph(ABC):
     num_nodes: int
 
     #: Whether layers should recompute cheap per-node intermediates (such as projected
-    #: values) in the backward pass instead of keeping them. SAR's sharded graph sets it.
+    #: values) in the backward pass instead of keeping them. ShardedGraph sets it in
+    #: ``sar`` mode.
     rematerialize: bool = False
 
     @property

@@ -42,7 +42,7 @@ def current_rss_bytes() -> int:
 
 
 def peak_cuda_bytes(device: torch.device | str) -> int | None:
-    """Peak bytes held by tensors on a CUDA ``device`` since the last reset.
+    """Return the peak bytes held by tensors on a CUDA ``device`` since the last reset.
 
     This is ``torch.cuda.max_memory_allocated``: tensors only, without the caching
     allocator's reserve or the CUDA context. Returns None for a device of another type.
@@ -54,7 +54,7 @@ def peak_cuda_bytes(device: torch.device | str) -> int | None:
 
 
 def reset_peak_cuda_bytes(device: torch.device | str) -> None:
-    """Restart :func:`peak_cuda_bytes` from the bytes allocated now (no-op off CUDA)."""
+    """Reset :func:`peak_cuda_bytes` to the bytes allocated now (CUDA devices only)."""
     device = torch.device(device)
     if device.type == "cuda":
         torch.cuda.reset_peak_memory_stats(device)
