@@ -44,7 +44,7 @@ class Graph(ABC):
 
     #: Whether layers should recompute cheap per-node intermediates (such as projected
     #: values) in the backward pass instead of keeping them. ShardedGraph sets it in
-    #: ``sar`` mode.
+    #: ``sar`` mode with ``fast=True``.
     rematerialize: bool = False
 
     @property
