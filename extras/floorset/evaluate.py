@@ -1,17 +1,19 @@
 """FloorSet layout evaluator: the ICCAD-2026 contest scoring, revision of 2026-04-19.
 
 The version implemented is ``iccad2026contest/iccad2026_evaluate.py`` of IntelLabs/FloorSet
-as changed on 2026-04-19 (contest specification v9): fixed-shape and preplaced blocks are
+as changed on 2026-04-19 (contest specification v9). Fixed-shape and preplaced blocks are
 hard constraints, and only boundary, grouping and MIB are soft. That code scores the
-FloorSet-Lite track; FloorSet-Prime has no contest scoring, so Prime layouts are scored
-here by the same rules on polygons (our extension), and by the original FloorSet
-evaluator in :mod:`graphkit.extras.floorset.original`.
+FloorSet-Lite track only. FloorSet-Prime has no contest scoring, so this module scores
+Prime layouts by the same rules on polygons, an extension of its own. The original
+FloorSet evaluator in :mod:`graphkit.extras.floorset.original` scores them as well.
 
 Hard constraints (any violation makes the layout infeasible, cost ``M = 10``):
-no two blocks overlap (intersection above 1e-6 on both axes); every soft block's area
-is within 1% of its target; fixed-shape blocks keep the reference width and height
-(translation allowed, tolerance 1e-4); preplaced blocks also keep the reference
-position (tolerance 1e-4).
+
+* no two blocks overlap (intersection above 1e-6 on both axes),
+* every soft block's area is within 1% of its target,
+* fixed-shape blocks keep the reference width and height (translation allowed,
+  tolerance 1e-4),
+* preplaced blocks also keep the reference position (tolerance 1e-4).
 
 Quality, against the reference metrics m of the label:
 
@@ -21,9 +23,10 @@ Quality, against the reference metrics m of the label:
     g_{wl} = \\frac{\\mathrm{HPWL} - (m_6 + m_7)}{m_6 + m_7},\\qquad
     g_{a} = \\frac{W H - m_0}{m_0}
 
-with block centroids c_i, pin positions q_p and the bounding box W x H of all blocks
-(an m_0 or m_6 that is not positive, or a negative m_7, is replaced by the reference
-layout's value, as the contest's ``_extract_baseline`` does). Soft constraints give ``V_rel = (V_boundary + V_grouping + V_MIB) / N_soft`` with
+with block centroids c_i, pin positions q_p and the bounding box W x H of all blocks.
+As in the contest's ``_extract_baseline``, an m_0 or m_6 that is not positive, or a
+negative m_7, is replaced by the reference layout's value. Soft constraints give
+``V_rel = (V_boundary + V_grouping + V_MIB) / N_soft`` with
 ``N_soft = #boundary blocks + sum_groups (|G| - 1) + sum_MIB (|M| - 1)``, and
 
 .. math::
@@ -39,7 +42,7 @@ contest measures every layout, the reference included, against that rule and mak
 allowance for the labels. The FloorSet-Lite labels leave some boundary blocks 1 to 4
 units short of their side, so Lite references score above 1 (see
 :mod:`graphkit.extras.floorset.experiment`). Before its 2026-04-15 revision the
-contest code set every soft violation count to 0, so there such references scored 1.
+contest code set every soft violation count to 0, so such references scored 1 there.
 
 Blocks may be rectilinear polygons (Prime): centroids, areas and overlaps use their
 slab decompositions (see :mod:`geometry`), so rectangles (Lite) are the special case
@@ -133,7 +136,7 @@ def centroids_of(layout: list[np.ndarray]) -> np.ndarray:
 
 
 def bbox_area(layout: list[np.ndarray]) -> float:
-    """Return the area of the bounding box of all blocks."""
+    """Return the area of the bounding box of all blocks of ``layout``."""
     extent = geometry.rects_extent(np.concatenate(layout))
     return float((extent[2] - extent[0]) * (extent[3] - extent[1]))
 
@@ -162,12 +165,12 @@ def constraint_groups(labels: np.ndarray) -> list[list[int]]:
 
 
 def boundary_box(layout: list[np.ndarray], box: BoxRule = "bbox") -> np.ndarray:
-    """Return ``[x0, y0, x1, y1]`` of the box whose sides boundary codes refer to.
+    """Return the box ``[x0, y0, x1, y1]`` whose sides the boundary codes refer to.
 
     ``"bbox"`` (contest) is the bounding box of all blocks of the layout. ``"origin"``
-    (original ``cost.py``) is ``[0, W] x [0, H]`` with W and H the largest x and y of
-    any block (and at least 0), so a layout that does not start at the origin leaves
-    its left and bottom blocks off the box.
+    (original ``cost.py``) is ``[0, W] x [0, H]``, with W and H the largest x and y of
+    any block and at least 0. A layout that does not start at the origin therefore
+    leaves its left and bottom blocks off that box.
     """
     extent = geometry.rects_extent(np.concatenate(layout))
     if box == "bbox":
@@ -182,13 +185,13 @@ def boundary_box(layout: list[np.ndarray], box: BoxRule = "bbox") -> np.ndarray:
 def boundary_gaps(
     case: FloorplanCase, layout: list[np.ndarray], box: BoxRule = "bbox"
 ) -> dict[int, float]:
-    """Return, per boundary block, its largest distance to a side its code requires.
+    """Map each boundary block to its largest distance from a side its code requires.
 
     The code is a bit mask over the sides of :func:`boundary_box`: 1 left (x = x0),
     2 right (x = x1), 4 top (y = y1), 8 bottom (y = y0). Corners set two bits (5 top
     left, 6 top right, 9 bottom left, 10 bottom right). The distance to a side is the
     Chebyshev distance from the block to that side's segment, so it is 0 exactly when
-    the block touches (or crosses) the side. A gap of 0 means every named side is met.
+    the block touches or crosses the side. A gap of 0 means every named side is met.
     """
     x0, y0, x1, y1 = boundary_box(layout, box)
     segments = {
@@ -216,11 +219,12 @@ def soft_violations(
 ) -> tuple[int, int, int, int]:
     """Count boundary, grouping and MIB violations and the normaliser ``N_soft``.
 
-    As in ``evaluate_solution`` of the contest code: a boundary block violates when
-    its gap to a named side of the layout's bounding box is not below 1e-6. A cluster
-    group adds (connected parts of the union of its blocks - 1). An MIB group adds
-    (distinct shapes - 1), shapes compared as (w, h) rounded to 4 decimals (for a
-    polygon: its canonical slab decomposition, translated to the origin, rounded).
+    The rules follow ``evaluate_solution`` of the contest code. A boundary block
+    violates when its gap to a named side of the layout's bounding box is not below
+    1e-6. A cluster group adds (connected parts of the union of its blocks - 1). An
+    MIB group adds (distinct shapes - 1), comparing shapes as (w, h) rounded to 4
+    decimals. A polygon's shape is its canonical slab decomposition, translated to
+    the origin and rounded.
     """
     gaps = boundary_gaps(case, layout, "bbox").values()
     boundary = sum(gap >= BOUNDARY_TOLERANCE for gap in gaps)
@@ -240,11 +244,11 @@ def hard_violations(
 ) -> tuple[int, int, int, int]:
     """Count overlapping pairs and area, fixed-shape and preplaced violations.
 
-    As in the contest's ``check_dimension_hard_constraints``: a fixed-shape block
-    violates when its shape (for a rectangle: width and height) differs from the
-    reference by more than 1e-4. A preplaced block also violates when its lower-left
-    corner moved by more than 1e-4. Other blocks with a positive target violate when their
-    area is off the target by more than 1%.
+    The rules follow the contest's ``check_dimension_hard_constraints``. A fixed-shape
+    block violates when its shape (for a rectangle, width and height) differs from
+    the reference by more than 1e-4. A preplaced block also violates when its
+    lower-left corner moved by more than 1e-4. Other blocks with a positive target
+    violate when their area is off the target by more than 1%.
     """
     overlaps = len(geometry.overlapping_pairs(layout))
     area = fixed = preplaced = 0

@@ -2,18 +2,19 @@
 
 Three placements are scored on FloorSet-Lite and FloorSet-Prime test layouts with the
 evaluator of :mod:`graphkit.extras.floorset.evaluate` (the ICCAD-2026 contest scoring,
-revision 2026-04-19): the reference layout of each label, uniformly random squares
-(must be infeasible) and the baseline placer of :mod:`graphkit.extras.floorset.placer`
-(must be feasible on every case with mean cost under 3). Prime references are also
-scored by the original FloorSet evaluator of :mod:`graphkit.extras.floorset.original`,
-the scoring that FloorSet ships for Prime, and must come out clean there.
+revision 2026-04-19). The placements are the reference layout of each label, uniformly
+random squares, which must be infeasible, and the baseline placer of
+:mod:`graphkit.extras.floorset.placer`, which must be feasible on every case with mean
+cost under 3. Prime references are also scored by the original FloorSet evaluator of
+:mod:`graphkit.extras.floorset.original`, the scoring that FloorSet ships for Prime,
+and must come out clean there.
 
 Prime references score 1.0. Lite references do not, and the official evaluator
-agrees: its boundary check (``evaluate_solution`` in ``iccad2026_evaluate.py``)
+agrees. Its boundary check (``evaluate_solution`` in ``iccad2026_evaluate.py``)
 measures every block against the bounding box of the layout it scores, with tolerance
-1e-6, and makes no exception for labels. In the five shared Lite labels, 9 of the 70
-boundary blocks sit 1 to 4 length units short of a side that their code names, with
-only whitespace (no block) in between. The original ``check_boundary_const`` (box
+1e-6, and makes no exception for labels. In the five Lite labels with 21 to 25 blocks,
+9 of the 70 boundary blocks sit 1 to 4 length units short of a side that their code
+names, with only whitespace (no block) in between. The original ``check_boundary_const`` (box
 ``[0, W] x [0, H]``, exact touch) charges the same 9 blocks, because the labels start
 at the origin. The decoding (1 left, 2 right, 4 top, 8 bottom) is the one both
 versions use, and every other assignment of the four bits to sides leaves at least
@@ -190,13 +191,14 @@ def _score_case(case: FloorplanCase, config: Config, plot_dir: Path | None) -> d
 def run(config: Config) -> dict[str, float]:
     """Score the three placements on every selected case; return summary metrics."""
     if config.plot_dir:
-        # Created first, so that an unwritable folder fails before any case is scored.
+        # Create the folder first, so that an unwritable one fails before any case is
+        # scored.
         try:
             Path(config.plot_dir).mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise ValueError(
-                f"plot_dir={config.plot_dir!r} cannot be created ({error.strerror}); "
-                "pass a writable folder or leave plot_dir empty"
+                f"plot_dir={config.plot_dir!r} cannot be created ({error.strerror}). "
+                "Pass a writable folder or leave plot_dir empty"
             ) from None
     cases = []
     if config.source == "synthetic":
@@ -225,14 +227,18 @@ def run(config: Config) -> dict[str, float]:
 def _load_selected(
     root: Path, variant: str, configs: tuple[int, ...]
 ) -> list[FloorplanCase]:
-    """Load the ``variant`` cases of ``configs``, raising when one of them is missing."""
+    """Load the ``variant`` cases of ``configs``.
+
+    Raises:
+        ValueError: if a case of ``configs`` is not under ``root``.
+    """
     cases = load_floorset(root, variant, list(configs))
     found = sorted(int(case.name.rsplit("_", 1)[1]) for case in cases)
     missing = sorted(set(configs) - set(found))
     if missing:
         raise ValueError(
             f"{variant}_configs: FloorSet {variant} cases {missing} are not under "
-            f"{root} (found {found} of those requested); pick block counts that have "
+            f"{root} (found {found} of those requested). Pick block counts that have "
             f"a config_N entry there, or drop them from --set {variant}_configs"
         )
     return cases

@@ -131,7 +131,7 @@ def abutting_pairs(layout: list[np.ndarray], tolerance: float = 1e-4) -> set:
 
 
 def canonical_rects(rects: np.ndarray) -> np.ndarray:
-    """Return the canonical slab decomposition of the region the rectangles cover.
+    """Compute the canonical slab decomposition of the region the rectangles cover.
 
     The region is cut by horizontal lines through every rectangle's y edges. In each
     slab the covered x intervals are merged, and then consecutive slabs with the same
@@ -162,13 +162,13 @@ def rotate_quarter(rects: np.ndarray, turns: int) -> np.ndarray:
     """Rotate rectangles by ``turns`` quarter turns counter-clockwise about the origin."""
     out = np.asarray(rects, dtype=np.float64)
     for _ in range(turns % 4):
-        # (x, y) -> (-y, x) maps [x0, y0, x1, y1] to [-y1, x0, -y0, x1].
+        # The turn (x, y) -> (-y, x) maps [x0, y0, x1, y1] to [-y1, x0, -y0, x1].
         out = np.stack([-out[:, 3], out[:, 0], -out[:, 1], out[:, 2]], axis=1)
     return out
 
 
 def shape_key(rects: np.ndarray, decimals: int = 4) -> tuple:
-    """Return a hashable key of the region up to translation, rounded to ``decimals``."""
+    """Build a hashable key of the region up to translation, rounded to ``decimals``."""
     canonical = normalized_shape(canonical_rects(rects))
     return tuple(np.round(canonical, decimals).ravel().tolist())
 
@@ -211,7 +211,7 @@ def distance_to_segment(rects: np.ndarray, segment: tuple[float, ...]) -> float:
 def connected_groups(
     layout: list[np.ndarray], members: list[int], tolerance: float
 ) -> int:
-    """Return the number of connected parts of the union of the ``members`` blocks.
+    """Count the connected parts of the union of the ``members`` blocks.
 
     Blocks join when they share an edge of positive length or overlap, as in the union
     of their polygons. Blocks that meet only at a corner point stay apart.

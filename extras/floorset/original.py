@@ -1,16 +1,21 @@
 """Original FloorSet evaluator: ``estimate_cost`` of ``cost.py`` with the checks of ``utils.py``.
 
 This is the scoring that ships with the FloorSet dataset (``cost.py`` and ``utils.py``
-of IntelLabs/FloorSet, read at two revisions that apply the same rules). It
-scores FloorSet-Prime, for which the ICCAD-2026 contest defines no cost, and it gives
-no single cost. It reports instead, against the label:
+of IntelLabs/FloorSet, read at two revisions that apply the same rules). It covers
+FloorSet-Prime, for which the ICCAD-2026 contest defines no cost. It computes no single
+cost but reports, against the label:
 
-* placement-constraint violations: fixed-shape blocks whose shape differs from the
-  reference (up to translation and rotation, tolerance 1e-3); preplaced blocks whose
-  overlap with the reference falls short of their own area by 1e-3 or more; MIB
-  members whose shape differs from the group's first member; per cluster whose
-  union splits into k > 1 parts, k violations; boundary blocks that miss a named side;
-* the blocks whose area, rounded to float16 like the targets, is below the target;
+* placement-constraint violations:
+
+  * fixed-shape blocks whose shape differs from the reference (up to translation and
+    rotation, tolerance 1e-3),
+  * preplaced blocks whose overlap with the reference falls short of their own area by
+    1e-3 or more,
+  * MIB members whose shape differs from the group's first member,
+  * k violations for each cluster whose union splits into k > 1 parts,
+  * boundary blocks that miss a named side,
+
+* the blocks whose area, rounded to float16 like the targets, is below the target,
 * the differences of the b2b and p2b wire lengths from m_6 and m_7 and of the layout
   area W H from m_0, each set to 0 when its magnitude is below 0.01.
 
@@ -23,7 +28,7 @@ and quarter turns. ``polygons_have_same_shape`` normalizes with shapely's minimu
 rotated rectangle and compares vertex lists, so it can also depend on where each
 polygon's vertex list starts. Wire lengths use float64 centroids (float32 there).
 NOTE: a boundary code outside 1, 2, 4, 8, 5, 6, 9 and 10 is checked bit by bit here,
-while ``check_boundary_const`` skips it. The shared test layouts use only these eight.
+while ``check_boundary_const`` skips it. The FloorSet test layouts use only these eight.
 """
 
 from __future__ import annotations
@@ -71,7 +76,7 @@ class OriginalReport:
 
     @property
     def clean(self) -> bool:
-        """True when the layout has no violation and matches every label metric."""
+        """Whether the layout has no violation and matches every label metric."""
         return (
             self.placement_violations == 0
             and not self.area_violations
@@ -105,10 +110,14 @@ def original_report(case: FloorplanCase, layout: list[np.ndarray]) -> OriginalRe
 
     Returns:
         OriginalReport: the violation counts and metric differences.
+
+    Raises:
+        ValueError: if ``layout`` and ``case`` have different block counts.
     """
     if len(layout) != case.num_blocks:
         raise ValueError(
-            f"{case.name}: layout has {len(layout)} blocks, the case has {case.num_blocks}"
+            f"{case.name}: layout has {len(layout)} blocks but the case has "
+            f"{case.num_blocks}. Pass one rectangle array per block of the case"
         )
     reference = [geometry.polygon_to_rects(p) for p in case.reference]
     fixed = sum(
@@ -129,8 +138,8 @@ def original_report(case: FloorplanCase, layout: list[np.ndarray]) -> OriginalRe
         parts = geometry.connected_groups(layout, group, geometry.OVERLAP_TOLERANCE)
         cluster += parts if parts > 1 else 0
     boundary = sum(gap > 0.0 for gap in boundary_gaps(case, layout, "origin").values())
-    # estimate_cost writes the areas into a tensor of the targets' dtype (float16), so
-    # an area of 3375 becomes 3376 there and meets a float16 target of 3376.
+    # estimate_cost stores the areas in a tensor of the targets' dtype (float16). So an
+    # area of 3375 becomes 3376 there and meets a float16 target of 3376.
     areas = np.array([geometry.rects_area(r) for r in layout]).astype(np.float16)
     centroids = centroids_of(layout)
     _, _, width, height = boundary_box(layout, "origin")
