@@ -54,7 +54,8 @@ class AttentionDropout:
         if self.p <= 0.0:
             return None
         generator = torch.Generator().manual_seed(self.seed * 1_000_003 + chunk_index)
-        # Drawn on the CPU, so a mask is the same on every device and can be regenerated.
+        # The mask is drawn on the CPU, so it is the same on every device and can be
+        # regenerated.
         keep = torch.rand(shape, generator=generator) >= self.p
         return keep.to(like.device, like.dtype) / (1.0 - self.p)
 
@@ -100,11 +101,12 @@ _LIVE_EDGE_TENSORS = 4
 
 
 def _chunks(block: Block, heads: int) -> list[_Chunk]:
-    """Row chunks of about ``CHUNK_ELEMENTS / (4 max(heads, 4))`` edges, cached per block.
+    """Split ``block`` into row chunks, built once and cached in the block.
 
-    The transpose structure of each chunk is built once, like the block's own CSC, so
-    the backward pass converts nothing per step. Indices that only address the chunk
-    or the block's sources are int32, which halves the cached structure.
+    Each chunk has about ``CHUNK_ELEMENTS / (4 max(heads, 4))`` edges. The transpose
+    structure of each chunk is built once, like the block's own CSC, so the backward
+    pass converts nothing per step. Indices that only address the chunk or the block's
+    sources are int32, which halves the cached structure.
     """
     width = max(heads, _CHUNK_HEADS) * _LIVE_EDGE_TENSORS
     key = ("attention_chunks", width, len(row_chunks(block, width)))
@@ -156,7 +158,10 @@ def per_head(value: Tensor) -> list[Tensor]:
 
 
 def _head(t: Tensor, h: int) -> Tensor:
-    """Contiguous ``[N, C]`` copy of head ``h`` of ``[N, H, C]`` (no copy for one head)."""
+    """Copy head ``h`` of an ``[N, H, C]`` tensor into a contiguous ``[N, C]`` tensor.
+
+    With one head and a contiguous ``t``, this returns a view and copies nothing.
+    """
     return t[:, h].contiguous()
 
 
@@ -285,12 +290,12 @@ def block_backward(
     sampled product ``(g_h v_h^T)[i, j]`` on the edges for ``g_i . v_j``.
 
     Without the output, ``grad_dot_out`` (:math:`D_i = g_i \\cdot \\mathrm{out}_i`) is
-    not known yet. Pass ``grad_dot_out=None`` and ``totals=(dot, mass)``: the score
-    gradients then leave out the :math:`-\\alpha_{ij} D_i` term of
-    :math:`\\partial L / \\partial e_{ij}`, and the block adds
-    :math:`\\sum_j \\alpha_{ij} \\delta_{ij} (g_i \\cdot v_j)` to ``dot`` (``delta`` is the
-    dropout mask) and :math:`\\sum_j \\lambda_{ij} \\alpha_{ij}` to ``mass``, where
-    :math:`\\lambda_{ij}` is the LeakyReLU slope at edge ``ij``. Once every block has
+    not known yet. In that case, pass ``grad_dot_out=None`` and ``totals=(dot, mass)``.
+    The score gradients then leave out the :math:`-\\alpha_{ij} D_i` term of
+    :math:`\\partial L / \\partial e_{ij}`. The block adds
+    :math:`\\sum_j \\alpha_{ij} \\delta_{ij} (g_i \\cdot v_j)` to ``dot``, where ``delta``
+    is the dropout mask. It adds :math:`\\sum_j \\lambda_{ij} \\alpha_{ij}` to ``mass``,
+    where :math:`\\lambda_{ij}` is the LeakyReLU slope at edge ``ij``. Once every block has
     added its share, ``dot`` equals ``grad_dot_out``. The caller then subtracts
     ``dot * mass`` from ``grad_s_dst`` and :func:`block_dot_correction` from each
     block's ``grad_s_src``.
@@ -303,8 +308,8 @@ def block_backward(
             already has it. (default: each chunk copies its rows per head)
         grad_value: ``[num_src, H, C]`` tensor the value gradient is added to in place
             (and returned). (default: a new zero tensor)
-        totals: two ``[num_dst, H]`` tensors ``(dot, mass)`` added to in place; needed
-            when ``grad_dot_out`` is ``None``.
+        totals: two ``[num_dst, H]`` tensors ``(dot, mass)`` added to in place.
+            Required when ``grad_dot_out`` is ``None``.
 
     Returns:
         ``(grad_value [num_src, H, C], grad_s_src [num_src, H], grad_s_dst [num_dst, H])``.
@@ -312,8 +317,8 @@ def block_backward(
     heads = value.size(1)
     if grad_dot_out is None and totals is None:
         raise ValueError(
-            "missing totals: with grad_dot_out=None, pass totals=(dot, mass), two "
-            "[num_dst, H] tensors that the blocks add to"
+            "totals is missing but grad_dot_out is None. Pass totals=(dot, mass), two "
+            "[num_dst, H] tensors that the blocks add to, or pass grad_dot_out."
         )
     if grad_value is None:
         grad_value = torch.zeros_like(value)
@@ -370,12 +375,13 @@ def block_dot_correction(
     z: Tensor,
     dot: Tensor,
 ) -> Tensor:
-    """``[num_src, H]`` term :math:`\\sum_i \\lambda_{ij} \\alpha_{ij} D_i` per source.
+    """Compute the ``[num_src, H]`` term :math:`\\sum_i \\lambda_{ij} \\alpha_{ij} D_i`.
 
     It is the part of the source score gradient that :func:`block_backward` leaves
-    out when called with ``grad_dot_out=None`` (subtract it). ``dot`` is the complete
-    :math:`D = g \\cdot \\mathrm{out}` (``[num_dst, H]``), :math:`\\lambda_{ij}` the
-    LeakyReLU slope at edge ``ij``. It needs only the scores, not the values.
+    out when called with ``grad_dot_out=None``, and the caller subtracts it. ``dot`` is
+    the complete :math:`D = g \\cdot \\mathrm{out}` (``[num_dst, H]``), and
+    :math:`\\lambda_{ij}` is the LeakyReLU slope at edge ``ij``. The term needs only the
+    scores, not the values.
     """
     correction = torch.zeros_like(s_src)
     m_safe = torch.where(torch.isinf(m), 0.0, m)
