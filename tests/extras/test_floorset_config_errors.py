@@ -1,4 +1,7 @@
-"""``graphkit extras run floorset``: invalid settings fail with a message and no output."""
+"""Check that ``graphkit extras run floorset`` rejects invalid settings.
+
+Each invalid setting fails with a message and writes no output.
+"""
 
 import pytest
 from graphkit.extras.floorset import experiment

@@ -151,7 +151,7 @@ def test_lite_boundary_misses_are_whitespace(floorset_root):
 
 def test_lite_reference_contest_costs(floorset_root):
     # The contest evaluator charges the labels' boundary misses: exp(2 V_rel) with
-    # V_rel = misses / N_soft, e.g. config_21: 1 miss, N_soft = 23.
+    # V_rel = misses / N_soft. For example, config_21 has 1 miss and N_soft = 23.
     cases = load_floorset(floorset_root, "lite")
     results = [evaluate(c, layout_from_polygons(c.reference)) for c in cases]
     assert [r.boundary_violations for r in results] == [1, 4, 0, 2, 2]
@@ -164,7 +164,7 @@ def test_lite_reference_contest_costs(floorset_root):
 
 def test_original_evaluator_on_references(floorset_root):
     # Prime configs 22, 29 and 56 have blocks 1 area unit below their float16 target.
-    # They pass only because the original rounds the area to float16 too.
+    # They pass only because the original evaluator rounds the area to float16 too.
     for case in load_floorset(floorset_root, "prime", [21, 22, 29, 56, 120]):
         assert original_report(case, layout_from_polygons(case.reference)).clean, (
             case.name

@@ -9,9 +9,9 @@ from graphkit.extras.floorset.data import FloorplanCase
 from graphkit.extras.floorset.evaluate import evaluate, layout_from_boxes
 from graphkit.extras.floorset.original import difference_with_tolerance, original_report
 
-# A 3 x 3 square: block 0 (2 x 2, bottom left), block 1 (1 x 2, right of it), block 2
-# (3 x 1 on top). Net 0-1 has centroids 1.5 apart and the pin at the origin is 2 from
-# block 0's centroid, so b2b = 1.5 and p2b = 0.5 * 2 = 1.
+# A 3 x 3 square of block 0 (2 x 2, bottom left), block 1 (1 x 2, right of it) and
+# block 2 (3 x 1 on top). Net 0-1 has centroids 1.5 apart, and the pin at the origin is
+# 2 from block 0's centroid. So b2b = 1.5 and p2b = 0.5 * 2 = 1.
 BOXES = np.array([[0, 0, 2, 2], [2, 0, 1, 2], [0, 2, 3, 1]], dtype=float)
 
 
@@ -66,7 +66,8 @@ def test_reference_is_clean():
 
 
 def test_fixed_block_may_turn():
-    # Block 1 turned a quarter (2 x 1) and moved: allowed here, infeasible in the contest.
+    # Block 1 turned a quarter (2 x 1) and moved is allowed here but infeasible in the
+    # contest.
     case = make_case(fixed=[False, True, False])
     layout = _with(1, [3, 0, 2, 1])
     assert original_report(case, layout).fixed == 0
@@ -83,7 +84,7 @@ def test_preplaced_overlap_threshold():
 
 def test_mib_compares_with_first_member():
     # Shapes 2 x 2, 1 x 2, 3 x 1: both later members differ from the first, so 2
-    # violations (the contest counts distinct shapes - 1, also 2).
+    # violations. The contest counts distinct shapes - 1, which is also 2.
     case = make_case(mib=[1, 1, 1])
     assert original_report(case, layout_from_boxes(BOXES)).mib == 2
     # Shapes 1 x 2, 2 x 2, 2 x 2: 2 violations here, but 1 in the contest.
@@ -94,8 +95,8 @@ def test_mib_compares_with_first_member():
 
 
 def test_cluster_counts_every_part():
-    # Moving block 1 right by 1 splits the cluster {0, 1} into 2 parts: 2 violations
-    # here, (parts - 1) = 1 in the contest.
+    # Moving block 1 right by 1 splits the cluster {0, 1} into 2 parts. That counts 2
+    # violations here and (parts - 1) = 1 in the contest.
     case = make_case(cluster=[1, 1, 0])
     layout = _with(1, [3, 0, 1, 2])
     assert original_report(case, layout).cluster == 2
@@ -103,7 +104,7 @@ def test_cluster_counts_every_part():
 
 
 def test_boundary_uses_origin_box():
-    # The whole layout moved by (5, 5): block 0 still sits at the bounding box's
+    # After the whole layout moves by (5, 5), block 0 still sits at the bounding box's
     # bottom-left corner, but not at the origin box's.
     case = make_case(boundary=[9, 2, 0])
     shifted = BOXES + np.array([5.0, 5.0, 0.0, 0.0])
@@ -116,7 +117,7 @@ def test_boundary_uses_origin_box():
 
 def test_boundary_touch_is_exact():
     case = make_case(boundary=[0, 2, 0])
-    # Block 1 pulled 1e-9 left of the right side x = 3 set by block 2.
+    # Block 1 ends 1e-9 left of the right side x = 3, which block 2 sets.
     layout = _with(1, [2 - 1e-9, 0, 1, 2])
     assert original_report(case, layout).boundary == 1
 
@@ -124,7 +125,7 @@ def test_boundary_touch_is_exact():
 def test_area_compared_in_float16():
     case = make_case()
     case.area_target[0] = 3376.0
-    # 3375 rounds to 3376 in float16 (spacing 2 between 2048 and 4096), 3370 does not.
+    # 3375 rounds to 3376 in float16 (spacing 2 between 2048 and 4096) but 3370 does not.
     for area, violates in [(3375.0, False), (3370.0, True)]:
         layout = layout_from_boxes(BOXES)
         layout[0] = geometry.rectangle(0, 0, area, 1)
