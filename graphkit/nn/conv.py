@@ -117,7 +117,8 @@ class GATConv(nn.Module):
         _glorot(self.att_dst)
 
     def forward(self, x: Tensor, graph: Graph) -> Tensor:
-        # A graph that rematerializes (SAR) recomputes h from x in the backward pass.
+        # On a rematerializing graph (SAR), the backward pass recomputes h from x
+        # instead of keeping it.
         with RecomputeSaved() if graph.rematerialize else nullcontext() as saved:
             h = self._project(x)  # [N, H, C]
             if saved is not None:

@@ -1,9 +1,9 @@
 """Recompute chosen saved tensors in the backward pass instead of keeping them.
 
 Autograd keeps every tensor an operation saves for its backward pass until that pass
-runs. For a tensor that is cheap to recompute from other saved tensors (a layer's
-projection ``h = x W^T``, with ``x`` kept by the linear layer anyway), the
-:class:`RecomputeSaved` context stores a recipe in its place through
+runs. Some tensors are cheap to recompute from other saved tensors, such as a layer's
+projection ``h = x W^T``, whose input ``x`` the linear layer keeps anyway. For such a
+tensor, the :class:`RecomputeSaved` context stores a recipe in its place through
 ``torch.autograd.graph.saved_tensors_hooks``. Each time the backward pass reads the
 tensor, the recipe computes it again without gradient tracking.
 
@@ -34,8 +34,8 @@ class RecomputeSaved(torch.autograd.graph.saved_tensors_hooks):
 
     Use it as a context manager around the operations that save a tensor, and call
     :meth:`mark` right after that tensor is computed. A saved tensor is replaced only
-    when it is the marked tensor itself, or a view with its storage, offset, shape and
-    strides. Other views and all other tensors are saved as usual.
+    when it is the marked tensor itself, or a view with the same storage, offset,
+    shape, strides and dtype. Other views and all other tensors are saved as usual.
 
     Example::
 
@@ -48,9 +48,9 @@ class RecomputeSaved(torch.autograd.graph.saved_tensors_hooks):
     def __init__(self) -> None:
         marked: dict[tuple, Callable[[], Tensor]] = {}
 
-        # Closures over ``marked``, not bound methods: a hook that referenced ``self``
-        # would form a reference cycle, which keeps the recipes (and the tensors they
-        # read) alive until the garbage collector runs.
+        # The hooks are closures over ``marked``, not bound methods. A hook that
+        # referenced ``self`` would form a reference cycle, which keeps the recipes
+        # (and the tensors they read) alive until the garbage collector runs.
         def pack(tensor: Tensor):
             compute = marked.get(_layout(tensor))
             return tensor if compute is None else _Recipe(compute)
@@ -68,7 +68,10 @@ class RecomputeSaved(torch.autograd.graph.saved_tensors_hooks):
         self._marked.clear()
 
     def mark(self, tensor: Tensor, compute: Callable[[], Tensor]) -> None:
-        """Save ``tensor`` as ``compute`` from now on; ``compute()`` must equal it."""
+        """Save ``tensor`` as the recipe ``compute`` from now on.
+
+        ``compute()`` must return bitwise the same values as ``tensor``.
+        """
         self._marked[_layout(tensor)] = compute
 
 
