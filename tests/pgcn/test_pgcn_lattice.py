@@ -125,8 +125,9 @@ def test_node_order_does_not_change_output():
 
 @pytest.mark.parametrize("d", [2, 4, 8])
 def test_direct_sort_and_row_tables_agree(d):
-    # Direct addressing and the sort number the vertices in the same (code) order, so
-    # their tables and filters are identical. The row keys number them in another order.
+    # Direct addressing and sorting both number the vertices in increasing code order,
+    # so their tables, outputs and gradients are identical. The row method numbers the
+    # vertices in another order, so its results agree only up to rounding.
     torch.manual_seed(6)
     positions = (torch.rand(400, d, dtype=torch.float64) * 3).requires_grad_()
     values = torch.randn(400, 2, dtype=torch.float64, requires_grad=True)
@@ -167,7 +168,7 @@ def test_auto_method_follows_code_range():
     )
 
 
-def test_build_table_rejects_unknown_method():
+def test_lattice_rejects_unknown_method():
     with pytest.raises(ValueError, match="invalid method 'hash'"):
         PermutohedralLattice(torch.randn(5, 2), method="hash")
 
@@ -191,8 +192,9 @@ def test_wide_spread_falls_back_to_row_keys():
 
 
 def test_far_clusters_sort_64_bit_codes():
-    # Clusters about 1e5 lattice units apart in d = 4 need codes beyond 32 bits, and the
-    # code range is far beyond 8 codes per simplex vertex, so "auto" sorts int64 codes.
+    # Clusters about 1e5 lattice units apart in d = 4 need codes beyond 32 bits. The
+    # code range is also far above DIRECT_RANGE_FACTOR (8) times the number of codes,
+    # so "auto" sorts int64 codes.
     torch.manual_seed(12)
     d = 4
     positions = torch.rand(200, d, dtype=torch.float64) * 2
