@@ -226,12 +226,26 @@ def communicator() -> Communicator:
     )
 
 
-def destroy_process_group() -> None:
-    """Stop the heartbeat and the process group (safe to call when none is running)."""
+def destroy_process_group(synchronize: bool = False) -> None:
+    """Stop the heartbeat and the process group (safe to call when none is running).
+
+    Args:
+        synchronize (bool): after stopping this rank's heartbeat, wait at a barrier
+            until every rank has stopped its own, then tear the group down. Rank 0
+            hosts the store that the other ranks' heartbeat threads write to, so
+            this keeps it running until no rank uses it. Pass True only where every
+            rank ends normally: after a failure the barrier would wait for a rank
+            that is gone, until the group's timeout. (default: ``False``)
+    """
     heartbeat = _state.pop("heartbeat", None)
     if heartbeat is not None:
         heartbeat.stop()
     if dist.is_initialized():
+        if synchronize and dist.get_world_size() > 1:
+            try:
+                dist.barrier()
+            except RuntimeError as error:  # a rank left early: shut down anyway
+                logger.warning("barrier before shutdown failed: %s", error)
         dist.destroy_process_group()
     _state.clear()
 

@@ -102,14 +102,17 @@ def run(args: argparse.Namespace) -> int:
     # running in a pytest process would be inherited by every worker forked later.
     started_here = not dist.is_initialized()
     rank, world_size = runtime.init_process_group(config.timeout_s, backend, device)
+    finished = False
     try:
         setup_logging(rank, world_size)
         logger.info("training on %s with backend %s", device, backend)
         graph, data = runtime.build_partition(config, rank, world_size)
-        return train(config, graph, data)
+        code = train(config, graph, data)
+        finished = True
+        return code
     finally:
         if started_here:
-            runtime.destroy_process_group()
+            runtime.destroy_process_group(synchronize=finished)
 
 
 def train(config: TrainConfig, graph, data) -> int:
