@@ -23,6 +23,7 @@ from torch import Tensor
 
 from graphkit.block import Block
 from graphkit.distributed.halo import HaloExchange
+from graphkit.ops.shapes import as_matrix
 
 
 def halo_offsets(halo: HaloExchange, num_nodes: int) -> dict[int, int]:
@@ -43,7 +44,7 @@ class HaloGather(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, x: Tensor, halo: HaloExchange, label: str) -> Tensor:
-        x2 = x.reshape(x.size(0), -1)
+        x2 = as_matrix(x)
         parts = {peer: rows for peer, (rows,) in halo.fetch([x2], label)}
         order = sorted(parts, key=lambda p: (p != halo.rank, p))
         out = torch.cat([parts.pop(p) for p in order])
@@ -54,7 +55,7 @@ class HaloGather(torch.autograd.Function):
     def backward(ctx, grad: Tensor):
         halo: HaloExchange = ctx.halo
         n = ctx.x_shape[0]
-        g = grad.reshape(grad.size(0), -1)
+        g = as_matrix(grad)
         grad_x = g[:n].clone()
         offsets = halo_offsets(halo, n)
 

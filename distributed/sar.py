@@ -45,6 +45,7 @@ from graphkit.ops.segment import (
     block_extremum_backward,
     block_tie_count,
 )
+from graphkit.ops.shapes import as_matrix
 
 MODES = ("sar", "sa", "one-shot")
 
@@ -91,7 +92,7 @@ class LinearSAR(torch.autograd.Function):
     def forward(
         ctx, x: Tensor, plan: Plan, values: list[Tensor | None], key: str
     ) -> Tensor:
-        x2 = x.reshape(x.size(0), -1)
+        x2 = as_matrix(x)
         out = x2.new_zeros(plan.num_nodes, x2.size(1))
         for peer, (rows,) in plan.halo.fetch([x2], plan.label):
             block = plan.blocks[peer]
@@ -106,7 +107,7 @@ class LinearSAR(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad_out: Tensor):
         plan: Plan = ctx.plan
-        g = grad_out.reshape(plan.num_nodes, -1).contiguous()
+        g = as_matrix(grad_out, plan.num_nodes).contiguous()
         grad_x = g.new_zeros(ctx.x_shape[0], g.size(1))
 
         def grads():
@@ -139,7 +140,7 @@ class ExtremumSAR(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, x: Tensor, plan: Plan, reduce: str) -> Tensor:
-        x2 = x.reshape(x.size(0), -1)
+        x2 = as_matrix(x)
         fill = float("-inf") if reduce == "max" else float("inf")
         best = x2.new_full((plan.num_nodes, x2.size(1)), fill)
         count = x2.new_zeros(best.shape)
@@ -417,7 +418,9 @@ class PropagateSAR(torch.autograd.Function):
         g = grad_out
         if spec.reduce == "mean":
             g = g / _degree_view(spec, g)
-        elif spec.reduce in ("max", "min"):
+        elif spec.reduce in ("max", "min") and count.numel() > 0:
+            # count is empty when no edge enters this partition, and then no message
+            # receives a gradient.
             g = torch.where(count > 0, g / count.clamp(min=1), 0.0)
 
         def block_grads(peer: int, leaf: Tensor, x_dst_leaf: Tensor, msg: Tensor):

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from graphkit.distributed.compression.codec import Codec, CodeContext, mix_seed
 from graphkit.distributed.halo import HaloExchange
+from graphkit.ops.shapes import as_matrix
 from torch import Tensor
 
 
@@ -135,7 +136,7 @@ class CompressedHalo:
         """Yield ``(peer, decoded rows)`` in round order, as ``HaloExchange.fetch`` does."""
         tensors = [t.detach() for t in tensors]
         shapes = [t.shape[1:] for t in tensors]
-        self._local = [t.reshape(t.size(0), -1) for t in tensors]
+        self._local = [as_matrix(t) for t in tensors]
         self._widths = [flat.size(1) for flat in self._local]
         yield self.rank, tensors
         rounds = self._rounds()
@@ -158,7 +159,7 @@ class CompressedHalo:
     def _encode_grads(self, peer: int, grads: list[Tensor]) -> list[Tensor]:
         parts = []
         for j, grad in enumerate(grads):
-            flat = grad.reshape(grad.size(0), -1)
+            flat = as_matrix(grad)
             if self.codec.applies(flat.size(1), self.ratio):
                 ctx = self._context(peer, self.rank, j)
                 payload = self._received.pop((peer, j), None)

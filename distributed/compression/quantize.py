@@ -46,7 +46,7 @@ def pack(q: Tensor, bits: int) -> Tensor:
     n, width = q.shape
     padded = -(-width // per_byte) * per_byte
     q = torch.nn.functional.pad(q.to(torch.uint8), (0, padded - width))
-    q = q.view(n, -1, per_byte)
+    q = q.view(n, padded // per_byte, per_byte)
     out = torch.zeros(n, q.size(1), dtype=torch.uint8)
     for i in range(per_byte):
         out |= q[:, :, i] << (bits * i)
@@ -58,7 +58,8 @@ def unpack(packed: Tensor, bits: int, width: int) -> Tensor:
     per_byte = 8 // bits
     mask = (1 << bits) - 1
     parts = [(packed >> (bits * i)) & mask for i in range(per_byte)]
-    return torch.stack(parts, -1).view(packed.size(0), -1)[:, :width]
+    rows, num_bytes = packed.shape
+    return torch.stack(parts, -1).view(rows, num_bytes * per_byte)[:, :width]
 
 
 class QuantizeCodec(Codec):

@@ -17,6 +17,7 @@ import torch
 from torch import Tensor
 
 from graphkit.block import Block
+from graphkit.ops.shapes import as_matrix
 
 
 class _SpMM(torch.autograd.Function):
@@ -24,7 +25,7 @@ class _SpMM(torch.autograd.Function):
     def forward(ctx, x: Tensor, block: Block, values: Tensor | None, key: str) -> Tensor:
         ctx.block, ctx.values, ctx.key = block, values, key
         matrix = block.csr(values, key, dtype=x.dtype)
-        return matrix @ x.reshape(x.size(0), -1).contiguous()
+        return matrix @ as_matrix(x).contiguous()
 
     @staticmethod
     def backward(ctx, grad_out: Tensor):

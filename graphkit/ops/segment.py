@@ -21,6 +21,7 @@ from torch import Tensor
 
 from graphkit.block import Block
 from graphkit.ops.chunks import row_chunks
+from graphkit.ops.shapes import as_matrix
 
 _REDUCES = ("max", "min")
 
@@ -33,7 +34,7 @@ def _check_reduce(reduce: str) -> None:
 def block_extremum(block: Block, x: Tensor, reduce: str) -> Tensor:
     """Max (or min) of ``x[src]`` per destination; ``-inf`` (``+inf``) where no edges."""
     _check_reduce(reduce)
-    x2 = x.reshape(x.size(0), -1)
+    x2 = as_matrix(x)
     fill = float("-inf") if reduce == "max" else float("inf")
     out = x2.new_full((block.num_dst, x2.size(1)), fill)
     counts = block.rowptr[1:] - block.rowptr[:-1]
@@ -47,8 +48,8 @@ def block_extremum(block: Block, x: Tensor, reduce: str) -> Tensor:
 
 def block_tie_count(block: Block, x: Tensor, out: Tensor) -> Tensor:
     """Count, per destination and feature, the edges whose source value equals ``out``."""
-    x2 = x.reshape(x.size(0), -1)
-    out2 = out.reshape(out.size(0), -1)
+    x2 = as_matrix(x)
+    out2 = as_matrix(out)
     count = x2.new_zeros(out2.shape)
     row = block.row
     for r0, r1, e0, e1 in row_chunks(block, x2.size(1)):
@@ -64,9 +65,9 @@ def block_extremum_backward(block: Block, x: Tensor, out: Tensor, grad_share: Te
 
     ``grad_share`` is the output gradient already divided by the tie count.
     """
-    x2 = x.reshape(x.size(0), -1)
-    out2 = out.reshape(out.size(0), -1)
-    share2 = grad_share.reshape(grad_share.size(0), -1)
+    x2 = as_matrix(x)
+    out2 = as_matrix(out)
+    share2 = as_matrix(grad_share)
     grad_x = torch.zeros_like(x2)
     row = block.row
     for r0, r1, e0, e1 in row_chunks(block, x2.size(1)):

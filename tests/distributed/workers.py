@@ -66,6 +66,17 @@ def uneven_parts(num_nodes: int, world_size: int) -> torch.Tensor:
     return parts
 
 
+def sparse_parts(num_nodes: int, world_size: int) -> torch.Tensor:
+    """Rank 0 takes nodes 0..69, the last rank the edgeless nodes 70..74, others none.
+
+    With ``world_size >= 3`` the middle ranks hold no node, and the last rank holds
+    nodes but receives no edge at all.
+    """
+    parts = torch.zeros(num_nodes, dtype=torch.long)
+    parts[70:] = world_size - 1
+    return parts
+
+
 class EdgeMessage(nn.Module):
     """A message that reads the source, destination and edge features."""
 
@@ -145,6 +156,8 @@ def equivalence(
     for partitioner in partitioners:
         if partitioner == "uneven":
             parts = uneven_parts(data.num_nodes, world_size)
+        elif partitioner == "sparse":
+            parts = sparse_parts(data.num_nodes, world_size)
         else:
             parts = partition_nodes(
                 data.edge_index, data.num_nodes, world_size, partitioner
