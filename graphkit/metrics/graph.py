@@ -184,8 +184,8 @@ def build_labelled_graph(
 
     Args:
         edge_index (Tensor): edges ``[2, E]`` as ``(source, target)``.
-        y (Tensor): integer labels ``[N]``; a negative label marks an unlabelled node,
-            which is not counted.
+        y (Tensor): integer labels ``[N]`` (or ``[N, 1]``, as OGB stores them); a
+            negative label marks an unlabelled node, which is not counted.
         num_nodes (int, optional): ``N``; defaults to ``y.numel()``.
         node_mask (Tensor, optional): bool ``[N]``; only ``True`` nodes are counted.
         num_classes (int, optional): ``C``; defaults to the largest label plus one.
@@ -224,6 +224,9 @@ def build_labelled_graph(
 def _check_labels(y: Tensor, num_nodes: int | None) -> Tensor:
     if not isinstance(y, Tensor):
         raise TypeError(f"y must be a torch.Tensor of labels, got {type(y).__name__}")
+    if y.dim() == 2 and y.size(1) == 1:
+        # OGB stores one label per node as a column, shape [N, 1].
+        y = y.view(-1)
     if y.dim() != 1:
         raise ValueError(
             f"y must contain one integer label per node (shape [N]), got shape "
