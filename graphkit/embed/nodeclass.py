@@ -199,8 +199,15 @@ def training_system(
 
 
 def solve_least_squares(u: Tensor, s: Tensor, v: Tensor, targets: Tensor) -> Tensor:
-    """Return :math:`W = V S^{+} U^\\top Y`, skipping zero singular values."""
-    inverse = torch.where(s > 0, 1.0 / s.clamp_min(torch.finfo(s.dtype).tiny), 0.0)
+    """Return :math:`W = V S^{+} U^\\top Y`, skipping numerically zero singular values.
+
+    Singular values up to ``max(rows, columns) * eps * s_max`` count as zero, which is
+    the default relative cutoff of ``torch.linalg.pinv`` (torch 2.13). On a rank-deficient system they hold
+    rounding noise, and dividing by them would amplify it.
+    """
+    largest = s.max() if s.numel() else s.new_zeros(())
+    cutoff = max(u.shape[0], v.shape[0]) * torch.finfo(s.dtype).eps * largest
+    inverse = torch.where(s > cutoff, 1.0 / s.clamp_min(torch.finfo(s.dtype).tiny), 0.0)
     return (v * inverse) @ (u.T @ targets)
 
 
