@@ -17,6 +17,7 @@ rows in both directions.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -192,7 +193,9 @@ class CompressedHalo:
                     grad = self.codec.decode_grad(payload, sent, ctx)
                 else:
                     (grad,) = payload
-                target.view(target.size(0), -1).index_add_(
+                # A view (not a copy), so the gradient lands in target itself.
+                width = math.prod(target.shape[1:])
+                target.view(target.size(0), width).index_add_(
                     0, rows, grad.to(target.dtype)
                 )
 

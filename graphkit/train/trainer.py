@@ -57,7 +57,9 @@ class Trainer:
         if config.out and self.is_main:
             Path(config.out).mkdir(parents=True, exist_ok=True)
         torch.manual_seed(config.seed)
-        self.num_classes = int(graph.reduce_max(data.y.max().reshape(1)).item()) + 1
+        # A partition without nodes has no label, so it contributes -1 to the maximum.
+        local_max = data.y.max() if data.y.numel() else data.y.new_tensor(-1)
+        self.num_classes = int(graph.reduce_max(local_max.reshape(1)).item()) + 1
         self.metric_name = self._resolve_metric()
         self.model = model if model is not None else self._build_model()
         self.model.to(self.device)

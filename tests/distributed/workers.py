@@ -69,7 +69,7 @@ def uneven_parts(num_nodes: int, world_size: int) -> torch.Tensor:
 def sparse_parts(num_nodes: int, world_size: int) -> torch.Tensor:
     """Rank 0 takes nodes 0..69, the last rank the edgeless nodes 70..74, others none.
 
-    With ``world_size >= 3`` the middle ranks hold no node, and the last rank holds
+    With ``world_size >= 3`` the middle ranks contain no node, and the last rank has
     nodes but receives no edge at all.
     """
     parts = torch.zeros(num_nodes, dtype=torch.long)
@@ -251,6 +251,22 @@ def train_partition(rank: int, world_size: int, changes: dict):
     config = train_config(**changes)
     graph, data = build_partition(config, rank, world_size)
     return train_steps(graph, data, config)
+
+
+def train_with_empty_partitions(rank: int, world_size: int, changes: dict):
+    """Run :func:`train_partition` with the middle ranks given no node at all.
+
+    Rank 0 takes the first half of the nodes and the last rank the second half.
+    """
+    from graphkit.distributed import runtime
+
+    def halves(edge_index, num_nodes, num_parts, *args, **kwargs):
+        parts = torch.zeros(num_nodes, dtype=torch.long)
+        parts[num_nodes // 2 :] = num_parts - 1
+        return parts
+
+    runtime.partition_nodes = halves
+    return train_partition(rank, world_size, changes)
 
 
 def fetched_and_sent(rank: int, world_size: int):
