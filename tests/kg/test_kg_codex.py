@@ -47,10 +47,20 @@ def test_transductive_toy_split(tmp_path):
     assert split.test.filter_triples.size(0) == 5
 
 
-def test_transductive_unknown_entity_names_line(tmp_path):
+def test_transductive_unseen_entity_kept(tmp_path, caplog):
+    # WN18RR and FB15k-237 test files name entities absent from train.txt. The
+    # standard protocol ranks them like any other entity instead of failing.
     write_split(tmp_path / "toy", TRAIN, ["a\ts\tc"], ["b\ts\ta", "a\tr\tzz"])
-    with pytest.raises(KGFormatError, match=r"toy/test\.txt:2: entity 'zz'"):
-        load_dataset(tmp_path, "toy")
+    split = load_dataset(tmp_path, "toy")
+    graph = split.test.graph
+    assert graph.entity_names == ["a", "b", "c", "zz"]
+    assert graph.num_facts == 3
+    assert split.test.queries.tolist() == [[1, 1, 0], [0, 0, 3]]
+    assert "test.txt: 1 rows name an entity absent from train.txt" in caplog.text
+    assert "'zz' on line 2" in caplog.text
+    model = Ultra(dim=4, num_layers=1)
+    metrics = evaluate(model, split.test)
+    assert metrics["num_ranks"] == 4
 
 
 def test_transductive_missing_file_lists_folder(tmp_path):
