@@ -99,7 +99,16 @@ def filtered_ranks(scores: Tensor, answers: Tensor, known: Tensor) -> Tensor:
 
     Returns:
         LongTensor: ``(B,)`` ranks starting at 1.
+
+    A NaN score ranks as the lowest, so a NaN answer gets the worst rank instead of
+    rank 1 (every comparison with NaN is false).
     """
+    nan = scores.isnan()
+    if bool(nan.any()):
+        logger.warning(
+            "%d of %d scores are NaN and rank last", int(nan.sum()), nan.numel()
+        )
+        scores = scores.masked_fill(nan, float("-inf"))
     batch = torch.arange(answers.numel())
     true_scores = scores[batch, answers].unsqueeze(1)
     competitors = known.clone()

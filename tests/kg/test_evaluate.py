@@ -58,3 +58,13 @@ def test_answer_index_mask():
         [True, False, False, False],
         [False, False, False, False],
     ]
+
+
+def test_nan_answer_score_ranks_last():
+    nan = float("nan")
+    scores = torch.tensor([[nan, 0.9, 0.5, 0.1], [0.2, nan, 0.7, 0.1]])
+    known = torch.zeros(2, 4, dtype=torch.bool)
+    # Row 0: the answer's score is NaN, so all 3 others rank above it. Row 1: the NaN
+    # competitor ranks below the answer's 0.7.
+    ranks = filtered_ranks(scores, torch.tensor([0, 2]), known)
+    assert ranks.tolist() == [4, 1]
