@@ -1,4 +1,4 @@
-"""The attention upsampler reduces to a box-filter transposed convolution."""
+"""Attention upsamplers: reductions to transposed convolutions, priors and budgets."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ import torch
 from graphkit.extras.efficient.attn_upsample import (
     AttentionUpsample2x,
     Config,
+    DynamicTapsUpsample2x,
     SuperResolver,
     bilinear_weights,
     dihedral_augment,
+    peaked_prior,
 )
 
 
@@ -185,3 +187,107 @@ def test_guide_supplies_queries():
     torch.testing.assert_close(layer(x, guide=bilinear), self_queried)
     other = layer(x, guide=torch.randn(1, 4, 10, 10))
     assert not torch.allclose(other, self_queried)
+
+
+def _taps_from_transposed(weight: torch.Tensor) -> torch.Tensor:
+    """Return the (phase, head, C_out, C_in) matrices that make 4 one-hot heads a
+    ConvTranspose2d(k=4, stride=2, padding=1) with ``weight`` (C_in, C_out, 4, 4).
+
+    Head h = 2u + v reads the low-resolution pixel (i + u s_a, j + v s_b), where s_a is
+    -1 for output row 2i (a = 0) and +1 for row 2i + 1 (a = 1). The transposed
+    convolution adds x(i') w[:, :, ky] to output row 2i' - 1 + ky, so that pixel uses
+    ky = a + 1 - 2 u s_a (and kx alike).
+    """
+    taps = torch.zeros(4, 4, weight.shape[1], weight.shape[0])
+    for a in (0, 1):
+        for b in (0, 1):
+            side_a, side_b = (-1 if a == 0 else 1), (-1 if b == 0 else 1)
+            for u in (0, 1):
+                for v in (0, 1):
+                    ky, kx = a + 1 - 2 * u * side_a, b + 1 - 2 * v * side_b
+                    taps[2 * a + b, 2 * u + v] = weight[:, :, ky, kx].T
+    return taps
+
+
+def _one_hot_logits(offsets: list[list[tuple[int, int]]]) -> torch.Tensor:
+    """Logits (heads, 4, 9) of 0 on the 3x3-window offset offsets[head][phase], -1e4
+    elsewhere."""
+    logits = torch.full((len(offsets), 4, 9), -1e4)
+    for head, per_phase in enumerate(offsets):
+        for phase, (dy, dx) in enumerate(per_phase):
+            logits[head, phase, 3 * (dy + 1) + (dx + 1)] = 0.0
+    return logits
+
+
+def test_one_hot_taps_equal_transposed_conv():
+    # Four heads with q = k = 0 and attention one-hot on the 4 bilinear neighbors of
+    # each phase give exactly a 4x4 stride-2 transposed convolution (away from the
+    # border, where the transposed convolution reads zeros and attention renormalizes).
+    channels = 3
+    gen = torch.Generator().manual_seed(5)
+    transposed = torch.nn.ConvTranspose2d(channels, channels, 4, stride=2, padding=1)
+    with torch.no_grad():
+        transposed.weight.copy_(torch.randn(channels, channels, 4, 4, generator=gen))
+        transposed.bias.copy_(torch.randn(channels, generator=gen))
+    layer = DynamicTapsUpsample2x(channels, heads=4, key_dim=2)
+    offsets = [
+        [
+            (u * (-1 if a == 0 else 1), v * (-1 if b == 0 else 1))
+            for a in (0, 1)
+            for b in (0, 1)
+        ]
+        for u in (0, 1)
+        for v in (0, 1)
+    ]
+    with torch.no_grad():
+        layer.query.weight.zero_()
+        layer.taps.copy_(_taps_from_transposed(transposed.weight))
+        layer.bias.copy_(transposed.bias)
+        layer.position_bias.copy_(_one_hot_logits(offsets))
+    x = torch.randn(2, channels, 6, 7, generator=gen)
+    inner = (..., slice(2, -2), slice(2, -2))
+    torch.testing.assert_close(layer(x)[inner], transposed(x)[inner])
+
+
+def test_taps_prior_peaks_on_bilinear_neighbors():
+    prior = peaked_prior(3, 5)
+    assert prior.shape == (5, 4, 9)
+    # Phase (0, 0) ranks its neighbors (0, 0), (-1, 0), (0, -1), (-1, -1): window
+    # positions 4, 1, 3, 0. Head 4 wraps around to the first one.
+    peaks = prior[:, 0].argmax(dim=1).tolist()
+    assert peaks == [4, 1, 3, 0, 4]
+    # Phase (1, 1) ranks (0, 0), (0, 1), (1, 0), (1, 1): positions 4, 5, 7, 8.
+    assert prior[:, 3].argmax(dim=1).tolist() == [4, 5, 7, 8, 4]
+    assert (prior == 0).sum() == 5 * 4
+
+
+def test_shared_taps_and_parameter_count():
+    layer = DynamicTapsUpsample2x(16, heads=3, key_dim=4, shared_output=True)
+    per_phase = DynamicTapsUpsample2x(16, heads=3, key_dim=4)
+    count = lambda m: sum(p.numel() for p in m.parameters())
+    # q and k 2 x 16 x 12, position logits 3 x 4 x 9, output bias 16, and the taps.
+    assert count(per_phase) == 2 * 192 + 108 + 16 + 4 * 3 * 256
+    assert count(layer) == 2 * 192 + 108 + 16 + 3 * 256
+    # With shared taps, a constant input (inside the image) gives the same output in
+    # every phase, since each head's attention weights sum to 1.
+    x = torch.ones(1, 16, 5, 5)
+    out = layer(x)[..., 2:8, 2:8]
+    torch.testing.assert_close(out, out[..., :1, :1].expand_as(out))
+
+
+def test_taps_image_query_guides_attention():
+    # The image guide starts at zero (same output as without it), needs the image, and
+    # once its weights are not zero, a different image changes the output.
+    torch.manual_seed(6)
+    layer = DynamicTapsUpsample2x(4, heads=2, key_dim=2, image_query=3)
+    plain = DynamicTapsUpsample2x(4, heads=2, key_dim=2)
+    plain.load_state_dict(
+        {k: v for k, v in layer.state_dict().items() if not k.startswith("image_query")}
+    )
+    x, image = torch.randn(1, 4, 5, 5), torch.randn(1, 1, 10, 10)
+    torch.testing.assert_close(layer(x, image=image), plain(x))
+    with pytest.raises(ValueError, match="image"):
+        layer(x)
+    with torch.no_grad():
+        layer.image_query.weight.normal_()
+    assert not torch.allclose(layer(x, image=image), layer(x, image=-image))
