@@ -127,7 +127,7 @@ def _read_in_bulk(
 def _first_data_lines(path: Path, count: int) -> list[tuple[int, str]]:
     """Return ``(0-based line index, stripped text)`` of the first data lines."""
     lines: list[tuple[int, str]] = []
-    with path.open() as handle:
+    with path.open(encoding="utf-8-sig") as handle:
         for index, line in enumerate(handle):
             text = line.strip()
             if text and not text.startswith(COMMENT):

@@ -51,7 +51,9 @@ def read_table(
     if not path.is_file():
         raise DatasetNotFoundError(f"{what or 'input'} file not found: {path}", path)
     rows: list[Row] = []
-    with path.open() as handle:
+    # utf-8-sig drops the byte order mark that some Windows tools put before the first
+    # field, which would otherwise make the first row look like a header.
+    with path.open(encoding="utf-8-sig") as handle:
         for line_number, line in enumerate(handle, start=1):
             text = line.strip()
             if not text or text.startswith(COMMENT):

@@ -87,7 +87,9 @@ def read_triples(
             None,
             "file not found; pass a TSV/CSV file of head, relation, tail rows",
         )
-    with open(path, newline="", encoding="utf-8") as handle:
+    # utf-8-sig drops a leading byte order mark, which would otherwise become part of
+    # the first head's name.
+    with open(path, newline="", encoding="utf-8-sig") as handle:
         text_lines = handle.read().splitlines()
     if delimiter is None and path.suffix.lower() == ".csv":
         delimiter = ","
