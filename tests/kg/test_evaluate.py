@@ -2,12 +2,16 @@
 
 import torch
 
+from graphkit.kg import Ultra
 from graphkit.kg.evaluate import (
     AnswerIndex,
+    evaluate_ranks,
     filtered_ranks,
     summarize_ranks,
     to_tail_queries,
 )
+from graphkit.kg.graph import KnowledgeGraph
+from graphkit.kg.io import LinkPredictionSet
 
 
 def test_ranks_count_ties_against_the_model():
@@ -68,3 +72,23 @@ def test_nan_answer_score_ranks_last():
     # competitor ranks below the answer's 0.7.
     ranks = filtered_ranks(scores, torch.tensor([0, 2]), known)
     assert ranks.tolist() == [4, 1]
+
+
+def test_ranks_do_not_depend_on_batch_size():
+    generator = torch.Generator().manual_seed(1)
+    triples = torch.stack(
+        [
+            torch.randint(0, 30, (120,), generator=generator),
+            torch.randint(0, 4, (120,), generator=generator),
+            torch.randint(0, 30, (120,), generator=generator),
+        ],
+        dim=1,
+    )
+    graph = KnowledgeGraph(triples, [str(i) for i in range(30)], ["a", "b", "c", "d"])
+    dataset = LinkPredictionSet(graph, triples[:10], triples, "random")
+    torch.manual_seed(0)
+    model = Ultra(dim=8, num_layers=2)
+    one_by_one = evaluate_ranks(model, dataset, batch_size=1)
+    batched = evaluate_ranks(model, dataset, batch_size=7)
+    assert one_by_one.numel() == 20
+    assert torch.equal(one_by_one, batched)
