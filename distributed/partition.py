@@ -43,7 +43,9 @@ def _symmetric_csr(edge_index: Tensor, num_nodes: int) -> tuple[np.ndarray, np.n
     dst = edge_index[1].numpy()
     keep = src != dst
     src, dst = src[keep], dst[keep]
-    ones = np.ones(src.size, dtype=np.int8)
+    # Booleans, because small integer counts wrap: 256 duplicates sum to 0 in int8,
+    # and scipy drops the zero entries of a sum, which would lose the edge.
+    ones = np.ones(src.size, dtype=bool)
     adjacency = sp.coo_matrix((ones, (src, dst)), shape=(num_nodes, num_nodes)).tocsr()
     del ones, src, dst
     adjacency = (adjacency + adjacency.T).tocsr()
