@@ -202,8 +202,9 @@ def solve_least_squares(u: Tensor, s: Tensor, v: Tensor, targets: Tensor) -> Ten
     """Return :math:`W = V S^{+} U^\\top Y`, skipping numerically zero singular values.
 
     Singular values up to ``max(rows, columns) * eps * s_max`` count as zero, which is
-    the default relative cutoff of ``torch.linalg.pinv`` (torch 2.13). On a rank-deficient system they hold
-    rounding noise, and dividing by them would amplify it.
+    the default relative cutoff of ``torch.linalg.pinv`` (torch 2.13). On a
+    rank-deficient system they hold rounding noise, and dividing by them would
+    amplify it.
     """
     largest = s.max() if s.numel() else s.new_zeros(())
     cutoff = max(u.shape[0], v.shape[0]) * torch.finfo(s.dtype).eps * largest
