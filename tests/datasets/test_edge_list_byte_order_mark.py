@@ -7,6 +7,7 @@ like a header row (so it was dropped) and left the first node unlabelled.
 from __future__ import annotations
 
 from graphkit.datasets import load_edge_list
+
 from graphkit.kg.io import read_triples
 
 BOM = "\ufeff"
