@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+from collections.abc import Callable, Sequence
 
 import torch
 from torch import nn
@@ -100,17 +101,54 @@ def features(
     return [every[i] for i in layers]
 
 
+def ridge_maps(
+    global_hidden: list[torch.Tensor], local_hidden: list[torch.Tensor], ridge: float
+) -> list[Callable[[torch.Tensor], torch.Tensor]]:
+    """Fit each layer's map P_l in closed form by ridge regression toward the identity.
+
+    Per layer, with S = h_l^local and T = h_l^global stacked over the batch (n rows),
+
+    .. math::
+        P_l = \\arg\\min_P \\tfrac{1}{n} \\| T - S P^\\top \\|_F^2
+            + \\rho \\| P - I \\|_F^2,\\qquad
+        P_l^\\top = I + (S^\\top S / n + \\rho I)^{-1} S^\\top (T - S) / n.
+
+    The identity prior gives P = I, and so zero loss, while the local features still
+    equal the global ones (the start of every round). Both S and T are detached, so the
+    returned maps are constants and the matching gradient reaches only the local model.
+    This is the exact minimiser of the map's part of the loss, which removes the map's
+    own optimisation as a factor.
+
+    Args:
+        global_hidden, local_hidden (list[torch.Tensor]): per layer, (n, d_l) features.
+        ridge (float): rho > 0, the penalty on P - I.
+
+    Returns:
+        list: per layer, a function that applies P_l to (n, d_l) features.
+    """
+    maps = []
+    for target, source in zip(global_hidden, local_hidden):
+        target, source = target.detach(), source.detach()
+        n, width = source.shape
+        eye = torch.eye(width, dtype=source.dtype)
+        gram = source.T @ source / n + ridge * eye
+        transposed = eye + torch.linalg.solve(gram, source.T @ (target - source) / n)
+        maps.append(lambda h, m=transposed: h @ m)
+    return maps
+
+
 def matching_loss(
     global_hidden: list[torch.Tensor],
     local_hidden: list[torch.Tensor],
-    maps: nn.ModuleList,
+    maps: Sequence[Callable[[torch.Tensor], torch.Tensor]],
     normalize: bool = False,
 ) -> torch.Tensor:
     """Compute ``sum_l mean_batch ||(h_l^g - P_l h_l^loc) / s_l||^2 / d_l`` (module doc).
 
     Args:
         global_hidden, local_hidden (list[torch.Tensor]): per layer, (B, d_l) features.
-        maps (nn.ModuleList): per layer, the (d_l, d_l) map P_l.
+        maps (Sequence): per layer, the (d_l, d_l) map P_l, an ``nn.Linear`` of
+            :func:`matching_maps` or a function of :func:`ridge_maps`.
         normalize (bool, default False): divide dimension j by
             s_lj = sqrt(mean_batch (h_lj^g)^2 + mean_{batch,k} (h_lk^g)^2). This is the
             root mean square of the global feature with the layer's mean square
@@ -140,6 +178,7 @@ def local_train(
     layers: tuple[int, ...] | None = None,
     map_lr: float | None = None,
     normalize: bool = False,
+    map_ridge: float | None = None,
 ) -> MLP:
     """Train a copy of ``global_model`` on one client's data with SGD and return it.
 
@@ -163,11 +202,18 @@ def local_train(
             By default the maps share the model's optimiser (``lr``, ``momentum``).
         normalize (bool, default False): per-dimension scaling of
             :func:`matching_loss`.
+        map_ridge (float, optional): when set, every minibatch solves its maps in
+            closed form (:func:`ridge_maps` with this penalty) instead of training
+            ``maps``, which may then be None.
     """
     model = copy.deepcopy(global_model)
-    use_matching = matching_weight > 0 and maps is not None
+    use_matching = matching_weight > 0 and (maps is not None or map_ridge is not None)
+    if map_ridge is not None:
+        maps = None
     map_params = (
-        [p for p in maps.parameters() if p.requires_grad] if use_matching else []
+        [p for p in maps.parameters() if p.requires_grad]
+        if use_matching and maps is not None
+        else []
     )
     params = list(model.parameters())
     optimizers = []
@@ -183,8 +229,12 @@ def local_train(
             if use_matching:
                 with torch.no_grad():
                     target = features(*global_model(x[batch]), layers)
+                source = features(logits, hidden, layers)
+                batch_maps = (
+                    maps if map_ridge is None else ridge_maps(target, source, map_ridge)
+                )
                 loss = loss + matching_weight * matching_loss(
-                    target, features(logits, hidden, layers), maps, normalize
+                    target, source, batch_maps, normalize
                 )
             for optimizer in optimizers:
                 optimizer.zero_grad()
