@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import Callable
 from functools import partial
@@ -104,6 +105,7 @@ def load_dataset(
     if key == EDGE_LIST and not isinstance(features, bool):
         # For edge lists, ``features`` may name the feature file.
         kwargs["features"], features = features, True
+    _check_options(key, kwargs)
     if key in PLANETOID_NAMES:
         data = loader(root=root, split=split, features=features, **kwargs)
     else:
@@ -127,6 +129,35 @@ def load_dataset(
         data.get("num_classes"),
     )
     return data
+
+
+def loader_options(key: str) -> list[str]:
+    """Return the keyword options that the loader of registered dataset ``key`` accepts."""
+    # These two loaders forward **kwargs, so their options are those of the callee.
+    target = {SYNTHETIC: synthetic_csbm, EDGE_LIST: load_edge_list}.get(
+        key, LOADERS[key]
+    )
+    keyword_kinds = (
+        inspect.Parameter.POSITIONAL_OR_KEYWORD,
+        inspect.Parameter.KEYWORD_ONLY,
+    )
+    return sorted(
+        parameter.name
+        for parameter in inspect.signature(target).parameters.values()
+        if parameter.kind in keyword_kinds and parameter.name not in ("root", "split")
+    )
+
+
+def _check_options(key: str, options: dict) -> None:
+    """Raise ValueError naming each option in ``options`` that the loader of ``key`` lacks."""
+    valid = loader_options(key)
+    unknown = [name for name in options if name not in valid]
+    if unknown:
+        listed = ", ".join(repr(name) for name in unknown)
+        raise ValueError(
+            f"dataset {key!r} has no option {listed}. Valid options: {valid}. Fix the "
+            "name in --dataset-options or in the keyword arguments of load_dataset"
+        )
 
 
 def count_classes(y: torch.Tensor) -> int:

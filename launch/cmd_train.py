@@ -68,9 +68,29 @@ def load_local(config: TrainConfig, device: torch.device | str = "cpu"):
     return LocalGraph.from_data(data), data
 
 
+def check_out_folder(out: str | None) -> None:
+    """Raise ValueError when ``--out`` or one of its parents is an existing file.
+
+    Called before the dataset loads, so that a wrong path fails at once.
+    """
+    if not out:
+        return
+    path = Path(out)
+    for candidate in (path, *path.parents):
+        if not candidate.exists():
+            continue
+        if candidate.is_dir():
+            return
+        where = f"--out {path}" if candidate == path else f"--out {path}: {candidate}"
+        raise ValueError(
+            f"{where} is a file, not a folder. Choose another --out folder"
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     setup_logging()
+    check_out_folder(config.out)
     from graphkit.distributed.device import select_device
 
     distributed = launched_distributed(config)

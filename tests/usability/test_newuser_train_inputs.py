@@ -1,0 +1,47 @@
+"""User errors of ``graphkit train`` and ``load_dataset`` give one line and exit code 2."""
+
+import pytest
+from graphkit.datasets import load_dataset
+from graphkit.launch.cli import run
+
+TINY = '{"num_nodes": 60}'
+
+
+def test_unknown_dataset_option_names_it():
+    with pytest.raises(ValueError, match=r"dataset 'synthetic' has no option 'nodes'"):
+        load_dataset("synthetic", nodes=60)
+
+
+def test_unknown_dataset_option_lists_valid():
+    with pytest.raises(ValueError, match=r"Valid options: .*'num_nodes'"):
+        load_dataset("synthetic", nodes=60)
+
+
+def test_unknown_dataset_option_cli(capsys):
+    code = run(["train", "--dataset-options", '{"nodes": 60}', "--epochs", "1"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "graphkit train: error: dataset 'synthetic' has no option 'nodes'" in err
+    assert "Traceback" not in err
+
+
+def test_out_file_rejected_before_loading(tmp_path, capsys, monkeypatch):
+    target = tmp_path / "metrics"
+    target.write_text("keep\n")
+    loaded = []
+    monkeypatch.setattr(
+        "graphkit.launch.cmd_train.load_local", lambda *a, **k: loaded.append(1)
+    )
+    assert run(["train", "--dataset-options", TINY, "--out", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert f"--out {target} is a file" in err
+    assert loaded == []
+    assert target.read_text() == "keep\n"
+
+
+def test_out_below_file_rejected(tmp_path, capsys):
+    target = tmp_path / "metrics"
+    target.write_text("keep\n")
+    out = target / "run"
+    assert run(["train", "--dataset-options", TINY, "--out", str(out)]) == 2
+    assert f"--out {out}: {target} is a file" in capsys.readouterr().err
