@@ -210,8 +210,8 @@ def _taps_from_transposed(weight: torch.Tensor) -> torch.Tensor:
 
 
 def _one_hot_logits(offsets: list[list[tuple[int, int]]]) -> torch.Tensor:
-    """Logits (heads, 4, 9) of 0 on the 3x3-window offset offsets[head][phase], -1e4
-    elsewhere."""
+    """Return logits (heads, 4, 9) of 0 on the 3x3-window offset offsets[head][phase]
+    and -1e4 elsewhere."""
     logits = torch.full((len(offsets), 4, 9), -1e4)
     for head, per_phase in enumerate(offsets):
         for phase, (dy, dx) in enumerate(per_phase):
@@ -291,3 +291,20 @@ def test_taps_image_query_guides_attention():
     with torch.no_grad():
         layer.image_query.weight.normal_()
     assert not torch.allclose(layer(x, image=image), layer(x, image=-image))
+
+
+def test_config_builds_taps_form_within_budget():
+    # The best taps setting on validation: 3 heads, 2 query/key channels, no context.
+    config = Config(form="taps", heads=3, key_dim=2, context_kernel=1)
+    attention = SuperResolver(
+        "attention", config.channels, config.heads, **config.attention_options()
+    )
+    transposed = SuperResolver("transposed", config.channels, config.heads)
+    assert isinstance(attention.upsample, DynamicTapsUpsample2x)
+    # q, k 2 x 16 x 6, taps 4 x 3 x 16 x 16, logits 3 x 4 x 9, bias 16, 3 temperatures.
+    count = sum(p.numel() for p in attention.upsample.parameters())
+    assert count == 192 + 3072 + 108 + 16 + 3
+    total = sum(p.numel() for p in attention.parameters())
+    assert total < sum(p.numel() for p in transposed.parameters())
+    with pytest.raises(ValueError, match="form='bogus'"):
+        Config(form="bogus")
