@@ -18,8 +18,8 @@ class CheckpointReadError(ValueError):
     def __init__(self, path: Path, reason: str) -> None:
         self.path, self.reason = path, reason
         super().__init__(
-            f"checkpoint {path} is unreadable or corrupted ({reason}). Delete it to "
-            "resume from an earlier checkpoint"
+            f"checkpoint {path} is unreadable or corrupted ({reason}). Pass another "
+            "checkpoint file, or --resume auto to use the newest readable one in --out"
         )
 
 
@@ -45,25 +45,47 @@ def save_checkpoint(state: dict, path: str | Path) -> None:
     logger.debug("wrote checkpoint %s", path)
 
 
+def _starts_as_zip(path: Path) -> bool:
+    """Return whether ``path`` begins with a zip header, as even a truncated torch.save does."""
+    with path.open("rb") as file:
+        return file.read(4) == b"PK\x03\x04"
+
+
 def load_checkpoint(path: str | Path, expected_graph: dict | None = None) -> dict:
     """Load a checkpoint and check it belongs to the same graph and partitioning.
 
     Raises:
         FileNotFoundError: ``path`` does not exist.
+        ValueError: ``path`` is a folder.
         CheckpointReadError: the file is not a readable checkpoint.
         ValueError: its ``graph`` record (node, edge and partition counts) differs
             from ``expected_graph``.
     """
     path = Path(path)
+    if path.is_dir():
+        raise ValueError(
+            f"checkpoint {path} is a folder. Pass a checkpoint_*.pt file in it, or "
+            f"--resume auto with --out {path}"
+        )
     if not path.is_file():
         raise FileNotFoundError(f"checkpoint {path} does not exist")
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as error:  # torch raises several types for a damaged file
+        if not _starts_as_zip(path):
+            # torch.save writes a zip archive, and the unpickler's error for any other
+            # file (a KeyError naming a byte value, for one) does not name the cause.
+            raise CheckpointReadError(
+                path, "not a file written by torch.save"
+            ) from error
         # torch's message for a damaged zip runs to several sentences, so keep the first.
         text = str(error).strip()
         reason = text.splitlines()[0].split(". ")[0] if text else type(error).__name__
         raise CheckpointReadError(path, reason) from error
+    if not isinstance(state, dict) or "graph" not in state:
+        raise CheckpointReadError(
+            path, "no 'graph' record, so graphkit train did not write it"
+        )
     if expected_graph is not None and state.get("graph") != expected_graph:
         raise ValueError(
             f"checkpoint {path} was written for graph {state.get('graph')}, but this run "
