@@ -20,6 +20,11 @@ from pathlib import Path
 
 import torch
 from graphkit.launch.logs import setup_logging
+from graphkit.launch.outputs import (
+    check_output_file,
+    check_output_folder_path,
+    write_text_atomically,
+)
 
 log = logging.getLogger(__name__)
 
@@ -245,6 +250,8 @@ def run_evaluate(args) -> int:
     from graphkit.kg import evaluate, load_dataset
 
     _setup(args)
+    if args.json is not None:
+        check_output_file(args.json, "--json")
     split = load_dataset(_require_root(args), args.dataset)
     model = _load_model(args)
     target = split.test if args.split == "test" else split.train
@@ -259,7 +266,7 @@ def run_evaluate(args) -> int:
         f"({metrics['seconds']:.1f} s)"
     )
     if args.json is not None:
-        args.json.write_text(json.dumps(metrics, indent=2) + "\n")
+        write_text_atomically(args.json, json.dumps(metrics, indent=2) + "\n")
     return 0
 
 
@@ -295,6 +302,7 @@ def run_training(args) -> int:
     from graphkit.kg import Ultra, evaluate, load_dataset, load_graph, pretrain
 
     _setup(args)
+    check_output_folder_path(args.out, "--out")
     if not args.dataset and not args.graph:
         raise SystemExit(
             "give at least one --dataset (with --root) or --graph to train on"

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from graphkit.launch.logs import setup_logging
+from graphkit.launch.outputs import check_output_folder_path
 
 from graphkit.train.config import TrainConfig, add_config_arguments, config_from_args
 
@@ -68,29 +69,11 @@ def load_local(config: TrainConfig, device: torch.device | str = "cpu"):
     return LocalGraph.from_data(data), data
 
 
-def check_out_folder(out: str | None) -> None:
-    """Raise ValueError when ``--out`` or one of its parents is an existing file.
-
-    Called before the dataset loads, so that a wrong path fails at once.
-    """
-    if not out:
-        return
-    path = Path(out)
-    for candidate in (path, *path.parents):
-        if not candidate.exists():
-            continue
-        if candidate.is_dir():
-            return
-        where = f"--out {path}" if candidate == path else f"--out {path}: {candidate}"
-        raise ValueError(
-            f"{where} is a file, not a folder. Choose another --out folder"
-        )
-
-
 def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     setup_logging()
-    check_out_folder(config.out)
+    if config.out:
+        check_output_folder_path(Path(config.out), "--out")
     from graphkit.distributed.device import select_device
 
     distributed = launched_distributed(config)

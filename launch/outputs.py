@@ -28,6 +28,24 @@ def check_output_file(path: Path, option: str) -> None:
         )
 
 
+def check_output_folder_path(path: Path, option: str) -> None:
+    """Raise ValueError when ``path`` or one of its parents is an existing file.
+
+    Commands call this before their work, so that ``option`` naming a file fails at once.
+    """
+    for candidate in (path, *path.parents):
+        if not candidate.exists():
+            continue
+        if candidate.is_dir():
+            return
+        where = (
+            f"{option} {path}" if candidate == path else f"{option} {path}: {candidate}"
+        )
+        raise ValueError(
+            f"{where} is a file, not a folder. Choose another {option} folder"
+        )
+
+
 def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     """Call ``write(temporary_path)``, then rename the temporary file to ``path``.
 

@@ -144,15 +144,18 @@ def encode_file(
     return graph.encode(named.rows, named.source, named.lines)
 
 
-def _check_relations(named: NamedTriples, relation_ids: dict[str, int]) -> None:
+def _check_relations(
+    named: NamedTriples,
+    relation_ids: dict[str, int],
+    known_from: str = "the training graph's train/valid files, so the split is "
+    "inconsistent",
+) -> None:
     for row, line in zip(named.rows, named.lines):
         if row[1] not in relation_ids:
             raise KGFormatError(
                 named.source,
                 line,
-                f"relation {row[1]!r} does not occur "
-                "in the training graph's train/valid files, so the split "
-                "is inconsistent",
+                f"relation {row[1]!r} does not occur in {known_from}",
             )
 
 
@@ -227,6 +230,15 @@ def load_transductive(root: str | Path, name: str) -> InductiveSplit:
             "one head, relation, tail row per line",
         )
     parts = {part: read_triples(folder / f"{part}.txt") for part in TRANSDUCTIVE_PARTS}
+    # A relation without training facts has no edges in the relation graph, so ULTRA
+    # would rank its queries from an uninformed representation. GraIL splits reject it.
+    train_relations = dict.fromkeys(relation for _, relation, _ in parts["train"].rows)
+    for part in ("valid", "test"):
+        _check_relations(
+            parts[part],
+            train_relations,
+            "train.txt. Add facts of this relation to train.txt or remove the row",
+        )
     _warn_unseen_entities(parts)
     graph = KnowledgeGraph.from_named_triples(
         parts["train"].rows + parts["valid"].rows + parts["test"].rows

@@ -1,0 +1,100 @@
+"""User errors of ``graphkit kg``: found before the work starts, with file and line."""
+
+import pytest
+import torch
+from graphkit.launch.cli import run
+
+from graphkit.kg import Ultra, load_dataset
+
+ROWS = "e1\tr1\te2\ne2\tr1\te3\ne3\tr2\te1\ne4\tr2\te2\n"
+
+
+@pytest.fixture()
+def kg_root(tmp_path):
+    """A transductive dataset ``toy`` and a small random ULTRA checkpoint."""
+    folder = tmp_path / "kg" / "toy"
+    folder.mkdir(parents=True)
+    (folder / "train.txt").write_text(ROWS)
+    (folder / "valid.txt").write_text("e1\tr1\te3\n")
+    (folder / "test.txt").write_text("e2\tr2\te4\n")
+    torch.manual_seed(0)
+    checkpoint = tmp_path / "model.pth"
+    Ultra(dim=8, num_layers=2).save(checkpoint)
+    return folder.parent, checkpoint
+
+
+def evaluate_args(root, checkpoint, *extra):
+    return [
+        "kg",
+        "evaluate",
+        "--checkpoint",
+        str(checkpoint),
+        "--dataset",
+        "toy",
+        "--root",
+        str(root),
+        *extra,
+    ]
+
+
+def test_test_relation_absent_from_train(kg_root):
+    root, _ = kg_root
+    (root / "toy" / "test.txt").write_text("e1\tr1\te2\ne2\tr9\te4\n")
+    with pytest.raises(
+        ValueError, match=r"test.txt:2: relation 'r9' does not occur in "
+    ):
+        load_dataset(root, "toy")
+
+
+def test_valid_relation_absent_from_train(kg_root):
+    root, _ = kg_root
+    (root / "toy" / "valid.txt").write_text("e1\tr7\te3\n")
+    with pytest.raises(ValueError, match=r"valid.txt:1: relation 'r7' .* train.txt"):
+        load_dataset(root, "toy")
+
+
+def test_known_relations_accepted(kg_root):
+    root, _ = kg_root
+    split = load_dataset(root, "toy")
+    assert split.test.queries.shape == (1, 3)
+
+
+def test_json_folder_checked_first(kg_root, tmp_path, capsys, monkeypatch):
+    root, checkpoint = kg_root
+    evaluated = []
+    monkeypatch.setattr("graphkit.kg.evaluate", lambda *a, **k: evaluated.append(1))
+    target = tmp_path / "absent" / "metrics.json"
+    assert run(evaluate_args(root, checkpoint, "--json", str(target))) == 2
+    assert "--json" in capsys.readouterr().err
+    assert evaluated == []
+
+
+def test_json_written(kg_root, tmp_path):
+    root, checkpoint = kg_root
+    target = tmp_path / "metrics.json"
+    assert run(evaluate_args(root, checkpoint, "--json", str(target))) == 0
+    assert '"mrr"' in target.read_text()
+    assert [p.name for p in tmp_path.glob(".metrics.json.*")] == []
+
+
+def test_finetune_out_file_rejected(kg_root, tmp_path, capsys):
+    root, checkpoint = kg_root
+    out = tmp_path / "runs"
+    out.write_text("keep\n")
+    args = [
+        "kg",
+        "finetune",
+        "--checkpoint",
+        str(checkpoint),
+        "--dataset",
+        "toy",
+        "--root",
+        str(root),
+        "--out",
+        str(out),
+        "--steps",
+        "1",
+    ]
+    assert run(args) == 2
+    assert f"--out {out} is a file, not a folder" in capsys.readouterr().err
+    assert out.read_text() == "keep\n"
