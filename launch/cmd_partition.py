@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import shutil
+import signal
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from graphkit.launch.logs import setup_logging
@@ -97,7 +101,8 @@ def write_folder_atomically(out: Path, write) -> dict:
 
     An interrupted or failed run removes the temporary folder and leaves ``out`` as it
     was, so ``out`` is never a half-written partition folder. A run killed outright
-    (SIGKILL) can leave the hidden ``.NAME.*.tmp`` sibling behind, never ``out``.
+    (SIGKILL, or SIGTERM outside :func:`sigterm_as_exit`) can leave the hidden
+    ``.NAME.*.tmp`` sibling behind, never ``out``.
     """
     out.parent.mkdir(parents=True, exist_ok=True)
     temporary = Path(
@@ -121,6 +126,29 @@ def write_folder_atomically(out: Path, write) -> dict:
         raise
     shutil.rmtree(previous, ignore_errors=True)
     return result
+
+
+@contextlib.contextmanager
+def sigterm_as_exit() -> Iterator[None]:
+    """Raise SystemExit(143) on SIGTERM inside the block, so that cleanup code runs.
+
+    SIGTERM (from ``kill``, ``timeout`` or a job scheduler) otherwise ends Python at
+    once and leaves the temporary partition folder behind. Outside the main thread,
+    where Python cannot install handlers, the block runs unchanged.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def exit_on_signal(signum: int, frame) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, exit_on_signal)
+    try:
+        yield
+    finally:
+        # signal.signal returns None for a handler installed outside Python.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -161,9 +189,10 @@ def run(args: argparse.Namespace) -> int:
     }
     # Checked again: another process may have filled the folder while this one worked.
     check_output_folder(out, args.overwrite)
-    meta = write_folder_atomically(
-        out, lambda folder: write_partitions(data, parts, args.parts, folder, info)
-    )
+    with sigterm_as_exit():
+        meta = write_folder_atomically(
+            out, lambda folder: write_partitions(data, parts, args.parts, folder, info)
+        )
     print(
         f"wrote {args.parts} partitions of {args.dataset} to {args.out}: "
         f"{meta['num_nodes']} nodes, {meta['num_edges']} edges, edge cut {meta['edge_cut']}, "
