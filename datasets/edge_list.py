@@ -225,11 +225,22 @@ def _attach_labels(data: Data, rows: list[Row], path: Path, node_ids, key, x) ->
 
     nodes, classes = [], []
     missing: dict[str, int] = {}
+    first_label: dict[int, Row] = {}
     for row, value in zip(rows, values):
         node = index.get(key(row.fields[0]))
         if node is None:
             missing.setdefault(row.fields[0], row.line_number)
             continue
+        earlier = first_label.setdefault(node, row)
+        if earlier.fields[1] != value:
+            raise MalformedLineError(
+                path,
+                row.line_number,
+                row.line,
+                f"node {row.fields[0]!r} has label {value!r} here but "
+                f"{earlier.fields[1]!r} on line {earlier.line_number}. Give each node "
+                "one label",
+            )
         nodes.append(node)
         classes.append(class_index[int(value) if integer_labels else value])
     if missing:

@@ -20,6 +20,7 @@ from .text_table import (
     detect_delimiter,
     is_integer,
     looks_like_header,
+    not_utf8_error,
     parse_floats,
     read_table,
     require_width,
@@ -127,11 +128,14 @@ def _read_in_bulk(
 def _first_data_lines(path: Path, count: int) -> list[tuple[int, str]]:
     """Return ``(0-based line index, stripped text)`` of the first data lines."""
     lines: list[tuple[int, str]] = []
-    with path.open(encoding="utf-8-sig") as handle:
-        for index, line in enumerate(handle):
-            text = line.strip()
-            if text and not text.startswith(COMMENT):
-                lines.append((index, text))
-                if len(lines) == count:
-                    break
+    try:
+        with path.open(encoding="utf-8-sig") as handle:
+            for index, line in enumerate(handle):
+                text = line.strip()
+                if text and not text.startswith(COMMENT):
+                    lines.append((index, text))
+                    if len(lines) == count:
+                        break
+    except UnicodeDecodeError as error:
+        raise not_utf8_error(path, error) from error
     return lines

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import DatasetNotFoundError, MalformedLineError
+from .errors import DatasetFormatError, DatasetNotFoundError, MalformedLineError
 
 # Column names that mark a first line as a header when ``header="auto"``.
 HEADER_WORDS = {
@@ -53,15 +53,18 @@ def read_table(
     rows: list[Row] = []
     # utf-8-sig drops the byte order mark that some Windows tools put before the first
     # field, which would otherwise make the first row look like a header.
-    with path.open(encoding="utf-8-sig") as handle:
-        for line_number, line in enumerate(handle, start=1):
-            text = line.strip()
-            if not text or text.startswith(COMMENT):
-                continue
-            if delimiter is None and not rows:
-                delimiter = detect_delimiter(text)
-            fields = [field.strip() for field in text.split(delimiter)]
-            rows.append(Row(line_number, line, fields))
+    try:
+        with path.open(encoding="utf-8-sig") as handle:
+            for line_number, line in enumerate(handle, start=1):
+                text = line.strip()
+                if not text or text.startswith(COMMENT):
+                    continue
+                if delimiter is None and not rows:
+                    delimiter = detect_delimiter(text)
+                fields = [field.strip() for field in text.split(delimiter)]
+                rows.append(Row(line_number, line, fields))
+    except UnicodeDecodeError as error:
+        raise not_utf8_error(path, error) from error
     if header == "auto":
         header = bool(rows) and looks_like_header(
             rows[0].fields, rows[1].fields if len(rows) > 1 else None
@@ -69,6 +72,15 @@ def read_table(
     elif not isinstance(header, bool):
         raise ValueError(f"header must be True, False or 'auto', got {header!r}")
     return rows[1:] if header else rows
+
+
+def not_utf8_error(path: Path, error: UnicodeDecodeError) -> DatasetFormatError:
+    """Return the error for a file that is not UTF-8 text, naming the file."""
+    byte = error.object[error.start]
+    return DatasetFormatError(
+        f"{path}: not UTF-8 text (invalid byte 0x{byte:02x}). Save the file "
+        "as UTF-8 text, or check that it is the right file"
+    )
 
 
 def detect_delimiter(line: str) -> str | None:
