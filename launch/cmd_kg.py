@@ -113,7 +113,7 @@ def _add_evaluate(commands) -> None:
     )
     parser.add_argument(
         "--batch-size",
-        type=int,
+        type=_positive_int,
         default=16,
         help="queries scored together (default: 16)",
     )

@@ -89,8 +89,18 @@ def read_triples(
         )
     # utf-8-sig drops a leading byte order mark, which would otherwise become part of
     # the first head's name.
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        text_lines = handle.read().splitlines()
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            text_lines = handle.read().splitlines()
+    except UnicodeDecodeError as error:
+        # The whole file was decoded in one call, so the offset gives the line.
+        line = error.object[: error.start].count(b"\n") + 1
+        byte = error.object[error.start]
+        raise KGFormatError(
+            path,
+            line,
+            f"not UTF-8 text (invalid byte 0x{byte:02x}). Save the file as UTF-8 text",
+        ) from error
     if delimiter is None and path.suffix.lower() == ".csv":
         delimiter = ","
     numbered = [(i + 1, line) for i, line in enumerate(text_lines) if line.strip()]

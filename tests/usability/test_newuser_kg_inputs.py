@@ -98,3 +98,21 @@ def test_finetune_out_file_rejected(kg_root, tmp_path, capsys):
     assert run(args) == 2
     assert f"--out {out} is a file, not a folder" in capsys.readouterr().err
     assert out.read_text() == "keep\n"
+
+
+def test_non_utf8_triples_line_named(kg_root):
+    root, _ = kg_root
+    (root / "toy" / "test.txt").write_bytes(b"e1\tr1\te2\ne2\tr2\te\xff4\n")
+    with pytest.raises(
+        ValueError, match=r"test.txt:2: not UTF-8 text \(invalid byte 0xff"
+    ):
+        load_dataset(root, "toy")
+
+
+def test_evaluate_batch_size_zero(kg_root, capsys):
+    root, checkpoint = kg_root
+    with pytest.raises(SystemExit):
+        run(evaluate_args(root, checkpoint, "--batch-size", "0"))
+    assert (
+        "--batch-size: expected a whole number of at least 1" in capsys.readouterr().err
+    )
