@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import ast
 import dataclasses
+import difflib
 import inspect
 import itertools
 import re
@@ -155,10 +156,13 @@ class TrainConfig:
     def from_yaml(cls, path: str | Path, **overrides) -> TrainConfig:
         """Load a YAML mapping of field names to values, then apply ``overrides``."""
         path = Path(path)
+        if path.is_dir():
+            raise ValueError(f"config file {path} is a folder. Pass a YAML file")
         if not path.is_file():
             raise FileNotFoundError(f"config file {path} does not exist")
         try:
-            loaded = yaml.safe_load(path.read_text()) or {}
+            text = path.read_text()
+            loaded = yaml.safe_load(text) or {}
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             where = f":{mark.line + 1}" if mark is not None else ""
@@ -167,12 +171,19 @@ class TrainConfig:
         if not isinstance(loaded, dict):
             raise ValueError(f"{path}: expected a mapping of options, got {type(loaded).__name__}")
         known = {f.name for f in fields(cls)}
-        unknown = sorted(set(loaded) - known)
+        lines = _key_lines(text)
+        unknown = sorted(set(loaded) - known, key=lambda name: lines.get(name, 0))
         if unknown:
-            raise ValueError(f"{path}: unknown options {unknown}; valid options: {sorted(known)}")
+            first = unknown[0]
+            close = difflib.get_close_matches(str(first).replace("-", "_"), known, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ValueError(
+                f"{_located(path, lines, first)}: unknown options {unknown}{hint}. "
+                f"Valid options: {sorted(known)}"
+            )
         for f in fields(cls):
             if f.name in loaded:
-                _check_yaml_type(path, f, loaded[f.name])
+                _check_yaml_type(_located(path, lines, f.name), f, loaded[f.name])
         for name, choices in _CHOICES.items():
             if name in loaded and loaded[name] not in choices:
                 raise ValueError(
@@ -193,7 +204,20 @@ def _base_type(annotation) -> type:
     return hint
 
 
-def _check_yaml_type(path: Path, config_field: dataclasses.Field, value) -> None:
+def _key_lines(text: str) -> dict:
+    """Map each top-level key of the YAML mapping in ``text`` to its 1-based line."""
+    node = yaml.compose(text)
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {key.value: key.start_mark.line + 1 for key, _ in node.value}
+
+
+def _located(path: Path, lines: dict, name: str) -> str:
+    """Return ``path:line`` of option ``name``, or ``path`` when its line is unknown."""
+    return f"{path}:{lines[name]}" if name in lines else str(path)
+
+
+def _check_yaml_type(path: Path | str, config_field: dataclasses.Field, value) -> None:
     """Raise ValueError when a YAML value does not have the field's type (int fits float)."""
     expected = _base_type(config_field.type)
     optional = config_field.default is None
