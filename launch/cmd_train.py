@@ -69,11 +69,28 @@ def load_local(config: TrainConfig, device: torch.device | str = "cpu"):
     return LocalGraph.from_data(data), data
 
 
+def check_no_earlier_run(out: Path) -> None:
+    """Raise ValueError when ``out`` contains the metrics or checkpoints of another run.
+
+    A new run would append its records to the old ``metrics.jsonl``, and ``--resume
+    auto`` would later pick up the old run's checkpoints.
+    """
+    earlier = [out / "metrics.jsonl"] if (out / "metrics.jsonl").is_file() else []
+    earlier += sorted(out.glob("checkpoint_*.pt"))
+    if earlier:
+        raise ValueError(
+            f"--out {out} already contains {earlier[0].name} from an earlier run. Pass "
+            "--resume auto to continue that run, or choose another --out folder"
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     setup_logging()
     if config.out:
         check_output_folder_path(Path(config.out), "--out")
+        if not config.resume:
+            check_no_earlier_run(Path(config.out))
     from graphkit.distributed.device import select_device
 
     distributed = launched_distributed(config)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import tempfile
@@ -92,6 +93,29 @@ def load_checkpoint(path: str | Path, expected_graph: dict | None = None) -> dic
             f"has {expected_graph}; resume only with the same dataset and partitioning"
         )
     return state
+
+
+def drop_metrics_after(path: str | Path, epoch: int) -> None:
+    """Remove the records of ``metrics.jsonl`` at ``path`` whose epoch is after ``epoch``.
+
+    A run resumed at ``epoch`` writes the later epochs again, and without this the file
+    would contain two records for each of them. A line that is not valid JSON (the last
+    line of a run killed while writing it) is removed too.
+    """
+    path = Path(path)
+    if not path.is_file():
+        return
+    kept_lines = []
+    for line in path.read_text().splitlines(keepends=True):
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(record, dict) and record.get("epoch", 0) <= epoch:
+            kept_lines.append(line if line.endswith("\n") else line + "\n")
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text("".join(kept_lines))
+    os.replace(temporary, path)
 
 
 def latest_checkpoint(folder: str | Path) -> Path | None:

@@ -24,6 +24,7 @@ from graphkit.graph import Graph
 from graphkit.memory import peak_cuda_bytes, peak_rss_bytes, reset_peak_cuda_bytes
 from graphkit.nn.models import GNN
 from graphkit.train.checkpoint import (
+    drop_metrics_after,
     load_checkpoint,
     load_latest_checkpoint,
     save_checkpoint,
@@ -275,6 +276,7 @@ class Trainer:
                 found = load_latest_checkpoint(self.config.out, self.fingerprint)
             if found is None:
                 logger.info("no checkpoint in %s; starting from scratch", self.config.out)
+                self._drop_metrics_after(0)
                 return
             path, state = found
         else:
@@ -299,7 +301,12 @@ class Trainer:
         if self.device.type == "cuda" and state.get("cuda_rng") is not None:
             torch.cuda.set_rng_state(state["cuda_rng"], self.device)
         self._restore_compression(state.get("compression"), path)
+        self._drop_metrics_after(self.epoch)
         logger.info("resumed from %s at epoch %d", path, self.epoch)
+
+    def _drop_metrics_after(self, epoch: int) -> None:
+        if self.config.out and self.is_main:
+            drop_metrics_after(Path(self.config.out) / "metrics.jsonl", epoch)
 
     def _restore_compression(self, saved: dict | None, path: Path) -> None:
         if self.compression is None:
