@@ -83,7 +83,11 @@ def load_checkpoint(path: str | Path, expected_graph: dict | None = None) -> dic
         text = str(error).strip()
         reason = text.splitlines()[0].split(". ")[0] if text else type(error).__name__
         raise CheckpointReadError(path, reason) from error
-    if not isinstance(state, dict) or "graph" not in state:
+    if not isinstance(state, dict):
+        raise CheckpointReadError(
+            path, f"it contains a {type(state).__name__}, not a dict of training state"
+        )
+    if expected_graph is not None and "graph" not in state:
         raise CheckpointReadError(
             path, "no 'graph' record, so graphkit train did not write it"
         )

@@ -56,3 +56,10 @@ def test_truncated_checkpoint_called_damaged(tmp_path):
     with pytest.raises(CheckpointReadError) as caught:
         load_checkpoint(path)
     assert "torch.save" not in caught.value.reason
+
+
+def test_list_checkpoint_names_type(tmp_path):
+    path = tmp_path / "weights.pt"
+    torch.save([1, 2, 3], path)
+    with pytest.raises(CheckpointReadError, match="it contains a list, not a dict"):
+        load_checkpoint(path)
