@@ -65,7 +65,8 @@ def load_ogb_node(
             raise DatasetNotFoundError(
                 f"{name}: dataset folder not found (searched {searched}). It should contain "
                 "raw/, split/ and RELEASE_v<version>.txt as extracted from OGB's zip file. "
-                "Pass download=True (--download) to let the ogb package fetch it."
+                "Pass download=True (--dataset-options '{download: true}' to graphkit "
+                "train or partition) to let the ogb package fetch it."
             )
         family_dir = candidate_family_dirs(root, "ogb")[0]
         family_dir.mkdir(parents=True, exist_ok=True)

@@ -45,3 +45,10 @@ def test_out_below_file_rejected(tmp_path, capsys):
     out = target / "run"
     assert run(["train", "--dataset-options", TINY, "--out", str(out)]) == 2
     assert f"--out {out}: {target} is a file" in capsys.readouterr().err
+
+
+def test_missing_ogb_names_real_option(tmp_path):
+    with pytest.raises(FileNotFoundError) as caught:
+        load_dataset("ogbn-arxiv", root=tmp_path)
+    assert "(--download)" not in str(caught.value)
+    assert "--dataset-options '{download: true}'" in str(caught.value)
