@@ -533,6 +533,8 @@ class Config:
         augment: whether to train on the 8 flips and 90-degree rotations of each
             patch.
         epochs, lr, batch_size: Adam training (cosine schedule), shared by both models.
+        attention_lr: learning rate of the attention model (0: use ``lr``), so that
+            each model can use the learning rate that is best for it on validation.
         seed: first seed of training-patch positions, initialization and minibatch order
             (the test patches use ``seed + 1`` for every run).
         seeds: number of runs, with seeds ``seed, seed + 1, ...``. Metrics are means
@@ -560,6 +562,7 @@ class Config:
     image_query: int = 0
     epochs: int = 8
     lr: float = 2e-3
+    attention_lr: float = 0.0
     batch_size: int = 32
     augment: bool = True
     seed: int = 0
@@ -582,6 +585,11 @@ class Config:
             raise ValueError(
                 "bilinear_prior=true requires position_bias=true: "
                 "set position_bias=true or bilinear_prior=false"
+            )
+        if self.lr <= 0 or self.attention_lr < 0:
+            raise ValueError(
+                f"invalid lr={self.lr} or attention_lr={self.attention_lr}: set lr > 0 "
+                "and attention_lr > 0 (or 0 to use lr)"
             )
         if self.seeds < 1:
             raise ValueError(f"seeds={self.seeds} is invalid: set seeds to 1 or more")
@@ -617,10 +625,14 @@ class Config:
 
 
 def _fit(
-    model: nn.Module, high: torch.Tensor, config: Config, generator: torch.Generator
+    model: nn.Module,
+    high: torch.Tensor,
+    config: Config,
+    generator: torch.Generator,
+    lr: float | None = None,
 ) -> None:
     low = downsample(high)
-    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr or config.lr)
     steps = config.epochs * math.ceil(len(high) / config.batch_size)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=steps)
     model.train()
@@ -658,7 +670,8 @@ def _run_seed(config: Config, seed: int) -> dict[str, float]:
         model = SuperResolver(
             name, config.channels, config.heads, **config.attention_options()
         )
-        _fit(model, train, config, generator)
+        lr = config.attention_lr if name == "attention" else 0.0
+        _fit(model, train, config, generator, lr=lr or config.lr)
         with torch.no_grad():
             metrics[f"psnr_{name}"] = psnr(model(test_low).clamp(0, 1), test)
         metrics[f"params_{name}_upsampler"] = float(_upsampler_parameters(model))

@@ -308,3 +308,24 @@ def test_config_builds_taps_form_within_budget():
     assert total < sum(p.numel() for p in transposed.parameters())
     with pytest.raises(ValueError, match="form='bogus'"):
         Config(form="bogus")
+
+
+def test_attention_lr_reaches_attention_model_only(monkeypatch):
+    from graphkit.extras.efficient import attn_upsample
+
+    used = {}
+
+    def record(model, high, config, generator, lr=None):
+        used[model.upsample.__class__.__name__] = lr
+
+    monkeypatch.setattr(attn_upsample, "_fit", record)
+    config = Config.smoke()
+    config.lr, config.attention_lr = 1e-3, 5e-3
+    attn_upsample._run_seed(config, 0)
+    assert used["ConvTranspose2d"] == 1e-3
+    assert used["AttentionUpsample2x"] == 5e-3
+    config.attention_lr = 0.0
+    attn_upsample._run_seed(config, 0)
+    assert used["AttentionUpsample2x"] == 1e-3
+    with pytest.raises(ValueError, match="attention_lr=-1"):
+        Config(attention_lr=-1.0)
