@@ -63,15 +63,25 @@ def _user_error_types() -> tuple[type[BaseException], ...]:
 def run(argv: list[str] | None = None) -> int:
     """Run :func:`main` as the console script: invalid input gives one error line, exit 2.
 
+    Invalid input is a ValueError, OSError, YAML or partition-file error, or a
+    ``SystemExit`` whose code is a message.
+
     ``main`` itself lets exceptions propagate, so that Python callers and tests see them.
     Set ``GRAPHKIT_TRACEBACK=1`` to get the traceback from the console script as well.
     """
+    command = (argv if argv is not None else sys.argv[1:])[:1] or ["train"]
     try:
         return main(argv)
+    except SystemExit as error:
+        # A handler's SystemExit("message") is a user error too. Exit codes (argparse's,
+        # a signal's) pass through unchanged.
+        if os.environ.get("GRAPHKIT_TRACEBACK") or not isinstance(error.code, str):
+            raise
+        print(f"graphkit {command[0]}: error: {error.code}", file=sys.stderr)
+        return 2
     except Exception as error:
         if os.environ.get("GRAPHKIT_TRACEBACK") or not isinstance(error, _user_error_types()):
             raise
-        command = (argv if argv is not None else sys.argv[1:])[:1] or ["train"]
         print(f"graphkit {command[0]}: error: {error}", file=sys.stderr)
         return 2
 

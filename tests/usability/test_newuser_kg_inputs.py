@@ -116,3 +116,12 @@ def test_evaluate_batch_size_zero(kg_root, capsys):
     assert (
         "--batch-size: expected a whole number of at least 1" in capsys.readouterr().err
     )
+
+
+def test_handler_message_exit_two(kg_root, capsys, monkeypatch):
+    monkeypatch.delenv("GRAPHKIT_DATA", raising=False)
+    _, checkpoint = kg_root
+    args = ["kg", "evaluate", "--checkpoint", str(checkpoint), "--dataset", "toy"]
+    assert run(args) == 2
+    err = capsys.readouterr().err
+    assert "graphkit kg: error: --root is required" in err
