@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import itertools
 import os
 import sys
 
@@ -45,7 +46,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     if not argv:
         argv = ["train"]  # the embedded default: train on the synthetic graph
-    args = parser.parse_args(argv)
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        # parse_args would report these under the top-level usage, which lists only
+        # COMMAND, so name the sub-command whose options the user should read.
+        words = " ".join(itertools.takewhile(lambda word: not word.startswith("-"), argv))
+        parser.exit(
+            2,
+            f"graphkit {words}: error: unrecognized arguments: {' '.join(extras)}. See "
+            f"graphkit {words} --help for the options\n",
+        )
     if not hasattr(args, "func"):
         parser.print_help()
         return 2

@@ -52,3 +52,12 @@ def test_missing_ogb_names_real_option(tmp_path):
         load_dataset("ogbn-arxiv", root=tmp_path)
     assert "(--download)" not in str(caught.value)
     assert "--dataset-options '{download: true}'" in str(caught.value)
+
+
+def test_unknown_option_names_subcommand(capsys):
+    with pytest.raises(SystemExit) as caught:
+        run(["isvd", "nodeclass", "--dataset", "cora", "--rank", "0"])
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    assert "graphkit isvd nodeclass: error: unrecognized arguments: --rank 0" in err
+    assert "See graphkit isvd nodeclass --help" in err
