@@ -72,7 +72,8 @@ def write_partitions(
         files.append(
             {"name": path.name, "sha256": sha256_of(path), "bytes": path.stat().st_size}
         )
-        logger.info("wrote %s (%d nodes)", path, payload["global_ids"].numel())
+        # The name only: the folder may be a temporary one, renamed when complete.
+        logger.info("wrote %s (%d nodes)", path.name, payload["global_ids"].numel())
         node_ranges = payload["node_ranges"]
         del payload
     summary = partition_summary(data.edge_index, parts, num_parts)
