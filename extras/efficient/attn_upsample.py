@@ -36,7 +36,8 @@ Demo: 2x super-resolution of 24x24 grayscale patches of scikit-image sample imag
 extraction, the upsampler, and a 3x3 convolution to one channel added to the bicubic
 upsampling of the input. Test patches come from pictures not used in training. Both
 models train on the 8 flips and 90-degree rotations of each patch with the same
-optimizer, schedule and minibatch order, from three seeds by default.
+optimizer, schedule and minibatch order, from three seeds by default. Each model uses
+the learning rate that scored best for it on a validation picture.
 """
 
 from __future__ import annotations
@@ -532,9 +533,11 @@ class Config:
             the queries, 0 for none).
         augment: whether to train on the 8 flips and 90-degree rotations of each
             patch.
-        epochs, lr, batch_size: Adam training (cosine schedule), shared by both models.
-        attention_lr: learning rate of the attention model (0: use ``lr``), so that
-            each model can use the learning rate that is best for it on validation.
+        epochs, batch_size: Adam training (cosine schedule), shared by both models.
+        lr: learning rate of the transposed-convolution model.
+        attention_lr: learning rate of the attention model (0: use ``lr``). Each
+            default is the best of 2e-3, 3e-3, 4e-3 (and 6e-3, 8e-3 for ``lr``) for
+            that model on the validation picture.
         seed: first seed of training-patch positions, initialization and minibatch order
             (the test patches use ``seed + 1`` for every run).
         seeds: number of runs, with seeds ``seed, seed + 1, ...``. Metrics are means
@@ -561,8 +564,8 @@ class Config:
     shared_output: bool = False
     image_query: int = 0
     epochs: int = 8
-    lr: float = 2e-3
-    attention_lr: float = 0.0
+    lr: float = 4e-3
+    attention_lr: float = 3e-3
     batch_size: int = 32
     augment: bool = True
     seed: int = 0
@@ -704,8 +707,8 @@ def run(config: Config) -> dict[str, float]:
 
 def criteria(metrics: dict[str, float]) -> list[Criterion]:
     """Attention >= transposed + 0.2 dB with no more parameters; both above bicubic."""
-    # TODO: the full run fails the first criterion: attention is 0.02 dB ahead of the
-    # transposed convolution on the mean of three seeds, not 0.2 dB.
+    # TODO: the full run fails the first criterion: attention is 0.01 dB behind the
+    # transposed convolution on the mean of three seeds, not 0.2 dB ahead.
     return [
         at_least(
             "psnr_attention_minus_transposed",
