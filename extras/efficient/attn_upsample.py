@@ -24,8 +24,8 @@ projections.
 A second form, ``DynamicTapsUpsample2x`` (``form="taps"``), keeps the full-width
 features as values and gives each (phase, head) pair its own output matrix, so that a
 4x4 stride-2 transposed convolution is the special case of 4 heads with one-hot
-attention. It did not beat the default form on the validation picture (see
-docs/extras.md), so the default stays as above.
+attention. It scored below the default form on the validation picture (docs/extras.md
+lists the numbers), so ``form="projected"`` stays the default.
 
 NOTE: the neighborhood (the 3x3 low-resolution pixels around ``(i, j)`` for every phase)
 and the query from a bilinear upsampling are this implementation's reading of the
@@ -210,9 +210,9 @@ class DynamicTapsUpsample2x(nn.Module):
     """2x attention upsampling with one attention map per head over full-width values.
 
     Each head ``h`` attends over the low-resolution window with its own small query and
-    key, the value is the whole ``C``-channel feature ``x(n)`` (no value projection),
-    and every (phase, head) pair has a full ``C x C`` output matrix. For output pixel
-    ``p`` of phase ``(a, b)``:
+    key. The value is the whole ``C``-channel feature ``x(n)`` (no value projection).
+    Every (phase, head) pair has a full ``C x C`` output matrix. For output pixel ``p``
+    of phase ``(a, b)``:
 
     .. math::
         a_{h}(p, n) = \\operatorname{softmax}_n\\big(q_h(p)^T k_h(n) / \\sqrt{d}
@@ -249,8 +249,9 @@ class DynamicTapsUpsample2x(nn.Module):
             output is added to the queries, as in joint image upsampling.
 
     Shapes:
-        x: ``(B, C, H, W)``; guide (optional): ``(B, C, 2H, 2W)`` query source;
-        image (needed with ``image_query``): ``(B, 1, 2H, 2W)``;
+        x: ``(B, C, H, W)``.
+        guide (optional): ``(B, C, 2H, 2W)`` query source.
+        image (required with ``image_query``): ``(B, 1, 2H, 2W)``.
         return: ``(B, C, 2H, 2W)``.
     """
 
@@ -275,7 +276,7 @@ class DynamicTapsUpsample2x(nn.Module):
         if window < 3 or window % 2 == 0:
             raise ValueError(
                 f"invalid window={window}: use an odd number of at least 3, "
-                "so that the window holds the bilinear neighbors"
+                "so that the window contains the bilinear neighbors"
             )
         if context_kernel < 1 or context_kernel % 2 == 0:
             raise ValueError(
@@ -297,7 +298,8 @@ class DynamicTapsUpsample2x(nn.Module):
         self.value = (
             nn.Conv2d(channels, width, 1, bias=False) if value_channels else None
         )
-        # Uniform in +-1/sqrt(fan-in), where each output sums heads x width terms.
+        # Initialize uniformly in +-1/sqrt(fan-in) because each output sums
+        # heads x width terms.
         bound = 1.0 / math.sqrt(heads * width)
         shape = (
             (heads, channels, width) if shared_output else (4, heads, channels, width)
@@ -329,8 +331,8 @@ class DynamicTapsUpsample2x(nn.Module):
         heads, dim, neighbors = self.heads, self.key_dim, self.neighbors
         pixels = b * h * w
         # Everything below is laid out pixel first, so that the two products with the
-        # values are batched matrix products. In a one-thread timing of those products
-        # (forward and backward) that took 15 ms against 34 ms for einsum.
+        # values are batched matrix products. On one CPU thread, those products (forward
+        # and backward) took 15 ms against 34 ms for einsum in a one-off measurement.
         # q: (B H W, 4, heads, 1, d), phase 2a + b of output pixel (2i + a, 2j + b).
         q = self.query(source)
         if self.image_query is not None:
@@ -370,7 +372,7 @@ class DynamicTapsUpsample2x(nn.Module):
 def _unfold(x: torch.Tensor, window: int) -> torch.Tensor:
     """Return the ``window`` x ``window`` neighbors of each pixel (zero outside).
 
-    Shapes: ``x`` is ``(B, C, H, W)``; the result is ``(B, C * window^2, H * W)``.
+    Shapes: ``x`` is ``(B, C, H, W)``. The result is ``(B, C * window^2, H * W)``.
     """
     return nn.functional.unfold(x, window, padding=window // 2)
 
@@ -396,8 +398,10 @@ def peaked_prior(window: int, heads: int) -> torch.Tensor:
 def _projection(
     channels: int, context_kernel: int, out_channels: int | None = None
 ) -> nn.Module:
-    """Return a 1x1 projection to ``out_channels`` (default ``channels``), after a
-    depthwise convolution when ``context_kernel > 1``."""
+    """Build a 1x1 projection to ``out_channels`` (default ``channels``).
+
+    A depthwise convolution comes first when ``context_kernel > 1``.
+    """
     pointwise = nn.Conv2d(channels, out_channels or channels, 1, bias=False)
     if context_kernel == 1:
         return pointwise
@@ -438,7 +442,7 @@ class SuperResolver(nn.Module):
     """Feature extractor, 2x upsampler, 3x3 conv to one channel, plus the bicubic input.
 
     ``attention_options`` are passed after ``channels`` and ``heads`` to
-    ``AttentionUpsample2x``, or to ``DynamicTapsUpsample2x`` when they hold
+    ``AttentionUpsample2x``, or to ``DynamicTapsUpsample2x`` when they contain
     ``form="taps"``.
     """
 
@@ -468,7 +472,7 @@ class SuperResolver(nn.Module):
                 )
             else:
                 raise ValueError(
-                    f"form={form!r} is invalid; expected projected or taps"
+                    f"invalid form={form!r}: use 'projected' or 'taps'"
                 )
         else:
             raise ValueError(
@@ -526,18 +530,19 @@ class Config:
             ``AttentionUpsample2x``), and ``value_channels=0`` means
             ``channels / heads``.
         form: ``"projected"`` (``AttentionUpsample2x``) or ``"taps"``
-            (``DynamicTapsUpsample2x``, which uses heads, key_dim, window,
-            shared_output, context_kernel, temperature, residual and value_channels,
-            where ``value_channels=0`` means no value projection, and
-            image_query, the side of the convolution that adds the bicubic image to
-            the queries, 0 for none).
+            (``DynamicTapsUpsample2x``). The taps form uses heads, key_dim, window,
+            shared_output, context_kernel, temperature, residual, value_channels and
+            image_query. With it, ``value_channels=0`` means no value projection.
+        key_dim, shared_output, image_query: options of ``DynamicTapsUpsample2x``.
+            ``image_query`` is the side of the convolution that adds the bicubic
+            image to the queries (0: none).
         augment: whether to train on the 8 flips and 90-degree rotations of each
             patch.
         epochs, batch_size: Adam training (cosine schedule), shared by both models.
         lr: learning rate of the transposed-convolution model.
         attention_lr: learning rate of the attention model (0: use ``lr``). Each
-            default is the best of 2e-3, 3e-3, 4e-3 (and 6e-3, 8e-3 for ``lr``) for
-            that model on the validation picture.
+            default scored best for its model on the validation picture among 2e-3,
+            3e-3 and 4e-3, plus 6e-3 and 8e-3 for ``lr``.
         seed: first seed of training-patch positions, initialization and minibatch order
             (the test patches use ``seed + 1`` for every run).
         seeds: number of runs, with seeds ``seed, seed + 1, ...``. Metrics are means

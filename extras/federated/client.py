@@ -113,11 +113,11 @@ def ridge_maps(
             + \\rho \\| P - I \\|_F^2,\\qquad
         P_l^\\top = I + (S^\\top S / n + \\rho I)^{-1} S^\\top (T - S) / n.
 
-    The identity prior gives P = I, and so zero loss, while the local features still
-    equal the global ones (the start of every round). Both S and T are detached, so the
-    returned maps are constants and the matching gradient reaches only the local model.
-    This is the exact minimiser of the map's part of the loss, which removes the map's
-    own optimisation as a factor.
+    While the local features still equal the global ones, as at the start of every
+    round, the identity prior gives P = I and so zero loss. Both S and T are detached,
+    so the returned maps are constants and the matching gradient reaches only the local
+    model. The result is the exact minimiser of the map's part of the loss, so the
+    map's own optimisation no longer affects the outcome.
 
     Args:
         global_hidden, local_hidden (list[torch.Tensor]): per layer, (n, d_l) features.

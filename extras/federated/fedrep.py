@@ -8,9 +8,9 @@ proportion to the client sample counts (FedAvg). Arms, each over ``seeds`` seeds
 
 * FedAvg at every learning rate of ``learning_rates`` (``local_epochs`` epochs);
 * FedAvg at ``lr`` on an IID split of the same digits, the control without drift;
-* FedAvg + representation matching at every rate of ``learning_rates``, so that it
-  is compared with FedAvg both at the shared rate ``lr`` and each arm at its own
-  best rate of the grid (chosen on the same seeds);
+* FedAvg + representation matching at every rate of ``learning_rates``. It is
+  compared with FedAvg at the shared rate ``lr``, and with each arm at its own best
+  rate of the grid, chosen on the same seeds;
 * its ablation with P = I fixed at ``lr`` (feature distillation toward the round's
   global model);
 * FedAvg with learning rate and local epochs drawn per client from the REINFORCE
@@ -81,7 +81,8 @@ class Config:
         lr_decay_round: first round (counted from 0) in which every arm's local
             learning rate, fixed or drawn by the policy, is multiplied by
             ``lr_decay_factor``. None keeps the rates constant.
-        lr_decay_factor: that multiplier.
+        lr_decay_factor: the learning-rate multiplier applied from
+            ``lr_decay_round`` on.
         policy_step: REINFORCE step size. Over nine seeds, 1.0 came closer to the
             best fixed rate than 0.5 or 2.0 did.
         seeds: repetitions with different data splits and initialisations.
@@ -160,8 +161,8 @@ class Config:
             )
         if self.map_ridge is not None and self.map_ridge <= 0:
             raise ValueError(
-                f"map_ridge={self.map_ridge} must be > 0, or none to train the maps "
-                "by SGD"
+                f"map_ridge={self.map_ridge} must be > 0: set a positive penalty, or "
+                "None to train the maps by SGD"
             )
         if self.map_lr is not None and self.map_lr <= 0:
             raise ValueError(
@@ -179,7 +180,10 @@ class Config:
                 "more, or none for constant rates"
             )
         if self.lr_decay_factor <= 0:
-            raise ValueError(f"lr_decay_factor={self.lr_decay_factor} must be > 0")
+            raise ValueError(
+                f"lr_decay_factor={self.lr_decay_factor} must be > 0: set a positive "
+                "multiplier such as 0.1"
+            )
         if self.first_seed < 0:
             raise ValueError(
                 f"first_seed={self.first_seed} is invalid: set it to 0 or more"
@@ -400,7 +404,8 @@ def run(config: Config) -> dict[str, float]:
             * (
                 matched_sweep[best_matching_lr]["accuracy"] - sweep[best_lr]["accuracy"]
             ),
-            # Mean over the grid: how much accuracy each arm keeps at untuned rates.
+            # The difference of the grid means shows how much accuracy matching keeps
+            # at untuned rates compared with FedAvg.
             "matching_grid_mean_gain_points": 100
             * float(
                 np.mean([matched_sweep[lr]["accuracy"] for lr in config.learning_rates])

@@ -221,8 +221,9 @@ def _one_hot_logits(offsets: list[list[tuple[int, int]]]) -> torch.Tensor:
 
 def test_one_hot_taps_equal_transposed_conv():
     # Four heads with q = k = 0 and attention one-hot on the 4 bilinear neighbors of
-    # each phase give exactly a 4x4 stride-2 transposed convolution (away from the
-    # border, where the transposed convolution reads zeros and attention renormalizes).
+    # each phase give exactly a 4x4 stride-2 transposed convolution. The check skips
+    # the border, where the transposed convolution reads zeros and attention
+    # renormalizes.
     channels = 3
     gen = torch.Generator().manual_seed(5)
     transposed = torch.nn.ConvTranspose2d(channels, channels, 4, stride=2, padding=1)
@@ -269,15 +270,16 @@ def test_shared_taps_and_parameter_count():
     assert count(per_phase) == 2 * 192 + 108 + 16 + 4 * 3 * 256
     assert count(layer) == 2 * 192 + 108 + 16 + 3 * 256
     # With shared taps, a constant input (inside the image) gives the same output in
-    # every phase, since each head's attention weights sum to 1.
+    # every phase, because each head's attention weights sum to 1.
     x = torch.ones(1, 16, 5, 5)
     out = layer(x)[..., 2:8, 2:8]
     torch.testing.assert_close(out, out[..., :1, :1].expand_as(out))
 
 
 def test_taps_image_query_guides_attention():
-    # The image guide starts at zero (same output as without it), needs the image, and
-    # once its weights are not zero, a different image changes the output.
+    # The image guide starts at zero, so the output matches the layer without it. The
+    # layer requires the image. Once the guide weights are not zero, a different image
+    # changes the output.
     torch.manual_seed(6)
     layer = DynamicTapsUpsample2x(4, heads=2, key_dim=2, image_query=3)
     plain = DynamicTapsUpsample2x(4, heads=2, key_dim=2)
@@ -293,7 +295,7 @@ def test_taps_image_query_guides_attention():
     assert not torch.allclose(layer(x, image=image), layer(x, image=-image))
 
 
-def test_config_builds_taps_form_within_budget():
+def test_config_taps_form_within_budget():
     # The best taps setting on validation: 3 heads, 2 query/key channels, no context.
     config = Config(form="taps", heads=3, key_dim=2, context_kernel=1)
     attention = SuperResolver(

@@ -89,7 +89,7 @@ def test_config_rejects_nonpositive_map_ridge():
         fedrep.Config(map_ridge=0.0)
 
 
-def test_run_compares_each_arm_at_its_best_rate(monkeypatch):
+def test_run_best_rate_per_arm(monkeypatch):
     # Fake accuracies per arm and rate: FedAvg is best at 0.3 (0.80) and matching at
     # 0.6 (0.84), while at the shared rate 0.3 matching has 0.82.
     table = {
@@ -119,7 +119,7 @@ def test_run_compares_each_arm_at_its_best_rate(monkeypatch):
     assert metrics["matching_grid_mean_gain_points"] == pytest.approx(8.0)
 
 
-def test_matching_start_after_last_round_is_fedavg():
+def test_late_matching_start_is_fedavg():
     config = fedrep.Config(rounds=2, seeds=1, local_epochs=1, matching_start_round=2)
     plain = fedrep.federate(config, seed=0, lr=0.3, matching=False, adaptive=False)
     late = fedrep.federate(config, seed=0, lr=0.3, matching=True, adaptive=False)
@@ -140,7 +140,7 @@ def test_matching_start_round_changes_later_rounds():
     assert first["divergence"] != second["divergence"]
 
 
-def test_lr_decay_from_round_zero_halves_rate():
+def test_lr_decay_round_zero_halves_rate():
     options = {"rounds": 2, "seeds": 1, "local_epochs": 1}
     halved = fedrep.Config(**options, lr=0.6, lr_decay_round=0, lr_decay_factor=0.5)
     plain = fedrep.Config(**options)
@@ -149,7 +149,7 @@ def test_lr_decay_from_round_zero_halves_rate():
     assert decayed["history"] == reference["history"]
 
 
-def test_lr_decay_round_changes_only_later_rounds():
+def test_lr_decay_changes_later_rounds():
     options = {"rounds": 2, "seeds": 1, "local_epochs": 1}
     late = fedrep.Config(**options, lr_decay_round=1)
     plain = fedrep.federate(
