@@ -72,7 +72,8 @@ def write_partitions(
         files.append(
             {"name": path.name, "sha256": sha256_of(path), "bytes": path.stat().st_size}
         )
-        # The name only: the folder may be a temporary one, renamed when complete.
+        # Log the file name only, because the folder may be a temporary one that is
+        # renamed when complete.
         logger.info("wrote %s (%d nodes)", path.name, payload["global_ids"].numel())
         node_ranges = payload["node_ranges"]
         del payload

@@ -227,15 +227,17 @@ def communicator() -> Communicator:
 
 
 def destroy_process_group(synchronize: bool = False) -> None:
-    """Stop the heartbeat and the process group (safe to call when none is running).
+    """Stop the heartbeat and destroy the process group.
+
+    Safe to call when no heartbeat or process group is running.
 
     Args:
         synchronize (bool): after stopping this rank's heartbeat, wait at a barrier
             until every rank has stopped its own, then tear the group down. Rank 0
             hosts the store that the other ranks' heartbeat threads write to, so
             this keeps it running until no rank uses it. Pass True only where every
-            rank ends normally: after a failure the barrier would wait for a rank
-            that is gone, until the group's timeout. (default: ``False``)
+            rank ends normally, because after a failure the barrier waits for the
+            missing rank until the group's timeout. (default: ``False``)
     """
     heartbeat = _state.pop("heartbeat", None)
     if heartbeat is not None:
@@ -244,8 +246,14 @@ def destroy_process_group(synchronize: bool = False) -> None:
         if synchronize and dist.get_world_size() > 1:
             try:
                 dist.barrier()
-            except RuntimeError as error:  # a rank left early: shut down anyway
-                logger.warning("barrier before shutdown failed: %s", error)
+            except RuntimeError as error:
+                # A rank left early, so destroy the group without it.
+                logger.warning(
+                    "rank %d: barrier before shutdown failed, destroying the process "
+                    "group anyway: %s",
+                    dist.get_rank(),
+                    error,
+                )
         dist.destroy_process_group()
     _state.clear()
 

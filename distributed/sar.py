@@ -419,8 +419,8 @@ class PropagateSAR(torch.autograd.Function):
         if spec.reduce == "mean":
             g = g / _degree_view(spec, g)
         elif spec.reduce in ("max", "min") and count.numel() > 0:
-            # count is empty when no edge enters this partition, and then no message
-            # receives a gradient.
+            # The tie count is empty when no edge enters this partition, and then no
+            # message receives a gradient.
             g = torch.where(count > 0, g / count.clamp(min=1), 0.0)
 
         def block_grads(peer: int, leaf: Tensor, x_dst_leaf: Tensor, msg: Tensor):

@@ -193,7 +193,8 @@ class CompressedHalo:
                     grad = self.codec.decode_grad(payload, sent, ctx)
                 else:
                     (grad,) = payload
-                # A view (not a copy), so the gradient lands in target itself.
+                # Use a view, not a copy, so that index_add_ writes the gradient into
+                # target itself.
                 width = math.prod(target.shape[1:])
                 target.view(target.size(0), width).index_add_(
                     0, rows, grad.to(target.dtype)

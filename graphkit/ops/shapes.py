@@ -15,7 +15,7 @@ def as_matrix(x: Tensor, rows: int | None = None) -> Tensor:
 
     Args:
         x (Tensor): node tensor ``[N, *F]``.
-        rows (int, optional): ``N``; defaults to ``x.size(0)``.
+        rows (int, optional): ``N``, by default ``x.size(0)``.
     """
     rows = x.size(0) if rows is None else rows
     return x.reshape(rows, math.prod(x.shape[1:]))

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.distributed
 KERNEL_MODELS = ("gcn", "sage-max", "gat", "message-edge")
 
 
-def test_empty_and_edgeless_partitions_match_single_process():
+def test_empty_edgeless_partitions_match_one_process():
     # Rank 1 contains no node, so its tensors have shape [0, F]. Rank 2 contains only
     # nodes without edges, so no block enters it and the max has no tie counts.
     results = run_world(equivalence, 3, ["sparse"], KERNEL_MODELS)
@@ -26,7 +26,7 @@ def test_empty_and_edgeless_partitions_match_single_process():
     assert not failures, "\n".join(failures[:20])
 
 
-def test_trainer_with_empty_partition_matches_one_process():
+def test_trainer_empty_partition_matches_one_process():
     from graphkit.launch.cmd_train import load_local
 
     config = train_config(model="sage")

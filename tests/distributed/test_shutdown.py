@@ -34,7 +34,7 @@ def _leave_or_stop(rank: int, world_size: int) -> float:
     from graphkit.distributed import runtime
 
     if rank == 1:
-        os._exit(0)  # leaves without shutting down, as a crashed rank would
+        os._exit(0)  # Exit without shutting down, as a crashed rank would.
     time.sleep(0.5)
     start = time.monotonic()
     runtime.destroy_process_group(synchronize=True)

@@ -67,7 +67,7 @@ def uneven_parts(num_nodes: int, world_size: int) -> torch.Tensor:
 
 
 def sparse_parts(num_nodes: int, world_size: int) -> torch.Tensor:
-    """Rank 0 takes nodes 0..69, the last rank the edgeless nodes 70..74, others none.
+    """Assign nodes 0..69 to rank 0 and the edgeless nodes 70..74 to the last rank.
 
     With ``world_size >= 3`` the middle ranks contain no node, and the last rank has
     nodes but receives no edge at all.
