@@ -31,7 +31,8 @@ def check_output_file(path: Path, option: str) -> None:
 def check_output_folder_path(path: Path, option: str) -> None:
     """Raise ValueError when ``path`` or one of its parents is an existing file.
 
-    Commands call this before their work, so that ``option`` naming a file fails at once.
+    Commands call this before their work, so that an ``option`` value naming a file fails
+    before anything is computed.
     """
     for candidate in (path, *path.parents):
         if not candidate.exists():

@@ -203,7 +203,7 @@ def solve_least_squares(u: Tensor, s: Tensor, v: Tensor, targets: Tensor) -> Ten
 
     Singular values up to ``max(rows, columns) * eps * s_max`` count as zero, which is
     the default relative cutoff of ``torch.linalg.pinv`` (torch 2.13). On a
-    rank-deficient system they hold rounding noise, and dividing by them would
+    rank-deficient system they contain rounding noise, and dividing by them would
     amplify it.
     """
     largest = s.max() if s.numel() else s.new_zeros(())

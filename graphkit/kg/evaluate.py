@@ -100,8 +100,8 @@ def filtered_ranks(scores: Tensor, answers: Tensor, known: Tensor) -> Tensor:
     Returns:
         LongTensor: ``(B,)`` ranks starting at 1.
 
-    A NaN score ranks as the lowest, so a NaN answer gets the worst rank instead of
-    rank 1 (every comparison with NaN is false).
+    A NaN score ranks as the lowest. An answer scored NaN therefore gets the worst rank,
+    not rank 1, which it would otherwise get because every comparison with NaN is false.
     """
     nan = scores.isnan()
     if bool(nan.any()):

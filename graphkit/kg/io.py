@@ -241,7 +241,8 @@ def load_transductive(root: str | Path, name: str) -> InductiveSplit:
         )
     parts = {part: read_triples(folder / f"{part}.txt") for part in TRANSDUCTIVE_PARTS}
     # A relation without training facts has no edges in the relation graph, so ULTRA
-    # would rank its queries from an uninformed representation. GraIL splits reject it.
+    # would rank its queries from an uninformed representation. The inductive (GraIL)
+    # loader rejects such relations too.
     train_relations = dict.fromkeys(relation for _, relation, _ in parts["train"].rows)
     for part in ("valid", "test"):
         _check_relations(

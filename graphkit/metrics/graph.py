@@ -184,7 +184,7 @@ def build_labelled_graph(
 
     Args:
         edge_index (Tensor): edges ``[2, E]`` as ``(source, target)``.
-        y (Tensor): integer labels ``[N]`` (or ``[N, 1]``, as OGB stores them); a
+        y (Tensor): integer labels ``[N]`` (or ``[N, 1]``, as OGB stores them). A
             negative label marks an unlabelled node, which is not counted.
         num_nodes (int, optional): ``N``; defaults to ``y.numel()``.
         node_mask (Tensor, optional): bool ``[N]``; only ``True`` nodes are counted.

@@ -47,7 +47,10 @@ def save_checkpoint(state: dict, path: str | Path) -> None:
 
 
 def _starts_as_zip(path: Path) -> bool:
-    """Return whether ``path`` begins with a zip header, as even a truncated torch.save does."""
+    """Return whether ``path`` begins with a zip header.
+
+    torch.save writes a zip archive, and even a truncated one keeps that header.
+    """
     with path.open("rb") as file:
         return file.read(4) == b"PK\x03\x04"
 

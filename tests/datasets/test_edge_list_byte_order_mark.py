@@ -1,7 +1,7 @@
 """Edge, label and triple files saved with a UTF-8 byte order mark read like plain ones.
 
-Some Windows tools put U+FEFF before the first field. Kept, it made the first edge look
-like a header row (so it was dropped) and left the first node unlabelled.
+Some Windows tools put U+FEFF before the first field. If kept, the mark makes the first
+edge look like a header row, which is then dropped, and leaves the first node unlabelled.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""Least squares through a truncated SVD drops numerically zero singular values, and
-randomized SVD fixes signs on U also for wide matrices."""
+"""Least squares through a truncated SVD drops numerically zero singular values.
+
+Randomized SVD also fixes the signs of U for wide matrices."""
 
 from __future__ import annotations
 
@@ -26,10 +27,10 @@ def test_zero_matrix_gives_zero_weights():
     assert torch.equal(weight, torch.zeros(3, 1))
 
 
-def test_rank_deficient_system_reaches_least_squares_residual():
+def test_rank_deficient_least_squares_residual():
     generator = torch.Generator().manual_seed(0)
     basis = torch.randn(50, 5, generator=generator)
-    # 20 columns of rank 5 in float32: the trailing 7 of 12 singular values are noise.
+    # The 20 float32 columns have rank 5, so the last 7 of 12 singular values are noise.
     system = torch.cat([basis, basis @ torch.randn(5, 15, generator=generator)], 1)
     targets = torch.randn(50, 3, generator=generator)
     u, s, v = randomized_svd(DenseMatrix(system), 12, oversample=4)

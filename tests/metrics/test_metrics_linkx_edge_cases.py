@@ -1,4 +1,7 @@
-"""Class-insensitive homophily on inputs reported to crash DGL's ``linkx_homophily``."""
+"""Class-insensitive homophily with no same-class edge, an edgeless class or one class.
+
+NOTE: DGL's ``linkx_homophily`` is believed to fail on these inputs (not verified here).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""User errors of ``graphkit kg``: found before the work starts, with file and line."""
+"""``graphkit kg`` reports invalid input before any work starts, naming file and line."""
 
 import pytest
 import torch
@@ -11,7 +11,10 @@ ROWS = "e1\tr1\te2\ne2\tr1\te3\ne3\tr2\te1\ne4\tr2\te2\n"
 
 @pytest.fixture()
 def kg_root(tmp_path):
-    """A transductive dataset ``toy`` and a small random ULTRA checkpoint."""
+    """Write a transductive dataset ``toy`` and a small random ULTRA checkpoint.
+
+    Returns the dataset root and the checkpoint path.
+    """
     folder = tmp_path / "kg" / "toy"
     folder.mkdir(parents=True)
     (folder / "train.txt").write_text(ROWS)

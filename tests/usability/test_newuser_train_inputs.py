@@ -1,4 +1,7 @@
-"""User errors of ``graphkit train`` and ``load_dataset`` give one line and exit code 2."""
+"""``load_dataset`` rejects invalid input with a clear error.
+
+``graphkit train`` prints that error on one line and exits with code 2.
+"""
 
 import pytest
 from graphkit.datasets import load_dataset
