@@ -1,4 +1,4 @@
-"""A class id with no node (labels {0, 2}) keeps every class aligned with its counts."""
+"""Labels {0, 2}, where class 1 has no node, keep each class aligned with its counts."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ Y_DENSE = torch.tensor([0, 0, 1, 1])
 
 
 def test_class_insensitive_with_absent_class():
-    # Class 0: degree sum 3, same-class ends 2, share 2/4, so 2/3 - 1/2 = 1/6.
+    # Class 0: degree sum 3, same-class ends 2, node share 2/4, so 2/3 - 1/2 = 1/6.
     # Class 1 has no node and adds 0. Class 2 mirrors class 0 and adds 1/6.
     # C = 3 (largest label plus one), so the sum 1/3 is divided by C - 1 = 2.
     assert class_insensitive_homophily(EDGES, Y_GAP) == pytest.approx(1 / 6)

@@ -15,8 +15,8 @@ from graphkit.metrics import (
     node_label_informativeness,
 )
 
-# Undirected path 0-1-2-3 plus the edges 1-3 and 3-4. Classes are {0, 1} and {2, 3},
-# and node 4 is unlabelled.
+# Undirected path 0-1-2-3 plus the edges 1-3 and 3-4. Nodes 0 and 1 have class 0,
+# nodes 2 and 3 class 1, and node 4 is unlabelled.
 EDGES = torch.tensor([[0, 1, 2, 1, 3], [1, 2, 3, 3, 4]])
 Y = torch.tensor([0, 0, 1, 1, -1])
 
@@ -32,8 +32,8 @@ MEASURES = [
 
 
 def test_edge_homophily_of_label_column():
-    # Labelled nodes share the edges 0-1, 1-2, 2-3 and 1-3. Only 0-1 and 2-3 join one
-    # class.
+    # The edges between labelled nodes are 0-1, 1-2, 2-3 and 1-3. Only 0-1 and 2-3 join
+    # two nodes of one class.
     assert edge_homophily(EDGES, Y.view(-1, 1)) == pytest.approx(2 / 4)
 
 
