@@ -35,7 +35,9 @@ def _gat(in_channels: int, out_channels: int, last: bool, spec: LayerSpec) -> nn
                        dropout=spec.attention_dropout)
     if out_channels % spec.heads:
         raise ValueError(
-            f"hidden_channels={out_channels} must be divisible by heads={spec.heads}"
+            f"invalid hidden width {out_channels} for heads={spec.heads}: GAT splits the "
+            f"hidden width over its heads, so set hidden_channels (--hidden) to a "
+            f"multiple of {spec.heads} or change heads (--heads)"
         )
     return GATConv(in_channels, out_channels // spec.heads, heads=spec.heads,
                    dropout=spec.attention_dropout)

@@ -139,8 +139,11 @@ class TrainConfig:
             raise ValueError(f"lr must be positive, got {self.lr}")
         if self.timeout_s <= 0:
             raise ValueError(f"timeout_s must be positive, got {self.timeout_s}")
-        if self.checkpoint_every < 0 or self.patience < 0:
-            raise ValueError("checkpoint_every and patience must be >= 0")
+        for name in ("checkpoint_every", "patience"):
+            if getattr(self, name) < 0:
+                raise ValueError(
+                    f"{name} must be >= 0 (0 turns it off), got {getattr(self, name)}"
+                )
         if self.compression_ratio < 1:
             raise ValueError(f"compression_ratio must be at least 1, got {self.compression_ratio}")
         if self.compression_bits not in (8, 4, 2):
