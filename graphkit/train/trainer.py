@@ -293,7 +293,19 @@ class Trainer:
                 f"layers={self.config.layers}). Resume with the same model options"
             ) from error
         self.optimizer.load_state_dict(state["optimizer"])
-        if self.scheduler is not None and state["scheduler"] is not None:
+        # A checkpoint without its config is taken to use this run's schedule.
+        saved_config = json.loads(state["config"]) if "config" in state else {}
+        saved_schedule = saved_config.get("lr_schedule", self.config.lr_schedule)
+        if saved_schedule != self.config.lr_schedule:
+            # A saved state, if any, belongs to another schedule, so it is not loaded.
+            logger.warning(
+                "checkpoint %s was written with --lr-schedule %s, but this run uses %s: "
+                "the %s schedule starts afresh at epoch %d. Resume with --lr-schedule %s "
+                "to continue the saved schedule",
+                path, saved_schedule, self.config.lr_schedule,
+                self.config.lr_schedule, int(state["epoch"]), saved_schedule,
+            )
+        elif self.scheduler is not None and state["scheduler"] is not None:
             self.scheduler.load_state_dict(state["scheduler"])
         self.best = dict(state["best"])
         self.epoch = int(state["epoch"])

@@ -112,3 +112,23 @@ def test_resume_rejects_other_model(tmp_path):
     run(data, epochs=2, out=str(tmp_path), checkpoint_every=1)
     with pytest.raises(ValueError, match="contains a different model \\(model=sage"):
         run(data, model="gcn", resume=str(tmp_path / "checkpoint_000002.pt"))
+
+
+def test_resume_other_schedule_warns(tmp_path, caplog):
+    data = two_block_graph()
+    run(data, epochs=2, out=str(tmp_path), checkpoint_every=2)
+    checkpoint = tmp_path / "checkpoint_000002.pt"
+    run(data, epochs=4, out=str(tmp_path), resume=str(checkpoint), lr_schedule="cosine")
+    assert "written with --lr-schedule none, but this run uses cosine" in caplog.text
+    assert "starts afresh at epoch 2" in caplog.text
+
+
+def test_resume_same_schedule_loads_it(tmp_path, caplog):
+    data = two_block_graph()
+    # The step schedule's step size depends on the epoch count, so both runs use 6.
+    _, full = run(data, epochs=6, out=str(tmp_path), checkpoint_every=3, lr_schedule="step")
+    checkpoint = tmp_path / "checkpoint_000003.pt"
+    _, resumed = run(data, epochs=6, out=str(tmp_path), resume=str(checkpoint),
+                     lr_schedule="step")
+    assert "lr-schedule" not in caplog.text
+    assert resumed == full
