@@ -137,12 +137,20 @@ def run(args: argparse.Namespace) -> int:
 
 def train(config: TrainConfig, graph, data) -> int:
     """Train on ``graph``, print the test score from rank 0 and return the exit code."""
-    if config.out:
-        Path(config.out).mkdir(parents=True, exist_ok=True)
+    out = Path(config.out) if config.out else None
+    created = out is not None and not out.exists()
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
     from graphkit.train.trainer import Trainer
 
     logger.info("config: %s", config.to_dict())
-    summary = Trainer(config, data, graph).fit()
+    try:
+        summary = Trainer(config, data, graph).fit()
+    except BaseException:
+        # A run that fails before writing anything leaves no empty folder behind.
+        if created and out.is_dir() and not any(out.iterdir()):
+            out.rmdir()
+        raise
     if graph.rank == 0:
         print(
             f"test {summary['metric']}: {summary['test']:.4f} "

@@ -64,3 +64,24 @@ def test_unknown_option_names_subcommand(capsys):
     err = capsys.readouterr().err
     assert "graphkit isvd nodeclass: error: unrecognized arguments: --rank 0" in err
     assert "See graphkit isvd nodeclass --help" in err
+
+
+def test_failed_start_removes_new_out(tmp_path, capsys):
+    bad = tmp_path / "not_a_checkpoint.pt"
+    bad.write_text("text\n")
+    out = tmp_path / "run"
+    code = run(["train", "--dataset-options", TINY, "--epochs", "1",
+                "--out", str(out), "--resume", str(bad)])
+    assert code == 2
+    assert "unreadable or corrupted" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_failed_start_keeps_existing_out(tmp_path):
+    bad = tmp_path / "not_a_checkpoint.pt"
+    bad.write_text("text\n")
+    out = tmp_path / "run"
+    out.mkdir()
+    run(["train", "--dataset-options", TINY, "--epochs", "1",
+         "--out", str(out), "--resume", str(bad)])
+    assert out.is_dir()
