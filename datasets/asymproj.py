@@ -18,6 +18,8 @@ import numpy as np
 import torch
 from torch_geometric.data import Data
 
+from .layout import DOWNLOAD_HINT
+
 logger = logging.getLogger(__name__)
 
 ASYMPROJ_NAMES = ("ppi", "ca-AstroPh", "ca-HepTh", "soc-facebook")
@@ -106,7 +108,7 @@ def load_asymproj(
         raise FileNotFoundError(
             f"AsymProj dataset {name!r} not found under {root}: expected "
             f"{', '.join(ASYMPROJ_FILES)} in {root}, {root / name} or "
-            f"{root / 'asymproj' / name}; pass the folder that holds them, or download=True"
+            f"{root / 'asymproj' / name}. Pass the folder that holds them. {DOWNLOAD_HINT}"
         )
 
     train, test, test_neg = (_read_pairs(folder / file) for file in ASYMPROJ_FILES)

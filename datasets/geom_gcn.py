@@ -36,6 +36,7 @@ from torch_geometric.utils import coalesce
 from .geom_gcn_text import check_node_file, read_edge_file
 from .heterophilous import load_yandex_npz, read_npz_graph, yandex_raw_files
 from .layout import (
+    DOWNLOAD_HINT,
     RawFiles,
     candidate_family_dirs,
     data_root,
@@ -115,7 +116,7 @@ def load_geom_gcn(
         family_dir = candidate_family_dirs(root, raw.family)[0]
         family_dir.mkdir(parents=True, exist_ok=True)
         return select_split(_read_with_pyg(name, family_dir, raw), split, name)
-    raise missing_files_error(root, raw, name, "Pass download=True to fetch them.")
+    raise missing_files_error(root, raw, name, DOWNLOAD_HINT)
 
 
 def _read_with_pyg(name: str, family_dir: Path, raw: RawFiles) -> Data:

@@ -27,6 +27,7 @@ from torch_geometric.utils import to_undirected
 
 from .errors import DatasetFormatError, ShapeMismatchError, UnknownNodeIdError
 from .layout import (
+    DOWNLOAD_HINT,
     RawFiles,
     candidate_family_dirs,
     data_root,
@@ -96,10 +97,7 @@ def load_heterophilous(
         dataset = HeterophilousGraphDataset(str(family_dir), stem)
         return select_split(dataset[0], split, name)
     if name in PYG_HETEROPHILOUS:
-        hint = (
-            f"It may also be given as <root>/yandex_npz/{stem}.npz. Pass download=True "
-            "to fetch it."
-        )
+        hint = f"It may also be given as <root>/yandex_npz/{stem}.npz. {DOWNLOAD_HINT}"
         raise missing_files_error(root, pyg_raw, name, hint)
     raise missing_files_error(root, npz_raw, name)
 

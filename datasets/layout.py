@@ -90,6 +90,13 @@ def find_family_dir(root: Path, raw: RawFiles) -> Path | None:
     return None
 
 
+# How to ask for a download, from Python and from the command line.
+DOWNLOAD_HINT = (
+    "Pass download=True to fetch them (on the command line: --dataset-options "
+    "'{download: true}' with graphkit train or graphkit partition)."
+)
+
+
 def missing_files_error(
     root: Path, raw: RawFiles, dataset: str, hint: str = ""
 ) -> Exception:

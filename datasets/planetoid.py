@@ -28,6 +28,7 @@ from torch_geometric.utils import index_to_mask
 
 from .errors import DatasetFormatError, InvalidSplitError
 from .layout import (
+    DOWNLOAD_HINT,
     RawFiles,
     candidate_family_dirs,
     data_root,
@@ -93,7 +94,7 @@ def load_planetoid(
     family_dir = find_family_dir(root, raw)
     downloading = family_dir is None
     if family_dir is None and not download:
-        hint = "Pass download=True to fetch them."
+        hint = DOWNLOAD_HINT
         if features and find_family_dir(root, planetoid_raw_files(name, False)):
             hint = (
                 "The graph and label files are present: pass features=False to load "
