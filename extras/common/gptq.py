@@ -122,7 +122,16 @@ def gptq_quantize(
                 continue
             if (i % group) == 0 or scale is None:
                 group_end = min(i + group, n_quantized)
-                scale, zero = int_scale_zero(w[:, i:group_end], bits, symmetric)
+                current = w[:, i:group_end]
+                if group_end > end:
+                    # Columns past this block still lack the lazy update from columns
+                    # start..i-1. The grid is fitted with it added, so that the result
+                    # does not depend on block_size.
+                    current = current.clone()
+                    current[:, end - i :] -= (
+                        block_errors[:, : i - start] @ upper[start:i, end:group_end]
+                    )
+                scale, zero = int_scale_zero(current, bits, symmetric)
             q = quantize_int(column, scale, zero, bits, symmetric)
             quantized[:, i : i + 1] = q
             error = (column - q) / upper[i, i]
