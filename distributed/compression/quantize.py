@@ -10,6 +10,7 @@ is sent as the integer
 so ``E[\\hat x] = x`` (stochastic rounding is unbiased) and ``|x - \\hat x| < s`` for
 every value. The integers are packed ``8 / b`` to a byte, and ``lo`` and ``s`` travel as
 two float32 values per row, so a row of ``F`` values costs ``ceil(F b / 8) + 8`` bytes.
+A row that contains a NaN or an infinity decodes to NaN in every column.
 Gradients use the straight-through rule (the gradient of ``\\hat x`` is taken as that of
 ``x``) and are quantized the same way, with an independent random stream.
 
@@ -81,18 +82,25 @@ class QuantizeCodec(Codec):
         x32 = x.float()
         lo = x32.min(1).values if x32.numel() else x32.new_zeros(x32.size(0))
         hi = x32.max(1).values if x32.numel() else lo
-        step = (hi - lo) / levels
+        # The range is formed in float64 because hi - lo overflows float32 for finite
+        # rows such as [-3e38, 3e38]. The step itself fits float32 for every such row.
+        step = ((hi.double() - lo.double()) / levels).float()
         step = torch.where(step > 0, step, torch.ones_like(step))
         noise = torch.rand(x32.shape, generator=generator(seed))
-        q = torch.floor((x32 - lo[:, None]) / step[:, None] + noise).clamp_(0, levels)
+        offset = (x32.double() - lo.double()[:, None]) / step.double()[:, None]
+        q = torch.floor(offset + noise).clamp_(0, levels)
         return [pack(q, bits), torch.stack([lo, step], 1)]
 
     def _dequantize(
         self, payload: list[Tensor], width: int, bits: int, dtype
     ) -> Tensor:
         packed, scales = payload
-        q = unpack(packed, bits, width).float()
-        return (scales[:, :1] + scales[:, 1:] * q).to(dtype)
+        q = unpack(packed, bits, width).double()
+        scales = scales.double()
+        # float64 keeps s q finite when the row range exceeds float32 max. The clamp
+        # undoes the rounding of the float32 step, which can carry lo + s q past that max.
+        limit = torch.finfo(torch.float32).max
+        return (scales[:, :1] + scales[:, 1:] * q).clamp_(-limit, limit).to(dtype)
 
     def encode(self, x: Tensor, ctx: CodeContext) -> list[Tensor]:
         return self._quantize(

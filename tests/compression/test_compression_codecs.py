@@ -188,6 +188,25 @@ def test_quantize_constant_row_exact():
     assert torch.equal(x_hat, x)
 
 
+@pytest.mark.parametrize("bits", [8, 4, 2])
+def test_quantize_row_wider_than_float32_max(bits):
+    # max - min = 6e38 overflows float32, so a float32 range would decode to NaN.
+    x = torch.tensor([[-3e38, 3e38, 0.0, 1.0, -1e38, 2e38] * 3])
+    x_hat, _ = round_trip(QuantizeCodec(), x, context(32 / bits))
+    assert bool(torch.isfinite(x_hat).all())
+    step = 6e38 / ((1 << bits) - 1)
+    assert float((x.double() - x_hat.double()).abs().max()) < step * (1 + 1e-5)
+    assert x_hat[0, 0] == x[0, 0]
+
+
+def test_quantize_nan_spoils_only_its_row():
+    x = torch.arange(36.0).view(2, 18)
+    x[1, 4] = float("nan")
+    x_hat, _ = round_trip(QuantizeCodec(), x, context(4))
+    assert bool(torch.isnan(x_hat[1]).all())
+    assert bool(((x[0] - x_hat[0]).abs() < 17 / 255 * (1 + 1e-5)).all())
+
+
 @pytest.mark.parametrize("bits", [4, 2])
 def test_quantize_unbiased_over_seeds(bits):
     x = torch.randn(4, 32, generator=torch.Generator().manual_seed(4))
