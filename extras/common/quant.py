@@ -100,7 +100,7 @@ def element_format(name: str) -> ElementFormat:
 
 
 def floor_log2(x: torch.Tensor) -> torch.Tensor:
-    """Return ``floor(log2 |x|)`` exactly (from the float exponent), as int32; 0 maps to -inf."""
+    """Return ``floor(log2 |x|)`` exactly (from the float exponent), as int32. Zero maps to -1."""
     _mantissa, exponent = torch.frexp(x.abs())
     return exponent - 1
 
@@ -208,6 +208,7 @@ def slice_and_scale(anchor: MXTensor, target: str | ElementFormat) -> MXTensor:
     unchanged. MXFP: the shared exponent grows by ``emax_anchor - emax_target`` and each
     element is re-rounded, ``P_t = Q_t(P_a 2^{-(emax_a - emax_t)})``, which slices mantissa
     bits, moves small values to subnormals and saturates at the target's max normal.
+    An exponent that would fall below -127 stays at -127, and its elements shift further.
     """
     target = element_format(target) if isinstance(target, str) else target
     source = anchor.fmt
@@ -231,12 +232,12 @@ def slice_and_scale(anchor: MXTensor, target: str | ElementFormat) -> MXTensor:
             elements, anchor.shared_exp.clone(), target, anchor.length, anchor.axis
         )
     delta = source.emax - target.emax
-    elements = quantize_element(
-        torch.ldexp(anchor.elements, torch.tensor(-delta)), target
-    )
-    return MXTensor(
-        elements, anchor.shared_exp + delta, target, anchor.length, anchor.axis
-    )
+    # A wider target (delta < 0) can push the exponent below the E8M0 minimum. The
+    # exponent is clamped there, and the elements absorb the difference and round.
+    shared_exp = (anchor.shared_exp + delta).clamp(E8M0_MIN_EXP, E8M0_MAX_EXP)
+    shift = torch.nan_to_num(anchor.shared_exp - shared_exp, nan=0.0)
+    elements = quantize_element(torch.ldexp(anchor.elements, shift), target)
+    return MXTensor(elements, shared_exp, target, anchor.length, anchor.axis)
 
 
 def ste(x: torch.Tensor, quantized: torch.Tensor) -> torch.Tensor:

@@ -103,6 +103,17 @@ def test_slice_and_scale_fp_shifts_exponent():
     assert set(sliced.elements.abs().unique().tolist()) <= codebook
 
 
+def test_slice_and_scale_keeps_e8m0_range():
+    # E4M3 -> E5M2 moves the exponent by 8 - 15 = -7, from the E8M0 minimum -127
+    # of this tiny block to -134, which E8M0 cannot store.
+    x = torch.zeros(32)
+    x[:3] = torch.tensor([2.0**-125, 2.0**-130, 2.0**-136])
+    sliced = slice_and_scale(mx_encode(x, "mxfp8_e4m3"), "mxfp8_e5m2")
+    assert sliced.shared_exp.flatten().tolist() == [-127.0]
+    assert torch.equal(sliced.elements[0, :3], torch.tensor([4.0, 2.0**-3, 2.0**-9]))
+    assert torch.equal(sliced.decode(), x)
+
+
 def test_slice_and_scale_rejects_widening():
     with pytest.raises(ValueError, match="narrower"):
         slice_and_scale(mx_encode(torch.ones(32), "mxint4"), "mxint8")
