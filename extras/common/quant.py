@@ -263,7 +263,17 @@ def int_scale_zero(
     Symmetric: ``s = clip max|x| / (2^{b-1} - 1)``, zero 0, integers in
     ``[-(2^{b-1}-1), 2^{b-1}-1]``. Asymmetric: ``s = clip (max - min) / (2^b - 1)``,
     ``z = round(-min / s)``, integers in ``[0, 2^b - 1]``. Both keep ``dim`` (size 1).
+
+    Raises:
+        ValueError: if ``bits`` is below 2 (symmetric) or 1 (asymmetric). A symmetric
+            1-bit grid has the single integer 0, so its scale would divide by zero.
     """
+    lowest = 2 if symmetric else 1
+    if bits < lowest:
+        kind = "symmetric" if symmetric else "asymmetric"
+        raise ValueError(
+            f"bits={bits} is too few for a {kind} INT grid; use bits >= {lowest}"
+        )
     if symmetric:
         amax = x.abs().amax(dim=dim, keepdim=True) * clip_ratio
         scale = amax / (2 ** (bits - 1) - 1)

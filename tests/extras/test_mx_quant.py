@@ -167,3 +167,13 @@ def test_int_groups_and_ternarize():
     out = quantize_int_groups(x, bits=3, group_size=2)
     assert torch.allclose(out, torch.tensor([[4 / 3, -2.0, 0.0, 4.0]]))
     assert ternarize(torch.tensor([0.2, -0.7, 0.9]), 0.5).tolist() == [0.0, -1.0, 1.0]
+
+
+def test_int_grid_rejects_one_bit_symmetric():
+    # A symmetric 1-bit grid contains only 0, so its scale max|x| / 0 would give NaN.
+    x = torch.tensor([[0.1, 0.2, -0.3, 0.4]])
+    with pytest.raises(ValueError, match="bits=1"):
+        quantize_int_groups(x, 1, None)
+    # Asymmetric: scale 0.4 - (-0.3) = 0.7, zero round(0.3 / 0.7) = 0, levels {0, 0.7}.
+    one_bit = quantize_int_groups(x, 1, None, symmetric=False)
+    assert torch.allclose(one_bit, torch.tensor([[0.0, 0.0, 0.0, 0.7]]))
