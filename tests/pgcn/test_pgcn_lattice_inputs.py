@@ -75,3 +75,16 @@ def test_lattice_reused_after_backward():
     positions.grad = None
     lattice.filter(values).square().sum().backward()
     torch.testing.assert_close(positions.grad, first)
+
+
+def test_lattice_rejects_float32_offset_near_2e7():
+    # At 2e7 the float32 step of the elevated coordinates (about 8) exceeds the lattice
+    # spacing 4, but the rounded coordinates can still pass the lattice-sum check.
+    positions, values = _points()
+    with pytest.raises(ValueError, match="too large to place on the lattice"):
+        gaussian_filter(positions + 2e7, values)
+    # At 1e5, float32 still agrees with float64 on the same input.
+    near = positions + 1e5
+    out = gaussian_filter(near, values).double()
+    expected = gaussian_filter(near.double(), values.double())
+    assert float((out - expected).abs().max()) < 0.02
