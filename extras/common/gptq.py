@@ -20,7 +20,11 @@ from __future__ import annotations
 import logging
 
 import torch
-from graphkit.extras.common.quant import int_scale_zero, quantize_int
+from graphkit.extras.common.quant import (
+    int_scale_zero,
+    quantize_int,
+    validate_group_size,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +89,7 @@ def gptq_quantize(
     Shapes:
         return: ``(out_features, in_features)``, same dtype as ``weight``.
     """
+    validate_group_size(group_size)
     w = weight.detach().double().clone()
     h = hessian.detach().double().clone()
     columns = w.shape[1]
@@ -151,6 +156,7 @@ def rtn_quantize(
 ) -> torch.Tensor:
     """Round-to-nearest baseline on the same groups as ``gptq_quantize`` (last group may be
     shorter)."""
+    validate_group_size(group_size)
     group = group_size or weight.shape[1]
     chunks = []
     for chunk in weight.detach().split(group, dim=1):

@@ -299,6 +299,18 @@ def quantize_int(
     return (q - zero) * scale
 
 
+def validate_group_size(group_size: int | None) -> None:
+    """Raise a ValueError unless ``group_size`` is ``None`` or a positive column count.
+
+    Some GPTQ tools spell "no groups" as ``-1``. Here that is ``None``.
+    """
+    if group_size is not None and group_size < 1:
+        raise ValueError(
+            f"group_size={group_size} is invalid: pass None for one grid per row, or a "
+            "positive number of columns per group"
+        )
+
+
 def quantize_int_groups(
     x: torch.Tensor, bits: int, group_size: int | None, symmetric: bool = True
 ) -> torch.Tensor:
@@ -307,6 +319,7 @@ def quantize_int_groups(
     ``group_size=None`` uses one grid per row (per output channel for a weight, per token
     for an activation). The last dimension must be a multiple of ``group_size``.
     """
+    validate_group_size(group_size)
     if group_size is None or group_size >= x.shape[-1]:
         scale, zero = int_scale_zero(x, bits, symmetric)
         return quantize_int(x, scale, zero, bits, symmetric)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import torch
 from graphkit.extras.common.gptq import gptq_quantize, input_hessian, rtn_quantize
 from graphkit.extras.efficient.rotation import (
@@ -119,3 +120,12 @@ def test_gptq_groups_independent_of_block_size():
             weight, hessian, bits=3, group_size=4, block_size=3, act_order=act_order
         )
         assert torch.allclose(blocked, one_by_one, atol=1e-6), f"act_order={act_order}"
+
+
+def test_gptq_rejects_minus_one_group_size():
+    # Some GPTQ tools write -1 for "no groups". Here None means that.
+    weight, x = torch.randn(3, 8), torch.randn(20, 8)
+    with pytest.raises(ValueError, match="group_size=-1 is invalid: pass None"):
+        gptq_quantize(weight, input_hessian(x), group_size=-1)
+    with pytest.raises(ValueError, match="group_size=-1 is invalid: pass None"):
+        rtn_quantize(weight, group_size=-1)
