@@ -58,6 +58,12 @@ class Trainer:
         if config.out and self.is_main:
             Path(config.out).mkdir(parents=True, exist_ok=True)
         torch.manual_seed(config.seed)
+        if data.y.dim() != 1:
+            raise ValueError(
+                f"invalid labels: the trainer expects one class per node (y of shape [N]), "
+                f"got y of shape {tuple(data.y.shape)}. Multi-label targets, such as those "
+                "of ogbn-proteins, are not supported"
+            )
         # A partition without nodes has no label, so it contributes -1 to the maximum.
         local_max = data.y.max() if data.y.numel() else data.y.new_tensor(-1)
         self.num_classes = int(graph.reduce_max(local_max.reshape(1)).item()) + 1
@@ -74,6 +80,8 @@ class Trainer:
         self.scheduler = self._build_scheduler()
         counts = torch.stack([getattr(data, f"{s}_mask").sum() for s in SPLITS]).double()
         self.global_counts = graph.reduce_sum(counts)
+        if self.metric_name == "roc_auc":
+            self._check_auc_classes()
         self.fingerprint = self._graph_fingerprint()
         self.epoch = 0
         self.best = {"epoch": 0, "val": float("-inf"), "test": float("nan")}
@@ -87,6 +95,21 @@ class Trainer:
                 raise ValueError(f"metric roc_auc needs 2 classes, the labels have {self.num_classes}")
             return self.config.metric
         return "roc_auc" if self.num_classes == 2 else "accuracy"
+
+    def _check_auc_classes(self) -> None:
+        """Reject a validation split whose labels are all one class.
+
+        Its ROC-AUC is undefined (NaN), so no epoch would ever count as best.
+        """
+        mask = self.data.val_mask
+        local = torch.bincount(self.data.y[mask].long(), minlength=2)[:2].double()
+        negatives, positives = self.graph.reduce_sum(local).tolist()
+        if negatives == 0 or positives == 0:
+            raise ValueError(
+                f"metric roc_auc is undefined on the validation split: it has "
+                f"{int(positives)} nodes of class 1 and {int(negatives)} of class 0. "
+                "Use a split with both classes, or --metric accuracy"
+            )
 
     def _build_model(self) -> GNN:
         c = self.config
