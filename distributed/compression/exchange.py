@@ -126,6 +126,8 @@ class CompressedHalo:
                     # mode, so a learned codec keeps every compressed halo of a call in memory.
                     self._received[(peer, j)] = payload
                 decoded = self.codec.decode(payload, n, width, ctx)
+                # Quantized payloads decode to float32, whatever the dtype of the rows.
+                decoded = decoded.to(self._local[j].dtype)
             else:
                 (decoded,) = payload
             rows.append(decoded.view(n, *shapes[j]))

@@ -232,3 +232,22 @@ def metric_traffic(rank: int, world_size: int, logits, y, mask):
     auc = roc_auc(logits[ids], y[ids], mask[ids], graph)
     acc = accuracy(logits[ids], y[ids], mask[ids], graph)
     return auc, acc, dict(graph.comm.stats.sent)
+
+
+def float64_quantized_output(rank: int, world_size: int):
+    """Run a float64 model with quantized halos. Return its output dtype and error."""
+    from graphkit.nn import GNN
+
+    data = random_graph()
+    data.x = torch.randn(data.num_nodes, 32, generator=torch.Generator().manual_seed(3))
+    graph, ids = sharded(rank, world_size, "sa", data)
+    torch.manual_seed(0)
+    model = GNN("sage", 32, 32, 8, num_layers=2, dropout=0.0).double()
+    x = data.x[ids].double()
+    plain = model(x, graph).detach()
+    graph.compression = Compression(
+        QuantizeCodec(min_width=1), FixedSchedule(4), graph.comm
+    )
+    out = model(x, graph)
+    out.sum().backward()
+    return str(out.dtype), float((plain - out.detach()).norm() / plain.norm())

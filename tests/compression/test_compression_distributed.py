@@ -9,6 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "distributed"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from compression_workers import (
     bytes_and_error,
+    float64_quantized_output,
     gradients_match_differences,
     learned_training,
     off_is_identical,
@@ -65,3 +66,11 @@ def test_codec_reduces_halo_bytes(codec, ratio, max_fraction, max_error):
         assert plain > 0
         assert compressed <= max_fraction * plain, (compressed, plain)
         assert 0 < error < max_error
+
+
+def test_quantized_halos_keep_float64():
+    # The quantize codec decodes to float32, so without a cast a float64 model fails in
+    # the aggregation with a dtype mismatch.
+    for dtype, error in run_world(float64_quantized_output, 2):
+        assert dtype == "torch.float64"
+        assert 0 < error < 0.05
