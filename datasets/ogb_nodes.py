@@ -11,6 +11,11 @@ Conversions to graphkit's conventions: labels ``[N, 1]`` become ``[N]``; unlabel
 ogbn-proteins has no node features, so ``x`` is the mean of the features of the edges
 into each node (the usual choice in OGB's examples) and ``y`` keeps its 112 binary
 tasks (``[N, 112]``). ogbn-mag is heterogeneous and not supported.
+
+Edges are kept as stored, so the citation graphs ogbn-arxiv and ogbn-papers100M stay
+directed and a layer aggregates over one direction only. OGB's ogbn-arxiv examples add
+reverse edges: pass ``to_undirected=True`` to ``load_dataset`` (``graphkit train
+--dataset-options '{"to_undirected": true}'``) to do the same.
 """
 
 from __future__ import annotations
