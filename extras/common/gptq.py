@@ -37,20 +37,25 @@ def input_hessian(x: torch.Tensor) -> torch.Tensor:
 
 def _inverse_cholesky(hessian: torch.Tensor, damp: float) -> torch.Tensor:
     """Return the upper Cholesky factor of ``(H + damp mean(diag H) I)^-1``, raising damping
-    by 10x (up to 4 times) when the factorization fails."""
+    by 10x (up to 4 times) when the factorization fails.
+
+    A retry after ``damp = 0`` starts from 0.01, because 10x of zero would repeat the
+    failed attempt.
+    """
     eye = torch.eye(hessian.shape[0], dtype=hessian.dtype)
     mean_diag = float(torch.diag(hessian).mean())
     for attempt in range(5):
-        damped = hessian + damp * (10**attempt) * mean_diag * eye
+        level = (
+            damp * 10**attempt if damp > 0 or attempt == 0 else 10.0 ** (attempt - 3)
+        )
+        damped = hessian + level * mean_diag * eye
         factor, info = torch.linalg.cholesky_ex(damped)
         if int(info) == 0:
             inverse = torch.cholesky_inverse(factor)
             upper, info = torch.linalg.cholesky_ex(inverse, upper=True)
             if int(info) == 0:
                 if attempt:
-                    logger.debug(
-                        "GPTQ Cholesky needed damping %.3g", damp * 10**attempt
-                    )
+                    logger.debug("GPTQ Cholesky needed damping %.3g", level)
                 return upper
     raise RuntimeError(
         "GPTQ: the damped Hessian is not positive definite; check the calibration inputs"
@@ -90,6 +95,8 @@ def gptq_quantize(
         return: ``(out_features, in_features)``, same dtype as ``weight``.
     """
     validate_group_size(group_size)
+    if damp < 0:
+        raise ValueError(f"damp={damp} is negative; pass a relative damping >= 0")
     w = weight.detach().double().clone()
     h = hessian.detach().double().clone()
     columns = w.shape[1]

@@ -129,3 +129,13 @@ def test_gptq_rejects_minus_one_group_size():
         gptq_quantize(weight, input_hessian(x), group_size=-1)
     with pytest.raises(ValueError, match="group_size=-1 is invalid: pass None"):
         rtn_quantize(weight, group_size=-1)
+
+
+def test_gptq_zero_damp_retries_with_damping():
+    # Four inputs in eight columns give a singular Hessian, so damp=0 must escalate.
+    x = torch.randn(4, 8, generator=torch.Generator().manual_seed(6))
+    weight = torch.randn(3, 8, generator=torch.Generator().manual_seed(7))
+    out = gptq_quantize(weight, input_hessian(x), bits=4, damp=0.0)
+    assert bool(torch.isfinite(out).all())
+    with pytest.raises(ValueError, match="damp=-0.1 is negative"):
+        gptq_quantize(weight, input_hessian(x), damp=-0.1)
