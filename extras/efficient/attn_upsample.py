@@ -288,11 +288,13 @@ class DynamicTapsUpsample2x(nn.Module):
                 f"invalid image_query={image_query}: use 0 (no image guide) or an odd "
                 "kernel side such as 3"
             )
+
         self.heads, self.key_dim = heads, key_dim
         self.window, self.neighbors = window, window * window
         self.residual = residual
         self.query = _projection(channels, context_kernel, heads * key_dim)
         self.key = _projection(channels, context_kernel, heads * key_dim)
+
         width = value_channels or channels
         # One value projection shared by all heads, or the features themselves.
         self.value = (
@@ -308,6 +310,7 @@ class DynamicTapsUpsample2x(nn.Module):
         self.bias = nn.Parameter(torch.zeros(channels))
         self.log_temperature = nn.Parameter(torch.zeros(heads)) if temperature else None
         self.position_bias = nn.Parameter(peaked_prior(window, heads))
+
         # Joint-upsampling guide: a convolution of a high-resolution one-channel image
         # added to the queries. It starts at zero, so the guide enters through training.
         self.image_query = None
@@ -330,6 +333,7 @@ class DynamicTapsUpsample2x(nn.Module):
         source = bilinear if guide is None else guide
         heads, dim, neighbors = self.heads, self.key_dim, self.neighbors
         pixels = b * h * w
+
         # Everything below is laid out pixel first, so that the two products with the
         # values are batched matrix products. On one CPU thread, those products (forward
         # and backward) took 15 ms against 34 ms for einsum in a one-off measurement.
@@ -344,6 +348,7 @@ class DynamicTapsUpsample2x(nn.Module):
             q = q + self.image_query(image)
         q = q.reshape(b, heads, dim, h, 2, w, 2)
         q = q.permute(0, 3, 5, 4, 6, 1, 2).reshape(pixels, 4, heads, 1, dim)
+
         # k: (B H W, 1, heads, window^2, d).
         k = _unfold(self.key(x), self.window).reshape(b, heads, dim, neighbors, h * w)
         k = k.permute(0, 4, 1, 3, 2).reshape(pixels, 1, heads, neighbors, dim)
@@ -355,6 +360,7 @@ class DynamicTapsUpsample2x(nn.Module):
         invalid = ~valid.reshape(neighbors, h * w).T.repeat(b, 1)  # (B H W, window^2)
         logits = logits.masked_fill(invalid[:, None, None], float("-inf"))
         attention = logits.softmax(dim=-1).reshape(pixels, 4 * heads, neighbors)
+
         v = x if self.value is None else self.value(x)
         width = v.shape[1]
         values = _unfold(v, self.window).reshape(b, width, neighbors, h * w)

@@ -100,7 +100,7 @@ def filtered_ranks(scores: Tensor, answers: Tensor, known: Tensor) -> Tensor:
     Returns:
         LongTensor: ``(B,)`` ranks starting at 1.
 
-    A NaN score ranks as the lowest. An answer scored NaN therefore gets the worst rank,
+    A NaN score ranks as the lowest. A true entity scored NaN therefore gets the worst rank,
     not rank 1, which it would otherwise get because every comparison with NaN is false.
     """
     nan = scores.isnan()
