@@ -124,6 +124,69 @@ def roc_auc(positive_scores: Tensor, negative_scores: Tensor) -> float:
     return float(roc_auc_score(labels.numpy(), scores.double().numpy()))
 
 
+def unique_undirected_edges(edge_index: Tensor, num_nodes: int) -> Tensor:
+    """Keep the first occurrence of each undirected edge, in input order.
+
+    ``(i, j)`` and ``(j, i)`` are the same edge, so a split of the result cannot put one
+    direction of an edge on each side.
+
+    Shapes:
+        edge_index: ``(2, E)``; returns ``(2, E')`` with ``E' <= E``.
+    """
+    low = torch.minimum(edge_index[0], edge_index[1]).long()
+    high = torch.maximum(edge_index[0], edge_index[1]).long()
+    keys, inverse = torch.unique(low * num_nodes + high, return_inverse=True)
+    first = torch.full((keys.numel(),), edge_index.shape[1], dtype=torch.long)
+    first.scatter_reduce_(0, inverse, torch.arange(edge_index.shape[1]), "amin")
+    return edge_index[:, first.sort().values]
+
+
+def sample_non_edges(
+    edge_index: Tensor, num_nodes: int, count: int, generator: torch.Generator
+) -> Tensor:
+    """Draw ``count`` node pairs ``(i, j)`` uniformly among pairs that are not edges.
+
+    A pair is rejected when ``i == j`` or when ``(i, j)`` or ``(j, i)`` is in
+    ``edge_index``, so no negative is a positive in either direction.
+
+    Shapes:
+        edge_index: ``(2, E)``; returns ``(2, count)``.
+
+    Raises:
+        ValueError: If ``count > 0`` and every pair of distinct nodes is an edge.
+    """
+    low = torch.minimum(edge_index[0], edge_index[1]).long()
+    high = torch.maximum(edge_index[0], edge_index[1]).long()
+    edge_keys = torch.unique((low * num_nodes + high)[low != high])
+    num_pairs = num_nodes * (num_nodes - 1) // 2
+    num_free = num_pairs - edge_keys.numel()
+    if count == 0:
+        return torch.zeros(2, 0, dtype=torch.long)
+    if num_free <= 0:
+        raise ValueError(
+            f"cannot sample negative pairs: all {num_pairs} pairs of the "
+            f"{num_nodes} nodes are edges. Use a graph with at least one non-edge"
+        )
+    if num_free < num_pairs // 4:
+        # Dense graph: rejection would waste most draws, so list the free pairs
+        # (fewer than the edges) and draw among them.
+        rows, cols = torch.triu_indices(num_nodes, num_nodes, offset=1)
+        free = ~torch.isin(rows * num_nodes + cols, edge_keys)
+        pairs = torch.stack([rows[free], cols[free]])
+        picks = torch.randint(pairs.shape[1], (count,), generator=generator)
+        return pairs[:, picks]
+    chunks, found = [], 0
+    while found < count:
+        draw = torch.randint(
+            0, num_nodes, (2, 2 * (count - found)), generator=generator
+        )
+        low, high = draw.min(dim=0).values, draw.max(dim=0).values
+        keep = (low != high) & ~torch.isin(low * num_nodes + high, edge_keys)
+        chunks.append(draw[:, keep])
+        found += int(keep.sum())
+    return torch.cat(chunks, dim=1)[:, :count]
+
+
 def select_rank(
     edge_index: Tensor,
     num_nodes: int,
@@ -137,11 +200,15 @@ def select_rank(
 
     One SVD of the largest candidate rank (20 iterations) is fitted on ``fit_fraction``
     of the edges. Each candidate k keeps its first k triplets and scores the other edges
-    against ``negatives_per_edge`` uniformly random node pairs per edge.
+    against ``negatives_per_edge`` node pairs per edge, drawn uniformly among the pairs
+    of distinct nodes that are not training edges.
 
     Shapes:
-        edge_index: ``(2, E)`` training edges, each undirected edge once.
+        edge_index: ``(2, E)`` training edges. An edge given in both directions or
+            repeated is split as one edge.
     """
+    all_edges = edge_index
+    edge_index = unique_undirected_edges(edge_index, num_nodes)
     generator = torch.Generator().manual_seed(config.seed)
     order = torch.randperm(edge_index.shape[1], generator=generator)
     cut = int(fit_fraction * edge_index.shape[1])
@@ -151,8 +218,8 @@ def select_rank(
         raise ValueError(f"no candidate rank fits a graph of {num_nodes} nodes")
     search = LinkPredictionConfig(**{**config.__dict__, "n_iter": 20, "oversample": 30})
     u, s, v = embed(fit_edges, num_nodes, search, rank=candidates[-1], timings=timings)
-    negatives = torch.randint(
-        0, num_nodes, (2, negatives_per_edge * held_edges.shape[1]), generator=generator
+    negatives = sample_non_edges(
+        all_edges, num_nodes, negatives_per_edge * held_edges.shape[1], generator
     )
     scores = {}
     for k in candidates:
