@@ -32,7 +32,12 @@ def cxcywh_to_xyxy(box: np.ndarray) -> np.ndarray:
 
 
 def generalized_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Return the (N, M) GIoU of ``[x0, y0, x1, y1]`` boxes: IoU - (|C| - |A u B|) / |C|."""
+    """Return the (N, M) GIoU of ``[x0, y0, x1, y1]`` boxes: IoU - (|C| - |A u B|) / |C|.
+
+    Zero-area boxes would make both quotients 0 / 0, and a NaN cost makes
+    ``linear_sum_assignment`` raise. So IoU is 0 where the union has no area, and the
+    hull term is 0 where the hull C has no area (two identical points or segments).
+    """
     area_a = np.prod(a[:, 2:] - a[:, :2], axis=1)
     area_b = np.prod(b[:, 2:] - b[:, :2], axis=1)
     low = np.maximum(a[:, None, :2], b[None, :, :2])
@@ -44,7 +49,9 @@ def generalized_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         - np.minimum(a[:, None, :2], b[None, :, :2]),
         axis=2,
     )
-    return inter / union - (hull - union) / hull
+    iou = np.divide(inter, union, out=np.zeros(inter.shape), where=union > 0)
+    gap = np.divide(hull - union, hull, out=np.zeros(hull.shape), where=hull > 0)
+    return iou - gap
 
 
 def cosine_distance(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -148,6 +155,10 @@ def track_purity(track_id: np.ndarray, instance: np.ndarray) -> float:
     Distractor detections (instance -1) count as their own singleton instances, so a
     distractor merged into an object's track lowers the purity.
     """
+    if len(track_id) == 0:
+        raise ValueError(
+            "track purity is undefined for a clip without detections; skip such clips"
+        )
     identity = instance.copy()
     identity[instance < 0] = -1 - np.arange(np.sum(instance < 0))
     agreeing = 0

@@ -1,0 +1,47 @@
+"""DSG-DETR tracker on degenerate input: zero-area boxes and clips without detections."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from graphkit.extras.dsg.tracker import generalized_iou, track, track_purity
+
+
+def test_giou_zero_area_boxes_finite():
+    point = np.array([[0.5, 0.5, 0.5, 0.5]])
+    segment = np.array([[0.0, 0.0, 0.0, 1.0]])
+    unit = np.array([[0.0, 0.0, 1.0, 1.0]])
+    far = np.array([[1.0, 1.0, 2.0, 2.0]])
+    # Identical points or segments: no union and no hull area, so both terms are 0.
+    assert generalized_iou(point, point)[0, 0] == 0.0
+    assert generalized_iou(segment, segment)[0, 0] == 0.0
+    # A point inside the unit box: IoU 0, hull = union = 1, so GIoU 0.
+    assert generalized_iou(point, unit)[0, 0] == 0.0
+    # A point off a box: hull 1.5 x 1.5 = 2.25, union 1, GIoU = -(1.25 / 2.25).
+    assert generalized_iou(point, far)[0, 0] == pytest.approx(-1.25 / 2.25)
+
+
+def test_giou_integer_boxes():
+    boxes = np.array([[0, 0, 2, 2], [1, 1, 3, 3]])
+    giou = generalized_iou(boxes, boxes)
+    # Overlap 1, union 7, hull 9: GIoU = 1/7 - 2/9.
+    assert giou[0, 1] == pytest.approx(1 / 7 - 2 / 9)
+    assert giou[0, 0] == 1.0
+
+
+def test_tracker_zero_size_boxes():
+    frame = np.array([0, 1, 2])
+    box = np.array([[0.3, 0.3, 0.0, 0.0]] * 3)
+    feature = np.array([[1.0, 0.0]] * 3)
+    class_dist = np.array([[0.9, 0.1]] * 3)
+    track_id = track(frame, box, feature, class_dist)
+    assert track_id.tolist() == [0, 0, 0]
+
+
+def test_tracker_empty_clip():
+    track_id = track(
+        np.zeros(0, dtype=int), np.zeros((0, 4)), np.zeros((0, 3)), np.zeros((0, 2))
+    )
+    assert track_id.shape == (0,)
+    with pytest.raises(ValueError, match="without detections"):
+        track_purity(track_id, np.zeros(0, dtype=int))
