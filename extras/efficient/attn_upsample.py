@@ -49,6 +49,11 @@ from dataclasses import dataclass
 import torch
 from graphkit.extras.common.data import sample_patches
 from graphkit.extras.common.train import minibatches, psnr, seed_everything
+from graphkit.extras.efficient.sr_protocol import (
+    load_whole_images,
+    random_dihedral,
+    whole_image_psnr,
+)
 from graphkit.extras.registry import Criterion, at_least, at_most, register
 from torch import nn
 
@@ -477,9 +482,7 @@ class SuperResolver(nn.Module):
                     channels, heads, **attention_options
                 )
             else:
-                raise ValueError(
-                    f"invalid form={form!r}: use 'projected' or 'taps'"
-                )
+                raise ValueError(f"invalid form={form!r}: use 'projected' or 'taps'")
         else:
             raise ValueError(
                 f"upsampler={upsampler!r} is invalid; expected transposed or attention"
@@ -543,7 +546,13 @@ class Config:
             ``image_query`` is the side of the convolution that adds the bicubic
             image to the queries (0: none).
         augment: whether to train on the 8 flips and 90-degree rotations of each
-            patch.
+            patch (8 copies of the training set in every epoch).
+        random_augment: whether to apply one random flip or 90-degree rotation to each
+            patch of each minibatch instead (one copy per epoch). Excludes ``augment``.
+        loss: training loss of both models, ``"mse"`` or ``"l1"``.
+        shave: border pixels left out of the whole-image PSNR on each side.
+        validate: train without ``validation_image`` and score on it instead of on
+            ``test_images``, to choose settings without the test pictures.
         epochs, batch_size: Adam training (cosine schedule), shared by both models.
         lr: learning rate of the transposed-convolution model.
         attention_lr: learning rate of the attention model (0: use ``lr``). Each
@@ -579,6 +588,11 @@ class Config:
     attention_lr: float = 3e-3
     batch_size: int = 32
     augment: bool = True
+    random_augment: bool = False
+    loss: str = "mse"
+    shave: int = 2
+    validate: bool = False
+    validation_image: str = "astronaut"
     seed: int = 0
     seeds: int = 3
 
@@ -607,6 +621,30 @@ class Config:
             )
         if self.seeds < 1:
             raise ValueError(f"seeds={self.seeds} is invalid: set seeds to 1 or more")
+        if self.loss not in ("mse", "l1"):
+            raise ValueError(f"loss={self.loss!r} is invalid: set loss=mse or loss=l1")
+        if self.augment and self.random_augment:
+            raise ValueError(
+                "augment=true and random_augment=true both augment the patches: "
+                "set at most one of them to true"
+            )
+        if self.validate and self.validation_image not in self.train_images:
+            raise ValueError(
+                f"validation_image={self.validation_image!r} is not in train_images="
+                f"{self.train_images}: pick one of the training pictures"
+            )
+
+    def split(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Return the training and scoring pictures.
+
+        With ``validate`` the scoring picture is ``validation_image``, and training
+        uses the other training pictures. Otherwise they are ``train_images`` and
+        ``test_images``.
+        """
+        if not self.validate:
+            return self.train_images, self.test_images
+        train = tuple(n for n in self.train_images if n != self.validation_image)
+        return train, (self.validation_image,)
 
     def attention_options(self) -> dict:
         """Return the upsampler's keyword arguments after channels and heads."""
@@ -646,13 +684,21 @@ def _fit(
     lr: float | None = None,
 ) -> None:
     low = downsample(high)
+    loss_function = (
+        nn.functional.l1_loss if config.loss == "l1" else nn.functional.mse_loss
+    )
     optimizer = torch.optim.Adam(model.parameters(), lr=lr or config.lr)
     steps = config.epochs * math.ceil(len(high) / config.batch_size)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=steps)
     model.train()
     for _epoch in range(config.epochs):
         for batch in minibatches(len(high), config.batch_size, generator):
-            loss = nn.functional.mse_loss(model(low[batch]), high[batch])
+            target, inputs = high[batch], low[batch]
+            if config.random_augment:
+                # Area downsampling commutes with flips and transposes of even patches.
+                target = random_dihedral(target, generator)
+                inputs = downsample(target)
+            loss = loss_function(model(inputs), target)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
@@ -665,18 +711,26 @@ def _upsampler_parameters(model: SuperResolver) -> int:
 
 
 def _run_seed(config: Config, seed: int) -> dict[str, float]:
-    """Train both super-resolvers from one seed and return test PSNR (dB) and sizes."""
+    """Train both super-resolvers from one seed and return PSNR (dB) and sizes.
+
+    ``psnr_*`` is the whole-image score (``whole_image_psnr`` with ``config.shave``)
+    and ``patch_psnr_*`` the mean-squared-error PSNR over random patches of the same
+    pictures.
+    """
     seed_everything(seed)
-    train = sample_patches(
-        config.train_images, config.patch_size, config.train_patches, seed
-    )
+    train_images, score_images = config.split()
+    train = sample_patches(train_images, config.patch_size, config.train_patches, seed)
     if config.augment:
         train = dihedral_augment(train)
-    test = sample_patches(
-        config.test_images, config.patch_size, config.test_patches, config.seed + 1
+    patches = sample_patches(
+        score_images, config.patch_size, config.test_patches, config.seed + 1
     )
-    test_low = downsample(test)
-    metrics = {"psnr_bicubic": psnr(bicubic(test_low).clamp(0, 1), test)}
+    patches_low = downsample(patches)
+    images = load_whole_images(score_images)
+    metrics = {
+        "psnr_bicubic": whole_image_psnr(bicubic, images, config.shave),
+        "patch_psnr_bicubic": psnr(bicubic(patches_low).clamp(0, 1), patches),
+    }
     for name in ("transposed", "attention"):
         # Both models get the same initialization seed and minibatch order.
         torch.manual_seed(seed)
@@ -686,14 +740,21 @@ def _run_seed(config: Config, seed: int) -> dict[str, float]:
         )
         lr = config.attention_lr if name == "attention" else 0.0
         _fit(model, train, config, generator, lr=lr or config.lr)
+        metrics[f"psnr_{name}"] = whole_image_psnr(model, images, config.shave)
         with torch.no_grad():
-            metrics[f"psnr_{name}"] = psnr(model(test_low).clamp(0, 1), test)
+            metrics[f"patch_psnr_{name}"] = psnr(
+                model(patches_low).clamp(0, 1), patches
+            )
         metrics[f"params_{name}_upsampler"] = float(_upsampler_parameters(model))
         metrics[f"params_{name}_total"] = float(
             sum(p.numel() for p in model.parameters())
         )
         logger.info(
-            "seed %d, %s: test PSNR %.2f dB", seed, name, metrics[f"psnr_{name}"]
+            "seed %d, %s: whole-image PSNR %.3f dB, patch PSNR %.3f dB",
+            seed,
+            name,
+            metrics[f"psnr_{name}"],
+            metrics[f"patch_psnr_{name}"],
         )
     return metrics
 
@@ -701,23 +762,32 @@ def _run_seed(config: Config, seed: int) -> dict[str, float]:
 def run(config: Config) -> dict[str, float]:
     """Train both super-resolvers once per seed and return the averaged metrics.
 
-    The metrics are the mean test PSNR (dB) and parameter counts over ``config.seeds``
-    runs. ``gap_min``, ``gap_max`` and ``gap_std`` (sample standard deviation, 0 for one
-    run) describe the attention-minus-transposed PSNR gap across runs. The test patches
-    are the same for every seed. The training patches, initialization and minibatch
-    order change with the seed.
+    The metrics are the mean PSNR (dB) and parameter counts over ``config.seeds`` runs.
+    ``gap_min``, ``gap_max`` and ``gap_std`` (sample standard deviation, 0 for one run)
+    describe the attention-minus-transposed whole-image PSNR gap across runs, and
+    ``patch_gap_*`` the same for the patch PSNR. The scored pictures and patches are
+    the same for every seed. The training patches, initialization and minibatch order
+    change with the seed.
     """
     runs = [_run_seed(config, config.seed + index) for index in range(config.seeds)]
     metrics = {key: sum(r[key] for r in runs) / len(runs) for key in runs[0]}
-    gaps = torch.tensor([r["psnr_attention"] - r["psnr_transposed"] for r in runs])
-    metrics["gap_min"] = float(gaps.min())
-    metrics["gap_max"] = float(gaps.max())
-    metrics["gap_std"] = float(gaps.std()) if len(runs) > 1 else 0.0
+    for prefix in ("", "patch_"):
+        gaps = torch.tensor(
+            [r[f"{prefix}psnr_attention"] - r[f"{prefix}psnr_transposed"] for r in runs]
+        )
+        logger.info("%sgaps per seed (dB): %s", prefix, gaps.tolist())
+        metrics[f"{prefix}gap_min"] = float(gaps.min())
+        metrics[f"{prefix}gap_max"] = float(gaps.max())
+        metrics[f"{prefix}gap_std"] = float(gaps.std()) if len(runs) > 1 else 0.0
     return metrics
 
 
 def criteria(metrics: dict[str, float]) -> list[Criterion]:
-    """Attention >= transposed + 0.2 dB with no more parameters; both above bicubic."""
+    """Attention >= transposed + 0.2 dB with no more parameters; both above bicubic.
+
+    The PSNR is the whole-image score with a shaved border, as super-resolution papers
+    report it, not the patch score.
+    """
     # TODO: the full run fails the first criterion: attention is 0.01 dB behind the
     # transposed convolution on the mean of three seeds, not 0.2 dB ahead.
     return [

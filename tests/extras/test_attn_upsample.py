@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 import torch
 from graphkit.extras.efficient.attn_upsample import (
@@ -12,6 +14,12 @@ from graphkit.extras.efficient.attn_upsample import (
     bilinear_weights,
     dihedral_augment,
     peaked_prior,
+)
+from graphkit.extras.efficient.sr_protocol import (
+    even_crop,
+    random_dihedral,
+    shaved_psnr,
+    whole_image_psnr,
 )
 
 
@@ -321,6 +329,10 @@ def test_attention_lr_reaches_attention_model_only(monkeypatch):
         used[model.upsample.__class__.__name__] = lr
 
     monkeypatch.setattr(attn_upsample, "_fit", record)
+    # Whole-picture scoring of the untrained models is slow and not under test here.
+    monkeypatch.setattr(
+        attn_upsample, "load_whole_images", lambda names: [torch.rand(1, 1, 8, 8)]
+    )
     config = Config.smoke()
     config.lr, config.attention_lr = 1e-3, 5e-3
     attn_upsample._run_seed(config, 0)
@@ -331,3 +343,95 @@ def test_attention_lr_reaches_attention_model_only(monkeypatch):
     assert used["AttentionUpsample2x"] == 1e-3
     with pytest.raises(ValueError, match="attention_lr=-1"):
         Config(attention_lr=-1.0)
+
+
+def test_shaved_psnr_ignores_border():
+    # Error 1 on the outer 2-pixel ring and 0.1 inside: with the ring shaved, the MSE
+    # is 0.01 (20 dB). Without shaving it is (48 * 1 + 16 * 0.01) / 64.
+    reference = torch.zeros(1, 1, 8, 8)
+    estimate = torch.ones(1, 1, 8, 8)
+    estimate[..., 2:6, 2:6] = 0.1
+    assert shaved_psnr(estimate, reference, shave=2) == pytest.approx(20.0)
+    expected = 10 * math.log10(64 / (48 + 0.16))
+    assert shaved_psnr(estimate, reference, shave=0) == pytest.approx(expected)
+    assert shaved_psnr(reference, reference, shave=1) == float("inf")
+
+
+def test_shaved_psnr_rejects_bad_inputs():
+    image = torch.zeros(1, 1, 6, 8)
+    with pytest.raises(ValueError, match="shave=3"):
+        shaved_psnr(image, image, shave=3)
+    with pytest.raises(ValueError, match="differs"):
+        shaved_psnr(image, torch.zeros(1, 1, 6, 6), shave=1)
+
+
+def test_even_crop_drops_odd_row_and_column():
+    image = torch.arange(35.0).reshape(1, 1, 5, 7)
+    cropped = even_crop(image)
+    assert cropped.shape == (1, 1, 4, 6)
+    torch.testing.assert_close(cropped, image[..., :4, :6])
+
+
+def test_whole_image_psnr_shaves_border_blocks():
+    # The image is constant on each 2x2 block except on its 2-pixel border ring, so
+    # nearest upsampling of the area-downsampled image is exact inside the ring.
+    gen = torch.Generator().manual_seed(7)
+    blocks = torch.rand(1, 1, 5, 6, generator=gen)
+    image = blocks.repeat_interleave(2, -2).repeat_interleave(2, -1)
+    image[..., :2, :] = torch.rand(1, 1, 2, 12, generator=gen)
+    image[..., -2:, :] = torch.rand(1, 1, 2, 12, generator=gen)
+
+    def nearest(low):
+        return torch.nn.functional.interpolate(low, scale_factor=2, mode="nearest")
+
+    assert whole_image_psnr(nearest, [image], shave=2) == float("inf")
+    assert whole_image_psnr(nearest, [image], shave=0) < 40.0
+    # The score is the mean of the per-image scores.
+    other = torch.full((1, 1, 6, 6), 0.5)
+    other[..., 2:4, 2:4] = torch.tensor([[0.0, 1.0], [1.0, 0.0]])
+    mean = whole_image_psnr(nearest, [other, other], shave=2)
+    assert mean == pytest.approx(10 * math.log10(1 / 0.25))
+
+
+def test_random_dihedral_draws_each_transform():
+    patches = torch.arange(4.0).reshape(1, 1, 2, 2).repeat(64, 1, 1, 1)
+    out = random_dihedral(patches, torch.Generator().manual_seed(8))
+    rows = [tuple(p.flatten().tolist()) for p in out]
+    # Each output is one of the 8 arrangements, and 64 draws reach all of them.
+    allowed = {tuple(p.flatten().tolist()) for p in dihedral_augment(patches[:1])}
+    assert set(rows) == allowed
+    again = random_dihedral(patches, torch.Generator().manual_seed(8))
+    torch.testing.assert_close(again, out)
+
+
+def test_config_validation_split():
+    train, scored = Config(validate=True).split()
+    assert train == ("camera", "coins", "moon")
+    assert scored == ("astronaut",)
+    assert Config().split() == (Config().train_images, Config().test_images)
+    with pytest.raises(ValueError, match="validation_image='coffee'"):
+        Config(validate=True, validation_image="coffee")
+    with pytest.raises(ValueError, match="loss='huber'"):
+        Config(loss="huber")
+    with pytest.raises(ValueError, match="random_augment"):
+        Config(augment=True, random_augment=True)
+
+
+def test_fit_uses_configured_loss(monkeypatch):
+    from graphkit.extras.efficient import attn_upsample
+
+    calls = []
+    l1 = torch.nn.functional.l1_loss
+
+    def record(estimate, target):
+        calls.append(estimate.shape)
+        return l1(estimate, target)
+
+    monkeypatch.setattr(torch.nn.functional, "l1_loss", record)
+    config = Config(
+        loss="l1", augment=False, random_augment=True, epochs=1, batch_size=4
+    )
+    model = SuperResolver("transposed", 4, 2)
+    high = torch.rand(8, 1, 8, 8, generator=torch.Generator().manual_seed(9))
+    attn_upsample._fit(model, high, config, torch.Generator().manual_seed(0))
+    assert calls == [(4, 1, 8, 8), (4, 1, 8, 8)]
