@@ -317,11 +317,16 @@ def parse_value(text: str, annotation: Any, key: str) -> Any:
         raise ValueError(f"--set {key}={text}: expected true or false")
     if annotation in (int, float, str):
         try:
-            return annotation(text)
+            value = annotation(text)
         except ValueError:
             raise ValueError(
                 f"--set {key}={text}: expected a value of type {annotation.__name__}"
             ) from None
+        # float() accepts "nan", and NaN passes a range check such as ``lr <= 0``
+        # because every comparison with NaN is false, so configs would accept it.
+        if annotation is float and math.isnan(value):
+            raise ValueError(f"--set {key}={text}: NaN is invalid; give a number")
+        return value
     raise ValueError(
         f"--set {key}: field type {annotation!r} cannot be set from the command line"
     )

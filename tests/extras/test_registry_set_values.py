@@ -1,0 +1,43 @@
+"""Parsing of ``graphkit extras run --set`` values: NaN, infinite floats, booleans."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pytest
+from graphkit.extras import registry
+
+
+@dataclass
+class _Config:
+    lr: float = 0.1
+    rates: tuple[float, ...] = (0.1, 0.2)
+    cap: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.lr <= 0:
+            raise ValueError(f"lr={self.lr} must be positive")
+
+
+@pytest.mark.parametrize(
+    "pair", ["lr=nan", "lr=NaN", "lr=-nan", "rates=0.1,nan", "cap=nan"]
+)
+def test_set_rejects_nan(pair):
+    with pytest.raises(ValueError, match="NaN is invalid"):
+        registry.apply_overrides(_Config(), [pair])
+
+
+def test_set_accepts_infinity():
+    config = registry.apply_overrides(_Config(), ["lr=inf", "cap=-inf"])
+    assert config.lr == math.inf
+    assert config.cap == -math.inf
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("False", False), ("0", False), ("off", False), ("TRUE", True), ("yes", True)],
+)
+def test_set_parses_false_strings(text, expected):
+    # bool("False") is True, so a bool field must not be parsed with bool().
+    assert registry.parse_value(text, bool, "flag") is expected
