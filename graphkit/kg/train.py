@@ -252,6 +252,19 @@ def save_training_checkpoint(
 
 RESUME_KEYS = ("model", "optimizer", "step", "generator")
 
+# Settings that change the training steps after a resume. The others change only logs
+# and output files.
+RUN_SETTINGS = (
+    "batch_size",
+    "num_negatives",
+    "lr",
+    "weight_decay",
+    "adversarial_temperature",
+    "strict_negatives",
+    "remove_easy_edges",
+    "seed",
+)
+
 
 def restore_training_checkpoint(
     path: str | Path,
@@ -303,11 +316,34 @@ def restore_training_checkpoint(
             saved_sizes,
             [int(size) for size in graph_sizes],
         )
+    _warn_changed_settings(path, payload.get("train_config", {}), config)
     model.load_state_dict(payload["model"], strict=True)
     optimizer.load_state_dict(payload["optimizer"])
+    # load_state_dict also restores the saved learning rate and weight decay, which
+    # would silently override this run's config.
+    for group in optimizer.param_groups:
+        group["lr"] = config.lr
+        group["weight_decay"] = config.weight_decay
     generator.set_state(payload["generator"])
     logger.info("resumed from %s at step %d of %d", path, step, config.steps)
     return step
+
+
+def _warn_changed_settings(path, saved: dict, config: TrainConfig) -> None:
+    """Log one warning naming each entry of :data:`RUN_SETTINGS` that differs from
+    the checkpoint's ``train_config``."""
+    changed = [
+        f"{name}={saved[name]!r} -> {getattr(config, name)!r}"
+        for name in RUN_SETTINGS
+        if name in saved and saved[name] != getattr(config, name)
+    ]
+    if changed:
+        logger.warning(
+            "%s was written with other settings (%s). This run uses the new values, "
+            "so it will not match an uninterrupted run",
+            path,
+            ", ".join(changed),
+        )
 
 
 def pretrain(
@@ -326,7 +362,9 @@ def pretrain(
         resume (str or Path, optional): a ``step_<n>.pth`` or ``last.pth`` of an earlier
             run. Training continues at step ``n + 1`` up to ``steps`` with the saved
             model, optimizer and sampler state. With the same graphs, settings and
-            ``steps``, the result equals the uninterrupted run.
+            ``steps``, the result equals the uninterrupted run. Settings of this call
+            (the learning rate and weight decay included) replace the saved ones, and
+            a warning names each one that changed.
 
     Returns:
         list[float]: the loss of every step run by this call.

@@ -6,6 +6,7 @@ from graphkit.launch.cli import main
 from torch.testing import assert_close
 
 from graphkit.kg import KnowledgeGraph, Ultra, pretrain
+from graphkit.kg.train import TrainConfig, restore_training_checkpoint
 
 SETTINGS = {
     "steps": 4,
@@ -112,3 +113,32 @@ def test_cli_resume_matches_uninterrupted_run(tmp_path):
     assert_close(again["model"], full["model"])
     with pytest.raises(SystemExit, match="file not found"):
         train("none", *resume, "--resume", str(tmp_path / "missing.pth"))
+
+
+def restore_into_fresh_run(folder, **changes):
+    config = TrainConfig(**{**SETTINGS, **changes})
+    model = fresh_model(0)
+    optimizer = torch.optim.AdamW(
+        model.parameters(), lr=config.lr, weight_decay=config.weight_decay
+    )
+    generator = torch.Generator()
+    step = restore_training_checkpoint(
+        folder / "step_2.pth", model, optimizer, generator, config, [8, 4]
+    )
+    return step, optimizer
+
+
+def test_resume_applies_new_learning_rate(straight_run, caplog):
+    _, _, folder = straight_run
+    step, optimizer = restore_into_fresh_run(folder, lr=1e-3, weight_decay=0.5)
+    assert step == 2
+    assert optimizer.param_groups[0]["lr"] == 1e-3
+    assert optimizer.param_groups[0]["weight_decay"] == 0.5
+    assert "lr=0.01 -> 0.001, weight_decay=0.01 -> 0.5" in caplog.text
+
+
+def test_resume_same_settings_no_warning(straight_run, caplog):
+    _, _, folder = straight_run
+    _, optimizer = restore_into_fresh_run(folder)
+    assert optimizer.param_groups[0]["lr"] == SETTINGS["lr"]
+    assert "other settings" not in caplog.text
