@@ -57,9 +57,19 @@ def grow_random(
 def magnitude_prune(
     weight: torch.Tensor, mask: torch.Tensor, count: int
 ) -> torch.Tensor:
-    """Return ``mask`` with its ``count`` smallest-magnitude active weights switched off."""
+    """Return ``mask`` with its ``count`` smallest-magnitude active weights switched off.
+
+    Raises ValueError when the mask has fewer than ``count`` active weights.
+    """
     if count <= 0:
         return mask.clone()
+    active = int(mask.sum())
+    if count > active:
+        # topk would otherwise pick inactive positions (magnitude inf) and prune fewer.
+        raise ValueError(
+            f"cannot prune {count} weights: only {active} are active; "
+            f"request at most {active}"
+        )
     magnitude = torch.where(mask, weight.abs(), torch.inf).flatten()
     drop = torch.topk(magnitude, count, largest=False).indices
     new_mask = mask.clone().flatten()

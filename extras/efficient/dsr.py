@@ -244,6 +244,15 @@ def _train_arm(
 def run(config: Config) -> dict[str, float]:
     """Train every arm for every seed; return mean accuracies and DSR's mask statistics."""
     data = load_digits_split()
+    steps = config.epochs * math.ceil(len(data.x_train) / config.batch_size)
+    if config.realloc_every > steps:
+        # DSR's statistics describe its reallocations, so a run without one has none.
+        raise ValueError(
+            f"realloc_every={config.realloc_every} exceeds the {steps} training steps "
+            f"({config.epochs} epochs of {len(data.x_train)} digits in batches of "
+            f"{config.batch_size}), so no reallocation would run; lower realloc_every "
+            "or raise epochs"
+        )
     metrics: dict[str, float] = {}
     violations = 0
     for seed in config.seeds:
