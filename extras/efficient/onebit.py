@@ -58,9 +58,10 @@ class Config:
             raise ValueError(
                 f"width={self.width} must be >= 1 and blocks={self.blocks} >= 2"
             )
-        if self.epochs < 1 or self.lr <= 0 or not self.seeds:
+        if self.epochs < 1 or not self.lr > 0 or not self.seeds:
             raise ValueError(
-                f"invalid training settings: epochs={self.epochs}, lr={self.lr}"
+                f"invalid training settings: epochs={self.epochs}, lr={self.lr}, "
+                f"seeds={self.seeds}; expected epochs >= 1, lr > 0 and a seed"
             )
 
     @classmethod
