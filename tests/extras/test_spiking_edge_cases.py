@@ -1,0 +1,34 @@
+"""Spiking pieces at their limits: extreme potentials, float64 input, sample counts."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+from graphkit.extras.spiking import wta_stochastic
+from graphkit.extras.spiking.encoders import latency_spikes, poisson_spikes
+from graphkit.extras.spiking.neurons import spike
+
+
+def test_fast_sigmoid_gradient_finite_at_extremes():
+    x = torch.tensor([-math.inf, -1e30, -5.0, 0.0, 5.0, 1e30, math.inf])
+    x.requires_grad_(True)
+    spike(x, "fast_sigmoid", scale=100.0).sum().backward()
+    assert torch.isfinite(x.grad).all()
+    # 1 / (100 |x| + 1)^2: 1 at x = 0, 1 / 501^2 at |x| = 5 and 0 at |x| = inf.
+    assert x.grad[3] == 1.0
+    assert x.grad[2] == pytest.approx(1 / 501**2)
+    assert x.grad[0] == 0.0
+    assert x.grad[-1] == 0.0
+
+
+def test_encoders_keep_float64():
+    x = torch.tensor([[0.0, 0.5, 1.0]], dtype=torch.float64)
+    assert latency_spikes(x, 5).dtype == torch.float64
+    assert poisson_spikes(x, 5).dtype == torch.float64
+
+
+def test_wta_rejects_single_eval_sample():
+    with pytest.raises(ValueError, match="eval_samples=1"):
+        wta_stochastic.Config(eval_samples=1)
