@@ -60,9 +60,10 @@ class AnswerIndex:
         sources, query_index, answers = to_tail_queries(triples, num_relations)
         num_types = 2 * num_relations
         keys = sources * num_types + query_index
-        order = torch.argsort(
-            keys * (int(answers.max()) + 1 if answers.numel() else 1) + answers
-        )
+        # Sort by key, then by answer, with two stable sorts. One combined key
+        # (key * V + answer) would overflow int64 once s * 2R * V reaches 2**63.
+        order = torch.argsort(answers, stable=True)
+        order = order[torch.argsort(keys[order], stable=True)]
         keys, answers = keys[order], answers[order]
         unique_keys, counts = torch.unique_consecutive(keys, return_counts=True)
         offsets = torch.zeros(unique_keys.numel() + 1, dtype=torch.long)

@@ -146,16 +146,26 @@ def without_easy_edges(graph: FactGraph, facts: Tensor) -> FactGraph:
     """Remove the edges of ``facts`` ``(B, 3)`` and their inverses from ``graph``."""
     num_types = 2 * graph.num_relations
     heads, relations, tails = facts.unbind(1)
-    edge_keys = (graph.edge_index[0] * num_types + graph.edge_type) * graph.num_entities
-    edge_keys = edge_keys + graph.edge_index[1]
+    edges = torch.stack([graph.edge_index[0], graph.edge_type, graph.edge_index[1]])
     easy = torch.cat(
         [
-            (heads * num_types + relations) * graph.num_entities + tails,
-            (tails * num_types + relations + graph.num_relations) * graph.num_entities
-            + heads,
-        ]
+            torch.stack([heads, relations, tails]),
+            torch.stack([tails, relations + graph.num_relations, heads]),
+        ],
+        dim=1,
     )
-    keep = ~torch.isin(edge_keys, easy)
+    if graph.num_entities**2 * num_types < 2**63:
+        # Number each (source, type, target) column as (source * 2R + type) * V + target.
+        scale = torch.tensor(
+            [[num_types * graph.num_entities], [graph.num_entities], [1]],
+            device=edges.device,
+        )
+        keep = ~torch.isin((edges * scale).sum(0), (easy * scale).sum(0))
+    else:
+        # (source, type, target) as one int64 number would overflow, so number
+        # the distinct columns instead.
+        _, ids = torch.unique(torch.cat([edges, easy], 1), dim=1, return_inverse=True)
+        keep = ~torch.isin(ids[: edges.size(1)], ids[edges.size(1) :])
     return graph._replace(
         edge_index=graph.edge_index[:, keep], edge_type=graph.edge_type[keep]
     )

@@ -92,3 +92,14 @@ def test_ranks_do_not_depend_on_batch_size():
     batched = evaluate_ranks(model, dataset, batch_size=7)
     assert one_by_one.numel() == 20
     assert torch.equal(one_by_one, batched)
+
+
+def test_answer_index_huge_ids_stay_sorted():
+    # With 2**32 entities, key * V + answer exceeds 2**63, so one combined sort key
+    # would wrap around.
+    big = 2**31
+    triples = torch.tensor([[big, 0, 2**32 - 1], [1, 0, 0], [big, 0, 3]])
+    index = AnswerIndex.build(triples, num_relations=1)
+    assert index.keys.tolist() == [1, 2, 7, 2 * big, 2**33 - 1]
+    assert index.offsets.tolist() == [0, 1, 2, 3, 5, 6]
+    assert index.answers.tolist() == [1, 0, big, 3, 2**32 - 1, big]

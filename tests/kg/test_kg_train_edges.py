@@ -1,0 +1,27 @@
+"""Easy-edge removal on graphs whose ids overflow a combined int64 key."""
+
+import pytest
+import torch
+
+from graphkit.kg.model import FactGraph
+from graphkit.kg.train import without_easy_edges
+
+
+def fact_graph_of(edges: list[tuple[int, int, int]], num_entities: int) -> FactGraph:
+    """A one-relation fact graph of ``(source, type, target)`` edges."""
+    columns = torch.tensor(edges).T
+    return FactGraph(columns[[0, 2]], columns[1], num_entities, 1, None)
+
+
+@pytest.mark.parametrize("num_entities", [10, 2**32])
+def test_easy_edges_removed_exactly(num_entities):
+    # With 2**32 entities, (source * 2R + type) * V + target wraps around 2**64, so
+    # sources 5 and 5 + 2**31 would get the same number.
+    other = 5 + 2**31 if num_entities > 10 else 6
+    edges = [(5, 0, 7), (7, 1, 5), (other, 0, 7), (7, 1, other), (5, 0, 8)]
+    graph = fact_graph_of(edges, num_entities)
+    reduced = without_easy_edges(graph, torch.tensor([[5, 0, 7]]))
+    kept = torch.stack(
+        [reduced.edge_index[0], reduced.edge_type, reduced.edge_index[1]]
+    ).T.tolist()
+    assert kept == [[other, 0, 7], [7, 1, other], [5, 0, 8]]
