@@ -240,6 +240,15 @@ def soft_keep_bias(scores: torch.Tensor, keep: int, temperature: float) -> torch
     return nn.functional.logsigmoid((scores - threshold) / temperature)
 
 
+def keep_count(length: int, sparsity: float) -> int:
+    """Return ``ceil((1 - sparsity) length)``, the frames kept after pruning.
+
+    The product is rounded to 9 decimals first. In floating point (1 - 0.7) 10 is
+    3.0000000000000004, so a bare ceil would keep 4 of 10 frames at sparsity 0.7.
+    """
+    return math.ceil(round((1.0 - sparsity) * length, 9))
+
+
 def select_tokens(scores: torch.Tensor, keep: int) -> torch.Tensor:
     """Return the indices of the ``keep`` highest scores per row, in time order."""
     return scores.topk(keep, dim=-1).indices.sort(dim=-1).values
@@ -294,7 +303,7 @@ class Transcriber(nn.Module):
             prune_here = prune_layer == index
             h, probs = layer(h, need_weights=prune_here and mode == "attention")
             if prune_here:
-                keep = math.ceil((1.0 - sparsity) * h.shape[1])
+                keep = keep_count(h.shape[1], sparsity)
                 if mode == "attention":
                     scores = attention_received(probs, self.exclude_self)
                 else:
@@ -316,7 +325,7 @@ class Transcriber(nn.Module):
         for index, layer in enumerate(self.encoder, start=1):
             h, probs = layer(h, need_weights=index == prune_layer, key_bias=bias)
             if index == prune_layer:
-                keep = math.ceil((1.0 - sparsity) * h.shape[1])
+                keep = keep_count(h.shape[1], sparsity)
                 bias = soft_keep_bias(
                     attention_received(probs, self.exclude_self) / probs.shape[1],
                     keep,

@@ -1,11 +1,39 @@
-"""Config errors of the efficient-inference experiments name the invalid value."""
+"""Efficient-inference experiments: config errors and exact pruning counts."""
 
 from __future__ import annotations
 
 import pytest
-from graphkit.extras.efficient import onebit
+import torch
+from graphkit.extras.efficient import eas, onebit
 
 
 def test_onebit_empty_seeds_named():
     with pytest.raises(ValueError, match=r"seeds=\(\)"):
         onebit.Config(seeds=())
+
+
+@pytest.mark.parametrize(
+    "length, sparsity, expected",
+    [(10, 0.7, 3), (100, 0.7, 30), (96, 0.6, 39), (25, 0.44, 14), (96, 0.5, 48)],
+)
+def test_eas_keep_count_exact(length, sparsity, expected):
+    assert eas.keep_count(length, sparsity) == expected
+
+
+def test_eas_encode_keeps_exact_count():
+    config = eas.Config(
+        frames=10,
+        segment_min=1,
+        segment_max=2,
+        width=8,
+        heads=2,
+        encoder_layers=2,
+        layers=(1,),
+    )
+    model = eas.Transcriber(config).eval()
+    x = torch.randn(1, 10, config.features)
+    with torch.no_grad():
+        memory, kept = model.encode(x, prune_layer=1, sparsity=0.7)
+    # ceil((1 - 0.7) 10) = 3 frames stay.
+    assert kept.shape == (1, 3)
+    assert memory.shape == (1, 3, 8)
