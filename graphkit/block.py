@@ -8,9 +8,9 @@ block per peer (the edges coming from that peer's nodes into this rank's nodes).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+import copy
 import warnings
+from dataclasses import dataclass, field
 
 import torch
 from torch import Tensor
@@ -40,6 +40,15 @@ class Block:
     edge_attr: Tensor | None = None
     perm: Tensor | None = None
     _cache: dict = field(default_factory=dict, repr=False)
+
+    def __deepcopy__(self, memo: dict) -> Block:
+        # The cache may contain sparse CSR tensors, which torch cannot deep-copy, so the
+        # copy starts with an empty cache and rebuilds its matrices on first use.
+        fields = {
+            name: copy.deepcopy(getattr(self, name), memo)
+            for name in ("rowptr", "col", "num_src", "edge_weight", "edge_attr", "perm")
+        }
+        return Block(**fields)
 
     @property
     def num_dst(self) -> int:
@@ -139,10 +148,21 @@ class Block:
         Edge order within one destination follows the input order (stable sort), so
         results that depend on order, such as ties in max, are reproducible.
         """
-        if edge_index.dim() != 2 or edge_index.size(0) != 2:
+        _check_edge_index(edge_index)
+        if num_src < 0 or num_dst < 0:
             raise ValueError(
-                f"edge_index must have shape [2, E], got {list(edge_index.shape)}"
+                f"num_src and num_dst must be non-negative, got {num_src} and {num_dst}"
             )
+        num_edges = edge_index.size(1)
+        for name, values in (("edge_weight", edge_weight), ("edge_attr", edge_attr)):
+            if values is not None and (
+                values.dim() == 0 or values.size(0) != num_edges
+            ):
+                raise ValueError(
+                    f"{name} has {values.size(0) if values.dim() else 0} rows but "
+                    f"edge_index has {num_edges} edges. Pass one row per edge, in the "
+                    "order of edge_index"
+                )
         src, dst = edge_index[0].long(), edge_index[1].long()
         if src.numel() and (int(src.min()) < 0 or int(src.max()) >= num_src):
             raise ValueError(
@@ -170,3 +190,25 @@ class Block:
     def edge_index(self) -> Tensor:
         """``[2, E]`` ``(src, dst)`` edge index in block (destination-sorted) order."""
         return torch.stack([self.col, self.row])
+
+
+def _check_edge_index(edge_index: Tensor) -> None:
+    """Raise unless ``edge_index`` is an integer tensor of shape ``[2, E]``."""
+    if not isinstance(edge_index, Tensor):
+        raise TypeError(
+            f"edge_index must be a torch.Tensor of shape [2, E], got "
+            f"{type(edge_index).__name__}. Convert it with torch.as_tensor(edge_index)"
+        )
+    dtype = edge_index.dtype
+    if dtype == torch.bool or dtype.is_floating_point or dtype.is_complex:
+        # A float index would be truncated by .long() and silently name other nodes.
+        raise TypeError(
+            f"edge_index must have an integer dtype (torch.long or torch.int32), got "
+            f"{dtype}. Convert whole-number ids with edge_index.long()"
+        )
+    if edge_index.dim() != 2 or edge_index.size(0) != 2:
+        transposed = edge_index.dim() == 2 and edge_index.size(1) == 2
+        hint = ". Transpose it with edge_index.t()" if transposed else ""
+        raise ValueError(
+            f"edge_index must have shape [2, E], got {list(edge_index.shape)}{hint}"
+        )

@@ -31,9 +31,10 @@ REDUCES = ("sum", "mean", "max", "min")
 MessageFn = Callable[[Tensor, Tensor, "Tensor | None"], Tensor]
 
 
-def check_reduce(reduce: str) -> None:
+def check_reduce(reduce: str, name: str = "reduce") -> None:
+    """Raise unless ``reduce`` names a supported reduction; ``name`` is the argument."""
     if reduce not in REDUCES:
-        raise ValueError(f"reduce must be one of {REDUCES}, got {reduce!r}")
+        raise ValueError(f"{name} must be one of {REDUCES}, got {reduce!r}")
 
 
 class Graph(ABC):
@@ -164,6 +165,11 @@ class LocalGraph(Graph):
         edge_attr: Tensor | None = None,
         fast: bool = True,
     ) -> None:
+        if num_nodes is None or int(num_nodes) < 0:
+            raise ValueError(
+                f"num_nodes must be non-negative, got {num_nodes}. Pass the number of "
+                "nodes, which may exceed the largest id in edge_index"
+            )
         self.num_nodes = int(num_nodes)
         self.fast = fast
         self.block = Block.from_edge_index(
@@ -175,6 +181,11 @@ class LocalGraph(Graph):
     @classmethod
     def from_data(cls, data, fast: bool = True) -> "LocalGraph":
         """Build from a PyG ``Data`` (uses ``edge_index``, ``num_nodes``, ``edge_attr``)."""
+        if getattr(data, "edge_index", None) is None:
+            raise ValueError(
+                "data.edge_index is missing. Set it to a [2, E] tensor of (source, "
+                "target) ids, or to torch.empty(2, 0, dtype=torch.long) for no edges"
+            )
         return cls(data.edge_index, data.num_nodes, getattr(data, "edge_attr", None), fast)
 
     def with_self_loops(self) -> "LocalGraph":
@@ -204,8 +215,29 @@ class LocalGraph(Graph):
             self._values[kind] = values
         return self._values[kind]
 
+    def _check_nodes(self, x: Tensor, name: str = "x", floating: bool = True) -> None:
+        """Raise unless ``x`` has one row per node and is on the graph's device."""
+        if x.dim() == 0 or x.size(0) != self.num_nodes:
+            raise ValueError(
+                f"{name} must have one row per node: {name} has "
+                f"{x.size(0) if x.dim() else 0} rows but the graph has {self.num_nodes} "
+                f"nodes (got shape {list(x.shape)})"
+            )
+        device = self.block.col.device
+        if x.device != device:
+            raise ValueError(
+                f"{name} is on {x.device} but the graph is on {device}. Move both to "
+                "one device"
+            )
+        if floating and not x.is_floating_point():
+            raise TypeError(
+                f"{name} must be a floating-point tensor, got {x.dtype}. Convert it "
+                f"with {name}.float()"
+            )
+
     def aggregate(self, x: Tensor, reduce: str = "sum") -> Tensor:
         check_reduce(reduce)
+        self._check_nodes(x)
         block = self.block
         if not self.fast:
             return plain_aggregate(block, x, reduce)
@@ -216,6 +248,7 @@ class LocalGraph(Graph):
         return segment_aggregate(block, x, reduce)
 
     def gcn_aggregate(self, x: Tensor) -> Tensor:
+        self._check_nodes(x)
         looped = self.with_self_loops()
         values = looped._edge_values("gcn")
         if not self.fast:
@@ -231,6 +264,19 @@ class LocalGraph(Graph):
         dropout: float = 0.0,
         self_loops: bool = True,
     ) -> Tensor:
+        self._check_nodes(value, "value")
+        if value.dim() != 3:
+            raise ValueError(
+                f"value must have shape [N, heads, channels], got {list(value.shape)}"
+            )
+        heads = value.shape[1:2]
+        for name, score in (("score_src", score_src), ("score_dst", score_dst)):
+            self._check_nodes(score, name)
+            if score.shape[1:] != heads:
+                raise ValueError(
+                    f"{name} must have shape {[self.num_nodes, *heads]}, got "
+                    f"{list(score.shape)}. Pass one score per node and head of value"
+                )
         graph = self.with_self_loops() if self_loops else self
         if not self.fast:
             return plain_attention(
@@ -250,5 +296,7 @@ class LocalGraph(Graph):
         x_dst: Tensor | None = None,
     ) -> Tensor:
         check_reduce(reduce)
+        self._check_nodes(x, floating=False)
         x_dst = x if x_dst is None else x_dst
+        self._check_nodes(x_dst, "x_dst", floating=False)
         return plain_propagate(self.block, message, x, x_dst, reduce, self.block.edge_attr)

@@ -7,7 +7,7 @@ from contextlib import nullcontext
 import torch
 from torch import Tensor, nn
 
-from graphkit.graph import Graph
+from graphkit.graph import Graph, check_reduce
 from graphkit.ops.recompute import RecomputeSaved
 
 
@@ -56,6 +56,7 @@ class SAGEConv(nn.Module):
 
     def __init__(self, in_channels: int, out_channels: int, aggr: str = "mean") -> None:
         super().__init__()
+        check_reduce(aggr, name="aggr")
         self.aggr = aggr
         self.lin_l = nn.Linear(in_channels, out_channels, bias=True)
         self.lin_r = nn.Linear(in_channels, out_channels, bias=False)
@@ -105,6 +106,10 @@ class GATConv(nn.Module):
         dropout: float = 0.0,
     ) -> None:
         super().__init__()
+        if heads < 1:
+            raise ValueError(f"heads must be at least 1, got {heads}")
+        if not 0.0 <= dropout <= 1.0:
+            raise ValueError(f"dropout must lie in [0, 1], got {dropout}")
         self.heads, self.out_channels, self.concat = heads, out_channels, concat
         self.negative_slope, self.dropout = negative_slope, dropout
         self.lin = nn.Linear(in_channels, heads * out_channels, bias=False)
