@@ -137,8 +137,45 @@ class Relabel:
     node_ranges: Tensor
 
 
+def check_parts(parts: Tensor, num_parts: int, num_nodes: int | None = None) -> None:
+    """Raise unless ``parts`` is an integer ``[num_nodes]`` vector of ids in ``[0, P)``.
+
+    A vector of the wrong length or with ids outside the range would silently drop
+    nodes, or node fields whose row count no longer matches, from every partition.
+    """
+    if not isinstance(parts, Tensor) or parts.dim() != 1:
+        kind = type(parts).__name__
+        got = f"shape {list(parts.shape)}" if isinstance(parts, Tensor) else kind
+        raise TypeError(
+            f"parts must be a 1-D torch.Tensor, got {got}. Pass one partition id per "
+            "node, e.g. torch.as_tensor(parts)"
+        )
+    if parts.dtype == torch.bool or parts.is_floating_point() or parts.is_complex():
+        raise TypeError(
+            f"parts must have an integer dtype, got {parts.dtype}. Convert it with "
+            "parts.long()"
+        )
+    if num_parts < 1:
+        raise ValueError(f"num_parts must be at least 1, got {num_parts}")
+    if num_nodes is not None and parts.numel() != num_nodes:
+        raise ValueError(
+            f"parts has {parts.numel()} entries but the graph has {num_nodes} nodes. "
+            "Pass one partition id per node"
+        )
+    if parts.numel():
+        low, high = int(parts.min()), int(parts.max())
+        bad = low if low < 0 else high
+        if low < 0 or high >= num_parts:
+            raise ValueError(
+                f"partition ids in parts must lie in [0, {num_parts}), found {bad}. "
+                "Number the partitions from 0 or raise num_parts"
+            )
+
+
 def relabel(parts: Tensor, num_parts: int) -> Relabel:
     """Number nodes partition by partition, keeping the original order inside each."""
+    check_parts(parts, num_parts)
+    parts = parts.long()
     order = torch.argsort(parts, stable=True)
     new_id = torch.empty_like(order)
     new_id[order] = torch.arange(order.numel())
@@ -160,6 +197,8 @@ def partition_payloads(data, parts: Tensor, num_parts: int, ranks=None):
       in the new global numbering and ``dst`` a local row; ``edge_attr`` likewise when
       ``data`` has edge features.
     """
+    check_parts(parts, num_parts, data.num_nodes)
+    parts = parts.long()
     ranks = range(num_parts) if ranks is None else ranks
     relabeled = relabel(parts, num_parts)
     edge_index = data.edge_index
