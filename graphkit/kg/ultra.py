@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
 import torch
 from torch import Tensor
@@ -23,6 +23,9 @@ from torch import Tensor
 from graphkit.kg import checkpoint
 from graphkit.kg.graph import KnowledgeGraph
 from graphkit.kg.model import UltraNet, fact_graph
+
+if TYPE_CHECKING:
+    from graphkit.kg.evaluate import AnswerIndex
 
 logger = logging.getLogger(__name__)
 
@@ -133,18 +136,9 @@ class Ultra(UltraNet):
                 batch_sources.to(graph.edge_index.device),
                 batch_index.to(graph.edge_index.device),
             ).cpu()
-            if known is not None:
-                mask = known.mask(batch_sources, batch_index, kg.num_entities)
-                scores = scores.masked_fill(mask, float("-inf"))
-            values, indices = scores.topk(k, dim=1)
-            for row_values, row_indices in zip(values.tolist(), indices.tolist()):
-                results.append(
-                    [
-                        (kg.entity_names[i], v)
-                        for i, v in zip(row_indices, row_values)
-                        if v != float("-inf")
-                    ]
-                )
+            results.extend(
+                _top_answers(scores, known, batch_sources, batch_index, k, kg)
+            )
         return results[0] if single else results
 
     @torch.no_grad()
@@ -196,6 +190,46 @@ class Ultra(UltraNet):
         return torch.tensor(sources, dtype=torch.long), torch.tensor(
             query_index, dtype=torch.long
         )
+
+
+def _top_answers(
+    scores: Tensor,
+    known: AnswerIndex | None,
+    sources: Tensor,
+    query_index: Tensor,
+    k: int,
+    kg: KnowledgeGraph,
+) -> list[list[tuple[str, float]]]:
+    """Return the ``k`` best ``(name, logit)`` pairs of each row of ``scores`` ``(B, V)``.
+
+    Known answers are left out when ``known`` is given. NaN logits rank below every
+    number, because ``topk`` would otherwise return them first.
+    """
+    nan = scores.isnan()
+    if bool(nan.any()):
+        logger.warning(
+            "%d of %d scores are NaN and rank last", int(nan.sum()), nan.numel()
+        )
+    # Sort by logit, then stably by group: numbers (0), NaN (1), known answers (2).
+    group = nan.long()
+    if known is not None:
+        group = group.masked_fill(known.mask(sources, query_index, kg.num_entities), 2)
+    order = scores.masked_fill(nan, float("-inf")).argsort(
+        dim=1, descending=True, stable=True
+    )
+    order = order.gather(1, group.gather(1, order).argsort(dim=1, stable=True))
+    order = order[:, :k]
+    keep = group.gather(1, order) < 2
+    results = []
+    for row, (indices, kept) in enumerate(zip(order.tolist(), keep.tolist())):
+        results.append(
+            [
+                (kg.entity_names[i], float(scores[row, i]))
+                for i, is_kept in zip(indices, kept)
+                if is_kept
+            ]
+        )
+    return results
 
 
 def _normalise_queries(head, relation, tail, queries) -> tuple[bool, list[Query]]:
