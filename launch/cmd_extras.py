@@ -14,6 +14,19 @@ from graphkit.launch.outputs import check_output_file, write_text_atomically
 logger = logging.getLogger(__name__)
 
 
+def _positive_int(text: str) -> int:
+    """Parse a thread count, because torch.set_num_threads raises RuntimeError below 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number, got {text}"
+        ) from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1 thread, got {text}")
+    return value
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``graphkit extras list`` and ``graphkit extras run``."""
     parser = subparsers.add_parser(
@@ -50,7 +63,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     run.add_argument(
         "--threads",
-        type=int,
+        type=_positive_int,
         default=1,
         help="torch intra-op threads (default 1: the experiments' models are small, and "
         "extra threads mostly add synchronization cost)",

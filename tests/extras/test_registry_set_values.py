@@ -1,4 +1,4 @@
-"""Parsing of ``graphkit extras run --set`` values: NaN, infinite floats, booleans."""
+"""``graphkit extras run`` options: NaN, infinity and booleans in --set, and --threads."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 from graphkit.extras import registry
+from graphkit.launch import cli
 
 
 @dataclass
@@ -41,3 +42,12 @@ def test_set_accepts_infinity():
 def test_set_parses_false_strings(text, expected):
     # bool("False") is True, so a bool field must not be parsed with bool().
     assert registry.parse_value(text, bool, "flag") is expected
+
+
+@pytest.mark.parametrize("threads", ["0", "-2", "two"])
+def test_cli_rejects_bad_thread_count(threads, capsys):
+    # Without the check torch.set_num_threads(0) raised a RuntimeError traceback.
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["extras", "run", "dsgdetr", "--smoke", "--threads", threads])
+    assert exit_info.value.code == 2
+    assert "--threads" in capsys.readouterr().err
