@@ -148,7 +148,7 @@ class Block:
         Edge order within one destination follows the input order (stable sort), so
         results that depend on order, such as ties in max, are reproducible.
         """
-        _check_edge_index(edge_index)
+        check_edge_index(edge_index)
         if num_src < 0 or num_dst < 0:
             raise ValueError(
                 f"num_src and num_dst must be non-negative, got {num_src} and {num_dst}"
@@ -192,7 +192,7 @@ class Block:
         return torch.stack([self.col, self.row])
 
 
-def _check_edge_index(edge_index: Tensor) -> None:
+def check_edge_index(edge_index: Tensor) -> None:
     """Raise unless ``edge_index`` is an integer tensor of shape ``[2, E]``."""
     if not isinstance(edge_index, Tensor):
         raise TypeError(

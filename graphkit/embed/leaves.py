@@ -17,6 +17,7 @@ import warnings
 import torch
 from torch import Tensor
 
+from graphkit.block import check_edge_index
 from graphkit.embed.implicit import Cache, ImplicitMatrix
 
 
@@ -72,8 +73,23 @@ class SparseMatrix(ImplicitMatrix):
         Shapes:
             edge_index: ``(2, E)``; edge_weight: ``(E,)``.
         """
+        check_edge_index(edge_index)
+        num_edges = edge_index.size(1)
+        if num_edges:
+            low, high = int(edge_index.min()), int(edge_index.max())
+            if low < 0 or high >= num_nodes:
+                raise ValueError(
+                    f"edge_index must contain node ids in [0, {num_nodes}), found "
+                    f"{low if low < 0 else high}. Raise num_nodes or drop those edges"
+                )
         if edge_weight is None:
-            edge_weight = torch.ones(edge_index.shape[1], dtype=dtype)
+            edge_weight = torch.ones(num_edges, dtype=dtype)
+        elif edge_weight.shape != (num_edges,):
+            raise ValueError(
+                f"edge_weight has {edge_weight.numel()} entries but edge_index has "
+                f"{num_edges} edges (edge_weight shape {list(edge_weight.shape)}). Pass "
+                "one weight per edge"
+            )
         matrix = torch.sparse_coo_tensor(
             edge_index,
             edge_weight.to(dtype),
