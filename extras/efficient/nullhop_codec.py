@@ -76,6 +76,13 @@ def encode(feature_map: torch.Tensor, frac_bits: int = 8) -> SparseFeatureMap:
         raise ValueError(
             f"expected a (C, H, W) feature map, got shape {tuple(feature_map.shape)}"
         )
+    if torch.isnan(feature_map).any():
+        # NumPy casts NaN to an arbitrary int16 (0 here), which would hide the pixel.
+        count = int(torch.isnan(feature_map).sum())
+        raise ValueError(
+            f"feature map contains {count} NaN values; a 16-bit fixed-point code "
+            "cannot hold NaN, so check the layer that produced the map"
+        )
     codes = torch.round(feature_map.double() * 2.0**frac_bits).clamp(
         -(2**15), 2**15 - 1
     )

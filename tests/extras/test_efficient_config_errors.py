@@ -1,10 +1,10 @@
-"""Efficient-inference experiments: config errors and exact pruning counts."""
+"""Efficient-inference experiments: config errors, exact pruning counts, NaN input."""
 
 from __future__ import annotations
 
 import pytest
 import torch
-from graphkit.extras.efficient import eas, onebit
+from graphkit.extras.efficient import eas, nullhop_codec, onebit
 
 
 def test_onebit_empty_seeds_named():
@@ -37,3 +37,14 @@ def test_eas_encode_keeps_exact_count():
     # ceil((1 - 0.7) 10) = 3 frames stay.
     assert kept.shape == (1, 3)
     assert memory.shape == (1, 3, 8)
+
+
+def test_nullhop_encode_rejects_nan():
+    feature_map = torch.tensor([[[0.0, float("nan"), 1.0]]])
+    with pytest.raises(ValueError, match="1 NaN values"):
+        nullhop_codec.encode(feature_map)
+
+
+def test_nullhop_encode_saturates_infinity():
+    encoded = nullhop_codec.encode(torch.tensor([[[float("inf"), -float("inf"), 0.0]]]))
+    assert encoded.values.tolist() == [2**15 - 1, -(2**15)]
