@@ -119,7 +119,16 @@ def filtered_ranks(scores: Tensor, answers: Tensor, known: Tensor) -> Tensor:
 
 
 def summarize_ranks(ranks: Tensor) -> dict[str, float]:
-    """MRR, MR and Hits@1/3/10 of a rank vector."""
+    """MRR, MR and Hits@1/3/10 of a rank vector.
+
+    Raises:
+        ValueError: If ``ranks`` is empty, where every mean is undefined.
+    """
+    if ranks.numel() == 0:
+        raise ValueError(
+            "cannot summarize an empty rank vector: the evaluated set has no "
+            "queries. Pass a LinkPredictionSet with at least one query triple"
+        )
     ranks = ranks.double()
     metrics = {"mrr": float((1.0 / ranks).mean()), "mr": float(ranks.mean())}
     for k in HITS_AT:

@@ -218,9 +218,9 @@ class KnowledgeGraph:
                 f"data.edge_type has {edge_type.numel()} entries but "
                 f"edge_index has {edge_index.size(1)} edges"
             )
-        num_types = (
-            int(getattr(data, "num_relations", 0) or 0) or int(edge_type.max()) + 1
-        )
+        num_types = int(getattr(data, "num_relations", 0) or 0)
+        if num_types == 0 and edge_type.numel():
+            num_types = int(edge_type.max()) + 1
         num_relations = num_types // 2 if has_inverse else num_types
         if has_inverse and num_types % 2:
             raise ValueError(

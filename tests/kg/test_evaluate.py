@@ -1,5 +1,6 @@
 """Filtered ranking: pessimistic ties, filtering and the answer index."""
 
+import pytest
 import torch
 
 from graphkit.kg import Ultra
@@ -103,3 +104,20 @@ def test_answer_index_huge_ids_stay_sorted():
     assert index.keys.tolist() == [1, 2, 7, 2 * big, 2**33 - 1]
     assert index.offsets.tolist() == [0, 1, 2, 3, 5, 6]
     assert index.answers.tolist() == [1, 0, big, 3, 2**32 - 1, big]
+
+
+def test_answer_index_matches_whole_query():
+    # Head 0 and relation 1 occur, but never together, so (0, r1, ?) has no answers
+    # even though tail 3 is an answer of another query.
+    triples = torch.tensor([[0, 0, 3], [2, 1, 3]])
+    index = AnswerIndex.build(triples, num_relations=2)
+    mask = index.mask(torch.tensor([0, 2]), torch.tensor([1, 1]), num_entities=4)
+    assert mask.tolist() == [
+        [False, False, False, False],
+        [False, False, False, True],
+    ]
+
+
+def test_summary_rejects_empty_ranks():
+    with pytest.raises(ValueError, match="the evaluated set has no queries"):
+        summarize_ranks(torch.zeros(0, dtype=torch.long))

@@ -105,6 +105,18 @@ def test_from_pyg_requires_edge_type():
         KnowledgeGraph.from_pyg(Data(edge_index=torch.tensor([[0], [1]]), num_nodes=2))
 
 
+def test_from_pyg_without_edges():
+    empty = Data(
+        edge_index=torch.zeros(2, 0, dtype=torch.long),
+        edge_type=torch.zeros(0, dtype=torch.long),
+        num_nodes=3,
+    )
+    kg = KnowledgeGraph.from_pyg(empty)
+    assert kg.num_facts == 0
+    assert kg.num_entities == 3
+    assert kg.num_relations == 0
+
+
 def test_ids_out_of_range_are_rejected():
     with pytest.raises(ValueError, match=r"tail ids must lie in \[0, 2\)"):
         KnowledgeGraph(torch.tensor([[0, 0, 5]]), ["a", "b"], ["r"])
