@@ -98,11 +98,18 @@ class Config:
 
 
 def timestep_embedding(t: torch.Tensor, dim: int) -> torch.Tensor:
-    """Sinusoidal embedding of integer timesteps, shape ``(B, dim)``."""
+    """Sinusoidal embedding of integer timesteps, shape ``(B, dim)``.
+
+    An odd ``dim`` gets a final zero column, because the sines and cosines fill
+    ``2 (dim // 2)`` columns.
+    """
     half = dim // 2
     freqs = torch.exp(-math.log(10000.0) * torch.arange(half) / half)
     angles = t.float()[:, None] * freqs[None]
-    return torch.cat([angles.sin(), angles.cos()], dim=-1)
+    embedding = torch.cat([angles.sin(), angles.cos()], dim=-1)
+    if dim % 2:
+        embedding = nn.functional.pad(embedding, (0, 1))
+    return embedding
 
 
 class DiTBlock(nn.Module):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import torch
-from graphkit.extras.efficient import eas, nullhop_codec, onebit
+from graphkit.extras.efficient import dirotq, eas, nullhop_codec, onebit
 
 
 def test_onebit_empty_seeds_named():
@@ -48,3 +48,12 @@ def test_nullhop_encode_rejects_nan():
 def test_nullhop_encode_saturates_infinity():
     encoded = nullhop_codec.encode(torch.tensor([[[float("inf"), -float("inf"), 0.0]]]))
     assert encoded.values.tolist() == [2**15 - 1, -(2**15)]
+
+
+@pytest.mark.parametrize("dim", [4, 5])
+def test_dirotq_timestep_embedding_width(dim):
+    embedding = dirotq.timestep_embedding(torch.tensor([0, 5]), dim)
+    assert embedding.shape == (2, dim)
+    # At t = 0 every sine is 0 and every cosine 1; an odd width ends in a zero column.
+    expected = [0.0, 0.0, 1.0, 1.0] + [0.0] * (dim - 4)
+    assert embedding[0].tolist() == expected
