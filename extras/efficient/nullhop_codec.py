@@ -77,7 +77,7 @@ def encode(feature_map: torch.Tensor, frac_bits: int = 8) -> SparseFeatureMap:
             f"expected a (C, H, W) feature map, got shape {tuple(feature_map.shape)}"
         )
     if torch.isnan(feature_map).any():
-        # NumPy casts NaN to an arbitrary int16 (0 here), which would hide the pixel.
+        # NumPy casts NaN to an arbitrary int16 (0 on x86), so the pixel would vanish.
         count = int(torch.isnan(feature_map).sum())
         raise ValueError(
             f"feature map contains {count} NaN values; a 16-bit fixed-point code "
