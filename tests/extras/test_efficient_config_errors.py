@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import torch
-from graphkit.extras.efficient import dirotq, eas, nullhop_codec, onebit
+from graphkit.extras.efficient import dirotq, eas, mfqat, nullhop_codec, onebit
 
 
 def test_onebit_empty_seeds_named():
@@ -57,3 +57,11 @@ def test_dirotq_timestep_embedding_width(dim):
     # At t = 0 every sine is 0 and every cosine 1; an odd width ends in a zero column.
     expected = [0.0, 0.0, 1.0, 1.0] + [0.0] * (dim - 4)
     assert embedding[0].tolist() == expected
+
+
+@pytest.mark.parametrize(
+    "field, value", [("block_size", 0), ("block_size", -4), ("batch_size", 0)]
+)
+def test_mfqat_config_names_invalid_value(field, value):
+    with pytest.raises(ValueError, match=f"{field}={value}"):
+        mfqat.Config(**{field: value})
