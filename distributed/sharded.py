@@ -457,20 +457,29 @@ class ShardedGraph(Graph):
             _unflatten(flat, group)
 
     def sync_gradients(self, module: nn.Module) -> None:
-        """Sum parameter gradients over ranks (missing gradients count as zeros).
+        """Sum parameter gradients over ranks (a missing gradient counts as zeros).
 
         The sum, not the mean, is right when each rank's loss is its share of a loss
-        normalised by the global number of training nodes.
+        normalised by the global number of training nodes. A parameter that no rank
+        gave a gradient keeps ``grad = None``, as in one process, so optimizers skip
+        it: a zero gradient would still move it through momentum and weight decay.
         """
         params = [p for p in module.parameters() if p.requires_grad]
         if not params or self.world_size == 1:
             return
+        present = [p.grad is not None for p in params]
         for p in params:
             if p.grad is None:
                 p.grad = torch.zeros_like(p)
         flat = torch.cat([p.grad.reshape(-1) for p in params])
+        # One all-reduce also counts the ranks that had each gradient.
+        counts = torch.tensor(present, dtype=flat.dtype, device=flat.device)
+        flat = torch.cat([flat, counts])
         self.comm.all_reduce(flat, label="sync_gradients")
-        _unflatten(flat, [p.grad for p in params])
+        _unflatten(flat[: -len(params)], [p.grad for p in params])
+        for p, count in zip(params, flat[-len(params) :].tolist()):
+            if count == 0:
+                p.grad = None
 
     # Accounting ---------------------------------------------------------------------
     def comm_stats(self) -> dict:
