@@ -33,11 +33,14 @@ def register(subparsers) -> None:
 
 
 def launched_distributed(config: TrainConfig) -> bool:
-    """True under torchrun or mpiexec with several processes, or with ``--partitions``."""
-    sizes = [
-        _environment_size(name)
-        for name in ("WORLD_SIZE", "PMI_SIZE", "OMPI_COMM_WORLD_SIZE")
-    ]
+    """True under torchrun or mpiexec with several processes, or with ``--partitions``.
+
+    It reads the same MPI variables as ``runtime.init_process_group``, so every process
+    that joins a group of several ranks trains as one rank of it.
+    """
+    from graphkit.distributed.device import MPI_SIZE_VARIABLES
+
+    sizes = [_environment_size(name) for name in ("WORLD_SIZE", *MPI_SIZE_VARIABLES)]
     return config.partitions is not None or any(size > 1 for size in sizes)
 
 

@@ -29,3 +29,13 @@ def test_empty_launcher_variable_means_one(monkeypatch):
     monkeypatch.delenv("WORLD_SIZE", raising=False)
     monkeypatch.delenv("OMPI_COMM_WORLD_SIZE", raising=False)
     assert launched_distributed(TrainConfig()) is False
+
+
+@pytest.mark.parametrize("name", ["PMIX_SIZE", "MPI_LOCALNRANKS"])
+def test_mpi_size_variable_means_distributed(monkeypatch, name):
+    """Each MPI variable that starts a process group also makes the run distributed."""
+    for other in ("WORLD_SIZE", "PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "PMIX_SIZE"):
+        monkeypatch.delenv(other, raising=False)
+    monkeypatch.delenv("MPI_LOCALNRANKS", raising=False)
+    monkeypatch.setenv(name, "2")
+    assert launched_distributed(TrainConfig()) is True
