@@ -192,23 +192,27 @@ class Block:
         return torch.stack([self.col, self.row])
 
 
-def check_edge_index(edge_index: Tensor) -> None:
-    """Raise unless ``edge_index`` is an integer tensor of shape ``[2, E]``."""
+def check_edge_index(edge_index: Tensor, name: str = "edge_index") -> None:
+    """Raise unless ``edge_index`` is an integer tensor of shape ``[2, E]``.
+
+    ``name`` is the argument named in the message (``[2, P]`` for node pairs).
+    """
+    width = "P" if name == "pairs" else "E"
     if not isinstance(edge_index, Tensor):
         raise TypeError(
-            f"edge_index must be a torch.Tensor of shape [2, E], got "
-            f"{type(edge_index).__name__}. Convert it with torch.as_tensor(edge_index)"
+            f"{name} must be a torch.Tensor of shape [2, {width}], got "
+            f"{type(edge_index).__name__}. Convert it with torch.as_tensor({name})"
         )
     dtype = edge_index.dtype
     if dtype == torch.bool or dtype.is_floating_point or dtype.is_complex:
         # A float index would be truncated by .long() and silently name other nodes.
         raise TypeError(
-            f"edge_index must have an integer dtype (torch.long or torch.int32), got "
-            f"{dtype}. Convert whole-number ids with edge_index.long()"
+            f"{name} must have an integer dtype (torch.long or torch.int32), got "
+            f"{dtype}. Convert whole-number ids with {name}.long()"
         )
     if edge_index.dim() != 2 or edge_index.size(0) != 2:
         transposed = edge_index.dim() == 2 and edge_index.size(1) == 2
-        hint = ". Transpose it with edge_index.t()" if transposed else ""
+        hint = f". Transpose it with {name}.t()" if transposed else ""
         raise ValueError(
-            f"edge_index must have shape [2, E], got {list(edge_index.shape)}{hint}"
+            f"{name} must have shape [2, {width}], got {list(edge_index.shape)}{hint}"
         )

@@ -22,6 +22,7 @@ import torch
 from sklearn.metrics import roc_auc_score
 from torch import Tensor
 
+from graphkit.block import check_edge_index
 from graphkit.embed.rsvd import randomized_svd
 from graphkit.embed.wys import wys_matrix
 
@@ -109,6 +110,14 @@ def score_pairs(u: Tensor, s: Tensor, v: Tensor, pairs: Tensor) -> Tensor:
     Shapes:
         pairs: ``(2, P)``; returns ``(P,)``.
     """
+    check_edge_index(pairs, "pairs")
+    if pairs.numel():
+        low, high = int(pairs.min()), int(pairs.max())
+        if low < 0 or high >= u.size(0):
+            raise ValueError(
+                f"pairs must contain node ids in [0, {u.size(0)}), found "
+                f"{low if low < 0 else high}. Score only nodes that the SVD covers"
+            )
     i, j = pairs[0], pairs[1]
     forward = (u[i] * s * v[j]).sum(dim=1)
     backward = (u[j] * s * v[i]).sum(dim=1)

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 import torch
 from torch import Tensor
 
+from graphkit.block import check_edge_index
 from graphkit.embed.implicit import ImplicitMatrix, Sum
 from graphkit.embed.leaves import Diagonal, LowRank, SparseMatrix, ones
 from graphkit.embed.rsvd import randomized_svd
@@ -42,9 +43,11 @@ def symmetric_adjacency(
     Shapes:
         edge_index: ``(2, E)``, each undirected edge given in either or both directions.
     """
-    if edge_index.dim() != 2 or edge_index.shape[0] != 2:
+    check_edge_index(edge_index)
+    if edge_index.numel() and int(edge_index.min()) < 0:
         raise ValueError(
-            f"edge_index must have shape (2, E), got {tuple(edge_index.shape)}"
+            f"edge_index must contain node ids in [0, {num_nodes}), found "
+            f"{int(edge_index.min())}. Remove negative ids"
         )
     if edge_index.numel() and int(edge_index.max()) >= num_nodes:
         raise ValueError(
