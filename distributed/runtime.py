@@ -26,7 +26,7 @@ import torch
 import torch.distributed as dist
 
 from graphkit.distributed.comm import Communicator, Heartbeat
-from graphkit.distributed.device import resolve_backend
+from graphkit.distributed.device import MPI_SIZE_VARIABLES, resolve_backend
 from graphkit.distributed.files import (
     PartitionFileError,
     check_world_size,
@@ -43,7 +43,6 @@ from graphkit.distributed.sharded import ShardedGraph
 
 logger = logging.getLogger(__name__)
 
-_MPI_SIZE_VARS = ("OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE", "MPI_LOCALNRANKS")
 _state: dict = {}
 
 
@@ -107,7 +106,7 @@ def _environment() -> tuple[int, int, str, int]:
             env["MASTER_ADDR"],
             int(env["MASTER_PORT"]),
         )
-    if any(int(env.get(k, "0") or 0) > 1 for k in _MPI_SIZE_VARS):
+    if any(int(env.get(k, "0") or 0) > 1 for k in MPI_SIZE_VARIABLES):
         return _from_mpi()
     return 0, 1, "127.0.0.1", 0
 
@@ -358,6 +357,34 @@ def check_dataset(meta: dict, config) -> None:
     )
 
 
+def check_split(meta: dict, config, mask_dim: int) -> None:
+    """Reject ``--split`` when the partitions contain one split and it is another one.
+
+    ``graphkit partition --split K`` keeps split ``K`` as 1-D masks, and a dataset
+    without several splits has 1-D masks too. ``masks_for_split`` selects a column of
+    2-D masks only, so without this check the run would train on the stored split
+    while its log names ``config.split``.
+
+    Args:
+        meta (dict): the folder's ``meta.json``; its ``split`` is None when
+            ``graphkit partition`` kept every split or did not record it.
+        config: the trainer's ``TrainConfig``.
+        mask_dim (int): dimension of this partition's ``train_mask`` (1 or 2).
+    """
+    recorded = meta.get("split")
+    if config.split is None or mask_dim != 1 or recorded == config.split:
+        return
+    if recorded is None:
+        stored, fix = "one split only (1-D masks)", "Leave --split out"
+    else:
+        stored, fix = f"split {recorded} only", f"Pass --split {recorded}"
+    raise PartitionFileError(
+        f"--split {config.split} was requested, but {config.partitions} contains "
+        f"{stored}. {fix}, or run graphkit partition --split {config.split} into "
+        "another folder"
+    )
+
+
 def build_partition(config, rank: int, world_size: int):
     """Build this rank's :class:`ShardedGraph` and the owned nodes' data.
 
@@ -374,7 +401,8 @@ def build_partition(config, rank: int, world_size: int):
 
     Raises:
         PartitionFileError: the folder contains a different number of partitions than
-            ``world_size``, or some rank's file is missing or corrupted.
+            ``world_size``, some rank's file is missing or corrupted, or the folder
+            contains one split and ``config.split`` names another.
     """
     comm = communicator()
     if config.partitions:
@@ -382,6 +410,9 @@ def build_partition(config, rank: int, world_size: int):
         check_world_size(meta, world_size, config.partitions)
         check_dataset(meta, config)
         payload = _load_checked(comm, config.partitions, rank, world_size)
+        # Every rank's masks have the same dimension, so all ranks raise together.
+        if "train_mask" in payload:
+            check_split(meta, config, payload["train_mask"].dim())
     else:
         payload = _partition_in_memory(config, comm, rank, world_size)
     # load_partition returns CPU tensors, so the payload moves to the device once, here.
