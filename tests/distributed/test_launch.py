@@ -80,7 +80,6 @@ def _run(command, env_extra=None, timeout=600):
 TEST_SCORE = re.compile(r"test (\w+): ([0-9.]+)")
 
 
-@pytest.mark.slow
 def test_torchrun_and_mpiexec_agree(tmp_path):
     folder = tmp_path / "parts"
     _run(
@@ -130,7 +129,6 @@ def test_torchrun_and_mpiexec_agree(tmp_path):
     )
 
 
-@pytest.mark.slow
 def test_torchrun_default_run_prints_accuracy():
     output = _run(
         [
@@ -193,7 +191,6 @@ def _train_both(tmp_path, shared_data, dataset, parts, extra=()):
     )
 
 
-@pytest.mark.slow
 @pytest.mark.realdata
 def test_cora_two_partitions_match_one_process(tmp_path, shared_data):
     single, sharded = _train_both(tmp_path, shared_data, "cora", 2)
@@ -201,7 +198,6 @@ def test_cora_two_partitions_match_one_process(tmp_path, shared_data):
     assert abs(sharded - single) <= 0.015
 
 
-@pytest.mark.slow
 @pytest.mark.realdata
 def test_tolokers_four_partitions_match_one_process(tmp_path, shared_data):
     single, sharded = _train_both(

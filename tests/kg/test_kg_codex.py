@@ -89,12 +89,10 @@ def test_codex_copy_with_extra_column(shared_data, tmp_path):
         load_dataset(tmp_path, "codex-s")
 
 
-@pytest.mark.slow
 @pytest.mark.realdata
 def test_ultra_3g_zero_shot_codex_small(shared_data):
     # The model card of mgalkin/ultra_3g gives MRR 0.472035 and Hits@10 0.66849 for
-    # these weights on this test split. The test takes an estimated 5 min on one busy
-    # CPU core.
+    # these weights on this test split. The test takes about 2 CPU minutes.
     model = Ultra.from_pretrained(shared_data / "ultra" / "ultra_3g.pth")
     split = load_dataset(shared_data / "kg", "codex-s")
     metrics = evaluate(model, split.test, batch_size=32)

@@ -1,11 +1,11 @@
-"""Fine-tuning the released checkpoint does not undo its zero-shot quality (slow)."""
+"""Fine-tuning the released checkpoint does not undo its zero-shot quality."""
 
 import pytest
 import torch
 
 from graphkit.kg import Ultra, evaluate, finetune, load_dataset
 
-pytestmark = [pytest.mark.slow, pytest.mark.realdata]
+pytestmark = pytest.mark.realdata
 
 
 def test_finetune_fb237_v1_keeps_test_mrr(shared_data):
