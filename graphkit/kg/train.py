@@ -78,7 +78,7 @@ class TrainConfig:
     progress: bool = False
 
     def __post_init__(self) -> None:
-        for name in ("steps", "batch_size", "num_negatives"):
+        for name in ("steps", "batch_size", "num_negatives", "log_every"):
             if getattr(self, name) < 1:
                 raise ValueError(
                     f"{name} must be at least 1, got {getattr(self, name)}"
