@@ -176,6 +176,12 @@ class Trainer:
         bar = tqdm(total=c.epochs, initial=self.epoch, desc="train", unit="epoch",
                    disable=not (self.is_main and sys.stderr.isatty()))
         while self.epoch < c.epochs:
+            # Checked before each epoch, so a run resumed from an early-stopped
+            # checkpoint trains nothing more unless --patience grew.
+            if c.patience and self.epoch - self.best["epoch"] >= c.patience:
+                logger.info("early stopping at epoch %d: validation %s has not improved "
+                            "for %d epochs", self.epoch, self.metric_name, c.patience)
+                break
             self.epoch += 1
             if self.graph.world_size > 1:
                 # Dropout draws a different count of values on each rank, so rank 0's
@@ -190,10 +196,6 @@ class Trainer:
             self._after_epoch(record, scores)
             bar.update(1)
             bar.set_postfix(loss=f"{loss:.4f}", val=f"{scores['val']:.4f}")
-            if c.patience and self.epoch - self.best["epoch"] >= c.patience:
-                logger.info("early stopping at epoch %d: validation %s has not improved "
-                            "for %d epochs", self.epoch, self.metric_name, c.patience)
-                break
         bar.close()
         if c.out:
             self.save()
