@@ -77,6 +77,22 @@ class Config:
     seed: int = 0
 
     def __post_init__(self) -> None:
+        for name in (
+            "width",
+            "depth",
+            "heads",
+            "epochs",
+            "batch_size",
+            "sample_count",
+            "calibration_images",
+            "group_size",
+        ):
+            if getattr(self, name) < 1:
+                raise ValueError(
+                    f"{name}={getattr(self, name)} is invalid; expected >= 1"
+                )
+        if not self.lr > 0:
+            raise ValueError(f"lr={self.lr} is invalid; expected > 0")
         if self.width % self.heads:
             raise ValueError(
                 f"width={self.width} must be a multiple of heads={self.heads}"

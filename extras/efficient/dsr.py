@@ -76,6 +76,17 @@ class Config:
             raise ValueError(
                 f"arms={self.arms}: need static and dsr, optional dense and set"
             )
+        if not self.lr > 0 or self.batch_size < 1:
+            raise ValueError(
+                f"invalid training settings: lr={self.lr}, batch_size={self.batch_size}; "
+                "expected lr > 0 and batch_size >= 1"
+            )
+        if not self.initial_threshold > 0 or self.tolerance < 0:
+            # H = 0 stays 0 under doubling, so DSR would never prune.
+            raise ValueError(
+                f"initial_threshold={self.initial_threshold} must be > 0 and "
+                f"tolerance={self.tolerance} >= 0"
+            )
         if self.realloc_every < 1 or self.epochs < 1 or not self.seeds:
             raise ValueError(
                 "realloc_every, epochs and seeds must be positive / non-empty"

@@ -96,6 +96,26 @@ class Config:
     seed: int = 0
 
     def __post_init__(self) -> None:
+        for name in (
+            "features",
+            "train_sequences",
+            "test_sequences",
+            "width",
+            "heads",
+            "decoder_layers",
+            "epochs",
+            "batch_size",
+            "timing_batch",
+            "timing_repeats",
+        ):
+            if getattr(self, name) < 1:
+                raise ValueError(
+                    f"{name}={getattr(self, name)} is invalid; expected >= 1"
+                )
+        if not self.lr > 0 or self.silence_noise < 0:
+            raise ValueError(
+                f"lr={self.lr} must be > 0 and silence_noise={self.silence_noise} >= 0"
+            )
         if any(not 1 <= layer < self.encoder_layers for layer in self.layers):
             raise ValueError(
                 f"layers={self.layers} must lie in [1, {self.encoder_layers - 1}]"

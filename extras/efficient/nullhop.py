@@ -61,6 +61,13 @@ class Config:
     seed: int = 0
 
     def __post_init__(self) -> None:
+        for name in ("epochs", "image_size"):
+            if getattr(self, name) < 1:
+                raise ValueError(
+                    f"{name}={getattr(self, name)} is invalid; expected >= 1"
+                )
+        if not self.lr > 0:
+            raise ValueError(f"lr={self.lr} is invalid; expected > 0")
         if len(self.channels) != 3 or min(self.channels) < 1:
             raise ValueError(f"channels={self.channels} must be three positive widths")
         if not 1 <= self.test_images <= 360:

@@ -63,6 +63,12 @@ class Config:
                 f"invalid training settings: epochs={self.epochs}, lr={self.lr}, "
                 f"seeds={self.seeds}; expected epochs >= 1, lr > 0 and a seed"
             )
+        if self.batch_size < 1 or self.weight_decay < 0:
+            raise ValueError(
+                f"invalid training settings: batch_size={self.batch_size}, "
+                f"weight_decay={self.weight_decay}; expected batch_size >= 1 and "
+                "weight_decay >= 0"
+            )
 
     @classmethod
     def smoke(cls) -> Config:

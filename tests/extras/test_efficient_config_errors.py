@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 import torch
-from graphkit.extras.efficient import dirotq, eas, mfqat, nullhop_codec, onebit
+from graphkit.extras.efficient import (
+    dirotq,
+    dsr,
+    eas,
+    mfqat,
+    nullhop,
+    nullhop_codec,
+    onebit,
+)
 
 
 def test_onebit_empty_seeds_named():
@@ -65,3 +73,29 @@ def test_dirotq_timestep_embedding_width(dim):
 def test_mfqat_config_names_invalid_value(field, value):
     with pytest.raises(ValueError, match=f"{field}={value}"):
         mfqat.Config(**{field: value})
+
+
+@pytest.mark.parametrize(
+    "module, field, value",
+    [
+        (dirotq, "epochs", 0),
+        (dirotq, "batch_size", 0),
+        (dirotq, "group_size", 0),
+        (dirotq, "lr", 0.0),
+        (dsr, "lr", -1.0),
+        (dsr, "batch_size", 0),
+        (dsr, "initial_threshold", 0.0),
+        (dsr, "tolerance", -0.1),
+        (eas, "epochs", 0),
+        (eas, "timing_repeats", 0),
+        (eas, "lr", 0.0),
+        (nullhop, "epochs", 0),
+        (nullhop, "lr", -1.0),
+        (nullhop, "image_size", 0),
+        (onebit, "batch_size", 0),
+        (onebit, "weight_decay", -1.0),
+    ],
+)
+def test_config_rejects_invalid_value(module, field, value):
+    with pytest.raises(ValueError, match=f"{field}={value}"):
+        module.Config(**{field: value})
