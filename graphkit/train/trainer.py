@@ -87,6 +87,7 @@ class Trainer:
         self.best = {"epoch": 0, "val": float("-inf"), "test": float("nan")}
         if config.resume:
             self.restore(config.resume)
+            self._check_ranks_resumed_together()
 
     # Construction -------------------------------------------------------------------
     def _resolve_metric(self) -> str:
@@ -340,6 +341,26 @@ class Trainer:
         self._restore_compression(state.get("compression"), path)
         self._drop_metrics_after(self.epoch)
         logger.info("resumed from %s at epoch %d", path, self.epoch)
+
+    def _check_ranks_resumed_together(self) -> None:
+        """Raise on every rank when the ranks restored different epochs.
+
+        Each rank reads the checkpoint from its own view of ``out``, and only rank 0
+        writes there. A rank that finds no checkpoint (``out`` not shared between
+        machines) would start at epoch 0 and wait in a collective that the others never
+        issue, until the timeout.
+        """
+        epochs = torch.tensor([self.epoch, -self.epoch], device=self.device)
+        latest, negated_earliest = self.graph.reduce_max(epochs).tolist()
+        earliest = -negated_earliest
+        if latest != earliest:
+            raise ValueError(
+                f"rank {self.graph.rank} resumed at epoch {self.epoch}, but the ranks "
+                f"resumed at epochs {earliest} to {latest}. Each rank reads the checkpoint "
+                f"(--resume {self.config.resume}, --out {self.config.out}) on its own "
+                "machine, so put that folder on a file system that every machine shares, "
+                "or copy rank 0's checkpoint to each machine"
+            )
 
     def _drop_metrics_after(self, epoch: int) -> None:
         if self.config.out and self.is_main:
