@@ -137,9 +137,35 @@ def sample_negatives(
     allowed = ~known.mask(sources, query_index, num_entities)
     empty = ~allowed.any(dim=1)
     allowed[empty] = True
+    if num_entities > MULTINOMIAL_MAX_CATEGORIES:
+        return _draw_allowed(allowed, num_negatives, generator)
     return torch.multinomial(
         allowed.float(), num_negatives, replacement=True, generator=generator
     )
+
+
+# torch.multinomial raises RuntimeError for more categories than this (torch 2.x).
+MULTINOMIAL_MAX_CATEGORIES = 2**24
+
+
+def _draw_allowed(
+    allowed: Tensor, num_negatives: int, generator: torch.Generator
+) -> Tensor:
+    """Draw ``num_negatives`` columns per row uniformly among the ``True`` entries of
+    ``allowed`` ``(B, V)`` by rejection; every row needs at least one ``True``."""
+    batch_size, num_entities = allowed.shape
+    negatives = torch.empty(batch_size, num_negatives, dtype=torch.long)
+    for row in range(batch_size):
+        accepted, found = [], 0
+        while found < num_negatives:
+            draw = torch.randint(
+                num_entities, (2 * (num_negatives - found),), generator=generator
+            )
+            draw = draw[allowed[row, draw]]
+            accepted.append(draw)
+            found += draw.numel()
+        negatives[row] = torch.cat(accepted)[:num_negatives]
+    return negatives
 
 
 def without_easy_edges(graph: FactGraph, facts: Tensor) -> FactGraph:

@@ -1,10 +1,11 @@
-"""Easy-edge removal on graphs whose ids overflow a combined int64 key."""
+"""Easy-edge removal and strict negatives on graphs with very many entities."""
 
 import pytest
 import torch
 
+from graphkit.kg.evaluate import AnswerIndex
 from graphkit.kg.model import FactGraph
-from graphkit.kg.train import without_easy_edges
+from graphkit.kg.train import sample_negatives, without_easy_edges
 
 
 def fact_graph_of(edges: list[tuple[int, int, int]], num_entities: int) -> FactGraph:
@@ -25,3 +26,23 @@ def test_easy_edges_removed_exactly(num_entities):
         [reduced.edge_index[0], reduced.edge_type, reduced.edge_index[1]]
     ).T.tolist()
     assert kept == [[other, 0, 7], [7, 1, other], [5, 0, 8]]
+
+
+def test_strict_negatives_beyond_multinomial_limit():
+    # torch.multinomial accepts at most 2**24 categories.
+    num_entities = 2**24 + 3
+    triples = torch.tensor([[0, 0, 1], [0, 0, num_entities - 1]])
+    known = AnswerIndex.build(triples, num_relations=1)
+    negatives = sample_negatives(
+        torch.tensor([0, 1]),
+        torch.tensor([0, 1]),
+        num_entities,
+        64,
+        known,
+        torch.Generator().manual_seed(0),
+    )
+    assert negatives.shape == (2, 64)
+    # (0, r, ?) has the answers 1 and V - 1, and (1, r^-1, ?) has the answer 0.
+    assert not torch.isin(negatives[0], torch.tensor([1, num_entities - 1])).any()
+    assert not (negatives[1] == 0).any()
+    assert negatives.max() < num_entities
