@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import torch
-from graphkit.extras.common.sparse import magnitude_prune
+from graphkit.extras.common.sparse import MaskedLinear, magnitude_prune
 from graphkit.extras.efficient import dsr
 
 
@@ -28,3 +28,27 @@ def test_dsr_rejects_run_without_reallocation():
     )
     with pytest.raises(ValueError, match="exceeds the 23 training steps"):
         dsr.run(config)
+
+
+def test_regrown_weights_start_without_momentum():
+    # Pruned weights keep Adam moments from before the prune. A regrown weight must
+    # start from zero value and zero moments, not from that stale momentum.
+    g = torch.Generator().manual_seed(0)
+    config = dsr.Config(hidden=(4,), density=0.5)
+    model = dsr.build_sparse_mlp(config.hidden, 1.0, g)
+    layers = [m for m in model.modules() if isinstance(m, MaskedLinear)]
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.1)
+    model(torch.randn(8, 64, generator=g)).sum().backward()
+    optimizer.step()
+    layer = layers[0]
+    with torch.no_grad():
+        layer.mask.view(-1)[:10] = False
+        layer.apply_mask_()
+    reallocator = dsr.Reallocator(layers, optimizer, config, "set", g)
+    with torch.no_grad():  # as in Reallocator.step
+        reallocator._grow(layer, 10)
+    state = optimizer.state[layer.weight]
+    assert bool(layer.mask.all())
+    assert torch.count_nonzero(layer.weight.view(-1)[:10]) == 0
+    assert torch.count_nonzero(state["exp_avg"].view(-1)[:10]) == 0
+    assert torch.count_nonzero(state["exp_avg_sq"].view(-1)[:10]) == 0
