@@ -144,7 +144,7 @@ def sample_negatives(
     )
 
 
-# torch.multinomial raises RuntimeError for more categories than this (torch 2.x).
+# torch.multinomial raises RuntimeError for more categories than this (seen on torch 2.13).
 MULTINOMIAL_MAX_CATEGORIES = 2**24
 
 
@@ -152,7 +152,7 @@ def _draw_allowed(
     allowed: Tensor, num_negatives: int, generator: torch.Generator
 ) -> Tensor:
     """Draw ``num_negatives`` columns per row uniformly among the ``True`` entries of
-    ``allowed`` ``(B, V)`` by rejection; every row needs at least one ``True``."""
+    ``allowed`` ``(B, V)`` by rejection. Every row needs at least one ``True`` entry."""
     batch_size, num_entities = allowed.shape
     negatives = torch.empty(batch_size, num_negatives, dtype=torch.long)
     for row in range(batch_size):
