@@ -16,6 +16,13 @@ logger = logging.getLogger(__name__)
 
 #: scikit-image sample images (grayscale versions are used) that ship inside the wheel.
 SKIMAGE_IMAGES = ("camera", "coins", "astronaut", "coffee", "chelsea", "moon", "rocket")
+# Names in skimage.data.__all__ (scikit-image 0.26) that are not image loaders.
+_SKIMAGE_HELPERS = {
+    "data_dir",
+    "download_all",
+    "file_hash",
+    "lbp_frontal_face_cascade_filename",
+}
 
 
 @dataclass(frozen=True)
@@ -90,7 +97,8 @@ def load_gray_image(name: str) -> np.ndarray:
     """Load a scikit-image sample image as float32 grayscale in ``[0, 1]``.
 
     Args:
-        name (str): one of ``SKIMAGE_IMAGES`` (any ``skimage.data`` image function works).
+        name (str): one of ``SKIMAGE_IMAGES``. Any other 2-D gray or RGB(A) image
+            loader of ``skimage.data`` works too; some of them download their file.
 
     Shapes:
         return: ``(H, W)``.
@@ -99,13 +107,25 @@ def load_gray_image(name: str) -> np.ndarray:
     from skimage.color import rgb2gray
     from skimage.util import img_as_float32
 
-    loader = getattr(skimage.data, name, None)
-    if loader is None or not callable(loader):
+    # skimage.data also exports helpers that are not images. download_all fetches
+    # every remote data set, so a name is looked up only among the image loaders.
+    loaders = set(skimage.data.__all__) - _SKIMAGE_HELPERS
+    if name not in loaders:
         raise ValueError(
             f"unknown scikit-image sample image {name!r}; try one of {SKIMAGE_IMAGES}"
         )
-    image = loader()
-    if image.ndim == 3:
+    image = getattr(skimage.data, name)()
+    is_gray = isinstance(image, np.ndarray) and image.ndim == 2
+    is_color = (
+        isinstance(image, np.ndarray) and image.ndim == 3 and image.shape[-1] in (3, 4)
+    )
+    if not (is_gray or is_color):
+        shape = getattr(image, "shape", type(image).__name__)
+        raise ValueError(
+            f"scikit-image sample {name!r} is not a 2-D gray or RGB(A) image "
+            f"(got {shape}); try one of {SKIMAGE_IMAGES}"
+        )
+    if is_color:
         image = rgb2gray(image[..., :3])
     return img_as_float32(image)
 

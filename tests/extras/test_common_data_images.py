@@ -1,0 +1,39 @@
+"""scikit-image sample lookup: helpers that are not images, and image shapes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import skimage.data
+from graphkit.extras.common.data import load_gray_image
+
+
+def test_download_all_not_called(monkeypatch):
+    def fail():
+        raise AssertionError("download_all was called")
+
+    monkeypatch.setattr(skimage.data, "download_all", fail)
+    with pytest.raises(ValueError, match="unknown scikit-image sample image"):
+        load_gray_image("download_all")
+
+
+@pytest.mark.parametrize("name", ["file_hash", "data_dir", "os", "no_such_image"])
+def test_non_image_names_rejected(name):
+    with pytest.raises(ValueError, match="unknown scikit-image sample image"):
+        load_gray_image(name)
+
+
+def test_volume_sample_rejected(monkeypatch):
+    monkeypatch.setattr(skimage.data, "checkerboard", lambda: np.zeros((4, 5, 6)))
+    with pytest.raises(ValueError, match=r"not a 2-D gray or RGB\(A\) image"):
+        load_gray_image("checkerboard")
+
+
+def test_rgba_sample_gray(monkeypatch):
+    rgba = np.zeros((2, 3, 4), dtype=np.uint8)
+    rgba[..., :3] = 255
+    monkeypatch.setattr(skimage.data, "logo", lambda: rgba)
+    image = load_gray_image("logo")
+    assert image.shape == (2, 3)
+    assert image.dtype == np.float32
+    np.testing.assert_allclose(image, 1.0)
