@@ -87,9 +87,20 @@ class Config:
             bad = [n for n in getattr(self, name) if not 21 <= n <= 120]
             if bad:
                 raise ValueError(f"{name}: block counts must lie in 21..120, got {bad}")
-        if not self.lite_configs and not self.prime_configs:
+        if (
+            self.source == "floorset"
+            and not self.lite_configs
+            and not self.prime_configs
+        ):
             raise ValueError(
                 "lite_configs and prime_configs are both empty; pick some cases"
+            )
+        if self.source == "synthetic" and (
+            not self.synthetic_sizes or min(self.synthetic_sizes) < 2
+        ):
+            raise ValueError(
+                f"synthetic_sizes={self.synthetic_sizes} is invalid; give one or more "
+                "block counts >= 2"
             )
         if self.seed < 0:
             raise ValueError(f"seed must be >= 0, got {self.seed}")

@@ -1,9 +1,10 @@
-"""FloorSet edge cases: float gaps inside a cluster, MIB groups of unequal area."""
+"""FloorSet edge cases: float gaps in clusters, unequal MIB areas, synthetic sizes."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from graphkit.extras.floorset import experiment
 from graphkit.extras.floorset.data import FloorplanCase
 from graphkit.extras.floorset.evaluate import evaluate, layout_from_boxes
 from graphkit.extras.floorset.placer import place
@@ -53,3 +54,14 @@ def test_placer_mib_unequal_areas_feasible():
     assert result.area_violations == 0
     assert result.overlaps == 0
     assert result.feasible
+
+
+@pytest.mark.parametrize("sizes", [(), (1,), (12, 1)])
+def test_synthetic_sizes_validated(sizes):
+    with pytest.raises(ValueError, match="synthetic_sizes"):
+        experiment.Config(source="synthetic", synthetic_sizes=sizes)
+
+
+def test_synthetic_source_ignores_empty_dataset_configs():
+    config = experiment.Config(source="synthetic", lite_configs=(), prime_configs=())
+    assert config.synthetic_sizes == (12, 24)
