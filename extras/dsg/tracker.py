@@ -112,6 +112,24 @@ def track(
     Returns:
         np.ndarray: (D,) tracklet id per detection, numbered from 0 in creation order.
     """
+    for name, values in (
+        ("box", box),
+        ("feature", feature),
+        ("class_dist", class_dist),
+    ):
+        if len(values) != len(frame):
+            raise ValueError(
+                f"{name} has {len(values)} rows but frame has {len(frame)}; "
+                "give one row per detection"
+            )
+        bad = ~np.isfinite(values).all(axis=1)
+        if bad.any():
+            # A NaN cost makes linear_sum_assignment raise "matrix contains invalid
+            # numeric entries", which names neither the array nor the detection.
+            raise ValueError(
+                f"{name} has non-finite values in {int(bad.sum())} detections, the "
+                f"first at row {int(np.flatnonzero(bad)[0])}"
+            )
     one_hot = np.eye(class_dist.shape[1])[class_dist.argmax(1)]
     track_id = np.full(len(frame), -1)
     active: list[_Track] = []

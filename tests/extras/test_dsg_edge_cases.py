@@ -45,3 +45,17 @@ def test_tracker_empty_clip():
     assert track_id.shape == (0,)
     with pytest.raises(ValueError, match="without detections"):
         track_purity(track_id, np.zeros(0, dtype=int))
+
+
+def test_tracker_names_non_finite_feature():
+    frame = np.array([0, 1])
+    box = np.array([[0.3, 0.3, 0.1, 0.1]] * 2)
+    feature = np.array([[1.0, 0.0], [np.nan, 0.0]])
+    class_dist = np.array([[0.9, 0.1]] * 2)
+    with pytest.raises(ValueError, match="feature has non-finite values in 1 .* row 1"):
+        track(frame, box, feature, class_dist)
+
+
+def test_tracker_rejects_row_count_mismatch():
+    with pytest.raises(ValueError, match="box has 1 rows but frame has 2"):
+        track(np.array([0, 1]), np.zeros((1, 4)), np.zeros((2, 2)), np.ones((2, 2)))
