@@ -44,6 +44,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import rel_entr
 
 from ..registry import Criterion, at_least, at_most, register
 
@@ -273,9 +274,12 @@ def exact_visible_marginal(w: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.nd
 
 
 def kl_to_empirical(exact: np.ndarray, counts: np.ndarray) -> float:
-    """KL(exact ‖ empirical) in nats; the empirical distribution adds 1/2 to each count."""
+    """KL(exact ‖ empirical) in nats; the empirical distribution adds 1/2 to each count.
+
+    States with exact probability 0 (underflow for large weights) add 0, as 0 log 0 = 0.
+    """
     empirical = (counts + 0.5) / (counts.sum() + 0.5 * len(counts))
-    return float(np.sum(exact * (np.log(exact) - np.log(empirical))))
+    return float(np.sum(rel_entr(exact, empirical)))
 
 
 def single_neuron_sweep(config: Config) -> float:

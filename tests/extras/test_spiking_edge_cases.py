@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 import torch
-from graphkit.extras.spiking import wta_stochastic
+from graphkit.extras.spiking import quasiperiodic, wta_stochastic
 from graphkit.extras.spiking.encoders import latency_spikes, poisson_spikes
 from graphkit.extras.spiking.neurons import spike
 
@@ -32,3 +33,11 @@ def test_encoders_keep_float64():
 def test_wta_rejects_single_eval_sample():
     with pytest.raises(ValueError, match="eval_samples=1"):
         wta_stochastic.Config(eval_samples=1)
+
+
+def test_kl_to_empirical_zero_probability_state():
+    exact = np.array([0.5, 0.5, 0.0])
+    counts = np.array([1.0, 1.0, 0.0])
+    # empirical = (1.5, 1.5, 0.5) / 3.5; the zero state adds 0 log 0 = 0.
+    expected = 2 * 0.5 * math.log(0.5 / (1.5 / 3.5))
+    assert quasiperiodic.kl_to_empirical(exact, counts) == pytest.approx(expected)
