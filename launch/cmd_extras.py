@@ -196,7 +196,8 @@ def format_table(results) -> str:
     for result in results:
         seconds = f"{result.seconds:.1f} ({result.cpu_seconds:.1f})"
         if result.error:
-            rows.append((result.name, "error", "-", result.error[:60], "no", seconds))
+            message = _one_line(result.error)[:60]
+            rows.append((result.name, "error", "-", message, "no", seconds))
             continue
         for criterion in result.criteria:
             rows.append(
@@ -219,6 +220,11 @@ def format_table(results) -> str:
     return "\n".join(lines)
 
 
+def _one_line(text: str) -> str:
+    """Join the lines of an error message, so it fits one table row."""
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
 def _format_value(value: float) -> str:
     if not math.isfinite(value):
         return str(value)
@@ -236,9 +242,8 @@ def format_markdown(results) -> str:
     for result in results:
         seconds = f"{result.seconds:.0f} ({result.cpu_seconds:.0f})"
         if result.error:
-            lines.append(
-                f"| {result.name} | error | - | {result.error} | no | {seconds} |"
-            )
+            message = _one_line(result.error).replace("|", "\\|")
+            lines.append(f"| {result.name} | error | - | {message} | no | {seconds} |")
             continue
         for criterion in result.criteria:
             passed = "yes" if criterion.passed else "**no**"

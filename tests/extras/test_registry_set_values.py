@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 from graphkit.extras import registry
-from graphkit.launch import cli
+from graphkit.launch import cli, cmd_extras
 
 
 @dataclass
@@ -51,3 +51,24 @@ def test_cli_rejects_bad_thread_count(threads, capsys):
         cli.main(["extras", "run", "dsgdetr", "--smoke", "--threads", threads])
     assert exit_info.value.code == 2
     assert "--threads" in capsys.readouterr().err
+
+
+def test_error_rows_stay_on_one_line():
+    result = registry.ExperimentResult(
+        name="toy",
+        title="Toy",
+        issue_group=99,
+        smoke=True,
+        config={},
+        metrics={},
+        criteria=[],
+        seconds=0.0,
+        error="RuntimeError: shapes a|b differ\n  second line",
+    )
+    table = cmd_extras.format_table([result]).splitlines()
+    markdown = cmd_extras.format_markdown([result]).splitlines()
+    # Header, rule and one row each.
+    assert len(table) == 3
+    assert len(markdown) == 3
+    assert "shapes a\\|b differ second line" in markdown[2]
+    assert markdown[2].count(" | ") == 5
