@@ -1,4 +1,4 @@
-"""Efficient-inference experiments: config errors, exact pruning counts, NaN input."""
+"""Efficient-inference edge cases: config errors, exact counts, NaN, zero weights."""
 
 from __future__ import annotations
 
@@ -99,3 +99,17 @@ def test_mfqat_config_names_invalid_value(field, value):
 def test_config_rejects_invalid_value(module, field, value):
     with pytest.raises(ValueError, match=f"{field}={value}"):
         module.Config(**{field: value})
+
+
+def test_onebit_zero_weights_stay_binary():
+    # torch.sign(0) is 0, which would make a "1-bit" weight ternary.
+    conv = onebit.BinaryConv2d(2, 3, 3)
+    with torch.no_grad():
+        conv.weight.zero_()
+        conv.weight[0, 0, 0, 0] = -0.0
+        conv.weight[1, 0, 0, 0] = -0.5
+    deployed = conv.deployed_weight()
+    alpha = torch.tensor(conv.alpha, dtype=deployed.dtype)
+    assert torch.equal(deployed.abs(), alpha.expand_as(deployed))
+    assert deployed[0, 0, 0, 0] == alpha
+    assert deployed[1, 0, 0, 0] == -alpha
