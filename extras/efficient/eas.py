@@ -255,7 +255,10 @@ def soft_keep_bias(scores: torch.Tensor, keep: int, temperature: float) -> torch
     Shapes:
         scores: ``(B, T)``; return: ``(B, T)``.
     """
-    top = scores.detach().topk(min(keep + 1, scores.shape[-1]), dim=-1).values
+    if keep >= scores.shape[-1]:
+        # Every frame is kept, as in the hard rule. There is no (keep + 1)-th score.
+        return torch.zeros_like(scores)
+    top = scores.detach().topk(keep + 1, dim=-1).values
     threshold = top[:, -2:].mean(dim=-1, keepdim=True)
     return nn.functional.logsigmoid((scores - threshold) / temperature)
 

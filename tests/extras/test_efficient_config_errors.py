@@ -113,3 +113,10 @@ def test_onebit_zero_weights_stay_binary():
     assert torch.equal(deployed.abs(), alpha.expand_as(deployed))
     assert deployed[0, 0, 0, 0] == alpha
     assert deployed[1, 0, 0, 0] == -alpha
+
+
+def test_eas_soft_bias_keeps_all_frames():
+    scores = torch.tensor([[3.0, 1.0, 2.0, 0.0]])
+    # keep = T: the hard rule drops nothing, so the soft bias must be 0 everywhere.
+    bias = eas.soft_keep_bias(scores, keep=4, temperature=0.5)
+    assert torch.equal(bias, torch.zeros_like(scores))
