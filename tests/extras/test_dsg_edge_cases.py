@@ -59,3 +59,23 @@ def test_tracker_names_non_finite_feature():
 def test_tracker_rejects_row_count_mismatch():
     with pytest.raises(ValueError, match="box has 1 rows but frame has 2"):
         track(np.array([0, 1]), np.zeros((1, 4)), np.zeros((2, 2)), np.ones((2, 2)))
+
+
+def test_tracker_rectangular_frames():
+    # Frame 0: object A. Frame 1: B, A, C (3 detections, 1 track). Frame 2: C alone
+    # (1 detection, 3 tracks). Features and classes identify each object.
+    feature_of = {"A": [1.0, 0.0, 0.0], "B": [0.0, 1.0, 0.0], "C": [0.0, 0.0, 1.0]}
+    class_of = {"A": [0.9, 0.05, 0.05], "B": [0.05, 0.9, 0.05], "C": [0.05, 0.05, 0.9]}
+    box_of = {
+        "A": [0.2, 0.2, 0.1, 0.1],
+        "B": [0.5, 0.5, 0.1, 0.1],
+        "C": [0.8, 0.8, 0.1, 0.1],
+    }
+    rows = [(0, "A"), (1, "B"), (1, "A"), (1, "C"), (2, "C")]
+    frame = np.array([t for t, _ in rows])
+    box = np.array([box_of[o] for _, o in rows])
+    feature = np.array([feature_of[o] for _, o in rows])
+    class_dist = np.array([class_of[o] for _, o in rows])
+    track_id = track(frame, box, feature, class_dist)
+    # A keeps track 0; B and C open tracks 1 and 2 in row order; C continues track 2.
+    assert track_id.tolist() == [0, 1, 0, 2, 2]
