@@ -1,4 +1,4 @@
-"""DSG-DETR tracker on degenerate input: zero-area boxes and clips without detections."""
+"""DSG-DETR tracker edge cases: zero-area boxes, empty clips, bad input, uneven frames."""
 
 from __future__ import annotations
 
