@@ -509,7 +509,7 @@ def run(config: Config) -> dict[str, float]:
     )
     speedups = _encoder_speedup(model, test_x[: config.timing_batch], config)
     for (layer, sparsity), speedup in speedups.items():
-        tag = f"L{layer}_s{round(sparsity * 100)}"
+        tag = point_tag(layer, sparsity)
         for mode in ("attention", "random"):
             ter, precision = _evaluate(
                 model,
@@ -534,10 +534,19 @@ def run(config: Config) -> dict[str, float]:
     return metrics
 
 
+def point_tag(layer: int, sparsity: float) -> str:
+    """Name a sweep point, for example ``L1_s50`` or ``L2_s12.5``.
+
+    The percentage keeps 6 significant digits. Rounding it to an integer gave 0.12 and
+    0.125 the same tag, so the second point overwrote the first one's metrics.
+    """
+    return f"L{layer}_s{sparsity * 100:g}"
+
+
 def _parse_tag(tag: str) -> tuple[int, float]:
-    """Return (layer, sparsity) of a tag such as ``L1_s50``."""
+    """Return (layer, sparsity) of a tag made by :func:`point_tag`."""
     layer_text, sparsity_text = tag.split("_s")
-    return int(layer_text[1:]), int(sparsity_text) / 100
+    return int(layer_text[1:]), float(sparsity_text) / 100
 
 
 def _best_point(metrics: dict[str, float]) -> str | None:

@@ -120,3 +120,22 @@ def test_eas_soft_bias_keeps_all_frames():
     # keep = T: the hard rule drops nothing, so the soft bias must be 0 everywhere.
     bias = eas.soft_keep_bias(scores, keep=4, temperature=0.5)
     assert torch.equal(bias, torch.zeros_like(scores))
+
+
+def test_eas_point_tags_distinct():
+    assert eas.point_tag(1, 0.5) == "L1_s50"
+    assert eas.point_tag(2, 0.6) == "L2_s60"
+    assert eas.point_tag(1, 0.12) != eas.point_tag(1, 0.125)
+    assert eas._parse_tag(eas.point_tag(1, 0.125)) == (1, 0.125)
+
+
+def test_eas_best_point_uses_exact_sparsity():
+    # s = 0.396 lies outside [0.4, 0.6], so it is no candidate even though it rounds
+    # to 40 percent.
+    tag = eas.point_tag(1, 0.396)
+    metrics = {
+        "ter_dense": 10.0,
+        f"speedup_{tag}": 2.0,
+        f"ter_attention_{tag}": 10.0,
+    }
+    assert eas._best_point(metrics) is None
