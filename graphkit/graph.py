@@ -32,7 +32,7 @@ MessageFn = Callable[[Tensor, Tensor, "Tensor | None"], Tensor]
 
 
 def check_reduce(reduce: str, name: str = "reduce") -> None:
-    """Raise unless ``reduce`` names a supported reduction; ``name`` is the argument."""
+    """Raise unless ``reduce`` is a supported reduction, naming argument ``name``."""
     if reduce not in REDUCES:
         raise ValueError(f"{name} must be one of {REDUCES}, got {reduce!r}")
 
@@ -202,18 +202,23 @@ class LocalGraph(Graph):
     def in_degree(self) -> Tensor:
         return self.block.in_degree()
 
-    def _edge_values(self, kind: str) -> Tensor:
-        """Fixed edge values ``A[i, j]`` for mean (1/deg_i) and GCN normalisation."""
-        if kind not in self._values:
+    def _edge_values(self, kind: str, dtype: torch.dtype) -> Tensor:
+        """Fixed edge values ``A[i, j]`` for mean (1/deg_i) and GCN normalisation.
+
+        They are computed in ``dtype``, the dtype of the features, so float64 inputs
+        get float64-accurate weights.
+        """
+        key = f"{kind}:{dtype}"
+        if key not in self._values:
             block = self.block
-            deg = block.in_degree()
+            deg = block.in_degree().to(dtype)
             if kind == "mean":
                 values = 1.0 / deg.clamp(min=1)[block.row]
             else:  # "gcn": the source degree is its in-degree, as in PyG's gcn_norm
                 inv_sqrt = deg.pow(-0.5).masked_fill(deg == 0, 0.0)
                 values = inv_sqrt[block.row] * inv_sqrt[block.col]
-            self._values[kind] = values
-        return self._values[kind]
+            self._values[key] = values
+        return self._values[key]
 
     def _check_nodes(self, x: Tensor, name: str = "x", floating: bool = True) -> None:
         """Raise unless ``x`` has one row per node and is on the graph's device."""
@@ -244,13 +249,13 @@ class LocalGraph(Graph):
         if reduce == "sum":
             return spmm(block, x)
         if reduce == "mean":
-            return spmm(block, x, self._edge_values("mean"), key="mean")
+            return spmm(block, x, self._edge_values("mean", x.dtype), key="mean")
         return segment_aggregate(block, x, reduce)
 
     def gcn_aggregate(self, x: Tensor) -> Tensor:
         self._check_nodes(x)
         looped = self.with_self_loops()
-        values = looped._edge_values("gcn")
+        values = looped._edge_values("gcn", x.dtype)
         if not self.fast:
             return plain_aggregate(looped.block, x, "sum", values)
         return spmm(looped.block, x, values, key="gcn")

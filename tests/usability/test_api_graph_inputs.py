@@ -124,3 +124,10 @@ def test_graph_deepcopy_after_use():
     out = expected(x, graph)
     clone = copy.deepcopy(graph)
     torch.testing.assert_close(expected(x, clone), out)
+
+
+def test_device_mismatch_named():
+    # The meta device stands in for a GPU on CPU-only machines.
+    x = torch.empty(5, 4, device="meta")
+    with pytest.raises(ValueError, match="x is on meta but the graph is on cpu"):
+        _graph().aggregate(x)
