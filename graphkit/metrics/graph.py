@@ -277,6 +277,12 @@ def _check_edge_index(edge_index: Tensor, n: int) -> tuple[Tensor, Tensor]:
         raise ValueError(
             f"edge_index must have shape [2, E], got {tuple(edge_index.shape)}"
         )
+    if edge_index.dtype == torch.bool or edge_index.is_floating_point():
+        # .long() would truncate fractional ids and map bool entries to nodes 0 and 1.
+        raise TypeError(
+            f"edge_index must have an integer dtype, got {edge_index.dtype}. Convert "
+            "whole-number ids with edge_index.long()"
+        )
     # The measures run on CPU, since the sorting goes through numpy.
     edge_index = edge_index.long().cpu()
     if edge_index.numel() > 0:
