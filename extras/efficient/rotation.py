@@ -85,8 +85,9 @@ class RotatedQuantLinear(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x_rot = x @ self.rotation
-        if self.act_bits is not None:
-            low = x_rot.shape[-1] - self.keep
+        low = x_rot.shape[-1] - self.keep
+        # With keep = D no coordinate is quantized, and an empty slice has no min/max.
+        if self.act_bits is not None and low > 0:
             scale, zero = int_scale_zero(
                 x_rot[..., :low], self.act_bits, symmetric=False
             )
@@ -116,5 +117,6 @@ def quantize_layer(
         )
     else:
         weight = fused.clone()
-        weight[:, :columns] = rtn_quantize(fused[:, :columns], bits, group_size)
+        if columns > 0:
+            weight[:, :columns] = rtn_quantize(fused[:, :columns], bits, group_size)
     return RotatedQuantLinear(linear, rotation, keep, bits, weight)

@@ -12,6 +12,7 @@ from graphkit.extras.efficient import (
     nullhop,
     nullhop_codec,
     onebit,
+    rotation,
 )
 
 
@@ -139,3 +140,21 @@ def test_eas_best_point_uses_exact_sparsity():
         f"ter_attention_{tag}": 10.0,
     }
     assert eas._best_point(metrics) is None
+
+
+@pytest.mark.parametrize("use_gptq", [True, False])
+def test_rotated_layer_keeps_every_column(use_gptq):
+    # keep = D leaves nothing to quantize, so the layer equals the float one.
+    torch.manual_seed(0)
+    linear = torch.nn.Linear(4, 3)
+    x = torch.randn(5, 4)
+    layer = rotation.quantize_layer(
+        linear,
+        x,
+        torch.eye(4, dtype=torch.float64),
+        keep=4,
+        bits=4,
+        group_size=2,
+        use_gptq=use_gptq,
+    )
+    torch.testing.assert_close(layer(x), linear(x))
