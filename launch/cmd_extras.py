@@ -122,6 +122,12 @@ def _run(registry, args: argparse.Namespace) -> int:
     else:
         names = [args.name]
     results = []
+    if args.name == "all":
+        # A module that failed to import registers nothing, so without these rows
+        # 'run all' would skip its experiment and still exit 0.
+        for module, error in registry.import_errors().items():
+            logger.error("experiment module %s failed to import: %s", module, error)
+            results.append(_import_failure(registry, module, args.smoke, error))
     for name in names:
         try:
             results.append(
@@ -169,6 +175,20 @@ def _exit_code(results, ignore_criteria: bool) -> int:
         )
         return 1
     return 0
+
+
+def _import_failure(registry, module: str, smoke: bool, error: str):
+    return registry.ExperimentResult(
+        name=module.rsplit(".", 1)[-1],
+        title=f"module {module}",
+        issue_group=0,
+        smoke=smoke,
+        config={},
+        metrics={},
+        criteria=[],
+        seconds=0.0,
+        error=f"import failed: {error}",
+    )
 
 
 def _failed(registry, name: str, smoke: bool, error: Exception):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import types
 from dataclasses import dataclass
 
 import pytest
@@ -72,3 +73,37 @@ def test_error_rows_stay_on_one_line():
     assert len(markdown) == 3
     assert "shapes a\\|b differ second line" in markdown[2]
     assert markdown[2].count(" | ") == 5
+
+
+def test_run_all_reports_import_failure(monkeypatch, capsys):
+    @dataclass
+    class ToyConfig:
+        epochs: int = 1
+
+        @classmethod
+        def smoke(cls):
+            return cls()
+
+    experiment = registry.Experiment(
+        name="toy_all",
+        title="Toy",
+        summary="toy",
+        issue_group=99,
+        module=__name__,
+        holder=types.SimpleNamespace(
+            Config=ToyConfig,
+            run=lambda config: {"score": 1.0},
+            criteria=lambda metrics: [registry.at_least("score", 1.0, 0.5)],
+        ),
+    )
+    monkeypatch.setitem(registry._REGISTRY, "toy_all", experiment)
+    monkeypatch.setattr(registry, "list_experiments", lambda: [experiment])
+    monkeypatch.setitem(
+        registry._IMPORT_ERRORS, "graphkit.extras.broken_demo", "RuntimeError: boom"
+    )
+    code = cli.main(["extras", "run", "all", "--smoke"])
+    table = capsys.readouterr().out
+    assert code == 1
+    assert "broken_demo" in table
+    assert "import failed: RuntimeError: boom" in table
+    assert "toy_all" in table
