@@ -199,6 +199,12 @@ def init_process_group(
         timeout=timeout,
         **bound,
     )
+    if backend == "gloo" and world_size > 1:
+        # gloo returns from its connection set-up on one rank while a peer may still be
+        # finishing its own. A rank that then fails at once (a wrong partition folder)
+        # and destroys the group made that peer fail with "Connection closed by peer"
+        # instead of its own message. After the barrier every connection is complete.
+        dist.barrier()
     _state.update(store=store, heartbeat=heartbeat, timeout_s=timeout_s, device=device)
     # Shut down in order at exit: a heartbeat thread or process group still running while
     # the interpreter finalises can abort the process (SIGABRT) after a finished run.
