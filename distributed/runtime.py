@@ -75,16 +75,39 @@ def listen_socket(host: str, port: int) -> int:
     return sock.detach()
 
 
-def _from_mpi() -> tuple[int, int, str, int]:
-    try:
-        from mpi4py import MPI
-    except ImportError as error:
-        raise RuntimeError(
-            'started by an MPI launcher but mpi4py is not installed: pip install "graphkit[mpi]"'
-        ) from error
-    world = MPI.COMM_WORLD
+def _from_mpi(world=None) -> tuple[int, int, str, int]:
+    """Return ``(rank, size, MASTER_ADDR, MASTER_PORT)`` of an MPI job.
+
+    Args:
+        world (mpi4py.MPI.Comm, optional): the communicator. (default: ``COMM_WORLD``)
+
+    Raises:
+        RuntimeError: mpi4py is missing, or the ranks run on several machines and
+            ``MASTER_ADDR`` is unset. The default 127.0.0.1 reaches rank 0's store
+            only from rank 0's machine, so the other ranks would wait until the
+            rendezvous timeout.
+    """
+    if world is None:
+        try:
+            from mpi4py import MPI
+        except ImportError as error:
+            raise RuntimeError(
+                "started by an MPI launcher but mpi4py is not installed: "
+                'pip install "graphkit[mpi]"'
+            ) from error
+        world = MPI.COMM_WORLD
     rank, size = world.Get_rank(), world.Get_size()
-    addr = os.environ.get("MASTER_ADDR", "127.0.0.1")
+    addr = os.environ.get("MASTER_ADDR")
+    if addr is None:
+        hosts = sorted(set(world.allgather(socket.gethostname())))
+        if len(hosts) > 1:
+            raise RuntimeError(
+                f"mpiexec started the {size} ranks on {len(hosts)} machines "
+                f"({', '.join(hosts)}), but MASTER_ADDR is not set. Export MASTER_ADDR as "
+                "the address of rank 0's machine that the others can reach (mpiexec "
+                "-genv MASTER_ADDR ADDRESS, or -x MASTER_ADDR with Open MPI)"
+            )
+        addr = "127.0.0.1"
     port = int(os.environ["MASTER_PORT"]) if "MASTER_PORT" in os.environ else None
     if port is None:
         port = world.bcast(free_port(addr) if rank == 0 else None, root=0)
