@@ -41,7 +41,7 @@ class KnowledgeGraph:
     _relation_graph: Data | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        self.triples = torch.as_tensor(self.triples, dtype=torch.long).reshape(-1, 3)
+        self.triples = check_triples(self.triples)
         self._entity_ids = _index_names(self.entity_names, "entity")
         self._relation_ids = _index_names(self.relation_names, "relation")
         if self.triples.numel():
@@ -207,7 +207,14 @@ class KnowledgeGraph:
                 "data has no edge_type; a knowledge graph needs one relation "
                 "id per edge in data.edge_type, shape (num_edges,)"
             )
-        edge_index, edge_type = data.edge_index, data.edge_type.long()
+        edge_index, edge_type = data.edge_index, data.edge_type
+        for name, ids in (("edge_index", edge_index), ("edge_type", edge_type)):
+            if ids.is_floating_point() or ids.dtype == torch.bool:
+                raise TypeError(
+                    f"data.{name} must have an integer dtype, got {ids.dtype}. Convert "
+                    f"whole-number ids with data.{name} = data.{name}.long()"
+                )
+        edge_type = edge_type.long()
         if edge_index.dim() != 2 or edge_index.size(0) != 2:
             raise ValueError(
                 f"data.edge_index must have shape (2, num_edges), found "
@@ -243,6 +250,32 @@ class KnowledgeGraph:
             else [str(i) for i in range(num_relations)]
         )
         return cls(triples, names, rel_names)
+
+
+def check_triples(triples) -> Tensor:
+    """Return ``triples`` as a long tensor of shape ``(T, 3)``, or raise.
+
+    Any empty input becomes ``(0, 3)``. Other shapes are rejected instead of reshaped,
+    because reshaping a ``(3, T)`` or flat tensor would silently mix up the facts.
+    """
+    triples = torch.as_tensor(triples)
+    if triples.numel() == 0:
+        return triples.reshape(0, 3).long()
+    if triples.is_floating_point() or triples.dtype == torch.bool:
+        raise TypeError(
+            f"triples must have an integer dtype, got {triples.dtype}. Convert "
+            "whole-number ids with triples.long()"
+        )
+    if triples.dim() != 2 or triples.size(1) != 3:
+        columns = triples.dim() == 2 and triples.size(0) == 3
+        hint = (
+            " (transpose facts stored as columns with triples.t())" if columns else ""
+        )
+        raise ValueError(
+            f"triples must have shape (T, 3), got {list(triples.shape)}. Pass one "
+            f"(head, relation, tail) row per fact{hint}"
+        )
+    return triples.long()
 
 
 def _index_names(names: Sequence[str], what: str) -> dict[str, int]:

@@ -77,8 +77,10 @@ class RelationModel(nn.Module):
     def forward(self, relation_graph: Data, query_relations: Tensor) -> Tensor:
         batch_size = query_relations.numel()
         num_nodes = int(relation_graph.num_nodes)
+        # The boundary follows the parameters' dtype, so model.double() runs in float64.
+        dtype = next(self.parameters(), torch.empty(0)).dtype
         boundary = torch.zeros(
-            num_nodes, batch_size, self.dim, device=query_relations.device
+            num_nodes, batch_size, self.dim, device=query_relations.device, dtype=dtype
         )
         batch = torch.arange(batch_size, device=query_relations.device)
         boundary[query_relations, batch] = 1.0
@@ -120,7 +122,11 @@ class EntityModel(nn.Module):
         batch = torch.arange(batch_size, device=sources.device)
         query = relations[batch, query_index]  # (B, d)
         boundary = torch.zeros(
-            graph.num_entities, batch_size, self.dim, device=sources.device
+            graph.num_entities,
+            batch_size,
+            self.dim,
+            device=sources.device,
+            dtype=query.dtype,
         )
         boundary[sources, batch] = query
         hidden = boundary

@@ -13,6 +13,7 @@ Example::
 from __future__ import annotations
 
 import logging
+import numbers
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
@@ -21,7 +22,7 @@ import torch
 from torch import Tensor
 
 from graphkit.kg import checkpoint
-from graphkit.kg.graph import KnowledgeGraph
+from graphkit.kg.graph import KnowledgeGraph, check_triples
 from graphkit.kg.model import UltraNet, fact_graph
 
 if TYPE_CHECKING:
@@ -118,6 +119,8 @@ class Ultra(UltraNet):
             ``[(name, logit), ...]`` best first for one query given as plain names, else
             one such list per query.
         """
+        if k < 1:
+            raise ValueError(f"k must be at least 1, got {k}")
         single, queries = _normalise_queries(head, relation, tail, queries)
         sources, query_index = self._encode_queries(kg, queries)
         k = min(k, kg.num_entities)
@@ -154,8 +157,9 @@ class Ultra(UltraNet):
         as the tail query ``(head, relation, ?)``, so a higher logit means the model
         prefers ``tail`` among all entities.
         """
-        ids = triples if isinstance(triples, Tensor) else kg.encode(triples)
-        ids = ids.reshape(-1, 3)
+        ids = check_triples(
+            triples if isinstance(triples, Tensor) else kg.encode(triples)
+        )
         graph = fact_graph(kg, self._device())
         device = graph.edge_index.device
         out = []
@@ -250,6 +254,14 @@ def _normalise_queries(head, relation, tail, queries) -> tuple[bool, list[Query]
             "give exactly one of head= (to predict tails) and tail= (to predict heads)"
         )
     anchor = head if head is not None else tail
+    anchor_name = "head" if head is not None else "tail"
+    for name, value in ((anchor_name, anchor), ("relation", relation)):
+        if isinstance(value, (numbers.Number, Tensor)):
+            raise TypeError(
+                f"{name} must be a name (str) or a list of names, got "
+                f"{type(value).__name__}. Look up the names of ids in kg.entity_names "
+                "and kg.relation_names"
+            )
     single = isinstance(anchor, str) and isinstance(relation, str)
     anchors = [anchor] if isinstance(anchor, str) else list(anchor)
     relations = [relation] if isinstance(relation, str) else list(relation)
