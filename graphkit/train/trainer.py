@@ -135,7 +135,10 @@ class Trainer:
         return None
 
     def _graph_fingerprint(self) -> dict:
-        edges = self.graph.reduce_sum(self.graph.in_degree().sum().double().reshape(1))
+        # The sum runs in float64, because float32 cannot hold odd counts above 2**24
+        # and its rounding changes with the thread count, which would reject a resume.
+        degrees = self.graph.in_degree().double()
+        edges = self.graph.reduce_sum(degrees.sum().reshape(1))
         return {
             "num_nodes": int(self.graph.num_global_nodes),
             "num_edges": int(edges.item()),
