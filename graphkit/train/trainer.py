@@ -324,6 +324,7 @@ class Trainer:
         self.optimizer.load_state_dict(state["optimizer"])
         # A checkpoint without its config is taken to use this run's schedule.
         saved_config = json.loads(state["config"]) if "config" in state else {}
+        self._warn_restored_optimizer_options(saved_config, path)
         saved_schedule = saved_config.get("lr_schedule", self.config.lr_schedule)
         if saved_schedule != self.config.lr_schedule:
             # A saved state, if any, belongs to another schedule, so it is not loaded.
@@ -344,6 +345,24 @@ class Trainer:
         self._restore_compression(state.get("compression"), path)
         self._drop_metrics_after(self.epoch)
         logger.info("resumed from %s at epoch %d", path, self.epoch)
+
+    def _warn_restored_optimizer_options(self, saved_config: dict, path: Path) -> None:
+        """Warn when ``--lr`` or ``--weight-decay`` differs from the checkpoint's.
+
+        ``Optimizer.load_state_dict`` restores the learning rate and weight decay of
+        every parameter group, so the new value would have no effect.
+        """
+        for name in ("lr", "weight_decay"):
+            value = getattr(self.config, name)
+            saved = saved_config.get(name, value)
+            if saved != value:
+                option = "--" + name.replace("_", "-")
+                logger.warning(
+                    "checkpoint %s was written with %s %s, but this run passes %s %s. "
+                    "The restored optimizer state keeps the saved value, so resume with "
+                    "%s %s, or start a new run to train with %s",
+                    path, option, saved, option, value, option, saved, value,
+                )
 
     def _check_ranks_resumed_together(self) -> None:
         """Raise on every rank when the ranks restored different epochs.
