@@ -1,0 +1,41 @@
+"""``graphkit partition`` under torchrun or mpiexec writes the folder once, on rank 0."""
+
+import pytest
+from graphkit.launch.cli import main
+from graphkit.launch.cmd_partition import launcher_rank
+
+SMALL_GRAPH = ["--dataset-options", "{num_nodes: 60, avg_degree: 4, num_features: 4}"]
+RANK_VARIABLES = ("RANK", "OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK")
+
+
+def partition(out) -> int:
+    return main(["partition", *SMALL_GRAPH, "--parts", "2", "--out", str(out)])
+
+
+@pytest.fixture
+def no_rank(monkeypatch):
+    for name in RANK_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_other_ranks_leave_folder_to_rank_zero(tmp_path, monkeypatch, no_rank):
+    out = tmp_path / "parts"
+    assert partition(out) == 0
+    written = {path.name: path.stat().st_mtime_ns for path in out.iterdir()}
+    # A rank started after rank 0 finished finds the folder written.
+    monkeypatch.setenv("RANK", "1")
+    assert partition(out) == 0
+    assert {path.name: path.stat().st_mtime_ns for path in out.iterdir()} == written
+
+
+@pytest.mark.parametrize("name", RANK_VARIABLES)
+def test_launcher_rank_variables(monkeypatch, no_rank, name):
+    monkeypatch.setenv(name, "3")
+    assert launcher_rank() == 3
+
+
+def test_launcher_rank_default_and_invalid(monkeypatch, no_rank):
+    assert launcher_rank() == 0
+    monkeypatch.setenv("PMI_RANK", "x")
+    with pytest.raises(ValueError, match="PMI_RANK='x' is not an integer"):
+        launcher_rank()
