@@ -30,6 +30,7 @@ from graphkit.train.checkpoint import (
     save_checkpoint,
 )
 from graphkit.train.config import TrainConfig
+from graphkit.train.inputs import check_node_fields
 from graphkit.train.metrics import METRIC_LABEL, METRICS
 
 logger = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ class Trainer:
         if config.out and self.is_main:
             Path(config.out).mkdir(parents=True, exist_ok=True)
         torch.manual_seed(config.seed)
+        check_node_fields(data, graph.num_nodes)
         if data.y.dim() != 1:
             raise ValueError(
                 f"invalid labels: the trainer expects one class per node (y of shape [N]), "

@@ -1,0 +1,80 @@
+"""Checks on the node fields a trainer reads, run before the first epoch.
+
+Without them a label vector or mask of the wrong length fails inside tensor indexing,
+and an integer 0/1 mask is read as a list of node ids (rows 0 and 1), so training
+silently uses the wrong nodes.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+MASK_NAMES = ("train_mask", "val_mask", "test_mask")
+
+
+def check_node_fields(data, num_nodes: int) -> None:
+    """Raise unless ``x``, ``y`` and the split masks of ``data`` fit ``num_nodes`` nodes.
+
+    Args:
+        data: PyG ``Data`` with ``x``, ``y`` and the three split masks.
+        num_nodes (int): nodes the graph owns (rows every field must have).
+
+    Raises:
+        ValueError: a field has the wrong number of rows or shape, ``x`` has a NaN or
+            infinite value, or a labelled split contains a negative label.
+        TypeError: ``x`` is not floating point, ``y`` is not an integer tensor or a mask
+            is not bool.
+    """
+    x, y = data.x, data.y
+    _check_rows("data.x", x, num_nodes)
+    if not x.is_floating_point():
+        raise TypeError(
+            f"data.x must be a floating-point tensor, got {x.dtype}. Convert it with "
+            "data.x = data.x.float()"
+        )
+    finite = torch.isfinite(x)
+    if not bool(finite.all()):
+        row, column = (~finite).nonzero()[0].tolist()
+        raise ValueError(
+            f"data.x contains {int((~finite).sum())} NaN or infinite values (first at "
+            f"row {row}, column {column}). Replace or impute them before training, "
+            "because one NaN feature spreads to every neighbour's output"
+        )
+    _check_rows("data.y", y, num_nodes)
+    if y.is_floating_point() or y.is_complex():
+        raise TypeError(
+            f"data.y must contain integer class ids, got {y.dtype}. Convert it with "
+            "data.y = data.y.long()"
+        )
+    split = None
+    for name in MASK_NAMES:
+        mask = getattr(data, name)
+        if mask.dtype != torch.bool:
+            raise TypeError(
+                f"data.{name} must be a bool tensor of shape [{num_nodes}], got "
+                f"{mask.dtype} of shape {list(mask.shape)}. An integer tensor would be "
+                f"read as node ids. Convert a 0/1 mask with data.{name}.bool()"
+            )
+        _check_rows(f"data.{name}", mask, num_nodes)
+        if mask.dim() != 1:
+            raise ValueError(
+                f"data.{name} must have shape [{num_nodes}], got {list(mask.shape)}. "
+                "Select one split of [N, S] masks with "
+                "graphkit.train.trainer.masks_for_split(data, split)"
+            )
+        split = mask if split is None else split | mask
+    if y.dim() == 1 and y.numel() and bool((y[split] < 0).any()):
+        raise ValueError(
+            f"data.y has negative labels (min {int(y[split].min())}) on nodes of the "
+            "train, validation or test split. Give those nodes a class id >= 0, or "
+            "leave unlabelled nodes out of every split"
+        )
+
+
+def _check_rows(name: str, value: Tensor, num_nodes: int) -> None:
+    if value.dim() == 0 or value.size(0) != num_nodes:
+        raise ValueError(
+            f"{name} must have one row per node: the graph has {num_nodes} nodes but "
+            f"{name} has shape {list(value.shape)}"
+        )
