@@ -218,14 +218,18 @@ class ShardedGraph(Graph):
         loop_count = torch.zeros(n, device=self.device).index_add_(
             0, own.row[loops], torch.ones(int(loops.sum()), device=self.device)
         )
-        looped_degree = self._in_degree - loop_count + 1
-        self._inv_sqrt = looped_degree.pow(-0.5)
-        src_inv_sqrt = [
+        # Peers exchange looped degrees rather than 1/sqrt(degree). Degrees are whole
+        # numbers, which float32 stores exactly up to 2**24, so _edge_values can form
+        # the GCN weights in the dtype of the features.
+        self._looped_degree = self._in_degree - loop_count + 1
+        src_degree = [
             rows[:, 0].clone()
-            for _, (rows,) in self.halo.fetch([self._inv_sqrt.unsqueeze(1)], "setup")
+            for _, (rows,) in self.halo.fetch(
+                [self._looped_degree.unsqueeze(1)], "setup"
+            )
         ]
         # fetch yields peers in round order, but the list is indexed by peer id.
-        self._src_inv_sqrt = _by_peer(self.halo.peer_order(), src_inv_sqrt)
+        self._src_degree = _by_peer(self.halo.peer_order(), src_degree)
         self._looped_blocks: list[Block] | None = None
         self._values: dict[str, list[Tensor]] = {}
         self._merged: dict[str, Block] = {}
@@ -252,23 +256,26 @@ class ShardedGraph(Graph):
             self._looped_blocks = looped
         return self._looped_blocks
 
-    def _edge_values(self, kind: str) -> list[Tensor]:
+    def _edge_values(self, kind: str, dtype: torch.dtype) -> list[Tensor]:
         """Return per-block edge values: ``1 / deg_i`` (mean), ``1 / sqrt(deg_i deg_j)`` (GCN).
 
-        The values are built on first use and cached. GCN uses the looped degrees
-        fetched when the graph was built, so this call exchanges nothing.
+        The values are computed in ``dtype`` (the features' dtype) on first use and
+        cached. GCN uses the looped degrees fetched when the graph was built, so this
+        call exchanges nothing.
         """
-        if kind not in self._values:
+        key = f"{kind}:{dtype}"
+        if key not in self._values:
             if kind == "mean":
-                deg_clamped = self._in_degree.clamp(min=1)
+                deg_clamped = self._in_degree.to(dtype).clamp(min=1)
                 values = [1.0 / deg_clamped[block.row] for block in self.blocks]
             else:
+                inv_sqrt = self._looped_degree.to(dtype).pow(-0.5)
                 values = [
-                    self._inv_sqrt[block.row] * src[block.col]
-                    for block, src in zip(self.looped_blocks, self._src_inv_sqrt)
+                    inv_sqrt[block.row] * src.to(dtype).pow(-0.5)[block.col]
+                    for block, src in zip(self.looped_blocks, self._src_degree)
                 ]
-            self._values[kind] = values
-        return self._values[kind]
+            self._values[key] = values
+        return self._values[key]
 
     @classmethod
     def from_partition(
@@ -328,17 +335,18 @@ class ShardedGraph(Graph):
         return self._in_degree.clone()
 
     # The plain baseline (fast=False) ------------------------------------------------
-    def _merged_block(self, kind: str) -> Block:
+    def _merged_block(self, kind: str, dtype: torch.dtype | None = None) -> Block:
         """Return all in-edges as one block over the gathered rows (built once per kind).
 
         ``kind`` is ``plain`` (the blocks), ``looped`` (the looped blocks) or ``gcn`` (the
-        looped blocks with GCN edge values as ``edge_weight``).
+        looped blocks with GCN edge values in ``dtype`` as ``edge_weight``).
         """
-        if kind not in self._merged:
+        key = f"{kind}:{dtype}" if kind == "gcn" else kind
+        if key not in self._merged:
             blocks = self.blocks if kind == "plain" else self.looped_blocks
-            values = self._edge_values("gcn") if kind == "gcn" else None
-            self._merged[kind] = merged_block(blocks, self.halo, values)
-        return self._merged[kind]
+            values = self._edge_values("gcn", dtype) if kind == "gcn" else None
+            self._merged[key] = merged_block(blocks, self.halo, values)
+        return self._merged[key]
 
     def _gather(self, x: Tensor, label: str) -> Tensor:
         # NOTE: the baseline exchanges uncompressed rows even when compression is set.
@@ -357,17 +365,17 @@ class ShardedGraph(Graph):
         if reduce == "sum":
             return LinearSAR.apply(x, plan, [None] * self.world_size, "ones")
         if reduce == "mean":
-            return LinearSAR.apply(x, plan, self._edge_values("mean"), "mean")
+            return LinearSAR.apply(x, plan, self._edge_values("mean", x.dtype), "mean")
         return ExtremumSAR.apply(x, plan, reduce)
 
     def gcn_aggregate(self, x: Tensor) -> Tensor:
         self._check_rows(x)
         if not self.fast:
-            block = self._merged_block("gcn")
+            block = self._merged_block("gcn", x.dtype)
             x_all = self._gather(x, f"gcn{list(x.shape[1:])}")
             return plain_aggregate(block, x_all, "sum", block.edge_weight)
         plan = self._plan("gcn", self.looped_blocks, x.shape[1:], keep=False)
-        return LinearSAR.apply(x, plan, self._edge_values("gcn"), "gcn")
+        return LinearSAR.apply(x, plan, self._edge_values("gcn", x.dtype), "gcn")
 
     def attend(
         self,
@@ -406,7 +414,7 @@ class ShardedGraph(Graph):
         x_dst: Tensor | None = None,
     ) -> Tensor:
         check_reduce(reduce)
-        self._check_rows(x)
+        self._check_rows(x, floating=False)
         x_dst = x if x_dst is None else x_dst
         if not self.fast:
             block = self._merged_block("plain")
@@ -418,7 +426,12 @@ class ShardedGraph(Graph):
         spec = MessageSpec(message, reduce, self._in_degree)
         return PropagateSAR.apply(x, x_dst, plan, spec, *message_parameters(message))
 
-    def _check_rows(self, x: Tensor) -> None:
+    def _check_rows(self, x: Tensor, floating: bool = True) -> None:
+        if floating and not x.is_floating_point():
+            raise TypeError(
+                f"rank {self.rank}: the input must be a floating-point tensor, got "
+                f"{x.dtype}. Convert it with .float()"
+            )
         if x.device.type != self.device.type:
             raise ValueError(
                 f"rank {self.rank}: the graph is on {self.device} but the input is on "
