@@ -106,6 +106,18 @@ class GNN(nn.Module):
             raise ValueError(f"num_layers must be at least 1, got {num_layers}")
         if norm not in (None, "none", "batch", "layer"):
             raise ValueError(f"norm must be 'batch', 'layer' or None, got {norm!r}")
+        widths = {"in_channels": in_channels, "out_channels": out_channels}
+        if num_layers > 1:  # one layer maps in_channels to out_channels directly
+            widths["hidden_channels"] = hidden_channels
+        for name, width in widths.items():
+            if width < 1:
+                raise ValueError(f"{name} must be at least 1, got {width}")
+        for name, probability in (
+            ("dropout", dropout),
+            ("attention_dropout", attention_dropout),
+        ):
+            if not 0.0 <= probability <= 1.0:
+                raise ValueError(f"{name} must lie in [0, 1], got {probability}")
         spec = LayerSpec(heads=heads, attention_dropout=attention_dropout)
         widths = [in_channels] + [hidden_channels] * (num_layers - 1) + [out_channels]
         factory = MODELS[model]
