@@ -35,6 +35,7 @@ from graphkit.embed.implicit import ImplicitMatrix
 from graphkit.embed.leaves import DenseMatrix, SparseMatrix
 from graphkit.embed.rsvd import randomized_svd
 from graphkit.embed.wys import clipped_degrees, symmetric_adjacency, wys_matrix
+from graphkit.train.inputs import check_node_fields
 
 logger = logging.getLogger(__name__)
 
@@ -220,6 +221,7 @@ def fit_linear_gcn(data, config: NodeClassConfig) -> LinearSolution:
             ``y`` and ``train_mask``.
         config (NodeClassConfig): the settings.
     """
+    check_node_fields(data, data.num_nodes, mask_names=("train_mask",))
     timings: dict[str, float] = {}
     tic = time.perf_counter()
     num_nodes = data.num_nodes

@@ -13,12 +13,16 @@ from torch import Tensor
 MASK_NAMES = ("train_mask", "val_mask", "test_mask")
 
 
-def check_node_fields(data, num_nodes: int) -> None:
+def check_node_fields(
+    data, num_nodes: int, mask_names: tuple[str, ...] = MASK_NAMES
+) -> None:
     """Raise unless ``x``, ``y`` and the split masks of ``data`` fit ``num_nodes`` nodes.
 
     Args:
-        data: PyG ``Data`` with ``x``, ``y`` and the three split masks.
+        data: PyG ``Data`` with ``x``, ``y`` and the masks of ``mask_names``.
         num_nodes (int): nodes the graph owns (rows every field must have).
+        mask_names (tuple[str, ...]): the masks to check. (default: the train,
+            validation and test masks)
 
     Raises:
         ValueError: a field has the wrong number of rows or shape, ``x`` has a NaN or
@@ -48,7 +52,7 @@ def check_node_fields(data, num_nodes: int) -> None:
             "data.y = data.y.long()"
         )
     split = None
-    for name in MASK_NAMES:
+    for name in mask_names:
         mask = getattr(data, name)
         if mask.dtype != torch.bool:
             raise TypeError(
