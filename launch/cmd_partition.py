@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from graphkit.launch.logs import setup_logging
+from graphkit.launch.logs import launcher_rank, setup_logging
 
 logger = logging.getLogger(__name__)
 
@@ -151,30 +151,6 @@ def sigterm_as_exit() -> Iterator[None]:
         signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
-# Rank variables of torchrun, Open MPI, MPICH (Hydra) and PMIx, in that order.
-_RANK_VARIABLES = ("RANK", "OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK")
-
-
-def launcher_rank(env=os.environ) -> int:
-    """Return this process's rank under torchrun or mpiexec, or 0 without a launcher.
-
-    Raises:
-        ValueError: a rank variable is set to something other than an integer.
-    """
-    for name in _RANK_VARIABLES:
-        text = env.get(name)
-        if not text:
-            continue
-        try:
-            return int(text)
-        except ValueError:
-            raise ValueError(
-                f"environment variable {name}={text!r} is not an integer. Unset it or "
-                "let the launcher (torchrun, mpiexec) set it"
-            ) from None
-    return 0
-
-
 def run(args: argparse.Namespace) -> int:
     setup_logging()
     from graphkit.datasets import load_dataset
@@ -192,7 +168,7 @@ def run(args: argparse.Namespace) -> int:
     if rank != 0:
         # Otherwise every rank loads and partitions the whole graph, and the ranks that
         # finish after the first fail because --out is no longer empty.
-        logger.info("rank %d: rank 0 writes the partitions, so this rank exits", rank)
+        logger.debug("rank %d: rank 0 writes the partitions, so this rank exits", rank)
         return 0
     out = Path(args.out)
     check_output_folder(out, args.overwrite)

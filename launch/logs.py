@@ -6,6 +6,36 @@ import logging
 import os
 import sys
 
+# Rank and world-size variables of torchrun, Open MPI, MPICH (Hydra) and PMIx, in that
+# order of precedence.
+RANK_VARIABLES = ("RANK", "OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK")
+SIZE_VARIABLES = ("WORLD_SIZE", "OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE")
+
+
+def _first_integer(names: tuple[str, ...], default: int) -> int:
+    """Return the first set variable of ``names`` as an integer, or ``default``.
+
+    Raises:
+        ValueError: that variable is not an integer.
+    """
+    for name in names:
+        text = os.environ.get(name)
+        if not text:
+            continue
+        try:
+            return int(text)
+        except ValueError:
+            raise ValueError(
+                f"environment variable {name}={text!r} is not an integer. Unset it or "
+                "let the launcher (torchrun, mpiexec) set it"
+            ) from None
+    return default
+
+
+def launcher_rank() -> int:
+    """Return this process's rank under torchrun or mpiexec, or 0 without a launcher."""
+    return _first_integer(RANK_VARIABLES, 0)
+
 
 class _RankFilter(logging.Filter):
     def __init__(self, rank: int, world_size: int) -> None:
@@ -24,11 +54,12 @@ def setup_logging(
 ) -> None:
     """Configure the root logger once per process.
 
-    ``rank`` and ``world_size`` default to the ``RANK``/``WORLD_SIZE`` environment
-    variables that torchrun sets, and to 0/1 in a plain process.
+    ``rank`` and ``world_size`` default to the variables that torchrun or an MPI
+    launcher sets (:data:`RANK_VARIABLES`, :data:`SIZE_VARIABLES`), and to 0 and 1 in
+    a plain process, so only rank 0 logs INFO before the process group starts.
     """
-    rank = int(os.environ.get("RANK", 0)) if rank is None else rank
-    world_size = int(os.environ.get("WORLD_SIZE", 1)) if world_size is None else world_size
+    rank = launcher_rank() if rank is None else rank
+    world_size = _first_integer(SIZE_VARIABLES, 1) if world_size is None else world_size
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(_RankFilter(rank, world_size))
     handler.setFormatter(

@@ -1,11 +1,12 @@
 """``graphkit partition`` under torchrun or mpiexec writes the folder once, on rank 0."""
 
+import logging
+
 import pytest
 from graphkit.launch.cli import main
-from graphkit.launch.cmd_partition import launcher_rank
+from graphkit.launch.logs import RANK_VARIABLES, launcher_rank, setup_logging
 
 SMALL_GRAPH = ["--dataset-options", "{num_nodes: 60, avg_degree: 4, num_features: 4}"]
-RANK_VARIABLES = ("RANK", "OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK")
 
 
 def partition(out) -> int:
@@ -39,3 +40,18 @@ def test_launcher_rank_default_and_invalid(monkeypatch, no_rank):
     monkeypatch.setenv("PMI_RANK", "x")
     with pytest.raises(ValueError, match="PMI_RANK='x' is not an integer"):
         launcher_rank()
+
+
+def test_mpi_rank_logs_no_info(monkeypatch, no_rank, capsys):
+    """Before the process group starts, only rank 0 of an MPI job logs progress."""
+    monkeypatch.setenv("PMI_RANK", "1")
+    monkeypatch.setenv("PMI_SIZE", "2")
+    monkeypatch.delenv("WORLD_SIZE", raising=False)
+    monkeypatch.delenv("OMPI_COMM_WORLD_SIZE", raising=False)
+    setup_logging()
+    logger = logging.getLogger("graphkit.test")
+    logger.info("progress")
+    logger.warning("trouble")
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1
+    assert "[rank 1/2] WARNING graphkit.test: trouble" in lines[0]
