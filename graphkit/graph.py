@@ -13,6 +13,7 @@ per owned node.
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
 from typing import Callable
 
@@ -24,6 +25,8 @@ from graphkit.ops.attention import AttentionDropout, attention_aggregate
 from graphkit.ops.linear import spmm
 from graphkit.ops.plain import plain_aggregate, plain_attention, plain_propagate
 from graphkit.ops.segment import segment_aggregate
+
+logger = logging.getLogger(__name__)
 
 REDUCES = ("sum", "mean", "max", "min")
 
@@ -185,6 +188,12 @@ class LocalGraph(Graph):
             raise ValueError(
                 "data.edge_index is missing. Set it to a [2, E] tensor of (source, "
                 "target) ids, or to torch.empty(2, 0, dtype=torch.long) for no edges"
+            )
+        if getattr(data, "edge_weight", None) is not None:
+            logger.warning(
+                "data.edge_weight is ignored: LocalGraph aggregates every edge with "
+                "weight 1 (GCN and mean use degree normalisation only). Pass the "
+                "weights as data.edge_attr and use a message function to weight edges"
             )
         return cls(data.edge_index, data.num_nodes, getattr(data, "edge_attr", None), fast)
 

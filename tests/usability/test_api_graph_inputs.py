@@ -131,3 +131,10 @@ def test_device_mismatch_named():
     x = torch.empty(5, 4, device="meta")
     with pytest.raises(ValueError, match="x is on meta but the graph is on cpu"):
         _graph().aggregate(x)
+
+
+def test_from_data_warns_about_edge_weight(caplog):
+    data = Data(edge_index=EDGE_INDEX, edge_weight=torch.rand(5), num_nodes=5)
+    with caplog.at_level("WARNING", logger="graphkit.graph"):
+        LocalGraph.from_data(data)
+    assert "data.edge_weight is ignored" in caplog.text
