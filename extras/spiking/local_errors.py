@@ -131,18 +131,31 @@ class LocalMLP(nn.Module):
                 layer.weight.uniform_(-bound, bound, generator=generator)
                 layer.bias.uniform_(-bound, bound, generator=generator)
         # Fixed random classifiers M_l (one per hidden layer) and feedback matrices B_l.
-        self.classifiers = [
-            torch.randn(10, hidden, generator=generator) / math.sqrt(hidden)
-            for _ in range(3)
-        ]
-        self.feedback = [
-            torch.randn(layer.weight.shape, generator=generator)
-            / math.sqrt(layer.in_features)
-            for layer in self.layers
-        ]
+        # Buffers, so that state_dict saves them and .to() or .double() moves them.
+        for index in range(3):
+            self.register_buffer(
+                f"classifier_{index}",
+                torch.randn(10, hidden, generator=generator) / math.sqrt(hidden),
+            )
+        for index, layer in enumerate(self.layers):
+            self.register_buffer(
+                f"feedback_{index}",
+                torch.randn(layer.weight.shape, generator=generator)
+                / math.sqrt(layer.in_features),
+            )
         if arm == "last_layer_only":
             for layer in self.layers[:-1]:
                 layer.requires_grad_(False)
+
+    @property
+    def classifiers(self) -> list[Tensor]:
+        """The fixed random classifiers M_1, M_2, M_3, each ``[10, hidden]``."""
+        return [getattr(self, f"classifier_{index}") for index in range(3)]
+
+    @property
+    def feedback(self) -> list[Tensor]:
+        """The fixed feedback matrices B_l, each of its layer's weight shape."""
+        return [getattr(self, f"feedback_{index}") for index in range(len(self.layers))]
 
     def _linear(self, index: int, x: Tensor) -> Tensor:
         layer = self.layers[index]

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 import torch
-from graphkit.extras.spiking import quasiperiodic, wta_stochastic
+from graphkit.extras.spiking import local_errors, quasiperiodic, wta_stochastic
 from graphkit.extras.spiking.encoders import latency_spikes, poisson_spikes
 from graphkit.extras.spiking.neurons import spike
 
@@ -41,3 +41,23 @@ def test_kl_to_empirical_zero_probability_state():
     # empirical = (1.5, 1.5, 0.5) / 3.5; the zero state adds 0 log 0 = 0.
     expected = 2 * 0.5 * math.log(0.5 / (1.5 / 3.5))
     assert quasiperiodic.kl_to_empirical(exact, counts) == pytest.approx(expected)
+
+
+def test_local_errors_fixed_matrices_in_state_dict():
+    model = local_errors.LocalMLP(8, "local_errors", torch.Generator().manual_seed(0))
+    other = local_errors.LocalMLP(8, "local_errors", torch.Generator().manual_seed(1))
+    other.load_state_dict(model.state_dict())
+    x, y = torch.randn(4, 64), torch.tensor([0, 1, 2, 3])
+    for mine, theirs in zip(
+        local_errors.local_losses(model, x, y), local_errors.local_losses(other, x, y)
+    ):
+        torch.testing.assert_close(mine, theirs)
+    for mine, theirs in zip(model.feedback, other.feedback):
+        assert torch.equal(mine, theirs)
+
+
+def test_local_errors_double_precision():
+    model = local_errors.LocalMLP(8, "feedback_alignment", torch.Generator())
+    model = model.double()
+    assert all(m.dtype == torch.float64 for m in model.classifiers)
+    assert model(torch.randn(2, 64, dtype=torch.float64)).dtype == torch.float64
