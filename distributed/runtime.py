@@ -131,6 +131,15 @@ def _environment() -> tuple[int, int, str, int]:
         )
     if any(int(env.get(k, "0") or 0) > 1 for k in MPI_SIZE_VARIABLES):
         return _from_mpi()
+    world_size = env.get("WORLD_SIZE")
+    if world_size and int(world_size) > 1:
+        # graphkit train counts this as a distributed run, so without this check every
+        # such process would train the whole graph alone, as a group of one.
+        raise RuntimeError(
+            f"WORLD_SIZE={world_size} is set but RANK is not, so this process cannot "
+            "tell its rank. Start with torchrun, which sets both, or unset WORLD_SIZE "
+            "to train in one process"
+        )
     return 0, 1, "127.0.0.1", 0
 
 

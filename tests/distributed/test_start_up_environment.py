@@ -1,4 +1,4 @@
-"""mpiexec across machines needs MASTER_ADDR, and on one machine it defaults to 127.0.0.1."""
+"""Start-up variables: MASTER_ADDR across machines, and WORLD_SIZE without RANK."""
 
 import pytest
 from graphkit.distributed.runtime import _from_mpi
@@ -40,3 +40,16 @@ def test_master_addr_given_skips_check(monkeypatch):
     monkeypatch.setenv("MASTER_ADDR", "10.0.0.1")
     monkeypatch.setenv("MASTER_PORT", "29501")
     assert _from_mpi(FakeWorld(["node-a", "node-b"])) == (1, 2, "10.0.0.1", 29501)
+
+
+def test_world_size_without_rank_is_rejected(monkeypatch):
+    from graphkit.distributed.device import MPI_SIZE_VARIABLES
+    from graphkit.distributed.runtime import _environment
+
+    for name in ("RANK", *MPI_SIZE_VARIABLES):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    with pytest.raises(RuntimeError, match="WORLD_SIZE=2 is set but RANK is not"):
+        _environment()
+    monkeypatch.setenv("WORLD_SIZE", "1")
+    assert _environment() == (0, 1, "127.0.0.1", 0)
