@@ -137,6 +137,9 @@ def track(
     for t in np.unique(frame):
         rows = np.flatnonzero(frame == t)
         matched = set()
+        # Frames without detections are skipped, so age the tracks here too. A track
+        # last matched at frame L has missed t - L - 1 frames when frame t starts.
+        active = [k for k in active if t - k.last_frame <= max_age]
         if active:
             cost, class_distance, feature_distance = matching_cost(
                 one_hot[rows],

@@ -79,3 +79,32 @@ def test_tracker_rectangular_frames():
     track_id = track(frame, box, feature, class_dist)
     # A keeps track 0; B and C open tracks 1 and 2 in row order; C continues track 2.
     assert track_id.tolist() == [0, 1, 0, 2, 2]
+
+
+@pytest.mark.parametrize(
+    "frames, expected", [([0, 2], [0, 0]), ([0, 3], [0, 1]), ([0, 10], [0, 1])]
+)
+def test_tracker_ages_across_empty_frames(frames, expected):
+    # One object seen twice with max_age 2. The frames between are empty, so the
+    # track has missed 1, 2 or 9 frames; after 2 missed frames it is closed.
+    frame = np.array(frames)
+    box = np.array([[0.3, 0.3, 0.1, 0.1]] * 2)
+    feature = np.array([[1.0, 0.0]] * 2)
+    class_dist = np.array([[0.9, 0.1]] * 2)
+    assert track(frame, box, feature, class_dist, max_age=2).tolist() == expected
+
+
+def test_tracker_ages_like_contiguous_frames():
+    # The same gaps filled with a far-away distractor B give the same answer.
+    rows = [(0, "A"), (1, "B"), (2, "B"), (3, "A")]
+    box_of = {"A": [0.2, 0.2, 0.1, 0.1], "B": [0.8, 0.8, 0.1, 0.1]}
+    feature_of = {"A": [1.0, 0.0], "B": [0.0, 1.0]}
+    class_of = {"A": [0.9, 0.1], "B": [0.1, 0.9]}
+    track_id = track(
+        np.array([t for t, _ in rows]),
+        np.array([box_of[o] for _, o in rows]),
+        np.array([feature_of[o] for _, o in rows]),
+        np.array([class_of[o] for _, o in rows]),
+        max_age=2,
+    )
+    assert track_id.tolist() == [0, 1, 1, 2]
