@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import types
+
 import pytest
 import torch
 from graphkit.extras.common.sparse import MaskedLinear, magnitude_prune
@@ -21,8 +23,11 @@ def test_prune_all_active():
     assert not magnitude_prune(weight, mask, 2).any()
 
 
-def test_dsr_rejects_run_without_reallocation():
-    # 1,437 training digits in batches of 64 give 23 steps in one epoch.
+def test_dsr_rejects_run_without_reallocation(monkeypatch):
+    # 1,437 training digits in batches of 64 give 23 steps in one epoch. The check
+    # needs only the training-set size, so the digits are not loaded.
+    split = types.SimpleNamespace(x_train=torch.zeros(1437, 64))
+    monkeypatch.setattr(dsr, "load_digits_split", lambda: split)
     config = dsr.Config(
         hidden=(8,), epochs=1, seeds=(0,), realloc_every=24, arms=("static", "dsr")
     )
@@ -37,10 +42,15 @@ def test_regrown_weights_start_without_momentum():
     config = dsr.Config(hidden=(4,), density=0.5)
     model = dsr.build_sparse_mlp(config.hidden, 1.0, g)
     layers = [m for m in model.modules() if isinstance(m, MaskedLinear)]
-    optimizer = torch.optim.Adam(model.parameters(), lr=0.1)
-    model(torch.randn(8, 64, generator=g)).sum().backward()
-    optimizer.step()
     layer = layers[0]
+    # Adam's per-weight state as a training step leaves it. The reallocator reads only
+    # optimizer.state, and building torch.optim.Adam first costs seconds of imports.
+    moments = {
+        "step": torch.tensor(1.0),
+        "exp_avg": torch.ones_like(layer.weight),
+        "exp_avg_sq": torch.ones_like(layer.weight),
+    }
+    optimizer = types.SimpleNamespace(state={layer.weight: moments})
     with torch.no_grad():
         layer.mask.view(-1)[:10] = False
         layer.apply_mask_()
