@@ -98,7 +98,8 @@ def load_gray_image(name: str) -> np.ndarray:
 
     Args:
         name (str): one of ``SKIMAGE_IMAGES``. Any other 2-D gray or RGB(A) image
-            loader of ``skimage.data`` works too; some of them download their file.
+            loader of ``skimage.data`` works too. Some of them download their file,
+            which needs the pooch package; without it they raise ValueError.
 
     Shapes:
         return: ``(H, W)``.
@@ -114,7 +115,14 @@ def load_gray_image(name: str) -> np.ndarray:
         raise ValueError(
             f"unknown scikit-image sample image {name!r}; try one of {SKIMAGE_IMAGES}"
         )
-    image = getattr(skimage.data, name)()
+    try:
+        image = getattr(skimage.data, name)()
+    except ImportError as error:
+        # Samples that do not ship with scikit-image are fetched with pooch.
+        raise ValueError(
+            f"scikit-image sample {name!r} must be downloaded, which failed ({error}); "
+            f"use one of the bundled images {SKIMAGE_IMAGES}"
+        ) from error
     is_gray = isinstance(image, np.ndarray) and image.ndim == 2
     is_color = (
         isinstance(image, np.ndarray) and image.ndim == 3 and image.shape[-1] in (3, 4)

@@ -37,3 +37,12 @@ def test_rgba_sample_gray(monkeypatch):
     assert image.shape == (2, 3)
     assert image.dtype == np.float32
     np.testing.assert_allclose(image, 1.0)
+
+
+def test_remote_sample_without_pooch(monkeypatch):
+    def fetch():
+        raise ModuleNotFoundError("No module named 'pooch'")
+
+    monkeypatch.setattr(skimage.data, "eagle", fetch)
+    with pytest.raises(ValueError, match="must be downloaded"):
+        load_gray_image("eagle")
