@@ -30,6 +30,12 @@ class GraphBatchNorm(nn.Module):
         self.register_buffer("running_var", torch.ones(channels))
 
     def forward(self, x: Tensor, graph: Graph) -> Tensor:
+        channels = self.weight.numel()
+        if x.dim() != 2 or x.size(1) != channels:
+            raise ValueError(
+                f"GraphBatchNorm({channels}) got x of shape {list(x.shape)}. Pass "
+                f"[N, {channels}] features or build the norm with the features' width"
+            )
         if not self.training:
             mean, var = self.running_mean, self.running_var
         else:
