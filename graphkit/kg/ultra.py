@@ -121,6 +121,7 @@ class Ultra(UltraNet):
         """
         if k < 1:
             raise ValueError(f"k must be at least 1, got {k}")
+        _check_batch_size(batch_size)
         single, queries = _normalise_queries(head, relation, tail, queries)
         sources, query_index = self._encode_queries(kg, queries)
         k = min(k, kg.num_entities)
@@ -157,6 +158,7 @@ class Ultra(UltraNet):
         as the tail query ``(head, relation, ?)``, so a higher logit means the model
         prefers ``tail`` among all entities.
         """
+        _check_batch_size(batch_size)
         ids = check_triples(
             triples if isinstance(triples, Tensor) else kg.encode(triples)
         )
@@ -234,6 +236,11 @@ def _top_answers(
             ]
         )
     return results
+
+
+def _check_batch_size(batch_size: int) -> None:
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
 
 
 def _normalise_queries(head, relation, tail, queries) -> tuple[bool, list[Query]]:

@@ -82,3 +82,11 @@ def test_score_float64_matches_float32():
     out = model.score(_graph(), [("a", "r0", "b"), ("b", "r1", "c")])
     assert out.dtype == torch.float64
     torch.testing.assert_close(out.float(), expected, rtol=1e-5, atol=1e-5)
+
+
+def test_batch_size_checked():
+    model = Ultra(dim=8, num_layers=1)
+    with pytest.raises(ValueError, match="batch_size must be at least 1, got 0"):
+        model.predict(_graph(), head="a", relation="r0", batch_size=0)
+    with pytest.raises(ValueError, match="batch_size must be at least 1, got 0"):
+        model.score(_graph(), [("a", "r0", "b")], batch_size=0)
