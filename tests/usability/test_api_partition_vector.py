@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 import torch
-from torch_geometric.data import Data
-
 from graphkit.distributed import partition_payloads, relabel
+from torch_geometric.data import Data
 
 DATA = Data(
     x=torch.arange(10.0).view(5, 2),

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "distributed"))
-from harness import run_world  # noqa: E402
+from harness import run_world
 
 NUM_NODES = 30
 
@@ -16,9 +16,9 @@ NUM_NODES = 30
 def _errors_against_local(rank: int, world_size: int) -> dict:
     """Return the max difference to LocalGraph per aggregation and mode, and dtypes."""
     import torch
+    from graphkit.distributed import Communicator, ShardedGraph, partition_payloads
     from torch_geometric.data import Data
 
-    from graphkit.distributed import Communicator, ShardedGraph, partition_payloads
     from graphkit.graph import LocalGraph
 
     generator = torch.Generator().manual_seed(0)
