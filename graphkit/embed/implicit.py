@@ -72,7 +72,8 @@ class ImplicitMatrix:
         """Compute ``M @ v`` for a dense ``v`` of shape ``(columns, k)`` or ``(columns,)``.
 
         Args:
-            v (Tensor): the thin right-hand side.
+            v (Tensor): the thin right-hand side. It is cast to this matrix's dtype, so
+                a float32 matrix returns float32 also for a float64 ``v``.
             cache (dict, optional): pass one dictionary to several calls to share
                 intermediate products between them (valid only while the inputs are
                 unchanged). A fresh one is used by default.
