@@ -387,6 +387,18 @@ class ShardedGraph(Graph):
         self_loops: bool = True,
     ) -> Tensor:
         self._check_rows(value)
+        if value.dim() != 3:
+            raise ValueError(
+                f"rank {self.rank}: value must have shape [N, heads, channels], got "
+                f"{list(value.shape)}"
+            )
+        expected = [self.num_nodes, value.size(1)]
+        for name, score in (("score_src", score_src), ("score_dst", score_dst)):
+            if list(score.shape) != expected:
+                raise ValueError(
+                    f"rank {self.rank}: {name} must have shape {expected}, got "
+                    f"{list(score.shape)}. Pass one score per owned node and head"
+                )
         if not self.fast:
             label = f"attend{list(value.shape[1:])}"
             return plain_attention(

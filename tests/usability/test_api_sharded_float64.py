@@ -1,4 +1,4 @@
-"""ShardedGraph forms float64 GCN and mean weights and rejects integer features."""
+"""ShardedGraph forms float64 GCN and mean weights and rejects malformed inputs."""
 
 from __future__ import annotations
 
@@ -46,6 +46,13 @@ def _errors_against_local(rank: int, world_size: int) -> dict:
         results["integer"] = "no error"
     except TypeError as error:
         results["integer"] = str(error)
+    value = own_x.view(-1, 2, 3)
+    score = own_x[:, :2]
+    try:
+        graph.attend(value, score, score[:-1])
+        results["score_dst"] = "no error"
+    except ValueError as error:
+        results["score_dst"] = str(error)
     return results
 
 
@@ -57,3 +64,4 @@ def test_sharded_float64_weights():
             assert results[f"mean {mode}"] < 1e-12, results
             assert results[f"dtypes {mode}"] == ("torch.float64", "torch.float64")
         assert "must be a floating-point tensor, got torch.int64" in results["integer"]
+        assert "score_dst must have shape [15, 2], got [14, 2]" in results["score_dst"]
