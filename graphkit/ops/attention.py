@@ -50,9 +50,17 @@ class AttentionDropout:
     p: float = 0.0
     seed: int = 0
 
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.p <= 1.0:
+            raise ValueError(f"attention dropout p must lie in [0, 1], got {self.p}")
+
     def mask(self, chunk_index: int, shape: tuple[int, ...], like: Tensor) -> Tensor | None:
         if self.p <= 0.0:
             return None
+        if self.p >= 1.0:
+            # Drop every edge, as torch.nn.functional.dropout does for p = 1, because
+            # the scaled mask below would divide zero by zero.
+            return like.new_zeros(shape)
         generator = torch.Generator().manual_seed(self.seed * 1_000_003 + chunk_index)
         # The mask is drawn on the CPU, so it is the same on every device and can be
         # regenerated.
