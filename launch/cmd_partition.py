@@ -14,7 +14,13 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from graphkit.launch.logs import launcher_rank, setup_logging
+from graphkit.launch.logs import (
+    RANK_VARIABLES,
+    SIZE_VARIABLES,
+    launcher_rank,
+    launcher_world_size,
+    setup_logging,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -164,12 +170,30 @@ def run(args: argparse.Namespace) -> int:
             f"--balance-train refines a METIS partition, but --method is {args.method!r}. "
             "Pass --method metis or drop --balance-train."
         )
-    rank = launcher_rank()
-    if rank != 0:
+    rank, world_size = launcher_rank(), launcher_world_size()
+    if rank != 0 and world_size > 1:
         # Otherwise every rank loads and partitions the whole graph, and the ranks that
         # finish after the first fail because --out is no longer empty.
-        logger.debug("rank %d: rank 0 writes the partitions, so this rank exits", rank)
+        logger.warning(
+            "skipping: this process is rank %d of %d (from %s and %s), and rank 0 "
+            "writes the partitions to %s. If no launcher started this process, unset "
+            "those variables",
+            rank,
+            world_size,
+            "/".join(RANK_VARIABLES),
+            "/".join(SIZE_VARIABLES),
+            args.out,
+        )
         return 0
+    if rank != 0:
+        # A launcher sets a world size too, so a lone rank variable is ignored.
+        logger.warning(
+            "a rank variable (%s) gives rank %d but no world size above 1 is set (%s), "
+            "so this process partitions as the only one",
+            "/".join(RANK_VARIABLES),
+            rank,
+            "/".join(SIZE_VARIABLES),
+        )
     out = Path(args.out)
     check_output_folder(out, args.overwrite)
     start = time.perf_counter()

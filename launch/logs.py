@@ -37,6 +37,11 @@ def launcher_rank() -> int:
     return _first_integer(RANK_VARIABLES, 0)
 
 
+def launcher_world_size() -> int:
+    """Return the number of processes under torchrun or mpiexec, or 1 without a launcher."""
+    return _first_integer(SIZE_VARIABLES, 1)
+
+
 class _RankFilter(logging.Filter):
     def __init__(self, rank: int, world_size: int) -> None:
         super().__init__()
@@ -59,7 +64,7 @@ def setup_logging(
     a plain process, so only rank 0 logs INFO before the process group starts.
     """
     rank = launcher_rank() if rank is None else rank
-    world_size = _first_integer(SIZE_VARIABLES, 1) if world_size is None else world_size
+    world_size = launcher_world_size() if world_size is None else world_size
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(_RankFilter(rank, world_size))
     handler.setFormatter(

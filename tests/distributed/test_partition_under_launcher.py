@@ -4,7 +4,12 @@ import logging
 
 import pytest
 from graphkit.launch.cli import main
-from graphkit.launch.logs import RANK_VARIABLES, launcher_rank, setup_logging
+from graphkit.launch.logs import (
+    RANK_VARIABLES,
+    SIZE_VARIABLES,
+    launcher_rank,
+    setup_logging,
+)
 
 SMALL_GRAPH = ["--dataset-options", "{num_nodes: 60, avg_degree: 4, num_features: 4}"]
 
@@ -15,18 +20,29 @@ def partition(out) -> int:
 
 @pytest.fixture
 def no_rank(monkeypatch):
-    for name in RANK_VARIABLES:
+    for name in (*RANK_VARIABLES, *SIZE_VARIABLES):
         monkeypatch.delenv(name, raising=False)
 
 
-def test_other_ranks_leave_folder_to_rank_zero(tmp_path, monkeypatch, no_rank):
+def test_other_ranks_leave_folder_to_rank_zero(tmp_path, monkeypatch, no_rank, capsys):
     out = tmp_path / "parts"
     assert partition(out) == 0
     written = {path.name: path.stat().st_mtime_ns for path in out.iterdir()}
     # A rank started after rank 0 finished finds the folder written.
     monkeypatch.setenv("RANK", "1")
+    monkeypatch.setenv("WORLD_SIZE", "2")
     assert partition(out) == 0
     assert {path.name: path.stat().st_mtime_ns for path in out.iterdir()} == written
+    assert "skipping: this process is rank 1 of 2" in capsys.readouterr().err
+
+
+def test_rank_without_world_size_partitions(tmp_path, monkeypatch, no_rank, capsys):
+    """RANK left in a shell for another reason must not make the command do nothing."""
+    monkeypatch.setenv("RANK", "3")
+    out = tmp_path / "parts"
+    assert partition(out) == 0
+    assert (out / "meta.json").is_file()
+    assert "gives rank 3 but no world size above 1 is set" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("name", RANK_VARIABLES)
