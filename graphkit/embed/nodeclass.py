@@ -221,7 +221,10 @@ def fit_linear_gcn(data, config: NodeClassConfig) -> LinearSolution:
             ``y`` and ``train_mask``.
         config (NodeClassConfig): the settings.
     """
-    check_node_fields(data, data.num_nodes, mask_names=("train_mask",))
+    # node_features converts x to float32, so integer features (counts) are accepted.
+    check_node_fields(
+        data, data.num_nodes, mask_names=("train_mask",), float_features=False
+    )
     timings: dict[str, float] = {}
     tic = time.perf_counter()
     num_nodes = data.num_nodes

@@ -14,7 +14,10 @@ MASK_NAMES = ("train_mask", "val_mask", "test_mask")
 
 
 def check_node_fields(
-    data, num_nodes: int, mask_names: tuple[str, ...] = MASK_NAMES
+    data,
+    num_nodes: int,
+    mask_names: tuple[str, ...] = MASK_NAMES,
+    float_features: bool = True,
 ) -> None:
     """Raise unless ``x``, ``y`` and the split masks of ``data`` fit ``num_nodes`` nodes.
 
@@ -23,16 +26,18 @@ def check_node_fields(
         num_nodes (int): nodes the graph owns (rows every field must have).
         mask_names (tuple[str, ...]): the masks to check. (default: the train,
             validation and test masks)
+        float_features (bool): require a floating-point ``x``. Callers that convert
+            ``x`` themselves pass False. (default: ``True``)
 
     Raises:
         ValueError: a field has the wrong number of rows or shape, ``x`` has a NaN or
             infinite value, or a labelled split contains a negative label.
-        TypeError: ``x`` is not floating point, ``y`` is not an integer tensor or a mask
+        TypeError: ``x`` is not floating point (with ``float_features``), ``y`` is not an integer tensor or a mask
             is not bool.
     """
     x, y = data.x, data.y
     _check_rows("data.x", x, num_nodes)
-    if not x.is_floating_point():
+    if float_features and not x.is_floating_point():
         raise TypeError(
             f"data.x must be a floating-point tensor, got {x.dtype}. Convert it with "
             "data.x = data.x.float()"

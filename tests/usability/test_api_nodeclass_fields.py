@@ -39,3 +39,10 @@ def test_integer_mask_rejected():
 def test_float_labels_rejected():
     with pytest.raises(TypeError, match="data.y must contain integer class ids"):
         fit_linear_gcn(_data(y=torch.tensor([0.0, 1, 0, 1, 0, 1])), CONFIG)
+
+
+def test_integer_features_match_float():
+    """Integer features, such as word counts, are converted to float32."""
+    as_int = fit_linear_gcn(_data(x=torch.eye(6, dtype=torch.long)), CONFIG)
+    as_float = fit_linear_gcn(_data(), CONFIG)
+    assert torch.equal(as_int.weight, as_float.weight)
