@@ -502,6 +502,10 @@ class ShardedGraph(Graph):
         flat = torch.cat([flat, counts])
         self.comm.all_reduce(flat, label="sync_gradients")
         _unflatten(flat[: -len(params)], [p.grad for p in params])
+        if all(present):
+            # Every count is then at least 1, so the step skips reading the counts,
+            # which would wait for the device on each step.
+            return
         for p, count in zip(params, flat[-len(params) :].tolist()):
             if count == 0:
                 p.grad = None
