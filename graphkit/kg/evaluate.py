@@ -190,6 +190,12 @@ def evaluate(
         batch_size (int): tail-form queries scored together. (default: ``16``)
         progress (bool): show a progress bar over batches. (default: ``False``)
     """
+    if dataset.queries.numel() == 0:
+        # summarize_ranks also raises here, but its message does not name the set.
+        raise ValueError(
+            f"cannot evaluate {dataset.name or 'the dataset'}: it has no query triples, "
+            "so MRR and Hits@k are undefined. Evaluate a split with at least one query"
+        )
     ranks = evaluate_ranks(model, dataset, batch_size, progress)
     metrics = summarize_ranks(ranks)
     logger.info(

@@ -6,6 +6,7 @@ import torch
 from graphkit.kg import Ultra
 from graphkit.kg.evaluate import (
     AnswerIndex,
+    evaluate,
     evaluate_ranks,
     filtered_ranks,
     summarize_ranks,
@@ -121,3 +122,11 @@ def test_answer_index_matches_whole_query():
 def test_summary_rejects_empty_ranks():
     with pytest.raises(ValueError, match="the evaluated set has no queries"):
         summarize_ranks(torch.zeros(0, dtype=torch.long))
+
+
+def test_evaluate_names_empty_set():
+    triples = torch.tensor([[0, 0, 1], [1, 0, 2]])
+    graph = KnowledgeGraph(triples, ["a", "b", "c"], ["r"])
+    dataset = LinkPredictionSet(graph, triples[:0], triples, "valid")
+    with pytest.raises(ValueError, match="cannot evaluate valid: it has no query"):
+        evaluate(Ultra(dim=8, num_layers=1), dataset)
