@@ -51,6 +51,13 @@ from dataclasses import dataclass
 import torch
 from graphkit.extras.common.data import sample_patches
 from graphkit.extras.common.train import minibatches, psnr, seed_everything
+from graphkit.extras.efficient.joint_upsample import (
+    JointUpsampler,
+    depth_like_pair,
+    fit_joint,
+    joint_psnr,
+    pair_patches,
+)
 from graphkit.extras.efficient.sr_protocol import (
     load_whole_images,
     random_dihedral,
@@ -553,6 +560,8 @@ class Config:
             patch of each minibatch instead (one copy per epoch). Excludes ``augment``.
         loss: training loss of both models, ``"mse"`` or ``"l1"``.
         shave: border pixels left out of the whole-image PSNR on each side.
+        joint: also train guided and self-queried attention to upsample a depth-like
+            map (``joint_upsample``), for the ``joint_psnr_*`` metrics.
         validate: train without ``validation_image`` and score on it instead of on
             ``test_images``, to choose settings without the test pictures.
         epochs, batch_size: Adam training (cosine schedule), shared by both models.
@@ -595,6 +604,7 @@ class Config:
     shave: int = 2
     validate: bool = False
     validation_image: str = "astronaut"
+    joint: bool = False
     seed: int = 0
     seeds: int = 3
 
@@ -629,6 +639,11 @@ class Config:
             raise ValueError(
                 "augment=true and random_augment=true both augment the patches: "
                 "set at most one of them to true"
+            )
+        if self.joint and self.form != "projected":
+            raise ValueError(
+                f"joint=true needs form=projected, got form={self.form!r}: "
+                "set form=projected or joint=false"
             )
         if self.validate and self.validation_image not in self.train_images:
             raise ValueError(
@@ -765,6 +780,40 @@ def _run_seed(config: Config, seed: int) -> dict[str, float]:
             name,
             metrics[f"psnr_{name}"],
             metrics[f"patch_psnr_{name}"],
+        )
+    if config.joint:
+        metrics.update(_run_joint(config, seed, train_images, score_images))
+    return metrics
+
+
+def _run_joint(
+    config: Config,
+    seed: int,
+    train_images: tuple[str, ...],
+    score_images: tuple[str, ...],
+) -> dict[str, float]:
+    """Train self-queried and guided attention on the depth-like maps and score them."""
+    train = pair_patches(
+        [depth_like_pair(n) for n in train_images],
+        config.patch_size,
+        config.train_patches,
+        seed,
+    )
+    if config.augment:
+        train = dihedral_augment(train)
+    scored = [depth_like_pair(n) for n in score_images]
+    metrics = {"joint_psnr_bicubic": joint_psnr(None, scored, config.shave)}
+    for name, guided in (("self", False), ("guided", True)):
+        torch.manual_seed(seed)
+        generator = torch.Generator().manual_seed(seed)
+        options = config.attention_options()
+        upsample = AttentionUpsample2x(config.channels, config.heads, **options)
+        model = JointUpsampler(upsample, config.channels, guided)
+        lr = config.attention_lr or config.lr
+        fit_joint(model, train, config.epochs, lr, config.batch_size, generator)
+        metrics[f"joint_psnr_{name}"] = joint_psnr(model, scored, config.shave)
+        logger.info(
+            "seed %d, joint %s: PSNR %.3f dB", seed, name, metrics[f"joint_psnr_{name}"]
         )
     return metrics
 

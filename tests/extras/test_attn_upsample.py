@@ -415,6 +415,8 @@ def test_config_validation_split():
         Config(loss="huber")
     with pytest.raises(ValueError, match="random_augment"):
         Config(augment=True, random_augment=True)
+    with pytest.raises(ValueError, match="joint=true"):
+        Config(joint=True, form="taps", heads=3)
 
 
 def test_fit_uses_configured_loss(monkeypatch):
