@@ -412,8 +412,10 @@ def check_split(meta: dict, config, mask_dim: int) -> None:
     recorded = meta.get("split")
     if config.split is None or mask_dim != 1 or recorded == config.split:
         return
+    if recorded is None and config.split == 0:
+        return  # A dataset with one split accepts split 0, as ``select_split`` does.
     if recorded is None:
-        stored, fix = "one split only (1-D masks)", "Leave --split out"
+        stored, fix = "one split only (1-D masks)", "Pass --split 0 or leave --split out"
     else:
         stored, fix = f"split {recorded} only", f"Pass --split {recorded}"
     raise PartitionFileError(

@@ -25,6 +25,8 @@ def test_single_split_dataset_rejects_split():
 
 def test_matching_or_selectable_split_passes():
     check_split({"split": 3}, config(3), mask_dim=1)
+    # A dataset with one split accepts split 0, as a single process does.
+    check_split({"split": None}, config(0), mask_dim=1)
     check_split({"split": 3}, config(None), mask_dim=1)
     # 2-D masks keep every split, so masks_for_split selects the column.
     check_split({"split": None}, config(4), mask_dim=2)
