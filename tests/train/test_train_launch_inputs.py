@@ -33,7 +33,10 @@ def test_empty_launcher_variable_means_one(monkeypatch):
 
 @pytest.mark.parametrize("name", ["PMIX_SIZE", "MPI_LOCALNRANKS"])
 def test_mpi_size_variable_means_distributed(monkeypatch, name):
-    """Each MPI variable that starts a process group also makes the run distributed."""
+    """Check that an MPI size variable above 1 marks the run as distributed.
+
+    launched_distributed reads the same variables as init_process_group.
+    """
     for other in ("WORLD_SIZE", "PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "PMIX_SIZE"):
         monkeypatch.delenv(other, raising=False)
     monkeypatch.delenv("MPI_LOCALNRANKS", raising=False)

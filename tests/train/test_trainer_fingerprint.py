@@ -1,4 +1,4 @@
-"""The checkpoint fingerprint counts edges exactly, whatever the thread count."""
+"""The checkpoint fingerprint counts edges exactly for any number of threads."""
 
 import torch
 from torch_geometric.data import Data
@@ -15,7 +15,8 @@ def test_fingerprint_counts_edges_above_float32_range(monkeypatch):
                 test_mask=torch.ones(4, dtype=torch.bool), num_nodes=4)
     graph = LocalGraph.from_data(data)
     trainer = Trainer(TrainConfig(epochs=1, hidden=4), data, graph)
-    # float32 has no odd integers above 2**24, so 2**24 + 1 edges expose its sum.
+    # float32 cannot represent odd integers above 2**24, so a float32 sum of
+    # 2**24 + 1 unit degrees would miss one edge.
     degrees = torch.ones(2**24 + 1)
     monkeypatch.setattr(graph, "in_degree", lambda: degrees)
     threads = torch.get_num_threads()

@@ -1,4 +1,4 @@
-"""A resumed run warns that it keeps the learning rate and weight decay of its checkpoint."""
+"""A resumed run keeps the checkpoint's lr and weight decay and warns if they differ."""
 
 import torch
 from torch_geometric.data import Data

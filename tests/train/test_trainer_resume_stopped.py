@@ -1,4 +1,4 @@
-"""A run resumed from the checkpoint of an early-stopped run trains no further epoch."""
+"""Resuming from the checkpoint of an early-stopped run trains no further epochs."""
 
 import json
 
@@ -20,7 +20,8 @@ def tiny_graph() -> Data:
 
 
 def fit(data, out, **options):
-    # A negligible lr keeps the validation score of epoch 1, so patience 2 stops at epoch 3.
+    # A negligible lr keeps the validation score of epoch 1 unchanged, so patience 2
+    # stops the run at epoch 3.
     options = {"epochs": 10, "lr": 1e-12, "patience": 2, "metric": "accuracy",
                "hidden": 4, "log_every": 100, "out": str(out), **options}
     config = TrainConfig(**options)

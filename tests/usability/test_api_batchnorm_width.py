@@ -1,4 +1,4 @@
-"""GraphBatchNorm names its width when the features have another one."""
+"""GraphBatchNorm names its width when the feature width differs."""
 
 from __future__ import annotations
 

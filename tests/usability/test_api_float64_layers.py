@@ -1,4 +1,4 @@
-"""Layers give float64-accurate results for float64 inputs, equal to PyG's."""
+"""GCNConv and SAGEConv match PyG to float64 precision for float64 inputs."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""LocalGraph and the layers reject malformed inputs with messages that name them."""
+"""LocalGraph and the layers reject malformed inputs with errors that name the input."""
 
 from __future__ import annotations
 
@@ -127,7 +127,7 @@ def test_graph_deepcopy_after_use():
 
 
 def test_device_mismatch_named():
-    # The meta device stands in for a GPU on CPU-only machines.
+    # The meta device replaces a GPU here, so the test also runs on CPU-only machines.
     x = torch.empty(5, 4, device="meta")
     with pytest.raises(ValueError, match="x is on meta but the graph is on cpu"):
         _graph().aggregate(x)

@@ -1,4 +1,4 @@
-"""The graph measures reject edge lists whose ids are not integers."""
+"""The graph metrics reject edge lists whose ids are not integers."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ EDGE_INDEX = torch.tensor([[0, 1, 2], [1, 2, 0]])
 LABELS = torch.tensor([0, 0, 1])
 
 
-def test_integer_edges_value():
-    # One of the three undirected edges joins equal labels: 2 of 6 directed edges.
+def test_int32_edges_homophily_value():
+    # One of the three undirected edges joins equal labels, so 2 of 6 directed edges do.
     assert edge_homophily(EDGE_INDEX.int(), LABELS) == pytest.approx(1 / 3)
 
 

@@ -1,4 +1,4 @@
-"""fit_linear_gcn checks labels and the training mask before building the design."""
+"""fit_linear_gcn checks y and train_mask before it builds the design matrix."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""ShardedGraph forms float64 GCN and mean weights and rejects malformed inputs."""
+"""ShardedGraph computes float64 GCN and mean weights and rejects malformed inputs."""
 
 from __future__ import annotations
 
@@ -14,7 +14,12 @@ NUM_NODES = 30
 
 
 def _errors_against_local(rank: int, world_size: int) -> dict:
-    """Return the max difference to LocalGraph per aggregation and mode, and dtypes."""
+    """Compare ShardedGraph with LocalGraph on one rank and return the results by key.
+
+    For each aggregation and mode the results contain the max absolute difference and
+    the output dtypes. They also contain the errors for integer features and a short
+    score_dst.
+    """
     import torch
     from graphkit.distributed import Communicator, ShardedGraph, partition_payloads
     from torch_geometric.data import Data
