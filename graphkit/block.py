@@ -151,7 +151,8 @@ class Block:
         check_edge_index(edge_index)
         if num_src < 0 or num_dst < 0:
             raise ValueError(
-                f"num_src and num_dst must be non-negative, got {num_src} and {num_dst}"
+                f"num_src and num_dst must be non-negative, got {num_src} and {num_dst}. "
+                "Pass the number of source and target nodes"
             )
         num_edges = edge_index.size(1)
         for name, values in (("edge_weight", edge_weight), ("edge_attr", edge_attr)):
@@ -195,7 +196,8 @@ class Block:
 def check_edge_index(edge_index: Tensor, name: str = "edge_index") -> None:
     """Raise unless ``edge_index`` is an integer tensor of shape ``[2, E]``.
 
-    ``name`` is the argument named in the message (``[2, P]`` for node pairs).
+    ``name`` is the argument that the message names. For ``name="pairs"`` the
+    message gives the expected shape as ``[2, P]``.
     """
     width = "P" if name == "pairs" else "E"
     if not isinstance(edge_index, Tensor):

@@ -35,7 +35,10 @@ MessageFn = Callable[[Tensor, Tensor, "Tensor | None"], Tensor]
 
 
 def check_reduce(reduce: str, name: str = "reduce") -> None:
-    """Raise unless ``reduce`` is a supported reduction, naming argument ``name``."""
+    """Raise ValueError unless ``reduce`` is in REDUCES.
+
+    ``name`` is the argument that the message names, such as ``aggr``.
+    """
     if reduce not in REDUCES:
         raise ValueError(f"{name} must be one of {REDUCES}, got {reduce!r}")
 
@@ -212,10 +215,10 @@ class LocalGraph(Graph):
         return self.block.in_degree()
 
     def _edge_values(self, kind: str, dtype: torch.dtype) -> Tensor:
-        """Fixed edge values ``A[i, j]`` for mean (1/deg_i) and GCN normalisation.
+        """Return the cached edge values ``A[i, j]`` for mean (1/deg_i) or GCN weights.
 
-        They are computed in ``dtype``, the dtype of the features, so float64 inputs
-        get float64-accurate weights.
+        The values are computed in ``dtype``, the dtype of the features, so float64
+        inputs get float64-accurate weights.
         """
         key = f"{kind}:{dtype}"
         if key not in self._values:
@@ -230,7 +233,10 @@ class LocalGraph(Graph):
         return self._values[key]
 
     def _check_nodes(self, x: Tensor, name: str = "x", floating: bool = True) -> None:
-        """Raise unless ``x`` has one row per node and is on the graph's device."""
+        """Raise unless ``x`` has one row per node and is on the graph's device.
+
+        With ``floating``, ``x`` must also be a floating-point tensor.
+        """
         if x.dim() == 0 or x.size(0) != self.num_nodes:
             raise ValueError(
                 f"{name} must have one row per node: {name} has "
@@ -281,7 +287,8 @@ class LocalGraph(Graph):
         self._check_nodes(value, "value")
         if value.dim() != 3:
             raise ValueError(
-                f"value must have shape [N, heads, channels], got {list(value.shape)}"
+                f"value must have shape [N, heads, channels], got {list(value.shape)}. "
+                "Reshape it with value.view(N, heads, -1)"
             )
         heads = value.shape[1:2]
         for name, score in (("score_src", score_src), ("score_dst", score_dst)):

@@ -140,7 +140,7 @@ def unique_undirected_edges(edge_index: Tensor, num_nodes: int) -> Tensor:
     direction of an edge on each side.
 
     Shapes:
-        edge_index: ``(2, E)``; returns ``(2, E')`` with ``E' <= E``.
+        edge_index: ``(2, E)``. Returns ``(2, E')`` with ``E' <= E``.
     """
     low = torch.minimum(edge_index[0], edge_index[1]).long()
     high = torch.maximum(edge_index[0], edge_index[1]).long()
@@ -159,7 +159,7 @@ def sample_non_edges(
     ``edge_index``, so no negative is a positive in either direction.
 
     Shapes:
-        edge_index: ``(2, E)``; returns ``(2, count)``.
+        edge_index: ``(2, E)``. Returns ``(2, count)``.
 
     Raises:
         ValueError: If ``count > 0`` and every pair of distinct nodes is an edge.
@@ -177,8 +177,8 @@ def sample_non_edges(
             f"{num_nodes} nodes are edges. Use a graph with at least one non-edge"
         )
     if num_free < num_pairs // 4:
-        # Dense graph: rejection would waste most draws, so list the free pairs
-        # (fewer than the edges) and draw among them.
+        # In a dense graph rejection would waste most draws, so list the free pairs,
+        # which are fewer than the edges, and draw among them.
         rows, cols = torch.triu_indices(num_nodes, num_nodes, offset=1)
         free = ~torch.isin(rows * num_nodes + cols, edge_keys)
         pairs = torch.stack([rows[free], cols[free]])

@@ -122,7 +122,7 @@ def summarize_ranks(ranks: Tensor) -> dict[str, float]:
     """MRR, MR and Hits@1/3/10 of a rank vector.
 
     Raises:
-        ValueError: If ``ranks`` is empty, where every mean is undefined.
+        ValueError: If ``ranks`` is empty, because every mean is then undefined.
     """
     if ranks.numel() == 0:
         raise ValueError(

@@ -253,7 +253,7 @@ class KnowledgeGraph:
 
 
 def check_triples(triples) -> Tensor:
-    """Return ``triples`` as a long tensor of shape ``(T, 3)``, or raise.
+    """Validate ``triples`` and return them as a long tensor of shape ``(T, 3)``.
 
     Any empty input becomes ``(0, 3)``. Other shapes are rejected instead of reshaped,
     because reshaping a ``(3, T)`` or flat tensor would silently mix up the facts.

@@ -144,15 +144,18 @@ def sample_negatives(
     )
 
 
-# torch.multinomial raises RuntimeError for more categories than this (seen on torch 2.13).
+# torch.multinomial raises RuntimeError above this many categories (seen on torch 2.13).
 MULTINOMIAL_MAX_CATEGORIES = 2**24
 
 
 def _draw_allowed(
     allowed: Tensor, num_negatives: int, generator: torch.Generator
 ) -> Tensor:
-    """Draw ``num_negatives`` columns per row uniformly among the ``True`` entries of
-    ``allowed`` ``(B, V)`` by rejection. Every row needs at least one ``True`` entry."""
+    """Draw ``num_negatives`` columns per row of ``allowed`` ``(B, V)`` by rejection.
+
+    Each draw is uniform among the row's ``True`` entries, so every row needs at least
+    one ``True`` entry or the loop never ends.
+    """
     batch_size, num_entities = allowed.shape
     negatives = torch.empty(batch_size, num_negatives, dtype=torch.long)
     for row in range(batch_size):
@@ -366,8 +369,10 @@ def restore_training_checkpoint(
 
 
 def _warn_changed_settings(path, saved: dict, config: TrainConfig) -> None:
-    """Log one warning naming each entry of :data:`RUN_SETTINGS` that differs from
-    the checkpoint's ``train_config``."""
+    """Log one warning that names each :data:`RUN_SETTINGS` entry changed since saving.
+
+    ``saved`` is the checkpoint's ``train_config``. Entries missing from it are skipped.
+    """
     changed = [
         f"{name}={saved[name]!r} -> {getattr(config, name)!r}"
         for name in RUN_SETTINGS

@@ -216,7 +216,8 @@ def _top_answers(
         logger.warning(
             "%d of %d scores are NaN and rank last", int(nan.sum()), nan.numel()
         )
-    # Sort by logit, then stably by group: numbers (0), NaN (1), known answers (2).
+    # Sort by logit, then stably by group, so numbers (group 0) come before NaN (1)
+    # and known answers (2).
     group = nan.long()
     if known is not None:
         group = group.masked_fill(known.mask(sources, query_index, kg.num_entities), 2)

@@ -107,7 +107,8 @@ class GNN(nn.Module):
         if norm not in (None, "none", "batch", "layer"):
             raise ValueError(f"norm must be 'batch', 'layer' or None, got {norm!r}")
         widths = {"in_channels": in_channels, "out_channels": out_channels}
-        if num_layers > 1:  # one layer maps in_channels to out_channels directly
+        # One layer maps in_channels to out_channels, so it has no hidden width.
+        if num_layers > 1:
             widths["hidden_channels"] = hidden_channels
         for name, width in widths.items():
             if width < 1:

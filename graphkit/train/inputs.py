@@ -23,17 +23,18 @@ def check_node_fields(
 
     Args:
         data: PyG ``Data`` with ``x``, ``y`` and the masks of ``mask_names``.
-        num_nodes (int): nodes the graph owns (rows every field must have).
-        mask_names (tuple[str, ...]): the masks to check. (default: the train,
-            validation and test masks)
+        num_nodes (int): number of nodes in the graph, which is the number of rows
+            that every field must have.
+        mask_names (tuple[str, ...]): names of the masks to check. (default: the
+            train, validation and test masks)
         float_features (bool): require a floating-point ``x``. Callers that convert
             ``x`` themselves pass False. (default: ``True``)
 
     Raises:
-        ValueError: a field has the wrong number of rows or shape, ``x`` has a NaN or
-            infinite value, or a labelled split contains a negative label.
-        TypeError: ``x`` is not floating point (with ``float_features``), ``y`` is not an integer tensor or a mask
-            is not bool.
+        ValueError: If a field has the wrong number of rows or shape, ``x`` has a NaN
+            or infinite value, or a labelled split contains a negative label.
+        TypeError: If ``x`` is not floating point (with ``float_features``), ``y`` is
+            not an integer tensor, or a mask is not bool.
     """
     x, y = data.x, data.y
     _check_rows("data.x", x, num_nodes)

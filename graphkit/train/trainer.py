@@ -137,8 +137,8 @@ class Trainer:
         return None
 
     def _graph_fingerprint(self) -> dict:
-        # The sum runs in float64, because float32 cannot hold odd counts above 2**24
-        # and its rounding changes with the thread count, which would reject a resume.
+        # The sum runs in float64 because float32 cannot hold odd counts above 2**24.
+        # Its rounding would also change with the thread count and reject a resume.
         degrees = self.graph.in_degree().double()
         edges = self.graph.reduce_sum(degrees.sum().reshape(1))
         return {

@@ -83,12 +83,12 @@ def test_select_rank_negatives_are_non_edges(monkeypatch):
     config = LinkPredictionConfig(rank=0, window=2, dtype=torch.float64)
     select_rank(edges, 10, config, candidates=(4,))
     held, negatives = scored
-    assert held.shape[1] == 24  # 40 edges, 16 fitted
+    assert held.shape[1] == 24  # 40 edges, of which 16 are fitted
     assert negatives.shape[1] == 5 * 24
     assert pair_set(negatives) <= missing
 
 
-def test_select_rank_split_keeps_edge_directions_together(monkeypatch):
+def test_select_rank_keeps_directions_together(monkeypatch):
     one_way = complete_graph_without(10, {(0, 5), (1, 6), (2, 7)})
     both_ways = torch.cat([one_way, one_way.flip(0)], dim=1)
     fitted: list[torch.Tensor] = []

@@ -6,7 +6,7 @@ from graphkit.kg import KnowledgeGraph, Ultra
 
 
 def model_with_logits(logits: list[float]) -> Ultra:
-    """An Ultra whose forward pass returns ``logits`` for every query."""
+    """Build an Ultra whose forward pass returns ``logits`` for every query."""
     model = Ultra(dim=4, num_layers=1)
     row = torch.tensor(logits)
 

@@ -9,7 +9,7 @@ from graphkit.kg.train import sample_negatives, without_easy_edges
 
 
 def fact_graph_of(edges: list[tuple[int, int, int]], num_entities: int) -> FactGraph:
-    """A one-relation fact graph of ``(source, type, target)`` edges."""
+    """Build a one-relation fact graph from ``(source, type, target)`` edges."""
     columns = torch.tensor(edges).T
     return FactGraph(columns[[0, 2]], columns[1], num_entities, 1, None)
 
