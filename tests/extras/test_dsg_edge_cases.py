@@ -12,19 +12,20 @@ def test_giou_zero_area_boxes_finite():
     segment = np.array([[0.0, 0.0, 0.0, 1.0]])
     unit = np.array([[0.0, 0.0, 1.0, 1.0]])
     far = np.array([[1.0, 1.0, 2.0, 2.0]])
-    # Identical points or segments: no union and no hull area, so both terms are 0.
+    # Identical points or segments have no union or hull area, so both terms are 0.
     assert generalized_iou(point, point)[0, 0] == 0.0
     assert generalized_iou(segment, segment)[0, 0] == 0.0
-    # A point inside the unit box: IoU 0, hull = union = 1, so GIoU 0.
+    # A point inside the unit box has IoU 0 and hull = union = 1, so GIoU is 0.
     assert generalized_iou(point, unit)[0, 0] == 0.0
-    # A point off a box: hull 1.5 x 1.5 = 2.25, union 1, GIoU = -(1.25 / 2.25).
+    # For a point outside a box the hull is 1.5 x 1.5 = 2.25 and the union is 1,
+    # so GIoU = -(1.25 / 2.25).
     assert generalized_iou(point, far)[0, 0] == pytest.approx(-1.25 / 2.25)
 
 
 def test_giou_integer_boxes():
     boxes = np.array([[0, 0, 2, 2], [1, 1, 3, 3]])
     giou = generalized_iou(boxes, boxes)
-    # Overlap 1, union 7, hull 9: GIoU = 1/7 - 2/9.
+    # Overlap is 1, union 7 and hull 9, so GIoU = 1/7 - 2/9.
     assert giou[0, 1] == pytest.approx(1 / 7 - 2 / 9)
     assert giou[0, 0] == 1.0
 
@@ -77,7 +78,8 @@ def test_tracker_rectangular_frames():
     feature = np.array([feature_of[o] for _, o in rows])
     class_dist = np.array([class_of[o] for _, o in rows])
     track_id = track(frame, box, feature, class_dist)
-    # A keeps track 0; B and C open tracks 1 and 2 in row order; C continues track 2.
+    # A keeps track 0. B and C open tracks 1 and 2 in row order, and C continues
+    # track 2.
     assert track_id.tolist() == [0, 1, 0, 2, 2]
 
 
@@ -86,7 +88,7 @@ def test_tracker_rectangular_frames():
 )
 def test_tracker_ages_across_empty_frames(frames, expected):
     # One object seen twice with max_age 2. The frames between are empty, so the
-    # track has missed 1, 2 or 9 frames; after 2 missed frames it is closed.
+    # track has missed 1, 2 or 9 frames. After 2 missed frames it is closed.
     frame = np.array(frames)
     box = np.array([[0.3, 0.3, 0.1, 0.1]] * 2)
     feature = np.array([[1.0, 0.0]] * 2)
@@ -95,7 +97,8 @@ def test_tracker_ages_across_empty_frames(frames, expected):
 
 
 def test_tracker_ages_like_contiguous_frames():
-    # The same gaps filled with a far-away distractor B give the same answer.
+    # Filling the same gaps with a far-away distractor B gives the same result for A,
+    # because its track still closes after 2 missed frames.
     rows = [(0, "A"), (1, "B"), (2, "B"), (3, "A")]
     box_of = {"A": [0.2, 0.2, 0.1, 0.1], "B": [0.8, 0.8, 0.1, 0.1]}
     feature_of = {"A": [1.0, 0.0], "B": [0.0, 1.0]}

@@ -43,7 +43,7 @@ def test_eas_encode_keeps_exact_count():
     x = torch.randn(1, 10, config.features)
     with torch.no_grad():
         memory, kept = model.encode(x, prune_layer=1, sparsity=0.7)
-    # ceil((1 - 0.7) 10) = 3 frames stay.
+    # ceil((1 - 0.7) * 10) = 3 frames are kept.
     assert kept.shape == (1, 3)
     assert memory.shape == (1, 3, 8)
 
@@ -63,7 +63,8 @@ def test_nullhop_encode_saturates_infinity():
 def test_dirotq_timestep_embedding_width(dim):
     embedding = dirotq.timestep_embedding(torch.tensor([0, 5]), dim)
     assert embedding.shape == (2, dim)
-    # At t = 0 every sine is 0 and every cosine 1; an odd width ends in a zero column.
+    # At t = 0 every sine is 0 and every cosine is 1. An odd width ends in a zero
+    # column.
     expected = [0.0, 0.0, 1.0, 1.0] + [0.0] * (dim - 4)
     assert embedding[0].tolist() == expected
 
@@ -118,7 +119,8 @@ def test_onebit_zero_weights_stay_binary():
 
 def test_eas_soft_bias_keeps_all_frames():
     scores = torch.tensor([[3.0, 1.0, 2.0, 0.0]])
-    # keep = T: the hard rule drops nothing, so the soft bias must be 0 everywhere.
+    # keep equals the frame count (4), so the hard rule drops nothing and the soft
+    # bias must be 0 everywhere.
     bias = eas.soft_keep_bias(scores, keep=4, temperature=0.5)
     assert torch.equal(bias, torch.zeros_like(scores))
 
@@ -131,7 +133,7 @@ def test_eas_point_tags_distinct():
 
 
 def test_eas_best_point_uses_exact_sparsity():
-    # s = 0.396 lies outside [0.4, 0.6], so it is no candidate even though it rounds
+    # s = 0.396 lies outside [0.4, 0.6], so it is not a candidate even though it rounds
     # to 40 percent.
     tag = eas.point_tag(1, 0.396)
     metrics = {
@@ -144,7 +146,8 @@ def test_eas_best_point_uses_exact_sparsity():
 
 @pytest.mark.parametrize("use_gptq", [True, False])
 def test_rotated_layer_keeps_every_column(use_gptq):
-    # keep = D leaves nothing to quantize, so the layer equals the float one.
+    # keep equals the input width (4), so nothing is quantized and the layer must
+    # equal the float one.
     torch.manual_seed(0)
     linear = torch.nn.Linear(4, 3)
     x = torch.randn(5, 4)

@@ -45,8 +45,8 @@ def test_cluster_float_gap(gap, violations):
 
 
 def test_placer_mib_unequal_areas_feasible():
-    # One MIB group whose members have areas 2, 1, 1 and 3: no common shape exists,
-    # so the placer must keep every block at its own target area.
+    # The members of one MIB group have areas 2, 1, 1 and 3, so no common shape
+    # exists and the placer must keep every block at its own target area.
     boxes = [[0, 0, 2, 1], [2, 0, 1, 1], [0, 1, 1, 1], [1, 1, 3, 1]]
     case = _case(boxes, mib=[1, 1, 1, 1])
     layout = place(case)

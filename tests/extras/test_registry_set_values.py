@@ -47,7 +47,8 @@ def test_set_parses_false_strings(text, expected):
 
 @pytest.mark.parametrize("threads", ["0", "-2", "two"])
 def test_cli_rejects_bad_thread_count(threads, capsys):
-    # Without the check torch.set_num_threads(0) raised a RuntimeError traceback.
+    # torch.set_num_threads(0) raises RuntimeError, so the CLI must reject the value
+    # as a usage error first.
     with pytest.raises(SystemExit) as exit_info:
         cli.main(["extras", "run", "dsgdetr", "--smoke", "--threads", threads])
     assert exit_info.value.code == 2
@@ -68,7 +69,7 @@ def test_error_rows_stay_on_one_line():
     )
     table = cmd_extras.format_table([result]).splitlines()
     markdown = cmd_extras.format_markdown([result]).splitlines()
-    # Header, rule and one row each.
+    # Each output has a header, a rule and one row.
     assert len(table) == 3
     assert len(markdown) == 3
     assert "shapes a\\|b differ second line" in markdown[2]

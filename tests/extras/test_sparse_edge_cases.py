@@ -43,7 +43,7 @@ def test_regrown_weights_start_without_momentum():
     model = dsr.build_sparse_mlp(config.hidden, 1.0, g)
     layers = [m for m in model.modules() if isinstance(m, MaskedLinear)]
     layer = layers[0]
-    # Adam's per-weight state as a training step leaves it. The reallocator reads only
+    # Adam's per-weight state after one training step. The reallocator reads only
     # optimizer.state, and building torch.optim.Adam first costs seconds of imports.
     moments = {
         "step": torch.tensor(1.0),
@@ -55,7 +55,7 @@ def test_regrown_weights_start_without_momentum():
         layer.mask.view(-1)[:10] = False
         layer.apply_mask_()
     reallocator = dsr.Reallocator(layers, optimizer, config, "set", g)
-    with torch.no_grad():  # as in Reallocator.step
+    with torch.no_grad():  # Reallocator.step also grows under no_grad.
         reallocator._grow(layer, 10)
     state = optimizer.state[layer.weight]
     assert bool(layer.mask.all())

@@ -17,7 +17,8 @@ def test_fast_sigmoid_gradient_finite_at_extremes():
     x.requires_grad_(True)
     spike(x, "fast_sigmoid", scale=100.0).sum().backward()
     assert torch.isfinite(x.grad).all()
-    # 1 / (100 |x| + 1)^2: 1 at x = 0, 1 / 501^2 at |x| = 5 and 0 at |x| = inf.
+    # The gradient 1 / (100 |x| + 1)^2 is 1 at x = 0, 1 / 501^2 at |x| = 5 and 0 at
+    # |x| = inf.
     assert x.grad[3] == 1.0
     assert x.grad[2] == pytest.approx(1 / 501**2)
     assert x.grad[0] == 0.0
@@ -38,7 +39,7 @@ def test_wta_rejects_single_eval_sample():
 def test_kl_to_empirical_zero_probability_state():
     exact = np.array([0.5, 0.5, 0.0])
     counts = np.array([1.0, 1.0, 0.0])
-    # empirical = (1.5, 1.5, 0.5) / 3.5; the zero state adds 0 log 0 = 0.
+    # empirical = (1.5, 1.5, 0.5) / 3.5. The zero-probability state adds 0 log 0 = 0.
     expected = 2 * 0.5 * math.log(0.5 / (1.5 / 3.5))
     assert quasiperiodic.kl_to_empirical(exact, counts) == pytest.approx(expected)
 
