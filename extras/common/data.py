@@ -99,7 +99,7 @@ def load_gray_image(name: str) -> np.ndarray:
     Args:
         name (str): one of ``SKIMAGE_IMAGES``. Any other 2-D gray or RGB(A) image
             loader of ``skimage.data`` works too. Some of them download their file,
-            which needs the pooch package; without it they raise ValueError.
+            which needs the pooch package. Without pooch they raise ValueError.
 
     Shapes:
         return: ``(H, W)``.
@@ -120,8 +120,8 @@ def load_gray_image(name: str) -> np.ndarray:
     except ImportError as error:
         # Samples that do not ship with scikit-image are fetched with pooch.
         raise ValueError(
-            f"scikit-image sample {name!r} must be downloaded, which failed ({error}); "
-            f"use one of the bundled images {SKIMAGE_IMAGES}"
+            f"scikit-image sample {name!r} must be downloaded, which failed ({error}). "
+            f"Install pooch or use one of the bundled images {SKIMAGE_IMAGES}."
         ) from error
     is_gray = isinstance(image, np.ndarray) and image.ndim == 2
     is_color = (
@@ -131,7 +131,7 @@ def load_gray_image(name: str) -> np.ndarray:
         shape = getattr(image, "shape", type(image).__name__)
         raise ValueError(
             f"scikit-image sample {name!r} is not a 2-D gray or RGB(A) image "
-            f"(got {shape}); try one of {SKIMAGE_IMAGES}"
+            f"(got {shape}). Use one of {SKIMAGE_IMAGES}."
         )
     if is_color:
         image = rgb2gray(image[..., :3])

@@ -65,10 +65,11 @@ def magnitude_prune(
         return mask.clone()
     active = int(mask.sum())
     if count > active:
-        # topk would otherwise pick inactive positions (magnitude inf) and prune fewer.
+        # Otherwise topk would pick inactive positions (magnitude inf) and prune fewer
+        # weights than requested.
         raise ValueError(
-            f"cannot prune {count} weights: only {active} are active; "
-            f"request at most {active}"
+            f"cannot prune {count} weights because only {active} are active. "
+            f"Request at most {active}."
         )
     magnitude = torch.where(mask, weight.abs(), torch.inf).flatten()
     drop = torch.topk(magnitude, count, largest=False).indices

@@ -119,8 +119,8 @@ def track(
     ):
         if len(values) != len(frame):
             raise ValueError(
-                f"{name} has {len(values)} rows but frame has {len(frame)}; "
-                "give one row per detection"
+                f"{name} has {len(values)} rows but frame has {len(frame)}. "
+                "Pass one row per detection."
             )
         bad = ~np.isfinite(values).all(axis=1)
         if bad.any():
@@ -178,7 +178,7 @@ def track_purity(track_id: np.ndarray, instance: np.ndarray) -> float:
     """
     if len(track_id) == 0:
         raise ValueError(
-            "track purity is undefined for a clip without detections; skip such clips"
+            "track purity is undefined for a clip without detections. Skip such clips."
         )
     identity = instance.copy()
     identity[instance < 0] = -1 - np.arange(np.sum(instance < 0))

@@ -89,10 +89,10 @@ class Config:
         ):
             if getattr(self, name) < 1:
                 raise ValueError(
-                    f"{name}={getattr(self, name)} is invalid; expected >= 1"
+                    f"{name}={getattr(self, name)} is invalid. Use a value >= 1."
                 )
         if not self.lr > 0:
-            raise ValueError(f"lr={self.lr} is invalid; expected > 0")
+            raise ValueError(f"lr={self.lr} is invalid. Use a value > 0.")
         if self.width % self.heads:
             raise ValueError(
                 f"width={self.width} must be a multiple of heads={self.heads}"
@@ -114,10 +114,10 @@ class Config:
 
 
 def timestep_embedding(t: torch.Tensor, dim: int) -> torch.Tensor:
-    """Sinusoidal embedding of integer timesteps, shape ``(B, dim)``.
+    """Return the sinusoidal embedding of integer timesteps, shape ``(B, dim)``.
 
     An odd ``dim`` gets a final zero column, because the sines and cosines fill
-    ``2 (dim // 2)`` columns.
+    ``2 * (dim // 2)`` columns.
     """
     half = dim // 2
     freqs = torch.exp(-math.log(10000.0) * torch.arange(half) / half)

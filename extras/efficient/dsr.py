@@ -78,14 +78,15 @@ class Config:
             )
         if not self.lr > 0 or self.batch_size < 1:
             raise ValueError(
-                f"invalid training settings: lr={self.lr}, batch_size={self.batch_size}; "
-                "expected lr > 0 and batch_size >= 1"
+                f"lr={self.lr} or batch_size={self.batch_size} is invalid. "
+                "Use lr > 0 and batch_size >= 1."
             )
         if not self.initial_threshold > 0 or self.tolerance < 0:
-            # H = 0 stays 0 under doubling, so DSR would never prune.
+            # A threshold of 0 stays 0 under doubling, so DSR would never prune.
             raise ValueError(
-                f"initial_threshold={self.initial_threshold} must be > 0 and "
-                f"tolerance={self.tolerance} >= 0"
+                f"initial_threshold={self.initial_threshold} or "
+                f"tolerance={self.tolerance} is invalid. "
+                "Use initial_threshold > 0 and tolerance >= 0."
             )
         if self.realloc_every < 1 or self.epochs < 1 or not self.seeds:
             raise ValueError(
@@ -261,8 +262,8 @@ def run(config: Config) -> dict[str, float]:
         raise ValueError(
             f"realloc_every={config.realloc_every} exceeds the {steps} training steps "
             f"({config.epochs} epochs of {len(data.x_train)} digits in batches of "
-            f"{config.batch_size}), so no reallocation would run; lower realloc_every "
-            "or raise epochs"
+            f"{config.batch_size}), so no reallocation would run. Lower realloc_every "
+            "or raise epochs."
         )
     metrics: dict[str, float] = {}
     violations = 0

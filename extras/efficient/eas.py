@@ -110,11 +110,12 @@ class Config:
         ):
             if getattr(self, name) < 1:
                 raise ValueError(
-                    f"{name}={getattr(self, name)} is invalid; expected >= 1"
+                    f"{name}={getattr(self, name)} is invalid. Use a value >= 1."
                 )
         if not self.lr > 0 or self.silence_noise < 0:
             raise ValueError(
-                f"lr={self.lr} must be > 0 and silence_noise={self.silence_noise} >= 0"
+                f"lr={self.lr} or silence_noise={self.silence_noise} is invalid. "
+                "Use lr > 0 and silence_noise >= 0."
             )
         if any(not 1 <= layer < self.encoder_layers for layer in self.layers):
             raise ValueError(
@@ -264,9 +265,9 @@ def soft_keep_bias(scores: torch.Tensor, keep: int, temperature: float) -> torch
 
 
 def keep_count(length: int, sparsity: float) -> int:
-    """Return ``ceil((1 - sparsity) length)``, the frames kept after pruning.
+    """Return ``ceil((1 - sparsity) * length)``, the frames kept after pruning.
 
-    The product is rounded to 9 decimals first. In floating point (1 - 0.7) 10 is
+    The product is rounded to 9 decimals first. In floating point (1 - 0.7) * 10 is
     3.0000000000000004, so a bare ceil would keep 4 of 10 frames at sparsity 0.7.
     """
     return math.ceil(round((1.0 - sparsity) * length, 9))
@@ -537,8 +538,8 @@ def run(config: Config) -> dict[str, float]:
 def point_tag(layer: int, sparsity: float) -> str:
     """Name a sweep point, for example ``L1_s50`` or ``L2_s12.5``.
 
-    The percentage keeps 6 significant digits. Rounding it to an integer gave 0.12 and
-    0.125 the same tag, so the second point overwrote the first one's metrics.
+    The percentage keeps 6 significant digits. Rounding it to an integer would give
+    0.12 and 0.125 the same tag, so one point would overwrite the other's metrics.
     """
     return f"L{layer}_s{sparsity * 100:g}"
 

@@ -131,7 +131,7 @@ class LocalMLP(nn.Module):
                 layer.weight.uniform_(-bound, bound, generator=generator)
                 layer.bias.uniform_(-bound, bound, generator=generator)
         # Fixed random classifiers M_l (one per hidden layer) and feedback matrices B_l.
-        # Buffers, so that state_dict saves them and .to() or .double() moves them.
+        # They are buffers, so state_dict saves them and .to() or .double() moves them.
         for index in range(3):
             self.register_buffer(
                 f"classifier_{index}",
