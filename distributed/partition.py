@@ -138,10 +138,11 @@ class Relabel:
 
 
 def check_parts(parts: Tensor, num_parts: int, num_nodes: int | None = None) -> None:
-    """Raise unless ``parts`` is an integer ``[num_nodes]`` vector of ids in ``[0, P)``.
+    """Validate that ``parts`` is an integer ``[num_nodes]`` vector of ids in ``[0, num_parts)``.
 
-    A vector of the wrong length or with ids outside the range would silently drop
-    nodes, or node fields whose row count no longer matches, from every partition.
+    Raises TypeError or ValueError otherwise. A vector of the wrong length, or with ids
+    out of range, would silently drop nodes from every partition, or drop node fields
+    whose row count no longer matches.
     """
     if not isinstance(parts, Tensor) or parts.dim() != 1:
         kind = type(parts).__name__
@@ -168,7 +169,7 @@ def check_parts(parts: Tensor, num_parts: int, num_nodes: int | None = None) -> 
         if low < 0 or high >= num_parts:
             raise ValueError(
                 f"partition ids in parts must lie in [0, {num_parts}), found {bad}. "
-                "Number the partitions from 0 or raise num_parts"
+                "Number the partitions from 0 or increase num_parts"
             )
 
 

@@ -76,24 +76,26 @@ def listen_socket(host: str, port: int) -> int:
 
 
 def _from_mpi(world=None) -> tuple[int, int, str, int]:
-    """Return ``(rank, size, MASTER_ADDR, MASTER_PORT)`` of an MPI job.
+    """Read ``(rank, size, MASTER_ADDR, MASTER_PORT)`` from an MPI job.
+
+    When ``MASTER_PORT`` is unset, rank 0 picks a free port and broadcasts it.
 
     Args:
         world (mpi4py.MPI.Comm, optional): the communicator. (default: ``COMM_WORLD``)
 
     Raises:
-        RuntimeError: mpi4py is missing, or the ranks run on several machines and
-            ``MASTER_ADDR`` is unset. The default 127.0.0.1 reaches rank 0's store
+        RuntimeError: mpi4py is not installed, or the ranks run on several machines
+            and ``MASTER_ADDR`` is unset. The default 127.0.0.1 reaches rank 0's store
             only from rank 0's machine, so the other ranks would wait until the
-            rendezvous timeout.
+            rendezvous timed out.
     """
     if world is None:
         try:
             from mpi4py import MPI
         except ImportError as error:
             raise RuntimeError(
-                "started by an MPI launcher but mpi4py is not installed: "
-                'pip install "graphkit[mpi]"'
+                "this process was started by an MPI launcher, but mpi4py is not "
+                'installed. Install it with: pip install "graphkit[mpi]"'
             ) from error
         world = MPI.COMM_WORLD
     rank, size = world.Get_rank(), world.Get_size()
@@ -137,7 +139,7 @@ def _environment() -> tuple[int, int, str, int]:
         # such process would train the whole graph alone, as a group of one.
         raise RuntimeError(
             f"WORLD_SIZE={world_size} is set but RANK is not, so this process cannot "
-            "tell its rank. Start with torchrun, which sets both, or unset WORLD_SIZE "
+            "determine its rank. Start with torchrun, which sets both, or unset WORLD_SIZE "
             "to train in one process"
         )
     return 0, 1, "127.0.0.1", 0
@@ -232,10 +234,10 @@ def init_process_group(
         **bound,
     )
     if backend == "gloo" and world_size > 1:
-        # gloo returns from its connection set-up on one rank while a peer may still be
-        # finishing its own. A rank that then fails at once (a wrong partition folder)
-        # and destroys the group made that peer fail with "Connection closed by peer"
-        # instead of its own message. After the barrier every connection is complete.
+        # gloo can return from connection set-up on one rank while a peer is still
+        # finishing its own. If that rank then fails at once (for example on a wrong
+        # partition folder) and destroys the group, the peer fails with "Connection
+        # closed by peer" instead of its own error. The barrier waits for every connection.
         dist.barrier()
     _state.update(store=store, heartbeat=heartbeat, timeout_s=timeout_s, device=device)
     # Shut down in order at exit: a heartbeat thread or process group still running while
@@ -396,15 +398,15 @@ def check_dataset(meta: dict, config) -> None:
 
 
 def check_split(meta: dict, config, mask_dim: int) -> None:
-    """Reject ``--split`` when the partitions contain one split and it is another one.
+    """Raise PartitionFileError when the partitions contain one split other than ``--split``.
 
-    ``graphkit partition --split K`` keeps split ``K`` as 1-D masks, and a dataset
-    without several splits has 1-D masks too. ``masks_for_split`` selects a column of
-    2-D masks only, so without this check the run would train on the stored split
-    while its log names ``config.split``.
+    ``graphkit partition --split K`` stores split ``K`` as 1-D masks, and a dataset
+    with a single split has 1-D masks too. ``masks_for_split`` selects a column of 2-D
+    masks only. Without this check the run would train on the stored split while its
+    log names ``config.split``.
 
     Args:
-        meta (dict): the folder's ``meta.json``; its ``split`` is None when
+        meta (dict): the folder's ``meta.json``. Its ``split`` is None when
             ``graphkit partition`` kept every split or did not record it.
         config: the trainer's ``TrainConfig``.
         mask_dim (int): dimension of this partition's ``train_mask`` (1 or 2).

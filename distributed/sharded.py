@@ -487,7 +487,7 @@ class ShardedGraph(Graph):
         The sum, not the mean, is right when each rank's loss is its share of a loss
         normalised by the global number of training nodes. A parameter that no rank
         gave a gradient keeps ``grad = None``, as in one process, so optimizers skip
-        it: a zero gradient would still move it through momentum and weight decay.
+        it. A zero gradient would still move it through momentum and weight decay.
         """
         params = [p for p in module.parameters() if p.requires_grad]
         if not params or self.world_size == 1:
@@ -497,14 +497,14 @@ class ShardedGraph(Graph):
             if p.grad is None:
                 p.grad = torch.zeros_like(p)
         flat = torch.cat([p.grad.reshape(-1) for p in params])
-        # One all-reduce also counts the ranks that had each gradient.
+        # The same all-reduce also counts how many ranks had each gradient.
         counts = torch.tensor(present, dtype=flat.dtype, device=flat.device)
         flat = torch.cat([flat, counts])
         self.comm.all_reduce(flat, label="sync_gradients")
         _unflatten(flat[: -len(params)], [p.grad for p in params])
         if all(present):
-            # Every count is then at least 1, so the step skips reading the counts,
-            # which would wait for the device on each step.
+            # Every count is then at least 1. Skipping the read of the counts avoids
+            # a device synchronisation on every step.
             return
         for p, count in zip(params, flat[-len(params) :].tolist()):
             if count == 0:

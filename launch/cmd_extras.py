@@ -15,12 +15,12 @@ logger = logging.getLogger(__name__)
 
 
 def _positive_int(text: str) -> int:
-    """Parse a thread count, because torch.set_num_threads raises RuntimeError below 1."""
+    """Parse a thread count of at least 1, because torch.set_num_threads raises below 1."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"expected a whole number, got {text}"
+            f"expected a whole number of threads, got {text}"
         ) from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected at least 1 thread, got {text}")
@@ -123,8 +123,8 @@ def _run(registry, args: argparse.Namespace) -> int:
         names = [args.name]
     results = []
     if args.name == "all":
-        # A module that failed to import registers nothing, so without these rows
-        # 'run all' would skip its experiment and still exit 0.
+        # A module that failed to import registers no experiment. Without these rows,
+        # 'run all' would skip that experiment and still exit 0.
         for module, error in registry.import_errors().items():
             logger.error("experiment module %s failed to import: %s", module, error)
             results.append(_import_failure(registry, module, args.smoke, error))
@@ -241,7 +241,7 @@ def format_table(results) -> str:
 
 
 def _one_line(text: str) -> str:
-    """Join the lines of an error message, so it fits one table row."""
+    """Join the non-empty lines of an error message with spaces so it fits one table row."""
     return " ".join(line.strip() for line in text.splitlines() if line.strip())
 
 

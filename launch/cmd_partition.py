@@ -172,8 +172,9 @@ def run(args: argparse.Namespace) -> int:
         )
     rank, world_size = launcher_rank(), launcher_world_size()
     if rank != 0 and world_size > 1:
-        # Otherwise every rank loads and partitions the whole graph, and the ranks that
-        # finish after the first fail because --out is no longer empty.
+        # Only rank 0 partitions. Otherwise every rank would partition the whole graph,
+        # and the ranks that finish after the first would fail because --out is no
+        # longer empty.
         logger.warning(
             "skipping: this process is rank %d of %d (from %s and %s), and rank 0 "
             "writes the partitions to %s. If no launcher started this process, unset "
@@ -189,7 +190,7 @@ def run(args: argparse.Namespace) -> int:
         # A launcher sets a world size too, so a lone rank variable is ignored.
         logger.warning(
             "a rank variable (%s) gives rank %d but no world size above 1 is set (%s), "
-            "so this process partitions as the only one",
+            "so this process partitions alone",
             "/".join(RANK_VARIABLES),
             rank,
             "/".join(SIZE_VARIABLES),

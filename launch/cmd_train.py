@@ -33,9 +33,10 @@ def register(subparsers) -> None:
 
 
 def launched_distributed(config: TrainConfig) -> bool:
-    """True under torchrun or mpiexec with several processes, or with ``--partitions``.
+    """Return whether to train distributed: with ``--partitions`` or several processes.
 
-    It reads the same MPI variables as ``runtime.init_process_group``, so every process
+    Several processes means torchrun or mpiexec with a world size above 1. This checks
+    the same MPI size variables as ``runtime.init_process_group``, so every process
     that joins a group of several ranks trains as one rank of it.
     """
     from graphkit.distributed.device import MPI_SIZE_VARIABLES

@@ -13,7 +13,7 @@ SIZE_VARIABLES = ("WORLD_SIZE", "OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE")
 
 
 def _first_integer(names: tuple[str, ...], default: int) -> int:
-    """Return the first set variable of ``names`` as an integer, or ``default``.
+    """Parse the first non-empty variable of ``names`` as an integer, else ``default``.
 
     Raises:
         ValueError: that variable is not an integer.
