@@ -325,7 +325,7 @@ def parse_value(text: str, annotation: Any, key: str) -> Any:
         # float() accepts "nan", and NaN passes a range check such as ``lr <= 0``
         # because every comparison with NaN is false, so configs would accept it.
         if annotation is float and math.isnan(value):
-            raise ValueError(f"--set {key}={text}: NaN is invalid; give a number")
+            raise ValueError(f"--set {key}={text}: NaN is invalid. Give a number.")
         return value
     raise ValueError(
         f"--set {key}: field type {annotation!r} cannot be set from the command line"

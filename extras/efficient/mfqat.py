@@ -90,12 +90,12 @@ class Config:
         if self.epochs < 1 or not self.lr > 0 or self.batch_size < 1:
             raise ValueError(
                 f"invalid training settings: epochs={self.epochs}, lr={self.lr}, "
-                f"batch_size={self.batch_size}; expected epochs >= 1, lr > 0 and "
-                "batch_size >= 1"
+                f"batch_size={self.batch_size}. Use epochs >= 1, lr > 0 and "
+                "batch_size >= 1."
             )
         if self.block_size < 1:
             raise ValueError(
-                f"block_size={self.block_size} is invalid; expected >= 1 (MX uses 32)"
+                f"block_size={self.block_size} is invalid. Use a value >= 1 (MX uses 32)."
             )
 
     @classmethod

@@ -64,10 +64,10 @@ class Config:
         for name in ("epochs", "image_size"):
             if getattr(self, name) < 1:
                 raise ValueError(
-                    f"{name}={getattr(self, name)} is invalid; expected >= 1"
+                    f"{name}={getattr(self, name)} is invalid. Use a value >= 1."
                 )
         if not self.lr > 0:
-            raise ValueError(f"lr={self.lr} is invalid; expected > 0")
+            raise ValueError(f"lr={self.lr} is invalid. Use a value > 0.")
         if len(self.channels) != 3 or min(self.channels) < 1:
             raise ValueError(f"channels={self.channels} must be three positive widths")
         if not 1 <= self.test_images <= 360:

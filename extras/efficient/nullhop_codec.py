@@ -80,8 +80,8 @@ def encode(feature_map: torch.Tensor, frac_bits: int = 8) -> SparseFeatureMap:
         # NumPy casts NaN to an arbitrary int16 (0 on x86), so the pixel would vanish.
         count = int(torch.isnan(feature_map).sum())
         raise ValueError(
-            f"feature map contains {count} NaN values; a 16-bit fixed-point code "
-            "cannot hold NaN, so check the layer that produced the map"
+            f"feature map contains {count} NaN values, which a 16-bit fixed-point "
+            "code cannot represent. Check the layer that produced the map."
         )
     codes = torch.round(feature_map.double() * 2.0**frac_bits).clamp(
         -(2**15), 2**15 - 1

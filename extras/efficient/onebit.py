@@ -61,13 +61,13 @@ class Config:
         if self.epochs < 1 or not self.lr > 0 or not self.seeds:
             raise ValueError(
                 f"invalid training settings: epochs={self.epochs}, lr={self.lr}, "
-                f"seeds={self.seeds}; expected epochs >= 1, lr > 0 and a seed"
+                f"seeds={self.seeds}. Use epochs >= 1, lr > 0 and at least one seed."
             )
         if self.batch_size < 1 or self.weight_decay < 0:
             raise ValueError(
                 f"invalid training settings: batch_size={self.batch_size}, "
-                f"weight_decay={self.weight_decay}; expected batch_size >= 1 and "
-                "weight_decay >= 0"
+                f"weight_decay={self.weight_decay}. Use batch_size >= 1 and "
+                "weight_decay >= 0."
             )
 
     @classmethod

@@ -86,7 +86,8 @@ class RotatedQuantLinear(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x_rot = x @ self.rotation
         low = x_rot.shape[-1] - self.keep
-        # With keep = D no coordinate is quantized, and an empty slice has no min/max.
+        # When keep equals the input width, no coordinate is quantized, and an empty
+        # slice has no min or max.
         if self.act_bits is not None and low > 0:
             scale, zero = int_scale_zero(
                 x_rot[..., :low], self.act_bits, symmetric=False

@@ -99,8 +99,8 @@ class Config:
             not self.synthetic_sizes or min(self.synthetic_sizes) < 2
         ):
             raise ValueError(
-                f"synthetic_sizes={self.synthetic_sizes} is invalid; give one or more "
-                "block counts >= 2"
+                f"synthetic_sizes={self.synthetic_sizes} is invalid. Give one or more "
+                "block counts >= 2."
             )
         if self.seed < 0:
             raise ValueError(f"seed must be >= 0, got {self.seed}")

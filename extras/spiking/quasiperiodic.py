@@ -274,9 +274,10 @@ def exact_visible_marginal(w: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.nd
 
 
 def kl_to_empirical(exact: np.ndarray, counts: np.ndarray) -> float:
-    """KL(exact ‖ empirical) in nats; the empirical distribution adds 1/2 to each count.
+    """Return KL(exact ‖ empirical) in nats.
 
-    States with exact probability 0 (underflow for large weights) add 0, as 0 log 0 = 0.
+    The empirical distribution adds 1/2 to each count. States with exact probability 0
+    (underflow for large weights) add 0, because 0 log 0 = 0.
     """
     empirical = (counts + 0.5) / (counts.sum() + 0.5 * len(counts))
     return float(np.sum(rel_entr(exact, empirical)))

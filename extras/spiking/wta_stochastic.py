@@ -86,9 +86,9 @@ class Config:
         if self.batch_size < 1:
             raise ValueError(f"batch_size={self.batch_size} is invalid; expected >= 1")
         if self.eval_samples < 2:
-            # sample_hamming averages over pairs of distinct samples.
+            # sample_hamming averages over pairs of distinct samples, so it needs two.
             raise ValueError(
-                f"eval_samples={self.eval_samples} is invalid; expected >= 2"
+                f"eval_samples={self.eval_samples} is invalid. Use a value >= 2."
             )
         if self.gaussian_draws < 2:
             raise ValueError(
