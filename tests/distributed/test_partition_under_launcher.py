@@ -24,7 +24,7 @@ def no_rank(monkeypatch):
         monkeypatch.delenv(name, raising=False)
 
 
-def test_other_ranks_leave_folder_to_rank_zero(tmp_path, monkeypatch, no_rank, capsys):
+def test_nonzero_rank_skips_partitioning(tmp_path, monkeypatch, no_rank, capsys):
     out = tmp_path / "parts"
     assert partition(out) == 0
     written = {path.name: path.stat().st_mtime_ns for path in out.iterdir()}
@@ -37,7 +37,7 @@ def test_other_ranks_leave_folder_to_rank_zero(tmp_path, monkeypatch, no_rank, c
 
 
 def test_rank_without_world_size_partitions(tmp_path, monkeypatch, no_rank, capsys):
-    """RANK left in a shell for another reason must not make the command do nothing."""
+    """A stale RANK without a world size must not make the command skip partitioning."""
     monkeypatch.setenv("RANK", "3")
     out = tmp_path / "parts"
     assert partition(out) == 0

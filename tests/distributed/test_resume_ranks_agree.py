@@ -8,7 +8,7 @@ pytestmark = pytest.mark.distributed
 
 
 def resume_with_own_folders(rank: int, world_size: int, shared: str, private: str):
-    """Train one epoch (rank 0 writes the checkpoint), then resume from other folders."""
+    """Train one epoch, then resume rank 0 from its checkpoint and rank 1 from none."""
     from graphkit.distributed.runtime import build_partition
 
     from graphkit.train.trainer import Trainer

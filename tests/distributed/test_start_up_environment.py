@@ -5,7 +5,7 @@ from graphkit.distributed.runtime import _from_mpi
 
 
 class FakeWorld:
-    """The calls of ``mpi4py.MPI.Comm`` that start-up makes, for rank 1 of 2."""
+    """Stand-in for ``mpi4py.MPI.Comm`` with the calls that start-up makes, as rank 1."""
 
     def __init__(self, hosts: list[str]) -> None:
         self.hosts = hosts

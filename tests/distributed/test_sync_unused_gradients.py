@@ -21,7 +21,7 @@ class ThreeParameters(nn.Module):
 
 
 def sync_and_step(rank: int, world_size: int):
-    """Return the summed gradients and a parameter after one AdamW step."""
+    """Sum gradients, take one AdamW step, and return the gradients and ``nowhere``."""
     from graphkit.distributed import ShardedGraph
     from graphkit.distributed.runtime import communicator
 
