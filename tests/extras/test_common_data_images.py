@@ -29,7 +29,7 @@ def test_volume_sample_rejected(monkeypatch):
         load_gray_image("checkerboard")
 
 
-def test_rgba_sample_gray(monkeypatch):
+def test_rgba_sample_converts_to_gray(monkeypatch):
     rgba = np.zeros((2, 3, 4), dtype=np.uint8)
     rgba[..., :3] = 255
     monkeypatch.setattr(skimage.data, "logo", lambda: rgba)

@@ -16,7 +16,7 @@ from graphkit.extras.efficient import (
 )
 
 
-def test_onebit_empty_seeds_named():
+def test_onebit_rejects_empty_seeds():
     with pytest.raises(ValueError, match=r"seeds=\(\)"):
         onebit.Config(seeds=())
 

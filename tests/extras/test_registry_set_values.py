@@ -46,7 +46,7 @@ def test_set_parses_false_strings(text, expected):
 
 
 @pytest.mark.parametrize("threads", ["0", "-2", "two"])
-def test_cli_rejects_bad_thread_count(threads, capsys):
+def test_cli_rejects_invalid_threads(threads, capsys):
     # torch.set_num_threads(0) raises RuntimeError, so the CLI must reject the value
     # as a usage error first.
     with pytest.raises(SystemExit) as exit_info:
