@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from floorset_cases import make_case, polygon
 from graphkit.extras.floorset import geometry
-from graphkit.extras.floorset.data import FloorplanCase
 from graphkit.extras.floorset.evaluate import (
     baselines,
     boundary_box,
@@ -32,37 +32,6 @@ MEETS = {
     9: {0},
     10: {1},
 }
-
-
-def _polygon(x, y, w, h):
-    return np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], dtype=float)
-
-
-def make_case(boxes, boundary=None, mib=None, cluster=None, metrics=None):
-    """Build a Lite case whose reference layout is ``boxes`` (rows x, y, w, h).
-
-    The case has one block-to-block net (blocks 0 and 1, weight 1) and no pins.
-    """
-    n = len(boxes)
-    zeros = np.zeros(n, dtype=np.int64)
-    boxes = np.asarray(boxes, dtype=float)
-    return FloorplanCase(
-        name="hand",
-        variant="lite",
-        area_target=boxes[:, 2] * boxes[:, 3],
-        fixed=np.zeros(n, dtype=bool),
-        preplaced=np.zeros(n, dtype=bool),
-        mib=zeros if mib is None else np.asarray(mib),
-        cluster=zeros if cluster is None else np.asarray(cluster),
-        boundary=zeros if boundary is None else np.asarray(boundary),
-        b2b=np.array([[0.0, 1.0, 1.0]]),
-        p2b=np.zeros((0, 3)),
-        pins=np.zeros((0, 2)),
-        metrics=np.array([4.0, 0, 1, 1, 0, 0, 1.0, 0.0])
-        if metrics is None
-        else np.asarray(metrics, dtype=float),
-        reference=[_polygon(*row) for row in boxes],
-    )
 
 
 @pytest.mark.parametrize("code", sorted(MEETS))
@@ -169,7 +138,7 @@ def test_l_shapes_canonical_and_rotated():
     assert geometry.rects_area(turned) == pytest.approx(3.0)
     assert geometry.same_shape_rotated(rects, turned + 7.0, 1e-9)
     assert not geometry.same_shape(rects, turned, 1e-9, translate=True)
-    bar = geometry.polygon_to_rects(_polygon(0, 0, 3, 1))
+    bar = geometry.polygon_to_rects(polygon(0, 0, 3, 1))
     assert not geometry.same_shape_rotated(rects, bar, 1e-9)
 
 
@@ -187,7 +156,9 @@ def test_preplaced_position_tolerance():
 def test_baselines_fall_back_to_reference():
     case = make_case(GRID, metrics=[0.0, 0, 1, 1, 0, 0, 0.0, -1.0])
     wire, area = baselines(case)
-    assert wire == pytest.approx(1.0)  # The b2b net 0-1 has weight 1 and centroids 1 apart.
+    assert wire == pytest.approx(
+        1.0
+    )  # The b2b net 0-1 has weight 1 and centroids 1 apart.
     assert area == pytest.approx(4.0)
     result = evaluate(case, layout_from_polygons(case.reference))
     assert result.hpwl_gap == pytest.approx(0.0)

@@ -4,42 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from floorset_cases import make_case
 from graphkit.extras.floorset import experiment
-from graphkit.extras.floorset.data import FloorplanCase
 from graphkit.extras.floorset.evaluate import evaluate, layout_from_boxes
 from graphkit.extras.floorset.placer import place
-
-
-def _polygon(x, y, w, h):
-    return np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], dtype=float)
-
-
-def _case(boxes, cluster=None, mib=None) -> FloorplanCase:
-    n = len(boxes)
-    boxes = np.asarray(boxes, dtype=float)
-    zeros = np.zeros(n, dtype=np.int64)
-    return FloorplanCase(
-        name="hand",
-        variant="lite",
-        area_target=boxes[:, 2] * boxes[:, 3],
-        fixed=np.zeros(n, dtype=bool),
-        preplaced=np.zeros(n, dtype=bool),
-        mib=zeros if mib is None else np.asarray(mib),
-        cluster=zeros if cluster is None else np.asarray(cluster),
-        boundary=zeros,
-        b2b=np.array([[0.0, 1.0, 1.0]]),
-        p2b=np.zeros((0, 3)),
-        pins=np.zeros((0, 2)),
-        metrics=np.array([4.0, 0, 1, 1, 0, 0, 1.0, 0.0]),
-        reference=[_polygon(*row) for row in boxes],
-    )
 
 
 @pytest.mark.parametrize("gap, violations", [(1e-10, 0), (1e-7, 0), (1e-3, 1)])
 def test_cluster_float_gap(gap, violations):
     # Two unit squares side by side, the second shifted right by ``gap``.
     boxes = np.array([[0.0, 0.0, 1.0, 1.0], [1.0 + gap, 0.0, 1.0, 1.0]])
-    case = _case(boxes, cluster=[1, 1])
+    case = make_case(boxes, cluster=[1, 1])
     result = evaluate(case, layout_from_boxes(boxes))
     assert result.grouping_violations == violations
 
@@ -48,7 +23,7 @@ def test_placer_mib_unequal_areas_feasible():
     # The members of one MIB group have areas 2, 1, 1 and 3, so no common shape
     # exists and the placer must keep every block at its own target area.
     boxes = [[0, 0, 2, 1], [2, 0, 1, 1], [0, 1, 1, 1], [1, 1, 3, 1]]
-    case = _case(boxes, mib=[1, 1, 1, 1])
+    case = make_case(boxes, mib=[1, 1, 1, 1])
     layout = place(case)
     result = evaluate(case, layout)
     assert result.area_violations == 0
