@@ -59,6 +59,7 @@ from graphkit.extras.efficient.joint_upsample import (
     pair_patches,
 )
 from graphkit.extras.efficient.sr_protocol import (
+    feature_extractor,
     load_whole_images,
     random_dihedral,
     whole_image_psnr,
@@ -470,12 +471,7 @@ class SuperResolver(nn.Module):
         self, upsampler: str, channels: int, heads: int, **attention_options
     ) -> None:
         super().__init__()
-        self.features = nn.Sequential(
-            nn.Conv2d(1, channels, 3, padding=1),
-            nn.ReLU(),
-            nn.Conv2d(channels, channels, 3, padding=1),
-            nn.ReLU(),
-        )
+        self.features = feature_extractor(channels)
         if upsampler == "transposed":
             self.upsample = nn.ConvTranspose2d(
                 channels, channels, 4, stride=2, padding=1

@@ -19,7 +19,7 @@ import numpy as np
 import torch
 from graphkit.extras.common.data import load_gray_image
 from graphkit.extras.common.train import minibatches
-from graphkit.extras.efficient.sr_protocol import shaved_psnr
+from graphkit.extras.efficient.sr_protocol import feature_extractor, shaved_psnr
 from torch import nn
 
 logger = logging.getLogger(__name__)
@@ -77,12 +77,7 @@ class JointUpsampler(nn.Module):
 
     def __init__(self, upsample: nn.Module, channels: int, guided: bool) -> None:
         super().__init__()
-        self.features = nn.Sequential(
-            nn.Conv2d(1, channels, 3, padding=1),
-            nn.ReLU(),
-            nn.Conv2d(channels, channels, 3, padding=1),
-            nn.ReLU(),
-        )
+        self.features = feature_extractor(channels)
         self.upsample = upsample
         self.guide = nn.Conv2d(1, channels, 3, padding=1) if guided else None
         self.head = nn.Conv2d(channels, 1, 3, padding=1)

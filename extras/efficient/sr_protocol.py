@@ -1,9 +1,10 @@
-"""Scoring and augmentation for the 2x super-resolution experiment.
+"""Scoring, augmentation and the feature extractor of the 2x super-resolution experiment.
 
 Super-resolution papers score whole test images and ignore ``scale`` pixels at each
 border, because the pixels next to the border depend on how a network pads. This
 module computes that score (PSNR over the shaved image, averaged over the images) and
-draws one random flip or 90-degree rotation per training patch.
+draws one random flip or 90-degree rotation per training patch. Every model of the
+experiment starts with the same feature extractor.
 """
 
 from __future__ import annotations
@@ -116,3 +117,13 @@ def random_dihedral(patches: torch.Tensor, generator: torch.Generator) -> torch.
             chosen = chosen.transpose(-1, -2)
         out[rows] = chosen
     return out
+
+
+def feature_extractor(channels: int) -> nn.Sequential:
+    """Return two 3x3 convolutions with ReLU from one channel to ``channels``."""
+    return nn.Sequential(
+        nn.Conv2d(1, channels, 3, padding=1),
+        nn.ReLU(),
+        nn.Conv2d(channels, channels, 3, padding=1),
+        nn.ReLU(),
+    )
