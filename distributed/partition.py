@@ -196,7 +196,7 @@ def partition_payloads(data, parts: Tensor, num_parts: int, ranks=None):
       for the fields ``data`` has;
     * ``edges``: per source partition ``q``, ``[2, E_q]`` edges ``(src, dst)`` with ``src``
       in the new global numbering and ``dst`` a local row; ``edge_attr`` likewise when
-      ``data`` has edge features.
+      ``data`` has edge features. ``data.edge_weight`` is not carried (a warning says so).
     """
     check_parts(parts, num_parts, data.num_nodes)
     parts = parts.long()
@@ -212,6 +212,12 @@ def partition_payloads(data, parts: Tensor, num_parts: int, ranks=None):
     offsets = torch.zeros(counts.numel() + 1, dtype=torch.long)
     torch.cumsum(counts, 0, out=offsets[1:])
     edge_attr = getattr(data, "edge_attr", None)
+    if getattr(data, "edge_weight", None) is not None:
+        logger.warning(
+            "data.edge_weight is ignored: ShardedGraph aggregates every edge with "
+            "weight 1 (GCN and mean use degree normalisation only). Pass the "
+            "weights as data.edge_attr and use a message function to weight edges"
+        )
     for rank in ranks:
         lo, hi = int(relabeled.node_ranges[rank]), int(relabeled.node_ranges[rank + 1])
         own = relabeled.order[lo:hi]
