@@ -18,16 +18,58 @@ class GraphBatchNorm(nn.Module):
 
     The sums go through :meth:`Graph.node_sum`, which adds over all partitions, so a
     distributed run normalises with the same global statistics as one process. Running
-    statistics follow ``torch.nn.BatchNorm1d`` (unbiased variance, momentum 0.1).
+    statistics follow ``torch.nn.BatchNorm1d`` (unbiased variance, momentum 0.1), and so
+    does the state dict: a ``BatchNorm1d`` state dict loads with ``strict=True``.
+
+    Args:
+        channels (int): feature width ``F``.
+        eps (float, optional): added to the variance. Default ``1e-5``.
+        momentum (float | None, optional): weight of the new batch in the running
+            statistics. ``None`` uses the cumulative average, weight
+            ``1 / num_batches_tracked``. Default ``0.1``.
+
+    Shapes:
+        ``x`` ``[N, F]`` to ``[N, F]``.
     """
 
-    def __init__(self, channels: int, eps: float = 1e-5, momentum: float = 0.1) -> None:
+    # Version 2 added the num_batches_tracked buffer.
+    _version = 2
+
+    def __init__(
+        self, channels: int, eps: float = 1e-5, momentum: float | None = 0.1
+    ) -> None:
         super().__init__()
         self.eps, self.momentum = eps, momentum
         self.weight = nn.Parameter(torch.ones(channels))
         self.bias = nn.Parameter(torch.zeros(channels))
         self.register_buffer("running_mean", torch.zeros(channels))
         self.register_buffer("running_var", torch.ones(channels))
+        self.register_buffer("num_batches_tracked", torch.tensor(0, dtype=torch.long))
+
+    def _load_from_state_dict(
+        self,
+        state_dict,
+        prefix,
+        local_metadata,
+        strict,
+        missing_keys,
+        unexpected_keys,
+        error_msgs,
+    ) -> None:
+        # State dicts saved before version 2 lack the counter, so they load with a zero count.
+        version = local_metadata.get("version", None)
+        key = prefix + "num_batches_tracked"
+        if (version is None or version < 2) and key not in state_dict:
+            state_dict[key] = torch.tensor(0, dtype=torch.long)
+        super()._load_from_state_dict(
+            state_dict,
+            prefix,
+            local_metadata,
+            strict,
+            missing_keys,
+            unexpected_keys,
+            error_msgs,
+        )
 
     def forward(self, x: Tensor, graph: Graph) -> Tensor:
         channels = self.weight.numel()
@@ -43,7 +85,12 @@ class GraphBatchNorm(nn.Module):
             mean = graph.node_sum(x) / n
             var = graph.node_sum((x - mean) ** 2) / n
             with torch.no_grad():
+                self.num_batches_tracked.add_(1)
+                if self.momentum is None:
+                    factor = 1.0 / float(self.num_batches_tracked)
+                else:
+                    factor = self.momentum
                 unbiased = var * n / max(n - 1, 1)
-                self.running_mean.lerp_(mean.detach(), self.momentum)
-                self.running_var.lerp_(unbiased.detach(), self.momentum)
+                self.running_mean.lerp_(mean.detach(), factor)
+                self.running_var.lerp_(unbiased.detach(), factor)
         return (x - mean) / torch.sqrt(var + self.eps) * self.weight + self.bias
