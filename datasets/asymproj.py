@@ -87,8 +87,8 @@ def load_asymproj(
 
     Returns:
         A :class:`torch_geometric.data.Data` with ``num_nodes`` (largest id + 1),
-        ``edge_index`` (the training edges in both directions, the graph a model may
-        see), ``train_pos_edge_index``, ``test_pos_edge_index`` and
+        ``edge_index`` (the training edges in both directions, each self-loop once; the
+        graph a model may see), ``train_pos_edge_index``, ``test_pos_edge_index`` and
         ``test_neg_edge_index`` (each as stored, shape ``(2, pairs)``).
     """
     name = _canonical_name(name)
@@ -125,9 +125,11 @@ def load_asymproj(
         test.shape[1],
         test_neg.shape[1],
     )
+    # A + A^T would list a self-loop twice, so the reversed half skips them.
+    reversed_train = train.flip(0)[:, train[0] != train[1]]
     return Data(
         num_nodes=num_nodes,
-        edge_index=torch.cat([train, train.flip(0)], dim=1),
+        edge_index=torch.cat([train, reversed_train], dim=1),
         train_pos_edge_index=train,
         test_pos_edge_index=test,
         test_neg_edge_index=test_neg,

@@ -50,18 +50,26 @@ def test_malformed_array_rejected(tmp_path):
 
 @pytest.mark.realdata
 @pytest.mark.parametrize(
-    "name, nodes, train, test",
+    "name, nodes, train, test, loops",
     [
-        ("ppi", 3852, 19349, 19356),
-        ("ca-AstroPh", 17903, 98515, 98516),
-        ("ca-HepTh", 8638, 13330, 11496),
-        ("soc-facebook", 4039, 44113, 44121),
+        ("ppi", 3852, 19349, 19356, 404),
+        ("ca-AstroPh", 17903, 98515, 98516, 30),
+        ("ca-HepTh", 8638, 13330, 11496, 8),
+        ("soc-facebook", 4039, 44113, 44121, 0),
     ],
 )
-def test_real_split_counts(shared_data, name, nodes, train, test):
+def test_real_split_counts(shared_data, name, nodes, train, test, loops):
     data = load_asymproj(name, shared_data / "graphs")
     assert data.num_nodes == nodes
     assert data.train_pos_edge_index.shape == (2, train)
     assert data.test_pos_edge_index.shape == (2, test)
     assert data.test_neg_edge_index.shape == (2, test)
-    assert data.edge_index.shape == (2, 2 * train)
+    # Each training self-loop appears once in edge_index, every other edge twice.
+    assert data.edge_index.shape == (2, 2 * train - loops)
+
+
+def test_self_loop_listed_once(tmp_path):
+    write_split(tmp_path / "ppi", [[0, 1], [2, 2], [1, 2]], [[0, 2]], [[0, 3]])
+    data = load_asymproj("ppi", tmp_path)
+    assert data.edge_index.tolist() == [[0, 2, 1, 1, 2], [1, 2, 2, 0, 1]]
+    assert data.train_pos_edge_index.tolist() == [[0, 2, 1], [1, 2, 2]]
