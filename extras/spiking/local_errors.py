@@ -69,7 +69,7 @@ class Config:
         for name in ("hidden", "epochs", "batch_size", "selection_seeds"):
             if getattr(self, name) < 1:
                 raise ValueError(
-                    f"{name}={getattr(self, name)} is invalid; expected >= 1"
+                    f"{name}={getattr(self, name)} is invalid. Use a value >= 1."
                 )
         if not self.init_seeds:
             raise ValueError("init_seeds is empty; give at least one seed")

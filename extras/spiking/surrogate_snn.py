@@ -63,7 +63,7 @@ class Config:
         for name in ("steps", "hidden", "epochs", "batch_size"):
             if getattr(self, name) < 1:
                 raise ValueError(
-                    f"{name}={getattr(self, name)} is invalid; expected >= 1"
+                    f"{name}={getattr(self, name)} is invalid. Use a value >= 1."
                 )
         for name in ("tau_syn", "tau_mem", "lr", "init_gain"):
             if not getattr(self, name) > 0:

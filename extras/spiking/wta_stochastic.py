@@ -81,10 +81,12 @@ class Config:
         for name in ("groups", "group_size", "train_samples", "eval_samples", "epochs"):
             if getattr(self, name) < 1:
                 raise ValueError(
-                    f"{name}={getattr(self, name)} is invalid; expected >= 1"
+                    f"{name}={getattr(self, name)} is invalid. Use a value >= 1."
                 )
         if self.batch_size < 1:
-            raise ValueError(f"batch_size={self.batch_size} is invalid; expected >= 1")
+            raise ValueError(
+                f"batch_size={self.batch_size} is invalid. Use a value >= 1."
+            )
         if self.eval_samples < 2:
             # sample_hamming averages over pairs of distinct samples, so it needs two.
             raise ValueError(
