@@ -59,13 +59,7 @@ class Trainer:
         if config.out and self.is_main:
             Path(config.out).mkdir(parents=True, exist_ok=True)
         torch.manual_seed(config.seed)
-        check_node_fields(data, graph.num_nodes)
-        if data.y.dim() != 1:
-            raise ValueError(
-                f"invalid labels: the trainer expects one class per node (y of shape [N]), "
-                f"got y of shape {tuple(data.y.shape)}. Multi-label targets, such as those "
-                "of ogbn-proteins, are not supported"
-            )
+        self._check_inputs_on_every_rank(data)
         # A partition without nodes has no label, so it contributes -1 to the maximum.
         local_max = data.y.max() if data.y.numel() else data.y.new_tensor(-1)
         self.num_classes = int(graph.reduce_max(local_max.reshape(1)).item()) + 1
@@ -365,6 +359,34 @@ class Trainer:
                     "%s %s, or start a new run to train with %s",
                     path, option, saved, option, value, option, saved, value,
                 )
+
+    def _check_inputs_on_every_rank(self, data) -> None:
+        """Check this rank's node fields, and raise on every rank if any rank fails.
+
+        A rank that raised alone would leave the others waiting in the next collective
+        until the timeout, so the ranks first agree on the highest failing rank.
+        """
+        error: Exception | None = None
+        try:
+            check_node_fields(data, self.graph.num_nodes)
+            if data.y.dim() != 1:
+                raise ValueError(
+                    "invalid labels: the trainer expects one class per node (y of shape "
+                    f"[N]), got y of shape {tuple(data.y.shape)}. Multi-label targets, "
+                    "such as those of ogbn-proteins, are not supported"
+                )
+        except (ValueError, TypeError) as exc:
+            error = exc
+        rank = self.graph.rank
+        flag = torch.tensor([rank if error is not None else -1], device=self.device)
+        failed = int(self.graph.reduce_max(flag).item())
+        if error is not None:
+            raise error
+        if failed >= 0:
+            raise ValueError(
+                f"rank {failed} rejected its partition's node data, so rank {rank} stops "
+                "too. Read that rank's error for the field and the fix"
+            )
 
     def _check_ranks_resumed_together(self) -> None:
         """Raise on every rank when the ranks restored different epochs.
