@@ -213,6 +213,7 @@ def partition_payloads(data, parts: Tensor, num_parts: int, ranks=None):
     torch.cumsum(counts, 0, out=offsets[1:])
     edge_attr = getattr(data, "edge_attr", None)
     if getattr(data, "edge_weight", None) is not None:
+        # NOTE: partition files do not record the weights, so loading one cannot warn.
         logger.warning(
             "data.edge_weight is ignored: ShardedGraph aggregates every edge with "
             "weight 1 (GCN and mean use degree normalisation only). Pass the "

@@ -172,7 +172,11 @@ def _draw_allowed(
 
 
 def without_easy_edges(graph: FactGraph, facts: Tensor) -> FactGraph:
-    """Remove the edges of ``facts`` ``(B, 3)`` and their inverses from ``graph``."""
+    """Remove the edges of ``facts`` ``(B, 3)`` and their inverses from ``graph``.
+
+    NOTE: only the inverse type ``r + R`` is removed. A reverse fact stored under another
+    relation stays, so the model may still read the answer from that edge.
+    """
     num_types = 2 * graph.num_relations
     heads, relations, tails = facts.unbind(1)
     edges = torch.stack([graph.edge_index[0], graph.edge_type, graph.edge_index[1]])

@@ -363,8 +363,9 @@ class Trainer:
     def _check_inputs_on_every_rank(self, data) -> None:
         """Check this rank's node fields, and raise on every rank if any rank fails.
 
-        A rank that raised alone would leave the others waiting in the next collective
-        until the timeout, so the ranks first agree on the highest failing rank.
+        A rank that raised alone would leave the others to fail later with a lost-peer
+        error that does not give the cause, so the ranks first agree on the highest
+        failing rank.
         """
         error: Exception | None = None
         try:

@@ -156,9 +156,8 @@ def test_preplaced_position_tolerance():
 def test_baselines_fall_back_to_reference():
     case = make_case(GRID, metrics=[0.0, 0, 1, 1, 0, 0, 0.0, -1.0])
     wire, area = baselines(case)
-    assert wire == pytest.approx(
-        1.0
-    )  # The b2b net 0-1 has weight 1 and centroids 1 apart.
+    # The b2b net 0-1 has weight 1 and centroids 1 apart.
+    assert wire == pytest.approx(1.0)
     assert area == pytest.approx(4.0)
     result = evaluate(case, layout_from_polygons(case.reference))
     assert result.hpwl_gap == pytest.approx(0.0)
