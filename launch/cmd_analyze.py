@@ -78,7 +78,8 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=None,
         metavar="FILE",
-        help="label file: 'NODE LABEL' per line for every node; required with --edge-list",
+        help="label file: 'NODE LABEL' per line for every node, a negative integer "
+        "label for an unlabelled node (not counted); required with --edge-list",
     )
 
 
@@ -307,12 +308,18 @@ def _read_edge_list(edge_path: Path, label_path: Path, directed: bool):
     from graphkit.datasets import load_edge_list
 
     data = load_edge_list(edge_path, labels=label_path, undirected=not directed)
+    marked_unlabelled = _drop_negative_labels(data)
     if data.y.numel() > 0 and not bool((data.y >= 0).any()):
+        if bool(marked_unlabelled.any()):
+            raise ValueError(
+                f"label file {label_path} gives every node a negative label (unlabelled); "
+                "analyze needs at least one node with a class label >= 0"
+            )
         raise ValueError(
             f"label file {label_path} labels none of the nodes of {edge_path}; add a "
             "line 'NODE LABEL' for each node"
         )
-    unlabelled = (data.y < 0).nonzero().view(-1).tolist()
+    unlabelled = ((data.y < 0) & ~marked_unlabelled).nonzero().view(-1).tolist()
     if unlabelled:
         names = [repr(data.node_names[i]) for i in unlabelled[:5]]
         if isinstance(data.node_names, torch.Tensor):
@@ -323,3 +330,21 @@ def _read_edge_list(edge_path: Path, label_path: Path, directed: bool):
             "for each node"
         )
     return data
+
+
+def _drop_negative_labels(data) -> torch.Tensor:
+    """Mark nodes with a negative integer label in the file as unlabelled (``y = -1``).
+
+    The edge-list reader numbers the distinct labels in sorted order, so a label ``-1``
+    would become a class of its own. Negative labels come first in that order: this
+    removes them and shifts the other classes down. Returns the bool mask of the nodes
+    that the file itself marks as unlabelled.
+    """
+    names = list(getattr(data, "label_names", []))
+    negative = sum(1 for name in names if isinstance(name, int) and name < 0)
+    marked_unlabelled = (data.y >= 0) & (data.y < negative)
+    if negative:
+        data.y = torch.where(data.y >= negative, data.y - negative, -1)
+        data.label_names = names[negative:]
+        data.num_classes = len(data.label_names)
+    return marked_unlabelled
