@@ -7,6 +7,7 @@ are the plain path that the fast kernels are tested against, and the fallback fo
 
 from __future__ import annotations
 
+import torch
 import torch.nn.functional as F
 from torch import Tensor
 
@@ -16,16 +17,37 @@ from graphkit.block import Block
 # about 125 MiB to the resident size of every process here (torch 2.13, PyG 2.8).
 
 
+def scatter_reduce_rows(src: Tensor, index: Tensor, dim_size: int, reduce: str) -> Tensor:
+    """Reduce the rows of ``src`` into ``dim_size`` rows by ``index`` (0 where none).
+
+    For ``max`` and ``min`` the output starts at ``-inf`` (``+inf``), not at the zeros
+    that ``torch_geometric.utils.scatter`` starts from. The backward pass of
+    ``scatter_reduce`` (torch 2.13) counts a start value equal to the result as one more
+    tie, even with ``include_self=False``. From zeros, a row whose maximum is exactly 0
+    (common after a ReLU) would pass only part of its gradient to its sources.
+    """
+    from torch_geometric.utils import scatter
+
+    if reduce not in ("max", "min") or not src.is_floating_point():
+        return scatter(src, index, 0, dim_size=dim_size, reduce=reduce)
+    trailing = [1] * (src.dim() - 1)
+    fill = float("-inf") if reduce == "max" else float("inf")
+    out = src.new_full((dim_size, *src.shape[1:]), fill)
+    out = out.scatter_reduce(
+        0, index.view(-1, *trailing).expand_as(src), src, "a" + reduce, include_self=True
+    )
+    empty = torch.bincount(index, minlength=dim_size) == 0
+    return torch.where(empty.view(-1, *trailing), 0.0, out)
+
+
 def plain_aggregate(
     block: Block, x: Tensor, reduce: str, values: Tensor | None = None
 ) -> Tensor:
     """``reduce`` over ``values_e * x[src_e]`` per destination (0 where no edges)."""
-    from torch_geometric.utils import scatter
-
     messages = x[block.col]
     if values is not None:
         messages = messages * values.view(-1, *([1] * (x.dim() - 1)))
-    return scatter(messages, block.row, 0, dim_size=block.num_dst, reduce=reduce)
+    return scatter_reduce_rows(messages, block.row, block.num_dst, reduce)
 
 
 def plain_attention(
@@ -58,7 +80,5 @@ def plain_propagate(
     edge_attr: Tensor | None,
 ) -> Tensor:
     """Apply ``message(x_j, x_i, edge_attr)`` to every edge and reduce per destination."""
-    from torch_geometric.utils import scatter
-
     messages = message(x_src[block.col], x_dst[block.row], edge_attr)
-    return scatter(messages, block.row, 0, dim_size=block.num_dst, reduce=reduce)
+    return scatter_reduce_rows(messages, block.row, block.num_dst, reduce)

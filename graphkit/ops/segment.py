@@ -84,7 +84,10 @@ class _SegmentExtremum(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x: Tensor, block: Block, reduce: str) -> Tensor:
         out = block_extremum(block, x, reduce)
-        out = torch.where(torch.isinf(out), 0.0, out)
+        # Only rows without edges become 0. An infinite feature of a neighbour stays the
+        # result, as in the plain path.
+        empty = block.rowptr[1:] == block.rowptr[:-1]
+        out = torch.where(empty.view(-1, *([1] * (out.dim() - 1))), 0.0, out)
         ctx.block = block
         ctx.save_for_backward(x, out)
         return out
