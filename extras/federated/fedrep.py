@@ -257,8 +257,14 @@ def federate(
         maps = [matching_maps(model, config.matching_layers) for _ in parts]
         for client_maps in maps:
             client_maps.requires_grad_(not identity_maps)
+    # The policy gets its own stream. Seeded with ``seed`` itself, it would replay the
+    # draws of ``rng``, which correlates each client's cell with its position in
+    # the client draw. A spawn key keeps the two streams independent.
     policy = HyperparameterPolicy(
-        config.learning_rates, config.epoch_choices, config.policy_step, seed=seed
+        config.learning_rates,
+        config.epoch_choices,
+        config.policy_step,
+        seed=np.random.SeedSequence(seed, spawn_key=(1,)),
     )
     divergences, history, diverged = [], [], 0
     for round_index in range(config.rounds):
@@ -309,11 +315,15 @@ def federate(
         finite_models = [m for m, ok in zip(locals_, finite) if ok]
         finite_sizes = np.array([n for n, ok in zip(sizes, finite) if ok])
         state = model.state_dict()
-        if finite_models:
+        # Clients without samples have weight 0. When every kept client is empty,
+        # the weights would be 0 / 0 = NaN, so the round keeps the previous model.
+        if finite_sizes.sum() > 0:
             state = _average(finite_models, finite_sizes / finite_sizes.sum())
             divergences.append(np.mean([_distance(m, state) for m in finite_models]))
-        if adaptive:
-            rows = torch.from_numpy(np.concatenate([parts[c] for c in chosen]))
+        rows = torch.from_numpy(np.concatenate([parts[c] for c in chosen]))
+        # With no training samples in the round there is no loss to compare, so the
+        # policy skips its update instead of scoring the NaN reward as a divergence.
+        if adaptive and len(rows):
             before = mean_loss(model, data.x_train[rows], data.y_train[rows])
             model.load_state_dict(state)
             after = mean_loss(model, data.x_train[rows], data.y_train[rows])

@@ -34,7 +34,7 @@ class HyperparameterPolicy:
         local_epochs (tuple[int, ...]): local-epoch choices.
         step_size (float, default 0.5): eta, the policy learning rate.
         momentum (float, default 0.9): decay of the reward baseline and spread.
-        seed (int, default 0): seed of the sampling.
+        seed (int | np.random.SeedSequence, default 0): seed of the sampling.
     """
 
     def __init__(
@@ -43,7 +43,7 @@ class HyperparameterPolicy:
         local_epochs: tuple[int, ...],
         step_size: float = 0.5,
         momentum: float = 0.9,
-        seed: int = 0,
+        seed: int | np.random.SeedSequence = 0,
     ):
         self.cells = list(itertools.product(learning_rates, local_epochs))
         self.theta = np.zeros(len(self.cells))

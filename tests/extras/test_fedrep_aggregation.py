@@ -1,0 +1,86 @@
+"""FedAvg aggregation in fedrep: sample-count weights, empty clients, policy stream."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+import torch
+from graphkit.extras.federated import fedrep
+from graphkit.extras.federated.client import MLP
+
+
+def _first_weight(model: MLP, x: torch.Tensor, y: torch.Tensor) -> float:
+    """Stand-in for accuracy that exposes the global model's first weight."""
+    weight = model.layers[0].weight
+    assert torch.isfinite(weight).all(), "the global model has non-finite weights"
+    return float(weight[0, 0].detach())
+
+
+def _constant_local_train(value_of_size: dict[int, float]):
+    """Stand-in for local_train that sets every weight to a value chosen by the
+    client's sample count."""
+
+    def train(global_model, x, y, *args, **kwargs):
+        local = copy.deepcopy(global_model)
+        with torch.no_grad():
+            for parameter in local.parameters():
+                parameter.fill_(value_of_size[len(x)])
+        return local
+
+    return train
+
+
+def test_fedavg_weights_by_sample_count(monkeypatch):
+    # Clients of 1 and 3 samples end with weights 1.0 and 5.0. The sample-weighted
+    # mean is (1 * 1 + 3 * 5) / 4 = 4, and an unweighted mean would give 3.
+    parts = [np.array([0]), np.array([1, 2, 3])]
+    monkeypatch.setattr(fedrep, "pathological_split", lambda *args: parts)
+    monkeypatch.setattr(fedrep, "local_train", _constant_local_train({1: 1.0, 3: 5.0}))
+    monkeypatch.setattr(fedrep, "accuracy", _first_weight)
+    config = fedrep.Config(
+        num_clients=2, classes_per_client=5, clients_per_round=2, rounds=1, seeds=1
+    )
+    result = fedrep.federate(config, seed=0, lr=0.3, matching=False, adaptive=False)
+    assert result["history"] == [4.0]
+
+
+@pytest.mark.parametrize("adaptive", [False, True])
+def test_round_of_empty_clients_keeps_model(monkeypatch, adaptive):
+    empty = np.array([], dtype=np.int64)
+    monkeypatch.setattr(fedrep, "pathological_split", lambda *args: [empty] * 2)
+    monkeypatch.setattr(fedrep, "accuracy", _first_weight)
+    config = fedrep.Config(
+        num_clients=2,
+        classes_per_client=5,
+        clients_per_round=2,
+        rounds=2,
+        seeds=1,
+        learning_rates=(0.3,),
+        epoch_choices=(1,),
+    )
+    result = fedrep.federate(config, seed=0, lr=0.3, matching=False, adaptive=adaptive)
+    fedrep.seed_everything(0)
+    initial = float(MLP().layers[0].weight[0, 0])
+    # 0 samples in all gives weights 0 / 0. The round must keep the previous model.
+    assert result["history"] == [initial, initial]
+    assert result["diverged_updates"] == 0
+
+
+def test_policy_stream_differs_from_client_draws(monkeypatch):
+    streams = []
+
+    class RecordingPolicy(fedrep.HyperparameterPolicy):
+        def __init__(self, *args, seed=0, **kwargs):
+            super().__init__(*args, seed=seed, **kwargs)
+            streams.append(np.random.default_rng(seed).integers(0, 2**62, 8))
+
+    monkeypatch.setattr(fedrep, "HyperparameterPolicy", RecordingPolicy)
+    config = fedrep.Config(
+        rounds=1, seeds=1, lr=0.3, learning_rates=(0.3,), epoch_choices=(1,)
+    )
+    fedrep.federate(config, seed=0, lr=None, matching=False, adaptive=True)
+    client_stream = np.random.default_rng(0).integers(0, 2**62, 8)
+    # Equal streams would tie each client's drawn cell to its draw position.
+    assert not np.array_equal(streams[0], client_stream)
