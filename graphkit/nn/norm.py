@@ -65,6 +65,14 @@ class GraphBatchNorm(nn.Module):
             mean, var = self.running_mean, self.running_var
         else:
             n = graph.num_global_nodes
+            if n < 2:
+                # torch.nn.BatchNorm1d raises here too. The batch variance needs two
+                # values, so the running statistics would drift to 0 (one node) or NaN.
+                raise ValueError(
+                    f"GraphBatchNorm needs at least 2 nodes in training mode, but the "
+                    f"graph has {n}. Call .eval() to use the running statistics, or "
+                    "use --norm layer or --norm none for such a graph"
+                )
             mean = graph.node_sum(x) / n
             var = graph.node_sum((x - mean) ** 2) / n
             with torch.no_grad():
