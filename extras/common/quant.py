@@ -131,11 +131,15 @@ def _to_blocks(x: torch.Tensor, block_size: int, axis: int) -> tuple[torch.Tenso
     pad = (-length) % block_size
     if pad:
         moved = torch.nn.functional.pad(moved, (0, pad))
-    return moved.reshape(*moved.shape[:-1], -1, block_size), length
+    # The block count is explicit because reshape cannot infer -1 for a tensor
+    # with no elements.
+    blocks = (length + pad) // block_size
+    return moved.reshape(*moved.shape[:-1], blocks, block_size), length
 
 
 def _from_blocks(blocks: torch.Tensor, length: int, axis: int) -> torch.Tensor:
-    flat = blocks.reshape(*blocks.shape[:-2], -1)[..., :length]
+    padded = blocks.shape[-2] * blocks.shape[-1]
+    flat = blocks.reshape(*blocks.shape[:-2], padded)[..., :length]
     return flat.movedim(-1, axis)
 
 

@@ -1,0 +1,48 @@
+"""MX fake quantization in MF-QAT: empty batches, block layout and the STE."""
+
+from __future__ import annotations
+
+import torch
+from graphkit.extras.common.quant import mx_encode, quantize_mx, quantize_mx_ste
+from graphkit.extras.efficient.mfqat import MXLinear
+
+
+def test_quantize_mx_empty_batch():
+    for shape in [(0, 64), (0, 40), (4, 0)]:
+        empty = torch.zeros(shape)
+        assert quantize_mx(empty, "mxint8").shape == shape
+        assert quantize_mx_ste(empty, "mxfp4_e2m1").shape == shape
+    assert mx_encode(torch.zeros(0, 40), "mxint4").elements.shape == (0, 2, 32)
+
+
+def test_mx_linear_empty_batch():
+    layer = MXLinear(40, 3, quantize_input=True)
+    layer.fmt = "mxint4"
+    assert layer(torch.zeros(0, 40)).shape == (0, 3)
+    layer.weight_anchor = "mxint8"
+    assert layer(torch.zeros(0, 40)).shape == (0, 3)
+
+
+def test_blocks_stay_within_rows():
+    # 40 columns give blocks 0..31 and 32..39 (zero-padded) in every row. A large value
+    # in row 0, column 39 may change only that row's second block.
+    x = torch.full((2, 40), 0.3)
+    x[0, 39] = 100.0
+    out = quantize_mx(x, "mxint4")
+    alone = quantize_mx(torch.full((1, 40), 0.3), "mxint4")
+    assert torch.equal(out[1], alone[0])
+    assert torch.equal(out[0, :32], alone[0, :32])
+    assert out[0, 32:39].abs().max() < 0.3
+
+
+def test_mx_linear_ste_gradient():
+    torch.manual_seed(0)
+    layer = MXLinear(40, 3, quantize_input=True)
+    layer.fmt = "mxint4"
+    x = torch.randn(5, 40)
+    layer(x).square().sum().backward()
+    # The STE passes the gradient of y = x_q W_q^T + b to W unchanged.
+    w_q = quantize_mx(layer.weight.detach(), "mxint4").requires_grad_()
+    x_q = quantize_mx(x, "mxint4")
+    torch.nn.functional.linear(x_q, w_q, layer.bias.detach()).square().sum().backward()
+    torch.testing.assert_close(layer.weight.grad, w_q.grad)
