@@ -169,6 +169,7 @@ class AttentionUpsample2x(nn.Module):
         bilinear = nn.functional.interpolate(
             x, scale_factor=2, mode="bilinear", align_corners=False
         )
+        _check_high_resolution("guide", guide, x)
         source = bilinear if guide is None else guide
         heads, dim, neighbors = self.heads, self.head_dim, self.neighbors
         # Broadcast products and sums over the small axes replace batched products of
@@ -184,7 +185,10 @@ class AttentionUpsample2x(nn.Module):
         # r[phase, neighbor, channel] -> (heads, d, 4, window^2, 1, 1)
         r = self.relative.reshape(4, neighbors, heads, dim).permute(2, 3, 0, 1)
         logits = (q * (k + r[..., None, None])).sum(2)  # (B, heads, 4, window^2, H, W)
-        scale = torch.full((heads,), 1.0 / math.sqrt(dim), device=x.device)
+        # In the logits' dtype, so that a bfloat16 or float16 layer stays in it.
+        scale = torch.full(
+            (heads,), 1.0 / math.sqrt(dim), device=x.device, dtype=logits.dtype
+        )
         if self.log_temperature is not None:
             scale = scale * self.log_temperature.exp()
         logits = logits * scale[:, None, None, None, None]
@@ -345,6 +349,8 @@ class DynamicTapsUpsample2x(nn.Module):
         bilinear = nn.functional.interpolate(
             x, scale_factor=2, mode="bilinear", align_corners=False
         )
+        _check_high_resolution("guide", guide, x)
+        _check_high_resolution("image", image, x)
         source = bilinear if guide is None else guide
         heads, dim, neighbors = self.heads, self.key_dim, self.neighbors
         pixels = b * h * w
@@ -388,6 +394,29 @@ class DynamicTapsUpsample2x(nn.Module):
         out = out.reshape(2, 2, b, h, w, c).permute(2, 5, 3, 0, 4, 1)
         out = out.reshape(b, c, 2 * h, 2 * w) + self.bias[:, None, None]
         return out + bilinear if self.residual else out
+
+
+def _check_high_resolution(
+    name: str, high: torch.Tensor | None, x: torch.Tensor
+) -> None:
+    """Raise a ValueError unless ``high`` is None or has x's batch and twice its sides.
+
+    A guide of another size but the same number of elements would otherwise be
+    reshaped into the wrong output pixels without an error.
+    """
+    if high is None:
+        return
+    b, _, h, w = x.shape
+    if (
+        high.dim() != 4
+        or high.shape[0] != b
+        or tuple(high.shape[-2:]) != (2 * h, 2 * w)
+    ):
+        raise ValueError(
+            f"{name} has shape {tuple(high.shape)}, but input x of shape "
+            f"{tuple(x.shape)} needs a {name} of shape ({b}, channels, {2 * h}, "
+            f"{2 * w}). Pass the high-resolution {name} at twice x's height and width."
+        )
 
 
 def _unfold(x: torch.Tensor, window: int) -> torch.Tensor:
