@@ -62,7 +62,12 @@ def dense_gaussian_filter(
             f"over the budget of {budget_bytes / 2**30:.1f} GiB; use the lattice filter "
             f"(graphkit.lattice.gaussian_filter) or raise budget_bytes"
         )
-    squared = torch.cdist(positions, positions).square()
+    # The matrix-product form of cdist, ||p||^2 + ||q||^2 - 2 p.q, cancels badly for
+    # positions far from the origin (off by about 1 at an offset of 1000 in float32), so
+    # the distances are taken from coordinate differences at the same peak memory.
+    squared = torch.cdist(
+        positions, positions, compute_mode="donot_use_mm_for_euclid_dist"
+    ).square()
     kernel = torch.exp(-0.5 * squared)
     out = kernel @ values
     if normalize:
