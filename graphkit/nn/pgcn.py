@@ -78,6 +78,11 @@ class PGCNConv(nn.Module):
     def global_attention(self, x: Tensor, values: Tensor) -> Tensor:
         """Return the ``[N, heads, C]`` outputs of the global heads for ``[N, C]`` values."""
         positions = self.lin_embed(x).view(x.size(0), self.heads, self.embed_dim)
+        if x.size(0) == 0:
+            # A lattice needs at least one point, so a graph without nodes returns no rows
+            # here. Adding the empty sum (0) gives lin_embed a zero gradient, as in exact mode.
+            empty = values.new_zeros(0, self.heads, values.size(1))
+            return empty + positions.sum()
         outputs = []
         for h in range(self.heads):
             if self.exact:
