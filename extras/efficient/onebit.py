@@ -80,7 +80,9 @@ class BinaryConv2d(nn.Conv2d):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, bias=False, **kwargs)
-        fan_in = self.in_channels * self.kernel_size[0] * self.kernel_size[1]
+        # Each filter spans in_channels / groups input channels, so the fan-in
+        # is the size of one filter, weight[0].
+        fan_in = self.weight[0].numel()
         self.alpha = math.sqrt(2.0 / fan_in)
 
     def deployed_weight(self) -> torch.Tensor:
