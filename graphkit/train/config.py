@@ -31,6 +31,27 @@ _CHOICES = {
 }
 
 
+class _ConfigLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that also reads exponent floats such as ``1e-3`` as numbers.
+
+    PyYAML follows YAML 1.1, whose floats need a dot in the mantissa and a sign in the
+    exponent, so ``yaml.safe_load("lr: 1e-3")`` returns the string ``'1e-3'``. YAML 1.2
+    and JSON read such a value as a float, and so does this loader.
+    """
+
+
+_ConfigLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
+    list("-+.0123456789"),
+)
+
+
+def load_yaml(text: str):
+    """Parse YAML ``text`` like ``yaml.safe_load``, reading ``1e-3`` as a float."""
+    return yaml.load(text, Loader=_ConfigLoader)
+
+
 @dataclass(kw_only=True)
 class TrainConfig:
     """Everything one training run needs; every field is a ``--field`` option."""
@@ -165,7 +186,7 @@ class TrainConfig:
             raise FileNotFoundError(f"config file {path} does not exist")
         try:
             text = path.read_text()
-            loaded = yaml.safe_load(text) or {}
+            loaded = load_yaml(text) or {}
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             where = f":{mark.line + 1}" if mark is not None else ""
@@ -246,7 +267,7 @@ def _parse_bool(text: str) -> bool:
 
 def _parse_mapping(text: str) -> dict:
     try:
-        value = yaml.safe_load(text)
+        value = load_yaml(text)
     except yaml.YAMLError:
         value = None
     if not isinstance(value, dict):
