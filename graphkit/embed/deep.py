@@ -31,7 +31,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from graphkit.embed.nodeclass import LinearSolution, accuracy
+from graphkit.embed.nodeclass import LinearSolution, accuracy, class_labels
 
 logger = logging.getLogger(__name__)
 
@@ -207,7 +207,7 @@ def finetune(
         optimizer.zero_grad()
         logits = model(features, adjacency)
         scaled = config.logit_scale * logits[data.train_mask]
-        loss = F.cross_entropy(scaled, data.y[data.train_mask])
+        loss = F.cross_entropy(scaled, class_labels(data.y)[data.train_mask])
         loss.backward()
         optimizer.step()
         record = evaluate(model, features, adjacency, data, epoch)

@@ -174,10 +174,27 @@ def design_matrix(adjacency: SparseMatrix, features: Tensor, hops: int) -> HStac
 MAX_EXPLICIT_ENTRIES = 2**26
 
 
+def class_labels(y: Tensor) -> Tensor:
+    """Return the ``[N]`` class ids of ``y``, also from OGB's ``[N, 1]`` column.
+
+    Raises:
+        ValueError: If ``y`` has more than one label per node.
+    """
+    if y.dim() == 2 and y.size(1) == 1:
+        return y.view(-1)
+    if y.dim() != 1:
+        raise ValueError(
+            f"data.y must contain one class id per node (shape [N] or [N, 1]), got "
+            f"shape {tuple(y.shape)}. Multi-label targets are not supported"
+        )
+    return y
+
+
 def training_system(
     design: ImplicitMatrix, labels: Tensor, train_index: Tensor, config: NodeClassConfig
 ) -> tuple[ImplicitMatrix, Tensor]:
     """Return the stacked training rows (with dropout copies) and their one-hot targets."""
+    labels = class_labels(labels)
     num_classes = int(labels.max()) + 1
     targets = torch.nn.functional.one_hot(labels[train_index], num_classes).float()
     rows: ImplicitMatrix = RowSelect(design, train_index)
@@ -267,5 +284,9 @@ def fit_linear_gcn(data, config: NodeClassConfig) -> LinearSolution:
 
 
 def accuracy(logits: Tensor, labels: Tensor, mask: Tensor) -> float:
-    """Return the fraction of ``mask`` nodes whose arg-max logit is their label."""
+    """Return the fraction of ``mask`` nodes whose arg-max logit is their label.
+
+    ``labels`` may be ``[N]`` or ``[N, 1]``.
+    """
+    labels = class_labels(labels)
     return float((logits[mask].argmax(dim=1) == labels[mask]).float().mean())
