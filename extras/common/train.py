@@ -65,6 +65,11 @@ def train_classifier(
         optimizer_instance (Optimizer, optional): a ready optimizer, used instead of
             building one from ``optimizer``, ``lr`` and ``weight_decay``.
     """
+    if len(x) == 0 or len(x) != len(y):
+        raise ValueError(
+            f"invalid training data: {len(x)} inputs and {len(y)} labels. Pass at "
+            "least one input and exactly one label per input."
+        )
     if optimizer_instance is not None:
         opt = optimizer_instance
     elif optimizer == "adam":
@@ -113,6 +118,9 @@ def train_classifier(
 @torch.no_grad()
 def predict(model: nn.Module, x: torch.Tensor, batch_size: int = 512) -> torch.Tensor:
     """Return the arg-max class of ``model`` on ``x`` in eval mode, shape ``(N,)``."""
+    if len(x) == 0:
+        # torch.cat below would reject the empty list of batches.
+        return torch.empty(0, dtype=torch.long)
     was_training = model.training
     model.eval()
     out = torch.cat(
@@ -123,14 +131,33 @@ def predict(model: nn.Module, x: torch.Tensor, batch_size: int = 512) -> torch.T
 
 
 def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
-    """Return classification accuracy in percent (0-100) of ``model`` on ``(x, y)``."""
+    """Return classification accuracy in percent (0-100) of ``model`` on ``(x, y)``.
+
+    Raises:
+        ValueError: if there are no samples, or ``y`` is not of shape ``(len(x),)``
+            (a ``(N, 1)`` label column would broadcast to ``(N, N)`` comparisons).
+    """
+    if len(x) == 0 or tuple(y.shape) != (len(x),):
+        raise ValueError(
+            f"invalid labels of shape {tuple(y.shape)} for {len(x)} inputs. Pass at "
+            f"least one input and labels of shape ({len(x)},)."
+        )
     return 100.0 * float((predict(model, x) == y).float().mean())
 
 
 def psnr(
     estimate: torch.Tensor, reference: torch.Tensor, data_range: float = 1.0
 ) -> float:
-    """Return the peak signal-to-noise ratio 10 log10(range^2 / MSE) in dB (inf if equal)."""
+    """Return the peak signal-to-noise ratio 10 log10(range^2 / MSE) in dB (inf if equal).
+
+    Raises:
+        ValueError: if the shapes differ, which would broadcast silently, or are empty.
+    """
+    if estimate.shape != reference.shape or reference.numel() == 0:
+        raise ValueError(
+            f"invalid psnr inputs: estimate {tuple(estimate.shape)} and reference "
+            f"{tuple(reference.shape)}. Pass two non-empty tensors of the same shape."
+        )
     mse = float(torch.mean((estimate.double() - reference.double()) ** 2))
     if mse == 0.0:
         return float("inf")

@@ -1,0 +1,53 @@
+"""Shared extras training helpers on empty and mismatched inputs."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from graphkit.extras.common.train import accuracy, predict, psnr, train_classifier
+
+
+def _model() -> torch.nn.Linear:
+    model = torch.nn.Linear(2, 2, bias=False)
+    with torch.no_grad():
+        model.weight.copy_(torch.eye(2))
+    return model
+
+
+def test_predict_empty_input():
+    out = predict(_model(), torch.zeros(0, 2))
+    assert out.shape == (0,)
+    assert out.dtype == torch.long
+
+
+def test_accuracy_hand_value():
+    x = torch.tensor([[1.0, 0.0], [0.0, 1.0], [2.0, 1.0]])
+    assert accuracy(_model(), x, torch.tensor([0, 1, 1])) == pytest.approx(200 / 3)
+
+
+def test_accuracy_rejects_label_column():
+    x = torch.tensor([[1.0, 0.0], [0.0, 1.0]])
+    # A (2, 1) column would compare as a (2, 2) grid and report 50% here.
+    with pytest.raises(ValueError, match=r"labels of shape \(2, 1\) for 2 inputs"):
+        accuracy(_model(), x, torch.tensor([[0], [1]]))
+    with pytest.raises(ValueError, match="Pass at least one input"):
+        accuracy(_model(), torch.zeros(0, 2), torch.zeros(0, dtype=torch.long))
+
+
+def test_train_classifier_rejects_bad_data():
+    model = _model()
+    with pytest.raises(ValueError, match="0 inputs and 0 labels"):
+        train_classifier(model, torch.zeros(0, 2), torch.zeros(0, dtype=torch.long), 1)
+    with pytest.raises(ValueError, match="3 inputs and 2 labels"):
+        train_classifier(model, torch.zeros(3, 2), torch.zeros(2, dtype=torch.long), 1)
+
+
+def test_psnr_hand_value_and_shapes():
+    # MSE 0.01 over a range of 1 gives 20 dB.
+    assert psnr(torch.full((2, 2), 0.1), torch.zeros(2, 2)) == pytest.approx(20.0)
+    with pytest.raises(
+        ValueError, match=r"estimate \(2, 1, 4\) and reference \(2, 4\)"
+    ):
+        psnr(torch.zeros(2, 1, 4), torch.zeros(2, 4))
+    with pytest.raises(ValueError, match="Pass two non-empty tensors"):
+        psnr(torch.zeros(0), torch.zeros(0))
