@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import numbers
 from dataclasses import dataclass
 
 import torch
@@ -70,6 +71,7 @@ class CSBMConfig:
     seed: int = 0
 
     def __post_init__(self) -> None:
+        self._check_types()
         if self.num_classes < 2:
             raise ValueError(f"num_classes must be at least 2, got {self.num_classes}")
         if self.num_nodes < self.num_classes:
@@ -92,6 +94,28 @@ class CSBMConfig:
             raise ValueError(
                 f"feature_signal must be non-negative, got {self.feature_signal}"
             )
+
+
+    def _check_types(self) -> None:
+        """Raise ValueError for a field that is not a number of the field's type.
+
+        Values from ``--dataset-options`` are parsed as YAML, so ``num_nodes: 1e3`` arrives
+        as a float and a typo such as ``3oo`` as a string. An integer field accepts any
+        integer (numpy's too), and a float field any real number, but neither a bool. It
+        raises ValueError, not TypeError, because ``graphkit`` commands report a
+        ValueError as a one-line user error.
+        """
+        for config_field in dataclasses.fields(self):
+            value = getattr(self, config_field.name)
+            integer = config_field.type in (int, "int")
+            allowed = numbers.Integral if integer else numbers.Real
+            if isinstance(value, bool) or not isinstance(value, allowed):
+                kind = "an integer" if integer else "a number"
+                raise ValueError(
+                    f"CSBM option {config_field.name} must be {kind}, got {value!r} "
+                    f"({type(value).__name__}). Fix it in --dataset-options or in the "
+                    "keyword arguments of synthetic_csbm"
+                )
 
 
 SYNTHETIC_DEFAULTS = CSBMConfig()
