@@ -62,7 +62,7 @@ def test_round_of_empty_clients_keeps_model(monkeypatch, adaptive):
     )
     result = fedrep.federate(config, seed=0, lr=0.3, matching=False, adaptive=adaptive)
     fedrep.seed_everything(0)
-    initial = float(MLP().layers[0].weight[0, 0])
+    initial = float(MLP().layers[0].weight[0, 0].detach())
     # 0 samples in all gives weights 0 / 0. The round must keep the previous model.
     assert result["history"] == [initial, initial]
     assert result["diverged_updates"] == 0
@@ -84,3 +84,27 @@ def test_policy_stream_differs_from_client_draws(monkeypatch):
     client_stream = np.random.default_rng(0).integers(0, 2**62, 8)
     # Equal streams would tie each client's drawn cell to its draw position.
     assert not np.array_equal(streams[0], client_stream)
+
+
+def test_local_train_keeps_no_optimizer_state():
+    # A momentum buffer or model kept across calls would make the second call
+    # differ from the first.
+    torch.manual_seed(0)
+    global_model = MLP((4, 6, 3))
+    x, y = torch.randn(12, 4), torch.randint(0, 3, (12,))
+    runs = [
+        fedrep.local_train(
+            global_model,
+            x,
+            y,
+            0.1,
+            2,
+            4,
+            torch.Generator().manual_seed(1),
+            momentum=0.9,
+        )
+        for _ in range(2)
+    ]
+    assert runs[0] is not runs[1]
+    for first, second in zip(runs[0].parameters(), runs[1].parameters()):
+        assert torch.equal(first, second)

@@ -1,9 +1,18 @@
-"""MX fake quantization in MF-QAT: empty batches, block layout and the STE."""
+"""MX fake quantization in MF-QAT: empty batches, block layout, STE, element codes."""
 
 from __future__ import annotations
 
+import math
+
+import pytest
 import torch
-from graphkit.extras.common.quant import mx_encode, quantize_mx, quantize_mx_ste
+from graphkit.extras.common.quant import (
+    ELEMENT_FORMATS,
+    mx_encode,
+    quantize_element,
+    quantize_mx,
+    quantize_mx_ste,
+)
 from graphkit.extras.efficient.mfqat import MXLinear
 
 
@@ -46,3 +55,28 @@ def test_mx_linear_ste_gradient():
     x_q = quantize_mx(x, "mxint4")
     torch.nn.functional.linear(x_q, w_q, layer.bias.detach()).square().sum().backward()
     torch.testing.assert_close(layer.weight.grad, w_q.grad)
+
+
+@pytest.mark.parametrize(
+    "name", [n for n, f in ELEMENT_FORMATS.items() if f.kind == "fp"]
+)
+def test_every_fp_element_code_round_trips(name):
+    fmt = ELEMENT_FORMATS[name]
+    exponent_bits = fmt.bits - 1 - fmt.mantissa_bits
+    bias = 1 - fmt.min_exp
+    steps = 2**fmt.mantissa_bits
+    values = []
+    for exponent in range(2**exponent_bits):
+        for mantissa in range(steps):
+            if exponent == 0:
+                value = mantissa / steps * 2.0**fmt.min_exp  # subnormal
+            else:
+                value = (1 + mantissa / steps) * 2.0 ** (exponent - bias)
+            if value <= fmt.max_normal:
+                values.append(value)
+    codes = torch.tensor(values + [-v for v in values])
+    assert torch.equal(quantize_element(codes, fmt), codes)
+    # Just above each midpoint between neighbors, rounding goes to the upper one.
+    grid = torch.tensor(sorted(set(values)))
+    above = torch.nextafter((grid[1:] + grid[:-1]) / 2, torch.tensor(math.inf))
+    assert torch.equal(quantize_element(above, fmt), grid[1:])
