@@ -18,6 +18,9 @@ samples from the same noise by PSNR, DiRotQ's metric against full-precision imag
 
 The time-embedding MLP, the adaLN modulation, the patch embedding and the output layer
 stay in full precision, as DiRotQ does for PixArt-Sigma.
+
+NOTE: DiRotQ keeps the top ``h`` directions in 16 bits. Here they stay in float32, so
+the rounding of that subspace to 16 bits is not simulated.
 """
 
 from __future__ import annotations
@@ -236,6 +239,9 @@ def ddim_sample(model: nn.Module, noise: torch.Tensor, config: Config) -> torch.
         )
         eps = model(x, t.repeat(len(x)))
         x0 = ((x - (1 - bar).sqrt() * eps) / bar.sqrt()).clamp(-1.5, 1.5)
+        # The noise is derived again from x and the clamped x0, so that the step
+        # stays consistent with x = sqrt(bar) x0 + sqrt(1 - bar) eps after clamping.
+        eps = (x - bar.sqrt() * x0) / (1 - bar).sqrt()
         x = bar_prev.sqrt() * x0 + (1 - bar_prev).sqrt() * eps
     return x
 

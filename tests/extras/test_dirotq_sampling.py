@@ -1,0 +1,52 @@
+"""DiRotQ pieces: DDIM after clamping x0, and rotations from few calibration samples."""
+
+from __future__ import annotations
+
+import torch
+from graphkit.extras.efficient import dirotq
+from graphkit.extras.efficient.rotation import (
+    RotatedQuantLinear,
+    dirotq_rotation,
+    quantize_layer,
+)
+
+
+class _ConstantNoise(torch.nn.Module):
+    """Predicts the noise -10 everywhere and records its inputs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inputs: list[torch.Tensor] = []
+
+    def forward(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+        self.inputs.append(x.clone())
+        return torch.full_like(x, -10.0)
+
+
+def test_ddim_step_uses_noise_of_clamped_x0():
+    config = dirotq.Config(diffusion_steps=10, sample_steps=2)
+    bars = dirotq.alpha_bars(10)
+    noise = torch.zeros(1, 1, 8, 8)
+    model = _ConstantNoise()
+    out = dirotq.ddim_sample(model, noise, config)
+    # At t = 9, x0 = (0 + 10 sqrt(1 - ab_9)) / sqrt(ab_9) exceeds 1.5 and is clamped.
+    # The noise then follows from x_9 = 0 and x0 = 1.5, not from the model's -10.
+    eps = (0.0 - bars[9].sqrt() * 1.5) / (1 - bars[9]).sqrt()
+    x_0 = bars[0].sqrt() * 1.5 + (1 - bars[0]).sqrt() * eps
+    torch.testing.assert_close(model.inputs[1], torch.full_like(noise, float(x_0)))
+    assert out.shape == noise.shape
+
+
+def test_rotation_from_few_samples_is_exact():
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(3, 16, generator=g)  # 3 samples for 16 inputs: a rank-3 moment
+    linear = torch.nn.Linear(16, 4)
+    moment = x.double().T @ x.double() / len(x)
+    rotation = dirotq_rotation(moment, keep=2, generator=g)
+    eye = torch.eye(16, dtype=torch.float64)
+    torch.testing.assert_close(rotation.T @ rotation, eye)
+    layer = RotatedQuantLinear(linear, rotation, keep=2, act_bits=None)
+    probe = torch.randn(5, 16, generator=g)
+    torch.testing.assert_close(layer(probe), linear(probe), atol=1e-5, rtol=1e-5)
+    quantized = quantize_layer(linear, x, rotation, keep=2, bits=4, group_size=8)
+    assert torch.isfinite(quantized(probe)).all()
