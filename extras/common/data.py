@@ -153,6 +153,11 @@ def sample_patches(
     """
     if count < 1 or patch_size < 1:
         raise ValueError(f"count={count} and patch_size={patch_size} must be positive")
+    if not names:
+        raise ValueError(
+            f"names is empty, so there is no image to cut patches from. Pass at least "
+            f"one image name, for example {SKIMAGE_IMAGES[0]!r}."
+        )
     rng = np.random.default_rng(seed)
     images = [load_gray_image(name) for name in names]
     patches = []

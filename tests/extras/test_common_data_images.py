@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import skimage.data
-from graphkit.extras.common.data import load_gray_image
+from graphkit.extras.common.data import load_gray_image, sample_patches
 
 
 def test_download_all_not_called(monkeypatch):
@@ -46,3 +46,9 @@ def test_remote_sample_without_pooch(monkeypatch):
     monkeypatch.setattr(skimage.data, "eagle", fetch)
     with pytest.raises(ValueError, match="must be downloaded"):
         load_gray_image("eagle")
+
+
+def test_sample_patches_rejects_no_images():
+    # Patches are dealt over the images by index % len(names), which needs a name.
+    with pytest.raises(ValueError, match="names is empty"):
+        sample_patches((), patch_size=8, count=4)
