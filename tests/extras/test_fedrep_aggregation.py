@@ -108,3 +108,16 @@ def test_local_train_keeps_no_optimizer_state():
     assert runs[0] is not runs[1]
     for first, second in zip(runs[0].parameters(), runs[1].parameters()):
         assert torch.equal(first, second)
+
+
+def test_federate_repeats_given_seed():
+    config = fedrep.Config(
+        rounds=2, seeds=1, lr=0.3, learning_rates=(0.3, 0.1), epoch_choices=(1,)
+    )
+    runs = [
+        fedrep.federate(config, seed=4, lr=None, matching=True, adaptive=True)
+        for _ in range(2)
+    ]
+    assert runs[0]["history"] == runs[1]["history"]
+    assert runs[0]["divergence"] == runs[1]["divergence"]
+    np.testing.assert_array_equal(runs[0]["probabilities"], runs[1]["probabilities"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from random import Random
 
 import pytest
 import torch
@@ -13,6 +14,7 @@ from graphkit.extras.common.quant import (
     quantize_mx,
     quantize_mx_ste,
 )
+from graphkit.extras.efficient import mfqat
 from graphkit.extras.efficient.mfqat import MXLinear
 
 
@@ -80,3 +82,27 @@ def test_every_fp_element_code_round_trips(name):
     grid = torch.tensor(sorted(set(values)))
     above = torch.nextafter((grid[1:] + grid[:-1]) / 2, torch.tensor(math.inf))
     assert torch.equal(quantize_element(above, fmt), grid[1:])
+
+
+def _recorded_formats(monkeypatch, mode: str, calls: int) -> list[str]:
+    chosen: list[str] = []
+    monkeypatch.setattr(mfqat, "set_format", lambda model, fmt: chosen.append(fmt))
+    loss_fn = mfqat._multi_format_loss(("mxint8", "mxint4", "mxint2"), mode, Random(0))
+    model = torch.nn.Linear(2, 3)
+    x, y = torch.zeros(1, 2), torch.zeros(1, dtype=torch.long)
+    for _ in range(calls):
+        loss_fn(model, x, y)
+    return chosen
+
+
+def test_multi_format_sum_uses_every_format(monkeypatch):
+    chosen = _recorded_formats(monkeypatch, "sum", calls=2)
+    assert chosen == ["mxint8", "mxint4", "mxint2"] * 2
+
+
+def test_multi_format_sample_is_uniform(monkeypatch):
+    chosen = _recorded_formats(monkeypatch, "sample", calls=600)
+    assert len(chosen) == 600
+    # One format per step. Each count is near 200, within 4 standard deviations.
+    for fmt in ("mxint8", "mxint4", "mxint2"):
+        assert abs(chosen.count(fmt) - 200) < 4 * (600 * (1 / 3) * (2 / 3)) ** 0.5
