@@ -261,9 +261,13 @@ def collect_inputs(
                 captured[key] = inputs[0].reshape(-1, inputs[0].shape[-1]).double()
 
             handles.append(getattr(block, name).register_forward_hook(hook))
-    model(x, t)
-    for handle in handles:
-        handle.remove()
+    # The hooks are removed even when the forward pass fails, so that a later call
+    # on the same model does not capture twice.
+    try:
+        model(x, t)
+    finally:
+        for handle in handles:
+            handle.remove()
     return captured
 
 

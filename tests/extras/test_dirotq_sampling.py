@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import torch
 from graphkit.extras.efficient import dirotq
 from graphkit.extras.efficient.rotation import (
@@ -50,3 +51,15 @@ def test_rotation_from_few_samples_is_exact():
     torch.testing.assert_close(layer(probe), linear(probe), atol=1e-5, rtol=1e-5)
     quantized = quantize_layer(linear, x, rotation, keep=2, bits=4, group_size=8)
     assert torch.isfinite(quantized(probe)).all()
+
+
+def test_collect_inputs_removes_hooks_on_failure():
+    model = dirotq.TinyDiT(8, 1, 2)
+    with pytest.raises(RuntimeError):
+        dirotq.collect_inputs(model, torch.zeros(2, 1, 7, 7), torch.zeros(2).long())
+    for name in dirotq.QUANTIZED_LINEARS:
+        assert not getattr(model.blocks[0], name)._forward_hooks
+    captured = dirotq.collect_inputs(
+        model, torch.zeros(2, 1, 8, 8), torch.zeros(2).long()
+    )
+    assert captured["blocks.0.qkv"].shape == (32, 8)
