@@ -69,6 +69,9 @@ class HyperparameterPolicy:
         if self.baseline is None:
             self.baseline, self.spread = reward, max(abs(reward), 1e-3)
             return
+        # NOTE: the spread decays by ``momentum`` in every round whose reward equals
+        # the baseline, and only 1e-8 bounds it below. After many such rounds one
+        # different reward gives a very large step toward (or away from) its cells.
         advantage = (reward - self.baseline) / max(self.spread, 1e-8)
         gradient = np.zeros_like(self.theta)
         for action in actions:
