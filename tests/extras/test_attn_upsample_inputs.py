@@ -71,3 +71,24 @@ def test_projected_layer_runs_in_bfloat16():
         out = layer.to(torch.bfloat16)(x.to(torch.bfloat16))
     assert out.dtype == torch.bfloat16
     torch.testing.assert_close(out.float(), reference, atol=0.1, rtol=0.05)
+
+
+@pytest.mark.parametrize("window", [3, 5])
+def test_uniform_attention_averages_inside_neighbors(window):
+    layer = AttentionUpsample2x(2, heads=1, window=window)
+    with torch.no_grad():
+        layer.query.weight.zero_()
+        layer.value.weight.copy_(torch.eye(2)[:, :, None, None])
+        layer.output.weight.copy_(torch.eye(2)[:, :, None, None])
+    x = torch.randn(2, 2, 4, 5, generator=torch.Generator().manual_seed(4))
+    out = layer(x)
+    radius = window // 2
+    # Every phase of output (2i + a, 2j + b) is the mean of the window around (i, j)
+    # cut to the image, borders included.
+    for i in range(4):
+        for j in range(5):
+            rows = slice(max(0, i - radius), i + radius + 1)
+            columns = slice(max(0, j - radius), j + radius + 1)
+            mean = x[:, :, rows, columns].mean((-1, -2))
+            block = out[:, :, 2 * i : 2 * i + 2, 2 * j : 2 * j + 2]
+            torch.testing.assert_close(block, mean[..., None, None].expand_as(block))
