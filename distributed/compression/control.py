@@ -265,7 +265,9 @@ def compression_from_config(config, comm: Communicator) -> Compression | None:
 
     For ``quantize`` the starting ratio is ``32 / compression_bits``. For the other
     compressors it is ``compression_ratio``. ``compression_end_epoch`` 0 means three quarters of
-    ``epochs``.
+    ``epochs``, and at most ``epochs - 1``, so that the last epoch runs uncompressed. A
+    step or exp schedule that ends no earlier than ``epochs`` is logged as a warning,
+    because then every epoch is compressed.
     """
     name = getattr(config, "compression", "none")
     if name == "none":
@@ -273,7 +275,18 @@ def compression_from_config(config, comm: Communicator) -> Compression | None:
     ratio = (
         32 / config.compression_bits if name == "quantize" else config.compression_ratio
     )
-    end_epoch = config.compression_end_epoch or max(1, round(0.75 * config.epochs))
+    end_epoch = config.compression_end_epoch or max(
+        1, min(config.epochs - 1, round(0.75 * config.epochs))
+    )
+    if config.compression_schedule in ("step", "exp") and end_epoch >= config.epochs:
+        logger.warning(
+            "the %s compression schedule reaches ratio 1 after epoch %d, but training "
+            "stops after epoch %d, so no epoch exchanges exact halo rows. Pass "
+            "--compression-end-epoch below --epochs, or more epochs, to finish uncompressed",
+            config.compression_schedule,
+            end_epoch,
+            config.epochs,
+        )
     schedule = make_schedule(
         config.compression_schedule,
         ratio,

@@ -1,0 +1,38 @@
+"""The last epochs of a decaying compression schedule run uncompressed."""
+
+import pytest
+from graphkit.distributed.compression import compression_from_config
+
+from graphkit.train.config import TrainConfig
+
+
+def _ratios(epochs: int, schedule: str = "step", end_epoch: int = 0) -> list[float]:
+    """Ratio used in each epoch 1..epochs, as the trainer advances the schedule."""
+    config = TrainConfig(
+        epochs=epochs,
+        compression="random-projection",
+        compression_ratio=16.0,
+        compression_schedule=schedule,
+        compression_end_epoch=end_epoch,
+    )
+    compression = compression_from_config(config, comm=None)
+    used = [compression.ratio]
+    for epoch in range(1, epochs):
+        used.append(compression.schedule.next_ratio(epoch, 1.0))
+    return used
+
+
+@pytest.mark.parametrize("schedule", ["step", "exp"])
+def test_two_epoch_default_ends_uncompressed(schedule):
+    # Three quarters of 2 epochs rounds to 2, which left both epochs compressed.
+    assert _ratios(2, schedule) == [16.0, 1.0]
+
+
+def test_default_end_keeps_three_quarters():
+    # End epoch 6 of 8: four plateaus over epochs 1 to 6, then two exact epochs.
+    assert _ratios(8) == [16.0, 16.0, 8.0, 4.0, 4.0, 2.0, 1.0, 1.0]
+
+
+def test_end_at_last_epoch_warns(caplog):
+    assert _ratios(4, end_epoch=4)[-1] > 1
+    assert "so no epoch exchanges exact halo rows" in caplog.text
