@@ -21,11 +21,17 @@ AUC_BINS = 1 << 16
 
 
 def accuracy(logits: Tensor, y: Tensor, mask: Tensor, graph: Graph) -> float:
-    """Fraction of masked nodes whose arg-max class equals the label."""
+    """Fraction of masked nodes whose arg-max class equals the label.
+
+    Returns NaN when the mask selects no node on any partition, because the fraction
+    is undefined (as ``roc_auc`` returns NaN without both classes).
+    """
     correct = (logits[mask].argmax(-1) == y[mask]).sum().to(torch.float64)
     total = mask.sum().to(torch.float64)
     sums = graph.reduce_sum(torch.stack([correct, total]), label=METRIC_LABEL)
-    return float(sums[0] / sums[1].clamp(min=1))
+    if float(sums[1]) == 0:
+        return float("nan")
+    return float(sums[0] / sums[1])
 
 
 def roc_auc(logits: Tensor, y: Tensor, mask: Tensor, graph: Graph) -> float:

@@ -76,6 +76,7 @@ class Trainer:
         self.scheduler = self._build_scheduler()
         counts = torch.stack([getattr(data, f"{s}_mask").sum() for s in SPLITS]).double()
         self.global_counts = graph.reduce_sum(counts)
+        self._check_split_sizes()
         if self.metric_name == "roc_auc":
             self._check_auc_classes()
         self.fingerprint = self._graph_fingerprint()
@@ -92,6 +93,21 @@ class Trainer:
                 raise ValueError(f"metric roc_auc needs 2 classes, the labels have {self.num_classes}")
             return self.config.metric
         return "roc_auc" if self.num_classes == 2 else "accuracy"
+
+    def _check_split_sizes(self) -> None:
+        """Reject an empty training or validation split (counted over all partitions).
+
+        Without training nodes the loss is 0 and nothing is learned. Without validation
+        nodes no epoch can be chosen as the best, and the summary reports the test score
+        at that epoch.
+        """
+        for index, name in ((0, "train"), (1, "val")):
+            if float(self.global_counts[index]) == 0:
+                raise ValueError(
+                    f"data.{name}_mask selects no node, so the {name} split is empty. "
+                    "Choose a split with labelled nodes in the training and validation "
+                    "masks (--split, or the split fractions in --dataset-options)"
+                )
 
     def _check_auc_classes(self) -> None:
         """Reject a validation split whose labels are all one class.
