@@ -106,3 +106,13 @@ def test_multi_format_sample_is_uniform(monkeypatch):
     # One format per step. Each count is near 200, within 4 standard deviations.
     for fmt in ("mxint8", "mxint4", "mxint2"):
         assert abs(chosen.count(fmt) - 200) < 4 * (600 * (1 / 3) * (2 / 3)) ** 0.5
+
+
+def test_block_max_saturates_after_rounding():
+    # The block max 127.9999 sets the shared scale 2^(6 - 15). Scaled, it rounds up to
+    # 2^16, past the E5M2 max normal 57344, so it saturates there: 57344 / 2^9 = 112.
+    x = torch.tensor([float(i) for i in range(1, 32)] + [127.9999])
+    out = quantize_mx(x, "mxfp8_e5m2")
+    assert out[-1].item() == 112.0
+    assert out[:8].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]
+    assert out[8].item() == 8.0  # 9 is a tie between 8 and 10 and goes to even
