@@ -6,7 +6,6 @@ the ``yandex_npz`` folder) return every edge once in each direction.
 
 import numpy as np
 import pytest
-
 from graphkit.datasets import load_dataset
 
 
