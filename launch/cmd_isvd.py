@@ -45,10 +45,21 @@ def _add_svd_options(parser: argparse.ArgumentParser, n_iter: int) -> None:
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     parser.add_argument(
         "--threads",
-        type=int,
+        type=_positive_int,
         default=None,
         help="torch CPU threads (default: torch's own choice)",
     )
+
+
+def _positive_int(text: str) -> int:
+    """Parse an option value that must be an integer of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
 
 
 def _add_linkpred(commands) -> None:
