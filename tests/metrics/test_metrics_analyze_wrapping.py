@@ -54,3 +54,16 @@ def test_missing_label_still_rejected(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "1 node id(s) of the edge list are missing from the label file" in err
     assert ": 5;" in err
+
+
+def test_json_and_csv_same_file_rejected(tmp_path, capsys):
+    edges, labels = tmp_path / "g.txt", tmp_path / "labels.txt"
+    edges.write_text(EDGES)
+    labels.write_text("".join(f"{node} {node % 2}\n" for node in range(6)))
+    out = tmp_path / "results.txt"
+    argv = ["analyze", "--edge-list", str(edges), "--labels", str(labels)]
+    assert (
+        main([*argv, "--json", str(out), "--csv", str(tmp_path / "." / out.name)]) == 2
+    )
+    assert "--json and --csv both name" in capsys.readouterr().err
+    assert not out.exists()
