@@ -139,7 +139,12 @@ class PreActBlock(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         shortcut = x
         if self.stride > 1:
-            shortcut = nn.functional.avg_pool2d(x, 3, self.stride, padding=1)
+            # The mean covers only the pixels inside the image, as Keras'
+            # AveragePooling2D(padding="same") in the authors' model does. Counting the
+            # zero padding would shrink border windows to 4/9 or 6/9 of their mean.
+            shortcut = nn.functional.avg_pool2d(
+                x, 3, self.stride, padding=1, count_include_pad=False
+            )
         if self.extra_channels:
             shortcut = nn.functional.pad(shortcut, (0, 0, 0, 0, 0, self.extra_channels))
         return shortcut + self.body(x)

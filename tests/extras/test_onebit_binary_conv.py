@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import torch
-from graphkit.extras.efficient.onebit import BinaryConv2d
+from graphkit.extras.efficient.onebit import BinaryConv2d, PreActBlock
 
 
 def test_zero_weight_deploys_as_plus_alpha():
@@ -39,3 +39,23 @@ def test_forward_leaves_stored_weights():
     weight = conv.alpha * torch.sign(before)
     reference = torch.nn.functional.conv2d(x, weight, padding=1)
     torch.testing.assert_close(out.detach(), reference)
+
+
+class _ZeroBody(torch.nn.Module):
+    """Stand-in for a block body, so that the block returns its shortcut alone."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.zeros(len(x), 4, 4, 4)
+
+
+def test_downsampling_shortcut_averages_inside_pixels():
+    block = PreActBlock(2, 4, stride=2, binary=True, batch_norm=False)
+    block.body = _ZeroBody()
+    x = torch.arange(2 * 8 * 8, dtype=torch.float32).reshape(1, 2, 8, 8)
+    out = block(x)
+    # Output (0, 0) averages the 4 pixels of its window inside the image, rows and
+    # columns 0..1, and output (1, 2) the full window of rows 1..3, columns 3..5.
+    assert out[0, 0, 0, 0].item() == x[0, 0, :2, :2].mean().item()
+    assert out[0, 1, 1, 2].item() == x[0, 1, 1:4, 3:6].mean().item()
+    # The 2 new channels are zero padding.
+    assert torch.equal(out[0, 2:], torch.zeros(2, 4, 4))
