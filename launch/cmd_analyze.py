@@ -195,12 +195,12 @@ def _check_outputs(args: argparse.Namespace) -> None:
     for path, option in ((args.json, "--json"), (args.csv, "--csv")):
         if path is not None:
             check_output_file(path, option)
-    if args.json is not None and args.csv is not None:
-        if args.json.resolve() == args.csv.resolve():
-            raise ValueError(
-                f"--json and --csv both name {args.json}, so the table would replace the "
-                "JSON results. Give two different files"
-            )
+    both = args.json is not None and args.csv is not None
+    if both and args.json.resolve() == args.csv.resolve():
+        raise ValueError(
+            f"--json and --csv both name {args.json}, so the table would replace the "
+            "JSON results. Give two different files"
+        )
     if args.plot is not None and args.plot.exists() and not args.plot.is_dir():
         raise ValueError(f"--plot {args.plot} is a file; give a folder for the images")
 
