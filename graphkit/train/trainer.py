@@ -126,10 +126,13 @@ class Trainer:
 
     def _build_model(self) -> GNN:
         c = self.config
-        return GNN(
+        model = GNN(
             c.model, self.data.x.size(1), c.hidden, self.num_classes, c.layers, c.dropout,
             None if c.norm == "none" else c.norm, c.residual, c.heads, c.attention_dropout,
         )
+        # Parameters take the dtype of the features, so float64 features train in
+        # float64 instead of failing in the first matrix product.
+        return model.to(self.data.x.dtype)
 
     def _build_optimizer(self) -> torch.optim.Optimizer:
         c = self.config
