@@ -352,6 +352,7 @@ class Trainer:
             )
         elif self.scheduler is not None and state["scheduler"] is not None:
             self.scheduler.load_state_dict(state["scheduler"])
+            self._warn_restored_schedule_length(saved_config, path)
         self.best = dict(state["best"])
         self.epoch = int(state["epoch"])
         torch.set_rng_state(state["rng"])
@@ -378,6 +379,25 @@ class Trainer:
                     "%s %s, or start a new run to train with %s",
                     path, option, saved, option, value, option, saved, value,
                 )
+
+    def _warn_restored_schedule_length(self, saved_config: dict, path: Path) -> None:
+        """Warn when ``--epochs`` differs from the checkpoint's under cosine or step decay.
+
+        The restored scheduler keeps the length that the checkpoint's run derived from
+        its own ``--epochs``, which is ``T_max`` of the cosine schedule and ``step_size``
+        of the step schedule. Past ``T_max`` the cosine learning rate rises again.
+        """
+        schedule, epochs = self.config.lr_schedule, self.config.epochs
+        saved = saved_config.get("epochs", epochs)
+        if schedule not in ("cosine", "step") or saved == epochs:
+            return
+        logger.warning(
+            "checkpoint %s was written with --epochs %s, but this run passes --epochs %s. "
+            "The restored %s schedule keeps the length it got from --epochs %s (a cosine "
+            "learning rate rises again after it), so start a new run to decay over %s "
+            "epochs",
+            path, saved, epochs, schedule, saved, epochs,
+        )
 
     def _check_inputs_on_every_rank(self, data) -> None:
         """Check this rank's node fields, and raise on every rank if any rank fails.
