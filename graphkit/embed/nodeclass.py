@@ -175,19 +175,22 @@ MAX_EXPLICIT_ENTRIES = 2**26
 
 
 def class_labels(y: Tensor) -> Tensor:
-    """Return the ``[N]`` class ids of ``y``, also from OGB's ``[N, 1]`` column.
+    """Return the ``[N]`` int64 class ids of ``y``, also from OGB's ``[N, 1]`` column.
+
+    ``one_hot`` accepts only int64 class ids and ``cross_entropy`` int64 or uint8, so
+    other integer labels (such as int32 from numpy files) are converted to int64.
 
     Raises:
         ValueError: If ``y`` has more than one label per node.
     """
     if y.dim() == 2 and y.size(1) == 1:
-        return y.view(-1)
+        y = y.view(-1)
     if y.dim() != 1:
         raise ValueError(
             f"data.y must contain one class id per node (shape [N] or [N, 1]), got "
             f"shape {tuple(y.shape)}. Multi-label targets are not supported"
         )
-    return y
+    return y.long()
 
 
 def training_system(

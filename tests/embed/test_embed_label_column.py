@@ -1,4 +1,4 @@
-"""Closed-form node classification with OGB's ``[N, 1]`` label column."""
+"""Closed-form node classification with OGB's ``[N, 1]`` label column and int32 labels."""
 
 from __future__ import annotations
 
@@ -52,3 +52,17 @@ def test_multi_label_targets_rejected():
         ValueError, match=r"shape \[N\] or \[N, 1\]\), got shape \(60, 2\)"
     ):
         fit_linear_gcn(data, CONFIG)
+
+
+def test_int32_labels_fit_and_finetune():
+    # one_hot and cross_entropy reject int32 class ids, which numpy files often contain.
+    labels = torch.randint(0, 3, (60,), generator=torch.Generator().manual_seed(1))
+    narrow, wide = _graph(labels.int()), _graph(labels)
+    solution = fit_linear_gcn(narrow, CONFIG)
+    assert torch.equal(solution.weight, fit_linear_gcn(wide, CONFIG).weight)
+    model = SVDInitializedGCN.from_linear_solution(solution, CONFIG.hops)
+    history = finetune(
+        model, solution.features, solution.adjacency.matrix, narrow,
+        FinetuneConfig(epochs=1),
+    )  # fmt: skip
+    assert len(history) == 2
