@@ -125,9 +125,25 @@ def drop_metrics_after(path: str | Path, epoch: int) -> None:
     os.replace(temporary, path)
 
 
+def checkpoints_by_epoch(folder: str | Path) -> list[Path]:
+    """Return the ``checkpoint_<epoch>.pt`` files in ``folder``, oldest epoch first.
+
+    The order is numeric, not by name. The trainer pads epochs to six digits, so by
+    name ``checkpoint_1000000.pt`` would sort before ``checkpoint_999999.pt``. Other
+    ``checkpoint_*.pt`` names (such as a renamed copy) are not checkpoints of a run and
+    are left out.
+    """
+    found = []
+    for path in Path(folder).glob("checkpoint_*.pt"):
+        epoch = path.stem.removeprefix("checkpoint_")
+        if epoch.isascii() and epoch.isdigit():
+            found.append((int(epoch), path))
+    return [path for _, path in sorted(found)]
+
+
 def latest_checkpoint(folder: str | Path) -> Path | None:
-    """The highest-epoch ``checkpoint_*.pt`` in ``folder``, or ``None``."""
-    found = sorted(Path(folder).glob("checkpoint_*.pt"))
+    """The highest-epoch ``checkpoint_<epoch>.pt`` in ``folder``, or ``None``."""
+    found = checkpoints_by_epoch(folder)
     return found[-1] if found else None
 
 
@@ -146,7 +162,7 @@ def load_latest_checkpoint(
         ValueError: every checkpoint in ``folder`` is damaged, or the newest readable
             one belongs to another graph.
     """
-    found = sorted(Path(folder).glob("checkpoint_*.pt"), reverse=True)
+    found = checkpoints_by_epoch(folder)[::-1]
     damaged = []
     for path in found:
         try:
