@@ -14,9 +14,11 @@ CHUNK_ELEMENTS = 1 << 22
 def row_chunks(block: Block, width: int) -> list[tuple[int, int, int, int]]:
     """Return ``(row_start, row_end, edge_start, edge_end)`` tuples covering all rows.
 
-    Each chunk holds at most ``max(CHUNK_ELEMENTS // width, max in-degree)`` edges, so
-    a per-edge tensor of ``width`` values per edge stays within the element budget,
-    except for a single destination whose in-degree alone exceeds it.
+    With ``B = max(1, CHUNK_ELEMENTS // width)``, a chunk holds fewer than ``B + d``
+    edges, where ``d`` is the in-degree of its first row, because a chunk ends at the
+    last row that starts before the next multiple of ``B`` edges. A per-edge tensor of
+    ``width`` values per edge thus stays under twice the element budget, except for a
+    chunk whose first row alone exceeds the budget.
     """
     max_edges = max(1, CHUNK_ELEMENTS // max(1, width))
     key = ("row_chunks", max_edges)
