@@ -190,7 +190,12 @@ class Trainer:
 
     # The loop -----------------------------------------------------------------------
     def fit(self) -> dict:
-        """Train until ``epochs`` or early stopping; returns the summary at the best epoch."""
+        """Train until ``epochs`` or early stopping; returns the summary at the best epoch.
+
+        The summary's scores are those measured at the best validation epoch. The model
+        and the final checkpoint keep the weights of the last epoch run, not the best
+        one, so a prediction with them may score differently.
+        """
         c = self.config
         bar = tqdm(total=c.epochs, initial=self.epoch, desc="train", unit="epoch",
                    disable=not (self.is_main and sys.stderr.isatty()))
