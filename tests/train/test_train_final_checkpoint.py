@@ -19,7 +19,9 @@ def test_final_checkpoint_is_last_epoch(tmp_path):
         val_mask=masks[1],
         test_mask=masks[1],
     )
-    config = TrainConfig(epochs=4, hidden=4, patience=0, lr=0.5, out=str(tmp_path))
+    config = TrainConfig(
+        epochs=4, hidden=4, patience=0, lr=0.5, metric="accuracy", out=str(tmp_path)
+    )
     trainer = Trainer(config, data, LocalGraph.from_data(data))
     summary = trainer.fit()
     state = load_checkpoint(tmp_path / "checkpoint_000004.pt")
