@@ -10,6 +10,7 @@ Low-Rank Asymmetric Projections", CIKM 2017; the graphs from SNAP and node2vec (
 
 from __future__ import annotations
 
+import difflib
 import logging
 import os
 from pathlib import Path
@@ -36,8 +37,11 @@ def _canonical_name(name: str) -> str:
     lookup["facebook"] = "soc-facebook"
     canonical = lookup.get(name.lower())
     if canonical is None:
+        close = difflib.get_close_matches(name.lower(), lookup, n=1)
+        hint = f" (did you mean {lookup[close[0]]!r}?)" if close else ""
         raise ValueError(
-            f"unknown AsymProj dataset {name!r}; choose one of {', '.join(ASYMPROJ_NAMES)}"
+            f"unknown AsymProj dataset {name!r}{hint}; choose one of "
+            f"{', '.join(ASYMPROJ_NAMES)}"
         )
     return canonical
 

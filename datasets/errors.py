@@ -7,6 +7,7 @@ file at fault and what to do about it.
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 
@@ -18,8 +19,11 @@ class UnknownDatasetError(DatasetError, ValueError):
     """The dataset name is not one of the names that ``list_datasets()`` returns."""
 
     def __init__(self, name: str, known: list[str]) -> None:
+        # Names ignore case and treat '_' as '-', so the closest match is found that way.
+        close = difflib.get_close_matches(name.lower().replace("_", "-"), known, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
         super().__init__(
-            f"unknown dataset {name!r}; known datasets: {', '.join(known)} "
+            f"unknown dataset {name!r}{hint}; known datasets: {', '.join(known)} "
             "(or pass the path of an edge-list file)"
         )
         self.name = name

@@ -29,7 +29,16 @@ META_NAME = "meta.json"
 
 
 class PartitionFileError(RuntimeError):
-    """A partition folder or file is missing, corrupted or does not fit the run."""
+    """A partition folder or file is missing, corrupted or does not fit the run.
+
+    Attributes:
+        every_rank (bool): True when every rank raises the same error from the same
+            ``meta.json`` and options, so the command line reports it from rank 0 only.
+    """
+
+    def __init__(self, message: str, every_rank: bool = False) -> None:
+        super().__init__(message)
+        self.every_rank = every_rank
 
 
 def part_file_name(rank: int) -> str:
@@ -115,8 +124,9 @@ def check_world_size(meta: dict, world_size: int, folder) -> None:
     if parts != world_size:
         raise PartitionFileError(
             f"{folder} contains {parts} partitions but the world size is {world_size}; start "
-            f"{parts} processes (torchrun --nproc_per_node={parts}) or re-partition with "
-            f"--parts {world_size}"
+            f"{parts} processes (torchrun --nproc_per_node={parts}, or mpiexec -n {parts}) or "
+            f"re-partition with --parts {world_size}",
+            every_rank=True,
         )
 
 

@@ -393,7 +393,8 @@ def check_dataset(meta: dict, config) -> None:
     raise PartitionFileError(
         f"{config.partitions} contains partitions of dataset {recorded!r}, but --dataset is "
         f"{config.dataset!r}; pass --dataset {recorded} or run graphkit partition for "
-        f"{config.dataset} into another folder"
+        f"{config.dataset} into another folder",
+        every_rank=True,
     )
 
 

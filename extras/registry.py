@@ -19,6 +19,7 @@ layer over these functions.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import importlib
 import logging
 import math
@@ -272,7 +273,11 @@ def get(name: str) -> Experiment:
     discover()
     if name not in _REGISTRY:
         valid = ", ".join(e.name for e in list_experiments()) or "(none)"
-        raise KeyError(f"unknown experiment {name!r}; registered experiments: {valid}")
+        close = difflib.get_close_matches(name, list(_REGISTRY), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise KeyError(
+            f"unknown experiment {name!r}{hint}; registered experiments: {valid}"
+        )
     return _REGISTRY[name]
 
 

@@ -7,6 +7,7 @@ Each command module defines ``register(subparsers)``, which adds its parser and 
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import itertools
 import os
@@ -41,11 +42,44 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """Return the sub-command parsers of ``parser`` by name, empty when it has none."""
+    # argparse has no public accessor for the sub-parsers of a parser.
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action.choices
+    return {}
+
+
+def _check_command_words(parser: argparse.ArgumentParser, argv: list[str]) -> None:
+    """Exit with one error line, and the closest name, when a command word is unknown.
+
+    argparse's own message for an invalid choice follows a usage line, and on Python 3.11
+    it suggests no close match.
+    """
+    words = ["graphkit"]
+    for word in argv:
+        choices = _subcommands(parser)
+        if not choices or word.startswith("-"):
+            return
+        if word not in choices:
+            close = difflib.get_close_matches(word, choices, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            parser.exit(
+                2,
+                f"{' '.join(words)}: error: unknown command {word!r}{hint}; choose from "
+                f"{', '.join(choices)}. See {' '.join(words)} --help\n",
+            )
+        words.append(word)
+        parser = choices[word]
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     if not argv:
         argv = ["train"]  # the embedded default: train on the synthetic graph
+    _check_command_words(parser, argv)
     args, extras = parser.parse_known_args(argv)
     if extras:
         # parse_args would report these under the top-level usage, which lists only
@@ -92,8 +126,19 @@ def run(argv: list[str] | None = None) -> int:
     except Exception as error:
         if os.environ.get("GRAPHKIT_TRACEBACK") or not isinstance(error, _user_error_types()):
             raise
-        print(f"graphkit {command[0]}: error: {error}", file=sys.stderr)
+        if not (getattr(error, "every_rank", False) and _launcher_rank() != 0):
+            print(f"graphkit {command[0]}: error: {error}", file=sys.stderr)
         return 2
+
+
+def _launcher_rank() -> int:
+    """Return this process's rank under torchrun or mpiexec, 0 when it is unknown."""
+    from graphkit.launch.logs import launcher_rank
+
+    try:
+        return launcher_rank()
+    except ValueError:
+        return 0
 
 
 if __name__ == "__main__":

@@ -30,7 +30,10 @@ def _positive_int(text: str) -> int:
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``graphkit extras list`` and ``graphkit extras run``."""
     parser = subparsers.add_parser(
-        "extras", help="list and run the non-graph paper experiments"
+        "extras",
+        help="list and run the non-graph paper experiments",
+        description="List and run small CPU-sized reproductions of non-graph papers, "
+        "each with its paper's pass criteria (docs/extras.md).",
     )
     actions = parser.add_subparsers(dest="extras_action", metavar="ACTION")
     actions.add_parser("list", help="print every registered experiment")
@@ -48,7 +51,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="override a config field (repeatable); lists use commas: formats=mxint8,mxint4",
+        help="override a config field (repeatable); lists use commas, e.g. mfqat's "
+        "train_formats=mxint8,mxint4",
     )
 
     run.add_argument(

@@ -189,12 +189,14 @@ def _add_training(commands, name: str, help_text: str) -> None:
         default=256,
         help="negative entities per query (default: 256)",
     )
-    parser.add_argument("--lr", type=float, default=5e-4, help="AdamW learning rate")
+    parser.add_argument(
+        "--lr", type=float, default=5e-4, help="AdamW learning rate (default: 5e-4)"
+    )
     parser.add_argument(
         "--temperature",
         type=float,
         default=1.0,
-        help="self-adversarial temperature; 0 = uniform weights",
+        help="self-adversarial temperature; 0 = uniform weights (default: 1.0)",
     )
     parser.add_argument(
         "--checkpoint-every",

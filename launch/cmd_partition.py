@@ -32,16 +32,30 @@ def register(subparsers) -> None:
         description="Partition a dataset's nodes with METIS (or at random), renumber them "
         "so each partition owns a contiguous range, and write one file per partition "
         "plus meta.json (ranges, edge cut, halo sizes, checksums) into --out.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument("--dataset", default="synthetic", help="dataset name")
     parser.add_argument(
-        "--root", default=None, help="data folder (default: $GRAPHKIT_DATA)"
+        "--dataset",
+        default="synthetic",
+        metavar="NAME",
+        help="dataset name (default: synthetic)",
     )
-    parser.add_argument("--parts", type=int, required=True, help="number of partitions")
+    parser.add_argument(
+        "--root",
+        default=None,
+        metavar="DIR",
+        help="data folder (default: $GRAPHKIT_DATA)",
+    )
+    parser.add_argument(
+        "--parts",
+        type=int,
+        required=True,
+        metavar="N",
+        help="number of partitions, one per training process",
+    )
     parser.add_argument(
         "--out",
         required=True,
+        metavar="DIR",
         help="output folder; it must be new or empty unless --overwrite is given",
     )
     parser.add_argument(
@@ -53,7 +67,7 @@ def register(subparsers) -> None:
         "--method",
         choices=("metis", "random"),
         default="metis",
-        help="partitioning algorithm",
+        help="partitioning algorithm (default: metis)",
     )
     parser.add_argument(
         "--balance-train",
@@ -64,14 +78,19 @@ def register(subparsers) -> None:
         "--split",
         type=int,
         default=None,
-        help="keep only this split of datasets with several (default: all)",
+        metavar="K",
+        help="keep only split K of datasets with several (default: all splits)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="seed of METIS or random")
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed of METIS or random (default: 0)"
+    )
     parser.add_argument(
         "--dataset-options",
         type=_mapping,
         default={},
-        help="extra loader arguments as YAML, e.g. '{num_nodes: 100000}'",
+        metavar="YAML",
+        help="extra loader arguments as a YAML mapping, e.g. '{num_nodes: 100000}' "
+        "(default: none)",
     )
     parser.set_defaults(func=run)
 

@@ -16,6 +16,7 @@ inference graph numbers its entities afresh. A transductive folder ``ROOT/NAME``
 from __future__ import annotations
 
 import csv
+import difflib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -309,8 +310,10 @@ def load_dataset(root: str | Path, name: str) -> InductiveSplit:
             if root.is_dir()
             else []
         )
+        close = difflib.get_close_matches(name, available, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise FileNotFoundError(
-            f"dataset folder {root / name} not found; folders under "
+            f"dataset folder {root / name} not found{hint}; folders under "
             f"{root}: {available or 'none'}"
         )
     if (root / f"{name}_ind").is_dir():

@@ -1,0 +1,38 @@
+"""Help texts name each default once, and their examples use options that exist."""
+
+import dataclasses
+import re
+
+from graphkit.launch import cli
+
+
+def _help(*words: str) -> str:
+    parser = cli.build_parser()
+    for word in words:
+        parser = cli._subcommands(parser)[word]
+    return " ".join(parser.format_help().split())
+
+
+def test_partition_help_defaults_once():
+    text = _help("partition")
+    assert "(default: None)" not in text
+    assert "(default: $GRAPHKIT_DATA)" in text
+    assert "(default: all splits)" in text
+    assert "(default: metis)" in text
+    # Each option's help names its default at most once.
+    assert not re.search(r"\(default: [^)]*\) \(default:", text)
+
+
+def test_kg_training_help_defaults():
+    for action in ("finetune", "pretrain"):
+        text = _help("kg", action)
+        assert "AdamW learning rate (default: 5e-4)" in text
+        assert "0 = uniform weights (default: 1.0)" in text
+
+
+def test_extras_set_example_is_a_field():
+    from graphkit.extras.efficient.mfqat import Config
+
+    text = _help("extras", "run")
+    key = re.search(r"mfqat's (\w+)=mxint8,mxint4", text).group(1)
+    assert key in {field.name for field in dataclasses.fields(Config)}
