@@ -424,7 +424,8 @@ def check_split(meta: dict, config, mask_dim: int) -> None:
     raise PartitionFileError(
         f"--split {config.split} was requested, but {config.partitions} contains "
         f"{stored}. {fix}, or run graphkit partition --split {config.split} into "
-        "another folder"
+        "another folder",
+        every_rank=True,
     )
 
 

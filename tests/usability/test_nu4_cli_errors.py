@@ -131,3 +131,19 @@ def test_rank_specific_error_printed_on_every_rank(monkeypatch, capsys):
     monkeypatch.setenv("RANK", "1")
     assert cli.run(["train"]) == 2
     assert "part-0001.pt is corrupted" in capsys.readouterr().err
+
+
+def test_folder_mismatch_errors_every_rank():
+    from types import SimpleNamespace
+
+    from graphkit.distributed.runtime import check_dataset, check_split
+
+    config = SimpleNamespace(partitions="parts/ch-2", dataset="cora", split=3)
+    with pytest.raises(
+        PartitionFileError, match="partitions of dataset 'chameleon'"
+    ) as info:
+        check_dataset({"dataset": "chameleon"}, config)
+    assert info.value.every_rank
+    with pytest.raises(PartitionFileError, match="contains split 0 only") as info:
+        check_split({"split": 0}, config, mask_dim=1)
+    assert info.value.every_rank
