@@ -130,6 +130,14 @@ def _add_nodeclass(commands) -> None:
         help="data root for graphkit.datasets.load_dataset (default: $GRAPHKIT_DATA)",
     )
     parser.add_argument(
+        "--split",
+        type=int,
+        default=None,
+        metavar="INDEX",
+        help="split index for datasets with several train/val/test splits (texas, "
+        "chameleon, ...)",
+    )
+    parser.add_argument(
         "--hops", type=int, default=15, help="propagation steps L (default: 15)"
     )
     parser.add_argument(
@@ -234,11 +242,16 @@ def run_nodeclass(args: argparse.Namespace) -> int:
         seed=args.seed,
     )
     finetune_config = FinetuneConfig(epochs=args.finetune_epochs, lr=args.lr)
-    data = load_dataset(args.dataset, args.root)
-    if data.x is None or data.train_mask.dim() != 1:
+    data = load_dataset(args.dataset, args.root, split=args.split)
+    if data.x is None:
         raise SystemExit(
-            f"dataset {args.dataset!r} needs features and one split (1-D masks) for "
-            "isvd nodeclass; pick a dataset with both, such as cora or citeseer"
+            f"dataset {args.dataset!r} has no node features, which isvd nodeclass "
+            "needs; pick a dataset with features, such as cora or citeseer"
+        )
+    if data.train_mask.dim() != 1:
+        raise SystemExit(
+            f"dataset {args.dataset!r} has {data.train_mask.size(1)} train/val/test "
+            "splits; choose one with --split INDEX"
         )
     torch.manual_seed(args.seed)
     solution = fit_linear_gcn(data, config)
