@@ -19,8 +19,6 @@ import numpy as np
 import torch
 from torch_geometric.data import Data
 
-from .layout import DOWNLOAD_HINT
-
 logger = logging.getLogger(__name__)
 
 ASYMPROJ_NAMES = ("ppi", "ca-AstroPh", "ca-HepTh", "soc-facebook")
@@ -112,7 +110,8 @@ def load_asymproj(
         raise FileNotFoundError(
             f"AsymProj dataset {name!r} not found under {root}: expected "
             f"{', '.join(ASYMPROJ_FILES)} in {root}, {root / name} or "
-            f"{root / 'asymproj' / name}. Pass the folder that holds them. {DOWNLOAD_HINT}"
+            f"{root / 'asymproj' / name}. Pass the folder that holds them, or call "
+            f"load_asymproj({name!r}, root, download=True) to fetch them there"
         )
 
     train, test, test_neg = (_read_pairs(folder / file) for file in ASYMPROJ_FILES)
