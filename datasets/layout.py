@@ -59,8 +59,8 @@ def data_root(root: str | os.PathLike | None) -> Path:
         if not root:
             raise DatasetNotFoundError(
                 "no data root given: pass root=DIR (--root DIR) or set "
-                f"{DATA_ENV} to the folder holding graphs/ or one dataset family "
-                "folder such as graphs/planetoid"
+                f"{DATA_ENV} to the graphs/ folder (the one containing planetoid/, "
+                "webkb/, ...) or to one dataset family folder such as graphs/planetoid"
             )
     return Path(root).expanduser()
 
@@ -117,6 +117,9 @@ def missing_files_error(
         f"The folder <root>/{raw.family}/{raw.folder} (or <root>/{raw.folder} when root "
         f"is the {raw.family} folder itself) should contain {raw.description}."
     )
+    if not raw.missing(root / "graphs" / raw.family):
+        # A common slip: root is the shared data folder that contains graphs/.
+        message += f" {root / 'graphs'} contains them, so pass that folder as root."
     if hint:
         message += " " + hint
     return DatasetNotFoundError(message, missing[0] if missing else None)

@@ -16,7 +16,9 @@ def test_missing_dataset_names_cli_option(tmp_path, name):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_missing_asymproj_names_cli_option(tmp_path):
+def test_missing_asymproj_names_python_call(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"download=True") as error:
         load_asymproj("ppi", root=tmp_path)
-    assert "--dataset-options '{download: true}'" in str(error.value)
+    # No command downloads AsymProj splits: graphkit train does not list them.
+    assert "load_asymproj('ppi', root, download=True)" in str(error.value)
+    assert "--dataset-options" not in str(error.value)

@@ -150,3 +150,27 @@ def test_folder_mismatch_errors_every_rank():
     with pytest.raises(PartitionFileError, match="contains split 0 only") as info:
         check_split({"split": 0}, config, mask_dim=1)
     assert info.value.every_rank
+
+
+def test_root_above_graphs_named(tmp_path):
+    from graphkit.datasets import DatasetNotFoundError, load_dataset
+
+    raw = tmp_path / "graphs" / "planetoid" / "Cora" / "raw"
+    raw.mkdir(parents=True)
+    for suffix in ("x", "tx", "allx", "y", "ty", "ally", "graph", "test.index"):
+        (raw / f"ind.cora.{suffix}").touch()
+    with pytest.raises(DatasetNotFoundError) as info:
+        load_dataset("cora", root=tmp_path)
+    assert f"{tmp_path / 'graphs'} contains them, so pass that folder as root" in str(
+        info.value
+    )
+
+
+def test_missing_root_names_graphs_folder(monkeypatch):
+    from graphkit.datasets import DatasetNotFoundError, load_dataset
+
+    monkeypatch.delenv("GRAPHKIT_DATA", raising=False)
+    with pytest.raises(
+        DatasetNotFoundError, match="GRAPHKIT_DATA to the graphs/ folder"
+    ):
+        load_dataset("cora")
