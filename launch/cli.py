@@ -126,19 +126,23 @@ def run(argv: list[str] | None = None) -> int:
     except Exception as error:
         if os.environ.get("GRAPHKIT_TRACEBACK") or not isinstance(error, _user_error_types()):
             raise
-        if not (getattr(error, "every_rank", False) and _launcher_rank() != 0):
+        if not (getattr(error, "every_rank", False) and _is_other_rank()):
             print(f"graphkit {command[0]}: error: {error}", file=sys.stderr)
         return 2
 
 
-def _launcher_rank() -> int:
-    """Return this process's rank under torchrun or mpiexec, 0 when it is unknown."""
-    from graphkit.launch.logs import launcher_rank
+def _is_other_rank() -> bool:
+    """Return whether this process is a rank other than 0 of a group of several.
+
+    Both the rank and a world size above 1 must come from the launcher, so that a stray
+    ``RANK`` in a single process's environment does not hide its error message.
+    """
+    from graphkit.launch.logs import launcher_rank, launcher_world_size
 
     try:
-        return launcher_rank()
+        return launcher_world_size() > 1 and launcher_rank() != 0
     except ValueError:
-        return 0
+        return False
 
 
 if __name__ == "__main__":

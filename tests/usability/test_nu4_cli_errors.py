@@ -120,10 +120,27 @@ def test_every_rank_error_printed_once(monkeypatch, capsys, rank, printed):
 
     monkeypatch.setattr(cli, "main", fail)
     monkeypatch.setenv("RANK", rank)
+    monkeypatch.setenv("WORLD_SIZE", "3")
     assert cli.run(["train"]) == 2
     err = capsys.readouterr().err
     assert ("contains 2 partitions" in err) == printed
     assert err.count("\n") == int(printed)
+
+
+def test_stray_rank_without_group_still_prints(monkeypatch, capsys):
+    # RANK left in a shell for another reason, with no launcher world size above 1:
+    # the process runs alone, so it must print its error.
+    from graphkit.launch.logs import SIZE_VARIABLES
+
+    def fail(argv):
+        check_world_size({"num_parts": 2}, 1, "parts/cora-2")
+
+    for name in SIZE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(cli, "main", fail)
+    monkeypatch.setenv("RANK", "2")
+    assert cli.run(["train"]) == 2
+    assert "contains 2 partitions but the world size is 1" in capsys.readouterr().err
 
 
 def test_rank_specific_error_printed_on_every_rank(monkeypatch, capsys):
