@@ -36,8 +36,11 @@ def scatter_reduce_rows(src: Tensor, index: Tensor, dim_size: int, reduce: str) 
     out = out.scatter_reduce(
         0, index.view(-1, *trailing).expand_as(src), src, "a" + reduce, include_self=True
     )
-    empty = torch.bincount(index, minlength=dim_size) == 0
-    return torch.where(empty.view(-1, *trailing), 0.0, out)
+    # index_fill_ marks the rows with edges without a device sync, which bincount
+    # needs on CUDA to size its output.
+    has_edges = torch.zeros(dim_size, dtype=torch.bool, device=index.device)
+    has_edges.index_fill_(0, index, True)
+    return torch.where(has_edges.view(-1, *trailing), out, 0.0)
 
 
 def plain_aggregate(
