@@ -120,7 +120,7 @@ def predict(model: nn.Module, x: torch.Tensor, batch_size: int = 512) -> torch.T
     """Return the arg-max class of ``model`` on ``x`` in eval mode, shape ``(N,)``."""
     if len(x) == 0:
         # torch.cat below would reject the empty list of batches.
-        return torch.empty(0, dtype=torch.long)
+        return torch.empty(0, dtype=torch.long, device=x.device)
     was_training = model.training
     model.eval()
     out = torch.cat(

@@ -18,6 +18,8 @@ def test_predict_empty_input():
     out = predict(_model(), torch.zeros(0, 2))
     assert out.shape == (0,)
     assert out.dtype == torch.long
+    # The empty prediction is on the device of x, as the non-empty one is.
+    assert predict(_model(), torch.zeros(0, 2, device="meta")).device.type == "meta"
 
 
 def test_accuracy_hand_value():
