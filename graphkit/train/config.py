@@ -175,6 +175,11 @@ class TrainConfig:
                              "compression_patience and compression_min_width >= 1")
         if self.checkpoint_every and not self.out:
             raise ValueError("checkpoint_every needs --out, the folder checkpoints go to")
+        if self.resume == "auto" and not self.out:
+            raise ValueError(
+                "resume auto needs --out, the folder whose newest checkpoint it loads. "
+                "Pass --out DIR, or a checkpoint file to --resume"
+            )
 
     @classmethod
     def from_yaml(cls, path: str | Path, **overrides) -> TrainConfig:
