@@ -41,5 +41,6 @@ def edge_homophily(
     if graph.src.numel() == 0:
         log.warning("edge homophily is undefined: no edge joins two counted nodes")
         return float("nan")
+    # Python integers, so the ratio is exact to float64 (int64 tensors divide in float32).
     counts = graph.class_pair_counts
-    return float(counts.trace() / counts.sum())
+    return int(counts.trace()) / int(counts.sum())

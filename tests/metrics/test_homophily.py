@@ -30,6 +30,12 @@ def test_edge_homophily_hand_value():
     assert edge_homophily(EDGES, Y) == pytest.approx(4 / 5)
 
 
+def test_edge_homophily_exact_in_float64():
+    # One same-class edge of three: the float32 quotient 0.3333333432674408 differs.
+    edges = torch.tensor([[0, 1, 2], [1, 2, 3]])
+    assert edge_homophily(edges, torch.tensor([0, 0, 1, 0])) == 1 / 3
+
+
 def test_edge_homophily_ignores_edge_order_and_duplicates():
     doubled = torch.cat([EDGES, EDGES.flip(0), EDGES], dim=1)
     assert edge_homophily(doubled, Y) == pytest.approx(4 / 5)
