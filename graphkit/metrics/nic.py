@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import logging
 import math
+import warnings
 from dataclasses import dataclass
 
 import torch
@@ -117,7 +118,10 @@ def _khop_pairs(graph: LabelledGraph, hops: int) -> tuple[Tensor, Tensor]:
     ).coalesce()
     reach = adjacency
     for _ in range(hops - 1):
-        reach = (torch.sparse.mm(reach, adjacency) + adjacency).coalesce()
+        with warnings.catch_warnings():
+            # torch.sparse.mm goes through CSR internally and warns that CSR is in beta.
+            warnings.filterwarnings("ignore", message="Sparse CSR tensor support")
+            reach = (torch.sparse.mm(reach, adjacency) + adjacency).coalesce()
         reach = torch.sparse_coo_tensor(
             reach.indices(),
             torch.ones(reach.indices().size(1)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import pytest
 import torch
@@ -35,6 +36,13 @@ def test_neighbour_counts_two_hops_exclude_node_itself():
     counts = neighbour_label_counts(graph, hops=2)
     # Node 0 reaches 1 (class 0) and 2 (class 1); node 1 reaches 0, 2, 3, 4.
     assert counts.tolist() == [[1, 1], [1, 3], [2, 2], [1, 2], [1, 2]]
+
+
+def test_two_hop_counts_raise_no_warning():
+    graph = build_labelled_graph(EDGES, Y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        neighbour_label_counts(graph, hops=2)
 
 
 def test_self_loop_never_counts_own_label():
