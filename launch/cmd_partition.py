@@ -96,9 +96,10 @@ def register(subparsers) -> None:
 
 
 def _mapping(text: str) -> dict:
-    import yaml
+    # The loader of graphkit train, so that both commands read 5e-1 as a float.
+    from graphkit.train.config import load_yaml
 
-    value = yaml.safe_load(text)
+    value = load_yaml(text)
     if not isinstance(value, dict):
         raise argparse.ArgumentTypeError(
             f"expected a mapping like '{{num_nodes: 1000}}', got {text!r}"
