@@ -3,7 +3,6 @@
 import argparse
 
 import pytest
-
 from graphkit.launch import cmd_partition
 
 
