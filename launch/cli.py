@@ -25,8 +25,19 @@ COMMAND_MODULES = (
 )
 
 
+class OneLineErrorParser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose usage errors are one line that points at ``--help``.
+
+    argparse prints the whole usage before the error, which for ``graphkit train`` is
+    about 20 lines above the one that matters. Sub-parsers inherit this class.
+    """
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message}. See {self.prog} --help\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineErrorParser(
         prog="graphkit",
         description="Distributed full-batch graph learning on PyTorch and PyG.",
     )

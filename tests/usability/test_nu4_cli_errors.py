@@ -191,3 +191,30 @@ def test_missing_root_names_graphs_folder(monkeypatch):
         DatasetNotFoundError, match="GRAPHKIT_DATA to the graphs/ folder"
     ):
         load_dataset("cora")
+
+
+@pytest.mark.parametrize(
+    "argv, expected",
+    [
+        (
+            ["train", "--epochs", "abc"],
+            "graphkit train: error: argument --epochs: invalid int value: 'abc'. "
+            "See graphkit train --help",
+        ),
+        (
+            ["partition", "--dataset", "cora"],
+            "graphkit partition: error: the following arguments are required: --parts, "
+            "--out. See graphkit partition --help",
+        ),
+        (
+            ["kg", "predict", "--checkpoint", "x", "--graph", "y", "--relation", "r"],
+            "graphkit kg predict: error: one of the arguments --head --tail is required",
+        ),
+    ],
+)
+def test_usage_error_one_line(capsys, argv, expected):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(argv)
+    assert exit_info.value.code == 2
+    line = _one_error_line(capsys)
+    assert line.startswith(expected)
