@@ -5,7 +5,8 @@ Files (CSV, TSV or whitespace-separated; ``#`` starts a comment line; header opt
 * edge list: ``source, target`` or ``source, target, weight`` per line;
 * features: ``id, f_1, ..., f_F`` per node (every node of the graph, in the order that
   becomes the node order);
-* labels: ``id, label`` per node; labels may be integers or strings.
+* labels: ``id, label`` per node; labels may be integers or strings. A negative integer
+  label marks an unlabelled node (``y = -1``, in no mask), as in LINKX-style files.
 
 Node ids may be integers or strings. They are mapped to ``0..N-1``: in the order of the
 feature file when there is one, else in increasing order for integer ids and in order of
@@ -206,7 +207,8 @@ def _attach_labels(data: Data, rows: list[Row], path: Path, node_ids, key, x) ->
     """Set ``y`` (class index per node, -1 if unlabelled), ``label_names`` and ``num_classes``.
 
     Labels map to class indices in sorted order of the original labels (numeric order
-    for integer labels).
+    for integer labels). With integer labels a negative label marks an unlabelled node:
+    it gets ``y = -1`` and no class, and ``data.negative_label_mask`` marks such nodes.
     """
     if x is not None and len(rows) != x.size(0):
         raise ShapeMismatchError(
@@ -219,11 +221,13 @@ def _attach_labels(data: Data, rows: list[Row], path: Path, node_ids, key, x) ->
     values = [row.fields[1] for row in rows]
     integer_labels = all(is_integer(value) for value in values)
     names = sorted({int(v) for v in values} if integer_labels else set(values))
+    if integer_labels:
+        names = [name for name in names if name >= 0]
     class_index = {name: position for position, name in enumerate(names)}
     ids = node_ids.tolist() if isinstance(node_ids, np.ndarray) else node_ids
     index = {node_id: position for position, node_id in enumerate(ids)}
 
-    nodes, classes = [], []
+    nodes, classes, negative = [], [], []
     missing: dict[str, int] = {}
     first_label: dict[int, Row] = {}
     for row, value in zip(rows, values):
@@ -241,6 +245,9 @@ def _attach_labels(data: Data, rows: list[Row], path: Path, node_ids, key, x) ->
                 f"{earlier.fields[1]!r} on line {earlier.line_number}. Give each node "
                 "one label",
             )
+        if integer_labels and int(value) < 0:
+            negative.append(node)
+            continue
         nodes.append(node)
         classes.append(class_index[int(value) if integer_labels else value])
     if missing:
@@ -255,5 +262,7 @@ def _attach_labels(data: Data, rows: list[Row], path: Path, node_ids, key, x) ->
     y = torch.full((data.num_nodes,), -1, dtype=torch.long)
     y[torch.tensor(nodes, dtype=torch.long)] = torch.tensor(classes, dtype=torch.long)
     data.y = y
+    data.negative_label_mask = torch.zeros(data.num_nodes, dtype=torch.bool)
+    data.negative_label_mask[torch.tensor(negative, dtype=torch.long)] = True
     data.label_names = names
     data.num_classes = len(names)

@@ -339,18 +339,9 @@ def _read_edge_list(edge_path: Path, label_path: Path, directed: bool):
 
 
 def _drop_negative_labels(data) -> torch.Tensor:
-    """Mark nodes with a negative integer label in the file as unlabelled (``y = -1``).
+    """Return the bool mask of the nodes that the label file marks as unlabelled.
 
-    The edge-list reader numbers the distinct labels in sorted order, so a label ``-1``
-    would become a class of its own. Negative labels come first in that order: this
-    removes them and shifts the other classes down. Returns the bool mask of the nodes
-    that the file itself marks as unlabelled.
+    The edge-list reader gives a negative integer label ``y = -1`` and no class, and
+    marks those nodes in ``data.negative_label_mask``.
     """
-    names = list(getattr(data, "label_names", []))
-    negative = sum(1 for name in names if isinstance(name, int) and name < 0)
-    marked_unlabelled = (data.y >= 0) & (data.y < negative)
-    if negative:
-        data.y = torch.where(data.y >= negative, data.y - negative, -1)
-        data.label_names = names[negative:]
-        data.num_classes = len(data.label_names)
-    return marked_unlabelled
+    return getattr(data, "negative_label_mask", torch.zeros_like(data.y, dtype=torch.bool))

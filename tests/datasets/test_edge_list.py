@@ -84,6 +84,17 @@ def test_unlabelled_nodes_outside_masks(tmp_path):
     assert covered.tolist() == [True, True, False, False]
 
 
+def test_negative_label_is_unlabelled(tmp_path):
+    edges = write(tmp_path, "edges.csv", "0,1\n1,2\n2,3\n")
+    labels = write(tmp_path, "y.csv", "0,4\n1,-1\n2,7\n3,4\n")
+    data = load_edge_list(edges, labels=labels)
+    assert data.y.tolist() == [0, -1, 1, 0]
+    assert data.label_names == [4, 7] and data.num_classes == 2
+    assert data.negative_label_mask.tolist() == [False, True, False, False]
+    covered = data.train_mask | data.val_mask | data.test_mask
+    assert not bool(covered[1])
+
+
 def test_split_is_seeded(tmp_path):
     edges = write(tmp_path, "edges.csv", "".join(f"{i},{i + 1}\n" for i in range(50)))
     labels = write(tmp_path, "y.csv", "".join(f"{i},{i % 3}\n" for i in range(51)))
