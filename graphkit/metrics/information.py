@@ -22,7 +22,8 @@ def entropy(p: Tensor) -> float:
     """Return ``H(p) = -sum_k p_k log p_k`` of a probability vector (0 log 0 = 0)."""
     p = p.double()
     p = p[p > 0]
-    return float(-(p * p.log()).sum())
+    # Every term is >= 0; max turns the -0.0 of a single class into 0.0 for messages.
+    return max(0.0, float(-(p * p.log()).sum()))
 
 
 def mutual_information(joint: Tensor) -> float:
