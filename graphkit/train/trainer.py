@@ -60,8 +60,12 @@ class Trainer:
             Path(config.out).mkdir(parents=True, exist_ok=True)
         torch.manual_seed(config.seed)
         self._check_inputs_on_every_rank(data)
+        # cross_entropy accepts only int64 (or uint8) class ids, and numpy often gives
+        # int32 labels, so the trainer keeps an int64 copy.
+        self.labels = data.y.long()
         # A partition without nodes has no label, so it contributes -1 to the maximum.
-        local_max = data.y.max() if data.y.numel() else data.y.new_tensor(-1)
+        labels = self.labels
+        local_max = labels.max() if labels.numel() else labels.new_tensor(-1)
         self.num_classes = int(graph.reduce_max(local_max.reshape(1)).item()) + 1
         self.metric_name = self._resolve_metric()
         self.model = model if model is not None else self._build_model()
@@ -115,7 +119,7 @@ class Trainer:
         Its ROC-AUC is undefined (NaN), so no epoch would ever count as best.
         """
         mask = self.data.val_mask
-        local = torch.bincount(self.data.y[mask].long(), minlength=2)[:2].double()
+        local = torch.bincount(self.labels[mask], minlength=2)[:2].double()
         negatives, positives = self.graph.reduce_sum(local).tolist()
         if negatives == 0 or positives == 0:
             raise ValueError(
@@ -167,7 +171,7 @@ class Trainer:
         self.optimizer.zero_grad(set_to_none=True)
         logits = self.model(self.data.x, self.graph)
         mask = self.data.train_mask
-        loss_sum = F.cross_entropy(logits[mask], self.data.y[mask], reduction="sum")
+        loss_sum = F.cross_entropy(logits[mask], self.labels[mask], reduction="sum")
         loss = loss_sum / self.global_counts[0].clamp(min=1)
         loss.backward()
         self.graph.sync_gradients(self.model)
@@ -180,10 +184,10 @@ class Trainer:
         self.model.eval()
         logits = self.model(self.data.x, self.graph)
         metric = METRICS[self.metric_name]
-        result = {s: metric(logits, self.data.y, getattr(self.data, f"{s}_mask"), self.graph)
+        result = {s: metric(logits, self.labels, getattr(self.data, f"{s}_mask"), self.graph)
                   for s in SPLITS}
         mask = self.data.val_mask
-        val_loss = F.cross_entropy(logits[mask], self.data.y[mask], reduction="sum").double()
+        val_loss = F.cross_entropy(logits[mask], self.labels[mask], reduction="sum").double()
         val_loss = self.graph.reduce_sum(val_loss.reshape(1), label=METRIC_LABEL)
         result["val_loss"] = float(val_loss.item() / max(1.0, float(self.global_counts[1])))
         return result
