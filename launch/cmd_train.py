@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from graphkit.launch.logs import setup_logging
+from graphkit.launch.logs import launcher_world_size, setup_logging
 from graphkit.launch.outputs import check_output_folder_path
 
 from graphkit.train.config import TrainConfig, add_config_arguments, config_from_args
@@ -98,6 +98,13 @@ def run(args: argparse.Namespace) -> int:
     from graphkit.distributed.device import select_device
 
     distributed = launched_distributed(config)
+    if config.model == "pgcn" and launcher_world_size() > 1:
+        error = ValueError(
+            "--model pgcn attends over all nodes, so it trains in one process only. Run "
+            "graphkit train without torchrun or mpiexec, and without --partitions"
+        )
+        error.every_rank = True  # Every rank raises it, so only rank 0 prints it.
+        raise error
     device, backend = select_device(config.device, config.backend, distributed)
     if not distributed:
         logger.info("training on %s", device)
