@@ -27,8 +27,8 @@ def test_final_checkpoint_is_last_epoch(tmp_path):
     state = load_checkpoint(tmp_path / "checkpoint_000004.pt")
     assert state["epoch"] == summary["epochs_run"] == 4
     assert state["best"]["epoch"] == summary["best_epoch"]
-    # The check below tells the last weights from the best ones only when the best
-    # epoch is an earlier one.
+    # The weight check below can distinguish the last weights from the best ones only
+    # when the best epoch comes earlier.
     assert summary["best_epoch"] < 4
     for name, value in trainer.model.state_dict().items():
         assert torch.equal(state["model"][name], value), name
