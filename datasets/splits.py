@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,10 +24,12 @@ def select_split(data: Data, split: int | None, dataset: str) -> Data:
     """
     if split is None:
         return data
-    if isinstance(split, bool) or not isinstance(split, int):
+    # numbers.Integral also admits numpy integers, such as the items of np.arange(10).
+    if isinstance(split, bool) or not isinstance(split, numbers.Integral):
         raise InvalidSplitError(
             f"{dataset}: split must be None or an integer split index, got {split!r}"
         )
+    split = int(split)
     num_splits = num_mask_splits(data)
     if not 0 <= split < num_splits:
         raise InvalidSplitError(
