@@ -36,9 +36,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "each with its paper's pass criteria (docs/extras.md).",
     )
     actions = parser.add_subparsers(dest="extras_action", metavar="ACTION")
-    actions.add_parser("list", help="print every registered experiment")
+    actions.add_parser(
+        "list",
+        help="print every registered experiment",
+        description="Print each registered experiment with its group, paper title and "
+        "summary, and every experiment module that failed to import.",
+    )
 
-    run = actions.add_parser("run", help="run one experiment, or all of them")
+    run = actions.add_parser(
+        "run",
+        help="run one experiment, or all of them",
+        description="Run one experiment (or all), then print each pass criterion with "
+        "its value. See docs/extras.md for the configs and results.",
+    )
     run.add_argument(
         "name", help="experiment name from `graphkit extras list`, or 'all'"
     )

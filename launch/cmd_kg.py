@@ -100,7 +100,10 @@ def _add_dataset(parser: argparse.ArgumentParser, repeat: bool = False) -> None:
 
 def _add_evaluate(commands) -> None:
     parser = commands.add_parser(
-        "evaluate", help="filtered ranking: MRR and Hits@1/3/10"
+        "evaluate",
+        help="filtered ranking: MRR and Hits@1/3/10",
+        description="Rank every test (or validation) query of a dataset against all "
+        "entities and print the filtered MRR and Hits@1/3/10.",
     )
     _add_common(parser)
     _add_dataset(parser)
@@ -128,7 +131,12 @@ def _add_evaluate(commands) -> None:
 
 
 def _add_predict(commands) -> None:
-    parser = commands.add_parser("predict", help="top-k answers of one query, by name")
+    parser = commands.add_parser(
+        "predict",
+        help="top-k answers of one query, by name",
+        description="Print the top-k answers of one query, (HEAD, RELATION, ?) or "
+        "(?, RELATION, TAIL), on a triple file with string ids.",
+    )
     _add_common(parser)
     parser.add_argument(
         "--graph",
@@ -157,7 +165,11 @@ def _add_predict(commands) -> None:
 
 
 def _add_training(commands, name: str, help_text: str) -> None:
-    parser = commands.add_parser(name, help=help_text)
+    parser = commands.add_parser(
+        name,
+        help=help_text,
+        description=f"ULTRA {name}: {help_text}, with checkpoints in --out.",
+    )
     _add_common(parser, checkpoint_required=name == "finetune")
     _add_dataset(parser, repeat=True)
     parser.add_argument(

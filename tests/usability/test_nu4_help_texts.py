@@ -36,3 +36,15 @@ def test_extras_set_example_is_a_field():
     text = _help("extras", "run")
     key = re.search(r"mfqat's (\w+)=mxint8,mxint4", text).group(1)
     assert key in {field.name for field in dataclasses.fields(Config)}
+
+
+def test_every_command_has_description():
+    missing = []
+    pending = [("graphkit", cli.build_parser())]
+    while pending:
+        name, parser = pending.pop()
+        if not parser.description:
+            missing.append(name)
+        for word, child in cli._subcommands(parser).items():
+            pending.append((f"{name} {word}", child))
+    assert missing == []
