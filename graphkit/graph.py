@@ -30,6 +30,10 @@ logger = logging.getLogger(__name__)
 
 REDUCES = ("sum", "mean", "max", "min")
 
+# torch (2.13) has no CPU kernel for sparse CSR products in float16 or bfloat16, so
+# LocalGraph sends such CPU inputs through the plain gather/scatter path.
+_CPU_PLAIN_DTYPES = (torch.float16, torch.bfloat16)
+
 # message(x_j, x_i, edge_attr) -> [E, F'] messages, one per edge.
 MessageFn = Callable[[Tensor, Tensor, "Tensor | None"], Tensor]
 
@@ -161,7 +165,8 @@ class LocalGraph(Graph):
         num_nodes (int): number of nodes.
         edge_attr (Tensor, optional): ``[E, D]`` edge features for :meth:`propagate`.
         fast (bool): use the CSR kernels of :mod:`graphkit.ops` (default) or the plain
-            gather/scatter path that materialises one message per edge.
+            gather/scatter path that materialises one message per edge. CPU inputs in
+            float16 or bfloat16 always take the plain path.
     """
 
     def __init__(
@@ -232,6 +237,10 @@ class LocalGraph(Graph):
             self._values[key] = values
         return self._values[key]
 
+    def _plain(self, x: Tensor) -> bool:
+        """Return whether ``x`` takes the plain path instead of the CSR kernels."""
+        return not self.fast or (x.device.type == "cpu" and x.dtype in _CPU_PLAIN_DTYPES)
+
     def _check_nodes(self, x: Tensor, name: str = "x", floating: bool = True) -> None:
         """Raise unless ``x`` has one row per node and is on the graph's device.
 
@@ -259,7 +268,7 @@ class LocalGraph(Graph):
         check_reduce(reduce)
         self._check_nodes(x)
         block = self.block
-        if not self.fast:
+        if self._plain(x):
             return plain_aggregate(block, x, reduce)
         if reduce == "sum":
             return spmm(block, x)
@@ -271,7 +280,7 @@ class LocalGraph(Graph):
         self._check_nodes(x)
         looped = self.with_self_loops()
         values = looped._edge_values("gcn", x.dtype)
-        if not self.fast:
+        if self._plain(x):
             return plain_aggregate(looped.block, x, "sum", values)
         return spmm(looped.block, x, values, key="gcn")
 
@@ -299,7 +308,7 @@ class LocalGraph(Graph):
                     f"{list(score.shape)}. Pass one score per node and head of value"
                 )
         graph = self.with_self_loops() if self_loops else self
-        if not self.fast:
+        if self._plain(value):
             return plain_attention(
                 graph.block, value, score_src, score_dst, negative_slope, dropout, dropout > 0
             )
