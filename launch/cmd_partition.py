@@ -99,7 +99,12 @@ def _mapping(text: str) -> dict:
     # The loader of graphkit train, so that both commands read 5e-1 as a float.
     from graphkit.train.config import load_yaml
 
-    value = load_yaml(text)
+    import yaml
+
+    try:
+        value = load_yaml(text)
+    except yaml.YAMLError:
+        value = None  # Invalid YAML gets the same one-line message as a non-mapping.
     if not isinstance(value, dict):
         raise argparse.ArgumentTypeError(
             f"expected a mapping like '{{num_nodes: 1000}}', got {text!r}"

@@ -218,3 +218,16 @@ def test_usage_error_one_line(capsys, argv, expected):
     assert exit_info.value.code == 2
     line = _one_error_line(capsys)
     assert line.startswith(expected)
+
+
+@pytest.mark.parametrize("text", ["{num_nodes: [1", "[1]"])
+def test_partition_invalid_options_one_line(capsys, text):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(
+            ["partition", "--parts", "2", "--out", "unused", "--dataset-options", text]
+        )
+    assert exit_info.value.code == 2
+    line = _one_error_line(capsys)
+    assert line.startswith(
+        "graphkit partition: error: argument --dataset-options: expected a mapping like"
+    )
