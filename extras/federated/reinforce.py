@@ -12,10 +12,13 @@ reward:
     \\nabla_\\theta \\log \\pi_\\theta(a) = e_a - \\pi_\\theta
 
 with the moving-average baseline b and moving standard deviation s of past rewards.
+With one reward r_c per client, each term of the sum takes its own advantage
+``(r_c - b) / s``, and b follows the mean reward of the round.
 
 NOTE: the abstract of arXiv:1912.13075 fixes the principle, an online REINFORCE that
-maximises the expected training-loss improvement. The shared per-round reward, its
-normalisation and the step size are reconstructions, not checked against the paper body.
+maximises the expected training-loss improvement. The rewards (shared per round, or
+per client), their normalisation and the step size are reconstructions, not checked
+against the paper body.
 """
 
 from __future__ import annotations
@@ -64,8 +67,17 @@ class HyperparameterPolicy:
             len(self.cells), size=count, p=self.probabilities
         ).tolist()
 
-    def update(self, actions: list[int], reward: float) -> None:
-        """Take one REINFORCE step for the cells ``actions`` that earned ``reward``."""
+    def update(self, actions: list[int], reward: float | list[float]) -> None:
+        """Take one REINFORCE step for the cells ``actions``.
+
+        Args:
+            actions (list[int]): the cells drawn this round, one per client.
+            reward (float or list[float]): one reward shared by every action, or one
+                reward per action. With per-action rewards each cell's log-probability
+                moves by its own advantage, and the baseline follows their mean.
+        """
+        if not isinstance(reward, (int, float)):
+            return self._update_each(actions, [float(r) for r in reward])
         if self.baseline is None:
             self.baseline, self.spread = reward, max(abs(reward), 1e-3)
             return
@@ -80,6 +92,30 @@ class HyperparameterPolicy:
         self.theta += self.step_size * advantage * gradient
         deviation = abs(reward - self.baseline)
         self.baseline = self.momentum * self.baseline + (1 - self.momentum) * reward
+        self.spread = self.momentum * self.spread + (1 - self.momentum) * deviation
+        if not math.isfinite(self.theta.sum()):
+            raise FloatingPointError(f"policy logits became non-finite: {self.theta}")
+
+    def _update_each(self, actions: list[int], rewards: list[float]) -> None:
+        if len(rewards) != len(actions):
+            raise ValueError(
+                f"got {len(rewards)} rewards for {len(actions)} actions: give one "
+                "reward per action, or one shared float"
+            )
+        mean = float(np.mean(rewards))
+        if self.baseline is None:
+            self.baseline = mean
+            self.spread = max(float(np.mean(np.abs(np.subtract(rewards, mean)))), 1e-3)
+            return
+        gradient = np.zeros_like(self.theta)
+        probabilities = self.probabilities
+        for action, reward in zip(actions, rewards):
+            advantage = (reward - self.baseline) / max(self.spread, 1e-8)
+            gradient[action] += advantage
+            gradient -= advantage * probabilities
+        self.theta += self.step_size * gradient
+        deviation = float(np.mean(np.abs(np.subtract(rewards, self.baseline))))
+        self.baseline = self.momentum * self.baseline + (1 - self.momentum) * mean
         self.spread = self.momentum * self.spread + (1 - self.momentum) * deviation
         if not math.isfinite(self.theta.sum()):
             raise FloatingPointError(f"policy logits became non-finite: {self.theta}")

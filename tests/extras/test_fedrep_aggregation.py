@@ -121,3 +121,54 @@ def test_federate_repeats_given_seed():
     assert runs[0]["history"] == runs[1]["history"]
     assert runs[0]["divergence"] == runs[1]["divergence"]
     np.testing.assert_array_equal(runs[0]["probabilities"], runs[1]["probabilities"])
+
+
+def test_policy_per_client_rewards_one_step():
+    policy = fedrep.HyperparameterPolicy((0.1, 0.01), (1,), step_size=0.5, seed=0)
+    policy.update([0, 1], [0.1, 0.3])  # baseline 0.2, spread mean |r - 0.2| = 0.1
+    # Advantages +1 for cell 0 and -1 for cell 1, each times (e_a - (0.5, 0.5)).
+    policy.update([0, 1], [0.3, 0.1])
+    np.testing.assert_allclose(policy.theta, [0.5, -0.5])
+    with pytest.raises(ValueError, match="2 rewards for 1 actions"):
+        policy.update([0], [0.1, 0.2])
+
+
+def _model_with_first_weight(value: float) -> MLP:
+    model = MLP()
+    with torch.no_grad():
+        model.layers[0].weight[0, 0] = value
+    return model
+
+
+def test_marginal_rewards_hand_value(monkeypatch):
+    # The stand-in loss is the first weight, which averaging keeps linear.
+    monkeypatch.setattr(
+        fedrep, "mean_loss", lambda model, x, y: _first_weight(model, x, y)
+    )
+    updates = [_model_with_first_weight(v) for v in (1.0, 2.0, 4.0, 0.0)]
+    sizes = [1, 1, 2, 5]
+    finite = [True, True, True, False]
+    aggregate = MLP()
+    aggregate.load_state_dict(fedrep._average(updates[:3], np.array([0.25, 0.25, 0.5])))
+    rewards = fedrep._marginal_rewards(
+        aggregate, updates, finite, sizes, None, None, 4.0
+    )
+    # Aggregate loss (1 + 2 + 8) / 4 = 2.75; without each client: 10/3, 9/3, 3/2.
+    expected = [(10 / 3 - 2.75) / 4, (3 - 2.75) / 4, (1.5 - 2.75) / 4, -1.0]
+    np.testing.assert_allclose(rewards, expected, rtol=1e-6)
+
+
+def test_federate_marginal_rewards_move_policy():
+    config = fedrep.Config(
+        rounds=2,
+        seeds=1,
+        lr=0.3,
+        learning_rates=(0.3, 0.03),
+        epoch_choices=(1,),
+        policy_reward="marginal",
+    )
+    result = fedrep.federate(config, seed=0, lr=None, matching=False, adaptive=True)
+    # The first round sets the baseline, the second moves the logits away from uniform.
+    assert not np.allclose(result["probabilities"], [0.5, 0.5])
+    with pytest.raises(ValueError, match="policy_reward='client'"):
+        fedrep.Config(policy_reward="client")
