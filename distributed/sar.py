@@ -157,7 +157,9 @@ class ExtremumSAR(torch.autograd.Function):
             count = torch.where(better, c, torch.where(m == best, count + c, count))
             best = torch.where(better, m, best)
             del rows
-        out = torch.where(torch.isinf(best), 0.0, best)
+        # Rows without edges become 0. A neighbour's infinite value stays the result, as
+        # in one process.
+        out = torch.where(count == 0, 0.0, best)
         ctx.plan, ctx.kept, ctx.x_shape = plan, kept, x.shape
         ctx.save_for_backward(x2, out, count)
         return out.reshape(plan.num_nodes, *x.shape[1:])
@@ -289,7 +291,9 @@ class AttentionSAR(torch.autograd.Function):
         return grad_value, grad_s_src, grad_s_dst, None, None, None
 
 
-def _add_dot_terms(plan: Plan, slope, s_src, s_dst, best, z, totals, grad_s_src) -> None:
+def _add_dot_terms(
+    plan: Plan, slope, s_src, s_dst, best, z, totals, grad_s_src
+) -> None:
     """Fetch the source scores again and add each block's ``-sum_i lambda alpha D_i``.
 
     The terms go back to the owners of the source rows and are added to ``grad_s_src``.
@@ -398,7 +402,7 @@ class PropagateSAR(torch.autograd.Function):
         elif spec.reduce in ("sum", "mean"):
             out = total if spec.reduce == "sum" else total / _degree_view(spec, total)
         else:
-            out = torch.where(torch.isinf(best), 0.0, best)
+            out = torch.where(count == 0, 0.0, best)
         ctx.plan, ctx.spec, ctx.graphs, ctx.num_params = plan, spec, graphs, len(params)
         ctx.x_dst_leaf = x_dst_leaf
         ctx.save_for_backward(
