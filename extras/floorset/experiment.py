@@ -60,7 +60,7 @@ class Config:
     Attributes:
         source: "floorset" reads the data folder, and "synthetic" builds
             sliced-rectangle cases for machines without the data. The smoke config
-            picks "synthetic" when the data folder is missing.
+            falls back to "synthetic" when the data folder is missing.
         root: data folder; empty means the environment default (see module doc).
         lite_configs: Lite block counts to load (the shared copy has 21..25).
         prime_configs: Prime block counts to load (21..120 exist).
@@ -69,6 +69,9 @@ class Config:
             Lite and first Prime case are written there.
         synthetic_sizes: block counts of the synthetic cases.
         seed: seed of the random placement and of the reinsertion order.
+        synthetic_fallback: with ``source`` "floorset", use the synthetic cases
+            (with a warning) when the data folder is missing instead of failing.
+            The smoke config sets it, so ``--set root=DIR`` still reads DIR.
     """
 
     source: Literal["floorset", "synthetic"] = "floorset"
@@ -81,6 +84,7 @@ class Config:
     plot_dir: str = ""
     synthetic_sizes: tuple[int, ...] = (12, 24)
     seed: int = 0
+    synthetic_fallback: bool = False
 
     def __post_init__(self) -> None:
         for name in ("lite_configs", "prime_configs"):
@@ -109,14 +113,12 @@ class Config:
 
     @classmethod
     def smoke(cls) -> Config:
-        try:
-            resolve_root("")
-        except FileNotFoundError:
-            logger.warning(
-                "FloorSet data not found, so the smoke run uses synthetic cases"
-            )
-            return cls(source="synthetic", search_passes=1)
-        return cls(lite_configs=(21, 22), prime_configs=(21, 30), search_passes=1)
+        return cls(
+            lite_configs=(21, 22),
+            prime_configs=(21, 30),
+            search_passes=1,
+            synthetic_fallback=True,
+        )
 
 
 def resolve_root(root: str) -> Path:
@@ -212,7 +214,14 @@ def run(config: Config) -> dict[str, float]:
                 "Pass a writable folder or leave plot_dir empty"
             ) from None
     cases = []
-    if config.source == "synthetic":
+    source = config.source
+    if source == "floorset" and config.synthetic_fallback:
+        try:
+            resolve_root(config.root)
+        except FileNotFoundError:
+            logger.warning("FloorSet data not found, so the run uses synthetic cases")
+            source = "synthetic"
+    if source == "synthetic":
         cases = [synthetic_case(n, config.seed) for n in config.synthetic_sizes]
         return summarize([(case, _score_case(case, config, None)) for case in cases])
     root = resolve_root(config.root)

@@ -43,3 +43,23 @@ def test_unwritable_plot_dir_rejected_first(tmp_path):
     config = experiment.Config(source="synthetic", plot_dir=str(blocker / "plots"))
     with pytest.raises(ValueError, match=r"plot_dir='.*plots' cannot be created"):
         experiment.run(config)
+
+
+@pytest.mark.realdata
+def test_smoke_reads_given_root(shared_data):
+    config = experiment.Config.smoke()
+    config = experiment.Config(
+        **{**config.__dict__, "root": str(shared_data / "extras" / "floorset")}
+    )
+    metrics = experiment.run(config)
+    # Two Lite and two Prime cases, read from the folder rather than built.
+    assert metrics["cases"] == 4
+    assert "baseline_mean_cost_prime" in metrics
+
+
+def test_smoke_without_data_uses_synthetic(tmp_path, caplog):
+    config = experiment.Config.smoke()
+    config = experiment.Config(**{**config.__dict__, "root": str(tmp_path / "missing")})
+    metrics = experiment.run(config)
+    assert "uses synthetic cases" in caplog.text
+    assert metrics["cases"] == len(config.synthetic_sizes)
