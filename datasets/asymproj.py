@@ -10,7 +10,6 @@ Low-Rank Asymmetric Projections", CIKM 2017; the graphs from SNAP and node2vec (
 
 from __future__ import annotations
 
-import difflib
 import logging
 import os
 from pathlib import Path
@@ -18,6 +17,8 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch_geometric.data import Data
+
+from graphkit.hints import did_you_mean
 
 logger = logging.getLogger(__name__)
 
@@ -35,8 +36,7 @@ def _canonical_name(name: str) -> str:
     lookup["facebook"] = "soc-facebook"
     canonical = lookup.get(name.lower())
     if canonical is None:
-        close = difflib.get_close_matches(name.lower(), lookup, n=1)
-        hint = f" (did you mean {lookup[close[0]]!r}?)" if close else ""
+        hint = did_you_mean(name.lower(), lookup, display=lookup.__getitem__)
         raise ValueError(
             f"unknown AsymProj dataset {name!r}{hint}; choose one of "
             f"{', '.join(ASYMPROJ_NAMES)}"

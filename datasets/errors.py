@@ -7,8 +7,9 @@ file at fault and what to do about it.
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
+
+from graphkit.hints import did_you_mean
 
 
 class DatasetError(Exception):
@@ -20,8 +21,7 @@ class UnknownDatasetError(DatasetError, ValueError):
 
     def __init__(self, name: str, known: list[str]) -> None:
         # Names ignore case and treat '_' as '-', so the closest match is found that way.
-        close = difflib.get_close_matches(name.lower().replace("_", "-"), known, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        hint = did_you_mean(name.lower().replace("_", "-"), known)
         super().__init__(
             f"unknown dataset {name!r}{hint}; known datasets: {', '.join(known)} "
             "(or pass the path of an edge-list file)"

@@ -19,7 +19,6 @@ layer over these functions.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import importlib
 import logging
 import math
@@ -29,6 +28,8 @@ import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from graphkit.hints import did_you_mean
 
 logger = logging.getLogger(__name__)
 
@@ -273,8 +274,7 @@ def get(name: str) -> Experiment:
     discover()
     if name not in _REGISTRY:
         valid = ", ".join(e.name for e in list_experiments()) or "(none)"
-        close = difflib.get_close_matches(name, list(_REGISTRY), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        hint = did_you_mean(name, list(_REGISTRY))
         raise KeyError(
             f"unknown experiment {name!r}{hint}; registered experiments: {valid}"
         )

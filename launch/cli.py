@@ -7,11 +7,12 @@ Each command module defines ``register(subparsers)``, which adds its parser and 
 from __future__ import annotations
 
 import argparse
-import difflib
 import importlib
 import itertools
 import os
 import sys
+
+from graphkit.hints import did_you_mean
 
 # Command modules, imported lazily so that ``graphkit --help`` stays fast and one
 # broken optional dependency does not take the whole command line down.
@@ -74,8 +75,7 @@ def _check_command_words(parser: argparse.ArgumentParser, argv: list[str]) -> No
         if not choices or word.startswith("-"):
             return
         if word not in choices:
-            close = difflib.get_close_matches(word, choices, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = did_you_mean(word, choices)
             parser.exit(
                 2,
                 f"{' '.join(words)}: error: unknown command {word!r}{hint}; choose from "

@@ -16,7 +16,6 @@ inference graph numbers its entities afresh. A transductive folder ``ROOT/NAME``
 from __future__ import annotations
 
 import csv
-import difflib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from pathlib import Path
 import torch
 from torch import Tensor
 
+from graphkit.hints import did_you_mean
 from graphkit.kg.errors import KGFormatError
 from graphkit.kg.graph import KnowledgeGraph
 
@@ -310,8 +310,7 @@ def load_dataset(root: str | Path, name: str) -> InductiveSplit:
             if root.is_dir()
             else []
         )
-        close = difflib.get_close_matches(name, available, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        hint = did_you_mean(name, available)
         raise FileNotFoundError(
             f"dataset folder {root / name} not found{hint}; folders under "
             f"{root}: {available or 'none'}"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import ast
 import dataclasses
-import difflib
 import inspect
 import itertools
 import re
@@ -16,6 +15,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import yaml
+
+from graphkit.hints import did_you_mean
 
 _CHOICES = {
     "optimizer": ("adam", "adamw"),
@@ -204,8 +205,7 @@ class TrainConfig:
         unknown = sorted(set(loaded) - known, key=lambda name: lines.get(name, 0))
         if unknown:
             first = unknown[0]
-            close = difflib.get_close_matches(str(first).replace("-", "_"), known, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            hint = did_you_mean(str(first).replace("-", "_"), sorted(known))
             raise ValueError(
                 f"{_located(path, lines, first)}: unknown options {unknown}{hint}. "
                 f"Valid options: {sorted(known)}"

@@ -1,0 +1,25 @@
+"""The close-match hint of errors about unknown names."""
+
+from graphkit.hints import did_you_mean
+
+
+def test_single_close_match():
+    assert did_you_mean("coar", ["cora", "citeseer", "pubmed"]) == " (did you mean 'cora'?)"
+
+
+def test_two_equally_close_matches():
+    # 'modle' is one deletion from 'mode' and one swap from 'model'.
+    assert did_you_mean("modle", ["mode", "model", "seed"]) == (
+        " (did you mean 'mode' or 'model'?)"
+    )
+
+
+def test_no_match_gives_empty_hint():
+    assert did_you_mean("zzz", ["cora"]) == ""
+
+
+def test_display_maps_matched_name():
+    lookup = {"ca-hept": "ca-HepTh"}
+    assert did_you_mean("ca-hept", lookup, display=lookup.__getitem__) == (
+        " (did you mean 'ca-HepTh'?)"
+    )
