@@ -218,8 +218,9 @@ def run(config: Config) -> dict[str, float]:
     if source == "floorset" and config.synthetic_fallback:
         try:
             resolve_root(config.root)
-        except FileNotFoundError:
-            logger.warning("FloorSet data not found, so the run uses synthetic cases")
+        except FileNotFoundError as error:
+            # The error names the folders searched, so that a mistyped root shows.
+            logger.warning("%s. The run uses synthetic cases instead", error)
             source = "synthetic"
     if source == "synthetic":
         cases = [synthetic_case(n, config.seed) for n in config.synthetic_sizes]

@@ -62,4 +62,6 @@ def test_smoke_without_data_uses_synthetic(tmp_path, caplog):
     config = experiment.Config(**{**config.__dict__, "root": str(tmp_path / "missing")})
     metrics = experiment.run(config)
     assert "uses synthetic cases" in caplog.text
+    # The warning names the folder it searched, so a mistyped root is visible.
+    assert str(tmp_path / "missing") in caplog.text
     assert metrics["cases"] == len(config.synthetic_sizes)
