@@ -4,11 +4,14 @@ reference code's data layout, to check graphkit's pipeline end to end.
 It follows the semantics of the ULTRA reference code in ``DeepGraphLearning/ULTRA``
 (``GrailInductiveDataset``, ``build_relation_graph``, ``RelNBFNet``, ``EntityNBFNet``,
 ``negative_sample_to_tail``, ``strict_negative_mask``, ``compute_ranking``). It shares no
-code with graphkit's model. Node states are batch-first ``(B, N, d)``, the fact graph is
-``(h, t, r)`` rows with inverses appended, the relation graph comes from row-normalised
-incidence products (only the pattern is kept), head queries are run in tail form with the
-relation graph conditioned on the original relation, and ranks are pessimistic with the
-filter matched on ``(entity, relation)`` pairs of a filter edge list.
+code with graphkit's model:
+
+* node states are batch-first ``(B, N, d)``;
+* the fact graph is ``(h, t, r)`` rows with the inverses appended;
+* the relation graph comes from row-normalised incidence products (pattern only);
+* head queries run in tail form, with the relation graph conditioned on the original
+  relation;
+* ranks are pessimistic, filtered on ``(entity, relation)`` pairs of a filter edge list.
 """
 
 from __future__ import annotations
@@ -104,6 +107,7 @@ def _layer(layer, x, boundary, edge_index, edge_type, relation):
     return torch.relu(out)
 
 
+@torch.no_grad()
 def scores_reference(model, data: dict, heads: Tensor, relations: Tensor) -> Tensor:
     """Score all entities for tail-form queries ``(heads, relations)``, shape ``(B, N)``.
 
@@ -138,18 +142,23 @@ def scores_reference(model, data: dict, heads: Tensor, relations: Tensor) -> Ten
     return model.entity_model.mlp(feature).squeeze(-1)
 
 
-def ranks_reference(model, data: dict, batch_size: int = 32) -> Tensor:
+@torch.no_grad()
+def ranks_reference(
+    model, data: dict, batch_size: int = 32, filter_targets: Tensor | None = None
+) -> Tensor:
     """Rank the targets pessimistically: tail ranks, then head ranks, per batch.
 
     The filter is the fact graph with inverses plus the target triples. A tail query
     ``(h, r)`` ignores every ``t'`` of a filter edge ``(h, t', r)``, and a head query
-    ``(t, r)`` every ``h'`` of a filter edge ``(h', t, r)``.
+    ``(t, r)`` every ``h'`` of a filter edge ``(h', t, r)``. Pass ``filter_targets``
+    ``(h, t, r)`` to rank a subset of the targets with the filter of the whole set.
     """
     num_relations = data["num_relations"]
     edge_index, edge_type = fact_edges(data["facts"], num_relations)
     targets = data["targets"]
-    filter_index = torch.cat([edge_index, targets[:, :2].t()], 1)
-    filter_type = torch.cat([edge_type, targets[:, 2]])
+    known = targets if filter_targets is None else filter_targets
+    filter_index = torch.cat([edge_index, known[:, :2].t()], 1)
+    filter_type = torch.cat([edge_type, known[:, 2]])
     out = []
     for start in range(0, targets.size(0), batch_size):
         h, t, r = targets[start : start + batch_size].t()
