@@ -80,8 +80,9 @@ class Trainer:
         self.scheduler = self._build_scheduler()
         counts = torch.stack([getattr(data, f"{s}_mask").sum() for s in SPLITS]).double()
         self.global_counts = graph.reduce_sum(counts)
+        self.has_val = float(self.global_counts[1]) > 0
         self._check_split_sizes()
-        if self.metric_name == "roc_auc":
+        if self.metric_name == "roc_auc" and self.has_val:
             self._check_auc_classes()
         self.fingerprint = self._graph_fingerprint()
         self.epoch = 0
@@ -99,19 +100,32 @@ class Trainer:
         return "roc_auc" if self.num_classes == 2 else "accuracy"
 
     def _check_split_sizes(self) -> None:
-        """Reject an empty training or validation split (counted over all partitions).
+        """Reject an empty training split; warn about an empty validation split.
 
-        Without training nodes the loss is 0 and nothing is learned. Without validation
-        nodes no epoch can be chosen as the best, and the summary reports the test score
-        at that epoch.
+        Counts are over all partitions. Without training nodes the loss is 0 and nothing
+        is learned. Without validation nodes no epoch can be chosen as the best, so every
+        epoch counts as the best one: the summary reports the last epoch and
+        ``--patience`` never stops the run. The plateau schedule needs validation
+        scores and is rejected then.
         """
-        for index, name in ((0, "train"), (1, "val")):
-            if float(self.global_counts[index]) == 0:
-                raise ValueError(
-                    f"data.{name}_mask selects no node, so the {name} split is empty. "
-                    "Choose a split with labelled nodes in the training and validation "
-                    "masks (--split, or the split fractions in --dataset-options)"
-                )
+        if float(self.global_counts[0]) == 0:
+            raise ValueError(
+                "data.train_mask selects no node, so the train split is empty. Choose a "
+                "split with labelled nodes in the training mask (--split, or the split "
+                "fractions in --dataset-options)"
+            )
+        if self.has_val:
+            return
+        if self.config.lr_schedule == "plateau":
+            raise ValueError(
+                "--lr-schedule plateau needs validation scores, but data.val_mask selects "
+                "no node. Use a split with validation nodes or another --lr-schedule"
+            )
+        if self.is_main:
+            logger.warning(
+                "data.val_mask selects no node, so no epoch can be chosen by validation: "
+                "the summary reports the last epoch and --patience has no effect"
+            )
 
     def _check_auc_classes(self) -> None:
         """Reject a validation split whose labels are all one class.
@@ -264,7 +278,8 @@ class Trainer:
                 "peak_host_bytes": host, "peak_cuda_bytes": tensors}
 
     def _after_epoch(self, record: dict, scores: dict) -> None:
-        if scores["val"] > self.best["val"]:
+        # Without validation nodes every epoch replaces the best, so it is the last one.
+        if not self.has_val or scores["val"] > self.best["val"]:
             self.best = {"epoch": self.epoch, "val": scores["val"], "test": scores["test"]}
         if isinstance(self.scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
             self.scheduler.step(scores["val"])

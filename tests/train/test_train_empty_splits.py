@@ -31,12 +31,27 @@ def _trainer(data):
     return Trainer(config, data, LocalGraph.from_data(data))
 
 
-@pytest.mark.parametrize(
-    "split, masks", [("train", ((), (2, 3), (4, 5))), ("val", ((0, 1), (), (4, 5)))]
-)
-def test_trainer_rejects_empty_split(split, masks):
-    with pytest.raises(ValueError, match=f"so the {split} split is empty"):
-        _trainer(_data(*masks))
+def test_trainer_rejects_empty_train_split():
+    with pytest.raises(ValueError, match="so the train split is empty"):
+        _trainer(_data((), (2, 3), (4, 5)))
+
+
+def test_empty_val_split_reports_last_epoch(caplog):
+    config = TrainConfig(epochs=3, hidden=4, patience=1, log_every=100)
+    data = _data((0, 1), (), (4, 5))
+    summary = Trainer(config, data, LocalGraph.from_data(data)).fit()
+    assert "val_mask selects no node" in caplog.text
+    # Every epoch replaces the best one, so patience never stops the run.
+    assert summary["best_epoch"] == 3
+    assert summary["epochs_run"] == 3
+    assert not math.isnan(summary["test"])
+
+
+def test_empty_val_split_rejects_plateau():
+    config = TrainConfig(epochs=2, hidden=4, lr_schedule="plateau", log_every=100)
+    data = _data((0, 1), (), (4, 5))
+    with pytest.raises(ValueError, match="plateau needs validation scores"):
+        Trainer(config, data, LocalGraph.from_data(data))
 
 
 def test_empty_test_split_scores_nan():
