@@ -181,7 +181,8 @@ def class_labels(y: Tensor) -> Tensor:
     other integer labels (such as int32 from numpy files) are converted to int64.
 
     Raises:
-        ValueError: If ``y`` has more than one label per node.
+        ValueError: If ``y`` has more than one label per node, or a float label that
+            is not a whole number (it would be truncated to another class).
     """
     if y.dim() == 2 and y.size(1) == 1:
         y = y.view(-1)
@@ -190,6 +191,14 @@ def class_labels(y: Tensor) -> Tensor:
             f"data.y must contain one class id per node (shape [N] or [N, 1]), got "
             f"shape {tuple(y.shape)}. Multi-label targets are not supported"
         )
+    if y.is_floating_point():
+        fractional = (y != y.round()).nonzero().view(-1)
+        if fractional.numel():
+            node = int(fractional[0])
+            raise ValueError(
+                f"data.y must contain whole class ids, but node {node} has label "
+                f"{float(y[node])} ({fractional.numel()} such labels). Pass integer labels"
+            )
     return y.long()
 
 

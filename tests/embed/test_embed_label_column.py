@@ -66,3 +66,12 @@ def test_int32_labels_fit_and_finetune():
         FinetuneConfig(epochs=1),
     )  # fmt: skip
     assert len(history) == 2
+
+
+
+def test_accuracy_rejects_fractional_labels():
+    logits = torch.tensor([[2.0, 1.0], [0.0, 3.0]])
+    mask = torch.ones(2, dtype=torch.bool)
+    assert accuracy(logits, torch.tensor([0.0, 1.0]), mask) == 1.0
+    with pytest.raises(ValueError, match="node 1 has label 1.5"):
+        accuracy(logits, torch.tensor([0.0, 1.5]), mask)
