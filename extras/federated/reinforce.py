@@ -76,8 +76,9 @@ class HyperparameterPolicy:
                 reward per action. With per-action rewards each cell's log-probability
                 moves by its own advantage, and the baseline follows their mean.
         """
-        if not isinstance(reward, (int, float)):
+        if np.ndim(reward) > 0:
             return self._update_each(actions, [float(r) for r in reward])
+        reward = float(reward)
         if self.baseline is None:
             self.baseline, self.spread = reward, max(abs(reward), 1e-3)
             return

@@ -172,3 +172,10 @@ def test_federate_marginal_rewards_move_policy():
     assert not np.allclose(result["probabilities"], [0.5, 0.5])
     with pytest.raises(ValueError, match="policy_reward='client'"):
         fedrep.Config(policy_reward="client")
+
+
+def test_policy_accepts_numpy_scalar_reward():
+    policy = fedrep.HyperparameterPolicy((0.1, 0.01), (1,), step_size=0.5, seed=0)
+    policy.update([1], np.float32(0.2))
+    policy.update([1], np.float64(0.4))
+    np.testing.assert_allclose(policy.theta, [-0.25, 0.25])
