@@ -28,5 +28,5 @@ def did_you_mean(
     if not close:
         return ""
     ratio = [difflib.SequenceMatcher(None, name, match).ratio() for match in close]
-    shown = [display(m) for m, r in zip(close, ratio) if r >= ratio[0] - _TIE_MARGIN]
-    return f" (did you mean {' or '.join(repr(m) for m in shown)}?)"
+    matches = [display(m) for m, r in zip(close, ratio) if r >= ratio[0] - _TIE_MARGIN]
+    return f" (did you mean {' or '.join(repr(m) for m in matches)}?)"

@@ -133,8 +133,8 @@ def _add_evaluate(commands) -> None:
 def _add_predict(commands) -> None:
     parser = commands.add_parser(
         "predict",
-        help="top-k answers of one query, by name",
-        description="Print the top-k answers of one query, (HEAD, RELATION, ?) or "
+        help="top-k predicted entities of one query, by name",
+        description="Print the top-k predicted entities of one query, (HEAD, RELATION, ?) or "
         "(?, RELATION, TAIL), on a triple file with string ids.",
     )
     _add_common(parser)

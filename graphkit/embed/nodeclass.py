@@ -178,7 +178,8 @@ def class_labels(y: Tensor) -> Tensor:
     """Return the ``[N]`` int64 class ids of ``y``, also from OGB's ``[N, 1]`` column.
 
     ``one_hot`` accepts only int64 class ids and ``cross_entropy`` int64 or uint8, so
-    other integer labels (such as int32 from numpy files) are converted to int64.
+    other integer labels (such as int32 from numpy files) and whole-number float labels
+    are converted to int64.
 
     Raises:
         ValueError: If ``y`` has more than one label per node, or a float label that

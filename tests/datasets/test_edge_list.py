@@ -89,7 +89,8 @@ def test_negative_label_is_unlabelled(tmp_path):
     labels = write(tmp_path, "y.csv", "0,4\n1,-1\n2,7\n3,4\n")
     data = load_edge_list(edges, labels=labels)
     assert data.y.tolist() == [0, -1, 1, 0]
-    assert data.label_names == [4, 7] and data.num_classes == 2
+    assert data.label_names == [4, 7]
+    assert data.num_classes == 2
     assert data.negative_label_mask.tolist() == [False, True, False, False]
     covered = data.train_mask | data.val_mask | data.test_mask
     assert not bool(covered[1])

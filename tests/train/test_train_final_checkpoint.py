@@ -1,4 +1,4 @@
-"""The final checkpoint holds the last epoch's weights, whatever the best epoch was."""
+"""The final checkpoint contains the last epoch's weights, whatever the best epoch was."""
 
 import torch
 from torch_geometric.data import Data
