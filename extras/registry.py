@@ -400,10 +400,16 @@ def run_experiment(
 
 
 def _jsonable(value: Any) -> Any:
+    """Replace non-finite floats, also inside lists, tuples and dicts, by strings.
+
+    ``json.dumps`` writes them as NaN and Infinity, which strict JSON parsers reject.
+    """
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
-    if isinstance(value, tuple):
-        return list(value)
+    if isinstance(value, (tuple, list)):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
     return value
 
 
