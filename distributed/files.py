@@ -18,6 +18,7 @@ import torch
 from torch import Tensor
 
 from graphkit.distributed.partition import (
+    EDGE_WEIGHT_DROPPED,
     PAYLOAD_FORMAT,
     partition_payloads,
     partition_summary,
@@ -93,6 +94,8 @@ def write_partitions(
         "num_nodes": int(data.num_nodes),
         "num_edges": int(data.edge_index.size(1)),
         "node_ranges": node_ranges.tolist(),
+        # The files keep no edge weights, so each later load repeats the warning.
+        "edge_weight_dropped": getattr(data, "edge_weight", None) is not None,
         **summary,
         "files": files,
         **(info or {}),
@@ -150,6 +153,8 @@ def load_partition(folder: str | os.PathLike, rank: int, world_size: int) -> dic
     """Load and verify partition ``rank`` of the folder for a run of ``world_size`` ranks."""
     meta = read_metadata(folder)
     check_world_size(meta, world_size, folder)
+    if meta.get("edge_weight_dropped") and rank == 0:
+        logger.warning("%s: %s", Path(folder) / META_NAME, EDGE_WEIGHT_DROPPED)
     entry = meta["files"][rank]
     path = Path(folder) / entry["name"]
     if not path.is_file():

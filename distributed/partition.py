@@ -185,6 +185,13 @@ def relabel(parts: Tensor, num_parts: int) -> Relabel:
     return Relabel(order, new_id, node_ranges)
 
 
+EDGE_WEIGHT_DROPPED = (
+    "data.edge_weight is ignored: ShardedGraph aggregates every edge with weight 1 "
+    "(GCN and mean use degree normalisation only). Pass the weights as "
+    "data.edge_attr and use a message function to weight edges"
+)
+
+
 def partition_payloads(data, parts: Tensor, num_parts: int, ranks=None):
     """Yield ``(rank, payload)`` for each partition (or only for ``ranks``).
 
@@ -213,12 +220,7 @@ def partition_payloads(data, parts: Tensor, num_parts: int, ranks=None):
     torch.cumsum(counts, 0, out=offsets[1:])
     edge_attr = getattr(data, "edge_attr", None)
     if getattr(data, "edge_weight", None) is not None:
-        # NOTE: partition files do not record the weights, so loading one cannot warn.
-        logger.warning(
-            "data.edge_weight is ignored: ShardedGraph aggregates every edge with "
-            "weight 1 (GCN and mean use degree normalisation only). Pass the "
-            "weights as data.edge_attr and use a message function to weight edges"
-        )
+        logger.warning(EDGE_WEIGHT_DROPPED)
     for rank in ranks:
         lo, hi = int(relabeled.node_ranges[rank]), int(relabeled.node_ranges[rank + 1])
         own = relabeled.order[lo:hi]

@@ -36,3 +36,25 @@ def test_partition_files_warn_about_edge_weight(tmp_path, caplog):
     with caplog.at_level("WARNING", logger="graphkit.distributed.partition"):
         write_partitions(_data(True), PARTS, 2, tmp_path)
     assert caplog.text.count(MESSAGE) == 1
+
+
+def test_loading_weighted_partition_warns(tmp_path, caplog):
+    from graphkit.distributed.files import load_partition
+
+    write_partitions(_data(True), PARTS, 2, tmp_path)
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="graphkit.distributed.files"):
+        load_partition(tmp_path, 0, 2)
+    assert caplog.text.count(MESSAGE) == 1
+    assert "meta.json" in caplog.text
+
+
+def test_loading_unweighted_partition_is_quiet(tmp_path, caplog):
+    from graphkit.distributed.files import load_partition, read_metadata
+
+    write_partitions(_data(False), PARTS, 2, tmp_path)
+    assert read_metadata(tmp_path)["edge_weight_dropped"] is False
+    with caplog.at_level("WARNING", logger="graphkit.distributed.files"):
+        load_partition(tmp_path, 0, 2)
+        load_partition(tmp_path, 1, 2)
+    assert "edge_weight" not in caplog.text
