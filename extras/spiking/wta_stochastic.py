@@ -300,6 +300,18 @@ def _save_samples(
 )
 def run(config: Config) -> dict[str, float]:
     """Train the WTA network and the baselines; return test NLLs in nats per digit."""
+    # Created first, so that an unwritable folder fails before training, not after it.
+    try:
+        os.makedirs(config.output_dir or ".", exist_ok=True)
+    except OSError as error:
+        raise ValueError(
+            f"output_dir={config.output_dir!r} cannot be created ({error.strerror}). "
+            "Pass a writable folder."
+        ) from None
+    if not os.access(config.output_dir or ".", os.W_OK | os.X_OK):
+        raise ValueError(
+            f"output_dir={config.output_dir!r} is not writable. Pass a writable folder."
+        )
     seed_everything(config.seed)
     data = load_digits_split(seed=config.seed, scaling="unit")
     top_train, bottom_train = _split_halves(data.x_train)
