@@ -50,6 +50,9 @@ from ..registry import Criterion, at_least, at_most, register
 
 logger = logging.getLogger(__name__)
 
+# Largest |u| that logistic_rate_ratio uses. Beyond it, σ(u) is within 2e-22 of 0 or 1.
+RATE_INPUT_LIMIT = 50.0
+
 
 @dataclass
 class Config:
@@ -151,7 +154,11 @@ def event_schedule(
 
 
 def _sigmoid(u: float) -> float:
-    return 1.0 / (1.0 + math.exp(-u))
+    # math.exp raises OverflowError above about 709, so only e^(-|u|) is formed.
+    if u >= 0:
+        return 1.0 / (1.0 + math.exp(-u))
+    decay = math.exp(u)
+    return decay / (1.0 + decay)
 
 
 def run_sampler(
@@ -194,7 +201,12 @@ def logistic_rate_ratio(u: np.ndarray) -> np.ndarray:
 
     r = 2σ(u) for u <= 0 (fraction r/2) and r = 1 / (2(1 - σ(u))) = (1 + e^u)/2 for
     u > 0 (fraction 1 - 1/(2r)).
+
+    u is clipped to [-50, 50], where σ(u) is within 2e-22 of 0 or 1, so r stays
+    finite and positive. Without the clip, e^u overflows for |u| > 709, giving r = 0
+    or inf and NaN phases in :func:`run_two_oscillators`.
     """
+    u = np.clip(u, -RATE_INPUT_LIMIT, RATE_INPUT_LIMIT)
     negative = 2.0 / (1.0 + np.exp(-np.minimum(u, 0.0)))
     positive = 0.5 * (1.0 + np.exp(np.maximum(u, 0.0)))
     return np.where(u <= 0.0, negative, positive)
