@@ -19,8 +19,8 @@ samples from the same noise by PSNR, DiRotQ's metric against full-precision imag
 The time-embedding MLP, the adaLN modulation, the patch embedding and the output layer
 stay in full precision, as DiRotQ does for PixArt-Sigma.
 
-NOTE: DiRotQ keeps the top ``h`` directions in 16 bits. Here they stay in float32, so
-the rounding of that subspace to 16 bits is not simulated.
+The top ``h`` directions are kept in 16 bits by rounding their activations and weight
+columns to float16 (``high_precision``) and computing in float32.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ import torch
 from graphkit.extras.common.data import load_digits_split
 from graphkit.extras.common.train import minibatches, psnr, seed_everything
 from graphkit.extras.efficient.rotation import (
+    HIGH_PRECISION_DTYPES,
     RotatedQuantLinear,
     dirotq_rotation,
     pca_basis,
@@ -60,6 +61,8 @@ class Config:
         sample_count, sample_steps: DDIM samples compared, and their steps.
         calibration_images: (image, t) pairs whose tokens calibrate PCA and GPTQ.
         keep_fraction: ``h / D`` kept in high precision.
+        high_precision: format of the kept ``h`` directions (``float16``, ``bfloat16``,
+            or ``float32`` for no rounding).
         bits, group_size: INT bits of weights and activations; weight group size.
         seed: training, calibration and sampling seed.
     """
@@ -75,6 +78,7 @@ class Config:
     sample_steps: int = 20
     calibration_images: int = 64
     keep_fraction: float = 0.125
+    high_precision: str = "float16"
     bits: int = 4
     group_size: int = 64
     seed: int = 0
@@ -102,6 +106,12 @@ class Config:
             )
         if not 0 <= self.keep_fraction < 1:
             raise ValueError(f"keep_fraction={self.keep_fraction} must lie in [0, 1)")
+        if self.high_precision not in HIGH_PRECISION_DTYPES:
+            choices = ", ".join(HIGH_PRECISION_DTYPES)
+            raise ValueError(
+                f"high_precision={self.high_precision!r} is invalid. Use one of: "
+                f"{choices}."
+            )
         if self.sample_steps > self.diffusion_steps or self.sample_steps < 1:
             raise ValueError(
                 f"sample_steps={self.sample_steps} must lie in [1, diffusion_steps]"
@@ -306,6 +316,7 @@ def build_quantized(
                     config.bits,
                     config.group_size,
                     use_gptq=method in ("rotation", "dirotq"),
+                    high_dtype=HIGH_PRECISION_DTYPES[config.high_precision],
                 )
             else:
                 layer = RotatedQuantLinear(linear, rotation, keep, act_bits=None)

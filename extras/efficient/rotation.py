@@ -9,10 +9,13 @@ Diffusion Transformers", arXiv:2605.16732, 2026), per linear layer with input ``
 2. ``R = blockdiag(R_low, I_h)`` with ``R_low`` a random orthogonal ``(D - h)`` matrix
    spreads the low-variance part; the online rotation is ``M = U R``.
 3. ``x_rot = x M``; its first ``D - h`` coordinates are quantized to INT4 (per token,
-   asymmetric min/max), the last ``h`` stay in high precision.
+   asymmetric min/max), the last ``h`` are rounded to a 16-bit float (float16 by
+   default) and computed in float32 again, which simulates 16-bit storage.
 4. The inverse rotation is folded into the weight, ``W' = W M``, so
    ``y = x_rot W'^T + b = x W^T + b`` when nothing is quantized. ``W'`` is quantized by
-   GPTQ with the rotated Hessian ``M^T H M``; only its first ``D - h`` columns are rounded.
+   GPTQ with the rotated Hessian ``M^T H M``; its first ``D - h`` columns are rounded to
+   INT4. The last ``h`` columns absorb GPTQ's error updates and are then rounded to
+   16 bits.
 
 With ``h = 0`` and ``M`` a random orthogonal matrix the layer is the rotation-only
 baseline (QuaRot-style); with ``M = I`` and ``h = 0`` it is plain W4A4.
@@ -24,6 +27,17 @@ import torch
 from graphkit.extras.common.gptq import gptq_quantize, input_hessian, rtn_quantize
 from graphkit.extras.common.quant import int_scale_zero, quantize_int
 from torch import nn
+
+HIGH_PRECISION_DTYPES = {
+    "float16": torch.float16,
+    "bfloat16": torch.bfloat16,
+    "float32": torch.float32,
+}
+
+
+def round_to_dtype(values: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+    """Round ``values`` to ``dtype`` (nearest even) and return them in their own dtype."""
+    return values.to(dtype).to(values.dtype)
 
 
 def pca_basis(
@@ -64,6 +78,8 @@ class RotatedQuantLinear(nn.Module):
         keep (int): ``h``, trailing coordinates kept in high precision.
         act_bits (int | None): activation bits; None keeps activations unquantized.
         weight (Tensor | None): the quantized ``W'``; None uses ``W M`` unquantized.
+        high_dtype (torch.dtype): the kept ``h`` activation coordinates are rounded to
+            it when ``act_bits`` is set (float32 leaves them as they are).
     """
 
     def __init__(
@@ -73,6 +89,7 @@ class RotatedQuantLinear(nn.Module):
         keep: int,
         act_bits: int | None,
         weight: torch.Tensor | None = None,
+        high_dtype: torch.dtype = torch.float16,
     ) -> None:
         super().__init__()
         self.register_buffer("rotation", rotation.float())
@@ -81,7 +98,7 @@ class RotatedQuantLinear(nn.Module):
         self.register_buffer(
             "bias", None if linear.bias is None else linear.bias.detach().clone()
         )
-        self.keep, self.act_bits = keep, act_bits
+        self.keep, self.act_bits, self.high_dtype = keep, act_bits, high_dtype
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x_rot = x @ self.rotation
@@ -96,6 +113,9 @@ class RotatedQuantLinear(nn.Module):
                 x_rot[..., :low], scale, zero, self.act_bits, symmetric=False
             )
             x_rot = torch.cat([quantized, x_rot[..., low:]], dim=-1)
+        if self.act_bits is not None and self.keep > 0:
+            high = round_to_dtype(x_rot[..., low:], self.high_dtype)
+            x_rot = torch.cat([x_rot[..., :low], high], dim=-1)
         return nn.functional.linear(x_rot, self.weight, self.bias)
 
 
@@ -107,8 +127,13 @@ def quantize_layer(
     bits: int = 4,
     group_size: int | None = 64,
     use_gptq: bool = True,
+    high_dtype: torch.dtype = torch.float16,
 ) -> RotatedQuantLinear:
-    """Build the rotated W``bits``A``bits`` layer from calibration inputs ``(n, D)``."""
+    """Build the rotated W``bits``A``bits`` layer from calibration inputs ``(n, D)``.
+
+    The ``keep`` trailing weight columns and activation coordinates are rounded to
+    ``high_dtype``.
+    """
     fused = linear.weight.detach().double() @ rotation.double()
     columns = fused.shape[1] - keep
     if use_gptq:
@@ -120,4 +145,5 @@ def quantize_layer(
         weight = fused.clone()
         if columns > 0:
             weight[:, :columns] = rtn_quantize(fused[:, :columns], bits, group_size)
-    return RotatedQuantLinear(linear, rotation, keep, bits, weight)
+    weight[:, columns:] = round_to_dtype(weight[:, columns:], high_dtype)
+    return RotatedQuantLinear(linear, rotation, keep, bits, weight, high_dtype)
