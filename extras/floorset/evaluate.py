@@ -330,7 +330,20 @@ def evaluate(
 
 
 def total_score(costs: list[float], block_counts: list[int]) -> float:
-    """Return ``sum_i cost_i exp(n_i) / sum_j exp(n_j)``, computed without overflow."""
-    counts = np.asarray(block_counts, dtype=np.float64)
+    """Return ``sum_i cost_i exp(n_i) / sum_j exp(n_j)``, computed without overflow.
+
+    Raises:
+        ValueError: ``costs`` and ``block_counts`` differ in length or are empty.
+    """
+    costs_array = np.asarray(costs, dtype=np.float64).reshape(-1)
+    counts = np.asarray(block_counts, dtype=np.float64).reshape(-1)
+    if len(costs_array) != len(counts):
+        # numpy would broadcast a single entry against the other list silently.
+        raise ValueError(
+            f"total_score got {len(costs_array)} costs and {len(counts)} block "
+            "counts. Pass one block count per cost."
+        )
+    if not len(counts):
+        raise ValueError("total_score got no cases. Score at least one case.")
     weights = np.exp(counts - counts.max())
-    return float(np.sum(weights * np.asarray(costs)) / weights.sum())
+    return float(np.sum(weights * costs_array) / weights.sum())
