@@ -39,7 +39,7 @@ from graphkit.distributed.sar import (
     PropagateSAR,
     message_parameters,
 )
-from graphkit.graph import Graph, MessageFn, check_reduce
+from graphkit.graph import _CPU_PLAIN_DTYPES, Graph, MessageFn, check_reduce
 from graphkit.ops.attention import AttentionDropout
 from graphkit.ops.plain import plain_aggregate, plain_attention, plain_propagate
 
@@ -78,7 +78,8 @@ class ShardedGraph(Graph):
             ``mode="one-shot"`` only, the plain baseline of
             :mod:`graphkit.distributed.gather`: the whole halo is fetched once per call
             and the per-edge gather/scatter ops run with autograd, which keeps per-edge
-            tensors for the backward pass. (default: ``True``)
+            tensors for the backward pass. CPU inputs in float16 or bfloat16 take the
+            plain baseline in every mode. (default: ``True``)
         device (torch.device or str, optional): where the blocks, degrees and every
             buffer of the exchanges live. The features passed to the aggregations must
             be on it too. (default: ``comm.device``)
@@ -348,6 +349,15 @@ class ShardedGraph(Graph):
             self._merged[key] = merged_block(blocks, self.halo, values)
         return self._merged[key]
 
+    def _plain(self, x: Tensor) -> bool:
+        """Return whether ``x`` takes the plain baseline instead of the SAR kernels.
+
+        torch has no CPU kernel for sparse CSR products in float16 or bfloat16, which
+        the SAR kernels use, so such CPU inputs take the plain baseline, as in
+        ``LocalGraph``.
+        """
+        return not self.fast or (x.device.type == "cpu" and x.dtype in _CPU_PLAIN_DTYPES)
+
     def _gather(self, x: Tensor, label: str) -> Tensor:
         # NOTE: the baseline exchanges uncompressed rows even when compression is set.
         return HaloGather.apply(x, self.halo, label)
@@ -356,7 +366,7 @@ class ShardedGraph(Graph):
     def aggregate(self, x: Tensor, reduce: str = "sum") -> Tensor:
         check_reduce(reduce)
         self._check_rows(x)
-        if not self.fast:
+        if self._plain(x):
             label = f"aggregate:{reduce}{list(x.shape[1:])}"
             return plain_aggregate(
                 self._merged_block("plain"), self._gather(x, label), reduce
@@ -370,7 +380,7 @@ class ShardedGraph(Graph):
 
     def gcn_aggregate(self, x: Tensor) -> Tensor:
         self._check_rows(x)
-        if not self.fast:
+        if self._plain(x):
             block = self._merged_block("gcn", x.dtype)
             x_all = self._gather(x, f"gcn{list(x.shape[1:])}")
             return plain_aggregate(block, x_all, "sum", block.edge_weight)
@@ -399,7 +409,7 @@ class ShardedGraph(Graph):
                     f"rank {self.rank}: {name} must have shape {expected}, got "
                     f"{list(score.shape)}. Pass one score per owned node and head"
                 )
-        if not self.fast:
+        if self._plain(value):
             label = f"attend{list(value.shape[1:])}"
             return plain_attention(
                 self._merged_block("looped" if self_loops else "plain"),
