@@ -280,6 +280,35 @@ def contest_cost(
     )
 
 
+def check_rectangles(case: FloorplanCase, layout: list[np.ndarray]) -> None:
+    """Check that each block is k >= 1 finite rows ``[x0, y0, x1, y1]``, x0 <= x1, y0 <= y1.
+
+    Raises ValueError naming the first block that is not. The scoring compares
+    coordinates, and every comparison with NaN is false, so a NaN block would pass
+    the overlap and area checks. An inverted rectangle (x1 < x0 and y1 < y0) has a
+    positive area but never overlaps anything.
+    """
+    for block, rects in enumerate(layout):
+        rects = np.asarray(rects, dtype=np.float64)
+        if rects.ndim != 2 or rects.shape[1] != 4 or len(rects) == 0:
+            raise ValueError(
+                f"{case.name}: block {block} has rectangles of shape "
+                f"{rects.shape}. Give an array of shape (k, 4) with k >= 1, rows "
+                "[x0, y0, x1, y1]"
+            )
+        if not np.isfinite(rects).all():
+            raise ValueError(
+                f"{case.name}: block {block} has non-finite coordinates "
+                f"{rects.tolist()}. Give finite numbers"
+            )
+        if np.any(rects[:, 2] < rects[:, 0]) or np.any(rects[:, 3] < rects[:, 1]):
+            raise ValueError(
+                f"{case.name}: block {block} has a rectangle with x1 < x0 or "
+                f"y1 < y0 in {rects.tolist()}. Give rows [x0, y0, x1, y1], or "
+                "(x, y, w, h) boxes with w, h >= 0 to layout_from_boxes"
+            )
+
+
 def evaluate(
     case: FloorplanCase, layout: list[np.ndarray], runtime_factor: float = 1.0
 ) -> Evaluation:
@@ -290,11 +319,16 @@ def evaluate(
         layout (list[np.ndarray]): per block, (k, 4) rectangles ``[x0, y0, x1, y1]``.
         runtime_factor (float, default 1.0): runtime over the median runtime; 1 turns
             the runtime term off.
+
+    Raises:
+        ValueError: the block count differs from the case's, or a block's rectangles
+            are malformed (see :func:`check_rectangles`).
     """
     if len(layout) != case.num_blocks:
         raise ValueError(
             f"{case.name}: layout has {len(layout)} blocks, the case has {case.num_blocks}"
         )
+    check_rectangles(case, layout)
     overlaps, area, fixed, preplaced = hard_violations(case, layout)
     feasible = overlaps == 0 and area == 0 and fixed == 0 and preplaced == 0
     boundary, grouping, mib, n_soft = soft_violations(case, layout)

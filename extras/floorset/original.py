@@ -43,6 +43,7 @@ from graphkit.extras.floorset.evaluate import (
     boundary_box,
     boundary_gaps,
     centroids_of,
+    check_rectangles,
     constraint_groups,
     p2b_length,
 )
@@ -112,13 +113,16 @@ def original_report(case: FloorplanCase, layout: list[np.ndarray]) -> OriginalRe
         OriginalReport: the violation counts and metric differences.
 
     Raises:
-        ValueError: if ``layout`` and ``case`` have different block counts.
+        ValueError: if ``layout`` and ``case`` have different block counts, or a
+            block's rectangles are malformed (see ``check_rectangles`` in
+            :mod:`graphkit.extras.floorset.evaluate`).
     """
     if len(layout) != case.num_blocks:
         raise ValueError(
             f"{case.name}: layout has {len(layout)} blocks but the case has "
             f"{case.num_blocks}. Pass one rectangle array per block of the case"
         )
+    check_rectangles(case, layout)
     reference = [geometry.polygon_to_rects(p) for p in case.reference]
     fixed = sum(
         not _same_shape(layout[b], reference[b]) for b in np.flatnonzero(case.fixed)

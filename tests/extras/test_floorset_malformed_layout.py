@@ -1,0 +1,47 @@
+"""The FloorSet evaluators reject NaN, inverted and empty block rectangles."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from floorset_cases import make_case
+from graphkit.extras.floorset.evaluate import evaluate, layout_from_boxes
+from graphkit.extras.floorset.original import original_report
+
+CASE = make_case([[0, 0, 1, 1], [1, 0, 1, 1]])
+
+
+@pytest.mark.parametrize("score", [evaluate, original_report])
+@pytest.mark.parametrize(
+    "boxes",
+    [
+        [[np.nan, 0, 1, 1], [1, 0, 1, 1]],
+        [[0, 0, 1, np.nan], [1, 0, 1, 1]],
+        [[0, 0, 1, 1], [np.inf, 0, 1, 1]],
+    ],
+)
+def test_non_finite_box_rejected(score, boxes):
+    with pytest.raises(ValueError, match="non-finite coordinates"):
+        score(CASE, layout_from_boxes(boxes))
+
+
+@pytest.mark.parametrize("score", [evaluate, original_report])
+def test_inverted_boxes_rejected(score):
+    # Both boxes have area 1 and cover overlapping squares, so they must not score
+    # as a feasible layout.
+    boxes = [[1, 1, -1, -1], [0.5, 0.5, -1, -1]]
+    with pytest.raises(ValueError, match="block 0 has a rectangle with x1 < x0"):
+        score(CASE, layout_from_boxes(boxes))
+
+
+@pytest.mark.parametrize("score", [evaluate, original_report])
+def test_block_without_rectangles_rejected(score):
+    layout = [np.array([[0.0, 0.0, 1.0, 1.0]]), np.zeros((0, 4))]
+    with pytest.raises(ValueError, match=r"block 1 has rectangles of shape \(0, 4\)"):
+        score(CASE, layout)
+
+
+def test_valid_layout_still_scores():
+    result = evaluate(CASE, layout_from_boxes([[0, 0, 1, 1], [1, 0, 1, 1]]))
+    assert result.feasible
+    assert result.cost == 1.0
