@@ -130,6 +130,24 @@ def track(
                 f"{name} has non-finite values in {int(bad.sum())} detections, the "
                 f"first at row {int(np.flatnonzero(bad)[0])}"
             )
+    frame = np.asarray(frame)
+    if not np.isfinite(frame).all():
+        # np.unique keeps NaN, but frame == NaN selects no row, so such detections
+        # would silently keep track id -1.
+        bad_frames = np.flatnonzero(~np.isfinite(frame))
+        raise ValueError(
+            f"frame has non-finite values in {len(bad_frames)} detections, the first "
+            f"at row {int(bad_frames[0])}"
+        )
+    negative = (box[:, 2:] < 0).any(axis=1)
+    if negative.any():
+        # GIoU assumes x0 <= x1 and y0 <= y1. A box with w, h < 0 gets GIoU 1 against
+        # the upright box of the same centre and size.
+        raise ValueError(
+            f"box has negative width or height in {int(negative.sum())} detections, "
+            f"the first at row {int(np.flatnonzero(negative)[0])}. Boxes are "
+            "[cx, cy, w, h] with w, h >= 0"
+        )
     one_hot = np.eye(class_dist.shape[1])[class_dist.argmax(1)]
     track_id = np.full(len(frame), -1)
     active: list[_Track] = []

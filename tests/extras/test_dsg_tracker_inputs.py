@@ -1,0 +1,40 @@
+"""The tracker rejects NaN frame indices and boxes of negative size."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from graphkit.extras.dsg.tracker import track
+
+
+def _detections():
+    frame = np.array([0.0, 0.0, 1.0, 1.0])
+    box = np.array(
+        [
+            [0.2, 0.2, 0.1, 0.1],
+            [0.7, 0.7, 0.1, 0.1],
+            [0.21, 0.2, 0.1, 0.1],
+            [0.7, 0.71, 0.1, 0.1],
+        ]
+    )
+    feature = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.1], [0.1, 1.0]])
+    class_dist = np.array([[0.9, 0.1], [0.1, 0.9], [0.8, 0.2], [0.2, 0.8]])
+    return frame, box, feature, class_dist
+
+
+def test_valid_detections_form_two_tracks():
+    assert track(*_detections()).tolist() == [0, 1, 0, 1]
+
+
+def test_nan_frame_rejected():
+    frame, box, feature, class_dist = _detections()
+    frame[2] = np.nan
+    with pytest.raises(ValueError, match="frame has non-finite values in 1 .* row 2"):
+        track(frame, box, feature, class_dist)
+
+
+def test_negative_box_size_rejected():
+    frame, box, feature, class_dist = _detections()
+    box[3, 2] = -0.1
+    with pytest.raises(ValueError, match="negative width or height in 1 .* row 3"):
+        track(frame, box, feature, class_dist)
