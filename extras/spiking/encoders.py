@@ -6,6 +6,23 @@ import torch
 from torch import Tensor
 
 
+def _check_intensities(x: Tensor, steps: int) -> None:
+    """Check that steps >= 1 and that x contains float intensities without NaN."""
+    if steps < 1:
+        raise ValueError(f"steps={steps} is invalid. Use a value >= 1.")
+    if not x.is_floating_point():
+        # Clamping an integer image to [0, 1] maps every pixel above 0 to full intensity.
+        raise TypeError(
+            f"x has dtype {x.dtype}, but the encoders take float intensities in "
+            "[0, 1]. Divide integer images by their maximum (255 for uint8) first."
+        )
+    if torch.isnan(x).any():
+        raise ValueError(
+            f"x contains {int(torch.isnan(x).sum())} NaN intensities. Give values in "
+            "[0, 1]."
+        )
+
+
 def latency_spikes(x: Tensor, steps: int, min_intensity: float = 0.05) -> Tensor:
     """Encode each pixel as one spike whose time falls as its intensity rises.
 
@@ -19,7 +36,12 @@ def latency_spikes(x: Tensor, steps: int, min_intensity: float = 0.05) -> Tensor
 
     Returns:
         Tensor: spike raster of shape ``[T, B, N]`` with values in {0, 1}.
+
+    Raises:
+        ValueError: ``steps`` < 1 or ``x`` contains NaN.
+        TypeError: ``x`` is not a floating-point tensor.
     """
+    _check_intensities(x, steps)
     times = torch.round((steps - 1) * (1.0 - x.clamp(0.0, 1.0))).long()
     raster = torch.zeros(steps, *x.shape, dtype=x.dtype)
     active = x > min_intensity
@@ -45,6 +67,11 @@ def poisson_spikes(
 
     Returns:
         Tensor: spike raster of shape ``[T, B, N]`` with values in {0, 1}.
+
+    Raises:
+        ValueError: ``steps`` < 1 or ``x`` contains NaN.
+        TypeError: ``x`` is not a floating-point tensor.
     """
+    _check_intensities(x, steps)
     prob = (max_prob * x.clamp(0.0, 1.0)).expand(steps, *x.shape)
     return torch.bernoulli(prob, generator=generator)

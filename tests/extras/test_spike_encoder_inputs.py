@@ -1,0 +1,34 @@
+"""The spike encoders reject NaN, integer images and fewer than one step."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from graphkit.extras.spiking.encoders import latency_spikes, poisson_spikes
+
+ENCODERS = [latency_spikes, poisson_spikes]
+
+
+@pytest.mark.parametrize("encode", ENCODERS)
+def test_nan_intensity_rejected(encode):
+    x = torch.tensor([[float("nan"), 0.5]])
+    with pytest.raises(ValueError, match="1 NaN intensities"):
+        encode(x, 4)
+
+
+@pytest.mark.parametrize("encode", ENCODERS)
+def test_integer_image_rejected(encode):
+    x = torch.tensor([[0, 128, 255]], dtype=torch.uint8)
+    with pytest.raises(TypeError, match="dtype torch.uint8"):
+        encode(x, 4)
+
+
+@pytest.mark.parametrize("encode", ENCODERS)
+def test_zero_steps_rejected(encode):
+    with pytest.raises(ValueError, match="steps=0 is invalid"):
+        encode(torch.tensor([[0.5]]), 0)
+
+
+def test_latency_single_step():
+    raster = latency_spikes(torch.tensor([[0.0, 0.5, 1.0]]), 1)
+    assert raster.tolist() == [[[0.0, 1.0, 1.0]]]
