@@ -9,6 +9,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from graphkit.graph import Graph
+from graphkit.nn.activation import relu_dropout
 from graphkit.nn.conv import GATConv, GCNConv, GINConv, SAGEConv
 from graphkit.nn.message import EdgeConv
 from graphkit.nn.norm import GraphBatchNorm
@@ -139,10 +140,10 @@ class GNN(nn.Module):
                 return out
             norm = self.norms[k]
             out = norm(out, graph) if isinstance(norm, GraphBatchNorm) else norm(out)
-            out = F.relu(out)
             if self.residual and out.shape == x.shape:
-                out = out + x
-            x = F.dropout(out, self.dropout, self.training)
+                x = F.dropout(F.relu(out) + x, self.dropout, self.training)
+            else:
+                x = relu_dropout(out, self.dropout, self.training)
         return x
 
 
