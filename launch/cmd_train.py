@@ -146,6 +146,22 @@ def run(args: argparse.Namespace) -> int:
             runtime.destroy_process_group(synchronize=finished)
 
 
+def logged_config(config: TrainConfig) -> dict:
+    """Return the config as logged: with ``--partitions``, without unused dataset options.
+
+    The partition folder fixes the graph, and the dataset it holds is logged when the
+    folder is read. ``dataset`` stays when it was given, since it was checked against
+    the folder.
+    """
+    shown = config.to_dict()
+    if config.partitions:
+        for name in ("root", "dataset_options"):
+            shown.pop(name)
+        if config.dataset == "synthetic":
+            shown.pop("dataset")
+    return shown
+
+
 def train(config: TrainConfig, graph, data) -> int:
     """Train on ``graph``, print the test score from rank 0 and return the exit code."""
     out = Path(config.out) if config.out else None
@@ -154,7 +170,7 @@ def train(config: TrainConfig, graph, data) -> int:
         out.mkdir(parents=True, exist_ok=True)
     from graphkit.train.trainer import Trainer
 
-    logger.info("config: %s", config.to_dict())
+    logger.info("config: %s", logged_config(config))
     try:
         summary = Trainer(config, data, graph).fit()
     except BaseException:
