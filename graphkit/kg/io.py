@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,11 @@ from graphkit.kg.errors import KGFormatError
 from graphkit.kg.graph import KnowledgeGraph
 
 logger = logging.getLogger(__name__)
+
+# Separators and padding are ASCII whitespace only. Python's str.split() and strip()
+# would also treat a no-break space (U+00A0) or U+2028 inside an entity label as one.
+ASCII_WHITESPACE = " \t\n\r\f\v"
+ASCII_WHITESPACE_RUN = re.compile(r"[ \t\f\v]+")
 
 
 @dataclass
@@ -73,9 +79,11 @@ def read_triples(
     """Read ``head, relation, tail`` rows from a TSV or CSV file.
 
     Args:
-        path: the file. Blank lines are skipped.
+        path: the file. Blank lines are skipped, and so is whitespace at the end of
+            a row (a trailing tab too).
         delimiter (str, optional): column separator. ``None`` picks ``,`` for ``.csv``
-            files, otherwise a tab when the first row has one, else any whitespace.
+            files, otherwise a tab when the first row has one, else runs of spaces and
+            tabs.
         header (bool): skip the first non-blank row. (default: ``False``)
 
     Raises:
@@ -88,23 +96,32 @@ def read_triples(
             None,
             "file not found; pass a TSV/CSV file of head, relation, tail rows",
         )
+    data = path.read_bytes()
     # utf-8-sig drops a leading byte order mark, which would otherwise become part of
     # the first head's name.
     try:
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            text_lines = handle.read().splitlines()
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        # The whole file was decoded in one call, so the offset gives the line.
-        line = error.object[: error.start].count(b"\n") + 1
-        byte = error.object[error.start]
+        # error.object is the input without its byte order mark, and error.start
+        # counts from there.
+        undecoded = error.object
+        line = undecoded[: error.start].count(b"\n") + 1
         raise KGFormatError(
             path,
             line,
-            f"not UTF-8 text (invalid byte 0x{byte:02x}). Save the file as UTF-8 text",
+            f"not UTF-8 text (invalid byte 0x{undecoded[error.start]:02x}). Save the "
+            "file as UTF-8 text",
         ) from error
     if delimiter is None and path.suffix.lower() == ".csv":
         delimiter = ","
-    numbered = [(i + 1, line) for i, line in enumerate(text_lines) if line.strip()]
+    # Only \n, \r\n and \r end a line. str.splitlines would also split at form feeds,
+    # NEL and U+2028 inside names, which breaks rows and shifts every line number.
+    text_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    numbered = [
+        (i + 1, line.rstrip(ASCII_WHITESPACE))
+        for i, line in enumerate(text_lines)
+        if line.strip(ASCII_WHITESPACE)
+    ]
     if header and numbered:
         numbered = numbered[1:]
     if not numbered:
@@ -118,12 +135,15 @@ def read_triples(
     if delimiter == ",":
         fields = csv.reader([line for _, line in numbered])
     elif delimiter == " ":
-        fields = (line.split() for _, line in numbered)
+        fields = (
+            ASCII_WHITESPACE_RUN.split(line.strip(ASCII_WHITESPACE))
+            for _, line in numbered
+        )
     else:
         fields = (line.split(delimiter) for _, line in numbered)
     rows, lines = [], []
     for (number, _), columns in zip(numbered, fields):
-        columns = [column.strip() for column in columns]
+        columns = [column.strip(ASCII_WHITESPACE) for column in columns]
         if len(columns) != 3 or not all(columns):
             raise KGFormatError(
                 path,
