@@ -110,10 +110,33 @@ def _from_mpi(world=None) -> tuple[int, int, str, int]:
                 "-genv MASTER_ADDR ADDRESS, or -x MASTER_ADDR with Open MPI)"
             )
         addr = "127.0.0.1"
-    port = int(os.environ["MASTER_PORT"]) if "MASTER_PORT" in os.environ else None
+    port = _master_port() if "MASTER_PORT" in os.environ else None
     if port is None:
         port = world.bcast(free_port(addr) if rank == 0 else None, root=0)
     return rank, size, addr, port
+
+
+def _integer_variable(name: str) -> int:
+    """Return environment variable ``name`` as an integer, or raise ValueError naming it."""
+    text = os.environ[name]
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(
+            f"environment variable {name}={text!r} is not an integer. Unset it or let "
+            "the launcher (torchrun, mpiexec) set it"
+        ) from None
+
+
+def _master_port() -> int:
+    """Return ``MASTER_PORT`` after checking that it is a TCP port number."""
+    port = _integer_variable("MASTER_PORT")
+    if not 1 <= port <= 65535:
+        raise ValueError(
+            f"invalid MASTER_PORT={port}. A TCP port lies in [1, 65535], so pass a "
+            "free port of rank 0's machine"
+        )
+    return port
 
 
 def _environment() -> tuple[int, int, str, int]:
@@ -125,12 +148,16 @@ def _environment() -> tuple[int, int, str, int]:
                 f"RANK and WORLD_SIZE are set but {', '.join(missing)} is not; start with "
                 "torchrun or set MASTER_ADDR and MASTER_PORT"
             )
-        return (
-            int(env["RANK"]),
-            int(env["WORLD_SIZE"]),
-            env["MASTER_ADDR"],
-            int(env["MASTER_PORT"]),
-        )
+        rank, world_size = _integer_variable("RANK"), _integer_variable("WORLD_SIZE")
+        if world_size < 1 or not 0 <= rank < world_size:
+            # Without this check the process waits for a rendezvous that never
+            # completes and fails only at the timeout.
+            raise ValueError(
+                f"invalid torchrun variables RANK={rank} and WORLD_SIZE={world_size}. "
+                "WORLD_SIZE must be at least 1 and RANK must lie in [0, WORLD_SIZE), so "
+                "start with torchrun, which sets both, or correct the values"
+            )
+        return rank, world_size, env["MASTER_ADDR"], _master_port()
     if any(int(env.get(k, "0") or 0) > 1 for k in MPI_SIZE_VARIABLES):
         return _from_mpi()
     world_size = env.get("WORLD_SIZE")
