@@ -22,6 +22,7 @@ import torch
 from torch import Tensor
 from tqdm.auto import tqdm
 
+from graphkit.kg.graph import check_id_ranges, check_triples
 from graphkit.kg.io import LinkPredictionSet
 from graphkit.kg.model import UltraNet, fact_graph
 
@@ -146,13 +147,14 @@ def evaluate_ranks(
 ) -> Tensor:
     """Return the filtered rank of every tail and head query of ``dataset``, shape
     ``(2Q,)`` (tail queries first)."""
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     graph = dataset.graph
+    queries, filter_triples = _checked_triples(dataset)
     device = next(model.parameters()).device
     tensors = fact_graph(graph, device)
-    index = AnswerIndex.build(dataset.filter_triples, graph.num_relations)
-    sources, query_index, answers = to_tail_queries(
-        dataset.queries, graph.num_relations
-    )
+    index = AnswerIndex.build(filter_triples, graph.num_relations)
+    sources, query_index, answers = to_tail_queries(queries, graph.num_relations)
     was_training = model.training
     model.eval()
     ranks = []
@@ -173,6 +175,29 @@ def evaluate_ranks(
     bar.close()
     model.train(was_training)
     return torch.cat(ranks) if ranks else torch.zeros(0, dtype=torch.long)
+
+
+def _checked_triples(dataset: LinkPredictionSet) -> tuple[Tensor, Tensor]:
+    """Return the queries and filter triples of ``dataset`` as ``(T, 3)`` long tensors.
+
+    Raises:
+        ValueError: an id lies outside ``dataset.graph``. A relation id of ``R`` or more
+            names an inverse relation, which the ranking adds itself for head queries.
+    """
+    graph = dataset.graph
+    checked = []
+    for field in ("queries", "filter_triples"):
+        triples = check_triples(getattr(dataset, field))
+        check_id_ranges(
+            triples,
+            graph.num_entities,
+            graph.num_relations,
+            "give ids of dataset.graph with original relation ids only, because "
+            "head queries are ranked as inverse tail queries automatically",
+            f"{dataset.name or 'dataset'} {field}",
+        )
+        checked.append(triples)
+    return checked[0], checked[1]
 
 
 def evaluate(

@@ -44,21 +44,12 @@ class KnowledgeGraph:
         self.triples = check_triples(self.triples)
         self._entity_ids = _index_names(self.entity_names, "entity")
         self._relation_ids = _index_names(self.relation_names, "relation")
-        if self.triples.numel():
-            for column, size, role in (
-                (0, self.num_entities, "head"),
-                (1, self.num_relations, "relation"),
-                (2, self.num_entities, "tail"),
-            ):
-                low, high = (
-                    int(self.triples[:, column].min()),
-                    int(self.triples[:, column].max()),
-                )
-                if low < 0 or high >= size:
-                    raise ValueError(
-                        f"{role} ids must lie in [0, {size}), found the range [{low}, {high}]; "
-                        f"pass a name list that covers every id"
-                    )
+        check_id_ranges(
+            self.triples,
+            self.num_entities,
+            self.num_relations,
+            "pass a name list that covers every id",
+        )
 
     # ------------------------------------------------------------------ sizes
     @property
@@ -276,6 +267,35 @@ def check_triples(triples) -> Tensor:
             f"(head, relation, tail) row per fact{hint}"
         )
     return triples.long()
+
+
+def check_id_ranges(
+    triples: Tensor,
+    num_entities: int,
+    num_relations: int,
+    hint: str,
+    label: str = "",
+) -> None:
+    """Raise ``ValueError`` when an id of ``triples`` ``(T, 3)`` is out of range.
+
+    Heads and tails must lie in ``[0, num_entities)`` and relations in
+    ``[0, num_relations)``. Inverse relation ids ``R .. 2R-1`` are rejected too, because
+    a negative or inverse id would otherwise index another row without an error.
+    """
+    if not triples.numel():
+        return
+    for column, size, role in (
+        (0, num_entities, "head"),
+        (1, num_relations, "relation"),
+        (2, num_entities, "tail"),
+    ):
+        low, high = int(triples[:, column].min()), int(triples[:, column].max())
+        if low < 0 or high >= size:
+            prefix = f"{label}: " if label else ""
+            raise ValueError(
+                f"{prefix}{role} ids must lie in [0, {size}), found the range "
+                f"[{low}, {high}]; {hint}"
+            )
 
 
 def _index_names(names: Sequence[str], what: str) -> dict[str, int]:

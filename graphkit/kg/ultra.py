@@ -22,7 +22,7 @@ import torch
 from torch import Tensor
 
 from graphkit.kg import checkpoint
-from graphkit.kg.graph import KnowledgeGraph, check_triples
+from graphkit.kg.graph import KnowledgeGraph, check_id_ranges, check_triples
 from graphkit.kg.model import UltraNet, fact_graph
 
 if TYPE_CHECKING:
@@ -161,6 +161,13 @@ class Ultra(UltraNet):
         _check_batch_size(batch_size)
         ids = check_triples(
             triples if isinstance(triples, Tensor) else kg.encode(triples)
+        )
+        check_id_ranges(
+            ids,
+            kg.num_entities,
+            kg.num_relations,
+            "give ids of kg, with original relation ids (not inverse ones)",
+            "triples",
         )
         graph = fact_graph(kg, self._device())
         device = graph.edge_index.device
