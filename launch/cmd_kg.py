@@ -245,6 +245,34 @@ def _setup(args) -> None:
         if args.threads < 1:
             raise SystemExit(f"--threads must be at least 1, got {args.threads}")
         torch.set_num_threads(args.threads)
+    _check_device(args.device)
+
+
+def _check_device(name: str) -> None:
+    """Exit with a message when ``--device`` is not a device this torch can use.
+
+    Without this check a missing GPU surfaces as a traceback from ``model.to``.
+    """
+    try:
+        device = torch.device(name)
+    except RuntimeError:
+        raise SystemExit(
+            f"--device {name!r} is not a torch device; pass cpu, cuda or cuda:N"
+        ) from None
+    if device.type != "cuda":
+        return
+    if not torch.cuda.is_available():
+        raise SystemExit(
+            f"--device {name} was requested but torch.cuda.is_available() is False "
+            f"(no GPU, or torch {torch.__version__} is built without CUDA). Pass "
+            "--device cpu"
+        )
+    count = torch.cuda.device_count()
+    if device.index is not None and device.index >= count:
+        raise SystemExit(
+            f"--device {name}: this machine has {count} CUDA device(s), numbered "
+            f"0 to {count - 1}"
+        )
 
 
 def _load_model(args):

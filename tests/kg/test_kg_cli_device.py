@@ -1,0 +1,43 @@
+"""``graphkit kg --device`` names the problem when the device cannot be used."""
+
+import pytest
+import torch
+from graphkit.launch.cli import main
+
+
+def predict_args(tmp_path, device):
+    graph = tmp_path / "triples.tsv"
+    graph.write_text("a\tr\tb\n")
+    checkpoint = tmp_path / "missing.pth"  # never read: the device check comes first
+    return [
+        "kg",
+        "predict",
+        "--checkpoint",
+        str(checkpoint),
+        "--graph",
+        str(graph),
+        "--head",
+        "a",
+        "--relation",
+        "r",
+        "--device",
+        device,
+    ]
+
+
+def test_unknown_device_name(tmp_path):
+    with pytest.raises(SystemExit, match="--device 'gpu0' is not a torch device"):
+        main(predict_args(tmp_path, "gpu0"))
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
+def test_cuda_without_gpu(tmp_path):
+    with pytest.raises(SystemExit, match=r"torch.cuda.is_available\(\) is False"):
+        main(predict_args(tmp_path, "cuda"))
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_cuda_index_beyond_device_count(tmp_path):
+    count = torch.cuda.device_count()
+    with pytest.raises(SystemExit, match=f"has {count} CUDA device"):
+        main(predict_args(tmp_path, f"cuda:{count}"))
