@@ -134,6 +134,12 @@ def _run(registry, args: argparse.Namespace) -> int:
             return 2
         names = [e.name for e in registry.list_experiments()]
     else:
+        try:
+            registry.get(args.name)
+        except KeyError as error:
+            # str() of a KeyError quotes its message, so log the message itself.
+            logger.error("%s", error.args[0])
+            return 2
         names = [args.name]
     results = []
     if args.name == "all":
@@ -149,12 +155,14 @@ def _run(registry, args: argparse.Namespace) -> int:
                     name, smoke=args.smoke, overrides=args.overrides
                 )
             )
-        except (KeyError, ValueError, FileNotFoundError) as error:
+        except (ValueError, FileNotFoundError) as error:
             # Invalid --set values and missing data are user errors, so a run of one
-            # named experiment ends with the message alone and writes no files.
+            # named experiment ends with the message alone and writes no files. A
+            # KeyError inside an experiment is a bug, so it falls to the branch below,
+            # which logs the traceback.
             if args.name != "all":
-                # str() of a KeyError quotes its message, and an OSError's first
-                # argument may be the error number, so each gets the readable form.
+                # An OSError's first argument may be the error number, so it gets
+                # the readable str() form.
                 message = (
                     error
                     if isinstance(error, OSError) or not error.args
