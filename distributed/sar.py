@@ -153,13 +153,11 @@ class ExtremumSAR(torch.autograd.Function):
                 continue
             m = block_extremum(block, rows, reduce)
             c = block_tie_count(block, rows, m)
-            better = m > best if reduce == "max" else m < best
-            count = torch.where(better, c, torch.where(m == best, count + c, count))
-            best = torch.where(better, m, best)
+            best, count = _merge_extremum(best, count, m, c, reduce)
             del rows
-        # Rows without edges become 0. A neighbour's infinite value stays the result, as
-        # in one process.
-        out = torch.where(count == 0, 0.0, best)
+        # Rows without edges become 0. A neighbour's infinite or NaN value stays the
+        # result, as in one process.
+        out = torch.where(_no_edges(plan.blocks, best), 0.0, best)
         ctx.plan, ctx.kept, ctx.x_shape = plan, kept, x.shape
         ctx.save_for_backward(x2, out, count)
         return out.reshape(plan.num_nodes, *x.shape[1:])
@@ -185,6 +183,27 @@ class ExtremumSAR(torch.autograd.Function):
         plan.halo.return_grads(grads(), [grad_x], plan.label + "/grad")
         ctx.kept = None
         return grad_x.reshape(ctx.x_shape), None, None
+
+
+def _merge_extremum(
+    best: Tensor, count: Tensor, m: Tensor, c: Tensor, reduce: str
+) -> tuple[Tensor, Tensor]:
+    """Merge one block's extremum ``m`` and tie count ``c`` into ``best`` and ``count``.
+
+    A NaN wins over every number, as in ``torch.max``, so a NaN neighbour makes the
+    result NaN in every partitioning. Its tie count is 0, because NaN equals nothing,
+    so no edge of such a row receives a gradient, as in ``segment_aggregate``.
+    """
+    better = m > best if reduce == "max" else m < best
+    better = better | (torch.isnan(m) & ~torch.isnan(best))
+    count = torch.where(better, c, torch.where(m == best, count + c, count))
+    return torch.where(better, m, best), count
+
+
+def _no_edges(blocks: list[Block], like: Tensor) -> Tensor:
+    """Return a mask, broadcastable to ``like``, of the rows that no block has edges into."""
+    degree = sum(block.rowptr[1:] - block.rowptr[:-1] for block in blocks)
+    return (degree == 0).view(-1, *([1] * (like.dim() - 1)))
 
 
 # GAT attention ------------------------------------------------------------------------
@@ -391,18 +410,14 @@ class PropagateSAR(torch.autograd.Function):
             elif best is None:
                 best, count = value, ties
             else:
-                better = value > best if spec.reduce == "max" else value < best
-                count = torch.where(
-                    better, ties, torch.where(value == best, count + ties, count)
-                )
-                best = torch.where(better, value, best)
+                best, count = _merge_extremum(best, count, value, ties, spec.reduce)
         if total is None and best is None:  # no edges: zeros of the message width
             out = _empty_output(spec, plan, x, x_dst)
             count = None
         elif spec.reduce in ("sum", "mean"):
             out = total if spec.reduce == "sum" else total / _degree_view(spec, total)
         else:
-            out = torch.where(count == 0, 0.0, best)
+            out = torch.where(_no_edges(plan.blocks, best), 0.0, best)
         ctx.plan, ctx.spec, ctx.graphs, ctx.num_params = plan, spec, graphs, len(params)
         ctx.x_dst_leaf = x_dst_leaf
         ctx.save_for_backward(
