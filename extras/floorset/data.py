@@ -111,8 +111,27 @@ def build_case(name: str, variant: Variant, data: list, label: list) -> Floorpla
     )
 
 
-def _load(source) -> list:
-    return torch.load(source, weights_only=True, map_location="cpu")
+def _load(source, name: str | Path) -> list:
+    """Read one torch tensor file. ``name`` is its path, or ``archive:member``.
+
+    Raises:
+        FileNotFoundError: the file does not exist.
+        ValueError: the file is empty, truncated or not a torch file. torch.load's own
+            error names no file, and for a corrupt file it suggests
+            ``weights_only=False``, which would not help.
+    """
+    try:
+        return torch.load(source, weights_only=True, map_location="cpu")
+    except FileNotFoundError:
+        raise
+    except Exception as error:
+        # torch raises EOFError, UnpicklingError, RuntimeError and others for a bad
+        # file. Only the type is shown, because the text may advise weights_only=False.
+        raise ValueError(
+            f"{name}: cannot read this FloorSet tensor file ({type(error).__name__}). "
+            "It may be truncated or not a torch file. Replace it with a fresh copy of "
+            "the FloorSet test data"
+        ) from error
 
 
 def _config_number(name: str) -> int:
@@ -139,8 +158,8 @@ def load_lite(
     for folder in folders:
         if configs is not None and _config_number(folder.name) not in configs:
             continue
-        data = _load(folder / "litedata_1.pth")
-        label = _load(folder / "litelabel_1.pth")
+        data = _load(folder / "litedata_1.pth", folder / "litedata_1.pth")
+        label = _load(folder / "litelabel_1.pth", folder / "litelabel_1.pth")
         cases.append(build_case(f"lite/{folder.name}", "lite", data, label))
     return cases
 
@@ -175,7 +194,9 @@ def load_prime(
 
     def read(key: str) -> list:
         source = files[key]
-        return _load(io.BytesIO(source) if isinstance(source, bytes) else source)
+        if isinstance(source, bytes):
+            return _load(io.BytesIO(source), f"{archive}:{key}")
+        return _load(source, source)
 
     numbers = sorted(
         {_config_number(k) for k in files if k.endswith("primedata_1.pth")}
