@@ -74,7 +74,10 @@ class InductiveSplit:
 
 
 def read_triples(
-    path: str | Path, delimiter: str | None = None, header: bool = False
+    path: str | Path,
+    delimiter: str | None = None,
+    header: bool = False,
+    allow_empty: bool = False,
 ) -> NamedTriples:
     """Read ``head, relation, tail`` rows from a TSV or CSV file.
 
@@ -85,9 +88,12 @@ def read_triples(
             files, otherwise a tab when the first row has one, else runs of spaces and
             tabs.
         header (bool): skip the first non-blank row. (default: ``False``)
+        allow_empty (bool): return no rows for a file without triples instead of
+            raising, as for an empty validation or test split. (default: ``False``)
 
     Raises:
-        KGFormatError: the file is missing or empty, or a row does not have 3 columns.
+        KGFormatError: the file is missing, or empty while ``allow_empty`` is
+            ``False``, or a row does not have 3 columns.
     """
     path = Path(path)
     if not path.is_file():
@@ -124,6 +130,8 @@ def read_triples(
     ]
     if header and numbered:
         numbered = numbered[1:]
+    if not numbered and allow_empty:
+        return NamedTriples([], [], str(path))
     if not numbered:
         raise KGFormatError(
             path,
@@ -199,7 +207,7 @@ def load_grail(root: str | Path, name: str) -> InductiveSplit:
     root = Path(root)
     folder, ind_folder = root / name, root / f"{name}_ind"
     train = read_triples(folder / "train.txt")
-    valid = read_triples(folder / "valid.txt")
+    valid = read_triples(folder / "valid.txt", allow_empty=True)
     train_graph = KnowledgeGraph.from_named_triples(train.rows)
     relation_names = list(train_graph.relation_names)
     for _, relation, _ in valid.rows:
@@ -213,7 +221,8 @@ def load_grail(root: str | Path, name: str) -> InductiveSplit:
     _check_relations(inference, relation_ids)
     inference_graph = KnowledgeGraph.from_named_triples(inference.rows, relation_names)
     test_parts = [
-        read_triples(ind_folder / f"{part}.txt") for part in ("valid", "test")
+        read_triples(ind_folder / f"{part}.txt", allow_empty=True)
+        for part in ("valid", "test")
     ]
     test_queries = torch.cat(
         [inference_graph.encode(p.rows, p.source, p.lines) for p in test_parts]
@@ -260,7 +269,12 @@ def load_transductive(root: str | Path, name: str) -> InductiveSplit:
             f"{present or 'nothing'}). Add train.txt, valid.txt and test.txt with "
             "one head, relation, tail row per line",
         )
-    parts = {part: read_triples(folder / f"{part}.txt") for part in TRANSDUCTIVE_PARTS}
+    # Only train.txt must hold facts. An empty valid.txt or test.txt is an empty
+    # query set, which evaluate rejects by name only when that set is evaluated.
+    parts = {
+        part: read_triples(folder / f"{part}.txt", allow_empty=part != "train")
+        for part in TRANSDUCTIVE_PARTS
+    }
     # A relation without training facts has no edges in the relation graph, so ULTRA
     # would rank its queries from an uninformed representation. The inductive (GraIL)
     # loader rejects such relations too.
