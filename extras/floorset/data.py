@@ -94,6 +94,21 @@ def build_case(name: str, variant: Variant, data: list, label: list) -> Floorpla
         raise ValueError(
             f"{name}: the label contains {len(reference)} polygons for {len(t0)} blocks"
         )
+    b2b = _drop_padding(b2b).reshape(-1, 3)
+    p2b = _drop_padding(p2b).reshape(-1, 3)
+    pins = _drop_padding(pins).reshape(-1, 2)
+    # An index out of range would fail later as a bare IndexError in the scoring.
+    for what, ids, limit in (
+        ("b2b block", b2b[:, :2], len(t0)),
+        ("p2b pin", p2b[:, 0], len(pins)),
+        ("p2b block", p2b[:, 1], len(t0)),
+    ):
+        bad = (ids < 0) | (ids >= limit) | (ids != np.round(ids))
+        if bad.any():
+            raise ValueError(
+                f"{name}: {what} ids must be whole numbers in [0, {limit}), found "
+                f"{ids[bad][:5].tolist()}"
+            )
     return FloorplanCase(
         name=name,
         variant=variant,
@@ -103,9 +118,9 @@ def build_case(name: str, variant: Variant, data: list, label: list) -> Floorpla
         mib=t0[:, 3].astype(np.int64),
         cluster=t0[:, 4].astype(np.int64),
         boundary=t0[:, 5].astype(np.int64),
-        b2b=_drop_padding(b2b).reshape(-1, 3),
-        p2b=_drop_padding(p2b).reshape(-1, 3),
-        pins=_drop_padding(pins).reshape(-1, 2),
+        b2b=b2b,
+        p2b=p2b,
+        pins=pins,
         metrics=metrics.detach().to(torch.float64).numpy(),
         reference=reference,
     )
