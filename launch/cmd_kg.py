@@ -145,6 +145,7 @@ def _add_predict(commands) -> None:
         metavar="FILE",
         help="TSV/CSV file of head, relation, tail rows (string ids)",
     )
+    _add_header(parser)
     side = parser.add_mutually_exclusive_group(required=True)
     side.add_argument(
         "--head", help="head entity: predict tails of (HEAD, RELATION, ?)"
@@ -164,6 +165,15 @@ def _add_predict(commands) -> None:
     parser.set_defaults(func=run_predict)
 
 
+def _add_header(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--header",
+        action="store_true",
+        help="skip the first row of each --graph file (a column header such as "
+        "head,relation,tail), which would otherwise load as a fact",
+    )
+
+
 def _add_training(commands, name: str, help_text: str) -> None:
     parser = commands.add_parser(
         name,
@@ -180,6 +190,7 @@ def _add_training(commands, name: str, help_text: str) -> None:
         metavar="FILE",
         help="TSV/CSV triple file to train on; repeat for several",
     )
+    _add_header(parser)
     parser.add_argument(
         "--out",
         required=True,
@@ -316,7 +327,7 @@ def run_predict(args) -> int:
     from graphkit.kg import load_graph
 
     _setup(args)
-    kg = load_graph(args.graph)
+    kg = load_graph(args.graph, header=args.header)
     model = _load_model(args)
     try:
         answers = model.predict(
@@ -351,7 +362,7 @@ def run_training(args) -> int:
         )
     splits = [load_dataset(_require_root(args), name) for name in args.dataset]
     graphs = [split.train.graph for split in splits] + [
-        load_graph(p) for p in args.graph
+        load_graph(p, header=args.header) for p in args.graph
     ]
     if args.resume is not None:
         if not args.resume.is_file():
