@@ -98,7 +98,7 @@ def build_case(name: str, variant: Variant, data: list, label: list) -> Floorpla
     p2b = _drop_padding(p2b).reshape(-1, 3)
     pins = _drop_padding(pins).reshape(-1, 2)
     # An index out of range would fail later as a bare IndexError in the scoring.
-    for what, ids, limit in (
+    for id_kind, ids, limit in (
         ("b2b block", b2b[:, :2], len(t0)),
         ("p2b pin", p2b[:, 0], len(pins)),
         ("p2b block", p2b[:, 1], len(t0)),
@@ -106,7 +106,7 @@ def build_case(name: str, variant: Variant, data: list, label: list) -> Floorpla
         bad = (ids < 0) | (ids >= limit) | (ids != np.round(ids))
         if bad.any():
             raise ValueError(
-                f"{name}: {what} ids must be whole numbers in [0, {limit}), found "
+                f"{name}: {id_kind} ids must be whole numbers in [0, {limit}), found "
                 f"{ids[bad][:5].tolist()}"
             )
     return FloorplanCase(
