@@ -133,8 +133,9 @@ class KnowledgeGraph:
                 the line number (from ``lines``, else the 1-based position).
         """
         rows = []
-        for position, (head, relation, tail) in enumerate(named):
+        for position, row in enumerate(named):
             line = lines[position] if lines is not None else position + 1
+            head, relation, tail = _unpack_triple(row, source, line)
             try:
                 rows.append(
                     (
@@ -164,7 +165,8 @@ class KnowledgeGraph:
             name: i for i, name in enumerate(relation_names or [])
         }
         rows = []
-        for head, relation, tail in named:
+        for position, row in enumerate(named):
+            head, relation, tail = _unpack_triple(row, "<triples>", position + 1)
             h = entities.setdefault(head, len(entities))
             r = relations.setdefault(relation, len(relations))
             t = entities.setdefault(tail, len(entities))
@@ -205,6 +207,11 @@ class KnowledgeGraph:
                     f"data.{name} must have an integer dtype, got {ids.dtype}. Convert "
                     f"whole-number ids with data.{name} = data.{name}.long()"
                 )
+        if edge_type.dim() != 1:
+            raise ValueError(
+                f"data.edge_type must have shape (num_edges,), found "
+                f"{tuple(edge_type.shape)}. Pass one relation id per edge"
+            )
         edge_type = edge_type.long()
         if edge_index.dim() != 2 or edge_index.size(0) != 2:
             raise ValueError(
@@ -296,6 +303,17 @@ def check_id_ranges(
                 f"{prefix}{role} ids must lie in [0, {size}), found the range "
                 f"[{low}, {high}]; {hint}"
             )
+
+
+def _unpack_triple(row, source: str, line: int) -> tuple:
+    """Return ``row`` as ``(head, relation, tail)``, or raise naming the row."""
+    if isinstance(row, (str, bytes)) or len(row) != 3:
+        raise KGFormatError(
+            source,
+            line,
+            f"expected a (head, relation, tail) triple, got {row!r}",
+        )
+    return tuple(row)
 
 
 def _index_names(names: Sequence[str], what: str) -> dict[str, int]:

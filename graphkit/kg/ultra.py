@@ -187,7 +187,13 @@ class Ultra(UltraNet):
         kg: KnowledgeGraph, queries: Sequence[Query]
     ) -> tuple[Tensor, Tensor]:
         sources, query_index = [], []
-        for position, (head, relation, tail) in enumerate(queries):
+        for position, query in enumerate(queries):
+            if isinstance(query, str) or len(query) != 3:
+                raise ValueError(
+                    f"query {position} {query!r} must be a (head, relation, tail) "
+                    "tuple with None for the entity to predict"
+                )
+            head, relation, tail = query
             if (head is None) == (tail is None):
                 raise ValueError(
                     f"query {position} {(head, relation, tail)!r} must give "
