@@ -338,6 +338,10 @@ def load_dataset(root: str | Path, name: str) -> InductiveSplit:
     """Load ``name`` from ``root``: GraIL layout when ``name_ind`` exists, else
     transductive ``train/valid/test``."""
     root = Path(root)
+    # Path drops a trailing slash, which shell completion adds to folder names.
+    # With the slash, f"{name}_ind" would name a path inside the folder, so a GraIL
+    # split would silently load as a transductive one.
+    name = str(Path(name))
     if not (root / name).is_dir():
         available = (
             sorted(p.name for p in root.iterdir() if p.is_dir())
