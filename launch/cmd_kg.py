@@ -121,6 +121,14 @@ def _add_evaluate(commands) -> None:
         help="queries scored together (default: 16)",
     )
     parser.add_argument(
+        "--ties",
+        choices=("pessimistic", "optimistic", "realistic"),
+        default="pessimistic",
+        help="rank of an answer scored equal to other candidates: after all of them "
+        "(pessimistic, as the ULTRA reference code), before all of them "
+        "(optimistic), or the mean of both (realistic) (default: pessimistic)",
+    )
+    parser.add_argument(
         "--json",
         type=Path,
         default=None,
@@ -309,8 +317,11 @@ def run_evaluate(args) -> int:
     model = _load_model(args)
     target = split.test if args.split == "test" else split.train
     started = time.perf_counter()
-    metrics = evaluate(model, target, batch_size=args.batch_size, progress=True)
+    metrics = evaluate(
+        model, target, batch_size=args.batch_size, progress=True, ties=args.ties
+    )
     metrics["seconds"] = time.perf_counter() - started
+    metrics["ties"] = args.ties
     metrics["dataset"], metrics["split"] = args.dataset, args.split
     print(
         f"{args.dataset} ({args.split}, {metrics['num_ranks']} ranks): "

@@ -3,14 +3,17 @@
 Every query triple ``(h, r, t)`` gives a tail query ``(h, r, ?)`` and a head query
 ``(?, r, t)``, run as the tail query ``(t, r + R, ?)``. Each ranks the true answer
 against every entity; candidates that form another known true triple are removed
-(filtered setting), and ties count against the model (pessimistic):
+(filtered setting), and by default ties count against the model (pessimistic):
 
 .. math::
     \\mathrm{rank} = 1 + |\\{e \\notin F(s, \\rho) : \\mathrm{score}(e) \\ge
     \\mathrm{score}(\\mathrm{answer})\\}|,
 
 where :math:`F(s, \\rho)` holds all known answers of the query, the true one included.
-MRR and Hits@k average over the head and tail ranks together.
+The ULTRA reference code ranks this way. ``ties="optimistic"`` counts only strictly
+better candidates, and ``ties="realistic"`` takes the mean of both, which is the
+expected rank when ties are broken at random (the default of PyKEEN's rank-based
+evaluator). MRR and Hits@k average over the head and tail ranks together.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from graphkit.kg.model import UltraNet, fact_graph
 logger = logging.getLogger(__name__)
 
 HITS_AT = (1, 3, 10)
+TIE_POLICIES = ("pessimistic", "optimistic", "realistic")
 
 
 def to_tail_queries(
@@ -90,21 +94,30 @@ class AnswerIndex:
         return mask
 
 
-def filtered_ranks(scores: Tensor, answers: Tensor, known: Tensor) -> Tensor:
-    """Pessimistic filtered rank of each answer.
+def filtered_ranks(
+    scores: Tensor, answers: Tensor, known: Tensor, ties: str = "pessimistic"
+) -> Tensor:
+    """Filtered rank of each answer.
 
     Args:
         scores (Tensor): ``(B, V)`` logits.
         answers (LongTensor): ``(B,)`` true entity per query.
         known (BoolTensor): ``(B, V)`` candidates to ignore; the answer itself is always
             ignored as a competitor.
+        ties (str): how candidates scored equal to the answer count. ``"pessimistic"``
+            ranks the answer after all of them, ``"optimistic"`` before all of them,
+            and ``"realistic"`` takes the mean of the two. (default: ``"pessimistic"``)
 
     Returns:
-        LongTensor: ``(B,)`` ranks starting at 1.
+        Tensor: ``(B,)`` ranks starting at 1, a LongTensor, or float64 for
+        ``"realistic"`` (half ranks occur).
 
-    A NaN score ranks as the lowest. A true entity scored NaN therefore gets the worst rank,
-    not rank 1, which it would otherwise get because every comparison with NaN is false.
+    A NaN score ranks as the lowest. A true entity scored NaN therefore gets the worst rank
+    under every tie policy, not rank 1, which it would otherwise get because every
+    comparison with NaN is false.
     """
+    if ties not in TIE_POLICIES:
+        raise ValueError(f"ties must be one of {TIE_POLICIES}, got {ties!r}")
     nan = scores.isnan()
     if bool(nan.any()):
         logger.warning(
@@ -115,8 +128,16 @@ def filtered_ranks(scores: Tensor, answers: Tensor, known: Tensor) -> Tensor:
     true_scores = scores[batch, answers].unsqueeze(1)
     competitors = known.clone()
     competitors[batch, answers] = True
-    at_least_as_good = (scores >= true_scores) & ~competitors
-    return 1 + at_least_as_good.sum(dim=1)
+    better = ((scores > true_scores) & ~competitors).sum(dim=1)
+    tied = ((scores == true_scores) & ~competitors).sum(dim=1)
+    # A NaN answer ties with every other NaN and -inf candidate, and must still rank
+    # after them.
+    tied_last = nan[batch, answers]
+    if ties == "pessimistic":
+        return 1 + better + tied
+    if ties == "optimistic":
+        return 1 + better + torch.where(tied_last, tied, 0)
+    return 1.0 + better + torch.where(tied_last, tied.double(), tied / 2.0)
 
 
 def summarize_ranks(ranks: Tensor) -> dict[str, float]:
@@ -144,9 +165,12 @@ def evaluate_ranks(
     dataset: LinkPredictionSet,
     batch_size: int = 16,
     progress: bool = False,
+    ties: str = "pessimistic",
 ) -> Tensor:
     """Return the filtered rank of every tail and head query of ``dataset``, shape
-    ``(2Q,)`` (tail queries first)."""
+    ``(2Q,)`` (tail queries first). ``ties`` is as in :func:`filtered_ranks`."""
+    if ties not in TIE_POLICIES:
+        raise ValueError(f"ties must be one of {TIE_POLICIES}, got {ties!r}")
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     graph = dataset.graph
@@ -170,7 +194,7 @@ def evaluate_ranks(
         batch_index = query_index[start:stop]
         scores = model(tensors, batch_sources.to(device), batch_index.to(device)).cpu()
         known = index.mask(batch_sources, batch_index, graph.num_entities)
-        ranks.append(filtered_ranks(scores, answers[start:stop], known))
+        ranks.append(filtered_ranks(scores, answers[start:stop], known, ties))
         bar.update(batch_sources.numel())
     bar.close()
     model.train(was_training)
@@ -205,6 +229,7 @@ def evaluate(
     dataset: LinkPredictionSet,
     batch_size: int = 16,
     progress: bool = False,
+    ties: str = "pessimistic",
 ) -> dict[str, float]:
     """Rank every query of ``dataset`` in both directions; return MRR, MR, Hits@1/3/10.
 
@@ -214,6 +239,8 @@ def evaluate(
             split pass ``split.test``.
         batch_size (int): tail-form queries scored together. (default: ``16``)
         progress (bool): show a progress bar over batches. (default: ``False``)
+        ties (str): ``"pessimistic"``, ``"optimistic"`` or ``"realistic"`` ranks of
+            tied candidates, as in :func:`filtered_ranks`. (default: ``"pessimistic"``)
     """
     if dataset.queries.numel() == 0:
         # summarize_ranks also raises here, but its message does not name the set.
@@ -221,7 +248,7 @@ def evaluate(
             f"cannot evaluate {dataset.name or 'the dataset'}: it has no query triples, "
             "so MRR and Hits@k are undefined. Evaluate a split with at least one query"
         )
-    ranks = evaluate_ranks(model, dataset, batch_size, progress)
+    ranks = evaluate_ranks(model, dataset, batch_size, progress, ties)
     metrics = summarize_ranks(ranks)
     logger.info(
         "%s: MRR %.4f, Hits@10 %.4f over %d ranks",
