@@ -65,6 +65,14 @@ class Config:
                 raise ValueError(
                     f"{name}={getattr(self, name)} is invalid. Use a value >= 1."
                 )
+        if self.steps < 4:
+            # An input spike at step t reaches the hidden membrane at t + 2 and the
+            # readout membrane at t + 3, so with fewer steps the hidden weights get no
+            # gradient, and with one step the loss has none at all.
+            raise ValueError(
+                f"steps={self.steps} is invalid. Use a value >= 4, so that input "
+                "spikes can reach the readout."
+            )
         for name in ("tau_syn", "tau_mem", "lr", "init_gain"):
             if not getattr(self, name) > 0:
                 raise ValueError(
