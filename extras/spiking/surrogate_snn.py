@@ -67,7 +67,7 @@ class Config:
                 )
         if self.steps < 4:
             # An input spike at step t reaches the hidden membrane at t + 2 and the
-            # readout membrane at t + 3, so with fewer steps the hidden weights get no
+            # readout membrane at t + 3. With fewer steps the hidden weights get no
             # gradient, and with one step the loss has none at all.
             raise ValueError(
                 f"steps={self.steps} is invalid. Use a value >= 4, so that input "
