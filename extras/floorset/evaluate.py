@@ -246,16 +246,24 @@ def hard_violations(
 
     The rules follow the contest's ``check_dimension_hard_constraints``. A fixed-shape
     block violates when its shape (for a rectangle, width and height) differs from
-    the reference by more than 1e-4. A preplaced block also violates when its
-    lower-left corner moved by more than 1e-4. Other blocks with a positive target
-    violate when their area is off the target by more than 1%.
+    the reference by more than 1e-4, compared as canonical slab decompositions. A
+    preplaced block also violates when its lower-left corner moved by more than 1e-4.
+    Other blocks with a positive target violate when their area is off the target by
+    more than 1%.
     """
     overlaps = len(geometry.overlapping_pairs(layout))
     area = fixed = preplaced = 0
     for b, rects in enumerate(layout):
         reference = geometry.polygon_to_rects(case.reference[b])
         if case.preplaced[b] or case.fixed[b]:
-            ok = geometry.same_shape(rects, reference, SHAPE_TOLERANCE, True)
+            # Canonical forms, so that the same region cut into other rectangles, or
+            # a polygon with an extra collinear vertex, keeps its shape.
+            ok = geometry.same_shape(
+                geometry.canonical_rects(rects),
+                geometry.canonical_rects(reference),
+                SHAPE_TOLERANCE,
+                True,
+            )
             if case.preplaced[b]:
                 moved = (
                     geometry.rects_extent(rects)[:2]

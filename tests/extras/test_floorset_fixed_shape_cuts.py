@@ -1,0 +1,52 @@
+"""Fixed and preplaced blocks keep their shape however the region is cut."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from floorset_cases import make_case
+from graphkit.extras.floorset.evaluate import evaluate, layout_from_polygons
+
+CASE = dataclasses.replace(
+    make_case([[0, 0, 1, 1], [1, 0, 1, 1]]),
+    fixed=np.array([True, False]),
+    preplaced=np.array([False, True]),
+)
+
+
+def test_fixed_block_cut_in_two_slabs():
+    layout = [
+        np.array([[0.0, 0.0, 1.0, 0.5], [0.0, 0.5, 1.0, 1.0]]),
+        np.array([[1.0, 0.0, 2.0, 1.0]]),
+    ]
+    result = evaluate(CASE, layout)
+    assert result.fixed_violations == 0
+    assert result.feasible
+
+
+def test_preplaced_block_cut_in_two_slabs():
+    layout = [
+        np.array([[0.0, 0.0, 1.0, 1.0]]),
+        np.array([[1.0, 0.0, 2.0, 0.5], [1.0, 0.5, 2.0, 1.0]]),
+    ]
+    result = evaluate(CASE, layout)
+    assert result.preplaced_violations == 0
+    assert result.feasible
+
+
+def test_polygon_with_collinear_vertex():
+    polygons = [
+        np.array([[0, 0], [0, 0.5], [0, 1], [1, 1], [1, 0]], dtype=float),
+        np.array([[1, 0], [1, 1], [2, 1], [2, 0]], dtype=float),
+    ]
+    result = evaluate(CASE, layout_from_polygons(polygons))
+    assert result.fixed_violations == 0
+    assert result.feasible
+
+
+def test_changed_fixed_shape_still_violates():
+    layout = [np.array([[0.0, 0.0, 0.5, 2.0]]), np.array([[1.0, 0.0, 2.0, 1.0]])]
+    result = evaluate(CASE, layout)
+    assert result.fixed_violations == 1
+    assert not result.feasible
