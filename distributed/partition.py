@@ -16,6 +16,8 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from graphkit.block import check_edge_index
+
 from .balance import balance_training_nodes
 
 logger = logging.getLogger(__name__)
@@ -96,6 +98,26 @@ def _any_split(mask: Tensor) -> Tensor:
     return mask.bool().reshape(mask.size(0), -1).any(1)
 
 
+def check_graph(edge_index: Tensor, num_nodes: int) -> None:
+    """Raise unless ``edge_index`` is an integer ``[2, E]`` tensor of ids in ``[0, num_nodes)``.
+
+    Partitioning indexes node vectors with the ids. A negative id would silently name a
+    node counted from the end, and an id of ``num_nodes`` or more fails deep inside
+    scipy or torch with a message that names neither the graph nor the fix.
+    """
+    check_edge_index(edge_index)
+    if num_nodes < 0:
+        raise ValueError(f"num_nodes must be non-negative, got {num_nodes}")
+    if edge_index.numel():
+        low, high = int(edge_index.min()), int(edge_index.max())
+        if low < 0 or high >= num_nodes:
+            raise ValueError(
+                f"edge_index contains node id {low if low < 0 else high}, but node ids "
+                f"must lie in [0, {num_nodes}) for a graph of {num_nodes} nodes. Remove "
+                "or renumber those edges, or pass the true number of nodes"
+            )
+
+
 def partition_nodes(
     edge_index: Tensor,
     num_nodes: int,
@@ -113,6 +135,7 @@ def partition_nodes(
     """
     if method not in METHODS:
         raise ValueError(f"partition method must be one of {METHODS}, got {method!r}")
+    check_graph(edge_index, num_nodes)
     if num_parts < 1:
         raise ValueError(f"number of partitions must be at least 1, got {num_parts}")
     if num_parts > max(num_nodes, 1):
@@ -205,6 +228,7 @@ def partition_payloads(data, parts: Tensor, num_parts: int, ranks=None):
       in the new global numbering and ``dst`` a local row; ``edge_attr`` likewise when
       ``data`` has edge features. ``data.edge_weight`` is not carried (a warning says so).
     """
+    check_graph(data.edge_index, data.num_nodes)
     check_parts(parts, num_parts, data.num_nodes)
     parts = parts.long()
     ranks = range(num_parts) if ranks is None else ranks
