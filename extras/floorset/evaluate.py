@@ -289,9 +289,10 @@ def contest_cost(
 
 
 def check_rectangles(case: FloorplanCase, layout: list[np.ndarray]) -> None:
-    """Check that each block is k >= 1 finite rows ``[x0, y0, x1, y1]``, x0 <= x1, y0 <= y1.
+    """Check that each block is k >= 1 finite, non-overlapping rows ``[x0, y0, x1, y1]``.
 
-    Raises ValueError naming the first block that is not. The scoring compares
+    Each row needs x0 <= x1 and y0 <= y1. Raises ValueError naming the first block
+    that breaks a rule. The scoring compares
     coordinates, and every comparison with NaN is false, so a NaN block would pass
     the overlap and area checks. An inverted rectangle (x1 < x0 and y1 < y0) has a
     positive area but never overlaps anything.
@@ -315,6 +316,17 @@ def check_rectangles(case: FloorplanCase, layout: list[np.ndarray]) -> None:
                 f"y1 < y0 in {rects.tolist()}. Give rows [x0, y0, x1, y1], or "
                 "(x, y, w, h) boxes with w, h >= 0 to layout_from_boxes"
             )
+        if len(rects) > 1:
+            # Areas and centroids add the rectangles up, so a repeated or overlapping
+            # rectangle would count its shared area twice.
+            pairs = geometry.overlapping_pairs([row[None] for row in rects])
+            if pairs:
+                first, second = min(pairs)
+                raise ValueError(
+                    f"{case.name}: block {block} has overlapping rectangles "
+                    f"{rects[first].tolist()} and {rects[second].tolist()}. Cut the "
+                    "block into rectangles that only touch"
+                )
 
 
 def evaluate(

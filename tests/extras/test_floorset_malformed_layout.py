@@ -45,3 +45,22 @@ def test_valid_layout_still_scores():
     result = evaluate(CASE, layout_from_boxes([[0, 0, 1, 1], [1, 0, 1, 1]]))
     assert result.feasible
     assert result.cost == 1.0
+
+
+@pytest.mark.parametrize("score", [evaluate, original_report])
+def test_overlapping_rectangles_in_block_rejected(score):
+    # The repeated half would count twice and meet the area target of 1.
+    layout = [
+        np.array([[0.0, 0.0, 1.0, 0.5], [0.0, 0.0, 1.0, 0.5]]),
+        np.array([[1.0, 0.0, 2.0, 1.0]]),
+    ]
+    with pytest.raises(ValueError, match="block 0 has overlapping rectangles"):
+        score(CASE, layout)
+
+
+def test_touching_rectangles_in_block_accepted():
+    layout = [
+        np.array([[0.0, 0.0, 1.0, 0.5], [0.0, 0.5, 1.0, 1.0]]),
+        np.array([[1.0, 0.0, 2.0, 1.0]]),
+    ]
+    assert evaluate(CASE, layout).feasible
