@@ -180,20 +180,40 @@ def load_lite(
 
 
 def _prime_files(archive: Path) -> dict[str, bytes | Path]:
-    """Map ``config_N/prime{data,label}_1.pth`` to its file path or archived bytes."""
+    """Map ``config_N/prime{data,label}_1.pth`` to its file path or archived bytes.
+
+    Keys are the last two path parts, so an archive packed with a leading ``./`` or
+    without the ``PrimeTensorDataTest/`` folder reads the same.
+    """
     if archive.is_dir():
-        return {p.relative_to(archive).as_posix(): p for p in archive.rglob("*.pth")}
+        found = {
+            _prime_key(p.relative_to(archive).as_posix()): p
+            for p in archive.rglob("*.pth")
+        }
+        return {key: path for key, path in found.items() if key}
     if not archive.is_file():
         raise FileNotFoundError(
             f"{archive} not found; expected PrimeTensorDataTest.tar.gz"
         )
     files: dict[str, bytes | Path] = {}
-    with tarfile.open(archive, "r:gz") as tar:
-        for member in tar.getmembers():
-            if member.isfile() and member.name.endswith(".pth"):
-                key = member.name.split("PrimeTensorDataTest/")[-1]
-                files[key] = tar.extractfile(member).read()
+    try:
+        with tarfile.open(archive, "r:gz") as tar:
+            for member in tar.getmembers():
+                key = _prime_key(member.name)
+                if member.isfile() and key:
+                    files[key] = tar.extractfile(member).read()
+    except (tarfile.TarError, OSError, EOFError) as error:
+        raise ValueError(
+            f"{archive}: cannot read the Prime archive ({type(error).__name__}: "
+            f"{error}). Replace it with a fresh copy of PrimeTensorDataTest.tar.gz"
+        ) from error
     return files
+
+
+def _prime_key(name: str) -> str:
+    """Return ``config_N/FILE.pth`` from a path ending that way, else ``""``."""
+    match = re.search(r"(?:^|/)(config_\d+/[^/]+\.pth)$", name)
+    return match.group(1) if match else ""
 
 
 def load_prime(
@@ -208,6 +228,11 @@ def load_prime(
     files = _prime_files(Path(archive))
 
     def read(key: str) -> list:
+        if key not in files:
+            raise FileNotFoundError(
+                f"{archive}: {key} is missing. Each config_N needs both "
+                "primedata_1.pth and primelabel_1.pth"
+            )
         source = files[key]
         if isinstance(source, bytes):
             return _load(io.BytesIO(source), f"{archive}:{key}")
