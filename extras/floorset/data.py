@@ -164,7 +164,15 @@ def load_lite(
         configs (list[int], optional): block counts N to load; all found when None.
     """
     root = Path(root)
-    folders = sorted(root.glob("config_*"), key=lambda p: _config_number(p.name))
+    # Only config_N folders. A copy such as config_21_old, or a file, is skipped.
+    folders = sorted(
+        (
+            p
+            for p in root.glob("config_*")
+            if p.is_dir() and re.fullmatch(r"config_\d+", p.name)
+        ),
+        key=lambda p: _config_number(p.name),
+    )
     if not folders:
         raise FileNotFoundError(
             f"no config_N folders under {root}; expected LiteTensorDataTest"
