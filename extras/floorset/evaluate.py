@@ -281,7 +281,25 @@ def hard_violations(
 def contest_cost(
     hpwl_gap: float, area_gap: float, v_rel: float, runtime_factor: float
 ) -> float:
-    """Return the cost of a feasible layout (runtime_factor = runtime / median runtime)."""
+    """Return the cost of a feasible layout (runtime_factor = runtime / median runtime).
+
+    Raises:
+        ValueError: an argument is NaN. Python's ``max`` keeps whichever argument
+            comes first when a comparison involves NaN, so ``max(0, NaN)`` is 0 and a
+            NaN gap or runtime would score as perfect.
+    """
+    arguments = {
+        "hpwl_gap": hpwl_gap,
+        "area_gap": area_gap,
+        "v_rel": v_rel,
+        "runtime_factor": runtime_factor,
+    }
+    nan_names = [name for name, value in arguments.items() if math.isnan(value)]
+    if nan_names:
+        raise ValueError(
+            f"contest_cost got NaN for {', '.join(nan_names)}. Check the layout and "
+            "the case's nets, metrics and runtimes for NaN."
+        )
     quality = 1.0 + ALPHA * (max(0.0, hpwl_gap) + max(0.0, area_gap))
     return (
         quality * math.exp(BETA * v_rel) * max(0.7, max(runtime_factor, 0.01) ** GAMMA)
