@@ -115,11 +115,46 @@ def read_metadata(folder: str | os.PathLike) -> dict:
             "'graphkit partition --dataset NAME --parts N --out DIR'"
         )
     try:
-        return json.loads(path.read_text())
-    except json.JSONDecodeError as error:
+        # utf-8-sig also reads a file that an editor saved with a byte-order mark.
+        meta = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise PartitionFileError(
             f"{path} is not valid JSON ({error}); re-run graphkit partition"
         ) from error
+    _check_metadata(meta, path)
+    return meta
+
+
+def _check_metadata(meta, path: Path) -> None:
+    """Raise PartitionFileError unless ``meta`` has the entries that loading reads.
+
+    Without this check a hand-edited or foreign ``meta.json`` fails with a bare
+    KeyError or TypeError that names neither the file nor the entry.
+    """
+    problem = None
+    if not isinstance(meta, dict):
+        problem = f"it contains a JSON {type(meta).__name__}, not an object"
+    else:
+        missing = [k for k in ("num_parts", "num_nodes", "files") if k not in meta]
+        parts, files = meta.get("num_parts"), meta.get("files")
+        if missing:
+            problem = f"it lacks the entries {', '.join(missing)}"
+        elif not isinstance(parts, int) or isinstance(parts, bool) or parts < 1:
+            problem = f"num_parts is {parts!r}, not a positive integer"
+        elif not isinstance(files, list):
+            problem = f"files is a JSON {type(files).__name__}, not a list"
+        elif len(files) != parts:
+            problem = f"files lists {len(files)} entries for {parts} partitions"
+        elif not all(
+            isinstance(entry, dict) and {"name", "sha256"} <= entry.keys()
+            for entry in files
+        ):
+            problem = "an entry of files lacks its name or sha256"
+    if problem is not None:
+        raise PartitionFileError(
+            f"{path} is not a graphkit partition description because {problem}. "
+            "Re-run graphkit partition into an empty folder"
+        )
 
 
 def check_world_size(meta: dict, world_size: int, folder) -> None:

@@ -1,0 +1,85 @@
+"""meta.json with a byte-order mark loads, and one without its entries is named."""
+
+import json
+
+import pytest
+import torch
+from torch_geometric.data import Data
+
+from graphkit.distributed.files import (
+    PartitionFileError,
+    load_partition,
+    read_metadata,
+    write_partitions,
+)
+
+
+@pytest.fixture
+def folder(tmp_path):
+    data = Data(
+        x=torch.arange(8.0).view(4, 2),
+        edge_index=torch.tensor([[0, 1, 2, 3], [1, 2, 3, 0]]),
+        num_nodes=4,
+    )
+    write_partitions(data, torch.tensor([0, 0, 1, 1]), 2, tmp_path)
+    return tmp_path
+
+
+def _rewrite(folder, change) -> None:
+    path = folder / "meta.json"
+    meta = json.loads(path.read_text())
+    path.write_text(json.dumps(change(meta)))
+
+
+def test_byte_order_mark_accepted(folder):
+    path = folder / "meta.json"
+    text = path.read_text().replace("\n", "\r\n")
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    assert read_metadata(folder)["num_parts"] == 2
+    payload = load_partition(folder, 1, 2)
+    assert payload["global_ids"].tolist() == [2, 3]
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (lambda meta: [1, 2], "it contains a JSON list, not an object"),
+        (
+            lambda meta: {k: v for k, v in meta.items() if k != "files"},
+            "lacks the entries files",
+        ),
+        (
+            lambda meta: {**meta, "num_parts": "2"},
+            "num_parts is '2', not a positive integer",
+        ),
+        (
+            lambda meta: {**meta, "num_parts": 0},
+            "num_parts is 0, not a positive integer",
+        ),
+        (
+            lambda meta: {**meta, "files": meta["files"][:1]},
+            "files lists 1 entries for 2",
+        ),
+        (lambda meta: {**meta, "files": {}}, "files is a JSON dict, not a list"),
+        (
+            lambda meta: {**meta, "files": [{"name": "part-0000.pt"}] * 2},
+            "an entry of files lacks its name or sha256",
+        ),
+    ],
+    ids=[
+        "list",
+        "no-files",
+        "text-parts",
+        "zero-parts",
+        "short-files",
+        "files-dict",
+        "no-sha",
+    ],
+)
+def test_malformed_metadata_named(folder, change, problem):
+    _rewrite(folder, change)
+    with pytest.raises(
+        PartitionFileError, match="meta.json is not a graphkit partition"
+    ) as error:
+        load_partition(folder, 0, 2)
+    assert problem in str(error.value)
