@@ -88,6 +88,8 @@ def build_case(name: str, variant: Variant, data: list, label: list) -> Floorpla
         raise ValueError(
             f"{name}: expected T0 of shape (n, 6), found {tuple(t0.shape)}"
         )
+    if len(t0) == 0:
+        raise ValueError(f"{name}: T0 has no blocks")
     reference = [_open_polygon(p.detach().to(torch.float64).numpy()) for p in polygons]
     reference = [p for p in reference if len(p) > 0]
     if len(reference) != len(t0):
@@ -97,6 +99,22 @@ def build_case(name: str, variant: Variant, data: list, label: list) -> Floorpla
     b2b = _drop_padding(b2b).reshape(-1, 3)
     p2b = _drop_padding(p2b).reshape(-1, 3)
     pins = _drop_padding(pins).reshape(-1, 2)
+    metrics = metrics.detach().to(torch.float64).numpy()
+    for part, values in (
+        ("T0", t0),
+        ("b2b", b2b),
+        ("p2b", p2b),
+        ("pins_pos", pins),
+        ("metrics", metrics),
+        ("polygons", np.concatenate(reference)),
+    ):
+        if not np.isfinite(values).all():
+            # The scoring compares numbers, and comparisons with NaN are all false,
+            # so a NaN would pass checks unnoticed.
+            raise ValueError(
+                f"{name}: {part} has {int(np.sum(~np.isfinite(values)))} non-finite "
+                "values. Replace the file with a fresh copy of the FloorSet data"
+            )
     # An index out of range would fail later as a bare IndexError in the scoring.
     for id_kind, ids, limit in (
         ("b2b block", b2b[:, :2], len(t0)),
@@ -121,7 +139,7 @@ def build_case(name: str, variant: Variant, data: list, label: list) -> Floorpla
         b2b=b2b,
         p2b=p2b,
         pins=pins,
-        metrics=metrics.detach().to(torch.float64).numpy(),
+        metrics=metrics,
         reference=reference,
     )
 
