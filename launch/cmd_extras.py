@@ -125,6 +125,16 @@ def _run(registry, args: argparse.Namespace) -> int:
     for path, option in ((args.json, "--json"), (args.markdown, "--markdown")):
         if path is not None:
             check_output_file(path, option)
+    same_file = (
+        args.json is not None
+        and args.markdown is not None
+        and args.json.resolve() == args.markdown.resolve()
+    )
+    if same_file:
+        raise ValueError(
+            f"--json and --markdown both name {args.json}, so the table would "
+            "replace the JSON results. Give two different files"
+        )
     torch.set_num_threads(args.threads)
     if args.name == "all":
         if args.overrides:
