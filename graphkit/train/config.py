@@ -7,6 +7,7 @@ import ast
 import dataclasses
 import inspect
 import itertools
+import math
 import re
 import textwrap
 import types
@@ -157,10 +158,16 @@ class TrainConfig:
         for name in ("dropout", "attention_dropout"):
             if not 0.0 <= getattr(self, name) < 1.0:
                 raise ValueError(f"{name} must lie in [0, 1), got {getattr(self, name)}")
-        if self.lr <= 0:
-            raise ValueError(f"lr must be positive, got {self.lr}")
-        if self.timeout_s <= 0:
-            raise ValueError(f"timeout_s must be positive, got {self.timeout_s}")
+        # A NaN passes a "<= 0" check because every comparison with it is false, and an
+        # infinite lr turns every weight into NaN, so both need math.isfinite.
+        for name in ("lr", "timeout_s"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value > 0):
+                raise ValueError(f"{name} must be positive and finite, got {value}")
+        if not (math.isfinite(self.weight_decay) and self.weight_decay >= 0):
+            raise ValueError(
+                f"weight_decay must be >= 0 and finite, got {self.weight_decay}"
+            )
         for name in ("checkpoint_every", "patience"):
             if getattr(self, name) < 0:
                 raise ValueError(
