@@ -355,9 +355,10 @@ def apply_overrides(config: Any, pairs: list[str]) -> Any:
         key, text = pair.split("=", 1)
         key = key.strip()
         if key not in fields:
+            hint = did_you_mean(key, sorted(fields))
             raise ValueError(
-                f"--set {key}: unknown config key for {type(config).__qualname__}; "
-                f"valid keys: {', '.join(sorted(fields))}"
+                f"--set {key}: unknown config key for {type(config).__qualname__}"
+                f"{hint}; valid keys: {', '.join(sorted(fields))}"
             )
         changes[key] = parse_value(text.strip(), hints[key], key)
     return dataclasses.replace(config, **changes)
