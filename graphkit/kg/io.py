@@ -355,4 +355,15 @@ def load_dataset(root: str | Path, name: str) -> InductiveSplit:
         )
     if (root / f"{name}_ind").is_dir():
         return load_grail(root, name)
+    base = name[: -len("_ind")]
+    if name.endswith("_ind") and (root / base).is_dir():
+        logger.warning(
+            "%s is the inference half of the GraIL split %s, so it loads as a "
+            "transductive dataset: its test.txt is ranked on its own train.txt, "
+            "without its valid.txt queries. Pass %s to rank both files on the "
+            "inference graph as ULTRA does",
+            root / name,
+            base,
+            base,
+        )
     return load_transductive(root, name)
