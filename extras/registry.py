@@ -286,7 +286,7 @@ def parse_value(text: str, annotation: Any, key: str) -> Any:
 
     Supports ``int``, ``float``, ``bool`` (true/false/1/0/yes/no), ``str``, ``Literal``,
     ``Optional[T]`` (``none`` gives None) and ``tuple``/``list`` of those, written
-    comma-separated (``--set formats=mxint8,mxint4``).
+    comma-separated (``--set formats=mxint8,mxint4``), optionally in brackets.
     """
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
@@ -309,7 +309,11 @@ def parse_value(text: str, annotation: Any, key: str) -> Any:
             f"--set {key}={text}: expected one of {', '.join(map(str, args))}"
         )
     if origin in (tuple, list):
-        items = [item.strip() for item in text.split(",") if item.strip()]
+        stripped = text.strip()
+        # Python and YAML write lists in brackets, so "[21, 22]" reads as "21, 22".
+        if stripped[:1] + stripped[-1:] in ("[]", "()"):
+            stripped = stripped[1:-1]
+        items = [item.strip() for item in stripped.split(",") if item.strip()]
         item_type = args[0] if args else str
         values = [parse_value(item, item_type, key) for item in items]
         return tuple(values) if origin is tuple else values

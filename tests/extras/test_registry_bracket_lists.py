@@ -1,0 +1,33 @@
+"""--set reads tuple values written in brackets, as Python and YAML write them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from graphkit.extras import registry
+
+
+@dataclass
+class _Config:
+    configs: tuple[int, ...] = (21,)
+    names: tuple[str, ...] = ("a",)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("[21, 22]", (21, 22)), ("(23,)", (23,)), ("[]", ()), ("24,25", (24, 25))],
+)
+def test_bracketed_tuple_parsed(text, expected):
+    config = registry.apply_overrides(_Config(), [f"configs={text}"])
+    assert config.configs == expected
+
+
+def test_unbalanced_bracket_rejected():
+    with pytest.raises(ValueError, match="expected a value of type int"):
+        registry.apply_overrides(_Config(), ["configs=[21,22"])
+
+
+def test_bracketed_strings_parsed():
+    config = registry.apply_overrides(_Config(), ["names=[x, y]"])
+    assert config.names == ("x", "y")
