@@ -38,6 +38,16 @@ def plot_layout(
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     figure, axes = plt.subplots(figsize=(6, 6))
+    try:
+        _draw(case, layout, axes, title)
+        figure.savefig(path, dpi=120, bbox_inches="tight")
+    finally:
+        # pyplot keeps every open figure, so a failed save must close it too.
+        plt.close(figure)
+    return path
+
+
+def _draw(case: FloorplanCase, layout: list[np.ndarray], axes, title: str) -> None:
     for block, rects in enumerate(layout):
         kind = block_kind(case, block)
         for x0, y0, x1, y1 in rects:
@@ -56,8 +66,11 @@ def plot_layout(
     if len(case.pins):
         axes.scatter(case.pins[:, 0], case.pins[:, 1], s=4, c="black", label="pins")
     every = np.concatenate(layout)
-    low = np.minimum(every[:, :2].min(0), case.pins.min(0) if len(case.pins) else 0)
-    high = np.maximum(every[:, 2:].max(0), case.pins.max(0) if len(case.pins) else 0)
+    low, high = every[:, :2].min(0), every[:, 2:].max(0)
+    if len(case.pins):
+        # Without pins the limits come from the blocks alone, not from the origin.
+        low = np.minimum(low, case.pins.min(0))
+        high = np.maximum(high, case.pins.max(0))
     axes.set_xlim(low[0] - 1, high[0] + 1)
     axes.set_ylim(low[1] - 1, high[1] + 1)
     axes.set_aspect("equal")
@@ -65,6 +78,3 @@ def plot_layout(
         axes.add_patch(Rectangle((0, 0), 0, 0, facecolor=colour, label=kind))
     axes.legend(loc="upper right", fontsize=6)
     axes.set_title(title or case.name, fontsize=8)
-    figure.savefig(path, dpi=120, bbox_inches="tight")
-    plt.close(figure)
-    return path
