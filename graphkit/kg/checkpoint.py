@@ -116,9 +116,10 @@ def load_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as error:  # torch raises several types for a damaged file
+        # An empty file raises EOFError with no message at all.
+        detail = (str(error).splitlines() or ["the file is empty or truncated"])[0]
         raise ValueError(
-            f"{path}: not a readable checkpoint ({type(error).__name__}: "
-            f"{str(error).splitlines()[0]}); "
+            f"{path}: not a readable checkpoint ({type(error).__name__}: {detail}); "
             "download it again or give another file"
         ) from error
     state = payload.get("model", payload) if isinstance(payload, dict) else None
@@ -129,6 +130,11 @@ def load_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
             f"{path}: expected a state dict or a dict with key 'model' holding "
             "one; this file holds neither"
         )
+    # A state dict taken from a DistributedDataParallel wrapper has this prefix on
+    # every key.
+    prefix = "module."
+    if state and all(key.startswith(prefix) for key in state):
+        state = {key[len(prefix) :]: value for key, value in state.items()}
     return state
 
 
