@@ -256,9 +256,13 @@ def hard_violations(
     for b, rects in enumerate(layout):
         reference = geometry.polygon_to_rects(case.reference[b])
         if case.preplaced[b] or case.fixed[b]:
-            # Canonical forms, so that the same region cut into other rectangles, or
-            # a polygon with an extra collinear vertex, keeps its shape.
+            # Canonical forms too, so that the same region cut into other rectangles,
+            # or a polygon with an extra collinear vertex, keeps its shape. Canonical
+            # forms merge slabs only on exact equality, so the cuts as given are
+            # compared first, within the tolerance.
             ok = geometry.same_shape(
+                rects, reference, SHAPE_TOLERANCE, True
+            ) or geometry.same_shape(
                 geometry.canonical_rects(rects),
                 geometry.canonical_rects(reference),
                 SHAPE_TOLERANCE,

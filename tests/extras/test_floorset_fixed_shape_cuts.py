@@ -50,3 +50,18 @@ def test_changed_fixed_shape_still_violates():
     result = evaluate(CASE, layout)
     assert result.fixed_violations == 1
     assert not result.feasible
+
+
+def test_same_cuts_with_rounding_noise():
+    # Both decompositions have two slabs. Their x values differ by 1e-9, so the
+    # canonical forms merge only the reference's slabs.
+    reference = np.array([[0, 0], [0, 0.5], [0, 1], [1, 1], [1, 0.5], [1, 0]], float)
+    case = dataclasses.replace(
+        CASE, reference=[reference, CASE.reference[1]], area_target=np.array([1.0, 1.0])
+    )
+    layout = [
+        np.array([[0.0, 0.0, 1.0, 0.5], [0.0, 0.5, 1.0 + 1e-9, 1.0]]),
+        np.array([[1.0 + 1e-9, 0.0, 2.0 + 1e-9, 1.0]]),
+    ]
+    result = evaluate(case, layout)
+    assert result.fixed_violations == 0
