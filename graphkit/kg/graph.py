@@ -200,6 +200,13 @@ class KnowledgeGraph:
                 "data has no edge_type; a knowledge graph needs one relation "
                 "id per edge in data.edge_type, shape (num_edges,)"
             )
+        if getattr(data, "edge_index", None) is None:
+            raise ValueError(
+                "data has no edge_index; a knowledge graph needs the head and tail "
+                "of each edge in data.edge_index, shape (2, num_edges). A PyG "
+                "dataset stored without it is usually fixed by deleting its "
+                "processed/ folder and loading it again"
+            )
         edge_index, edge_type = data.edge_index, data.edge_type
         for name, ids in (("edge_index", edge_index), ("edge_type", edge_type)):
             if ids.is_floating_point() or ids.dtype == torch.bool:

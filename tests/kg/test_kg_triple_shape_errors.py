@@ -38,3 +38,20 @@ def test_from_pyg_rejects_column_edge_type():
     )
     with pytest.raises(ValueError, match=r"edge_type must have shape \(num_edges,\)"):
         KnowledgeGraph.from_pyg(data)
+
+
+def test_from_pyg_rejects_missing_edge_index():
+    data = Data(edge_type=torch.tensor([0, 1]), num_nodes=3)
+    with pytest.raises(ValueError, match="data has no edge_index"):
+        KnowledgeGraph.from_pyg(data)
+
+
+def test_from_pyg_accepts_int32_edge_index():
+    data = Data(
+        edge_index=torch.tensor([[0, 1], [1, 2]], dtype=torch.int32),
+        edge_type=torch.tensor([0, 1]),
+        num_nodes=3,
+    )
+    kg = KnowledgeGraph.from_pyg(data)
+    assert kg.triples.dtype == torch.long
+    assert kg.triples.tolist() == [[0, 0, 1], [1, 1, 2]]
