@@ -91,8 +91,12 @@ class Config:
                 raise ValueError(
                     f"{name}={getattr(self, name)} is invalid; expected >= 2"
                 )
-        if self.weight_std < 0 or self.bias_std < 0:
-            raise ValueError("weight_std and bias_std must be >= 0")
+        for name in ("weight_std", "bias_std"):
+            value = getattr(self, name)
+            if not 0 <= value < math.inf:
+                # An infinite standard deviation draws inf weights, and inf - inf
+                # inputs make NaN sigmoid values.
+                raise ValueError(f"{name}={value} is invalid. Use a finite value >= 0.")
 
     @classmethod
     def smoke(cls) -> Config:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
+import pytest
 from graphkit.extras.spiking import quasiperiodic
 
 
@@ -51,3 +53,10 @@ def test_run_with_large_weight_std():
     )
     metrics = quasiperiodic.run(config)
     assert all(np.isfinite(value) for value in metrics.values())
+
+
+@pytest.mark.parametrize("name", ["weight_std", "bias_std"])
+@pytest.mark.parametrize("value", [math.inf, -1.0])
+def test_infinite_or_negative_std_rejected(name, value):
+    with pytest.raises(ValueError, match=f"{name}={value} is invalid"):
+        quasiperiodic.Config(**{name: value})
