@@ -81,6 +81,23 @@ class Heartbeat:
                     counts.append(None)
         return counts
 
+    def absent_ranks(self) -> list[int] | None:
+        """Return the ranks whose heartbeat never reached the store, or None if unreachable.
+
+        A rank writes its first heartbeat as soon as it connects, so at start-up an
+        absent rank has not started or cannot reach the store.
+        """
+        keys = [_KEY_ALIVE.format(rank=rank) for rank in range(self.world_size)]
+        try:
+            with self._lock:
+                return [
+                    rank
+                    for rank, key in enumerate(keys)
+                    if not self.store.check([key])
+                ]
+        except (RuntimeError, OSError):
+            return None
+
     def find_lost_ranks(self) -> list[int] | None:
         """Return the ranks whose counters stopped, or None when the store is unreachable.
 

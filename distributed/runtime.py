@@ -228,38 +228,63 @@ def init_process_group(
     else:
         agent_store = os.environ.get("TORCHELASTIC_USE_AGENT_STORE") == "True"
         hosts_store = rank == 0 and not agent_store
-        store = dist.TCPStore(
-            addr,
-            port,
-            world_size,
-            is_master=hosts_store,
-            timeout=timeout,
-            wait_for_workers=False,
-            # TCPStore alone listens on every interface; this socket listens on addr only.
-            master_listen_fd=listen_socket(addr, port) if hosts_store else None,
-        )
-        # A second connection, so the heartbeat thread never shares a socket with the
-        # process group.
-        heartbeat = Heartbeat(
-            dist.PrefixStore(
-                attempt, dist.TCPStore(addr, port, is_master=False, timeout=timeout)
-            ),
-            rank,
-            world_size,
-        )
+        try:
+            store = dist.TCPStore(
+                addr,
+                port,
+                world_size,
+                is_master=hosts_store,
+                timeout=timeout,
+                wait_for_workers=False,
+                # TCPStore alone listens on every interface; this socket listens on
+                # addr only.
+                master_listen_fd=listen_socket(addr, port) if hosts_store else None,
+            )
+            # A second connection, so the heartbeat thread never shares a socket with
+            # the process group.
+            heartbeat = Heartbeat(
+                dist.PrefixStore(
+                    attempt, dist.TCPStore(addr, port, is_master=False, timeout=timeout)
+                ),
+                rank,
+                world_size,
+            )
+        except dist.DistError as error:
+            raise TimeoutError(
+                f"rank {rank}: start-up failed after up to {timeout_s:g} s because the "
+                f"store of rank 0 at MASTER_ADDR:MASTER_PORT = {addr}:{port} could not "
+                f"be reached ({error}). Start every rank with the same MASTER_ADDR and "
+                "MASTER_PORT, check that this machine reaches that address, or raise "
+                "--timeout-s"
+            ) from error
     # nccl with device_id creates its communicator now, on the bound GPU, instead of at
     # the first operation (where batch_isend_irecv would need every rank to take part).
     # Older torch releases lack the argument and create it at the first collective.
     binds = "device_id" in inspect.signature(dist.init_process_group).parameters
     bound = {"device_id": device} if backend == "nccl" and binds else {}
-    dist.init_process_group(
-        backend,
-        store=dist.PrefixStore(f"{attempt}/pg", store),
-        rank=rank,
-        world_size=world_size,
-        timeout=timeout,
-        **bound,
-    )
+    try:
+        dist.init_process_group(
+            backend,
+            store=dist.PrefixStore(f"{attempt}/pg", store),
+            rank=rank,
+            world_size=world_size,
+            timeout=timeout,
+            **bound,
+        )
+    except dist.DistError as error:
+        # The rendezvous waits for every rank's address, so a rank that never started
+        # (or that another WORLD_SIZE sent elsewhere) makes it time out.
+        absent = heartbeat.absent_ranks() if heartbeat is not None else None
+        if heartbeat is not None:
+            heartbeat.stop()
+        who = "some rank" if not absent else "rank " + ", ".join(map(str, absent))
+        raise TimeoutError(
+            f"rank {rank}: start-up timed out after {timeout_s:g} s because {who} of "
+            f"WORLD_SIZE={world_size} did not join the process group at "
+            f"MASTER_ADDR:MASTER_PORT = {addr}:{port} ({error}). Start all {world_size} "
+            "processes with the same MASTER_ADDR, MASTER_PORT and WORLD_SIZE, or raise "
+            "--timeout-s"
+        ) from error
     if backend == "gloo" and world_size > 1:
         # gloo can return from connection set-up on one rank while a peer is still
         # finishing its own. If that rank then fails at once (for example on a wrong
