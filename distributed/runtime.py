@@ -272,14 +272,14 @@ def init_process_group(
             **bound,
         )
     except dist.DistError as error:
-        # The rendezvous waits for every rank's address, so a rank that never started
-        # (or that another WORLD_SIZE sent elsewhere) makes it time out.
+        # The rendezvous waits for the address of every rank, so it times out when a
+        # rank never started or cannot reach the store.
         absent = heartbeat.absent_ranks() if heartbeat is not None else None
         if heartbeat is not None:
             heartbeat.stop()
-        who = "some rank" if not absent else "rank " + ", ".join(map(str, absent))
+        missing = "some rank" if not absent else "rank " + ", ".join(map(str, absent))
         raise TimeoutError(
-            f"rank {rank}: start-up timed out after {timeout_s:g} s because {who} of "
+            f"rank {rank}: start-up timed out after {timeout_s:g} s because {missing} of "
             f"WORLD_SIZE={world_size} did not join the process group at "
             f"MASTER_ADDR:MASTER_PORT = {addr}:{port} ({error}). Start all {world_size} "
             "processes with the same MASTER_ADDR, MASTER_PORT and WORLD_SIZE, or raise "
