@@ -13,6 +13,7 @@ detected pair is the true one, and a missed detection is a miss), and track puri
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,8 +62,9 @@ class Config:
             )
         if self.dim % 4:
             raise ValueError(f"dim must be a multiple of 4, got {self.dim}")
-        if self.lr <= 0:
-            raise ValueError(f"lr must be positive, got {self.lr}")
+        if not 0 < self.lr < math.inf:
+            # inf passes a > 0 check but turns the weights into inf and NaN.
+            raise ValueError(f"lr must be positive and finite, got {self.lr}")
 
     @classmethod
     def smoke(cls) -> Config:

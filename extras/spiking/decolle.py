@@ -88,9 +88,11 @@ class Config:
         if not 0 <= self.dropout < 1:
             raise ValueError(f"dropout={self.dropout} is invalid; expected in [0, 1)")
         for name in ("lr", "readout_amplitude", "init_scale"):
-            if not getattr(self, name) > 0:
+            # inf passes a > 0 check but turns the weights into inf and NaN.
+            if not 0 < getattr(self, name) < math.inf:
                 raise ValueError(
-                    f"{name}={getattr(self, name)} is invalid; expected > 0"
+                    f"{name}={getattr(self, name)} is invalid; expected a finite "
+                    "value > 0"
                 )
 
     @classmethod

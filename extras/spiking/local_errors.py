@@ -73,10 +73,14 @@ class Config:
                 )
         if not self.init_seeds:
             raise ValueError("init_seeds is empty; give at least one seed")
-        if not self.learning_rates or min(self.learning_rates) <= 0:
+        if (
+            not self.learning_rates
+            or min(self.learning_rates) <= 0
+            or max(self.learning_rates) == math.inf
+        ):
             raise ValueError(
                 f"invalid learning_rates={self.learning_rates}: "
-                "give one or more values > 0"
+                "give one or more finite values > 0"
             )
         if not 10 <= self.validation_size <= 1000:
             raise ValueError(

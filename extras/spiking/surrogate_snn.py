@@ -78,6 +78,14 @@ class Config:
                 raise ValueError(
                     f"{name}={getattr(self, name)} is invalid; expected > 0"
                 )
+        for name in ("lr", "init_gain"):
+            # inf passes a > 0 check but turns the weights into inf and NaN. An
+            # infinite time constant is valid: the trace then never decays.
+            if math.isinf(getattr(self, name)):
+                raise ValueError(
+                    f"{name}={getattr(self, name)} is invalid; expected a finite "
+                    "value > 0"
+                )
 
     @classmethod
     def smoke(cls) -> Config:

@@ -73,6 +73,14 @@ class Config:
                 raise ValueError(
                     f"{name}={getattr(self, name)} is invalid; expected > 0"
                 )
+        for name in ("input_span", "lr"):
+            # An infinite span gives NaN or infinite input times, and an infinite
+            # rate makes NaN weights. An infinite clip_norm turns clipping off.
+            if math.isinf(getattr(self, name)):
+                raise ValueError(
+                    f"{name}={getattr(self, name)} is invalid; expected a finite "
+                    "value > 0"
+                )
         if self.penalty < 0:
             raise ValueError(f"penalty={self.penalty} is invalid; expected >= 0")
 

@@ -105,6 +105,9 @@ class Config:
                 raise ValueError(
                     f"{name}={getattr(self, name)} is invalid; expected > 0"
                 )
+        if math.isinf(self.lr):
+            # inf passes a > 0 check but turns the weights into inf and NaN.
+            raise ValueError(f"lr={self.lr} is invalid; expected a finite value > 0")
 
     @classmethod
     def smoke(cls) -> Config:
