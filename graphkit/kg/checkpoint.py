@@ -138,6 +138,39 @@ def load_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
     return state
 
 
+def check_state_fits(
+    model: torch.nn.Module, state: dict[str, torch.Tensor], path: str | Path
+) -> None:
+    """Raise ``ValueError`` unless ``state`` has exactly the keys and shapes of ``model``.
+
+    ``Module.load_state_dict`` copies every fitting tensor before it raises on the
+    others, so a failed load would leave ``model`` half overwritten. This check runs
+    first and changes nothing.
+    """
+    expected = model.state_dict()
+    missing = sorted(set(expected) - set(state))
+    unexpected = sorted(set(state) - set(expected))
+    mismatched = [
+        f"{key} {tuple(state[key].shape)} vs {tuple(value.shape)}"
+        for key, value in expected.items()
+        if key in state and state[key].shape != value.shape
+    ]
+    problems = [
+        f"{label}: {', '.join(items[:3])}{' ...' if len(items) > 3 else ''}"
+        for label, items in (
+            ("missing keys", missing),
+            ("unexpected keys", unexpected),
+            ("shapes (saved vs model)", mismatched),
+        )
+        if items
+    ]
+    if problems:
+        raise ValueError(
+            f"{path}: the saved weights do not fit this model ({'; '.join(problems)}). "
+            "Load them into a model of the same dim and num_layers"
+        )
+
+
 def architecture_of(state: dict[str, torch.Tensor]) -> tuple[int, int]:
     """Infer ``(dim, num_layers)`` from the state-dict keys and shapes."""
     key = "relation_model.layers.0.linear.weight"

@@ -34,6 +34,7 @@ import torch.nn.functional as F
 from torch import Tensor
 from tqdm.auto import tqdm
 
+from graphkit.kg.checkpoint import check_state_fits
 from graphkit.kg.evaluate import AnswerIndex
 from graphkit.kg.graph import KnowledgeGraph
 from graphkit.kg.model import FactGraph, UltraNet, fact_graph
@@ -360,6 +361,7 @@ def restore_training_checkpoint(
             [int(size) for size in graph_sizes],
         )
     _warn_changed_settings(path, payload.get("train_config", {}), config)
+    check_state_fits(model, payload["model"], path)
     model.load_state_dict(payload["model"], strict=True)
     optimizer.load_state_dict(payload["optimizer"])
     # load_state_dict also restores the saved learning rate and weight decay, which

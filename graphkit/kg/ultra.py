@@ -66,14 +66,8 @@ class Ultra(UltraNet):
         state = checkpoint.load_state_dict(path)
         dim, num_layers = checkpoint.architecture_of(state)
         model = cls(dim=dim, num_layers=num_layers, aggregation=aggregation)
-        try:
-            model.load_state_dict(state, strict=True)
-        except RuntimeError as error:
-            raise ValueError(
-                f"{path}: the weights do not fit an ULTRA model with dim {dim} and "
-                f"{num_layers} layers per network ({error}). Give a checkpoint "
-                "saved from graphkit.kg.Ultra or the ULTRA reference code"
-            ) from error
+        checkpoint.check_state_fits(model, state, path)
+        model.load_state_dict(state, strict=True)
         model.eval()
         logger.info(
             "loaded %s (%d parameters, dim %d, %d layers)",
