@@ -258,12 +258,15 @@ class KnowledgeGraph:
 
 
 def check_triples(triples) -> Tensor:
-    """Validate ``triples`` and return them as a long tensor of shape ``(T, 3)``.
+    """Validate ``triples`` and return them as a CPU long tensor of shape ``(T, 3)``.
 
     Any empty input becomes ``(0, 3)``. Other shapes are rejected instead of reshaped,
     because reshaping a ``(3, T)`` or flat tensor would silently mix up the facts.
+    Ids on a GPU are copied to the CPU, where the name lists and answer filters that
+    they index live; :func:`~graphkit.kg.model.fact_graph` moves the message-passing
+    tensors to the model's device.
     """
-    triples = torch.as_tensor(triples)
+    triples = torch.as_tensor(triples).cpu()
     if triples.numel() == 0:
         return triples.reshape(0, 3).long()
     if triples.is_floating_point() or triples.dtype == torch.bool:

@@ -30,7 +30,7 @@ def _incidence(
 ) -> Tensor:
     """Binary sparse ``(num_nodes, num_types)`` matrix of the (node, type) pairs."""
     pairs = torch.unique(torch.stack([nodes, edge_type]), dim=1)
-    values = torch.ones(pairs.size(1))
+    values = torch.ones(pairs.size(1), device=pairs.device)
     shape = (num_nodes, num_types)
     return torch.sparse_coo_tensor(
         pairs, values, shape, check_invariants=True
@@ -73,7 +73,10 @@ def build_relation_graph(
         _pattern(tails, heads),  # TAIL_TO_HEAD
     ]
     types = torch.cat(
-        [torch.full((b.size(1),), k, dtype=torch.long) for k, b in enumerate(blocks)]
+        [
+            torch.full((b.size(1),), k, dtype=torch.long, device=b.device)
+            for k, b in enumerate(blocks)
+        ]
     )
     return Data(
         edge_index=torch.cat(blocks, dim=1),
