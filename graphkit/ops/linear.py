@@ -24,6 +24,7 @@ class _SpMM(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x: Tensor, block: Block, values: Tensor | None, key: str) -> Tensor:
         ctx.block, ctx.values, ctx.key = block, values, key
+        ctx.x_shape = x.shape
         matrix = block.csr(values, key, dtype=x.dtype)
         return matrix @ as_matrix(x).contiguous()
 
@@ -31,7 +32,10 @@ class _SpMM(torch.autograd.Function):
     def backward(ctx, grad_out: Tensor):
         block: Block = ctx.block
         matrix_t = block.csr_t(ctx.values, ctx.key, dtype=grad_out.dtype)
-        return matrix_t @ grad_out.contiguous(), None, None, None
+        # The product has the matrix shape [num_src, prod(F)], but autograd needs the
+        # gradient in the shape of x, such as [N] or [N, H, C].
+        grad_x = matrix_t @ grad_out.contiguous()
+        return grad_x.reshape(ctx.x_shape), None, None, None
 
 
 def spmm(block: Block, x: Tensor, values: Tensor | None = None, key: str = "ones") -> Tensor:
