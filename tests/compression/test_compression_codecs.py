@@ -42,7 +42,10 @@ def test_projection_matrix_fixed_or_resampled():
     # Fixed: the same matrix for every transfer of a call, nested across ratios.
     z_a, z_b = fixed.encode(x, context(4, seed=1)), fixed.encode(x, context(4, seed=2))
     assert torch.equal(z_a[0], z_b[0])
-    assert torch.equal(fixed.encode(x, context(2))[0][:, :8], z_a[0])
+    wide = fixed._matrix(32, context(2), torch.float32)
+    assert torch.equal(wide[:, :8], fixed._matrix(32, context(4), torch.float32))
+    # The products may differ in the last bit: BLAS picks its kernel by output width.
+    torch.testing.assert_close(fixed.encode(x, context(2))[0][:, :8], z_a[0])
     assert not torch.equal(fixed.encode(x, CodeContext(4, 1, 0, "1.0"))[0], z_a[0])
     # Resampled: a new matrix for every transfer seed.
     r_a, r_b = (
