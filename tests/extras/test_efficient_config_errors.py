@@ -146,18 +146,22 @@ def test_eas_best_point_uses_exact_sparsity():
 
 @pytest.mark.parametrize("use_gptq", [True, False])
 def test_rotated_layer_keeps_every_column(use_gptq):
-    # keep equals the input width (4), so nothing is quantized and the layer must
-    # equal the float one.
+    # keep equals the input width (4), so nothing is quantized to 4 bits. Kept in
+    # float32 the layer must equal the float one, and in float16 be within its rounding.
     torch.manual_seed(0)
     linear = torch.nn.Linear(4, 3)
     x = torch.randn(5, 4)
-    layer = rotation.quantize_layer(
-        linear,
-        x,
-        torch.eye(4, dtype=torch.float64),
-        keep=4,
-        bits=4,
-        group_size=2,
-        use_gptq=use_gptq,
-    )
-    torch.testing.assert_close(layer(x), linear(x))
+    for high_dtype, tolerance in ((torch.float32, None), (torch.float16, 2e-3)):
+        layer = rotation.quantize_layer(
+            linear,
+            x,
+            torch.eye(4, dtype=torch.float64),
+            keep=4,
+            bits=4,
+            group_size=2,
+            use_gptq=use_gptq,
+            high_dtype=high_dtype,
+        )
+        torch.testing.assert_close(
+            layer(x), linear(x), atol=tolerance, rtol=tolerance
+        )
