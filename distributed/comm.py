@@ -153,6 +153,10 @@ def _nbytes(tensors: list[Tensor]) -> int:
     return sum(t.numel() * t.element_size() for t in tensors)
 
 
+# Most messages of one round of chunked messages (see Communicator.chunk_tag).
+MAX_CHUNKS = 2048
+
+
 @dataclass
 class PendingExchange:
     """Handles of one batch of point-to-point operations, with the peers involved."""
@@ -198,14 +202,18 @@ class Communicator:
         sends: dict[int, list[Tensor]],
         recvs: dict[int, list[Tensor]],
         label: str,
+        tag: int | None = None,
     ) -> PendingExchange:
         """Post sends of ``sends[peer]`` and receives into ``recvs[peer]``; do not wait.
 
         Empty tensors are skipped on both sides, since sender and receiver agree on the
         sizes. Every rank posts its exchanges in the same order, so the running tag
-        matches the peer's.
+        matches the peer's. A caller that posts a different number of exchanges on
+        different ranks passes its own ``tag`` from :meth:`chunk_tag` instead.
         """
-        self._tag = (self._tag + 1) % (1 << 20)
+        if tag is None:
+            self._tag = (self._tag + 1) % (1 << 20)
+            tag = self._tag
         self._check_devices(
             [t for ts in [*sends.values(), *recvs.values()] for t in ts], label
         )
@@ -215,13 +223,13 @@ class Communicator:
                 if t.numel():
                     ops.append(
                         dist.P2POp(
-                            dist.isend, t.contiguous(), peer, self.group, self._tag
+                            dist.isend, t.contiguous(), peer, self.group, tag
                         )
                     )
         for peer, tensors in recvs.items():
             for t in tensors:
                 if t.numel():
-                    ops.append(dist.P2POp(dist.irecv, t, peer, self.group, self._tag))
+                    ops.append(dist.P2POp(dist.irecv, t, peer, self.group, tag))
         sent = _nbytes([t for ts in sends.values() for t in ts])
         received = _nbytes([t for ts in recvs.values() for t in ts])
         self.stats.add(label, sent, received)
@@ -231,6 +239,26 @@ class Communicator:
         except RuntimeError as error:
             self._fail(error, peers, label)
         return PendingExchange(works, peers, label)
+
+    def next_round(self) -> int:
+        """Advance the running tag once and return it, as a base for :meth:`chunk_tag`.
+
+        Every rank calls it once per round of chunked messages, so the bases agree
+        even though the ranks post different numbers of chunks in that round.
+        """
+        self._tag = (self._tag + 1) % (1 << 20)
+        return self._tag
+
+    @staticmethod
+    def chunk_tag(base: int, chunk: int) -> int:
+        """Return the tag of message ``chunk`` of a round started by :meth:`next_round`.
+
+        The tags lie above the running tags (which stay below ``2^20``) and repeat
+        only after 1024 rounds, long after each round's messages have arrived.
+        """
+        if not 0 <= chunk < MAX_CHUNKS:
+            raise ValueError(f"chunk {chunk} is outside [0, {MAX_CHUNKS})")
+        return (1 << 20) + (base % 1024) * MAX_CHUNKS + chunk
 
     def wait(self, pending: PendingExchange) -> None:
         """Block until every operation of ``pending`` finished, or raise on failure.

@@ -10,15 +10,23 @@ Gradients travel the other way: in round ``k`` the gradient of the rows fetched 
 fetched from ``r``.
 
 ``one-shot`` mode replaces the ``N`` rounds by a single exchange with every peer.
+
+With ``max_message_bytes`` set, each round's gradients travel in messages of at most
+that size, and a rank keeps at most two messages in each direction at a time instead
+of one peer's whole halo gradient (SAR's reference code splits its collectives by a
+``max_collective_size`` for the same reason).
 """
 
 from __future__ import annotations
 
+import math
+from collections import deque
 from collections.abc import Iterable, Iterator
 
+import torch
 from torch import Tensor
 
-from graphkit.distributed.comm import Communicator
+from graphkit.distributed.comm import MAX_CHUNKS, Communicator
 from graphkit.distributed.memory import FetchTracker
 
 
@@ -37,6 +45,9 @@ class HaloExchange:
             ones travel, so transfers overlap the computation. Without it a rank keeps
             one round's rows, or one round's gradients, at a time, at the cost of that
             overlap. (default: ``True``)
+        max_message_bytes (int, optional): split each round of :meth:`return_grads`
+            into messages of at most this many bytes (at least one row each). None
+            sends a peer's gradient in one message. (default: ``None``)
     """
 
     def __init__(
@@ -47,10 +58,22 @@ class HaloExchange:
         tracker: FetchTracker,
         one_shot: bool = False,
         look_ahead: bool = True,
+        max_message_bytes: int | None = None,
     ) -> None:
+        if max_message_bytes is not None and max_message_bytes < 1:
+            raise ValueError(
+                f"max_message_bytes={max_message_bytes} is invalid: use a positive "
+                "number of bytes, or None for one message per peer"
+            )
         self.comm, self.send_rows, self.recv_counts = comm, send_rows, recv_counts
         self.tracker, self.one_shot, self.look_ahead = tracker, one_shot, look_ahead
         self.rank, self.world_size = comm.rank, comm.world_size
+        self.max_message_bytes = max_message_bytes
+
+    @property
+    def accepts_row_chunks(self) -> bool:
+        """Whether :meth:`return_grads` takes :class:`RowChunks` in place of tensors."""
+        return self.max_message_bytes is not None and not self.one_shot
 
     def peer_order(self) -> list[int]:
         """Peers in round order: ``(r - k) mod N`` for ``k = 0 .. N-1``."""
@@ -148,6 +171,9 @@ class HaloExchange:
         if self.one_shot:
             self._return_all(grads, targets, label)
             return
+        if self.max_message_bytes is not None:
+            self._return_chunked(grads, targets, label)
+            return
         previous = None
         for k, (peer, peer_grads) in enumerate(grads):
             assert peer == (self.rank - k) % self.world_size
@@ -169,6 +195,68 @@ class HaloExchange:
                 previous = None
         if previous is not None:
             self._finish_return(previous, targets)
+
+    def _return_chunked(self, grads, targets: list[Tensor], label: str) -> None:
+        """:meth:`return_grads` in messages of at most ``max_message_bytes``.
+
+        In round ``k`` the gradient rows for peer ``r - k`` and those arriving from
+        ``r + k`` are split into chunks of ``rows_per_message`` rows, a number both ends
+        of a pair compute alike. Chunk ``c`` of both directions goes in one exchange
+        tagged ``(round, c)``. With ``look_ahead`` the next chunk, or the next round's
+        gradients, are computed while the previous chunk travels. Each arrived chunk is
+        added to ``targets`` at once, so a rank keeps at most two chunks per direction.
+        """
+        row_bytes = sum(
+            math.prod(t.shape[1:]) * t.element_size() for t in targets
+        )
+        in_flight = deque()
+        for k, (peer, peer_grads) in enumerate(grads):
+            assert peer == (self.rank - k) % self.world_size
+            if k == 0:
+                _add_local(targets, peer_grads)
+                continue
+            from_peer = (self.rank + k) % self.world_size
+            rows = self.send_rows[from_peer]
+            send_count, recv_count = self.recv_counts[peer], rows.numel()
+            send_step = self._rows_per_message(send_count, row_bytes)
+            recv_step = self._rows_per_message(recv_count, row_bytes)
+            chunks = max(
+                math.ceil(send_count / send_step), math.ceil(recv_count / recv_step)
+            )
+            base = self.comm.next_round()
+            for chunk in range(chunks):
+                start, stop = chunk * send_step, min((chunk + 1) * send_step, send_count)
+                sends = (
+                    {peer: [_chunk_rows(g, start, stop) for g in peer_grads]}
+                    if start < send_count
+                    else {}
+                )
+                low, high = chunk * recv_step, min((chunk + 1) * recv_step, recv_count)
+                recvs = (
+                    [t.new_empty((high - low, *t.shape[1:])) for t in targets]
+                    if low < recv_count
+                    else []
+                )
+                pending = self.comm.start(
+                    sends,
+                    {from_peer: recvs} if recvs else {},
+                    label,
+                    tag=self.comm.chunk_tag(base, chunk),
+                )
+                del sends
+                in_flight.append((rows[low:high], recvs, pending))
+                if len(in_flight) > (1 if self.look_ahead else 0):
+                    self._finish_return(in_flight.popleft(), targets)
+            # The last chunk stays in flight while the next round's gradients are
+            # computed.
+            del peer_grads
+        while in_flight:
+            self._finish_return(in_flight.popleft(), targets)
+
+    def _rows_per_message(self, count: int, row_bytes: int) -> int:
+        """Rows per message for a pair exchanging ``count`` rows of ``row_bytes`` each."""
+        step = max(1, self.max_message_bytes // max(row_bytes, 1))
+        return max(step, math.ceil(count / MAX_CHUNKS))
 
     def _finish_return(self, posted, targets: list[Tensor]) -> None:
         """Wait for a posted gradient round and add what arrived to ``targets``."""
@@ -196,3 +284,34 @@ def _add_local(targets: list[Tensor], grads: list[Tensor | None]) -> None:
     for target, grad in zip(targets, grads):
         if grad is not None:
             target.add_(grad)
+
+
+class RowChunks:
+    """The gradient rows ``matrix @ dense`` of one peer, computed a block of rows at a time.
+
+    ``matrix`` is a sparse CSR matrix. :meth:`HaloExchange.return_grads` with
+    ``max_message_bytes`` computes one message's rows at a time, so the whole product
+    never exists at once.
+    """
+
+    def __init__(self, matrix: Tensor, dense: Tensor) -> None:
+        self.matrix, self.dense = matrix, dense
+        self.shape = (matrix.size(0), dense.size(1))
+
+    def rows(self, start: int, stop: int) -> Tensor:
+        crow = self.matrix.crow_indices()
+        first, last = int(crow[start]), int(crow[stop])
+        part = torch.sparse_csr_tensor(
+            crow[start : stop + 1] - first,
+            self.matrix.col_indices()[first:last],
+            self.matrix.values()[first:last],
+            (stop - start, self.matrix.size(1)),
+            check_invariants=False,
+        )
+        return part @ self.dense
+
+
+def _chunk_rows(grad: Tensor | RowChunks, start: int, stop: int) -> Tensor:
+    if isinstance(grad, RowChunks):
+        return grad.rows(start, stop)
+    return grad[start:stop]

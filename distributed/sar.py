@@ -31,7 +31,7 @@ import torch
 from torch import Tensor, nn
 
 from graphkit.block import Block
-from graphkit.distributed.halo import HaloExchange
+from graphkit.distributed.halo import HaloExchange, RowChunks
 from graphkit.ops.attention import (
     AttentionDropout,
     block_backward,
@@ -119,6 +119,9 @@ class LinearSAR(torch.autograd.Function):
                         # The local share goes straight into grad_x, without a copy.
                         grad_x.addmm_(matrix_t, g)
                         yield peer, [None]
+                    elif getattr(plan.halo, "accepts_row_chunks", False):
+                        # Computed one message's rows at a time while they are sent.
+                        yield peer, [RowChunks(matrix_t, g)]
                     else:
                         yield peer, [matrix_t @ g]
                 else:

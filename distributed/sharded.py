@@ -62,6 +62,12 @@ class _NodeSum(torch.autograd.Function):
         return total.expand(ctx.rows, *total.shape), None
 
 
+# Gradient messages of at most 8 MiB keep a rank's buffers small next to its activations
+# (two messages per direction in flight), while each message is still large enough
+# that its per-message cost is small against its transfer time.
+DEFAULT_MAX_MESSAGE_BYTES = 8 << 20
+
+
 class ShardedGraph(Graph):
     """One partition of a graph, implementing :class:`Graph` with SAR.
 
@@ -88,6 +94,12 @@ class ShardedGraph(Graph):
             travel (see :class:`~graphkit.distributed.halo.HaloExchange`). ``False``
             keeps one peer's fetched rows or gradients at a time, which lowers the peak
             memory of ``sar`` at the cost of that overlap. (default: ``True``)
+        max_message_bytes (int, optional): send each peer's halo gradients in messages
+            of at most this many bytes. Where the message is linear in the features
+            (sum, mean, GCN) each message's rows are computed just before it is sent,
+            so no rank keeps a peer's whole halo gradient; for the other messages the
+            arriving gradients are still received in small pieces. None sends each peer's
+            gradient in one message. (default: 8 MiB)
 
     Building runs collective operations, so every rank must build its graph at the
     same time.
@@ -103,6 +115,7 @@ class ShardedGraph(Graph):
         fast: bool = True,
         device: torch.device | str | None = None,
         look_ahead: bool = True,
+        max_message_bytes: int | None = DEFAULT_MAX_MESSAGE_BYTES,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
@@ -131,7 +144,13 @@ class ShardedGraph(Graph):
         send_rows = self._exchange_needs(need_rows)
         recv_counts = [rows.numel() for rows in need_rows]
         self.halo = HaloExchange(
-            comm, send_rows, recv_counts, self.tracker, mode == "one-shot", look_ahead
+            comm,
+            send_rows,
+            recv_counts,
+            self.tracker,
+            mode == "one-shot",
+            look_ahead,
+            max_message_bytes,
         )
         self._build_degrees()
         self._last_rss_peak = 0
@@ -287,6 +306,7 @@ class ShardedGraph(Graph):
         fast: bool = True,
         device: torch.device | str | None = None,
         look_ahead: bool = True,
+        max_message_bytes: int | None = DEFAULT_MAX_MESSAGE_BYTES,
     ) -> ShardedGraph:
         """Build from a partition payload (a file or :func:`partition_payloads`)."""
         return cls(
@@ -298,6 +318,7 @@ class ShardedGraph(Graph):
             fast,
             device,
             look_ahead,
+            max_message_bytes,
         )
 
     # Helpers ------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from torch_geometric.data import Data
 
 from graphkit.distributed import ShardedGraph, partition_nodes, partition_payloads
 from graphkit.distributed.runtime import communicator
+from graphkit.distributed.sharded import DEFAULT_MAX_MESSAGE_BYTES
 from graphkit.graph import LocalGraph
 from graphkit.nn import GNN, MessagePassingLayer
 
@@ -142,11 +143,18 @@ def compare(case: str, got, want, ids) -> list[str]:
 
 
 def equivalence(
-    rank: int, world_size: int, partitioners, models=MODELS, modes=MODES, fast=True
+    rank: int,
+    world_size: int,
+    partitioners,
+    models=MODELS,
+    modes=MODES,
+    fast=True,
+    max_message_bytes=DEFAULT_MAX_MESSAGE_BYTES,
 ):
     """Compare every model in every mode and partitioning with one process.
 
     ``fast=False`` runs the plain per-edge baseline (``one-shot`` mode only).
+    ``max_message_bytes`` is passed to the ``ShardedGraph``.
     """
     data = random_graph()
     weight = torch.randn(data.num_nodes, 4, generator=torch.Generator().manual_seed(5))
@@ -165,7 +173,9 @@ def equivalence(
         _, payload = next(partition_payloads(data, parts, world_size, ranks=[rank]))
         ids = payload["global_ids"]
         for mode in modes:
-            graph = ShardedGraph.from_partition(comm, payload, mode, fast)
+            graph = ShardedGraph.from_partition(
+                comm, payload, mode, fast, max_message_bytes=max_message_bytes
+            )
             for name in models:
                 got = distributed(name, data, weight, graph, ids)
                 case = f"world {world_size} {partitioner} {mode} fast={fast} {name}"
