@@ -43,7 +43,7 @@ def latency_spikes(x: Tensor, steps: int, min_intensity: float = 0.05) -> Tensor
     """
     _check_intensities(x, steps)
     times = torch.round((steps - 1) * (1.0 - x.clamp(0.0, 1.0))).long()
-    raster = torch.zeros(steps, *x.shape, dtype=x.dtype)
+    raster = torch.zeros(steps, *x.shape, dtype=x.dtype, device=x.device)
     active = x > min_intensity
     raster.scatter_(0, times.unsqueeze(0), active.unsqueeze(0).to(x.dtype))
     return raster
