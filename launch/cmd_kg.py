@@ -367,6 +367,15 @@ def run_training(args) -> int:
 
     _setup(args)
     check_output_folder_path(args.out, "--out")
+    # Create --out now, so that a folder that cannot be made fails before the
+    # checkpoint is loaded and --evaluate runs, not after.
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise SystemExit(
+            f"--out {args.out}: cannot create the folder ({error.strerror}). "
+            "Choose another --out folder"
+        ) from None
     if not args.dataset and not args.graph:
         raise SystemExit(
             "give at least one --dataset (with --root) or --graph to train on"
