@@ -230,6 +230,7 @@ def partition_payloads(data, parts: Tensor, num_parts: int, ranks=None):
     """
     check_graph(data.edge_index, data.num_nodes)
     check_parts(parts, num_parts, data.num_nodes)
+    _check_row_counts(data)
     parts = parts.long()
     ranks = range(num_parts) if ranks is None else ranks
     relabeled = relabel(parts, num_parts)
@@ -277,6 +278,25 @@ def partition_payloads(data, parts: Tensor, num_parts: int, ranks=None):
         if edge_attr is not None:
             payload["edge_attr"] = attrs
         yield rank, payload
+
+
+def _check_row_counts(data) -> None:
+    """Raise unless node fields have one row per node and ``edge_attr`` one per edge.
+
+    A node field of another length would otherwise be left out of every partition
+    file, so training would fail later without naming the field.
+    """
+    expected = {name: data.num_nodes for name in NODE_FIELDS}
+    expected["edge_attr"] = data.edge_index.size(1)
+    for name, rows in expected.items():
+        value = getattr(data, name, None)
+        if isinstance(value, Tensor) and value.dim() > 0 and value.size(0) != rows:
+            unit = "edge" if name == "edge_attr" else "node"
+            raise ValueError(
+                f"data.{name} has {value.size(0)} rows, but the graph has {rows} "
+                f"{unit}s. Give data.{name} one row per {unit}, or set data.num_nodes "
+                "to the number of nodes"
+            )
 
 
 def partition_summary(edge_index: Tensor, parts: Tensor, num_parts: int) -> dict:
