@@ -21,6 +21,11 @@ class GCNConv(nn.Module):
     .. math::
         X' = \\hat D^{-1/2} \\hat A \\hat D^{-1/2} X W + b, \\quad \\hat A = A + I
 
+    ``A`` has no self-loops here: existing ones are replaced by one loop per node, and a
+    duplicate edge counts once per copy. This equals PyG's ``GCNConv`` defaults
+    (``add_self_loops=True``, ``normalize=True``) on an unweighted graph. There is no
+    ``edge_weight`` and no option to skip the loops or the normalisation.
+
     Args:
         in_channels (int): input features per node.
         out_channels (int): output features per node.
@@ -47,6 +52,11 @@ class SAGEConv(nn.Module):
 
     .. math::
         x'_i = W_1 \\,\\mathrm{aggr}_{j \\in \\mathcal{N}(i)} x_j + W_2 x_i + b
+
+    ``N(i)`` are the in-neighbours as stored: no self-loop is added, an existing one
+    counts, and so does each copy of a duplicate edge. A node without in-neighbours
+    aggregates 0. This equals PyG's ``SAGEConv`` defaults (``root_weight=True``,
+    ``normalize=False``).
 
     Args:
         in_channels (int): input features per node.
@@ -82,6 +92,11 @@ class GATConv(nn.Module):
         \\alpha_{ij} = \\mathrm{softmax}_j\\big(\\mathrm{LeakyReLU}(a_s^\\top W x_j +
         a_d^\\top W x_i)\\big), \\qquad x'_i = \\big\\Vert_{h} \\sum_{j \\in
         \\mathcal{N}(i) \\cup \\{i\\}} \\alpha^h_{ij} W^h x_j + b
+
+    Existing self-loops are replaced by one loop per node, and each copy of a duplicate
+    edge gets its own share of the softmax, as with PyG's ``GATConv`` defaults
+    (``add_self_loops=True``). There is no option to skip the loops, and no edge
+    features.
 
     Args:
         in_channels (int): input features per node.
@@ -144,6 +159,9 @@ class GINConv(nn.Module):
 
     .. math::
         x'_i = h_\\Theta\\big((1 + \\epsilon) x_i + \\sum_{j \\in \\mathcal{N}(i)} x_j\\big)
+
+    As in PyG's ``GINConv``, the sum runs over the stored in-edges, so an existing
+    self-loop adds ``x_i`` once more and a duplicate edge counts once per copy.
 
     Args:
         nn (nn.Module): the network :math:`h_\\Theta`.
