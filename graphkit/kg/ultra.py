@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import numbers
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
@@ -86,8 +87,21 @@ class Ultra(UltraNet):
         }
 
     def save(self, path: str | Path, **extra) -> None:
-        """Write ``{"model": state_dict, "config": ..., **extra}`` to ``path``."""
-        torch.save({"model": self.state_dict(), "config": self.config, **extra}, path)
+        """Write ``{"model": state_dict, "config": ..., **extra}`` to ``path``.
+
+        The file is written under a temporary name and then renamed, so an interrupted
+        save leaves an earlier file at ``path`` intact.
+        """
+        path = Path(path)
+        partial = path.with_name(f".{path.name}.part")
+        try:
+            torch.save(
+                {"model": self.state_dict(), "config": self.config, **extra}, partial
+            )
+            os.replace(partial, path)
+        finally:
+            if partial.exists():
+                partial.unlink()
 
     # ------------------------------------------------------------ prediction
     @torch.no_grad()

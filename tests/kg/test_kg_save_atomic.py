@@ -1,0 +1,34 @@
+"""Ultra.save replaces its file only once the new one is complete."""
+
+import pytest
+import torch
+
+from graphkit.kg import Ultra
+
+
+def test_failed_save_keeps_earlier_file(tmp_path, monkeypatch):
+    path = tmp_path / "model.pth"
+    torch.manual_seed(0)
+    Ultra(dim=4, num_layers=1).save(path)
+    before = path.read_bytes()
+
+    def broken_save(obj, target):
+        with open(target, "wb") as handle:
+            handle.write(b"partial")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(torch, "save", broken_save)
+    with pytest.raises(OSError, match="disk full"):
+        Ultra(dim=4, num_layers=1).save(path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.pth"]
+
+
+def test_save_then_load_round_trip(tmp_path):
+    torch.manual_seed(0)
+    model = Ultra(dim=4, num_layers=1)
+    model.save(tmp_path / "model.pth", step=3)
+    loaded = Ultra.from_pretrained(tmp_path / "model.pth")
+    for key, value in model.state_dict().items():
+        assert torch.equal(loaded.state_dict()[key], value), key
+    assert torch.load(tmp_path / "model.pth", weights_only=True)["step"] == 3
