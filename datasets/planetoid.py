@@ -138,7 +138,8 @@ def read_planetoid_labels(folder: Path, name: str) -> Data:
 
     Node order and labels follow PyG's ``read_planetoid_data``: the rows of ``ally`` then
     those of ``ty``, with the test rows moved to the ids listed in ``test.index``. Test
-    ids that have no row in ``ty`` (15 isolated CiteSeer nodes) get label 0.
+    ids that have no row in ``ty`` (15 CiteSeer nodes, each with one or two edges) get
+    label 0, as in PyG.
     """
     try:
         y_train, ty, ally, graph, test_index = (
