@@ -76,8 +76,10 @@ def node_label_informativeness(
     with the mutual information taken over this joint and its own marginals (the
     first is the class distribution of ``V'``). NOTE: DGL's
     ``node_label_informativeness`` uses the degree-weighted class distribution as the
-    neighbour marginal instead, which gives slightly different values (tolokers:
-    0.0166 here, 0.0180 there).
+    neighbour marginal instead, and the class distribution of all nodes as the first.
+    Its values differ, by a factor of up to 25 on weakly informative graphs: tolokers
+    0.0166 here and 0.0180 with DGL's formula, cornell (Geom-GCN files) 0.0146 and
+    0.0428, squirrel-filtered 0.0008 and 0.0201.
 
     Args:
         edge_index (Tensor or LabelledGraph): edges ``[2, E]`` or a built graph.
