@@ -243,6 +243,8 @@ class KnowledgeGraph:
         triples = torch.stack(
             [edge_index[0, keep], edge_type[keep], edge_index[1, keep]], 1
         )
+        if has_inverse:
+            _check_inverse_edges(triples, edge_index, edge_type, num_relations)
         num_nodes = data.num_nodes
         names = (
             list(entity_names)
@@ -255,6 +257,41 @@ class KnowledgeGraph:
             else [str(i) for i in range(num_relations)]
         )
         return cls(triples, names, rel_names)
+
+
+def _check_inverse_edges(
+    triples: Tensor, edge_index: Tensor, edge_type: Tensor, num_relations: int
+) -> None:
+    """Raise unless the edges of type ``>= R`` are exactly the facts flipped, type ``r + R``.
+
+    Libraries differ in where inverse relations go. PyKEEN, for one, interleaves them
+    as ``2r`` and ``2r + 1``; such data read as ULTRA's layout would keep half of the
+    inverse edges as facts without any error.
+    """
+    inverse = edge_type >= num_relations
+    flipped = torch.stack(
+        [
+            edge_index[1, inverse],
+            edge_type[inverse] - num_relations,
+            edge_index[0, inverse],
+        ],
+        1,
+    )
+    facts, fact_counts = torch.unique(triples, dim=0, return_counts=True)
+    inverses, inverse_counts = torch.unique(flipped, dim=0, return_counts=True)
+    if (
+        facts.shape == inverses.shape
+        and torch.equal(facts, inverses)
+        and torch.equal(fact_counts, inverse_counts)
+    ):
+        return
+    raise ValueError(
+        f"has_inverse=True expects every edge (h, t) of type r < {num_relations} to "
+        f"have an inverse edge (t, h) of type r + {num_relations}, and no other "
+        f"edges, but the {int((~inverse).sum())} fact edges and "
+        f"{int(inverse.sum())} inverse edges do not match. Renumber the inverse "
+        "types to r + R, or pass has_inverse=False when data holds only facts"
+    )
 
 
 def check_triples(triples) -> Tensor:
