@@ -264,9 +264,9 @@ def _check_inverse_edges(
 ) -> None:
     """Raise unless the edges of type ``>= R`` are exactly the facts flipped, type ``r + R``.
 
-    Libraries differ in where inverse relations go. PyKEEN, for one, interleaves them
-    as ``2r`` and ``2r + 1``; such data read as ULTRA's layout would keep half of the
-    inverse edges as facts without any error.
+    Libraries differ in where inverse relations go. PyKEEN, for one, has numbered
+    relation ``r`` as ``2r`` and its inverse as ``2r + 1``. Read as ULTRA's layout,
+    such data would keep half of the inverse edges as facts without any error.
     """
     inverse = edge_type >= num_relations
     flipped = torch.stack(
