@@ -36,6 +36,7 @@ def check_node_fields(
         TypeError: If ``x`` is not floating point (with ``float_features``), ``y`` is
             not an integer tensor, or a mask is not bool.
     """
+    _check_present(data, ("x", "y", *mask_names))
     x, y = data.x, data.y
     _check_rows("data.x", x, num_nodes)
     if float_features and not x.is_floating_point():
@@ -79,6 +80,31 @@ def check_node_fields(
             f"data.y has negative labels (min {int(y[split].min())}) on nodes of the "
             "train, validation or test split. Give those nodes a class id >= 0, or "
             "leave unlabelled nodes out of every split"
+        )
+
+
+# Hints for missing fields: the purpose of each one and the loader option of an edge list.
+_MISSING_HINTS = {
+    "x": "node features, which every model reads. For an edge list pass "
+    "--dataset-options '{features: FILE}'",
+    "y": "node labels, which the loss needs. For an edge list pass "
+    "--dataset-options '{labels: FILE}'",
+}
+
+
+def _check_present(data, names: tuple[str, ...]) -> None:
+    """Raise ValueError naming the first of ``names`` that ``data`` lacks or sets to None."""
+    for name in names:
+        if getattr(data, name, None) is not None:
+            continue
+        hint = _MISSING_HINTS.get(
+            name,
+            "the nodes of a split, which come with the labels. For an edge list pass "
+            "--dataset-options '{labels: FILE}'",
+        )
+        raise ValueError(
+            f"data.{name} is missing. Training needs {hint}, or use a dataset that "
+            "has them"
         )
 
 

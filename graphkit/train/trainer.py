@@ -54,7 +54,13 @@ class Trainer:
 
     def __init__(self, config: TrainConfig, data, graph: Graph, model=None) -> None:
         self.config, self.data, self.graph = config, data, graph
-        self.device = data.x.device
+        # Without features, the input check on every rank reports data.x as missing,
+        # and its collective runs on the graph's device.
+        x = getattr(data, "x", None)
+        if x is not None:
+            self.device = x.device
+        else:
+            self.device = getattr(graph, "device", torch.device("cpu"))
         self.is_main = graph.rank == 0
         if config.out and self.is_main:
             Path(config.out).mkdir(parents=True, exist_ok=True)
@@ -492,8 +498,9 @@ class Trainer:
 def masks_for_split(data, split: int | None):
     """Select one column of 2-D ``[N, S]`` masks (split 0 when ``split`` is None)."""
     for name in ("train_mask", "val_mask", "test_mask"):
-        mask: Tensor = getattr(data, name)
-        if mask.dim() == 2:
+        # A dataset without labels has no masks. The trainer's input check names it.
+        mask: Tensor | None = getattr(data, name, None)
+        if mask is not None and mask.dim() == 2:
             index = 0 if split is None else split
             if not 0 <= index < mask.size(1):
                 raise ValueError(f"split {index} is out of range; the dataset has {mask.size(1)} splits")
