@@ -39,6 +39,7 @@ class KnowledgeGraph:
     _entity_ids: dict[str, int] = field(default=None, repr=False)  # type: ignore[assignment]
     _relation_ids: dict[str, int] = field(default=None, repr=False)  # type: ignore[assignment]
     _relation_graph: Data | None = field(default=None, repr=False)
+    _relation_graph_key: tuple | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.triples = check_triples(self.triples)
@@ -78,8 +79,24 @@ class KnowledgeGraph:
 
     @property
     def relation_graph(self) -> Data:
-        """The relation graph of :func:`build_relation_graph`, built once and cached."""
-        if self._relation_graph is None:
+        """The relation graph of :func:`build_relation_graph`, cached until the facts
+        or the name lists change."""
+        # The key notices a new triples tensor (held, so that its id cannot be
+        # reused), an in-place edit of it (which bumps its version counter) and names
+        # added to either list.
+        key = (
+            self.triples,
+            self.triples._version,
+            self.num_entities,
+            self.num_relations,
+        )
+        cached = self._relation_graph_key
+        if (
+            self._relation_graph is None
+            or cached is None
+            or cached[0] is not key[0]
+            or cached[1:] != key[1:]
+        ):
             from graphkit.kg.relation_graph import build_relation_graph
 
             self._relation_graph = build_relation_graph(
@@ -88,6 +105,7 @@ class KnowledgeGraph:
                 self.num_entities,
                 2 * self.num_relations,
             )
+            self._relation_graph_key = key
         return self._relation_graph
 
     def to_pyg(self) -> Data:
