@@ -144,14 +144,24 @@ def summarize_ranks(ranks: Tensor) -> dict[str, float]:
     """MRR, MR and Hits@1/3/10 of a rank vector.
 
     Raises:
-        ValueError: If ``ranks`` is empty, because every mean is then undefined.
+        ValueError: If ``ranks`` is empty, because every mean is then undefined, or
+            holds a value below 1 or NaN, which no ranking produces.
     """
+    ranks = torch.as_tensor(ranks)
     if ranks.numel() == 0:
         raise ValueError(
             "cannot summarize an empty rank vector: the evaluated set has no "
             "queries. Pass a LinkPredictionSet with at least one query triple"
         )
-    ranks = ranks.double()
+    ranks = ranks.double().reshape(-1)
+    invalid = ranks.isnan() | (ranks < 1)
+    if bool(invalid.any()):
+        first = int(invalid.nonzero()[0])
+        raise ValueError(
+            f"ranks start at 1, but {int(invalid.sum())} of {ranks.numel()} are below "
+            f"1 or NaN (first: {float(ranks[first])} at index {first}). Pass the "
+            "output of filtered_ranks or evaluate_ranks"
+        )
     metrics = {"mrr": float((1.0 / ranks).mean()), "mr": float(ranks.mean())}
     for k in HITS_AT:
         metrics[f"hits@{k}"] = float((ranks <= k).double().mean())
