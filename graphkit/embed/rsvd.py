@@ -104,6 +104,13 @@ def randomized_svd(
         non-increasing.
     """
     rows, columns = matrix.shape
+    if matrix.dtype not in (torch.float32, torch.float64):
+        # Complex input would need the conjugate transpose, which ``matrix.T`` is not,
+        # and torch's QR has no 16-bit or integer kernels.
+        raise ValueError(
+            f"randomized_svd supports float32 and float64 matrices, got {matrix.dtype}. "
+            "Build the leaves from float32 or float64 tensors"
+        )
     if not 1 <= rank <= min(rows, columns):
         raise ValueError(
             f"rank must lie in [1, {min(rows, columns)}] for a {rows} x {columns} matrix, "
