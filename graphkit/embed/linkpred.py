@@ -125,12 +125,24 @@ def score_pairs(u: Tensor, s: Tensor, v: Tensor, pairs: Tensor) -> Tensor:
 
 
 def roc_auc(positive_scores: Tensor, negative_scores: Tensor) -> float:
-    """Return the ROC-AUC of positive against negative scores (ties count one half)."""
-    labels = torch.cat(
-        [torch.ones_like(positive_scores), torch.zeros_like(negative_scores)]
-    )
-    scores = torch.cat([positive_scores, negative_scores])
-    return float(roc_auc_score(labels.numpy(), scores.double().numpy()))
+    """Return the ROC-AUC of positive against negative scores (ties count one half).
+
+    Scores may be on any device, in any floating dtype and attached to a graph.
+
+    Raises:
+        ValueError: If either set of scores is empty, where ROC-AUC is undefined.
+    """
+    if positive_scores.numel() == 0 or negative_scores.numel() == 0:
+        raise ValueError(
+            f"ROC-AUC needs at least one positive and one negative score, got "
+            f"{positive_scores.numel()} positive and {negative_scores.numel()} negative"
+        )
+    # scikit-learn reads numpy arrays, which hold neither GPU nor bfloat16 data.
+    positive = positive_scores.detach().to("cpu", torch.float64)
+    negative = negative_scores.detach().to("cpu", torch.float64)
+    labels = torch.cat([torch.ones_like(positive), torch.zeros_like(negative)])
+    scores = torch.cat([positive, negative])
+    return float(roc_auc_score(labels.numpy(), scores.numpy()))
 
 
 def unique_undirected_edges(edge_index: Tensor, num_nodes: int) -> Tensor:
@@ -252,6 +264,13 @@ def run_link_prediction(data, config: LinkPredictionConfig) -> LinkPredictionRes
             :func:`graphkit.datasets.load_asymproj`.
         config (LinkPredictionConfig): the SVD settings.
     """
+    # Checked before any SVD, so an empty split fails in seconds, not after the fit.
+    for name in ("train_pos_edge_index", "test_pos_edge_index", "test_neg_edge_index"):
+        if getattr(data, name).numel() == 0:
+            raise ValueError(
+                f"data.{name} is empty, but link prediction needs training edges, test "
+                "edges and negative test pairs. Check the split files the data came from"
+            )
     timings: dict[str, float] = {}
     started = time.perf_counter()
     rank = config.rank
