@@ -23,6 +23,7 @@ the uninterrupted run would have.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import time
 from collections.abc import Sequence
@@ -88,6 +89,17 @@ class TrainConfig:
             raise ValueError(
                 f"batch_size must be at least 2 (one tail and one head query), "
                 f"got {self.batch_size}"
+            )
+        for name in ("lr", "weight_decay", "adversarial_temperature"):
+            value = getattr(self, name)
+            if not math.isfinite(value):
+                raise ValueError(
+                    f"{name} must be a finite number, got {value}; NaN or infinity "
+                    "would turn the weights into NaN or silently change the loss"
+                )
+        if self.weight_decay < 0:
+            raise ValueError(
+                f"weight_decay must be at least 0, got {self.weight_decay}"
             )
         if (
             self.lr <= 0
