@@ -14,6 +14,7 @@ step is taken: the SVD is the Frobenius-optimal rank-k fit of M.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -60,6 +61,8 @@ class LinkPredictionConfig:
             raise ValueError(f"rank must be >= 0 (0 selects it), got {self.rank}")
         if self.window < 1:
             raise ValueError(f"window must be >= 1, got {self.window}")
+        if not math.isfinite(self.neg_coef):
+            raise ValueError(f"neg_coef must be a finite number, got {self.neg_coef}")
         if self.n_iter < 0:
             raise ValueError(f"n_iter must be >= 0, got {self.n_iter}")
 

@@ -24,6 +24,7 @@ script.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -86,6 +87,10 @@ class NodeClassConfig:
         for name in ("wys_window", "svd_rank"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
+        if not math.isfinite(self.wys_neg_coef):
+            raise ValueError(
+                f"wys_neg_coef must be a finite number, got {self.wys_neg_coef}"
+            )
         if not 0.0 <= self.dropout < 1.0:
             raise ValueError(f"dropout must lie in [0, 1), got {self.dropout}")
 

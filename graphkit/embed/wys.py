@@ -22,6 +22,7 @@ product costs C sparse products (shared through the power cache) and a rank-1 pr
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import torch
@@ -130,10 +131,17 @@ def wys_matrix(
     """
     if negative_rank < 0:
         raise ValueError(f"negative_rank must be >= 0, got {negative_rank}")
+    if not math.isfinite(neg_coef):
+        raise ValueError(f"neg_coef must be a finite number, got {neg_coef}")
     adjacency = symmetric_adjacency(edge_index, num_nodes, dtype)
     degrees = clipped_degrees(adjacency)
     transition = transition_matrix(adjacency, degrees, symmetric_normalization)
     q = list(weights) if weights is not None else context_weights(window)
+    if not q or not all(math.isfinite(weight) for weight in q):
+        raise ValueError(
+            f"weights must be a non-empty list of finite numbers, got {q}. Pass one "
+            "weight per walk length, or None for the window weights"
+        )
     walk = Sum([transition**j for j in range(1, len(q) + 1)], q)
     if multiply_degrees:
         walk = walk @ Diagonal(degrees.sqrt() if symmetric_normalization else degrees)
