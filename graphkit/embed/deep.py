@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import math
 import time
 from dataclasses import dataclass
 
@@ -177,10 +178,17 @@ class FinetuneConfig:
     def __post_init__(self) -> None:
         if self.epochs < 0:
             raise ValueError(f"epochs must be >= 0, got {self.epochs}")
-        if self.lr <= 0:
-            raise ValueError(f"lr must be > 0, got {self.lr}")
-        if self.logit_scale <= 0:
-            raise ValueError(f"logit_scale must be > 0, got {self.logit_scale}")
+        # The negated comparisons also reject NaN, which compares false to everything.
+        if not 0 < self.lr < math.inf:
+            raise ValueError(f"lr must be a finite number > 0, got {self.lr}")
+        if not 0 <= self.weight_decay < math.inf:
+            raise ValueError(
+                f"weight_decay must be a finite number >= 0, got {self.weight_decay}"
+            )
+        if not 0 < self.logit_scale < math.inf:
+            raise ValueError(
+                f"logit_scale must be a finite number > 0, got {self.logit_scale}"
+            )
 
 
 def finetune(
