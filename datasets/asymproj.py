@@ -70,6 +70,12 @@ def _read_pairs(path: Path, num_columns: int = 2) -> torch.Tensor:
         raise ValueError(
             f"{path}: expected non-negative integer node ids, got dtype {pairs.dtype}"
         )
+    if pairs.size and int(pairs.max()) > np.iinfo(np.int64).max:
+        # astype(np.int64) would wrap such uint64 ids around to negative ones.
+        raise ValueError(
+            f"{path}: node id {int(pairs.max())} exceeds the int64 range that torch "
+            "indexes with. Renumber the nodes from 0"
+        )
     return torch.from_numpy(pairs.astype(np.int64)).T.contiguous()
 
 
@@ -115,6 +121,11 @@ def load_asymproj(
         )
 
     train, test, test_neg = (_read_pairs(folder / file) for file in ASYMPROJ_FILES)
+    if train.numel() == 0 and test.numel() == 0 and test_neg.numel() == 0:
+        raise ValueError(
+            f"AsymProj dataset {name!r} in {folder} has no node pairs: all of "
+            f"{', '.join(ASYMPROJ_FILES)} are empty. Replace them with the released files"
+        )
     num_nodes = int(
         max(int(pairs.max()) for pairs in (train, test, test_neg) if pairs.numel())
     )

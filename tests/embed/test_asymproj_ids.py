@@ -1,0 +1,40 @@
+"""AsymProj files with empty arrays or ids outside int64."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from graphkit.datasets import load_asymproj
+
+
+def write_split(folder, train, test, negatives) -> None:
+    folder.mkdir(parents=True)
+    for name, pairs in [
+        ("train.txt.npy", train),
+        ("test.txt.npy", test),
+        ("test.neg.txt.npy", negatives),
+    ]:
+        np.save(folder / name, pairs)
+
+
+def test_uint64_id_beyond_int64_rejected(tmp_path):
+    # 2^63 + 5 would wrap around to a negative int64 id.
+    train = np.array([[0, 2**63 + 5]], dtype=np.uint64)
+    write_split(tmp_path / "ppi", train, np.array([[0, 1]]), np.array([[0, 2]]))
+    with pytest.raises(ValueError, match="node id 9223372036854775813 exceeds"):
+        load_asymproj("ppi", tmp_path)
+
+
+def test_uint64_ids_within_int64_load(tmp_path):
+    train = np.array([[0, 1], [1, 2]], dtype=np.uint64)
+    write_split(tmp_path / "ppi", train, np.array([[2, 3]]), np.array([[0, 3]]))
+    data = load_asymproj("ppi", tmp_path)
+    assert data.num_nodes == 4
+    assert data.train_pos_edge_index.tolist() == [[0, 1], [1, 2]]
+
+
+def test_all_files_empty_rejected(tmp_path):
+    empty = np.zeros((0, 2), dtype=np.int32)
+    write_split(tmp_path / "ppi", empty, empty, empty)
+    with pytest.raises(ValueError, match="has no node pairs"):
+        load_asymproj("ppi", tmp_path)
