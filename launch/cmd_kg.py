@@ -402,20 +402,23 @@ def run_training(args) -> int:
         if args.evaluate
         else []
     )
-    pretrain(
-        model,
-        graphs,
-        steps=args.steps,
-        batch_size=args.batch_size,
-        num_negatives=args.negatives,
-        lr=args.lr,
-        adversarial_temperature=args.temperature,
-        checkpoint_dir=str(args.out),
-        checkpoint_every=args.checkpoint_every,
-        seed=args.seed,
-        progress=True,
-        resume=args.resume,
-    )
+    try:
+        pretrain(
+            model,
+            graphs,
+            steps=args.steps,
+            batch_size=args.batch_size,
+            num_negatives=args.negatives,
+            lr=args.lr,
+            adversarial_temperature=args.temperature,
+            checkpoint_dir=str(args.out),
+            checkpoint_every=args.checkpoint_every,
+            seed=args.seed,
+            progress=True,
+            resume=args.resume,
+        )
+    except FloatingPointError as error:  # a NaN or infinite loss
+        raise SystemExit(f"{args.training_mode} stopped: {error}") from None
     print(
         f"{args.training_mode}: {args.steps} steps, checkpoint {args.out / 'last.pth'}"
     )

@@ -462,6 +462,14 @@ def pretrain(
         total=config.steps,
     ):
         loss = train_step(model, states[schedule[step - 1]], config, generator)
+        if not bool(torch.isfinite(loss)):
+            # Stop before the optimizer step, which would make every weight NaN.
+            raise FloatingPointError(
+                f"the loss of step {step} on graph {schedule[step - 1]} is "
+                f"{float(loss)}, so training stopped before updating the weights. "
+                "Check the model's weights for NaN (for example in the loaded "
+                "checkpoint) and lower lr"
+            )
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()

@@ -1,0 +1,37 @@
+"""Training stops at a non-finite loss before the optimizer changes the weights."""
+
+import pytest
+import torch
+
+from graphkit.kg import KnowledgeGraph, Ultra, finetune
+
+
+def test_nan_weight_stops_training():
+    kg = KnowledgeGraph.from_named_triples([("a", "r", "b"), ("b", "r", "c")])
+    torch.manual_seed(0)
+    model = Ultra(dim=4, num_layers=1)
+    with torch.no_grad():
+        model.entity_model.mlp[2].bias.fill_(float("nan"))
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    with pytest.raises(
+        FloatingPointError, match="the loss of step 1 on graph 0 is nan"
+    ):
+        finetune(model, kg, steps=3, batch_size=2, num_negatives=2)
+    for key, value in model.state_dict().items():
+        assert torch.allclose(value, before[key], equal_nan=True), key
+
+
+def test_cli_reports_nan_loss(tmp_path):
+    from graphkit.launch.cli import main
+
+    graph = tmp_path / "triples.tsv"
+    graph.write_text("a\tr\tb\nb\tr\tc\n")
+    model = Ultra(dim=4, num_layers=1)
+    with torch.no_grad():
+        model.entity_model.mlp[2].bias.fill_(float("nan"))
+    model.save(tmp_path / "nan.pth")
+    argv = ["kg", "finetune", "--checkpoint", str(tmp_path / "nan.pth")]
+    argv += ["--graph", str(graph), "--out", str(tmp_path / "run"), "--steps", "2"]
+    argv += ["--batch-size", "2", "--negatives", "2"]
+    with pytest.raises(SystemExit, match="finetune stopped: the loss of step 1"):
+        main(argv)
