@@ -49,7 +49,8 @@ class NodeClassConfig:
         hops: number L of propagation steps in the design matrix.
         wys_window: context size of the random-walk embedding.
         wys_neg_coef: negative weight lambda of the random-walk embedding.
-        wys_rank: rank of the random-walk embedding (0 turns it off).
+        wys_rank: rank of the random-walk embedding, cut to the number of nodes on
+            smaller graphs (0 turns it off).
         pca_dim: maximum number of PCA components of the input features; 0 skips the
             PCA and uses ``[X, U S^1/2, V S^1/2]`` (the PCA's full SVD dominates the
             feature time on wide inputs such as CiteSeer's 3,703 features).
@@ -148,6 +149,8 @@ def node_features(x: Tensor, edge_index: Tensor, config: NodeClassConfig) -> Ten
     x = x.float()
     embedding: list[Tensor] = []
     if config.wys_rank > 0:
+        # The n x n matrix has at most n singular triplets.
+        wys_rank = min(config.wys_rank, x.shape[0])
         walk = wys_matrix(
             edge_index,
             x.shape[0],
@@ -156,9 +159,7 @@ def node_features(x: Tensor, edge_index: Tensor, config: NodeClassConfig) -> Ten
             symmetric_normalization=False,
             multiply_degrees=False,
         )
-        u, s, v = randomized_svd(
-            walk, config.wys_rank, n_iter=config.n_iter, seed=config.seed
-        )
+        u, s, v = randomized_svd(walk, wys_rank, n_iter=config.n_iter, seed=config.seed)
         embedding = [u * s.sqrt(), v * s.sqrt()]
     stacked = torch.cat([x, *embedding], dim=1)
     if config.pca_dim == 0:
@@ -275,6 +276,11 @@ def fit_linear_gcn(data, config: NodeClassConfig) -> LinearSolution:
     rank = min(
         config.svd_rank, system.shape[0] - config.oversample - 4, system.shape[1]
     )
+    if system.shape[1] == 0:
+        raise ValueError(
+            "the design matrix has no columns, because data.x has no feature columns "
+            "and wys_rank=0 adds no embedding. Pass node features or set wys_rank >= 1"
+        )
     if rank < 1:
         raise ValueError(
             f"{system.shape[0]} training rows are too few for oversample={config.oversample}: "
