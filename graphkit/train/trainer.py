@@ -94,8 +94,12 @@ class Trainer:
         self.epoch = 0
         self.best = {"epoch": 0, "val": float("-inf"), "test": float("nan")}
         if config.resume:
-            self.restore(config.resume)
-            self._check_ranks_resumed_together()
+            failure: Exception | None = None
+            try:
+                self.restore(config.resume)
+            except (ValueError, OSError) as error:
+                failure = error
+            self._check_ranks_resumed_together(failure)
 
     # Construction -------------------------------------------------------------------
     def _resolve_metric(self) -> str:
@@ -458,16 +462,26 @@ class Trainer:
                 "too. Read that rank's error for the field and the fix"
             )
 
-    def _check_ranks_resumed_together(self) -> None:
-        """Raise on every rank when the ranks restored different epochs.
+    def _check_ranks_resumed_together(self, failure: Exception | None = None) -> None:
+        """Raise on every rank when a rank failed to restore or the epochs differ.
 
         Each rank reads the checkpoint from its own view of ``out``, and only rank 0
         writes there. A rank that finds no checkpoint (``out`` not shared between
         machines) would start at epoch 0 and wait in a collective that the others never
-        issue, until the timeout.
+        issue, until the timeout. A rank that cannot read the checkpoint raises
+        ``failure``, its own error, and the other ranks raise one that names it.
         """
-        epochs = torch.tensor([self.epoch, -self.epoch], device=self.device)
-        latest, negated_earliest = self.graph.reduce_max(epochs).tolist()
+        rank = self.graph.rank
+        failed_rank = rank if failure is not None else -1
+        state = torch.tensor([self.epoch, -self.epoch, failed_rank], device=self.device)
+        latest, negated_earliest, failed = self.graph.reduce_max(state).tolist()
+        if failure is not None:
+            raise failure
+        if failed >= 0:
+            raise ValueError(
+                f"rank {failed} could not restore --resume {self.config.resume}, so rank "
+                f"{rank} stops too. Read that rank's error for the cause"
+            )
         earliest = -negated_earliest
         if latest != earliest:
             raise ValueError(
