@@ -20,7 +20,26 @@ from graphkit.embed.implicit import Cache, ImplicitMatrix
 
 
 def _as_index(index: Tensor | Sequence[int], size: int, what: str) -> Tensor:
-    index = torch.as_tensor(index, dtype=torch.long).reshape(-1)
+    """Return ``index`` as int64 ids in ``[0, size)``, reading a boolean mask as in torch.
+
+    A cast of the mask to int64 would read it as the ids 0 and 1, and a cast of float
+    ids would truncate them, so neither is cast.
+    """
+    index = torch.as_tensor(index)
+    if index.dtype == torch.bool:
+        if index.shape != (size,):
+            raise IndexError(
+                f"boolean {what} mask must have shape ({size},), one entry per {what}, "
+                f"got shape {tuple(index.shape)}"
+            )
+        return index.nonzero().view(-1)
+    # torch.as_tensor([]) is float32, so only a non-empty float index is invalid.
+    if index.numel() and (index.is_floating_point() or index.is_complex()):
+        raise IndexError(
+            f"{what} index must contain integer ids or be a boolean mask, got dtype "
+            f"{index.dtype}. Convert whole-number ids with .long()"
+        )
+    index = index.to(torch.long).reshape(-1)
     if index.numel() and (index.min() < 0 or index.max() >= size):
         raise IndexError(
             f"{what} index out of range: values must lie in [0, {size - 1}], got min "
@@ -34,7 +53,8 @@ class RowSelect(ImplicitMatrix):
 
     Args:
         matrix (ImplicitMatrix): the full matrix, shape ``(rows, columns)``.
-        index (Tensor or list[int]): row ids, shape ``(r,)``.
+        index (Tensor or list[int]): row ids, shape ``(r,)``, or a boolean mask of
+            shape ``(rows,)``.
     """
 
     def __init__(self, matrix: ImplicitMatrix, index: Tensor | Sequence[int]):
@@ -56,7 +76,8 @@ class ColumnSelect(ImplicitMatrix):
 
     Args:
         matrix (ImplicitMatrix): the full matrix, shape ``(rows, columns)``.
-        index (Tensor or list[int]): column ids, shape ``(c,)``.
+        index (Tensor or list[int]): column ids, shape ``(c,)``, or a boolean mask of
+            shape ``(columns,)``.
     """
 
     def __init__(self, matrix: ImplicitMatrix, index: Tensor | Sequence[int]):
