@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import torch
 from torch import Tensor
 
-from graphkit.embed.implicit import Cache, ImplicitMatrix
+from graphkit.embed.implicit import Cache, ImplicitMatrix, check_same_dtype
 
 
 def _as_index(index: Tensor | Sequence[int], size: int, what: str) -> Tensor:
@@ -117,6 +117,7 @@ class HStack(ImplicitMatrix):
                     f"HStack blocks must have the same number of rows: block 0 has {rows}, "
                     f"block {position} has shape {block.shape}"
                 )
+        check_same_dtype(blocks, "HStack")
         widths = [block.shape[1] for block in blocks]
         super().__init__((rows, sum(widths)), blocks[0].dtype, blocks[0].device)
         self.blocks = blocks
@@ -151,6 +152,7 @@ class VStack(ImplicitMatrix):
                     f"VStack blocks must have the same number of columns: block 0 has "
                     f"{columns}, block {position} has shape {block.shape}"
                 )
+        check_same_dtype(blocks, "VStack")
         rows = sum(block.shape[0] for block in blocks)
         super().__init__((rows, columns), blocks[0].dtype, blocks[0].device)
         self.blocks = blocks

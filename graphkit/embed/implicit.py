@@ -191,6 +191,20 @@ class ImplicitMatrix:
         return f"{type(self).__name__}(shape={self.shape}, dtype={self.dtype})"
 
 
+def check_same_dtype(nodes: Sequence[ImplicitMatrix], combinator: str) -> None:
+    """Raise unless all ``nodes`` have one dtype.
+
+    Products pass each block on unchanged, so a mixed tree would otherwise fail only at
+    its first product, inside a torch matmul.
+    """
+    for node in nodes[1:]:
+        if node.dtype != nodes[0].dtype:
+            raise ValueError(
+                f"{combinator} needs implicit matrices of one dtype, got {nodes[0].dtype} "
+                f"and {node.dtype}. Build every leaf in the same dtype"
+            )
+
+
 class Identity(ImplicitMatrix):
     """The n x n identity, the result of ``M ** 0``."""
 
@@ -225,6 +239,7 @@ class Sum(ImplicitMatrix):
                 raise ValueError(
                     f"cannot add implicit matrices of shapes {terms[0].shape} and {term.shape}"
                 )
+        check_same_dtype(terms, "Sum")
         # Flatten nested sums so that long chains of + stay one node.
         flat_terms, flat_coefficients = [], []
         for term, coefficient in zip(terms, coefficients):
@@ -274,6 +289,7 @@ class Product(ImplicitMatrix):
                 raise ValueError(
                     f"cannot multiply implicit matrices of shapes {left.shape} and {right.shape}"
                 )
+        check_same_dtype(flat, "Product")
         super().__init__(
             (flat[0].shape[0], flat[-1].shape[1]), flat[0].dtype, flat[0].device
         )
