@@ -279,19 +279,22 @@ class ShardedGraph(Graph):
     def _edge_values(self, kind: str, dtype: torch.dtype) -> list[Tensor]:
         """Return per-block edge values: ``1 / deg_i`` (mean), ``1 / sqrt(deg_i deg_j)`` (GCN).
 
-        The values are computed in ``dtype`` (the features' dtype) on first use and
-        cached. GCN uses the looped degrees fetched when the graph was built, so this
-        call exchanges nothing.
+        The values are returned in ``dtype`` (the features' dtype), computed on first
+        use and cached. They are formed in ``dtype`` or float32, whichever is wider,
+        because float16 turns a degree above 65504 into inf, which made the weights 0.
+        GCN uses the looped degrees fetched when the graph was built, so this call
+        exchanges nothing.
         """
         key = f"{kind}:{dtype}"
         if key not in self._values:
+            wide = torch.promote_types(dtype, torch.float32)
             if kind == "mean":
-                deg_clamped = self._in_degree.to(dtype).clamp(min=1)
-                values = [1.0 / deg_clamped[block.row] for block in self.blocks]
+                deg_clamped = self._in_degree.to(wide).clamp(min=1)
+                values = [(1.0 / deg_clamped[block.row]).to(dtype) for block in self.blocks]
             else:
-                inv_sqrt = self._looped_degree.to(dtype).pow(-0.5)
+                inv_sqrt = self._looped_degree.to(wide).pow(-0.5)
                 values = [
-                    inv_sqrt[block.row] * src.to(dtype).pow(-0.5)[block.col]
+                    (inv_sqrt[block.row] * src.to(wide).pow(-0.5)[block.col]).to(dtype)
                     for block, src in zip(self.looped_blocks, self._src_degree)
                 ]
             self._values[key] = values
@@ -360,13 +363,15 @@ class ShardedGraph(Graph):
     def _merged_block(self, kind: str, dtype: torch.dtype | None = None) -> Block:
         """Return all in-edges as one block over the gathered rows (built once per kind).
 
-        ``kind`` is ``plain`` (the blocks), ``looped`` (the looped blocks) or ``gcn`` (the
-        looped blocks with GCN edge values in ``dtype`` as ``edge_weight``).
+        ``kind`` is ``plain`` (the blocks), ``looped`` (the looped blocks), ``mean`` (the
+        blocks with mean edge values in ``dtype`` as ``edge_weight``) or ``gcn`` (the
+        looped blocks with GCN edge values).
         """
-        key = f"{kind}:{dtype}" if kind == "gcn" else kind
+        weighted = kind in ("mean", "gcn")
+        key = f"{kind}:{dtype}" if weighted else kind
         if key not in self._merged:
-            blocks = self.blocks if kind == "plain" else self.looped_blocks
-            values = self._edge_values("gcn", dtype) if kind == "gcn" else None
+            blocks = self.blocks if kind in ("plain", "mean") else self.looped_blocks
+            values = self._edge_values(kind, dtype) if weighted else None
             self._merged[key] = merged_block(blocks, self.halo, values)
         return self._merged[key]
 
@@ -389,6 +394,12 @@ class ShardedGraph(Graph):
         self._check_rows(x)
         if self._plain(x):
             label = f"aggregate:{reduce}{list(x.shape[1:])}"
+            if reduce == "mean":
+                # Weights 1/deg, then a sum, as in LocalGraph: a sum before the
+                # division overflows float16 at 65504.
+                block = self._merged_block("mean", x.dtype)
+                x_all = self._gather(x, label)
+                return plain_aggregate(block, x_all, "sum", block.edge_weight)
             return plain_aggregate(
                 self._merged_block("plain"), self._gather(x, label), reduce
             )

@@ -222,19 +222,21 @@ class LocalGraph(Graph):
     def _edge_values(self, kind: str, dtype: torch.dtype) -> Tensor:
         """Return the cached edge values ``A[i, j]`` for mean (1/deg_i) or GCN weights.
 
-        The values are computed in ``dtype``, the dtype of the features, so float64
-        inputs get float64-accurate weights.
+        The values are returned in ``dtype``, the dtype of the features, so float64
+        inputs get float64-accurate weights. They are formed in ``dtype`` or float32,
+        whichever is wider, because float16 turns a degree above 65504 into inf, which
+        made the weights 0.
         """
         key = f"{kind}:{dtype}"
         if key not in self._values:
             block = self.block
-            deg = block.in_degree().to(dtype)
+            deg = block.in_degree().to(torch.promote_types(dtype, torch.float32))
             if kind == "mean":
                 values = 1.0 / deg.clamp(min=1)[block.row]
             else:  # "gcn": the source degree is its in-degree, as in PyG's gcn_norm
                 inv_sqrt = deg.pow(-0.5).masked_fill(deg == 0, 0.0)
                 values = inv_sqrt[block.row] * inv_sqrt[block.col]
-            self._values[key] = values
+            self._values[key] = values.to(dtype)
         return self._values[key]
 
     def _plain(self, x: Tensor) -> bool:
@@ -269,6 +271,10 @@ class LocalGraph(Graph):
         self._check_nodes(x)
         block = self.block
         if self._plain(x):
+            if reduce == "mean":
+                # Weights 1/deg, then a sum: a sum before the division overflows
+                # float16 at 65504 and gives NaN for a node of that in-degree.
+                return plain_aggregate(block, x, "sum", self._edge_values("mean", x.dtype))
             return plain_aggregate(block, x, reduce)
         if reduce == "sum":
             return spmm(block, x)

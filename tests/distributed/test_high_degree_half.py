@@ -1,0 +1,59 @@
+"""Mean and GCN weights of a node with in-degree above 65504 in float16 and bfloat16.
+
+float16 cannot store such a degree, so the weights are formed in float32 and cast.
+"""
+
+import pytest
+import torch
+from harness import run_world
+from torch_geometric.data import Data
+
+from graphkit.distributed import ShardedGraph, partition_payloads
+from graphkit.distributed.runtime import communicator
+from graphkit.graph import LocalGraph
+
+pytestmark = pytest.mark.distributed
+
+NODES = 66_000
+# Every other node sends one edge to node 0, whose in-degree is 65999.
+EDGES = torch.stack([torch.arange(1, NODES), torch.zeros(NODES - 1, dtype=torch.long)])
+# GCN with one loop per node: node 0 sums 1/sqrt(66000 * 1) over 65999 neighbours and
+# 1/66000 from its own loop, which is about 256.9.
+GCN_NODE_0 = 65_999 / (66_000 * 1.0) ** 0.5 + 1 / 66_000
+DTYPES = [torch.float16, torch.bfloat16]
+
+
+def _node_0(graph, dtype: torch.dtype, rows: int) -> tuple[float, float]:
+    x = torch.ones(rows, 1, dtype=dtype)
+    mean = graph.aggregate(x, "mean")[0].item()
+    gcn = graph.gcn_aggregate(x)[0].item()
+    return mean, gcn
+
+
+@pytest.mark.parametrize("fast", [True, False])
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_local_graph_hub(dtype, fast):
+    mean, gcn = _node_0(LocalGraph(EDGES, NODES, fast=fast), dtype, NODES)
+    assert mean == pytest.approx(1.0, rel=1e-2)
+    assert gcn == pytest.approx(GCN_NODE_0, rel=1e-2)
+
+
+def _sharded_hub(rank: int, world_size: int):
+    data = Data(edge_index=EDGES, num_nodes=NODES)
+    parts = (torch.arange(NODES) >= NODES // 2).long()
+    _, payload = next(partition_payloads(data, parts, world_size, ranks=[rank]))
+    rows = payload["global_ids"].numel()
+    results = {}
+    for mode in ("sar", "one-shot"):
+        graph = ShardedGraph.from_partition(communicator(), payload, mode)
+        for dtype in DTYPES:
+            results[mode, str(dtype)] = _node_0(graph, dtype, rows)
+    return results
+
+
+def test_sharded_graph_hub():
+    # Rank 0 owns node 0 and half of its in-edges; rank 1 sends the other half.
+    results = run_world(_sharded_hub, 2)[0]
+    for (mode, dtype), (mean, gcn) in results.items():
+        assert mean == pytest.approx(1.0, rel=1e-2), (mode, dtype)
+        assert gcn == pytest.approx(GCN_NODE_0, rel=1e-2), (mode, dtype)
