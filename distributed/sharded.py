@@ -290,7 +290,9 @@ class ShardedGraph(Graph):
             wide = torch.promote_types(dtype, torch.float32)
             if kind == "mean":
                 deg_clamped = self._in_degree.to(wide).clamp(min=1)
-                values = [(1.0 / deg_clamped[block.row]).to(dtype) for block in self.blocks]
+                values = [
+                    (1.0 / deg_clamped[block.row]).to(dtype) for block in self.blocks
+                ]
             else:
                 inv_sqrt = self._looped_degree.to(wide).pow(-0.5)
                 values = [
