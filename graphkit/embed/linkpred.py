@@ -121,7 +121,8 @@ def score_pairs(u: Tensor, s: Tensor, v: Tensor, pairs: Tensor) -> Tensor:
                 f"pairs must contain node ids in [0, {u.size(0)}), found "
                 f"{low if low < 0 else high}. Score only nodes that the SVD covers"
             )
-    i, j = pairs[0], pairs[1]
+    # torch reads a uint8 index tensor as a boolean mask, so ids are made int64 first.
+    i, j = pairs[0].long(), pairs[1].long()
     forward = (u[i] * s * v[j]).sum(dim=1)
     backward = (u[j] * s * v[i]).sum(dim=1)
     return 0.5 * (forward + backward)
