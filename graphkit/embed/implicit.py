@@ -47,6 +47,12 @@ class ImplicitMatrix:
     """
 
     def __init__(self, shape: Sequence[int], dtype: torch.dtype, device: torch.device):
+        if not (dtype.is_floating_point or dtype.is_complex):
+            # matmul casts its operand to this dtype, which would truncate float inputs.
+            raise TypeError(
+                f"{type(self).__name__} needs a floating-point dtype, got {dtype}. "
+                "Convert the tensor with .float() or .double() first"
+            )
         self.shape = (int(shape[0]), int(shape[1]))
         self.dtype = dtype
         self.device = device
