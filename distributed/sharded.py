@@ -281,7 +281,7 @@ class ShardedGraph(Graph):
 
         The values are returned in ``dtype`` (the features' dtype), computed on first
         use and cached. They are formed in ``dtype`` or float32, whichever is wider,
-        because float16 turns a degree above 65504 into inf, which made the weights 0.
+        because float16 rounds a degree above 65504 to inf, whose weight would be 0.
         GCN uses the looped degrees fetched when the graph was built, so this call
         exchanges nothing.
         """

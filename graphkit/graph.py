@@ -224,8 +224,8 @@ class LocalGraph(Graph):
 
         The values are returned in ``dtype``, the dtype of the features, so float64
         inputs get float64-accurate weights. They are formed in ``dtype`` or float32,
-        whichever is wider, because float16 turns a degree above 65504 into inf, which
-        made the weights 0.
+        whichever is wider, because float16 rounds a degree above 65504 to inf, whose
+        weight would be 0.
         """
         key = f"{kind}:{dtype}"
         if key not in self._values:

@@ -15,7 +15,7 @@ from graphkit.graph import LocalGraph
 pytestmark = pytest.mark.distributed
 
 NODES = 66_000
-# Every other node sends one edge to node 0, whose in-degree is 65999.
+# Each node except node 0 sends one edge to node 0, whose in-degree is 65999.
 EDGES = torch.stack([torch.arange(1, NODES), torch.zeros(NODES - 1, dtype=torch.long)])
 # GCN with one loop per node: node 0 sums 1/sqrt(66000 * 1) over 65999 neighbours and
 # 1/66000 from its own loop, which is about 256.9.
@@ -52,7 +52,7 @@ def _sharded_hub(rank: int, world_size: int):
 
 
 def test_sharded_graph_hub():
-    # Rank 0 owns node 0 and half of its in-edges; rank 1 sends the other half.
+    # Rank 0 owns node 0 and half of its in-edges, and rank 1 sends the other half.
     results = run_world(_sharded_hub, 2)[0]
     for (mode, dtype), (mean, gcn) in results.items():
         assert mean == pytest.approx(1.0, rel=1e-2), (mode, dtype)
