@@ -23,6 +23,7 @@ a given random seed and comparable across runs.
 from __future__ import annotations
 
 import logging
+import numbers
 import time
 from collections.abc import Callable
 
@@ -111,6 +112,13 @@ def randomized_svd(
             f"randomized_svd supports float32 and float64 matrices, got {matrix.dtype}. "
             "Build the leaves from float32 or float64 tensors"
         )
+    counts = {"rank": rank, "n_iter": n_iter}
+    if oversample is not None:
+        counts["oversample"] = oversample
+    for name, value in counts.items():
+        # bool is an Integral too, and True would pass as rank 1.
+        if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+            raise TypeError(f"{name} must be an int, got {value!r}")
     if not 1 <= rank <= min(rows, columns):
         raise ValueError(
             f"rank must lie in [1, {min(rows, columns)}] for a {rows} x {columns} matrix, "
@@ -122,9 +130,11 @@ def randomized_svd(
         )
     if n_iter < 0:
         raise ValueError(f"n_iter must be >= 0, got {n_iter}")
+    if oversample is not None and oversample < 0:
+        raise ValueError(f"oversample must be >= 0 or None, got {oversample}")
     orth = ORTHONORMALIZERS[orthonormalizer]
     oversample = min(rank, 30) if oversample is None else oversample
-    width = min(rank + max(oversample, 0), min(rows, columns))
+    width = min(rank + oversample, min(rows, columns))
 
     # A tall operator keeps the orthonormal blocks on the larger side.
     transposed = rows < columns
