@@ -50,11 +50,24 @@ def dense_gaussian_filter(
         budget_bytes (int): raise :class:`DenseBudgetError` instead of allocating when
             :func:`dense_memory_bytes` exceeds it. (default: 3 GiB)
     """
-    n = positions.size(0)
-    if values.size(0) != n:
+    if positions.dim() != 2 or not positions.is_floating_point():
         raise ValueError(
-            f"values must have one row per position ({n}), got shape {tuple(values.shape)}"
+            f"positions must be a floating-point [n, d] tensor, got shape "
+            f"{tuple(positions.shape)} and dtype {positions.dtype}"
         )
+    n = positions.size(0)
+    if values.dim() != 2 or values.size(0) != n:
+        raise ValueError(
+            f"values must be [n, c] with one row per position ({n}), got shape "
+            f"{tuple(values.shape)}"
+        )
+    if values.dtype not in (torch.float32, torch.float64):
+        raise ValueError(
+            f"values must be float32 or float64, like those of the lattice filter, got "
+            f"{values.dtype}. Convert them with values.float()"
+        )
+    # cdist has no 16-bit CPU kernel, so such positions are compared in float32.
+    positions = positions.to(torch.promote_types(positions.dtype, torch.float32))
     needed = dense_memory_bytes(n, positions.dtype)
     if needed > budget_bytes:
         raise DenseBudgetError(
@@ -68,7 +81,8 @@ def dense_gaussian_filter(
     squared = torch.cdist(
         positions, positions, compute_mode="donot_use_mm_for_euclid_dist"
     ).square()
-    kernel = torch.exp(-0.5 * squared)
+    # The output takes the values' dtype, as in the lattice filter.
+    kernel = torch.exp(-0.5 * squared).to(values.dtype)
     out = kernel @ values
     if normalize:
         out = out / kernel.sum(1, keepdim=True)
