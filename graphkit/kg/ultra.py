@@ -134,8 +134,7 @@ class Ultra(UltraNet):
             ``[(name, logit), ...]`` best first for one query given as plain names, else
             one such list per query.
         """
-        if k < 1:
-            raise ValueError(f"k must be at least 1, got {k}")
+        _check_count(k, "k")
         _check_batch_size(batch_size)
         single, queries = _normalise_queries(head, relation, tail, queries)
         sources, query_index = self._encode_queries(kg, queries)
@@ -267,9 +266,18 @@ def _top_answers(
     return results
 
 
+def _check_count(value, name: str) -> None:
+    """Raise unless ``value`` is a whole number of at least 1 (``bool`` excluded)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(
+            f"{name} must be a whole number, got {value!r} ({type(value).__name__})"
+        )
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1, got {value}")
+
+
 def _check_batch_size(batch_size: int) -> None:
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    _check_count(batch_size, "batch_size")
 
 
 def _normalise_queries(head, relation, tail, queries) -> tuple[bool, list[Query]]:
