@@ -39,7 +39,33 @@ class _ConfigLoader(yaml.SafeLoader):
     PyYAML follows YAML 1.1, whose floats need a dot in the mantissa and a sign in the
     exponent, so ``yaml.safe_load("lr: 1e-3")`` returns the string ``'1e-3'``. YAML 1.2
     and JSON read such a value as a float, and so does this loader.
+
+    It also rejects a key that appears twice in one mapping. YAML requires unique keys,
+    but PyYAML keeps the last value without a warning, so a second ``epochs:`` line
+    would silently override the first.
     """
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            seen: dict = {}
+            for key_node, _ in node.value:
+                # A merge key ("<<") brings defaults that later keys may override.
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(
+                    ":merge"
+                ):
+                    continue
+                key = self.construct_object(key_node)
+                line = key_node.start_mark.line + 1
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        "while reading a mapping",
+                        node.start_mark,
+                        f"found the key {key!r} twice (lines {seen[key]} and {line}); "
+                        "keep one of them",
+                        key_node.start_mark,
+                    )
+                seen[key] = line
+        return super().construct_mapping(node, deep=deep)
 
 
 _ConfigLoader.add_implicit_resolver(
