@@ -301,8 +301,13 @@ def save_training_checkpoint(
     # Write to a temporary name first. An interrupted save then cannot leave a
     # truncated file under the final name, where a later resume would read it.
     partial = path.with_name(path.name + ".part")
-    torch.save(payload, partial)
-    os.replace(partial, path)
+    try:
+        torch.save(payload, partial)
+        os.replace(partial, path)
+    finally:
+        # A failed save (a full disk, say) must not leave a half-written file.
+        if partial.exists():
+            partial.unlink()
     logger.info("wrote checkpoint %s", path)
 
 
