@@ -113,12 +113,20 @@ def load_asymproj(
         folder.mkdir(parents=True, exist_ok=True)
         _download(folder, name)
     if folder is None:
-        raise FileNotFoundError(
+        message = (
             f"AsymProj dataset {name!r} not found under {root}: expected "
             f"{', '.join(ASYMPROJ_FILES)} in {root}, {root / name} or "
-            f"{root / 'asymproj' / name}. Pass the folder that holds them, or call "
-            f"load_asymproj({name!r}, root, download=True) to fetch them there"
+            f"{root / 'asymproj' / name}."
         )
+        if _find_folder(root / "graphs", name) is not None:
+            # A common slip: root is the shared data folder that contains graphs/.
+            message += f" {root / 'graphs'} contains them, so pass that folder as root."
+        else:
+            message += (
+                f" Pass the folder that holds them, or call "
+                f"load_asymproj({name!r}, root, download=True) to fetch them there"
+            )
+        raise FileNotFoundError(message)
 
     train, test, test_neg = (_read_pairs(folder / file) for file in ASYMPROJ_FILES)
     if train.numel() == 0 and test.numel() == 0 and test_neg.numel() == 0:

@@ -1,4 +1,4 @@
-"""AsymProj files with empty arrays or ids outside int64."""
+"""AsymProj files with empty arrays or ids outside int64, and a root one level too high."""
 
 from __future__ import annotations
 
@@ -38,3 +38,15 @@ def test_all_files_empty_rejected(tmp_path):
     write_split(tmp_path / "ppi", empty, empty, empty)
     with pytest.raises(ValueError, match="has no node pairs"):
         load_asymproj("ppi", tmp_path)
+
+
+def test_root_above_graphs_named(tmp_path):
+    split = tmp_path / "graphs" / "asymproj" / "ppi"
+    write_split(split, np.array([[0, 1]]), np.array([[1, 2]]), np.array([[0, 2]]))
+    with pytest.raises(FileNotFoundError) as info:
+        load_asymproj("ppi", tmp_path)
+    message = str(info.value)
+    assert (
+        f"{tmp_path / 'graphs'} contains them, so pass that folder as root" in message
+    )
+    assert load_asymproj("ppi", tmp_path / "graphs").num_nodes == 3
