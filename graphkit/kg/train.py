@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import math
+import numbers
 import os
 import time
 from collections.abc import Sequence
@@ -80,6 +81,21 @@ class TrainConfig:
     progress: bool = False
 
     def __post_init__(self) -> None:
+        for name in (
+            "steps",
+            "batch_size",
+            "num_negatives",
+            "log_every",
+            "checkpoint_every",
+            "seed",
+        ):
+            value = getattr(self, name)
+            # 1e4 is a float, which would fail only deep inside torch.
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+                raise TypeError(
+                    f"{name} must be a whole number, got {value!r} "
+                    f"({type(value).__name__}). Pass an int, such as 10_000 for 1e4"
+                )
         for name in ("steps", "batch_size", "num_negatives", "log_every"):
             if getattr(self, name) < 1:
                 raise ValueError(
