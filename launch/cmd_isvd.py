@@ -274,11 +274,18 @@ def run_nodeclass(args: argparse.Namespace) -> int:
             model, solution.features, solution.adjacency.matrix, data, finetune_config
         )
         timings["fine_tuning"] = time.perf_counter() - tic
-        best = max(history, key=lambda record: record["val"])
-        print(
-            f"fine-tuned {args.finetune_epochs} epochs: test accuracy {best['test']:.4f} at the "
-            f"best validation epoch {best['epoch']} (validation {best['val']:.4f}); "
-            f"last epoch test {history[-1]['test']:.4f}"
-        )
+        if data.val_mask.any():
+            best = max(history, key=lambda record: record["val"])
+            print(
+                f"fine-tuned {args.finetune_epochs} epochs: test accuracy {best['test']:.4f} "
+                f"at the best validation epoch {best['epoch']} (validation "
+                f"{best['val']:.4f}); last epoch test {history[-1]['test']:.4f}"
+            )
+        else:
+            # A NaN validation accuracy would make max() report epoch 0.
+            print(
+                f"fine-tuned {args.finetune_epochs} epochs: test accuracy "
+                f"{history[-1]['test']:.4f} at the last epoch (no validation nodes)"
+            )
     print(f"time: {_format_timings(timings)}")
     return 0

@@ -166,7 +166,8 @@ class FinetuneConfig:
             model is fitted to one-hot targets, so its logits differ by less than 1 and
             an unscaled softmax is nearly uniform.
         restore_best: at the end, load the weights of the epoch (0 = the SVD
-            initialisation) with the best validation accuracy, the first one on ties.
+            initialisation) with the best validation accuracy, the first one on ties,
+            or of the last epoch when there are no validation nodes.
     """
 
     epochs: int = 5
@@ -209,6 +210,14 @@ def finetune(
     history = [evaluate(model, features, adjacency, data, epoch=0)]
     best_state = copy.deepcopy(model.state_dict())
     best_val = history[0]["val"]
+    # Without validation nodes the accuracy is NaN and no epoch could beat epoch 0, so
+    # every epoch counts as the best one and the last weights are kept.
+    has_validation = bool(data.val_mask.any())
+    if config.epochs and not has_validation:
+        logger.warning(
+            "data.val_mask selects no node, so no epoch can be chosen by validation: "
+            "fine-tuning keeps the weights of the last epoch"
+        )
     for epoch in range(1, config.epochs + 1):
         tic = time.perf_counter()
         model.train()
@@ -222,7 +231,7 @@ def finetune(
         record["loss"] = loss.detach().item()
         record["seconds"] = time.perf_counter() - tic
         history.append(record)
-        if record["val"] > best_val:
+        if not has_validation or record["val"] > best_val:
             best_val = record["val"]
             best_state = copy.deepcopy(model.state_dict())
         logger.info(
