@@ -12,8 +12,8 @@ against every entity; candidates that form another known true triple are removed
 where :math:`F(s, \\rho)` holds all known answers of the query, the true one included.
 The ULTRA reference code ranks this way. ``ties="optimistic"`` counts only strictly
 better candidates, and ``ties="realistic"`` takes the mean of both, which is the
-expected rank when ties are broken at random (the default of PyKEEN's rank-based
-evaluator). MRR and Hits@k average over the head and tail ranks together.
+expected rank when ties are broken at random (PyKEEN names the three the same way).
+MRR and Hits@k average over the head and tail ranks together.
 """
 
 from __future__ import annotations
