@@ -96,6 +96,13 @@ def read_triples(
             ``False``, or a row does not have 3 columns.
     """
     path = Path(path)
+    if path.is_dir():
+        raise KGFormatError(
+            path,
+            None,
+            "is a folder, not a file; pass a TSV/CSV file of head, relation, tail "
+            "rows, or load a folder of train/valid/test files with load_dataset",
+        )
     if not path.is_file():
         raise KGFormatError(
             path,

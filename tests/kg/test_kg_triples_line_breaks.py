@@ -55,3 +55,8 @@ def test_invalid_byte_after_byte_order_mark_names_line(tmp_path):
     path.write_bytes(b"\xef\xbb\xbfa\tr\tb\nc\tr\t\xff\n")
     with pytest.raises(KGFormatError, match=r"g\.tsv:2: not UTF-8 text .*0xff"):
         read_triples(path)
+
+
+def test_folder_instead_of_file(tmp_path):
+    with pytest.raises(KGFormatError, match="is a folder, not a file"):
+        read_triples(tmp_path)
