@@ -125,6 +125,27 @@ def check_output_folder(out: Path, overwrite: bool) -> None:
             f"--out {out} already contains files; pass --overwrite to replace them or "
             "choose another --out folder"
         )
+    _check_can_create_beside(out)
+
+
+def _check_can_create_beside(out: Path) -> None:
+    """Raise ValueError unless a folder can be created where ``out``'s sibling goes.
+
+    The partitions are written into a temporary sibling of ``out``, after the dataset
+    is loaded and partitioned. A read-only or missing location would otherwise fail
+    only then, naming the temporary folder instead of ``--out``.
+    """
+    # The nearest existing folder, because the missing parents are created too.
+    folder = out.absolute().parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".check", dir=folder))
+    except OSError as error:
+        raise ValueError(
+            f"--out {out} cannot be created: making a folder in {folder} failed "
+            f"({error.strerror or error}). Choose a writable --out location"
+        ) from error
 
 
 def write_folder_atomically(out: Path, write) -> dict:
