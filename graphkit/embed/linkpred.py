@@ -260,8 +260,50 @@ def select_rank(
     return best
 
 
+def undirected_keys(pairs: Tensor, num_nodes: int) -> Tensor:
+    """Return one int64 key per pair, equal for ``(i, j)`` and ``(j, i)``.
+
+    Shapes:
+        pairs: ``(2, P)`` with ids in ``[0, num_nodes)``. Returns ``(P,)``.
+    """
+    low = torch.minimum(pairs[0], pairs[1]).long()
+    high = torch.maximum(pairs[0], pairs[1]).long()
+    return low * num_nodes + high
+
+
+def warn_about_split_overlap(data) -> None:
+    """Log a warning for test edges in training and for negative pairs that are edges.
+
+    The score is symmetric, so a pair counts in either direction. A test edge that is
+    also a training edge lets the SVD see it and raises the ROC-AUC. A negative pair
+    that is an edge is scored as a non-edge.
+    """
+    train = undirected_keys(data.train_pos_edge_index, data.num_nodes)
+    test = undirected_keys(data.test_pos_edge_index, data.num_nodes)
+    negative = undirected_keys(data.test_neg_edge_index, data.num_nodes)
+    leaked = int(torch.isin(test, train).sum())
+    if leaked:
+        logger.warning(
+            "%d of %d test edges are also training edges (in either direction), so the "
+            "SVD sees them and the ROC-AUC is optimistic. Remove them from one split",
+            leaked,
+            test.numel(),
+        )
+    mislabelled = int(torch.isin(negative, torch.cat([train, test])).sum())
+    if mislabelled:
+        logger.warning(
+            "%d of %d negative test pairs are training or test edges (in either "
+            "direction), so edges count as negatives. Draw the negatives among non-edges",
+            mislabelled,
+            negative.numel(),
+        )
+
+
 def run_link_prediction(data, config: LinkPredictionConfig) -> LinkPredictionResult:
     """Fit the SVD on ``data.train_pos_edge_index`` and score the test pairs.
+
+    Test pairs that are also training edges, and negative pairs that are edges, are
+    reported with a warning (see :func:`warn_about_split_overlap`).
 
     Args:
         data: a :class:`~torch_geometric.data.Data` as returned by
@@ -292,4 +334,6 @@ def run_link_prediction(data, config: LinkPredictionConfig) -> LinkPredictionRes
     )
     timings["scoring"] = time.perf_counter() - tic
     timings["total"] = time.perf_counter() - started
+    # After scoring, which has checked every test id against num_nodes.
+    warn_about_split_overlap(data)
     return LinkPredictionResult(auc=auc, rank=rank, timings=timings)
