@@ -24,7 +24,7 @@ from sklearn.metrics import roc_auc_score
 from torch import Tensor
 
 from graphkit.block import check_edge_index
-from graphkit.embed.rsvd import randomized_svd
+from graphkit.embed.rsvd import ORTHONORMALIZERS, randomized_svd
 from graphkit.embed.wys import wys_matrix
 
 logger = logging.getLogger(__name__)
@@ -65,6 +65,15 @@ class LinkPredictionConfig:
             raise ValueError(f"neg_coef must be a finite number, got {self.neg_coef}")
         if self.n_iter < 0:
             raise ValueError(f"n_iter must be >= 0, got {self.n_iter}")
+        if self.orthonormalizer not in ORTHONORMALIZERS:
+            raise ValueError(
+                f"unknown orthonormalizer {self.orthonormalizer!r}; choose one of "
+                f"{sorted(ORTHONORMALIZERS)}"
+            )
+        if self.dtype not in (torch.float32, torch.float64):
+            raise ValueError(
+                f"dtype must be torch.float32 or torch.float64, got {self.dtype}"
+            )
 
 
 @dataclass
