@@ -196,6 +196,11 @@ def sample_non_edges(
     num_free = num_pairs - edge_keys.numel()
     if count == 0:
         return torch.zeros(2, 0, dtype=torch.long)
+    if num_pairs == 0:
+        raise ValueError(
+            f"cannot sample negative pairs: a graph of {num_nodes} node(s) has no pair "
+            "of distinct nodes. Use a graph with at least two nodes"
+        )
     if num_free <= 0:
         raise ValueError(
             f"cannot sample negative pairs: all {num_pairs} pairs of the "
