@@ -139,6 +139,9 @@ class ImplicitMatrix:
 
     def __rmatmul__(self, other):
         if isinstance(other, Tensor):
+            if other.dim() == 1:
+                # w @ M = M^T @ w for a vector; .T of a 1-D tensor is deprecated in torch.
+                return self.T.matmul(other)
             # W @ M = (M^T @ W^T)^T, cheap when W has few rows.
             return self.T.matmul(other.T).T
         return NotImplemented
