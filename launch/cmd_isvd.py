@@ -42,13 +42,28 @@ def _add_svd_options(parser: argparse.ArgumentParser, n_iter: int) -> None:
         default=n_iter,
         help=f"power iterations of the randomized SVD (default: {n_iter})",
     )
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    parser.add_argument(
+        "--seed", type=_seed, default=0, help="random seed (default: 0)"
+    )
     parser.add_argument(
         "--threads",
         type=_positive_int,
         default=None,
         help="torch CPU threads (default: torch's own choice)",
     )
+
+
+def _seed(text: str) -> int:
+    """Parse a seed that torch.Generator.manual_seed accepts (64 bits)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    if not -(2**63) <= value < 2**64:
+        raise argparse.ArgumentTypeError(
+            f"expected an integer in [-2^63, 2^64), the range of a torch seed, got {text}"
+        )
+    return value
 
 
 def _positive_int(text: str) -> int:
