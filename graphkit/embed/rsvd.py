@@ -35,6 +35,16 @@ from graphkit.embed.implicit import ImplicitMatrix
 logger = logging.getLogger(__name__)
 
 
+def check_finite(block: Tensor) -> None:
+    """Raise a ValueError if a product with the matrix contains NaN or infinity."""
+    if not bool(torch.isfinite(block).all()):
+        raise ValueError(
+            "the products with the implicit matrix contain NaN or infinite values, so "
+            "the matrix has non-finite entries. Check the leaves' data (features, edge "
+            "weights, coefficients) for NaN and infinity"
+        )
+
+
 def orthonormalize_qr(block: Tensor) -> Tensor:
     """Return an orthonormal basis of the columns of ``block`` by Householder QR."""
     return torch.linalg.qr(block, mode="reduced").Q
@@ -46,6 +56,8 @@ def orthonormalize_cholesky(block: Tensor) -> Tensor:
     Faster than Householder QR for tall blocks, but fails when the columns are
     numerically dependent.
     """
+    # Without this check a NaN block would be reported as linearly dependent.
+    check_finite(block)
     norms = block.norm(dim=0, keepdim=True)
     unit = block / norms.clamp_min(torch.finfo(block.dtype).tiny)
     gram = unit.T @ unit
@@ -58,6 +70,29 @@ def orthonormalize_cholesky(block: Tensor) -> Tensor:
         )
     # Solve L Z = X^T for Z, then Q = Z^T = X L^{-T}.
     return torch.linalg.solve_triangular(factor, unit.T, upper=False).T
+
+
+def small_svd(block: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+    """Return the thin SVD ``(U, S, V^T)`` of the small projected matrix ``block``.
+
+    Raises:
+        ValueError: If ``block`` contains NaN or infinite values, which come from the
+            matrix's own entries.
+    """
+    check_finite(block)
+    try:
+        return torch.linalg.svd(block, full_matrices=False)
+    except torch.linalg.LinAlgError:
+        if block.dtype == torch.float64:
+            raise
+    # LAPACK's divide-and-conquer SVD can fail to converge on ill-conditioned float32
+    # input, so the block gets one more try with the extra precision of float64.
+    logger.warning(
+        "the float32 SVD of a %d x %d block failed to converge; retrying in float64",
+        *block.shape,
+    )
+    u, s, vh = torch.linalg.svd(block.double(), full_matrices=False)
+    return u.to(block.dtype), s.to(block.dtype), vh.to(block.dtype)
 
 
 ORTHONORMALIZERS: dict[str, Callable[[Tensor], Tensor]] = {
@@ -160,7 +195,7 @@ def randomized_svd(
         omega = multiply(op.T, orth(sketch))
     basis = orth(multiply(op, orth(omega)))  # (op rows, w)
     small = multiply(op.T, basis).T  # (w, op columns)
-    u_small, s, vh = torch.linalg.svd(small, full_matrices=False)
+    u_small, s, vh = small_svd(small)
     u = basis @ u_small
     v = vh.T
     u, s, v = u[:, :rank], s[:rank], v[:, :rank]
