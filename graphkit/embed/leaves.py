@@ -53,6 +53,12 @@ class SparseMatrix(ImplicitMatrix):
                 f"SparseMatrix expects a 2-D sparse COO or CSR tensor, got layout "
                 f"{matrix.layout} with {matrix.dim()} dimensions; use DenseMatrix for dense data"
             )
+        if symmetric and matrix.shape[0] != matrix.shape[1]:
+            # The transpose of a symmetric leaf is the leaf itself, with its own shape.
+            raise ValueError(
+                f"symmetric=True needs a square matrix, got shape {tuple(matrix.shape)}. "
+                "Pass symmetric=False"
+            )
         super().__init__(matrix.shape, matrix.dtype, matrix.device)
         self.matrix = _to_csr(matrix)
         self.symmetric = symmetric
