@@ -221,7 +221,8 @@ def training_system(
         if config.dropout_copies:
             raise ValueError(
                 f"dropout copies need the {rows.shape[0]} x {rows.shape[1]} training rows "
-                f"in memory, more than {MAX_EXPLICIT_ENTRIES} entries: set dropout_copies=0"
+                f"in memory, more than {MAX_EXPLICIT_ENTRIES} entries. Set "
+                "dropout_copies=0 (--dropout-copies 0 on the command line)"
             )
         return rows, targets
     explicit = rows.to_dense()  # (train, (L + 1) F)
