@@ -471,7 +471,10 @@ class ShardedGraph(Graph):
     ) -> Tensor:
         check_reduce(reduce)
         self._check_rows(x, floating=False)
-        x_dst = x if x_dst is None else x_dst
+        if x_dst is None:
+            x_dst = x
+        else:
+            self._check_rows(x_dst, floating=False, name="x_dst")
         if not self.fast:
             block = self._merged_block("plain")
             x_all = self._gather(x, f"propagate:{reduce}{list(x.shape[1:])}")
@@ -482,21 +485,25 @@ class ShardedGraph(Graph):
         spec = MessageSpec(message, reduce, self._in_degree)
         return PropagateSAR.apply(x, x_dst, plan, spec, *message_parameters(message))
 
-    def _check_rows(self, x: Tensor, floating: bool = True) -> None:
+    def _check_rows(
+        self, x: Tensor, floating: bool = True, name: str = "the input"
+    ) -> None:
         if floating and not x.is_floating_point():
             raise TypeError(
-                f"rank {self.rank}: the input must be a floating-point tensor, got "
+                f"rank {self.rank}: {name} must be a floating-point tensor, got "
                 f"{x.dtype}. Convert it with .float()"
             )
         if x.device.type != self.device.type:
             raise ValueError(
-                f"rank {self.rank}: the graph is on {self.device} but the input is on "
+                f"rank {self.rank}: the graph is on {self.device} but {name} is on "
                 f"{x.device}. Move the model and features to {self.device}"
             )
-        if x.size(0) != self.num_nodes:
+        rows = x.size(0) if x.dim() else 0
+        if x.dim() == 0 or rows != self.num_nodes:
             raise ValueError(
-                f"rank {self.rank} owns {self.num_nodes} nodes but the input has "
-                f"{x.size(0)} rows; pass the rows of the owned nodes only"
+                f"rank {self.rank} owns {self.num_nodes} nodes but {name} has "
+                f"{rows} rows (shape {list(x.shape)}); pass the rows of the owned "
+                "nodes only"
             )
 
     # Reductions and parameter synchronisation ----------------------------------------
