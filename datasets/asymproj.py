@@ -61,7 +61,15 @@ def _download(folder: Path, name: str) -> None:
 
 
 def _read_pairs(path: Path, num_columns: int = 2) -> torch.Tensor:
-    pairs = np.load(path, allow_pickle=False)
+    try:
+        pairs = np.load(path, allow_pickle=False)
+    except (ValueError, OSError, EOFError) as error:
+        # numpy reads any non-.npy bytes as a pickle, and its message then suggests
+        # allow_pickle, which would run code from the file.
+        raise ValueError(
+            f"{path}: not a readable .npy array of node pairs ({error}). Replace it "
+            "with the released file"
+        ) from error
     if pairs.ndim != 2 or pairs.shape[1] != num_columns:
         raise ValueError(
             f"{path}: expected an integer array of shape (pairs, 2), got shape {pairs.shape}"

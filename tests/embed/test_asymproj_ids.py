@@ -1,4 +1,4 @@
-"""AsymProj files with empty arrays or ids outside int64, and a root one level too high."""
+"""Corrupt, empty or out-of-range AsymProj files, and a root one level too high."""
 
 from __future__ import annotations
 
@@ -50,3 +50,26 @@ def test_root_above_graphs_named(tmp_path):
         f"{tmp_path / 'graphs'} contains them, so pass that folder as root" in message
     )
     assert load_asymproj("ppi", tmp_path / "graphs").num_nodes == 3
+
+
+def test_text_file_named_npy_rejected(tmp_path):
+    split = tmp_path / "ppi"
+    write_split(split, np.array([[0, 1]]), np.array([[1, 2]]), np.array([[0, 2]]))
+    (split / "test.neg.txt.npy").write_text("0 2\n1 2\n")
+    with pytest.raises(
+        ValueError, match=r"test.neg.txt.npy: not a readable .npy array"
+    ):
+        load_asymproj("ppi", tmp_path)
+
+
+def test_truncated_file_rejected(tmp_path):
+    split = tmp_path / "ppi"
+    write_split(
+        split, np.array([[0, 1]]), np.array([[1, 2]]), np.array([[0, 2], [1, 2]])
+    )
+    path = split / "test.neg.txt.npy"
+    path.write_bytes(path.read_bytes()[:-5])
+    with pytest.raises(
+        ValueError, match=r"test.neg.txt.npy: not a readable .npy array"
+    ):
+        load_asymproj("ppi", tmp_path)
