@@ -375,7 +375,11 @@ def _reduce_block(spec: MessageSpec, block: Block, msg: Tensor, n: int):
     index = block.row.view(-1, *([1] * (msg.dim() - 1))).expand_as(msg)
     if spec.reduce in ("sum", "mean"):
         return msg.new_zeros((n, *msg.shape[1:])).index_add_(0, block.row, msg), None
-    fill = float("-inf") if spec.reduce == "max" else float("inf")
+    if msg.is_floating_point():
+        fill = float("-inf") if spec.reduce == "max" else float("inf")
+    else:  # integer messages have no infinity, so start from the dtype's limit
+        limits = torch.iinfo(msg.dtype)
+        fill = limits.min if spec.reduce == "max" else limits.max
     op = "amax" if spec.reduce == "max" else "amin"
     m = msg.new_full((n, *msg.shape[1:]), fill).scatter_reduce_(0, index, msg, op)
     ties = (msg == m[block.row]).to(msg.dtype)
@@ -394,7 +398,7 @@ class PropagateSAR(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x: Tensor, x_dst: Tensor, plan: Plan, spec: MessageSpec, *params):
         n = plan.num_nodes
-        x_dst_leaf = x_dst.detach().requires_grad_(plan.keep)
+        x_dst_leaf = _leaf(x_dst, plan.keep)
         total, best, count = None, None, None
         graphs = {} if plan.keep else None
         for peer, (rows,) in plan.halo.fetch([x], plan.label):
@@ -402,7 +406,7 @@ class PropagateSAR(torch.autograd.Function):
             if not block.num_edges:
                 continue
             with torch.set_grad_enabled(plan.keep):
-                leaf = rows.detach().requires_grad_(plan.keep)
+                leaf = _leaf(rows, plan.keep)
                 msg = _messages(spec, block, leaf, x_dst_leaf)
             if graphs is not None:
                 graphs[peer] = (leaf, msg)
@@ -420,7 +424,8 @@ class PropagateSAR(torch.autograd.Function):
         elif spec.reduce in ("sum", "mean"):
             out = total if spec.reduce == "sum" else total / _degree_view(spec, total)
         else:
-            out = torch.where(_no_edges(plan.blocks, best), 0.0, best)
+            # A tensor zero keeps the dtype of integer messages.
+            out = torch.where(_no_edges(plan.blocks, best), best.new_zeros(()), best)
         ctx.plan, ctx.spec, ctx.graphs, ctx.num_params = plan, spec, graphs, len(params)
         ctx.x_dst_leaf = x_dst_leaf
         ctx.save_for_backward(
@@ -451,7 +456,15 @@ class PropagateSAR(torch.autograd.Function):
             if spec.reduce in ("max", "min"):
                 grad_msg = torch.where(msg.detach() == out[block.row], grad_msg, 0.0)
             inputs = [leaf, x_dst_leaf, *params]
-            grads = torch.autograd.grad(msg, inputs, grad_msg, allow_unused=True)
+            # Integer inputs take no gradient, and autograd.grad rejects them.
+            wanted = [i for i, t in enumerate(inputs) if t.requires_grad]
+            grads: list[Tensor | None] = [None] * len(inputs)
+            if msg.requires_grad and wanted:
+                found = torch.autograd.grad(
+                    msg, [inputs[i] for i in wanted], grad_msg, allow_unused=True
+                )
+                for i, grad in zip(wanted, found):
+                    grads[i] = grad
             grad_x_dst.add_(_or_zeros(grads[1], x_dst))
             for acc, grad in zip(grad_params, grads[2:]):
                 if grad is not None:
@@ -473,8 +486,8 @@ class PropagateSAR(torch.autograd.Function):
                     yield peer, [torch.zeros_like(rows)]
                     continue
                 with torch.enable_grad():
-                    leaf = rows.detach().requires_grad_(True)
-                    x_dst_leaf = x_dst.detach().requires_grad_(True)
+                    leaf = _leaf(rows, True)
+                    x_dst_leaf = _leaf(x_dst, True)
                     msg = _messages(spec, block, leaf, x_dst_leaf)
                     grad = block_grads(peer, leaf, x_dst_leaf, msg)
                 del rows, leaf, msg
@@ -482,7 +495,16 @@ class PropagateSAR(torch.autograd.Function):
 
         plan.halo.return_grads(grads(), [grad_x], plan.label + "/grad")
         ctx.graphs = ctx.x_dst_leaf = None
+        # Integer inputs take no gradient.
+        grad_x = grad_x if ctx.needs_input_grad[0] else None
+        grad_x_dst = grad_x_dst if ctx.needs_input_grad[1] else None
         return (grad_x, grad_x_dst, None, None, *grad_params)
+
+
+def _leaf(t: Tensor, requires_grad: bool) -> Tensor:
+    """Detach ``t`` and let it require grad when asked and its dtype allows it."""
+    floating = t.is_floating_point() or t.is_complex()
+    return t.detach().requires_grad_(requires_grad and floating)
 
 
 def _or_zeros(grad: Tensor | None, like: Tensor) -> Tensor:
