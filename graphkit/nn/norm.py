@@ -61,8 +61,13 @@ class GraphBatchNorm(nn.Module):
                 f"GraphBatchNorm({channels}) got x of shape {list(x.shape)}. Pass "
                 f"[N, {channels}] features or build the norm with the features' width"
             )
+        # float16 sums overflow at 65504, so the mean of a few thousand nodes would be
+        # inf. The statistics are computed in float32 or wider, as torch's BatchNorm1d
+        # does for half-precision inputs, and the output is cast back.
+        wide = torch.promote_types(x.dtype, torch.float32)
+        features = x.to(wide)
         if not self.training:
-            mean, var = self.running_mean, self.running_var
+            mean, var = self.running_mean.to(wide), self.running_var.to(wide)
         else:
             n = graph.num_global_nodes
             if n < 2:
@@ -73,8 +78,8 @@ class GraphBatchNorm(nn.Module):
                     f"graph has {n}. Call .eval() to use the running statistics, or "
                     "use --norm layer or --norm none for such a graph"
                 )
-            mean = graph.node_sum(x) / n
-            var = graph.node_sum((x - mean) ** 2) / n
+            mean = graph.node_sum(features) / n
+            var = graph.node_sum((features - mean) ** 2) / n
             with torch.no_grad():
                 self.num_batches_tracked.add_(1)
                 if self.momentum is None:
@@ -82,6 +87,8 @@ class GraphBatchNorm(nn.Module):
                 else:
                     factor = self.momentum
                 unbiased = var * n / max(n - 1, 1)
-                self.running_mean.lerp_(mean.detach(), factor)
-                self.running_var.lerp_(unbiased.detach(), factor)
-        return (x - mean) / torch.sqrt(var + self.eps) * self.weight + self.bias
+                buffer_dtype = self.running_mean.dtype
+                self.running_mean.lerp_(mean.detach().to(buffer_dtype), factor)
+                self.running_var.lerp_(unbiased.detach().to(buffer_dtype), factor)
+        normalized = (features - mean) / torch.sqrt(var + self.eps)
+        return (normalized * self.weight + self.bias).to(x.dtype)
