@@ -12,6 +12,7 @@ import logging
 import os
 import shutil
 import tempfile
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -62,6 +63,7 @@ def download(
 
     Raises:
         ValueError: the checksum of the downloaded file differs from ``sha256``.
+        ConnectionError: the download failed (no network, unknown host, HTTP error).
     """
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     target = cache / Path(url.split("?")[0]).name
@@ -75,8 +77,15 @@ def download(
     handle, partial = tempfile.mkstemp(dir=cache, suffix=".part")
     os.close(handle)
     try:
-        with urllib.request.urlopen(url) as response, open(partial, "wb") as out:
-            shutil.copyfileobj(response, out)
+        try:
+            with urllib.request.urlopen(url) as response, open(partial, "wb") as out:
+                shutil.copyfileobj(response, out)
+        except urllib.error.URLError as error:
+            raise ConnectionError(
+                f"cannot download {url}: {error.reason}. Without network access, "
+                f"copy the file from another machine to {target}, or pass the path "
+                "of a local copy (--checkpoint /path/to/file.pth)"
+            ) from error
         actual = sha256_of(partial)
         if sha256 is not None and actual != sha256:
             raise ValueError(
