@@ -82,7 +82,7 @@ def download(
                 shutil.copyfileobj(response, out)
         except urllib.error.URLError as error:
             raise ConnectionError(
-                f"cannot download {url}: {error.reason}. Without network access, "
+                f"download of {url} failed: {error.reason}. Without network access, "
                 f"copy the file from another machine to {target}, or pass the path "
                 "of a local copy (--checkpoint /path/to/file.pth)"
             ) from error

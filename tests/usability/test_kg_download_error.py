@@ -12,7 +12,7 @@ def test_failed_download_names_url_and_cache(tmp_path):
     with pytest.raises(ConnectionError) as caught:
         resolve(url, cache_dir=cache)
     message = str(caught.value)
-    assert f"cannot download {url}" in message
+    assert f"download of {url} failed" in message
     assert str(cache / "ultra_3g.pth") in message
     assert "--checkpoint" in message
     assert list(cache.iterdir()) == []  # no partial file is left behind
@@ -29,5 +29,5 @@ def test_cli_failed_download_is_one_line(tmp_path, capsys, monkeypatch):
     )
     err = capsys.readouterr().err
     assert code == 2
-    assert f"graphkit kg: error: cannot download {url}" in err
+    assert f"graphkit kg: error: download of {url} failed" in err
     assert "Traceback" not in err
