@@ -36,6 +36,12 @@ ASCII_WHITESPACE = " \t\n\r\f\v"
 ASCII_WHITESPACE_RUN = re.compile(r"[ \t\f\v]+")
 
 
+# Column names that header rows of triple files commonly use. A first row whose head
+# and tail fields are among them is most likely a header that was not skipped.
+HEAD_COLUMN_NAMES = {"head", "h", "subject", "sub", "s", "source", "src", "from"}
+TAIL_COLUMN_NAMES = {"tail", "t", "object", "obj", "o", "target", "dst", "to"}
+
+
 @dataclass
 class NamedTriples:
     """String triples read from a file, with the 1-based line of each row."""
@@ -169,7 +175,22 @@ def read_triples(
             )
         rows.append((columns[0], columns[1], columns[2]))
         lines.append(number)
+    if not header:
+        _warn_if_header(path, rows[0], lines[0])
     return NamedTriples(rows, lines, str(path))
+
+
+def _warn_if_header(path: Path, row: tuple[str, str, str], line: int) -> None:
+    """Warn when the first row looks like a column header that loads as a fact."""
+    head, _, tail = (field.lower() for field in row)
+    if head in HEAD_COLUMN_NAMES and tail in TAIL_COLUMN_NAMES:
+        logger.warning(
+            "%s:%d: the first row %r looks like a column header, and it loads as a "
+            "fact. Pass --header (header=True in Python) to skip it",
+            path,
+            line,
+            row,
+        )
 
 
 def load_graph(
