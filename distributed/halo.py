@@ -11,10 +11,11 @@ fetched from ``r``.
 
 ``one-shot`` mode replaces the ``N`` rounds by a single exchange with every peer.
 
-With ``max_message_bytes`` set, each round's gradients travel in messages of at most
-that size, and a rank keeps at most two messages in each direction at a time instead
-of one peer's whole halo gradient (SAR's reference code splits its collectives by a
-``max_collective_size`` for the same reason).
+With ``max_message_bytes`` set, each round's rows and gradients travel in messages of
+at most that size. A rank then keeps at most two outgoing messages at a time instead
+of a copy of all rows a peer needs, and in the backward pass at most two messages in
+each direction instead of whole halo gradients (SAR's reference code splits its
+collectives by a ``max_collective_size`` for the same reason).
 """
 
 from __future__ import annotations
@@ -45,9 +46,10 @@ class HaloExchange:
             ones travel, so transfers overlap the computation. Without it a rank keeps
             one round's rows, or one round's gradients, at a time, at the cost of that
             overlap. (default: ``True``)
-        max_message_bytes (int, optional): split each round of :meth:`return_grads`
-            into messages of at most this many bytes (at least one row each). None
-            sends a peer's gradient in one message. (default: ``None``)
+        max_message_bytes (int, optional): split each round of :meth:`fetch` and
+            :meth:`return_grads` into messages of at most this many bytes (at least one
+            row each). None sends a peer's rows, or their gradient, in one message.
+            (default: ``None``)
     """
 
     def __init__(
@@ -83,13 +85,22 @@ class HaloExchange:
     def _post_fetch(self, k: int, tensors: list[Tensor], label: str):
         to_peer = (self.rank + k) % self.world_size
         from_peer = (self.rank - k) % self.world_size
-        sends = [t[self.send_rows[to_peer]] for t in tensors]
         # Counted from allocation: a buffer posted ahead is resident memory too.
         recvs = self.tracker.hold(
             [t.new_empty((self.recv_counts[from_peer], *t.shape[1:])) for t in tensors]
         )
+        if self.max_message_bytes is not None:
+            transfer = _ChunkedFetch(self, tensors, to_peer, from_peer, recvs, label)
+            return from_peer, recvs, transfer
+        sends = [t[self.send_rows[to_peer]] for t in tensors]
         pending = self.comm.start({to_peer: sends}, {from_peer: recvs}, label)
         return from_peer, recvs, pending
+
+    def _finish_fetch(self, pending) -> None:
+        if isinstance(pending, _ChunkedFetch):
+            pending.finish()
+        else:
+            self.comm.wait(pending)
 
     def fetch(
         self, tensors: list[Tensor], label: str
@@ -114,7 +125,7 @@ class HaloExchange:
             (peer, rows, pending), ahead = ahead, None
             if self.look_ahead and k + 1 < self.world_size:
                 ahead = self._post_fetch(k + 1, tensors, label)
-            self.comm.wait(pending)
+            self._finish_fetch(pending)
             # Drop the finished operations now, because they reference this round's send
             # buffer.
             del pending
@@ -284,6 +295,74 @@ def _add_local(targets: list[Tensor], grads: list[Tensor | None]) -> None:
     for target, grad in zip(targets, grads):
         if grad is not None:
             target.add_(grad)
+
+
+class _ChunkedFetch:
+    """One round of :meth:`HaloExchange.fetch` in messages of at most ``max_message_bytes``.
+
+    All receives are posted at once into row slices of the full receive buffers, which
+    the caller needs anyway. The sends are gathered one message at a time: the first
+    two when the round is posted, the rest in :meth:`finish`, each after the message
+    two places earlier has left. So a rank keeps at most two outgoing messages instead
+    of a copy of every row the peer needs.
+    """
+
+    def __init__(
+        self,
+        halo: HaloExchange,
+        tensors: list[Tensor],
+        to_peer: int,
+        from_peer: int,
+        recvs: list[Tensor],
+        label: str,
+    ) -> None:
+        self.halo, self.tensors, self.to_peer, self.label = halo, tensors, to_peer, label
+        self.rows = halo.send_rows[to_peer]
+        row_bytes = sum(math.prod(t.shape[1:]) * t.element_size() for t in tensors)
+        self.send_step = halo._rows_per_message(self.rows.numel(), row_bytes)
+        recv_count = halo.recv_counts[from_peer]
+        recv_step = halo._rows_per_message(recv_count, row_bytes)
+        comm = halo.comm
+        self.base = comm.next_round()
+        self.receiving = [
+            comm.start(
+                {},
+                {from_peer: [r[low : low + recv_step] for r in recvs]},
+                label,
+                tag=comm.chunk_tag(self.base, chunk),
+            )
+            for chunk, low in enumerate(range(0, recv_count, recv_step))
+        ]
+        self.starts = list(range(0, self.rows.numel(), self.send_step))
+        self.sending: deque = deque()
+        self.next_chunk = 0
+        while self.next_chunk < min(2, len(self.starts)):
+            self._send_next()
+
+    def _send_next(self) -> None:
+        start = self.starts[self.next_chunk]
+        rows = self.rows[start : start + self.send_step]
+        comm = self.halo.comm
+        self.sending.append(
+            comm.start(
+                {self.to_peer: [t[rows] for t in self.tensors]},
+                {},
+                self.label,
+                tag=comm.chunk_tag(self.base, self.next_chunk),
+            )
+        )
+        self.next_chunk += 1
+
+    def finish(self) -> None:
+        comm = self.halo.comm
+        while self.next_chunk < len(self.starts):
+            comm.wait(self.sending.popleft())
+            self._send_next()
+        while self.sending:
+            comm.wait(self.sending.popleft())
+        for pending in self.receiving:
+            comm.wait(pending)
+        self.receiving = []
 
 
 class RowChunks:

@@ -94,11 +94,13 @@ class ShardedGraph(Graph):
             travel (see :class:`~graphkit.distributed.halo.HaloExchange`). ``False``
             keeps one peer's fetched rows or gradients at a time, which lowers the peak
             memory of ``sar`` at the cost of that overlap. (default: ``True``)
-        max_message_bytes (int, optional): send each peer's halo gradients in messages
-            of at most this many bytes. Where the message is linear in the features
-            (sum, mean, GCN) each message's rows are computed just before it is sent,
-            so no rank keeps a peer's whole halo gradient; for the other messages the
-            arriving gradients are still received in small pieces. None sends each peer's
+        max_message_bytes (int, optional): in ``sar`` and ``sa``, send each peer's
+            halo rows and their gradients in messages of at most this many bytes. A
+            rank then gathers at most two outgoing messages of rows at a time. Where
+            the message is linear in the features (sum, mean, GCN) each gradient
+            message is computed just before it is sent, so no rank keeps a peer's whole
+            halo gradient; for the other messages the arriving gradients are still
+            received in small pieces. None sends each peer's rows, or their
             gradient in one message. (default: 8 MiB)
 
     Building runs collective operations, so every rank must build its graph at the
