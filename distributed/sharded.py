@@ -101,7 +101,7 @@ class ShardedGraph(Graph):
             message is computed just before it is sent, so no rank keeps a peer's whole
             halo gradient; for the other messages the arriving gradients are still
             received in small pieces. None sends each peer's rows, or their
-            gradient in one message. (default: 8 MiB)
+            gradient, in one message. (default: 8 MiB)
 
     Building runs collective operations, so every rank must build its graph at the
     same time.
