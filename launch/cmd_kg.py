@@ -15,6 +15,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import time
 from pathlib import Path
 
@@ -362,6 +363,30 @@ def run_predict(args) -> int:
     return 0
 
 
+def _check_no_earlier_checkpoints(out: Path) -> None:
+    """Stop before a new run overwrites ``last.pth`` or ``step_N.pth`` of another run.
+
+    A new run would replace ``last.pth`` and some ``step_N.pth`` files but keep the
+    others, which would then mix two runs in one folder.
+    """
+    earlier = sorted(
+        path.name
+        for path in out.glob("*.pth")
+        if path.name == "last.pth" or re.fullmatch(r"step_\d+\.pth", path.name)
+    )
+    if earlier:
+        shown = ", ".join(earlier[:3]) + (", ..." if len(earlier) > 3 else "")
+        if "last.pth" in earlier:
+            latest = "last.pth"
+        else:
+            latest = max(earlier, key=lambda name: int(name[5:-4]))
+        raise SystemExit(
+            f"--out {out} already contains checkpoints of an earlier run ({shown}). "
+            f"Pass --resume {out / latest} to continue that run, or choose "
+            "another --out folder"
+        )
+
+
 def run_training(args) -> int:
     from graphkit.kg import Ultra, evaluate, load_dataset, load_graph, pretrain
 
@@ -376,6 +401,8 @@ def run_training(args) -> int:
             f"--out {args.out}: cannot create the folder ({error.strerror}). "
             "Choose another --out folder"
         ) from None
+    if args.resume is None:
+        _check_no_earlier_checkpoints(args.out)
     if not args.dataset and not args.graph:
         raise SystemExit(
             "give at least one --dataset (with --root) or --graph to train on"
