@@ -377,7 +377,7 @@ def _reduce_block(spec: MessageSpec, block: Block, msg: Tensor, n: int):
         return msg.new_zeros((n, *msg.shape[1:])).index_add_(0, block.row, msg), None
     if msg.is_floating_point():
         fill = float("-inf") if spec.reduce == "max" else float("inf")
-    else:  # integer messages have no infinity, so start from the dtype's limit
+    else:  # Integer messages have no infinity, so they start from the dtype's limit.
         limits = torch.iinfo(msg.dtype)
         fill = limits.min if spec.reduce == "max" else limits.max
     op = "amax" if spec.reduce == "max" else "amin"
@@ -457,13 +457,16 @@ class PropagateSAR(torch.autograd.Function):
                 grad_msg = torch.where(msg.detach() == out[block.row], grad_msg, 0.0)
             inputs = [leaf, x_dst_leaf, *params]
             # Integer inputs take no gradient, and autograd.grad rejects them.
-            wanted = [i for i, t in enumerate(inputs) if t.requires_grad]
+            differentiable = [i for i, t in enumerate(inputs) if t.requires_grad]
             grads: list[Tensor | None] = [None] * len(inputs)
-            if msg.requires_grad and wanted:
+            if msg.requires_grad and differentiable:
                 found = torch.autograd.grad(
-                    msg, [inputs[i] for i in wanted], grad_msg, allow_unused=True
+                    msg,
+                    [inputs[i] for i in differentiable],
+                    grad_msg,
+                    allow_unused=True,
                 )
-                for i, grad in zip(wanted, found):
+                for i, grad in zip(differentiable, found):
                     grads[i] = grad
             grad_x_dst.add_(_or_zeros(grads[1], x_dst))
             for acc, grad in zip(grad_params, grads[2:]):
