@@ -185,6 +185,19 @@ def _run(registry, args: argparse.Namespace) -> int:
             logger.exception("experiment %s failed", name)
             results.append(_failed(registry, name, args.smoke, error))
     print(format_table(results))
+    ignore_criteria = args.smoke if args.strict is None else not args.strict
+    if args.smoke and any(not r.error and not r.passed for r in results):
+        # Smoke sizes are too small for the papers' targets, so a failed criterion
+        # there is expected and says nothing about the method.
+        effect = (
+            "does not change the exit code"
+            if ignore_criteria
+            else "fails the run because of --strict"
+        )
+        print(
+            "note: --smoke runs are too small to meet the criteria, so a 'no' above "
+            f"is expected and {effect}. Run without --smoke to check the criteria."
+        )
     if args.json is not None:
         payload = {"experiments": [r.to_json() for r in results]}
         write_text_atomically(args.json, json.dumps(payload, indent=2) + "\n")
@@ -192,7 +205,7 @@ def _run(registry, args: argparse.Namespace) -> int:
     if args.markdown is not None:
         write_text_atomically(args.markdown, format_markdown(results) + "\n")
         logger.info("wrote %s", args.markdown)
-    return _exit_code(results, args.smoke if args.strict is None else not args.strict)
+    return _exit_code(results, ignore_criteria)
 
 
 def _exit_code(results, ignore_criteria: bool) -> int:
