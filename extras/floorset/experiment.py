@@ -23,8 +23,9 @@ on them are feasibility, zero HPWL and area gaps, and no soft violation other th
 these boundary misses.
 
 The data folder holds ``LiteTensorDataTest/`` and ``PrimeTensorDataTest.tar.gz``; it is
-``Config.root``, else ``$GRAPHKIT_DATA/extras/floorset``, else
-``$GRAPHKIT_TEST_DATA/extras/floorset``.
+``Config.root``, else ``$GRAPHKIT_DATA/extras/floorset`` or its sibling
+``$GRAPHKIT_DATA/../extras/floorset`` (when ``GRAPHKIT_DATA`` names ``graphs/``), else
+the same two under ``$GRAPHKIT_TEST_DATA``.
 """
 
 from __future__ import annotations
@@ -123,15 +124,16 @@ class Config:
 
 def resolve_root(root: str) -> Path:
     """Return the FloorSet data folder for ``root`` or the environment defaults."""
-    candidates = (
-        [Path(root)]
-        if root
-        else [
-            Path(os.environ[var]) / "extras" / "floorset"
-            for var in ("GRAPHKIT_DATA", "GRAPHKIT_TEST_DATA")
-            if os.environ.get(var)
-        ]
-    )
+    candidates = [Path(root)] if root else []
+    if not root:
+        for var in ("GRAPHKIT_DATA", "GRAPHKIT_TEST_DATA"):
+            if not os.environ.get(var):
+                continue
+            base = Path(os.environ[var])
+            candidates.append(base / "extras" / "floorset")
+            # GRAPHKIT_DATA often names the graphs/ folder that the graph datasets
+            # need, and extras/ is its sibling.
+            candidates.append(base.parent / "extras" / "floorset")
     for folder in candidates:
         if (folder / "LiteTensorDataTest").is_dir() or (
             folder / "PrimeTensorDataTest.tar.gz"

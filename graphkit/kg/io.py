@@ -377,6 +377,12 @@ def load_dataset(root: str | Path, name: str) -> InductiveSplit:
             else []
         )
         hint = did_you_mean(name, available)
+        # A data folder laid out like the shared one keeps knowledge graphs in kg/,
+        # next to graphs/. Name the folder that contains the dataset, if one does.
+        for candidate in (root / "kg", root.parent / "kg"):
+            if candidate != root and (candidate / name).is_dir():
+                hint += f" ({candidate} contains it, so pass that folder as --root)"
+                break
         raise FileNotFoundError(
             f"dataset folder {root / name} not found{hint}; folders under "
             f"{root}: {available or 'none'}"
