@@ -139,8 +139,13 @@ def resolve_root(root: str) -> Path:
             folder / "PrimeTensorDataTest.tar.gz"
         ).is_file():
             return folder
+    searched = (
+        f"looked in {[str(c) for c in candidates]}"
+        if candidates
+        else "neither --set root nor GRAPHKIT_DATA or GRAPHKIT_TEST_DATA is set"
+    )
     raise FileNotFoundError(
-        f"FloorSet data not found (looked in {[str(c) for c in candidates] or 'nothing'}); "
+        f"FloorSet data not found ({searched}); "
         "pass --set root=DIR holding LiteTensorDataTest/ and PrimeTensorDataTest.tar.gz, "
         "or set GRAPHKIT_DATA to a folder containing extras/floorset"
     )

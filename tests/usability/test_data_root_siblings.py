@@ -48,3 +48,13 @@ def test_kg_missing_dataset_without_kg_folder(tmp_path):
     with pytest.raises(FileNotFoundError) as caught:
         load_dataset(tmp_path, "toy")
     assert "contains it" not in str(caught.value)
+
+
+def test_floorset_no_root_says_nothing_set(monkeypatch):
+    monkeypatch.delenv("GRAPHKIT_TEST_DATA", raising=False)
+    monkeypatch.delenv("GRAPHKIT_DATA", raising=False)
+    with pytest.raises(FileNotFoundError) as caught:
+        resolve_root("")
+    message = str(caught.value)
+    assert "neither --set root nor GRAPHKIT_DATA or GRAPHKIT_TEST_DATA is set" in message
+    assert "looked in nothing" not in message
