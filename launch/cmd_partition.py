@@ -97,12 +97,15 @@ def register(subparsers) -> None:
 
 def _mapping(text: str) -> dict:
     # The loader of graphkit train, so that both commands read 5e-1 as a float.
-    from graphkit.train.config import load_yaml
+    from graphkit.train.config import DuplicateKeyError, load_yaml
 
     import yaml
 
     try:
         value = load_yaml(text)
+    except DuplicateKeyError as error:
+        # The text is a mapping, so the message names the repeated key instead.
+        raise argparse.ArgumentTypeError(f"{error.problem} in {text!r}") from None
     except yaml.YAMLError:
         value = None  # Invalid YAML gets the same one-line message as a non-mapping.
     if not isinstance(value, dict):

@@ -33,6 +33,10 @@ _CHOICES = {
 }
 
 
+class DuplicateKeyError(yaml.constructor.ConstructorError):
+    """A YAML mapping that names one key twice."""
+
+
 class _ConfigLoader(yaml.SafeLoader):
     """``yaml.SafeLoader`` that also reads exponent floats such as ``1e-3`` as numbers.
 
@@ -57,11 +61,11 @@ class _ConfigLoader(yaml.SafeLoader):
                 key = self.construct_object(key_node)
                 line = key_node.start_mark.line + 1
                 if key in seen:
-                    raise yaml.constructor.ConstructorError(
+                    where = f" (lines {seen[key]} and {line})" if seen[key] != line else ""
+                    raise DuplicateKeyError(
                         "while reading a mapping",
                         node.start_mark,
-                        f"found the key {key!r} twice (lines {seen[key]} and {line}); "
-                        "keep one of them",
+                        f"found the key {key!r} twice{where}; keep one of them",
                         key_node.start_mark,
                     )
                 seen[key] = line
@@ -306,6 +310,9 @@ def _parse_bool(text: str) -> bool:
 def _parse_mapping(text: str) -> dict:
     try:
         value = load_yaml(text)
+    except DuplicateKeyError as error:
+        # The text is a mapping, so the message names the repeated key instead.
+        raise argparse.ArgumentTypeError(f"{error.problem} in {text!r}") from None
     except yaml.YAMLError:
         value = None
     if not isinstance(value, dict):
