@@ -14,6 +14,8 @@ per owned node.
 from __future__ import annotations
 
 import logging
+import math
+import numbers
 from abc import ABC, abstractmethod
 from typing import Callable
 
@@ -176,10 +178,18 @@ class LocalGraph(Graph):
         edge_attr: Tensor | None = None,
         fast: bool = True,
     ) -> None:
-        if num_nodes is None or int(num_nodes) < 0:
+        if isinstance(num_nodes, Tensor) and num_nodes.numel() == 1:
+            num_nodes = num_nodes.item()
+        if (
+            isinstance(num_nodes, bool)
+            or not isinstance(num_nodes, numbers.Real)
+            or not math.isfinite(num_nodes)
+            or num_nodes != int(num_nodes)
+            or num_nodes < 0
+        ):
             raise ValueError(
-                f"num_nodes must be non-negative, got {num_nodes}. Pass the number of "
-                "nodes, which may exceed the largest id in edge_index"
+                f"num_nodes must be a non-negative whole number, got {num_nodes!r}. Pass "
+                "the number of nodes, which may exceed the largest id in edge_index"
             )
         self.num_nodes = int(num_nodes)
         self.fast = fast
