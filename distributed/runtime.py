@@ -505,6 +505,13 @@ def build_partition(config, rank: int, world_size: int):
         meta = read_metadata(config.partitions)
         check_world_size(meta, world_size, config.partitions)
         check_dataset(meta, config)
+        if config.dataset_options and rank == 0:
+            logger.warning(
+                "--dataset-options %s are ignored: the graph comes from the partitions "
+                "in %s. Pass the options to graphkit partition instead",
+                config.dataset_options,
+                config.partitions,
+            )
         payload = _load_checked(comm, config.partitions, rank, world_size)
         # Every rank's masks have the same dimension, so all ranks raise together.
         if "train_mask" in payload:

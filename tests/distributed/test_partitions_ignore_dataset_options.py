@@ -1,0 +1,47 @@
+"""--dataset-options with --partitions: the options are ignored, and rank 0 says so."""
+
+import pytest
+from harness import run_world
+
+pytestmark = pytest.mark.distributed
+
+
+def build_with_options(rank: int, world_size: int, folder: str, options: dict):
+    import logging
+
+    from graphkit.datasets import load_dataset
+    from graphkit.distributed import partition_nodes
+    from graphkit.distributed.files import write_partitions
+    from graphkit.distributed.runtime import build_partition
+    from graphkit.train.config import TrainConfig
+
+    data = load_dataset("synthetic", None, num_nodes=60, seed=1)
+    parts = partition_nodes(data.edge_index, data.num_nodes, world_size, "random")
+    if rank == 0:
+        write_partitions(data, parts, world_size, folder)
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = logging.getLogger("graphkit.distributed.runtime")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    config = TrainConfig(partitions=folder, dataset_options=options)
+    _graph, data = build_partition(config, rank, world_size)
+    logger.removeHandler(handler)
+    warnings = [r.getMessage() for r in records if r.levelno >= logging.WARNING]
+    return warnings, int(data.x.size(0))
+
+
+def test_options_with_partitions_warn(tmp_path):
+    (warnings, rows), = run_world(
+        build_with_options, 1, str(tmp_path / "parts"), {"num_nodes": 500}
+    )
+    assert rows == 60
+    assert len(warnings) == 1
+    assert "--dataset-options {'num_nodes': 500} are ignored" in warnings[0]
+
+
+def test_no_options_no_warning(tmp_path):
+    (warnings, rows), = run_world(build_with_options, 1, str(tmp_path / "parts"), {})
+    assert rows == 60
+    assert warnings == []
