@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import sys
 import time
 from pathlib import Path
@@ -308,7 +309,7 @@ class Trainer:
             )
         if c.out and self.is_main:
             with open(Path(c.out) / "metrics.jsonl", "a") as f:
-                f.write(json.dumps(record) + "\n")
+                f.write(json.dumps(strict_json(record), allow_nan=False) + "\n")
         if c.checkpoint_every and self.epoch % c.checkpoint_every == 0:
             self.save()
 
@@ -520,3 +521,19 @@ def masks_for_split(data, split: int | None):
                 raise ValueError(f"split {index} is out of range; the dataset has {mask.size(1)} splits")
             setattr(data, name, mask[:, index])
     return data
+
+
+def strict_json(value):
+    """Return ``value`` with NaN and infinite floats replaced by None (JSON ``null``).
+
+    ``json.dumps`` writes them as the bare tokens ``NaN`` and ``Infinity``, which strict
+    JSON readers (``jq``, JavaScript, many JSON-lines loaders) reject. A metric of an
+    empty split is NaN, and a diverged loss may be infinite.
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: strict_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [strict_json(item) for item in value]
+    return value

@@ -32,7 +32,9 @@ def test_edge_index_not_tensor_rejected():
 
 
 def test_negative_num_nodes_rejected():
-    with pytest.raises(ValueError, match="num_nodes must be non-negative, got -1"):
+    with pytest.raises(
+        ValueError, match="num_nodes must be a non-negative whole number, got -1"
+    ):
         LocalGraph(torch.zeros(2, 0, dtype=torch.long), -1)
 
 
