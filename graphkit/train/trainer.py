@@ -89,7 +89,7 @@ class Trainer:
         self.global_counts = graph.reduce_sum(counts)
         self.has_val = float(self.global_counts[1]) > 0
         self._check_split_sizes()
-        if self.metric_name == "roc_auc" and self.has_val:
+        if self.metric_name == "roc_auc":
             self._check_auc_classes()
         self.fingerprint = self._graph_fingerprint()
         self.epoch = 0
@@ -111,7 +111,7 @@ class Trainer:
         return "roc_auc" if self.num_classes == 2 else "accuracy"
 
     def _check_split_sizes(self) -> None:
-        """Reject an empty training split; warn about an empty validation split.
+        """Reject an empty training split; warn about an empty validation or test split.
 
         Counts are over all partitions. Without training nodes the loss is 0 and nothing
         is learned. Without validation nodes no epoch can be chosen as the best, so every
@@ -124,6 +124,12 @@ class Trainer:
                 "data.train_mask selects no node, so the train split is empty. Choose a "
                 "split with labelled nodes in the training mask (--split, or the split "
                 "fractions in --dataset-options)"
+            )
+        if float(self.global_counts[2]) == 0 and self.is_main:
+            logger.warning(
+                "data.test_mask selects no node, so the test score is NaN. Choose a "
+                "split with test nodes (--split, or the split fractions in "
+                "--dataset-options)"
             )
         if self.has_val:
             return
@@ -139,19 +145,35 @@ class Trainer:
             )
 
     def _check_auc_classes(self) -> None:
-        """Reject a validation split whose labels are all one class.
+        """Reject a validation split whose labels are all one class; warn for the others.
 
-        Its ROC-AUC is undefined (NaN), so no epoch would ever count as best.
+        ROC-AUC is undefined (NaN) without both classes. On the validation split no
+        epoch would ever count as best. A train or test split gets NaN in every log
+        line, and a test split in the summary too.
         """
-        mask = self.data.val_mask
-        local = torch.bincount(self.labels[mask], minlength=2)[:2].double()
-        negatives, positives = self.graph.reduce_sum(local).tolist()
-        if negatives == 0 or positives == 0:
-            raise ValueError(
-                f"metric roc_auc is undefined on the validation split: it has "
-                f"{int(positives)} nodes of class 1 and {int(negatives)} of class 0. "
-                "Use a split with both classes, or --metric accuracy"
+        local = []
+        for split in SPLITS:
+            labels = self.labels[getattr(self.data, f"{split}_mask")]
+            local.append(torch.bincount(labels, minlength=2)[:2])
+        counts = self.graph.reduce_sum(torch.stack(local).double()).tolist()
+        for split, (negatives, positives) in zip(SPLITS, counts):
+            if negatives + positives == 0 or (negatives > 0 and positives > 0):
+                continue  # an empty split is reported by _check_split_sizes
+            name = "validation" if split == "val" else split
+            problem = (
+                f"metric roc_auc is undefined on the {name} split: it has "
+                f"{int(positives)} nodes of class 1 and {int(negatives)} of class 0"
             )
+            if split == "val":
+                raise ValueError(
+                    f"{problem}. Use a split with both classes, or --metric accuracy"
+                )
+            if self.is_main:
+                logger.warning(
+                    "%s, so its score is NaN. Use a split with both classes, or "
+                    "--metric accuracy",
+                    problem,
+                )
 
     def _build_model(self) -> GNN:
         c = self.config
