@@ -112,7 +112,9 @@ def load_asymproj(
         root = os.environ.get("GRAPHKIT_DATA")
         if not root:
             raise FileNotFoundError(
-                f"no data root for AsymProj dataset {name!r}: pass root= or set GRAPHKIT_DATA"
+                f"no data root for AsymProj dataset {name!r}: pass root=DIR (--root DIR "
+                "on the command line) or set GRAPHKIT_DATA to the graphs/ folder that "
+                "contains asymproj/"
             )
     root = Path(root).expanduser()
     folder = _find_folder(root, name)

@@ -304,7 +304,10 @@ def _load_model(args):
 
 def _require_root(args) -> Path:
     if not args.root:
-        raise SystemExit("--root is required (or set GRAPHKIT_DATA) to find --dataset")
+        raise SystemExit(
+            "--root is required to find --dataset: pass the folder that contains the "
+            "dataset folders (such as kg/ with fb237_v1/), or set GRAPHKIT_DATA to it"
+        )
     return Path(args.root)
 
 
