@@ -15,6 +15,7 @@ run continues the schedule, the byte totals and the random draws where they stop
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 
@@ -260,6 +261,42 @@ def make_codec(name: str, seed: int = 0, min_width: int = 16) -> Codec:
     raise ValueError(f"unknown compressor {name!r}. Choose one of {COMPRESSORS}")
 
 
+def _warn_ignored_rate_option(config, name: str) -> None:
+    """Warn when the option that sets the starting ratio of another compressor is set.
+
+    ``quantize`` takes its ratio from ``compression_bits`` and the other compressors
+    from ``compression_ratio``. A value other than the default in the option the chosen
+    compressor does not read would otherwise be dropped without a word.
+    """
+    defaults = {"compression_ratio": 16.0, "compression_bits": 8}
+    if dataclasses.is_dataclass(config):
+        defaults.update({f.name: f.default for f in dataclasses.fields(config)})
+    if name == "quantize":
+        value = config.compression_ratio
+        if value in (defaults["compression_ratio"], 32 / config.compression_bits):
+            return
+        hint = (
+            f" Pass --compression-bits {int(32 / value)} for ratio {value:g}"
+            if 32 / value in (8, 4, 2)
+            else ""
+        )
+        message = (
+            f"--compression-ratio {value:g} is ignored: quantize takes its ratio "
+            f"from --compression-bits (32 / {config.compression_bits} bits = "
+            f"{32 / config.compression_bits:g}).{hint}"
+        )
+    else:
+        value = config.compression_bits
+        if value == defaults["compression_bits"]:
+            return
+        message = (
+            f"--compression-bits {value} is ignored: only quantize reads it, and "
+            f"{name} takes its ratio from --compression-ratio "
+            f"({config.compression_ratio:g})"
+        )
+    logger.warning("%s", message)
+
+
 def compression_from_config(config, comm: Communicator) -> Compression | None:
     """Build the compression a ``TrainConfig`` requests, or None for ``compression: none``.
 
@@ -272,6 +309,7 @@ def compression_from_config(config, comm: Communicator) -> Compression | None:
     name = getattr(config, "compression", "none")
     if name == "none":
         return None
+    _warn_ignored_rate_option(config, name)
     ratio = (
         32 / config.compression_bits if name == "quantize" else config.compression_ratio
     )
