@@ -94,7 +94,8 @@ class TrainConfig:
     root: str | None = None
     """Folder with the dataset files (default: ``$GRAPHKIT_DATA``)."""
     split: int | None = None
-    """Index of the dataset's fixed split to use (e.g. Geom-GCN split 0-9)."""
+    """Index of the dataset's fixed split to use (e.g. Geom-GCN split 0-9). Unset means
+    split 0 of a dataset with several."""
     dataset_options: dict = field(default_factory=dict)
     """Extra keyword arguments of the dataset loader (e.g. synthetic ``num_nodes``)."""
     # Model

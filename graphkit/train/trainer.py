@@ -539,6 +539,12 @@ def masks_for_split(data, split: int | None):
         mask: Tensor | None = getattr(data, name, None)
         if mask is not None and mask.dim() == 2:
             index = 0 if split is None else split
+            if split is None and name == "train_mask":
+                logger.info(
+                    "the dataset has %d splits and --split is not set, so training "
+                    "uses split 0. Pass --split K to choose another",
+                    mask.size(1),
+                )
             if not 0 <= index < mask.size(1):
                 raise ValueError(f"split {index} is out of range; the dataset has {mask.size(1)} splits")
             setattr(data, name, mask[:, index])
