@@ -450,7 +450,8 @@ def run_training(args) -> int:
     except FloatingPointError as error:  # a NaN or infinite loss
         raise SystemExit(f"{args.training_mode} stopped: {error}") from None
     print(
-        f"{args.training_mode}: {args.steps} steps, checkpoint {args.out / 'last.pth'}"
+        f"{args.training_mode}: {args.steps} step{'' if args.steps == 1 else 's'}, "
+        f"checkpoint {args.out / 'last.pth'}"
     )
     if args.evaluate:
         for split, old in zip(splits, before):

@@ -60,3 +60,10 @@ def test_other_files_in_out_allowed(tmp_path):
     (out / "notes.txt").write_text("kept")
     assert main(_argv(graph, out)) == 0
     assert (out / "notes.txt").read_text() == "kept"
+
+
+def test_summary_counts_one_step(tmp_path, capsys):
+    graph = tmp_path / "triples.tsv"
+    graph.write_text(FACTS)
+    assert main(_argv(graph, tmp_path / "run")) == 0
+    assert f"pretrain: 1 step, checkpoint {tmp_path / 'run' / 'last.pth'}" in capsys.readouterr().out
