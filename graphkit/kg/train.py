@@ -487,7 +487,7 @@ def pretrain(
             # Stop before the optimizer step, which would make every weight NaN.
             raise FloatingPointError(
                 f"the loss of step {step} on graph {schedule[step - 1]} is "
-                f"{float(loss)}, so training stopped before updating the weights. "
+                f"{loss.item()}, so training stopped before updating the weights. "
                 "Check the model's weights for NaN (for example in the loaded "
                 "checkpoint) and lower lr"
             )
