@@ -17,6 +17,7 @@ import logging
 import time
 
 import torch
+from graphkit.launch.cmd_partition import yaml_mapping
 from graphkit.launch.logs import setup_logging
 
 log = logging.getLogger(__name__)
@@ -153,6 +154,15 @@ def _add_nodeclass(commands) -> None:
         "chameleon, ...)",
     )
     parser.add_argument(
+        "--dataset-options",
+        type=yaml_mapping,
+        default={},
+        metavar="YAML",
+        help="extra loader arguments as a YAML mapping, e.g. "
+        "\"{path: edges.txt, features: x.npy, labels: y.txt}\" for edge-list "
+        "(default: none)",
+    )
+    parser.add_argument(
         "--hops", type=int, default=15, help="propagation steps L (default: 15)"
     )
     parser.add_argument(
@@ -257,7 +267,9 @@ def run_nodeclass(args: argparse.Namespace) -> int:
         seed=args.seed,
     )
     finetune_config = FinetuneConfig(epochs=args.finetune_epochs, lr=args.lr)
-    data = load_dataset(args.dataset, args.root, split=args.split)
+    data = load_dataset(
+        args.dataset, args.root, split=args.split, **args.dataset_options
+    )
     if data.x is None:
         raise SystemExit(
             f"dataset {args.dataset!r} has no node features, which isvd nodeclass "

@@ -86,7 +86,7 @@ def register(subparsers) -> None:
     )
     parser.add_argument(
         "--dataset-options",
-        type=_mapping,
+        type=yaml_mapping,
         default={},
         metavar="YAML",
         help="extra loader arguments as a YAML mapping, e.g. '{num_nodes: 100000}' "
@@ -95,7 +95,8 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
-def _mapping(text: str) -> dict:
+def yaml_mapping(text: str) -> dict:
+    """Parse a YAML mapping option such as --dataset-options; raise ArgumentTypeError."""
     # The loader of graphkit train, so that both commands read 5e-1 as a float.
     from graphkit.train.config import DuplicateKeyError, load_yaml
 
