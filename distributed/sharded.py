@@ -97,11 +97,11 @@ class ShardedGraph(Graph):
         max_message_bytes (int, optional): in ``sar`` and ``sa``, send each peer's
             halo rows and their gradients in messages of at most this many bytes. A
             rank then gathers at most two outgoing messages of rows at a time. Where
-            the message is linear in the features (sum, mean, GCN) each gradient
+            the message is linear in the features (sum, mean, GCN), each gradient
             message is computed just before it is sent, so no rank keeps a peer's whole
-            halo gradient; for the other messages the arriving gradients are still
-            received in small pieces. None sends each peer's rows, or their
-            gradient, in one message. (default: 8 MiB)
+            halo gradient. For the other messages only the arriving gradients come in
+            small pieces. None sends each peer's rows, or their gradient, in one
+            message. (default: 8 MiB)
 
     Building runs collective operations, so every rank must build its graph at the
     same time.

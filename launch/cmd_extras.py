@@ -188,7 +188,7 @@ def _run(registry, args: argparse.Namespace) -> int:
     ignore_criteria = args.smoke if args.strict is None else not args.strict
     if args.smoke and any(not r.error and not r.passed for r in results):
         # Smoke sizes are too small for the papers' targets, so a failed criterion
-        # there is expected and says nothing about the method.
+        # there is expected and tells nothing about the method.
         effect = (
             "does not change the exit code"
             if ignore_criteria

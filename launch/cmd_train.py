@@ -149,8 +149,8 @@ def run(args: argparse.Namespace) -> int:
 def logged_config(config: TrainConfig) -> dict:
     """Return the config as logged: with ``--partitions``, without unused dataset options.
 
-    The partition folder fixes the graph, and the dataset it holds is logged when the
-    folder is read. ``dataset`` stays when it was given, since it was checked against
+    The partition folder fixes the graph, and the dataset it contains is logged when
+    the folder is read. ``dataset`` stays when it was given, since it was checked against
     the folder.
     """
     shown = config.to_dict()

@@ -145,7 +145,7 @@ def summarize_ranks(ranks: Tensor) -> dict[str, float]:
 
     Raises:
         ValueError: If ``ranks`` is empty, because every mean is then undefined, or
-            holds a value below 1 or NaN, which no ranking produces.
+            contains a value below 1 or NaN, which no ranking produces.
     """
     ranks = torch.as_tensor(ranks)
     if ranks.numel() == 0:

@@ -35,8 +35,8 @@ def test_degenerate_cases_match_unfused(p, training):
     assert torch.equal(relu_dropout(x, p, training), expected)
 
 
-def test_keeps_only_output_for_backward():
-    x = torch.randn(64, 8, requires_grad=True)
+def _saved_tensors(function, x):
+    """Return ``function(x)`` and the tensors autograd saved while computing it."""
     saved = []
 
     def pack(tensor):
@@ -44,7 +44,13 @@ def test_keeps_only_output_for_backward():
         return tensor
 
     with torch.autograd.graph.saved_tensors_hooks(pack, lambda tensor: tensor):
-        out = relu_dropout(x, 0.5, True)
+        out = function(x)
+    return out, saved
+
+
+def test_keeps_only_output_for_backward():
+    x = torch.randn(64, 8, requires_grad=True)
+    out, saved = _saved_tensors(lambda t: relu_dropout(t, 0.5, True), x)
     full_size = [tensor for tensor in saved if tensor.numel() == x.numel()]
     assert len(full_size) == 1
     assert full_size[0].data_ptr() == out.data_ptr()
@@ -54,14 +60,7 @@ def test_keeps_only_output_for_backward():
 def test_unfused_pair_keeps_two_more_tensors():
     # The reason for the fused form: ReLU keeps its output and dropout its mask.
     x = torch.randn(64, 8, requires_grad=True)
-    saved = []
-
-    def pack(tensor):
-        saved.append(tensor)
-        return tensor
-
-    with torch.autograd.graph.saved_tensors_hooks(pack, lambda tensor: tensor):
-        F.dropout(F.relu(x), 0.5, True)
+    _out, saved = _saved_tensors(lambda t: F.dropout(F.relu(t), 0.5, True), x)
     assert sum(tensor.numel() for tensor in saved) == 2 * x.numel()
 
 

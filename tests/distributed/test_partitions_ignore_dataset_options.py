@@ -1,4 +1,4 @@
-"""--dataset-options with --partitions: the options are ignored, and rank 0 says so."""
+"""--dataset-options with --partitions: the options are ignored, and rank 0 warns."""
 
 import pytest
 from harness import run_world

@@ -41,7 +41,7 @@ def test_neighbour_counts_two_hops_exclude_node_itself():
 
 def test_two_hop_counts_raise_no_warning():
     # torch warns about CSR once per process, so an earlier test may have used up the
-    # warning here. A fresh interpreter with warnings as errors sees it if it fires.
+    # warning here. A fresh interpreter with warnings as errors fails if it fires.
     code = (
         "import torch\n"
         "from graphkit.metrics import build_labelled_graph, neighbour_label_counts\n"

@@ -1,4 +1,4 @@
-"""A smoke run whose criteria fail says why the 'no' rows do not fail it."""
+"""A smoke run whose criteria fail explains why the 'no' rows do not fail it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Without --root or GRAPHKIT_DATA, isvd and kg say which folder to pass."""
+"""Without --root or GRAPHKIT_DATA, isvd and kg name the folder to pass."""
 
 from graphkit.launch.cli import run
 
