@@ -43,5 +43,5 @@ def test_missing_lite_file_still_not_found(tmp_path, shared_data):
     folder = tmp_path / "LiteTensorDataTest" / "config_21"
     folder.mkdir(parents=True)
     shutil.copy(lite / "litedata_1.pth", folder)
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(FileNotFoundError, match=r"config_21/litelabel_1\.pth"):
         load_lite(folder.parent)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -39,6 +40,6 @@ def test_failed_save_closes_figure(tmp_path):
     folder = tmp_path / "taken.png"
     folder.mkdir()
     case = make_case(BOXES)
-    with pytest.raises(OSError):
+    with pytest.raises(IsADirectoryError, match=re.escape(str(folder))):
         plot.plot_layout(case, layout_from_boxes(BOXES), folder)
     assert set(plt.get_fignums()) == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import types
 from dataclasses import dataclass
@@ -62,9 +63,17 @@ def test_apply_overrides_unknown_key_lists_valid():
         registry.apply_overrides(_Config(), ["epoch=5"])
 
 
-@pytest.mark.parametrize("pair", ["epochs=two", "mode=max", "flag=maybe", "epochs"])
-def test_apply_overrides_bad_value(pair):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize(
+    "pair, message",
+    [
+        ("epochs=two", "--set epochs=two: expected a value of type int"),
+        ("mode=max", "--set mode=max: expected one of sample, sum"),
+        ("flag=maybe", "--set flag=maybe: expected true or false"),
+        ("epochs", "--set 'epochs': expected key=value"),
+    ],
+)
+def test_apply_overrides_bad_value(pair, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
         registry.apply_overrides(_Config(), [pair])
 
 
@@ -122,9 +131,9 @@ def test_cli_unknown_key_exit_code(toy_experiment):
 
 
 def test_register_rejects_bad_names():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="invalid experiment name 'Bad Name'"):
         registry.register("Bad Name", "t", "s", 1)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="'all' is reserved"):
         registry.register("all", "t", "s", 1)
 
 

@@ -19,7 +19,9 @@ def test_random_mask_exact_count():
         mask = random_mask((300, 64), density=density, generator=g)
         assert int(mask.sum()) == expected
     assert int(random_mask((7, 3), count=5, generator=g).sum()) == 5
-    with pytest.raises(ValueError):
+    with pytest.raises(
+        ValueError, match=r"count=5 must lie in \[0, 4\] for shape \(2, 2\)"
+    ):
         random_mask((2, 2), count=5)
 
 
