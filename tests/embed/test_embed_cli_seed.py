@@ -26,8 +26,9 @@ def test_seed_out_of_range_rejected(task, seed, capsys):
 
 
 def test_seed_not_an_integer_rejected(capsys):
-    with pytest.raises(SystemExit):
+    with pytest.raises(SystemExit) as stop:
         parse("linkpred", "1.5")
+    assert stop.value.code == 2
     assert "argument --seed: expected an integer, got '1.5'" in capsys.readouterr().err
 
 

@@ -50,5 +50,5 @@ def test_float64_svd_failure_raised(monkeypatch):
 
     monkeypatch.setattr(torch.linalg, "svd", failing)
     dense = torch.eye(3, dtype=torch.float64)
-    with pytest.raises(torch.linalg.LinAlgError):
+    with pytest.raises(torch.linalg.LinAlgError, match="failed to converge"):
         randomized_svd(DenseMatrix(dense), 2)

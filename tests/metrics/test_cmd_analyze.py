@@ -103,8 +103,9 @@ def test_missing_inputs(edge_files, tmp_path, capsys):
 
 def test_bad_nic_bins_rejected(edge_files, capsys):
     edges, labels = edge_files
-    with pytest.raises(SystemExit):
+    with pytest.raises(SystemExit) as stop:
         _analyze("--edge-list", edges, "--labels", labels, "--nic-bins", "0")
+    assert stop.value.code == 2
     assert "expected a positive integer or 'raw'" in capsys.readouterr().err
 
 

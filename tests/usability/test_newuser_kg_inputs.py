@@ -114,8 +114,9 @@ def test_non_utf8_triples_line_named(kg_root):
 
 def test_evaluate_batch_size_zero(kg_root, capsys):
     root, checkpoint = kg_root
-    with pytest.raises(SystemExit):
+    with pytest.raises(SystemExit) as stop:
         run(evaluate_args(root, checkpoint, "--batch-size", "0"))
+    assert stop.value.code == 2
     assert (
         "--batch-size: expected a whole number of at least 1" in capsys.readouterr().err
     )
