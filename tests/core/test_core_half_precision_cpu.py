@@ -1,5 +1,7 @@
 """LocalGraph on float16 and bfloat16 CPU features, which torch's CSR kernels lack."""
 
+import copy
+
 import pytest
 import torch
 from torch.testing import assert_close
@@ -30,9 +32,19 @@ def test_half_gcn_and_attention_run(dtype):
     graph = LocalGraph(EDGE_INDEX, 6)
     x = torch.randn(6, 3, generator=torch.Generator().manual_seed(1)).to(dtype)
     x.requires_grad_()
-    assert graph.gcn_aggregate(x).dtype == dtype
+    x_float = x.detach().float().requires_grad_()
+    gcn = graph.gcn_aggregate(x)
+    assert gcn.dtype == dtype
+    # Half results must agree with float32 within the rounding of bfloat16 (2**-8).
+    assert_close(gcn.float(), graph.gcn_aggregate(x_float), atol=2e-2, rtol=2e-2)
+    torch.manual_seed(0)
     layer = GATConv(3, 2, heads=2).to(dtype)
+    reference = copy.deepcopy(layer).float()
     out = layer(x, graph)
     out.float().sum().backward()
+    expected = reference(x_float, graph)
+    expected.sum().backward()
     assert out.dtype == dtype
+    assert_close(out.float(), expected, atol=2e-2, rtol=2e-2)
     assert x.grad is not None
+    assert_close(x.grad.float(), x_float.grad, atol=2e-2, rtol=2e-2)
