@@ -300,11 +300,18 @@ def _add_local(targets: list[Tensor], grads: list[Tensor | None]) -> None:
 class _ChunkedFetch:
     """One round of :meth:`HaloExchange.fetch` in messages of at most ``max_message_bytes``.
 
-    All receives are posted at once into row slices of the full receive buffers, which
-    the caller needs anyway. The sends are gathered one message at a time: the first
-    two when the round is posted, the rest in :meth:`finish`, each after the message
-    two places earlier has left. So a rank keeps at most two outgoing messages instead
-    of a copy of every row the peer needs.
+    Chunk ``c`` of both directions travels in one exchange tagged ``(round, c)``: the
+    rows this rank sends to ``to_peer`` and the rows arriving from ``from_peer``, which
+    land in row slices of the full receive buffers that the caller needs anyway. The
+    first two exchanges are posted with the round, the rest in :meth:`finish`, each
+    after the exchange two places earlier has finished. So a rank keeps at most two
+    outgoing messages instead of a copy of every row the peer needs.
+
+    Each exchange posts its send and its receive together. torch's nccl backend runs
+    every batched point-to-point group of a device on one communicator's stream, in
+    posting order, and nccl ignores tags. Had each rank posted all receives of the
+    round before its first send, every first receive would wait for a send queued
+    behind the peer's own receives.
     """
 
     def __init__(
@@ -316,53 +323,48 @@ class _ChunkedFetch:
         recvs: list[Tensor],
         label: str,
     ) -> None:
-        self.halo, self.tensors, self.to_peer, self.label = halo, tensors, to_peer, label
+        self.halo, self.tensors, self.recvs = halo, tensors, recvs
+        self.to_peer, self.from_peer, self.label = to_peer, from_peer, label
         self.rows = halo.send_rows[to_peer]
         row_bytes = sum(math.prod(t.shape[1:]) * t.element_size() for t in tensors)
-        self.send_step = halo._rows_per_message(self.rows.numel(), row_bytes)
-        recv_count = halo.recv_counts[from_peer]
-        recv_step = halo._rows_per_message(recv_count, row_bytes)
-        comm = halo.comm
-        self.base = comm.next_round()
-        self.receiving = [
-            comm.start(
-                {},
-                {from_peer: [r[low : low + recv_step] for r in recvs]},
-                label,
-                tag=comm.chunk_tag(self.base, chunk),
-            )
-            for chunk, low in enumerate(range(0, recv_count, recv_step))
-        ]
-        self.starts = list(range(0, self.rows.numel(), self.send_step))
-        self.sending: deque = deque()
+        send_count, recv_count = self.rows.numel(), halo.recv_counts[from_peer]
+        self.send_step = halo._rows_per_message(send_count, row_bytes)
+        self.recv_step = halo._rows_per_message(recv_count, row_bytes)
+        self.send_count, self.recv_count = send_count, recv_count
+        self.chunks = max(
+            math.ceil(send_count / self.send_step),
+            math.ceil(recv_count / self.recv_step),
+        )
+        self.base = halo.comm.next_round()
+        self.in_flight: deque = deque()
         self.next_chunk = 0
-        while self.next_chunk < min(2, len(self.starts)):
-            self._send_next()
+        while self.next_chunk < min(2, self.chunks):
+            self._post_next()
 
-    def _send_next(self) -> None:
-        start = self.starts[self.next_chunk]
-        rows = self.rows[start : start + self.send_step]
+    def _post_next(self) -> None:
+        chunk = self.next_chunk
+        start = chunk * self.send_step
+        sends = {}
+        if start < self.send_count:
+            rows = self.rows[start : start + self.send_step]
+            sends[self.to_peer] = [t[rows] for t in self.tensors]
+        low = chunk * self.recv_step
+        recvs = {}
+        if low < self.recv_count:
+            recvs[self.from_peer] = [r[low : low + self.recv_step] for r in self.recvs]
         comm = self.halo.comm
-        self.sending.append(
-            comm.start(
-                {self.to_peer: [t[rows] for t in self.tensors]},
-                {},
-                self.label,
-                tag=comm.chunk_tag(self.base, self.next_chunk),
-            )
+        self.in_flight.append(
+            comm.start(sends, recvs, self.label, tag=comm.chunk_tag(self.base, chunk))
         )
         self.next_chunk += 1
 
     def finish(self) -> None:
         comm = self.halo.comm
-        while self.next_chunk < len(self.starts):
-            comm.wait(self.sending.popleft())
-            self._send_next()
-        while self.sending:
-            comm.wait(self.sending.popleft())
-        for pending in self.receiving:
-            comm.wait(pending)
-        self.receiving = []
+        while self.next_chunk < self.chunks:
+            comm.wait(self.in_flight.popleft())
+            self._post_next()
+        while self.in_flight:
+            comm.wait(self.in_flight.popleft())
 
 
 class RowChunks:
