@@ -38,6 +38,16 @@ def test_score_rejects_ids_outside_graph(model, kg, triple, role):
 def test_score_accepts_ids_inside_graph(model, kg):
     logits = model.score(kg, torch.tensor([[0, 1, 2], [2, 0, 0]]))
     assert logits.shape == (2,)
+    # predict scores every tail of a query, so it must give the same logits. All three
+    # tails are scored, since this small model gives some of them equal logits.
+    for head, relation in (("a", "s"), ("c", "r")):
+        expected = dict(model.predict(kg, head=head, relation=relation, k=3))
+        triples = [(head, relation, tail) for tail in ("a", "b", "c")]
+        scores = model.score(kg, triples).tolist()
+        assert scores == pytest.approx([expected[t] for _, _, t in triples], rel=1e-6)
+    assert logits.tolist() == pytest.approx(
+        model.score(kg, [("a", "s", "c"), ("c", "r", "a")]).tolist(), rel=1e-6
+    )
 
 
 @pytest.mark.parametrize(

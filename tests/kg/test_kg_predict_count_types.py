@@ -32,3 +32,4 @@ def test_numpy_integer_k_accepted(setup):
     model, kg = setup
     answers = model.predict(kg, head="a", relation="r", k=np.int64(2))
     assert len(answers) == 2
+    assert answers == model.predict(kg, head="a", relation="r", k=2)
