@@ -148,7 +148,8 @@ class MXTensor:
     """An MX-encoded tensor: element values and one shared exponent per block.
 
     Shapes:
-        elements: ``(..., n_blocks, block_size)`` element values ``P`` (exact in fp32).
+        elements: ``(..., n_blocks, block_size)`` element values ``P``, exact in float32
+            (float64 when the encoded tensor was float64).
         shared_exp: ``(..., n_blocks, 1)`` float32 exponents ``e`` (NaN for a NaN scale).
     """
 
@@ -179,7 +180,11 @@ def mx_encode(
 ) -> MXTensor:
     """Encode ``x`` in an MX format with blocks of ``block_size`` along ``axis``."""
     fmt = element_format(fmt) if isinstance(fmt, str) else fmt
-    blocks, length = _to_blocks(x.float(), block_size, axis)
+    # float64 input is encoded in float64. Rounding it to float32 first would round
+    # twice (2.5 + 2^-30 would become the E2M1 tie 2.5 and go down to 2) and would
+    # turn magnitudes past the float32 range into infinities, so the block into NaN.
+    work_dtype = torch.float64 if x.dtype == torch.float64 else torch.float32
+    blocks, length = _to_blocks(x.to(work_dtype), block_size, axis)
     amax = blocks.abs().amax(dim=-1, keepdim=True)
     special = ~torch.isfinite(blocks).all(dim=-1, keepdim=True)
     exp = (floor_log2(amax) - fmt.emax).clamp(E8M0_MIN_EXP, E8M0_MAX_EXP)

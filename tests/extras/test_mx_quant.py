@@ -177,3 +177,23 @@ def test_int_grid_rejects_one_bit_symmetric():
     # Asymmetric: scale 0.4 - (-0.3) = 0.7, zero round(0.3 / 0.7) = 0, levels {0, 0.7}.
     one_bit = quantize_int_groups(x, 1, None, symmetric=False)
     assert torch.allclose(one_bit, torch.tensor([[0.0, 0.0, 0.0, 0.7]]))
+
+
+def test_float64_input_rounds_once():
+    x = torch.zeros(32, dtype=torch.float64)
+    x[0] = 2.5 + 2.0**-30
+    out = quantize_mx(x, "mxfp4_e2m1")
+    # X = 2^(1 - 2), so the element is 5 + 2^-29: just above the tie 5, it rounds up
+    # to 6. Rounded to float32 first, it would be the tie 5 and go down to 4.
+    assert out.dtype == torch.float64
+    assert out[0].item() == 3.0
+
+
+def test_float64_past_float32_range_saturates():
+    x = torch.zeros(32, dtype=torch.float64)
+    x[:2] = torch.tensor([1e300, -1e300], dtype=torch.float64)
+    encoded = mx_encode(x, "mxfp4_e2m1")
+    # The exponent clamps at the E8M0 maximum and the elements saturate at 6.
+    assert encoded.shared_exp.flatten().tolist() == [127.0]
+    assert encoded.elements[0, :2].tolist() == [6.0, -6.0]
+    assert encoded.decode()[:2].tolist() == [6.0 * 2.0**127, -6.0 * 2.0**127]
