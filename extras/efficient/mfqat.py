@@ -87,6 +87,16 @@ class Config:
                 )
         if not self.train_formats or not self.seeds:
             raise ValueError("train_formats and seeds must not be empty")
+        # Each training format names one specialist arm, whose accuracies are summed
+        # per seed under that name, so a repeated format would count its arm twice.
+        repeated = sorted(
+            {f for f in self.train_formats if self.train_formats.count(f) > 1}
+        )
+        if repeated:
+            raise ValueError(
+                f"train_formats={self.train_formats} repeats {', '.join(repeated)}. "
+                "List each format once."
+            )
         if self.epochs < 1 or not self.lr > 0 or self.batch_size < 1:
             raise ValueError(
                 f"invalid training settings: epochs={self.epochs}, lr={self.lr}, "

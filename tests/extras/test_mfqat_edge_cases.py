@@ -116,3 +116,10 @@ def test_block_max_saturates_after_rounding():
     assert out[-1].item() == 112.0
     assert out[:8].tolist() == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]
     assert out[8].item() == 8.0  # 9 is a tie between 8 and 10 and goes to even
+
+
+def test_config_rejects_repeated_train_format():
+    # Both arms would be summed under spec_mxint8, doubling its mean accuracy.
+    with pytest.raises(ValueError, match="repeats mxint8"):
+        mfqat.Config(train_formats=("mxint8", "mxint4", "mxint8"))
+
