@@ -97,6 +97,14 @@ class Config:
                 f"train_formats={self.train_formats} repeats {', '.join(repeated)}. "
                 "List each format once."
             )
+        # The criteria compare MF-QAT with each specialist at the specialist's format.
+        missing = [f for f in self.train_formats if f not in self.eval_formats]
+        if missing:
+            raise ValueError(
+                f"train format(s) {', '.join(missing)} missing from eval_formats="
+                f"{self.eval_formats}. Add them to eval_formats, because the criteria "
+                "compare MF-QAT with each specialist at its own format."
+            )
         if self.epochs < 1 or not self.lr > 0 or self.batch_size < 1:
             raise ValueError(
                 f"invalid training settings: epochs={self.epochs}, lr={self.lr}, "

@@ -123,3 +123,8 @@ def test_config_rejects_repeated_train_format():
     with pytest.raises(ValueError, match="repeats mxint8"):
         mfqat.Config(train_formats=("mxint8", "mxint4", "mxint8"))
 
+
+def test_config_rejects_unevaluated_train_format():
+    # The criteria read acc_spec_mxint2_mxint2, which only an evaluation at mxint2 makes.
+    with pytest.raises(ValueError, match="mxint2 missing from eval_formats"):
+        mfqat.Config(eval_formats=("mxint8", "mxint4"))
