@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import scipy.sparse
+import scipy.sparse.csgraph
 import torch
 from graphkit.datasets import DatasetNotFoundError, load_dataset
 from torch_geometric.datasets import Planetoid
@@ -100,6 +102,45 @@ def test_planetoid_split_equals_file(graphs):
     ) as split:
         assert data.train_mask.tolist() == split["train_mask"].astype(bool).tolist()
         assert data.test_mask.tolist() == split["test_mask"].astype(bool).tolist()
+
+
+def largest_component_mask(data) -> torch.Tensor:
+    num_nodes = data.num_nodes
+    source, target = data.edge_index.numpy()
+    adjacency = scipy.sparse.coo_matrix(
+        (np.ones(source.size), (source, target)), shape=(num_nodes, num_nodes)
+    )
+    _, component = scipy.sparse.csgraph.connected_components(adjacency, directed=False)
+    largest = np.bincount(component).argmax()
+    return torch.from_numpy(component == largest)
+
+
+@pytest.mark.parametrize(
+    "name, largest_component, splits_on_component",
+    [
+        ("cora", 2485, set(range(10))),
+        ("citeseer", 2120, {4, 5}),
+        ("pubmed", 19717, set()),
+    ],
+)
+def test_geom_gcn_planetoid_split_coverage(
+    graphs, name, largest_component, splits_on_component
+):
+    """Some Geom-GCN Planetoid splits label only the largest connected component.
+
+    All ten Cora splits (1192/796/497 nodes) and CiteSeer splits 4 and 5 (1017/679/424)
+    label exactly that component, so accuracies on them cover the component only. The
+    other CiteSeer splits and all PubMed splits label every node.
+    """
+    data = load_dataset(name, root=graphs, split="geom-gcn", features=False)
+    component = largest_component_mask(data)
+    assert int(component.sum()) == largest_component
+    for k in range(10):
+        labelled = data.train_mask[:, k] | data.val_mask[:, k] | data.test_mask[:, k]
+        if k in splits_on_component:
+            assert torch.equal(labelled, component), k
+        else:
+            assert bool(labelled.all()), k
 
 
 def test_pubmed_requires_features_false(graphs):
