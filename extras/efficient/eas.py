@@ -228,13 +228,16 @@ class EncoderLayer(nn.Module):
 
 
 def sinusoidal_positions(length: int, width: int) -> torch.Tensor:
+    """Return the ``(length, width)`` table with sines in even and cosines in odd columns.
+
+    An odd ``width`` has one more even column than odd ones, so its last frequency
+    gets only a sine.
+    """
     position = torch.arange(length)[:, None].float()
     freqs = torch.exp(-math.log(10000.0) * torch.arange(0, width, 2).float() / width)
     table = torch.zeros(length, width)
-    table[:, 0::2], table[:, 1::2] = (
-        torch.sin(position * freqs),
-        torch.cos(position * freqs),
-    )
+    table[:, 0::2] = torch.sin(position * freqs)
+    table[:, 1::2] = torch.cos(position * freqs[: width // 2])
     return table
 
 

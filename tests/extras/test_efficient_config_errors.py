@@ -165,3 +165,22 @@ def test_rotated_layer_keeps_every_column(use_gptq):
         torch.testing.assert_close(
             layer(x), linear(x), atol=tolerance, rtol=tolerance
         )
+
+
+@pytest.mark.parametrize("width", [4, 5])
+def test_eas_positions_odd_width(width):
+    table = eas.sinusoidal_positions(3, width)
+    assert table.shape == (3, width)
+    # At position 0 every sine is 0 and every cosine is 1.
+    assert table[0].tolist() == [0.0, 1.0, 0.0, 1.0, 0.0][:width]
+    # Position 1, column 0: sin(1 * 10000^0).
+    assert table[1, 0].item() == pytest.approx(0.8414709848)
+
+
+def test_eas_transcriber_odd_width():
+    config = eas.Config(width=45, heads=5)
+    model = eas.Transcriber(config).eval()
+    with torch.no_grad():
+        memory, kept = model.encode(torch.zeros(2, config.frames, config.features))
+    assert memory.shape == (2, config.frames, 45)
+    assert kept is None
