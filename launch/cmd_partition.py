@@ -139,8 +139,9 @@ def _check_can_create_beside(out: Path) -> None:
     is loaded and partitioned. A read-only or missing location would otherwise fail
     only then, naming the temporary folder instead of ``--out``.
     """
-    # The nearest existing folder, because the missing parents are created too.
-    folder = out.absolute().parent
+    # The nearest existing folder, because the missing parents are created too. For a
+    # symbolic link that is the folder of its target, as in write_folder_atomically.
+    folder = Path(os.path.realpath(out)).parent
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
     try:
@@ -159,7 +160,13 @@ def write_folder_atomically(out: Path, write) -> dict:
     was, so ``out`` is never a half-written partition folder. A run killed outright
     (SIGKILL, or SIGTERM outside :func:`sigterm_as_exit`) can leave the hidden
     ``.NAME.*.tmp`` sibling behind, never ``out``.
+
+    When ``out`` is a symbolic link, the folder is written next to the link's target
+    and replaces the target, so the link keeps pointing at the new partitions.
+    Renaming the link itself would put the files on the link's file system and leave
+    the link behind as a hidden ``.old`` sibling.
     """
+    out = Path(os.path.realpath(out))
     out.parent.mkdir(parents=True, exist_ok=True)
     temporary = Path(
         tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)

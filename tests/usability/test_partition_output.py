@@ -109,3 +109,34 @@ def test_folder_mode_follows_umask(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert out.stat().st_mode & 0o777 == 0o777 & ~umask
+
+
+@pytest.mark.parametrize("overwrite", [False, True])
+def test_symlinked_out_writes_into_target(tmp_path, overwrite):
+    # Renaming the link itself would put the partitions beside the link and leave the
+    # link, still pointing at the old target, behind as a hidden sibling.
+    target = tmp_path / "scratch" / "parts"
+    target.mkdir(parents=True)
+    if overwrite:
+        (target / "notes.txt").write_text("stale")
+    link = tmp_path / "home" / "parts"
+    link.parent.mkdir()
+    link.symlink_to(target, target_is_directory=True)
+    assert _partition(link, *(["--overwrite"] if overwrite else [])) == 0
+    assert link.is_symlink()
+    assert sorted(p.name for p in target.iterdir()) == [
+        "meta.json",
+        "part-0000.pt",
+        "part-0001.pt",
+    ]
+    assert sorted(p.name for p in link.parent.iterdir()) == ["parts"]
+    assert sorted(p.name for p in target.parent.iterdir()) == ["parts"]
+
+
+def test_dangling_symlinked_out_creates_target(tmp_path):
+    target = tmp_path / "scratch" / "parts"
+    link = tmp_path / "parts"
+    link.symlink_to(target, target_is_directory=True)
+    assert _partition(link) == 0
+    assert link.is_symlink()
+    assert (target / "meta.json").is_file()
