@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 import torch
 from torch_geometric.data import Data
@@ -23,6 +25,25 @@ def square_split(**overrides) -> Data:
 def test_full_split_runs():
     result = run_link_prediction(square_split(), LinkPredictionConfig(rank=2))
     assert 0.0 <= result.auc <= 1.0
+    assert result.rank == 2
+
+
+def test_two_cliques_auc_one():
+    # Two 4-cliques, each missing one held-out edge. Walks never cross between the
+    # cliques, so each held-out edge should outscore every pair across them.
+    edges = [
+        (a, b)
+        for group in ([0, 1, 2, 3], [4, 5, 6, 7])
+        for a, b in itertools.combinations(group, 2)
+        if (a, b) not in {(0, 1), (4, 5)}
+    ]
+    data = Data(
+        num_nodes=8,
+        train_pos_edge_index=torch.tensor(edges).T,
+        test_pos_edge_index=torch.tensor([[0, 4], [1, 5]]),
+        test_neg_edge_index=torch.tensor([[0, 1, 2, 3], [4, 5, 6, 7]]),
+    )
+    assert run_link_prediction(data, LinkPredictionConfig(rank=2)).auc == 1.0
 
 
 @pytest.mark.parametrize(
