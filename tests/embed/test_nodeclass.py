@@ -19,6 +19,7 @@ from graphkit.embed.nodeclass import (
     gcn_adjacency,
     node_features,
     solve_least_squares,
+    training_system,
 )
 from graphkit.embed.rsvd import randomized_svd
 
@@ -111,6 +112,25 @@ def test_dropout_copies_double_rows():
     solution = fit_linear_gcn(data, config)
     assert solution.weight.shape == (9, 3)
     assert torch.isfinite(solution.weight).all()
+    design = solution.design.to_dense()[data.train_mask]  # (24, 9)
+    train_index = data.train_mask.nonzero().squeeze(1)
+    system, targets = training_system(solution.design, data.y, train_index, config)
+    stacked = system.to_dense()
+    assert stacked.shape == (3 * 24, 9)
+    assert_close(stacked[:24], design)
+    # Each copy keeps an entry scaled by 1 / keep or drops it to zero.
+    keep = 1.0 - config.dropout
+    copies = [stacked[24:48], stacked[48:]]
+    for copy in copies:
+        kept = copy != 0
+        assert_close(copy[kept], design[kept] / keep)
+        assert 0 < int(kept.sum()) < design.numel()
+    assert not torch.equal(copies[0], copies[1])
+    one_hot = torch.nn.functional.one_hot(data.y[data.train_mask], 3).float()
+    assert torch.equal(targets, one_hot.repeat(3, 1))
+    # With 72 rows and 9 columns, the rank-9 SVD solves the full least-squares problem.
+    expected = torch.linalg.pinv(stacked.double()) @ targets.double()
+    assert_close(solution.weight.double(), expected, atol=1e-4, rtol=1e-4)
 
 
 def random_solution(seed: int = 2, hops: int = 3) -> tuple[LinearSolution, Data]:

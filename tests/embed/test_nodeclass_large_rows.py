@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import torch
+from torch.testing import assert_close
 from torch_geometric.data import Data
 
 from graphkit.embed import nodeclass
@@ -30,9 +31,12 @@ def test_dropout_copies_name_command_line_option(monkeypatch):
 
 
 def test_implicit_rows_without_dropout_copies(monkeypatch):
-    monkeypatch.setattr(nodeclass, "MAX_EXPLICIT_ENTRIES", 100)
     config = NodeClassConfig(
         hops=2, wys_rank=0, pca_dim=0, oversample=2, dropout_copies=0
     )
+    explicit = fit_linear_gcn(ring(), config)
+    monkeypatch.setattr(nodeclass, "MAX_EXPLICIT_ENTRIES", 100)
     solution = fit_linear_gcn(ring(), config)
     assert solution.weight.shape == (12, 2)
+    # Both forms of the training rows define the same least-squares problem.
+    assert_close(solution.weight, explicit.weight, atol=1e-5, rtol=1e-5)
