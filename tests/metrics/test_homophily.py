@@ -270,3 +270,24 @@ def test_sparse_path_matches_dense_path(directed, monkeypatch):
     assert node_label_informativeness(dense) == pytest.approx(
         node_label_informativeness(sparse)
     )
+
+
+# DGL's convention: edges as given (neighbours are predecessors), a node without
+# predecessors counts as 0 in node homophily.
+DGL_OPTIONS = MeasureOptions(directed=True, self_loops=True, isolated="zero")
+DGL_LABELS = torch.tensor([0, 0, 0, 0, 1])
+
+
+def test_dgl_documented_examples():
+    """Match the example outputs in DGL's API docs.
+
+    https://www.dgl.ai/dgl_docs/generated/dgl.edge_homophily.html gives 0.75,
+    dgl.node_homophily.html 0.6 and dgl.linkx_homophily.html 0.2 (both float32).
+    """
+    edges = torch.tensor([[1, 2, 0, 4], [0, 1, 2, 3]])
+    graph = build_labelled_graph(edges, DGL_LABELS, options=DGL_OPTIONS)
+    assert edge_homophily(graph) == pytest.approx(0.75)
+    assert node_homophily(graph) == pytest.approx(0.6)
+    linkx_edges = torch.tensor([[0, 1, 2, 3], [1, 2, 0, 4]])
+    graph = build_labelled_graph(linkx_edges, DGL_LABELS, options=DGL_OPTIONS)
+    assert class_insensitive_homophily(graph) == pytest.approx(0.2, abs=1e-7)
