@@ -282,7 +282,8 @@ def test_dgl_documented_examples():
     """Match the example outputs in DGL's API docs.
 
     https://www.dgl.ai/dgl_docs/generated/dgl.edge_homophily.html gives 0.75,
-    dgl.node_homophily.html 0.6 and dgl.linkx_homophily.html 0.2 (both float32).
+    dgl.node_homophily.html 0.6 and dgl.linkx_homophily.html 0.2 (the last two printed
+    in float32).
     """
     edges = torch.tensor([[1, 2, 0, 4], [0, 1, 2, 3]])
     graph = build_labelled_graph(edges, DGL_LABELS, options=DGL_OPTIONS)
