@@ -30,8 +30,17 @@ logger = logging.getLogger(__name__)
 
 
 def input_hessian(x: torch.Tensor) -> torch.Tensor:
-    """Return ``H = (2/n) X^T X`` from inputs ``x`` of shape ``(..., in_features)``."""
+    """Return ``H = (2/n) X^T X`` from inputs ``x`` of shape ``(..., in_features)``.
+
+    Raises:
+        ValueError: if ``x`` has no input rows, which leaves ``n = 0``.
+    """
     flat = x.reshape(-1, x.shape[-1]).double()
+    if flat.shape[0] == 0:
+        raise ValueError(
+            f"calibration inputs of shape {tuple(x.shape)} have no rows, so the "
+            "Hessian is undefined. Pass at least one calibration input."
+        )
     return (2.0 / flat.shape[0]) * flat.T @ flat
 
 

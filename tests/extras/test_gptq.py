@@ -139,3 +139,10 @@ def test_gptq_zero_damp_retries_with_damping():
     assert bool(torch.isfinite(out).all())
     with pytest.raises(ValueError, match="damp=-0.1 is negative"):
         gptq_quantize(weight, input_hessian(x), damp=-0.1)
+
+
+def test_input_hessian_rejects_no_rows():
+    with pytest.raises(ValueError, match=r"shape \(0, 8\) have no rows"):
+        input_hessian(torch.zeros(0, 8))
+    with pytest.raises(ValueError, match=r"shape \(2, 0, 8\) have no rows"):
+        input_hessian(torch.zeros(2, 0, 8))
