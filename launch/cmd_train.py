@@ -107,6 +107,13 @@ def run(args: argparse.Namespace) -> int:
         raise error
     device, backend = select_device(config.device, config.backend, distributed)
     if not distributed:
+        if config.compression != "none":
+            logger.warning(
+                "--compression %s is ignored: a run in one process sends no halo rows. "
+                "Start several processes (torchrun --nproc_per_node=N) or pass "
+                "--partitions DIR to compress what the partitions send each other",
+                config.compression,
+            )
         logger.info("training on %s", device)
         graph, data = load_local(config, device)
         return train(config, graph, data)

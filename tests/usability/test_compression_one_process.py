@@ -1,0 +1,32 @@
+"""``graphkit train --compression`` in one process warns that nothing is compressed."""
+
+import json
+
+import pytest
+
+from graphkit.distributed.device import MPI_SIZE_VARIABLES
+from graphkit.launch.cli import main
+
+SMALL = ["--dataset-options", "{num_nodes: 60}", "--epochs", "1"]
+
+
+@pytest.fixture(autouse=True)
+def one_process(monkeypatch):
+    for name in ("WORLD_SIZE", "RANK", *MPI_SIZE_VARIABLES):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_one_process_warns(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["train", *SMALL, "--compression", "quantize", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "--compression quantize is ignored" in err
+    assert "--partitions DIR" in err
+    # Nothing was compressed, so the record has no compression fields.
+    record = json.loads((out / "metrics.jsonl").read_text().splitlines()[0])
+    assert "compression_ratio" not in record
+
+
+def test_one_process_without_compression_quiet(capsys):
+    assert main(["train", *SMALL]) == 0
+    assert "--compression" not in capsys.readouterr().err
