@@ -31,8 +31,20 @@ def test_float64_matches_pyg(ours, theirs, fast):
 
 
 def test_float32_after_float64_keeps_dtype():
-    graph = LocalGraph(torch.tensor([[0, 1, 2], [1, 2, 0]]), 3, fast=False)
+    edge_index = torch.tensor([[0, 1, 2], [1, 2, 0]])
+    graph = LocalGraph(edge_index, 3, fast=False)
     x = torch.randn(3, 2, dtype=torch.float64)
     graph.gcn_aggregate(x)
-    assert graph.gcn_aggregate(x.float()).dtype == torch.float32
-    assert graph.aggregate(x.float(), "mean").dtype == torch.float32
+    gcn = graph.gcn_aggregate(x.float())
+    mean = graph.aggregate(x.float(), "mean")
+    assert gcn.dtype == torch.float32
+    assert mean.dtype == torch.float32
+    # Weights cached for float64 must give the values of a graph that never saw float64.
+    fresh = LocalGraph(edge_index, 3, fast=False)
+    torch.testing.assert_close(gcn, fresh.gcn_aggregate(x.float()))
+    torch.testing.assert_close(mean, fresh.aggregate(x.float(), "mean"))
+    # On this cycle node i has the single in-neighbour i - 1, and GCN adds a loop, so
+    # it averages the two rows.
+    previous = x.float()[[2, 0, 1]]
+    torch.testing.assert_close(mean, previous)
+    torch.testing.assert_close(gcn, (x.float() + previous) / 2)

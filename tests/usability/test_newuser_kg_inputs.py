@@ -60,6 +60,13 @@ def test_known_relations_accepted(kg_root):
     root, _ = kg_root
     split = load_dataset(root, "toy")
     assert split.test.queries.shape == (1, 3)
+    # Ids follow the order of first appearance in train.txt: e1..e4 are 0..3 and
+    # r1, r2 are 0, 1.
+    assert split.test.queries.tolist() == [[1, 1, 3]]
+    assert split.train.queries.tolist() == [[0, 0, 2]]
+    facts = [[0, 0, 1], [1, 0, 2], [2, 1, 0], [3, 1, 1]]
+    assert split.test.graph.triples.tolist() == facts
+    assert split.test.filter_triples.tolist() == facts + [[0, 0, 2], [1, 1, 3]]
 
 
 def test_json_folder_checked_first(kg_root, tmp_path, capsys, monkeypatch):
