@@ -83,7 +83,9 @@ def encode(feature_map: torch.Tensor, frac_bits: int = 8) -> SparseFeatureMap:
             f"feature map contains {count} NaN values, which a 16-bit fixed-point "
             "code cannot represent. Check the layer that produced the map."
         )
-    codes = torch.round(feature_map.double() * 2.0**frac_bits).clamp(
+    # The codes go to NumPy, which needs a CPU tensor outside the autograd graph, so
+    # a map taken straight from a model's forward pass is detached first.
+    codes = torch.round(feature_map.detach().cpu().double() * 2.0**frac_bits).clamp(
         -(2**15), 2**15 - 1
     )
     flat = codes.flatten().numpy().astype(np.int16)

@@ -82,3 +82,16 @@ def test_work_model():
     work = WorkModel(n_mac=128, utilization=1.0)
     assert work.cycles(1280) == 10
     assert work.efficiency(dense=2560, performed=1280) == 200.0
+
+
+def test_encode_map_that_requires_grad():
+    # A ReLU output of a layer with trainable weights, outside torch.no_grad().
+    conv = torch.nn.Conv2d(1, 2, 3, padding=1, bias=False)
+    with torch.no_grad():
+        conv.weight.fill_(0.25)
+    feature_map = torch.relu(conv(torch.ones(1, 1, 2, 2)))[0]
+    assert feature_map.requires_grad
+    encoded = encode(feature_map)
+    # Every output pixel sees the four ones: 4 * 0.25 = 1.0, code 1.0 * 2^8.
+    assert encoded.values.tolist() == [256] * 8
+    assert torch.equal(decode(encoded), torch.ones(2, 2, 2))
