@@ -102,8 +102,8 @@ class AdaptiveSchedule:
     def __post_init__(self) -> None:
         _check_ratio(self.start)
         _check_positive("patience", self.patience)
-        if self.factor <= 1:
-            raise ValueError(f"factor must be greater than 1, got {self.factor}")
+        if not (math.isfinite(self.factor) and self.factor > 1):
+            raise ValueError(f"factor must be finite and greater than 1, got {self.factor}")
         self.ratio = float(self.start)
 
     def next_ratio(self, epochs_done: int, val_loss: float) -> float:
@@ -164,8 +164,9 @@ def make_schedule(
 
 
 def _check_ratio(ratio: float) -> None:
-    if not ratio >= 1:
-        raise ValueError(f"compression ratio must be at least 1, got {ratio}")
+    # An infinite ratio would never decay: inf ** t and inf / factor stay infinite.
+    if not (math.isfinite(ratio) and ratio >= 1):
+        raise ValueError(f"compression ratio must be finite and at least 1, got {ratio}")
 
 
 def _check_positive(name: str, value: int) -> None:

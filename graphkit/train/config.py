@@ -204,8 +204,12 @@ class TrainConfig:
                 raise ValueError(
                     f"{name} must be >= 0 (0 turns it off), got {getattr(self, name)}"
                 )
-        if self.compression_ratio < 1:
-            raise ValueError(f"compression_ratio must be at least 1, got {self.compression_ratio}")
+        # An infinite ratio keeps one column, or no row, of each halo row set and never
+        # decays. NaN passes a "< 1" check.
+        if not (math.isfinite(self.compression_ratio) and self.compression_ratio >= 1):
+            raise ValueError(
+                f"compression_ratio must be finite and at least 1, got {self.compression_ratio}"
+            )
         if self.compression_bits not in (8, 4, 2):
             raise ValueError(f"compression_bits must be 8, 4 or 2, got {self.compression_bits}")
         if min(self.compression_end_epoch, self.compression_steps - 1,

@@ -67,6 +67,9 @@ def test_schedule_repr_is_its_config():
     "kwargs, message",
     [
         ({"kind": "fixed", "ratio": 0.5}, "at least 1"),
+        ({"kind": "adaptive", "ratio": float("inf")}, "finite"),
+        ({"kind": "exp", "ratio": float("inf"), "end_epoch": 3}, "finite"),
+        ({"kind": "step", "ratio": float("nan"), "end_epoch": 3}, "finite"),
         ({"kind": "exp", "ratio": 4}, "needs end_epoch"),
         (
             {"kind": "cosine", "ratio": 4, "end_epoch": 3},
@@ -86,6 +89,9 @@ def test_config_rejects_bad_compression_options():
         TrainConfig(compression="quantize", compression_bits=3)
     with pytest.raises(ValueError, match="compression_ratio"):
         TrainConfig(compression_ratio=0.5)
+    for ratio in (float("inf"), float("nan")):
+        with pytest.raises(ValueError, match="compression_ratio must be finite"):
+            TrainConfig(compression_ratio=ratio)
     with pytest.raises(ValueError, match="compression_min_width"):
         TrainConfig(compression_min_width=0)
 
@@ -130,3 +136,9 @@ def test_other_schedule_resumes_at_its_epoch(caplog):
     assert resumed.ratio == 8
     assert resumed.epochs_done == 4
     assert "so it continues with this run's schedule at ratio 8" in caplog.text
+
+
+@pytest.mark.parametrize("factor", [1.0, float("nan"), float("inf")])
+def test_adaptive_rejects_bad_factor(factor):
+    with pytest.raises(ValueError, match="factor must be finite and greater than 1"):
+        AdaptiveSchedule(4, factor=factor)
