@@ -13,8 +13,9 @@ import scipy.sparse
 import scipy.sparse.csgraph
 import torch
 from graphkit.datasets import DatasetNotFoundError, load_dataset
+from graphkit.datasets.geom_gcn_text import read_edge_file
 from torch_geometric.datasets import Planetoid
-from torch_geometric.utils import remove_self_loops, to_undirected
+from torch_geometric.utils import coalesce, remove_self_loops, to_undirected
 
 pytestmark = pytest.mark.realdata
 
@@ -182,6 +183,20 @@ def test_geom_gcn_counts(
     assert data.train_mask.shape == (nodes, 10)
     assert mask_sizes(data, 0) == split0
     assert mask_sizes(load_dataset(name, root=graphs, split=0)) == split0
+
+
+def test_actor_duplicate_edges_merged(graphs):
+    """Actor's edge file lists 33,391 edges, of which 30,019 are distinct.
+
+    DGL's ``ActorDataset`` documents 33,391 edges (it keeps the repeats), PyG's
+    ``Actor`` documents 30,019. The loader follows PyG, so edge counts and degrees
+    differ from DGL's on this graph.
+    """
+    listed = read_edge_file(graphs / "actor" / "raw" / "out1_graph_edges.txt")
+    assert listed.size(1) == 33_391
+    data = load_dataset("actor", root=graphs, features=False)
+    assert data.edge_index.size(1) == 30_019
+    assert torch.equal(data.edge_index, coalesce(listed, num_nodes=7600))
 
 
 @pytest.mark.parametrize("name", ["chameleon", "squirrel"])
