@@ -4,6 +4,7 @@ import pytest
 import torch
 from torch.autograd import gradcheck
 from torch.testing import assert_close
+from torch_geometric.utils import scatter, softmax
 
 from graphkit.block import Block
 from graphkit.ops import chunks
@@ -96,7 +97,17 @@ def test_attention_dropout_gradcheck():
     fn = lambda v, a, b: attention_aggregate(block, v, a, b, 0.2, dropout)  # noqa: E731
     assert gradcheck(fn, (value, s_src, s_dst))
     # The mask is regenerated from the seed: two calls give the same output.
-    assert_close(fn(value, s_src, s_dst), fn(value, s_src, s_dst))
+    out = fn(value, s_src, s_dst)
+    assert_close(out, fn(value, s_src, s_dst))
+    # The block fits one chunk, so its [E, H] mask is chunk 0's, in block edge order.
+    src, dst = block.col, block.row
+    logits = torch.nn.functional.leaky_relu(s_src[src] + s_dst[dst], 0.2)
+    alpha = softmax(logits, dst, num_nodes=block.num_dst)
+    mask = dropout.mask(0, tuple(alpha.shape), alpha)
+    assert 0 < int((mask == 0).sum()) < mask.numel()
+    messages = (alpha * mask).unsqueeze(-1) * value[src]
+    expected = scatter(messages, dst, 0, dim_size=block.num_dst, reduce="sum")
+    assert_close(out, expected)
 
 
 def test_attention_without_duplicates_matches_plain(chunked):
