@@ -74,7 +74,7 @@ def metis_parts(
     if num_parts == 1:
         return torch.zeros(num_nodes, dtype=torch.long)
     xadj, adjncy = _symmetric_csr(edge_index, num_nodes)
-    options = pymetis.Options(seed=seed)
+    options = pymetis.Options(seed=_metis_seed(seed))
     # pymetis passes METIS one weight per vertex (ncon = 1), so METIS balances nodes
     # and the training nodes are spread afterwards by count-preserving swaps.
     _, membership = pymetis.part_graph(
@@ -91,6 +91,18 @@ def metis_parts(
     if int(sizes.min()) == 0:
         logger.warning("METIS left a partition empty (sizes %s)", sizes.tolist())
     return parts
+
+
+def _metis_seed(seed: int) -> int:
+    """Map ``seed`` to a METIS seed in ``[1, 2**32 - 1]``, one-to-one below ``2**32 - 1``.
+
+    The METIS in pymetis (GKlib built without ``USE_GKRAND``) passes its seed to the
+    C library's ``srand`` as an unsigned 32-bit int, and glibc's ``srand`` treats 0 as
+    1. Passed unchanged, seeds 0 and 1 (and seeds ``2**32`` apart) gave the same
+    partition with pymetis 2025.2.2 on glibc. Seed 0 maps to 1 and so keeps its
+    partition.
+    """
+    return seed % (2**32 - 1) + 1
 
 
 def _any_split(mask: Tensor) -> Tensor:
