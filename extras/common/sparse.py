@@ -71,8 +71,11 @@ def magnitude_prune(
             f"cannot prune {count} weights because only {active} are active. "
             f"Request at most {active}."
         )
-    magnitude = torch.where(mask, weight.abs(), torch.inf).flatten()
-    drop = torch.topk(magnitude, count, largest=False).indices
+    # Only active positions compete. Giving inactive ones magnitude inf instead would
+    # let topk pick one of them over an active weight that is inf or NaN.
+    active_positions = mask.flatten().nonzero().squeeze(1)
+    magnitude = weight.detach().flatten()[active_positions].abs()
+    drop = active_positions[torch.topk(magnitude, count, largest=False).indices]
     new_mask = mask.clone().flatten()
     new_mask[drop] = False
     return new_mask.reshape(mask.shape)

@@ -62,3 +62,16 @@ def test_regrown_weights_start_without_momentum():
     assert torch.count_nonzero(layer.weight.view(-1)[:10]) == 0
     assert torch.count_nonzero(state["exp_avg"].view(-1)[:10]) == 0
     assert torch.count_nonzero(state["exp_avg_sq"].view(-1)[:10]) == 0
+
+
+def test_prune_exact_with_nonfinite_weights():
+    # Active weights that are inf or NaN must still count, so that exactly `count`
+    # active weights are switched off and no inactive position is chosen instead.
+    weight = torch.tensor([float("nan"), 1.0, 2.0, float("inf"), 0.5])
+    mask = torch.tensor([True, False, True, True, False])
+    pruned = magnitude_prune(weight, mask, 2)
+    assert int(pruned.sum()) == 1
+    assert not (pruned & ~mask).any()
+    # The finite weight 2.0 is the smallest; inf comes before NaN, which topk puts last.
+    assert pruned.tolist() == [True, False, False, False, False]
+    assert not magnitude_prune(weight, mask, 3).any()
