@@ -133,3 +133,20 @@ def test_unwritable_folder_rejected(tmp_path):
     folder.chmod(0o500)
     with pytest.raises(ValueError, match=f"folder {folder} is not writable"):
         check_output_file(folder / "r.json", "--json")
+
+
+def test_folder_without_write_access_rejected(tmp_path, monkeypatch):
+    # The chmod test above is skipped for root, which passes every permission check,
+    # so this one stubs os.access to run everywhere.
+    from graphkit.launch import outputs
+
+    requested = []
+
+    def no_access(path, mode):
+        requested.append((path, mode))
+        return False
+
+    monkeypatch.setattr(outputs.os, "access", no_access)
+    with pytest.raises(ValueError, match=f"folder {tmp_path} is not writable"):
+        check_output_file(tmp_path / "r.json", "--json")
+    assert requested == [(tmp_path, os.W_OK | os.X_OK)]
