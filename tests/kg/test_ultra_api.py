@@ -268,3 +268,7 @@ def test_pretrain_on_two_graphs(tmp_path):
     assert len(losses) == 6
     assert all(math.isfinite(x) for x in losses)
     assert (tmp_path / "last.pth").is_file()
+    saved = torch.load(tmp_path / "last.pth", weights_only=True)
+    assert saved["step"] == 6
+    assert saved["graph_sizes"] == [first.triples.size(0), second.triples.size(0)]
+    assert_close(saved["model"], model.state_dict())
