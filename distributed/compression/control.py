@@ -297,6 +297,86 @@ def _warn_ignored_rate_option(config, name: str) -> None:
     logger.warning("%s", message)
 
 
+# The options besides the ratio that each schedule reads.
+_SCHEDULE_OPTIONS = {
+    "fixed": (),
+    "step": ("compression_end_epoch", "compression_steps"),
+    "exp": ("compression_end_epoch",),
+    "adaptive": ("compression_end_epoch", "compression_patience"),
+}
+_OPTION_DEFAULTS = {
+    "compression_ratio": 16.0,
+    "compression_bits": 8,
+    "compression_schedule": "fixed",
+    "compression_end_epoch": 0,
+    "compression_steps": 4,
+    "compression_patience": 5,
+    "compression_min_width": 16,
+}
+
+
+def _changed_options(config, names) -> list[str]:
+    """Return ``--option value`` for each of ``names`` that ``config`` sets to a non-default."""
+    defaults = dict(_OPTION_DEFAULTS)
+    if dataclasses.is_dataclass(config):
+        defaults.update({f.name: f.default for f in dataclasses.fields(config)})
+    changed = []
+    for option in names:
+        value = getattr(config, option, defaults[option])
+        if value != defaults[option]:
+            text = f"{value:g}" if isinstance(value, float) else value
+            changed.append(f"--{option.replace('_', '-')} {text}")
+    return changed
+
+
+def _warn_unused_options(config) -> None:
+    """Warn about compression options that the run sets but does not read.
+
+    With ``compression: none`` every other compression option is unused. Otherwise a
+    schedule reads only its own options (``_SCHEDULE_OPTIONS``), and ``subsample``
+    drops whole rows, so it ignores ``compression_min_width``. The ratio and bits
+    options are checked by :func:`_warn_ignored_rate_option`.
+    """
+    name = getattr(config, "compression", "none")
+    if name == "none":
+        changed = _changed_options(config, _OPTION_DEFAULTS)
+        if changed:
+            logger.warning(
+                "%s ignored: --compression is none, so nothing is compressed. Pass "
+                "--compression with one of %s to compress the halo rows",
+                _listed(changed),
+                COMPRESSORS[1:],
+            )
+        return
+    schedule = config.compression_schedule
+    unread = [
+        option
+        for option in ("compression_end_epoch", "compression_steps", "compression_patience")
+        if option not in _SCHEDULE_OPTIONS[schedule]
+    ]
+    changed = _changed_options(config, unread)
+    if changed:
+        logger.warning(
+            "%s ignored: the %s compression schedule does not read %s",
+            _listed(changed),
+            schedule,
+            "it" if len(changed) == 1 else "them",
+        )
+    if name == "subsample":
+        changed = _changed_options(config, ["compression_min_width"])
+        if changed:
+            logger.warning(
+                "%s ignored: subsample drops whole rows, so it compresses tensors of "
+                "every width",
+                _listed(changed),
+            )
+
+
+def _listed(options: list[str]) -> str:
+    verb = "is" if len(options) == 1 else "are"
+    return f"{', '.join(options)} {verb}"
+
+
 def compression_from_config(config, comm: Communicator) -> Compression | None:
     """Build the compression a ``TrainConfig`` requests, or None for ``compression: none``.
 
@@ -307,16 +387,22 @@ def compression_from_config(config, comm: Communicator) -> Compression | None:
     because then every epoch is compressed.
     """
     name = getattr(config, "compression", "none")
+    # Every rank reads the same config, so rank 0 alone logs the warnings about it.
+    report = getattr(comm, "rank", 0) == 0
+    if report:
+        _warn_unused_options(config)
     if name == "none":
         return None
-    _warn_ignored_rate_option(config, name)
+    if report:
+        _warn_ignored_rate_option(config, name)
     ratio = (
         32 / config.compression_bits if name == "quantize" else config.compression_ratio
     )
     end_epoch = config.compression_end_epoch or max(
         1, min(config.epochs - 1, round(0.75 * config.epochs))
     )
-    if config.compression_schedule in ("step", "exp") and end_epoch >= config.epochs:
+    late = config.compression_schedule in ("step", "exp") and end_epoch >= config.epochs
+    if late and report:
         logger.warning(
             "the %s compression schedule reaches ratio 1 after epoch %d, but training "
             "stops after epoch %d, so no epoch exchanges exact halo rows. Pass "
