@@ -218,6 +218,8 @@ def slice_and_scale(anchor: MXTensor, target: str | ElementFormat) -> MXTensor:
     element is re-rounded, ``P_t = Q_t(P_a 2^{-(emax_a - emax_t)})``, which slices mantissa
     bits, moves small values to subnormals and saturates at the target's max normal.
     An exponent that would fall below -127 stays at -127, and its elements shift further.
+    A block whose anchor exponent was clamped at -127 takes its target exponent from its
+    largest anchor element instead, as direct quantization does.
     """
     target = element_format(target) if isinstance(target, str) else target
     source = anchor.fmt
@@ -240,10 +242,17 @@ def slice_and_scale(anchor: MXTensor, target: str | ElementFormat) -> MXTensor:
         return MXTensor(
             elements, anchor.shared_exp.clone(), target, anchor.length, anchor.axis
         )
-    delta = source.emax - target.emax
-    # A wider target (delta < 0) can push the exponent below the E8M0 minimum. The
-    # exponent is clamped there, and the elements absorb the difference and round.
-    shared_exp = (anchor.shared_exp + delta).clamp(E8M0_MIN_EXP, E8M0_MAX_EXP)
+    # The target exponent puts the block's largest anchor element in the target's top
+    # binade. That binade is normally emax_anchor, so the shift is the usual
+    # emax_anchor - emax_target. Below it, the anchor exponent was clamped at -127
+    # (a block max under 2^(emax_anchor - 127)), and the same rule then gives the
+    # exponent that direct quantization would choose.
+    top_binade = floor_log2(anchor.elements.abs().amax(dim=-1, keepdim=True))
+    shared_exp = anchor.shared_exp + (top_binade - target.emax).float()
+    # A wider target (emax_target > emax_anchor) can push the exponent below the E8M0
+    # minimum. The exponent is clamped there, and the elements absorb the difference
+    # and round. An all-zero block gets -127, as in mx_encode.
+    shared_exp = shared_exp.clamp(E8M0_MIN_EXP, E8M0_MAX_EXP)
     shift = torch.nan_to_num(anchor.shared_exp - shared_exp, nan=0.0)
     elements = quantize_element(torch.ldexp(anchor.elements, shift), target)
     return MXTensor(elements, shared_exp, target, anchor.length, anchor.axis)

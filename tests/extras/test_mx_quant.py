@@ -197,3 +197,24 @@ def test_float64_past_float32_range_saturates():
     assert encoded.shared_exp.flatten().tolist() == [127.0]
     assert encoded.elements[0, :2].tolist() == [6.0, -6.0]
     assert encoded.decode()[:2].tolist() == [6.0 * 2.0**127, -6.0 * 2.0**127]
+
+
+def test_slice_and_scale_clamped_anchor_block():
+    # floor(log2 2^-123) - 8 = -131 is below the E8M0 minimum, so the E4M3 anchor
+    # stores X = 2^-127 with elements 16, -8 and 6. E2M1 needs X = 2^(-123 - 2):
+    # adding the usual emax shift 8 - 2 to -127 would give 2^-121 and flush all three.
+    x = torch.zeros(32)
+    x[:3] = torch.tensor([2.0**-123, -(2.0**-124), 3 * 2.0**-126])
+    anchor = mx_encode(x, "mxfp8_e4m3")
+    assert anchor.shared_exp.flatten().tolist() == [-127.0]
+    sliced = slice_and_scale(anchor, "mxfp4_e2m1")
+    direct = mx_encode(x, "mxfp4_e2m1")
+    assert sliced.shared_exp.flatten().tolist() == [-125.0]
+    assert torch.equal(sliced.elements, direct.elements)
+    assert torch.equal(sliced.decode(), x)
+
+
+def test_slice_and_scale_zero_block_minimum_scale():
+    sliced = slice_and_scale(mx_encode(torch.zeros(32), "mxfp8_e4m3"), "mxfp4_e2m1")
+    assert sliced.shared_exp.flatten().tolist() == [-127.0]
+    assert torch.equal(sliced.decode(), torch.zeros(32))
