@@ -17,13 +17,14 @@ without duplicated nodes.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import numpy as np
 import torch
 from torch_geometric.data import Data
 from torch_geometric.datasets import HeterophilousGraphDataset
-from torch_geometric.utils import to_undirected
+from torch_geometric.utils import is_undirected, to_undirected
 
 from .errors import DatasetFormatError, ShapeMismatchError, UnknownNodeIdError
 from .layout import (
@@ -36,6 +37,8 @@ from .layout import (
     pyg_root,
 )
 from .splits import select_split
+
+logger = logging.getLogger(__name__)
 
 # Names of the datasets of Platonov et al. that PyG's HeterophilousGraphDataset accepts.
 PYG_HETEROPHILOUS = (
@@ -95,7 +98,8 @@ def load_heterophilous(
         family_dir = candidate_family_dirs(root, "heterophilous")[0]
         family_dir.mkdir(parents=True, exist_ok=True)
         dataset = HeterophilousGraphDataset(str(family_dir), stem)
-        return select_split(dataset[0], split, name)
+        data = _undirected_graph(dataset[0], stem, family_dir)
+        return select_split(data, split, name)
     if name in PYG_HETEROPHILOUS:
         hint = f"It may also be given as <root>/yandex_npz/{stem}.npz. {DOWNLOAD_HINT}"
         raise missing_files_error(root, pyg_raw, name, hint)
@@ -106,7 +110,26 @@ def _read_with_pyg(stem: str, family_dir: Path, raw: RawFiles) -> Data:
     check_npz_graph(raw.paths(family_dir)[0])
     with pyg_root(family_dir, [raw], [f"{stem}/processed"]) as root:
         dataset = HeterophilousGraphDataset(str(root), stem)
-    return dataset[0]
+    return _undirected_graph(dataset[0], stem, Path(root))
+
+
+def _undirected_graph(data: Data, stem: str, root: Path) -> Data:
+    """Add the missing reverse edges to ``data`` in place and return it.
+
+    torch_geometric 2.3.0 and older stored each edge of these archives once, and PyG
+    reuses a processed file that such a version wrote.
+    """
+    if is_undirected(data.edge_index, num_nodes=data.num_nodes):
+        return data
+    logger.warning(
+        "%s: the processed file in %s contains one direction of some edges (as "
+        "written by torch_geometric 2.3.0 or older); adding the reverse edges. Delete "
+        "that folder to process the archive again.",
+        stem,
+        root / stem / "processed",
+    )
+    data.edge_index = to_undirected(data.edge_index, num_nodes=data.num_nodes)
+    return data
 
 
 def yandex_raw_files(name: str) -> RawFiles:

@@ -16,6 +16,7 @@ from graphkit.datasets import (
     list_datasets,
     load_dataset,
 )
+from torch_geometric.datasets import HeterophilousGraphDataset
 
 
 def test_webkb_tiny_values(tiny_webkb):
@@ -262,6 +263,24 @@ def test_heterophilous_pyg_layout(tmp_path, read_only, snapshot):
     assert data.edge_index.size(1) == 6
     assert data.train_mask.shape == (5, 10)
     assert snapshot(tmp_path) == before
+
+
+def test_heterophilous_stale_directed_file(tmp_path, caplog):
+    """A processed file with one direction per edge gets the reverse edges back.
+
+    torch_geometric 2.3.0 and older wrote such files, and PyG reuses them as they are.
+    """
+    family = tmp_path / "heterophilous"
+    write_npz(family / "minesweeper" / "raw" / "minesweeper.npz")
+    fresh = load_dataset("minesweeper", root=tmp_path)
+    stale = fresh.clone()
+    stale.edge_index = torch.tensor([[0, 1, 3], [1, 2, 4]])
+    processed = family / "minesweeper" / "processed" / "data.pt"
+    HeterophilousGraphDataset.save([stale], str(processed))
+    data = load_dataset("minesweeper", root=tmp_path)
+    assert data.edge_index.tolist() == fresh.edge_index.tolist()
+    assert "contains one direction of some edges" in caplog.text
+    assert str(processed.parent) in caplog.text
 
 
 def test_heterophilous_falls_back_to_yandex_folder(tmp_path):
