@@ -25,6 +25,7 @@ the straight-through estimator: forward value ``q``, gradient of the identity.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 
 import torch
@@ -126,6 +127,15 @@ def quantize_element(x: torch.Tensor, fmt: ElementFormat) -> torch.Tensor:
 
 def _to_blocks(x: torch.Tensor, block_size: int, axis: int) -> tuple[torch.Tensor, int]:
     """Move ``axis`` last, zero-pad it to a multiple of ``block_size`` and split it."""
+    try:
+        valid = operator.index(block_size) >= 1
+    except TypeError:
+        valid = False
+    if not valid:
+        raise ValueError(
+            f"block_size={block_size!r} is invalid. Use a whole number of elements "
+            ">= 1 (OCP MX uses 32)."
+        )
     moved = x.movedim(axis, -1)
     length = moved.shape[-1]
     pad = (-length) % block_size

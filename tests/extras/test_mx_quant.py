@@ -218,3 +218,9 @@ def test_slice_and_scale_zero_block_minimum_scale():
     sliced = slice_and_scale(mx_encode(torch.zeros(32), "mxfp8_e4m3"), "mxfp4_e2m1")
     assert sliced.shared_exp.flatten().tolist() == [-127.0]
     assert torch.equal(sliced.decode(), torch.zeros(32))
+
+
+@pytest.mark.parametrize("block_size", [0, -4, 2.5])
+def test_mx_rejects_invalid_block_size(block_size):
+    with pytest.raises(ValueError, match=f"block_size={block_size} is invalid"):
+        quantize_mx(torch.ones(8), "mxint8", block_size=block_size)
