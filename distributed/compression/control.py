@@ -209,6 +209,16 @@ class Compression:
             "total_metric_bytes": self.total_metric_bytes,
         }
 
+    def continue_at(self, epochs_done: int) -> None:
+        """Continue after ``epochs_done`` epochs of a run that saved no compression state.
+
+        The ratio becomes the one this run's schedule gives for the next epoch, as for
+        a checkpoint of another schedule in :meth:`load_state_dict`. The byte totals
+        count from 0, and an adaptive schedule starts from its first ratio.
+        """
+        self.epochs_done = int(epochs_done)
+        self.ratio = float(self.schedule.next_ratio(self.epochs_done, math.inf))
+
     def load_state_dict(self, state: dict) -> None:
         """Continue from :meth:`state_dict` of an earlier run.
 

@@ -526,8 +526,12 @@ class Trainer:
                                "compresses nothing, so the state is ignored", path)
             return
         if saved is None:
+            # Without this, the first resumed epoch would run at the starting ratio and
+            # the next ones at the schedule's ratio for their epoch.
+            self.compression.continue_at(self.epoch)
             logger.warning("checkpoint %s has no halo compression state, so the rate "
-                           "schedule starts again at its first epoch", path)
+                           "schedule continues at epoch %d with ratio %.3g", path,
+                           self.epoch + 1, self.compression.ratio)
             return
         self.compression.load_state_dict(saved)
 

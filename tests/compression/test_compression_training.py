@@ -224,3 +224,28 @@ def test_resumed_schedule_matches_uninterrupted(tmp_path):
     assert setup > 0
     total = "total_sent_bytes_all_ranks"
     assert resumed[-1][total] == full[-1][total] + setup
+
+
+def test_resume_without_compression_state(tmp_path):
+    # The checkpoint of an uncompressed run has no schedule state. The resumed run
+    # follows the exp schedule from epoch 4 on: 16 ** (1 - 3 / 4) = 2, then 1.
+    out = tmp_path / "run"
+    options = {
+        "compression": "random-projection",
+        "compression_schedule": "exp",
+        "compression_end_epoch": 4,
+    }
+    runs = [
+        {"epochs": 3, "out": str(out), "checkpoint_every": 3},
+        {
+            **options,
+            "epochs": 6,
+            "out": str(out),
+            "resume": str(out / "checkpoint_000003.pt"),
+        },
+    ]
+    run_world(train_in_sequence, 2, runs, timeout_s=30)
+    got = records(out)
+    assert [r["epoch"] for r in got] == list(range(1, 7))
+    assert "compression_ratio" not in got[2]
+    assert [r["compression_ratio"] for r in got[3:]] == pytest.approx([2, 1, 1])
