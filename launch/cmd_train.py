@@ -81,6 +81,7 @@ def check_no_earlier_run(out: Path) -> None:
     """
     earlier = [out / "metrics.jsonl"] if (out / "metrics.jsonl").is_file() else []
     earlier += sorted(out.glob("checkpoint_*.pt"))
+    earlier += [out / "best_model.pt"] if (out / "best_model.pt").is_file() else []
     if earlier:
         raise ValueError(
             f"--out {out} already contains {earlier[0].name} from an earlier run. Pass "

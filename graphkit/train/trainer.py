@@ -94,6 +94,8 @@ class Trainer:
         self.fingerprint = self._graph_fingerprint()
         self.epoch = 0
         self.best = {"epoch": 0, "val": float("-inf"), "test": float("nan")}
+        # CPU copy of the model's weights at the best epoch (None before the first).
+        self.best_model_state: dict | None = None
         if config.resume:
             failure: Exception | None = None
             try:
@@ -244,8 +246,9 @@ class Trainer:
         """Train until ``epochs`` or early stopping; returns the summary at the best epoch.
 
         The summary's scores are those measured at the best validation epoch. The model
-        and the final checkpoint keep the weights of the last epoch run, not the best
-        one, so a prediction with them may score differently.
+        and the final checkpoint keep the weights of the last epoch run. The weights of
+        the best epoch are kept apart: :meth:`load_best` puts them into the model, and
+        with ``out`` set rank 0 writes them to ``best_model.pt``.
         """
         c = self.config
         bar = tqdm(total=c.epochs, initial=self.epoch, desc="train", unit="epoch",
@@ -274,6 +277,7 @@ class Trainer:
         bar.close()
         if c.out:
             self.save()
+            self.save_best()
         return self.summary()
 
     def _record(self, loss: float, scores: dict, seconds: float) -> dict:
@@ -314,6 +318,10 @@ class Trainer:
         # Without validation nodes every epoch replaces the best, so it is the last one.
         if not self.has_val or scores["val"] > self.best["val"]:
             self.best = {"epoch": self.epoch, "val": scores["val"], "test": scores["test"]}
+            self.best_model_state = {
+                name: value.detach().to("cpu", copy=True)
+                for name, value in self.model.state_dict().items()
+            }
         if isinstance(self.scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
             self.scheduler.step(scores["val"])
         elif self.scheduler is not None:
@@ -347,6 +355,7 @@ class Trainer:
             "optimizer": self.optimizer.state_dict(),
             "scheduler": None if self.scheduler is None else self.scheduler.state_dict(),
             "best": dict(self.best),
+            "best_model": self.best_model_state,
             "rng": torch.get_rng_state(),
             "cuda_rng": (torch.cuda.get_rng_state(self.device)
                          if self.device.type == "cuda" else None),
@@ -367,6 +376,40 @@ class Trainer:
             return None
         path = Path(self.config.out) / f"checkpoint_{self.epoch:06d}.pt"
         save_checkpoint(self.state_dict(), path)
+        return path
+
+    def load_best(self) -> None:
+        """Load the weights of the best validation epoch into the model.
+
+        Without validation nodes every epoch counts as the best, so these are the
+        weights of the last epoch.
+        """
+        if self.best_model_state is None:
+            raise RuntimeError(
+                "no best weights to load: no epoch has run yet, or the run resumed from "
+                "a checkpoint written without them. Call fit() first"
+            )
+        self.model.load_state_dict(self.best_model_state)
+
+    def save_best(self) -> Path | None:
+        """Write the best epoch's weights to ``best_model.pt`` in ``out`` (rank 0 only).
+
+        The file stores ``model`` (the state dict), ``epoch``, ``metric``, ``val``,
+        ``test`` and the run's ``config``. Like :meth:`save` it issues no collective.
+        """
+        if not self.is_main or self.best_model_state is None:
+            return None
+        path = Path(self.config.out) / "best_model.pt"
+        save_checkpoint(
+            {
+                "model": self.best_model_state,
+                "metric": self.metric_name,
+                **self.best,
+                "graph": self.fingerprint,
+                "config": json.dumps(self.config.to_dict()),
+            },
+            path,
+        )
         return path
 
     def restore(self, source: str) -> None:
@@ -411,6 +454,8 @@ class Trainer:
             self.scheduler.load_state_dict(state["scheduler"])
             self._warn_restored_schedule_length(saved_config, path)
         self.best = dict(state["best"])
+        # Checkpoints written before the best weights were kept lack them.
+        self.best_model_state = state.get("best_model")
         self.epoch = int(state["epoch"])
         torch.set_rng_state(state["rng"])
         if self.device.type == "cuda" and state.get("cuda_rng") is not None:
