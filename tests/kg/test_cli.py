@@ -6,7 +6,7 @@ import pytest
 import torch
 from graphkit.launch.cli import main
 
-from graphkit.kg import Ultra
+from graphkit.kg import Ultra, evaluate, load_dataset
 
 
 @pytest.fixture()
@@ -99,6 +99,11 @@ def test_cli_evaluate_writes_json(files, tmp_path, capsys):
     assert metrics["num_ranks"] == 8  # 2 + 2 query triples, each ranked head and tail
     assert 0 < metrics["mrr"] <= 1
     assert "MRR" in capsys.readouterr().out
+    # The command must rank the test queries of the inductive graph, as the API does.
+    split = load_dataset(root, "toy_v1")
+    expected = evaluate(Ultra.from_pretrained(checkpoint), split.test)
+    for name in ("mrr", "mr", "hits@1", "hits@3", "hits@10"):
+        assert metrics[name] == pytest.approx(expected[name], rel=1e-6), name
 
 
 def test_cli_finetune_writes_checkpoint(files, tmp_path):
