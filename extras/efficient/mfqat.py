@@ -146,7 +146,9 @@ class MXLinear(nn.Linear):
             anchor = mx_encode(
                 self.weight.detach(), self.weight_anchor, self.block_size
             )
-            weight = slice_and_scale(anchor, self.fmt).decode()
+            # decode() returns float32 (float64 for a float64 weight), so a bfloat16
+            # or float16 layer casts back to its own dtype.
+            weight = slice_and_scale(anchor, self.fmt).decode().to(self.weight.dtype)
         else:
             weight = quantize_mx_ste(self.weight, self.fmt, self.block_size)
         if self.quantize_input:

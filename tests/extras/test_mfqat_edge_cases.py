@@ -13,6 +13,7 @@ from graphkit.extras.common.quant import (
     quantize_element,
     quantize_mx,
     quantize_mx_ste,
+    slice_and_scale,
 )
 from graphkit.extras.efficient import mfqat
 from graphkit.extras.efficient.mfqat import MXLinear
@@ -128,3 +129,20 @@ def test_config_rejects_unevaluated_train_format():
     # The criteria read acc_spec_mxint2_mxint2, which only an evaluation at mxint2 makes.
     with pytest.raises(ValueError, match="mxint2 missing from eval_formats"):
         mfqat.Config(eval_formats=("mxint8", "mxint4"))
+
+
+@pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float16, torch.float64])
+def test_mx_linear_slice_and_scale_keeps_dtype(dtype):
+    torch.manual_seed(0)
+    layer = MXLinear(40, 3, quantize_input=True).to(dtype)
+    layer.fmt = "mxint4"
+    layer.weight_anchor = "mxint8"
+    x = torch.randn(5, 40, dtype=dtype)
+    out = layer(x)
+    assert out.dtype == dtype
+    anchor = mx_encode(layer.weight.detach(), "mxint8")
+    weight = slice_and_scale(anchor, "mxint4").decode().to(dtype)
+    expected = torch.nn.functional.linear(
+        quantize_mx(x, "mxint4"), weight, layer.bias.detach()
+    )
+    assert torch.equal(out.detach(), expected)
