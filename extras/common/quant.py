@@ -188,7 +188,16 @@ class MXTensor:
 def mx_encode(
     x: torch.Tensor, fmt: str | ElementFormat, block_size: int = 32, axis: int = -1
 ) -> MXTensor:
-    """Encode ``x`` in an MX format with blocks of ``block_size`` along ``axis``."""
+    """Encode ``x`` in an MX format with blocks of ``block_size`` along ``axis``.
+
+    Raises:
+        ValueError: if ``x`` is 0-dim, because it has no axis to block along.
+    """
+    if x.dim() == 0:
+        raise ValueError(
+            "mx_encode needs a tensor with at least one dimension, got a 0-dim tensor. "
+            "Reshape it to (1,) first."
+        )
     fmt = element_format(fmt) if isinstance(fmt, str) else fmt
     # float64 input is encoded in float64. Rounding it to float32 first would round
     # twice (2.5 + 2^-30 would become the E2M1 tie 2.5 and go down to 2) and would
@@ -208,7 +217,12 @@ def mx_encode(
 def quantize_mx(
     x: torch.Tensor, fmt: str | ElementFormat, block_size: int = 32, axis: int = -1
 ) -> torch.Tensor:
-    """Fake-quantize ``x`` to an MX format (encode then decode); same shape as ``x``."""
+    """Fake-quantize ``x`` to an MX format (encode then decode); same shape as ``x``.
+
+    A 0-dim tensor is quantized as a block of one element.
+    """
+    if x.dim() == 0:
+        return quantize_mx(x.reshape(1), fmt, block_size, axis).reshape(())
     return mx_encode(x, fmt, block_size, axis).decode().to(x.dtype)
 
 

@@ -224,3 +224,13 @@ def test_slice_and_scale_zero_block_minimum_scale():
 def test_mx_rejects_invalid_block_size(block_size):
     with pytest.raises(ValueError, match=f"block_size={block_size} is invalid"):
         quantize_mx(torch.ones(8), "mxint8", block_size=block_size)
+
+
+def test_quantize_mx_zero_dim_tensor():
+    # 3.3 alone is its block's max: X = 2^(1 - 2) and 6.6 rounds to the E2M1 value 6.
+    out = quantize_mx(torch.tensor(3.3), "mxfp4_e2m1")
+    assert out.shape == ()
+    assert out.item() == 3.0
+    assert quantize_mx_ste(torch.tensor(-3.3), "mxint8").item() == -3.3125
+    with pytest.raises(ValueError, match="0-dim tensor"):
+        mx_encode(torch.tensor(3.3), "mxint8")
