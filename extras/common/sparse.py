@@ -44,8 +44,13 @@ def grow_random(
 ) -> torch.Tensor:
     """Return the positions (flat indices) of ``count`` random zeros of ``mask``.
 
-    Raises ValueError when the mask has fewer than ``count`` zeros.
+    Raises ValueError when ``count`` is negative or the mask has fewer than ``count``
+    zeros.
     """
+    if count < 0:
+        # A negative slice bound below would silently return all free positions but
+        # the last -count.
+        raise ValueError(f"cannot grow count={count} weights. Pass a count >= 0.")
     free = (~mask).flatten().nonzero().squeeze(1)
     if count > free.numel():
         raise ValueError(

@@ -6,7 +6,7 @@ import types
 
 import pytest
 import torch
-from graphkit.extras.common.sparse import MaskedLinear, magnitude_prune
+from graphkit.extras.common.sparse import MaskedLinear, grow_random, magnitude_prune
 from graphkit.extras.efficient import dsr
 
 
@@ -75,3 +75,10 @@ def test_prune_exact_with_nonfinite_weights():
     # The finite weight 2.0 is the smallest; inf comes before NaN, which topk puts last.
     assert pruned.tolist() == [True, False, False, False, False]
     assert not magnitude_prune(weight, mask, 3).any()
+
+
+def test_grow_random_rejects_negative_count():
+    mask = torch.tensor([True, False, False, False])
+    with pytest.raises(ValueError, match="count=-1"):
+        grow_random(mask, -1)
+    assert grow_random(mask, 0).tolist() == []
