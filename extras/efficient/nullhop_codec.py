@@ -125,9 +125,22 @@ def sparse_conv2d(
     Shapes:
         weight: ``(C_out, C_in, k, k)``; return: ``(C_out, H_out, W_out)``.
     """
-    _c_in, height, width = encoded.shape
-    c_out, _, k_h, k_w = weight.shape
+    c_in, height, width = encoded.shape
+    c_out, weight_c_in, k_h, k_w = weight.shape
+    if weight_c_in != c_in:
+        # The channel indices below would otherwise pick the first c_in input channels
+        # of a wider weight without an error.
+        raise ValueError(
+            f"weight of shape {tuple(weight.shape)} expects {weight_c_in} input "
+            f"channels, but the feature map has {c_in}. Pass a (C_out, {c_in}, k, k) "
+            "weight."
+        )
     h_out, w_out = height + 2 * padding - k_h + 1, width + 2 * padding - k_w + 1
+    if h_out < 1 or w_out < 1:
+        raise ValueError(
+            f"a {k_h}x{k_w} kernel with padding={padding} does not fit the "
+            f"{height}x{width} map. Use a smaller kernel or more padding."
+        )
     dense = decode(encoded)
     channel, row, col = dense.nonzero(as_tuple=True)
     values = dense[channel, row, col]

@@ -95,3 +95,11 @@ def test_encode_map_that_requires_grad():
     # Every output pixel sees the four ones: 4 * 0.25 = 1.0, code 1.0 * 2^8.
     assert encoded.values.tolist() == [256] * 8
     assert torch.equal(decode(encoded), torch.ones(2, 2, 2))
+
+
+def test_sparse_conv_rejects_channel_mismatch():
+    encoded = encode(_relu_map(2, shape=(2, 4, 4)))
+    with pytest.raises(ValueError, match="expects 3 input channels, but the feature"):
+        sparse_conv2d(encoded, torch.ones(1, 3, 3, 3), None, padding=1)
+    with pytest.raises(ValueError, match="5x5 kernel with padding=0 does not fit"):
+        sparse_conv2d(encoded, torch.ones(1, 2, 5, 5), None, padding=0)
