@@ -302,3 +302,52 @@ def fetched_and_sent(rank: int, world_size: int):
             "sends": sends,
         }
     return result
+
+
+def recorded_equivalence(rank: int, world_size: int, partitioners, max_message_bytes):
+    """Run :func:`equivalence` and record each group of operations this rank posts.
+
+    Returns ``(failures, groups)`` with groups in posting order, in the format of
+    :mod:`stream_order`: point-to-point groups with their tags and sizes, and every
+    all-reduce and broadcast as a one-operation group.
+    """
+    from graphkit.distributed.comm import Communicator
+
+    groups = []
+    start, all_reduce, broadcast = (
+        Communicator.start,
+        Communicator.all_reduce,
+        Communicator.broadcast,
+    )
+
+    def recording_start(self, sends, recvs, label, tag=None):
+        pending = start(self, sends, recvs, label, tag)
+        used = self._tag if tag is None else tag
+        group = [
+            (kind, peer, used, t.numel() * t.element_size())
+            for kind, table in (("send", sends), ("recv", recvs))
+            for peer, tensors in table.items()
+            for t in tensors
+            if t.numel()
+        ]
+        if group:
+            groups.append(group)
+        return pending
+
+    def recording_all_reduce(self, tensor, *args, **kwargs):
+        if self.world_size > 1:
+            groups.append([("collective", -1, 0, tensor.numel() * tensor.element_size())])
+        return all_reduce(self, tensor, *args, **kwargs)
+
+    def recording_broadcast(self, tensor, *args, **kwargs):
+        if self.world_size > 1:
+            groups.append([("collective", -1, 0, tensor.numel() * tensor.element_size())])
+        return broadcast(self, tensor, *args, **kwargs)
+
+    Communicator.start = recording_start
+    Communicator.all_reduce = recording_all_reduce
+    Communicator.broadcast = recording_broadcast
+    failures = equivalence(
+        rank, world_size, partitioners, MODELS, MODES, True, max_message_bytes
+    )
+    return failures, groups
