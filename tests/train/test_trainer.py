@@ -48,6 +48,9 @@ def test_same_seed_same_result():
     _, first = run(data, seed=3)
     _, second = run(data, seed=3)
     assert first == second
+    # The summary must depend on the seed, or the equality above proves nothing.
+    _, other = run(data, seed=4)
+    assert other != first
 
 
 def test_resume_matches_uninterrupted(tmp_path):
@@ -60,6 +63,7 @@ def test_resume_matches_uninterrupted(tmp_path):
     assert resumed == full
     lines = [json.loads(x) for x in (tmp_path / "full" / "metrics.jsonl").read_text().splitlines()]
     resumed_lines = [json.loads(x) for x in (tmp_path / "part" / "metrics.jsonl").read_text().splitlines()]
+    assert len(lines) == 20
     assert len(resumed_lines) == 20
     for a, b in zip(lines, resumed_lines):
         assert a["loss"] == b["loss"]
