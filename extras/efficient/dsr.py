@@ -76,6 +76,10 @@ class Config:
             raise ValueError(
                 f"arms={self.arms}: need static and dsr, optional dense and set"
             )
+        if len(set(self.arms)) < len(self.arms):
+            # run() adds each arm's accuracy into acc_<arm>, so a repeated arm would
+            # count twice.
+            raise ValueError(f"arms={self.arms} repeats an arm. List each arm once.")
         if not self.lr > 0 or self.batch_size < 1:
             raise ValueError(
                 f"lr={self.lr} or batch_size={self.batch_size} is invalid. "

@@ -82,3 +82,9 @@ def test_grow_random_rejects_negative_count():
     with pytest.raises(ValueError, match="count=-1"):
         grow_random(mask, -1)
     assert grow_random(mask, 0).tolist() == []
+
+
+def test_dsr_rejects_repeated_arm():
+    # acc_dsr would hold the sum of both runs, about twice the accuracy.
+    with pytest.raises(ValueError, match="repeats an arm"):
+        dsr.Config(arms=("static", "dsr", "dsr"))
