@@ -11,8 +11,8 @@ aggregation call, forward and backward, so rows fetched again in the backward pa
 Backward: the receiver turns the gradient of the decoded rows into a gradient payload
 (:meth:`Codec.encode_grad`), sends it to the owner, and the owner turns it into the
 gradient of the rows it sent (:meth:`Codec.decode_grad`) and adds it at ``send_rows``.
-Tensors a codec does not compress (narrower than its ``min_width``) travel as raw
-rows in both directions.
+Tensors a codec does not compress (narrower than its ``min_width``, or of an integer
+or boolean dtype, such as node ids) travel as raw rows in both directions.
 """
 
 from __future__ import annotations
@@ -61,6 +61,8 @@ class CompressedHalo:
         self.send_rows, self.recv_counts = halo.send_rows, halo.recv_counts
         self._local: list[Tensor] = []
         self._widths: list[int] = []
+        # Per tensor of the call: whether the codec encodes it.
+        self._compressed: list[bool] = []
         self._received: dict[tuple[int, int], list[Tensor]] = {}
 
     def peer_order(self) -> list[int]:
@@ -78,14 +80,14 @@ class CompressedHalo:
         return [offsets] if self.halo.one_shot else [[k] for k in offsets]
 
     # Forward ------------------------------------------------------------------------
-    def _encode(self, rows: Tensor, ctx: CodeContext) -> list[Tensor]:
-        if self.codec.applies(rows.size(1), self.ratio):
+    def _encode(self, j: int, rows: Tensor, ctx: CodeContext) -> list[Tensor]:
+        if self._compressed[j]:
             return self.codec.encode(rows, ctx)
         return [rows]
 
     def _buffers(self, rows: int, j: int, ctx: CodeContext, grad: bool) -> list[Tensor]:
         like, width = self._local[j], self._widths[j]
-        if not self.codec.applies(width, self.ratio):
+        if not self._compressed[j]:
             return [like.new_empty((rows, width))]
         spec_fn = self.codec.grad_spec if grad else self.codec.payload_spec
         spec = spec_fn(rows, width, ctx)
@@ -103,7 +105,7 @@ class CompressedHalo:
                 part
                 for j, flat in enumerate(self._local)
                 for part in self._encode(
-                    flat[rows], self._context(self.rank, to_peer, j)
+                    j, flat[rows], self._context(self.rank, to_peer, j)
                 )
             ]
             n = self.recv_counts[from_peer]
@@ -119,7 +121,7 @@ class CompressedHalo:
         n = self.recv_counts[peer]
         for j, payload in enumerate(payloads):
             width = self._widths[j]
-            if self.codec.applies(width, self.ratio):
+            if self._compressed[j]:
                 ctx = self._context(peer, self.rank, j)
                 if self.codec.needs_payload_for_grad:
                     # NOTE: the payload is kept until the backward pass, also in ``sar``
@@ -141,6 +143,12 @@ class CompressedHalo:
         shapes = [t.shape[1:] for t in tensors]
         self._local = [as_matrix(t) for t in tensors]
         self._widths = [flat.size(1) for flat in self._local]
+        # Integer rows (node ids, labels) would be corrupted by a lossy code: a
+        # projection rounds them to 0, and subsample cannot scale them.
+        self._compressed = [
+            flat.is_floating_point() and self.codec.applies(width, self.ratio)
+            for flat, width in zip(self._local, self._widths)
+        ]
         yield self.rank, tensors
         rounds = self._rounds()
         if not rounds:
@@ -163,7 +171,7 @@ class CompressedHalo:
         parts = []
         for j, grad in enumerate(grads):
             flat = as_matrix(grad)
-            if self.codec.applies(flat.size(1), self.ratio):
+            if self._compressed[j]:
                 ctx = self._context(peer, self.rank, j)
                 payload = self._received.pop((peer, j), None)
                 parts += self.codec.encode_grad(flat, payload, ctx)
@@ -190,7 +198,7 @@ class CompressedHalo:
             rows = self.send_rows[peer]
             for j, (target, payload) in enumerate(zip(targets, payloads)):
                 sent = self._local[j][rows]
-                if self.codec.applies(self._widths[j], self.ratio):
+                if self._compressed[j]:
                     ctx = self._context(self.rank, peer, j)
                     grad = self.codec.decode_grad(payload, sent, ctx)
                 else:
