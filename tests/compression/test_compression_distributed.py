@@ -15,6 +15,8 @@ from compression_workers import (
     off_is_identical,
 )
 from harness import run_world
+from stream_order import match_in_order, replay
+from workers import recorded
 
 pytestmark = pytest.mark.distributed
 
@@ -74,3 +76,15 @@ def test_quantized_halos_keep_float64():
     for dtype, error in run_world(float64_quantized_output, 2):
         assert dtype == "torch.float64"
         assert 0 < error < 0.05
+
+
+def test_compressed_communication_runs_in_stream_order():
+    # nccl pairs messages by posting order on one stream (see stream_order), so the
+    # compressed exchange must post in an order that cannot leave a rank waiting.
+    codecs, models = ["random-projection", "learned"], ["gcn", "gat", "gcn-batchnorm"]
+    results = run_world(recorded, 3, gradients_match_differences, codecs, models)
+    failures = [f for rank_failures, _ in results for f in rank_failures]
+    assert not failures, "\n".join(failures[:20])
+    streams = [groups for _, groups in results]
+    assert all(streams)
+    assert replay(streams, match_in_order(streams)) == []

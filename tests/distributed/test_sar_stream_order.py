@@ -10,7 +10,7 @@ that call collectives in different orders, leave a rank waiting forever in the r
 import pytest
 from harness import run_world
 from stream_order import match_in_order, replay
-from workers import recorded_equivalence
+from workers import MODELS, MODES, equivalence, recorded
 
 pytestmark = pytest.mark.distributed
 
@@ -18,7 +18,14 @@ pytestmark = pytest.mark.distributed
 @pytest.mark.parametrize(("world_size", "max_message_bytes"), [(3, 200), (4, None)])
 def test_sar_communication_runs_in_stream_order(world_size, max_message_bytes):
     results = run_world(
-        recorded_equivalence, world_size, ["uneven", "sparse"], max_message_bytes
+        recorded,
+        world_size,
+        equivalence,
+        ["uneven", "sparse"],
+        MODELS,
+        MODES,
+        True,
+        max_message_bytes,
     )
     failures = [line for rank_failures, _ in results for line in rank_failures]
     assert not failures, "\n".join(failures[:20])

@@ -304,10 +304,10 @@ def fetched_and_sent(rank: int, world_size: int):
     return result
 
 
-def recorded_equivalence(rank: int, world_size: int, partitioners, max_message_bytes):
-    """Run :func:`equivalence` and record each group of operations this rank posts.
+def recorded(rank: int, world_size: int, fn, *args):
+    """Run ``fn(rank, world_size, *args)`` and record each group of operations posted.
 
-    Returns ``(failures, groups)`` with groups in posting order, in the format of
+    Returns ``(result, groups)`` with groups in posting order, in the format of
     :mod:`stream_order`: point-to-point groups with their tags and sizes, and every
     all-reduce and broadcast as a one-operation group.
     """
@@ -347,7 +347,4 @@ def recorded_equivalence(rank: int, world_size: int, partitioners, max_message_b
     Communicator.start = recording_start
     Communicator.all_reduce = recording_all_reduce
     Communicator.broadcast = recording_broadcast
-    failures = equivalence(
-        rank, world_size, partitioners, MODELS, MODES, True, max_message_bytes
-    )
-    return failures, groups
+    return fn(rank, world_size, *args), groups
