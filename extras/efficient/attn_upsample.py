@@ -651,10 +651,10 @@ class Config:
                 "bilinear_prior=true requires position_bias=true: "
                 "set position_bias=true or bilinear_prior=false"
             )
-        if self.lr <= 0 or self.attention_lr < 0:
+        if not 0 < self.lr < math.inf or not 0 <= self.attention_lr < math.inf:
             raise ValueError(
-                f"invalid lr={self.lr} or attention_lr={self.attention_lr}: set lr > 0 "
-                "and attention_lr > 0 (or 0 to use lr)"
+                f"invalid lr={self.lr} or attention_lr={self.attention_lr}: set a finite "
+                "lr > 0 and a finite attention_lr > 0 (or 0 to use lr)"
             )
         if self.seeds < 1:
             raise ValueError(f"seeds={self.seeds} is invalid: set seeds to 1 or more")

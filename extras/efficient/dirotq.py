@@ -98,8 +98,8 @@ class Config:
                 raise ValueError(
                     f"{name}={getattr(self, name)} is invalid. Use a value >= 1."
                 )
-        if not self.lr > 0:
-            raise ValueError(f"lr={self.lr} is invalid. Use a value > 0.")
+        if not 0 < self.lr < math.inf:
+            raise ValueError(f"lr={self.lr} is invalid. Use a finite value > 0.")
         if self.width % self.heads:
             raise ValueError(
                 f"width={self.width} must be a multiple of heads={self.heads}"

@@ -80,17 +80,17 @@ class Config:
             # run() adds each arm's accuracy into acc_<arm>, so a repeated arm would
             # count twice.
             raise ValueError(f"arms={self.arms} repeats an arm. List each arm once.")
-        if not self.lr > 0 or self.batch_size < 1:
+        if not 0 < self.lr < math.inf or self.batch_size < 1:
             raise ValueError(
                 f"lr={self.lr} or batch_size={self.batch_size} is invalid. "
-                "Use lr > 0 and batch_size >= 1."
+                "Use a finite lr > 0 and batch_size >= 1."
             )
-        if not self.initial_threshold > 0 or self.tolerance < 0:
+        if not 0 < self.initial_threshold < math.inf or self.tolerance < 0:
             # A threshold of 0 stays 0 under doubling, so DSR would never prune.
             raise ValueError(
                 f"initial_threshold={self.initial_threshold} or "
                 f"tolerance={self.tolerance} is invalid. "
-                "Use initial_threshold > 0 and tolerance >= 0."
+                "Use a finite initial_threshold > 0 and tolerance >= 0."
             )
         if self.realloc_every < 1 or self.epochs < 1 or not self.seeds:
             raise ValueError(

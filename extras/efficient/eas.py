@@ -112,10 +112,10 @@ class Config:
                 raise ValueError(
                     f"{name}={getattr(self, name)} is invalid. Use a value >= 1."
                 )
-        if not self.lr > 0 or self.silence_noise < 0:
+        if not 0 < self.lr < math.inf or not 0 <= self.silence_noise < math.inf:
             raise ValueError(
                 f"lr={self.lr} or silence_noise={self.silence_noise} is invalid. "
-                "Use lr > 0 and silence_noise >= 0."
+                "Use a finite lr > 0 and a finite silence_noise >= 0."
             )
         if any(not 1 <= layer < self.encoder_layers for layer in self.layers):
             raise ValueError(

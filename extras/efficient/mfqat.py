@@ -21,6 +21,7 @@ directly and once through Slice-and-Scale from the anchor. Accuracies are averag
 from __future__ import annotations
 
 import logging
+import math
 import random
 from dataclasses import dataclass
 from typing import Literal
@@ -105,10 +106,10 @@ class Config:
                 f"{self.eval_formats}. Add them to eval_formats, because the criteria "
                 "compare MF-QAT with each specialist at its own format."
             )
-        if self.epochs < 1 or not self.lr > 0 or self.batch_size < 1:
+        if self.epochs < 1 or not 0 < self.lr < math.inf or self.batch_size < 1:
             raise ValueError(
                 f"invalid training settings: epochs={self.epochs}, lr={self.lr}, "
-                f"batch_size={self.batch_size}. Use epochs >= 1, lr > 0 and "
+                f"batch_size={self.batch_size}. Use epochs >= 1, a finite lr > 0 and "
                 "batch_size >= 1."
             )
         if self.block_size < 1:

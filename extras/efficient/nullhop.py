@@ -12,6 +12,7 @@ convolutions applied to a larger scikit-image picture (bigger maps).
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 
 import torch
@@ -66,8 +67,8 @@ class Config:
                 raise ValueError(
                     f"{name}={getattr(self, name)} is invalid. Use a value >= 1."
                 )
-        if not self.lr > 0:
-            raise ValueError(f"lr={self.lr} is invalid. Use a value > 0.")
+        if not 0 < self.lr < math.inf:
+            raise ValueError(f"lr={self.lr} is invalid. Use a finite value > 0.")
         if len(self.channels) != 3 or min(self.channels) < 1:
             raise ValueError(f"channels={self.channels} must be three positive widths")
         if not 1 <= self.test_images <= 360:

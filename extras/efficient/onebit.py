@@ -58,16 +58,17 @@ class Config:
             raise ValueError(
                 f"width={self.width} must be >= 1 and blocks={self.blocks} >= 2"
             )
-        if self.epochs < 1 or not self.lr > 0 or not self.seeds:
+        if self.epochs < 1 or not 0 < self.lr < math.inf or not self.seeds:
             raise ValueError(
                 f"invalid training settings: epochs={self.epochs}, lr={self.lr}, "
-                f"seeds={self.seeds}. Use epochs >= 1, lr > 0 and at least one seed."
+                f"seeds={self.seeds}. Use epochs >= 1, a finite lr > 0 and at least one "
+                "seed."
             )
-        if self.batch_size < 1 or self.weight_decay < 0:
+        if self.batch_size < 1 or not 0 <= self.weight_decay < math.inf:
             raise ValueError(
                 f"invalid training settings: batch_size={self.batch_size}, "
                 f"weight_decay={self.weight_decay}. Use batch_size >= 1 and "
-                "weight_decay >= 0."
+                "a finite weight_decay >= 0."
             )
 
     @classmethod

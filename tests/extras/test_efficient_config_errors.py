@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 import torch
 from graphkit.extras.efficient import (
+    attn_upsample,
     dirotq,
     dsr,
     eas,
@@ -184,3 +187,25 @@ def test_eas_transcriber_odd_width():
         memory, kept = model.encode(torch.zeros(2, config.frames, config.features))
     assert memory.shape == (2, config.frames, 45)
     assert kept is None
+
+
+@pytest.mark.parametrize(
+    "module, field",
+    [
+        (attn_upsample, "lr"),
+        (attn_upsample, "attention_lr"),
+        (dirotq, "lr"),
+        (dsr, "lr"),
+        (dsr, "initial_threshold"),
+        (eas, "lr"),
+        (eas, "silence_noise"),
+        (mfqat, "lr"),
+        (nullhop, "lr"),
+        (onebit, "lr"),
+        (onebit, "weight_decay"),
+    ],
+)
+def test_config_rejects_infinite_value(module, field):
+    # inf passes a "> 0" check, and training then turns the weights into inf and NaN.
+    with pytest.raises(ValueError, match=f"{field}=inf"):
+        module.Config(**{field: math.inf})
