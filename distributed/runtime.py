@@ -436,11 +436,19 @@ def check_dataset(meta: dict, config) -> None:
     """Reject partitions of another dataset than the one named with ``--dataset``.
 
     The trainer's default dataset (``synthetic``) means "not given". The partition
-    folder then decides what is trained, and the log names that dataset.
+    folder then decides what is trained, and the log names that dataset. Names are
+    compared as ``load_dataset`` reads them, so case, ``_`` or ``-`` and aliases such
+    as ``film`` for ``actor`` do not matter.
     """
+    from graphkit.datasets.registry import canonical_name
+
     recorded = meta.get("dataset")
     logger.info("partitions in %s hold dataset %s", config.partitions, recorded)
-    if recorded is None or config.dataset in ("synthetic", recorded):
+    if recorded is None or config.dataset == "synthetic":
+        return
+    if (canonical_name(config.dataset) or config.dataset) == (
+        canonical_name(str(recorded)) or recorded
+    ):
         return
     raise PartitionFileError(
         f"{config.partitions} contains partitions of dataset {recorded!r}, but --dataset is "
