@@ -92,6 +92,13 @@ class RotatedQuantLinear(nn.Module):
         high_dtype: torch.dtype = torch.float16,
     ) -> None:
         super().__init__()
+        if not 0 <= keep <= linear.in_features:
+            # A keep past the width makes D - h negative, and the slices in forward
+            # would then leave coordinates neither quantized nor rounded to 16 bits.
+            raise ValueError(
+                f"keep={keep} must lie in [0, {linear.in_features}], the layer's input "
+                "width"
+            )
         self.register_buffer("rotation", rotation.float())
         fused = linear.weight.detach().double() @ rotation.double()
         self.register_buffer("weight", (fused if weight is None else weight).float())

@@ -21,8 +21,13 @@ def test_kept_columns_rounded_to_float16():
     linear = _identity_layer([[0.5, fine], [0.25, 3.0]])
     calibration = torch.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
     layer = quantize_layer(
-        linear, calibration, torch.eye(2, dtype=torch.float64), keep=1, bits=8,
-        group_size=None, use_gptq=False,
+        linear,
+        calibration,
+        torch.eye(2, dtype=torch.float64),
+        keep=1,
+        bits=8,
+        group_size=None,
+        use_gptq=False,
     )
     assert layer.weight[0, 1].item() == 1.0
     assert layer.weight[1, 1].item() == 3.0
@@ -33,8 +38,14 @@ def test_kept_columns_stay_exact_in_float32():
     linear = _identity_layer([[0.5, fine], [0.25, 3.0]])
     calibration = torch.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
     layer = quantize_layer(
-        linear, calibration, torch.eye(2, dtype=torch.float64), keep=1, bits=8,
-        group_size=None, use_gptq=False, high_dtype=torch.float32,
+        linear,
+        calibration,
+        torch.eye(2, dtype=torch.float64),
+        keep=1,
+        bits=8,
+        group_size=None,
+        use_gptq=False,
+        high_dtype=torch.float32,
     )
     assert layer.weight[0, 1].item() == pytest.approx(fine, abs=1e-9)
 
@@ -58,9 +69,18 @@ def test_bfloat16_keeps_fewer_bits_than_float16():
     # bfloat16 has 8 significant bits: 1 + 2^-9 rounds to 1, float16 keeps it.
     x = torch.tensor([[0.0, 1 + 2**-9]])
     assert layer(x).item() == 1.0
-    assert RotatedQuantLinear(linear, rotation, keep=1, act_bits=8)(x).item() == 1 + 2**-9
+    assert (
+        RotatedQuantLinear(linear, rotation, keep=1, act_bits=8)(x).item() == 1 + 2**-9
+    )
 
 
 def test_config_rejects_unknown_high_precision():
     with pytest.raises(ValueError, match="high_precision='int16' is invalid"):
         dirotq.Config(high_precision="int16")
+
+
+@pytest.mark.parametrize("keep", [-1, 5])
+def test_rotated_layer_rejects_keep_outside_width(keep):
+    linear = torch.nn.Linear(4, 2)
+    with pytest.raises(ValueError, match=rf"keep={keep} must lie in \[0, 4\]"):
+        RotatedQuantLinear(linear, torch.eye(4, dtype=torch.float64), keep, act_bits=4)
