@@ -106,6 +106,11 @@ def gptq_quantize(
     validate_group_size(group_size)
     if damp < 0:
         raise ValueError(f"damp={damp} is negative; pass a relative damping >= 0")
+    if block_size < 1:
+        raise ValueError(
+            f"block_size={block_size} is invalid. Pass a number of columns >= 1 per "
+            "lazy-update block (128 is usual)."
+        )
     w = weight.detach().double().clone()
     h = hessian.detach().double().clone()
     columns = w.shape[1]

@@ -146,3 +146,10 @@ def test_input_hessian_rejects_no_rows():
         input_hessian(torch.zeros(0, 8))
     with pytest.raises(ValueError, match=r"shape \(2, 0, 8\) have no rows"):
         input_hessian(torch.zeros(2, 0, 8))
+
+
+@pytest.mark.parametrize("block_size", [0, -128])
+def test_gptq_rejects_invalid_block_size(block_size):
+    weight, x = torch.randn(3, 8), torch.randn(20, 8)
+    with pytest.raises(ValueError, match=f"block_size={block_size} is invalid"):
+        gptq_quantize(weight, input_hessian(x), block_size=block_size)
