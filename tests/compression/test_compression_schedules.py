@@ -83,7 +83,7 @@ def test_make_schedule_rejects(kwargs, message):
 
 
 def test_config_rejects_bad_compression_options():
-    with pytest.raises(ValueError, match="compression"):
+    with pytest.raises(ValueError, match="compression='zip' is invalid"):
         TrainConfig(compression="zip")
     with pytest.raises(ValueError, match="compression_bits"):
         TrainConfig(compression="quantize", compression_bits=3)

@@ -55,7 +55,7 @@ def test_mmap_threshold_returns_freed_memory():
 
 def test_plain_baseline_needs_one_shot():
     edges = [torch.zeros(2, 0, dtype=torch.long)]
-    with pytest.raises(ValueError, match="one-shot"):
+    with pytest.raises(ValueError, match="invalid mode 'sar' for fast=False"):
         ShardedGraph(None, torch.tensor([0, 1]), edges, mode="sar", fast=False)
 
 

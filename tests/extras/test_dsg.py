@@ -138,5 +138,5 @@ def test_models_forward_shapes():
 
 
 def test_config_rejects_short_clips():
-    with pytest.raises(ValueError, match="frames"):
+    with pytest.raises(ValueError, match="frames must lie in 8..64.*got 4"):
         dsgdetr.Config(frames=4)

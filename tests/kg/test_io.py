@@ -101,7 +101,7 @@ def test_from_pyg_with_and_without_inverse():
 
 
 def test_from_pyg_requires_edge_type():
-    with pytest.raises(ValueError, match="edge_type"):
+    with pytest.raises(ValueError, match="data has no edge_type"):
         KnowledgeGraph.from_pyg(Data(edge_index=torch.tensor([[0], [1]]), num_nodes=2))
 
 

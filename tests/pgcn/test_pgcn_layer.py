@@ -99,7 +99,7 @@ def test_sharded_graph_is_rejected():
 
 
 def test_invalid_heads_rejected():
-    with pytest.raises(ValueError, match="at least 1"):
+    with pytest.raises(ValueError, match="must be at least 1, got heads=0"):
         PGCNConv(5, 3, heads=0)
 
 
