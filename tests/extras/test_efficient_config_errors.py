@@ -49,6 +49,11 @@ def test_eas_encode_keeps_exact_count():
     # ceil((1 - 0.7) * 10) = 3 frames are kept.
     assert kept.shape == (1, 3)
     assert memory.shape == (1, 3, 8)
+    # Three distinct frames of the ten, in time order.
+    frames = kept[0].tolist()
+    assert frames == sorted(set(frames))
+    assert 0 <= frames[0]
+    assert frames[-1] < 10
 
 
 def test_nullhop_encode_rejects_nan():
