@@ -430,6 +430,7 @@ class Trainer:
             self.model.load_state_dict(state["model"])
         except RuntimeError as error:
             saved = json.loads(state.get("config", "{}"))
+            self._reject_other_learned_codec(state["model"], saved, path)
             raise ValueError(
                 f"checkpoint {path} contains a different model (model={saved.get('model')}, "
                 f"hidden={saved.get('hidden')}, layers={saved.get('layers')}) than this run "
@@ -463,6 +464,32 @@ class Trainer:
         self._restore_compression(state.get("compression"), path)
         self._drop_metrics_after(self.epoch)
         logger.info("resumed from %s at epoch %d", path, self.epoch)
+
+    def _reject_other_learned_codec(self, saved_model: dict, saved_config: dict,
+                                    path: Path) -> None:
+        """Raise ValueError when only the learned codec's weights differ from the checkpoint.
+
+        ``--compression learned`` adds its encoders and decoders to the model as
+        ``halo_codec``, so switching to or from it changes the model's parameters even
+        though the model options are the same.
+        """
+        differing = set(saved_model) ^ set(self.model.state_dict())
+        if not differing or not all(k.startswith("halo_codec.") for k in differing):
+            return
+        saved = saved_config.get("compression", "unknown")
+        if saved == self.config.compression:
+            # Both learned: the codecs compress different aggregation calls.
+            width = saved_config.get("compression_min_width", "unknown")
+            raise ValueError(
+                f"checkpoint {path} contains learned codec weights for other aggregation "
+                f"calls than this run's. Resume with the checkpoint's "
+                f"--compression-min-width {width}, or start a new run"
+            )
+        raise ValueError(
+            f"checkpoint {path} was written with --compression {saved}, but this run uses "
+            f"--compression {self.config.compression}. The learned codec's weights are part "
+            f"of the model, so resume with --compression {saved}, or start a new run"
+        )
 
     def _warn_restored_optimizer_options(self, saved_config: dict, path: Path) -> None:
         """Warn when ``--lr`` or ``--weight-decay`` differs from the checkpoint's.
