@@ -44,6 +44,10 @@ class CompressedHalo:
         ratio (float): compression ratio ``c > 1`` of this call.
         call_seed (int): seed of this call, equal on every rank.
         call_index (int): index of the call within the forward pass (the codec key).
+
+    NOTE: each peer's payload travels in one message, because the halo's
+    ``max_message_bytes`` and ``look_ahead`` are not applied here. Payloads are about
+    ``c`` times smaller than the rows, but the next round is always posted ahead.
     """
 
     def __init__(
