@@ -103,9 +103,10 @@ def test_attention_dropout_gradcheck():
     src, dst = block.col, block.row
     logits = torch.nn.functional.leaky_relu(s_src[src] + s_dst[dst], 0.2)
     alpha = softmax(logits, dst, num_nodes=block.num_dst)
-    mask = dropout.mask(0, tuple(alpha.shape), alpha)
-    assert 0 < int((mask == 0).sum()) < mask.numel()
-    messages = (alpha * mask).unsqueeze(-1) * value[src]
+    kept = dropout.mask(0, tuple(alpha.shape), alpha) != 0
+    assert 0 < int(kept.sum()) < kept.numel()
+    # Kept weights are scaled by 1 / (1 - p), as in torch.nn.functional.dropout.
+    messages = (alpha * kept / 0.7).unsqueeze(-1) * value[src]
     expected = scatter(messages, dst, 0, dim_size=block.num_dst, reduce="sum")
     assert_close(out, expected)
 
