@@ -140,6 +140,14 @@ class Trainer:
                 "--lr-schedule plateau needs validation scores, but data.val_mask selects "
                 "no node. Use a split with validation nodes or another --lr-schedule"
             )
+        # Without validation nodes the validation loss is 0 in every epoch, so the
+        # adaptive schedule would halve the ratio every patience epochs whatever happens.
+        if self.compression is not None and self.config.compression_schedule == "adaptive":
+            raise ValueError(
+                "--compression-schedule adaptive needs the validation loss, but "
+                "data.val_mask selects no node. Use a split with validation nodes or "
+                "another --compression-schedule"
+            )
         if self.is_main:
             logger.warning(
                 "data.val_mask selects no node, so no epoch can be chosen by validation: "
