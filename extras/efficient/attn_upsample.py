@@ -634,6 +634,11 @@ class Config:
     seeds: int = 3
 
     def __post_init__(self) -> None:
+        for name in ("channels", "heads", "epochs", "batch_size"):
+            if getattr(self, name) < 1:
+                raise ValueError(
+                    f"{name}={getattr(self, name)} is invalid. Use a value >= 1."
+                )
         if self.patch_size % 2 or self.patch_size < 4:
             raise ValueError(f"patch_size={self.patch_size} must be even and >= 4")
         if set(self.train_images) & set(self.test_images):

@@ -88,6 +88,10 @@ def test_mfqat_config_names_invalid_value(field, value):
 @pytest.mark.parametrize(
     "module, field, value",
     [
+        (attn_upsample, "channels", 0),
+        (attn_upsample, "heads", 0),
+        (attn_upsample, "epochs", 0),
+        (attn_upsample, "batch_size", 0),
         (dirotq, "epochs", 0),
         (dirotq, "batch_size", 0),
         (dirotq, "group_size", 0),
