@@ -18,6 +18,7 @@ applied once per block ("lazy batch" update), which gives the same result.
 from __future__ import annotations
 
 import logging
+import math
 
 import torch
 from graphkit.extras.common.quant import (
@@ -106,6 +107,10 @@ def gptq_quantize(
     validate_group_size(group_size)
     if damp < 0:
         raise ValueError(f"damp={damp} is negative; pass a relative damping >= 0")
+    if not damp < math.inf:
+        # NaN or inf would fail every Cholesky attempt, and the error would then
+        # blame the calibration inputs.
+        raise ValueError(f"damp={damp} is invalid; pass a finite relative damping")
     if block_size < 1:
         raise ValueError(
             f"block_size={block_size} is invalid. Pass a number of columns >= 1 per "

@@ -153,3 +153,10 @@ def test_gptq_rejects_invalid_block_size(block_size):
     weight, x = torch.randn(3, 8), torch.randn(20, 8)
     with pytest.raises(ValueError, match=f"block_size={block_size} is invalid"):
         gptq_quantize(weight, input_hessian(x), block_size=block_size)
+
+
+@pytest.mark.parametrize("damp", [float("nan"), float("inf")])
+def test_gptq_rejects_non_finite_damp(damp):
+    weight, x = torch.randn(3, 8), torch.randn(20, 8)
+    with pytest.raises(ValueError, match=f"damp={damp} is invalid"):
+        gptq_quantize(weight, input_hessian(x), damp=damp)
