@@ -128,6 +128,7 @@ class Compression:
             learned
             and torch.is_grad_enabled()
             and isinstance(x, Tensor)
+            and x.is_floating_point()
             and not x.requires_grad
         ):
             # Without this, an aggregation of the raw features would have no backward

@@ -326,3 +326,18 @@ def test_learned_codec_frozen_rejects_new_call():
     codec.freeze()
     with pytest.raises(KeyError, match="aggregation call 1.0"):
         codec.weights("1.0", 16)
+
+
+def test_learned_codec_forward_hook_input_dtypes():
+    # The hook makes float inputs require gradients, so the codec of an aggregation of
+    # the raw features is trained. Integer inputs (node ids) cannot require gradients.
+    from graphkit.distributed.compression import Compression, FixedSchedule
+
+    compression = Compression(LearnedCodec(), FixedSchedule(2.0), comm=None)
+    module = torch.nn.Identity()
+    ids = torch.arange(4)
+    assert compression._before_forward(module, (ids, None)) is None
+    features = torch.ones(4, 2)
+    (x, graph) = compression._before_forward(module, (features, None))
+    assert x.requires_grad
+    assert graph is None
