@@ -218,8 +218,10 @@ class Reallocator:
         layer.mask.view(-1)[positions] = True
         layer.weight.view(-1)[positions] = 0.0
         state = self.optimizer.state.get(layer.weight, {})
-        for key in ("exp_avg", "exp_avg_sq"):
-            if key in state:
+        # Adam's moments and SGD's momentum buffer. A stale value from before the
+        # weight was pruned would move the regrown weight away from zero.
+        for key in ("exp_avg", "exp_avg_sq", "max_exp_avg_sq", "momentum_buffer"):
+            if key in state and state[key] is not None:
                 state[key].view(-1)[positions] = 0.0
         layer.apply_mask_()
 

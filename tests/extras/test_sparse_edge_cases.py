@@ -88,3 +88,23 @@ def test_dsr_rejects_repeated_arm():
     # acc_dsr would hold the sum of both runs, about twice the accuracy.
     with pytest.raises(ValueError, match="repeats an arm"):
         dsr.Config(arms=("static", "dsr", "dsr"))
+
+
+def test_regrown_weights_start_without_sgd_momentum():
+    g = torch.Generator().manual_seed(0)
+    config = dsr.Config(hidden=(4,), density=0.5)
+    model = dsr.build_sparse_mlp(config.hidden, 1.0, g)
+    layers = [m for m in model.modules() if isinstance(m, MaskedLinear)]
+    layer = layers[0]
+    # SGD with momentum keeps one buffer per weight, here as after a few steps.
+    state = {"momentum_buffer": torch.ones_like(layer.weight)}
+    optimizer = types.SimpleNamespace(state={layer.weight: state})
+    with torch.no_grad():
+        layer.mask.view(-1)[:10] = False
+        layer.apply_mask_()
+    reallocator = dsr.Reallocator(layers, optimizer, config, "set", g)
+    with torch.no_grad():
+        reallocator._grow(layer, 10)
+    assert torch.count_nonzero(state["momentum_buffer"].view(-1)[:10]) == 0
+    # The buffer of weights that stayed active is left alone.
+    assert bool((state["momentum_buffer"].view(-1)[10:] == 1).all())
