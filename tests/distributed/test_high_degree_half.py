@@ -23,6 +23,13 @@ GCN_NODE_0 = 65_999 / (66_000 * 1.0) ** 0.5 + 1 / 66_000
 DTYPES = [torch.float16, torch.bfloat16]
 
 
+def _tolerance(dtype: torch.dtype) -> float:
+    # One machine epsilon of the dtype (2**-10 for float16, 2**-7 for bfloat16). Above
+    # in-degree 16384 the float16 weight 1 / deg is subnormal, so the float16 mean of
+    # ones comes out 2**-10 below 1.
+    return torch.finfo(dtype).eps
+
+
 def _node_0(graph, dtype: torch.dtype, rows: int) -> tuple[float, float]:
     x = torch.ones(rows, 1, dtype=dtype)
     mean = graph.aggregate(x, "mean")[0].item()
@@ -34,8 +41,24 @@ def _node_0(graph, dtype: torch.dtype, rows: int) -> tuple[float, float]:
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_local_graph_hub(dtype, fast):
     mean, gcn = _node_0(LocalGraph(EDGES, NODES, fast=fast), dtype, NODES)
-    assert mean == pytest.approx(1.0, rel=1e-2)
-    assert gcn == pytest.approx(GCN_NODE_0, rel=1e-2)
+    assert mean == pytest.approx(1.0, rel=_tolerance(dtype))
+    assert gcn == pytest.approx(GCN_NODE_0, rel=_tolerance(dtype))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="float16 weights 1/deg are subnormal above in-degree 16384 and lose bits",
+)
+def test_float16_mean_of_huge_hub():
+    # At in-degree 999999 the float16 weight 1e-6 rounds to 17 * 2**-24, so the mean of
+    # ones comes out about 1.013 instead of 1.
+    nodes = 1_000_000
+    edges = torch.stack(
+        [torch.arange(1, nodes), torch.zeros(nodes - 1, dtype=torch.long)]
+    )
+    x = torch.ones(nodes, 1, dtype=torch.float16)
+    mean = LocalGraph(edges, nodes).aggregate(x, "mean")[0].item()
+    assert mean == pytest.approx(1.0, rel=torch.finfo(torch.float16).eps)
 
 
 def _sharded_hub(rank: int, world_size: int):
@@ -55,5 +78,6 @@ def test_sharded_graph_hub():
     # Rank 0 owns node 0 and half of its in-edges, and rank 1 sends the other half.
     results = run_world(_sharded_hub, 2)[0]
     for (mode, dtype), (mean, gcn) in results.items():
-        assert mean == pytest.approx(1.0, rel=1e-2), (mode, dtype)
-        assert gcn == pytest.approx(GCN_NODE_0, rel=1e-2), (mode, dtype)
+        tolerance = _tolerance(getattr(torch, dtype.removeprefix("torch.")))
+        assert mean == pytest.approx(1.0, rel=tolerance), (mode, dtype)
+        assert gcn == pytest.approx(GCN_NODE_0, rel=tolerance), (mode, dtype)
