@@ -140,3 +140,18 @@ def test_dangling_symlinked_out_creates_target(tmp_path):
     assert _partition(link) == 0
     assert link.is_symlink()
     assert (target / "meta.json").is_file()
+
+
+def test_current_folder_as_out(tmp_path, monkeypatch):
+    # "." names no sibling to rename; the resolved path does.
+    out = tmp_path / "parts"
+    out.mkdir()
+    (out / "notes.txt").write_text("stale")
+    monkeypatch.chdir(out)
+    assert _partition(".", "--overwrite") == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "meta.json",
+        "part-0000.pt",
+        "part-0001.pt",
+    ]
+    assert _siblings(out) == []
