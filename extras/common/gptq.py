@@ -52,7 +52,7 @@ def _inverse_cholesky(hessian: torch.Tensor, damp: float) -> torch.Tensor:
     A retry after ``damp = 0`` starts from 0.01, because 10x of zero would repeat the
     failed attempt.
     """
-    eye = torch.eye(hessian.shape[0], dtype=hessian.dtype)
+    eye = torch.eye(hessian.shape[0], dtype=hessian.dtype, device=hessian.device)
     mean_diag = float(torch.diag(hessian).mean())
     for attempt in range(5):
         level = (

@@ -314,7 +314,7 @@ def int_scale_zero(
     if bits < lowest:
         kind = "symmetric" if symmetric else "asymmetric"
         raise ValueError(
-            f"bits={bits} is too few for a {kind} INT grid; use bits >= {lowest}"
+            f"bits={bits} is too few for the {kind} INT grid; use bits >= {lowest}"
         )
     if symmetric:
         amax = x.abs().amax(dim=dim, keepdim=True) * clip_ratio

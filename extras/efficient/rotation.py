@@ -44,7 +44,9 @@ def pca_basis(
     second_moment: torch.Tensor, damp: float = 0.01
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Return ascending eigenvalues and eigenvectors (columns) of the damped moment."""
-    eye = torch.eye(second_moment.shape[0], dtype=second_moment.dtype)
+    eye = torch.eye(
+        second_moment.shape[0], dtype=second_moment.dtype, device=second_moment.device
+    )
     damped = second_moment + damp * torch.diag(second_moment).mean() * eye
     return torch.linalg.eigh(damped)
 
@@ -66,7 +68,7 @@ def dirotq_rotation(
     size = basis.shape[0]
     rotation = torch.eye(size, dtype=torch.float64)
     rotation[: size - keep, : size - keep] = random_orthogonal(size - keep, generator)
-    return basis @ rotation
+    return basis @ rotation.to(basis)
 
 
 class RotatedQuantLinear(nn.Module):
