@@ -132,7 +132,9 @@ def test_unknown_dataset_lists_names(shared_data, capsys):
     assert _analyze("--dataset", "coraa", "--root", shared_data / "graphs") == 2
     error = capsys.readouterr().err
     assert "unknown dataset 'coraa'" in error
-    assert "cora" in error
+    # "cora" alone would match inside 'coraa', so check the hint and the name list.
+    assert "(did you mean 'cora'?)" in error
+    assert "known datasets: actor, amazon-ratings, chameleon," in error
 
 
 def test_dataset_without_labels_rejected():
