@@ -159,7 +159,7 @@ def _add_nodeclass(commands) -> None:
         default={},
         metavar="YAML",
         help="extra loader arguments as a YAML mapping, e.g. "
-        "\"{path: edges.txt, features: x.npy, labels: y.txt}\" for edge-list "
+        "\"{path: edges.txt, features: x.txt, labels: y.txt}\" for edge-list "
         "(default: none)",
     )
     parser.add_argument(
