@@ -163,13 +163,15 @@ class TrainConfig:
     compression: str = "none"
     """Compressor of the halo rows sent between partitions (distributed runs only)."""
     compression_ratio: float = 16.0
-    """Fixed ratio, or starting ratio of a decaying schedule (1: no compression)."""
+    """Fixed ratio, or starting ratio of a decaying schedule (1: no compression).
+    quantize reads ``compression_bits`` instead."""
     compression_bits: int = 8
     """Starting bits per value of ``quantize``: 8, 4 or 2 (ratio 32 / bits)."""
     compression_schedule: str = "fixed"
     """Rate schedule: fixed, step, exp (decay to 1) or adaptive (on plateaus)."""
     compression_end_epoch: int = 0
-    """Epoch by which step and exp reach ratio 1 (0: three quarters of ``epochs``)."""
+    """Epoch from which the ratio is 1. step and exp decay to it (0: three quarters of
+    ``epochs``), and adaptive drops to it only when it is set."""
     compression_steps: int = 4
     """Plateaus of the step schedule."""
     compression_patience: int = 5
