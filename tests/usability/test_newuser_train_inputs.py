@@ -82,6 +82,10 @@ def test_failed_start_keeps_existing_out(tmp_path):
     bad.write_text("text\n")
     out = tmp_path / "run"
     out.mkdir()
-    run(["train", "--dataset-options", TINY, "--epochs", "1",
-         "--out", str(out), "--resume", str(bad)])
+    (out / "notes.txt").write_text("keep\n")
+    code = run(["train", "--dataset-options", TINY, "--epochs", "1",
+                "--out", str(out), "--resume", str(bad)])
+    assert code == 2
     assert out.is_dir()
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+    assert (out / "notes.txt").read_text() == "keep\n"
