@@ -132,4 +132,10 @@ def test_cli_finetune_writes_checkpoint(files, tmp_path):
     )
     assert code == 0
     assert (out / "last.pth").is_file()
-    Ultra.from_pretrained(out / "last.pth")
+    saved = torch.load(out / "last.pth", weights_only=True)
+    assert saved["step"] == 3
+    # Three optimiser steps must move the weights away from the start checkpoint.
+    start = Ultra.from_pretrained(checkpoint).state_dict()
+    tuned = Ultra.from_pretrained(out / "last.pth").state_dict()
+    assert sorted(tuned) == sorted(start)
+    assert any(not torch.equal(tuned[key], start[key]) for key in start)
