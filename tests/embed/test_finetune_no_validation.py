@@ -63,6 +63,9 @@ def test_zero_epochs_keep_svd_weights(caplog):
         )
     assert len(history) == 1
     assert "val_mask" not in caplog.text
+    model.eval()
+    out = model(solution.features, solution.adjacency.matrix).detach()
+    torch.testing.assert_close(out, solution.logits(), atol=1e-5, rtol=1e-5)
 
 
 def test_command_reports_last_epoch(monkeypatch, capsys):
