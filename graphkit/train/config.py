@@ -123,7 +123,9 @@ class TrainConfig:
     weight_decay: float = 5e-4
     """Weight decay (L2 penalty for adam, decoupled for adamw)."""
     lr_schedule: str = "none"
-    """Learning-rate decay: none, cosine, step (x0.1 every epochs/3) or plateau."""
+    """Learning-rate decay: none, cosine (to 0 at ``epochs``), step (x0.1 every epochs/3)
+    or plateau (x0.1 once the validation metric has not improved for more than 10
+    epochs)."""
     epochs: int = 200
     """Maximum number of full-batch training epochs."""
     patience: int = 100
