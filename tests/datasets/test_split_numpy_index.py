@@ -31,3 +31,6 @@ def test_select_split_rejects_other_types(split):
 def test_synthetic_numpy_split():
     data = load_dataset("synthetic", split=np.int64(0), num_nodes=30, num_classes=3)
     assert data.train_mask.dim() == 1
+    plain = load_dataset("synthetic", split=0, num_nodes=30, num_classes=3)
+    for name in ("train_mask", "val_mask", "test_mask"):
+        assert torch.equal(data[name], plain[name]), name
