@@ -18,7 +18,7 @@ from torch import Tensor
 
 from graphkit.block import check_edge_index
 
-from .balance import balance_training_nodes
+from .balance import balance_training_nodes, fill_empty_partitions
 
 logger = logging.getLogger(__name__)
 
@@ -65,9 +65,11 @@ def metis_parts(
 ) -> Tensor:
     """Partition with METIS (``pymetis``), minimising the edge cut.
 
-    Partitions are balanced by node count. When ``train_mask`` is given, swaps then
-    spread the training nodes as well (``balance.balance_training_nodes``), so both
-    counts are balanced within ``train_tol``.
+    Partitions are balanced by node count, and partitions that METIS leaves empty are
+    filled from the largest ones (``balance.fill_empty_partitions``). When
+    ``train_mask`` is given, swaps then spread the training nodes as well
+    (``balance.balance_training_nodes``), so both counts are balanced within
+    ``train_tol``.
     """
     import pymetis
 
@@ -81,16 +83,21 @@ def metis_parts(
         num_parts, pymetis.CSRAdjacency(xadj, adjncy), options=options
     )
     membership = np.asarray(membership, dtype=np.int64)
+    empty = int((np.bincount(membership, minlength=num_parts) == 0).sum())
+    if empty:
+        logger.warning(
+            "METIS left %d of %d partitions empty, so nodes are moved into them to "
+            "balance node counts. Use fewer partitions for a better edge cut",
+            empty,
+            num_parts,
+        )
+        membership = fill_empty_partitions(xadj, adjncy, membership, num_parts)
     if train_mask is not None:
         train = _any_split(train_mask).numpy()
         membership = balance_training_nodes(
             xadj, adjncy, membership, train, num_parts, train_tol
         )
-    parts = torch.as_tensor(membership, dtype=torch.long)
-    sizes = torch.bincount(parts, minlength=num_parts)
-    if int(sizes.min()) == 0:
-        logger.warning("METIS left a partition empty (sizes %s)", sizes.tolist())
-    return parts
+    return torch.as_tensor(membership, dtype=torch.long)
 
 
 def _metis_seed(seed: int) -> int:
