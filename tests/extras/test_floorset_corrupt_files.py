@@ -38,6 +38,7 @@ def test_bad_prime_member_named(tmp_path):
         load_prime(archive)
 
 
+@pytest.mark.realdata
 def test_missing_lite_file_still_not_found(tmp_path, shared_data):
     lite = shared_data / "extras" / "floorset" / "LiteTensorDataTest" / "config_21"
     folder = tmp_path / "LiteTensorDataTest" / "config_21"

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 from graphkit.extras.floorset.data import load_lite
 
 
+@pytest.mark.realdata
 def test_copies_and_files_skipped(tmp_path, shared_data):
     source = shared_data / "extras" / "floorset" / "LiteTensorDataTest" / "config_21"
     root = tmp_path / "LiteTensorDataTest"

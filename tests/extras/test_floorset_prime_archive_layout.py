@@ -27,6 +27,7 @@ def _write(path, entries):
             tar.addfile(member, io.BytesIO(data))
 
 
+@pytest.mark.realdata
 def test_dot_slash_paths_load(tmp_path, shared_data):
     members = _source_members(shared_data)
     archive = tmp_path / "PrimeTensorDataTest.tar.gz"
@@ -36,6 +37,7 @@ def test_dot_slash_paths_load(tmp_path, shared_data):
     assert cases[0].num_blocks == 21
 
 
+@pytest.mark.realdata
 def test_missing_label_named(tmp_path, shared_data):
     members = _source_members(shared_data)
     archive = tmp_path / "PrimeTensorDataTest.tar.gz"
