@@ -64,7 +64,8 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
         "--split",
         type=int,
         default=None,
-        help="split index for datasets with several train/val/test splits",
+        help="split whose mask --nodes train/val/test counts, for datasets with several "
+        "train/val/test splits",
     )
     source.add_argument(
         "--edge-list",
