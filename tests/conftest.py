@@ -100,3 +100,23 @@ def data_copy(shared_data, tmp_path_factory):
         return copies[subpath]
 
     return copy
+
+
+
+@pytest.fixture
+def fake_device():
+    """Return a fake-tensor mode in which ``"meta"`` tensors stand in for CUDA tensors.
+
+    Inside ``with fake_device:``, tensors carry shapes, dtypes and devices but no data.
+    An operation that mixes a ``"meta"`` tensor with a non-scalar CPU tensor raises
+    ``FakeTensorDeviceMismatchError`` (or a RuntimeError naming both devices), as a
+    CUDA run raises for a CPU tensor. A CPU-only machine can thus check that code keeps
+    new tensors on its input's device. Real CPU tensors passed in become fake CPU
+    tensors. Reading a value (``.item()``, ``bool(t)``) raises, and a CPU
+    ``torch.Generator`` is accepted for a draw on ``"meta"``, which CUDA rejects.
+    ``"meta"`` is used rather than ``"cuda"`` because indexing a fake CUDA tensor
+    needs a CUDA build of torch.
+    """
+    from torch._subclasses.fake_tensor import FakeTensorMode
+
+    return FakeTensorMode(allow_non_fake_inputs=True)

@@ -48,7 +48,7 @@ def pack(q: Tensor, bits: int) -> Tensor:
     padded = -(-width // per_byte) * per_byte
     q = torch.nn.functional.pad(q.to(torch.uint8), (0, padded - width))
     q = q.view(n, padded // per_byte, per_byte)
-    out = torch.zeros(n, q.size(1), dtype=torch.uint8)
+    out = torch.zeros(n, q.size(1), dtype=torch.uint8, device=q.device)
     for i in range(per_byte):
         out |= q[:, :, i] << (bits * i)
     return out
@@ -86,7 +86,9 @@ class QuantizeCodec(Codec):
         # rows such as [-3e38, 3e38]. The step itself fits float32 for every such row.
         step = ((hi.double() - lo.double()) / levels).float()
         step = torch.where(step > 0, step, torch.ones_like(step))
-        noise = torch.rand(x32.shape, generator=generator(seed))
+        # The noise comes from a CPU generator and is then moved to the rows' device,
+        # so one seed gives the same codes on every device.
+        noise = torch.rand(x32.shape, generator=generator(seed)).to(x32.device)
         offset = (x32.double() - lo.double()[:, None]) / step.double()[:, None]
         q = torch.floor(offset + noise).clamp_(0, levels)
         return [pack(q, bits), torch.stack([lo, step], 1)]

@@ -1,0 +1,36 @@
+"""Halo codecs keep their tensors on the device of the rows they send.
+
+No GPU is needed: inside the ``fake_device`` fixture, ``"meta"`` tensors stand in for
+CUDA tensors, and an operation that meets a CPU tensor raises as a CUDA run would.
+"""
+
+import torch
+from graphkit.distributed.compression import CodeContext, QuantizeCodec
+from graphkit.distributed.compression.quantize import pack
+
+META = torch.device("meta")
+
+
+def test_pack_on_input_device(fake_device):
+    with fake_device:
+        packed = pack(torch.zeros(3, 5, device="meta"), 4)
+    assert packed.device == META
+    assert packed.shape == (3, 3)
+    assert packed.dtype == torch.uint8
+
+
+def _round_trip_devices(codec, fake_device) -> list[torch.device]:
+    """Return the devices of every tensor of one round trip of ``"meta"`` rows."""
+    ctx = CodeContext(4.0, 7, 0, "0.0")
+    with fake_device:
+        x = torch.ones(5, 32, device="meta")
+        payload = codec.encode(x, ctx)
+        decoded = codec.decode(payload, 5, 32, ctx)
+        grad_payload = codec.encode_grad(torch.ones_like(decoded), payload, ctx)
+        grad = codec.decode_grad(grad_payload, x, ctx)
+    return [t.device for t in [*payload, decoded, *grad_payload, grad]]
+
+
+def test_quantize_codec_on_input_device(fake_device):
+    devices = _round_trip_devices(QuantizeCodec(), fake_device)
+    assert devices == [META] * 6
