@@ -265,6 +265,17 @@ def run(args: argparse.Namespace) -> int:
             "train_mask. Use a dataset with labels, which gives it a split, or drop "
             "--balance-train."
         )
+    if train_mask is not None and train_mask.dim() == 2 and train_mask.size(1) > 1:
+        # partition_nodes balances the nodes that train in any split.
+        covered = float(train_mask.bool().any(1).double().mean())
+        logger.warning(
+            "--balance-train spreads the training nodes of all %d splits of %s "
+            "together (%.0f%% of the nodes), so the training nodes of any one split "
+            "may stay unbalanced. Pass --split K to balance the split you train on",
+            train_mask.size(1),
+            args.dataset,
+            100 * covered,
+        )
     parts = partition_nodes(
         data.edge_index, data.num_nodes, args.parts, args.method, train_mask, args.seed
     )
