@@ -84,31 +84,39 @@ class RandomProjectionCodec(Codec):
     ) -> None:
         super().__init__(min_width)
         self.seed, self.resample, self.unbiased = seed, resample, unbiased
-        self._fixed: dict[tuple[str, int], Tensor] = {}
+        # Fixed matrices by (key, width, device); each is drawn on the CPU, then moved.
+        self._fixed: dict[tuple[str, int, torch.device], Tensor] = {}
 
     def _scale(self, width: int, ctx: CodeContext) -> float:
         return width / reduced_width(width, ctx.ratio) if self.unbiased else 1.0
 
-    def _matrix(self, width: int, ctx: CodeContext, dtype) -> Tensor:
+    def _matrix(
+        self, width: int, ctx: CodeContext, dtype, device: torch.device | None = None
+    ) -> Tensor:
+        """Return ``P`` ``[width, k]`` on ``device`` (default: the CPU)."""
         k = reduced_width(width, ctx.ratio)
+        device = torch.device("cpu") if device is None else torch.device(device)
         if self.resample:
-            return random_orthonormal(width, k, mix_seed(ctx.seed, ctx.tensor), dtype)
-        if (ctx.key, width) not in self._fixed:
+            seed = mix_seed(ctx.seed, ctx.tensor)
+            return random_orthonormal(width, k, seed, dtype).to(device)
+        cache_key = (ctx.key, width, device)
+        if cache_key not in self._fixed:
             seed = mix_seed(self.seed, *map(int, ctx.key.split(".")))
-            self._fixed[(ctx.key, width)] = random_orthonormal(width, width, seed)
-        return self._fixed[(ctx.key, width)][:, :k].to(dtype)
+            self._fixed[cache_key] = random_orthonormal(width, width, seed).to(device)
+        return self._fixed[cache_key][:, :k].to(dtype)
 
     def payload_spec(self, rows: int, width: int, ctx: CodeContext) -> Spec:
         return [((rows, reduced_width(width, ctx.ratio)), None)]
 
     def encode(self, x: Tensor, ctx: CodeContext) -> list[Tensor]:
-        return [x @ self._matrix(x.size(1), ctx, x.dtype)]
+        return [x @ self._matrix(x.size(1), ctx, x.dtype, x.device)]
 
     def decode(
         self, payload: list[Tensor], rows: int, width: int, ctx: CodeContext
     ) -> Tensor:
         (z,) = payload
-        return (z @ self._matrix(width, ctx, z.dtype).T) * self._scale(width, ctx)
+        matrix = self._matrix(width, ctx, z.dtype, z.device)
+        return (z @ matrix.T) * self._scale(width, ctx)
 
     def grad_spec(self, rows: int, width: int, ctx: CodeContext) -> Spec:
         return self.payload_spec(rows, width, ctx)
@@ -116,14 +124,15 @@ class RandomProjectionCodec(Codec):
     def encode_grad(
         self, grad: Tensor, payload: list[Tensor] | None, ctx: CodeContext
     ) -> list[Tensor]:
-        matrix = self._matrix(grad.size(1), ctx, grad.dtype)
+        matrix = self._matrix(grad.size(1), ctx, grad.dtype, grad.device)
         return [(grad @ matrix) * self._scale(grad.size(1), ctx)]
 
     def decode_grad(
         self, grad_payload: list[Tensor], x: Tensor, ctx: CodeContext
     ) -> Tensor:
         (grad_z,) = grad_payload
-        return grad_z @ self._matrix(x.size(1), ctx, grad_z.dtype).T
+        matrix = self._matrix(x.size(1), ctx, grad_z.dtype, grad_z.device)
+        return grad_z @ matrix.T
 
     def __repr__(self) -> str:
         return (

@@ -5,7 +5,11 @@ CUDA tensors, and an operation that meets a CPU tensor raises as a CUDA run woul
 """
 
 import torch
-from graphkit.distributed.compression import CodeContext, QuantizeCodec
+from graphkit.distributed.compression import (
+    CodeContext,
+    QuantizeCodec,
+    RandomProjectionCodec,
+)
 from graphkit.distributed.compression.quantize import pack
 
 META = torch.device("meta")
@@ -34,3 +38,9 @@ def _round_trip_devices(codec, fake_device) -> list[torch.device]:
 def test_quantize_codec_on_input_device(fake_device):
     devices = _round_trip_devices(QuantizeCodec(), fake_device)
     assert devices == [META] * 6
+
+
+def test_projection_codec_on_input_device(fake_device):
+    for codec in (RandomProjectionCodec(), RandomProjectionCodec(resample=True)):
+        devices = _round_trip_devices(codec, fake_device)
+        assert devices == [META] * 4, codec
