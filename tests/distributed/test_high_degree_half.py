@@ -25,8 +25,8 @@ DTYPES = [torch.float16, torch.bfloat16]
 
 def _tolerance(dtype: torch.dtype) -> float:
     # One machine epsilon of the dtype (2**-10 for float16, 2**-7 for bfloat16). Above
-    # in-degree 16384 the float16 weight 1 / deg is subnormal, so the float16 mean of
-    # ones comes out 2**-10 below 1.
+    # in-degree 16384 the float16 weight 1 / deg is subnormal, so at this hub's
+    # in-degree the float16 mean of ones comes out 2**-10 below 1.
     return torch.finfo(dtype).eps
 
 
