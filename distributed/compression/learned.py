@@ -59,8 +59,14 @@ class LearnedCodec(Codec, nn.Module):
     def freeze(self) -> None:
         self.frozen = True
 
-    def weights(self, key: str, width: int) -> tuple[nn.Parameter, nn.Parameter]:
-        """``(W_e, W_d)`` of ``key``, created with a seeded orthogonal start if missing."""
+    def weights(
+        self, key: str, width: int, device: torch.device | None = None
+    ) -> tuple[nn.Parameter, nn.Parameter]:
+        """``(W_e, W_d)`` of ``key``, created with a seeded orthogonal start if missing.
+
+        New weights are drawn on the CPU and placed on ``device`` (default: the CPU),
+        the device of the rows that first use them.
+        """
         name = key.replace(".", "_")
         if name not in self.encoders:
             if self.frozen:
@@ -71,7 +77,7 @@ class LearnedCodec(Codec, nn.Module):
                 )
             q = random_orthonormal(
                 width, width, mix_seed(self.seed, *map(int, key.split(".")))
-            )
+            ).to(device)
             self.encoders[name] = nn.Parameter(q.clone())
             self.decoders[name] = nn.Parameter(q.T.clone())
         enc, dec = self.encoders[name], self.decoders[name]
@@ -88,21 +94,21 @@ class LearnedCodec(Codec, nn.Module):
     grad_spec = payload_spec
 
     def encode(self, x: Tensor, ctx: CodeContext) -> list[Tensor]:
-        enc, _ = self.weights(ctx.key, x.size(1))
+        enc, _ = self.weights(ctx.key, x.size(1), x.device)
         k = reduced_width(x.size(1), ctx.ratio)
         return [x @ enc.detach()[:, :k].to(x.dtype)]
 
     def decode(
         self, payload: list[Tensor], rows: int, width: int, ctx: CodeContext
     ) -> Tensor:
-        _, dec = self.weights(ctx.key, width)
+        _, dec = self.weights(ctx.key, width, payload[0].device)
         (z,) = payload
         return z @ dec.detach()[: z.size(1)].to(z.dtype)
 
     def encode_grad(
         self, grad: Tensor, payload: list[Tensor] | None, ctx: CodeContext
     ) -> list[Tensor]:
-        _, dec = self.weights(ctx.key, grad.size(1))
+        _, dec = self.weights(ctx.key, grad.size(1), grad.device)
         (z,) = payload
         k = z.size(1)
         grad_dec = torch.zeros_like(dec)
@@ -113,7 +119,7 @@ class LearnedCodec(Codec, nn.Module):
     def decode_grad(
         self, grad_payload: list[Tensor], x: Tensor, ctx: CodeContext
     ) -> Tensor:
-        enc, _ = self.weights(ctx.key, x.size(1))
+        enc, _ = self.weights(ctx.key, x.size(1), x.device)
         (grad_z,) = grad_payload
         k = grad_z.size(1)
         grad_enc = torch.zeros_like(enc)

@@ -7,6 +7,7 @@ CUDA tensors, and an operation that meets a CPU tensor raises as a CUDA run woul
 import torch
 from graphkit.distributed.compression import (
     CodeContext,
+    LearnedCodec,
     QuantizeCodec,
     RandomProjectionCodec,
 )
@@ -44,3 +45,11 @@ def test_projection_codec_on_input_device(fake_device):
     for codec in (RandomProjectionCodec(), RandomProjectionCodec(resample=True)):
         devices = _round_trip_devices(codec, fake_device)
         assert devices == [META] * 4, codec
+
+
+def test_learned_codec_on_input_device(fake_device):
+    codec = LearnedCodec()
+    devices = _round_trip_devices(codec, fake_device)
+    assert devices == [META] * 4
+    assert [p.device for p in codec.parameters()] == [META, META]
+    assert [p.grad.device for p in codec.parameters()] == [META, META]
