@@ -144,7 +144,11 @@ class Compression:
         ranks in that epoch and since the start: in total, of halo rows and their
         gradients (every exchange of an aggregation call), and of metric reductions.
         """
-        counts = torch.tensor(self._split_bytes(self.comm.stats), dtype=torch.float64)
+        counts = torch.tensor(
+            self._split_bytes(self.comm.stats),
+            dtype=torch.float64,
+            device=self.comm.device,
+        )
         sent_all, halo_all, metric_all = (
             int(v) for v in self.comm.all_reduce(counts, label="compression/accounting")
         )
