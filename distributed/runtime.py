@@ -520,6 +520,14 @@ def build_partition(config, rank: int, world_size: int):
                 config.dataset_options,
                 config.partitions,
             )
+        if config.parts_method != "metis" and rank == 0:
+            logger.warning(
+                "--parts-method %s is ignored: the partitions in %s are fixed. Pass "
+                "--method %s to graphkit partition instead",
+                config.parts_method,
+                config.partitions,
+                config.parts_method,
+            )
         payload = _load_checked(comm, config.partitions, rank, world_size)
         # Every rank's masks have the same dimension, so all ranks raise together.
         if "train_mask" in payload:

@@ -1,4 +1,4 @@
-"""--dataset-options with --partitions: the options are ignored, and rank 0 warns."""
+"""--dataset-options or --parts-method with --partitions: ignored, and rank 0 warns."""
 
 import pytest
 from harness import run_world
@@ -6,7 +6,9 @@ from harness import run_world
 pytestmark = pytest.mark.distributed
 
 
-def build_with_options(rank: int, world_size: int, folder: str, options: dict):
+def build_with_options(
+    rank: int, world_size: int, folder: str, options: dict, method: str = "metis"
+):
     import logging
 
     from graphkit.datasets import load_dataset
@@ -25,7 +27,9 @@ def build_with_options(rank: int, world_size: int, folder: str, options: dict):
     logger = logging.getLogger("graphkit.distributed.runtime")
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
-    config = TrainConfig(partitions=folder, dataset_options=options)
+    config = TrainConfig(
+        partitions=folder, dataset_options=options, parts_method=method
+    )
     _graph, data = build_partition(config, rank, world_size)
     logger.removeHandler(handler)
     warnings = [r.getMessage() for r in records if r.levelno >= logging.WARNING]
@@ -45,3 +49,13 @@ def test_no_options_no_warning(tmp_path):
     (warnings, rows), = run_world(build_with_options, 1, str(tmp_path / "parts"), {})
     assert rows == 60
     assert warnings == []
+
+
+def test_parts_method_with_partitions_warns(tmp_path):
+    (warnings, rows), = run_world(
+        build_with_options, 1, str(tmp_path / "parts"), {}, "random"
+    )
+    assert rows == 60
+    assert len(warnings) == 1
+    assert "--parts-method random is ignored" in warnings[0]
+    assert "--method random to graphkit partition" in warnings[0]
