@@ -100,7 +100,8 @@ def _add_convention_arguments(parser: argparse.ArgumentParser) -> None:
         "--isolated",
         choices=("exclude", "zero"),
         default="exclude",
-        help="isolated nodes in node averages: left out (default) or counted as 0",
+        help="nodes without a neighbour in node homophily (h_node): left out (default) "
+        "or counted as 0. LI_node always leaves them out",
     )
     conventions.add_argument(
         "--nodes",

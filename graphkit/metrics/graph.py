@@ -61,11 +61,12 @@ class MeasureOptions:
         """Return the conventions as one line, for printing next to results."""
         edges = "directed (in-neighbours)" if self.directed else "undirected"
         loops = "self-loops kept" if self.self_loops else "self-loops removed"
-        return (
-            f"{edges}, {loops}, duplicate edges merged, "
-            f"isolated nodes {'excluded from' if self.isolated == 'exclude' else 'as 0 in'}"
-            " node averages"
-        )
+        if self.isolated == "exclude":
+            isolated_nodes = "isolated nodes excluded from node averages"
+        else:
+            # Only node homophily has a value for a node without neighbours.
+            isolated_nodes = "isolated nodes as 0 in h_node and excluded from LI_node"
+        return f"{edges}, {loops}, duplicate edges merged, {isolated_nodes}"
 
 
 @dataclass(frozen=True)

@@ -149,6 +149,27 @@ def test_dataset_without_labels_rejected():
         _require_labels(Data(y=torch.zeros(4, 3, dtype=torch.long)), "proteins")
 
 
+def test_isolated_zero_changes_h_node_only(edge_files, tmp_path):
+    # Directed, node a has no in-neighbour. Of b, c, d and e, three share the label of
+    # all their in-neighbours: h_node is 3/4 without a and 3/5 with a counted as 0.
+    edges, labels = edge_files
+    measures = {}
+    for isolated in ("exclude", "zero"):
+        out_json = tmp_path / f"{isolated}.json"
+        code = _analyze(
+            "--edge-list", edges, "--labels", labels, "--directed",
+            "--isolated", isolated, "--json", out_json,
+        )  # fmt: skip
+        assert code == 0
+        (result,) = json.loads(out_json.read_text())
+        measures[isolated] = result["measures"]
+    assert measures["exclude"]["node_homophily"] == pytest.approx(3 / 4)
+    assert measures["zero"]["node_homophily"] == pytest.approx(3 / 5)
+    for name in measures["zero"]:
+        if name != "node_homophily":
+            assert measures["zero"][name] == measures["exclude"][name], name
+
+
 def test_estimator_flags_in_conventions(edge_files, tmp_path, capsys):
     edges, labels = edge_files
     out_json = tmp_path / "r.json"
@@ -160,7 +181,7 @@ def test_estimator_flags_in_conventions(edge_files, tmp_path, capsys):
     assert code == 0
     conventions = capsys.readouterr().out.splitlines()[-1]
     assert "self-loops kept" in conventions
-    assert "isolated nodes as 0 in node averages" in conventions
+    assert "isolated nodes as 0 in h_node and excluded from LI_node" in conventions
     assert "NIC: 2-hop histogram, raw counts, correction none" in conventions
     (result,) = json.loads(out_json.read_text())
     assert result["measures"]["nic"] == result["measures"]["nic_uncorrected"]
