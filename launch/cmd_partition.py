@@ -72,7 +72,8 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--balance-train",
         action="store_true",
-        help="METIS: balance training nodes as well as nodes",
+        help="METIS: also bring each partition's training nodes (of any split) within "
+        "3%% of an equal share, by swaps that keep the node counts",
     )
     parser.add_argument(
         "--split",
