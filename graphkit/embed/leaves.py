@@ -89,7 +89,7 @@ class SparseMatrix(ImplicitMatrix):
                     f"{low if low < 0 else high}. Raise num_nodes or drop those edges"
                 )
         if edge_weight is None:
-            edge_weight = torch.ones(num_edges, dtype=dtype)
+            edge_weight = torch.ones(num_edges, dtype=dtype, device=edge_index.device)
         elif edge_weight.shape != (num_edges,):
             raise ValueError(
                 f"edge_weight has {edge_weight.numel()} entries but edge_index has "

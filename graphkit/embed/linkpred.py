@@ -170,8 +170,12 @@ def unique_undirected_edges(edge_index: Tensor, num_nodes: int) -> Tensor:
     low = torch.minimum(edge_index[0], edge_index[1]).long()
     high = torch.maximum(edge_index[0], edge_index[1]).long()
     keys, inverse = torch.unique(low * num_nodes + high, return_inverse=True)
-    first = torch.full((keys.numel(),), edge_index.shape[1], dtype=torch.long)
-    first.scatter_reduce_(0, inverse, torch.arange(edge_index.shape[1]), "amin")
+    device = edge_index.device
+    first = torch.full(
+        (keys.numel(),), edge_index.shape[1], dtype=torch.long, device=device
+    )
+    positions = torch.arange(edge_index.shape[1], device=device)
+    first.scatter_reduce_(0, inverse, positions, "amin")
     return edge_index[:, first.sort().values]
 
 

@@ -121,7 +121,7 @@ class LinearSolution:
 
 def gcn_adjacency(edge_index: Tensor, num_nodes: int) -> SparseMatrix:
     """Return :math:`\\tilde D^{-1/2} (A + I) \\tilde D^{-1/2}` of the binarised undirected graph."""
-    loops = torch.arange(num_nodes).repeat(2, 1)
+    loops = torch.arange(num_nodes, device=edge_index.device).repeat(2, 1)
     adjacency = symmetric_adjacency(torch.cat([edge_index, loops], dim=1), num_nodes)
     scale = clipped_degrees(adjacency).rsqrt()
     coo = adjacency.matrix.to_sparse_coo().coalesce()

@@ -57,7 +57,7 @@ def symmetric_adjacency(
     both = torch.cat([edge_index, edge_index.flip(0)], dim=1).long()
     matrix = torch.sparse_coo_tensor(
         both,
-        torch.ones(both.shape[1], dtype=dtype),
+        torch.ones(both.shape[1], dtype=dtype, device=both.device),
         (num_nodes, num_nodes),
         check_invariants=True,
     ).coalesce()
@@ -72,7 +72,9 @@ def symmetric_adjacency(
 
 def clipped_degrees(adjacency: SparseMatrix) -> Tensor:
     """Return the row sums of the adjacency, clipped below at 1 so isolated nodes divide safely."""
-    ones_column = torch.ones(adjacency.shape[1], 1, dtype=adjacency.dtype)
+    ones_column = torch.ones(
+        adjacency.shape[1], 1, dtype=adjacency.dtype, device=adjacency.device
+    )
     return (adjacency @ ones_column).squeeze(1).clamp_min(1.0)
 
 
