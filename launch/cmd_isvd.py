@@ -188,7 +188,8 @@ def _add_nodeclass(commands) -> None:
         "--dropout-copies",
         type=int,
         default=1,
-        help="dropout copies of the training rows (default: 1)",
+        help="copies of the training rows with dropout (probability 0.5), stacked "
+        "under them (default: 1)",
     )
     parser.add_argument(
         "--finetune-epochs",
