@@ -32,6 +32,7 @@ Shared building blocks (stable names; other experiments import them):
 ``graphkit.extras.common.gptq``
     ``gptq_quantize(weight, hessian, bits, group_size, ...)`` and ``input_hessian``.
 
-Data comes only from what the installed packages ship (scikit-learn digits,
-scikit-image sample images) or from generators; nothing is downloaded.
+Data comes from what the installed packages ship (scikit-learn digits, scikit-image
+sample images), from generators or, for ``floorset``, from local FloorSet files; nothing
+is downloaded.
 """
