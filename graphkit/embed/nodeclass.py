@@ -230,7 +230,9 @@ def training_system(
     generator = torch.Generator().manual_seed(config.seed)
     keep = 1.0 - config.dropout
     for _ in range(config.dropout_copies):
-        mask = torch.rand(explicit.shape, generator=generator) < keep
+        # The mask comes from a CPU generator, so it is the same on every device.
+        draws = torch.rand(explicit.shape, generator=generator)
+        mask = draws.to(explicit.device) < keep
         copies.append(DenseMatrix(explicit * mask / keep))
     system = copies[0] if len(copies) == 1 else VStack(copies)
     return system, targets.repeat(len(copies), 1)

@@ -7,11 +7,12 @@ raise on a CPU operand as CUDA edges would. The sparse builders cannot run on
 
 import pytest
 import torch
-from graphkit.embed.leaves import SparseMatrix
-from graphkit.embed.linkpred import unique_undirected_edges
-from graphkit.embed.nodeclass import gcn_adjacency
-from graphkit.embed.wys import clipped_degrees, symmetric_adjacency
 from torch.fx.experimental.symbolic_shapes import ShapeEnv
+
+from graphkit.embed.leaves import DenseMatrix, SparseMatrix
+from graphkit.embed.linkpred import unique_undirected_edges
+from graphkit.embed.nodeclass import NodeClassConfig, gcn_adjacency, training_system
+from graphkit.embed.wys import clipped_degrees, symmetric_adjacency
 
 CPU = torch.device("cpu")
 EDGES = torch.tensor([[0, 1, 2, 1], [1, 2, 0, 0]])
@@ -68,3 +69,14 @@ def test_gcn_self_loops_on_edge_device(factory_devices):
     gcn_adjacency(EDGES, 3)
     assert factory_devices[0] == ("arange", CPU)
     assert all(device == CPU for _, device in factory_devices)
+
+
+def test_dropout_copies_on_design_device():
+    # Plain "meta" tensors reject a CPU operand in elementwise products, as CUDA does.
+    design = DenseMatrix(torch.empty(6, 4, device="meta"))
+    labels = torch.tensor([0, 1, 0, 1, 0, 1])
+    config = NodeClassConfig(dropout_copies=2)
+    system, targets = training_system(design, labels, torch.tensor([0, 1, 2]), config)
+    assert system.to_dense().device == torch.device("meta")
+    assert system.shape == (9, 4)
+    assert targets.shape == (9, 2)
