@@ -193,13 +193,17 @@ def sample_non_edges(
     Raises:
         ValueError: If ``count > 0`` and every pair of distinct nodes is an edge.
     """
+    # ``generator`` is a CPU generator, so the pairs are drawn and checked on the CPU
+    # and then moved to the device of ``edge_index``.
+    device = edge_index.device
+    edge_index = edge_index.cpu()
     low = torch.minimum(edge_index[0], edge_index[1]).long()
     high = torch.maximum(edge_index[0], edge_index[1]).long()
     edge_keys = torch.unique((low * num_nodes + high)[low != high])
     num_pairs = num_nodes * (num_nodes - 1) // 2
     num_free = num_pairs - edge_keys.numel()
     if count == 0:
-        return torch.zeros(2, 0, dtype=torch.long)
+        return torch.zeros(2, 0, dtype=torch.long, device=device)
     if num_pairs == 0:
         raise ValueError(
             f"cannot sample negative pairs: a graph of {num_nodes} node(s) has no pair "
@@ -217,7 +221,7 @@ def sample_non_edges(
         free = ~torch.isin(rows * num_nodes + cols, edge_keys)
         pairs = torch.stack([rows[free], cols[free]])
         picks = torch.randint(pairs.shape[1], (count,), generator=generator)
-        return pairs[:, picks]
+        return pairs[:, picks].to(device)
     chunks, found = [], 0
     while found < count:
         draw = torch.randint(
@@ -227,7 +231,7 @@ def sample_non_edges(
         keep = (low != high) & ~torch.isin(low * num_nodes + high, edge_keys)
         chunks.append(draw[:, keep])
         found += int(keep.sum())
-    return torch.cat(chunks, dim=1)[:, :count]
+    return torch.cat(chunks, dim=1)[:, :count].to(device)
 
 
 def select_rank(
