@@ -39,7 +39,13 @@ from graphkit.distributed.sar import (
     PropagateSAR,
     message_parameters,
 )
-from graphkit.graph import _CPU_PLAIN_DTYPES, Graph, MessageFn, check_reduce
+from graphkit.graph import (
+    _CPU_PLAIN_DTYPES,
+    Graph,
+    MessageFn,
+    check_reduce,
+    has_float16_subnormal,
+)
 from graphkit.ops.attention import AttentionDropout
 from graphkit.ops.plain import plain_aggregate, plain_attention, plain_propagate
 
@@ -254,6 +260,7 @@ class ShardedGraph(Graph):
         self._src_degree = _by_peer(self.halo.peer_order(), src_degree)
         self._looped_blocks: list[Block] | None = None
         self._values: dict[str, list[Tensor]] = {}
+        self._half_subnormal: dict[str, bool] = {}
         self._merged: dict[str, Block] = {}
 
     @property
@@ -379,6 +386,21 @@ class ShardedGraph(Graph):
             self._merged[key] = merged_block(blocks, self.halo, values)
         return self._merged[key]
 
+    def _aggregates_half_in_float32(self, kind: str, x: Tensor) -> bool:
+        """Return whether float16 ``x`` must meet the ``kind`` weights in float32.
+
+        See :func:`~graphkit.graph.has_float16_subnormal`. The ranks agree through an
+        all-reduce on first use, because a rank that widened its rows alone would
+        send float32 rows to peers that expect float16 ones.
+        """
+        if x.dtype != torch.float16:
+            return False
+        if kind not in self._half_subnormal:
+            local = has_float16_subnormal(self._edge_values(kind, torch.float32))
+            flag = torch.tensor([float(local)], device=self.device)
+            self._half_subnormal[kind] = bool(self.reduce_max(flag).item())
+        return self._half_subnormal[kind]
+
     def _plain(self, x: Tensor) -> bool:
         """Return whether ``x`` takes the plain baseline instead of the SAR kernels.
 
@@ -396,6 +418,8 @@ class ShardedGraph(Graph):
     def aggregate(self, x: Tensor, reduce: str = "sum") -> Tensor:
         check_reduce(reduce)
         self._check_rows(x)
+        if reduce == "mean" and self._aggregates_half_in_float32("mean", x):
+            return self.aggregate(x.float(), reduce).to(x.dtype)
         if self._plain(x):
             label = f"aggregate:{reduce}{list(x.shape[1:])}"
             if reduce == "mean":
@@ -416,6 +440,8 @@ class ShardedGraph(Graph):
 
     def gcn_aggregate(self, x: Tensor) -> Tensor:
         self._check_rows(x)
+        if self._aggregates_half_in_float32("gcn", x):
+            return self.gcn_aggregate(x.float()).to(x.dtype)
         if self._plain(x):
             block = self._merged_block("gcn", x.dtype)
             x_all = self._gather(x, f"gcn{list(x.shape[1:])}")

@@ -159,6 +159,18 @@ class Graph(ABC):
         """Sum parameter gradients over partitions; nothing to do in one process."""
 
 
+def has_float16_subnormal(values: list[Tensor]) -> bool:
+    """Return whether a positive edge weight in ``values`` is subnormal in float16.
+
+    A float16 weight below ``2**-14`` keeps fewer than 10 significant bits: ``1/deg``
+    above in-degree 16384, or a GCN weight ``1/sqrt(deg_i deg_j)`` above
+    ``deg_i deg_j = 2**28``. At in-degree 5e6 the float16 weight makes the mean of
+    ones 0.89, so such graphs aggregate float16 features in float32 instead.
+    """
+    tiny = torch.finfo(torch.float16).tiny
+    return any(bool(((v > 0) & (v < tiny)).any()) for v in values)
+
+
 class LocalGraph(Graph):
     """A whole graph in one process, backed by one CSR :class:`Block`.
 
@@ -198,6 +210,7 @@ class LocalGraph(Graph):
         )
         self._looped: LocalGraph | None = None
         self._values: dict[str, Tensor] = {}
+        self._half_subnormal: dict[str, bool] = {}
 
     @classmethod
     def from_data(cls, data, fast: bool = True) -> "LocalGraph":
@@ -246,11 +259,20 @@ class LocalGraph(Graph):
             else:  # "gcn": the source degree is its in-degree, as in PyG's gcn_norm
                 inv_sqrt = deg.pow(-0.5).masked_fill(deg == 0, 0.0)
                 values = inv_sqrt[block.row] * inv_sqrt[block.col]
-            # TODO: in float16, 1/deg is subnormal above in-degree 16384 and loses
-            # bits, so the mean of ones at in-degree 5e6 comes out 0.89. Aggregating
-            # float16 inputs in float32 would avoid it.
             self._values[key] = values.to(dtype)
         return self._values[key]
+
+    def _aggregates_half_in_float32(self, kind: str, x: Tensor) -> bool:
+        """Return whether float16 ``x`` must meet the ``kind`` weights in float32.
+
+        See :func:`has_float16_subnormal`. Inputs of other dtypes never need it.
+        """
+        if x.dtype != torch.float16:
+            return False
+        if kind not in self._half_subnormal:
+            values = self._edge_values(kind, torch.float32)
+            self._half_subnormal[kind] = has_float16_subnormal([values])
+        return self._half_subnormal[kind]
 
     def _plain(self, x: Tensor) -> bool:
         """Return whether ``x`` takes the plain path instead of the CSR kernels."""
@@ -282,6 +304,8 @@ class LocalGraph(Graph):
     def aggregate(self, x: Tensor, reduce: str = "sum") -> Tensor:
         check_reduce(reduce)
         self._check_nodes(x)
+        if reduce == "mean" and self._aggregates_half_in_float32("mean", x):
+            return self.aggregate(x.float(), reduce).to(x.dtype)
         block = self.block
         if self._plain(x):
             if reduce == "mean":
@@ -298,6 +322,8 @@ class LocalGraph(Graph):
     def gcn_aggregate(self, x: Tensor) -> Tensor:
         self._check_nodes(x)
         looped = self.with_self_loops()
+        if looped._aggregates_half_in_float32("gcn", x):
+            return self.gcn_aggregate(x.float()).to(x.dtype)
         values = looped._edge_values("gcn", x.dtype)
         if self._plain(x):
             return plain_aggregate(looped.block, x, "sum", values)

@@ -1,6 +1,8 @@
 """Mean and GCN weights of a node with in-degree above 65504 in float16 and bfloat16.
 
-float16 cannot store such a degree, so the weights are formed in float32 and cast.
+float16 cannot store such a degree, so the weights are formed in float32. Its weight
+1/deg is subnormal there, so float16 features meet the weights in float32 and the
+result is rounded once.
 """
 
 import pytest
@@ -10,7 +12,7 @@ from torch_geometric.data import Data
 
 from graphkit.distributed import ShardedGraph, partition_payloads
 from graphkit.distributed.runtime import communicator
-from graphkit.graph import LocalGraph
+from graphkit.graph import LocalGraph, has_float16_subnormal
 
 pytestmark = pytest.mark.distributed
 
@@ -24,9 +26,8 @@ DTYPES = [torch.float16, torch.bfloat16]
 
 
 def _tolerance(dtype: torch.dtype) -> float:
-    # One machine epsilon of the dtype (2**-10 for float16, 2**-7 for bfloat16). Above
-    # in-degree 16384 the float16 weight 1 / deg is subnormal, so at this hub's
-    # in-degree the float16 mean of ones comes out 2**-10 below 1.
+    # One machine epsilon of the dtype (2**-10 for float16, 2**-7 for bfloat16): the
+    # weights are rounded to the dtype, and so is the result.
     return torch.finfo(dtype).eps
 
 
@@ -45,20 +46,18 @@ def test_local_graph_hub(dtype, fast):
     assert gcn == pytest.approx(GCN_NODE_0, rel=_tolerance(dtype))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="float16 weights 1/deg are subnormal above in-degree 16384 and lose bits",
-)
 def test_float16_mean_of_huge_hub():
-    # At in-degree 999999 the float16 weight 1e-6 rounds to 17 * 2**-24, so the mean of
-    # ones comes out about 1.013 instead of 1.
+    # At in-degree 999999 the float16 weight 1e-6 would round to 17 * 2**-24 and make
+    # every mean 1.3% too large, so these weights are applied in float32. (Features of
+    # ones would measure float32's own rounding of a million equal addends instead.)
     nodes = 1_000_000
     edges = torch.stack(
         [torch.arange(1, nodes), torch.zeros(nodes - 1, dtype=torch.long)]
     )
-    x = torch.ones(nodes, 1, dtype=torch.float16)
+    x = torch.rand(nodes, 1, generator=torch.Generator().manual_seed(0)).half()
     mean = LocalGraph(edges, nodes).aggregate(x, "mean")[0].item()
-    assert mean == pytest.approx(1.0, rel=torch.finfo(torch.float16).eps)
+    exact = x[1:].double().mean().item()
+    assert mean == pytest.approx(exact, rel=torch.finfo(torch.float16).eps)
 
 
 def _sharded_hub(rank: int, world_size: int):
@@ -81,3 +80,28 @@ def test_sharded_graph_hub():
         tolerance = _tolerance(getattr(torch, dtype.removeprefix("torch.")))
         assert mean == pytest.approx(1.0, rel=tolerance), (mode, dtype)
         assert gcn == pytest.approx(GCN_NODE_0, rel=tolerance), (mode, dtype)
+
+
+def test_float16_subnormal_weights_detected():
+    # Nodes 0 and 1 each have 20001 in-neighbours, and 1 -> 0 joins them, so that
+    # edge's GCN weight 1/sqrt(20002 * 20001) is below float16's 2**-14.
+    nodes = 20_002
+    sources = torch.arange(2, nodes)
+    edges = torch.cat(
+        [
+            torch.stack([sources, torch.zeros_like(sources)]),
+            torch.stack([sources, torch.ones_like(sources)]),
+            torch.tensor([[1], [0]]),
+        ],
+        1,
+    )
+    graph = LocalGraph(edges, nodes)
+    x = torch.ones(nodes, 2)
+    assert has_float16_subnormal([torch.tensor([0.0, 2.0**-15])])
+    assert not has_float16_subnormal([torch.tensor([0.0, 2.0**-14])])
+    assert graph.with_self_loops()._aggregates_half_in_float32("gcn", x.half())
+    assert not graph.with_self_loops()._aggregates_half_in_float32("gcn", x)
+    assert torch.equal(graph.gcn_aggregate(x.half()), graph.gcn_aggregate(x).half())
+    assert torch.equal(
+        graph.aggregate(x.half(), "mean"), graph.aggregate(x, "mean").half()
+    )
