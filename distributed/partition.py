@@ -101,15 +101,15 @@ def metis_parts(
 
 
 def _metis_seed(seed: int) -> int:
-    """Map ``seed`` to a METIS seed in ``[1, 2**32 - 1]``, one-to-one below ``2**32 - 1``.
+    """Map ``seed`` to a METIS seed in ``[1, 2**31 - 1]``, one-to-one below ``2**31 - 1``.
 
     The METIS in pymetis (GKlib built without ``USE_GKRAND``) passes its seed to the
     C library's ``srand`` as an unsigned 32-bit int, and glibc's ``srand`` treats 0 as
     1. Passed unchanged, seeds 0 and 1 (and seeds ``2**32`` apart) gave the same
     partition with pymetis 2025.2.2 on glibc. Seed 0 maps to 1 and so keeps its
-    partition.
+    partition. The range also fits a METIS built with 32-bit ``idx_t``.
     """
-    return seed % (2**32 - 1) + 1
+    return seed % (2**31 - 1) + 1
 
 
 def _any_split(mask: Tensor) -> Tensor:
