@@ -15,14 +15,30 @@ Two paths compute the same sum:
 
 * :func:`aggregate_plain` gathers all ``E x B x d`` messages, then ``index_add_``; autograd
   keeps the messages for the backward pass.
-* :func:`aggregate_lean` walks the edges in chunks, so the forward pass holds at most
-  ``chunk_size x B x d`` messages, and its backward pass recomputes them chunk by chunk
-  instead of storing them: memory ``O(V B d)`` plus one chunk rather than ``O(E B d)``.
+* :func:`aggregate_lean` groups the edges by (receiver, type) pair once per graph. For
+  the ``P`` pairs it sums the sender states of each pair with ``embedding_bag``, then
+  multiplies each pair sum by its relation vector and adds it into the receiver:
+
+  .. math::
+      m_u = \\sum_k w_k \\odot \\sum_{(u, v, k) \\in \\mathcal{E}} x_v .
+
+  The relation vectors are thus gathered and multiplied ``P`` times rather than ``E``
+  times. The pairs are walked in chunks, so the forward pass keeps at most
+  ``chunk_size x B x d`` pair sums. Its backward pass recomputes them chunk by chunk
+  instead of storing them (the gradient of ``x`` uses the (sender, type) pairs):
+  memory ``O(V B d)`` plus one chunk rather than ``O(E B d)``.
+
+The lean path adds the same terms in another order (pair sums first, receivers' pairs in
+type order), so it agrees with the plain path to float round-off, not bit for bit.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from typing import NamedTuple
+
 import torch
+import torch.nn.functional as F
 from torch import Tensor
 
 DEFAULT_CHUNK_BYTES = 2**20
@@ -47,77 +63,142 @@ def aggregate_plain(
     return torch.zeros_like(x).index_add_(0, edge_index[0], messages)
 
 
-def _chunks(num_edges: int, chunk_size: int):
-    """Yield ``(start, stop)`` bounds of consecutive edge chunks."""
-    for start in range(0, num_edges, chunk_size):
-        yield start, min(start + chunk_size, num_edges)
+def _chunks(num_items: int, chunk_size: int):
+    """Yield ``(start, stop)`` bounds of consecutive chunks."""
+    for start in range(0, num_items, chunk_size):
+        yield start, min(start + chunk_size, num_items)
 
 
-def _gather_product(
-    left: Tensor,
-    left_index: Tensor,
-    right: Tensor,
-    right_index: Tensor,
-    out: Tensor,
-    scratch: Tensor,
-) -> Tensor:
-    """Write ``left[left_index] * right[right_index]`` into the buffer ``out``.
+class _Pairs(NamedTuple):
+    """Edges grouped by (row, type): the pairs ``(rows[p], types[p])`` in row-major
+    order, and the other endpoints of pair ``p``'s edges in
+    ``members[offsets[p]:offsets[p + 1]]`` (in edge order)."""
 
-    Reusing two small buffers avoids allocating (and page-faulting) fresh memory per
-    chunk; with chunks of about 1 MiB the gather, product and scatter stay in cache.
+    members: Tensor
+    offsets: Tensor
+    rows: Tensor
+    types: Tensor
+
+
+def _group(rows: Tensor, members: Tensor, edge_type: Tensor) -> _Pairs:
+    """Group the edges ``(rows[e], members[e])`` of type ``edge_type[e]`` into pairs."""
+    # Two stable sorts order by (row, type) and keep edge order inside a pair. One
+    # combined key row * K + type could overflow int64.
+    order = torch.argsort(edge_type, stable=True)
+    order = order[torch.argsort(rows[order], stable=True)]
+    rows, types, members = rows[order], edge_type[order], members[order]
+    starts = torch.ones(rows.numel(), dtype=torch.bool, device=rows.device)
+    starts[1:] = (rows[1:] != rows[:-1]) | (types[1:] != types[:-1])
+    first = starts.nonzero().squeeze(1)
+    offsets = torch.cat([first, first.new_tensor([rows.numel()])])
+    return _Pairs(members, offsets, rows[first], types[first])
+
+
+class _EdgeGroups:
+    """The (receiver, type) pairs of a graph, and its (sender, type) pairs on demand."""
+
+    def __init__(self, receiver: Tensor, sender: Tensor, edge_type: Tensor) -> None:
+        self._edges = (receiver, sender, edge_type)
+        self.by_receiver = _group(receiver, sender, edge_type)
+        self._by_sender: _Pairs | None = None
+
+    @property
+    def by_sender(self) -> _Pairs:
+        if self._by_sender is None:
+            receiver, sender, edge_type = self._edges
+            self._by_sender = _group(sender, receiver, edge_type)
+        return self._by_sender
+
+
+_GROUPS_CACHE: OrderedDict = OrderedDict()
+_GROUPS_CACHE_SIZE = 4
+
+
+def edge_groups(edge_index: Tensor, edge_type: Tensor) -> _EdgeGroups:
+    """Return the pair grouping of ``(edge_index, edge_type)``, cached per tensor pair.
+
+    Every layer of a forward pass aggregates over the same graph, so the grouping (two
+    sorts of the edges) is built once. The cache keeps the last few graphs with their
+    tensors, so that their ids cannot be reused, and notices an in-place edit through
+    the tensors' version counters.
     """
-    count = left_index.numel()
-    product = out[:count]
-    torch.index_select(left, 0, left_index, out=product)
-    factor = scratch[:count]
-    torch.index_select(right, 0, right_index, out=factor)
-    return product.mul_(factor)
+    key = (id(edge_index), id(edge_type))
+    versions = (edge_index._version, edge_type._version)
+    hit = _GROUPS_CACHE.get(key)
+    if (
+        hit is not None
+        and hit[0] is edge_index
+        and hit[1] is edge_type
+        and hit[2] == versions
+    ):
+        _GROUPS_CACHE.move_to_end(key)
+        return hit[3]
+    groups = _EdgeGroups(edge_index[0], edge_index[1], edge_type)
+    _GROUPS_CACHE[key] = (edge_index, edge_type, versions, groups)
+    _GROUPS_CACHE.move_to_end(key)
+    while len(_GROUPS_CACHE) > _GROUPS_CACHE_SIZE:
+        _GROUPS_CACHE.popitem(last=False)
+    return groups
+
+
+def _pair_sums(table: Tensor, pairs: _Pairs, start: int, stop: int) -> Tensor:
+    """Sum the ``table`` rows ``(N, ...)`` of each pair in ``start:stop``;
+    returns ``(stop - start, ...)``, summed in edge order within a pair."""
+    first, last = int(pairs.offsets[start]), int(pairs.offsets[stop])
+    flat = table.reshape(table.size(0), -1)
+    sums = F.embedding_bag(
+        pairs.members[first:last],
+        flat,
+        pairs.offsets[start:stop] - first,
+        mode="sum",
+    )
+    return sums.view(stop - start, *table.shape[1:])
 
 
 class _LeanAggregate(torch.autograd.Function):
-    """Chunked forward and a backward pass that recomputes messages per chunk."""
+    """Pair-grouped forward and a backward pass that recomputes pair sums per chunk."""
 
     @staticmethod
-    def forward(ctx, x, relation, receiver, sender, edge_type, chunk_size):  # type: ignore[override]
+    def forward(ctx, x, relation, groups, chunk_size):  # type: ignore[override]
         out = torch.zeros_like(x)
-        buffer = x.new_empty((chunk_size, *x.shape[1:]))
-        scratch = relation.new_empty((chunk_size, *relation.shape[1:]))
-        for start, stop in _chunks(receiver.numel(), chunk_size):
-            messages = _gather_product(
-                x, sender[start:stop], relation, edge_type[start:stop], buffer, scratch
-            )
-            out.index_add_(0, receiver[start:stop], messages)
-        ctx.save_for_backward(x, relation, receiver, sender, edge_type)
+        pairs = groups.by_receiver
+        for start, stop in _chunks(pairs.rows.numel(), chunk_size):
+            sums = _pair_sums(x, pairs, start, stop)
+            sums.mul_(relation.index_select(0, pairs.types[start:stop]))
+            out.index_add_(0, pairs.rows[start:stop], sums)
+        ctx.save_for_backward(x, relation)
+        ctx.groups = groups
         ctx.chunk_size = chunk_size
         return out
 
     @staticmethod
     def backward(ctx, grad_out):  # type: ignore[override]
-        x, relation, receiver, sender, edge_type = ctx.saved_tensors
+        x, relation = ctx.saved_tensors
+        groups, chunk_size = ctx.groups, ctx.chunk_size
         need_x, need_relation = ctx.needs_input_grad[0], ctx.needs_input_grad[1]
         grad_out = grad_out.contiguous()
         grad_x = torch.zeros_like(x) if need_x else None
         grad_relation = torch.zeros_like(relation) if need_relation else None
         shared = relation.size(1) == 1 and x.size(1) > 1  # one table for all queries
-        buffer = x.new_empty((ctx.chunk_size, *x.shape[1:]))
-        scratch_relation = relation.new_empty((ctx.chunk_size, *relation.shape[1:]))
-        scratch_x = x.new_empty((ctx.chunk_size, *x.shape[1:]))
-        for start, stop in _chunks(receiver.numel(), ctx.chunk_size):
-            rows, types = receiver[start:stop], edge_type[start:stop]
-            senders = sender[start:stop]
-            if need_x:
-                # d m_u / d x_v = w_k for every edge (u, v, k).
-                product = _gather_product(
-                    grad_out, rows, relation, types, buffer, scratch_relation
-                )
-                grad_x.index_add_(0, senders, product)
-            if need_relation:
-                # d m_u / d w_k = x_v, summed over the queries when the table is shared.
-                product = _gather_product(grad_out, rows, x, senders, buffer, scratch_x)
+        if need_x:
+            # d m_u / d x_v = w_k for every edge (u, v, k): sum the gradients of the
+            # receivers of each (sender, type) pair, then multiply by w_k.
+            pairs = groups.by_sender
+            for start, stop in _chunks(pairs.rows.numel(), chunk_size):
+                sums = _pair_sums(grad_out, pairs, start, stop)
+                sums.mul_(relation.index_select(0, pairs.types[start:stop]))
+                grad_x.index_add_(0, pairs.rows[start:stop], sums)
+        if need_relation:
+            # d m_u / d w_k = sum of x_v over the (u, k) pair, times the gradient of
+            # m_u; summed over the queries when the table is shared.
+            pairs = groups.by_receiver
+            for start, stop in _chunks(pairs.rows.numel(), chunk_size):
+                product = _pair_sums(x, pairs, start, stop)
+                product.mul_(grad_out.index_select(0, pairs.rows[start:stop]))
                 if shared:
                     product = product.sum(dim=1, keepdim=True)
-                grad_relation.index_add_(0, types, product)
-        return grad_x, grad_relation, None, None, None, None
+                grad_relation.index_add_(0, pairs.types[start:stop], product)
+        return grad_x, grad_relation, None, None
 
 
 def aggregate_lean(
@@ -127,14 +208,15 @@ def aggregate_lean(
     edge_type: Tensor,
     chunk_size: int | None = None,
 ) -> Tensor:
-    """Sum DistMult messages into the receivers (row 0), one chunk of edges at a time.
+    """Sum DistMult messages into the receivers (row 0), one chunk of pairs at a time.
 
-    Same arguments and result as :func:`aggregate_plain`.
+    Same arguments as :func:`aggregate_plain`, and the same result up to float
+    round-off (the terms are added in another order).
 
     Args:
-        chunk_size (int, optional): edges per chunk. Default: as many as fit in
-            1 MiB of messages (``2**20 / (4 B d)`` for float32, at least 1), small
-            enough to stay in cache.
+        chunk_size (int, optional): (receiver, type) pairs per chunk. Default: as many
+            as fit in 1 MiB of pair sums (``2**20 / (4 B d)`` for float32, at least 1),
+            small enough to stay in cache.
     """
     if chunk_size is None:
         row_bytes = x.size(1) * x.size(2) * x.element_size()
@@ -145,9 +227,8 @@ def aggregate_lean(
             f"batch size of x ({x.size(1)})"
         )
     relation = relation.contiguous()
-    return _LeanAggregate.apply(
-        x.contiguous(), relation, edge_index[0], edge_index[1], edge_type, chunk_size
-    )
+    groups = edge_groups(edge_index, edge_type)
+    return _LeanAggregate.apply(x.contiguous(), relation, groups, chunk_size)
 
 
 AGGREGATIONS = {"lean": aggregate_lean, "plain": aggregate_plain}
