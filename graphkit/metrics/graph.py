@@ -251,7 +251,8 @@ def _counted_nodes(y: Tensor, node_mask: Tensor | None) -> Tensor:
                 f"node_mask must be a bool tensor of shape {tuple(y.shape)}, got "
                 f"{node_mask.dtype} of shape {tuple(node_mask.shape)}"
             )
-        mask = mask & node_mask
+        # y is on the CPU (see _check_labels), and node_mask may be on a GPU.
+        mask = mask & node_mask.cpu()
     if not bool(mask.any()):
         raise ValueError(
             "no node is counted: every node is unlabelled (y < 0) or outside node_mask"
