@@ -24,8 +24,9 @@ def register(subparsers) -> None:
         "train",
         help="train a GNN full-batch (one process, torchrun or mpiexec)",
         description="Train a GNN full-batch. With no options: GraphSAGE on the embedded "
-        "synthetic graph. Under torchrun/mpiexec, or with --partitions, each process "
-        "trains on one partition with SAR.",
+        "synthetic graph. With several processes under torchrun/mpiexec, or with "
+        "--partitions, each process trains on one partition (aggregation as set by "
+        "--mode).",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     add_config_arguments(parser)
