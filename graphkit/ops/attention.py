@@ -173,6 +173,25 @@ def _head(t: Tensor, h: int) -> Tensor:
     return t[:, h].contiguous()
 
 
+# torch.sparse.sampled_addmm (torch 2.13) has kernels for float32, float64 and complex
+# types only, on the CPU and on CUDA, so half-precision products run in float32.
+_SAMPLED_IN_FLOAT32 = (torch.float16, torch.bfloat16)
+
+
+def sampled_values(pattern: Tensor, left: Tensor, right: Tensor) -> Tensor:
+    """Return ``(left @ right)[i, j]`` at the nonzeros ``(i, j)`` of CSR ``pattern``.
+
+    The values follow the order of ``pattern`` and the dtype of ``left``. The values of
+    ``pattern`` are ignored.
+    """
+    if left.dtype not in _SAMPLED_IN_FLOAT32:
+        return torch.sparse.sampled_addmm(pattern, left, right, beta=0.0).values()
+    sampled = torch.sparse.sampled_addmm(
+        pattern.to(torch.float32), left.float(), right.float(), beta=0.0
+    )
+    return sampled.values().to(left.dtype)
+
+
 def _weighted_sum(chunk, alpha, value, num_src, out, accumulate=False) -> None:
     """Compute ``out[r0:r1, h] = A_h v_h`` (or ``+=``) with ``A_h[i, j] = alpha_ij``.
 
@@ -354,9 +373,8 @@ def block_backward(
                 g_h = heads_grad[h][chunk.r0:chunk.r1]
             grad_value[:, h] += chunk.csr_t(kept[:, h].contiguous(), block.num_src) @ g_h
             v_h = _head(value, h)
-            sampled = torch.sparse.sampled_addmm(pattern, g_h, v_h.t(), beta=0.0)
-            g_dot_v[:, h] = sampled.values()[chunk.pair]
-            del v_h, sampled
+            g_dot_v[:, h] = sampled_values(pattern, g_h, v_h.t())[chunk.pair]
+            del v_h
         d_alpha = g_dot_v if keep is None else g_dot_v * keep
         if grad_dot_out is None:
             d_e = alpha * d_alpha
