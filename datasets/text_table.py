@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from .errors import DatasetFormatError, DatasetNotFoundError, MalformedLineError
+
+logger = logging.getLogger(__name__)
 
 # Column names that mark a first line as a header when ``header="auto"``.
 HEADER_WORDS = {
@@ -69,6 +72,14 @@ def read_table(
         header = bool(rows) and looks_like_header(
             rows[0].fields, rows[1].fields if len(rows) > 1 else None
         )
+        if header:
+            # Node names such as "y" or "to" are also usual column names, so this
+            # may drop a data line. The log names the line.
+            logger.info(
+                "%s:%d: skipping %r as a column header (header='auto'). Pass "
+                "header=False to read it as data",
+                path, rows[0].line_number, rows[0].line.strip(),
+            )
     elif not isinstance(header, bool):
         raise ValueError(f"header must be True, False or 'auto', got {header!r}")
     return rows[1:] if header else rows

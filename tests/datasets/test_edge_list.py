@@ -49,6 +49,20 @@ def test_explicit_header_with_string_ids(tmp_path):
     assert load_edge_list(path, header=False).node_names == ["a", "b", "x", "y"]
 
 
+def test_auto_header_is_logged(tmp_path, caplog):
+    # "y" is also a usual label column name, so header="auto" skips the first line.
+    path = write(tmp_path, "edges.txt", "x y\ny z\nz x\n")
+    with caplog.at_level("INFO", logger="graphkit.datasets.text_table"):
+        data = load_edge_list(path)
+    assert data.node_names == ["y", "z", "x"]
+    assert f"{path}:1: skipping 'x y' as a column header" in caplog.text
+    caplog.clear()
+    with caplog.at_level("INFO", logger="graphkit.datasets.text_table"):
+        data = load_edge_list(path, header=False)
+    assert data.node_names == ["x", "y", "z"]
+    assert "column header" not in caplog.text
+
+
 def test_features_define_node_order(tmp_path):
     edges = write(tmp_path, "edges.csv", "u,v\nc,a\n")
     features = write(tmp_path, "x.csv", "id,f0,f1\na,1,2\nb,3,4\nc,5,6\n")
