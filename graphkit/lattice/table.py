@@ -137,7 +137,8 @@ def direction_offsets(d: int, device: torch.device | None = None) -> Tensor:
     coordinate ``j``; only the first ``d`` coordinates form the key.
     """
     offsets = torch.ones(d + 1, d, dtype=torch.long, device=device)
-    offsets[torch.arange(d), torch.arange(d)] = -d
+    diagonal = torch.arange(d, device=device)
+    offsets[diagonal, diagonal] = -d
     return offsets
 
 

@@ -1,7 +1,7 @@
 """Device and backend selection, and tensors that follow the device of the features.
 
 No GPU is needed except for the tests marked with ``skipif(not cuda)``. The CPU tests
-cover the selection rules, a static check that the distributed code passes ``device=``
+cover the selection rules, a static check that the code run on a GPU passes ``device=``
 to every tensor factory, buffers allocated on a ``meta`` device, and the 2-rank gloo
 equivalence through the same path that ``graphkit train --device`` takes.
 """
@@ -171,6 +171,25 @@ AUDITED = (
     "graphkit/train/metrics.py",
     "graphkit/train/trainer.py",
     "launch/cmd_train.py",
+    # Halo compression, iSVD and the PGCN lattice run on the device of their input too.
+    "distributed/compression/codec.py",
+    "distributed/compression/control.py",
+    "distributed/compression/exchange.py",
+    "distributed/compression/learned.py",
+    "distributed/compression/projection.py",
+    "distributed/compression/quantize.py",
+    "distributed/compression/subsample.py",
+    "graphkit/embed/blocks.py",
+    "graphkit/embed/implicit.py",
+    "graphkit/embed/leaves.py",
+    "graphkit/embed/linkpred.py",
+    "graphkit/embed/nodeclass.py",
+    "graphkit/embed/rsvd.py",
+    "graphkit/embed/wys.py",
+    "graphkit/lattice/dense.py",
+    "graphkit/lattice/filter.py",
+    "graphkit/lattice/simplex.py",
+    "graphkit/lattice/table.py",
 )
 FACTORIES = {
     "arange", "empty", "eye", "full", "linspace", "ones", "rand", "randint", "randn",
@@ -181,6 +200,22 @@ ALLOWED = {
     "torch.randint(0, 2**31 - 1, ())": "a seed, read at once as a Python int",
     "torch.rand(shape, generator=generator)": "dropout mask from a CPU generator, "
     "moved with .to(like.device)",
+    "torch.rand(x32.shape, generator=generator(seed))": "quantization noise from a CPU "
+    "generator, moved with .to(x32.device)",
+    "torch.randn(width, k, generator=generator(seed), dtype=torch.float64)": "projection "
+    "matrix from a CPU generator, moved by the codec to the rows' device",
+    "torch.randperm(rows, generator=generator(seed))": "kept row ids from a CPU "
+    "generator, used as an index, which CUDA tensors accept from the CPU",
+    "torch.zeros(d + 1, d, dtype=torch.float64)": "elevation matrix filled on the CPU, "
+    "moved with .to(device)",
+    "torch.rand(explicit.shape, generator=generator)": "dropout mask from a CPU "
+    "generator, moved with .to(explicit.device)",
+    "torch.randperm(edge_index.shape[1], generator=generator)": "split order from a CPU "
+    "generator, used as an index, which CUDA tensors accept from the CPU",
+    "torch.randint(pairs.shape[1], (count,), generator=generator)": "negative pairs "
+    "drawn and checked on the CPU, moved with .to(device)",
+    "torch.randint(\n            0, num_nodes, (2, 2 * (count - found)), generator=generator"
+    "\n        )": "negative pairs drawn and checked on the CPU, moved with .to(device)",
 }
 
 
