@@ -41,8 +41,9 @@ def _symmetric_csr(edge_index: Tensor, num_nodes: int) -> tuple[np.ndarray, np.n
     """CSR arrays of the undirected simple graph (no loops, no duplicates) for METIS."""
     import scipy.sparse as sp
 
-    src = edge_index[0].numpy()
-    dst = edge_index[1].numpy()
+    # scipy reads numpy arrays, which hold no GPU data.
+    src = edge_index[0].cpu().numpy()
+    dst = edge_index[1].cpu().numpy()
     keep = src != dst
     src, dst = src[keep], dst[keep]
     # Booleans, because small integer counts wrap: 256 duplicates sum to 0 in int8,
@@ -93,7 +94,7 @@ def metis_parts(
         )
         membership = fill_empty_partitions(xadj, adjncy, membership, num_parts)
     if train_mask is not None:
-        train = _any_split(train_mask).numpy()
+        train = _any_split(train_mask).cpu().numpy()
         membership = balance_training_nodes(
             xadj, adjncy, membership, train, num_parts, train_tol
         )
