@@ -23,7 +23,7 @@ from graphkit.kg.io import (
     load_transductive,
     read_triples,
 )
-from graphkit.kg.relation_graph import build_relation_graph
+from graphkit.kg.relation_graph import RelationGraph, build_relation_graph
 from graphkit.kg.train import TrainConfig, finetune, pretrain
 from graphkit.kg.ultra import Ultra
 
@@ -32,6 +32,7 @@ __all__ = [
     "KGFormatError",
     "KnowledgeGraph",
     "LinkPredictionSet",
+    "RelationGraph",
     "TrainConfig",
     "Ultra",
     "build_relation_graph",

@@ -10,12 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import torch
 from torch import Tensor
-from torch_geometric.data import Data
 
 from graphkit.kg.errors import KGFormatError
+
+if TYPE_CHECKING:
+    from torch_geometric.data import Data
+
+    from graphkit.kg.relation_graph import RelationGraph
 
 
 @dataclass
@@ -38,8 +43,10 @@ class KnowledgeGraph:
     relation_names: list[str]
     _entity_ids: dict[str, int] = field(default=None, repr=False)  # type: ignore[assignment]
     _relation_ids: dict[str, int] = field(default=None, repr=False)  # type: ignore[assignment]
+    _relation_tensors: RelationGraph | None = field(default=None, repr=False)
+    _relation_tensors_key: tuple | None = field(default=None, repr=False)
     _relation_graph: Data | None = field(default=None, repr=False)
-    _relation_graph_key: tuple | None = field(default=None, repr=False)
+    _relation_graph_source: RelationGraph | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.triples = check_triples(self.triples)
@@ -81,6 +88,16 @@ class KnowledgeGraph:
     def relation_graph(self) -> Data:
         """The relation graph of :func:`build_relation_graph`, cached until the facts
         or the name lists change."""
+        tensors = self.relation_tensors()
+        if self._relation_graph is None or self._relation_graph_source is not tensors:
+            self._relation_graph = tensors.to_pyg()
+            self._relation_graph_source = tensors
+        return self._relation_graph
+
+    def relation_tensors(self) -> RelationGraph:
+        """Return the relation graph as a :class:`~graphkit.kg.relation_graph.RelationGraph`
+        (the tensors of :attr:`relation_graph`, without importing ``torch_geometric``),
+        cached until the facts or the name lists change."""
         # The key notices a new triples tensor (held, so that its id cannot be
         # reused), an in-place edit of it (which bumps its version counter) and names
         # added to either list.
@@ -90,26 +107,28 @@ class KnowledgeGraph:
             self.num_entities,
             self.num_relations,
         )
-        cached = self._relation_graph_key
+        cached = self._relation_tensors_key
         if (
-            self._relation_graph is None
+            self._relation_tensors is None
             or cached is None
             or cached[0] is not key[0]
             or cached[1:] != key[1:]
         ):
-            from graphkit.kg.relation_graph import build_relation_graph
+            from graphkit.kg.relation_graph import relation_graph_tensors
 
-            self._relation_graph = build_relation_graph(
+            self._relation_tensors = relation_graph_tensors(
                 self.edge_index,
                 self.edge_type,
                 self.num_entities,
                 2 * self.num_relations,
             )
-            self._relation_graph_key = key
-        return self._relation_graph
+            self._relation_tensors_key = key
+        return self._relation_tensors
 
     def to_pyg(self) -> Data:
         """Return a PyG ``Data`` with inverse edges, ``edge_type`` and ``relation_graph``."""
+        from torch_geometric.data import Data
+
         return Data(
             edge_index=self.edge_index,
             edge_type=self.edge_type,

@@ -25,9 +25,9 @@ from typing import NamedTuple
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
-from torch_geometric.data import Data
 
 from graphkit.kg.layer import RelationalConv
+from graphkit.kg.relation_graph import RelationGraph
 
 
 class FactGraph(NamedTuple):
@@ -41,13 +41,13 @@ class FactGraph(NamedTuple):
     edge_type: Tensor
     num_entities: int
     num_relations: int
-    relation_graph: Data
+    relation_graph: RelationGraph
 
 
 def fact_graph(graph, device: torch.device | str = "cpu") -> FactGraph:
     """Collect the :class:`FactGraph` tensors of a
     :class:`~graphkit.kg.graph.KnowledgeGraph` on ``device``."""
-    relation_graph = graph.relation_graph.to(device)
+    relation_graph = graph.relation_tensors().to(device)
     return FactGraph(
         graph.edge_index.to(device),
         graph.edge_type.to(device),
@@ -74,7 +74,7 @@ class RelationModel(nn.Module):
             for _ in range(num_layers)
         )
 
-    def forward(self, relation_graph: Data, query_relations: Tensor) -> Tensor:
+    def forward(self, relation_graph: RelationGraph, query_relations: Tensor) -> Tensor:
         batch_size = query_relations.numel()
         num_nodes = int(relation_graph.num_nodes)
         # The boundary follows the parameters' dtype, so model.double() runs in float64.

@@ -17,10 +17,13 @@ the order the released ULTRA checkpoints use. Only the sparsity pattern is kept.
 from __future__ import annotations
 
 import warnings
+from typing import TYPE_CHECKING, NamedTuple
 
 import torch
 from torch import Tensor
-from torch_geometric.data import Data
+
+if TYPE_CHECKING:
+    from torch_geometric.data import Data
 
 HEAD_TO_HEAD, TAIL_TO_TAIL, HEAD_TO_TAIL, TAIL_TO_HEAD = range(4)
 
@@ -48,6 +51,60 @@ def _pattern(left: Tensor, right: Tensor) -> Tensor:
     return product.indices()[:, product.values() > 0]
 
 
+class RelationGraph(NamedTuple):
+    """Tensors of a relation graph: the fields of :func:`build_relation_graph`'s ``Data``.
+
+    ULTRA's model reads only these fields, so ranking needs no ``torch_geometric``
+    import. That import cost 1.7 s of CPU time per ``graphkit kg`` command in
+    ``benchmarks/kg_cli_startup.py``.
+    """
+
+    edge_index: Tensor
+    edge_type: Tensor
+    num_nodes: int
+    num_relations: int = 4
+
+    def to(self, device: torch.device | str) -> RelationGraph:
+        """Return the graph with its tensors on ``device``."""
+        return self._replace(
+            edge_index=self.edge_index.to(device), edge_type=self.edge_type.to(device)
+        )
+
+    def to_pyg(self) -> Data:
+        """Return the graph as a PyG ``Data`` (the form :func:`build_relation_graph`
+        returns)."""
+        from torch_geometric.data import Data
+
+        return Data(
+            edge_index=self.edge_index,
+            edge_type=self.edge_type,
+            num_nodes=self.num_nodes,
+            num_relations=self.num_relations,
+        )
+
+
+def relation_graph_tensors(
+    edge_index: Tensor, edge_type: Tensor, num_nodes: int, num_types: int
+) -> RelationGraph:
+    """Build the relation graph as in :func:`build_relation_graph`, as a
+    :class:`RelationGraph` rather than a PyG ``Data``."""
+    heads = _incidence(edge_index[0], edge_type, num_nodes, num_types)
+    tails = _incidence(edge_index[1], edge_type, num_nodes, num_types)
+    blocks = [
+        _pattern(heads, heads),  # HEAD_TO_HEAD
+        _pattern(tails, tails),  # TAIL_TO_TAIL
+        _pattern(heads, tails),  # HEAD_TO_TAIL
+        _pattern(tails, heads),  # TAIL_TO_HEAD
+    ]
+    types = torch.cat(
+        [
+            torch.full((b.size(1),), k, dtype=torch.long, device=b.device)
+            for k, b in enumerate(blocks)
+        ]
+    )
+    return RelationGraph(torch.cat(blocks, dim=1), types, num_types)
+
+
 def build_relation_graph(
     edge_index: Tensor, edge_type: Tensor, num_nodes: int, num_types: int
 ) -> Data:
@@ -64,23 +121,4 @@ def build_relation_graph(
         ``edge_type`` ``(E_rel,)`` in ``0..3``, ``num_nodes = K``, ``num_relations = 4``.
         Edge types absent from the graph become isolated nodes.
     """
-    heads = _incidence(edge_index[0], edge_type, num_nodes, num_types)
-    tails = _incidence(edge_index[1], edge_type, num_nodes, num_types)
-    blocks = [
-        _pattern(heads, heads),  # HEAD_TO_HEAD
-        _pattern(tails, tails),  # TAIL_TO_TAIL
-        _pattern(heads, tails),  # HEAD_TO_TAIL
-        _pattern(tails, heads),  # TAIL_TO_HEAD
-    ]
-    types = torch.cat(
-        [
-            torch.full((b.size(1),), k, dtype=torch.long, device=b.device)
-            for k, b in enumerate(blocks)
-        ]
-    )
-    return Data(
-        edge_index=torch.cat(blocks, dim=1),
-        edge_type=types,
-        num_nodes=num_types,
-        num_relations=4,
-    )
+    return relation_graph_tensors(edge_index, edge_type, num_nodes, num_types).to_pyg()
