@@ -7,7 +7,7 @@ multiplies them and adds the message into the receiver. The current ``lean`` pat
 the senders of each (receiver, type) pair first (see ``graphkit/kg/aggregate.py``).
 
 For each split, both paths rank the same test queries (the first ``--queries`` query
-triples, head and tail) in one process, alternating, and the lowest CPU time
+triples, head and tail) in one process, alternating. The lowest CPU time
 (``time.process_time``) of ``--repeats`` rounds is kept, so the ratio holds on a shared
 machine. The script also reports whether the ranks are equal and the largest score
 difference.
