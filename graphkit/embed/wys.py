@@ -148,7 +148,7 @@ def wys_matrix(
     if multiply_degrees:
         walk = walk @ Diagonal(degrees.sqrt() if symmetric_normalization else degrees)
 
-    all_pairs = ones(num_nodes, num_nodes, dtype=dtype)
+    all_pairs = ones(num_nodes, num_nodes, dtype=dtype, device=edge_index.device)
     if negative_rank == 0:
         negatives = all_pairs - adjacency
     elif negative_rank == 1:
