@@ -42,8 +42,9 @@ INDEXING = {
     torch.Tensor.index_put_,
 }  # fmt: skip
 MOVES = {torch.Tensor.to, torch.Tensor.cuda, torch.Tensor.cpu}
-# Functions that compare tensor types, not data, so any mix of devices is valid.
-UNCHECKED = {"_has_compatible_shallow_copy_type"}
+# Functions that accept any mix of devices: copy_ copies across devices, and the other
+# compares tensor types only.
+UNCHECKED = {"_has_compatible_shallow_copy_type", "copy_"}
 
 _REAL_GENERATOR = torch.Generator
 

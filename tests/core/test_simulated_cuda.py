@@ -84,3 +84,11 @@ def test_module_parameters_and_gradients_follow():
         assert cuda.device_of(layer.weight.grad) == "cuda"
         with pytest.raises(DeviceMismatch):
             layer(torch.ones(4, 3))
+
+
+def test_copy_across_devices_accepted():
+    with SimulatedCuda() as cuda:
+        target = torch.zeros(3, device="cuda")
+        target.copy_(torch.arange(3.0))
+        assert cuda.device_of(target) == "cuda"
+        assert target.tolist() == [0.0, 1.0, 2.0]
