@@ -34,6 +34,7 @@ type order), so it agrees with the plain path to float round-off, not bit for bi
 
 from __future__ import annotations
 
+import weakref
 from collections import OrderedDict
 from typing import NamedTuple
 
@@ -95,18 +96,26 @@ def _group(rows: Tensor, members: Tensor, edge_type: Tensor) -> _Pairs:
 
 
 class _EdgeGroups:
-    """The (receiver, type) pairs of a graph, and its (sender, type) pairs on demand."""
+    """The (receiver, type) pairs of a graph, and its (sender, type) pairs on demand.
+
+    Both groupings are new tensors, not views of the edge tensors, so the cache below
+    does not keep the graph alive.
+    """
 
     def __init__(self, receiver: Tensor, sender: Tensor, edge_type: Tensor) -> None:
-        self._edges = (receiver, sender, edge_type)
         self.by_receiver = _group(receiver, sender, edge_type)
         self._by_sender: _Pairs | None = None
 
     @property
     def by_sender(self) -> _Pairs:
         if self._by_sender is None:
-            receiver, sender, edge_type = self._edges
-            self._by_sender = _group(sender, receiver, edge_type)
+            pairs = self.by_receiver
+            counts = pairs.offsets.diff()
+            self._by_sender = _group(
+                pairs.members,
+                pairs.rows.repeat_interleave(counts),
+                pairs.types.repeat_interleave(counts),
+            )
         return self._by_sender
 
 
@@ -118,23 +127,33 @@ def edge_groups(edge_index: Tensor, edge_type: Tensor) -> _EdgeGroups:
     """Return the pair grouping of ``(edge_index, edge_type)``, cached per tensor pair.
 
     Every layer of a forward pass aggregates over the same graph, so the grouping (two
-    sorts of the edges) is built once. The cache keeps the last few graphs with their
-    tensors, so that their ids cannot be reused, and notices an in-place edit through
-    the tensors' version counters.
+    sorts of the edges) is built once. The cache keeps the last few graphs. It holds
+    only weak references to the tensors and drops an entry when its ``edge_index`` or
+    ``edge_type`` is freed, so a grouping never outlives its graph and a freed tensor's
+    id is never matched. An in-place edit is noticed through the version counters.
     """
     key = (id(edge_index), id(edge_type))
     versions = (edge_index._version, edge_type._version)
     hit = _GROUPS_CACHE.get(key)
     if (
         hit is not None
-        and hit[0] is edge_index
-        and hit[1] is edge_type
+        and hit[0]() is edge_index
+        and hit[1]() is edge_type
         and hit[2] == versions
     ):
         _GROUPS_CACHE.move_to_end(key)
         return hit[3]
+
+    def forget(_reference, key=key):
+        _GROUPS_CACHE.pop(key, None)
+
     groups = _EdgeGroups(edge_index[0], edge_index[1], edge_type)
-    _GROUPS_CACHE[key] = (edge_index, edge_type, versions, groups)
+    _GROUPS_CACHE[key] = (
+        weakref.ref(edge_index, forget),
+        weakref.ref(edge_type, forget),
+        versions,
+        groups,
+    )
     _GROUPS_CACHE.move_to_end(key)
     while len(_GROUPS_CACHE) > _GROUPS_CACHE_SIZE:
         _GROUPS_CACHE.popitem(last=False)

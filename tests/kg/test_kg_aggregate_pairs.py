@@ -78,3 +78,15 @@ def test_lean_matches_plain_on_repeated_pairs_in_float64():
     lean = aggregate_lean(x, relation, edge_index, edge_type, chunk_size=2)
     plain = aggregate_plain(x, relation, edge_index, edge_type)
     torch.testing.assert_close(lean, plain, rtol=1e-12, atol=1e-12)
+
+
+def test_edge_groups_freed_with_graph():
+    from graphkit.kg.aggregate import _GROUPS_CACHE
+
+    edge_index, edge_type = EDGE_INDEX.clone(), EDGE_TYPE.clone()
+    groups = edge_groups(edge_index, edge_type)
+    key = (id(edge_index), id(edge_type))
+    assert key in _GROUPS_CACHE
+    del edge_index
+    assert key not in _GROUPS_CACHE
+    assert groups.by_receiver.rows.tolist() == [0, 0, 1]
