@@ -73,7 +73,7 @@ def _chunks(num_items: int, chunk_size: int):
 class _Pairs(NamedTuple):
     """Edges grouped by (row, type): the pairs ``(rows[p], types[p])`` in row-major
     order, and the other endpoints of pair ``p``'s edges in
-    ``members[offsets[p]:offsets[p + 1]]`` (in edge order)."""
+    ``members[offsets[p]:offsets[p + 1]]`` (in the order the edges were given to :func:`_group`)."""
 
     members: Tensor
     offsets: Tensor
@@ -162,7 +162,7 @@ def edge_groups(edge_index: Tensor, edge_type: Tensor) -> _EdgeGroups:
 
 def _pair_sums(table: Tensor, pairs: _Pairs, start: int, stop: int) -> Tensor:
     """Sum the ``table`` rows ``(N, ...)`` of each pair in ``start:stop``;
-    returns ``(stop - start, ...)``, summed in edge order within a pair."""
+    returns ``(stop - start, ...)``, summed in ``members`` order within a pair."""
     first, last = int(pairs.offsets[start]), int(pairs.offsets[stop])
     flat = table.reshape(table.size(0), -1)
     sums = F.embedding_bag(
