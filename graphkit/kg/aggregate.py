@@ -73,7 +73,7 @@ def _chunks(num_items: int, chunk_size: int):
 class _Pairs(NamedTuple):
     """Edges grouped by (row, type): the pairs ``(rows[p], types[p])`` in row-major
     order, and the other endpoints of pair ``p``'s edges in
-    ``members[offsets[p]:offsets[p + 1]]`` (in the order the edges were given to :func:`_group`)."""
+    ``members[offsets[p]:offsets[p + 1]]``, in the order given to :func:`_group`."""
 
     members: Tensor
     offsets: Tensor
