@@ -13,7 +13,9 @@ raises :class:`DeviceMismatch` where a CUDA run raises:
 
 Outputs of an operation follow its inputs, and tensor properties (``.T``, ``.grad``,
 ``.data``) follow their owner. Tensors of unknown origin, such as those that autograd
-or ``torch.load`` create, count as neither CPU nor CUDA and never raise.
+or ``torch.load`` create, count as neither CPU nor CUDA and never raise. Their
+``.device`` is their real one. Inside a backward pass they count as CUDA tensors,
+because autograd creates the incoming gradients on the device of the outputs.
 
 NOTE: the mode checks devices only. CUDA-only failures of another kind (a kernel
 missing for a dtype, out-of-memory, stream order) and calls into ``torch.cuda`` are
@@ -23,8 +25,9 @@ not simulated, so code that calls ``torch.cuda`` directly must be patched in the
 from __future__ import annotations
 
 import torch
+from torch.autograd.function import BackwardCFunction
 from torch.overrides import TorchFunctionMode
-from torch.utils._pytree import tree_flatten, tree_map
+from torch.utils._pytree import tree_flatten
 from torch.utils.weak import WeakIdKeyDictionary
 
 CUDA = torch.device("cuda", 0)
@@ -47,6 +50,17 @@ MOVES = {torch.Tensor.to, torch.Tensor.cuda, torch.Tensor.cpu}
 UNCHECKED = {"_has_compatible_shallow_copy_type", "copy_"}
 
 _REAL_GENERATOR = torch.Generator
+_BACKWARD_APPLY = BackwardCFunction.apply
+_PARAMETER_NEW = torch.nn.Parameter.__new__
+
+
+def _combined(devices: set) -> str | None:
+    """Return the device of a result computed from tensors on ``devices``."""
+    if "cuda" in devices:
+        return "cuda"
+    if "cpu" in devices:
+        return "cpu"
+    return None
 
 
 class DeviceMismatch(RuntimeError):
@@ -75,13 +89,36 @@ class SimulatedCuda(TorchFunctionMode):
     def __init__(self) -> None:
         super().__init__()
         self._devices = WeakIdKeyDictionary()  # tensor -> "cuda" or "cpu"
+        self._depth = 0
 
     def __enter__(self):
-        torch.Generator = SimulatedGenerator
+        if self._depth == 0:
+            torch.Generator = SimulatedGenerator
+            # The autograd engine runs backward passes without the caller's torch
+            # function modes, so the backward of a custom autograd Function enters
+            # this mode again (one level deeper, which keeps these patches).
+            mode, apply = self, _BACKWARD_APPLY
+
+            def apply_in_mode(node, *args):
+                with mode:
+                    return apply(node, *args)
+
+            BackwardCFunction.apply = apply_in_mode
+
+            def new_parameter(cls, data=None, requires_grad=True):
+                parameter = _PARAMETER_NEW(cls, data, requires_grad)
+                return mode._place(parameter, mode.device_of(data))
+
+            torch.nn.Parameter.__new__ = new_parameter
+        self._depth += 1
         return super().__enter__()
 
     def __exit__(self, *exc_info):
-        torch.Generator = _REAL_GENERATOR
+        self._depth -= 1
+        if self._depth == 0:
+            torch.Generator = _REAL_GENERATOR
+            BackwardCFunction.apply = _BACKWARD_APPLY
+            torch.nn.Parameter.__new__ = _PARAMETER_NEW
         return super().__exit__(*exc_info)
 
     def device_of(self, tensor: torch.Tensor) -> str | None:
@@ -89,6 +126,17 @@ class SimulatedCuda(TorchFunctionMode):
         if not isinstance(tensor, torch.Tensor):
             return None
         return self._devices.get(tensor)
+
+    def _effective(self, tensor) -> str | None:
+        """Return the recorded device, taking unknown tensors in a backward pass as CUDA.
+
+        Autograd creates the gradients that a backward pass receives without a torch
+        function, on the device of the outputs they belong to.
+        """
+        device = self.device_of(tensor)
+        if device is None and torch._C._current_graph_task_id() != -1:
+            return "cuda"
+        return device
 
     def _place(self, tensor, device: str | None):
         if isinstance(tensor, torch.Tensor) and device is not None:
@@ -116,7 +164,7 @@ class SimulatedCuda(TorchFunctionMode):
         owner = self.device_of(args[0])
         if name == "__get__" and prop in ("device", "is_cuda", "is_cpu"):
             real = func(*args, **kwargs)
-            on_cuda = owner == "cuda"
+            on_cuda = self._effective(args[0]) == "cuda"
             return {"device": CUDA if on_cuda else real, "is_cuda": on_cuda,
                     "is_cpu": not on_cuda}[prop]  # fmt: skip
         out = func(*args, **kwargs)
@@ -128,37 +176,42 @@ class SimulatedCuda(TorchFunctionMode):
 
     def _operation(self, func, name: str, args, kwargs):
         flat, _ = tree_flatten((args, kwargs))
-        tensors = [t for t in flat if isinstance(t, torch.Tensor)]
-        checked = tensors
+        checked = [t for t in flat if isinstance(t, torch.Tensor)]
         if func in INDEXING:
             value = args[2] if len(args) > 2 else None
             checked = [args[0]] + ([value] if isinstance(value, torch.Tensor) else [])
+
+        # CPU scalars may meet CUDA tensors, as in CUDA.
         devices = {
-            self.device_of(t)
+            self._effective(t)
             for t in checked
             if not (self.device_of(t) == "cpu" and t.dim() == 0)
         }
         if {"cuda", "cpu"} <= devices and name not in UNCHECKED:
+            operands = ", ".join(
+                f"{self._effective(t) or 'unknown'} {list(t.shape)}" for t in checked
+            )
             raise DeviceMismatch(
                 f"{name}: Expected all tensors to be on the same device, but found at "
-                "least two devices, cuda:0 and cpu!"
+                f"least two devices, cuda:0 and cpu! (operands: {operands})"
             )
-        involved = {self.device_of(t) for t in tensors}
+
+        # An index result is on the device of the indexed tensor, whatever the index's.
+        involved = {self._effective(t) for t in checked}
         cpu_generators = [
             g for g in flat if isinstance(g, _REAL_GENERATOR) and g.device.type == "cpu"
         ]
         if cpu_generators and "cuda" in involved:
             raise DeviceMismatch(f"{name}: a CPU generator was passed for CUDA tensors")
+
         out = func(*args, **kwargs)
-        result = "cuda" if "cuda" in involved else ("cpu" if "cpu" in involved else None)
-        if result is not None:
+        result = _combined(involved)
+        if result is None:
+            return out
+        for tensor in tree_flatten(out)[0]:
             # In-place operations return their first argument, which keeps its device.
-            tree_map(
-                lambda t: self._place(t, result)
-                if isinstance(t, torch.Tensor) and not (args and t is args[0])
-                else t,
-                out,
-            )
+            if isinstance(tensor, torch.Tensor) and not (args and tensor is args[0]):
+                self._place(tensor, result)
         return out
 
     def _factory(self, func, name: str, args, kwargs):
@@ -167,7 +220,7 @@ class SimulatedCuda(TorchFunctionMode):
             target = "cuda" if torch.device(device).type == "cuda" else "cpu"
             kwargs["device"] = CPU
         elif name.endswith("_like"):
-            target = self.device_of(args[0]) or "cpu"
+            target = self.device_of(args[0])
         elif func in (torch.tensor, torch.as_tensor) and isinstance(
             args[0], torch.Tensor
         ):
@@ -181,8 +234,9 @@ class SimulatedCuda(TorchFunctionMode):
                     f"{name}: indices and values must be on the same device, got "
                     "cuda:0 and cpu"
                 )
-            if device is None and "cuda" in parts:
-                target = "cuda"
+            if device is None:
+                # Without device=, the matrix is on the device of its parts.
+                target = _combined(parts)
         generator = kwargs.get("generator")
         if target == "cuda" and generator is not None and generator.device.type != "cuda":
             raise DeviceMismatch(
@@ -196,7 +250,7 @@ class SimulatedCuda(TorchFunctionMode):
             return self._place(source.clone(), "cuda")
         if func is torch.Tensor.cpu:
             if self.device_of(source) != "cuda":
-                return source
+                return self._place(source, "cpu")
             return self._place(source.clone(), "cpu")
         device = kwargs.pop("device", None)
         rest = []

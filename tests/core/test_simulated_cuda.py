@@ -92,3 +92,32 @@ def test_copy_across_devices_accepted():
         target.copy_(torch.arange(3.0))
         assert cuda.device_of(target) == "cuda"
         assert target.tolist() == [0.0, 1.0, 2.0]
+
+
+def test_custom_function_backward_in_mode():
+    seen = []
+
+    class Double(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, grad):
+            seen.append(grad.device)
+            # A CPU buffer meeting the gradient must raise here too.
+            return grad + torch.zeros(grad.shape)
+
+    with SimulatedCuda():
+        x = torch.ones(2, device="cuda", requires_grad=True)
+        with pytest.raises(DeviceMismatch, match="cuda:0 and cpu"):
+            Double.apply(x).sum().backward()
+    assert seen == [CUDA]
+
+
+def test_parameter_keeps_device():
+    with SimulatedCuda() as cuda:
+        parameter = torch.nn.Parameter(torch.zeros(3, device="cuda"))
+        assert cuda.device_of(parameter) == "cuda"
+        assert cuda.device_of(torch.zeros_like(parameter)) == "cuda"
+    assert torch.nn.Parameter.__new__ is not None
