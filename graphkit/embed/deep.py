@@ -133,7 +133,10 @@ class SVDInitializedGCN(nn.Module):
         dropout: float = 0.5,
         train_propagation: bool = True,
     ) -> SVDInitializedGCN:
-        """Build the network that computes ``solution.design @ solution.weight`` exactly."""
+        """Build the network that computes ``solution.design @ solution.weight`` exactly.
+
+        The network is on the device of ``solution.weight``.
+        """
         width = solution.features.shape[1]
         if solution.weight.shape[0] != (hops + 1) * width:
             raise ValueError(
@@ -141,6 +144,7 @@ class SVDInitializedGCN(nn.Module):
                 f"{(hops + 1) * width} for hops={hops} and F={width}"
             )
         model = cls(width, solution.weight.shape[1], hops, dropout, train_propagation)
+        model = model.to(solution.weight.device)
         for hop, head in enumerate(model.heads):
             head.load_linear(solution.weight[hop * width : (hop + 1) * width])
         return model

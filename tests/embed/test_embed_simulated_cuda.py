@@ -9,6 +9,7 @@ import torch
 from simulated_cuda import SimulatedCuda
 from torch_geometric.data import Data
 
+from graphkit.embed.deep import FinetuneConfig, SVDInitializedGCN, finetune
 from graphkit.embed.linkpred import (
     LinkPredictionConfig,
     run_link_prediction,
@@ -25,11 +26,15 @@ def random_graph() -> Data:
     edges = torch.randint(0, NUM_NODES, (2, 160), generator=generator)
     train_mask = torch.zeros(NUM_NODES, dtype=torch.bool)
     train_mask[:20] = True
+    val_mask = torch.zeros(NUM_NODES, dtype=torch.bool)
+    val_mask[20:30] = True
     return Data(
         x=torch.randn(NUM_NODES, 5, generator=generator),
         edge_index=edges,
         y=torch.randint(0, 3, (NUM_NODES,), generator=generator),
         train_mask=train_mask,
+        val_mask=val_mask,
+        test_mask=~(train_mask | val_mask),
         train_pos_edge_index=edges[:, :120],
         test_pos_edge_index=edges[:, 120:],
         test_neg_edge_index=torch.randint(0, NUM_NODES, (2, 40), generator=generator),
@@ -90,3 +95,26 @@ def test_link_prediction_on_cuda():
             result = run_link_prediction(on_cuda(data), config)
         assert result.auc == expected.auc
         assert result.rank == expected.rank
+
+
+def fine_tuned(data: Data) -> list[dict]:
+    """Return the fine-tuning records without their timings."""
+    config = NodeClassConfig(
+        svd_rank=8, wys_rank=4, oversample=2, n_iter=2, pca_dim=4, hops=2
+    )
+    solution = fit_linear_gcn(data, config)
+    model = SVDInitializedGCN.from_linear_solution(solution, config.hops)
+    torch.manual_seed(0)
+    records = finetune(
+        model, solution.features, solution.adjacency.matrix, data, FinetuneConfig(epochs=3)
+    )
+    return [{k: v for k, v in record.items() if k != "seconds"} for record in records]
+
+
+def test_fine_tuning_on_cuda():
+    data = random_graph()
+    expected = fine_tuned(data)
+    with SimulatedCuda():
+        records = fine_tuned(on_cuda(data))
+    assert len(records) == 4
+    assert records == expected
