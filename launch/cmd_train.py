@@ -119,12 +119,6 @@ def run(args: argparse.Namespace) -> int:
         logger.info("training on %s", device)
         graph, data = load_local(config, device)
         return train(config, graph, data)
-    if device.type == "cuda" and config.compression != "none":
-        # NOTE: The codecs create their matrices, noise and buffers on the CPU.
-        raise ValueError(
-            f"--compression {config.compression} runs only on the CPU so far. Pass "
-            "--device cpu, or --compression none to train on GPUs."
-        )
     import torch.distributed as dist
     from graphkit.distributed import runtime
 

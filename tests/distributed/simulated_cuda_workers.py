@@ -85,3 +85,49 @@ def simulated_cuda_matches_cpu(rank: int, world_size: int, models, modes):
                     if not torch.equal(grad, expected[2][key]):
                         failures.append(f"{case}: grad of {key} differs")
     return failures
+
+
+def training_on_cuda_matches_cpu(rank: int, world_size: int, compressions) -> list[str]:
+    """Train with each ``--compression`` on the CPU and on simulated CUDA; compare.
+
+    The graph and data come from ``runtime.build_partition`` as in ``graphkit train``,
+    with the group's device set to ``"cuda"`` for the second run. The trainer's calls
+    into ``torch.cuda`` are replaced, since they need a CUDA build.
+    """
+    from graphkit.distributed import runtime
+    from graphkit.train import trainer as trainer_module
+    from graphkit.train.config import TrainConfig
+
+    trainer_module.reset_peak_cuda_bytes = lambda device: None
+    trainer_module.peak_cuda_bytes = lambda device: 0
+
+    def summary(compression: str) -> dict:
+        torch.manual_seed(0)
+        config = TrainConfig(
+            dataset_options={"num_nodes": 200, "seed": 3},
+            epochs=3,
+            hidden=16,
+            compression=compression,
+            compression_ratio=4.0,
+            compression_min_width=1 if compression != "subsample" else 16,
+        )
+        graph, data = runtime.build_partition(config, rank, world_size)
+        return trainer_module.Trainer(config, data, graph).fit()
+
+    failures = []
+    group_device = runtime._state.get("device")
+    for compression in compressions:
+        expected = summary(compression)
+        try:
+            with SimulatedCuda():
+                runtime._state["device"] = torch.device("cuda", 0)
+                got = summary(compression)
+        except Exception as error:  # reported with the case, not raised
+            where = "".join(traceback.format_tb(error.__traceback__)[-2:])
+            failures.append(f"rank {rank} {compression}: {error!r}\n{where}")
+            continue
+        finally:
+            runtime._state["device"] = group_device
+        if got != expected:
+            failures.append(f"rank {rank} {compression}: {got} != CPU {expected}")
+    return failures
