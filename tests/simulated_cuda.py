@@ -17,6 +17,10 @@ or ``torch.load`` create, count as neither CPU nor CUDA and never raise. Their
 ``.device`` is their real one. Inside a backward pass they count as CUDA tensors,
 because autograd creates the incoming gradients on the device of the outputs.
 
+``cuda.host_reads`` counts the calls that copy CUDA values to the host (``.item()``,
+``int(t)``, ``.tolist()``, ``.nonzero()`` and the like), each of which makes the host
+wait for the GPU, so a test can check that a loop does not wait once per step.
+
 NOTE: the mode checks devices only. CUDA-only failures of another kind (a kernel
 missing for a dtype, out-of-memory, stream order) and calls into ``torch.cuda`` are
 not simulated, so code that calls ``torch.cuda`` directly must be patched in the test.
@@ -45,6 +49,11 @@ INDEXING = {
     torch.Tensor.index_put_,
 }  # fmt: skip
 MOVES = {torch.Tensor.to, torch.Tensor.cuda, torch.Tensor.cpu}
+# Methods that copy values of a CUDA tensor to the host, which waits for the GPU.
+HOST_READS = {
+    "__bool__", "__float__", "__index__", "__int__", "item", "nonzero", "numpy",
+    "tolist",
+}  # fmt: skip
 # Functions that accept any mix of devices: copy_ copies across devices, and the other
 # compares tensor types only.
 UNCHECKED = {"_has_compatible_shallow_copy_type", "copy_"}
@@ -90,6 +99,8 @@ class SimulatedCuda(TorchFunctionMode):
         super().__init__()
         self._devices = WeakIdKeyDictionary()  # tensor -> "cuda" or "cpu"
         self._depth = 0
+        #: Calls that copied values of a CUDA tensor to the host (GPU waits).
+        self.host_reads = 0
 
     def __enter__(self):
         if self._depth == 0:
@@ -148,6 +159,8 @@ class SimulatedCuda(TorchFunctionMode):
         name = getattr(func, "__name__", "")
         if name in ("__get__", "__set__"):
             return self._property(func, name, args, kwargs)
+        if name in HOST_READS and args and self._effective(args[0]) == "cuda":
+            self.host_reads += 1
         if func is torch.Tensor.numpy and self.device_of(args[0]) == "cuda":
             raise TypeError(
                 "can't convert cuda:0 device type tensor to numpy. Use Tensor.cpu() to "

@@ -79,6 +79,9 @@ class _Pairs(NamedTuple):
     offsets: Tensor
     rows: Tensor
     types: Tensor
+    # A CPU copy of offsets: the chunk loops read chunk bounds from it, so they do not
+    # wait for the GPU once per chunk.
+    host_offsets: Tensor
 
 
 def _group(rows: Tensor, members: Tensor, edge_type: Tensor) -> _Pairs:
@@ -92,7 +95,7 @@ def _group(rows: Tensor, members: Tensor, edge_type: Tensor) -> _Pairs:
     starts[1:] = (rows[1:] != rows[:-1]) | (types[1:] != types[:-1])
     first = starts.nonzero().squeeze(1)
     offsets = torch.cat([first, first.new_tensor([rows.numel()])])
-    return _Pairs(members, offsets, rows[first], types[first])
+    return _Pairs(members, offsets, rows[first], types[first], offsets.cpu())
 
 
 class _EdgeGroups:
@@ -163,7 +166,7 @@ def edge_groups(edge_index: Tensor, edge_type: Tensor) -> _EdgeGroups:
 def _pair_sums(table: Tensor, pairs: _Pairs, start: int, stop: int) -> Tensor:
     """Sum the ``table`` rows ``(N, ...)`` of each pair in ``start:stop``;
     returns ``(stop - start, ...)``, summed in ``members`` order within a pair."""
-    first, last = int(pairs.offsets[start]), int(pairs.offsets[stop])
+    first, last = int(pairs.host_offsets[start]), int(pairs.host_offsets[stop])
     flat = table.reshape(table.size(0), -1)
     sums = F.embedding_bag(
         pairs.members[first:last],

@@ -121,3 +121,14 @@ def test_parameter_keeps_device():
         assert cuda.device_of(parameter) == "cuda"
         assert cuda.device_of(torch.zeros_like(parameter)) == "cuda"
     assert torch.nn.Parameter.__new__ is not None
+
+
+def test_host_reads_counted():
+    with SimulatedCuda() as cuda:
+        x = torch.arange(4, device="cuda")
+        host = torch.arange(4)
+        int(x[1])
+        x.tolist()
+        bool(x.any())
+        int(host[1])
+        assert cuda.host_reads == 3

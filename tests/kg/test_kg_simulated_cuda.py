@@ -8,6 +8,7 @@ draws come from CPU generators, so every value must equal the CPU run's.
 import pytest
 import torch
 from graphkit.kg import KnowledgeGraph, LinkPredictionSet, Ultra, evaluate
+from graphkit.kg.aggregate import aggregate_lean
 from graphkit.kg.train import pretrain
 from simulated_cuda import SimulatedCuda
 
@@ -49,3 +50,23 @@ def test_training_on_cuda_matches_cpu(strict):
         losses = pretrain(model("cuda"), [graph()], strict_negatives=strict, **options)
     assert len(losses) == 3
     assert losses == expected
+
+
+def test_lean_aggregation_reads_host_once_per_graph():
+    generator = torch.Generator().manual_seed(0)
+    edge_index = torch.randint(0, 20, (2, 200), generator=generator)
+    edge_type = torch.randint(0, 6, (200,), generator=generator)
+    x = torch.randn(20, 2, 4, generator=generator)
+    relation = torch.randn(6, 2, 4, generator=generator)
+    expected = aggregate_lean(x, relation, edge_index, edge_type, chunk_size=4)
+    reads = []
+    with SimulatedCuda() as cuda:
+        edges, types = edge_index.cuda(), edge_type.cuda()
+        for chunk_size in (64, 4):  # about 2 and 30 chunks of pairs
+            before = cuda.host_reads
+            out = aggregate_lean(x.cuda(), relation.cuda(), edges, types, chunk_size)
+            reads.append(cuda.host_reads - before)
+    assert torch.equal(out, expected)
+    # Grouping the edges reads the pair count and offsets once. The chunk loop
+    # itself must not wait for the GPU once per chunk.
+    assert reads[1] == 0
