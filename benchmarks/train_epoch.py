@@ -10,7 +10,8 @@ head) on the same tensors, with ReLU and dropout 0.5 between the layers, run on
 self-loops), so the ratio compares the cost of comparable models, not equal outputs.
 
 For GAT the script also times graphkit's earlier attention (``before``), which gathered
-the per-edge scores with advanced indexing instead of ``index_select``. The variants
+the per-edge scores and attention values with advanced indexing instead of
+``index_select``. The variants
 run alternating in one process, and the lowest CPU time (``time.process_time``) per
 epoch of ``--repeats`` rounds of ``--epochs`` epochs is kept.
 
