@@ -178,6 +178,9 @@ def randomized_svd(
     product_seconds = 0.0
 
     def multiply(target: ImplicitMatrix, block: Tensor) -> Tensor:
+        # NOTE: CUDA kernels run asynchronously and nothing here synchronizes, so on a
+        # GPU these seconds count kernel launches, and the wait shows up in "svd" at the
+        # first host read (QR or SVD), not in "products".
         nonlocal product_seconds
         tic = time.perf_counter()
         out = target.matmul(block)
