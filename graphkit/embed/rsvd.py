@@ -179,8 +179,8 @@ def randomized_svd(
 
     def multiply(target: ImplicitMatrix, block: Tensor) -> Tensor:
         # NOTE: CUDA kernels run asynchronously and nothing here synchronizes, so on a
-        # GPU these seconds count kernel launches, and the wait shows up in "svd" at the
-        # first host read (QR or SVD), not in "products".
+        # GPU these seconds count kernel launches. The products' run time then lands in
+        # "svd", in the first step that waits for the device.
         nonlocal product_seconds
         tic = time.perf_counter()
         out = target.matmul(block)
