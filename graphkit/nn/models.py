@@ -9,6 +9,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from graphkit.graph import Graph
+from graphkit.hints import did_you_mean
 from graphkit.nn.activation import relu_dropout
 from graphkit.nn.conv import GATConv, GCNConv, GINConv, SAGEConv
 from graphkit.nn.message import EdgeConv
@@ -70,6 +71,19 @@ MODELS: dict[str, LayerFactory] = {
 }
 
 
+def model_key(name: str) -> str:
+    """Return the :data:`MODELS` key of ``name``, ignoring case and ``_`` against ``-``.
+
+    So ``"GCN"`` gives ``"gcn"`` and ``"SAGE_max"`` gives ``"sage-max"``, as dataset
+    names do. Raises ValueError naming the valid models for an unknown name.
+    """
+    key = name.lower().replace("_", "-") if isinstance(name, str) else name
+    if key not in MODELS:
+        hint = did_you_mean(key, sorted(MODELS)) if isinstance(key, str) else ""
+        raise ValueError(f"unknown model {name!r}{hint}; choose one of {sorted(MODELS)}")
+    return key
+
+
 class GNN(nn.Module):
     """A stack of ``num_layers`` layers of one kind for node-level prediction.
 
@@ -77,7 +91,7 @@ class GNN(nn.Module):
     input where the widths match. Dropout also applies to the input features.
 
     Args:
-        model (str): a key of :data:`MODELS`.
+        model (str): a key of :data:`MODELS`, in any case (``"GCN"`` is ``"gcn"``).
         in_channels (int), hidden_channels (int), out_channels (int): widths.
         num_layers (int): number of layers. (default: ``2``)
         dropout (float): feature dropout probability. (default: ``0.5``)
@@ -101,8 +115,7 @@ class GNN(nn.Module):
         attention_dropout: float = 0.0,
     ) -> None:
         super().__init__()
-        if model not in MODELS:
-            raise ValueError(f"unknown model {model!r}; choose one of {sorted(MODELS)}")
+        model = model_key(model)
         if num_layers < 1:
             raise ValueError(f"num_layers must be at least 1, got {num_layers}")
         if norm not in (None, "none", "batch", "layer"):

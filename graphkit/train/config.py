@@ -100,7 +100,7 @@ class TrainConfig:
     """Extra keyword arguments of the dataset loader (e.g. synthetic ``num_nodes``)."""
     # Model
     model: str = "sage"
-    """Layer type: gcn, sage, sage-max, gat, gin, edgeconv, mlp, pgcn."""
+    """Layer type: gcn, sage, sage-max, gat, gin, edgeconv, mlp, pgcn (any case)."""
     hidden: int = 64
     """Hidden width (for GAT: total width over all heads)."""
     layers: int = 2
@@ -182,6 +182,10 @@ class TrainConfig:
     """Tensors with fewer columns travel uncompressed (except with subsample)."""
 
     def __post_init__(self) -> None:
+        # Checked here, before any data loads, so a typo stops the run at once.
+        from graphkit.nn.models import model_key
+
+        self.model = model_key(self.model)
         for name, choices in _CHOICES.items():
             value = getattr(self, name)
             if value not in choices:
