@@ -59,6 +59,13 @@ class KnowledgeGraph:
             "pass a name list that covers every id",
         )
 
+    def __repr__(self) -> str:
+        # The dataclass repr would print every name, megabytes for a large graph.
+        return (
+            f"KnowledgeGraph(num_entities={self.num_entities}, "
+            f"num_relations={self.num_relations}, num_facts={self.num_facts})"
+        )
+
     # ------------------------------------------------------------------ sizes
     @property
     def num_entities(self) -> int:

@@ -68,6 +68,14 @@ class LinkPredictionSet:
     filter_triples: Tensor
     name: str = ""
 
+    def __repr__(self) -> str:
+        # Counts in place of the tensors, which the dataclass repr would print.
+        return (
+            f"LinkPredictionSet(name={self.name!r}, graph={self.graph!r}, "
+            f"num_queries={self.queries.size(0)}, "
+            f"num_filter_triples={self.filter_triples.size(0)})"
+        )
+
 
 @dataclass
 class InductiveSplit:
