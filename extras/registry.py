@@ -270,15 +270,20 @@ def list_experiments() -> list[Experiment]:
 
 
 def get(name: str) -> Experiment:
-    """Return the experiment registered as ``name``; raise KeyError listing valid names."""
+    """Return the experiment registered as ``name``; raise KeyError listing valid names.
+
+    Case is ignored and ``-`` equals ``_``, so ``"MFQAT"`` finds ``mfqat`` and
+    ``"local-errors"`` finds ``local_errors``.
+    """
     discover()
-    if name not in _REGISTRY:
+    key = name if name in _REGISTRY else name.lower().replace("-", "_")
+    if key not in _REGISTRY:
         valid = ", ".join(e.name for e in list_experiments()) or "(none)"
-        hint = did_you_mean(name, list(_REGISTRY))
+        hint = did_you_mean(key, list(_REGISTRY))
         raise KeyError(
             f"unknown experiment {name!r}{hint}; registered experiments: {valid}"
         )
-    return _REGISTRY[name]
+    return _REGISTRY[key]
 
 
 def parse_value(text: str, annotation: Any, key: str) -> Any:
@@ -383,6 +388,7 @@ def run_experiment(
         config (optional): a ready config; ``smoke`` and ``overrides`` are then ignored.
     """
     experiment = get(name)
+    name = experiment.name
     if config is None:
         config = apply_overrides(experiment.default_config(smoke), overrides or [])
     logger.info("running %s (%s)", name, "smoke" if smoke else "full")

@@ -145,12 +145,11 @@ def _run(registry, args: argparse.Namespace) -> int:
         names = [e.name for e in registry.list_experiments()]
     else:
         try:
-            registry.get(args.name)
+            names = [registry.get(args.name).name]
         except KeyError as error:
             # str() of a KeyError quotes its message, so log the message itself.
             logger.error("%s", error.args[0])
             return 2
-        names = [args.name]
     results = []
     if args.name == "all":
         # A module that failed to import registers no experiment. Without these rows,
