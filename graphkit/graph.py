@@ -49,6 +49,25 @@ def check_reduce(reduce: str, name: str = "reduce") -> None:
         raise ValueError(f"{name} must be one of {REDUCES}, got {reduce!r}")
 
 
+def check_graph(graph, caller: str) -> None:
+    """Raise TypeError when ``caller`` receives something other than a :class:`Graph`.
+
+    PyG layers take ``edge_index`` where graphkit layers take a graph, so this names
+    the fix. An object with an ``aggregate`` method passes, so duck-typed graphs work.
+    """
+    if isinstance(graph, Graph) or hasattr(graph, "aggregate"):
+        return
+    if isinstance(graph, Tensor):
+        received = f"a tensor of shape {list(graph.shape)}"
+    else:
+        received = f"a {type(graph).__name__}"
+    raise TypeError(
+        f"{caller} expects a graphkit Graph as its second argument, got {received}. "
+        "Build the graph once with LocalGraph.from_data(data) or "
+        "LocalGraph(edge_index, num_nodes) and pass it in place of edge_index"
+    )
+
+
 class Graph(ABC):
     """Neighbour operations needed by GNN layers."""
 

@@ -7,7 +7,7 @@ from contextlib import nullcontext
 import torch
 from torch import Tensor, nn
 
-from graphkit.graph import Graph, check_reduce
+from graphkit.graph import Graph, check_graph, check_reduce
 from graphkit.ops.recompute import RecomputeSaved
 
 
@@ -42,6 +42,7 @@ class GCNConv(nn.Module):
         _glorot(self.lin.weight)
 
     def forward(self, x: Tensor, graph: Graph) -> Tensor:
+        check_graph(graph, "GCNConv")
         # Transform first: aggregation then runs on the (usually smaller) output width.
         out = graph.gcn_aggregate(self.lin(x))
         return out if self.bias is None else out + self.bias
@@ -83,6 +84,7 @@ class SAGEConv(nn.Module):
         nn.init.zeros_(self.lin_l.bias)
 
     def forward(self, x: Tensor, graph: Graph) -> Tensor:
+        check_graph(graph, "SAGEConv")
         linear = self.aggr in ("mean", "sum")
         if linear and self.lin_l.out_features < self.lin_l.in_features:
             # Sum and mean commute with the linear map, so aggregating after it moves
@@ -145,6 +147,7 @@ class GATConv(nn.Module):
         _glorot(self.att_dst)
 
     def forward(self, x: Tensor, graph: Graph) -> Tensor:
+        check_graph(graph, "GATConv")
         # On a rematerializing graph (SAR), the backward pass recomputes h from x
         # instead of keeping it.
         with RecomputeSaved() if graph.rematerialize else nullcontext() as saved:
@@ -187,4 +190,5 @@ class GINConv(nn.Module):
             self.register_buffer("eps", eps_tensor)
 
     def forward(self, x: Tensor, graph: Graph) -> Tensor:
+        check_graph(graph, "GINConv")
         return self.nn((1 + self.eps) * x + graph.aggregate(x, "sum"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from graphkit.graph import Graph, check_reduce
+from graphkit.graph import Graph, check_graph, check_reduce
 
 
 class MessagePassingLayer(nn.Module):
@@ -27,6 +27,7 @@ class MessagePassingLayer(nn.Module):
         self.message, self.reduce = message, reduce
 
     def forward(self, x: Tensor, graph: Graph) -> Tensor:
+        check_graph(graph, "MessagePassingLayer")
         return graph.propagate(self.message, x, self.reduce)
 
 
@@ -50,5 +51,6 @@ class EdgeConv(nn.Module):
         return self.nn(torch.cat([x_i, x_j - x_i], dim=-1))
 
     def forward(self, x: Tensor, graph: Graph) -> Tensor:
+        check_graph(graph, "EdgeConv")
         # A bound method: the graph finds the parameters through ``message.__self__``.
         return graph.propagate(self.message, x, self.reduce)

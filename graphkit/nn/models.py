@@ -8,7 +8,7 @@ from typing import Callable
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from graphkit.graph import Graph
+from graphkit.graph import Graph, check_graph
 from graphkit.hints import did_you_mean
 from graphkit.nn.activation import relu_dropout
 from graphkit.nn.conv import GATConv, GCNConv, GINConv, SAGEConv
@@ -146,6 +146,7 @@ class GNN(nn.Module):
         self.dropout, self.residual = dropout, residual
 
     def forward(self, x: Tensor, graph: Graph) -> Tensor:
+        check_graph(graph, "GNN")
         x = F.dropout(x, self.dropout, self.training)
         for k, layer in enumerate(self.layers):
             out = layer(x, graph)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from graphkit.graph import Graph
+from graphkit.graph import Graph, check_graph
 from graphkit.lattice import PermutohedralLattice, dense_gaussian_filter
 
 
@@ -92,6 +92,7 @@ class PGCNConv(nn.Module):
         return torch.stack(outputs, 1)
 
     def forward(self, x: Tensor, graph: Graph) -> Tensor:
+        check_graph(graph, "PGCNConv")
         if graph.world_size > 1:
             raise RuntimeError(
                 f"PGCNConv attends over all nodes, but this graph is one of "
