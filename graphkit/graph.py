@@ -68,6 +68,30 @@ def check_graph(graph, caller: str) -> None:
     )
 
 
+def _edge_index_from_adj_t(adj_t) -> tuple[Tensor, Tensor]:
+    """Return ``(edge_index, values)`` of PyG's transposed adjacency ``adj_t``.
+
+    Entry ``(i, j)`` of ``adj_t`` is the edge ``j -> i``, so the rows are targets.
+    Accepts torch sparse tensors of any layout and ``torch_sparse.SparseTensor``.
+    """
+    if hasattr(adj_t, "coo"):  # torch_sparse.SparseTensor
+        row, col, values = adj_t.coo()
+        if values is None:
+            values = torch.ones(row.numel(), device=row.device)
+    elif isinstance(adj_t, Tensor) and adj_t.layout != torch.strided:
+        coo = adj_t.to_sparse_coo().coalesce()
+        (row, col), values = coo.indices(), coo.values()
+    else:
+        received = type(adj_t).__name__
+        if isinstance(adj_t, Tensor):
+            received += f" with layout {adj_t.layout}"
+        raise TypeError(
+            f"data.adj_t must be a sparse tensor, got {received}. Set data.edge_index "
+            "to a [2, E] tensor of (source, target) ids instead"
+        )
+    return torch.stack([col, row]), values
+
+
 class Graph(ABC):
     """Neighbour operations needed by GNN layers."""
 
@@ -233,19 +257,28 @@ class LocalGraph(Graph):
 
     @classmethod
     def from_data(cls, data, fast: bool = True) -> "LocalGraph":
-        """Build from a PyG ``Data`` (uses ``edge_index``, ``num_nodes``, ``edge_attr``)."""
-        if getattr(data, "edge_index", None) is None:
+        """Build from a PyG ``Data`` (uses ``edge_index``, ``num_nodes``, ``edge_attr``).
+
+        Without ``edge_index``, the edges come from ``adj_t``, the transposed sparse
+        adjacency that PyG's ``ToSparseTensor`` transform writes.
+        """
+        edge_index = getattr(data, "edge_index", None)
+        weighted = getattr(data, "edge_weight", None) is not None
+        if edge_index is None and getattr(data, "adj_t", None) is not None:
+            edge_index, values = _edge_index_from_adj_t(data.adj_t)
+            weighted = weighted or bool((values != 1).any())
+        if edge_index is None:
             raise ValueError(
                 "data.edge_index is missing. Set it to a [2, E] tensor of (source, "
                 "target) ids, or to torch.empty(2, 0, dtype=torch.long) for no edges"
             )
-        if getattr(data, "edge_weight", None) is not None:
+        if weighted:
             logger.warning(
                 "data.edge_weight is ignored: LocalGraph aggregates every edge with "
                 "weight 1 (GCN and mean use degree normalisation only). Pass the "
                 "weights as data.edge_attr and use a message function to weight edges"
             )
-        return cls(data.edge_index, data.num_nodes, getattr(data, "edge_attr", None), fast)
+        return cls(edge_index, data.num_nodes, getattr(data, "edge_attr", None), fast)
 
     def with_self_loops(self) -> "LocalGraph":
         """This graph with existing self-loops removed and one loop per node added (cached)."""
