@@ -386,18 +386,50 @@ class Trainer:
         save_checkpoint(self.state_dict(), path)
         return path
 
-    def load_best(self) -> None:
+    def load_best(self, path: str | Path | None = None) -> None:
         """Load the weights of the best validation epoch into the model.
 
+        Without ``path`` they are this trainer's, kept by :meth:`fit` or restored by
+        ``resume``. ``path`` reads them from an earlier run on the same graph with the
+        same model options: its ``best_model.pt``, its ``out`` folder, or one of its
+        ``checkpoint_*.pt`` files (which keep the best weights next to the last ones).
         Without validation nodes every epoch counts as the best, so these are the
         weights of the last epoch.
         """
+        if path is not None:
+            self._load_best_file(Path(path))
+            return
         if self.best_model_state is None:
             raise RuntimeError(
                 "no best weights to load: no epoch has run yet, or the run resumed from "
-                "a checkpoint written without them. Call fit() first"
+                "a checkpoint written without them. Call fit() first, or pass the "
+                "best_model.pt of an earlier run"
             )
         self.model.load_state_dict(self.best_model_state)
+
+    def _load_best_file(self, path: Path) -> None:
+        if path.is_dir():
+            path = path / "best_model.pt"
+        state = load_checkpoint(path, expected_graph=self.fingerprint)
+        # A training checkpoint has an optimizer state, and its "model" entry holds
+        # the last epoch's weights rather than the best ones.
+        weights = state.get("best_model") if "optimizer" in state else state.get("model")
+        if weights is None:
+            raise ValueError(
+                f"{path} contains no best weights: it was written before any epoch "
+                "finished, or by a graphkit version that did not keep them"
+            )
+        try:
+            self.model.load_state_dict(weights)
+        except RuntimeError as error:
+            saved = json.loads(state.get("config", "{}"))
+            raise ValueError(
+                f"{path} contains a different model (model={saved.get('model')}, "
+                f"hidden={saved.get('hidden')}, layers={saved.get('layers')}) than this "
+                f"trainer (model={self.config.model}, hidden={self.config.hidden}, "
+                f"layers={self.config.layers}). Build the trainer with the same model "
+                "options"
+            ) from error
 
     def save_best(self) -> Path | None:
         """Write the best epoch's weights to ``best_model.pt`` in ``out`` (rank 0 only).
