@@ -25,8 +25,8 @@ import torch
 from torch import Tensor
 from tqdm.auto import tqdm
 
-from graphkit.kg.graph import check_id_ranges, check_triples
-from graphkit.kg.io import LinkPredictionSet
+from graphkit.kg.graph import KnowledgeGraph, check_id_ranges, check_triples
+from graphkit.kg.io import InductiveSplit, LinkPredictionSet
 from graphkit.kg.model import UltraNet, fact_graph
 
 logger = logging.getLogger(__name__)
@@ -179,6 +179,7 @@ def evaluate_ranks(
 ) -> Tensor:
     """Return the filtered rank of every tail and head query of ``dataset``, shape
     ``(2Q,)`` (tail queries first). ``ties`` is as in :func:`filtered_ranks`."""
+    check_query_set(dataset)
     if ties not in TIE_POLICIES:
         raise ValueError(f"ties must be one of {TIE_POLICIES}, got {ties!r}")
     if batch_size < 1:
@@ -209,6 +210,31 @@ def evaluate_ranks(
     bar.close()
     model.train(was_training)
     return torch.cat(ranks) if ranks else torch.zeros(0, dtype=torch.long)
+
+
+def check_query_set(dataset) -> None:
+    """Raise TypeError unless ``dataset`` is a :class:`LinkPredictionSet`.
+
+    ``load_dataset`` returns a split of two query sets, and a graph has no queries,
+    so the message names the attribute or class to pass instead.
+    """
+    if isinstance(dataset, LinkPredictionSet):
+        return
+    if isinstance(dataset, InductiveSplit):
+        fix = (
+            "Pass split.test (test queries on the inference graph) or split.train "
+            "(validation queries on the training graph)"
+        )
+    elif isinstance(dataset, KnowledgeGraph):
+        fix = (
+            "A graph has no queries to rank: pass LinkPredictionSet(graph, queries, "
+            "filter_triples), or a split from load_dataset such as split.test"
+        )
+    else:
+        fix = "Pass a query set such as load_dataset(root, name).test"
+    raise TypeError(
+        f"evaluate expects a LinkPredictionSet, got {type(dataset).__name__}. {fix}"
+    )
 
 
 def _checked_triples(dataset: LinkPredictionSet) -> tuple[Tensor, Tensor]:
@@ -252,6 +278,7 @@ def evaluate(
         ties (str): ``"pessimistic"``, ``"optimistic"`` or ``"realistic"`` ranks of
             tied candidates, as in :func:`filtered_ranks`. (default: ``"pessimistic"``)
     """
+    check_query_set(dataset)
     if dataset.queries.numel() == 0:
         # summarize_ranks also raises here, but its message does not name the set.
         raise ValueError(
