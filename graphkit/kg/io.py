@@ -374,6 +374,14 @@ def load_dataset(root: str | Path, name: str) -> InductiveSplit:
     """Load ``name`` from ``root``: GraIL layout when ``name_ind`` exists, else
     transductive ``train/valid/test``."""
     root = Path(root)
+    # graphkit.datasets.load_dataset takes (name, root), so the swapped order is an
+    # easy slip. Then name is the data folder and root a dataset folder inside it.
+    if not root.is_dir() and Path(name).is_dir() and (Path(name) / root).is_dir():
+        raise ValueError(
+            f"load_dataset takes (root, name), but got root={str(root)!r} and "
+            f"name={str(name)!r}, which look swapped. Call "
+            f"load_dataset({str(name)!r}, {str(root)!r})"
+        )
     # Path drops a trailing slash, which shell completion adds to folder names.
     # With the slash, f"{name}_ind" would name a path inside the folder, so a GraIL
     # split would silently load as a transductive one.
