@@ -82,6 +82,14 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
         help="label file: 'NODE LABEL' per line for every node, a negative integer "
         "label for an unlabelled node (not counted); required with --edge-list",
     )
+    source.add_argument(
+        "--header",
+        choices=("auto", "yes", "no"),
+        default="auto",
+        help="whether --edge-list and --labels start with a column-name line: guess "
+        "from the first line (auto, the default), yes, or no (use no when a node id "
+        "such as 'source' or 'y' could be read as a column name)",
+    )
 
 
 def _add_convention_arguments(parser: argparse.ArgumentParser) -> None:
@@ -296,7 +304,8 @@ def _inputs(args: argparse.Namespace):
             _require_labels(data, name)
             yield name, f"dataset {name!r}", data
     if args.edge_list is not None:
-        data = _read_edge_list(args.edge_list, args.labels, args.directed)
+        header = {"auto": "auto", "yes": True, "no": False}[args.header]
+        data = _read_edge_list(args.edge_list, args.labels, args.directed, header)
         yield args.edge_list.stem, f"edge list {args.edge_list}", data
 
 
@@ -333,11 +342,15 @@ def _node_mask(data, nodes: str, name: str) -> torch.Tensor | None:
     return mask.bool()
 
 
-def _read_edge_list(edge_path: Path, label_path: Path, directed: bool):
+def _read_edge_list(
+    edge_path: Path, label_path: Path, directed: bool, header: bool | str = "auto"
+):
     """Read an edge list and its label file; every node must have a label."""
     from graphkit.datasets import load_edge_list
 
-    data = load_edge_list(edge_path, labels=label_path, undirected=not directed)
+    data = load_edge_list(
+        edge_path, labels=label_path, header=header, undirected=not directed
+    )
     marked_unlabelled = _drop_negative_labels(data)
     if data.y.numel() > 0 and not bool((data.y >= 0).any()):
         if bool(marked_unlabelled.any()):

@@ -205,3 +205,19 @@ def test_unwritable_output_reported(edge_files, tmp_path, capsys):
     target = tmp_path / "missing_folder" / "r.json"
     assert _analyze("--edge-list", edges, "--labels", labels, "--json", target) == 2
     assert "missing_folder" in capsys.readouterr().err
+
+
+def test_header_option_keeps_first_edge(tmp_path, capsys):
+    # Node ids "source" and "target" look like column names, so "auto" skips the
+    # first edge; --header no keeps it and --header yes skips it on purpose.
+    edges, labels = tmp_path / "named.txt", tmp_path / "named_labels.txt"
+    edges.write_text("source target\ntarget a\n")
+    labels.write_text("source 0\ntarget 0\na 1\n")
+    counts = {}
+    for choice in ("auto", "no", "yes"):
+        code = _analyze("--edge-list", edges, "--labels", labels, "--header", choice)
+        assert code == 0
+        table = capsys.readouterr().out
+        row = next(line for line in table.splitlines() if line.startswith("named "))
+        counts[choice] = row.split()[2]
+    assert counts == {"auto": "1", "no": "2", "yes": "1"}
