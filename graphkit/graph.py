@@ -280,6 +280,9 @@ class LocalGraph(Graph):
             )
         return cls(edge_index, data.num_nodes, getattr(data, "edge_attr", None), fast)
 
+    def __repr__(self) -> str:
+        return f"LocalGraph(num_nodes={self.num_nodes}, num_edges={self.block.num_edges})"
+
     def with_self_loops(self) -> "LocalGraph":
         """This graph with existing self-loops removed and one loop per node added (cached)."""
         if self._looped is None:
