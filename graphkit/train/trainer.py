@@ -466,6 +466,14 @@ class Trainer:
         else:
             path = Path(source)
             state = load_checkpoint(path, expected_graph=self.fingerprint)
+            if "optimizer" not in state:
+                # best_model.pt has the same graph record but only the weights.
+                raise ValueError(
+                    f"{path} contains model weights only (as best_model.pt does), not "
+                    "the optimizer and epoch that resuming needs. Pass a "
+                    "checkpoint_*.pt file or --resume auto. To start a new run from "
+                    "these weights, call Trainer.load_best(path) before fit()"
+                )
         try:
             self.model.load_state_dict(state["model"])
         except RuntimeError as error:
