@@ -108,6 +108,13 @@ def resolve(
     text = str(path_or_url)
     if Path(text).is_file():
         return Path(text)
+    if Path(text).is_dir():
+        files = sorted(str(p) for p in Path(text).glob("*.pth"))
+        raise ValueError(
+            f"checkpoint {text!r} is a folder. Pass a checkpoint file in it "
+            f"({', '.join(files[:5]) or 'it contains no .pth file'}), such as the "
+            "last.pth that finetune and pretrain write"
+        )
     if text in RELEASED:
         url, known = RELEASED[text]
         return download(url, cache_dir, sha256 or known)
