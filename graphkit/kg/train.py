@@ -375,8 +375,9 @@ def restore_training_checkpoint(
         raise ValueError(
             f"{path}: cannot resume from this file because keys {missing} are "
             "missing. Resume needs a step_<n>.pth or last.pth written by pretrain or "
-            "finetune. To start from a released model instead, load it with "
-            "Ultra.from_pretrained and train without resume"
+            "finetune. To start from a released model instead, pass it as "
+            "--checkpoint and leave out --resume (in Python, load it with "
+            "Ultra.from_pretrained and train without resume)"
         )
     step = int(payload["step"])
     if step >= config.steps:
