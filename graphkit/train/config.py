@@ -399,6 +399,9 @@ def add_config_arguments(parser: argparse.ArgumentParser, cls=TrainConfig) -> No
             config_field = by_name[name]
             kind = _base_type(config_field.type)
             choices = _CHOICES.get(name)
+            # A bool option alone means true, as a flag does: --residual equals
+            # --residual true, and --residual false still turns it off.
+            flag = {"nargs": "?", "const": True} if kind is bool else {}
             group.add_argument(
                 "--" + name.replace("_", "-"),
                 dest=name,
@@ -407,6 +410,7 @@ def add_config_arguments(parser: argparse.ArgumentParser, cls=TrainConfig) -> No
                 choices=choices,
                 metavar=None if choices else kind.__name__.upper(),
                 help=_field_help(config_field, docs.get(name, ""), set(by_name)),
+                **flag,
             )
 
 
