@@ -118,6 +118,8 @@ class GNN(nn.Module):
         model = model_key(model)
         if num_layers < 1:
             raise ValueError(f"num_layers must be at least 1, got {num_layers}")
+        if heads < 1:
+            raise ValueError(f"heads must be at least 1, got {heads}")
         if norm not in (None, "none", "batch", "layer"):
             raise ValueError(f"norm must be 'batch', 'layer' or None, got {norm!r}")
         widths = {"in_channels": in_channels, "out_channels": out_channels}

@@ -33,3 +33,10 @@ def test_dropout_range_checked(option, value):
         ValueError, match=rf"{option} must lie in \[0, 1\], got {value}"
     ):
         GNN("gat", 4, 8, 3, **{option: value})
+
+
+@pytest.mark.parametrize("model", ["gat", "pgcn"])
+@pytest.mark.parametrize("heads", [0, -2])
+def test_non_positive_heads_rejected(model, heads):
+    with pytest.raises(ValueError, match=f"heads must be at least 1, got {heads}"):
+        GNN(model, 4, 8, 3, heads=heads)
