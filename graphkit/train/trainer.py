@@ -410,7 +410,18 @@ class Trainer:
     def _load_best_file(self, path: Path) -> None:
         if path.is_dir():
             path = path / "best_model.pt"
-        state = load_checkpoint(path, expected_graph=self.fingerprint)
+        state = load_checkpoint(path)
+        # Every rank keeps the same weights, so those of a run with another number of
+        # partitions fit. Only the graph itself must match.
+        saved_graph = dict(state.get("graph") or {})
+        this_graph = dict(self.fingerprint)
+        for graph in (saved_graph, this_graph):
+            graph.pop("num_parts", None)
+        if saved_graph != this_graph:
+            raise ValueError(
+                f"{path} was written for graph {saved_graph or 'unknown'}, but this "
+                f"trainer has {this_graph}. Load weights trained on the same dataset"
+            )
         # A training checkpoint has an optimizer state, and its "model" entry holds
         # the last epoch's weights rather than the best ones.
         weights = state.get("best_model") if "optimizer" in state else state.get("model")

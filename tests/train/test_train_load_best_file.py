@@ -53,3 +53,28 @@ def test_load_best_missing_file(earlier_run, tmp_path):
     fresh = _fresh_trainer(data)
     with pytest.raises(FileNotFoundError, match="best_model.pt does not exist"):
         fresh.load_best(tmp_path)
+
+
+def _rewrite_graph(source, target, **changes):
+    state = torch.load(source, weights_only=True)
+    state["graph"] = {**state["graph"], **changes}
+    torch.save(state, target)
+
+
+def test_load_best_other_partition_count(earlier_run, tmp_path):
+    # A distributed run of two partitions keeps the same weights on every rank.
+    data, trainer, out = earlier_run
+    two_parts = tmp_path / "best_model.pt"
+    _rewrite_graph(out / "best_model.pt", two_parts, num_parts=2)
+    fresh = _fresh_trainer(data)
+    fresh.load_best(two_parts)
+    _assert_same_weights(fresh.model.state_dict(), trainer.best_model_state)
+
+
+def test_load_best_other_graph(earlier_run, tmp_path):
+    data, _, out = earlier_run
+    other = tmp_path / "best_model.pt"
+    _rewrite_graph(out / "best_model.pt", other, num_nodes=999)
+    fresh = _fresh_trainer(data)
+    with pytest.raises(ValueError, match=r"was written for graph .*'num_nodes': 999"):
+        fresh.load_best(other)
