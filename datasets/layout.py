@@ -120,6 +120,12 @@ def missing_files_error(
     if not raw.missing(root / "graphs" / raw.family):
         # A common slip: root is the shared data folder that contains graphs/.
         message += f" {root / 'graphs'} contains them, so pass that folder as root."
+    for ancestor in (root.parent, root.parent.parent):
+        if ancestor != root and not raw.missing(ancestor):
+            # root is the dataset's own folder (planetoid/Cora) or its raw/ folder,
+            # while PyG and graphkit take the folder above it.
+            message += f" {ancestor} contains them, so pass that folder as root."
+            break
     if hint:
         message += " " + hint
     return DatasetNotFoundError(message, missing[0] if missing else None)
