@@ -39,6 +39,7 @@ from tqdm.auto import tqdm
 from graphkit.kg.checkpoint import check_state_fits
 from graphkit.kg.evaluate import AnswerIndex
 from graphkit.kg.graph import KnowledgeGraph
+from graphkit.kg.io import InductiveSplit, LinkPredictionSet
 from graphkit.kg.model import FactGraph, UltraNet, fact_graph
 
 logger = logging.getLogger(__name__)
@@ -451,6 +452,7 @@ def pretrain(
         list[float]: the loss of every step run by this call.
     """
     config = TrainConfig(**{**(asdict(config) if config else {}), **overrides})
+    graphs = _training_graphs(graphs)
     if not graphs or any(g.num_facts == 0 for g in graphs):
         raise ValueError(
             "pretrain needs at least one graph, and every graph needs facts"
@@ -532,6 +534,30 @@ def pretrain(
         )
     model.train(was_training)
     return losses
+
+
+def _training_graphs(graphs) -> list[KnowledgeGraph]:
+    """Return ``graphs`` as a list, or raise TypeError naming the graph to pass.
+
+    One :class:`KnowledgeGraph` counts as a list of one. ``load_dataset`` returns
+    splits and query sets, whose training facts are ``split.train.graph``.
+    """
+    if isinstance(graphs, KnowledgeGraph):
+        return [graphs]
+    graphs = list(graphs) if isinstance(graphs, (list, tuple)) else [graphs]
+    for graph in graphs:
+        if isinstance(graph, KnowledgeGraph):
+            continue
+        if isinstance(graph, InductiveSplit):
+            fix = "pass split.train.graph, the training facts of the split"
+        elif isinstance(graph, LinkPredictionSet):
+            fix = "pass its .graph, the facts it ranks on"
+        else:
+            fix = "pass a KnowledgeGraph from load_graph or split.train.graph"
+        raise TypeError(
+            f"training takes KnowledgeGraph objects, got {type(graph).__name__}: {fix}"
+        )
+    return graphs
 
 
 def finetune(
