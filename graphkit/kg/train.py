@@ -439,7 +439,8 @@ def pretrain(
 
     Args:
         model (UltraNet): the model, updated in place.
-        graphs (Sequence[KnowledgeGraph]): training graphs (facts = training triples).
+        graphs (Sequence[KnowledgeGraph] or KnowledgeGraph): training graphs (facts =
+            training triples), or one graph.
         config (TrainConfig, optional): settings; keyword ``overrides`` replace fields.
         resume (str or Path, optional): a ``step_<n>.pth`` or ``last.pth`` of an earlier
             run. Training continues at step ``n + 1`` up to ``steps`` with the saved
