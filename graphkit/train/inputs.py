@@ -62,10 +62,17 @@ def check_node_fields(
     for name in mask_names:
         mask = getattr(data, name)
         if mask.dtype != torch.bool:
+            if mask.dim() == 1 and mask.size(0) != num_nodes:
+                # OGB's get_idx_split and many PyG examples give node ids.
+                fix = (
+                    f"It looks like node ids: convert them with torch_geometric.utils."
+                    f"index_to_mask(data.{name}, size={num_nodes})"
+                )
+            else:
+                fix = f"Convert a 0/1 mask with data.{name}.bool()"
             raise TypeError(
                 f"data.{name} must be a bool tensor of shape [{num_nodes}], got "
-                f"{mask.dtype} of shape {list(mask.shape)}. An integer tensor would be "
-                f"read as node ids. Convert a 0/1 mask with data.{name}.bool()"
+                f"{mask.dtype} of shape {list(mask.shape)}. {fix}"
             )
         _check_rows(f"data.{name}", mask, num_nodes)
         if mask.dim() != 1:
