@@ -370,6 +370,25 @@ def _warn_unseen_entities(parts: dict[str, NamedTriples]) -> None:
             )
 
 
+def _folder_ignoring_case(root: Path, name: str) -> str:
+    """Return the folder under ``root`` that equals ``name`` ignoring case, else ``name``.
+
+    Dataset names ignore case elsewhere in graphkit, while GraIL folders mix cases
+    (``WN18RR_v1``, ``fb237_v1``). Two folders that differ only in case keep ``name``.
+    """
+    if (root / name).is_dir() or not root.is_dir():
+        return name
+    matches = [
+        path.name
+        for path in root.iterdir()
+        if path.is_dir() and path.name.lower() == name.lower()
+    ]
+    if len(matches) != 1:
+        return name
+    logger.info("dataset %r is the folder %s", name, root / matches[0])
+    return matches[0]
+
+
 def load_dataset(root: str | Path, name: str) -> InductiveSplit:
     """Load ``name`` from ``root``: GraIL layout when ``name_ind`` exists, else
     transductive ``train/valid/test``."""
@@ -386,6 +405,7 @@ def load_dataset(root: str | Path, name: str) -> InductiveSplit:
     # With the slash, f"{name}_ind" would name a path inside the folder, so a GraIL
     # split would silently load as a transductive one.
     name = str(Path(name))
+    name = _folder_ignoring_case(root, name)
     if not (root / name).is_dir():
         available = (
             sorted(p.name for p in root.iterdir() if p.is_dir())
