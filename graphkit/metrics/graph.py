@@ -319,6 +319,16 @@ def as_labelled_graph(
                 "alone, or pass edge_index and y with the options instead"
             )
         return edge_index
+    if not isinstance(edge_index, Tensor) and hasattr(edge_index, "edge_index"):
+        # A PyG Data object, read as its edge_index and y.
+        data = edge_index
+        if y is not None:
+            raise ValueError(
+                "pass a Data object alone (its y is used), or edge_index and y"
+            )
+        edge_index, y = data.edge_index, getattr(data, "y", None)
+        if y is None:
+            raise ValueError("data.y is missing; the measures need one label per node")
     if y is None:
         raise ValueError("y (one label per node) is required with an edge_index")
     options = MeasureOptions(
