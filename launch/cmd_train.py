@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from graphkit.launch.logs import launcher_world_size, setup_logging
 from graphkit.launch.outputs import check_output_folder_path
 
+from graphkit.train.checkpoint import check_no_earlier_run
 from graphkit.train.config import TrainConfig, add_config_arguments, config_from_args
 
 if TYPE_CHECKING:
@@ -72,22 +73,6 @@ def load_local(config: TrainConfig, device: torch.device | str = "cpu"):
     )
     data = masks_for_split(data, config.split).to(device)
     return LocalGraph.from_data(data), data
-
-
-def check_no_earlier_run(out: Path) -> None:
-    """Raise ValueError when ``out`` contains the metrics or checkpoints of another run.
-
-    A new run would append its records to the old ``metrics.jsonl``, and ``--resume
-    auto`` would later pick up the old run's checkpoints.
-    """
-    earlier = [out / "metrics.jsonl"] if (out / "metrics.jsonl").is_file() else []
-    earlier += sorted(out.glob("checkpoint_*.pt"))
-    earlier += [out / "best_model.pt"] if (out / "best_model.pt").is_file() else []
-    if earlier:
-        raise ValueError(
-            f"--out {out} already contains {earlier[0].name} from an earlier run. Pass "
-            "--resume auto to continue that run, or choose another --out folder"
-        )
 
 
 def run(args: argparse.Namespace) -> int:

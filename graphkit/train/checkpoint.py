@@ -55,6 +55,22 @@ def _starts_as_zip(path: Path) -> bool:
         return file.read(4) == b"PK\x03\x04"
 
 
+def check_no_earlier_run(out: Path) -> None:
+    """Raise ValueError when ``out`` contains the metrics or checkpoints of another run.
+
+    A new run would append its records to the old ``metrics.jsonl``, and ``--resume
+    auto`` would later pick up the old run's checkpoints.
+    """
+    earlier = [out / "metrics.jsonl"] if (out / "metrics.jsonl").is_file() else []
+    earlier += sorted(out.glob("checkpoint_*.pt"))
+    earlier += [out / "best_model.pt"] if (out / "best_model.pt").is_file() else []
+    if earlier:
+        raise ValueError(
+            f"--out {out} already contains {earlier[0].name} from an earlier run. Pass "
+            "--resume auto to continue that run, or choose another --out folder"
+        )
+
+
 def load_checkpoint(path: str | Path, expected_graph: dict | None = None) -> dict:
     """Load a checkpoint and check it belongs to the same graph and partitioning.
 

@@ -25,6 +25,7 @@ from graphkit.graph import Graph
 from graphkit.memory import peak_cuda_bytes, peak_rss_bytes, reset_peak_cuda_bytes
 from graphkit.nn.models import GNN
 from graphkit.train.checkpoint import (
+    check_no_earlier_run,
     drop_metrics_after,
     load_checkpoint,
     load_latest_checkpoint,
@@ -63,10 +64,10 @@ class Trainer:
         else:
             self.device = getattr(graph, "device", torch.device("cpu"))
         self.is_main = graph.rank == 0
-        if config.out and self.is_main:
-            Path(config.out).mkdir(parents=True, exist_ok=True)
         torch.manual_seed(config.seed)
         self._check_inputs_on_every_rank(data)
+        if config.out and self.is_main:
+            Path(config.out).mkdir(parents=True, exist_ok=True)
         # cross_entropy accepts only int64 (or uint8) class ids, and numpy often gives
         # int32 labels, so the trainer keeps an int64 copy.
         self.labels = data.y.long()
@@ -588,7 +589,8 @@ class Trainer:
         )
 
     def _check_inputs_on_every_rank(self, data) -> None:
-        """Check this rank's node fields, and raise on every rank if any rank fails.
+        """Check this rank's node fields (and on rank 0 that ``out`` contains no earlier
+        run), and raise on every rank if any rank fails.
 
         A rank that raised alone would leave the others to fail later with a lost-peer
         error that does not give the cause, so the ranks first agree on the highest
@@ -596,6 +598,10 @@ class Trainer:
         """
         error: Exception | None = None
         try:
+            if self.config.out and not self.config.resume and self.is_main:
+                # Rank 0 writes the files, and a new run would append its records
+                # to the earlier run's metrics.jsonl.
+                check_no_earlier_run(Path(self.config.out))
             check_node_fields(data, self.graph.num_nodes)
             if data.y.dim() != 1:
                 raise ValueError(

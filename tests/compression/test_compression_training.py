@@ -169,8 +169,13 @@ def test_readme_torchrun_example(tmp_path):
 def test_trainers_in_sequence_share_group(tmp_path):
     # A collective issued only by rank 0 (which alone has ``out`` here) would make the
     # second build wait in its partition broadcast until the 30 s timeout.
-    run = {"epochs": 2, "out": str(tmp_path), "checkpoint_every": 1}
-    for first, second in run_world(train_in_sequence, 2, [run, run], timeout_s=30):
+    # Each run writes its own folder, because a run without resume rejects a folder
+    # that holds an earlier run.
+    runs = [
+        {"epochs": 2, "out": str(tmp_path / name), "checkpoint_every": 1}
+        for name in ("first", "second")
+    ]
+    for first, second in run_world(train_in_sequence, 2, runs, timeout_s=30):
         assert first == second
 
 
