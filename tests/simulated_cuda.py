@@ -18,7 +18,7 @@ or ``torch.load`` create, count as neither CPU nor CUDA and never raise. Their
 because autograd creates the incoming gradients on the device of the outputs.
 
 ``cuda.host_reads`` counts the calls that copy CUDA values to the host (``.item()``,
-``int(t)``, ``.tolist()``, ``.nonzero()`` and the like), each of which makes the host
+``int(t)``, ``.tolist()``, ``.nonzero()`` and the like). Each of them makes the host
 wait for the GPU, so a test can check that a loop does not wait once per step.
 
 NOTE: the mode checks devices only. CUDA-only failures of another kind (a kernel

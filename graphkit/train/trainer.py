@@ -412,6 +412,7 @@ class Trainer:
         if path.is_dir():
             path = path / "best_model.pt"
         state = load_checkpoint(path)
+
         # Every rank keeps the same weights, so those of a run with another number of
         # partitions fit. Only the graph itself must match.
         saved_graph = dict(state.get("graph") or {})
@@ -423,7 +424,8 @@ class Trainer:
                 f"{path} was written for graph {saved_graph or 'unknown'}, but this "
                 f"trainer has {this_graph}. Load weights trained on the same dataset"
             )
-        # A training checkpoint has an optimizer state, and its "model" entry holds
+
+        # A training checkpoint has an optimizer state, and its "model" entry contains
         # the last epoch's weights rather than the best ones.
         weights = state.get("best_model") if "optimizer" in state else state.get("model")
         if weights is None:
@@ -434,14 +436,19 @@ class Trainer:
         try:
             self.model.load_state_dict(weights)
         except RuntimeError as error:
-            saved = json.loads(state.get("config", "{}"))
             raise ValueError(
-                f"{path} contains a different model (model={saved.get('model')}, "
-                f"hidden={saved.get('hidden')}, layers={saved.get('layers')}) than this "
-                f"trainer (model={self.config.model}, hidden={self.config.hidden}, "
-                f"layers={self.config.layers}). Build the trainer with the same model "
-                "options"
+                f"{path} contains {self._model_mismatch(state)}. Build the trainer "
+                "with the same model options"
             ) from error
+
+    def _model_mismatch(self, state: dict) -> str:
+        """Describe how the model options saved in ``state`` differ from this run's."""
+        saved = json.loads(state.get("config", "{}"))
+        return (
+            f"a different model (model={saved.get('model')}, hidden={saved.get('hidden')}, "
+            f"layers={saved.get('layers')}) than this run (model={self.config.model}, "
+            f"hidden={self.config.hidden}, layers={self.config.layers})"
+        )
 
     def save_best(self) -> Path | None:
         """Write the best epoch's weights to ``best_model.pt`` in ``out`` (rank 0 only).
@@ -492,10 +499,8 @@ class Trainer:
             saved = json.loads(state.get("config", "{}"))
             self._reject_other_learned_codec(state["model"], saved, path)
             raise ValueError(
-                f"checkpoint {path} contains a different model (model={saved.get('model')}, "
-                f"hidden={saved.get('hidden')}, layers={saved.get('layers')}) than this run "
-                f"(model={self.config.model}, hidden={self.config.hidden}, "
-                f"layers={self.config.layers}). Resume with the same model options"
+                f"checkpoint {path} contains {self._model_mismatch(state)}. Resume with "
+                "the same model options"
             ) from error
         self.optimizer.load_state_dict(state["optimizer"])
         # A checkpoint without its config is taken to use this run's schedule.

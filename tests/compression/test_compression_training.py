@@ -170,7 +170,7 @@ def test_trainers_in_sequence_share_group(tmp_path):
     # A collective issued only by rank 0 (which alone has ``out`` here) would make the
     # second build wait in its partition broadcast until the 30 s timeout.
     # Each run writes its own folder, because a run without resume rejects a folder
-    # that holds an earlier run.
+    # that contains an earlier run.
     runs = [
         {"epochs": 2, "out": str(tmp_path / name), "checkpoint_every": 1}
         for name in ("first", "second")

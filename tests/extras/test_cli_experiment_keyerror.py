@@ -3,38 +3,19 @@
 from __future__ import annotations
 
 import json
-import sys
-import types
-from dataclasses import dataclass
 
 import pytest
-from graphkit.extras import registry
 from graphkit.launch import cli
+from toy_experiments import register_toy
 
 
-@dataclass
-class _Config:
-    size: int = 1
-
-    @classmethod
-    def smoke(cls) -> _Config:
-        return cls()
+def _run_missing_metric(config):
+    return {"value": {}["missing_metric"]}
 
 
 @pytest.fixture
 def broken_experiment(monkeypatch):
-    module = types.ModuleType("graphkit_broken_experiment")
-    module.Config = _Config
-    module.criteria = lambda metrics: []
-    monkeypatch.setitem(sys.modules, module.__name__, module)
-
-    def run(config):
-        return {"value": {}["missing_metric"]}
-
-    run.__module__ = module.__name__
-    module.run = registry.register("broken_toy", "Broken", "raises", 99)(run)
-    yield "broken_toy"
-    registry._REGISTRY.pop("broken_toy", None)
+    yield from register_toy(monkeypatch, "broken_toy", _run_missing_metric)
 
 
 def test_keyerror_in_run_exits_one(broken_experiment, tmp_path, capfd):

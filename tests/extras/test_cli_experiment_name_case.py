@@ -3,38 +3,16 @@
 from __future__ import annotations
 
 import json
-import sys
-import types
-from dataclasses import dataclass
 
 import pytest
 from graphkit.extras import registry
 from graphkit.launch import cli
-
-
-@dataclass
-class _Config:
-    size: int = 1
-
-    @classmethod
-    def smoke(cls) -> _Config:
-        return cls()
+from toy_experiments import register_toy
 
 
 @pytest.fixture
 def toy_experiment(monkeypatch):
-    module = types.ModuleType("graphkit_case_toy_experiment")
-    module.Config = _Config
-    module.criteria = lambda metrics: []
-    monkeypatch.setitem(sys.modules, module.__name__, module)
-
-    def run(config):
-        return {"size": config.size}
-
-    run.__module__ = module.__name__
-    module.run = registry.register("case_toy", "Case toy", "returns its size", 99)(run)
-    yield "case_toy"
-    registry._REGISTRY.pop("case_toy", None)
+    yield from register_toy(monkeypatch, "case_toy", lambda config: {"size": config.size})
 
 
 @pytest.mark.parametrize("name", ["CASE_TOY", "case-toy", "Case-Toy"])

@@ -1,4 +1,4 @@
-"""A Trainer without resume refuses an out folder that holds an earlier run."""
+"""A Trainer without resume rejects an out folder that contains an earlier run."""
 
 import json
 
