@@ -20,7 +20,7 @@ class ToyConfig:
 
 
 def register_toy(monkeypatch, name: str, run: Callable[[ToyConfig], dict]) -> Iterator[str]:
-    """Register ``run`` as experiment ``name`` with no criteria; yield the name, then remove it."""
+    """Register ``run`` as experiment ``name`` without criteria, yield the name, then remove it."""
     module = types.ModuleType(f"graphkit_toy_{name}")
     module.Config = ToyConfig
     module.criteria = lambda metrics: []
