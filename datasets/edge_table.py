@@ -8,7 +8,9 @@ is read again line by line, which raises the error with file, line number and co
 
 from __future__ import annotations
 
+import gzip
 import logging
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,10 +19,13 @@ import numpy as np
 from .errors import DatasetNotFoundError, MalformedLineError
 from .text_table import (
     COMMENT,
+    damaged_gzip_error,
     detect_delimiter,
+    is_gzip,
     is_integer,
     looks_like_header,
     not_utf8_error,
+    open_text,
     parse_floats,
     read_table,
     require_width,
@@ -108,9 +113,13 @@ def _read_in_bulk(
             skiprows=[first[0][0]] if header else None,
             skip_blank_lines=True,
             engine="c",
+            # Decided by the content, as read_table does, not by the file name.
+            compression="gzip" if is_gzip(path) else None,
         )
     except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
         return None
+    except (EOFError, gzip.BadGzipFile, zlib.error):
+        return None  # the line reader names the damaged file
     if frame.shape[1] not in (2, 3) or frame.isna().any().any():
         return None
     if not all(pd.api.types.is_integer_dtype(frame[column]) for column in (0, 1)):
@@ -129,7 +138,7 @@ def _first_data_lines(path: Path, count: int) -> list[tuple[int, str]]:
     """Return ``(0-based line index, stripped text)`` of the first data lines."""
     lines: list[tuple[int, str]] = []
     try:
-        with path.open(encoding="utf-8-sig") as handle:
+        with open_text(path) as handle:
             for index, line in enumerate(handle):
                 text = line.strip()
                 if text and not text.startswith(COMMENT):
@@ -138,4 +147,6 @@ def _first_data_lines(path: Path, count: int) -> list[tuple[int, str]]:
                         break
     except UnicodeDecodeError as error:
         raise not_utf8_error(path, error) from error
+    except (EOFError, gzip.BadGzipFile, zlib.error) as error:
+        raise damaged_gzip_error(path, error) from error
     return lines

@@ -1,8 +1,14 @@
-"""Read delimited text tables (CSV, TSV, whitespace) with line numbers kept for errors."""
+"""Read delimited text tables (CSV, TSV, whitespace) with line numbers kept for errors.
+
+A file that starts with the gzip magic bytes ``1f 8b`` is decompressed while it is
+read, whatever its name, so ``edges.txt.gz`` loads like ``edges.txt``.
+"""
 
 from __future__ import annotations
 
+import gzip
 import logging
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +25,7 @@ HEADER_WORDS = {
     "label", "labels", "class", "y", "category", "weight",
 }  # fmt: skip
 COMMENT = "#"
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 @dataclass
@@ -54,10 +61,8 @@ def read_table(
     if not path.is_file():
         raise DatasetNotFoundError(f"{what or 'input'} file not found: {path}", path)
     rows: list[Row] = []
-    # utf-8-sig drops the byte order mark that some Windows tools put before the first
-    # field, which would otherwise make the first row look like a header.
     try:
-        with path.open(encoding="utf-8-sig") as handle:
+        with open_text(path) as handle:
             for line_number, line in enumerate(handle, start=1):
                 text = line.strip()
                 if not text or text.startswith(COMMENT):
@@ -68,6 +73,8 @@ def read_table(
                 rows.append(Row(line_number, line, fields))
     except UnicodeDecodeError as error:
         raise not_utf8_error(path, error) from error
+    except (EOFError, gzip.BadGzipFile, zlib.error) as error:
+        raise damaged_gzip_error(path, error) from error
     if header == "auto":
         header = bool(rows) and looks_like_header(
             rows[0].fields, rows[1].fields if len(rows) > 1 else None
@@ -83,6 +90,32 @@ def read_table(
     elif not isinstance(header, bool):
         raise ValueError(f"header must be True, False or 'auto', got {header!r}")
     return rows[1:] if header else rows
+
+
+def is_gzip(path: Path) -> bool:
+    """Return whether ``path`` starts with the gzip magic bytes."""
+    with path.open("rb") as handle:
+        return handle.read(2) == GZIP_MAGIC
+
+
+def open_text(path: Path):
+    """Open ``path`` as UTF-8 text, decompressing it first when it is gzip data.
+
+    The encoding ``utf-8-sig`` drops the byte order mark that some Windows tools put
+    before the first field, which would otherwise make the first row look like a
+    header.
+    """
+    if is_gzip(path):
+        return gzip.open(path, "rt", encoding="utf-8-sig")
+    return path.open(encoding="utf-8-sig")
+
+
+def damaged_gzip_error(path: Path, error: Exception) -> DatasetFormatError:
+    """Return the error for gzip data that does not decompress to its end."""
+    return DatasetFormatError(
+        f"{path}: the gzip data is damaged or cut short ({error or type(error).__name__}). "
+        "Download or compress the file again"
+    )
 
 
 def not_utf8_error(path: Path, error: UnicodeDecodeError) -> DatasetFormatError:
