@@ -273,6 +273,16 @@ def _check_num_classes(y: Tensor, num_classes: int | None) -> int:
 
 
 def _check_edge_index(edge_index: Tensor, n: int) -> tuple[Tensor, Tensor]:
+    sparse = isinstance(edge_index, Tensor) and edge_index.layout != torch.strided
+    if sparse or hasattr(edge_index, "coo"):  # hasattr: torch_sparse.SparseTensor
+        # Rows are sources in an adjacency matrix but targets in PyG's adj_t, so the
+        # direction of a bare matrix is ambiguous.
+        raise TypeError(
+            "edge_index is a sparse adjacency matrix, but the measures take a [2, E] "
+            "tensor of (source, target) ids. Pass the Data object that holds it as "
+            "adj_t, or the [2, E] indices of a matrix whose rows are the sources "
+            "(adj.to_sparse_coo().indices() for a torch sparse tensor)"
+        )
     if not isinstance(edge_index, Tensor) or edge_index.dim() != 2:
         raise ValueError("edge_index must be a tensor of shape [2, E]")
     if edge_index.size(0) != 2:
@@ -295,6 +305,17 @@ def _check_edge_index(edge_index: Tensor, n: int) -> tuple[Tensor, Tensor]:
                 f"labels (valid ids 0..{n - 1}); give one label per node"
             )
     return edge_index[0], edge_index[1]
+
+
+def _edge_index_of_adj_t(adj_t) -> Tensor:
+    """Return the ``[2, E]`` edges of PyG's transposed adjacency ``adj_t``.
+
+    The stored entries are the edges, and their values are not read.
+    """
+    # Imported here, so that the measures do not import the layers' graph module.
+    from graphkit.graph import _edge_index_from_adj_t
+
+    return _edge_index_from_adj_t(adj_t)[0]
 
 
 def as_labelled_graph(
@@ -320,13 +341,20 @@ def as_labelled_graph(
             )
         return edge_index
     if not isinstance(edge_index, Tensor) and hasattr(edge_index, "edge_index"):
-        # A PyG Data object, read as its edge_index and y.
+        # A PyG Data object, read as its edge_index (or adj_t) and y.
         data = edge_index
         if y is not None:
             raise ValueError(
                 "pass a Data object alone (its y is used), or edge_index and y"
             )
         edge_index, y = data.edge_index, getattr(data, "y", None)
+        if edge_index is None and getattr(data, "adj_t", None) is not None:
+            edge_index = _edge_index_of_adj_t(data.adj_t)
+        if edge_index is None:
+            raise ValueError(
+                "data.edge_index is missing; the measures need the edges as edge_index "
+                "or as PyG's transposed sparse adjacency adj_t"
+            )
         if y is None:
             raise ValueError("data.y is missing; the measures need one label per node")
     if y is None:
