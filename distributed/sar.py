@@ -25,10 +25,10 @@ pass:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
-from torch import Tensor, nn
+from torch import Tensor
 
 from graphkit.block import Block
 from graphkit.distributed.halo import HaloExchange, RowChunks
@@ -345,25 +345,19 @@ def _block_dropout(dropout: AttentionDropout, peer: int) -> AttentionDropout:
 
 
 # Generic messages -----------------------------------------------------------------------
-def message_parameters(message: Callable) -> list[Tensor]:
-    """Trainable parameters a message function reads: a module's, or its bound owner's."""
-    owner = (
-        message
-        if isinstance(message, nn.Module)
-        else getattr(message, "__self__", None)
-    )
-    if isinstance(owner, nn.Module):
-        return [p for p in owner.parameters() if p.requires_grad]
-    return []
-
-
 @dataclass
 class MessageSpec:
-    """A user message function with its reduction and the global in-degree for mean."""
+    """A user message function with its reduction and the global in-degree for mean.
+
+    ``inputs`` are the tensors requiring gradients that the message reads besides its
+    arguments (see :func:`~graphkit.distributed.message_inputs.message_inputs`); they
+    are the trailing inputs of :class:`PropagateSAR`.
+    """
 
     message: Callable
     reduce: str
     in_degree: Tensor
+    inputs: list[Tensor] = field(default_factory=list)
 
 
 def _messages(spec: MessageSpec, block: Block, rows: Tensor, x_dst: Tensor) -> Tensor:
@@ -391,8 +385,10 @@ class PropagateSAR(torch.autograd.Function):
 
     ``sar`` computes the messages without autograd and recomputes them per block in the
     backward pass; ``sa`` and ``one-shot`` keep each block's autograd graph instead.
-    The message's parameters are inputs of this function, so their gradients flow
-    back to the module once the function's backward returns them.
+    The tensors with gradients that the message reads (``spec.inputs``: parameters,
+    or tensors a closure captured) are inputs of this function, so their gradients
+    flow back once the function's backward returns them. One that receives no
+    gradient gets None, as a tensor the message does not use would in one process.
     """
 
     @staticmethod
@@ -438,10 +434,10 @@ class PropagateSAR(torch.autograd.Function):
         plan: Plan = ctx.plan
         spec: MessageSpec = ctx.spec
         x, x_dst, out, count = ctx.saved_tensors
-        params = message_parameters(spec.message)
+        params = spec.inputs
         grad_x = torch.zeros_like(x)
         grad_x_dst = torch.zeros_like(x_dst)
-        grad_params = [torch.zeros_like(p) for p in params]
+        grad_params: list[Tensor | None] = [None] * len(params)
         g = grad_out
         if spec.reduce == "mean":
             g = g / _degree_view(spec, g)
@@ -469,9 +465,10 @@ class PropagateSAR(torch.autograd.Function):
                 for i, grad in zip(differentiable, found):
                     grads[i] = grad
             grad_x_dst.add_(_or_zeros(grads[1], x_dst))
-            for acc, grad in zip(grad_params, grads[2:]):
+            for i, grad in enumerate(grads[2:]):
                 if grad is not None:
-                    acc.add_(grad)
+                    acc = grad_params[i]
+                    grad_params[i] = grad if acc is None else acc + grad
             return _or_zeros(grads[0], leaf)
 
         def grads():

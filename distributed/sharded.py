@@ -29,6 +29,7 @@ from graphkit.distributed.comm import Communicator
 from graphkit.distributed.gather import HaloGather, merged_block
 from graphkit.distributed.halo import HaloExchange
 from graphkit.distributed.memory import FetchTracker, current_rss_bytes, peak_rss_bytes
+from graphkit.distributed.message_inputs import message_inputs
 from graphkit.distributed.sar import (
     MODES,
     AttentionSAR,
@@ -37,7 +38,6 @@ from graphkit.distributed.sar import (
     MessageSpec,
     Plan,
     PropagateSAR,
-    message_parameters,
 )
 from graphkit.graph import (
     _CPU_PLAIN_DTYPES,
@@ -510,8 +510,9 @@ class ShardedGraph(Graph):
                 block, message, x_all, x_dst, reduce, block.edge_attr
             )
         plan = self._plan(f"propagate:{reduce}", self.blocks, x.shape[1:], keep=True)
-        spec = MessageSpec(message, reduce, self._in_degree)
-        return PropagateSAR.apply(x, x_dst, plan, spec, *message_parameters(message))
+        inputs = message_inputs(message, self.blocks[self.rank], x, x_dst)
+        spec = MessageSpec(message, reduce, self._in_degree, inputs)
+        return PropagateSAR.apply(x, x_dst, plan, spec, *inputs)
 
     def _check_rows(
         self, x: Tensor, floating: bool = True, name: str = "the input"

@@ -159,10 +159,14 @@ class Graph(ABC):
     ) -> Tensor:
         """Generic message passing: ``out_i = reduce_{j -> i} message(x_j, x_i, e_ji)``.
 
-        ``message`` is an ``nn.Module`` or a bound method of one; the distributed graph
-        recomputes it in the backward pass and hands gradients to that module's
-        parameters, so it must be deterministic (no dropout inside). ``x_dst``
-        defaults to ``x``. Edge features come from the graph's ``edge_attr``.
+        ``message`` is any callable: an ``nn.Module``, a bound method, or a closure
+        that reads parameters or tensors of the forward pass. The distributed graph
+        returns gradients to every tensor it reads. It calls the message once more on
+        one edge to find them, and in ``sar`` mode again in the backward pass, so the
+        message must be deterministic and change no state (no dropout or batch norm
+        inside).
+        ``x_dst`` defaults to ``x``. Edge features come from the graph's
+        ``edge_attr``.
         """
 
     @abstractmethod

@@ -1,0 +1,89 @@
+"""The tensors with gradients that a user message function reads besides its arguments.
+
+The distributed graph computes messages inside its own ``torch.autograd.Function``,
+so autograd differentiates only with respect to the function's inputs. Every tensor
+that requires a gradient and that the message reads from elsewhere (a module's
+parameters, or a tensor computed earlier in the forward pass and captured by a
+closure) must therefore be an input of that function, or its gradient is lost.
+
+:func:`message_inputs` finds them by calling the message once on a single edge under a
+``TorchFunctionMode`` that records every tensor a torch function receives. A tensor
+that neither is an argument nor was made during the call was read from outside.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import torch
+from torch import Tensor, nn
+from torch.overrides import TorchFunctionMode
+from torch.utils._pytree import tree_flatten
+
+from graphkit.block import Block
+
+logger = logging.getLogger(__name__)
+
+
+class _OutsideReads(TorchFunctionMode):
+    """Record the tensors that torch functions receive from outside the call."""
+
+    def __init__(self, arguments: list[Tensor]) -> None:
+        super().__init__()
+        # Every tensor seen stays referenced until the call ends, so that no id is
+        # reused by a new tensor.
+        self.seen = {id(t): t for t in arguments}
+        self.read: list[Tensor] = []
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        for t in tree_flatten((args, kwargs))[0]:
+            if isinstance(t, Tensor) and id(t) not in self.seen:
+                self.seen[id(t)] = t
+                if t.requires_grad:
+                    self.read.append(t)
+        out = func(*args, **kwargs)
+        for t in tree_flatten(out)[0]:
+            if isinstance(t, Tensor):
+                self.seen.setdefault(id(t), t)
+        return out
+
+
+def _owner_parameters(message: Callable) -> list[Tensor]:
+    """Trainable parameters of a module message, or of a bound method's owner."""
+    owner = (
+        message
+        if isinstance(message, nn.Module)
+        else getattr(message, "__self__", None)
+    )
+    if isinstance(owner, nn.Module):
+        return [p for p in owner.parameters() if p.requires_grad]
+    return []
+
+
+def message_inputs(
+    message: Callable, block: Block, x: Tensor, x_dst: Tensor
+) -> list[Tensor]:
+    """Return the tensors requiring gradients that ``message`` reads besides its
+    arguments.
+
+    ``message`` runs once, without gradients, on the first edge of ``block`` (this
+    rank's own edges), or on zero edges when the block has none. If that call fails,
+    the trainable parameters of the message's module, or of a bound method's owner,
+    are returned instead, and the real call reports the error.
+    """
+    edges = min(block.num_edges, 1)
+    arguments = [
+        x[block.col[:edges]],
+        x_dst[block.row[:edges]],
+        None if block.edge_attr is None else block.edge_attr[:edges],
+    ]
+    reads = _OutsideReads([t for t in arguments if t is not None])
+    try:
+        with torch.no_grad(), reads:
+            message(*arguments)
+    except Exception as error:  # noqa: BLE001 - the real call raises it again
+        logger.debug("probing the message function failed: %s", error)
+        return _owner_parameters(message)
+    return reads.read
