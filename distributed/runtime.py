@@ -189,12 +189,34 @@ def _group_device(backend: str, device: torch.device | str | None) -> torch.devi
     return device
 
 
+def _adopt_group(
+    timeout_s: float, backend: str, device: torch.device | str | None
+) -> None:
+    """Record the timeout and device for a group that the caller started.
+
+    Raises:
+        ValueError: ``backend`` is not the backend of that group.
+    """
+    started = dist.get_backend()
+    # A group of several backends is named like "cpu:gloo,cuda:nccl".
+    if backend not in {part.split(":")[-1] for part in started.split(",")}:
+        raise ValueError(
+            f"the process group was already started with backend {started!r}, but "
+            f"backend {backend!r} was requested. Pass backend={started!r}, or let "
+            "init_process_group start the group"
+        )
+    _state.update(timeout_s=timeout_s, device=_group_device(backend, device))
+
+
 def init_process_group(
     timeout_s: float = 300.0,
     backend: str = "gloo",
     device: torch.device | str | None = None,
 ) -> tuple[int, int]:
     """Start the process group once and return ``(rank, world_size)``.
+
+    A group that the caller started with ``torch.distributed`` is kept, and
+    ``timeout_s`` and ``device`` then apply to graphkit's operations on it.
 
     Args:
         timeout_s (float): timeout of every collective and point-to-point operation,
@@ -215,6 +237,8 @@ def init_process_group(
     and compare it with gloo before relying on it.
     """
     if dist.is_initialized():
+        if "device" not in _state:
+            _adopt_group(timeout_s, backend, device)
         return dist.get_rank(), dist.get_world_size()
     device = _group_device(backend, device)
     rank, world_size, addr, port = _environment()
