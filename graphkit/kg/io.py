@@ -16,8 +16,10 @@ inference graph numbers its entities afresh. A transductive folder ``ROOT/NAME``
 from __future__ import annotations
 
 import csv
+import gzip
 import logging
 import re
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,10 +98,10 @@ def read_triples(
     """Read ``head, relation, tail`` rows from a TSV or CSV file.
 
     Args:
-        path: the file. Blank lines are skipped, and so is whitespace at the end of
-            a row (a trailing tab too).
+        path: the file, decompressed first when it is gzip data. Blank lines are
+            skipped, and so is whitespace at the end of a row (a trailing tab too).
         delimiter (str, optional): column separator. ``None`` picks ``,`` for ``.csv``
-            files, otherwise a tab when the first row has one, else runs of spaces and
+            (and ``.csv.gz``) files, otherwise a tab when the first row has one, else runs of spaces and
             tabs.
         header (bool): skip the first non-blank row. (default: ``False``)
         allow_empty (bool): return no rows for a file without triples instead of
@@ -123,7 +125,7 @@ def read_triples(
             None,
             "file not found; pass a TSV/CSV file of head, relation, tail rows",
         )
-    data = path.read_bytes()
+    data = _decompress(path, path.read_bytes())
     # utf-8-sig drops a leading byte order mark, which would otherwise become part of
     # the first head's name.
     try:
@@ -139,7 +141,9 @@ def read_triples(
             f"not UTF-8 text (invalid byte 0x{undecoded[error.start]:02x}). Save the "
             "file as UTF-8 text",
         ) from error
-    if delimiter is None and path.suffix.lower() == ".csv":
+    # triples.csv.gz is a CSV file too.
+    suffix = Path(path.stem).suffix if path.suffix.lower() == ".gz" else path.suffix
+    if delimiter is None and suffix.lower() == ".csv":
         delimiter = ","
     # Only \n, \r\n and \r end a line. str.splitlines would also split at form feeds,
     # NEL and U+2028 inside names, which breaks rows and shifts every line number.
@@ -188,6 +192,50 @@ def read_triples(
     return NamedTriples(rows, lines, str(path))
 
 
+def _decompress(path: Path, data: bytes) -> bytes:
+    """Return ``data`` decompressed when it starts with the gzip magic bytes ``1f 8b``."""
+    if not data.startswith(b"\x1f\x8b"):
+        return data
+    try:
+        return gzip.decompress(data)
+    except (EOFError, gzip.BadGzipFile, zlib.error) as error:
+        raise KGFormatError(
+            path,
+            None,
+            f"the gzip data is damaged or cut short ({error}). Download or compress "
+            "the file again",
+        ) from error
+
+
+def drop_repeated_facts(named: NamedTriples) -> NamedTriples:
+    """Keep the first row of each fact that ``named`` lists more than once.
+
+    A knowledge graph is a set of facts, but ULTRA sums the messages of parallel
+    edges, so a repeated row would weigh its fact twice and change every score.
+    """
+    first_line: dict[tuple[str, str, str], int] = {}
+    rows, lines = [], []
+    repeats = []
+    for row, line in zip(named.rows, named.lines):
+        earlier = first_line.setdefault(row, line)
+        if earlier != line:
+            repeats.append((line, earlier))
+            continue
+        rows.append(row)
+        lines.append(line)
+    if repeats:
+        line, earlier = repeats[0]
+        logger.warning(
+            "%s:%d: the fact on this line repeats line %d. %d repeated rows are "
+            "dropped, so that each fact counts once in message passing",
+            named.source,
+            line,
+            earlier,
+            len(repeats),
+        )
+    return NamedTriples(rows, lines, named.source)
+
+
 def _warn_if_header(path: Path, row: tuple[str, str, str], line: int) -> None:
     """Warn when the first row looks like a column header that loads as a fact."""
     head, _, tail = (field.lower() for field in row)
@@ -204,8 +252,12 @@ def _warn_if_header(path: Path, row: tuple[str, str, str], line: int) -> None:
 def load_graph(
     path: str | Path, delimiter: str | None = None, header: bool = False
 ) -> KnowledgeGraph:
-    """Read a triple file into a :class:`KnowledgeGraph` (ids in order of appearance)."""
-    return KnowledgeGraph.from_named_triples(read_triples(path, delimiter, header).rows)
+    """Read a triple file into a :class:`KnowledgeGraph` (ids in order of appearance).
+
+    A fact listed on several rows is kept once (see :func:`drop_repeated_facts`).
+    """
+    facts = drop_repeated_facts(read_triples(path, delimiter, header))
+    return KnowledgeGraph.from_named_triples(facts.rows)
 
 
 def encode_file(
@@ -242,7 +294,7 @@ def load_grail(root: str | Path, name: str) -> InductiveSplit:
     """
     root = Path(root)
     folder, ind_folder = root / name, root / f"{name}_ind"
-    train = read_triples(folder / "train.txt")
+    train = drop_repeated_facts(read_triples(folder / "train.txt"))
     valid = read_triples(folder / "valid.txt", allow_empty=True)
     train_graph = KnowledgeGraph.from_named_triples(train.rows)
     relation_names = list(train_graph.relation_names)
@@ -253,7 +305,7 @@ def load_grail(root: str | Path, name: str) -> InductiveSplit:
     valid_queries = train_graph.encode(valid.rows, valid.source, valid.lines)
 
     relation_ids = {relation: i for i, relation in enumerate(relation_names)}
-    inference = read_triples(ind_folder / "train.txt")
+    inference = drop_repeated_facts(read_triples(ind_folder / "train.txt"))
     _check_relations(inference, relation_ids)
     inference_graph = KnowledgeGraph.from_named_triples(inference.rows, relation_names)
     test_parts = [
@@ -311,6 +363,7 @@ def load_transductive(root: str | Path, name: str) -> InductiveSplit:
         part: read_triples(folder / f"{part}.txt", allow_empty=part != "train")
         for part in TRANSDUCTIVE_PARTS
     }
+    parts["train"] = drop_repeated_facts(parts["train"])
     # A relation without training facts has no edges in the relation graph, so ULTRA
     # would rank its queries from an uninformed representation. The inductive (GraIL)
     # loader rejects such relations too.
