@@ -54,10 +54,8 @@ def check_node_fields(
         )
     _check_rows("data.y", y, num_nodes)
     if y.is_floating_point() or y.is_complex():
-        raise TypeError(
-            f"data.y must contain integer class ids, got {y.dtype}. Convert it with "
-            "data.y = data.y.long()"
-        )
+        raise TypeError(_float_labels_message(y))
+    y = label_vector(y)
     split = None
     for name in mask_names:
         mask = getattr(data, name)
@@ -88,6 +86,37 @@ def check_node_fields(
             "train, validation or test split. Give those nodes a class id >= 0, or "
             "leave unlabelled nodes out of every split"
         )
+
+
+def label_vector(y: Tensor) -> Tensor:
+    """Return labels of shape ``[N, 1]`` (one class per node in a column, as OGB stores
+    them) as shape ``[N]``, and any other shape unchanged."""
+    return y.view(-1) if y.dim() == 2 and y.size(1) == 1 else y
+
+
+def _float_labels_message(y: Tensor) -> str:
+    """Return the error for floating-point labels, with a fix that fits their values."""
+    problem = f"data.y must contain integer class ids, got {y.dtype}"
+    if y.is_complex():
+        return f"{problem}. The trainer classifies nodes, so give one class id per node"
+    finite = torch.isfinite(y)
+    if not bool(finite.all()):
+        node = int((~finite).nonzero()[0, 0])
+        return (
+            f"{problem} with {int((~finite).sum())} NaN or infinite values (first at "
+            f"node {node}). Mark unlabelled nodes with -1 and leave them out of every "
+            "mask, for example data.y = torch.nan_to_num(data.y, nan=-1).long()"
+        )
+    fractional = y != y.round()
+    if bool(fractional.any()):
+        node = int(fractional.nonzero()[0, 0])
+        value = float(y[fractional][0])
+        return (
+            f"{problem} with fractional values such as {value} (node {node}). The "
+            "trainer classifies nodes and does no regression, so give one class id "
+            "per node"
+        )
+    return f"{problem}. Its values are whole numbers, so convert it with data.y = data.y.long()"
 
 
 # Hints for missing fields: the purpose of each one and the loader option of an edge list.

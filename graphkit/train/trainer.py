@@ -32,7 +32,7 @@ from graphkit.train.checkpoint import (
     save_checkpoint,
 )
 from graphkit.train.config import TrainConfig
-from graphkit.train.inputs import check_node_fields
+from graphkit.train.inputs import check_node_fields, label_vector
 from graphkit.train.metrics import METRIC_LABEL, METRICS
 
 logger = logging.getLogger(__name__)
@@ -47,8 +47,8 @@ class Trainer:
 
     Args:
         config (TrainConfig): the run's options.
-        data: PyG ``Data`` with ``x``, ``y`` and 1-D ``train_mask``/``val_mask``/``test_mask``
-            for the nodes ``graph`` owns. The model runs on the device of ``data.x``.
+        data: PyG ``Data`` with ``x``, ``y`` (class ids, shape ``[N]`` or ``[N, 1]``) and
+            1-D ``train_mask``/``val_mask``/``test_mask`` for the nodes ``graph`` owns. The model runs on the device of ``data.x``.
         graph (Graph): a :class:`~graphkit.graph.LocalGraph` or a sharded graph.
         model (nn.Module, optional): a model taking ``(x, graph)``; built from the
             config when omitted.
@@ -70,7 +70,8 @@ class Trainer:
             Path(config.out).mkdir(parents=True, exist_ok=True)
         # cross_entropy accepts only int64 (or uint8) class ids, and numpy often gives
         # int32 labels, so the trainer keeps an int64 copy.
-        self.labels = data.y.long()
+        # Labels of shape [N, 1] (OGB's layout) become [N], as in graphkit.metrics.
+        self.labels = label_vector(data.y).long()
         # A partition without nodes has no label, so it contributes -1 to the maximum.
         labels = self.labels
         local_max = labels.max() if labels.numel() else labels.new_tensor(-1)
@@ -608,7 +609,7 @@ class Trainer:
                 # to the earlier run's metrics.jsonl.
                 check_no_earlier_run(Path(self.config.out))
             check_node_fields(data, self.graph.num_nodes)
-            if data.y.dim() != 1:
+            if label_vector(data.y).dim() != 1:
                 raise ValueError(
                     "invalid labels: the trainer expects one class per node (y of shape "
                     f"[N]), got y of shape {tuple(data.y.shape)}. Multi-label targets, "
