@@ -266,8 +266,7 @@ class HaloExchange:
 
     def _rows_per_message(self, count: int, row_bytes: int) -> int:
         """Rows per message for a pair exchanging ``count`` rows of ``row_bytes`` each."""
-        step = max(1, self.max_message_bytes // max(row_bytes, 1))
-        return max(step, math.ceil(count / MAX_CHUNKS))
+        return rows_per_message(self.max_message_bytes, count, row_bytes)
 
     def _finish_return(self, posted, targets: list[Tensor]) -> None:
         """Wait for a posted gradient round and add what arrived to ``targets``."""
@@ -289,6 +288,16 @@ class HaloExchange:
         self.comm.wait(self.comm.start(sends, recvs, label))
         for peer, received in recvs.items():
             self._accumulate(self.send_rows[peer], received, targets)
+
+
+def rows_per_message(max_message_bytes: int, count: int, row_bytes: int) -> int:
+    """Return the rows per message for ``count`` rows of ``row_bytes`` bytes each.
+
+    A message holds at most ``max_message_bytes``, but at least one row, and the rows
+    take at most :data:`~graphkit.distributed.comm.MAX_CHUNKS` messages.
+    """
+    step = max(1, max_message_bytes // max(row_bytes, 1))
+    return max(step, math.ceil(count / MAX_CHUNKS))
 
 
 def _add_local(targets: list[Tensor], grads: list[Tensor | None]) -> None:

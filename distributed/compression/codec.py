@@ -7,7 +7,9 @@ gradient payload, which the owner maps back to a gradient of the rows it sent.
 
 Both sides must allocate receive buffers before anything arrives, so every payload
 shape is a function of ``(rows, width, context)`` alone (:meth:`Codec.payload_spec`,
-:meth:`Codec.grad_spec`). Randomness comes from ``context.seed``, which sender and
+:meth:`Codec.grad_spec`). The first dimension of every payload tensor counts rows (a
+codec may send fewer rows than it encodes), because a message limit splits payloads by
+rows (:mod:`~graphkit.distributed.compression.messages`). Randomness comes from ``context.seed``, which sender and
 receiver derive identically, so no indices or random matrices travel.
 """
 

@@ -18,21 +18,49 @@ or boolean dtype, such as node ids) travel as raw rows in both directions.
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from graphkit.distributed.compression.codec import Codec, CodeContext, mix_seed
+from graphkit.distributed.compression.messages import RoundMessages
 from graphkit.distributed.halo import HaloExchange
 from graphkit.ops.shapes import as_matrix
 from torch import Tensor
 
 
-@dataclass
 class _Posted:
-    """One posted round: received buffers per peer (one list per tensor) and the handle."""
+    """One posted round: its messages and the receive buffers per peer and tensor.
 
-    received: dict[int, list[list[Tensor]]]
-    pending: object
+    A fetch round posts its first two exchanges at once and the others in
+    :meth:`finish`, each after the exchange two places earlier has finished, as the
+    uncompressed exchange does.
+    """
+
+    def __init__(
+        self, received: dict[int, list[list[Tensor]]], messages: RoundMessages
+    ) -> None:
+        self.received, self.messages = received, messages
+        self.in_flight: deque = deque()
+        self.next_index = 0
+
+    def post_next(self) -> None:
+        self.in_flight.append(self.messages.post(self.next_index))
+        self.next_index += 1
+        if self.next_index == self.messages.count:
+            self.messages.release()
+
+    def start(self) -> _Posted:
+        while self.next_index < min(2, self.messages.count):
+            self.post_next()
+        return self
+
+    def finish(self) -> None:
+        comm = self.messages.comm
+        while self.next_index < self.messages.count:
+            comm.wait(self.in_flight.popleft())
+            self.post_next()
+        while self.in_flight:
+            comm.wait(self.in_flight.popleft())
 
 
 class CompressedHalo:
@@ -45,9 +73,11 @@ class CompressedHalo:
         call_seed (int): seed of this call, equal on every rank.
         call_index (int): index of the call within the forward pass (the codec key).
 
-    NOTE: each peer's payload travels in one message, because the halo's
-    ``max_message_bytes`` and ``look_ahead`` are not applied here. Payloads are about
-    ``c`` times smaller than the rows, but the next round is always posted ahead.
+    The halo's ``max_message_bytes`` and ``look_ahead`` apply as in
+    :class:`~graphkit.distributed.halo.HaloExchange`. Each peer's payload is encoded
+    whole, so the result does not depend on the message size, and then sent in
+    messages of at most ``max_message_bytes``
+    (:mod:`~graphkit.distributed.compression.messages`).
     """
 
     def __init__(
@@ -118,7 +148,7 @@ class CompressedHalo:
                 for j in range(len(self._local))
             ]
             recvs[from_peer] = [t for parts in received[from_peer] for t in parts]
-        return _Posted(received, self.comm.start(sends, recvs, label))
+        return _Posted(received, RoundMessages(self.halo, sends, recvs, label)).start()
 
     def _decode(self, peer: int, payloads: list[list[Tensor]], shapes) -> list[Tensor]:
         rows = []
@@ -157,15 +187,20 @@ class CompressedHalo:
         rounds = self._rounds()
         if not rounds:
             return
+        look_ahead = self.halo.look_ahead
         ahead = self._post_fetch(rounds[0], label)
         for i in range(len(rounds)):
-            posted = ahead
-            if i + 1 < len(rounds):
+            posted, ahead = ahead, None
+            if look_ahead and i + 1 < len(rounds):
                 ahead = self._post_fetch(rounds[i + 1], label)
-            self.comm.wait(posted.pending)
+            posted.finish()
             for peer in self._peers_of(rounds[i], sign=-1):
                 rows = self._decode(peer, posted.received.pop(peer), shapes)
                 yield peer, self.halo.tracker.hold(rows)
+                del rows
+            del posted
+            if not look_ahead and i + 1 < len(rounds):
+                ahead = self._post_fetch(rounds[i + 1], label)
 
     def _peers_of(self, offsets: list[int], sign: int) -> list[int]:
         return [(self.rank + sign * k) % self.world_size for k in offsets]
@@ -194,10 +229,10 @@ class CompressedHalo:
                 for j in range(len(self._local))
             ]
             recvs[from_peer] = [t for parts in received[from_peer] for t in parts]
-        return _Posted(received, self.comm.start(sends, recvs, label))
+        return _Posted(received, RoundMessages(self.halo, sends, recvs, label))
 
     def _accumulate(self, posted: _Posted, targets: list[Tensor]) -> None:
-        self.comm.wait(posted.pending)
+        """Decode the gradients of a finished round and add them to ``targets``."""
         for peer, payloads in posted.received.items():
             rows = self.send_rows[peer]
             for j, (target, payload) in enumerate(zip(targets, payloads)):
@@ -220,11 +255,19 @@ class CompressedHalo:
         targets: list[Tensor],
         label: str,
     ) -> None:
-        """Send each peer the encoded gradient of its rows and add the replies to ``targets``."""
+        """Send each peer the encoded gradient of its rows and add the replies to ``targets``.
+
+        A round's gradients are decoded and added once all its exchanges have finished,
+        in round order. With ``look_ahead`` the round's last exchange travels while the
+        caller computes the next round's gradients. Without it every exchange finishes
+        before the caller continues.
+        """
         rounds = iter(self._rounds())
         offsets: list[int] = []
         sends: dict[int, list[Tensor]] = {}
-        previous = None
+        # Posted exchanges, each with its round when it is the round's last exchange.
+        in_flight: deque = deque()
+        keep = 1 if self.halo.look_ahead else 0
         for peer, peer_grads in grads:
             if peer == self.rank:
                 # A None gradient was already added to targets by the caller.
@@ -238,12 +281,22 @@ class CompressedHalo:
             del peer_grads
             if len(sends) < len(offsets):
                 continue  # one-shot: wait for every peer's gradient
-            current = self._post_return(sends, offsets, label)
+            posted = self._post_return(sends, offsets, label)
             offsets, sends = [], {}
-            # Wait for the previous round only now, so it overlapped this round's work.
-            if previous is not None:
-                self._accumulate(previous, targets)
-            previous = current
-        if previous is not None:
-            self._accumulate(previous, targets)
+            messages = posted.messages
+            for index in range(messages.count):
+                last = index + 1 == messages.count
+                in_flight.append((messages.post(index), posted if last else None))
+                if len(in_flight) > keep:
+                    self._finish_return(in_flight.popleft(), targets)
+            messages.release()
+            del posted, messages
+        while in_flight:
+            self._finish_return(in_flight.popleft(), targets)
         self._received.clear()
+
+    def _finish_return(self, entry: tuple, targets: list[Tensor]) -> None:
+        pending, posted = entry
+        self.comm.wait(pending)
+        if posted is not None:
+            self._accumulate(posted, targets)

@@ -251,3 +251,59 @@ def float64_quantized_output(rank: int, world_size: int):
     out = model(x, graph)
     out.sum().backward()
     return str(out.dtype), float((plain - out.detach()).norm() / plain.norm())
+
+
+# (max_message_bytes, look_ahead) pairs; the first is the reference.
+MESSAGE_SETTINGS = ((None, True), (None, False), (1, True), (1, False), (100, True))
+# One model per SAR function: linear, extremum, attention and a message function.
+MESSAGE_MODELS = ("gcn", "sage-max", "gat", "message-edge")
+
+
+def message_limit_is_invisible(rank: int, world_size: int) -> list[str]:
+    """Every codec gives bit-identical results for every message limit and look-ahead.
+
+    Compares outputs, input gradients, model gradients and learned codec gradients of
+    one float32 pass in ``sar`` and ``sa`` mode with those of whole payloads sent with
+    look-ahead.
+    """
+    data = random_graph()
+    weight = torch.randn(data.num_nodes, 4, generator=torch.Generator().manual_seed(5))
+    parts = partition_nodes(data.edge_index, data.num_nodes, world_size, "random")
+    _, payload = next(partition_payloads(data, parts, world_size, ranks=[rank]))
+    ids, comm = payload["global_ids"], communicator()
+    failures = []
+    for mode in ("sar", "sa"):
+        graphs = [
+            ShardedGraph.from_partition(
+                comm, payload, mode, look_ahead=look_ahead, max_message_bytes=limit
+            )
+            for limit, look_ahead in MESSAGE_SETTINGS
+        ]
+        for codec_name, make_codec in CODECS.items():
+            for name in MESSAGE_MODELS:
+                runs = []
+                for graph in graphs:
+                    codec = make_codec()
+                    graph.compression = Compression(codec, FixedSchedule(3.0), comm)
+                    out, grad_x, grads = forward_backward(
+                        name, graph, data.x[ids], weight[ids], pass_index=0
+                    )
+                    if isinstance(codec, LearnedCodec):
+                        for key, p in codec.named_parameters():
+                            grads[f"codec {key}"] = p.grad
+                    graph.compression = None
+                    runs.append({"output": out, "input grad": grad_x, **grads})
+                for (limit, look_ahead), run in zip(MESSAGE_SETTINGS[1:], runs[1:]):
+                    for key, want in runs[0].items():
+                        got = run[key]
+                        same = (got is None and want is None) or (
+                            got is not None
+                            and want is not None
+                            and torch.equal(got, want)
+                        )
+                        if not same:
+                            failures.append(
+                                f"{mode} {codec_name} {name}, max_message_bytes="
+                                f"{limit}, look_ahead={look_ahead}: {key} differs"
+                            )
+    return failures

@@ -13,6 +13,44 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import torch
+
+from graphkit.distributed.comm import Communicator, PendingExchange
+
+
+class RecordingComm(Communicator):
+    """A communicator of one simulated rank that records groups instead of sending.
+
+    ``groups`` lists the non-empty groups in posting order, in this module's format.
+    ``unfinished`` counts the exchanges posted but not yet waited for. Nothing is sent,
+    so receive buffers keep whatever they held.
+    """
+
+    def __init__(self, rank: int, world_size: int) -> None:
+        self.rank, self.world_size = rank, world_size
+        self.group, self.device = None, torch.device("cpu")
+        self._tag = 0
+        self.groups: list[list[tuple]] = []
+        self.unfinished = 0
+
+    def start(self, sends, recvs, label, tag=None):
+        if tag is None:
+            self._tag = (self._tag + 1) % (1 << 20)
+            tag = self._tag
+        group = []
+        for kind, table in (("send", sends), ("recv", recvs)):
+            for peer, tensors in table.items():
+                for t in tensors:
+                    if t.numel():
+                        group.append((kind, peer, tag, t.numel() * t.element_size()))
+        if group:
+            self.groups.append(group)
+        self.unfinished += 1
+        return PendingExchange([], (), label)
+
+    def wait(self, pending):
+        self.unfinished -= 1
+
 
 def match_in_order(streams) -> dict:
     """Pair operations as nccl does, and assert that each pair agrees on tag and size.

@@ -7,38 +7,10 @@ matched operations must agree on the tag (which gloo matches by) and the byte co
 
 import pytest
 import torch
-from stream_order import match_in_order, replay
+from stream_order import RecordingComm, match_in_order, replay
 
-from graphkit.distributed.comm import Communicator, PendingExchange
 from graphkit.distributed.halo import HaloExchange
 from graphkit.distributed.memory import FetchTracker
-
-
-class _RecordingComm(Communicator):
-    """A communicator for one simulated rank that records groups instead of sending."""
-
-    def __init__(self, rank: int, world_size: int) -> None:
-        self.rank, self.world_size = rank, world_size
-        self.group, self.device = None, torch.device("cpu")
-        self._tag = 0
-        self.groups: list[list[tuple]] = []
-
-    def start(self, sends, recvs, label, tag=None):
-        if tag is None:
-            self._tag = (self._tag + 1) % (1 << 20)
-            tag = self._tag
-        group = []
-        for kind, table in (("send", sends), ("recv", recvs)):
-            for peer, tensors in table.items():
-                for t in tensors:
-                    if t.numel():
-                        group.append((kind, peer, tag, t.numel() * t.element_size()))
-        if group:
-            self.groups.append(group)
-        return PendingExchange([], (), label)
-
-    def wait(self, pending):
-        pass
 
 
 def _random_world(world_size: int, seed: int):
@@ -61,7 +33,7 @@ def _record(world_size, seed, look_ahead, max_message_bytes):
     nodes, send_rows, recv_counts = _random_world(world_size, seed)
     comms = []
     for rank in range(world_size):
-        comm = _RecordingComm(rank, world_size)
+        comm = RecordingComm(rank, world_size)
         halo = HaloExchange(
             comm,
             send_rows[rank],
