@@ -2,6 +2,9 @@
 
 ``load_dataset(name, root, split)`` reads a named dataset from a local data root;
 ``list_datasets()`` lists the names. See :mod:`graphkit.datasets.registry`.
+
+The loaders import ``torch_geometric`` inside their functions, so that importing this
+package does not (see :mod:`graphkit.datasets.graph_tensors` for the cost).
 """
 
 from graphkit.datasets.asymproj import load_asymproj
@@ -17,6 +20,7 @@ from .errors import (
     UnknownDatasetError,
     UnknownNodeIdError,
 )
+from .graph_tensors import GraphTensors
 from .registry import list_datasets, load_dataset
 from .synthetic import SYNTHETIC_DEFAULTS, CSBMConfig, csbm_from_config, synthetic_csbm
 
@@ -26,6 +30,7 @@ __all__ = [
     "DatasetError",
     "DatasetFormatError",
     "DatasetNotFoundError",
+    "GraphTensors",
     "InvalidSplitError",
     "MalformedLineError",
     "ShapeMismatchError",

@@ -13,12 +13,15 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
-from torch_geometric.data import Data
 
 from graphkit.hints import did_you_mean
+
+if TYPE_CHECKING:
+    from torch_geometric.data import Data
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +110,8 @@ def load_asymproj(
         graph a model may see), ``train_pos_edge_index``, ``test_pos_edge_index`` and
         ``test_neg_edge_index`` (each as stored, shape ``(2, pairs)``).
     """
+    from torch_geometric.data import Data
+
     name = _canonical_name(name)
     if root is None:
         root = os.environ.get("GRAPHKIT_DATA")

@@ -5,8 +5,10 @@ Files (CSV, TSV or whitespace-separated; ``#`` starts a comment line; header opt
 * edge list: ``source, target`` or ``source, target, weight`` per line;
 * features: ``id, f_1, ..., f_F`` per node (every node of the graph, in the order that
   becomes the node order);
-* labels: ``id, label`` per node; labels may be integers or strings. A negative integer
-  label marks an unlabelled node (``y = -1``, in no mask), as in LINKX-style files.
+* labels: ``id, label`` per node; labels may be integers or strings. A negative number
+  (``-1`` as in LINKX-style files, or ``-1.0``), an empty label or ``nan`` marks an
+  unlabelled node (``y = -1``, in no mask). Whole numbers written as floats (``2.0``,
+  as pandas writes an integer column that has missing values) are integer labels.
 
 Node ids may be integers or strings. They are mapped to ``0..N-1``: in the order of the
 feature file when there is one, else in increasing order for integer ids and in order of
@@ -19,16 +21,25 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
-from torch_geometric.data import Data
-from torch_geometric.utils import coalesce, to_undirected
 
 from .edge_table import EdgeTable, read_edge_table, read_edges_by_line
 from .errors import MalformedLineError, ShapeMismatchError, UnknownNodeIdError
 from .splits import random_split_masks
-from .text_table import Row, is_integer, parse_floats, read_table, require_width
+from .text_table import (
+    Row,
+    is_integer,
+    is_number,
+    parse_floats,
+    read_table,
+    require_width,
+)
+
+if TYPE_CHECKING:
+    from torch_geometric.data import Data
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +77,8 @@ def load_edge_list(
         ``x [N, F]``, ``edge_index [2, E]``, ``edge_weight [E]`` (when the edge list has a
         third column), ``y [N]`` (-1 for nodes without a label), masks ``[N]``.
     """
+    from torch_geometric.data import Data
+
     path = Path(path)
     table = read_edge_table(path, delimiter, header)
     feature_rows = label_rows = None
@@ -73,7 +86,13 @@ def load_edge_list(
         feature_rows = read_table(features, delimiter, header, "feature")
     if labels is not None:
         label_rows = read_table(labels, delimiter, header, "label")
-        require_width(label_rows, Path(labels), (2,), "node id and label")
+        _restore_empty_labels(label_rows)
+        require_width(
+            label_rows,
+            Path(labels),
+            (2,),
+            "node id and label. An empty label or -1 marks an unlabelled node",
+        )
 
     other_rows = [*(feature_rows or []), *(label_rows or [])]
     integer_ids = table.ends.dtype != object and all(
@@ -116,6 +135,8 @@ def load_edge_list(
 
 def _build_edges(table: EdgeTable, node_ids, undirected: bool) -> tuple:
     """Map the table's ids to node positions and coalesce; ``(None, None)`` if ids are missing."""
+    from torch_geometric.utils import coalesce, to_undirected
+
     pairs, found = _lookup(node_ids, table.ends)
     if not found.all():
         return None, None
@@ -203,12 +224,36 @@ def _missing_ids_error(table: EdgeTable, node_ids, path: Path, source) -> Except
     )
 
 
+def _restore_empty_labels(rows: list[Row]) -> None:
+    """Give an empty label field to rows such as ``"7\t"``, whose tab the line strip removed."""
+    for row in rows:
+        if len(row.fields) == 1 and row.line.rstrip("\r\n ").endswith(("\t", ",")):
+            row.fields.append("")
+
+
+def _is_unlabelled(value: str) -> bool:
+    """Return whether a label field marks an unlabelled node: empty, NaN or negative."""
+    if value == "" or value.lower() == "nan":
+        return True
+    return is_number(value) and float(value) < 0
+
+
+def _integer_label(value: str) -> int | None:
+    """Return the label as an int when it is a whole number (``3`` or ``3.0``), else None."""
+    if is_integer(value):
+        return int(value)
+    if is_number(value) and float(value).is_integer():
+        return int(float(value))
+    return None
+
+
 def _attach_labels(data: Data, rows: list[Row], path: Path, node_ids, key, x) -> None:
     """Set ``y`` (class index per node, -1 if unlabelled), ``label_names`` and ``num_classes``.
 
     Labels map to class indices in sorted order of the original labels (numeric order
-    for integer labels). With integer labels a negative label marks an unlabelled node:
-    it gets ``y = -1`` and no class, and ``data.negative_label_mask`` marks such nodes.
+    when every label is a whole number). An empty, NaN or negative label marks an
+    unlabelled node: it gets ``y = -1`` and no class, and ``data.negative_label_mask``
+    marks such nodes.
     """
     if x is not None and len(rows) != x.size(0):
         raise ShapeMismatchError(
@@ -219,10 +264,14 @@ def _attach_labels(data: Data, rows: list[Row], path: Path, node_ids, key, x) ->
         )
 
     values = [row.fields[1] for row in rows]
-    integer_labels = all(is_integer(value) for value in values)
-    names = sorted({int(v) for v in values} if integer_labels else set(values))
-    if integer_labels:
-        names = [name for name in names if name >= 0]
+    unlabelled = [_is_unlabelled(value) for value in values]
+    integers = [_integer_label(value) for value in values]
+    integer_labels = all(
+        number is not None or empty for number, empty in zip(integers, unlabelled)
+    )
+    # The label of each row, as compared, sorted and stored in label_names.
+    labels = integers if integer_labels else values
+    names = sorted({label for label, empty in zip(labels, unlabelled) if not empty})
     class_index = {name: position for position, name in enumerate(names)}
     ids = node_ids.tolist() if isinstance(node_ids, np.ndarray) else node_ids
     index = {node_id: position for position, node_id in enumerate(ids)}
@@ -230,13 +279,16 @@ def _attach_labels(data: Data, rows: list[Row], path: Path, node_ids, key, x) ->
     nodes, classes, negative = [], [], []
     missing: dict[str, int] = {}
     first_label: dict[int, Row] = {}
-    for row, value in zip(rows, values):
+    first_value: dict[int, object] = {}
+    for row, value, label, empty in zip(rows, values, labels, unlabelled):
         node = index.get(key(row.fields[0]))
         if node is None:
             missing.setdefault(row.fields[0], row.line_number)
             continue
         earlier = first_label.setdefault(node, row)
-        if earlier.fields[1] != value:
+        if first_value.setdefault(node, None if empty else label) != (
+            None if empty else label
+        ):
             raise MalformedLineError(
                 path,
                 row.line_number,
@@ -245,11 +297,11 @@ def _attach_labels(data: Data, rows: list[Row], path: Path, node_ids, key, x) ->
                 f"{earlier.fields[1]!r} on line {earlier.line_number}. Give each node "
                 "one label",
             )
-        if integer_labels and int(value) < 0:
+        if empty:
             negative.append(node)
             continue
         nodes.append(node)
-        classes.append(class_index[int(value) if integer_labels else value])
+        classes.append(class_index[label])
     if missing:
         shown = ", ".join(
             f"{name!r} (line {line})" for name, line in list(missing.items())[:5]

@@ -28,10 +28,7 @@ and labels, while the Yandex archive has Cornell's own.
 from __future__ import annotations
 
 from pathlib import Path
-
-from torch_geometric.data import Data
-from torch_geometric.datasets import Actor, WebKB, WikipediaNetwork
-from torch_geometric.utils import coalesce
+from typing import TYPE_CHECKING
 
 from .geom_gcn_text import check_node_file, read_edge_file
 from .heterophilous import load_yandex_npz, read_npz_graph, yandex_raw_files
@@ -45,6 +42,9 @@ from .layout import (
     pyg_root,
 )
 from .splits import read_split_files, select_split
+
+if TYPE_CHECKING:
+    from torch_geometric.data import Data
 
 NODE_FILE = "out1_node_feature_label.txt"
 EDGE_FILE = "out1_graph_edges.txt"
@@ -120,6 +120,8 @@ def load_geom_gcn(
 
 
 def _read_with_pyg(name: str, family_dir: Path, raw: RawFiles) -> Data:
+    from torch_geometric.datasets import Actor, WebKB, WikipediaNetwork
+
     processed = str(Path(raw.folder).parent / "processed")
     with pyg_root(family_dir, [raw], [processed]) as root:
         if name in WEBKB:
@@ -133,6 +135,9 @@ def _read_with_pyg(name: str, family_dir: Path, raw: RawFiles) -> Data:
 
 def _read_wikipedia_with_npz(name: str, root: Path) -> Data:
     """Build chameleon or squirrel from the Geom-GCN edges and splits and the npz features."""
+    from torch_geometric.data import Data
+    from torch_geometric.utils import coalesce
+
     raw = geom_gcn_raw_files(name, with_node_file=False)
     family_dir = find_family_dir(root, raw)
     npz_raw = yandex_raw_files(name)

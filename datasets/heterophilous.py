@@ -19,13 +19,11 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 from torch import Tensor
-from torch_geometric.data import Data
-from torch_geometric.datasets import HeterophilousGraphDataset
-from torch_geometric.utils import is_undirected, to_undirected
 
 from .errors import DatasetFormatError, ShapeMismatchError, UnknownNodeIdError
 from .layout import (
@@ -38,6 +36,9 @@ from .layout import (
     pyg_root,
 )
 from .splits import select_split
+
+if TYPE_CHECKING:
+    from torch_geometric.data import Data
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +99,8 @@ def load_heterophilous(
     if name in PYG_HETEROPHILOUS and download:
         family_dir = candidate_family_dirs(root, "heterophilous")[0]
         family_dir.mkdir(parents=True, exist_ok=True)
+        from torch_geometric.datasets import HeterophilousGraphDataset
+
         dataset = HeterophilousGraphDataset(str(family_dir), stem)
         data = _undirected_graph(dataset[0], stem, family_dir)
         return select_split(data, split, name)
@@ -108,6 +111,8 @@ def load_heterophilous(
 
 
 def _read_with_pyg(stem: str, family_dir: Path, raw: RawFiles) -> Data:
+    from torch_geometric.datasets import HeterophilousGraphDataset
+
     check_npz_graph(raw.paths(family_dir)[0])
     with pyg_root(family_dir, [raw], [f"{stem}/processed"]) as root:
         dataset = HeterophilousGraphDataset(str(root), stem)
@@ -129,6 +134,8 @@ def _undirected_graph(data: Data, stem: str, root: Path) -> Data:
         stem,
         root / stem / "processed",
     )
+    from torch_geometric.utils import to_undirected
+
     data.edge_index = to_undirected(data.edge_index, num_nodes=data.num_nodes)
     return data
 
@@ -141,6 +148,8 @@ def is_symmetric(edge_index: Tensor, num_nodes: int) -> bool:
     sorted here: 0.43 of PyG's CPU time on tolokers (``benchmarks/dataset_loading.py``).
     """
     if num_nodes > 0 and num_nodes > (2**63 - 1) // num_nodes:
+        from torch_geometric.utils import is_undirected
+
         return is_undirected(edge_index, num_nodes=num_nodes)  # keys would overflow
     row, col = edge_index[0].long(), edge_index[1].long()
     keys = row * num_nodes + col
@@ -168,6 +177,9 @@ def load_yandex_npz(
 
 def read_npz_graph(path: Path) -> Data:
     """Read a Yandex archive into a ``Data`` with both directions of every edge."""
+    from torch_geometric.data import Data
+    from torch_geometric.utils import to_undirected
+
     arrays = check_npz_graph(path)
     num_nodes = arrays["node_features"].shape[0]
     edge_index = torch.from_numpy(arrays["edges"].astype(np.int64)).t().contiguous()

@@ -21,14 +21,16 @@ reverse edges: pass ``to_undirected=True`` to ``load_dataset`` (``graphkit train
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torch
-from torch_geometric.data import Data
-from torch_geometric.utils import index_to_mask, scatter
 
 from .errors import DatasetFormatError, DatasetNotFoundError, UnknownDatasetError
 from .layout import RawFiles, candidate_family_dirs, data_root, pyg_root
 from .splits import select_split
+
+if TYPE_CHECKING:
+    from torch_geometric.data import Data
 
 OGB_NODE_NAMES = ("ogbn-arxiv", "ogbn-products", "ogbn-proteins", "ogbn-papers100M")
 HETEROGENEOUS = ("ogbn-mag",)
@@ -123,6 +125,9 @@ def _find_ogb_dir(root: Path, dir_name: str) -> Path | None:
 
 
 def _to_graphkit(graph: Data, index: dict, name: str) -> Data:
+    from torch_geometric.data import Data
+    from torch_geometric.utils import index_to_mask, scatter
+
     num_nodes = graph.num_nodes
     y = graph.y
     if y.is_floating_point():

@@ -19,12 +19,9 @@ from __future__ import annotations
 import logging
 import pickle
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torch
-from torch_geometric.data import Data
-from torch_geometric.datasets import Planetoid
-from torch_geometric.io.planetoid import edge_index_from_dict, read_file
-from torch_geometric.utils import index_to_mask
 
 from .errors import DatasetFormatError, InvalidSplitError
 from .layout import (
@@ -37,6 +34,9 @@ from .layout import (
     pyg_root,
 )
 from .splits import read_split_files, select_split
+
+if TYPE_CHECKING:
+    from torch_geometric.data import Data
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +121,8 @@ def load_planetoid(
 
 
 def _read_with_pyg(name: str, family_dir: Path, raw: RawFiles) -> Data:
+    from torch_geometric.datasets import Planetoid
+
     pyg_name = PLANETOID_NAMES[name]
     with pyg_root(family_dir, [raw], [f"{pyg_name}/processed"]) as root:
         try:
@@ -141,6 +143,10 @@ def read_planetoid_labels(folder: Path, name: str) -> Data:
     ids that have no row in ``ty`` (15 CiteSeer nodes, each with one or two edges) get
     label 0, as in PyG.
     """
+    from torch_geometric.data import Data
+    from torch_geometric.io.planetoid import edge_index_from_dict, read_file
+    from torch_geometric.utils import index_to_mask
+
     try:
         y_train, ty, ally, graph, test_index = (
             read_file(str(folder), name, kind) for kind in LABEL_KINDS

@@ -7,20 +7,23 @@ import logging
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torch
-from torch_geometric.data import Data
-from torch_geometric.utils import to_undirected as make_undirected
 
 from .edge_list import load_edge_list
 from .errors import UnknownDatasetError
 from .geom_gcn import GEOM_GCN_NAMES, load_geom_gcn
+from .graph_tensors import GraphTensors
 from .heterophilous import PYG_HETEROPHILOUS, YANDEX_ONLY, load_heterophilous
 from .layout import data_root
 from .ogb_nodes import HETEROGENEOUS, OGB_NODE_NAMES, load_ogb_node
 from .planetoid import PLANETOID_NAMES, load_planetoid
 from .splits import select_split
-from .synthetic import synthetic_csbm
+from .synthetic import CSBMConfig, csbm_tensors, synthetic_csbm
+
+if TYPE_CHECKING:
+    from torch_geometric.data import Data
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +69,9 @@ def load_dataset(
     *,
     features: bool | str | Path = True,
     to_undirected: bool = False,
+    pyg_data: bool = True,
     **kwargs,
-) -> Data:
+) -> Data | GraphTensors:
     """Load dataset ``name`` as a PyG ``Data`` with ``x``, ``edge_index``, ``y`` and masks.
 
     Args:
@@ -88,13 +92,18 @@ def load_dataset(
             node feature file.
         to_undirected (bool): Add the reverse of every edge (default False: the graph as
             its source stores it).
+        pyg_data (bool): With False, a dataset whose loader uses nothing from PyG
+            (``synthetic``) comes back as a :class:`GraphTensors` with the same fields,
+            so that ``torch_geometric`` is not imported. Other datasets are a ``Data``
+            either way. Default True: always a ``Data``.
         **kwargs: Passed to the loader: ``download`` (all file-based datasets), ``source``
             (Geom-GCN datasets), the :class:`~graphkit.datasets.synthetic.CSBMConfig`
             fields (``synthetic``), the arguments of
             :func:`~graphkit.datasets.edge_list.load_edge_list` (``edge-list``).
 
     Returns:
-        Data: with ``num_classes`` set as an attribute when ``y`` is given.
+        Data (or GraphTensors, see ``pyg_data``): with ``num_classes`` set as an
+        attribute when ``y`` is given.
     """
     key = canonical_name(name)
     if key is None and Path(name).expanduser().is_file():
@@ -113,12 +122,8 @@ def load_dataset(
     if not features:
         data.num_nodes = data.num_nodes  # store it, since it can no longer come from x
         data.x = None
-    if to_undirected and data.get("edge_weight") is not None:
-        data.edge_index, data.edge_weight = make_undirected(
-            data.edge_index, data.edge_weight, data.num_nodes, reduce="mean"
-        )
-    elif to_undirected:
-        data.edge_index = make_undirected(data.edge_index, num_nodes=data.num_nodes)
+    if to_undirected:
+        _add_reverse_edges(data)
     if data.y is not None and "num_classes" not in data:
         data.num_classes = count_classes(data.y)
     logger.info(
@@ -128,7 +133,21 @@ def load_dataset(
         data.edge_index.size(1),
         data.get("num_classes"),
     )
+    if pyg_data and isinstance(data, GraphTensors):
+        return data.to_pyg()
     return data
+
+
+def _add_reverse_edges(data) -> None:
+    """Add the reverse of every edge of ``data`` in place (weights of a pair averaged)."""
+    from torch_geometric.utils import to_undirected as make_undirected
+
+    if data.get("edge_weight") is not None:
+        data.edge_index, data.edge_weight = make_undirected(
+            data.edge_index, data.edge_weight, data.num_nodes, reduce="mean"
+        )
+    else:
+        data.edge_index = make_undirected(data.edge_index, num_nodes=data.num_nodes)
 
 
 def loader_options(key: str) -> list[str]:
@@ -167,8 +186,8 @@ def count_classes(y: torch.Tensor) -> int:
     return int(y.max()) + 1 if y.numel() else 0
 
 
-def _load_synthetic(root=None, split: int | None = None, **kwargs) -> Data:
-    return select_split(synthetic_csbm(**kwargs), split, SYNTHETIC)
+def _load_synthetic(root=None, split: int | None = None, **kwargs) -> GraphTensors:
+    return select_split(csbm_tensors(CSBMConfig(**kwargs)), split, SYNTHETIC)
 
 
 def _load_edge_list(root=None, split: int | None = None, path=None, **kwargs) -> Data:

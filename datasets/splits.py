@@ -5,12 +5,15 @@ from __future__ import annotations
 import numbers
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
-from torch_geometric.data import Data
 
 from .errors import DatasetFormatError, InvalidSplitError, ShapeMismatchError
+
+if TYPE_CHECKING:
+    from torch_geometric.data import Data
 
 MASK_NAMES = ("train_mask", "val_mask", "test_mask")
 

@@ -28,11 +28,15 @@ import dataclasses
 import logging
 import numbers
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import torch
-from torch_geometric.data import Data
 
+from .graph_tensors import GraphTensors
 from .splits import random_split_masks
+
+if TYPE_CHECKING:
+    from torch_geometric.data import Data
 
 logger = logging.getLogger(__name__)
 
@@ -154,13 +158,18 @@ def synthetic_csbm(
 
 def csbm_from_config(config: CSBMConfig) -> Data:
     """Draw the CSBM graph described by ``config`` (see the module docstring)."""
+    return csbm_tensors(config).to_pyg()
+
+
+def csbm_tensors(config: CSBMConfig) -> GraphTensors:
+    """Draw the graph of :func:`csbm_from_config` without importing PyG."""
     generator = torch.Generator().manual_seed(config.seed)
     n, num_classes = config.num_nodes, config.num_classes
     y = (torch.arange(n) % num_classes)[torch.randperm(n, generator=generator)]
     edge_index = _draw_edges(y, config, generator)
     x = _draw_features(y, config, generator)
     masks = random_split_masks(n, config.train_fraction, config.val_fraction, generator)
-    data = Data(x=x, edge_index=edge_index, y=y, **masks)
+    data = GraphTensors(x=x, edge_index=edge_index, y=y, **masks)
     data.num_classes = num_classes
     logger.debug("drew CSBM graph %s from %s", data, config)
     return data

@@ -256,8 +256,9 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     check_output_folder(out, args.overwrite)
     start = time.perf_counter()
+    # pyg_data=False: the synthetic graph comes as GraphTensors, without importing PyG.
     data = load_dataset(
-        args.dataset, args.root, split=args.split, **args.dataset_options
+        args.dataset, args.root, split=args.split, pyg_data=False, **args.dataset_options
     )
     train_mask = getattr(data, "train_mask", None) if args.balance_train else None
     if args.balance_train and train_mask is None:

@@ -68,8 +68,13 @@ def load_local(config: TrainConfig, device: torch.device | str = "cpu"):
     from graphkit.graph import LocalGraph
     from graphkit.train.trainer import masks_for_split
 
+    # pyg_data=False: the synthetic graph comes as GraphTensors, without importing PyG.
     data = load_dataset(
-        config.dataset, config.root, split=config.split, **config.dataset_options
+        config.dataset,
+        config.root,
+        split=config.split,
+        pyg_data=False,
+        **config.dataset_options,
     )
     data = masks_for_split(data, config.split).to(device)
     return LocalGraph.from_data(data), data
