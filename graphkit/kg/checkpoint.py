@@ -104,12 +104,16 @@ def resolve(
     cache_dir: str | Path | None = None,
     sha256: str | None = None,
 ) -> Path:
-    """Turn a local path, a URL or a released name (``"ultra_3g"``) into a local file."""
+    """Turn a local path, a URL or a released name (``"ultra_3g"``) into a local file.
+
+    A local path may start with ``~`` for the home folder.
+    """
     text = str(path_or_url)
-    if Path(text).is_file():
-        return Path(text)
-    if Path(text).is_dir():
-        files = sorted(str(p) for p in Path(text).glob("*.pth"))
+    local = Path(text).expanduser()
+    if local.is_file():
+        return local
+    if local.is_dir():
+        files = sorted(str(p) for p in local.glob("*.pth"))
         raise ValueError(
             f"checkpoint {text!r} is a folder. Pass a checkpoint file in it "
             f"({', '.join(files[:5]) or 'it contains no .pth file'}), such as the "

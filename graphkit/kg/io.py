@@ -98,8 +98,9 @@ def read_triples(
     """Read ``head, relation, tail`` rows from a TSV or CSV file.
 
     Args:
-        path: the file, decompressed first when it is gzip data. Blank lines are
-            skipped, and so is whitespace at the end of a row (a trailing tab too).
+        path: the file, decompressed first when it is gzip data. A leading ``~``
+            names the home folder. Blank lines are skipped, and so is whitespace at
+            the end of a row (a trailing tab too).
         delimiter (str, optional): column separator. ``None`` picks ``,`` for ``.csv``
             (and ``.csv.gz``) files, otherwise a tab when the first row has one, else runs of spaces and
             tabs.
@@ -111,7 +112,7 @@ def read_triples(
         KGFormatError: the file is missing, or empty while ``allow_empty`` is
             ``False``, or a row does not have 3 columns.
     """
-    path = Path(path)
+    path = Path(path).expanduser()
     if path.is_dir():
         raise KGFormatError(
             path,
@@ -292,7 +293,7 @@ def load_grail(root: str | Path, name: str) -> InductiveSplit:
     Test queries are ``NAME_ind/valid.txt`` followed by ``NAME_ind/test.txt``, ranked on
     the inference graph with filter = inference graph + test queries, as in ULTRA.
     """
-    root = Path(root)
+    root = Path(root).expanduser()
     folder, ind_folder = root / name, root / f"{name}_ind"
     train = drop_repeated_facts(read_triples(folder / "train.txt"))
     valid = read_triples(folder / "valid.txt", allow_empty=True)
@@ -445,7 +446,7 @@ def _folder_ignoring_case(root: Path, name: str) -> str:
 def load_dataset(root: str | Path, name: str) -> InductiveSplit:
     """Load ``name`` from ``root``: GraIL layout when ``name_ind`` exists, else
     transductive ``train/valid/test``."""
-    root = Path(root)
+    root = Path(root).expanduser()
     # graphkit.datasets.load_dataset takes (name, root), so the swapped order is an
     # easy slip. Then name is the data folder and root a dataset folder inside it.
     if not root.is_dir() and Path(name).is_dir() and (Path(name) / root).is_dir():
