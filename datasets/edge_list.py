@@ -278,17 +278,16 @@ def _attach_labels(data: Data, rows: list[Row], path: Path, node_ids, key, x) ->
 
     nodes, classes, negative = [], [], []
     missing: dict[str, int] = {}
-    first_label: dict[int, Row] = {}
-    first_value: dict[int, object] = {}
+    # The first row of each node and its label (None when it marks no class).
+    first_label: dict[int, tuple[Row, object]] = {}
     for row, value, label, empty in zip(rows, values, labels, unlabelled):
         node = index.get(key(row.fields[0]))
         if node is None:
             missing.setdefault(row.fields[0], row.line_number)
             continue
-        earlier = first_label.setdefault(node, row)
-        if first_value.setdefault(node, None if empty else label) != (
-            None if empty else label
-        ):
+        label = None if empty else label
+        earlier, earlier_label = first_label.setdefault(node, (row, label))
+        if earlier_label != label:
             raise MalformedLineError(
                 path,
                 row.line_number,
@@ -297,7 +296,7 @@ def _attach_labels(data: Data, rows: list[Row], path: Path, node_ids, key, x) ->
                 f"{earlier.fields[1]!r} on line {earlier.line_number}. Give each node "
                 "one label",
             )
-        if empty:
+        if label is None:
             negative.append(node)
             continue
         nodes.append(node)

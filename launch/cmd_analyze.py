@@ -79,8 +79,8 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=None,
         metavar="FILE",
-        help="label file: 'NODE LABEL' per line for every node, a negative integer "
-        "label for an unlabelled node (not counted); required with --edge-list",
+        help="label file: 'NODE LABEL' per line for every node, with a negative, empty "
+        "or nan label for an unlabelled node (not counted); required with --edge-list",
     )
     source.add_argument(
         "--header",
@@ -378,7 +378,7 @@ def _read_edge_list(
 def _drop_negative_labels(data) -> torch.Tensor:
     """Return the bool mask of the nodes that the label file marks as unlabelled.
 
-    The edge-list reader gives a negative integer label ``y = -1`` and no class, and
-    marks those nodes in ``data.negative_label_mask``.
+    The edge-list reader gives a negative, empty or NaN label ``y = -1`` and no class,
+    and marks those nodes in ``data.negative_label_mask``.
     """
     return getattr(data, "negative_label_mask", torch.zeros_like(data.y, dtype=torch.bool))
