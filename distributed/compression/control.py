@@ -26,7 +26,11 @@ from graphkit.distributed.compression.exchange import CompressedHalo
 from graphkit.distributed.compression.learned import LearnedCodec
 from graphkit.distributed.compression.projection import RandomProjectionCodec
 from graphkit.distributed.compression.quantize import QuantizeCodec
-from graphkit.distributed.compression.schedule import Schedule, make_schedule
+from graphkit.distributed.compression.schedule import (
+    AdaptiveSchedule,
+    Schedule,
+    make_schedule,
+)
 from graphkit.distributed.compression.subsample import SubsampleCodec
 from graphkit.distributed.halo import HaloExchange
 from torch import Tensor, nn
@@ -52,8 +56,9 @@ class Compression:
         self, codec: Codec, schedule: Schedule, comm: Communicator, seed: int = 0
     ) -> None:
         self.codec, self.schedule, self.comm, self.seed = codec, schedule, comm, seed
-        self.ratio = float(schedule.next_ratio(0, float("inf")))
+        self.ratio = float(schedule.next_ratio(0, None))
         self.epochs_done = 0
+        self._warned_non_finite = False
         # Bytes sent by all ranks since the start: all traffic, halo rows (and their
         # gradients), and metric reductions.
         self.total_sent_bytes = 0
@@ -164,6 +169,7 @@ class Compression:
             "epoch_metric_bytes_all_ranks": metric_all,
             "total_metric_bytes_all_ranks": self.total_metric_bytes,
         }
+        self._warn_non_finite(epoch, val_loss)
         new_ratio = float(self.schedule.next_ratio(epoch, val_loss))
         self.epochs_done = epoch
         logger.debug(
@@ -185,6 +191,26 @@ class Compression:
             )
         self.ratio = new_ratio
         return record
+
+    def _warn_non_finite(self, epoch: int, val_loss: float) -> None:
+        """Warn once, on rank 0, when the adaptive schedule gets a NaN or infinite loss."""
+        if (
+            self._warned_non_finite
+            or math.isfinite(val_loss)
+            or not isinstance(self.schedule, AdaptiveSchedule)
+            or getattr(self.comm, "rank", 0) != 0
+        ):
+            return
+        self._warned_non_finite = True
+        logger.warning(
+            "epoch %d: the validation loss is %s. The adaptive compression schedule "
+            "counts a NaN or infinite loss as an epoch without improvement, so the "
+            "ratio (now %.3g) falls to 1 if the loss stays non-finite. A lower --lr "
+            "may keep training from diverging. This warning is logged once",
+            epoch,
+            val_loss,
+            self.ratio,
+        )
 
     def _split_bytes(self, stats: CommStats) -> list[float]:
         """This rank's bytes sent: in total, by halo exchanges and by metric reductions."""
@@ -222,7 +248,7 @@ class Compression:
         count from 0, and an adaptive schedule starts from its first ratio.
         """
         self.epochs_done = int(epochs_done)
-        self.ratio = float(self.schedule.next_ratio(self.epochs_done, math.inf))
+        self.ratio = float(self.schedule.next_ratio(self.epochs_done, None))
 
     def load_state_dict(self, state: dict) -> None:
         """Continue from :meth:`state_dict` of an earlier run.
@@ -242,7 +268,7 @@ class Compression:
             self.schedule.load_state_dict(state["schedule"])
             self.ratio = float(state["ratio"])
         else:
-            self.ratio = float(self.schedule.next_ratio(self.epochs_done, math.inf))
+            self.ratio = float(self.schedule.next_ratio(self.epochs_done, None))
             logger.warning(
                 "the checkpoint was written with %s but this run has %r, so it continues "
                 "with this run's schedule at ratio %.3g from epoch %d",

@@ -12,7 +12,9 @@ solution, and let the compression error vanish by sending everything at the end.
 * exp: ``c(e) = c_0^{1 - e / E}`` for ``e < E``, then 1 (a continuous exponential decay);
 * adaptive: starts at ``c_0`` and divides the ratio by ``factor`` whenever the
   validation loss has not improved (by a relative ``1e-3``) for ``patience`` epochs.
-  With ``end_epoch`` set, the ratio is 1 from that epoch on.
+  A NaN or infinite loss counts as an epoch without improvement, so a run whose loss
+  stays NaN still reaches ratio 1. With ``end_epoch`` set, the ratio is 1 from that
+  epoch on.
 
 Every schedule is a dataclass, so its repr (logged at the start of training) is its
 complete configuration. ``state_dict`` returns what a resumed run needs beyond that
@@ -45,8 +47,12 @@ class FixedSchedule(_Stateless):
     def __post_init__(self) -> None:
         _check_ratio(self.ratio)
 
-    def next_ratio(self, epochs_done: int, val_loss: float) -> float:
-        """Return the ratio for the epoch after ``epochs_done`` finished epochs."""
+    def next_ratio(self, epochs_done: int, val_loss: float | None) -> float:
+        """Return the ratio for the epoch after ``epochs_done`` finished epochs.
+
+        ``val_loss`` is the validation loss of the last finished epoch, or None
+        before the first. Only :class:`AdaptiveSchedule` reads it.
+        """
         return self.ratio
 
 
@@ -63,7 +69,7 @@ class StepSchedule(_Stateless):
         _check_positive("end_epoch", self.end_epoch)
         _check_positive("steps", self.steps)
 
-    def next_ratio(self, epochs_done: int, val_loss: float) -> float:
+    def next_ratio(self, epochs_done: int, val_loss: float | None) -> float:
         if epochs_done >= self.end_epoch:
             return 1.0
         plateau = math.floor(epochs_done * self.steps / self.end_epoch)
@@ -81,7 +87,7 @@ class ExpSchedule(_Stateless):
         _check_ratio(self.start)
         _check_positive("end_epoch", self.end_epoch)
 
-    def next_ratio(self, epochs_done: int, val_loss: float) -> float:
+    def next_ratio(self, epochs_done: int, val_loss: float | None) -> float:
         if epochs_done >= self.end_epoch:
             return 1.0
         return self.start ** (1 - epochs_done / self.end_epoch)
@@ -89,7 +95,12 @@ class ExpSchedule(_Stateless):
 
 @dataclass
 class AdaptiveSchedule:
-    """Divide the ratio by ``factor`` when the validation loss stalls for ``patience`` epochs."""
+    """Divide the ratio by ``factor`` when the validation loss stalls for ``patience`` epochs.
+
+    ``best`` is the best finite loss since the ratio last changed, or inf while there
+    is none. A NaN or infinite loss never improves on it, so it counts towards
+    ``patience``, and the ratio keeps falling to 1 while the loss stays NaN.
+    """
 
     start: float
     patience: int = 5
@@ -106,9 +117,24 @@ class AdaptiveSchedule:
             raise ValueError(f"factor must be finite and greater than 1, got {self.factor}")
         self.ratio = float(self.start)
 
-    def next_ratio(self, epochs_done: int, val_loss: float) -> float:
-        improved = not math.isfinite(self.best) or (
-            val_loss < self.best - 1e-3 * abs(self.best)
+    def next_ratio(self, epochs_done: int, val_loss: float | None) -> float:
+        """Return the ratio for the epoch after ``epochs_done`` finished epochs.
+
+        ``val_loss`` is the validation loss of the last finished epoch. None (before
+        the first epoch, or on a resume without this schedule's state) counts no
+        epoch.
+        """
+        if val_loss is not None:
+            self._count_epoch(float(val_loss))
+        if self.end_epoch is not None and epochs_done >= self.end_epoch:
+            self.ratio = 1.0
+        return self.ratio
+
+    def _count_epoch(self, val_loss: float) -> None:
+        finite = math.isfinite(val_loss)
+        # A best saved as NaN by an earlier version counts as no best yet.
+        improved = finite and (
+            not math.isfinite(self.best) or val_loss < self.best - 1e-3 * abs(self.best)
         )
         if improved:
             self.best, self.stalled = val_loss, 0
@@ -117,10 +143,7 @@ class AdaptiveSchedule:
         if self.stalled >= self.patience and self.ratio > 1:
             self.ratio = max(1.0, self.ratio / self.factor)
             # The new rate gets a fresh patience window and a fresh best loss.
-            self.best, self.stalled = val_loss, 0
-        if self.end_epoch is not None and epochs_done >= self.end_epoch:
-            self.ratio = 1.0
-        return self.ratio
+            self.best, self.stalled = (val_loss if finite else math.inf), 0
 
     def state_dict(self) -> dict:
         return {"ratio": self.ratio, "best": self.best, "stalled": self.stalled}

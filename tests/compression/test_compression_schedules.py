@@ -142,3 +142,76 @@ def test_other_schedule_resumes_at_its_epoch(caplog):
 def test_adaptive_rejects_bad_factor(factor):
     with pytest.raises(ValueError, match="factor must be finite and greater than 1"):
         AdaptiveSchedule(4, factor=factor)
+
+
+NAN, INF = float("nan"), float("inf")
+
+
+@pytest.mark.parametrize("loss", [NAN, INF])
+def test_adaptive_decays_on_non_finite_losses(loss):
+    # Every epoch counts as a stall, so the ratio halves every 2 epochs down to 1.
+    schedule = AdaptiveSchedule(8, patience=2)
+    assert ratios(schedule, 7, [loss] * 7) == [8, 4, 4, 2, 2, 1, 1]
+    assert schedule.best == INF
+
+
+def test_adaptive_nan_first_keeps_later_best():
+    schedule = AdaptiveSchedule(8, patience=2)
+    assert ratios(schedule, 4, [NAN, 1.0, 0.9, 0.8]) == [8, 8, 8, 8]
+    assert schedule.best == 0.8
+    assert schedule.stalled == 0
+
+
+def test_adaptive_drop_on_nan_clears_best():
+    # The ratio halves after the NaN of epoch 2, which leaves no best loss, so 2.0
+    # becomes the best and 1.9999 (within 1e-3 of it) stalls twice.
+    schedule = AdaptiveSchedule(8, patience=2)
+    losses = [1.0, NAN, NAN, 2.0, 1.9999, 1.9999]
+    assert ratios(schedule, 6, losses) == [8, 8, 4, 4, 4, 2]
+
+
+def test_adaptive_start_counts_no_epoch():
+    # With patience 1, one counted epoch without a best loss would halve the ratio.
+    compression = compression_after(AdaptiveSchedule(8, patience=1), [])
+    assert compression.ratio == 8
+    assert compression.schedule.stalled == 0
+    compression.continue_at(3)
+    assert compression.ratio == 8
+    assert compression.schedule.stalled == 0
+
+
+class _OneRankComm:
+    """The part of a communicator that Compression.end_epoch uses, for one process."""
+
+    def __init__(self, rank: int = 0) -> None:
+        from graphkit.distributed.comm import CommStats
+
+        self.rank, self.stats, self.device = rank, CommStats(), "cpu"
+
+    def all_reduce(self, tensor, label):
+        return tensor
+
+
+def _warnings(caplog, schedule, losses, rank=0) -> list[str]:
+    import logging
+
+    from graphkit.distributed.compression import Compression, RandomProjectionCodec
+
+    compression = Compression(RandomProjectionCodec(), schedule, _OneRankComm(rank))
+    with caplog.at_level(logging.WARNING, logger="graphkit.distributed.compression"):
+        for epoch, loss in enumerate(losses, start=1):
+            compression.end_epoch(epoch, loss)
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_adaptive_nan_loss_warns_once(caplog):
+    messages = _warnings(caplog, AdaptiveSchedule(8, patience=2), [1.0, NAN, INF, NAN])
+    assert len(messages) == 1, messages
+    assert messages[0].startswith("epoch 2: the validation loss is nan.")
+    assert "counts a NaN or infinite loss as an epoch without improvement" in messages[0]
+
+
+def test_finite_or_other_schedules_do_not_warn(caplog):
+    assert _warnings(caplog, AdaptiveSchedule(8), [1.0, 0.5, 2.0]) == []
+    assert _warnings(caplog, StepSchedule(8, end_epoch=4), [NAN, NAN]) == []
+    assert _warnings(caplog, AdaptiveSchedule(8), [NAN], rank=1) == []
