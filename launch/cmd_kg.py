@@ -15,7 +15,6 @@ import argparse
 import json
 import logging
 import os
-import re
 import time
 from pathlib import Path
 
@@ -372,21 +371,19 @@ def _check_no_earlier_checkpoints(out: Path) -> None:
     A new run would replace ``last.pth`` and some ``step_N.pth`` files but keep the
     others, which would then mix two runs in one folder.
     """
-    earlier = sorted(
-        path.name
-        for path in out.glob("*.pth")
-        if path.name == "last.pth" or re.fullmatch(r"step_\d+\.pth", path.name)
+    from graphkit.kg.checkpoint_folder import (
+        earlier_checkpoints,
+        format_names,
+        latest_checkpoint,
     )
+
+    earlier = earlier_checkpoints(out)
     if earlier:
-        shown = ", ".join(earlier[:3]) + (", ..." if len(earlier) > 3 else "")
-        if "last.pth" in earlier:
-            latest = "last.pth"
-        else:
-            latest = max(earlier, key=lambda name: int(name[5:-4]))
+        latest = out / latest_checkpoint(earlier)
         raise SystemExit(
-            f"--out {out} already contains checkpoints of an earlier run ({shown}). "
-            f"Pass --resume {out / latest} to continue that run, or choose "
-            "another --out folder"
+            f"--out {out} already contains checkpoints of an earlier run "
+            f"({format_names(earlier)}). Pass --resume {latest} to continue that "
+            "run, or choose another --out folder"
         )
 
 

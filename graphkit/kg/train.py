@@ -37,6 +37,7 @@ from torch import Tensor
 from tqdm.auto import tqdm
 
 from graphkit.kg.checkpoint import check_state_fits
+from graphkit.kg.checkpoint_folder import check_new_run_folder
 from graphkit.kg.evaluate import AnswerIndex
 from graphkit.kg.graph import KnowledgeGraph
 from graphkit.kg.io import InductiveSplit, LinkPredictionSet
@@ -61,6 +62,7 @@ class TrainConfig:
         strict_negatives (bool): draw negatives only among non-answers. (default: ``True``)
         remove_easy_edges (bool): drop the batch's facts from the graph. (default: ``True``)
         checkpoint_dir (str, optional): folder for ``step_<n>.pth`` and ``last.pth``.
+            Unless the run resumes, it must not contain such files of another run.
         checkpoint_every (int): steps between checkpoints; ``0`` writes only the last.
         log_every (int): steps between INFO lines. (default: ``10``)
         seed (int): random seed of the sampler. (default: ``0``)
@@ -451,6 +453,11 @@ def pretrain(
 
     Returns:
         list[float]: the loss of every step run by this call.
+
+    Raises:
+        ValueError: without ``resume``, ``checkpoint_dir`` already contains
+            ``step_<n>.pth`` or ``last.pth`` files, which this run would partly
+            overwrite.
     """
     config = TrainConfig(**{**(asdict(config) if config else {}), **overrides})
     graphs = _training_graphs(graphs)
@@ -458,6 +465,11 @@ def pretrain(
         raise ValueError(
             "pretrain needs at least one graph, and every graph needs facts"
         )
+    folder = Path(config.checkpoint_dir) if config.checkpoint_dir else None
+    if folder is not None:
+        if resume is None:
+            check_new_run_folder(folder)
+        folder.mkdir(parents=True, exist_ok=True)
     device = next(model.parameters()).device
     states = [_GraphState(g, device, config.strict_negatives) for g in graphs]
     sizes = torch.tensor([float(g.num_facts) for g in graphs])
@@ -465,9 +477,6 @@ def pretrain(
     optimizer = torch.optim.AdamW(
         model.parameters(), lr=config.lr, weight_decay=config.weight_decay
     )
-    folder = Path(config.checkpoint_dir) if config.checkpoint_dir else None
-    if folder is not None:
-        folder.mkdir(parents=True, exist_ok=True)
     was_training = model.training
     model.train()
     losses: list[float] = []
