@@ -34,13 +34,23 @@ def input_hessian(x: torch.Tensor) -> torch.Tensor:
     """Return ``H = (2/n) X^T X`` from inputs ``x`` of shape ``(..., in_features)``.
 
     Raises:
-        ValueError: if ``x`` has no input rows, which leaves ``n = 0``.
+        ValueError: if ``x`` has no input rows, which leaves ``n = 0``, or contains
+            NaN or infinity, which would make every entry of its column of H non-finite.
     """
     flat = x.reshape(-1, x.shape[-1]).double()
     if flat.shape[0] == 0:
         raise ValueError(
             f"calibration inputs of shape {tuple(x.shape)} have no rows, so the "
             "Hessian is undefined. Pass at least one calibration input."
+        )
+    non_finite = (~torch.isfinite(flat)).nonzero()
+    if non_finite.numel():
+        row, column = non_finite[0].tolist()
+        raise ValueError(
+            f"calibration inputs contain {non_finite.shape[0]} NaN or infinite "
+            f"value(s), the first at row {row}, column {column} of the inputs "
+            f"flattened to {tuple(flat.shape)}. Remove or fix those rows before "
+            "building the Hessian."
         )
     return (2.0 / flat.shape[0]) * flat.T @ flat
 
@@ -122,6 +132,14 @@ def gptq_quantize(
     if h.shape != (columns, columns):
         raise ValueError(
             f"hessian shape {tuple(h.shape)} does not match {columns} input columns"
+        )
+    non_finite = (~torch.isfinite(h)).nonzero()
+    if non_finite.numel():
+        # Damping cannot make such a matrix positive definite, so the retries in
+        # _inverse_cholesky would only end in a misleading error.
+        raise ValueError(
+            f"hessian has {non_finite.shape[0]} NaN or infinite entries, the first at "
+            f"{non_finite[0].tolist()}. Build it from finite calibration inputs."
         )
     dead = torch.diag(h) == 0
     h[dead, dead] = 1.0

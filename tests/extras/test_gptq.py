@@ -160,3 +160,27 @@ def test_gptq_rejects_non_finite_damp(damp):
     weight, x = torch.randn(3, 8), torch.randn(20, 8)
     with pytest.raises(ValueError, match=f"damp={damp} is invalid"):
         gptq_quantize(weight, input_hessian(x), damp=damp)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_input_hessian_rejects_non_finite_inputs(bad):
+    x = torch.randn(2, 5, 8, generator=torch.Generator().manual_seed(8))
+    x[1, 2, 6] = bad
+    # Flattened to (10, 8), the bad value sits in row 1 * 5 + 2 = 7, column 6.
+    with pytest.raises(ValueError, match="1 NaN or infinite value.*row 7, column 6"):
+        input_hessian(x)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_gptq_rejects_non_finite_hessian(bad):
+    # No damping can make such a Hessian positive definite, so the error must name
+    # the entries rather than ask for more damping.
+    weight = torch.randn(3, 8, generator=torch.Generator().manual_seed(9))
+    hessian = input_hessian(
+        torch.randn(20, 8, generator=torch.Generator().manual_seed(10))
+    )
+    hessian[2, 5] = hessian[5, 2] = bad
+    with pytest.raises(
+        ValueError, match=r"hessian has 2 NaN or infinite entries.*\[2, 5\]"
+    ):
+        gptq_quantize(weight, hessian)
