@@ -215,6 +215,18 @@ def sigterm_as_exit() -> Iterator[None]:
         signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
+def _warn_untrainable(data, dataset: str) -> None:
+    """Warn when the dataset lacks the node features or labels that graphkit train reads."""
+    missing = [name for name in ("x", "y") if getattr(data, name, None) is None]
+    if missing:
+        logger.warning(
+            "dataset %s has no %s, so graphkit train cannot train on these partitions. "
+            "For an edge list pass --dataset-options '{features: FILE, labels: FILE}'",
+            dataset,
+            " and no ".join(f"data.{name}" for name in missing),
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     setup_logging()
     from graphkit.datasets import load_dataset
@@ -260,6 +272,7 @@ def run(args: argparse.Namespace) -> int:
     data = load_dataset(
         args.dataset, args.root, split=args.split, pyg_data=False, **args.dataset_options
     )
+    _warn_untrainable(data, args.dataset)
     train_mask = getattr(data, "train_mask", None) if args.balance_train else None
     if args.balance_train and train_mask is None:
         raise ValueError(

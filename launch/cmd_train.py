@@ -131,12 +131,43 @@ def run(args: argparse.Namespace) -> int:
         setup_logging(rank, world_size)
         logger.info("training on %s with backend %s", device, backend)
         graph, data = runtime.build_partition(config, rank, world_size)
+        if config.partitions:
+            check_partition_fields(config.partitions, data)
         code = train(config, graph, data)
         finished = True
         return code
     finally:
         if started_here:
             runtime.destroy_process_group(synchronize=finished)
+
+
+# The fields that graphkit train reads from a partition folder.
+PARTITION_FIELDS = {"x": "node features", "y": "labels"}
+
+
+def check_partition_fields(folder: str, data) -> None:
+    """Raise when the partitions in ``folder`` lack the features or labels training needs.
+
+    ``graphkit partition`` writes whatever fields the dataset has, so an edge list read
+    without ``features`` or ``labels`` gives partitions that cannot train. The trainer's
+    own message would suggest ``--dataset-options``, which ``--partitions`` ignores.
+    Every rank's file has the same fields, so every rank raises, and rank 0 prints.
+    """
+    missing = [name for name in PARTITION_FIELDS if getattr(data, name, None) is None]
+    if not missing:
+        return
+    absent_fields = " and ".join(
+        f"{PARTITION_FIELDS[name]} (data.{name})" for name in missing
+    )
+    error = ValueError(
+        f"the partitions in {folder} contain no {absent_fields}, which training "
+        "needs, because graphkit partition read a dataset without them. Partition "
+        "again with them, "
+        "for an edge list: graphkit partition --dataset EDGES --dataset-options "
+        f"'{{features: FILE, labels: FILE}}' --parts N --out {folder} --overwrite"
+    )
+    error.every_rank = True
+    raise error
 
 
 def logged_config(config: TrainConfig) -> dict:
