@@ -243,7 +243,10 @@ def slice_and_scale(anchor: MXTensor, target: str | ElementFormat) -> MXTensor:
     bits, moves small values to subnormals and saturates at the target's max normal.
     An exponent that would fall below -127 stays at -127, and its elements shift further.
     A block whose anchor exponent was clamped at -127 takes its target exponent from its
-    largest anchor element instead, as direct quantization does.
+    largest anchor element instead. That is the exponent of direct quantization unless
+    the anchor's rounding carried that element up to the next power of two. The target
+    exponent is then one higher than the direct one, because the anchor no longer
+    shows on which side of that power the source value was.
     """
     target = element_format(target) if isinstance(target, str) else target
     source = anchor.fmt

@@ -214,6 +214,24 @@ def test_slice_and_scale_clamped_anchor_block():
     assert torch.equal(sliced.decode(), x)
 
 
+def test_slice_and_scale_clamped_anchor_rounded_up():
+    # floor(log2 (255 * 2^-127)) - 8 = -128 clamps to -127, and the E4M3 element 255
+    # rounds up to 256 = 2^8. The slice puts 256 in the E2M1 top binade 2, so
+    # X = 2^(-127 + 8 - 2) and the element is 4. Direct quantization uses
+    # X = 2^(-120 - 2), where 255 / 32 saturates to 6.
+    x = torch.zeros(32)
+    x[0] = 255 * 2.0**-127
+    anchor = mx_encode(x, "mxfp8_e4m3")
+    assert anchor.shared_exp.flatten().tolist() == [-127.0]
+    assert anchor.elements[0, 0].item() == 256.0
+    sliced = slice_and_scale(anchor, "mxfp4_e2m1")
+    direct = mx_encode(x, "mxfp4_e2m1")
+    assert sliced.shared_exp.flatten().tolist() == [-121.0]
+    assert direct.shared_exp.flatten().tolist() == [-122.0]
+    assert sliced.decode()[0].item() == 4 * 2.0**-121
+    assert direct.decode()[0].item() == 6 * 2.0**-122
+
+
 def test_slice_and_scale_zero_block_minimum_scale():
     sliced = slice_and_scale(mx_encode(torch.zeros(32), "mxfp8_e4m3"), "mxfp4_e2m1")
     assert sliced.shared_exp.flatten().tolist() == [-127.0]
