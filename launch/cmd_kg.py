@@ -388,10 +388,9 @@ def _check_no_earlier_checkpoints(out: Path) -> None:
 
 
 def run_training(args) -> int:
-    from graphkit.kg import Ultra, evaluate, load_dataset, load_graph, pretrain
-
     _setup(args)
     check_output_folder_path(args.out, "--out")
+    created = not args.out.exists()
     # Create --out now, so that a folder that cannot be made fails before the
     # checkpoint is loaded and --evaluate runs, not after.
     try:
@@ -401,6 +400,19 @@ def run_training(args) -> int:
             f"--out {args.out}: cannot create the folder ({error.strerror}). "
             "Choose another --out folder"
         ) from None
+    try:
+        return _train_into_out(args)
+    except BaseException:
+        # A run that fails before its first checkpoint leaves no empty folder behind.
+        if created and args.out.is_dir() and not any(args.out.iterdir()):
+            args.out.rmdir()
+        raise
+
+
+def _train_into_out(args) -> int:
+    """Load the graphs and the model, then fine-tune or pre-train into ``args.out``."""
+    from graphkit.kg import Ultra, evaluate, load_dataset, load_graph, pretrain
+
     if args.resume is None:
         _check_no_earlier_checkpoints(args.out)
     if not args.dataset and not args.graph:
