@@ -58,8 +58,14 @@ def orthonormalize_cholesky(block: Tensor) -> Tensor:
     """
     # Without this check a NaN block would be reported as linearly dependent.
     check_finite(block)
-    norms = block.norm(dim=0, keepdim=True)
-    unit = block / norms.clamp_min(torch.finfo(block.dtype).tiny)
+    tiny = torch.finfo(block.dtype).tiny
+    # Each column is divided by its largest |entry| before its norm is taken, because
+    # Tensor.norm squares the entries unscaled (torch 2.13 on CPU). In float32, a column
+    # with entries past about 1e19 would otherwise get an infinite norm and be
+    # reported as linearly dependent.
+    peaks = block.abs().amax(dim=0, keepdim=True).clamp_min(tiny)
+    scaled = block / peaks
+    unit = scaled / scaled.norm(dim=0, keepdim=True).clamp_min(tiny)
     gram = unit.T @ unit
     factor, info = torch.linalg.cholesky_ex(gram)
     if int(info) != 0 or not torch.isfinite(factor).all():

@@ -7,6 +7,7 @@ import torch
 from torch.testing import assert_close
 
 from graphkit.embed import DenseMatrix, LowRank, randomized_svd
+from graphkit.embed.rsvd import orthonormalize_cholesky
 from graphkit.embed.wys import wys_matrix
 
 
@@ -83,3 +84,21 @@ def test_invalid_arguments_raise():
     rank_one = LowRank(torch.ones(10, 1), torch.ones(10, 1))
     with pytest.raises(ValueError, match="Cholesky-QR failed"):
         randomized_svd(rank_one, 3, oversample=0, orthonormalizer="cholesky")
+
+
+def test_cholesky_qr_of_large_columns():
+    # The squares of 3e19 and 4e19 overflow float32, so a plain column norm is inf.
+    block = torch.tensor([[3e19, 0.0], [4e19, 0.0], [0.0, 1e20]])
+    expected = torch.tensor([[0.6, 0.0], [0.8, 0.0], [0.0, 1.0]])
+    assert_close(orthonormalize_cholesky(block), expected)
+
+
+@pytest.mark.parametrize("orthonormalizer", ["qr", "cholesky"])
+def test_float32_matrix_of_large_norm(orthonormalizer):
+    generator = torch.Generator().manual_seed(5)
+    dense = torch.randn(60, 40, generator=generator)
+    expected = torch.linalg.svdvals(dense.double())[:5] * 1e20
+    _, s, _ = randomized_svd(
+        DenseMatrix(dense * 1e20), 5, orthonormalizer=orthonormalizer
+    )
+    assert_close(s.double(), expected, rtol=1e-3, atol=0)
