@@ -618,9 +618,15 @@ class Trainer:
         except (ValueError, TypeError) as exc:
             error = exc
         rank = self.graph.rank
-        flag = torch.tensor([rank if error is not None else -1], device=self.device)
-        failed = int(self.graph.reduce_max(flag).item())
+        # After the maximum over ranks: the highest failing rank (-1 if none), and 1
+        # if any rank passed its checks.
+        flags = [rank if error is not None else -1, int(error is None)]
+        flags = self.graph.reduce_max(torch.tensor(flags, device=self.device)).tolist()
+        failed, any_passed = int(flags[0]), bool(flags[1])
         if error is not None:
+            if not any_passed:
+                # Every rank failed, so rank 0 alone prints (graphkit.launch.cli.run).
+                error.every_rank = True
             raise error
         if failed >= 0:
             raise ValueError(
