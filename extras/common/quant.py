@@ -308,6 +308,7 @@ def int_scale_zero(
     Symmetric: ``s = clip max|x| / (2^{b-1} - 1)``, zero 0, integers in
     ``[-(2^{b-1}-1), 2^{b-1}-1]``. Asymmetric: ``s = clip (max - min) / (2^b - 1)``,
     ``z = round(-min / s)``, integers in ``[0, 2^b - 1]``. Both keep ``dim`` (size 1).
+    16-bit inputs get a float32 grid, because their ``max - min`` can overflow float16.
 
     Raises:
         ValueError: if ``bits`` is below 2 (symmetric) or 1 (asymmetric). A symmetric
@@ -319,6 +320,7 @@ def int_scale_zero(
         raise ValueError(
             f"bits={bits} is too few for the {kind} INT grid; use bits >= {lowest}"
         )
+    x = x.to(torch.promote_types(x.dtype, torch.float32))
     if symmetric:
         amax = x.abs().amax(dim=dim, keepdim=True) * clip_ratio
         scale = amax / (2 ** (bits - 1) - 1)
@@ -336,12 +338,25 @@ def int_scale_zero(
 def quantize_int(
     x: torch.Tensor, scale: torch.Tensor, zero: torch.Tensor, bits: int, symmetric: bool
 ) -> torch.Tensor:
-    """Fake-quantize ``x`` on the INT grid ``(scale, zero)`` from ``int_scale_zero``."""
+    """Fake-quantize ``x`` on the INT grid ``(scale, zero)`` from ``int_scale_zero``.
+
+    The grid is applied in float32 or wider, and the result is cast back to the dtype
+    of a floating-point ``x``.
+    """
+    scale, zero = torch.as_tensor(scale), torch.as_tensor(zero)
+    work_dtype = torch.promote_types(
+        torch.promote_types(x.dtype, scale.dtype), torch.float32
+    )
+    values = x.to(work_dtype)
+    scale = scale.to(work_dtype)
+    zero = zero.to(work_dtype)
     if symmetric:
         q_max = 2 ** (bits - 1) - 1
-        return torch.round(x / scale).clamp(-q_max, q_max) * scale
-    q = (torch.round(x / scale) + zero).clamp(0, 2**bits - 1)
-    return (q - zero) * scale
+        out = torch.round(values / scale).clamp(-q_max, q_max) * scale
+    else:
+        q = (torch.round(values / scale) + zero).clamp(0, 2**bits - 1)
+        out = (q - zero) * scale
+    return out.to(x.dtype) if x.is_floating_point() else out
 
 
 def validate_group_size(group_size: int | None) -> None:

@@ -184,3 +184,12 @@ def test_gptq_rejects_non_finite_hessian(bad):
         ValueError, match=r"hessian has 2 NaN or infinite entries.*\[2, 5\]"
     ):
         gptq_quantize(weight, hessian)
+
+
+def test_rtn_float16_range_past_max():
+    # max - min = 69120 overflows float16 (max 65504), so the grid must be fitted in
+    # float32. It has scale 69120 / 15 = 4608 and zero point 27648 / 4608 = 6.
+    weight = torch.tensor([[41472.0, -27648.0, 9216.0, 1000.0]], dtype=torch.float16)
+    out = rtn_quantize(weight, bits=4, symmetric=False)
+    assert out.dtype == torch.float16
+    assert out.tolist() == [[41472.0, -27648.0, 9216.0, 0.0]]

@@ -179,6 +179,16 @@ def test_int_grid_rejects_one_bit_symmetric():
     assert torch.allclose(one_bit, torch.tensor([[0.0, 0.0, 0.0, 0.7]]))
 
 
+def test_int_grid_float16_range_past_max():
+    # max - min = 41472 + 27648 = 69120 overflows float16 (max 65504). The grid is
+    # scale 69120 / 15 = 4608 and zero point 27648 / 4608 = 6, and every output is
+    # a float16 value.
+    x = torch.tensor([[41472.0, -27648.0, 9216.0, 1000.0]], dtype=torch.float16)
+    out = quantize_int_groups(x, 4, None, symmetric=False)
+    assert out.dtype == torch.float16
+    assert out.tolist() == [[41472.0, -27648.0, 9216.0, 0.0]]
+
+
 def test_float64_input_rounds_once():
     x = torch.zeros(32, dtype=torch.float64)
     x[0] = 2.5 + 2.0**-30
