@@ -30,7 +30,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .edge_keys import coalesce_edges
 from .geom_gcn_text import check_node_file, read_edge_file
+from .graph_tensors import GraphTensors
 from .heterophilous import load_yandex_npz, read_npz_graph, yandex_raw_files
 from .layout import (
     DOWNLOAD_HINT,
@@ -84,8 +86,12 @@ def load_geom_gcn(
     split: int | None = None,
     source: str = "geom-gcn",
     download: bool = False,
-) -> Data:
+) -> Data | GraphTensors:
     """Load ``cornell``, ``texas``, ``wisconsin``, ``actor``, ``chameleon`` or ``squirrel``.
+
+    A graph read without PyG (from a Yandex archive, or chameleon and squirrel without
+    their Geom-GCN node file) is a ``GraphTensors``, which ``load_dataset`` turns into a
+    ``Data`` unless called with ``pyg_data=False``.
 
     Args:
         name (str): Dataset name.
@@ -133,11 +139,8 @@ def _read_with_pyg(name: str, family_dir: Path, raw: RawFiles) -> Data:
     return dataset[0]
 
 
-def _read_wikipedia_with_npz(name: str, root: Path) -> Data:
+def _read_wikipedia_with_npz(name: str, root: Path) -> GraphTensors:
     """Build chameleon or squirrel from the Geom-GCN edges and splits and the npz features."""
-    from torch_geometric.data import Data
-    from torch_geometric.utils import coalesce
-
     raw = geom_gcn_raw_files(name, with_node_file=False)
     family_dir = find_family_dir(root, raw)
     npz_raw = yandex_raw_files(name)
@@ -161,9 +164,9 @@ def _read_wikipedia_with_npz(name: str, root: Path) -> Data:
     edge_index = read_edge_file(family_dir / raw.folder / EDGE_FILE, num_nodes)
     paths = raw.paths(family_dir)[1:]
     masks = read_split_files(paths, num_nodes)
-    return Data(
+    return GraphTensors(
         x=features.x,
-        edge_index=coalesce(edge_index, num_nodes=num_nodes),
+        edge_index=coalesce_edges(edge_index, num_nodes),
         y=features.y,
         **masks,
     )

@@ -25,7 +25,9 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from .edge_keys import symmetric_edges
 from .errors import DatasetFormatError, ShapeMismatchError, UnknownNodeIdError
+from .graph_tensors import GraphTensors
 from .layout import (
     DOWNLOAD_HINT,
     RawFiles,
@@ -73,8 +75,13 @@ def load_heterophilous(
     root: str | Path | None = None,
     split: int | None = None,
     download: bool = False,
-) -> Data:
+) -> Data | GraphTensors:
     """Load one of the Yandex heterophilous datasets.
+
+    PyG's ``HeterophilousGraphDataset`` reads ``heterophilous/<name>/raw/<name>.npz``
+    into a ``Data``. An archive in ``yandex_npz`` is read without PyG, into a
+    ``GraphTensors`` that ``load_dataset`` turns into a ``Data`` unless called with
+    ``pyg_data=False``.
 
     Args:
         name (str): A name in ``PYG_HETEROPHILOUS`` or ``YANDEX_ONLY``.
@@ -165,7 +172,7 @@ def yandex_raw_files(name: str) -> RawFiles:
 
 def load_yandex_npz(
     name: str, root: str | Path | None = None, split: int | None = None
-) -> Data:
+) -> GraphTensors:
     """Read ``<family>/<name>.npz`` from the ``yandex_npz`` family folder."""
     root = data_root(root)
     raw = yandex_raw_files(name)
@@ -175,17 +182,17 @@ def load_yandex_npz(
     return select_split(read_npz_graph(raw.paths(family_dir)[0]), split, name)
 
 
-def read_npz_graph(path: Path) -> Data:
-    """Read a Yandex archive into a ``Data`` with both directions of every edge."""
-    from torch_geometric.data import Data
-    from torch_geometric.utils import to_undirected
+def read_npz_graph(path: Path) -> GraphTensors:
+    """Read a Yandex archive into a ``GraphTensors`` with both directions of every edge.
 
+    The edges are symmetrised and sorted as PyG's ``to_undirected`` does, without PyG.
+    """
     arrays = check_npz_graph(path)
     num_nodes = arrays["node_features"].shape[0]
     edge_index = torch.from_numpy(arrays["edges"].astype(np.int64)).t().contiguous()
-    return Data(
+    return GraphTensors(
         x=torch.from_numpy(arrays["node_features"]).float(),
-        edge_index=to_undirected(edge_index, num_nodes=num_nodes),
+        edge_index=symmetric_edges(edge_index, num_nodes),
         y=torch.from_numpy(arrays["node_labels"].astype(np.int64)),
         train_mask=torch.from_numpy(arrays["train_masks"]).bool().t().contiguous(),
         val_mask=torch.from_numpy(arrays["val_masks"]).bool().t().contiguous(),

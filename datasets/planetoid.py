@@ -18,12 +18,16 @@ from __future__ import annotations
 
 import logging
 import pickle
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import torch
 
+from .edge_keys import coalesce_edges
 from .errors import DatasetFormatError, InvalidSplitError
+from .graph_tensors import GraphTensors
 from .layout import (
     DOWNLOAD_HINT,
     RawFiles,
@@ -66,8 +70,11 @@ def load_planetoid(
     split: int | str | None = None,
     features: bool = True,
     download: bool = False,
-) -> Data:
+) -> Data | GraphTensors:
     """Load ``cora``, ``citeseer`` or ``pubmed``.
+
+    With ``features=False`` the files are read without PyG, into a ``GraphTensors``
+    that ``load_dataset`` turns into a ``Data`` unless called with ``pyg_data=False``.
 
     Args:
         name (str): ``"cora"``, ``"citeseer"`` or ``"pubmed"``.
@@ -135,22 +142,22 @@ def _read_with_pyg(name: str, family_dir: Path, raw: RawFiles) -> Data:
     return dataset[0]
 
 
-def read_planetoid_labels(folder: Path, name: str) -> Data:
+def read_planetoid_labels(folder: Path, name: str) -> GraphTensors:
     """Read the graph, labels and public split of a Planetoid dataset, without features.
 
     Node order and labels follow PyG's ``read_planetoid_data``: the rows of ``ally`` then
     those of ``ty``, with the test rows moved to the ids listed in ``test.index``. Test
     ids that have no row in ``ty`` (15 CiteSeer nodes, each with one or two edges) get
-    label 0, as in PyG.
+    label 0, as in PyG. The files are read without PyG, and the result equals PyG's
+    (``tests/datasets/test_loaders_without_pyg.py``).
     """
-    from torch_geometric.data import Data
-    from torch_geometric.io.planetoid import edge_index_from_dict, read_file
-    from torch_geometric.utils import index_to_mask
-
     try:
-        y_train, ty, ally, graph, test_index = (
-            read_file(str(folder), name, kind) for kind in LABEL_KINDS
+        y_train, ty, ally = (
+            _read_label_rows(folder, name, kind) for kind in ("y", "ty", "ally")
         )
+        graph = _read_pickle(folder / f"ind.{name}.graph")
+        text = (folder / f"ind.{name}.test.index").read_text()
+        test_index = torch.tensor([float(value) for value in text.split()]).long()
     except (pickle.UnpicklingError, EOFError, ValueError) as error:
         raise DatasetFormatError(
             f"{name}: could not read the Planetoid files in {folder}: {error}"
@@ -165,15 +172,49 @@ def read_planetoid_labels(folder: Path, name: str) -> Data:
 
     num_nodes = y.size(0)
     num_train = y_train.size(0)
-    return Data(
-        x=None,
-        edge_index=edge_index_from_dict(graph, num_nodes=num_nodes),
+    masks = {}
+    for key, index in (
+        ("train_mask", torch.arange(num_train)),
+        ("val_mask", torch.arange(num_train, num_train + 500)),
+        ("test_mask", test_index),
+    ):
+        masks[key] = torch.zeros(num_nodes, dtype=torch.bool)
+        masks[key][index] = True
+    return GraphTensors(
+        edge_index=_edges_from_adjacency(graph, num_nodes),
         y=y,
-        train_mask=index_to_mask(torch.arange(num_train), num_nodes),
-        val_mask=index_to_mask(torch.arange(num_train, num_train + 500), num_nodes),
-        test_mask=index_to_mask(test_index, num_nodes),
+        **masks,
         num_nodes=num_nodes,
     )
+
+
+def _read_pickle(path: Path):
+    # The files were pickled by Python 2, so byte strings decode as latin-1.
+    with path.open("rb") as handle, warnings.catch_warnings():
+        # Unpickling their scipy matrices warns about the old scipy.sparse.csr module.
+        warnings.filterwarnings("ignore", message=".*scipy.sparse.csr")
+        return pickle.load(handle, encoding="latin1")
+
+
+def _read_label_rows(folder: Path, name: str, kind: str) -> torch.Tensor:
+    """Read the one-hot label rows ``ind.<name>.<kind>`` as a float32 tensor."""
+    rows = _read_pickle(folder / f"ind.{name}.{kind}")
+    if hasattr(rows, "todense"):
+        rows = rows.todense()
+    return torch.from_numpy(np.asarray(rows)).float()
+
+
+def _edges_from_adjacency(graph: dict, num_nodes: int) -> torch.Tensor:
+    """Build ``edge_index`` from ``{node: [neighbours]}`` without self-loops or duplicates.
+
+    The files contain both, and PyG's ``edge_index_from_dict`` drops them as well. As
+    there, the edges are sorted by target, then source.
+    """
+    rows = [source for source, targets in graph.items() for _ in targets]
+    cols = [target for targets in graph.values() for target in targets]
+    edge_index = torch.tensor([rows, cols], dtype=torch.long).view(2, -1)
+    edge_index = edge_index[:, edge_index[0] != edge_index[1]]
+    return coalesce_edges(edge_index, num_nodes, sort_by_row=False)
 
 
 def read_geom_gcn_masks(family_dir: Path, name: str, num_nodes: int) -> dict:

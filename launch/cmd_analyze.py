@@ -300,7 +300,9 @@ def _inputs(args: argparse.Namespace):
             ) from error
 
         for name in args.dataset:
-            data = load_dataset(name, root=args.root, split=args.split, features=False)
+            data = load_dataset(
+                name, root=args.root, split=args.split, features=False, pyg_data=False
+            )
             _require_labels(data, name)
             yield name, f"dataset {name!r}", data
     if args.edge_list is not None:

@@ -58,6 +58,16 @@ def test_train_on_partitions_leaves_pyg_unimported(tmp_path):
     assert run_fresh(train) == ["exit", "0", "pyg", "False"]
 
 
+@pytest.mark.realdata
+def test_analyze_real_datasets_leave_pyg_unimported(shared_data):
+    # Planetoid without features and the Yandex archives are read without PyG.
+    datasets = ["cora", "citeseer", "pubmed", "chameleon", "squirrel-filtered"]
+    arguments = ["analyze", "--root", str(shared_data / "graphs")]
+    for name in datasets:
+        arguments += ["--dataset", name]
+    assert run_fresh(arguments) == ["exit", "0", "pyg", "False"]
+
+
 @pytest.mark.parametrize(
     "arguments",
     [["--help"], ["train", "--help"], ["analyze", "--help"], ["partition", "--help"],
