@@ -38,10 +38,13 @@ logger = logging.getLogger(__name__)
 def check_finite(block: Tensor) -> None:
     """Raise a ValueError if a product with the matrix contains NaN or infinity."""
     if not bool(torch.isfinite(block).all()):
+        largest = torch.finfo(block.dtype).max
         raise ValueError(
-            "the products with the implicit matrix contain NaN or infinite values, so "
-            "the matrix has non-finite entries. Check the leaves' data (features, edge "
-            "weights, coefficients) for NaN and infinity"
+            "the products with the implicit matrix contain NaN or infinite values. "
+            "Either the matrix has non-finite entries or its products exceed the "
+            f"largest {str(block.dtype).removeprefix('torch.')} value {largest:.3g}. "
+            "Check the leaves' data (features, edge weights, coefficients) for NaN "
+            "and infinity, or build the leaves in float64 or scale them down"
         )
 
 
@@ -83,7 +86,7 @@ def small_svd(block: Tensor) -> tuple[Tensor, Tensor, Tensor]:
 
     Raises:
         ValueError: If ``block`` contains NaN or infinite values, which come from the
-            matrix's own entries.
+            matrix's own entries or from products that overflow its dtype.
     """
     check_finite(block)
     try:

@@ -52,3 +52,12 @@ def test_float64_svd_failure_raised(monkeypatch):
     dense = torch.eye(3, dtype=torch.float64)
     with pytest.raises(torch.linalg.LinAlgError, match="failed to converge"):
         randomized_svd(DenseMatrix(dense), 2)
+
+
+@pytest.mark.parametrize("orthonormalizer", ["qr", "cholesky"])
+def test_float32_overflow_suggests_float64(orthonormalizer):
+    # Every entry is finite, but the singular value 2 * 3e38 exceeds the float32
+    # maximum of about 3.4e38, so the products overflow.
+    dense = torch.full((2, 2), 3e38)
+    with pytest.raises(ValueError, match="exceed the largest float32.*in float64"):
+        randomized_svd(DenseMatrix(dense), 1, orthonormalizer=orthonormalizer)
