@@ -23,6 +23,7 @@ from .text_table import (
     detect_delimiter,
     is_gzip,
     is_integer,
+    log_skipped_header,
     looks_like_header,
     not_utf8_error,
     open_text,
@@ -102,7 +103,8 @@ def _read_in_bulk(
     if delimiter is None:
         delimiter = detect_delimiter(first[0][1])
     fields = [[field.strip() for field in text.split(delimiter)] for _, text in first]
-    if header == "auto":
+    guessed = header == "auto"
+    if guessed:
         header = looks_like_header(fields[0], fields[1] if len(fields) > 1 else None)
     try:
         frame = pd.read_csv(
@@ -130,6 +132,8 @@ def _read_in_bulk(
             return None
         weights = frame[2].to_numpy(dtype=np.float32)
     ends = frame[[0, 1]].to_numpy(dtype=np.int64)
+    if guessed and header:
+        log_skipped_header(path, first[0][0] + 1, first[0][1])
     logger.debug("read %d edges from %s in bulk", len(ends), path)
     return EdgeTable(ends, weights, None)
 

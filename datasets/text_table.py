@@ -80,16 +80,24 @@ def read_table(
             rows[0].fields, rows[1].fields if len(rows) > 1 else None
         )
         if header:
-            # Node names such as "y" or "to" are also usual column names, so this
-            # may drop a data line. The log names the line.
-            logger.info(
-                "%s:%d: skipping %r as a column header (header='auto'). Pass "
-                "header=False to read it as data",
-                path, rows[0].line_number, rows[0].line.strip(),
-            )
+            log_skipped_header(path, rows[0].line_number, rows[0].line)
     elif not isinstance(header, bool):
         raise ValueError(f"header must be True, False or 'auto', got {header!r}")
     return rows[1:] if header else rows
+
+
+def log_skipped_header(path: Path, line_number: int, line: str) -> None:
+    """Log the first line that ``header="auto"`` skips as a column header.
+
+    Node names such as "y" or "to" are also usual column names, so the guess may drop
+    a data line. The log names the line and the options that keep it.
+    """
+    logger.info(
+        "%s:%d: skipping %r as a column header (header='auto'). Pass header=False to "
+        "read it as data (--header no in graphkit analyze, header: false in "
+        "--dataset-options)",
+        path, line_number, line.strip(),
+    )  # fmt: skip
 
 
 def is_gzip(path: Path) -> bool:

@@ -366,15 +366,49 @@ def _read_edge_list(
         )
     unlabelled = ((data.y < 0) & ~marked_unlabelled).nonzero().view(-1).tolist()
     if unlabelled:
-        names = [repr(data.node_names[i]) for i in unlabelled[:5]]
-        if isinstance(data.node_names, torch.Tensor):
-            names = [str(int(data.node_names[i])) for i in unlabelled[:5]]
-        raise ValueError(
-            f"{edge_path}: {len(unlabelled)} node id(s) of the edge list are missing from "
-            f"the label file {label_path}: {', '.join(names)}; add a line 'NODE LABEL' "
-            "for each node"
-        )
+        raise _unlabelled_nodes_error(data, unlabelled, edge_path, label_path, header)
     return data
+
+
+def _unlabelled_nodes_error(
+    data, unlabelled: list[int], edge_path: Path, label_path: Path, header
+) -> ValueError:
+    """Return the error for edge-list nodes without a line in the label file.
+
+    It names the edge-list line where each node first occurs. A first line that
+    ``header="auto"`` read as an edge is most often a header of unusual column names
+    over string ids, so the message then suggests ``--header yes``.
+    """
+    from graphkit.datasets.text_table import read_table
+
+    integer_ids = isinstance(data.node_names, torch.Tensor)
+    if integer_ids:
+        names = [str(int(data.node_names[i])) for i in unlabelled[:5]]
+    else:
+        names = [data.node_names[i] for i in unlabelled[:5]]
+    rows = read_table(edge_path, None, header, "edge list")
+    first_line: dict[str, int] = {}
+    for row in rows:
+        for node in row.fields[:2]:
+            first_line.setdefault(node, row.line_number)
+    listed_nodes = ", ".join(
+        (name if integer_ids else repr(name))
+        + (f" (line {first_line[name]})" if name in first_line else "")
+        for name in names
+    )
+    message = (
+        f"{edge_path}: {len(unlabelled)} node id(s) of the edge list are missing from "
+        f"the label file {label_path}: {listed_nodes}. Add a line 'NODE LABEL' for each node, "
+        "with label -1 for an unlabelled node"
+    )
+    first = rows[0] if rows else None
+    if header == "auto" and first and first_line.get(names[0]) == first.line_number:
+        message += (
+            f". If line {first.line_number} ({first.line.strip()!r}) is a column "
+            "header, delete it or pass --header yes, which skips the first line of "
+            "--labels too"
+        )
+    return ValueError(message)
 
 
 def _drop_negative_labels(data) -> torch.Tensor:

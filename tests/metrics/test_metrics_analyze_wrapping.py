@@ -53,7 +53,7 @@ def test_missing_label_still_rejected(tmp_path, capsys):
     assert main(["analyze", "--edge-list", str(edges), "--labels", str(labels)]) == 2
     err = capsys.readouterr().err
     assert "1 node id(s) of the edge list are missing from the label file" in err
-    assert ": 5;" in err
+    assert "labels.txt: 5 (line 6). Add a line" in err
 
 
 def test_json_and_csv_same_file_rejected(tmp_path, capsys):
