@@ -133,14 +133,18 @@ def _check_present(data, names: tuple[str, ...]) -> None:
     for name in names:
         if getattr(data, name, None) is not None:
             continue
-        hint = _MISSING_HINTS.get(
-            name,
-            "the nodes of a split, which come with the labels. For an edge list pass "
-            "--dataset-options '{labels: FILE}'",
-        )
+        if name in _MISSING_HINTS:
+            raise ValueError(
+                f"data.{name} is missing. Training needs {_MISSING_HINTS[name]}, or "
+                "use a dataset that has them"
+            )
+        # The labels are present, since y is checked first, so the split is missing.
         raise ValueError(
-            f"data.{name} is missing. Training needs {hint}, or use a dataset that "
-            "has them"
+            f"data.{name} is missing. Training needs a bool mask of shape [N] for each "
+            "of train_mask, val_mask and test_mask: draw them with "
+            "torch_geometric.transforms.RandomNodeSplit(), or set "
+            f"data.{name} = torch.zeros(data.num_nodes, dtype=torch.bool) for a split "
+            "without nodes"
         )
 
 
