@@ -303,9 +303,20 @@ def _load_model(args):
 
 def _require_root(args) -> Path:
     if not args.root:
+        names = args.dataset if isinstance(args.dataset, list) else [args.dataset]
+        folders = [Path(name) for name in names if Path(name).expanduser().is_dir()]
+        hint = ""
+        if folders:
+            # A path given as --dataset names the folder; --root is its parent.
+            folder = Path(os.path.normpath(folders[0]))
+            hint = (
+                f". {folders[0]} is a folder, so pass --root {folder.parent} "
+                f"--dataset {folder.name}"
+            )
         raise SystemExit(
             "--root is required to find --dataset: pass the folder that contains the "
             "dataset folders (such as kg/ with fb237_v1/), or set GRAPHKIT_DATA to it"
+            + hint
         )
     return Path(args.root)
 
