@@ -308,7 +308,14 @@ def _inputs(args: argparse.Namespace):
     if args.edge_list is not None:
         header = {"auto": "auto", "yes": True, "no": False}[args.header]
         data = _read_edge_list(args.edge_list, args.labels, args.directed, header)
-        yield args.edge_list.stem, f"edge list {args.edge_list}", data
+        yield _graph_name(args.edge_list), f"edge list {args.edge_list}", data
+
+
+def _graph_name(path: Path) -> str:
+    """Return the table name of an edge-list file: ``edges`` for ``edges.txt.gz`` too."""
+    if path.suffix.lower() == ".gz":
+        path = Path(path.stem)
+    return path.stem
 
 
 def _require_labels(data, name: str) -> None:

@@ -63,3 +63,13 @@ def test_damaged_gzip_names_the_file(tmp_path):
     path.write_bytes(packed[: len(packed) // 2])
     with pytest.raises(DatasetFormatError, match="edges.txt.gz: the gzip data is damaged"):
         load_edge_list(path)
+
+
+def test_analyze_names_gzip_graph_by_stem(tmp_path, capsys):
+    from graphkit.launch.cli import run
+
+    edges = write(tmp_path, "cites.txt.gz", EDGES, True)
+    labels = write(tmp_path, "labels.csv", LABELS, False)
+    assert run(["analyze", "--edge-list", str(edges), "--labels", str(labels)]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[2].split()[0] == "cites"
