@@ -91,7 +91,7 @@ def load_edge_list(
             label_rows,
             Path(labels),
             (2,),
-            "node id and label. An empty label or -1 marks an unlabelled node",
+            "node id and label, where an empty label or -1 marks an unlabelled node",
         )
 
     other_rows = [*(feature_rows or []), *(label_rows or [])]

@@ -182,8 +182,29 @@ def require_width(
                 path,
                 row.line_number,
                 row.line,
-                f"expected {expected} fields ({meaning}), found {len(row.fields)}",
+                f"expected {expected} fields ({meaning}), found {len(row.fields)}"
+                + _separator_hint(row),
             )
+
+
+# Separators that spreadsheet exports use (';' in locales with a decimal comma) and
+# that the detection of tab, comma or whitespace does not find.
+OTHER_SEPARATORS = (";", "|")
+
+
+def _separator_hint(row: Row) -> str:
+    """Return a hint when a one-field row looks separated by ';' or '|'."""
+    if len(row.fields) != 1:
+        return ""
+    for separator in OTHER_SEPARATORS:
+        if separator in row.fields[0]:
+            return (
+                f". The line seems to use {separator!r} between fields, but only tab, "
+                f"comma or whitespace are detected: pass delimiter={separator!r} "
+                f"(delimiter: '{separator}' in --dataset-options), or save the file "
+                "with tabs or commas"
+            )
+    return ""
 
 
 def parse_floats(rows: list[Row], path: Path, columns: slice) -> np.ndarray:

@@ -62,7 +62,7 @@ def test_missing_label_field_names_marks(tmp_path):
     labels = write(tmp_path, "y.txt", "0 0\n1\n")
     with pytest.raises(MalformedLineError, match=r"y.txt:2: expected 2 fields") as error:
         load_edge_list(write(tmp_path, "e.csv", EDGES), labels=labels)
-    assert "An empty label or -1 marks an unlabelled node" in str(error.value)
+    assert "node id and label, where an empty label or -1 marks an unlabelled node" in str(error.value)
 
 
 def test_analyze_pandas_labels_match_minus_one(tmp_path, capsys):

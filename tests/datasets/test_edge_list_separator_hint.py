@@ -1,0 +1,34 @@
+"""A file separated by ';' or '|' gets an error that names the separator and the option."""
+
+import pytest
+from graphkit.datasets import MalformedLineError, load_edge_list
+
+
+@pytest.mark.parametrize("separator", [";", "|"])
+def test_other_separator_named(tmp_path, separator):
+    edges = tmp_path / "edges.csv"
+    edges.write_text(f"a{separator}b\nb{separator}c\n")
+    with pytest.raises(MalformedLineError, match="edges.csv:1: expected 2 or 3 fields") as error:
+        load_edge_list(edges)
+    assert f"seems to use {separator!r} between fields" in str(error.value)
+    assert f"pass delimiter={separator!r}" in str(error.value)
+    data = load_edge_list(edges, delimiter=separator)  # the suggested fix
+    assert data.node_names == ["a", "b", "c"]
+
+
+def test_label_file_separator_named(tmp_path):
+    edges = tmp_path / "edges.txt"
+    edges.write_text("a b\nb c\n")
+    labels = tmp_path / "labels.csv"
+    labels.write_text("node;label\na;1\nb;2\nc;1\n")
+    with pytest.raises(MalformedLineError, match="labels.csv:1: expected 2 fields") as error:
+        load_edge_list(edges, labels=labels)
+    assert "seems to use ';' between fields" in str(error.value)
+
+
+def test_one_field_without_separator_has_no_hint(tmp_path):
+    edges = tmp_path / "edges.txt"
+    edges.write_text("a\n")
+    with pytest.raises(MalformedLineError) as error:
+        load_edge_list(edges)
+    assert "between fields" not in str(error.value)
