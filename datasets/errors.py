@@ -22,6 +22,13 @@ class UnknownDatasetError(DatasetError, ValueError):
     def __init__(self, name: str, known: list[str]) -> None:
         # Names ignore case and treat '_' as '-', so the closest match is found that way.
         hint = did_you_mean(name.lower().replace("_", "-"), known)
+        path = Path(name).expanduser()
+        if not hint and (path.suffix or len(path.parts) > 1):
+            # A name such as edges.csv or data/edges is a mistyped or moved file.
+            hint = (
+                f": it looks like the path of an edge-list file, but "
+                f"{path.absolute()} does not exist. Check the path"
+            )
         super().__init__(
             f"unknown dataset {name!r}{hint}; known datasets: {', '.join(known)} "
             "(or pass the path of an edge-list file)"
