@@ -9,6 +9,10 @@ closure) must therefore be an input of that function, or its gradient is lost.
 :func:`message_inputs` finds them by calling the message once on a single edge under a
 ``TorchFunctionMode`` that records every tensor a torch function receives. A tensor
 that neither is an argument nor was made during the call was read from outside.
+One edge cannot show a read that depends on the data (a layer applied only to some
+rows), so the parameters of every module the message is bound to or captures, and
+the tensors it captures, are inputs as well. An input that no message reads gets no
+gradient.
 """
 
 from __future__ import annotations
@@ -51,15 +55,29 @@ class _OutsideReads(TorchFunctionMode):
 
 
 def _owner_parameters(message: Callable) -> list[Tensor]:
-    """Trainable parameters of a module message, or of a bound method's owner."""
-    owner = (
-        message
-        if isinstance(message, nn.Module)
-        else getattr(message, "__self__", None)
-    )
-    if isinstance(owner, nn.Module):
-        return [p for p in owner.parameters() if p.requires_grad]
-    return []
+    """Return the trainable tensors a message owns or captures.
+
+    These are the parameters of the message if it is a module, of a bound method's
+    owner and of each module a closure captures, and each tensor a closure captures.
+    """
+    owners = [message, getattr(message, "__self__", None)]
+    for cell in getattr(message, "__closure__", None) or ():
+        try:
+            owners.append(cell.cell_contents)
+        except ValueError:  # a cell that is not assigned yet
+            continue
+    found: dict[int, Tensor] = {}
+    for owner in owners:
+        if isinstance(owner, nn.Module):
+            tensors = list(owner.parameters())
+        elif isinstance(owner, Tensor):
+            tensors = [owner]
+        else:
+            continue
+        for t in tensors:
+            if t.requires_grad:
+                found.setdefault(id(t), t)
+    return list(found.values())
 
 
 def message_inputs(
@@ -69,9 +87,10 @@ def message_inputs(
     arguments.
 
     ``message`` runs once, without gradients, on the first edge of ``block`` (this
-    rank's own edges), or on zero edges when the block has none. If that call fails,
-    the trainable parameters of the message's module, or of a bound method's owner,
-    are returned instead, and the real call reports the error.
+    rank's own edges), or on zero edges when the block has none. The tensors it owns
+    or captures (see :func:`_owner_parameters`) follow the ones the call read. If
+    that call fails, only the owned and captured tensors are returned, and the real
+    call reports the error.
     """
     edges = min(block.num_edges, 1)
     arguments = [
@@ -86,4 +105,7 @@ def message_inputs(
     except Exception as error:  # noqa: BLE001 - the real call raises it again
         logger.debug("probing the message function failed: %s", error)
         return _owner_parameters(message)
-    return reads.read
+    inputs = {id(t): t for t in reads.read}
+    for t in _owner_parameters(message):
+        inputs.setdefault(id(t), t)
+    return list(inputs.values())

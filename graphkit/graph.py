@@ -162,7 +162,8 @@ class Graph(ABC):
         ``message`` is any callable: an ``nn.Module``, a bound method, or a closure
         that reads parameters or tensors of the forward pass. The distributed graph
         returns gradients to every tensor it reads. It calls the message once more on
-        one edge to find them, and in ``sar`` mode again in the backward pass, so the
+        one edge to find them, adds the parameters of the modules the message belongs
+        to or captures, and in ``sar`` mode calls it again in the backward pass, so the
         message must be deterministic and change no state (no dropout or batch norm
         inside).
         ``x_dst`` defaults to ``x``. Edge features come from the graph's

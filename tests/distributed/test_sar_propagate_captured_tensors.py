@@ -28,7 +28,7 @@ MODES = ["sar", "sa", "one-shot"]
 
 
 class _Model(nn.Module):
-    """Three ways of reading trainable tensors from a message function."""
+    """Ways of reading trainable tensors from a message function."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -36,9 +36,20 @@ class _Model(nn.Module):
         self.lin = nn.Linear(3, 2)
         self.scale = nn.Parameter(torch.tensor([0.5, -2.0, 1.5]))
         self.unused = nn.Parameter(torch.ones(2))
+        self.extra = nn.Linear(3, 2)
 
     def bound_message(self, x_j, x_i, edge_attr):
         return self.lin(x_j - x_i)
+
+    def masked_message(self, x_j, x_i, edge_attr):
+        # Each edge's message depends on its own rows only, but ``extra`` runs only
+        # when some source has a first feature above 0.3. Only node 3 does, and its
+        # one edge, 3 -> 0, crosses the cut, so no rank's own edges start there.
+        out = self.lin(x_j)
+        mask = x_j[:, 0] > 0.3
+        if bool(mask.any()):
+            out = out.index_add(0, mask.nonzero().flatten(), self.extra(x_j[mask]))
+        return out
 
     def forward(self, x, graph, kind: str, reduce: str):
         if kind == "lambda":
@@ -47,10 +58,17 @@ class _Model(nn.Module):
             # A non-leaf tensor of the forward pass, read by the closure.
             weight = torch.tanh(self.scale) * 3.0
             return graph.propagate(lambda x_j, x_i, e: x_j * weight, x, reduce)
+        if kind == "masked":
+            return graph.propagate(self.masked_message, x, reduce)
+        if kind == "masked-lambda":
+            return graph.propagate(
+                lambda x_j, x_i, e: self.masked_message(x_j, x_i, e), x, reduce
+            )
         return graph.propagate(self.bound_message, x, reduce)
 
 
 def _features() -> torch.Tensor:
+    # The first features are 0, 0.14, -0.28 and 0.41.
     return torch.arange(12, dtype=torch.float32).reshape(4, 3).sin()
 
 
@@ -91,7 +109,9 @@ def _sharded(rank: int, world_size: int, kind: str, reduce: str, mode: str):
 
 
 @pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("kind", ["lambda", "computed", "bound"])
+@pytest.mark.parametrize(
+    "kind", ["lambda", "computed", "bound", "masked", "masked-lambda"]
+)
 @pytest.mark.parametrize("reduce", ["sum", "max"])
 def test_gradients_match_local_graph(kind, reduce, mode):
     expected = _local(kind, reduce)
