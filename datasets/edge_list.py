@@ -119,6 +119,8 @@ def load_edge_list(
         data.edge_weight = edge_weight
     data.node_names = torch.from_numpy(node_ids) if integer_ids else list(node_ids)
     if label_rows is not None:
+        if header == "auto" and label_rows:
+            _warn_if_label_header(label_rows[0], Path(labels), table.ends, key)
         _attach_labels(data, label_rows, Path(labels), node_ids, key, x)
         generator = torch.Generator().manual_seed(seed)
         labelled = (data.y >= 0).nonzero().view(-1)
@@ -247,6 +249,25 @@ def _integer_label(value: str) -> int | None:
     return None
 
 
+def _warn_if_label_header(row: Row, path: Path, ends: np.ndarray, key) -> None:
+    """Warn when the first label line names a node that occurs in no edge.
+
+    A header of unusual column names over string ids (``person, team``) is not
+    recognised by ``header="auto"``, so it loads as an isolated node with a class
+    of its own, which changes every class-based measure without an error.
+    """
+    node = key(row.fields[0])
+    if bool((ends == node).any()):
+        return
+    logger.warning(
+        "%s:%d: node %r occurs in no edge, so it becomes an isolated node with label "
+        "%r. If this line is a column header, delete it or pass header=True, which "
+        "skips the first line of every file (--header yes in graphkit analyze, "
+        "header: true in --dataset-options)",
+        path, row.line_number, row.fields[0], row.fields[1],
+    )  # fmt: skip
+
+
 def _attach_labels(data: Data, rows: list[Row], path: Path, node_ids, key, x) -> None:
     """Set ``y`` (class index per node, -1 if unlabelled), ``label_names`` and ``num_classes``.
 
@@ -259,7 +280,14 @@ def _attach_labels(data: Data, rows: list[Row], path: Path, node_ids, key, x) ->
         raise ShapeMismatchError(
             f"the feature file contains {x.size(0)} nodes (features of shape {tuple(x.shape)}) "
             f"but the label file {path} contains {len(rows)} labels (shape ({len(rows)},)); "
-            "give exactly one label line per feature line",
+            "give exactly one label line per feature line"
+            + (
+                ". The label file has one line more, so its first line may be a column "
+                "header: then delete it or pass header=True, which skips the first "
+                "line of every file (header: true in --dataset-options)"
+                if len(rows) == x.size(0) + 1
+                else ""
+            ),
             (tuple(x.shape), (len(rows),)),
         )
 
