@@ -21,6 +21,7 @@ import logging
 import os
 import socket
 from datetime import timedelta
+from pathlib import Path
 
 import torch
 import torch.distributed as dist
@@ -481,12 +482,26 @@ def check_dataset(meta: dict, config) -> None:
         canonical_name(str(recorded)) or recorded
     ):
         return
+    if _same_file(config.dataset, str(recorded)):
+        return
     raise PartitionFileError(
         f"{config.partitions} contains partitions of dataset {recorded!r}, but --dataset is "
         f"{config.dataset!r}; pass --dataset {recorded} or run graphkit partition for "
         f"{config.dataset} into another folder",
         every_rank=True,
     )
+
+
+def _same_file(given: str, recorded: str) -> bool:
+    """Return whether two spellings of an edge-list path name the same existing file.
+
+    ``graphkit partition`` records the absolute path of an edge-list file. A relative
+    path, as older folders record it, resolves against the working directory.
+    """
+    given_path, recorded_path = Path(given).expanduser(), Path(recorded).expanduser()
+    if not given_path.is_file() or not recorded_path.is_file():
+        return False
+    return given_path.resolve() == recorded_path.resolve()
 
 
 def check_split(meta: dict, config, mask_dim: int) -> None:

@@ -215,6 +215,20 @@ def sigterm_as_exit() -> Iterator[None]:
         signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
+def _recorded_name(dataset: str) -> str:
+    """Return the dataset name for meta.json: the absolute path of an edge-list file.
+
+    graphkit train compares it with its own --dataset, which may spell the same file
+    another way or run from another working directory.
+    """
+    from graphkit.datasets.registry import canonical_name
+
+    path = Path(dataset).expanduser()
+    if canonical_name(dataset) is None and path.is_file():
+        return str(path.resolve())
+    return dataset
+
+
 def _warn_untrainable(data, dataset: str) -> None:
     """Warn when the dataset lacks the node features or labels that graphkit train reads."""
     missing = [name for name in ("x", "y") if getattr(data, name, None) is None]
@@ -295,7 +309,7 @@ def run(args: argparse.Namespace) -> int:
         data.edge_index, data.num_nodes, args.parts, args.method, train_mask, args.seed
     )
     info = {
-        "dataset": args.dataset,
+        "dataset": _recorded_name(args.dataset),
         "method": args.method,
         "seed": args.seed,
         "split": args.split,
