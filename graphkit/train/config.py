@@ -131,8 +131,9 @@ class TrainConfig:
     patience: int = 100
     """Stop when validation has not improved for this many epochs (0: never stop)."""
     metric: str = "auto"
-    """Evaluation metric: accuracy, roc_auc (binary labels), or auto (roc_auc for two
-    classes)."""
+    """Evaluation metric: accuracy, roc_auc (two classes, or y of shape [N, T] with T
+    binary tasks), or auto (roc_auc for both of those, else accuracy). With T tasks,
+    each metric is the mean over tasks."""
     seed: int = 0
     """Seed of parameter initialisation, dropout and in-memory partitioning."""
     # Output

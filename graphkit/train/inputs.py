@@ -10,6 +10,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
+from graphkit.train.multilabel import check_multi_label_values, is_multi_label
+
 MASK_NAMES = ("train_mask", "val_mask", "test_mask")
 
 
@@ -18,6 +20,7 @@ def check_node_fields(
     num_nodes: int,
     mask_names: tuple[str, ...] = MASK_NAMES,
     float_features: bool = True,
+    multi_label: bool = False,
 ) -> None:
     """Raise unless ``x``, ``y`` and the split masks of ``data`` fit ``num_nodes`` nodes.
 
@@ -29,12 +32,17 @@ def check_node_fields(
             train, validation and test masks)
         float_features (bool): require a floating-point ``x``. Callers that convert
             ``x`` themselves pass False. (default: ``True``)
+        multi_label (bool): accept ``y`` of shape ``[N, T]``, ``T > 1``, as ``T``
+            binary tasks in an integer, bool or float tensor (see
+            :mod:`graphkit.train.multilabel`).
+            (default: ``False``)
 
     Raises:
         ValueError: If a field has the wrong number of rows or shape, ``x`` has a NaN
-            or infinite value, or a labelled split contains a negative label.
+            or infinite value, or a labelled split contains a negative label (or, for
+            multi-label ``y``, a value other than 0, 1, -1 and NaN).
         TypeError: If ``x`` is not floating point (with ``float_features``), ``y`` is
-            not an integer tensor, or a mask is not bool.
+            not an integer tensor (unless multi-label), or a mask is not bool.
     """
     _check_present(data, ("x", "y", *mask_names))
     x, y = data.x, data.y
@@ -53,7 +61,8 @@ def check_node_fields(
             "because one NaN feature spreads to every neighbour's output"
         )
     _check_rows("data.y", y, num_nodes)
-    if y.is_floating_point() or y.is_complex():
+    multi_label = multi_label and is_multi_label(y)
+    if not multi_label and (y.is_floating_point() or y.is_complex()):
         raise TypeError(_float_labels_message(y))
     y = label_vector(y)
     split = None
@@ -80,7 +89,9 @@ def check_node_fields(
                 "graphkit.train.trainer.masks_for_split(data, split)"
             )
         split = mask if split is None else split | mask
-    if y.dim() == 1 and y.numel() and bool((y[split] < 0).any()):
+    if multi_label:
+        check_multi_label_values(y, split)
+    elif y.dim() == 1 and y.numel() and bool((y[split] < 0).any()):
         raise ValueError(
             f"data.y has negative labels (min {int(y[split].min())}) on nodes of the "
             "train, validation or test split. Give those nodes a class id >= 0, or "

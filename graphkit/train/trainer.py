@@ -34,6 +34,12 @@ from graphkit.train.checkpoint import (
 from graphkit.train.config import TrainConfig
 from graphkit.train.inputs import check_node_fields, label_vector
 from graphkit.train.metrics import METRIC_LABEL, METRICS
+from graphkit.train.multilabel import (
+    is_multi_label,
+    multi_label_loss_sum,
+    multi_label_targets,
+)
+from graphkit.train.multilabel_metrics import MULTI_LABEL_METRICS, class_counts
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +53,10 @@ class Trainer:
 
     Args:
         config (TrainConfig): the run's options.
-        data: PyG ``Data`` with ``x``, ``y`` (class ids, shape ``[N]`` or ``[N, 1]``) and
-            1-D ``train_mask``/``val_mask``/``test_mask`` for the nodes ``graph`` owns. The model runs on the device of ``data.x``.
+        data: PyG ``Data`` with ``x``, ``y`` and 1-D ``train_mask``/``val_mask``/
+            ``test_mask`` for the nodes ``graph`` owns. ``y`` contains class ids (shape
+            ``[N]`` or ``[N, 1]``), or ``T > 1`` binary tasks (shape ``[N, T]``, see
+            :mod:`graphkit.train.multilabel`). The model runs on the device of ``data.x``.
         graph (Graph): a :class:`~graphkit.graph.LocalGraph` or a sharded graph.
         model (nn.Module, optional): a model taking ``(x, graph)``; built from the
             config when omitted.
@@ -68,14 +76,19 @@ class Trainer:
         self._check_inputs_on_every_rank(data)
         if config.out and self.is_main:
             Path(config.out).mkdir(parents=True, exist_ok=True)
-        # cross_entropy accepts only int64 (or uint8) class ids, and numpy often gives
-        # int32 labels, so the trainer keeps an int64 copy.
-        # Labels of shape [N, 1] (OGB's layout) become [N], as in graphkit.metrics.
-        self.labels = label_vector(data.y).long()
-        # A partition without nodes has no label, so it contributes -1 to the maximum.
-        labels = self.labels
-        local_max = labels.max() if labels.numel() else labels.new_tensor(-1)
-        self.num_classes = int(graph.reduce_max(local_max.reshape(1)).item()) + 1
+        self.multi_label = is_multi_label(data.y)
+        if self.multi_label:
+            self.labels = multi_label_targets(data.y)
+            self.num_classes = self._count_tasks()  # the model's output width
+        else:
+            # cross_entropy accepts only int64 (or uint8) class ids, and numpy often
+            # gives int32 labels, so the trainer keeps an int64 copy.
+            # Labels of shape [N, 1] (OGB's layout) become [N], as in graphkit.metrics.
+            self.labels = label_vector(data.y).long()
+            # A partition without nodes has no label, so it contributes -1 to the maximum.
+            labels = self.labels
+            local_max = labels.max() if labels.numel() else labels.new_tensor(-1)
+            self.num_classes = int(graph.reduce_max(local_max.reshape(1)).item()) + 1
         self.metric_name = self._resolve_metric()
         self.model = model if model is not None else self._build_model()
         self.model.to(self.device)
@@ -91,7 +104,9 @@ class Trainer:
         self.global_counts = graph.reduce_sum(counts)
         self.has_val = float(self.global_counts[1]) > 0
         self._check_split_sizes()
-        if self.metric_name == "roc_auc":
+        if self.multi_label:
+            self._check_task_classes()
+        elif self.metric_name == "roc_auc":
             self._check_auc_classes()
         self.fingerprint = self._graph_fingerprint()
         self.epoch = 0
@@ -107,7 +122,23 @@ class Trainer:
             self._check_ranks_resumed_together(failure)
 
     # Construction -------------------------------------------------------------------
+    def _count_tasks(self) -> int:
+        """Return the number of tasks, and raise on every rank unless all ranks agree."""
+        tasks = self.labels.size(1)
+        bounds = torch.tensor([tasks, -tasks], device=self.device)
+        max_tasks, negated_min_tasks = self.graph.reduce_max(bounds).tolist()
+        if max_tasks != -negated_min_tasks:
+            raise ValueError(
+                f"data.y has {tasks} tasks (columns) on rank {self.graph.rank}, but the "
+                f"ranks have {-negated_min_tasks} to {max_tasks}. Give every partition "
+                "the same label columns"
+            )
+        return tasks
+
     def _resolve_metric(self) -> str:
+        if self.multi_label:
+            # Both metrics are defined per task, then averaged over tasks.
+            return "roc_auc" if self.config.metric == "auto" else self.config.metric
         if self.config.metric != "auto":
             if self.config.metric == "roc_auc" and self.num_classes != 2:
                 raise ValueError(f"metric roc_auc needs 2 classes, the labels have {self.num_classes}")
@@ -187,6 +218,44 @@ class Trainer:
                     problem,
                 )
 
+    def _check_task_classes(self) -> None:
+        """Reject a validation split on which no task can be scored; warn for the others.
+
+        A multi-label metric averages over the tasks that the split can score: for
+        roc_auc those with both a positive and a negative label there, for accuracy
+        those with a labelled node. Without any such task the metric is NaN, and on the
+        validation split no epoch would ever count as best.
+        """
+        tasks = self.num_classes
+        for index, split in enumerate(SPLITS):
+            if float(self.global_counts[index]) == 0:
+                continue  # an empty split is reported by _check_split_sizes
+            labels = self.labels[getattr(self.data, f"{split}_mask")].long()
+            totals = class_counts(labels, self.graph).sum(0)  # [T, 2]
+            if self.metric_name == "roc_auc":
+                need = "both a positive and a negative label"
+                scored = int((totals > 0).all(1).sum())
+                fix = "a split with both labels for some task, or --metric accuracy"
+            else:
+                need = "a labelled node"
+                scored = int((totals.sum(1) > 0).sum())
+                fix = "a split whose validation nodes have labels other than -1 and NaN"
+            if scored == tasks:
+                continue
+            name = "validation" if split == "val" else split
+            if scored == 0 and split == "val":
+                raise ValueError(
+                    f"metric {self.metric_name} is undefined on the validation split: "
+                    f"none of its {tasks} tasks has {need} there. Use {fix}"
+                )
+            if self.is_main:
+                result = ("is NaN" if scored == 0
+                          else f"averages over the other {scored} tasks")
+                logger.warning(
+                    "%d of the %d tasks lack %s on the %s split, so its %s %s",
+                    tasks - scored, tasks, need, name, self.metric_name, result,
+                )
+
     def _build_model(self) -> GNN:
         c = self.config
         model = GNN(
@@ -229,8 +298,7 @@ class Trainer:
         self.model.train()
         self.optimizer.zero_grad(set_to_none=True)
         logits = self.model(self.data.x, self.graph)
-        mask = self.data.train_mask
-        loss_sum = F.cross_entropy(logits[mask], self.labels[mask], reduction="sum")
+        loss_sum = self._loss_sum(logits, self.data.train_mask)
         loss = loss_sum / self.global_counts[0].clamp(min=1)
         loss.backward()
         self.graph.sync_gradients(self.model)
@@ -242,14 +310,20 @@ class Trainer:
         """Metric on each split (and validation loss) with the model in eval mode."""
         self.model.eval()
         logits = self.model(self.data.x, self.graph)
-        metric = METRICS[self.metric_name]
+        metric = (MULTI_LABEL_METRICS if self.multi_label else METRICS)[self.metric_name]
         result = {s: metric(logits, self.labels, getattr(self.data, f"{s}_mask"), self.graph)
                   for s in SPLITS}
-        mask = self.data.val_mask
-        val_loss = F.cross_entropy(logits[mask], self.labels[mask], reduction="sum").double()
+        val_loss = self._loss_sum(logits, self.data.val_mask).double()
         val_loss = self.graph.reduce_sum(val_loss.reshape(1), label=METRIC_LABEL)
         result["val_loss"] = float(val_loss.item() / max(1.0, float(self.global_counts[1])))
         return result
+
+    def _loss_sum(self, logits: Tensor, mask: Tensor) -> Tensor:
+        """Sum of the per-node losses over the nodes in ``mask`` (cross-entropy, or
+        binary cross-entropy summed over the tasks of multi-label targets)."""
+        if self.multi_label:
+            return multi_label_loss_sum(logits, self.labels, mask)
+        return F.cross_entropy(logits[mask], self.labels[mask], reduction="sum")
 
     # The loop -----------------------------------------------------------------------
     def fit(self) -> dict:
@@ -608,12 +682,12 @@ class Trainer:
                 # Rank 0 writes the files, and a new run would append its records
                 # to the earlier run's metrics.jsonl.
                 check_no_earlier_run(Path(self.config.out))
-            check_node_fields(data, self.graph.num_nodes)
-            if label_vector(data.y).dim() != 1:
+            check_node_fields(data, self.graph.num_nodes, multi_label=True)
+            if data.y.dim() > 2:
                 raise ValueError(
-                    "invalid labels: the trainer expects one class per node (y of shape "
-                    f"[N]), got y of shape {tuple(data.y.shape)}. Multi-label targets, "
-                    "such as those of ogbn-proteins, are not supported"
+                    "invalid labels: the trainer expects class ids (y of shape [N] or "
+                    "[N, 1]) or T binary tasks (shape [N, T]), got y of shape "
+                    f"{tuple(data.y.shape)}"
                 )
         except (ValueError, TypeError) as exc:
             error = exc

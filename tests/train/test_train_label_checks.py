@@ -55,7 +55,8 @@ def test_accuracy_one_val_class_trains():
     assert make(data, metric="accuracy").fit()["best_epoch"] >= 1
 
 
-def test_multi_label_targets_raise():
-    y = torch.tensor([[0, 1], [1, 0], [1, 1], [0, 0], [1, 0], [0, 1]])
-    with pytest.raises(ValueError, match=r"shape \(6, 2\)\. Multi-label"):
+def test_multi_label_class_ids_raise():
+    # Two columns are read as two binary tasks, so a class id of 2 is invalid.
+    y = torch.tensor([[0, 1], [1, 0], [1, 2], [0, 0], [1, 0], [0, 1]])
+    with pytest.raises(ValueError, match=r"shape \(6, 2\).*node 2 has the value 2 for task 1"):
         make(tiny_data(y, val=[2, 3]))

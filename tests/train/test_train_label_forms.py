@@ -48,9 +48,10 @@ def test_column_labels_negative_in_split_rejected():
         fit(cycle_data(y))
 
 
-def test_two_column_labels_still_rejected():
+def test_two_column_class_ids_rejected():
+    # Two columns are binary tasks, and column 1 contains class ids up to 2.
     y = torch.stack([torch.arange(8) % 2, torch.arange(8) % 3], 1)
-    with pytest.raises(ValueError, match=r"shape \(8, 2\)\. Multi-label"):
+    with pytest.raises(ValueError, match=r"shape \(8, 2\).*node 2 has the value 2 for task 1"):
         fit(cycle_data(y))
 
 
