@@ -231,7 +231,8 @@ def _check_labels(y: Tensor, num_nodes: int | None) -> Tensor:
     if y.dim() != 1:
         raise ValueError(
             f"y must contain one integer label per node (shape [N]), got shape "
-            f"{tuple(y.shape)}; multi-label targets are not supported"
+            f"{tuple(y.shape)}; multi-label targets are not supported. To measure task "
+            "t of [N, T] binary tasks, pass its column y[:, t] (-1 marks unlabelled nodes)"
         )
     if y.is_floating_point() or y.dtype == torch.bool:
         raise ValueError(f"y must have an integer dtype, got {y.dtype}")

@@ -47,3 +47,11 @@ def test_label_column_equals_label_vector(measure):
 def test_multi_column_labels_rejected():
     with pytest.raises(ValueError, match="multi-label targets are not supported"):
         edge_homophily(EDGES, torch.zeros(5, 2, dtype=torch.long))
+
+
+def test_multi_column_labels_name_task_column():
+    # Task 1 swaps the classes of task 0, which leaves the homophily unchanged.
+    tasks = torch.stack([Y, torch.where(Y >= 0, 1 - Y, -1)], 1)
+    with pytest.raises(ValueError, match=r"pass its column y\[:, t\]"):
+        edge_homophily(EDGES, tasks)
+    assert edge_homophily(EDGES, tasks[:, 1]) == pytest.approx(edge_homophily(EDGES, Y))
