@@ -178,7 +178,8 @@ def _read_features(rows: list[Row], path: Path, key) -> tuple:
             )
         first_line[node_id] = row.line_number
         node_ids.append(node_id)
-    x = torch.from_numpy(parse_floats(rows, path, slice(1, None)))
+    meaning = "every column after the node id is a feature. Fill in missing values"
+    x = torch.from_numpy(parse_floats(rows, path, slice(1, None), meaning))
     return (np.array(node_ids, dtype=np.int64) if key is int else node_ids), x
 
 

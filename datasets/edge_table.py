@@ -84,7 +84,8 @@ def read_edges_by_line(
         ends = ends.astype(np.int64)
     weights = None
     if rows and len(rows[0].fields) == 3:
-        weights = parse_floats(rows, path, slice(2, 3)).reshape(-1)
+        meaning = "the third column is the edge weight. Delete it if it holds other data"
+        weights = parse_floats(rows, path, slice(2, 3), meaning).reshape(-1)
     line_numbers = np.array([row.line_number for row in rows], dtype=np.int64)
     return EdgeTable(ends, weights, line_numbers)
 

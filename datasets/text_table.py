@@ -207,8 +207,13 @@ def _separator_hint(row: Row) -> str:
     return ""
 
 
-def parse_floats(rows: list[Row], path: Path, columns: slice) -> np.ndarray:
-    """Parse the given columns of every row as float32; name the first bad line on failure."""
+def parse_floats(
+    rows: list[Row], path: Path, columns: slice, meaning: str = ""
+) -> np.ndarray:
+    """Parse the given columns of every row as float32; name the first bad line on failure.
+
+    ``meaning`` is a sentence for the error that says what the columns hold.
+    """
     try:
         return np.asarray([row.fields[columns] for row in rows], dtype=np.float32)
     except ValueError:
@@ -221,6 +226,7 @@ def parse_floats(rows: list[Row], path: Path, columns: slice) -> np.ndarray:
                         path,
                         row.line_number,
                         row.line,
-                        f"value {value!r} is not a number",
+                        f"value {value!r} is not a number"
+                        + (f", but {meaning}" if meaning else ""),
                     ) from None
         raise
