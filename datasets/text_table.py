@@ -201,8 +201,9 @@ def _separator_hint(row: Row) -> str:
             return (
                 f". The line seems to use {separator!r} between fields, but only tab, "
                 f"comma or whitespace are detected: pass delimiter={separator!r} "
-                f"(delimiter: '{separator}' in --dataset-options), or save the file "
-                "with tabs or commas"
+                f"(--delimiter '{separator}' in graphkit analyze, delimiter: "
+                f"'{separator}' in --dataset-options), or save the file with tabs or "
+                "commas"
             )
     return ""
 

@@ -83,6 +83,13 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
         "or nan label for an unlabelled node (not counted); required with --edge-list",
     )
     source.add_argument(
+        "--delimiter",
+        default=None,
+        metavar="CHAR",
+        help="field separator of --edge-list and --labels, such as ';' (default: "
+        "detected per file: tab, else comma, else whitespace)",
+    )
+    source.add_argument(
         "--header",
         choices=("auto", "yes", "no"),
         default="auto",
@@ -307,7 +314,9 @@ def _inputs(args: argparse.Namespace):
             yield name, f"dataset {name!r}", data
     if args.edge_list is not None:
         header = {"auto": "auto", "yes": True, "no": False}[args.header]
-        data = _read_edge_list(args.edge_list, args.labels, args.directed, header)
+        data = _read_edge_list(
+            args.edge_list, args.labels, args.directed, header, args.delimiter
+        )
         yield _graph_name(args.edge_list), f"edge list {args.edge_list}", data
 
 
@@ -352,13 +361,21 @@ def _node_mask(data, nodes: str, name: str) -> torch.Tensor | None:
 
 
 def _read_edge_list(
-    edge_path: Path, label_path: Path, directed: bool, header: bool | str = "auto"
+    edge_path: Path,
+    label_path: Path,
+    directed: bool,
+    header: bool | str = "auto",
+    delimiter: str | None = None,
 ):
     """Read an edge list and its label file; every node must have a label."""
     from graphkit.datasets import load_edge_list
 
     data = load_edge_list(
-        edge_path, labels=label_path, header=header, undirected=not directed
+        edge_path,
+        labels=label_path,
+        delimiter=delimiter,
+        header=header,
+        undirected=not directed,
     )
     marked_unlabelled = _drop_negative_labels(data)
     if data.y.numel() > 0 and not bool((data.y >= 0).any()):
@@ -373,12 +390,19 @@ def _read_edge_list(
         )
     unlabelled = ((data.y < 0) & ~marked_unlabelled).nonzero().view(-1).tolist()
     if unlabelled:
-        raise _unlabelled_nodes_error(data, unlabelled, edge_path, label_path, header)
+        raise _unlabelled_nodes_error(
+            data, unlabelled, edge_path, label_path, header, delimiter
+        )
     return data
 
 
 def _unlabelled_nodes_error(
-    data, unlabelled: list[int], edge_path: Path, label_path: Path, header
+    data,
+    unlabelled: list[int],
+    edge_path: Path,
+    label_path: Path,
+    header,
+    delimiter: str | None = None,
 ) -> ValueError:
     """Return the error for edge-list nodes without a line in the label file.
 
@@ -393,7 +417,7 @@ def _unlabelled_nodes_error(
         names = [str(int(data.node_names[i])) for i in unlabelled[:5]]
     else:
         names = [data.node_names[i] for i in unlabelled[:5]]
-    rows = read_table(edge_path, None, header, "edge list")
+    rows = read_table(edge_path, delimiter, header, "edge list")
     first_line: dict[str, int] = {}
     for row in rows:
         for node in row.fields[:2]:

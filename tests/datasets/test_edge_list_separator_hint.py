@@ -32,3 +32,18 @@ def test_one_field_without_separator_has_no_hint(tmp_path):
     with pytest.raises(MalformedLineError) as error:
         load_edge_list(edges)
     assert "between fields" not in str(error.value)
+
+
+def test_analyze_delimiter_option(tmp_path, capsys):
+    from graphkit.launch.cli import run
+
+    edges = tmp_path / "edges.csv"
+    edges.write_text("a;b\nb;c\nc;a\n")
+    labels = tmp_path / "labels.csv"
+    labels.write_text("a;x\nb;x\nc;y\n")
+    argv = ["analyze", "--edge-list", str(edges), "--labels", str(labels)]
+    assert run(argv) == 2
+    assert "--delimiter ';' in graphkit analyze" in capsys.readouterr().err
+    assert run([*argv, "--delimiter", ";"]) == 0
+    row = capsys.readouterr().out.splitlines()[2].split()
+    assert row[:4] == ["edges", "3", "3", "2"]
