@@ -535,7 +535,7 @@ def check_split(meta: dict, config, mask_dim: int) -> None:
     )
 
 
-def build_partition(config, rank: int, world_size: int):
+def build_partition(config, rank: int, world_size: int, *, pyg_data: bool = True):
     """Build this rank's :class:`ShardedGraph` and the owned nodes' data.
 
     Args:
@@ -544,6 +544,10 @@ def build_partition(config, rank: int, world_size: int):
             partition ``rank``), ``mode``, ``parts_method``, ``seed``, ``split`` and the
             dataset options.
         rank (int), world_size (int): from :func:`init_process_group`.
+        pyg_data (bool): With False, ``data`` is a
+            :class:`~graphkit.datasets.graph_tensors.GraphTensors`, so that
+            ``torch_geometric`` is not imported (``graphkit train`` does this). Default
+            True: a PyG ``Data``, which PyG transforms and methods accept.
 
     Returns:
         ``(graph, data)`` on the group's device. ``data`` contains ``x``, ``y``, 1-D
@@ -595,4 +599,4 @@ def build_partition(config, rank: int, world_size: int):
         sum(graph.halo.recv_counts) - graph.num_nodes,
         config.mode,
     )
-    return graph, data
+    return graph, data.to_pyg() if pyg_data else data

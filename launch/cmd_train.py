@@ -130,7 +130,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         setup_logging(rank, world_size)
         logger.info("training on %s with backend %s", device, backend)
-        graph, data = runtime.build_partition(config, rank, world_size)
+        graph, data = runtime.build_partition(
+            config, rank, world_size, pyg_data=False
+        )
         if config.partitions:
             check_partition_fields(config.partitions, data)
         code = train(config, graph, data)

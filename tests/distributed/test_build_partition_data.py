@@ -1,0 +1,47 @@
+"""runtime.build_partition gives Python callers a PyG Data, as it did before
+graphkit train learned to skip the PyG import on its ranks."""
+
+import pytest
+from harness import run_world
+
+pytestmark = pytest.mark.distributed
+
+
+def _build(rank: int, world_size: int, folder: str, pyg_data: bool | None) -> dict:
+    import torch
+    import torch_geometric.transforms as T
+
+    from graphkit.datasets import load_dataset
+    from graphkit.distributed import partition_nodes
+    from graphkit.distributed.files import write_partitions
+    from graphkit.distributed.runtime import build_partition
+    from graphkit.train.config import TrainConfig
+
+    whole = load_dataset("synthetic", None, num_nodes=60, num_features=4, seed=1)
+    if rank == 0:
+        parts = partition_nodes(whole.edge_index, whole.num_nodes, world_size, "random")
+        write_partitions(whole, parts, world_size, folder)
+    config = TrainConfig(partitions=folder)
+    if pyg_data is None:
+        _graph, data = build_partition(config, rank, world_size)
+    else:
+        _graph, data = build_partition(config, rank, world_size, pyg_data=pyg_data)
+    result = {"type": type(data).__name__, "num_nodes": data.num_nodes}
+    if result["type"] == "Data":
+        normalized = T.NormalizeFeatures()(data.clone())
+        rows = normalized.x.abs().sum(1)
+        result["rows_sum_to_one"] = bool(torch.allclose(rows, torch.ones_like(rows)))
+    return result
+
+
+def test_build_partition_returns_pyg_data(tmp_path):
+    (result,) = run_world(_build, 1, str(tmp_path / "parts"), None)
+    assert result["type"] == "Data"
+    assert result["num_nodes"] == 60
+    assert result["rows_sum_to_one"]
+
+
+def test_build_partition_tensors_on_request(tmp_path):
+    (result,) = run_world(_build, 1, str(tmp_path / "parts"), False)
+    assert result["type"] == "GraphTensors"
+    assert result["num_nodes"] == 60
