@@ -269,6 +269,30 @@ def _warn_if_label_header(row: Row, path: Path, ends: np.ndarray, key) -> None:
     )  # fmt: skip
 
 
+def _warn_if_fractional(
+    rows: list[Row], values: list[str], unlabelled: list[bool], path: Path, classes: int
+) -> None:
+    """Warn when every label is a number but some are fractional, as regression targets are.
+
+    Such labels are read as class names, one class per distinct value, and graphkit
+    trains classifiers only, so the run would classify regression targets.
+    """
+    labelled = [
+        (row, value) for row, value, empty in zip(rows, values, unlabelled) if not empty
+    ]
+    if not labelled or not all(is_number(value) for _, value in labelled):
+        return
+    row, value = next(
+        (row, value) for row, value in labelled if not float(value).is_integer()
+    )
+    logger.warning(
+        "%s:%d: label %r is a fractional number, so the labels are read as %d class "
+        "names, one per distinct value. graphkit classifies nodes and does no "
+        "regression: give one class id per node",
+        path, row.line_number, value, classes,
+    )  # fmt: skip
+
+
 def _attach_labels(data: Data, rows: list[Row], path: Path, node_ids, key, x) -> None:
     """Set ``y`` (class index per node, -1 if unlabelled), ``label_names`` and ``num_classes``.
 
@@ -301,6 +325,8 @@ def _attach_labels(data: Data, rows: list[Row], path: Path, node_ids, key, x) ->
     # The label of each row, as compared, sorted and stored in label_names.
     labels = integers if integer_labels else values
     names = sorted({label for label, empty in zip(labels, unlabelled) if not empty})
+    if not integer_labels:
+        _warn_if_fractional(rows, values, unlabelled, path, len(names))
     class_index = {name: position for position, name in enumerate(names)}
     ids = node_ids.tolist() if isinstance(node_ids, np.ndarray) else node_ids
     index = {node_id: position for position, node_id in enumerate(ids)}

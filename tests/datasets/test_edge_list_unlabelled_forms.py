@@ -76,3 +76,27 @@ def test_analyze_pandas_labels_match_minus_one(tmp_path, capsys):
     assert tables[0] == tables[1]
     row = tables[0].splitlines()[2].split()
     assert row[:4] == ["e", "4", "2", "2"]  # nodes, edges and classes counted
+
+
+def test_fractional_labels_warn(tmp_path):
+    import logging
+
+    records = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = records.append
+    logger = logging.getLogger("graphkit.datasets.edge_list")
+    logger.addHandler(handler)
+    labels = write(tmp_path, "y.csv", "0,0.5\n1,1.25\n2,0.5\n3,3\n4,-1\n5,\n")
+    try:
+        data = load_edge_list(write(tmp_path, "e.csv", EDGES), labels=labels)
+        whole = load_edge_list(
+            write(tmp_path, "e.csv", EDGES), labels=write(tmp_path, "z.csv", "0,1.0\n1,2\n")
+        )
+    finally:
+        logger.removeHandler(handler)
+    assert data.label_names == ["0.5", "1.25", "3"]
+    assert whole.label_names == [1, 2]
+    messages = [record.getMessage() for record in records]
+    assert len(messages) == 1
+    assert "y.csv:1: label '0.5' is a fractional number" in messages[0]
+    assert "read as 3 class names, one per distinct value" in messages[0]
