@@ -493,14 +493,17 @@ def check_dataset(meta: dict, config) -> None:
 
 
 def _same_file(given: str, recorded: str) -> bool:
-    """Return whether two spellings of an edge-list path name the same existing file.
+    """Return whether two spellings of an edge-list path name the same file.
 
     ``graphkit partition`` records the absolute path of an edge-list file. A relative
-    path, as older folders record it, resolves against the working directory.
+    path, as older folders record it, resolves against the working directory. On a
+    machine without the recorded file (another mount point), equal file names match.
     """
     given_path, recorded_path = Path(given).expanduser(), Path(recorded).expanduser()
-    if not given_path.is_file() or not recorded_path.is_file():
+    if not given_path.is_file():
         return False
+    if not recorded_path.is_file():
+        return recorded_path.is_absolute() and given_path.name == recorded_path.name
     return given_path.resolve() == recorded_path.resolve()
 
 

@@ -43,3 +43,11 @@ def test_other_file_still_rejected(graph):
     config = TrainConfig(dataset=str(graph / "x.txt"), partitions="p")
     with pytest.raises(PartitionFileError, match="contains partitions of dataset"):
         check_dataset({"dataset": str(graph / "edges.txt")}, config)
+
+
+def test_recorded_file_elsewhere_matches_by_name(graph):
+    # Another machine mounts the data at another path.
+    config = TrainConfig(dataset=str(graph / "edges.txt"), partitions="p")
+    check_dataset({"dataset": "/other/mount/edges.txt"}, config)
+    with pytest.raises(PartitionFileError, match="contains partitions of dataset"):
+        check_dataset({"dataset": "/other/mount/x.txt"}, config)
