@@ -330,9 +330,12 @@ def _graph_name(path: Path) -> str:
 def _require_labels(data, name: str) -> None:
     y = getattr(data, "y", None)
     if y is None:
+        hint = ""
+        if Path(name).expanduser().is_file():
+            hint = f". For an edge-list file pass --edge-list {name} --labels FILE"
         raise ValueError(
             f"dataset {name!r} has no node labels (data.y is missing); analyze needs "
-            "one class label per node"
+            f"one class label per node{hint}"
         )
     if y.dim() != 1:
         raise ValueError(

@@ -62,3 +62,11 @@ def test_skipped_header_log_names_cli_options(tmp_path, edge):
     assert "edges.txt:2: skipping 'source target' as a column header" in text
     assert "--header no in graphkit analyze" in text
     assert "header: false in --dataset-options" in text
+
+
+def test_edge_list_as_dataset_names_options(tmp_path, capsys):
+    edges = write(tmp_path, "edges.txt", "0 1\n1 2\n")
+    assert run(["analyze", "--dataset", str(edges)]) == 2
+    err = capsys.readouterr().err
+    assert "has no node labels (data.y is missing)" in err
+    assert f"For an edge-list file pass --edge-list {edges} --labels FILE" in err
