@@ -31,6 +31,7 @@ import torch
 from torch import Tensor
 
 from graphkit.block import Block
+from graphkit.distributed.autocast_state import AutocastState
 from graphkit.distributed.halo import HaloExchange, RowChunks
 from graphkit.ops.attention import (
     AttentionDropout,
@@ -424,6 +425,8 @@ class PropagateSAR(torch.autograd.Function):
             out = torch.where(_no_edges(plan.blocks, best), best.new_zeros(()), best)
         ctx.plan, ctx.spec, ctx.graphs, ctx.num_params = plan, spec, graphs, len(params)
         ctx.x_dst_leaf = x_dst_leaf
+        # ``sar`` recomputes the messages in the backward pass, with this setting.
+        ctx.autocast = AutocastState.capture(x.device.type)
         ctx.save_for_backward(
             x, x_dst, out, count if count is not None else out.new_zeros(0)
         )
@@ -488,7 +491,8 @@ class PropagateSAR(torch.autograd.Function):
                 with torch.enable_grad():
                     leaf = _leaf(rows, True)
                     x_dst_leaf = _leaf(x_dst, True)
-                    msg = _messages(spec, block, leaf, x_dst_leaf)
+                    with ctx.autocast.restore():
+                        msg = _messages(spec, block, leaf, x_dst_leaf)
                     grad = block_grads(peer, leaf, x_dst_leaf, msg)
                 del rows, leaf, msg
                 yield peer, [grad]
