@@ -30,6 +30,7 @@ from .text_table import (
     parse_floats,
     read_table,
     require_width,
+    split_fields,
 )
 
 logger = logging.getLogger(__name__)
@@ -103,7 +104,7 @@ def _read_in_bulk(
         return None
     if delimiter is None:
         delimiter = detect_delimiter(first[0][1])
-    fields = [[field.strip() for field in text.split(delimiter)] for _, text in first]
+    fields = [split_fields(text, delimiter) for _, text in first]
     guessed = header == "auto"
     if guessed:
         header = looks_like_header(fields[0], fields[1] if len(fields) > 1 else None)

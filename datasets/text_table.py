@@ -6,6 +6,7 @@ read, whatever its name, so ``edges.txt.gz`` loads like ``edges.txt``.
 
 from __future__ import annotations
 
+import csv
 import gzip
 import logging
 import zlib
@@ -69,7 +70,7 @@ def read_table(
                     continue
                 if delimiter is None and not rows:
                     delimiter = detect_delimiter(text)
-                fields = [field.strip() for field in text.split(delimiter)]
+                fields = split_fields(text, delimiter)
                 rows.append(Row(line_number, line, fields))
     except UnicodeDecodeError as error:
         raise not_utf8_error(path, error) from error
@@ -133,6 +134,30 @@ def not_utf8_error(path: Path, error: UnicodeDecodeError) -> DatasetFormatError:
         f"{path}: not UTF-8 text (invalid byte 0x{byte:02x}). Save the file "
         "as UTF-8 text, or check that it is the right file"
     )
+
+
+def split_fields(text: str, delimiter: str | None) -> list[str]:
+    """Split a data line into stripped fields, removing CSV double quotes.
+
+    R's ``write.csv`` and spreadsheet exports quote text fields (``"alice","bob"``),
+    which pandas unquotes too. With a one-character delimiter the line is parsed by
+    the ``csv`` module, so a quoted field may contain the delimiter. On whitespace
+    each field loses one pair of enclosing quotes.
+    """
+    if '"' not in text:
+        return [field.strip() for field in text.split(delimiter)]
+    if delimiter is None:
+        return [_unquote(field) for field in text.split()]
+    if len(delimiter) != 1:
+        return [_unquote(field.strip()) for field in text.split(delimiter)]
+    row = next(csv.reader([text], delimiter=delimiter, skipinitialspace=True))
+    return [field.strip() for field in row]
+
+
+def _unquote(field: str) -> str:
+    if len(field) >= 2 and field[0] == field[-1] == '"':
+        return field[1:-1].replace('""', '"')
+    return field
 
 
 def detect_delimiter(line: str) -> str | None:
