@@ -146,7 +146,9 @@ class Graph(ABC):
                 the caller passes a non-zero value.
             self_loops: add one self-loop per node (replacing existing ones) first.
 
-        Returns ``[N, H, C]``.
+        Returns ``[N, H, C]``. A head of a node whose in-edge scores are all ``-inf``
+        gets 0 and zero gradients, as a node without in-edges does, where PyG's
+        softmax gives NaN.
         """
 
     @abstractmethod

@@ -474,6 +474,11 @@ def attention_aggregate(
 
     Shapes:
         output ``[num_dst, H, C]``; rows without incoming edges are 0.
+
+    A head of a destination whose in-edge scores are all ``-inf`` outputs 0 and passes
+    zero gradients, the same as a destination without in-edges. A ``-inf`` score
+    excludes its edge, so excluding every edge leaves nothing to average. The plain
+    path does the same, while ``torch.softmax`` and PyG's ``softmax`` give NaN there.
     """
     if value.dim() != 3 or s_src.shape != value.shape[:2]:
         raise ValueError(

@@ -62,16 +62,36 @@ def plain_attention(
     dropout: float = 0.0,
     training: bool = False,
 ) -> Tensor:
-    """GAT attention with an explicit ``[E, H]`` attention tensor (PyG's formulation)."""
-    from torch_geometric.utils import scatter, softmax
+    """GAT attention with an explicit ``[E, H]`` attention tensor (PyG's formulation).
+
+    A destination whose in-edge scores are all ``-inf`` gets 0 and zero gradients, as
+    on the fast path (see :func:`graphkit.ops.attention.attention_aggregate`), where
+    ``torch_geometric.utils.softmax`` (PyG 2.8) would give NaN.
+    """
+    from torch_geometric.utils import scatter
 
     src, dst = block.col, block.row
     e = F.leaky_relu(s_src[src] + s_dst[dst], negative_slope)
-    alpha = softmax(e, dst, num_nodes=block.num_dst)
+    alpha = _edge_softmax(e, dst, block.num_dst)
     alpha = F.dropout(alpha, p=dropout, training=training)
     return scatter(
         alpha.unsqueeze(-1) * value[src], dst, 0, dim_size=block.num_dst, reduce="sum"
     )
+
+
+def _edge_softmax(e: Tensor, dst: Tensor, num_dst: int) -> Tensor:
+    """Softmax of ``e`` over the edges of each destination, 0 where all are ``-inf``.
+
+    The shift by the maximum is detached, which leaves the value and the gradient
+    unchanged because softmax is invariant to shifts. A destination whose maximum is
+    ``-inf`` is shifted by 0 instead, so its weights are ``exp(-inf) = 0`` and their sum
+    is 0 in place of ``-inf - (-inf) = NaN``.
+    """
+    maximum = scatter_reduce_rows(e.detach(), dst, num_dst, "max")
+    maximum = torch.where(maximum == float("-inf"), 0.0, maximum)
+    weight = torch.exp(e - maximum[dst])
+    total = torch.zeros_like(maximum).index_add_(0, dst, weight)
+    return weight / torch.where(total > 0, total, 1.0)[dst]
 
 
 def plain_propagate(

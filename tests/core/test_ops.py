@@ -7,6 +7,7 @@ from torch.testing import assert_close
 from torch_geometric.utils import scatter, softmax
 
 from graphkit.block import Block
+from graphkit.graph import LocalGraph
 from graphkit.ops import chunks
 from graphkit.ops.attention import AttentionDropout, attention_aggregate
 from graphkit.ops.linear import spmm
@@ -126,3 +127,63 @@ def test_attention_without_duplicates_matches_plain(chunked):
     want = torch.autograd.grad(expected, [value, s_src, s_dst], grad)
     for a, b in zip(got, want):
         assert_close(a, b)
+
+
+def masked_attention_inputs(dtype=torch.float64):
+    """Build a 3-node block and inputs where source 2 has a head 0 score of -inf.
+
+    Node 0's one in-edge comes from source 2, so all its head 0 scores are -inf. Node 1
+    has one -inf edge among three.
+    """
+    block = Block.from_edge_index(torch.tensor([[0, 1, 2, 0, 2], [1, 1, 0, 2, 1]]), 3, 3)
+    g = torch.Generator().manual_seed(8)
+    value = torch.randn(3, 2, 4, generator=g, dtype=dtype)
+    s_src = torch.randn(3, 2, generator=g, dtype=dtype)
+    s_src[2, 0] = float("-inf")
+    s_dst = torch.randn(3, 2, generator=g, dtype=dtype)
+    return block, [t.requires_grad_() for t in (value, s_src, s_dst)]
+
+
+@pytest.mark.parametrize("kernel", [attention_aggregate, plain_attention], ids=["fast", "plain"])
+def test_attention_all_minus_inf_row_is_zero(kernel):
+    block, inputs = masked_attention_inputs()
+    value, s_src, s_dst = inputs
+    out = kernel(block, value, s_src, s_dst, 0.2)
+    assert torch.equal(out[0, 0], torch.zeros(4, dtype=torch.float64))
+    # Head 1 has finite scores: node 0 takes all of its one source's value.
+    assert_close(out[0, 1], value[2, 1])
+    # Node 1's edge from source 2 weighs 0 in head 0, so sources 0 and 1 share it.
+    e = torch.nn.functional.leaky_relu(s_src[:2, 0] + s_dst[1, 0], 0.2)
+    assert_close(out[1, 0], (torch.softmax(e, 0).unsqueeze(1) * value[:2, 0]).sum(0))
+    grad = torch.randn(out.shape, generator=torch.Generator().manual_seed(9), dtype=out.dtype)
+    grads = torch.autograd.grad(out, inputs, grad)
+    for name, tensor in zip(["value", "s_src", "s_dst"], grads):
+        assert bool(torch.isfinite(tensor).all()), name
+    # Node 0's head 0 output is constant 0, so its destination score gets no gradient.
+    assert grads[2][0, 0] == 0
+
+
+def test_attention_all_minus_inf_paths_agree(chunked):
+    block, inputs = masked_attention_inputs()
+    out = attention_aggregate(block, *inputs, 0.2)
+    expected = plain_attention(block, *inputs, 0.2)
+    assert_close(out, expected)
+    grad = torch.randn(out.shape, generator=torch.Generator().manual_seed(9), dtype=out.dtype)
+    got = torch.autograd.grad(out, inputs, grad)
+    want = torch.autograd.grad(expected, inputs, grad)
+    for a, b in zip(got, want):
+        assert_close(a, b)
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16])
+def test_attention_all_minus_inf_half_on_cpu(dtype):
+    # LocalGraph runs half-precision attention on the CPU through the plain path.
+    block, inputs = masked_attention_inputs(dtype)
+    graph = LocalGraph(torch.stack([block.col, block.row]), 3)
+    out = graph.attend(*inputs, self_loops=False)
+    assert torch.equal(out[0, 0], torch.zeros(4, dtype=dtype))
+    want = graph.attend(*[t.detach().float() for t in inputs], self_loops=False)
+    assert_close(out.float(), want, atol=1e-2, rtol=1e-2)
+    out.float().sum().backward()
+    for name, tensor in zip(["value", "s_src", "s_dst"], inputs):
+        assert bool(torch.isfinite(tensor.grad).all()), name
