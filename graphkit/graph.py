@@ -92,6 +92,24 @@ def _edge_index_from_adj_t(adj_t) -> tuple[Tensor, Tensor]:
     return torch.stack([col, row]), values
 
 
+def edges_of_data(data) -> tuple[Tensor | None, str | None]:
+    """Return the ``[2, E]`` edges of a PyG ``Data`` and the attribute with its weights.
+
+    The edges are ``data.edge_index``, or those of ``data.adj_t`` when it is missing
+    (None when both are). The second item is ``"data.edge_weight"`` when that is set,
+    ``"data.adj_t"`` when the edges come from an ``adj_t`` that stores a value other
+    than 1, and None otherwise. ``ToSparseTensor`` moves ``edge_weight`` into
+    ``adj_t``, so callers that count every edge once warn in both cases.
+    """
+    edge_index = getattr(data, "edge_index", None)
+    weights = "data.edge_weight" if getattr(data, "edge_weight", None) is not None else None
+    if edge_index is None and getattr(data, "adj_t", None) is not None:
+        edge_index, values = _edge_index_from_adj_t(data.adj_t)
+        if weights is None and bool((values != 1).any()):
+            weights = "data.adj_t"
+    return edge_index, weights
+
+
 class Graph(ABC):
     """Neighbour operations needed by GNN layers."""
 
@@ -269,17 +287,13 @@ class LocalGraph(Graph):
         Without ``edge_index``, the edges come from ``adj_t``, the transposed sparse
         adjacency that PyG's ``ToSparseTensor`` transform writes.
         """
-        edge_index = getattr(data, "edge_index", None)
-        weighted = getattr(data, "edge_weight", None) is not None
-        if edge_index is None and getattr(data, "adj_t", None) is not None:
-            edge_index, values = _edge_index_from_adj_t(data.adj_t)
-            weighted = weighted or bool((values != 1).any())
+        edge_index, weights = edges_of_data(data)
         if edge_index is None:
             raise ValueError(
                 "data.edge_index is missing. Set it to a [2, E] tensor of (source, "
                 "target) ids, or to torch.empty(2, 0, dtype=torch.long) for no edges"
             )
-        if weighted:
+        if weights is not None:
             logger.warning(
                 "data.edge_weight is ignored: LocalGraph aggregates every edge with "
                 "weight 1 (GCN and mean use degree normalisation only). Pass the "

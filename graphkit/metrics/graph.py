@@ -17,6 +17,7 @@ fixes them in one place:
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -24,6 +25,8 @@ import torch
 from torch import Tensor
 
 from graphkit.metrics.sorting import sorted_unique
+
+logger = logging.getLogger(__name__)
 
 # Node ids are packed two per int64 key, so they must fit in 31 bits.
 _MAX_NODES = 1 << 31
@@ -308,15 +311,24 @@ def _check_edge_index(edge_index: Tensor, n: int) -> tuple[Tensor, Tensor]:
     return edge_index[0], edge_index[1]
 
 
-def _edge_index_of_adj_t(adj_t) -> Tensor:
-    """Return the ``[2, E]`` edges of PyG's transposed adjacency ``adj_t``.
+def _edges_of_data(data) -> Tensor | None:
+    """Return the ``[2, E]`` edges of a PyG ``Data``, from ``edge_index`` or ``adj_t``.
 
-    The stored entries are the edges, and their values are not read.
+    Edge weights are not read, so a weighted graph gets a warning, as in
+    ``LocalGraph.from_data``.
     """
     # Imported here, so that the measures do not import the layers' graph module.
-    from graphkit.graph import _edge_index_from_adj_t
+    from graphkit.graph import edges_of_data
 
-    return _edge_index_from_adj_t(adj_t)[0]
+    edge_index, weights = edges_of_data(data)
+    if weights is not None:
+        logger.warning(
+            "the edge weights in %s are ignored: the graph measures count every edge "
+            "once, whatever its weight. Keep in edge_index only the edges to measure, "
+            "and drop the weights to silence this warning",
+            weights,
+        )
+    return edge_index
 
 
 def as_labelled_graph(
@@ -348,9 +360,7 @@ def as_labelled_graph(
             raise ValueError(
                 "pass a Data object alone (its y is used), or edge_index and y"
             )
-        edge_index, y = data.edge_index, getattr(data, "y", None)
-        if edge_index is None and getattr(data, "adj_t", None) is not None:
-            edge_index = _edge_index_of_adj_t(data.adj_t)
+        edge_index, y = _edges_of_data(data), getattr(data, "y", None)
         if edge_index is None:
             raise ValueError(
                 "data.edge_index is missing; the measures need the edges as edge_index "

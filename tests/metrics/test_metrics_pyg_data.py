@@ -52,3 +52,23 @@ def test_sparse_matrix_as_edge_index_named():
 def test_data_without_edges_named():
     with pytest.raises(ValueError, match="data.edge_index is missing"):
         edge_homophily(Data(y=Y, num_nodes=4))
+
+
+def test_weighted_adj_t_warns(caplog):
+    weight = torch.tensor([0.5, 0.5, 2.0, 2.0, 1.0, 1.0])
+    data = ToSparseTensor()(Data(edge_index=EDGE_INDEX, edge_weight=weight, y=Y))
+    assert "edge_weight" not in data
+    assert edge_homophily(data) == edge_homophily(EDGE_INDEX, Y)
+    assert "the edge weights in data.adj_t are ignored" in caplog.text
+
+
+def test_edge_weight_warns(caplog):
+    data = Data(edge_index=EDGE_INDEX, edge_weight=torch.rand(6), y=Y)
+    assert edge_homophily(data) == edge_homophily(EDGE_INDEX, Y)
+    assert "the edge weights in data.edge_weight are ignored" in caplog.text
+
+
+def test_unweighted_adj_t_quiet(caplog):
+    data = ToSparseTensor()(Data(edge_index=EDGE_INDEX, y=Y))
+    assert edge_homophily(data) == edge_homophily(EDGE_INDEX, Y)
+    assert "ignored" not in caplog.text
