@@ -33,6 +33,8 @@ from .text_table import (
     Row,
     is_integer,
     is_number,
+    log_skipped_header,
+    looks_like_header,
     parse_floats,
     read_table,
     require_width,
@@ -85,8 +87,7 @@ def load_edge_list(
     if features is not None:
         feature_rows = read_table(features, delimiter, header, "feature")
     if labels is not None:
-        label_rows = read_table(labels, delimiter, header, "label")
-        _restore_empty_labels(label_rows)
+        label_rows = _read_label_rows(Path(labels), delimiter, header, table.ends)
         require_width(
             label_rows,
             Path(labels),
@@ -225,6 +226,41 @@ def _missing_ids_error(table: EdgeTable, node_ids, path: Path, source) -> Except
         f"file {source}: {shown}; add a feature row for each node of the graph",
         list(missing),
     )
+
+
+def _read_label_rows(
+    path: Path, delimiter: str | None, header: bool | str, ends: np.ndarray
+) -> list[Row]:
+    """Read the rows of a label file, without its header line.
+
+    ``header="auto"`` guesses as :func:`~graphkit.datasets.text_table.read_table`
+    does, with one exception. A first line that looks like a header only because the
+    next line's label is ``-1`` or ``nan`` (numbers that mark an unlabelled node) stays
+    data when its node occurs in the edge list, as ``0,a`` above ``1,-1`` does.
+    """
+    if header != "auto":
+        rows = read_table(path, delimiter, header, "label")
+        _restore_empty_labels(rows)
+        return rows
+    rows = read_table(path, delimiter, False, "label")
+    _restore_empty_labels(rows)
+    second = rows[1].fields if len(rows) > 1 else None
+    if not rows or not looks_like_header(rows[0].fields, second):
+        return rows
+    if second is not None and len(second) > 1 and _is_unlabelled(second[1]):
+        without_marker = [second[0], "", *second[2:]]
+        only_marker = not looks_like_header(rows[0].fields, without_marker)
+        if only_marker and _in_edges(rows[0].fields[0], ends):
+            return rows
+    log_skipped_header(path, rows[0].line_number, rows[0].line)
+    return rows[1:]
+
+
+def _in_edges(node: str, ends: np.ndarray) -> bool:
+    """Return whether node id ``node`` (as written in a file) is an end of some edge."""
+    if ends.dtype != object:
+        return is_integer(node) and bool((ends == int(node)).any())
+    return bool((ends.astype(str) == node).any())
 
 
 def _restore_empty_labels(rows: list[Row]) -> None:
