@@ -55,20 +55,29 @@ def _starts_as_zip(path: Path) -> bool:
         return file.read(4) == b"PK\x03\x04"
 
 
-def check_no_earlier_run(out: Path) -> None:
+def check_no_earlier_run(out: Path, cli: bool = True) -> None:
     """Raise ValueError when ``out`` contains the metrics or checkpoints of another run.
 
     A new run would append its records to the old ``metrics.jsonl``, and ``--resume
-    auto`` would later pick up the old run's checkpoints.
+    auto`` would later pick up the old run's checkpoints. The message names the
+    command-line options ``--out`` and ``--resume`` when ``cli`` is true, and the
+    ``TrainConfig`` fields ``out`` and ``resume`` otherwise.
     """
     earlier = [out / "metrics.jsonl"] if (out / "metrics.jsonl").is_file() else []
     earlier += sorted(out.glob("checkpoint_*.pt"))
     earlier += [out / "best_model.pt"] if (out / "best_model.pt").is_file() else []
-    if earlier:
+    if not earlier:
+        return
+    if cli:
         raise ValueError(
             f"--out {out} already contains {earlier[0].name} from an earlier run. Pass "
             "--resume auto to continue that run, or choose another --out folder"
         )
+    raise ValueError(
+        f"TrainConfig(out={str(out)!r}) already contains {earlier[0].name} from an "
+        'earlier run. Pass TrainConfig(resume="auto") to continue that run, or choose '
+        "another out folder"
+    )
 
 
 def load_checkpoint(path: str | Path, expected_graph: dict | None = None) -> dict:

@@ -680,8 +680,9 @@ class Trainer:
         try:
             if self.config.out and not self.config.resume and self.is_main:
                 # Rank 0 writes the files, and a new run would append its records
-                # to the earlier run's metrics.jsonl.
-                check_no_earlier_run(Path(self.config.out))
+                # to the earlier run's metrics.jsonl. The command line checks this
+                # itself before it builds the trainer, in its own wording.
+                check_no_earlier_run(Path(self.config.out), cli=False)
             check_node_fields(data, self.graph.num_nodes, multi_label=True)
             if data.y.dim() > 2:
                 raise ValueError(
