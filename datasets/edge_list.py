@@ -6,8 +6,8 @@ Files (CSV, TSV or whitespace-separated; ``#`` starts a comment line; header opt
 * features: ``id, f_1, ..., f_F`` per node (every node of the graph, in the order that
   becomes the node order);
 * labels: ``id, label`` per node; labels may be integers or strings. A negative number
-  (``-1`` as in LINKX-style files, or ``-1.0``), an empty label or ``nan`` marks an
-  unlabelled node (``y = -1``, in no mask). Whole numbers written as floats (``2.0``,
+  (``-1`` as in LINKX-style files, or ``-1.0``), an empty label, ``nan`` or, among
+  numeric labels, ``NA`` marks an unlabelled node (``y = -1``, in no mask). Whole numbers written as floats (``2.0``,
   as pandas writes an integer column that has missing values) are integer labels.
 
 Node ids may be integers or strings. They are mapped to ``0..N-1``: in the order of the
@@ -354,6 +354,15 @@ def _attach_labels(data: Data, rows: list[Row], path: Path, node_ids, key, x) ->
 
     values = [row.fields[1] for row in rows]
     unlabelled = [_is_unlabelled(value) for value in values]
+    # R writes a missing number as NA. Among text labels NA may be a class name.
+    numeric = all(
+        empty or value == "NA" or is_number(value)
+        for value, empty in zip(values, unlabelled)
+    )
+    if numeric:
+        unlabelled = [
+            empty or value == "NA" for value, empty in zip(values, unlabelled)
+        ]
     integers = [_integer_label(value) for value in values]
     integer_labels = all(
         number is not None or empty for number, empty in zip(integers, unlabelled)

@@ -25,6 +25,7 @@ def write(folder, name, content):
         "id,label\n0,0.0\n1,0.0\n2,\n3,1.0\n4,1.0\n5,\n",  # pandas with NaN
         "id,label\n0,0.0\n1,0.0\n2,-1.0\n3,1.0\n4,1.0\n5,-1.0\n",  # pandas floats
         "id,label\n0,0\n1,0\n2,nan\n3,1\n4,1\n5,NaN\n",
+        '"id","label"\n"0",0\n"1",0\n"2",NA\n"3",1\n"4",1\n"5",NA\n',  # R
         "id\tlabel\n0\t0\n1\t0\n2\t\n3\t1\n4\t1\n5\t\r\n",  # tab before line end
     ],
 )
@@ -100,3 +101,10 @@ def test_fractional_labels_warn(tmp_path):
     assert len(messages) == 1
     assert "y.csv:1: label '0.5' is a fractional number" in messages[0]
     assert "read as 3 class names, one per distinct value" in messages[0]
+
+
+def test_na_is_a_class_among_text_labels(tmp_path):
+    labels = write(tmp_path, "y.csv", "0,EU\n1,EU\n2,NA\n3,NA\n4,NA\n5,-1\n")
+    data = load_edge_list(write(tmp_path, "e.csv", EDGES), labels=labels)
+    assert data.label_names == ["EU", "NA"]  # North America
+    assert data.y.tolist() == [0, 0, 1, 1, 1, -1]
