@@ -7,8 +7,9 @@ Files (CSV, TSV or whitespace-separated; ``#`` starts a comment line; header opt
   becomes the node order);
 * labels: ``id, label`` per node; labels may be integers or strings. A negative number
   (``-1`` as in LINKX-style files, or ``-1.0``), an empty label, ``nan`` or, among
-  numeric labels, ``NA`` marks an unlabelled node (``y = -1``, in no mask). Whole numbers written as floats (``2.0``,
-  as pandas writes an integer column that has missing values) are integer labels.
+  numeric labels, ``NA`` marks an unlabelled node (``y = -1``, in no mask). Whole
+  numbers written as floats (``2.0``, as pandas writes an integer column that has
+  missing values) are integer labels.
 
 Node ids may be integers or strings. They are mapped to ``0..N-1``: in the order of the
 feature file when there is one, else in increasing order for integer ids and in order of
