@@ -61,8 +61,9 @@ class TrainConfig:
             equally by ``1 / num_negatives``. (default: ``1.0``)
         strict_negatives (bool): draw negatives only among non-answers. (default: ``True``)
         remove_easy_edges (bool): drop the batch's facts from the graph. (default: ``True``)
-        checkpoint_dir (str, optional): folder for ``step_<n>.pth`` and ``last.pth``.
-            Unless the run resumes, it must not contain such files of another run.
+        checkpoint_dir (str, optional): folder for ``step_<n>.pth`` and ``last.pth``
+            (a leading ``~`` names the home folder). Unless the run resumes, it must
+            not contain such files of another run.
         checkpoint_every (int): steps between checkpoints; ``0`` writes only the last.
         log_every (int): steps between INFO lines. (default: ``10``)
         seed (int): random seed of the sampler. (default: ``0``)
@@ -465,7 +466,10 @@ def pretrain(
         raise ValueError(
             "pretrain needs at least one graph, and every graph needs facts"
         )
-    folder = Path(config.checkpoint_dir) if config.checkpoint_dir else None
+    # Python leaves a leading "~" as it is, which would make a folder named "~".
+    folder = Path(config.checkpoint_dir).expanduser() if config.checkpoint_dir else None
+    if resume is not None:
+        resume = Path(resume).expanduser()
     if folder is not None:
         if resume is None:
             check_new_run_folder(folder)

@@ -45,3 +45,28 @@ def test_dataset_root_in_home_folder(home):
     (folder / "test.txt").write_text("b\ts\ta\n")
     split = load_dataset("~/kg", "toy")
     assert split.test.queries.tolist() == [[1, 1, 0]]
+
+
+def test_finetune_checkpoint_dir_in_home_folder(home, tmp_path, monkeypatch):
+    from graphkit.kg import KnowledgeGraph, Ultra, finetune
+
+    # Run from another folder, where a literal "~" folder would appear.
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    graph = KnowledgeGraph.from_named_triples(
+        [("a", "r", "b"), ("b", "r", "c"), ("c", "s", "a")]
+    )
+    settings = {"batch_size": 2, "num_negatives": 2, "checkpoint_dir": "~/run"}
+    torch.manual_seed(0)
+    losses = finetune(Ultra(dim=8, num_layers=1), graph, steps=2, **settings)
+    assert len(losses) == 2
+    assert (home / "run" / "last.pth").is_file()
+    assert not (work / "~").exists()
+    # The earlier-run check looks into the same folder.
+    with pytest.raises(ValueError, match="already contains checkpoints"):
+        finetune(Ultra(dim=8, num_layers=1), graph, steps=3, **settings)
+    resumed = finetune(
+        Ultra(dim=8, num_layers=1), graph, resume="~/run/last.pth", steps=3, **settings
+    )
+    assert len(resumed) == 1
