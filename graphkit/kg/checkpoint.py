@@ -191,13 +191,20 @@ def check_state_fits(
         )
 
 
-def architecture_of(state: dict[str, torch.Tensor]) -> tuple[int, int]:
-    """Infer ``(dim, num_layers)`` from the state-dict keys and shapes."""
+def architecture_of(
+    state: dict[str, torch.Tensor], path: str | Path = "state dict"
+) -> tuple[int, int]:
+    """Infer ``(dim, num_layers)`` from the state-dict keys and shapes.
+
+    ``path`` names the checkpoint file in the error raised for another model's weights.
+    """
     key = "relation_model.layers.0.linear.weight"
     if key not in state:
         raise ValueError(
-            f"state dict has no {key!r}; it is not an ULTRA checkpoint (first "
-            f"keys: {list(state)[:3]})"
+            f"{path}: not an ULTRA checkpoint, because its weights have no {key!r} "
+            f"(first keys: {list(state)[:3]}). Pass a released ULTRA file "
+            f"({', '.join(sorted(RELEASED))}) or a last.pth or step_N.pth written by "
+            "graphkit kg finetune or pretrain"
         )
     dim = int(state[key].shape[0])
     layers = {k.split(".")[2] for k in state if k.startswith("relation_model.layers.")}

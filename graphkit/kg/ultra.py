@@ -65,7 +65,7 @@ class Ultra(UltraNet):
         """
         path = checkpoint.resolve(path_or_url, cache_dir, sha256)
         state = checkpoint.load_state_dict(path)
-        dim, num_layers = checkpoint.architecture_of(state)
+        dim, num_layers = checkpoint.architecture_of(state, path)
         model = cls(dim=dim, num_layers=num_layers, aggregation=aggregation)
         checkpoint.check_state_fits(model, state, path)
         model.load_state_dict(state, strict=True)
