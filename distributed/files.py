@@ -1,9 +1,10 @@
 """The partition folder: one file per partition and a ``meta.json`` describing them.
 
 ``meta.json`` holds the number of partitions, node ranges, edge cut, halo sizes and the
-SHA-256 of every partition file. Each rank reads only its own file, checks the
-checksum, and loads it onto the CPU with ``torch.load(weights_only=True)``. The caller
-moves it to the training device once.
+SHA-256 of every partition file. ``graphkit partition`` adds the dataset name, the
+partitioning options and a ``source`` entry (see :mod:`graphkit.distributed.source`).
+Each rank reads only its own file, checks the checksum, and loads it onto the CPU with
+``torch.load(weights_only=True)``. The caller moves it to the training device once.
 """
 
 from __future__ import annotations

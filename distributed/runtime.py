@@ -21,7 +21,6 @@ import logging
 import os
 import socket
 from datetime import timedelta
-from pathlib import Path
 
 import torch
 import torch.distributed as dist
@@ -41,6 +40,7 @@ from graphkit.distributed.partition import (
     partition_summary,
 )
 from graphkit.distributed.sharded import ShardedGraph
+from graphkit.distributed.source import check_source, same_file
 
 logger = logging.getLogger(__name__)
 
@@ -482,7 +482,7 @@ def check_dataset(meta: dict, config) -> None:
         canonical_name(str(recorded)) or recorded
     ):
         return
-    if _same_file(config.dataset, str(recorded)):
+    if same_file(config.dataset, str(recorded)):
         return
     raise PartitionFileError(
         f"{config.partitions} contains partitions of dataset {recorded!r}, but --dataset is "
@@ -490,21 +490,6 @@ def check_dataset(meta: dict, config) -> None:
         f"{config.dataset} into another folder",
         every_rank=True,
     )
-
-
-def _same_file(given: str, recorded: str) -> bool:
-    """Return whether two spellings of an edge-list path name the same file.
-
-    ``graphkit partition`` records the absolute path of an edge-list file. A relative
-    path, as older folders record it, resolves against the working directory. On a
-    machine without the recorded file (another mount point), equal file names match.
-    """
-    given_path, recorded_path = Path(given).expanduser(), Path(recorded).expanduser()
-    if not given_path.is_file():
-        return False
-    if not recorded_path.is_file():
-        return recorded_path.is_absolute() and given_path.name == recorded_path.name
-    return given_path.resolve() == recorded_path.resolve()
 
 
 def check_split(meta: dict, config, mask_dim: int) -> None:
@@ -558,15 +543,19 @@ def build_partition(config, rank: int, world_size: int, *, pyg_data: bool = True
 
     Raises:
         PartitionFileError: the folder contains a different number of partitions than
-            ``world_size``, some rank's file is missing or corrupted, or the folder
-            contains one split and ``config.split`` names another.
+            ``world_size``, some rank's file is missing or corrupted, the folder
+            contains one split and ``config.split`` names another, or a source file
+            or ``--dataset-options`` changed since partitioning
+            (:mod:`graphkit.distributed.source`).
     """
     comm = communicator()
     if config.partitions:
         meta = read_metadata(config.partitions)
         check_world_size(meta, world_size, config.partitions)
         check_dataset(meta, config)
-        if config.dataset_options and rank == 0:
+        check_source(comm, meta, config, rank)
+        if config.dataset_options and rank == 0 and "source" not in meta:
+            # A folder of an older graphkit partition: its options are unknown.
             logger.warning(
                 "--dataset-options %s are ignored: the graph comes from the partitions "
                 "in %s. Pass the options to graphkit partition instead",

@@ -31,7 +31,8 @@ def register(subparsers) -> None:
         help="split a dataset into partition files (one per training process)",
         description="Partition a dataset's nodes with METIS (or at random), renumber them "
         "so each partition owns a contiguous range, and write one file per partition "
-        "plus meta.json (ranges, edge cut, halo sizes, checksums) into --out.",
+        "plus meta.json (ranges, edge cut, halo sizes, checksums, and the size, mtime and "
+        "SHA-256 of edge-list files, which graphkit train checks) into --out.",
     )
     parser.add_argument(
         "--dataset",
@@ -246,6 +247,7 @@ def run(args: argparse.Namespace) -> int:
     from graphkit.datasets import load_dataset
     from graphkit.distributed.files import write_partitions
     from graphkit.distributed.partition import partition_nodes
+    from graphkit.distributed.source import describe_source
 
     if args.parts < 1:
         raise ValueError(f"--parts must be at least 1, got {args.parts}")
@@ -282,6 +284,9 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     check_output_folder(out, args.overwrite)
     start = time.perf_counter()
+    # Recorded before loading, so a file that changes during the load counts as
+    # changed for graphkit train, which compares this record with the files on disk.
+    source = describe_source(args.dataset, args.root, args.dataset_options)
     # pyg_data=False: the synthetic graph comes as GraphTensors, without importing PyG.
     data = load_dataset(
         args.dataset, args.root, split=args.split, pyg_data=False, **args.dataset_options
@@ -314,6 +319,7 @@ def run(args: argparse.Namespace) -> int:
         "seed": args.seed,
         "split": args.split,
         "balance_train": args.balance_train,
+        "source": source,
     }
     # Checked again: another process may have filled the folder while this one worked.
     check_output_folder(out, args.overwrite)
