@@ -343,7 +343,7 @@ def load_transductive(root: str | Path, name: str) -> InductiveSplit:
     files, the standard transductive protocol. Entities that occur only in
     ``valid.txt`` or ``test.txt`` join the vocabulary without any fact.
     """
-    folder = Path(root) / name
+    folder = Path(root).expanduser() / name
     missing = [
         f"{part}.txt"
         for part in TRANSDUCTIVE_PARTS

@@ -7,7 +7,7 @@ dataset root given as ``"~/..."`` was reported as not found although it exists.
 import pytest
 import torch
 
-from graphkit.kg import load_dataset, load_graph
+from graphkit.kg import load_dataset, load_graph, load_transductive
 from graphkit.kg.checkpoint import resolve
 
 TRIPLES = "a\tr\tb\nb\tr\tc\nc\ts\ta\n"
@@ -44,6 +44,16 @@ def test_dataset_root_in_home_folder(home):
     (folder / "valid.txt").write_text("a\tr\tc\n")
     (folder / "test.txt").write_text("b\ts\ta\n")
     split = load_dataset("~/kg", "toy")
+    assert split.test.queries.tolist() == [[1, 1, 0]]
+
+
+def test_transductive_root_in_home_folder(home):
+    folder = home / "kg" / "toy"
+    folder.mkdir(parents=True)
+    (folder / "train.txt").write_text(TRIPLES)
+    (folder / "valid.txt").write_text("a\tr\tc\n")
+    (folder / "test.txt").write_text("b\ts\ta\n")
+    split = load_transductive("~/kg", "toy")
     assert split.test.queries.tolist() == [[1, 1, 0]]
 
 
