@@ -337,6 +337,11 @@ def run_evaluate(args) -> int:
     metrics["seconds"] = time.perf_counter() - started
     metrics["ties"] = args.ties
     metrics["dataset"], metrics["split"] = args.dataset, args.split
+    # Name what produced the numbers, so that saved files of several checkpoints can be
+    # told apart. The aggregation path (and, on the plain path, the batch size) changes
+    # float round-off, which can break ties between candidates the other way.
+    metrics["checkpoint"] = args.checkpoint
+    metrics["aggregation"], metrics["batch_size"] = args.aggregation, args.batch_size
     print(
         f"{args.dataset} ({args.split}, {metrics['num_ranks']} ranks): "
         f"MRR {metrics['mrr']:.4f}  Hits@1 {metrics['hits@1']:.4f}  "
