@@ -2,6 +2,7 @@
 
 Examples::
 
+    graphkit kg list --root DATA/kg
     graphkit kg evaluate --checkpoint ultra_3g.pth --dataset fb237_v1 --root DATA/kg
     graphkit kg predict --checkpoint ultra_3g.pth --graph triples.tsv --head X --relation R
     graphkit kg finetune --checkpoint ultra_3g.pth --dataset fb237_v1 --root DATA/kg \\
@@ -46,6 +47,7 @@ def register(subparsers) -> None:
         "works on knowledge graphs it was not trained on.",
     )
     commands = parser.add_subparsers(dest="kg_command", metavar="ACTION")
+    _add_list(commands)
     _add_evaluate(commands)
     _add_predict(commands)
     _add_training(commands, "finetune", "fine-tune a checkpoint on one or more graphs")
@@ -96,6 +98,51 @@ def _add_dataset(parser: argparse.ArgumentParser, repeat: bool = False) -> None:
         default=os.environ.get("GRAPHKIT_DATA"),
         help="folder holding the datasets (default: $GRAPHKIT_DATA)",
     )
+
+
+def _add_list(commands) -> None:
+    parser = commands.add_parser(
+        "list",
+        help="released checkpoints and the datasets under --root",
+        description="List the released checkpoint names that --checkpoint accepts "
+        "(and whether each is in the download cache) and the dataset folders under "
+        "--root that --dataset accepts.",
+    )
+    parser.add_argument(
+        "--root",
+        default=os.environ.get("GRAPHKIT_DATA"),
+        help="folder holding the datasets (default: $GRAPHKIT_DATA)",
+    )
+    parser.set_defaults(func=run_list)
+
+
+def run_list(args) -> int:
+    from graphkit.kg import list_datasets, released_checkpoints
+    from graphkit.kg.checkpoint import default_cache_dir
+
+    datasets = None
+    if args.root:
+        try:
+            datasets = list_datasets(args.root)
+        except FileNotFoundError as error:
+            raise SystemExit(f"--root: {error}") from None
+    print(f"released checkpoints (--checkpoint NAME, cache {default_cache_dir()}):")
+    for name, path in released_checkpoints().items():
+        print(f"  {name:<10} {path if path else 'not downloaded'}")
+    if datasets is None:
+        print("datasets: pass --root (or set GRAPHKIT_DATA) to list them")
+        return 0
+    print(f"datasets under {args.root} (--dataset NAME):")
+    for name, kind in datasets.items():
+        detail = (
+            f"GraIL split ({name}/ and {name}_ind/)"
+            if kind == "grail"
+            else "transductive (train/valid/test.txt)"
+        )
+        print(f"  {name:<12} {detail}")
+    if not datasets:
+        print("  none: no folder with train.txt or a NAME_ind sibling")
+    return 0
 
 
 def _add_evaluate(commands) -> None:
@@ -338,7 +385,7 @@ def run_evaluate(args) -> int:
     metrics["ties"] = args.ties
     metrics["dataset"], metrics["split"] = args.dataset, args.split
     # Name what produced the numbers, so that saved files of several checkpoints can be
-    # told apart. The aggregation path (and, on the plain path, the batch size) changes
+    # distinguished. The aggregation path (and, on the plain path, the batch size) changes
     # float round-off, which can break ties between candidates the other way.
     metrics["checkpoint"] = args.checkpoint
     metrics["aggregation"], metrics["batch_size"] = args.aggregation, args.batch_size

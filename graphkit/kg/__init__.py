@@ -5,6 +5,7 @@ The package holds the knowledge-graph container and loaders, the relation graph,
 model (compatible with the released checkpoints), evaluation and training.
 """
 
+from graphkit.kg.catalog import list_datasets, released_checkpoints
 from graphkit.kg.errors import KGFormatError
 from graphkit.kg.evaluate import (
     evaluate,
@@ -41,11 +42,13 @@ __all__ = [
     "evaluate_ranks",
     "filtered_ranks",
     "finetune",
+    "list_datasets",
     "load_dataset",
     "load_grail",
     "load_graph",
     "load_transductive",
     "pretrain",
     "read_triples",
+    "released_checkpoints",
     "summarize_ranks",
 ]

@@ -1,0 +1,63 @@
+"""Listing the datasets under a root and the released checkpoints."""
+
+import pytest
+from graphkit.launch.cli import main
+
+from graphkit.kg import list_datasets, released_checkpoints
+from graphkit.kg.checkpoint import RELEASED
+
+ROWS = "a\tr\tb\n"
+
+
+@pytest.fixture()
+def root(tmp_path):
+    root = tmp_path / "kg"
+    for folder in ("toy_v1", "toy_v1_ind", "codex-s", "notes", "lone_ind"):
+        (root / folder).mkdir(parents=True)
+    for folder in ("toy_v1", "toy_v1_ind", "codex-s", "lone_ind"):
+        (root / folder / "train.txt").write_text(ROWS)
+    (root / "README.md").write_text("not a dataset\n")
+    return root
+
+
+def test_list_datasets_kinds(root):
+    assert list_datasets(root) == {
+        "codex-s": "transductive",
+        "lone_ind": "transductive",
+        "toy_v1": "grail",
+    }
+
+
+def test_list_datasets_missing_root(tmp_path):
+    with pytest.raises(FileNotFoundError, match="missing is not a folder"):
+        list_datasets(tmp_path / "missing")
+
+
+def test_released_checkpoints_cache(tmp_path):
+    (tmp_path / "ultra_3g.pth").write_bytes(b"not the released file")
+    assert released_checkpoints(tmp_path) == {name: None for name in RELEASED}
+
+
+def test_cli_list_prints_both(root, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("GRAPHKIT_CACHE", str(tmp_path / "cache"))
+    assert main(["kg", "list", "--root", str(root)]) == 0
+    out = capsys.readouterr().out
+    lines = {line.split()[0]: line for line in out.splitlines() if line.startswith("  ")}
+    assert "not downloaded" in lines["ultra_3g"]
+    assert "GraIL split" in lines["toy_v1"]
+    assert "transductive" in lines["codex-s"]
+    assert "notes" not in lines
+
+
+def test_released_checkpoints_cached_file(tmp_path, monkeypatch):
+    from graphkit.kg import checkpoint
+
+    path = tmp_path / "ultra_3g.pth"
+    path.write_bytes(b"weights")
+    url = RELEASED["ultra_3g"][0]
+    monkeypatch.setitem(
+        checkpoint.RELEASED, "ultra_3g", (url, checkpoint.sha256_of(path))
+    )
+    found = released_checkpoints(tmp_path)
+    assert found["ultra_3g"] == path
+    assert found["ultra_4g"] is None
