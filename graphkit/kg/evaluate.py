@@ -19,6 +19,7 @@ MRR and Hits@k average over the head and tail ranks together.
 from __future__ import annotations
 
 import logging
+import numbers
 from dataclasses import dataclass
 
 import torch
@@ -182,6 +183,12 @@ def evaluate_ranks(
     check_query_set(dataset)
     if ties not in TIE_POLICIES:
         raise ValueError(f"ties must be one of {TIE_POLICIES}, got {ties!r}")
+    # bool is an Integral too, but True as a batch size is a slip, not a size of 1.
+    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral):
+        raise TypeError(
+            f"batch_size must be a whole number, got {batch_size!r} "
+            f"({type(batch_size).__name__})"
+        )
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     graph = dataset.graph
