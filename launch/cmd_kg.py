@@ -325,6 +325,25 @@ def _check_device(name: str) -> None:
         raise SystemExit(
             f"--device {name!r} is not a torch device; pass cpu, cuda or cuda:N"
         ) from None
+    if device.type == "meta":
+        raise SystemExit(
+            "--device meta stores no values, so the model cannot rank on it; pass "
+            "cpu, cuda or cuda:N"
+        )
+    if device.type not in ("cpu", "cuda"):
+        # Other backends (mps, xpu) fail in model.to with a traceback when this torch
+        # build or machine lacks them, so try a one-element tensor first.
+        try:
+            torch.empty(1, device=device)
+        except Exception as error:  # RuntimeError for mps, AssertionError for xpu
+            # The first sentence: torch's mps message goes on to list every backend.
+            detail = (str(error).splitlines() or [type(error).__name__])[0]
+            detail = detail.split(". ")[0].rstrip(".")
+            raise SystemExit(
+                f"--device {name}: torch {torch.__version__} cannot use it on this "
+                f"machine ({detail}). Pass --device cpu"
+            ) from None
+        return
     if device.type != "cuda":
         return
     if not torch.cuda.is_available():

@@ -41,3 +41,16 @@ def test_cuda_index_beyond_device_count(tmp_path):
     count = torch.cuda.device_count()
     with pytest.raises(SystemExit, match=f"has {count} CUDA device"):
         main(predict_args(tmp_path, f"cuda:{count}"))
+
+
+@pytest.mark.skipif(
+    torch.backends.mps.is_available(), reason="needs a machine without MPS"
+)
+def test_mps_without_support(tmp_path):
+    with pytest.raises(SystemExit, match=r"--device mps: torch .* cannot use it"):
+        main(predict_args(tmp_path, "mps"))
+
+
+def test_meta_device_rejected(tmp_path):
+    with pytest.raises(SystemExit, match="--device meta stores no values"):
+        main(predict_args(tmp_path, "meta"))
