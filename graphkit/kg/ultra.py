@@ -90,9 +90,9 @@ class Ultra(UltraNet):
         """Write ``{"model": state_dict, "config": ..., **extra}`` to ``path``.
 
         The file is written under a temporary name and then renamed, so an interrupted
-        save leaves an earlier file at ``path`` intact.
+        save leaves an earlier file at ``path`` intact. A leading ``~`` is the home folder.
         """
-        path = Path(path)
+        path = Path(path).expanduser()
         partial = path.with_name(f".{path.name}.part")
         try:
             torch.save(

@@ -80,3 +80,18 @@ def test_finetune_checkpoint_dir_in_home_folder(home, tmp_path, monkeypatch):
         Ultra(dim=8, num_layers=1), graph, resume="~/run/last.pth", steps=3, **settings
     )
     assert len(resumed) == 1
+
+
+def test_model_save_in_home_folder(home, tmp_path, monkeypatch):
+    from graphkit.kg import Ultra
+
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    torch.manual_seed(0)
+    model = Ultra(dim=8, num_layers=1)
+    model.save("~/saved.pth")
+    assert (home / "saved.pth").is_file()
+    loaded = Ultra.from_pretrained("~/saved.pth")
+    for key, value in model.state_dict().items():
+        assert torch.equal(loaded.state_dict()[key], value), key
