@@ -332,10 +332,11 @@ def _check_device(name: str) -> None:
         )
     if device.type not in ("cpu", "cuda"):
         # Other backends (mps, xpu) fail in model.to with a traceback when this torch
-        # build or machine lacks them, so try a one-element tensor first.
+        # build or machine lacks them (RuntimeError for mps, AssertionError for xpu),
+        # so try a one-element tensor first.
         try:
             torch.empty(1, device=device)
-        except Exception as error:  # RuntimeError for mps, AssertionError for xpu
+        except (RuntimeError, AssertionError, NotImplementedError) as error:
             # The first sentence: torch's mps message goes on to list every backend.
             detail = (str(error).splitlines() or [type(error).__name__])[0]
             detail = detail.split(". ")[0].rstrip(".")
@@ -393,9 +394,12 @@ def run_evaluate(args) -> int:
     _setup(args)
     if args.json is not None:
         check_output_file(args.json, "--json")
-    split = load_dataset(_require_root(args), args.dataset)
-    model = _load_model(args)
+    root = _require_root(args)
+    split = load_dataset(root, args.dataset)
     target = split.test if args.split == "test" else split.train
+    if target.queries.numel() == 0:
+        _exit_empty_split(root, split.name, args.split)
+    model = _load_model(args)
     started = time.perf_counter()
     metrics = evaluate(
         model, target, batch_size=args.batch_size, progress=True, ties=args.ties
@@ -417,6 +421,24 @@ def run_evaluate(args) -> int:
     if args.json is not None:
         write_text_atomically(args.json, json.dumps(metrics, indent=2) + "\n")
     return 0
+
+
+def _exit_empty_split(root: Path, name: str, split: str) -> None:
+    """Stop with the query files of ``split`` that are empty, before a model loads."""
+    root = root.expanduser()
+    if split == "valid":
+        files = [root / name / "valid.txt"]
+    elif (root / f"{name}_ind").is_dir():
+        files = [root / f"{name}_ind" / "valid.txt", root / f"{name}_ind" / "test.txt"]
+    else:
+        files = [root / name / "test.txt"]
+    other = "valid" if split == "test" else "test"
+    raise SystemExit(
+        f"{name}/{split} has no query triples, so MRR and Hits@k are undefined: "
+        f"{' and '.join(str(f) for f in files)} "
+        f"{'contains' if len(files) == 1 else 'contain'} no rows. Add head, relation, "
+        f"tail rows there, or pass --split {other}"
+    )
 
 
 def run_predict(args) -> int:

@@ -42,7 +42,9 @@ def test_cli_list_prints_both(root, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("GRAPHKIT_CACHE", str(tmp_path / "cache"))
     assert main(["kg", "list", "--root", str(root)]) == 0
     out = capsys.readouterr().out
-    lines = {line.split()[0]: line for line in out.splitlines() if line.startswith("  ")}
+    lines = {
+        line.split()[0]: line for line in out.splitlines() if line.startswith("  ")
+    }
     assert "not downloaded" in lines["ultra_3g"]
     assert "GraIL split" in lines["toy_v1"]
     assert "transductive" in lines["codex-s"]
