@@ -142,6 +142,10 @@ def run_list(args) -> int:
         print(f"  {name:<12} {detail}")
     if not datasets:
         print("  none: no folder with train.txt or a NAME_ind sibling")
+        # The shared data layout keeps knowledge graphs in kg/ beside graphs/.
+        inner = Path(args.root).expanduser() / "kg"
+        if inner.is_dir() and list_datasets(inner):
+            print(f"  {inner} contains datasets: pass --root {inner}")
     return 0
 
 

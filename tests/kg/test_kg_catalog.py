@@ -63,3 +63,9 @@ def test_released_checkpoints_cached_file(tmp_path, monkeypatch):
     found = released_checkpoints(tmp_path)
     assert found["ultra_3g"] == path
     assert found["ultra_4g"] is None
+
+
+def test_cli_list_points_to_kg_folder(root, capsys):
+    assert main(["kg", "list", "--root", str(root.parent)]) == 0
+    out = capsys.readouterr().out
+    assert f"{root} contains datasets: pass --root {root}" in out
