@@ -162,8 +162,9 @@ def _add_evaluate(commands) -> None:
         "--split",
         choices=("test", "valid"),
         default="test",
-        help="test: inference-graph queries of a GraIL split (default); "
-        "valid: validation queries on the training graph",
+        help="test: the test queries (default): test.txt of a transductive folder, or "
+        "NAME_ind/valid.txt and test.txt on the inference graph of a GraIL split; "
+        "valid: valid.txt on the training graph",
     )
     parser.add_argument(
         "--batch-size",
