@@ -49,6 +49,8 @@ def roc_auc(logits: Tensor, y: Tensor, mask: Tensor, graph: Graph) -> float:
     ``l_1 - l_0``, which orders nodes as the softmax probability of class 1 does but
     does not round to 1.0 for confident nodes. Larger splits sum per-class histograms
     of ``AUC_BINS`` bins instead (``2 * 8 * AUC_BINS`` bytes, see :data:`AUC_BINS`).
+    On both paths the result is NaN when a score is NaN (NaN logits, or a margin of
+    ``inf - inf``), as a diverged model ranks nothing.
     """
     logits = logits[mask].detach().to(torch.float64)
     labels = y[mask].long()
@@ -79,10 +81,12 @@ def _mann_whitney(scores: Tensor, negatives: int) -> float:
     """Compute the exact ROC-AUC of float64 ``scores`` that list the negatives first.
 
     ``negatives`` is the count of negatives, and the remaining scores are positives'.
-    Ties count as half a correct pair. The sort runs on int64 keys in the order of the
-    scores, because torch's (2.13) stable CPU sort took about half the time on them
-    that it took on the float64 scores. ``benchmarks/multilabel_auc.py`` measures it.
+    Ties count as half a correct pair, and a NaN score gives NaN. The sort runs on
+    int64 keys in the order of the scores, because torch's (2.13) stable CPU sort took
+    about half the time on them that it took on the float64 scores. ``benchmarks/multilabel_auc.py`` measures it.
     """
+    if bool(torch.isnan(scores).any()):
+        return float("nan")  # a NaN score (a diverged model) ranks nothing
     keys, order = torch.sort(_order_keys(scores), stable=True)
     positive = order >= negatives
     p, n = scores.numel() - negatives, negatives
@@ -120,12 +124,16 @@ _INT64_MAX = (1 << 63) - 1
 def _roc_auc_histogram(logits: Tensor, labels: Tensor, graph: Graph) -> float:
     """Compute the ROC-AUC from per-class histograms of class 1's probability.
 
-    Each histogram has ``AUC_BINS`` bins on [0, 1].
+    Each histogram has ``AUC_BINS`` bins on [0, 1]. The result is NaN when a
+    probability is NaN on any rank.
     """
     prob = torch.softmax(logits, -1)[:, 1]
-    bins = (prob * AUC_BINS).long().clamp(max=AUC_BINS - 1)
+    nan = torch.isnan(prob)
+    bins = (prob.nan_to_num(0.0) * AUC_BINS).long().clamp(max=AUC_BINS - 1)
     hist = torch.zeros(2, AUC_BINS, dtype=torch.float64, device=logits.device)
     hist.index_put_((labels, bins), torch.ones_like(prob), accumulate=True)
+    # A NaN probability makes the sum over ranks NaN, so every rank returns NaN.
+    hist[0, 0] += torch.where(nan.any(), float("nan"), 0.0)
     hist = graph.reduce_sum(hist, label=METRIC_LABEL)
     neg, pos = hist[0], hist[1]
     neg_below = torch.cumsum(neg, 0) - neg  # negatives strictly below each bin

@@ -42,7 +42,8 @@ def multi_label_roc_auc(logits: Tensor, targets: Tensor, mask: Tensor, graph: Gr
 
     This is the ogbn-proteins evaluation rule: a task whose labelled nodes in the split
     are all positive or all negative has no ROC-AUC and is left out of the mean. The
-    result is NaN when no task has both classes.
+    result is NaN when no task has both classes, or when a labelled node of a task
+    has a NaN logit.
 
     Per task the method is that of :func:`graphkit.train.metrics.roc_auc`, with the
     task's logit as the score. A task with up to ``2 * AUC_BINS`` labelled nodes gets
@@ -115,18 +116,23 @@ def _histogram_aucs(scores: Tensor, labels: Tensor, graph: Graph) -> Tensor:
     """Compute each task's ROC-AUC from per-class histograms of its sigmoid probability.
 
     Two probabilities in one of the ``AUC_BINS`` bins on [0, 1] count as a tie, half
-    a correct pair, as in :func:`graphkit.train.metrics.roc_auc`.
+    a correct pair, as in :func:`graphkit.train.metrics.roc_auc`. A task with a NaN
+    score on a labelled node gets NaN.
     """
     bins = metrics.AUC_BINS
     labelled = labels != UNLABELLED
     task = torch.arange(labels.size(1), device=labels.device).expand_as(labels)
-    bin_index = (torch.sigmoid(scores) * bins).long().clamp(max=bins - 1)
+    prob = torch.sigmoid(scores)
+    bin_index = (prob.nan_to_num(0.0) * bins).long().clamp(max=bins - 1)
     hist = torch.zeros(labels.size(1), 2, bins, dtype=torch.float64, device=scores.device)
     hist.index_put_(
         (task[labelled], labels[labelled], bin_index[labelled]),
         torch.ones(int(labelled.sum()), dtype=torch.float64, device=scores.device),
         accumulate=True,
     )
+    # A task with a NaN probability on a labelled node gets a NaN sum on every rank.
+    nan = (torch.isnan(prob) & labelled).any(0)
+    hist[:, 0, 0] += torch.where(nan, float("nan"), 0.0)
     hist = graph.reduce_sum(hist, label=METRIC_LABEL)
     negative, positive = hist[:, 0], hist[:, 1]
     negative_below = torch.cumsum(negative, 1) - negative  # strictly lower bins
