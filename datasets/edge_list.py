@@ -32,6 +32,7 @@ from .errors import MalformedLineError, ShapeMismatchError, UnknownNodeIdError
 from .splits import random_split_masks
 from .text_table import (
     Row,
+    check_delimiter,
     is_integer,
     is_number,
     log_skipped_header,
@@ -82,6 +83,7 @@ def load_edge_list(
     """
     from torch_geometric.data import Data
 
+    check_delimiter(delimiter)
     path = Path(path)
     table = read_edge_table(path, delimiter, header)
     feature_rows = label_rows = None

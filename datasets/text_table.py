@@ -160,6 +160,29 @@ def _unquote(field: str) -> str:
     return field
 
 
+def check_delimiter(delimiter: str | None) -> None:
+    """Raise DatasetFormatError for a delimiter that cannot separate fields as meant.
+
+    An empty string cannot split a line. A backslash followed by a letter (``\\t``)
+    is what a shell or a single-quoted YAML string passes for an intended escape, and
+    data files hardly ever separate fields with it.
+    """
+    if delimiter is None:
+        return
+    if not isinstance(delimiter, str) or not delimiter:
+        raise DatasetFormatError(
+            f"delimiter must be a non-empty string such as ';', got {delimiter!r}. "
+            "Pass None to detect it per file (tab, else comma, else whitespace)"
+        )
+    if len(delimiter) == 2 and delimiter[0] == "\\" and delimiter[1].isalpha():
+        raise DatasetFormatError(
+            f"delimiter {delimiter!r} is a backslash and a letter, not the character "
+            f"that the escape names. For a tab pass the tab character: "
+            f'delimiter: "\\t" in --dataset-options (double quotes), '
+            f"--delimiter tab in graphkit analyze, or delimiter='\\t' in Python"
+        )
+
+
 def detect_delimiter(line: str) -> str | None:
     """Return tab if ``line`` contains one, else comma if it contains one, else None."""
     if "\t" in line:

@@ -86,9 +86,11 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
     source.add_argument(
         "--delimiter",
         default=None,
+        type=_delimiter,
         metavar="CHAR",
-        help="field separator of --edge-list and --labels, such as ';' (default: "
-        "detected per file: tab, else comma, else whitespace)",
+        help="field separator of --edge-list and --labels, such as ';' or tab (which "
+        "may be written '\\t'). Default: detected per file (tab, else comma, else "
+        "whitespace)",
     )
     source.add_argument(
         "--header",
@@ -362,6 +364,14 @@ def _node_mask(data, nodes: str, name: str) -> torch.Tensor | None:
             "choose one with --split INDEX"
         )
     return mask.bool()
+
+
+def _delimiter(text: str) -> str:
+    """Return the separator that ``--delimiter`` names, reading ``tab`` and ``\\t`` as a tab.
+
+    A shell passes ``'\\t'`` as a backslash and a letter, not as a tab character.
+    """
+    return "\t" if text in ("tab", "\\t") else text
 
 
 def _read_edge_list(
