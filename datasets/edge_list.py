@@ -31,6 +31,7 @@ from .edge_table import EdgeTable, read_edge_table, read_edges_by_line
 from .errors import MalformedLineError, ShapeMismatchError, UnknownNodeIdError
 from .splits import random_split_masks
 from .text_table import (
+    HEADER_WORDS,
     Row,
     check_delimiter,
     is_integer,
@@ -237,9 +238,10 @@ def _read_label_rows(
     """Read the rows of a label file, without its header line.
 
     ``header="auto"`` guesses as :func:`~graphkit.datasets.text_table.read_table`
-    does, with one exception. A first line that looks like a header only because the
-    next line's label is ``-1`` or ``nan`` (numbers that mark an unlabelled node) stays
-    data when its node occurs in the edge list, as ``0,a`` above ``1,-1`` does.
+    does, with one exception. A first line that looks like a header only because of a
+    label that marks an unlabelled node stays data when its node occurs in the edge
+    list: ``0,a`` above ``1,-1`` (a number below text), and ``0,NA`` or ``0,`` above
+    ``1,1`` (text below a number).
     """
     if header != "auto":
         rows = read_table(path, delimiter, header, "label")
@@ -250,10 +252,17 @@ def _read_label_rows(
     second = rows[1].fields if len(rows) > 1 else None
     if not rows or not looks_like_header(rows[0].fields, second):
         return rows
-    if second is not None and len(second) > 1 and _is_unlabelled(second[1]):
-        without_marker = [second[0], "", *second[2:]]
-        only_marker = not looks_like_header(rows[0].fields, without_marker)
-        if only_marker and _in_edges(rows[0].fields[0], ends):
+    first = rows[0].fields
+    if second is not None and len(first) > 1 and len(second) > 1:
+        labels = (first[1], second[1])
+        marked = any(_is_unlabelled(label) or label == "NA" for label in labels)
+        # Compared without the label column, whose header word still counts.
+        only_marker = (
+            marked
+            and first[1].lower() not in HEADER_WORDS
+            and not looks_like_header([first[0], *first[2:]], [second[0], *second[2:]])
+        )
+        if only_marker and _in_edges(first[0], ends):
             return rows
     log_skipped_header(path, rows[0].line_number, rows[0].line)
     return rows[1:]
