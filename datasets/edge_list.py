@@ -283,10 +283,13 @@ def _restore_empty_labels(rows: list[Row]) -> None:
 
 
 def _is_unlabelled(value: str) -> bool:
-    """Return whether a label field marks an unlabelled node: empty, NaN or negative."""
-    if value == "" or value.lower() == "nan":
+    """Return whether a label field marks an unlabelled node: empty, NaN or negative.
+
+    NaN may carry a sign (``-nan``, as C's printf writes a negative NaN).
+    """
+    if value == "":
         return True
-    return is_number(value) and float(value) < 0
+    return is_number(value) and not float(value) >= 0
 
 
 def _integer_label(value: str) -> int | None:
