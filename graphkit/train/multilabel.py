@@ -19,9 +19,13 @@ for cross-entropy. With every entry labelled, that is ``T`` times the value of
 
 from __future__ import annotations
 
+import logging
+
 import torch
 import torch.nn.functional as F
 from torch import Tensor
+
+logger = logging.getLogger(__name__)
 
 UNLABELLED = -1
 
@@ -34,6 +38,9 @@ def is_multi_label(y: Tensor) -> bool:
 def check_multi_label_values(y: Tensor, nodes: Tensor) -> None:
     """Raise unless every entry of ``y`` on the nodes of bool mask ``nodes`` is 0, 1 or unlabelled.
 
+    Logs a warning when ``y`` looks like one-hot class labels (see
+    :func:`_warn_if_one_hot`).
+
     Raises:
         TypeError: If ``y`` is complex.
         ValueError: If an entry is another value, such as a class id of 2.
@@ -42,13 +49,15 @@ def check_multi_label_values(y: Tensor, nodes: Tensor) -> None:
         raise TypeError(
             f"data.y of shape {tuple(y.shape)} must contain 0/1 task labels, got {y.dtype}"
         )
-    if y.dtype == torch.bool:
-        return
     values = y[nodes]
+    if y.dtype == torch.bool:
+        _warn_if_one_hot(values, tuple(y.shape))
+        return
     valid = (values == 0) | (values == 1) | (values == UNLABELLED)
     if values.is_floating_point():
         valid |= torch.isnan(values)
     if bool(valid.all()):
+        _warn_if_one_hot(values, tuple(y.shape))
         return
     row, task = (~valid).nonzero()[0].tolist()
     node = int(nodes.nonzero()[row, 0])
@@ -58,6 +67,28 @@ def check_multi_label_values(y: Tensor, nodes: Tensor) -> None:
         f"{values[row, task].item()} for task {task}. Give each task 1 (positive), "
         "0 (negative) or -1 (unlabelled, or NaN in float labels). For one class id "
         "per node, pass y of shape [N] or [N, 1]"
+    )
+
+
+def _warn_if_one_hot(values: Tensor, shape: tuple[int, ...]) -> None:
+    """Warn when every row of the split's labels ``values`` has exactly one 1 and no -1.
+
+    Such a ``y`` is most often one-hot class labels. The trainer reads it as ``T``
+    binary tasks, whose mean accuracy is ``(T - 1) / T`` for a model that predicts no
+    class, so one class per node needs ``y.argmax(1)``.
+    """
+    if values.numel() == 0:
+        return
+    if not bool(((values == 0) | (values == 1)).all()):
+        return
+    if not bool(((values == 1).sum(1) == 1).all()):
+        return
+    logger.warning(
+        "data.y of shape %s has exactly one 1 in every row of the splits, like one-hot "
+        "class labels, but the trainer reads it as %d binary tasks (multi-label) with "
+        "a binary cross-entropy loss. For one class per node, pass data.y.argmax(1)",
+        shape,
+        values.size(1),
     )
 
 
