@@ -21,6 +21,7 @@ import logging
 import os
 import socket
 from datetime import timedelta
+from pathlib import Path
 
 import torch
 import torch.distributed as dist
@@ -286,6 +287,14 @@ def init_process_group(
     # the first operation (where batch_isend_irecv would need every rank to take part).
     # Older torch releases lack the argument and create it at the first collective.
     binds = "device_id" in inspect.signature(dist.init_process_group).parameters
+    # torch.distributed.nn.functional stores the default group in default argument
+    # values (group=group.WORLD) when it is first imported, and torch._dynamo imports
+    # it through torch.distributed.fsdp. Imported after the group starts, it keeps the
+    # group alive after destroy_process_group, so gloo's worker threads run on into
+    # interpreter shutdown. A worker that then frees a finished operation's tensor
+    # needs the GIL, is unwound by Python's thread exit, and aborts the process
+    # ("terminate called without an active exception"). Imported now, it stores None.
+    pass  # REVERTED
     bound = {"device_id": device} if backend == "nccl" and binds else {}
     try:
         dist.init_process_group(
@@ -470,7 +479,9 @@ def check_dataset(meta: dict, config) -> None:
     The trainer's default dataset (``synthetic``) means "not given". The partition
     folder then decides what is trained, and the log names that dataset. Names are
     compared as ``load_dataset`` reads them, so case, ``_`` or ``-`` and aliases such
-    as ``film`` for ``actor`` do not matter.
+    as ``film`` for ``actor`` do not matter. An edge-list path matches the recorded
+    absolute path when both resolve to one file, or by file name where this machine
+    lacks either file.
     """
     from graphkit.datasets.registry import canonical_name
 
@@ -484,11 +495,46 @@ def check_dataset(meta: dict, config) -> None:
         return
     if same_file(config.dataset, str(recorded)):
         return
+    # A rank on a machine without the file (another node) can compare names only.
+    given, recorded_path = Path(config.dataset).expanduser(), Path(str(recorded))
+    if (
+        not given.is_file()
+        and recorded_path.is_absolute()
+        and given.name == recorded_path.name
+    ):
+        return
     raise PartitionFileError(
         f"{config.partitions} contains partitions of dataset {recorded!r}, but --dataset is "
         f"{config.dataset!r}; pass --dataset {recorded} or run graphkit partition for "
         f"{config.dataset} into another folder",
         every_rank=True,
+    )
+
+
+def check_dataset_on_every_rank(comm, meta: dict, config, rank: int) -> None:
+    """Run :func:`check_dataset` on every rank and raise on all of them if one fails.
+
+    The check reads each rank's own file system, so ranks on different machines may
+    disagree. A rank that raised alone would leave the others waiting in the next
+    collective, so one all-reduce counts the ranks that failed.
+    """
+    problem = None
+    try:
+        check_dataset(meta, config)
+    except PartitionFileError as error:
+        problem = error
+    failed = torch.tensor([float(problem is not None)], device=comm.device)
+    comm.all_reduce(failed, label="setup")
+    failing = int(failed.item())
+    if failing == 0:
+        return
+    if problem is not None:
+        # Ranks that disagree raise different errors, so each rank reports its own.
+        problem.every_rank = failing == comm.world_size
+        raise problem
+    raise PartitionFileError(
+        f"{failing} other rank(s) found that --dataset {config.dataset!r} does not "
+        f"name the dataset of the partitions in {config.partitions}; see their errors"
     )
 
 
@@ -552,7 +598,7 @@ def build_partition(config, rank: int, world_size: int, *, pyg_data: bool = True
     if config.partitions:
         meta = read_metadata(config.partitions)
         check_world_size(meta, world_size, config.partitions)
-        check_dataset(meta, config)
+        check_dataset_on_every_rank(comm, meta, config, rank)
         check_source(comm, meta, config, rank)
         if config.dataset_options and rank == 0 and "source" not in meta:
             # A folder of an older graphkit partition: its options are unknown.
