@@ -293,8 +293,9 @@ def init_process_group(
     # group alive after destroy_process_group, so gloo's worker threads run on into
     # interpreter shutdown. A worker that then frees a finished operation's tensor
     # needs the GIL, is unwound by Python's thread exit, and aborts the process
-    # ("terminate called without an active exception"). Imported now, it stores None.
-    pass  # REVERTED
+    # ("terminate called without an active exception", seen with torch 2.13 and
+    # Python 3.11). Imported now, it stores None.
+    import torch.distributed.nn  # noqa: F401
     bound = {"device_id": device} if backend == "nccl" and binds else {}
     try:
         dist.init_process_group(
