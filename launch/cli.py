@@ -13,6 +13,7 @@ import os
 import sys
 
 from graphkit.hints import did_you_mean
+from graphkit.option_names import command_line_options
 
 # Command modules, imported lazily so that ``graphkit --help`` stays fast and one
 # broken optional dependency does not take the whole command line down.
@@ -104,7 +105,10 @@ def main(argv: list[str] | None = None) -> int:
     if not hasattr(args, "func"):
         parser.print_help()
         return 2
-    return int(args.func(args) or 0)
+    # Errors raised inside name options as flags; a command whose flags differ from
+    # the library's argument names sets option_flags (see graphkit.option_names).
+    with command_line_options(getattr(args, "option_flags", None)):
+        return int(args.func(args) or 0)
 
 
 def _user_error_types() -> tuple[type[BaseException], ...]:

@@ -29,6 +29,16 @@ from graphkit.launch.outputs import (
 
 log = logging.getLogger(__name__)
 
+# Flags of graphkit kg whose names differ from the library arguments they set, so that
+# errors raised by graphkit.kg name the flag (see graphkit.option_names).
+OPTION_FLAGS = {
+    "num_negatives": "--negatives",
+    "adversarial_temperature": "--temperature",
+    "checkpoint_dir": "--out",
+    "path_or_url": "--checkpoint",
+    "k": "--top-k",
+}
+
 
 def _positive_int(text: str) -> int:
     value = int(text)
@@ -54,7 +64,9 @@ def register(subparsers) -> None:
     _add_training(
         commands, "pretrain", "train on several graphs (from scratch by default)"
     )
-    parser.set_defaults(func=lambda args: parser.print_help() or 2)
+    parser.set_defaults(
+        func=lambda args: parser.print_help() or 2, option_flags=OPTION_FLAGS
+    )
 
 
 def _add_common(
@@ -480,20 +492,12 @@ def _check_no_earlier_checkpoints(out: Path) -> None:
     A new run would replace ``last.pth`` and some ``step_N.pth`` files but keep the
     others, which would then mix two runs in one folder.
     """
-    from graphkit.kg.checkpoint_folder import (
-        earlier_checkpoints,
-        format_names,
-        latest_checkpoint,
-    )
+    from graphkit.kg.checkpoint_folder import check_new_run_folder
 
-    earlier = earlier_checkpoints(out)
-    if earlier:
-        latest = out / latest_checkpoint(earlier)
-        raise SystemExit(
-            f"--out {out} already contains checkpoints of an earlier run "
-            f"({format_names(earlier)}). Pass --resume {latest} to continue that "
-            "run, or choose another --out folder"
-        )
+    try:
+        check_new_run_folder(out)  # worded with flags under OPTION_FLAGS
+    except ValueError as error:
+        raise SystemExit(str(error)) from None
 
 
 def run_training(args) -> int:

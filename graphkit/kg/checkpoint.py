@@ -18,6 +18,8 @@ from pathlib import Path
 
 import torch
 
+from graphkit.option_names import option
+
 logger = logging.getLogger(__name__)
 
 # Released ULTRA checkpoints (GitHub DeepGraphLearning/ULTRA, folder ckpts/, MIT licence)
@@ -84,7 +86,7 @@ def download(
             raise ConnectionError(
                 f"download of {url} failed: {error.reason}. Without network access, "
                 f"copy the file from another machine to {target}, or pass the path "
-                "of a local copy (--checkpoint /path/to/file.pth)"
+                f"of a local copy ({option('path_or_url', '/path/to/file.pth')})"
             ) from error
         actual = sha256_of(partial)
         if sha256 is not None and actual != sha256:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from graphkit.option_names import option
+
 _STEP_NAME = re.compile(r"step_(\d+)\.pth")
 
 
@@ -59,7 +61,7 @@ def check_new_run_folder(folder: str | Path) -> None:
         return
     latest = str(Path(folder) / latest_checkpoint(names))
     raise ValueError(
-        f"checkpoint_dir {folder} already contains checkpoints of an earlier run "
-        f"({format_names(names)}). Pass resume={latest!r} to continue that run, "
-        "or choose another checkpoint_dir"
+        f"{option('checkpoint_dir')} {folder} already contains checkpoints of an "
+        f"earlier run ({format_names(names)}). Pass {option('resume', latest)} to "
+        f"continue that run, or choose another {option('checkpoint_dir')}"
     )

@@ -29,6 +29,7 @@ from tqdm.auto import tqdm
 from graphkit.kg.graph import KnowledgeGraph, check_id_ranges, check_triples
 from graphkit.kg.io import InductiveSplit, LinkPredictionSet
 from graphkit.kg.model import UltraNet, fact_graph
+from graphkit.option_names import option
 
 logger = logging.getLogger(__name__)
 
@@ -118,7 +119,9 @@ def filtered_ranks(
     comparison with NaN is false.
     """
     if ties not in TIE_POLICIES:
-        raise ValueError(f"ties must be one of {TIE_POLICIES}, got {ties!r}")
+        raise ValueError(
+            f"{option('ties')} must be one of {TIE_POLICIES}, got {ties!r}"
+        )
     nan = scores.isnan()
     if bool(nan.any()):
         logger.warning(
@@ -182,15 +185,17 @@ def evaluate_ranks(
     ``(2Q,)`` (tail queries first). ``ties`` is as in :func:`filtered_ranks`."""
     check_query_set(dataset)
     if ties not in TIE_POLICIES:
-        raise ValueError(f"ties must be one of {TIE_POLICIES}, got {ties!r}")
+        raise ValueError(
+            f"{option('ties')} must be one of {TIE_POLICIES}, got {ties!r}"
+        )
     # bool is an Integral too, but True as a batch size is a slip, not a size of 1.
     if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral):
         raise TypeError(
-            f"batch_size must be a whole number, got {batch_size!r} "
+            f"{option('batch_size')} must be a whole number, got {batch_size!r} "
             f"({type(batch_size).__name__})"
         )
     if batch_size < 1:
-        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        raise ValueError(f"{option('batch_size')} must be at least 1, got {batch_size}")
     graph = dataset.graph
     queries, filter_triples = _checked_triples(dataset)
     device = next(model.parameters()).device

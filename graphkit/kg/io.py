@@ -29,6 +29,7 @@ from torch import Tensor
 from graphkit.hints import did_you_mean
 from graphkit.kg.errors import KGFormatError
 from graphkit.kg.graph import KnowledgeGraph
+from graphkit.option_names import from_command_line, option
 
 logger = logging.getLogger(__name__)
 
@@ -243,10 +244,11 @@ def _warn_if_header(path: Path, row: tuple[str, str, str], line: int) -> None:
     if head in HEAD_COLUMN_NAMES and tail in TAIL_COLUMN_NAMES:
         logger.warning(
             "%s:%d: the first row %r looks like a column header, and it loads as a "
-            "fact. Pass --header (header=True in Python) to skip it",
+            "fact. Pass %s to skip it",
             path,
             line,
             row,
+            "--header" if from_command_line() else "header=True",
         )
 
 
@@ -471,7 +473,10 @@ def load_dataset(root: str | Path, name: str) -> InductiveSplit:
         # next to graphs/. Name the folder that contains the dataset, if one does.
         for candidate in (root / "kg", root.parent / "kg"):
             if candidate != root and (candidate / name).is_dir():
-                hint += f" ({candidate} contains it, so pass that folder as --root)"
+                hint += (
+                    f" ({candidate} contains it, so pass that folder as "
+                    f"{option('root')})"
+                )
                 break
         raise FileNotFoundError(
             f"dataset folder {root / name} not found{hint}; folders under "

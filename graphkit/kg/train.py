@@ -42,6 +42,7 @@ from graphkit.kg.evaluate import AnswerIndex
 from graphkit.kg.graph import KnowledgeGraph
 from graphkit.kg.io import InductiveSplit, LinkPredictionSet
 from graphkit.kg.model import FactGraph, UltraNet, fact_graph
+from graphkit.option_names import flag, from_command_line, option
 
 logger = logging.getLogger(__name__)
 
@@ -97,29 +98,30 @@ class TrainConfig:
             # 1e4 is a float, which would fail only deep inside torch.
             if isinstance(value, bool) or not isinstance(value, numbers.Integral):
                 raise TypeError(
-                    f"{name} must be a whole number, got {value!r} "
+                    f"{option(name)} must be a whole number, got {value!r} "
                     f"({type(value).__name__}). Pass an int, such as 10_000 for 1e4"
                 )
         for name in ("steps", "batch_size", "num_negatives", "log_every"):
             if getattr(self, name) < 1:
                 raise ValueError(
-                    f"{name} must be at least 1, got {getattr(self, name)}"
+                    f"{option(name)} must be at least 1, got {getattr(self, name)}"
                 )
         if self.batch_size < 2:
             raise ValueError(
-                f"batch_size must be at least 2 (one tail and one head query), "
+                f"{option('batch_size')} must be at least 2 (one tail and one head "
+                "query), "
                 f"got {self.batch_size}"
             )
         for name in ("lr", "weight_decay", "adversarial_temperature"):
             value = getattr(self, name)
             if not math.isfinite(value):
                 raise ValueError(
-                    f"{name} must be a finite number, got {value}; NaN or infinity "
+                    f"{option(name)} must be a finite number, got {value}; NaN or infinity "
                     "would turn the weights into NaN or silently change the loss"
                 )
         if self.weight_decay < 0:
             raise ValueError(
-                f"weight_decay must be at least 0, got {self.weight_decay}"
+                f"{option('weight_decay')} must be at least 0, got {self.weight_decay}"
             )
         if (
             self.lr <= 0
@@ -127,10 +129,11 @@ class TrainConfig:
             or self.checkpoint_every < 0
         ):
             raise ValueError(
-                f"need lr > 0, adversarial_temperature >= 0 and "
-                f"checkpoint_every >= 0; got lr={self.lr}, "
-                f"adversarial_temperature={self.adversarial_temperature}, "
-                f"checkpoint_every={self.checkpoint_every}"
+                f"need {option('lr')} > 0, {option('adversarial_temperature')} >= 0 "
+                f"and {option('checkpoint_every')} >= 0; got "
+                f"{option('lr', self.lr)}, "
+                f"{option('adversarial_temperature', self.adversarial_temperature)}, "
+                f"{option('checkpoint_every', self.checkpoint_every)}"
             )
 
 
@@ -379,15 +382,13 @@ def restore_training_checkpoint(
         raise ValueError(
             f"{path}: cannot resume from this file because keys {missing} are "
             "missing. Resume needs a step_<n>.pth or last.pth written by pretrain or "
-            "finetune. To start from a released model instead, pass it as "
-            "--checkpoint and leave out --resume (in Python, load it with "
-            "Ultra.from_pretrained and train without resume)"
+            f"finetune. To start from a released model instead, {_released_model_fix()}"
         )
     step = int(payload["step"])
     if step >= config.steps:
         raise ValueError(
-            f"{path} is at step {step}, but steps={config.steps}. "
-            "Pass a larger steps value to train further"
+            f"{path} is at step {step}, but {option('steps', config.steps)}. "
+            f"Pass a larger {option('steps')} value to train further"
         )
     saved_sizes = list(payload.get("graph_sizes", []))
     if saved_sizes and saved_sizes != [int(size) for size in graph_sizes]:
@@ -410,6 +411,13 @@ def restore_training_checkpoint(
     generator.set_state(payload["generator"])
     logger.info("resumed from %s at step %d of %d", path, step, config.steps)
     return step
+
+
+def _released_model_fix() -> str:
+    """Return how to start from a released model instead of resuming, for the caller."""
+    if from_command_line():
+        return f"pass it as {flag('path_or_url')} and leave out {flag('resume')}"
+    return "load it with Ultra.from_pretrained and train without resume"
 
 
 def _warn_changed_settings(path, saved: dict, config: TrainConfig) -> None:
@@ -506,7 +514,7 @@ def pretrain(
                 f"the loss of step {step} on graph {schedule[step - 1]} is "
                 f"{loss.item()}, so training stopped before updating the weights. "
                 "Check the model's weights for NaN (for example in the loaded "
-                "checkpoint) and lower lr"
+                f"checkpoint) and lower {option('lr')}"
             )
         optimizer.zero_grad()
         loss.backward()

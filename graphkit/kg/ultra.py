@@ -25,6 +25,7 @@ from torch import Tensor
 from graphkit.kg import checkpoint
 from graphkit.kg.graph import KnowledgeGraph, check_id_ranges, check_triples
 from graphkit.kg.model import UltraNet, fact_graph
+from graphkit.option_names import option
 
 if TYPE_CHECKING:
     from graphkit.kg.evaluate import AnswerIndex
@@ -270,10 +271,11 @@ def _check_count(value, name: str) -> None:
     """Raise unless ``value`` is a whole number of at least 1 (``bool`` excluded)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(
-            f"{name} must be a whole number, got {value!r} ({type(value).__name__})"
+            f"{option(name)} must be a whole number, got {value!r} "
+            f"({type(value).__name__})"
         )
     if value < 1:
-        raise ValueError(f"{name} must be at least 1, got {value}")
+        raise ValueError(f"{option(name)} must be at least 1, got {value}")
 
 
 def _check_batch_size(batch_size: int) -> None:

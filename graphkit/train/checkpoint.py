@@ -10,6 +10,8 @@ from pathlib import Path
 
 import torch
 
+from graphkit.option_names import from_command_line, option
+
 logger = logging.getLogger(__name__)
 
 
@@ -20,7 +22,8 @@ class CheckpointReadError(ValueError):
         self.path, self.reason = path, reason
         super().__init__(
             f"checkpoint {path} is unreadable or corrupted ({reason}). Pass another "
-            "checkpoint file, or --resume auto to use the newest readable one in --out"
+            f"checkpoint file, or {option('resume', 'auto')} to use the newest "
+            f"readable one in the {option('out')} folder"
         )
 
 
@@ -55,12 +58,12 @@ def _starts_as_zip(path: Path) -> bool:
         return file.read(4) == b"PK\x03\x04"
 
 
-def check_no_earlier_run(out: Path, cli: bool = True) -> None:
+def check_no_earlier_run(out: Path) -> None:
     """Raise ValueError when ``out`` contains the metrics or checkpoints of another run.
 
-    A new run would append its records to the old ``metrics.jsonl``, and ``--resume
-    auto`` would later pick up the old run's checkpoints. The message names the
-    command-line options ``--out`` and ``--resume`` when ``cli`` is true, and the
+    A new run would append its records to the old ``metrics.jsonl``, and ``resume=
+    "auto"`` would later pick up the old run's checkpoints. The message names the
+    command-line options ``--out`` and ``--resume`` under the command line, and the
     ``TrainConfig`` fields ``out`` and ``resume`` otherwise.
     """
     earlier = [out / "metrics.jsonl"] if (out / "metrics.jsonl").is_file() else []
@@ -68,7 +71,7 @@ def check_no_earlier_run(out: Path, cli: bool = True) -> None:
     earlier += [out / "best_model.pt"] if (out / "best_model.pt").is_file() else []
     if not earlier:
         return
-    if cli:
+    if from_command_line():
         raise ValueError(
             f"--out {out} already contains {earlier[0].name} from an earlier run. Pass "
             "--resume auto to continue that run, or choose another --out folder"
@@ -94,7 +97,7 @@ def load_checkpoint(path: str | Path, expected_graph: dict | None = None) -> dic
     if path.is_dir():
         raise ValueError(
             f"checkpoint {path} is a folder. Pass a checkpoint_*.pt file in it, or "
-            f"--resume auto with --out {path}"
+            f"{option('resume', 'auto')} with {option('out', str(path))}"
         )
     if not path.is_file():
         raise FileNotFoundError(f"checkpoint {path} does not exist")

@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from graphkit.hints import did_you_mean
+from graphkit.option_names import option
 
 _CHOICES = {
     "optimizer": ("adam", "adamw"),
@@ -190,47 +191,68 @@ class TrainConfig:
         for name, choices in _CHOICES.items():
             value = getattr(self, name)
             if value not in choices:
-                raise ValueError(f"{name}={value!r} is invalid; choose one of {choices}")
+                raise ValueError(
+                    f"{option(name, value)} is invalid; choose one of {choices}"
+                )
         positive = ("hidden", "layers", "epochs", "heads", "log_every")
         for name in positive:
             if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
+                raise ValueError(
+                    f"{option(name)} must be at least 1, got {getattr(self, name)}"
+                )
         for name in ("dropout", "attention_dropout"):
             if not 0.0 <= getattr(self, name) < 1.0:
-                raise ValueError(f"{name} must lie in [0, 1), got {getattr(self, name)}")
+                raise ValueError(
+                    f"{option(name)} must lie in [0, 1), got {getattr(self, name)}"
+                )
         # A NaN passes a "<= 0" check because every comparison with it is false, and an
         # infinite lr turns every weight into NaN, so both need math.isfinite.
         for name in ("lr", "timeout_s"):
             value = getattr(self, name)
             if not (math.isfinite(value) and value > 0):
-                raise ValueError(f"{name} must be positive and finite, got {value}")
+                raise ValueError(
+                    f"{option(name)} must be positive and finite, got {value}"
+                )
         if not (math.isfinite(self.weight_decay) and self.weight_decay >= 0):
             raise ValueError(
-                f"weight_decay must be >= 0 and finite, got {self.weight_decay}"
+                f"{option('weight_decay')} must be >= 0 and finite, got "
+                f"{self.weight_decay}"
             )
         for name in ("checkpoint_every", "patience"):
             if getattr(self, name) < 0:
                 raise ValueError(
-                    f"{name} must be >= 0 (0 turns it off), got {getattr(self, name)}"
+                    f"{option(name)} must be >= 0 (0 turns it off), got "
+                    f"{getattr(self, name)}"
                 )
         # An infinite ratio keeps one column, or no row, of each halo row set and never
         # decays. NaN passes a "< 1" check.
         if not (math.isfinite(self.compression_ratio) and self.compression_ratio >= 1):
             raise ValueError(
-                f"compression_ratio must be finite and at least 1, got {self.compression_ratio}"
+                f"{option('compression_ratio')} must be finite and at least 1, got "
+                f"{self.compression_ratio}"
             )
         if self.compression_bits not in (8, 4, 2):
-            raise ValueError(f"compression_bits must be 8, 4 or 2, got {self.compression_bits}")
+            raise ValueError(
+                f"{option('compression_bits')} must be 8, 4 or 2, got "
+                f"{self.compression_bits}"
+            )
         if min(self.compression_end_epoch, self.compression_steps - 1,
                self.compression_patience - 1, self.compression_min_width - 1) < 0:
-            raise ValueError("compression_end_epoch must be >= 0, compression_steps, "
-                             "compression_patience and compression_min_width >= 1")
+            raise ValueError(
+                f"{option('compression_end_epoch')} must be >= 0, and "
+                f"{option('compression_steps')}, {option('compression_patience')} and "
+                f"{option('compression_min_width')} >= 1"
+            )
         if self.checkpoint_every and not self.out:
-            raise ValueError("checkpoint_every needs --out, the folder checkpoints go to")
+            raise ValueError(
+                f"{option('checkpoint_every')} needs {option('out')}, the folder "
+                "checkpoints go to"
+            )
         if self.resume == "auto" and not self.out:
             raise ValueError(
-                "resume auto needs --out, the folder whose newest checkpoint it loads. "
-                "Pass --out DIR, or a checkpoint file to --resume"
+                f"{option('resume', 'auto')} needs {option('out')}, the folder whose "
+                f"newest checkpoint it loads. Pass {option('out', 'DIR')}, or a "
+                f"checkpoint file to {option('resume')}"
             )
 
     @classmethod

@@ -10,6 +10,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
+from graphkit.option_names import from_command_line
 from graphkit.train.multilabel import check_multi_label_values, is_multi_label
 
 MASK_NAMES = ("train_mask", "val_mask", "test_mask")
@@ -130,13 +131,19 @@ def _float_labels_message(y: Tensor) -> str:
     return f"{problem}. Its values are whole numbers, so convert it with data.y = data.y.long()"
 
 
-# Hints for missing fields: the purpose of each one and the loader option of an edge list.
+# Hints for missing fields: the purpose of each one and the loader option of an edge
+# list, which _edge_list_option words for the caller.
 _MISSING_HINTS = {
-    "x": "node features, which every model reads. For an edge list pass "
-    "--dataset-options '{features: FILE}'",
-    "y": "node labels, which the loss needs. For an edge list pass "
-    "--dataset-options '{labels: FILE}'",
+    "x": ("node features, which every model reads", "features"),
+    "y": ("node labels, which the loss needs", "labels"),
 }
+
+
+def _edge_list_option(key: str) -> str:
+    """Return the dataset option that loads ``key`` from a FILE, as the caller writes it."""
+    if from_command_line():
+        return f"--dataset-options '{{{key}: FILE}}'"
+    return f"TrainConfig(dataset_options={{{key!r}: FILE}})"
 
 
 def _check_present(data, names: tuple[str, ...]) -> None:
@@ -145,9 +152,10 @@ def _check_present(data, names: tuple[str, ...]) -> None:
         if getattr(data, name, None) is not None:
             continue
         if name in _MISSING_HINTS:
+            purpose, key = _MISSING_HINTS[name]
             raise ValueError(
-                f"data.{name} is missing. Training needs {_MISSING_HINTS[name]}, or "
-                "use a dataset that has them"
+                f"data.{name} is missing. Training needs {purpose}. For an edge list "
+                f"pass {_edge_list_option(key)}, or use a dataset that has them"
             )
         # The labels are present, since y is checked first, so the split is missing.
         raise ValueError(

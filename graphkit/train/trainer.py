@@ -24,6 +24,7 @@ from tqdm import tqdm
 from graphkit.graph import Graph
 from graphkit.memory import peak_cuda_bytes, peak_rss_bytes, reset_peak_cuda_bytes
 from graphkit.nn.models import GNN
+from graphkit.option_names import option
 from graphkit.train.checkpoint import (
     check_no_earlier_run,
     drop_metrics_after,
@@ -157,34 +158,37 @@ class Trainer:
         if float(self.global_counts[0]) == 0:
             raise ValueError(
                 "data.train_mask selects no node, so the train split is empty. Choose a "
-                "split with labelled nodes in the training mask (--split, or the split "
-                "fractions in --dataset-options)"
+                f"split with labelled nodes in the training mask ({option('split')}, or "
+                f"the split fractions in {option('dataset_options')})"
             )
         if float(self.global_counts[2]) == 0 and self.is_main:
             logger.warning(
                 "data.test_mask selects no node, so the test score is NaN. Choose a "
-                "split with test nodes (--split, or the split fractions in "
-                "--dataset-options)"
+                "split with test nodes (%s, or the split fractions in %s)",
+                option("split"),
+                option("dataset_options"),
             )
         if self.has_val:
             return
         if self.config.lr_schedule == "plateau":
             raise ValueError(
-                "--lr-schedule plateau needs validation scores, but data.val_mask selects "
-                "no node. Use a split with validation nodes or another --lr-schedule"
+                f"{option('lr_schedule', 'plateau')} needs validation scores, but "
+                "data.val_mask selects no node. Use a split with validation nodes or "
+                f"another {option('lr_schedule')}"
             )
         # Without validation nodes the validation loss is 0 in every epoch, so the
         # adaptive schedule would halve the ratio every patience epochs whatever happens.
         if self.compression is not None and self.config.compression_schedule == "adaptive":
             raise ValueError(
-                "--compression-schedule adaptive needs the validation loss, but "
-                "data.val_mask selects no node. Use a split with validation nodes or "
-                "another --compression-schedule"
+                f"{option('compression_schedule', 'adaptive')} needs the validation "
+                "loss, but data.val_mask selects no node. Use a split with validation "
+                f"nodes or another {option('compression_schedule')}"
             )
         if self.is_main:
             logger.warning(
                 "data.val_mask selects no node, so no epoch can be chosen by validation: "
-                "the summary reports the last epoch and --patience has no effect"
+                "the summary reports the last epoch and %s has no effect",
+                option("patience"),
             )
 
     def _check_auc_classes(self) -> None:
@@ -209,13 +213,14 @@ class Trainer:
             )
             if split == "val":
                 raise ValueError(
-                    f"{problem}. Use a split with both classes, or --metric accuracy"
+                    f"{problem}. Use a split with both classes, or "
+                    f"{option('metric', 'accuracy')}"
                 )
             if self.is_main:
                 logger.warning(
-                    "%s, so its score is NaN. Use a split with both classes, or "
-                    "--metric accuracy",
+                    "%s, so its score is NaN. Use a split with both classes, or %s",
                     problem,
+                    option("metric", "accuracy"),
                 )
 
     def _check_task_classes(self) -> None:
@@ -235,7 +240,10 @@ class Trainer:
             if self.metric_name == "roc_auc":
                 need = "both a positive and a negative label"
                 scored = int((totals > 0).all(1).sum())
-                fix = "a split with both labels for some task, or --metric accuracy"
+                fix = (
+                    "a split with both labels for some task, or "
+                    f"{option('metric', 'accuracy')}"
+                )
             else:
                 need = "a labelled node"
                 scored = int((totals.sum(1) > 0).sum())
@@ -565,8 +573,8 @@ class Trainer:
                 raise ValueError(
                     f"{path} contains model weights only (as best_model.pt does), not "
                     "the optimizer and epoch that resuming needs. Pass a "
-                    "checkpoint_*.pt file or --resume auto. To start a new run from "
-                    "these weights, call Trainer.load_best(path) before fit()"
+                    f"checkpoint_*.pt file or {option('resume', 'auto')}. To start a new "
+                    "run from these weights, call Trainer.load_best(path) before fit()"
                 )
         try:
             self.model.load_state_dict(state["model"])
@@ -585,11 +593,12 @@ class Trainer:
         if saved_schedule != self.config.lr_schedule:
             # A saved state, if any, belongs to another schedule, so it is not loaded.
             logger.warning(
-                "checkpoint %s was written with --lr-schedule %s, but this run uses %s: "
-                "the %s schedule starts afresh at epoch %d. Resume with --lr-schedule %s "
-                "to continue the saved schedule",
-                path, saved_schedule, self.config.lr_schedule,
-                self.config.lr_schedule, int(state["epoch"]), saved_schedule,
+                "checkpoint %s was written with %s, but this run uses %s: the %s "
+                "schedule starts afresh at epoch %d. Resume with %s to continue the "
+                "saved schedule",
+                path, option("lr_schedule", saved_schedule), self.config.lr_schedule,
+                self.config.lr_schedule, int(state["epoch"]),
+                option("lr_schedule", saved_schedule),
             )
         elif self.scheduler is not None and state["scheduler"] is not None:
             self.scheduler.load_state_dict(state["scheduler"])
@@ -623,12 +632,13 @@ class Trainer:
             raise ValueError(
                 f"checkpoint {path} contains learned codec weights for other aggregation "
                 f"calls than this run's. Resume with the checkpoint's "
-                f"--compression-min-width {width}, or start a new run"
+                f"{option('compression_min_width', width)}, or start a new run"
             )
         raise ValueError(
-            f"checkpoint {path} was written with --compression {saved}, but this run uses "
-            f"--compression {self.config.compression}. The learned codec's weights are part "
-            f"of the model, so resume with --compression {saved}, or start a new run"
+            f"checkpoint {path} was written with {option('compression', saved)}, but "
+            f"this run uses {option('compression', self.config.compression)}. The "
+            "learned codec's weights are part of the model, so resume with "
+            f"{option('compression', saved)}, or start a new run"
         )
 
     def _warn_restored_optimizer_options(self, saved_config: dict, path: Path) -> None:
@@ -641,12 +651,12 @@ class Trainer:
             value = getattr(self.config, name)
             saved = saved_config.get(name, value)
             if saved != value:
-                option = "--" + name.replace("_", "-")
                 logger.warning(
-                    "checkpoint %s was written with %s %s, but this run passes %s %s. "
-                    "The restored optimizer state keeps the saved value, so resume with "
-                    "%s %s, or start a new run to train with %s",
-                    path, option, saved, option, value, option, saved, value,
+                    "checkpoint %s was written with %s, but this run passes %s. The "
+                    "restored optimizer state keeps the saved value, so resume with %s, "
+                    "or start a new run to train with %s",
+                    path, option(name, saved), option(name, value),
+                    option(name, saved), value,
                 )
 
     def _warn_restored_schedule_length(self, saved_config: dict, path: Path) -> None:
@@ -661,11 +671,11 @@ class Trainer:
         if schedule not in ("cosine", "step") or saved == epochs:
             return
         logger.warning(
-            "checkpoint %s was written with --epochs %s, but this run passes --epochs %s. "
-            "The restored %s schedule keeps the length it got from --epochs %s (a cosine "
-            "learning rate rises again after it), so start a new run to decay over %s "
-            "epochs",
-            path, saved, epochs, schedule, saved, epochs,
+            "checkpoint %s was written with %s, but this run passes %s. The restored %s "
+            "schedule keeps the length it got from %s (a cosine learning rate rises "
+            "again after it), so start a new run to decay over %s epochs",
+            path, option("epochs", saved), option("epochs", epochs), schedule,
+            option("epochs", saved), epochs,
         )
 
     def _check_inputs_on_every_rank(self, data) -> None:
@@ -680,9 +690,8 @@ class Trainer:
         try:
             if self.config.out and not self.config.resume and self.is_main:
                 # Rank 0 writes the files, and a new run would append its records
-                # to the earlier run's metrics.jsonl. The command line checks this
-                # itself before it builds the trainer, in its own wording.
-                check_no_earlier_run(Path(self.config.out), cli=False)
+                # to the earlier run's metrics.jsonl.
+                check_no_earlier_run(Path(self.config.out))
             check_node_fields(data, self.graph.num_nodes, multi_label=True)
             if data.y.dim() > 2:
                 raise ValueError(
@@ -726,15 +735,17 @@ class Trainer:
             raise failure
         if failed >= 0:
             raise ValueError(
-                f"rank {failed} could not restore --resume {self.config.resume}, so rank "
-                f"{rank} stops too. Read that rank's error for the cause"
+                f"rank {failed} could not restore "
+                f"{option('resume', self.config.resume)}, so rank {rank} stops too. "
+                "Read that rank's error for the cause"
             )
         earliest = -negated_earliest
         if latest != earliest:
             raise ValueError(
                 f"rank {self.graph.rank} resumed at epoch {self.epoch}, but the ranks "
                 f"resumed at epochs {earliest} to {latest}. Each rank reads the checkpoint "
-                f"(--resume {self.config.resume}, --out {self.config.out}) on its own "
+                f"({option('resume', self.config.resume)}, "
+                f"{option('out', self.config.out)}) on its own "
                 "machine, so put that folder on a file system that every machine shares, "
                 "or copy rank 0's checkpoint to each machine"
             )
@@ -769,9 +780,11 @@ def masks_for_split(data, split: int | None):
             index = 0 if split is None else split
             if split is None and name == "train_mask":
                 logger.info(
-                    "the dataset has %d splits and --split is not set, so training "
-                    "uses split 0. Pass --split K to choose another",
+                    "the dataset has %d splits and %s is not set, so training uses "
+                    "split 0. Pass %s to choose another",
                     mask.size(1),
+                    option("split"),
+                    option("split", "K"),
                 )
             if not 0 <= index < mask.size(1):
                 raise ValueError(f"split {index} is out of range; the dataset has {mask.size(1)} splits")

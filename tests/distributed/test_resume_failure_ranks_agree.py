@@ -30,5 +30,5 @@ def test_missing_checkpoint_on_one_rank(tmp_path):
     errors = run_world(resume_with_missing_file, 2, str(tmp_path / "out"))
     assert errors[1].startswith("FileNotFoundError: checkpoint ")
     assert "missing.pt does not exist" in errors[1]
-    assert errors[0].startswith("ValueError: rank 1 could not restore --resume ")
+    assert errors[0].startswith("ValueError: rank 1 could not restore resume=")
     assert "so rank 0 stops too" in errors[0]

@@ -50,7 +50,7 @@ def test_empty_val_split_reports_last_epoch(caplog):
 def test_empty_val_split_rejects_plateau():
     config = TrainConfig(epochs=2, hidden=4, lr_schedule="plateau", log_every=100)
     data = _data((0, 1), (), (4, 5))
-    with pytest.raises(ValueError, match="plateau needs validation scores"):
+    with pytest.raises(ValueError, match="lr_schedule='plateau' needs validation scores"):
         Trainer(config, data, LocalGraph.from_data(data))
 
 

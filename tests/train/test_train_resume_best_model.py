@@ -14,7 +14,7 @@ def test_resume_best_model_rejected(tmp_path):
         run(data, epochs=5, out=str(out), resume=str(out / "best_model.pt"))
     message = str(caught.value)
     assert "best_model.pt contains model weights only" in message
-    assert "Pass a checkpoint_*.pt file or --resume auto" in message
+    assert "Pass a checkpoint_*.pt file or resume='auto'" in message
 
 
 def test_resume_best_model_cli_one_line(tmp_path, capsys):

@@ -96,7 +96,7 @@ def test_roc_auc_exact_small():
 @pytest.mark.parametrize("options, message", [
     ({"model": "gcn", "lr": 0.0}, "lr must be positive"),
     ({"optimizer": "sgd"}, "optimizer='sgd' is invalid"),
-    ({"checkpoint_every": 5}, "checkpoint_every needs --out"),
+    ({"checkpoint_every": 5}, "checkpoint_every needs out, the folder"),
     ({"dropout": 1.5}, "dropout must lie in"),
 ])
 def test_config_errors(options, message):
@@ -123,7 +123,7 @@ def test_resume_other_schedule_warns(tmp_path, caplog):
     run(data, epochs=2, out=str(tmp_path), checkpoint_every=2)
     checkpoint = tmp_path / "checkpoint_000002.pt"
     run(data, epochs=4, out=str(tmp_path), resume=str(checkpoint), lr_schedule="cosine")
-    assert "written with --lr-schedule none, but this run uses cosine" in caplog.text
+    assert "written with lr_schedule='none', but this run uses cosine" in caplog.text
     assert "starts afresh at epoch 2" in caplog.text
 
 

@@ -34,7 +34,7 @@ def trainer(data, schedule, name: str) -> Trainer:
 
 
 def test_adaptive_without_validation_rejected():
-    with pytest.raises(ValueError, match="--compression-schedule adaptive needs the "):
+    with pytest.raises(ValueError, match="compression_schedule='adaptive' needs the "):
         trainer(tiny_graph(with_val=False), AdaptiveSchedule(4), "adaptive")
 
 

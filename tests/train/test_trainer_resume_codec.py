@@ -44,9 +44,9 @@ def test_switched_learned_codec_named(tmp_path, saved_learned):
     with pytest.raises(ValueError) as error:
         trainer(data, second, epochs=2, resume=checkpoint, compression=other)
     message = str(error.value)
-    assert f"written with --compression {saved}" in message
-    assert f"this run uses --compression {other}" in message
-    assert f"resume with --compression {saved}" in message
+    assert f"written with compression={saved!r}" in message
+    assert f"this run uses compression={other!r}" in message
+    assert f"resume with compression={saved!r}" in message
 
 
 def test_other_model_options_keep_their_message(tmp_path):
@@ -64,5 +64,5 @@ def test_learned_codec_of_other_calls_named(tmp_path):
     # A codec for two aggregation calls, as with a lower --compression-min-width.
     model = model_with_codec()
     model.halo_codec.weights("1.0", 2)
-    with pytest.raises(ValueError, match="--compression-min-width 16"):
+    with pytest.raises(ValueError, match="compression_min_width=16"):
         trainer(data, model, epochs=2, resume=checkpoint, compression="learned")

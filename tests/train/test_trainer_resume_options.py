@@ -29,8 +29,8 @@ def test_changed_lr_and_weight_decay_warn(tmp_path, caplog):
     group = resumed.optimizer.param_groups[0]
     assert group["lr"] == 0.01
     assert group["weight_decay"] == 0.0
-    assert "written with --lr 0.01, but this run passes --lr 0.5" in caplog.text
-    assert "--weight-decay 0.0, but this run passes --weight-decay 0.1" in caplog.text
+    assert "written with lr=0.01, but this run passes lr=0.5" in caplog.text
+    assert "weight_decay=0.0, but this run passes weight_decay=0.1" in caplog.text
 
 
 def test_same_options_do_not_warn(tmp_path, caplog):

@@ -43,7 +43,7 @@ def test_module_entry_exit_code(tmp_path):
         check=False,
     )
     assert result.returncode == 2
-    assert "graphkit train: error: epochs must be at least 1, got -3" in result.stderr
+    assert "graphkit train: error: --epochs must be at least 1, got -3" in result.stderr
     assert "Traceback" not in result.stderr
 
 

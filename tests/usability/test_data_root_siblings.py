@@ -40,7 +40,7 @@ def test_kg_missing_dataset_names_kg_folder(tmp_path, root):
     data = _shared_layout(tmp_path)
     with pytest.raises(FileNotFoundError) as caught:
         load_dataset(tmp_path / root, "toy")
-    assert f"{data / 'kg'} contains it, so pass that folder as --root" in str(caught.value)
+    assert f"{data / 'kg'} contains it, so pass that folder as root" in str(caught.value)
 
 
 def test_kg_missing_dataset_without_kg_folder(tmp_path):

@@ -14,7 +14,7 @@ def test_failed_download_names_url_and_cache(tmp_path):
     message = str(caught.value)
     assert f"download of {url} failed" in message
     assert str(cache / "ultra_3g.pth") in message
-    assert "--checkpoint" in message
+    assert "(path_or_url='/path/to/file.pth')" in message
     assert list(cache.iterdir()) == []  # no partial file is left behind
 
 
@@ -30,4 +30,5 @@ def test_cli_failed_download_is_one_line(tmp_path, capsys, monkeypatch):
     err = capsys.readouterr().err
     assert code == 2
     assert f"graphkit kg: error: download of {url} failed" in err
+    assert "(--checkpoint /path/to/file.pth)" in err
     assert "Traceback" not in err

@@ -19,7 +19,7 @@ def test_header_row_warns(tmp_path, caplog):
     warnings = _header_warnings(caplog)
     assert len(warnings) == 1
     assert f"{path}:1:" in warnings[0].getMessage()
-    assert "--header" in warnings[0].getMessage()
+    assert "Pass header=True to skip it" in warnings[0].getMessage()
     assert kg.num_entities == 6  # the header row still loads, as documented
 
 

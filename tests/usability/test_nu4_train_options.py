@@ -7,7 +7,7 @@ from graphkit.train.config import TrainConfig
 
 
 def test_resume_auto_needs_out():
-    with pytest.raises(ValueError, match="resume auto needs --out"):
+    with pytest.raises(ValueError, match="resume='auto' needs out, the folder"):
         TrainConfig(resume="auto")
 
 
@@ -19,7 +19,7 @@ def test_resume_auto_with_out(tmp_path):
 def test_resume_auto_cli_one_line(capsys):
     assert cli.run(["train", "--resume", "auto", "--epochs", "1"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("graphkit train: error: resume auto needs --out")
+    assert err.startswith("graphkit train: error: --resume auto needs --out")
     assert err.count("\n") == 1
 
 

@@ -17,7 +17,7 @@ def _data() -> Data:
 
 
 def _split_logs(caplog) -> list[str]:
-    return [r.getMessage() for r in caplog.records if "--split is not set" in r.getMessage()]
+    return [r.getMessage() for r in caplog.records if "split is not set" in r.getMessage()]
 
 
 def test_unset_split_logs_choice(caplog):
