@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from graphkit.hints import did_you_mean
-from graphkit.option_names import option
+from graphkit.option_names import option, options_from_file
 
 _CHOICES = {
     "optimizer": ("adam", "adamw"),
@@ -292,7 +292,9 @@ class TrainConfig:
                     f"{path}: option {name}={loaded[name]!r} is invalid. Choose one of "
                     f"{choices}"
                 )
-        return cls(**{**loaded, **overrides})
+        # Errors name the settings that only the file sets as keys of the file.
+        with options_from_file(str(path), set(loaded) - set(overrides)):
+            return cls(**{**loaded, **overrides})
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)

@@ -262,3 +262,33 @@ def test_missing_features_hint_from_python(tmp_path):
         in message
     )
     assert "--dataset-options" not in message
+
+
+def test_yaml_setting_named_as_file_key(tmp_path):
+    path = tmp_path / "run.yaml"
+    path.write_text("epochs: 0\n")
+    with pytest.raises(ValueError) as from_cli:
+        main(["train", "--config", str(path)])
+    assert str(from_cli.value) == f"epochs in {path} must be at least 1, got 0"
+    with pytest.raises(ValueError) as from_python:
+        TrainConfig.from_yaml(path)
+    assert str(from_python.value) == f"epochs in {path} must be at least 1, got 0"
+
+
+def test_flag_over_yaml_named_as_flag(tmp_path):
+    path = tmp_path / "run.yaml"
+    path.write_text("epochs: 5\n")
+    with pytest.raises(ValueError) as caught:
+        main(["train", "--config", str(path), "--epochs", "0"])
+    assert str(caught.value) == "--epochs must be at least 1, got 0"
+
+
+def test_yaml_key_needs_flag(tmp_path):
+    path = tmp_path / "run.yaml"
+    path.write_text("checkpoint_every: 5\n")
+    with pytest.raises(ValueError) as from_cli:
+        main(["train", "--config", str(path)])
+    assert str(from_cli.value).startswith(f"checkpoint_every in {path} needs --out,")
+    with pytest.raises(ValueError) as from_python:
+        TrainConfig.from_yaml(path)
+    assert str(from_python.value).startswith(f"checkpoint_every in {path} needs out,")
