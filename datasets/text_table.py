@@ -55,7 +55,7 @@ def read_table(
         header (bool or "auto"): Whether the first data line is a header. ``"auto"``
             takes it as a header when one of its fields is a usual column name (such as
             ``src``, ``target``, ``id``, ``label``) or when a column that is numeric in
-            the second line is not numeric in the first.
+            the second line holds a non-empty non-number in the first.
         what (str): What the file is, for error messages ("edge list").
     """
     path = Path(path)
@@ -193,13 +193,18 @@ def detect_delimiter(line: str) -> str | None:
 
 
 def looks_like_header(first: list[str], second: list[str] | None) -> bool:
-    """Guess whether ``first`` is a header line (see :func:`read_table`)."""
+    """Guess whether ``first`` is a header line (see :func:`read_table`).
+
+    An empty field of ``first`` is a missing value, not a column name, so it is no
+    sign of a header.
+    """
     if any(field.lower() in HEADER_WORDS for field in first):
         return True
     if second is None:
         return False
     return any(
-        is_number(below) and not is_number(above) for above, below in zip(first, second)
+        above != "" and is_number(below) and not is_number(above)
+        for above, below in zip(first, second)
     )
 
 
