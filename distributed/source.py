@@ -279,8 +279,8 @@ def check_source(comm, meta: dict, config, rank: int) -> None:
     """
     problem = None
     if rank == 0:
-        problem = options_problem(meta, config.partitions, config.dataset_options)
         try:
+            problem = options_problem(meta, config.partitions, config.dataset_options)
             problem = problem or source_problem(
                 meta,
                 config.partitions,
@@ -292,6 +292,13 @@ def check_source(comm, meta: dict, config, rank: int) -> None:
             # An unreadable file must not stop rank 0 alone while the others wait.
             logger.warning(
                 "the source files of %s were not checked: %s", config.partitions, error
+            )
+        except (RuntimeError, ValueError, TypeError) as error:
+            # Any other failure of the check (a malformed option, a ``~user`` path of
+            # an unknown user) stops every rank with it, not rank 0 alone.
+            problem = (
+                f"checking the source of the partitions in {config.partitions} "
+                f"failed: {error}"
             )
         warning = root_problem(meta, config.root)
         if warning is not None:

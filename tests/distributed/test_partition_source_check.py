@@ -237,3 +237,29 @@ def test_rank0_error_reaches_every_rank(graph, tmp_path):
         f"the partitions in {tmp_path / 'parts'}; see its error"
     )
     assert first_every and second_every
+
+
+class CountingRank(OneRank):
+    """A one-rank communicator that records the all-reduces it joined."""
+
+    def __init__(self):
+        self.reduced = []
+
+    def all_reduce(self, tensor, label):
+        self.reduced.append(float(tensor.sum()))
+        return tensor
+
+
+def test_failed_check_reaches_all_reduce(graph, tmp_path):
+    # A path of an unknown user cannot be expanded. Rank 0 must still join the
+    # all-reduce, so the other ranks stop with it instead of waiting.
+    partition(tmp_path / "parts")
+    meta = json.loads((tmp_path / "parts" / "meta.json").read_text())
+    options = {"features": "~no_such_user_graphkit/x.txt", "labels": "y.txt"}
+    config = TrainConfig(
+        partitions="parts", dataset="edges.txt", dataset_options=options
+    )
+    comm = CountingRank()
+    with pytest.raises(Exception, match="checking the source of the partitions"):
+        check_source(comm, meta, config, 0)
+    assert comm.reduced == [1.0]
