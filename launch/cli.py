@@ -112,18 +112,21 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _user_error_types() -> tuple[type[BaseException], ...]:
-    """Exception types that mean invalid input (an option, a file, a YAML config)."""
+    """Exception types that mean invalid input (an option, a file, a YAML config).
+
+    A FloatingPointError is a NaN or infinite loss, which options or inputs fix.
+    """
     import yaml
     from graphkit.distributed.files import PartitionFileError
 
-    return (ValueError, OSError, yaml.YAMLError, PartitionFileError)
+    return (ValueError, OSError, FloatingPointError, yaml.YAMLError, PartitionFileError)
 
 
 def run(argv: list[str] | None = None) -> int:
     """Run :func:`main` as the console script: invalid input gives one error line, exit 2.
 
-    Invalid input is a ValueError, OSError, YAML or partition-file error, or a
-    ``SystemExit`` whose code is a message.
+    Invalid input is a ValueError, OSError, FloatingPointError (a diverged loss), YAML
+    or partition-file error, or a ``SystemExit`` whose code is a message.
 
     ``main`` itself lets exceptions propagate, so that Python callers and tests see them.
     Set ``GRAPHKIT_TRACEBACK=1`` to get the traceback from the console script as well.

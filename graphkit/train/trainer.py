@@ -310,8 +310,29 @@ class Trainer:
         loss = loss_sum / self.global_counts[0].clamp(min=1)
         loss.backward()
         self.graph.sync_gradients(self.model)
+        # Every rank receives the same sum, so a non-finite loss stops every rank here.
+        total = float(self.graph.reduce_sum(loss.detach().double().reshape(1)).item())
+        if not math.isfinite(total):
+            # Raised before the optimizer step, which would make every weight NaN.
+            raise self._non_finite_loss_error(total)
         self.optimizer.step()
-        return float(self.graph.reduce_sum(loss.detach().double().reshape(1)).item())
+        return total
+
+    def _non_finite_loss_error(self, loss: float) -> FloatingPointError:
+        """Build the error for a NaN or infinite training loss, raised on every rank."""
+        dtypes = {self.data.x.dtype, *(p.dtype for p in self.model.parameters())}
+        half = sorted(str(t).removeprefix("torch.")
+                      for t in dtypes & {torch.float16, torch.bfloat16})
+        precision = (f"train in float32 rather than {' and '.join(half)} (the dtype of "
+                     "the features and the model), " if half else "")
+        error = FloatingPointError(
+            f"the training loss of epoch {self.epoch} is {loss}, so training stopped "
+            f"before updating the weights. To fix it, {precision}lower {option('lr')} "
+            f"(now {self.config.lr}), and check the node features and the model's "
+            "weights (for example those of a resumed checkpoint) for NaN"
+        )
+        error.every_rank = True  # Every rank raises it, so only rank 0 prints it.
+        return error
 
     @torch.no_grad()
     def evaluate(self) -> dict[str, float]:
@@ -341,10 +362,32 @@ class Trainer:
         and the final checkpoint keep the weights of the last epoch run. The weights of
         the best epoch are kept apart: :meth:`load_best` puts them into the model, and
         with ``out`` set rank 0 writes them to ``best_model.pt``.
+
+        A NaN or infinite training loss raises ``FloatingPointError`` on every rank
+        before that epoch's optimizer step. ``best_model.pt`` then keeps the best
+        finite epoch, and no checkpoint or metrics line is written for the failed one.
         """
         c = self.config
         bar = tqdm(total=c.epochs, initial=self.epoch, desc="train", unit="epoch",
                    disable=not (self.is_main and sys.stderr.isatty()))
+        try:
+            self._run_epochs(bar)
+        except FloatingPointError:
+            # A diverged run still leaves the best finite epoch's weights. The
+            # checkpoints of earlier epochs stay as written.
+            if c.out:
+                self.save_best()
+            raise
+        finally:
+            bar.close()
+        if c.out:
+            self.save()
+            self.save_best()
+        return self.summary()
+
+    def _run_epochs(self, bar) -> None:
+        """Run epochs until ``epochs``, or until early stopping."""
+        c = self.config
         while self.epoch < c.epochs:
             # Checked before each epoch, so a run resumed from an early-stopped
             # checkpoint trains nothing more unless --patience grew.
@@ -366,11 +409,6 @@ class Trainer:
             self._after_epoch(record, scores)
             bar.update(1)
             bar.set_postfix(loss=f"{loss:.4f}", val=f"{scores['val']:.4f}")
-        bar.close()
-        if c.out:
-            self.save()
-            self.save_best()
-        return self.summary()
 
     def _record(self, loss: float, scores: dict, seconds: float) -> dict:
         record = {"epoch": self.epoch, "loss": loss, "epoch_time_s": seconds,
