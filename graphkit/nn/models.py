@@ -15,6 +15,7 @@ from graphkit.nn.conv import GATConv, GCNConv, GINConv, SAGEConv
 from graphkit.nn.message import EdgeConv
 from graphkit.nn.norm import GraphBatchNorm
 from graphkit.nn.pgcn import pgcn_layer
+from graphkit.option_names import from_command_line, option
 
 
 @dataclass(frozen=True)
@@ -36,10 +37,13 @@ def _gat(in_channels: int, out_channels: int, last: bool, spec: LayerSpec) -> nn
         return GATConv(in_channels, out_channels, heads=1, concat=False,
                        dropout=spec.attention_dropout)
     if out_channels % spec.heads:
+        # A Python caller sets the width as GNN's hidden_channels or TrainConfig's hidden.
+        hidden = (option("hidden") if from_command_line()
+                  else "hidden_channels (hidden in TrainConfig)")
         raise ValueError(
-            f"invalid hidden width {out_channels} for heads={spec.heads}: GAT splits the "
-            f"hidden width over its heads, so set hidden_channels (--hidden) to a "
-            f"multiple of {spec.heads} or change heads (--heads)"
+            f"invalid hidden width {out_channels} for {option('heads', spec.heads)}: GAT "
+            f"splits the hidden width over its heads, so set {hidden} to a multiple of "
+            f"{spec.heads} or change {option('heads')}"
         )
     return GATConv(in_channels, out_channels // spec.heads, heads=spec.heads,
                    dropout=spec.attention_dropout)

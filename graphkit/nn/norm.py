@@ -6,6 +6,7 @@ import torch
 from torch import Tensor, nn
 
 from graphkit.graph import Graph
+from graphkit.option_names import option
 
 
 class GraphBatchNorm(nn.Module):
@@ -76,7 +77,8 @@ class GraphBatchNorm(nn.Module):
                 raise ValueError(
                     f"GraphBatchNorm needs at least 2 nodes in training mode, but the "
                     f"graph has {n}. Call .eval() to use the running statistics, or "
-                    "use --norm layer or --norm none for such a graph"
+                    f"use {option('norm', 'layer')} or {option('norm', 'none')} for such "
+                    "a graph"
                 )
             mean = graph.node_sum(features) / n
             var = graph.node_sum((features - mean) ** 2) / n

@@ -13,6 +13,7 @@ from torch import Tensor, nn
 
 from graphkit.graph import Graph, check_graph
 from graphkit.lattice import PermutohedralLattice, dense_gaussian_filter
+from graphkit.option_names import option
 
 
 class PGCNConv(nn.Module):
@@ -96,8 +97,8 @@ class PGCNConv(nn.Module):
         if graph.world_size > 1:
             raise RuntimeError(
                 f"PGCNConv attends over all nodes, but this graph is one of "
-                f"{graph.world_size} partitions; train --model pgcn in one process "
-                f"(without --partitions, torchrun or mpiexec)"
+                f"{graph.world_size} partitions. Train {option('model', 'pgcn')} in one "
+                f"process (without {option('partitions')}, torchrun or mpiexec)"
             )
         mix = torch.softmax(self.mix_logits, 0)
         values = self.lin(x)
