@@ -55,7 +55,7 @@ def read_table(
         header (bool or "auto"): Whether the first data line is a header. ``"auto"``
             takes it as a header when one of its fields is a usual column name (such as
             ``src``, ``target``, ``id``, ``label``) or when a column that is numeric in
-            the second line holds a non-empty non-number in the first.
+            the second line contains a non-empty non-number in the first.
         what (str): What the file is, for error messages ("edge list").
     """
     path = Path(path)
@@ -266,7 +266,7 @@ def parse_floats(
 ) -> np.ndarray:
     """Parse the given columns of every row as float32; name the first bad line on failure.
 
-    ``meaning`` is a sentence for the error that says what the columns hold.
+    ``meaning`` is a sentence of the error message that names what the columns contain.
     """
     try:
         return np.asarray([row.fields[columns] for row in rows], dtype=np.float32)

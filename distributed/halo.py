@@ -293,8 +293,9 @@ class HaloExchange:
 def rows_per_message(max_message_bytes: int, count: int, row_bytes: int) -> int:
     """Return the rows per message for ``count`` rows of ``row_bytes`` bytes each.
 
-    A message holds at most ``max_message_bytes``, but at least one row, and the rows
-    take at most :data:`~graphkit.distributed.comm.MAX_CHUNKS` messages.
+    A message carries at most ``max_message_bytes`` and at least one row. When that
+    would take more than :data:`~graphkit.distributed.comm.MAX_CHUNKS` messages, the
+    rows are spread over that many messages instead, which may then exceed the limit.
     """
     step = max(1, max_message_bytes // max(row_bytes, 1))
     return max(step, math.ceil(count / MAX_CHUNKS))

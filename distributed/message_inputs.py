@@ -1,10 +1,10 @@
 """The tensors with gradients that a user message function reads besides its arguments.
 
 The distributed graph computes messages inside its own ``torch.autograd.Function``,
-so autograd differentiates only with respect to the function's inputs. Every tensor
-that requires a gradient and that the message reads from elsewhere (a module's
-parameters, or a tensor computed earlier in the forward pass and captured by a
-closure) must therefore be an input of that function, or its gradient is lost.
+so autograd differentiates only with respect to the function's inputs. The message may
+also read tensors that require a gradient from elsewhere: a module's parameters, or a
+tensor computed earlier in the forward pass and captured by a closure. Each of them
+must be an input of that function, or its gradient is lost.
 
 :func:`message_inputs` finds them by calling the message once on a single edge under a
 ``TorchFunctionMode`` that records every tensor a torch function receives. A tensor

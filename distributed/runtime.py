@@ -398,8 +398,9 @@ def payload_to(payload, device: torch.device | str):
 def _payload_data(payload: dict, split: int | None):
     """Collect the owned nodes' ``x``, ``y`` and masks in a ``GraphTensors`` (one split).
 
-    ``GraphTensors`` has the ``Data`` access that the trainer reads and does not import
-    PyG, which would cost every rank about 1.8 CPU s.
+    ``GraphTensors`` offers the ``Data`` attributes that the trainer reads without
+    importing PyG. That saves each training process about 0.65 CPU s (torch 2.13,
+    PyG 2.8, section "Command start-up" of docs/benchmarks.md).
     """
     from graphkit.datasets.graph_tensors import GraphTensors
     from graphkit.train.trainer import masks_for_split

@@ -12,7 +12,7 @@ bytes, modification time (``mtime_ns``) and SHA-256.
 * the same size and another ``mtime_ns`` (a file copied or touched, or rewritten in
   place) are settled by hashing the file once.
 
-Only rank 0 checks (:func:`check_source`), so a file is hashed at most once per run.
+Only rank 0 checks (:func:`check_source`), so a train run hashes each file at most once.
 Where a recorded path does not exist, as on a machine with other mount points, the
 train command's own file of the same role and name is checked, and without one the
 record is skipped. Folders written before this entry existed have no ``source`` and
@@ -273,8 +273,8 @@ def check_source(comm, meta: dict, config, rank: int) -> None:
     """Raise PartitionFileError on every rank when the partitions' source changed.
 
     Rank 0 alone compares the source files and options (see :func:`source_problem`
-    and :func:`options_problem`) and shares the outcome in one all-reduce, so a
-    file is read at most once per run and every rank stops together. Folders
+    and :func:`options_problem`) and shares the outcome in one all-reduce. So the
+    check reads each file at most once, and every rank stops together. Folders
     without a ``source`` entry pass.
     """
     problem = None
