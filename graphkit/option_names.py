@@ -51,7 +51,7 @@ def command_line_options(flags: Mapping[str, str] | None = None) -> Iterator[Non
 def options_from_file(path: str, names: Iterable[str]) -> Iterator[None]:
     """Make :func:`option` name each of ``names`` as a key of the config file ``path``.
 
-    This holds for Python and command-line callers alike, because both wrote those
+    This applies to Python and command-line callers alike, because both wrote those
     settings in the file.
     """
     outer = _FILE_FIELDS.get() or {}

@@ -105,8 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     if not hasattr(args, "func"):
         parser.print_help()
         return 2
-    # Errors raised inside name options as flags; a command whose flags differ from
-    # the library's argument names sets option_flags (see graphkit.option_names).
+    # Errors raised inside this block name options as flags. A command whose flags
+    # differ from the library's argument names sets option_flags for them.
     with command_line_options(getattr(args, "option_flags", None)):
         return int(args.func(args) or 0)
 

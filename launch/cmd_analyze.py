@@ -80,8 +80,8 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         metavar="FILE",
         help="label file: 'NODE LABEL' per line for every node, with a negative, empty "
-        "or nan label (or NA among numbers) for an unlabelled node (not counted); "
-        "required with --edge-list",
+        "or nan label (or NA among numbers) for an unlabelled node (not counted). "
+        "Required with --edge-list",
     )
     source.add_argument(
         "--delimiter",

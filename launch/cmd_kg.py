@@ -174,9 +174,9 @@ def _add_evaluate(commands) -> None:
         "--split",
         choices=("test", "valid"),
         default="test",
-        help="test: the test queries (default): test.txt of a transductive folder, or "
-        "NAME_ind/valid.txt and test.txt on the inference graph of a GraIL split; "
-        "valid: valid.txt on the training graph",
+        help="test (the default): the test queries, in test.txt of a transductive "
+        "folder, or in NAME_ind/valid.txt and test.txt on the inference graph of a "
+        "GraIL split. valid: valid.txt on the training graph",
     )
     parser.add_argument(
         "--batch-size",
@@ -344,7 +344,7 @@ def _check_device(name: str) -> None:
         ) from None
     if device.type == "meta":
         raise SystemExit(
-            "--device meta stores no values, so the model cannot rank on it; pass "
+            "--device meta stores no values, so the model cannot rank on it. Pass "
             "cpu, cuda or cuda:N"
         )
     if device.type not in ("cpu", "cuda"):
@@ -354,7 +354,8 @@ def _check_device(name: str) -> None:
         try:
             torch.empty(1, device=device)
         except (RuntimeError, AssertionError, NotImplementedError) as error:
-            # The first sentence: torch's mps message goes on to list every backend.
+            # Keep the first sentence only, because torch's mps message goes on to
+            # list every backend.
             detail = (str(error).splitlines() or [type(error).__name__])[0]
             detail = detail.split(". ")[0].rstrip(".")
             raise SystemExit(
@@ -391,7 +392,8 @@ def _require_root(args) -> Path:
         folders = [Path(name) for name in names if Path(name).expanduser().is_dir()]
         hint = ""
         if folders:
-            # A path given as --dataset names the folder; --root is its parent.
+            # A path given as --dataset names the dataset folder, so --root must be
+            # its parent.
             folder = Path(os.path.normpath(folders[0]))
             hint = (
                 f". {folders[0]} is a folder, so pass --root {folder.parent} "
@@ -441,7 +443,10 @@ def run_evaluate(args) -> int:
 
 
 def _exit_empty_split(root: Path, name: str, split: str) -> None:
-    """Stop with the query files of ``split`` that are empty, before a model loads."""
+    """Exit with an error that names the empty query files of ``split``.
+
+    It runs before the model loads, so the error comes at once.
+    """
     root = root.expanduser()
     if split == "valid":
         files = [root / name / "valid.txt"]
@@ -495,7 +500,7 @@ def _check_no_earlier_checkpoints(out: Path) -> None:
     from graphkit.kg.checkpoint_folder import check_new_run_folder
 
     try:
-        check_new_run_folder(out)  # worded with flags under OPTION_FLAGS
+        check_new_run_folder(out)  # its errors name the flags in OPTION_FLAGS
     except ValueError as error:
         raise SystemExit(str(error)) from None
 

@@ -63,7 +63,7 @@ def check_no_earlier_run(out: Path) -> None:
 
     A new run would append its records to the old ``metrics.jsonl``, and ``resume=
     "auto"`` would later pick up the old run's checkpoints. The message names the
-    command-line options ``--out`` and ``--resume`` under the command line, and the
+    flags ``--out`` and ``--resume`` when the caller is the command line, and the
     ``TrainConfig`` fields ``out`` and ``resume`` otherwise.
     """
     earlier = [out / "metrics.jsonl"] if (out / "metrics.jsonl").is_file() else []

@@ -192,7 +192,7 @@ class TrainConfig:
             value = getattr(self, name)
             if value not in choices:
                 raise ValueError(
-                    f"{option(name, value)} is invalid; choose one of {choices}"
+                    f"{option(name, value)} is invalid. Choose one of {choices}"
                 )
         positive = ("hidden", "layers", "epochs", "heads", "log_every")
         for name in positive:
@@ -241,7 +241,9 @@ class TrainConfig:
             raise ValueError(
                 f"{option('compression_end_epoch')} must be >= 0, and "
                 f"{option('compression_steps')}, {option('compression_patience')} and "
-                f"{option('compression_min_width')} >= 1"
+                f"{option('compression_min_width')} >= 1, got "
+                f"{self.compression_end_epoch}, {self.compression_steps}, "
+                f"{self.compression_patience} and {self.compression_min_width}"
             )
         if self.checkpoint_every and not self.out:
             raise ValueError(
@@ -292,7 +294,8 @@ class TrainConfig:
                     f"{path}: option {name}={loaded[name]!r} is invalid. Choose one of "
                     f"{choices}"
                 )
-        # Errors name the settings that only the file sets as keys of the file.
+        # Errors name a setting that only the file sets as a key of that file, and an
+        # override by the name its caller used.
         with options_from_file(str(path), set(loaded) - set(overrides)):
             return cls(**{**loaded, **overrides})
 

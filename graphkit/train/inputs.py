@@ -131,8 +131,8 @@ def _float_labels_message(y: Tensor) -> str:
     return f"{problem}. Its values are whole numbers, so convert it with data.y = data.y.long()"
 
 
-# Hints for missing fields: the purpose of each one and the loader option of an edge
-# list, which _edge_list_option words for the caller.
+# Hints for missing fields: the purpose of each one, and the dataset option that loads
+# it from an edge list. _edge_list_option spells that option as the caller writes it.
 _MISSING_HINTS = {
     "x": ("node features, which every model reads", "features"),
     "y": ("node labels, which the loss needs", "labels"),

@@ -80,10 +80,11 @@ def roc_auc(logits: Tensor, y: Tensor, mask: Tensor, graph: Graph) -> float:
 def _mann_whitney(scores: Tensor, negatives: int) -> float:
     """Compute the exact ROC-AUC of float64 ``scores`` that list the negatives first.
 
-    ``negatives`` is the count of negatives, and the remaining scores are positives'.
-    Ties count as half a correct pair, and a NaN score gives NaN. The sort runs on
-    int64 keys in the order of the scores, because torch's (2.13) stable CPU sort took
-    about half the time on them that it took on the float64 scores. ``benchmarks/multilabel_auc.py`` measures it.
+    ``negatives`` is the count of negatives, and the remaining scores belong to
+    positives. Ties count as half a correct pair, and a NaN score gives NaN. The sort
+    runs on int64 keys that order as the scores do, because the stable CPU sort of
+    torch 2.13 took about half as long on them as on the float64 scores (measured
+    with ``benchmarks/multilabel_auc.py``).
     """
     if bool(torch.isnan(scores).any()):
         return float("nan")  # a NaN score (a diverged model) ranks nothing

@@ -104,7 +104,7 @@ def multi_label_targets(y: Tensor) -> Tensor:
 
 
 def multi_label_loss_sum(logits: Tensor, targets: Tensor, mask: Tensor) -> Tensor:
-    """Sum of the binary cross-entropy over the labelled tasks of the nodes in ``mask``.
+    """Return the binary cross-entropy summed over the labelled tasks of ``mask``'s nodes.
 
     ``targets`` comes from :func:`multi_label_targets`. The module docstring gives the
     formula.

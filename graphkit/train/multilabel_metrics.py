@@ -20,7 +20,7 @@ from graphkit.train.multilabel import UNLABELLED
 
 
 def multi_label_accuracy(logits: Tensor, targets: Tensor, mask: Tensor, graph: Graph) -> float:
-    """Mean over tasks of the fraction of labelled nodes predicted right.
+    """Return the mean over tasks of the fraction of labelled nodes predicted correctly.
 
     A node is predicted positive when its logit is above 0 (probability above 0.5).
     Tasks without a labelled node in the split are left out of the mean, and the
@@ -38,10 +38,10 @@ def multi_label_accuracy(logits: Tensor, targets: Tensor, mask: Tensor, graph: G
 
 
 def multi_label_roc_auc(logits: Tensor, targets: Tensor, mask: Tensor, graph: Graph) -> float:
-    """Mean over tasks of each task's ROC-AUC, over the tasks that have both classes.
+    """Return the mean ROC-AUC over the tasks that have both classes in the split.
 
-    This is the ogbn-proteins evaluation rule: a task whose labelled nodes in the split
-    are all positive or all negative has no ROC-AUC and is left out of the mean. The
+    This follows the ogbn-proteins evaluation rule. A task whose labelled nodes in the
+    split are all positive or all negative has no ROC-AUC and is left out of the mean. The
     result is NaN when no task has both classes, or when a labelled node of a task
     has a NaN logit.
 
@@ -83,7 +83,7 @@ def _exact_aucs(
 ) -> Tensor:
     """Compute the exact ROC-AUC of each task in bool mask ``tasks`` from one sum over ranks.
 
-    One vector holds a block per selected task: its negatives' scores, then its
+    One vector contains a block per selected task: its negatives' scores, then its
     positives'. Each rank writes its scores of a (task, class) pair at its offset
     within that pair, so the sum over ranks gathers every score next to its label.
     Both loops take one task at a time, whose columns fit in the CPU cache. With

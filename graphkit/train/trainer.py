@@ -224,7 +224,7 @@ class Trainer:
                 )
 
     def _check_task_classes(self) -> None:
-        """Reject a validation split on which no task can be scored; warn for the others.
+        """Reject a validation split that scores no task, and warn about unscored tasks.
 
         A multi-label metric averages over the tasks that the split can score: for
         roc_auc those with both a positive and a negative label there, for accuracy
@@ -348,8 +348,11 @@ class Trainer:
         return result
 
     def _loss_sum(self, logits: Tensor, mask: Tensor) -> Tensor:
-        """Sum of the per-node losses over the nodes in ``mask`` (cross-entropy, or
-        binary cross-entropy summed over the tasks of multi-label targets)."""
+        """Return the sum of the per-node losses over the nodes in ``mask``.
+
+        The per-node loss is the cross-entropy, or for multi-label targets the binary
+        cross-entropy summed over the node's labelled tasks.
+        """
         if self.multi_label:
             return multi_label_loss_sum(logits, self.labels, mask)
         return F.cross_entropy(logits[mask], self.labels[mask], reduction="sum")
@@ -747,7 +750,7 @@ class Trainer:
         failed, any_passed = int(flags[0]), bool(flags[1])
         if error is not None:
             if not any_passed:
-                # Every rank failed, so rank 0 alone prints (graphkit.launch.cli.run).
+                # Every rank failed, so only rank 0 prints it (see launch.cli.run).
                 error.every_rank = True
             raise error
         if failed >= 0:
