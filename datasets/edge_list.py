@@ -5,7 +5,7 @@ Files (CSV, TSV or whitespace-separated; ``#`` starts a comment line; header opt
 * edge list: ``source, target`` or ``source, target, weight`` per line;
 * features: ``id, f_1, ..., f_F`` per node (every node of the graph, in the order that
   becomes the node order);
-* labels: ``id, label`` per node; labels may be integers or strings. A negative number
+* labels: ``id, label`` per node. Labels may be integers or strings. A negative number
   (``-1`` as in LINKX-style files, or ``-1.0``), an empty label, ``nan`` or, among
   numeric labels, ``NA`` marks an unlabelled node (``y = -1``, in no mask). Whole
   numbers written as floats (``2.0``, as pandas writes an integer column that has
@@ -256,7 +256,8 @@ def _read_label_rows(
     if second is not None and len(first) > 1 and len(second) > 1:
         labels = (first[1], second[1])
         marked = any(_is_unlabelled(label) or label == "NA" for label in labels)
-        # Compared without the label column, whose header word still counts.
+        # Compare the other columns only, but a header word in the label column
+        # still makes the line a header.
         only_marker = (
             marked
             and first[1].lower() not in HEADER_WORDS
@@ -269,14 +270,14 @@ def _read_label_rows(
 
 
 def _in_edges(node: str, ends: np.ndarray) -> bool:
-    """Return whether node id ``node`` (as written in a file) is an end of some edge."""
+    """Return whether node id ``node`` (as written in a file) is an endpoint of some edge."""
     if ends.dtype != object:
         return is_integer(node) and bool((ends == int(node)).any())
     return bool((ends.astype(str) == node).any())
 
 
 def _restore_empty_labels(rows: list[Row]) -> None:
-    """Give an empty label field to rows such as ``"7\t"``, whose tab the line strip removed."""
+    """Append the empty label field that the reader dropped from rows such as ``"7\t"``."""
     for row in rows:
         if len(row.fields) == 1 and row.line.rstrip("\r\n ").endswith(("\t", ",")):
             row.fields.append("")
@@ -349,7 +350,7 @@ def _attach_labels(data: Data, rows: list[Row], path: Path, node_ids, key, x) ->
 
     Labels map to class indices in sorted order of the original labels (numeric order
     when every label is a whole number). An empty, NaN or negative label marks an
-    unlabelled node: it gets ``y = -1`` and no class, and ``data.negative_label_mask``
+    unlabelled node. It gets ``y = -1`` and no class, and ``data.negative_label_mask``
     marks such nodes.
     """
     if x is not None and len(rows) != x.size(0):

@@ -85,7 +85,7 @@ def read_edges_by_line(
         ends = ends.astype(np.int64)
     weights = None
     if rows and len(rows[0].fields) == 3:
-        meaning = "the third column is the edge weight. Delete it if it holds other data"
+        meaning = "the third column is the edge weight. Delete it if it contains other data"
         weights = parse_floats(rows, path, slice(2, 3), meaning).reshape(-1)
     line_numbers = np.array([row.line_number for row in rows], dtype=np.int64)
     return EdgeTable(ends, weights, line_numbers)
@@ -117,13 +117,13 @@ def _read_in_bulk(
             skiprows=[first[0][0]] if header else None,
             skip_blank_lines=True,
             engine="c",
-            # Decided by the content, as read_table does, not by the file name.
+            # Detect gzip from the content, as read_table does, not from the file name.
             compression="gzip" if is_gzip(path) else None,
         )
     except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
         return None
     except (EOFError, gzip.BadGzipFile, zlib.error):
-        return None  # the line reader names the damaged file
+        return None  # The line reader then raises an error that names the file.
     if frame.shape[1] not in (2, 3) or frame.isna().any().any():
         return None
     if not all(pd.api.types.is_integer_dtype(frame[column]) for column in (0, 1)):

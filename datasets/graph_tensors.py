@@ -22,9 +22,9 @@ class GraphTensors:
     The subset of PyG ``Data`` that graphkit's trainer and partitioner read: fields as
     attributes and items, ``get``, ``in``, ``keys()``, ``num_nodes`` and ``to(device)``.
     As in ``Data``, a field set to None is removed, and reading a missing standard field
-    (``x``, ``edge_index``, ``y`` and the others of ``OPTIONAL_FIELDS``) gives None.
-    ``num_nodes`` is the stored value, else the rows of ``x``, else None. :meth:`to_pyg`
-    builds the equal ``Data``.
+    (``x``, ``edge_index``, ``y`` and the others of ``OPTIONAL_FIELDS``) returns None.
+    ``num_nodes`` is the stored value, else the number of rows of ``x``, else None.
+    :meth:`to_pyg` builds the equal ``Data``.
     """
 
     # The fields that PyG 2.8's Data reads as None when they are missing.

@@ -92,11 +92,12 @@ def load_dataset(
             node feature file.
         to_undirected (bool): Add the reverse of every edge (default False: the graph as
             its source stores it).
-        pyg_data (bool): With False, a dataset read without PyG comes back as a
+        pyg_data (bool): If False, a dataset read without PyG is returned as a
             :class:`GraphTensors` with the same fields, so that ``torch_geometric`` is
             not imported. These are ``synthetic``, the Planetoid datasets with
             ``features=False``, archives in ``yandex_npz`` and chameleon and squirrel
-            without their Geom-GCN node file. Other datasets are a ``Data`` either way.
+            without their Geom-GCN node file. Other datasets are returned as a
+            ``Data`` either way.
             Default True: always a ``Data``.
         **kwargs: Passed to the loader: ``download`` (all file-based datasets), ``source``
             (Geom-GCN datasets), the :class:`~graphkit.datasets.synthetic.CSBMConfig`

@@ -79,7 +79,7 @@ class _Pairs(NamedTuple):
     offsets: Tensor
     rows: Tensor
     types: Tensor
-    # A CPU copy of offsets: the chunk loops read chunk bounds from it, so they do not
+    # A CPU copy of offsets. The chunk loops read chunk bounds from it, so they do not
     # wait for the GPU once per chunk.
     host_offsets: Tensor
 
@@ -130,7 +130,7 @@ def edge_groups(edge_index: Tensor, edge_type: Tensor) -> _EdgeGroups:
     """Return the pair grouping of ``(edge_index, edge_type)``, cached per tensor pair.
 
     Every layer of a forward pass aggregates over the same graph, so the grouping (two
-    sorts of the edges) is built once. The cache keeps the last few graphs. It holds
+    sorts of the edges) is built once. The cache keeps the last few graphs. It stores
     only weak references to the tensors and drops an entry when its ``edge_index`` or
     ``edge_type`` is freed, so a grouping never outlives its graph and a freed tensor's
     id is never matched. An in-place edit is noticed through the version counters.

@@ -24,7 +24,7 @@ def list_datasets(root: str | Path) -> dict[str, str]:
     root = Path(root).expanduser()
     if not root.is_dir():
         raise FileNotFoundError(
-            f"dataset root {root} is not a folder; pass the folder that contains the "
+            f"dataset root {root} is not a folder. Pass the folder that contains the "
             "dataset folders (such as kg/ with fb237_v1/ and fb237_v1_ind/)"
         )
     found = {}

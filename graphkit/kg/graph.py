@@ -152,7 +152,7 @@ class KnowledgeGraph:
         except KeyError:
             raise KeyError(
                 f"entity {name!r} is not in the graph ({self.num_entities} "
-                f"entities){name_hint(name, self.entity_names)}; check the spelling "
+                f"entities){name_hint(name, self.entity_names)}. Check the spelling "
                 "or add a fact that uses it"
             ) from None
 
@@ -163,7 +163,7 @@ class KnowledgeGraph:
             known = ", ".join(repr(n) for n in self.relation_names[:5])
             raise KeyError(
                 f"relation {name!r} is not in the graph"
-                f"{name_hint(name, self.relation_names)}; known relations include "
+                f"{name_hint(name, self.relation_names)}. Known relations include "
                 f"{known}"
             ) from None
 
@@ -422,8 +422,8 @@ def _index_names(names: Sequence[str], what: str) -> dict[str, int]:
     return index
 
 
-# difflib compares the name with every choice: 0.8 s for 100,000 short names on a
-# shared 2-core VM, and the time grows linearly with the vocabulary.
+# difflib compares the name with every choice. That took 0.8 s for 100,000 short
+# names on a shared 2-core VM, and the time grows linearly with the vocabulary.
 FUZZY_HINT_MAX_NAMES = 100_000
 
 

@@ -283,7 +283,7 @@ def _check_edge_index(edge_index: Tensor, n: int) -> tuple[Tensor, Tensor]:
         # direction of a bare matrix is ambiguous.
         raise TypeError(
             "edge_index is a sparse adjacency matrix, but the measures take a [2, E] "
-            "tensor of (source, target) ids. Pass the Data object that holds it as "
+            "tensor of (source, target) ids. Pass the Data object that stores it as "
             "adj_t, or the [2, E] indices of a matrix whose rows are the sources "
             "(adj.to_sparse_coo().indices() for a torch sparse tensor)"
         )
@@ -363,11 +363,11 @@ def as_labelled_graph(
         edge_index, y = _edges_of_data(data), getattr(data, "y", None)
         if edge_index is None:
             raise ValueError(
-                "data.edge_index is missing; the measures need the edges as edge_index "
+                "data.edge_index is missing. The measures need the edges as edge_index "
                 "or as PyG's transposed sparse adjacency adj_t"
             )
         if y is None:
-            raise ValueError("data.y is missing; the measures need one label per node")
+            raise ValueError("data.y is missing. The measures need one label per node")
     if y is None:
         raise ValueError("y (one label per node) is required with an edge_index")
     options = MeasureOptions(

@@ -11,7 +11,7 @@ def test_text_in_weight_column(tmp_path):
         load_edge_list(edges)
     message = str(error.value)
     assert "edges.txt:2: value 'follows' is not a number" in message
-    assert "the third column is the edge weight. Delete it if it holds other data" in message
+    assert "the third column is the edge weight. Delete it if it contains other data" in message
 
 
 def test_empty_feature_value(tmp_path):
