@@ -20,6 +20,7 @@ import sys
 import time
 
 import torch
+from pyg_stack import pyg_stack
 
 CASES = [
     ("graphkit", "gcn"), ("pyg-edge_index", "gcn"), ("pyg-adj_t", "gcn"),
@@ -40,23 +41,7 @@ def build_model(library: str, model: str, features: int, hidden: int, classes: i
         from graphkit.nn import GNN
 
         return GNN(model, features, hidden, classes, num_layers=2, dropout=0.0, heads=4)
-    import torch_geometric.nn as pyg
-
-    class PygStack(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            if model == "gcn":
-                self.c1, self.c2 = pyg.GCNConv(features, hidden), pyg.GCNConv(hidden, classes)
-            elif model == "sage":
-                self.c1, self.c2 = pyg.SAGEConv(features, hidden), pyg.SAGEConv(hidden, classes)
-            else:
-                self.c1 = pyg.GATConv(features, hidden // 4, heads=4)
-                self.c2 = pyg.GATConv(hidden, classes, heads=1, concat=False)
-
-        def forward(self, x, adj):
-            return self.c2(torch.relu(self.c1(x, adj)), adj)
-
-    return PygStack()
+    return pyg_stack(model, features, hidden, classes)
 
 
 def run_case(library, model, args) -> dict:

@@ -28,29 +28,7 @@ import time
 
 import torch
 import torch.nn.functional as F
-
-
-def pyg_stack(model: str, features: int, hidden: int, classes: int):
-    import torch_geometric.nn as pyg
-
-    class PygStack(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            if model == "gcn":
-                self.c1, self.c2 = pyg.GCNConv(features, hidden), pyg.GCNConv(hidden, classes)
-            elif model == "sage":
-                self.c1 = pyg.SAGEConv(features, hidden)
-                self.c2 = pyg.SAGEConv(hidden, classes)
-            else:
-                self.c1 = pyg.GATConv(features, hidden // 4, heads=4)
-                self.c2 = pyg.GATConv(hidden, classes, heads=1, concat=False)
-
-        def forward(self, x, edge_index):
-            x = F.dropout(x, 0.5, self.training)
-            x = F.dropout(torch.relu(self.c1(x, edge_index)), 0.5, self.training)
-            return self.c2(x, edge_index)
-
-    return PygStack()
+from pyg_stack import pyg_stack
 
 
 def pyg_epoch(net, optimizer, data, labels, train_mask):
@@ -95,7 +73,7 @@ def main(argv=None) -> None:
         trainer = Trainer(config, data, graph)
         labels, train_mask = trainer.labels, data.train_mask
         torch.manual_seed(0)
-        net = pyg_stack(model, data.num_features, 64, trainer.num_classes)
+        net = pyg_stack(model, data.num_features, 64, trainer.num_classes, dropout=0.5)
         optimizer = torch.optim.Adam(net.parameters(), lr=0.01, weight_decay=5e-4)
 
         def graphkit_epoch():
