@@ -100,11 +100,11 @@ def read_triples(
 
     Args:
         path: the file, decompressed first when it is gzip data. A leading ``~``
-            names the home folder. Blank lines are skipped, and so is whitespace at
-            the end of a row (a trailing tab too).
+            is expanded to the home folder. Blank lines are skipped, and so is
+            whitespace at the end of a row (a trailing tab too).
         delimiter (str, optional): column separator. ``None`` picks ``,`` for ``.csv``
-            (and ``.csv.gz``) files, otherwise a tab when the first row has one, else runs of spaces and
-            tabs.
+            (and ``.csv.gz``) files, otherwise a tab when the first row has one,
+            else runs of spaces and tabs.
         header (bool): skip the first non-blank row. (default: ``False``)
         allow_empty (bool): return no rows for a file without triples instead of
             raising, as for an empty validation or test split. (default: ``False``)

@@ -63,8 +63,8 @@ class TrainConfig:
         strict_negatives (bool): draw negatives only among non-answers. (default: ``True``)
         remove_easy_edges (bool): drop the batch's facts from the graph. (default: ``True``)
         checkpoint_dir (str, optional): folder for ``step_<n>.pth`` and ``last.pth``
-            (a leading ``~`` names the home folder). Unless the run resumes, it must
-            not contain such files of another run.
+            (a leading ``~`` is expanded to the home folder). Unless the run
+            resumes, it must not contain such files of another run.
         checkpoint_every (int): steps between checkpoints; ``0`` writes only the last.
         log_every (int): steps between INFO lines. (default: ``10``)
         seed (int): random seed of the sampler. (default: ``0``)
@@ -116,7 +116,7 @@ class TrainConfig:
             value = getattr(self, name)
             if not math.isfinite(value):
                 raise ValueError(
-                    f"{option(name)} must be a finite number, got {value}; NaN or infinity "
+                    f"{option(name)} must be a finite number, got {value}. NaN or infinity "
                     "would turn the weights into NaN or silently change the loss"
                 )
         if self.weight_decay < 0:
@@ -414,7 +414,7 @@ def restore_training_checkpoint(
 
 
 def _released_model_fix() -> str:
-    """Return how to start from a released model instead of resuming, for the caller."""
+    """Return the fix that starts from a released model, as CLI flags or as Python calls."""
     if from_command_line():
         return f"pass it as {flag('path_or_url')} and leave out {flag('resume')}"
     return "load it with Ultra.from_pretrained and train without resume"

@@ -91,7 +91,8 @@ class Ultra(UltraNet):
         """Write ``{"model": state_dict, "config": ..., **extra}`` to ``path``.
 
         The file is written under a temporary name and then renamed, so an interrupted
-        save leaves an earlier file at ``path`` intact. A leading ``~`` is the home folder.
+        save leaves an earlier file at ``path`` intact. A leading ``~`` is expanded to
+        the home folder.
         """
         path = Path(path).expanduser()
         partial = path.with_name(f".{path.name}.part")

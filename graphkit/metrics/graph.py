@@ -323,7 +323,7 @@ def _edges_of_data(data) -> Tensor | None:
     edge_index, weights = edges_of_data(data)
     if weights is not None:
         logger.warning(
-            "the edge weights in %s are ignored: the graph measures count every edge "
+            "the edge weights in %s are ignored. The graph measures count every edge "
             "once, whatever its weight. Keep in edge_index only the edges to measure, "
             "and drop the weights to silence this warning",
             weights,
