@@ -19,6 +19,7 @@ import numpy as np
 import torch
 
 from graphkit.hints import did_you_mean
+from graphkit.option_names import from_command_line
 
 if TYPE_CHECKING:
     from torch_geometric.data import Data
@@ -116,10 +117,12 @@ def load_asymproj(
     if root is None:
         root = os.environ.get("GRAPHKIT_DATA")
         if not root:
+            cli_hint = ""
+            if from_command_line():
+                cli_hint = " (--root DIR on the command line)"
             raise FileNotFoundError(
-                f"no data root for AsymProj dataset {name!r}: pass root=DIR (--root DIR "
-                "on the command line) or set GRAPHKIT_DATA to the graphs/ folder that "
-                "contains asymproj/"
+                f"no data root for AsymProj dataset {name!r}: pass root=DIR{cli_hint} "
+                "or set GRAPHKIT_DATA to the graphs/ folder that contains asymproj/"
             )
     root = Path(root).expanduser()
     folder = _find_folder(root, name)

@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
+from graphkit.option_names import from_command_line
+
 from .edge_table import EdgeTable, read_edge_table, read_edges_by_line
 from .errors import MalformedLineError, ShapeMismatchError, UnknownNodeIdError
 from .splits import random_split_masks
@@ -312,12 +314,16 @@ def _warn_if_label_header(row: Row, path: Path, ends: np.ndarray, key) -> None:
     node = key(row.fields[0])
     if bool((ends == node).any()):
         return
+    cli_hint = (
+        " (--header yes in graphkit analyze, header: true in --dataset-options)"
+        if from_command_line()
+        else ""
+    )
     logger.warning(
         "%s:%d: node %r occurs in no edge, so it becomes an isolated node with label "
         "%r. If this line is a column header, delete it or pass header=True, which "
-        "skips the first line of every file (--header yes in graphkit analyze, "
-        "header: true in --dataset-options)",
-        path, row.line_number, row.fields[0], row.fields[1],
+        "skips the first line of every file%s",
+        path, row.line_number, row.fields[0], row.fields[1], cli_hint,
     )  # fmt: skip
 
 
@@ -354,6 +360,7 @@ def _attach_labels(data: Data, rows: list[Row], path: Path, node_ids, key, x) ->
     marks such nodes.
     """
     if x is not None and len(rows) != x.size(0):
+        cli_hint = " (header: true in --dataset-options)" if from_command_line() else ""
         raise ShapeMismatchError(
             f"the feature file contains {x.size(0)} nodes (features of shape {tuple(x.shape)}) "
             f"but the label file {path} contains {len(rows)} labels (shape ({len(rows)},)); "
@@ -361,7 +368,7 @@ def _attach_labels(data: Data, rows: list[Row], path: Path, node_ids, key, x) ->
             + (
                 ". The label file has one line more, so its first line may be a column "
                 "header: then delete it or pass header=True, which skips the first "
-                "line of every file (header: true in --dataset-options)"
+                f"line of every file{cli_hint}"
                 if len(rows) == x.size(0) + 1
                 else ""
             ),

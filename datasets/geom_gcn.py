@@ -35,10 +35,10 @@ from .geom_gcn_text import check_node_file, read_edge_file
 from .graph_tensors import GraphTensors
 from .heterophilous import load_yandex_npz, read_npz_graph, yandex_raw_files
 from .layout import (
-    DOWNLOAD_HINT,
     RawFiles,
     candidate_family_dirs,
     data_root,
+    download_hint,
     find_family_dir,
     missing_files_error,
     pyg_root,
@@ -122,7 +122,7 @@ def load_geom_gcn(
         family_dir = candidate_family_dirs(root, raw.family)[0]
         family_dir.mkdir(parents=True, exist_ok=True)
         return select_split(_read_with_pyg(name, family_dir, raw), split, name)
-    raise missing_files_error(root, raw, name, DOWNLOAD_HINT)
+    raise missing_files_error(root, raw, name, download_hint())
 
 
 def _read_with_pyg(name: str, family_dir: Path, raw: RawFiles) -> Data:

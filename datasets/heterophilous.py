@@ -29,10 +29,10 @@ from .edge_keys import symmetric_edges
 from .errors import DatasetFormatError, ShapeMismatchError, UnknownNodeIdError
 from .graph_tensors import GraphTensors
 from .layout import (
-    DOWNLOAD_HINT,
     RawFiles,
     candidate_family_dirs,
     data_root,
+    download_hint,
     find_family_dir,
     missing_files_error,
     pyg_root,
@@ -112,7 +112,9 @@ def load_heterophilous(
         data = _undirected_graph(dataset[0], stem, family_dir)
         return select_split(data, split, name)
     if name in PYG_HETEROPHILOUS:
-        hint = f"It may also be given as <root>/yandex_npz/{stem}.npz. {DOWNLOAD_HINT}"
+        hint = (
+            f"It may also be given as <root>/yandex_npz/{stem}.npz. {download_hint()}"
+        )
         raise missing_files_error(root, pyg_raw, name, hint)
     raise missing_files_error(root, npz_raw, name)
 

@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from graphkit.option_names import from_command_line
+
 from .errors import DatasetNotFoundError
 
 logger = logging.getLogger(__name__)
@@ -57,8 +59,9 @@ def data_root(root: str | os.PathLike | None) -> Path:
     if root is None:
         root = os.environ.get(DATA_ENV)
         if not root:
+            cli_hint = " (--root DIR)" if from_command_line() else ""
             raise DatasetNotFoundError(
-                "no data root given: pass root=DIR (--root DIR) or set "
+                f"no data root given: pass root=DIR{cli_hint} or set "
                 f"{DATA_ENV} to the graphs/ folder (the one containing planetoid/, "
                 "webkb/, ...) or to one dataset family folder such as graphs/planetoid"
             )
@@ -90,11 +93,14 @@ def find_family_dir(root: Path, raw: RawFiles) -> Path | None:
     return None
 
 
-# How to ask for a download, from Python and from the command line.
-DOWNLOAD_HINT = (
-    "Pass download=True to fetch them (on the command line: --dataset-options "
-    "'{download: true}' with graphkit train or graphkit partition)."
-)
+def download_hint() -> str:
+    """Return how to request a download, as the caller (Python or CLI) writes it."""
+    if from_command_line():
+        return (
+            "Pass download=True to fetch them (on the command line: --dataset-options "
+            "'{download: true}' with graphkit train or graphkit partition)."
+        )
+    return "Pass download=True to fetch them."
 
 
 def missing_files_error(

@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING
 
 import torch
 
+from graphkit.option_names import from_command_line
+
 from .errors import DatasetFormatError, DatasetNotFoundError, UnknownDatasetError
 from .layout import RawFiles, candidate_family_dirs, data_root, pyg_root
 from .splits import select_split
@@ -69,11 +71,15 @@ def load_ogb_node(
             searched = ", ".join(
                 str(p / dir_name) for p in candidate_family_dirs(root, "ogb")
             )
+            cli_hint = (
+                " (--dataset-options '{download: true}' to graphkit train or partition)"
+                if from_command_line()
+                else ""
+            )
             raise DatasetNotFoundError(
                 f"{name}: dataset folder not found (searched {searched}). It should contain "
                 "raw/, split/ and RELEASE_v<version>.txt as extracted from OGB's zip file. "
-                "Pass download=True (--dataset-options '{download: true}' to graphkit "
-                "train or partition) to let the ogb package fetch it."
+                f"Pass download=True{cli_hint} to let the ogb package fetch it."
             )
         family_dir = candidate_family_dirs(root, "ogb")[0]
         family_dir.mkdir(parents=True, exist_ok=True)

@@ -29,10 +29,10 @@ from .edge_keys import coalesce_edges
 from .errors import DatasetFormatError, InvalidSplitError
 from .graph_tensors import GraphTensors
 from .layout import (
-    DOWNLOAD_HINT,
     RawFiles,
     candidate_family_dirs,
     data_root,
+    download_hint,
     find_family_dir,
     missing_files_error,
     pyg_root,
@@ -101,7 +101,7 @@ def load_planetoid(
     family_dir = find_family_dir(root, raw)
     downloading = family_dir is None
     if family_dir is None and not download:
-        hint = DOWNLOAD_HINT
+        hint = download_hint()
         if features and find_family_dir(root, planetoid_raw_files(name, False)):
             hint = (
                 "The graph and label files are present: pass features=False to load "

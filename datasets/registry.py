@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import torch
 
+from graphkit.option_names import from_command_line
+
 from .edge_list import load_edge_list
 from .errors import UnknownDatasetError
 from .geom_gcn import GEOM_GCN_NAMES, load_geom_gcn
@@ -176,9 +178,10 @@ def _check_options(key: str, options: dict) -> None:
     unknown = [name for name in options if name not in valid]
     if unknown:
         listed = ", ".join(repr(name) for name in unknown)
+        cli_hint = "--dataset-options or in " if from_command_line() else ""
         raise ValueError(
             f"dataset {key!r} has no option {listed}. Valid options: {valid}. Fix the "
-            "name in --dataset-options or in the keyword arguments of load_dataset"
+            f"name in {cli_hint}the keyword arguments of load_dataset"
         )
 
 

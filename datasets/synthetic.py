@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING
 
 import torch
 
+from graphkit.option_names import from_command_line
+
 from .graph_tensors import GraphTensors
 from .splits import random_split_masks
 
@@ -115,10 +117,14 @@ class CSBMConfig:
             allowed = numbers.Integral if integer else numbers.Real
             if isinstance(value, bool) or not isinstance(value, allowed):
                 kind = "an integer" if integer else "a number"
+                fix_place = (
+                    "--dataset-options or in the keyword arguments of synthetic_csbm"
+                    if from_command_line()
+                    else "the keyword arguments of load_dataset or synthetic_csbm"
+                )
                 raise ValueError(
                     f"CSBM option {config_field.name} must be {kind}, got {value!r} "
-                    f"({type(value).__name__}). Fix it in --dataset-options or in the "
-                    "keyword arguments of synthetic_csbm"
+                    f"({type(value).__name__}). Fix it in {fix_place}"
                 )
 
 

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from graphkit.option_names import from_command_line
+
 from .errors import DatasetFormatError, DatasetNotFoundError, MalformedLineError
 
 logger = logging.getLogger(__name__)
@@ -91,13 +93,18 @@ def log_skipped_header(path: Path, line_number: int, line: str) -> None:
     """Log the first line that ``header="auto"`` skips as a column header.
 
     Node names such as "y" or "to" are also usual column names, so the guess may drop
-    a data line. The log names the line and the options that keep it.
+    a data line. The log names the line and the options that keep it, as the caller
+    writes them.
     """
+    cli_hint = (
+        " (--header no in graphkit analyze, header: false in --dataset-options)"
+        if from_command_line()
+        else ""
+    )
     logger.info(
         "%s:%d: skipping %r as a column header (header='auto'). Pass header=False to "
-        "read it as data (--header no in graphkit analyze, header: false in "
-        "--dataset-options)",
-        path, line_number, line.strip(),
+        "read it as data%s",
+        path, line_number, line.strip(), cli_hint,
     )  # fmt: skip
 
 
@@ -175,11 +182,16 @@ def check_delimiter(delimiter: str | None) -> None:
             "Pass None to detect it per file (tab, else comma, else whitespace)"
         )
     if len(delimiter) == 2 and delimiter[0] == "\\" and delimiter[1].isalpha():
+        if from_command_line():
+            tab_spelling = (
+                'delimiter: "\\t" in --dataset-options (double quotes), --delimiter '
+                "tab in graphkit analyze, or delimiter='\\t' in Python"
+            )
+        else:
+            tab_spelling = "delimiter='\\t'"
         raise DatasetFormatError(
             f"delimiter {delimiter!r} is a backslash and a letter, not the character "
-            f"that the escape names. For a tab pass the tab character: "
-            f'delimiter: "\\t" in --dataset-options (double quotes), '
-            f"--delimiter tab in graphkit analyze, or delimiter='\\t' in Python"
+            f"that the escape names. For a tab pass the tab character: {tab_spelling}"
         )
 
 
@@ -251,12 +263,16 @@ def _separator_hint(row: Row) -> str:
         return ""
     for separator in OTHER_SEPARATORS:
         if separator in row.fields[0]:
+            cli_hint = (
+                f" (--delimiter '{separator}' in graphkit analyze, delimiter: "
+                f"'{separator}' in --dataset-options)"
+                if from_command_line()
+                else ""
+            )
             return (
                 f". The line seems to use {separator!r} between fields, but only tab, "
-                f"comma or whitespace are detected: pass delimiter={separator!r} "
-                f"(--delimiter '{separator}' in graphkit analyze, delimiter: "
-                f"'{separator}' in --dataset-options), or save the file with tabs or "
-                "commas"
+                f"comma or whitespace are detected: pass delimiter={separator!r}"
+                f"{cli_hint}, or save the file with tabs or commas"
             )
     return ""
 

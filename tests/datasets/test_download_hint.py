@@ -6,12 +6,14 @@ import pytest
 
 from graphkit.datasets import DatasetNotFoundError, load_dataset
 from graphkit.datasets.asymproj import load_asymproj
+from graphkit.option_names import command_line_options
 
 
 @pytest.mark.parametrize("name", ["cora", "texas", "roman-empire"])
 def test_missing_dataset_names_cli_option(tmp_path, name):
     with pytest.raises(DatasetNotFoundError, match=r"download=True") as error:
-        load_dataset(name, root=tmp_path)
+        with command_line_options():
+            load_dataset(name, root=tmp_path)
     assert "--dataset-options '{download: true}'" in str(error.value)
     assert list(tmp_path.iterdir()) == []
 

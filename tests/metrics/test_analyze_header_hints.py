@@ -5,6 +5,7 @@ import logging
 import pytest
 from graphkit.datasets import load_edge_list
 from graphkit.launch.cli import run
+from graphkit.option_names import command_line_options
 
 STRING_EDGES = "person_a,person_b\nalice,bob\nbob,carol\ncarol,alice\n"
 STRING_LABELS = "name,group\nalice,A\nbob,A\ncarol,B\n"
@@ -54,7 +55,8 @@ def test_skipped_header_log_names_cli_options(tmp_path, edge):
     level = logger.level
     logger.setLevel(logging.INFO)
     try:
-        load_edge_list(edges)
+        with command_line_options():
+            load_edge_list(edges)
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
