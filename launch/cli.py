@@ -1,7 +1,11 @@
 """The ``graphkit`` command line: one sub-command per module under ``graphkit.launch``.
 
 Each command module defines ``register(subparsers)``, which adds its parser and sets
-``func`` (called with the parsed namespace, returning an exit code).
+``func`` (called with the parsed namespace, returning an exit code). Building the parser
+imports every command module, so these modules import torch and PyG only inside the
+functions that run a command. Then ``graphkit --help`` imports neither, which saves about
+1 CPU s (``tests/usability/test_help_without_torch.py``, and the section Command start-up
+of ``docs/benchmarks.md``).
 """
 
 from __future__ import annotations
@@ -15,8 +19,8 @@ import sys
 from graphkit.hints import did_you_mean
 from graphkit.option_names import command_line_options
 
-# Command modules, imported lazily so that ``graphkit --help`` stays fast and one
-# broken optional dependency does not take the whole command line down.
+# Command modules, imported when the parser is built. A module that does not exist yet
+# is skipped, so that one missing command does not take the whole command line down.
 COMMAND_MODULES = (
     "graphkit.launch.cmd_train",
     "graphkit.launch.cmd_partition",

@@ -13,14 +13,18 @@ import logging
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import torch
 from graphkit.launch.logs import setup_logging
 from graphkit.launch.outputs import check_output_file, write_atomically
 
-from graphkit.metrics import MeasureOptions, build_labelled_graph, summarize_graph
-from graphkit.metrics.report import format_table, write_csv, write_json
-from graphkit.metrics.summary import GraphSummary, NICOptions
+# torch and graphkit.metrics (which imports torch) are imported inside the functions
+# that run the command, so that building the parser (graphkit --help) does not.
+if TYPE_CHECKING:
+    import torch
+
+    from graphkit.metrics import MeasureOptions
+    from graphkit.metrics.summary import GraphSummary, NICOptions
 
 log = logging.getLogger(__name__)
 
@@ -181,6 +185,10 @@ def _bins(text: str) -> int | None:
 
 
 def run_analyze(args: argparse.Namespace) -> int:
+    from graphkit.metrics import MeasureOptions
+    from graphkit.metrics.report import format_table, write_csv, write_json
+    from graphkit.metrics.summary import NICOptions
+
     setup_logging()
     if not args.dataset and args.edge_list is None:
         return _fail(
@@ -229,6 +237,8 @@ def _analyze_all(
     args: argparse.Namespace, options: MeasureOptions, nic_options: NICOptions
 ) -> list[GraphSummary]:
     """Build and summarise every requested graph, writing plots when asked."""
+    from graphkit.metrics import build_labelled_graph, summarize_graph
+
     summaries = []
     for name, source, data in _inputs(args):
         if data.edge_index.size(1) == 0:
@@ -424,6 +434,7 @@ def _unlabelled_nodes_error(
     ``header="auto"`` read as an edge is most often a header of unusual column names
     over string ids, so the message then suggests ``--header yes``.
     """
+    import torch
     from graphkit.datasets.text_table import read_table
 
     integer_ids = isinstance(data.node_names, torch.Tensor)
@@ -462,4 +473,6 @@ def _drop_negative_labels(data) -> torch.Tensor:
     The edge-list reader gives a negative, empty or NaN label ``y = -1`` and no class,
     and marks those nodes in ``data.negative_label_mask``.
     """
+    import torch
+
     return getattr(data, "negative_label_mask", torch.zeros_like(data.y, dtype=torch.bool))

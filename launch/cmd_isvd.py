@@ -16,7 +16,8 @@ import argparse
 import logging
 import time
 
-import torch
+# torch is imported inside run_linkpred and run_nodeclass, so that building the parser
+# (graphkit --help) does not import it.
 from graphkit.launch.cmd_partition import yaml_mapping
 from graphkit.launch.logs import setup_logging
 
@@ -219,6 +220,8 @@ def _format_timings(timings: dict[str, float]) -> str:
 
 
 def run_linkpred(args: argparse.Namespace) -> int:
+    import torch
+
     setup_logging()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -250,6 +253,8 @@ def run_linkpred(args: argparse.Namespace) -> int:
 
 
 def run_nodeclass(args: argparse.Namespace) -> int:
+    import torch
+
     setup_logging()
     if args.threads:
         torch.set_num_threads(args.threads)

@@ -19,7 +19,8 @@ import os
 import time
 from pathlib import Path
 
-import torch
+# torch is imported inside the functions that run a command, so that building the
+# parser (graphkit --help) does not import it.
 from graphkit.launch.logs import setup_logging
 from graphkit.launch.outputs import (
     check_output_file,
@@ -323,6 +324,8 @@ def _add_training(commands, name: str, help_text: str) -> None:
 
 
 def _setup(args) -> None:
+    import torch
+
     setup_logging()
     if args.threads is not None:
         if args.threads < 1:
@@ -336,6 +339,8 @@ def _check_device(name: str) -> None:
 
     Without this check a missing GPU surfaces as a traceback from ``model.to``.
     """
+    import torch
+
     try:
         device = torch.device(name)
     except RuntimeError:
@@ -529,6 +534,8 @@ def run_training(args) -> int:
 
 def _train_into_out(args) -> int:
     """Load the graphs and the model, then fine-tune or pre-train into ``args.out``."""
+    import torch
+
     from graphkit.kg import Ultra, evaluate, load_dataset, load_graph, pretrain
 
     if args.resume is None:

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 from graphkit.launch.logs import launcher_world_size, setup_logging
 from graphkit.launch.outputs import check_output_folder_path
 
-from graphkit.train.checkpoint import check_no_earlier_run
+# Only torch-free modules are imported at module level, because building the parser
+# imports this module for every command, --help included.
 from graphkit.train.config import TrainConfig, add_config_arguments, config_from_args
 
 if TYPE_CHECKING:
@@ -86,6 +87,8 @@ def run(args: argparse.Namespace) -> int:
     if config.out:
         check_output_folder_path(Path(config.out), "--out")
         if not config.resume:
+            from graphkit.train.checkpoint import check_no_earlier_run
+
             check_no_earlier_run(Path(config.out))
     from graphkit.distributed.device import select_device
 

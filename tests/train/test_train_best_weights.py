@@ -5,8 +5,8 @@ import torch
 from test_trainer import run, two_block_graph
 
 from graphkit.graph import LocalGraph
-from graphkit.launch.cmd_train import check_no_earlier_run
 from graphkit.train import TrainConfig, Trainer
+from graphkit.train.checkpoint import check_no_earlier_run
 
 
 def _assert_same_weights(first: dict, second: dict) -> None:

@@ -12,6 +12,8 @@ from graphkit.launch import cmd_analyze
 from graphkit.launch.cli import main
 from graphkit.launch.outputs import check_output_file, write_atomically
 
+from graphkit.metrics import report
+
 
 @dataclass
 class _ToyConfig:
@@ -107,7 +109,8 @@ def test_analyze_failed_write_keeps_old_file(edge_files, tmp_path, monkeypatch):
             handle.write('[{"name": ')
         raise OSError("No space left on device")
 
-    monkeypatch.setattr(cmd_analyze, "write_json", write_half)
+    # cmd_analyze imports write_json when the command runs, so patch it at its source.
+    monkeypatch.setattr(report, "write_json", write_half)
     edges, labels = edge_files
     target = tmp_path / "r.json"
     target.write_text("[]\n")
