@@ -35,6 +35,7 @@ from graphkit.distributed.compression.subsample import SubsampleCodec
 from graphkit.distributed.halo import HaloExchange
 from torch import Tensor, nn
 
+from graphkit.option_names import from_command_line, option
 from graphkit.train.metrics import METRIC_LABEL
 
 logger = logging.getLogger(__name__)
@@ -205,11 +206,12 @@ class Compression:
         logger.warning(
             "epoch %d: the validation loss is %s. The adaptive compression schedule "
             "counts a NaN or infinite loss as an epoch without improvement, so the "
-            "ratio (now %.3g) falls to 1 if the loss stays non-finite. A lower --lr "
+            "ratio (now %.3g) falls to 1 if the loss stays non-finite. A lower %s "
             "may keep training from diverging. This warning is logged once",
             epoch,
             val_loss,
             self.ratio,
+            option("lr"),
         )
 
     def _split_bytes(self, stats: CommStats) -> list[float]:
@@ -317,22 +319,22 @@ def _warn_ignored_rate_option(config, name: str) -> None:
         if value in (defaults["compression_ratio"], 32 / config.compression_bits):
             return
         hint = (
-            f" Pass --compression-bits {int(32 / value)} for ratio {value:g}"
+            f" Pass {_setting('compression_bits', int(32 / value))} for ratio {value:g}"
             if 32 / value in (8, 4, 2)
             else ""
         )
         message = (
-            f"--compression-ratio {value:g} is ignored: quantize takes its ratio "
-            f"from --compression-bits (32 / {config.compression_bits} bits = "
-            f"{32 / config.compression_bits:g}).{hint}"
+            f"{_setting('compression_ratio', value)} is ignored: quantize takes its "
+            f"ratio from {option('compression_bits')} (32 / "
+            f"{config.compression_bits} bits = {32 / config.compression_bits:g}).{hint}"
         )
     else:
         value = config.compression_bits
         if value == defaults["compression_bits"]:
             return
         message = (
-            f"--compression-bits {value} is ignored: only quantize reads it, and "
-            f"{name} takes its ratio from --compression-ratio "
+            f"{_setting('compression_bits', value)} is ignored: only quantize reads "
+            f"it, and {name} takes its ratio from {option('compression_ratio')} "
             f"({config.compression_ratio:g})"
         )
     logger.warning("%s", message)
@@ -356,17 +358,29 @@ _OPTION_DEFAULTS = {
 }
 
 
+def _setting(name: str, value) -> str:
+    """Return ``option(name, value)``, with a float shown as ``%g`` on the command line.
+
+    The command line shows ``--compression-ratio 8``, and Python ``compression_ratio=8.0``.
+    """
+    if isinstance(value, float) and from_command_line():
+        value = f"{value:g}"
+    return option(name, value)
+
+
 def _changed_options(config, names) -> list[str]:
-    """Return ``--option value`` for each of ``names`` that ``config`` sets to a non-default."""
+    """Name each of ``names`` that ``config`` sets to a non-default, with its value.
+
+    Each entry is ``--option value`` on the command line and ``option=value`` in Python.
+    """
     defaults = dict(_OPTION_DEFAULTS)
     if dataclasses.is_dataclass(config):
         defaults.update({f.name: f.default for f in dataclasses.fields(config)})
     changed = []
-    for option in names:
-        value = getattr(config, option, defaults[option])
-        if value != defaults[option]:
-            text = f"{value:g}" if isinstance(value, float) else value
-            changed.append(f"--{option.replace('_', '-')} {text}")
+    for name in names:
+        value = getattr(config, name, defaults[name])
+        if value != defaults[name]:
+            changed.append(_setting(name, value))
     return changed
 
 
@@ -383,9 +397,11 @@ def _warn_unused_options(config) -> None:
         changed = _changed_options(config, _OPTION_DEFAULTS)
         if changed:
             logger.warning(
-                "%s ignored: --compression is none, so nothing is compressed. Pass "
-                "--compression with one of %s to compress the halo rows",
+                "%s ignored: %s is none, so nothing is compressed. Pass "
+                "%s with one of %s to compress the halo rows",
                 _listed(changed),
+                option("compression"),
+                option("compression"),
                 COMPRESSORS[1:],
             )
         return
@@ -447,10 +463,12 @@ def compression_from_config(config, comm: Communicator) -> Compression | None:
         logger.warning(
             "the %s compression schedule reaches ratio 1 after epoch %d, but training "
             "stops after epoch %d, so no epoch exchanges exact halo rows. Pass "
-            "--compression-end-epoch below --epochs, or more epochs, to finish uncompressed",
+            "%s below %s, or more epochs, to finish uncompressed",
             config.compression_schedule,
             end_epoch,
             config.epochs,
+            option("compression_end_epoch"),
+            option("epochs"),
         )
     schedule = make_schedule(
         config.compression_schedule,

@@ -5,13 +5,16 @@ import logging
 import pytest
 
 from graphkit.distributed.compression.control import compression_from_config
+from graphkit.option_names import command_line_options
 from graphkit.train import TrainConfig
 
 
 def _warnings(caplog, **options) -> list[str]:
     config = TrainConfig(epochs=4, **options)
-    with caplog.at_level(logging.WARNING, logger="graphkit.distributed.compression"):
-        compression = compression_from_config(config, comm=None)
+    # The flags of the command line, which graphkit train runs this under.
+    with command_line_options():
+        with caplog.at_level(logging.WARNING, logger="graphkit.distributed.compression"):
+            compression = compression_from_config(config, comm=None)
     assert compression is not None
     return [r.getMessage() for r in caplog.records if "is ignored" in r.getMessage()]
 
@@ -52,6 +55,7 @@ def test_plain_namespace_config_accepted(caplog):
         compression_end_epoch=0, compression_schedule="fixed", compression_steps=4,
         compression_patience=5, seed=0,
     )
-    with caplog.at_level(logging.WARNING, logger="graphkit.distributed.compression"):
-        assert compression_from_config(config, comm=None) is not None
+    with command_line_options():
+        with caplog.at_level(logging.WARNING, logger="graphkit.distributed.compression"):
+            assert compression_from_config(config, comm=None) is not None
     assert any("--compression-ratio 8 is ignored" in r.getMessage() for r in caplog.records)

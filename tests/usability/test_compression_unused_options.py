@@ -6,14 +6,17 @@ from types import SimpleNamespace
 import pytest
 
 from graphkit.distributed.compression.control import compression_from_config
+from graphkit.option_names import command_line_options
 from graphkit.train import TrainConfig
 
 
 def _warnings(caplog, rank: int = 0, **options) -> list[str]:
     config = TrainConfig(epochs=8, **options)
     comm = SimpleNamespace(rank=rank)
-    with caplog.at_level(logging.WARNING, logger="graphkit.distributed.compression"):
-        compression_from_config(config, comm)
+    # The flags of the command line, which graphkit train runs this under.
+    with command_line_options():
+        with caplog.at_level(logging.WARNING, logger="graphkit.distributed.compression"):
+            compression_from_config(config, comm)
     return [r.getMessage() for r in caplog.records if "ignored" in r.getMessage()]
 
 
