@@ -13,7 +13,8 @@ a module that fails to import is recorded in ``import_errors()`` and logged, so 
 cannot break the others. ``run_experiment`` builds the config (default or smoke, then
 ``--set key=value`` overrides parsed by the field's type), times ``run`` and evaluates
 the criteria. The ``graphkit extras`` command in ``graphkit.launch.cmd_extras`` is a thin
-layer over these functions.
+layer over these functions, except that ``graphkit extras list`` reads the registrations
+from source with ``graphkit.extras.catalog``, which imports no experiment module.
 """
 
 from __future__ import annotations
@@ -171,6 +172,20 @@ _IMPORT_ERRORS: dict[str, str] = {}
 _DISCOVERED = False
 
 
+def check_name(name: str) -> None:
+    """Raise ValueError when ``name`` cannot be an experiment's command-line name."""
+    if (
+        not name
+        or not all(ch.isalnum() or ch in "_-" for ch in name)
+        or name != name.lower()
+    ):
+        raise ValueError(
+            f"invalid experiment name {name!r}: use lowercase letters, digits, _ or -"
+        )
+    if name == "all":
+        raise ValueError("'all' is reserved for running every experiment")
+
+
 def register(name: str, title: str, summary: str, issue_group: int) -> Callable:
     """Register an experiment under ``name``; use as a decorator.
 
@@ -185,16 +200,7 @@ def register(name: str, title: str, summary: str, issue_group: int) -> Callable:
         issue_group (int): the work item that added the experiment (used to group
             the listing).
     """
-    if (
-        not name
-        or not all(ch.isalnum() or ch in "_-" for ch in name)
-        or name != name.lower()
-    ):
-        raise ValueError(
-            f"invalid experiment name {name!r}: use lowercase letters, digits, _ or -"
-        )
-    if name == "all":
-        raise ValueError("'all' is reserved for running every experiment")
+    check_name(name)
 
     def decorator(target: Any) -> Any:
         is_function = callable(target) and not isinstance(target, type)
@@ -260,12 +266,25 @@ def _check_module_experiments(module_name: str) -> None:
 def import_errors() -> dict[str, str]:
     """Return module name -> error message for the modules that failed to import."""
     discover()
+    return recorded_import_errors()
+
+
+def recorded_import_errors() -> dict[str, str]:
+    """Return the import errors recorded so far, without calling :func:`discover`."""
     return dict(_IMPORT_ERRORS)
 
 
 def list_experiments() -> list[Experiment]:
     """Return the registered experiments, sorted by issue group, then by name."""
     discover()
+    return registered_experiments()
+
+
+def registered_experiments() -> list[Experiment]:
+    """Return the experiments registered so far, sorted as :func:`list_experiments`.
+
+    Unlike :func:`list_experiments`, this imports no experiment module.
+    """
     return sorted(_REGISTRY.values(), key=lambda e: (e.issue_group, e.name))
 
 
@@ -442,12 +461,15 @@ __all__ = [
     "apply_overrides",
     "at_least",
     "at_most",
+    "check_name",
     "discover",
     "get",
     "import_errors",
     "import_modules",
     "list_experiments",
     "parse_value",
+    "recorded_import_errors",
     "register",
+    "registered_experiments",
     "run_experiment",
 ]

@@ -1,4 +1,4 @@
-"""``graphkit --help`` and every command's ``--help`` import no torch.
+"""``graphkit --help``, every command's ``--help`` and ``extras list`` import no torch.
 
 Importing torch costs about 1 CPU s (torch 2.13), which is most of a help command's
 start-up. Each check runs the command in a fresh interpreter and prints the exit code
@@ -62,6 +62,10 @@ def run_fresh(arguments: list[str]) -> list[str]:
 )
 def test_help_imports_no_torch(words):
     assert run_fresh([*words, "--help"]) == CLEAN_EXIT
+
+
+def test_extras_list_imports_no_torch():
+    assert run_fresh(["extras", "list"]) == CLEAN_EXIT
 
 
 def test_unknown_command_imports_no_torch():
