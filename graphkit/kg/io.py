@@ -11,6 +11,9 @@ GraIL layout (Teru et al., ICML 2020), as ULTRA evaluates it::
 The relation vocabulary comes from ``NAME/train.txt`` then ``NAME/valid.txt``; the
 inference graph numbers its entities afresh. A transductive folder ``ROOT/NAME`` with
 ``train/valid/test`` files and no ``NAME_ind`` sibling is read as one graph.
+
+Query rows that name an entity or relation without facts in their message-passing
+graph are kept, as ULTRA's loaders keep them (see :mod:`graphkit.kg.query_names`).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import gzip
 import logging
 import re
 import zlib
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +33,7 @@ from torch import Tensor
 from graphkit.hints import did_you_mean
 from graphkit.kg.errors import KGFormatError
 from graphkit.kg.graph import KnowledgeGraph
+from graphkit.kg.query_names import graph_with_query_names, warn_rows_without_facts
 from graphkit.option_names import from_command_line, option
 
 logger = logging.getLogger(__name__)
@@ -274,18 +279,16 @@ def encode_file(
     return graph.encode(named.rows, named.source, named.lines)
 
 
-def _check_relations(
-    named: NamedTriples,
-    relation_ids: dict[str, int],
-    known_from: str = "the training graph's train/valid files, so the split is "
-    "inconsistent",
-) -> None:
+def _check_relations(named: NamedTriples, known: Collection[str]) -> None:
+    """Raise at the first row of ``named`` whose relation is not in ``known``."""
     for row, line in zip(named.rows, named.lines):
-        if row[1] not in relation_ids:
+        if row[1] not in known:
             raise KGFormatError(
                 named.source,
                 line,
-                f"relation {row[1]!r} does not occur in {known_from}",
+                f"relation {row[1]!r} does not occur in the training graph's "
+                "train/valid files, so the split is inconsistent. Add facts of this "
+                "relation to the training graph's train.txt",
             )
 
 
@@ -294,27 +297,45 @@ def load_grail(root: str | Path, name: str) -> InductiveSplit:
 
     Test queries are ``NAME_ind/valid.txt`` followed by ``NAME_ind/test.txt``, ranked on
     the inference graph with filter = inference graph + test queries, as in ULTRA.
+
+    Entities are numbered as in ULTRA's GraIL loader: those of ``NAME/train.txt`` then
+    ``NAME/valid.txt`` in the training graph, and those of ``NAME_ind/train.txt``,
+    ``valid.txt`` then ``test.txt`` in the inference graph. Both graphs share the
+    relations of ``NAME/train.txt`` and ``NAME/valid.txt``, followed by relations that
+    only the test files name. ULTRA's GraIL loader stops at such a relation with an
+    assertion, while its loader of fully inductive splits appends it to the list.
+    Query rows with a name without facts are kept with a warning
+    (:mod:`graphkit.kg.query_names`).
+
+    Raises:
+        KGFormatError: a file is missing or malformed, or a relation of
+            ``NAME_ind/train.txt`` is absent from ``NAME/train.txt`` and ``valid.txt``.
     """
     root = Path(root).expanduser()
     folder, ind_folder = root / name, root / f"{name}_ind"
     train = drop_repeated_facts(read_triples(folder / "train.txt"))
     valid = read_triples(folder / "valid.txt", allow_empty=True)
-    train_graph = KnowledgeGraph.from_named_triples(train.rows)
-    relation_names = list(train_graph.relation_names)
-    for _, relation, _ in valid.rows:
-        if relation not in relation_names:
-            relation_names.append(relation)
-    train_graph = KnowledgeGraph.from_named_triples(train.rows, relation_names)
-    valid_queries = train_graph.encode(valid.rows, valid.source, valid.lines)
-
-    relation_ids = {relation: i for i, relation in enumerate(relation_names)}
+    relations = dict.fromkeys(
+        relation for part in (train, valid) for _, relation, _ in part.rows
+    )
     inference = drop_repeated_facts(read_triples(ind_folder / "train.txt"))
-    _check_relations(inference, relation_ids)
-    inference_graph = KnowledgeGraph.from_named_triples(inference.rows, relation_names)
+    _check_relations(inference, relations)
     test_parts = [
         read_triples(ind_folder / f"{part}.txt", allow_empty=True)
         for part in ("valid", "test")
     ]
+    for part in test_parts:
+        # update() appends new keys and leaves known ones where they are.
+        relations.update(dict.fromkeys(relation for _, relation, _ in part.rows))
+    relation_names = list(relations)
+
+    train_graph = graph_with_query_names(train, [valid], relation_names)
+    warn_rows_without_facts(valid, train_graph, train.source)
+    valid_queries = train_graph.encode(valid.rows, valid.source, valid.lines)
+
+    inference_graph = graph_with_query_names(inference, test_parts, relation_names)
+    for part in test_parts:
+        warn_rows_without_facts(part, inference_graph, inference.source)
     test_queries = torch.cat(
         [inference_graph.encode(p.rows, p.source, p.lines) for p in test_parts]
     )
@@ -342,8 +363,10 @@ def load_transductive(root: str | Path, name: str) -> InductiveSplit:
     """Load ``root/name/{train,valid,test}.txt`` as one graph (e.g. CoDEx-Small).
 
     The model passes messages over the training facts; the filter holds all three
-    files, the standard transductive protocol. Entities that occur only in
-    ``valid.txt`` or ``test.txt`` join the vocabulary without any fact.
+    files, the standard transductive protocol. Entities and relations are numbered by
+    first appearance in ``train.txt``, ``valid.txt`` then ``test.txt``, as in ULTRA's
+    loader. Those that occur only in ``valid.txt`` or ``test.txt`` have no facts, and
+    their rows are kept with a warning (:mod:`graphkit.kg.query_names`).
     """
     folder = Path(root).expanduser() / name
     missing = [
@@ -367,25 +390,9 @@ def load_transductive(root: str | Path, name: str) -> InductiveSplit:
         for part in TRANSDUCTIVE_PARTS
     }
     parts["train"] = drop_repeated_facts(parts["train"])
-    # A relation without training facts has no edges in the relation graph, so ULTRA
-    # would rank its queries from an uninformed representation. The inductive (GraIL)
-    # loader rejects such relations too.
-    train_relations = dict.fromkeys(relation for _, relation, _ in parts["train"].rows)
+    graph = graph_with_query_names(parts["train"], [parts["valid"], parts["test"]])
     for part in ("valid", "test"):
-        _check_relations(
-            parts[part],
-            train_relations,
-            "train.txt. Add facts of this relation to train.txt or remove the row",
-        )
-    _warn_unseen_entities(parts)
-    graph = KnowledgeGraph.from_named_triples(
-        parts["train"].rows + parts["valid"].rows + parts["test"].rows
-    )
-    graph = KnowledgeGraph(
-        graph.triples[: len(parts["train"].rows)],
-        graph.entity_names,
-        graph.relation_names,
-    )
+        warn_rows_without_facts(parts[part], graph, parts["train"].source)
     encoded = {
         p: graph.encode(parts[p].rows, parts[p].source, parts[p].lines)
         for p in ("valid", "test")
@@ -398,32 +405,6 @@ def load_transductive(root: str | Path, name: str) -> InductiveSplit:
         test=LinkPredictionSet(graph, encoded["test"], known_triples, f"{name}/test"),
         name=name,
     )
-
-
-def _warn_unseen_entities(parts: dict[str, NamedTriples]) -> None:
-    """Log the valid and test rows that name an entity absent from ``train.txt``.
-
-    WN18RR and FB15k-237 contain such rows. The standard protocol keeps them and
-    ranks the unseen entity like any other, so they are kept here too.
-    """
-    known = {entity for head, _, tail in parts["train"].rows for entity in (head, tail)}
-    for part in ("valid", "test"):
-        unseen = [
-            (line, entity)
-            for (head, _, tail), line in zip(parts[part].rows, parts[part].lines)
-            for entity in (head, tail)
-            if entity not in known
-        ]
-        if unseen:
-            line, entity = unseen[0]
-            logger.warning(
-                "%s: %d rows name an entity absent from train.txt (first: %r on line "
-                "%s). They are ranked like any other entity",
-                parts[part].source,
-                len({line for line, _ in unseen}),
-                entity,
-                line,
-            )
 
 
 def _folder_ignoring_case(root: Path, name: str) -> str:

@@ -54,15 +54,17 @@ def test_transductive_toy_split(tmp_path):
 
 def test_transductive_unseen_entity_kept(tmp_path, caplog):
     # WN18RR and FB15k-237 test files name entities absent from train.txt. The
-    # standard protocol ranks them like any other entity instead of failing.
+    # standard protocol ranks them instead of failing.
     write_split(tmp_path / "toy", TRAIN, ["a\ts\tc"], ["b\ts\ta", "a\tr\tzz"])
     split = load_dataset(tmp_path, "toy")
     graph = split.test.graph
     assert graph.entity_names == ["a", "b", "c", "zz"]
     assert graph.num_facts == 3
     assert split.test.queries.tolist() == [[1, 1, 0], [0, 0, 3]]
-    assert "test.txt: 1 rows name an entity absent from train.txt" in caplog.text
-    assert "'zz' on line 2" in caplog.text
+    assert (
+        "test.txt: 1 of 2 rows name an entity or relation without facts" in caplog.text
+    )
+    assert "(first: line 2, entity 'zz')" in caplog.text
     model = Ultra(dim=4, num_layers=1)
     metrics = evaluate(model, split.test)
     assert metrics["num_ranks"] == 4

@@ -1,0 +1,113 @@
+"""Query rows whose entity or relation has no facts in the message-passing graph.
+
+ULTRA's loaders number the entities and relations of every file they read, queries
+included, in order of first appearance: the facts file first, then each query file,
+the head before the tail of each row. A name that occurs only in query rows thus
+becomes an entity or relation without facts, and its queries are ranked. The loaders
+here number names the same way. They also keep such rows and warn once per file.
+
+The model has no information about such a name, so its ranks are uninformed. Both
+properties below hold for ULTRA's forward pass, and ``tests/kg`` checks them:
+
+* A relation ``r`` without facts is an isolated node of the relation graph, and so is
+  ``r + R``. In a query on ``r``, the query vector and the states of all relations
+  with facts are then the same for every such ``r``. So any two relations without
+  facts give the same scores for the same source entity.
+* An entity ``v`` without facts receives no messages, so its final state is one vector
+  for all queries it is not the source of, and its score depends only on the query
+  relation. Every entity without facts thus gets that same score. A query whose source
+  has no facts sends no messages, so the other entities' scores depend only on its
+  relation.
+
+NOTE: entities without facts tie only in exact arithmetic. Their float scores can differ
+in the last bits, because a matrix product may round equal rows at different positions
+differently. The order among them, and the pessimistic rank of such an answer, then
+depends on round-off.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from graphkit.kg.graph import KnowledgeGraph
+
+if TYPE_CHECKING:
+    from graphkit.kg.io import NamedTriples
+
+logger = logging.getLogger(__name__)
+
+
+def graph_with_query_names(
+    facts: NamedTriples,
+    queries: Sequence[NamedTriples],
+    relation_names: Sequence[str] | None = None,
+) -> KnowledgeGraph:
+    """Build the graph of ``facts`` whose name lists also contain the names of ``queries``.
+
+    Args:
+        facts (NamedTriples): the message-passing facts.
+        queries (Sequence[NamedTriples]): query files, in the order their new names are
+            numbered.
+        relation_names (Sequence[str], optional): relations that come first, as in
+            :meth:`KnowledgeGraph.from_named_triples`.
+
+    Returns:
+        KnowledgeGraph: the facts of ``facts`` only. Entities and relations are numbered
+        by first appearance in ``facts``, then in each query file.
+    """
+    rows = list(facts.rows)
+    for part in queries:
+        rows.extend(part.rows)
+    numbered = KnowledgeGraph.from_named_triples(rows, relation_names)
+    return KnowledgeGraph(
+        numbered.triples[: len(facts.rows)],
+        numbered.entity_names,
+        numbered.relation_names,
+    )
+
+
+def warn_rows_without_facts(
+    queries: NamedTriples, graph: KnowledgeGraph, facts_file: str
+) -> None:
+    """Log one warning if rows of ``queries`` name an entity or relation that has no
+    facts in ``graph``.
+
+    The warning names ``queries.source``, the number of such rows and the first of them
+    with its line. ``facts_file`` names the file that ``graph``'s facts come from.
+    """
+    entities = {
+        graph.entity_names[i] for i in graph.triples[:, [0, 2]].unique().tolist()
+    }
+    relations = {graph.relation_names[i] for i in graph.triples[:, 1].unique().tolist()}
+    count, first = 0, None
+    for (head, relation, tail), line in zip(queries.rows, queries.lines):
+        missing = [
+            f"{kind} {name!r}"
+            for kind, name, known in (
+                ("entity", head, entities),
+                ("relation", relation, relations),
+                ("entity", tail, entities),
+            )
+            if name not in known
+        ]
+        if not missing:
+            continue
+        count += 1
+        if first is None:
+            first = (line, " and ".join(dict.fromkeys(missing)))
+    if first is None:
+        return
+    logger.warning(
+        "%s: %d of %d rows name an entity or relation without facts in %s (first: "
+        "line %d, %s). They are kept and ranked, as ULTRA's loaders do, but ULTRA "
+        "represents an entity or relation only through its facts, so their ranks "
+        "are uninformed",
+        queries.source,
+        count,
+        len(queries.rows),
+        facts_file,
+        first[0],
+        first[1],
+    )
