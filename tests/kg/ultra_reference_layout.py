@@ -55,6 +55,36 @@ def read_grail_reference(root: Path, name: str) -> dict:
     }
 
 
+def read_transductive_reference(folder: Path) -> dict:
+    """Number a transductive folder the way the reference loader does.
+
+    Entities and relations: first appearance (head, then tail, then relation of each
+    row) in ``train.txt``, ``valid.txt``, ``test.txt``. The facts are ``train.txt``,
+    the targets ``test.txt``, and ``known`` contains the rows of all three files. Rows are
+    ``(h, t, r)``.
+    """
+    entities: dict[str, int] = {}
+    relations: dict[str, int] = {}
+    rows = {}
+    for part in ("train", "valid", "test"):
+        rows[part] = []
+        for line in (folder / f"{part}.txt").read_text().splitlines():
+            head, relation, tail = line.split("\t")
+            h = entities.setdefault(head, len(entities))
+            t = entities.setdefault(tail, len(entities))
+            r = relations.setdefault(relation, len(relations))
+            rows[part].append((h, t, r))
+    return {
+        "facts": torch.tensor(rows["train"]),
+        "targets": torch.tensor(rows["test"]),
+        "known": torch.tensor(rows["train"] + rows["valid"] + rows["test"]),
+        "num_nodes": len(entities),
+        "num_relations": len(relations),
+        "entity_names": list(entities),
+        "relation_names": list(relations),
+    }
+
+
 def fact_edges(facts: Tensor, num_relations: int) -> tuple[Tensor, Tensor]:
     """Return edges ``(2, 2T)`` (facts, then flipped facts) and types ``r``, ``r + R``."""
     edge_index = facts[:, :2].t()
