@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import atexit
 import inspect
+import itertools
 import logging
 import os
 import socket
@@ -46,6 +47,9 @@ from graphkit.distributed.source import check_source, same_file
 logger = logging.getLogger(__name__)
 
 _state: dict = {}
+# Numbers the groups that this process starts, for their store keys. Every rank starts
+# and destroys its groups in the same order, so the ranks of one group draw one number.
+_group_numbers = itertools.count()
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -245,9 +249,14 @@ def init_process_group(
     device = _group_device(backend, device)
     rank, world_size, addr, port = _environment()
     timeout = timedelta(seconds=timeout_s)
-    # torchrun keeps its store across restarts (--max-restarts), so each attempt uses
-    # its own keys: else gloo would read the addresses of the previous workers.
-    attempt = f"graphkit/attempt{os.environ.get('TORCHELASTIC_RESTART_COUNT', '0')}"
+    # torchrun keeps its store across restarts (--max-restarts) and across the groups
+    # that one worker starts after destroying the previous one, so each restart and
+    # each group uses its own keys. Otherwise gloo would read the addresses of the
+    # previous group's ranks, and the heartbeat would count their alive keys.
+    attempt = (
+        f"graphkit/attempt{os.environ.get('TORCHELASTIC_RESTART_COUNT', '0')}"
+        f"/group{next(_group_numbers)}"
+    )
     if world_size == 1:
         store = dist.HashStore()
         heartbeat = None
