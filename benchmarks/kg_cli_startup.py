@@ -35,15 +35,25 @@ run()
 """
 
 
-def child_cpu_seconds(arguments: list[str]) -> float:
-    """Run ``python ARGUMENTS`` to completion and return its user plus system CPU time."""
+def child_cpu_seconds(
+    arguments: list[str], env: dict | None = None, cwd: str | None = None
+) -> float:
+    """Run ``python ARGUMENTS`` to completion and return its user plus system CPU time.
+
+    ``env`` adds to (or replaces) variables of this process's environment.
+    """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(
         [sys.executable, *arguments],
         check=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env={**os.environ, "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1")},
+        env={
+            **os.environ,
+            "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1"),
+            **(env or {}),
+        },
+        cwd=cwd,
     )
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
