@@ -76,7 +76,9 @@ def main(argv=None) -> None:
             os.path.join(args.old_code, "graphkit", "launch", "cli.py")
         ):
             sys.exit(
-                f"--old-code {args.old_code}: graphkit/launch/cli.py not found there"
+                f"--old-code {args.old_code}: graphkit/launch/cli.py not found. Give a "
+                "folder that holds the earlier code as a graphkit package, with launch/, "
+                "extras/ and the other top-level folders moved under graphkit/"
             )
 
     floors = {
