@@ -8,10 +8,10 @@ once at module level to one, in the same module or imported with ``from MODULE i
 NAME`` from another ``graphkit.extras`` module. A module whose registrations cannot be
 read this way is imported, as :func:`registry.discover` does.
 
-A module is reported as not available in three cases: its file is missing, a
+The listing reports a module as not available in three cases. Its file is missing, or a
 module-level ``import`` in it (or in a ``graphkit.extras`` module it imports) names a
-package that is not installed, or its registration would raise (an invalid or repeated
-name). Other errors that an import would raise show only when ``graphkit extras run``
+package that is not installed, or its registration would raise for an invalid or
+repeated name. Other errors that an import would raise show only when ``graphkit extras run``
 imports the module.
 """
 
@@ -34,8 +34,10 @@ logger = logging.getLogger(__name__)
 PACKAGE = "graphkit.extras"
 REGISTRY_MODULE = "graphkit.extras.registry"
 
-# Parsed sources by module name (None: no source file), filled during one listing.
+# Parsed sources by module name (None: no such module), filled during one listing, and
+# the names among them that are packages (read from their __init__.py).
 _TREES: dict[str, ast.Module | None] = {}
+_PACKAGES: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ def list_experiments() -> tuple[list[ListedExperiment], dict[str, str]]:
     come from the registry itself.
     """
     _TREES.clear()  # read the files as they are now
+    _PACKAGES.clear()
     listed = _registered()
     errors = registry.recorded_import_errors()
     for module_name in registry.EXPERIMENT_MODULES:
@@ -143,36 +146,42 @@ def _read_module(module_name: str) -> list[ListedExperiment]:
     return found
 
 
-def _source_path(module_name: str) -> Path | None:
-    """Return the source file of a ``graphkit.extras`` module without importing it.
+def _find_spec(module_name: str) -> importlib.machinery.ModuleSpec | None:
+    """Return the spec of a ``graphkit.extras`` module without importing anything.
 
-    Only the already imported ``graphkit.extras`` package is used, because importing a
-    sub-package would run its ``__init__``.
+    Only the already imported ``graphkit.extras`` package is used, because finding a
+    module with :func:`importlib.util.find_spec` imports its parent packages.
     """
     if not module_name.startswith(PACKAGE + "."):
         return None
     paths = list(sys.modules[PACKAGE].__path__)
     parts = module_name[len(PACKAGE) + 1 :].split(".")
-    for index, part in enumerate(parts):
+    for part in parts[:-1]:
         spec = importlib.machinery.PathFinder.find_spec(part, paths)
-        if spec is None:
-            return None
-        if index == len(parts) - 1:
-            return Path(spec.origin) if spec.origin else None
-        if spec.submodule_search_locations is None:
+        if spec is None or spec.submodule_search_locations is None:
             return None
         paths = list(spec.submodule_search_locations)
-    return None
+    return importlib.machinery.PathFinder.find_spec(parts[-1], paths)
 
 
 def _parse(module_name: str) -> ast.Module | None:
-    """Return the parsed source of a ``graphkit.extras`` module, or None if not found."""
+    """Return the parsed source of a ``graphkit.extras`` module, or None if not found.
+
+    Raises :class:`UnreadableSource` for a module without a ``.py`` source file.
+    """
     if module_name not in _TREES:
-        path = _source_path(module_name)
-        if path is None or path.suffix != ".py":
+        spec = _find_spec(module_name)
+        if spec is None:
             _TREES[module_name] = None
-        else:
-            _TREES[module_name] = ast.parse(path.read_text(encoding="utf-8"), str(path))
+            return None
+        if spec.origin is None or not spec.origin.endswith(".py"):
+            raise UnreadableSource(
+                f"{module_name} has no Python source ({spec.origin})"
+            )
+        if spec.submodule_search_locations is not None:
+            _PACKAGES.add(module_name)
+        path = Path(spec.origin)
+        _TREES[module_name] = ast.parse(path.read_text(encoding="utf-8"), str(path))
     return _TREES[module_name]
 
 
@@ -180,8 +189,14 @@ def _imported_module(module_name: str, node: ast.ImportFrom) -> str:
     """Return the absolute name of the module that ``from ... import`` reads."""
     if node.level == 0:
         return node.module or ""
-    # A module's own name counts as one level: from .x in a.b.c reads a.b.x.
-    base = module_name.split(".")[: -node.level]
+    # One dot is the module's own package: from .x in module a.b.c, or in the
+    # package a.b.c itself (its __init__.py), reads a.b.x or a.b.c.x.
+    package = (
+        module_name if module_name in _PACKAGES else module_name.rpartition(".")[0]
+    )
+    base = package.split(".")
+    if node.level > 1:
+        base = base[: -(node.level - 1)]
     return ".".join(base + ([node.module] if node.module else []))
 
 

@@ -46,6 +46,8 @@ def test_catalog_equals_imported_registry():
 def toy_package(tmp_path, monkeypatch):
     """Return a function that writes ``graphkit.extras.NAME`` modules into ``tmp_path``.
 
+    A file name such as ``toy_pkg/exp`` writes the module ``graphkit.extras.toy_pkg.exp``.
+
     The written modules replace ``EXPERIMENT_MODULES``, and the registry starts empty.
     Both are restored afterwards, and the written modules are removed from
     ``sys.modules``.
@@ -58,7 +60,9 @@ def toy_package(tmp_path, monkeypatch):
 
     def write(files: dict[str, str], listed: list[str]) -> None:
         for name, text in files.items():
-            (tmp_path / f"{name}.py").write_text(textwrap.dedent(text))
+            path = tmp_path / f"{name}.py"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(text))
         modules = tuple(f"graphkit.extras.{name}" for name in listed)
         monkeypatch.setattr(registry, "EXPERIMENT_MODULES", modules)
 
@@ -111,6 +115,38 @@ def test_constants_from_sibling_module(toy_package):
     ]
     assert "graphkit.extras.toy_first" not in sys.modules
     assert "graphkit.extras.toy_second" not in sys.modules
+
+
+def test_relative_imports_in_subpackage(toy_package):
+    toy_package(
+        {
+            "toy_pkg/__init__": "from .names import TITLE as PACKAGE_TITLE\n",
+            "toy_pkg/names": 'TITLE = "Relative"\n',
+            "toy_pkg/inner/__init__": "",
+            "toy_pkg/inner/exp": """
+                from ...registry import register
+                from .. import PACKAGE_TITLE
+                from ..names import TITLE
+
+                run = register("toy_relative", PACKAGE_TITLE, TITLE + " too", 2)(
+                    lambda config: {}
+                )
+            """,
+        },
+        ["toy_pkg.inner.exp"],
+    )
+    experiments, errors = catalog.list_experiments()
+    assert errors == {}
+    assert _rows(experiments) == [
+        (
+            "toy_relative",
+            "Relative",
+            "Relative too",
+            2,
+            "graphkit.extras.toy_pkg.inner.exp",
+        )
+    ]
+    assert "graphkit.extras.toy_pkg" not in sys.modules
 
 
 def test_missing_packages_and_modules(toy_package):
