@@ -66,7 +66,14 @@ class Heartbeat:
             self._stop.wait(HEARTBEAT_PERIOD_S)
 
     def stop(self) -> None:
-        """Stop the thread and wait for it, so no store call runs during shutdown."""
+        """Stop the thread and wait up to 2 s for it to end.
+
+        NOTE: ``store.add`` has no timeout, so on a store that stops responding but
+        keeps its connection open (its host frozen, packets dropped) the thread outlives
+        this wait. It uses only its own store connection, never the process group. If
+        that connection then fails while the interpreter shuts down, the thread's
+        return into Python aborts the process (SIGABRT, torch 2.13 and Python 3.11).
+        """
         self._stop.set()
         if self._thread.is_alive() and self._thread is not threading.current_thread():
             self._thread.join(timeout=2 * HEARTBEAT_PERIOD_S + 1.0)
