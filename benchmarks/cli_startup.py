@@ -1,4 +1,4 @@
-"""CPU time of the light ``graphkit`` commands (help and ``extras list``) in fresh processes.
+"""CPU time of ``graphkit`` help commands and ``extras list`` in fresh processes.
 
 These commands no longer import torch. To show what that saves, each command runs in
 fresh processes of two or three kinds, alternating:

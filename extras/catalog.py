@@ -1,4 +1,4 @@
-"""The experiments that ``graphkit extras list`` prints, read from source without importing.
+"""Experiments for ``graphkit extras list``, read from source without importing them.
 
 Every experiment module imports torch, which costs about 1 CPU s, and the listing needs
 only the arguments of each module's ``register(name, title, summary, issue_group)``
@@ -11,8 +11,8 @@ read this way is imported, as :func:`registry.discover` does.
 The listing reports a module as not available in three cases. Its file is missing, or a
 module-level ``import`` in it (or in a ``graphkit.extras`` module it imports) names a
 package that is not installed, or its registration would raise for an invalid or
-repeated name. Other errors that an import would raise show only when ``graphkit extras run``
-imports the module.
+repeated name. Other errors that an import would raise show only when ``graphkit extras
+run`` imports the module.
 """
 
 from __future__ import annotations
