@@ -53,9 +53,17 @@ _group_numbers = itertools.count()
 
 
 def free_port(host: str = "127.0.0.1") -> int:
-    """Return a TCP port that is free on ``host`` right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
+    """Return a TCP port that is free on ``host`` right now.
+
+    ``host`` is a name or an IPv4 or IPv6 address. It is resolved as
+    :func:`listen_socket` resolves it, so the port is free on the address that the
+    store then listens on.
+    """
+    family, kind, proto, _, address = socket.getaddrinfo(
+        host, 0, type=socket.SOCK_STREAM
+    )[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.bind(address)
         return int(sock.getsockname()[1])
 
 
