@@ -15,10 +15,12 @@ import tempfile
 import urllib.error
 import urllib.request
 from pathlib import Path
-
-import torch
+from typing import TYPE_CHECKING
 
 from graphkit.option_names import option
+
+if TYPE_CHECKING:
+    import torch
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +137,10 @@ def resolve(
 
 def load_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
     """Read the model state dict from a checkpoint file (on the CPU)."""
+    # Imported here, so that graphkit kg list can name the released files and the
+    # cache folder without importing torch.
+    import torch
+
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as error:  # torch raises several types for a damaged file

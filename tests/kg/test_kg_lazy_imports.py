@@ -1,0 +1,94 @@
+"""``graphkit kg list`` and ``import graphkit.kg`` import no torch, and every name that
+``graphkit.kg`` exports still imports as the object its submodule defines.
+
+The torch checks run in a fresh interpreter, because this test process has imported
+torch already.
+"""
+
+import importlib
+import subprocess
+import sys
+
+import pytest
+
+import graphkit.kg
+
+LIST_COMMAND = """
+import sys
+from graphkit.launch.cli import run
+
+code = run(sys.argv[1:])
+print("exit", code, "torch", "torch" in sys.modules, "pyg", "torch_geometric" in sys.modules)
+"""
+
+
+def run_fresh(code: str, *arguments: str) -> list[str]:
+    """Run ``code`` in a new interpreter and return its output lines."""
+    result = subprocess.run(
+        [sys.executable, "-c", code, *arguments],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def test_kg_list_imports_no_torch(tmp_path):
+    for folder in ("toy_v1", "toy_v1_ind", "codex"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "codex" / "train.txt").write_text("a\tr\tb\n")
+    lines = run_fresh(LIST_COMMAND, "kg", "list", "--root", str(tmp_path))
+    assert lines[-1].split() == ["exit", "0", "torch", "False", "pyg", "False"]
+    listed = [line.split()[0] for line in lines if line.startswith("  ")]
+    assert "toy_v1" in listed
+    assert "codex" in listed
+    assert "ultra_3g" in listed
+
+
+def test_kg_list_without_root_imports_no_torch():
+    lines = run_fresh(LIST_COMMAND, "kg", "list")
+    assert lines[-1].split() == ["exit", "0", "torch", "False", "pyg", "False"]
+
+
+def test_package_import_imports_no_torch():
+    code = "import sys, graphkit.kg; print('torch' in sys.modules)"
+    assert run_fresh(code) == ["False"]
+
+
+@pytest.mark.parametrize("name", graphkit.kg.__all__)
+def test_exported_name_is_submodule_object(name):
+    module = importlib.import_module(f"graphkit.kg.{graphkit.kg.EXPORTS[name]}")
+    assert getattr(graphkit.kg, name) is getattr(module, name)
+
+
+def test_evaluate_stays_function_after_submodule_import():
+    # Importing the submodule graphkit.kg.evaluate first sets the package attribute
+    # evaluate, which must stay the function.
+    code = (
+        "import graphkit.kg.evaluate\n"
+        "from graphkit.kg import evaluate\n"
+        "print(type(evaluate).__name__, evaluate.__module__)"
+    )
+    assert run_fresh(code) == ["function graphkit.kg.evaluate"]
+
+
+def test_star_import_binds_every_export():
+    code = (
+        "from graphkit.kg import *\n"
+        "import graphkit.kg\n"
+        "names = [n for n in graphkit.kg.__all__ if globals().get(n) is None]\n"
+        "print('missing', names, callable(evaluate))"
+    )
+    assert run_fresh(code) == ["missing [] True"]
+
+
+def test_submodule_attribute_after_package_import():
+    code = "import graphkit.kg\nprint(graphkit.kg.ultra.Ultra.__name__)"
+    assert run_fresh(code) == ["Ultra"]
+
+
+def test_unknown_attribute_raises():
+    with pytest.raises(AttributeError, match="has no attribute 'Ultraa'"):
+        graphkit.kg.Ultraa  # noqa: B018
