@@ -90,6 +90,26 @@ def list_experiments() -> tuple[list[ListedExperiment], dict[str, str]]:
     return ordered, errors
 
 
+def declared_names(module_name: str) -> list[str]:
+    """Return the names that ``module_name`` passes to ``register``, read from source.
+
+    Unlike :func:`list_experiments`, this skips the check of the module's imports, so
+    it also names the experiments of a module that fails to import. Returns [] when the
+    source is missing, does not parse, or registers names that are not constants.
+    """
+    _TREES.pop(module_name, None)  # read the file as it is now
+    try:
+        tree = _parse(module_name)
+        if tree is None:
+            return []
+        calls = _register_calls(module_name, tree)
+        return [
+            _evaluate(call.args[0], module_name, tree) for call in calls if call.args
+        ]
+    except (UnreadableSource, SyntaxError, OSError, UnicodeDecodeError):
+        return []
+
+
 def _registered() -> dict[str, ListedExperiment]:
     """Return the experiments in the registry already, by name."""
     return {

@@ -244,12 +244,24 @@ def import_modules(module_names: tuple[str, ...] | list[str]) -> None:
                 logger.debug("experiment module %s not built yet", module_name)
             else:
                 logger.warning("cannot import %s: %s", module_name, error)
-            _IMPORT_ERRORS[module_name] = f"{type(error).__name__}: {error}"
+            _record_import_error(module_name, error)
         except Exception as error:  # noqa: BLE001 - one broken module must not hide others
             logger.warning(
                 "cannot import %s: %s: %s", module_name, type(error).__name__, error
             )
-            _IMPORT_ERRORS[module_name] = f"{type(error).__name__}: {error}"
+            _record_import_error(module_name, error)
+
+
+def _record_import_error(module_name: str, error: Exception) -> None:
+    """Record a failed import and drop the experiments the module registered before it.
+
+    A module that raises after its ``@register`` line is not in ``sys.modules``, and its
+    ``Config`` or ``criteria`` may be missing, so its experiment must not run.
+    """
+    _IMPORT_ERRORS[module_name] = f"{type(error).__name__}: {error}"
+    for name, experiment in list(_REGISTRY.items()):
+        if experiment.module == module_name:
+            del _REGISTRY[name]
 
 
 def _check_module_experiments(module_name: str) -> None:
@@ -296,13 +308,39 @@ def get(name: str) -> Experiment:
     """
     discover()
     key = name if name in _REGISTRY else name.lower().replace("-", "_")
-    if key not in _REGISTRY:
-        valid = ", ".join(e.name for e in list_experiments()) or "(none)"
-        hint = did_you_mean(key, list(_REGISTRY))
-        raise KeyError(
-            f"unknown experiment {name!r}{hint}; registered experiments: {valid}"
+    if key in _REGISTRY:
+        return _REGISTRY[key]
+    for module_name, error in _IMPORT_ERRORS.items():
+        if key in _declared_names(module_name):
+            fix = (
+                "Install the package it names"
+                if error.startswith("ModuleNotFoundError")
+                else "Fix the error in that module"
+            )
+            raise KeyError(
+                f"experiment {key!r} cannot run because its module {module_name} "
+                f"failed to import: {error}. {fix}"
+            )
+    valid = ", ".join(e.name for e in list_experiments()) or "(none)"
+    hint = did_you_mean(key, list(_REGISTRY))
+    message = f"unknown experiment {name!r}{hint}; registered experiments: {valid}"
+    if _IMPORT_ERRORS:
+        message += (
+            "; these experiment modules failed to import: "
+            + ", ".join(sorted(_IMPORT_ERRORS))
         )
-    return _REGISTRY[key]
+    raise KeyError(message)
+
+
+def _declared_names(module_name: str) -> list[str]:
+    """Return the experiment names that the source of ``module_name`` registers.
+
+    The names are read without importing the module, so that a module which failed to
+    import can still be matched to a name. Returns [] when the source cannot be read.
+    """
+    from graphkit.extras import catalog
+
+    return catalog.declared_names(module_name)
 
 
 def parse_value(text: str, annotation: Any, key: str) -> Any:

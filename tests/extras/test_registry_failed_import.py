@@ -1,0 +1,133 @@
+"""An experiment whose module fails to import does not run, and get() names the error."""
+
+import sys
+import textwrap
+
+import pytest
+from graphkit.extras import registry
+
+EXPERIMENT = """
+from dataclasses import dataclass
+
+from graphkit.extras.registry import register
+
+
+@dataclass
+class Config:
+    size: int = 1
+
+    @classmethod
+    def smoke(cls):
+        return cls()
+
+
+def criteria(metrics):
+    return []
+
+
+@register("{name}", "title", "summary", 99)
+def run(config):
+    return {{}}
+
+{tail}
+"""
+
+
+@pytest.fixture
+def toy_modules(tmp_path, monkeypatch):
+    """Return a function that writes ``graphkit.extras.NAME`` modules and lists them."""
+    package = sys.modules["graphkit.extras"]
+    monkeypatch.setattr(package, "__path__", [*package.__path__, str(tmp_path)])
+    monkeypatch.setattr(registry, "_REGISTRY", {})
+    monkeypatch.setattr(registry, "_IMPORT_ERRORS", {})
+    monkeypatch.setattr(registry, "_DISCOVERED", False)
+    modules_before = set(sys.modules)
+
+    def write(files: dict[str, str]) -> None:
+        for name, text in files.items():
+            (tmp_path / f"{name}.py").write_text(textwrap.dedent(text))
+        modules = tuple(f"graphkit.extras.{name}" for name in files)
+        monkeypatch.setattr(registry, "EXPERIMENT_MODULES", modules)
+
+    yield write
+    for name in set(sys.modules) - modules_before:
+        if name.startswith("graphkit.extras.toy_"):
+            del sys.modules[name]
+
+
+def test_error_after_register_drops_experiment(toy_modules):
+    toy_modules(
+        {
+            "toy_late_error": EXPERIMENT.format(
+                name="toy_late_error", tail="undefined_name + 1"
+            ),
+            "toy_fine": EXPERIMENT.format(name="toy_fine", tail=""),
+        }
+    )
+    names = [e.name for e in registry.list_experiments()]
+    assert names == ["toy_fine"]
+    assert list(registry.import_errors()) == ["graphkit.extras.toy_late_error"]
+
+
+def test_failed_module_named_in_get(toy_modules):
+    toy_modules(
+        {
+            "toy_late_error": EXPERIMENT.format(
+                name="toy_late_error", tail="undefined_name + 1"
+            ),
+        }
+    )
+    with pytest.raises(KeyError) as caught:
+        registry.get("toy_late_error")
+    message = caught.value.args[0]
+    assert "cannot run because its module graphkit.extras.toy_late_error" in message
+    assert "NameError: name 'undefined_name' is not defined" in message
+    assert message.endswith("Fix the error in that module")
+
+
+def test_missing_package_named_in_get(toy_modules):
+    toy_modules(
+        {
+            "toy_needs_package": EXPERIMENT.format(name="toy_needs_package", tail="")
+            .replace("from dataclasses", "import graphkit_no_such_package\nfrom dataclasses", 1),
+        }
+    )
+    with pytest.raises(KeyError) as caught:
+        registry.get("toy_needs_package")
+    message = caught.value.args[0]
+    assert "No module named 'graphkit_no_such_package'" in message
+    assert message.endswith("Install the package it names")
+
+
+def test_unknown_name_lists_failed_modules(toy_modules):
+    toy_modules(
+        {
+            "toy_syntax": "def broken(:\n",
+            "toy_fine": EXPERIMENT.format(name="toy_fine", tail=""),
+        }
+    )
+    with pytest.raises(KeyError) as caught:
+        registry.get("toy_other")
+    message = caught.value.args[0]
+    assert message.startswith("unknown experiment 'toy_other'")
+    assert "registered experiments: toy_fine" in message
+    assert message.endswith(
+        "these experiment modules failed to import: graphkit.extras.toy_syntax"
+    )
+
+
+def test_run_exits_2_naming_import_error(toy_modules, capsys):
+    from graphkit.launch.cli import run
+
+    toy_modules(
+        {
+            "toy_late_error": EXPERIMENT.format(
+                name="toy_late_error", tail="raise RuntimeError('broken at import')"
+            ),
+        }
+    )
+    code = run(["extras", "run", "toy_late_error", "--smoke"])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.out == ""
+    assert "RuntimeError: broken at import" in captured.err
