@@ -7,6 +7,8 @@ import pytest
 from graphkit.datasets import load_dataset
 from graphkit.launch.cli import run
 
+from graphkit.option_names import command_line_options
+
 TINY = '{"num_nodes": 60}'
 
 
@@ -51,7 +53,8 @@ def test_out_below_file_rejected(tmp_path, capsys):
 
 
 def test_missing_ogb_names_real_option(tmp_path):
-    with pytest.raises(FileNotFoundError) as caught:
+    # Under the command line's options, as graphkit train loads the dataset.
+    with pytest.raises(FileNotFoundError) as caught, command_line_options():
         load_dataset("ogbn-arxiv", root=tmp_path)
     assert "(--download)" not in str(caught.value)
     assert "--dataset-options '{download: true}'" in str(caught.value)
