@@ -361,7 +361,8 @@ _OPTION_DEFAULTS = {
 def _setting(name: str, value) -> str:
     """Return ``option(name, value)``, with a float shown as ``%g`` on the command line.
 
-    The command line shows ``--compression-ratio 8``, and Python ``compression_ratio=8.0``.
+    The command line shows ``--compression-ratio 8``, and Python
+    ``compression_ratio=8.0``.
     """
     if isinstance(value, float) and from_command_line():
         value = f"{value:g}"
