@@ -663,6 +663,11 @@ class Config:
             )
         if self.seeds < 1:
             raise ValueError(f"seeds={self.seeds} is invalid: set seeds to 1 or more")
+        if self.value_channels < 0:
+            raise ValueError(
+                f"value_channels={self.value_channels} is invalid: set 0 (the default) "
+                "or a positive channel count"
+            )
         if self.loss not in ("mse", "l1"):
             raise ValueError(f"loss={self.loss!r} is invalid: set loss=mse or loss=l1")
         if self.augment and self.random_augment:

@@ -96,6 +96,12 @@ class Config:
             raise ValueError(
                 "realloc_every, epochs and seeds must be positive / non-empty"
             )
+        # A zero width leaves layers without weights, and the first-layer share of
+        # the non-zeros would divide by zero.
+        if any(width < 1 for width in self.hidden):
+            raise ValueError(
+                f"hidden={self.hidden} is invalid. Give layer widths >= 1."
+            )
 
     @classmethod
     def smoke(cls) -> Config:

@@ -116,6 +116,10 @@ class Config:
             raise ValueError(
                 f"block_size={self.block_size} is invalid. Use a value >= 1 (MX uses 32)."
             )
+        if any(width < 1 for width in self.hidden):
+            raise ValueError(
+                f"hidden={self.hidden} is invalid. Give layer widths >= 1."
+            )
 
     @classmethod
     def smoke(cls) -> Config:
