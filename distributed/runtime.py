@@ -55,9 +55,8 @@ _group_numbers = itertools.count()
 def free_port(host: str = "127.0.0.1") -> int:
     """Return a TCP port that is free on ``host`` right now.
 
-    ``host`` is a name or an IPv4 or IPv6 address. It is resolved as
-    :func:`listen_socket` resolves it, so the port is free on the address that the
-    store then listens on.
+    ``host`` is a name or an IPv4 or IPv6 address, resolved as :func:`listen_socket`
+    resolves it.
     """
     family, kind, proto, _, address = socket.getaddrinfo(
         host, 0, type=socket.SOCK_STREAM
@@ -71,22 +70,46 @@ def listen_socket(host: str, port: int) -> int:
     """Return the descriptor of a TCP socket listening on ``host:port`` only.
 
     The caller owns the descriptor (``TCPStore`` takes it over as ``master_listen_fd``).
+    Port 0 lets the system pick a free port.
+
+    Raises:
+        RuntimeError: ``host`` does not resolve, is not an address of this machine, or
+            the port is in use. The message names ``MASTER_ADDR`` and ``MASTER_PORT``.
     """
-    family, kind, proto, _, address = socket.getaddrinfo(
-        host, port, type=socket.SOCK_STREAM
-    )[0]
-    sock = socket.socket(family, kind, proto)
+    sock = None
     try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM
+        )[0]
+        sock = socket.socket(family, kind, proto)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(address)
         sock.listen(1024)
     except OSError as error:
-        sock.close()
+        if sock is not None:
+            sock.close()
+        target = (
+            f"MASTER_ADDR:MASTER_PORT = {host}:{port}" if port else f"MASTER_ADDR = {host}"
+        )
         raise RuntimeError(
-            f"cannot listen on MASTER_ADDR:MASTER_PORT = {host}:{port} ({error}); give "
-            "an address of this machine and a free port"
+            f"cannot listen on {target} ({error}); give an address of this machine "
+            "and a free port"
         ) from error
     return sock.detach()
+
+
+def _rank_zero_port(addr: str, port: int | None) -> int | str:
+    """Return the port that rank 0's store can listen on, or the error message.
+
+    With ``port`` None the system picks a free port. The socket closes again at once,
+    and :func:`init_process_group` listens on the port later.
+    """
+    try:
+        descriptor = listen_socket(addr, port or 0)
+    except RuntimeError as error:
+        return str(error)
+    with socket.socket(fileno=descriptor) as sock:
+        return int(sock.getsockname()[1])
 
 
 def _from_mpi(world=None) -> tuple[int, int, str, int]:
@@ -101,7 +124,8 @@ def _from_mpi(world=None) -> tuple[int, int, str, int]:
         RuntimeError: mpi4py is not installed, or the ranks run on several machines
             and ``MASTER_ADDR`` is unset. The default 127.0.0.1 reaches rank 0's store
             only from rank 0's machine, so the other ranks would wait until the
-            rendezvous timed out.
+            rendezvous timed out. Also raised on every rank when rank 0 cannot listen
+            on ``MASTER_ADDR`` (and ``MASTER_PORT`` where set).
     """
     if world is None:
         try:
@@ -125,9 +149,13 @@ def _from_mpi(world=None) -> tuple[int, int, str, int]:
             )
         addr = "127.0.0.1"
     port = _master_port() if "MASTER_PORT" in os.environ else None
-    if port is None:
-        port = world.bcast(free_port(addr) if rank == 0 else None, root=0)
-    return rank, size, addr, port
+    # Rank 0 checks that its store can listen before any rank connects. A rank that
+    # raised alone would leave the others waiting in this broadcast, which has no
+    # timeout, or let them reach another job's store on a port already in use.
+    reply = world.bcast(_rank_zero_port(addr, port) if rank == 0 else None, root=0)
+    if isinstance(reply, str):
+        raise RuntimeError(f"rank {rank}: rank 0 failed to start the store: {reply}")
+    return rank, size, addr, reply if port is None else port
 
 
 def _integer_variable(name: str) -> int:
