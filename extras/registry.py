@@ -348,7 +348,8 @@ def parse_value(text: str, annotation: Any, key: str) -> Any:
 
     Supports ``int``, ``float``, ``bool`` (true/false/1/0/yes/no), ``str``, ``Literal``,
     ``Optional[T]`` (``none`` gives None) and ``tuple``/``list`` of those, written
-    comma-separated (``--set formats=mxint8,mxint4``), optionally in brackets.
+    comma-separated (``--set formats=mxint8,mxint4``), optionally in brackets, with
+    or without quotes around each item (``['mxint8', 'mxint4']``).
     """
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
@@ -356,13 +357,16 @@ def parse_value(text: str, annotation: Any, key: str) -> Any:
         if type(None) in args and text.strip().lower() in ("none", "null"):
             return None
         non_none = [a for a in args if a is not type(None)]
-        errors = []
+        prefix = f"--set {key}={text}: "
+        reasons = []
         for option in non_none:
             try:
                 return parse_value(text, option, key)
             except ValueError as error:
-                errors.append(str(error))
-        raise ValueError(f"--set {key}={text}: " + "; ".join(errors))
+                reasons.append(str(error).removeprefix(prefix))
+        if type(None) in args:
+            reasons.append("or none")
+        raise ValueError(prefix + ", ".join(reasons))
     if origin is typing.Literal:
         for option in args:
             if str(option) == text:
@@ -375,7 +379,9 @@ def parse_value(text: str, annotation: Any, key: str) -> Any:
         # Python and YAML write lists in brackets, so "[21, 22]" reads as "21, 22".
         if stripped[:1] + stripped[-1:] in ("[]", "()"):
             stripped = stripped[1:-1]
-        items = [item.strip() for item in stripped.split(",") if item.strip()]
+        items = [
+            _unquote(item.strip()) for item in stripped.split(",") if item.strip()
+        ]
         item_type = args[0] if args else str
         values = [parse_value(item, item_type, key) for item in items]
         return tuple(values) if origin is tuple else values
@@ -403,23 +409,43 @@ def parse_value(text: str, annotation: Any, key: str) -> Any:
     )
 
 
+def _unquote(item: str) -> str:
+    """Remove one pair of matching quotes, as in Python's ``['mxint8', 'mxint4']``."""
+    if len(item) >= 2 and item[0] == item[-1] and item[0] in "'\"":
+        return item[1:-1]
+    return item
+
+
 def apply_overrides(config: Any, pairs: list[str]) -> Any:
     """Return ``config`` with ``key=value`` overrides applied (re-validated).
 
     Raises:
         ValueError: a pair without ``=``, an unknown key (the message lists the valid
-            keys) or a value that does not parse as the field's type.
+            keys), a key given twice with different values, or a value that does not
+            parse as the field's type.
     """
     if not pairs:
         return config
     hints = typing.get_type_hints(type(config))
     fields = {f.name for f in dataclasses.fields(config) if f.init}
     changes: dict[str, Any] = {}
+    texts: dict[str, str] = {}
     for pair in pairs:
         if "=" not in pair:
-            raise ValueError(f"--set {pair!r}: expected key=value")
+            raise ValueError(
+                f"--set {pair!r}: expected key=value, for example "
+                f"--set {pair.strip() or 'KEY'}=VALUE"
+            )
         key, text = pair.split("=", 1)
         key = key.strip()
+        # Keeping the last of two different values silently would run a config that
+        # differs from the first value the user wrote.
+        if key in texts and texts[key] != text.strip():
+            raise ValueError(
+                f"--set {key} is given twice, as {key}={texts[key]} and "
+                f"{key}={text.strip()}. Give each key once"
+            )
+        texts[key] = text.strip()
         if key not in fields:
             hint = did_you_mean(key, sorted(fields))
             raise ValueError(
