@@ -202,14 +202,36 @@ def _run(registry, args: argparse.Namespace) -> int:
             "note: --smoke runs are too small to meet the criteria, so a 'no' above "
             f"is expected and {effect}. Run without --smoke to check the criteria."
         )
+    written = True
     if args.json is not None:
         payload = {"experiments": [r.to_json() for r in results]}
-        write_text_atomically(args.json, json.dumps(payload, indent=2) + "\n")
-        logger.info("wrote %s", args.json)
+        text = json.dumps(payload, indent=2) + "\n"
+        written &= _write_output(args.json, "--json", text)
     if args.markdown is not None:
-        write_text_atomically(args.markdown, format_markdown(results) + "\n")
-        logger.info("wrote %s", args.markdown)
-    return _exit_code(results, ignore_criteria)
+        text = format_markdown(results) + "\n"
+        written &= _write_output(args.markdown, "--markdown", text)
+    code = _exit_code(results, ignore_criteria)
+    return code if written else max(code, 1)
+
+
+def _write_output(path: Path, option: str, text: str) -> bool:
+    """Write one output file, or log why it failed and return False.
+
+    The files are written after every experiment has run, so a folder that became
+    unwritable must not hide the other file or the table printed above.
+    """
+    try:
+        write_text_atomically(path, text)
+    except OSError as error:
+        logger.error(
+            "cannot write %s %s (%s); the results are in the table above",
+            option,
+            path,
+            error.strerror or error,
+        )
+        return False
+    logger.info("wrote %s", path)
+    return True
 
 
 def _exit_code(results, ignore_criteria: bool) -> int:

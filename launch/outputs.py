@@ -26,6 +26,17 @@ def check_output_file(path: Path, option: str) -> None:
         raise ValueError(
             f"{option} {path}: folder {folder} is not writable. Choose another path"
         )
+    # os.access passes for root in any folder and misses read-only mounts, so create
+    # and remove a file next to the output, as the final atomic write will.
+    probe = folder / f".{path.name}.{uuid.uuid4().hex[:12]}.probe"
+    try:
+        probe.touch(exist_ok=False)
+    except OSError as error:
+        raise ValueError(
+            f"{option} {path}: cannot create a file in folder {folder} "
+            f"({error.strerror}). Choose another path"
+        ) from None
+    probe.unlink(missing_ok=True)
 
 
 def check_output_folder_path(path: Path, option: str) -> None:
