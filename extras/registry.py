@@ -468,12 +468,36 @@ def run_experiment(
         name (str): a registered experiment name.
         smoke (bool, default False): start from ``Config.smoke()`` instead of ``Config()``.
         overrides (list[str], optional): ``key=value`` strings applied on top.
-        config (optional): a ready config; ``smoke`` and ``overrides`` are then ignored.
+        config (optional): a ready instance of the experiment's ``Config``, used in
+            place of the default one. ``smoke`` is then only recorded in the result,
+            and ``overrides`` must be empty.
+
+    Raises:
+        TypeError: ``overrides`` is one string, or ``config`` is not an instance of
+            the experiment's ``Config``.
+        ValueError: both ``config`` and ``overrides`` are given, or an override is
+            invalid (see :func:`apply_overrides`).
     """
     experiment = get(name)
     name = experiment.name
+    if isinstance(overrides, str):
+        # Iterating a string would read each character as one key=value pair.
+        raise TypeError(
+            f"overrides={overrides!r} is one string. Pass a list: [{overrides!r}]"
+        )
     if config is None:
         config = apply_overrides(experiment.default_config(smoke), overrides or [])
+    elif overrides:
+        raise ValueError(
+            f"overrides={overrides} cannot change a ready config. Pass either config "
+            "or overrides, or use dataclasses.replace(config, ...)"
+        )
+    elif not isinstance(config, experiment.config_cls):
+        expected = experiment.config_cls
+        raise TypeError(
+            f"config is a {type(config).__module__}.{type(config).__qualname__}, but "
+            f"experiment {name!r} needs a {expected.__module__}.{expected.__qualname__}"
+        )
     logger.info("running %s (%s)", name, "smoke" if smoke else "full")
     start, cpu_start = time.perf_counter(), time.process_time()
     metrics = {key: float(value) for key, value in experiment.run(config).items()}
