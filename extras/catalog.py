@@ -201,7 +201,8 @@ def _parse(module_name: str) -> ast.Module | None:
         if spec.submodule_search_locations is not None:
             _PACKAGES.add(module_name)
         path = Path(spec.origin)
-        _TREES[module_name] = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        # Bytes, so that ast.parse honours a PEP 263 coding line as import does.
+        _TREES[module_name] = ast.parse(path.read_bytes(), str(path))
     return _TREES[module_name]
 
 
