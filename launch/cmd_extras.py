@@ -161,7 +161,7 @@ def _run(registry, args: argparse.Namespace) -> int:
         # 'run all' would skip that experiment and still exit 0.
         for module, error in registry.import_errors().items():
             logger.error("experiment module %s failed to import: %s", module, error)
-            results.append(_import_failure(registry, module, args.smoke, error))
+            results += _import_failures(registry, module, args.smoke, error)
     for name in names:
         try:
             results.append(
@@ -248,18 +248,29 @@ def _exit_code(results, ignore_criteria: bool) -> int:
     return 0
 
 
-def _import_failure(registry, module: str, smoke: bool, error: str):
-    return registry.ExperimentResult(
-        name=module.rsplit(".", 1)[-1],
-        title=f"module {module}",
-        issue_group=0,
-        smoke=smoke,
-        config={},
-        metrics={},
-        criteria=[],
-        seconds=0.0,
-        error=f"import failed: {error}",
-    )
+def _import_failures(registry, module: str, smoke: bool, error: str) -> list:
+    """Return one error row per experiment that ``module`` registers in its source.
+
+    The module's last name part stands in when its source names no experiment, for
+    example ``experiment`` for ``graphkit.extras.floorset.experiment``.
+    """
+    from graphkit.extras import catalog
+
+    names = catalog.declared_names(module) or [module.rsplit(".", 1)[-1]]
+    return [
+        registry.ExperimentResult(
+            name=name,
+            title=f"module {module}",
+            issue_group=0,
+            smoke=smoke,
+            config={},
+            metrics={},
+            criteria=[],
+            seconds=0.0,
+            error=f"import failed: {error}",
+        )
+        for name in names
+    ]
 
 
 def _failed(registry, name: str, smoke: bool, error: Exception):

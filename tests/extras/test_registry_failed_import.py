@@ -131,3 +131,23 @@ def test_run_exits_2_naming_import_error(toy_modules, capsys):
     assert code == 2
     assert captured.out == ""
     assert "RuntimeError: broken at import" in captured.err
+
+
+def test_run_all_names_failed_experiment(toy_modules, capsys):
+    from graphkit.launch.cli import run
+
+    # The module's last name part differs from the experiment name, as in
+    # graphkit.extras.floorset.experiment, which registers floorset.
+    toy_modules(
+        {
+            "toy_module_part": EXPERIMENT.format(
+                name="toy_listed_name", tail="raise RuntimeError('broken at import')"
+            ),
+            "toy_fine": EXPERIMENT.format(name="toy_fine", tail=""),
+        }
+    )
+    code = run(["extras", "run", "all", "--smoke"])
+    rows = [line.split()[:2] for line in capsys.readouterr().out.splitlines()]
+    assert code == 1
+    assert ["toy_listed_name", "error"] in rows
+    assert ["toy_module_part", "error"] not in rows
