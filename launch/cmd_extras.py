@@ -251,8 +251,8 @@ def _exit_code(results, ignore_criteria: bool) -> int:
 def _import_failures(registry, module: str, smoke: bool, error: str) -> list:
     """Return one error row per experiment that ``module`` registers in its source.
 
-    The module's last name part stands in when its source names no experiment, for
-    example ``experiment`` for ``graphkit.extras.floorset.experiment``.
+    When the source is missing or does not parse, the row takes the module's last
+    name part instead.
     """
     from graphkit.extras import catalog
 
