@@ -8,8 +8,9 @@ GraIL layout (Teru et al., ICML 2020), as ULTRA evaluates it::
     ROOT/NAME_ind/valid.txt    test queries (merged with the next file)
     ROOT/NAME_ind/test.txt     test queries
 
-The relation vocabulary comes from ``NAME/train.txt`` then ``NAME/valid.txt``; the
-inference graph numbers its entities afresh. A transductive folder ``ROOT/NAME`` with
+The relation vocabulary comes from ``NAME/train.txt`` and ``NAME/valid.txt``, followed
+by relations that only ``NAME_ind`` names (a fully inductive split); the inference graph
+numbers its entities afresh. A transductive folder ``ROOT/NAME`` with
 ``train/valid/test`` files and no ``NAME_ind`` sibling is read as one graph.
 
 Query rows that name an entity or relation without facts in their message-passing
@@ -23,7 +24,6 @@ import gzip
 import logging
 import re
 import zlib
-from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -279,17 +279,37 @@ def encode_file(
     return graph.encode(named.rows, named.source, named.lines)
 
 
-def _check_relations(named: NamedTriples, known: Collection[str]) -> None:
-    """Raise at the first row of ``named`` whose relation is not in ``known``."""
-    for row, line in zip(named.rows, named.lines):
-        if row[1] not in known:
-            raise KGFormatError(
-                named.source,
-                line,
-                f"relation {row[1]!r} does not occur in the training graph's "
-                "train/valid files, so the split is inconsistent. Add facts of this "
-                "relation to the training graph's train.txt",
-            )
+def _append_inference_relations(
+    relations: dict[str, None], inference: NamedTriples, training_files: str
+) -> None:
+    """Append the relations of ``inference`` that ``relations`` lacks, in order of
+    first appearance, and log one warning that names their count and the first one.
+
+    Such relations make the split fully inductive: the test queries may ask about
+    relations that the training graph never shows.
+    """
+    new_lines: dict[str, int] = {}
+    for (_, relation, _), line in zip(inference.rows, inference.lines):
+        if relation not in relations and relation not in new_lines:
+            new_lines[relation] = line
+    if not new_lines:
+        return
+    first, line = next(iter(new_lines.items()))
+    logger.warning(
+        "%s: the inference graph has %d relation%s that no row of %s names (first: "
+        "line %d, relation %r), so this is a fully inductive split. They get the "
+        "relation ids after the training graph's relations. ULTRA derives relation "
+        "representations from the graph it ranks on, so it ranks their queries "
+        "zero-shot. If the two graphs should share their relations, check these "
+        "names for typos",
+        inference.source,
+        len(new_lines),
+        "" if len(new_lines) == 1 else "s",
+        training_files,
+        line,
+        first,
+    )
+    relations.update(dict.fromkeys(new_lines))
 
 
 def load_grail(root: str | Path, name: str) -> InductiveSplit:
@@ -300,16 +320,24 @@ def load_grail(root: str | Path, name: str) -> InductiveSplit:
 
     Entities are numbered as in ULTRA's GraIL loader: those of ``NAME/train.txt`` then
     ``NAME/valid.txt`` in the training graph, and those of ``NAME_ind/train.txt``,
-    ``valid.txt`` then ``test.txt`` in the inference graph. Both graphs share the
-    relations of ``NAME/train.txt`` and ``NAME/valid.txt``, followed by relations that
-    only the test files name. ULTRA's GraIL loader stops at such a relation with an
-    assertion, while its loader of fully inductive splits appends it to the list.
-    Query rows with a name without facts are kept with a warning
-    (:mod:`graphkit.kg.query_names`).
+    ``valid.txt`` then ``test.txt`` in the inference graph. Both graphs share one
+    relation list: the relations of ``NAME/train.txt`` and ``NAME/valid.txt``, then
+    those that only ``NAME_ind/train.txt`` names, then those that only
+    ``NAME_ind/valid.txt`` or ``test.txt`` name, each in order of first appearance.
+    ULTRA's GraIL loader stops at a relation of the last two kinds with an assertion.
+
+    A relation that only the inference graph names makes the split fully inductive,
+    and the load logs one warning with their count. ULTRA's loader of fully inductive
+    splits (``InductiveDataset`` in ``ultra/datasets.py``) numbers the inference
+    graph's relations on their own. The ranks here are the same, because ULTRA's
+    scores do not change, up to round-off, when relations without facts are added or
+    relation ids are permuted. So the test ranks equal those of ``NAME_ind`` loaded as
+    a transductive folder with its valid.txt and test.txt as the queries, except where
+    round-off orders near ties differently. Query rows with a name without facts are
+    kept with a warning (:mod:`graphkit.kg.query_names`).
 
     Raises:
-        KGFormatError: a file is missing or malformed, or a relation of
-            ``NAME_ind/train.txt`` is absent from ``NAME/train.txt`` and ``valid.txt``.
+        KGFormatError: a file is missing or malformed.
     """
     root = Path(root).expanduser()
     folder, ind_folder = root / name, root / f"{name}_ind"
@@ -319,7 +347,9 @@ def load_grail(root: str | Path, name: str) -> InductiveSplit:
         relation for part in (train, valid) for _, relation, _ in part.rows
     )
     inference = drop_repeated_facts(read_triples(ind_folder / "train.txt"))
-    _check_relations(inference, relations)
+    _append_inference_relations(
+        relations, inference, f"{folder / 'train.txt'} or {folder / 'valid.txt'}"
+    )
     test_parts = [
         read_triples(ind_folder / f"{part}.txt", allow_empty=True)
         for part in ("valid", "test")

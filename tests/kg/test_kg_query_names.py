@@ -180,15 +180,6 @@ def test_split_with_facts_for_every_name_logs_nothing(tmp_path, caplog):
     assert warnings_of(caplog) == []
 
 
-def test_inference_relation_outside_split_rejected(tmp_path):
-    # A fact of the inference graph with a relation that g/ does not name is still
-    # an inconsistent split, as in ULTRA's GraIL loader.
-    write_grail(tmp_path)
-    write_files(tmp_path / "g_ind", train=["x\tr\ty", "y\tq\tz"])
-    with pytest.raises(KGFormatError, match=r"g_ind/train\.txt:2: relation 'q' does"):
-        load_dataset(tmp_path, "g")
-
-
 def test_malformed_query_row_still_rejected(tmp_path):
     write_grail(tmp_path, ind_test=["y\tr\tx", "y\tr"])
     with pytest.raises(KGFormatError, match=r"g_ind/test\.txt:2: expected 3"):
