@@ -61,7 +61,8 @@ class Config:
     Attributes:
         source: "floorset" reads the data folder, and "synthetic" builds
             sliced-rectangle cases for machines without the data. The smoke config
-            falls back to "synthetic" when the data folder is missing.
+            falls back to "synthetic" when no root is given and the environment
+            names no data folder.
         root: data folder; empty means the environment default (see module doc).
         lite_configs: Lite block counts to load (the shared copy has 21..25).
         prime_configs: Prime block counts to load (21..120 exist).
@@ -70,9 +71,10 @@ class Config:
             Lite and first Prime case are written there.
         synthetic_sizes: block counts of the synthetic cases.
         seed: seed of the random placement and of the reinsertion order.
-        synthetic_fallback: with ``source`` "floorset", use the synthetic cases
-            (with a warning) when the data folder is missing instead of failing.
-            The smoke config sets it, so ``--set root=DIR`` still reads DIR.
+        synthetic_fallback: with ``source`` "floorset" and an empty ``root``, use
+            the synthetic cases (with a warning) when the environment names no data
+            folder, instead of failing. The smoke config sets it. A ``root`` that is
+            given must hold the data, so that a mistyped one fails.
     """
 
     source: Literal["floorset", "synthetic"] = "floorset"
@@ -135,20 +137,42 @@ def resolve_root(root: str) -> Path:
             # need, and extras/ is its sibling.
             candidates.append(base.parent / "extras" / "floorset")
     for folder in candidates:
-        if (folder / "LiteTensorDataTest").is_dir() or (
-            folder / "PrimeTensorDataTest.tar.gz"
-        ).is_file():
+        if _has_data(folder):
             return folder
     searched = (
         f"looked in {[str(c) for c in candidates]}"
         if candidates
         else "neither --set root nor GRAPHKIT_DATA or GRAPHKIT_TEST_DATA is set"
     )
+    nearby = _nearby_data_folder(Path(root)) if root else None
+    if nearby is not None:
+        raise FileNotFoundError(
+            f"FloorSet data not found ({searched}), but {nearby} contains it. "
+            f"Pass --set root={nearby}"
+        )
     raise FileNotFoundError(
         f"FloorSet data not found ({searched}); "
         "pass --set root=DIR holding LiteTensorDataTest/ and PrimeTensorDataTest.tar.gz, "
         "or set GRAPHKIT_DATA to a folder containing extras/floorset"
     )
+
+
+def _has_data(folder: Path) -> bool:
+    return (folder / "LiteTensorDataTest").is_dir() or (
+        folder / "PrimeTensorDataTest.tar.gz"
+    ).is_file()
+
+
+def _nearby_data_folder(root: Path) -> Path | None:
+    """Return the data folder one or two levels off ``root``, or None.
+
+    This catches two common mistakes: the shared data folder in place of its
+    ``extras/floorset``, or ``LiteTensorDataTest`` itself in place of its parent.
+    """
+    for folder in (root / "extras" / "floorset", root / "floorset", root.parent):
+        if _has_data(folder):
+            return folder
+    return None
 
 
 def _quality_factor(hpwl_gap: float, area_gap: float) -> float:
@@ -222,11 +246,10 @@ def run(config: Config) -> dict[str, float]:
             ) from None
     cases = []
     source = config.source
-    if source == "floorset" and config.synthetic_fallback:
+    if source == "floorset" and config.synthetic_fallback and not config.root:
         try:
             resolve_root(config.root)
         except FileNotFoundError as error:
-            # The error names the folders searched, so that a mistyped root shows.
             logger.warning("%s. The run uses synthetic cases instead", error)
             source = "synthetic"
     if source == "synthetic":
@@ -258,9 +281,16 @@ def _load_selected(
     """Load the ``variant`` cases of ``configs``.
 
     Raises:
+        FileNotFoundError: if the ``variant`` files are not under ``root``.
         ValueError: if a case of ``configs`` is not under ``root``.
     """
-    cases = load_floorset(root, variant, list(configs))
+    try:
+        cases = load_floorset(root, variant, list(configs))
+    except FileNotFoundError as error:
+        raise FileNotFoundError(
+            f"{error}. Add the FloorSet {variant} files to {root}, or pass "
+            f"--set {variant}_configs= to skip FloorSet {variant}"
+        ) from None
     found = sorted(int(case.name.rsplit("_", 1)[1]) for case in cases)
     missing = sorted(set(configs) - set(found))
     if missing:

@@ -57,11 +57,12 @@ def test_smoke_reads_given_root(shared_data):
     assert "baseline_mean_cost_prime" in metrics
 
 
-def test_smoke_without_data_uses_synthetic(tmp_path, caplog):
+def test_smoke_without_data_uses_synthetic(tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv("GRAPHKIT_DATA", str(tmp_path / "missing"))
+    monkeypatch.delenv("GRAPHKIT_TEST_DATA", raising=False)
     config = experiment.Config.smoke()
-    config = experiment.Config(**{**config.__dict__, "root": str(tmp_path / "missing")})
     metrics = experiment.run(config)
     assert "uses synthetic cases" in caplog.text
-    # The warning names the folder it searched, so a mistyped root is visible.
-    assert str(tmp_path / "missing") in caplog.text
+    # The warning names the folder it searched, so a mistyped GRAPHKIT_DATA shows.
+    assert str(tmp_path / "missing" / "extras" / "floorset") in caplog.text
     assert metrics["cases"] == len(config.synthetic_sizes)

@@ -1,0 +1,62 @@
+"""A FloorSet root given with --set must hold the data, also in a smoke run."""
+
+import re
+import shutil
+
+import pytest
+from graphkit.extras.floorset import experiment
+from graphkit.launch.cli import run
+
+
+def _smoke(**changes) -> experiment.Config:
+    return experiment.Config(**{**experiment.Config.smoke().__dict__, **changes})
+
+
+def test_missing_root_fails_smoke(tmp_path):
+    missing = tmp_path / "missing"
+    with pytest.raises(FileNotFoundError, match=re.escape(f"looked in ['{missing}']")):
+        experiment.run(_smoke(root=str(missing)))
+
+
+def test_missing_root_exits_2_without_json(tmp_path, capfd):
+    out = tmp_path / "floorset.json"
+    argv = ["extras", "run", "floorset", "--smoke", "--json", str(out)]
+    code = run([*argv, "--set", f"root={tmp_path / 'missing'}"])
+    err = capfd.readouterr().err
+    assert code == 2
+    assert "FloorSet data not found" in err
+    assert "uses synthetic cases" not in err
+    assert not out.exists()
+
+
+@pytest.mark.realdata
+def test_parent_folder_hint(shared_data, tmp_path):
+    (tmp_path / "extras").mkdir()
+    floorset = tmp_path / "extras" / "floorset"
+    shutil.copytree(
+        shared_data / "extras" / "floorset" / "LiteTensorDataTest",
+        floorset / "LiteTensorDataTest",
+    )
+    with pytest.raises(FileNotFoundError) as caught:
+        experiment.run(_smoke(root=str(tmp_path)))
+    assert str(caught.value).endswith(
+        f"but {floorset} contains it. Pass --set root={floorset}"
+    )
+    with pytest.raises(FileNotFoundError) as caught:
+        experiment.run(_smoke(root=str(floorset / "LiteTensorDataTest")))
+    assert str(caught.value).endswith(f"Pass --set root={floorset}")
+
+
+@pytest.mark.realdata
+def test_lite_only_folder_names_fix(shared_data, tmp_path):
+    shutil.copytree(
+        shared_data / "extras" / "floorset" / "LiteTensorDataTest",
+        tmp_path / "LiteTensorDataTest",
+    )
+    with pytest.raises(FileNotFoundError) as caught:
+        experiment.run(_smoke(root=str(tmp_path)))
+    message = str(caught.value)
+    assert message.startswith(f"{tmp_path / 'PrimeTensorDataTest.tar.gz'} not found")
+    assert message.endswith("or pass --set prime_configs= to skip FloorSet prime")
+    metrics = experiment.run(_smoke(root=str(tmp_path), prime_configs=()))
+    assert metrics["cases"] == 2
