@@ -24,6 +24,7 @@ between client and aggregated weights, and the policy's final distribution.
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -150,6 +151,20 @@ class Config:
                     f"{name} is empty. Give at least one value, for example "
                     f"--set {name}={','.join(map(str, getattr(Config, name)))}"
                 )
+        # An infinite rate, weight or step turns the weights or the policy logits
+        # into NaN or inf mid-run, so every float setting must be finite.
+        for name in (
+            "learning_rates",
+            "matching_weight",
+            "map_lr",
+            "map_ridge",
+            "lr_decay_factor",
+            "policy_step",
+        ):
+            value = getattr(self, name)
+            values = value if isinstance(value, tuple) else (value,)
+            if not all(v is None or math.isfinite(v) for v in values):
+                raise ValueError(f"{name}={value} is invalid: give finite values")
         if self.lr not in self.learning_rates:
             raise ValueError(
                 f"lr={self.lr} is not in learning_rates={self.learning_rates}: "
