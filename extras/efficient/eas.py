@@ -117,6 +117,12 @@ class Config:
                 f"lr={self.lr} or silence_noise={self.silence_noise} is invalid. "
                 "Use a finite lr > 0 and a finite silence_noise >= 0."
             )
+        for name in ("layers", "sparsities"):
+            if not getattr(self, name):
+                raise ValueError(
+                    f"{name} is empty. Give at least one value, for example "
+                    f"--set {name}={','.join(map(str, getattr(Config, name)))}"
+                )
         if any(not 1 <= layer < self.encoder_layers for layer in self.layers):
             raise ValueError(
                 f"layers={self.layers} must lie in [1, {self.encoder_layers - 1}]"
