@@ -102,7 +102,10 @@ class Config:
             raise ValueError(
                 "lite_configs and prime_configs are both empty; pick some cases"
             )
-        if self.source == "synthetic" and (
+        # The smoke config may switch to the synthetic cases at run time, so their
+        # sizes are checked whenever they may be used.
+        uses_synthetic = self.source == "synthetic" or self.synthetic_fallback
+        if uses_synthetic and (
             not self.synthetic_sizes or min(self.synthetic_sizes) < 2
         ):
             raise ValueError(

@@ -60,3 +60,8 @@ def test_lite_only_folder_names_fix(shared_data, tmp_path):
     assert message.endswith("or pass --set prime_configs= to skip FloorSet prime")
     metrics = experiment.run(_smoke(root=str(tmp_path), prime_configs=()))
     assert metrics["cases"] == 2
+
+
+def test_fallback_sizes_checked_in_config():
+    with pytest.raises(ValueError, match=r"synthetic_sizes=\(0,\) is invalid"):
+        _smoke(synthetic_sizes=(0,))
