@@ -188,6 +188,8 @@ def _run(registry, args: argparse.Namespace) -> int:
         except Exception as error:
             logger.exception("experiment %s failed", name)
             results.append(_failed(registry, name, args.smoke, error))
+        except KeyboardInterrupt:
+            return _interrupted(name, results, args)
     print(format_table(results))
     ignore_criteria = args.smoke if args.strict is None else not args.strict
     if args.smoke and any(not r.error and not r.passed for r in results):
@@ -212,6 +214,26 @@ def _run(registry, args: argparse.Namespace) -> int:
         written &= _write_output(args.markdown, "--markdown", text)
     code = _exit_code(results, ignore_criteria)
     return code if written else max(code, 1)
+
+
+def _interrupted(name: str, results: list, args: argparse.Namespace) -> int:
+    """Print the finished experiments after Ctrl-C and return exit code 130.
+
+    Neither output file is written, so earlier files at those paths stay complete.
+    """
+    if results:
+        print(format_table(results))
+    outputs = [
+        f"{option} {path}"
+        for path, option in ((args.json, "--json"), (args.markdown, "--markdown"))
+        if path is not None
+    ]
+    logger.error(
+        "interrupted during experiment %s%s",
+        name,
+        f"; {' and '.join(outputs)} not written" if outputs else "",
+    )
+    return 130
 
 
 def _write_output(path: Path, option: str, text: str) -> bool:
