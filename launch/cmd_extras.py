@@ -144,7 +144,11 @@ def _run(registry, args: argparse.Namespace) -> int:
     if args.name == "all":
         if args.overrides:
             logger.error(
-                "--set cannot be combined with 'all': configs differ per experiment"
+                "--set %s cannot be combined with 'all', because each experiment has "
+                "its own config keys. Run one experiment by name to override its "
+                "config, for example: graphkit extras run NAME --set %s",
+                args.overrides[0],
+                args.overrides[0],
             )
             return 2
         names = [e.name for e in registry.list_experiments()]
