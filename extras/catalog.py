@@ -102,10 +102,13 @@ def declared_names(module_name: str) -> list[str]:
         tree = _parse(module_name)
         if tree is None:
             return []
-        calls = _register_calls(module_name, tree)
-        return [
-            _evaluate(call.args[0], module_name, tree) for call in calls if call.args
-        ]
+        names = []
+        for call in _register_calls(module_name, tree):
+            keywords = {kw.arg: kw.value for kw in call.keywords}
+            node = call.args[0] if call.args else keywords.get("name")
+            if node is not None:
+                names.append(_evaluate(node, module_name, tree))
+        return names
     except (UnreadableSource, SyntaxError, OSError, UnicodeDecodeError):
         return []
 

@@ -88,8 +88,13 @@ def test_failed_module_named_in_get(toy_modules):
 def test_missing_package_named_in_get(toy_modules):
     toy_modules(
         {
-            "toy_needs_package": EXPERIMENT.format(name="toy_needs_package", tail="")
-            .replace("from dataclasses", "import graphkit_no_such_package\nfrom dataclasses", 1),
+            "toy_needs_package": EXPERIMENT.format(
+                name="toy_needs_package", tail=""
+            ).replace(
+                "from dataclasses",
+                "import graphkit_no_such_package\nfrom dataclasses",
+                1,
+            ),
         }
     )
     with pytest.raises(KeyError) as caught:
@@ -151,3 +156,12 @@ def test_run_all_names_failed_experiment(toy_modules, capsys):
     assert code == 1
     assert ["toy_listed_name", "error"] in rows
     assert ["toy_module_part", "error"] not in rows
+
+
+def test_keyword_name_matched_in_get(toy_modules):
+    text = EXPERIMENT.format(name="toy_keyword", tail="undefined_name + 1")
+    keywords = 'name="toy_keyword", title="title", summary="summary", issue_group=99'
+    text = text.replace('"toy_keyword", "title", "summary", 99', keywords)
+    toy_modules({"toy_keyword": text})
+    with pytest.raises(KeyError, match="its module graphkit.extras.toy_keyword failed"):
+        registry.get("toy_keyword")
