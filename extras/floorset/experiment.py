@@ -256,6 +256,12 @@ def run(config: Config) -> dict[str, float]:
             logger.warning("%s. The run uses synthetic cases instead", error)
             source = "synthetic"
     if source == "synthetic":
+        if config.plot_dir:
+            logger.warning(
+                "plot_dir=%r stays empty: only FloorSet Lite and Prime cases are "
+                "plotted, not synthetic ones",
+                config.plot_dir,
+            )
         cases = [synthetic_case(n, config.seed) for n in config.synthetic_sizes]
         return summarize([(case, _score_case(case, config, None)) for case in cases])
     root = resolve_root(config.root)

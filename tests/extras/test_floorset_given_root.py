@@ -65,3 +65,13 @@ def test_lite_only_folder_names_fix(shared_data, tmp_path):
 def test_fallback_sizes_checked_in_config():
     with pytest.raises(ValueError, match=r"synthetic_sizes=\(0,\) is invalid"):
         _smoke(synthetic_sizes=(0,))
+
+
+def test_synthetic_plot_dir_warns(tmp_path, caplog):
+    plots = tmp_path / "plots"
+    config = experiment.Config(
+        source="synthetic", synthetic_sizes=(4,), plot_dir=str(plots)
+    )
+    experiment.run(config)
+    assert f"plot_dir={str(plots)!r} stays empty" in caplog.text
+    assert list(plots.iterdir()) == []
