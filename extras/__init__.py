@@ -36,3 +36,12 @@ Data comes from what the installed packages ship (scikit-learn digits, scikit-im
 sample images), from generators or, for ``floorset``, from local FloorSet files; nothing
 is downloaded.
 """
+
+if __name__ != "graphkit.extras":
+    # Run from the repository folder, "import extras" finds this folder as a second,
+    # separate package. Its experiments would register twice, and its Config classes
+    # would differ from those that graphkit.extras.registry checks against.
+    raise ImportError(
+        f"this package was imported as {__name__!r}; import it as graphkit.extras, "
+        "for example: from graphkit.extras.efficient import mfqat"
+    )
