@@ -32,6 +32,11 @@ HEARTBEAT_PERIOD_S = 0.5
 LIVENESS_WINDOW_S = 3.0
 _KEY_ALIVE = "graphkit/alive/{rank}"
 _KEY_LOST = "graphkit/lost"
+_STORE = "the store at MASTER_ADDR:MASTER_PORT"
+_STORE_UNREACHABLE = (
+    "is unreachable, which means that its host (torchrun's agent, or rank 0 without "
+    "torchrun) has exited or lost its connection"
+)
 
 
 class PeerLostError(RuntimeError):
@@ -48,6 +53,8 @@ class Heartbeat:
 
     def __init__(self, store: dist.Store, rank: int, world_size: int) -> None:
         self.store, self.rank, self.world_size = store, rank, world_size
+        # The store error that ended the thread before stop() was called, or None.
+        self.store_error: Exception | None = None
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(
@@ -61,7 +68,11 @@ class Heartbeat:
             try:
                 with self._lock:
                     self.store.add(key, 1)
-            except (RuntimeError, OSError):  # store gone: the job is ending
+            except (RuntimeError, OSError) as error:
+                # Rank 0 or torchrun's agent, which hosts the store, has exited. Unless
+                # this rank is stopping too, its next operation raises the error.
+                if not self._stop.is_set():
+                    self.store_error = error
                 return
             self._stop.wait(HEARTBEAT_PERIOD_S)
 
@@ -221,6 +232,7 @@ class Communicator:
         if tag is None:
             self._tag = (self._tag + 1) % (1 << 20)
             tag = self._tag
+        self._check_store(label)
         self._check_devices(
             [t for ts in [*sends.values(), *recvs.values()] for t in ts], label
         )
@@ -287,6 +299,7 @@ class Communicator:
         """All-reduce ``tensor`` in place (with timeout) and return it."""
         if self.world_size == 1:
             return tensor
+        self._check_store(label)
         self._check_devices([tensor], label)
         size = _nbytes([tensor])
         self.stats.add(label, size, size)
@@ -304,6 +317,7 @@ class Communicator:
         """Broadcast ``tensor`` in place from rank ``src`` (with timeout) and return it."""
         if self.world_size == 1:
             return tensor
+        self._check_store(label)
         self._check_devices([tensor], label)
         self.stats.add(
             label,
@@ -340,6 +354,25 @@ class Communicator:
                 )
 
     # Failure handling ---------------------------------------------------------------
+    def _check_store(self, label: str) -> None:
+        """Raise PeerLostError once the heartbeat found the store unreachable.
+
+        The launcher that hosts the store may exit while every rank still runs (a
+        torchrun agent killed with SIGKILL). Without this check the ranks would go on
+        training as orphans, still writing to ``--out``.
+        """
+        error = self.heartbeat.store_error if self.heartbeat is not None else None
+        if error is None:
+            return
+        # torch's store errors append a C++ stack trace after the first line.
+        first_line = (str(error).splitlines() or [type(error).__name__])[0]
+        message = (
+            f"rank {self.rank}: {label} stopped because {_STORE} {_STORE_UNREACHABLE}. "
+            f"Store error: {first_line}"
+        )
+        logger.error(message)
+        raise PeerLostError(message)
+
     def _fail(self, error: Exception, peers: tuple[int, ...], label: str):
         lost = self.heartbeat.find_lost_ranks() if self.heartbeat is not None else None
         others = [p for p in peers if p != self.rank]
@@ -347,7 +380,7 @@ class Communicator:
             culprit = "rank " + ", ".join(map(str, lost))
             reason = "stopped responding (no heartbeat)"
         elif lost is None and self.heartbeat is not None:
-            culprit, reason = "rank 0", "is unreachable (it hosts the store)"
+            culprit, reason = _STORE, _STORE_UNREACHABLE
         else:
             culprit = "one of ranks " + ", ".join(map(str, others))
             reason = "failed or timed out"
