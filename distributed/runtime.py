@@ -214,6 +214,32 @@ def _environment() -> tuple[int, int, str, int]:
     return 0, 1, "127.0.0.1", 0
 
 
+def check_gloo_interfaces(names: str | None = None) -> None:
+    """Raise ValueError when ``GLOO_SOCKET_IFNAME`` names an interface this machine lacks.
+
+    gloo takes one interface name or a comma-separated list of them. Without this check
+    a wrong name, such as NCCL's exclusion syntax ``^lo`` or an IP address, stops
+    gloo's start-up with "Unable to find address for" and does not name the variable.
+
+    Args:
+        names (str, optional): the variable's value. (default: ``GLOO_SOCKET_IFNAME``
+            from the environment, where unset or empty means no check)
+    """
+    names = os.environ.get("GLOO_SOCKET_IFNAME") if names is None else names
+    if not names:
+        return
+    present = [name for _, name in socket.if_nameindex()]
+    unknown = [name for name in names.split(",") if name not in present]
+    if unknown:
+        raise ValueError(
+            f"GLOO_SOCKET_IFNAME={names!r} is invalid because this machine has no "
+            f"network interface named {', '.join(map(repr, unknown))}. Its interfaces "
+            f"are {', '.join(present)}. Set GLOO_SOCKET_IFNAME to the name of the "
+            "interface that reaches the other machines (or several, comma-separated), "
+            "not an address or NCCL's ^ exclusion syntax, or unset it"
+        )
+
+
 def _group_device(backend: str, device: torch.device | str | None) -> torch.device:
     """Return the device of the group's tensors after checking that ``backend`` fits."""
     if device is None:
@@ -284,6 +310,8 @@ def init_process_group(
         return dist.get_rank(), dist.get_world_size()
     device = _group_device(backend, device)
     rank, world_size, addr, port = _environment()
+    if backend == "gloo" and world_size > 1:
+        check_gloo_interfaces()
     timeout = timedelta(seconds=timeout_s)
     # torchrun keeps its store across restarts (--max-restarts) and across the groups
     # that one worker starts after destroying the previous one, so each restart and
