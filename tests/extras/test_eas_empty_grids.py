@@ -16,8 +16,10 @@ from graphkit.extras.registry import apply_overrides
         ),
         (
             "sparsities=[]",
-            "sparsities is empty. Give at least one value, for example "
-            "--set sparsities=0.2,0.4,0.5,0.6",
+            (
+                "sparsities is empty. Give at least one value, for example "
+                "--set sparsities=0.2,0.4,0.5,0.6"
+            ),
         ),
     ],
 )
