@@ -325,10 +325,8 @@ def get(name: str) -> Experiment:
     hint = did_you_mean(key, list(_REGISTRY))
     message = f"unknown experiment {name!r}{hint}; registered experiments: {valid}"
     if _IMPORT_ERRORS:
-        message += (
-            "; these experiment modules failed to import: "
-            + ", ".join(sorted(_IMPORT_ERRORS))
-        )
+        failed = ", ".join(sorted(_IMPORT_ERRORS))
+        message += f"; these experiment modules failed to import: {failed}"
     raise KeyError(message)
 
 
@@ -379,9 +377,7 @@ def parse_value(text: str, annotation: Any, key: str) -> Any:
         # Python and YAML write lists in brackets, so "[21, 22]" reads as "21, 22".
         if stripped[:1] + stripped[-1:] in ("[]", "()"):
             stripped = stripped[1:-1]
-        items = [
-            _unquote(item.strip()) for item in stripped.split(",") if item.strip()
-        ]
+        items = [_unquote(item.strip()) for item in stripped.split(",") if item.strip()]
         item_type = args[0] if args else str
         values = [parse_value(item, item_type, key) for item in items]
         return tuple(values) if origin is tuple else values

@@ -17,7 +17,9 @@ class _Config:
 
 
 def test_repeated_key_rejected():
-    message = "--set epochs is given twice, as epochs=3 and epochs=4. Give each key once"
+    message = (
+        "--set epochs is given twice, as epochs=3 and epochs=4. Give each key once"
+    )
     with pytest.raises(ValueError, match=re.escape(message)):
         registry.apply_overrides(_Config(), ["epochs=3", "epochs=4"])
 
@@ -52,4 +54,6 @@ def test_missing_equals_gives_example():
     with pytest.raises(ValueError) as caught:
         registry.apply_overrides(_Config(), ["epochs"])
     message = str(caught.value)
-    assert message == "--set 'epochs': expected key=value, for example --set epochs=VALUE"
+    assert (
+        message == "--set 'epochs': expected key=value, for example --set epochs=VALUE"
+    )
