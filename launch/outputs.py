@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -26,17 +27,19 @@ def check_output_file(path: Path, option: str) -> None:
         raise ValueError(
             f"{option} {path}: folder {folder} is not writable. Choose another path"
         )
-    # os.access passes for root in any folder and misses read-only mounts, so create
-    # and remove a file next to the output, as the final atomic write will.
-    probe = folder / f".{path.name}.{uuid.uuid4().hex[:12]}.probe"
+    # os.access passes for root in every folder, also where the file system creates no
+    # files (/proc), so create a file there, as the final atomic write will.
+    # TemporaryFile opens it with O_TMPFILE where the file system supports it (Linux
+    # ext4, xfs, tmpfs), so it has no name that Ctrl-C could leave behind. Elsewhere
+    # it creates and at once removes a file with a unique name.
     try:
-        probe.touch(exist_ok=False)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
     except OSError as error:
         raise ValueError(
             f"{option} {path}: cannot create a file in folder {folder} "
             f"({error.strerror}). Choose another path"
         ) from None
-    probe.unlink(missing_ok=True)
 
 
 def check_output_folder_path(path: Path, option: str) -> None:
