@@ -79,7 +79,10 @@ def __getattr__(name: str):
         return value
     # The eager imports made every submodule an attribute of the package, so
     # graphkit.kg.ultra worked after a plain import graphkit.kg. Keep that working.
-    if not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}"):
+    # find_spec reads a dotted name as a nested module and raises ModuleNotFoundError,
+    # which would break getattr(package, name, default), so such names are skipped.
+    is_submodule_name = not name.startswith("_") and name.isidentifier()
+    if is_submodule_name and importlib.util.find_spec(f"{__name__}.{name}"):
         return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 

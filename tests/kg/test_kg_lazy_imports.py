@@ -92,3 +92,11 @@ def test_submodule_attribute_after_package_import():
 def test_unknown_attribute_raises():
     with pytest.raises(AttributeError, match="has no attribute 'Ultraa'"):
         graphkit.kg.Ultraa  # noqa: B018
+
+
+def test_dotted_attribute_gives_default():
+    # getattr(module, name, default) returns the default only on AttributeError. A
+    # name with a dot would otherwise be looked up as a nested submodule and raise
+    # ModuleNotFoundError for graphkit.kg.ultra.
+    assert getattr(graphkit.kg, "ultra.Ultra", None) is None
+    assert getattr(graphkit.kg, "missing.name", None) is None
