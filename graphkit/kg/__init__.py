@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import pkgutil
 import sys
 import types
 from typing import TYPE_CHECKING
@@ -88,7 +89,9 @@ def __getattr__(name: str):
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    # Submodules too, as the eager imports listed them, for tab completion.
+    submodules = {module.name for module in pkgutil.iter_modules(__path__)}
+    return sorted(set(globals()) | set(__all__) | submodules)
 
 
 class _Package(types.ModuleType):

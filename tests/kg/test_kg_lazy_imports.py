@@ -100,3 +100,12 @@ def test_dotted_attribute_gives_default():
     # ModuleNotFoundError for graphkit.kg.ultra.
     assert getattr(graphkit.kg, "ultra.Ultra", None) is None
     assert getattr(graphkit.kg, "missing.name", None) is None
+
+
+def test_dir_lists_submodules_without_torch():
+    code = (
+        "import sys, graphkit.kg\n"
+        "names = dir(graphkit.kg)\n"
+        "print('ultra' in names, 'io' in names, 'Ultra' in names, 'torch' in sys.modules)"
+    )
+    assert run_fresh(code) == ["True True True False"]
