@@ -14,6 +14,7 @@ import argparse
 import importlib
 import itertools
 import os
+import signal
 import sys
 
 from graphkit.hints import did_you_mean
@@ -130,14 +131,25 @@ def run(argv: list[str] | None = None) -> int:
     """Run :func:`main` as the console script: invalid input gives one error line, exit 2.
 
     Invalid input is a ValueError, OSError, FloatingPointError (a diverged loss), YAML
-    or partition-file error, or a ``SystemExit`` whose code is a message.
+    or partition-file error, or a ``SystemExit`` whose code is a message. Ctrl-C gives
+    one line and exit code 130, and SIGTERM exit code 143 (see
+    :mod:`graphkit.launch.interrupts`), except in a launch of several processes.
 
     ``main`` itself lets exceptions propagate, so that Python callers and tests see them.
     Set ``GRAPHKIT_TRACEBACK=1`` to get the traceback from the console script as well.
     """
     command = (argv if argv is not None else sys.argv[1:])[:1] or ["train"]
+    from graphkit.launch.interrupts import sigterm_as_interrupt
+
     try:
-        return main(argv)
+        # The ranks of a launch of several processes keep the default SIGTERM action,
+        # which torchrun and mpiexec send to stop the others after one rank failed.
+        with sigterm_as_interrupt(enabled=not _launched_several()) as signals:
+            code = main(argv)
+        # graphkit extras run handles an interrupt itself and returns 130, as for Ctrl-C.
+        return 128 + signal.SIGTERM if signals.terminated and code == 130 else code
+    except KeyboardInterrupt as error:
+        return _interrupted(command[0], error)
     except SystemExit as error:
         # A handler's SystemExit("message") is a user error too. Exit codes (argparse's,
         # a signal's) pass through unchanged.
@@ -151,6 +163,28 @@ def run(argv: list[str] | None = None) -> int:
         if not (getattr(error, "every_rank", False) and _is_other_rank()):
             print(f"graphkit {command[0]}: error: {error}", file=sys.stderr)
         return 2
+
+
+def _interrupted(command: str, error: KeyboardInterrupt) -> int:
+    """Print one line for an interrupt, with what the command kept; return 130 or 143.
+
+    A rank of a launch of several processes raises it again, as before this handler.
+    """
+    from graphkit.launch.interrupts import report_interrupt
+
+    if os.environ.get("GRAPHKIT_TRACEBACK") or _launched_several():
+        raise error
+    return report_interrupt(command, error)
+
+
+def _launched_several() -> bool:
+    """Return whether torchrun or mpiexec started this process with a world size above 1."""
+    from graphkit.launch.logs import launcher_world_size
+
+    try:
+        return launcher_world_size() > 1
+    except ValueError:
+        return False
 
 
 def _is_other_rank() -> bool:

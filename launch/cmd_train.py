@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from graphkit.launch.interrupts import describe_interrupt
 from graphkit.launch.logs import launcher_world_size, setup_logging
 from graphkit.launch.outputs import check_output_folder_path
 
@@ -110,8 +111,14 @@ def run(args: argparse.Namespace) -> int:
                 config.compression,
             )
         logger.info("training on %s", device)
-        graph, data = load_local(config, device)
-        return train(config, graph, data)
+        try:
+            graph, data = load_local(config, device)
+            return train(config, graph, data)
+        except KeyboardInterrupt as error:
+            describe_interrupt(
+                error, *interrupt_report(config, getattr(error, "epoch", None))
+            )
+            raise
     import torch.distributed as dist
     from graphkit.distributed import runtime
 
@@ -200,12 +207,16 @@ def train(config: TrainConfig, graph, data) -> int:
     from graphkit.train.trainer import Trainer
 
     logger.info("config: %s", logged_config(config))
+    trainer = None
     try:
-        summary = Trainer(config, data, graph).fit()
-    except BaseException:
+        trainer = Trainer(config, data, graph)
+        summary = trainer.fit()
+    except BaseException as error:
         # A run that fails before writing anything leaves no empty folder behind.
         if created and out.is_dir() and not any(out.iterdir()):
             out.rmdir()
+        if isinstance(error, KeyboardInterrupt) and trainer is not None:
+            error.epoch = trainer.epoch  # for the message of interrupt_report
         raise
     if graph.rank == 0:
         print(
@@ -215,3 +226,37 @@ def train(config: TrainConfig, graph, data) -> int:
             flush=True,
         )
     return 0
+
+
+def interrupt_report(config: TrainConfig, epoch: int | None) -> tuple[str, str]:
+    """Return where an interrupted run stopped and what its ``--out`` folder keeps.
+
+    ``epoch`` is the trainer's epoch when the interrupt came (the one running, or the
+    last finished), or ``None`` before the trainer existed. The checkpoint named is the
+    newest one on disk. A checkpoint is written in one atomic rename, so it is complete.
+    """
+    from graphkit.train.checkpoint import latest_checkpoint
+
+    if epoch is None:
+        where = "before training started"
+    elif epoch == 0:
+        where = "before the first epoch"
+    else:
+        where = f"at epoch {epoch}"
+    if not config.out:
+        return where, "nothing was saved, because --out is not set"
+    out = Path(config.out)
+    if not out.is_dir() or not any(out.iterdir()):
+        return where, f"nothing was written to {out}"
+    checkpoint = latest_checkpoint(out)
+    if checkpoint is not None:
+        saved = int(checkpoint.stem.removeprefix("checkpoint_"))
+        return where, (
+            f"the checkpoint of epoch {saved} is in {out}, resume with --resume auto"
+        )
+    if not (out / "metrics.jsonl").is_file():
+        return where, f"{out} contains no checkpoint or metrics.jsonl of this run"
+    return where, (
+        f"{out} contains metrics.jsonl but no checkpoint (--checkpoint-every K writes "
+        "them), so --resume auto starts that run again from epoch 1"
+    )

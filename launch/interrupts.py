@@ -1,0 +1,89 @@
+"""Ctrl-C and SIGTERM in the graphkit commands: one line on stderr, exit 128 + signal.
+
+Ctrl-C (SIGINT) raises ``KeyboardInterrupt``. SIGTERM, which ``kill``, ``timeout``,
+torchrun and job schedulers send, ends Python at once by default, so ``finally`` blocks
+that remove temporary files never run. Inside :func:`sigterm_as_interrupt` it raises
+:class:`Terminated`, a ``KeyboardInterrupt``, so both signals take the same cleanup path.
+A command catches ``KeyboardInterrupt``, attaches what it kept with
+:func:`describe_interrupt` and raises it again. ``cli.run`` prints one line with
+:func:`report_interrupt` and returns 130 for SIGINT or 143 for SIGTERM, the codes a
+shell reports for a process killed by the signal.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised as a ``KeyboardInterrupt`` so that the Ctrl-C cleanup runs."""
+
+
+class SignalRecord:
+    """Whether SIGTERM arrived inside :func:`sigterm_as_interrupt`."""
+
+    def __init__(self) -> None:
+        self.terminated = False
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt(enabled: bool = True) -> Iterator[SignalRecord]:
+    """Raise :class:`Terminated` on SIGTERM inside the block.
+
+    Outside the main thread, where Python cannot install signal handlers, or with
+    ``enabled`` false, the block runs with the handler it had.
+    """
+    record = SignalRecord()
+    if not enabled or threading.current_thread() is not threading.main_thread():
+        yield record
+        return
+
+    def raise_terminated(signum: int, frame) -> None:
+        record.terminated = True
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, raise_terminated)
+    try:
+        yield record
+    finally:
+        # signal.signal returns None for a handler installed outside Python.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
+
+
+def interrupt_exit_code(error: KeyboardInterrupt) -> int:
+    """Return 143 (128 + SIGTERM) for :class:`Terminated`, else 130 (128 + SIGINT)."""
+    signum = signal.SIGTERM if isinstance(error, Terminated) else signal.SIGINT
+    return 128 + signum
+
+
+def describe_interrupt(
+    error: KeyboardInterrupt, where: str = "", kept: str = ""
+) -> None:
+    """Attach to ``error`` where the run stopped and what it left on disk.
+
+    ``where`` is a phrase such as ``"at epoch 12"``, and ``kept`` a clause such as
+    ``"the checkpoint of epoch 10 is in runs/x"``. The command raises ``error`` again,
+    so that Python callers of ``cli.main`` still get the ``KeyboardInterrupt``.
+    """
+    error.where, error.kept = where, kept
+
+
+def report_interrupt(command: str, error: KeyboardInterrupt) -> int:
+    """Print ``graphkit COMMAND: interrupted WHERE; KEPT`` to stderr; return the exit code.
+
+    ``WHERE`` and ``KEPT`` are those of :func:`describe_interrupt`, when a command gave
+    them.
+    """
+    event = "interrupted by SIGTERM" if isinstance(error, Terminated) else "interrupted"
+    line = f"graphkit {command}: {event}"
+    where, kept = getattr(error, "where", ""), getattr(error, "kept", "")
+    if where:
+        line += f" {where}"
+    if kept:
+        line += f"; {kept}"
+    print(line, file=sys.stderr, flush=True)
+    return interrupt_exit_code(error)
