@@ -5,9 +5,11 @@ The torch checks run in a fresh interpreter, because this test process has impor
 torch already.
 """
 
+import ast
 import importlib
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -109,3 +111,17 @@ def test_dir_lists_submodules_without_torch():
         "print('ultra' in names, 'io' in names, 'Ultra' in names, 'torch' in sys.modules)"
     )
     assert run_fresh(code) == ["True True True False"]
+
+
+def test_all_is_literal_of_exports():
+    # Static tools read __all__ only when it is a literal, so a computed one makes them
+    # report the re-exported names as unused or private.
+    source = Path(graphkit.kg.__file__).read_text()
+    (statement,) = [
+        node
+        for node in ast.parse(source).body
+        if isinstance(node, ast.Assign)
+        and [getattr(t, "id", None) for t in node.targets] == ["__all__"]
+    ]
+    assert isinstance(statement.value, ast.List)
+    assert ast.literal_eval(statement.value) == sorted(graphkit.kg.EXPORTS)
