@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
 import os
 import shutil
-import signal
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
+from graphkit.launch.interrupts import describe_interrupt, sigterm_as_interrupt
 from graphkit.launch.logs import (
     RANK_VARIABLES,
     SIZE_VARIABLES,
@@ -160,7 +157,7 @@ def write_folder_atomically(out: Path, write) -> dict:
 
     An interrupted or failed run removes the temporary folder and leaves ``out`` as it
     was, so ``out`` is never a half-written partition folder. A run killed outright
-    (SIGKILL, or SIGTERM outside :func:`sigterm_as_exit`) can leave the hidden
+    (SIGKILL, or SIGTERM outside :func:`sigterm_as_interrupt`) can leave the hidden
     ``.NAME.*.tmp`` sibling behind, never ``out``.
 
     When ``out`` is a symbolic link, the folder is written next to the link's target
@@ -193,29 +190,6 @@ def write_folder_atomically(out: Path, write) -> dict:
     return result
 
 
-@contextlib.contextmanager
-def sigterm_as_exit() -> Iterator[None]:
-    """Raise SystemExit(143) on SIGTERM inside the block, so that cleanup code runs.
-
-    SIGTERM (from ``kill``, ``timeout`` or a job scheduler) otherwise ends Python at
-    once and leaves the temporary partition folder behind. Outside the main thread,
-    where Python cannot install handlers, the block runs unchanged.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def exit_on_signal(signum: int, frame) -> None:
-        raise SystemExit(128 + signum)
-
-    previous = signal.signal(signal.SIGTERM, exit_on_signal)
-    try:
-        yield
-    finally:
-        # signal.signal returns None for a handler installed outside Python.
-        signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
-
-
 def _recorded_name(dataset: str) -> str:
     """Return the dataset name for meta.json: the absolute path of an edge-list file.
 
@@ -244,11 +218,6 @@ def _warn_untrainable(data, dataset: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     setup_logging()
-    from graphkit.datasets import load_dataset
-    from graphkit.distributed.files import write_partitions
-    from graphkit.distributed.partition import partition_nodes
-    from graphkit.distributed.source import describe_source
-
     if args.parts < 1:
         raise ValueError(f"--parts must be at least 1, got {args.parts}")
     if args.balance_train and args.method != "metis":
@@ -283,7 +252,34 @@ def run(args: argparse.Namespace) -> int:
         )
     out = Path(args.out)
     check_output_folder(out, args.overwrite)
+    earlier = out.is_dir() and any(out.iterdir())
     start = time.perf_counter()
+    try:
+        meta = _partition(args, out)
+    except KeyboardInterrupt as error:
+        # write_folder_atomically renames the finished folder in one step, and its
+        # cleanup has run by now, so --out is as it was before the run.
+        if earlier:
+            describe_interrupt(error, kept=f"--out {out} is left as it was")
+        else:
+            describe_interrupt(error, kept=f"--out {out} was not written")
+        raise
+    print(
+        f"wrote {args.parts} partitions of {args.dataset} to {args.out}: "
+        f"{meta['num_nodes']} nodes, {meta['num_edges']} edges, edge cut {meta['edge_cut']}, "
+        f"halo sizes {meta['halo_sizes']} ({time.perf_counter() - start:.1f} s)",
+        flush=True,
+    )
+    return 0
+
+
+def _partition(args: argparse.Namespace, out: Path) -> dict:
+    """Load, partition and write the dataset of ``args`` into ``out``; return meta.json."""
+    from graphkit.datasets import load_dataset
+    from graphkit.distributed.files import write_partitions
+    from graphkit.distributed.partition import partition_nodes
+    from graphkit.distributed.source import describe_source
+
     # Recorded before loading, so a file that changes during the load counts as
     # changed for graphkit train, which compares this record with the files on disk.
     source = describe_source(args.dataset, args.root, args.dataset_options)
@@ -323,14 +319,9 @@ def run(args: argparse.Namespace) -> int:
     }
     # Checked again: another process may have filled the folder while this one worked.
     check_output_folder(out, args.overwrite)
-    with sigterm_as_exit():
-        meta = write_folder_atomically(
+    # cli.run turns SIGTERM into an interrupt except under a launcher of several
+    # processes, where rank 0 still writes here and must remove its temporary folder.
+    with sigterm_as_interrupt():
+        return write_folder_atomically(
             out, lambda folder: write_partitions(data, parts, args.parts, folder, info)
         )
-    print(
-        f"wrote {args.parts} partitions of {args.dataset} to {args.out}: "
-        f"{meta['num_nodes']} nodes, {meta['num_edges']} edges, edge cut {meta['edge_cut']}, "
-        f"halo sizes {meta['halo_sizes']} ({time.perf_counter() - start:.1f} s)",
-        flush=True,
-    )
-    return 0

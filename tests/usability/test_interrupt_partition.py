@@ -1,0 +1,154 @@
+"""Ctrl-C and SIGTERM during ``graphkit partition``, and train on a half-written folder.
+
+The partitions are written into a hidden temporary sibling of ``--out`` that is renamed
+when complete. An interrupt removes that sibling and leaves ``--out`` as it was. A kill
+that no handler sees (SIGKILL) leaves the sibling behind, and graphkit train rejects it
+because it has no ``meta.json``.
+"""
+
+import json
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+from graphkit.distributed import files
+from graphkit.launch.cli import main, run
+
+SMALL_GRAPH = ["--dataset-options", "{num_nodes: 200, avg_degree: 4, num_features: 4}"]
+
+# Writes the first partition file for real, then waits before the second, so that the
+# signal arrives while the temporary folder is half-written.
+SCRIPT = textwrap.dedent(
+    """
+    import sys, time
+    import graphkit.distributed.files as files
+    from graphkit.launch.cli import run
+
+    payloads = files.partition_payloads
+
+    def slow_payloads(*args, **kwargs):
+        for index, item in enumerate(payloads(*args, **kwargs)):
+            if index == 1:
+                time.sleep(60)
+            yield item
+
+    files.partition_payloads = slow_payloads
+    sys.exit(run(sys.argv[1:]))
+    """
+)
+
+
+def _partition_argv(out, *extra, parts=2):
+    argv = ["partition", *SMALL_GRAPH, "--parts", str(parts), "--method", "random"]
+    return [*argv, "--out", str(out), *extra]
+
+
+def _start_and_wait(out, tmp_path, *extra):
+    """Start graphkit partition, and return it once the first part file is written."""
+    stderr = (tmp_path / "stderr.txt").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-c", SCRIPT, *_partition_argv(out, *extra)], stderr=stderr
+    )
+    stderr.close()
+    deadline = time.monotonic() + 120
+    while not list(out.parent.glob(f".{out.name}.*.tmp/part-0000.pt")):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"no part-0000.pt: {(tmp_path / 'stderr.txt').read_text()}")
+        time.sleep(0.05)
+    return process
+
+
+@pytest.mark.parametrize(
+    "signum, code, event",
+    [
+        (signal.SIGINT, 130, "interrupted"),
+        (signal.SIGTERM, 143, "interrupted by SIGTERM"),
+    ],
+)
+def test_signal_leaves_no_folder(tmp_path, signum, code, event):
+    folder = tmp_path / "work"
+    folder.mkdir()
+    out = folder / "parts"
+    process = _start_and_wait(out, tmp_path)
+    try:
+        process.send_signal(signum)
+        returncode = process.wait(timeout=60)
+    finally:
+        process.kill()
+
+    err = (tmp_path / "stderr.txt").read_text()
+    assert returncode == code
+    assert "Traceback" not in err
+    assert err.strip().splitlines()[-1] == (
+        f"graphkit partition: {event}; --out {out} was not written"
+    )
+    assert list(folder.iterdir()) == []
+
+
+def test_sigint_keeps_earlier_folder(tmp_path):
+    folder = tmp_path / "work"
+    out = folder / "parts"
+    out.mkdir(parents=True)
+    (out / "meta.json").write_text('{"num_parts": 7}')
+    process = _start_and_wait(out, tmp_path, "--overwrite")
+    try:
+        process.send_signal(signal.SIGINT)
+        returncode = process.wait(timeout=60)
+    finally:
+        process.kill()
+
+    err = (tmp_path / "stderr.txt").read_text()
+    assert returncode == 130
+    assert "Traceback" not in err
+    assert err.strip().splitlines()[-1] == (
+        f"graphkit partition: interrupted; --out {out} is left as it was"
+    )
+    assert [p.name for p in folder.iterdir()] == ["parts"]
+    assert [p.name for p in out.iterdir()] == ["meta.json"]
+    assert json.loads((out / "meta.json").read_text()) == {"num_parts": 7}
+
+
+def test_train_rejects_killed_partition(tmp_path, capsys):
+    out = tmp_path / "parts"
+    process = _start_and_wait(out, tmp_path)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=60)
+    (half_written,) = tmp_path.glob(".parts.*.tmp")
+    assert sorted(p.name for p in half_written.iterdir()) == ["part-0000.pt"]
+    assert not out.exists()
+
+    capsys.readouterr()
+    assert run(["train", "--partitions", str(half_written), "--epochs", "1"]) == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last.startswith(
+        f"graphkit train: error: {half_written / 'meta.json'} not found: "
+        f"{half_written} is not a partition folder"
+    )
+
+
+def test_train_rejects_truncated_part_file(tmp_path, capsys):
+    out = tmp_path / "parts"
+    assert main(_partition_argv(out, parts=1)) == 0
+    part = out / "part-0000.pt"
+    part.write_bytes(part.read_bytes()[:100])
+
+    capsys.readouterr()
+    assert run(["train", "--partitions", str(out), "--epochs", "1"]) == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last.startswith(f"graphkit train: error: partition file {part} is corrupted")
+
+
+def test_interrupt_in_process_raises(tmp_path, monkeypatch):
+    """cli.main, the Python entry, still raises KeyboardInterrupt for its caller."""
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(files, "partition_payloads", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        main(_partition_argv(tmp_path / "parts"))
+    assert list(tmp_path.iterdir()) == []
