@@ -21,6 +21,7 @@ from pathlib import Path
 
 # torch is imported inside the functions that run a command, so that building the
 # parser (graphkit --help) does not import it.
+from graphkit.launch.interrupts import describe_interrupt
 from graphkit.launch.logs import setup_logging
 from graphkit.launch.outputs import (
     check_output_file,
@@ -425,9 +426,14 @@ def run_evaluate(args) -> int:
         _exit_empty_split(root, split.name, args.split)
     model = _load_model(args)
     started = time.perf_counter()
-    metrics = evaluate(
-        model, target, batch_size=args.batch_size, progress=True, ties=args.ties
-    )
+    try:
+        metrics = evaluate(
+            model, target, batch_size=args.batch_size, progress=True, ties=args.ties
+        )
+    except KeyboardInterrupt as error:
+        if args.json is not None:
+            describe_interrupt(error, kept=f"--json {args.json} was not written")
+        raise
     metrics["seconds"] = time.perf_counter() - started
     metrics["ties"] = args.ties
     metrics["dataset"], metrics["split"] = args.dataset, args.split
@@ -525,11 +531,37 @@ def run_training(args) -> int:
         ) from None
     try:
         return _train_into_out(args)
-    except BaseException:
+    except BaseException as error:
         # A run that fails before its first checkpoint leaves no empty folder behind.
         if created and args.out.is_dir() and not any(args.out.iterdir()):
             args.out.rmdir()
+        if isinstance(error, KeyboardInterrupt):
+            describe_interrupt(error, kept=_kept_checkpoint(args.out))
         raise
+
+
+def _kept_checkpoint(out: Path) -> str:
+    """Return a clause that names the newest checkpoint in ``out`` and how to resume.
+
+    The newest is the one written last, because ``last.pth`` of an earlier run can be
+    older than the ``step_N.pth`` files of a resumed one. Checkpoints are written to a
+    ``.part`` file and renamed, so each one in ``out`` is complete.
+    """
+    from graphkit.kg.checkpoint_folder import earlier_checkpoints
+
+    if not out.is_dir():
+        return f"nothing was written to --out {out}"
+    checkpoints = [out / name for name in earlier_checkpoints(out)]
+    if not checkpoints:
+        return (
+            f"--out {out} contains no checkpoint (--checkpoint-every N writes one every "
+            "N steps)"
+        )
+    # File times can be coarser than a step (a clock tick of a few ms), so equal times
+    # go to the higher step, the later entry of earlier_checkpoints.
+    times = [(path.stat().st_mtime_ns, index) for index, path in enumerate(checkpoints)]
+    newest = checkpoints[max(times)[1]]
+    return f"the newest checkpoint is {newest}, resume with --resume {newest}"
 
 
 def _train_into_out(args) -> int:

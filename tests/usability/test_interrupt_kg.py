@@ -1,0 +1,212 @@
+"""Ctrl-C and SIGTERM during ``graphkit kg``: one line, exit 130/143, whole files only."""
+
+import json
+import re
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+import torch
+from graphkit.launch.cli import run
+
+import graphkit.kg
+from graphkit.kg import train as kg_train
+
+FACTS = "a\tr\tb\nb\tr\tc\nc\ts\ta\na\ts\tc\n"
+
+# Slows each step to 50 ms, so that the signal arrives after a few checkpoints.
+SCRIPT = textwrap.dedent(
+    """
+    import sys, time
+    import graphkit.kg.train as kg_train
+    from graphkit.launch.cli import run
+
+    step = kg_train.train_step
+
+    def slow_step(*args, **kwargs):
+        time.sleep(0.05)
+        return step(*args, **kwargs)
+
+    kg_train.train_step = slow_step
+    sys.exit(run(sys.argv[1:]))
+    """
+)
+
+
+def _pretrain_argv(graph, out, *extra, steps=5):
+    return [
+        "kg", "pretrain", "--graph", str(graph), "--out", str(out), "--steps", str(steps),
+        "--batch-size", "2", "--negatives", "2", "--threads", "1", *extra,
+    ]  # fmt: skip
+
+
+@pytest.fixture
+def graph(tmp_path):
+    path = tmp_path / "triples.tsv"
+    path.write_text(FACTS)
+    return path
+
+
+def _interrupt_at_step(monkeypatch, interrupted_step):
+    step = kg_train.train_step
+    calls = []
+
+    def counting_step(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == interrupted_step:
+            raise KeyboardInterrupt
+        return step(*args, **kwargs)
+
+    monkeypatch.setattr(kg_train, "train_step", counting_step)
+
+
+def _last_line(capfd):
+    err = capfd.readouterr().err
+    assert "Traceback" not in err
+    return err.strip().splitlines()[-1]
+
+
+def test_pretrain_interrupt_names_checkpoint(graph, tmp_path, monkeypatch, capfd):
+    out = tmp_path / "run"
+    _interrupt_at_step(monkeypatch, 3)
+    assert run(_pretrain_argv(graph, out, "--checkpoint-every", "1")) == 130
+    newest = out / "step_2.pth"
+    assert _last_line(capfd) == (
+        f"graphkit kg: interrupted; the newest checkpoint is {newest}, resume with "
+        f"--resume {newest}"
+    )
+    assert sorted(p.name for p in out.iterdir()) == ["step_1.pth", "step_2.pth"]
+    monkeypatch.undo()
+    resumed = _pretrain_argv(graph, out, "--resume", str(newest), steps=3)
+    assert run(resumed) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "last.pth",
+        "step_1.pth",
+        "step_2.pth",
+    ]
+
+
+def test_pretrain_interrupt_while_saving(graph, tmp_path, monkeypatch, capfd):
+    out = tmp_path / "run"
+    save = torch.save
+    calls = []
+
+    def save_then_interrupt(payload, path):
+        calls.append(path)
+        if len(calls) == 2:  # step_2.pth: write part of the file, then stop
+            with open(path, "wb") as file:
+                file.write(b"PK\x03\x04partial")
+            raise KeyboardInterrupt
+        save(payload, path)
+
+    monkeypatch.setattr(kg_train.torch, "save", save_then_interrupt)
+    assert run(_pretrain_argv(graph, out, "--checkpoint-every", "1")) == 130
+    assert _last_line(capfd) == (
+        f"graphkit kg: interrupted; the newest checkpoint is {out / 'step_1.pth'}, "
+        f"resume with --resume {out / 'step_1.pth'}"
+    )
+    assert [p.name for p in out.iterdir()] == ["step_1.pth"]
+    assert torch.load(out / "step_1.pth", weights_only=True)["step"] == 1
+
+
+def test_pretrain_interrupt_without_checkpoint(graph, tmp_path, monkeypatch, capfd):
+    out = tmp_path / "run"
+    _interrupt_at_step(monkeypatch, 2)
+    assert run(_pretrain_argv(graph, out)) == 130
+    assert _last_line(capfd) == (
+        f"graphkit kg: interrupted; nothing was written to --out {out}"
+    )
+    assert not out.exists()
+
+
+def test_pretrain_interrupt_keeps_other_files(graph, tmp_path, monkeypatch, capfd):
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "notes.txt").write_text("kept")
+    _interrupt_at_step(monkeypatch, 2)
+    assert run(_pretrain_argv(graph, out)) == 130
+    assert _last_line(capfd) == (
+        f"graphkit kg: interrupted; --out {out} contains no checkpoint "
+        "(--checkpoint-every N writes one every N steps)"
+    )
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+    assert (out / "notes.txt").read_text() == "kept"
+
+
+def test_pretrain_sigterm_subprocess(graph, tmp_path):
+    out = tmp_path / "run"
+    argv = _pretrain_argv(graph, out, "--checkpoint-every", "1", steps=2000)
+    stderr_path = tmp_path / "stderr.txt"
+    with stderr_path.open("w") as stderr:
+        process = subprocess.Popen([sys.executable, "-c", SCRIPT, *argv], stderr=stderr)
+    try:
+        deadline = time.monotonic() + 120
+        while not (out / "step_3.pth").exists():
+            assert process.poll() is None, stderr_path.read_text()
+            assert time.monotonic() < deadline, "no step_3.pth after 120 s"
+            time.sleep(0.05)
+        process.send_signal(signal.SIGTERM)
+        returncode = process.wait(timeout=60)
+    finally:
+        process.kill()
+
+    err = stderr_path.read_text()
+    assert returncode == 143
+    assert "Traceback" not in err
+    last = err.strip().splitlines()[-1]
+    match = re.fullmatch(
+        rf"graphkit kg: interrupted by SIGTERM; the newest checkpoint is "
+        rf"{re.escape(str(out))}/step_(\d+)\.pth, resume with --resume \S+",
+        last,
+    )
+    assert match, last
+    newest = int(match.group(1))
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(f"step_{step}.pth" for step in range(1, newest + 1))
+    payload = torch.load(out / f"step_{newest}.pth", weights_only=True)
+    assert payload["step"] == newest
+
+
+def _dataset(tmp_path):
+    root = tmp_path / "kg"
+    (root / "toy").mkdir(parents=True)
+    for name in ("train", "valid", "test"):
+        (root / "toy" / f"{name}.txt").write_text(FACTS)
+    return root
+
+
+def test_evaluate_interrupt_keeps_json(graph, tmp_path, monkeypatch, capfd):
+    checkpoint_folder = tmp_path / "run"
+    assert run(_pretrain_argv(graph, checkpoint_folder, steps=1)) == 0
+    report = tmp_path / "metrics.json"
+    report.write_text('{"mrr": 0.5}\n')
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(graphkit.kg, "evaluate", interrupt)
+    argv = ["kg", "evaluate", "--checkpoint", str(checkpoint_folder / "last.pth")]
+    argv += ["--dataset", "toy", "--root", str(_dataset(tmp_path))]
+    capfd.readouterr()
+    assert run([*argv, "--json", str(report), "--threads", "1"]) == 130
+    assert (
+        _last_line(capfd)
+        == f"graphkit kg: interrupted; --json {report} was not written"
+    )
+    assert json.loads(report.read_text()) == {"mrr": 0.5}
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "kg", "metrics.json", "run", "triples.tsv",
+    ]  # fmt: skip
+
+
+def test_predict_interrupt_one_line(graph, monkeypatch, capfd):
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(graphkit.kg, "load_graph", interrupt)
+    argv = ["kg", "predict", "--checkpoint", "unused.pth", "--graph", str(graph)]
+    assert run([*argv, "--head", "a", "--relation", "r"]) == 130
+    assert _last_line(capfd) == "graphkit kg: interrupted"
