@@ -4,7 +4,13 @@
 ``graphkit train --help``) loads without importing torch.
 """
 
+from typing import TYPE_CHECKING
+
 from graphkit.train.config import TrainConfig
+
+if TYPE_CHECKING:
+    # For type checkers and editors, which read __getattr__ as returning Any.
+    from graphkit.train.trainer import Trainer
 
 __all__ = ["TrainConfig", "Trainer"]
 
