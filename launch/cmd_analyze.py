@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from graphkit.launch.interrupts import describe_interrupt
 from graphkit.launch.logs import setup_logging
 from graphkit.launch.outputs import check_output_file, write_atomically
 
@@ -202,19 +203,37 @@ def run_analyze(args: argparse.Namespace) -> int:
     nic_options = NICOptions(
         bins=args.nic_bins, hops=args.nic_hops, correction=args.nic_correction
     )
+    summaries: list[GraphSummary] = []
+    unwritten = [
+        f"{option} {path}"
+        for option, path in (("--json", args.json), ("--csv", args.csv))
+        if path is not None
+    ]
+    printed = False
     try:
         _check_outputs(args)
-        summaries = _analyze_all(args, options, nic_options)
+        _analyze_all(args, options, nic_options, summaries)
         print(format_table(summaries))
+        printed = True
         if args.json is not None:
             write_atomically(args.json, lambda path: write_json(summaries, path))
+            unwritten.remove(f"--json {args.json}")
             log.info("wrote %s", args.json)
         if args.csv is not None:
             write_atomically(args.csv, lambda path: write_csv(summaries, path))
+            unwritten.remove(f"--csv {args.csv}")
             log.info("wrote %s", args.csv)
     except (ValueError, OSError) as error:
         # Bad input or an unwritable output path: the message names the file or value.
         return _fail(str(error))
+    except KeyboardInterrupt as error:
+        if summaries and not printed:
+            print(format_table(summaries))  # the graphs that finished
+        if unwritten:
+            verb = "was" if len(unwritten) == 1 else "were"
+            kept = f"{' and '.join(unwritten)} {verb} not written"
+            describe_interrupt(error, getattr(error, "where", ""), kept)
+        raise
     return 0
 
 
@@ -234,34 +253,56 @@ def _check_outputs(args: argparse.Namespace) -> None:
 
 
 def _analyze_all(
-    args: argparse.Namespace, options: MeasureOptions, nic_options: NICOptions
-) -> list[GraphSummary]:
-    """Build and summarise every requested graph, writing plots when asked."""
+    args: argparse.Namespace,
+    options: MeasureOptions,
+    nic_options: NICOptions,
+    summaries: list[GraphSummary],
+) -> None:
+    """Summarise every requested graph into ``summaries``, writing plots when asked.
+
+    ``summaries`` is the caller's list, so after an interrupt it contains the graphs that
+    finished.
+    """
+    for name, source, data in _inputs(args):
+        try:
+            summary = _analyze_one(args, options, nic_options, name, source, data)
+        except KeyboardInterrupt as error:
+            describe_interrupt(error, f"while analysing {name}")
+            raise
+        summaries.append(summary)
+
+
+def _analyze_one(
+    args: argparse.Namespace,
+    options: MeasureOptions,
+    nic_options: NICOptions,
+    name: str,
+    source: str,
+    data,
+) -> GraphSummary:
+    """Build and summarise one graph, writing its plots when asked."""
     from graphkit.metrics import build_labelled_graph, summarize_graph
 
-    summaries = []
-    for name, source, data in _inputs(args):
-        if data.edge_index.size(1) == 0:
-            raise ValueError(
-                f"{source} contains no edges; every measure needs at least one edge"
-            )
-        node_mask = _node_mask(data, args.nodes, name)
-        start = time.perf_counter()
-        graph = build_labelled_graph(
-            data.edge_index, data.y, node_mask=node_mask, options=options
+    if data.edge_index.size(1) == 0:
+        raise ValueError(
+            f"{source} contains no edges; every measure needs at least one edge"
         )
-        _require_counted_edges(graph, source, args)
-        build_seconds = time.perf_counter() - start
-        _note_nodes_without_neighbours(graph, name)
-        summary = summarize_graph(graph, name=name, nic_options=nic_options)
-        summary.seconds["build"] = build_seconds
-        summaries.append(summary)
-        log.info("%s: analysed in %.2f s", name, time.perf_counter() - start)
-        if args.plot is not None:
-            from graphkit.metrics.plots import write_plots
+    node_mask = _node_mask(data, args.nodes, name)
+    start = time.perf_counter()
+    graph = build_labelled_graph(
+        data.edge_index, data.y, node_mask=node_mask, options=options
+    )
+    _require_counted_edges(graph, source, args)
+    build_seconds = time.perf_counter() - start
+    _note_nodes_without_neighbours(graph, name)
+    summary = summarize_graph(graph, name=name, nic_options=nic_options)
+    summary.seconds["build"] = build_seconds
+    log.info("%s: analysed in %.2f s", name, time.perf_counter() - start)
+    if args.plot is not None:
+        from graphkit.metrics.plots import write_plots
 
-            write_plots(graph, name, args.plot, nic_options)
-    return summaries
+        write_plots(graph, name, args.plot, nic_options)
+    return summary
 
 
 def _note_nodes_without_neighbours(graph, name: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 from pathlib import Path
 
 from graphkit.metrics.compatibility import class_compatibility
@@ -44,11 +45,26 @@ def write_plots(
     paths = []
     for kind, figure in figures.items():
         path = out_dir / f"{name}_{kind}.png"
-        figure.savefig(path, dpi=120, bbox_inches="tight")
+        _save_atomically(figure, path)
         plt.close(figure)
         paths.append(path)
         log.info("wrote %s", path)
     return paths
+
+
+def _save_atomically(figure, path: Path) -> None:
+    """Save ``figure`` as a PNG through a temporary file in the same folder and a rename.
+
+    An interrupted or failed save leaves no partial PNG at ``path``, and an earlier
+    file there stays as it was.
+    """
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        figure.savefig(temporary, format="png", dpi=120, bbox_inches="tight")
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def _compatibility_figure(plt, graph: LabelledGraph, name: str):
