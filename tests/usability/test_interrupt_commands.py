@@ -1,0 +1,101 @@
+"""Ctrl-C in graphkit isvd, and the interrupt handling that cli.run gives every command.
+
+isvd writes no files, so its line names no output. ``GRAPHKIT_TRACEBACK=1`` and the
+ranks of a launch of several processes get the ``KeyboardInterrupt`` itself.
+"""
+
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import graphkit.datasets
+import pytest
+from graphkit.launch.cli import run
+
+import graphkit.embed.nodeclass
+
+NODECLASS = ["isvd", "nodeclass", "--dataset", "synthetic", "--finetune-epochs", "0"]
+NODECLASS += ["--dataset-options", "{num_nodes: 300, avg_degree: 4, num_features: 8}"]
+
+# Makes the fit wait, so that the signal arrives while it runs.
+SCRIPT = textwrap.dedent(
+    """
+    import sys, time
+    import graphkit.embed.nodeclass as nodeclass
+    from graphkit.launch.cli import run
+
+    def slow_fit(*args, **kwargs):
+        print("fitting", file=sys.stderr, flush=True)
+        time.sleep(60)
+
+    nodeclass.fit_linear_gcn = slow_fit
+    sys.exit(run(sys.argv[1:]))
+    """
+)
+
+
+def _interrupt(*args, **kwargs):
+    raise KeyboardInterrupt
+
+
+def test_isvd_nodeclass_interrupt(monkeypatch, capfd):
+    monkeypatch.setattr(graphkit.embed.nodeclass, "fit_linear_gcn", _interrupt)
+    assert run(NODECLASS) == 130
+    captured = capfd.readouterr()
+    assert "Traceback" not in captured.err
+    assert captured.err.strip().splitlines()[-1] == "graphkit isvd: interrupted"
+    assert captured.out == ""
+
+
+def test_isvd_linkpred_interrupt(monkeypatch, capfd):
+    monkeypatch.setattr(graphkit.datasets, "load_asymproj", _interrupt)
+    assert run(["isvd", "linkpred", "--dataset", "ppi"]) == 130
+    assert (
+        capfd.readouterr().err.strip().splitlines()[-1] == "graphkit isvd: interrupted"
+    )
+
+
+def test_isvd_sigint_subprocess(tmp_path):
+    stderr_path = tmp_path / "stderr.txt"
+    with stderr_path.open("w") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-c", SCRIPT, *NODECLASS], stderr=stderr
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while "fitting" not in stderr_path.read_text():
+            assert process.poll() is None, stderr_path.read_text()
+            assert time.monotonic() < deadline, "no fit started after 120 s"
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        returncode = process.wait(timeout=60)
+    finally:
+        process.kill()
+
+    err = stderr_path.read_text()
+    assert returncode == 130
+    assert "Traceback" not in err
+    assert err.strip().splitlines()[-1] == "graphkit isvd: interrupted"
+
+
+def test_traceback_variable_reraises(monkeypatch):
+    monkeypatch.setattr(graphkit.embed.nodeclass, "fit_linear_gcn", _interrupt)
+    monkeypatch.setenv("GRAPHKIT_TRACEBACK", "1")
+    with pytest.raises(KeyboardInterrupt):
+        run(NODECLASS)
+
+
+def test_rank_of_several_reraises(monkeypatch):
+    monkeypatch.setattr(graphkit.embed.nodeclass, "fit_linear_gcn", _interrupt)
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    with pytest.raises(KeyboardInterrupt):
+        run(NODECLASS)
+
+
+def test_sigterm_handler_restored(monkeypatch):
+    before = signal.getsignal(signal.SIGTERM)
+    monkeypatch.setattr(graphkit.embed.nodeclass, "fit_linear_gcn", _interrupt)
+    assert run(NODECLASS) == 130
+    assert signal.getsignal(signal.SIGTERM) is before
