@@ -149,8 +149,13 @@ def drop_metrics_after(path: str | Path, epoch: int) -> None:
         if isinstance(record, dict) and record.get("epoch", 0) <= epoch:
             kept_lines.append(line if line.endswith("\n") else line + "\n")
     temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text("".join(kept_lines))
-    os.replace(temporary, path)
+    try:
+        temporary.write_text("".join(kept_lines))
+        os.replace(temporary, path)
+    except BaseException:
+        # An interrupt or a full disk leaves metrics.jsonl as it was and no stray copy.
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def checkpoints_by_epoch(folder: str | Path) -> list[Path]:

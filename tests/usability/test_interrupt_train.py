@@ -207,3 +207,23 @@ def test_interrupt_while_loading(monkeypatch, capfd):
         "graphkit train: interrupted before training started; nothing was saved, "
         "because --out is not set"
     )
+
+
+def test_interrupt_while_resuming(tmp_path, monkeypatch, capfd):
+    out = tmp_path / "run"
+    assert run(_train_argv(out, "--epochs", "3", "--checkpoint-every", "1")) == 0
+    metrics = (out / "metrics.jsonl").read_bytes()
+    files = sorted(p.name for p in out.iterdir())
+    # Resuming at epoch 2 rewrites metrics.jsonl without epoch 3, then renames it.
+    monkeypatch.setattr(checkpoint_module.os, "replace", _interrupt)
+    resumed = _train_argv(
+        out, "--epochs", "3", "--resume", str(out / "checkpoint_000002.pt")
+    )
+    capfd.readouterr()
+    assert run(resumed) == 130
+    assert capfd.readouterr().err.strip().splitlines()[-1] == (
+        f"graphkit train: interrupted before training started; the checkpoint of epoch 3 "
+        f"is in {out}, resume with --resume auto"
+    )
+    assert (out / "metrics.jsonl").read_bytes() == metrics
+    assert sorted(p.name for p in out.iterdir()) == files
