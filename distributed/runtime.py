@@ -16,11 +16,14 @@ backend.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import inspect
 import itertools
 import logging
 import os
+import signal
 import socket
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -240,6 +243,30 @@ def check_gloo_interfaces(names: str | None = None) -> None:
         )
 
 
+@contextlib.contextmanager
+def _interruptible_start_up():
+    """Let SIGINT (Ctrl-C) end the process at once while the ranks meet.
+
+    The store connection and gloo's rendezvous wait in C++ without returning to
+    Python, so a KeyboardInterrupt would surface only at the timeout (300 s by
+    default) while a rank is missing. Inside this block SIGINT gets the system's
+    default action, which ends the process. Nothing needs cleaning up there, because
+    start-up writes no files. Only Python's own SIGINT handler is replaced, and only
+    in the main thread, where handlers can be set.
+    """
+    replace = (
+        threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    )
+    if replace:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+    try:
+        yield
+    finally:
+        if replace:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def _group_device(backend: str, device: torch.device | str | None) -> torch.device:
     """Return the device of the group's tensors after checking that ``backend`` fits."""
     if device is None:
@@ -276,51 +303,21 @@ def _adopt_group(
     _state.update(timeout_s=timeout_s, device=_group_device(backend, device))
 
 
-def init_process_group(
-    timeout_s: float = 300.0,
-    backend: str = "gloo",
-    device: torch.device | str | None = None,
-) -> tuple[int, int]:
-    """Start the process group once and return ``(rank, world_size)``.
+def _meet_ranks(
+    rank: int,
+    world_size: int,
+    addr: str,
+    port: int,
+    backend: str,
+    device: torch.device,
+    timeout_s: float,
+    attempt: str,
+):
+    """Connect to the store and start the heartbeat and the process group.
 
-    A group that the caller started with ``torch.distributed`` is kept, and
-    ``timeout_s`` and ``device`` then apply to graphkit's operations on it.
-
-    Args:
-        timeout_s (float): timeout of every collective and point-to-point operation,
-            and of the rendezvous. (default: ``300``)
-        backend (str): ``"gloo"`` (CPU tensors) or ``"nccl"`` (CUDA tensors).
-            (default: ``"gloo"``)
-        device (torch.device or str, optional): the device of this rank's tensors.
-            nccl binds the group to it (``device_id``), so call
-            ``torch.cuda.set_device`` with it first (as
-            :func:`graphkit.distributed.device.select_device` does).
-            (default: CPU for gloo, the current CUDA device for nccl)
-
-    Raises:
-        ValueError: ``backend`` cannot communicate tensors of ``device`` (nccl with a
-            CPU device, gloo with a CUDA device).
-
-    TODO: The nccl path has not been run on GPUs. Start a 2-rank nccl job on GPUs
-    and compare it with gloo before relying on it.
+    Returns ``(store, heartbeat)``, with no heartbeat in a group of one.
     """
-    if dist.is_initialized():
-        if "device" not in _state:
-            _adopt_group(timeout_s, backend, device)
-        return dist.get_rank(), dist.get_world_size()
-    device = _group_device(backend, device)
-    rank, world_size, addr, port = _environment()
-    if backend == "gloo" and world_size > 1:
-        check_gloo_interfaces()
     timeout = timedelta(seconds=timeout_s)
-    # torchrun keeps its store across restarts (--max-restarts) and across the groups
-    # that one worker starts after destroying the previous one, so each restart and
-    # each group uses its own keys. Otherwise gloo would read the addresses of the
-    # previous group's ranks, and the heartbeat would count their alive keys.
-    attempt = (
-        f"graphkit/attempt{os.environ.get('TORCHELASTIC_RESTART_COUNT', '0')}"
-        f"/group{next(_group_numbers)}"
-    )
     if world_size == 1:
         store = dist.HashStore()
         heartbeat = None
@@ -399,6 +396,57 @@ def init_process_group(
         # partition folder) and destroys the group, the peer fails with "Connection
         # closed by peer" instead of its own error. The barrier waits for every connection.
         dist.barrier()
+    return store, heartbeat
+
+
+def init_process_group(
+    timeout_s: float = 300.0,
+    backend: str = "gloo",
+    device: torch.device | str | None = None,
+) -> tuple[int, int]:
+    """Start the process group once and return ``(rank, world_size)``.
+
+    A group that the caller started with ``torch.distributed`` is kept, and
+    ``timeout_s`` and ``device`` then apply to graphkit's operations on it.
+
+    Args:
+        timeout_s (float): timeout of every collective and point-to-point operation,
+            and of the rendezvous. (default: ``300``)
+        backend (str): ``"gloo"`` (CPU tensors) or ``"nccl"`` (CUDA tensors).
+            (default: ``"gloo"``)
+        device (torch.device or str, optional): the device of this rank's tensors.
+            nccl binds the group to it (``device_id``), so call
+            ``torch.cuda.set_device`` with it first (as
+            :func:`graphkit.distributed.device.select_device` does).
+            (default: CPU for gloo, the current CUDA device for nccl)
+
+    Raises:
+        ValueError: ``backend`` cannot communicate tensors of ``device`` (nccl with a
+            CPU device, gloo with a CUDA device).
+
+    TODO: The nccl path has not been run on GPUs. Start a 2-rank nccl job on GPUs
+    and compare it with gloo before relying on it.
+    """
+    if dist.is_initialized():
+        if "device" not in _state:
+            _adopt_group(timeout_s, backend, device)
+        return dist.get_rank(), dist.get_world_size()
+    device = _group_device(backend, device)
+    rank, world_size, addr, port = _environment()
+    if backend == "gloo" and world_size > 1:
+        check_gloo_interfaces()
+    # torchrun keeps its store across restarts (--max-restarts) and across the groups
+    # that one worker starts after destroying the previous one, so each restart and
+    # each group uses its own keys. Otherwise gloo would read the addresses of the
+    # previous group's ranks, and the heartbeat would count their alive keys.
+    attempt = (
+        f"graphkit/attempt{os.environ.get('TORCHELASTIC_RESTART_COUNT', '0')}"
+        f"/group{next(_group_numbers)}"
+    )
+    with _interruptible_start_up():
+        store, heartbeat = _meet_ranks(
+            rank, world_size, addr, port, backend, device, timeout_s, attempt
+        )
     _state.update(store=store, heartbeat=heartbeat, timeout_s=timeout_s, device=device)
     # Shut down in order at exit: a heartbeat thread or process group still running while
     # the interpreter finalises can abort the process (SIGABRT) after a finished run.
