@@ -7,14 +7,15 @@ runs in seconds. ``run(config) -> dict[str, float]`` trains, evaluates and retur
 metrics. ``criteria(metrics) -> list[Criterion]`` evaluates the source paper's pass
 criteria on those metrics. The module registers itself by
 decorating ``run`` (or a class that carries ``Config``, ``run`` and ``criteria`` as
-attributes) with ``@register(name, title, summary, issue_group)``. The registry only
-knows the modules listed in ``EXPERIMENT_MODULES``; ``discover()`` imports each one, and
-a module that fails to import is recorded in ``import_errors()`` and logged, so that it
-cannot break the others. ``run_experiment`` builds the config (default or smoke, then
-``--set key=value`` overrides parsed by the field's type), times ``run`` and evaluates
-the criteria. The ``graphkit extras`` command in ``graphkit.launch.cmd_extras`` is a thin
-layer over these functions, except that ``graphkit extras list`` reads the registrations
-from source with ``graphkit.extras.catalog``, which imports no experiment module.
+attributes) with ``@register(name, title, summary, issue_group)``, and has one line in
+``CATALOG`` with the same arguments. The registry only knows the modules of
+``CATALOG``; ``discover()`` imports each one, and a module that fails to import is
+recorded in ``import_errors()`` and logged, so that it cannot break the others.
+``run_experiment`` builds the config (default or smoke, then ``--set key=value``
+overrides parsed by the field's type), times ``run`` and evaluates the criteria. The
+``graphkit extras`` command in ``graphkit.launch.cmd_extras`` is a thin layer over these
+functions. Its ``list`` action prints ``CATALOG`` through :func:`listing`, which imports
+no experiment module.
 """
 
 from __future__ import annotations
@@ -34,28 +35,164 @@ from graphkit.hints import did_you_mean
 
 logger = logging.getLogger(__name__)
 
-# Every experiment module, imported by ``discover()``. Add one line per experiment.
-EXPERIMENT_MODULES: tuple[str, ...] = (
+
+@dataclass(frozen=True)
+class Listing:
+    """An experiment as ``graphkit extras list`` shows it, known without an import."""
+
+    name: str
+    module: str
+    title: str
+    summary: str
+    issue_group: int
+
+
+# Every experiment, one line each, in the order ``discover()`` imports the modules.
+# ``graphkit extras list`` prints these lines and imports nothing, because every
+# experiment module imports torch (about 1 CPU s). So each line repeats the arguments
+# of its module's ``register(...)`` call, and ``register`` raises when they differ.
+_SPIKING = "graphkit.extras.spiking."
+_EFFICIENT = "graphkit.extras.efficient."
+CATALOG: tuple[Listing, ...] = (
     # spiking networks and local learning
-    "graphkit.extras.spiking.surrogate_snn",
-    "graphkit.extras.spiking.decolle",
-    "graphkit.extras.spiking.local_errors",
-    "graphkit.extras.spiking.wta_stochastic",
-    "graphkit.extras.spiking.pipelined_ternary",
-    "graphkit.extras.spiking.temporal_coding",
-    "graphkit.extras.spiking.quasiperiodic",
+    Listing(
+        "surrogate_snn",
+        _SPIKING + "surrogate_snn",
+        "Surrogate gradient learning in spiking neural networks",
+        "LIF network trained by BPTT with a fast-sigmoid surrogate; true derivative fails",
+        12,
+    ),
+    Listing(
+        "decolle",
+        _SPIKING + "decolle",
+        "Synaptic plasticity dynamics for deep continuous local learning (DECOLLE)",
+        "3-layer LIF network trained online by fixed random local readouts",
+        12,
+    ),
+    Listing(
+        "local_errors",
+        _SPIKING + "local_errors",
+        "Deep supervised learning using local errors",
+        "MLP layers trained only by fixed random local classifiers; vs BP and FA",
+        12,
+    ),
+    Listing(
+        "wta_stochastic",
+        _SPIKING + "wta_stochastic",
+        "A learning framework for winner-take-all networks with stochastic synapses",
+        "WTA layers with failing synapses complete the bottom half of digits",
+        12,
+    ),
+    Listing(
+        "pipelined_ternary",
+        _SPIKING + "pipelined_ternary",
+        "Hardware-efficient on-line learning through pipelined truncated-error "
+        "backpropagation in binary-state networks",
+        "binary MLP learns online with ternary errors through a pipeline; no multiplies",
+        12,
+    ),
+    Listing(
+        "temporal_coding",
+        _SPIKING + "temporal_coding",
+        "Supervised learning based on temporal coding in spiking neural networks",
+        "non-leaky IF network trained on closed-form first-spike times",
+        12,
+    ),
+    Listing(
+        "quasiperiodic",
+        _SPIKING + "quasiperiodic",
+        "Stochastic interpretation of quasi-periodic event-based systems",
+        "oscillator-driven FSM neurons sample a 6x4 RBM without random numbers",
+        12,
+    ),
     # efficient inference: quantization, sparsity, token pruning, upsampling
-    "graphkit.extras.efficient.mfqat",
-    "graphkit.extras.efficient.dirotq",
-    "graphkit.extras.efficient.onebit",
-    "graphkit.extras.efficient.dsr",
-    "graphkit.extras.efficient.nullhop",
-    "graphkit.extras.efficient.eas",
-    "graphkit.extras.efficient.attn_upsample",
+    Listing(
+        "mfqat",
+        _EFFICIENT + "mfqat",
+        "MF-QAT: Multi-Format Quantization-Aware Training for Elastic Inference",
+        "MX fake-quant QAT over several formats vs single-format specialists; "
+        "Slice-and-Scale",
+        11,
+    ),
+    Listing(
+        "dirotq",
+        _EFFICIENT + "dirotq",
+        "DiRotQ: Rotation-Aware Quantization for 4-bit Diffusion Transformers",
+        "PCA + random rotation, top subspace in 16 bit, GPTQ W4A4 on a tiny digits DiT",
+        11,
+    ),
+    Listing(
+        "onebit",
+        _EFFICIENT + "onebit",
+        "Single-bit-per-weight deep CNNs without batch-normalization layers",
+        "sign weights with fixed He-scale per layer and shifted ReLU instead of batch norm",
+        11,
+    ),
+    Listing(
+        "dsr",
+        _EFFICIENT + "dsr",
+        "Parameter Efficient Training of Deep CNNs by Dynamic Sparse Reparameterization",
+        "global adaptive pruning threshold with cross-layer regrowth vs static sparse "
+        "and SET",
+        11,
+    ),
+    Listing(
+        "nullhop",
+        _EFFICIENT + "nullhop",
+        "NullHop: A Flexible CNN Accelerator Based on Sparse Representations of "
+        "Feature Maps",
+        "sparsity-map + non-zero-value encoding; MACs, cycles, efficiency on a trained "
+        "ReLU CNN",
+        11,
+    ),
+    Listing(
+        "eas",
+        _EFFICIENT + "eas",
+        "Early Attentive Sparsification Accelerates Neural Speech Transcription",
+        "drop frames by attention received at an early encoder layer; error vs speed-up",
+        11,
+    ),
+    Listing(
+        "attn_upsample",
+        _EFFICIENT + "attn_upsample",
+        "Attention-based Image Upsampling",
+        "content-dependent attention kernel vs strided transposed convolution for 2x SR",
+        11,
+    ),
     # FloorSet, dynamic scene graphs, federated learning
-    "graphkit.extras.floorset.experiment",
-    "graphkit.extras.dsg.dsgdetr",
-    "graphkit.extras.federated.fedrep",
+    Listing(
+        "floorset",
+        "graphkit.extras.floorset.experiment",
+        "FloorSet - a VLSI Floorplanning Dataset with Design Constraints of Real-World "
+        "SoCs",
+        "ICCAD-2026 FloorSet contest evaluator (iccad2026_evaluate.py), revision "
+        "2026-04-19, spec v9 on reference, random and baseline layouts; Prime "
+        "references also under the FloorSet original evaluator (cost.py "
+        "estimate_cost, utils.py checks)",
+        13,
+    ),
+    Listing(
+        "dsgdetr",
+        "graphkit.extras.dsg.dsgdetr",
+        "Exploiting Long-Term Dependencies for Generating Dynamic Scene Graphs",
+        "Hungarian tracklets + temporal transformers against a per-frame model on "
+        "synthetic video",
+        13,
+    ),
+    Listing(
+        "fedrep",
+        "graphkit.extras.federated.fedrep",
+        "Robust Federated Learning Through Representation Matching and Adaptive "
+        "Hyper-parameters",
+        "digits over 20 two-class clients: FedAvg, representation matching, "
+        "REINFORCE LR",
+        13,
+    ),
+)
+
+# The modules that ``discover()`` imports, in catalog order.
+EXPERIMENT_MODULES: tuple[str, ...] = tuple(
+    dict.fromkeys(listing.module for listing in CATALOG)
 )
 
 
@@ -210,7 +347,7 @@ def register(name: str, title: str, summary: str, issue_group: int) -> Callable:
                 f"experiment {name!r} registered twice: {_REGISTRY[name].module} "
                 f"and {target.__module__}"
             )
-        _REGISTRY[name] = Experiment(
+        experiment = Experiment(
             name=name,
             title=title,
             summary=summary,
@@ -219,9 +356,67 @@ def register(name: str, title: str, summary: str, issue_group: int) -> Callable:
             holder=holder,
             run_fn=target if is_function else None,
         )
+        _check_catalog_line(experiment)
+        _REGISTRY[name] = experiment
         return target
 
     return decorator
+
+
+def _check_catalog_line(experiment: Experiment) -> None:
+    """Raise ValueError when ``experiment`` differs from its line in ``CATALOG``.
+
+    ``graphkit extras list`` prints the catalog without importing the modules, so a
+    registration that differs from its line would be listed wrongly. Experiments
+    without a line (registered by tests, for example) are not checked.
+    """
+    listed = {listing.name: listing for listing in CATALOG}.get(experiment.name)
+    if listed is None:
+        return
+    registered = Listing(
+        experiment.name,
+        experiment.module,
+        experiment.title,
+        experiment.summary,
+        experiment.issue_group,
+    )
+    if registered != listed:
+        fields = [
+            f"{key}={getattr(registered, key)!r}"
+            for key in ("module", "title", "summary", "issue_group")
+            if getattr(registered, key) != getattr(listed, key)
+        ]
+        raise ValueError(
+            f"experiment {experiment.name!r} registers {', '.join(fields)}, which "
+            "differs from its line in CATALOG of graphkit.extras.registry. Make the "
+            "two agree, because graphkit extras list prints that line"
+        )
+
+
+def listing() -> tuple[list[Listing], dict[str, str]]:
+    """Return what ``graphkit extras list`` shows, importing no experiment module.
+
+    The first value contains the ``CATALOG`` lines of the modules in
+    ``EXPERIMENT_MODULES`` and the experiments registered so far, sorted by issue group
+    and name. The second maps each module that failed to import so far to its error.
+    """
+    listed = {
+        entry.name: entry for entry in CATALOG if entry.module in EXPERIMENT_MODULES
+    }
+    for e in _REGISTRY.values():
+        listed[e.name] = Listing(e.name, e.module, e.title, e.summary, e.issue_group)
+    errors = recorded_import_errors()
+    available = [entry for entry in listed.values() if entry.module not in errors]
+    return sorted(available, key=lambda e: (e.issue_group, e.name)), errors
+
+
+def catalog_names(module_name: str) -> list[str]:
+    """Return the names that ``CATALOG`` lists for ``module_name``, else its last part.
+
+    This names the experiments of a module that failed to import.
+    """
+    names = [entry.name for entry in CATALOG if entry.module == module_name]
+    return names or [module_name.rsplit(".", 1)[-1]]
 
 
 def discover() -> None:
@@ -311,7 +506,7 @@ def get(name: str) -> Experiment:
     if key in _REGISTRY:
         return _REGISTRY[key]
     for module_name, error in _IMPORT_ERRORS.items():
-        if key in _declared_names(module_name):
+        if key in catalog_names(module_name):
             fix = (
                 "Install the package it names"
                 if error.startswith("ModuleNotFoundError")
@@ -328,17 +523,6 @@ def get(name: str) -> Experiment:
         failed = ", ".join(sorted(_IMPORT_ERRORS))
         message += f"; these experiment modules failed to import: {failed}"
     raise KeyError(message)
-
-
-def _declared_names(module_name: str) -> list[str]:
-    """Return the experiment names that the source of ``module_name`` registers.
-
-    The names are read without importing the module, so that a module which failed to
-    import can still be matched to a name. Returns [] when the source cannot be read.
-    """
-    from graphkit.extras import catalog
-
-    return catalog.declared_names(module_name)
 
 
 def parse_value(text: str, annotation: Any, key: str) -> Any:
@@ -538,19 +722,23 @@ def at_most(name: str, value: float, target: float, unit: str = "") -> Criterion
 
 
 __all__ = [
+    "CATALOG",
     "EXPERIMENT_MODULES",
     "Criterion",
     "Experiment",
     "ExperimentResult",
+    "Listing",
     "apply_overrides",
     "at_least",
     "at_most",
+    "catalog_names",
     "check_name",
     "discover",
     "get",
     "import_errors",
     "import_modules",
     "list_experiments",
+    "listing",
     "parse_value",
     "recorded_import_errors",
     "register",

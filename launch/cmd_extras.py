@@ -99,19 +99,17 @@ def _handle(args: argparse.Namespace) -> int:
     from graphkit.extras import registry
 
     if args.extras_action == "list":
-        from graphkit.extras import catalog
-
-        return _list(catalog)
+        return _list(registry)
     if args.extras_action == "run":
         return _run(registry, args)
     args.extras_parser.print_help()
     return 2
 
 
-def _list(catalog) -> int:
-    # The catalog reads each experiment's registration from its source, because
-    # importing the experiment modules would import torch (about 1 CPU s).
-    experiments, import_errors = catalog.list_experiments()
+def _list(registry) -> int:
+    # The catalog lines stand for the experiment modules, because importing those
+    # would import torch (about 1 CPU s).
+    experiments, import_errors = registry.listing()
     width = max([len(e.name) for e in experiments] + [10])
     print(f"{'experiment':<{width}}  group  title / summary")
     for experiment in experiments:
@@ -275,42 +273,39 @@ def _exit_code(results, ignore_criteria: bool) -> int:
 
 
 def _import_failures(registry, module: str, smoke: bool, error: str) -> list:
-    """Return one error row per experiment that ``module`` registers in its source.
-
-    When the source is missing or does not parse, the row takes the module's last
-    name part instead.
-    """
-    from graphkit.extras import catalog
-
-    names = catalog.declared_names(module) or [module.rsplit(".", 1)[-1]]
+    """Return one error row per experiment that ``CATALOG`` lists for ``module``."""
     return [
-        registry.ExperimentResult(
-            name=name,
-            title=f"module {module}",
-            issue_group=0,
-            smoke=smoke,
-            config={},
-            metrics={},
-            criteria=[],
-            seconds=0.0,
-            error=f"import failed: {error}",
+        _error_row(
+            registry, name, f"module {module}", 0, smoke, f"import failed: {error}"
         )
-        for name in names
+        for name in registry.catalog_names(module)
     ]
 
 
 def _failed(registry, name: str, smoke: bool, error: Exception):
     experiment = registry.get(name)
+    return _error_row(
+        registry,
+        name,
+        experiment.title,
+        experiment.issue_group,
+        smoke,
+        f"{type(error).__name__}: {error}",
+    )
+
+
+def _error_row(registry, name, title, issue_group, smoke, error: str):
+    """Return the result row of an experiment that stopped with ``error``."""
     return registry.ExperimentResult(
         name=name,
-        title=experiment.title,
-        issue_group=experiment.issue_group,
+        title=title,
+        issue_group=issue_group,
         smoke=smoke,
         config={},
         metrics={},
         criteria=[],
         seconds=0.0,
-        error=f"{type(error).__name__}: {error}",
+        error=error,
     )
 
 

@@ -43,11 +43,18 @@ def toy_modules(tmp_path, monkeypatch):
     monkeypatch.setattr(registry, "_DISCOVERED", False)
     modules_before = set(sys.modules)
 
-    def write(files: dict[str, str]) -> None:
+    def write(files: dict[str, str], names: dict[str, str] | None = None) -> None:
+        """Write the modules; ``names`` maps a module to its experiment's name when
+        they differ, which adds the experiment to ``CATALOG``."""
         for name, text in files.items():
             (tmp_path / f"{name}.py").write_text(textwrap.dedent(text))
         modules = tuple(f"graphkit.extras.{name}" for name in files)
         monkeypatch.setattr(registry, "EXPERIMENT_MODULES", modules)
+        lines = [
+            registry.Listing(name, f"graphkit.extras.{module}", "title", "summary", 99)
+            for module, name in (names or {}).items()
+        ]
+        monkeypatch.setattr(registry, "CATALOG", tuple(lines))
 
     yield write
     for name in set(sys.modules) - modules_before:
@@ -149,7 +156,8 @@ def test_run_all_names_failed_experiment(toy_modules, capsys):
                 name="toy_listed_name", tail="raise RuntimeError('broken at import')"
             ),
             "toy_fine": EXPERIMENT.format(name="toy_fine", tail=""),
-        }
+        },
+        names={"toy_module_part": "toy_listed_name"},
     )
     code = run(["extras", "run", "all", "--smoke"])
     rows = [line.split()[:2] for line in capsys.readouterr().out.splitlines()]
@@ -158,10 +166,14 @@ def test_run_all_names_failed_experiment(toy_modules, capsys):
     assert ["toy_module_part", "error"] not in rows
 
 
-def test_keyword_name_matched_in_get(toy_modules):
-    text = EXPERIMENT.format(name="toy_keyword", tail="undefined_name + 1")
-    keywords = 'name="toy_keyword", title="title", summary="summary", issue_group=99'
-    text = text.replace('"toy_keyword", "title", "summary", 99', keywords)
-    toy_modules({"toy_keyword": text})
-    with pytest.raises(KeyError, match="its module graphkit.extras.toy_keyword failed"):
-        registry.get("toy_keyword")
+def test_catalog_name_matched_in_get(toy_modules):
+    # The module's last name part differs from the experiment's name, so only the
+    # catalog line ties the failed module to the name.
+    toy_modules(
+        {"toy_module_part": EXPERIMENT.format(name="toy_named", tail="undefined_name")},
+        names={"toy_module_part": "toy_named"},
+    )
+    with pytest.raises(
+        KeyError, match="its module graphkit.extras.toy_module_part fail"
+    ):
+        registry.get("toy_named")

@@ -1,8 +1,8 @@
-"""``graphkit extras list`` reads each experiment's registration from its source.
+"""``graphkit extras list`` prints ``registry.CATALOG`` without importing experiments.
 
-The listing must equal what importing the experiment modules registers, and a module
-that cannot be imported (missing, a missing package, an invalid name) must be reported
-as the import would report it.
+The catalog must equal what importing the experiment modules registers, a
+registration that differs from its catalog line must fail to import, and a module
+that failed to import must be listed as not available instead of its lines.
 """
 
 import json
@@ -11,13 +11,13 @@ import sys
 import textwrap
 
 import pytest
-from graphkit.extras import catalog, registry
+from graphkit.extras import registry
 
 LIST_FRESH = """
 import json, sys
-from graphkit.extras import catalog
+from graphkit.extras import registry
 
-experiments, errors = catalog.list_experiments()
+experiments, errors = registry.listing()
 rows = [[e.name, e.title, e.summary, e.issue_group, e.module] for e in experiments]
 print(json.dumps({"rows": rows, "errors": errors, "torch": "torch" in sys.modules}))
 """
@@ -36,34 +36,32 @@ def test_catalog_equals_imported_registry():
         [e.name, e.title, e.summary, e.issue_group, e.module]
         for e in registry.list_experiments()
     ]
+    assert registry.import_errors() == {}
     assert listed["torch"] is False
+    assert listed["errors"] == {}
     assert listed["rows"] == imported
-    assert listed["errors"] == registry.import_errors()
-    assert len(imported) == len(registry.EXPERIMENT_MODULES)
+    assert len(imported) == len(registry.CATALOG)
 
 
 @pytest.fixture
-def toy_package(tmp_path, monkeypatch):
-    """Return a function that writes ``graphkit.extras.NAME`` modules into ``tmp_path``.
+def toy_catalog(tmp_path, monkeypatch):
+    """Return a function that writes ``graphkit.extras.NAME`` modules and lists them.
 
-    A file name such as ``toy_pkg/exp`` writes the module ``graphkit.extras.toy_pkg.exp``.
-
-    The written modules replace ``EXPERIMENT_MODULES``, and the registry starts empty.
-    Both are restored afterwards, and the written modules are removed from
-    ``sys.modules``.
+    It takes the module sources by name and the ``CATALOG`` lines that replace the
+    real ones. The registry starts empty, and both are restored afterwards.
     """
     package = sys.modules["graphkit.extras"]
     monkeypatch.setattr(package, "__path__", [*package.__path__, str(tmp_path)])
     monkeypatch.setattr(registry, "_REGISTRY", {})
     monkeypatch.setattr(registry, "_IMPORT_ERRORS", {})
+    monkeypatch.setattr(registry, "_DISCOVERED", False)
     modules_before = set(sys.modules)
 
-    def write(files: dict[str, str], listed: list[str]) -> None:
+    def write(files: dict[str, str], lines: list[registry.Listing]) -> None:
         for name, text in files.items():
-            path = tmp_path / f"{name}.py"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(textwrap.dedent(text))
-        modules = tuple(f"graphkit.extras.{name}" for name in listed)
+            (tmp_path / f"{name}.py").write_text(textwrap.dedent(text))
+        monkeypatch.setattr(registry, "CATALOG", tuple(lines))
+        modules = tuple(dict.fromkeys(line.module for line in lines))
         monkeypatch.setattr(registry, "EXPERIMENT_MODULES", modules)
 
     yield write
@@ -72,205 +70,77 @@ def toy_package(tmp_path, monkeypatch):
             del sys.modules[name]
 
 
-def _rows(experiments):
-    return [(e.name, e.title, e.summary, e.issue_group, e.module) for e in experiments]
+TOY = """
+from graphkit.extras.registry import register
+
+Config = object
 
 
-def test_constants_from_sibling_module(toy_package):
-    toy_package(
-        {
-            "toy_versions": """
-                VERSION = (
-                    "scorer v"
-                    "2"
-                )
-            """,
-            "toy_first": """
-                from graphkit.extras.registry import register
-                from graphkit.extras.toy_versions import VERSION as SCORER
+def criteria(metrics):
+    return []
 
-                GROUP = 7
-                NAME = "toy_" + "first"
 
-                @register(NAME, f"Title {SCORER}", summary="one", issue_group=GROUP)
-                def run(config):
-                    raise AssertionError("the listing must not run or import this")
-            """,
-            "toy_second": """
-                from graphkit.extras import registry as reg
+@register("toy_one", "Toy title", "toy summary", 7)
+def run(config):
+    return {{}}
 
-                def run(config):
-                    return {}
+{tail}
+"""
 
-                run = reg.register("toy_second", "Second", "two", 3)(run)
-            """,
-        },
-        ["toy_first", "toy_second"],
+
+def test_list_reads_catalog_without_importing(toy_catalog):
+    line = registry.Listing(
+        "toy_one", "graphkit.extras.toy_mod", "Toy title", "toy summary", 7
     )
-    experiments, errors = catalog.list_experiments()
-    assert errors == {}
-    assert _rows(experiments) == [
-        ("toy_second", "Second", "two", 3, "graphkit.extras.toy_second"),
-        ("toy_first", "Title scorer v2", "one", 7, "graphkit.extras.toy_first"),
+    toy_catalog({"toy_mod": TOY.format(tail="")}, [line])
+    assert registry.listing() == ([line], {})
+    assert "graphkit.extras.toy_mod" not in sys.modules
+    assert [e.name for e in registry.list_experiments()] == ["toy_one"]
+
+
+def test_registration_differing_from_catalog_fails(toy_catalog):
+    line = registry.Listing(
+        "toy_one", "graphkit.extras.toy_mod", "Old title", "toy summary", 7
+    )
+    toy_catalog({"toy_mod": TOY.format(tail="")}, [line])
+    assert registry.list_experiments() == []
+    error = registry.import_errors()["graphkit.extras.toy_mod"]
+    assert error == (
+        "ValueError: experiment 'toy_one' registers title='Toy title', which differs "
+        "from its line in CATALOG of graphkit.extras.registry. Make the two agree, "
+        "because graphkit extras list prints that line"
+    )
+
+
+def test_failed_module_listed_as_not_available(toy_catalog, capsys):
+    from graphkit.launch.cli import run
+
+    lines = [
+        registry.Listing(
+            "toy_one", "graphkit.extras.toy_broken", "Toy title", "toy summary", 7
+        ),
+        registry.Listing("toy_two", "graphkit.extras.toy_fine", "Two", "second", 3),
     ]
-    assert "graphkit.extras.toy_first" not in sys.modules
-    assert "graphkit.extras.toy_second" not in sys.modules
-
-
-def test_relative_imports_in_subpackage(toy_package):
-    toy_package(
+    toy_catalog(
         {
-            "toy_pkg/__init__": "from .names import TITLE as PACKAGE_TITLE\n",
-            "toy_pkg/names": 'TITLE = "Relative"\n',
-            "toy_pkg/inner/__init__": "",
-            "toy_pkg/inner/exp": """
-                from ...registry import register
-                from .. import PACKAGE_TITLE
-                from ..names import TITLE
-
-                run = register("toy_relative", PACKAGE_TITLE, TITLE + " too", 2)(
-                    lambda config: {}
-                )
-            """,
+            "toy_broken": TOY.format(tail="raise RuntimeError('broken at import')"),
+            "toy_fine": TOY.format(tail="").replace(
+                '"toy_one", "Toy title", "toy summary", 7',
+                '"toy_two", "Two", "second", 3',
+            ),
         },
-        ["toy_pkg.inner.exp"],
+        lines,
     )
-    experiments, errors = catalog.list_experiments()
-    assert errors == {}
-    assert _rows(experiments) == [
-        (
-            "toy_relative",
-            "Relative",
-            "Relative too",
-            2,
-            "graphkit.extras.toy_pkg.inner.exp",
-        )
-    ]
-    assert "graphkit.extras.toy_pkg" not in sys.modules
-
-
-def test_missing_packages_and_modules(toy_package):
-    toy_package(
-        {
-            "toy_helper": "import graphkit_no_such_package.sub\n",
-            "toy_direct": """
-                from graphkit_no_such_package import thing
-                from graphkit.extras.registry import register
-
-                run = register("toy_direct", "t", "s", 1)(lambda config: {})
-            """,
-            "toy_indirect": """
-                from graphkit.extras.registry import register
-                from graphkit.extras.toy_helper import value
-
-                run = register("toy_indirect", "t", "s", 1)(lambda config: {})
-            """,
-            "toy_fine": """
-                import math
-                from graphkit.extras.registry import register
-
-                run = register("toy_fine", "t", "s", 1)(lambda config: {})
-            """,
-        },
-        ["toy_direct", "toy_indirect", "toy_absent", "toy_fine"],
+    assert registry.listing() == (lines[::-1], {})  # by group; nothing imported yet
+    registry.discover()
+    assert registry.listing() == (
+        [lines[1]],
+        {"graphkit.extras.toy_broken": "RuntimeError: broken at import"},
     )
-    experiments, errors = catalog.list_experiments()
-    assert [e.name for e in experiments] == ["toy_fine"]
-    missing = "ModuleNotFoundError: No module named 'graphkit_no_such_package'"
-    assert errors == {
-        "graphkit.extras.toy_direct": missing,
-        "graphkit.extras.toy_indirect": missing,
-        "graphkit.extras.toy_absent": (
-            "ModuleNotFoundError: No module named 'graphkit.extras.toy_absent'"
-        ),
-    }
-
-
-def test_invalid_and_repeated_names(toy_package):
-    files = {
-        "toy_bad": """
-            from graphkit.extras.registry import register
-
-            run = register("Bad Name", "t", "s", 1)(lambda config: {})
-        """,
-        "toy_one": """
-            from graphkit.extras.registry import register
-
-            run = register("toy_same", "t", "s", 1)(lambda config: {})
-        """,
-        "toy_two": """
-            from graphkit.extras.registry import register
-
-            run = register("toy_same", "t", "s", 2)(lambda config: {})
-        """,
-    }
-    toy_package(files, ["toy_bad", "toy_one", "toy_two"])
-    experiments, errors = catalog.list_experiments()
-    assert _rows(experiments) == [("toy_same", "t", "s", 1, "graphkit.extras.toy_one")]
-    assert errors == {
-        "graphkit.extras.toy_bad": (
-            "ValueError: invalid experiment name 'Bad Name': use lowercase letters, "
-            "digits, _ or -"
-        ),
-        "graphkit.extras.toy_two": (
-            "ValueError: experiment 'toy_same' registered twice: "
-            "graphkit.extras.toy_one and graphkit.extras.toy_two"
-        ),
-    }
-
-
-def test_unreadable_registration_is_imported(toy_package):
-    toy_package(
-        {
-            "toy_computed": """
-                from graphkit.extras.registry import register
-
-                def title():
-                    return "computed " + "title"
-
-                def run(config):
-                    return {}
-
-                def criteria(metrics):
-                    return []
-
-                class Config:
-                    pass
-
-                run = register("toy_computed", title(), "s", 4)(run)
-            """,
-            "toy_inside": """
-                from graphkit.extras.registry import register
-
-                if True:
-                    run = register("toy_inside", "t", "s", 5)(lambda config: {})
-                    criteria = lambda metrics: []
-                    Config = object
-            """,
-            "toy_dotted": """
-                import graphkit.extras.registry
-
-                run = graphkit.extras.registry.register("toy_dotted", "t", "s", 6)(
-                    lambda config: {}
-                )
-                criteria = lambda metrics: []
-                Config = object
-            """,
-        },
-        ["toy_absent", "toy_computed", "toy_inside", "toy_dotted"],
+    assert run(["extras", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "toy_two" in out and "toy_one" not in out
+    assert (
+        "(not available: graphkit.extras.toy_broken: RuntimeError: broken at import)"
+        in out
     )
-    experiments, errors = catalog.list_experiments()
-    # The error found from source stays when later modules are imported.
-    assert errors == {
-        "graphkit.extras.toy_absent": (
-            "ModuleNotFoundError: No module named 'graphkit.extras.toy_absent'"
-        ),
-    }
-    assert _rows(experiments) == [
-        ("toy_computed", "computed title", "s", 4, "graphkit.extras.toy_computed"),
-        ("toy_inside", "t", "s", 5, "graphkit.extras.toy_inside"),
-        ("toy_dotted", "t", "s", 6, "graphkit.extras.toy_dotted"),
-    ]
-    assert "graphkit.extras.toy_computed" in sys.modules
-    assert "graphkit.extras.toy_inside" in sys.modules
-    assert "graphkit.extras.toy_dotted" in sys.modules
