@@ -18,6 +18,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import inspect
+import ipaddress
 import itertools
 import logging
 import os
@@ -101,18 +102,28 @@ def listen_socket(host: str, port: int) -> int:
     return sock.detach()
 
 
-def _rank_zero_port(addr: str, port: int | None) -> int | str:
+def _rank_zero_port(addr: str, port: int | None, other_machines: list[str]) -> int | str:
     """Return the port that rank 0's store can listen on, or the error message.
 
     With ``port`` None the system picks a free port. The socket closes again at once,
-    and :func:`init_process_group` listens on the port later.
+    and :func:`init_process_group` listens on the port later. A loopback address is
+    an error when ranks run on ``other_machines``, because they cannot reach it.
     """
     try:
         descriptor = listen_socket(addr, port or 0)
     except RuntimeError as error:
         return str(error)
     with socket.socket(fileno=descriptor) as sock:
-        return int(sock.getsockname()[1])
+        host, free = sock.getsockname()[:2]
+    if other_machines and ipaddress.ip_address(host).is_loopback:
+        # Debian and Ubuntu installs often map the machine's own name to 127.0.1.1.
+        return (
+            f"MASTER_ADDR={addr} is the loopback address {host} on rank 0's machine, "
+            f"which the ranks on {', '.join(other_machines)} cannot reach. Set "
+            "MASTER_ADDR to an address of rank 0's machine on the network between "
+            "the machines"
+        )
+    return int(free)
 
 
 def _from_mpi(world=None) -> tuple[int, int, str, int]:
@@ -128,7 +139,8 @@ def _from_mpi(world=None) -> tuple[int, int, str, int]:
             and ``MASTER_ADDR`` is unset. The default 127.0.0.1 reaches rank 0's store
             only from rank 0's machine, so the other ranks would wait until the
             rendezvous timed out. Also raised on every rank when rank 0 cannot listen
-            on ``MASTER_ADDR`` (and ``MASTER_PORT`` where set).
+            on ``MASTER_ADDR`` (and ``MASTER_PORT`` where set), or when ``MASTER_ADDR``
+            is a loopback address there while ranks run on other machines.
     """
     if world is None:
         try:
@@ -141,8 +153,10 @@ def _from_mpi(world=None) -> tuple[int, int, str, int]:
         world = MPI.COMM_WORLD
     rank, size = world.Get_rank(), world.Get_size()
     addr = os.environ.get("MASTER_ADDR")
+    hostnames = world.allgather(socket.gethostname())
+    other_machines = sorted(set(hostnames) - {hostnames[0]})
     if addr is None:
-        hosts = sorted(set(world.allgather(socket.gethostname())))
+        hosts = sorted(set(hostnames))
         if len(hosts) > 1:
             raise RuntimeError(
                 f"mpiexec started the {size} ranks on {len(hosts)} machines "
@@ -155,7 +169,9 @@ def _from_mpi(world=None) -> tuple[int, int, str, int]:
     # Rank 0 checks that its store can listen before any rank connects. A rank that
     # raised alone would leave the others waiting in this broadcast, which has no
     # timeout, or let them reach another job's store on a port already in use.
-    reply = world.bcast(_rank_zero_port(addr, port) if rank == 0 else None, root=0)
+    reply = world.bcast(
+        _rank_zero_port(addr, port, other_machines) if rank == 0 else None, root=0
+    )
     if isinstance(reply, str):
         raise RuntimeError(f"rank {rank}: rank 0 failed to start the store: {reply}")
     return rank, size, addr, reply if port is None else port
