@@ -438,7 +438,10 @@ def init_process_group(
 
     Raises:
         ValueError: ``backend`` cannot communicate tensors of ``device`` (nccl with a
-            CPU device, gloo with a CUDA device).
+            CPU device, gloo with a CUDA device), or ``GLOO_SOCKET_IFNAME`` names an
+            interface that this machine lacks.
+        TimeoutError: a rank did not join, or rank 0's store was unreachable, within
+            ``timeout_s``.
 
     TODO: The nccl path has not been run on GPUs. Start a 2-rank nccl job on GPUs
     and compare it with gloo before relying on it.
