@@ -24,6 +24,8 @@ from collections.abc import Callable, Mapping
 
 import torch
 
+from graphkit.option_names import option
+
 logger = logging.getLogger(__name__)
 
 DEVICES = ("auto", "cpu", "cuda")
@@ -61,8 +63,8 @@ def resolve_device_type(requested: str, cuda_available: bool) -> str:
     if requested == "cuda" and not cuda_available:
         raise ValueError(
             "device='cuda' was requested but torch.cuda.is_available() is False (no GPU, "
-            f"or torch {torch.__version__} is built without CUDA). Pass --device cpu, or "
-            "install a CUDA build of torch"
+            f"or torch {torch.__version__} is built without CUDA). Pass "
+            f"{option('device', 'cpu')}, or install a CUDA build of torch"
         )
     return requested
 
@@ -87,12 +89,14 @@ def resolve_backend(requested: str, device_type: str) -> str:
     if requested == "nccl" and device_type == "cpu":
         raise ValueError(
             "backend 'nccl' communicates only CUDA tensors, but the device is 'cpu'. "
-            "Pass --device cuda on a machine with GPUs, or --backend gloo (or auto)"
+            f"Pass {option('device', 'cuda')} on a machine with GPUs, or "
+            f"{option('backend', 'gloo')} (or auto)"
         )
     if requested == "gloo" and device_type == "cuda":
         raise ValueError(
             "backend 'gloo' sends and receives only CPU tensors, but the device is "
-            "'cuda'. Pass --backend nccl (or auto), or --device cpu"
+            f"'cuda'. Pass {option('backend', 'nccl')} (or auto), or "
+            f"{option('device', 'cpu')}"
         )
     return requested
 
@@ -159,14 +163,14 @@ def cuda_device_for(local_rank: int, device_count: int) -> torch.device:
             GPU between ranks of a group, so each process needs its own.
     """
     if device_count < 1:
-        raise ValueError("no CUDA device is visible. Pass --device cpu")
+        raise ValueError(f"no CUDA device is visible. Pass {option('device', 'cpu')}")
     if not 0 <= local_rank < device_count:
         raise ValueError(
             f"local rank {local_rank} has no GPU of its own: this machine shows "
             f"{device_count} CUDA device(s) (CUDA_VISIBLE_DEVICES="
             f"{os.environ.get('CUDA_VISIBLE_DEVICES', 'unset')}). Start at most "
             f"{device_count} processes per machine (torchrun --nproc_per_node="
-            f"{device_count}), or pass --device cpu"
+            f"{device_count}), or pass {option('device', 'cpu')}"
         )
     return torch.device("cuda", local_rank)
 

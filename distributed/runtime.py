@@ -47,6 +47,7 @@ from graphkit.distributed.partition import (
 )
 from graphkit.distributed.sharded import ShardedGraph
 from graphkit.distributed.source import check_source, same_file
+from graphkit.option_names import from_command_line, option
 
 logger = logging.getLogger(__name__)
 
@@ -367,7 +368,7 @@ def _meet_ranks(
                 f"store of rank 0 at MASTER_ADDR:MASTER_PORT = {addr}:{port} could not "
                 f"be reached ({error}). Start every rank with the same MASTER_ADDR and "
                 "MASTER_PORT, check that this machine reaches that address, or raise "
-                "--timeout-s"
+                f"{option('timeout_s')}"
             ) from error
     # nccl with device_id creates its communicator now, on the bound GPU, instead of at
     # the first operation (where batch_isend_irecv would need every rank to take part).
@@ -404,7 +405,7 @@ def _meet_ranks(
             f"WORLD_SIZE={world_size} did not join the process group at "
             f"MASTER_ADDR:MASTER_PORT = {addr}:{port} ({error}). Start all {world_size} "
             "processes with the same MASTER_ADDR, MASTER_PORT and WORLD_SIZE, or raise "
-            "--timeout-s"
+            f"{option('timeout_s')}"
         ) from error
     if backend == "gloo" and world_size > 1:
         # gloo can return from connection set-up on one rank while a peer is still
@@ -646,9 +647,9 @@ def check_dataset(meta: dict, config) -> None:
     ):
         return
     raise PartitionFileError(
-        f"{config.partitions} contains partitions of dataset {recorded!r}, but --dataset is "
-        f"{config.dataset!r}; pass --dataset {recorded} or run graphkit partition for "
-        f"{config.dataset} into another folder",
+        f"{config.partitions} contains partitions of dataset {recorded!r}, but "
+        f"{option('dataset')} is {config.dataset!r}; pass {option('dataset', recorded)} "
+        f"or run graphkit partition for {config.dataset} into another folder",
         every_rank=True,
     )
 
@@ -675,7 +676,8 @@ def check_dataset_on_every_rank(comm, meta: dict, config, rank: int) -> None:
         problem.every_rank = failing == comm.world_size
         raise problem
     raise PartitionFileError(
-        f"{failing} other rank(s) found that --dataset {config.dataset!r} does not "
+        f"{failing} other rank(s) found that {option('dataset')} {config.dataset!r} "
+        "does not "
         f"name the dataset of the partitions in {config.partitions}; see their errors"
     )
 
@@ -700,11 +702,13 @@ def check_split(meta: dict, config, mask_dim: int) -> None:
     if recorded is None and config.split == 0:
         return  # A dataset with one split accepts split 0, as ``select_split`` does.
     if recorded is None:
-        stored, fix = "one split only (1-D masks)", "Pass --split 0 or leave --split out"
+        # From Python, split=None is the default that leaves the split out.
+        default = f"leave {option('split')} out" if from_command_line() else "split=None"
+        stored, fix = "one split only (1-D masks)", f"Pass {option('split', 0)} or {default}"
     else:
-        stored, fix = f"split {recorded} only", f"Pass --split {recorded}"
+        stored, fix = f"split {recorded} only", f"Pass {option('split', recorded)}"
     raise PartitionFileError(
-        f"--split {config.split} was requested, but {config.partitions} contains "
+        f"{option('split', config.split)} was requested, but {config.partitions} contains "
         f"{stored}. {fix}, or run graphkit partition --split {config.split} into "
         "another folder",
         every_rank=True,
@@ -745,16 +749,16 @@ def build_partition(config, rank: int, world_size: int, *, pyg_data: bool = True
         if config.dataset_options and rank == 0 and "source" not in meta:
             # A folder of an older graphkit partition: its options are unknown.
             logger.warning(
-                "--dataset-options %s are ignored: the graph comes from the partitions "
-                "in %s. Pass the options to graphkit partition instead",
-                config.dataset_options,
+                "%s are ignored: the graph comes from the partitions in %s. Pass the "
+                "options to graphkit partition instead",
+                option("dataset_options", config.dataset_options),
                 config.partitions,
             )
         if config.parts_method != "metis" and rank == 0:
             logger.warning(
-                "--parts-method %s is ignored: the partitions in %s are fixed. Pass "
-                "--method %s to graphkit partition instead",
-                config.parts_method,
+                "%s is ignored: the partitions in %s are fixed. Pass --method %s to "
+                "graphkit partition instead",
+                option("parts_method", config.parts_method),
                 config.partitions,
                 config.parts_method,
             )

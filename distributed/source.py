@@ -30,6 +30,7 @@ from pathlib import Path
 import torch
 
 from graphkit.distributed.files import PartitionFileError, sha256_of
+from graphkit.option_names import option
 
 logger = logging.getLogger(__name__)
 
@@ -234,7 +235,7 @@ def options_problem(meta: dict, folder, options: dict) -> str | None:
     if not differing:
         return None
     return (
-        f"--dataset-options {json.dumps(given)} differ from the options "
+        f"{option('dataset_options')} {json.dumps(given)} differ from the options "
         f"{json.dumps(recorded)} that {folder} was partitioned with (in "
         f"{', '.join(differing)}). Pass the recorded options or none, or run graphkit "
         f"partition again with these options into another --out folder"
@@ -263,7 +264,7 @@ def root_problem(meta: dict, root: str | None) -> str | None:
     if Path(root).expanduser().resolve() == Path(recorded):
         return None
     return (
-        f"--root {root} is not the data root {recorded} that the partitions were "
+        f"{option('root', str(root))} is not the data root {recorded} that the partitions were "
         "written from, and the partitions keep the graph of that root. Run graphkit "
         "partition again if the data differ"
     )
@@ -309,7 +310,7 @@ def check_source(comm, meta: dict, config, rank: int) -> None:
         raise PartitionFileError(problem, every_rank=True)
     if flag.item():
         raise PartitionFileError(
-            "rank 0 found that the dataset files or --dataset-options do not match "
-            f"the partitions in {config.partitions}; see its error",
+            f"rank 0 found that the dataset files or {option('dataset_options')} do not "
+            f"match the partitions in {config.partitions}; see its error",
             every_rank=True,
         )

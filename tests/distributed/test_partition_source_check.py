@@ -15,6 +15,7 @@ from graphkit.distributed.source import (
     source_problem,
 )
 from graphkit.launch.cli import main, run
+from graphkit.option_names import command_line_options
 from graphkit.train import TrainConfig
 
 EDGES = "0 1\n1 2\n2 3\n3 0\n0 2\n"
@@ -190,7 +191,8 @@ def test_options_problem_cases():
     meta = {"source": {"dataset_options": {"num_nodes": 100}}}
     assert options_problem(meta, "p", {}) is None
     assert options_problem(meta, "p", {"num_nodes": 100}) is None
-    problem = options_problem(meta, "p", {"num_nodes": 200})
+    with command_line_options():
+        problem = options_problem(meta, "p", {"num_nodes": 200})
     assert problem == (
         '--dataset-options {"num_nodes": 200} differ from the options '
         '{"num_nodes": 100} that p was partitioned with (in num_nodes). Pass the '
@@ -205,7 +207,8 @@ def test_root_recorded_for_named_dataset(tmp_path):
     assert source == {"dataset_options": {}, "root": str(tmp_path), "files": []}
     assert root_problem({"source": source}, str(tmp_path)) is None
     assert root_problem({"source": source}, None) is None
-    warning = root_problem({"source": source}, str(tmp_path / "other"))
+    with command_line_options():
+        warning = root_problem({"source": source}, str(tmp_path / "other"))
     assert warning.startswith(f"--root {tmp_path / 'other'} is not the data root")
     assert describe_source("synthetic", str(tmp_path), {})["root"] is None
 
@@ -215,9 +218,12 @@ def build_changed(rank, world_size, folder, dataset):
     from graphkit.distributed.runtime import build_partition
     from graphkit.train.config import TrainConfig
 
+    from graphkit.option_names import command_line_options
+
     config = TrainConfig(partitions=folder, dataset=dataset)
     try:
-        build_partition(config, rank, world_size)
+        with command_line_options():
+            build_partition(config, rank, world_size)
     except PartitionFileError as error:
         return str(error), error.every_rank
     return None

@@ -7,14 +7,21 @@ pytestmark = pytest.mark.distributed
 
 
 def build_with_options(
-    rank: int, world_size: int, folder: str, options: dict, method: str = "metis"
+    rank: int,
+    world_size: int,
+    folder: str,
+    options: dict,
+    method: str = "metis",
+    cli: bool = True,
 ):
+    import contextlib
     import logging
 
     from graphkit.datasets import load_dataset
     from graphkit.distributed import partition_nodes
     from graphkit.distributed.files import write_partitions
     from graphkit.distributed.runtime import build_partition
+    from graphkit.option_names import command_line_options
     from graphkit.train.config import TrainConfig
 
     data = load_dataset("synthetic", None, num_nodes=60, seed=1)
@@ -30,7 +37,8 @@ def build_with_options(
     config = TrainConfig(
         partitions=folder, dataset_options=options, parts_method=method
     )
-    _graph, data = build_partition(config, rank, world_size)
+    with command_line_options() if cli else contextlib.nullcontext():
+        _graph, data = build_partition(config, rank, world_size)
     logger.removeHandler(handler)
     warnings = [r.getMessage() for r in records if r.levelno >= logging.WARNING]
     return warnings, int(data.x.size(0))
@@ -58,4 +66,24 @@ def test_parts_method_with_partitions_warns(tmp_path):
     assert rows == 60
     assert len(warnings) == 1
     assert "--parts-method random is ignored" in warnings[0]
+    assert "--method random to graphkit partition" in warnings[0]
+
+
+def test_options_warning_python_wording(tmp_path):
+    (warnings, _rows), = run_world(
+        build_with_options, 1, str(tmp_path / "parts"), {"num_nodes": 500}, "metis", False
+    )
+    assert len(warnings) == 1
+    assert warnings[0].startswith(
+        "dataset_options={'num_nodes': 500} are ignored: the graph comes from the "
+        "partitions in"
+    )
+
+
+def test_parts_method_warning_python_wording(tmp_path):
+    (warnings, _rows), = run_world(
+        build_with_options, 1, str(tmp_path / "parts"), {}, "random", False
+    )
+    assert len(warnings) == 1
+    assert warnings[0].startswith("parts_method='random' is ignored")
     assert "--method random to graphkit partition" in warnings[0]

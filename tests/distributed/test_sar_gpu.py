@@ -25,6 +25,7 @@ from graphkit.distributed.comm import PendingExchange
 from graphkit.distributed.halo import HaloExchange
 from graphkit.distributed.memory import FetchTracker
 from graphkit.launch.cli import main
+from graphkit.option_names import command_line_options
 from harness import run_world
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,7 +51,7 @@ def test_device_type_choices(requested, available, expected):
 def test_device_cuda_without_gpu_rejected():
     with pytest.raises(
         ValueError, match="torch.cuda.is_available\\(\\) is False"
-    ) as info:
+    ) as info, command_line_options():
         dev.resolve_device_type("cuda", False)
     assert "--device cpu" in str(info.value)
 
@@ -74,7 +75,7 @@ def test_backend_choices(requested, device_type, expected):
 
 
 def test_backend_nccl_with_cpu_rejected():
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(ValueError) as info, command_line_options():
         dev.resolve_backend("nccl", "cpu")
     message = str(info.value)
     assert "'nccl'" in message
@@ -84,7 +85,7 @@ def test_backend_nccl_with_cpu_rejected():
 
 
 def test_backend_gloo_with_cuda_rejected():
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(ValueError) as info, command_line_options():
         dev.resolve_backend("gloo", "cuda")
     message = str(info.value)
     assert "'gloo'" in message
@@ -130,7 +131,10 @@ def test_local_rank_invalid_rejected(value):
 
 def test_cuda_device_per_local_rank():
     assert dev.cuda_device_for(1, 2) == torch.device("cuda", 1)
-    with pytest.raises(ValueError, match="local rank 2 has no GPU of its own") as info:
+    with (
+        pytest.raises(ValueError, match="local rank 2 has no GPU of its own") as info,
+        command_line_options(),
+    ):
         dev.cuda_device_for(2, 2)
     assert "--nproc_per_node=2" in str(info.value)
     with pytest.raises(ValueError, match="no CUDA device is visible"):
