@@ -444,13 +444,42 @@ def run_evaluate(args) -> int:
     metrics["aggregation"], metrics["batch_size"] = args.aggregation, args.batch_size
     print(
         f"{args.dataset} ({args.split}, {metrics['num_ranks']} ranks): "
-        f"MRR {metrics['mrr']:.4f}  Hits@1 {metrics['hits@1']:.4f}  "
-        f"Hits@3 {metrics['hits@3']:.4f}  Hits@10 {metrics['hits@10']:.4f}  "
-        f"({metrics['seconds']:.1f} s)"
+        f"{_format_metrics(metrics)}  ({metrics['seconds']:.1f} s)"
     )
+    _print_uninformed(metrics)
     if args.json is not None:
         write_text_atomically(args.json, json.dumps(metrics, indent=2) + "\n")
     return 0
+
+
+def _format_metrics(metrics: dict, prefix: str = "") -> str:
+    return (
+        f"MRR {metrics[prefix + 'mrr']:.4f}  Hits@1 {metrics[prefix + 'hits@1']:.4f}  "
+        f"Hits@3 {metrics[prefix + 'hits@3']:.4f}  "
+        f"Hits@10 {metrics[prefix + 'hits@10']:.4f}"
+    )
+
+
+def _print_uninformed(metrics: dict) -> None:
+    """Print how many ranks are uninformed and the metrics over the other ranks.
+
+    Prints nothing when every query names only entities and relations with facts.
+    """
+    count = metrics["num_uninformed_ranks"]
+    if count == 0:
+        return
+    print(
+        f"  {count} of {metrics['num_ranks']} ranks are uninformed: their query row "
+        "names an entity or relation without facts in the graph ranked on"
+    )
+    informed = metrics["informed_num_ranks"]
+    if informed == 0:
+        print("  no informed ranks remain, so the metrics above are all uninformed")
+        return
+    print(
+        f"  over the other {informed} ranks: "
+        f"{_format_metrics(metrics, prefix='informed_')}"
+    )
 
 
 def _exit_empty_split(root: Path, name: str, split: str) -> None:

@@ -39,8 +39,10 @@ EXPORTS = {
     "load_graph": "io",
     "load_transductive": "io",
     "pretrain": "train",
+    "queries_without_facts": "query_names",
     "read_triples": "io",
     "released_checkpoints": "catalog",
+    "summarize_informed_ranks": "evaluate",
     "summarize_ranks": "evaluate",
 }
 
@@ -66,8 +68,10 @@ __all__ = [
     "load_graph",
     "load_transductive",
     "pretrain",
+    "queries_without_facts",
     "read_triples",
     "released_checkpoints",
+    "summarize_informed_ranks",
     "summarize_ranks",
 ]
 
@@ -78,6 +82,7 @@ if TYPE_CHECKING:
         evaluate,
         evaluate_ranks,
         filtered_ranks,
+        summarize_informed_ranks,
         summarize_ranks,
     )
     from graphkit.kg.graph import KnowledgeGraph
@@ -91,6 +96,7 @@ if TYPE_CHECKING:
         load_transductive,
         read_triples,
     )
+    from graphkit.kg.query_names import queries_without_facts
     from graphkit.kg.relation_graph import RelationGraph, build_relation_graph
     from graphkit.kg.train import TrainConfig, finetune, pretrain
     from graphkit.kg.ultra import Ultra

@@ -14,6 +14,10 @@ The ULTRA reference code ranks this way. ``ties="optimistic"`` counts only stric
 better candidates, and ``ties="realistic"`` takes the mean of both, which is the
 expected rank when ties are broken at random (PyKEEN names the three the same way).
 MRR and Hits@k average over the head and tail ranks together.
+
+A query row whose head, relation or tail has no facts in the graph it is ranked on
+gets uninformed ranks (see :mod:`graphkit.kg.query_names`). :func:`evaluate` counts
+them and, when there are any, also reports the metrics over the other ranks.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from tqdm.auto import tqdm
 from graphkit.kg.graph import KnowledgeGraph, check_id_ranges, check_triples
 from graphkit.kg.io import InductiveSplit, LinkPredictionSet
 from graphkit.kg.model import UltraNet, fact_graph
+from graphkit.kg.query_names import queries_without_facts
 from graphkit.option_names import option
 
 logger = logging.getLogger(__name__)
@@ -272,6 +277,45 @@ def _checked_triples(dataset: LinkPredictionSet) -> tuple[Tensor, Tensor]:
     return checked[0], checked[1]
 
 
+def summarize_informed_ranks(
+    ranks: Tensor, rows_without_facts: Tensor
+) -> dict[str, float]:
+    """Count the uninformed ranks and, if there are any, summarize the other ranks.
+
+    Args:
+        ranks (Tensor): ``(2Q,)`` ranks as :func:`evaluate_ranks` returns them, the
+            tail queries first.
+        rows_without_facts (BoolTensor): ``(Q,)`` query rows that name an entity or
+            relation without facts, as :func:`~graphkit.kg.query_names.queries_without_facts`
+            returns them. Both ranks of such a row are uninformed.
+
+    Returns:
+        dict[str, float]: ``num_uninformed_ranks``. When it is above 0, also ``informed_num_ranks``
+        and, when that is above 0, the :func:`summarize_ranks` metrics of the informed
+        ranks with the prefix ``informed_`` (``informed_mrr``, ``informed_hits@10``).
+    """
+    ranks = torch.as_tensor(ranks).reshape(-1)
+    uninformed = torch.as_tensor(rows_without_facts, dtype=torch.bool).reshape(-1)
+    uninformed = uninformed.to(ranks.device).repeat(2)
+    if uninformed.numel() != ranks.numel():
+        raise ValueError(
+            f"{ranks.numel()} ranks do not belong to {uninformed.numel() // 2} query "
+            f"rows, which give {uninformed.numel()} ranks (a tail and a head query "
+            "each). Pass the output of evaluate_ranks for the same query rows"
+        )
+    count = int(uninformed.sum())
+    metrics: dict[str, float] = {"num_uninformed_ranks": count}
+    if count == 0:
+        return metrics
+    informed = ranks[~uninformed]
+    if informed.numel() == 0:
+        metrics["informed_num_ranks"] = 0
+        return metrics
+    for key, value in summarize_ranks(informed).items():
+        metrics[f"informed_{key}"] = value
+    return metrics
+
+
 def evaluate(
     model: UltraNet,
     dataset: LinkPredictionSet,
@@ -280,6 +324,12 @@ def evaluate(
     ties: str = "pessimistic",
 ) -> dict[str, float]:
     """Rank every query of ``dataset`` in both directions; return MRR, MR, Hits@1/3/10.
+
+    The result also contains ``num_ranks`` and ``num_uninformed_ranks``, the ranks of
+    query rows whose head, relation or tail has no facts in ``dataset.graph``. When
+    that count is above 0, the keys of :func:`summarize_informed_ranks` give the
+    metrics over the other ranks (``informed_mrr``, ``informed_hits@10``, ...), which
+    can be reported next to the metrics over all ranks.
 
     Args:
         model (UltraNet): the model (an :class:`~graphkit.kg.Ultra` or its core).
@@ -299,11 +349,14 @@ def evaluate(
         )
     ranks = evaluate_ranks(model, dataset, batch_size, progress, ties)
     metrics = summarize_ranks(ranks)
+    without_facts = queries_without_facts(dataset.graph, check_triples(dataset.queries))
+    metrics.update(summarize_informed_ranks(ranks, without_facts))
     logger.info(
-        "%s: MRR %.4f, Hits@10 %.4f over %d ranks",
+        "%s: MRR %.4f, Hits@10 %.4f over %d ranks (%d uninformed)",
         dataset.name or "evaluation",
         metrics["mrr"],
         metrics["hits@10"],
         metrics["num_ranks"],
+        metrics["num_uninformed_ranks"],
     )
     return metrics

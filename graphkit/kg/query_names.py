@@ -31,9 +31,13 @@ import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import torch
+
 from graphkit.kg.graph import KnowledgeGraph
 
 if TYPE_CHECKING:
+    from torch import Tensor
+
     from graphkit.kg.io import NamedTriples
 
 logger = logging.getLogger(__name__)
@@ -111,3 +115,32 @@ def warn_rows_without_facts(
         first[0],
         first[1],
     )
+
+
+def queries_without_facts(graph: KnowledgeGraph, queries: Tensor) -> Tensor:
+    """Mark the query rows whose head, relation or tail has no facts in ``graph``.
+
+    Both ranks of such a row, of its tail query and of its head query, are uninformed.
+
+    Args:
+        graph (KnowledgeGraph): the message-passing graph the queries are ranked on.
+        queries (LongTensor): ``(head, relation, tail)`` ids of ``graph``, shape
+            ``(Q, 3)``.
+
+    Returns:
+        BoolTensor: shape ``(Q,)`` on the CPU, True for a row that names an entity or
+        relation without facts.
+    """
+    facts = graph.triples.cpu()
+    queries = queries.cpu()
+    entity_has_facts = torch.zeros(graph.num_entities, dtype=torch.bool)
+    entity_has_facts[facts[:, 0]] = True
+    entity_has_facts[facts[:, 2]] = True
+    relation_has_facts = torch.zeros(graph.num_relations, dtype=torch.bool)
+    relation_has_facts[facts[:, 1]] = True
+    informed = (
+        entity_has_facts[queries[:, 0]]
+        & relation_has_facts[queries[:, 1]]
+        & entity_has_facts[queries[:, 2]]
+    )
+    return ~informed
