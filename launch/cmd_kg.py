@@ -448,7 +448,9 @@ def run_evaluate(args) -> int:
     )
     _print_uninformed(metrics)
     if args.json is not None:
-        write_text_atomically(args.json, json.dumps(metrics, indent=2) + "\n")
+        text = json.dumps(metrics, indent=2) + "\n"
+        if not _write_results(args.json, "--json", text):
+            return 1
     return 0
 
 
@@ -480,6 +482,26 @@ def _print_uninformed(metrics: dict) -> None:
         f"  over the other {informed} ranks: "
         f"{_format_metrics(metrics, prefix='informed_')}"
     )
+
+
+def _write_results(path: Path, option: str, text: str) -> bool:
+    """Write an output file after the results are printed, or log why it failed.
+
+    Returns False after a failed write, for which the command exits with code 1. The
+    folder was checked at start-up, but it can become unwritable or full during the
+    run, and a traceback would then hide the printed results.
+    """
+    try:
+        write_text_atomically(path, text)
+    except OSError as error:
+        log.error(
+            "cannot write %s %s (%s); the results are printed above",
+            option,
+            path,
+            error.strerror or error,
+        )
+        return False
+    return True
 
 
 def _exit_empty_split(root: Path, name: str, split: str) -> None:
