@@ -581,14 +581,24 @@ def run_training(args) -> int:
             "Choose another --out folder"
         ) from None
     try:
-        return _train_into_out(args)
+        code = _train_into_out(args)
     except BaseException as error:
-        # A run that fails before its first checkpoint leaves no empty folder behind.
-        if created and args.out.is_dir() and not any(args.out.iterdir()):
-            args.out.rmdir()
+        _remove_if_empty(args.out, created)
         if isinstance(error, KeyboardInterrupt):
             describe_interrupt(error, kept=_kept_checkpoint(args.out))
         raise
+    if code != 0:
+        _remove_if_empty(args.out, created)
+    return code
+
+
+def _remove_if_empty(out: Path, created: bool) -> None:
+    """Remove ``out`` if this run created it and it is empty.
+
+    A run that fails before its first checkpoint then leaves no empty folder behind.
+    """
+    if created and out.is_dir() and not any(out.iterdir()):
+        out.rmdir()
 
 
 def _kept_checkpoint(out: Path) -> str:
@@ -666,6 +676,16 @@ def _train_into_out(args) -> int:
         )
     except FloatingPointError as error:  # a NaN or infinite loss
         raise SystemExit(f"{args.training_mode} stopped: {error}") from None
+    except OSError as error:
+        # Most often a checkpoint write failed, because --out became full or unwritable
+        # during the run. The checkpoints written before it are complete.
+        log.error(
+            "%s stopped: %s; %s",
+            args.training_mode,
+            error,
+            _kept_checkpoint(args.out),
+        )
+        return 1
     print(
         f"{args.training_mode}: {args.steps} step{'' if args.steps == 1 else 's'}, "
         f"checkpoint {args.out / 'last.pth'}"

@@ -309,6 +309,10 @@ def save_training_checkpoint(
     """Save the model, optimizer, step, settings, sampler state and facts per graph.
 
     The file can be loaded with ``torch.load(..., weights_only=True)``.
+
+    Raises:
+        OSError: the file cannot be written (a missing folder, a full disk). The
+            message names ``path`` and the cause.
     """
     payload = {
         "model": model.state_dict(),
@@ -327,6 +331,12 @@ def save_training_checkpoint(
     try:
         torch.save(payload, partial)
         os.replace(partial, path)
+    except (OSError, RuntimeError) as error:
+        # torch.save (torch 2.13) raises a RuntimeError of its zip writer when it cannot
+        # open or write the file, and the message does not always name the file.
+        detail = error.strerror if isinstance(error, OSError) else None
+        detail = detail or str(error).rstrip(".")
+        raise OSError(f"cannot write checkpoint {path} ({detail})") from error
     finally:
         # A failed save (a full disk, say) must not leave a half-written file.
         if partial.exists():

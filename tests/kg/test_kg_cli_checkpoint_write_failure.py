@@ -1,0 +1,55 @@
+"""A training checkpoint that cannot be written stops kg finetune with one line that
+names the file and the newest complete checkpoint, and exit code 1."""
+
+import pytest
+import torch
+from graphkit.launch.cli import run
+
+from graphkit.kg import Ultra
+from graphkit.kg import train as train_module
+from graphkit.kg.train import TrainConfig, save_training_checkpoint
+
+# The message of torch 2.13's zip writer on a full disk (torch.save to /dev/full).
+DISK_FULL = "[enforce fail at inline_container.cc:672] . unexpected pos 704 vs 598"
+
+
+def test_save_checkpoint_missing_folder(tmp_path):
+    model = Ultra(dim=4, num_layers=1)
+    optimizer = torch.optim.AdamW(model.parameters())
+    path = tmp_path / "gone" / "last.pth"
+    with pytest.raises(OSError, match="cannot write checkpoint .*last.pth") as error:
+        save_training_checkpoint(path, model, optimizer, 1, TrainConfig(steps=1))
+    assert str(error.value).startswith(f"cannot write checkpoint {path} (")
+
+
+def test_finetune_disk_full_keeps_checkpoint(tmp_path, monkeypatch, capsys):
+    graph = tmp_path / "triples.tsv"
+    graph.write_text("a\tr\tb\nb\tr\tc\nc\ts\ta\n")
+    torch.manual_seed(0)
+    checkpoint = tmp_path / "model.pth"
+    Ultra(dim=4, num_layers=1).save(checkpoint)
+    save = train_module.torch.save
+
+    def save_until_last(payload, target):
+        if target.name.startswith("last.pth"):
+            raise RuntimeError(DISK_FULL)
+        save(payload, target)
+
+    monkeypatch.setattr(train_module.torch, "save", save_until_last)
+    monkeypatch.delenv("GRAPHKIT_TRACEBACK", raising=False)
+    out = tmp_path / "run"
+    arguments = ["kg", "finetune", "--checkpoint", str(checkpoint), "--graph"]
+    arguments += [str(graph), "--out", str(out), "--steps", "3", "--batch-size", "2"]
+    arguments += ["--negatives", "2", "--checkpoint-every", "2"]
+    code = run(arguments)
+    err = capsys.readouterr().err
+    assert code == 1
+    errors = [line for line in err.splitlines() if " ERROR " in line]
+    assert len(errors) == 1
+    newest = out / "step_2.pth"
+    assert errors[0].endswith(
+        f"finetune stopped: cannot write checkpoint {out / 'last.pth'} ({DISK_FULL}); "
+        f"the newest checkpoint is {newest}, resume with --resume {newest}"
+    )
+    assert "Traceback" not in err
+    assert sorted(path.name for path in out.iterdir()) == ["step_2.pth"]
