@@ -1,5 +1,7 @@
 """Under mpiexec on several machines, a loopback MASTER_ADDR stops every rank at once."""
 
+import socket
+
 import pytest
 
 from graphkit.distributed.runtime import _from_mpi
@@ -27,6 +29,14 @@ class TwoMachineWorld:
         return value if self.rank == root else self.root_value
 
 
+def _first_address(host: str) -> str:
+    """Return the first address that ``host`` resolves to, the one rank 0 listens on.
+
+    ``localhost`` resolves to ::1 first where ``/etc/hosts`` lists it for ::1.
+    """
+    return socket.getaddrinfo(host, 0, type=socket.SOCK_STREAM)[0][4][0]
+
+
 @pytest.mark.parametrize("addr", ["localhost", "127.0.0.1", "127.0.1.1"])
 def test_loopback_addr_rejected(monkeypatch, addr):
     monkeypatch.setenv("MASTER_ADDR", addr)
@@ -36,7 +46,7 @@ def test_loopback_addr_rejected(monkeypatch, addr):
     message = str(caught.value)
     assert message.startswith(
         f"rank 0: rank 0 failed to start the store: MASTER_ADDR={addr} is the "
-        "loopback address 127."
+        f"loopback address {_first_address(addr)} on rank 0's machine, "
     )
     assert "which the ranks on node-b cannot reach" in message
 
