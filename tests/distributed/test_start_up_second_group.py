@@ -39,12 +39,17 @@ _SECOND_GROUP_WITHOUT_RANK_1 = """
 import json
 import os
 import time
+from pathlib import Path
 from graphkit.distributed import runtime
 
+reported = Path(__file__).with_name("rank0_reported")
 runtime.init_process_group(20.0)
 runtime.destroy_process_group(synchronize=True)
 if os.environ["RANK"] == "1":
-    time.sleep(10)  # Stay alive, so that torchrun does not stop rank 0.
+    # Stay alive without joining until rank 0 has reported, for at most 60 s.
+    end = time.monotonic() + 60
+    while not reported.exists() and time.monotonic() < end:
+        time.sleep(0.1)
 else:
     try:
         runtime.init_process_group(2.0)
@@ -52,6 +57,7 @@ else:
     except TimeoutError as error:
         message = str(error)
     os.write(1, ("report " + json.dumps([0, message]) + "\\n").encode())
+    reported.touch()
 """
 
 
