@@ -7,56 +7,36 @@ torch already.
 
 import ast
 import importlib
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from fresh_interpreter import run_graphkit, run_python
 
 import graphkit.kg
-
-LIST_COMMAND = """
-import sys
-from graphkit.launch.cli import run
-
-code = run(sys.argv[1:])
-print("exit", code, "torch", "torch" in sys.modules, "pyg", "torch_geometric" in sys.modules)
-"""
-
-
-def run_fresh(code: str, *arguments: str) -> list[str]:
-    """Run ``code`` in a new interpreter and return its output lines."""
-    result = subprocess.run(
-        [sys.executable, "-c", code, *arguments],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.splitlines()
 
 
 def test_kg_list_imports_no_torch(tmp_path):
     for folder in ("toy_v1", "toy_v1_ind", "codex"):
         (tmp_path / folder).mkdir()
     (tmp_path / "codex" / "train.txt").write_text("a\tr\tb\n")
-    lines = run_fresh(LIST_COMMAND, "kg", "list", "--root", str(tmp_path))
-    assert lines[-1].split() == ["exit", "0", "torch", "False", "pyg", "False"]
-    listed = [line.split()[0] for line in lines if line.startswith("  ")]
+    result = run_graphkit(["kg", "list", "--root", str(tmp_path)])
+    assert result.exit_code == 0
+    assert result.imported == []
+    listed = [line.split()[0] for line in result.output if line.startswith("  ")]
     assert "toy_v1" in listed
     assert "codex" in listed
     assert "ultra_3g" in listed
 
 
 def test_kg_list_without_root_imports_no_torch():
-    lines = run_fresh(LIST_COMMAND, "kg", "list")
-    assert lines[-1].split() == ["exit", "0", "torch", "False", "pyg", "False"]
+    result = run_graphkit(["kg", "list"])
+    assert result.exit_code == 0
+    assert result.imported == []
 
 
 def test_package_import_imports_no_torch():
     code = "import sys, graphkit.kg; print('torch' in sys.modules)"
-    assert run_fresh(code) == ["False"]
+    assert run_python(code) == ["False"]
 
 
 @pytest.mark.parametrize("name", graphkit.kg.__all__)
@@ -73,7 +53,7 @@ def test_evaluate_stays_function_after_submodule_import():
         "from graphkit.kg import evaluate\n"
         "print(type(evaluate).__name__, evaluate.__module__)"
     )
-    assert run_fresh(code) == ["function graphkit.kg.evaluate"]
+    assert run_python(code) == ["function graphkit.kg.evaluate"]
 
 
 def test_star_import_binds_every_export():
@@ -83,12 +63,12 @@ def test_star_import_binds_every_export():
         "names = [n for n in graphkit.kg.__all__ if globals().get(n) is None]\n"
         "print('missing', names, callable(evaluate))"
     )
-    assert run_fresh(code) == ["missing [] True"]
+    assert run_python(code) == ["missing [] True"]
 
 
 def test_submodule_attribute_after_package_import():
     code = "import graphkit.kg\nprint(graphkit.kg.ultra.Ultra.__name__)"
-    assert run_fresh(code) == ["Ultra"]
+    assert run_python(code) == ["Ultra"]
 
 
 def test_unknown_attribute_raises():
@@ -110,7 +90,7 @@ def test_dir_lists_submodules_without_torch():
         "names = dir(graphkit.kg)\n"
         "print('ultra' in names, 'io' in names, 'Ultra' in names, 'torch' in sys.modules)"
     )
-    assert run_fresh(code) == ["True True True False"]
+    assert run_python(code) == ["True True True False"]
 
 
 def test_all_is_literal_of_exports():
