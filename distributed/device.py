@@ -9,8 +9,9 @@ The rules, applied in this order:
    ``torch.distributed`` documentation (torch 2.3).
 3. A CUDA rank uses GPU ``local_rank`` of its machine. The local rank comes from
    torchrun (``LOCAL_RANK``), from the MPI launcher (``OMPI_COMM_WORLD_LOCAL_RANK``,
-   ``MPI_LOCALRANKID``, ``PMI_LOCAL_RANK``), or from an mpi4py split of the world
-   communicator into shared-memory groups (one group per machine).
+   ``MPI_LOCALRANKID``, ``PMI_LOCAL_RANK``), from srun (``SLURM_LOCALID``), or from an
+   mpi4py split of the world communicator into shared-memory groups (one group per
+   machine).
 
 Apart from :func:`select_device` and :func:`mpi_local_rank`, every function here is
 pure, so the rules are tested without a GPU.
@@ -30,12 +31,14 @@ logger = logging.getLogger(__name__)
 
 DEVICES = ("auto", "cpu", "cuda")
 BACKENDS = ("auto", "gloo", "nccl")
-# Local-rank variables in order of precedence: torchrun, Open MPI, MPICH (Hydra), PMI.
+# Local-rank variables in order of precedence: torchrun, Open MPI, MPICH (Hydra), PMI,
+# Slurm's srun.
 LOCAL_RANK_VARIABLES = (
     "LOCAL_RANK",
     "OMPI_COMM_WORLD_LOCAL_RANK",
     "MPI_LOCALRANKID",
     "PMI_LOCAL_RANK",
+    "SLURM_LOCALID",
 )
 # World-size variables set by MPI launchers. mpi4py is imported only when one is set.
 MPI_SIZE_VARIABLES = (

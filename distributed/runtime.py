@@ -5,7 +5,9 @@
 1. torchrun's environment (``RANK``, ``WORLD_SIZE``, ``MASTER_ADDR``, ``MASTER_PORT``);
 2. an MPI launcher (``mpiexec -n N``), through ``mpi4py``: rank 0 picks a free port and
    broadcasts it, and ``MASTER_ADDR`` defaults to 127.0.0.1 (one machine);
-3. otherwise a single process (rank 0 of 1).
+3. a Slurm job step (``srun``), through mpi4py or Slurm's own variables, by the rules
+   of :mod:`graphkit.distributed.slurm`;
+4. otherwise a single process (rank 0 of 1).
 
 It then starts a ``torch.distributed`` group on a TCP store (gloo with CPU tensors by
 default, nccl with this rank's GPU), and a heartbeat thread whose counters name a rank
@@ -31,6 +33,7 @@ from pathlib import Path
 import torch
 import torch.distributed as dist
 
+from graphkit.distributed import slurm
 from graphkit.distributed.comm import Communicator, Heartbeat
 from graphkit.distributed.device import MPI_SIZE_VARIABLES, resolve_backend
 from graphkit.distributed.files import (
@@ -178,6 +181,25 @@ def _from_mpi(world=None) -> tuple[int, int, str, int]:
     return rank, size, addr, reply if port is None else port
 
 
+def _from_slurm() -> tuple[int, int, str, int]:
+    """Read ``(rank, size, MASTER_ADDR, MASTER_PORT)`` in a Slurm step of several tasks.
+
+    MPI decides where srun's MPI plugin set a rank variable and mpi4py is installed,
+    and otherwise ``SLURM_PROCID`` and ``SLURM_STEP_NUM_TASKS`` do.
+    """
+    if slurm.has_mpi_rank():
+        try:
+            from mpi4py import MPI
+        except ImportError:
+            logger.debug("mpi4py is not installed, so srun's variables give the rank")
+        else:
+            rank, size, addr, port = _from_mpi(MPI.COMM_WORLD)
+            slurm.check_mpi_world(size)
+            return rank, size, addr, port
+    rank, size = slurm.step_rank(), slurm.step_size()
+    return rank, size, slurm.store_address(), _master_port()
+
+
 def _integer_variable(name: str) -> int:
     """Return environment variable ``name`` as an integer, or raise ValueError naming it."""
     text = os.environ[name]
@@ -222,6 +244,8 @@ def _environment() -> tuple[int, int, str, int]:
         return rank, world_size, env["MASTER_ADDR"], _master_port()
     if any(int(env.get(k, "0") or 0) > 1 for k in MPI_SIZE_VARIABLES):
         return _from_mpi()
+    if slurm.step_size() > 1:
+        return _from_slurm()
     world_size = env.get("WORLD_SIZE")
     if world_size and int(world_size) > 1:
         # graphkit train counts this as a distributed run, so without this check every

@@ -39,13 +39,15 @@ def register(subparsers) -> None:
 def launched_distributed(config: TrainConfig) -> bool:
     """Return whether to train distributed: with ``--partitions`` or several processes.
 
-    Several processes means torchrun or mpiexec with a world size above 1. This checks
-    the same MPI size variables as ``runtime.init_process_group``, so every process
-    that joins a group of several ranks trains as one rank of it.
+    Several processes means torchrun, mpiexec or srun with a world size above 1. This
+    checks the same MPI and Slurm size variables as ``runtime.init_process_group``, so
+    every process that joins a group of several ranks trains as one rank of it.
     """
+    from graphkit.distributed import slurm
     from graphkit.distributed.device import MPI_SIZE_VARIABLES
 
-    sizes = [_environment_size(name) for name in ("WORLD_SIZE", *MPI_SIZE_VARIABLES)]
+    names = ("WORLD_SIZE", *MPI_SIZE_VARIABLES, slurm.SIZE_VARIABLE)
+    sizes = [_environment_size(name) for name in names]
     return config.partitions is not None or any(size > 1 for size in sizes)
 
 

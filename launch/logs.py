@@ -6,10 +6,23 @@ import logging
 import os
 import sys
 
-# Rank and world-size variables of torchrun, Open MPI, MPICH (Hydra) and PMIx, in that
-# order of precedence.
-RANK_VARIABLES = ("RANK", "OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK")
-SIZE_VARIABLES = ("WORLD_SIZE", "OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE")
+# Rank and world-size variables of torchrun, Open MPI, MPICH (Hydra), PMIx and Slurm's
+# srun, in that order of precedence. srun --mpi=pmix sets PMIX_RANK but no PMIX_SIZE,
+# and a batch script has SLURM_PROCID=0 but no SLURM_STEP_NUM_TASKS.
+RANK_VARIABLES = (
+    "RANK",
+    "OMPI_COMM_WORLD_RANK",
+    "PMI_RANK",
+    "PMIX_RANK",
+    "SLURM_PROCID",
+)
+SIZE_VARIABLES = (
+    "WORLD_SIZE",
+    "OMPI_COMM_WORLD_SIZE",
+    "PMI_SIZE",
+    "PMIX_SIZE",
+    "SLURM_STEP_NUM_TASKS",
+)
 
 
 def _first_integer(names: tuple[str, ...], default: int) -> int:
@@ -33,12 +46,12 @@ def _first_integer(names: tuple[str, ...], default: int) -> int:
 
 
 def launcher_rank() -> int:
-    """Return this process's rank under torchrun or mpiexec, or 0 without a launcher."""
+    """Return this process's rank under torchrun, mpiexec or srun, else 0."""
     return _first_integer(RANK_VARIABLES, 0)
 
 
 def launcher_world_size() -> int:
-    """Return the number of processes under torchrun or mpiexec, or 1 without a launcher."""
+    """Return the number of processes under torchrun, mpiexec or srun, else 1."""
     return _first_integer(SIZE_VARIABLES, 1)
 
 
