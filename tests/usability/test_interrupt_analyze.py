@@ -1,14 +1,12 @@
 """Ctrl-C and SIGTERM during ``graphkit analyze``: one line, finished rows, whole files."""
 
 import signal
-import subprocess
-import sys
 import textwrap
-import time
 
 import matplotlib.figure
 import pytest
 from graphkit.launch.cli import run
+from script_child import ScriptChild, last_line_without_traceback
 
 import graphkit.metrics
 from graphkit.metrics import report
@@ -142,24 +140,12 @@ def test_interrupt_while_plotting(inputs, tmp_path, monkeypatch, capfd):
 def test_sigterm_subprocess(inputs, outputs, tmp_path):
     json_path, csv_path = outputs
     argv = ["analyze", *inputs, "--json", str(json_path), "--csv", str(csv_path)]
-    stderr_path = tmp_path / "stderr.txt"
-    with stderr_path.open("w") as stderr:
-        process = subprocess.Popen([sys.executable, "-c", SCRIPT, *argv], stderr=stderr)
-    try:
-        deadline = time.monotonic() + 120
-        while "summarising" not in stderr_path.read_text():
-            assert process.poll() is None, stderr_path.read_text()
-            assert time.monotonic() < deadline, "no summary started after 120 s"
-            time.sleep(0.05)
-        process.send_signal(signal.SIGTERM)
-        returncode = process.wait(timeout=60)
-    finally:
-        process.kill()
+    with ScriptChild(SCRIPT, argv, tmp_path / "stderr.txt") as child:
+        child.wait_until(lambda: "summarising" in child.stderr(), "a summary to start")
+        returncode = child.stop(signal.SIGTERM)
 
-    err = stderr_path.read_text()
     assert returncode == 143
-    assert "Traceback" not in err
-    assert err.strip().splitlines()[-1] == (
+    assert last_line_without_traceback(child.stderr()) == (
         f"graphkit analyze: interrupted by SIGTERM while analysing edges; --json "
         f"{json_path} and --csv {csv_path} were not written"
     )

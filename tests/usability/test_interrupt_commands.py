@@ -5,14 +5,12 @@ ranks of a launch of several processes get the ``KeyboardInterrupt`` itself.
 """
 
 import signal
-import subprocess
-import sys
 import textwrap
-import time
 
 import graphkit.datasets
 import pytest
 from graphkit.launch.cli import run
+from script_child import ScriptChild, last_line_without_traceback
 
 import graphkit.embed.nodeclass
 
@@ -58,26 +56,12 @@ def test_isvd_linkpred_interrupt(monkeypatch, capfd):
 
 
 def test_isvd_sigint_subprocess(tmp_path):
-    stderr_path = tmp_path / "stderr.txt"
-    with stderr_path.open("w") as stderr:
-        process = subprocess.Popen(
-            [sys.executable, "-c", SCRIPT, *NODECLASS], stderr=stderr
-        )
-    try:
-        deadline = time.monotonic() + 120
-        while "fitting" not in stderr_path.read_text():
-            assert process.poll() is None, stderr_path.read_text()
-            assert time.monotonic() < deadline, "no fit started after 120 s"
-            time.sleep(0.05)
-        process.send_signal(signal.SIGINT)
-        returncode = process.wait(timeout=60)
-    finally:
-        process.kill()
+    with ScriptChild(SCRIPT, NODECLASS, tmp_path / "stderr.txt") as child:
+        child.wait_until(lambda: "fitting" in child.stderr(), "the fit to start")
+        returncode = child.stop(signal.SIGINT)
 
-    err = stderr_path.read_text()
     assert returncode == 130
-    assert "Traceback" not in err
-    assert err.strip().splitlines()[-1] == "graphkit isvd: interrupted"
+    assert last_line_without_traceback(child.stderr()) == "graphkit isvd: interrupted"
 
 
 def test_traceback_variable_reraises(monkeypatch):

@@ -3,14 +3,12 @@
 import json
 import re
 import signal
-import subprocess
-import sys
 import textwrap
-import time
 
 import pytest
 import torch
 from graphkit.launch.cli import run
+from script_child import ScriptChild, last_line_without_traceback
 
 import graphkit.kg
 from graphkit.kg import train as kg_train
@@ -64,9 +62,7 @@ def _interrupt_at_step(monkeypatch, interrupted_step):
 
 
 def _last_line(capfd):
-    err = capfd.readouterr().err
-    assert "Traceback" not in err
-    return err.strip().splitlines()[-1]
+    return last_line_without_traceback(capfd.readouterr().err)
 
 
 def test_pretrain_interrupt_names_checkpoint(graph, tmp_path, monkeypatch, capfd):
@@ -139,24 +135,12 @@ def test_pretrain_interrupt_keeps_other_files(graph, tmp_path, monkeypatch, capf
 def test_pretrain_sigterm_subprocess(graph, tmp_path):
     out = tmp_path / "run"
     argv = _pretrain_argv(graph, out, "--checkpoint-every", "1", steps=2000)
-    stderr_path = tmp_path / "stderr.txt"
-    with stderr_path.open("w") as stderr:
-        process = subprocess.Popen([sys.executable, "-c", SCRIPT, *argv], stderr=stderr)
-    try:
-        deadline = time.monotonic() + 120
-        while not (out / "step_3.pth").exists():
-            assert process.poll() is None, stderr_path.read_text()
-            assert time.monotonic() < deadline, "no step_3.pth after 120 s"
-            time.sleep(0.05)
-        process.send_signal(signal.SIGTERM)
-        returncode = process.wait(timeout=60)
-    finally:
-        process.kill()
+    with ScriptChild(SCRIPT, argv, tmp_path / "stderr.txt") as child:
+        child.wait_until((out / "step_3.pth").exists, "step_3.pth")
+        returncode = child.stop(signal.SIGTERM)
 
-    err = stderr_path.read_text()
     assert returncode == 143
-    assert "Traceback" not in err
-    last = err.strip().splitlines()[-1]
+    last = last_line_without_traceback(child.stderr())
     match = re.fullmatch(
         rf"graphkit kg: interrupted by SIGTERM; the newest checkpoint is "
         rf"{re.escape(str(out))}/step_(\d+)\.pth, resume with --resume \S+",

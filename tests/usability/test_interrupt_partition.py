@@ -8,14 +8,13 @@ because it has no ``meta.json``.
 
 import json
 import signal
-import subprocess
-import sys
 import textwrap
-import time
+from contextlib import contextmanager
 
 import pytest
 from graphkit.distributed import files
 from graphkit.launch.cli import main, run
+from script_child import HANDLED_SIGNALS, ScriptChild, last_line_without_traceback
 
 SMALL_GRAPH = ["--dataset-options", "{num_nodes: 200, avg_degree: 4, num_features: 4}"]
 
@@ -46,44 +45,28 @@ def _partition_argv(out, *extra, parts=2):
     return [*argv, "--out", str(out), *extra]
 
 
-def _start_and_wait(out, tmp_path, *extra):
-    """Start graphkit partition, and return it once the first part file is written."""
-    stderr = (tmp_path / "stderr.txt").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-c", SCRIPT, *_partition_argv(out, *extra)], stderr=stderr
-    )
-    stderr.close()
-    deadline = time.monotonic() + 120
-    while not list(out.parent.glob(f".{out.name}.*.tmp/part-0000.pt")):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"no part-0000.pt: {(tmp_path / 'stderr.txt').read_text()}")
-        time.sleep(0.05)
-    return process
+@contextmanager
+def _started_partition(out, tmp_path, *extra):
+    """Start graphkit partition, and yield it once the first part file is written."""
+    argv = _partition_argv(out, *extra)
+    with ScriptChild(SCRIPT, argv, tmp_path / "stderr.txt") as child:
+        child.wait_until(
+            lambda: any(out.parent.glob(f".{out.name}.*.tmp/part-0000.pt")),
+            "part-0000.pt in the temporary folder",
+        )
+        yield child
 
 
-@pytest.mark.parametrize(
-    "signum, code, event",
-    [
-        (signal.SIGINT, 130, "interrupted"),
-        (signal.SIGTERM, 143, "interrupted by SIGTERM"),
-    ],
-)
+@pytest.mark.parametrize("signum, code, event", HANDLED_SIGNALS)
 def test_signal_leaves_no_folder(tmp_path, signum, code, event):
     folder = tmp_path / "work"
     folder.mkdir()
     out = folder / "parts"
-    process = _start_and_wait(out, tmp_path)
-    try:
-        process.send_signal(signum)
-        returncode = process.wait(timeout=60)
-    finally:
-        process.kill()
+    with _started_partition(out, tmp_path) as child:
+        returncode = child.stop(signum)
 
-    err = (tmp_path / "stderr.txt").read_text()
     assert returncode == code
-    assert "Traceback" not in err
-    assert err.strip().splitlines()[-1] == (
+    assert last_line_without_traceback(child.stderr()) == (
         f"graphkit partition: {event}; --out {out} was not written"
     )
     assert list(folder.iterdir()) == []
@@ -94,17 +77,11 @@ def test_sigint_keeps_earlier_folder(tmp_path):
     out = folder / "parts"
     out.mkdir(parents=True)
     (out / "meta.json").write_text('{"num_parts": 7}')
-    process = _start_and_wait(out, tmp_path, "--overwrite")
-    try:
-        process.send_signal(signal.SIGINT)
-        returncode = process.wait(timeout=60)
-    finally:
-        process.kill()
+    with _started_partition(out, tmp_path, "--overwrite") as child:
+        returncode = child.stop(signal.SIGINT)
 
-    err = (tmp_path / "stderr.txt").read_text()
     assert returncode == 130
-    assert "Traceback" not in err
-    assert err.strip().splitlines()[-1] == (
+    assert last_line_without_traceback(child.stderr()) == (
         f"graphkit partition: interrupted; --out {out} is left as it was"
     )
     assert [p.name for p in folder.iterdir()] == ["parts"]
@@ -114,9 +91,8 @@ def test_sigint_keeps_earlier_folder(tmp_path):
 
 def test_train_rejects_killed_partition(tmp_path, capsys):
     out = tmp_path / "parts"
-    process = _start_and_wait(out, tmp_path)
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=60)
+    with _started_partition(out, tmp_path) as child:
+        child.stop(signal.SIGKILL)
     (half_written,) = tmp_path.glob(".parts.*.tmp")
     assert sorted(p.name for p in half_written.iterdir()) == ["part-0000.pt"]
     assert not out.exists()

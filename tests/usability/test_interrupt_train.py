@@ -7,16 +7,14 @@ written, before any epoch) to check the message and that no file is half-written
 
 import json
 import re
-import signal
 import subprocess
-import sys
 import textwrap
-import time
 
 import pytest
 import torch
 from graphkit.launch.cli import run
 from graphkit.launch.interrupts import Terminated
+from script_child import HANDLED_SIGNALS, ScriptChild, last_line_without_traceback
 
 from graphkit.train import checkpoint as checkpoint_module
 from graphkit.train.checkpoint import checkpoints_by_epoch, load_checkpoint
@@ -53,42 +51,22 @@ def _metrics_epochs(out):
     return [json.loads(line)["epoch"] for line in lines]
 
 
-@pytest.mark.parametrize(
-    "signum, code, event",
-    [
-        (signal.SIGINT, 130, "interrupted"),
-        (signal.SIGTERM, 143, "interrupted by SIGTERM"),
-    ],
-)
+@pytest.mark.parametrize("signum, code, event", HANDLED_SIGNALS)
 def test_signal_keeps_checkpoints(tmp_path, signum, code, event):
     out = tmp_path / "run"
     argv = _train_argv(out, "--epochs", "2000", "--checkpoint-every", "2")
     stderr_path = tmp_path / "stderr.txt"
-    with stderr_path.open("w") as stderr:
-        process = subprocess.Popen(
-            [sys.executable, "-c", SCRIPT, *argv], stderr=stderr, stdout=subprocess.PIPE
+    with ScriptChild(SCRIPT, argv, stderr_path, stdout=subprocess.PIPE) as child:
+        child.wait_until(
+            (out / "checkpoint_000004.pt").exists, "the checkpoint of epoch 4"
         )
-        try:
-            deadline = time.monotonic() + 120
-            while not (out / "checkpoint_000004.pt").exists():
-                assert process.poll() is None, stderr_path.read_text()
-                assert time.monotonic() < deadline, (
-                    "no checkpoint of epoch 4 after 120 s"
-                )
-                time.sleep(0.05)
-            second = (out / "checkpoint_000002.pt").read_bytes()
-            process.send_signal(signum)
-            returncode = process.wait(timeout=60)
-            stdout = process.stdout.read().decode()
-        finally:
-            process.kill()
-            process.stdout.close()
+        second = (out / "checkpoint_000002.pt").read_bytes()
+        returncode = child.stop(signum)
+        stdout = child.process.stdout.read().decode()
 
-    err = stderr_path.read_text()
     assert returncode == code
-    assert "Traceback" not in err
+    last = last_line_without_traceback(child.stderr())
     assert stdout == ""
-    last = err.strip().splitlines()[-1]
     match = re.fullmatch(
         rf"graphkit train: {event} at epoch (\d+); the checkpoint of epoch (\d+) is in "
         rf"{re.escape(str(out))}, resume with --resume auto",

@@ -1,10 +1,9 @@
 """``graphkit partition`` stopped by SIGTERM leaves neither --out nor its temporary folder."""
 
 import signal
-import subprocess
-import sys
 import textwrap
-import time
+
+from script_child import ScriptChild
 
 # Runs the command with a write_partitions that writes one file and then waits, so that
 # the signal arrives while the temporary folder exists.
@@ -27,16 +26,12 @@ SCRIPT = textwrap.dedent(
 
 def test_sigterm_removes_temporary_folder(tmp_path):
     out = tmp_path / "parts"
-    process = subprocess.Popen([sys.executable, "-c", SCRIPT, str(out)])
-    try:
-        deadline = time.monotonic() + 120
-        while not list(tmp_path.glob(".parts.*.tmp/part-0000.pt")):
-            assert process.poll() is None, "partition exited before writing"
-            assert time.monotonic() < deadline, "no temporary folder after 120 s"
-            time.sleep(0.05)
-        process.send_signal(signal.SIGTERM)
-        code = process.wait(timeout=30)
-    finally:
-        process.kill()
+    # The child's stderr is not written to a file, because tmp_path must end empty.
+    with ScriptChild(SCRIPT, [str(out)]) as child:
+        child.wait_until(
+            lambda: any(tmp_path.glob(".parts.*.tmp/part-0000.pt")),
+            "a part file in the temporary folder",
+        )
+        code = child.stop(signal.SIGTERM, timeout=30)
     assert code == 128 + signal.SIGTERM
     assert list(tmp_path.iterdir()) == []
