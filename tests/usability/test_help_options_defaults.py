@@ -14,6 +14,33 @@ from graphkit.launch.cli import _subcommands, build_parser
 
 from graphkit.train.config import TrainConfig, field_docs
 
+# The options of every graphkit kg command that loads or trains a model.
+KG_MODEL = {
+    "--checkpoint": None,
+    "--threads": None,
+    "--aggregation": "lean",
+    "--device": "cpu",
+}
+
+# graphkit kg finetune and kg pretrain share every option and default.
+KG_TRAINING = {
+    **KG_MODEL,
+    "--dataset": [],
+    "--root": None,
+    "--graph": [],
+    "--header": False,
+    "--out": None,
+    "--steps": 100,
+    "--batch-size": 16,
+    "--negatives": 256,
+    "--lr": 0.0005,
+    "--temperature": 1.0,
+    "--checkpoint-every": 0,
+    "--seed": 0,
+    "--resume": None,
+    "--evaluate": False,
+}
+
 # Command words -> long option -> default, for every command except train.
 DEFAULTS = {
     "analyze": {
@@ -73,10 +100,7 @@ DEFAULTS = {
         "--threads": None,
     },
     "kg evaluate": {
-        "--checkpoint": None,
-        "--threads": None,
-        "--aggregation": "lean",
-        "--device": "cpu",
+        **KG_MODEL,
         "--dataset": None,
         "--root": None,
         "--split": "test",
@@ -84,34 +108,12 @@ DEFAULTS = {
         "--ties": "pessimistic",
         "--json": None,
     },
-    "kg finetune": {
-        "--checkpoint": None,
-        "--threads": None,
-        "--aggregation": "lean",
-        "--device": "cpu",
-        "--dataset": [],
-        "--root": None,
-        "--graph": [],
-        "--header": False,
-        "--out": None,
-        "--steps": 100,
-        "--batch-size": 16,
-        "--negatives": 256,
-        "--lr": 0.0005,
-        "--temperature": 1.0,
-        "--checkpoint-every": 0,
-        "--seed": 0,
-        "--resume": None,
-        "--evaluate": False,
-    },
+    "kg finetune": KG_TRAINING,
     "kg list": {
         "--root": None,
     },
     "kg predict": {
-        "--checkpoint": None,
-        "--threads": None,
-        "--aggregation": "lean",
-        "--device": "cpu",
+        **KG_MODEL,
         "--graph": None,
         "--header": False,
         "--head": None,
@@ -120,26 +122,7 @@ DEFAULTS = {
         "--top-k": 10,
         "--exclude-known": False,
     },
-    "kg pretrain": {
-        "--checkpoint": None,
-        "--threads": None,
-        "--aggregation": "lean",
-        "--device": "cpu",
-        "--dataset": [],
-        "--root": None,
-        "--graph": [],
-        "--header": False,
-        "--out": None,
-        "--steps": 100,
-        "--batch-size": 16,
-        "--negatives": 256,
-        "--lr": 0.0005,
-        "--temperature": 1.0,
-        "--checkpoint-every": 0,
-        "--seed": 0,
-        "--resume": None,
-        "--evaluate": False,
-    },
+    "kg pretrain": KG_TRAINING,
     "partition": {
         "--dataset": "synthetic",
         "--root": None,
