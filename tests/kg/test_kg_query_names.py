@@ -36,9 +36,12 @@ def warnings_of(caplog):
     return [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
 
 
-def evaluate_both(split):
+def num_ranks(split):
+    """Return how many ranks evaluate counts on split.train and on split.test."""
     model = Ultra(dim=4, num_layers=1)
-    return evaluate(model, split.train), evaluate(model, split.test)
+    train_metrics = evaluate(model, split.train)
+    test_metrics = evaluate(model, split.test)
+    return train_metrics["num_ranks"], test_metrics["num_ranks"]
 
 
 def test_transductive_relation_only_in_test(tmp_path, caplog):
@@ -59,7 +62,7 @@ def test_transductive_relation_only_in_test(tmp_path, caplog):
         f"{tmp_path / 'toy' / 'train.txt'} (first: line 2, relation 'new')."
     )
     assert "ranks are uninformed" in message
-    assert evaluate_both(split)[1]["num_ranks"] == 4
+    assert num_ranks(split)[1] == 4
 
 
 def test_transductive_relations_numbered_valid_first(tmp_path, caplog):
@@ -81,9 +84,7 @@ def test_transductive_relations_numbered_valid_first(tmp_path, caplog):
     assert "(first: line 1, relation 'v')" in valid_message
     assert "test.txt: 2 of 3 rows" in test_message
     assert "(first: line 2, relation 'new')" in test_message
-    valid_metrics, test_metrics = evaluate_both(split)
-    assert valid_metrics["num_ranks"] == 2
-    assert test_metrics["num_ranks"] == 6
+    assert num_ranks(split) == (2, 6)
 
 
 def test_transductive_row_with_two_new_names(tmp_path, caplog):
@@ -108,7 +109,7 @@ def test_grail_entity_only_in_ind_test(tmp_path, caplog):
         f"without facts in {tmp_path / 'g_ind' / 'train.txt'} (first: line 1, "
         "entity 'w')."
     )
-    assert evaluate_both(split)[1]["num_ranks"] == 6
+    assert num_ranks(split)[1] == 6
 
 
 def test_grail_entity_only_in_ind_valid(tmp_path, caplog):
@@ -121,7 +122,7 @@ def test_grail_entity_only_in_ind_valid(tmp_path, caplog):
     assert "g_ind/valid.txt: 1 of 1 rows" in valid_message
     assert "(first: line 1, entity 'w')" in valid_message
     assert "(first: line 1, entity 'v' and entity 'w')" in test_message
-    assert evaluate_both(split)[1]["num_ranks"] == 4
+    assert num_ranks(split)[1] == 4
 
 
 def test_grail_relation_absent_from_inference_graph(tmp_path, caplog):
@@ -137,7 +138,7 @@ def test_grail_relation_absent_from_inference_graph(tmp_path, caplog):
         "without facts in"
     )
     assert "(first: line 1, relation 's')" in message
-    assert evaluate_both(split)[1]["num_ranks"] == 4
+    assert num_ranks(split)[1] == 4
 
 
 def test_grail_relation_only_in_test_files(tmp_path, caplog):
@@ -153,9 +154,7 @@ def test_grail_relation_only_in_test_files(tmp_path, caplog):
     assert "(first: line 1, relation 't')" in valid_message
     assert "g_ind/test.txt: 2 of 2 rows" in test_message
     assert "(first: line 1, relation 'u')" in test_message
-    valid_metrics, test_metrics = evaluate_both(split)
-    assert valid_metrics["num_ranks"] == 2
-    assert test_metrics["num_ranks"] == 6
+    assert num_ranks(split) == (2, 6)
 
 
 def test_grail_validation_entity_absent_from_train(tmp_path, caplog):
@@ -169,7 +168,7 @@ def test_grail_validation_entity_absent_from_train(tmp_path, caplog):
         f"{tmp_path / 'g' / 'valid.txt'}: 1 of 1 rows name an entity or relation "
         f"without facts in {tmp_path / 'g' / 'train.txt'} (first: line 1, entity 'd')."
     )
-    assert evaluate_both(split)[0]["num_ranks"] == 2
+    assert num_ranks(split)[0] == 2
 
 
 def test_split_with_facts_for_every_name_logs_nothing(tmp_path, caplog):
