@@ -113,25 +113,25 @@ def test_entity_without_facts_counted(tmp_path):
         assert metrics[f"informed_{name}"] == informed[name], name
 
 
-def evaluate_command(root, checkpoint, out):
+def evaluate_with_cli(tmp_path, test):
+    """Run graphkit kg evaluate on a folder toy with the ``test`` rows.
+
+    The model is saved with seed 0. Return the --json report and the checkpoint path.
+    """
+    root = tmp_path / "kg"
+    write_folder(root, "toy", test)
+    torch.manual_seed(0)
+    checkpoint = tmp_path / "model.pth"
+    graphkit.kg.Ultra(dim=8, num_layers=1).save(checkpoint)
+    out = tmp_path / "metrics.json"
     arguments = ["kg", "evaluate", "--checkpoint", str(checkpoint)]
     arguments += ["--dataset", "toy", "--root", str(root), "--json", str(out)]
-    return main(arguments)
-
-
-def saved_model(path):
-    model = graphkit.kg.Ultra(dim=8, num_layers=1)
-    model.save(path)
-    return path
+    assert main(arguments) == 0
+    return json.loads(out.read_text()), checkpoint
 
 
 def test_cli_reports_uninformed_ranks(tmp_path, capsys):
-    write_folder(tmp_path / "kg", "toy", TEST + ["b\tnew\tc"])
-    torch.manual_seed(0)
-    checkpoint = saved_model(tmp_path / "model.pth")
-    out = tmp_path / "metrics.json"
-    assert evaluate_command(tmp_path / "kg", checkpoint, out) == 0
-    saved = json.loads(out.read_text())
+    saved, checkpoint = evaluate_with_cli(tmp_path, TEST + ["b\tnew\tc"])
     expected = evaluate(
         graphkit.kg.Ultra.from_pretrained(checkpoint),
         load_dataset(tmp_path / "kg", "toy").test,
@@ -153,12 +153,7 @@ def test_cli_reports_uninformed_ranks(tmp_path, capsys):
 
 
 def test_cli_prints_no_uninformed_line(tmp_path, capsys):
-    write_folder(tmp_path / "kg", "toy", TEST)
-    torch.manual_seed(0)
-    checkpoint = saved_model(tmp_path / "model.pth")
-    out = tmp_path / "metrics.json"
-    assert evaluate_command(tmp_path / "kg", checkpoint, out) == 0
-    saved = json.loads(out.read_text())
+    saved, _ = evaluate_with_cli(tmp_path, TEST)
     assert saved["num_uninformed_ranks"] == 0
     assert not [key for key in saved if key.startswith("informed_")]
     lines = capsys.readouterr().out.splitlines()
@@ -167,12 +162,7 @@ def test_cli_prints_no_uninformed_line(tmp_path, capsys):
 
 
 def test_cli_all_ranks_uninformed(tmp_path, capsys):
-    write_folder(tmp_path / "kg", "toy", ["b\tnew\tc"])
-    torch.manual_seed(0)
-    checkpoint = saved_model(tmp_path / "model.pth")
-    out = tmp_path / "metrics.json"
-    assert evaluate_command(tmp_path / "kg", checkpoint, out) == 0
-    saved = json.loads(out.read_text())
+    saved, _ = evaluate_with_cli(tmp_path, ["b\tnew\tc"])
     assert saved["num_uninformed_ranks"] == 2
     assert saved["informed_num_ranks"] == 0
     assert "informed_mrr" not in saved
