@@ -6,11 +6,11 @@ that failed to import must be listed as not available instead of its lines.
 """
 
 import json
-import subprocess
 import sys
 import textwrap
 
 import pytest
+from fresh_interpreter import run_python
 from graphkit.extras import registry
 
 LIST_FRESH = """
@@ -24,14 +24,8 @@ print(json.dumps({"rows": rows, "errors": errors, "torch": "torch" in sys.module
 
 
 def test_catalog_equals_imported_registry():
-    result = subprocess.run(
-        [sys.executable, "-c", LIST_FRESH],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    listed = json.loads(result.stdout)
+    (output,) = run_python(LIST_FRESH)
+    listed = json.loads(output)
     imported = [
         [e.name, e.title, e.summary, e.issue_group, e.module]
         for e in registry.list_experiments()
