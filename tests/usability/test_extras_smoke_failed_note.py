@@ -2,50 +2,30 @@
 
 from __future__ import annotations
 
-import sys
-import types
-from dataclasses import dataclass
-
 import pytest
 from graphkit.extras import registry
 from graphkit.launch import cli
+from toy_experiments import register_toy
 
 
-@dataclass
-class _Config:
-    target: float = 1.0
-
-    @classmethod
-    def smoke(cls) -> _Config:
-        return cls()
-
-
-def _register(monkeypatch, name: str, value: float) -> str:
-    module = types.ModuleType(f"graphkit_toy_{name}")
-    module.Config = _Config
-    module.criteria = lambda metrics: [
-        registry.Criterion("gap", metrics["gap"], "<= 1", metrics["gap"] <= 1)
-    ]
-    monkeypatch.setitem(sys.modules, module.__name__, module)
-
-    def run(config):
-        return {"gap": value}
-
-    run.__module__ = module.__name__
-    module.run = registry.register(name, "Toy", "one criterion", 99)(run)
-    return name
+def _gap_criteria(metrics):
+    return [registry.Criterion("gap", metrics["gap"], "<= 1", metrics["gap"] <= 1)]
 
 
 @pytest.fixture
 def failing_toy(monkeypatch):
-    yield _register(monkeypatch, "smoke_note_fail_toy", 2.0)
-    registry._REGISTRY.pop("smoke_note_fail_toy", None)
+    def run(config):
+        return {"gap": 2.0}
+
+    yield from register_toy(monkeypatch, "smoke_note_fail_toy", run, _gap_criteria)
 
 
 @pytest.fixture
 def passing_toy(monkeypatch):
-    yield _register(monkeypatch, "smoke_note_pass_toy", 0.5)
-    registry._REGISTRY.pop("smoke_note_pass_toy", None)
+    def run(config):
+        return {"gap": 0.5}
+
+    yield from register_toy(monkeypatch, "smoke_note_pass_toy", run, _gap_criteria)
 
 
 def test_smoke_failure_prints_note(failing_toy, capsys):

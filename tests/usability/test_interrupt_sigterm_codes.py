@@ -9,27 +9,15 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
 import time
-import types
-from dataclasses import dataclass
 
 import pytest
-from graphkit.extras import registry
 from graphkit.launch.cli import run
+from toy_experiments import register_toy
 
 from graphkit.train.trainer import Trainer
 
 SMALL_GRAPH = ["--dataset-options", "{num_nodes: 200, avg_degree: 4, num_features: 8}"]
-
-
-@dataclass
-class _Config:
-    size: int = 1
-
-    @classmethod
-    def smoke(cls) -> _Config:
-        return cls()
 
 
 def _send_sigterm(*args, **kwargs):
@@ -40,21 +28,10 @@ def _send_sigterm(*args, **kwargs):
 
 @pytest.fixture
 def terminated_experiment(monkeypatch):
-    module = types.ModuleType("graphkit_toy_terminated")
-    module.Config = _Config
-    module.criteria = lambda metrics: []
-    monkeypatch.setitem(sys.modules, module.__name__, module)
-
     def run_experiment(config):
         return _send_sigterm()
 
-    run_experiment.__module__ = module.__name__
-    register = registry.register(
-        "terminated_toy", "terminated toy", "toy experiment", 99
-    )
-    module.run = register(run_experiment)
-    yield "terminated_toy"
-    registry._REGISTRY.pop("terminated_toy", None)
+    yield from register_toy(monkeypatch, "terminated_toy", run_experiment)
 
 
 def test_extras_sigterm_exit_code(terminated_experiment, capfd):

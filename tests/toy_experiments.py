@@ -19,11 +19,19 @@ class ToyConfig:
         return cls()
 
 
-def register_toy(monkeypatch, name: str, run: Callable[[ToyConfig], dict]) -> Iterator[str]:
-    """Register ``run`` as experiment ``name`` without criteria, yield the name, then remove it."""
+def register_toy(
+    monkeypatch,
+    name: str,
+    run: Callable[[ToyConfig], dict],
+    criteria: Callable[[dict], list[registry.Criterion]] = lambda metrics: [],
+) -> Iterator[str]:
+    """Register ``run`` as experiment ``name``, yield the name, then remove it.
+
+    ``criteria`` maps the metrics to the experiment's criteria (none by default).
+    """
     module = types.ModuleType(f"graphkit_toy_{name}")
     module.Config = ToyConfig
-    module.criteria = lambda metrics: []
+    module.criteria = criteria
     monkeypatch.setitem(sys.modules, module.__name__, module)
     run.__module__ = module.__name__
     module.run = registry.register(name, name.replace("_", " "), "toy experiment", 99)(run)
