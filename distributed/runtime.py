@@ -286,26 +286,28 @@ def check_gloo_interfaces(names: str | None = None) -> None:
 
 @contextlib.contextmanager
 def _interruptible_start_up():
-    """Let SIGINT (Ctrl-C) end the process at once while the ranks meet.
+    """Let SIGINT (Ctrl-C) and SIGTERM end the process at once while the ranks meet.
 
     The store connection and gloo's rendezvous wait in C++ without returning to
-    Python, so a KeyboardInterrupt would surface only at the timeout (300 s by
-    default) while a rank is missing. Inside this block SIGINT gets the system's
+    Python, so a Python signal handler would run only at the timeout (300 s by
+    default) while a rank is missing. Inside this block both signals get the system's
     default action, which ends the process. Nothing needs cleaning up there, because
-    start-up writes no files. Only Python's own SIGINT handler is replaced, and only
-    in the main thread, where handlers can be set.
+    start-up writes no files. Only handlers written in Python are replaced (such as
+    Python's own SIGINT handler and ``graphkit``'s SIGTERM handler), and only in the
+    main thread, where handlers can be set.
     """
-    replace = (
-        threading.current_thread() is threading.main_thread()
-        and signal.getsignal(signal.SIGINT) is signal.default_int_handler
-    )
-    if replace:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
+    replaced = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            handler = signal.getsignal(signum)
+            if callable(handler):
+                replaced[signum] = handler
+                signal.signal(signum, signal.SIG_DFL)
     try:
         yield
     finally:
-        if replace:
-            signal.signal(signal.SIGINT, signal.default_int_handler)
+        for signum, handler in replaced.items():
+            signal.signal(signum, handler)
 
 
 def _group_device(backend: str, device: torch.device | str | None) -> torch.device:

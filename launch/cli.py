@@ -133,7 +133,8 @@ def run(argv: list[str] | None = None) -> int:
     Invalid input is a ValueError, OSError, FloatingPointError (a diverged loss), YAML
     or partition-file error, or a ``SystemExit`` whose code is a message. Ctrl-C gives
     one line and exit code 130, and SIGTERM exit code 143 (see
-    :mod:`graphkit.launch.interrupts`), except in a launch of several processes.
+    :mod:`graphkit.launch.interrupts`). In a launch of several processes, rank 0 prints
+    that line and every other rank a short line with its rank.
 
     ``main`` itself lets exceptions propagate, so that Python callers and tests see them.
     Set ``GRAPHKIT_TRACEBACK=1`` to get the traceback from the console script as well.
@@ -142,9 +143,12 @@ def run(argv: list[str] | None = None) -> int:
     from graphkit.launch.interrupts import sigterm_as_interrupt
 
     try:
-        # The ranks of a launch of several processes keep the default SIGTERM action,
-        # which torchrun and mpiexec send to stop the others after one rank failed.
-        with sigterm_as_interrupt(enabled=not _launched_several()) as signals:
+        # torchrun's agent and mpiexec send SIGTERM to every rank to stop a launch of
+        # several processes, so ranks also stop through the interrupt path.
+        # NOTE: a rank blocked in a C++ collective runs the handler only when the wait
+        # returns (a peer exited, or the group's timeout), so torchrun may first send
+        # SIGKILL after its grace period.
+        with sigterm_as_interrupt() as signals:
             code = main(argv)
         # graphkit extras run handles an interrupt itself and returns 130, as for Ctrl-C.
         return 128 + signal.SIGTERM if signals.terminated and code == 130 else code
@@ -168,23 +172,20 @@ def run(argv: list[str] | None = None) -> int:
 def _interrupted(command: str, error: KeyboardInterrupt) -> int:
     """Print one line for an interrupt, with what the command kept; return 130 or 143.
 
-    A rank of a launch of several processes raises it again, as before this handler.
+    Rank 0 of a launch of several processes prints the line of a single process,
+    and every other rank a short line with its rank, because rank 0 writes the
+    files that the line describes.
     """
-    from graphkit.launch.interrupts import report_interrupt
+    from graphkit.launch.interrupts import report_interrupt, report_rank_interrupt
+    from graphkit.launch.logs import launcher_rank, launcher_world_size
 
-    if os.environ.get("GRAPHKIT_TRACEBACK") or _launched_several():
+    if os.environ.get("GRAPHKIT_TRACEBACK"):
         raise error
+    if _is_other_rank():
+        return report_rank_interrupt(
+            command, error, launcher_rank(), launcher_world_size()
+        )
     return report_interrupt(command, error)
-
-
-def _launched_several() -> bool:
-    """Return whether torchrun or mpiexec started this process with a world size above 1."""
-    from graphkit.launch.logs import launcher_world_size
-
-    try:
-        return launcher_world_size() > 1
-    except ValueError:
-        return False
 
 
 def _is_other_rank() -> bool:

@@ -319,8 +319,8 @@ def _partition(args: argparse.Namespace, out: Path) -> dict:
     }
     # Checked again: another process may have filled the folder while this one worked.
     check_output_folder(out, args.overwrite)
-    # cli.run turns SIGTERM into an interrupt except under a launcher of several
-    # processes, where rank 0 still writes here and must remove its temporary folder.
+    # cli.run turns SIGTERM into an interrupt, but main() called from Python does not,
+    # and this process must remove its temporary folder.
     with sigterm_as_interrupt():
         return write_folder_atomically(
             out, lambda folder: write_partitions(data, parts, args.parts, folder, info)

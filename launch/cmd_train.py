@@ -150,6 +150,12 @@ def run(args: argparse.Namespace) -> int:
         code = train(config, graph, data)
         finished = True
         return code
+    except KeyboardInterrupt as error:
+        # Rank 0 writes --out, and cli.run prints this from rank 0 only.
+        describe_interrupt(
+            error, *interrupt_report(config, getattr(error, "epoch", None))
+        )
+        raise
     finally:
         if started_here:
             runtime.destroy_process_group(synchronize=finished)

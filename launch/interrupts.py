@@ -6,8 +6,9 @@ that remove temporary files never run. Inside :func:`sigterm_as_interrupt` it ra
 :class:`Terminated`, a ``KeyboardInterrupt``, so both signals take the same cleanup path.
 A command catches ``KeyboardInterrupt``, attaches what it kept with
 :func:`describe_interrupt` and raises it again. ``cli.run`` prints one line with
-:func:`report_interrupt` and returns 130 for SIGINT or 143 for SIGTERM, the codes a
-shell reports for a process killed by the signal.
+:func:`report_interrupt` (on ranks other than 0 of a launch of several processes, a
+short line with :func:`report_rank_interrupt`) and returns 130 for SIGINT or 143 for
+SIGTERM, the codes a shell reports for a process killed by the signal.
 """
 
 from __future__ import annotations
@@ -70,6 +71,23 @@ def describe_interrupt(
     so that Python callers of ``cli.main`` still get the ``KeyboardInterrupt``.
     """
     error.where, error.kept = where, kept
+
+
+def report_rank_interrupt(
+    command: str, error: KeyboardInterrupt, rank: int, world_size: int
+) -> int:
+    """Print ``graphkit COMMAND: rank R of N interrupted``; return the exit code.
+
+    For the ranks other than 0 of a launch of several processes, whose rank 0 prints
+    what the run kept.
+    """
+    event = "interrupted by SIGTERM" if isinstance(error, Terminated) else "interrupted"
+    print(
+        f"graphkit {command}: rank {rank} of {world_size} {event}",
+        file=sys.stderr,
+        flush=True,
+    )
+    return interrupt_exit_code(error)
 
 
 def report_interrupt(command: str, error: KeyboardInterrupt) -> int:

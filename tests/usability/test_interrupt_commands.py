@@ -1,7 +1,8 @@
 """Ctrl-C in graphkit isvd, and the interrupt handling that cli.run gives every command.
 
-isvd writes no files, so its line names no output. ``GRAPHKIT_TRACEBACK=1`` and the
-ranks of a launch of several processes get the ``KeyboardInterrupt`` itself.
+isvd writes no files, so its line names no output. With ``GRAPHKIT_TRACEBACK=1`` the
+caller gets the ``KeyboardInterrupt`` itself. Ranks other than 0 of a launch of several
+processes print a short line with their rank.
 """
 
 import signal
@@ -71,11 +72,22 @@ def test_traceback_variable_reraises(monkeypatch):
         run(NODECLASS)
 
 
-def test_rank_of_several_reraises(monkeypatch):
+def test_rank_zero_of_several_reports(monkeypatch, capfd):
     monkeypatch.setattr(graphkit.embed.nodeclass, "fit_linear_gcn", _interrupt)
     monkeypatch.setenv("WORLD_SIZE", "2")
-    with pytest.raises(KeyboardInterrupt):
-        run(NODECLASS)
+    monkeypatch.setenv("RANK", "0")
+    assert run(NODECLASS) == 130
+    err = capfd.readouterr().err
+    assert last_line_without_traceback(err) == "graphkit isvd: interrupted"
+
+
+def test_other_rank_of_several_reports(monkeypatch, capfd):
+    monkeypatch.setattr(graphkit.embed.nodeclass, "fit_linear_gcn", _interrupt)
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    monkeypatch.setenv("RANK", "1")
+    assert run(NODECLASS) == 130
+    err = capfd.readouterr().err
+    assert last_line_without_traceback(err) == "graphkit isvd: rank 1 of 2 interrupted"
 
 
 def test_sigterm_handler_restored(monkeypatch):
