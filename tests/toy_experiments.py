@@ -1,11 +1,13 @@
-"""A throwaway experiment registered for one test, for launcher and registry tests."""
+"""Throwaway experiments and experiment modules for launcher and registry tests."""
 
 from __future__ import annotations
 
 import sys
 import types
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from graphkit.extras import registry
 
@@ -37,3 +39,25 @@ def register_toy(
     module.run = registry.register(name, name.replace("_", " "), "toy experiment", 99)(run)
     yield name
     registry._REGISTRY.pop(name, None)
+
+
+@contextmanager
+def empty_extras_registry(folder: Path, monkeypatch) -> Iterator[None]:
+    """Start the extras registry empty, with ``folder`` added to ``graphkit.extras``.
+
+    A test writes ``graphkit.extras.toy_*`` modules into ``folder`` and sets
+    ``registry.CATALOG`` and ``registry.EXPERIMENT_MODULES`` itself. At exit the toy
+    modules leave ``sys.modules``, and ``monkeypatch`` restores the registry.
+    """
+    package = sys.modules["graphkit.extras"]
+    monkeypatch.setattr(package, "__path__", [*package.__path__, str(folder)])
+    monkeypatch.setattr(registry, "_REGISTRY", {})
+    monkeypatch.setattr(registry, "_IMPORT_ERRORS", {})
+    monkeypatch.setattr(registry, "_DISCOVERED", False)
+    modules_before = set(sys.modules)
+    try:
+        yield
+    finally:
+        for name in set(sys.modules) - modules_before:
+            if name.startswith("graphkit.extras.toy_"):
+                del sys.modules[name]

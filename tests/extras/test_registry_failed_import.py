@@ -1,10 +1,10 @@
 """An experiment whose module fails to import does not run, and get() names the error."""
 
-import sys
 import textwrap
 
 import pytest
 from graphkit.extras import registry
+from toy_experiments import empty_extras_registry
 
 EXPERIMENT = """
 from dataclasses import dataclass
@@ -36,13 +36,6 @@ def run(config):
 @pytest.fixture
 def toy_modules(tmp_path, monkeypatch):
     """Return a function that writes ``graphkit.extras.NAME`` modules and lists them."""
-    package = sys.modules["graphkit.extras"]
-    monkeypatch.setattr(package, "__path__", [*package.__path__, str(tmp_path)])
-    monkeypatch.setattr(registry, "_REGISTRY", {})
-    monkeypatch.setattr(registry, "_IMPORT_ERRORS", {})
-    monkeypatch.setattr(registry, "_DISCOVERED", False)
-    modules_before = set(sys.modules)
-
     def write(files: dict[str, str], names: dict[str, str] | None = None) -> None:
         """Write the modules; ``names`` maps a module to its experiment's name when
         they differ, which adds the experiment to ``CATALOG``."""
@@ -56,10 +49,8 @@ def toy_modules(tmp_path, monkeypatch):
         ]
         monkeypatch.setattr(registry, "CATALOG", tuple(lines))
 
-    yield write
-    for name in set(sys.modules) - modules_before:
-        if name.startswith("graphkit.extras.toy_"):
-            del sys.modules[name]
+    with empty_extras_registry(tmp_path, monkeypatch):
+        yield write
 
 
 def test_error_after_register_drops_experiment(toy_modules):

@@ -12,6 +12,7 @@ import textwrap
 import pytest
 from fresh_interpreter import run_python
 from graphkit.extras import registry
+from toy_experiments import empty_extras_registry
 
 LIST_FRESH = """
 import json, sys
@@ -44,13 +45,6 @@ def toy_catalog(tmp_path, monkeypatch):
     It takes the module sources by name and the ``CATALOG`` lines that replace the
     real ones. The registry starts empty, and both are restored afterwards.
     """
-    package = sys.modules["graphkit.extras"]
-    monkeypatch.setattr(package, "__path__", [*package.__path__, str(tmp_path)])
-    monkeypatch.setattr(registry, "_REGISTRY", {})
-    monkeypatch.setattr(registry, "_IMPORT_ERRORS", {})
-    monkeypatch.setattr(registry, "_DISCOVERED", False)
-    modules_before = set(sys.modules)
-
     def write(files: dict[str, str], lines: list[registry.Listing]) -> None:
         for name, text in files.items():
             (tmp_path / f"{name}.py").write_text(textwrap.dedent(text))
@@ -58,10 +52,8 @@ def toy_catalog(tmp_path, monkeypatch):
         modules = tuple(dict.fromkeys(line.module for line in lines))
         monkeypatch.setattr(registry, "EXPERIMENT_MODULES", modules)
 
-    yield write
-    for name in set(sys.modules) - modules_before:
-        if name.startswith("graphkit.extras.toy_"):
-            del sys.modules[name]
+    with empty_extras_registry(tmp_path, monkeypatch):
+        yield write
 
 
 TOY = """
