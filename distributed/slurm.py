@@ -83,7 +83,7 @@ def check_mpi_world(size: int, env: Mapping[str, str] | None = None) -> None:
 
     An MPI library without support for srun's process-management interface starts
     each task as a world of its own (size 1), which would train N copies of the model.
-    Every task sees the same two sizes, so all of them raise or none does.
+    Every task reads the same two sizes, so all of them raise or none does.
     """
     env = os.environ if env is None else env
     slurm_size = step_size(env)
