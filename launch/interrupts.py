@@ -35,24 +35,46 @@ class SignalRecord:
 def sigterm_as_interrupt(enabled: bool = True) -> Iterator[SignalRecord]:
     """Raise :class:`Terminated` on SIGTERM inside the block.
 
-    Outside the main thread, where Python cannot install signal handlers, or with
-    ``enabled`` false, the block runs with the handler it had.
+    Outside the main thread, where Python cannot install signal handlers, with
+    ``enabled`` false, or when SIGTERM is ignored (``SIG_IGN``, as ``nohup`` or a
+    parent process may set it), the block runs with the handler it had. A SIGTERM
+    whose handler runs after the block has ended goes to that earlier handler.
     """
     record = SignalRecord()
-    if not enabled or threading.current_thread() is not threading.main_thread():
+    previous = signal.getsignal(signal.SIGTERM)
+    if (
+        not enabled
+        or previous is signal.SIG_IGN
+        or threading.current_thread() is not threading.main_thread()
+    ):
         yield record
         return
+    ended = False
 
     def raise_terminated(signum: int, frame) -> None:
+        if ended:
+            # The signal arrived while the block's exit restored the earlier handler.
+            _deliver(previous, signum, frame)
+            return
         record.terminated = True
         raise Terminated
 
-    previous = signal.signal(signal.SIGTERM, raise_terminated)
+    signal.signal(signal.SIGTERM, raise_terminated)
     try:
         yield record
     finally:
-        # signal.signal returns None for a handler installed outside Python.
+        ended = True
+        # signal.getsignal returns None for a handler installed outside Python.
         signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
+
+
+def _deliver(handler, signum: int, frame) -> None:
+    """Run ``handler`` for ``signum``, or the default action where it is ``SIG_DFL``."""
+    if callable(handler):
+        handler(signum, frame)
+    elif handler is not signal.SIG_IGN:
+        signal.signal(signum, signal.SIG_DFL)
+        signal.raise_signal(signum)
 
 
 def interrupt_exit_code(error: KeyboardInterrupt) -> int:
