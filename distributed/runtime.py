@@ -288,19 +288,22 @@ def check_gloo_interfaces(names: str | None = None) -> None:
 def _interruptible_start_up():
     """Let SIGINT (Ctrl-C) and SIGTERM end the process at once while the ranks meet.
 
-    The store connection and gloo's rendezvous wait in C++ without returning to
-    Python, so a Python signal handler would run only at the timeout (300 s by
-    default) while a rank is missing. Inside this block both signals get the system's
-    default action, which ends the process. Nothing needs cleaning up there, because
-    start-up writes no files. Only handlers written in Python are replaced (such as
-    Python's own SIGINT handler and ``graphkit``'s SIGTERM handler), and only in the
-    main thread, where handlers can be set.
+    The MPI exchange of addresses, the store connection and gloo's rendezvous wait in
+    C or C++ without returning to Python, so a Python signal handler would run only
+    at the timeout (300 s by default, and never for mpi4py's collectives) while a rank
+    is missing. Inside this block both signals get the system's default action, which
+    ends the process. Nothing needs cleaning up there, because start-up writes no
+    files. Only Python's own SIGINT handler and ``graphkit``'s SIGTERM handler (marked
+    ``ends_process_at_start_up``) are replaced, and only in the main thread, where
+    handlers can be set. A caller's own handler stays, and runs when the wait returns.
     """
     replaced = {}
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGINT, signal.SIGTERM):
             handler = signal.getsignal(signum)
-            if callable(handler):
+            if handler is signal.default_int_handler or getattr(
+                handler, "ends_process_at_start_up", False
+            ):
                 replaced[signum] = handler
                 signal.signal(signum, signal.SIG_DFL)
     try:
@@ -478,7 +481,9 @@ def init_process_group(
             _adopt_group(timeout_s, backend, device)
         return dist.get_rank(), dist.get_world_size()
     device = _group_device(backend, device)
-    rank, world_size, addr, port = _environment()
+    with _interruptible_start_up():
+        # Under mpiexec, _environment waits in mpi4py's allgather and broadcast.
+        rank, world_size, addr, port = _environment()
     if backend == "gloo" and world_size > 1:
         check_gloo_interfaces()
     # torchrun keeps its store across restarts (--max-restarts) and across the groups

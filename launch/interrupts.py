@@ -59,6 +59,9 @@ def sigterm_as_interrupt(enabled: bool = True) -> Iterator[SignalRecord]:
         record.terminated = True
         raise Terminated
 
+    # The distributed start-up replaces this handler while the ranks meet, because it
+    # could run only when the C++ wait returns.
+    raise_terminated.ends_process_at_start_up = True
     signal.signal(signal.SIGTERM, raise_terminated)
     try:
         yield record
