@@ -216,16 +216,22 @@ def evaluate_ranks(
         unit="query",
         disable=not progress,
     )
-    for start in range(0, sources.numel(), batch_size):
-        stop = start + batch_size
-        batch_sources = sources[start:stop]
-        batch_index = query_index[start:stop]
-        scores = model(tensors, batch_sources.to(device), batch_index.to(device)).cpu()
-        known = index.mask(batch_sources, batch_index, graph.num_entities)
-        ranks.append(filtered_ranks(scores, answers[start:stop], known, ties))
-        bar.update(batch_sources.numel())
-    bar.close()
-    model.train(was_training)
+    # Close the bar and restore the training mode on an error or Ctrl-C as well, so
+    # the bar's line ends before the caller prints its message.
+    try:
+        for start in range(0, sources.numel(), batch_size):
+            stop = start + batch_size
+            batch_sources = sources[start:stop]
+            batch_index = query_index[start:stop]
+            scores = model(
+                tensors, batch_sources.to(device), batch_index.to(device)
+            ).cpu()
+            known = index.mask(batch_sources, batch_index, graph.num_entities)
+            ranks.append(filtered_ranks(scores, answers[start:stop], known, ties))
+            bar.update(batch_sources.numel())
+    finally:
+        bar.close()
+        model.train(was_training)
     return torch.cat(ranks) if ranks else torch.zeros(0, dtype=torch.long)
 
 
