@@ -399,49 +399,61 @@ def _meet_ranks(
                 "MASTER_PORT, check that this machine reaches that address, or raise "
                 f"{option('timeout_s')}"
             ) from error
-    # nccl with device_id creates its communicator now, on the bound GPU, instead of at
-    # the first operation (where batch_isend_irecv would need every rank to take part).
-    # Older torch releases lack the argument and create it at the first collective.
-    binds = "device_id" in inspect.signature(dist.init_process_group).parameters
-    # torch.distributed.nn.functional stores the default group in default argument
-    # values (group=group.WORLD) when it is first imported, and torch._dynamo imports
-    # it through torch.distributed.fsdp. Imported after the group starts, it keeps the
-    # group alive after destroy_process_group, so gloo's worker threads run on into
-    # interpreter shutdown. A worker that then frees a finished operation's tensor
-    # needs the GIL, is unwound by Python's thread exit, and aborts the process
-    # ("terminate called without an active exception", seen with torch 2.13 and
-    # Python 3.11). Imported now, it stores None.
-    import torch.distributed.nn  # noqa: F401
-    bound = {"device_id": device} if backend == "nccl" and binds else {}
     try:
-        dist.init_process_group(
-            backend,
-            store=dist.PrefixStore(f"{attempt}/pg", store),
-            rank=rank,
-            world_size=world_size,
-            timeout=timeout,
-            **bound,
-        )
-    except dist.DistError as error:
-        # The rendezvous waits for the address of every rank, so it times out when a
-        # rank never started or cannot reach the store.
-        absent = heartbeat.absent_ranks() if heartbeat is not None else None
+        # nccl with device_id creates its communicator now, on the bound GPU, instead of
+        # at the first operation (where batch_isend_irecv would need every rank to take
+        # part). Older torch releases lack the argument and create it at the first
+        # collective.
+        binds = "device_id" in inspect.signature(dist.init_process_group).parameters
+        # torch.distributed.nn.functional stores the default group in default
+        # argument values (group=group.WORLD) when it is first imported, and
+        # torch._dynamo imports it through torch.distributed.fsdp. Imported after the
+        # group starts, it keeps the group alive after destroy_process_group, so gloo's
+        # worker threads run on into interpreter shutdown. A worker that then frees a
+        # finished operation's tensor needs the GIL, is unwound by Python's thread
+        # exit, and aborts the process ("terminate called without an active
+        # exception", seen with torch 2.13 and Python 3.11). Imported now, it stores
+        # None.
+        import torch.distributed.nn  # noqa: F401
+        bound = {"device_id": device} if backend == "nccl" and binds else {}
+        try:
+            dist.init_process_group(
+                backend,
+                store=dist.PrefixStore(f"{attempt}/pg", store),
+                rank=rank,
+                world_size=world_size,
+                timeout=timeout,
+                **bound,
+            )
+        except dist.DistError as error:
+            # The rendezvous waits for the address of every rank, so it times out when
+            # a rank never started or cannot reach the store.
+            absent = heartbeat.absent_ranks() if heartbeat is not None else None
+            missing = (
+                "some rank" if not absent else "rank " + ", ".join(map(str, absent))
+            )
+            raise TimeoutError(
+                f"rank {rank}: start-up timed out after {timeout_s:g} s because "
+                f"{missing} of WORLD_SIZE={world_size} did not join the process group "
+                f"at MASTER_ADDR:MASTER_PORT = {addr}:{port} ({error}). Start all "
+                f"{world_size} processes with the same MASTER_ADDR, MASTER_PORT and "
+                f"WORLD_SIZE, or raise {option('timeout_s')}"
+            ) from error
+        if backend == "gloo" and world_size > 1:
+            # gloo can return from connection set-up on one rank while a peer is still
+            # finishing its own. If that rank then fails at once (for example on a
+            # wrong partition folder) and destroys the group, the peer fails with
+            # "Connection closed by peer" instead of its own error. The barrier waits
+            # for every connection.
+            dist.barrier()
+    except BaseException:
+        # init_process_group has not returned, so nothing else stops the heartbeat
+        # thread or destroys a group that started before the barrier failed.
         if heartbeat is not None:
             heartbeat.stop()
-        missing = "some rank" if not absent else "rank " + ", ".join(map(str, absent))
-        raise TimeoutError(
-            f"rank {rank}: start-up timed out after {timeout_s:g} s because {missing} of "
-            f"WORLD_SIZE={world_size} did not join the process group at "
-            f"MASTER_ADDR:MASTER_PORT = {addr}:{port} ({error}). Start all {world_size} "
-            "processes with the same MASTER_ADDR, MASTER_PORT and WORLD_SIZE, or raise "
-            f"{option('timeout_s')}"
-        ) from error
-    if backend == "gloo" and world_size > 1:
-        # gloo can return from connection set-up on one rank while a peer is still
-        # finishing its own. If that rank then fails at once (for example on a wrong
-        # partition folder) and destroys the group, the peer fails with "Connection
-        # closed by peer" instead of its own error. The barrier waits for every connection.
-        dist.barrier()
+        if dist.is_initialized():
+            dist.destroy_process_group()
+        raise
     return store, heartbeat
 
 
