@@ -60,6 +60,21 @@ _state: dict = {}
 _group_numbers = itertools.count()
 
 
+class StartUpError(RuntimeError):
+    """Invalid launch settings found at start-up: a launcher variable, ``MASTER_ADDR``.
+
+    ``graphkit`` commands print it as one ``error:`` line, without a traceback.
+
+    Attributes:
+        every_rank (bool): True when every rank raises it for the same cause, so the
+            command line prints it from rank 0 only.
+    """
+
+    def __init__(self, message: str, every_rank: bool = False) -> None:
+        super().__init__(message)
+        self.every_rank = every_rank
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     """Return a TCP port that is free on ``host`` right now.
 
@@ -81,7 +96,7 @@ def listen_socket(host: str, port: int) -> int:
     Port 0 lets the system pick a free port.
 
     Raises:
-        RuntimeError: ``host`` does not resolve, is not an address of this machine, or
+        StartUpError: ``host`` does not resolve, is not an address of this machine, or
             the port is in use. The message names ``MASTER_ADDR`` and ``MASTER_PORT``.
     """
     sock = None
@@ -99,7 +114,7 @@ def listen_socket(host: str, port: int) -> int:
         target = (
             f"MASTER_ADDR:MASTER_PORT = {host}:{port}" if port else f"MASTER_ADDR = {host}"
         )
-        raise RuntimeError(
+        raise StartUpError(
             f"cannot listen on {target} ({error}); give an address of this machine "
             "and a free port"
         ) from error
@@ -139,7 +154,7 @@ def _from_mpi(world=None) -> tuple[int, int, str, int]:
         world (mpi4py.MPI.Comm, optional): the communicator. (default: ``COMM_WORLD``)
 
     Raises:
-        RuntimeError: mpi4py is not installed, or the ranks run on several machines
+        StartUpError: mpi4py is not installed, or the ranks run on several machines
             and ``MASTER_ADDR`` is unset. The default 127.0.0.1 reaches rank 0's store
             only from rank 0's machine, so the other ranks would wait until the
             rendezvous timed out. Also raised on every rank when rank 0 cannot listen
@@ -150,7 +165,7 @@ def _from_mpi(world=None) -> tuple[int, int, str, int]:
         try:
             from mpi4py import MPI
         except ImportError as error:
-            raise RuntimeError(
+            raise StartUpError(
                 "this process was started by an MPI launcher, but mpi4py is not "
                 'installed. Install it with: pip install "graphkit[mpi]"'
             ) from error
@@ -162,11 +177,12 @@ def _from_mpi(world=None) -> tuple[int, int, str, int]:
     if addr is None:
         hosts = sorted(set(hostnames))
         if len(hosts) > 1:
-            raise RuntimeError(
+            raise StartUpError(
                 f"mpiexec started the {size} ranks on {len(hosts)} machines "
                 f"({', '.join(hosts)}), but MASTER_ADDR is not set. Export MASTER_ADDR as "
                 "the address of rank 0's machine that the others can reach (mpiexec "
-                "-genv MASTER_ADDR ADDRESS, or -x MASTER_ADDR with Open MPI)"
+                "-genv MASTER_ADDR ADDRESS, or -x MASTER_ADDR with Open MPI)",
+                every_rank=True,
             )
         addr = "127.0.0.1"
     port = _master_port() if "MASTER_PORT" in os.environ else None
@@ -177,7 +193,9 @@ def _from_mpi(world=None) -> tuple[int, int, str, int]:
         _rank_zero_port(addr, port, other_machines) if rank == 0 else None, root=0
     )
     if isinstance(reply, str):
-        raise RuntimeError(f"rank {rank}: rank 0 failed to start the store: {reply}")
+        raise StartUpError(
+            f"rank {rank}: rank 0 failed to start the store: {reply}", every_rank=True
+        )
     return rank, size, addr, reply if port is None else port
 
 
@@ -228,7 +246,7 @@ def _environment() -> tuple[int, int, str, int]:
     if "RANK" in env and "WORLD_SIZE" in env:
         missing = [k for k in ("MASTER_ADDR", "MASTER_PORT") if k not in env]
         if missing:
-            raise RuntimeError(
+            raise StartUpError(
                 f"RANK and WORLD_SIZE are set but {', '.join(missing)} is not; start with "
                 "torchrun or set MASTER_ADDR and MASTER_PORT"
             )
@@ -250,7 +268,7 @@ def _environment() -> tuple[int, int, str, int]:
     if world_size and int(world_size) > 1:
         # graphkit train counts this as a distributed run, so without this check every
         # such process would train the whole graph alone, as a group of one.
-        raise RuntimeError(
+        raise StartUpError(
             f"WORLD_SIZE={world_size} is set but RANK is not, so this process cannot "
             "determine its rank. Start with torchrun, which sets both, or unset WORLD_SIZE "
             "to train in one process"
@@ -484,6 +502,8 @@ def init_process_group(
             interface that this machine lacks.
         TimeoutError: a rank did not join, or rank 0's store was unreachable, within
             ``timeout_s``.
+        StartUpError: the launcher's variables are incomplete, mpi4py is missing
+            under mpiexec, or rank 0 cannot listen on ``MASTER_ADDR``.
 
     TODO: The nccl path has not been run on GPUs. Start a 2-rank nccl job on GPUs
     and compare it with gloo before relying on it.

@@ -117,21 +117,30 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _user_error_types() -> tuple[type[BaseException], ...]:
-    """Exception types that mean invalid input (an option, a file, a YAML config).
+    """Exception types that mean invalid input: an option, a file, a config, a launch.
 
     A FloatingPointError is a NaN or infinite loss, which options or inputs fix.
     """
     import yaml
     from graphkit.distributed.files import PartitionFileError
+    from graphkit.distributed.runtime import StartUpError
 
-    return (ValueError, OSError, FloatingPointError, yaml.YAMLError, PartitionFileError)
+    return (
+        ValueError,
+        OSError,
+        FloatingPointError,
+        yaml.YAMLError,
+        PartitionFileError,
+        StartUpError,
+    )
 
 
 def run(argv: list[str] | None = None) -> int:
     """Run :func:`main` as the console script: invalid input gives one error line, exit 2.
 
-    Invalid input is a ValueError, OSError, FloatingPointError (a diverged loss), YAML
-    or partition-file error, or a ``SystemExit`` whose code is a message. Ctrl-C gives
+    Invalid input is a ValueError, OSError, FloatingPointError (a diverged loss), YAML,
+    partition-file or distributed start-up error, or a ``SystemExit`` whose code is a
+    message. Ctrl-C gives
     one line and exit code 130, and SIGTERM exit code 143 (see
     :mod:`graphkit.launch.interrupts`). In a launch of several processes, rank 0 prints
     that line and every other rank a short line with its rank.
