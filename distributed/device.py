@@ -25,6 +25,7 @@ from collections.abc import Callable, Mapping
 
 import torch
 
+from graphkit.launcher import MPI_SIZE_VARIABLES
 from graphkit.option_names import option
 
 logger = logging.getLogger(__name__)
@@ -39,13 +40,6 @@ LOCAL_RANK_VARIABLES = (
     "MPI_LOCALRANKID",
     "PMI_LOCAL_RANK",
     "SLURM_LOCALID",
-)
-# World-size variables set by MPI launchers. mpi4py is imported only when one is set.
-MPI_SIZE_VARIABLES = (
-    "OMPI_COMM_WORLD_SIZE",
-    "PMI_SIZE",
-    "PMIX_SIZE",
-    "MPI_LOCALNRANKS",
 )
 
 

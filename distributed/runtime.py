@@ -35,7 +35,7 @@ import torch.distributed as dist
 
 from graphkit.distributed import slurm
 from graphkit.distributed.comm import Communicator, Heartbeat
-from graphkit.distributed.device import MPI_SIZE_VARIABLES, resolve_backend
+from graphkit.distributed.device import resolve_backend
 from graphkit.distributed.files import (
     PartitionFileError,
     check_world_size,
@@ -50,6 +50,7 @@ from graphkit.distributed.partition import (
 )
 from graphkit.distributed.sharded import ShardedGraph
 from graphkit.distributed.source import check_source, same_file
+from graphkit.launcher import MPI_SIZE_VARIABLES, world_size_variable
 from graphkit.option_names import from_command_line, option
 
 logger = logging.getLogger(__name__)
@@ -260,12 +261,12 @@ def _environment() -> tuple[int, int, str, int]:
                 "start with torchrun, which sets both, or correct the values"
             )
         return rank, world_size, env["MASTER_ADDR"], _master_port()
-    if any(int(env.get(k, "0") or 0) > 1 for k in MPI_SIZE_VARIABLES):
+    name, world_size = world_size_variable()
+    if name in MPI_SIZE_VARIABLES:
         return _from_mpi()
-    if slurm.step_size() > 1:
+    if name == slurm.SIZE_VARIABLE:
         return _from_slurm()
-    world_size = env.get("WORLD_SIZE")
-    if world_size and int(world_size) > 1:
+    if name == "WORLD_SIZE":
         # graphkit train counts this as a distributed run, so without this check every
         # such process would train the whole graph alone, as a group of one.
         raise StartUpError(

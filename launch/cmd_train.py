@@ -39,30 +39,10 @@ def register(subparsers) -> None:
 def launched_distributed(config: TrainConfig) -> bool:
     """Return whether to train distributed: with ``--partitions`` or several processes.
 
-    Several processes means torchrun, mpiexec or srun with a world size above 1. This
-    checks the same MPI and Slurm size variables as ``runtime.init_process_group``, so
-    every process that joins a group of several ranks trains as one rank of it.
+    Several processes means a world size above 1 from torchrun, mpiexec or srun, as
+    :func:`graphkit.launcher.launcher_world_size` reads it for every graphkit part.
     """
-    from graphkit.distributed import slurm
-    from graphkit.distributed.device import MPI_SIZE_VARIABLES
-
-    names = ("WORLD_SIZE", *MPI_SIZE_VARIABLES, slurm.SIZE_VARIABLE)
-    sizes = [_environment_size(name) for name in names]
-    return config.partitions is not None or any(size > 1 for size in sizes)
-
-
-def _environment_size(name: str) -> int:
-    """Return the process count in variable ``name``, or 1 if it is unset or empty."""
-    text = os.environ.get(name)
-    if not text:
-        return 1
-    try:
-        return int(text)
-    except ValueError:
-        raise ValueError(
-            f"environment variable {name}={text!r} is not an integer. Unset it or let "
-            "the launcher (torchrun, mpiexec) set it."
-        ) from None
+    return config.partitions is not None or launcher_world_size() > 1
 
 
 def load_local(config: TrainConfig, device: torch.device | str = "cpu"):

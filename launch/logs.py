@@ -3,56 +3,15 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 
-# Rank and world-size variables of torchrun, Open MPI, MPICH (Hydra), PMIx and Slurm's
-# srun, in that order of precedence. srun --mpi=pmix sets PMIX_RANK but no PMIX_SIZE,
-# and a batch script has SLURM_PROCID=0 but no SLURM_STEP_NUM_TASKS.
-RANK_VARIABLES = (
-    "RANK",
-    "OMPI_COMM_WORLD_RANK",
-    "PMI_RANK",
-    "PMIX_RANK",
-    "SLURM_PROCID",
+# The launcher's variables, kept importable from here for the commands that log them.
+from graphkit.launcher import (  # noqa: F401
+    RANK_VARIABLES,
+    SIZE_VARIABLES,
+    launcher_rank,
+    launcher_world_size,
 )
-SIZE_VARIABLES = (
-    "WORLD_SIZE",
-    "OMPI_COMM_WORLD_SIZE",
-    "PMI_SIZE",
-    "PMIX_SIZE",
-    "SLURM_STEP_NUM_TASKS",
-)
-
-
-def _first_integer(names: tuple[str, ...], default: int) -> int:
-    """Parse the first non-empty variable of ``names`` as an integer, else ``default``.
-
-    Raises:
-        ValueError: that variable is not an integer.
-    """
-    for name in names:
-        text = os.environ.get(name)
-        if not text:
-            continue
-        try:
-            return int(text)
-        except ValueError:
-            raise ValueError(
-                f"environment variable {name}={text!r} is not an integer. Unset it or "
-                "let the launcher (torchrun, mpiexec) set it"
-            ) from None
-    return default
-
-
-def launcher_rank() -> int:
-    """Return this process's rank under torchrun, mpiexec or srun, else 0."""
-    return _first_integer(RANK_VARIABLES, 0)
-
-
-def launcher_world_size() -> int:
-    """Return the number of processes under torchrun, mpiexec or srun, else 1."""
-    return _first_integer(SIZE_VARIABLES, 1)
 
 
 class _RankFilter(logging.Filter):
