@@ -4,7 +4,6 @@ import threading
 
 import pytest
 import torch.distributed as dist
-
 from graphkit.distributed import runtime
 
 pytestmark = pytest.mark.distributed

@@ -7,7 +7,6 @@ import sys
 import types
 
 import pytest
-
 from graphkit.distributed import runtime
 from graphkit.launch.cli import run
 

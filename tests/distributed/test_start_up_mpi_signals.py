@@ -10,7 +10,6 @@ import sys
 import types
 
 import pytest
-
 from graphkit.distributed import runtime
 from graphkit.launch.interrupts import sigterm_as_interrupt
 

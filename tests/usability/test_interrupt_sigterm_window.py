@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import pytest
-
 from graphkit.launch.interrupts import Terminated, sigterm_as_interrupt
 
 
@@ -64,8 +63,7 @@ def test_late_sigterm_goes_to_earlier_handler(restore_sigterm):
 
 def test_sigterm_inside_block_raises(restore_sigterm):
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    with pytest.raises(Terminated):
-        with sigterm_as_interrupt() as record:
-            os.kill(os.getpid(), signal.SIGTERM)
+    with pytest.raises(Terminated), sigterm_as_interrupt() as record:
+        os.kill(os.getpid(), signal.SIGTERM)
     assert record.terminated is True
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
