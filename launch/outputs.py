@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import tempfile
-import uuid
-from collections.abc import Callable
 from pathlib import Path
+
+# The commands import the atomic writers from here.
+from graphkit.atomic_files import write_atomically, write_text_atomically  # noqa: F401
 
 
 def check_output_file(path: Path, option: str) -> None:
@@ -59,25 +60,3 @@ def check_output_folder_path(path: Path, option: str) -> None:
         raise ValueError(
             f"{where} is a file, not a folder. Choose another {option} folder"
         )
-
-
-def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Call ``write(temporary_path)``, then rename the temporary file to ``path``.
-
-    The temporary file lies in the same folder, so the rename is atomic on POSIX file
-    systems: readers see the old file or the complete new one, never a partial one,
-    and a failed ``write`` leaves ``path`` as it was.
-    """
-    # A unique name in place of mkstemp, whose files get mode 0600 and not the umask's.
-    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
-    try:
-        write(temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
-def write_text_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and an atomic rename."""
-    write_atomically(path, lambda temporary: temporary.write_text(text))

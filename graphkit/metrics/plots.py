@@ -3,11 +3,12 @@ histogram, and NIC against neighbourhood size."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
-import os
 from pathlib import Path
 
+from graphkit.atomic_files import write_atomically
 from graphkit.metrics.compatibility import class_compatibility
 from graphkit.metrics.graph import LabelledGraph
 from graphkit.metrics.nic import nic_by_neighbourhood_size
@@ -45,26 +46,15 @@ def write_plots(
     paths = []
     for kind, figure in figures.items():
         path = out_dir / f"{name}_{kind}.png"
-        _save_atomically(figure, path)
+        # An interrupted or failed save leaves no partial PNG at path.
+        save = functools.partial(
+            figure.savefig, format="png", dpi=120, bbox_inches="tight"
+        )
+        write_atomically(path, save)
         plt.close(figure)
         paths.append(path)
         log.info("wrote %s", path)
     return paths
-
-
-def _save_atomically(figure, path: Path) -> None:
-    """Save ``figure`` as a PNG through a temporary file in the same folder and a rename.
-
-    An interrupted or failed save leaves no partial PNG at ``path``, and an earlier
-    file there stays as it was.
-    """
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        figure.savefig(temporary, format="png", dpi=120, bbox_inches="tight")
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def _compatibility_figure(plt, graph: LabelledGraph, name: str):

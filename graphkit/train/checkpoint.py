@@ -10,6 +10,7 @@ from pathlib import Path
 
 import torch
 
+from graphkit.atomic_files import write_text_atomically
 from graphkit.option_names import from_command_line, option
 
 logger = logging.getLogger(__name__)
@@ -148,14 +149,8 @@ def drop_metrics_after(path: str | Path, epoch: int) -> None:
             continue
         if isinstance(record, dict) and record.get("epoch", 0) <= epoch:
             kept_lines.append(line if line.endswith("\n") else line + "\n")
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
-        temporary.write_text("".join(kept_lines))
-        os.replace(temporary, path)
-    except BaseException:
-        # An interrupt or a full disk leaves metrics.jsonl as it was and no stray copy.
-        temporary.unlink(missing_ok=True)
-        raise
+    # An interrupt or a full disk leaves metrics.jsonl as it was and no stray copy.
+    write_text_atomically(path, "".join(kept_lines))
 
 
 def checkpoints_by_epoch(folder: str | Path) -> list[Path]:

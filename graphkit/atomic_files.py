@@ -1,0 +1,34 @@
+"""Files written atomically: a temporary file in the same folder, then a rename.
+
+The rename is atomic on POSIX file systems, so readers see the old file or the complete
+new one, never a partial one, and a failed or interrupted write leaves the target as it
+was and removes the temporary file.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+
+def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write(temporary_path)``, then rename the temporary file to ``path``.
+
+    The temporary name has 48 random bits, so writers of one target in other
+    processes or threads do not share a temporary file.
+    """
+    # A unique name in place of mkstemp, whose files get mode 0600 and not the umask's.
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and an atomic rename."""
+    write_atomically(path, lambda temporary: temporary.write_text(text))
