@@ -50,7 +50,7 @@ from graphkit.distributed.partition import (
 )
 from graphkit.distributed.sharded import ShardedGraph
 from graphkit.distributed.source import check_source, same_file
-from graphkit.launcher import MPI_SIZE_VARIABLES, world_size_variable
+from graphkit.launcher import MPI_SIZE_VARIABLES, StartUpError, world_size_variable
 from graphkit.option_names import from_command_line, option
 
 logger = logging.getLogger(__name__)
@@ -59,21 +59,6 @@ _state: dict = {}
 # Numbers the groups that this process starts, for their store keys. Every rank starts
 # and destroys its groups in the same order, so the ranks of one group draw one number.
 _group_numbers = itertools.count()
-
-
-class StartUpError(RuntimeError):
-    """Invalid launch settings found at start-up: a launcher variable, ``MASTER_ADDR``.
-
-    ``graphkit`` commands print it as one ``error:`` line, without a traceback.
-
-    Attributes:
-        every_rank (bool): True when every rank raises it for the same cause, so the
-            command line prints it from rank 0 only.
-    """
-
-    def __init__(self, message: str, every_rank: bool = False) -> None:
-        super().__init__(message)
-        self.every_rank = every_rank
 
 
 def free_port(host: str = "127.0.0.1") -> int:

@@ -27,8 +27,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
+from graphkit.launcher import SLURM_SIZE_VARIABLE, StartUpError
+
 RANK_VARIABLE = "SLURM_PROCID"
-SIZE_VARIABLE = "SLURM_STEP_NUM_TASKS"
+SIZE_VARIABLE = SLURM_SIZE_VARIABLE
 NODES_VARIABLE = "SLURM_STEP_NUM_NODES"
 # Rank variables of the MPI process-management interfaces that srun --mpi offers.
 MPI_RANK_VARIABLES = ("PMIX_RANK", "PMI_RANK")
@@ -39,9 +41,10 @@ def _integer(env: Mapping[str, str], name: str, default: int | None = None) -> i
     text = env.get(name)
     if not text:
         if default is None:
-            raise RuntimeError(
+            raise StartUpError(
                 f"srun started this task, but environment variable {name} is not set. "
-                "Start it with srun, which sets it, or unset SLURM_STEP_NUM_TASKS"
+                "Start it with srun, which sets it, or unset SLURM_STEP_NUM_TASKS",
+                every_rank=True,
             )
         return default
     try:
@@ -79,7 +82,7 @@ def has_mpi_rank(env: Mapping[str, str] | None = None) -> bool:
 
 
 def check_mpi_world(size: int, env: Mapping[str, str] | None = None) -> None:
-    """Raise RuntimeError when MPI's world size differs from srun's task count.
+    """Raise StartUpError when MPI's world size differs from srun's task count.
 
     An MPI library without support for srun's process-management interface starts
     each task as a world of its own (size 1), which would train N copies of the model.
@@ -90,13 +93,14 @@ def check_mpi_world(size: int, env: Mapping[str, str] | None = None) -> None:
     if size == slurm_size:
         return
     plugins = ", ".join(name for name in MPI_RANK_VARIABLES if env.get(name))
-    raise RuntimeError(
+    raise StartUpError(
         f"srun started {slurm_size} tasks ({SIZE_VARIABLE}={slurm_size}), but MPI "
         f"(mpi4py) reports a world of {size}, so the MPI library does not "
         f"use srun's process-management interface ({plugins} is set). Pass the --mpi "
         "plugin that this MPI was built for (srun --mpi=list shows the choices), or "
         "uninstall mpi4py and export MASTER_PORT (and MASTER_ADDR) so that graphkit "
-        f"reads {RANK_VARIABLE} and {SIZE_VARIABLE}"
+        f"reads {RANK_VARIABLE} and {SIZE_VARIABLE}",
+        every_rank=True,
     )
 
 
@@ -104,7 +108,7 @@ def store_address(env: Mapping[str, str] | None = None) -> str:
     """Return ``MASTER_ADDR`` for rank 0's store, by default 127.0.0.1 on one node.
 
     Raises:
-        RuntimeError: ``MASTER_PORT`` is unset, or ``MASTER_ADDR`` is unset while the
+        StartUpError: ``MASTER_PORT`` is unset, or ``MASTER_ADDR`` is unset while the
             step spans several nodes. Without MPI, the tasks have no other way to
             agree on rank 0's address and port.
     """
@@ -115,13 +119,14 @@ def store_address(env: Mapping[str, str] | None = None) -> str:
         missing.append("MASTER_PORT")
     if missing:
         where = f"{nodes} nodes" if nodes > 1 else "one node"
-        raise RuntimeError(
+        raise StartUpError(
             f"srun started {size} tasks on {where} without MPI rank variables or "
             f"mpi4py, so graphkit reads each task's rank from {RANK_VARIABLE}, but "
             f"{' and '.join(missing)} is not set and the tasks cannot find rank 0's "
             "store. Export MASTER_PORT=PORT (a free port) and, on several nodes, "
             "MASTER_ADDR as rank 0's host (the first of scontrol show hostnames "
             '"$SLURM_JOB_NODELIST") before srun, or install mpi4py and pass srun '
-            "--mpi=pmix"
+            "--mpi=pmix",
+            every_rank=True,
         )
     return env.get("MASTER_ADDR") or "127.0.0.1"

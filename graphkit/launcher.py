@@ -34,6 +34,21 @@ SLURM_SIZE_VARIABLE = "SLURM_STEP_NUM_TASKS"
 SIZE_VARIABLES = ("WORLD_SIZE", *MPI_SIZE_VARIABLES, SLURM_SIZE_VARIABLE)
 
 
+class StartUpError(RuntimeError):
+    """Invalid launch settings found at start-up: a launcher variable, ``MASTER_ADDR``.
+
+    ``graphkit`` commands print it as one ``error:`` line, without a traceback.
+
+    Attributes:
+        every_rank (bool): True when every rank raises it for the same cause, so the
+            command line prints it from rank 0 only.
+    """
+
+    def __init__(self, message: str, every_rank: bool = False) -> None:
+        super().__init__(message)
+        self.every_rank = every_rank
+
+
 def _integer(name: str) -> int | None:
     """Return variable ``name`` as an integer, or None when it is unset or empty.
 

@@ -123,7 +123,7 @@ def _user_error_types() -> tuple[type[BaseException], ...]:
     """
     import yaml
     from graphkit.distributed.files import PartitionFileError
-    from graphkit.distributed.runtime import StartUpError
+    from graphkit.launcher import StartUpError
 
     return (
         ValueError,

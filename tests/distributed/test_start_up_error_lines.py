@@ -125,3 +125,33 @@ def test_world_size_without_rank(launch_environment, monkeypatch, capsys):
         "cannot determine its rank. Start with torchrun, which sets both, or unset "
         "WORLD_SIZE to train in one process"
     ]
+
+
+def srun_task_without_mpi(monkeypatch, rank: int) -> None:
+    """Play task ``rank`` of a 2-task srun step on one node, with mpi4py hidden."""
+    monkeypatch.setitem(sys.modules, "mpi4py", None)  # import raises ImportError
+    monkeypatch.setenv("SLURM_STEP_NUM_TASKS", "2")
+    monkeypatch.setenv("SLURM_PROCID", str(rank))
+
+
+def test_srun_without_port_one_line(launch_environment, monkeypatch, capsys):
+    srun_task_without_mpi(monkeypatch, rank=0)
+    assert run(TRAIN) == 2
+    lines = capsys.readouterr().err.splitlines()
+    errors = [line for line in lines if "error:" in line]
+    assert len(errors) == 1, lines
+    assert errors[0].startswith(
+        "graphkit train: error: srun started 2 tasks on one node without MPI rank "
+        "variables or mpi4py"
+    )
+    assert "MASTER_PORT is not set" in errors[0]
+    assert "Traceback" not in "\n".join(lines)
+
+
+def test_srun_without_port_silent_on_task_one(launch_environment, monkeypatch, capsys):
+    # Every task reads the same variables, so task 0 prints the error for all.
+    srun_task_without_mpi(monkeypatch, rank=1)
+    assert run(TRAIN) == 2
+    err = capsys.readouterr().err
+    assert "error:" not in err
+    assert "Traceback" not in err
