@@ -41,6 +41,7 @@ from graphkit.train.multilabel import (
     multi_label_targets,
 )
 from graphkit.train.multilabel_metrics import MULTI_LABEL_METRICS, class_counts
+from graphkit.train.progress import logs_above_bar
 
 logger = logging.getLogger(__name__)
 
@@ -374,7 +375,8 @@ class Trainer:
         bar = tqdm(total=c.epochs, initial=self.epoch, desc="train", unit="epoch",
                    disable=not (self.is_main and sys.stderr.isatty()))
         try:
-            self._run_epochs(bar)
+            with logs_above_bar(bar):
+                self._run_epochs(bar)
         except FloatingPointError:
             # A diverged run still leaves the best finite epoch's weights. The
             # checkpoints of earlier epochs stay as written.
