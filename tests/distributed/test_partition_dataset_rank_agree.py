@@ -58,7 +58,7 @@ def test_one_rank_rejecting_stops_every_rank(parts):
     results = run_world(build, 2, str(parts / "parts"), "link.txt", cwd, timeout_s=30)
     (first, first_every), (second, second_every) = results
     assert first == (
-        "1 other rank(s) found that --dataset 'link.txt' does not name the dataset "
+        "1 other rank(s) found that dataset 'link.txt' does not name the dataset "
         f"of the partitions in {parts / 'parts'}; see their errors"
     )
     assert second.startswith(f"{parts / 'parts'} contains partitions of dataset")

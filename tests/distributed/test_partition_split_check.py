@@ -3,6 +3,7 @@
 import pytest
 from graphkit.distributed.files import PartitionFileError
 from graphkit.distributed.runtime import check_split
+from graphkit.option_names import command_line_options
 
 from graphkit.train.config import TrainConfig
 
@@ -13,6 +14,11 @@ def config(split):
 
 def test_other_recorded_split_is_rejected():
     with pytest.raises(
+        PartitionFileError, match="contains split 3 only. Pass split=3"
+    ):
+        check_split({"split": 3}, config(1), mask_dim=1)
+    # The command line names its flag.
+    with command_line_options(), pytest.raises(
         PartitionFileError, match="contains split 3 only. Pass --split 3"
     ):
         check_split({"split": 3}, config(1), mask_dim=1)
