@@ -43,6 +43,7 @@ from graphkit.kg.graph import KnowledgeGraph
 from graphkit.kg.io import InductiveSplit, LinkPredictionSet
 from graphkit.kg.model import FactGraph, UltraNet, fact_graph
 from graphkit.option_names import flag, from_command_line, option
+from graphkit.train.progress import logs_above_bar
 
 logger = logging.getLogger(__name__)
 
@@ -510,50 +511,52 @@ def pretrain(
         first += restore_training_checkpoint(
             resume, model, optimizer, generator, config, graph_sizes
         )
-    for step in tqdm(
+    bar = tqdm(
         range(first, config.steps + 1),
         desc="training",
         disable=not config.progress,
         initial=first - 1,
         total=config.steps,
-    ):
-        loss = train_step(model, states[schedule[step - 1]], config, generator)
-        if not bool(torch.isfinite(loss)):
-            # Stop before the optimizer step, which would make every weight NaN.
-            raise FloatingPointError(
-                f"the loss of step {step} on graph {schedule[step - 1]} is "
-                f"{loss.item()}, so training stopped before updating the weights. "
-                "Check the model's weights for NaN (for example in the loaded "
-                f"checkpoint) and lower {option('lr')}"
-            )
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        losses.append(float(loss.detach()))
-        if step % config.log_every == 0 or step == config.steps:
-            recent = losses[-config.log_every :]
-            logger.info(
-                "step %d/%d: loss %.4f (mean of last %d), %.2f s/step",
-                step,
-                config.steps,
-                sum(recent) / len(recent),
-                len(recent),
-                (time.perf_counter() - started) / (step - first + 1),
-            )
-        if (
-            folder is not None
-            and config.checkpoint_every
-            and step % config.checkpoint_every == 0
-        ):
-            save_training_checkpoint(
-                folder / f"step_{step}.pth",
-                model,
-                optimizer,
-                step,
-                config,
-                generator,
-                graph_sizes,
-            )
+    )
+    with bar, logs_above_bar(bar):
+        for step in bar:
+            loss = train_step(model, states[schedule[step - 1]], config, generator)
+            if not bool(torch.isfinite(loss)):
+                # Stop before the optimizer step, which would make every weight NaN.
+                raise FloatingPointError(
+                    f"the loss of step {step} on graph {schedule[step - 1]} is "
+                    f"{loss.item()}, so training stopped before updating the weights. "
+                    "Check the model's weights for NaN (for example in the loaded "
+                    f"checkpoint) and lower {option('lr')}"
+                )
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            losses.append(float(loss.detach()))
+            if step % config.log_every == 0 or step == config.steps:
+                recent = losses[-config.log_every :]
+                logger.info(
+                    "step %d/%d: loss %.4f (mean of last %d), %.2f s/step",
+                    step,
+                    config.steps,
+                    sum(recent) / len(recent),
+                    len(recent),
+                    (time.perf_counter() - started) / (step - first + 1),
+                )
+            if (
+                folder is not None
+                and config.checkpoint_every
+                and step % config.checkpoint_every == 0
+            ):
+                save_training_checkpoint(
+                    folder / f"step_{step}.pth",
+                    model,
+                    optimizer,
+                    step,
+                    config,
+                    generator,
+                    graph_sizes,
+                )
     if folder is not None:
         save_training_checkpoint(
             folder / "last.pth",
