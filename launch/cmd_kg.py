@@ -16,6 +16,7 @@ import argparse
 import json
 import logging
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -49,6 +50,14 @@ def _positive_int(text: str) -> int:
             f"expected a whole number of at least 1, got {text}"
         )
     return value
+
+
+def _show_progress() -> bool:
+    """Return whether to draw progress bars: only when stderr is a terminal.
+
+    Written to a file or a pipe, each redraw of a bar would add a line to the log.
+    """
+    return sys.stderr.isatty()
 
 
 def register(subparsers) -> None:
@@ -428,7 +437,11 @@ def run_evaluate(args) -> int:
     started = time.perf_counter()
     try:
         metrics = evaluate(
-            model, target, batch_size=args.batch_size, progress=True, ties=args.ties
+            model,
+            target,
+            batch_size=args.batch_size,
+            progress=_show_progress(),
+            ties=args.ties,
         )
     except KeyboardInterrupt as error:
         if args.json is not None:
@@ -655,7 +668,7 @@ def _train_into_out(args) -> int:
         torch.manual_seed(args.seed)  # the initial weights depend on --seed too
         model = Ultra(aggregation=args.aggregation).to(args.device)
     before = (
-        [evaluate(model, s.test, progress=True) for s in splits]
+        [evaluate(model, s.test, progress=_show_progress()) for s in splits]
         if args.evaluate
         else []
     )
@@ -671,7 +684,7 @@ def _train_into_out(args) -> int:
             checkpoint_dir=str(args.out),
             checkpoint_every=args.checkpoint_every,
             seed=args.seed,
-            progress=True,
+            progress=_show_progress(),
             resume=args.resume,
         )
     except FloatingPointError as error:  # a NaN or infinite loss
@@ -692,7 +705,7 @@ def _train_into_out(args) -> int:
     )
     if args.evaluate:
         for split, old in zip(splits, before):
-            new = evaluate(model, split.test, progress=True)
+            new = evaluate(model, split.test, progress=_show_progress())
             print(
                 f"{split.name} test MRR {old['mrr']:.4f} -> {new['mrr']:.4f}, "
                 f"Hits@10 {old['hits@10']:.4f} -> {new['hits@10']:.4f}"
