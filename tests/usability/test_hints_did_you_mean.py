@@ -23,3 +23,8 @@ def test_display_maps_matched_name():
     assert did_you_mean("ca-hept", lookup, display=lookup.__getitem__) == (
         " (did you mean 'ca-HepTh'?)"
     )
+
+
+def test_equal_scores_in_sorted_order():
+    choices = ["fb237_v4", "fb237_v3", "fb237_v1", "fb237_v2", "nell_v1"]
+    assert did_you_mean("fb237", choices) == " (did you mean 'fb237_v1' or 'fb237_v2'?)"
