@@ -31,7 +31,6 @@ import torch
 from torch import Tensor
 
 from graphkit.hints import did_you_mean
-from graphkit.kg.catalog import list_datasets
 from graphkit.kg.errors import KGFormatError
 from graphkit.kg.graph import KnowledgeGraph
 from graphkit.kg.query_names import graph_with_query_names, warn_rows_without_facts
@@ -475,8 +474,15 @@ def load_dataset(root: str | Path, name: str) -> InductiveSplit:
     name = str(Path(name))
     name = _folder_ignoring_case(root, name)
     if not (root / name).is_dir():
-        # The datasets that --dataset accepts, without the NAME_ind halves of splits.
-        available = list(list_datasets(root)) if root.is_dir() else []
+        # Folders that --dataset may name, without the NAME_ind halves of splits.
+        folders = (
+            {p.name for p in root.iterdir() if p.is_dir()} if root.is_dir() else ()
+        )
+        available = sorted(
+            name
+            for name in folders
+            if not (name.endswith("_ind") and name[: -len("_ind")] in folders)
+        )
         hint = did_you_mean(name, available)
         # A data folder laid out like the shared one keeps knowledge graphs in kg/,
         # next to graphs/. Name the folder that contains the dataset, if one does.
@@ -488,7 +494,7 @@ def load_dataset(root: str | Path, name: str) -> InductiveSplit:
                 )
                 break
         raise FileNotFoundError(
-            f"dataset folder {root / name} not found{hint}; datasets under "
+            f"dataset folder {root / name} not found{hint}; folders under "
             f"{root}: {available or 'none'}"
         )
     if (root / f"{name}_ind").is_dir():

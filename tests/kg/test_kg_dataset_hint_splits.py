@@ -1,4 +1,4 @@
-"""An unknown KG dataset name lists the datasets of the root, not the halves of splits."""
+"""An unknown KG dataset name lists the folders of the root, not the halves of splits."""
 
 import pytest
 
@@ -17,5 +17,5 @@ def test_unknown_name_lists_splits_not_ind_halves(tmp_path):
     message = str(caught.value)
     assert "(did you mean 'fb237_v1' or 'fb237_v2'?)" in message
     assert message.endswith(
-        f"datasets under {tmp_path}: ['fb237_v1', 'fb237_v2', 'toy']"
+        f"folders under {tmp_path}: ['fb237_v1', 'fb237_v2', 'toy']"
     )
