@@ -149,7 +149,7 @@ def run(argv: list[str] | None = None) -> int:
     Set ``GRAPHKIT_TRACEBACK=1`` to get the traceback from the console script as well.
     """
     command = (argv if argv is not None else sys.argv[1:])[:1] or ["train"]
-    from graphkit.launch.interrupts import sigterm_as_interrupt
+    from graphkit.launch.interrupts import print_line, sigterm_as_interrupt
 
     try:
         # torchrun's agent and mpiexec send SIGTERM to every rank to stop a launch of
@@ -168,13 +168,13 @@ def run(argv: list[str] | None = None) -> int:
         # a signal's) pass through unchanged.
         if os.environ.get("GRAPHKIT_TRACEBACK") or not isinstance(error.code, str):
             raise
-        print(f"graphkit {command[0]}: error: {error.code}", file=sys.stderr)
+        print_line(f"graphkit {command[0]}: error: {error.code}")
         return 2
     except Exception as error:
         if os.environ.get("GRAPHKIT_TRACEBACK") or not isinstance(error, _user_error_types()):
             raise
         if not (getattr(error, "every_rank", False) and _is_other_rank()):
-            print(f"graphkit {command[0]}: error: {error}", file=sys.stderr)
+            print_line(f"graphkit {command[0]}: error: {error}")
         return 2
 
 

@@ -80,6 +80,16 @@ def _deliver(handler, signum: int, frame) -> None:
         signal.raise_signal(signum)
 
 
+def print_line(line: str) -> None:
+    """Write ``line`` and its newline to stderr in one call, then flush.
+
+    The ranks of a launch share one stderr pipe, and ``print`` writes the text and the
+    newline in two calls, between which another rank's line could land.
+    """
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
+
 def interrupt_exit_code(error: KeyboardInterrupt) -> int:
     """Return 143 (128 + SIGTERM) for :class:`Terminated`, else 130 (128 + SIGINT)."""
     signum = signal.SIGTERM if isinstance(error, Terminated) else signal.SIGINT
@@ -107,11 +117,7 @@ def report_rank_interrupt(
     what the run kept.
     """
     event = "interrupted by SIGTERM" if isinstance(error, Terminated) else "interrupted"
-    print(
-        f"graphkit {command}: rank {rank} of {world_size} {event}",
-        file=sys.stderr,
-        flush=True,
-    )
+    print_line(f"graphkit {command}: rank {rank} of {world_size} {event}")
     return interrupt_exit_code(error)
 
 
@@ -128,5 +134,5 @@ def report_interrupt(command: str, error: KeyboardInterrupt) -> int:
         line += f" {where}"
     if kept:
         line += f"; {kept}"
-    print(line, file=sys.stderr, flush=True)
+    print_line(line)
     return interrupt_exit_code(error)
