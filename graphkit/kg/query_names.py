@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 import torch
 
-from graphkit.kg.graph import KnowledgeGraph
+from graphkit.kg.graph import KnowledgeGraph, check_id_ranges, check_triples
 
 if TYPE_CHECKING:
     from torch import Tensor
@@ -130,9 +130,21 @@ def queries_without_facts(graph: KnowledgeGraph, queries: Tensor) -> Tensor:
     Returns:
         BoolTensor: shape ``(Q,)`` on the CPU, True for a row that names an entity or
         relation without facts.
+
+    Raises:
+        TypeError: ``queries`` has a float or bool dtype.
+        ValueError: ``queries`` is not ``(Q, 3)``, or an id lies outside ``graph``.
+            A negative id would otherwise mark the row by another name's facts.
     """
     facts = graph.triples.cpu()
-    queries = queries.cpu()
+    queries = check_triples(queries)
+    check_id_ranges(
+        queries,
+        graph.num_entities,
+        graph.num_relations,
+        "pass query ids of this graph with original relation ids",
+        "queries_without_facts",
+    )
     entity_has_facts = torch.zeros(graph.num_entities, dtype=torch.bool)
     entity_has_facts[facts[:, 0]] = True
     entity_has_facts[facts[:, 2]] = True
