@@ -227,6 +227,26 @@ def _master_port() -> int:
     return port
 
 
+def _check_mpi_size(name: str, launched: int, size: int) -> None:
+    """Raise StartUpError when MPI's world is smaller than the launcher's rank count.
+
+    ``launched`` is the value of the launcher's variable ``name``. It equals the world
+    size, except for ``MPI_LOCALNRANKS``, which counts the ranks of one machine only.
+    An mpi4py whose MPI library differs from the launcher's (an Open MPI ``mpirun``
+    with an MPICH mpi4py) starts each rank as a world of 1, so every process would
+    train the whole graph alone and write the same output files.
+    """
+    if size >= launched:
+        return
+    raise StartUpError(
+        f"the MPI launcher set {name}={launched}, but MPI (mpi4py) reports a world "
+        f"of {size}, so mpi4py was built for another MPI library than the launcher's. "
+        "Start the ranks with the mpiexec of the MPI that mpi4py uses (python -m "
+        "mpi4py --mpi-lib-version names it), or use torchrun",
+        every_rank=True,
+    )
+
+
 def _environment() -> tuple[int, int, str, int]:
     env = os.environ
     if "RANK" in env and "WORLD_SIZE" in env:
@@ -248,7 +268,9 @@ def _environment() -> tuple[int, int, str, int]:
         return rank, world_size, env["MASTER_ADDR"], _master_port()
     name, world_size = world_size_variable()
     if name in MPI_SIZE_VARIABLES:
-        return _from_mpi()
+        rank, size, addr, port = _from_mpi()
+        _check_mpi_size(name, world_size, size)
+        return rank, size, addr, port
     if name == slurm.SIZE_VARIABLE:
         return _from_slurm()
     if name == "WORLD_SIZE":
