@@ -17,8 +17,13 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     """Call ``write(temporary_path)``, then rename the temporary file to ``path``.
 
     The temporary name has 48 random bits, so writers of one target in other
-    processes or threads do not share a temporary file.
+    processes or threads do not share a temporary file. When ``path`` is a symbolic
+    link, the file it points to is replaced and the link stays, as with ``open(path,
+    "w")``.
     """
+    if path.is_symlink():
+        # A rename onto the link would replace the link itself with a regular file.
+        path = Path(os.path.realpath(path))
     # A unique name in place of mkstemp, whose files get mode 0600 and not the umask's.
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
     try:

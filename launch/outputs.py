@@ -14,11 +14,13 @@ def check_output_file(path: Path, option: str) -> None:
     """Raise ValueError when ``path`` cannot be written as the output file of ``option``.
 
     Commands call this before their work, so that a typo in an output path fails in a
-    second instead of after a long run. The folder must already exist.
+    second instead of after a long run. The folder must already exist. For a symbolic
+    link, the checks apply to the file it points to, which the atomic write replaces.
     """
-    if path.is_dir():
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    if target.is_dir():
         raise ValueError(f"{option} {path} is a directory. Give a file path")
-    folder = path.parent
+    folder = target.parent
     if not folder.is_dir():
         raise ValueError(
             f"{option} {path}: folder {folder} does not exist. Create it first or "
