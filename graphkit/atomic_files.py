@@ -13,6 +13,20 @@ from collections.abc import Callable
 from pathlib import Path
 
 
+# Bytes of the target's name kept in a temporary name. ext4, xfs and tmpfs allow names
+# of at most 255 bytes, and a temporary name adds a dot, a random part and ".tmp".
+TEMPORARY_NAME_BYTES = 200
+
+
+def temporary_stem(name: str) -> str:
+    """Return ``.NAME`` with NAME cut to its first :data:`TEMPORARY_NAME_BYTES` bytes.
+
+    The bytes are those of the file system's encoding, so a name of 250 bytes, valid
+    itself, still gets a temporary sibling name within the 255-byte limit.
+    """
+    return "." + os.fsdecode(os.fsencode(name)[:TEMPORARY_NAME_BYTES])
+
+
 def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     """Call ``write(temporary_path)``, then rename the temporary file to ``path``.
 
@@ -25,7 +39,9 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
         # A rename onto the link would replace the link itself with a regular file.
         path = Path(os.path.realpath(path))
     # A unique name in place of mkstemp, whose files get mode 0600 and not the umask's.
-    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
+    temporary = path.with_name(
+        f"{temporary_stem(path.name)}.{uuid.uuid4().hex[:12]}.tmp"
+    )
     try:
         write(temporary)
         os.replace(temporary, path)

@@ -10,6 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from graphkit.atomic_files import temporary_stem
 from graphkit.launch.interrupts import describe_interrupt, sigterm_as_interrupt
 from graphkit.launch.logs import (
     RANK_VARIABLES,
@@ -168,7 +169,9 @@ def write_folder_atomically(out: Path, write) -> dict:
     out = Path(os.path.realpath(out))
     out.parent.mkdir(parents=True, exist_ok=True)
     temporary = Path(
-        tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+        tempfile.mkdtemp(
+            prefix=f"{temporary_stem(out.name)}.", suffix=".tmp", dir=out.parent
+        )
     )
     # mkdtemp gives mode 0700; the finished folder gets the umask's mode like mkdir.
     umask = os.umask(0)
