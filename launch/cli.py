@@ -91,8 +91,31 @@ def _check_command_words(parser: argparse.ArgumentParser, argv: list[str]) -> No
         parser = choices[word]
 
 
+def _check_argv(argv) -> list[str]:
+    """Return ``argv`` as a list after checking that it is a sequence of strings.
+
+    Python callers pass the words of a command line, as ``sys.argv[1:]`` holds them.
+    A whole command line as one string would otherwise be read one character per
+    word, and a number would fail inside argparse with an unrelated message.
+    """
+    if isinstance(argv, (str, bytes)):
+        raise TypeError(
+            f"main() takes a list of command-line words, not the string {argv!r}. "
+            f"Pass shlex.split({argv!r}) or a list such as ['train', '--epochs', '3']"
+        )
+    words = list(argv)
+    for index, word in enumerate(words):
+        if not isinstance(word, str):
+            raise TypeError(
+                f"main() argument argv[{index}] = {word!r} has type "
+                f"{type(word).__name__}, not str. Pass every word as a string, "
+                f"such as {str(word)!r}"
+            )
+    return words
+
+
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    argv = _check_argv(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     if not argv:
         argv = ["train"]  # the embedded default: train on the synthetic graph
