@@ -132,10 +132,12 @@ def queries_without_facts(graph: KnowledgeGraph, queries: Tensor) -> Tensor:
         relation without facts.
 
     Raises:
-        TypeError: ``queries`` has a float or bool dtype.
+        TypeError: ``graph`` is not a :class:`KnowledgeGraph`, or ``queries`` has a
+            float or bool dtype.
         ValueError: ``queries`` is not ``(Q, 3)``, or an id lies outside ``graph``.
             A negative id would otherwise mark the row by another name's facts.
     """
+    _check_graph(graph)
     facts = graph.triples.cpu()
     queries = check_triples(queries)
     check_id_ranges(
@@ -156,3 +158,21 @@ def queries_without_facts(graph: KnowledgeGraph, queries: Tensor) -> Tensor:
         & entity_has_facts[queries[:, 2]]
     )
     return ~informed
+
+
+def _check_graph(graph) -> None:
+    """Raise TypeError unless ``graph`` is a :class:`KnowledgeGraph`, naming its fix."""
+    if isinstance(graph, KnowledgeGraph):
+        return
+    # graphkit.kg.io imports this module, so its classes are imported here.
+    from graphkit.kg.io import InductiveSplit, LinkPredictionSet
+
+    if isinstance(graph, LinkPredictionSet):
+        fix = "pass its .graph, the facts it ranks on"
+    elif isinstance(graph, InductiveSplit):
+        fix = "pass split.test.graph or split.train.graph with the queries of that set"
+    else:
+        fix = "pass the KnowledgeGraph that the queries are ranked on"
+    raise TypeError(
+        f"queries_without_facts takes a KnowledgeGraph, got {type(graph).__name__}: {fix}"
+    )

@@ -7,7 +7,7 @@ so mark a row by the facts of a different name without an error.
 import pytest
 import torch
 
-from graphkit.kg import KnowledgeGraph, queries_without_facts
+from graphkit.kg import KnowledgeGraph, LinkPredictionSet, queries_without_facts
 
 
 def small_graph() -> KnowledgeGraph:
@@ -39,3 +39,15 @@ def test_rows_as_lists_and_empty_queries():
     marked = queries_without_facts(graph, [[0, 0, 1], [0, 1, 1], [2, 0, 0]])
     assert marked.tolist() == [False, True, True]
     assert queries_without_facts(graph, []).tolist() == []
+
+
+def test_query_set_as_graph_raises_type_error():
+    # A LinkPredictionSet holds its graph in .graph, an easy slip to pass whole.
+    queries = torch.tensor([[0, 0, 1]])
+    test = LinkPredictionSet(small_graph(), queries, queries, "toy/test")
+    with pytest.raises(
+        TypeError,
+        match=r"^queries_without_facts takes a KnowledgeGraph, got LinkPredictionSet: "
+        r"pass its \.graph, the facts it ranks on$",
+    ):
+        queries_without_facts(test, queries)
