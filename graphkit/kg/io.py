@@ -105,7 +105,7 @@ def read_triples(
 
     Args:
         path: the file, decompressed first when it is gzip data. A leading ``~``
-            is expanded to the home folder. Blank lines are skipped, and so is
+            is expanded to the home folder. A pipe (``/dev/fd/N``) is read too. Blank lines are skipped, and so is
             whitespace at the end of a row (a trailing tab too).
         delimiter (str, optional): column separator. ``None`` picks ``,`` for ``.csv``
             (and ``.csv.gz``) files, otherwise a tab when the first row has one,
@@ -126,7 +126,8 @@ def read_triples(
             "is a folder, not a file; pass a TSV/CSV file of head, relation, tail "
             "rows, or load a folder of train/valid/test files with load_dataset",
         )
-    if not path.is_file():
+    # exists() and not is_file(), so that a pipe such as bash's <(zcat x.gz) is read.
+    if not path.exists():
         raise KGFormatError(
             path,
             None,
