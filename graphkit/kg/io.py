@@ -120,12 +120,7 @@ def read_triples(
     """
     path = Path(path).expanduser()
     if path.is_dir():
-        raise KGFormatError(
-            path,
-            None,
-            "is a folder, not a file; pass a TSV/CSV file of head, relation, tail "
-            "rows, or load a folder of train/valid/test files with load_dataset",
-        )
+        raise KGFormatError(path, None, _folder_fix(path))
     # exists() and not is_file(), so that a pipe such as bash's <(zcat x.gz) is read.
     if not path.exists():
         raise KGFormatError(
@@ -198,6 +193,25 @@ def read_triples(
     if not header:
         _warn_if_header(path, rows[0], lines[0])
     return NamedTriples(rows, lines, str(path))
+
+
+def _folder_fix(folder: Path) -> str:
+    """Return the error text for a folder passed as a triple file.
+
+    The command line has no load_dataset, so only the Python message names it.
+    """
+    message = (
+        "is a folder, not a file; pass a TSV/CSV file of head, relation, tail rows"
+    )
+    if not (folder / "train.txt").is_file():
+        return message
+    message += f", such as {folder / 'train.txt'}, the folder's training facts"
+    if from_command_line():
+        return message
+    return (
+        f"{message}, or load the folder with "
+        f"load_dataset({str(folder.parent)!r}, {folder.name!r})"
+    )
 
 
 def _decompress(path: Path, data: bytes) -> bytes:
