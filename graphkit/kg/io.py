@@ -499,6 +499,12 @@ def load_dataset(root: str | Path, name: str) -> InductiveSplit:
             if not (name.endswith("_ind") and name[: -len("_ind")] in folders)
         )
         hint = did_you_mean(name, available)
+        # A common slip: the dataset folder itself passed as the root.
+        if not hint and (root / "train.txt").is_file():
+            hint = (
+                f" ({root} contains train.txt, so it is a dataset folder itself: "
+                f"pass {root.parent} as {option('root')})"
+            )
         # A data folder laid out like the shared one keeps knowledge graphs in kg/,
         # next to graphs/. Name the folder that contains the dataset, if one does.
         for candidate in (root / "kg", root.parent / "kg"):
@@ -508,6 +514,12 @@ def load_dataset(root: str | Path, name: str) -> InductiveSplit:
                     f"{option('root')})"
                 )
                 break
+        if not root.is_dir():
+            state = "is a file, not a folder" if root.exists() else "does not exist"
+            raise FileNotFoundError(
+                f"dataset root {root} {state}{hint}; pass as {option('root')} the "
+                "folder that contains the dataset folders (such as kg/ with fb237_v1/)"
+            )
         raise FileNotFoundError(
             f"dataset folder {root / name} not found{hint}; folders under "
             f"{root}: {available or 'none'}"
