@@ -165,8 +165,14 @@ def run_list(args) -> int:
         print(f"  {name:<12} {detail}")
     if not datasets:
         print("  none: no folder with train.txt or a NAME_ind sibling")
+        root = Path(args.root).expanduser()
+        if (root / "train.txt").is_file():
+            print(
+                f"  {root} contains train.txt, so it is a dataset folder itself: "
+                f"pass --root {root.parent}"
+            )
         # The shared data layout keeps knowledge graphs in kg/ beside graphs/.
-        inner = Path(args.root).expanduser() / "kg"
+        inner = root / "kg"
         if inner.is_dir() and list_datasets(inner):
             print(f"  {inner} contains datasets: pass --root {inner}")
     return 0

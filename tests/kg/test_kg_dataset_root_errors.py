@@ -40,3 +40,16 @@ def test_root_is_the_dataset_folder(tmp_path, monkeypatch, capsys):
         f"contains train.txt, so it is a dataset folder itself: pass {tmp_path} as "
         f"--root); folders under {folder}: none"
     )
+
+
+def test_list_with_dataset_folder_as_root(tmp_path, capsys):
+    folder = tmp_path / "toy"
+    write_files(folder, train=ROWS, valid=ROWS[:1], test=ROWS[1:])
+    assert run(["kg", "list", "--root", str(folder)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    hint = f"  {folder} contains train.txt, so it is a dataset folder itself: pass "
+    hint += f"--root {tmp_path}"
+    assert lines[-2:] == [
+        "  none: no folder with train.txt or a NAME_ind sibling",
+        hint,
+    ]
