@@ -169,7 +169,8 @@ def run(argv: list[str] | None = None) -> int:
     that line and every other rank a short line with its rank.
 
     ``main`` itself lets exceptions propagate, so that Python callers and tests see them.
-    Set ``GRAPHKIT_TRACEBACK=1`` to get the traceback from the console script as well.
+    Set ``GRAPHKIT_TRACEBACK=1`` to get the traceback from the console script as well
+    (``0``, ``false``, ``no`` or ``off`` leave it off).
     """
     command = (argv if argv is not None else sys.argv[1:])[:1] or ["train"]
     from graphkit.launch.interrupts import print_line, sigterm_as_interrupt
@@ -189,16 +190,26 @@ def run(argv: list[str] | None = None) -> int:
     except SystemExit as error:
         # A handler's SystemExit("message") is a user error too. Exit codes (argparse's,
         # a signal's) pass through unchanged.
-        if os.environ.get("GRAPHKIT_TRACEBACK") or not isinstance(error.code, str):
+        if _traceback_requested() or not isinstance(error.code, str):
             raise
         print_line(f"graphkit {command[0]}: error: {error.code}")
         return 2
     except Exception as error:
-        if os.environ.get("GRAPHKIT_TRACEBACK") or not isinstance(error, _user_error_types()):
+        if _traceback_requested() or not isinstance(error, _user_error_types()):
             raise
         if not (getattr(error, "every_rank", False) and _is_other_rank()):
             print_line(f"graphkit {command[0]}: error: {error}")
         return 2
+
+
+def _traceback_requested() -> bool:
+    """Return whether ``GRAPHKIT_TRACEBACK`` asks for tracebacks.
+
+    Unset, empty, ``0``, ``false``, ``no`` and ``off`` (any case) mean no, as a user
+    who sets the variable to 0 expects.
+    """
+    value = os.environ.get("GRAPHKIT_TRACEBACK", "").strip().lower()
+    return value not in ("", "0", "false", "no", "off")
 
 
 def _interrupted(command: str, error: KeyboardInterrupt) -> int:
@@ -211,7 +222,7 @@ def _interrupted(command: str, error: KeyboardInterrupt) -> int:
     from graphkit.launch.interrupts import report_interrupt, report_rank_interrupt
     from graphkit.launch.logs import launcher_rank, launcher_world_size
 
-    if os.environ.get("GRAPHKIT_TRACEBACK"):
+    if _traceback_requested():
         raise error
     if _is_other_rank():
         return report_rank_interrupt(
