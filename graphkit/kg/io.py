@@ -118,6 +118,26 @@ def read_triples(
         KGFormatError: the file is missing, or empty while ``allow_empty`` is
             ``False``, or a row does not have 3 columns.
     """
+    return _read_triples(path, delimiter, header, allow_empty)
+
+
+# The fix that the header warning names for a file of a dataset folder, which
+# load_dataset and the --dataset option read without a header option.
+DATASET_HEADER_FIX = (
+    "Remove that row from the file, because the files of a dataset folder are read "
+    "without a header option"
+)
+
+
+def _read_triples(
+    path: str | Path,
+    delimiter: str | None = None,
+    header: bool = False,
+    allow_empty: bool = False,
+    header_fix: str | None = None,
+) -> NamedTriples:
+    """Read triples as :func:`read_triples` does. ``header_fix`` replaces the fix that
+    the warning about a likely header row names (by default, the header option)."""
     path = Path(path).expanduser()
     if path.is_dir():
         raise KGFormatError(path, None, _folder_fix(path))
@@ -191,7 +211,7 @@ def read_triples(
         rows.append((columns[0], columns[1], columns[2]))
         lines.append(number)
     if not header:
-        _warn_if_header(path, rows[0], lines[0])
+        _warn_if_header(path, rows[0], lines[0], header_fix)
     return NamedTriples(rows, lines, str(path))
 
 
@@ -229,6 +249,11 @@ def _decompress(path: Path, data: bytes) -> bytes:
         ) from error
 
 
+def _read_dataset_file(path: Path, allow_empty: bool = False) -> NamedTriples:
+    """Read a file of a dataset folder, whose loaders take no header option."""
+    return _read_triples(path, allow_empty=allow_empty, header_fix=DATASET_HEADER_FIX)
+
+
 def drop_repeated_facts(named: NamedTriples) -> NamedTriples:
     """Keep the first row of each fact that ``named`` lists more than once.
 
@@ -258,17 +283,22 @@ def drop_repeated_facts(named: NamedTriples) -> NamedTriples:
     return NamedTriples(rows, lines, named.source)
 
 
-def _warn_if_header(path: Path, row: tuple[str, str, str], line: int) -> None:
+def _warn_if_header(
+    path: Path, row: tuple[str, str, str], line: int, fix: str | None = None
+) -> None:
     """Warn when the first row looks like a column header that loads as a fact."""
     head, _, tail = (field.lower() for field in row)
     if head in HEAD_COLUMN_NAMES and tail in TAIL_COLUMN_NAMES:
+        if fix is None:
+            option_text = "--header" if from_command_line() else "header=True"
+            fix = f"Pass {option_text} to skip it"
         logger.warning(
             "%s:%d: the first row %r looks like a column header, and it loads as a "
-            "fact. Pass %s to skip it",
+            "fact. %s",
             path,
             line,
             row,
-            "--header" if from_command_line() else "header=True",
+            fix,
         )
 
 
@@ -356,17 +386,17 @@ def load_grail(root: str | Path, name: str) -> InductiveSplit:
     """
     root = Path(root).expanduser()
     folder, ind_folder = root / name, root / f"{name}_ind"
-    train = drop_repeated_facts(read_triples(folder / "train.txt"))
-    valid = read_triples(folder / "valid.txt", allow_empty=True)
+    train = drop_repeated_facts(_read_dataset_file(folder / "train.txt"))
+    valid = _read_dataset_file(folder / "valid.txt", allow_empty=True)
     relations = dict.fromkeys(
         relation for part in (train, valid) for _, relation, _ in part.rows
     )
-    inference = drop_repeated_facts(read_triples(ind_folder / "train.txt"))
+    inference = drop_repeated_facts(_read_dataset_file(ind_folder / "train.txt"))
     _append_inference_relations(
         relations, inference, f"{folder / 'train.txt'} or {folder / 'valid.txt'}"
     )
     test_parts = [
-        read_triples(ind_folder / f"{part}.txt", allow_empty=True)
+        _read_dataset_file(ind_folder / f"{part}.txt", allow_empty=True)
         for part in ("valid", "test")
     ]
     for part in test_parts:
@@ -431,7 +461,7 @@ def load_transductive(root: str | Path, name: str) -> InductiveSplit:
     # Only train.txt must hold facts. An empty valid.txt or test.txt is an empty
     # query set, which evaluate rejects by name only when that set is evaluated.
     parts = {
-        part: read_triples(folder / f"{part}.txt", allow_empty=part != "train")
+        part: _read_dataset_file(folder / f"{part}.txt", allow_empty=part != "train")
         for part in TRANSDUCTIVE_PARTS
     }
     parts["train"] = drop_repeated_facts(parts["train"])
