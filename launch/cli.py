@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import itertools
 import os
 import signal
 import sys
@@ -67,6 +66,22 @@ def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.Argument
         if isinstance(action, argparse._SubParsersAction):
             return action.choices
     return {}
+
+
+def _command_words(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """Return the leading words of ``argv`` that name a command and its sub-commands.
+
+    ``graphkit train foo`` gives ``["train"]``: ``foo`` is an unknown argument, not
+    part of the command's name.
+    """
+    words = []
+    for word in argv:
+        choices = _subcommands(parser)
+        if word not in choices:
+            break
+        words.append(word)
+        parser = choices[word]
+    return words
 
 
 def _check_command_words(parser: argparse.ArgumentParser, argv: list[str]) -> None:
@@ -124,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     if extras:
         # parse_args would report these under the top-level usage, which lists only
         # COMMAND, so name the sub-command whose options the user should read.
-        words = " ".join(itertools.takewhile(lambda word: not word.startswith("-"), argv))
+        words = " ".join(_command_words(parser, argv))
         parser.exit(
             2,
             f"graphkit {words}: error: unrecognized arguments: {' '.join(extras)}. See "
