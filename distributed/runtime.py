@@ -157,7 +157,8 @@ def _from_mpi(world=None) -> tuple[int, int, str, int]:
             ) from error
         world = MPI.COMM_WORLD
     rank, size = world.Get_rank(), world.Get_size()
-    addr = os.environ.get("MASTER_ADDR")
+    # An empty MASTER_ADDR or MASTER_PORT counts as unset, as under srun.
+    addr = os.environ.get("MASTER_ADDR") or None
     hostnames = world.allgather(socket.gethostname())
     other_machines = sorted(set(hostnames) - {hostnames[0]})
     if addr is None:
@@ -171,7 +172,7 @@ def _from_mpi(world=None) -> tuple[int, int, str, int]:
                 every_rank=True,
             )
         addr = "127.0.0.1"
-    port = _master_port() if "MASTER_PORT" in os.environ else None
+    port = _master_port() if os.environ.get("MASTER_PORT") else None
     # Rank 0 checks that its store can listen before any rank connects. A rank that
     # raised alone would leave the others waiting in this broadcast, which has no
     # timeout, or let them reach another job's store on a port already in use.
