@@ -266,6 +266,16 @@ def _environment() -> tuple[int, int, str, int]:
                 "WORLD_SIZE must be at least 1 and RANK must lie in [0, WORLD_SIZE), so "
                 "start with torchrun, which sets both, or correct the values"
             )
+        launcher, launched = world_size_variable()
+        if world_size == 1 and launched > 1:
+            # Each of the launched processes would train the whole graph alone.
+            raise StartUpError(
+                f"RANK={rank} and WORLD_SIZE=1 are set, as by torchrun, but "
+                f"{launcher}={launched} says that a launcher started {launched} "
+                "processes, so each would train alone as a group of 1. Unset RANK and "
+                "WORLD_SIZE, which an earlier torchrun session may have left in the "
+                "shell, before starting with mpiexec or srun"
+            )
         return rank, world_size, env["MASTER_ADDR"], _master_port()
     name, world_size = world_size_variable()
     if name in MPI_SIZE_VARIABLES:
