@@ -272,13 +272,18 @@ def drop_repeated_facts(named: NamedTriples) -> NamedTriples:
         lines.append(line)
     if repeats:
         line, earlier = repeats[0]
+        dropped = (
+            "1 repeated row is"
+            if len(repeats) == 1
+            else f"{len(repeats)} repeated rows are"
+        )
         logger.warning(
-            "%s:%d: the fact on this line repeats line %d. %d repeated rows are "
-            "dropped, so that each fact counts once in message passing",
+            "%s:%d: the fact on this line repeats line %d. %s dropped, so that each "
+            "fact counts once in message passing",
             named.source,
             line,
             earlier,
-            len(repeats),
+            dropped,
         )
     return NamedTriples(rows, lines, named.source)
 

@@ -136,6 +136,17 @@ class TrainConfig:
                 f"{option('adversarial_temperature', self.adversarial_temperature)}, "
                 f"{option('checkpoint_every', self.checkpoint_every)}"
             )
+        _check_checkpoint_dir(self.checkpoint_dir)
+
+
+def _check_checkpoint_dir(checkpoint_dir: str | None) -> None:
+    """Raise ValueError for an empty ``checkpoint_dir``, which would save nothing."""
+    if checkpoint_dir is not None and not str(checkpoint_dir).strip():
+        raise ValueError(
+            f"{option('checkpoint_dir')} is empty, so no checkpoint would be written. "
+            f"Pass a folder, or {option('checkpoint_dir', None)} to train without "
+            "checkpoints"
+        )
 
 
 def adversarial_loss(logits: Tensor, temperature: float) -> Tensor:

@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from graphkit.hints import did_you_mean
-from graphkit.option_names import option, options_from_file
+from graphkit.option_names import from_command_line, option, options_from_file
 
 _CHOICES = {
     "optimizer": ("adam", "adamw"),
@@ -244,6 +244,13 @@ class TrainConfig:
                 f"{option('compression_min_width')} >= 1, got "
                 f"{self.compression_end_epoch}, {self.compression_steps}, "
                 f"{self.compression_patience} and {self.compression_min_width}"
+            )
+        if self.out is not None and not str(self.out).strip():
+            raise ValueError(
+                f"{option('out')} is empty, so nothing would be saved. Pass a folder "
+                "for the metrics and checkpoints, or "
+                + ("leave --out out" if from_command_line() else "out=None")
+                + " to save nothing"
             )
         if self.checkpoint_every and not self.out:
             raise ValueError(

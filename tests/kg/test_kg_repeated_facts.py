@@ -31,7 +31,10 @@ def test_repeated_rows_kept_once(tmp_path, caplog):
     assert kg.num_facts == 6
     plain = load_graph(write(tmp_path / "plain.tsv", FACTS))
     assert kg.triples.tolist() == plain.triples.tolist()
-    assert "facts.tsv:7: the fact on this line repeats line 3. 3 repeated rows" in caplog.text
+    assert (
+        "facts.tsv:7: the fact on this line repeats line 3. 3 repeated rows are"
+        in caplog.text
+    )
 
 
 def test_repeated_rows_leave_scores_unchanged(tmp_path):
@@ -76,7 +79,9 @@ def test_gzip_triples_load(tmp_path, name):
 
 def test_gzip_csv_uses_commas(tmp_path):
     path = tmp_path / "facts.csv.gz"
-    path.write_bytes(gzip.compress(b"Paris,capital_of,France\nLyon,located_in,France\n"))
+    path.write_bytes(
+        gzip.compress(b"Paris,capital_of,France\nLyon,located_in,France\n")
+    )
     assert load_graph(path).relation_names == ["capital_of", "located_in"]
 
 
@@ -87,3 +92,10 @@ def test_damaged_gzip_triples_named(tmp_path):
     path.write_bytes(packed[: len(packed) // 2])
     with pytest.raises(KGFormatError, match="facts.tsv.gz: the gzip data is damaged"):
         load_graph(path)
+
+
+def test_one_repeated_row_singular(tmp_path, caplog):
+    path = write(tmp_path / "facts.tsv", FACTS + [FACTS[2]])
+    with caplog.at_level(logging.WARNING, logger="graphkit.kg.io"):
+        load_graph(path)
+    assert "1 repeated row is dropped" in caplog.text
