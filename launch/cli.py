@@ -178,7 +178,7 @@ def run(argv: list[str] | None = None) -> int:
 
     Invalid input is a ValueError, OSError, FloatingPointError (a diverged loss), YAML,
     partition-file or distributed start-up error, or a ``SystemExit`` whose code is a
-    message. Ctrl-C gives
+    message. A lost rank (``PeerLostError``) gives one line and exit code 1. Ctrl-C gives
     one line and exit code 130, and SIGTERM exit code 143 (see
     :mod:`graphkit.launch.interrupts`). In a launch of several processes, rank 0 prints
     that line and every other rank a short line with its rank.
@@ -210,11 +210,25 @@ def run(argv: list[str] | None = None) -> int:
         print_line(f"graphkit {command[0]}: error: {error.code}")
         return 2
     except Exception as error:
-        if _traceback_requested() or not isinstance(error, _user_error_types()):
+        if _traceback_requested():
+            raise
+        if _is_peer_lost(error):
+            # Not invalid input, so the exit code is 1, but the message names the lost
+            # rank and its likely cause, which a traceback would only bury.
+            print_line(f"graphkit {command[0]}: error: {error}")
+            return 1
+        if not isinstance(error, _user_error_types()):
             raise
         if not (getattr(error, "every_rank", False) and _is_other_rank()):
             print_line(f"graphkit {command[0]}: error: {error}")
         return 2
+
+
+def _is_peer_lost(error: Exception) -> bool:
+    """Return whether ``error`` is a :class:`PeerLostError` (another rank was lost)."""
+    # The class is read from sys.modules, because only a distributed run imports it.
+    comm = sys.modules.get("graphkit.distributed.comm")
+    return comm is not None and isinstance(error, comm.PeerLostError)
 
 
 def _traceback_requested() -> bool:
