@@ -62,12 +62,17 @@ def timed_variants(command: tuple[str, ...], old_code: str | None) -> dict[str, 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=5,
+        help="runs of each process kind, of which the lowest CPU time is kept",
+    )
     parser.add_argument(
         "--old-code",
         default=None,
         metavar="DIR",
-        help="folder holding the earlier code as an importable graphkit package",
+        help="folder containing the earlier code as an importable graphkit package",
     )
     args = parser.parse_args(argv)
     if args.old_code is not None:
@@ -77,7 +82,7 @@ def main(argv=None) -> None:
         ):
             sys.exit(
                 f"--old-code {args.old_code}: graphkit/launch/cli.py not found. Give a "
-                "folder that holds the earlier code as a graphkit package, with launch/, "
+                "folder that contains the earlier code as a graphkit package, with launch/, "
                 "extras/ and the other top-level folders moved under graphkit/"
             )
 

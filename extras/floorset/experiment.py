@@ -74,7 +74,7 @@ class Config:
         synthetic_fallback: with ``source`` "floorset" and an empty ``root``, use
             the synthetic cases (with a warning) when the environment names no data
             folder, instead of failing. The smoke config sets it. A ``root`` that is
-            given must hold the data, so that a mistyped one fails.
+            given must contain the data, so that a mistyped one fails.
     """
 
     source: Literal["floorset", "synthetic"] = "floorset"
