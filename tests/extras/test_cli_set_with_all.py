@@ -1,4 +1,4 @@
-"""graphkit extras run all rejects --set and says how to override one experiment."""
+"""graphkit extras run all rejects --set and names the way to override one experiment."""
 
 from graphkit.launch import cli
 

@@ -1,4 +1,4 @@
-"""A FloorSet root given with --set must hold the data, also in a smoke run."""
+"""A FloorSet root given with --set must contain the data, also in a smoke run."""
 
 import re
 import shutil

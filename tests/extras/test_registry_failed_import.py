@@ -37,8 +37,11 @@ def run(config):
 def toy_modules(tmp_path, monkeypatch):
     """Return a function that writes ``graphkit.extras.NAME`` modules and lists them."""
     def write(files: dict[str, str], names: dict[str, str] | None = None) -> None:
-        """Write the modules; ``names`` maps a module to its experiment's name when
-        they differ, which adds the experiment to ``CATALOG``."""
+        """Write the modules and set ``EXPERIMENT_MODULES`` to them.
+
+        ``names`` maps a module to its experiment's name when they differ, which
+        adds the experiment to ``CATALOG``.
+        """
         for name, text in files.items():
             (tmp_path / f"{name}.py").write_text(textwrap.dedent(text))
         modules = tuple(f"graphkit.extras.{name}" for name in files)

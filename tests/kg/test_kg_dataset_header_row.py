@@ -1,7 +1,7 @@
 """A header row in a dataset folder's file gets a fix that dataset loading offers.
 
 --header and header=True apply to single triple files only, so the warning for a file
-of a dataset folder asks to remove the row instead.
+of a dataset folder suggests removing the row instead.
 """
 
 import logging

@@ -144,7 +144,8 @@ def test_grail_ranks_match_reference_loader(tmp_path):
     assert split.test.graph.relation_names == reference["relation_names"]
     model = random_model(1)
     ours = evaluate_ranks(model, split.test, batch_size=4)
-    # ranks_reference orders tail, head per batch; one batch holds all 5 queries.
+    # ranks_reference orders tail ranks before head ranks in each batch, and one
+    # batch contains all 5 queries.
     theirs = ranks_reference(model, reference, batch_size=5)
     assert ours.tolist() == theirs.tolist()
 

@@ -42,7 +42,8 @@ def test_rows_as_lists_and_empty_queries():
 
 
 def test_query_set_as_graph_raises_type_error():
-    # A LinkPredictionSet holds its graph in .graph, an easy slip to pass whole.
+    # A LinkPredictionSet stores its graph in .graph, so passing the whole set is an
+    # easy mistake.
     queries = torch.tensor([[0, 0, 1]])
     test = LinkPredictionSet(small_graph(), queries, queries, "toy/test")
     with pytest.raises(
