@@ -10,6 +10,8 @@ import pytest
 
 from graphkit.distributed.runtime import _from_mpi
 
+from mpi_worlds import FakeWorld
+
 
 def _ipv6_loopback() -> bool:
     try:
@@ -25,26 +27,10 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-class RankZeroWorld:
-    """Stand-in for ``mpi4py.MPI.COMM_WORLD`` of two ranks on one machine, as rank 0."""
-
-    def Get_rank(self) -> int:
-        return 0
-
-    def Get_size(self) -> int:
-        return 2
-
-    def allgather(self, value):
-        return [value, value]
-
-    def bcast(self, value, root: int = 0):
-        return value
-
-
 def test_rank_zero_picks_ipv6_port(monkeypatch):
     monkeypatch.setenv("MASTER_ADDR", "::1")
     monkeypatch.delenv("MASTER_PORT", raising=False)
-    rank, size, addr, port = _from_mpi(RankZeroWorld())
+    rank, size, addr, port = _from_mpi(FakeWorld())
     assert (rank, size, addr) == (0, 2, "::1")
     assert 1 <= port <= 65535
     with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as sock:

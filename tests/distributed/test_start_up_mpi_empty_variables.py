@@ -7,27 +7,13 @@ stopped with "Name or service not known", and an empty MASTER_PORT stopped with
 
 from graphkit.distributed.runtime import _from_mpi
 
-
-class OneMachineWorld:
-    """Stand-in for ``mpi4py.MPI.Comm``: rank 0 of 2 ranks on one machine."""
-
-    def Get_rank(self) -> int:
-        return 0
-
-    def Get_size(self) -> int:
-        return 2
-
-    def allgather(self, value):
-        return [value, value]
-
-    def bcast(self, value, root: int = 0):
-        return value
+from mpi_worlds import FakeWorld
 
 
 def test_empty_addr_and_port_use_defaults(monkeypatch):
     monkeypatch.setenv("MASTER_ADDR", "")
     monkeypatch.setenv("MASTER_PORT", "")
-    rank, size, addr, port = _from_mpi(OneMachineWorld())
+    rank, size, addr, port = _from_mpi(FakeWorld())
     assert (rank, size, addr) == (0, 2, "127.0.0.1")
     assert 1 <= port <= 65535
 
@@ -35,4 +21,4 @@ def test_empty_addr_and_port_use_defaults(monkeypatch):
 def test_empty_addr_keeps_given_port(monkeypatch):
     monkeypatch.setenv("MASTER_ADDR", "")
     monkeypatch.setenv("MASTER_PORT", "29517")
-    assert _from_mpi(OneMachineWorld()) == (0, 2, "127.0.0.1", 29517)
+    assert _from_mpi(FakeWorld()) == (0, 2, "127.0.0.1", 29517)

@@ -6,27 +6,10 @@ import pytest
 
 from graphkit.distributed.runtime import _from_mpi
 
+from mpi_worlds import FakeWorld
 
-class TwoMachineWorld:
-    """Stand-in for ``mpi4py.MPI.COMM_WORLD``: rank 0 on node-a, rank 1 on node-b.
-
-    ``bcast`` returns ``root_value`` on rank 1, as if rank 0 had sent it.
-    """
-
-    def __init__(self, rank: int, root_value=None) -> None:
-        self.rank, self.root_value = rank, root_value
-
-    def Get_rank(self) -> int:
-        return self.rank
-
-    def Get_size(self) -> int:
-        return 2
-
-    def allgather(self, value):
-        return ["node-a", "node-b"]
-
-    def bcast(self, value, root: int = 0):
-        return value if self.rank == root else self.root_value
+# Rank 0 runs on node-a, rank 1 on node-b.
+TWO_MACHINES = ["node-a", "node-b"]
 
 
 def _first_address(host: str) -> str:
@@ -42,7 +25,7 @@ def test_loopback_addr_rejected(monkeypatch, addr):
     monkeypatch.setenv("MASTER_ADDR", addr)
     monkeypatch.delenv("MASTER_PORT", raising=False)
     with pytest.raises(RuntimeError) as caught:
-        _from_mpi(TwoMachineWorld(0))
+        _from_mpi(FakeWorld(0, TWO_MACHINES))
     message = str(caught.value)
     assert message.startswith(
         f"rank 0: rank 0 failed to start the store: MASTER_ADDR={addr} is the "
@@ -54,7 +37,9 @@ def test_loopback_addr_rejected(monkeypatch, addr):
 def test_other_rank_gets_loopback_error(monkeypatch):
     monkeypatch.setenv("MASTER_ADDR", "localhost")
     monkeypatch.delenv("MASTER_PORT", raising=False)
-    world = TwoMachineWorld(1, root_value="MASTER_ADDR=localhost is the loopback")
+    world = FakeWorld(
+        1, TWO_MACHINES, root_value="MASTER_ADDR=localhost is the loopback"
+    )
     with pytest.raises(RuntimeError) as caught:
         _from_mpi(world)
     assert str(caught.value) == (

@@ -10,37 +10,17 @@ import pytest
 
 from graphkit.distributed.runtime import _from_mpi
 
+from mpi_worlds import FakeWorld
+
 # A name under .invalid never resolves (RFC 2606).
 UNRESOLVABLE = "no-such-host.invalid"
-
-
-class OneMachineWorld:
-    """Stand-in for ``mpi4py.MPI.COMM_WORLD`` of two ranks on one machine.
-
-    ``bcast`` returns ``root_value`` on rank 1, as if rank 0 had sent it.
-    """
-
-    def __init__(self, rank: int, root_value=None) -> None:
-        self.rank, self.root_value = rank, root_value
-
-    def Get_rank(self) -> int:
-        return self.rank
-
-    def Get_size(self) -> int:
-        return 2
-
-    def allgather(self, value):
-        return [value, value]
-
-    def bcast(self, value, root: int = 0):
-        return value if self.rank == root else self.root_value
 
 
 def test_rank_zero_rejects_unresolvable_addr(monkeypatch):
     monkeypatch.setenv("MASTER_ADDR", UNRESOLVABLE)
     monkeypatch.delenv("MASTER_PORT", raising=False)
     with pytest.raises(RuntimeError) as caught:
-        _from_mpi(OneMachineWorld(0))
+        _from_mpi(FakeWorld(0))
     message = str(caught.value)
     assert message.startswith("rank 0: rank 0 failed to start the store")
     assert f"cannot listen on MASTER_ADDR = {UNRESOLVABLE}" in message
@@ -54,7 +34,7 @@ def test_rank_zero_rejects_busy_port(monkeypatch):
         monkeypatch.setenv("MASTER_ADDR", "127.0.0.1")
         monkeypatch.setenv("MASTER_PORT", str(port))
         with pytest.raises(RuntimeError) as caught:
-            _from_mpi(OneMachineWorld(0))
+            _from_mpi(FakeWorld(0))
     assert f"cannot listen on MASTER_ADDR:MASTER_PORT = 127.0.0.1:{port}" in str(
         caught.value
     )
@@ -63,7 +43,7 @@ def test_rank_zero_rejects_busy_port(monkeypatch):
 def test_other_rank_raises_rank_zero_error(monkeypatch):
     monkeypatch.setenv("MASTER_ADDR", "127.0.0.1")
     monkeypatch.setenv("MASTER_PORT", "29501")
-    world = OneMachineWorld(1, root_value="cannot listen on X")
+    world = FakeWorld(1, root_value="cannot listen on X")
     with pytest.raises(RuntimeError) as caught:
         _from_mpi(world)
     assert str(caught.value) == (
@@ -77,7 +57,7 @@ def test_rank_zero_keeps_given_port(monkeypatch):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     monkeypatch.setenv("MASTER_PORT", str(port))
-    assert _from_mpi(OneMachineWorld(0)) == (0, 2, "127.0.0.1", port)
+    assert _from_mpi(FakeWorld(0)) == (0, 2, "127.0.0.1", port)
 
 
 _START = """

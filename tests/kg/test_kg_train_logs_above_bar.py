@@ -1,29 +1,13 @@
 """kg training logs start on their own line while the progress bar runs."""
 
-import io
-import logging
-import sys
-
 import torch
+from terminal_stream import capture_terminal
 
 from graphkit.kg import KnowledgeGraph, Ultra, finetune
 
 
-class TerminalStream(io.StringIO):
-    """A captured stream that reports itself as a terminal."""
-
-    def isatty(self):
-        return True
-
-
 def test_step_logs_on_own_lines(monkeypatch, caplog):
-    # The bar writes to sys.stderr as it is when the bar starts, as the handler does.
-    terminal = TerminalStream()
-    monkeypatch.setattr(sys, "stderr", terminal)
-    caplog.set_level(logging.INFO)
-    handler = logging.StreamHandler(terminal)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    monkeypatch.setattr(logging.getLogger(), "handlers", [handler])
+    terminal = capture_terminal(monkeypatch, caplog)
     graph = KnowledgeGraph.from_named_triples(
         [(f"city{i}", "capital_of", f"country{i}") for i in range(4)]
     )

@@ -2,8 +2,8 @@
 
 import io
 import logging
-import sys
 
+from terminal_stream import capture_terminal
 from test_trainer import run, two_block_graph
 from tqdm import tqdm
 
@@ -65,20 +65,8 @@ def test_disabled_bar_changes_nothing():
         assert handler.stream is stream
 
 
-class TerminalStream(io.StringIO):
-    """A captured stream that reports itself as a terminal, so the trainer shows its bar."""
-
-    def isatty(self):
-        return True
-
-
 def test_trainer_epoch_logs_on_own_lines(monkeypatch, caplog):
-    terminal = TerminalStream()
-    monkeypatch.setattr(sys, "stderr", terminal)
-    caplog.set_level(logging.INFO)
-    handler = logging.StreamHandler(terminal)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    monkeypatch.setattr(logging.getLogger(), "handlers", [handler])
+    terminal = capture_terminal(monkeypatch, caplog)
     run(two_block_graph(), epochs=3, log_every=1)
     output = terminal.getvalue()
     assert "train:" in output
