@@ -8,7 +8,7 @@ from graphkit.option_names import command_line_options
 def test_empty_delimiter_named(tmp_path):
     edges = tmp_path / "edges.csv"
     edges.write_text("a;b\nb;c\n")
-    # Before: str.split raised "empty separator" without naming the option.
+    # Without the check, str.split raised "empty separator" without naming the option.
     with pytest.raises(DatasetFormatError, match="delimiter must be a non-empty string"):
         load_edge_list(edges, delimiter="")
 
@@ -17,8 +17,9 @@ def test_empty_delimiter_named(tmp_path):
 def test_backslash_escape_delimiter_named(tmp_path, escaped):
     edges = tmp_path / "edges.tsv"
     edges.write_text("a\tb\nb\tc\n")
-    # Before: "edges.tsv:1: expected 2 or 3 fields, found 1", with no word on why.
-    # Under the command line's options, which name the YAML spelling too.
+    # Without the check, the error was "edges.tsv:1: expected 2 or 3 fields, found 1".
+    # Inside command_line_options() the message names the command-line and YAML
+    # spellings of the option.
     with pytest.raises(DatasetFormatError) as error, command_line_options():
         load_edge_list(edges, delimiter=escaped)
     assert f"delimiter {escaped!r} is a backslash and a letter" in str(error.value)

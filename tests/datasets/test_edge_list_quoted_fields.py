@@ -28,9 +28,11 @@ def test_quoted_csv_equals_plain(tmp_path):
         write(tmp_path, "eq.csv", quoted(PLAIN_EDGES)),
         labels=write(tmp_path, "yq.csv", quoted(PLAIN_LABELS)),
     )
-    assert quoted_data.node_names == plain.node_names == ["alice", "bob", "carol", "dave"]
+    assert plain.node_names == ["alice", "bob", "carol", "dave"]
+    assert quoted_data.node_names == plain.node_names
     assert quoted_data.label_names == ["A", "B"]
-    assert quoted_data.y.tolist() == plain.y.tolist() == [0, 0, 1, 1]
+    assert plain.y.tolist() == [0, 0, 1, 1]
+    assert quoted_data.y.tolist() == plain.y.tolist()
     assert quoted_data.edge_index.tolist() == plain.edge_index.tolist()
 
 

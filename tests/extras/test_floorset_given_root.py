@@ -42,6 +42,7 @@ def test_parent_folder_hint(shared_data, tmp_path):
     assert str(caught.value).endswith(
         f"but {floorset} contains it. Pass --set root={floorset}"
     )
+
     with pytest.raises(FileNotFoundError) as caught:
         experiment.run(_smoke(root=str(floorset / "LiteTensorDataTest")))
     assert str(caught.value).endswith(f"Pass --set root={floorset}")
