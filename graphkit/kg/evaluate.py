@@ -296,8 +296,8 @@ def summarize_informed_ranks(
             returns them. Both ranks of such a row are uninformed.
 
     Returns:
-        dict[str, float]: ``num_uninformed_ranks``. When it is above 0, also ``informed_num_ranks``
-        and, when that is above 0, the :func:`summarize_ranks` metrics of the informed
+        dict[str, float]: ``num_uninformed_ranks``. When it is above 0, also
+        ``informed_num_ranks`` and, when that is above 0, the :func:`summarize_ranks` metrics of the informed
         ranks with the prefix ``informed_`` (``informed_mrr``, ``informed_hits@10``).
     """
     ranks = torch.as_tensor(ranks).reshape(-1)

@@ -141,7 +141,8 @@ def _read_triples(
     path = Path(path).expanduser()
     if path.is_dir():
         raise KGFormatError(path, None, _folder_fix(path))
-    # exists() and not is_file(), so that a pipe such as bash's <(zcat x.gz) is read.
+    # The check is exists(), not is_file(), so that a pipe such as bash's <(zcat x.gz)
+    # is read.
     if not path.exists():
         raise KGFormatError(
             path,
@@ -405,7 +406,7 @@ def load_grail(root: str | Path, name: str) -> InductiveSplit:
         for part in ("valid", "test")
     ]
     for part in test_parts:
-        # update() appends new keys and leaves known ones where they are.
+        # update() appends new keys and keeps existing keys at their position.
         relations.update(dict.fromkeys(relation for _, relation, _ in part.rows))
     relation_names = list(relations)
 

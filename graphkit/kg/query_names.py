@@ -6,8 +6,8 @@ the head before the tail of each row. A name that occurs only in query rows thus
 becomes an entity or relation without facts, and its queries are ranked. The loaders
 here number names the same way. They also keep such rows and warn once per file.
 
-The model has no information about such a name, so its ranks are uninformed. Both
-properties below hold for ULTRA's forward pass, and ``tests/kg`` checks them:
+The model has no information about such a name, so its ranks are uninformed. ULTRA's
+forward pass has both properties below, and ``tests/kg`` checks them:
 
 * A relation ``r`` without facts is an isolated node of the relation graph, and so is
   ``r + R``. In a query on ``r``, the query vector and the states of all relations

@@ -16,7 +16,7 @@ __all__ = ["TrainConfig", "Trainer"]
 
 
 def __getattr__(name: str):
-    # PEP 562: called only for names not found in the module, here Trainer.
+    # Python calls a module's __getattr__ only for names not found in it (PEP 562).
     if name == "Trainer":
         from graphkit.train.trainer import Trainer
 
