@@ -101,7 +101,7 @@ def listen_socket(host: str, port: int) -> int:
             f"MASTER_ADDR:MASTER_PORT = {host}:{port}" if port else f"MASTER_ADDR = {host}"
         )
         raise StartUpError(
-            f"cannot listen on {target} ({error}); give an address of this machine "
+            f"cannot listen on {target} ({error}). Give an address of this machine "
             "and a free port"
         ) from error
     return sock.detach()
@@ -325,12 +325,12 @@ def check_gloo_interfaces(names: str | None = None) -> None:
 def _interruptible_start_up():
     """Let SIGINT (Ctrl-C) and SIGTERM end the process at once while the ranks meet.
 
-    The MPI exchange of addresses, the store connection and gloo's rendezvous wait in
-    C or C++ without returning to Python, so a Python signal handler would run only
-    at the timeout (300 s by default, and never for mpi4py's collectives) while a rank
-    is missing. Inside this block both signals get the system's default action, which
-    ends the process. Nothing needs cleaning up there, because start-up writes no
-    files. Only Python's own SIGINT handler and ``graphkit``'s SIGTERM handler (marked
+    The MPI exchange of addresses, the store connection and gloo's rendezvous wait in C
+    or C++ without returning to Python. While a rank is missing, a Python signal handler
+    would run only at the timeout (300 s by default), and never during mpi4py's
+    collectives. Inside this block both signals get the system's default action, which
+    ends the process. Nothing needs cleaning up there, because start-up writes no files.
+    Only Python's own SIGINT handler and ``graphkit``'s SIGTERM handler (marked
     ``ends_process_at_start_up``) are replaced, and only in the main thread, where
     handlers can be set. A caller's own handler stays, and runs when the wait returns.
     """

@@ -109,7 +109,7 @@ def _check_command_words(parser: argparse.ArgumentParser, argv: list[str]) -> No
 def _check_argv(argv) -> list[str]:
     """Return ``argv`` as a list after checking that it is a sequence of strings.
 
-    Python callers pass the words of a command line, as ``sys.argv[1:]`` holds them.
+    Python callers pass the words of a command line, as in ``sys.argv[1:]``.
     A whole command line as one string would otherwise be read one character per
     word, and a number would fail inside argparse with an unrelated message.
     """
@@ -232,7 +232,7 @@ def _is_peer_lost(error: Exception) -> bool:
 
 
 def _traceback_requested() -> bool:
-    """Return whether ``GRAPHKIT_TRACEBACK`` asks for tracebacks.
+    """Return whether ``GRAPHKIT_TRACEBACK`` requests tracebacks.
 
     Unset, empty, ``0``, ``false``, ``no`` and ``off`` (any case) mean no, as a user
     who sets the variable to 0 expects.
@@ -242,7 +242,7 @@ def _traceback_requested() -> bool:
 
 
 def _interrupted(command: str, error: KeyboardInterrupt) -> int:
-    """Print one line for an interrupt, with what the command kept; return 130 or 143.
+    """Print one line for an interrupt and what was kept, then return 130 or 143.
 
     Rank 0 of a launch of several processes prints the line of a single process,
     and every other rank a short line with its rank, because rank 0 writes the

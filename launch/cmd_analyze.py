@@ -285,7 +285,7 @@ def _analyze_one(
 
     if data.edge_index.size(1) == 0:
         raise ValueError(
-            f"{source} contains no edges; every measure needs at least one edge"
+            f"{source} contains no edges, but every measure needs at least one edge"
         )
     node_mask = _node_mask(data, args.nodes, name)
     start = time.perf_counter()

@@ -248,7 +248,7 @@ def _write_output(path: Path, option: str, text: str) -> bool:
         write_text_atomically(path, text)
     except OSError as error:
         logger.error(
-            "cannot write %s %s (%s); the results are in the table above",
+            "cannot write %s %s (%s). The results are in the table above",
             option,
             path,
             error.strerror or error,

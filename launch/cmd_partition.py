@@ -277,7 +277,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _partition(args: argparse.Namespace, out: Path) -> dict:
-    """Load, partition and write the dataset of ``args`` into ``out``; return meta.json."""
+    """Load, partition and write the dataset of ``args`` into ``out``.
+
+    Returns the content of meta.json.
+    """
     from graphkit.datasets import load_dataset
     from graphkit.distributed.files import write_partitions
     from graphkit.distributed.partition import partition_nodes

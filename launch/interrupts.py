@@ -111,7 +111,7 @@ def describe_interrupt(
 def report_rank_interrupt(
     command: str, error: KeyboardInterrupt, rank: int, world_size: int
 ) -> int:
-    """Print ``graphkit COMMAND: rank R of N interrupted``; return the exit code.
+    """Print ``graphkit COMMAND: rank R of N interrupted``, then return the exit code.
 
     For the ranks other than 0 of a launch of several processes, whose rank 0 prints
     what the run kept.
@@ -122,10 +122,10 @@ def report_rank_interrupt(
 
 
 def report_interrupt(command: str, error: KeyboardInterrupt) -> int:
-    """Print ``graphkit COMMAND: interrupted WHERE; KEPT`` to stderr; return the exit code.
+    """Print the interrupt line to stderr and return the exit code.
 
-    ``WHERE`` and ``KEPT`` are those of :func:`describe_interrupt`, when a command gave
-    them.
+    The line reads ``graphkit COMMAND: interrupted WHERE; KEPT``. ``WHERE`` and ``KEPT``
+    are those of :func:`describe_interrupt`, when a command gave them.
     """
     event = "interrupted by SIGTERM" if isinstance(error, Terminated) else "interrupted"
     line = f"graphkit {command}: {event}"
