@@ -8,9 +8,9 @@ metrics. ``criteria(metrics) -> list[Criterion]`` evaluates the source paper's p
 criteria on those metrics. The module registers itself by
 decorating ``run`` (or a class that carries ``Config``, ``run`` and ``criteria`` as
 attributes) with ``@register(name, title, summary, issue_group)``, and has one line in
-``CATALOG`` with the same arguments. The registry only knows the modules of
-``CATALOG``; ``discover()`` imports each one, and a module that fails to import is
-recorded in ``import_errors()`` and logged, so that it cannot break the others.
+``CATALOG`` with the same arguments. ``discover()`` imports only the modules of
+``CATALOG``. A module that fails to import is recorded in ``import_errors()`` and
+logged, so that it cannot break the others.
 ``run_experiment`` builds the config (default or smoke, then ``--set key=value``
 overrides parsed by the field's type), times ``run`` and evaluates the criteria. The
 ``graphkit extras`` command in ``graphkit.launch.cmd_extras`` is a thin layer over these
@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Listing:
-    """An experiment as ``graphkit extras list`` shows it, known without an import."""
+    """An experiment's line in ``graphkit extras list``, available without an import."""
 
     name: str
     module: str
