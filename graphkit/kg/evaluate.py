@@ -297,8 +297,9 @@ def summarize_informed_ranks(
 
     Returns:
         dict[str, float]: ``num_uninformed_ranks``. When it is above 0, also
-        ``informed_num_ranks`` and, when that is above 0, the :func:`summarize_ranks` metrics of the informed
-        ranks with the prefix ``informed_`` (``informed_mrr``, ``informed_hits@10``).
+        ``informed_num_ranks`` and, when that is above 0, the :func:`summarize_ranks`
+        metrics of the informed ranks with the prefix ``informed_`` (``informed_mrr``,
+        ``informed_hits@10``).
     """
     ranks = torch.as_tensor(ranks).reshape(-1)
     uninformed = torch.as_tensor(rows_without_facts, dtype=torch.bool).reshape(-1)

@@ -496,7 +496,8 @@ def pretrain(
         raise ValueError(
             "pretrain needs at least one graph, and every graph needs facts"
         )
-    # Python leaves a leading "~" as it is, which would make a folder named "~".
+    # pathlib does not expand a leading "~" by itself, so mkdir would create a folder
+    # named "~".
     folder = Path(config.checkpoint_dir).expanduser() if config.checkpoint_dir else None
     if resume is not None:
         resume = Path(resume).expanduser()
