@@ -5,8 +5,8 @@ Such relations go to the end of the shared relation list, after the training gra
 relations, and the load logs one warning. ULTRA's scores do not change when relations
 without facts are added to the list or when relation ids are permuted. So the test
 ranks equal those of ``NAME_ind`` loaded on its own as a transductive folder, which
-is how ULTRA's loader of fully inductive splits numbers it. The checks use random float64
-weights, so that round-off cannot flip a comparison.
+is how ULTRA's loader of fully inductive splits numbers it. The checks use random
+float64 weights, so that round-off cannot flip a comparison.
 """
 
 import json
