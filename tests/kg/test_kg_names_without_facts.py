@@ -21,7 +21,8 @@ from .ultra_reference_layout import (
     read_transductive_reference,
 )
 
-# Entities 0..5 and relations 0..2 have facts. Entities 6, 7 and relations 3, 4 have none.
+# Entities 0..5 and relations 0..2 have facts.
+# Entities 6, 7 and relations 3, 4 have none.
 FACTS = [
     [0, 0, 1],
     [1, 0, 2],
@@ -91,7 +92,7 @@ def test_relations_without_facts_score_alike(source):
     out = scores(model, graph, [source] * 5, [3, 4, 8, 9, 0])
     torch.testing.assert_close(out[0], out[1], rtol=0, atol=1e-12)
     torch.testing.assert_close(out[2], out[3], rtol=0, atol=1e-12)
-    # Not vacuous: a relation with facts scores otherwise.
+    # Not vacuous: a relation with facts gives different scores.
     assert (out[4] - out[0]).abs().max() > 1e-3
 
 
