@@ -94,7 +94,7 @@ def find_family_dir(root: Path, raw: RawFiles) -> Path | None:
 
 
 def download_hint() -> str:
-    """Return how to request a download, as the caller (Python or CLI) writes it."""
+    """Return the download instruction in the caller's syntax (Python or CLI)."""
     if from_command_line():
         return (
             "Pass download=True to fetch them (on the command line: --dataset-options "

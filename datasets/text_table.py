@@ -92,9 +92,9 @@ def read_table(
 def log_skipped_header(path: Path, line_number: int, line: str) -> None:
     """Log the first line that ``header="auto"`` skips as a column header.
 
-    Node names such as "y" or "to" are also usual column names, so the guess may drop
-    a data line. The log names the line and the options that keep it, as the caller
-    writes them.
+    Node names such as "y" or "to" are also common column names, so the guess may drop
+    a data line. The log message names the line and the option that reads it as data,
+    in the caller's syntax (Python or command line).
     """
     cli_hint = (
         " (--header no in graphkit analyze, header: false in --dataset-options)"
