@@ -1,4 +1,7 @@
-"""The exact ROC-AUC (int64 sort keys, one task at a time) equals sklearn and a rank reference."""
+"""The exact ROC-AUC equals sklearn and a rank reference.
+
+The exact path sorts int64 keys and scores one task at a time.
+"""
 
 import numpy as np
 import pytest

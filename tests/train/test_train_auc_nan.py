@@ -2,7 +2,7 @@
 
 A diverged model (NaN logits, or two +inf logits whose margin inf - inf is NaN)
 has no ranking.
-Before, the histogram path cast NaN probabilities to an int64 bin of -2^63 and failed
+Without the NaN check, the histogram path cast NaN probabilities to an int64 bin of -2^63 and failed
 with an IndexError, and the exact path ranked NaN by its sign bit.
 """
 
@@ -20,7 +20,8 @@ def graph_of(nodes: int) -> LocalGraph:
     return LocalGraph(torch.empty(2, 0, dtype=torch.long), nodes)
 
 
-@pytest.mark.parametrize("bins", [2, metrics.AUC_BINS])  # 2: 8 nodes take the histograms
+# With 2 bins, the 8 labelled nodes exceed 2 * AUC_BINS and take the histogram path.
+@pytest.mark.parametrize("bins", [2, metrics.AUC_BINS])
 @pytest.mark.parametrize("bad", [float("nan"), -float("nan")])
 def test_roc_auc_nan_logit(monkeypatch, bins, bad):
     monkeypatch.setattr(metrics, "AUC_BINS", bins)

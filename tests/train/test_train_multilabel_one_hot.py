@@ -1,8 +1,9 @@
 """One-hot class labels given as y [N, C] get a warning that they train as C tasks.
 
-Since multi-label targets arrived, a y of shape [N, C] with one 1 per row trains C
-independent binary tasks. The mean task accuracy of a model that predicts no class is
-then (C - 1) / C, so a user who meant one class per node would read a good score.
+A y of shape [N, C] with one 1 per row trains as C independent binary tasks, because
+y of that shape is read as multi-label targets. The mean task accuracy of a model
+that predicts no class is then (C - 1) / C, so a user who meant one class per node
+would read a good score.
 """
 
 import logging
