@@ -40,7 +40,8 @@ def child_cpu_seconds(
 ) -> float:
     """Run ``python ARGUMENTS`` to completion and return its user plus system CPU time.
 
-    ``env`` adds to (or replaces) variables of this process's environment.
+    ``env`` adds variables to the child's environment or overrides those it inherits
+    from this process. ``cwd`` is the child's working directory.
     """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(
