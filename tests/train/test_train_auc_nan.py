@@ -1,9 +1,9 @@
 """A NaN score makes the ROC-AUC NaN on the exact and the histogram path alike.
 
 A diverged model (NaN logits, or two +inf logits whose margin inf - inf is NaN)
-has no ranking.
-Without the NaN check, the histogram path cast NaN probabilities to an int64 bin of -2^63 and failed
-with an IndexError, and the exact path ranked NaN by its sign bit.
+has no ranking. Without the NaN check, the histogram path cast NaN probabilities to
+an int64 bin of -2^63 and failed with an IndexError, and the exact path ranked NaN
+by its sign bit.
 """
 
 import math
