@@ -301,8 +301,8 @@ class TrainConfig:
                     f"{path}: option {name}={loaded[name]!r} is invalid. Choose one of "
                     f"{choices}"
                 )
-        # Errors name a setting that only the file sets as a key of that file, and an
-        # override by the name its caller used.
+        # An error about a setting that comes only from the file names it as a key of
+        # that file. An error about an override names it as the caller spelled it.
         with options_from_file(str(path), set(loaded) - set(overrides)):
             return cls(**{**loaded, **overrides})
 

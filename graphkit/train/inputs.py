@@ -132,7 +132,7 @@ def _float_labels_message(y: Tensor) -> str:
 
 
 # Hints for missing fields: the purpose of each one, and the dataset option that loads
-# it from an edge list. _edge_list_option spells that option as the caller writes it.
+# it from an edge list. _edge_list_option spells that option in the caller's syntax.
 _MISSING_HINTS = {
     "x": ("node features, which every model reads", "features"),
     "y": ("node labels, which the loss needs", "labels"),
@@ -140,7 +140,7 @@ _MISSING_HINTS = {
 
 
 def _edge_list_option(key: str) -> str:
-    """Return the dataset option that loads ``key`` from a FILE, as the caller writes it."""
+    """Return the dataset option that loads ``key`` from a FILE, in the caller's syntax."""
     if from_command_line():
         return f"--dataset-options '{{{key}: FILE}}'"
     return f"TrainConfig(dataset_options={{{key!r}: FILE}})"
