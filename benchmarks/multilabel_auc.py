@@ -68,11 +68,14 @@ def before_roc_auc(logits, targets, mask, graph) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--nodes", type=int, default=86_619)
-    parser.add_argument("--tasks", type=int, default=112)
+    parser.add_argument("--nodes", type=int, default=86_619,
+                        help="nodes (rows) of the synthetic split (default: 86,619)")
+    parser.add_argument("--tasks", type=int, default=112,
+                        help="binary tasks (columns) of the synthetic split (default: 112)")
     parser.add_argument("--unlabelled", type=float, default=0.1,
                         help="fraction of entries set to -1 (default: 0.1)")
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="runs of each method, of which the lowest time is kept")
     args = parser.parse_args()
 
     generator = torch.Generator().manual_seed(0)
