@@ -20,7 +20,7 @@ pytestmark = pytest.mark.distributed
 
 
 def train_until_signal(rank: int, world_size: int, out: str, folder: str):
-    """Run graphkit train for many epochs; return its exit code and stderr."""
+    """Run graphkit train for many epochs and return its exit code and stderr."""
     import contextlib
     import io
 
@@ -38,7 +38,7 @@ def train_until_signal(rank: int, world_size: int, out: str, folder: str):
 
 
 def signal_both_ranks(tmp_path: Path, signum: int) -> tuple[dict, Path]:
-    """Start two ranks, send ``signum`` to both after 3 checkpoints, return results."""
+    """Start two ranks, send ``signum`` to both after 3 checkpoints, and return results."""
     out, folder = tmp_path / "run", tmp_path / "pids"
     folder.mkdir()
     outcome = {}

@@ -242,7 +242,8 @@ def test_rank0_error_reaches_every_rank(graph, tmp_path):
         "rank 0 found that the dataset files or --dataset-options do not match "
         f"the partitions in {tmp_path / 'parts'}; see its error"
     )
-    assert first_every and second_every
+    assert first_every
+    assert second_every
 
 
 class CountingRank(OneRank):

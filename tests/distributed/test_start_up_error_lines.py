@@ -41,7 +41,7 @@ class TwoRankWorld:
 
 @pytest.fixture
 def launch_environment(monkeypatch):
-    """Clear the launcher variables and GRAPHKIT_TRACEBACK; return a setter for MPI."""
+    """Clear the launcher variables and GRAPHKIT_TRACEBACK, and return an MPI setter."""
     names = (
         "RANK",
         "WORLD_SIZE",

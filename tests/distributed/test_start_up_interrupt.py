@@ -70,7 +70,7 @@ def test_signal_ends_store_host(signum):
 
 
 def test_sigint_ends_store_client():
-    # Rank 1 connects to a socket that never answers like a store, so it waits there.
+    # Rank 1 connects to a socket that never replies as a store does, so it waits.
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))
         silent.listen(4)

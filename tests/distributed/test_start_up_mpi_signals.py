@@ -17,7 +17,7 @@ pytestmark = pytest.mark.distributed
 
 
 class StopStartUp(Exception):
-    """Raised by the stand-in broadcast, so start-up ends before the store."""
+    """Error raised by the stand-in broadcast, so start-up ends before the store."""
 
 
 class RecordingWorld:

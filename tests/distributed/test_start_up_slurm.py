@@ -118,8 +118,8 @@ def test_slurm_variables_without_mpi4py(clean_env):
 
 
 def test_slurm_variables_without_pmix(clean_env):
-    # srun without --mpi: mpi4py would start each task as a world of one, so it is
-    # not used.
+    # Under srun without --mpi, mpi4py would start each task as a world of one, so
+    # start-up does not use it.
     fake_mpi4py(clean_env, FakeWorld(0, 1))
     for name, value in srun_task(1, pmix=False).items():
         clean_env.setenv(name, value)
