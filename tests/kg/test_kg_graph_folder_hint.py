@@ -1,7 +1,7 @@
 """A dataset folder passed as a triple file gets a fix in the caller's terms.
 
-The command line names the folder's train.txt, and Python callers also get
-load_dataset, which the command line does not have.
+On the command line the error names the folder's train.txt. In Python it also
+suggests load_dataset, which the command line does not have.
 """
 
 import pytest

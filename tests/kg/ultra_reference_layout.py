@@ -58,10 +58,10 @@ def read_grail_reference(root: Path, name: str) -> dict:
 def read_transductive_reference(folder: Path) -> dict:
     """Number a transductive folder the way the reference loader does.
 
-    Entities and relations: first appearance (head, then tail, then relation of each
-    row) in ``train.txt``, ``valid.txt``, ``test.txt``. The facts are ``train.txt``,
-    the targets ``test.txt``, and ``known`` contains the rows of all three files. Rows are
-    ``(h, t, r)``.
+    Entities and relations are numbered by first appearance (head, then tail, then
+    relation of each row) in ``train.txt``, ``valid.txt``, ``test.txt``. The facts
+    are ``train.txt``, the targets ``test.txt``, and ``known`` contains the rows of
+    all three files. Rows are ``(h, t, r)``.
     """
     entities: dict[str, int] = {}
     relations: dict[str, int] = {}
