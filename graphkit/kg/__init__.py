@@ -6,7 +6,7 @@ model (compatible with the released checkpoints), evaluation and training.
 
 The names below are imported from their submodules on first access (PEP 562), so
 ``import graphkit.kg`` and ``graphkit kg list`` do not import torch.
-``from graphkit.kg import Ultra`` works as with eager imports.
+``from graphkit.kg import Ultra`` works as it would with imports at the top.
 """
 
 from __future__ import annotations
@@ -109,10 +109,11 @@ def __getattr__(name: str):
         value = getattr(importlib.import_module(f"{__name__}.{module_name}"), name)
         globals()[name] = value
         return value
-    # The eager imports made every submodule an attribute of the package, so
-    # graphkit.kg.ultra worked after a plain import graphkit.kg. Keep that working.
-    # find_spec reads a dotted name as a nested module and raises ModuleNotFoundError,
-    # which would break getattr(package, name, default), so such names are skipped.
+    # A submodule is an attribute too, so graphkit.kg.ultra works after a plain
+    # import graphkit.kg, as it did when the package imported every submodule.
+    # Names that are not identifiers are skipped because find_spec reads a dotted name
+    # as a nested module and raises ModuleNotFoundError, which would break
+    # getattr(package, name, default).
     is_submodule_name = not name.startswith("_") and name.isidentifier()
     if is_submodule_name and importlib.util.find_spec(f"{__name__}.{name}"):
         return importlib.import_module(f"{__name__}.{name}")
@@ -120,7 +121,7 @@ def __getattr__(name: str):
 
 
 def __dir__() -> list[str]:
-    # Submodules too, as the eager imports listed them, for tab completion.
+    # List the submodules too, for tab completion.
     submodules = {module.name for module in pkgutil.iter_modules(__path__)}
     return sorted(set(globals()) | set(__all__) | submodules)
 
@@ -131,8 +132,8 @@ class _Package(types.ModuleType):
     Importing a submodule sets it as an attribute of the package. For the function
     ``evaluate`` of the submodule ``evaluate`` that attribute would hide the function,
     so ``from graphkit.kg import evaluate`` would return the module once any code had
-    imported ``graphkit.kg.evaluate``. The eager imports rebound the name to the
-    function, and this class does the same.
+    imported ``graphkit.kg.evaluate``. This class binds the name to the function
+    again whenever the submodule is set.
     """
 
     def __setattr__(self, name: str, value) -> None:
