@@ -169,8 +169,9 @@ def _has_data(folder: Path) -> bool:
 def _nearby_data_folder(root: Path) -> Path | None:
     """Return the data folder one or two levels off ``root``, or None.
 
-    This catches two common mistakes: the shared data folder in place of its
-    ``extras/floorset``, or ``LiteTensorDataTest`` itself in place of its parent.
+    This catches three common mistakes: the shared data folder or its ``extras``
+    folder in place of ``extras/floorset``, or ``LiteTensorDataTest`` itself in place
+    of its parent.
     """
     for folder in (root / "extras" / "floorset", root / "floorset", root.parent):
         if _has_data(folder):
