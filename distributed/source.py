@@ -7,9 +7,9 @@ bytes, modification time (``mtime_ns``) and SHA-256.
 
 :func:`source_problem` compares a recorded file with the file on disk by this rule:
 
-* a different size means the file changed;
-* the same size and the same ``mtime_ns`` mean it did not, without reading it;
-* the same size and another ``mtime_ns`` (a file copied or touched, or rewritten in
+* A different size means the file changed.
+* The same size and the same ``mtime_ns`` mean it did not, without reading it.
+* The same size and another ``mtime_ns`` (a file copied or touched, or rewritten in
   place) are settled by hashing the file once.
 
 Only rank 0 checks (:func:`check_source`), so a train run hashes each file at most once.
@@ -166,7 +166,7 @@ def file_change(record: dict, path: Path) -> str | None:
         return None
     return (
         f"its content changed (SHA-256 {digest[:16]}... instead of "
-        f"{record['sha256'][:16]}...; modified {_when(status.st_mtime_ns)}, "
+        f"{record['sha256'][:16]}..., modified {_when(status.st_mtime_ns)}, "
         f"partitioned from the version of {_when(record['mtime_ns'])})"
     )
 
@@ -181,7 +181,7 @@ def source_problem(
         folder: the partition folder, for the message.
         dataset (str), options (dict), root (str, optional): ``--dataset``,
             ``--dataset-options`` and ``--root`` of the train command, whose files
-            stand in for recorded files that are missing.
+            replace recorded files that are missing.
     """
     source = meta.get("source")
     if not isinstance(source, dict):
@@ -264,9 +264,15 @@ def root_problem(meta: dict, root: str | None) -> str | None:
     if Path(root).expanduser().resolve() == Path(recorded):
         return None
     return (
-        f"{option('root', str(root))} is not the data root {recorded} that the partitions were "
-        "written from, and the partitions keep the graph of that root. Run graphkit "
-        "partition again if the data differ"
+        f"{option('root', str(root))} is not the data root {recorded} that the "
+        "partitions were written from, and the partitions keep the graph of that root. "
+        "Run graphkit partition again if the data differ"
+    )
+
+
+def _failed_check(config, error: Exception) -> str:
+    return (
+        f"checking the source of the partitions in {config.partitions} failed: {error}"
     )
 
 
@@ -297,13 +303,15 @@ def check_source(comm, meta: dict, config, rank: int) -> None:
         except (RuntimeError, ValueError, TypeError) as error:
             # Any other failure of the check (a malformed option, a ``~user`` path of
             # an unknown user) stops every rank with it, not rank 0 alone.
-            problem = (
-                f"checking the source of the partitions in {config.partitions} "
-                f"failed: {error}"
-            )
-        warning = root_problem(meta, config.root)
-        if warning is not None:
-            logger.warning(warning)
+            problem = _failed_check(config, error)
+        try:
+            warning = root_problem(meta, config.root)
+        except (RuntimeError, ValueError) as error:
+            # A ``~user`` root of an unknown user cannot be resolved.
+            problem = problem or _failed_check(config, error)
+        else:
+            if warning is not None:
+                logger.warning(warning)
     flag = torch.tensor([float(problem is not None)], device=comm.device)
     comm.all_reduce(flag, label="setup")
     if problem is not None:
