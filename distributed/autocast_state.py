@@ -3,8 +3,8 @@
 The backward pass usually runs after the ``torch.autocast`` region of the forward pass
 has closed. A function that recomputes forward values there (as ``sar`` mode does)
 must enter the same setting again. Otherwise it computes in another dtype, so the
-values differ from the forward pass and a max or min message no longer matches its
-maximum.
+values differ from the forward pass. Under max or min aggregation, the recomputed
+messages then no longer match the selected value of the forward pass.
 """
 
 from __future__ import annotations
