@@ -78,7 +78,7 @@ CASES = [
         },
         _field_defaults(NodeClassConfig),
     ),
-    # --finetune-epochs is left out: the command fine-tunes only when asked (0), while
+    # --finetune-epochs is left out. Its default of 0 skips fine-tuning, while
     # FinetuneConfig() describes a fine-tuning run.
     (("isvd", "nodeclass"), {"lr": "lr"}, _field_defaults(FinetuneConfig)),
 ]

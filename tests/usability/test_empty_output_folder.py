@@ -1,4 +1,4 @@
-"""An empty output folder is rejected: it would save nothing without a word."""
+"""An empty output folder is rejected, because the run would silently save nothing."""
 
 import pytest
 from graphkit.kg.train import TrainConfig as KGTrainConfig

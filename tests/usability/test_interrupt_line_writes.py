@@ -27,7 +27,7 @@ class WriteRecorder:
 
 
 def record_stderr(monkeypatch) -> list[str]:
-    """Replace sys.stderr for the rest of the test; return the list of its writes.
+    """Replace sys.stderr for the rest of the test, and return the list of its writes.
 
     Called in the test body, because pytest's capture sets sys.stderr again between
     the set-up of fixtures and the test.

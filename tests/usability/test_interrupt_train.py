@@ -192,7 +192,8 @@ def test_interrupt_while_resuming(tmp_path, monkeypatch, capfd):
     assert run(_train_argv(out, "--epochs", "3", "--checkpoint-every", "1")) == 0
     metrics = (out / "metrics.jsonl").read_bytes()
     files = sorted(p.name for p in out.iterdir())
-    # Resuming at epoch 2 rewrites metrics.jsonl without epoch 3, then renames it.
+    # Resuming from the checkpoint of epoch 2 rewrites metrics.jsonl without epoch 3,
+    # then renames it into place.
     monkeypatch.setattr(checkpoint_module.os, "replace", _interrupt)
     resumed = _train_argv(
         out, "--epochs", "3", "--resume", str(out / "checkpoint_000002.pt")
