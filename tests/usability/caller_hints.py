@@ -26,7 +26,7 @@ def logged_messages(logger_name: str, level: int = logging.INFO) -> Iterator[lis
     logger = logging.getLogger(logger_name)
     logger_level = logger.level
     logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
+    logger.setLevel(level)
     try:
         yield messages
     finally:
