@@ -137,8 +137,8 @@ def resolve(
 
 def load_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
     """Read the model state dict from a checkpoint file (on the CPU)."""
-    # Imported here, so that graphkit kg list can name the released files and the
-    # cache folder without importing torch.
+    # Import torch here, so that graphkit kg list can list the released files and the
+    # cache folder without importing it.
     import torch
 
     try:

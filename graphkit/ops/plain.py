@@ -80,7 +80,7 @@ def plain_attention(
 
 
 def _edge_softmax(e: Tensor, dst: Tensor, num_dst: int) -> Tensor:
-    """Softmax of ``e`` over the edges of each destination, 0 where all are ``-inf``.
+    """Compute the softmax of ``e`` per destination, 0 where all its scores are ``-inf``.
 
     The shift by the maximum is detached, which leaves the value and the gradient
     unchanged because softmax is invariant to shifts. A destination whose maximum is
