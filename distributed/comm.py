@@ -34,8 +34,8 @@ _KEY_ALIVE = "graphkit/alive/{rank}"
 _KEY_LOST = "graphkit/lost"
 _STORE = "the store at MASTER_ADDR:MASTER_PORT"
 _STORE_UNREACHABLE = (
-    "is unreachable, which means that its host (torchrun's agent, or rank 0 without "
-    "torchrun) has exited or lost its connection"
+    "is unreachable, so its host (torchrun's agent, or rank 0 without torchrun) has "
+    "most likely exited or lost its connection"
 )
 
 
@@ -83,7 +83,8 @@ class Heartbeat:
         keeps its connection open (its host frozen, packets dropped) the thread outlives
         this wait. It uses only its own store connection, never the process group. If
         that connection then fails while the interpreter shuts down, the thread's
-        return into Python aborts the process (SIGABRT, torch 2.13 and Python 3.11).
+        return into Python aborts the process (SIGABRT, seen with torch 2.13 and
+        Python 3.11).
         """
         self._stop.set()
         if self._thread.is_alive() and self._thread is not threading.current_thread():
