@@ -9,8 +9,8 @@ GraIL layout (Teru et al., ICML 2020), as ULTRA evaluates it::
     ROOT/NAME_ind/test.txt     test queries
 
 The relation vocabulary comes from ``NAME/train.txt`` and ``NAME/valid.txt``, followed
-by relations that only ``NAME_ind`` names (a fully inductive split); the inference graph
-numbers its entities afresh. A transductive folder ``ROOT/NAME`` with
+by relations that only ``NAME_ind`` names (a fully inductive split). The inference
+graph numbers its entities afresh. A transductive folder ``ROOT/NAME`` with
 ``train/valid/test`` files and no ``NAME_ind`` sibling is read as one graph.
 
 Query rows that name an entity or relation without facts in their message-passing
@@ -336,8 +336,8 @@ def _append_inference_relations(
     """Append the relations of ``inference`` that ``relations`` lacks, in order of
     first appearance, and log one warning that names their count and the first one.
 
-    Such relations make the split fully inductive: the test queries may ask about
-    relations that the training graph never shows.
+    Such relations make the split fully inductive, because the test queries may then
+    ask about relations that the training graph does not contain.
     """
     new_lines: dict[str, int] = {}
     for (_, relation, _), line in zip(inference.rows, inference.lines):
