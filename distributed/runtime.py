@@ -759,8 +759,8 @@ def check_dataset_on_every_rank(comm, meta: dict, config, rank: int) -> None:
         raise problem
     raise PartitionFileError(
         f"{failing} other rank(s) found that {option('dataset')} {config.dataset!r} "
-        "does not "
-        f"name the dataset of the partitions in {config.partitions}; see their errors"
+        f"does not name the dataset of the partitions in {config.partitions}; see "
+        "their errors"
     )
 
 

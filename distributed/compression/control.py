@@ -370,7 +370,7 @@ def _setting(name: str, value) -> str:
 
 
 def _changed_options(config, names) -> list[str]:
-    """Name each of ``names`` that ``config`` sets to a non-default, with its value.
+    """Return an entry for each of ``names`` that ``config`` sets to a non-default.
 
     Each entry is ``--option value`` on the command line and ``option=value`` in Python.
     """
