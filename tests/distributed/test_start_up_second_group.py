@@ -24,7 +24,8 @@ from graphkit.distributed import runtime
 sums = []
 for group in range(4):
     if group > 0 and os.environ["RANK"] == "0":
-        # Rank 1 then looks up rank 0's address before rank 0 has written the new one.
+        # Rank 0 waits, so rank 1 looks up rank 0's address before rank 0 writes the
+        # new one.
         time.sleep(1)
     rank, world_size = runtime.init_process_group(20.0)
     value = torch.tensor([float(rank + 1 + 10 * group)])

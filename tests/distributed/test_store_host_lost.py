@@ -85,7 +85,7 @@ def test_agent_killed_stops_workers(tmp_path):
         while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
             time.sleep(0.5)
         running = [pid for pid in workers if _running(pid)]
-        assert running == [], f"workers {running} run on 30 s after the agent died"
+        assert running == [], f"workers {running} still run 30 s after the agent died"
         lines += agent.stdout.readlines()
     finally:
         if agent.poll() is None:
