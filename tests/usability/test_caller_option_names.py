@@ -1,4 +1,7 @@
-"""Errors name a setting as its caller wrote it: a field name from Python, a flag from the CLI."""
+"""Errors name a setting as its caller wrote it.
+
+A Python caller sees the field name, and a command-line user sees the flag.
+"""
 
 import subprocess
 import sys
@@ -61,7 +64,7 @@ def test_train_config_fields_from_python():
     )
 
 
-def test_train_field_name_with_underscore_from_cli():
+def test_underscore_field_as_cli_flag():
     with pytest.raises(ValueError, match=r"^--attention-dropout must lie in \[0, 1\)"):
         main(["train", "--attention-dropout", "1.5", "--epochs", "1"])
 

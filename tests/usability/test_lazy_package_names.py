@@ -13,7 +13,7 @@ import pytest
 
 
 def _static_imports(tree: ast.Module) -> set[str]:
-    """Return the names bound by imports at module level or under ``if TYPE_CHECKING:``."""
+    """Return the names bound by ``from`` imports at top level or under TYPE_CHECKING."""
     statements = list(tree.body)
     for node in tree.body:
         if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":

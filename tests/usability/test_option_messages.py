@@ -1,4 +1,8 @@
-"""Configuration errors name the value and the option that fixes it, as the caller wrote it."""
+"""Configuration errors name the value and the option that fixes it.
+
+The option is spelled as the caller wrote it: a field name from Python, a flag from
+the command line.
+"""
 
 from __future__ import annotations
 
