@@ -62,9 +62,9 @@ def _starts_as_zip(path: Path) -> bool:
 def check_no_earlier_run(out: Path) -> None:
     """Raise ValueError when ``out`` contains the metrics or checkpoints of another run.
 
-    A new run would append its records to the old ``metrics.jsonl``, and ``resume=
-    "auto"`` would later pick up the old run's checkpoints. The message names the
-    flags ``--out`` and ``--resume`` when the caller is the command line, and the
+    A new run would append its records to the old ``metrics.jsonl``, and
+    ``resume="auto"`` would later pick up the old run's checkpoints. The message names
+    the flags ``--out`` and ``--resume`` when the caller is the command line, and the
     ``TrainConfig`` fields ``out`` and ``resume`` otherwise.
     """
     earlier = [out / "metrics.jsonl"] if (out / "metrics.jsonl").is_file() else []
