@@ -1,12 +1,12 @@
 """Rank, world size and store address of a task that Slurm's ``srun`` started.
 
 ``srun`` sets, for every task of a job step, ``SLURM_PROCID`` (the task's rank, 0 to
-N-1), ``SLURM_STEP_NUM_TASKS`` (N), ``SLURM_STEP_NUM_NODES`` and ``SLURM_LOCALID``.
-With ``--mpi=pmix`` it adds ``PMIX_RANK`` and with ``--mpi=pmi2`` ``PMI_RANK``, but no
-size variable that :data:`graphkit.distributed.device.MPI_SIZE_VARIABLES` lists. A batch
-script (``sbatch``) or an ``salloc`` shell also has ``SLURM_NTASKS`` (the allocation's
-task count) and ``SLURM_PROCID=0``, but it is one process, so only
-``SLURM_STEP_NUM_TASKS`` marks a task of a launch of several.
+N-1), ``SLURM_STEP_NUM_TASKS`` (N), ``SLURM_STEP_NUM_NODES`` and ``SLURM_LOCALID``. With
+``--mpi=pmix`` it adds ``PMIX_RANK`` and with ``--mpi=pmi2`` ``PMI_RANK``, but no size
+variable that :data:`graphkit.launcher.MPI_SIZE_VARIABLES` lists. A batch script
+(``sbatch``) or an ``salloc`` shell also has ``SLURM_NTASKS`` (the allocation's task
+count) and ``SLURM_PROCID=0``, but it is one process, so only ``SLURM_STEP_NUM_TASKS``
+marks a task of a launch of several.
 
 NOTE: the variables are those of Slurm's srun and sbatch documentation and of
 ``env`` dumps from Slurm clusters. This code has been tested with the variables set by
@@ -114,7 +114,9 @@ def store_address(env: Mapping[str, str] | None = None) -> str:
     """
     env = os.environ if env is None else env
     size, nodes = step_size(env), _integer(env, NODES_VARIABLE, 1)
-    missing = [name for name in ("MASTER_ADDR",) if nodes > 1 and not env.get(name)]
+    missing = []
+    if nodes > 1 and not env.get("MASTER_ADDR"):
+        missing.append("MASTER_ADDR")
     if not env.get("MASTER_PORT"):
         missing.append("MASTER_PORT")
     if missing:

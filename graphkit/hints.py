@@ -33,12 +33,11 @@ def did_you_mean(
     scored = []
     for choice in set(choices):
         matcher.set_seq1(choice)
-        if (
-            matcher.real_quick_ratio() >= _CUTOFF
-            and matcher.quick_ratio() >= _CUTOFF
-            and matcher.ratio() >= _CUTOFF
-        ):
-            scored.append((-matcher.ratio(), choice))
+        if matcher.real_quick_ratio() < _CUTOFF or matcher.quick_ratio() < _CUTOFF:
+            continue
+        ratio = matcher.ratio()
+        if ratio >= _CUTOFF:
+            scored.append((-ratio, choice))
     close = [(-score, choice) for score, choice in sorted(scored)[:2]]
     if not close:
         return ""
