@@ -18,7 +18,8 @@ from graphkit.graph import LocalGraph
 
 pytestmark = pytest.mark.distributed
 
-# Edges 1 -> 2, 2 -> 3, 3 -> 0 and 1 -> 3 cross the cut between {0, 1} and {2, 3}.
+# Edges 1 -> 2, 3 -> 0 and 1 -> 3 cross the cut between {0, 1} and {2, 3}, and
+# 2 -> 2 is a self-loop.
 EDGES = torch.tensor([[0, 1, 2, 3, 1, 2], [1, 2, 3, 0, 3, 2]])
 PARTS = torch.tensor([0, 0, 1, 1])
 
@@ -74,7 +75,8 @@ def _sharded(rank: int, world_size: int, reduce: str, mode: str) -> dict:
 def test_autocast_gradients_match_local(reduce, mode):
     expected = _local(reduce)
     results = run_world(_sharded, 2, reduce, mode)
-    # bfloat16 keeps 8 bits of mantissa, and the ranks add the terms in another order.
+    # bfloat16 has 8 significant bits (7 stored), and the ranks add the terms in
+    # another order.
     close = {"rtol": 2e-2, "atol": 2e-2}
     for rank, result in enumerate(results):
         owned = PARTS == rank
