@@ -11,7 +11,7 @@ from graphkit.train import TrainConfig
 
 def _warnings(caplog, **options) -> list[str]:
     config = TrainConfig(epochs=4, **options)
-    # The flags of the command line, which graphkit train runs this under.
+    # Messages name command-line flags here, as they do under graphkit train.
     with command_line_options():
         with caplog.at_level(logging.WARNING, logger="graphkit.distributed.compression"):
             compression = compression_from_config(config, comm=None)

@@ -13,7 +13,7 @@ from graphkit.train import TrainConfig
 def _warnings(caplog, rank: int = 0, **options) -> list[str]:
     config = TrainConfig(epochs=8, **options)
     comm = SimpleNamespace(rank=rank)
-    # The flags of the command line, which graphkit train runs this under.
+    # Messages name command-line flags here, as they do under graphkit train.
     with command_line_options():
         with caplog.at_level(logging.WARNING, logger="graphkit.distributed.compression"):
             compression_from_config(config, comm)

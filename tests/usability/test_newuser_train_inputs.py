@@ -53,7 +53,7 @@ def test_out_below_file_rejected(tmp_path, capsys):
 
 
 def test_missing_ogb_names_real_option(tmp_path):
-    # Under the command line's options, as graphkit train loads the dataset.
+    # Messages name command-line flags here, as when graphkit train loads the dataset.
     with pytest.raises(FileNotFoundError) as caught, command_line_options():
         load_dataset("ogbn-arxiv", root=tmp_path)
     assert "(--download)" not in str(caught.value)
