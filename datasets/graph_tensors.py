@@ -24,7 +24,7 @@ class GraphTensors:
     As in ``Data``, a field set to None is removed, and reading a missing standard field
     (``x``, ``edge_index``, ``y`` and the others of ``OPTIONAL_FIELDS``) returns None.
     ``num_nodes`` is the stored value, else the number of rows of ``x``, else None.
-    :meth:`to_pyg` builds the equal ``Data``.
+    :meth:`to_pyg` builds the equivalent ``Data``.
     """
 
     # The fields that PyG 2.8's Data reads as None when they are missing.
