@@ -1,10 +1,10 @@
 """Rank and world size that a launcher (torchrun, mpiexec, srun) sets, read without torch.
 
 The world size is the first variable of :data:`SIZE_VARIABLES` whose value is above 1,
-else 1. ``graphkit train`` trains distributed when it is above 1,
+else 1. ``graphkit train`` trains distributed when it is above 1. Then
 ``graphkit.distributed.runtime.init_process_group`` takes the rank from the launcher
-that set that variable, and the command line prints an error that every rank raises
-from rank 0 only.
+that set that variable. The command line prints an error that every rank raises from
+rank 0 only.
 """
 
 from __future__ import annotations

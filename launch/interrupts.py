@@ -25,7 +25,7 @@ class Terminated(KeyboardInterrupt):
 
 
 class SignalRecord:
-    """Whether SIGTERM arrived inside :func:`sigterm_as_interrupt`."""
+    """A record of whether SIGTERM arrived inside :func:`sigterm_as_interrupt`."""
 
     def __init__(self) -> None:
         self.terminated = False
@@ -113,8 +113,8 @@ def report_rank_interrupt(
 ) -> int:
     """Print ``graphkit COMMAND: rank R of N interrupted``, then return the exit code.
 
-    For the ranks other than 0 of a launch of several processes, whose rank 0 prints
-    what the run kept.
+    The ranks other than 0 of a launch of several processes print this short line,
+    because rank 0 prints what the run kept.
     """
     event = "interrupted by SIGTERM" if isinstance(error, Terminated) else "interrupted"
     print_line(f"graphkit {command}: rank {rank} of {world_size} {event}")

@@ -30,8 +30,8 @@ def check_output_file(path: Path, option: str) -> None:
         raise ValueError(
             f"{option} {path}: folder {folder} is not writable. Choose another path"
         )
-    # os.access passes for root in every folder, also where the file system creates no
-    # files (/proc), so create a file there, as the final atomic write will.
+    # os.access returns True for root in every folder, even where the file system
+    # creates no files (/proc), so create a file there, as the final atomic write will.
     # TemporaryFile opens it with O_TMPFILE where the file system supports it (Linux
     # ext4, xfs, tmpfs), so it has no name that Ctrl-C could leave behind. Elsewhere
     # it creates and at once removes a file with a unique name.
