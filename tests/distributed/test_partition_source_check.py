@@ -1,4 +1,4 @@
-"""graphkit train rejects partitions whose edge-list files or options changed since."""
+"""graphkit train rejects partitions whose edge-list files or options changed later."""
 
 import json
 import logging

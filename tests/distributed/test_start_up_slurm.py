@@ -220,7 +220,7 @@ def test_srun_tasks_train_as_one_group(tmp_path):
     outputs = [task.communicate(timeout=300) for task in tasks]
     for task, (_, stderr) in zip(tasks, outputs, strict=True):
         assert task.returncode == 0, stderr
-    # Only rank 0 prints the test score, and each rank logs with its rank of two.
+    # Only rank 0 prints the test score, and its log lines name it as rank 0 of 2.
     assert outputs[0][0].startswith("test accuracy: ")
     assert outputs[1][0] == ""
     assert "[rank 0/2]" in outputs[0][1]
