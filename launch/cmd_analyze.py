@@ -258,10 +258,10 @@ def _analyze_all(
     nic_options: NICOptions,
     summaries: list[GraphSummary],
 ) -> None:
-    """Summarise every requested graph into ``summaries``, writing plots when asked.
+    """Summarise every requested graph into ``summaries``, and write plots for --plot.
 
-    ``summaries`` is the caller's list, so after an interrupt it contains the graphs that
-    finished.
+    ``summaries`` is the caller's list, so after an interrupt it contains the graphs
+    that finished.
     """
     for name, source, data in _inputs(args):
         try:
@@ -280,7 +280,7 @@ def _analyze_one(
     source: str,
     data,
 ) -> GraphSummary:
-    """Build and summarise one graph, writing its plots when asked."""
+    """Build and summarise one graph, and write its plots when --plot is given."""
     from graphkit.metrics import build_labelled_graph, summarize_graph
 
     if data.edge_index.size(1) == 0:

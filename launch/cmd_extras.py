@@ -107,8 +107,8 @@ def _handle(args: argparse.Namespace) -> int:
 
 
 def _list(registry) -> int:
-    # The catalog lines stand for the experiment modules, because importing those
-    # would import torch (about 1 CPU s).
+    # The listing shows the catalog lines instead of importing the experiment modules,
+    # because importing them would import torch (about 1 CPU s).
     experiments, import_errors = registry.listing()
     width = max([len(e.name) for e in experiments] + [10])
     print(f"{'experiment':<{width}}  group  title / summary")
