@@ -40,7 +40,7 @@ def test_catalog_equals_imported_registry():
 
 @pytest.fixture
 def toy_catalog(tmp_path, monkeypatch):
-    """Return a function that writes ``graphkit.extras.NAME`` modules and lists them.
+    """Yield a function that writes ``graphkit.extras.NAME`` modules and their catalog.
 
     It takes the module sources by name and the ``CATALOG`` lines that replace the
     real ones. The registry starts empty, and both are restored afterwards.
