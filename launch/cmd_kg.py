@@ -171,7 +171,7 @@ def run_list(args) -> int:
                 f"  {root} contains train.txt, so it is a dataset folder itself: "
                 f"pass --root {root.parent}"
             )
-        # The shared data layout keeps knowledge graphs in kg/ beside graphs/.
+        # A graphkit data root keeps knowledge graphs in kg/, beside graphs/.
         inner = root / "kg"
         if inner.is_dir() and list_datasets(inner):
             print(f"  {inner} contains datasets: pass --root {inner}")
@@ -456,9 +456,9 @@ def run_evaluate(args) -> int:
     metrics["seconds"] = time.perf_counter() - started
     metrics["ties"] = args.ties
     metrics["dataset"], metrics["split"] = args.dataset, args.split
-    # Name what produced the numbers, so that saved files of several checkpoints can be
-    # distinguished. The aggregation path (and, on the plain path, the batch size) changes
-    # float round-off, which can break ties between candidates the other way.
+    # Record what produced the numbers, so that saved files of several checkpoints can
+    # be told apart. The aggregation path (and, on the plain path, the batch size)
+    # changes float round-off, which can break ties between candidates the other way.
     metrics["checkpoint"] = args.checkpoint
     metrics["aggregation"], metrics["batch_size"] = args.aggregation, args.batch_size
     print(
