@@ -134,12 +134,13 @@ def _add_list(commands) -> None:
     parser.add_argument(
         "--root",
         default=os.environ.get("GRAPHKIT_DATA"),
-        help="folder holding the datasets (default: $GRAPHKIT_DATA)",
+        help="folder that contains the datasets (default: $GRAPHKIT_DATA)",
     )
     parser.set_defaults(func=run_list)
 
 
 def run_list(args) -> int:
+    """Print the released checkpoints and the dataset folders under ``args.root``."""
     from graphkit.kg import list_datasets, released_checkpoints
     from graphkit.kg.checkpoint import default_cache_dir
 

@@ -204,7 +204,7 @@ def train(config: TrainConfig, graph, data) -> int:
         if created and out.is_dir() and not any(out.iterdir()):
             out.rmdir()
         if isinstance(error, KeyboardInterrupt) and trainer is not None:
-            error.epoch = trainer.epoch  # for the message of interrupt_report
+            error.epoch = trainer.epoch  # interrupt_report names this epoch
         raise
     if graph.rank == 0:
         print(
