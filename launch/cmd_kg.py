@@ -457,8 +457,8 @@ def run_evaluate(args) -> int:
     metrics["seconds"] = time.perf_counter() - started
     metrics["ties"] = args.ties
     metrics["dataset"], metrics["split"] = args.dataset, args.split
-    # Record what produced the numbers, so that saved files of several checkpoints can
-    # be told apart. The aggregation path (and, on the plain path, the batch size)
+    # Record what produced the numbers, so that saved files of several checkpoints are
+    # distinguishable. The aggregation path (and, on the plain path, the batch size)
     # changes float round-off, which can break ties between candidates the other way.
     metrics["checkpoint"] = args.checkpoint
     metrics["aggregation"], metrics["batch_size"] = args.aggregation, args.batch_size
