@@ -271,7 +271,7 @@ def _environment() -> tuple[int, int, str, int]:
             # Each of the launched processes would train the whole graph alone.
             raise StartUpError(
                 f"RANK={rank} and WORLD_SIZE=1 are set, as by torchrun, but "
-                f"{launcher}={launched} says that a launcher started {launched} "
+                f"{launcher}={launched} shows that a launcher started {launched} "
                 "processes, so each would train alone as a group of 1. Unset RANK and "
                 "WORLD_SIZE, which an earlier torchrun session may have left in the "
                 "shell, before starting with mpiexec or srun"

@@ -25,7 +25,7 @@ def test_world_of_one_under_launcher_of_two(monkeypatch, name):
     with pytest.raises(StartUpError) as info:
         _environment()
     assert str(info.value).startswith(
-        f"RANK=0 and WORLD_SIZE=1 are set, as by torchrun, but {name}=2 says that a "
+        f"RANK=0 and WORLD_SIZE=1 are set, as by torchrun, but {name}=2 shows that a "
         "launcher started 2 processes"
     )
 
