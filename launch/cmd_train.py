@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from graphkit.launch.interrupts import describe_interrupt
 from graphkit.launch.logs import launcher_world_size, setup_logging
 from graphkit.launch.outputs import check_output_folder_path
+from graphkit.launcher import ranks_share_one_machine
 
 # Only torch-free modules are imported at module level, because building the parser
 # imports this module for every command, --help included.
@@ -64,15 +65,28 @@ def load_local(config: TrainConfig, device: torch.device | str = "cpu"):
     return LocalGraph.from_data(data), data
 
 
+def check_out_folder(out: Path, resume: str | None) -> None:
+    """Check ``--out`` before any work: not a file, and without an earlier run's records.
+
+    Every rank checks, because every rank reads ``--out`` to resume. Ranks that share
+    one machine find the same problem, so only rank 0 prints it.
+    """
+    try:
+        check_output_folder_path(out, "--out")
+        if not resume:
+            from graphkit.train.checkpoint import check_no_earlier_run
+
+            check_no_earlier_run(out)
+    except ValueError as error:
+        error.every_rank = ranks_share_one_machine()
+        raise
+
+
 def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     setup_logging()
     if config.out:
-        check_output_folder_path(Path(config.out), "--out")
-        if not config.resume:
-            from graphkit.train.checkpoint import check_no_earlier_run
-
-            check_no_earlier_run(Path(config.out))
+        check_out_folder(Path(config.out), config.resume)
     from graphkit.distributed.device import select_device
 
     distributed = launched_distributed(config)
@@ -122,9 +136,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         setup_logging(rank, world_size)
         logger.info("training on %s with backend %s", device, backend)
-        graph, data = runtime.build_partition(
-            config, rank, world_size, pyg_data=False
-        )
+        graph, data = runtime.build_partition(config, rank, world_size, pyg_data=False)
         if config.partitions:
             check_partition_fields(config.partitions, data)
         code = train(config, graph, data)
