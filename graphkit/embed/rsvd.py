@@ -148,7 +148,34 @@ def randomized_svd(
         ``(U, S, V)`` with shapes ``(rows, k)``, ``(k,)``, ``(columns, k)``; S is
         non-increasing.
     """
+    _check_arguments(matrix, rank, oversample, n_iter, orthonormalizer)
+    orth = ORTHONORMALIZERS[orthonormalizer]
     rows, columns = matrix.shape
+    oversample = min(rank, 30) if oversample is None else oversample
+    width = min(rank + oversample, min(rows, columns))
+
+    # A tall operator keeps the orthonormal blocks on the larger side.
+    transposed = rows < columns
+    op = matrix.T if transposed else matrix
+    clock = _ProductClock()
+    omega = _gaussian_sketch(op, width, seed)
+    basis = _range_basis(op, omega, n_iter, orth, clock.multiply)
+    u, s, v = _top_triplets(op, basis, rank, clock.multiply)
+    if transposed:
+        u, v = v, u
+    u, v = flip_signs(u, v)
+    _report_seconds(clock, matrix.shape, rank, width, n_iter, timings)
+    return u.contiguous(), s.contiguous(), v.contiguous()
+
+
+def _check_arguments(
+    matrix: ImplicitMatrix,
+    rank: int,
+    oversample: int | None,
+    n_iter: int,
+    orthonormalizer: str,
+) -> None:
+    """Raise for an unsupported dtype, a count that is not an int, or a bad value."""
     if matrix.dtype not in (torch.float32, torch.float64):
         # Complex input would need the conjugate transpose, which ``matrix.T`` is not,
         # and torch's QR has no 16-bit or integer kernels.
@@ -156,6 +183,12 @@ def randomized_svd(
             f"randomized_svd supports float32 and float64 matrices, got {matrix.dtype}. "
             "Build the leaves from float32 or float64 tensors"
         )
+    _check_integers(rank, n_iter, oversample)
+    _check_ranges(matrix.shape, rank, oversample, n_iter, orthonormalizer)
+
+
+def _check_integers(rank: int, n_iter: int, oversample: int | None) -> None:
+    """Raise TypeError unless ``rank``, ``n_iter`` and ``oversample`` are ints."""
     counts = {"rank": rank, "n_iter": n_iter}
     if oversample is not None:
         counts["oversample"] = oversample
@@ -163,6 +196,17 @@ def randomized_svd(
         # bool is an Integral too, and True would pass as rank 1.
         if not isinstance(value, numbers.Integral) or isinstance(value, bool):
             raise TypeError(f"{name} must be an int, got {value!r}")
+
+
+def _check_ranges(
+    shape: tuple[int, int],
+    rank: int,
+    oversample: int | None,
+    n_iter: int,
+    orthonormalizer: str,
+) -> None:
+    """Raise ValueError for a rank, count or orthonormalizer outside its valid range."""
+    rows, columns = shape
     if not 1 <= rank <= min(rows, columns):
         raise ValueError(
             f"rank must lie in [1, {min(rows, columns)}] for a {rows} x {columns} matrix, "
@@ -176,57 +220,83 @@ def randomized_svd(
         raise ValueError(f"n_iter must be >= 0, got {n_iter}")
     if oversample is not None and oversample < 0:
         raise ValueError(f"oversample must be >= 0 or None, got {oversample}")
-    orth = ORTHONORMALIZERS[orthonormalizer]
-    oversample = min(rank, 30) if oversample is None else oversample
-    width = min(rank + oversample, min(rows, columns))
 
-    # A tall operator keeps the orthonormal blocks on the larger side.
-    transposed = rows < columns
-    op = matrix.T if transposed else matrix
-    started = time.perf_counter()
-    product_seconds = 0.0
 
-    def multiply(target: ImplicitMatrix, block: Tensor) -> Tensor:
+class _ProductClock:
+    """Wall-clock seconds of one call, and the part of them spent in matrix products."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.product_seconds = 0.0
+
+    def multiply(self, target: ImplicitMatrix, block: Tensor) -> Tensor:
+        """Compute ``target @ block`` and add its seconds to ``product_seconds``."""
         # NOTE: CUDA kernels run asynchronously and nothing here synchronizes, so on a
         # GPU these seconds count kernel launches. The products' run time then lands in
         # "svd", in the first step that waits for the device.
-        nonlocal product_seconds
         tic = time.perf_counter()
         out = target.matmul(block)
-        product_seconds += time.perf_counter() - tic
+        self.product_seconds += time.perf_counter() - tic
         return out
 
+
+def _gaussian_sketch(op: ImplicitMatrix, width: int, seed: int | None) -> Tensor:
+    """Draw the Gaussian test matrix Omega ``(op columns, width)`` from ``seed``."""
     generator = None
     if seed is not None:
         generator = torch.Generator(device=op.device).manual_seed(seed)
-    omega = torch.randn(
+    return torch.randn(
         op.shape[1], width, dtype=op.dtype, device=op.device, generator=generator
     )
+
+
+def _range_basis(
+    op: ImplicitMatrix,
+    omega: Tensor,
+    n_iter: int,
+    orth: Callable[[Tensor], Tensor],
+    multiply: Callable[[ImplicitMatrix, Tensor], Tensor],
+) -> Tensor:
+    """Run ``n_iter`` power iterations and return the basis Q ``(op rows, width)``."""
     for _ in range(n_iter):
         sketch = multiply(op, orth(omega))
         omega = multiply(op.T, orth(sketch))
-    basis = orth(multiply(op, orth(omega)))  # (op rows, w)
+    return orth(multiply(op, orth(omega)))
+
+
+def _top_triplets(
+    op: ImplicitMatrix,
+    basis: Tensor,
+    rank: int,
+    multiply: Callable[[ImplicitMatrix, Tensor], Tensor],
+) -> tuple[Tensor, Tensor, Tensor]:
+    """Decompose ``B = (op^T Q)^T`` and return the top ``rank`` triplets of ``op``."""
     small = multiply(op.T, basis).T  # (w, op columns)
     u_small, s, vh = small_svd(small)
     u = basis @ u_small
     v = vh.T
-    u, s, v = u[:, :rank], s[:rank], v[:, :rank]
-    if transposed:
-        u, v = v, u
-    u, v = flip_signs(u, v)
+    return u[:, :rank], s[:rank], v[:, :rank]
 
-    total = time.perf_counter() - started
+
+def _report_seconds(
+    clock: _ProductClock,
+    shape: tuple[int, int],
+    rank: int,
+    width: int,
+    n_iter: int,
+    timings: dict[str, float] | None,
+) -> None:
+    """Log the call's seconds at DEBUG and add them to ``timings`` when given."""
+    total = time.perf_counter() - clock.started
     logger.debug(
         "randomized_svd %d x %d, rank %d, width %d, %d iterations: %.3fs (products %.3fs)",
-        rows,
-        columns,
+        *shape,
         rank,
         width,
         n_iter,
         total,
-        product_seconds,
+        clock.product_seconds,
     )
     if timings is not None:
-        timings["products"] = timings.get("products", 0.0) + product_seconds
-        timings["svd"] = timings.get("svd", 0.0) + total - product_seconds
-    return u.contiguous(), s.contiguous(), v.contiguous()
+        timings["products"] = timings.get("products", 0.0) + clock.product_seconds
+        timings["svd"] = timings.get("svd", 0.0) + total - clock.product_seconds
