@@ -62,11 +62,14 @@ class Config:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        for name in ("epochs", "image_size"):
-            if getattr(self, name) < 1:
-                raise ValueError(
-                    f"{name}={getattr(self, name)} is invalid. Use a value >= 1."
-                )
+        if self.epochs < 1:
+            raise ValueError(f"epochs={self.epochs} is invalid. Use a value >= 1.")
+        if self.image_size < 2:
+            # The 2x2 max pool after the second convolution needs a crop of 2x2 or
+            # more. A 1x1 crop fails there with a bare error from PyTorch.
+            raise ValueError(
+                f"image_size={self.image_size} is invalid. Use a value >= 2."
+            )
         if not 0 < self.lr < math.inf:
             raise ValueError(f"lr={self.lr} is invalid. Use a finite value > 0.")
         if len(self.channels) != 3 or min(self.channels) < 1:

@@ -1,0 +1,19 @@
+"""NullHop settings that the CNN cannot run are rejected when the config is built."""
+
+import pytest
+from graphkit.extras.efficient import nullhop
+
+
+@pytest.mark.parametrize("size", [0, 1])
+def test_crop_below_pooling_size_rejected(size):
+    with pytest.raises(ValueError, match=f"image_size={size} is invalid"):
+        nullhop.Config(image_size=size)
+
+
+def test_two_pixel_crop_accepted():
+    assert nullhop.Config(image_size=2).image_size == 2
+
+
+def test_zero_epochs_rejected():
+    with pytest.raises(ValueError, match="epochs=0 is invalid"):
+        nullhop.Config(epochs=0)
