@@ -114,6 +114,29 @@ def gptq_quantize(
     Shapes:
         return: ``(out_features, in_features)``, same dtype as ``weight``.
     """
+    _check_settings(group_size, damp, block_size)
+    w = weight.detach().double().clone()
+    h = hessian.detach().double().clone()
+    columns = w.shape[1]
+    _check_hessian(h, columns)
+    dead = torch.diag(h) == 0
+    h[dead, dead] = 1.0
+    w[:, dead] = 0.0
+    n_quantized = _count_quantized(quantized_columns, columns, act_order)
+    permutation = None
+    if act_order:
+        permutation = torch.argsort(torch.diag(h), descending=True)
+        w, h = w[:, permutation], h[permutation][:, permutation]
+    upper = _inverse_cholesky(h, damp)
+    quantizer = _ColumnQuantizer(w, upper, bits, symmetric, group_size, n_quantized)
+    quantized = quantizer.run(block_size)
+    if permutation is not None:
+        quantized = quantized[:, torch.argsort(permutation)]
+    return quantized.to(weight.dtype)
+
+
+def _check_settings(group_size: int | None, damp: float, block_size: int) -> None:
+    """Raise ValueError for an invalid group size, damping or block size."""
     validate_group_size(group_size)
     if damp < 0:
         raise ValueError(f"damp={damp} is negative; pass a relative damping >= 0")
@@ -126,9 +149,10 @@ def gptq_quantize(
             f"block_size={block_size} is invalid. Pass a number of columns >= 1 per "
             "lazy-update block (128 is usual)."
         )
-    w = weight.detach().double().clone()
-    h = hessian.detach().double().clone()
-    columns = w.shape[1]
+
+
+def _check_hessian(h: torch.Tensor, columns: int) -> None:
+    """Raise ValueError unless ``h`` is a finite ``(columns, columns)`` matrix."""
     if h.shape != (columns, columns):
         raise ValueError(
             f"hessian shape {tuple(h.shape)} does not match {columns} input columns"
@@ -141,9 +165,12 @@ def gptq_quantize(
             f"hessian has {non_finite.shape[0]} NaN or infinite entries, the first at "
             f"{non_finite[0].tolist()}. Build it from finite calibration inputs."
         )
-    dead = torch.diag(h) == 0
-    h[dead, dead] = 1.0
-    w[:, dead] = 0.0
+
+
+def _count_quantized(
+    quantized_columns: int | None, columns: int, act_order: bool
+) -> int:
+    """Return how many leading columns to quantize, raising ValueError if invalid."""
     n_quantized = columns if quantized_columns is None else quantized_columns
     if not 0 <= n_quantized <= columns:
         raise ValueError(
@@ -153,43 +180,76 @@ def gptq_quantize(
         raise ValueError(
             "act_order cannot be combined with quantized_columns < in_features"
         )
-    permutation = None
-    if act_order:
-        permutation = torch.argsort(torch.diag(h), descending=True)
-        w, h = w[:, permutation], h[permutation][:, permutation]
-    upper = _inverse_cholesky(h, damp)
-    quantized = torch.zeros_like(w)
-    group = group_size or columns
-    scale = zero = None
-    for start in range(0, columns, block_size):
-        end = min(start + block_size, columns)
-        block_errors = torch.zeros(w.shape[0], end - start, dtype=w.dtype)
-        for i in range(start, end):
-            column = w[:, i : i + 1]
-            if i >= n_quantized:
-                quantized[:, i : i + 1] = column
-                continue
-            if (i % group) == 0 or scale is None:
-                group_end = min(i + group, n_quantized)
-                current = w[:, i:group_end]
-                if group_end > end:
-                    # Columns past this block still lack the lazy update from columns
-                    # start..i-1. The grid is fitted with it added, so that the result
-                    # does not depend on block_size.
-                    current = current.clone()
-                    current[:, end - i :] -= (
-                        block_errors[:, : i - start] @ upper[start:i, end:group_end]
-                    )
-                scale, zero = int_scale_zero(current, bits, symmetric)
-            q = quantize_int(column, scale, zero, bits, symmetric)
-            quantized[:, i : i + 1] = q
-            error = (column - q) / upper[i, i]
-            w[:, i + 1 : end] -= error * upper[i, i + 1 : end].unsqueeze(0)
-            block_errors[:, i - start] = error.squeeze(1)
-        w[:, end:] -= block_errors @ upper[start:end, end:]
-    if permutation is not None:
-        quantized = quantized[:, torch.argsort(permutation)]
-    return quantized.to(weight.dtype)
+    return n_quantized
+
+
+class _ColumnQuantizer:
+    """GPTQ's column loop, with the weights it updates and the current group's grid.
+
+    ``w`` is updated in place and ``upper`` is the upper Cholesky factor of ``H^-1``.
+    """
+
+    def __init__(
+        self,
+        w: torch.Tensor,
+        upper: torch.Tensor,
+        bits: int,
+        symmetric: bool,
+        group_size: int | None,
+        n_quantized: int,
+    ) -> None:
+        self.w = w
+        self.upper = upper
+        self.bits = bits
+        self.symmetric = symmetric
+        self.group = group_size or w.shape[1]
+        self.n_quantized = n_quantized
+        self.quantized = torch.zeros_like(w)
+        self.scale = self.zero = None
+
+    def run(self, block_size: int) -> torch.Tensor:
+        """Quantize all columns by blocks, with a lazy update after each block."""
+        w, columns = self.w, self.w.shape[1]
+        for start in range(0, columns, block_size):
+            end = min(start + block_size, columns)
+            block_errors = torch.zeros(w.shape[0], end - start, dtype=w.dtype)
+            for i in range(start, end):
+                self._quantize_column(i, start, end, block_errors)
+            w[:, end:] -= block_errors @ self.upper[start:end, end:]
+        return self.quantized
+
+    def _quantize_column(
+        self, i: int, start: int, end: int, block_errors: torch.Tensor
+    ) -> None:
+        """Round column ``i`` and spread its error over the rest of the block."""
+        w, upper = self.w, self.upper
+        column = w[:, i : i + 1]
+        if i >= self.n_quantized:
+            self.quantized[:, i : i + 1] = column
+            return
+        if (i % self.group) == 0 or self.scale is None:
+            self._fit_grid(i, start, end, block_errors)
+        q = quantize_int(column, self.scale, self.zero, self.bits, self.symmetric)
+        self.quantized[:, i : i + 1] = q
+        error = (column - q) / upper[i, i]
+        w[:, i + 1 : end] -= error * upper[i, i + 1 : end].unsqueeze(0)
+        block_errors[:, i - start] = error.squeeze(1)
+
+    def _fit_grid(
+        self, i: int, start: int, end: int, block_errors: torch.Tensor
+    ) -> None:
+        """Fit the scale and zero point of the group that starts at column ``i``."""
+        group_end = min(i + self.group, self.n_quantized)
+        current = self.w[:, i:group_end]
+        if group_end > end:
+            # Columns past this block still lack the lazy update from columns
+            # start..i-1. The grid is fitted with it added, so that the result
+            # does not depend on block_size.
+            current = current.clone()
+            current[:, end - i :] -= (
+                block_errors[:, : i - start] @ self.upper[start:i, end:group_end]
+            )
+        self.scale, self.zero = int_scale_zero(current, self.bits, self.symmetric)
 
 
 def rtn_quantize(
