@@ -36,6 +36,10 @@ _LOW_32_BITS = (1 << 32) - 1
 # entries, or at most as many as there are stored edges.
 DENSE_COUNTS_MIN_ENTRIES = 1 << 22
 
+# Largest [C, C] class-pair table (int64 entries, 512 MiB) built when some of the C
+# classes have no node, as when y contains raw ids such as 0 and 100000.
+SPARSE_CLASSES_MAX_ENTRIES = 1 << 26
+
 
 @dataclass(frozen=True)
 class MeasureOptions:
@@ -265,15 +269,27 @@ def _counted_nodes(y: Tensor, node_mask: Tensor | None) -> Tensor:
 
 
 def _check_num_classes(y: Tensor, num_classes: int | None) -> int:
-    largest = int(y[y >= 0].max())
-    if num_classes is None:
-        return largest + 1
-    if num_classes <= largest:
+    labels = y[y >= 0]
+    largest = int(labels.max())
+    if num_classes is not None and num_classes <= largest:
         raise ValueError(
             f"num_classes={num_classes} but the largest label is {largest}; "
             f"pass num_classes >= {largest + 1} or leave it unset"
         )
-    return num_classes
+    c = largest + 1 if num_classes is None else num_classes
+    if c * c > SPARSE_CLASSES_MAX_ENTRIES:
+        present = int(torch.unique(labels).numel())
+        if present < c:
+            # Every measure counts edges in a [C, C] table of class pairs, so raw label
+            # ids would allocate C^2 entries for a few classes and fail without a hint.
+            raise ValueError(
+                f"the labels give C = {c} classes (largest label {largest}), but only "
+                f"{present} distinct labels occur. The measures count edges in a C x C "
+                f"table of class pairs, {c * c * 8 / 2**30:.1f} GiB here. Number the "
+                "classes 0..K-1 first, for example with y = torch.where(y >= 0, "
+                "torch.searchsorted(y[y >= 0].unique(), y), -1)"
+            )
+    return c
 
 
 def _check_edge_index(edge_index: Tensor, n: int) -> tuple[Tensor, Tensor]:
