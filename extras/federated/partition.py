@@ -21,7 +21,18 @@ def pathological_split(
 
     Returns:
         list[np.ndarray]: per client, the indices of its samples.
+
+    Raises:
+        ValueError: a count is below 1, ``labels`` is empty, the shard total is not a
+            multiple of the class count, or a class has fewer samples than shards.
     """
+    if num_clients < 1 or classes_per_client < 1:
+        raise ValueError(
+            f"num_clients={num_clients} and classes_per_client={classes_per_client} "
+            "are invalid. Use values >= 1."
+        )
+    if len(labels) == 0:
+        raise ValueError("labels is empty. Pass at least one labelled sample.")
     classes = np.unique(labels)
     shards_total = num_clients * classes_per_client
     if shards_total % len(classes):
@@ -34,8 +45,18 @@ def pathological_split(
             f"classes_per_client={classes_per_client} exceeds the {len(classes)} "
             "classes: lower classes_per_client"
         )
-    rng = np.random.default_rng(seed)
     per_class = shards_total // len(classes)
+    counts = {int(c): int(np.sum(labels == c)) for c in classes}
+    smallest = min(counts, key=counts.get)
+    if counts[smallest] < per_class:
+        # np.array_split would return empty shards, so some clients would get fewer
+        # than classes_per_client classes, or no samples at all.
+        raise ValueError(
+            f"class {smallest} has {counts[smallest]} samples but needs "
+            f"{per_class} shards of at least one sample. Lower num_clients * "
+            f"classes_per_client to at most {counts[smallest] * len(classes)}."
+        )
+    rng = np.random.default_rng(seed)
     shards = []
     for c in classes:
         members = rng.permutation(np.flatnonzero(labels == c))
