@@ -176,7 +176,18 @@ def causal_set(z_in: Tensor, weight: Tensor) -> Tensor:
     Returns:
         Tensor: float mask of shape ``[B, N_out, N_in]``, 1 for inputs in the causal set.
         Neurons that never fire get an all-zero row.
+
+    Raises:
+        ValueError: ``z_in`` or ``weight`` contains NaN. Every comparison with NaN is
+            false, so a NaN input time would count as an input that never spikes.
     """
+    for name, values in (("z_in", z_in), ("weight", weight)):
+        nan_count = int(torch.isnan(values).sum())
+        if nan_count:
+            raise ValueError(
+                f"{name} contains {nan_count} NaN values. Give spike times z = e^t "
+                "(inf for no spike) and finite weights."
+            )
     with torch.no_grad():
         order = torch.argsort(z_in, dim=1)  # [B, N_in]
         z_sorted = torch.gather(z_in, 1, order)  # [B, N_in]
