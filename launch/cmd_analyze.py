@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from graphkit.launch.interrupts import describe_interrupt
 from graphkit.launch.logs import setup_logging
-from graphkit.launch.outputs import check_output_file, write_atomically
+from graphkit.launch.outputs import check_output_file, path_option, write_atomically
 
 # torch and graphkit.metrics (which imports torch) are imported inside the functions
 # that run the command, so that building the parser (graphkit --help) does not.
@@ -74,14 +74,14 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
     )
     source.add_argument(
         "--edge-list",
-        type=Path,
+        type=path_option,
         default=None,
         metavar="FILE",
         help="edge list: 'SOURCE TARGET' per line, whitespace, comma or tab separated",
     )
     source.add_argument(
         "--labels",
-        type=Path,
+        type=path_option,
         default=None,
         metavar="FILE",
         help="label file: 'NODE LABEL' per line for every node, with a negative, empty "
@@ -161,11 +161,15 @@ def _add_nic_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _add_output_arguments(parser: argparse.ArgumentParser) -> None:
     output = parser.add_argument_group("output")
-    output.add_argument("--json", type=Path, metavar="FILE", help="write all results")
-    output.add_argument("--csv", type=Path, metavar="FILE", help="write the table")
+    output.add_argument(
+        "--json", type=path_option, metavar="FILE", help="write all results"
+    )
+    output.add_argument(
+        "--csv", type=path_option, metavar="FILE", help="write the table"
+    )
     output.add_argument(
         "--plot",
-        type=Path,
+        type=path_option,
         metavar="DIR",
         help="write PNGs per graph: compatibility, per-node homophily, NIC by size",
     )
@@ -322,7 +326,10 @@ def _note_nodes_without_neighbours(graph, name: str) -> None:
         "%s: %d of %d counted nodes have no %s and are left out of h_node and LI_node. "
         "Pass --isolated zero to count them as 0 in h_node, as "
         "torch_geometric.utils.homophily(method='node') does",
-        name, count, int(graph.mask.sum()), neighbour,
+        name,
+        count,
+        int(graph.mask.sum()),
+        neighbour,
     )
 
 
@@ -516,4 +523,6 @@ def _drop_negative_labels(data) -> torch.Tensor:
     """
     import torch
 
-    return getattr(data, "negative_label_mask", torch.zeros_like(data.y, dtype=torch.bool))
+    return getattr(
+        data, "negative_label_mask", torch.zeros_like(data.y, dtype=torch.bool)
+    )

@@ -27,6 +27,7 @@ from graphkit.launch.logs import setup_logging
 from graphkit.launch.outputs import (
     check_output_file,
     check_output_folder_path,
+    path_option,
     write_text_atomically,
 )
 
@@ -212,7 +213,7 @@ def _add_evaluate(commands) -> None:
     )
     parser.add_argument(
         "--json",
-        type=Path,
+        type=path_option,
         default=None,
         metavar="FILE",
         help="also write the metrics to this JSON file",
@@ -231,7 +232,7 @@ def _add_predict(commands) -> None:
     parser.add_argument(
         "--graph",
         required=True,
-        type=Path,
+        type=path_option,
         metavar="FILE",
         help="TSV/CSV file of head, relation, tail rows (string ids)",
     )
@@ -276,7 +277,7 @@ def _add_training(commands, name: str, help_text: str) -> None:
         "--graph",
         action="append",
         default=[],
-        type=Path,
+        type=path_option,
         metavar="FILE",
         help="TSV/CSV triple file to train on; repeat for several",
     )
@@ -284,7 +285,7 @@ def _add_training(commands, name: str, help_text: str) -> None:
     parser.add_argument(
         "--out",
         required=True,
-        type=Path,
+        type=path_option,
         help="folder for checkpoints (last.pth, step_N.pth)",
     )
     parser.add_argument(
@@ -326,7 +327,7 @@ def _add_training(commands, name: str, help_text: str) -> None:
     )
     parser.add_argument(
         "--resume",
-        type=Path,
+        type=path_option,
         default=None,
         metavar="FILE",
         help="continue an interrupted run from its step_N.pth or last.pth up to "

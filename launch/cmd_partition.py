@@ -19,6 +19,7 @@ from graphkit.launch.logs import (
     launcher_world_size,
     setup_logging,
 )
+from graphkit.launch.outputs import path_option
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--out",
         required=True,
+        type=path_option,
         metavar="DIR",
         help="output folder; it must be new or empty unless --overwrite is given",
     )
@@ -291,7 +293,11 @@ def _partition(args: argparse.Namespace, out: Path) -> dict:
     source = describe_source(args.dataset, args.root, args.dataset_options)
     # pyg_data=False: the synthetic graph comes as GraphTensors, without importing PyG.
     data = load_dataset(
-        args.dataset, args.root, split=args.split, pyg_data=False, **args.dataset_options
+        args.dataset,
+        args.root,
+        split=args.split,
+        pyg_data=False,
+        **args.dataset_options,
     )
     _warn_untrainable(data, args.dataset)
     train_mask = getattr(data, "train_mask", None) if args.balance_train else None

@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import tempfile
 from pathlib import Path
 
 # The commands import the atomic writers from here.
 from graphkit.atomic_files import write_atomically, write_text_atomically  # noqa: F401
+
+
+def path_option(text: str) -> Path:
+    """Convert the text of a path option to a ``Path``, rejecting an empty or blank one.
+
+    ``Path("")`` is the working folder, so an empty value (an unset shell variable in
+    ``--out "$DIR"``) would write into, or with ``--overwrite`` replace, the folder the
+    command runs in.
+    """
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is an empty path. Give a file or folder name"
+        )
+    return Path(text)
 
 
 def check_output_file(path: Path, option: str) -> None:
