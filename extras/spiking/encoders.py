@@ -69,9 +69,15 @@ def poisson_spikes(
         Tensor: spike raster of shape ``[T, B, N]`` with values in {0, 1}.
 
     Raises:
-        ValueError: ``steps`` < 1 or ``x`` contains NaN.
+        ValueError: ``steps`` < 1, ``max_prob`` is outside [0, 1] or ``x`` contains
+            NaN.
         TypeError: ``x`` is not a floating-point tensor.
     """
     _check_intensities(x, steps)
+    if not 0.0 <= max_prob <= 1.0:
+        # torch.bernoulli would reject the probabilities without naming max_prob.
+        raise ValueError(
+            f"max_prob={max_prob} is invalid. Use a spike probability in [0, 1]."
+        )
     prob = (max_prob * x.clamp(0.0, 1.0)).expand(steps, *x.shape)
     return torch.bernoulli(prob, generator=generator)
