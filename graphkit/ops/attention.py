@@ -371,37 +371,68 @@ def block_backward(
         raw, e = _scores(chunk, s_src, s_dst, slope)
         alpha, keep = _alpha(chunk, e, m_safe, z_safe, dropout, index)
         kept = alpha if keep is None else alpha * keep
-        g_dot_v = torch.empty_like(alpha)
-        # Sampled products need distinct, sorted entries: use the chunk's distinct pairs
-        # (duplicate edges share scores, so they share g_i . v_j too).
-        pattern = torch.sparse_csr_tensor(
-            chunk.rowptr_u, chunk.col_u, alpha.new_zeros(chunk.col_u.numel()),
-            (chunk.r1 - chunk.r0, block.num_src), check_invariants=False,
+        g_dot_v = _value_backward(
+            chunk, alpha, kept, value, grad_out, heads_grad, grad_value, block.num_src
         )
-        for h in range(heads):
-            if heads_grad is None:
-                g_h = grad_out[chunk.r0:chunk.r1, h].contiguous()
-            else:
-                g_h = heads_grad[h][chunk.r0:chunk.r1]
-            grad_value[:, h] += chunk.csr_t(kept[:, h].contiguous(), block.num_src) @ g_h
-            v_h = _head(value, h)
-            g_dot_v[:, h] = _rows(sampled_values(pattern, g_h, v_h.t()), chunk.pair)
-            del v_h
         d_alpha = g_dot_v if keep is None else g_dot_v * keep
-        if grad_dot_out is None:
-            d_e = alpha * d_alpha
-            dot, mass = totals
-            dot[chunk.r0:chunk.r1] += torch.segment_reduce(d_e, "sum", lengths=chunk.lengths)
-            slopes = torch.where(raw > 0, alpha, alpha * slope)
-            mass[chunk.r0:chunk.r1] += torch.segment_reduce(
-                slopes, "sum", lengths=chunk.lengths
-            )
-        else:
-            d_e = alpha * (d_alpha - _rows(grad_dot_out[chunk.r0:chunk.r1], chunk.row))
+        d_e = _score_gradient(chunk, alpha, d_alpha, raw, slope, grad_dot_out, totals)
         d_raw = torch.where(raw > 0, d_e, d_e * slope)
         grad_s_src.index_add_(0, chunk.col, d_raw)
         grad_s_dst[chunk.r0:chunk.r1] += torch.segment_reduce(d_raw, "sum", lengths=chunk.lengths)
     return grad_value, grad_s_src, grad_s_dst
+
+
+def _value_backward(
+    chunk: _Chunk,
+    alpha: Tensor,
+    kept: Tensor,
+    value: Tensor,
+    grad_out: Tensor,
+    heads_grad: list[Tensor] | None,
+    grad_value: Tensor,
+    num_src: int,
+) -> Tensor:
+    """Add the chunk's value gradient in place and return ``g_i . v_j`` per edge."""
+    g_dot_v = torch.empty_like(alpha)
+    # Sampled products need distinct, sorted entries: use the chunk's distinct pairs
+    # (duplicate edges share scores, so they share g_i . v_j too).
+    pattern = torch.sparse_csr_tensor(
+        chunk.rowptr_u, chunk.col_u, alpha.new_zeros(chunk.col_u.numel()),
+        (chunk.r1 - chunk.r0, num_src), check_invariants=False,
+    )
+    for h in range(value.size(1)):
+        if heads_grad is None:
+            g_h = grad_out[chunk.r0:chunk.r1, h].contiguous()
+        else:
+            g_h = heads_grad[h][chunk.r0:chunk.r1]
+        grad_value[:, h] += chunk.csr_t(kept[:, h].contiguous(), num_src) @ g_h
+        v_h = _head(value, h)
+        g_dot_v[:, h] = _rows(sampled_values(pattern, g_h, v_h.t()), chunk.pair)
+        del v_h
+    return g_dot_v
+
+
+def _score_gradient(
+    chunk: _Chunk,
+    alpha: Tensor,
+    d_alpha: Tensor,
+    raw: Tensor,
+    slope: float,
+    grad_dot_out: Tensor | None,
+    totals: tuple[Tensor, Tensor] | None,
+) -> Tensor:
+    """Return the score gradients, adding to ``totals`` if ``grad_dot_out`` is None."""
+    if grad_dot_out is None:
+        d_e = alpha * d_alpha
+        dot, mass = totals
+        dot[chunk.r0:chunk.r1] += torch.segment_reduce(d_e, "sum", lengths=chunk.lengths)
+        slopes = torch.where(raw > 0, alpha, alpha * slope)
+        mass[chunk.r0:chunk.r1] += torch.segment_reduce(
+            slopes, "sum", lengths=chunk.lengths
+        )
+    else:
+        d_e = alpha * (d_alpha - _rows(grad_dot_out[chunk.r0:chunk.r1], chunk.row))
+    return d_e
 
 
 def block_dot_correction(
