@@ -39,6 +39,9 @@ class Block:
     edge_weight: Tensor | None = None
     edge_attr: Tensor | None = None
     perm: Tensor | None = None
+    # Entries are built under torch.inference_mode(False). An entry first built inside
+    # inference mode would be an inference tensor, and autograd cannot save one for the
+    # backward pass of a later training step.
     _cache: dict = field(default_factory=dict, repr=False)
 
     def __deepcopy__(self, memo: dict) -> Block:
@@ -62,10 +65,11 @@ class Block:
     def row(self) -> Tensor:
         """``[E]`` destination index of each edge (expanded from ``rowptr``, cached)."""
         if "row" not in self._cache:
-            counts = self.rowptr[1:] - self.rowptr[:-1]
-            self._cache["row"] = torch.repeat_interleave(
-                torch.arange(self.num_dst, device=self.col.device), counts
-            )
+            with torch.inference_mode(False):
+                counts = self.rowptr[1:] - self.rowptr[:-1]
+                self._cache["row"] = torch.repeat_interleave(
+                    torch.arange(self.num_dst, device=self.col.device), counts
+                )
         return self._cache["row"]
 
     def in_degree(self) -> Tensor:
@@ -90,14 +94,15 @@ class Block:
         dtype = dtype or torch.get_default_dtype()
         cache_key = ("csr", key, dtype)
         if cache_key not in self._cache:
-            values = self._values(values, dtype)
-            self._cache[cache_key] = torch.sparse_csr_tensor(
-                self.rowptr,
-                self.col,
-                values,
-                (self.num_dst, self.num_src),
-                check_invariants=False,
-            )
+            with torch.inference_mode(False):
+                values = self._values(values, dtype)
+                self._cache[cache_key] = torch.sparse_csr_tensor(
+                    self.rowptr,
+                    self.col,
+                    values,
+                    (self.num_dst, self.num_src),
+                    check_invariants=False,
+                )
         return self._cache[cache_key]
 
     def csr_t(
@@ -107,26 +112,28 @@ class Block:
         dtype = dtype or torch.get_default_dtype()
         cache_key = ("csr_t", key, dtype)
         if cache_key not in self._cache:
-            values = self._values(values, dtype)
-            order = self.transpose_order()
-            counts = torch.bincount(self.col, minlength=self.num_src)
-            rowptr_t = torch.zeros(
-                self.num_src + 1, dtype=torch.long, device=self.col.device
-            )
-            torch.cumsum(counts, 0, out=rowptr_t[1:])
-            self._cache[cache_key] = torch.sparse_csr_tensor(
-                rowptr_t,
-                self.row[order],
-                values[order],
-                (self.num_src, self.num_dst),
-                check_invariants=False,
-            )
+            with torch.inference_mode(False):
+                values = self._values(values, dtype)
+                order = self.transpose_order()
+                counts = torch.bincount(self.col, minlength=self.num_src)
+                rowptr_t = torch.zeros(
+                    self.num_src + 1, dtype=torch.long, device=self.col.device
+                )
+                torch.cumsum(counts, 0, out=rowptr_t[1:])
+                self._cache[cache_key] = torch.sparse_csr_tensor(
+                    rowptr_t,
+                    self.row[order],
+                    values[order],
+                    (self.num_src, self.num_dst),
+                    check_invariants=False,
+                )
         return self._cache[cache_key]
 
     def transpose_order(self) -> Tensor:
         """``[E]`` edge permutation that sorts the edges by source (cached)."""
         if "order_t" not in self._cache:
-            self._cache["order_t"] = torch.argsort(self.col, stable=True)
+            with torch.inference_mode(False):
+                self._cache["order_t"] = torch.argsort(self.col, stable=True)
         return self._cache["order_t"]
 
     def _values(self, values: Tensor | None, dtype) -> Tensor:

@@ -307,12 +307,14 @@ class LocalGraph(Graph):
     def with_self_loops(self) -> "LocalGraph":
         """This graph with existing self-loops removed and one loop per node added (cached)."""
         if self._looped is None:
-            edge_index = self.block.edge_index()
-            keep = edge_index[0] != edge_index[1]
-            loops = torch.arange(self.num_nodes, device=edge_index.device).repeat(2, 1)
-            self._looped = LocalGraph(
-                torch.cat([edge_index[:, keep], loops], 1), self.num_nodes, fast=self.fast
-            )
+            # Built outside inference mode, as the caches of Block are.
+            with torch.inference_mode(False):
+                edge_index = self.block.edge_index()
+                keep = edge_index[0] != edge_index[1]
+                loops = torch.arange(self.num_nodes, device=edge_index.device).repeat(2, 1)
+                self._looped = LocalGraph(
+                    torch.cat([edge_index[:, keep], loops], 1), self.num_nodes, fast=self.fast
+                )
         return self._looped
 
     def in_degree(self) -> Tensor:
@@ -328,14 +330,17 @@ class LocalGraph(Graph):
         """
         key = f"{kind}:{dtype}"
         if key not in self._values:
-            block = self.block
-            deg = block.in_degree().to(torch.promote_types(dtype, torch.float32))
-            if kind == "mean":
-                values = 1.0 / deg.clamp(min=1)[block.row]
-            else:  # "gcn": the source degree is its in-degree, as in PyG's gcn_norm
-                inv_sqrt = deg.pow(-0.5).masked_fill(deg == 0, 0.0)
-                values = inv_sqrt[block.row] * inv_sqrt[block.col]
-            self._values[key] = values.to(dtype)
+            # The plain path saves the values for the backward pass, so they must not
+            # be inference tensors even when the first call runs in inference mode.
+            with torch.inference_mode(False):
+                block = self.block
+                deg = block.in_degree().to(torch.promote_types(dtype, torch.float32))
+                if kind == "mean":
+                    values = 1.0 / deg.clamp(min=1)[block.row]
+                else:  # "gcn": the source degree is its in-degree, as in PyG's gcn_norm
+                    inv_sqrt = deg.pow(-0.5).masked_fill(deg == 0, 0.0)
+                    values = inv_sqrt[block.row] * inv_sqrt[block.col]
+                self._values[key] = values.to(dtype)
         return self._values[key]
 
     def _aggregates_half_in_float32(self, kind: str, x: Tensor) -> bool:
