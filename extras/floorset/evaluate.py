@@ -310,17 +310,21 @@ def contest_cost(
     )
 
 
-def check_rectangles(case: FloorplanCase, layout: list[np.ndarray]) -> None:
+def check_rectangles(
+    case: FloorplanCase, layout: list[np.ndarray]
+) -> list[np.ndarray]:
     """Check that each block is k >= 1 finite, non-overlapping rows ``[x0, y0, x1, y1]``.
 
-    Each row needs x0 <= x1 and y0 <= y1. Raises ValueError naming the first block
-    that breaks a rule. The scoring compares
-    coordinates, and every comparison with NaN is false, so a NaN block would pass
-    the overlap and area checks. An inverted rectangle (x1 < x0 and y1 < y0) has a
+    Returns the blocks as float64 arrays, so nested lists work too. Each row needs
+    x0 <= x1 and y0 <= y1. Raises ValueError naming the first block that breaks a
+    rule. The scoring compares coordinates, and every comparison with NaN is false,
+    so a NaN block would pass the overlap and area checks. An inverted rectangle (x1 < x0 and y1 < y0) has a
     positive area but never overlaps anything.
     """
+    arrays = []
     for block, rects in enumerate(layout):
         rects = np.asarray(rects, dtype=np.float64)
+        arrays.append(rects)
         if rects.ndim != 2 or rects.shape[1] != 4 or len(rects) == 0:
             raise ValueError(
                 f"{case.name}: block {block} has rectangles of shape "
@@ -349,6 +353,7 @@ def check_rectangles(case: FloorplanCase, layout: list[np.ndarray]) -> None:
                     f"{rects[first].tolist()} and {rects[second].tolist()}. Cut the "
                     "block into rectangles that only touch"
                 )
+    return arrays
 
 
 def evaluate(
@@ -358,7 +363,8 @@ def evaluate(
 
     Args:
         case (FloorplanCase): the problem and its reference metrics.
-        layout (list[np.ndarray]): per block, (k, 4) rectangles ``[x0, y0, x1, y1]``.
+        layout (list[np.ndarray]): per block, (k, 4) rectangles ``[x0, y0, x1, y1]``,
+            as an array or nested lists.
         runtime_factor (float, default 1.0): runtime over the median runtime; 1 turns
             the runtime term off.
 
@@ -370,7 +376,7 @@ def evaluate(
         raise ValueError(
             f"{case.name}: layout has {len(layout)} blocks, the case has {case.num_blocks}"
         )
-    check_rectangles(case, layout)
+    layout = check_rectangles(case, layout)
     overlaps, area, fixed, preplaced = hard_violations(case, layout)
     feasible = overlaps == 0 and area == 0 and fixed == 0 and preplaced == 0
     boundary, grouping, mib, n_soft = soft_violations(case, layout)

@@ -122,7 +122,7 @@ def original_report(case: FloorplanCase, layout: list[np.ndarray]) -> OriginalRe
             f"{case.name}: layout has {len(layout)} blocks but the case has "
             f"{case.num_blocks}. Pass one rectangle array per block of the case"
         )
-    check_rectangles(case, layout)
+    layout = check_rectangles(case, layout)
     reference = [geometry.polygon_to_rects(p) for p in case.reference]
     fixed = sum(
         not _same_shape(layout[b], reference[b]) for b in np.flatnonzero(case.fixed)
