@@ -55,7 +55,17 @@ class RawFiles:
 
 
 def data_root(root: str | os.PathLike | None) -> Path:
-    """Return ``root``, or the folder named by ``GRAPHKIT_DATA`` when ``root`` is None."""
+    """Return ``root``, or the folder named by ``GRAPHKIT_DATA`` when ``root`` is None.
+
+    An empty or blank ``root`` is rejected: as a path it would be the working folder,
+    where a download would then write.
+    """
+    if root is not None and not str(root).strip():
+        option_name = "--root" if from_command_line() else "root"
+        raise DatasetNotFoundError(
+            f"{option_name} is empty ({str(root)!r}). Pass the data folder, or leave "
+            f"{option_name} out to use {DATA_ENV}"
+        )
     if root is None:
         root = os.environ.get(DATA_ENV)
         if not root:
