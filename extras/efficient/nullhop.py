@@ -162,6 +162,13 @@ def _layer_report(
 
 def run(config: Config) -> dict[str, float]:
     """Train the CNN, then report the NullHop model per layer on digits and on a picture."""
+    image = torch.from_numpy(load_gray_image(config.image))
+    if min(image.shape) < config.image_size:
+        # Slicing would silently report a smaller crop than the one requested.
+        raise ValueError(
+            f"image_size={config.image_size} exceeds the {config.image!r} picture of "
+            f"shape {tuple(image.shape)}. Use image_size <= {min(image.shape)}."
+        )
     generator = seed_everything(config.seed)
     data = load_digits_split(scaling="unit", images=True)
     model = ReluCNN(config.channels)
@@ -172,7 +179,6 @@ def run(config: Config) -> dict[str, float]:
     work = WorkModel(config.n_mac, config.utilization)
     with torch.no_grad():
         digit_maps = model.conv_inputs(data.x_test[: config.test_images])
-        image = torch.from_numpy(load_gray_image(config.image))
         crop = image[: config.image_size, : config.image_size][None, None]
         picture_maps = model.conv_inputs(crop)
     totals = {"dense": 0.0, "performed": 0.0}

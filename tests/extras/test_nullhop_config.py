@@ -17,3 +17,14 @@ def test_two_pixel_crop_accepted():
 def test_zero_epochs_rejected():
     with pytest.raises(ValueError, match="epochs=0 is invalid"):
         nullhop.Config(epochs=0)
+
+
+def test_crop_larger_than_picture_rejected(monkeypatch):
+    # The camera picture is 512 x 512. The check runs before the CNN trains.
+    def fail_training(*args, **kwargs):
+        raise AssertionError("the CNN trained before the crop size was checked")
+
+    monkeypatch.setattr(nullhop, "train_classifier", fail_training)
+    config = nullhop.Config(image="camera", image_size=513)
+    with pytest.raises(ValueError, match=r"image_size=513 exceeds .* \(512, 512\)"):
+        nullhop.run(config)
