@@ -1,4 +1,4 @@
-"""NullHop settings that the CNN cannot run are rejected when the config is built."""
+"""NullHop crop sizes that the CNN or the picture cannot serve are rejected before training."""
 
 import pytest
 from graphkit.extras.efficient import nullhop
