@@ -1,4 +1,4 @@
-"""NullHop crop sizes that the CNN or the picture cannot serve are rejected before training."""
+"""NullHop rejects crop sizes it cannot use before the CNN trains."""
 
 import pytest
 from graphkit.extras.efficient import nullhop
