@@ -125,6 +125,32 @@ def _list(registry) -> int:
 def _run(registry, args: argparse.Namespace) -> int:
     import torch
 
+    _check_outputs(args)
+    torch.set_num_threads(args.threads)
+    names = _experiment_names(registry, args)
+    if names is None:
+        return 2
+    results = []
+    if args.name == "all":
+        # A module that failed to import registers no experiment. Without these rows,
+        # 'run all' would skip that experiment and still exit 0.
+        for module, error in registry.import_errors().items():
+            logger.error("experiment module %s failed to import: %s", module, error)
+            results += _import_failures(registry, module, args.smoke, error)
+    for name in names:
+        code = _run_one(registry, name, args, results)
+        if code is not None:
+            return code
+    print(format_table(results))
+    ignore_criteria = args.smoke if args.strict is None else not args.strict
+    _print_smoke_note(results, args.smoke, ignore_criteria)
+    written = _write_outputs(results, args)
+    code = _exit_code(results, ignore_criteria)
+    return code if written else max(code, 1)
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Raise before any experiment runs if ``--json`` or ``--markdown`` is unusable."""
     for path, option in ((args.json, "--json"), (args.markdown, "--markdown")):
         if path is not None:
             check_output_file(path, option)
@@ -138,7 +164,10 @@ def _run(registry, args: argparse.Namespace) -> int:
             f"--json and --markdown both name {args.json}, so the table would "
             "replace the JSON results. Give two different files"
         )
-    torch.set_num_threads(args.threads)
+
+
+def _experiment_names(registry, args: argparse.Namespace) -> list[str] | None:
+    """Return the experiments to run, or None after logging why there are none."""
     if args.name == "all":
         if args.overrides:
             logger.error(
@@ -148,53 +177,49 @@ def _run(registry, args: argparse.Namespace) -> int:
                 args.overrides[0],
                 args.overrides[0],
             )
-            return 2
-        names = [e.name for e in registry.list_experiments()]
-    else:
-        try:
-            names = [registry.get(args.name).name]
-        except KeyError as error:
-            # str() of a KeyError quotes its message, so log the message itself.
-            logger.error("%s", error.args[0])
-            return 2
-    results = []
-    if args.name == "all":
-        # A module that failed to import registers no experiment. Without these rows,
-        # 'run all' would skip that experiment and still exit 0.
-        for module, error in registry.import_errors().items():
-            logger.error("experiment module %s failed to import: %s", module, error)
-            results += _import_failures(registry, module, args.smoke, error)
-    for name in names:
-        try:
-            results.append(
-                registry.run_experiment(
-                    name, smoke=args.smoke, overrides=args.overrides
-                )
+            return None
+        return [e.name for e in registry.list_experiments()]
+    try:
+        return [registry.get(args.name).name]
+    except KeyError as error:
+        # str() of a KeyError quotes its message, so log the message itself.
+        logger.error("%s", error.args[0])
+        return None
+
+
+def _run_one(
+    registry, name: str, args: argparse.Namespace, results: list
+) -> int | None:
+    """Run one experiment into ``results``, or return an exit code that ends the run."""
+    try:
+        results.append(
+            registry.run_experiment(name, smoke=args.smoke, overrides=args.overrides)
+        )
+    except (ValueError, FileNotFoundError) as error:
+        # Invalid --set values and missing data are user errors, so a run of one
+        # named experiment ends with the message alone and writes no files. A
+        # KeyError inside an experiment is a bug, so it falls to the branch below,
+        # which logs the traceback.
+        if args.name != "all":
+            # An OSError's first argument may be the error number, so it gets
+            # the readable str() form.
+            message = (
+                error if isinstance(error, OSError) or not error.args else error.args[0]
             )
-        except (ValueError, FileNotFoundError) as error:
-            # Invalid --set values and missing data are user errors, so a run of one
-            # named experiment ends with the message alone and writes no files. A
-            # KeyError inside an experiment is a bug, so it falls to the branch below,
-            # which logs the traceback.
-            if args.name != "all":
-                # An OSError's first argument may be the error number, so it gets
-                # the readable str() form.
-                message = (
-                    error
-                    if isinstance(error, OSError) or not error.args
-                    else error.args[0]
-                )
-                logger.error("%s", message)
-                return 2
-            results.append(_failed(registry, name, args.smoke, error))
-        except Exception as error:
-            logger.exception("experiment %s failed", name)
-            results.append(_failed(registry, name, args.smoke, error))
-        except KeyboardInterrupt:
-            return _interrupted(name, results, args)
-    print(format_table(results))
-    ignore_criteria = args.smoke if args.strict is None else not args.strict
-    if args.smoke and any(not r.error and not r.passed for r in results):
+            logger.error("%s", message)
+            return 2
+        results.append(_failed(registry, name, args.smoke, error))
+    except Exception as error:
+        logger.exception("experiment %s failed", name)
+        results.append(_failed(registry, name, args.smoke, error))
+    except KeyboardInterrupt:
+        return _interrupted(name, results, args)
+    return None
+
+
+def _print_smoke_note(results: list, smoke: bool, ignore_criteria: bool) -> None:
+    """Print why a failed criterion in a ``--smoke`` run is expected."""
+    if smoke and any(not r.error and not r.passed for r in results):
         # Smoke sizes are too small for the papers' targets, so a failed criterion
         # there is expected and tells nothing about the method.
         effect = (
@@ -206,6 +231,10 @@ def _run(registry, args: argparse.Namespace) -> int:
             "note: --smoke runs are too small to meet the criteria, so a 'no' above "
             f"is expected and {effect}. Run without --smoke to check the criteria."
         )
+
+
+def _write_outputs(results: list, args: argparse.Namespace) -> bool:
+    """Write the requested output files and return False if either write failed."""
     written = True
     if args.json is not None:
         payload = {"experiments": [r.to_json() for r in results]}
@@ -214,8 +243,7 @@ def _run(registry, args: argparse.Namespace) -> int:
     if args.markdown is not None:
         text = format_markdown(results) + "\n"
         written &= _write_output(args.markdown, "--markdown", text)
-    code = _exit_code(results, ignore_criteria)
-    return code if written else max(code, 1)
+    return written
 
 
 def _interrupted(name: str, results: list, args: argparse.Namespace) -> int:
