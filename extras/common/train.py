@@ -24,7 +24,13 @@ def seed_everything(seed: int) -> torch.Generator:
 def minibatches(
     num_samples: int, batch_size: int, generator: torch.Generator | None = None
 ) -> list[torch.Tensor]:
-    """Split a random permutation of ``range(num_samples)`` into index batches."""
+    """Split a random permutation of ``range(num_samples)`` into index batches.
+
+    Raises:
+        ValueError: ``batch_size`` is below 1.
+    """
+    if batch_size < 1:
+        raise ValueError(f"batch_size={batch_size} is invalid. Use a value >= 1.")
     order = torch.randperm(num_samples, generator=generator)
     return list(order.split(batch_size))
 
@@ -70,6 +76,9 @@ def train_classifier(
             f"invalid training data: {len(x)} inputs and {len(y)} labels. Pass at "
             "least one input and exactly one label per input."
         )
+    if batch_size < 1:
+        # The step count per epoch below would divide by zero.
+        raise ValueError(f"batch_size={batch_size} is invalid. Use a value >= 1.")
     if optimizer_instance is not None:
         opt = optimizer_instance
     elif optimizer == "adam":
