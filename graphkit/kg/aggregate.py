@@ -122,6 +122,15 @@ class _EdgeGroups:
         return self._by_sender
 
 
+def version_counter(tensor: Tensor) -> int | None:
+    """Return the in-place edit counter of ``tensor``, or None for an inference tensor.
+
+    Tensors created under ``torch.inference_mode()`` track no version, and reading
+    ``_version`` raises a RuntimeError for them.
+    """
+    return None if tensor.is_inference() else tensor._version
+
+
 _GROUPS_CACHE: OrderedDict = OrderedDict()
 _GROUPS_CACHE_SIZE = 4
 
@@ -134,9 +143,12 @@ def edge_groups(edge_index: Tensor, edge_type: Tensor) -> _EdgeGroups:
     only weak references to the tensors and drops an entry when its ``edge_index`` or
     ``edge_type`` is freed, so a grouping never outlives its graph and a freed tensor's
     id is never matched. An in-place edit is noticed through the version counters.
+
+    NOTE: an inference tensor (created under ``torch.inference_mode()``) has no version
+    counter, so an in-place edit of one inside inference mode goes unnoticed.
     """
     key = (id(edge_index), id(edge_type))
-    versions = (edge_index._version, edge_type._version)
+    versions = (version_counter(edge_index), version_counter(edge_type))
     hit = _GROUPS_CACHE.get(key)
     if (
         hit is not None
@@ -150,7 +162,10 @@ def edge_groups(edge_index: Tensor, edge_type: Tensor) -> _EdgeGroups:
     def forget(_reference, key=key):
         _GROUPS_CACHE.pop(key, None)
 
-    groups = _EdgeGroups(edge_index[0], edge_index[1], edge_type)
+    # Built outside inference mode, so that a grouping first made for a prediction
+    # still serves a later training step (it is cached by tensor identity).
+    with torch.inference_mode(False):
+        groups = _EdgeGroups(edge_index[0], edge_index[1], edge_type)
     _GROUPS_CACHE[key] = (
         weakref.ref(edge_index, forget),
         weakref.ref(edge_type, forget),

@@ -108,10 +108,10 @@ class KnowledgeGraph:
         cached until the facts or the name lists change."""
         # The key notices a new triples tensor (held, so that its id cannot be
         # reused), an in-place edit of it (which bumps its version counter) and names
-        # added to either list.
+        # added to either list. Triples created in inference mode have no counter.
         key = (
             self.triples,
-            self.triples._version,
+            None if self.triples.is_inference() else self.triples._version,
             self.num_entities,
             self.num_relations,
         )
@@ -124,12 +124,15 @@ class KnowledgeGraph:
         ):
             from graphkit.kg.relation_graph import relation_graph_tensors
 
-            self._relation_tensors = relation_graph_tensors(
-                self.edge_index,
-                self.edge_type,
-                self.num_entities,
-                2 * self.num_relations,
-            )
+            # Built outside inference mode, so that a relation graph first made for a
+            # prediction still serves a later training step.
+            with torch.inference_mode(False):
+                self._relation_tensors = relation_graph_tensors(
+                    self.edge_index,
+                    self.edge_type,
+                    self.num_entities,
+                    2 * self.num_relations,
+                )
             self._relation_tensors_key = key
         return self._relation_tensors
 
