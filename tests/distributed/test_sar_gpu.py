@@ -164,6 +164,7 @@ AUDITED = (
     "distributed/gather.py",
     "distributed/halo.py",
     "distributed/memory.py",
+    "distributed/partition_loading.py",
     "distributed/runtime.py",
     "distributed/sar.py",
     "distributed/sharded.py",

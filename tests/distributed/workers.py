@@ -268,14 +268,14 @@ def train_with_empty_partitions(rank: int, world_size: int, changes: dict):
 
     Rank 0 takes the first half of the nodes and the last rank the second half.
     """
-    from graphkit.distributed import runtime
+    from graphkit.distributed import partition_loading
 
     def halves(edge_index, num_nodes, num_parts, *args, **kwargs):
         parts = torch.zeros(num_nodes, dtype=torch.long)
         parts[num_nodes // 2 :] = num_parts - 1
         return parts
 
-    runtime.partition_nodes = halves
+    partition_loading.partition_nodes = halves
     return train_partition(rank, world_size, changes)
 
 
