@@ -198,6 +198,11 @@ def track_purity(track_id: np.ndarray, instance: np.ndarray) -> float:
         raise ValueError(
             "track purity is undefined for a clip without detections. Skip such clips."
         )
+    if len(instance) != len(track_id):
+        raise ValueError(
+            f"instance has {len(instance)} rows but track_id has {len(track_id)}. "
+            "Pass one instance id per detection."
+        )
     identity = instance.copy()
     identity[instance < 0] = -1 - np.arange(np.sum(instance < 0))
     agreeing = 0
