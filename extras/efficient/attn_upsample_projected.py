@@ -82,22 +82,9 @@ class AttentionUpsample2x(nn.Module):
         context_kernel: int = 1,
     ) -> None:
         super().__init__()
-        if channels % heads:
-            raise ValueError(f"channels={channels} must be a multiple of heads={heads}")
-        if window < 1 or window % 2 == 0:
-            raise ValueError(
-                f"invalid window={window}: use a positive odd number such as 3"
-            )
-        if bilinear_prior and not position_bias:
-            raise ValueError(
-                "bilinear_prior=True requires position_bias=True: "
-                "set position_bias=True or bilinear_prior=False"
-            )
-        if context_kernel < 1 or context_kernel % 2 == 0:
-            raise ValueError(
-                f"invalid context_kernel={context_kernel}: "
-                "use a positive odd number such as 1 or 5"
-            )
+        _check_options(
+            channels, heads, window, position_bias, bilinear_prior, context_kernel
+        )
         self.window, self.neighbors = window, window * window
         self.heads, self.head_dim = heads, channels // heads
         self.value_dim = value_channels or self.head_dim
@@ -192,3 +179,30 @@ class AttentionUpsample2x(nn.Module):
         ones = torch.ones(1, 1, h, w, device=device)
         counts = nn.functional.unfold(ones, self.window, padding=self.window // 2)
         return counts.reshape(self.neighbors, h, w) > 0
+
+
+def _check_options(
+    channels: int,
+    heads: int,
+    window: int,
+    position_bias: bool,
+    bilinear_prior: bool,
+    context_kernel: int,
+) -> None:
+    """Raise ValueError for options that ``AttentionUpsample2x`` cannot build."""
+    if channels % heads:
+        raise ValueError(f"channels={channels} must be a multiple of heads={heads}")
+    if window < 1 or window % 2 == 0:
+        raise ValueError(
+            f"invalid window={window}: use a positive odd number such as 3"
+        )
+    if bilinear_prior and not position_bias:
+        raise ValueError(
+            "bilinear_prior=True requires position_bias=True: "
+            "set position_bias=True or bilinear_prior=False"
+        )
+    if context_kernel < 1 or context_kernel % 2 == 0:
+        raise ValueError(
+            f"invalid context_kernel={context_kernel}: "
+            "use a positive odd number such as 1 or 5"
+        )

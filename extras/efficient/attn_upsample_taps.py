@@ -84,25 +84,7 @@ class DynamicTapsUpsample2x(nn.Module):
         image_query: int = 0,
     ) -> None:
         super().__init__()
-        if heads < 1 or key_dim < 1:
-            raise ValueError(
-                f"invalid heads={heads} or key_dim={key_dim}: set both to 1 or more"
-            )
-        if window < 3 or window % 2 == 0:
-            raise ValueError(
-                f"invalid window={window}: use an odd number of at least 3, "
-                "so that the window contains the bilinear neighbors"
-            )
-        if context_kernel < 1 or context_kernel % 2 == 0:
-            raise ValueError(
-                f"invalid context_kernel={context_kernel}: "
-                "use a positive odd number such as 1 or 5"
-            )
-        if image_query < 0 or (image_query and image_query % 2 == 0):
-            raise ValueError(
-                f"invalid image_query={image_query}: use 0 (no image guide) or an odd "
-                "kernel side such as 3"
-            )
+        _check_options(heads, key_dim, window, context_kernel, image_query)
 
         self.heads, self.key_dim = heads, key_dim
         self.window, self.neighbors = window, window * window
@@ -190,3 +172,28 @@ class DynamicTapsUpsample2x(nn.Module):
         out = out.reshape(2, 2, b, h, w, c).permute(2, 5, 3, 0, 4, 1)
         out = out.reshape(b, c, 2 * h, 2 * w) + self.bias[:, None, None]
         return out + bilinear if self.residual else out
+
+
+def _check_options(
+    heads: int, key_dim: int, window: int, context_kernel: int, image_query: int
+) -> None:
+    """Raise ValueError for options that ``DynamicTapsUpsample2x`` cannot build."""
+    if heads < 1 or key_dim < 1:
+        raise ValueError(
+            f"invalid heads={heads} or key_dim={key_dim}: set both to 1 or more"
+        )
+    if window < 3 or window % 2 == 0:
+        raise ValueError(
+            f"invalid window={window}: use an odd number of at least 3, "
+            "so that the window contains the bilinear neighbors"
+        )
+    if context_kernel < 1 or context_kernel % 2 == 0:
+        raise ValueError(
+            f"invalid context_kernel={context_kernel}: "
+            "use a positive odd number such as 1 or 5"
+        )
+    if image_query < 0 or (image_query and image_query % 2 == 0):
+        raise ValueError(
+            f"invalid image_query={image_query}: use 0 (no image guide) or an odd "
+            "kernel side such as 3"
+        )
