@@ -55,10 +55,19 @@ def rects_area(rects: np.ndarray) -> float:
 
 
 def rects_centroid(rects: np.ndarray) -> np.ndarray:
-    """Return the area-weighted centroid (2,) of non-overlapping rectangles."""
+    """Return the area-weighted centroid (2,) of non-overlapping rectangles.
+
+    Rectangles of zero total area (a degenerate block) have no area-weighted
+    centroid, so the centre of their bounding box is returned. For one rectangle
+    that is ``(x + w / 2, y + h / 2)``, the centre the contest code uses.
+    """
     areas = (rects[:, 2] - rects[:, 0]) * (rects[:, 3] - rects[:, 1])
     centres = 0.5 * (rects[:, :2] + rects[:, 2:])
-    return (areas[:, None] * centres).sum(0) / areas.sum()
+    total = areas.sum()
+    if total <= 0:
+        extent = rects_extent(rects)
+        return 0.5 * (extent[:2] + extent[2:])
+    return (areas[:, None] * centres).sum(0) / total
 
 
 def rects_extent(rects: np.ndarray) -> np.ndarray:
