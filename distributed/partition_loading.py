@@ -31,9 +31,7 @@ from graphkit.distributed.sharded import ShardedGraph
 from graphkit.distributed.source import check_source, same_file
 from graphkit.option_names import from_command_line, option
 
-# The name of the module that contained this code before, so that log handlers and
-# filters set on that name still receive these messages.
-logger = logging.getLogger("graphkit.distributed.runtime")
+logger = logging.getLogger(__name__)
 
 
 def payload_to(payload, device: torch.device | str):

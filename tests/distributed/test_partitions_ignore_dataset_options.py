@@ -31,7 +31,7 @@ def build_with_options(
     records = []
     handler = logging.Handler()
     handler.emit = records.append
-    logger = logging.getLogger("graphkit.distributed.runtime")
+    logger = logging.getLogger("graphkit.distributed.partition_loading")
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     config = TrainConfig(
