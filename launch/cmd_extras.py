@@ -9,7 +9,11 @@ import math
 from pathlib import Path
 
 from graphkit.launch.logs import setup_logging
-from graphkit.launch.outputs import check_output_file, write_text_atomically
+from graphkit.launch.outputs import (
+    check_output_file,
+    path_option,
+    write_text_atomically,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -67,11 +71,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
 
     run.add_argument(
-        "--json", type=Path, default=None, help="write the results to this JSON file"
+        "--json",
+        type=path_option,
+        default=None,
+        help="write the results to this JSON file",
     )
     run.add_argument(
         "--markdown",
-        type=Path,
+        type=path_option,
         default=None,
         help="also write the result table as Markdown to this file",
     )

@@ -37,6 +37,8 @@ def test_kg_training_rejects_empty_checkpoint_dir():
         (["analyze", "--edge-list", " ", "--labels", "y.txt"], "--edge-list"),
         (["kg", "pretrain", "--graph", "g.tsv", "--out", ""], "--out"),
         (["kg", "evaluate", "--dataset", "FB15k237", "--json", ""], "--json"),
+        (["extras", "run", "nullhop", "--smoke", "--json", ""], "--json"),
+        (["extras", "run", "nullhop", "--smoke", "--markdown", " "], "--markdown"),
     ],
 )
 def test_empty_path_option_rejected(tmp_path, monkeypatch, capsys, argv, option):
