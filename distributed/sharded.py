@@ -270,19 +270,23 @@ class ShardedGraph(Graph):
         Remote blocks cannot contain loops, so they are shared with :attr:`blocks`.
         """
         if self._looped_blocks is None:
-            n = self.num_nodes
-            own = self.blocks[self.rank]
-            edge_index = own.edge_index()
-            edge_index = torch.cat(
-                [
-                    edge_index[:, own.col != own.row],
-                    torch.arange(n, device=self.device).repeat(2, 1),
-                ],
-                1,
-            )
-            looped = list(self.blocks)
-            looped[self.rank] = _lean(Block.from_edge_index(edge_index, n, n))
-            self._looped_blocks = looped
+            # Cached blocks and edge values are built outside inference mode, so that
+            # a first call under torch.inference_mode() leaves no inference tensors that
+            # the backward pass of a later training step would have to save.
+            with torch.inference_mode(False):
+                n = self.num_nodes
+                own = self.blocks[self.rank]
+                edge_index = own.edge_index()
+                edge_index = torch.cat(
+                    [
+                        edge_index[:, own.col != own.row],
+                        torch.arange(n, device=self.device).repeat(2, 1),
+                    ],
+                    1,
+                )
+                looped = list(self.blocks)
+                looped[self.rank] = _lean(Block.from_edge_index(edge_index, n, n))
+                self._looped_blocks = looped
         return self._looped_blocks
 
     def _edge_values(self, kind: str, dtype: torch.dtype) -> list[Tensor]:
@@ -296,19 +300,21 @@ class ShardedGraph(Graph):
         """
         key = f"{kind}:{dtype}"
         if key not in self._values:
-            wide = torch.promote_types(dtype, torch.float32)
-            if kind == "mean":
-                deg_clamped = self._in_degree.to(wide).clamp(min=1)
-                values = [
-                    (1.0 / deg_clamped[block.row]).to(dtype) for block in self.blocks
-                ]
-            else:
-                inv_sqrt = self._looped_degree.to(wide).pow(-0.5)
-                values = [
-                    (inv_sqrt[block.row] * src.to(wide).pow(-0.5)[block.col]).to(dtype)
-                    for block, src in zip(self.looped_blocks, self._src_degree)
-                ]
-            self._values[key] = values
+            # Built outside inference mode (see looped_blocks).
+            with torch.inference_mode(False):
+                wide = torch.promote_types(dtype, torch.float32)
+                if kind == "mean":
+                    deg_clamped = self._in_degree.to(wide).clamp(min=1)
+                    values = [
+                        (1.0 / deg_clamped[block.row]).to(dtype) for block in self.blocks
+                    ]
+                else:
+                    inv_sqrt = self._looped_degree.to(wide).pow(-0.5)
+                    values = [
+                        (inv_sqrt[block.row] * src.to(wide).pow(-0.5)[block.col]).to(dtype)
+                        for block, src in zip(self.looped_blocks, self._src_degree)
+                    ]
+                self._values[key] = values
         return self._values[key]
 
     @classmethod
@@ -381,9 +387,11 @@ class ShardedGraph(Graph):
         weighted = kind in ("mean", "gcn")
         key = f"{kind}:{dtype}" if weighted else kind
         if key not in self._merged:
-            blocks = self.blocks if kind in ("plain", "mean") else self.looped_blocks
-            values = self._edge_values(kind, dtype) if weighted else None
-            self._merged[key] = merged_block(blocks, self.halo, values)
+            # Built outside inference mode (see looped_blocks).
+            with torch.inference_mode(False):
+                blocks = self.blocks if kind in ("plain", "mean") else self.looped_blocks
+                values = self._edge_values(kind, dtype) if weighted else None
+                self._merged[key] = merged_block(blocks, self.halo, values)
         return self._merged[key]
 
     def _aggregates_half_in_float32(self, kind: str, x: Tensor) -> bool:
