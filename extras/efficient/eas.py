@@ -421,7 +421,21 @@ def edit_distance(a: list[int], b: list[int]) -> int:
 
 
 def token_error_rate(predicted: list[list[int]], reference: list[list[int]]) -> float:
-    """Total edit distance over total reference length, in percent."""
+    """Total edit distance over total reference length, in percent.
+
+    Raises:
+        ValueError: the lists differ in length, which ``zip`` would truncate without
+            a message, or the references hold no tokens at all.
+    """
+    if len(predicted) != len(reference):
+        raise ValueError(
+            f"got {len(predicted)} predicted and {len(reference)} reference "
+            "sequences. Pass one prediction per reference."
+        )
+    if not sum(len(r) for r in reference):
+        raise ValueError(
+            "the reference sequences hold no tokens, so the error rate is undefined."
+        )
     errors = sum(edit_distance(p, r) for p, r in zip(predicted, reference))
     return 100.0 * errors / sum(len(r) for r in reference)
 
