@@ -306,8 +306,10 @@ def _check_edge_index(edge_index: Tensor, n: int) -> tuple[Tensor, Tensor]:
     if not isinstance(edge_index, Tensor) or edge_index.dim() != 2:
         raise ValueError("edge_index must be a tensor of shape [2, E]")
     if edge_index.size(0) != 2:
+        # An [E, 2] edge list (one edge per row, as in CSV files) is the common mix-up.
+        hint = ". Transpose it with edge_index.t()" if edge_index.size(1) == 2 else ""
         raise ValueError(
-            f"edge_index must have shape [2, E], got {tuple(edge_index.shape)}"
+            f"edge_index must have shape [2, E], got {tuple(edge_index.shape)}{hint}"
         )
     if edge_index.dtype == torch.bool or edge_index.is_floating_point():
         # .long() would truncate fractional ids and map bool entries to nodes 0 and 1.
