@@ -87,56 +87,76 @@ class TrainConfig:
     progress: bool = False
 
     def __post_init__(self) -> None:
-        for name in (
-            "steps",
-            "batch_size",
-            "num_negatives",
-            "log_every",
-            "checkpoint_every",
-            "seed",
-        ):
-            value = getattr(self, name)
-            # 1e4 is a float, which would fail only deep inside torch.
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-                raise TypeError(
-                    f"{option(name)} must be a whole number, got {value!r} "
-                    f"({type(value).__name__}). Pass an int, such as 10_000 for 1e4"
-                )
-        for name in ("steps", "batch_size", "num_negatives", "log_every"):
-            if getattr(self, name) < 1:
-                raise ValueError(
-                    f"{option(name)} must be at least 1, got {getattr(self, name)}"
-                )
-        if self.batch_size < 2:
-            raise ValueError(
-                f"{option('batch_size')} must be at least 2 (one tail and one head "
-                "query), "
-                f"got {self.batch_size}"
-            )
-        for name in ("lr", "weight_decay", "adversarial_temperature"):
-            value = getattr(self, name)
-            if not math.isfinite(value):
-                raise ValueError(
-                    f"{option(name)} must be a finite number, got {value}. NaN or infinity "
-                    "would turn the weights into NaN or silently change the loss"
-                )
-        if self.weight_decay < 0:
-            raise ValueError(
-                f"{option('weight_decay')} must be at least 0, got {self.weight_decay}"
-            )
-        if (
-            self.lr <= 0
-            or self.adversarial_temperature < 0
-            or self.checkpoint_every < 0
-        ):
-            raise ValueError(
-                f"need {option('lr')} > 0, {option('adversarial_temperature')} >= 0 "
-                f"and {option('checkpoint_every')} >= 0; got "
-                f"{option('lr', self.lr)}, "
-                f"{option('adversarial_temperature', self.adversarial_temperature)}, "
-                f"{option('checkpoint_every', self.checkpoint_every)}"
-            )
+        _check_whole_numbers(self)
+        _check_counts(self)
+        _check_finite_rates(self)
+        _check_signs(self)
         _check_checkpoint_dir(self.checkpoint_dir)
+
+
+def _check_whole_numbers(config: TrainConfig) -> None:
+    """Raise TypeError for a count or seed that is not an int."""
+    for name in (
+        "steps",
+        "batch_size",
+        "num_negatives",
+        "log_every",
+        "checkpoint_every",
+        "seed",
+    ):
+        value = getattr(config, name)
+        # 1e4 is a float, which would fail only deep inside torch.
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise TypeError(
+                f"{option(name)} must be a whole number, got {value!r} "
+                f"({type(value).__name__}). Pass an int, such as 10_000 for 1e4"
+            )
+
+
+def _check_counts(config: TrainConfig) -> None:
+    """Raise ValueError for a count below 1, or a batch without a head query."""
+    for name in ("steps", "batch_size", "num_negatives", "log_every"):
+        if getattr(config, name) < 1:
+            raise ValueError(
+                f"{option(name)} must be at least 1, got {getattr(config, name)}"
+            )
+    if config.batch_size < 2:
+        raise ValueError(
+            f"{option('batch_size')} must be at least 2 (one tail and one head "
+            "query), "
+            f"got {config.batch_size}"
+        )
+
+
+def _check_finite_rates(config: TrainConfig) -> None:
+    """Raise ValueError for a NaN or infinite learning rate, decay or temperature."""
+    for name in ("lr", "weight_decay", "adversarial_temperature"):
+        value = getattr(config, name)
+        if not math.isfinite(value):
+            raise ValueError(
+                f"{option(name)} must be a finite number, got {value}. NaN or infinity "
+                "would turn the weights into NaN or silently change the loss"
+            )
+
+
+def _check_signs(config: TrainConfig) -> None:
+    """Raise ValueError for a negative setting, or a learning rate that is not > 0."""
+    if config.weight_decay < 0:
+        raise ValueError(
+            f"{option('weight_decay')} must be at least 0, got {config.weight_decay}"
+        )
+    if (
+        config.lr <= 0
+        or config.adversarial_temperature < 0
+        or config.checkpoint_every < 0
+    ):
+        raise ValueError(
+            f"need {option('lr')} > 0, {option('adversarial_temperature')} >= 0 "
+            f"and {option('checkpoint_every')} >= 0; got "
+            f"{option('lr', config.lr)}, "
+            f"{option('adversarial_temperature', config.adversarial_temperature)}, "
+            f"{option('checkpoint_every', config.checkpoint_every)}"
+        )
 
 
 def _check_checkpoint_dir(checkpoint_dir: str | None) -> None:
@@ -388,6 +408,30 @@ def restore_training_checkpoint(
         ValueError: If the file is not a training checkpoint with a sampler state,
             or if its step is not below ``config.steps``.
     """
+    payload = _load_resume_payload(path)
+    step = int(payload["step"])
+    if step >= config.steps:
+        raise ValueError(
+            f"{path} is at step {step}, but {option('steps', config.steps)}. "
+            f"Pass a larger {option('steps')} value to train further"
+        )
+    _warn_changed_graphs(path, list(payload.get("graph_sizes", [])), graph_sizes)
+    _warn_changed_settings(path, payload.get("train_config", {}), config)
+    check_state_fits(model, payload["model"], path)
+    model.load_state_dict(payload["model"], strict=True)
+    optimizer.load_state_dict(payload["optimizer"])
+    # load_state_dict also restores the saved learning rate and weight decay, which
+    # would silently override this run's config.
+    for group in optimizer.param_groups:
+        group["lr"] = config.lr
+        group["weight_decay"] = config.weight_decay
+    generator.set_state(payload["generator"])
+    logger.info("resumed from %s at step %d of %d", path, step, config.steps)
+    return step
+
+
+def _load_resume_payload(path: str | Path) -> dict:
+    """Load the checkpoint at ``path``, raising ValueError unless it can resume a run."""
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as error:  # torch raises several error types for a damaged file.
@@ -406,13 +450,16 @@ def restore_training_checkpoint(
             "missing. Resume needs a step_<n>.pth or last.pth written by pretrain or "
             f"finetune. To start from a released model instead, {_released_model_fix()}"
         )
-    step = int(payload["step"])
-    if step >= config.steps:
-        raise ValueError(
-            f"{path} is at step {step}, but {option('steps', config.steps)}. "
-            f"Pass a larger {option('steps')} value to train further"
-        )
-    saved_sizes = list(payload.get("graph_sizes", []))
+    return payload
+
+
+def _warn_changed_graphs(
+    path: str | Path, saved_sizes: list[int], graph_sizes: Sequence[int]
+) -> None:
+    """Log a warning when the checkpoint's facts per graph differ from this run's.
+
+    An empty ``saved_sizes`` (a checkpoint without the entry) is not compared.
+    """
     if saved_sizes and saved_sizes != [int(size) for size in graph_sizes]:
         logger.warning(
             "%s was trained on graphs with %s facts but resumes on graphs with %s, "
@@ -421,18 +468,6 @@ def restore_training_checkpoint(
             saved_sizes,
             [int(size) for size in graph_sizes],
         )
-    _warn_changed_settings(path, payload.get("train_config", {}), config)
-    check_state_fits(model, payload["model"], path)
-    model.load_state_dict(payload["model"], strict=True)
-    optimizer.load_state_dict(payload["optimizer"])
-    # load_state_dict also restores the saved learning rate and weight decay, which
-    # would silently override this run's config.
-    for group in optimizer.param_groups:
-        group["lr"] = config.lr
-        group["weight_decay"] = config.weight_decay
-    generator.set_state(payload["generator"])
-    logger.info("resumed from %s at step %d of %d", path, step, config.steps)
-    return step
 
 
 def _released_model_fix() -> str:
@@ -496,6 +531,35 @@ def pretrain(
         raise ValueError(
             "pretrain needs at least one graph, and every graph needs facts"
         )
+    folder, resume = _checkpoint_paths(config, resume)
+    run = _TrainingRun(model, graphs, config, folder)
+    was_training = model.training
+    model.train()
+    run.prepare(resume)
+    bar = tqdm(
+        range(run.first, config.steps + 1),
+        desc="training",
+        disable=not config.progress,
+        initial=run.first - 1,
+        total=config.steps,
+    )
+    with bar, logs_above_bar(bar):
+        for step in bar:
+            run.take_step(step)
+    if folder is not None:
+        run.save("last.pth", config.steps)
+    model.train(was_training)
+    return run.losses
+
+
+def _checkpoint_paths(
+    config: TrainConfig, resume: str | Path | None
+) -> tuple[Path | None, Path | None]:
+    """Expand ``~`` in both paths, check and create the folder, and return both paths.
+
+    Raises:
+        ValueError: without ``resume``, the folder contains an earlier run's files.
+    """
     # pathlib does not expand a leading "~" by itself, so mkdir would create a folder
     # named "~".
     folder = Path(config.checkpoint_dir).expanduser() if config.checkpoint_dir else None
@@ -505,82 +569,104 @@ def pretrain(
         if resume is None:
             check_new_run_folder(folder)
         folder.mkdir(parents=True, exist_ok=True)
-    device = next(model.parameters()).device
-    states = [_GraphState(g, device, config.strict_negatives) for g in graphs]
-    sizes = torch.tensor([float(g.num_facts) for g in graphs])
-    generator = torch.Generator().manual_seed(config.seed)
-    optimizer = torch.optim.AdamW(
-        model.parameters(), lr=config.lr, weight_decay=config.weight_decay
-    )
-    was_training = model.training
-    model.train()
-    losses: list[float] = []
-    started = time.perf_counter()
-    schedule = graph_schedule(sizes, config.steps, generator).tolist()
-    graph_sizes = [g.num_facts for g in graphs]
-    first = 1
-    if resume is not None:
-        first += restore_training_checkpoint(
-            resume, model, optimizer, generator, config, graph_sizes
+    return folder, resume
+
+
+class _TrainingRun:
+    """The model, optimizer, sampler and losses that :func:`pretrain` steps share."""
+
+    def __init__(
+        self,
+        model: UltraNet,
+        graphs: list[KnowledgeGraph],
+        config: TrainConfig,
+        folder: Path | None,
+    ) -> None:
+        device = next(model.parameters()).device
+        self.model = model
+        self.config = config
+        self.folder = folder
+        self.states = [_GraphState(g, device, config.strict_negatives) for g in graphs]
+        self.sizes = torch.tensor([float(g.num_facts) for g in graphs])
+        self.generator = torch.Generator().manual_seed(config.seed)
+        self.optimizer = torch.optim.AdamW(
+            model.parameters(), lr=config.lr, weight_decay=config.weight_decay
         )
-    bar = tqdm(
-        range(first, config.steps + 1),
-        desc="training",
-        disable=not config.progress,
-        initial=first - 1,
-        total=config.steps,
-    )
-    with bar, logs_above_bar(bar):
-        for step in bar:
-            loss = train_step(model, states[schedule[step - 1]], config, generator)
-            if not bool(torch.isfinite(loss)):
-                # Stop before the optimizer step, which would make every weight NaN.
-                raise FloatingPointError(
-                    f"the loss of step {step} on graph {schedule[step - 1]} is "
-                    f"{loss.item()}, so training stopped before updating the weights. "
-                    "Check the model's weights for NaN (for example in the loaded "
-                    f"checkpoint) and lower {option('lr')}"
-                )
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            losses.append(float(loss.detach()))
-            if step % config.log_every == 0 or step == config.steps:
-                recent = losses[-config.log_every :]
-                logger.info(
-                    "step %d/%d: loss %.4f (mean of last %d), %.2f s/step",
-                    step,
-                    config.steps,
-                    sum(recent) / len(recent),
-                    len(recent),
-                    (time.perf_counter() - started) / (step - first + 1),
-                )
-            if (
-                folder is not None
-                and config.checkpoint_every
-                and step % config.checkpoint_every == 0
-            ):
-                save_training_checkpoint(
-                    folder / f"step_{step}.pth",
-                    model,
-                    optimizer,
-                    step,
-                    config,
-                    generator,
-                    graph_sizes,
-                )
-    if folder is not None:
-        save_training_checkpoint(
-            folder / "last.pth",
-            model,
-            optimizer,
+        self.graph_sizes = [g.num_facts for g in graphs]
+        self.losses: list[float] = []
+        self.schedule: list[int] = []
+        self.first = 1
+        self.started = 0.0
+
+    def prepare(self, resume: Path | None) -> None:
+        """Draw the graph of every step, then load ``resume`` when given."""
+        self.started = time.perf_counter()
+        self.schedule = graph_schedule(
+            self.sizes, self.config.steps, self.generator
+        ).tolist()
+        if resume is not None:
+            self.first += restore_training_checkpoint(
+                resume,
+                self.model,
+                self.optimizer,
+                self.generator,
+                self.config,
+                self.graph_sizes,
+            )
+
+    def take_step(self, step: int) -> None:
+        """Run optimizer step ``step``, then log and save a checkpoint when due."""
+        self._update(step)
+        self._log(step)
+        every = self.config.checkpoint_every
+        if self.folder is not None and every and step % every == 0:
+            self.save(f"step_{step}.pth", step)
+
+    def _update(self, step: int) -> None:
+        """Compute the loss of one batch on the step's graph and update the weights."""
+        graph_index = self.schedule[step - 1]
+        loss = train_step(
+            self.model, self.states[graph_index], self.config, self.generator
+        )
+        if not bool(torch.isfinite(loss)):
+            # Stop before the optimizer step, which would make every weight NaN.
+            raise FloatingPointError(
+                f"the loss of step {step} on graph {graph_index} is "
+                f"{loss.item()}, so training stopped before updating the weights. "
+                "Check the model's weights for NaN (for example in the loaded "
+                f"checkpoint) and lower {option('lr')}"
+            )
+        self.optimizer.zero_grad()
+        loss.backward()
+        self.optimizer.step()
+        self.losses.append(float(loss.detach()))
+
+    def _log(self, step: int) -> None:
+        """Log the mean recent loss every ``log_every`` steps and at the last step."""
+        config = self.config
+        if step % config.log_every != 0 and step != config.steps:
+            return
+        recent = self.losses[-config.log_every :]
+        logger.info(
+            "step %d/%d: loss %.4f (mean of last %d), %.2f s/step",
+            step,
             config.steps,
-            config,
-            generator,
-            graph_sizes,
+            sum(recent) / len(recent),
+            len(recent),
+            (time.perf_counter() - self.started) / (step - self.first + 1),
         )
-    model.train(was_training)
-    return losses
+
+    def save(self, name: str, step: int) -> None:
+        """Save a training checkpoint of ``step`` as ``name`` in the folder."""
+        save_training_checkpoint(
+            self.folder / name,
+            self.model,
+            self.optimizer,
+            step,
+            self.config,
+            self.generator,
+            self.graph_sizes,
+        )
 
 
 def _training_graphs(graphs) -> list[KnowledgeGraph]:
