@@ -212,7 +212,7 @@ class _ColumnQuantizer:
         w, columns = self.w, self.w.shape[1]
         for start in range(0, columns, block_size):
             end = min(start + block_size, columns)
-            block_errors = torch.zeros(w.shape[0], end - start, dtype=w.dtype)
+            block_errors = w.new_zeros(w.shape[0], end - start)
             for i in range(start, end):
                 self._quantize_column(i, start, end, block_errors)
             w[:, end:] -= block_errors @ self.upper[start:end, end:]
