@@ -535,20 +535,23 @@ def pretrain(
     run = _TrainingRun(model, graphs, config, folder)
     was_training = model.training
     model.train()
-    run.prepare(resume)
-    bar = tqdm(
-        range(run.first, config.steps + 1),
-        desc="training",
-        disable=not config.progress,
-        initial=run.first - 1,
-        total=config.steps,
-    )
-    with bar, logs_above_bar(bar):
-        for step in bar:
-            run.take_step(step)
-    if folder is not None:
-        run.save("last.pth", config.steps)
-    model.train(was_training)
+    try:
+        run.prepare(resume)
+        bar = tqdm(
+            range(run.first, config.steps + 1),
+            desc="training",
+            disable=not config.progress,
+            initial=run.first - 1,
+            total=config.steps,
+        )
+        with bar, logs_above_bar(bar):
+            for step in bar:
+                run.take_step(step)
+        if folder is not None:
+            run.save("last.pth", config.steps)
+    finally:
+        # A failed step, resume or write leaves the model in the mode it came in.
+        model.train(was_training)
     return run.losses
 
 

@@ -21,6 +21,17 @@ def test_nan_weight_stops_training():
         assert torch.allclose(value, before[key], equal_nan=True), key
 
 
+def test_nan_loss_keeps_eval_mode():
+    kg = KnowledgeGraph.from_named_triples([("a", "r", "b"), ("b", "r", "c")])
+    torch.manual_seed(0)
+    model = Ultra(dim=4, num_layers=1).eval()
+    with torch.no_grad():
+        model.entity_model.mlp[2].bias.fill_(float("nan"))
+    with pytest.raises(FloatingPointError):
+        finetune(model, kg, steps=3, batch_size=2, num_negatives=2)
+    assert model.training is False
+
+
 def test_cli_reports_nan_loss(tmp_path):
     from graphkit.launch.cli import main
 
