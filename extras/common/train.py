@@ -71,28 +71,11 @@ def train_classifier(
         optimizer_instance (Optimizer, optional): a ready optimizer, used instead of
             building one from ``optimizer``, ``lr`` and ``weight_decay``.
     """
-    if len(x) == 0 or len(x) != len(y):
-        raise ValueError(
-            f"invalid training data: {len(x)} inputs and {len(y)} labels. Pass at "
-            "least one input and exactly one label per input."
-        )
-    if batch_size < 1:
-        # The step count per epoch below would divide by zero.
-        raise ValueError(f"batch_size={batch_size} is invalid. Use a value >= 1.")
+    _check_training_data(x, y, batch_size)
     if optimizer_instance is not None:
         opt = optimizer_instance
-    elif optimizer == "adam":
-        opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
-    elif optimizer == "sgd":
-        opt = torch.optim.SGD(
-            model.parameters(),
-            lr=lr,
-            momentum=0.9,
-            nesterov=True,
-            weight_decay=weight_decay,
-        )
     else:
-        raise ValueError(f"optimizer={optimizer!r} is invalid; expected adam or sgd")
+        opt = _make_optimizer(model, optimizer, lr, weight_decay)
     steps_per_epoch = (len(x) + batch_size - 1) // batch_size
     scheduler = (
         torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs * steps_per_epoch)
@@ -105,16 +88,7 @@ def train_classifier(
     for _epoch in range(epochs):
         total = 0.0
         for batch in minibatches(len(x), batch_size, generator):
-            xb, yb = x[batch], y[batch]
-            if loss_fn is None:
-                loss = nn.functional.cross_entropy(model(xb), yb)
-            else:
-                loss = loss_fn(model, xb, yb)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            if scheduler is not None:
-                scheduler.step()
+            loss = _optimizer_step(model, x[batch], y[batch], opt, scheduler, loss_fn)
             step += 1
             if after_step is not None:
                 after_step(step)
@@ -122,6 +96,56 @@ def train_classifier(
         history.append(total / len(x))
     model.eval()
     return history
+
+
+def _check_training_data(x: torch.Tensor, y: torch.Tensor, batch_size: int) -> None:
+    """Raise ValueError for empty or unpaired inputs and labels, or batch_size < 1."""
+    if len(x) == 0 or len(x) != len(y):
+        raise ValueError(
+            f"invalid training data: {len(x)} inputs and {len(y)} labels. Pass at "
+            "least one input and exactly one label per input."
+        )
+    if batch_size < 1:
+        # The step count per epoch in train_classifier would divide by zero.
+        raise ValueError(f"batch_size={batch_size} is invalid. Use a value >= 1.")
+
+
+def _make_optimizer(
+    model: nn.Module, optimizer: str, lr: float, weight_decay: float
+) -> torch.optim.Optimizer:
+    """Build Adam, or SGD with Nesterov momentum 0.9, over the parameters of ``model``."""
+    if optimizer == "adam":
+        return torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
+    if optimizer == "sgd":
+        return torch.optim.SGD(
+            model.parameters(),
+            lr=lr,
+            momentum=0.9,
+            nesterov=True,
+            weight_decay=weight_decay,
+        )
+    raise ValueError(f"optimizer={optimizer!r} is invalid; expected adam or sgd")
+
+
+def _optimizer_step(
+    model: nn.Module,
+    xb: torch.Tensor,
+    yb: torch.Tensor,
+    opt: torch.optim.Optimizer,
+    scheduler: torch.optim.lr_scheduler.LRScheduler | None,
+    loss_fn: Callable[[nn.Module, torch.Tensor, torch.Tensor], torch.Tensor] | None,
+) -> torch.Tensor:
+    """Take one optimizer (and scheduler) step on the batch and return its loss."""
+    if loss_fn is None:
+        loss = nn.functional.cross_entropy(model(xb), yb)
+    else:
+        loss = loss_fn(model, xb, yb)
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    opt.step()
+    if scheduler is not None:
+        scheduler.step()
+    return loss
 
 
 @torch.no_grad()
