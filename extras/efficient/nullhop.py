@@ -21,6 +21,7 @@ from graphkit.extras.common.train import accuracy, seed_everything, train_classi
 from graphkit.extras.efficient.nullhop_codec import (
     WorkModel,
     brute_force_macs,
+    check_frac_bits,
     decode,
     dense_macs,
     encode,
@@ -41,7 +42,7 @@ class Config:
         channels: output channels of the three 3x3 convolutions.
         epochs, lr: Adam training of the CNN.
         test_images: test images pushed through the NullHop model (at most 360).
-        frac_bits: fixed-point fraction bits of the 16-bit values.
+        frac_bits: fixed-point fraction bits of the 16-bit values, 0 to 15.
         n_mac, utilization: the accelerator's MAC units and their utilization.
         image: scikit-image picture for the large-map report; image_size: its crop side.
         seed: training seed.
@@ -76,6 +77,7 @@ class Config:
             raise ValueError(f"channels={self.channels} must be three positive widths")
         if not 1 <= self.test_images <= 360:
             raise ValueError(f"test_images={self.test_images} must lie in [1, 360]")
+        check_frac_bits(self.frac_bits)
         if not 0 < self.utilization <= 1 or self.n_mac < 1:
             raise ValueError(
                 f"invalid work model: n_mac={self.n_mac}, u={self.utilization}"

@@ -19,12 +19,30 @@ per cycle over the peak ``n_mac``, so it exceeds 100% when zeros are skipped.
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
 WORD_BITS = 16
+MAX_FRAC_BITS = WORD_BITS - 1
+
+
+def check_frac_bits(frac_bits: int) -> None:
+    """Raise ValueError unless ``frac_bits`` is an integer in [0, 15].
+
+    A signed 16-bit code keeps one sign bit, so 15 fraction bits give the range
+    [-1, 1). A fractional count would make the step 2^-frac_bits no power of two.
+    """
+    is_integer = isinstance(frac_bits, numbers.Integral) and not isinstance(
+        frac_bits, bool
+    )
+    if not is_integer or not 0 <= frac_bits <= MAX_FRAC_BITS:
+        raise ValueError(
+            f"frac_bits={frac_bits!r} is invalid. Use an integer from 0 to "
+            f"{MAX_FRAC_BITS}, the fraction bits of a signed 16-bit fixed-point code."
+        )
 
 
 @dataclass(frozen=True)
@@ -59,12 +77,23 @@ class SparseFeatureMap:
 
     @property
     def compression_ratio(self) -> float:
-        """Dense 16-bit size over the compressed size."""
+        """Dense 16-bit size over the compressed size.
+
+        Raises:
+            ValueError: the map has no pixels, so both sizes are 0 bits.
+        """
+        if self.numel == 0:
+            raise ValueError(
+                f"compression_ratio is undefined for the feature map of shape "
+                f"{self.shape}, which has no pixels (0 dense and 0 compressed bits). "
+                "Skip empty maps, or sum numel and compressed_bits over several maps."
+            )
         return WORD_BITS * self.numel / self.compressed_bits
 
 
 def to_fixed_point(x: torch.Tensor, frac_bits: int = 8) -> torch.Tensor:
     """Round ``x`` to 16-bit fixed point with ``frac_bits`` fraction bits (saturating)."""
+    check_frac_bits(frac_bits)
     codes = torch.round(x * 2.0**frac_bits).clamp(-(2**15), 2**15 - 1)
     return codes / 2.0**frac_bits
 
@@ -72,6 +101,7 @@ def to_fixed_point(x: torch.Tensor, frac_bits: int = 8) -> torch.Tensor:
 def encode(feature_map: torch.Tensor, frac_bits: int = 8) -> SparseFeatureMap:
     """Encode a ``(C, H, W)`` map; values are first rounded to fixed point, so a pixel
     that rounds to zero is a zero."""
+    check_frac_bits(frac_bits)
     if feature_map.dim() != 3:
         raise ValueError(
             f"expected a (C, H, W) feature map, got shape {tuple(feature_map.shape)}"
