@@ -8,7 +8,8 @@ Usage::
 
 The experiment contract (``Config`` dataclass with ``smoke()``, ``run(config)`` returning
 metrics, ``criteria(metrics)`` returning ``Criterion`` objects, ``@register``) is described
-at the top of ``graphkit.extras.registry``, and ``CATALOG`` there lists every experiment.
+at the top of ``graphkit.extras.registry``, and ``CATALOG`` in ``graphkit.extras.catalog``
+lists every experiment.
 
 Shared building blocks (stable names; other experiments import them):
 

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from graphkit.extras import registry
+from graphkit.extras import registration, registry
 
 
 @dataclass
@@ -38,7 +38,7 @@ def register_toy(
     run.__module__ = module.__name__
     module.run = registry.register(name, name.replace("_", " "), "toy experiment", 99)(run)
     yield name
-    registry._REGISTRY.pop(name, None)
+    registration._REGISTRY.pop(name, None)
 
 
 @contextmanager
@@ -46,14 +46,14 @@ def empty_extras_registry(folder: Path, monkeypatch) -> Iterator[None]:
     """Start the extras registry empty, with ``folder`` added to ``graphkit.extras``.
 
     A test writes ``graphkit.extras.toy_*`` modules into ``folder`` and sets
-    ``registry.CATALOG`` and ``registry.EXPERIMENT_MODULES`` itself. At exit the toy
+    ``registration.CATALOG`` and ``registration.EXPERIMENT_MODULES`` itself. At exit the toy
     modules leave ``sys.modules``, and ``monkeypatch`` restores the registry.
     """
     package = sys.modules["graphkit.extras"]
     monkeypatch.setattr(package, "__path__", [*package.__path__, str(folder)])
-    monkeypatch.setattr(registry, "_REGISTRY", {})
-    monkeypatch.setattr(registry, "_IMPORT_ERRORS", {})
-    monkeypatch.setattr(registry, "_DISCOVERED", False)
+    monkeypatch.setattr(registration, "_REGISTRY", {})
+    monkeypatch.setattr(registration, "_IMPORT_ERRORS", {})
+    monkeypatch.setattr(registration, "_DISCOVERED", False)
     modules_before = set(sys.modules)
     try:
         yield

@@ -3,7 +3,7 @@
 import textwrap
 
 import pytest
-from graphkit.extras import registry
+from graphkit.extras import registration, registry
 from toy_experiments import empty_extras_registry
 
 EXPERIMENT = """
@@ -45,12 +45,12 @@ def toy_modules(tmp_path, monkeypatch):
         for name, text in files.items():
             (tmp_path / f"{name}.py").write_text(textwrap.dedent(text))
         modules = tuple(f"graphkit.extras.{name}" for name in files)
-        monkeypatch.setattr(registry, "EXPERIMENT_MODULES", modules)
+        monkeypatch.setattr(registration, "EXPERIMENT_MODULES", modules)
         lines = [
             registry.Listing(name, f"graphkit.extras.{module}", "title", "summary", 99)
             for module, name in (names or {}).items()
         ]
-        monkeypatch.setattr(registry, "CATALOG", tuple(lines))
+        monkeypatch.setattr(registration, "CATALOG", tuple(lines))
 
     with empty_extras_registry(tmp_path, monkeypatch):
         yield write

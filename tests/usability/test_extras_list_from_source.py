@@ -11,7 +11,7 @@ import textwrap
 
 import pytest
 from fresh_interpreter import run_python
-from graphkit.extras import registry
+from graphkit.extras import registration, registry
 from toy_experiments import empty_extras_registry
 
 LIST_FRESH = """
@@ -48,9 +48,9 @@ def toy_catalog(tmp_path, monkeypatch):
     def write(files: dict[str, str], lines: list[registry.Listing]) -> None:
         for name, text in files.items():
             (tmp_path / f"{name}.py").write_text(textwrap.dedent(text))
-        monkeypatch.setattr(registry, "CATALOG", tuple(lines))
+        monkeypatch.setattr(registration, "CATALOG", tuple(lines))
         modules = tuple(dict.fromkeys(line.module for line in lines))
-        monkeypatch.setattr(registry, "EXPERIMENT_MODULES", modules)
+        monkeypatch.setattr(registration, "EXPERIMENT_MODULES", modules)
 
     with empty_extras_registry(tmp_path, monkeypatch):
         yield write
