@@ -153,7 +153,8 @@ def sparse_conv2d(
     lands inside the output. Equals ``torch.nn.functional.conv2d`` on the decoded map.
 
     Shapes:
-        weight: ``(C_out, C_in, k, k)``; return: ``(C_out, H_out, W_out)``.
+        weight: ``(C_out, C_in, k, k)``; bias: ``(C_out,)``; return:
+        ``(C_out, H_out, W_out)``.
     """
     c_in, height, width = encoded.shape
     c_out, weight_c_in, k_h, k_w = weight.shape
@@ -164,6 +165,13 @@ def sparse_conv2d(
             f"weight of shape {tuple(weight.shape)} expects {weight_c_in} input "
             f"channels, but the feature map has {c_in}. Pass a (C_out, {c_in}, k, k) "
             "weight."
+        )
+    if bias is not None and tuple(bias.shape) != (c_out,):
+        # A (1,) bias would broadcast over every channel and a (C_out, 1) bias would
+        # add a fourth output dimension, but torch conv2d rejects both.
+        raise ValueError(
+            f"bias of shape {tuple(bias.shape)} does not match the {c_out} output "
+            f"channels of the weight. Pass a bias of shape ({c_out},) or None."
         )
     h_out, w_out = height + 2 * padding - k_h + 1, width + 2 * padding - k_w + 1
     if h_out < 1 or w_out < 1:

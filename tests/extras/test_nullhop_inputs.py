@@ -4,7 +4,11 @@ import numpy as np
 import pytest
 import torch
 from graphkit.extras.efficient import nullhop
-from graphkit.extras.efficient.nullhop_codec import encode, to_fixed_point
+from graphkit.extras.efficient.nullhop_codec import (
+    encode,
+    sparse_conv2d,
+    to_fixed_point,
+)
 
 
 def test_empty_map_compression_ratio_rejected():
@@ -12,7 +16,7 @@ def test_empty_map_compression_ratio_rejected():
     assert encoded.numel == 0
     assert encoded.compressed_bits == 0
     with pytest.raises(ValueError, match=r"shape \(0, 4, 4\), which has no pixels"):
-        encoded.compression_ratio
+        _ = encoded.compression_ratio
 
 
 @pytest.mark.parametrize("frac_bits", [-1, 16, 2000, 8.5, True])
@@ -40,3 +44,21 @@ def test_config_rejects_frac_bits():
 def test_frac_bits_in_range_accepted(frac_bits, code):
     encoded = encode(torch.full((1, 1, 1), 1.5), frac_bits=frac_bits)
     assert encoded.values.tolist() == [code]
+
+
+@pytest.mark.parametrize("bias_shape", [(3,), (1,), (4, 1), ()])
+def test_sparse_conv_rejects_bias_shape(bias_shape):
+    encoded = encode(torch.ones(2, 4, 4))
+    weight = torch.ones(4, 2, 3, 3)
+    with pytest.raises(ValueError, match=r"Pass a bias of shape \(4,\) or None"):
+        sparse_conv2d(encoded, weight, torch.zeros(bias_shape), padding=1)
+
+
+def test_sparse_conv_bias_per_channel():
+    # A 1x1 kernel of ones over a map of ones gives 2 (two input channels) plus bias.
+    encoded = encode(torch.ones(2, 2, 2))
+    out, _ = sparse_conv2d(
+        encoded, torch.ones(3, 2, 1, 1), torch.tensor([0.0, 1.0, -2.0]), padding=0
+    )
+    assert out.shape == (3, 2, 2)
+    assert out[:, 0, 0].tolist() == [2.0, 3.0, 0.0]
