@@ -316,6 +316,38 @@ def synthetic_case(num_blocks: int, seed: int) -> FloorplanCase:
         raise ValueError(f"num_blocks must be >= 2, got {num_blocks}")
     rng = np.random.default_rng(seed)
     width, height = 100.0, 80.0
+    boxes = _slice_rectangle(width, height, num_blocks, rng)
+    boxes_array = np.array(boxes)
+    reference = [
+        np.array([[x, y], [x, y + h], [x + w, y + h], [x + w, y]])
+        for x, y, w, h in boxes
+    ]
+    pairs, b2b = _random_block_nets(num_blocks, rng)
+    pins, p2b = _random_pin_nets(num_blocks, width, height, rng)
+    fixed = np.zeros(num_blocks, dtype=bool)
+    preplaced = np.zeros(num_blocks, dtype=bool)
+    fixed[0], preplaced[1] = True, True
+    return FloorplanCase(
+        name=f"synthetic/{num_blocks}_seed{seed}",
+        variant="lite",
+        area_target=boxes_array[:, 2] * boxes_array[:, 3],
+        fixed=fixed,
+        preplaced=preplaced,
+        mib=np.zeros(num_blocks, dtype=np.int64),
+        cluster=np.zeros(num_blocks, dtype=np.int64),
+        boundary=_boundary_codes(boxes_array, width, height),
+        b2b=b2b,
+        p2b=p2b,
+        pins=pins,
+        metrics=_reference_metrics(boxes_array, width, height, pairs, b2b, pins, p2b),
+        reference=reference,
+    )
+
+
+def _slice_rectangle(
+    width: float, height: float, num_blocks: int, rng: np.random.Generator
+) -> list[tuple[float, float, float, float]]:
+    """Cut the largest box across its longer side until there are ``num_blocks``."""
     boxes = [(0.0, 0.0, width, height)]
     while len(boxes) < num_blocks:
         index = max(range(len(boxes)), key=lambda b: boxes[b][2] * boxes[b][3])
@@ -325,19 +357,33 @@ def synthetic_case(num_blocks: int, seed: int) -> FloorplanCase:
             boxes += [(x, y, w * cut, h), (x + w * cut, y, w * (1 - cut), h)]
         else:
             boxes += [(x, y, w, h * cut), (x, y + h * cut, w, h * (1 - cut))]
-    boxes_array = np.array(boxes)
-    reference = [
-        np.array([[x, y], [x, y + h], [x + w, y + h], [x + w, y]])
-        for x, y, w, h in boxes
-    ]
-    boundary = np.zeros(num_blocks, dtype=np.int64)
+    return boxes
+
+
+def _boundary_codes(boxes_array: np.ndarray, width: float, height: float) -> np.ndarray:
+    """Return each (x, y, w, h) box's bit mask of the outline sides it touches."""
+    boundary = np.zeros(len(boxes_array), dtype=np.int64)
     boundary[boxes_array[:, 0] == 0] |= BOUNDARY_LEFT
     boundary[np.isclose(boxes_array[:, 0] + boxes_array[:, 2], width)] |= BOUNDARY_RIGHT
     boundary[np.isclose(boxes_array[:, 1] + boxes_array[:, 3], height)] |= BOUNDARY_TOP
     boundary[boxes_array[:, 1] == 0] |= BOUNDARY_BOTTOM
+    return boundary
+
+
+def _random_block_nets(
+    num_blocks: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Draw block pairs, without self-pairs, and their b2b rows [i, j, weight]."""
     pairs = rng.integers(0, num_blocks, size=(2 * num_blocks, 2))
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]
     b2b = np.column_stack([pairs, rng.uniform(0.01, 0.1, len(pairs))])
+    return pairs, b2b
+
+
+def _random_pin_nets(
+    num_blocks: int, width: float, height: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Draw one pin per block on a random outline side, netted to a random block."""
     side = rng.integers(0, 4, size=num_blocks)
     along = rng.uniform(0, 1, size=num_blocks)
     pins = np.where(
@@ -352,6 +398,20 @@ def synthetic_case(num_blocks: int, seed: int) -> FloorplanCase:
             np.full(num_blocks, 0.05),
         ]
     )
+    return pins, p2b
+
+
+def _reference_metrics(
+    boxes_array: np.ndarray,
+    width: float,
+    height: float,
+    pairs: np.ndarray,
+    b2b: np.ndarray,
+    pins: np.ndarray,
+    p2b: np.ndarray,
+) -> np.ndarray:
+    """Measure the 8 reference metrics, with weighted L1 wire lengths to block centres."""
+    num_blocks = len(boxes_array)
     centres = boxes_array[:, :2] + boxes_array[:, 2:] / 2
     b2b_wl = float(
         np.sum(b2b[:, 2] * np.abs(centres[pairs[:, 0]] - centres[pairs[:, 1]]).sum(1))
@@ -360,7 +420,7 @@ def synthetic_case(num_blocks: int, seed: int) -> FloorplanCase:
     p2b_wl = float(
         np.sum(p2b[:, 2] * np.abs(pins[pin_rows] - centres[block_rows]).sum(1))
     )
-    metrics = np.array(
+    return np.array(
         [
             width * height,
             num_blocks,
@@ -371,22 +431,4 @@ def synthetic_case(num_blocks: int, seed: int) -> FloorplanCase:
             b2b_wl,
             p2b_wl,
         ]
-    )
-    fixed = np.zeros(num_blocks, dtype=bool)
-    preplaced = np.zeros(num_blocks, dtype=bool)
-    fixed[0], preplaced[1] = True, True
-    return FloorplanCase(
-        name=f"synthetic/{num_blocks}_seed{seed}",
-        variant="lite",
-        area_target=boxes_array[:, 2] * boxes_array[:, 3],
-        fixed=fixed,
-        preplaced=preplaced,
-        mib=np.zeros(num_blocks, dtype=np.int64),
-        cluster=np.zeros(num_blocks, dtype=np.int64),
-        boundary=boundary,
-        b2b=b2b,
-        p2b=p2b,
-        pins=pins,
-        metrics=metrics,
-        reference=reference,
     )
