@@ -107,11 +107,20 @@ def track(
         box (np.ndarray): (D, 4) ``[cx, cy, w, h]`` boxes normalised by the image size.
         feature (np.ndarray): (D, F) appearance features.
         class_dist (np.ndarray): (D, C) detector class distributions.
-        max_age (int, default 50): frames a track may stay unmatched before it closes.
+        max_age (int, default 50): frames a track may stay unmatched before it closes,
+            >= 0. With 0 every track closes after its first frame, so no detections
+            are linked.
 
     Returns:
         np.ndarray: (D,) tracklet id per detection, numbered from 0 in creation order.
     """
+    if not max_age >= 0:
+        # A negative max_age would close every track like 0, and so would NaN,
+        # because every comparison with NaN is false.
+        raise ValueError(
+            f"max_age={max_age!r} is invalid. Use a number of frames >= 0. With 0, "
+            "every track closes after its first frame."
+        )
     for name, values in (
         ("box", box),
         ("feature", feature),

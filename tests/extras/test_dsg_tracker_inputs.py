@@ -1,4 +1,4 @@
-"""The tracker rejects NaN frame indices and boxes of negative size."""
+"""The tracker rejects NaN frame indices, boxes of negative size and invalid max_age."""
 
 from __future__ import annotations
 
@@ -38,3 +38,23 @@ def test_negative_box_size_rejected():
     box[3, 2] = -0.1
     with pytest.raises(ValueError, match="negative width or height in 1 .* row 3"):
         track(frame, box, feature, class_dist)
+
+
+@pytest.mark.parametrize("max_age", [-1, -0.5, float("nan")])
+def test_invalid_max_age_rejected(max_age):
+    with pytest.raises(ValueError, match=f"max_age={max_age!r} is invalid"):
+        track(*_detections(), max_age=max_age)
+
+
+def test_zero_max_age_links_nothing():
+    # Every track closes after its first frame, so each detection gets its own id.
+    assert track(*_detections(), max_age=0).tolist() == [0, 1, 2, 3]
+
+
+def test_one_frame_gap_closes_max_age_one():
+    # The two detections at frame 2 skip frame 1, one missed frame, which closes the
+    # tracks at max_age=1 but not at max_age=2.
+    frame, box, feature, class_dist = _detections()
+    frame[2:] = 2.0
+    assert track(frame, box, feature, class_dist, max_age=1).tolist() == [0, 1, 2, 3]
+    assert track(frame, box, feature, class_dist, max_age=2).tolist() == [0, 1, 0, 1]
