@@ -18,6 +18,11 @@ and the negative-sampling term penalises node pairs: ``N = A`` penalises only
 non-edges (``negative_rank=0``), ``N = 0`` penalises every pair (``negative_rank=1``),
 and ``N`` = the rank-r SVD of A for ``negative_rank=r > 1``. M is never formed: a
 product costs C sparse products (shared through the power cache) and a rank-1 product.
+
+NOTE: for ``r > 1`` the authors' ``make_deepwalk_mat`` (``tf_fsvd.py`` of
+``samihaija/isvd`` at 6ef715c) scales both factors by the singular values, so its
+``N = U S^2 V^T``. Here ``N = U S V^T``, the rank-r approximation of A. Their
+link-prediction and Planetoid scripts use ``r = 0``.
 """
 
 from __future__ import annotations
