@@ -93,6 +93,36 @@ class _Track:
     last_frame: int
 
 
+def _check_shapes(
+    frame: np.ndarray, box: np.ndarray, feature: np.ndarray, class_dist: np.ndarray
+) -> None:
+    """Raise ValueError unless the shapes are (D,), (D, 4), (D, F) and (D, C >= 1)."""
+    if np.ndim(frame) != 1:
+        raise ValueError(
+            f"frame has shape {np.shape(frame)}. Pass a (D,) array of frame indices."
+        )
+    # A box of 3 columns would be read as [cx, cy, w] with the height missing, and a
+    # 1-D feature fails later with a bare numpy AxisError.
+    if np.ndim(box) != 2 or np.shape(box)[1] != 4:
+        raise ValueError(
+            f"box has shape {np.shape(box)}. Pass (D, 4) boxes [cx, cy, w, h]."
+        )
+    for name, values, columns in (
+        ("feature", feature, "F"),
+        ("class_dist", class_dist, "C"),
+    ):
+        if np.ndim(values) != 2:
+            raise ValueError(
+                f"{name} has shape {np.shape(values)}. Pass a (D, {columns}) array "
+                "with one row per detection."
+            )
+    if np.shape(class_dist)[1] < 1:
+        raise ValueError(
+            f"class_dist has shape {np.shape(class_dist)}, with no classes. Pass a "
+            "(D, C) array of class distributions with C >= 1."
+        )
+
+
 def track(
     frame: np.ndarray,
     box: np.ndarray,
@@ -121,6 +151,7 @@ def track(
             f"max_age={max_age!r} is invalid. Use a number of frames >= 0. With 0, "
             "every track closes after its first frame."
         )
+    _check_shapes(frame, box, feature, class_dist)
     for name, values in (
         ("box", box),
         ("feature", feature),

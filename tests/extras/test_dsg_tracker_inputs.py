@@ -1,4 +1,4 @@
-"""The tracker rejects NaN frame indices, boxes of negative size and invalid max_age."""
+"""The tracker rejects NaN frames, bad shapes, negative box sizes and max_age."""
 
 from __future__ import annotations
 
@@ -58,3 +58,25 @@ def test_one_frame_gap_closes_max_age_one():
     frame[2:] = 2.0
     assert track(frame, box, feature, class_dist, max_age=1).tolist() == [0, 1, 2, 3]
     assert track(frame, box, feature, class_dist, max_age=2).tolist() == [0, 1, 0, 1]
+
+
+@pytest.mark.parametrize(
+    ("position", "value", "message"),
+    [
+        (0, np.zeros((4, 1)), r"frame has shape \(4, 1\)\. Pass a \(D,\) array"),
+        (1, np.full((4, 3), 0.1), r"box has shape \(4, 3\)\. Pass \(D, 4\) boxes"),
+        (2, np.ones(4), r"feature has shape \(4,\)\. Pass a \(D, F\) array"),
+        (3, np.ones(4), r"class_dist has shape \(4,\)\. Pass a \(D, C\) array"),
+        (3, np.ones((4, 0)), r"class_dist has shape \(4, 0\), with no classes"),
+    ],
+)
+def test_wrong_input_shape_rejected(position, value, message):
+    arguments = list(_detections())
+    arguments[position] = value
+    with pytest.raises(ValueError, match=message):
+        track(*arguments)
+
+
+def test_no_detections_give_no_ids():
+    ids = track(np.zeros(0), np.zeros((0, 4)), np.zeros((0, 2)), np.zeros((0, 3)))
+    assert ids.shape == (0,)
