@@ -71,8 +71,12 @@ class Config:
             raise ValueError(
                 f"lr_exponent={self.lr_exponent} is invalid; expected >= 0"
             )
-        if self.threshold_out < 0 or self.threshold_hidden < 0:
-            raise ValueError("threshold_out and threshold_hidden must be >= 0")
+        for name in ("threshold_out", "threshold_hidden"):
+            value = getattr(self, name)
+            # NaN fails every comparison, so a NaN threshold would zero every error
+            # and no arm with ternary errors would learn.
+            if not value >= 0:
+                raise ValueError(f"{name}={value} is invalid. Use a value >= 0.")
 
     @classmethod
     def smoke(cls) -> Config:
