@@ -23,7 +23,7 @@ from collections.abc import Callable
 import torch
 from torch import Tensor, nn
 from torch.overrides import TorchFunctionMode
-from torch.utils._pytree import tree_flatten
+from torch.utils._pytree import tree_flatten, tree_map
 
 from graphkit.block import Block
 
@@ -109,3 +109,35 @@ def message_inputs(
     for t in _owner_parameters(message):
         inputs.setdefault(id(t), t)
     return list(inputs.values())
+
+
+class ReadAsLeaves(TorchFunctionMode):
+    """Give a message function detached leaf copies in place of its outside inputs.
+
+    A message may read a tensor computed from another of its inputs, such as
+    ``w = torch.sigmoid(gate)`` in a closure of a module that owns ``gate``. Both are
+    inputs of the propagate function. Without the copies, the gradient with respect
+    to ``gate`` would follow ``w``'s graph, which lies outside the function. That
+    frees the graph, so the next block or autograd's own pass through ``w`` fails,
+    and it adds the ``w`` path that autograd takes again from ``w``'s gradient.
+    Within this mode every torch function receives ``leaves[k]`` where it would
+    receive ``inputs[k]``, so the message's graph stops at the leaves and each
+    gradient is the direct one.
+    """
+
+    def __init__(self, inputs: list[Tensor], leaves: list[Tensor]) -> None:
+        super().__init__()
+        self.leaf_of = {id(t): leaf for t, leaf in zip(inputs, leaves)}
+        # The originals stay referenced, so that no id is reused during the call.
+        self.inputs = inputs
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        if self.leaf_of:
+            args, kwargs = tree_map(self._swap, (args, kwargs))
+        return func(*args, **kwargs)
+
+    def _swap(self, value):
+        if isinstance(value, Tensor):
+            return self.leaf_of.get(id(value), value)
+        return value

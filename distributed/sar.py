@@ -33,6 +33,7 @@ from torch import Tensor
 from graphkit.block import Block
 from graphkit.distributed.autocast_state import AutocastState
 from graphkit.distributed.halo import HaloExchange, RowChunks
+from graphkit.distributed.message_inputs import ReadAsLeaves
 from graphkit.ops.attention import (
     AttentionDropout,
     block_backward,
@@ -361,8 +362,25 @@ class MessageSpec:
     inputs: list[Tensor] = field(default_factory=list)
 
 
-def _messages(spec: MessageSpec, block: Block, rows: Tensor, x_dst: Tensor) -> Tensor:
-    return spec.message(rows[block.col], x_dst[block.row], block.edge_attr)
+def _messages(
+    spec: MessageSpec,
+    block: Block,
+    rows: Tensor,
+    x_dst: Tensor,
+    input_leaves: list[Tensor] | None = None,
+) -> Tensor:
+    """Call the message on the block's edges, reading ``input_leaves`` (one leaf per
+    tensor of ``spec.inputs``) in place of ``spec.inputs`` when they are given."""
+    arguments = (rows[block.col], x_dst[block.row], block.edge_attr)
+    if not input_leaves:
+        return spec.message(*arguments)
+    with ReadAsLeaves(spec.inputs, input_leaves):
+        return spec.message(*arguments)
+
+
+def _input_leaves(spec: MessageSpec) -> list[Tensor]:
+    """Return a detached leaf requiring grad for each tensor of ``spec.inputs``."""
+    return [_leaf(t, True) for t in spec.inputs]
 
 
 def _reduce_block(spec: MessageSpec, block: Block, msg: Tensor, n: int):
@@ -396,6 +414,8 @@ class PropagateSAR(torch.autograd.Function):
     def forward(ctx, x: Tensor, x_dst: Tensor, plan: Plan, spec: MessageSpec, *params):
         n = plan.num_nodes
         x_dst_leaf = _leaf(x_dst, plan.keep)
+        # The kept graphs end at leaf copies of the inputs (see ReadAsLeaves).
+        input_leaves = _input_leaves(spec) if plan.keep else None
         total, best, count = None, None, None
         graphs = {} if plan.keep else None
         for peer, (rows,) in plan.halo.fetch([x], plan.label):
@@ -404,7 +424,7 @@ class PropagateSAR(torch.autograd.Function):
                 continue
             with torch.set_grad_enabled(plan.keep):
                 leaf = _leaf(rows, plan.keep)
-                msg = _messages(spec, block, leaf, x_dst_leaf)
+                msg = _messages(spec, block, leaf, x_dst_leaf, input_leaves)
             if graphs is not None:
                 graphs[peer] = (leaf, msg)
             value, ties = _reduce_block(spec, block, msg.detach(), n)
@@ -424,7 +444,7 @@ class PropagateSAR(torch.autograd.Function):
             # A tensor zero keeps the dtype of integer messages.
             out = torch.where(_no_edges(plan.blocks, best), best.new_zeros(()), best)
         ctx.plan, ctx.spec, ctx.graphs, ctx.num_params = plan, spec, graphs, len(params)
-        ctx.x_dst_leaf = x_dst_leaf
+        ctx.x_dst_leaf, ctx.input_leaves = x_dst_leaf, input_leaves
         # ``sar`` recomputes the messages in the backward pass, with this setting.
         ctx.autocast = AutocastState.capture(x.device.type)
         ctx.save_for_backward(
@@ -438,6 +458,10 @@ class PropagateSAR(torch.autograd.Function):
         spec: MessageSpec = ctx.spec
         x, x_dst, out, count = ctx.saved_tensors
         params = spec.inputs
+        # ``sar`` recomputes the messages from new leaves, shared by every block.
+        input_leaves = ctx.input_leaves
+        if input_leaves is None:
+            input_leaves = _input_leaves(spec)
         grad_x = torch.zeros_like(x)
         grad_x_dst = torch.zeros_like(x_dst)
         grad_params: list[Tensor | None] = [None] * len(params)
@@ -454,7 +478,7 @@ class PropagateSAR(torch.autograd.Function):
             grad_msg = g[block.row]
             if spec.reduce in ("max", "min"):
                 grad_msg = torch.where(msg.detach() == out[block.row], grad_msg, 0.0)
-            inputs = [leaf, x_dst_leaf, *params]
+            inputs = [leaf, x_dst_leaf, *input_leaves]
             # Integer inputs take no gradient, and autograd.grad rejects them.
             differentiable = [i for i, t in enumerate(inputs) if t.requires_grad]
             grads: list[Tensor | None] = [None] * len(inputs)
@@ -492,13 +516,13 @@ class PropagateSAR(torch.autograd.Function):
                     leaf = _leaf(rows, True)
                     x_dst_leaf = _leaf(x_dst, True)
                     with ctx.autocast.restore():
-                        msg = _messages(spec, block, leaf, x_dst_leaf)
+                        msg = _messages(spec, block, leaf, x_dst_leaf, input_leaves)
                     grad = block_grads(peer, leaf, x_dst_leaf, msg)
                 del rows, leaf, msg
                 yield peer, [grad]
 
         plan.halo.return_grads(grads(), [grad_x], plan.label + "/grad")
-        ctx.graphs = ctx.x_dst_leaf = None
+        ctx.graphs = ctx.x_dst_leaf = ctx.input_leaves = None
         # Integer inputs take no gradient.
         grad_x = grad_x if ctx.needs_input_grad[0] else None
         grad_x_dst = grad_x_dst if ctx.needs_input_grad[1] else None
