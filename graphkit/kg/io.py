@@ -139,6 +139,32 @@ def _read_triples(
     """Read triples as :func:`read_triples` does. ``header_fix`` replaces the fix that
     the warning about a likely header row names (by default, the header option)."""
     path = Path(path).expanduser()
+    text = _read_text(path)
+    # triples.csv.gz is a CSV file too.
+    suffix = Path(path.stem).suffix if path.suffix.lower() == ".gz" else path.suffix
+    if delimiter is None and suffix.lower() == ".csv":
+        delimiter = ","
+    numbered = _numbered_lines(text)
+    if header and numbered:
+        numbered = numbered[1:]
+    if not numbered and allow_empty:
+        return NamedTriples([], [], str(path))
+    if not numbered:
+        raise KGFormatError(
+            path,
+            None,
+            "file contains no triples; expected one head, relation, tail row per line",
+        )
+    if delimiter is None:
+        delimiter = "\t" if "\t" in numbered[0][1] else " "
+    rows, lines = _parse_rows(path, numbered, delimiter)
+    if not header:
+        _warn_if_header(path, rows[0], lines[0], header_fix)
+    return NamedTriples(rows, lines, str(path))
+
+
+def _read_text(path: Path) -> str:
+    """Read a triple file as text, decompressing gzip data, or raise KGFormatError."""
     if path.is_dir():
         raise KGFormatError(path, None, _folder_fix(path))
     # The check is exists(), not is_file(), so that a pipe such as bash's <(zcat x.gz)
@@ -153,7 +179,7 @@ def _read_triples(
     # utf-8-sig drops a leading byte order mark, which would otherwise become part of
     # the first head's name.
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         # error.object is the input without its byte order mark, and error.start
         # counts from there.
@@ -165,30 +191,29 @@ def _read_triples(
             f"not UTF-8 text (invalid byte 0x{undecoded[error.start]:02x}). Save the "
             "file as UTF-8 text",
         ) from error
-    # triples.csv.gz is a CSV file too.
-    suffix = Path(path.stem).suffix if path.suffix.lower() == ".gz" else path.suffix
-    if delimiter is None and suffix.lower() == ".csv":
-        delimiter = ","
+
+
+def _numbered_lines(text: str) -> list[tuple[int, str]]:
+    """Return the 1-based number and text of each non-blank line, right-stripped."""
     # Only \n, \r\n and \r end a line. str.splitlines would also split at form feeds,
     # NEL and U+2028 inside names, which breaks rows and shifts every line number.
     text_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    numbered = [
+    return [
         (i + 1, line.rstrip(ASCII_WHITESPACE))
         for i, line in enumerate(text_lines)
         if line.strip(ASCII_WHITESPACE)
     ]
-    if header and numbered:
-        numbered = numbered[1:]
-    if not numbered and allow_empty:
-        return NamedTriples([], [], str(path))
-    if not numbered:
-        raise KGFormatError(
-            path,
-            None,
-            "file contains no triples; expected one head, relation, tail row per line",
-        )
-    if delimiter is None:
-        delimiter = "\t" if "\t" in numbered[0][1] else " "
+
+
+def _parse_rows(
+    path: Path, numbered: list[tuple[int, str]], delimiter: str
+) -> tuple[list[tuple[str, str, str]], list[int]]:
+    """Split numbered lines into (head, relation, tail) rows and their line numbers.
+
+    ``","`` parses CSV quoting, ``" "`` splits at runs of ASCII whitespace, and
+    any other delimiter splits at each occurrence. A row without exactly 3 non-empty
+    columns raises KGFormatError.
+    """
     if delimiter == ",":
         fields = csv.reader([line for _, line in numbered])
     elif delimiter == " ":
@@ -211,9 +236,7 @@ def _read_triples(
             )
         rows.append((columns[0], columns[1], columns[2]))
         lines.append(number)
-    if not header:
-        _warn_if_header(path, rows[0], lines[0], header_fix)
-    return NamedTriples(rows, lines, str(path))
+    return rows, lines
 
 
 def _folder_fix(folder: Path) -> str:
