@@ -1,0 +1,46 @@
+"""``graphkit kg list``: released checkpoints and the dataset folders under --root."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def run_list(args) -> int:
+    """Print the released checkpoints and the dataset folders under ``args.root``."""
+    from graphkit.kg import list_datasets, released_checkpoints
+    from graphkit.kg.checkpoint import default_cache_dir
+
+    datasets = None
+    if args.root:
+        try:
+            datasets = list_datasets(args.root)
+        except FileNotFoundError as error:
+            raise SystemExit(f"--root: {error}") from None
+    print(f"released checkpoints (--checkpoint NAME, cache {default_cache_dir()}):")
+    for name, path in released_checkpoints().items():
+        print(f"  {name:<10} {path if path else 'not downloaded'}")
+    if datasets is None:
+        print("datasets: pass --root (or set GRAPHKIT_DATA) to list them")
+        return 0
+    print(f"datasets under {args.root} (--dataset NAME):")
+    for name, kind in datasets.items():
+        detail = (
+            f"GraIL split ({name}/ and {name}_ind/)"
+            if kind == "grail"
+            else "transductive (train/valid/test.txt)"
+        )
+        print(f"  {name:<12} {detail}")
+    if not datasets:
+        print("  none: no folder with train.txt or a NAME_ind sibling")
+        root = Path(args.root).expanduser()
+        if (root / "train.txt").is_file():
+            print(
+                f"  {root} contains train.txt, so it is a dataset folder itself: "
+                f"pass --root {root.parent}"
+            )
+        # A graphkit data root keeps knowledge graphs in kg/, beside graphs/.
+        inner = root / "kg"
+        if inner.is_dir() and list_datasets(inner):
+            print(f"  {inner} contains datasets: pass --root {inner}")
+    return 0
+
