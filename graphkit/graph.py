@@ -68,6 +68,39 @@ def check_graph(graph, caller: str) -> None:
     )
 
 
+def check_layer_input(x, graph, in_channels: int, caller: str) -> None:
+    """Raise ValueError unless ``x`` is ``[N, *, in_channels]`` for the ``N`` graph nodes.
+
+    ``caller`` names the layer, such as ``SAGEConv``. Layers that transform ``x``
+    before aggregating would otherwise fail inside a matrix product, or report the
+    shape of the transformed features. A graph without ``num_nodes`` (a duck-typed
+    one) gets the width check only. Raises TypeError when ``x`` is not a tensor.
+    """
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{caller} expects x to be a torch.Tensor, got {type(x).__name__}")
+    nodes = getattr(graph, "num_nodes", None)
+    rows = "N" if nodes is None else nodes
+    expected = f"expected x of shape [{rows}, {in_channels}], got {list(x.shape)}"
+    if x.dim() < 2:
+        hint = ", for example x.view(-1, 1)" if in_channels == 1 else ""
+        raise ValueError(
+            f"{caller}: {expected}. Pass one row of {in_channels} features per "
+            f"node{hint}"
+        )
+    if nodes is not None and x.size(0) != nodes:
+        where = f" on rank {graph.rank}" if getattr(graph, "world_size", 1) > 1 else ""
+        raise ValueError(
+            f"{caller}: x has {x.size(0)} rows but the graph has {nodes} nodes{where} "
+            f"({expected}). Pass one row per node of the graph"
+        )
+    if x.size(-1) != in_channels:
+        raise ValueError(
+            f"{caller}: x has {x.size(-1)} features per node but the layer was built "
+            f"with in_channels={in_channels} ({expected}). Build the layer with "
+            f"in_channels={x.size(-1)}, or pass features of width {in_channels}"
+        )
+
+
 def _edge_index_from_adj_t(adj_t) -> tuple[Tensor, Tensor]:
     """Return ``(edge_index, values)`` of PyG's transposed adjacency ``adj_t``.
 

@@ -7,7 +7,7 @@ from contextlib import nullcontext
 import torch
 from torch import Tensor, nn
 
-from graphkit.graph import Graph, check_graph, check_reduce
+from graphkit.graph import Graph, check_graph, check_layer_input, check_reduce
 from graphkit.ops.recompute import RecomputeSaved
 
 
@@ -43,6 +43,7 @@ class GCNConv(nn.Module):
 
     def forward(self, x: Tensor, graph: Graph) -> Tensor:
         check_graph(graph, "GCNConv")
+        check_layer_input(x, graph, self.lin.in_features, type(self).__name__)
         # Transform first: aggregation then runs on the (usually smaller) output width.
         out = graph.gcn_aggregate(self.lin(x))
         return out if self.bias is None else out + self.bias
@@ -85,6 +86,7 @@ class SAGEConv(nn.Module):
 
     def forward(self, x: Tensor, graph: Graph) -> Tensor:
         check_graph(graph, "SAGEConv")
+        check_layer_input(x, graph, self.lin_l.in_features, type(self).__name__)
         linear = self.aggr in ("mean", "sum")
         if linear and self.lin_l.out_features < self.lin_l.in_features:
             # Sum and mean commute with the linear map, so aggregating after it moves
@@ -148,6 +150,7 @@ class GATConv(nn.Module):
 
     def forward(self, x: Tensor, graph: Graph) -> Tensor:
         check_graph(graph, "GATConv")
+        check_layer_input(x, graph, self.lin.in_features, type(self).__name__)
         # On a rematerializing graph (SAR), the backward pass recomputes h from x
         # instead of keeping it.
         with RecomputeSaved() if graph.rematerialize else nullcontext() as saved:
