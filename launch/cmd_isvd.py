@@ -134,6 +134,15 @@ def _add_nodeclass(commands) -> None:
         description="Fit a multi-hop linear GCN by one SVD of its training rows, "
         "optionally fine-tune the equivalent deep network, and report accuracy.",
     )
+    _add_nodeclass_data(parser)
+    _add_nodeclass_model(parser)
+    _add_nodeclass_finetune(parser)
+    _add_svd_options(parser, n_iter=10)
+    parser.set_defaults(func=run_nodeclass)
+
+
+def _add_nodeclass_data(parser: argparse.ArgumentParser) -> None:
+    """Add --dataset, --root, --split and --dataset-options of isvd nodeclass."""
     parser.add_argument(
         "--dataset",
         required=True,
@@ -163,6 +172,10 @@ def _add_nodeclass(commands) -> None:
         "\"{path: edges.txt, features: x.txt, labels: y.txt}\" for edge-list "
         "(default: none)",
     )
+
+
+def _add_nodeclass_model(parser: argparse.ArgumentParser) -> None:
+    """Add the options of the closed-form model: hops, ranks, PCA and dropout copies."""
     parser.add_argument(
         "--hops", type=int, default=15, help="propagation steps L (default: 15)"
     )
@@ -192,6 +205,10 @@ def _add_nodeclass(commands) -> None:
         help="copies of the training rows with dropout (probability 0.5), stacked "
         "under them (default: 1)",
     )
+
+
+def _add_nodeclass_finetune(parser: argparse.ArgumentParser) -> None:
+    """Add the options of the optional fine-tuning of the SVD-initialised network."""
     parser.add_argument(
         "--finetune-epochs",
         type=int,
@@ -209,8 +226,6 @@ def _add_nodeclass(commands) -> None:
         action="store_true",
         help="fine-tune the output heads only and keep the propagation steps fixed",
     )
-    _add_svd_options(parser, n_iter=10)
-    parser.set_defaults(func=run_nodeclass)
 
 
 def _format_timings(timings: dict[str, float]) -> str:
