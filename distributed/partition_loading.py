@@ -224,6 +224,40 @@ def check_split(meta: dict, config, mask_dim: int) -> None:
     )
 
 
+def _load_folder(config, comm: Communicator, rank: int, world_size: int) -> dict:
+    """Check the folder ``config.partitions`` on every rank, then load this rank's file."""
+    meta = read_metadata(config.partitions)
+    check_world_size(meta, world_size, config.partitions)
+    check_dataset_on_every_rank(comm, meta, config, rank)
+    check_source(comm, meta, config, rank)
+    _warn_ignored_options(config, meta, rank)
+    payload = _load_checked(comm, config.partitions, rank, world_size)
+    # Every rank's masks have the same dimension, so all ranks raise together.
+    if "train_mask" in payload:
+        check_split(meta, config, payload["train_mask"].dim())
+    return payload
+
+
+def _warn_ignored_options(config, meta: dict, rank: int) -> None:
+    """Warn on rank 0 about options that a partition folder overrides."""
+    if config.dataset_options and rank == 0 and "source" not in meta:
+        # A folder of an older graphkit partition: its options are unknown.
+        logger.warning(
+            "%s are ignored: the graph comes from the partitions in %s. Pass the "
+            "options to graphkit partition instead",
+            option("dataset_options", config.dataset_options),
+            config.partitions,
+        )
+    if config.parts_method != "metis" and rank == 0:
+        logger.warning(
+            "%s is ignored: the partitions in %s are fixed. Pass --method %s to "
+            "graphkit partition instead",
+            option("parts_method", config.parts_method),
+            config.partitions,
+            config.parts_method,
+        )
+
+
 def build_partition(config, rank: int, world_size: int, *, pyg_data: bool = True):
     """Build this rank's :class:`ShardedGraph` and the owned nodes' data.
 
@@ -254,30 +288,7 @@ def build_partition(config, rank: int, world_size: int, *, pyg_data: bool = True
 
     comm = communicator()
     if config.partitions:
-        meta = read_metadata(config.partitions)
-        check_world_size(meta, world_size, config.partitions)
-        check_dataset_on_every_rank(comm, meta, config, rank)
-        check_source(comm, meta, config, rank)
-        if config.dataset_options and rank == 0 and "source" not in meta:
-            # A folder of an older graphkit partition: its options are unknown.
-            logger.warning(
-                "%s are ignored: the graph comes from the partitions in %s. Pass the "
-                "options to graphkit partition instead",
-                option("dataset_options", config.dataset_options),
-                config.partitions,
-            )
-        if config.parts_method != "metis" and rank == 0:
-            logger.warning(
-                "%s is ignored: the partitions in %s are fixed. Pass --method %s to "
-                "graphkit partition instead",
-                option("parts_method", config.parts_method),
-                config.partitions,
-                config.parts_method,
-            )
-        payload = _load_checked(comm, config.partitions, rank, world_size)
-        # Every rank's masks have the same dimension, so all ranks raise together.
-        if "train_mask" in payload:
-            check_split(meta, config, payload["train_mask"].dim())
+        payload = _load_folder(config, comm, rank, world_size)
     else:
         payload = _partition_in_memory(config, comm, rank, world_size)
     # load_partition returns CPU tensors, so the payload moves to the device once, here.
