@@ -27,6 +27,8 @@ and labels, while the Yandex archive has Cornell's own.
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,7 +50,14 @@ from .splits import read_split_files, select_split
 if TYPE_CHECKING:
     from torch_geometric.data import Data
 
+logger = logging.getLogger(__name__)
+
 NODE_FILE = "out1_node_feature_label.txt"
+# SHA-256 of texas/out1_node_feature_label.txt in the Geom-GCN repository
+# (graphdml-uiuc-jlu/geom-gcn, new_data/), which its cornell folder repeats byte for byte.
+TEXAS_NODE_FILE_SHA256 = (
+    "cf5a3ca346cdd1210b8342e22517fcbbdae658065b7a3145f59350e50e6236a3"
+)
 EDGE_FILE = "out1_graph_edges.txt"
 NUM_SPLITS = 10
 WEBKB = ("cornell", "texas", "wisconsin")
@@ -115,14 +124,42 @@ def load_geom_gcn(
         folder = family_dir / raw.folder
         num_nodes = check_node_file(folder / NODE_FILE, sparse=name == "actor")
         read_edge_file(folder / EDGE_FILE, num_nodes)
-        return select_split(_read_with_pyg(name, family_dir, raw), split, name)
-    if name in WIKIPEDIA and not download:
+    elif name in WIKIPEDIA and not download:
         return select_split(_read_wikipedia_with_npz(name, root), split, name)
-    if download:
+    elif download:
         family_dir = candidate_family_dirs(root, raw.family)[0]
         family_dir.mkdir(parents=True, exist_ok=True)
-        return select_split(_read_with_pyg(name, family_dir, raw), split, name)
-    raise missing_files_error(root, raw, name, download_hint())
+    else:
+        raise missing_files_error(root, raw, name, download_hint())
+    data = _read_with_pyg(name, family_dir, raw)
+    if name == "cornell":
+        warn_if_texas_copy(family_dir)
+    return select_split(data, split, name)
+
+
+def warn_if_texas_copy(family_dir: Path) -> None:
+    """Log a warning when Cornell's node file is a copy of the Texas one.
+
+    The file is compared with :data:`TEXAS_NODE_FILE_SHA256` and with the Texas node
+    file of the same family folder, when there is one.
+    """
+    path = family_dir / "cornell" / "raw" / NODE_FILE
+    texas = family_dir / "texas" / "raw" / NODE_FILE
+    if not path.is_file():
+        return
+    content = path.read_bytes()
+    copied = hashlib.sha256(content).hexdigest() == TEXAS_NODE_FILE_SHA256
+    if not copied and texas.is_file():
+        copied = texas.read_bytes() == content
+    if copied:
+        logger.warning(
+            "cornell: %s is a copy of the Texas node file, as in the Geom-GCN repository "
+            "and PyG's WebKB('cornell'), so this graph has Cornell's edges with Texas's "
+            "features and labels. Load it with source='yandex' (load_dataset('cornell', "
+            "source='yandex'), or --dataset-options '{source: yandex}' on the command "
+            "line) for Cornell's own features and labels, which come with other node ids",
+            path,
+        )
 
 
 def _read_with_pyg(name: str, family_dir: Path, raw: RawFiles) -> Data:
