@@ -47,6 +47,7 @@ from graphkit.ops.segment import (
     block_extremum_backward,
     block_tie_count,
 )
+from graphkit.ops.plain import check_messages
 from graphkit.ops.shapes import as_matrix
 
 MODES = ("sar", "sa", "one-shot")
@@ -373,9 +374,12 @@ def _messages(
     tensor of ``spec.inputs``) in place of ``spec.inputs`` when they are given."""
     arguments = (rows[block.col], x_dst[block.row], block.edge_attr)
     if not input_leaves:
-        return spec.message(*arguments)
-    with ReadAsLeaves(spec.inputs, input_leaves):
-        return spec.message(*arguments)
+        messages = spec.message(*arguments)
+    else:
+        with ReadAsLeaves(spec.inputs, input_leaves):
+            messages = spec.message(*arguments)
+    check_messages(messages, block.num_edges)
+    return messages
 
 
 def _input_leaves(spec: MessageSpec) -> list[Tensor]:

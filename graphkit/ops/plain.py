@@ -104,4 +104,20 @@ def plain_propagate(
 ) -> Tensor:
     """Apply ``message(x_j, x_i, edge_attr)`` to every edge and reduce per destination."""
     messages = message(x_src[block.col], x_dst[block.row], edge_attr)
+    check_messages(messages, block.num_edges)
     return scatter_reduce_rows(messages, block.row, block.num_dst, reduce)
+
+
+def check_messages(messages, num_edges: int) -> None:
+    """Raise unless a message function returned a tensor with one row per edge."""
+    if isinstance(messages, Tensor) and messages.dim() > 0 and len(messages) == num_edges:
+        return
+    if isinstance(messages, Tensor):
+        found = f"a tensor of shape {list(messages.shape)}"
+    else:
+        found = f"a {type(messages).__name__}"
+    raise ValueError(
+        f"the message function returned {found}, but propagate needs one message per "
+        f"edge: a tensor of shape [{num_edges}, ...] for these {num_edges} edges. "
+        "Compute each row from the same rows of x_j, x_i and edge_attr"
+    )
