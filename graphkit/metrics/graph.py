@@ -242,7 +242,10 @@ def _check_labels(y: Tensor, num_nodes: int | None) -> Tensor:
             "t of [N, T] binary tasks, pass its column y[:, t] (-1 marks unlabelled nodes)"
         )
     if y.is_floating_point() or y.dtype == torch.bool:
-        raise ValueError(f"y must have an integer dtype, got {y.dtype}")
+        fix = "Convert class ids with y.long()"
+        if y.is_floating_point() and not bool(torch.isfinite(y).all()):
+            fix = "Mark unlabelled nodes with -1: torch.nan_to_num(y, nan=-1).long()"
+        raise ValueError(f"y must have an integer dtype, got {y.dtype}. {fix}")
     if num_nodes is not None and num_nodes != y.numel():
         raise ValueError(
             f"num_nodes={num_nodes} but y has {y.numel()} entries; give one label "
