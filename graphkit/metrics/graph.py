@@ -285,12 +285,14 @@ def _check_num_classes(y: Tensor, num_classes: int | None) -> int:
         if present < c:
             # Every measure counts edges in a [C, C] table of class pairs, so raw label
             # ids would allocate C^2 entries for a few classes and fail without a hint.
+            given = f"num_classes={c}" if num_classes is not None else "the labels"
             raise ValueError(
-                f"the labels give C = {c} classes (largest label {largest}), but only "
+                f"{given} give C = {c} classes (largest label {largest}), but only "
                 f"{present} distinct labels occur. The measures count edges in a C x C "
                 f"table of class pairs, {c * c * 8 / 2**30:.1f} GiB here. Number the "
                 "classes 0..K-1 first, for example with y = torch.where(y >= 0, "
-                "torch.searchsorted(y[y >= 0].unique(), y), -1)"
+                "torch.searchsorted(y[y >= 0].unique(), y), -1), and leave "
+                "num_classes unset"
             )
     return c
 

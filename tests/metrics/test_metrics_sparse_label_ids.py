@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from graphkit.metrics import edge_homophily, nic
+from graphkit.metrics import class_insensitive_homophily, edge_homophily, nic
 
 # Undirected path 0-1-2-3 with two classes written as raw ids 0 and 100000.
 EDGES = torch.tensor([[0, 1, 2], [1, 2, 3]])
@@ -18,7 +18,7 @@ def test_raw_label_ids_error(measure):
     with pytest.raises(ValueError) as error:
         measure(EDGES, Y_RAW)
     message = str(error.value)
-    assert "C = 100001 classes (largest label 100000)" in message
+    assert "the labels give C = 100001 classes (largest label 100000)" in message
     assert "only 2 distinct labels occur" in message
     assert "torch.searchsorted" in message
 
@@ -40,3 +40,12 @@ def test_small_gaps_are_still_accepted():
     # Class ids 0 and 5 (C = 6, four classes absent) keep the PyG convention.
     y = torch.tensor([0, 5, 5, 0])
     assert edge_homophily(EDGES, y) == pytest.approx(1 / 3)
+
+
+def test_large_num_classes_named():
+    # Labels 0 and 1 with num_classes=10000: a 10^8-entry table for two classes.
+    with pytest.raises(ValueError) as error:
+        class_insensitive_homophily(EDGES, torch.tensor([0, 1, 1, 0]), num_classes=10000)
+    message = str(error.value)
+    assert "num_classes=10000 give C = 10000 classes (largest label 1)" in message
+    assert "leave num_classes unset" in message
