@@ -351,6 +351,15 @@ class ShardedGraph(Graph):
             halo = self.compression.halo_for(self.halo, label)
         return Plan(halo, blocks, keep and self.mode != "sar", label)
 
+    def __repr__(self) -> str:
+        # num_edges counts the in-edges of the owned nodes, from every peer.
+        edges = sum(block.num_edges for block in self.blocks)
+        return (
+            f"ShardedGraph(rank={self.rank}, world_size={self.world_size}, "
+            f"num_nodes={self.num_nodes}, num_global_nodes={self.num_global_nodes}, "
+            f"num_edges={edges}, mode={self.mode!r})"
+        )
+
     @property
     def rank(self) -> int:
         return self.comm.rank
