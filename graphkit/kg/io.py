@@ -24,6 +24,7 @@ import gzip
 import logging
 import re
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,8 +106,9 @@ def read_triples(
 
     Args:
         path: the file, decompressed first when it is gzip data. A leading ``~``
-            is expanded to the home folder. A pipe (``/dev/fd/N``) is read too. Blank lines are skipped, and so is
-            whitespace at the end of a row (a trailing tab too).
+            is expanded to the home folder. A pipe (``/dev/fd/N``) is read too.
+            Blank lines are skipped, and so is whitespace at the end of a row (a
+            trailing tab too).
         delimiter (str, optional): column separator. ``None`` picks ``,`` for ``.csv``
             (and ``.csv.gz``) files, otherwise a tab when the first row has one,
             else runs of spaces and tabs.
@@ -116,7 +118,8 @@ def read_triples(
 
     Raises:
         KGFormatError: the file is missing, or empty while ``allow_empty`` is
-            ``False``, or a row does not have 3 columns.
+            ``False``, or a row does not have 3 columns, or a CSV quote does not
+            close on its own line.
     """
     return _read_triples(path, delimiter, header, allow_empty)
 
@@ -215,7 +218,7 @@ def _parse_rows(
     columns raises KGFormatError.
     """
     if delimiter == ",":
-        fields = csv.reader([line for _, line in numbered])
+        fields = _csv_rows(path, numbered)
     elif delimiter == " ":
         fields = (
             ASCII_WHITESPACE_RUN.split(line.strip(ASCII_WHITESPACE))
@@ -237,6 +240,28 @@ def _parse_rows(
         rows.append((columns[0], columns[1], columns[2]))
         lines.append(number)
     return rows, lines
+
+
+def _csv_rows(path: Path, numbered: list[tuple[int, str]]) -> Iterator[list[str]]:
+    """Yield the CSV columns of each numbered line.
+
+    A quoted field must close on its own line: names cannot contain line breaks, and a
+    row that spanned lines would shift the line numbers of every later row.
+    """
+    reader = csv.reader(line for _, line in numbered)
+    for index, (number, _) in enumerate(numbered):
+        try:
+            columns = next(reader)
+        except csv.Error as error:
+            raise KGFormatError(path, number, f"invalid CSV row ({error})") from None
+        if reader.line_num != index + 1:
+            raise KGFormatError(
+                path,
+                number,
+                "a quoted field opens on this line and does not close on it. Names "
+                "cannot contain line breaks: add the closing quote",
+            )
+        yield columns
 
 
 def _folder_fix(folder: Path) -> str:

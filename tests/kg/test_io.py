@@ -55,6 +55,30 @@ def test_wrong_column_count_names_file_and_line(tmp_path):
         read_triples(path)
 
 
+def test_csv_quote_across_lines_rejected(tmp_path):
+    # csv.reader would join the two lines into one row, and number "d,r,e" as line 2.
+    path = write(tmp_path / "quoted.csv", '"a\nb",r,c\nd,r,e\n')
+    with pytest.raises(KGFormatError) as caught:
+        read_triples(path)
+    assert str(caught.value) == (
+        f"{path}:1: a quoted field opens on this line and does not close on it. "
+        "Names cannot contain line breaks: add the closing quote"
+    )
+
+
+def test_csv_quoted_commas_kept(tmp_path):
+    path = write(tmp_path / "commas.csv", '"Paris, France",r,c\nd,"r,2",e\n')
+    triples = read_triples(path)
+    assert triples.rows == [("Paris, France", "r", "c"), ("d", "r,2", "e")]
+    assert triples.lines == [1, 2]
+
+
+def test_csv_oversized_field_names_line(tmp_path):
+    path = write(tmp_path / "big.csv", "a,r,c\na,r," + "x" * 200_000 + "\n")
+    with pytest.raises(KGFormatError, match=r"big\.csv:2: invalid CSV row \(field"):
+        read_triples(path)
+
+
 def test_empty_file_is_rejected(tmp_path):
     path = write(tmp_path / "empty.tsv", "\n\n")
     with pytest.raises(KGFormatError, match=r"empty\.tsv: file contains no triples"):
