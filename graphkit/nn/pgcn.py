@@ -84,13 +84,21 @@ class PGCNConv(nn.Module):
             # here. Adding the empty sum (0) gives lin_embed a zero gradient, as in exact mode.
             empty = values.new_zeros(0, self.heads, values.size(1))
             return empty + positions.sum()
+        # The filters take float32 or float64 only. Under autocast the linear layers
+        # return 16-bit tensors, so the heads run in float32 with autocast off, and
+        # their output is cast back to the dtype of the values.
+        dtype = torch.promote_types(values.dtype, torch.float32)
         outputs = []
-        for h in range(self.heads):
-            if self.exact:
-                outputs.append(dense_gaussian_filter(positions[:, h], values))
-            else:
-                outputs.append(PermutohedralLattice(positions[:, h]).filter(values))
-        return torch.stack(outputs, 1)
+        with torch.autocast(x.device.type, enabled=False):
+            head_values = values.to(dtype)
+            for h in range(self.heads):
+                head_positions = positions[:, h].to(dtype)
+                if self.exact:
+                    out = dense_gaussian_filter(head_positions, head_values)
+                else:
+                    out = PermutohedralLattice(head_positions).filter(head_values)
+                outputs.append(out)
+        return torch.stack(outputs, 1).to(values.dtype)
 
     def forward(self, x: Tensor, graph: Graph) -> Tensor:
         check_graph(graph, "PGCNConv")
