@@ -141,3 +141,40 @@ class ReadAsLeaves(TorchFunctionMode):
         if isinstance(value, Tensor):
             return self.leaf_of.get(id(value), value)
         return value
+
+
+def independent_inputs(inputs: list[Tensor]) -> list[bool]:
+    """Return, for each input, whether no other input was computed from it.
+
+    The propagate function adds the gradient of a message that reads an input
+    directly, outside :class:`ReadAsLeaves` (a custom ``autograd.Function`` receives
+    its arguments unchanged), by differentiating with respect to the input itself. That
+    is right only for an independent input: for ``gate`` with ``w = sigmoid(gate)``
+    also an input, the gradient would follow ``w``'s graph (see
+    :class:`ReadAsLeaves`). The walk covers the autograd graphs of the non-leaf inputs.
+
+    NOTE: so a read of a dependent input (``gate`` above) by a custom
+    ``autograd.Function`` inside the message gets no gradient.
+    """
+    reached_nodes: set = set()
+    reached_leaves: set[int] = set()
+    stack = [
+        node
+        for t in inputs
+        if t.grad_fn is not None
+        for node, _ in t.grad_fn.next_functions
+    ]
+    while stack:
+        node = stack.pop()
+        if node is None or node in reached_nodes:
+            continue
+        reached_nodes.add(node)
+        variable = getattr(node, "variable", None)  # the leaf of an AccumulateGrad
+        if variable is not None:
+            reached_leaves.add(id(variable))
+        stack.extend(child for child, _ in node.next_functions)
+    return [
+        (t.grad_fn not in reached_nodes) if t.grad_fn is not None
+        else id(t) not in reached_leaves
+        for t in inputs
+    ]

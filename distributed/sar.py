@@ -33,7 +33,7 @@ from torch import Tensor
 from graphkit.block import Block
 from graphkit.distributed.autocast_state import AutocastState
 from graphkit.distributed.halo import HaloExchange, RowChunks
-from graphkit.distributed.message_inputs import ReadAsLeaves
+from graphkit.distributed.message_inputs import ReadAsLeaves, independent_inputs
 from graphkit.ops.attention import (
     AttentionDropout,
     block_backward,
@@ -449,6 +449,11 @@ class PropagateSAR(torch.autograd.Function):
             out = torch.where(_no_edges(plan.blocks, best), best.new_zeros(()), best)
         ctx.plan, ctx.spec, ctx.graphs, ctx.num_params = plan, spec, graphs, len(params)
         ctx.x_dst_leaf, ctx.input_leaves = x_dst_leaf, input_leaves
+        # Inputs whose direct reads outside ReadAsLeaves can be differentiated.
+        ctx.originals = [
+            t if independent else None
+            for t, independent in zip(spec.inputs, independent_inputs(spec.inputs))
+        ]
         # ``sar`` recomputes the messages in the backward pass, with this setting.
         ctx.autocast = AutocastState.capture(x.device.type)
         ctx.save_for_backward(
@@ -482,7 +487,8 @@ class PropagateSAR(torch.autograd.Function):
             grad_msg = g[block.row]
             if spec.reduce in ("max", "min"):
                 grad_msg = torch.where(msg.detach() == out[block.row], grad_msg, 0.0)
-            inputs = [leaf, x_dst_leaf, *input_leaves]
+            originals = [t for t in ctx.originals if t is not None]
+            inputs = [leaf, x_dst_leaf, *input_leaves, *originals]
             # Integer inputs take no gradient, and autograd.grad rejects them.
             differentiable = [i for i, t in enumerate(inputs) if t.requires_grad]
             grads: list[Tensor | None] = [None] * len(inputs)
@@ -496,7 +502,13 @@ class PropagateSAR(torch.autograd.Function):
                 for i, grad in zip(differentiable, found):
                     grads[i] = grad
             grad_x_dst.add_(_or_zeros(grads[1], x_dst))
-            for i, grad in enumerate(grads[2:]):
+            # Reads of an input through its leaf and through the input itself add up.
+            original_grads = iter(grads[2 + len(params) :])
+            for i, grad in enumerate(grads[2 : 2 + len(params)]):
+                if ctx.originals[i] is not None:
+                    direct = next(original_grads)
+                    if direct is not None:
+                        grad = direct if grad is None else grad + direct
                 if grad is not None:
                     acc = grad_params[i]
                     grad_params[i] = grad if acc is None else acc + grad
@@ -526,7 +538,7 @@ class PropagateSAR(torch.autograd.Function):
                 yield peer, [grad]
 
         plan.halo.return_grads(grads(), [grad_x], plan.label + "/grad")
-        ctx.graphs = ctx.x_dst_leaf = ctx.input_leaves = None
+        ctx.graphs = ctx.x_dst_leaf = ctx.input_leaves = ctx.originals = None
         # Integer inputs take no gradient.
         grad_x = grad_x if ctx.needs_input_grad[0] else None
         grad_x_dst = grad_x_dst if ctx.needs_input_grad[1] else None

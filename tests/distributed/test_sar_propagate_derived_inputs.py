@@ -28,17 +28,45 @@ X = torch.tensor(
 )
 MODES = ["sar", "sa", "one-shot"]
 REDUCES = ["sum", "max"]
+KINDS = ["closure", "function", "direct"]
+
+
+class _Scale(torch.autograd.Function):
+    """``a * w`` as a custom function, whose arguments no TorchFunctionMode replaces."""
+
+    @staticmethod
+    def forward(ctx, a, w):
+        ctx.save_for_backward(a, w)
+        return a * w
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, w = ctx.saved_tensors
+        return grad * w, (grad * a).sum(0)
 
 
 class _Gated(nn.Module):
-    def __init__(self) -> None:
+    """Messages that read ``w = sigmoid(gate) * 2``, computed in the forward pass."""
+
+    def __init__(self, kind: str) -> None:
         super().__init__()
         torch.manual_seed(0)
+        self.kind = kind
         self.gate = nn.Parameter(torch.tensor([0.3, -1.2], dtype=torch.float64))
         self.lin = nn.Linear(3, 2, dtype=torch.float64)
 
     def forward(self, x, graph, reduce):
         w = torch.sigmoid(self.gate) * 2.0
+        if self.kind == "function":
+            # Reads w through a custom function, and lin (independent) directly.
+            return graph.propagate(
+                lambda x_j, x_i, e: _Scale.apply(self.lin(x_j), w), x, reduce
+            )
+        if self.kind == "direct":
+            # Reads gate itself as well as w, which is computed from it.
+            return graph.propagate(
+                lambda x_j, x_i, e: self.lin(x_j) * w + x_j[:, :2] * self.gate, x, reduce
+            )
         return graph.propagate(lambda x_j, x_i, e: self.lin(x_j) * w, x, reduce)
 
 
@@ -61,19 +89,24 @@ def _on_ranks(rank: int, world_size: int):
     for mode in MODES:
         graph = ShardedGraph.from_partition(communicator(), payload, mode)
         for reduce in REDUCES:
-            results[mode, reduce] = _loss_and_grads(_Gated(), graph, X[ids], reduce)
+            for kind in KINDS:
+                model = _Gated(kind)
+                result = _loss_and_grads(model, graph, X[ids], reduce)
+                results[mode, reduce, kind] = result
     return ids.tolist(), results
 
 
 @pytest.mark.parametrize("world_size", [1, 2])
 def test_derived_input_matches_local(world_size):
     local = LocalGraph(EDGES, 4)
-    wants = {r: _loss_and_grads(_Gated(), local, X, r) for r in REDUCES}
+    wants = {
+        (r, k): _loss_and_grads(_Gated(k), local, X, r) for r in REDUCES for k in KINDS
+    }
     for ids, results in run_world(_on_ranks, world_size):
-        assert len(results) == len(MODES) * len(REDUCES)
-        for (mode, reduce), (out, x_grad, grads) in results.items():
-            want_out, want_x_grad, want_grads = wants[reduce]
-            case = (mode, reduce)
+        assert len(results) == len(MODES) * len(REDUCES) * len(KINDS)
+        for (mode, reduce, kind), (out, x_grad, grads) in results.items():
+            want_out, want_x_grad, want_grads = wants[reduce, kind]
+            case = (mode, reduce, kind)
             torch.testing.assert_close(
                 torch.tensor(out), torch.tensor(want_out)[ids], msg=str(case)
             )
