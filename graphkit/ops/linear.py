@@ -26,7 +26,11 @@ class _SpMM(torch.autograd.Function):
         ctx.block, ctx.values, ctx.key = block, values, key
         ctx.x_shape = x.shape
         matrix = block.csr(values, key, dtype=x.dtype)
-        return matrix @ as_matrix(x).contiguous()
+        # Autocast would run the product in its lower precision, which torch 2.13's
+        # CPU kernel for sparse CSR products lacks ("addmm_out_sparse_csr_impl_mkl" not
+        # implemented for 'BFloat16'). It runs in x's dtype, as PyG's scatter does.
+        with torch.autocast(x.device.type, enabled=False):
+            return matrix @ as_matrix(x).contiguous()
 
     @staticmethod
     def backward(ctx, grad_out: Tensor):
@@ -34,7 +38,8 @@ class _SpMM(torch.autograd.Function):
         matrix_t = block.csr_t(ctx.values, ctx.key, dtype=grad_out.dtype)
         # The product has the matrix shape [num_src, prod(F)], but autograd needs the
         # gradient in the shape of x, such as [N] or [N, H, C].
-        grad_x = matrix_t @ grad_out.contiguous()
+        with torch.autocast(grad_out.device.type, enabled=False):
+            grad_x = matrix_t @ grad_out.contiguous()
         return grad_x.reshape(ctx.x_shape), None, None, None
 
 
