@@ -37,7 +37,7 @@ from .layout import (
     missing_files_error,
     pyg_root,
 )
-from .splits import read_split_files, select_split
+from .splits import MASK_NAMES, read_split_files, select_split
 
 if TYPE_CHECKING:
     from torch_geometric.data import Data
@@ -122,9 +122,52 @@ def load_planetoid(
     split_masks = read_geom_gcn_masks(family_dir, name, data.num_nodes)
     for key, masks in split_masks.items():
         data[key] = masks
-    if split == "geom-gcn":
-        return data
-    return select_split(data, split, name)
+    if split != "geom-gcn":
+        data = select_split(data, split, name)
+    unlabelled = nodes_without_label(family_dir / raw.folder, name)
+    warn_about_unlabelled_in_masks(data, name, unlabelled)
+    return data
+
+
+def nodes_without_label(folder: Path, name: str) -> torch.Tensor:
+    """Return the ids within the range of ``ind.<name>.test.index`` that it leaves out.
+
+    Such nodes have no row in ``ty`` and so no label, and PyG gives them label 0. There
+    are 15 in CiteSeer and none in Cora or PubMed. An absent file gives no ids.
+    """
+    path = folder / f"ind.{name}.test.index"
+    if not path.is_file():
+        return torch.zeros(0, dtype=torch.long)
+    test_ids = torch.tensor([int(float(value)) for value in path.read_text().split()])
+    between = torch.arange(int(test_ids.min()), int(test_ids.max()) + 1)
+    return between[~torch.isin(between, test_ids)]
+
+
+def warn_about_unlabelled_in_masks(data, name: str, unlabelled: torch.Tensor) -> None:
+    """Log a warning when the masks contain nodes whose label 0 is a placeholder."""
+    if unlabelled.numel() == 0:
+        return
+    # Rows [U, S]: mask entries of the unlabelled nodes in each of the S splits loaded.
+    rows = {
+        key: data[key][unlabelled].view(unlabelled.numel(), -1) for key in MASK_NAMES
+    }
+    in_any_mask = torch.cat(list(rows.values()), dim=1).any(dim=1)
+    in_masks = int(in_any_mask.sum())
+    if in_masks == 0:
+        return
+    counts = ", ".join(f"{int(row.sum())} in {key}" for key, row in rows.items())
+    logger.warning(
+        "%s: %d of the %d nodes without a Planetoid label are in the split masks (%s, "
+        "summed over the splits loaded). As in PyG, these nodes get label 0, so "
+        "training and accuracy count them as class 0. To use labelled nodes only, set "
+        "data.train_mask[ids] = data.val_mask[ids] = data.test_mask[ids] = False "
+        "for ids = %s",
+        name,
+        in_masks,
+        unlabelled.numel(),
+        counts,
+        unlabelled.tolist(),
+    )
 
 
 def _read_with_pyg(name: str, family_dir: Path, raw: RawFiles) -> Data:
