@@ -248,7 +248,9 @@ def _csv_rows(path: Path, numbered: list[tuple[int, str]]) -> Iterator[list[str]
     A quoted field must close on its own line: names cannot contain line breaks, and a
     row that spanned lines would shift the line numbers of every later row.
     """
-    reader = csv.reader(line for _, line in numbered)
+    # An empty line after the last one lets the line count show a quote left open on
+    # the last line too: csv.reader would otherwise end that field at the end of input.
+    reader = csv.reader([*(line for _, line in numbered), ""])
     for index, (number, _) in enumerate(numbered):
         try:
             columns = next(reader)

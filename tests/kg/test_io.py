@@ -198,3 +198,15 @@ def test_grail_fb237_v1_counts(shared_data):
     relation_graph = split.test.graph.relation_graph
     assert relation_graph.num_nodes == 360
     assert relation_graph.edge_index.size(1) == 11368
+
+
+def test_csv_quote_open_on_last_line(tmp_path):
+    # Without the check, csv.reader ends the open field at the end of input and the
+    # error blamed the column count of the single field 'd,r,e'.
+    path = write(tmp_path / "open.csv", 'a,r,c\n"d,r,e\n')
+    with pytest.raises(KGFormatError) as caught:
+        read_triples(path)
+    assert str(caught.value) == (
+        f"{path}:2: a quoted field opens on this line and does not close on it. "
+        "Names cannot contain line breaks: add the closing quote"
+    )
