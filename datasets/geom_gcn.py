@@ -156,8 +156,9 @@ def warn_if_texas_copy(family_dir: Path) -> None:
             "cornell: %s is a copy of the Texas node file, as in the Geom-GCN repository "
             "and PyG's WebKB('cornell'), so this graph has Cornell's edges with Texas's "
             "features and labels. Load it with source='yandex' (load_dataset('cornell', "
-            "source='yandex'), or --dataset-options '{source: yandex}' on the command "
-            "line) for Cornell's own features and labels, which come with other node ids",
+            "source='yandex'), or --dataset-options '{source: yandex}' for graphkit "
+            "train, partition and isvd nodeclass) for Cornell's own features and labels, "
+            "which come with other node ids",
             path,
         )
 
