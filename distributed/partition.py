@@ -17,6 +17,7 @@ import torch
 from torch import Tensor
 
 from graphkit.block import check_edge_index
+from graphkit.graph import edges_of_data
 
 from .balance import balance_training_nodes, fill_empty_partitions
 
@@ -247,14 +248,22 @@ def partition_payloads(data, parts: Tensor, num_parts: int, ranks=None):
     * ``edges``: per source partition ``q``, ``[2, E_q]`` edges ``(src, dst)`` with ``src``
       in the new global numbering and ``dst`` a local row; ``edge_attr`` likewise when
       ``data`` has edge features. ``data.edge_weight`` is not carried (a warning says so).
+
+    Without ``data.edge_index`` the edges come from ``data.adj_t``, the transposed
+    sparse adjacency of PyG's ``ToSparseTensor``, as in ``LocalGraph.from_data``.
     """
-    check_graph(data.edge_index, data.num_nodes)
+    edge_index, weights = edges_of_data(data)
+    if edge_index is None:
+        raise ValueError(
+            "data.edge_index is missing. Set it to a [2, E] tensor of (source, target) "
+            "ids, or to torch.empty(2, 0, dtype=torch.long) for no edges"
+        )
+    check_graph(edge_index, data.num_nodes)
     check_parts(parts, num_parts, data.num_nodes)
-    _check_row_counts(data)
+    _check_row_counts(data, edge_index.size(1))
     parts = parts.long()
     ranks = range(num_parts) if ranks is None else ranks
     relabeled = relabel(parts, num_parts)
-    edge_index = data.edge_index
     dst_part, src_part = parts[edge_index[1]], parts[edge_index[0]]
     # One stable sort groups edges by destination partition, then source partition.
     perm = torch.argsort(dst_part * num_parts + src_part, stable=True)
@@ -264,7 +273,7 @@ def partition_payloads(data, parts: Tensor, num_parts: int, ranks=None):
     offsets = torch.zeros(counts.numel() + 1, dtype=torch.long)
     torch.cumsum(counts, 0, out=offsets[1:])
     edge_attr = getattr(data, "edge_attr", None)
-    if getattr(data, "edge_weight", None) is not None:
+    if weights is not None:
         logger.warning(EDGE_WEIGHT_DROPPED)
     for rank in ranks:
         lo, hi = int(relabeled.node_ranges[rank]), int(relabeled.node_ranges[rank + 1])
@@ -300,14 +309,14 @@ def partition_payloads(data, parts: Tensor, num_parts: int, ranks=None):
         yield rank, payload
 
 
-def _check_row_counts(data) -> None:
+def _check_row_counts(data, num_edges: int) -> None:
     """Raise unless node fields have one row per node and ``edge_attr`` one per edge.
 
     A node field of another length would otherwise be left out of every partition
     file, so training would fail later without naming the field.
     """
     expected = {name: data.num_nodes for name in NODE_FIELDS}
-    expected["edge_attr"] = data.edge_index.size(1)
+    expected["edge_attr"] = num_edges
     for name, rows in expected.items():
         value = getattr(data, name, None)
         if isinstance(value, Tensor) and value.dim() > 0 and value.size(0) != rows:
