@@ -285,9 +285,11 @@ def _check_num_classes(y: Tensor, num_classes: int | None) -> int:
         if present < c:
             # Every measure counts edges in a [C, C] table of class pairs, so raw label
             # ids would allocate C^2 entries for a few classes and fail without a hint.
-            given = f"num_classes={c}" if num_classes is not None else "the labels"
+            given = "the labels give"
+            if num_classes is not None:
+                given = f"num_classes={c} gives"
             raise ValueError(
-                f"{given} give C = {c} classes (largest label {largest}), but only "
+                f"{given} C = {c} classes (largest label {largest}), but only "
                 f"{present} distinct labels occur. The measures count edges in a C x C "
                 f"table of class pairs, {c * c * 8 / 2**30:.1f} GiB here. Number the "
                 "classes 0..K-1 first, for example with y = torch.where(y >= 0, "

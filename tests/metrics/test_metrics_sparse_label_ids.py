@@ -47,5 +47,5 @@ def test_large_num_classes_named():
     with pytest.raises(ValueError) as error:
         class_insensitive_homophily(EDGES, torch.tensor([0, 1, 1, 0]), num_classes=10000)
     message = str(error.value)
-    assert "num_classes=10000 give C = 10000 classes (largest label 1)" in message
+    assert "num_classes=10000 gives C = 10000 classes (largest label 1)" in message
     assert "leave num_classes unset" in message
