@@ -306,9 +306,13 @@ class LocalGraph(Graph):
             )
         self.num_nodes = int(num_nodes)
         self.fast = fast
-        self.block = Block.from_edge_index(
-            edge_index, self.num_nodes, self.num_nodes, edge_attr=edge_attr
-        )
+        # Built outside inference mode, as the caches are: a graph made inside
+        # torch.inference_mode() would hold inference tensors, which the backward pass
+        # of a later training step cannot save.
+        with torch.inference_mode(False):
+            self.block = Block.from_edge_index(
+                edge_index, self.num_nodes, self.num_nodes, edge_attr=edge_attr
+            )
         self._looped: LocalGraph | None = None
         self._values: dict[str, Tensor] = {}
         self._half_subnormal: dict[str, bool] = {}
