@@ -100,6 +100,31 @@ def check_node_fields(
         )
 
 
+def check_feature_matrix(x: Tensor) -> None:
+    """Raise ValueError unless ``x`` has shape ``[N, F]`` with at least one feature.
+
+    A model built from a config takes ``F = x.size(1)`` as its input width. A vector
+    of features would fail there with an IndexError, and ``[N, A, B]`` features would
+    build a first layer of width ``A``.
+    """
+    shape = list(x.shape)
+    if x.dim() == 1:
+        raise ValueError(
+            f"data.x must have shape [N, F], got {shape}. For one feature per node, "
+            "use data.x = data.x.view(-1, 1)"
+        )
+    if x.dim() > 2:
+        raise ValueError(
+            f"data.x must have shape [N, F], got {shape}. Flatten the features of each "
+            "node with data.x = data.x.flatten(1)"
+        )
+    if x.size(1) == 0:
+        raise ValueError(
+            f"data.x has no features (shape {shape}). Give each node at least one, "
+            "for example data.x = torch.ones(data.num_nodes, 1)"
+        )
+
+
 def label_vector(y: Tensor) -> Tensor:
     """Return labels of shape ``[N, 1]`` (one class per node in a column, as OGB stores
     them) as shape ``[N]``, and any other shape unchanged."""

@@ -33,7 +33,7 @@ from graphkit.train.checkpoint import (
     save_checkpoint,
 )
 from graphkit.train.config import TrainConfig
-from graphkit.train.inputs import check_node_fields, label_vector
+from graphkit.train.inputs import check_feature_matrix, check_node_fields, label_vector
 from graphkit.train.metrics import METRIC_LABEL, METRICS
 from graphkit.train.multilabel import (
     is_multi_label,
@@ -75,7 +75,7 @@ class Trainer:
             self.device = getattr(graph, "device", torch.device("cpu"))
         self.is_main = graph.rank == 0
         torch.manual_seed(config.seed)
-        self._check_inputs_on_every_rank(data)
+        self._check_inputs_on_every_rank(data, features_matrix=model is None)
         if config.out and self.is_main:
             Path(config.out).mkdir(parents=True, exist_ok=True)
         self.multi_label = is_multi_label(data.y)
@@ -721,9 +721,12 @@ class Trainer:
             option("epochs", saved), epochs,
         )
 
-    def _check_inputs_on_every_rank(self, data) -> None:
+    def _check_inputs_on_every_rank(self, data, features_matrix: bool = True) -> None:
         """Check this rank's node fields (and on rank 0 that ``out`` contains no earlier
         run), and raise on every rank if any rank fails.
+
+        With ``features_matrix`` (a model built from the config), ``data.x`` must also
+        be ``[N, F]`` with ``F >= 1``, because the model's input width is ``F``.
 
         A rank that raised alone would leave the others to fail later with a lost-peer
         error that does not give the cause, so the ranks first agree on the highest
@@ -736,6 +739,8 @@ class Trainer:
                 # to the earlier run's metrics.jsonl.
                 check_no_earlier_run(Path(self.config.out))
             check_node_fields(data, self.graph.num_nodes, multi_label=True)
+            if features_matrix:
+                check_feature_matrix(data.x)
             if data.y.dim() > 2:
                 raise ValueError(
                     "invalid labels: the trainer expects class ids (y of shape [N] or "
