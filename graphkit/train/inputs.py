@@ -55,10 +55,17 @@ def check_node_fields(
         )
     finite = torch.isfinite(x)
     if not bool(finite.all()):
-        row, column = (~finite).nonzero()[0].tolist()
+        # A model passed to the Trainer may read x of shape [N] or [N, A, B] as it is.
+        first = (~finite).nonzero()[0].tolist()
+        if x.dim() == 2:
+            where = f"row {first[0]}, column {first[1]}"
+        elif x.dim() == 1:
+            where = f"row {first[0]}"
+        else:
+            where = f"row {first[0]}, index {tuple(first[1:])} within the row"
         raise ValueError(
             f"data.x contains {int((~finite).sum())} NaN or infinite values (first at "
-            f"row {row}, column {column}). Replace or impute them before training, "
+            f"{where}). Replace or impute them before training, "
             "because one NaN feature spreads to every neighbour's output"
         )
     _check_rows("data.y", y, num_nodes)
