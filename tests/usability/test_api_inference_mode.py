@@ -71,3 +71,37 @@ def test_float16_model_after_inference_mode():
         model(x, graph)
     model(x, graph).float().sum().backward()
     assert all(p.grad is not None for p in model.parameters())
+
+
+# A graph built inside inference mode would hold an inference-tensor block, which the
+# plain path (fast=False, float16 on the CPU) saves for the backward pass.
+@pytest.mark.parametrize("fast", [True, False])
+@pytest.mark.parametrize("name", sorted(OPERATIONS))
+def test_graph_built_in_inference_mode_trains(name, fast):
+    operation = OPERATIONS[name]
+    x = torch.tensor([[1.0, 2.0], [3.0, 5.0], [7.0, 11.0]])
+    with torch.inference_mode():
+        graph = LocalGraph(EDGE_INDEX, NUM_NODES, edge_attr=EDGE_ATTR, fast=fast)
+    fresh = LocalGraph(EDGE_INDEX, NUM_NODES, edge_attr=EDGE_ATTR, fast=fast)
+    assert torch.equal(operation(graph, x), operation(fresh, x))
+    assert torch.equal(
+        _input_gradient(graph, operation, x), _input_gradient(fresh, operation, x)
+    )
+
+
+def test_graph_built_in_inference_mode_gradient_values():
+    # Node j's gradient sums the weights of its out-edges, as in the test above.
+    with torch.inference_mode():
+        graph = LocalGraph(EDGE_INDEX, NUM_NODES, edge_attr=EDGE_ATTR, fast=False)
+    grad = _input_gradient(graph, OPERATIONS["propagate"], torch.ones(NUM_NODES, 1))
+    assert grad.flatten().tolist() == [5.0, 7.0, 3.0]
+
+
+@pytest.mark.parametrize("model", ["sage", "gin"])
+def test_model_on_graph_built_in_inference_mode(model):
+    with torch.inference_mode():
+        graph = LocalGraph(EDGE_INDEX, NUM_NODES, fast=False)
+    torch.manual_seed(0)
+    net = GNN(model, 2, 4, 2, dropout=0.0)
+    net(torch.ones(NUM_NODES, 2), graph).sum().backward()
+    assert all(p.grad is not None for p in net.parameters())
