@@ -55,13 +55,23 @@ def test_wrong_column_count_names_file_and_line(tmp_path):
         read_triples(path)
 
 
-def test_csv_quote_across_lines_rejected(tmp_path):
-    # csv.reader would join the two lines into one row, and number "d,r,e" as line 2.
-    path = write(tmp_path / "quoted.csv", '"a\nb",r,c\nd,r,e\n')
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        # csv.reader would join the two lines into one row, and number "d,r,e" as
+        # line 2.
+        ('"a\nb",r,c\nd,r,e\n', 1),
+        # On the last line, csv.reader would end the open field at the end of input,
+        # and the error would blame the column count of the single field 'd,r,e'.
+        ('a,r,c\n"d,r,e\n', 2),
+    ],
+)
+def test_csv_quote_across_lines_rejected(tmp_path, text, line):
+    path = write(tmp_path / "quoted.csv", text)
     with pytest.raises(KGFormatError) as caught:
         read_triples(path)
     assert str(caught.value) == (
-        f"{path}:1: a quoted field opens on this line and does not close on it. "
+        f"{path}:{line}: a quoted field opens on this line and does not close on it. "
         "Names cannot contain line breaks: add the closing quote"
     )
 
@@ -198,15 +208,3 @@ def test_grail_fb237_v1_counts(shared_data):
     relation_graph = split.test.graph.relation_graph
     assert relation_graph.num_nodes == 360
     assert relation_graph.edge_index.size(1) == 11368
-
-
-def test_csv_quote_open_on_last_line(tmp_path):
-    # Without the check, csv.reader ends the open field at the end of input and the
-    # error blamed the column count of the single field 'd,r,e'.
-    path = write(tmp_path / "open.csv", 'a,r,c\n"d,r,e\n')
-    with pytest.raises(KGFormatError) as caught:
-        read_triples(path)
-    assert str(caught.value) == (
-        f"{path}:2: a quoted field opens on this line and does not close on it. "
-        "Names cannot contain line breaks: add the closing quote"
-    )
