@@ -46,7 +46,9 @@ def check_reduce(reduce: str, name: str = "reduce") -> None:
     ``name`` is the argument that the message names, such as ``aggr``.
     """
     if reduce not in REDUCES:
-        raise ValueError(f"{name} must be one of {REDUCES}, got {reduce!r}")
+        # PyG's MessagePassing also accepts "add" for a sum.
+        hint = ". Use 'sum' for PyG's 'add'" if reduce == "add" else ""
+        raise ValueError(f"{name} must be one of {REDUCES}, got {reduce!r}{hint}")
 
 
 def check_graph(graph, caller: str) -> None:
