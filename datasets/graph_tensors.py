@@ -94,6 +94,16 @@ class GraphTensors:
             return 0
         return 1 if x.dim() == 1 else int(x.size(-1))
 
+    def __copy__(self) -> GraphTensors:
+        """Return a new container of the same tensors, as ``copy.copy`` of a ``Data`` does.
+
+        The default copy would share the field dict, so setting a field of the copy
+        would change this container too.
+        """
+        copied = GraphTensors(**self._fields)
+        object.__setattr__(copied, "_num_nodes", self.__dict__.get("_num_nodes"))
+        return copied
+
     def to(self, device: torch.device | str, non_blocking: bool = False) -> GraphTensors:
         """Move every tensor field to ``device`` in place and return ``self``, as ``Data.to``."""
         for key, value in self._fields.items():

@@ -9,6 +9,7 @@ gradients over partitions gives exactly the single-process gradient.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import math
@@ -820,7 +821,13 @@ class Trainer:
 
 
 def masks_for_split(data, split: int | None):
-    """Select one column of 2-D ``[N, S]`` masks (split 0 when ``split`` is None)."""
+    """Return ``data`` with one column of its 2-D ``[N, S]`` masks (split 0 for None).
+
+    The result is a shallow copy (``copy.copy``) that shares every other tensor, and
+    ``data`` keeps all its splits, so one ``Data`` gives each split in turn. ``data``
+    comes back unchanged when its masks are 1-D already.
+    """
+    selected = None
     for name in ("train_mask", "val_mask", "test_mask"):
         # A dataset without labels has no masks. The trainer's input check names it.
         mask: Tensor | None = getattr(data, name, None)
@@ -836,8 +843,10 @@ def masks_for_split(data, split: int | None):
                 )
             if not 0 <= index < mask.size(1):
                 raise ValueError(f"split {index} is out of range; the dataset has {mask.size(1)} splits")
-            setattr(data, name, mask[:, index])
-    return data
+            if selected is None:
+                selected = copy.copy(data)
+            setattr(selected, name, mask[:, index])
+    return data if selected is None else selected
 
 
 def strict_json(value):
