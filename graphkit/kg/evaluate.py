@@ -302,7 +302,15 @@ def summarize_informed_ranks(
         ``informed_hits@10``).
     """
     ranks = torch.as_tensor(ranks).reshape(-1)
-    uninformed = torch.as_tensor(rows_without_facts, dtype=torch.bool).reshape(-1)
+    mask = torch.as_tensor(rows_without_facts).reshape(-1)
+    if mask.dtype != torch.bool and not bool(((mask == 0) | (mask == 1)).all()):
+        # A list of row indices would otherwise pass as a mask of True values.
+        raise ValueError(
+            "rows_without_facts must be a mask with one True/False (or 1/0) per "
+            f"query row, got values {sorted(set(mask.tolist()))[:5]}. Pass the output "
+            "of queries_without_facts, not row indices"
+        )
+    uninformed = mask.to(torch.bool)
     uninformed = uninformed.to(ranks.device).repeat(2)
     if uninformed.numel() != ranks.numel():
         raise ValueError(

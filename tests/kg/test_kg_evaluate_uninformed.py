@@ -82,6 +82,19 @@ def test_summarize_informed_ranks_edge_cases():
         summarize_informed_ranks(ranks, torch.tensor([False, True, False]))
 
 
+def test_summarize_informed_ranks_integer_masks():
+    ranks = torch.tensor([1, 2, 4, 8])
+    as_ints = summarize_informed_ranks(ranks, torch.tensor([0, 1]))
+    assert as_ints == summarize_informed_ranks(ranks, torch.tensor([False, True]))
+    with pytest.raises(ValueError) as caught:
+        summarize_informed_ranks(ranks, torch.tensor([0, 3]))
+    assert str(caught.value) == (
+        "rows_without_facts must be a mask with one True/False (or 1/0) per query "
+        "row, got values [0, 3]. Pass the output of queries_without_facts, not row "
+        "indices"
+    )
+
+
 def test_relation_without_facts_matches_folder(tmp_path):
     write_folder(tmp_path, "without", TEST)
     # The extra row's entities have facts and only its relation has none.
