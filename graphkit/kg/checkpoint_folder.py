@@ -20,16 +20,17 @@ _STEP_NAME = re.compile(r"step_(\d+)\.pth")
 def earlier_checkpoints(folder: str | Path) -> list[str]:
     """Return the names of the run checkpoints in ``folder``: steps in order, then last.
 
-    A folder that does not exist contains none. Other files are left out.
+    A folder that does not exist contains none. Other files, and folders with these
+    names, are left out.
     """
     folder = Path(folder)
     steps = []
     for path in folder.glob("step_*.pth"):
         match = _STEP_NAME.fullmatch(path.name)
-        if match is not None:
+        if match is not None and path.is_file():
             steps.append((int(match.group(1)), path.name))
     names = [name for _, name in sorted(steps)]
-    if (folder / "last.pth").exists():
+    if (folder / "last.pth").is_file():
         names.append("last.pth")
     return names
 

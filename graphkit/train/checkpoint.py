@@ -159,12 +159,12 @@ def checkpoints_by_epoch(folder: str | Path) -> list[Path]:
     The order is numeric, not by name. The trainer pads epochs to six digits, so by
     name ``checkpoint_1000000.pt`` would sort before ``checkpoint_999999.pt``. Other
     ``checkpoint_*.pt`` names (such as a renamed copy) are not checkpoints of a run and
-    are left out.
+    are left out, and so are folders.
     """
     found = []
     for path in Path(folder).glob("checkpoint_*.pt"):
         epoch = path.stem.removeprefix("checkpoint_")
-        if epoch.isascii() and epoch.isdigit():
+        if epoch.isascii() and epoch.isdigit() and path.is_file():
             found.append((int(epoch), path))
     return [path for _, path in sorted(found)]
 

@@ -95,3 +95,10 @@ def test_long_listing_counts_the_rest(tmp_path):
 
 def test_missing_folder_has_no_checkpoints(tmp_path):
     assert earlier_checkpoints(tmp_path / "missing") == []
+
+
+def test_folders_named_like_checkpoints_ignored(tmp_path):
+    (tmp_path / "step_3.pth").write_bytes(b"")
+    (tmp_path / "step_7.pth").mkdir()
+    (tmp_path / "last.pth").mkdir()
+    assert earlier_checkpoints(tmp_path) == ["step_3.pth"]

@@ -37,3 +37,10 @@ def test_no_checkpoint_gives_none(tmp_path):
     _write(tmp_path, "checkpoint_old.pt", 5)
     assert latest_checkpoint(tmp_path) is None
     assert load_latest_checkpoint(tmp_path, GRAPH) is None
+
+
+def test_folder_named_checkpoint_ignored(tmp_path):
+    _write(tmp_path, "checkpoint_000002.pt", 2)
+    (tmp_path / "checkpoint_000009.pt").mkdir()
+    names = [path.name for path in checkpoints_by_epoch(tmp_path)]
+    assert names == ["checkpoint_000002.pt"]
