@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import math
 import numbers
+import sys
 from abc import ABC, abstractmethod
 from typing import Callable
 
@@ -127,6 +128,22 @@ def _edge_index_from_adj_t(adj_t) -> tuple[Tensor, Tensor]:
     return torch.stack([col, row]), values
 
 
+def reject_hetero_data(data) -> None:
+    """Raise TypeError when ``data`` is a PyG ``HeteroData``.
+
+    A ``HeteroData`` keeps its edges per edge type, so reading ``data.edge_index``
+    finds none, and the errors that followed named a missing ``edge_index`` or ``y``.
+    """
+    pyg_data = sys.modules.get("torch_geometric.data")  # not imported: no HeteroData
+    if pyg_data is None or not isinstance(data, pyg_data.HeteroData):
+        return
+    raise TypeError(
+        f"expected a PyG Data with one node and edge type, got a HeteroData with node "
+        f"types {data.node_types} and edge types {data.edge_types}. Convert it with "
+        "data.to_homogeneous(), or build a Data from one edge type's edge_index"
+    )
+
+
 def edges_of_data(data) -> tuple[Tensor | None, str | None]:
     """Return the ``[2, E]`` edges of a PyG ``Data`` and the attribute with its weights.
 
@@ -134,8 +151,10 @@ def edges_of_data(data) -> tuple[Tensor | None, str | None]:
     (None when both are). The second item is ``"data.edge_weight"`` when that is set,
     ``"data.adj_t"`` when the edges come from an ``adj_t`` that stores a value other
     than 1, and None otherwise. ``ToSparseTensor`` moves ``edge_weight`` into
-    ``adj_t``, so callers that count every edge once warn in both cases.
+    ``adj_t``, so callers that count every edge once warn in both cases. A
+    ``HeteroData`` raises TypeError (see :func:`reject_hetero_data`).
     """
+    reject_hetero_data(data)
     edge_index = getattr(data, "edge_index", None)
     weights = "data.edge_weight" if getattr(data, "edge_weight", None) is not None else None
     if edge_index is None and getattr(data, "adj_t", None) is not None:

@@ -378,6 +378,11 @@ def as_labelled_graph(
                 "alone, or pass edge_index and y with the options instead"
             )
         return edge_index
+    if not isinstance(edge_index, Tensor):
+        # Imported here for the reason given in _edges_of_data.
+        from graphkit.graph import reject_hetero_data
+
+        reject_hetero_data(edge_index)
     if not isinstance(edge_index, Tensor) and hasattr(edge_index, "edge_index"):
         # A PyG Data object, read as its edge_index (or adj_t) and y.
         data = edge_index
