@@ -322,11 +322,32 @@ def train_step(
     return adversarial_loss(logits, config.adversarial_temperature)
 
 
+# The schedule draws the graphs of SCHEDULE_BLOCK steps at a time, so the graph of a
+# step is the same in runs of any length that reach it.
+SCHEDULE_BLOCK = 1024
+# Added to the seed of the schedule's own generator, so that its stream differs from
+# the stream of the batch and negative sampler, which starts from the seed itself.
+SCHEDULE_SEED_OFFSET = 0x9E3779B97F4A7C15
+
+
 def graph_schedule(sizes: Tensor, steps: int, generator: torch.Generator) -> Tensor:
-    """Draw the graph of each step with probability proportional to ``sizes``."""
-    return torch.multinomial(
-        sizes.double(), steps, replacement=True, generator=generator
-    )
+    """Draw the graph of each step with probability proportional to ``sizes``.
+
+    The draws come in blocks of :data:`SCHEDULE_BLOCK` steps, so from the same
+    generator state the first ``s`` steps are the same for every ``steps >= s``.
+    """
+    blocks = [
+        torch.multinomial(
+            sizes.double(), SCHEDULE_BLOCK, replacement=True, generator=generator
+        )
+        for _ in range(math.ceil(steps / SCHEDULE_BLOCK))
+    ]
+    return torch.cat(blocks)[:steps]
+
+
+def schedule_generator(seed: int) -> torch.Generator:
+    """Return the generator of the graph schedule for ``seed``."""
+    return torch.Generator().manual_seed((seed + SCHEDULE_SEED_OFFSET) % 2**64)
 
 
 def save_training_checkpoint(
@@ -605,7 +626,7 @@ class _TrainingRun:
         """Draw the graph of every step, then load ``resume`` when given."""
         self.started = time.perf_counter()
         self.schedule = graph_schedule(
-            self.sizes, self.config.steps, self.generator
+            self.sizes, self.config.steps, schedule_generator(self.config.seed)
         ).tolist()
         if resume is not None:
             self.first += restore_training_checkpoint(

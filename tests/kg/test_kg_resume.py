@@ -6,7 +6,13 @@ from graphkit.launch.cli import main
 from torch.testing import assert_close
 
 from graphkit.kg import KnowledgeGraph, Ultra, pretrain
-from graphkit.kg.train import TrainConfig, restore_training_checkpoint
+from graphkit.kg import train as kg_train
+from graphkit.kg.train import (
+    TrainConfig,
+    graph_schedule,
+    restore_training_checkpoint,
+    schedule_generator,
+)
 
 SETTINGS = {
     "steps": 4,
@@ -73,6 +79,40 @@ def test_resume_extends_finished_run(straight_run, tmp_path):
     )
     assert len(losses) == 2
     assert torch.load(tmp_path / "last.pth", weights_only=True)["step"] == 6
+
+
+@pytest.mark.parametrize("block", [1024, 2])
+def test_longer_run_starts_like_shorter(monkeypatch, block):
+    # With blocks of 2 steps, 4 and 7 steps draw 2 and 4 blocks of the schedule, which
+    # must not shift the stream of the batch sampler.
+    monkeypatch.setattr(kg_train, "SCHEDULE_BLOCK", block)
+    losses = pretrain(fresh_model(0), two_graphs(), **{**SETTINGS, "steps": 4})
+    longer_losses = pretrain(fresh_model(0), two_graphs(), **{**SETTINGS, "steps": 7})
+    assert longer_losses[:4] == losses
+
+
+def test_resume_with_more_steps_equals_longer_run(straight_run, tmp_path):
+    _, _, folder = straight_run
+    longer = fresh_model(0)
+    longer_losses = pretrain(longer, two_graphs(), **{**SETTINGS, "steps": 7})
+    resumed = fresh_model(1)
+    resumed_losses = pretrain(
+        resumed,
+        two_graphs(),
+        checkpoint_dir=str(tmp_path),
+        resume=folder / "step_2.pth",
+        **{**SETTINGS, "steps": 7},
+    )
+    assert_close(torch.tensor(resumed_losses), torch.tensor(longer_losses[2:]))
+    assert_close(resumed.state_dict(), longer.state_dict())
+
+
+def test_schedule_prefix_fixed_across_lengths():
+    sizes = torch.tensor([3.0, 1.0, 2.0])
+    short = graph_schedule(sizes, 5, schedule_generator(7))
+    long = graph_schedule(sizes, 3000, schedule_generator(7))
+    assert short.tolist() == long[:5].tolist()
+    assert long.shape == (3000,)
 
 
 def test_resume_rejects_finished_run(straight_run):
