@@ -75,6 +75,7 @@ class Trainer:
         else:
             self.device = getattr(graph, "device", torch.device("cpu"))
         self.is_main = graph.rank == 0
+        self._warn_other_device()
         torch.manual_seed(config.seed)
         self._check_inputs_on_every_rank(data, features_matrix=model is None)
         if config.out and self.is_main:
@@ -721,6 +722,25 @@ class Trainer:
             path, option("epochs", saved), option("epochs", epochs), schedule,
             option("epochs", saved), epochs,
         )
+
+    def _warn_other_device(self) -> None:
+        """Warn when ``config.device`` names a device type other than the data's.
+
+        The command line moves the data to ``config.device`` before it builds the
+        Trainer, but the Trainer runs where ``data.x`` is and moves nothing itself.
+        """
+        wanted = self.config.device
+        if wanted != "auto" and wanted != self.device.type and self.is_main:
+            logger.warning(
+                "%s, but data.x is on %s, so the Trainer trains on %s. To train on "
+                "%s, move the data (data = data.to(%r)) before building the graph "
+                "and the Trainer",
+                option("device", wanted),
+                self.device,
+                self.device,
+                wanted,
+                wanted,
+            )
 
     def _check_inputs_on_every_rank(self, data, features_matrix: bool = True) -> None:
         """Check this rank's node fields (and on rank 0 that ``out`` contains no earlier
