@@ -59,8 +59,12 @@ def mutual_information_from_pairs(a: Tensor, b: Tensor) -> tuple[float, Tensor, 
     counts_a = torch.bincount(a)
     counts_b = torch.bincount(b, minlength=num_b)
     n_ab = n_ab.double()
-    expected = counts_a[cells // num_b].double() * counts_b[cells % num_b].double()
-    info = float((n_ab / n * (n * n_ab / expected).log()).sum())
+    # I = H(B) - H(B | A), with H(B | A) = sum n_ab / n log(n_a / n_ab). Where B is a
+    # function of A every log is log 1 = 0, so I equals H(B) exactly, not to rounding.
+    conditional = float(
+        (n_ab / n * (counts_a[cells // num_b].double() / n_ab).log()).sum()
+    )
+    info = entropy(counts_b.double() / n) - conditional
     return info, counts_a, counts_b
 
 

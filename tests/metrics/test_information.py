@@ -73,3 +73,13 @@ def test_expectation_with_singleton_rows_is_entropy():
     # Every sample alone in its row: any pairing gives I = H(B) = log 2.
     value = expected_mutual_information(torch.tensor([1] * 10), torch.tensor([5, 5]))
     assert value == pytest.approx(math.log(2))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_function_of_pairs_gives_exact_entropy(seed):
+    # B is a function of A, so I(A; B) = H(B) exactly, not to within rounding.
+    generator = torch.Generator().manual_seed(seed)
+    a = torch.randint(0, 97, (1500,), generator=generator)
+    b = (a * 7 + 3) % 5
+    info, _, counts_b = mutual_information_from_pairs(a, b)
+    assert info == entropy(counts_b.double() / a.numel())

@@ -241,3 +241,12 @@ def test_khop_counts_match_breadth_first_search(hops, directed):
         reached.discard(v)
         expected = [sum(int(y[u]) == k for u in reached) for k in range(3)]
         assert counts[v].tolist() == expected, v
+
+
+@pytest.mark.parametrize("correction", ["permutation", "none"])
+def test_labels_function_of_symbols_give_exactly_one(correction):
+    # Y is a function of Z, so I(Y; Z) = H(Y) and NIC is 1 without rounding error.
+    generator = torch.Generator().manual_seed(1)
+    symbols = torch.randint(0, 131, (445,), generator=generator)
+    labels = (symbols * 7 + 3) % 5
+    assert nic_from_symbols(labels, symbols, correction).value == 1.0
