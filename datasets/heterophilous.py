@@ -9,10 +9,18 @@ Each archive contains ``node_features`` (float32, ``[N, F]``), ``node_labels`` (
 with both directions of every edge, and the masks as ``[N, S]``.
 
 The five datasets of that paper load with PyG's ``HeterophilousGraphDataset`` from
-``<family>/<name>/raw/<name>.npz`` (family folder ``heterophilous``). Any archive in the
-``yandex_npz`` family folder (``<family>/<name>.npz``) is read directly with numpy; that
-folder also holds the Geom-GCN graphs in this format and their ``_filtered`` versions
-without duplicated nodes.
+``<family>/<name>/raw/<name>.npz`` (family folder ``heterophilous``). The archives in
+the ``yandex_npz`` family folder (``<family>/<name>.npz``) are read directly with numpy,
+but only under a registered name: the five above, ``chameleon-filtered`` and
+``squirrel-filtered`` (the ``_filtered`` versions without duplicated nodes), and the
+six Geom-GCN graphs with ``source="yandex"`` (see :mod:`graphkit.datasets.geom_gcn`).
+Other archives in that folder are not loaded by any name.
+
+Every row of ``edges`` is read as an undirected edge, whichever archive it comes from.
+The Yandex repository also ships ``chameleon_directed.npz`` and ``squirrel_directed.npz``
+(and ``_filtered_directed`` versions), which list directed edges. graphkit registers
+no name for them, and :func:`read_npz_graph` would add the reverse of every edge,
+losing their directions.
 """
 
 from __future__ import annotations
@@ -187,7 +195,10 @@ def load_yandex_npz(
 def read_npz_graph(path: Path) -> GraphTensors:
     """Read a Yandex archive into a ``GraphTensors`` with both directions of every edge.
 
-    The edges are symmetrised and sorted as PyG's ``to_undirected`` does, without PyG.
+    Each row ``(u, v)`` of ``edges`` becomes the edges ``u -> v`` and ``v -> u``.
+    Repeated edges are merged and the result sorted, as PyG's ``to_undirected`` does,
+    without PyG. The reverse edges are added to every archive, so a ``_directed``
+    archive is read as its undirected graph.
     """
     arrays = check_npz_graph(path)
     num_nodes = arrays["node_features"].shape[0]
