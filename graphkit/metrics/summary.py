@@ -16,6 +16,7 @@ from graphkit.metrics.label_informativeness import (
 )
 from graphkit.metrics.nic import nic_estimate
 from graphkit.metrics.node_homophily import node_homophily
+from graphkit.train.config import FieldsDocstring
 
 # Column names of the comparison table, in order, with the function behind each.
 SCALAR_MEASURES = {
@@ -33,13 +34,24 @@ class NICOptions:
     """Settings of the NIC estimator; see :mod:`graphkit.metrics.nic`."""
 
     bins: int | None = 10
+    """Levels per class of the neighbour label histogram: each class fraction is
+    rounded to a multiple of ``1 / bins``. None keeps the raw neighbour counts, so the
+    neighbourhood size becomes part of the symbol."""
     hops: int = 1
+    """Neighbourhood radius K: the histogram counts the nodes 1 to K in-edges away."""
     correction: str = "permutation"
+    """Bias correction of the mutual information: ``"permutation"`` subtracts its exact
+    expectation under a random permutation of the labels, ``"none"`` keeps the plug-in
+    estimate."""
 
     def describe(self) -> str:
         """Return the NIC settings as one line, for printing next to results."""
         levels = "raw counts" if self.bins is None else f"{self.bins} levels per class"
         return f"NIC: {self.hops}-hop histogram, {levels}, correction {self.correction}"
+
+
+# help(NICOptions) lists each field with the docstring written under it.
+NICOptions.__doc__ = FieldsDocstring(NICOptions.__doc__)
 
 
 @dataclass
