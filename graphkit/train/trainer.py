@@ -27,14 +27,13 @@ from graphkit.memory import peak_cuda_bytes, peak_rss_bytes, reset_peak_cuda_byt
 from graphkit.nn.models import GNN
 from graphkit.option_names import option
 from graphkit.train.checkpoint import (
-    check_no_earlier_run,
     drop_metrics_after,
     load_checkpoint,
     load_latest_checkpoint,
     save_checkpoint,
 )
 from graphkit.train.config import TrainConfig
-from graphkit.train.inputs import check_feature_matrix, check_node_fields, label_vector
+from graphkit.train.inputs import label_vector
 from graphkit.train.metrics import METRIC_LABEL, METRICS
 from graphkit.train.multilabel import (
     is_multi_label,
@@ -43,6 +42,11 @@ from graphkit.train.multilabel import (
 )
 from graphkit.train.multilabel_metrics import MULTI_LABEL_METRICS, class_counts
 from graphkit.train.progress import logs_above_bar
+from graphkit.train.rank_checks import (
+    check_inputs_on_every_rank,
+    count_tasks,
+    warn_other_device,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -75,15 +79,18 @@ class Trainer:
         else:
             self.device = getattr(graph, "device", torch.device("cpu"))
         self.is_main = graph.rank == 0
-        self._warn_other_device()
+        warn_other_device(config, self.device, self.is_main)
         torch.manual_seed(config.seed)
-        self._check_inputs_on_every_rank(data, features_matrix=model is None)
+        check_inputs_on_every_rank(
+            config, data, graph, self.device, features_matrix=model is None
+        )
         if config.out and self.is_main:
             Path(config.out).mkdir(parents=True, exist_ok=True)
         self.multi_label = is_multi_label(data.y)
         if self.multi_label:
             self.labels = multi_label_targets(data.y)
-            self.num_classes = self._count_tasks()  # the model's output width
+            # The model's output width.
+            self.num_classes = count_tasks(self.labels, graph, self.device)
         else:
             # cross_entropy accepts only int64 (or uint8) class ids, and numpy often
             # gives int32 labels, so the trainer keeps an int64 copy.
@@ -126,19 +133,6 @@ class Trainer:
             self._check_ranks_resumed_together(failure)
 
     # Construction -------------------------------------------------------------------
-    def _count_tasks(self) -> int:
-        """Return the number of tasks, and raise on every rank unless all ranks agree."""
-        tasks = self.labels.size(1)
-        bounds = torch.tensor([tasks, -tasks], device=self.device)
-        max_tasks, negated_min_tasks = self.graph.reduce_max(bounds).tolist()
-        if max_tasks != -negated_min_tasks:
-            raise ValueError(
-                f"data.y has {tasks} tasks (columns) on rank {self.graph.rank}, but the "
-                f"ranks have {-negated_min_tasks} to {max_tasks}. Give every partition "
-                "the same label columns"
-            )
-        return tasks
-
     def _resolve_metric(self) -> str:
         if self.multi_label:
             # Both metrics are defined per task, then averaged over tasks.
@@ -722,70 +716,6 @@ class Trainer:
             path, option("epochs", saved), option("epochs", epochs), schedule,
             option("epochs", saved), epochs,
         )
-
-    def _warn_other_device(self) -> None:
-        """Warn when ``config.device`` names a device type other than the data's.
-
-        The command line moves the data to ``config.device`` before it builds the
-        Trainer, but the Trainer runs where ``data.x`` is and moves nothing itself.
-        """
-        wanted = self.config.device
-        if wanted != "auto" and wanted != self.device.type and self.is_main:
-            logger.warning(
-                "%s, but data.x is on %s, so the Trainer trains on %s. To train on "
-                "%s, move the data (data = data.to(%r)) before building the graph "
-                "and the Trainer",
-                option("device", wanted),
-                self.device,
-                self.device,
-                wanted,
-                wanted,
-            )
-
-    def _check_inputs_on_every_rank(self, data, features_matrix: bool = True) -> None:
-        """Check this rank's node fields (and on rank 0 that ``out`` contains no earlier
-        run), and raise on every rank if any rank fails.
-
-        With ``features_matrix`` (a model built from the config), ``data.x`` must also
-        be ``[N, F]`` with ``F >= 1``, because the model's input width is ``F``.
-
-        A rank that raised alone would leave the others to fail later with a lost-peer
-        error that does not give the cause, so the ranks first agree on the highest
-        failing rank.
-        """
-        error: Exception | None = None
-        try:
-            if self.config.out and not self.config.resume and self.is_main:
-                # Rank 0 writes the files, and a new run would append its records
-                # to the earlier run's metrics.jsonl.
-                check_no_earlier_run(Path(self.config.out))
-            check_node_fields(data, self.graph.num_nodes, multi_label=True)
-            if features_matrix:
-                check_feature_matrix(data.x)
-            if data.y.dim() > 2:
-                raise ValueError(
-                    "invalid labels: the trainer expects class ids (y of shape [N] or "
-                    "[N, 1]) or T binary tasks (shape [N, T]), got y of shape "
-                    f"{tuple(data.y.shape)}"
-                )
-        except (ValueError, TypeError) as exc:
-            error = exc
-        rank = self.graph.rank
-        # After the maximum over ranks: the highest failing rank (-1 if none), and 1
-        # if any rank passed its checks.
-        flags = [rank if error is not None else -1, int(error is None)]
-        flags = self.graph.reduce_max(torch.tensor(flags, device=self.device)).tolist()
-        failed, any_passed = int(flags[0]), bool(flags[1])
-        if error is not None:
-            if not any_passed:
-                # Every rank failed, so only rank 0 prints it (see launch.cli.run).
-                error.every_rank = True
-            raise error
-        if failed >= 0:
-            raise ValueError(
-                f"rank {failed} rejected its partition's node data, so rank {rank} stops "
-                "too. Read that rank's error for the field and the fix"
-            )
 
     def _check_ranks_resumed_together(self, failure: Exception | None = None) -> None:
         """Raise on every rank when a rank failed to restore or the epochs differ.

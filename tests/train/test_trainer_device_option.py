@@ -20,7 +20,7 @@ def tiny_data():
 
 def device_warnings(caplog, device):
     data = tiny_data()
-    with caplog.at_level(logging.WARNING, logger="graphkit.train.trainer"):
+    with caplog.at_level(logging.WARNING, logger="graphkit.train.rank_checks"):
         config = TrainConfig(device=device, epochs=1, metric="accuracy")
         Trainer(config, data, LocalGraph.from_data(data))
     return [r.getMessage() for r in caplog.records if "data.x is on" in r.getMessage()]

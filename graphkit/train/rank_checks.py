@@ -1,0 +1,107 @@
+"""Input checks that every rank of a Trainer runs before the first epoch.
+
+Each check ends in a reduction over the ranks, so that every rank raises when one rank's
+input is invalid.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import torch
+from torch import Tensor
+
+from graphkit.graph import Graph
+from graphkit.option_names import option
+from graphkit.train.checkpoint import check_no_earlier_run
+from graphkit.train.config import TrainConfig
+from graphkit.train.inputs import check_feature_matrix, check_node_fields
+
+logger = logging.getLogger(__name__)
+
+
+def warn_other_device(config: TrainConfig, device: torch.device, is_main: bool) -> None:
+    """Warn when ``config.device`` names a device type other than the data's.
+
+    The command line moves the data to ``config.device`` before it builds the
+    Trainer, but the Trainer runs where ``data.x`` is and moves nothing itself.
+    """
+    wanted = config.device
+    if wanted != "auto" and wanted != device.type and is_main:
+        logger.warning(
+            "%s, but data.x is on %s, so the Trainer trains on %s. To train on "
+            "%s, move the data (data = data.to(%r)) before building the graph "
+            "and the Trainer",
+            option("device", wanted),
+            device,
+            device,
+            wanted,
+            wanted,
+        )
+
+
+def check_inputs_on_every_rank(
+    config: TrainConfig,
+    data,
+    graph: Graph,
+    device: torch.device,
+    features_matrix: bool = True,
+) -> None:
+    """Check this rank's node fields (and on rank 0 that ``out`` contains no earlier
+    run), and raise on every rank if any rank fails.
+
+    With ``features_matrix`` (a model built from the config), ``data.x`` must also
+    be ``[N, F]`` with ``F >= 1``, because the model's input width is ``F``.
+
+    A rank that raised alone would leave the others to fail later with a lost-peer
+    error that does not give the cause, so the ranks first agree on the highest
+    failing rank.
+    """
+    error: Exception | None = None
+    try:
+        if config.out and not config.resume and graph.rank == 0:
+            # Rank 0 writes the files, and a new run would append its records
+            # to the earlier run's metrics.jsonl.
+            check_no_earlier_run(Path(config.out))
+        check_node_fields(data, graph.num_nodes, multi_label=True)
+        if features_matrix:
+            check_feature_matrix(data.x)
+        if data.y.dim() > 2:
+            raise ValueError(
+                "invalid labels: the trainer expects class ids (y of shape [N] or "
+                "[N, 1]) or T binary tasks (shape [N, T]), got y of shape "
+                f"{tuple(data.y.shape)}"
+            )
+    except (ValueError, TypeError) as exc:
+        error = exc
+    rank = graph.rank
+    # After the maximum over ranks: the highest failing rank (-1 if none), and 1
+    # if any rank passed its checks.
+    flags = [rank if error is not None else -1, int(error is None)]
+    flags = graph.reduce_max(torch.tensor(flags, device=device)).tolist()
+    failed, any_passed = int(flags[0]), bool(flags[1])
+    if error is not None:
+        if not any_passed:
+            # Every rank failed, so only rank 0 prints it (see launch.cli.run).
+            error.every_rank = True
+        raise error
+    if failed >= 0:
+        raise ValueError(
+            f"rank {failed} rejected its partition's node data, so rank {rank} stops "
+            "too. Read that rank's error for the field and the fix"
+        )
+
+
+def count_tasks(labels: Tensor, graph: Graph, device: torch.device) -> int:
+    """Return the number of tasks, and raise on every rank unless all ranks agree."""
+    tasks = labels.size(1)
+    bounds = torch.tensor([tasks, -tasks], device=device)
+    max_tasks, negated_min_tasks = graph.reduce_max(bounds).tolist()
+    if max_tasks != -negated_min_tasks:
+        raise ValueError(
+            f"data.y has {tasks} tasks (columns) on rank {graph.rank}, but the "
+            f"ranks have {-negated_min_tasks} to {max_tasks}. Give every partition "
+            "the same label columns"
+        )
+    return tasks
