@@ -33,7 +33,9 @@ def class_insensitive_homophily(
     isolated ones included. ``C`` is ``num_classes`` (default: largest label plus one),
     so a class with no node still counts in ``C - 1``, as in
     ``torch_geometric.utils.homophily(method="edge_insensitive")``.
-    Returns NaN (with a warning) when ``C < 2``.
+    Returns NaN (with a warning) when ``C < 2``, or when no edge joins two counted
+    nodes, as the other homophily measures do: every ``h_k`` is then undefined rather
+    than 0. ``torch_geometric.utils.homophily`` returns 0.0 for a graph without edges.
 
     Args:
         edge_index (Tensor or LabelledGraph): edges ``[2, E]`` or a built graph.
@@ -56,6 +58,11 @@ def class_insensitive_homophily(
         log.warning("class-insensitive homophily is undefined for fewer than 2 classes")
         return float("nan")
     pair_counts = graph.class_pair_counts.double()
+    if pair_counts.sum() == 0:
+        log.warning(
+            "class-insensitive homophily is undefined: no edge joins two counted nodes"
+        )
+        return float("nan")
     h = pair_counts.diagonal() / pair_counts.sum(dim=1).clamp(min=1)
     counts = graph.class_counts().double()
     p = counts / counts.sum()

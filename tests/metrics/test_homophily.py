@@ -161,6 +161,15 @@ def test_no_edges_gives_nan():
     empty = torch.empty(2, 0, dtype=torch.long)
     assert math.isnan(edge_homophily(empty, Y))
     assert math.isnan(node_homophily(empty, Y))
+    assert math.isnan(class_insensitive_homophily(empty, Y))
+    assert math.isnan(adjusted_homophily(empty, Y))
+
+
+def test_class_insensitive_uncounted_edges_nan():
+    # Edges exist, but each one touches node 4, whose label -1 leaves it uncounted.
+    edges = torch.tensor([[0, 4, 1], [4, 2, 4]])
+    y = torch.tensor([0, 1, 0, 1, -1])
+    assert math.isnan(class_insensitive_homophily(edges, y))
 
 
 def _random_graph(seed: int, n: int = 60, e: int = 300, classes: int = 4):
