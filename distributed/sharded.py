@@ -148,19 +148,23 @@ class ShardedGraph(Graph):
         self.start = int(self.node_ranges[self.rank])
         self.num_nodes = int(self.node_ranges[self.rank + 1]) - self.start
         self.tracker = FetchTracker()
-        self.blocks, need_rows = self._build_blocks(edges, edge_attr)
-        send_rows = self._exchange_needs(need_rows)
-        recv_counts = [rows.numel() for rows in need_rows]
-        self.halo = HaloExchange(
-            comm,
-            send_rows,
-            recv_counts,
-            self.tracker,
-            mode == "one-shot",
-            look_ahead,
-            max_message_bytes,
-        )
-        self._build_degrees()
+        # Built outside inference mode, as the caches are, because a graph made inside
+        # torch.inference_mode() would hold inference tensors (blocks, degrees, halo
+        # rows) that the backward pass of a later training step cannot save.
+        with torch.inference_mode(False):
+            self.blocks, need_rows = self._build_blocks(edges, edge_attr)
+            send_rows = self._exchange_needs(need_rows)
+            recv_counts = [rows.numel() for rows in need_rows]
+            self.halo = HaloExchange(
+                comm,
+                send_rows,
+                recv_counts,
+                self.tracker,
+                mode == "one-shot",
+                look_ahead,
+                max_message_bytes,
+            )
+            self._build_degrees()
         self._last_rss_peak = 0
         # Set to a graphkit.distributed.compression.Compression to compress halo rows.
         self.compression = None

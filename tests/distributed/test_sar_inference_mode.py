@@ -1,10 +1,11 @@
-"""A ShardedGraph first used under torch.inference_mode() still trains afterwards.
+"""A ShardedGraph first used, or built, under torch.inference_mode() still trains.
 
 The graph caches the graph with self-loops, mean and GCN edge values and, on the plain
 paths (fast=False, float16 features on the CPU), one merged block of all in-edges.
 Built inside inference mode, they would be inference tensors, and the backward pass of
 the next training step would fail with "Inference tensors cannot be saved for
-backward".
+backward". The same holds for the blocks, degrees and halo rows of a graph built
+inside inference mode.
 """
 
 import pytest
@@ -72,3 +73,39 @@ def test_training_after_inference_mode():
             assert torch.allclose(torch.tensor(grad), want, rtol=rtol), (
                 mode, fast, dtype, name
             )
+
+
+# Edge features for the propagate check: edge k carries the weight k + 1.
+EDGE_ATTR = torch.arange(1.0, EDGES.size(1) + 1).view(-1, 1)
+BUILT_OPERATIONS = {
+    **OPERATIONS,
+    "propagate": lambda graph, x: graph.propagate(
+        lambda x_j, x_i, edge_attr: x_j * edge_attr, x
+    ),
+}
+# The three SAR modes, plus the fast=False baseline of one-shot.
+BUILT_SETTINGS = [("sar", True), ("sa", True), ("one-shot", True), ("one-shot", False)]
+
+
+def _built_on_ranks(rank: int, world_size: int):
+    data = Data(edge_index=EDGES, edge_attr=EDGE_ATTR, num_nodes=4)
+    _, payload = next(partition_payloads(data, PARTS, world_size, ranks=[rank]))
+    ids = payload["global_ids"]
+    results = {}
+    for mode, fast in BUILT_SETTINGS:
+        for name, operation in BUILT_OPERATIONS.items():
+            with torch.inference_mode():
+                graph = ShardedGraph.from_partition(communicator(), payload, mode, fast)
+            results[mode, fast, name] = _input_gradient(graph, operation, X[ids]).tolist()
+    return ids.tolist(), results
+
+
+def test_built_in_inference_mode_trains():
+    # The graph's own blocks, degrees and halo rows, not only its caches, must be
+    # ordinary tensors, because propagate saves the in-degrees and the edge features.
+    local = LocalGraph(EDGES, 4, edge_attr=EDGE_ATTR)
+    for ids, results in run_world(_built_on_ranks, 2):
+        assert len(results) == len(BUILT_SETTINGS) * len(BUILT_OPERATIONS)
+        for (mode, fast, name), grad in results.items():
+            want = _input_gradient(local, BUILT_OPERATIONS[name], X)[ids]
+            assert torch.allclose(torch.tensor(grad), want, rtol=1e-5), (mode, fast, name)
