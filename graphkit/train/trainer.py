@@ -40,17 +40,22 @@ from graphkit.train.multilabel import (
     multi_label_loss_sum,
     multi_label_targets,
 )
-from graphkit.train.multilabel_metrics import MULTI_LABEL_METRICS, class_counts
+from graphkit.train.multilabel_metrics import MULTI_LABEL_METRICS
 from graphkit.train.progress import logs_above_bar
 from graphkit.train.rank_checks import (
     check_inputs_on_every_rank,
     count_tasks,
     warn_other_device,
 )
+from graphkit.train.split_checks import (
+    SPLITS,
+    check_auc_classes,
+    check_split_sizes,
+    check_task_classes,
+)
 
 logger = logging.getLogger(__name__)
 
-SPLITS = ("train", "val", "test")
 # Names of the ``peak_memory_source`` values in the epoch log.
 _PEAK_NAMES = {"host_vmhwm": "host VmHWM", "cuda_max_allocated": "CUDA max allocated"}
 
@@ -114,11 +119,13 @@ class Trainer:
         counts = torch.stack([getattr(data, f"{s}_mask").sum() for s in SPLITS]).double()
         self.global_counts = graph.reduce_sum(counts)
         self.has_val = float(self.global_counts[1]) > 0
-        self._check_split_sizes()
+        check_split_sizes(config, self.global_counts, self.compression, self.is_main)
         if self.multi_label:
-            self._check_task_classes()
+            check_task_classes(
+                data, self.labels, graph, self.global_counts, self.metric_name
+            )
         elif self.metric_name == "roc_auc":
-            self._check_auc_classes()
+            check_auc_classes(data, self.labels, graph)
         self.fingerprint = self._graph_fingerprint()
         self.epoch = 0
         self.best = {"epoch": 0, "val": float("-inf"), "test": float("nan")}
@@ -142,124 +149,6 @@ class Trainer:
                 raise ValueError(f"metric roc_auc needs 2 classes, the labels have {self.num_classes}")
             return self.config.metric
         return "roc_auc" if self.num_classes == 2 else "accuracy"
-
-    def _check_split_sizes(self) -> None:
-        """Reject an empty training split; warn about an empty validation or test split.
-
-        Counts are over all partitions. Without training nodes the loss is 0 and nothing
-        is learned. Without validation nodes no epoch can be chosen as the best, so every
-        epoch counts as the best one: the summary reports the last epoch and
-        ``--patience`` never stops the run. The plateau schedule needs validation
-        scores and is rejected then.
-        """
-        if float(self.global_counts[0]) == 0:
-            raise ValueError(
-                "data.train_mask selects no node, so the train split is empty. Choose a "
-                f"split with labelled nodes in the training mask ({option('split')}, or "
-                f"the split fractions in {option('dataset_options')})"
-            )
-        if float(self.global_counts[2]) == 0 and self.is_main:
-            logger.warning(
-                "data.test_mask selects no node, so the test score is NaN. Choose a "
-                "split with test nodes (%s, or the split fractions in %s)",
-                option("split"),
-                option("dataset_options"),
-            )
-        if self.has_val:
-            return
-        if self.config.lr_schedule == "plateau":
-            raise ValueError(
-                f"{option('lr_schedule', 'plateau')} needs validation scores, but "
-                "data.val_mask selects no node. Use a split with validation nodes or "
-                f"another {option('lr_schedule')}"
-            )
-        # Without validation nodes the validation loss is 0 in every epoch, so the
-        # adaptive schedule would halve the ratio every patience epochs whatever happens.
-        if self.compression is not None and self.config.compression_schedule == "adaptive":
-            raise ValueError(
-                f"{option('compression_schedule', 'adaptive')} needs the validation "
-                "loss, but data.val_mask selects no node. Use a split with validation "
-                f"nodes or another {option('compression_schedule')}"
-            )
-        if self.is_main:
-            logger.warning(
-                "data.val_mask selects no node, so no epoch can be chosen by validation: "
-                "the summary reports the last epoch and %s has no effect",
-                option("patience"),
-            )
-
-    def _check_auc_classes(self) -> None:
-        """Reject a validation split whose labels are all one class; warn for the others.
-
-        ROC-AUC is undefined (NaN) without both classes. On the validation split no
-        epoch would ever count as best. A train or test split gets NaN in every log
-        line, and a test split in the summary too.
-        """
-        local = []
-        for split in SPLITS:
-            labels = self.labels[getattr(self.data, f"{split}_mask")]
-            local.append(torch.bincount(labels, minlength=2)[:2])
-        counts = self.graph.reduce_sum(torch.stack(local).double()).tolist()
-        for split, (negatives, positives) in zip(SPLITS, counts):
-            if negatives + positives == 0 or (negatives > 0 and positives > 0):
-                continue  # an empty split is reported by _check_split_sizes
-            name = "validation" if split == "val" else split
-            problem = (
-                f"metric roc_auc is undefined on the {name} split: it has "
-                f"{int(positives)} nodes of class 1 and {int(negatives)} of class 0"
-            )
-            if split == "val":
-                raise ValueError(
-                    f"{problem}. Use a split with both classes, or "
-                    f"{option('metric', 'accuracy')}"
-                )
-            if self.is_main:
-                logger.warning(
-                    "%s, so its score is NaN. Use a split with both classes, or %s",
-                    problem,
-                    option("metric", "accuracy"),
-                )
-
-    def _check_task_classes(self) -> None:
-        """Reject a validation split that scores no task, and warn about unscored tasks.
-
-        A multi-label metric averages over the tasks that the split can score: for
-        roc_auc those with both a positive and a negative label there, for accuracy
-        those with a labelled node. Without any such task the metric is NaN, and on the
-        validation split no epoch would ever count as best.
-        """
-        tasks = self.num_classes
-        for index, split in enumerate(SPLITS):
-            if float(self.global_counts[index]) == 0:
-                continue  # an empty split is reported by _check_split_sizes
-            labels = self.labels[getattr(self.data, f"{split}_mask")].long()
-            totals = class_counts(labels, self.graph).sum(0)  # [T, 2]
-            if self.metric_name == "roc_auc":
-                need = "both a positive and a negative label"
-                scored = int((totals > 0).all(1).sum())
-                fix = (
-                    "a split with both labels for some task, or "
-                    f"{option('metric', 'accuracy')}"
-                )
-            else:
-                need = "a labelled node"
-                scored = int((totals.sum(1) > 0).sum())
-                fix = "a split whose validation nodes have labels other than -1 and NaN"
-            if scored == tasks:
-                continue
-            name = "validation" if split == "val" else split
-            if scored == 0 and split == "val":
-                raise ValueError(
-                    f"metric {self.metric_name} is undefined on the validation split: "
-                    f"none of its {tasks} tasks has {need} there. Use {fix}"
-                )
-            if self.is_main:
-                result = ("is NaN" if scored == 0
-                          else f"averages over the other {scored} tasks")
-                logger.warning(
-                    "%d of the %d tasks lack %s on the %s split, so its %s %s",
-                    tasks - scored, tasks, need, name, self.metric_name, result,
-                )
 
     def _build_model(self) -> GNN:
         c = self.config

@@ -28,7 +28,7 @@ def _data(test_labels: list[int]) -> Data:
 
 def _messages(caplog, data: Data) -> list[str]:
     config = TrainConfig(epochs=1, log_every=1)
-    with caplog.at_level(logging.WARNING, logger="graphkit.train.trainer"):
+    with caplog.at_level(logging.WARNING, logger="graphkit.train.split_checks"):
         Trainer(config, data, LocalGraph.from_data(data))
     return [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
 
