@@ -16,7 +16,7 @@ from graphkit.metrics.label_informativeness import (
 )
 from graphkit.metrics.nic import nic_estimate
 from graphkit.metrics.node_homophily import node_homophily
-from graphkit.train.config import FieldsDocstring
+from graphkit.field_docs import FieldsDocstring
 
 # Column names of the comparison table, in order, with the function behind each.
 SCALAR_MEASURES = {

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import ast
 import dataclasses
-import inspect
-import itertools
 import math
 import re
-import textwrap
 import types
 import typing
 from dataclasses import dataclass, field, fields
@@ -17,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from graphkit.field_docs import FieldsDocstring, field_docs
 from graphkit.hints import did_you_mean
 from graphkit.option_names import from_command_line, option, options_from_file
 
@@ -62,7 +59,9 @@ class _ConfigLoader(yaml.SafeLoader):
                 key = self.construct_object(key_node)
                 line = key_node.start_mark.line + 1
                 if key in seen:
-                    where = f" (lines {seen[key]} and {line})" if seen[key] != line else ""
+                    where = (
+                        f" (lines {seen[key]} and {line})" if seen[key] != line else ""
+                    )
                     raise DuplicateKeyError(
                         "while reading a mapping",
                         node.start_mark,
@@ -237,8 +236,15 @@ class TrainConfig:
                 f"{option('compression_bits')} must be 8, 4 or 2, got "
                 f"{self.compression_bits}"
             )
-        if min(self.compression_end_epoch, self.compression_steps - 1,
-               self.compression_patience - 1, self.compression_min_width - 1) < 0:
+        if (
+            min(
+                self.compression_end_epoch,
+                self.compression_steps - 1,
+                self.compression_patience - 1,
+                self.compression_min_width - 1,
+            )
+            < 0
+        ):
             raise ValueError(
                 f"{option('compression_end_epoch')} must be >= 0, and "
                 f"{option('compression_steps')}, {option('compression_patience')} and "
@@ -280,9 +286,13 @@ class TrainConfig:
             mark = getattr(error, "problem_mark", None)
             where = f":{mark.line + 1}" if mark is not None else ""
             problem = getattr(error, "problem", None) or error
-            raise ValueError(f"{path}{where}: invalid YAML ({problem}). Fix the file") from None
+            raise ValueError(
+                f"{path}{where}: invalid YAML ({problem}). Fix the file"
+            ) from None
         if not isinstance(loaded, dict):
-            raise ValueError(f"{path}: expected a mapping of options, got {type(loaded).__name__}")
+            raise ValueError(
+                f"{path}: expected a mapping of options, got {type(loaded).__name__}"
+            )
         known = {f.name for f in fields(cls)}
         lines = _key_lines(text)
         unknown = sorted(set(loaded) - known, key=lambda name: lines.get(name, 0))
@@ -340,7 +350,9 @@ def _check_yaml_type(path: Path | str, config_field: dataclasses.Field, value) -
         return
     if expected is float and isinstance(value, int) and not isinstance(value, bool):
         return
-    if isinstance(value, expected) and not (expected is int and isinstance(value, bool)):
+    if isinstance(value, expected) and not (
+        expected is int and isinstance(value, bool)
+    ):
         return
     raise ValueError(
         f"{path}: option {config_field.name} must be of type {expected.__name__}, got {value!r}"
@@ -365,7 +377,9 @@ def _parse_mapping(text: str) -> dict:
     except yaml.YAMLError:
         value = None
     if not isinstance(value, dict):
-        raise argparse.ArgumentTypeError(f"expected a mapping like '{{num_nodes: 1000}}', got {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"expected a mapping like '{{num_nodes: 1000}}', got {text!r}"
+        )
     return value
 
 
@@ -392,71 +406,6 @@ OPTION_GROUPS = {
 }  # fmt: skip
 
 
-def field_docs(cls) -> dict[str, str]:
-    """Read the docstring written under each field of the dataclass ``cls``.
-
-    Python keeps no attribute docstrings at run time, so they are read from the class
-    source. Returns ``{}`` when the source is unavailable (e.g. only ``.pyc`` files).
-    """
-    docs: dict[str, str] = {}
-    for klass in reversed(cls.__mro__):
-        if not dataclasses.is_dataclass(klass):
-            continue
-        try:
-            tree = ast.parse(textwrap.dedent(inspect.getsource(klass)))
-        except (OSError, TypeError, SyntaxError):
-            continue
-        body = tree.body[0].body
-        for statement, following in itertools.pairwise(body):
-            if (
-                isinstance(statement, ast.AnnAssign)
-                and isinstance(statement.target, ast.Name)
-                and isinstance(following, ast.Expr)
-                and isinstance(following.value, ast.Constant)
-                and isinstance(following.value.value, str)
-            ):
-                docs[statement.target.id] = " ".join(following.value.value.split())
-    return docs
-
-
-class FieldsDocstring:
-    """A class docstring that lists each dataclass field with its docstring and default.
-
-    Python keeps no attribute docstrings at run time, so ``help(TrainConfig)`` would
-    show the fields without their meaning. Stored as the class's ``__doc__``, this
-    descriptor adds an ``Args:`` section built by :func:`field_docs`. CPython calls its
-    ``__get__`` for ``cls.__doc__`` and for an instance's ``__doc__``. The section is
-    built on first access, because reading and parsing the class source costs about
-    16 ms (CPython 3.11), which every import would otherwise pay.
-    """
-
-    def __init__(self, summary: str | None) -> None:
-        self.summary = inspect.cleandoc(summary or "")
-        self.text: str | None = None
-
-    def __get__(self, instance, owner) -> str:
-        if self.text is None:
-            self.text = self._build(owner)
-        return self.text
-
-    def _build(self, cls) -> str:
-        docs = field_docs(cls)
-        lines = [self.summary, "", "Args:"] if self.summary else ["Args:"]
-        for config_field in fields(cls):
-            if config_field.default is not dataclasses.MISSING:
-                default = config_field.default
-            else:
-                default = config_field.default_factory()
-            name = config_field.name
-            text = f"{name} ({config_field.type}): {docs.get(name, '')}"
-            if "(default:" not in text:
-                text += f" (default: ``{default!r}``)"
-            lines += textwrap.wrap(
-                text, 88, initial_indent="    ", subsequent_indent="        "
-            )
-        return "\n".join(lines)
-
-
 TrainConfig.__doc__ = FieldsDocstring(TrainConfig.__doc__)
 
 
@@ -466,7 +415,9 @@ def add_config_arguments(parser: argparse.ArgumentParser, cls=TrainConfig) -> No
     Options are grouped as in :data:`OPTION_GROUPS`, and each help text is the field's
     docstring followed by its default.
     """
-    parser.add_argument("--config", help="YAML file of options; command-line options override it")
+    parser.add_argument(
+        "--config", help="YAML file of options; command-line options override it"
+    )
     docs = field_docs(cls)
     by_name = {f.name: f for f in fields(cls)}
     groups = OPTION_GROUPS if cls is TrainConfig else {"options": tuple(by_name)}
@@ -503,7 +454,9 @@ def _field_help(config_field: dataclasses.Field, doc: str, names: set[str]) -> s
         default = config_field.default_factory()
     text = re.sub(
         r"``([^`]+)``",
-        lambda match: "--" + match[1].replace("_", "-") if match[1] in names else match[1],
+        lambda match: (
+            "--" + match[1].replace("_", "-") if match[1] in names else match[1]
+        ),
         doc,
     ).replace("%", "%%")
     if "(default:" in text:  # the docstring already explains its default
@@ -513,7 +466,9 @@ def _field_help(config_field: dataclasses.Field, doc: str, names: set[str]) -> s
 
 def config_from_args(args: argparse.Namespace, cls=TrainConfig):
     """Build the config: YAML file first (if given), then the command-line options."""
-    overrides = {f.name: getattr(args, f.name) for f in fields(cls) if hasattr(args, f.name)}
+    overrides = {
+        f.name: getattr(args, f.name) for f in fields(cls) if hasattr(args, f.name)
+    }
     if getattr(args, "config", None):
         return cls.from_yaml(args.config, **overrides)
     return cls(**overrides)
