@@ -47,6 +47,14 @@ from graphkit.train.rank_checks import (
     count_tasks,
     warn_other_device,
 )
+from graphkit.train.resume import (
+    check_ranks_resumed_together,
+    describe_model_mismatch,
+    reject_other_learned_codec,
+    restore_compression,
+    warn_restored_optimizer_options,
+    warn_restored_schedule_length,
+)
 from graphkit.train.split_checks import (
     SPLITS,
     check_auc_classes,
@@ -137,7 +145,9 @@ class Trainer:
                 self.restore(config.resume)
             except (ValueError, OSError) as error:
                 failure = error
-            self._check_ranks_resumed_together(failure)
+            check_ranks_resumed_together(
+                graph, self.epoch, config, self.device, failure
+            )
 
     # Construction -------------------------------------------------------------------
     def _resolve_metric(self) -> str:
@@ -447,19 +457,11 @@ class Trainer:
         try:
             self.model.load_state_dict(weights)
         except RuntimeError as error:
+            mismatch = describe_model_mismatch(state, self.config)
             raise ValueError(
-                f"{path} contains {self._model_mismatch(state)}. Build the trainer "
+                f"{path} contains {mismatch}. Build the trainer "
                 "with the same model options"
             ) from error
-
-    def _model_mismatch(self, state: dict) -> str:
-        """Describe how the model options saved in ``state`` differ from this run's."""
-        saved = json.loads(state.get("config", "{}"))
-        return (
-            f"a different model (model={saved.get('model')}, hidden={saved.get('hidden')}, "
-            f"layers={saved.get('layers')}) than this run (model={self.config.model}, "
-            f"hidden={self.config.hidden}, layers={self.config.layers})"
-        )
 
     def save_best(self) -> Path | None:
         """Write the best epoch's weights to ``best_model.pt`` in ``out`` (rank 0 only).
@@ -508,15 +510,18 @@ class Trainer:
             self.model.load_state_dict(state["model"])
         except RuntimeError as error:
             saved = json.loads(state.get("config", "{}"))
-            self._reject_other_learned_codec(state["model"], saved, path)
+            reject_other_learned_codec(
+                state["model"], self.model.state_dict(), saved, self.config, path
+            )
+            mismatch = describe_model_mismatch(state, self.config)
             raise ValueError(
-                f"checkpoint {path} contains {self._model_mismatch(state)}. Resume with "
+                f"checkpoint {path} contains {mismatch}. Resume with "
                 "the same model options"
             ) from error
         self.optimizer.load_state_dict(state["optimizer"])
         # A checkpoint without its config is taken to use this run's schedule.
         saved_config = json.loads(state["config"]) if "config" in state else {}
-        self._warn_restored_optimizer_options(saved_config, path)
+        warn_restored_optimizer_options(self.config, saved_config, path)
         saved_schedule = saved_config.get("lr_schedule", self.config.lr_schedule)
         if saved_schedule != self.config.lr_schedule:
             # A saved state, if any, belongs to another schedule, so it is not loaded.
@@ -530,7 +535,7 @@ class Trainer:
             )
         elif self.scheduler is not None and state["scheduler"] is not None:
             self.scheduler.load_state_dict(state["scheduler"])
-            self._warn_restored_schedule_length(saved_config, path)
+            warn_restored_schedule_length(self.config, saved_config, path)
         self.best = dict(state["best"])
         # Checkpoints written before the best weights were kept lack them.
         self.best_model_state = state.get("best_model")
@@ -538,125 +543,14 @@ class Trainer:
         torch.set_rng_state(state["rng"])
         if self.device.type == "cuda" and state.get("cuda_rng") is not None:
             torch.cuda.set_rng_state(state["cuda_rng"], self.device)
-        self._restore_compression(state.get("compression"), path)
+        saved_compression = state.get("compression")
+        restore_compression(self.compression, saved_compression, self.epoch, path)
         self._drop_metrics_after(self.epoch)
         logger.info("resumed from %s at epoch %d", path, self.epoch)
-
-    def _reject_other_learned_codec(self, saved_model: dict, saved_config: dict,
-                                    path: Path) -> None:
-        """Raise ValueError when only the learned codec's weights differ from the checkpoint.
-
-        ``--compression learned`` adds its encoders and decoders to the model as
-        ``halo_codec``, so switching to or from it changes the model's parameters even
-        though the model options are the same.
-        """
-        differing = set(saved_model) ^ set(self.model.state_dict())
-        if not differing or not all(k.startswith("halo_codec.") for k in differing):
-            return
-        saved = saved_config.get("compression", "unknown")
-        if saved == self.config.compression:
-            # Both learned: the codecs compress different aggregation calls.
-            width = saved_config.get("compression_min_width", "unknown")
-            raise ValueError(
-                f"checkpoint {path} contains learned codec weights for other aggregation "
-                f"calls than this run's. Resume with the checkpoint's "
-                f"{option('compression_min_width', width)}, or start a new run"
-            )
-        raise ValueError(
-            f"checkpoint {path} was written with {option('compression', saved)}, but "
-            f"this run uses {option('compression', self.config.compression)}. The "
-            "learned codec's weights are part of the model, so resume with "
-            f"{option('compression', saved)}, or start a new run"
-        )
-
-    def _warn_restored_optimizer_options(self, saved_config: dict, path: Path) -> None:
-        """Warn when ``--lr`` or ``--weight-decay`` differs from the checkpoint's.
-
-        ``Optimizer.load_state_dict`` restores the learning rate and weight decay of
-        every parameter group, so the new value would have no effect.
-        """
-        for name in ("lr", "weight_decay"):
-            value = getattr(self.config, name)
-            saved = saved_config.get(name, value)
-            if saved != value:
-                logger.warning(
-                    "checkpoint %s was written with %s, but this run passes %s. The "
-                    "restored optimizer state keeps the saved value, so resume with %s, "
-                    "or start a new run to train with %s",
-                    path, option(name, saved), option(name, value),
-                    option(name, saved), value,
-                )
-
-    def _warn_restored_schedule_length(self, saved_config: dict, path: Path) -> None:
-        """Warn when ``--epochs`` differs from the checkpoint's under cosine or step decay.
-
-        The restored scheduler keeps the length that the checkpoint's run derived from
-        its own ``--epochs``, which is ``T_max`` of the cosine schedule and ``step_size``
-        of the step schedule. Past ``T_max`` the cosine learning rate rises again.
-        """
-        schedule, epochs = self.config.lr_schedule, self.config.epochs
-        saved = saved_config.get("epochs", epochs)
-        if schedule not in ("cosine", "step") or saved == epochs:
-            return
-        logger.warning(
-            "checkpoint %s was written with %s, but this run passes %s. The restored %s "
-            "schedule keeps the length it got from %s (a cosine learning rate rises "
-            "again after it), so start a new run to decay over %s epochs",
-            path, option("epochs", saved), option("epochs", epochs), schedule,
-            option("epochs", saved), epochs,
-        )
-
-    def _check_ranks_resumed_together(self, failure: Exception | None = None) -> None:
-        """Raise on every rank when a rank failed to restore or the epochs differ.
-
-        Each rank reads the checkpoint from its own view of ``out``, and only rank 0
-        writes there. A rank that finds no checkpoint (``out`` not shared between
-        machines) would start at epoch 0 and wait in a collective that the others never
-        issue, until the timeout. A rank that cannot read the checkpoint raises
-        ``failure``, its own error, and the other ranks raise one that names it.
-        """
-        rank = self.graph.rank
-        failed_rank = rank if failure is not None else -1
-        state = torch.tensor([self.epoch, -self.epoch, failed_rank], device=self.device)
-        latest, negated_earliest, failed = self.graph.reduce_max(state).tolist()
-        if failure is not None:
-            raise failure
-        if failed >= 0:
-            raise ValueError(
-                f"rank {failed} could not restore "
-                f"{option('resume', self.config.resume)}, so rank {rank} stops too. "
-                "Read that rank's error for the cause"
-            )
-        earliest = -negated_earliest
-        if latest != earliest:
-            raise ValueError(
-                f"rank {self.graph.rank} resumed at epoch {self.epoch}, but the ranks "
-                f"resumed at epochs {earliest} to {latest}. Each rank reads the checkpoint "
-                f"({option('resume', self.config.resume)}, "
-                f"{option('out', self.config.out)}) on its own "
-                "machine, so put that folder on a file system that every machine shares, "
-                "or copy rank 0's checkpoint to each machine"
-            )
 
     def _drop_metrics_after(self, epoch: int) -> None:
         if self.config.out and self.is_main:
             drop_metrics_after(Path(self.config.out) / "metrics.jsonl", epoch)
-
-    def _restore_compression(self, saved: dict | None, path: Path) -> None:
-        if self.compression is None:
-            if saved is not None:
-                logger.warning("checkpoint %s has halo compression state, but this run "
-                               "compresses nothing, so the state is ignored", path)
-            return
-        if saved is None:
-            # Without this, the first resumed epoch would run at the starting ratio and
-            # the next ones at the schedule's ratio for their epoch.
-            self.compression.continue_at(self.epoch)
-            logger.warning("checkpoint %s has no halo compression state, so the rate "
-                           "schedule continues at epoch %d with ratio %.3g", path,
-                           self.epoch + 1, self.compression.ratio)
-            return
-        self.compression.load_state_dict(saved)
 
 
 def masks_for_split(data, split: int | None):

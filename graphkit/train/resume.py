@@ -1,0 +1,155 @@
+"""Checks and warnings for a Trainer that continues from a checkpoint.
+
+They compare the checkpoint's saved options and weights with this run's, so that a
+resume that cannot be exact either raises ``ValueError`` or logs a warning.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import torch
+
+from graphkit.graph import Graph
+from graphkit.option_names import option
+from graphkit.train.config import TrainConfig
+
+logger = logging.getLogger(__name__)
+
+
+def describe_model_mismatch(state: dict, config: TrainConfig) -> str:
+    """Describe how the model options saved in ``state`` differ from this run's."""
+    saved = json.loads(state.get("config", "{}"))
+    return (
+        f"a different model (model={saved.get('model')}, hidden={saved.get('hidden')}, "
+        f"layers={saved.get('layers')}) than this run (model={config.model}, "
+        f"hidden={config.hidden}, layers={config.layers})"
+    )
+
+
+def reject_other_learned_codec(saved_model: dict, model_state: dict, saved_config: dict,
+                               config: TrainConfig, path: Path) -> None:
+    """Raise ValueError when only the learned codec's weights differ from the checkpoint.
+
+    ``--compression learned`` adds its encoders and decoders to the model as
+    ``halo_codec``, so switching to or from it changes the model's parameters even
+    though the model options are the same.
+    """
+    differing = set(saved_model) ^ set(model_state)
+    if not differing or not all(k.startswith("halo_codec.") for k in differing):
+        return
+    saved = saved_config.get("compression", "unknown")
+    if saved == config.compression:
+        # Both learned: the codecs compress different aggregation calls.
+        width = saved_config.get("compression_min_width", "unknown")
+        raise ValueError(
+            f"checkpoint {path} contains learned codec weights for other aggregation "
+            f"calls than this run's. Resume with the checkpoint's "
+            f"{option('compression_min_width', width)}, or start a new run"
+        )
+    raise ValueError(
+        f"checkpoint {path} was written with {option('compression', saved)}, but "
+        f"this run uses {option('compression', config.compression)}. The "
+        "learned codec's weights are part of the model, so resume with "
+        f"{option('compression', saved)}, or start a new run"
+    )
+
+
+def warn_restored_optimizer_options(config: TrainConfig, saved_config: dict,
+                                    path: Path) -> None:
+    """Warn when ``--lr`` or ``--weight-decay`` differs from the checkpoint's.
+
+    ``Optimizer.load_state_dict`` restores the learning rate and weight decay of
+    every parameter group, so the new value would have no effect.
+    """
+    for name in ("lr", "weight_decay"):
+        value = getattr(config, name)
+        saved = saved_config.get(name, value)
+        if saved != value:
+            logger.warning(
+                "checkpoint %s was written with %s, but this run passes %s. The "
+                "restored optimizer state keeps the saved value, so resume with %s, "
+                "or start a new run to train with %s",
+                path, option(name, saved), option(name, value),
+                option(name, saved), value,
+            )
+
+
+def warn_restored_schedule_length(config: TrainConfig, saved_config: dict,
+                                  path: Path) -> None:
+    """Warn when ``--epochs`` differs from the checkpoint's under cosine or step decay.
+
+    The restored scheduler keeps the length that the checkpoint's run derived from
+    its own ``--epochs``, which is ``T_max`` of the cosine schedule and ``step_size``
+    of the step schedule. Past ``T_max`` the cosine learning rate rises again.
+    """
+    schedule, epochs = config.lr_schedule, config.epochs
+    saved = saved_config.get("epochs", epochs)
+    if schedule not in ("cosine", "step") or saved == epochs:
+        return
+    logger.warning(
+        "checkpoint %s was written with %s, but this run passes %s. The restored %s "
+        "schedule keeps the length it got from %s (a cosine learning rate rises "
+        "again after it), so start a new run to decay over %s epochs",
+        path, option("epochs", saved), option("epochs", epochs), schedule,
+        option("epochs", saved), epochs,
+    )
+
+
+def restore_compression(compression, saved: dict | None, epoch: int, path: Path) -> None:
+    """Load the halo compression state saved in a checkpoint, or warn why not."""
+    if compression is None:
+        if saved is not None:
+            logger.warning("checkpoint %s has halo compression state, but this run "
+                           "compresses nothing, so the state is ignored", path)
+        return
+    if saved is None:
+        # Without this, the first resumed epoch would run at the starting ratio and
+        # the next ones at the schedule's ratio for their epoch.
+        compression.continue_at(epoch)
+        logger.warning("checkpoint %s has no halo compression state, so the rate "
+                       "schedule continues at epoch %d with ratio %.3g", path,
+                       epoch + 1, compression.ratio)
+        return
+    compression.load_state_dict(saved)
+
+
+def check_ranks_resumed_together(
+    graph: Graph,
+    epoch: int,
+    config: TrainConfig,
+    device: torch.device,
+    failure: Exception | None = None,
+) -> None:
+    """Raise on every rank when a rank failed to restore or the epochs differ.
+
+    Each rank reads the checkpoint from its own view of ``out``, and only rank 0
+    writes there. A rank that finds no checkpoint (``out`` not shared between
+    machines) would start at epoch 0 and wait in a collective that the others never
+    issue, until the timeout. A rank that cannot read the checkpoint raises
+    ``failure``, its own error, and the other ranks raise one that names it.
+    """
+    rank = graph.rank
+    failed_rank = rank if failure is not None else -1
+    state = torch.tensor([epoch, -epoch, failed_rank], device=device)
+    latest, negated_earliest, failed = graph.reduce_max(state).tolist()
+    if failure is not None:
+        raise failure
+    if failed >= 0:
+        raise ValueError(
+            f"rank {failed} could not restore "
+            f"{option('resume', config.resume)}, so rank {rank} stops too. "
+            "Read that rank's error for the cause"
+        )
+    earliest = -negated_earliest
+    if latest != earliest:
+        raise ValueError(
+            f"rank {graph.rank} resumed at epoch {epoch}, but the ranks "
+            f"resumed at epochs {earliest} to {latest}. Each rank reads the checkpoint "
+            f"({option('resume', config.resume)}, "
+            f"{option('out', config.out)}) on its own "
+            "machine, so put that folder on a file system that every machine shares, "
+            "or copy rank 0's checkpoint to each machine"
+        )
