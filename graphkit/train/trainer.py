@@ -23,7 +23,7 @@ from torch import Tensor
 from tqdm import tqdm
 
 from graphkit.graph import Graph
-from graphkit.memory import peak_cuda_bytes, peak_rss_bytes, reset_peak_cuda_bytes
+from graphkit.memory import reset_peak_cuda_bytes
 from graphkit.nn.models import GNN
 from graphkit.option_names import option
 from graphkit.train.checkpoint import (
@@ -33,6 +33,13 @@ from graphkit.train.checkpoint import (
     save_checkpoint,
 )
 from graphkit.train.config import TrainConfig
+from graphkit.train.epoch_record import (
+    PEAK_NAMES,
+    append_metrics_line,
+    epoch_record,
+    peak_memory,
+    strict_json,
+)
 from graphkit.train.inputs import label_vector
 from graphkit.train.metrics import METRIC_LABEL, METRICS
 from graphkit.train.multilabel import (
@@ -64,8 +71,8 @@ from graphkit.train.split_checks import (
 
 logger = logging.getLogger(__name__)
 
-# Names of the ``peak_memory_source`` values in the epoch log.
-_PEAK_NAMES = {"host_vmhwm": "host VmHWM", "cuda_max_allocated": "CUDA max allocated"}
+# SPLITS and strict_json are defined elsewhere, and callers import them from here too.
+__all__ = ["SPLITS", "Trainer", "masks_for_split", "strict_json"]
 
 
 class Trainer:
@@ -305,44 +312,16 @@ class Trainer:
             start = time.perf_counter()
             loss = self.train_step()
             scores = self.evaluate()
-            record = self._record(loss, scores, time.perf_counter() - start)
+            seconds = time.perf_counter() - start
+            record = epoch_record(self.epoch, loss, scores, seconds, self.metric_name,
+                                  self.graph, self.device, self.compression)
             self._after_epoch(record, scores)
             bar.update(1)
             bar.set_postfix(loss=f"{loss:.4f}", val=f"{scores['val']:.4f}")
 
-    def _record(self, loss: float, scores: dict, seconds: float) -> dict:
-        record = {"epoch": self.epoch, "loss": loss, "epoch_time_s": seconds,
-                  **self._peak_memory(), "metric": self.metric_name}
-        record.update({f"{s}_{self.metric_name}": scores[s] for s in SPLITS})
-        record["val_loss"] = scores["val_loss"]
-        if self.compression is not None:  # reads the byte counts comm_stats resets
-            record.update(self.compression.end_epoch(self.epoch, scores["val_loss"]))
-        comm_stats = getattr(self.graph, "comm_stats", None)
-        if comm_stats is not None:
-            record.update(comm_stats())
-            total = torch.tensor([float(record.get("sent_bytes", 0))], dtype=torch.float64,
-                                 device=self.device)
-            record["all_ranks_sent_bytes"] = int(self.graph.reduce_sum(total).item())
-        return record
-
     def _peak_memory(self) -> dict:
-        """Return the host ``VmHWM`` peak and, on CUDA, the tensor peak, max over ranks.
-
-        ``peak_memory_bytes`` is the CUDA peak (``torch.cuda.max_memory_allocated``,
-        reset each epoch) on a GPU and the host peak otherwise, and
-        ``peak_memory_source`` names which one it is. The host peak covers the whole
-        run, since ``VmHWM`` cannot be reset.
-        """
-        cuda = peak_cuda_bytes(self.device)
-        local = [float(peak_rss_bytes()), float(cuda or 0)]
-        peaks = self.graph.reduce_max(torch.tensor(local, dtype=torch.float64,
-                                                   device=self.device))
-        host, tensors = (int(v) for v in peaks.tolist())
-        if cuda is None:
-            return {"peak_memory_bytes": host, "peak_memory_source": "host_vmhwm",
-                    "peak_host_bytes": host}
-        return {"peak_memory_bytes": tensors, "peak_memory_source": "cuda_max_allocated",
-                "peak_host_bytes": host, "peak_cuda_bytes": tensors}
+        """Return the peak memory fields of the epoch record (see :func:`peak_memory`)."""
+        return peak_memory(self.graph, self.device)
 
     def _after_epoch(self, record: dict, scores: dict) -> None:
         # Without validation nodes every epoch replaces the best, so it is the last one.
@@ -364,12 +343,11 @@ class Trainer:
                 "(%s)%s",
                 self.epoch, record["loss"], scores["train"], scores["val"], scores["test"],
                 record["epoch_time_s"], record["peak_memory_bytes"] / 2**20,
-                _PEAK_NAMES[record["peak_memory_source"]],
+                PEAK_NAMES[record["peak_memory_source"]],
                 "" if sent is None else f" sent {sent / 2**20:.1f} MiB (all ranks)",
             )
         if c.out and self.is_main:
-            with open(Path(c.out) / "metrics.jsonl", "a") as f:
-                f.write(json.dumps(strict_json(record), allow_nan=False) + "\n")
+            append_metrics_line(c.out, record)
         if c.checkpoint_every and self.epoch % c.checkpoint_every == 0:
             self.save()
 
@@ -581,18 +559,3 @@ def masks_for_split(data, split: int | None):
             setattr(selected, name, mask[:, index])
     return data if selected is None else selected
 
-
-def strict_json(value):
-    """Return ``value`` with NaN and infinite floats replaced by None (JSON ``null``).
-
-    ``json.dumps`` writes them as the bare tokens ``NaN`` and ``Infinity``, which strict
-    JSON readers (``jq``, JavaScript, many JSON-lines loaders) reject. A metric of an
-    empty split is NaN, and a diverged loss may be infinite.
-    """
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {key: strict_json(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [strict_json(item) for item in value]
-    return value

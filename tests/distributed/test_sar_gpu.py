@@ -427,12 +427,13 @@ def test_trainer_reports_host_peak_on_cpu():
 def test_trainer_reports_cuda_peak(monkeypatch):
     from graphkit.launch.cmd_train import load_local
 
+    from graphkit.train import epoch_record as epoch_record_module
     from graphkit.train import trainer as trainer_module
 
     config = _train_config(device="cpu")
     graph, data = load_local(config, "cpu")
     trainer = trainer_module.Trainer(config, data, graph)
-    monkeypatch.setattr(trainer_module, "peak_cuda_bytes", lambda device: 12345)
+    monkeypatch.setattr(epoch_record_module, "peak_cuda_bytes", lambda device: 12345)
     peaks = trainer._peak_memory()
     assert peaks["peak_memory_source"] == "cuda_max_allocated"
     assert peaks["peak_memory_bytes"] == 12345

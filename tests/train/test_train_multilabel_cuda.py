@@ -7,6 +7,7 @@ from simulated_cuda import SimulatedCuda
 from graphkit.datasets.synthetic import synthetic_csbm
 from graphkit.graph import LocalGraph
 from graphkit.train import TrainConfig, metrics
+from graphkit.train import epoch_record as epoch_record_module
 from graphkit.train import trainer as trainer_module
 
 
@@ -14,7 +15,7 @@ from graphkit.train import trainer as trainer_module
 def no_cuda_runtime(monkeypatch):
     """Replace the trainer's calls into torch.cuda, which need a CUDA build."""
     monkeypatch.setattr(trainer_module, "reset_peak_cuda_bytes", lambda device: None)
-    monkeypatch.setattr(trainer_module, "peak_cuda_bytes", lambda device: 0)
+    monkeypatch.setattr(epoch_record_module, "peak_cuda_bytes", lambda device: 0)
 
 
 def train(device: str, metric: str) -> list:

@@ -11,6 +11,7 @@ import json
 import pytest
 import torch
 from graphkit.launch.cmd_train import load_local
+from graphkit.train import epoch_record as epoch_record_module
 from graphkit.train import trainer as trainer_module
 from graphkit.train.config import TrainConfig
 from simulated_cuda import SimulatedCuda
@@ -33,7 +34,7 @@ CASES = [
 def no_cuda_runtime(monkeypatch):
     """Replace the trainer's calls into torch.cuda, which need a CUDA build."""
     monkeypatch.setattr(trainer_module, "reset_peak_cuda_bytes", lambda device: None)
-    monkeypatch.setattr(trainer_module, "peak_cuda_bytes", lambda device: 0)
+    monkeypatch.setattr(epoch_record_module, "peak_cuda_bytes", lambda device: 0)
     monkeypatch.setattr(torch.cuda, "get_rng_state", lambda device=None: torch.ones(1))
     monkeypatch.setattr(torch.cuda, "set_rng_state", lambda state, device=None: None)
 
