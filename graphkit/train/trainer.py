@@ -26,6 +26,7 @@ from graphkit.graph import Graph
 from graphkit.memory import reset_peak_cuda_bytes
 from graphkit.nn.models import GNN
 from graphkit.option_names import option
+from graphkit.train.best_weights import cpu_copy, load_best_file
 from graphkit.train.checkpoint import (
     drop_metrics_after,
     load_checkpoint,
@@ -327,10 +328,7 @@ class Trainer:
         # Without validation nodes every epoch replaces the best, so it is the last one.
         if not self.has_val or scores["val"] > self.best["val"]:
             self.best = {"epoch": self.epoch, "val": scores["val"], "test": scores["test"]}
-            self.best_model_state = {
-                name: value.detach().to("cpu", copy=True)
-                for name, value in self.model.state_dict().items()
-            }
+            self.best_model_state = cpu_copy(self.model)
         if isinstance(self.scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau):
             self.scheduler.step(scores["val"])
         elif self.scheduler is not None:
@@ -397,7 +395,7 @@ class Trainer:
         weights of the last epoch.
         """
         if path is not None:
-            self._load_best_file(Path(path))
+            load_best_file(self.model, Path(path), self.fingerprint, self.config)
             return
         if self.best_model_state is None:
             raise RuntimeError(
@@ -406,40 +404,6 @@ class Trainer:
                 "best_model.pt of an earlier run"
             )
         self.model.load_state_dict(self.best_model_state)
-
-    def _load_best_file(self, path: Path) -> None:
-        if path.is_dir():
-            path = path / "best_model.pt"
-        state = load_checkpoint(path)
-
-        # Every rank keeps the same weights, so those of a run with another number of
-        # partitions fit. Only the graph itself must match.
-        saved_graph = dict(state.get("graph") or {})
-        this_graph = dict(self.fingerprint)
-        for graph in (saved_graph, this_graph):
-            graph.pop("num_parts", None)
-        if saved_graph != this_graph:
-            raise ValueError(
-                f"{path} was written for graph {saved_graph or 'unknown'}, but this "
-                f"trainer has {this_graph}. Load weights trained on the same dataset"
-            )
-
-        # A training checkpoint has an optimizer state, and its "model" entry contains
-        # the last epoch's weights rather than the best ones.
-        weights = state.get("best_model") if "optimizer" in state else state.get("model")
-        if weights is None:
-            raise ValueError(
-                f"{path} contains no best weights: it was written before any epoch "
-                "finished, or by a graphkit version that did not keep them"
-            )
-        try:
-            self.model.load_state_dict(weights)
-        except RuntimeError as error:
-            mismatch = describe_model_mismatch(state, self.config)
-            raise ValueError(
-                f"{path} contains {mismatch}. Build the trainer "
-                "with the same model options"
-            ) from error
 
     def save_best(self) -> Path | None:
         """Write the best epoch's weights to ``best_model.pt`` in ``out`` (rank 0 only).
