@@ -24,9 +24,14 @@ from tqdm import tqdm
 
 from graphkit.graph import Graph
 from graphkit.memory import reset_peak_cuda_bytes
-from graphkit.nn.models import GNN
 from graphkit.option_names import option
 from graphkit.train.best_weights import cpu_copy, load_best_file
+from graphkit.train.build import (
+    build_model,
+    build_optimizer,
+    build_scheduler,
+    choose_metric,
+)
 from graphkit.train.checkpoint import (
     drop_metrics_after,
     load_checkpoint,
@@ -121,8 +126,10 @@ class Trainer:
             labels = self.labels
             local_max = labels.max() if labels.numel() else labels.new_tensor(-1)
             self.num_classes = int(graph.reduce_max(local_max.reshape(1)).item()) + 1
-        self.metric_name = self._resolve_metric()
-        self.model = model if model is not None else self._build_model()
+        self.metric_name = choose_metric(config, self.multi_label, self.num_classes)
+        if model is None:
+            model = build_model(config, data.x, self.num_classes)
+        self.model = model
         self.model.to(self.device)
         # Halo compression of a sharded graph: it may add a learned codec to the model,
         # so this comes before parameter synchronisation and the optimizer.
@@ -130,8 +137,8 @@ class Trainer:
         if self.compression is not None:
             self.compression.attach(self.model, data.x, graph)
         graph.sync_parameters(self.model)
-        self.optimizer = self._build_optimizer()
-        self.scheduler = self._build_scheduler()
+        self.optimizer = build_optimizer(config, self.model)
+        self.scheduler = build_scheduler(config, self.optimizer)
         counts = torch.stack([getattr(data, f"{s}_mask").sum() for s in SPLITS]).double()
         self.global_counts = graph.reduce_sum(counts)
         self.has_val = float(self.global_counts[1]) > 0
@@ -158,41 +165,6 @@ class Trainer:
             )
 
     # Construction -------------------------------------------------------------------
-    def _resolve_metric(self) -> str:
-        if self.multi_label:
-            # Both metrics are defined per task, then averaged over tasks.
-            return "roc_auc" if self.config.metric == "auto" else self.config.metric
-        if self.config.metric != "auto":
-            if self.config.metric == "roc_auc" and self.num_classes != 2:
-                raise ValueError(f"metric roc_auc needs 2 classes, the labels have {self.num_classes}")
-            return self.config.metric
-        return "roc_auc" if self.num_classes == 2 else "accuracy"
-
-    def _build_model(self) -> GNN:
-        c = self.config
-        model = GNN(
-            c.model, self.data.x.size(1), c.hidden, self.num_classes, c.layers, c.dropout,
-            None if c.norm == "none" else c.norm, c.residual, c.heads, c.attention_dropout,
-        )
-        # Parameters take the dtype of the features, so float64 features train in
-        # float64 instead of failing in the first matrix product.
-        return model.to(self.data.x.dtype)
-
-    def _build_optimizer(self) -> torch.optim.Optimizer:
-        c = self.config
-        cls = torch.optim.AdamW if c.optimizer == "adamw" else torch.optim.Adam
-        return cls(self.model.parameters(), lr=c.lr, weight_decay=c.weight_decay)
-
-    def _build_scheduler(self):
-        c, opt = self.config, self.optimizer
-        if c.lr_schedule == "cosine":
-            return torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=c.epochs)
-        if c.lr_schedule == "step":
-            return torch.optim.lr_scheduler.StepLR(opt, step_size=max(1, c.epochs // 3), gamma=0.1)
-        if c.lr_schedule == "plateau":
-            return torch.optim.lr_scheduler.ReduceLROnPlateau(opt, mode="max", patience=10)
-        return None
-
     def _graph_fingerprint(self) -> dict:
         # The sum runs in float64 because float32 cannot hold odd counts above 2**24.
         # Its rounding would also change with the thread count and reject a resume.
