@@ -1,6 +1,6 @@
-"""Checks and warnings for a Trainer that continues from a checkpoint.
+"""Resuming a Trainer: reading the checkpoint, loading its state, checks and warnings.
 
-They compare the checkpoint's saved options and weights with this run's, so that a
+The checks compare the checkpoint's saved options and weights with this run's, so that a
 resume that cannot be exact either raises ``ValueError`` or logs a warning.
 """
 
@@ -11,12 +11,75 @@ import logging
 from pathlib import Path
 
 import torch
+from torch import nn
 
 from graphkit.graph import Graph
 from graphkit.option_names import option
+from graphkit.train.checkpoint import load_checkpoint, load_latest_checkpoint
 from graphkit.train.config import TrainConfig
 
 logger = logging.getLogger(__name__)
+
+
+def read_resume_checkpoint(
+    source: str, out: str | None, fingerprint: dict
+) -> tuple[Path, dict] | None:
+    """Read the checkpoint to resume from: ``source``, or for ``auto`` the newest in ``out``.
+
+    Returns its path and state, or None when ``auto`` finds no readable checkpoint.
+    """
+    if source == "auto":
+        found = None
+        if out:
+            found = load_latest_checkpoint(out, fingerprint)
+        return found
+    path = Path(source)
+    state = load_checkpoint(path, expected_graph=fingerprint)
+    if "optimizer" not in state:
+        # best_model.pt has the same graph record but only the weights.
+        raise ValueError(
+            f"{path} contains model weights only (as best_model.pt does), not "
+            "the optimizer and epoch that resuming needs. Pass a "
+            f"checkpoint_*.pt file or {option('resume', 'auto')}. To start a new "
+            "run from these weights, call Trainer.load_best(path) before fit()"
+        )
+    return path, state
+
+
+def load_resumed_weights(model: nn.Module, state: dict, config: TrainConfig,
+                         path: Path) -> None:
+    """Load the checkpoint's last weights into ``model``, or raise ValueError naming why not."""
+    try:
+        model.load_state_dict(state["model"])
+    except RuntimeError as error:
+        saved = json.loads(state.get("config", "{}"))
+        reject_other_learned_codec(
+            state["model"], model.state_dict(), saved, config, path
+        )
+        mismatch = describe_model_mismatch(state, config)
+        raise ValueError(
+            f"checkpoint {path} contains {mismatch}. Resume with "
+            "the same model options"
+        ) from error
+
+
+def restore_scheduler(scheduler, state: dict, config: TrainConfig, saved_config: dict,
+                      path: Path) -> None:
+    """Load the checkpoint's learning-rate schedule state, unless the schedule changed."""
+    saved_schedule = saved_config.get("lr_schedule", config.lr_schedule)
+    if saved_schedule != config.lr_schedule:
+        # A saved state, if any, belongs to another schedule, so it is not loaded.
+        logger.warning(
+            "checkpoint %s was written with %s, but this run uses %s: the %s "
+            "schedule starts afresh at epoch %d. Resume with %s to continue the "
+            "saved schedule",
+            path, option("lr_schedule", saved_schedule), config.lr_schedule,
+            config.lr_schedule, int(state["epoch"]),
+            option("lr_schedule", saved_schedule),
+        )
+    elif scheduler is not None and state["scheduler"] is not None:
+        scheduler.load_state_dict(state["scheduler"])
+        warn_restored_schedule_length(config, saved_config, path)
 
 
 def describe_model_mismatch(state: dict, config: TrainConfig) -> str:

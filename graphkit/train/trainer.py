@@ -32,12 +32,7 @@ from graphkit.train.build import (
     build_scheduler,
     choose_metric,
 )
-from graphkit.train.checkpoint import (
-    drop_metrics_after,
-    load_checkpoint,
-    load_latest_checkpoint,
-    save_checkpoint,
-)
+from graphkit.train.checkpoint import drop_metrics_after, save_checkpoint
 from graphkit.train.config import TrainConfig
 from graphkit.train.epoch_record import (
     PEAK_NAMES,
@@ -62,11 +57,11 @@ from graphkit.train.rank_checks import (
 )
 from graphkit.train.resume import (
     check_ranks_resumed_together,
-    describe_model_mismatch,
-    reject_other_learned_codec,
+    load_resumed_weights,
+    read_resume_checkpoint,
     restore_compression,
+    restore_scheduler,
     warn_restored_optimizer_options,
-    warn_restored_schedule_length,
 )
 from graphkit.train.split_checks import (
     SPLITS,
@@ -400,56 +395,18 @@ class Trainer:
 
     def restore(self, source: str) -> None:
         """Continue from a checkpoint file, or from the newest readable one in ``out`` (``auto``)."""
-        if source == "auto":
-            found = None
-            if self.config.out:
-                found = load_latest_checkpoint(self.config.out, self.fingerprint)
-            if found is None:
-                logger.info("no checkpoint in %s; starting from scratch", self.config.out)
-                self._drop_metrics_after(0)
-                return
-            path, state = found
-        else:
-            path = Path(source)
-            state = load_checkpoint(path, expected_graph=self.fingerprint)
-            if "optimizer" not in state:
-                # best_model.pt has the same graph record but only the weights.
-                raise ValueError(
-                    f"{path} contains model weights only (as best_model.pt does), not "
-                    "the optimizer and epoch that resuming needs. Pass a "
-                    f"checkpoint_*.pt file or {option('resume', 'auto')}. To start a new "
-                    "run from these weights, call Trainer.load_best(path) before fit()"
-                )
-        try:
-            self.model.load_state_dict(state["model"])
-        except RuntimeError as error:
-            saved = json.loads(state.get("config", "{}"))
-            reject_other_learned_codec(
-                state["model"], self.model.state_dict(), saved, self.config, path
-            )
-            mismatch = describe_model_mismatch(state, self.config)
-            raise ValueError(
-                f"checkpoint {path} contains {mismatch}. Resume with "
-                "the same model options"
-            ) from error
+        found = read_resume_checkpoint(source, self.config.out, self.fingerprint)
+        if found is None:
+            logger.info("no checkpoint in %s; starting from scratch", self.config.out)
+            self._drop_metrics_after(0)
+            return
+        path, state = found
+        load_resumed_weights(self.model, state, self.config, path)
         self.optimizer.load_state_dict(state["optimizer"])
         # A checkpoint without its config is taken to use this run's schedule.
         saved_config = json.loads(state["config"]) if "config" in state else {}
         warn_restored_optimizer_options(self.config, saved_config, path)
-        saved_schedule = saved_config.get("lr_schedule", self.config.lr_schedule)
-        if saved_schedule != self.config.lr_schedule:
-            # A saved state, if any, belongs to another schedule, so it is not loaded.
-            logger.warning(
-                "checkpoint %s was written with %s, but this run uses %s: the %s "
-                "schedule starts afresh at epoch %d. Resume with %s to continue the "
-                "saved schedule",
-                path, option("lr_schedule", saved_schedule), self.config.lr_schedule,
-                self.config.lr_schedule, int(state["epoch"]),
-                option("lr_schedule", saved_schedule),
-            )
-        elif self.scheduler is not None and state["scheduler"] is not None:
-            self.scheduler.load_state_dict(state["scheduler"])
-            warn_restored_schedule_length(self.config, saved_config, path)
+        restore_scheduler(self.scheduler, state, self.config, saved_config, path)
         self.best = dict(state["best"])
         # Checkpoints written before the best weights were kept lack them.
         self.best_model_state = state.get("best_model")
