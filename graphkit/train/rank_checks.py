@@ -10,7 +10,6 @@ import logging
 from pathlib import Path
 
 import torch
-from torch import Tensor
 
 from graphkit.graph import Graph
 from graphkit.option_names import option
@@ -92,16 +91,3 @@ def check_inputs_on_every_rank(
             "too. Read that rank's error for the field and the fix"
         )
 
-
-def count_tasks(labels: Tensor, graph: Graph, device: torch.device) -> int:
-    """Return the number of tasks, and raise on every rank unless all ranks agree."""
-    tasks = labels.size(1)
-    bounds = torch.tensor([tasks, -tasks], device=device)
-    max_tasks, negated_min_tasks = graph.reduce_max(bounds).tolist()
-    if max_tasks != -negated_min_tasks:
-        raise ValueError(
-            f"data.y has {tasks} tasks (columns) on rank {graph.rank}, but the "
-            f"ranks have {-negated_min_tasks} to {max_tasks}. Give every partition "
-            "the same label columns"
-        )
-    return tasks

@@ -41,20 +41,12 @@ from graphkit.train.epoch_record import (
     peak_memory,
     strict_json,
 )
-from graphkit.train.inputs import label_vector
+from graphkit.train.labels import training_labels
 from graphkit.train.metrics import METRIC_LABEL, METRICS
-from graphkit.train.multilabel import (
-    is_multi_label,
-    multi_label_loss_sum,
-    multi_label_targets,
-)
+from graphkit.train.multilabel import multi_label_loss_sum
 from graphkit.train.multilabel_metrics import MULTI_LABEL_METRICS
 from graphkit.train.progress import logs_above_bar
-from graphkit.train.rank_checks import (
-    check_inputs_on_every_rank,
-    count_tasks,
-    warn_other_device,
-)
+from graphkit.train.rank_checks import check_inputs_on_every_rank, warn_other_device
 from graphkit.train.resume import (
     check_ranks_resumed_together,
     load_resumed_weights,
@@ -107,20 +99,9 @@ class Trainer:
         )
         if config.out and self.is_main:
             Path(config.out).mkdir(parents=True, exist_ok=True)
-        self.multi_label = is_multi_label(data.y)
-        if self.multi_label:
-            self.labels = multi_label_targets(data.y)
-            # The model's output width.
-            self.num_classes = count_tasks(self.labels, graph, self.device)
-        else:
-            # cross_entropy accepts only int64 (or uint8) class ids, and numpy often
-            # gives int32 labels, so the trainer keeps an int64 copy.
-            # Labels of shape [N, 1] (OGB's layout) become [N], as in graphkit.metrics.
-            self.labels = label_vector(data.y).long()
-            # A partition without nodes has no label, so it contributes -1 to the maximum.
-            labels = self.labels
-            local_max = labels.max() if labels.numel() else labels.new_tensor(-1)
-            self.num_classes = int(graph.reduce_max(local_max.reshape(1)).item()) + 1
+        self.multi_label, self.labels, self.num_classes = training_labels(
+            data.y, graph, self.device
+        )
         self.metric_name = choose_metric(config, self.multi_label, self.num_classes)
         if model is None:
             model = build_model(config, data.x, self.num_classes)

@@ -1,0 +1,46 @@
+"""The labels a Trainer trains on, and the model's output width they imply.
+
+Class ids give one output per class, counted over all ranks. ``T`` binary tasks
+(``y`` of shape ``[N, T]``, see :mod:`graphkit.train.multilabel`) give one output per
+task, and every rank must have the same ``T``.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+from graphkit.graph import Graph
+from graphkit.train.inputs import label_vector
+from graphkit.train.multilabel import is_multi_label, multi_label_targets
+
+
+def training_labels(
+    y: Tensor, graph: Graph, device: torch.device
+) -> tuple[bool, Tensor, int]:
+    """Return whether ``y`` is multi-label, the training targets, and the output width."""
+    if is_multi_label(y):
+        labels = multi_label_targets(y)
+        return True, labels, count_tasks(labels, graph, device)
+    # cross_entropy accepts only int64 (or uint8) class ids, and numpy often
+    # gives int32 labels, so the trainer keeps an int64 copy.
+    # Labels of shape [N, 1] (OGB's layout) become [N], as in graphkit.metrics.
+    labels = label_vector(y).long()
+    # A partition without nodes has no label, so it contributes -1 to the maximum.
+    local_max = labels.max() if labels.numel() else labels.new_tensor(-1)
+    num_classes = int(graph.reduce_max(local_max.reshape(1)).item()) + 1
+    return False, labels, num_classes
+
+
+def count_tasks(labels: Tensor, graph: Graph, device: torch.device) -> int:
+    """Return the number of tasks, and raise on every rank unless all ranks agree."""
+    tasks = labels.size(1)
+    bounds = torch.tensor([tasks, -tasks], device=device)
+    max_tasks, negated_min_tasks = graph.reduce_max(bounds).tolist()
+    if max_tasks != -negated_min_tasks:
+        raise ValueError(
+            f"data.y has {tasks} tasks (columns) on rank {graph.rank}, but the "
+            f"ranks have {-negated_min_tasks} to {max_tasks}. Give every partition "
+            "the same label columns"
+        )
+    return tasks
