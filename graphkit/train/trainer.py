@@ -18,7 +18,6 @@ import time
 from pathlib import Path
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor
 from tqdm import tqdm
 
@@ -42,8 +41,8 @@ from graphkit.train.epoch_record import (
     strict_json,
 )
 from graphkit.train.labels import training_labels
+from graphkit.train.loss import loss_sum, non_finite_loss_error
 from graphkit.train.metrics import METRIC_LABEL, METRICS
-from graphkit.train.multilabel import multi_label_loss_sum
 from graphkit.train.multilabel_metrics import MULTI_LABEL_METRICS
 from graphkit.train.progress import logs_above_bar
 from graphkit.train.rank_checks import check_inputs_on_every_rank, warn_other_device
@@ -158,33 +157,19 @@ class Trainer:
         self.model.train()
         self.optimizer.zero_grad(set_to_none=True)
         logits = self.model(self.data.x, self.graph)
-        loss_sum = self._loss_sum(logits, self.data.train_mask)
-        loss = loss_sum / self.global_counts[0].clamp(min=1)
+        train_loss = loss_sum(logits, self.labels, self.data.train_mask, self.multi_label)
+        loss = train_loss / self.global_counts[0].clamp(min=1)
         loss.backward()
         self.graph.sync_gradients(self.model)
         # Every rank receives the same sum, so a non-finite loss stops every rank here.
         total = float(self.graph.reduce_sum(loss.detach().double().reshape(1)).item())
         if not math.isfinite(total):
             # Raised before the optimizer step, which would make every weight NaN.
-            raise self._non_finite_loss_error(total)
+            raise non_finite_loss_error(
+                total, self.epoch, self.data.x, self.model, self.config.lr
+            )
         self.optimizer.step()
         return total
-
-    def _non_finite_loss_error(self, loss: float) -> FloatingPointError:
-        """Build the error for a NaN or infinite training loss, raised on every rank."""
-        dtypes = {self.data.x.dtype, *(p.dtype for p in self.model.parameters())}
-        half = sorted(str(t).removeprefix("torch.")
-                      for t in dtypes & {torch.float16, torch.bfloat16})
-        precision = (f"train in float32 rather than {' and '.join(half)} (the dtype of "
-                     "the features and the model), " if half else "")
-        error = FloatingPointError(
-            f"the training loss of epoch {self.epoch} is {loss}, so training stopped "
-            f"before updating the weights. To fix it, {precision}lower {option('lr')} "
-            f"(now {self.config.lr}), and check the node features and the model's "
-            "weights (for example those of a resumed checkpoint) for NaN"
-        )
-        error.every_rank = True  # Every rank raises it, so only rank 0 prints it.
-        return error
 
     @torch.no_grad()
     def evaluate(self) -> dict[str, float]:
@@ -194,20 +179,11 @@ class Trainer:
         metric = (MULTI_LABEL_METRICS if self.multi_label else METRICS)[self.metric_name]
         result = {s: metric(logits, self.labels, getattr(self.data, f"{s}_mask"), self.graph)
                   for s in SPLITS}
-        val_loss = self._loss_sum(logits, self.data.val_mask).double()
+        val_loss = loss_sum(logits, self.labels, self.data.val_mask, self.multi_label)
+        val_loss = val_loss.double()
         val_loss = self.graph.reduce_sum(val_loss.reshape(1), label=METRIC_LABEL)
         result["val_loss"] = float(val_loss.item() / max(1.0, float(self.global_counts[1])))
         return result
-
-    def _loss_sum(self, logits: Tensor, mask: Tensor) -> Tensor:
-        """Return the sum of the per-node losses over the nodes in ``mask``.
-
-        The per-node loss is the cross-entropy, or for multi-label targets the binary
-        cross-entropy summed over the node's labelled tasks.
-        """
-        if self.multi_label:
-            return multi_label_loss_sum(logits, self.labels, mask)
-        return F.cross_entropy(logits[mask], self.labels[mask], reduction="sum")
 
     # The loop -----------------------------------------------------------------------
     def fit(self) -> dict:

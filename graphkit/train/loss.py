@@ -1,0 +1,44 @@
+"""The training loss of a Trainer, and the error raised when it is not finite.
+
+The loss of a split is the sum of per-node losses over its nodes. The Trainer divides
+it by the global node count of the split, so summing over ranks gives the mean.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from graphkit.option_names import option
+from graphkit.train.multilabel import multi_label_loss_sum
+
+
+def loss_sum(logits: Tensor, labels: Tensor, mask: Tensor, multi_label: bool) -> Tensor:
+    """Return the sum of the per-node losses over the nodes in ``mask``.
+
+    The per-node loss is the cross-entropy, or for multi-label targets the binary
+    cross-entropy summed over the node's labelled tasks.
+    """
+    if multi_label:
+        return multi_label_loss_sum(logits, labels, mask)
+    return F.cross_entropy(logits[mask], labels[mask], reduction="sum")
+
+
+def non_finite_loss_error(
+    loss: float, epoch: int, x: Tensor, model: nn.Module, lr: float
+) -> FloatingPointError:
+    """Build the error for a NaN or infinite training loss, raised on every rank."""
+    dtypes = {x.dtype, *(p.dtype for p in model.parameters())}
+    half = sorted(str(t).removeprefix("torch.")
+                  for t in dtypes & {torch.float16, torch.bfloat16})
+    precision = (f"train in float32 rather than {' and '.join(half)} (the dtype of "
+                 "the features and the model), " if half else "")
+    error = FloatingPointError(
+        f"the training loss of epoch {epoch} is {loss}, so training stopped "
+        f"before updating the weights. To fix it, {precision}lower {option('lr')} "
+        f"(now {lr}), and check the node features and the model's "
+        "weights (for example those of a resumed checkpoint) for NaN"
+    )
+    error.every_rank = True  # Every rank raises it, so only rank 0 prints it.
+    return error
