@@ -26,8 +26,8 @@ import torch
 from graphkit.extras.common.data import sample_patches
 from graphkit.extras.common.train import minibatches, psnr, seed_everything
 
-# The operators, the network and the config are re-exported, so imports from this
-# module keep working.
+# The operators, the network and the config are re-exported, so existing imports
+# from this module keep working.
 from graphkit.extras.efficient.attn_upsample_config import Config
 from graphkit.extras.efficient.attn_upsample_network import (
     SuperResolver,

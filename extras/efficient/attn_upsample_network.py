@@ -2,7 +2,8 @@
 
 The network extracts features, upsamples them 2x with a transposed convolution or an
 attention upsampler, and adds a learned residual to the bicubic upsampling of its input.
-``downsample`` makes its inputs, and ``dihedral_augment`` copies the training patches.
+``downsample`` makes the low-resolution inputs from the high-resolution patches, and
+``dihedral_augment`` returns the 8 flips and 90-degree rotations of each training patch.
 """
 
 from __future__ import annotations

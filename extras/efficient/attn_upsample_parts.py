@@ -1,8 +1,11 @@
 """Shared pieces of the attention upsamplers: guide checks, windows, projections, priors.
 
-``AttentionUpsample2x`` and ``DynamicTapsUpsample2x`` both check their guide, gather a
-window of low-resolution neighbors, build their queries and keys with ``_projection``,
-and start their position logits from the weights of 2x bilinear upsampling.
+``AttentionUpsample2x`` and ``DynamicTapsUpsample2x`` both check their guide with
+``_check_high_resolution`` and build their queries and keys with ``_projection``.
+``DynamicTapsUpsample2x`` gathers its window of low-resolution neighbors with ``_unfold``.
+Both derive their initial position logits from the weights of 2x bilinear upsampling:
+``AttentionUpsample2x`` from ``bilinear_weights`` when ``bilinear_prior`` is set, and
+``DynamicTapsUpsample2x`` from ``peaked_prior``.
 """
 
 from __future__ import annotations
