@@ -424,8 +424,8 @@ def token_error_rate(predicted: list[list[int]], reference: list[list[int]]) -> 
     """Total edit distance over total reference length, in percent.
 
     Raises:
-        ValueError: the lists differ in length, which ``zip`` would truncate without
-            a message, or the references hold no tokens at all.
+        ValueError: if the lists differ in length, because ``zip`` would drop the
+            extra sequences without an error, or if the references contain no tokens.
     """
     if len(predicted) != len(reference):
         raise ValueError(

@@ -23,8 +23,10 @@ def pathological_split(
         list[np.ndarray]: per client, the indices of its samples.
 
     Raises:
-        ValueError: a count is below 1, ``labels`` is empty, the shard total is not a
-            multiple of the class count, or a class has fewer samples than shards.
+        ValueError: if ``num_clients`` or ``classes_per_client`` is below 1,
+            ``labels`` is empty, the shard total is not a multiple of the class count,
+            ``classes_per_client`` exceeds the class count, or a class has fewer
+            samples than shards.
     """
     if num_clients < 1 or classes_per_client < 1:
         raise ValueError(
