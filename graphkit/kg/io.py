@@ -245,11 +245,11 @@ def _parse_rows(
 def _csv_rows(path: Path, numbered: list[tuple[int, str]]) -> Iterator[list[str]]:
     """Yield the CSV columns of each numbered line.
 
-    A quoted field must close on its own line: names cannot contain line breaks, and a
-    row that spanned lines would shift the line numbers of every later row.
+    A quoted field must close on its own line, because names cannot contain line
+    breaks and a row that spanned lines would shift the line numbers of every later row.
     """
-    # An empty line after the last one lets the line count show a quote left open on
-    # the last line too: csv.reader would otherwise end that field at the end of input.
+    # csv.reader ends a field left open on the last line at the end of input. The empty
+    # line appended here makes the line count show that case too.
     reader = csv.reader([*(line for _, line in numbered), ""])
     for index, (number, _) in enumerate(numbered):
         try:
@@ -260,8 +260,8 @@ def _csv_rows(path: Path, numbered: list[tuple[int, str]]) -> Iterator[list[str]
             raise KGFormatError(
                 path,
                 number,
-                "a quoted field opens on this line and does not close on it. Names "
-                "cannot contain line breaks: add the closing quote",
+                "a quoted field opens on this line and does not close on it. Add the "
+                "closing quote, because names cannot contain line breaks",
             )
         yield columns
 

@@ -72,7 +72,7 @@ def test_csv_quote_across_lines_rejected(tmp_path, text, line):
         read_triples(path)
     assert str(caught.value) == (
         f"{path}:{line}: a quoted field opens on this line and does not close on it. "
-        "Names cannot contain line breaks: add the closing quote"
+        "Add the closing quote, because names cannot contain line breaks"
     )
 
 
