@@ -33,7 +33,7 @@ def check_frac_bits(frac_bits: int) -> None:
     """Raise ValueError unless ``frac_bits`` is an integer in [0, 15].
 
     A signed 16-bit code keeps one sign bit, so 15 fraction bits give the range
-    [-1, 1). A fractional count would make the step 2^-frac_bits no power of two.
+    [-1, 1). The step 2^-frac_bits is a power of two only for an integer count.
     """
     is_integer = isinstance(frac_bits, numbers.Integral) and not isinstance(
         frac_bits, bool
@@ -80,7 +80,7 @@ class SparseFeatureMap:
         """Dense 16-bit size over the compressed size.
 
         Raises:
-            ValueError: the map has no pixels, so both sizes are 0 bits.
+            ValueError: if the map has no pixels, because both sizes are then 0 bits.
         """
         if self.numel == 0:
             raise ValueError(
@@ -153,8 +153,9 @@ def sparse_conv2d(
     lands inside the output. Equals ``torch.nn.functional.conv2d`` on the decoded map.
 
     Shapes:
-        weight: ``(C_out, C_in, k, k)``; bias: ``(C_out,)``; return:
-        ``(C_out, H_out, W_out)``.
+        weight: ``(C_out, C_in, k, k)``.
+        bias: ``(C_out,)``.
+        return: ``(C_out, H_out, W_out)``.
     """
     c_in, height, width = encoded.shape
     c_out, weight_c_in, k_h, k_w = weight.shape
@@ -167,8 +168,8 @@ def sparse_conv2d(
             "weight."
         )
     if bias is not None and tuple(bias.shape) != (c_out,):
-        # A (1,) bias would broadcast over every channel and a (C_out, 1) bias would
-        # add a fourth output dimension, but torch conv2d rejects both.
+        # Without this check, a (1,) bias would broadcast over every channel and a
+        # (C_out, 1) bias would add a fourth output dimension. torch conv2d rejects both.
         raise ValueError(
             f"bias of shape {tuple(bias.shape)} does not match the {c_out} output "
             f"channels of the weight. Pass a bias of shape ({c_out},) or None."
