@@ -65,13 +65,16 @@ class FieldsDocstring:
         docs = field_docs(cls)
         lines = [self.summary, "", "Args:"] if self.summary else ["Args:"]
         for config_field in fields(cls):
-            if config_field.default is not dataclasses.MISSING:
-                default = config_field.default
-            else:
-                default = config_field.default_factory()
             name = config_field.name
             text = f"{name} ({config_field.type}): {docs.get(name, '')}"
-            if "(default:" not in text:
+            # A required field has neither a default nor a default_factory.
+            if config_field.default is not dataclasses.MISSING:
+                default = config_field.default
+            elif config_field.default_factory is not dataclasses.MISSING:
+                default = config_field.default_factory()
+            else:
+                default = dataclasses.MISSING
+            if default is not dataclasses.MISSING and "(default:" not in text:
                 text += f" (default: ``{default!r}``)"
             lines += textwrap.wrap(
                 text, 88, initial_indent="    ", subsequent_indent="        "

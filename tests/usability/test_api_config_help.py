@@ -1,9 +1,12 @@
 """help(TrainConfig) lists every field with its docstring, type and default."""
 
+from __future__ import annotations
+
 import inspect
 import pydoc
-from dataclasses import fields
+from dataclasses import dataclass, fields
 
+from graphkit.field_docs import FieldsDocstring
 from graphkit.train.config import TrainConfig
 
 
@@ -38,3 +41,23 @@ def test_config_help_rendered():
 
 def test_config_instance_doc():
     assert TrainConfig().__doc__ == inspect.getdoc(TrainConfig)
+
+
+@dataclass
+class _RequiredField:
+    """A config with a required field."""
+
+    name: str
+    """Name of the run."""
+    size: int = 2
+    """Number of items."""
+
+
+_RequiredField.__doc__ = FieldsDocstring(_RequiredField.__doc__)
+
+
+def test_required_field_without_default():
+    doc = inspect.getdoc(_RequiredField)
+    assert "    name (str): Name of the run.\n" in doc + "\n"
+    assert "name (str): Name of the run. (default" not in doc
+    assert "size (int): Number of items. (default: ``2``)" in doc
