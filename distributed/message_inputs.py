@@ -118,11 +118,11 @@ class ReadAsLeaves(TorchFunctionMode):
     ``w = torch.sigmoid(gate)`` in a closure of a module that owns ``gate``. Both are
     inputs of the propagate function. Without the copies, the gradient with respect
     to ``gate`` would follow ``w``'s graph, which lies outside the function. That
-    frees the graph, so the next block or autograd's own pass through ``w`` fails,
-    and it adds the ``w`` path that autograd takes again from ``w``'s gradient.
-    Within this mode every torch function receives ``leaves[k]`` where it would
-    receive ``inputs[k]``, so the message's graph stops at the leaves and each
-    gradient is the direct one.
+    pass frees ``w``'s graph, so the next block, or autograd's own later pass through
+    ``w``, fails. It would also count the path through ``w`` twice, because autograd
+    takes that path again from ``w``'s gradient. Within this mode every torch
+    function receives ``leaves[k]`` where it would receive ``inputs[k]``, so the
+    message's graph stops at the leaves and each gradient is the direct one.
     """
 
     def __init__(self, inputs: list[Tensor], leaves: list[Tensor]) -> None:
@@ -146,15 +146,16 @@ class ReadAsLeaves(TorchFunctionMode):
 def independent_inputs(inputs: list[Tensor]) -> list[bool]:
     """Return, for each input, whether no other input was computed from it.
 
-    The propagate function adds the gradient of a message that reads an input
-    directly, outside :class:`ReadAsLeaves` (a custom ``autograd.Function`` receives
-    its arguments unchanged), by differentiating with respect to the input itself. That
-    is right only for an independent input: for ``gate`` with ``w = sigmoid(gate)``
-    also an input, the gradient would follow ``w``'s graph (see
-    :class:`ReadAsLeaves`). The walk covers the autograd graphs of the non-leaf inputs.
+    A custom ``autograd.Function`` inside a message receives its arguments unchanged,
+    so it reads the inputs themselves, not the leaves of :class:`ReadAsLeaves`. The
+    propagate function adds the gradient of such a direct read by differentiating
+    with respect to the input itself. That is correct only for an independent input.
+    For ``gate`` with ``w = sigmoid(gate)`` also an input, the gradient would follow
+    ``w``'s graph (see :class:`ReadAsLeaves`). The walk covers the autograd graphs
+    of the non-leaf inputs.
 
-    NOTE: so a read of a dependent input (``gate`` above) by a custom
-    ``autograd.Function`` inside the message gets no gradient.
+    NOTE: A read of a dependent input (``gate`` above) by a custom
+    ``autograd.Function`` inside the message therefore gets no gradient.
     """
     reached_nodes: set = set()
     reached_leaves: set[int] = set()
@@ -169,7 +170,8 @@ def independent_inputs(inputs: list[Tensor]) -> list[bool]:
         if node is None or node in reached_nodes:
             continue
         reached_nodes.add(node)
-        variable = getattr(node, "variable", None)  # the leaf of an AccumulateGrad
+        # An AccumulateGrad node stores its leaf tensor as ``variable``.
+        variable = getattr(node, "variable", None)
         if variable is not None:
             reached_leaves.add(id(variable))
         stack.extend(child for child, _ in node.next_functions)

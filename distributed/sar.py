@@ -370,8 +370,11 @@ def _messages(
     x_dst: Tensor,
     input_leaves: list[Tensor] | None = None,
 ) -> Tensor:
-    """Call the message on the block's edges, reading ``input_leaves`` (one leaf per
-    tensor of ``spec.inputs``) in place of ``spec.inputs`` when they are given."""
+    """Compute the messages of the block's edges and check their shape.
+
+    When ``input_leaves`` is given, with one leaf per tensor of ``spec.inputs``, the
+    message function reads the leaves in place of ``spec.inputs``.
+    """
     arguments = (rows[block.col], x_dst[block.row], block.edge_attr)
     if not input_leaves:
         messages = spec.message(*arguments)
@@ -449,7 +452,8 @@ class PropagateSAR(torch.autograd.Function):
             out = torch.where(_no_edges(plan.blocks, best), best.new_zeros(()), best)
         ctx.plan, ctx.spec, ctx.graphs, ctx.num_params = plan, spec, graphs, len(params)
         ctx.x_dst_leaf, ctx.input_leaves = x_dst_leaf, input_leaves
-        # Inputs whose direct reads outside ReadAsLeaves can be differentiated.
+        # Independent inputs, whose direct reads (outside ReadAsLeaves) backward
+        # differentiates. A dependent input is None here.
         ctx.originals = [
             t if independent else None
             for t, independent in zip(spec.inputs, independent_inputs(spec.inputs))
@@ -467,7 +471,8 @@ class PropagateSAR(torch.autograd.Function):
         spec: MessageSpec = ctx.spec
         x, x_dst, out, count = ctx.saved_tensors
         params = spec.inputs
-        # ``sar`` recomputes the messages from new leaves, shared by every block.
+        # Without kept graphs (``sar``), the messages are recomputed from new input
+        # leaves, which every block shares.
         input_leaves = ctx.input_leaves
         if input_leaves is None:
             input_leaves = _input_leaves(spec)
@@ -502,7 +507,8 @@ class PropagateSAR(torch.autograd.Function):
                 for i, grad in zip(differentiable, found):
                     grads[i] = grad
             grad_x_dst.add_(_or_zeros(grads[1], x_dst))
-            # Reads of an input through its leaf and through the input itself add up.
+            # The gradients of reads through an input's leaf and through the input
+            # itself add up.
             original_grads = iter(grads[2 + len(params) :])
             for i, grad in enumerate(grads[2 : 2 + len(params)]):
                 if ctx.originals[i] is not None:
