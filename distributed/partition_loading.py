@@ -64,7 +64,7 @@ def _payload_data(payload: dict, split: int | None):
 
 
 def _load_checked(comm: Communicator, folder: str, rank: int, world_size: int) -> dict:
-    """Load this rank's file; if any rank fails, every rank raises an error naming it."""
+    """Load this rank's file. If any rank fails, every rank raises an error naming it."""
     payload, failure = None, None
     try:
         payload = load_partition(folder, rank, world_size)

@@ -148,9 +148,9 @@ class ShardedGraph(Graph):
         self.start = int(self.node_ranges[self.rank])
         self.num_nodes = int(self.node_ranges[self.rank + 1]) - self.start
         self.tracker = FetchTracker()
-        # Built outside inference mode, as the caches are, because a graph made inside
-        # torch.inference_mode() would hold inference tensors (blocks, degrees, halo
-        # rows) that the backward pass of a later training step cannot save.
+        # Built outside inference mode, as the caches are. A graph made inside
+        # torch.inference_mode() would contain inference tensors (blocks, degrees and
+        # halo rows), which autograd cannot save for a later training step.
         with torch.inference_mode(False):
             self.blocks, need_rows = self._build_blocks(edges, edge_attr)
             send_rows = self._exchange_needs(need_rows)
@@ -274,9 +274,9 @@ class ShardedGraph(Graph):
         Remote blocks cannot contain loops, so they are shared with :attr:`blocks`.
         """
         if self._looped_blocks is None:
-            # Cached blocks and edge values are built outside inference mode, so that
-            # a first call under torch.inference_mode() leaves no inference tensors that
-            # the backward pass of a later training step would have to save.
+            # Cached blocks and edge values are built outside inference mode. A first
+            # call under torch.inference_mode() then caches no inference tensors, which
+            # autograd could not save for a later training step.
             with torch.inference_mode(False):
                 n = self.num_nodes
                 own = self.blocks[self.rank]

@@ -93,8 +93,8 @@ def launcher_world_size() -> int:
     return world_size_variable()[1]
 
 
-# Pairs of (ranks on this machine, ranks in all) that launchers set: torchrun, Open
-# MPI, MPICH (Hydra). Slurm gives the node count of the job step instead.
+# Pairs of variables (ranks on this machine, total ranks) that torchrun, Open MPI and
+# MPICH's Hydra set. Slurm sets the node count of the job step instead.
 LOCAL_SIZE_PAIRS = (
     ("LOCAL_WORLD_SIZE", "WORLD_SIZE"),
     ("OMPI_COMM_WORLD_LOCAL_SIZE", "OMPI_COMM_WORLD_SIZE"),
@@ -106,9 +106,9 @@ SLURM_NODES_VARIABLE = "SLURM_STEP_NUM_NODES"
 def ranks_share_one_machine() -> bool:
     """Return whether the launcher placed every rank on this machine.
 
-    Then every rank reads the same files, and an error about a path that every rank
-    finds needs to be printed once. Without a launcher variable that says so, the
-    answer is False, so that each rank still prints what it found.
+    Then every rank reads the same files, so an error about a path that every rank
+    finds is printed once. Without a launcher variable that gives the counts, this
+    returns False, so that each rank still prints what it found.
     """
     for local_name, world_name in LOCAL_SIZE_PAIRS:
         local, world = _integer(local_name), _integer(world_name)

@@ -197,7 +197,10 @@ def _experiment_names(registry, args: argparse.Namespace) -> list[str] | None:
 def _run_one(
     registry, name: str, args: argparse.Namespace, results: list
 ) -> int | None:
-    """Run one experiment into ``results``, or return an exit code that ends the run."""
+    """Run one experiment and append its result to ``results``.
+
+    Return an exit code when the whole run must end, else None.
+    """
     try:
         results.append(
             registry.run_experiment(name, smoke=args.smoke, overrides=args.overrides)
