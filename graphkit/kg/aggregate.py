@@ -162,8 +162,9 @@ def edge_groups(edge_index: Tensor, edge_type: Tensor) -> _EdgeGroups:
     def forget(_reference, key=key):
         _GROUPS_CACHE.pop(key, None)
 
-    # Built outside inference mode, so that a grouping first made for a prediction
-    # still serves a later training step (it is cached by tensor identity).
+    # The cache is keyed by tensor identity, so a grouping first made for a prediction
+    # also serves a later training step. Building it outside inference mode lets
+    # autograd use it there.
     with torch.inference_mode(False):
         groups = _EdgeGroups(edge_index[0], edge_index[1], edge_type)
     _GROUPS_CACHE[key] = (

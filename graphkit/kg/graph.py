@@ -108,7 +108,8 @@ class KnowledgeGraph:
         cached until the facts or the name lists change."""
         # The key notices a new triples tensor (held, so that its id cannot be
         # reused), an in-place edit of it (which bumps its version counter) and names
-        # added to either list. Triples created in inference mode have no counter.
+        # added to either list. Triples created in inference mode have no version
+        # counter, so their key uses None.
         key = (
             self.triples,
             None if self.triples.is_inference() else self.triples._version,

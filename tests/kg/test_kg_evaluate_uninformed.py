@@ -86,6 +86,7 @@ def test_summarize_informed_ranks_integer_masks():
     ranks = torch.tensor([1, 2, 4, 8])
     as_ints = summarize_informed_ranks(ranks, torch.tensor([0, 1]))
     assert as_ints == summarize_informed_ranks(ranks, torch.tensor([False, True]))
+
     with pytest.raises(ValueError) as caught:
         summarize_informed_ranks(ranks, torch.tensor([0, 3]))
     assert str(caught.value) == (

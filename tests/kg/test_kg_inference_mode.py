@@ -1,8 +1,8 @@
 """ULTRA predicts under torch.inference_mode() and trains on the same graph afterwards.
 
-Inference tensors have no version counter, and the cache of edge groupings read it,
-so predict raised a RuntimeError. A relation graph cached in inference mode also
-failed the backward pass of a later training step with plain aggregation.
+Reading the version counter of an inference tensor raises a RuntimeError, so the cache
+of edge groupings must not read it there. A relation graph cached in inference mode
+must also serve the backward pass of a later training step with plain aggregation.
 """
 
 import copy
