@@ -140,7 +140,10 @@ def _check_finite_rates(config: TrainConfig) -> None:
 
 
 def _check_signs(config: TrainConfig) -> None:
-    """Raise ValueError for a negative setting, or a learning rate that is not > 0."""
+    """Raise ValueError for a negative decay, temperature or checkpoint interval.
+
+    A learning rate of 0 or less raises too.
+    """
     if config.weight_decay < 0:
         raise ValueError(
             f"{option('weight_decay')} must be at least 0, got {config.weight_decay}"
@@ -452,7 +455,7 @@ def restore_training_checkpoint(
 
 
 def _load_resume_payload(path: str | Path) -> dict:
-    """Load the checkpoint at ``path``, raising ValueError unless it can resume a run."""
+    """Load the checkpoint at ``path``, or raise ValueError if it cannot resume a run."""
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as error:  # torch raises several error types for a damaged file.
@@ -579,10 +582,13 @@ def pretrain(
 def _checkpoint_paths(
     config: TrainConfig, resume: str | Path | None
 ) -> tuple[Path | None, Path | None]:
-    """Expand ``~`` in both paths, check and create the folder, and return both paths.
+    """Expand ``~`` in the checkpoint folder and the resume path, and create the folder.
+
+    Returns the folder (None without ``checkpoint_dir``) and the resume path.
 
     Raises:
-        ValueError: without ``resume``, the folder contains an earlier run's files.
+        ValueError: If ``resume`` is None and the folder contains an earlier run's
+            files.
     """
     # pathlib does not expand a leading "~" by itself, so mkdir would create a folder
     # named "~".
@@ -597,7 +603,7 @@ def _checkpoint_paths(
 
 
 class _TrainingRun:
-    """The model, optimizer, sampler and losses that :func:`pretrain` steps share."""
+    """Model, optimizer, generator and losses of one :func:`pretrain` run."""
 
     def __init__(
         self,
