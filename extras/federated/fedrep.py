@@ -180,7 +180,7 @@ def _new_maps(model: MLP, config: Config, identity_maps: bool) -> nn.ModuleList:
 
 
 def _client_policy(config: Config, seed: int) -> HyperparameterPolicy:
-    """Build the REINFORCE policy over the grid, on a stream of its own."""
+    """Build the REINFORCE policy over the grid, with its own random stream."""
     # The policy gets its own stream. Seeded with ``seed`` itself, it would replay the
     # draws of ``rng``, which correlates each client's cell with its position in
     # the client draw. A spawn key keeps the two streams independent.
@@ -223,7 +223,7 @@ class _Federation:
         iid: bool,
         identity_maps: bool,
     ) -> _Federation:
-        """Seed the generators, deal the digits and build the model, maps and policy."""
+        """Seed the generators and build the client split, model, maps and policy."""
         generator = seed_everything(seed)
         data = load_digits_split(seed=0)
         parts = _deal_clients(config, data, seed, iid)
@@ -389,7 +389,11 @@ def _federation_result(
     diverged: int,
     federation: _Federation,
 ) -> dict[str, float]:
-    """Return the mean accuracy of the last rounds, the divergence and the policy."""
+    """Return the run's accuracy, accuracy history, divergence and diverged updates.
+
+    The accuracy is the mean over the last ``eval_rounds`` rounds. An adaptive run
+    also returns the policy's probabilities and cells.
+    """
     result = {
         "accuracy": float(np.mean(history[-config.eval_rounds :])),
         "history": history,
@@ -501,7 +505,7 @@ def _matching_metrics(
 def _divergence_metrics(
     fedavg: dict, matched: dict, distilled: dict
 ) -> dict[str, float]:
-    """Report the divergences at ``lr`` and the results of the P = I ablation."""
+    """Return the divergences at ``lr`` and the accuracy and divergence with P = I."""
     return {
         "fedavg_divergence": fedavg["divergence"],
         "matching_divergence": matched["divergence"],

@@ -1,7 +1,7 @@
 """Settings of the fedrep experiment, validated when a ``Config`` is built.
 
-``Config.__post_init__`` runs the checks of ``_CONFIG_CHECKS`` in order and raises
-ValueError, naming the setting and a valid value, at the first one that fails.
+``Config.__post_init__`` runs the checks of ``_CONFIG_CHECKS`` in order. The first
+check that fails raises a ValueError that names the invalid setting and the fix.
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ class Config:
 
 
 def _check_counts(config: Config) -> None:
-    """Raise unless every count is at least 1 and the round fits in the federation."""
+    """Raise unless every count is >= 1 and clients_per_round <= num_clients."""
     positive = (
         "num_clients",
         "classes_per_client",
@@ -187,7 +187,7 @@ def _check_matching_and_policy(config: Config) -> None:
 
 
 def _check_map_training(config: Config) -> None:
-    """Raise unless the ridge penalty and the learning rate of the maps are positive."""
+    """Raise if the maps' ridge penalty or learning rate is set but not positive."""
     if config.map_ridge is not None and config.map_ridge <= 0:
         raise ValueError(
             f"map_ridge={config.map_ridge} must be > 0: set a positive penalty, or "
