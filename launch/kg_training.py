@@ -26,7 +26,8 @@ def _check_no_earlier_checkpoints(out: Path) -> None:
     from graphkit.kg.checkpoint_folder import check_new_run_folder
 
     try:
-        check_new_run_folder(out)  # its errors name the flags in cmd_kg.OPTION_FLAGS
+        # Its errors name the command-line flags, through cmd_kg.OPTION_FLAGS.
+        check_new_run_folder(out)
     except ValueError as error:
         raise SystemExit(str(error)) from None
 

@@ -1,8 +1,8 @@
 """partition_payloads reads the edges of a Data that has adj_t instead of edge_index.
 
 PyG's ToSparseTensor replaces edge_index by adj_t, which LocalGraph.from_data reads.
-partition_payloads used to fail on such a Data with "edge_index must be a torch.Tensor
-of shape [2, E], got NoneType".
+Reading data.edge_index alone, partition_payloads would fail on such a Data with
+"edge_index must be a torch.Tensor of shape [2, E], got NoneType".
 """
 
 import pytest

@@ -195,7 +195,7 @@ AUDITED = (
     "graphkit/lattice/filter.py",
     "graphkit/lattice/simplex.py",
     "graphkit/lattice/table.py",
-    # GPTQ quantizes the weights where they are, on a GPU for a model on one.
+    # GPTQ quantizes the weights on their own device, so on the GPU for a GPU model.
     "extras/common/gptq.py",
 )
 FACTORIES = {

@@ -1,11 +1,11 @@
 """A ShardedGraph first used, or built, under torch.inference_mode() still trains.
 
-The graph caches the graph with self-loops, mean and GCN edge values and, on the plain
-paths (fast=False, float16 features on the CPU), one merged block of all in-edges.
-Built inside inference mode, they would be inference tensors, and the backward pass of
-the next training step would fail with "Inference tensors cannot be saved for
-backward". The same holds for the blocks, degrees and halo rows of a graph built
-inside inference mode.
+The graph caches its blocks with self-loops and its mean and GCN edge values. On the
+plain paths (fast=False, float16 features on the CPU), it also caches one merged block
+of all in-edges. Built inside inference mode, these caches would be inference tensors,
+and the backward pass of the next training step would fail with "Inference tensors
+cannot be saved for backward". The same applies to the blocks, degrees and halo rows
+of a graph built inside inference mode.
 """
 
 import pytest

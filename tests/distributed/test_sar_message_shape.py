@@ -1,5 +1,7 @@
-"""ShardedGraph.propagate names the shape a message function returned and the one it
-needs, in every mode, as LocalGraph.propagate does."""
+"""ShardedGraph.propagate names the returned and the expected message shape.
+
+Every mode raises the same error as LocalGraph.propagate.
+"""
 
 import pytest
 import torch

@@ -2,10 +2,11 @@
 
 A layer computes ``w = sigmoid(gate) * 2`` in its forward pass and passes a closure
 over ``self`` and ``w`` to propagate. Both ``gate`` (a parameter of the captured
-module) and ``w`` are inputs of the distributed propagate function. The gradient with
-respect to ``gate`` used to run through ``w``'s own graph and free it, so the backward
-pass failed with "Trying to backward through the graph a second time": at the second
-block, or at ``w`` itself when autograd continued from the function's inputs.
+module) and ``w`` are inputs of the distributed propagate function. A gradient with
+respect to ``gate`` that ran through ``w``'s own graph would free that graph. The
+backward pass would then fail with "Trying to backward through the graph a second
+time", at the second block or at ``w`` itself when autograd continues from the
+function's inputs.
 """
 
 import pytest
@@ -20,7 +21,8 @@ from graphkit.graph import LocalGraph
 
 pytestmark = pytest.mark.distributed
 
-# Edges 1 -> 2, 2 -> 3 and 3 -> 0 cross the cut between {0, 1} and {2, 3}.
+# Edges 1 -> 2, 1 -> 3 and 3 -> 0 cross the cut between {0, 1} and {2, 3}, and
+# 2 -> 2 is a self-loop.
 EDGES = torch.tensor([[0, 1, 2, 3, 1, 2], [1, 2, 3, 0, 3, 2]])
 X = torch.tensor(
     [[0.5, -1.0, 2.0], [1.5, 0.25, -0.5], [-2.0, 1.0, 0.75], [0.1, 0.2, -0.3]],
