@@ -142,7 +142,7 @@ class BinaryNetwork:
 
 
 class _FloatErrorFlag:
-    """Callback for ``np.errstate(call=...)`` that records any floating-point error."""
+    """Callback for ``np.errstate(call=...)`` that records whether numpy called it."""
 
     def __init__(self) -> None:
         self.raised = False
@@ -341,7 +341,7 @@ def run(config: Config) -> dict[str, float]:
     metrics: dict[str, float] = {}
     for arm in ("exact", "ternary", "pipelined"):
         net, counter = initial.copy(), OpCounter()
-        # A too large η makes the exact arm overflow float64. The arm is then
+        # A too large η makes an arm overflow float64 or produce NaN. Such an arm is
         # reported as diverged, in place of numpy's RuntimeWarnings.
         overflow = _FloatErrorFlag()
         with np.errstate(over="call", invalid="call", call=overflow):
@@ -354,12 +354,13 @@ def run(config: Config) -> dict[str, float]:
         diverged = overflow.raised or not net.is_finite()
         metrics[f"{arm}_diverged"] = float(diverged)
         if diverged:
-            # A diverged arm predicts one class for every digit. A NaN accuracy fails
-            # every criterion that reads it, where that 10% could pass the gap criterion.
+            # A diverged arm predicts one class for every digit, about 10% accuracy,
+            # which could pass the gap criterion. A NaN accuracy fails every
+            # criterion that reads it.
             metrics[f"{arm}_accuracy"] = float("nan")
             logger.warning(
-                "%s arm diverged: training overflowed float64 with lr_exponent=%d "
-                "(η = 2^-%d); raise lr_exponent to lower η",
+                "%s arm diverged: training overflowed float64 or produced NaN with "
+                "lr_exponent=%d (η = 2^-%d). Raise lr_exponent to lower η.",
                 arm,
                 config.lr_exponent,
                 config.lr_exponent,
