@@ -315,11 +315,11 @@ def check_rectangles(
 ) -> list[np.ndarray]:
     """Check that each block is k >= 1 finite, non-overlapping rows ``[x0, y0, x1, y1]``.
 
-    Returns the blocks as float64 arrays, so nested lists work too. Each row needs
-    x0 <= x1 and y0 <= y1. Raises ValueError naming the first block that breaks a
-    rule. The scoring compares coordinates, and every comparison with NaN is false,
-    so a NaN block would pass the overlap and area checks. An inverted rectangle (x1 < x0 and y1 < y0) has a
-    positive area but never overlaps anything.
+    Returns the blocks as float64 arrays, so a layout of nested lists works too.
+    Each row needs x0 <= x1 and y0 <= y1. Raises ValueError naming the first block
+    that breaks a rule. The scoring compares coordinates, and every comparison with
+    NaN is false, so a NaN block would pass the overlap and area checks. An inverted
+    rectangle (x1 < x0 and y1 < y0) has a positive area but never overlaps anything.
     """
     arrays = []
     for block, rects in enumerate(layout):

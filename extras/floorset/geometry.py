@@ -59,7 +59,8 @@ def rects_centroid(rects: np.ndarray) -> np.ndarray:
 
     Rectangles of zero total area (a degenerate block) have no area-weighted
     centroid, so the centre of their bounding box is returned. For one rectangle
-    that is ``(x + w / 2, y + h / 2)``, the centre the contest code uses.
+    that is ``(x + w / 2, y + h / 2)``, the block centre of the HPWL functions in
+    the contest's ``iccad2026_evaluate.py``.
     """
     areas = (rects[:, 2] - rects[:, 0]) * (rects[:, 3] - rects[:, 1])
     centres = 0.5 * (rects[:, :2] + rects[:, 2:])
