@@ -101,8 +101,9 @@ def _check_shapes(
         raise ValueError(
             f"frame has shape {np.shape(frame)}. Pass a (D,) array of frame indices."
         )
-    # A box of 3 columns would be read as [cx, cy, w] with the height missing, and a
-    # 1-D feature fails later with a bare numpy AxisError.
+    # Without these checks, boxes [cx, cy, w] of 3 columns would be matched as
+    # squares of side w, and a 1-D feature would fail later with a numpy AxisError
+    # that names no array.
     if np.ndim(box) != 2 or np.shape(box)[1] != 4:
         raise ValueError(
             f"box has shape {np.shape(box)}. Pass (D, 4) boxes [cx, cy, w, h]."

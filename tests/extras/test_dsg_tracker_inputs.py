@@ -52,8 +52,8 @@ def test_zero_max_age_links_nothing():
 
 
 def test_one_frame_gap_closes_max_age_one():
-    # The two detections at frame 2 skip frame 1, one missed frame, which closes the
-    # tracks at max_age=1 but not at max_age=2.
+    # Frame 1 has no detections, so the tracks of frame 0 miss one frame. That closes
+    # them at max_age=1 but not at max_age=2.
     frame, box, feature, class_dist = _detections()
     frame[2:] = 2.0
     assert track(frame, box, feature, class_dist, max_age=1).tolist() == [0, 1, 2, 3]

@@ -12,7 +12,7 @@ def test_length_mismatch_rejected(instances):
 
 
 def test_matching_lengths_hand_value():
-    # Track 0 holds instances 1, 1, 2 (majority 2 of 3) and track 1 holds 2, so 3 of
-    # the 4 detections agree with their track's majority.
+    # Track 0 contains instances 1, 1, 2 (majority 2 of 3) and track 1 contains 2, so
+    # 3 of the 4 detections agree with their track's majority.
     purity = track_purity(np.array([0, 0, 0, 1]), np.array([1, 1, 2, 2]))
     assert purity == 0.75
