@@ -30,4 +30,3 @@ def at_least(name: str, value: float, target: float, unit: str = "") -> Criterio
 def at_most(name: str, value: float, target: float, unit: str = "") -> Criterion:
     """Return a criterion that passes when ``value <= target``."""
     return Criterion(name, float(value), f"<= {target:g}{unit}", bool(value <= target))
-

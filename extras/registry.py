@@ -17,11 +17,13 @@ overrides parsed by the field's type), times ``run`` and evaluates the criteria.
 functions. Its ``list`` action prints ``CATALOG`` through :func:`listing`, which imports
 no experiment module.
 
-Each part lives in its own module, and this one re-exports their public names:
-``CATALOG`` in :mod:`graphkit.extras.catalog`, ``register``, discovery and ``get`` in
-:mod:`graphkit.extras.registration`, ``Criterion`` in :mod:`graphkit.extras.criteria`,
-``--set`` parsing in :mod:`graphkit.extras.overrides` and ``run_experiment`` in
-:mod:`graphkit.extras.runs`.
+Each part lives in its own module, and this module re-exports their public names:
+
+- :mod:`graphkit.extras.catalog`: ``CATALOG``.
+- :mod:`graphkit.extras.registration`: ``register``, discovery and ``get``.
+- :mod:`graphkit.extras.criteria`: ``Criterion``.
+- :mod:`graphkit.extras.overrides`: ``--set`` parsing.
+- :mod:`graphkit.extras.runs`: ``run_experiment``.
 """
 
 from __future__ import annotations

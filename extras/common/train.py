@@ -106,7 +106,8 @@ def _check_training_data(x: torch.Tensor, y: torch.Tensor, batch_size: int) -> N
             "least one input and exactly one label per input."
         )
     if batch_size < 1:
-        # The step count per epoch in train_classifier would divide by zero.
+        # With batch_size 0 the step count per epoch in train_classifier would divide
+        # by zero.
         raise ValueError(f"batch_size={batch_size} is invalid. Use a value >= 1.")
 
 

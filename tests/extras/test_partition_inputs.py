@@ -6,8 +6,8 @@ from graphkit.extras.federated.partition import pathological_split
 
 
 def test_class_smaller_than_shard_count_rejected():
-    # 4 clients x 1 class = 2 shards per class, but each class has 1 sample, so two
-    # clients would get no samples at all.
+    # 4 clients with 1 class each need 4 shards, 2 per class. Each class has only 1
+    # sample, so two clients would get no samples at all.
     with pytest.raises(ValueError, match="class 0 has 1 samples but needs 2 shards"):
         pathological_split(np.array([0, 1]), 4, 1, seed=0)
 
