@@ -66,3 +66,27 @@ def check_new_run_folder(folder: str | Path) -> None:
         f"earlier run ({format_names(names)}). Pass {option('resume', latest)} to "
         f"continue that run, or choose another {option('checkpoint_dir')}"
     )
+
+
+def check_no_checkpoint_folders(folder: str | Path) -> None:
+    """Raise ValueError when ``folder`` contains a folder named like a checkpoint.
+
+    :func:`earlier_checkpoints` leaves such folders out, but a run that reaches that
+    step, or its end for ``last.pth``, could not write its checkpoint there and would
+    stop after the training time was spent.
+    """
+    folder = Path(folder)
+    blocked = [
+        path.name
+        for path in sorted(folder.glob("step_*.pth"))
+        if _STEP_NAME.fullmatch(path.name) is not None and path.is_dir()
+    ]
+    if (folder / "last.pth").is_dir():
+        blocked.append("last.pth")
+    if blocked:
+        raise ValueError(
+            f"{option('checkpoint_dir')} {folder} contains folders named like "
+            f"checkpoints ({format_names(blocked)}), where the run would write its "
+            "checkpoint files. Rename or remove them, or choose another "
+            f"{option('checkpoint_dir')}"
+        )

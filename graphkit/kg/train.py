@@ -37,7 +37,10 @@ from torch import Tensor
 from tqdm.auto import tqdm
 
 from graphkit.kg.checkpoint import check_state_fits
-from graphkit.kg.checkpoint_folder import check_new_run_folder
+from graphkit.kg.checkpoint_folder import (
+    check_new_run_folder,
+    check_no_checkpoint_folders,
+)
 from graphkit.kg.evaluate import AnswerIndex
 from graphkit.kg.graph import KnowledgeGraph
 from graphkit.kg.io import InductiveSplit, LinkPredictionSet
@@ -588,7 +591,7 @@ def _checkpoint_paths(
 
     Raises:
         ValueError: If ``resume`` is None and the folder contains an earlier run's
-            files.
+            files, or if the folder contains a folder named like a checkpoint.
     """
     # pathlib does not expand a leading "~" by itself, so mkdir would create a folder
     # named "~".
@@ -598,6 +601,7 @@ def _checkpoint_paths(
     if folder is not None:
         if resume is None:
             check_new_run_folder(folder)
+        check_no_checkpoint_folders(folder)
         folder.mkdir(parents=True, exist_ok=True)
     return folder, resume
 

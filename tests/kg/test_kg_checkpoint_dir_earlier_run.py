@@ -102,3 +102,25 @@ def test_folders_named_like_checkpoints_ignored(tmp_path):
     (tmp_path / "step_7.pth").mkdir()
     (tmp_path / "last.pth").mkdir()
     assert earlier_checkpoints(tmp_path) == ["step_3.pth"]
+
+
+@pytest.mark.parametrize("resume", [False, True])
+def test_folder_named_like_checkpoint_rejected(tmp_path, resume):
+    # Without the check, the run would train and then fail to write last.pth.
+    (tmp_path / "last.pth").mkdir()
+    (tmp_path / "step_1.pth").mkdir()
+    arguments = {"checkpoint_dir": str(tmp_path), **SETTINGS}
+    if resume:
+        (tmp_path / "step_0.pth").write_bytes(b"")
+        arguments["resume"] = tmp_path / "step_0.pth"
+    model = _model()
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    with pytest.raises(ValueError) as caught:
+        finetune(model, _graph(), steps=1, **arguments)
+    assert str(caught.value) == (
+        f"checkpoint_dir {tmp_path} contains folders named like checkpoints "
+        "(step_1.pth, last.pth), where the run would write its checkpoint files. "
+        "Rename or remove them, or choose another checkpoint_dir"
+    )
+    for key, value in model.state_dict().items():
+        assert torch.equal(value, before[key]), key
