@@ -452,8 +452,8 @@ class PropagateSAR(torch.autograd.Function):
             out = torch.where(_no_edges(plan.blocks, best), best.new_zeros(()), best)
         ctx.plan, ctx.spec, ctx.graphs, ctx.num_params = plan, spec, graphs, len(params)
         ctx.x_dst_leaf, ctx.input_leaves = x_dst_leaf, input_leaves
-        # Independent inputs, whose direct reads (outside ReadAsLeaves) backward
-        # differentiates. A dependent input is None here.
+        # Backward differentiates the direct reads (outside ReadAsLeaves) of the
+        # independent inputs only, so each dependent input is None here.
         ctx.originals = [
             t if independent else None
             for t, independent in zip(spec.inputs, independent_inputs(spec.inputs))

@@ -66,8 +66,10 @@ def load_local(config: TrainConfig, device: torch.device | str = "cpu"):
 
 
 def check_out_folder(out: Path, resume: str | None) -> None:
-    """Check ``--out`` before any work: not a file, and without an earlier run's records.
+    """Raise ValueError, before any work, if ``--out`` cannot take this run.
 
+    The check fails when ``--out`` or one of its parents is a file, or when ``--out``
+    contains an earlier run's records and ``--resume`` is not given.
     Every rank checks, because every rank reads ``--out`` to resume. Ranks that share
     one machine find the same problem, so only rank 0 prints it.
     """
