@@ -70,6 +70,7 @@ def check_out_folder(out: Path, resume: str | None) -> None:
 
     The check fails when ``--out`` or one of its parents is a file, or when ``--out``
     contains an earlier run's records and ``--resume`` is not given.
+
     Every rank checks, because every rank reads ``--out`` to resume. Ranks that share
     one machine find the same problem, so only rank 0 prints it.
     """
