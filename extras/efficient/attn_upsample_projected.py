@@ -190,6 +190,8 @@ def _check_options(
     context_kernel: int,
 ) -> None:
     """Raise ValueError for options that ``AttentionUpsample2x`` cannot build."""
+    if heads < 1:
+        raise ValueError(f"invalid heads={heads}: use a positive number such as 8")
     if channels % heads:
         raise ValueError(f"channels={channels} must be a multiple of heads={heads}")
     if window < 1 or window % 2 == 0:

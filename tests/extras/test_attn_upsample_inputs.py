@@ -92,3 +92,12 @@ def test_uniform_attention_averages_inside_neighbors(window):
             mean = x[:, :, rows, columns].mean((-1, -2))
             block = out[:, :, 2 * i : 2 * i + 2, 2 * j : 2 * j + 2]
             torch.testing.assert_close(block, mean[..., None, None].expand_as(block))
+
+
+@pytest.mark.parametrize("heads", [0, -2])
+def test_projected_rejects_heads_below_one(heads):
+    with pytest.raises(ValueError) as caught:
+        AttentionUpsample2x(16, heads)
+    assert (
+        str(caught.value) == f"invalid heads={heads}: use a positive number such as 8"
+    )
