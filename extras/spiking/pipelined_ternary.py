@@ -323,10 +323,11 @@ def train_pipelined(
     issue_group=12,
 )
 def run(config: Config) -> dict[str, float]:
-    """Train the three arms from the same weights; return accuracies and op counts.
+    """Train the three arms from the same weights, and return accuracies and op counts.
 
-    An arm whose training overflows float64 or whose weights end non-finite gets
-    ``{arm}_diverged`` = 1 and a NaN accuracy, so the criteria on that arm fail.
+    An arm whose training overflows float64 or produces NaN, or whose weights end
+    non-finite, gets ``{arm}_diverged`` = 1 and a NaN accuracy. Every criterion that
+    reads that accuracy then fails.
     """
     data = load_digits_split(seed=config.seed, scaling="unit")
     x_train = (data.x_train.numpy() >= 0.5).astype(np.float64)
@@ -343,15 +344,15 @@ def run(config: Config) -> dict[str, float]:
         net, counter = initial.copy(), OpCounter()
         # A too large η makes an arm overflow float64 or produce NaN. Such an arm is
         # reported as diverged, in place of numpy's RuntimeWarnings.
-        overflow = _FloatErrorFlag()
-        with np.errstate(over="call", invalid="call", call=overflow):
+        float_error = _FloatErrorFlag()
+        with np.errstate(over="call", invalid="call", call=float_error):
             if arm == "pipelined":
                 train_pipelined(net, x_train, y_train, order, config, counter)
             else:
                 train_synchronous(
                     net, x_train, y_train, order, config, arm == "ternary", counter
                 )
-        diverged = overflow.raised or not net.is_finite()
+        diverged = float_error.raised or not net.is_finite()
         metrics[f"{arm}_diverged"] = float(diverged)
         if diverged:
             # A diverged arm predicts one class for every digit, about 10% accuracy,
