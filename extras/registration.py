@@ -155,7 +155,7 @@ def _check_catalog_line(experiment: Experiment) -> None:
         ]
         raise ValueError(
             f"experiment {experiment.name!r} registers {', '.join(fields)}, which "
-            "differs from its line in CATALOG of graphkit.extras.registry. Make the "
+            "differs from its line in CATALOG of graphkit.extras.catalog. Make the "
             "two agree, because graphkit extras list prints that line"
         )
 

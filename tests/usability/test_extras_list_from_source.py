@@ -93,7 +93,7 @@ def test_registration_differing_from_catalog_fails(toy_catalog):
     error = registry.import_errors()["graphkit.extras.toy_mod"]
     assert error == (
         "ValueError: experiment 'toy_one' registers title='Toy title', which differs "
-        "from its line in CATALOG of graphkit.extras.registry. Make the two agree, "
+        "from its line in CATALOG of graphkit.extras.catalog. Make the two agree, "
         "because graphkit extras list prints that line"
     )
 
