@@ -54,7 +54,8 @@ logger = logging.getLogger(__name__)
 
 NODE_FILE = "out1_node_feature_label.txt"
 # SHA-256 of texas/out1_node_feature_label.txt in the Geom-GCN repository
-# (graphdml-uiuc-jlu/geom-gcn, new_data/), which its cornell folder repeats byte for byte.
+# (graphdml-uiuc-jlu/geom-gcn, new_data/). Its cornell folder repeats this file byte
+# for byte.
 TEXAS_NODE_FILE_SHA256 = (
     "cf5a3ca346cdd1210b8342e22517fcbbdae658065b7a3145f59350e50e6236a3"
 )
@@ -154,11 +155,11 @@ def warn_if_texas_copy(family_dir: Path) -> None:
     if copied:
         logger.warning(
             "cornell: %s is a copy of the Texas node file, as in the Geom-GCN repository "
-            "and PyG's WebKB('cornell'), so this graph has Cornell's edges with Texas's "
-            "features and labels. Load it with source='yandex' (load_dataset('cornell', "
-            "source='yandex'), or --dataset-options '{source: yandex}' for graphkit "
-            "train, partition and isvd nodeclass) for Cornell's own features and labels, "
-            "which come with other node ids",
+            "and PyG's WebKB('cornell'). This graph therefore has Cornell's edges with "
+            "Texas's features and labels. For Cornell's own features and labels, which "
+            "come with other node ids, load it with source='yandex': "
+            "load_dataset('cornell', source='yandex'), or --dataset-options "
+            "'{source: yandex}' for graphkit train, partition and isvd nodeclass",
             path,
         )
 

@@ -57,8 +57,8 @@ class RawFiles:
 def data_root(root: str | os.PathLike | None) -> Path:
     """Return ``root``, or the folder named by ``GRAPHKIT_DATA`` when ``root`` is None.
 
-    An empty or blank ``root`` is rejected: as a path it would be the working folder,
-    where a download would then write.
+    An empty or blank ``root`` raises DatasetNotFoundError, because as a path it would
+    be the working folder, where a download would then write.
     """
     if root is not None and not str(root).strip():
         option_name = "--root" if from_command_line() else "root"
