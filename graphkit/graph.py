@@ -131,10 +131,11 @@ def _edge_index_from_adj_t(adj_t) -> tuple[Tensor, Tensor]:
 def reject_hetero_data(data) -> None:
     """Raise TypeError when ``data`` is a PyG ``HeteroData``.
 
-    A ``HeteroData`` keeps its edges per edge type, so reading ``data.edge_index``
-    finds none, and the errors that followed named a missing ``edge_index`` or ``y``.
+    A ``HeteroData`` keeps its edges per edge type, so ``data.edge_index`` is missing
+    and later checks would report a missing ``edge_index`` or ``y`` instead.
     """
-    pyg_data = sys.modules.get("torch_geometric.data")  # not imported: no HeteroData
+    # A HeteroData can exist only after PyG has been imported.
+    pyg_data = sys.modules.get("torch_geometric.data")
     if pyg_data is None or not isinstance(data, pyg_data.HeteroData):
         return
     raise TypeError(
@@ -327,9 +328,9 @@ class LocalGraph(Graph):
             )
         self.num_nodes = int(num_nodes)
         self.fast = fast
-        # Built outside inference mode, as the caches are: a graph made inside
-        # torch.inference_mode() would hold inference tensors, which the backward pass
-        # of a later training step cannot save.
+        # The block is built outside inference mode, as its caches are. A graph made
+        # inside torch.inference_mode() would otherwise contain inference tensors,
+        # which the backward pass of a later training step cannot save.
         with torch.inference_mode(False):
             self.block = Block.from_edge_index(
                 edge_index, self.num_nodes, self.num_nodes, edge_attr=edge_attr
@@ -365,7 +366,7 @@ class LocalGraph(Graph):
     def with_self_loops(self) -> "LocalGraph":
         """This graph with existing self-loops removed and one loop per node added (cached)."""
         if self._looped is None:
-            # Built outside inference mode, as the caches of Block are.
+            # The looped graph is built outside inference mode, as Block's caches are.
             with torch.inference_mode(False):
                 edge_index = self.block.edge_index()
                 keep = edge_index[0] != edge_index[1]

@@ -175,7 +175,7 @@ def _check_arguments(
     n_iter: int,
     orthonormalizer: str,
 ) -> None:
-    """Raise for an unsupported dtype, a count that is not an int, or a bad value."""
+    """Raise for an unsupported dtype, a non-int count or a value out of range."""
     if matrix.dtype not in (torch.float32, torch.float64):
         # Complex input would need the conjugate transpose, which ``matrix.T`` is not,
         # and torch's QR has no 16-bit or integer kernels.

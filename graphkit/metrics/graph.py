@@ -379,7 +379,7 @@ def as_labelled_graph(
             )
         return edge_index
     if not isinstance(edge_index, Tensor):
-        # Imported here for the reason given in _edges_of_data.
+        # Imported here, so that the measures do not import the layers' graph module.
         from graphkit.graph import reject_hetero_data
 
         reject_hetero_data(edge_index)

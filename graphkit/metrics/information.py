@@ -60,7 +60,7 @@ def mutual_information_from_pairs(a: Tensor, b: Tensor) -> tuple[float, Tensor, 
     counts_b = torch.bincount(b, minlength=num_b)
     n_ab = n_ab.double()
     # I = H(B) - H(B | A), with H(B | A) = sum n_ab / n log(n_a / n_ab). Where B is a
-    # function of A every log is log 1 = 0, so I equals H(B) exactly, not to rounding.
+    # function of A, every log is log 1 = 0, so I equals H(B) without rounding error.
     conditional = float(
         (n_ab / n * (counts_a[cells // num_b].double() / n_ab).log()).sum()
     )

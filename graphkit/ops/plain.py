@@ -109,7 +109,7 @@ def plain_propagate(
 
 
 def check_messages(messages, num_edges: int) -> None:
-    """Raise unless a message function returned a tensor with one row per edge."""
+    """Raise ValueError unless a message function returned one row per edge."""
     if isinstance(messages, Tensor) and messages.dim() > 0 and len(messages) == num_edges:
         return
     if isinstance(messages, Tensor):
