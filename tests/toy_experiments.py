@@ -46,8 +46,8 @@ def empty_extras_registry(folder: Path, monkeypatch) -> Iterator[None]:
     """Start the extras registry empty, with ``folder`` added to ``graphkit.extras``.
 
     A test writes ``graphkit.extras.toy_*`` modules into ``folder`` and sets
-    ``registration.CATALOG`` and ``registration.EXPERIMENT_MODULES`` itself. At exit the toy
-    modules leave ``sys.modules``, and ``monkeypatch`` restores the registry.
+    ``registration.CATALOG`` and ``registration.EXPERIMENT_MODULES`` itself. At exit
+    the toy modules leave ``sys.modules``, and ``monkeypatch`` restores the registry.
     """
     package = sys.modules["graphkit.extras"]
     monkeypatch.setattr(package, "__path__", [*package.__path__, str(folder)])

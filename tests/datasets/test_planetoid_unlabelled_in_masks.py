@@ -1,4 +1,4 @@
-"""Geom-GCN CiteSeer masks contain nodes without a Planetoid label: a warning names them."""
+"""Loading Geom-GCN CiteSeer masks that contain unlabelled nodes logs their ids."""
 
 from __future__ import annotations
 

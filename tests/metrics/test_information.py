@@ -77,7 +77,7 @@ def test_expectation_with_singleton_rows_is_entropy():
 
 @pytest.mark.parametrize("seed", range(5))
 def test_function_of_pairs_gives_exact_entropy(seed):
-    # B is a function of A, so I(A; B) = H(B) exactly, not to within rounding.
+    # B is a function of A, so I(A; B) = H(B) without rounding error.
     generator = torch.Generator().manual_seed(seed)
     a = torch.randint(0, 97, (1500,), generator=generator)
     b = (a * 7 + 3) % 5

@@ -244,7 +244,7 @@ def test_khop_counts_match_breadth_first_search(hops, directed):
 
 
 @pytest.mark.parametrize("correction", ["permutation", "none"])
-def test_labels_function_of_symbols_give_exactly_one(correction):
+def test_nic_one_for_determined_labels(correction):
     # Y is a function of Z, so I(Y; Z) = H(Y) and NIC is 1 without rounding error.
     generator = torch.Generator().manual_seed(1)
     symbols = torch.randint(0, 131, (445,), generator=generator)

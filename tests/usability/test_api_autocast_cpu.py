@@ -1,10 +1,11 @@
 """LocalGraph's sparse products run under CPU autocast in bfloat16.
 
 Sum, mean and GCN aggregation of float32 features use a sparse CSR product. Inside
-torch.autocast("cpu", dtype=torch.bfloat16) that product was cast to bfloat16, which
-torch's CPU kernel does not implement ("addmm_out_sparse_csr_impl_mkl" not implemented
-for 'BFloat16'), so SAGEConv and GINConv failed. The product now runs in the
-features' dtype, as PyG's scatter does.
+torch.autocast("cpu", dtype=torch.bfloat16), autocast would cast that product to
+bfloat16, which torch 2.13's CPU kernel does not implement
+("addmm_out_sparse_csr_impl_mkl" not implemented for 'BFloat16'), and SAGEConv and
+GINConv would fail. The product therefore runs in the features' dtype, as PyG's
+scatter does.
 """
 
 import pytest

@@ -1,8 +1,8 @@
 """A HeteroData gets an error that names it and the conversion, wherever a Data goes.
 
-A HeteroData keeps its edges per edge type, so LocalGraph.from_data and
-partition_payloads reported "data.edge_index is missing", and the graph measures
-"y (one label per node) is required with an edge_index".
+A HeteroData keeps its edges per edge type. Without the check, LocalGraph.from_data
+and partition_payloads would report "data.edge_index is missing", and the graph
+measures "y (one label per node) is required with an edge_index".
 """
 
 import pytest

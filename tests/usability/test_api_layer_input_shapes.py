@@ -1,8 +1,8 @@
 """GCNConv, SAGEConv and GATConv name x's expected and found shape on bad input.
 
-These layers transform x before they aggregate. A wrong feature width used to fail
-inside a matrix product ("mat1 and mat2 shapes cannot be multiplied"), and a wrong row
-count was reported with the shape of the transformed features instead of x's.
+These layers transform x before they aggregate. Without the check, a wrong feature
+width would fail inside a matrix product ("mat1 and mat2 shapes cannot be multiplied"),
+and a wrong row count would be reported with the shape of the transformed features.
 """
 
 import pytest

@@ -1,9 +1,8 @@
 """masks_for_split leaves its input unchanged, so one Data gives every split.
 
-It used to replace the 2-D masks of the Data it received by one column. A loop over
-splits (masks_for_split(data, k) for k in range(S)) therefore trained split 0 every
-time, because from the second call on the masks were 1-D and passed through as they
-were.
+If it replaced the 2-D masks of its input by one column, a loop over splits
+(masks_for_split(data, k) for k in range(S)) would train split 0 every time. From the
+second call on, the masks would be 1-D and pass through unchanged.
 """
 
 import copy

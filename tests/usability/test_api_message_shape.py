@@ -1,8 +1,8 @@
 """propagate names the shape a message function returned and the one it needs.
 
-A message with the wrong number of rows used to fail inside the scatter with torch's
-"The expanded size of the tensor (1) must match the existing size (3)", and a scalar
-message with "The `dim` argument must lay between 0 and -1".
+Without the check, a message with the wrong number of rows would fail inside the
+scatter with torch's "The expanded size of the tensor (1) must match the existing size
+(3)", and a scalar message with "The `dim` argument must lay between 0 and -1".
 """
 
 import pytest

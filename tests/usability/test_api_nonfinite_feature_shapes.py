@@ -1,7 +1,8 @@
 """A NaN in features of shape [N] or [N, A, B] gets the usual message with its place.
 
-A model passed to the Trainer may read such features as they are, and the NaN check
-used to fail while unpacking the position, with "not enough values to unpack".
+A model passed to the Trainer may read such features as they are. A NaN check that
+unpacked each position as (row, column) would fail on them with "not enough values to
+unpack".
 """
 
 import pytest

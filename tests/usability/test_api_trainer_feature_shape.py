@@ -1,8 +1,9 @@
 """Trainer rejects features that are not an [N, F] matrix, naming the shape and fix.
 
-The model built from a TrainConfig takes its input width from data.x.size(1), so a
-feature vector failed with "IndexError: Dimension out of range", and [N, A, B]
-features built a first layer of width A that failed on the first forward pass.
+The model built from a TrainConfig takes its input width from data.x.size(1). Without
+the check, a feature vector would fail with "IndexError: Dimension out of range", and
+[N, A, B] features would build a first layer of width A that fails on the first
+forward pass.
 """
 
 import pytest

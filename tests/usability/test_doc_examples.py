@@ -57,9 +57,9 @@ class Prelude:
     ``code`` runs before the block, with ``DATA`` bound to the real-data folder (or
     None) and the working folder as the current directory, and the names it defines
     are passed to the block. ``replace`` contains ``(old, new)`` pairs substituted in
-    the block, each of which must occur in it. ``needs_data`` skips the block without real data. ``ranks`` > 1
-    launches the block under ``torch.distributed.run`` with that many processes, after
-    ``code`` has run once in a separate process.
+    the block, each of which must occur in it. ``needs_data`` skips the block without
+    real data. ``ranks`` > 1 launches the block under ``torch.distributed.run`` with
+    that many processes, after ``code`` has run once in a separate process.
     """
 
     code: str = ""
@@ -125,8 +125,8 @@ subprocess.run(
         "from graphkit.kg import Ultra, evaluate, finetune, load_dataset, load_graph",
     ): Prelude(
         TRIPLES,
-        # 100 fine-tuning steps take about 30 s on two CPU cores, a sixth of this
-        # file's 3-minute budget; 10 steps run the same code.
+        # 100 fine-tuning steps take about 30 s on two CPU cores (an estimate), a sixth
+        # of the 3 minutes this file should take. 10 steps run the same code.
         replace=(("steps=100", "steps=10"),),
         needs_data=True,
     ),
@@ -173,7 +173,7 @@ def substitute(block: Block, prelude: Prelude, data: Path | None) -> str:
     for old, new in prelude.replace:
         assert old in code, (
             f"{block.name}: the prelude entry replaces {old!r}, which the block no "
-            "longer contains; update PRELUDES in this file"
+            "longer contains. Update PRELUDES in this file"
         )
         code = code.replace(old, new)
     if PLACEHOLDER in code:
@@ -237,7 +237,7 @@ def run(command: list[str], folder: Path, block: Block) -> None:
         )
     except subprocess.TimeoutExpired:
         pytest.fail(
-            f"{block.name}: the block ran past {TIMEOUT_S} s; make it faster or "
+            f"{block.name}: the block timed out after {TIMEOUT_S} s. Make it faster or "
             "substitute a smaller value in PRELUDES"
         )
     assert result.returncode == 0, (
@@ -279,7 +279,7 @@ def test_extract_blocks_lines(tmp_path):
 
 
 def test_doc_blocks_found():
-    # README.md and docs/*.md held 11 blocks when this test was written.
+    # README.md and docs/*.md contained 11 blocks when this test was written.
     assert len(BLOCKS) >= 11, [block.name for block in BLOCKS]
 
 

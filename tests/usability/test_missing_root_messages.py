@@ -1,4 +1,4 @@
-"""Without --root or GRAPHKIT_DATA, or with an empty --root, commands name the folder to pass."""
+"""Commands without a data folder, or with an empty --root, name the folder to pass."""
 
 import pytest
 from graphkit.datasets.errors import DatasetNotFoundError
