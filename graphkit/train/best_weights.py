@@ -1,4 +1,4 @@
-"""The weights of the best validation epoch: kept during training, read from a file.
+"""Keeping and loading the weights of the epoch with the best validation score.
 
 The Trainer keeps a CPU copy of the model's weights at each new best epoch. An earlier
 run stores them in ``best_model.pt``, and each of its checkpoints stores them next to

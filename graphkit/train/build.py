@@ -1,4 +1,4 @@
-"""Build a Trainer's parts from its config: the metric, model, optimizer and schedule."""
+"""Build a Trainer's metric, model, optimizer and schedule from its config."""
 
 from __future__ import annotations
 

@@ -26,17 +26,17 @@ def warn_other_device(config: TrainConfig, device: torch.device, is_main: bool) 
     The command line moves the data to ``config.device`` before it builds the
     Trainer, but the Trainer runs where ``data.x`` is and moves nothing itself.
     """
-    wanted = config.device
-    if wanted != "auto" and wanted != device.type and is_main:
+    requested = config.device
+    if requested != "auto" and requested != device.type and is_main:
         logger.warning(
             "%s, but data.x is on %s, so the Trainer trains on %s. To train on "
             "%s, move the data (data = data.to(%r)) before building the graph "
             "and the Trainer",
-            option("device", wanted),
+            option("device", requested),
             device,
             device,
-            wanted,
-            wanted,
+            requested,
+            requested,
         )
 
 

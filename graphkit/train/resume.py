@@ -1,4 +1,4 @@
-"""Resuming a Trainer: reading the checkpoint, loading its state, checks and warnings.
+"""Checkpoint reading, state loading, checks and warnings for resuming a Trainer.
 
 The checks compare the checkpoint's saved options and weights with this run's, so that a
 resume that cannot be exact either raises ``ValueError`` or logs a warning.
@@ -24,9 +24,10 @@ logger = logging.getLogger(__name__)
 def read_resume_checkpoint(
     source: str, out: str | None, fingerprint: dict
 ) -> tuple[Path, dict] | None:
-    """Read the checkpoint to resume from: ``source``, or for ``auto`` the newest in ``out``.
+    """Read the checkpoint to resume from, which is ``source`` unless it is ``auto``.
 
-    Returns its path and state, or None when ``auto`` finds no readable checkpoint.
+    For ``auto`` the checkpoint is the newest readable one in ``out``. Returns its path
+    and state, or None when ``auto`` finds no readable checkpoint.
     """
     if source == "auto":
         found = None
@@ -48,7 +49,11 @@ def read_resume_checkpoint(
 
 def load_resumed_weights(model: nn.Module, state: dict, config: TrainConfig,
                          path: Path) -> None:
-    """Load the checkpoint's last weights into ``model``, or raise ValueError naming why not."""
+    """Load the checkpoint's last weights into ``model``.
+
+    Raises ValueError that names the differing model options or compression when the
+    weights do not fit.
+    """
     try:
         model.load_state_dict(state["model"])
     except RuntimeError as error:
@@ -162,7 +167,11 @@ def warn_restored_schedule_length(config: TrainConfig, saved_config: dict,
 
 
 def restore_compression(compression, saved: dict | None, epoch: int, path: Path) -> None:
-    """Load the halo compression state saved in a checkpoint, or warn why not."""
+    """Load the halo compression state saved in a checkpoint.
+
+    A run that compresses nothing ignores a saved state with a warning. Without a
+    saved state, the rate schedule continues at ``epoch`` and a warning is logged.
+    """
     if compression is None:
         if saved is not None:
             logger.warning("checkpoint %s has halo compression state, but this run "

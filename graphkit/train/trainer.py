@@ -63,7 +63,8 @@ from graphkit.train.split_checks import (
 
 logger = logging.getLogger(__name__)
 
-# SPLITS and strict_json are defined elsewhere, and callers import them from here too.
+# SPLITS and strict_json are defined in split_checks and epoch_record. They are
+# re-exported here for callers that import them from this module.
 __all__ = ["SPLITS", "Trainer", "masks_for_split", "strict_json"]
 
 
@@ -382,11 +383,12 @@ class Trainer:
 
 
 def masks_for_split(data, split: int | None):
-    """Return ``data`` with one column of its 2-D ``[N, S]`` masks (split 0 for None).
+    """Return ``data`` with column ``split`` of each 2-D ``[N, S]`` mask.
 
-    The result is a shallow copy (``copy.copy``) that shares every other tensor, and
-    ``data`` keeps all its splits, so one ``Data`` gives each split in turn. ``data``
-    comes back unchanged when its masks are 1-D already.
+    ``split=None`` selects column 0. The result is a shallow copy (``copy.copy``) that
+    shares every other tensor. ``data`` itself keeps all its splits, so the same
+    ``Data`` can be passed again for each split. When no mask is 2-D, the function
+    returns ``data`` itself.
     """
     selected = None
     for name in ("train_mask", "val_mask", "test_mask"):
