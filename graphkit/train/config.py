@@ -159,7 +159,8 @@ class TrainConfig:
     """Device of the model and features: cuda, cpu, or auto (cuda when
     torch.cuda.is_available()). Under torchrun or mpiexec, cuda is GPU LOCAL_RANK of
     each machine. The command line moves the data there. A Trainer built in Python
-    runs on the device of data.x and warns when this names another one."""
+    runs on the device of data.x and logs a warning when this names another device
+    type."""
     backend: str = "auto"
     """torch.distributed backend: nccl for CUDA tensors, gloo for CPU tensors, or auto
     for the one that matches the device."""

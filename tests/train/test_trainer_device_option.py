@@ -1,4 +1,4 @@
-"""Trainer warns when TrainConfig.device names another device than data.x's."""
+"""Trainer warns when TrainConfig.device names a device type other than data.x's."""
 
 import logging
 
