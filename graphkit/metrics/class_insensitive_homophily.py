@@ -35,8 +35,8 @@ def class_insensitive_homophily(
     ``torch_geometric.utils.homophily(method="edge_insensitive")``.
     Returns NaN (with a warning) when ``C < 2``, or when no edge joins two counted
     nodes, as the other homophily measures do, because every ``h_k`` is then
-    undefined rather than 0. ``torch_geometric.utils.homophily`` (PyG 2.8.1) returns 0.0 for a graph
-    without edges.
+    undefined rather than 0. ``torch_geometric.utils.homophily`` (PyG 2.8.1) returns
+    0.0 for a graph without edges.
 
     Args:
         edge_index (Tensor or LabelledGraph): edges ``[2, E]`` or a built graph.
