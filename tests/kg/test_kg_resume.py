@@ -95,6 +95,7 @@ def test_resume_with_more_steps_equals_longer_run(straight_run, tmp_path):
     _, _, folder = straight_run
     longer = fresh_model(0)
     longer_losses = pretrain(longer, two_graphs(), **{**SETTINGS, "steps": 7})
+
     resumed = fresh_model(1)
     resumed_losses = pretrain(
         resumed,
@@ -103,6 +104,7 @@ def test_resume_with_more_steps_equals_longer_run(straight_run, tmp_path):
         resume=folder / "step_2.pth",
         **{**SETTINGS, "steps": 7},
     )
+
     assert_close(torch.tensor(resumed_losses), torch.tensor(longer_losses[2:]))
     assert_close(resumed.state_dict(), longer.state_dict())
 

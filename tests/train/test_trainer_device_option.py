@@ -28,9 +28,11 @@ def device_warnings(caplog, device):
 
 def test_cuda_option_with_cpu_data_warns(caplog):
     assert device_warnings(caplog, "cuda") == [
-        "device='cuda', but data.x is on cpu, so the Trainer trains on cpu. To train "
-        "on cuda, move the data (data = data.to('cuda')) before building the graph "
-        "and the Trainer"
+        (
+            "device='cuda', but data.x is on cpu, so the Trainer trains on cpu. To "
+            "train on cuda, move the data (data = data.to('cuda')) before building "
+            "the graph and the Trainer"
+        )
     ]
 
 
