@@ -1,4 +1,4 @@
-"""A NaN in features of shape [N] or [N, A, B] gets the standard message with its position.
+"""A NaN in [N] or [N, A, B] features gets the standard message with its position.
 
 A model passed to the Trainer may read such features as they are. A NaN check that
 unpacked each position as (row, column) would fail on them with "not enough values to
