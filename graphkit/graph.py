@@ -349,8 +349,9 @@ class LocalGraph(Graph):
         edge_index, weights = edges_of_data(data)
         if edge_index is None:
             raise ValueError(
-                "data.edge_index is missing. Set it to a [2, E] tensor of (source, "
-                "target) ids, or to torch.empty(2, 0, dtype=torch.long) for no edges"
+                "data.edge_index is missing, and so is data.adj_t. Set edge_index to "
+                "a [2, E] tensor of (source, target) ids, or to "
+                "torch.empty(2, 0, dtype=torch.long) for no edges"
             )
         if weights is not None:
             logger.warning(

@@ -46,8 +46,13 @@ def test_edge_attr_row_count_checked():
 
 
 def test_from_data_without_edge_index():
-    with pytest.raises(ValueError, match="data.edge_index is missing"):
+    with pytest.raises(ValueError) as caught:
         LocalGraph.from_data(Data(x=torch.randn(3, 2)))
+    assert str(caught.value) == (
+        "data.edge_index is missing, and so is data.adj_t. Set edge_index to a [2, E] "
+        "tensor of (source, target) ids, or to torch.empty(2, 0, dtype=torch.long) "
+        "for no edges"
+    )
 
 
 @pytest.mark.parametrize("rows", [4, 6])
