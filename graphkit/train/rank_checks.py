@@ -25,14 +25,20 @@ def warn_other_device(config: TrainConfig, device: torch.device, is_main: bool) 
 
     The command line moves the data to ``config.device`` before it builds the
     Trainer, but the Trainer runs where ``data.x`` is and moves nothing itself.
+    ``"auto"`` names cuda where CUDA is available, as on the command line.
     """
     requested = config.device
-    if requested != "auto" and requested != device.type and is_main:
+    if requested == "auto":
+        requested = "cuda" if torch.cuda.is_available() else device.type
+    if requested != device.type and is_main:
+        setting = option("device", config.device)
+        if config.device == "auto":
+            setting += f" (here {requested})"
         logger.warning(
             "%s, but data.x is on %s, so the Trainer trains on %s. To train on "
             "%s, move the data (data = data.to(%r)) before building the graph "
             "and the Trainer",
-            option("device", requested),
+            setting,
             device,
             device,
             requested,

@@ -39,3 +39,15 @@ def test_cuda_option_with_cpu_data_warns(caplog):
 @pytest.mark.parametrize("device", ["auto", "cpu"])
 def test_matching_device_is_quiet(caplog, device):
     assert device_warnings(caplog, device) == []
+
+
+def test_auto_on_cuda_machine_warns(caplog, monkeypatch):
+    # "auto" picks cuda where CUDA is available, so CPU data there trains on the CPU.
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert device_warnings(caplog, "auto") == [
+        (
+            "device='auto' (here cuda), but data.x is on cpu, so the Trainer trains "
+            "on cpu. To train on cuda, move the data (data = data.to('cuda')) before "
+            "building the graph and the Trainer"
+        )
+    ]
