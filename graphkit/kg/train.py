@@ -331,6 +331,9 @@ def train_step(
 # The schedule draws the graphs of SCHEDULE_BLOCK steps at a time, so the graph of a
 # step is the same in runs of any length that reach it.
 SCHEDULE_BLOCK = 1024
+# Saved in each training checkpoint. Checkpoints without it come from the earlier
+# schedule, one draw for all steps from the sampler's generator.
+SCHEDULE_VERSION = 2
 # Added to the seed of the schedule's own generator, so that its stream differs from
 # the stream of the batch and negative sampler, which starts from the seed itself.
 SCHEDULE_SEED_OFFSET = 0x9E3779B97F4A7C15
@@ -379,6 +382,7 @@ def save_training_checkpoint(
         "step": step,
         "train_config": {k: v for k, v in asdict(config).items() if v is not None},
         "graph_sizes": [int(size) for size in graph_sizes],
+        "schedule_version": SCHEDULE_VERSION,
     }
     if generator is not None:
         payload["generator"] = generator.get_state()
@@ -443,6 +447,7 @@ def restore_training_checkpoint(
             f"Pass a larger {option('steps')} value to train further"
         )
     _warn_changed_graphs(path, list(payload.get("graph_sizes", [])), graph_sizes)
+    _warn_earlier_schedule(path, payload.get("schedule_version", 1), len(graph_sizes))
     _warn_changed_settings(path, payload.get("train_config", {}), config)
     check_state_fits(model, payload["model"], path)
     model.load_state_dict(payload["model"], strict=True)
@@ -502,6 +507,19 @@ def _released_model_fix() -> str:
     if from_command_line():
         return f"pass it as {flag('path_or_url')} and leave out {flag('resume')}"
     return "load it with Ultra.from_pretrained and train without resume"
+
+
+def _warn_earlier_schedule(path, version: int, num_graphs: int) -> None:
+    """Log a warning when a run on several graphs resumes from an earlier schedule.
+
+    With one graph every schedule picks that graph, so the version does not matter.
+    """
+    if num_graphs > 1 and version != SCHEDULE_VERSION:
+        logger.warning(
+            "%s was written by an earlier graphkit that ordered the graphs differently, "
+            "so the resumed run will not match an uninterrupted one",
+            path,
+        )
 
 
 def _warn_changed_settings(path, saved: dict, config: TrainConfig) -> None:

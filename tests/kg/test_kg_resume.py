@@ -184,3 +184,20 @@ def test_resume_same_settings_no_warning(straight_run, caplog):
     _, optimizer = restore_into_fresh_run(folder)
     assert optimizer.param_groups[0]["lr"] == SETTINGS["lr"]
     assert "other settings" not in caplog.text
+
+
+def test_earlier_schedule_checkpoint_warns(straight_run, tmp_path, caplog):
+    _, _, folder = straight_run
+    payload = torch.load(folder / "step_2.pth", weights_only=True)
+    assert payload["schedule_version"] == 2
+    del payload["schedule_version"]  # as written before the schedule had a version
+    torch.save(payload, tmp_path / "step_2.pth")
+    restore_into_fresh_run(tmp_path)
+    assert "ordered the graphs differently" in caplog.text
+    assert str(tmp_path / "step_2.pth") in caplog.text
+
+
+def test_current_schedule_checkpoint_quiet(straight_run, caplog):
+    _, _, folder = straight_run
+    restore_into_fresh_run(folder)
+    assert "ordered the graphs differently" not in caplog.text
