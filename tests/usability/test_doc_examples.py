@@ -25,6 +25,9 @@ from pathlib import Path
 import pytest
 
 REPOSITORY = Path(__file__).resolve().parents[2]
+# Absolute, because each block runs in a temporary folder, and sys.executable is
+# relative when PATH names the virtual environment by a relative path.
+PYTHON = os.path.abspath(sys.executable)
 DOCUMENTS = [REPOSITORY / "README.md", *sorted((REPOSITORY / "docs").glob("*.md"))]
 PLACEHOLDER = "/path/to/"
 # Seconds one block may run, including the start of the interpreter and its imports.
@@ -258,10 +261,10 @@ def test_doc_block_runs(block, tmp_path):
     (tmp_path / "work").mkdir()
     write_script(block, prelude, data, tmp_path)
     if prelude.ranks == 1:
-        run([sys.executable, str(tmp_path / "block.py")], tmp_path, block)
+        run([PYTHON, str(tmp_path / "block.py")], tmp_path, block)
         return
-    run([sys.executable, str(tmp_path / "setup.py")], tmp_path, block)
-    launcher = [sys.executable, "-m", "torch.distributed.run", "--standalone"]
+    run([PYTHON, str(tmp_path / "setup.py")], tmp_path, block)
+    launcher = [PYTHON, "-m", "torch.distributed.run", "--standalone"]
     launcher.append(f"--nproc_per_node={prelude.ranks}")
     run([*launcher, str(tmp_path / "block.py")], tmp_path, block)
 
