@@ -16,6 +16,7 @@ import torch
 from torch import Tensor
 
 from graphkit.hints import did_you_mean
+from graphkit.kg.aggregate import version_counter
 from graphkit.kg.errors import KGFormatError
 
 if TYPE_CHECKING:
@@ -108,11 +109,10 @@ class KnowledgeGraph:
         cached until the facts or the name lists change."""
         # The key notices a new triples tensor (held, so that its id cannot be
         # reused), an in-place edit of it (which bumps its version counter) and names
-        # added to either list. Triples created in inference mode have no version
-        # counter, so their key uses None.
+        # added to either list.
         key = (
             self.triples,
-            None if self.triples.is_inference() else self.triples._version,
+            version_counter(self.triples),
             self.num_entities,
             self.num_relations,
         )
