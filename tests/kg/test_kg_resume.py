@@ -91,7 +91,7 @@ def test_longer_run_starts_like_shorter(monkeypatch, block):
     assert longer_losses[:4] == losses
 
 
-def test_resume_with_more_steps_equals_longer_run(straight_run, tmp_path):
+def test_resume_more_steps_matches_longer(straight_run, tmp_path):
     _, _, folder = straight_run
     longer = fresh_model(0)
     longer_losses = pretrain(longer, two_graphs(), **{**SETTINGS, "steps": 7})
