@@ -260,6 +260,17 @@ class TrainConfig:
                 + ("leave --out out" if from_command_line() else "out=None")
                 + " to save nothing"
             )
+        # An empty value (an unset shell variable) would otherwise train from
+        # scratch, or without the partition folder, and say nothing.
+        for name, what in (("resume", "a checkpoint file or auto"),
+                           ("partitions", "a partition folder")):
+            value = getattr(self, name)
+            if value is not None and not str(value).strip():
+                leave = (f"leave {option(name)} out" if from_command_line()
+                         else f"{name}=None")
+                raise ValueError(
+                    f"{option(name)} is empty ({value!r}). Pass {what}, or {leave}"
+                )
         if self.checkpoint_every and not self.out:
             raise ValueError(
                 f"{option('checkpoint_every')} needs {option('out')}, the folder "
