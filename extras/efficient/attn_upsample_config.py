@@ -5,6 +5,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from graphkit.extras.efficient.attn_upsample_projected import (
+    _check_options as check_projected_options,
+)
+from graphkit.extras.efficient.attn_upsample_taps import (
+    _check_options as check_taps_options,
+)
+
 
 @dataclass
 class Config:
@@ -80,7 +87,9 @@ class Config:
     seeds: int = 3
 
     def __post_init__(self) -> None:
-        for name in ("channels", "heads", "epochs", "batch_size"):
+        for name in (
+            "channels", "heads", "epochs", "batch_size", "train_patches", "test_patches"
+        ):
             if getattr(self, name) < 1:
                 raise ValueError(
                     f"{name}={getattr(self, name)} is invalid. Use a value >= 1."
@@ -125,6 +134,24 @@ class Config:
             raise ValueError(
                 f"joint=true needs form=projected, got form={self.form!r}: "
                 "set form=projected or joint=false"
+            )
+        for name in ("train_images", "test_images"):
+            if not getattr(self, name):
+                raise ValueError(
+                    f"{name} is empty. Name at least one scikit-image picture, "
+                    "for example camera"
+                )
+        # The upsampler checks its options again when it is built, but that comes
+        # after the transposed-convolution model has trained.
+        if self.form == "projected":
+            check_projected_options(
+                self.channels, self.heads, self.window, self.position_bias,
+                self.bilinear_prior, self.context_kernel,
+            )
+        else:
+            check_taps_options(
+                self.heads, self.key_dim, self.window, self.context_kernel,
+                self.image_query,
             )
         if self.validate and self.validation_image not in self.train_images:
             raise ValueError(
