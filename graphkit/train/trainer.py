@@ -198,7 +198,19 @@ class Trainer:
         A NaN or infinite training loss raises ``FloatingPointError`` on every rank
         before that epoch's optimizer step. ``best_model.pt`` then keeps the best
         finite epoch, and no checkpoint or metrics line is written for the failed one.
+        Under ``torch.no_grad()`` or ``torch.inference_mode()`` it raises
+        ``RuntimeError`` before the first epoch.
         """
+        if torch.is_inference_mode_enabled() or not torch.is_grad_enabled():
+            # Backward would fail later with "element 0 of tensors does not require
+            # grad", which names neither the cause nor the fix.
+            block = ("torch.inference_mode()" if torch.is_inference_mode_enabled()
+                     else "torch.no_grad()")
+            raise RuntimeError(
+                f"Trainer.fit() was called under {block}, where no gradient can be "
+                "computed. Call fit() outside that block, and use it only around "
+                "evaluation"
+            )
         c = self.config
         bar = tqdm(total=c.epochs, initial=self.epoch, desc="train", unit="epoch",
                    disable=not (self.is_main and sys.stderr.isatty()))
