@@ -20,6 +20,10 @@ def loss_sum(logits: Tensor, labels: Tensor, mask: Tensor, multi_label: bool) ->
     The per-node loss is the cross-entropy, or for multi-label targets the binary
     cross-entropy summed over the node's labelled tasks.
     """
+    if mask.is_inference():
+        # Autograd saves the mask of logits[mask] for backward, and it cannot save a
+        # tensor created under torch.inference_mode(). A copy made here is a normal one.
+        mask = mask.clone()
     if multi_label:
         return multi_label_loss_sum(logits, labels, mask)
     return F.cross_entropy(logits[mask], labels[mask], reduction="sum")
