@@ -569,12 +569,23 @@ def pretrain(
         ValueError: without ``resume``, ``checkpoint_dir`` already contains
             ``step_<n>.pth`` or ``last.pth`` files, which this run would partly
             overwrite.
+        RuntimeError: the call runs under ``torch.no_grad()`` or
+            ``torch.inference_mode()``.
     """
     config = TrainConfig(**{**(asdict(config) if config else {}), **overrides})
     graphs = _training_graphs(graphs)
     if not graphs or any(g.num_facts == 0 for g in graphs):
         raise ValueError(
             "pretrain needs at least one graph, and every graph needs facts"
+        )
+    if torch.is_inference_mode_enabled() or not torch.is_grad_enabled():
+        # The first backward would fail with "element 0 of tensors does not require
+        # grad", which names neither the cause nor the fix.
+        block = ("torch.inference_mode()" if torch.is_inference_mode_enabled()
+                 else "torch.no_grad()")
+        raise RuntimeError(
+            f"training was called under {block}, where no gradient can be computed. "
+            "Call pretrain or finetune outside that block"
         )
     folder, resume = _checkpoint_paths(config, resume)
     run = _TrainingRun(model, graphs, config, folder)
