@@ -266,8 +266,7 @@ class TrainConfig:
                            ("partitions", "a partition folder")):
             value = getattr(self, name)
             if value is not None and not str(value).strip():
-                leave = (f"leave {option(name)} out" if from_command_line()
-                         else f"{name}=None")
+                leave = "leave the option out" if from_command_line() else f"{name}=None"
                 raise ValueError(
                     f"{option(name)} is empty ({value!r}). Pass {what}, or {leave}"
                 )

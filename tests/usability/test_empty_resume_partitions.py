@@ -31,5 +31,15 @@ def test_train_command_rejects_empty_value(capsys, flag):
     assert capsys.readouterr().err.endswith(
         f"graphkit train: error: {flag} is empty (''). Pass "
         + ("a checkpoint file or auto" if flag == "--resume" else "a partition folder")
-        + f", or leave {flag} out\n"
+        + ", or leave the option out\n"
+    )
+
+
+def test_config_file_empty_resume_rejected(tmp_path, capsys):
+    config = tmp_path / "run.yaml"
+    config.write_text('resume: ""\nepochs: 1\n')
+    assert run(["train", "--config", str(config)]) == 2
+    assert capsys.readouterr().err.endswith(
+        f"graphkit train: error: resume in {config} is empty (''). Pass a checkpoint "
+        "file or auto, or leave the option out\n"
     )
