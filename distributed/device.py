@@ -59,8 +59,8 @@ def resolve_device_type(requested: str, cuda_available: bool) -> str:
         return "cuda" if cuda_available else "cpu"
     if requested == "cuda" and not cuda_available:
         raise ValueError(
-            "device='cuda' was requested but torch.cuda.is_available() is False (no GPU, "
-            f"or torch {torch.__version__} is built without CUDA). Pass "
+            f"{option('device', 'cuda')} was requested but torch.cuda.is_available() "
+            "is False (no GPU, or torch {torch.__version__} is built without CUDA). Pass "
             f"{option('device', 'cpu')}, or install a CUDA build of torch"
         )
     return requested

@@ -152,6 +152,14 @@ def test_device_cuda_without_gpu_python():
     assert not FLAG.search(text)
 
 
+def test_device_cuda_without_gpu_cli():
+    text = message(dev.resolve_device_type, "cuda", False, cli=True)
+    assert text.startswith(
+        "--device cuda was requested but torch.cuda.is_available() is False"
+    )
+    assert "Pass --device cpu, or install a CUDA build of torch" in text
+
+
 @pytest.mark.parametrize(
     "backend, device_type, python_fix, cli_fix",
     [
