@@ -36,6 +36,10 @@ def check_output_file(path: Path, option: str) -> None:
     if target.is_dir():
         raise ValueError(f"{option} {path} is a directory. Give a file path")
     folder = target.parent
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(
+            f"{option} {path}: {folder} is a file, not a folder. Choose another path"
+        )
     if not folder.is_dir():
         raise ValueError(
             f"{option} {path}: folder {folder} does not exist. Create it first or "

@@ -52,6 +52,19 @@ def test_extras_missing_folder_before_run(toy_calls, tmp_path):
     assert toy_calls == []
 
 
+def test_extras_file_as_folder_before_run(toy_calls, tmp_path):
+    parent = tmp_path / "notes.txt"
+    parent.write_text("kept\n")
+    target = parent / "r.json"
+    with pytest.raises(ValueError) as caught:
+        main(["extras", "run", "toy_outputs", "--json", str(target)])
+    assert str(caught.value) == (
+        f"--json {target}: {parent} is a file, not a folder. Choose another path"
+    )
+    assert toy_calls == []
+    assert parent.read_text() == "kept\n"
+
+
 def test_extras_directory_path_before_run(toy_calls, tmp_path):
     with pytest.raises(ValueError, match=f"--markdown {tmp_path} is a directory"):
         main(["extras", "run", "toy_outputs", "--markdown", str(tmp_path)])
