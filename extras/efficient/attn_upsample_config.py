@@ -96,8 +96,12 @@ class Config:
                 )
         if self.patch_size % 2 or self.patch_size < 4:
             raise ValueError(f"patch_size={self.patch_size} must be even and >= 4")
-        if set(self.train_images) & set(self.test_images):
-            raise ValueError("train_images and test_images must not overlap")
+        shared = sorted(set(self.train_images) & set(self.test_images))
+        if shared:
+            raise ValueError(
+                f"train_images={self.train_images} and test_images={self.test_images} "
+                f"share {shared}. Remove them from one of the two"
+            )
         if self.form not in ("projected", "taps"):
             raise ValueError(
                 f"form={self.form!r} is invalid: set form=projected or form=taps"

@@ -36,6 +36,11 @@ from graphkit.extras.efficient.attn_upsample import Config
             "test_images is empty. Name at least one scikit-image picture, for "
             "example camera",
         ),
+        (
+            {"train_images": ("camera", "coins"), "test_images": ("coins",)},
+            "train_images=('camera', 'coins') and test_images=('coins',) share "
+            "['coins']. Remove them from one of the two",
+        ),
     ],
 )
 def test_config_rejects_invalid_option(options, message):
