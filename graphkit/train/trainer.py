@@ -371,6 +371,15 @@ class Trainer:
             self._drop_metrics_after(0)
             return
         path, state = found
+        saved_epoch = int(state["epoch"])
+        if saved_epoch > self.config.epochs:
+            # Nothing would train, and the run would drop the later epochs' records
+            # from metrics.jsonl and replace best_model.pt with an earlier best.
+            raise ValueError(
+                f"checkpoint {path} is at epoch {saved_epoch}, past "
+                f"{option('epochs', self.config.epochs)}. Pass {option('epochs')} of "
+                f"at least {saved_epoch} to continue that run"
+            )
         load_resumed_weights(self.model, state, self.config, path)
         self.optimizer.load_state_dict(state["optimizer"])
         # A checkpoint without its config is taken to use this run's schedule.
