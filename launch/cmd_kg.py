@@ -88,9 +88,20 @@ def _add_common(
     parser.add_argument("--device", default="cpu", help="torch device (default: cpu)")
 
 
+def _dataset_name(text: str) -> str:
+    """Return ``text``, rejecting a blank name, which would read --root as the dataset."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is an empty name. Give a dataset folder under --root, such as "
+            "fb237_v1"
+        )
+    return text
+
+
 def _add_dataset(parser: argparse.ArgumentParser, repeat: bool = False) -> None:
     parser.add_argument(
         "--dataset",
+        type=_dataset_name,
         required=not repeat,
         action="append" if repeat else None,
         default=[] if repeat else None,

@@ -1,4 +1,4 @@
-"""An empty --resume or --partitions is rejected instead of being ignored."""
+"""Empty --resume, --partitions and kg --dataset values are rejected, not ignored."""
 
 import pytest
 
@@ -43,3 +43,19 @@ def test_config_file_empty_resume_rejected(tmp_path, capsys):
         f"graphkit train: error: resume in {config} is empty (''). Pass a checkpoint "
         "file or auto, or leave the option out\n"
     )
+
+
+@pytest.mark.parametrize("command", ["pretrain", "evaluate"])
+def test_kg_empty_dataset_rejected(tmp_path, capsys, command):
+    # An empty name joined to --root is --root itself, read as a dataset folder.
+    argv = ["kg", command, "--dataset", " ", "--root", str(tmp_path)]
+    if command == "pretrain":
+        argv += ["--out", str(tmp_path / "run")]
+    with pytest.raises(SystemExit) as exited:
+        run(argv)
+    assert exited.value.code == 2
+    assert (
+        "error: argument --dataset: ' ' is an empty name. Give a dataset folder "
+        "under --root, such as fb237_v1" in capsys.readouterr().err
+    )
+    assert list(tmp_path.iterdir()) == []
