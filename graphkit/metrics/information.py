@@ -64,7 +64,8 @@ def mutual_information_from_pairs(a: Tensor, b: Tensor) -> tuple[float, Tensor, 
     conditional = float(
         (n_ab / n * (counts_a[cells // num_b].double() / n_ab).log()).sum()
     )
-    info = entropy(counts_b.double() / n) - conditional
+    # Rounding can leave -2e-16 for independent samples, where I is 0 (I >= 0 always).
+    info = max(0.0, entropy(counts_b.double() / n) - conditional)
     return info, counts_a, counts_b
 
 

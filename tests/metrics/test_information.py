@@ -83,3 +83,10 @@ def test_function_of_pairs_gives_exact_entropy(seed):
     b = (a * 7 + 3) % 5
     info, _, counts_b = mutual_information_from_pairs(a, b)
     assert info == entropy(counts_b.double() / a.numel())
+
+
+def test_independent_pairs_give_zero():
+    # Every (a, b) pair occurs once, so A and B are independent.
+    a = torch.tensor([0, 0, 0, 1, 1, 1, 2, 2, 2])
+    b = torch.tensor([0, 1, 2, 0, 1, 2, 0, 1, 2])
+    assert mutual_information_from_pairs(a, b)[0] == 0.0
