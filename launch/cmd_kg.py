@@ -112,7 +112,8 @@ def _add_dataset(parser: argparse.ArgumentParser, repeat: bool = False) -> None:
     )
     parser.add_argument(
         "--root",
-        default=os.environ.get("GRAPHKIT_DATA"),
+        default=os.environ.get("GRAPHKIT_DATA") or None,
+        type=path_option,
         help="folder holding the datasets (default: $GRAPHKIT_DATA)",
     )
 
@@ -127,7 +128,8 @@ def _add_list(commands) -> None:
     )
     parser.add_argument(
         "--root",
-        default=os.environ.get("GRAPHKIT_DATA"),
+        default=os.environ.get("GRAPHKIT_DATA") or None,
+        type=path_option,
         help="folder that contains the datasets (default: $GRAPHKIT_DATA)",
     )
     parser.set_defaults(func=run_list)

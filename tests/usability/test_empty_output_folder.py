@@ -37,6 +37,8 @@ def test_kg_training_rejects_empty_checkpoint_dir():
         (["analyze", "--edge-list", " ", "--labels", "y.txt"], "--edge-list"),
         (["kg", "pretrain", "--graph", "g.tsv", "--out", ""], "--out"),
         (["kg", "evaluate", "--dataset", "FB15k237", "--json", ""], "--json"),
+        (["kg", "evaluate", "--dataset", "fb237_v1", "--root", ""], "--root"),
+        (["kg", "list", "--root", " "], "--root"),
         (["extras", "run", "nullhop", "--smoke", "--json", ""], "--json"),
         (["extras", "run", "nullhop", "--smoke", "--markdown", " "], "--markdown"),
     ],
