@@ -10,10 +10,11 @@ the 3x3 low-resolution neighbors ``n = (i + d_i, j + d_j)``:
 .. math::
     y(p) = \\sum_n \\operatorname{softmax}_n\\big(q(p)^T (k(n) + r_{ab}(n))/\\sqrt{d}\\big)\\, v(n)
 
-with ``k = W_K x`` and ``v = W_V x`` from the low-resolution features, ``q = W_Q x~``
-from a bilinear upsampling ``x~`` of them (or from a high-resolution guide image in the
-joint-upsampling form), learned relative-position embeddings ``r`` per phase and
-neighbor, and several heads split along channels whose outputs a 1x1 projection mixes.
+with ``k = W_K x`` and ``v = W_V x`` from the low-resolution features. The query
+``q = W_Q x~`` comes from a bilinear upsampling ``x~`` of them, or from a
+high-resolution guide image in the joint-upsampling form. ``r`` are learned
+relative-position embeddings per phase and neighbor. Several heads split the channels,
+and a 1x1 projection mixes their outputs.
 Neighbors outside the image are masked out of the softmax. The experiment's default
 also adds a learned logit per head, phase and neighbor that starts at the log of the
 bilinear weights, a learned temperature per head, one output projection per phase (as a

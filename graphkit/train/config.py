@@ -261,7 +261,7 @@ class TrainConfig:
                 + " to save nothing"
             )
         # An empty value (an unset shell variable) would otherwise train from
-        # scratch, or without the partition folder, and say nothing.
+        # scratch, or without the partition folder, without a warning.
         for name, what in (("resume", "a checkpoint file or auto"),
                            ("partitions", "a partition folder")):
             value = getattr(self, name)

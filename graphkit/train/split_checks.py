@@ -57,7 +57,7 @@ def check_split_sizes(
             f"another {option('lr_schedule')}"
         )
     # Without validation nodes the validation loss is 0 in every epoch, so the
-    # adaptive schedule would halve the ratio every patience epochs whatever happens.
+    # adaptive schedule would halve the ratio after every patience epochs.
     if compression is not None and config.compression_schedule == "adaptive":
         raise ValueError(
             f"{option('compression_schedule', 'adaptive')} needs the validation "
