@@ -1,0 +1,54 @@
+"""ShardedGraph rejects edge lists whose sources lie outside the listed peer's range."""
+
+import pytest
+import torch
+from harness import run_world
+
+from graphkit.distributed import ShardedGraph
+from graphkit.distributed.runtime import communicator
+
+pytestmark = pytest.mark.distributed
+
+# Rank 0 owns nodes 0 and 1, rank 1 owns nodes 2, 3 and 4.
+NODE_RANGES = torch.tensor([0, 2, 5])
+
+
+def _build(rank: int, world_size: int, edges_by_rank):
+    """Build this rank's graph from ``edges_by_rank[rank]`` and return the error text."""
+    edges = [torch.tensor(e, dtype=torch.long).view(2, -1) for e in edges_by_rank[rank]]
+    try:
+        ShardedGraph(communicator(), NODE_RANGES, edges)
+    except ValueError as error:
+        return str(error)
+    return "built"
+
+
+@pytest.mark.parametrize(
+    ("source", "peer", "peer_range"),
+    [
+        # Node 2 is the first node of rank 1, one past the end of rank 0's range.
+        (2, 0, "[0, 2)"),
+        # Node 5 is one past the last node of the graph.
+        (5, 1, "[2, 5)"),
+        # Node 1 belongs to rank 0, just below rank 1's range.
+        (1, 1, "[2, 5)"),
+    ],
+)
+def test_source_outside_peer_range_rejected(source, peer, peer_range):
+    # Both ranks list the same bad edge into their local row 0, so both must fail
+    # before the first collective operation.
+    bad = [[], []]
+    bad[peer] = [[source], [0]]
+    results = run_world(_build, 2, [bad, bad])
+    for rank, message in enumerate(results):
+        assert message == (
+            f"edges listed under peer {peer} have sources outside its node range "
+            f"{peer_range}"
+        ), f"rank {rank}"
+
+
+def test_sources_at_range_ends_accepted():
+    # The first and last node of each range are valid sources.
+    rank_0 = [[[0, 1], [1, 0]], [[2, 4], [0, 1]]]
+    rank_1 = [[[0, 1], [0, 2]], [[2, 4], [1, 0]]]
+    assert run_world(_build, 2, [rank_0, rank_1]) == ["built", "built"]
