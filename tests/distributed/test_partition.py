@@ -63,6 +63,20 @@ def test_random_parts_are_balanced():
     assert torch.equal(parts, partition_nodes(EDGES, 101, 4, "random", seed=3))
 
 
+def test_random_parts_depend_on_seed():
+    first = partition_nodes(EDGES, 101, 4, "random", seed=3)
+    second = partition_nodes(EDGES, 101, 4, "random", seed=4)
+    assert not torch.equal(first, second)
+
+
+@pytest.mark.parametrize("method", ["metis", "random"])
+def test_more_parts_than_nodes_rejected(method):
+    with pytest.raises(ValueError, match="cannot split 6 nodes into 7 partitions"):
+        partition_nodes(EDGES, 6, 7, method)
+    # One partition per node is the most there can be.
+    assert sorted(partition_nodes(EDGES, 6, 6, method).tolist()) == list(range(6))
+
+
 def ring_of_cliques(num_cliques=8, size=25):
     blocks = []
     for c in range(num_cliques):
@@ -116,6 +130,28 @@ def test_training_swap_picks_best_gain_nodes():
     assert out.tolist() == [1, 0, 0, 0, 1, 1]
     # The input vector is left unchanged.
     assert parts.tolist() == [0, 0, 0, 1, 1, 1]
+
+
+def test_training_swap_keeps_fractional_share(caplog):
+    # Path 0-1-2-3-4-5 is split [0 0 0 | 1 1 1] with training nodes 0, 1 and 3, so the
+    # counts are [2, 1]. The share is 1.5, so 1 and 2 training nodes per part are both
+    # within the bounds floor(1.5) and ceil(1.5), and no swap may happen.
+    indptr = np.array([0, 1, 3, 5, 7, 9, 10])
+    indices = np.array([1, 0, 2, 1, 3, 2, 4, 3, 5, 4])
+    parts = np.array([0, 0, 0, 1, 1, 1])
+    train = np.array([True, True, False, True, False, False])
+    with caplog.at_level("WARNING", logger="graphkit.distributed.balance"):
+        out = balance_training_nodes(indptr, indices, parts, train, 2)
+    assert out.tolist() == [0, 0, 0, 1, 1, 1]
+    assert caplog.text == ""
+
+
+def test_training_swap_rejects_negative_tolerance():
+    parts = np.array([0, 1])
+    train = np.array([True, False])
+    indptr, indices = np.array([0, 0, 0]), np.array([], dtype=np.int64)
+    with pytest.raises(ValueError, match="tolerance must be non-negative, got -0.1"):
+        balance_training_nodes(indptr, indices, parts, train, 2, tol=-0.1)
 
 
 def test_training_swap_skips_empty_partition():

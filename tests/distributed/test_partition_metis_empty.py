@@ -62,3 +62,15 @@ def test_balanced_parts_unchanged():
     indptr, indices = _symmetric_csr(path, 6)
     before = np.array([0, 0, 1, 1, 2, 2])
     assert fill_empty_partitions(indptr, indices, before, 3).tolist() == before.tolist()
+
+
+def test_fill_keeps_donors_at_target():
+    # A path of 24 nodes has 11 in partition 0, 13 in partition 1 and none in
+    # partition 2, so each partition needs 8. A move takes at most target // 4 = 2
+    # nodes from the largest partition. The last moves come from partitions of 9
+    # nodes, which can each give only 1 without dropping below 8.
+    path = torch.stack([torch.arange(23), torch.arange(1, 24)])
+    indptr, indices = _symmetric_csr(path, 24)
+    before = np.array([0] * 11 + [1] * 13)
+    parts = fill_empty_partitions(indptr, indices, before, 3)
+    assert np.bincount(parts, minlength=3).tolist() == [8, 8, 8]
