@@ -233,3 +233,27 @@ def test_label_id_missing_from_features(tmp_path):
 def test_missing_edge_file(tmp_path):
     with pytest.raises(FileNotFoundError, match="edge list file not found"):
         load_edge_list(tmp_path / "nope.csv")
+
+
+def test_repeated_pair_weight_is_mean(tmp_path):
+    # Undirected: the pair (1, 2) is given as 1->2 (weights 1 and 3) and 2->1 (weight 8).
+    path = write(tmp_path, "edges.txt", "1 2 1.0\n1 2 3.0\n2 1 8.0\n")
+    data = load_edge_list(path)
+    assert data.edge_index.tolist() == [[0, 1], [1, 0]]
+    assert data.edge_weight.tolist() == [4.0, 4.0]
+
+
+def test_directed_repeated_edge_weight_is_mean(tmp_path):
+    path = write(tmp_path, "edges.txt", "1 2 1.0\n1 2 3.0\n2 1 8.0\n")
+    data = load_edge_list(path, undirected=False)
+    assert data.edge_index.tolist() == [[0, 1], [1, 0]]
+    assert data.edge_weight.tolist() == [2.0, 8.0]
+
+
+def test_unsorted_integer_feature_ids_map_edges(tmp_path):
+    # Node order follows the feature file (30, 10, 20), not the sorted ids.
+    edges = write(tmp_path, "edges.csv", "10,20\n")
+    features = write(tmp_path, "x.csv", "30,1\n10,2\n20,3\n")
+    data = load_edge_list(edges, features=features, undirected=False)
+    assert data.node_names.tolist() == [30, 10, 20]
+    assert data.edge_index.tolist() == [[1], [2]]
