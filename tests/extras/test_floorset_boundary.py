@@ -76,7 +76,8 @@ def test_box_rules_differ_off_origin(code):
 def test_boundary_tolerance_is_1e6():
     boundary = np.array([1, 0, 0, 0])
     case = make_case(GRID, boundary)
-    for shift, violates in [(5e-7, False), (2e-6, True)]:
+    # A gap of exactly 1e-6 is not below the tolerance, so it violates.
+    for shift, violates in [(5e-7, False), (1e-6, True), (2e-6, True)]:
         boxes = GRID.copy()
         boxes[0, 0] += shift  # block 0 leaves the left side by ``shift``
         result = evaluate(case, layout_from_boxes(boxes))

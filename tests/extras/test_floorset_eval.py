@@ -180,3 +180,9 @@ def test_synthetic_case_reference_and_placer():
     placed = evaluate(case, place(case))
     assert placed.feasible
     assert not evaluate(case, random_placement(case, seed=1)).feasible
+
+
+def test_area_tolerance_is_one_percent():
+    result = evaluate(toy_case(), _with(0, [0, 0, 2, 1.97]))  # area 3.94, 1.5% short
+    assert result.area_violations == 1
+    assert not result.feasible

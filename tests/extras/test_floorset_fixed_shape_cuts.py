@@ -65,3 +65,18 @@ def test_same_cuts_with_rounding_noise():
     ]
     result = evaluate(case, layout)
     assert result.fixed_violations == 0
+
+
+def test_fixed_block_split_apart_violates():
+    # The two halves of the 1 x 2 reference, with a gap of 1 between them, cover
+    # the same x interval but not one connected region.
+    case = dataclasses.replace(
+        make_case([[0, 0, 1, 2], [1, 0, 1, 2]]), fixed=np.array([True, False])
+    )
+    layout = [
+        np.array([[0.0, 0.0, 1.0, 0.5], [0.0, 1.5, 1.0, 2.0]]),
+        np.array([[1.0, 0.0, 2.0, 2.0]]),
+    ]
+    result = evaluate(case, layout)
+    assert result.fixed_violations == 1
+    assert not result.feasible

@@ -137,3 +137,8 @@ def test_difference_tolerance():
     assert difference_with_tolerance(1.009, 1.0) == 0.0
     assert difference_with_tolerance(1.02, 1.0) == pytest.approx(0.02)
     assert difference_with_tolerance(0.98, 1.0) == pytest.approx(-0.02)
+
+
+def test_difference_equal_to_tolerance_kept():
+    assert difference_with_tolerance(1.5, 1.0, tolerance=0.5) == 0.5
+    assert difference_with_tolerance(0.5, 1.0, tolerance=0.5) == -0.5

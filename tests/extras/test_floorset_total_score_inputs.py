@@ -28,3 +28,8 @@ def test_single_case_is_its_cost():
 def test_weights_by_exp_block_count():
     expected = (1.0 + 2.0 * math.e) / (1.0 + math.e)
     assert total_score((1.0, 2.0), (21, 22)) == pytest.approx(expected)
+
+
+def test_far_apart_block_counts_do_not_overflow():
+    # exp(1000) overflows float64, so the weights must be taken relative to the max.
+    assert total_score([2.0, 5.0], [1000, 10]) == 2.0
