@@ -140,3 +140,38 @@ def test_models_forward_shapes():
 def test_config_rejects_short_clips():
     with pytest.raises(ValueError, match="frames must lie in 8..64.*got 4"):
         dsgdetr.Config(frames=4)
+
+
+def test_track_purity_distractors_never_agree():
+    # Two distractors in one track are two singleton instances, not a majority.
+    track_id = np.array([0, 0, 0])
+    instance = np.array([-1, -1, 3])
+    assert track_purity(track_id, instance) == pytest.approx(1 / 3)
+
+
+def _two_frames(feature, class_dist):
+    frame = np.array([0, 1])
+    box = np.array([[0.2, 0.2, 0.1, 0.1], [0.2, 0.2, 0.1, 0.1]])
+    return track(frame, box, np.array(feature), np.array(class_dist))
+
+
+def test_tracker_accepts_on_either_distance():
+    # Same class (distance 0), orthogonal features (distance 1): linked.
+    ids = _two_frames([[1.0, 0.0], [0.0, 1.0]], [[0.9, 0.1], [0.8, 0.2]])
+    assert ids.tolist() == [0, 0]
+    # Other class and orthogonal features: both distances are 1, so a new track.
+    ids = _two_frames([[1.0, 0.0], [0.0, 1.0]], [[0.9, 0.1], [0.2, 0.8]])
+    assert ids.tolist() == [0, 1]
+
+
+def test_tracker_matches_against_last_box():
+    # One object moves right (cx 0.1, 0.3, 0.45). At frame 2 a look-alike appears
+    # at its first position, cx 0.1. Against the last box (0.3) the mover costs
+    # 5 * 0.15 + 2 * 0.2 = 1.15 and the newcomer 5 * 0.2 + 2 * (1 / 3) = 1.67.
+    frame = np.array([0, 1, 2, 2])
+    cx = np.array([0.1, 0.3, 0.1, 0.45])
+    box = np.stack([cx, np.full(4, 0.5), np.full(4, 0.1), np.full(4, 0.1)], axis=1)
+    feature = np.ones((4, 2))
+    class_dist = np.tile([0.9, 0.1], (4, 1))
+    ids = track(frame, box, feature, class_dist)
+    assert ids.tolist() == [0, 0, 1, 0]
