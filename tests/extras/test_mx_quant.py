@@ -10,7 +10,9 @@ from graphkit.extras.common.quant import (
     ELEMENT_FORMATS,
     element_format,
     mx_encode,
+    int_scale_zero,
     quantize_element,
+    quantize_int,
     quantize_int_groups,
     quantize_mx,
     quantize_mx_ste,
@@ -262,3 +264,37 @@ def test_quantize_mx_zero_dim_tensor():
     assert quantize_mx_ste(torch.tensor(-3.3), "mxint8").item() == -3.3125
     with pytest.raises(ValueError, match="0-dim tensor"):
         mx_encode(torch.tensor(3.3), "mxint8")
+
+
+def test_ternarize_threshold_is_strict():
+    x = torch.tensor([-1.0, -0.5, 0.5, 1.0])
+    assert ternarize(x, 0.5).tolist() == [-1.0, 0.0, 0.0, 1.0]
+
+
+def test_int_grid_clip_ratio():
+    x = torch.tensor([4.0, -2.0, 1.0])
+    # Symmetric 3-bit with clip 0.5: max|x| 4 becomes 2, so the scale is 2 / 3 and
+    # 4 saturates at 3 * 2 / 3 = 2.
+    scale, zero = int_scale_zero(x, 3, symmetric=True, clip_ratio=0.5)
+    assert scale.tolist() == pytest.approx([2 / 3])
+    assert zero.tolist() == [0.0]
+    out = quantize_int(x, scale, zero, 3, symmetric=True)
+    assert out.tolist() == pytest.approx([2.0, -2.0, 4 / 3])
+    # Asymmetric 2-bit with clip 0.5: range [-1, 2], scale 1, zero point 1, so the
+    # integers 0..3 stand for -1..2 and 4 saturates at 2.
+    scale, zero = int_scale_zero(x, 2, symmetric=False, clip_ratio=0.5)
+    assert scale.tolist() == [1.0]
+    assert zero.tolist() == [1.0]
+    out = quantize_int(x, scale, zero, 2, symmetric=False)
+    assert out.tolist() == [2.0, -1.0, 1.0]
+
+
+def test_asymmetric_grid_range_includes_zero():
+    # All negative: the range is [-4, 0], not [-4, -2], so the scale is 4 / 3 and
+    # the zero point 3. -2 / (4 / 3) = -1.5 rounds half to even, to -2.
+    x = torch.tensor([-4.0, -2.0])
+    scale, zero = int_scale_zero(x, 2, symmetric=False)
+    assert scale.tolist() == pytest.approx([4 / 3])
+    assert zero.tolist() == [3.0]
+    out = quantize_int(x, scale, zero, 2, symmetric=False)
+    assert out.tolist() == pytest.approx([-4.0, -8 / 3])
