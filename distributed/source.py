@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 import torch
@@ -143,7 +143,8 @@ def _file_to_check(record: dict, train_files: dict[str, Path]) -> Path | None:
 
 
 def _when(mtime_ns: int) -> str:
-    moment = datetime.fromtimestamp(mtime_ns / 1e9, tz=UTC)
+    # timezone.utc, because datetime.UTC exists only from Python 3.11.
+    moment = datetime.fromtimestamp(mtime_ns / 1e9, tz=timezone.utc)
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
