@@ -48,7 +48,7 @@ setup(
         "scikit-image",
     ],
     extras_require={
-        "dev": ["pytest>=7", "pytest-timeout", "ruff"],
+        "dev": ["pytest>=7", "pytest-timeout", "ruff", "vermin"],
         "mpi": ["mpi4py", "mpich"],
         "scatter": ["torch-scatter"],
     },

@@ -21,7 +21,7 @@ import torch
 from torch import Tensor
 
 if TYPE_CHECKING:  # typing.Self exists from Python 3.11, and setup.py allows 3.10.
-    from typing import Self
+    from typing import Self  # novermin
 
 
 @dataclass(frozen=True)
