@@ -238,6 +238,17 @@ def test_quantize_gradient_unbiased_over_seeds():
     assert float((draws.mean(0) - g).abs().max()) < 5 * step / math.sqrt(1000)
 
 
+def test_quantize_gradient_uses_own_noise():
+    # Rows and gradients draw their rounding noise from independent streams, so the
+    # same values sent both ways with the same transfer seed get different codes.
+    x = torch.randn(4, 32, generator=torch.Generator().manual_seed(8))
+    codec, ctx = QuantizeCodec(), context(8)
+    rows = codec.encode(x, ctx)
+    grads = codec.encode_grad(x, None, ctx)
+    assert torch.equal(rows[1], grads[1])  # the same scales
+    assert not torch.equal(rows[0], grads[0])
+
+
 # Subsampling ---------------------------------------------------------------------------
 def test_subsample_keeps_scaled_rows_exactly():
     x = torch.arange(30.0).view(10, 3)
