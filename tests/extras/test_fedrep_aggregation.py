@@ -179,3 +179,31 @@ def test_policy_accepts_numpy_scalar_reward():
     policy.update([1], np.float32(0.2))
     policy.update([1], np.float64(0.4))
     np.testing.assert_allclose(policy.theta, [-0.25, 0.25])
+
+
+def _filled(value: float) -> MLP:
+    model = MLP()
+    with torch.no_grad():
+        for parameter in model.parameters():
+            parameter.fill_(value)
+    return model
+
+
+def test_aggregate_divergence_is_mean_distance():
+    # Sizes 1 and 3 average weights 1 and 5 to 4. Over P entries the distances to
+    # the average are 3 sqrt(P) and sqrt(P), so their mean is 2 sqrt(P). The NaN
+    # update is not finite and is dropped.
+    models = [_filled(1.0), _filled(5.0), _filled(float("nan"))]
+    state, divergence = fedrep._aggregate_finite(
+        MLP(), models, [1, 3, 2], [True, True, False]
+    )
+    count = sum(value.numel() for value in state.values())
+    for value in state.values():
+        assert torch.allclose(value, torch.full_like(value, 4.0))
+    assert divergence == pytest.approx(2.0 * count**0.5)
+
+
+def test_relative_decrease_floor_is_minus_one():
+    assert fedrep._relative_decrease(2.0, 1.0) == 0.5
+    assert fedrep._relative_decrease(1.0, 5.0) == -1.0
+    assert fedrep._relative_decrease(1.0, None) == -1.0
