@@ -178,7 +178,8 @@ def run(argv: list[str] | None = None) -> int:
 
     Invalid input is a ValueError, OSError, FloatingPointError (a diverged loss), YAML,
     partition-file or distributed start-up error, or a ``SystemExit`` whose code is a
-    message. A lost rank (``PeerLostError``) gives one line and exit code 1. Ctrl-C gives
+    message. A lost rank (``PeerLostError``) or a dependency that is not installed gives
+    one line and exit code 1. Ctrl-C gives
     one line and exit code 130, and SIGTERM exit code 143 (see
     :mod:`graphkit.launch.interrupts`). In a launch of several processes, rank 0 prints
     that line and every other rank a short line with its rank.
@@ -212,6 +213,10 @@ def run(argv: list[str] | None = None) -> int:
     except Exception as error:
         if _traceback_requested():
             raise
+        missing = _missing_dependency(error)
+        if missing:
+            print_line(f"graphkit {command[0]}: error: {missing}")
+            return 1
         if _is_peer_lost(error):
             # Not invalid input, so the exit code is 1, but the message names the lost
             # rank and its likely cause, which a traceback would only bury.
@@ -222,6 +227,34 @@ def run(argv: list[str] | None = None) -> int:
         if not (getattr(error, "every_rank", False) and _is_other_rank()):
             print_line(f"graphkit {command[0]}: error: {error}")
         return 2
+
+
+# Import names of dependencies whose pip package has another name.
+_PIP_NAMES = {
+    "torch_geometric": "torch-geometric",
+    "yaml": "pyyaml",
+    "sklearn": "scikit-learn",
+    "skimage": "scikit-image",
+}
+
+
+def _missing_dependency(error: Exception) -> str | None:
+    """Return a one-line message when ``error`` is a dependency that is not installed.
+
+    A missing module of graphkit itself is a broken install, not a missing
+    dependency: the function returns None and the error keeps its traceback.
+    """
+    if not isinstance(error, ModuleNotFoundError) or not error.name:
+        return None
+    top = error.name.partition(".")[0]
+    if top == "graphkit":
+        return None
+    package = _PIP_NAMES.get(top, top)
+    return (
+        f"the Python package {package!r} is not installed ({error}). Install graphkit "
+        f"with its dependencies, which include {package}: pip install -e \".[dev,mpi]\" "
+        f"in the graphkit folder, as README.md says"
+    )
 
 
 def _is_peer_lost(error: Exception) -> bool:
