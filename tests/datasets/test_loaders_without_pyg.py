@@ -1,5 +1,6 @@
 """Loaders that read files without PyG give the tensors that PyG's functions give."""
 
+import pickle
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,11 @@ from graphkit.datasets.geom_gcn_text import read_edge_file
 from graphkit.datasets.heterophilous import read_npz_graph
 from graphkit.datasets.planetoid import read_planetoid_labels
 from torch_geometric.datasets import Planetoid
-from torch_geometric.io.planetoid import edge_index_from_dict, read_file
+from torch_geometric.io.planetoid import (
+    edge_index_from_dict,
+    read_file,
+    read_planetoid_data,
+)
 from torch_geometric.utils import coalesce, to_undirected
 
 
@@ -120,3 +125,54 @@ def test_cora_without_features_is_data(shared_data):
     assert data.num_nodes == 2708
     assert data.num_classes == 7
     assert data.x is None
+
+
+def _write_tiny_citeseer(folder: Path) -> None:
+    """Write Planetoid files of 510 nodes in the CiteSeer form: a gap in the test ids.
+
+    Training rows are nodes 0 and 1, ``ally`` covers nodes 0..504 (class = id % 3),
+    and ``test.index`` lists 509, 506, 505, 507 in that order, so ``ty`` row i labels
+    node ``test.index[i]``. Node 508 lies in the range of the test ids without a row.
+    Validation needs 500 nodes after the training rows, hence the size.
+    """
+
+    def one_hot(classes):
+        return np.eye(3, dtype=np.float32)[classes]
+
+    arrays = {
+        "x": np.zeros((2, 2), np.float32),
+        "y": one_hot([0, 1]),
+        "allx": np.zeros((505, 2), np.float32),
+        "ally": one_hot(np.arange(505) % 3),
+        "tx": np.zeros((4, 2), np.float32),
+        "ty": one_hot([2, 1, 0, 1]),
+        # Self-loops (0, 0) and (509, 509) and the repeated 0 -> 1 are dropped.
+        "graph": {0: [1, 1, 0], 1: [0], 508: [2], 2: [508], 509: [509]},
+    }
+    for kind, value in arrays.items():
+        with (folder / f"ind.citeseer.{kind}").open("wb") as handle:
+            pickle.dump(value, handle)
+    (folder / "ind.citeseer.test.index").write_text("509\n506\n505\n507\n")
+
+
+def test_planetoid_labels_tiny_hand_values(tmp_path):
+    _write_tiny_citeseer(tmp_path)
+    tensors = read_planetoid_labels(tmp_path, "citeseer")
+    assert tensors.num_nodes == 510
+    assert tensors.y[:6].tolist() == [0, 1, 2, 0, 1, 2]
+    # Test rows in file order: 509 -> 2, 506 -> 1, 505 -> 0, 507 -> 1. Node 508 gets 0.
+    assert tensors.y[505:].tolist() == [0, 1, 1, 0, 2]
+    assert tensors.edge_index.tolist() == [[1, 0, 508, 2], [0, 1, 2, 508]]
+    assert tensors.train_mask.nonzero().view(-1).tolist() == [0, 1]
+    assert tensors.val_mask.nonzero().view(-1).tolist() == list(range(2, 502))
+    assert tensors.test_mask.nonzero().view(-1).tolist() == [505, 506, 507, 509]
+
+
+def test_planetoid_labels_tiny_match_pyg(tmp_path):
+    _write_tiny_citeseer(tmp_path)
+    tensors = read_planetoid_labels(tmp_path, "citeseer")
+    data = read_planetoid_data(str(tmp_path), "citeseer")
+    assert torch.equal(tensors.y, data.y)
+    assert torch.equal(tensors.edge_index, data.edge_index)
+    for key in ("train_mask", "val_mask", "test_mask"):
+        assert torch.equal(tensors[key], data[key]), key
