@@ -36,3 +36,25 @@ def test_default_end_keeps_three_quarters():
 def test_end_at_last_epoch_warns(caplog):
     assert _ratios(4, end_epoch=4)[-1] > 1
     assert "so no epoch exchanges exact halo rows" in caplog.text
+
+
+@pytest.mark.parametrize(("end_epoch", "deadline"), [(0, None), (5, 5)])
+def test_adaptive_deadline_only_when_given(end_epoch, deadline):
+    # Unlike step and exp, adaptive gets no default end epoch, so a loss that keeps
+    # improving keeps the starting ratio to the last epoch.
+    config = TrainConfig(
+        epochs=8,
+        compression="random-projection",
+        compression_ratio=16.0,
+        compression_schedule="adaptive",
+        compression_end_epoch=end_epoch,
+    )
+    compression = compression_from_config(config, comm=None)
+    assert compression.schedule.end_epoch == deadline
+    used = [compression.ratio]
+    for epoch in range(1, 8):
+        used.append(compression.schedule.next_ratio(epoch, 1.0 / epoch))
+    if deadline is None:
+        assert used == [16.0] * 8
+    else:
+        assert used == [16.0] * 5 + [1.0] * 3

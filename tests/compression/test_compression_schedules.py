@@ -1,4 +1,4 @@
-"""Rate schedules: exact ratios per epoch, adaptive decay, and building from a config."""
+"""Rate schedules per epoch, adaptive decay, building from a config, and byte counts."""
 
 import pytest
 from graphkit.distributed.compression import (
@@ -127,6 +127,24 @@ def test_adaptive_state_survives_checkpoint(tmp_path):
     assert resumed.schedule.next_ratio(5, 0.99) == 8
 
 
+def test_checkpoint_restores_random_draws():
+    from types import SimpleNamespace
+
+    halo = SimpleNamespace(comm=None, rank=0, world_size=2, send_rows=[], recv_counts=[])
+    saved = compression_after(FixedSchedule(4.0), [])
+    for _ in range(3):
+        saved.start_pass()
+    resumed = compression_after(FixedSchedule(4.0), [])
+    resumed.load_state_dict(saved.state_dict())
+    fresh = compression_after(FixedSchedule(4.0), [])
+    for compression in (saved, resumed, fresh):
+        compression.start_pass()
+    # The seed of each call derives from the pass number, which the state restores.
+    seed = saved.halo_for(halo, "aggregate:sum[16]").call_seed
+    assert resumed.halo_for(halo, "aggregate:sum[16]").call_seed == seed
+    assert fresh.halo_for(halo, "aggregate:sum[16]").call_seed != seed
+
+
 def test_other_schedule_resumes_at_its_epoch(caplog):
     saved = compression_after(StepSchedule(16, end_epoch=8, steps=4), [1.0] * 4)
     assert saved.ratio == 4
@@ -215,3 +233,28 @@ def test_finite_or_other_schedules_do_not_warn(caplog):
     assert _warnings(caplog, AdaptiveSchedule(8), [1.0, 0.5, 2.0]) == []
     assert _warnings(caplog, StepSchedule(8, end_epoch=4), [NAN, NAN]) == []
     assert _warnings(caplog, AdaptiveSchedule(8), [NAN], rank=1) == []
+
+
+def test_epoch_bytes_split_by_label():
+    from graphkit.distributed.compression import Compression, RandomProjectionCodec
+    from graphkit.train.metrics import METRIC_LABEL
+
+    comm = _OneRankComm()
+    compression = Compression(RandomProjectionCodec(), FixedSchedule(1.0), comm)
+    # At ratio 1 the graph's own exchange is returned, and the call is still counted.
+    halo = object()
+    assert compression.halo_for(halo, "aggregate:sum[16]") is halo
+    for label, sent in [
+        ("aggregate:sum[16]", 100),
+        ("aggregate:sum[16]/grad", 30),
+        ("aggregate:sum[16]/refetch", 7),
+        (METRIC_LABEL, 5),
+        ("sync_gradients", 1000),
+    ]:
+        comm.stats.add(label, sent, 0)
+    record = compression.end_epoch(1, 0.5)
+    # Halo bytes are the rows and their gradients of every aggregation call.
+    assert record["epoch_halo_bytes_all_ranks"] == 137
+    assert record["epoch_metric_bytes_all_ranks"] == 5
+    assert record["epoch_sent_bytes_all_ranks"] == 1142
+    assert record["total_halo_bytes_all_ranks"] == 137
