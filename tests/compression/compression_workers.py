@@ -307,3 +307,18 @@ def message_limit_is_invisible(rank: int, world_size: int) -> list[str]:
                                 f"{limit}, look_ahead={look_ahead}: {key} differs"
                             )
     return failures
+
+
+def learned_weight_names(rank: int, world_size: int, ratios) -> list[list[str]]:
+    """Return, per starting ratio, the weight names a learned codec creates on attach."""
+    data = random_graph()
+    graph, ids = sharded(rank, world_size, "sar", data)
+    names = []
+    for ratio in ratios:
+        codec = LearnedCodec(seed=2, min_width=1)
+        graph.compression = Compression(codec, FixedSchedule(ratio), graph.comm)
+        model = make_model("sage", data.num_features)
+        graph.compression.attach(model, data.x[ids], graph)
+        names.append(sorted(codec.encoders.keys()))
+    graph.compression = None
+    return names

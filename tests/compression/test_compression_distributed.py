@@ -12,6 +12,7 @@ from compression_workers import (
     float64_quantized_output,
     gradients_match_differences,
     learned_training,
+    learned_weight_names,
     off_is_identical,
 )
 from harness import run_world
@@ -52,6 +53,15 @@ def test_learned_codec_trains_and_stays_equal(mode):
     for rank, (_, other, _) in enumerate(results[1:], start=1):
         for key in final:
             assert final[key] == other[key], f"{key} differs on rank {rank}"
+
+
+def test_learned_codec_attached_at_ratio_one():
+    # Attaching creates the weights of every aggregation call at any starting ratio.
+    # The model's parameters and checkpoints then do not depend on that ratio.
+    results = run_world(learned_weight_names, 2, [1.0, 4.0])
+    for rank, (at_one, at_four) in enumerate(results):
+        assert at_four, f"rank {rank}: no weights at ratio 4"
+        assert at_one == at_four, f"rank {rank}"
 
 
 @pytest.mark.parametrize(
