@@ -152,6 +152,14 @@ def test_latency_spikes_times():
     assert raster[:, 0, 2].sum() == 0
 
 
+def test_latency_spikes_threshold_is_strict():
+    # Pixels at min_intensity stay silent, pixels just above it spike.
+    x = torch.tensor([[0.25, 0.5]])
+    raster = latency_spikes(x, steps=5, min_intensity=0.25)
+    assert raster[:, 0, 0].sum() == 0
+    assert raster[:, 0, 1].nonzero().flatten().tolist() == [2]
+
+
 def test_poisson_spikes_rate():
     generator = torch.Generator().manual_seed(0)
     raster = poisson_spikes(torch.tensor([[1.0, 0.2, 0.0]]), 20000, 0.5, generator)
