@@ -108,3 +108,9 @@ def test_run_all_reports_import_failure(monkeypatch, capsys):
     assert "broken_demo" in table
     assert "import failed: RuntimeError: boom" in table
     assert "toy_all" in table
+
+
+@pytest.mark.parametrize("text", ["none", "None", "null", " NULL "])
+def test_set_optional_none_spellings(text):
+    config = registry.apply_overrides(_Config(cap=1.0), [f"cap={text}"])
+    assert config.cap is None
