@@ -331,6 +331,26 @@ def test_learned_codec_accumulates_weight_gradients():
     assert bool((error <= x.pow(2).sum(1) * (1 + 1e-5)).all())
 
 
+def test_learned_codec_sums_gradients_of_transfers():
+    # One aggregation call sends to several peers with the same weights, and each
+    # transfer adds its weight gradients to those of the transfers before it.
+    codec = LearnedCodec(seed=1)
+    gen = torch.Generator().manual_seed(9)
+    enc, dec = codec.weights("0.0", 16)
+    enc_ref = enc.detach().clone().requires_grad_(True)
+    dec_ref = dec.detach().clone().requires_grad_(True)
+    for seed, rows in [(3, 6), (4, 5)]:
+        ctx = context(4, seed=seed)
+        x = torch.randn(rows, 16, generator=gen)
+        g = torch.randn(rows, 16, generator=gen)
+        z = codec.encode(x, ctx)
+        grad_z = codec.encode_grad(g, z, ctx)[0]
+        codec.decode_grad([grad_z], x, ctx)
+        ((x @ enc_ref[:, :4]) @ dec_ref[:4] * g).sum().backward()
+    torch.testing.assert_close(enc.grad, enc_ref.grad)
+    torch.testing.assert_close(dec.grad, dec_ref.grad)
+
+
 def test_learned_codec_frozen_rejects_new_call():
     codec = LearnedCodec()
     codec.weights("0.0", 16)
