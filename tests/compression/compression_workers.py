@@ -310,7 +310,7 @@ def message_limit_is_invisible(rank: int, world_size: int) -> list[str]:
 
 
 def learned_weight_names(rank: int, world_size: int, ratios) -> list[list[str]]:
-    """Return, per starting ratio, the weight names a learned codec creates on attach."""
+    """Return, per starting ratio, the weight names of a new learned codec."""
     data = random_graph()
     graph, ids = sharded(rank, world_size, "sar", data)
     names = []

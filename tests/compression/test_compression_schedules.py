@@ -130,7 +130,9 @@ def test_adaptive_state_survives_checkpoint(tmp_path):
 def test_checkpoint_restores_random_draws():
     from types import SimpleNamespace
 
-    halo = SimpleNamespace(comm=None, rank=0, world_size=2, send_rows=[], recv_counts=[])
+    halo = SimpleNamespace(
+        comm=None, rank=0, world_size=2, send_rows=[], recv_counts=[]
+    )
     saved = compression_after(FixedSchedule(4.0), [])
     for _ in range(3):
         saved.start_pass()

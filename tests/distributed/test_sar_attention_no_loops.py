@@ -1,4 +1,4 @@
-"""Distributed attention without self-loops equals one process, nodes without in-edges included."""
+"""Distributed attention without self-loops equals one process, edgeless nodes too."""
 
 import pytest
 import torch
@@ -30,7 +30,7 @@ def _inputs():
 
 
 def _attend(graph, value, score_src, score_dst, weight):
-    """Return the output and the gradients of value and scores for ``sum(out * weight)``."""
+    """Return the output and the input gradients for the loss ``sum(out * weight)``."""
     leaves = [t.clone().requires_grad_(True) for t in (value, score_src, score_dst)]
     out = graph.attend(*leaves, self_loops=False)
     (out * weight).sum().backward()

@@ -14,7 +14,7 @@ NODE_RANGES = torch.tensor([0, 2, 5])
 
 
 def _build(rank: int, world_size: int, edges_by_rank):
-    """Build this rank's graph from ``edges_by_rank[rank]`` and return the error text."""
+    """Build this rank's graph from ``edges_by_rank[rank]``; return the error text."""
     edges = [torch.tensor(e, dtype=torch.long).view(2, -1) for e in edges_by_rank[rank]]
     try:
         ShardedGraph(communicator(), NODE_RANGES, edges)
