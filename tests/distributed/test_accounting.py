@@ -1,6 +1,7 @@
 """Bytes exchanged per label and bytes held by fetched rows, per mode."""
 
 import pytest
+import torch
 
 from harness import run_world
 from workers import fetched_and_sent
@@ -34,3 +35,22 @@ def test_bytes_and_fetched_memory_per_mode():
         two_largest = sum(sorted(halo_bytes)[-2:])
         assert result["sar"]["fetched_peak"] <= two_largest
         assert result["sar"]["fetched_peak"] < sum(halo_bytes)
+
+
+def _collective_bytes(rank: int, world_size: int):
+    from graphkit.distributed.runtime import communicator
+
+    comm = communicator()
+    comm.stats.reset()
+    comm.broadcast(torch.zeros(10), src=1, label="broadcast")
+    comm.all_reduce(torch.zeros(3, dtype=torch.float64), label="all_reduce")
+    return {k: (comm.stats.sent[k], comm.stats.received[k]) for k in comm.stats.sent}
+
+
+def test_collective_bytes_per_rank():
+    # The source of a broadcast sends its 40 bytes and every other rank receives
+    # them. An all-reduce counts its 24 bytes as sent and received on every rank.
+    results = run_world(_collective_bytes, 3)
+    assert results[1] == {"broadcast": (40, 0), "all_reduce": (24, 24)}
+    for rank in (0, 2):
+        assert results[rank] == {"broadcast": (0, 40), "all_reduce": (24, 24)}, rank
