@@ -1,0 +1,44 @@
+"""Parameter synchronisation copies rank 0's parameters and buffers to every rank."""
+
+import pytest
+import torch
+from harness import run_world
+from torch import nn
+
+pytestmark = pytest.mark.distributed
+
+
+class MixedState(nn.Module):
+    """A module with parameters and buffers of three dtypes, filled from ``seed``."""
+
+    def __init__(self, seed: int) -> None:
+        super().__init__()
+        g = torch.Generator().manual_seed(seed)
+        self.weight = nn.Parameter(torch.randn(3, 2, generator=g))
+        self.bias = nn.Parameter(torch.randn(2, generator=g, dtype=torch.float64))
+        self.register_buffer("running_mean", torch.randn(2, generator=g))
+        self.register_buffer("steps", torch.randint(0, 100, (1,), generator=g))
+
+
+def _state(module: nn.Module) -> dict:
+    return {k: v.tolist() for k, v in module.state_dict().items()}
+
+
+def sync_from_rank_zero(rank: int, world_size: int):
+    """Return the state that ``MixedState(seed=0)`` has and this rank's synced state."""
+    from graphkit.distributed import ShardedGraph
+    from graphkit.distributed.runtime import communicator
+
+    edges = [torch.zeros(2, 0, dtype=torch.long) for _ in range(world_size)]
+    graph = ShardedGraph(communicator(), torch.arange(world_size + 1), edges)
+    model = MixedState(seed=rank)
+    graph.sync_parameters(model)
+    return _state(MixedState(seed=0)), _state(model)
+
+
+def test_every_rank_gets_rank_zero_state():
+    results = run_world(sync_from_rank_zero, 3)
+    for rank, (rank_zero, synced) in enumerate(results):
+        assert synced == rank_zero, f"rank {rank}"
+    # The seeds give each rank different values, so the copy did happen.
+    assert _state(MixedState(seed=1)) != _state(MixedState(seed=0))
