@@ -1,4 +1,4 @@
-"""build_case rejects out-of-range net ids, NaN values and layouts without blocks."""
+"""build_case: column decoding, padding, out-of-range net ids, NaN values, empty layouts."""
 
 from __future__ import annotations
 
@@ -58,3 +58,32 @@ def test_no_blocks_rejected():
     label[0][1] = []
     with pytest.raises(ValueError, match="hand: T0 has no blocks"):
         build_case("hand", "prime", data, label)
+
+
+def test_columns_and_padding_decoded():
+    # T0 columns: area, fixed, preplaced, MIB group, cluster group, boundary code.
+    # Rows and polygon vertices of -1 are batch padding.
+    t0 = torch.tensor(
+        [[4.0, 1, 0, 2, 3, 9], [2.0, 0, 1, 0, 1, 2], [-1.0, -1, -1, -1, -1, -1]]
+    )
+    b2b = torch.tensor([[0.0, 1.0, 0.5], [-1.0, -1.0, -1.0]])
+    p2b = torch.tensor([[0.0, 1.0, 2.0], [-1.0, -1.0, -1.0]])
+    pins = torch.tensor([[3.0, 0.0], [-1.0, -1.0]])
+    closed = [[0.0, 0.0], [0.0, 2.0], [2.0, 2.0], [2.0, 0.0], [0.0, 0.0], [-1.0, -1.0]]
+    polygons = [torch.tensor(closed), torch.tensor(closed)[:5] + torch.tensor([2.0, 0])]
+    label = [[torch.arange(8.0), polygons]]
+    case = build_case("hand", "prime", [[t0, b2b, p2b, pins]], label)
+    assert case.num_blocks == 2
+    assert case.area_target.tolist() == [4.0, 2.0]
+    assert case.fixed.tolist() == [True, False]
+    assert case.preplaced.tolist() == [False, True]
+    assert case.mib.tolist() == [2, 0]
+    assert case.cluster.tolist() == [3, 1]
+    assert case.boundary.tolist() == [9, 2]
+    assert case.b2b.tolist() == [[0.0, 1.0, 0.5]]
+    assert case.p2b.tolist() == [[0.0, 1.0, 2.0]]
+    assert case.pins.tolist() == [[3.0, 0.0]]
+    assert case.metrics.tolist() == list(range(8))
+    # The closing vertex and the padding are dropped.
+    assert case.reference[0].tolist() == [[0, 0], [0, 2], [2, 2], [2, 0]]
+    assert case.reference[1].tolist() == [[2, 0], [2, 2], [4, 2], [4, 0]]
