@@ -83,3 +83,13 @@ def test_malformed_metadata_named(folder, change, problem):
     ) as error:
         load_partition(folder, 0, 2)
     assert problem in str(error.value)
+
+
+def test_swapped_file_entries_rejected(folder):
+    # Each entry keeps its file's checksum, so only the rank stored in the file
+    # shows that rank 0 would load partition 1.
+    _rewrite(folder, lambda meta: {**meta, "files": meta["files"][::-1]})
+    with pytest.raises(
+        PartitionFileError, match=r"part-0001.pt contains partition 1, expected 0"
+    ):
+        load_partition(folder, 0, 2)
