@@ -194,3 +194,22 @@ def test_files_round_trip(tmp_path):
                 assert torch.equal(got, want), key
             else:
                 assert got == want, key
+
+
+def test_interrupted_rewrite_leaves_no_metadata(tmp_path, monkeypatch):
+    from graphkit.distributed import files
+
+    data = tiny_data()
+    write_partitions(data, PARTS, 2, tmp_path)
+
+    def first_then_fail(*args, **kwargs):
+        yield next(partition_payloads(*args, **kwargs))
+        raise KeyboardInterrupt
+
+    # A second write stops after its first file. The old meta.json would describe
+    # the new part-0000.pt with the old checksum, so it must be gone.
+    monkeypatch.setattr(files, "partition_payloads", first_then_fail)
+    with pytest.raises(KeyboardInterrupt):
+        write_partitions(data, torch.tensor([0, 0, 0, 1, 1, 1]), 2, tmp_path)
+    assert not (tmp_path / "meta.json").exists()
+    assert (tmp_path / "part-0000.pt").exists()
