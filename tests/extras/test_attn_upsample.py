@@ -440,3 +440,23 @@ def test_fit_uses_configured_loss(monkeypatch):
     high = torch.rand(8, 1, 8, 8, generator=torch.Generator().manual_seed(9))
     attn_upsample._fit(model, high, config, torch.Generator().manual_seed(0))
     assert calls == [(4, 1, 8, 8), (4, 1, 8, 8)]
+
+
+def test_shaved_psnr_uses_squared_data_range():
+    # Error 10 everywhere on a 0..255 scale: 10 log10(255^2 / 100).
+    estimate = torch.full((1, 1, 4, 4), 10.0)
+    expected = 10 * math.log10(255.0**2 / 100.0)
+    score = shaved_psnr(estimate, torch.zeros(1, 1, 4, 4), shave=1, data_range=255.0)
+    assert score == pytest.approx(expected)
+
+
+def test_whole_image_psnr_clamps_output():
+    # The upsampler returns 2 everywhere. Clamped to 1 against an image of 0.5, the
+    # MSE is 0.25 (6.02 dB); unclamped it would be 2.25.
+    image = torch.full((1, 1, 8, 8), 0.5)
+
+    def too_bright(low):
+        return torch.full((1, 1, 8, 8), 2.0)
+
+    score = whole_image_psnr(too_bright, [image], shave=2)
+    assert score == pytest.approx(10 * math.log10(1 / 0.25))

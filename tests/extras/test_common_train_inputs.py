@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 import torch
 from graphkit.extras.common.train import accuracy, predict, psnr, train_classifier
@@ -53,3 +55,22 @@ def test_psnr_hand_value_and_shapes():
         psnr(torch.zeros(2, 1, 4), torch.zeros(2, 4))
     with pytest.raises(ValueError, match="Pass two non-empty tensors"):
         psnr(torch.zeros(0), torch.zeros(0))
+
+
+def test_psnr_uses_squared_data_range():
+    # MSE 0.01 over a range of 2: 10 log10(4 / 0.01) = 26.02 dB.
+    estimate = torch.full((2, 2), 0.1)
+    expected = 10 * math.log10(400)
+    assert psnr(estimate, torch.zeros(2, 2), data_range=2.0) == pytest.approx(expected)
+
+
+def test_predict_in_eval_mode_then_restores():
+    # Dropout with p = 1 zeroes every input in training mode, so the prediction
+    # [1] below needs eval mode.
+    model = torch.nn.Sequential(torch.nn.Dropout(p=1.0))
+    model.train()
+    assert predict(model, torch.tensor([[0.0, 1.0]])).tolist() == [1]
+    assert model.training
+    model.eval()
+    predict(model, torch.tensor([[0.0, 1.0]]))
+    assert not model.training
