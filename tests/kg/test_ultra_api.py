@@ -272,3 +272,32 @@ def test_pretrain_on_two_graphs(tmp_path):
     assert saved["step"] == 6
     assert saved["graph_sizes"] == [first.triples.size(0), second.triples.size(0)]
     assert_close(saved["model"], model.state_dict())
+
+
+def test_predict_head_query_ranks_inverse_relation():
+    # (?, capital_of, country2) is scored as the tail query (country2, capital_of^-1, ?),
+    # whose query index is capital_of + R.
+    kg = toy_graph()
+    torch.manual_seed(3)
+    model = Ultra(dim=8, num_layers=2).eval()
+    answers = model.predict(
+        kg, relation="capital_of", tail="country2", k=kg.num_entities
+    )
+    source = torch.tensor([kg.entity_id("country2")])
+    inverse = torch.tensor([kg.relation_id("capital_of") + kg.num_relations])
+    with torch.no_grad():
+        logits = model(fact_graph(kg), source, inverse)[0]
+    got = torch.tensor([score for _, score in answers])
+    expected = logits[[kg.entity_id(name) for name, _ in answers]]
+    assert_close(got, expected)
+    assert [name for name, _ in answers][0] == kg.entity_names[int(logits.argmax())]
+
+
+def test_adversarial_loss_temperature_divides_logits():
+    logits = torch.tensor([[2.0, 0.0, math.log(3.0)]])
+    # temperature 0.5: softmax([0, 2 ln 3]) = softmax([0, ln 9]) = [1/10, 9/10]
+    softplus = torch.nn.functional.softplus
+    expected = (
+        softplus(torch.tensor(-2.0)) + 0.1 * math.log(2) + 0.9 * math.log(4)
+    ) / 2
+    assert_close(adversarial_loss(logits, 0.5), expected)
