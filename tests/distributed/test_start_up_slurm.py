@@ -109,6 +109,17 @@ def test_batch_script_is_one_process(clean_env):
     assert _environment() == (0, 1, "127.0.0.1", 0)
 
 
+def test_torchrun_rank_wins_in_batch_script(clean_env):
+    # torchrun started from an sbatch script: every worker keeps the script's
+    # SLURM_PROCID=0, and only torchrun's RANK tells the workers apart.
+    clean_env.setenv("SLURM_PROCID", "0")
+    clean_env.setenv("SLURM_NTASKS", "1")
+    clean_env.setenv("RANK", "1")
+    clean_env.setenv("WORLD_SIZE", "2")
+    assert launcher_rank() == 1
+    assert launcher_world_size() == 2
+
+
 def test_slurm_variables_without_mpi4py(clean_env):
     without_mpi4py(clean_env)
     for name, value in srun_task(1).items():
