@@ -79,3 +79,12 @@ def test_old_state_without_counter_loads():
     restored.num_batches_tracked.fill_(5)
     restored.load_state_dict(state, strict=True)
     assert int(restored.num_batches_tracked) == 0
+
+
+def test_eps_matches_batchnorm1d():
+    # A large eps changes every output, so an ignored eps shows.
+    xs, graph = _inputs(1)
+    ours = GraphBatchNorm(3, eps=0.5).double()
+    reference = torch.nn.BatchNorm1d(3, eps=0.5).double()
+    assert_close(ours(xs[0], graph), reference(xs[0]))
+    assert_close(ours.running_var, reference.running_var)

@@ -187,3 +187,27 @@ def test_attention_all_minus_inf_half_on_cpu(dtype):
     out.float().sum().backward()
     for name, tensor in zip(["value", "s_src", "s_dst"], inputs):
         assert bool(torch.isfinite(tensor.grad).all()), name
+
+
+@pytest.mark.parametrize("kernel", ["spmm", "segment"])
+def test_kernels_reject_wrong_row_count(kernel):
+    # Without the check an extra row is ignored silently, because every source id is
+    # in range.
+    block = Block.from_edge_index(torch.tensor([[0, 1], [1, 0]]), 2, 2)
+    x = torch.ones(3, 4)
+    with pytest.raises(ValueError, match="x has 3 rows but the block has 2 source"):
+        if kernel == "spmm":
+            spmm(block, x)
+        else:
+            segment_aggregate(block, x, "max")
+
+
+def test_attention_dropout_masks_differ_between_chunks():
+    # Each chunk draws from its own seed, so chunks do not repeat one pattern.
+    dropout = AttentionDropout(0.5, seed=3)
+    like = torch.empty(0)
+    first = dropout.mask(0, (64, 2), like)
+    second = dropout.mask(1, (64, 2), like)
+    assert torch.equal(first, dropout.mask(0, (64, 2), like))
+    assert not torch.equal(first, second)
+    assert set(first.unique().tolist()) == {0.0, 2.0}
