@@ -96,6 +96,17 @@ def test_ranks_do_not_depend_on_batch_size():
     assert torch.equal(one_by_one, batched)
 
 
+@pytest.mark.parametrize("training", [True, False])
+def test_evaluate_keeps_training_mode(training):
+    graph = KnowledgeGraph.from_named_triples([("a", "r", "b"), ("b", "r", "c")])
+    dataset = LinkPredictionSet(graph, graph.triples, graph.triples, "toy")
+    torch.manual_seed(0)
+    model = Ultra(dim=4, num_layers=1).train(training)
+    evaluate(model, dataset)
+    assert model.training is training
+    assert all(module.training is training for module in model.modules())
+
+
 def test_answer_index_huge_ids_stay_sorted():
     # With 2**32 entities, key * V + answer exceeds 2**63, so one combined sort key
     # would wrap around.
