@@ -1,9 +1,13 @@
-"""Checkpoint files: empty, saved under DistributedDataParallel, or mismatched."""
+"""Checkpoint files: empty, saved under DistributedDataParallel, mismatched, or a
+cached download whose checksum differs."""
+
+import hashlib
 
 import pytest
 import torch
 
 from graphkit.kg import Ultra
+from graphkit.kg.checkpoint import download
 
 
 @pytest.fixture()
@@ -36,3 +40,15 @@ def test_missing_weights_name_file(tmp_path, state):
         match=r"partial\.pth: the saved weights do not fit .*entity_model\.mlp\.0\.weight",
     ):
         Ultra.from_pretrained(path)
+
+
+def test_cache_with_wrong_checksum_refetched(tmp_path):
+    source = tmp_path / "weights.pth"
+    source.write_bytes(b"released weights")
+    digest = hashlib.sha256(b"released weights").hexdigest()
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "weights.pth").write_bytes(b"cut short")
+    path = download(source.as_uri(), cache, sha256=digest)
+    assert path == cache / "weights.pth"
+    assert path.read_bytes() == b"released weights"
