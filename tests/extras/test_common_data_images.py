@@ -1,4 +1,4 @@
-"""scikit-image sample lookup: helpers that are not images, and image shapes."""
+"""scikit-image sample lookup, image shapes and patch sampling."""
 
 from __future__ import annotations
 
@@ -52,3 +52,16 @@ def test_sample_patches_rejects_no_images():
     # Patches are dealt over the images by index % len(names), which needs a name.
     with pytest.raises(ValueError, match="names is empty"):
         sample_patches((), patch_size=8, count=4)
+
+
+def test_sample_patches_cycle_images_and_reach_edges(monkeypatch):
+    # Each image is exactly one patch large, so the only position is (0, 0), and
+    # patch i comes from image i % 2.
+    from graphkit.extras.common import data
+
+    images = {"dark": np.zeros((4, 4), np.float32), "light": np.ones((4, 4), np.float32)}
+    monkeypatch.setattr(data, "load_gray_image", images.__getitem__)
+    patches = sample_patches(("dark", "light"), patch_size=4, count=3)
+    assert patches.shape == (3, 1, 4, 4)
+    assert patches.amax(dim=(1, 2, 3)).tolist() == [0.0, 1.0, 0.0]
+    assert patches.amin(dim=(1, 2, 3)).tolist() == [0.0, 1.0, 0.0]
