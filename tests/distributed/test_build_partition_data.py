@@ -45,3 +45,33 @@ def test_build_partition_tensors_on_request(tmp_path):
     (result,) = run_world(_build, 1, str(tmp_path / "parts"), False)
     assert result["type"] == "GraphTensors"
     assert result["num_nodes"] == 60
+
+
+def _owned_ids_with_rank_dependent_parts(rank: int, world_size: int) -> list[int]:
+    """Partition in memory with a partitioner that gives each rank another vector."""
+    import torch
+
+    from graphkit.distributed import partition_loading
+    from graphkit.distributed.runtime import build_partition
+    from graphkit.train.config import TrainConfig
+
+    def differs_by_rank(edge_index, num_nodes, num_parts, *args, **kwargs):
+        parts = torch.zeros(num_nodes, dtype=torch.long)
+        if rank == 0:
+            parts[num_nodes // 2 :] = 1  # halves
+        else:
+            parts[1::2] = 1  # odd nodes
+        return parts
+
+    partition_loading.partition_nodes = differs_by_rank
+    config = TrainConfig(dataset_options={"num_nodes": 40, "seed": 3})
+    _graph, data = build_partition(config, rank, world_size, pyg_data=False)
+    return data.global_ids.tolist()
+
+
+def test_in_memory_partition_follows_rank_zero():
+    # Rank 0's partition vector is broadcast, so machines that partition differently
+    # still split the graph one way: rank 0's halves.
+    first, second = run_world(_owned_ids_with_rank_dependent_parts, 2)
+    assert first == list(range(20))
+    assert second == list(range(20, 40))
