@@ -3,6 +3,7 @@
 Reading the version counter of an inference tensor raises a RuntimeError, so the cache
 of edge groupings must not read it there. A relation graph cached in inference mode
 must also serve the backward pass of a later training step with plain aggregation.
+The forward pass gives the same logits with autograd on and off.
 """
 
 import copy
@@ -76,3 +77,16 @@ def test_triples_from_inference_mode():
     assert not relation_graph.edge_index.is_inference()
     got = model.predict(kg, head="a", relation="r", k=3)
     assert got == model.predict(make_kg(), head="a", relation="r", k=3)
+
+
+def test_logits_same_with_and_without_autograd():
+    # The shortcut h + layer(h) is added in place without autograd and out of place
+    # with it, so both paths must give the same logits.
+    model = make_model()
+    graph = fact_graph(make_kg())
+    sources, query_index = torch.tensor([0, 3]), torch.tensor([0, 3])
+    with_grad = model(graph, sources, query_index)
+    with torch.no_grad():
+        without_grad = model(graph, sources, query_index)
+    assert with_grad.requires_grad
+    assert torch.equal(with_grad.detach(), without_grad)
