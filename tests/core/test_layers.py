@@ -6,7 +6,7 @@ import torch_geometric.nn as pyg
 from torch.testing import assert_close
 
 from graphkit.graph import LocalGraph
-from graphkit.nn import EdgeConv, GATConv, GCNConv, GINConv, SAGEConv
+from graphkit.nn import GNN, EdgeConv, GATConv, GCNConv, GINConv, SAGEConv
 
 
 def small_graph():
@@ -96,3 +96,29 @@ def test_unknown_reduce_rejected():
     graph = LocalGraph(torch.tensor([[0], [1]]), 2)
     with pytest.raises(ValueError, match="reduce must be one of"):
         graph.aggregate(torch.ones(2, 1), "median")
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_gat_eval_skips_attention_dropout(fast):
+    torch.manual_seed(0)
+    edge_index, n = GRAPHS[1]
+    graph = LocalGraph(edge_index, n, fast=fast)
+    dropped = GATConv(5, 4, heads=2, dropout=0.6).eval()
+    plain = GATConv(5, 4, heads=2)
+    plain.load_state_dict(dropped.state_dict())
+    x = torch.randn(n, 5)
+    assert_close(dropped(x, graph), plain(x, graph))
+
+
+def test_gnn_residual_adds_layer_input():
+    # A hidden layer of matching width adds its input: x_1 = relu(layer_0(x)) + x. The
+    # last layer adds none.
+    torch.manual_seed(0)
+    model = GNN("mlp", 3, 3, 2, num_layers=2, dropout=0.0, residual=True).eval()
+    x = torch.randn(5, 3)
+    graph = LocalGraph(torch.zeros(2, 0, dtype=torch.long), 5)
+    first, last = model.layers[0].lin, model.layers[1].lin
+    expected = last(torch.relu(first(x)) + x)
+    assert_close(model(x, graph), expected)
+    model.residual = False
+    assert_close(model(x, graph), last(torch.relu(first(x))))
