@@ -46,6 +46,18 @@ def test_wide_matrix_matches_dense_svd():
     assert_close((u * s) @ v.T, dense)
 
 
+def test_full_rank_sketch_capped_at_columns():
+    # Rank 4 requests 4 + 4 sketch columns, but a 6 x 4 matrix has only 4 independent
+    # ones. The width is cut to 4, so Cholesky-QR gets no dependent columns.
+    generator = torch.Generator().manual_seed(4)
+    dense = torch.randn(6, 4, generator=generator, dtype=torch.float64)
+    u, s, v = randomized_svd(
+        DenseMatrix(dense), 4, n_iter=2, orthonormalizer="cholesky"
+    )
+    assert_close(s, torch.linalg.svdvals(dense))
+    assert_close((u * s) @ v.T, dense)
+
+
 def test_exact_low_rank_recovery():
     generator = torch.Generator().manual_seed(2)
     left = torch.randn(30, 3, generator=generator, dtype=torch.float64)
