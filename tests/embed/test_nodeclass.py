@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 from graphkit.datasets import load_dataset
+from sklearn.decomposition import PCA
 from torch.testing import assert_close
 from torch_geometric.data import Data
 
@@ -18,6 +19,7 @@ from graphkit.embed.nodeclass import (
     fit_linear_gcn,
     gcn_adjacency,
     node_features,
+    pca,
     solve_least_squares,
     training_system,
 )
@@ -215,3 +217,14 @@ def test_features_without_pca_or_embedding():
     features = node_features(data.x, data.edge_index, config)
     assert features.shape == (40, 2)
     assert_close(features.mean(0), torch.zeros(2), atol=1e-5, rtol=0)
+
+
+def test_pca_matches_sklearn():
+    # Columns with nonzero means: PCA projects the centred rows, up to each
+    # component's sign.
+    generator = torch.Generator().manual_seed(5)
+    x = torch.randn(30, 5, generator=generator, dtype=torch.float64) * 2 + 3
+    expected = torch.from_numpy(PCA(n_components=3).fit_transform(x.numpy()))
+    got = pca(x, 3)
+    signs = torch.sign((got * expected).sum(0))
+    assert_close(got * signs, expected)
