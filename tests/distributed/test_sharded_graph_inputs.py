@@ -1,4 +1,4 @@
-"""ShardedGraph rejects edge lists whose sources lie outside the listed peer's range."""
+"""ShardedGraph rejects sources outside a peer's range and row requests past its end."""
 
 import pytest
 import torch
@@ -52,3 +52,29 @@ def test_sources_at_range_ends_accepted():
     rank_0 = [[[0, 1], [1, 0]], [[2, 4], [0, 1]]]
     rank_1 = [[[0, 1], [0, 2]], [[2, 4], [1, 0]]]
     assert run_world(_build, 2, [rank_0, rank_1]) == ["built", "built"]
+
+
+def _build_with_ranges(rank: int, world_size: int, ranges_by_rank, edges_by_rank):
+    """Build with this rank's own ``node_ranges``; return the error text."""
+    ranges = torch.tensor(ranges_by_rank[rank])
+    edges = [torch.tensor(e, dtype=torch.long).view(2, -1) for e in edges_by_rank[rank]]
+    try:
+        ShardedGraph(communicator(), ranges, edges)
+    except ValueError as error:
+        return str(error)
+    return "built"
+
+
+def test_partitions_of_other_ranges_rejected():
+    # Each rank owns one node but believes the other owns four. Rank 0 requests row 1
+    # (node 2) of rank 1, and rank 1 requests row 1 (node 1) of rank 0. Each request
+    # is one row past the end of what the other rank owns.
+    ranges = [[0, 1, 5], [0, 4, 5]]
+    edges = [[[], [[2], [0]]], [[[1], [0]], []]]
+    results = run_world(_build_with_ranges, 2, ranges, edges)
+    for rank, message in enumerate(results):
+        other = 1 - rank
+        assert message == (
+            f"rank {other} requested rows beyond this partition's 1 nodes: the "
+            "partitions do not match"
+        ), f"rank {rank}"
