@@ -284,3 +284,13 @@ def test_splat_and_slice_match_dense_matrix(method):
     assert_close(table.splat(values, weights), expected @ values)
     assert_close(table.slice(grid, weights), expected.T @ grid)
     assert_close(table.slice_matrix(weights).to_dense(), expected.T)
+
+
+def test_descending_rank_breaks_ties_by_position():
+    # Two points, coordinate-major: (3, 1, 3, 0) and (2, 2, 2, 5). Equal values rank
+    # the earlier coordinate first.
+    residual = torch.tensor([[3.0, 2.0], [1.0, 2.0], [3.0, 2.0], [0.0, 5.0]])
+    rank = simplex.descending_rank(residual)
+    assert rank.dtype == torch.int16
+    assert rank[:, 0].tolist() == [0, 2, 1, 3]
+    assert rank[:, 1].tolist() == [1, 2, 3, 0]
