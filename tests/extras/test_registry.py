@@ -152,3 +152,20 @@ def test_broken_module_does_not_hide_others(tmp_path, monkeypatch):
     assert {e.name for e in registry.list_experiments()} == names_before
     registry._IMPORT_ERRORS.pop("graphkit_missing_experiment", None)
     registry._IMPORT_ERRORS.pop("graphkit_broken_experiment", None)
+
+
+def test_errored_run_never_passes():
+    # An error row has no criteria, and all() of no criteria is True.
+    result = registry.ExperimentResult(
+        name="x",
+        title="t",
+        issue_group=1,
+        smoke=True,
+        config={},
+        metrics={},
+        criteria=[],
+        seconds=0.0,
+        error="RuntimeError: boom",
+    )
+    assert not result.passed
+    assert result.to_json()["passed"] is False
