@@ -60,8 +60,8 @@ def resolve_device_type(requested: str, cuda_available: bool) -> str:
     if requested == "cuda" and not cuda_available:
         raise ValueError(
             f"{option('device', 'cuda')} was requested but torch.cuda.is_available() "
-            "is False (no GPU, or torch {torch.__version__} is built without CUDA). Pass "
-            f"{option('device', 'cpu')}, or install a CUDA build of torch"
+            f"is False (no GPU, or torch {torch.__version__} is built without CUDA). "
+            f"Pass {option('device', 'cpu')}, or install a CUDA build of torch"
         )
     return requested
 

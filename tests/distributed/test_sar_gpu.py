@@ -54,6 +54,8 @@ def test_device_cuda_without_gpu_rejected():
     ) as info, command_line_options():
         dev.resolve_device_type("cuda", False)
     assert "--device cpu" in str(info.value)
+    # The message names the installed torch version, not a placeholder.
+    assert f"or torch {torch.__version__} is built without CUDA" in str(info.value)
 
 
 def test_device_unknown_rejected():
