@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 
 import pytest
@@ -301,3 +302,29 @@ def test_dgl_documented_examples():
     linkx_edges = torch.tensor([[0, 1, 2, 3], [1, 2, 0, 4]])
     graph = build_labelled_graph(linkx_edges, DGL_LABELS, options=DGL_OPTIONS)
     assert class_insensitive_homophily(graph) == pytest.approx(0.2, abs=1e-7)
+
+
+def test_num_classes_equal_to_largest_label_rejected():
+    # Labels 0 and 1 need num_classes >= 2, so the boundary value 1 is one short.
+    with pytest.raises(
+        ValueError, match=r"num_classes=1 but the largest label is 1; pass num_classes >= 2"
+    ):
+        class_compatibility(EDGES, Y, num_classes=1)
+
+
+def test_edge_id_equal_to_node_count_rejected():
+    # Node ids run from 0 to 4 for five labels, so id 5 is the first invalid one.
+    edges = torch.tensor([[0, 5], [1, 2]])
+    with pytest.raises(
+        ValueError, match=r"node ids in \[0, 5\] but there are 5 labels \(valid ids 0..4\)"
+    ):
+        edge_homophily(edges, Y)
+
+
+def test_adjusted_single_class_ends_warns(caplog):
+    # Node 2 has class 1 but no edge, so every edge end has class 0 and chance is 1.
+    edges = torch.tensor([[0], [1]])
+    with caplog.at_level(logging.WARNING, logger="graphkit.metrics"):
+        value = adjusted_homophily(edges, torch.tensor([0, 0, 1]))
+    assert math.isnan(value)
+    assert "every edge end has the same class" in caplog.text

@@ -74,6 +74,11 @@ def test_discretise_rounds_half_up():
     assert ids[0] != ids[2]
     raw = discretise_histograms(counts, bins=None)
     assert len(set(raw.tolist())) == 4
+    # B = 1: a fraction of exactly 1/2 rounds to 1, so (1, 1) and (2, 1) differ,
+    # while rounding down would map all four rows to (0, 0).
+    ids = discretise_histograms(torch.tensor([[1, 1], [2, 1], [1, 2], [3, 3]]), bins=1)
+    assert ids[0] == ids[3]
+    assert len({int(ids[0]), int(ids[1]), int(ids[2])}) == 3
 
 
 def test_discretise_wide_rows_use_row_unique():
@@ -220,6 +225,14 @@ def test_nic_by_neighbourhood_size_groups():
         assert int(((degree >= low) & (degree < high)).sum()) == estimate.num_nodes
         if estimate.label_entropy > 0:  # else one class only, and NIC is NaN
             assert estimate.value == pytest.approx(1.0)
+
+
+def test_size_groups_keep_min_nodes():
+    # Degrees are 1, 2, 3, 2, 2, so group [1, 2) has 1 node and group [2, 4) has 4.
+    graph = build_labelled_graph(EDGES, Y)
+    groups = nic_by_neighbourhood_size(graph, min_nodes=4)
+    assert [(low, high) for low, high, _ in groups] == [(2, 4)]
+    assert groups[0][2].num_nodes == 4
 
 
 @pytest.mark.parametrize("directed", [False, True])
