@@ -193,3 +193,31 @@ def test_rtn_float16_range_past_max():
     out = rtn_quantize(weight, bits=4, symmetric=False)
     assert out.dtype == torch.float16
     assert out.tolist() == [[41472.0, -27648.0, 9216.0, 0.0]]
+
+
+def test_input_hessian_hand_value():
+    # One row (1, 2) after flattening (1, 1, 2): H = (2 / 1) [[1, 2], [2, 4]].
+    hessian = input_hessian(torch.tensor([[[1.0, 2.0]]]))
+    assert hessian.tolist() == [[2.0, 4.0], [4.0, 8.0]]
+    # Two rows: H = (2 / 2) X^T X.
+    hessian = input_hessian(torch.tensor([[1.0, 0.0], [1.0, 3.0]]))
+    assert hessian.tolist() == [[2.0, 3.0], [3.0, 9.0]]
+
+
+def test_gptq_act_order_restores_column_order():
+    # A diagonal Hessian leaves no error to compensate, so GPTQ is RTN in any column
+    # order. diag = (1, 3, 2) gives the 3-cycle permutation (1, 2, 0).
+    weight = torch.randn(4, 3, generator=torch.Generator().manual_seed(6))
+    hessian = torch.diag(torch.tensor([1.0, 3.0, 2.0], dtype=torch.float64))
+    out = gptq_quantize(weight, hessian, bits=3, act_order=True)
+    assert torch.allclose(out, rtn_quantize(weight, bits=3), atol=1e-6)
+
+
+def test_gptq_quantized_columns_count_exact():
+    # With H = I nothing is compensated: columns 0..1 are rounded, 2..3 unchanged.
+    weight = torch.tensor([[0.3, -0.7, 0.45, 0.1], [0.2, 0.9, -0.55, 0.35]])
+    out = gptq_quantize(
+        weight, torch.eye(4, dtype=torch.float64), bits=2, quantized_columns=2
+    )
+    assert torch.equal(out[:, 2:], weight[:, 2:])
+    assert not torch.equal(out[:, :2], weight[:, :2])
