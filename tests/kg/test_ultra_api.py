@@ -290,7 +290,7 @@ def test_predict_head_query_ranks_inverse_relation():
     got = torch.tensor([score for _, score in answers])
     expected = logits[[kg.entity_id(name) for name, _ in answers]]
     assert_close(got, expected)
-    assert [name for name, _ in answers][0] == kg.entity_names[int(logits.argmax())]
+    assert answers[0][0] == kg.entity_names[int(logits.argmax())]
 
 
 def test_adversarial_loss_temperature_divides_logits():
@@ -301,3 +301,19 @@ def test_adversarial_loss_temperature_divides_logits():
         softplus(torch.tensor(-2.0)) + 0.1 * math.log(2) + 0.9 * math.log(4)
     ) / 2
     assert_close(adversarial_loss(logits, 0.5), expected)
+
+
+def test_candidate_scores_match_full_scores():
+    # Training scores a few candidates per query. Each row must read its own query's
+    # states, so the result equals the columns of the scores over all entities.
+    kg = toy_graph()
+    torch.manual_seed(4)
+    model = Ultra(dim=8, num_layers=2)
+    graph = fact_graph(kg)
+    sources = torch.tensor([0, 1, 3])
+    query_index = torch.tensor([0, 3, 1])
+    candidates = torch.tensor([[1, 0, 4], [2, 2, 5], [9, 3, 0]])
+    full = model(graph, sources, query_index)
+    picked = model(graph, sources, query_index, candidates)
+    assert picked.shape == (3, 3)
+    assert_close(picked, full.gather(1, candidates))
