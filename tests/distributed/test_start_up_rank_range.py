@@ -39,6 +39,7 @@ def test_rank_outside_world_rejected(torchrun_variables, rank, world_size):
             r"invalid MASTER_PORT=0\. A TCP port lies in \[1, 65535\]",
         ),
         ("MASTER_PORT", "70000", r"invalid MASTER_PORT=70000\."),
+        ("MASTER_PORT", "65536", r"invalid MASTER_PORT=65536\."),
     ],
 )
 def test_invalid_variable_named(torchrun_variables, name, text, expected):
@@ -50,6 +51,10 @@ def test_invalid_variable_named(torchrun_variables, name, text, expected):
 def test_valid_variables_accepted(torchrun_variables):
     torchrun_variables.setenv("RANK", "1")
     assert _environment() == (1, 2, "127.0.0.1", 29500)
+    # The ends of the port range are valid.
+    for port in (1, 65535):
+        torchrun_variables.setenv("MASTER_PORT", str(port))
+        assert _environment() == (1, 2, "127.0.0.1", port)
 
 
 def test_train_stops_at_once(torchrun_variables, capsys):
