@@ -103,3 +103,27 @@ def test_sparse_conv_rejects_channel_mismatch():
         sparse_conv2d(encoded, torch.ones(1, 3, 3, 3), None, padding=1)
     with pytest.raises(ValueError, match="5x5 kernel with padding=0 does not fit"):
         sparse_conv2d(encoded, torch.ones(1, 2, 5, 5), None, padding=0)
+
+
+def test_work_model_partial_utilization():
+    # 640 MACs on 128 units at 50% take 10 cycles; 1280 dense-equivalent MACs in
+    # 10 cycles are 128 per cycle, the full peak.
+    work = WorkModel(n_mac=128, utilization=0.5)
+    assert work.cycles(640) == 10
+    assert work.efficiency(dense=1280, performed=640) == 100.0
+
+
+def test_dense_macs_without_padding():
+    # A 3x3 kernel without padding leaves a 3x3 output of a 5x5 map.
+    weight_shape = torch.Size((4, 2, 3, 3))
+    assert dense_macs((2, 5, 5), weight_shape, 0) == 3 * 3 * 9 * 2 * 4
+    assert dense_macs((2, 5, 5), weight_shape, 1) == 5 * 5 * 9 * 2 * 4
+    # Without padding and zeros, every product of the dense count is performed.
+    ones = torch.ones(2, 5, 5)
+    assert brute_force_macs(ones, weight_shape, 0) == 3 * 3 * 9 * 2 * 4
+
+
+def test_to_fixed_point_saturates():
+    # 8 fraction bits: codes saturate at 32767 / 256 and -32768 / 256.
+    out = to_fixed_point(torch.tensor([200.0, -200.0, 1.5]), frac_bits=8)
+    assert out.tolist() == [32767 / 256, -128.0, 1.5]
