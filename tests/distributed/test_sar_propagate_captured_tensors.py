@@ -41,6 +41,11 @@ class _Model(nn.Module):
     def bound_message(self, x_j, x_i, edge_attr):
         return self.lin(x_j - x_i)
 
+    def cached_message(self, x_j, x_i, edge_attr):
+        # ``self.cached`` is neither a parameter nor a closure cell, so only the
+        # recorded reads of the probe call find it.
+        return x_j * self.cached
+
     def masked_message(self, x_j, x_i, edge_attr):
         # Each edge's message depends on its own rows only, but ``extra`` runs only
         # when some source has a first feature above 0.3. Only node 3 does, and its
@@ -58,6 +63,10 @@ class _Model(nn.Module):
             # A non-leaf tensor of the forward pass, read by the closure.
             weight = torch.tanh(self.scale) * 3.0
             return graph.propagate(lambda x_j, x_i, e: x_j * weight, x, reduce)
+        if kind == "attribute":
+            # A non-leaf tensor of the forward pass, stored on the module.
+            self.cached = torch.tanh(self.scale) * 3.0
+            return graph.propagate(self.cached_message, x, reduce)
         if kind == "masked":
             return graph.propagate(self.masked_message, x, reduce)
         if kind == "masked-lambda":
@@ -110,7 +119,7 @@ def _sharded(rank: int, world_size: int, kind: str, reduce: str, mode: str):
 
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(
-    "kind", ["lambda", "computed", "bound", "masked", "masked-lambda"]
+    "kind", ["lambda", "computed", "attribute", "bound", "masked", "masked-lambda"]
 )
 @pytest.mark.parametrize("reduce", ["sum", "max"])
 def test_gradients_match_local_graph(kind, reduce, mode):
