@@ -54,3 +54,22 @@ def test_collective_bytes_per_rank():
     assert results[1] == {"broadcast": (40, 0), "all_reduce": (24, 24)}
     for rank in (0, 2):
         assert results[rank] == {"broadcast": (0, 40), "all_reduce": (24, 24)}, rank
+
+
+def test_fetch_tracker_peak_restarts_from_held_bytes():
+    from graphkit.distributed.memory import FetchTracker
+
+    tracker = FetchTracker()
+    kept = tracker.hold([torch.zeros(10), torch.zeros(0)])  # 40 bytes and 0 bytes
+    dropped = tracker.hold([torch.zeros(5, dtype=torch.float64)])  # 40 bytes
+    assert tracker.reset_peak() == 80
+    # Each new peak starts from the bytes held at the reset, because they still use
+    # memory. Releasing rows lowers the count but not the peak already reached.
+    del dropped
+    assert tracker.current == 40
+    assert tracker.reset_peak() == 80
+    assert tracker.reset_peak() == 40
+    del kept
+    assert tracker.current == 0
+    assert tracker.reset_peak() == 40
+    assert tracker.reset_peak() == 0
