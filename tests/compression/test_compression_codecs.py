@@ -55,6 +55,15 @@ def test_projection_matrix_fixed_or_resampled():
     assert not torch.equal(r_a[0], r_b[0])
 
 
+def test_projection_matrix_per_tensor():
+    # Tensors of one transfer (GAT's values and scores) get matrices of their own,
+    # fixed or resampled.
+    for codec in (RandomProjectionCodec(seed=1), RandomProjectionCodec(resample=True)):
+        first = codec._matrix(32, context(4, seed=1, tensor=0), torch.float32)
+        second = codec._matrix(32, context(4, seed=1, tensor=1), torch.float32)
+        assert not torch.equal(first, second), repr(codec)
+
+
 def test_orthonormal_columns_and_seed():
     p = random_orthonormal(64, 16, seed=5)
     torch.testing.assert_close(p.T @ p, torch.eye(16), atol=1e-5, rtol=0)
