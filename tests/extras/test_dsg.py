@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import types
 
 import numpy as np
 import pytest
@@ -175,3 +176,64 @@ def test_tracker_matches_against_last_box():
     class_dist = np.tile([0.9, 0.1], (4, 1))
     ids = track(frame, box, feature, class_dist)
     assert ids.tolist() == [0, 0, 1, 0]
+
+
+def _ints(values) -> np.ndarray:
+    return np.array(values, dtype=np.int64)
+
+
+def _item(labels, relations, subject, objects, tracklets, frame_pairs, pair_tracklets):
+    rows = len(labels)
+    return {
+        "feature": np.zeros((rows, 1), np.float32),
+        "class_dist": np.zeros((rows, 1), np.float32),
+        "box": np.zeros((rows, 4), np.float32),
+        "label": _ints(labels),
+        "relation": _ints(relations),
+        "subject": _ints(subject),
+        "object": _ints(objects),
+        "tracklets": _ints(tracklets),
+        "frame_pairs": _ints(frame_pairs),
+        "pair_tracklets": _ints(pair_tracklets),
+    }
+
+
+# Clip A: 3 rows (the third a distractor, label -1) and 2 pairs. Clip B: 1 row, 1 pair.
+# Entries of -1 in the group matrices are padding and must stay -1 when shifted.
+ITEM_A = _item(
+    [0, 1, -1], [1, -1], [0, 0], [1, 2], [[0, -1], [1, 2]], [[0, 1]], [[0], [1]]
+)
+ITEM_B = _item([2], [0], [0], [0], [[0, -1]], [[0]], [[0]])
+
+
+def test_collate_shifts_ids_and_pads():
+    batch = dsgdetr.collate([ITEM_A, ITEM_B])
+    assert batch["label"].tolist() == [0, 1, -1, 2]
+    # Row ids of clip B move past clip A's 3 rows, pair ids past its 2 pairs.
+    assert batch["subject"].tolist() == [0, 0, 3]
+    assert batch["object"].tolist() == [1, 2, 3]
+    assert batch["tracklets"].tolist() == [[0, -1], [1, 2], [3, -1]]
+    assert batch["frame_pairs"].tolist() == [[0, 1], [2, -1]]
+    assert batch["pair_tracklets"].tolist() == [[0], [1], [2]]
+
+
+class _FixedLogits(torch.nn.Module):
+    def forward(self, batch):
+        # Objects predicted 0, 0, 1, 2 and relations 1, 0, 1.
+        objects = torch.nn.functional.one_hot(torch.tensor([0, 0, 1, 2]), 3).float()
+        relations = torch.nn.functional.one_hot(torch.tensor([1, 0, 1]), 2).float()
+        return objects, relations
+
+
+def test_evaluate_hand_values():
+    # Objects: rows 0, 1, 3 are real (labels 0, 1, 2) and 2 of them are right.
+    # Relations: pairs 0 and 2 are annotated (1 and 0) and only pair 0 is right.
+    # The clips have 4 ground-truth relations, 2 of them never detected.
+    clips = [
+        types.SimpleNamespace(num_relations=3),
+        types.SimpleNamespace(num_relations=1),
+    ]
+    metrics = dsgdetr.evaluate(_FixedLogits(), [ITEM_A, ITEM_B], clips)
+    assert metrics["object_accuracy"] == pytest.approx(2 / 3)
+    assert metrics["relation_recall_at_1"] == pytest.approx(1 / 4)
+    assert metrics["relation_accuracy_detected"] == pytest.approx(1 / 2)
