@@ -8,6 +8,7 @@ from torch_geometric.data import Data
 
 from graphkit.graph import LocalGraph
 from graphkit.train import TrainConfig, Trainer
+from graphkit.train.build import build_optimizer, build_scheduler
 from graphkit.train.metrics import roc_auc
 
 
@@ -136,3 +137,42 @@ def test_resume_same_schedule_loads_it(tmp_path, caplog):
                      lr_schedule="step")
     assert "lr-schedule" not in caplog.text
     assert resumed == full
+
+
+@pytest.mark.parametrize("name, cls", [("adam", torch.optim.Adam), ("adamw", torch.optim.AdamW)])
+def test_optimizer_options_applied(name, cls):
+    config = TrainConfig(optimizer=name, lr=0.05, weight_decay=0.125)
+    optimizer = build_optimizer(config, torch.nn.Linear(2, 2))
+    assert type(optimizer) is cls
+    assert optimizer.param_groups[0]["lr"] == 0.05
+    assert optimizer.param_groups[0]["weight_decay"] == 0.125
+
+
+def _learning_rates_per_epoch(schedule, scores, epochs=9):
+    config = TrainConfig(lr=0.1, lr_schedule=schedule, epochs=epochs)
+    optimizer = build_optimizer(config, torch.nn.Linear(2, 2))
+    scheduler = build_scheduler(config, optimizer)
+    rates = []
+    for score in scores:
+        optimizer.step()
+        if schedule == "plateau":
+            scheduler.step(score)
+        else:
+            scheduler.step()
+        rates.append(optimizer.param_groups[0]["lr"])
+    return rates
+
+
+def test_step_schedule_decays_every_third():
+    rates = _learning_rates_per_epoch("step", range(9))
+    expected = [0.1, 0.1, 0.01, 0.01, 0.01, 0.001, 0.001, 0.001, 0.0001]
+    assert rates == pytest.approx(expected)
+
+
+def test_plateau_schedule_maximises_metric():
+    # A validation score that rises every epoch never plateaus.
+    assert _learning_rates_per_epoch("plateau", [0.1 * k for k in range(15)]) == [0.1] * 15
+    # A constant score stops improving after the first epoch, and the rate drops
+    # once it has not improved for more than 10 epochs.
+    rates = _learning_rates_per_epoch("plateau", [0.5] * 12)
+    assert rates == pytest.approx([0.1] * 11 + [0.01])
