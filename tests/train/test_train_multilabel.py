@@ -206,6 +206,14 @@ def test_values_other_than_binary_rejected():
         fixed_trainer(labels)
 
 
+def test_negative_values_besides_minus_one_rejected():
+    # Only -1 marks an unlabelled entry, and -2 would otherwise train as a negative.
+    labels = LABELS.clone()
+    labels[4, 1] = -2
+    with pytest.raises(ValueError, match=r"node 4 has the value -2 for task 1"):
+        fixed_trainer(labels)
+
+
 def test_values_outside_splits_ignored():
     data = tiny_data(LABELS.clone())
     data.y[5, 0] = 7

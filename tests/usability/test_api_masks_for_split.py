@@ -61,3 +61,10 @@ def test_graph_tensors_copy_independent():
     assert data.y.tolist() == [0, 1, 0, 1]
     assert copied.num_nodes == 4
     assert copied.x is data.x
+
+
+@pytest.mark.parametrize("split", [-1, 3])
+def test_split_out_of_range_rejected(split):
+    # Three splits have ids 0 to 2, so 3 is the first invalid id above.
+    with pytest.raises(ValueError, match=f"split {split} is out of range; the dataset has 3"):
+        masks_for_split(Data(**_fields()), split)
