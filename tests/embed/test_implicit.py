@@ -191,3 +191,25 @@ def test_invalid_inputs_raise():
         hstack(m, DenseMatrix(randn(2, 2, seed=28)))
     with pytest.raises(TypeError, match="expects a dense torch.Tensor"):
         m.matmul(randn(4, 4, seed=29).to_sparse())
+
+
+def test_hstack_leaves_input_unchanged():
+    # M ** 0 is the identity, whose product returns its input, so the first block's
+    # product is a view of v. Adding the next block in place would change v.
+    square = DenseMatrix(randn(3, 3, seed=13))
+    stacked = hstack(square**0, square)
+    v = randn(6, 2, seed=14)
+    before = v.clone()
+    out = stacked @ v
+    assert torch.equal(v, before)
+    assert_close(out, before[:3] + square.matrix @ before[3:])
+
+
+def test_from_edge_index_sums_duplicate_pairs():
+    edge_index = torch.tensor([[0, 1, 0, 2], [1, 2, 1, 2]])
+    weight = torch.tensor([0.5, 2.0, 1.5, 3.0], dtype=DTYPE)
+    matrix = SparseMatrix.from_edge_index(edge_index, 3, weight, dtype=DTYPE)
+    expected = torch.tensor(
+        [[0.0, 2.0, 0.0], [0.0, 0.0, 2.0], [0.0, 0.0, 3.0]], dtype=DTYPE
+    )
+    assert torch.equal(matrix.to_dense(), expected)
