@@ -381,3 +381,12 @@ def test_learned_codec_forward_hook_input_dtypes():
     (x, graph) = compression._before_forward(module, (features, None))
     assert x.requires_grad
     assert graph is None
+
+
+@pytest.mark.parametrize(
+    ("width", "ratio", "applies"),
+    [(16, 4.0, True), (15, 4.0, False), (16, 1.0, False), (64, 1.01, True)],
+)
+def test_codec_applies_from_min_width(width, ratio, applies):
+    # Tensors of at least min_width columns are compressed at any ratio above 1.
+    assert QuantizeCodec(min_width=16).applies(width, ratio) is applies
