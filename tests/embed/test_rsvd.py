@@ -7,7 +7,7 @@ import torch
 from torch.testing import assert_close
 
 from graphkit.embed import DenseMatrix, LowRank, randomized_svd
-from graphkit.embed.rsvd import orthonormalize_cholesky
+from graphkit.embed.rsvd import flip_signs, orthonormalize_cholesky
 from graphkit.embed.wys import wys_matrix
 
 
@@ -114,3 +114,13 @@ def test_float32_matrix_of_large_norm(orthonormalizer):
         DenseMatrix(dense * 1e20), 5, orthonormalizer=orthonormalizer
     )
     assert_close(s.double(), expected, rtol=1e-3, atol=0)
+
+
+def test_flip_signs_keeps_zero_columns():
+    # Column 0 of u is zero, so it has no sign and both of its vectors stay as they
+    # are. Column 1 has its largest |entry| -2 and flips in u and v.
+    u = torch.tensor([[0.0, 1.0], [0.0, -2.0]])
+    v = torch.tensor([[1.0, 3.0], [2.0, 4.0]])
+    flipped_u, flipped_v = flip_signs(u, v)
+    assert flipped_u.tolist() == [[0.0, -1.0], [0.0, 2.0]]
+    assert flipped_v.tolist() == [[1.0, -3.0], [2.0, -4.0]]
