@@ -11,6 +11,7 @@ from graphkit.lattice import (
     DenseBudgetError,
     PermutohedralLattice,
     dense_gaussian_filter,
+    dense_memory_bytes,
     elevation_matrix,
     enclosing_simplex,
     gaussian_filter,
@@ -265,6 +266,18 @@ def test_dense_reference_enforces_budget():
     positions = torch.randn(100, 2)
     with pytest.raises(DenseBudgetError, match="over the budget"):
         dense_gaussian_filter(positions, torch.randn(100, 1), budget_bytes=1000)
+
+
+def test_dense_budget_boundary():
+    # 100 float32 points need 5 * 100 * 100 * 4 = 200,000 bytes: a budget of exactly
+    # that runs, one byte less raises.
+    positions = torch.randn(100, 2)
+    values = torch.randn(100, 1)
+    assert dense_memory_bytes(100) == 200_000
+    out = dense_gaussian_filter(positions, values, budget_bytes=200_000)
+    assert out.shape == (100, 1)
+    with pytest.raises(DenseBudgetError, match="over the budget"):
+        dense_gaussian_filter(positions, values, budget_bytes=199_999)
 
 
 @pytest.mark.parametrize("method", ["direct", "sort", "rows"])
