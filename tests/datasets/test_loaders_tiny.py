@@ -16,6 +16,7 @@ from graphkit.datasets import (
     list_datasets,
     load_dataset,
 )
+from graphkit.datasets.geom_gcn_text import check_node_file
 from torch_geometric.datasets import HeterophilousGraphDataset
 
 
@@ -192,6 +193,26 @@ def test_edge_to_unknown_node_error(tiny_webkb):
         UnknownNodeIdError, match=r"out1_graph_edges.txt:7: .*node 7.*0\.\.3"
     ):
         load_dataset("texas", root=tiny_webkb)
+
+
+def test_edge_to_first_id_past_end_error(tiny_webkb):
+    # Node ids are 0..3, so 4 is the smallest id that is out of range.
+    path = tiny_webkb / "webkb" / "texas" / "raw" / "out1_graph_edges.txt"
+    path.write_text(path.read_text() + "3\t4\n")
+    with pytest.raises(
+        UnknownNodeIdError, match=r"out1_graph_edges.txt:7: .*node 4.*0\.\.3"
+    ):
+        load_dataset("texas", root=tiny_webkb)
+
+
+def test_sparse_node_file_missing_id_error(tmp_path):
+    # Actor's sparse node file may list ids in any order, but all of 0..N-1.
+    path = tmp_path / "out1_node_feature_label.txt"
+    path.write_text("node_id\tfeature\tlabel\n2\t0,5\t1\n0\t3\t0\n")
+    with pytest.raises(MalformedLineError, match=r"\[1\] are missing"):
+        check_node_file(path, sparse=True)
+    path.write_text("node_id\tfeature\tlabel\n1\t0,5\t1\n0\t3\t0\n")
+    assert check_node_file(path, sparse=True) == 2
 
 
 def test_missing_final_newline_error(tiny_webkb):
