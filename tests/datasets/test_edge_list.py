@@ -257,3 +257,11 @@ def test_unsorted_integer_feature_ids_map_edges(tmp_path):
     data = load_edge_list(edges, features=features, undirected=False)
     assert data.node_names.tolist() == [30, 10, 20]
     assert data.edge_index.tolist() == [[1], [2]]
+
+
+def test_integer_sources_string_targets(tmp_path):
+    # One text id makes every id a string, in order of first appearance.
+    path = write(tmp_path, "edges.csv", "1,2\n2,bob\n")
+    data = load_edge_list(path, undirected=False)
+    assert data.node_names == ["1", "2", "bob"]
+    assert data.edge_index.tolist() == [[0, 1], [1, 2]]
