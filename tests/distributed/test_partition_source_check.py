@@ -202,6 +202,18 @@ def test_options_problem_cases():
     assert options_problem({}, "p", {"num_nodes": 200}) is None
 
 
+def test_options_problem_file_on_other_mount(tmp_path):
+    # The recorded features file lies on a mount this machine lacks. The given file
+    # of the same name is taken as that file, and one of another name is not.
+    (tmp_path / "x.csv").write_text("1.0\n")
+    (tmp_path / "y.csv").write_text("1.0\n")
+    meta = {"source": {"dataset_options": {"features": "/mnt/elsewhere/x.csv"}}}
+    assert options_problem(meta, "p", {"features": str(tmp_path / "x.csv")}) is None
+    problem = options_problem(meta, "p", {"features": str(tmp_path / "y.csv")})
+    assert problem is not None
+    assert "(in features)" in problem
+
+
 def test_root_recorded_for_named_dataset(tmp_path):
     source = describe_source("cora", str(tmp_path), {})
     assert source == {"dataset_options": {}, "root": str(tmp_path), "files": []}
