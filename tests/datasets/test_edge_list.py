@@ -265,3 +265,12 @@ def test_integer_sources_string_targets(tmp_path):
     data = load_edge_list(path, undirected=False)
     assert data.node_names == ["1", "2", "bob"]
     assert data.edge_index.tolist() == [[0, 1], [1, 2]]
+
+
+def test_capitalised_header_over_string_ids(tmp_path):
+    # Nothing numeric tells this header apart, so the header words must match in
+    # any case.
+    path = write(tmp_path, "edges.csv", "Source,Target\nalice,bob\n")
+    data = load_edge_list(path, undirected=False)
+    assert data.node_names == ["alice", "bob"]
+    assert data.edge_index.tolist() == [[0], [1]]
