@@ -7,6 +7,7 @@ import torch
 from graphkit.datasets import load_asymproj
 from torch.testing import assert_close
 
+from graphkit.embed import linkpred
 from graphkit.embed.linkpred import (
     LinkPredictionConfig,
     embed,
@@ -118,6 +119,16 @@ def test_select_rank_returns_candidate():
     config = LinkPredictionConfig(rank=0, window=3, dtype=torch.float64)
     rank = select_rank(train, 20, config, candidates=(2, 4, 8))
     assert rank in (2, 4, 8)
+
+
+def test_select_rank_takes_best_auc(monkeypatch):
+    # The candidates are tried in increasing order, here with the ROC-AUCs 0.6, 0.9
+    # and 0.7, so rank 4 wins.
+    train, _ = two_communities(size=10)
+    config = LinkPredictionConfig(rank=0, window=3, dtype=torch.float64)
+    aucs = iter([0.6, 0.9, 0.7])
+    monkeypatch.setattr(linkpred, "roc_auc", lambda positive, negative: next(aucs))
+    assert select_rank(train, 20, config, candidates=(8, 2, 4)) == 4
 
 
 def test_config_rejects_invalid_values():
