@@ -119,6 +119,18 @@ def test_val_loss_is_mean_over_val_nodes():
     assert scores["val_loss"] == pytest.approx(float(reference_loss([3, 4])), abs=1e-6)
 
 
+def test_metrics_line_has_val_loss_and_scores(tmp_path):
+    # The record of the only epoch contains what evaluate() returns for its final weights.
+    trainer = fixed_trainer(LABELS, out=str(tmp_path))
+    trainer.fit()
+    scores = trainer.evaluate()
+    record = json.loads((tmp_path / "metrics.jsonl").read_text())
+    assert record["val_loss"] == scores["val_loss"]
+    assert record["val_roc_auc"] == scores["val"]
+    assert record["train_roc_auc"] == scores["train"]
+    assert record["val_loss"] != record["val_roc_auc"]
+
+
 def test_roc_auc_matches_sklearn_per_split():
     trainer = fixed_trainer(LABELS)
     assert trainer.metric_name == "roc_auc"

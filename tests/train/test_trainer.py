@@ -176,3 +176,25 @@ def test_plateau_schedule_maximises_metric():
     # once it has not improved for more than 10 epochs.
     rates = _learning_rates_per_epoch("plateau", [0.5] * 12)
     assert rates == pytest.approx([0.1] * 11 + [0.01])
+
+
+def test_plateau_schedule_steps_on_val_metric():
+    data = two_block_graph()
+    config = TrainConfig(epochs=3, lr_schedule="plateau", metric="accuracy", patience=0)
+    trainer = Trainer(config, data, LocalGraph.from_data(data))
+    stepped, val_scores = [], []
+    step, evaluate = trainer.scheduler.step, trainer.evaluate
+
+    def record_step(value):
+        stepped.append(value)
+        step(value)
+
+    def record_scores():
+        scores = evaluate()
+        val_scores.append(scores["val"])
+        return scores
+
+    trainer.scheduler.step, trainer.evaluate = record_step, record_scores
+    trainer.fit()
+    assert stepped == val_scores
+    assert len(stepped) == 3

@@ -44,3 +44,11 @@ def test_drop_to_zero_empties(tmp_path):
     path.write_text('{"epoch": 1}\n')
     drop_metrics_after(path, 0)
     assert path.read_text() == ""
+
+
+def test_drop_ends_last_record_with_newline(tmp_path):
+    # A kept last line without its newline would merge with the next epoch's record.
+    path = tmp_path / "metrics.jsonl"
+    path.write_text('{"epoch": 1}\n{"epoch": 2}')
+    drop_metrics_after(path, 2)
+    assert path.read_text() == '{"epoch": 1}\n{"epoch": 2}\n'
