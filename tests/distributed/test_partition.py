@@ -117,6 +117,19 @@ def test_metis_spreads_training_nodes():
     )
 
 
+def test_metis_spreads_training_nodes_of_any_split():
+    # The graph of the test above, with a [N, 2] mask: split 0 trains on no node and
+    # split 1 on the first 40. A node that trains in any split counts.
+    g = torch.Generator().manual_seed(0)
+    first = torch.randint(0, 100, (2, 400), generator=g)
+    second = torch.randint(100, 200, (2, 400), generator=g)
+    edge_index = torch.cat([first, second, torch.tensor([[0], [150]])], 1)
+    train = torch.zeros(200, 2, dtype=torch.bool)
+    train[:40, 1] = True
+    parts = partition_nodes(edge_index, 200, 2, "metis", train_mask=train)
+    assert torch.bincount(parts[train[:, 1]], minlength=2).tolist() == [20, 20]
+
+
 def test_training_swap_picks_best_gain_nodes():
     # Path 0-1-2-3-4-5 is split [0 0 0 | 1 1 1], and both training nodes 0 and 1 are in
     # part 0.
