@@ -3,10 +3,17 @@
 import pytest
 import torch
 
-from graphkit.kg import train
+from graphkit.kg import KnowledgeGraph, Ultra, train
 from graphkit.kg.evaluate import AnswerIndex
 from graphkit.kg.model import FactGraph
-from graphkit.kg.train import _batch_queries, sample_negatives, without_easy_edges
+from graphkit.kg.train import (
+    TrainConfig,
+    _batch_queries,
+    _GraphState,
+    sample_negatives,
+    train_step,
+    without_easy_edges,
+)
 
 
 def fact_graph_of(edges: list[tuple[int, int, int]], num_entities: int) -> FactGraph:
@@ -92,3 +99,53 @@ def test_rejection_sampling_avoids_known_answers(monkeypatch):
     # (0, r, ?) has the answers 1 and 2, and (0, r^-1, ?) has the answer 3.
     assert set(negatives[0].tolist()) == {0, 3, 4}
     assert set(negatives[1].tolist()) == {0, 1, 2, 4}
+
+
+class RecordingUltra(Ultra):
+    """Ultra model that records the graph and the candidates of every forward call."""
+
+    def __init__(self) -> None:
+        super().__init__(dim=4, num_layers=1)
+        self.calls = []
+
+    def forward(self, graph, sources, query_index, candidates=None):
+        self.calls.append((graph, candidates))
+        return super().forward(graph, sources, query_index, candidates)
+
+
+def star_graph() -> KnowledgeGraph:
+    """Return the graph of the facts (a, r, x) for x in b, c, d and e."""
+    return KnowledgeGraph.from_named_triples([("a", "r", x) for x in "bcde"])
+
+
+def test_train_step_draws_strict_negatives():
+    # The tail queries (a, r, ?) have every entity but a as an answer, and the head
+    # queries (x, r^-1, ?) have only a.
+    model = RecordingUltra()
+    config = TrainConfig(batch_size=4, num_negatives=32, strict_negatives=True)
+    state = _GraphState(star_graph(), torch.device("cpu"), config.strict_negatives)
+    train_step(model, state, config, torch.Generator().manual_seed(0))
+    _, candidates = model.calls[0]
+    negatives = candidates[:, 1:]
+    assert negatives[:2].unique().tolist() == [0]
+    assert not (negatives[2:] == 0).any()
+
+
+@pytest.mark.parametrize("remove", [True, False])
+def test_train_step_removes_batch_facts(remove):
+    kg = star_graph()
+    model = RecordingUltra()
+    config = TrainConfig(batch_size=2, num_negatives=2, remove_easy_edges=remove)
+    state = _GraphState(kg, torch.device("cpu"), config.strict_negatives)
+    train_step(model, state, config, torch.Generator().manual_seed(0))
+    # train_step draws the batch first, so the same seed gives the same facts.
+    picks = torch.randint(
+        kg.num_facts, (2,), generator=torch.Generator().manual_seed(0)
+    )
+    expected = state.tensors
+    if remove:
+        expected = without_easy_edges(state.tensors, kg.triples[picks])
+        assert expected.edge_index.size(1) < state.tensors.edge_index.size(1)
+    graph, _ = model.calls[0]
+    assert torch.equal(graph.edge_index, expected.edge_index)
+    assert torch.equal(graph.edge_type, expected.edge_type)
