@@ -408,3 +408,28 @@ def test_ogb_folder_without_release_file(tmp_path):
     (tmp_path / "ogb" / "ogbn_arxiv" / "RELEASE_v1.txt").unlink()
     with pytest.raises(DatasetFormatError, match="RELEASE_v<version>.txt"):
         load_dataset("ogbn-arxiv", root=tmp_path / "ogb")
+
+
+def test_ogb_features_from_edge_mean_and_nan_labels():
+    # Without x (as in ogbn-proteins) a node's features are the mean of the
+    # features of its incoming edges. A NaN label becomes -1.
+    from graphkit.datasets.ogb_nodes import _to_graphkit
+    from torch_geometric.data import Data
+
+    graph = Data(
+        edge_index=torch.tensor([[1, 2, 0], [0, 0, 1]]),
+        edge_attr=torch.tensor([[1.0], [3.0], [5.0]]),
+        y=torch.tensor([[1.0], [float("nan")], [0.0]]),
+        num_nodes=3,
+    )
+    index = {
+        "train": torch.tensor([0]),
+        "valid": torch.tensor([1]),
+        "test": torch.tensor([2]),
+    }
+    data = _to_graphkit(graph, index, "tiny")
+    assert data.x.tolist() == [[2.0], [5.0], [0.0]]
+    assert data.y.tolist() == [1, -1, 0]
+    assert data.train_mask.tolist() == [True, False, False]
+    assert data.val_mask.tolist() == [False, True, False]
+    assert data.test_mask.tolist() == [False, False, True]
