@@ -1,4 +1,4 @@
-"""ShardedGraph rejects sources outside a peer's range and row requests past its end."""
+"""ShardedGraph rejects edges, row requests and attention scores that do not fit."""
 
 import pytest
 import torch
@@ -78,3 +78,36 @@ def test_partitions_of_other_ranges_rejected():
             f"rank {other} requested rows beyond this partition's 1 nodes: the "
             "partitions do not match"
         ), f"rank {rank}"
+
+
+def _attend_with_scores(rank: int, world_size: int, src_shape, dst_shape):
+    """Call attend on a one-rank graph of 3 nodes; return the error text."""
+    edges = [torch.tensor([[0, 1, 2], [1, 2, 0]])]
+    graph = ShardedGraph(communicator(), torch.tensor([0, 3]), edges)
+    value = torch.zeros(3, 2, 4)
+    try:
+        graph.attend(value, torch.zeros(src_shape), torch.zeros(dst_shape))
+    except ValueError as error:
+        return str(error)
+    return "attended"
+
+
+@pytest.mark.parametrize(
+    ("name", "src_shape", "dst_shape", "got"),
+    [
+        ("score_src", (3, 3), (3, 2), [3, 3]),
+        ("score_dst", (3, 2), (3, 1), [3, 1]),
+        ("score_src", (2, 2), (3, 2), [2, 2]),
+    ],
+)
+def test_attention_score_shape_rejected(name, src_shape, dst_shape, got):
+    # value has 2 heads, so each score needs shape [3, 2].
+    (message,) = run_world(_attend_with_scores, 1, src_shape, dst_shape)
+    assert message == (
+        f"rank 0: {name} must have shape [3, 2], got {got}. Pass one score per "
+        "owned node and head"
+    )
+
+
+def test_attention_score_shape_accepted():
+    assert run_world(_attend_with_scores, 1, (3, 2), (3, 2)) == ["attended"]
