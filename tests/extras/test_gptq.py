@@ -8,6 +8,7 @@ from graphkit.extras.common.gptq import gptq_quantize, input_hessian, rtn_quanti
 from graphkit.extras.efficient.rotation import (
     RotatedQuantLinear,
     dirotq_rotation,
+    pca_basis,
     quantize_layer,
     random_orthogonal,
 )
@@ -221,3 +222,36 @@ def test_gptq_quantized_columns_count_exact():
     )
     assert torch.equal(out[:, 2:], weight[:, 2:])
     assert not torch.equal(out[:, :2], weight[:, :2])
+
+
+def test_random_orthogonal_fixes_qr_signs():
+    # The matrix is Q of the QR of the Gaussian drawn from the same seed, with column
+    # signs flipped so that Q^T G = R has a positive diagonal. Seed 3 gives mixed
+    # signs on the plain QR diagonal (LAPACK QR in torch 2.13), so flipping rows
+    # instead of columns fails too.
+    gaussian = torch.randn(
+        5, 5, generator=torch.Generator().manual_seed(3), dtype=torch.float64
+    )
+    rotation = random_orthogonal(5, torch.Generator().manual_seed(3))
+    assert torch.allclose(rotation.T @ rotation, torch.eye(5, dtype=torch.float64))
+    assert bool((torch.diagonal(rotation.T @ gaussian) > 0).all())
+
+
+def test_pca_basis_damps_eigenvalues():
+    # diag(3, 1) plus 0.01 * mean(diag) = 0.02 on the diagonal, in ascending order.
+    eigenvalues, basis = pca_basis(
+        torch.diag(torch.tensor([3.0, 1.0], dtype=torch.float64))
+    )
+    assert eigenvalues.tolist() == pytest.approx([1.02, 3.02])
+    assert basis.abs().tolist() == [[0.0, 1.0], [1.0, 0.0]]
+
+
+def test_rotated_layer_quantizes_activations_per_token():
+    # Identity rotation and weight: the output is the quantized input. With 2 bits
+    # and one grid per token, 0..3 (scale 1) and 0..30 (scale 10) are exact.
+    linear = torch.nn.Linear(4, 4, bias=False)
+    with torch.no_grad():
+        linear.weight.copy_(torch.eye(4))
+    layer = RotatedQuantLinear(linear, torch.eye(4), keep=0, act_bits=2)
+    x = torch.tensor([[0.0, 1.0, 2.0, 3.0], [0.0, 10.0, 20.0, 30.0]])
+    assert torch.equal(layer(x), x)
