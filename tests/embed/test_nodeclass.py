@@ -228,3 +228,13 @@ def test_pca_matches_sklearn():
     got = pca(x, 3)
     signs = torch.sign((got * expected).sum(0))
     assert_close(got * signs, expected)
+
+
+def test_accuracy_counts_masked_nodes_only():
+    # Predictions 0, 1, 1, 0 against labels 0, 1, 0, 0: 3 of 4 right overall, but
+    # only node 0 of the masked nodes 0 and 2.
+    logits = torch.tensor([[2.0, 1.0], [0.0, 3.0], [1.0, 4.0], [5.0, 0.0]])
+    labels = torch.tensor([[0], [1], [0], [0]])
+    mask = torch.tensor([True, False, True, False])
+    assert accuracy(logits, labels, mask) == 0.5
+    assert accuracy(logits, labels, ~mask) == 1.0
