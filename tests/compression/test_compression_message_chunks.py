@@ -168,3 +168,17 @@ def test_message_limit_keeps_results_bit_identical(world_size):
     assert all(streams)
     stuck = replay(streams, match_in_order(streams))
     assert stuck == [], f"ranks {stuck} wait forever"
+
+
+def test_message_rows_of_unequal_payload_tensors():
+    # A subsampled code of 2 rows travels next to 5 raw rows (node ids). Exchange c
+    # carries rows [c, c + 1) of each tensor that still has them.
+    from graphkit.distributed.compression.messages import _rows
+
+    code = torch.arange(2.0).view(2, 1)
+    ids = torch.arange(10, 15).view(5, 1)
+    first = _rows({1: [code, ids]}, 1, 1)
+    assert [t.flatten().tolist() for t in first[1]] == [[1.0], [11]]
+    later = _rows({1: [code, ids]}, 3, 1)
+    assert [t.flatten().tolist() for t in later[1]] == [[], [13]]
+    assert _rows({1: [code, ids]}, 5, 1) == {}
