@@ -111,3 +111,36 @@ def test_attention_score_shape_rejected(name, src_shape, dst_shape, got):
 
 def test_attention_score_shape_accepted():
     assert run_world(_attend_with_scores, 1, (3, 2), (3, 2)) == ["attended"]
+
+
+def _build_with_counts(rank: int, world_size: int, ranges, peers: int):
+    """Build from ``ranges`` and edges of ``peers`` peers; return the error text."""
+    edges = [torch.zeros(2, 0, dtype=torch.long) for _ in range(peers)]
+    try:
+        ShardedGraph(communicator(), torch.tensor(ranges), edges)
+    except ValueError as error:
+        return str(error)
+    return "built"
+
+
+@pytest.mark.parametrize(
+    ("ranges", "peers", "message"),
+    [
+        (
+            [0, 2, 4, 5],
+            2,
+            "node_ranges describes 3 partitions but the process group has world "
+            "size 2",
+        ),
+        (
+            [0, 5],
+            2,
+            "node_ranges describes 1 partitions but the process group has world "
+            "size 2",
+        ),
+        ([0, 2, 5], 3, "expected edges from 2 peers, got 3"),
+        ([0, 2, 5], 2, "built"),
+    ],
+)
+def test_partition_counts_checked(ranges, peers, message):
+    assert run_world(_build_with_counts, 2, ranges, peers) == [message, message]
