@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 import torch
@@ -265,3 +267,31 @@ def test_config_rejects_zero_eval_rounds():
     # history[-0:] would silently average every round instead of the last ones.
     with pytest.raises(ValueError, match="eval_rounds must be >= 1, got 0"):
         fedrep.Config(eval_rounds=0)
+
+
+def test_policy_baseline_moving_average():
+    policy = HyperparameterPolicy((0.1, 0.01), (1,), step_size=0.5, seed=0)
+    policy.update([1], reward=0.2)  # baseline 0.2, spread 0.2
+    policy.update([1], reward=0.6)  # advantage 2, theta 0.5 * 2 * (-0.5, 0.5)
+    np.testing.assert_allclose(policy.theta, [-0.5, 0.5])
+    # Baseline 0.9 * 0.2 + 0.1 * 0.6 = 0.24, spread 0.9 * 0.2 + 0.1 * 0.4 = 0.22.
+    assert policy.baseline == pytest.approx(0.24)
+    assert policy.spread == pytest.approx(0.22)
+    policy.update([0], reward=0.46)  # advantage (0.46 - 0.24) / 0.22 = 1
+    p0 = 1 / (1 + math.exp(1.0))  # softmax of (-0.5, 0.5), first entry
+    step = 0.5 * (1 - p0)
+    np.testing.assert_allclose(policy.theta, [-0.5 + step, 0.5 - step])
+
+
+def test_policy_first_per_client_rewards_set_mean_baseline():
+    policy = HyperparameterPolicy((0.1, 0.01), (1,), seed=0)
+    policy.update([0, 1, 1], [0.1, 0.2, 0.6])
+    # Mean 0.3 (the median would be 0.2), spread mean |r - 0.3| = 0.2.
+    assert policy.baseline == pytest.approx(0.3)
+    assert policy.spread == pytest.approx(0.2)
+
+
+def test_policy_probabilities_with_large_logits():
+    policy = HyperparameterPolicy((0.1, 0.01), (1,), seed=0)
+    policy.theta = np.array([1000.0, 0.0])
+    np.testing.assert_allclose(policy.probabilities, [1.0, 0.0])
