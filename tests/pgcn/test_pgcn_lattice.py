@@ -262,6 +262,14 @@ def test_dense_reference_by_hand():
     assert_close(dense_gaussian_filter(positions, values), expected)
 
 
+def test_dense_reference_unnormalized_by_hand():
+    # Without the division by the row sums, y_i is the kernel-weighted sum itself.
+    positions = torch.tensor([[0.0], [1.0]], dtype=torch.float64)
+    values = torch.tensor([[1.0], [0.0]], dtype=torch.float64)
+    expected = torch.tensor([[1.0], [math.exp(-0.5)]], dtype=torch.float64)
+    assert_close(dense_gaussian_filter(positions, values, normalize=False), expected)
+
+
 def test_dense_reference_enforces_budget():
     positions = torch.randn(100, 2)
     with pytest.raises(DenseBudgetError, match="over the budget"):
