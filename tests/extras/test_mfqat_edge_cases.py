@@ -149,3 +149,42 @@ def test_mx_linear_slice_and_scale_keeps_dtype(dtype):
         quantize_mx(x, "mxint4"), weight, layer.bias.detach()
     )
     assert torch.equal(out.detach(), expected)
+
+
+def test_build_mlp_pixel_input_unquantized():
+    # Only the first layer reads the pixels, so only its input stays unquantized.
+    layers = [m for m in mfqat.build_mlp((8, 8), 32) if isinstance(m, MXLinear)]
+    assert [layer.quantize_input for layer in layers] == [False, True, True]
+
+
+def test_run_averages_seeds_and_margin(monkeypatch):
+    # Stand-ins: a "model" is (arm, seed), and its accuracy at a key is a base value
+    # per arm plus 10 * seed, so the mean over seeds 0 and 1 is base + 5.
+    base = {
+        "fp32": {"mxint2": 72.0},
+        "mxint2": {"mxint2": 90.0},
+        "mxint8": {"mxint2": 70.0},
+        "mf": {"mxint2": 80.0},
+    }
+
+    def evaluate(model, config, data):
+        arm, seed = model
+        keys = ("mxint8", "mxint8_sas", "mxint2", "mxint2_sas", "fp32")
+        return {key: base[arm].get(key, 50.0) + 10 * seed for key in keys}
+
+    monkeypatch.setattr(mfqat, "load_digits_split", lambda: None)
+    monkeypatch.setattr(mfqat, "_train_arm", lambda arm, c, d, seed: (arm, seed))
+    monkeypatch.setattr(mfqat, "_evaluate", evaluate)
+    monkeypatch.setattr(
+        mfqat, "_mismatch_rates", lambda m, c: {"sas_mismatch_mxint2": 0.25}
+    )
+    config = mfqat.Config(
+        train_formats=("mxint8", "mxint2"), eval_formats=("mxint8", "mxint2")
+    )
+    metrics = mfqat.run(config)
+    assert metrics["acc_mf_mxint2"] == 85.0
+    assert metrics["acc_spec_mxint8_mxint2"] == 75.0
+    # The mismatch rate comes from the first seed only, so it is not averaged.
+    assert metrics["sas_mismatch_mxint2"] == 0.25
+    # MF-QAT at mxint2 against the better of the 8-bit specialist (75) and FP32 (77).
+    assert metrics["mf_margin_lowest_format"] == 8.0
