@@ -61,3 +61,45 @@ def test_world_size_mismatch_names_both(tmp_path):
 def test_missing_folder_is_reported(tmp_path):
     with pytest.raises(PartitionFileError, match="is not a partition folder"):
         load_partition(tmp_path / "absent", 0, 1)
+
+
+class _DictStore:
+    """The calls of ``torch.distributed.Store`` that Heartbeat makes, in memory."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, bytes] = {}
+
+    def add(self, key: str, amount: int) -> int:
+        value = int(self.data.get(key, b"0")) + amount
+        self.data[key] = str(value).encode()
+        return value
+
+    def check(self, keys) -> bool:
+        return all(key in self.data for key in keys)
+
+    def get(self, key: str) -> bytes:
+        return self.data[key]
+
+    def compare_set(self, key: str, expected: str, desired: str) -> bytes:
+        current = self.data.get(key)
+        if (current is None and expected == "") or current == expected.encode():
+            self.data[key] = desired.encode()
+        return self.data[key]
+
+
+def test_survivors_name_first_lost_rank(monkeypatch):
+    from graphkit.distributed import comm
+
+    monkeypatch.setattr(comm, "LIVENESS_WINDOW_S", 2 * comm.HEARTBEAT_PERIOD_S + 0.2)
+    store = _DictStore()
+    # Ranks 0, 1 and 3 of 4 are alive. Rank 2 never wrote a heartbeat.
+    beats = {rank: comm.Heartbeat(store, rank, 4) for rank in (0, 1, 3)}
+    try:
+        assert beats[0].find_lost_ranks() == [2]
+        # Rank 1 then exits because of that failure. Rank 3, diagnosing later,
+        # still names rank 2, the rank that failed first.
+        beats[1].stop()
+        assert beats[3].find_lost_ranks() == [2]
+    finally:
+        for beat in beats.values():
+            beat.stop()
