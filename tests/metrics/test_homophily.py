@@ -328,3 +328,11 @@ def test_adjusted_single_class_ends_warns(caplog):
         value = adjusted_homophily(edges, torch.tensor([0, 0, 1]))
     assert math.isnan(value)
     assert "every edge end has the same class" in caplog.text
+
+
+def test_one_class_with_unlabelled_node():
+    # Label -1 must not be read as a class id, even where only class 0 exists.
+    edges = torch.tensor([[0, 1], [1, 2]])
+    y = torch.tensor([0, 0, -1])
+    assert node_homophily(edges, y) == 1.0
+    assert local_homophily(build_labelled_graph(edges, y)).tolist()[:2] == [1.0, 1.0]

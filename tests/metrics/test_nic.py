@@ -81,6 +81,21 @@ def test_discretise_rounds_half_up():
     assert len({int(ids[0]), int(ids[1]), int(ids[2])}) == 3
 
 
+def test_neighbour_counts_reject_zero_hops():
+    graph = build_labelled_graph(EDGES, Y)
+    with pytest.raises(ValueError, match="hops must be a positive integer, got 0"):
+        neighbour_label_counts(graph, hops=0)
+
+
+@pytest.mark.parametrize("n", [4, 6, 7])
+def test_nic_undefined_when_every_symbol_unique(n):
+    # Then E[I] = H(Y) = I. Rounding leaves H(Y) - E[I] within 1e-15 of 0, on
+    # either side, and the estimate must be NaN rather than 0 / 0 in floats.
+    estimate = nic_from_symbols(torch.arange(n) % 3, torch.arange(n), "permutation")
+    assert math.isnan(estimate.value)
+    assert estimate.num_symbols == n
+
+
 def test_discretise_wide_rows_use_row_unique():
     counts = torch.randint(1, 50, (40, 30))
     counts[1] = counts[0] * 3
