@@ -274,3 +274,12 @@ def test_capitalised_header_over_string_ids(tmp_path):
     data = load_edge_list(path, undirected=False)
     assert data.node_names == ["alice", "bob"]
     assert data.edge_index.tolist() == [[0], [1]]
+
+
+def test_load_dataset_to_undirected_averages_weights(tmp_path):
+    # Read as directed (1 -> 2 weight 1, 2 -> 1 weight 3), then made undirected:
+    # each direction gets the mean weight 2.
+    path = write(tmp_path, "edges.txt", "1 2 1.0\n2 1 3.0\n")
+    data = load_dataset(str(path), undirected=False, to_undirected=True)
+    assert data.edge_index.tolist() == [[0, 1], [1, 0]]
+    assert data.edge_weight.tolist() == [2.0, 2.0]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 import torch
@@ -17,6 +19,10 @@ from graphkit.datasets import (
     load_dataset,
 )
 from graphkit.datasets.geom_gcn_text import check_node_file
+from graphkit.datasets.layout import _cache_key
+from graphkit.datasets.ogb_nodes import _to_graphkit
+from graphkit.datasets.registry import count_classes
+from torch_geometric.data import Data
 from torch_geometric.datasets import HeterophilousGraphDataset
 
 
@@ -413,9 +419,6 @@ def test_ogb_folder_without_release_file(tmp_path):
 def test_ogb_features_from_edge_mean_and_nan_labels():
     # Without x (as in ogbn-proteins) a node's features are the mean of the
     # features of its incoming edges. A NaN label becomes -1.
-    from graphkit.datasets.ogb_nodes import _to_graphkit
-    from torch_geometric.data import Data
-
     graph = Data(
         edge_index=torch.tensor([[1, 2, 0], [0, 0, 1]]),
         edge_attr=torch.tensor([[1.0], [3.0], [5.0]]),
@@ -433,3 +436,19 @@ def test_ogb_features_from_edge_mean_and_nan_labels():
     assert data.train_mask.tolist() == [True, False, False]
     assert data.val_mask.tolist() == [False, True, False]
     assert data.test_mask.tolist() == [False, False, True]
+
+
+def test_cache_key_changes_with_modification_time(tmp_path):
+    # A raw file replaced by one of the same size must not reuse the cached copy.
+    path = tmp_path / "raw.txt"
+    path.write_text("0 1\n")
+    before = _cache_key(tmp_path, [path])
+    os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+    assert _cache_key(tmp_path, [path]) != before
+
+
+def test_count_classes_is_max_label_plus_one():
+    # Classes 1 and 2 have no node and -1 marks an unlabelled node: classes 0..3.
+    assert count_classes(torch.tensor([0, 3, -1, 3])) == 4
+    assert count_classes(torch.zeros((4, 5))) == 5
+    assert count_classes(torch.zeros(0, dtype=torch.long)) == 0
