@@ -122,3 +122,18 @@ def test_gnn_residual_adds_layer_input():
     assert_close(model(x, graph), expected)
     model.residual = False
     assert_close(model(x, graph), last(torch.relu(first(x))))
+
+
+def test_gnn_layer_norm_applied():
+    torch.manual_seed(0)
+    model = GNN("mlp", 3, 4, 2, num_layers=2, dropout=0.0, norm="layer").eval()
+    x = torch.randn(5, 3)
+    graph = LocalGraph(torch.zeros(2, 0, dtype=torch.long), 5)
+    first, last = model.layers[0].lin, model.layers[1].lin
+    hidden = torch.nn.functional.layer_norm(first(x), (4,))
+    assert_close(model(x, graph), last(torch.relu(hidden)))
+
+
+def test_gat_rejects_zero_heads():
+    with pytest.raises(ValueError, match="heads must be at least 1, got 0"):
+        GATConv(3, 4, heads=0)

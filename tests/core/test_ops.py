@@ -9,7 +9,14 @@ from torch_geometric.utils import scatter, softmax
 from graphkit.block import Block
 from graphkit.graph import LocalGraph
 from graphkit.ops import chunks
-from graphkit.ops.attention import AttentionDropout, attention_aggregate
+from graphkit.ops.attention import (
+    AttentionDropout,
+    attention_aggregate,
+    block_backward,
+    block_max,
+    block_sum,
+    block_weighted,
+)
 from graphkit.ops.linear import spmm
 from graphkit.ops.plain import plain_aggregate, plain_attention
 from graphkit.ops.segment import segment_aggregate
@@ -211,3 +218,22 @@ def test_attention_dropout_masks_differ_between_chunks():
     assert torch.equal(first, dropout.mask(0, (64, 2), like))
     assert not torch.equal(first, second)
     assert set(first.unique().tolist()) == {0.0, 2.0}
+
+
+def test_block_functions_all_minus_inf_row_is_zero():
+    # The distributed path builds the output from block_max, block_sum and
+    # block_weighted. A row whose scores are all -inf has z = 0 and must give 0, as
+    # the single-block kernel does, not 0 / 0.
+    block, inputs = masked_attention_inputs()
+    value, s_src, s_dst = inputs
+    m = block_max(block, s_src, s_dst, 0.2)
+    z = block_sum(block, s_src, s_dst, 0.2, m)
+    out = block_weighted(block, value, s_src, s_dst, 0.2, m, z)
+    expected = attention_aggregate(block, value, s_src, s_dst, 0.2)
+    assert_close(out, expected)
+    grad_out = torch.randn(out.shape, generator=torch.Generator().manual_seed(3), dtype=out.dtype)
+    grad_dot_out = (grad_out * out).sum(-1)
+    got = block_backward(block, value, s_src, s_dst, 0.2, m, z, grad_out, grad_dot_out)
+    want = torch.autograd.grad(expected, inputs, grad_out)
+    for a, b in zip(got, want):
+        assert_close(a, b)
