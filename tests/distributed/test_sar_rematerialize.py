@@ -62,6 +62,34 @@ def test_recompute_saved_keeps_other_views():
     assert_close(x.grad, torch.cat([8 * x[:3], torch.zeros(3)]).detach())
 
 
+def test_recompute_saved_keeps_transposed_view():
+    # A square transpose shares the storage, offset, shape and dtype of the marked
+    # tensor, so only its strides tell them apart.
+    x = torch.randn(3, 3, requires_grad=True)
+    with RecomputeSaved() as saved:
+        h = x * 2
+        saved.mark(h, lambda: pytest.fail("a transposed view must not be recomputed"))
+        out = (h.t() * h.t() * torch.arange(9.0).view(3, 3)).sum()
+    out.backward()
+    assert_close(x.grad, (8 * x * torch.arange(9.0).view(3, 3).t()).detach())
+
+
+def test_recompute_saved_releases_recipes_on_exit():
+    # The context may outlive the graph. Its recipes, and the tensors they read,
+    # must not.
+    weight = torch.randn(4, 3, requires_grad=True)
+    x = torch.randn(5, 3, requires_grad=True) * 2
+    x_ref = weakref.ref(x)
+    with RecomputeSaved() as saved:
+        h = x @ weight.t()
+        saved.mark(h, lambda x=x: x @ weight.t())
+        out = (h * h).sum()
+    out.backward()
+    # The local name saved keeps the context alive to the end of the test.
+    del out, h, x
+    assert x_ref() is None
+
+
 def test_recompute_saved_frees_without_gc():
     # A reference cycle would keep the recipe's input alive until gc.collect runs.
     gc.disable()
