@@ -68,3 +68,15 @@ def test_sequences_mark_segments_as_voiced():
         starts = ((flags[1:] - flags[:-1]) == 1).sum() + flags[0]
         assert int(starts) <= len(label)
         assert 7 * len(label) <= int(flags.sum()) <= 9 * len(label)
+
+
+def test_keep_count_rounds_before_ceil():
+    # (1 - 0.7) * 10 is 3.0000000000000004 in floating point.
+    assert eas.keep_count(10, 0.7) == 3
+    assert eas.keep_count(10, 0.75) == 3
+    assert eas.keep_count(7, 0.0) == 7
+
+
+def test_select_tokens_in_time_order():
+    scores = torch.tensor([[0.1, 0.9, 0.3, 0.8]])
+    assert eas.select_tokens(scores, 3).tolist() == [[1, 2, 3]]
