@@ -108,3 +108,39 @@ def test_regrown_weights_start_without_sgd_momentum():
     assert torch.count_nonzero(state["momentum_buffer"].view(-1)[:10]) == 0
     # The buffer of weights that stayed active is left alone.
     assert bool((state["momentum_buffer"].view(-1)[10:] == 1).all())
+
+
+def _layer(weight, mask) -> MaskedLinear:
+    layer = MaskedLinear(len(weight[0]), len(weight), bias=False)
+    with torch.no_grad():
+        layer.weight.copy_(torch.tensor(weight))
+        layer.mask.copy_(torch.tensor(mask))
+    return layer
+
+
+def test_dsr_global_prune_threshold_and_regrowth():
+    # 8 non-zeros, target 0.5 * 8 = 4 pruned. |w| < 0.05 prunes -0.01 and 0.02 in the
+    # first layer and -0.03 in the second (-0.6 stays: magnitude, not value): 3 < 3.6,
+    # so the threshold doubles. The 3 regrown weights go 1 : 2 to the layers, by their
+    # surviving counts 2 and 3 (shares 1.2 and 1.8).
+    first = _layer([[0.5, -0.01], [0.02, -0.6]], [[True, True], [True, True]])
+    second = _layer(
+        [[-0.03, 0.7, 0.8, 0.9], [0.0, 0.0, 0.0, 0.0]],
+        [[True, True, True, True], [False, False, False, False]],
+    )
+    config = dsr.Config(prune_fraction=0.5, initial_threshold=0.05, tolerance=0.1)
+    optimizer = types.SimpleNamespace(state={})
+    g = torch.Generator().manual_seed(0)
+    reallocator = dsr.Reallocator([first, second], optimizer, config, "dsr", g)
+    reallocator.step()
+    entry = reallocator.history[-1]
+    assert entry["pruned"] == 3
+    assert entry["threshold"] == pytest.approx(0.1)
+    assert entry["densities"] == [3 / 4, 5 / 8]
+    assert reallocator.nonzero_violations == 0
+    # Regrown weights start at zero, survivors keep their values.
+    for layer, survivors in ((first, {0.5, -0.6}), (second, {0.7, 0.8, 0.9})):
+        active = layer.weight.detach()[layer.mask]
+        kept = {round(float(w), 6) for w in active if w != 0}
+        assert kept == survivors
+        assert int((active == 0).sum()) == len(active) - len(survivors)
