@@ -90,11 +90,18 @@ def test_decolle_step_hand_values():
 
 
 def test_decolle_step_starts_from_zeros():
+    # From zero traces: Q = tau_s * S_in with tau_s = 1 / (1 - 0.85), P = tau_m * 0,
+    # R = 0, so U is the bias alone.
     layer = torch.nn.Linear(3, 2)
-    s, _u, state = decolle_step(torch.ones(4, 3), {}, layer, alpha=0.9, beta=0.85)
+    with torch.no_grad():
+        layer.bias.copy_(torch.tensor([0.5, -0.5]))
+    s, u, state = decolle_step(torch.ones(4, 3), {}, layer, alpha=0.9, beta=0.85)
     assert s.shape == (4, 2)
-    assert state["P"].shape == (4, 3)
-    assert state["R"].shape == (4, 2)
+    assert torch.equal(state["P"], torch.zeros(4, 3))
+    torch.testing.assert_close(state["Q"], torch.full((4, 3), 1 / 0.15))
+    assert torch.equal(state["R"], torch.zeros(4, 2))
+    torch.testing.assert_close(u, torch.tensor([[0.5, -0.5]]).expand(4, 2))
+    assert s.tolist() == [[1.0, 0.0]] * 4
 
 
 def test_if_spike_time_hand_values():
