@@ -290,3 +290,45 @@ def test_logistic_rate_ratio_values():
     np.testing.assert_allclose(ratio[0] / 2.0, sigma[0], rtol=1e-12)
     assert ratio[1] == 1.0
     np.testing.assert_allclose(1.0 - 1.0 / (2.0 * ratio[2]), sigma[2], rtol=1e-12)
+
+
+def test_ternary_update_signs_and_count():
+    # W -= eta e x^T and b -= eta e: row 0 (e = +1) goes down and row 1 (e = -1) up,
+    # at the active inputs 0 and 2 only. 2 non-zero errors x (2 inputs + bias).
+    net = pipelined_ternary.BinaryNetwork([3, 3], np.random.default_rng(0))
+    net.weights[0][:] = 0.0
+    counter = pipelined_ternary.OpCounter()
+    error = np.array([1, -1, 0])
+    x = np.array([1.0, 0.0, 1.0])
+    pipelined_ternary.ternary_update(net, 0, error, x, 0.5, counter)
+    assert net.weights[0].tolist() == [
+        [-0.5, 0.0, -0.5],
+        [0.5, 0.0, 0.5],
+        [0.0, 0.0, 0.0],
+    ]
+    assert net.biases[0].tolist() == [-0.5, 0.5, 0.0]
+    assert counter.additions == 6
+    assert counter.nonzero_errors == 2
+    assert counter.error_entries == 3
+
+
+def test_conditional_nll_averages_over_samples():
+    # Zero logits give p(bottom | h_k) = 2^-32 for each of the K = 3 samples, so
+    # -log of their mean is 32 ln 2.
+    logits = torch.zeros(3, 2, 32)
+    bottom = torch.ones(2, 32)
+    nll = wta_stochastic.conditional_nll(logits, bottom)
+    torch.testing.assert_close(nll, torch.full((2,), 32 * math.log(2)))
+
+
+def test_split_halves_threshold_inclusive():
+    # Digits scaled by 1/16 take the value 0.5 (pixel 8), which counts as on.
+    x = torch.zeros(1, 64)
+    x[0, 0] = 0.5
+    x[0, 1] = 0.49
+    x[0, 32] = 1.0
+    top, bottom = wta_stochastic._split_halves(x)
+    assert top[0, :2].tolist() == [1.0, 0.0]
+    assert bottom[0, 0].item() == 1.0
+    assert top.shape == (1, 32)
+    assert bottom.shape == (1, 32)
