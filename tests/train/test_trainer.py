@@ -99,6 +99,15 @@ def test_roc_auc_exact_small():
     ({"optimizer": "sgd"}, "optimizer='sgd' is invalid"),
     ({"checkpoint_every": 5}, "checkpoint_every needs out, the folder"),
     ({"dropout": 1.5}, "dropout must lie in"),
+    # Boundary values: each is the first invalid one next to a valid one.
+    ({"dropout": 1.0}, r"dropout must lie in \[0, 1\), got 1.0"),
+    ({"attention_dropout": 1.0}, r"attention_dropout must lie in \[0, 1\), got 1.0"),
+    ({"log_every": 0}, "log_every must be at least 1, got 0"),
+    ({"patience": -1}, r"patience must be >= 0 \(0 turns it off\), got -1"),
+    ({"checkpoint_every": -1}, r"checkpoint_every must be >= 0 \(0 turns it off\), got -1"),
+    ({"compression_bits": 1}, "compression_bits must be 8, 4 or 2, got 1"),
+    ({"compression_ratio": float("inf")}, "compression_ratio must be finite and at least 1"),
+    ({"compression_ratio": 0.5}, "compression_ratio must be finite and at least 1"),
 ])
 def test_config_errors(options, message):
     with pytest.raises(ValueError, match=message):
