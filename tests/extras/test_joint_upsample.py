@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+
+import pytest
 import torch
 from graphkit.extras.common.data import load_gray_image
 from graphkit.extras.efficient.attn_upsample import AttentionUpsample2x, Config
@@ -65,3 +68,22 @@ def test_guide_reaches_only_guided_model():
 def test_joint_psnr_bicubic_of_constant_map():
     pair = torch.stack([torch.rand(8, 8), torch.full((8, 8), 0.25)])
     assert joint_psnr(None, [pair], shave=2) == float("inf")
+
+
+def test_pair_patches_cycle_over_pairs():
+    # Patch i comes from pair i % 2, told apart by their constant values.
+    pairs = [torch.zeros(2, 8, 8), torch.ones(2, 8, 8)]
+    patches = pair_patches(pairs, size=4, count=4, seed=0)
+    assert patches.amax(dim=(1, 2, 3)).tolist() == [0.0, 1.0, 0.0, 1.0]
+
+
+def test_joint_psnr_clamps_estimate():
+    # A model that returns 2 everywhere is clamped to 1 against a map of 0.5:
+    # MSE 0.25, 6.02 dB. Unclamped, the MSE would be 2.25.
+    class TooBright(torch.nn.Module):
+        def forward(self, low, guide):
+            return torch.full_like(guide, 2.0)
+
+    pair = torch.stack([torch.rand(8, 8), torch.full((8, 8), 0.5)])
+    score = joint_psnr(TooBright(), [pair], shave=2)
+    assert score == pytest.approx(10 * math.log10(1 / 0.25))
