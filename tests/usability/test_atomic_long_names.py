@@ -6,8 +6,9 @@ check before the run had passed.
 """
 
 import os
+import re
 
-from graphkit.atomic_files import temporary_stem, write_text_atomically
+from graphkit.atomic_files import temporary_stem, write_atomically, write_text_atomically
 from graphkit.launch.cmd_partition import write_folder_atomically
 
 LONG_ASCII = "a" * 245 + ".json"
@@ -48,3 +49,21 @@ def test_folder_write_to_long_name(tmp_path):
     assert write_folder_atomically(out, write) == {"parts": 2}
     assert os.listdir(out) == ["meta.json"]
     assert os.listdir(tmp_path) == [LONG_UNICODE]
+
+
+def test_unique_temporary_name_per_write(tmp_path):
+    # Writers of one target in other processes must not share a temporary file.
+    path = tmp_path / "metrics.json"
+    temporaries = []
+
+    def write(temporary):
+        temporaries.append(temporary)
+        temporary.write_text("{}")
+
+    write_atomically(path, write)
+    write_atomically(path, write)
+    assert [t.parent for t in temporaries] == [tmp_path, tmp_path]
+    for temporary in temporaries:
+        assert re.fullmatch(r"\.metrics\.json\.[0-9a-f]{12}\.tmp", temporary.name)
+    assert temporaries[0] != temporaries[1]
+    assert os.listdir(tmp_path) == ["metrics.json"]
