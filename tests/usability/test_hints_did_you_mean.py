@@ -28,3 +28,15 @@ def test_display_maps_matched_name():
 def test_equal_scores_in_sorted_order():
     choices = ["fb237_v4", "fb237_v3", "fb237_v1", "fb237_v2", "nell_v1"]
     assert did_you_mean("fb237", choices) == " (did you mean 'fb237_v1' or 'fb237_v2'?)"
+
+
+def test_second_match_beyond_tie_margin_left_out():
+    # Ratios: citeseer2 16/17 = 0.94, citeseerxyzw 16/20 = 0.80, 0.14 below the best.
+    assert did_you_mean("citeseer", ["citeseer2", "citeseerxyzw"]) == (
+        " (did you mean 'citeseer2'?)"
+    )
+
+
+def test_same_letters_in_other_order_below_cutoff():
+    # 'egas' has the letters of 'sage' (quick ratio 1.0), but its ratio is 2/8 = 0.25.
+    assert did_you_mean("sage", ["egas"]) == ""
