@@ -10,7 +10,11 @@ import pytest
 from graphkit.extras import registry
 from graphkit.launch import cmd_analyze
 from graphkit.launch.cli import main
-from graphkit.launch.outputs import check_output_file, write_atomically
+from graphkit.launch.outputs import (
+    check_output_file,
+    check_output_folder_path,
+    write_atomically,
+)
 
 from graphkit.metrics import report
 
@@ -166,3 +170,31 @@ def test_folder_without_write_access_rejected(tmp_path, monkeypatch):
     with pytest.raises(ValueError, match=f"folder {tmp_path} is not writable"):
         check_output_file(tmp_path / "r.json", "--json")
     assert requested == [(tmp_path, os.W_OK | os.X_OK)]
+
+
+def test_dangling_link_checks_target_folder(tmp_path):
+    # The atomic write replaces the link's target, so the target's folder must exist.
+    link = tmp_path / "result.json"
+    link.symlink_to(tmp_path / "missing" / "result.json")
+    with pytest.raises(ValueError) as info:
+        check_output_file(link, "--json")
+    assert str(info.value) == (
+        f"--json {link}: folder {tmp_path / 'missing'} does not exist. Create it first "
+        "or choose another path"
+    )
+
+
+def test_out_below_a_file_rejected(tmp_path):
+    (tmp_path / "notes.txt").write_text("")
+    out = tmp_path / "notes.txt" / "run" / "seed0"
+    with pytest.raises(ValueError) as info:
+        check_output_folder_path(out, "--out")
+    assert str(info.value) == (
+        f"--out {out}: {tmp_path / 'notes.txt'} is a file, not a folder. Choose another "
+        "--out folder"
+    )
+
+
+def test_out_below_existing_folders_accepted(tmp_path):
+    check_output_folder_path(tmp_path / "runs" / "seed0", "--out")
+    assert list(tmp_path.iterdir()) == []
