@@ -6,6 +6,7 @@ subscriptable").
 """
 
 import pytest
+from graphkit.launch import cmd_train
 from graphkit.launch.cli import main
 
 
@@ -38,3 +39,13 @@ def test_tuple_of_strings_accepted(capsys):
         main(("train", "--help"))
     assert info.value.code == 0
     assert capsys.readouterr().out.startswith("usage: graphkit train")
+
+
+def test_no_words_run_train(monkeypatch):
+    # graphkit with no words trains on the embedded synthetic graph.
+    calls = []
+    monkeypatch.setattr(cmd_train, "run", lambda args: calls.append(args) or 0)
+    assert main([]) == 0
+    assert len(calls) == 1
+    assert calls[0].command == "train"
+    assert calls[0].func is cmd_train.run
