@@ -99,7 +99,7 @@ def test_roc_auc_exact_small():
     ({"optimizer": "sgd"}, "optimizer='sgd' is invalid"),
     ({"checkpoint_every": 5}, "checkpoint_every needs out, the folder"),
     ({"dropout": 1.5}, "dropout must lie in"),
-    # Boundary values: each is the first invalid one next to a valid one.
+    # Values at or just past each bound.
     ({"dropout": 1.0}, r"dropout must lie in \[0, 1\), got 1.0"),
     ({"attention_dropout": 1.0}, r"attention_dropout must lie in \[0, 1\), got 1.0"),
     ({"log_every": 0}, "log_every must be at least 1, got 0"),

@@ -38,3 +38,25 @@ def test_same_options_do_not_warn(tmp_path, caplog):
     trainer(data, out=str(tmp_path)).fit()
     trainer(data, epochs=2, resume=str(tmp_path / "checkpoint_000001.pt"))
     assert "this run passes" not in caplog.text
+
+
+def test_resume_continues_compression_schedule(caplog):
+    from pathlib import Path
+
+    from graphkit.distributed.compression import (
+        Compression,
+        RandomProjectionCodec,
+        StepSchedule,
+    )
+    from graphkit.train.resume import restore_compression
+
+    # A checkpoint without compression state continues the schedule at its epoch.
+    # With 4 plateaus over 8 epochs from ratio 16, 4 epochs done give plateau
+    # floor(4 * 4 / 8) = 2, so the next ratio is 16 ** (1 - 2 / 4) = 4.
+    schedule = StepSchedule(16, end_epoch=8)
+    compression = Compression(RandomProjectionCodec(), schedule, comm=None)
+    assert compression.ratio == 16
+    restore_compression(compression, None, 4, Path("checkpoint_000004.pt"))
+    assert compression.ratio == 4
+    assert compression.epochs_done == 4
+    assert "has no halo compression state" in caplog.text
