@@ -2,10 +2,12 @@
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 from graphkit.distributed import files
 from graphkit.launch.cli import main
+from graphkit.launch.cmd_partition import write_folder_atomically
 
 SMALL_GRAPH = ["--dataset-options", "{num_nodes: 200, avg_degree: 4, num_features: 4}"]
 
@@ -154,4 +156,25 @@ def test_current_folder_as_out(tmp_path, monkeypatch):
         "part-0000.pt",
         "part-0001.pt",
     ]
+    assert _siblings(out) == []
+
+
+def test_failed_final_rename_restores_old_folder(tmp_path, monkeypatch):
+    # The old folder is moved aside first, so a failure of the second rename must move
+    # it back instead of leaving --out missing.
+    out = tmp_path / "parts"
+    out.mkdir()
+    (out / "meta.json").write_text('{"num_parts": 7}')
+    rename = Path.rename
+
+    def fail_temporary_rename(self, target):
+        if self.name.endswith(".tmp"):
+            raise OSError(28, "No space left on device")
+        return rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", fail_temporary_rename)
+    with pytest.raises(OSError):
+        write_folder_atomically(out, lambda folder: (folder / "meta.json").write_text("{}"))
+    assert sorted(p.name for p in out.iterdir()) == ["meta.json"]
+    assert json.loads((out / "meta.json").read_text()) == {"num_parts": 7}
     assert _siblings(out) == []
