@@ -1,6 +1,7 @@
 """Ctrl-C and SIGTERM during ``graphkit kg``: one line, exit 130/143, whole files only."""
 
 import json
+import os
 import re
 import signal
 import textwrap
@@ -8,6 +9,7 @@ import textwrap
 import pytest
 import torch
 from graphkit.launch.cli import run
+from graphkit.launch.kg_training import _kept_checkpoint
 from script_child import ScriptChild, last_line_without_traceback
 
 import graphkit.kg
@@ -194,3 +196,24 @@ def test_predict_interrupt_one_line(graph, monkeypatch, capfd):
     argv = ["kg", "predict", "--checkpoint", "unused.pth", "--graph", str(graph)]
     assert run([*argv, "--head", "a", "--relation", "r"]) == 130
     assert _last_line(capfd) == "graphkit kg: interrupted"
+
+
+def test_newest_checkpoint_by_write_time(tmp_path):
+    # A resumed run wrote step_4.pth after an earlier run's last.pth.
+    for name, seconds in [("last.pth", 100), ("step_2.pth", 200), ("step_4.pth", 300)]:
+        (tmp_path / name).write_bytes(b"")
+        os.utime(tmp_path / name, (seconds, seconds))
+    newest = tmp_path / "step_4.pth"
+    assert _kept_checkpoint(tmp_path) == (
+        f"the newest checkpoint is {newest}, resume with --resume {newest}"
+    )
+
+
+def test_equal_write_times_name_higher_step(tmp_path):
+    for name in ["step_2.pth", "step_10.pth"]:
+        (tmp_path / name).write_bytes(b"")
+        os.utime(tmp_path / name, (100, 100))
+    newest = tmp_path / "step_10.pth"
+    assert _kept_checkpoint(tmp_path) == (
+        f"the newest checkpoint is {newest}, resume with --resume {newest}"
+    )
