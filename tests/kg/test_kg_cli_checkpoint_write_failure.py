@@ -53,3 +53,31 @@ def test_finetune_disk_full_keeps_checkpoint(tmp_path, monkeypatch, capsys):
     )
     assert "Traceback" not in err
     assert sorted(path.name for path in out.iterdir()) == ["step_2.pth"]
+
+
+def test_finetune_no_checkpoint_removes_new_out(tmp_path, monkeypatch, capsys):
+    # Every checkpoint write fails, so the --out folder this run created stays empty.
+    graph = tmp_path / "triples.tsv"
+    graph.write_text("a\tr\tb\nb\tr\tc\nc\ts\ta\n")
+    torch.manual_seed(0)
+    checkpoint = tmp_path / "model.pth"
+    Ultra(dim=4, num_layers=1).save(checkpoint)
+
+    def save_fails(payload, target):
+        raise RuntimeError(DISK_FULL)
+
+    monkeypatch.setattr(train_module.torch, "save", save_fails)
+    monkeypatch.delenv("GRAPHKIT_TRACEBACK", raising=False)
+    out = tmp_path / "run"
+    arguments = ["kg", "finetune", "--checkpoint", str(checkpoint), "--graph"]
+    arguments += [str(graph), "--out", str(out), "--steps", "2", "--batch-size", "2"]
+    arguments += ["--negatives", "2", "--checkpoint-every", "1"]
+    assert run(arguments) == 1
+    errors = [line for line in capsys.readouterr().err.splitlines() if " ERROR " in line]
+    assert len(errors) == 1
+    assert errors[0].endswith(
+        f"finetune stopped: cannot write checkpoint {out / 'step_1.pth'} ({DISK_FULL}); "
+        f"--out {out} contains no checkpoint (--checkpoint-every N writes one every N "
+        "steps)"
+    )
+    assert not out.exists()
