@@ -51,7 +51,7 @@ def check_node_file(path: Path, sparse: bool = False) -> int:
     node order. Sparse features (Actor) are comma-separated non-negative integer indices,
     and the ids may come in any order but must be distinct.
     """
-    seen: set[int] = set()
+    seen: dict[int, int] = {}  # node id -> line number
     width = None
     lines = _data_lines(path)
     for offset, line in enumerate(lines):
@@ -74,7 +74,7 @@ def check_node_file(path: Path, sparse: bool = False) -> int:
                 raise MalformedLineError(
                     path, line_number, line, f"node id {node_id} repeats"
                 )
-            seen.add(node_id)
+            seen[node_id] = line_number
             continue
         if node_id != offset:
             raise MalformedLineError(
@@ -99,13 +99,19 @@ def check_node_file(path: Path, sparse: bool = False) -> int:
                 line,
                 f"{len(values)} feature values, but the first node has {width}",
             )
-    if sparse and seen and max(seen) != len(seen) - 1:
-        missing = sorted(set(range(max(seen) + 1)) - seen)
+    if sparse and seen and max(seen) >= len(seen):
+        # The ids are distinct, so one at or above the node count leaves a gap below it.
+        count = len(seen)
+        too_large = sorted(i for i in seen if i >= count)
+        missing = sorted(set(range(count)) - seen.keys())
+        first = min(too_large, key=seen.__getitem__)
         raise MalformedLineError(
             path,
-            1,
-            "",
-            f"node ids must be 0..{len(lines) - 1}, but {missing[:5]} are missing",
+            seen[first],
+            lines[seen[first] - 2],
+            f"node id {first} is out of range: the file lists {count} nodes, so the "
+            f"ids must be 0..{count - 1}. Ids above that: {too_large[:5]}. Missing "
+            f"ids: {missing[:5]}",
         )
     return len(lines)
 

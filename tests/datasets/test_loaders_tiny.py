@@ -215,7 +215,16 @@ def test_sparse_node_file_missing_id_error(tmp_path):
     # Actor's sparse node file may list ids in any order, but all of 0..N-1.
     path = tmp_path / "out1_node_feature_label.txt"
     path.write_text("node_id\tfeature\tlabel\n2\t0,5\t1\n0\t3\t0\n")
-    with pytest.raises(MalformedLineError, match=r"\[1\] are missing"):
+    with pytest.raises(MalformedLineError) as caught:
+        check_node_file(path, sparse=True)
+    # The message points at the line of the id past the end, not at the header.
+    assert str(caught.value) == (
+        f"{path}:2: node id 2 is out of range: the file lists 2 nodes, so the ids must "
+        "be 0..1. Ids above that: [2]. Missing ids: [1]; line content: '2\\t0,5\\t1'"
+    )
+    path.write_text("node_id\tfeature\tlabel\n0\t3\t0\n5\t1\t1\n7\t1\t1\n1\t1\t1\n")
+    with pytest.raises(MalformedLineError, match=r":3: node id 5 .* 0\.\.3\. Ids above"
+                       r" that: \[5, 7\]. Missing ids: \[2, 3\]"):
         check_node_file(path, sparse=True)
     path.write_text("node_id\tfeature\tlabel\n1\t0,5\t1\n0\t3\t0\n")
     assert check_node_file(path, sparse=True) == 2
