@@ -85,3 +85,15 @@ def test_multi_label_matches_per_task_sklearn():
     got = multi_label_roc_auc(logits, targets, mask, graph)
     assert got == float(torch.tensor(want_reference, dtype=torch.float64).mean())
     assert got == pytest.approx(float(np.mean(want_sklearn)), abs=1e-12)
+
+
+def test_roc_auc_exact_up_to_twice_auc_bins(monkeypatch):
+    # With 2 bins, 4 labelled nodes are the most that still take the exact path. All
+    # four class-1 probabilities lie in [0.5, 1), one histogram bin, where the
+    # histogram would count every pair as a tie (AUC 0.5) instead of 1.
+    monkeypatch.setattr(metrics, "AUC_BINS", 2)
+    graph = LocalGraph(torch.zeros(2, 0, dtype=torch.long), 4)
+    logits = torch.tensor([[0.0, 0.1], [0.0, 0.2], [0.0, 0.3], [0.0, 0.4]])
+    y = torch.tensor([0, 0, 1, 1])
+    mask = torch.ones(4, dtype=torch.bool)
+    assert metrics.roc_auc(logits, y, mask, graph) == 1.0

@@ -55,6 +55,12 @@ def test_two_column_class_ids_rejected():
         fit(cycle_data(y))
 
 
+def test_three_dimensional_labels_rejected():
+    y = (torch.arange(32) % 2).view(8, 2, 2)
+    with pytest.raises(ValueError, match=r"invalid labels: .* got y of shape \(8, 2, 2\)"):
+        fit(cycle_data(y))
+
+
 def test_whole_float_labels_suggest_long():
     with pytest.raises(TypeError, match=r"whole numbers, so convert it with data.y = data.y.long\(\)"):
         fit(cycle_data((torch.arange(8) % 3).float()))
