@@ -20,7 +20,8 @@ class _ToyConfig:
 
 @pytest.fixture
 def toy_experiments(monkeypatch):
-    """Register ``toy_fail`` (criterion fails), ``toy_pass`` and ``toy_broken`` (raises).
+    """Register ``toy_fail`` (criterion fails), ``toy_pass``, ``toy_broken`` (raises
+    RuntimeError) and ``toy_invalid`` (raises ValueError).
 
     'all' runs only the first two.
     """
@@ -30,11 +31,19 @@ def toy_experiments(monkeypatch):
         registry.at_least("score", metrics["score"], 2.0)
     ]
     monkeypatch.setitem(sys.modules, module.__name__, module)
-    for name, score in (("toy_fail", 1.0), ("toy_pass", 3.0), ("toy_broken", None)):
+    toy_scores = (
+        ("toy_fail", 1.0),
+        ("toy_pass", 3.0),
+        ("toy_broken", None),
+        ("toy_invalid", "invalid"),
+    )
+    for name, score in toy_scores:
 
         def run(config, score=score):
             if score is None:
                 raise RuntimeError("toy failure")
+            if score == "invalid":
+                raise ValueError("toy invalid value")
             return {"score": score}
 
         run.__module__ = module.__name__
@@ -42,7 +51,7 @@ def toy_experiments(monkeypatch):
     toys = [registry.get("toy_fail"), registry.get("toy_pass")]
     monkeypatch.setattr(registry, "list_experiments", lambda: toys)
     yield
-    for name in ("toy_fail", "toy_pass", "toy_broken"):
+    for name, _ in toy_scores:
         registry._REGISTRY.pop(name, None)
 
 
@@ -80,3 +89,15 @@ def test_raising_experiment_fails_without_strict(toy_experiments, monkeypatch):
     toys = [registry.get("toy_pass"), registry.get("toy_broken")]
     monkeypatch.setattr(registry, "list_experiments", lambda: toys)
     assert main(["extras", "run", "all", "--smoke", "--no-strict"]) == 1
+
+
+def test_all_continues_after_value_error(toy_experiments, monkeypatch, capsys):
+    # A ValueError ends a run of one named experiment with 2, but under 'all' it is
+    # one failed row and the later experiments still run.
+    toys = [registry.get("toy_invalid"), registry.get("toy_pass")]
+    monkeypatch.setattr(registry, "list_experiments", lambda: toys)
+    assert main(["extras", "run", "toy_invalid"]) == 2
+    assert main(["extras", "run", "all", "--smoke"]) == 1
+    table = capsys.readouterr().out
+    assert "toy_invalid" in table
+    assert "toy_pass" in table
