@@ -6,7 +6,7 @@ import inspect
 import pydoc
 from dataclasses import dataclass, fields
 
-from graphkit.field_docs import FieldsDocstring
+from graphkit.field_docs import FieldsDocstring, field_docs
 from graphkit.train.config import TrainConfig
 
 
@@ -61,3 +61,26 @@ def test_required_field_without_default():
     assert "    name (str): Name of the run.\n" in doc + "\n"
     assert "name (str): Name of the run. (default" not in doc
     assert "size (int): Number of items. (default: ``2``)" in doc
+
+
+@dataclass
+class _BaseOptions:
+    epochs: int = 1
+    """Epochs of the base class."""
+    seed: int = 0
+    """Random
+    seed   of every run."""
+
+
+@dataclass
+class _ChildOptions(_BaseOptions):
+    epochs: int = 5
+    """Epochs of the subclass."""
+
+
+def test_field_docs_subclass_doc_wins():
+    assert field_docs(_ChildOptions)["epochs"] == "Epochs of the subclass."
+
+
+def test_field_docs_joins_lines():
+    assert field_docs(_ChildOptions)["seed"] == "Random seed of every run."
