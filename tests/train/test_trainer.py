@@ -1,6 +1,7 @@
 """Trainer behaviour: learning, reproducibility, resume, metrics and config errors."""
 
 import json
+import logging
 
 import pytest
 import torch
@@ -207,3 +208,12 @@ def test_plateau_schedule_steps_on_val_metric():
     trainer.fit()
     assert stepped == val_scores
     assert len(stepped) == 3
+
+
+def test_first_epoch_always_logged(caplog):
+    # With log_every 100, a 3-epoch run logs epoch 1 only, so a user sees it start.
+    with caplog.at_level(logging.INFO, logger="graphkit.train.trainer"):
+        run(two_block_graph(), epochs=3)
+    logged = [r.getMessage().split()[1] for r in caplog.records
+              if r.getMessage().startswith("epoch ")]
+    assert logged == ["1"]
