@@ -139,3 +139,19 @@ def test_cli_finetune_writes_checkpoint(files, tmp_path):
     tuned = Ultra.from_pretrained(out / "last.pth").state_dict()
     assert sorted(tuned) == sorted(start)
     assert any(not torch.equal(tuned[key], start[key]) for key in start)
+
+
+def test_cli_evaluate_valid_split(files, tmp_path):
+    _, checkpoint, root = files
+    out_file = tmp_path / "metrics.json"
+    argv = ["kg", "evaluate", "--checkpoint", str(checkpoint), "--dataset", "toy_v1"]
+    argv += ["--root", str(root), "--split", "valid", "--json", str(out_file)]
+    assert main(argv) == 0
+    metrics = json.loads(out_file.read_text())
+    assert metrics["split"] == "valid"
+    assert metrics["num_ranks"] == 4  # the 2 triples of toy_v1/valid.txt, head and tail
+    # The valid queries are ranked on the training graph, the API's split.train.
+    split = load_dataset(root, "toy_v1")
+    expected = evaluate(Ultra.from_pretrained(checkpoint), split.train)
+    for name in ("mrr", "mr", "hits@1", "hits@3", "hits@10"):
+        assert metrics[name] == pytest.approx(expected[name], rel=1e-6), name
