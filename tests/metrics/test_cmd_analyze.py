@@ -96,6 +96,8 @@ def test_missing_inputs(edge_files, tmp_path, capsys):
     assert "nothing to analyze" in capsys.readouterr().err
     assert _analyze("--edge-list", edges) == 2
     assert "--edge-list and --labels must be given together" in capsys.readouterr().err
+    assert _analyze("--dataset", "cora", "--labels", edge_files[1]) == 2
+    assert "--edge-list and --labels must be given together" in capsys.readouterr().err
     missing = tmp_path / "none.txt"
     assert _analyze("--edge-list", edges, "--labels", missing) == 2
     assert f"label file not found: {missing}" in capsys.readouterr().err
@@ -221,3 +223,17 @@ def test_header_option_keeps_first_edge(tmp_path, capsys):
         row = next(line for line in table.splitlines() if line.startswith("named "))
         counts[choice] = row.split()[2]
     assert counts == {"auto": "1", "no": "2", "yes": "1"}
+
+
+def test_relative_and_absolute_same_output_rejected(
+    edge_files, tmp_path, monkeypatch, capsys
+):
+    edges, labels = edge_files
+    monkeypatch.chdir(tmp_path)
+    code = _analyze(
+        "--edge-list", edges, "--labels", labels, "--json", "out.txt",
+        "--csv", tmp_path / "out.txt",
+    )  # fmt: skip
+    assert code == 2
+    assert "--json and --csv both name out.txt" in capsys.readouterr().err
+    assert not (tmp_path / "out.txt").exists()
