@@ -63,3 +63,8 @@ def test_dataset_without_labelled_node():
     data = Data(edge_index=torch.tensor([[0], [1]]), y=torch.tensor([-1, -1]))
     with pytest.raises(ValueError, match="dataset 'blank' has no labelled node"):
         _require_labels(data, "blank")
+
+
+def test_dataset_with_only_class_zero_accepted():
+    data = Data(edge_index=torch.tensor([[0], [1]]), y=torch.tensor([0, 0]))
+    _require_labels(data, "one_class")
