@@ -54,3 +54,20 @@ def test_mps_without_support(tmp_path):
 def test_meta_device_rejected(tmp_path):
     with pytest.raises(SystemExit, match="--device meta stores no values"):
         main(predict_args(tmp_path, "meta"))
+
+
+def test_cuda_index_equal_to_count_simulated(tmp_path, monkeypatch):
+    # Runs without a GPU: torch reports one CUDA device, so cuda:1 is one too far.
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    with pytest.raises(SystemExit) as stop:
+        main(predict_args(tmp_path, "cuda:1"))
+    assert stop.value.code == (
+        "--device cuda:1: this machine has 1 CUDA device(s), numbered 0 to 0"
+    )
+
+
+def test_zero_threads_rejected(tmp_path):
+    with pytest.raises(SystemExit) as stop:
+        main([*predict_args(tmp_path, "cpu"), "--threads", "0"])
+    assert stop.value.code == "--threads must be at least 1, got 0"
