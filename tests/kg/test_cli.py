@@ -155,3 +155,26 @@ def test_cli_evaluate_valid_split(files, tmp_path):
     expected = evaluate(Ultra.from_pretrained(checkpoint), split.train)
     for name in ("mrr", "mr", "hits@1", "hits@3", "hits@10"):
         assert metrics[name] == pytest.approx(expected[name], rel=1e-6), name
+
+
+@pytest.mark.parametrize("name", ["", "  "])
+def test_cli_blank_dataset_rejected(files, capsys, name):
+    # A blank name would make --root itself the dataset folder.
+    _, checkpoint, root = files
+    argv = ["kg", "evaluate", "--checkpoint", str(checkpoint), "--root", str(root)]
+    with pytest.raises(SystemExit) as stop:
+        main([*argv, "--dataset", name])
+    assert stop.value.code == 2
+    assert f"argument --dataset: {name!r} is an empty name." in capsys.readouterr().err
+
+
+def test_cli_finetune_requires_checkpoint(files, tmp_path, capsys):
+    graph, _, _ = files
+    argv = ["kg", "finetune", "--graph", str(graph), "--out", str(tmp_path / "run")]
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 2
+    assert "the following arguments are required: --checkpoint" in (
+        capsys.readouterr().err
+    )
+    assert not (tmp_path / "run").exists()
