@@ -75,3 +75,21 @@ def test_nodeclass_prints_accuracy_and_times(data_copy, capsys):
     assert "fine-tuned 1 epochs" in out
     assert re.search(r"time: features [0-9.]+s, .*products [0-9.]+s, svd [0-9.]+s", out)
     assert "fine tuning" in out
+
+
+@pytest.mark.parametrize("text", [str(-(2**63)), "0", str(2**64 - 1)])
+def test_seed_range_ends_accepted(text):
+    assert cmd_isvd._seed(text) == int(text)
+
+
+@pytest.mark.parametrize("text", [str(-(2**63) - 1), str(2**64), "1.5"])
+def test_seed_outside_range_rejected(text):
+    with pytest.raises(argparse.ArgumentTypeError):
+        cmd_isvd._seed(text)
+
+
+def test_positive_int_rejects_zero():
+    assert cmd_isvd._positive_int("1") == 1
+    with pytest.raises(argparse.ArgumentTypeError) as info:
+        cmd_isvd._positive_int("0")
+    assert str(info.value) == "expected a positive integer, got '0'"
