@@ -5,8 +5,8 @@ import os
 from pathlib import Path
 
 import pytest
-from graphkit.distributed import files
-from graphkit.launch.cli import main
+from graphkit.distributed import files, partition
+from graphkit.launch.cli import main, run
 from graphkit.launch.cmd_partition import write_folder_atomically
 
 SMALL_GRAPH = ["--dataset-options", "{num_nodes: 200, avg_degree: 4, num_features: 4}"]
@@ -177,4 +177,32 @@ def test_failed_final_rename_restores_old_folder(tmp_path, monkeypatch):
         write_folder_atomically(out, lambda folder: (folder / "meta.json").write_text("{}"))
     assert sorted(p.name for p in out.iterdir()) == ["meta.json"]
     assert json.loads((out / "meta.json").read_text()) == {"num_parts": 7}
+    assert _siblings(out) == []
+
+
+def test_zero_parts_rejected(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("GRAPHKIT_TRACEBACK", raising=False)
+    out = tmp_path / "parts"
+    assert run(["partition", *SMALL_GRAPH, "--parts", "0", "--out", str(out)]) == 2
+    assert capsys.readouterr().err == (
+        "graphkit partition: error: --parts must be at least 1, got 0\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_folder_filled_during_run_kept(tmp_path, monkeypatch):
+    # Another process writes into --out while this one partitions.
+    out = tmp_path / "parts"
+    original = partition.partition_nodes
+
+    def partition_while_other_writes(*args, **kwargs):
+        out.mkdir()
+        (out / "meta.json").write_text('{"num_parts": 7}')
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(partition, "partition_nodes", partition_while_other_writes)
+    with pytest.raises(ValueError, match="already contains files"):
+        _partition(out)
+    assert json.loads((out / "meta.json").read_text()) == {"num_parts": 7}
+    assert sorted(p.name for p in out.iterdir()) == ["meta.json"]
     assert _siblings(out) == []
