@@ -6,7 +6,7 @@ import pytest
 import torch
 from graphkit.launch.cli import main
 
-from graphkit.kg import Ultra, evaluate, load_dataset
+from graphkit.kg import Ultra, evaluate, load_dataset, load_graph
 
 
 @pytest.fixture()
@@ -178,3 +178,20 @@ def test_cli_finetune_requires_checkpoint(files, tmp_path, capsys):
         capsys.readouterr().err
     )
     assert not (tmp_path / "run").exists()
+
+
+def test_cli_predict_lines_match_api(files, capsys):
+    graph, checkpoint, _ = files
+    argv = ["kg", "predict", "--checkpoint", str(checkpoint), "--graph", str(graph)]
+    argv += ["--head", "city1", "--relation", "capital_of", "-k", "3"]
+    assert main([*argv, "--exclude-known"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    answers = Ultra.from_pretrained(checkpoint).predict(
+        load_graph(graph), head="city1", relation="capital_of", k=3, exclude_known=True
+    )
+    # (city1, capital_of, country1) is a fact of the graph, so it is left out.
+    assert "country1" not in [name for name, _ in answers]
+    assert lines == ["top 3 answers of (city1, capital_of, ?):"] + [
+        f"{rank:>4}  {logit:9.4f}  {name}"
+        for rank, (name, logit) in zip((1, 2, 3), answers)
+    ]
