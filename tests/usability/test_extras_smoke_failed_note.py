@@ -49,3 +49,17 @@ def test_smoke_pass_has_no_note(passing_toy, capsys):
 def test_full_run_failure_has_no_note(failing_toy, capsys):
     assert cli.main(["extras", "run", failing_toy]) == 1
     assert "note:" not in capsys.readouterr().out
+
+
+@pytest.fixture
+def raising_toy(monkeypatch):
+    def run(config):
+        raise RuntimeError("toy failure")
+
+    yield from register_toy(monkeypatch, "smoke_note_raise_toy", run, _gap_criteria)
+
+
+def test_smoke_raised_experiment_has_no_note(raising_toy, capsys):
+    # The note explains small-size criteria, which say nothing about an exception.
+    assert cli.main(["extras", "run", raising_toy, "--smoke"]) == 1
+    assert "note:" not in capsys.readouterr().out
