@@ -49,3 +49,11 @@ def test_no_words_run_train(monkeypatch):
     assert len(calls) == 1
     assert calls[0].command == "train"
     assert calls[0].func is cmd_train.run
+
+
+def test_bytes_command_line_rejected():
+    with pytest.raises(TypeError) as info:
+        main(b"train")
+    assert str(info.value).startswith(
+        "main() takes a list of command-line words, not the string b'train'."
+    )
