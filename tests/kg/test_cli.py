@@ -195,3 +195,19 @@ def test_cli_predict_lines_match_api(files, capsys):
         f"{rank:>4}  {logit:9.4f}  {name}"
         for rank, (name, logit) in zip((1, 2, 3), answers)
     ]
+
+
+def test_cli_pretrain_same_seed_same_weights(files, tmp_path):
+    # Without --checkpoint, --seed sets the initial weights as well as the sampler.
+    graph, _, _ = files
+    weights = []
+    for run_name in ("first", "second"):
+        out = tmp_path / run_name
+        argv = ["kg", "pretrain", "--graph", str(graph), "--out", str(out)]
+        argv += ["--steps", "1", "--batch-size", "2", "--negatives", "2", "--seed", "3"]
+        torch.manual_seed(len(weights))  # a different global state before each run
+        assert main(argv) == 0
+        weights.append(Ultra.from_pretrained(out / "last.pth").state_dict())
+    assert sorted(weights[0]) == sorted(weights[1])
+    for name, tensor in weights[0].items():
+        assert torch.equal(tensor, weights[1][name]), name
