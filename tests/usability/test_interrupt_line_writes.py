@@ -73,3 +73,9 @@ def test_exit_message_line_is_one_write(monkeypatch):
     monkeypatch.setattr(cli, "main", fail)
     assert cli.run(["partition"]) == 2
     assert stderr_writes == ["graphkit partition: error: no such file\n"]
+
+
+def test_rank_sigterm_line_names_signal(monkeypatch):
+    stderr_writes = record_stderr(monkeypatch)
+    assert interrupts.report_rank_interrupt("train", Terminated(), 3, 4) == 143
+    assert stderr_writes == ["graphkit train: rank 3 of 4 interrupted by SIGTERM\n"]
