@@ -69,3 +69,12 @@ def test_cli_list_points_to_kg_folder(root, capsys):
     assert main(["kg", "list", "--root", str(root.parent)]) == 0
     out = capsys.readouterr().out
     assert f"{root} contains datasets: pass --root {root}" in out
+
+
+def test_cli_list_empty_kg_folder_no_hint(tmp_path, capsys):
+    # A kg/ folder without datasets is no better --root, so no hint points at it.
+    (tmp_path / "kg" / "notes").mkdir(parents=True)
+    assert main(["kg", "list", "--root", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "  none: no folder with train.txt or a NAME_ind sibling" in out
+    assert "contains datasets" not in out
