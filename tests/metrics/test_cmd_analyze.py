@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
+from pathlib import Path
 
 import pytest
 import torch
 from graphkit.launch.cli import main
+from graphkit.launch.cmd_analyze import _graph_name
 
 EDGES = "# five edges\na b\nb c\nc d\nd e\nc e\n"
 LABELS = "a 0\nb 0\nc 1\nd 1\ne 1\n"
@@ -237,3 +239,9 @@ def test_relative_and_absolute_same_output_rejected(
     assert code == 2
     assert "--json and --csv both name out.txt" in capsys.readouterr().err
     assert not (tmp_path / "out.txt").exists()
+
+
+def test_graph_name_drops_gz_in_any_case():
+    assert _graph_name(Path("data/edges.txt.gz")) == "edges"
+    assert _graph_name(Path("data/edges.txt.GZ")) == "edges"
+    assert _graph_name(Path("data/edges.txt")) == "edges"
