@@ -6,17 +6,17 @@ from graphkit.train.config import TrainConfig
 
 
 def test_partitions_drop_dataset_options():
-    shown = logged_config(TrainConfig(partitions="parts", root="data"))
-    assert shown["partitions"] == "parts"
-    assert "root" not in shown
-    assert "dataset_options" not in shown
+    logged = logged_config(TrainConfig(partitions="parts", root="data"))
+    assert logged["partitions"] == "parts"
+    assert "root" not in logged
+    assert "dataset_options" not in logged
     # The default dataset was not given, so the folder's own dataset is logged instead.
-    assert "dataset" not in shown
+    assert "dataset" not in logged
 
 
 def test_partitions_keep_given_dataset():
-    shown = logged_config(TrainConfig(partitions="parts", dataset="cora"))
-    assert shown["dataset"] == "cora"
+    logged = logged_config(TrainConfig(partitions="parts", dataset="cora"))
+    assert logged["dataset"] == "cora"
 
 
 def test_without_partitions_all_fields_logged():
