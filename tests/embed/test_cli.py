@@ -7,6 +7,7 @@ import re
 
 import numpy as np
 import pytest
+import torch
 from graphkit.launch import cmd_isvd
 
 
@@ -93,3 +94,39 @@ def test_positive_int_rejects_zero():
     with pytest.raises(argparse.ArgumentTypeError) as info:
         cmd_isvd._positive_int("0")
     assert str(info.value) == "expected a positive integer, got '0'"
+
+
+def _nodeclass_on(monkeypatch, data, *extra: str) -> int:
+    """Run isvd nodeclass with ``load_dataset`` returning ``data``."""
+    import graphkit.datasets
+
+    monkeypatch.setattr(graphkit.datasets, "load_dataset", lambda *a, **k: data)
+    return main(["isvd", "nodeclass", "--dataset", "toy", *extra])
+
+
+def _toy_data(x, train_mask):
+    from torch_geometric.data import Data
+
+    return Data(
+        x=x,
+        y=torch.tensor([0, 0, 1, 1]),
+        edge_index=torch.tensor([[0, 1, 2, 3], [1, 0, 3, 2]]),
+        train_mask=train_mask,
+        num_nodes=4,
+    )
+
+
+def test_nodeclass_without_features_rejected(monkeypatch):
+    data = _toy_data(None, torch.ones(4, dtype=torch.bool))
+    with pytest.raises(SystemExit) as stop:
+        _nodeclass_on(monkeypatch, data)
+    assert str(stop.value.code).startswith("dataset 'toy' has no node features")
+
+
+def test_nodeclass_several_splits_rejected(monkeypatch):
+    data = _toy_data(torch.eye(4), torch.ones(4, 3, dtype=torch.bool))
+    with pytest.raises(SystemExit) as stop:
+        _nodeclass_on(monkeypatch, data)
+    assert stop.value.code == (
+        "dataset 'toy' has 3 train/val/test splits; choose one with --split INDEX"
+    )
