@@ -130,3 +130,54 @@ def test_nodeclass_several_splits_rejected(monkeypatch):
     assert stop.value.code == (
         "dataset 'toy' has 3 train/val/test splits; choose one with --split INDEX"
     )
+
+
+def _finetuned_lines(monkeypatch, capsys, val_mask) -> list[str]:
+    """Run nodeclass with a stubbed fine-tuning history and return its fine-tune lines."""
+    import graphkit.embed.deep
+
+    history = [
+        {"epoch": 1, "val": 0.50, "test": 0.40},
+        {"epoch": 2, "val": 0.75, "test": 0.60},
+        {"epoch": 3, "val": 0.25, "test": 0.30},
+    ]
+    monkeypatch.setattr(graphkit.embed.deep, "finetune", lambda *a, **k: history)
+    # A 40-node ring: the closed-form fit needs more training rows than its
+    # oversampling of 20.
+    from torch_geometric.data import Data
+
+    nodes = torch.arange(40)
+    data = Data(
+        x=torch.eye(40),
+        y=nodes % 2,
+        edge_index=torch.stack([nodes, (nodes + 1) % 40]),
+        train_mask=nodes < 30,
+        val_mask=val_mask,
+        test_mask=nodes >= 35,
+        num_nodes=40,
+    )
+    argv = ["--hops", "1", "--finetune-epochs", "3", "--heads-only"]
+    assert _nodeclass_on(monkeypatch, data, *argv) == 0
+    return [
+        line for line in capsys.readouterr().out.splitlines() if "fine-tuned" in line
+    ]
+
+
+def test_nodeclass_reports_best_validation_epoch(monkeypatch, capsys):
+    val_mask = (torch.arange(40) >= 30) & (torch.arange(40) < 35)
+    assert _finetuned_lines(monkeypatch, capsys, val_mask) == [
+        (
+            "fine-tuned 3 epochs: test accuracy 0.6000 at the best validation epoch 2 "
+            "(validation 0.7500); last epoch test 0.3000"
+        )
+    ]
+
+
+def test_nodeclass_without_validation_reports_last_epoch(monkeypatch, capsys):
+    val_mask = torch.zeros(40, dtype=torch.bool)
+    assert _finetuned_lines(monkeypatch, capsys, val_mask) == [
+        (
+            "fine-tuned 3 epochs: test accuracy 0.3000 at the last epoch (no "
+            "validation nodes)"
+        )
+    ]
