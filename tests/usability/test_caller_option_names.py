@@ -13,7 +13,12 @@ from graphkit.launch.cmd_train import load_local
 
 from graphkit.kg import Ultra, pretrain
 from graphkit.kg.io import load_graph
-from graphkit.option_names import command_line_options, from_command_line, option
+from graphkit.option_names import (
+    command_line_options,
+    from_command_line,
+    option,
+    options_from_file,
+)
 from graphkit.train.checkpoint import CheckpointReadError, load_checkpoint
 from graphkit.train.config import TrainConfig
 from graphkit.train.trainer import Trainer
@@ -295,3 +300,9 @@ def test_yaml_key_needs_flag(tmp_path):
     with pytest.raises(ValueError) as from_python:
         TrainConfig.from_yaml(path)
     assert str(from_python.value).startswith(f"checkpoint_every in {path} needs out,")
+
+
+def test_file_setting_with_value_named_as_key(tmp_path):
+    with options_from_file(str(tmp_path / "run.yaml"), ["resume"]):
+        assert option("resume", "auto") == f"resume: auto in {tmp_path / 'run.yaml'}"
+        assert option("epochs", 3) == "epochs=3"
