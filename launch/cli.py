@@ -179,9 +179,8 @@ def run(argv: list[str] | None = None) -> int:
     Invalid input is a ValueError, OSError, FloatingPointError (a diverged loss), YAML,
     partition-file or distributed start-up error, or a ``SystemExit`` whose code is a
     message. A lost rank (``PeerLostError``) or a dependency that is not installed gives
-    one line and exit code 1. Ctrl-C gives
-    one line and exit code 130, and SIGTERM exit code 143 (see
-    :mod:`graphkit.launch.interrupts`). In a launch of several processes, rank 0 prints
+    one line and exit code 1. Ctrl-C gives one line and exit code 130, and SIGTERM exit
+    code 143 (see :mod:`graphkit.launch.interrupts`). In a launch of several processes, rank 0 prints
     that line and every other rank a short line with its rank.
 
     ``main`` itself lets exceptions propagate, so that Python callers and tests see them.
@@ -239,10 +238,10 @@ _PIP_NAMES = {
 
 
 def _missing_dependency(error: Exception) -> str | None:
-    """Return a one-line message when ``error`` is a dependency that is not installed.
+    """Return a one-line message when ``error`` is a missing dependency, else None.
 
-    A missing module of graphkit itself is a broken install, not a missing
-    dependency: the function returns None and the error keeps its traceback.
+    A missing module of graphkit itself means a broken install, not a missing
+    dependency, so the function returns None and the error keeps its traceback.
     """
     if not isinstance(error, ModuleNotFoundError) or not error.name:
         return None
@@ -253,7 +252,7 @@ def _missing_dependency(error: Exception) -> str | None:
     return (
         f"the Python package {package!r} is not installed ({error}). Install graphkit "
         f"with its dependencies, which include {package}: pip install -e \".[dev,mpi]\" "
-        f"in the graphkit folder, as README.md says"
+        f"in the graphkit folder (see README.md)"
     )
 
 
