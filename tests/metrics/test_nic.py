@@ -89,8 +89,8 @@ def test_neighbour_counts_reject_zero_hops():
 
 @pytest.mark.parametrize("n", [4, 6, 7])
 def test_nic_undefined_when_every_symbol_unique(n):
-    # Then E[I] = H(Y) = I. Rounding leaves H(Y) - E[I] within 1e-15 of 0, on
-    # either side, and the estimate must be NaN rather than 0 / 0 in floats.
+    # With every symbol unique, E[I] = H(Y) = I. Rounding leaves H(Y) - E[I] within
+    # 1e-15 of 0, on either side, and the estimate must be NaN rather than 0 / 0 in floats.
     estimate = nic_from_symbols(torch.arange(n) % 3, torch.arange(n), "permutation")
     assert math.isnan(estimate.value)
     assert estimate.num_symbols == n

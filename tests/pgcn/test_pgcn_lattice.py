@@ -277,8 +277,8 @@ def test_dense_reference_enforces_budget():
 
 
 def test_dense_budget_boundary():
-    # 100 float32 points need 5 * 100 * 100 * 4 = 200,000 bytes: a budget of exactly
-    # that runs, one byte less raises.
+    # 100 float32 points need 5 * 100 * 100 * 4 = 200,000 bytes. A budget of exactly
+    # that runs, and one byte less raises.
     positions = torch.randn(100, 2)
     values = torch.randn(100, 1)
     assert dense_memory_bytes(100) == 200_000

@@ -88,7 +88,7 @@ def test_multi_label_matches_per_task_sklearn():
 
 
 def test_roc_auc_exact_up_to_twice_auc_bins(monkeypatch):
-    # With 2 bins, 4 labelled nodes are the most that still take the exact path. All
+    # With 2 bins, 4 labelled nodes is the maximum that still takes the exact path. All
     # four class-1 probabilities lie in [0.5, 1), one histogram bin, where the
     # histogram would count every pair as a tie (AUC 0.5) instead of 1.
     monkeypatch.setattr(metrics, "AUC_BINS", 2)
