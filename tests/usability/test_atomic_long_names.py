@@ -8,13 +8,12 @@ check before the run had passed.
 import os
 import re
 
-from graphkit.launch.cmd_partition import write_folder_atomically
-
 from graphkit.atomic_files import (
     temporary_stem,
     write_atomically,
     write_text_atomically,
 )
+from graphkit.launch.cmd_partition import write_folder_atomically
 
 LONG_ASCII = "a" * 245 + ".json"
 # 125 two-byte characters: 250 bytes in UTF-8.

@@ -41,8 +41,8 @@ def test_tuple_of_strings_accepted(capsys):
     assert capsys.readouterr().out.startswith("usage: graphkit train")
 
 
-def test_no_words_run_train(monkeypatch):
-    # graphkit with no words trains on the embedded synthetic graph.
+def test_empty_argv_runs_train(monkeypatch):
+    # graphkit with no arguments trains on the embedded synthetic graph.
     calls = []
     monkeypatch.setattr(cmd_train, "run", lambda args: calls.append(args) or 0)
     assert main([]) == 0

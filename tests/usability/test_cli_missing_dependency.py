@@ -39,7 +39,7 @@ def test_missing_graphkit_module_keeps_traceback(monkeypatch):
         cli.run(["train"])
 
 
-def test_train_without_torch_in_a_fresh_interpreter():
+def test_train_without_torch_in_subprocess():
     code = (
         "import sys; sys.modules['torch'] = None\n"
         "from graphkit.launch.cli import run\n"

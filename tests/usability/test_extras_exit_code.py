@@ -92,8 +92,8 @@ def test_raising_experiment_fails_without_strict(toy_experiments, monkeypatch):
 
 
 def test_all_continues_after_value_error(toy_experiments, monkeypatch, capsys):
-    # A ValueError ends a run of one named experiment with 2, but under 'all' it is
-    # one failed row and the later experiments still run.
+    # A ValueError makes a run of one named experiment exit with code 2. Under 'all'
+    # it becomes one failed row and the later experiments still run.
     toys = [registry.get("toy_invalid"), registry.get("toy_pass")]
     monkeypatch.setattr(registry, "list_experiments", lambda: toys)
     assert main(["extras", "run", "toy_invalid"]) == 2

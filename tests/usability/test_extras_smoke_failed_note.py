@@ -60,6 +60,6 @@ def raising_toy(monkeypatch):
 
 
 def test_smoke_raised_experiment_has_no_note(raising_toy, capsys):
-    # The note explains small-size criteria, which say nothing about an exception.
+    # The note explains small-size criteria, which do not apply to an exception.
     assert cli.main(["extras", "run", raising_toy, "--smoke"]) == 1
     assert "note:" not in capsys.readouterr().out

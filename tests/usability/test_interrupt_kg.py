@@ -198,22 +198,23 @@ def test_predict_interrupt_one_line(graph, monkeypatch, capfd):
     assert _last_line(capfd) == "graphkit kg: interrupted"
 
 
+def _write_checkpoints(folder, write_times):
+    """Create empty checkpoint files with the given modification times in seconds."""
+    for name, seconds in write_times.items():
+        (folder / name).write_bytes(b"")
+        os.utime(folder / name, (seconds, seconds))
+
+
+def _resume_hint(newest):
+    return f"the newest checkpoint is {newest}, resume with --resume {newest}"
+
+
 def test_newest_checkpoint_by_write_time(tmp_path):
     # A resumed run wrote step_4.pth after an earlier run's last.pth.
-    for name, seconds in [("last.pth", 100), ("step_2.pth", 200), ("step_4.pth", 300)]:
-        (tmp_path / name).write_bytes(b"")
-        os.utime(tmp_path / name, (seconds, seconds))
-    newest = tmp_path / "step_4.pth"
-    assert _kept_checkpoint(tmp_path) == (
-        f"the newest checkpoint is {newest}, resume with --resume {newest}"
-    )
+    _write_checkpoints(tmp_path, {"last.pth": 100, "step_2.pth": 200, "step_4.pth": 300})
+    assert _kept_checkpoint(tmp_path) == _resume_hint(tmp_path / "step_4.pth")
 
 
 def test_equal_write_times_name_higher_step(tmp_path):
-    for name in ["step_2.pth", "step_10.pth"]:
-        (tmp_path / name).write_bytes(b"")
-        os.utime(tmp_path / name, (100, 100))
-    newest = tmp_path / "step_10.pth"
-    assert _kept_checkpoint(tmp_path) == (
-        f"the newest checkpoint is {newest}, resume with --resume {newest}"
-    )
+    _write_checkpoints(tmp_path, {"step_2.pth": 100, "step_10.pth": 100})
+    assert _kept_checkpoint(tmp_path) == _resume_hint(tmp_path / "step_10.pth")

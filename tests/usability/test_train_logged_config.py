@@ -1,7 +1,6 @@
 """The config that graphkit train logs leaves out the options --partitions ignores."""
 
 from graphkit.launch.cmd_train import logged_config
-
 from graphkit.train.config import TrainConfig
 
 
@@ -10,7 +9,8 @@ def test_partitions_drop_dataset_options():
     assert logged["partitions"] == "parts"
     assert "root" not in logged
     assert "dataset_options" not in logged
-    # The default dataset was not given, so the folder's own dataset is logged instead.
+    # dataset is left at its default, so it is dropped. The folder's own dataset is
+    # logged when the folder is read.
     assert "dataset" not in logged
 
 
