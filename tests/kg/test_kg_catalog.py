@@ -72,7 +72,8 @@ def test_cli_list_points_to_kg_folder(root, capsys):
 
 
 def test_cli_list_empty_kg_folder_no_hint(tmp_path, capsys):
-    # A kg/ folder without datasets is no better --root, so no hint points at it.
+    # A kg/ folder without datasets is not a better --root, so the output names no
+    # other --root.
     (tmp_path / "kg" / "notes").mkdir(parents=True)
     assert main(["kg", "list", "--root", str(tmp_path)]) == 0
     out = capsys.readouterr().out

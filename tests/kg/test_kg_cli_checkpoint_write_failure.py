@@ -22,12 +22,25 @@ def test_save_checkpoint_missing_folder(tmp_path):
     assert str(error.value).startswith(f"cannot write checkpoint {path} (")
 
 
-def test_finetune_disk_full_keeps_checkpoint(tmp_path, monkeypatch, capsys):
+def _finetune_arguments(tmp_path, out, steps: int, every: int) -> list[str]:
+    """Write a 3-fact graph and a start checkpoint, and return kg finetune arguments.
+
+    Call it before torch.save is patched, because it saves the start checkpoint.
+    """
     graph = tmp_path / "triples.tsv"
     graph.write_text("a\tr\tb\nb\tr\tc\nc\ts\ta\n")
     torch.manual_seed(0)
     checkpoint = tmp_path / "model.pth"
     Ultra(dim=4, num_layers=1).save(checkpoint)
+    arguments = ["kg", "finetune", "--checkpoint", str(checkpoint), "--graph"]
+    arguments += [str(graph), "--out", str(out), "--steps", str(steps)]
+    arguments += ["--batch-size", "2", "--negatives", "2"]
+    return arguments + ["--checkpoint-every", str(every)]
+
+
+def test_finetune_disk_full_keeps_checkpoint(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "run"
+    arguments = _finetune_arguments(tmp_path, out, steps=3, every=2)
     save = train_module.torch.save
 
     def save_until_last(payload, target):
@@ -37,10 +50,6 @@ def test_finetune_disk_full_keeps_checkpoint(tmp_path, monkeypatch, capsys):
 
     monkeypatch.setattr(train_module.torch, "save", save_until_last)
     monkeypatch.delenv("GRAPHKIT_TRACEBACK", raising=False)
-    out = tmp_path / "run"
-    arguments = ["kg", "finetune", "--checkpoint", str(checkpoint), "--graph"]
-    arguments += [str(graph), "--out", str(out), "--steps", "3", "--batch-size", "2"]
-    arguments += ["--negatives", "2", "--checkpoint-every", "2"]
     code = run(arguments)
     err = capsys.readouterr().err
     assert code == 1
@@ -56,22 +65,15 @@ def test_finetune_disk_full_keeps_checkpoint(tmp_path, monkeypatch, capsys):
 
 
 def test_finetune_no_checkpoint_removes_new_out(tmp_path, monkeypatch, capsys):
-    # Every checkpoint write fails, so the --out folder this run created stays empty.
-    graph = tmp_path / "triples.tsv"
-    graph.write_text("a\tr\tb\nb\tr\tc\nc\ts\ta\n")
-    torch.manual_seed(0)
-    checkpoint = tmp_path / "model.pth"
-    Ultra(dim=4, num_layers=1).save(checkpoint)
+    # Every checkpoint write fails, so the run removes the --out folder it created.
+    out = tmp_path / "run"
+    arguments = _finetune_arguments(tmp_path, out, steps=2, every=1)
 
     def save_fails(payload, target):
         raise RuntimeError(DISK_FULL)
 
     monkeypatch.setattr(train_module.torch, "save", save_fails)
     monkeypatch.delenv("GRAPHKIT_TRACEBACK", raising=False)
-    out = tmp_path / "run"
-    arguments = ["kg", "finetune", "--checkpoint", str(checkpoint), "--graph"]
-    arguments += [str(graph), "--out", str(out), "--steps", "2", "--batch-size", "2"]
-    arguments += ["--negatives", "2", "--checkpoint-every", "1"]
     assert run(arguments) == 1
     errors = [line for line in capsys.readouterr().err.splitlines() if " ERROR " in line]
     assert len(errors) == 1

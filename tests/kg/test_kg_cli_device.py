@@ -57,7 +57,7 @@ def test_meta_device_rejected(tmp_path):
 
 
 def test_cuda_index_equal_to_count_simulated(tmp_path, monkeypatch):
-    # Runs without a GPU: torch reports one CUDA device, so cuda:1 is one too far.
+    # Runs without a GPU: torch reports one CUDA device, so cuda:1 is out of range.
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
     with pytest.raises(SystemExit) as stop:
