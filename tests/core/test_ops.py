@@ -220,7 +220,7 @@ def test_attention_dropout_masks_differ_between_chunks():
     assert set(first.unique().tolist()) == {0.0, 2.0}
 
 
-def test_block_functions_all_minus_inf_row_is_zero():
+def test_block_functions_minus_inf_row_zero():
     # The distributed path builds the output from block_max, block_sum and
     # block_weighted. A row whose scores are all -inf has z = 0 and must give 0, as
     # the single-block kernel does, not 0 / 0.
@@ -231,7 +231,8 @@ def test_block_functions_all_minus_inf_row_is_zero():
     out = block_weighted(block, value, s_src, s_dst, 0.2, m, z)
     expected = attention_aggregate(block, value, s_src, s_dst, 0.2)
     assert_close(out, expected)
-    grad_out = torch.randn(out.shape, generator=torch.Generator().manual_seed(3), dtype=out.dtype)
+    generator = torch.Generator().manual_seed(3)
+    grad_out = torch.randn(out.shape, generator=generator, dtype=out.dtype)
     grad_dot_out = (grad_out * out).sum(-1)
     got = block_backward(block, value, s_src, s_dst, 0.2, m, z, grad_out, grad_dot_out)
     want = torch.autograd.grad(expected, inputs, grad_out)

@@ -268,8 +268,8 @@ def test_integer_sources_string_targets(tmp_path):
 
 
 def test_capitalised_header_over_string_ids(tmp_path):
-    # Nothing numeric tells this header apart, so the header words must match in
-    # any case.
+    # No column is numeric, so only the header words mark the first line as a header,
+    # and they must match in any case.
     path = write(tmp_path, "edges.csv", "Source,Target\nalice,bob\n")
     data = load_edge_list(path, undirected=False)
     assert data.node_names == ["alice", "bob"]

@@ -222,10 +222,12 @@ def test_sparse_node_file_missing_id_error(tmp_path):
         f"{path}:2: node id 2 is out of range: the file lists 2 nodes, so the ids must "
         "be 0..1. Ids above that: [2]. Missing ids: [1]; line content: '2\\t0,5\\t1'"
     )
+
     path.write_text("node_id\tfeature\tlabel\n0\t3\t0\n5\t1\t1\n7\t1\t1\n1\t1\t1\n")
-    with pytest.raises(MalformedLineError, match=r":3: node id 5 .* 0\.\.3\. Ids above"
-                       r" that: \[5, 7\]. Missing ids: \[2, 3\]"):
+    pattern = r":3: node id 5 .* 0\.\.3\. Ids above that: \[5, 7\]. Missing ids: \[2, 3\]"
+    with pytest.raises(MalformedLineError, match=pattern):
         check_node_file(path, sparse=True)
+
     path.write_text("node_id\tfeature\tlabel\n1\t0,5\t1\n0\t3\t0\n")
     assert check_node_file(path, sparse=True) == 2
 
