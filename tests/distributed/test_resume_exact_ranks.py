@@ -16,7 +16,6 @@ def fit_with_dropout(rank: int, world_size: int, out: str, resume: str | None):
     import torch
 
     from graphkit.distributed.runtime import build_partition
-
     from graphkit.train.trainer import Trainer
 
     # 301 nodes give the two partitions different sizes, so their generators draw

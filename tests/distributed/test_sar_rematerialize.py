@@ -64,7 +64,7 @@ def test_recompute_saved_keeps_other_views():
 
 def test_recompute_saved_keeps_transposed_view():
     # A square transpose shares the storage, offset, shape and dtype of the marked
-    # tensor, so only its strides tell them apart.
+    # tensor, so only its strides distinguish the two.
     x = torch.randn(3, 3, requires_grad=True)
     with RecomputeSaved() as saved:
         h = x * 2

@@ -13,14 +13,19 @@ pytestmark = pytest.mark.distributed
 NODE_RANGES = torch.tensor([0, 2, 5])
 
 
-def _build(rank: int, world_size: int, edges_by_rank):
-    """Build this rank's graph from ``edges_by_rank[rank]``; return the error text."""
-    edges = [torch.tensor(e, dtype=torch.long).view(2, -1) for e in edges_by_rank[rank]]
+def _try_build(node_ranges, edges) -> str:
+    """Build a graph and return the ValueError text, or "built" on success."""
     try:
-        ShardedGraph(communicator(), NODE_RANGES, edges)
+        ShardedGraph(communicator(), node_ranges, edges)
     except ValueError as error:
         return str(error)
     return "built"
+
+
+def _build(rank: int, world_size: int, edges_by_rank):
+    """Build this rank's graph from ``edges_by_rank[rank]`` and ``NODE_RANGES``."""
+    edges = [torch.tensor(e, dtype=torch.long).view(2, -1) for e in edges_by_rank[rank]]
+    return _try_build(NODE_RANGES, edges)
 
 
 @pytest.mark.parametrize(
@@ -55,14 +60,10 @@ def test_sources_at_range_ends_accepted():
 
 
 def _build_with_ranges(rank: int, world_size: int, ranges_by_rank, edges_by_rank):
-    """Build with this rank's own ``node_ranges``; return the error text."""
+    """Build this rank's graph from its own entry of ``ranges_by_rank``."""
     ranges = torch.tensor(ranges_by_rank[rank])
     edges = [torch.tensor(e, dtype=torch.long).view(2, -1) for e in edges_by_rank[rank]]
-    try:
-        ShardedGraph(communicator(), ranges, edges)
-    except ValueError as error:
-        return str(error)
-    return "built"
+    return _try_build(ranges, edges)
 
 
 def test_partitions_of_other_ranges_rejected():
@@ -81,7 +82,7 @@ def test_partitions_of_other_ranges_rejected():
 
 
 def _attend_with_scores(rank: int, world_size: int, src_shape, dst_shape):
-    """Call attend on a one-rank graph of 3 nodes; return the error text."""
+    """Call attend on a one-rank graph of 3 nodes and return the error text."""
     edges = [torch.tensor([[0, 1, 2], [1, 2, 0]])]
     graph = ShardedGraph(communicator(), torch.tensor([0, 3]), edges)
     value = torch.zeros(3, 2, 4)
@@ -114,13 +115,9 @@ def test_attention_score_shape_accepted():
 
 
 def _build_with_counts(rank: int, world_size: int, ranges, peers: int):
-    """Build from ``ranges`` and edges of ``peers`` peers; return the error text."""
+    """Build a graph from ``ranges`` with empty edge lists for ``peers`` peers."""
     edges = [torch.zeros(2, 0, dtype=torch.long) for _ in range(peers)]
-    try:
-        ShardedGraph(communicator(), torch.tensor(ranges), edges)
-    except ValueError as error:
-        return str(error)
-    return "built"
+    return _try_build(torch.tensor(ranges), edges)
 
 
 @pytest.mark.parametrize(

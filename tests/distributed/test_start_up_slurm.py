@@ -110,7 +110,7 @@ def test_batch_script_is_one_process(clean_env):
 
 
 def test_torchrun_rank_wins_in_batch_script(clean_env):
-    # torchrun started from an sbatch script: every worker keeps the script's
+    # When torchrun runs inside an sbatch script, every worker keeps the script's
     # SLURM_PROCID=0, and only torchrun's RANK differs between the workers.
     clean_env.setenv("SLURM_PROCID", "0")
     clean_env.setenv("SLURM_NTASKS", "1")
