@@ -133,7 +133,7 @@ def test_nodeclass_several_splits_rejected(monkeypatch):
 
 
 def _finetuned_lines(monkeypatch, capsys, val_mask) -> list[str]:
-    """Run nodeclass with a stubbed fine-tuning history and return its fine-tune lines."""
+    """Run nodeclass with a stubbed fine-tuning history and return its report lines."""
     import graphkit.embed.deep
 
     history = [
@@ -142,10 +142,10 @@ def _finetuned_lines(monkeypatch, capsys, val_mask) -> list[str]:
         {"epoch": 3, "val": 0.25, "test": 0.30},
     ]
     monkeypatch.setattr(graphkit.embed.deep, "finetune", lambda *a, **k: history)
-    # A 40-node ring: the closed-form fit needs more training rows than its
-    # oversampling of 20.
     from torch_geometric.data import Data
 
+    # The graph is a 40-node ring because the closed-form fit needs more training
+    # rows than its oversampling of 20.
     nodes = torch.arange(40)
     data = Data(
         x=torch.eye(40),

@@ -123,7 +123,7 @@ def test_select_rank_returns_candidate():
 
 def test_select_rank_takes_best_auc(monkeypatch):
     # The candidates are tried in increasing order, here with the ROC-AUCs 0.6, 0.9
-    # and 0.7, so rank 4 wins.
+    # and 0.7, so rank 4 is selected.
     train, _ = two_communities(size=10)
     config = LinkPredictionConfig(rank=0, window=3, dtype=torch.float64)
     aucs = iter([0.6, 0.9, 0.7])

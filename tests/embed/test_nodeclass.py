@@ -231,8 +231,8 @@ def test_pca_matches_sklearn():
 
 
 def test_accuracy_counts_masked_nodes_only():
-    # Predictions 0, 1, 1, 0 against labels 0, 1, 0, 0: 3 of 4 right overall, but
-    # only node 0 of the masked nodes 0 and 2.
+    # Predictions 0, 1, 1, 0 against labels 0, 1, 0, 0: 3 of 4 correct overall,
+    # but only node 0 of the masked nodes 0 and 2.
     logits = torch.tensor([[2.0, 1.0], [0.0, 3.0], [1.0, 4.0], [5.0, 0.0]])
     labels = torch.tensor([[0], [1], [0], [0]])
     mask = torch.tensor([True, False, True, False])
