@@ -452,7 +452,7 @@ def test_shaved_psnr_uses_squared_data_range():
 
 def test_whole_image_psnr_clamps_output():
     # The upsampler returns 2 everywhere. Clamped to 1 against an image of 0.5, the
-    # MSE is 0.25 (6.02 dB); unclamped it would be 2.25.
+    # MSE is 0.25 (6.02 dB). Unclamped, it would be 2.25.
     image = torch.full((1, 1, 8, 8), 0.5)
 
     def too_bright(low):

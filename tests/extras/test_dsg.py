@@ -157,10 +157,11 @@ def _two_frames(feature, class_dist):
 
 
 def test_tracker_accepts_on_either_distance():
-    # Same class (distance 0), orthogonal features (distance 1): linked.
+    # Same class (distance 0) and orthogonal features (distance 1) are linked.
     ids = _two_frames([[1.0, 0.0], [0.0, 1.0]], [[0.9, 0.1], [0.8, 0.2]])
     assert ids.tolist() == [0, 0]
-    # Other class and orthogonal features: both distances are 1, so a new track.
+    # With another class and orthogonal features, both distances are 1, so the
+    # second box starts a new track.
     ids = _two_frames([[1.0, 0.0], [0.0, 1.0]], [[0.9, 0.1], [0.2, 0.8]])
     assert ids.tolist() == [0, 1]
 
@@ -226,8 +227,8 @@ class _FixedLogits(torch.nn.Module):
 
 
 def test_evaluate_hand_values():
-    # Objects: rows 0, 1, 3 are real (labels 0, 1, 2) and 2 of them are right.
-    # Relations: pairs 0 and 2 are annotated (1 and 0) and only pair 0 is right.
+    # Objects: rows 0, 1, 3 are real (labels 0, 1, 2) and 2 of them are correct.
+    # Relations: pairs 0 and 2 are annotated (1 and 0) and only pair 0 is correct.
     # The clips have 4 ground-truth relations, 2 of them never detected.
     clips = [
         types.SimpleNamespace(num_relations=3),

@@ -283,10 +283,11 @@ def test_policy_baseline_moving_average():
     np.testing.assert_allclose(policy.theta, [-0.5 + step, 0.5 - step])
 
 
-def test_policy_first_per_client_rewards_set_mean_baseline():
+def test_policy_first_update_sets_mean_baseline():
     policy = HyperparameterPolicy((0.1, 0.01), (1,), seed=0)
     policy.update([0, 1, 1], [0.1, 0.2, 0.6])
-    # Mean 0.3 (the median would be 0.2), spread mean |r - 0.3| = 0.2.
+    # The first update gets one reward per client. Their mean 0.3 (the median would
+    # be 0.2) sets the baseline, and the spread is the mean |r - 0.3| = 0.2.
     assert policy.baseline == pytest.approx(0.3)
     assert policy.spread == pytest.approx(0.2)
 
