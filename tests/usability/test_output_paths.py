@@ -172,13 +172,18 @@ def test_folder_without_write_access_rejected(tmp_path, monkeypatch):
     assert requested == [(tmp_path, os.W_OK | os.X_OK)]
 
 
+def _rejection_message(check, path, option) -> str:
+    """Return the ValueError message that ``check(path, option)`` raises."""
+    with pytest.raises(ValueError) as info:
+        check(path, option)
+    return str(info.value)
+
+
 def test_dangling_link_checks_target_folder(tmp_path):
     # The atomic write replaces the link's target, so the target's folder must exist.
     link = tmp_path / "result.json"
     link.symlink_to(tmp_path / "missing" / "result.json")
-    with pytest.raises(ValueError) as info:
-        check_output_file(link, "--json")
-    assert str(info.value) == (
+    assert _rejection_message(check_output_file, link, "--json") == (
         f"--json {link}: folder {tmp_path / 'missing'} does not exist. Create it first "
         "or choose another path"
     )
@@ -187,9 +192,7 @@ def test_dangling_link_checks_target_folder(tmp_path):
 def test_out_below_a_file_rejected(tmp_path):
     (tmp_path / "notes.txt").write_text("")
     out = tmp_path / "notes.txt" / "run" / "seed0"
-    with pytest.raises(ValueError) as info:
-        check_output_folder_path(out, "--out")
-    assert str(info.value) == (
+    assert _rejection_message(check_output_folder_path, out, "--out") == (
         f"--out {out}: {tmp_path / 'notes.txt'} is a file, not a folder. Choose another "
         "--out folder"
     )
