@@ -71,7 +71,7 @@ def test_joint_psnr_bicubic_of_constant_map():
 
 
 def test_pair_patches_cycle_over_pairs():
-    # Patch i comes from pair i % 2, told apart by their constant values.
+    # Patch i comes from pair i % 2, which the constant value of the patch identifies.
     pairs = [torch.zeros(2, 8, 8), torch.ones(2, 8, 8)]
     patches = pair_patches(pairs, size=4, count=4, seed=0)
     assert patches.amax(dim=(1, 2, 3)).tolist() == [0.0, 1.0, 0.0, 1.0]

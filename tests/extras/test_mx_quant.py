@@ -9,8 +9,8 @@ import torch
 from graphkit.extras.common.quant import (
     ELEMENT_FORMATS,
     element_format,
-    mx_encode,
     int_scale_zero,
+    mx_encode,
     quantize_element,
     quantize_int,
     quantize_int_groups,
@@ -281,7 +281,7 @@ def test_int_grid_clip_ratio():
     out = quantize_int(x, scale, zero, 3, symmetric=True)
     assert out.tolist() == pytest.approx([2.0, -2.0, 4 / 3])
     # Asymmetric 2-bit with clip 0.5: range [-1, 2], scale 1, zero point 1, so the
-    # integers 0..3 stand for -1..2 and 4 saturates at 2.
+    # integers 0..3 represent -1..2 and 4 saturates at 2.
     scale, zero = int_scale_zero(x, 2, symmetric=False, clip_ratio=0.5)
     assert scale.tolist() == [1.0]
     assert zero.tolist() == [1.0]

@@ -106,8 +106,8 @@ def test_sparse_conv_rejects_channel_mismatch():
 
 
 def test_work_model_partial_utilization():
-    # 640 MACs on 128 units at 50% take 10 cycles; 1280 dense-equivalent MACs in
-    # 10 cycles are 128 per cycle, the full peak.
+    # 640 MACs on 128 units at 50% utilization take 10 cycles. 1280 dense-equivalent
+    # MACs in 10 cycles are 128 per cycle, which is the full peak.
     work = WorkModel(n_mac=128, utilization=0.5)
     assert work.cycles(640) == 10
     assert work.efficiency(dense=1280, performed=640) == 100.0
@@ -118,7 +118,7 @@ def test_dense_macs_without_padding():
     weight_shape = torch.Size((4, 2, 3, 3))
     assert dense_macs((2, 5, 5), weight_shape, 0) == 3 * 3 * 9 * 2 * 4
     assert dense_macs((2, 5, 5), weight_shape, 1) == 5 * 5 * 9 * 2 * 4
-    # Without padding and zeros, every product of the dense count is performed.
+    # With no padding and no zero inputs, every product of the dense count is performed.
     ones = torch.ones(2, 5, 5)
     assert brute_force_macs(ones, weight_shape, 0) == 3 * 3 * 9 * 2 * 4
 

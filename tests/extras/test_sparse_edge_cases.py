@@ -119,10 +119,11 @@ def _layer(weight, mask) -> MaskedLinear:
 
 
 def test_dsr_global_prune_threshold_and_regrowth():
-    # 8 non-zeros, target 0.5 * 8 = 4 pruned. |w| < 0.05 prunes -0.01 and 0.02 in the
-    # first layer and -0.03 in the second (-0.6 stays: magnitude, not value): 3 < 3.6,
-    # so the threshold doubles. The 3 regrown weights go 1 : 2 to the layers, by their
-    # surviving counts 2 and 3 (shares 1.2 and 1.8).
+    # 8 non-zeros give a target of 0.5 * 8 = 4 pruned. |w| < 0.05 prunes -0.01 and
+    # 0.02 in the first layer and -0.03 in the second. -0.6 stays because the rule
+    # compares magnitudes, not values. 3 pruned is below 4 * (1 - 0.1) = 3.6, so the
+    # threshold doubles. The 3 regrown weights go 1 : 2 to the layers, in proportion
+    # to their surviving counts 2 and 3 (shares 1.2 and 1.8).
     first = _layer([[0.5, -0.01], [0.02, -0.6]], [[True, True], [True, True]])
     second = _layer(
         [[-0.03, 0.7, 0.8, 0.9], [0.0, 0.0, 0.0, 0.0]],
@@ -141,6 +142,6 @@ def test_dsr_global_prune_threshold_and_regrowth():
     # Regrown weights start at zero, survivors keep their values.
     for layer, survivors in ((first, {0.5, -0.6}), (second, {0.7, 0.8, 0.9})):
         active = layer.weight.detach()[layer.mask]
-        kept = {round(float(w), 6) for w in active if w != 0}
-        assert kept == survivors
+        surviving_values = {round(float(w), 6) for w in active if w != 0}
+        assert surviving_values == survivors
         assert int((active == 0).sum()) == len(active) - len(survivors)

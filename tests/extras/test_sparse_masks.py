@@ -75,7 +75,7 @@ def test_reallocation_keeps_nonzero_total(mode):
     assert sum(h["pruned"] for h in reallocator.history) > 0
 
 
-def test_largest_remainder_gives_extra_to_largest_fractions():
+def test_largest_remainder_extra_to_largest():
     # Shares 10 * (1, 2, 3.5) / 6.5 = (1.54, 3.08, 5.38): floors (1, 3, 5) leave one
     # unit, which goes to the largest fraction, 0.54.
     assert dsr.largest_remainder(10, [1.0, 2.0, 3.5]) == [2, 3, 5]

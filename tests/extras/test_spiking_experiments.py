@@ -294,7 +294,8 @@ def test_logistic_rate_ratio_values():
 
 def test_ternary_update_signs_and_count():
     # W -= eta e x^T and b -= eta e: row 0 (e = +1) goes down and row 1 (e = -1) up,
-    # at the active inputs 0 and 2 only. 2 non-zero errors x (2 inputs + bias).
+    # at the active inputs 0 and 2 only. Each of the 2 non-zero errors costs 3
+    # additions (2 active inputs and the bias).
     net = pipelined_ternary.BinaryNetwork([3, 3], np.random.default_rng(0))
     net.weights[0][:] = 0.0
     counter = pipelined_ternary.OpCounter()

@@ -90,8 +90,8 @@ def test_decolle_step_hand_values():
 
 
 def test_decolle_step_starts_from_zeros():
-    # From zero traces: Q = tau_s * S_in with tau_s = 1 / (1 - 0.85), P = tau_m * 0,
-    # R = 0, so U is the bias alone.
+    # From zero traces, Q = tau_s * S_in with tau_s = 1 / (1 - 0.85), P = tau_m * Q[0]
+    # = 0 and R = 0, so U is the bias alone.
     layer = torch.nn.Linear(3, 2)
     with torch.no_grad():
         layer.bias.copy_(torch.tensor([0.5, -0.5]))
