@@ -48,8 +48,8 @@ def _attend_on_ranks(rank: int, world_size: int):
         results[mode] = _attend(
             graph, value[ids], score_src[ids], score_dst[ids], weight[ids]
         )
-    # Plain lists, because tensors sent through the result queue share memory with
-    # a process that exits.
+    # The results are plain lists because tensors sent through the result queue
+    # share memory with a process that exits.
     return ids.tolist(), results
 
 

@@ -25,7 +25,7 @@ def test_split_is_stratified_and_seeded(seed):
     assert split.x_test.shape == (360, 64)
     assert split.y_train.tolist() == y_train.tolist()
     assert split.y_test.tolist() == y_test.tolist()
-    # Stratified: every class has 35 to 37 of the 360 test samples.
+    # A stratified split gives every class 35 to 37 of the 360 test samples.
     counts = np.bincount(split.y_test.numpy(), minlength=10)
     assert counts.min() >= 35
     assert counts.max() <= 37

@@ -71,7 +71,8 @@ def test_collect_inputs_removes_hooks_on_failure():
 
 def test_top_energy_share_hand_value():
     # X^T X / 4 = diag(4, 3, 2, 1), damped by 0.01 * 2.5 = 0.025. keep_fraction 0.7
-    # keeps round(2.8) = 3 of the 4 eigenvalues, the largest ones.
+    # keeps round(2.8) = 3 of the 4 eigenvalues, the largest ones. The eigenvalues
+    # come back in ascending order, so the second value is 1.0.
     inputs = 2.0 * torch.diag(torch.tensor([4.0, 3.0, 2.0, 1.0]).sqrt())
     share, ascending = dirotq._top_energy({"layer": inputs}, 0.7)
     assert share == pytest.approx((4.025 + 3.025 + 2.025) / 10.1)

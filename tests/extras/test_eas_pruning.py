@@ -71,7 +71,8 @@ def test_sequences_mark_segments_as_voiced():
 
 
 def test_keep_count_rounds_before_ceil():
-    # (1 - 0.7) * 10 is 3.0000000000000004 in floating point.
+    # (1 - 0.7) * 10 is 3.0000000000000004 in floating point, so a ceiling taken
+    # without rounding first would keep 4 frames.
     assert eas.keep_count(10, 0.7) == 3
     assert eas.keep_count(10, 0.75) == 3
     assert eas.keep_count(7, 0.0) == 7
