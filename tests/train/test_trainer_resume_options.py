@@ -1,10 +1,21 @@
-"""A resumed run keeps the checkpoint's lr and weight decay and warns if they differ."""
+"""A resumed run keeps the checkpoint's lr and weight decay and warns if they differ.
+
+It also continues the halo compression schedule at the checkpoint's epoch.
+"""
+
+from pathlib import Path
 
 import torch
 from torch_geometric.data import Data
 
+from graphkit.distributed.compression import (
+    Compression,
+    RandomProjectionCodec,
+    StepSchedule,
+)
 from graphkit.graph import LocalGraph
 from graphkit.train import TrainConfig, Trainer
+from graphkit.train.resume import restore_compression
 
 
 def tiny_graph() -> Data:
@@ -41,15 +52,6 @@ def test_same_options_do_not_warn(tmp_path, caplog):
 
 
 def test_resume_continues_compression_schedule(caplog):
-    from pathlib import Path
-
-    from graphkit.distributed.compression import (
-        Compression,
-        RandomProjectionCodec,
-        StepSchedule,
-    )
-    from graphkit.train.resume import restore_compression
-
     # A checkpoint without compression state continues the schedule at its epoch.
     # With 4 plateaus over 8 epochs from ratio 16, 4 epochs done give plateau
     # floor(4 * 4 / 8) = 2, so the next ratio is 16 ** (1 - 2 / 4) = 4.

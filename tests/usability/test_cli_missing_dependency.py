@@ -28,7 +28,9 @@ def test_missing_dependency_is_one_line(monkeypatch, capsys, module, package):
     assert cli.run(["analyze"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1
-    assert err.startswith(f"graphkit analyze: error: the Python package {package!r} is not installed")
+    assert err.startswith(
+        f"graphkit analyze: error: the Python package {package!r} is not installed"
+    )
     assert f"which include {package}" in err
 
 
