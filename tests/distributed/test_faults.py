@@ -64,7 +64,7 @@ def test_missing_folder_is_reported(tmp_path):
 
 
 class _DictStore:
-    """The calls of ``torch.distributed.Store`` that Heartbeat makes, in memory."""
+    """An in-memory stand-in for the ``torch.distributed.Store`` calls of Heartbeat."""
 
     def __init__(self) -> None:
         self.data: dict[str, bytes] = {}

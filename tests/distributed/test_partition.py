@@ -73,7 +73,7 @@ def test_random_parts_depend_on_seed():
 def test_more_parts_than_nodes_rejected(method):
     with pytest.raises(ValueError, match="cannot split 6 nodes into 7 partitions"):
         partition_nodes(EDGES, 6, 7, method)
-    # One partition per node is the most there can be.
+    # One partition per node is the maximum.
     assert sorted(partition_nodes(EDGES, 6, 6, method).tolist()) == list(range(6))
 
 
@@ -96,12 +96,17 @@ def test_metis_cuts_between_cliques():
     assert partition_summary(edge_index, parts, 4)["edge_cut"] == 4
 
 
-def test_metis_spreads_training_nodes():
-    # Two random clusters joined by one edge; all training nodes sit in the first.
+def _two_clusters() -> torch.Tensor:
+    """Return two random clusters of 100 nodes each, joined by the edge 0 -> 150."""
     g = torch.Generator().manual_seed(0)
     first = torch.randint(0, 100, (2, 400), generator=g)
     second = torch.randint(100, 200, (2, 400), generator=g)
-    edge_index = torch.cat([first, second, torch.tensor([[0], [150]])], 1)
+    return torch.cat([first, second, torch.tensor([[0], [150]])], 1)
+
+
+def test_metis_spreads_training_nodes():
+    # Two random clusters joined by one edge; all training nodes sit in the first.
+    edge_index = _two_clusters()
     train = torch.zeros(200, dtype=torch.bool)
     train[:40] = True
     plain = partition_nodes(edge_index, 200, 2, "metis")
@@ -118,12 +123,9 @@ def test_metis_spreads_training_nodes():
 
 
 def test_metis_spreads_training_nodes_of_any_split():
-    # The graph of the test above, with a [N, 2] mask: split 0 trains on no node and
-    # split 1 on the first 40. A node that trains in any split counts.
-    g = torch.Generator().manual_seed(0)
-    first = torch.randint(0, 100, (2, 400), generator=g)
-    second = torch.randint(100, 200, (2, 400), generator=g)
-    edge_index = torch.cat([first, second, torch.tensor([[0], [150]])], 1)
+    # A [N, 2] mask: split 0 trains on no node and split 1 on the first 40 nodes. A node
+    # that trains in any split counts.
+    edge_index = _two_clusters()
     train = torch.zeros(200, 2, dtype=torch.bool)
     train[:40, 1] = True
     parts = partition_nodes(edge_index, 200, 2, "metis", train_mask=train)
