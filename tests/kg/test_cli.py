@@ -150,7 +150,8 @@ def test_cli_evaluate_valid_split(files, tmp_path):
     metrics = json.loads(out_file.read_text())
     assert metrics["split"] == "valid"
     assert metrics["num_ranks"] == 4  # the 2 triples of toy_v1/valid.txt, head and tail
-    # The valid queries are ranked on the training graph, the API's split.train.
+    # The API's split.train pairs the training graph with the valid queries, and the
+    # CLI ranks the valid queries on that graph too.
     split = load_dataset(root, "toy_v1")
     expected = evaluate(Ultra.from_pretrained(checkpoint), split.train)
     for name in ("mrr", "mr", "hits@1", "hits@3", "hits@10"):
