@@ -66,5 +66,6 @@ def test_dataset_without_labelled_node():
 
 
 def test_dataset_with_only_class_zero_accepted():
+    # Label 0 is a class id, so this call must return without raising.
     data = Data(edge_index=torch.tensor([[0], [1]]), y=torch.tensor([0, 0]))
     _require_labels(data, "one_class")
