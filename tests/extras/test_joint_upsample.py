@@ -78,8 +78,8 @@ def test_pair_patches_cycle_over_pairs():
 
 
 def test_joint_psnr_clamps_estimate():
-    # A model that returns 2 everywhere is clamped to 1 against a map of 0.5:
-    # MSE 0.25, 6.02 dB. Unclamped, the MSE would be 2.25.
+    # joint_psnr clamps the output 2 of this model to 1, so against a map of 0.5 the
+    # MSE is 0.25 (6.02 dB). Unclamped, the MSE would be 2.25.
     class TooBright(torch.nn.Module):
         def forward(self, low, guide):
             return torch.full_like(guide, 2.0)
