@@ -74,9 +74,8 @@ def test_recompute_saved_keeps_transposed_view():
     assert_close(x.grad, (8 * x * torch.arange(9.0).view(3, 3).t()).detach())
 
 
-def test_recompute_saved_releases_recipes_on_exit():
-    # The context may outlive the graph. Its recipes, and the tensors they read,
-    # must not.
+def _backward_through_recipe():
+    """Backpropagate through a marked product and return the context and x's weakref."""
     weight = torch.randn(4, 3, requires_grad=True)
     x = torch.randn(5, 3, requires_grad=True) * 2
     x_ref = weakref.ref(x)
@@ -85,8 +84,14 @@ def test_recompute_saved_releases_recipes_on_exit():
         saved.mark(h, lambda x=x: x @ weight.t())
         out = (h * h).sum()
     out.backward()
+    return saved, x_ref
+
+
+def test_recompute_saved_releases_recipes_on_exit():
+    # The context may outlive the graph. Its recipes, and the tensors they read,
+    # must not.
+    saved, x_ref = _backward_through_recipe()
     # The local name saved keeps the context alive to the end of the test.
-    del out, h, x
     assert x_ref() is None
 
 
@@ -94,15 +99,8 @@ def test_recompute_saved_frees_without_gc():
     # A reference cycle would keep the recipe's input alive until gc.collect runs.
     gc.disable()
     try:
-        weight = torch.randn(4, 3, requires_grad=True)
-        x = torch.randn(5, 3, requires_grad=True) * 2
-        x_ref = weakref.ref(x)
-        with RecomputeSaved() as saved:
-            h = x @ weight.t()
-            saved.mark(h, lambda x=x: x @ weight.t())
-            out = (h * h).sum()
-        out.backward()
-        del out, h, x, saved
+        saved, x_ref = _backward_through_recipe()
+        del saved
         assert x_ref() is None
     finally:
         gc.enable()
