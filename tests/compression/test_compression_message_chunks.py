@@ -171,7 +171,7 @@ def test_message_limit_keeps_results_bit_identical(world_size):
 
 
 def test_message_rows_of_unequal_payload_tensors():
-    # A subsampled code of 2 rows travels next to 5 raw rows (node ids). Exchange c
+    # A subsampled code of 2 rows is sent with 5 raw rows (node ids). Exchange c
     # carries rows [c, c + 1) of each tensor that still has them.
     from graphkit.distributed.compression.messages import _rows
 

@@ -1,8 +1,8 @@
 """No source file uses a standard-library name added after setup.py's python_requires.
 
-CI runs one Python version, so vermin checks the older ones statically. Its tables
-record the version that added each standard-library module, member and keyword
-argument. A name used only for type checking carries a ``# novermin`` comment.
+A test run uses one Python version, so vermin checks the older versions statically.
+Its tables record the version that added each standard-library module, member and
+keyword argument. A name used only for type checking carries a ``# novermin`` comment.
 """
 
 import re

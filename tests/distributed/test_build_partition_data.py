@@ -48,7 +48,7 @@ def test_build_partition_tensors_on_request(tmp_path):
 
 
 def _owned_ids_with_rank_dependent_parts(rank: int, world_size: int) -> list[int]:
-    """Partition in memory with a partitioner that gives each rank another vector."""
+    """Partition in memory with a partitioner whose vector differs per rank."""
     import torch
 
     from graphkit.distributed import partition_loading
@@ -70,8 +70,8 @@ def _owned_ids_with_rank_dependent_parts(rank: int, world_size: int) -> list[int
 
 
 def test_in_memory_partition_follows_rank_zero():
-    # Rank 0's partition vector is broadcast, so machines that partition differently
-    # still split the graph one way: rank 0's halves.
+    # Rank 0's partition vector is broadcast, so ranks whose partitioners disagree
+    # still split the graph the same way, into rank 0's halves.
     first, second = run_world(_owned_ids_with_rank_dependent_parts, 2)
     assert first == list(range(20))
     assert second == list(range(20, 40))
