@@ -192,21 +192,13 @@ def test_malformed_line_error(
     assert snapshot(tiny_webkb) == before
 
 
-def test_edge_to_unknown_node_error(tiny_webkb):
+# Node ids are 0..3, so 4 is the smallest id that is out of range.
+@pytest.mark.parametrize("target", [7, 4], ids=["far_past_end", "first_past_end"])
+def test_edge_to_unknown_node_error(tiny_webkb, target):
     path = tiny_webkb / "webkb" / "texas" / "raw" / "out1_graph_edges.txt"
-    path.write_text(path.read_text() + "3\t7\n")
+    path.write_text(path.read_text() + f"3\t{target}\n")
     with pytest.raises(
-        UnknownNodeIdError, match=r"out1_graph_edges.txt:7: .*node 7.*0\.\.3"
-    ):
-        load_dataset("texas", root=tiny_webkb)
-
-
-def test_edge_to_first_id_past_end_error(tiny_webkb):
-    # Node ids are 0..3, so 4 is the smallest id that is out of range.
-    path = tiny_webkb / "webkb" / "texas" / "raw" / "out1_graph_edges.txt"
-    path.write_text(path.read_text() + "3\t4\n")
-    with pytest.raises(
-        UnknownNodeIdError, match=r"out1_graph_edges.txt:7: .*node 4.*0\.\.3"
+        UnknownNodeIdError, match=rf"out1_graph_edges.txt:7: .*node {target}.*0\.\.3"
     ):
         load_dataset("texas", root=tiny_webkb)
 
