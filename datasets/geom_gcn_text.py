@@ -110,7 +110,7 @@ def check_node_file(path: Path, sparse: bool = False) -> int:
             seen[first],
             lines[seen[first] - 2],
             f"node id {first} is out of range: the file lists {count} nodes, so the "
-            f"ids must be 0..{count - 1}. Ids above that: {too_large[:5]}. Missing "
+            f"ids must be 0..{count - 1}. Out-of-range ids: {too_large[:5]}. Missing "
             f"ids: {missing[:5]}",
         )
     return len(lines)

@@ -212,11 +212,13 @@ def test_sparse_node_file_missing_id_error(tmp_path):
     # The message points at the line of the id past the end, not at the header.
     assert str(caught.value) == (
         f"{path}:2: node id 2 is out of range: the file lists 2 nodes, so the ids must "
-        "be 0..1. Ids above that: [2]. Missing ids: [1]; line content: '2\\t0,5\\t1'"
+        "be 0..1. Out-of-range ids: [2]. Missing ids: [1]; line content: '2\\t0,5\\t1'"
     )
 
     path.write_text("node_id\tfeature\tlabel\n0\t3\t0\n5\t1\t1\n7\t1\t1\n1\t1\t1\n")
-    pattern = r":3: node id 5 .* 0\.\.3\. Ids above that: \[5, 7\]. Missing ids: \[2, 3\]"
+    pattern = (
+        r":3: node id 5 .* 0\.\.3\. Out-of-range ids: \[5, 7\]. Missing ids: \[2, 3\]"
+    )
     with pytest.raises(MalformedLineError, match=pattern):
         check_node_file(path, sparse=True)
 
