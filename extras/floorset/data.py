@@ -8,8 +8,8 @@ weight; ``pins_pos`` (n_pins x 2) contains pin coordinates. ``{prime,lite}label_
 holds ``[[metrics, polygons]]``: the 8 reference metrics ``[area, #pins, #nets, #b2b
 nets, #p2b nets, #hard constraints, b2b wire length, p2b wire length]`` and the reference
 layout, a list of closed polygons (Prime) or an (n x 5 x 2) tensor of closed rectangles
-(Lite). Batched files pad with -1. A row is padding when every entry in it is -1 (in a
-1-D array, each -1 entry is padding), and padding is dropped.
+(Lite). Batched files pad with -1, and the reader drops the padding. A row is padding
+when all its entries are -1, and in a 1-D array every -1 entry is padding.
 
 The Prime test split is read straight out of ``PrimeTensorDataTest.tar.gz`` without
 unpacking, so a read-only data folder works.
