@@ -143,7 +143,7 @@ def _file_to_check(record: dict, train_files: dict[str, Path]) -> Path | None:
 
 
 def _when(mtime_ns: int) -> str:
-    # timezone.utc, because datetime.UTC exists only from Python 3.11.
+    # Not datetime.UTC, which exists only from Python 3.11 (setup.py allows 3.10).
     moment = datetime.fromtimestamp(mtime_ns / 1e9, tz=timezone.utc)
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
 
