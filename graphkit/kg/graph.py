@@ -239,7 +239,8 @@ class KnowledgeGraph:
         """Build a graph from a PyG ``Data`` with ``edge_index`` and ``edge_type``.
 
         Args:
-            data (Data): ``edge_index`` (2, E) with row 0 the head, ``edge_type`` (E,).
+            data (Data): ``edge_index`` (2, E) with row 0 the head, ``edge_type`` (E,)
+                with types in ``[0, data.num_relations)`` when ``num_relations`` is set.
             entity_names, relation_names (Sequence[str], optional): names; default
                 ``str(id)``.
             has_inverse (bool): ``True`` when ``data`` already holds the inverse edges
@@ -284,6 +285,7 @@ class KnowledgeGraph:
         num_types = int(getattr(data, "num_relations", 0) or 0)
         if num_types == 0 and edge_type.numel():
             num_types = int(edge_type.max()) + 1
+        _check_edge_types(edge_type, num_types)
         num_relations = num_types // 2 if has_inverse else num_types
         if has_inverse and num_types % 2:
             raise ValueError(
@@ -308,6 +310,26 @@ class KnowledgeGraph:
             else [str(i) for i in range(num_relations)]
         )
         return cls(triples, names, rel_names)
+
+
+def _check_edge_types(edge_type: Tensor, num_types: int) -> None:
+    """Raise unless every edge type lies in ``[0, num_types)``.
+
+    ``num_types`` comes from ``data.num_relations`` when it is set. A larger type
+    would otherwise fall outside the kept facts and be dropped without an error.
+    """
+    if not edge_type.numel():
+        return
+    low, high = int(edge_type.min()), int(edge_type.max())
+    if low >= 0 and high < num_types:
+        return
+    found = low if low < 0 else high
+    raise ValueError(
+        f"data.edge_type contains the type {found}, but types must lie in "
+        f"[0, {num_types}) because data.num_relations is {num_types}. Set "
+        "data.num_relations to the number of edge types, inverse types included "
+        "(with inverse edges of types r + R, that is 2R, and pass has_inverse=True)"
+    )
 
 
 def _check_inverse_edges(

@@ -1,0 +1,41 @@
+"""KnowledgeGraph.from_pyg rejects edge types outside data.num_relations."""
+
+import pytest
+import torch
+from torch_geometric.data import Data
+
+from graphkit.kg import KnowledgeGraph
+
+
+def three_edges(types, num_relations):
+    return Data(
+        edge_index=torch.tensor([[0, 1, 2], [1, 2, 0]]),
+        edge_type=torch.tensor(types),
+        num_nodes=3,
+        num_relations=num_relations,
+    )
+
+
+@pytest.mark.parametrize("has_inverse", [False, True])
+def test_type_above_num_relations_rejected(has_inverse):
+    # Type 3 lies outside data.num_relations = 2, and the facts keep only lower types.
+    data = three_edges([0, 1, 3], 2)
+    with pytest.raises(
+        ValueError, match=r"contains the type 3, but types must lie in \[0, 2\)"
+    ):
+        KnowledgeGraph.from_pyg(data, has_inverse=has_inverse)
+
+
+def test_negative_type_named():
+    data = three_edges([0, -1, 1], 2)
+    with pytest.raises(
+        ValueError, match=r"contains the type -1, but types must lie in \[0, 2\)"
+    ):
+        KnowledgeGraph.from_pyg(data)
+
+
+def test_types_within_num_relations_kept():
+    # data.num_relations may exceed the types in use, as for a relation without facts.
+    kg = KnowledgeGraph.from_pyg(three_edges([0, 1, 1], 3))
+    assert kg.triples.tolist() == [[0, 0, 1], [1, 1, 2], [2, 1, 0]]
+    assert kg.num_relations == 3
