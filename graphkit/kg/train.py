@@ -17,7 +17,8 @@ edge. The relation graph of the full graph is kept.
 
 Checkpoints contain the model, the optimizer, the step and the sampler's random state, so a
 run resumed from ``step_<n>.pth`` with the same graphs and settings continues exactly as
-the uninterrupted run would have.
+the uninterrupted run would have. They also contain a fingerprint of each training
+graph, and a resume on other graphs raises ValueError.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from graphkit.kg.checkpoint_folder import (
 )
 from graphkit.kg.evaluate import AnswerIndex
 from graphkit.kg.graph import KnowledgeGraph
+from graphkit.kg.graph_fingerprint import check_same_graphs, graph_fingerprint
 from graphkit.kg.io import InductiveSplit, LinkPredictionSet
 from graphkit.kg.model import FactGraph, UltraNet, fact_graph
 from graphkit.option_names import flag, from_command_line, option
@@ -367,10 +369,13 @@ def save_training_checkpoint(
     config: TrainConfig,
     generator: torch.Generator | None = None,
     graph_sizes: Sequence[int] = (),
+    graph_fingerprints: Sequence[str] | None = None,
 ) -> None:
     """Save the model, optimizer, step, settings, sampler state and facts per graph.
 
-    The file can be loaded with ``torch.load(..., weights_only=True)``.
+    ``graph_fingerprints`` (from :func:`~graphkit.kg.graph_fingerprint.graph_fingerprint`)
+    are saved when given, so that a resume can reject other graphs. The file can be
+    loaded with ``torch.load(..., weights_only=True)``.
 
     Raises:
         OSError: the file cannot be written (a missing folder, a full disk). The
@@ -386,6 +391,8 @@ def save_training_checkpoint(
     }
     if generator is not None:
         payload["generator"] = generator.get_state()
+    if graph_fingerprints is not None:
+        payload["graph_fingerprints"] = list(graph_fingerprints)
     if hasattr(model, "config"):
         payload["config"] = model.config
     # Write to a temporary name first. An interrupted save then cannot leave a
@@ -430,14 +437,18 @@ def restore_training_checkpoint(
     generator: torch.Generator,
     config: TrainConfig,
     graph_sizes: Sequence[int],
+    graph_fingerprints: Sequence[str] | None = None,
 ) -> int:
     """Load a training checkpoint into ``model``, ``optimizer`` and ``generator``.
 
-    Returns the step at which :func:`save_training_checkpoint` saved the file.
+    Returns the step at which :func:`save_training_checkpoint` saved the file. With
+    ``graph_fingerprints``, this run's graphs must be those of the checkpoint. A
+    checkpoint saved without fingerprints then resumes with a warning.
 
     Raises:
         ValueError: If the file is not a training checkpoint with a sampler state,
-            or if its step is not below ``config.steps``.
+            if its step is not below ``config.steps``, or if its graph fingerprints
+            differ from ``graph_fingerprints``.
     """
     payload = _load_resume_payload(path)
     step = int(payload["step"])
@@ -446,7 +457,16 @@ def restore_training_checkpoint(
             f"{path} is at step {step}, but {option('steps', config.steps)}. "
             f"Pass a larger {option('steps')} value to train further"
         )
-    _warn_changed_graphs(path, list(payload.get("graph_sizes", [])), graph_sizes)
+    saved_sizes = list(payload.get("graph_sizes", []))
+    if graph_fingerprints is not None:
+        check_same_graphs(
+            path,
+            payload.get("graph_fingerprints"),
+            saved_sizes,
+            graph_fingerprints,
+            graph_sizes,
+        )
+    _warn_changed_graphs(path, saved_sizes, graph_sizes)
     _warn_earlier_schedule(path, payload.get("schedule_version", 1), len(graph_sizes))
     _warn_changed_settings(path, payload.get("train_config", {}), config)
     check_state_fits(model, payload["model"], path)
@@ -569,6 +589,8 @@ def pretrain(
         ValueError: without ``resume``, ``checkpoint_dir`` already contains
             ``step_<n>.pth`` or ``last.pth`` files, which this run would partly
             overwrite.
+            With ``resume``, the checkpoint was trained on other graphs (its graph
+            fingerprints differ from those of ``graphs``).
         RuntimeError: the call runs under ``torch.no_grad()`` or
             ``torch.inference_mode()``.
     """
@@ -656,6 +678,7 @@ class _TrainingRun:
             model.parameters(), lr=config.lr, weight_decay=config.weight_decay
         )
         self.graph_sizes = [g.num_facts for g in graphs]
+        self.graph_fingerprints = [graph_fingerprint(g) for g in graphs]
         self.losses: list[float] = []
         self.schedule: list[int] = []
         self.first = 1
@@ -675,6 +698,7 @@ class _TrainingRun:
                 self.generator,
                 self.config,
                 self.graph_sizes,
+                self.graph_fingerprints,
             )
 
     def take_step(self, step: int) -> None:
@@ -729,6 +753,7 @@ class _TrainingRun:
             self.config,
             self.generator,
             self.graph_sizes,
+            self.graph_fingerprints,
         )
 
 

@@ -7,6 +7,7 @@ from torch.testing import assert_close
 
 from graphkit.kg import KnowledgeGraph, Ultra, pretrain
 from graphkit.kg import train as kg_train
+from graphkit.kg.graph_fingerprint import graph_fingerprint
 from graphkit.kg.train import (
     TrainConfig,
     graph_schedule,
@@ -201,3 +202,109 @@ def test_current_schedule_checkpoint_quiet(straight_run, caplog):
     _, _, folder = straight_run
     restore_into_fresh_run(folder)
     assert "ordered the graphs differently" not in caplog.text
+
+
+def test_checkpoint_stores_graph_fingerprints(straight_run):
+    _, _, folder = straight_run
+    saved = torch.load(folder / "step_2.pth", weights_only=True)
+    assert saved["graph_fingerprints"] == [graph_fingerprint(g) for g in two_graphs()]
+
+
+def test_fingerprint_ignores_fact_order():
+    facts = [("a", "p", "b"), ("b", "p", "c"), ("c", "q", "a")]
+    graph = KnowledgeGraph.from_named_triples(facts)
+    shuffled = KnowledgeGraph(
+        graph.triples.flip(0), graph.entity_names, graph.relation_names
+    )
+    assert graph_fingerprint(shuffled) == graph_fingerprint(graph)
+
+
+def test_fingerprint_changes_with_one_fact():
+    graph = KnowledgeGraph.from_named_triples([("a", "p", "b"), ("b", "q", "c")])
+    other = KnowledgeGraph.from_named_triples([("a", "p", "b"), ("c", "q", "b")])
+    assert other.num_entities == graph.num_entities
+    assert other.num_relations == graph.num_relations
+    assert graph_fingerprint(other) != graph_fingerprint(graph)
+
+
+def test_resume_rejects_other_graph_same_sizes(straight_run, tmp_path):
+    _, _, folder = straight_run
+    first, second = two_graphs()
+    # Same 4 entities, 2 relations and 4 facts as the second graph, one fact reversed.
+    swapped = KnowledgeGraph.from_named_triples(
+        [("a", "p", "b"), ("c", "p", "b"), ("c", "q", "a"), ("a", "q", "d")]
+    )
+    assert swapped.num_entities == second.num_entities
+    assert swapped.num_relations == second.num_relations
+    assert swapped.num_facts == second.num_facts
+    with pytest.raises(ValueError) as caught:
+        pretrain(
+            fresh_model(0),
+            [first, swapped],
+            checkpoint_dir=str(tmp_path),
+            resume=folder / "step_2.pth",
+            **SETTINGS,
+        )
+    message = str(caught.value)
+    first_print, second_print = graph_fingerprint(first), graph_fingerprint(second)
+    assert f"{first_print} (8 facts), {second_print} (4 facts)" in message
+    assert f"{first_print} (8 facts), {graph_fingerprint(swapped)} (4 facts)" in message
+    assert "Pass the graphs that the checkpoint was trained on" in message
+    assert "without resume in another checkpoint_dir" in message
+
+
+def test_resume_rejects_fewer_graphs(straight_run, tmp_path):
+    _, _, folder = straight_run
+    first, _ = two_graphs()
+    with pytest.raises(ValueError, match="trained on other graphs"):
+        pretrain(
+            fresh_model(0),
+            [first],
+            checkpoint_dir=str(tmp_path),
+            resume=folder / "step_2.pth",
+            **SETTINGS,
+        )
+
+
+def test_checkpoint_without_fingerprints_resumes(straight_run, tmp_path, caplog):
+    model, _, folder = straight_run
+    payload = torch.load(folder / "step_2.pth", weights_only=True)
+    del payload["graph_fingerprints"]  # as written before checkpoints had them
+    old = tmp_path / "old" / "step_2.pth"
+    old.parent.mkdir()
+    torch.save(payload, old)
+    resumed = fresh_model(1)
+    pretrain(
+        resumed,
+        two_graphs(),
+        checkpoint_dir=str(tmp_path / "run"),
+        resume=old,
+        **SETTINGS,
+    )
+    assert_close(resumed.state_dict(), model.state_dict())
+    assert "contains no graph fingerprints" in caplog.text
+    assert str(old) in caplog.text
+
+
+def test_cli_resume_rejects_other_graph(tmp_path):
+    graph = tmp_path / "triples.tsv"
+    graph.write_text("".join(f"x{i}\tr{i % 2}\tx{(i + 1) % 5}\n" for i in range(5)))
+    other = tmp_path / "other.tsv"
+    other.write_text("".join(f"x{i}\tr{i % 2}\tx{(i + 2) % 5}\n" for i in range(5)))
+    start = tmp_path / "start.pth"
+    fresh_model(0).save(start)
+    common = ["--checkpoint", str(start), "--batch-size", "2", "--negatives", "2"]
+    first = ["--graph", str(graph), "--steps", "2", "--checkpoint-every", "1"]
+    assert main(["kg", "finetune", *common, *first, "--out", str(tmp_path / "a")]) == 0
+    again = [
+        "--graph",
+        str(other),
+        "--steps",
+        "2",
+        "--out",
+        str(tmp_path / "b"),
+        "--resume",
+        str(tmp_path / "a" / "step_1.pth"),
+    ]
+    with pytest.raises(ValueError, match="without --resume in another --out"):
+        main(["kg", "finetune", *common, *again])
