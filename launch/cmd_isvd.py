@@ -20,6 +20,7 @@ import time
 # (graphkit --help) does not import it.
 from graphkit.launch.cmd_partition import yaml_mapping
 from graphkit.launch.logs import setup_logging
+from graphkit.launch.option_types import seed_option
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ def _add_svd_options(parser: argparse.ArgumentParser, n_iter: int) -> None:
         help=f"power iterations of the randomized SVD (default: {n_iter})",
     )
     parser.add_argument(
-        "--seed", type=_seed, default=0, help="random seed (default: 0)"
+        "--seed", type=seed_option, default=0, help="random seed (default: 0)"
     )
     parser.add_argument(
         "--threads",
@@ -53,19 +54,6 @@ def _add_svd_options(parser: argparse.ArgumentParser, n_iter: int) -> None:
         default=None,
         help="torch CPU threads (default: torch's own choice)",
     )
-
-
-def _seed(text: str) -> int:
-    """Parse a seed that torch.Generator.manual_seed accepts (64 bits)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-    if not -(2**63) <= value < 2**64:
-        raise argparse.ArgumentTypeError(
-            f"expected an integer in [-2^63, 2^64), the range of a torch seed, got {text}"
-        )
-    return value
 
 
 def _positive_int(text: str) -> int:

@@ -21,6 +21,7 @@ from graphkit.launch.kg_evaluate import run_evaluate
 from graphkit.launch.kg_list import run_list
 from graphkit.launch.kg_predict import run_predict
 from graphkit.launch.kg_training import run_training
+from graphkit.launch.option_types import seed_option
 from graphkit.launch.outputs import path_option
 
 # Flags of graphkit kg whose names differ from the library arguments they set, so that
@@ -275,7 +276,7 @@ def _add_training(commands, name: str, help_text: str) -> None:
     )
     parser.add_argument(
         "--seed",
-        type=int,
+        type=seed_option,
         default=0,
         help="seed of the sampler and, without --checkpoint, of the initial weights "
         "(default: 0)",

@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 import torch
-from graphkit.launch import cmd_isvd
+from graphkit.launch import cmd_isvd, option_types
 
 
 def main(argv: list[str]) -> int:
@@ -80,13 +80,13 @@ def test_nodeclass_prints_accuracy_and_times(data_copy, capsys):
 
 @pytest.mark.parametrize("text", [str(-(2**63)), "0", str(2**64 - 1)])
 def test_seed_range_ends_accepted(text):
-    assert cmd_isvd._seed(text) == int(text)
+    assert option_types.seed_option(text) == int(text)
 
 
 @pytest.mark.parametrize("text", [str(-(2**63) - 1), str(2**64), "1.5"])
 def test_seed_outside_range_rejected(text):
     with pytest.raises(argparse.ArgumentTypeError):
-        cmd_isvd._seed(text)
+        option_types.seed_option(text)
 
 
 def test_positive_int_rejects_zero():
