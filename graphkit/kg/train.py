@@ -96,6 +96,7 @@ class TrainConfig:
         _check_counts(self)
         _check_finite_rates(self)
         _check_signs(self)
+        _check_seed_range(self.seed)
         _check_checkpoint_dir(self.checkpoint_dir)
 
 
@@ -164,6 +165,19 @@ def _check_signs(config: TrainConfig) -> None:
             f"{option('lr', config.lr)}, "
             f"{option('adversarial_temperature', config.adversarial_temperature)}, "
             f"{option('checkpoint_every', config.checkpoint_every)}"
+        )
+
+
+def _check_seed_range(seed: int) -> None:
+    """Raise ValueError for a seed that torch.Generator.manual_seed rejects.
+
+    torch accepts 64-bit seeds, and a larger one fails only when training starts,
+    with an overflow error that names neither the seed nor the range.
+    """
+    if not -(2**63) <= seed < 2**64:
+        raise ValueError(
+            f"{option('seed')} must lie in [-2^63, 2^64), the range of a torch seed, "
+            f"got {seed}"
         )
 
 
