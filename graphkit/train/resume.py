@@ -87,6 +87,28 @@ def restore_scheduler(scheduler, state: dict, config: TrainConfig, saved_config:
         warn_restored_schedule_length(config, saved_config, path)
 
 
+def check_same_metric(metric: str, auto_metric: str, state: dict, saved_config: dict,
+                      path: Path) -> None:
+    """Raise ValueError when the checkpoint chose its best epoch by another metric.
+
+    The restored best validation score is compared with this run's scores, so an
+    accuracy compared with a ROC-AUC would pick the wrong best epoch and report one
+    metric's score under the other's name. ``auto_metric`` is what ``--metric auto``
+    selects on this run's labels, which are the checkpoint's when the graph matches.
+    Checkpoints written before the chosen metric was stored give only their config.
+    """
+    saved = state.get("metric") or saved_config.get("metric", metric)
+    if saved == "auto":
+        saved = auto_metric
+    if saved == metric:
+        return
+    raise ValueError(
+        f"checkpoint {path} chose its best epoch by {saved}, but this run uses "
+        f"{metric}, and the two scores cannot be compared. Resume with "
+        f"{option('metric', saved)}, or start a new run to select by {metric}"
+    )
+
+
 def describe_model_mismatch(state: dict, config: TrainConfig) -> str:
     """Describe how the model options saved in ``state`` differ from this run's."""
     saved = json.loads(state.get("config", "{}"))

@@ -10,6 +10,7 @@ gradients over partitions gives exactly the single-process gradient.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import logging
 import math
@@ -48,6 +49,7 @@ from graphkit.train.progress import logs_above_bar
 from graphkit.train.rank_checks import check_inputs_on_every_rank, warn_other_device
 from graphkit.train.resume import (
     check_ranks_resumed_together,
+    check_same_metric,
     load_resumed_weights,
     read_resume_checkpoint,
     restore_compression,
@@ -298,6 +300,7 @@ class Trainer:
             "optimizer": self.optimizer.state_dict(),
             "scheduler": None if self.scheduler is None else self.scheduler.state_dict(),
             "best": dict(self.best),
+            "metric": self.metric_name,
             "best_model": self.best_model_state,
             "rng": torch.get_rng_state(),
             "cuda_rng": (torch.cuda.get_rng_state(self.device)
@@ -384,6 +387,11 @@ class Trainer:
         self.optimizer.load_state_dict(state["optimizer"])
         # A checkpoint without its config is taken to use this run's schedule.
         saved_config = json.loads(state["config"]) if "config" in state else {}
+        auto_metric = choose_metric(
+            dataclasses.replace(self.config, metric="auto"), self.multi_label,
+            self.num_classes,
+        )
+        check_same_metric(self.metric_name, auto_metric, state, saved_config, path)
         warn_restored_optimizer_options(self.config, saved_config, path)
         restore_scheduler(self.scheduler, state, self.config, saved_config, path)
         self.best = dict(state["best"])
