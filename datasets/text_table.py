@@ -57,7 +57,8 @@ def read_table(
         header (bool or "auto"): Whether the first data line is a header. ``"auto"``
             takes it as a header when one of its fields is a usual column name (such as
             ``src``, ``target``, ``id``, ``label``) or when a column that is numeric in
-            the second line contains a non-empty non-number in the first.
+            the second line contains a non-empty non-number in the first and no column
+            is numeric in both lines.
         what (str): What the file is, for error messages ("edge list").
     """
     path = Path(path)
@@ -207,12 +208,20 @@ def detect_delimiter(line: str) -> str | None:
 def looks_like_header(first: list[str], second: list[str] | None) -> bool:
     """Guess whether ``first`` is a header line (see :func:`read_table`).
 
-    An empty field of ``first`` is a missing value, not a column name, so it is no
-    sign of a header.
+    A usual column name in ``first`` makes it a header. Otherwise ``first`` is a header
+    when a column that is numeric in ``second`` contains text in ``first``, unless
+    another column is numeric in both lines: ``1,bob`` above ``2,3`` is data, an edge
+    of node ``1``. An empty field of ``first`` is a missing value, not a column name,
+    so it is no sign of a header.
     """
     if any(field.lower() in HEADER_WORDS for field in first):
         return True
     if second is None:
+        return False
+    numeric_in_both = any(
+        is_number(above) and is_number(below) for above, below in zip(first, second)
+    )
+    if numeric_in_both:
         return False
     return any(
         above != "" and is_number(below) and not is_number(above)

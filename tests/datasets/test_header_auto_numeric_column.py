@@ -1,0 +1,64 @@
+"""``header="auto"`` on a first line with a number in a column numeric below it.
+
+``1,bob`` above ``2,3`` has text above a number in column 1, which alone would mark a
+header. Column 0 is numeric in both lines, so the first line is data: an edge of node
+``1`` or the label of node ``1``.
+"""
+
+import pytest
+from graphkit.datasets import load_edge_list
+from graphkit.datasets.text_table import looks_like_header, read_table
+
+
+def write(folder, name, content):
+    path = folder / name
+    path.write_text(content)
+    return path
+
+
+@pytest.mark.parametrize(
+    "content, rows",
+    [
+        ("1,bob\n2,alice\n", [["1", "bob"], ["2", "alice"]]),
+        ("1,bob\n2,3\n", [["1", "bob"], ["2", "3"]]),
+        ("1\tbob\t0.5\n2\t3\t0.25\n", [["1", "bob", "0.5"], ["2", "3", "0.25"]]),
+    ],
+)
+def test_number_above_number_is_data(tmp_path, content, rows):
+    table = read_table(write(tmp_path, "t.csv", content))
+    assert [row.fields for row in table] == rows
+    assert [row.line_number for row in table] == [1, 2]
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["node,name\n1,bob\n2,3\n", "1,source\n2,3\n", "person,team\n1,2\n"],
+)
+def test_header_lines_still_skipped(tmp_path, content):
+    table = read_table(write(tmp_path, "t.csv", content))
+    assert table[0].line_number == 2
+    assert len(table) == len(content.splitlines()) - 1
+
+
+def test_looks_like_header_cases():
+    assert looks_like_header(["1", "bob"], ["2", "3"]) is False
+    assert looks_like_header(["1", "bob"], ["2", "alice"]) is False
+    assert looks_like_header(["a", "b"], ["2", "3"]) is True
+    assert looks_like_header(["1", "label"], ["2", "3"]) is True
+    assert looks_like_header(["", "b"], ["2", "3"]) is True
+
+
+def test_edge_list_keeps_first_named_edge(tmp_path):
+    data = load_edge_list(write(tmp_path, "e.csv", "1,bob\n2,3\n3,1\n"))
+    assert data.node_names == ["1", "bob", "2", "3"]
+    # Undirected edges 1-bob, 2-3 and 3-1 with ids 1 -> 0, bob -> 1, 2 -> 2, 3 -> 3.
+    assert data.edge_index.tolist() == [[0, 0, 1, 2, 3, 3], [1, 3, 0, 3, 0, 2]]
+
+
+def test_label_file_keeps_first_label(tmp_path):
+    edges = write(tmp_path, "e.csv", "1,bob\n2,3\n3,1\n")
+    labels = write(tmp_path, "y.csv", "1,bob\n2,3\n3,bob\nbob,2\n")
+    data = load_edge_list(edges, labels=labels)
+    assert data.label_names == ["2", "3", "bob"]
+    # Nodes 1, bob, 2, 3 have labels bob, 2, 3, bob.
+    assert data.y.tolist() == [2, 0, 1, 2]
