@@ -164,11 +164,28 @@ class VStack(ImplicitMatrix):
         return HStack([block.T for block in self.blocks])
 
 
-def hstack(*blocks: ImplicitMatrix) -> HStack:
-    """Concatenate implicit matrices along columns."""
-    return HStack(blocks)
+def hstack(*blocks: ImplicitMatrix | Sequence[ImplicitMatrix]) -> HStack:
+    """Concatenate implicit matrices along columns: ``hstack(a, b)`` or ``hstack([a, b])``."""
+    return HStack(_block_list(blocks, "hstack"))
 
 
-def vstack(*blocks: ImplicitMatrix) -> VStack:
-    """Concatenate implicit matrices along rows."""
-    return VStack(blocks)
+def vstack(*blocks: ImplicitMatrix | Sequence[ImplicitMatrix]) -> VStack:
+    """Concatenate implicit matrices along rows: ``vstack(a, b)`` or ``vstack([a, b])``."""
+    return VStack(_block_list(blocks, "vstack"))
+
+
+def _block_list(blocks: tuple, name: str) -> list[ImplicitMatrix]:
+    """Return the blocks given as arguments or as one list or tuple, as torch.hstack takes.
+
+    Raises:
+        TypeError: a block is not an :class:`ImplicitMatrix`.
+    """
+    if len(blocks) == 1 and isinstance(blocks[0], (list, tuple)):
+        blocks = tuple(blocks[0])
+    for position, block in enumerate(blocks):
+        if not isinstance(block, ImplicitMatrix):
+            raise TypeError(
+                f"{name} block {position} is a {type(block).__name__}, not an "
+                "ImplicitMatrix. Wrap tensors with graphkit.embed.as_implicit"
+            )
+    return list(blocks)
