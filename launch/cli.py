@@ -180,7 +180,9 @@ def run(argv: list[str] | None = None) -> int:
     partition-file or distributed start-up error, or a ``SystemExit`` whose code is a
     message. A lost rank (``PeerLostError``) or a dependency that is not installed gives
     one line and exit code 1. Ctrl-C gives one line and exit code 130, and SIGTERM exit
-    code 143 (see :mod:`graphkit.launch.interrupts`). In a launch of several processes,
+    code 143 (see :mod:`graphkit.launch.interrupts`). A stdout pipe that its reader
+    closed (as ``head`` does) ends the command quietly with exit code 141, as it ends
+    shell tools. In a launch of several processes,
     rank 0 prints that line and every other rank a short line with its rank.
 
     ``main`` itself lets exceptions propagate, so that Python callers and tests see them.
@@ -210,6 +212,8 @@ def run(argv: list[str] | None = None) -> int:
         print_line(f"graphkit {command[0]}: error: {error.code}")
         return 2
     except Exception as error:
+        if isinstance(error, BrokenPipeError) and _stdout_closed():
+            return _discard_stdout()
         if _traceback_requested():
             raise
         missing = _missing_dependency(error)
@@ -226,6 +230,37 @@ def run(argv: list[str] | None = None) -> int:
         if not (getattr(error, "every_rank", False) and _is_other_rank()):
             print_line(f"graphkit {command[0]}: error: {error}")
         return 2
+
+
+def _stdout_closed() -> bool:
+    """Return whether standard output is a pipe or socket that its reader has closed.
+
+    A pipe into ``head`` is closed once ``head`` has read its lines. poll reports
+    POLLERR for a pipe without a reader on Linux, and ``False`` is returned where poll
+    is missing (Windows) or stdout has no file descriptor.
+    """
+    import select
+
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        events = poller.poll(0)
+    except (AttributeError, OSError, ValueError):
+        return False
+    return any(mask & (select.POLLERR | select.POLLHUP) for _, mask in events)
+
+
+def _discard_stdout() -> int:
+    """Send further output to the null device and return 141 (128 + SIGPIPE).
+
+    Shell tools stopped by a closed pipe exit with that code and print nothing. The
+    null device also takes the interpreter's last flush of ``sys.stdout``, which would
+    otherwise raise the same error again.
+    """
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, sys.stdout.fileno())
+    os.close(null)
+    return 128 + signal.SIGPIPE
 
 
 # Import names of dependencies whose pip package has another name.
