@@ -296,7 +296,7 @@ def _analyze_one(
     graph = build_labelled_graph(
         data.edge_index, data.y, node_mask=node_mask, options=options
     )
-    _require_counted_edges(graph, source, args)
+    _require_counted_edges(graph, data.edge_index, source, args)
     build_seconds = time.perf_counter() - start
     _note_nodes_without_neighbours(graph, name)
     summary = summarize_graph(graph, name=name, nic_options=nic_options)
@@ -333,17 +333,26 @@ def _note_nodes_without_neighbours(graph, name: str) -> None:
     )
 
 
-def _require_counted_edges(graph, source: str, args: argparse.Namespace) -> None:
-    """Raise ValueError when no edge is left after the conventions (undefined measures)."""
+def _require_counted_edges(
+    graph, edge_index, source: str, args: argparse.Namespace
+) -> None:
+    """Raise ValueError when no edge is left after the conventions (undefined measures).
+
+    The message names each convention that removed edges of this graph.
+    """
     if graph.src.numel() > 0:
         return
-    conventions = []
-    if not args.self_loops:
-        conventions.append("self-loops removed; --self-loops keeps them")
+    reasons = []
+    if not args.self_loops and bool((edge_index[0] == edge_index[1]).any()):
+        reasons.append("self-loops removed; --self-loops keeps them")
+    unlabelled = int((graph.y < 0).sum())
+    if unlabelled:
+        reasons.append(f"{unlabelled} unlabelled node(s) and their edges left out")
     if args.nodes != "all":
-        conventions.append(f"only --nodes {args.nodes} counted")
+        reasons.append(f"only --nodes {args.nodes} counted")
+    detail = f" ({'; '.join(reasons)})" if reasons else ""
     raise ValueError(
-        f"{source} has no edge between two counted nodes ({'; '.join(conventions)}); "
+        f"{source} has no edge between two counted nodes{detail}; "
         "every measure needs at least one edge"
     )
 

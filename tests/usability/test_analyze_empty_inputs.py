@@ -36,6 +36,14 @@ def test_only_self_loops(tmp_path, capsys):
     assert "--self-loops keeps them" in output.err
 
 
+def test_only_edges_to_unlabelled_nodes(tmp_path, capsys):
+    code, output = _analyze(tmp_path, capsys, "a b\nb c\n", "a 0\nb -1\nc 1\n")
+    assert code == 2
+    assert "nodes (1 unlabelled node(s) and their edges left out);" in output.err
+    # The graph has no self-loops, so the message must not blame their removal.
+    assert "self-loops" not in output.err
+
+
 def test_self_loops_kept_on_request(tmp_path, capsys):
     code, output = _analyze(
         tmp_path, capsys, "a a\nb b\n", "a 0\nb 1\n", "--self-loops"
