@@ -87,6 +87,26 @@ def restore_scheduler(scheduler, state: dict, config: TrainConfig, saved_config:
         warn_restored_schedule_length(config, saved_config, path)
 
 
+# Options that change the network or the optimizer without changing the shapes in
+# the checkpoint, so its weights and optimizer state load but would train another
+# model (sage-max from a sage run, say) or mix Adam's and AdamW's weight decay.
+SAME_ON_RESUME = ("model", "residual", "optimizer")
+
+
+def reject_changed_options(config: TrainConfig, saved_config: dict, path: Path) -> None:
+    """Raise ValueError when an option of :data:`SAME_ON_RESUME` differs from the checkpoint's."""
+    for name in SAME_ON_RESUME:
+        value = getattr(config, name)
+        saved = saved_config.get(name, value)
+        if saved == value:
+            continue
+        raise ValueError(
+            f"checkpoint {path} was written with {option(name, saved)}, but this run "
+            f"uses {option(name, value)}. Resume with {option(name, saved)}, or start "
+            "a new run"
+        )
+
+
 def check_same_metric(metric: str, auto_metric: str, state: dict, saved_config: dict,
                       path: Path) -> None:
     """Raise ValueError when the checkpoint chose its best epoch by another metric.

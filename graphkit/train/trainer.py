@@ -52,6 +52,7 @@ from graphkit.train.resume import (
     check_same_metric,
     load_resumed_weights,
     read_resume_checkpoint,
+    reject_changed_options,
     restore_compression,
     restore_scheduler,
     warn_restored_optimizer_options,
@@ -384,9 +385,10 @@ class Trainer:
                 f"at least {saved_epoch} to continue that run"
             )
         load_resumed_weights(self.model, state, self.config, path)
-        self.optimizer.load_state_dict(state["optimizer"])
-        # A checkpoint without its config is taken to use this run's schedule.
+        # A checkpoint without its config is taken to use this run's options.
         saved_config = json.loads(state["config"]) if "config" in state else {}
+        reject_changed_options(self.config, saved_config, path)
+        self.optimizer.load_state_dict(state["optimizer"])
         auto_metric = choose_metric(
             dataclasses.replace(self.config, metric="auto"), self.multi_label,
             self.num_classes,

@@ -1,0 +1,57 @@
+"""Resuming with another model kind, residual setting or optimizer raises.
+
+Each of these options leaves the checkpoint's weights and optimizer state loadable,
+so without the check the resumed run would silently train another model.
+"""
+
+import pytest
+import torch
+from torch_geometric.data import Data
+
+from graphkit.graph import LocalGraph
+from graphkit.train import TrainConfig, Trainer
+
+
+def tiny_data():
+    n = 8
+    edge_index = torch.stack([torch.arange(n), (torch.arange(n) + 1) % n])
+    split = torch.arange(n) % 4
+    return Data(x=torch.randn(n, 3, generator=torch.Generator().manual_seed(0)),
+                y=torch.arange(n) % 3, edge_index=edge_index,
+                train_mask=split < 2, val_mask=split == 2, test_mask=split == 3,
+                num_nodes=n)  # fmt: skip
+
+
+def trainer(out, **options):
+    data = tiny_data()
+    config = TrainConfig(hidden=4, layers=3, out=str(out), **options)
+    return Trainer(config, data, LocalGraph.from_data(data))
+
+
+@pytest.mark.parametrize(
+    ("name", "saved", "used"),
+    [
+        ("model", "sage", "sage-max"),
+        ("model", "sage-max", "sage"),
+        ("residual", False, True),
+        ("optimizer", "adamw", "adam"),
+        ("optimizer", "adam", "adamw"),
+    ],
+)
+def test_resume_changed_option_rejected(tmp_path, name, saved, used):
+    trainer(tmp_path, epochs=1, **{name: saved}).fit()
+    checkpoint = tmp_path / "checkpoint_000001.pt"
+    with pytest.raises(ValueError) as caught:
+        trainer(tmp_path, epochs=2, resume=str(checkpoint), **{name: used})
+    assert str(caught.value) == (
+        f"checkpoint {checkpoint} was written with {name}={saved!r}, but this run "
+        f"uses {name}={used!r}. Resume with {name}={saved!r}, or start a new run"
+    )
+
+
+def test_resume_same_options_accepted(tmp_path):
+    options = {"model": "sage-max", "residual": True, "optimizer": "adamw"}
+    trainer(tmp_path, epochs=1, **options).fit()
+    resumed = trainer(tmp_path, epochs=2, resume="auto", **options)
+    assert resumed.epoch == 1
+    assert resumed.optimizer.param_groups[0]["decoupled_weight_decay"] is True
