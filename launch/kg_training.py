@@ -103,6 +103,13 @@ def _train_into_out(args) -> int:
         raise SystemExit(
             "give at least one --dataset (with --root) or --graph to train on"
         )
+    if args.evaluate and not args.dataset:
+        # A --graph file holds facts only, so --evaluate would have no queries to rank.
+        raise SystemExit(
+            "--evaluate ranks the test queries of each --dataset, but none is given "
+            "(--graph files have no test queries). Add a --dataset with --root, or "
+            "leave out --evaluate"
+        )
     splits = [load_dataset(require_root(args), name) for name in args.dataset]
     graphs = [split.train.graph for split in splits] + [
         load_graph(p, header=args.header) for p in args.graph
