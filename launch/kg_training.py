@@ -104,7 +104,7 @@ def _train_into_out(args) -> int:
             "give at least one --dataset (with --root) or --graph to train on"
         )
     if args.evaluate and not args.dataset:
-        # A --graph file holds facts only, so --evaluate would have no queries to rank.
+        # A --graph file contains facts only, so --evaluate would have no queries to rank.
         raise SystemExit(
             "--evaluate ranks the test queries of each --dataset, but none is given "
             "(--graph files have no test queries). Add a --dataset with --root, or "
