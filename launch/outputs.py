@@ -16,13 +16,14 @@ def path_option(text: str) -> Path:
 
     ``Path("")`` is the working folder, so an empty value (an unset shell variable in
     ``--out "$DIR"``) would write into, or with ``--overwrite`` replace, the folder the
-    command runs in.
+    command runs in. A leading ``~`` is expanded, because a quoted path (or
+    ``--out=~/x``) reaches the command with it unexpanded by the shell.
     """
     if not text.strip():
         raise argparse.ArgumentTypeError(
             f"{text!r} is an empty path. Give a file or folder name"
         )
-    return Path(text)
+    return Path(text).expanduser()
 
 
 def check_output_file(path: Path, option: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import math
+import os
 import re
 import types
 import typing
@@ -270,6 +271,12 @@ class TrainConfig:
                 raise ValueError(
                     f"{option(name)} is empty ({value!r}). Pass {what}, or {leave}"
                 )
+        # A path from a YAML file, or quoted on the command line, reaches this point
+        # with its "~" unexpanded, and would otherwise make a folder named "~".
+        for name in ("out", "partitions", "resume"):
+            value = getattr(self, name)
+            if isinstance(value, str) and value != "auto":
+                setattr(self, name, os.path.expanduser(value))
         if self.checkpoint_every and not self.out:
             raise ValueError(
                 f"{option('checkpoint_every')} needs {option('out')}, the folder "
