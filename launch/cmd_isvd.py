@@ -284,7 +284,10 @@ def run_nodeclass(args: argparse.Namespace) -> int:
             f"dataset {args.dataset!r} has no node features, which isvd nodeclass "
             "needs; pick a dataset with features, such as cora or citeseer"
         )
-    if data.train_mask.dim() != 1:
+    # A dataset without labels has no masks either, and fit_linear_gcn names the
+    # missing labels.
+    train_mask = getattr(data, "train_mask", None)
+    if train_mask is not None and train_mask.dim() != 1:
         raise SystemExit(
             f"dataset {args.dataset!r} has {data.train_mask.size(1)} train/val/test "
             "splits; choose one with --split INDEX"
