@@ -29,7 +29,7 @@ import torch
 
 from graphkit.option_names import from_command_line
 
-from .edge_table import EdgeTable, read_edge_table, read_edges_by_line
+from .edge_table import EdgeTable, is_int64, read_edge_table, read_edges_by_line
 from .errors import MalformedLineError, ShapeMismatchError, UnknownNodeIdError
 from .splits import random_split_masks
 from .text_table import (
@@ -103,7 +103,7 @@ def load_edge_list(
 
     other_rows = [*(feature_rows or []), *(label_rows or [])]
     integer_ids = table.ends.dtype != object and all(
-        is_integer(row.fields[0]) for row in other_rows
+        is_int64(row.fields[0]) for row in other_rows
     )
     if not integer_ids and table.ends.dtype != object:
         table.ends = table.ends.astype(str).astype(object)
@@ -274,7 +274,7 @@ def _read_label_rows(
 def _in_edges(node: str, ends: np.ndarray) -> bool:
     """Return whether node id ``node`` (as written in a file) is an endpoint of some edge."""
     if ends.dtype != object:
-        return is_integer(node) and bool((ends == int(node)).any())
+        return is_int64(node) and bool((ends == int(node)).any())
     return bool((ends.astype(str) == node).any())
 
 

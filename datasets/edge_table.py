@@ -22,7 +22,6 @@ from .text_table import (
     damaged_gzip_error,
     detect_delimiter,
     is_gzip,
-    is_integer,
     log_skipped_header,
     looks_like_header,
     not_utf8_error,
@@ -34,6 +33,21 @@ from .text_table import (
 )
 
 logger = logging.getLogger(__name__)
+
+
+_INT64_RANGE = range(-(2**63), 2**63)
+
+
+def is_int64(text: str) -> bool:
+    """Return whether ``text`` is an integer that int64 holds.
+
+    Larger integer ids (such as unsigned 64-bit hashes) are kept as string ids, because
+    an int64 array cannot hold them.
+    """
+    try:
+        return int(text) in _INT64_RANGE
+    except ValueError:
+        return False
 
 
 @dataclass
@@ -81,7 +95,7 @@ def read_edges_by_line(
     ends = np.empty((len(rows), 2), dtype=object)
     for position, row in enumerate(rows):
         ends[position] = row.fields[:2]
-    if all(is_integer(value) for value in ends.ravel()):
+    if all(is_int64(value) for value in ends.ravel()):
         ends = ends.astype(np.int64)
     weights = None
     if rows and len(rows[0].fields) == 3:
@@ -126,7 +140,9 @@ def _read_in_bulk(
         return None  # The line reader then raises an error that names the file.
     if frame.shape[1] not in (2, 3) or frame.isna().any().any():
         return None
-    if not all(pd.api.types.is_integer_dtype(frame[column]) for column in (0, 1)):
+    # pandas reads ids above the int64 maximum as uint64, which to_numpy(np.int64)
+    # would wrap to negative ids, so those go to the line reader as well.
+    if not all(frame[column].dtype == np.int64 for column in (0, 1)):
         return None
     weights = None
     if frame.shape[1] == 3:
