@@ -187,6 +187,13 @@ def _add_nodeclass_model(parser: argparse.ArgumentParser) -> None:
         help="maximum PCA components of the input features; 0 skips the PCA (default: 1000)",
     )
     parser.add_argument(
+        "--oversample",
+        type=int,
+        default=20,
+        help="extra sketch columns of the classifier SVD, at most the number of "
+        "training rows (dropout copies included) minus 5 (default: 20)",
+    )
+    parser.add_argument(
         "--dropout-copies",
         type=int,
         default=1,
@@ -271,6 +278,7 @@ def run_nodeclass(args: argparse.Namespace) -> int:
         wys_rank=args.wys_rank,
         pca_dim=args.pca_dim,
         svd_rank=args.svd_rank,
+        oversample=args.oversample,
         n_iter=args.iters,
         dropout_copies=args.dropout_copies,
         seed=args.seed,

@@ -36,6 +36,7 @@ from graphkit.embed.implicit import ImplicitMatrix
 from graphkit.embed.leaves import DenseMatrix, SparseMatrix
 from graphkit.embed.rsvd import randomized_svd
 from graphkit.embed.wys import clipped_degrees, symmetric_adjacency, wys_matrix
+from graphkit.option_names import option
 from graphkit.train.inputs import check_node_fields
 
 logger = logging.getLogger(__name__)
@@ -285,10 +286,7 @@ def fit_linear_gcn(data, config: NodeClassConfig) -> LinearSolution:
             "and wys_rank=0 adds no embedding. Pass node features or set wys_rank >= 1"
         )
     if rank < 1:
-        raise ValueError(
-            f"{system.shape[0]} training rows are too few for oversample={config.oversample}: "
-            "lower the oversampling or add training nodes"
-        )
+        raise ValueError(_too_few_rows_message(system.shape[0], config.oversample))
     u, s, v = randomized_svd(
         system,
         rank,
@@ -308,6 +306,24 @@ def fit_linear_gcn(data, config: NodeClassConfig) -> LinearSolution:
         rank,
     )
     return LinearSolution(features, adjacency, design, weight, timings)
+
+
+def _too_few_rows_message(rows: int, oversample: int) -> str:
+    """Return the error for training rows too few for the classifier SVD's rank.
+
+    The rank is at most ``rows - oversample - 4``, so ``oversample = rows - 5`` still
+    leaves rank 1.
+    """
+    message = (
+        f"{rows} training rows (with their dropout copies) are too few for "
+        f"{option('oversample', oversample)}, because the classifier SVD keeps at "
+        "most rows - oversample - 4 singular vectors. "
+    )
+    if rows >= 5:
+        return message + (
+            f"Pass {option('oversample', rows - 5)} or lower, or add training nodes"
+        )
+    return message + "Add training nodes"
 
 
 def accuracy(logits: Tensor, labels: Tensor, mask: Tensor) -> float:
