@@ -288,9 +288,16 @@ class KnowledgeGraph:
         _check_edge_types(edge_type, num_types)
         num_relations = num_types // 2 if has_inverse else num_types
         if has_inverse and num_types % 2:
+            source = (
+                "data.num_relations"
+                if getattr(data, "num_relations", None)
+                else "the largest edge type plus 1, because data.num_relations is not set"
+            )
             raise ValueError(
-                f"has_inverse=True needs an even number of edge types, found "
-                f"{num_types}"
+                f"has_inverse=True needs an even number of edge types 2R, found "
+                f"{num_types} ({source}). Set data.num_relations to 2R, the number of "
+                "relations R plus their inverses, which also counts relations whose "
+                "edges are all missing"
             )
         keep = edge_type < num_relations
         triples = torch.stack(

@@ -39,3 +39,19 @@ def test_types_within_num_relations_kept():
     kg = KnowledgeGraph.from_pyg(three_edges([0, 1, 1], 3))
     assert kg.triples.tolist() == [[0, 0, 1], [1, 1, 2], [2, 1, 0]]
     assert kg.num_relations == 3
+
+
+def test_odd_type_count_names_num_relations():
+    # Relations 0 and 1 of R = 3 with their inverses 3 and 4: relation 2 has no edges,
+    # so the largest type gives 5 types.
+    data = Data(
+        edge_index=torch.tensor([[0, 1, 1, 2], [1, 2, 0, 1]]),
+        edge_type=torch.tensor([0, 1, 3, 4]),
+        num_nodes=3,
+    )
+    with pytest.raises(ValueError, match="found 5 \\(the largest edge type plus 1"):
+        KnowledgeGraph.from_pyg(data, has_inverse=True)
+    data.num_relations = 6
+    kg = KnowledgeGraph.from_pyg(data, has_inverse=True)
+    assert kg.triples.tolist() == [[0, 0, 1], [1, 1, 2]]
+    assert kg.num_relations == 3
