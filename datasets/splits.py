@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
+from graphkit.option_names import from_command_line, option
+
 from .errors import DatasetFormatError, InvalidSplitError, ShapeMismatchError
 
 if TYPE_CHECKING:
@@ -35,9 +37,14 @@ def select_split(data: Data, split: int | None, dataset: str) -> Data:
     split = int(split)
     num_splits = num_mask_splits(data)
     if not 0 <= split < num_splits:
+        # A command line cannot pass None, and leaving --split out selects its default.
+        if from_command_line():
+            default = f"leave {option('split')} out for the default"
+        else:
+            default = "or None for all of them"
         raise InvalidSplitError(
             f"{dataset}: split {split} does not exist; valid splits are 0..{num_splits - 1} "
-            "(or None for all of them)"
+            f"({default})"
         )
     if data.train_mask.dim() == 2:
         for key in MASK_NAMES:

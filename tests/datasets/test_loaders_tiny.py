@@ -25,6 +25,8 @@ from graphkit.datasets.registry import count_classes
 from torch_geometric.data import Data
 from torch_geometric.datasets import HeterophilousGraphDataset
 
+from graphkit.option_names import command_line_options
+
 
 def test_webkb_tiny_values(tiny_webkb):
     data = load_dataset("texas", root=tiny_webkb)
@@ -238,6 +240,15 @@ def test_invalid_split_error(tiny_webkb):
         InvalidSplitError, match=r"split 10 does not exist; valid splits are 0\.\.9"
     ):
         load_dataset("texas", root=tiny_webkb, split=10)
+
+
+def test_split_error_on_command_line(tiny_webkb):
+    # A command line cannot pass None, so the hint names the flag to leave out.
+    with command_line_options(), pytest.raises(InvalidSplitError) as raised:
+        load_dataset("texas", root=tiny_webkb, split=10)
+    message = str(raised.value)
+    assert "valid splits are 0..9 (leave --split out for the default)" in message
+    assert "None" not in message
 
 
 def write_npz(path, num_nodes=5, num_labels=5, edges=((0, 1), (1, 2), (3, 4))):
