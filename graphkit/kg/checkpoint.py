@@ -62,8 +62,9 @@ def download(
 ) -> Path:
     """Download ``url`` into ``cache_dir`` once and return the cached file.
 
-    A cached file is reused when its checksum matches ``sha256`` (or, with no checksum,
-    whenever it exists). A fresh download that does not match is deleted.
+    A cached file is reused when its checksum matches ``sha256``. Without a checksum,
+    the file is cached in a folder named by a hash of ``url`` and reused whenever it
+    exists. A fresh download that does not match is deleted.
 
     Raises:
         ValueError: the checksum of the downloaded file differs from ``sha256``.
@@ -71,14 +72,18 @@ def download(
     """
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     target = cache / Path(url.split("?")[0]).name
+    if sha256 is None:
+        # Without a checksum only the URL identifies the file, and URLs on other hosts
+        # or paths can end in the same name (model.pth), so each URL gets a folder.
+        target = cache / hashlib.sha256(url.encode()).hexdigest()[:16] / target.name
     if target.is_file() and (sha256 is None or sha256_of(target) == sha256):
         logger.debug("using cached %s", target)
         return target
-    cache.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
     logger.info("downloading %s to %s", url, target)
     if sha256 is None:
         logger.warning("no SHA-256 given for %s, so the download is not verified", url)
-    handle, partial = tempfile.mkstemp(dir=cache, suffix=".part")
+    handle, partial = tempfile.mkstemp(dir=target.parent, suffix=".part")
     os.close(handle)
     try:
         try:
