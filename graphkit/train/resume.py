@@ -89,22 +89,32 @@ def restore_scheduler(scheduler, state: dict, config: TrainConfig, saved_config:
 
 # Options that change the network or the optimizer without changing the shapes in
 # the checkpoint, so its weights and optimizer state load but would train another
-# model (sage-max from a sage run, say) or mix Adam's and AdamW's weight decay.
-SAME_ON_RESUME = ("model", "residual", "optimizer")
+# model (sage-max from a sage run, say) or mix Adam's and AdamW's weight decay. A
+# changed split would select the best epoch on other validation nodes and could
+# report the checkpoint's test score as this split's.
+SAME_ON_RESUME = ("model", "residual", "optimizer", "split")
 
 
 def reject_changed_options(config: TrainConfig, saved_config: dict, path: Path) -> None:
-    """Raise ValueError when an option of :data:`SAME_ON_RESUME` differs from the checkpoint's."""
+    """Raise ValueError when an option of :data:`SAME_ON_RESUME` differs from the checkpoint's.
+
+    An unset split differs from split 0, because for Planetoid datasets split 0 is
+    the first Geom-GCN split rather than the public one.
+    """
     for name in SAME_ON_RESUME:
         value = getattr(config, name)
         saved = saved_config.get(name, value)
         if saved == value:
             continue
         raise ValueError(
-            f"checkpoint {path} was written with {option(name, saved)}, but this run "
-            f"uses {option(name, value)}. Resume with {option(name, saved)}, or start "
-            "a new run"
+            f"checkpoint {path} was written with {_setting(name, saved)}, but this "
+            f"run uses {_setting(name, value)}. Resume with {_setting(name, saved)}, "
+            "or start a new run"
         )
+
+
+def _setting(name: str, value) -> str:
+    return f"{option(name)} unset" if value is None else option(name, value)
 
 
 def check_same_metric(metric: str, auto_metric: str, state: dict, saved_config: dict,

@@ -55,3 +55,24 @@ def test_resume_same_options_accepted(tmp_path):
     resumed = trainer(tmp_path, epochs=2, resume="auto", **options)
     assert resumed.epoch == 1
     assert resumed.optimizer.param_groups[0]["decoupled_weight_decay"] is True
+
+
+@pytest.mark.parametrize(
+    ("saved", "used", "saved_text", "used_text"),
+    [
+        (0, 1, "split=0", "split=1"),
+        (None, 0, "split unset", "split=0"),
+        (2, None, "split=2", "split unset"),
+    ],
+)
+def test_resume_other_split_rejected(tmp_path, saved, used, saved_text, used_text):
+    # A loop over splits that shares one out folder with resume="auto" would
+    # otherwise report the first split's finished run for every later split.
+    trainer(tmp_path, epochs=2, split=saved).fit()
+    checkpoint = tmp_path / "checkpoint_000002.pt"
+    with pytest.raises(ValueError) as caught:
+        trainer(tmp_path, epochs=2, resume="auto", split=used)
+    assert str(caught.value) == (
+        f"checkpoint {checkpoint} was written with {saved_text}, but this run uses "
+        f"{used_text}. Resume with {saved_text}, or start a new run"
+    )
