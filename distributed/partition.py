@@ -160,7 +160,11 @@ def partition_nodes(
     if num_parts < 1:
         raise ValueError(f"number of partitions must be at least 1, got {num_parts}")
     if num_parts > max(num_nodes, 1):
-        raise ValueError(f"cannot split {num_nodes} nodes into {num_parts} partitions")
+        raise ValueError(
+            f"cannot split {num_nodes} nodes into {num_parts} partitions, because each "
+            f"partition needs a node. Use at most {max(num_nodes, 1)} partitions "
+            "(graphkit partition --parts, or the number of processes)"
+        )
     if method == "random":
         return random_parts(num_nodes, num_parts, seed)
     return metis_parts(edge_index, num_nodes, num_parts, train_mask, seed)

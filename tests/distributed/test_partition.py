@@ -77,6 +77,16 @@ def test_more_parts_than_nodes_rejected(method):
     assert sorted(partition_nodes(EDGES, 6, 6, method).tolist()) == list(range(6))
 
 
+def test_more_parts_than_nodes_names_fix():
+    with pytest.raises(ValueError) as caught:
+        partition_nodes(EDGES, 6, 7)
+    assert str(caught.value) == (
+        "cannot split 6 nodes into 7 partitions, because each partition needs a "
+        "node. Use at most 6 partitions (graphkit partition --parts, or the number "
+        "of processes)"
+    )
+
+
 def ring_of_cliques(num_cliques=8, size=25):
     blocks = []
     for c in range(num_cliques):
