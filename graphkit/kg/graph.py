@@ -154,6 +154,10 @@ class KnowledgeGraph:
         try:
             return self._entity_ids[name]
         except KeyError:
+            if not isinstance(name, str):
+                raise KeyError(
+                    _not_a_name(name, "entity", self.entity_names, "entity_names")
+                ) from None
             raise KeyError(
                 f"entity {name!r} is not in the graph ({self.num_entities} "
                 f"entities){name_hint(name, self.entity_names)}. Check the spelling "
@@ -164,6 +168,10 @@ class KnowledgeGraph:
         try:
             return self._relation_ids[name]
         except KeyError:
+            if not isinstance(name, str):
+                raise KeyError(
+                    _not_a_name(name, "relation", self.relation_names, "relation_names")
+                ) from None
             known = ", ".join(repr(n) for n in self.relation_names[:5])
             raise KeyError(
                 f"relation {name!r} is not in the graph"
@@ -430,6 +438,20 @@ def check_id_ranges(
                 f"{prefix}{role} ids must lie in [0, {size}), found the range "
                 f"[{low}, {high}]; {hint}"
             )
+
+
+def _not_a_name(name, role: str, names: Sequence[str], attribute: str) -> str:
+    """Return the error for a ``role`` looked up by a value that is not a string.
+
+    Ids passed where names are expected are the usual case, and difflib cannot
+    compare them with the names.
+    """
+    example = f", such as {names[0]!r}" if names else ""
+    return (
+        f"{role} {name!r} ({type(name).__name__}) is not in the graph, whose "
+        f"{role} names are strings{example}. Pass names, and look up the name of "
+        f"id i as kg.{attribute}[i]"
+    )
 
 
 def _unpack_triple(row, source: str, line: int) -> tuple:
