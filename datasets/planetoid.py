@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
+from graphkit.option_names import from_command_line
+
 from .edge_keys import coalesce_edges
 from .errors import DatasetFormatError, InvalidSplitError
 from .graph_tensors import GraphTensors
@@ -103,10 +105,7 @@ def load_planetoid(
     if family_dir is None and not download:
         hint = download_hint()
         if features and find_family_dir(root, planetoid_raw_files(name, False)):
-            hint = (
-                "The graph and label files are present: pass features=False to load "
-                f"{name} without node features (x=None)."
-            )
+            hint = features_missing_hint(name)
         raise missing_files_error(root, raw, name, hint)
     if family_dir is None:
         family_dir = candidate_family_dirs(root, raw.family)[0]
@@ -167,6 +166,23 @@ def warn_about_unlabelled_in_masks(data, name: str, unlabelled: torch.Tensor) ->
         unlabelled.numel(),
         counts,
         unlabelled.tolist(),
+    )
+
+
+def features_missing_hint(name: str) -> str:
+    """Return the hint for Planetoid files that have the graph and labels but no features.
+
+    On the command line, features=False is only a --dataset-options key, and graphkit
+    train and isvd nodeclass cannot use a graph without features.
+    """
+    if from_command_line():
+        return (
+            f"The graph and label files are present, so graphkit analyze reads {name}, "
+            f"but training needs the missing feature files. {download_hint()}"
+        )
+    return (
+        "The graph and label files are present: pass features=False to load "
+        f"{name} without node features (x=None)."
     )
 
 

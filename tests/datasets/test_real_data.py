@@ -21,6 +21,8 @@ from graphkit.datasets.geom_gcn_text import read_edge_file
 from torch_geometric.datasets import Planetoid
 from torch_geometric.utils import coalesce, remove_self_loops, to_undirected
 
+from graphkit.option_names import command_line_options
+
 pytestmark = pytest.mark.realdata
 
 # name, nodes, stored edges, undirected edges, self-loops, features, classes, split 0 sizes
@@ -154,6 +156,16 @@ def test_pubmed_requires_features_false(graphs):
     message = str(info.value)
     assert "ind.pubmed.allx" in message
     assert "features=False" in message
+
+
+def test_pubmed_hint_on_command_line(graphs):
+    # graphkit train cannot use features=False, so the hint names what does work.
+    with command_line_options(), pytest.raises(DatasetNotFoundError) as info:
+        load_dataset("pubmed", root=graphs)
+    message = str(info.value)
+    assert "graphkit analyze reads pubmed" in message
+    assert "training needs the missing feature files" in message
+    assert "pass features=False" not in message
 
 
 def test_pubmed_graph_and_labels(graphs):
