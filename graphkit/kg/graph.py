@@ -8,6 +8,7 @@ reference code, so the released checkpoints see the graph they were trained on.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -151,9 +152,19 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------ name maps
     def entity_id(self, name: str) -> int:
+        """Return the id of entity ``name``.
+
+        A name in another Unicode normal form than the graph's (a "ü" typed as one
+        character, stored as "u" and a combining diaeresis) finds the entity too,
+        when only one name of the graph is equivalent to it (see
+        :func:`canonical_match`).
+        """
         try:
             return self._entity_ids[name]
         except KeyError:
+            equivalent = canonical_match(name, self._entity_ids)
+            if equivalent is not None:
+                return equivalent
             if not isinstance(name, str):
                 raise KeyError(
                     _not_a_name(name, "entity", self.entity_names, "entity_names")
@@ -165,9 +176,13 @@ class KnowledgeGraph:
             ) from None
 
     def relation_id(self, name: str) -> int:
+        """Return the id of relation ``name``, matched as :meth:`entity_id` matches."""
         try:
             return self._relation_ids[name]
         except KeyError:
+            equivalent = canonical_match(name, self._relation_ids)
+            if equivalent is not None:
+                return equivalent
             if not isinstance(name, str):
                 raise KeyError(
                     _not_a_name(name, "relation", self.relation_names, "relation_names")
@@ -438,6 +453,25 @@ def check_id_ranges(
                 f"{prefix}{role} ids must lie in [0, {size}), found the range "
                 f"[{low}, {high}]; {hint}"
             )
+
+
+def canonical_match(name, ids: dict) -> int | None:
+    """Return the id of the one key of ``ids`` canonically equivalent to ``name``.
+
+    Two strings are canonically equivalent when their NFC forms are equal, as a
+    precomposed "ü" (U+00FC) and "u" with a combining diaeresis (U+0308) are. Names
+    taken from macOS file names use the decomposed form, while keyboards type the
+    composed one. Returns None when no key or several keys match.
+    """
+    if not isinstance(name, str):
+        return None
+    target = unicodedata.normalize("NFC", name)
+    matches = [
+        index
+        for known, index in ids.items()
+        if isinstance(known, str) and unicodedata.normalize("NFC", known) == target
+    ]
+    return matches[0] if len(matches) == 1 else None
 
 
 def _not_a_name(name, role: str, names: Sequence[str], attribute: str) -> str:

@@ -1,0 +1,47 @@
+"""Names match across Unicode normal forms (NFC and NFD) when the match is unique."""
+
+import unicodedata
+
+import pytest
+
+from graphkit.kg import KnowledgeGraph, Ultra, load_graph
+
+COMPOSED = "Z\u00fcrich"  # "ü" as one code point, as keyboards type it
+# "u" and a combining diaeresis, as macOS file names store it
+DECOMPOSED = "Zu\u0308rich"
+
+
+@pytest.fixture()
+def decomposed_file(tmp_path):
+    path = tmp_path / "triples.tsv"
+    rows = [
+        (DECOMPOSED, "lie\u0301gt_in", "Schweiz"),
+        ("Gene\u0300ve", "lie\u0301gt_in", "Schweiz"),
+    ]
+    path.write_text("".join("\t".join(row) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def test_composed_names_find_decomposed_ones(decomposed_file):
+    kg = load_graph(decomposed_file)
+    assert kg.entity_id(COMPOSED) == 0
+    assert kg.relation_id(unicodedata.normalize("NFC", "lie\u0301gt_in")) == 0
+    ids = kg.encode([(COMPOSED, "li\u00e9gt_in", "Schweiz")])
+    assert ids.tolist() == [[0, 0, 1]]
+
+
+def test_predict_with_composed_name(decomposed_file):
+    kg = load_graph(decomposed_file)
+    model = Ultra(dim=8, num_layers=1)
+    by_composed = model.predict(kg, head=COMPOSED, relation="li\u00e9gt_in", k=3)
+    by_stored = model.predict(kg, head=DECOMPOSED, relation="lie\u0301gt_in", k=3)
+    assert by_composed == by_stored
+
+
+def test_several_equivalent_names_not_guessed():
+    # U+212B ANGSTROM SIGN and "A" with a combining ring both have the NFC form U+00C5.
+    kg = KnowledgeGraph.from_named_triples([("\u212b", "r", "A\u030a")])
+    assert kg.entity_id("\u212b") == 0
+    assert kg.entity_id("A\u030a") == 1
+    with pytest.raises(KeyError, match="is not in the graph"):
+        kg.entity_id("\u00c5")
