@@ -38,9 +38,11 @@ def run_list(args) -> int:
                 f"  {root} contains train.txt, so it is a dataset folder itself: "
                 f"pass --root {root.parent}"
             )
-        # A graphkit data root keeps knowledge graphs in kg/, beside graphs/.
-        inner = root / "kg"
-        if inner.is_dir() and list_datasets(inner):
-            print(f"  {inner} contains datasets: pass --root {inner}")
+        # A graphkit data root keeps knowledge graphs in kg/, beside graphs/, and
+        # --root (or GRAPHKIT_DATA) may name either the data root or its graphs/.
+        for candidate in (root / "kg", root.parent / "kg"):
+            if candidate != root and candidate.is_dir() and list_datasets(candidate):
+                print(f"  {candidate} contains datasets: pass --root {candidate}")
+                break
     return 0
 

@@ -71,6 +71,16 @@ def test_cli_list_points_to_kg_folder(root, capsys):
     assert f"{root} contains datasets: pass --root {root}" in out
 
 
+def test_cli_list_points_to_sibling_kg(root, capsys):
+    # GRAPHKIT_DATA names the graphs/ folder, and kg/ lies beside it.
+    graphs = root.parent / "graphs"
+    graphs.mkdir()
+    assert main(["kg", "list", "--root", str(graphs)]) == 0
+    out = capsys.readouterr().out
+    assert "  none: no folder with train.txt or a NAME_ind sibling" in out
+    assert f"{root} contains datasets: pass --root {root}" in out
+
+
 def test_cli_list_empty_kg_folder_no_hint(tmp_path, capsys):
     # A kg/ folder without datasets is not a better --root, so the output names no
     # other --root.
