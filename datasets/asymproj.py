@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 from graphkit.hints import did_you_mean
-from graphkit.option_names import from_command_line
+from graphkit.option_names import from_command_line, option
 
 if TYPE_CHECKING:
     from torch_geometric.data import Data
@@ -138,7 +138,10 @@ def load_asymproj(
         )
         if _find_folder(root / "graphs", name) is not None:
             # A common slip: root is the shared data folder that contains graphs/.
-            message += f" {root / 'graphs'} contains them, so pass that folder as root."
+            message += (
+                f" {root / 'graphs'} contains them, so pass that folder as "
+                f"{option('root')}."
+            )
         else:
             message += (
                 f" Pass the folder that holds them, or call "

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from graphkit.option_names import from_command_line
+from graphkit.option_names import from_command_line, option
 
 from .errors import DatasetNotFoundError
 
@@ -135,12 +135,17 @@ def missing_files_error(
     )
     if not raw.missing(root / "graphs" / raw.family):
         # A common slip: root is the shared data folder that contains graphs/.
-        message += f" {root / 'graphs'} contains them, so pass that folder as root."
+        message += (
+            f" {root / 'graphs'} contains them, so pass that folder as "
+            f"{option('root')}."
+        )
     for ancestor in (root.parent, root.parent.parent):
         if ancestor != root and not raw.missing(ancestor):
             # root is the dataset's own folder (planetoid/Cora) or its raw/ folder,
             # while PyG and graphkit take the folder above it.
-            message += f" {ancestor} contains them, so pass that folder as root."
+            message += (
+                f" {ancestor} contains them, so pass that folder as {option('root')}."
+            )
             break
     if hint:
         message += " " + hint

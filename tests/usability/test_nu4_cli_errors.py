@@ -183,6 +183,24 @@ def test_root_above_graphs_named(tmp_path):
     )
 
 
+def test_root_above_graphs_names_flag(tmp_path):
+    # On the command line the hint names the --root flag, not the Python argument.
+    from graphkit.datasets import DatasetNotFoundError, load_dataset
+
+    from graphkit.option_names import command_line_options
+
+    raw = tmp_path / "graphs" / "planetoid" / "Cora" / "raw"
+    raw.mkdir(parents=True)
+    for suffix in ("x", "tx", "allx", "y", "ty", "ally", "graph", "test.index"):
+        (raw / f"ind.cora.{suffix}").touch()
+    with command_line_options(), pytest.raises(DatasetNotFoundError) as info:
+        load_dataset("cora", root=tmp_path)
+    message = str(info.value)
+    assert f"{tmp_path / 'graphs'} contains them, so pass that folder as --root." in (
+        message
+    )
+
+
 def test_missing_root_names_graphs_folder(monkeypatch):
     from graphkit.datasets import DatasetNotFoundError, load_dataset
 
