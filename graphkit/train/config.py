@@ -91,7 +91,8 @@ class TrainConfig:
 
     # Data
     dataset: str = "synthetic"
-    """Dataset name known to ``graphkit.datasets`` (``synthetic`` is generated)."""
+    """Dataset name known to ``graphkit.datasets`` (``synthetic`` is generated), or the
+    path of an edge-list file (its features and labels files are dataset options)."""
     root: str | None = None
     """Folder with the dataset files (default: ``$GRAPHKIT_DATA``)."""
     split: int | None = None

@@ -33,6 +33,11 @@ def test_config_help_entry_text():
             "none written). checkpoint_every") in section
 
 
+def test_config_help_names_edge_list():
+    section = " ".join(_args_section().split())
+    assert "(``synthetic`` is generated), or the path of an edge-list file" in section
+
+
 def test_config_help_rendered():
     text = pydoc.render_doc(TrainConfig, renderer=pydoc.plaintext)
     assert "Everything one training run needs" in text
