@@ -135,7 +135,11 @@ def _add_nodeclass_data(parser: argparse.ArgumentParser) -> None:
         "--dataset",
         required=True,
         metavar="NAME",
-        help="a graphkit.datasets name with features and masks (cora, citeseer, ...)",
+        help=(
+            "a graphkit.datasets name with features (cora, citeseer, ...), or the path "
+            "of an edge-list file (name its features and labels files in "
+            "--dataset-options)"
+        ),
     )
     parser.add_argument(
         "--root",

@@ -37,7 +37,7 @@ def register(subparsers) -> None:
         "--dataset",
         default="synthetic",
         metavar="NAME",
-        help="dataset name (default: synthetic)",
+        help="dataset name, or the path of an edge-list file (default: synthetic)",
     )
     parser.add_argument(
         "--root",
