@@ -69,17 +69,17 @@ def check_out_folder(out: Path, resume: str | None) -> None:
     """Raise ValueError, before any work, if ``--out`` cannot take this run.
 
     The check fails when ``--out`` or one of its parents is a file, or when ``--out``
-    contains an earlier run's records and ``--resume`` is not given.
+    contains an earlier run's records and ``--resume`` does not continue that run.
 
     Every rank checks, because every rank reads ``--out`` to resume. Ranks that share
     one machine find the same problem, so only rank 0 prints it.
     """
     try:
         check_output_folder_path(out, "--out")
-        if not resume:
-            from graphkit.train.checkpoint import check_no_earlier_run
+        from graphkit.train.checkpoint import check_no_earlier_run, resumes_in_place
 
-            check_no_earlier_run(out)
+        if not resumes_in_place(out, resume):
+            check_no_earlier_run(out, resume)
     except ValueError as error:
         error.every_rank = ranks_share_one_machine()
         raise

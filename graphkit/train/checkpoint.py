@@ -59,19 +59,42 @@ def _starts_as_zip(path: Path) -> bool:
         return file.read(4) == b"PK\x03\x04"
 
 
-def check_no_earlier_run(out: Path) -> None:
+def resumes_in_place(out: str | Path, resume: str | None) -> bool:
+    """Return whether ``resume`` continues the run whose files are in ``out``.
+
+    That is ``auto``, or a checkpoint file inside ``out``. A checkpoint from another
+    folder starts a new record in ``out``, which must then hold no other run.
+    """
+    if not resume:
+        return False
+    if resume == "auto":
+        return True
+    return Path(resume).resolve().parent == Path(out).resolve()
+
+
+def check_no_earlier_run(out: Path, resume: str | None = None) -> None:
     """Raise ValueError when ``out`` contains the metrics or checkpoints of another run.
 
     A new run would append its records to the old ``metrics.jsonl``, and
-    ``resume="auto"`` would later pick up the old run's checkpoints. The message names
-    the flags ``--out`` and ``--resume`` when the caller is the command line, and the
-    ``TrainConfig`` fields ``out`` and ``resume`` otherwise.
+    ``resume="auto"`` would later pick up the old run's checkpoints. A run resumed
+    from ``resume``, a checkpoint in another folder, would also cut the old records
+    after its epoch and overwrite the old checkpoints of the epochs it writes. The
+    message names the flags ``--out`` and ``--resume`` when the caller is the command
+    line, and the ``TrainConfig`` fields ``out`` and ``resume`` otherwise.
     """
     earlier = [out / "metrics.jsonl"] if (out / "metrics.jsonl").is_file() else []
     earlier += sorted(out.glob("checkpoint_*.pt"))
     earlier += [out / "best_model.pt"] if (out / "best_model.pt").is_file() else []
     if not earlier:
         return
+    if resume:
+        raise ValueError(
+            f"{option('out', str(out))} already contains {earlier[0].name} from an "
+            f"earlier run, and {option('resume', resume)} is a checkpoint of another "
+            f"folder, whose continued run would replace that run's records. Choose a "
+            f"new {option('out')} folder, or pass {option('resume', 'auto')} to "
+            f"continue the run in {out}"
+        )
     if from_command_line():
         raise ValueError(
             f"--out {out} already contains {earlier[0].name} from an earlier run. Pass "

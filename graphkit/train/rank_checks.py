@@ -13,7 +13,7 @@ import torch
 
 from graphkit.graph import Graph
 from graphkit.option_names import option
-from graphkit.train.checkpoint import check_no_earlier_run
+from graphkit.train.checkpoint import check_no_earlier_run, resumes_in_place
 from graphkit.train.config import TrainConfig
 from graphkit.train.inputs import check_feature_matrix, check_node_fields
 
@@ -65,10 +65,11 @@ def check_inputs_on_every_rank(
     """
     error: Exception | None = None
     try:
-        if config.out and not config.resume and graph.rank == 0:
+        if (config.out and graph.rank == 0
+                and not resumes_in_place(config.out, config.resume)):
             # Rank 0 writes the files, and a new run would append its records
             # to the earlier run's metrics.jsonl.
-            check_no_earlier_run(Path(config.out))
+            check_no_earlier_run(Path(config.out), config.resume)
         check_node_fields(data, graph.num_nodes, multi_label=True)
         if features_matrix:
             check_feature_matrix(data.x)
