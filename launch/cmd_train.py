@@ -105,8 +105,8 @@ def run(args: argparse.Namespace) -> int:
         if config.compression != "none":
             logger.warning(
                 "--compression %s is ignored: a run in one process sends no halo rows. "
-                "Start several processes (torchrun --nproc_per_node=N) or pass "
-                "--partitions DIR to compress what the partitions send each other",
+                "Start several processes (torchrun --nproc_per_node=N or mpiexec -n N) "
+                "to compress what the ranks send each other",
                 config.compression,
             )
         logger.info("training on %s", device)
