@@ -257,9 +257,14 @@ def check_ranks_resumed_together(
     """
     rank = graph.rank
     failed_rank = rank if failure is not None else -1
-    state = torch.tensor([epoch, -epoch, failed_rank], device=device)
-    latest, negated_earliest, failed = graph.reduce_max(state).tolist()
+    state = torch.tensor([epoch, -epoch, failed_rank, int(failure is None)],
+                         device=device)
+    latest, negated_earliest, failed, any_restored = graph.reduce_max(state).tolist()
     if failure is not None:
+        if not any_restored:
+            # Every rank failed, as all do on a checkpoint of another graph, so only
+            # rank 0 prints its error (see launch.cli.run).
+            failure.every_rank = True
         raise failure
     if failed >= 0:
         raise ValueError(

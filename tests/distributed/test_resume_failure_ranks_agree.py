@@ -32,3 +32,35 @@ def test_missing_checkpoint_on_one_rank(tmp_path):
     assert "missing.pt does not exist" in errors[1]
     assert errors[0].startswith("ValueError: rank 1 could not restore resume=")
     assert "so rank 0 stops too" in errors[0]
+
+
+def resume_other_graph(rank: int, world_size: int, out: str, other: str):
+    """Resume every rank from a checkpoint of another graph; report its error."""
+    from graphkit.distributed.runtime import build_partition
+
+    from graphkit.train.trainer import Trainer
+
+    options = {"dataset_options": {"num_nodes": 120, "avg_degree": 4, "num_features": 8}}
+    config = train_config(epochs=1, hidden=4, out=other, **options)
+    graph, data = build_partition(config, rank, world_size)
+    Trainer(config, data, graph).fit()
+    resumed = train_config(epochs=2, hidden=4, out=out,
+                           resume=f"{other}/checkpoint_000001.pt")  # fmt: skip
+    graph, data = build_partition(resumed, rank, world_size)
+    try:
+        Trainer(resumed, data, graph)
+    except ValueError as error:
+        return (str(error), getattr(error, "every_rank", False))
+    return "no error"
+
+
+def test_same_failure_on_every_rank_printed_once(tmp_path):
+    # Each rank rejects the checkpoint for the same reason, so cli.run prints it on
+    # rank 0 only when the error is marked as every rank's.
+    results = run_world(resume_other_graph, 2, str(tmp_path / "out"),
+                        str(tmp_path / "other"))  # fmt: skip
+    for rank in (0, 1):
+        message, every_rank = results[rank]
+        assert message.startswith("checkpoint ")
+        assert "was written for graph" in message
+        assert every_rank is True
