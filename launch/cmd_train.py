@@ -102,13 +102,7 @@ def run(args: argparse.Namespace) -> int:
         raise error
     device, backend = select_device(config.device, config.backend, distributed)
     if not distributed:
-        if config.compression != "none":
-            logger.warning(
-                "--compression %s is ignored: a run in one process sends no halo rows. "
-                "Start several processes (torchrun --nproc_per_node=N or mpiexec -n N) "
-                "to compress what the ranks send each other",
-                config.compression,
-            )
+        warn_compression_without_peers(config)
         logger.info("training on %s", device)
         try:
             graph, data = load_local(config, device)
@@ -140,6 +134,8 @@ def run(args: argparse.Namespace) -> int:
         setup_logging(rank, world_size)
         logger.info("training on %s with backend %s", device, backend)
         graph, data = runtime.build_partition(config, rank, world_size, pyg_data=False)
+        if world_size == 1:
+            warn_compression_without_peers(config)  # --partitions of one partition
         if config.partitions:
             check_partition_fields(config.partitions, data)
         code = train(config, graph, data)
@@ -154,6 +150,18 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if started_here:
             runtime.destroy_process_group(synchronize=finished)
+
+
+def warn_compression_without_peers(config: TrainConfig) -> None:
+    """Warn that --compression does nothing in a run of one process, which has no peers."""
+    if config.compression == "none":
+        return
+    logger.warning(
+        "--compression %s is ignored: a run in one process sends no halo rows. "
+        "Start several processes (torchrun --nproc_per_node=N or mpiexec -n N) "
+        "to compress what the ranks send each other",
+        config.compression,
+    )
 
 
 # The fields that graphkit train reads from a partition folder.

@@ -29,6 +29,18 @@ def test_one_process_warns(tmp_path, capsys):
     assert "compression_ratio" not in record
 
 
+def test_one_partition_folder_warns(tmp_path, capsys):
+    # A folder of one partition trains in one process, which has no peers either.
+    parts = tmp_path / "parts"
+    partition = ["partition", "--parts", "1", "--out", str(parts)]
+    assert main([*partition, "--dataset-options", "{num_nodes: 60}"]) == 0
+    capsys.readouterr()
+    train = ["train", "--partitions", str(parts), "--epochs", "1"]
+    assert main([*train, "--compression", "quantize"]) == 0
+    err = capsys.readouterr().err
+    assert "--compression quantize is ignored" in err
+
+
 def test_one_process_without_compression_quiet(capsys):
     assert main(["train", *SMALL]) == 0
     assert "--compression" not in capsys.readouterr().err
