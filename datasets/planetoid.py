@@ -92,6 +92,19 @@ def load_planetoid(
         ``x [N, F]``, ``edge_index [2, E]`` (both directions stored, no self-loops),
         ``y [N]``.
     """
+    if not isinstance(features, bool):
+        # A file name would be truthy, so the run would silently train on the
+        # Planetoid features instead of the file.
+        if from_command_line():
+            where = "--dataset-options"
+            own = "--dataset EDGES --dataset-options '{features: FILE}'"
+        else:
+            where, own = "load_dataset", "load_dataset(EDGES, features=FILE)"
+        raise ValueError(
+            f"{name}: features must be true or false (whether to read the Planetoid "
+            f"feature files), got {features!r} in {where}. A feature file of your own "
+            f"needs an edge-list file EDGES as the dataset: {own}"
+        )
     if isinstance(split, str) and split not in ("public", "geom-gcn"):
         raise InvalidSplitError(
             f"{name}: unknown split {split!r}; use None or 'public' (public split), "
