@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import torch
 
+from graphkit.hints import did_you_mean
 from graphkit.option_names import from_command_line
 
 from .edge_list import load_edge_list
@@ -177,7 +178,7 @@ def _check_options(key: str, options: dict) -> None:
     valid = loader_options(key)
     unknown = [name for name in options if name not in valid]
     if unknown:
-        listed = ", ".join(repr(name) for name in unknown)
+        listed = ", ".join(f"{name!r}{did_you_mean(name, valid)}" for name in unknown)
         cli_hint = "--dataset-options or in " if from_command_line() else ""
         raise ValueError(
             f"dataset {key!r} has no option {listed}. Valid options: {valid}. Fix the "

@@ -22,6 +22,14 @@ def test_unknown_dataset_option_lists_valid():
         load_dataset("synthetic", nodes=60)
 
 
+def test_unknown_dataset_option_suggests_close():
+    with pytest.raises(ValueError) as raised:
+        load_dataset("synthetic", num_node=60, sed=1)
+    message = str(raised.value)
+    assert "has no option 'num_node' (did you mean 'num_nodes'?), 'sed'" in message
+    assert "'sed' (did you mean 'seed'?)" in message
+
+
 def test_unknown_dataset_option_cli(capsys):
     code = run(["train", "--dataset-options", '{"nodes": 60}', "--epochs", "1"])
     assert code == 2
