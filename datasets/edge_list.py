@@ -87,6 +87,12 @@ def load_edge_list(
     from torch_geometric.data import Data
 
     check_delimiter(delimiter)
+    if not isinstance(undirected, bool):
+        # A string such as "false" is truthy and would add the reverse edges anyway.
+        raise ValueError(
+            f"undirected must be true or false, got {undirected!r}. Write it unquoted "
+            "(undirected: false) in --dataset-options or a YAML config"
+        )
     path = Path(path)
     table = read_edge_table(path, delimiter, header)
     feature_rows = label_rows = None
