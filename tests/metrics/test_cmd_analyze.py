@@ -68,6 +68,13 @@ def test_nodes_option_counts_mask(edge_files, capsys):
     assert row.split()[1] == "3"
 
 
+def test_nodes_help_names_random_split(capsys):
+    with pytest.raises(SystemExit):
+        _analyze("--help")
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "it gets a random 60/20/20 split of its labelled nodes (seed 0)" in help_text
+
+
 def test_edge_list_unknown_node(edge_files, capsys):
     edges, labels = edge_files
     labels.write_text("a 0\nb 0\nc 1\nd 1\n")
