@@ -91,6 +91,7 @@ DEFAULTS = {
         "--svd-rank": 100,
         "--wys-rank": 64,
         "--pca-dim": 1000,
+        "--oversample": 20,
         "--dropout-copies": 1,
         "--finetune-epochs": 0,
         "--lr": 0.0001,
