@@ -30,18 +30,28 @@ def loss_sum(logits: Tensor, labels: Tensor, mask: Tensor, multi_label: bool) ->
 
 
 def non_finite_loss_error(
-    loss: float, epoch: int, x: Tensor, model: nn.Module, lr: float
+    loss: float, epoch: int, x: Tensor, model: nn.Module, lr: float,
+    resumed: bool = False,
 ) -> FloatingPointError:
-    """Build the error for a NaN or infinite training loss, raised on every rank."""
+    """Build the error for a NaN or infinite training loss, raised on every rank.
+
+    ``lr`` is the optimizer's learning rate, which a resumed run restores from its
+    checkpoint, so there a lower ``--lr`` needs a new run.
+    """
     dtypes = {x.dtype, *(p.dtype for p in model.parameters())}
     half = sorted(str(t).removeprefix("torch.")
                   for t in dtypes & {torch.float16, torch.bfloat16})
     precision = (f"train in float32 rather than {' and '.join(half)} (the dtype of "
                  "the features and the model), " if half else "")
+    if resumed:
+        lower = (f"start a new run with a lower {option('lr')} (a resumed run keeps "
+                 f"the checkpoint's learning rate, now {lr})")
+    else:
+        lower = f"lower {option('lr')} (now {lr})"
     error = FloatingPointError(
         f"the training loss of epoch {epoch} is {loss}, so training stopped "
-        f"before updating the weights. To fix it, {precision}lower {option('lr')} "
-        f"(now {lr}), and check the node features and the model's "
+        f"before updating the weights. To fix it, {precision}{lower}, and check the "
+        "node features and the model's "
         "weights (for example those of a resumed checkpoint) for NaN"
     )
     error.every_rank = True  # Every rank raises it, so only rank 0 prints it.

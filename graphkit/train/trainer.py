@@ -133,6 +133,8 @@ class Trainer:
         self.best = {"epoch": 0, "val": float("-inf"), "test": float("nan")}
         # CPU copy of the model's weights at the best epoch (None before the first).
         self.best_model_state: dict | None = None
+        # Whether restore() loaded a checkpoint, whose optimizer state sets the lr.
+        self.resumed = False
         if config.resume:
             failure: Exception | None = None
             try:
@@ -170,7 +172,8 @@ class Trainer:
         if not math.isfinite(total):
             # Raised before the optimizer step, which would make every weight NaN.
             raise non_finite_loss_error(
-                total, self.epoch, self.data.x, self.model, self.config.lr
+                total, self.epoch, self.data.x, self.model,
+                self.optimizer.param_groups[0]["lr"], self.resumed,
             )
         self.optimizer.step()
         return total
@@ -389,6 +392,7 @@ class Trainer:
         saved_config = json.loads(state["config"]) if "config" in state else {}
         reject_changed_options(self.config, saved_config, path)
         self.optimizer.load_state_dict(state["optimizer"])
+        self.resumed = True
         auto_metric = choose_metric(
             dataclasses.replace(self.config, metric="auto"), self.multi_label,
             self.num_classes,
