@@ -233,7 +233,8 @@ def train(config: TrainConfig, graph, data) -> int:
         print(
             f"test {summary['metric']}: {summary['test']:.4f} "
             f"(best validation {summary['val']:.4f} at epoch {summary['best_epoch']}, "
-            f"{summary['epochs_run']} epochs run)",
+            f"{summary['epochs_run']} epoch{'' if summary['epochs_run'] == 1 else 's'} "
+            "run)",
             flush=True,
         )
     return 0

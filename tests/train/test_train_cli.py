@@ -36,6 +36,11 @@ def test_yaml_config_and_override(tmp_path, capsys):
     assert "3 epochs run" in capsys.readouterr().out
 
 
+def test_one_epoch_is_singular(capsys):
+    assert main(["train", "--epochs", "1"]) == 0
+    assert "at epoch 1, 1 epoch run)" in capsys.readouterr().out
+
+
 def test_unknown_model_is_an_error():
     with pytest.raises(ValueError, match="unknown model 'transformer'"):
         main(["train", "--model", "transformer", "--epochs", "1"])
