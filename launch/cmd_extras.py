@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import math
+import sys
 from pathlib import Path
 
 from graphkit.launch.logs import setup_logging
@@ -174,23 +175,23 @@ def _check_outputs(args: argparse.Namespace) -> None:
 
 
 def _experiment_names(registry, args: argparse.Namespace) -> list[str] | None:
-    """Return the experiments to run, or None after logging why there are none."""
+    """Return the experiments to run, or None after printing why there are none."""
     if args.name == "all":
         if args.overrides:
-            logger.error(
-                "--set %s cannot be combined with 'all', because each experiment has "
-                "its own config keys. Run one experiment by name to override its "
-                "config, for example: graphkit extras run NAME --set %s",
-                args.overrides[0],
-                args.overrides[0],
+            override = args.overrides[0]
+            _print_error(
+                f"--set {override} cannot be combined with 'all', because each "
+                "experiment has its own config keys. Run one experiment by name to "
+                f"override its config, for example: graphkit extras run NAME --set "
+                f"{override}"
             )
             return None
         return [e.name for e in registry.list_experiments()]
     try:
         return [registry.get(args.name).name]
     except KeyError as error:
-        # str() of a KeyError quotes its message, so log the message itself.
-        logger.error("%s", error.args[0])
+        # str() of a KeyError quotes its message, so print the message itself.
+        _print_error(error.args[0])
         return None
 
 
@@ -216,7 +217,7 @@ def _run_one(
             message = (
                 error if isinstance(error, OSError) or not error.args else error.args[0]
             )
-            logger.error("%s", message)
+            _print_error(str(message))
             return 2
         results.append(_failed(registry, name, args.smoke, error))
     except Exception as error:
@@ -225,6 +226,11 @@ def _run_one(
     except KeyboardInterrupt:
         return _interrupted(name, results, args)
     return None
+
+
+def _print_error(message: str) -> None:
+    """Print invalid input as one ``graphkit extras: error:`` line, as other commands do."""
+    print(f"graphkit extras: error: {message}", file=sys.stderr)
 
 
 def _print_smoke_note(results: list, smoke: bool, ignore_criteria: bool) -> None:
