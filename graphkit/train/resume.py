@@ -111,6 +111,38 @@ def reject_changed_options(config: TrainConfig, saved_config: dict, path: Path) 
             f"run uses {_setting(name, value)}. Resume with {_setting(name, saved)}, "
             "or start a new run"
         )
+    if not config.partitions:
+        reject_changed_split_options(config.dataset_options,
+                                     saved_config.get("dataset_options"), path)
+
+
+# Dataset options that name files. Another spelling of a path (relative or absolute)
+# is the same file, and the graph record of the checkpoint already compares the graph.
+FILE_OPTIONS = ("path", "features", "labels")
+
+
+def reject_changed_split_options(options: dict, saved: dict | None, path: Path) -> None:
+    """Raise ValueError when dataset options other than file names differ.
+
+    Those options choose the split of an edge list or a synthetic graph (its split
+    fractions and seed), so a loop over seeds that shares one ``out`` folder with
+    ``resume="auto"`` would otherwise report the first seed's run for every seed.
+    With a partition folder the options are not read, and this check is skipped.
+    """
+    if saved is None:
+        return
+    kept, saved_kept = (
+        {key: value for key, value in mapping.items() if key not in FILE_OPTIONS}
+        for mapping in (options, saved)
+    )
+    if kept == saved_kept:
+        return
+    raise ValueError(
+        f"checkpoint {path} was written with {option('dataset_options', saved_kept)}, "
+        f"but this run uses {option('dataset_options', kept)}, which may select "
+        f"another graph or split. Resume with the checkpoint's "
+        f"{option('dataset_options')}, or start a new run"
+    )
 
 
 def _setting(name: str, value) -> str:

@@ -76,3 +76,32 @@ def test_resume_other_split_rejected(tmp_path, saved, used, saved_text, used_tex
         f"checkpoint {checkpoint} was written with {saved_text}, but this run uses "
         f"{used_text}. Resume with {saved_text}, or start a new run"
     )
+
+
+def test_resume_other_split_seed_rejected(tmp_path):
+    # The split seed of an edge list or a synthetic graph is a dataset option.
+    trainer(tmp_path, epochs=2, dataset_options={"seed": 1}).fit()
+    checkpoint = tmp_path / "checkpoint_000002.pt"
+    with pytest.raises(ValueError) as caught:
+        trainer(tmp_path, epochs=2, resume="auto", dataset_options={"seed": 2})
+    assert str(caught.value) == (
+        f"checkpoint {checkpoint} was written with dataset_options={{'seed': 1}}, but "
+        "this run uses dataset_options={'seed': 2}, which may select another graph or "
+        "split. Resume with the checkpoint's dataset_options, or start a new run"
+    )
+
+
+def test_resume_other_file_spelling_accepted(tmp_path):
+    # File options may name the same file another way, so they are not compared.
+    saved = {"features": "x.csv", "train_fraction": 0.5}
+    trainer(tmp_path, epochs=1, dataset_options=saved).fit()
+    used = {"features": str(tmp_path / "x.csv"), "train_fraction": 0.5}
+    resumed = trainer(tmp_path, epochs=2, resume="auto", dataset_options=used)
+    assert resumed.epoch == 1
+
+
+def test_resume_with_partitions_ignores_dataset_options(tmp_path):
+    trainer(tmp_path, epochs=1, dataset_options={"seed": 1}).fit()
+    resumed = trainer(tmp_path, epochs=2, resume="auto", partitions="parts",
+                      dataset_options={"seed": 2})  # fmt: skip
+    assert resumed.epoch == 1
