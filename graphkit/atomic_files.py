@@ -2,12 +2,14 @@
 
 The rename is atomic on POSIX file systems, so readers see the old file or the complete
 new one, never a partial one, and a failed or interrupted write leaves the target as it
-was and removes the temporary file.
+was and removes the temporary file. A pipe or device (``/dev/stdout``, ``/dev/null``,
+a named pipe) cannot be replaced that way, so it is written in place.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -27,14 +29,31 @@ def temporary_stem(name: str) -> str:
     return "." + os.fsdecode(os.fsencode(name)[:TEMPORARY_NAME_BYTES])
 
 
+def is_stream(path: Path) -> bool:
+    """Return True when ``path`` exists and is a pipe, socket or device, after links.
+
+    ``/dev/stdout`` links to the process's standard output, which may be a pipe or a
+    terminal, and ``/dev/null`` is a character device.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISSOCK(mode)
+
+
 def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     """Call ``write(temporary_path)``, then rename the temporary file to ``path``.
 
     The temporary name has 48 random bits, so writers of one target in other
     processes or threads do not share a temporary file. When ``path`` is a symbolic
     link, the file it points to is replaced and the link stays, as with ``open(path,
-    "w")``.
+    "w")``. When ``path`` is a pipe or device (:func:`is_stream`), ``write(path)``
+    writes to it directly: a rename would replace the device node itself.
     """
+    if is_stream(path):
+        write(path)
+        return
     if path.is_symlink():
         # A rename onto the link would replace the link itself with a regular file.
         path = Path(os.path.realpath(path))

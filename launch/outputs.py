@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 # The commands import the atomic writers from here.
+from graphkit.atomic_files import is_stream
 from graphkit.atomic_files import write_atomically, write_text_atomically  # noqa: F401
 
 
@@ -32,7 +33,13 @@ def check_output_file(path: Path, option: str) -> None:
     Commands call this before their work, so that a typo in an output path fails in a
     second instead of after a long run. The folder must already exist. For a symbolic
     link, the checks apply to the file it points to, which the atomic write replaces.
+    A pipe or device such as ``/dev/stdout`` only has to be writable, because it is
+    written in place.
     """
+    if is_stream(path):
+        if not os.access(path, os.W_OK):
+            raise ValueError(f"{option} {path} is not writable. Choose another path")
+        return
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
     if target.is_dir():
         raise ValueError(f"{option} {path} is a directory. Give a file path")
