@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import numbers
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING, Union
 import torch
 from torch import Tensor
 
+from graphkit.atomic_files import write_atomically
 from graphkit.kg import checkpoint
 from graphkit.kg.graph import KnowledgeGraph, check_id_ranges, check_triples
 from graphkit.kg.model import UltraNet, fact_graph
@@ -91,19 +91,17 @@ class Ultra(UltraNet):
         """Write ``{"model": state_dict, "config": ..., **extra}`` to ``path``.
 
         The file is written under a temporary name and then renamed, so an interrupted
-        save leaves an earlier file at ``path`` intact. A leading ``~`` is expanded to
-        the home folder.
+        save leaves an earlier file at ``path`` intact. A pipe or device is written in
+        place. A leading ``~`` is expanded to the home folder.
         """
         path = Path(path).expanduser()
-        partial = path.with_name(f".{path.name}.part")
-        try:
-            torch.save(
-                {"model": self.state_dict(), "config": self.config, **extra}, partial
+        if path.is_dir():
+            raise IsADirectoryError(
+                f"cannot save the model to {path}: it is a folder. Give a file path "
+                f"such as {path / 'ultra.pth'}"
             )
-            os.replace(partial, path)
-        finally:
-            if partial.exists():
-                partial.unlink()
+        state = {"model": self.state_dict(), "config": self.config, **extra}
+        write_atomically(path, lambda temporary: torch.save(state, temporary))
 
     # ------------------------------------------------------------ prediction
     @torch.no_grad()

@@ -1,5 +1,10 @@
 """Ultra.save replaces its file only once the new one is complete."""
 
+import io
+import os
+import stat
+import threading
+
 import pytest
 import torch
 
@@ -32,3 +37,30 @@ def test_save_then_load_round_trip(tmp_path):
     for key, value in model.state_dict().items():
         assert torch.equal(loaded.state_dict()[key], value), key
     assert torch.load(tmp_path / "model.pth", weights_only=True)["step"] == 3
+
+
+def test_save_to_folder_rejected(tmp_path):
+    with pytest.raises(IsADirectoryError, match=r"it is a folder\. Give a file path"):
+        Ultra(dim=4, num_layers=1).save(tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_save_into_named_pipe(tmp_path):
+    fifo = tmp_path / "model.fifo"
+    os.mkfifo(fifo)
+    received = []
+
+    def read() -> None:
+        with open(fifo, "rb") as handle:
+            received.append(handle.read())
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    torch.manual_seed(0)
+    model = Ultra(dim=4, num_layers=1)
+    model.save(fifo)
+    reader.join(timeout=10)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    state = torch.load(io.BytesIO(received[0]), weights_only=True)
+    for key, value in model.state_dict().items():
+        assert torch.equal(state["model"][key], value), key
