@@ -113,7 +113,8 @@ def load_dataset(
     """
     key = canonical_name(name)
     if key is None and Path(name).expanduser().is_file():
-        key, kwargs = EDGE_LIST, {"path": name, **kwargs}
+        _check_one_path(name, kwargs.get("path"))
+        key, kwargs = EDGE_LIST, {**kwargs, "path": name}
     if key is None:
         raise UnknownDatasetError(name, list_datasets())
     loader = LOADERS[key]
@@ -186,6 +187,17 @@ def _check_options(key: str, options: dict) -> None:
         )
 
 
+def _check_one_path(name: str, path) -> None:
+    """Raise ValueError when a file given as the dataset name has another ``path`` option."""
+    if path is None or Path(path).expanduser() == Path(name).expanduser():
+        return
+    where = "--dataset-options" if from_command_line() else "the keyword arguments"
+    raise ValueError(
+        f"the dataset is the file {name}, but path {path} is also given in {where}. "
+        "Remove one of the two"
+    )
+
+
 def count_classes(y: torch.Tensor) -> int:
     """Return the number of classes in ``y`` (``max + 1``, or the columns of a multi-label y)."""
     if y.dim() == 2:
@@ -199,9 +211,12 @@ def _load_synthetic(root=None, split: int | None = None, **kwargs) -> GraphTenso
 
 def _load_edge_list(root=None, split: int | None = None, path=None, **kwargs) -> Data:
     if path is None:
-        raise ValueError(
-            "edge-list: pass path=FILE (the edge-list file) to load_dataset"
+        how = (
+            "--dataset FILE or --dataset-options '{path: FILE}'"
+            if from_command_line()
+            else "path=FILE to load_dataset"
         )
+        raise ValueError(f"edge-list: no edge-list file given. Pass {how}")
     path = Path(path).expanduser()
     if not path.is_absolute() and not path.exists() and root is not None:
         path = data_root(root) / path
