@@ -211,12 +211,12 @@ def _load_synthetic(root=None, split: int | None = None, **kwargs) -> GraphTenso
 
 def _load_edge_list(root=None, split: int | None = None, path=None, **kwargs) -> Data:
     if path is None:
-        how = (
+        usage = (
             "--dataset FILE or --dataset-options '{path: FILE}'"
             if from_command_line()
             else "path=FILE to load_dataset"
         )
-        raise ValueError(f"edge-list: no edge-list file given. Pass {how}")
+        raise ValueError(f"edge-list: no edge-list file given. Pass {usage}")
     path = Path(path).expanduser()
     if not path.is_absolute() and not path.exists() and root is not None:
         path = data_root(root) / path
