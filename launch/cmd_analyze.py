@@ -305,6 +305,9 @@ def _analyze_one(
     _note_nodes_without_neighbours(graph, name)
     summary = summarize_graph(graph, name=name, nic_options=nic_options)
     summary.seconds["build"] = build_seconds
+    if args.nodes != "all":
+        from_edge_list = source.startswith("edge list ")  # as _inputs names it
+        summary.conventions += f"; {_counted_nodes(args, from_edge_list)}"
     log.info("%s: analysed in %.2f s", name, time.perf_counter() - start)
     if args.plot is not None:
         from graphkit.metrics.plots import write_plots
@@ -421,6 +424,17 @@ def _require_labels(data, name: str) -> None:
             f"dataset {name!r} has no labelled node (every label is negative); analyze "
             "needs one class label per node"
         )
+
+
+def _counted_nodes(args: argparse.Namespace, from_edge_list: bool) -> str:
+    """Describe the --nodes mask for the conventions line, naming the split it came from."""
+    if from_edge_list:
+        origin = "the random split of the edge list"
+    elif args.split is not None:
+        origin = f"split {args.split}"
+    else:
+        origin = "the dataset's split"
+    return f"only {args.nodes}_mask nodes counted ({origin})"
 
 
 def _node_mask(data, nodes: str, name: str) -> torch.Tensor | None:

@@ -68,6 +68,16 @@ def test_nodes_option_counts_mask(edge_files, capsys):
     assert row.split()[1] == "3"
 
 
+def test_nodes_option_in_conventions(edge_files, capsys):
+    edges, labels = edge_files
+    assert _analyze("--edge-list", edges, "--labels", labels, "--nodes", "train") == 0
+    conventions = capsys.readouterr().out.splitlines()[-1]
+    assert conventions.startswith("conventions: undirected")
+    assert conventions.endswith(
+        "; only train_mask nodes counted (the random split of the edge list)"
+    )
+
+
 def test_nodes_help_names_random_split(capsys):
     with pytest.raises(SystemExit):
         _analyze("--help")
@@ -207,8 +217,9 @@ def test_split_mask_needs_split_index(shared_data, capsys):
         "--dataset", "chameleon", "--root", root, "--nodes", "train", "--split", "0"
     )
     assert code == 0
-    row = capsys.readouterr().out.splitlines()[2]
-    assert row.split()[1] == "1092"
+    out = capsys.readouterr().out.splitlines()
+    assert out[2].split()[1] == "1092"
+    assert out[-1].endswith("; only train_mask nodes counted (split 0)")
 
 
 def test_unwritable_output_reported(edge_files, tmp_path, capsys):
