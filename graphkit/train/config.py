@@ -191,6 +191,17 @@ class TrainConfig:
         from graphkit.nn.models import model_key
 
         self.model = model_key(self.model)
+        # Every checkpoint stores the config as JSON, which has no pathlib.Path, so a
+        # Path given for a file or folder would fail at the first save, after training.
+        for name in ("dataset", "root", "out", "partitions", "resume"):
+            value = getattr(self, name)
+            if isinstance(value, os.PathLike):
+                setattr(self, name, os.fspath(value))
+        if isinstance(self.dataset_options, dict):
+            self.dataset_options = {
+                key: os.fspath(value) if isinstance(value, os.PathLike) else value
+                for key, value in self.dataset_options.items()
+            }
         for name, choices in _CHOICES.items():
             value = getattr(self, name)
             if value not in choices:
