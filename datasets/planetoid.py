@@ -55,13 +55,18 @@ NUM_GEOM_GCN_SPLITS = 10
 def planetoid_raw_files(name: str, features: bool = True) -> RawFiles:
     """Describe the raw files of Planetoid dataset ``name`` (``"cora"``)."""
     kinds = (FEATURE_KINDS if features else ()) + LABEL_KINDS
+    without_features = (
+        "--dataset-options '{features: false}'"
+        if from_command_line()
+        else "features=False"
+    )
     return RawFiles(
         family="planetoid",
         folder=f"{PLANETOID_NAMES[name]}/raw",
         names=tuple(f"ind.{name}.{kind}" for kind in kinds),
         description=(
             f"the Planetoid files ind.{name}.{{x,tx,allx,y,ty,ally,graph,test.index}} "
-            "(x, tx, allx are only needed with features=True)"
+            f"(x, tx, allx are not needed with {without_features})"
         ),
     )
 
