@@ -90,7 +90,8 @@ def check_auc_classes(data, labels: Tensor, graph: Graph) -> None:
         name = "validation" if split == "val" else split
         problem = (
             f"metric roc_auc is undefined on the {name} split: it has "
-            f"{int(positives)} nodes of class 1 and {int(negatives)} of class 0"
+            f"{int(positives)} node{'' if positives == 1 else 's'} of class 1 and "
+            f"{int(negatives)} of class 0"
         )
         if split == "val":
             raise ValueError(

@@ -43,6 +43,12 @@ def test_roc_auc_one_val_class_raises():
         make(data)
 
 
+def test_roc_auc_one_val_node_singular():
+    data = tiny_data(torch.tensor([0, 1, 1, 1, 0, 1]), val=[2])
+    with pytest.raises(ValueError, match="it has 1 node of class 1 and 0 of class 0"):
+        make(data)
+
+
 def test_roc_auc_both_val_classes_trains():
     data = tiny_data(torch.tensor([0, 1, 1, 0, 0, 1]), val=[2, 3])
     summary = make(data).fit()
