@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import math
+import operator
 import os
 import re
 import types
@@ -191,16 +192,21 @@ class TrainConfig:
         from graphkit.nn.models import model_key
 
         self.model = model_key(self.model)
-        # Every checkpoint stores the config as JSON, which has no pathlib.Path, so a
-        # Path given for a file or folder would fail at the first save, after training.
+        # Every checkpoint stores the config as JSON, which has no pathlib.Path and no
+        # numpy or torch scalar (as a sweep over np.arange gives), so such a value
+        # would fail at the first save, after training.
         for name in ("dataset", "root", "out", "partitions", "resume"):
             value = getattr(self, name)
             if isinstance(value, os.PathLike):
                 setattr(self, name, os.fspath(value))
+        for config_field in fields(self):
+            kind = _base_type(config_field.type)
+            if kind in (int, float):
+                value = getattr(self, config_field.name)
+                setattr(self, config_field.name, _plain_number(value, kind))
         if isinstance(self.dataset_options, dict):
             self.dataset_options = {
-                key: os.fspath(value) if isinstance(value, os.PathLike) else value
-                for key, value in self.dataset_options.items()
+                key: _plain_value(value) for key, value in self.dataset_options.items()
             }
         for name, choices in _CHOICES.items():
             value = getattr(self, name)
@@ -357,6 +363,28 @@ def _base_type(annotation) -> type:
     if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
         hint = next(arg for arg in typing.get_args(hint) if arg is not type(None))
     return hint
+
+
+def _plain_number(value, kind: type):
+    """Return a numpy or torch scalar ``value`` as a Python ``kind``; else ``value``.
+
+    Other values are returned unchanged for the field checks to report.
+    """
+    if value is None or type(value) in (int, float, bool) or isinstance(value, str):
+        return value
+    try:
+        return operator.index(value) if kind is int else float(value)
+    except (TypeError, ValueError, RuntimeError):
+        return value
+
+
+def _plain_value(value):
+    """Return a dataset option as a JSON type: a path as str, a 0-d array as its item."""
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if getattr(value, "ndim", None) == 0 and hasattr(value, "item"):
+        return value.item()
+    return value
 
 
 def _key_lines(text: str) -> dict:
