@@ -15,7 +15,11 @@ from torch import nn
 
 from graphkit.graph import Graph
 from graphkit.option_names import option
-from graphkit.train.checkpoint import load_checkpoint, load_latest_checkpoint
+from graphkit.train.checkpoint import (
+    checkpoints_by_epoch,
+    load_checkpoint,
+    load_latest_checkpoint,
+)
 from graphkit.train.config import TrainConfig
 
 logger = logging.getLogger(__name__)
@@ -270,6 +274,27 @@ def restore_compression(compression, saved: dict | None, epoch: int, path: Path)
                        epoch + 1, compression.ratio)
         return
     compression.load_state_dict(saved)
+
+
+def warn_later_checkpoints(out: str, path: Path, epoch: int) -> None:
+    """Warn when ``out`` keeps checkpoints past ``epoch`` from the run before a resume.
+
+    The resumed run overwrites those of the epochs it reaches. Any later one stays,
+    and ``--resume auto`` would continue from it, the old run, after this one ends.
+    """
+    later = [
+        found for found in checkpoints_by_epoch(out)
+        if int(found.stem.removeprefix("checkpoint_")) > epoch
+    ]
+    if not later:
+        return
+    logger.warning(
+        "resuming from %s at epoch %d, but %s also contains checkpoints of later "
+        "epochs from the run before this resume (%s). This run replaces those of the "
+        "epochs it reaches. Delete the others, or %s would later continue from %s",
+        path, epoch, out, ", ".join(found.name for found in later),
+        option("resume", "auto"), later[-1].name,
+    )
 
 
 def check_ranks_resumed_together(

@@ -55,6 +55,7 @@ from graphkit.train.resume import (
     reject_changed_options,
     restore_compression,
     restore_scheduler,
+    warn_later_checkpoints,
     warn_restored_optimizer_options,
 )
 from graphkit.train.split_checks import (
@@ -410,6 +411,9 @@ class Trainer:
         saved_compression = state.get("compression")
         restore_compression(self.compression, saved_compression, self.epoch, path)
         self._drop_metrics_after(self.epoch)
+        # "auto" picks the newest readable checkpoint, and warns about damaged ones.
+        if self.config.out and self.is_main and source != "auto":
+            warn_later_checkpoints(self.config.out, path, self.epoch)
         logger.info("resumed from %s at epoch %d", path, self.epoch)
 
     def _drop_metrics_after(self, epoch: int) -> None:

@@ -1,0 +1,25 @@
+"""Resuming from an older checkpoint of out warns about the later ones it keeps."""
+
+from test_trainer import run, two_block_graph
+
+
+def test_older_checkpoint_warns_about_later_ones(tmp_path, caplog):
+    data = two_block_graph()
+    run(data, epochs=6, out=str(tmp_path), checkpoint_every=2)
+    checkpoint = tmp_path / "checkpoint_000002.pt"
+    run(data, epochs=4, out=str(tmp_path), resume=str(checkpoint))
+    assert (
+        f"resuming from {checkpoint} at epoch 2, but {tmp_path} also contains "
+        "checkpoints of later epochs from the run before this resume "
+        "(checkpoint_000004.pt, checkpoint_000006.pt). This run replaces those of "
+        "the epochs it reaches. Delete the others, or resume='auto' would later "
+        "continue from checkpoint_000006.pt"
+    ) in caplog.text
+
+
+def test_newest_checkpoint_does_not_warn(tmp_path, caplog):
+    data = two_block_graph()
+    run(data, epochs=4, out=str(tmp_path), checkpoint_every=2)
+    run(data, epochs=6, out=str(tmp_path), resume=str(tmp_path / "checkpoint_000004.pt"))
+    run(data, epochs=8, out=str(tmp_path), resume="auto")
+    assert "checkpoints of later epochs" not in caplog.text
