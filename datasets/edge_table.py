@@ -81,7 +81,7 @@ def read_edges_by_line(
     path: Path, delimiter: str | None, header: bool | str
 ) -> EdgeTable:
     """Read the edge list line by line, raising on the first malformed line."""
-    rows = read_table(path, delimiter, header, "edge list")
+    rows = read_table(path, delimiter, header, "edge list", id_columns=2)
     require_width(rows, path, (2, 3), "source, target and optionally a weight")
     for row in rows:
         if len(row.fields) != len(rows[0].fields):
@@ -121,7 +121,9 @@ def _read_in_bulk(
     fields = [split_fields(text, delimiter) for _, text in first]
     guessed = header == "auto"
     if guessed:
-        header = looks_like_header(fields[0], fields[1] if len(fields) > 1 else None)
+        header = looks_like_header(
+            fields[0], fields[1] if len(fields) > 1 else None, id_columns=2
+        )
     try:
         frame = pd.read_csv(
             path,

@@ -45,6 +45,7 @@ def read_table(
     delimiter: str | None = None,
     header: bool | str = "auto",
     what: str = "",
+    id_columns: int = 1,
 ) -> list[Row]:
     """Read the data lines of a delimited text file.
 
@@ -57,9 +58,11 @@ def read_table(
         header (bool or "auto"): Whether the first data line is a header. ``"auto"``
             takes it as a header when one of its fields is a usual column name (such as
             ``src``, ``target``, ``id``, ``label``) or when a column that is numeric in
-            the second line contains a non-empty non-number in the first and no column
-            is numeric in both lines.
+            the second line contains a non-empty non-number in the first and no node
+            id column is numeric in both lines.
         what (str): What the file is, for error messages ("edge list").
+        id_columns (int): How many leading columns hold node ids: 2 for an edge
+            list, 1 for a feature or label file.
     """
     path = Path(path)
     if not path.is_file():
@@ -81,7 +84,7 @@ def read_table(
         raise damaged_gzip_error(path, error) from error
     if header == "auto":
         header = bool(rows) and looks_like_header(
-            rows[0].fields, rows[1].fields if len(rows) > 1 else None
+            rows[0].fields, rows[1].fields if len(rows) > 1 else None, id_columns
         )
         if header:
             log_skipped_header(path, rows[0].line_number, rows[0].line)
@@ -205,21 +208,26 @@ def detect_delimiter(line: str) -> str | None:
     return None  # str.split(None) splits on any run of whitespace
 
 
-def looks_like_header(first: list[str], second: list[str] | None) -> bool:
+def looks_like_header(
+    first: list[str], second: list[str] | None, id_columns: int = 1
+) -> bool:
     """Guess whether ``first`` is a header line (see :func:`read_table`).
 
     A usual column name in ``first`` makes it a header. Otherwise ``first`` is a header
     when a column that is numeric in ``second`` contains text in ``first``, unless
-    another column is numeric in both lines: ``1,bob`` above ``2,3`` is data, an edge
-    of node ``1``. An empty field of ``first`` is a missing value, not a column name,
-    so it is no sign of a header.
+    one of the ``id_columns`` leading node id columns is numeric in both lines: ``1,bob``
+    above ``2,3`` is data, an edge of node ``1``. Only id columns count, because a
+    header may name value columns by numbers (``paper,0,1`` above ``7,0.5,0.1``, as
+    pandas writes a feature table with a named index). An empty field of ``first`` is
+    a missing value, not a column name, so it is no sign of a header.
     """
     if any(field.lower() in HEADER_WORDS for field in first):
         return True
     if second is None:
         return False
     numeric_in_both = any(
-        is_number(above) and is_number(below) for above, below in zip(first, second)
+        is_number(above) and is_number(below)
+        for above, below in zip(first[:id_columns], second[:id_columns])
     )
     if numeric_in_both:
         return False

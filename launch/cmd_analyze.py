@@ -517,7 +517,7 @@ def _unlabelled_nodes_error(
         names = [str(int(data.node_names[i])) for i in unlabelled[:5]]
     else:
         names = [data.node_names[i] for i in unlabelled[:5]]
-    rows = read_table(edge_path, delimiter, header, "edge list")
+    rows = read_table(edge_path, delimiter, header, "edge list", id_columns=2)
     first_line: dict[str, int] = {}
     for row in rows:
         for node in row.fields[:2]:

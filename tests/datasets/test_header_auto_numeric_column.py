@@ -6,6 +6,7 @@ header. Column 0 is numeric in both lines, so the first line is data: an edge of
 """
 
 import pytest
+import torch
 from graphkit.datasets import load_edge_list
 from graphkit.datasets.text_table import looks_like_header, read_table
 
@@ -62,3 +63,27 @@ def test_label_file_keeps_first_label(tmp_path):
     assert data.label_names == ["2", "3", "bob"]
     # Nodes 1, bob, 2, 3 have labels bob, 2, 3, bob.
     assert data.y.tolist() == [2, 0, 1, 2]
+
+
+def test_numbered_value_columns_still_header():
+    # pandas writes a feature table with a named index as "paper,0,1": the numbers
+    # name value columns, and only a number in a node id column marks data.
+    assert looks_like_header(["paper", "0", "1"], ["7", "0.5", "0.1"]) is True
+    assert looks_like_header(["a", "b", "1"], ["0", "1", "0.5"], id_columns=2) is True
+    assert looks_like_header(["bob", "1"], ["2", "3"], id_columns=2) is False
+
+
+def test_feature_header_with_numbered_columns(tmp_path):
+    edges = write(tmp_path, "e.csv", "0,1\n1,2\n")
+    features = write(tmp_path, "x.csv", "paper,0,1\n0,0.5,0.1\n1,0.2,0.3\n2,0.9,0.4\n")
+    data = load_edge_list(edges, features=features)
+    assert data.node_names.tolist() == [0, 1, 2]
+    expected = torch.tensor([[0.5, 0.1], [0.2, 0.3], [0.9, 0.4]])
+    assert torch.equal(data.x, expected)
+
+
+def test_weighted_edge_header_with_number(tmp_path):
+    # The weight column of an edge list is no id column.
+    data = load_edge_list(write(tmp_path, "e.csv", "a,b,1\n0,1,0.5\n1,2,0.25\n"))
+    assert data.node_names.tolist() == [0, 1, 2]
+    assert data.edge_weight.tolist() == [0.5, 0.5, 0.25, 0.25]
