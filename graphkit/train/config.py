@@ -238,6 +238,13 @@ class TrainConfig:
                 f"{option('weight_decay')} must be >= 0 and finite, got "
                 f"{self.weight_decay}"
             )
+        # torch seeds are 64-bit, and a distributed run seeds each epoch with
+        # seed + 1_000_003 * epoch + rank, so the seed keeps a 2^63 margin below 2^64.
+        if isinstance(self.seed, int) and not -(2**63) <= self.seed < 2**63:
+            raise ValueError(
+                f"{option('seed')} must lie in [-2^63, 2^63), got {self.seed}. Pass a "
+                "smaller seed"
+            )
         for name in ("checkpoint_every", "patience"):
             if getattr(self, name) < 0:
                 raise ValueError(
