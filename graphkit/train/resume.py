@@ -120,13 +120,15 @@ def reject_changed_options(config: TrainConfig, saved_config: dict, path: Path) 
                                      saved_config.get("dataset_options"), path)
 
 
-# Dataset options that name files. Another spelling of a path (relative or absolute)
-# is the same file, and the graph record of the checkpoint already compares the graph.
-FILE_OPTIONS = ("path", "features", "labels")
+# Dataset options that name files, or that fetch missing files (download). Another
+# spelling of a path (relative or absolute) is the same file, a first run that
+# downloaded the dataset resumes without download, and the graph record of the
+# checkpoint already compares the graph.
+UNCOMPARED_OPTIONS = ("path", "features", "labels", "download")
 
 
 def reject_changed_split_options(options: dict, saved: dict | None, path: Path) -> None:
-    """Raise ValueError when dataset options other than file names differ.
+    """Raise ValueError when dataset options other than file names and download differ.
 
     Those options choose the split of an edge list or a synthetic graph (its split
     fractions and seed), so a loop over seeds that shares one ``out`` folder with
@@ -136,7 +138,7 @@ def reject_changed_split_options(options: dict, saved: dict | None, path: Path) 
     if saved is None:
         return
     kept, saved_kept = (
-        {key: value for key, value in mapping.items() if key not in FILE_OPTIONS}
+        {key: value for key, value in mapping.items() if key not in UNCOMPARED_OPTIONS}
         for mapping in (options, saved)
     )
     if kept == saved_kept:

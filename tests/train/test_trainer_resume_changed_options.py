@@ -105,3 +105,11 @@ def test_resume_with_partitions_ignores_dataset_options(tmp_path):
     resumed = trainer(tmp_path, epochs=2, resume="auto", partitions="parts",
                       dataset_options={"seed": 2})  # fmt: skip
     assert resumed.epoch == 1
+
+
+def test_resume_without_download_accepted(tmp_path):
+    # download only fetches missing files, so a first run that downloaded the dataset
+    # resumes without it.
+    trainer(tmp_path, epochs=1, dataset_options={"download": True, "seed": 1}).fit()
+    resumed = trainer(tmp_path, epochs=2, resume="auto", dataset_options={"seed": 1})
+    assert resumed.epoch == 1
