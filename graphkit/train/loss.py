@@ -35,8 +35,9 @@ def non_finite_loss_error(
 ) -> FloatingPointError:
     """Build the error for a NaN or infinite training loss, raised on every rank.
 
-    ``lr`` is the optimizer's learning rate, which a resumed run restores from its
-    checkpoint, so there a lower ``--lr`` needs a new run.
+    ``lr`` is ``--lr`` of a new run, and the optimizer's learning rate of a resumed
+    run, which restores it from its checkpoint, so there a lower ``--lr`` needs a new
+    run.
     """
     dtypes = {x.dtype, *(p.dtype for p in model.parameters())}
     half = sorted(str(t).removeprefix("torch.")

@@ -171,10 +171,12 @@ class Trainer:
         # Every rank receives the same sum, so a non-finite loss stops every rank here.
         total = float(self.graph.reduce_sum(loss.detach().double().reshape(1)).item())
         if not math.isfinite(total):
-            # Raised before the optimizer step, which would make every weight NaN.
+            # Raised before the optimizer step, which would make every weight NaN. A
+            # new run names its --lr, which a schedule may have decayed since, and a
+            # resumed run the rate restored from its checkpoint.
+            lr = self.optimizer.param_groups[0]["lr"] if self.resumed else self.config.lr
             raise non_finite_loss_error(
-                total, self.epoch, self.data.x, self.model,
-                self.optimizer.param_groups[0]["lr"], self.resumed,
+                total, self.epoch, self.data.x, self.model, lr, self.resumed
             )
         self.optimizer.step()
         return total

@@ -27,3 +27,17 @@ def test_resumed_run_names_restored_lr(tmp_path, capsys):
     ) in last_line
     assert "0.01" not in last_line
 
+
+
+def test_scheduled_run_names_its_lr_option(tmp_path, capsys):
+    # With a cosine schedule the optimizer's rate at epoch 2 is half of --lr, but the
+    # fix is a lower --lr, so the message names the --lr value.
+    graph = ["--dataset-options", "{num_nodes: 60, avg_degree: 4, num_features: 4}"]
+    args = ["train", *graph, "--hidden", "4", "--epochs", "2", "--lr", "1e30",
+            "--lr-schedule", "cosine"]  # fmt: skip
+    assert cli.run(args) == 2
+    last_line = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last_line.startswith(
+        "graphkit train: error: the training loss of epoch 2 is nan"
+    )
+    assert "lower --lr (now 1e+30)" in last_line
