@@ -243,7 +243,7 @@ class TrainConfig:
         if isinstance(self.seed, int) and not -(2**63) <= self.seed < 2**63:
             raise ValueError(
                 f"{option('seed')} must lie in [-2^63, 2^63), got {self.seed}. Pass a "
-                "smaller seed"
+                "seed in that range"
             )
         for name in ("checkpoint_every", "patience"):
             if getattr(self, name) < 0:

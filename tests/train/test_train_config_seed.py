@@ -15,7 +15,7 @@ def test_seed_outside_range_rejected(seed):
     with pytest.raises(ValueError) as caught:
         TrainConfig(seed=seed)
     assert str(caught.value) == (
-        f"seed must lie in [-2^63, 2^63), got {seed}. Pass a smaller seed"
+        f"seed must lie in [-2^63, 2^63), got {seed}. Pass a seed in that range"
     )
 
 
@@ -28,5 +28,5 @@ def test_command_line_seed_rejected(capsys):
     assert run(["train", "--seed", "99999999999999999999", "--epochs", "1"]) == 2
     assert capsys.readouterr().err.strip() == (
         "graphkit train: error: --seed must lie in [-2^63, 2^63), got "
-        "99999999999999999999. Pass a smaller seed"
+        "99999999999999999999. Pass a seed in that range"
     )
