@@ -14,7 +14,7 @@ import torch
 from torch import nn
 
 from graphkit.graph import Graph
-from graphkit.option_names import option
+from graphkit.option_names import from_command_line, option
 from graphkit.train.checkpoint import (
     checkpoints_by_epoch,
     load_checkpoint,
@@ -112,8 +112,8 @@ def reject_changed_options(config: TrainConfig, saved_config: dict, path: Path) 
             continue
         raise ValueError(
             f"checkpoint {path} was written with {_setting(name, saved)}, but this "
-            f"run uses {_setting(name, value)}. Resume with {_setting(name, saved)}, "
-            "or start a new run"
+            f"run uses {_setting(name, value)}. {_resume_with(name, saved)}, or start "
+            "a new run"
         )
     if not config.partitions:
         reject_changed_split_options(config.dataset_options,
@@ -153,6 +153,14 @@ def reject_changed_split_options(options: dict, saved: dict | None, path: Path) 
 
 def _setting(name: str, value) -> str:
     return f"{option(name)} unset" if value is None else option(name, value)
+
+
+def _resume_with(name: str, saved) -> str:
+    """Return the fix that gives option ``name`` the checkpoint's value ``saved``."""
+    if saved is None and from_command_line():
+        # "--split unset" is no valid flag value, and leaving the flag out unsets it.
+        return f"Resume without {option(name)}"
+    return f"Resume with {_setting(name, saved)}"
 
 
 def check_same_metric(metric: str, auto_metric: str, state: dict, saved_config: dict,

@@ -9,6 +9,7 @@ import torch
 from torch_geometric.data import Data
 
 from graphkit.graph import LocalGraph
+from graphkit.option_names import command_line_options
 from graphkit.train import TrainConfig, Trainer
 
 
@@ -113,3 +114,15 @@ def test_resume_without_download_accepted(tmp_path):
     trainer(tmp_path, epochs=1, dataset_options={"download": True, "seed": 1}).fit()
     resumed = trainer(tmp_path, epochs=2, resume="auto", dataset_options={"seed": 1})
     assert resumed.epoch == 1
+
+
+def test_resume_unset_split_hint_on_command_line(tmp_path):
+    # The command line has no value for an unset split, so the fix leaves --split out.
+    trainer(tmp_path, epochs=2).fit()
+    checkpoint = tmp_path / "checkpoint_000002.pt"
+    with command_line_options(), pytest.raises(ValueError) as caught:
+        trainer(tmp_path, epochs=2, resume="auto", split=0)
+    assert str(caught.value) == (
+        f"checkpoint {checkpoint} was written with --split unset, but this run uses "
+        "--split 0. Resume without --split, or start a new run"
+    )
