@@ -62,7 +62,7 @@ def register(subparsers) -> None:
     parser.add_argument(
         "--overwrite",
         action="store_true",
-        help="replace the contents of a non-empty --out folder",
+        help="replace an earlier partition folder (one with a meta.json) at --out",
     )
     parser.add_argument(
         "--method",
@@ -122,14 +122,27 @@ def check_output_folder(out: Path, overwrite: bool) -> None:
     """Raise ValueError when ``out`` cannot receive a new partition folder.
 
     ``out`` may be missing or an empty folder. A non-empty folder is accepted only with
-    ``overwrite``, so that an earlier partitioning is never replaced by accident.
+    ``overwrite``, so that an earlier partitioning is never replaced by accident, and
+    only when it holds a ``meta.json`` (an earlier partition folder), so that
+    ``--out . --overwrite`` or a folder of several partitionings is never emptied.
     """
     if out.exists() and not out.is_dir():
         raise ValueError(f"--out {out} is a file, not a folder; choose another --out")
-    if out.is_dir() and any(out.iterdir()) and not overwrite:
+    if not out.is_dir():
+        _check_can_create_beside(out)
+        return
+    entries = sorted(path.name for path in out.iterdir())
+    if entries and not overwrite:
         raise ValueError(
             f"--out {out} already contains files; pass --overwrite to replace them or "
             "choose another --out folder"
+        )
+    if entries and "meta.json" not in entries:
+        shown = ", ".join(entries[:3]) + (", ..." if len(entries) > 3 else "")
+        raise ValueError(
+            f"--out {out} is not a partition folder (it has no meta.json but contains "
+            f"{shown}), and --overwrite only replaces a folder written by graphkit "
+            "partition. Choose a new --out folder, or empty this one yourself"
         )
     _check_can_create_beside(out)
 

@@ -53,10 +53,33 @@ def test_non_empty_folder_rejected(tmp_path):
 def test_overwrite_replaces_contents(tmp_path):
     out = tmp_path / "parts"
     out.mkdir()
+    (out / "meta.json").write_text('{"num_parts": 7}')
     (out / "notes.txt").write_text("stale")
     assert _partition(out, "--overwrite") == 0
     assert not (out / "notes.txt").exists()
     assert (out / "part-0001.pt").is_file()
+    assert json.loads((out / "meta.json").read_text())["num_parts"] == 2
+    assert _siblings(out) == []
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_overwrite_non_partition_folder_rejected(tmp_path, count):
+    # A folder without meta.json (the home folder, a folder of several partition
+    # folders) is never emptied, even with --overwrite.
+    out = tmp_path / "parts"
+    out.mkdir()
+    names = [f"cora-{index}" for index in range(count)]
+    for name in names:
+        (out / name).mkdir()
+    with pytest.raises(ValueError) as error:
+        _partition(out, "--overwrite")
+    shown = "cora-0" if count == 1 else "cora-0, cora-1, cora-2, ..."
+    assert str(error.value) == (
+        f"--out {out} is not a partition folder (it has no meta.json but contains "
+        f"{shown}), and --overwrite only replaces a folder written by graphkit "
+        "partition. Choose a new --out folder, or empty this one yourself"
+    )
+    assert sorted(p.name for p in out.iterdir()) == names
     assert _siblings(out) == []
 
 
@@ -120,6 +143,7 @@ def test_symlinked_out_writes_into_target(tmp_path, overwrite):
     target = tmp_path / "scratch" / "parts"
     target.mkdir(parents=True)
     if overwrite:
+        (target / "meta.json").write_text('{"num_parts": 7}')
         (target / "notes.txt").write_text("stale")
     link = tmp_path / "home" / "parts"
     link.parent.mkdir()
@@ -148,6 +172,7 @@ def test_current_folder_as_out(tmp_path, monkeypatch):
     # "." names no sibling to rename; the resolved path does.
     out = tmp_path / "parts"
     out.mkdir()
+    (out / "meta.json").write_text('{"num_parts": 7}')
     (out / "notes.txt").write_text("stale")
     monkeypatch.chdir(out)
     assert _partition(".", "--overwrite") == 0
