@@ -201,7 +201,7 @@ class TrainConfig:
                 setattr(self, name, os.fspath(value))
         for config_field in fields(self):
             kind = _base_type(config_field.type)
-            if kind in (int, float):
+            if kind in (int, float, bool):
                 value = getattr(self, config_field.name)
                 setattr(self, config_field.name, _plain_number(value, kind))
         if isinstance(self.dataset_options, dict):
@@ -379,6 +379,11 @@ def _plain_number(value, kind: type):
     """
     if value is None or type(value) in (int, float, bool) or isinstance(value, str):
         return value
+    if kind is bool:
+        # np.bool_ and a 0-d bool tensor, whose item() is a Python bool. A number is
+        # not taken for a bool.
+        item = value.item() if getattr(value, "ndim", None) == 0 else value
+        return item if isinstance(item, bool) else value
     try:
         return operator.index(value) if kind is int else float(value)
     except (TypeError, ValueError, RuntimeError):

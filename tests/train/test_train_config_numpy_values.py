@@ -37,3 +37,11 @@ def test_trainer_saves_with_numpy_hidden(tmp_path):
     Trainer(config, data, LocalGraph.from_data(data)).fit()
     assert (tmp_path / "checkpoint_000002.pt").is_file()
     assert (tmp_path / "best_model.pt").is_file()
+
+
+def test_bool_scalars_become_python_bools():
+    for value in (np.bool_(True), torch.tensor(True)):
+        config = TrainConfig(residual=value)
+        assert type(config.residual) is bool
+        assert config.residual is True
+        assert json.loads(json.dumps(config.to_dict()))["residual"] is True
