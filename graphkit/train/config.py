@@ -204,6 +204,14 @@ class TrainConfig:
             if kind in (int, float, bool):
                 value = getattr(self, config_field.name)
                 setattr(self, config_field.name, _plain_number(value, kind))
+        for config_field in fields(self):
+            value = getattr(self, config_field.name)
+            if not _has_field_type(config_field, value):
+                expected = _base_type(config_field.type).__name__
+                raise ValueError(
+                    f"{option(config_field.name)} must be of type {expected}, got "
+                    f"{value!r}"
+                )
         if isinstance(self.dataset_options, dict):
             self.dataset_options = {
                 key: _plain_value(value) for key, value in self.dataset_options.items()
@@ -412,21 +420,26 @@ def _located(path: Path, lines: dict, name: str) -> str:
     return f"{path}:{lines[name]}" if name in lines else str(path)
 
 
+def _has_field_type(config_field: dataclasses.Field, value) -> bool:
+    """Return whether ``value`` has the field's type (an int fits a float, a bool no number)."""
+    expected = _base_type(config_field.type)
+    if value is None and config_field.default is None:
+        return True
+    if isinstance(value, bool) and expected is not bool:
+        return False
+    if expected is float and isinstance(value, int):
+        return True
+    return isinstance(value, expected)
+
+
 def _check_yaml_type(path: Path | str, config_field: dataclasses.Field, value) -> None:
     """Raise ValueError when a YAML value does not have the field's type (int fits float)."""
-    expected = _base_type(config_field.type)
-    optional = config_field.default is None
-    if value is None and optional:
-        return
-    if expected is float and isinstance(value, int) and not isinstance(value, bool):
-        return
-    if isinstance(value, expected) and not (
-        expected is int and isinstance(value, bool)
-    ):
-        return
-    raise ValueError(
-        f"{path}: option {config_field.name} must be of type {expected.__name__}, got {value!r}"
-    )
+    if not _has_field_type(config_field, value):
+        expected = _base_type(config_field.type).__name__
+        raise ValueError(
+            f"{path}: option {config_field.name} must be of type {expected}, got "
+            f"{value!r}"
+        )
 
 
 def _parse_bool(text: str) -> bool:
