@@ -289,8 +289,10 @@ def restore_compression(compression, saved: dict | None, epoch: int, path: Path)
 def warn_later_checkpoints(out: str, path: Path, epoch: int) -> None:
     """Warn when ``out`` keeps checkpoints past ``epoch`` from the run before a resume.
 
-    The resumed run overwrites those of the epochs it reaches. Any later one stays,
-    and ``--resume auto`` would continue from it, the old run, after this one ends.
+    The resumed run overwrites only those of the epochs at which it writes a
+    checkpoint (every ``checkpoint_every`` epochs and at its last epoch). Any other
+    stays, and ``--resume auto`` continues from it, the old run, when it is the newest,
+    as after an early stop or an interruption of this run.
     """
     later = [
         found for found in checkpoints_by_epoch(out)
@@ -300,10 +302,12 @@ def warn_later_checkpoints(out: str, path: Path, epoch: int) -> None:
         return
     logger.warning(
         "resuming from %s at epoch %d, but %s also contains checkpoints of later "
-        "epochs from the run before this resume (%s). This run replaces those of the "
-        "epochs it reaches. Delete the others, or %s would later continue from %s",
+        "epochs from the run before this resume (%s). This run overwrites only those "
+        "of the epochs at which it writes a checkpoint, and %s continues from the "
+        "newest one, which may then be the old run's %s. Delete them to keep one run "
+        "in %s",
         path, epoch, out, ", ".join(found.name for found in later),
-        option("resume", "auto"), later[-1].name,
+        option("resume", "auto"), later[-1].name, out,
     )
 
 

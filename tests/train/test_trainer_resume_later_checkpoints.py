@@ -11,9 +11,10 @@ def test_older_checkpoint_warns_about_later_ones(tmp_path, caplog):
     assert (
         f"resuming from {checkpoint} at epoch 2, but {tmp_path} also contains "
         "checkpoints of later epochs from the run before this resume "
-        "(checkpoint_000004.pt, checkpoint_000006.pt). This run replaces those of "
-        "the epochs it reaches. Delete the others, or resume='auto' would later "
-        "continue from checkpoint_000006.pt"
+        "(checkpoint_000004.pt, checkpoint_000006.pt). This run overwrites only "
+        "those of the epochs at which it writes a checkpoint, and resume='auto' "
+        "continues from the newest one, which may then be the old run's "
+        f"checkpoint_000006.pt. Delete them to keep one run in {tmp_path}"
     ) in caplog.text
 
 
