@@ -8,7 +8,6 @@ reference code, so the released checkpoints see the graph they were trained on.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -19,6 +18,7 @@ from torch import Tensor
 from graphkit.hints import did_you_mean
 from graphkit.kg.aggregate import version_counter
 from graphkit.kg.errors import KGFormatError
+from graphkit.kg.names import name_key
 
 if TYPE_CHECKING:
     from torch_geometric.data import Data
@@ -35,6 +35,9 @@ class KnowledgeGraph:
         entity_names (list[str]): name of each entity id, length ``V``.
         relation_names (list[str]): name of each original relation id, length ``R``.
             Inverse relation ``r + R`` is named ``relation_names[r] + "^-1"``.
+
+    Names are compared in Unicode NFC form (:mod:`graphkit.kg.names`), so two names
+    of one list must differ in that form, and a lookup finds a name in either form.
 
     Shapes:
         ``edge_index``: ``(2, 2T)``, row 0 the head and row 1 the tail of each edge;
@@ -154,17 +157,16 @@ class KnowledgeGraph:
     def entity_id(self, name: str) -> int:
         """Return the id of entity ``name``.
 
-        A name in another Unicode normal form than the graph's (a "ü" typed as one
-        character, stored as "u" and a combining diaeresis) finds the entity too,
-        when only one name of the graph is equivalent to it (see
-        :func:`canonical_match`).
+        Names are compared in NFC form, so a "ü" typed as one character finds an
+        entity stored as "u" and a combining diaeresis (NFD), and the reverse.
         """
+        # The keys are NFC forms, so a name equal to a key needs no normalizing.
         try:
             return self._entity_ids[name]
         except KeyError:
-            equivalent = canonical_match(name, self._entity_ids)
-            if equivalent is not None:
-                return equivalent
+            key = name_key(name)
+            if isinstance(name, str) and key in self._entity_ids:
+                return self._entity_ids[key]
             if not isinstance(name, str):
                 raise KeyError(
                     _not_a_name(name, "entity", self.entity_names, "entity_names")
@@ -180,9 +182,9 @@ class KnowledgeGraph:
         try:
             return self._relation_ids[name]
         except KeyError:
-            equivalent = canonical_match(name, self._relation_ids)
-            if equivalent is not None:
-                return equivalent
+            key = name_key(name)
+            if isinstance(name, str) and key in self._relation_ids:
+                return self._relation_ids[key]
             if not isinstance(name, str):
                 raise KeyError(
                     _not_a_name(name, "relation", self.relation_names, "relation_names")
@@ -229,15 +231,20 @@ class KnowledgeGraph:
     ) -> KnowledgeGraph:
         """Build a graph from string triples, numbering names in order of appearance.
 
+        Names with the same NFC form are one entity or relation, named by the first
+        spelling in ``relation_names`` or ``named`` (:mod:`graphkit.kg.names`).
+
         Args:
             named: ``(head, relation, tail)`` strings.
             relation_names (Sequence[str], optional): a fixed relation vocabulary that
                 comes first (ids ``0..len-1``); new relations are appended after it.
         """
+        # Names are numbered by their exact spelling first, and spellings with one
+        # NFC form are merged afterwards, so that rows of ASCII names pay nothing.
         entities: dict[str, int] = {}
-        relations: dict[str, int] = {
-            name: i for i, name in enumerate(relation_names or [])
-        }
+        relations: dict[str, int] = {}
+        for name in relation_names or []:
+            relations.setdefault(name, len(relations))
         rows = []
         for position, row in enumerate(named):
             head, relation, tail = _unpack_triple(row, "<triples>", position + 1)
@@ -245,11 +252,15 @@ class KnowledgeGraph:
             r = relations.setdefault(relation, len(relations))
             t = entities.setdefault(tail, len(entities))
             rows.append((h, r, t))
-        return cls(
-            torch.tensor(rows, dtype=torch.long).reshape(-1, 3),
-            list(entities),
-            list(relations),
-        )
+        triples = torch.tensor(rows, dtype=torch.long).reshape(-1, 3)
+        entity_names, entity_map = _merge_spellings(list(entities))
+        relation_names, relation_map = _merge_spellings(list(relations))
+        if entity_map is not None:
+            triples[:, 0] = entity_map[triples[:, 0]]
+            triples[:, 2] = entity_map[triples[:, 2]]
+        if relation_map is not None:
+            triples[:, 1] = relation_map[triples[:, 1]]
+        return cls(triples, entity_names, relation_names)
 
     @classmethod
     def from_pyg(
@@ -455,25 +466,6 @@ def check_id_ranges(
             )
 
 
-def canonical_match(name, ids: dict) -> int | None:
-    """Return the id of the one key of ``ids`` canonically equivalent to ``name``.
-
-    Two strings are canonically equivalent when their NFC forms are equal, as a
-    precomposed "ü" (U+00FC) and "u" with a combining diaeresis (U+0308) are. Names
-    taken from macOS file names use the decomposed form, while keyboards type the
-    composed one. Returns None when no key or several keys match.
-    """
-    if not isinstance(name, str):
-        return None
-    target = unicodedata.normalize("NFC", name)
-    matches = [
-        index
-        for known, index in ids.items()
-        if isinstance(known, str) and unicodedata.normalize("NFC", known) == target
-    ]
-    return matches[0] if len(matches) == 1 else None
-
-
 def _not_a_name(name, role: str, names: Sequence[str], attribute: str) -> str:
     """Return the error for a ``role`` looked up by a value that is not a string.
 
@@ -499,15 +491,56 @@ def _unpack_triple(row, source: str, line: int) -> tuple:
     return tuple(row)
 
 
+def _all_own_keys(names: Sequence[str]) -> bool:
+    """Return True when every name is an ASCII string, and thus its own NFC form."""
+    try:
+        return "".join(names).isascii()
+    except TypeError:  # a name that is not a str
+        return False
+
+
+def _merge_spellings(names: list) -> tuple[list, Tensor | None]:
+    """Merge the names of ``names`` that have one NFC form into one id.
+
+    Returns the names that remain, each in the spelling that comes first in ``names``,
+    and a tensor that maps each old id to its new id, or None when no names merge.
+    """
+    if _all_own_keys(names):
+        return names, None
+    new_ids: dict = {}
+    merged = []
+    mapping = []
+    for name in names:
+        key = name_key(name)
+        if key not in new_ids:
+            new_ids[key] = len(merged)
+            merged.append(name)
+        mapping.append(new_ids[key])
+    if len(merged) == len(names):
+        return names, None
+    return merged, torch.tensor(mapping, dtype=torch.long)
+
+
 def _index_names(names: Sequence[str], what: str) -> dict[str, int]:
+    """Map the NFC form of each name to its id, or raise for two names of one form."""
     index: dict[str, int] = {}
+    own_keys = _all_own_keys(names)
     for i, name in enumerate(names):
-        if name in index:
+        key = name if own_keys else name_key(name)
+        if key not in index:
+            index[key] = i
+            continue
+        earlier = index[key]
+        if names[earlier] == name:
             raise ValueError(
-                f"{what} names must be unique, but {name!r} has ids "
-                f"{index[name]} and {i}"
+                f"{what} names must be unique, but {name!r} has ids {earlier} and {i}"
             )
-        index[name] = i
+        raise ValueError(
+            f"{what} names must be unique, but {names[earlier]!r} (id {earlier}) and "
+            f"{name!r} (id {i}) are one name in Unicode normal form NFC, the form "
+            "in which names are compared. Rename one of them, or write both in one "
+            "form and merge their ids"
+        )
     return index
 
 

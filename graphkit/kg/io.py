@@ -15,6 +15,8 @@ graph numbers its entities afresh. A transductive folder ``ROOT/NAME`` with
 
 Query rows that name an entity or relation without facts in their message-passing
 graph are kept, as ULTRA's loaders keep them (see :mod:`graphkit.kg.query_names`).
+Two spellings of a name with one Unicode NFC form are one entity or relation, named by
+the first spelling read (:mod:`graphkit.kg.names`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from torch import Tensor
 from graphkit.hints import did_you_mean
 from graphkit.kg.errors import KGFormatError
 from graphkit.kg.graph import KnowledgeGraph
+from graphkit.kg.names import name_key, row_key
 from graphkit.kg.query_names import graph_with_query_names, warn_rows_without_facts
 from graphkit.option_names import from_command_line, option
 
@@ -53,11 +56,16 @@ TAIL_COLUMN_NAMES = {"tail", "t", "object", "obj", "o", "target", "dst", "to"}
 
 @dataclass
 class NamedTriples:
-    """String triples read from a file, with the 1-based line of each row."""
+    """String triples read from a file, with the 1-based line of each row.
+
+    ``ascii_only`` is True when every name is ASCII text, so that no name needs Unicode
+    normalization (:mod:`graphkit.kg.names`). False is always safe.
+    """
 
     rows: list[tuple[str, str, str]]
     lines: list[int]
     source: str
+    ascii_only: bool = False
 
 
 @dataclass
@@ -151,7 +159,7 @@ def _read_triples(
     if header and numbered:
         numbered = numbered[1:]
     if not numbered and allow_empty:
-        return NamedTriples([], [], str(path))
+        return NamedTriples([], [], str(path), ascii_only=True)
     if not numbered:
         raise KGFormatError(
             path,
@@ -163,7 +171,8 @@ def _read_triples(
     rows, lines = _parse_rows(path, numbered, delimiter)
     if not header:
         _warn_if_header(path, rows[0], lines[0], header_fix)
-    return NamedTriples(rows, lines, str(path))
+    # isascii() of a whole str reads a flag that CPython stores, so it costs no scan.
+    return NamedTriples(rows, lines, str(path), ascii_only=text.isascii())
 
 
 def _read_text(path: Path) -> str:
@@ -309,13 +318,15 @@ def drop_repeated_facts(named: NamedTriples) -> NamedTriples:
     """Keep the first row of each fact that ``named`` lists more than once.
 
     A knowledge graph is a set of facts, but ULTRA sums the messages of parallel
-    edges, so a repeated row would weigh its fact twice and change every score.
+    edges, so a repeated row would weigh its fact twice and change every score. Rows
+    whose names have the same NFC form are one fact (:mod:`graphkit.kg.names`).
     """
     first_line: dict[tuple[str, str, str], int] = {}
     rows, lines = [], []
     repeats = []
-    for row, line in zip(named.rows, named.lines):
-        earlier = first_line.setdefault(row, line)
+    keys = named.rows if named.ascii_only else map(row_key, named.rows)
+    for row, key, line in zip(named.rows, keys, named.lines):
+        earlier = first_line.setdefault(key, line)
         if earlier != line:
             repeats.append((line, earlier))
             continue
@@ -336,7 +347,7 @@ def drop_repeated_facts(named: NamedTriples) -> NamedTriples:
             earlier,
             dropped,
         )
-    return NamedTriples(rows, lines, named.source)
+    return NamedTriples(rows, lines, named.source, named.ascii_only)
 
 
 def _warn_if_header(
@@ -380,22 +391,36 @@ def encode_file(
     return graph.encode(named.rows, named.source, named.lines)
 
 
+def _add_relations(relations: dict[str, str], named: NamedTriples) -> None:
+    """Add the relations of ``named`` that ``relations`` lacks, in order of appearance.
+
+    ``relations`` maps the NFC form of each relation to its first spelling.
+    """
+    ascii_only = named.ascii_only
+    for _, relation, _ in named.rows:
+        key = relation if ascii_only else name_key(relation)
+        relations.setdefault(key, relation)
+
+
 def _append_inference_relations(
-    relations: dict[str, None], inference: NamedTriples, training_files: str
+    relations: dict[str, str], inference: NamedTriples, training_files: str
 ) -> None:
     """Append the relations of ``inference`` that ``relations`` lacks, in order of
     first appearance, and log one warning that names their count and the first one.
+    ``relations`` maps the NFC form of each relation to its first spelling.
 
     Such relations make the split fully inductive, because the test queries may then
     ask about relations that the training graph does not contain.
     """
-    new_lines: dict[str, int] = {}
+    new_lines: dict[str, tuple[str, int]] = {}
+    ascii_only = inference.ascii_only
     for (_, relation, _), line in zip(inference.rows, inference.lines):
-        if relation not in relations and relation not in new_lines:
-            new_lines[relation] = line
+        key = relation if ascii_only else name_key(relation)
+        if key not in relations and key not in new_lines:
+            new_lines[key] = (relation, line)
     if not new_lines:
         return
-    first, line = next(iter(new_lines.items()))
+    first, line = next(iter(new_lines.values()))
     logger.warning(
         "%s: the inference graph has %d relation%s that no row of %s names (first: "
         "line %d, relation %r), so this is a fully inductive split. They get the "
@@ -410,7 +435,7 @@ def _append_inference_relations(
         line,
         first,
     )
-    relations.update(dict.fromkeys(new_lines))
+    relations.update((key, spelling) for key, (spelling, _) in new_lines.items())
 
 
 def load_grail(root: str | Path, name: str) -> InductiveSplit:
@@ -444,9 +469,9 @@ def load_grail(root: str | Path, name: str) -> InductiveSplit:
     folder, ind_folder = root / name, root / f"{name}_ind"
     train = drop_repeated_facts(_read_dataset_file(folder / "train.txt"))
     valid = _read_dataset_file(folder / "valid.txt", allow_empty=True)
-    relations = dict.fromkeys(
-        relation for part in (train, valid) for _, relation, _ in part.rows
-    )
+    relations: dict[str, str] = {}
+    for part in (train, valid):
+        _add_relations(relations, part)
     inference = drop_repeated_facts(_read_dataset_file(ind_folder / "train.txt"))
     _append_inference_relations(
         relations, inference, f"{folder / 'train.txt'} or {folder / 'valid.txt'}"
@@ -456,9 +481,8 @@ def load_grail(root: str | Path, name: str) -> InductiveSplit:
         for part in ("valid", "test")
     ]
     for part in test_parts:
-        # update() appends new keys and keeps existing keys at their position.
-        relations.update(dict.fromkeys(relation for _, relation, _ in part.rows))
-    relation_names = list(relations)
+        _add_relations(relations, part)
+    relation_names = list(relations.values())
 
     train_graph = graph_with_query_names(train, [valid], relation_names)
     warn_rows_without_facts(valid, train_graph, train.source)

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 import torch
 
 from graphkit.kg.graph import KnowledgeGraph, check_id_ranges, check_triples
+from graphkit.kg.names import name_key
 
 if TYPE_CHECKING:
     from torch import Tensor
@@ -80,11 +81,15 @@ def warn_rows_without_facts(
 
     The warning names ``queries.source``, the number of such rows and the first of them
     with its line. ``facts_file`` names the file that ``graph``'s facts come from.
+    Names are compared in NFC form, as the graph compares them.
     """
     entities = {
-        graph.entity_names[i] for i in graph.triples[:, [0, 2]].unique().tolist()
+        name_key(graph.entity_names[i])
+        for i in graph.triples[:, [0, 2]].unique().tolist()
     }
-    relations = {graph.relation_names[i] for i in graph.triples[:, 1].unique().tolist()}
+    relations = {
+        name_key(graph.relation_names[i]) for i in graph.triples[:, 1].unique().tolist()
+    }
     count, first = 0, None
     for (head, relation, tail), line in zip(queries.rows, queries.lines):
         missing = [
@@ -94,7 +99,8 @@ def warn_rows_without_facts(
                 ("relation", relation, relations),
                 ("entity", tail, entities),
             )
-            if name not in known
+            # A name equal to a known NFC form is found without normalizing it.
+            if name not in known and name_key(name) not in known
         ]
         if not missing:
             continue
