@@ -356,17 +356,23 @@ class KnowledgeGraph:
 def _check_edge_types(edge_type: Tensor, num_types: int) -> None:
     """Raise unless every edge type lies in ``[0, num_types)``.
 
-    ``num_types`` comes from ``data.num_relations`` when it is set. A larger type
-    would otherwise fall outside the kept facts and be dropped without an error.
+    ``num_types`` comes from ``data.num_relations`` when it is set, and else from
+    the largest type. A larger type would otherwise fall outside the kept facts and be
+    dropped without an error. A negative type is no relation id, whatever
+    ``num_relations`` is.
     """
     if not edge_type.numel():
         return
     low, high = int(edge_type.min()), int(edge_type.max())
-    if low >= 0 and high < num_types:
+    if low < 0:
+        raise ValueError(
+            f"data.edge_type contains the type {low}, but edge types are relation "
+            "ids, which are at least 0. Number the relations from 0"
+        )
+    if high < num_types:
         return
-    found = low if low < 0 else high
     raise ValueError(
-        f"data.edge_type contains the type {found}, but types must lie in "
+        f"data.edge_type contains the type {high}, but types must lie in "
         f"[0, {num_types}) because data.num_relations is {num_types}. Set "
         "data.num_relations to the number of edge types, inverse types included "
         "(with inverse edges of types r + R, that is 2R, and pass has_inverse=True)"

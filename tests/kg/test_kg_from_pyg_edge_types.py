@@ -27,11 +27,15 @@ def test_type_above_num_relations_rejected(has_inverse):
 
 
 def test_negative_type_named():
+    # Setting data.num_relations cannot fix a negative type, so the message does not
+    # ask for it.
     data = three_edges([0, -1, 1], 2)
-    with pytest.raises(
-        ValueError, match=r"contains the type -1, but types must lie in \[0, 2\)"
-    ):
+    with pytest.raises(ValueError) as caught:
         KnowledgeGraph.from_pyg(data)
+    assert str(caught.value) == (
+        "data.edge_type contains the type -1, but edge types are relation ids, which "
+        "are at least 0. Number the relations from 0"
+    )
 
 
 def test_types_within_num_relations_kept():
@@ -55,3 +59,19 @@ def test_odd_type_count_names_num_relations():
     kg = KnowledgeGraph.from_pyg(data, has_inverse=True)
     assert kg.triples.tolist() == [[0, 0, 1], [1, 1, 2]]
     assert kg.num_relations == 3
+
+
+def test_negative_type_without_num_relations():
+    # Without data.num_relations the count comes from the largest type, so only a
+    # negative type is out of range, and setting num_relations would not fix it.
+    data = Data(
+        edge_index=torch.tensor([[0, 1], [1, 2]]),
+        edge_type=torch.tensor([0, -1]),
+        num_nodes=3,
+    )
+    with pytest.raises(ValueError) as caught:
+        KnowledgeGraph.from_pyg(data)
+    assert str(caught.value) == (
+        "data.edge_type contains the type -1, but edge types are relation ids, which "
+        "are at least 0. Number the relations from 0"
+    )
