@@ -39,10 +39,10 @@ _INT64_RANGE = range(-(2**63), 2**63)
 
 
 def is_int64(text: str) -> bool:
-    """Return whether ``text`` is an integer that int64 holds.
+    """Return whether ``text`` is an integer in the int64 range.
 
     Larger integer ids (such as unsigned 64-bit hashes) are kept as string ids, because
-    an int64 array cannot hold them.
+    an int64 array cannot store them.
     """
     try:
         return int(text) in _INT64_RANGE

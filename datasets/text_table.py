@@ -61,8 +61,8 @@ def read_table(
             the second line contains a non-empty non-number in the first and no node
             id column is numeric in both lines.
         what (str): What the file is, for error messages ("edge list").
-        id_columns (int): How many leading columns hold node ids: 2 for an edge
-            list, 1 for a feature or label file.
+        id_columns (int): Number of leading columns that contain node ids: 2 for an
+            edge list, 1 for a feature or label file.
     """
     path = Path(path)
     if not path.is_file():
@@ -214,12 +214,12 @@ def looks_like_header(
     """Guess whether ``first`` is a header line (see :func:`read_table`).
 
     A usual column name in ``first`` makes it a header. Otherwise ``first`` is a header
-    when a column that is numeric in ``second`` contains text in ``first``, unless
-    one of the ``id_columns`` leading node id columns is numeric in both lines: ``1,bob``
-    above ``2,3`` is data, an edge of node ``1``. Only id columns count, because a
-    header may name value columns by numbers (``paper,0,1`` above ``7,0.5,0.1``, as
-    pandas writes a feature table with a named index). An empty field of ``first`` is
-    a missing value, not a column name, so it is no sign of a header.
+    when a column that is numeric in ``second`` contains text in ``first``. It is data
+    instead when one of the ``id_columns`` leading node id columns is numeric in both
+    lines, so ``1,bob`` above ``2,3`` is an edge of node ``1``. Only id columns count,
+    because a header may name value columns by numbers (``paper,0,1`` above
+    ``7,0.5,0.1``, as pandas writes a feature table with a named index). An empty field
+    of ``first`` is a missing value, not a column name, so it is no sign of a header.
     """
     if any(field.lower() in HEADER_WORDS for field in first):
         return True
