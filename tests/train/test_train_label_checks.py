@@ -44,6 +44,7 @@ def test_roc_auc_one_val_class_raises():
 
 
 def test_roc_auc_one_val_node_singular():
+    # One validation node, so the count reads "1 node" rather than "1 nodes".
     data = tiny_data(torch.tensor([0, 1, 1, 1, 0, 1]), val=[2])
     with pytest.raises(ValueError, match="it has 1 node of class 1 and 0 of class 0"):
         make(data)

@@ -109,14 +109,14 @@ def test_resume_with_partitions_ignores_dataset_options(tmp_path):
 
 
 def test_resume_without_download_accepted(tmp_path):
-    # download only fetches missing files, so a first run that downloaded the dataset
-    # resumes without it.
+    # The download option only fetches missing files, so a first run that downloaded
+    # the dataset resumes without it.
     trainer(tmp_path, epochs=1, dataset_options={"download": True, "seed": 1}).fit()
     resumed = trainer(tmp_path, epochs=2, resume="auto", dataset_options={"seed": 1})
     assert resumed.epoch == 1
 
 
-def test_resume_unset_split_hint_on_command_line(tmp_path):
+def test_resume_unset_split_cli_hint(tmp_path):
     # The command line has no value for an unset split, so the fix leaves --split out.
     trainer(tmp_path, epochs=2).fit()
     checkpoint = tmp_path / "checkpoint_000002.pt"

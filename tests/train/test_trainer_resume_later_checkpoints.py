@@ -1,4 +1,4 @@
-"""Resuming from an older checkpoint of out warns about the later ones it keeps."""
+"""Resuming from an older checkpoint in out warns about the later ones it keeps."""
 
 from test_trainer import run, two_block_graph
 
@@ -21,6 +21,7 @@ def test_older_checkpoint_warns_about_later_ones(tmp_path, caplog):
 def test_newest_checkpoint_does_not_warn(tmp_path, caplog):
     data = two_block_graph()
     run(data, epochs=4, out=str(tmp_path), checkpoint_every=2)
-    run(data, epochs=6, out=str(tmp_path), resume=str(tmp_path / "checkpoint_000004.pt"))
+    newest = tmp_path / "checkpoint_000004.pt"
+    run(data, epochs=6, out=str(tmp_path), resume=str(newest))
     run(data, epochs=8, out=str(tmp_path), resume="auto")
     assert "checkpoints of later epochs" not in caplog.text

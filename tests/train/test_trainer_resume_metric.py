@@ -53,7 +53,7 @@ def test_resume_auto_metric_matches_explicit(tmp_path):
 
 
 def test_resume_old_checkpoint_without_metric(tmp_path):
-    # Checkpoints written before the metric was stored give it in their config only.
+    # Checkpoints written before the metric was stored have it in their config only.
     trainer(tmp_path, epochs=2, checkpoint_every=1, metric="accuracy").fit()
     checkpoint = tmp_path / "checkpoint_000002.pt"
     state = torch.load(checkpoint, weights_only=True)

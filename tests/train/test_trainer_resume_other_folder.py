@@ -1,4 +1,4 @@
-"""Resuming another folder's checkpoint into an out folder that holds a run raises.
+"""Resuming another folder's checkpoint into an out folder that contains a run raises.
 
 The continued run would cut that run's metrics.jsonl after the checkpoint's epoch
 and overwrite its checkpoints and best_model.pt, leaving a mix of two runs.
@@ -54,7 +54,7 @@ def test_own_checkpoint_resumes(tmp_path):
     assert summary["epochs_run"] == 3
 
 
-def test_command_line_keeps_out(tmp_path, capsys):
+def test_command_line_error_uses_flags(tmp_path, capsys):
     graph = ["--dataset-options", "{num_nodes: 60, avg_degree: 4, num_features: 4}"]
     first, second = tmp_path / "first", tmp_path / "second"
     common = ["train", *graph, "--hidden", "4", "--checkpoint-every", "1"]
