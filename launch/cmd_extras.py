@@ -229,7 +229,10 @@ def _run_one(
 
 
 def _print_error(message: str) -> None:
-    """Print invalid input as one ``graphkit extras: error:`` line, as other commands do."""
+    """Print an invalid-input error as one ``graphkit extras: error:`` line.
+
+    The other graphkit commands print their input errors in the same form.
+    """
     print(f"graphkit extras: error: {message}", file=sys.stderr)
 
 

@@ -296,8 +296,8 @@ def run_nodeclass(args: argparse.Namespace) -> int:
             f"dataset {args.dataset!r} has no node features, which isvd nodeclass "
             "needs; pick a dataset with features, such as cora or citeseer"
         )
-    # A dataset without labels has no masks either, and fit_linear_gcn names the
-    # missing labels.
+    # A dataset without labels has no train_mask either. fit_linear_gcn then reports
+    # the missing labels.
     train_mask = getattr(data, "train_mask", None)
     if train_mask is not None and train_mask.dim() != 1:
         raise SystemExit(

@@ -122,8 +122,8 @@ def check_output_folder(out: Path, overwrite: bool) -> None:
     """Raise ValueError when ``out`` cannot receive a new partition folder.
 
     ``out`` may be missing or an empty folder. A non-empty folder is accepted only with
-    ``overwrite``, so that an earlier partitioning is never replaced by accident, and
-    only when it holds a ``meta.json`` (an earlier partition folder), so that
+    ``overwrite``, so that an earlier partitioning is never replaced by accident. It
+    must also contain a ``meta.json`` (an earlier partition folder), so that
     ``--out . --overwrite`` or a folder of several partitionings is never emptied.
     """
     if out.exists() and not out.is_dir():
@@ -138,10 +138,10 @@ def check_output_folder(out: Path, overwrite: bool) -> None:
             "choose another --out folder"
         )
     if entries and "meta.json" not in entries:
-        shown = ", ".join(entries[:3]) + (", ..." if len(entries) > 3 else "")
+        listed = ", ".join(entries[:3]) + (", ..." if len(entries) > 3 else "")
         raise ValueError(
             f"--out {out} is not a partition folder (it has no meta.json but contains "
-            f"{shown}), and --overwrite only replaces a folder written by graphkit "
+            f"{listed}), and --overwrite only replaces a folder written by graphkit "
             "partition. Choose a new --out folder, or empty this one yourself"
         )
     _check_can_create_beside(out)

@@ -135,7 +135,8 @@ def run(args: argparse.Namespace) -> int:
         logger.info("training on %s with backend %s", device, backend)
         graph, data = runtime.build_partition(config, rank, world_size, pyg_data=False)
         if world_size == 1:
-            warn_compression_without_peers(config)  # --partitions of one partition
+            # A --partitions folder with one partition also runs in one process.
+            warn_compression_without_peers(config)
         if config.partitions:
             check_partition_fields(config.partitions, data)
         code = train(config, graph, data)
