@@ -240,7 +240,7 @@ class KnowledgeGraph:
                 comes first (ids ``0..len-1``); new relations are appended after it.
         """
         # Names are numbered by their exact spelling first, and spellings with one
-        # NFC form are merged afterwards, so that rows of ASCII names pay nothing.
+        # NFC form are merged afterwards, so that ASCII names are never normalized.
         entities: dict[str, int] = {}
         relations: dict[str, int] = {}
         for name in relation_names or []:
@@ -354,7 +354,7 @@ class KnowledgeGraph:
 
 
 def _check_edge_types(edge_type: Tensor, num_types: int) -> None:
-    """Raise unless every edge type lies in ``[0, num_types)``.
+    """Raise ValueError unless every edge type lies in ``[0, num_types)``.
 
     ``num_types`` comes from ``data.num_relations`` when it is set, and else from
     the largest type. A larger type would otherwise fall outside the kept facts and be
@@ -473,10 +473,10 @@ def check_id_ranges(
 
 
 def _not_a_name(name, role: str, names: Sequence[str], attribute: str) -> str:
-    """Return the error for a ``role`` looked up by a value that is not a string.
+    """Return the error message for an entity or relation (``role``) that is no string.
 
-    Ids passed where names are expected are the usual case, and difflib cannot
-    compare them with the names.
+    The usual cause is an id passed where a name is expected. difflib cannot compare
+    such a value with the names, so the message gives no spelling suggestion.
     """
     example = f", such as {names[0]!r}" if names else ""
     return (
@@ -497,7 +497,7 @@ def _unpack_triple(row, source: str, line: int) -> tuple:
     return tuple(row)
 
 
-def _all_own_keys(names: Sequence[str]) -> bool:
+def _all_ascii(names: Sequence[str]) -> bool:
     """Return True when every name is an ASCII string, and thus its own NFC form."""
     try:
         return "".join(names).isascii()
@@ -511,7 +511,7 @@ def _merge_spellings(names: list) -> tuple[list, Tensor | None]:
     Returns the names that remain, each in the spelling that comes first in ``names``,
     and a tensor that maps each old id to its new id, or None when no names merge.
     """
-    if _all_own_keys(names):
+    if _all_ascii(names):
         return names, None
     new_ids: dict = {}
     merged = []
@@ -530,9 +530,9 @@ def _merge_spellings(names: list) -> tuple[list, Tensor | None]:
 def _index_names(names: Sequence[str], what: str) -> dict[str, int]:
     """Map the NFC form of each name to its id, or raise for two names of one form."""
     index: dict[str, int] = {}
-    own_keys = _all_own_keys(names)
+    ascii_names = _all_ascii(names)
     for i, name in enumerate(names):
-        key = name if own_keys else name_key(name)
+        key = name if ascii_names else name_key(name)
         if key not in index:
             index[key] = i
             continue

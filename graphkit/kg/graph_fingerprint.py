@@ -68,7 +68,7 @@ def check_same_graphs(
     if saved == fingerprints:
         return
     raise ValueError(
-        f"{path} was trained on other graphs than this run: its graph fingerprints "
+        f"{path} was trained on other graphs than this run. Its graph fingerprints "
         f"are {_describe(saved, saved_sizes)}, and this run's are "
         f"{_describe(fingerprints, sizes)}. Pass the graphs that the checkpoint was "
         f"trained on, in the same order, or start a new run without "

@@ -59,7 +59,8 @@ class NamedTriples:
     """String triples read from a file, with the 1-based line of each row.
 
     ``ascii_only`` is True when every name is ASCII text, so that no name needs Unicode
-    normalization (:mod:`graphkit.kg.names`). False is always safe.
+    normalization (:mod:`graphkit.kg.names`). False, the default, makes the readers
+    normalize every name, which is correct for any text.
     """
 
     rows: list[tuple[str, str, str]]
@@ -171,7 +172,7 @@ def _read_triples(
     rows, lines = _parse_rows(path, numbered, delimiter)
     if not header:
         _warn_if_header(path, rows[0], lines[0], header_fix)
-    # isascii() of a whole str reads a flag that CPython stores, so it costs no scan.
+    # CPython stores an ASCII flag in each str, so isascii() costs no scan of the text.
     return NamedTriples(rows, lines, str(path), ascii_only=text.isascii())
 
 
