@@ -22,10 +22,14 @@ def test_scalars_become_python_numbers():
         dropout=torch.tensor(0.25),
         dataset_options={"num_nodes": np.int64(60), "homophily": np.float64(0.5)},
     )
-    assert type(config.hidden) is int and config.hidden == 8
-    assert type(config.epochs) is int and config.epochs == 3
-    assert type(config.lr) is float and config.lr == 0.5
-    assert type(config.dropout) is float and config.dropout == 0.25
+    assert type(config.hidden) is int
+    assert config.hidden == 8
+    assert type(config.epochs) is int
+    assert config.epochs == 3
+    assert type(config.lr) is float
+    assert config.lr == 0.5
+    assert type(config.dropout) is float
+    assert config.dropout == 0.25
     assert config.dataset_options == {"num_nodes": 60, "homophily": 0.5}
     assert type(config.dataset_options["num_nodes"]) is int
     assert json.loads(json.dumps(config.to_dict()))["hidden"] == 8

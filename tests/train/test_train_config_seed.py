@@ -1,7 +1,9 @@
-"""TrainConfig rejects a seed that torch's 64-bit seeds cannot hold.
+"""TrainConfig rejects a seed outside [-2^63, 2^63).
 
-Such a seed used to fail when training started, with torch's "Overflow when
-unpacking long long", which names neither the seed nor the range.
+Torch accepts seeds up to 2^64 - 1, and the bound leaves a 2^63 margin for the
+per-epoch seeds seed + 1_000_003 * epoch + rank. A seed beyond torch's range used
+to fail only when training started, with torch's "Overflow when unpacking long long",
+which names neither the seed nor the range.
 """
 
 import pytest
