@@ -9,7 +9,8 @@ INT64_MAX_PLUS_1 = "9223372036854775808"
 
 
 def test_unsigned_ids_keep_their_names(tmp_path):
-    # pandas reads this file as uint64, which an int64 array would wrap to -1 and -2**63.
+    # pandas reads both columns as uint64, and a cast to int64 would wrap the two
+    # large ids to -1 and -2**63.
     edges = tmp_path / "edges.txt"
     edges.write_text(f"{U64_MAX} 2\n2 {INT64_MAX_PLUS_1}\n")
     data = load_edge_list(edges)
@@ -29,7 +30,8 @@ def test_large_ids_with_labels(tmp_path):
 
 
 def test_id_beyond_uint64_with_negative_ids(tmp_path):
-    # Mixed signs and an id above 2**64 make pandas give up, so the line reader runs.
+    # pandas reads the id above 2**64 as text (object dtype), so the line reader
+    # parses this file, negative id included.
     edges = tmp_path / "edges.txt"
     edges.write_text("1000000000000000 2\n2 18446744073709551616\n-5 2\n")
     labels = tmp_path / "labels.txt"

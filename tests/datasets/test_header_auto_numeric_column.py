@@ -1,4 +1,4 @@
-"""``header="auto"`` on a first line with a number in a column numeric below it.
+"""``header="auto"`` reads line 1 as data when an id column is numeric in lines 1 and 2.
 
 ``1,bob`` above ``2,3`` has text above a number in column 1, which alone would mark a
 header. Column 0 is numeric in both lines, so the first line is data: an edge of node
@@ -83,7 +83,8 @@ def test_feature_header_with_numbered_columns(tmp_path):
 
 
 def test_weighted_edge_header_with_number(tmp_path):
-    # The weight column of an edge list is no id column.
+    # The weight column of an edge list is not an id column, so the 1 above 0.5
+    # does not make the first line data.
     data = load_edge_list(write(tmp_path, "e.csv", "a,b,1\n0,1,0.5\n1,2,0.25\n"))
     assert data.node_names.tolist() == [0, 1, 2]
     assert data.edge_weight.tolist() == [0.5, 0.5, 0.25, 0.25]

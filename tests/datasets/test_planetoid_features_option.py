@@ -24,7 +24,7 @@ def test_feature_file_rejected_on_command_line(tmp_path, capsys):
     code = run(["train", "--dataset", "citeseer", "--root", str(tmp_path),
                 "--dataset-options", "{features: x.csv}", "--epochs", "1"])  # fmt: skip
     assert code == 2
-    # The log line "training on cpu" comes first.
+    # The log line "training on cpu" comes before the error, so check the last line.
     last_line = capsys.readouterr().err.strip().splitlines()[-1]
     assert last_line.startswith(
         "graphkit train: error: citeseer: features must be true or false"

@@ -1,4 +1,8 @@
-"""The missing-file error of a Planetoid dataset names the features option as the caller writes it."""
+"""The missing-file error of a Planetoid dataset names the features option.
+
+The option is spelled as the caller writes it: a keyword in Python, a
+``--dataset-options`` value on the command line.
+"""
 
 import pytest
 
@@ -15,7 +19,5 @@ def test_python_hint_names_keyword(tmp_path):
 def test_cli_hint_names_dataset_options(tmp_path):
     with command_line_options(), pytest.raises(DatasetNotFoundError) as info:
         load_dataset("cora", root=tmp_path)
-    message = str(info.value)
-    assert "(x, tx, allx are not needed with --dataset-options '{features: false}')" in (
-        message
-    )
+    hint = "(x, tx, allx are not needed with --dataset-options '{features: false}')"
+    assert hint in str(info.value)
