@@ -35,7 +35,10 @@ def test_missing_checkpoint_on_one_rank(tmp_path):
 
 
 def resume_other_graph(rank: int, world_size: int, out: str, other: str):
-    """Resume every rank from a checkpoint of another graph; report its error."""
+    """Resume every rank from a checkpoint of another graph and return the error.
+
+    The result is the message and the error's ``every_rank`` mark.
+    """
     from graphkit.distributed.runtime import build_partition
 
     from graphkit.train.trainer import Trainer
@@ -51,12 +54,12 @@ def resume_other_graph(rank: int, world_size: int, out: str, other: str):
         Trainer(resumed, data, graph)
     except ValueError as error:
         return (str(error), getattr(error, "every_rank", False))
-    return "no error"
+    return ("no error", False)
 
 
 def test_same_failure_on_every_rank_printed_once(tmp_path):
-    # Each rank rejects the checkpoint for the same reason, so cli.run prints it on
-    # rank 0 only when the error is marked as every rank's.
+    # Each rank rejects the checkpoint for the same reason. The every_rank mark makes
+    # cli.run print that error on rank 0 only.
     results = run_world(resume_other_graph, 2, str(tmp_path / "out"),
                         str(tmp_path / "other"))  # fmt: skip
     for rank in (0, 1):

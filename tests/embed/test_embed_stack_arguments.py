@@ -23,7 +23,7 @@ def test_vstack_of_list(container):
     assert torch.equal(stacked.to_dense(), torch.cat([LEFT, RIGHT.T], dim=0))
 
 
-def test_stack_arguments_unchanged():
+def test_hstack_of_arguments():
     stacked = hstack(DenseMatrix(LEFT), DenseMatrix(RIGHT))
     assert torch.equal(stacked.to_dense(), torch.cat([LEFT, RIGHT], dim=1))
 
