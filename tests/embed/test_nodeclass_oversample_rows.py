@@ -11,7 +11,7 @@ from graphkit.embed.nodeclass import NodeClassConfig, fit_linear_gcn
 
 
 def ring_with_training_nodes(count: int) -> Data:
-    """A 12-node cycle with three classes and ``count`` training nodes."""
+    """Build a 12-node cycle with three classes and ``count`` training nodes."""
     n = 12
     ring = torch.arange(n)
     train_mask = torch.zeros(n, dtype=torch.bool)
@@ -57,7 +57,7 @@ def test_cli_oversample_option(tmp_path, capsys):
     edges = "".join(f"{i}\t{(i + 1) % n}\n" for i in range(n))
     (tmp_path / "edges.txt").write_text(edges)
     (tmp_path / "x.txt").write_text("".join(f"{i}\t{i % 3}\t1.0\n" for i in range(n)))
-    # 10 labelled nodes, so the random 60/20/20 split trains on about 6 of them.
+    # 10 labelled nodes, so the random 60/20/20 split trains on 6 of them.
     labels = "".join(f"{i}\t{i % 3 if i < 10 else -1}\n" for i in range(n))
     (tmp_path / "y.txt").write_text(labels)
     options = (

@@ -1,4 +1,7 @@
-"""Invalid input to graphkit extras run ends with one 'graphkit extras: error:' line."""
+"""Invalid input to graphkit extras run prints a 'graphkit extras: error:' line.
+
+The message goes to stderr as that line, not as an ERROR log record.
+"""
 
 from __future__ import annotations
 
