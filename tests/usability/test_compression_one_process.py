@@ -22,7 +22,8 @@ def test_one_process_warns(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "--compression quantize is ignored" in err
     assert "Start several processes (torchrun --nproc_per_node=N" in err
-    # One process with --partitions still sends nothing, so the hint must not offer it.
+    # One process sends no halo rows even with --partitions, so the hint does not
+    # suggest --partitions.
     assert "--partitions" not in err
     # Nothing was compressed, so the record has no compression fields.
     record = json.loads((out / "metrics.jsonl").read_text().splitlines()[0])

@@ -18,6 +18,14 @@ def _one_error_line(capsys) -> str:
     return lines[0]
 
 
+def _write_cora_under_graphs(root) -> None:
+    """Create empty Planetoid Cora raw files under ``root/graphs``, not under ``root``."""
+    raw = root / "graphs" / "planetoid" / "Cora" / "raw"
+    raw.mkdir(parents=True)
+    for suffix in ("x", "tx", "allx", "y", "ty", "ally", "graph", "test.index"):
+        (raw / f"ind.cora.{suffix}").touch()
+
+
 @pytest.mark.parametrize(
     "argv, expected",
     [
@@ -172,10 +180,7 @@ def test_folder_mismatch_errors_every_rank():
 def test_root_above_graphs_named(tmp_path):
     from graphkit.datasets import DatasetNotFoundError, load_dataset
 
-    raw = tmp_path / "graphs" / "planetoid" / "Cora" / "raw"
-    raw.mkdir(parents=True)
-    for suffix in ("x", "tx", "allx", "y", "ty", "ally", "graph", "test.index"):
-        (raw / f"ind.cora.{suffix}").touch()
+    _write_cora_under_graphs(tmp_path)
     with pytest.raises(DatasetNotFoundError) as info:
         load_dataset("cora", root=tmp_path)
     assert f"{tmp_path / 'graphs'} contains them, so pass that folder as root" in str(
@@ -189,16 +194,11 @@ def test_root_above_graphs_names_flag(tmp_path):
 
     from graphkit.option_names import command_line_options
 
-    raw = tmp_path / "graphs" / "planetoid" / "Cora" / "raw"
-    raw.mkdir(parents=True)
-    for suffix in ("x", "tx", "allx", "y", "ty", "ally", "graph", "test.index"):
-        (raw / f"ind.cora.{suffix}").touch()
+    _write_cora_under_graphs(tmp_path)
     with command_line_options(), pytest.raises(DatasetNotFoundError) as info:
         load_dataset("cora", root=tmp_path)
-    message = str(info.value)
-    assert f"{tmp_path / 'graphs'} contains them, so pass that folder as --root." in (
-        message
-    )
+    expected = f"{tmp_path / 'graphs'} contains them, so pass that folder as --root."
+    assert expected in str(info.value)
 
 
 def test_missing_root_names_graphs_folder(monkeypatch):

@@ -73,10 +73,10 @@ def test_overwrite_non_partition_folder_rejected(tmp_path, count):
         (out / name).mkdir()
     with pytest.raises(ValueError) as error:
         _partition(out, "--overwrite")
-    shown = "cora-0" if count == 1 else "cora-0, cora-1, cora-2, ..."
+    listed = "cora-0" if count == 1 else "cora-0, cora-1, cora-2, ..."
     assert str(error.value) == (
         f"--out {out} is not a partition folder (it has no meta.json but contains "
-        f"{shown}), and --overwrite only replaces a folder written by graphkit "
+        f"{listed}), and --overwrite only replaces a folder written by graphkit "
         "partition. Choose a new --out folder, or empty this one yourself"
     )
     assert sorted(p.name for p in out.iterdir()) == names
