@@ -62,8 +62,9 @@ def _starts_as_zip(path: Path) -> bool:
 def resumes_in_place(out: str | Path, resume: str | None) -> bool:
     """Return whether ``resume`` continues the run whose files are in ``out``.
 
-    That is ``auto``, or a checkpoint file inside ``out``. A checkpoint from another
-    folder starts a new record in ``out``, which must then hold no other run.
+    Such a ``resume`` is ``"auto"`` or a checkpoint file inside ``out``. A checkpoint
+    from another folder starts a new record in ``out``, which must then contain no
+    other run.
     """
     if not resume:
         return False

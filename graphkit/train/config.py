@@ -246,8 +246,9 @@ class TrainConfig:
                 f"{option('weight_decay')} must be >= 0 and finite, got "
                 f"{self.weight_decay}"
             )
-        # torch seeds are 64-bit, and a distributed run seeds each epoch with
-        # seed + 1_000_003 * epoch + rank, so the seed keeps a 2^63 margin below 2^64.
+        # torch.manual_seed accepts seeds in [-2^63, 2^64), and a distributed run seeds
+        # each epoch with seed + 1_000_003 * epoch + rank. The upper bound 2^63 leaves
+        # room for that sum.
         if isinstance(self.seed, int) and not -(2**63) <= self.seed < 2**63:
             raise ValueError(
                 f"{option('seed')} must lie in [-2^63, 2^63), got {self.seed}. Pass a "
@@ -381,15 +382,15 @@ def _base_type(annotation) -> type:
 
 
 def _plain_number(value, kind: type):
-    """Return a numpy or torch scalar ``value`` as a Python ``kind``; else ``value``.
+    """Convert a numpy or torch scalar ``value`` to a Python ``kind``.
 
     Other values are returned unchanged for the field checks to report.
     """
     if value is None or type(value) in (int, float, bool) or isinstance(value, str):
         return value
     if kind is bool:
-        # np.bool_ and a 0-d bool tensor, whose item() is a Python bool. A number is
-        # not taken for a bool.
+        # np.bool_ and a 0-d bool tensor convert, because their item() is a Python
+        # bool. A number stays as it is, so the field check rejects it.
         item = value.item() if getattr(value, "ndim", None) == 0 else value
         return item if isinstance(item, bool) else value
     try:
@@ -421,7 +422,10 @@ def _located(path: Path, lines: dict, name: str) -> str:
 
 
 def _has_field_type(config_field: dataclasses.Field, value) -> bool:
-    """Return whether ``value`` has the field's type (an int fits a float, a bool no number)."""
+    """Return whether ``value`` has the field's type.
+
+    An int is accepted for a float field, and a bool only for a bool field.
+    """
     expected = _base_type(config_field.type)
     if value is None and config_field.default is None:
         return True

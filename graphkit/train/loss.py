@@ -35,9 +35,9 @@ def non_finite_loss_error(
 ) -> FloatingPointError:
     """Build the error for a NaN or infinite training loss, raised on every rank.
 
-    ``lr`` is ``--lr`` of a new run, and the optimizer's learning rate of a resumed
-    run, which restores it from its checkpoint, so there a lower ``--lr`` needs a new
-    run.
+    ``lr`` is the ``--lr`` of a new run, or the optimizer's learning rate when
+    ``resumed``. A resumed run restores that rate from its checkpoint, so its fix is a
+    new run with a lower ``--lr``.
     """
     dtypes = {x.dtype, *(p.dtype for p in model.parameters())}
     half = sorted(str(t).removeprefix("torch.")

@@ -120,10 +120,10 @@ def reject_changed_options(config: TrainConfig, saved_config: dict, path: Path) 
                                      saved_config.get("dataset_options"), path)
 
 
-# Dataset options that name files, or that fetch missing files (download). Another
-# spelling of a path (relative or absolute) is the same file, a first run that
-# downloaded the dataset resumes without download, and the graph record of the
-# checkpoint already compares the graph.
+# Dataset options that name files, or that fetch missing files (download). They are
+# not compared, because another spelling of a path (relative or absolute) is the same
+# file, and a first run that downloaded the dataset resumes without download. The
+# graph record of the checkpoint already compares the graph itself.
 UNCOMPARED_OPTIONS = ("path", "features", "labels", "download")
 
 
@@ -287,12 +287,12 @@ def restore_compression(compression, saved: dict | None, epoch: int, path: Path)
 
 
 def warn_later_checkpoints(out: str, path: Path, epoch: int) -> None:
-    """Warn when ``out`` keeps checkpoints past ``epoch`` from the run before a resume.
+    """Warn when ``out`` contains checkpoints past ``epoch`` from the run before this one.
 
-    The resumed run overwrites only those of the epochs at which it writes a
-    checkpoint (every ``checkpoint_every`` epochs and at its last epoch). Any other
-    stays, and ``--resume auto`` continues from it, the old run, when it is the newest,
-    as after an early stop or an interruption of this run.
+    The resumed run overwrites only the checkpoints of the epochs at which it writes
+    one (every ``checkpoint_every`` epochs and its last epoch), and the others stay.
+    When one of them is the newest, as after an early stop or an interruption of this
+    run, ``--resume auto`` continues from the old run.
     """
     later = [
         found for found in checkpoints_by_epoch(out)

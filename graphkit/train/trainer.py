@@ -171,9 +171,9 @@ class Trainer:
         # Every rank receives the same sum, so a non-finite loss stops every rank here.
         total = float(self.graph.reduce_sum(loss.detach().double().reshape(1)).item())
         if not math.isfinite(total):
-            # Raised before the optimizer step, which would make every weight NaN. A
-            # new run names its --lr, which a schedule may have decayed since, and a
-            # resumed run the rate restored from its checkpoint.
+            # The error is raised before the optimizer step, which would make every
+            # weight NaN. A new run reports its --lr, which a schedule may have decayed
+            # since. A resumed run reports the rate restored from its checkpoint.
             lr = self.optimizer.param_groups[0]["lr"] if self.resumed else self.config.lr
             raise non_finite_loss_error(
                 total, self.epoch, self.data.x, self.model, lr, self.resumed
@@ -413,7 +413,8 @@ class Trainer:
         saved_compression = state.get("compression")
         restore_compression(self.compression, saved_compression, self.epoch, path)
         self._drop_metrics_after(self.epoch)
-        # "auto" picks the newest readable checkpoint, and warns about damaged ones.
+        # "auto" loads the newest readable checkpoint and already warns about damaged
+        # later ones, so only an explicit checkpoint can have later checkpoints.
         if self.config.out and self.is_main and source != "auto":
             warn_later_checkpoints(self.config.out, path, self.epoch)
         logger.info("resumed from %s at epoch %d", path, self.epoch)
