@@ -7,8 +7,9 @@ import os
 import tempfile
 from pathlib import Path
 
-# The commands import the atomic writers from here.
 from graphkit.atomic_files import is_stream
+
+# The commands import the atomic writers from here.
 from graphkit.atomic_files import write_atomically, write_text_atomically  # noqa: F401
 
 
