@@ -159,7 +159,8 @@ def test_pubmed_requires_features_false(graphs):
 
 
 def test_pubmed_hint_on_command_line(graphs):
-    # graphkit train cannot use features=False, so the hint names what does work.
+    # graphkit train needs node features, so the command-line hint names graphkit
+    # analyze instead of features=False.
     with command_line_options(), pytest.raises(DatasetNotFoundError) as info:
         load_dataset("pubmed", root=graphs)
     message = str(info.value)
