@@ -30,10 +30,11 @@ def temporary_stem(name: str) -> str:
 
 
 def is_stream(path: Path) -> bool:
-    """Return True when ``path`` exists and is a pipe, socket or device, after links.
+    """Return True when ``path`` is a pipe, socket or character device.
 
-    ``/dev/stdout`` links to the process's standard output, which may be a pipe or a
-    terminal, and ``/dev/null`` is a character device.
+    Symbolic links are followed, and a missing ``path`` gives False. ``/dev/stdout``
+    links to the process's standard output, which may be a pipe or a terminal, and
+    ``/dev/null`` is a character device.
     """
     try:
         mode = os.stat(path).st_mode
@@ -49,7 +50,7 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     processes or threads do not share a temporary file. When ``path`` is a symbolic
     link, the file it points to is replaced and the link stays, as with ``open(path,
     "w")``. When ``path`` is a pipe or device (:func:`is_stream`), ``write(path)``
-    writes to it directly: a rename would replace the device node itself.
+    writes to it directly, because a rename would replace the device node itself.
     """
     if is_stream(path):
         write(path)

@@ -180,10 +180,10 @@ def run(argv: list[str] | None = None) -> int:
     partition-file or distributed start-up error, or a ``SystemExit`` whose code is a
     message. A lost rank (``PeerLostError``) or a dependency that is not installed gives
     one line and exit code 1. Ctrl-C gives one line and exit code 130, and SIGTERM exit
-    code 143 (see :mod:`graphkit.launch.interrupts`). A stdout pipe that its reader
-    closed (as ``head`` does) ends the command quietly with exit code 141, as it ends
-    shell tools. In a launch of several processes,
-    rank 0 prints that line and every other rank a short line with its rank.
+    code 143 (see :mod:`graphkit.launch.interrupts`). In a launch of several processes,
+    rank 0 prints that line and every other rank a short line with its rank. A stdout
+    pipe that its reader closed (as ``head`` does) ends the command without a message
+    and with exit code 141, as it ends shell tools.
 
     ``main`` itself lets exceptions propagate, so that Python callers and tests see them.
     Set ``GRAPHKIT_TRACEBACK=1`` to get the traceback from the console script as well

@@ -306,7 +306,8 @@ def _analyze_one(
     summary = summarize_graph(graph, name=name, nic_options=nic_options)
     summary.seconds["build"] = build_seconds
     if args.nodes != "all":
-        from_edge_list = source.startswith("edge list ")  # as _inputs names it
+        # _inputs names the source of an --edge-list "edge list PATH".
+        from_edge_list = source.startswith("edge list ")
         summary.conventions += f"; {_counted_nodes(args, from_edge_list)}"
     log.info("%s: analysed in %.2f s", name, time.perf_counter() - start)
     if args.plot is not None:

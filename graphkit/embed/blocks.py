@@ -175,7 +175,7 @@ def vstack(*blocks: ImplicitMatrix | Sequence[ImplicitMatrix]) -> VStack:
 
 
 def _block_list(blocks: tuple, name: str) -> list[ImplicitMatrix]:
-    """Return the blocks given as arguments or as one list or tuple, as torch.hstack takes.
+    """Return the blocks, given as separate arguments or as one list or tuple.
 
     Raises:
         TypeError: a block is not an :class:`ImplicitMatrix`.

@@ -309,7 +309,7 @@ def fit_linear_gcn(data, config: NodeClassConfig) -> LinearSolution:
 
 
 def _too_few_rows_message(rows: int, oversample: int) -> str:
-    """Return the error for training rows too few for the classifier SVD's rank.
+    """Return the error message for too few training rows for the classifier SVD.
 
     The rank is at most ``rows - oversample - 4``, so ``oversample = rows - 5`` still
     leaves rank 1.

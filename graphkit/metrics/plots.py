@@ -108,8 +108,8 @@ def _nic_figure(plt, graph: LabelledGraph, name: str, nic_options: NICOptions):
             textcoords="offset points", xytext=(0, 6), ha="center",
         )  # fmt: skip
     axes.set_xscale("log", base=2)
-    # Room around the points, so that the labels of the first, last and highest
-    # points are not cut by the axes.
+    # Add room around the points, so that the axes do not cut off the labels of the
+    # first, last and highest points.
     axes.margins(x=0.12, y=0.2)
     axes.axhline(0.0, color="grey", linewidth=0.8)
     axes.set_xlabel(
