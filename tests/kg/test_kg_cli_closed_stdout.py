@@ -1,6 +1,8 @@
-"""A graphkit command whose stdout pipe is closed exits with 141 and prints nothing.
+"""A graphkit command whose stdout pipe is closed exits with 141 and no error output.
 
-A pipe into ``head`` closes once ``head`` has read its lines, as shell tools expect.
+A pipe into ``head`` closes once ``head`` has read its lines. SIGPIPE then ends
+shell tools quietly, and the shell reports 141 (128 + 13). graphkit exits with 141
+in the same way.
 """
 
 import os

@@ -1,4 +1,4 @@
-"""Downloads without a checksum: two URLs that end in the same file name stay apart."""
+"""Downloads without a checksum are cached apart when two URLs end in one file name."""
 
 import torch
 
@@ -31,7 +31,8 @@ def test_cached_copy_reused_for_same_url(tmp_path):
     Ultra(dim=8, num_layers=1).save(source)
     cache = tmp_path / "cache"
     loaded = Ultra.from_pretrained(source.as_uri(), cache_dir=cache)
-    source.unlink()  # only the cached copy is left
+    # Delete the source, so only the cached copy remains.
+    source.unlink()
     again = Ultra.from_pretrained(source.as_uri(), cache_dir=cache)
     for key, value in again.state_dict().items():
         assert torch.equal(value, loaded.state_dict()[key]), key

@@ -6,6 +6,11 @@ from torch_geometric.data import Data
 
 from graphkit.kg import KnowledgeGraph
 
+NEGATIVE_TYPE_MESSAGE = (
+    "data.edge_type contains the type -1, but edge types are relation ids, which "
+    "are at least 0. Number the relations from 0"
+)
+
 
 def three_edges(types, num_relations):
     return Data(
@@ -18,7 +23,8 @@ def three_edges(types, num_relations):
 
 @pytest.mark.parametrize("has_inverse", [False, True])
 def test_type_above_num_relations_rejected(has_inverse):
-    # Type 3 lies outside data.num_relations = 2, and the facts keep only lower types.
+    # Type 3 lies outside [0, data.num_relations) = [0, 2). Without the check, the
+    # facts would keep only the lower types and drop type 3 silently.
     data = three_edges([0, 1, 3], 2)
     with pytest.raises(
         ValueError, match=r"contains the type 3, but types must lie in \[0, 2\)"
@@ -32,10 +38,7 @@ def test_negative_type_named():
     data = three_edges([0, -1, 1], 2)
     with pytest.raises(ValueError) as caught:
         KnowledgeGraph.from_pyg(data)
-    assert str(caught.value) == (
-        "data.edge_type contains the type -1, but edge types are relation ids, which "
-        "are at least 0. Number the relations from 0"
-    )
+    assert str(caught.value) == NEGATIVE_TYPE_MESSAGE
 
 
 def test_types_within_num_relations_kept():
@@ -46,8 +49,8 @@ def test_types_within_num_relations_kept():
 
 
 def test_odd_type_count_names_num_relations():
-    # Relations 0 and 1 of R = 3 with their inverses 3 and 4: relation 2 has no edges,
-    # so the largest type gives 5 types.
+    # Relations 0 and 1 of R = 3 have the inverses 3 and 4, and relation 2 has no
+    # edges. Without data.num_relations, the largest type plus 1 gives 5 types.
     data = Data(
         edge_index=torch.tensor([[0, 1, 1, 2], [1, 2, 0, 1]]),
         edge_type=torch.tensor([0, 1, 3, 4]),
@@ -71,7 +74,4 @@ def test_negative_type_without_num_relations():
     )
     with pytest.raises(ValueError) as caught:
         KnowledgeGraph.from_pyg(data)
-    assert str(caught.value) == (
-        "data.edge_type contains the type -1, but edge types are relation ids, which "
-        "are at least 0. Number the relations from 0"
-    )
+    assert str(caught.value) == NEGATIVE_TYPE_MESSAGE

@@ -60,6 +60,8 @@ def test_save_into_named_pipe(tmp_path):
     model = Ultra(dim=4, num_layers=1)
     model.save(fifo)
     reader.join(timeout=10)
+
+    # save writes a pipe in place, so the pipe stays and the reader gets the state.
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
     state = torch.load(io.BytesIO(received[0]), weights_only=True)
     for key, value in model.state_dict().items():
