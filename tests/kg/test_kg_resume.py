@@ -230,7 +230,8 @@ def test_fingerprint_changes_with_one_fact():
 def test_resume_rejects_other_graph_same_sizes(straight_run, tmp_path):
     _, _, folder = straight_run
     first, second = two_graphs()
-    # Same 4 entities, 2 relations and 4 facts as the second graph, one fact reversed.
+    # The swapped graph has the second graph's 4 entities, 2 relations and 4 facts,
+    # with one fact reversed.
     swapped = KnowledgeGraph.from_named_triples(
         [("a", "p", "b"), ("c", "p", "b"), ("c", "q", "a"), ("a", "q", "d")]
     )
@@ -245,6 +246,8 @@ def test_resume_rejects_other_graph_same_sizes(straight_run, tmp_path):
             resume=folder / "step_2.pth",
             **SETTINGS,
         )
+
+    # The message lists the checkpoint's fingerprints, then this run's.
     message = str(caught.value)
     first_print, second_print = graph_fingerprint(first), graph_fingerprint(second)
     assert f"{first_print} (8 facts), {second_print} (4 facts)" in message
@@ -269,7 +272,8 @@ def test_resume_rejects_fewer_graphs(straight_run, tmp_path):
 def test_checkpoint_without_fingerprints_resumes(straight_run, tmp_path, caplog):
     model, _, folder = straight_run
     payload = torch.load(folder / "step_2.pth", weights_only=True)
-    del payload["graph_fingerprints"]  # as written before checkpoints had them
+    # Checkpoints that older graphkit versions wrote lack this key.
+    del payload["graph_fingerprints"]
     old = tmp_path / "old" / "step_2.pth"
     old.parent.mkdir()
     torch.save(payload, old)

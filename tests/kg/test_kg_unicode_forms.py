@@ -6,8 +6,9 @@ import pytest
 
 from graphkit.kg import KnowledgeGraph, Ultra, load_graph
 
-COMPOSED = "Z\u00fcrich"  # "ü" as one code point, as keyboards type it
-# "u" and a combining diaeresis, as macOS file names store it
+# "ü" as one code point (NFC), as most keyboards type it.
+COMPOSED = "Z\u00fcrich"
+# "u" and a combining diaeresis (NFD), as HFS+ on macOS stores file names.
 DECOMPOSED = "Zu\u0308rich"
 
 

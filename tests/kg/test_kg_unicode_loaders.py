@@ -1,7 +1,8 @@
 """Loaders number names by their NFC form, so NFC and NFD spellings are one entity.
 
 Each case mixes "Zürich" written with a precomposed "ü" (NFC) and with "u" and a
-combining diaeresis (NFD) across files or rows. The first spelling read names the id.
+combining diaeresis (NFD) across files or rows. The spelling read first becomes the
+name.
 """
 
 import json
@@ -94,7 +95,8 @@ def test_load_graph_drops_fact_in_other_form(tmp_path, caplog):
 
 
 def test_read_triples_marks_ascii_files(tmp_path):
-    # Only files with a non-ASCII name take the path that normalizes names.
+    # Only files with a non-ASCII name need NFC normalization, so read_triples marks
+    # ASCII-only files.
     plain = write_rows(tmp_path / "plain.tsv", [("a", "r", "b")])
     accented = write_rows(tmp_path / "accented.tsv", [(NFC_CITY, "r", "b")])
     assert read_triples(plain).ascii_only is True
@@ -125,8 +127,11 @@ def test_transductive_queries_in_other_form(tmp_path, caplog):
 
 
 def write_grail(root):
-    """Write the GraIL split ``g``: an NFD relation in ``g/``, which ``g_ind/`` writes
-    in NFC in its facts, and names in both forms in ``g_ind/``."""
+    """Write a GraIL split named ``g`` with names in both normal forms.
+
+    The ``g/`` files spell a relation in NFD, and ``g_ind/train.txt`` spells it in NFC.
+    The ``g_ind/`` files spell the city in both forms.
+    """
     write_rows(root / "g" / "train.txt", [("a", NFD_RELATION, "b"), ("b", "s", "a")])
     write_rows(root / "g" / "valid.txt", [("b", NFD_RELATION, "a")])
     write_rows(
@@ -140,8 +145,8 @@ def write_grail(root):
 def test_grail_names_in_other_form(tmp_path, caplog):
     write_grail(tmp_path)
     split = load_dataset(tmp_path, "g")
-    # The inference graph's NFC relation is the training graph's NFD one, so the
-    # split is not fully inductive.
+    # The inference graph's NFC relation matches the training graph's NFD one. So no
+    # relation is new, and the split is not taken for a fully inductive one.
     assert split.train.graph.relation_names == [NFD_RELATION, "s"]
     assert split.test.graph.relation_names == [NFD_RELATION, "s"]
     assert split.train.queries.tolist() == [[1, 0, 0]]
