@@ -1,4 +1,4 @@
-"""Too few training rows for the oversampling: the error names the largest value that fits."""
+"""The error for too few training rows names the largest oversample that fits."""
 
 import re
 

@@ -1,4 +1,4 @@
-"""TrainConfig built from Python rejects values of the wrong type, as a YAML file does."""
+"""TrainConfig built from Python rejects wrongly typed values, as a YAML file does."""
 
 import numpy as np
 import pytest
