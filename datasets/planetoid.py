@@ -190,8 +190,9 @@ def warn_about_unlabelled_in_masks(data, name: str, unlabelled: torch.Tensor) ->
 def features_missing_hint(name: str) -> str:
     """Return the hint for Planetoid files that have the graph and labels but no features.
 
-    On the command line, features=False is only a --dataset-options key, and graphkit
-    train and isvd nodeclass cannot use a graph without features.
+    On the command line, features=False can only be set in --dataset-options, and
+    graphkit train and isvd nodeclass cannot use a graph without features. So the
+    command-line hint explains how to get the missing feature files instead.
     """
     if from_command_line():
         return (
