@@ -12,22 +12,9 @@ def graph(tmp_path):
 
 
 def pretrain(graph, out, seed):
-    return main(
-        [
-            "kg",
-            "pretrain",
-            "--graph",
-            str(graph),
-            "--out",
-            str(out),
-            "--steps",
-            "1",
-            "--negatives",
-            "2",
-            "--seed",
-            str(seed),
-        ]
-    )
+    argv = ["kg", "pretrain", "--graph", str(graph), "--out", str(out)]
+    argv += ["--steps", "1", "--negatives", "2", "--seed", str(seed)]
+    return main(argv)
 
 
 @pytest.mark.parametrize("seed", [2**64, -(2**63) - 1])

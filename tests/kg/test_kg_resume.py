@@ -300,15 +300,7 @@ def test_cli_resume_rejects_other_graph(tmp_path):
     common = ["--checkpoint", str(start), "--batch-size", "2", "--negatives", "2"]
     first = ["--graph", str(graph), "--steps", "2", "--checkpoint-every", "1"]
     assert main(["kg", "finetune", *common, *first, "--out", str(tmp_path / "a")]) == 0
-    again = [
-        "--graph",
-        str(other),
-        "--steps",
-        "2",
-        "--out",
-        str(tmp_path / "b"),
-        "--resume",
-        str(tmp_path / "a" / "step_1.pth"),
-    ]
+    again = ["--graph", str(other), "--steps", "2", "--out", str(tmp_path / "b")]
+    again += ["--resume", str(tmp_path / "a" / "step_1.pth")]
     with pytest.raises(ValueError, match="without --resume in another --out"):
         main(["kg", "finetune", *common, *again])
