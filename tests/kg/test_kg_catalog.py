@@ -72,8 +72,8 @@ def test_cli_list_points_to_kg_folder(root, capsys):
 
 
 def test_cli_list_points_to_sibling_kg(root, capsys):
-    # A --root at the graphs/ folder, which GRAPHKIT_DATA usually names, points to
-    # the kg/ folder beside it.
+    # A --root at the graphs/ folder, which GRAPHKIT_DATA usually names, gets a hint
+    # to pass the kg/ folder beside it.
     graphs = root.parent / "graphs"
     graphs.mkdir()
     assert main(["kg", "list", "--root", str(graphs)]) == 0
