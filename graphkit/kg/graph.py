@@ -164,13 +164,11 @@ class KnowledgeGraph:
         try:
             return self._entity_ids[name]
         except KeyError:
-            key = name_key(name)
-            if isinstance(name, str) and key in self._entity_ids:
-                return self._entity_ids[key]
-            if not isinstance(name, str):
-                raise KeyError(
-                    _not_a_name(name, "entity", self.entity_names, "entity_names")
-                ) from None
+            found = _find_nfc(
+                self._entity_ids, name, "entity", self.entity_names, "entity_names"
+            )
+            if found is not None:
+                return found
             raise KeyError(
                 f"entity {name!r} is not in the graph ({self.num_entities} "
                 f"entities){name_hint(name, self.entity_names)}. Check the spelling "
@@ -182,13 +180,12 @@ class KnowledgeGraph:
         try:
             return self._relation_ids[name]
         except KeyError:
-            key = name_key(name)
-            if isinstance(name, str) and key in self._relation_ids:
-                return self._relation_ids[key]
-            if not isinstance(name, str):
-                raise KeyError(
-                    _not_a_name(name, "relation", self.relation_names, "relation_names")
-                ) from None
+            found = _find_nfc(
+                self._relation_ids, name, "relation", self.relation_names,
+                "relation_names",
+            )
+            if found is not None:
+                return found
             known = ", ".join(repr(n) for n in self.relation_names[:5])
             raise KeyError(
                 f"relation {name!r} is not in the graph"
@@ -470,6 +467,19 @@ def check_id_ranges(
                 f"{prefix}{role} ids must lie in [0, {size}), found the range "
                 f"[{low}, {high}]; {hint}"
             )
+
+
+def _find_nfc(
+    ids: dict[str, int], name, role: str, names: Sequence[str], attribute: str
+) -> int | None:
+    """Return the id of ``name``'s NFC form in ``ids``, or None when it is not there.
+
+    Raises:
+        KeyError: ``name`` is not a string (see :func:`_not_a_name`).
+    """
+    if not isinstance(name, str):
+        raise KeyError(_not_a_name(name, role, names, attribute)) from None
+    return ids.get(name_key(name))
 
 
 def _not_a_name(name, role: str, names: Sequence[str], attribute: str) -> str:
