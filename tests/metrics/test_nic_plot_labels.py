@@ -2,20 +2,21 @@
 
 import math
 
-import matplotlib
+import pytest
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-
-from graphkit.datasets import load_dataset  # noqa: E402
-from graphkit.metrics import build_labelled_graph  # noqa: E402
-from graphkit.metrics.plots import _nic_figure  # noqa: E402
-from graphkit.metrics.summary import NICOptions  # noqa: E402
+from graphkit.datasets import load_dataset
+from graphkit.metrics import build_labelled_graph
+from graphkit.metrics.plots import _nic_figure
+from graphkit.metrics.summary import NICOptions
 
 
 @pytest.mark.parametrize("hops", [1, 2])
 def test_point_labels_inside_axes(hops):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     data = load_dataset("synthetic", num_nodes=600, pyg_data=False)
     graph = build_labelled_graph(data.edge_index, data.y)
     figure = _nic_figure(plt, graph, "synthetic", NICOptions(hops=hops))
