@@ -81,8 +81,9 @@ def metis_parts(
     options = pymetis.Options(seed=_metis_seed(seed))
     # pymetis passes METIS one weight per vertex (ncon = 1), so METIS balances nodes
     # and the training nodes are spread afterwards by count-preserving swaps.
-    # NOTE: GKlib inside METIS traps SIGTERM while METIS runs, so a SIGTERM there
-    # raises RuntimeError("Caught an unknown exception!") instead of the interrupt.
+    # NOTE: GKlib inside METIS traps SIGTERM while METIS runs (pymetis 2025.2.2), so
+    # a SIGTERM there raises RuntimeError("Caught an unknown exception!") instead of
+    # the interrupt.
     _, membership = pymetis.part_graph(
         num_parts, pymetis.CSRAdjacency(xadj, adjncy), options=options
     )

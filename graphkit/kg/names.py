@@ -2,11 +2,11 @@
 
 One name can be written in two Unicode normal forms. A precomposed "ü" (U+00FC) is NFC,
 and "u" followed by a combining diaeresis (U+0308) is NFD, the form in which HFS+ on
-macOS stores file names. Keyboards and most files use NFC. graphkit compares names by
-their NFC form everywhere: when files are read and numbered, when repeated facts are
-dropped, and when a name is looked up. So two spellings of one name are one entity (or
-relation), and the first spelling read is the one kept in ``entity_names`` and
-``relation_names`` and printed.
+macOS stores file names. Most keyboard input and text files are in NFC. graphkit
+compares names by their NFC form everywhere: when files are read and numbered, when
+repeated facts are dropped, and when a name is looked up. So two spellings of one name
+are one entity (or relation), and the first spelling read is the one kept in
+``entity_names`` and ``relation_names`` and printed.
 
 NFC also replaces canonical singletons, such as the ANGSTROM SIGN (U+212B) by "Å"
 (U+00C5). The compatibility forms (NFKC) are not used, because they would also merge
