@@ -388,11 +388,14 @@ def _plain_number(value, kind: type):
     """
     if value is None or type(value) in (int, float, bool) or isinstance(value, str):
         return value
+    item = value.item() if getattr(value, "ndim", None) == 0 else value
+    if isinstance(item, bool):
+        # np.bool_ and a 0-d bool tensor become a Python bool, which the field check
+        # accepts for a bool field only, as it rejects lr=True.
+        return item
     if kind is bool:
-        # np.bool_ and a 0-d bool tensor convert, because their item() is a Python
-        # bool. A number stays as it is, so the field check rejects it.
-        item = value.item() if getattr(value, "ndim", None) == 0 else value
-        return item if isinstance(item, bool) else value
+        # A number stays as it is, so the field check rejects it.
+        return value
     try:
         return operator.index(value) if kind is int else float(value)
     except (TypeError, ValueError, RuntimeError):
