@@ -240,6 +240,9 @@ class KnowledgeGraph:
         # NFC form are merged afterwards, so that ASCII names are never normalized.
         entities: dict[str, int] = {}
         relations: dict[str, int] = {}
+        if relation_names is not None:
+            # Two spellings of one name would shift the ids of the names after them.
+            _index_names(list(relation_names), "relation")
         for name in relation_names or []:
             relations.setdefault(name, len(relations))
         rows = []

@@ -195,3 +195,16 @@ def test_cli_evaluate_counts_no_uninformed(tmp_path, checkpoint):
     metrics = json.loads(out_file.read_text())
     assert metrics["num_ranks"] == 4
     assert metrics["num_uninformed_ranks"] == 0
+
+
+@pytest.mark.parametrize(
+    "names, message",
+    [
+        (["a", "a", "r"], "relation names must be unique, but 'a' has ids 0 and 1"),
+        (["\u00c5", "A\u030a", "r"], "are one name in Unicode normal form NFC"),
+    ],
+)
+def test_fixed_relation_list_with_repeats_rejected(names, message):
+    # Without the check, relation "r" would get id 1 instead of its position 2.
+    with pytest.raises(ValueError, match=message):
+        KnowledgeGraph.from_named_triples([("x", "r", "y")], relation_names=names)
