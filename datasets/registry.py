@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import os
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -189,7 +190,12 @@ def _check_options(key: str, options: dict) -> None:
 
 def _check_one_path(name: str, path) -> None:
     """Raise ValueError when a file given as the dataset name has another ``path`` option."""
-    if path is None or Path(path).expanduser() == Path(name).expanduser():
+    if path is None:
+        return
+    given = Path(path).expanduser()
+    if given == Path(name).expanduser() or (
+        given.is_file() and os.path.samefile(given, Path(name).expanduser())
+    ):
         return
     where = "--dataset-options" if from_command_line() else "the keyword arguments"
     raise ValueError(

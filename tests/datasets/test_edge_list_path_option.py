@@ -55,3 +55,10 @@ def test_edge_list_without_file_cli():
         "edge-list: no edge-list file given. Pass --dataset FILE or --dataset-options "
         "'{path: FILE}'"
     )
+
+
+def test_relative_name_and_absolute_path_accepted(two_files, monkeypatch):
+    first, _ = two_files
+    monkeypatch.chdir(first.parent)
+    data = load_dataset(first.name, path=str(first))
+    assert torch.equal(data.edge_index, torch.tensor([[0, 1], [1, 0]]))
