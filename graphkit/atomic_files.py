@@ -9,7 +9,10 @@ a named pipe) cannot be replaced that way, so it is written in place.
 from __future__ import annotations
 
 import os
+import shutil
 import stat
+import sys
+import tempfile
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -30,17 +33,38 @@ def temporary_stem(name: str) -> str:
 
 
 def is_stream(path: Path) -> bool:
-    """Return True when ``path`` is a pipe, socket or character device.
+    """Return True when ``path`` is a pipe, socket or character device, or a link to
+    an open file descriptor.
 
     Symbolic links are followed, and a missing ``path`` gives False. ``/dev/stdout``
     links to the process's standard output, which may be a pipe or a terminal, and
-    ``/dev/null`` is a character device.
+    ``/dev/null`` is a character device. When standard output is redirected to a
+    regular file, ``/dev/stdout`` leads through ``/proc/self/fd/1`` to that file, and
+    a rename would replace the file and drop what the command printed before.
     """
     try:
         mode = os.stat(path).st_mode
     except OSError:
         return False
-    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISSOCK(mode)
+    if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISSOCK(mode):
+        return True
+    return _through_descriptor_link(Path(path))
+
+
+def _through_descriptor_link(path: Path) -> bool:
+    """Return True when resolving ``path`` passes a ``/proc/*/fd/N`` or ``/dev/fd/N`` link."""
+    path = Path(os.path.abspath(path))
+    for _ in range(40):  # the kernel's limit of links to follow
+        parent = Path(os.path.realpath(path.parent))
+        if parent.name == "fd" and (
+            parent.parent.parent == Path("/proc") or parent == Path("/dev/fd")
+        ):
+            return True
+        if not path.is_symlink():
+            return False
+        target = Path(os.readlink(path))
+        path = Path(os.path.abspath(parent / target))
+    return False
 
 
 def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
@@ -49,11 +73,12 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     The temporary name has 48 random bits, so writers of one target in other
     processes or threads do not share a temporary file. When ``path`` is a symbolic
     link, the file it points to is replaced and the link stays, as with ``open(path,
-    "w")``. When ``path`` is a pipe or device (:func:`is_stream`), ``write(path)``
-    writes to it directly, because a rename would replace the device node itself.
+    "w")``. When ``path`` is a pipe, a device or a descriptor link such as
+    ``/dev/stdout`` (:func:`is_stream`), the finished temporary file is appended to
+    it, because a rename would replace the device node or the redirected file.
     """
     if is_stream(path):
-        write(path)
+        _write_to_stream(path, write)
         return
     if path.is_symlink():
         # A rename onto the link would replace the link itself with a regular file.
@@ -68,6 +93,22 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def _write_to_stream(path: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write`` on a temporary file, then append its bytes to the stream ``path``.
+
+    Appending does not truncate a regular file that ``/dev/stdout`` leads to, and the
+    standard streams are flushed first, so the file keeps what the command printed
+    and the output follows it. A failed ``write`` sends nothing to the stream.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        temporary = Path(folder) / "output"
+        write(temporary)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        with open(temporary, "rb") as source, open(path, "ab") as target:
+            shutil.copyfileobj(source, target)
 
 
 def write_text_atomically(path: Path, text: str) -> None:

@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from graphkit.atomic_files import is_stream, write_text_atomically
+from graphkit.atomic_files import is_stream, write_atomically, write_text_atomically
 from graphkit.launch.cli import main
 from graphkit.launch.outputs import check_output_file
 
@@ -69,3 +69,27 @@ def test_analyze_json_into_pipe(tmp_path, fifo, capsys):
     [summary] = json.loads(received[0])
     assert summary["num_nodes"] == 3
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_dev_stdout_into_regular_file_appends(capfd):
+    # pytest's capfd sends descriptor 1 to a regular file, as "> out.txt" does.
+    print("table row")
+    write_text_atomically(Path("/dev/stdout"), '{"json": 1}\n')
+    assert capfd.readouterr().out == 'table row\n{"json": 1}\n'
+
+
+def test_failed_write_sends_nothing(fifo):
+    thread, received = _read_fifo_in_background(fifo)
+
+    def write_half(path: Path) -> None:
+        path.write_text("partial")
+        raise OSError("No space left on device")
+
+    with pytest.raises(OSError, match="No space left"):
+        write_atomically(fifo, write_half)
+    # Opening the pipe for writing ends the reader's open, and closing it at once
+    # gives the reader an empty read.
+    with open(fifo, "wb"):
+        pass
+    thread.join(timeout=10)
+    assert received == [b""]
