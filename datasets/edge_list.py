@@ -87,6 +87,8 @@ def load_edge_list(
     from torch_geometric.data import Data
 
     check_delimiter(delimiter)
+    if isinstance(undirected, np.bool_):
+        undirected = bool(undirected)
     if not isinstance(undirected, bool):
         # A string such as "false" is truthy and would add the reverse edges anyway.
         raise ValueError(

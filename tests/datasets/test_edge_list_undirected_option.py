@@ -3,6 +3,7 @@
 The string "false" is truthy, so without the check it added the reverse edges.
 """
 
+import numpy as np
 import pytest
 import torch
 
@@ -25,4 +26,11 @@ def test_directed_edge_list(tmp_path):
     edges = tmp_path / "edges.txt"
     edges.write_text("0 1\n")
     data = load_edge_list(edges, undirected=False)
+    assert torch.equal(data.edge_index, torch.tensor([[0], [1]]))
+
+
+def test_numpy_bool_undirected(tmp_path):
+    edges = tmp_path / "edges.txt"
+    edges.write_text("0 1\n")
+    data = load_edge_list(edges, undirected=np.bool_(False))
     assert torch.equal(data.edge_index, torch.tensor([[0], [1]]))
