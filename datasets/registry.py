@@ -192,9 +192,10 @@ def _check_one_path(name: str, path) -> None:
     """Raise ValueError when a file given as the dataset name has another ``path`` option."""
     if path is None:
         return
-    given = Path(path).expanduser()
-    if given == Path(name).expanduser() or (
-        given.is_file() and os.path.samefile(given, Path(name).expanduser())
+    option_path = Path(path).expanduser()
+    name_path = Path(name).expanduser()
+    if option_path == name_path or (
+        option_path.is_file() and os.path.samefile(option_path, name_path)
     ):
         return
     where = "--dataset-options" if from_command_line() else "the keyword arguments"

@@ -241,7 +241,8 @@ class KnowledgeGraph:
         entities: dict[str, int] = {}
         relations: dict[str, int] = {}
         if relation_names is not None:
-            # Two spellings of one name would shift the ids of the names after them.
+            # A repeated name, or two spellings of one name, would shift the ids of
+            # the names after it.
             _index_names(list(relation_names), "relation")
         for name in relation_names or []:
             relations.setdefault(name, len(relations))

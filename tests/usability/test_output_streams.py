@@ -1,4 +1,4 @@
-"""Output options given a pipe or device (``/dev/stdout``) write into it in place."""
+"""Output options given a pipe, a device or ``/dev/stdout`` append to it, not rename over it."""
 
 import json
 import os
