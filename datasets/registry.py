@@ -158,8 +158,8 @@ def _add_reverse_edges(data) -> None:
         data.edge_index = make_undirected(data.edge_index, num_nodes=data.num_nodes)
 
 
-def loader_options(key: str) -> list[str]:
-    """Return the keyword options that the loader of registered dataset ``key`` accepts."""
+def _keyword_parameters(key: str) -> list[inspect.Parameter]:
+    """Return the keyword parameters of the loader of ``key``, without root and split."""
     # These two loaders forward **kwargs, so their options are those of the callee.
     target = {SYNTHETIC: synthetic_csbm, EDGE_LIST: load_edge_list}.get(
         key, LOADERS[key]
@@ -168,11 +168,34 @@ def loader_options(key: str) -> list[str]:
         inspect.Parameter.POSITIONAL_OR_KEYWORD,
         inspect.Parameter.KEYWORD_ONLY,
     )
-    return sorted(
-        parameter.name
+    return [
+        parameter
         for parameter in inspect.signature(target).parameters.values()
         if parameter.kind in keyword_kinds and parameter.name not in ("root", "split")
-    )
+    ]
+
+
+def loader_options(key: str) -> list[str]:
+    """Return the keyword options that the loader of registered dataset ``key`` accepts."""
+    return sorted(parameter.name for parameter in _keyword_parameters(key))
+
+
+def loader_defaults(name: str) -> dict:
+    """Return the default of each keyword option of dataset ``name``'s loader.
+
+    ``name`` is resolved as :func:`load_dataset` resolves it (a file path is an edge
+    list). An unknown name gives an empty mapping.
+    """
+    key = canonical_name(name)
+    if key is None and Path(name).expanduser().is_file():
+        key = EDGE_LIST
+    if key is None:
+        return {}
+    return {
+        parameter.name: parameter.default
+        for parameter in _keyword_parameters(key)
+        if parameter.default is not inspect.Parameter.empty
+    }
 
 
 def _check_options(key: str, options: dict) -> None:

@@ -117,7 +117,8 @@ def reject_changed_options(config: TrainConfig, saved_config: dict, path: Path) 
         )
     if not config.partitions:
         reject_changed_split_options(config.dataset_options,
-                                     saved_config.get("dataset_options"), path)
+                                     saved_config.get("dataset_options"), path,
+                                     config.dataset)
 
 
 # Dataset options that name files, or that fetch missing files (download). They are
@@ -127,13 +128,15 @@ def reject_changed_options(config: TrainConfig, saved_config: dict, path: Path) 
 UNCOMPARED_OPTIONS = ("path", "features", "labels", "download")
 
 
-def reject_changed_split_options(options: dict, saved: dict | None, path: Path) -> None:
+def reject_changed_split_options(options: dict, saved: dict | None, path: Path,
+                                 dataset: str | None = None) -> None:
     """Raise ValueError when dataset options other than file names and download differ.
 
     Those options choose the split of an edge list or a synthetic graph (its split
     fractions and seed), so a loop over seeds that shares one ``out`` folder with
     ``resume="auto"`` would otherwise report the first seed's run for every seed.
     With a partition folder the options are not read, and this check is skipped.
+    An option given as the loader's default of ``dataset`` equals a missing one.
     """
     if saved is None:
         return
@@ -143,12 +146,24 @@ def reject_changed_split_options(options: dict, saved: dict | None, path: Path) 
     )
     if kept == saved_kept:
         return
+    defaults = _loader_defaults(dataset)
+    if {**defaults, **kept} == {**defaults, **saved_kept}:
+        return
     raise ValueError(
         f"checkpoint {path} was written with {option('dataset_options', saved_kept)}, "
         f"but this run uses {option('dataset_options', kept)}, which may select "
         f"another graph or split. Resume with the checkpoint's "
         f"{option('dataset_options')}, or start a new run"
     )
+
+
+def _loader_defaults(dataset: str | None) -> dict:
+    """Return the option defaults of ``dataset``'s loader, or {} when it is unknown."""
+    if dataset is None:
+        return {}
+    from graphkit.datasets.registry import loader_defaults
+
+    return loader_defaults(dataset)
 
 
 def _setting(name: str, value) -> str:

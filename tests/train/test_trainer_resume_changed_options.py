@@ -101,6 +101,24 @@ def test_resume_other_file_spelling_accepted(tmp_path):
     assert resumed.epoch == 1
 
 
+@pytest.mark.parametrize(
+    ("saved", "used"),
+    [({}, {"seed": 0}), ({"seed": 0, "num_nodes": 20000}, {}), ({"homophily": 0.7}, {})],
+)
+def test_resume_with_default_option_accepted(tmp_path, saved, used):
+    # An option written out with the loader's default (synthetic here) selects the
+    # same graph as a missing one.
+    trainer(tmp_path, epochs=1, dataset_options=saved).fit()
+    resumed = trainer(tmp_path, epochs=2, resume="auto", dataset_options=used)
+    assert resumed.epoch == 1
+
+
+def test_resume_non_default_option_rejected(tmp_path):
+    trainer(tmp_path, epochs=1).fit()
+    with pytest.raises(ValueError, match="which may select another graph"):
+        trainer(tmp_path, epochs=2, resume="auto", dataset_options={"seed": 1})
+
+
 def test_resume_with_partitions_ignores_dataset_options(tmp_path):
     trainer(tmp_path, epochs=1, dataset_options={"seed": 1}).fit()
     resumed = trainer(tmp_path, epochs=2, resume="auto", partitions="parts",
