@@ -171,7 +171,7 @@ def _check_signs(config: TrainConfig) -> None:
 def _check_seed_range(seed: int) -> None:
     """Raise ValueError for a seed that torch.Generator.manual_seed rejects.
 
-    torch 2.x accepts seeds in [-2^63, 2^64). A seed outside that range fails only when
+    torch 2.13 accepts seeds in [-2^63, 2^64). A seed outside that range fails only when
     training starts, with an overflow error that names neither the seed nor the range.
     """
     if not -(2**63) <= seed < 2**64:

@@ -140,18 +140,17 @@ def reject_changed_split_options(options: dict, saved: dict | None, path: Path,
     """
     if saved is None:
         return
-    kept, saved_kept = (
+    compared, saved_compared = (
         {key: value for key, value in mapping.items() if key not in UNCOMPARED_OPTIONS}
         for mapping in (options, saved)
     )
-    if kept == saved_kept:
-        return
     defaults = _loader_defaults(dataset)
-    if {**defaults, **kept} == {**defaults, **saved_kept}:
+    if {**defaults, **compared} == {**defaults, **saved_compared}:
         return
+    written = option("dataset_options", saved_compared)
     raise ValueError(
-        f"checkpoint {path} was written with {option('dataset_options', saved_kept)}, "
-        f"but this run uses {option('dataset_options', kept)}, which may select "
+        f"checkpoint {path} was written with {written}, "
+        f"but this run uses {option('dataset_options', compared)}, which may select "
         f"another graph or split. Resume with the checkpoint's "
         f"{option('dataset_options')}, or start a new run"
     )
