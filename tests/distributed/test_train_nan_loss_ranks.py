@@ -1,7 +1,6 @@
 """A NaN training loss on one rank stops both ranks at the same epoch."""
 
 import pytest
-import torch
 from torch import nn
 
 from graphkit.datasets.graph_tensors import GraphTensors
