@@ -163,11 +163,24 @@ def load_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
             f"{path}: expected a state dict or a dict with key 'model' holding "
             "one; this file holds neither"
         )
-    # A state dict taken from a DistributedDataParallel wrapper has this prefix on
-    # every key.
-    prefix = "module."
-    if state and all(key.startswith(prefix) for key in state):
-        state = {key[len(prefix) :]: value for key, value in state.items()}
+    return strip_wrapper_prefixes(state)
+
+
+# DistributedDataParallel and DataParallel put "module." before every key of the
+# wrapped model's state dict, and torch.compile puts "_orig_mod." there (seen with
+# torch 2.x). A model compiled and then wrapped, or the reverse, has both prefixes.
+WRAPPER_PREFIXES = ("module.", "_orig_mod.")
+
+
+def strip_wrapper_prefixes(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """Remove the wrapper prefixes that every key of ``state`` starts with."""
+    stripped = True
+    while state and stripped:
+        stripped = False
+        for prefix in WRAPPER_PREFIXES:
+            if all(key.startswith(prefix) for key in state):
+                state = {key[len(prefix) :]: value for key, value in state.items()}
+                stripped = True
     return state
 
 

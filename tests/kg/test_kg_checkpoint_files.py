@@ -1,5 +1,5 @@
-"""Checkpoint files: empty, saved under DistributedDataParallel, mismatched, or a
-cached download whose checksum differs."""
+"""Checkpoint files: empty, saved under DistributedDataParallel or torch.compile,
+mismatched, or a cached download whose checksum differs."""
 
 import hashlib
 
@@ -29,6 +29,27 @@ def test_ddp_prefix_stripped(tmp_path, state):
     model = Ultra.from_pretrained(path)
     for key, value in model.state_dict().items():
         assert torch.equal(value, state[key]), key
+
+
+@pytest.mark.parametrize(
+    "prefix", ["_orig_mod.", "module._orig_mod.", "_orig_mod.module."]
+)
+def test_compile_prefix_stripped(tmp_path, state, prefix):
+    # torch.compile saves the weights of the compiled model under "_orig_mod.".
+    path = tmp_path / "compiled.pth"
+    torch.save({"model": {f"{prefix}{k}": v for k, v in state.items()}}, path)
+    model = Ultra.from_pretrained(path)
+    for key, value in model.state_dict().items():
+        assert torch.equal(value, state[key]), key
+
+
+def test_prefix_on_some_keys_kept(tmp_path, state):
+    path = tmp_path / "mixed.pth"
+    last = list(state)[-1]
+    mixed = {(f"_orig_mod.{k}" if k == last else k): v for k, v in state.items()}
+    torch.save({"model": mixed}, path)
+    with pytest.raises(ValueError, match=r"unexpected keys: _orig_mod\."):
+        Ultra.from_pretrained(path)
 
 
 def test_missing_weights_name_file(tmp_path, state):
