@@ -137,11 +137,14 @@ def filtered_ranks(
     true_scores = scores[batch, answers].unsqueeze(1)
     competitors = known.clone()
     competitors[batch, answers] = True
-    better = ((scores > true_scores) & ~competitors).sum(dim=1)
-    tied = ((scores == true_scores) & ~competitors).sum(dim=1)
     # A NaN answer ties with every other NaN and -inf candidate, and must still rank
     # after them.
     tied_last = nan[batch, answers]
+    better = ((scores > true_scores) & ~competitors).sum(dim=1)
+    # A NaN candidate ranks below every number, -inf included, so it ties only with a
+    # NaN answer.
+    ties_possible = ~competitors & (~nan | tied_last.unsqueeze(1))
+    tied = ((scores == true_scores) & ties_possible).sum(dim=1)
     if ties == "pessimistic":
         return 1 + better + tied
     if ties == "optimistic":

@@ -48,6 +48,16 @@ def test_nan_answer_ranks_last(ties):
     assert rank(scores, ties=ties).tolist() == [5]
 
 
+@pytest.mark.parametrize("ties", ["pessimistic", "optimistic", "realistic"])
+def test_nan_candidate_below_minus_inf_answer(ties):
+    # NaN ranks below every number, so a -inf answer beats NaN candidates and ties
+    # only with the other -inf candidate.
+    nan, minus_inf = float("nan"), float("-inf")
+    scores = [minus_inf, nan, 0.5, minus_inf, nan]
+    expected = {"pessimistic": 3, "optimistic": 2, "realistic": 2.5}[ties]
+    assert rank(scores, ties=ties).tolist() == [expected]
+
+
 def test_unknown_policy_rejected():
     with pytest.raises(ValueError, match="ties must be one of"):
         rank([1.0, 0.0], ties="average")
