@@ -22,6 +22,7 @@ from .text_table import (
     damaged_gzip_error,
     detect_delimiter,
     is_gzip,
+    is_plain_number,
     log_skipped_header,
     looks_like_header,
     not_utf8_error,
@@ -44,6 +45,8 @@ def is_int64(text: str) -> bool:
     Larger integer ids (such as unsigned 64-bit hashes) are kept as string ids, because
     an int64 array cannot store them.
     """
+    if not is_plain_number(text):
+        return False
     try:
         return int(text) in _INT64_RANGE
     except ValueError:

@@ -237,7 +237,18 @@ def looks_like_header(
     )
 
 
+def is_plain_number(text: str) -> bool:
+    """Return whether ``text`` is ASCII without ``_``, as a number in a data file is.
+
+    Python's ``int`` and ``float`` also read ``1_10`` (as 110, like ``11_0``) and
+    non-ASCII digits, which files use as node names.
+    """
+    return text.isascii() and "_" not in text
+
+
 def is_number(text: str) -> bool:
+    if not is_plain_number(text):
+        return False
     try:
         float(text)
     except ValueError:
@@ -246,6 +257,8 @@ def is_number(text: str) -> bool:
 
 
 def is_integer(text: str) -> bool:
+    if not is_plain_number(text):
+        return False
     try:
         int(text)
     except ValueError:
