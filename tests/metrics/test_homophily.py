@@ -304,6 +304,18 @@ def test_dgl_documented_examples():
     assert class_insensitive_homophily(graph) == pytest.approx(0.2, abs=1e-7)
 
 
+def test_adjusted_matches_dgl_documented_example():
+    """Match the docstring example of dgl.adjusted_homophily (python/dgl/homophily.py).
+
+    DGL makes the graph undirected first (``dgl.to_bidirected``), as the default here
+    does, and prints -0.1428571492433548 (float32). By hand: the triangle 0-1-2 and
+    the edge 3-4 give h_edge = 3/4, the degree-weighted class shares are 7/8 and 1/8,
+    so h_adj = (3/4 - 50/64) / (1 - 50/64) = -1/7.
+    """
+    edges = torch.tensor([[1, 2, 0, 4], [0, 1, 2, 3]])
+    assert adjusted_homophily(edges, DGL_LABELS) == pytest.approx(-1 / 7)
+
+
 def test_num_classes_equal_to_largest_label_rejected():
     # Labels 0 and 1 need num_classes >= 2, so the boundary value 1 is one short.
     with pytest.raises(

@@ -76,3 +76,40 @@ def test_li_directed_uses_target_entropy():
     assert math.isnan(edge_label_informativeness(edges, y, directed=True))
     # Undirected, the same edges join the two classes only: LI = 1.
     assert edge_label_informativeness(edges, y) == pytest.approx(1.0)
+
+
+# The example graph in the docstrings of DGL's python/dgl/label_informativeness.py:
+# edges 0-1, 1-2, 2-0, 2-3, 3-4, 4-5, made undirected. Classes 0 = {0, 1, 2, 3}
+# and 1 = {4, 5}.
+DGL_EDGES = torch.tensor([[0, 1, 2, 2, 3, 4], [1, 2, 0, 3, 4, 5]])
+DGL_LABELS = torch.tensor([0, 0, 0, 0, 1, 1])
+
+
+def test_edge_li_matches_dgl_documented_example():
+    """Match the docstring example of dgl.edge_label_informativeness.
+
+    It prints 0.2517760099956565 (0.25177597999572754 in DGL's float32 version).
+    DGL adds 1e-8 to every joint probability, which moves the value by about 6e-8.
+    """
+    # Ordered edges by class pair: (0, 0) 8, (0, 1) 1, (1, 0) 1, (1, 1) 2, of 12.
+    assert edge_label_informativeness(DGL_EDGES, DGL_LABELS) == pytest.approx(
+        _ratio([[8, 1], [1, 2]])
+    )
+    assert edge_label_informativeness(DGL_EDGES, DGL_LABELS) == pytest.approx(
+        0.2517760099956565, abs=1e-6
+    )
+
+
+def test_node_li_differs_from_dgl_documented_example():
+    """Pin the exact node LI of DGL's example graph: 0.3109, where DGL prints 0.3382.
+
+    DGL's node_label_informativeness takes the degree-weighted class shares
+    (3/4, 1/4 here) as the neighbour marginal, while the neighbour of a uniform node
+    has class shares 2/3, 1/3, the column sums of the joint below.
+    """
+    # Nodes 0, 1 and 2 have only class-0 neighbours. Nodes 3 and 4 have one
+    # neighbour of each class, and node 5 has one class-1 neighbour.
+    joint = [[3 + 1 / 2, 1 / 2], [1 / 2, 1 / 2 + 1]]
+    value = node_label_informativeness(DGL_EDGES, DGL_LABELS)
+    assert value == pytest.approx(_ratio(joint))
+    assert value == pytest.approx(0.3108949061, abs=1e-9)
