@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -258,6 +259,23 @@ def _check_outputs(args: argparse.Namespace) -> None:
         )
     if args.plot is not None and args.plot.exists() and not args.plot.is_dir():
         raise ValueError(f"--plot {args.plot} is a file; give a folder for the images")
+    _reject_input_as_output(args)
+
+
+def _reject_input_as_output(args: argparse.Namespace) -> None:
+    """Raise ValueError when --json or --csv names an input file, which it would replace."""
+    inputs = [("--edge-list", args.edge_list), ("--labels", args.labels)]
+    inputs += [("--dataset", Path(name).expanduser()) for name in args.dataset]
+    for option, path in (("--json", args.json), ("--csv", args.csv)):
+        if path is None or not path.is_file():
+            continue
+        for input_option, input_path in inputs:
+            is_input = input_path is not None and input_path.is_file()
+            if is_input and os.path.samefile(path, input_path):
+                raise ValueError(
+                    f"{option} {path} is the {input_option} input file, which the "
+                    f"output would replace. Give another {option} file"
+                )
 
 
 def _analyze_all(
