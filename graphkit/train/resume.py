@@ -21,6 +21,7 @@ from graphkit.train.checkpoint import (
     load_latest_checkpoint,
 )
 from graphkit.train.config import TrainConfig
+from graphkit.train.rank_messages import describe_ranks, gather_messages, group_messages
 
 logger = logging.getLogger(__name__)
 
@@ -338,18 +339,18 @@ def check_ranks_resumed_together(
     writes there. A rank that finds no checkpoint (``out`` not shared between
     machines) would start at epoch 0 and wait in a collective that the others never
     issue, until the timeout. A rank that cannot read the checkpoint raises
-    ``failure``, its own error, and the other ranks raise one that names it.
+    ``failure``, its own error, and the other ranks raise one that names it. When
+    every rank fails, every rank raises one error with each rank's reason.
     """
     rank = graph.rank
     failed_rank = rank if failure is not None else -1
     state = torch.tensor([epoch, -epoch, failed_rank, int(failure is None)],
                          device=device)
     latest, negated_earliest, failed, any_restored = graph.reduce_max(state).tolist()
+    if not any_restored:
+        # Every rank failed, so every rank takes part in this gather.
+        raise _every_rank_failure(graph, failure, device)
     if failure is not None:
-        if not any_restored:
-            # Every rank failed, as all do on a checkpoint of another graph, so only
-            # rank 0 prints its error (see launch.cli.run).
-            failure.every_rank = True
         raise failure
     if failed >= 0:
         raise ValueError(
@@ -367,3 +368,29 @@ def check_ranks_resumed_together(
             "machine, so put that folder on a file system that every machine shares, "
             "or copy rank 0's checkpoint to each machine"
         )
+
+
+def _every_rank_failure(
+    graph: Graph, failure: Exception, device: torch.device
+) -> Exception:
+    """Return the error to raise on every rank when no rank restored the checkpoint.
+
+    The error is marked ``every_rank``, so only rank 0 prints it (see
+    ``launch.cli.run``). When all ranks failed for the same reason, as all do on a
+    checkpoint of another graph, it is ``failure`` itself. Otherwise it is a
+    ``ValueError`` that lists each reason with the ranks that gave it.
+    """
+    groups = group_messages(gather_messages(graph, str(failure), device))
+    if len(groups) == 1:
+        failure.every_rank = True
+        return failure
+    reasons = "\n".join(
+        f"  {describe_ranks(ranks)}: {message}" for ranks, message in groups
+    )
+    error = ValueError(
+        f"no rank could restore the {option('resume')} checkpoint. The ranks gave "
+        f"these reasons:\n{reasons}"
+    )
+    error.every_rank = True
+    error.__cause__ = failure
+    return error

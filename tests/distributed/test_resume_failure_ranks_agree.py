@@ -67,3 +67,43 @@ def test_same_failure_on_every_rank_printed_once(tmp_path):
         assert message.startswith("checkpoint ")
         assert "was written for graph" in message
         assert every_rank is True
+
+
+def resume_with_missing_file_per_rank(rank: int, world_size: int, out: str):
+    """Resume each rank from a checkpoint file of its own name that does not exist.
+
+    The result is the error's type name, message and ``every_rank`` mark.
+    """
+    from graphkit.distributed.runtime import build_partition
+
+    from graphkit.train.trainer import Trainer
+
+    config = train_config(epochs=1, hidden=4, out=out)
+    graph, data = build_partition(config, rank, world_size)
+    # Rank 2 names the same file as rank 0, so their reasons are equal.
+    resumed = train_config(epochs=2, hidden=4, out=out,
+                           resume=f"{out}/missing_{rank % 2}.pt")  # fmt: skip
+    try:
+        Trainer(resumed, data, graph)
+    except (ValueError, OSError) as error:
+        return (type(error).__name__, str(error), getattr(error, "every_rank", False))
+    return ("none", "no error", False)
+
+
+def test_different_failures_gathered_on_every_rank(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    results = run_world(resume_with_missing_file_per_rank, 3, str(out))
+    # Every rank raises the same error, which names each reason and its ranks once.
+    assert results[1] == results[0]
+    assert results[2] == results[0]
+    kind, message, every_rank = results[0]
+    assert kind == "ValueError"
+    assert every_rank is True
+    assert message.startswith("no rank could restore the resume checkpoint. ")
+    lines = message.splitlines()
+    assert len(lines) == 3
+    assert lines[1].startswith("  ranks 0, 2: checkpoint ")
+    assert f"{out}/missing_0.pt does not exist" in lines[1]
+    assert lines[2].startswith("  rank 1: checkpoint ")
+    assert f"{out}/missing_1.pt does not exist" in lines[2]
