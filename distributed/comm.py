@@ -230,6 +230,7 @@ class Communicator:
         matches the peer's. A caller that posts a different number of exchanges on
         different ranks passes its own ``tag`` from :meth:`chunk_tag` instead.
         """
+        self._check_peers([*sends, *recvs], label)
         if tag is None:
             self._tag = (self._tag + 1) % (1 << 20)
             tag = self._tag
@@ -338,6 +339,25 @@ class Communicator:
         t = torch.zeros(self.world_size, dtype=torch.long, device=self.device)
         t[self.rank] = value
         return self.all_reduce(t, label="setup").tolist()
+
+    def _check_peers(self, peers: list[int], label: str) -> None:
+        """Raise ValueError unless every peer is another rank of the group.
+
+        gloo (torch 2.13) cannot send to the sending rank itself: the operation fails
+        with "Pair is not connected", which would be reported as a lost peer. A rank
+        outside the group makes ``batch_isend_irecv`` block past every timeout.
+        """
+        for peer in peers:
+            if peer == self.rank:
+                raise ValueError(
+                    f"rank {self.rank}: {label} lists this rank as its own peer. Use "
+                    "the local tensors directly instead of sending them to this rank"
+                )
+            if not 0 <= peer < self.world_size:
+                raise ValueError(
+                    f"rank {self.rank}: {label} names invalid peer {peer}, because the "
+                    f"group has ranks 0..{self.world_size - 1}. Pass peers in that range"
+                )
 
     def _check_devices(self, tensors: list[Tensor], label: str) -> None:
         """Raise ValueError if a tensor's device type differs from the group's.
