@@ -18,7 +18,8 @@ edge. The relation graph of the full graph is kept.
 Checkpoints contain the model, the optimizer, the step and the sampler's random state, so a
 run resumed from ``step_<n>.pth`` with the same graphs and settings continues exactly as
 the uninterrupted run would have. They also contain a fingerprint of each training
-graph, and a resume on other graphs raises ValueError.
+graph, and a resume on other graphs raises ValueError. A resume on the same facts in
+another row order logs a warning, because it draws other batches.
 """
 
 from __future__ import annotations
@@ -44,7 +45,11 @@ from graphkit.kg.checkpoint_folder import (
 )
 from graphkit.kg.evaluate import AnswerIndex
 from graphkit.kg.graph import KnowledgeGraph
-from graphkit.kg.graph_fingerprint import check_same_graphs, graph_fingerprint
+from graphkit.kg.graph_fingerprint import (
+    check_same_graphs,
+    graph_fingerprint,
+    graph_order_fingerprint,
+)
 from graphkit.kg.io import InductiveSplit, LinkPredictionSet
 from graphkit.kg.model import FactGraph, UltraNet, fact_graph
 from graphkit.option_names import flag, from_command_line, option
@@ -384,12 +389,16 @@ def save_training_checkpoint(
     generator: torch.Generator | None = None,
     graph_sizes: Sequence[int] = (),
     graph_fingerprints: Sequence[str] | None = None,
+    graph_order_fingerprints: Sequence[str] | None = None,
 ) -> None:
     """Save the model, optimizer, step, settings, sampler state and facts per graph.
 
     ``graph_fingerprints`` (from :func:`~graphkit.kg.graph_fingerprint.graph_fingerprint`)
-    are saved when given, so that a resume can reject other graphs. The file can be
-    loaded with ``torch.load(..., weights_only=True)``.
+    are saved when given, so that a resume can reject other graphs, and so are
+    ``graph_order_fingerprints`` (from
+    :func:`~graphkit.kg.graph_fingerprint.graph_order_fingerprint`), so that it can
+    warn about reordered facts. The file can be loaded with
+    ``torch.load(..., weights_only=True)``.
 
     Raises:
         OSError: the file cannot be written (a missing folder, a full disk). The
@@ -407,6 +416,8 @@ def save_training_checkpoint(
         payload["generator"] = generator.get_state()
     if graph_fingerprints is not None:
         payload["graph_fingerprints"] = list(graph_fingerprints)
+    if graph_order_fingerprints is not None:
+        payload["graph_order_fingerprints"] = list(graph_order_fingerprints)
     if hasattr(model, "config"):
         payload["config"] = model.config
     # Write to a temporary name first. An interrupted save then cannot leave a
@@ -452,12 +463,15 @@ def restore_training_checkpoint(
     config: TrainConfig,
     graph_sizes: Sequence[int],
     graph_fingerprints: Sequence[str] | None = None,
+    graph_order_fingerprints: Sequence[str] | None = None,
 ) -> int:
     """Load a training checkpoint into ``model``, ``optimizer`` and ``generator``.
 
     Returns the step at which :func:`save_training_checkpoint` saved the file. With
     ``graph_fingerprints``, this run's graphs must be those of the checkpoint. A
-    checkpoint saved without fingerprints then resumes with a warning.
+    checkpoint saved without fingerprints then resumes with a warning. With
+    ``graph_order_fingerprints`` as well, a graph whose facts are in another row
+    order than the checkpoint's resumes with a warning.
 
     Raises:
         ValueError: If the file is not a training checkpoint with a sampler state,
@@ -479,6 +493,8 @@ def restore_training_checkpoint(
             saved_sizes,
             graph_fingerprints,
             graph_sizes,
+            payload.get("graph_order_fingerprints"),
+            graph_order_fingerprints,
         )
     _warn_changed_graphs(path, saved_sizes, graph_sizes)
     _warn_earlier_schedule(path, payload.get("schedule_version", 1), len(graph_sizes))
@@ -693,6 +709,7 @@ class _TrainingRun:
         )
         self.graph_sizes = [g.num_facts for g in graphs]
         self.graph_fingerprints = [graph_fingerprint(g) for g in graphs]
+        self.graph_order_fingerprints = [graph_order_fingerprint(g) for g in graphs]
         self.losses: list[float] = []
         self.schedule: list[int] = []
         self.first = 1
@@ -713,6 +730,7 @@ class _TrainingRun:
                 self.config,
                 self.graph_sizes,
                 self.graph_fingerprints,
+                self.graph_order_fingerprints,
             )
 
     def take_step(self, step: int) -> None:
@@ -768,6 +786,7 @@ class _TrainingRun:
             self.generator,
             self.graph_sizes,
             self.graph_fingerprints,
+            self.graph_order_fingerprints,
         )
 
 

@@ -7,7 +7,7 @@ from torch.testing import assert_close
 
 from graphkit.kg import KnowledgeGraph, Ultra, pretrain
 from graphkit.kg import train as kg_train
-from graphkit.kg.graph_fingerprint import graph_fingerprint
+from graphkit.kg.graph_fingerprint import graph_fingerprint, graph_order_fingerprint
 from graphkit.kg.train import (
     TrainConfig,
     graph_schedule,
@@ -272,8 +272,9 @@ def test_resume_rejects_fewer_graphs(straight_run, tmp_path):
 def test_checkpoint_without_fingerprints_resumes(straight_run, tmp_path, caplog):
     model, _, folder = straight_run
     payload = torch.load(folder / "step_2.pth", weights_only=True)
-    # Checkpoints that older graphkit versions wrote lack this key.
+    # Checkpoints that older graphkit versions wrote lack these keys.
     del payload["graph_fingerprints"]
+    del payload["graph_order_fingerprints"]
     old = tmp_path / "old" / "step_2.pth"
     old.parent.mkdir()
     torch.save(payload, old)
@@ -287,6 +288,96 @@ def test_checkpoint_without_fingerprints_resumes(straight_run, tmp_path, caplog)
     )
     assert_close(resumed.state_dict(), model.state_dict())
     assert "contains no graph fingerprints" in caplog.text
+    assert str(old) in caplog.text
+
+
+def reordered(graph):
+    """Return ``graph`` with its facts in reverse row order."""
+    return KnowledgeGraph(graph.triples.flip(0), graph.entity_names, graph.relation_names)
+
+
+def test_order_fingerprint_changes_with_fact_order():
+    facts = [("a", "p", "b"), ("b", "p", "c"), ("c", "q", "a")]
+    graph = KnowledgeGraph.from_named_triples(facts)
+    assert graph_order_fingerprint(reordered(graph)) != graph_order_fingerprint(graph)
+    assert graph_order_fingerprint(reordered(reordered(graph))) == graph_order_fingerprint(
+        graph
+    )
+
+
+def test_checkpoint_stores_order_fingerprints(straight_run):
+    _, _, folder = straight_run
+    saved = torch.load(folder / "step_2.pth", weights_only=True)
+    assert saved["graph_order_fingerprints"] == [
+        graph_order_fingerprint(g) for g in two_graphs()
+    ]
+
+
+def test_resume_reordered_facts_warns(straight_run, tmp_path, caplog):
+    _, losses, folder = straight_run
+    first, second = two_graphs()
+    resumed_losses = pretrain(
+        fresh_model(1),
+        [reordered(first), second],
+        checkpoint_dir=str(tmp_path),
+        resume=folder / "step_2.pth",
+        **SETTINGS,
+    )
+    assert len(resumed_losses) == 2
+    # The batches are drawn by row, so the losses differ from the uninterrupted run's.
+    assert resumed_losses != losses[2:]
+    assert str(folder / "step_2.pth") in caplog.text
+    assert (
+        "training graph 0 (counted from 0) lists its facts in another row order"
+        in caplog.text
+    )
+    assert "draws other batches" in caplog.text
+
+
+def test_resume_same_fact_order_quiet(straight_run, tmp_path, caplog):
+    _, _, folder = straight_run
+    pretrain(
+        fresh_model(1),
+        two_graphs(),
+        checkpoint_dir=str(tmp_path),
+        resume=folder / "step_2.pth",
+        **SETTINGS,
+    )
+    assert "row order" not in caplog.text
+
+
+def test_resume_reordered_facts_of_one_graph(tmp_path, caplog):
+    first, _ = two_graphs()
+    settings = {**SETTINGS, "steps": 2, "checkpoint_every": 1}
+    pretrain(fresh_model(0), [first], checkpoint_dir=str(tmp_path / "a"), **settings)
+    pretrain(
+        fresh_model(0),
+        [reordered(first)],
+        checkpoint_dir=str(tmp_path / "b"),
+        resume=tmp_path / "a" / "step_1.pth",
+        **settings,
+    )
+    assert "the training graph lists its facts in another row order" in caplog.text
+
+
+def test_checkpoint_without_order_fingerprints_resumes(straight_run, tmp_path, caplog):
+    model, _, folder = straight_run
+    payload = torch.load(folder / "step_2.pth", weights_only=True)
+    # Checkpoints of graphkit versions that stored only the fact-set fingerprints.
+    del payload["graph_order_fingerprints"]
+    old = tmp_path / "old" / "step_2.pth"
+    old.parent.mkdir()
+    torch.save(payload, old)
+    resumed = fresh_model(1)
+    pretrain(
+        resumed,
+        two_graphs(),
+        checkpoint_dir=str(tmp_path / "run"),
+        resume=old,
+        **SETTINGS,
+    )
+    assert_close(resumed.state_dict(), model.state_dict())
+    assert "contains no fact-order fingerprints" in caplog.text
     assert str(old) in caplog.text
 
 
