@@ -238,6 +238,7 @@ class Communicator:
         self._check_devices(
             [t for ts in [*sends.values(), *recvs.values()] for t in ts], label
         )
+        self._check_receive_buffers(recvs, label)
         ops = []
         for peer, tensors in sends.items():
             for t in tensors:
@@ -358,6 +359,22 @@ class Communicator:
                     f"rank {self.rank}: {label} names invalid peer {peer}, because the "
                     f"group has ranks 0..{self.world_size - 1}. Pass peers in that range"
                 )
+
+    def _check_receive_buffers(self, recvs: dict[int, list[Tensor]], label: str) -> None:
+        """Raise ValueError for a receive buffer that is not contiguous.
+
+        gloo writes into the buffer's memory in order and rejects a strided view with
+        "input tensor has to be contiguous", which would be reported as a lost peer.
+        """
+        for peer, tensors in recvs.items():
+            for index, t in enumerate(tensors):
+                if t.numel() and not t.is_contiguous():
+                    raise ValueError(
+                        f"rank {self.rank}: {label} receive buffer {index} from peer "
+                        f"{peer} is not contiguous (shape {list(t.shape)}, strides "
+                        f"{list(t.stride())}). Receive into a contiguous tensor, such "
+                        "as torch.empty(shape), and copy it into the view afterwards"
+                    )
 
     def _check_devices(self, tensors: list[Tensor], label: str) -> None:
         """Raise ValueError if a tensor's device type differs from the group's.

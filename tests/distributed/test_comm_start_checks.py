@@ -1,4 +1,4 @@
-"""Communicator.start rejects peers that are not another rank of the group."""
+"""Communicator.start rejects invalid peers and strided receive buffers."""
 
 import pytest
 import torch
@@ -35,3 +35,27 @@ def test_start_rejects_invalid_peers():
             kind, message = errors[name]
             assert kind == "ValueError", message
             assert f"names invalid peer {peer}, because the group has ranks 0..1" in message
+
+
+def _strided_receive_error(rank: int, world_size: int) -> tuple[str, str]:
+    """Receive into a transposed view and return the error's type and message."""
+    from graphkit.distributed import Communicator
+
+    comm = Communicator(timeout_s=10.0)
+    peer = 1 - rank
+    buffer = torch.empty(3, 2).t()
+    try:
+        comm.wait(comm.start({peer: [torch.ones(2, 3)]}, {peer: [buffer]}, "t"))
+    except Exception as error:  # noqa: BLE001 - the test checks the type
+        return type(error).__name__, str(error)
+    return "no error", ""
+
+
+def test_start_rejects_strided_receive_buffer():
+    # Before the check, gloo's "input tensor has to be contiguous" was reported as a
+    # lost peer.
+    results = run_world(_strided_receive_error, 2, join_s=60.0)
+    for rank, (kind, message) in enumerate(results):
+        assert kind == "ValueError", message
+        assert f"rank {rank}: t receive buffer 0 from peer {1 - rank}" in message
+        assert "is not contiguous (shape [2, 3], strides [1, 2])" in message
