@@ -159,7 +159,8 @@ def warn_if_texas_copy(family_dir: Path) -> None:
             "Texas's features and labels. For Cornell's own features and labels, which "
             "come with other node ids, load it with source='yandex': "
             "load_dataset('cornell', source='yandex'), or --dataset-options "
-            "'{source: yandex}' for graphkit train, partition and isvd nodeclass",
+            "'{source: yandex}' for graphkit train, partition, analyze and isvd "
+            "nodeclass",
             path,
         )
 

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from graphkit.launch.cmd_partition import yaml_mapping
 from graphkit.launch.interrupts import describe_interrupt
 from graphkit.launch.logs import setup_logging
 from graphkit.launch.outputs import check_output_file, path_option, write_atomically
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NODE_SETS = ("all", "train", "val", "test")
+# Arguments of load_dataset that analyze passes itself, so --dataset-options may not.
+ANALYZE_LOADER_ARGUMENTS = ("root", "split", "features", "pyg_data")
 
 
 def register(subparsers) -> None:
@@ -72,6 +75,14 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="split whose mask --nodes train/val/test counts, for datasets with several "
         "train/val/test splits",
+    )
+    source.add_argument(
+        "--dataset-options",
+        type=yaml_mapping,
+        default={},
+        metavar="YAML",
+        help="extra loader arguments for every --dataset, as a YAML mapping, e.g. "
+        "\"{source: yandex}\" for Cornell's own labels (default: none)",
     )
     source.add_argument(
         "--edge-list",
@@ -206,6 +217,17 @@ def run_analyze(args: argparse.Namespace) -> int:
         )
     if (args.edge_list is None) != (args.labels is None):
         return _fail("--edge-list and --labels must be given together")
+    if args.dataset_options and not args.dataset:
+        return _fail(
+            "--dataset-options applies to --dataset only. Pass the edge-list settings "
+            "as --delimiter and --header"
+        )
+    reserved = sorted(set(args.dataset_options) & set(ANALYZE_LOADER_ARGUMENTS))
+    if reserved:
+        return _fail(
+            f"--dataset-options cannot set {', '.join(reserved)}, which analyze sets "
+            "itself. Use --root and --split instead, and leave out features and pyg_data"
+        )
     options = MeasureOptions(
         directed=args.directed, self_loops=args.self_loops, isolated=args.isolated
     )
@@ -404,7 +426,12 @@ def _inputs(args: argparse.Namespace):
 
         for name in args.dataset:
             data = load_dataset(
-                name, root=args.root, split=args.split, features=False, pyg_data=False
+                name,
+                root=args.root,
+                split=args.split,
+                features=False,
+                pyg_data=False,
+                **args.dataset_options,
             )
             _require_labels(data, name)
             yield name, f"dataset {name!r}", data

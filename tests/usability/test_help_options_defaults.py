@@ -47,6 +47,7 @@ DEFAULTS = {
         "--dataset": [],
         "--root": None,
         "--split": None,
+        "--dataset-options": {},
         "--edge-list": None,
         "--labels": None,
         "--delimiter": None,
