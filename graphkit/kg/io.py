@@ -38,6 +38,7 @@ from graphkit.kg.errors import KGFormatError
 from graphkit.kg.graph import KnowledgeGraph
 from graphkit.kg.names import name_key, row_key
 from graphkit.kg.query_names import graph_with_query_names, warn_rows_without_facts
+from graphkit.kg.query_overlap import warn_query_overlap
 from graphkit.option_names import from_command_line, option
 
 logger = logging.getLogger(__name__)
@@ -488,13 +489,16 @@ def load_grail(root: str | Path, name: str) -> InductiveSplit:
     train_graph = graph_with_query_names(train, [valid], relation_names)
     warn_rows_without_facts(valid, train_graph, train.source)
     valid_queries = train_graph.encode(valid.rows, valid.source, valid.lines)
+    warn_query_overlap(valid, valid_queries, train_graph, train.source)
 
     inference_graph = graph_with_query_names(inference, test_parts, relation_names)
+    encoded_parts = []
     for part in test_parts:
         warn_rows_without_facts(part, inference_graph, inference.source)
-    test_queries = torch.cat(
-        [inference_graph.encode(p.rows, p.source, p.lines) for p in test_parts]
-    )
+        encoded = inference_graph.encode(part.rows, part.source, part.lines)
+        warn_query_overlap(part, encoded, inference_graph, inference.source)
+        encoded_parts.append(encoded)
+    test_queries = torch.cat(encoded_parts)
     return InductiveSplit(
         train=LinkPredictionSet(
             train_graph,
@@ -553,6 +557,8 @@ def load_transductive(root: str | Path, name: str) -> InductiveSplit:
         p: graph.encode(parts[p].rows, parts[p].source, parts[p].lines)
         for p in ("valid", "test")
     }
+    for part in ("valid", "test"):
+        warn_query_overlap(parts[part], encoded[part], graph, parts["train"].source)
     known_triples = torch.cat([graph.triples, encoded["valid"], encoded["test"]])
     return InductiveSplit(
         train=LinkPredictionSet(

@@ -96,12 +96,12 @@ def test_transductive_row_with_two_new_names(tmp_path, caplog):
 
 
 def test_grail_entity_only_in_ind_test(tmp_path, caplog):
-    write_grail(tmp_path, ind_test=["y\tr\tw", "x\tr\ty"])
+    write_grail(tmp_path, ind_test=["y\tr\tw", "y\tr\tx"])
     split = load_dataset(tmp_path, "g")
     graph = split.test.graph
     assert graph.entity_names == ["x", "y", "z", "w"]
     assert graph.num_facts == 3
-    assert split.test.queries.tolist() == [[0, 0, 2], [1, 0, 3], [0, 0, 1]]
+    assert split.test.queries.tolist() == [[0, 0, 2], [1, 0, 3], [1, 0, 0]]
     assert split.test.filter_triples.tolist()[3:] == split.test.queries.tolist()
     (message,) = warnings_of(caplog)
     assert message.startswith(
