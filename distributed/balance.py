@@ -55,7 +55,10 @@ def fill_empty_partitions(
     parts: np.ndarray,
     num_parts: int,
 ) -> np.ndarray:
-    """Return a copy of ``parts`` in which every partition has at least ``N // P`` nodes.
+    """Return a copy of ``parts`` with every empty partition grown to ``N // P`` nodes.
+
+    Partitions that were not empty only give nodes away, so one that METIS left with
+    fewer than ``N // P`` nodes stays that small.
 
     METIS leaves partitions empty when ``P`` approaches ``N``, and on small dense
     graphs it can put every node into one partition. For example, pymetis 2025.2.2 put

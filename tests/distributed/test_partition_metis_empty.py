@@ -74,3 +74,14 @@ def test_fill_keeps_donors_at_target():
     before = np.array([0] * 11 + [1] * 13)
     parts = fill_empty_partitions(indptr, indices, before, 3)
     assert np.bincount(parts, minlength=3).tolist() == [8, 8, 8]
+
+
+def test_fill_leaves_small_partition_small():
+    # Nine isolated nodes: 8 in partition 0, 1 in partition 1, none in partition 2.
+    # Partition 2 grows to N // P = 3 from partition 0, and partition 1, which is not
+    # empty, keeps its single node.
+    indptr, indices = np.zeros(10, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    before = np.array([0] * 8 + [1])
+    parts = fill_empty_partitions(indptr, indices, before, 3)
+    assert np.bincount(parts, minlength=3).tolist() == [5, 1, 3]
+    assert parts[8] == 1
