@@ -208,3 +208,24 @@ def test_grail_fb237_v1_counts(shared_data):
     relation_graph = split.test.graph.relation_graph
     assert relation_graph.num_nodes == 360
     assert relation_graph.edge_index.size(1) == 11368
+
+
+@pytest.mark.realdata
+def test_grail_names_in_both_graphs_kept_apart(shared_data):
+    # 8 entity names of WN18RR_v3 occur in both the training and the inference graph.
+    # The inference graph numbers its entities afresh, as ULTRA's loader does, so such
+    # an entity has only its inference facts there.
+    root = shared_data / "kg"
+    split = load_dataset(root, "WN18RR_v3")
+    inference, training = split.test.graph, split.train.graph
+    shared = sorted(set(inference.entity_names) & set(training.entity_names))
+    assert len(shared) == 8
+    assert inference.num_entities == 5084
+    assert training.num_entities == 12078
+    rows = (root / "WN18RR_v3_ind" / "train.txt").read_text().splitlines()
+    name = shared[0]
+    expected = sum(row.split("\t")[0::2].count(name) for row in rows)
+    entity = inference.entity_names.index(name)
+    triples = inference.triples
+    degree = int((triples[:, 0] == entity).sum() + (triples[:, 2] == entity).sum())
+    assert degree == expected
