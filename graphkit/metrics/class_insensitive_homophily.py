@@ -32,7 +32,11 @@ def class_insensitive_homophily(
     ``h_k`` is 0 for a class with no incident edge; ``p_k`` counts all counted nodes,
     isolated ones included. ``C`` is ``num_classes`` (default: largest label plus one),
     so a class with no node still counts in ``C - 1``, as in
-    ``torch_geometric.utils.homophily(method="edge_insensitive")``.
+    ``torch_geometric.utils.homophily(method="edge_insensitive")``. On a directed graph
+    ``h_k`` groups each edge by the class of its target, as PyG does. The reference
+    code of Lim et al. (``our_measure`` in ``CUAI/Non-Homophily-Large-Scale``) groups
+    it by the class of its source, so ``edge_index.flip(0)`` with ``directed=True``
+    gives its value.
     Returns NaN (with a warning) when ``C < 2``, or when no edge joins two counted
     nodes, as the other homophily measures do, because every ``h_k`` is then
     undefined rather than 0. ``torch_geometric.utils.homophily`` (PyG 2.8.1) returns

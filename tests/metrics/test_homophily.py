@@ -348,3 +348,16 @@ def test_one_class_with_unlabelled_node():
     y = torch.tensor([0, 0, -1])
     assert node_homophily(edges, y) == 1.0
     assert local_homophily(build_labelled_graph(edges, y)).tolist()[:2] == [1.0, 1.0]
+
+
+def test_class_insensitive_directed_groups_by_target():
+    # Edges 0 -> 1 and 2 -> 1, classes 0 0 1, class shares 2/3 and 1/3.
+    edges = torch.tensor([[0, 2], [1, 1]])
+    y = torch.tensor([0, 0, 1])
+    # By target, as PyG: class 0 receives one same-class edge of two, 1/2 < 2/3.
+    assert class_insensitive_homophily(edges, y, directed=True) == 0.0
+    assert pyg_homophily(edges, y, method="edge_insensitive") == 0.0
+    # By source, as Lim et al.'s reference code: class 0 sends one edge, same class,
+    # so (1 - 2/3) / (C - 1) = 1/3.
+    reversed_value = class_insensitive_homophily(edges.flip(0), y, directed=True)
+    assert reversed_value == pytest.approx(1 / 3)
