@@ -21,6 +21,8 @@ the original id of each node (a tensor for integer ids, a list of str otherwise)
 from __future__ import annotations
 
 import logging
+import numbers
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -95,6 +97,14 @@ def load_edge_list(
             f"undirected must be true or false, got {undirected!r}. Write it unquoted "
             "(undirected: false) in --dataset-options or a YAML config"
         )
+    _check_option_types(
+        features=features,
+        labels=labels,
+        train_fraction=train_fraction,
+        val_fraction=val_fraction,
+        seed=seed,
+    )
+    seed = int(seed)  # manual_seed rejects numpy integers
     path = Path(path)
     table = read_edge_table(path, delimiter, header)
     feature_rows = label_rows = None
@@ -148,6 +158,44 @@ def load_edge_list(
         "read %s: %d nodes, %d stored edges", path, num_nodes, edge_index.size(1)
     )
     return data
+
+
+def _check_option_types(**options) -> None:
+    """Raise ValueError for a file, fraction or seed option of the wrong type.
+
+    Values from ``--dataset-options`` are parsed as YAML, so ``seed: 1.5`` arrives as a
+    float and ``train_fraction: "0.6"`` as a string, which would otherwise fail deep
+    in the split code with a TypeError. It raises ValueError, which ``graphkit``
+    commands report as a one-line error.
+    """
+    where = (
+        "--dataset-options"
+        if from_command_line()
+        else "the arguments of load_edge_list"
+    )
+    for name in ("features", "labels"):
+        value = options[name]
+        if value is not None and not isinstance(value, (str, os.PathLike)):
+            raise ValueError(
+                f"{name} must be the path of one file, got {value!r} "
+                f"({type(value).__name__}). Fix it in {where}"
+            )
+    for name in ("train_fraction", "val_fraction"):
+        value = options[name]
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+            raise ValueError(  # noqa: TRY004
+                f"{name} must be a number, got {value!r} ({type(value).__name__}). "
+                f"Write it unquoted in {where}"
+            )
+    seed = options["seed"]
+    is_integer = isinstance(seed, numbers.Integral) and not isinstance(
+        seed, (bool, np.bool_)
+    )
+    if not is_integer or not -(2**63) <= seed < 2**64:
+        raise ValueError(
+            f"seed must be an integer in [-2^63, 2^64), the range of a torch seed, got "
+            f"{seed!r} ({type(seed).__name__}). Fix it in {where}"
+        )
 
 
 def _build_edges(table: EdgeTable, node_ids, undirected: bool) -> tuple:
