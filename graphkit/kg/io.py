@@ -246,11 +246,27 @@ def _parse_rows(
                 number,
                 f"expected 3 non-empty columns (head, "
                 f"relation, tail) separated by {delimiter!r}, found "
-                f"{len(columns)}: {columns!r}",
+                f"{len(columns)}: {columns!r}{_count_line_hint(number, columns)}",
             )
         rows.append((columns[0], columns[1], columns[2]))
         lines.append(number)
     return rows, lines
+
+
+def _count_line_hint(number: int, columns: list[str]) -> str:
+    """Return a hint for a first line that is a lone count, else an empty string.
+
+    OpenKE's ``train2id.txt`` files start with the number of triples, and their rows
+    are ``head tail relation`` ids, so dropping the count line alone loads the relation
+    ids as tails.
+    """
+    if number != 1 or len(columns) != 1 or not columns[0].isdigit():
+        return ""
+    return (
+        ". A first line with one number is the triple count of an OpenKE file such "
+        "as train2id.txt, whose columns are head, tail, relation. Convert it to "
+        "head, relation, tail rows without the count line"
+    )
 
 
 def _csv_rows(path: Path, numbered: list[tuple[int, str]]) -> Iterator[list[str]]:

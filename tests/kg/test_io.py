@@ -55,6 +55,26 @@ def test_wrong_column_count_names_file_and_line(tmp_path):
         read_triples(path)
 
 
+def test_openke_count_line_named(tmp_path):
+    # OpenKE's train2id.txt starts with the triple count, and its rows are
+    # head, tail, relation.
+    path = write(tmp_path / "train2id.txt", "2\n0 1 0\n1 2 0\n")
+    with pytest.raises(KGFormatError) as caught:
+        read_triples(path)
+    message = str(caught.value)
+    assert "train2id.txt:1: expected 3 non-empty columns" in message
+    assert "the triple count of an OpenKE file" in message
+    assert "whose columns are head, tail, relation" in message
+
+
+@pytest.mark.parametrize("text", ["a\tr\tb\n7\n", "x\na\tr\tb\n"])
+def test_other_short_rows_get_no_openke_hint(tmp_path, text):
+    path = write(tmp_path / "bad.tsv", text)
+    with pytest.raises(KGFormatError) as caught:
+        read_triples(path)
+    assert "OpenKE" not in str(caught.value)
+
+
 @pytest.mark.parametrize(
     ("text", "line"),
     [
