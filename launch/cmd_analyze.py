@@ -345,10 +345,15 @@ def _analyze_one(
     _note_nodes_without_neighbours(graph, name)
     summary = summarize_graph(graph, name=name, nic_options=nic_options)
     summary.seconds["build"] = build_seconds
+    # _inputs names the source of an --edge-list "edge list PATH".
+    from_edge_list = source.startswith("edge list ")
     if args.nodes != "all":
-        # _inputs names the source of an --edge-list "edge list PATH".
-        from_edge_list = source.startswith("edge list ")
         summary.conventions += f"; {_counted_nodes(args, from_edge_list)}"
+    if args.dataset_options and not from_edge_list:
+        # The table name alone does not tell the yandex Cornell from the Geom-GCN one.
+        items = args.dataset_options.items()
+        listed = ", ".join(f"{key}: {value}" for key, value in items)
+        summary.conventions += f"; dataset options {{{listed}}}"
     log.info("%s: analysed in %.2f s", name, time.perf_counter() - start)
     if args.plot is not None:
         from graphkit.metrics.plots import write_plots

@@ -274,10 +274,13 @@ def test_dataset_options_load_yandex_cornell(shared_data, capsys):
         "--dataset", "cornell", "--root", root, "--dataset-options", "{source: yandex}"
     )
     assert code == 0
-    cornell = capsys.readouterr().out.splitlines()[2].split()
+    lines = capsys.readouterr().out.splitlines()
+    cornell = lines[2].split()
+    conventions = lines[3]
     assert cornell[:8] == [
         "cornell", "183", "277", "5", "0.1227", "0.1110", "0.0383", "-0.2201"
     ]  # fmt: skip
+    assert conventions.endswith("; dataset options {source: yandex}")
 
 
 @pytest.mark.parametrize("key", ["split", "root", "features", "pyg_data"])
