@@ -25,6 +25,9 @@ import torch
 import torch.distributed as dist
 from torch import Tensor
 
+from graphkit.distributed.store_calls import StoreTimeoutError, call_with_deadline
+from graphkit.option_names import option
+
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_PERIOD_S = 0.5
@@ -46,15 +49,31 @@ class PeerLostError(RuntimeError):
 class Heartbeat:
     """A daemon thread that increments ``graphkit/alive/RANK`` in the store periodically.
 
+    A store call that has not returned within ``timeout_s`` counts as a store failure:
+    :attr:`store_error` then reports it, and diagnosis returns None (store unreachable)
+    instead of waiting for the call.
+
     Args:
         store (dist.Store): a store client used only by this thread and by diagnosis.
         rank (int), world_size (int): this process's place in the group.
+        timeout_s (float): seconds that one store call may take.
+        host (str): the process that hosts the store, for messages.
     """
 
-    def __init__(self, store: dist.Store, rank: int, world_size: int) -> None:
+    def __init__(
+        self,
+        store: dist.Store,
+        rank: int,
+        world_size: int,
+        timeout_s: float = 300.0,
+        host: str = "rank 0",
+    ) -> None:
         self.store, self.rank, self.world_size = store, rank, world_size
+        self.timeout_s, self.host = timeout_s, host
         # The store error that ended the thread before stop() was called, or None.
-        self.store_error: Exception | None = None
+        self._store_error: Exception | None = None
+        # time.monotonic() when this thread's pending store call started, or None.
+        self._call_started: float | None = None
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(
@@ -67,38 +86,85 @@ class Heartbeat:
         while not self._stop.is_set():
             try:
                 with self._lock:
-                    self.store.add(key, 1)
+                    self._call_started = time.monotonic()
+                    try:
+                        self.store.add(key, 1)
+                    finally:
+                        self._call_started = None
             except (RuntimeError, OSError) as error:
                 # Rank 0 or torchrun's agent, which hosts the store, has exited. Unless
                 # this rank is stopping too, its next operation raises the error.
                 if not self._stop.is_set():
-                    self.store_error = error
+                    self._store_error = error
                 return
             self._stop.wait(HEARTBEAT_PERIOD_S)
+
+    @property
+    def store_error(self) -> Exception | None:
+        """The store failure found by the heartbeat thread, or None while the store works.
+
+        It is the error that ended the thread, or a StoreTimeoutError while the
+        thread's store call has been pending for longer than ``timeout_s``.
+        """
+        if self._store_error is not None:
+            return self._store_error
+        started = self._call_started
+        if started is not None and time.monotonic() - started > self.timeout_s:
+            return StoreTimeoutError(
+                f"the heartbeat's store.add did not return within {self.timeout_s:g} s, "
+                f"so the store's host ({self.host}) is frozen or unreachable. "
+                f"{option('timeout_s')} sets this limit"
+            )
+        return None
+
+    def _locked_call(self, call, description: str):
+        """Return ``call()`` run under the lock, within the time left to store calls.
+
+        The time left is ``timeout_s`` from the start of the heartbeat's pending call,
+        or from now when none is pending.
+
+        Raises:
+            StoreTimeoutError: the lock or the store did not respond in that time.
+        """
+        started = self._call_started
+        left = self.timeout_s
+        if started is not None:
+            left = max(0.0, started + self.timeout_s - time.monotonic())
+
+        def locked():
+            with self._lock:
+                return call()
+
+        return call_with_deadline(locked, left, f"the store call of {description}")
 
     def stop(self) -> None:
         """Stop the thread and wait up to 2 s for it to end.
 
-        NOTE: ``store.add`` has no timeout, so on a store that stops responding but
-        keeps its connection open (its host frozen, packets dropped) the thread outlives
-        this wait. It uses only its own store connection, never the process group. If
-        that connection then fails while the interpreter shuts down, the thread's
-        return into Python aborts the process (SIGABRT, seen with torch 2.13 and
-        Python 3.11).
+        NOTE: ``store.add`` has no timeout (torch 2.13), so on a store that stops
+        responding but keeps its connection open (its host frozen, packets dropped) the
+        thread outlives this wait. It uses only its own store connection, never the
+        process group. If that connection then fails while the interpreter shuts down,
+        the thread's return into Python aborts the process (SIGABRT, seen with torch
+        2.13 and Python 3.11).
         """
         self._stop.set()
         if self._thread.is_alive() and self._thread is not threading.current_thread():
             self._thread.join(timeout=2 * HEARTBEAT_PERIOD_S + 1.0)
 
     def _counters(self) -> list[int | None]:
-        counts: list[int | None] = []
-        with self._lock:
+        def read() -> list[int | None]:
+            counts: list[int | None] = []
             for rank in range(self.world_size):
                 try:
                     counts.append(self.store.add(_KEY_ALIVE.format(rank=rank), 0))
                 except (RuntimeError, OSError):
                     counts.append(None)
-        return counts
+            return counts
+
+        try:
+            return self._locked_call(read, "the heartbeat counters")
+        except StoreTimeoutError:
+            return [None] * self.world_size
 
     def absent_ranks(self) -> list[int] | None:
         """Return the ranks whose heartbeat never reached the store, or None if unreachable.
@@ -107,14 +173,16 @@ class Heartbeat:
         absent rank has not started or cannot reach the store.
         """
         keys = [_KEY_ALIVE.format(rank=rank) for rank in range(self.world_size)]
+
+        def absent() -> list[int]:
+            return [
+                rank for rank, key in enumerate(keys) if not self.store.check([key])
+            ]
+
         try:
-            with self._lock:
-                return [
-                    rank
-                    for rank, key in enumerate(keys)
-                    if not self.store.check([key])
-                ]
+            return self._locked_call(absent, "the start-up check")
         except (RuntimeError, OSError):
+            # StoreTimeoutError is an OSError too.
             return None
 
     def find_lost_ranks(self) -> list[int] | None:
@@ -124,14 +192,17 @@ class Heartbeat:
         so every survivor names the rank that failed first rather than a rank that has
         since exited because of that failure.
         """
+        def recorded() -> list[int] | None:
+            if self.store.check([_KEY_LOST]):
+                return [int(r) for r in self.store.get(_KEY_LOST).decode().split(",")]
+            return None
+
         try:
-            with self._lock:
-                if self.store.check([_KEY_LOST]):
-                    return [
-                        int(r) for r in self.store.get(_KEY_LOST).decode().split(",")
-                    ]
+            found = self._locked_call(recorded, "the lost-rank record")
         except (RuntimeError, OSError):
             return None
+        if found is not None:
+            return found
         before = self._counters()
         time.sleep(LIVENESS_WINDOW_S)
         after = self._counters()
@@ -145,8 +216,12 @@ class Heartbeat:
         ]
         if lost:
             try:
-                with self._lock:
-                    self.store.compare_set(_KEY_LOST, "", ",".join(map(str, lost)))
+                self._locked_call(
+                    lambda: self.store.compare_set(
+                        _KEY_LOST, "", ",".join(map(str, lost))
+                    ),
+                    "the lost-rank record",
+                )
             except (RuntimeError, OSError):
                 pass
         return lost

@@ -38,6 +38,7 @@ import torch.distributed as dist
 from graphkit.distributed import slurm
 from graphkit.distributed.comm import Communicator, Heartbeat
 from graphkit.distributed.device import resolve_backend
+from graphkit.distributed.store_calls import StoreTimeoutError, call_with_deadline
 
 # Re-exported, so that imports of these names from this module keep working.
 from graphkit.distributed.partition_loading import (  # noqa: F401
@@ -54,6 +55,8 @@ from graphkit.option_names import option
 logger = logging.getLogger(__name__)
 
 _state: dict = {}
+# Seconds beyond --timeout-s that a store connection may take before start-up stops.
+STORE_CONNECT_GRACE_S = 10.0
 # Numbers the groups that this process starts, for their store keys. Every rank starts
 # and destroys its groups in the same order, so the ranks of one group draw one number.
 _group_numbers = itertools.count()
@@ -439,35 +442,52 @@ def _connect_store(
     timeout = timedelta(seconds=timeout_s)
     agent_store = os.environ.get("TORCHELASTIC_USE_AGENT_STORE") == "True"
     hosts_store = rank == 0 and not agent_store
+    host = "torchrun's agent" if agent_store else "rank 0"
+    # TCPStore's own timeout covers refused connections only, and overruns it by
+    # its retry delay, so this deadline is longer.
+    deadline_s = timeout_s + STORE_CONNECT_GRACE_S
     try:
-        store = dist.TCPStore(
-            addr,
-            port,
-            world_size,
-            is_master=hosts_store,
-            timeout=timeout,
-            wait_for_workers=False,
-            # TCPStore alone listens on every interface; this socket listens on
-            # addr only.
-            master_listen_fd=listen_socket(addr, port) if hosts_store else None,
+        store = call_with_deadline(
+            lambda: dist.TCPStore(
+                addr,
+                port,
+                world_size,
+                is_master=hosts_store,
+                timeout=timeout,
+                wait_for_workers=False,
+                # TCPStore alone listens on every interface; this socket listens on
+                # addr only.
+                master_listen_fd=listen_socket(addr, port) if hosts_store else None,
+            ),
+            deadline_s,
+            "the connection to the store",
         )
         # A second connection, so the heartbeat thread never shares a socket with
         # the process group.
-        heartbeat = Heartbeat(
-            dist.PrefixStore(
-                attempt, dist.TCPStore(addr, port, is_master=False, timeout=timeout)
-            ),
-            rank,
-            world_size,
+        client = call_with_deadline(
+            lambda: dist.TCPStore(addr, port, is_master=False, timeout=timeout),
+            deadline_s,
+            "the heartbeat's connection to the store",
         )
+    except StoreTimeoutError as error:
+        raise TimeoutError(
+            f"rank {rank}: start-up timed out because the store of {host} at "
+            f"MASTER_ADDR:MASTER_PORT = {addr}:{port} accepted the connection but did "
+            f"not reply ({error}). {host[0].upper() + host[1:]} may be frozen, or "
+            "another program may listen on that port. Check that MASTER_PORT is the "
+            f"port of this job's store, or raise {option('timeout_s')}"
+        ) from error
     except dist.DistError as error:
         raise TimeoutError(
             f"rank {rank}: start-up failed after up to {timeout_s:g} s because the "
-            f"store of rank 0 at MASTER_ADDR:MASTER_PORT = {addr}:{port} could not "
+            f"store of {host} at MASTER_ADDR:MASTER_PORT = {addr}:{port} could not "
             f"be reached ({error}). Start every rank with the same MASTER_ADDR and "
             "MASTER_PORT, check that this machine reaches that address, or raise "
             f"{option('timeout_s')}"
         ) from error
+    heartbeat = Heartbeat(
+        dist.PrefixStore(attempt, client), rank, world_size, timeout_s, host
+    )
     return store, heartbeat
 
 
@@ -480,7 +500,13 @@ def _start_group(
     timeout_s: float,
     attempt: str,
 ) -> None:
-    """Start torch's default process group on ``store``, under this attempt's keys."""
+    """Start torch's default process group on ``store``, under this attempt's keys.
+
+    NOTE: the rendezvous inside ``init_process_group`` calls ``store.set`` and
+    ``store.add``, which block past ``timeout_s`` (torch 2.13) when the store's host
+    stops replying after :func:`_connect_store` connected. Only the connection and the
+    heartbeat's calls are bounded.
+    """
     # nccl with device_id creates its communicator now, on the bound GPU, instead of
     # at the first operation (where batch_isend_irecv would need every rank to take
     # part). Older torch releases lack the argument and create it at the first
