@@ -24,6 +24,7 @@ from pathlib import Path
 from graphkit.option_names import from_command_line, option
 
 from .errors import DatasetNotFoundError
+from .stale_processed import reprocessing, stale_processed_folders
 
 logger = logging.getLogger(__name__)
 
@@ -189,14 +190,16 @@ def pyg_root(
         processed (Sequence[str]): Folders the loader writes, relative to the root.
 
     The root is ``family_dir`` itself when the folders the loader writes into are
-    writable, else a copy of the raw files under :func:`cache_root`. If the body raises,
+    writable, else a copy of the raw files under :func:`cache_root`. A processed folder
+    in place that is older than a raw file is moved aside first, so PyG processes the
+    raw files again instead of loading the old graph. If the body raises,
     the folders created for this call are removed again, so a failed load leaves nothing
     behind. Processes that load the same folder at once (the ranks of one job) take
     turns, so only the first one processes and the others read its result.
     """
     with _folder_lock(family_dir):
         if all(_writable_parent(family_dir / folder) for folder in processed):
-            with _in_place_root(family_dir, processed) as root:
+            with _in_place_root(family_dir, raws, processed) as root:
                 yield root
         else:
             with _cached_root(family_dir, raws) as root:
@@ -204,15 +207,19 @@ def pyg_root(
 
 
 @contextmanager
-def _in_place_root(family_dir: Path, processed: Sequence[str]) -> Iterator[Path]:
-    created = [family_dir / folder for folder in processed]
-    created = [path for path in created if not path.exists()]
-    try:
-        yield family_dir
-    except BaseException:
-        for path in created:
-            shutil.rmtree(path, ignore_errors=True)
-        raise
+def _in_place_root(
+    family_dir: Path, raws: Sequence[RawFiles], processed: Sequence[str]
+) -> Iterator[Path]:
+    folders = [family_dir / folder for folder in processed]
+    raw_paths = [path for raw in raws for path in raw.paths(family_dir)]
+    with reprocessing(stale_processed_folders(raw_paths, folders)):
+        created = [path for path in folders if not path.exists()]
+        try:
+            yield family_dir
+        except BaseException:
+            for path in created:
+                shutil.rmtree(path, ignore_errors=True)
+            raise
 
 
 @contextmanager
