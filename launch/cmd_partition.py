@@ -144,7 +144,37 @@ def check_output_folder(out: Path, overwrite: bool) -> None:
             f"{listed}), and --overwrite only replaces a folder written by graphkit "
             "partition. Choose a new --out folder, or empty this one yourself"
         )
+    if overwrite:
+        _reject_protected_entries(out)
     _check_can_create_beside(out)
+
+
+# Files that graphkit train writes into --out. A run whose --out is the partition
+# folder itself keeps them there.
+TRAIN_OUTPUTS = ("metrics.jsonl", "best_model.pt", "checkpoint_*.pt")
+
+
+def _reject_protected_entries(out: Path) -> None:
+    """Raise ValueError when ``--overwrite`` would delete more than old partitions.
+
+    Replacing ``out`` deletes everything in it. Loose files are deleted too, but a
+    subfolder (such as the ``--out`` of a training run inside the partition folder)
+    or a run's checkpoints and metrics must be moved out first.
+    """
+    protected = sorted(
+        path.name
+        for path in out.iterdir()
+        if path.is_dir() or any(path.match(pattern) for pattern in TRAIN_OUTPUTS)
+    )
+    if not protected:
+        return
+    listed = ", ".join(protected[:3]) + (", ..." if len(protected) > 3 else "")
+    raise ValueError(
+        f"--out {out} contains {listed}, which --overwrite would delete with the old "
+        "partitions: only partition files and loose files are replaced, never a "
+        "folder or a training run's checkpoints and metrics. Move them out of "
+        f"{out}, or choose a new --out folder"
+    )
 
 
 def _check_can_create_beside(out: Path) -> None:

@@ -1,0 +1,70 @@
+"""``graphkit partition --overwrite`` keeps subfolders and training runs in ``--out``."""
+
+import json
+
+import pytest
+from graphkit.launch.cli import main
+
+SMALL_GRAPH = ["--dataset-options", "{num_nodes: 200, avg_degree: 4, num_features: 4}"]
+
+
+def _partition(out, *extra: str) -> int:
+    return main(["partition", *SMALL_GRAPH, "--parts", "2", "--out", str(out), *extra])
+
+
+def _old_partition_folder(tmp_path):
+    out = tmp_path / "parts"
+    out.mkdir()
+    (out / "meta.json").write_text('{"num_parts": 7}')
+    (out / "part-0000.pt").write_bytes(b"old")
+    return out
+
+
+def test_overwrite_keeps_run_subfolder(tmp_path):
+    out = _old_partition_folder(tmp_path)
+    run = out / "run1"
+    run.mkdir()
+    (run / "checkpoint_000010.pt").write_bytes(b"weights")
+    with pytest.raises(ValueError) as error:
+        _partition(out, "--overwrite")
+    assert str(error.value).startswith(
+        f"--out {out} contains run1, which --overwrite would delete"
+    )
+    assert "Move them out of" in str(error.value)
+    assert (run / "checkpoint_000010.pt").read_bytes() == b"weights"
+    assert json.loads((out / "meta.json").read_text()) == {"num_parts": 7}
+    assert (out / "part-0000.pt").read_bytes() == b"old"
+
+
+@pytest.mark.parametrize(
+    "name", ["metrics.jsonl", "best_model.pt", "checkpoint_000002.pt"]
+)
+def test_overwrite_keeps_train_outputs(tmp_path, name):
+    # A training run whose --out is the partition folder writes these next to it.
+    out = _old_partition_folder(tmp_path)
+    (out / name).write_bytes(b"run")
+    with pytest.raises(ValueError, match=f"contains {name}, which --overwrite"):
+        _partition(out, "--overwrite")
+    assert (out / name).read_bytes() == b"run"
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["meta.json", "part-0000.pt", name]
+    )
+
+
+def test_overwrite_lists_first_three_kept(tmp_path):
+    out = _old_partition_folder(tmp_path)
+    for name in ("a", "b", "c", "d"):
+        (out / name).mkdir()
+    with pytest.raises(ValueError, match=r"contains a, b, c, \.\.\., which"):
+        _partition(out, "--overwrite")
+
+
+def test_overwrite_replaces_loose_files(tmp_path):
+    out = _old_partition_folder(tmp_path)
+    (out / "notes.txt").write_text("stale")
+    assert _partition(out, "--overwrite") == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "meta.json",
+        "part-0000.pt",
+        "part-0001.pt",
+    ]
