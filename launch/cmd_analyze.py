@@ -162,7 +162,7 @@ def _add_nic_arguments(parser: argparse.ArgumentParser) -> None:
     )
     nic_group.add_argument(
         "--nic-hops",
-        type=int,
+        type=_hops,
         default=1,
         metavar="K",
         help="neighbourhood radius in hops (default 1)",
@@ -202,6 +202,16 @@ def _bins(text: str) -> int | None:
         raise argparse.ArgumentTypeError(
             f"expected a positive integer or 'raw', got {text!r}"
         )
+    return value
+
+
+def _hops(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
     return value
 
 

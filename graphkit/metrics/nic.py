@@ -121,10 +121,14 @@ def _khop_pairs(graph: LabelledGraph, hops: int) -> tuple[Tensor, Tensor]:
         with warnings.catch_warnings():
             # torch.sparse.mm goes through CSR internally and warns that CSR is in beta.
             warnings.filterwarnings("ignore", message="Sparse CSR tensor support")
-            reach = (torch.sparse.mm(reach, adjacency) + adjacency).coalesce()
+            grown = (torch.sparse.mm(reach, adjacency) + adjacency).coalesce()
+        if grown.indices().size(1) == reach.indices().size(1):
+            # The pattern only grows, so an equal count means no new pair, and every
+            # further hop would give the same pattern.
+            break
         reach = torch.sparse_coo_tensor(
-            reach.indices(),
-            torch.ones(reach.indices().size(1)),
+            grown.indices(),
+            torch.ones(grown.indices().size(1)),
             (n, n),
             is_coalesced=True,
             check_invariants=False,
