@@ -517,8 +517,16 @@ class ShardedGraph(Graph):
         x: Tensor,
         reduce: str = "sum",
         x_dst: Tensor | None = None,
+        edge_attr: Tensor | None = None,
     ) -> Tensor:
         check_reduce(reduce)
+        if edge_attr is not None:
+            raise ValueError(
+                f"rank {self.rank}: ShardedGraph.propagate takes no edge_attr, because "
+                "each rank stores its edges in another order than the edge_index. Put "
+                "the edge features in data.edge_attr before partitioning, and they "
+                "reach the message from the partition files"
+            )
         self._check_rows(x, floating=False)
         if x_dst is None:
             x_dst = x

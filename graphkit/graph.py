@@ -231,6 +231,7 @@ class Graph(ABC):
         x: Tensor,
         reduce: str = "sum",
         x_dst: Tensor | None = None,
+        edge_attr: Tensor | None = None,
     ) -> Tensor:
         """Generic message passing: ``out_i = reduce_{j -> i} message(x_j, x_i, e_ji)``.
 
@@ -241,8 +242,11 @@ class Graph(ABC):
         to or captures, and in ``sar`` mode calls it again in the backward pass, so the
         message must be deterministic and change no state (no dropout or batch norm
         inside).
-        ``x_dst`` defaults to ``x``. Edge features come from the graph's
-        ``edge_attr``.
+        ``x_dst`` defaults to ``x``. Edge features ``e_ji`` come from ``edge_attr``,
+        ``[E, D]`` in the order of the graph's ``edge_index`` (PyG's ``edge_weight`` or
+        ``edge_attr`` of the forward pass), or else from the graph's own ``edge_attr``.
+        Only :class:`LocalGraph` takes ``edge_attr`` here, because the distributed
+        graph stores each rank's edges in another order.
         """
 
     @abstractmethod
@@ -300,7 +304,9 @@ class LocalGraph(Graph):
     Args:
         edge_index (LongTensor): ``[2, E]`` edges ``(src, dst)``.
         num_nodes (int): number of nodes.
-        edge_attr (Tensor, optional): ``[E, D]`` edge features for :meth:`propagate`.
+        edge_attr (Tensor, optional): ``[E, D]`` edge features for :meth:`propagate`,
+            which reads this tensor's current values at each call. Learned edge weights
+            (an ``nn.Parameter``) thus get gradients, and updates in place are seen.
         fast (bool): use the CSR kernels of :mod:`graphkit.ops` (default) or the plain
             gather/scatter path that materialises one message per edge. CPU inputs in
             float16 or bfloat16 always take the plain path.
@@ -333,8 +339,15 @@ class LocalGraph(Graph):
         # which the backward pass of a later training step cannot save.
         with torch.inference_mode(False):
             self.block = Block.from_edge_index(
-                edge_index, self.num_nodes, self.num_nodes, edge_attr=edge_attr
+                edge_index,
+                self.num_nodes,
+                self.num_nodes,
+                edge_attr=None if edge_attr is None else edge_attr.detach(),
             )
+        # The caller's edge_attr, in edge_index order. block.edge_attr is its copy in
+        # block order, made again when the caller's tensor changes in place.
+        self._edge_attr = edge_attr
+        self._edge_attr_version = _version(edge_attr)
         self._looped: LocalGraph | None = None
         self._values: dict[str, Tensor] = {}
         self._half_subnormal: dict[str, bool] = {}
@@ -510,9 +523,57 @@ class LocalGraph(Graph):
         x: Tensor,
         reduce: str = "sum",
         x_dst: Tensor | None = None,
+        edge_attr: Tensor | None = None,
     ) -> Tensor:
         check_reduce(reduce)
         self._check_nodes(x, floating=False)
         x_dst = x if x_dst is None else x_dst
         self._check_nodes(x_dst, "x_dst", floating=False)
-        return plain_propagate(self.block, message, x, x_dst, reduce, self.block.edge_attr)
+        if edge_attr is None:
+            values = self._current_edge_attr()
+        else:
+            self._check_edges(edge_attr)
+            values = edge_attr[self.block.perm]
+        return plain_propagate(self.block, message, x, x_dst, reduce, values)
+
+    def _current_edge_attr(self) -> Tensor | None:
+        """Return the constructor's ``edge_attr`` in block order, with its current values."""
+        source = self._edge_attr
+        if source is None:
+            return None
+        if source.requires_grad and torch.is_grad_enabled():
+            # Indexed at each call, so that every backward pass reaches the source.
+            return source[self.block.perm]
+        version = _version(source)
+        if version is None or version != self._edge_attr_version:
+            with torch.inference_mode(False):
+                self.block.edge_attr = source.detach()[self.block.perm]
+            self._edge_attr_version = version
+        return self.block.edge_attr
+
+    def _check_edges(self, edge_attr: Tensor) -> None:
+        """Raise unless ``edge_attr`` has one row per edge and is on the graph's device."""
+        num_edges = self.block.num_edges
+        if edge_attr.dim() == 0 or edge_attr.size(0) != num_edges:
+            raise ValueError(
+                f"edge_attr has {edge_attr.size(0) if edge_attr.dim() else 0} rows but "
+                f"the graph has {num_edges} edges (got shape {list(edge_attr.shape)}). "
+                "Pass one row per edge, in the order of the edge_index the graph was "
+                "built from"
+            )
+        device = self.block.col.device
+        if edge_attr.device != device:
+            raise ValueError(
+                f"edge_attr is on {edge_attr.device} but the graph is on {device}. Move "
+                "both to one device"
+            )
+
+
+def _version(tensor: Tensor | None) -> int | None:
+    """Return ``tensor``'s version counter, which each in-place operation increments.
+
+    None for no tensor and for inference tensors, which have no version counter.
+    """
+    if tensor is None or tensor.is_inference():
+        return None
+    return tensor._version

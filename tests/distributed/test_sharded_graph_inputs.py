@@ -141,3 +141,28 @@ def _build_with_counts(rank: int, world_size: int, ranges, peers: int):
 )
 def test_partition_counts_checked(ranges, peers, message):
     assert run_world(_build_with_counts, 2, ranges, peers) == [message, message]
+
+
+def _propagate_with_edge_attr(rank: int, world_size: int) -> str:
+    """Call propagate with per-call edge features and return the ValueError text."""
+    graph = ShardedGraph(
+        communicator(), torch.tensor([0, 2]), [torch.tensor([[0, 1], [1, 0]])]
+    )
+    try:
+        graph.propagate(
+            lambda x_j, x_i, edge_attr: x_j * edge_attr,
+            torch.ones(2, 1),
+            edge_attr=torch.ones(2, 1),
+        )
+    except ValueError as error:
+        return str(error)
+    return "no error"
+
+
+def test_per_call_edge_attr_rejected():
+    (message,) = run_world(_propagate_with_edge_attr, 1)
+    assert message.startswith(
+        "rank 0: ShardedGraph.propagate takes no edge_attr, because each rank stores "
+        "its edges in another order than the edge_index"
+    )
+    assert "data.edge_attr before partitioning" in message
