@@ -449,13 +449,27 @@ def _inputs(args: argparse.Namespace):
                 **args.dataset_options,
             )
             _require_labels(data, name)
-            yield name, f"dataset {name!r}", data
+            yield _dataset_table_name(name), f"dataset {name!r}", data
     if args.edge_list is not None:
         header = {"auto": "auto", "yes": True, "no": False}[args.header]
         data = _read_edge_list(
             args.edge_list, args.labels, args.directed, header, args.delimiter
         )
         yield _graph_name(args.edge_list), f"edge list {args.edge_list}", data
+
+
+def _dataset_table_name(name: str) -> str:
+    """Return the table name of a --dataset: its file name stem when it is a file.
+
+    The name also starts the file names of --plot, so a path there would write the
+    images next to the dataset file instead of into the --plot folder.
+    """
+    from graphkit.datasets.registry import canonical_name
+
+    path = Path(name).expanduser()
+    if canonical_name(name) is None and path.is_file():
+        return _graph_name(path)
+    return name
 
 
 def _graph_name(path: Path) -> str:

@@ -27,6 +27,8 @@ def write_plots(
     """Write ``NAME_compatibility.png``, ``NAME_local_homophily.png`` and
     ``NAME_nic_by_size.png`` into ``out_dir`` (created if missing).
 
+    ``/`` and ``\\`` in ``name`` become ``_`` in the file names.
+
     Returns:
         The paths written.
     """
@@ -43,9 +45,11 @@ def write_plots(
         "local_homophily": _local_homophily_figure(plt, graph, name),
         "nic_by_size": _nic_figure(plt, graph, name, nic_options),
     }
+    # A separator in the name would put the images outside out_dir.
+    file_stem = name.replace("/", "_").replace("\\", "_")
     paths = []
     for kind, figure in figures.items():
-        path = out_dir / f"{name}_{kind}.png"
+        path = out_dir / f"{file_stem}_{kind}.png"
         # An interrupted or failed save leaves no partial PNG at path.
         save = functools.partial(
             figure.savefig, format="png", dpi=120, bbox_inches="tight"
