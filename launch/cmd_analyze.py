@@ -298,6 +298,10 @@ def _reject_input_as_output(args: argparse.Namespace) -> None:
     """Raise ValueError when --json or --csv names an input file, which it would replace."""
     inputs = [("--edge-list", args.edge_list), ("--labels", args.labels)]
     inputs += [("--dataset", Path(name).expanduser()) for name in args.dataset]
+    for key in ("path", "features", "labels"):
+        value = args.dataset_options.get(key)
+        if isinstance(value, (str, os.PathLike)):
+            inputs.append((f"--dataset-options {key}", Path(value).expanduser()))
     for option, path in (("--json", args.json), ("--csv", args.csv)):
         if path is None or not path.is_file():
             continue

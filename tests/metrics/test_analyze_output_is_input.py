@@ -41,3 +41,13 @@ def test_dataset_file_as_output_rejected(inputs, capsys):
     assert main(["analyze", "--dataset", str(edges), "--json", str(edges)]) == 2
     assert "is the --dataset input file" in capsys.readouterr().err
     assert edges.read_text() == EDGES
+
+
+@pytest.mark.parametrize("output", ["--json", "--csv"])
+def test_dataset_options_file_as_output_rejected(inputs, capsys, output):
+    edges, labels = inputs
+    argv = ["analyze", "--dataset", str(edges), output, str(labels)]
+    argv += ["--dataset-options", f"{{labels: {labels}}}"]
+    assert main(argv) == 2
+    assert "is the --dataset-options labels input file" in capsys.readouterr().err
+    assert labels.read_text() == LABELS
