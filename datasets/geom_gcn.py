@@ -125,6 +125,8 @@ def load_geom_gcn(
         folder = family_dir / raw.folder
         num_nodes = check_node_file(folder / NODE_FILE, sparse=name == "actor")
         read_edge_file(folder / EDGE_FILE, num_nodes)
+        # PyG reads the split files without naming one that is unreadable or short.
+        read_split_files(raw.paths(family_dir)[2:], num_nodes)
     elif name in WIKIPEDIA and not download:
         return select_split(_read_wikipedia_with_npz(name, root), split, name)
     elif download:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -70,24 +71,38 @@ def read_split_files(paths: Sequence[Path], num_nodes: int) -> dict[str, torch.T
     """
     columns: dict[str, list[torch.Tensor]] = {key: [] for key in MASK_NAMES}
     for path in paths:
-        with np.load(path) as arrays:
-            absent = [key for key in MASK_NAMES if key not in arrays.files]
-            if absent:
-                raise DatasetFormatError(
-                    f"{path}: split file lacks the array(s) {', '.join(absent)}; it "
-                    f"contains {', '.join(arrays.files)} and should contain "
-                    f"{', '.join(MASK_NAMES)}"
+        arrays = _read_split_arrays(path)
+        for key in MASK_NAMES:
+            mask = np.asarray(arrays[key]).astype(bool)
+            if mask.shape != (num_nodes,):
+                raise ShapeMismatchError(
+                    f"{path}: {key} has shape {mask.shape} but the graph has "
+                    f"{num_nodes} nodes (expected shape ({num_nodes},))",
+                    (mask.shape, (num_nodes,)),
                 )
-            for key in MASK_NAMES:
-                mask = np.asarray(arrays[key]).astype(bool)
-                if mask.shape != (num_nodes,):
-                    raise ShapeMismatchError(
-                        f"{path}: {key} has shape {mask.shape} but the graph has "
-                        f"{num_nodes} nodes (expected shape ({num_nodes},))",
-                        (mask.shape, (num_nodes,)),
-                    )
-                columns[key].append(torch.from_numpy(mask))
+            columns[key].append(torch.from_numpy(mask))
     return {key: torch.stack(masks, dim=1) for key, masks in columns.items()}
+
+
+def _read_split_arrays(path: Path) -> dict[str, np.ndarray]:
+    """Read the arrays of one split file, which must contain the three masks."""
+    try:
+        with np.load(path) as archive:
+            arrays = {key: archive[key] for key in archive.files}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
+        # np.load reads a file that is neither .npz nor .npy as a pickle and rejects it
+        # with a message that does not name the file.
+        raise DatasetFormatError(
+            f"{path}: not a readable .npz split file ({error}). Replace it with the "
+            f"original file, which contains the boolean arrays {', '.join(MASK_NAMES)}"
+        ) from error
+    absent = [key for key in MASK_NAMES if key not in arrays]
+    if absent:
+        raise DatasetFormatError(
+            f"{path}: split file lacks the array(s) {', '.join(absent)}; it "
+            f"contains {', '.join(arrays)} and should contain {', '.join(MASK_NAMES)}"
+        )
+    return arrays
 
 
 def random_split_masks(

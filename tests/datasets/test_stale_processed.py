@@ -49,18 +49,20 @@ def test_fresh_processed_folder_reused(tiny_webkb, caplog):
     assert "older than the raw files" not in caplog.text
 
 
-def test_failed_reprocessing_keeps_old_folder(tiny_webkb):
+def test_failed_reprocessing_keeps_old_folder(tiny_webkb, monkeypatch):
+    from torch_geometric.datasets import WebKB
+
     load_dataset("texas", root=tiny_webkb)
     before = list_tree(tiny_webkb)
     data_file = tiny_webkb / "webkb" / "texas" / "processed" / "data.pt"
     old_data = data_file.read_bytes()
-    # graphkit checks the text files but not the split files, so PyG's processing
-    # is the step that fails on this one.
-    split = tiny_webkb / "webkb" / "texas" / "raw" / "texas_split_0.6_0.2_0.npz"
-    split.write_text("not an npz archive")
-    _make_newer_than_processed(tiny_webkb, split)
+    _set_label_of_node_0(tiny_webkb, 2)
 
-    with pytest.raises(ValueError, match="pickled"):
+    def fail(self):
+        raise RuntimeError("processing failed")
+
+    monkeypatch.setattr(WebKB, "process", fail)
+    with pytest.raises(RuntimeError, match="processing failed"):
         load_dataset("texas", root=tiny_webkb)
 
     assert list_tree(tiny_webkb) == before
