@@ -26,6 +26,8 @@ losing their directions.
 from __future__ import annotations
 
 import logging
+import zipfile
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -218,7 +220,9 @@ def check_npz_graph(path: Path) -> dict[str, np.ndarray]:
     try:
         with np.load(path) as archive:
             arrays = {key: archive[key] for key in archive.files}
-    except (OSError, ValueError) as error:
+    # A truncated or corrupted archive raises BadZipFile or zlib.error, which are not
+    # OSError or ValueError.
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as error:
         raise DatasetFormatError(
             f"{path}: not a readable .npz archive: {error}"
         ) from error
