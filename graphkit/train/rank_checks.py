@@ -16,6 +16,7 @@ from graphkit.option_names import option
 from graphkit.train.checkpoint import check_no_earlier_run, resumes_in_place
 from graphkit.train.config import TrainConfig
 from graphkit.train.inputs import check_feature_matrix, check_node_fields
+from graphkit.train.out_lock import OutFolderInUseError, OutFolderLock
 
 logger = logging.getLogger(__name__)
 
@@ -52,9 +53,13 @@ def check_inputs_on_every_rank(
     graph: Graph,
     device: torch.device,
     features_matrix: bool = True,
+    out_lock: OutFolderLock | None = None,
 ) -> None:
     """Check this rank's node fields (and on rank 0 that ``out`` contains no earlier
     run), and raise on every rank if any rank fails.
+
+    Rank 0 also takes ``out_lock``, the lock on ``out``, after its own checks pass. A
+    lock held by another process fails the check on every rank.
 
     With ``features_matrix`` (a model built from the config), ``data.x`` must also
     be ``[N, F]`` with ``F >= 1``, because the model's input width is ``F``.
@@ -79,19 +84,30 @@ def check_inputs_on_every_rank(
                 "[N, 1]) or T binary tasks (shape [N, T]), got y of shape "
                 f"{tuple(data.y.shape)}"
             )
+        if out_lock is not None and graph.rank == 0:
+            out_lock.acquire()
     except (ValueError, TypeError) as exc:
         error = exc
     rank = graph.rank
-    # After the maximum over ranks: the highest failing rank (-1 if none), and 1
-    # if any rank passed its checks.
-    flags = [rank if error is not None else -1, int(error is None)]
+    # After the maximum over ranks: the highest failing rank (-1 if none), 1 if any
+    # rank passed its checks, and 1 if another process holds the lock on out.
+    flags = [
+        rank if error is not None else -1,
+        int(error is None),
+        int(isinstance(error, OutFolderInUseError)),
+    ]
     flags = graph.reduce_max(torch.tensor(flags, device=device)).tolist()
-    failed, any_passed = int(flags[0]), bool(flags[1])
+    failed, any_passed, out_in_use = int(flags[0]), bool(flags[1]), bool(flags[2])
     if error is not None:
         if not any_passed:
             # Every rank failed, so only rank 0 prints it (see launch.cli.run).
             error.every_rank = True
         raise error
+    if out_in_use:
+        raise ValueError(
+            f"rank 0 found {config.out} in use by another process that trains into "
+            f"it, so rank {rank} stops too. Read rank 0's error for the fix"
+        )
     if failed >= 0:
         raise ValueError(
             f"rank {failed} rejected its partition's node data, so rank {rank} stops "

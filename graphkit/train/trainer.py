@@ -45,6 +45,7 @@ from graphkit.train.labels import training_labels
 from graphkit.train.loss import loss_sum, non_finite_loss_error
 from graphkit.train.metrics import METRIC_LABEL, METRICS
 from graphkit.train.multilabel_metrics import MULTI_LABEL_METRICS
+from graphkit.train.out_lock import OutFolderLock
 from graphkit.train.progress import logs_above_bar
 from graphkit.train.rank_checks import check_inputs_on_every_rank, warn_other_device
 from graphkit.train.resume import (
@@ -98,8 +99,20 @@ class Trainer:
         self.is_main = graph.rank == 0
         warn_other_device(config, self.device, self.is_main)
         torch.manual_seed(config.seed)
+        # Rank 0 writes out, so it locks out against other processes from its input
+        # checks until fit() ends (graphkit.train.out_lock).
+        self._out_lock = OutFolderLock(config.out) if config.out and self.is_main else None
+        try:
+            self._set_up(config, data, graph, model)
+        except BaseException:
+            self._release_out()
+            raise
+
+    def _set_up(self, config: TrainConfig, data, graph: Graph, model) -> None:
+        """Check the inputs on every rank, then build the model and optimizer and resume."""
         check_inputs_on_every_rank(
-            config, data, graph, self.device, features_matrix=model is None
+            config, data, graph, self.device, features_matrix=model is None,
+            out_lock=self._out_lock,
         )
         if config.out and self.is_main:
             Path(config.out).mkdir(parents=True, exist_ok=True)
@@ -145,6 +158,10 @@ class Trainer:
             check_ranks_resumed_together(
                 graph, self.epoch, config, self.device, failure
             )
+
+    def _release_out(self) -> None:
+        if self._out_lock is not None:
+            self._out_lock.release()
 
     # Construction -------------------------------------------------------------------
     def _graph_fingerprint(self) -> dict:
@@ -224,19 +241,23 @@ class Trainer:
         bar = tqdm(total=c.epochs, initial=self.epoch, desc="train", unit="epoch",
                    disable=not (self.is_main and sys.stderr.isatty()))
         try:
-            with logs_above_bar(bar):
-                self._run_epochs(bar)
-        except FloatingPointError:
-            # A diverged run still leaves the best finite epoch's weights. The
-            # checkpoints of earlier epochs stay as written.
+            try:
+                with logs_above_bar(bar):
+                    self._run_epochs(bar)
+            except FloatingPointError:
+                # A diverged run still leaves the best finite epoch's weights. The
+                # checkpoints of earlier epochs stay as written.
+                if c.out:
+                    self.save_best()
+                raise
+            finally:
+                bar.close()
             if c.out:
+                self.save()
                 self.save_best()
-            raise
         finally:
-            bar.close()
-        if c.out:
-            self.save()
-            self.save_best()
+            # NOTE: a second fit() of this trainer writes out without the lock.
+            self._release_out()
         return self.summary()
 
     def _run_epochs(self, bar) -> None:
