@@ -29,6 +29,7 @@ HEADER_WORDS = {
 }  # fmt: skip
 COMMENT = "#"
 GZIP_MAGIC = b"\x1f\x8b"
+ZIP_MAGIC = b"PK\x03\x04"
 
 
 @dataclass
@@ -121,10 +122,23 @@ def is_gzip(path: Path) -> bool:
 def open_text(path: Path):
     """Open ``path`` as UTF-8 text, decompressing it first when it is gzip data.
 
+    Raises DatasetFormatError for a zip archive.
+
     The encoding ``utf-8-sig`` drops the byte order mark that some Windows tools put
     before the first field, which would otherwise make the first row look like a
     header.
     """
+    with path.open("rb") as handle:
+        is_zip = handle.read(4) == ZIP_MAGIC
+    if is_zip:
+        # NumPy's .npz and torch.save files are zip archives, which no text
+        # encoding reads.
+        raise DatasetFormatError(
+            f"{path}: a zip archive (such as a NumPy .npz or a torch.save file), not a "
+            "text file. Edge lists and feature and label files are text with one row "
+            "per line, as np.savetxt writes them. graphkit reads .npz archives only "
+            "for the named Yandex datasets, from <root>/yandex_npz/<name>.npz"
+        )
     if is_gzip(path):
         return gzip.open(path, "rt", encoding="utf-8-sig")
     return path.open(encoding="utf-8-sig")
