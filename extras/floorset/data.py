@@ -27,6 +27,8 @@ from typing import Literal
 
 import numpy as np
 import torch
+from graphkit.extras.floorset import geometry
+from graphkit.extras.floorset import layout_checks as checks
 
 logger = logging.getLogger(__name__)
 
@@ -65,13 +67,6 @@ class FloorplanCase:
         return int(self.area_target.shape[0])
 
 
-def _drop_padding(rows: torch.Tensor) -> np.ndarray:
-    array = rows.detach().to(torch.float64).numpy()
-    if array.ndim == 1:
-        return array[array != -1]
-    return array[~np.all(array == -1, axis=tuple(range(1, array.ndim)))]
-
-
 def _open_polygon(polygon: np.ndarray) -> np.ndarray:
     """Drop padding rows and the repeated closing vertex of one polygon."""
     polygon = polygon[~np.all(polygon == -1, axis=1)]
@@ -80,54 +75,68 @@ def _open_polygon(polygon: np.ndarray) -> np.ndarray:
     return polygon
 
 
+def _reference_polygons(name: str, polygons: object) -> list[np.ndarray]:
+    """Return the label's polygons, padding dropped, each checked to be rectilinear."""
+    try:
+        items = list(polygons)
+    except TypeError:
+        items = [polygons]
+    reference = []
+    for block, value in enumerate(items):
+        polygon = checks.tensor(name, f"polygon {block}", value)
+        polygon = polygon.detach().to(torch.float64).numpy()
+        checks.check_polygon(name, block, polygon)
+        polygon = _open_polygon(polygon)
+        if len(polygon) == 0:
+            continue
+        if np.isfinite(polygon).all():
+            # NaN vertices are reported with the other non-finite values.
+            try:
+                geometry.polygon_to_rects(polygon)
+            except ValueError as error:
+                raise ValueError(
+                    f"{name}: the reference polygon of block {block}: {error}. "
+                    f"{checks.REPLACE_HINT}"
+                ) from None
+        reference.append(polygon)
+    return reference
+
+
 def build_case(name: str, variant: Variant, data: list, label: list) -> FloorplanCase:
-    """Build a case from the loaded ``data`` and ``label`` objects of one layout."""
-    t0, b2b, p2b, pins = data[0]
-    metrics, polygons = label[0]
-    t0 = _drop_padding(t0)
-    if t0.ndim != 2 or t0.shape[1] != 6:
-        raise ValueError(
-            f"{name}: expected T0 of shape (n, 6), found {tuple(t0.shape)}"
-        )
+    """Build a case from the loaded ``data`` and ``label`` objects of one layout.
+
+    Raises:
+        ValueError: a part is missing, has the wrong shape, or contains values the
+            scoring would misread (see :mod:`graphkit.extras.floorset.layout_checks`).
+    """
+    t0, b2b, p2b, pins = checks.layout_parts(name, data, "data", checks.DATA_PARTS)
+    metrics, polygons = checks.layout_parts(name, label, "label", checks.LABEL_PARTS)
+    t0 = checks.table(name, "T0", t0, 6)
     if len(t0) == 0:
         raise ValueError(f"{name}: T0 has no blocks")
-    reference = [_open_polygon(p.detach().to(torch.float64).numpy()) for p in polygons]
-    reference = [p for p in reference if len(p) > 0]
+    reference = _reference_polygons(name, polygons)
     if len(reference) != len(t0):
         raise ValueError(
             f"{name}: the label contains {len(reference)} polygons for {len(t0)} blocks"
         )
-    b2b = _drop_padding(b2b).reshape(-1, 3)
-    p2b = _drop_padding(p2b).reshape(-1, 3)
-    pins = _drop_padding(pins).reshape(-1, 2)
-    metrics = metrics.detach().to(torch.float64).numpy()
-    for part, values in (
-        ("T0", t0),
-        ("b2b", b2b),
-        ("p2b", p2b),
-        ("pins_pos", pins),
-        ("metrics", metrics),
-        ("polygons", np.concatenate(reference)),
-    ):
-        if not np.isfinite(values).all():
-            # The scoring compares numbers, and comparisons with NaN are all false,
-            # so a NaN would pass checks unnoticed.
-            raise ValueError(
-                f"{name}: {part} has {int(np.sum(~np.isfinite(values)))} non-finite "
-                "values. Replace the file with a fresh copy of the FloorSet data"
-            )
-    # An index out of range would fail later as a bare IndexError in the scoring.
-    for id_kind, ids, limit in (
-        ("b2b block", b2b[:, :2], len(t0)),
-        ("p2b pin", p2b[:, 0], len(pins)),
-        ("p2b block", p2b[:, 1], len(t0)),
-    ):
-        bad = (ids < 0) | (ids >= limit) | (ids != np.round(ids))
-        if bad.any():
-            raise ValueError(
-                f"{name}: {id_kind} ids must be whole numbers in [0, {limit}), found "
-                f"{ids[bad][:5].tolist()}"
-            )
+    b2b = checks.table(name, "b2b", b2b, 3)
+    p2b = checks.table(name, "p2b", p2b, 3)
+    pins = checks.table(name, "pins_pos", pins, 2)
+    metrics = checks.tensor(name, "metrics", metrics).detach().to(torch.float64).numpy()
+    checks.check_metrics(name, metrics)
+    checks.check_finite(
+        name,
+        (
+            ("T0", t0),
+            ("b2b", b2b),
+            ("p2b", p2b),
+            ("pins_pos", pins),
+            ("metrics", metrics),
+            ("polygons", np.concatenate(reference)),
+        ),
+    )
+    checks.check_constraints(name, t0)
+    checks.check_nets(name, b2b, p2b, len(t0), len(pins))
     return FloorplanCase(
         name=name,
         variant=variant,

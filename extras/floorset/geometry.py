@@ -32,10 +32,24 @@ def polygon_to_rects(polygon: np.ndarray) -> np.ndarray:
 
     Returns:
         np.ndarray: (r, 4) rectangles ``[x0, y0, x1, y1]`` covering the polygon.
+
+    Raises:
+        ValueError: an edge, the closing edge included, is neither horizontal nor
+            vertical. Only the vertical edges are used below, so such a polygon
+            would otherwise lose part of its area without an error.
     """
     polygon = np.asarray(polygon, dtype=np.float64)
     start, end = polygon, np.roll(polygon, -1, axis=0)
-    vertical = np.isclose(start[:, 0], end[:, 0]) & ~np.isclose(start[:, 1], end[:, 1])
+    same_x = np.isclose(start[:, 0], end[:, 0])
+    same_y = np.isclose(start[:, 1], end[:, 1])
+    slanted = np.flatnonzero(~same_x & ~same_y)
+    if len(slanted):
+        edge = slanted[0]
+        raise ValueError(
+            f"the edge from {start[edge].tolist()} to {end[edge].tolist()} is neither "
+            "horizontal nor vertical. Give a rectilinear polygon"
+        )
+    vertical = same_x & ~same_y
     edge_x = start[vertical, 0]
     edge_lo = np.minimum(start[vertical, 1], end[vertical, 1])
     edge_hi = np.maximum(start[vertical, 1], end[vertical, 1])
