@@ -246,7 +246,10 @@ def nic(
     directed: bool | None = None,
     self_loops: bool | None = None,
 ) -> float:
-    """Compute NIC; the arguments are those of :func:`nic_estimate`."""
+    """Compute NIC as the module docstring defines it.
+
+    The arguments are those of :func:`nic_estimate`, which also returns the parts.
+    """
     return nic_estimate(
         edge_index,
         y,
