@@ -253,6 +253,7 @@ def run_analyze(args: argparse.Namespace) -> int:
     printed = False
     try:
         _check_outputs(args)
+        _check_dataset_names(args.dataset)
         _analyze_all(args, options, nic_options, summaries)
         print(format_table(summaries))
         printed = True
@@ -292,6 +293,22 @@ def _check_outputs(args: argparse.Namespace) -> None:
     if args.plot is not None and args.plot.exists() and not args.plot.is_dir():
         raise ValueError(f"--plot {args.plot} is a file; give a folder for the images")
     _reject_input_as_output(args)
+
+
+def _check_dataset_names(names: list[str]) -> None:
+    """Raise UnknownDatasetError for a --dataset that is neither a name nor a file.
+
+    The datasets are loaded one after another, so a typo in a later name would
+    otherwise discard the results of the graphs analysed before it.
+    """
+    if not names:
+        return
+    from graphkit.datasets import UnknownDatasetError, list_datasets
+    from graphkit.datasets.registry import canonical_name
+
+    for name in names:
+        if canonical_name(name) is None and not Path(name).expanduser().is_file():
+            raise UnknownDatasetError(name, list_datasets())
 
 
 def _reject_input_as_output(args: argparse.Namespace) -> None:
