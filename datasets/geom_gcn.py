@@ -112,6 +112,31 @@ def load_geom_gcn(
             the archive ``yandex_npz/<name>.npz``.
         download (bool): Let PyG download missing Geom-GCN files (default False).
     """
+    data = _load_graph(name, root, split, source, download)
+    if name in WIKIPEDIA:
+        warn_about_duplicate_nodes(name)
+    return data
+
+
+def warn_about_duplicate_nodes(name: str) -> None:
+    """Log that chameleon and squirrel contain duplicate nodes, and name the fix."""
+    logger.warning(
+        "%s contains many duplicate nodes, which put copies of test nodes into the "
+        "training split (Platonov et al., 'A critical look at the evaluation of GNNs "
+        "under heterophily', ICLR 2023), so accuracies on it are optimistic. The "
+        "%s-filtered dataset is the graph without them",
+        name,
+        name,
+    )
+
+
+def _load_graph(
+    name: str,
+    root: str | Path | None,
+    split: int | None,
+    source: str,
+    download: bool,
+) -> Data | GraphTensors:
     if source == "yandex":
         return load_yandex_npz(name, root, split)
     if source != "geom-gcn":
