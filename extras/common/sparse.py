@@ -45,13 +45,15 @@ def grow_random(
     """Return the positions (flat indices) of ``count`` random zeros of ``mask``.
 
     Raises ValueError when ``count`` is negative or the mask has fewer than ``count``
-    zeros.
+    zeros. A mask of another dtype than bool counts its zero entries as free.
     """
     if count < 0:
         # A negative slice bound below would silently return all free positions but
         # the last -count.
         raise ValueError(f"cannot grow count={count} weights. Pass a count >= 0.")
-    free = (~mask).flatten().nonzero().squeeze(1)
+    # ``~mask`` inverts the bits of an integer mask (~1 is -2), so every position
+    # would count as free. Comparing with zero works for every dtype.
+    free = (mask == 0).flatten().nonzero().squeeze(1)
     if count > free.numel():
         raise ValueError(
             f"cannot grow {count} weights: only {free.numel()} free positions"
@@ -64,8 +66,16 @@ def magnitude_prune(
 ) -> torch.Tensor:
     """Return ``mask`` with its ``count`` smallest-magnitude active weights switched off.
 
-    Raises ValueError when the mask has fewer than ``count`` active weights.
+    Raises ValueError when the mask and the weight differ in shape, or the mask has
+    fewer than ``count`` active weights.
     """
+    if mask.shape != weight.shape:
+        # Positions are matched by flat index, so a transposed mask of the same size
+        # would prune other weights than the ones it marks, without an error.
+        raise ValueError(
+            f"mask of shape {tuple(mask.shape)} does not match the weight of shape "
+            f"{tuple(weight.shape)}. Pass the mask of this weight."
+        )
     if count <= 0:
         return mask.clone()
     active = int(mask.sum())

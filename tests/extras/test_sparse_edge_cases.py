@@ -145,3 +145,23 @@ def test_dsr_global_prune_threshold_and_regrowth():
         surviving_values = {round(float(w), 6) for w in active if w != 0}
         assert surviving_values == survivors
         assert int((active == 0).sum()) == len(active) - len(survivors)
+
+
+@pytest.mark.parametrize("dtype", [torch.uint8, torch.int64, torch.float32])
+def test_grow_random_integer_mask(dtype):
+    # ~mask of an integer mask is non-zero everywhere, so active positions were grown.
+    mask = torch.tensor([1, 0, 1, 0, 0], dtype=dtype)
+    positions = grow_random(mask, 3, torch.Generator().manual_seed(0))
+    assert sorted(positions.tolist()) == [1, 3, 4]
+
+
+def test_grow_random_integer_mask_full():
+    with pytest.raises(ValueError, match="only 0 free positions"):
+        grow_random(torch.ones(3, dtype=torch.uint8), 1)
+
+
+def test_prune_transposed_mask_rejected():
+    weight = torch.arange(12.0).reshape(4, 3)
+    mask = torch.ones(3, 4, dtype=torch.bool)
+    with pytest.raises(ValueError, match=r"mask of shape \(3, 4\) does not match"):
+        magnitude_prune(weight, mask, 2)
