@@ -140,6 +140,12 @@ DATASET_HEADER_FIX = (
     "Remove that row from the file, because the files of a dataset folder are read "
     "without a header option"
 )
+# The fix that the column-count error names for a comma-separated dataset file,
+# whose name (train.txt) and delimiter the loaders choose.
+DATASET_COMMA_FIX = (
+    "Replace the commas with tabs, because the files of a dataset folder are read "
+    "without a delimiter option"
+)
 
 
 def _read_triples(
@@ -148,9 +154,11 @@ def _read_triples(
     header: bool = False,
     allow_empty: bool = False,
     header_fix: str | None = None,
+    comma_fix: str | None = None,
 ) -> NamedTriples:
     """Read triples as :func:`read_triples` does. ``header_fix`` replaces the fix that
-    the warning about a likely header row names (by default, the header option)."""
+    the warning about a likely header row names (by default, the header option), and
+    ``comma_fix`` the fix for comma-separated rows (by default, a .csv name)."""
     path = Path(path).expanduser()
     text = _read_text(path)
     # triples.csv.gz is a CSV file too.
@@ -170,7 +178,11 @@ def _read_triples(
         )
     if delimiter is None:
         delimiter = "\t" if "\t" in numbered[0][1] else " "
-    rows, lines = _parse_rows(path, numbered, delimiter)
+        if comma_fix is None:
+            comma_fix = "Rename the file to .csv"
+            if not from_command_line():
+                comma_fix += " or pass delimiter=','"
+    rows, lines = _parse_rows(path, numbered, delimiter, comma_fix)
     if not header:
         _warn_if_header(path, rows[0], lines[0], header_fix)
     # CPython stores an ASCII flag in each str, so isascii() costs no scan of the text.
@@ -220,13 +232,18 @@ def _numbered_lines(text: str) -> list[tuple[int, str]]:
 
 
 def _parse_rows(
-    path: Path, numbered: list[tuple[int, str]], delimiter: str
+    path: Path,
+    numbered: list[tuple[int, str]],
+    delimiter: str,
+    comma_fix: str | None = None,
 ) -> tuple[list[tuple[str, str, str]], list[int]]:
     """Split numbered lines into (head, relation, tail) rows and their line numbers.
 
     ``","`` parses CSV quoting, ``" "`` splits at runs of ASCII whitespace, and
     any other delimiter splits at each occurrence. A row without exactly 3 non-empty
-    columns raises KGFormatError.
+    columns raises KGFormatError. When the delimiter was chosen from the file name
+    and the first row, ``comma_fix`` is set and the error also suggests a separator
+    that splits the row into 3 columns.
     """
     if delimiter == ",":
         fields = _csv_rows(path, numbered)
@@ -238,15 +255,18 @@ def _parse_rows(
     else:
         fields = (line.split(delimiter) for _, line in numbered)
     rows, lines = [], []
-    for (number, _), columns in zip(numbered, fields):
+    for (number, text), columns in zip(numbered, fields):
         columns = [column.strip(ASCII_WHITESPACE) for column in columns]
         if len(columns) != 3 or not all(columns):
+            hint = _count_line_hint(number, columns)
+            if comma_fix is not None and not hint:
+                hint = _separator_hint(text, delimiter, comma_fix)
             raise KGFormatError(
                 path,
                 number,
                 f"expected 3 non-empty columns (head, "
                 f"relation, tail) separated by {delimiter!r}, found "
-                f"{len(columns)}: {columns!r}{_count_line_hint(number, columns)}",
+                f"{len(columns)}: {columns!r}{hint}",
             )
         rows.append((columns[0], columns[1], columns[2]))
         lines.append(number)
@@ -267,6 +287,37 @@ def _count_line_hint(number: int, columns: list[str]) -> str:
         "as train2id.txt, whose columns are head, tail, relation. Convert it to "
         "head, relation, tail rows without the count line"
     )
+
+
+def _separator_hint(text: str, delimiter: str, comma_fix: str) -> str:
+    """Return a hint for a row that another separator would split into 3 columns.
+
+    Only a ``.csv`` name selects commas, and only a tab in the first row selects
+    tabs, so a comma-separated ``.txt`` file or a tab-separated row below a
+    space-separated first row fails with the detected delimiter.
+    """
+    comma_fields = [field.strip(ASCII_WHITESPACE) for field in text.split(",")]
+    if delimiter != "," and len(comma_fields) == 3 and all(comma_fields):
+        return (
+            ". The row has 3 comma-separated columns, but only a file named .csv is "
+            f"read as comma-separated. {comma_fix}"
+        )
+    if delimiter == " " and "\t" in text:
+        return (
+            ". The row contains tabs, but the first row has none, so the file is read "
+            "as separated by spaces. Separate the columns of every row with tabs"
+        )
+    if delimiter == "\t" and "\t" not in text and len(text.split()) == 3:
+        return (
+            ". The row is separated by spaces, but the first row contains a tab, so "
+            "every row is split at tabs. Separate the columns of every row with tabs"
+        )
+    if delimiter == " " and len(text.split()) > 3:
+        return (
+            ". A name that contains spaces needs tab-separated rows (or a .csv file), "
+            "because the first row has no tab and spaces separate the columns"
+        )
+    return ""
 
 
 def _csv_rows(path: Path, numbered: list[tuple[int, str]]) -> Iterator[list[str]]:
@@ -329,7 +380,12 @@ def _decompress(path: Path, data: bytes) -> bytes:
 
 def _read_dataset_file(path: Path, allow_empty: bool = False) -> NamedTriples:
     """Read a file of a dataset folder, whose loaders take no header option."""
-    return _read_triples(path, allow_empty=allow_empty, header_fix=DATASET_HEADER_FIX)
+    return _read_triples(
+        path,
+        allow_empty=allow_empty,
+        header_fix=DATASET_HEADER_FIX,
+        comma_fix=DATASET_COMMA_FIX,
+    )
 
 
 def drop_repeated_facts(named: NamedTriples) -> NamedTriples:
