@@ -21,6 +21,7 @@ import logging
 from dataclasses import dataclass
 from functools import cached_property
 
+import numpy as np
 import torch
 from torch import Tensor
 
@@ -59,6 +60,15 @@ class MeasureOptions:
     isolated: str = "exclude"
 
     def __post_init__(self) -> None:
+        for name in ("directed", "self_loops"):
+            value = getattr(self, name)
+            if isinstance(value, np.bool_):
+                object.__setattr__(self, name, bool(value))
+            elif not isinstance(value, bool):
+                # A string such as "false" is truthy and would select the other convention.
+                raise TypeError(
+                    f"{name} must be True or False, got {value!r} ({type(value).__name__})"
+                )
         if self.isolated not in ("exclude", "zero"):
             raise ValueError(
                 f"isolated must be 'exclude' or 'zero', got {self.isolated!r}"
