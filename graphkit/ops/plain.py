@@ -20,21 +20,22 @@ from graphkit.block import Block
 def scatter_reduce_rows(src: Tensor, index: Tensor, dim_size: int, reduce: str) -> Tensor:
     """Reduce the rows of ``src`` into ``dim_size`` rows by ``index`` (0 where none).
 
-    For ``max`` and ``min`` the output starts at ``-inf`` (``+inf``), not at the zeros
-    that ``torch_geometric.utils.scatter`` starts from. The backward pass of
+    For ``max`` and ``min`` the output starts at NaN, not at the zeros that
+    ``torch_geometric.utils.scatter`` starts from. The backward pass of
     ``scatter_reduce`` (torch 2.13) counts a start value equal to the result as one more
     tie, even with ``include_self=False``. From zeros, a row whose maximum is exactly 0
-    (common after a ReLU) would pass only part of its gradient to its sources.
+    (common after a ReLU) would pass only part of its gradient to its sources, and from
+    ``-inf`` so would a row whose maximum is ``-inf``. NaN equals no result, and
+    ``include_self=False`` keeps it out of the forward pass.
     """
     from torch_geometric.utils import scatter
 
     if reduce not in ("max", "min") or not src.is_floating_point():
         return scatter(src, index, 0, dim_size=dim_size, reduce=reduce)
     trailing = [1] * (src.dim() - 1)
-    fill = float("-inf") if reduce == "max" else float("inf")
-    out = src.new_full((dim_size, *src.shape[1:]), fill)
+    out = src.new_full((dim_size, *src.shape[1:]), float("nan"))
     out = out.scatter_reduce(
-        0, index.view(-1, *trailing).expand_as(src), src, "a" + reduce, include_self=True
+        0, index.view(-1, *trailing).expand_as(src), src, "a" + reduce, include_self=False
     )
     # index_fill_ marks the rows with edges without a device sync, which bincount
     # needs on CUDA to size its output.

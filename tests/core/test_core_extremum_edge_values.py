@@ -66,3 +66,21 @@ def test_segment_extremum_empty_rows_are_zero():
     assert_close(out, torch.tensor([[0.0], [-1.0], [0.0]]))
     out.sum().backward()
     assert_close(x.grad, torch.tensor([[0.0], [1.0]]))
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16], ids=["f32", "bf16"])
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "plain"])
+@pytest.mark.parametrize("reduce", ["max", "min"])
+def test_infinite_extremum_gets_whole_gradient(reduce, fast, dtype):
+    # Node 1 receives only node 0, node 2 receives nodes 0 and 1. Every source is -inf
+    # for max (+inf for min), so each row is that value and passes its whole gradient
+    # on: 1 + 1/2 to node 0 and 1/2 to node 1. A scatter started from -inf would count
+    # the start as one more tie and pass on only 1/2 and 1/3 + 1/3.
+    # bfloat16 on the CPU takes the plain path even with fast=True.
+    edge_index = torch.tensor([[0, 0, 1], [1, 2, 2]])
+    value = float("-inf") if reduce == "max" else float("inf")
+    x = torch.full((3, 1), value, dtype=dtype, requires_grad=True)
+    out = LocalGraph(edge_index, 3, fast=fast).aggregate(x, reduce)
+    assert out.float().view(-1).tolist() == [0.0, value, value]
+    out.float().sum().backward()
+    assert_close(x.grad.float(), torch.tensor([[1.5], [0.5], [0.0]]))
