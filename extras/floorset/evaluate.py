@@ -13,7 +13,10 @@ Hard constraints (any violation makes the layout infeasible, cost ``M = 10``):
 * every soft block's area is within 1% of its target,
 * fixed-shape blocks keep the reference width and height (translation allowed,
   tolerance 1e-4),
-* preplaced blocks also keep the reference position (tolerance 1e-4).
+* preplaced blocks also keep the reference position (tolerance 1e-4),
+* each block is one connected piece: a block given as several rectangles must have
+  them share edges. The contest code scores one rectangle per block, so this rule
+  is a graphkit extension for blocks given as rectangle sets.
 
 Quality, against the reference metrics m of the label:
 
@@ -86,6 +89,7 @@ class Evaluation:
     area_violations: int
     fixed_violations: int
     preplaced_violations: int
+    split_blocks: int
     boundary_violations: int
     grouping_violations: int
     mib_violations: int
@@ -282,6 +286,24 @@ def hard_violations(
     return overlaps, area, fixed, preplaced
 
 
+def count_split_blocks(layout: list[np.ndarray]) -> int:
+    """Count the blocks whose rectangles form more than one connected piece.
+
+    Such a block would meet its area target with pieces anywhere in the layout.
+    Rectangles that meet only at a corner are separate pieces.
+    """
+    return sum(
+        geometry.connected_groups(
+            [row[None] for row in rects],
+            list(range(len(rects))),
+            geometry.OVERLAP_TOLERANCE,
+        )
+        > 1
+        for rects in layout
+        if len(rects) > 1
+    )
+
+
 def contest_cost(
     hpwl_gap: float, area_gap: float, v_rel: float, runtime_factor: float
 ) -> float:
@@ -378,7 +400,10 @@ def evaluate(
         )
     layout = check_rectangles(case, layout)
     overlaps, area, fixed, preplaced = hard_violations(case, layout)
-    feasible = overlaps == 0 and area == 0 and fixed == 0 and preplaced == 0
+    split = count_split_blocks(layout)
+    feasible = (
+        overlaps == 0 and area == 0 and fixed == 0 and preplaced == 0 and split == 0
+    )
     boundary, grouping, mib, n_soft = soft_violations(case, layout)
     soft_total = boundary + grouping + mib
     v_rel = soft_total / n_soft if n_soft else 0.0
@@ -398,6 +423,7 @@ def evaluate(
         area_violations=area,
         fixed_violations=fixed,
         preplaced_violations=preplaced,
+        split_blocks=split,
         boundary_violations=boundary,
         grouping_violations=grouping,
         mib_violations=mib,

@@ -64,3 +64,44 @@ def test_touching_rectangles_in_block_accepted():
         np.array([[1.0, 0.0, 2.0, 1.0]]),
     ]
     assert evaluate(CASE, layout).feasible
+
+
+
+def test_block_in_separate_pieces_infeasible():
+    # Block 1 meets its area 4 with two 1 x 2 pieces 2 units apart. It used to
+    # score as feasible.
+    case = make_case([[0.0, 0.0, 2.0, 2.0], [2.0, 0.0, 2.0, 2.0]])
+    layout = [
+        np.array([[0.0, 0.0, 2.0, 2.0]]),
+        np.array([[2.0, 0.0, 3.0, 2.0], [5.0, 0.0, 6.0, 2.0]]),
+    ]
+    result = evaluate(case, layout)
+    assert result.split_blocks == 1
+    assert result.area_violations == 0
+    assert not result.feasible
+    assert result.cost == 10.0
+
+
+def test_block_meeting_at_corner_infeasible():
+    case = make_case([[0.0, 0.0, 2.0, 2.0], [2.0, 0.0, 2.0, 2.0]])
+    layout = [
+        np.array([[0.0, 0.0, 2.0, 2.0]]),
+        np.array([[2.0, 0.0, 3.0, 2.0], [3.0, 2.0, 4.0, 4.0]]),
+    ]
+    result = evaluate(case, layout)
+    assert result.split_blocks == 1
+    assert not result.feasible
+
+
+def test_block_of_joined_rectangles_feasible():
+    case = make_case([[0.0, 0.0, 2.0, 2.0], [2.0, 0.0, 2.0, 2.0]])
+    layout = [
+        np.array([[0.0, 0.0, 2.0, 2.0]]),
+        np.array([[2.0, 0.0, 4.0, 1.0], [2.0, 1.0, 4.0, 2.0]]),
+    ]
+    result = evaluate(case, layout)
+    whole = evaluate(case, [layout[0], np.array([[2.0, 0.0, 4.0, 2.0]])])
+    assert result.split_blocks == 0
+    assert result.feasible
+    assert result.cost == whole.cost
+    assert result.hpwl == whole.hpwl
