@@ -46,6 +46,11 @@ def parse_value(text: str, annotation: Any, key: str) -> Any:
         )
     if origin in (tuple, list):
         stripped = text.strip()
+        # A list copied from YAML or a shell script may be quoted as a whole
+        # ("21,22"). Quotes around each item ('a','b') are removed per item below.
+        inner = _unquote(stripped)
+        if inner != stripped and stripped[0] not in inner:
+            stripped = inner.strip()
         # Python and YAML write lists in brackets, so "[21, 22]" reads as "21, 22".
         if stripped[:1] + stripped[-1:] in ("[]", "()"):
             stripped = stripped[1:-1]

@@ -31,3 +31,22 @@ def test_unbalanced_bracket_rejected():
 def test_bracketed_strings_parsed():
     config = registry.apply_overrides(_Config(), ["names=[x, y]"])
     assert config.names == ("x", "y")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [('"21,22"', (21, 22)), ("'[21, 22]'", (21, 22)), ('"23"', (23,))],
+)
+def test_quoted_whole_tuple_parsed(text, expected):
+    # The first item used to keep the opening quote and fail to parse as "21.
+    config = registry.apply_overrides(_Config(), [f"configs={text}"])
+    assert config.configs == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("'x','y'", ("x", "y")), ("\"x\", 'y'", ("x", "y")), ("'x,y'", ("x", "y"))],
+)
+def test_quoted_string_items_parsed(text, expected):
+    config = registry.apply_overrides(_Config(), [f"names={text}"])
+    assert config.names == expected
