@@ -12,6 +12,7 @@ import argparse
 import logging
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +20,12 @@ from typing import TYPE_CHECKING
 from graphkit.launch.cmd_partition import yaml_mapping
 from graphkit.launch.interrupts import describe_interrupt
 from graphkit.launch.logs import setup_logging
-from graphkit.launch.outputs import check_output_file, path_option, write_atomically
+from graphkit.launch.outputs import (
+    check_output_file,
+    check_output_folder_path,
+    path_option,
+    write_atomically,
+)
 
 # torch and graphkit.metrics (which imports torch) are imported inside the functions
 # that run the command, so that building the parser (graphkit --help) does not.
@@ -292,7 +298,27 @@ def _check_outputs(args: argparse.Namespace) -> None:
         )
     if args.plot is not None and args.plot.exists() and not args.plot.is_dir():
         raise ValueError(f"--plot {args.plot} is a file; give a folder for the images")
+    if args.plot is not None:
+        _check_plot_folder(args.plot)
     _reject_input_as_output(args)
+
+
+def _check_plot_folder(path: Path) -> None:
+    """Raise ValueError when the --plot folder cannot be created or written.
+
+    The images are written after each graph is analysed, so a bad folder would
+    otherwise fail after the work, before the table is printed.
+    """
+    check_output_folder_path(path, "--plot")
+    existing = next(folder for folder in (path, *path.parents) if folder.exists())
+    try:
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as error:
+        raise ValueError(
+            f"--plot {path}: cannot create files in {existing} ({error.strerror}). "
+            "Choose another folder"
+        ) from None
 
 
 def _check_dataset_names(names: list[str]) -> None:
