@@ -155,9 +155,36 @@ def load_edge_list(
         for name, mask in masks.items():
             data[name] = mask
     logger.info(
-        "read %s: %d nodes, %d stored edges", path, num_nodes, edge_index.size(1)
+        "read %s: %d nodes, %d stored edges%s",
+        path,
+        num_nodes,
+        edge_index.size(1),
+        _label_coverage(data, edge_index, labels, feature_rows is None),
     )
     return data
+
+
+def _label_coverage(data: Data, edge_index, labels, nodes_from_labels: bool) -> str:
+    """Return the log text that counts nodes without a label line and label-only nodes.
+
+    Both are allowed. A node without a line is unlabelled, and without a feature file
+    the label line of a node in no edge adds an isolated node.
+    """
+    if labels is None:
+        return ""
+    text = ""
+    without_line = int(((data.y < 0) & ~data.negative_label_mask).sum())
+    if without_line:
+        text += (
+            f". {without_line} node(s) have no line in {labels}, so they are unlabelled"
+        )
+    if nodes_from_labels:
+        in_edges = torch.zeros(data.num_nodes, dtype=torch.bool)
+        in_edges[edge_index.reshape(-1)] = True
+        label_only = int((~in_edges).sum())
+        if label_only:
+            text += f". {label_only} node(s) occur only in {labels}, without edges"
+    return text
 
 
 def _check_option_types(**options) -> None:
