@@ -150,9 +150,33 @@ def load_checkpoint(path: str | Path, expected_graph: dict | None = None) -> dic
     if expected_graph is not None and state.get("graph") != expected_graph:
         raise ValueError(
             f"checkpoint {path} was written for graph {state.get('graph')}, but this run "
-            f"has {expected_graph}; resume only with the same dataset and partitioning"
+            f"has {expected_graph}; "
+            + _graph_mismatch_fix(state.get("graph"), expected_graph)
         )
     return state
+
+
+def _graph_mismatch_fix(saved, expected: dict) -> str:
+    """Return what to do when a checkpoint's graph record differs from this run's."""
+    if not (
+        isinstance(saved, dict)
+        and {key: value for key, value in saved.items() if key != "num_parts"}
+        == {key: value for key, value in expected.items() if key != "num_parts"}
+    ):
+        return "resume only with the same dataset and partitioning"
+    parts = saved.get("num_parts")
+    # Only the process count differs, so the run resumes with the saved count.
+    launch = (
+        "one process, without --partitions"
+        if parts == 1
+        else f"{parts} processes (torchrun --nproc_per_node={parts} or mpiexec -n "
+        f"{parts}, with --partitions of {parts} parts if any)"
+    )
+    return (
+        f"it was written by a run of {parts} process{'es' if parts != 1 else ''}, "
+        f"and this run has {expected.get('num_parts')}. Resume with {launch}, or "
+        f"start a new run in another {option('out')} folder"
+    )
 
 
 def drop_metrics_after(path: str | Path, epoch: int) -> None:
