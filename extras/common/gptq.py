@@ -115,6 +115,7 @@ def gptq_quantize(
         return: ``(out_features, in_features)``, same dtype as ``weight``.
     """
     _check_settings(group_size, damp, block_size)
+    _check_weight(weight)
     w = weight.detach().double().clone()
     h = hessian.detach().double().clone()
     columns = w.shape[1]
@@ -151,8 +152,31 @@ def _check_settings(group_size: int | None, damp: float, block_size: int) -> Non
         )
 
 
+def _check_weight(weight: torch.Tensor) -> None:
+    """Raise ValueError unless ``weight`` is a finite ``(out, in)`` matrix.
+
+    A NaN or infinite weight makes the grid of its group NaN, and the error updates
+    then carry NaN to every later column of its row.
+    """
+    if weight.dim() != 2:
+        raise ValueError(
+            f"weight of shape {tuple(weight.shape)} is invalid. Pass a 2-D "
+            "(out_features, in_features) weight"
+        )
+    non_finite = (~torch.isfinite(weight)).nonzero()
+    if non_finite.numel():
+        raise ValueError(
+            f"weight has {non_finite.shape[0]} NaN or infinite entries, the first at "
+            f"{non_finite[0].tolist()}. Quantize a finite weight."
+        )
+
+
 def _check_hessian(h: torch.Tensor, columns: int) -> None:
-    """Raise ValueError unless ``h`` is a finite ``(columns, columns)`` matrix."""
+    """Raise ValueError unless ``h`` is a finite, symmetric ``(columns, columns)`` matrix.
+
+    The Cholesky factorization reads only the lower triangle, so an asymmetric
+    matrix would be quantized against a Hessian other than the one given.
+    """
     if h.shape != (columns, columns):
         raise ValueError(
             f"hessian shape {tuple(h.shape)} does not match {columns} input columns"
@@ -164,6 +188,14 @@ def _check_hessian(h: torch.Tensor, columns: int) -> None:
         raise ValueError(
             f"hessian has {non_finite.shape[0]} NaN or infinite entries, the first at "
             f"{non_finite[0].tolist()}. Build it from finite calibration inputs."
+        )
+    asymmetry = (h - h.T).abs()
+    if columns and float(asymmetry.max()) > 1e-6 * float(h.abs().max()):
+        row, column = divmod(int(asymmetry.argmax()), columns)
+        raise ValueError(
+            f"hessian is not symmetric: entry [{row}, {column}] is "
+            f"{float(h[row, column]):.6g} but [{column}, {row}] is "
+            f"{float(h[column, row]):.6g}. Pass (2/n) X^T X from input_hessian."
         )
 
 

@@ -255,3 +255,37 @@ def test_rotated_layer_quantizes_activations_per_token():
     layer = RotatedQuantLinear(linear, torch.eye(4), keep=0, act_bits=2)
     x = torch.tensor([[0.0, 1.0, 2.0, 3.0], [0.0, 10.0, 20.0, 30.0]])
     assert torch.equal(layer(x), x)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_gptq_rejects_non_finite_weight(bad):
+    # One bad weight used to turn its whole row into NaN without an error.
+    weight = torch.randn(3, 8, generator=torch.Generator().manual_seed(11))
+    weight[1, 4] = bad
+    with pytest.raises(ValueError, match=r"weight has 1 NaN or infinite.*\[1, 4\]"):
+        gptq_quantize(weight, torch.eye(8))
+
+
+def test_gptq_rejects_one_dimensional_weight():
+    with pytest.raises(ValueError, match=r"weight of shape \(8,\) is invalid"):
+        gptq_quantize(torch.ones(8), torch.eye(8))
+
+
+def test_gptq_rejects_asymmetric_hessian():
+    # Cholesky reads only the lower triangle, so the 5 above the diagonal was
+    # ignored without an error.
+    hessian = torch.eye(3)
+    hessian[0, 1] = 5.0
+    with pytest.raises(ValueError, match=r"entry \[0, 1\] is 5 but \[1, 0\] is 0"):
+        gptq_quantize(torch.ones(2, 3), hessian)
+
+
+def test_gptq_accepts_rounded_symmetric_hessian():
+    # X^T X in float32 may differ from its transpose in the last bits.
+    hessian = input_hessian(
+        torch.randn(50, 6, generator=torch.Generator().manual_seed(12))
+    )
+    hessian = hessian.float()
+    hessian[0, 1] = hessian[0, 1] * (1 + 1e-7)
+    weight = torch.randn(2, 6, generator=torch.Generator().manual_seed(13))
+    assert gptq_quantize(weight, hessian).shape == (2, 6)
