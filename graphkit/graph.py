@@ -71,6 +71,22 @@ def check_graph(graph, caller: str) -> None:
     )
 
 
+def check_tensor_input(x, caller: str) -> None:
+    """Raise TypeError unless the features ``x`` passed to ``caller`` are a tensor."""
+    if isinstance(x, Tensor):
+        return
+    hint = ""
+    if isinstance(x, (tuple, list)):
+        # PyG's layers take an (x_source, x_target) pair on bipartite graphs.
+        hint = (
+            ". graphkit layers take one feature row per node of the graph, so number "
+            "the source and target nodes of a bipartite graph in one graph and stack "
+            "their features"
+        )
+    received = type(x).__name__
+    raise TypeError(f"{caller} expects x to be a torch.Tensor, got {received}{hint}")
+
+
 def check_layer_input(x, graph, in_channels: int, caller: str) -> None:
     """Raise ValueError unless ``x`` is ``[N, *, in_channels]`` for the ``N`` graph nodes.
 
@@ -79,8 +95,7 @@ def check_layer_input(x, graph, in_channels: int, caller: str) -> None:
     shape of the transformed features. A graph without ``num_nodes`` (a duck-typed
     one) gets the width check only. Raises TypeError when ``x`` is not a tensor.
     """
-    if not isinstance(x, Tensor):
-        raise TypeError(f"{caller} expects x to be a torch.Tensor, got {type(x).__name__}")
+    check_tensor_input(x, caller)
     nodes = getattr(graph, "num_nodes", None)
     rows = "N" if nodes is None else nodes
     expected = f"expected x of shape [{rows}, {in_channels}], got {list(x.shape)}"

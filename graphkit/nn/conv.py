@@ -7,7 +7,13 @@ from contextlib import nullcontext
 import torch
 from torch import Tensor, nn
 
-from graphkit.graph import Graph, check_graph, check_layer_input, check_reduce
+from graphkit.graph import (
+    Graph,
+    check_graph,
+    check_layer_input,
+    check_reduce,
+    check_tensor_input,
+)
 from graphkit.ops.recompute import RecomputeSaved
 
 
@@ -194,4 +200,5 @@ class GINConv(nn.Module):
 
     def forward(self, x: Tensor, graph: Graph) -> Tensor:
         check_graph(graph, "GINConv")
+        check_tensor_input(x, "GINConv")
         return self.nn((1 + self.eps) * x + graph.aggregate(x, "sum"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from graphkit.graph import Graph, check_graph, check_reduce
+from graphkit.graph import Graph, check_graph, check_reduce, check_tensor_input
 
 
 class MessagePassingLayer(nn.Module):
@@ -28,6 +28,7 @@ class MessagePassingLayer(nn.Module):
 
     def forward(self, x: Tensor, graph: Graph) -> Tensor:
         check_graph(graph, "MessagePassingLayer")
+        check_tensor_input(x, "MessagePassingLayer")
         return graph.propagate(self.message, x, self.reduce)
 
 
@@ -52,5 +53,6 @@ class EdgeConv(nn.Module):
 
     def forward(self, x: Tensor, graph: Graph) -> Tensor:
         check_graph(graph, "EdgeConv")
+        check_tensor_input(x, "EdgeConv")
         # A bound method: the graph finds the parameters through ``message.__self__``.
         return graph.propagate(self.message, x, self.reduce)

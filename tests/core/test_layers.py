@@ -137,3 +137,38 @@ def test_gnn_layer_norm_applied():
 def test_gat_rejects_zero_heads():
     with pytest.raises(ValueError, match="heads must be at least 1, got 0"):
         GATConv(3, 4, heads=0)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_layer_rejects_bipartite_pair(kind):
+    # PyG's layers accept (x_source, x_target) on bipartite graphs; graphkit's do not.
+    ours, _ = make_pair(kind, 5, 4)
+    x = torch.randn(4, 5)
+    edge_index, n = small_graph()
+    with pytest.raises(TypeError) as caught:
+        ours((x, x), LocalGraph(edge_index, n))
+    name = type(ours).__name__
+    assert str(caught.value) == (
+        f"{name} expects x to be a torch.Tensor, got tuple. graphkit layers take one "
+        "feature row per node of the graph, so number the source and target nodes of "
+        "a bipartite graph in one graph and stack their features"
+    )
+
+
+def test_message_layer_rejects_bipartite_pair():
+    from graphkit.nn import MessagePassingLayer
+
+    layer = MessagePassingLayer(torch.nn.Identity())
+    edge_index, n = small_graph()
+    x = torch.randn(n, 3)
+    with pytest.raises(TypeError, match="MessagePassingLayer expects x to be a torch"):
+        layer([x, x], LocalGraph(edge_index, n))
+
+
+def test_gin_accepts_one_dimensional_features():
+    # GINConv passes x to its own network, so [N] features stay valid, as in PyG.
+    edge_index, n = small_graph()
+    x = torch.arange(4.0)
+    out = GINConv(torch.nn.Identity())(x, LocalGraph(edge_index, n))
+    # In-edges: 0 <- 2, 1 <- 0 twice, 2 <- 1 and 3, 3 <- 3.
+    assert out.tolist() == [2.0, 1.0, 6.0, 6.0]
