@@ -172,3 +172,19 @@ def test_gin_accepts_one_dimensional_features():
     out = GINConv(torch.nn.Identity())(x, LocalGraph(edge_index, n))
     # In-edges: 0 <- 2, 1 <- 0 twice, 2 <- 1 and 3, 3 <- 3.
     assert out.tolist() == [2.0, 1.0, 6.0, 6.0]
+
+
+@pytest.mark.parametrize("kind", ["gcn", "gat"])
+def test_repeated_self_loop_counts_once(kind):
+    # Node 1 has its self-loop three times and node 3 no edge at all. GCN and GAT
+    # replace existing loops by one loop per node, as PyG's defaults do, so the
+    # repeated loop weighs like a single one.
+    edge_index = torch.tensor([[0, 1, 1, 1, 2], [1, 1, 1, 1, 0]])
+    single = torch.tensor([[0, 1, 2], [1, 1, 0]])
+    torch.manual_seed(0)
+    ours, theirs = make_pair(kind, 5, 4)
+    ours.load_state_dict(theirs.state_dict(), strict=True)
+    x = torch.randn(4, 5)
+    out = ours(x, LocalGraph(edge_index, 4))
+    assert_close(out, ours(x, LocalGraph(single, 4)))
+    assert_close(out, theirs(x, edge_index))
