@@ -300,6 +300,7 @@ def _load_selected(
         raise FileNotFoundError(
             f"{error}. Add the FloorSet {variant} files to {root}, or pass "
             f"--set {variant}_configs= to skip FloorSet {variant}"
+            f"{_shadowed_archive_note(root, variant)}"
         ) from None
     found = sorted(int(case.name.rsplit("_", 1)[1]) for case in cases)
     missing = sorted(set(configs) - set(found))
@@ -308,8 +309,25 @@ def _load_selected(
             f"{variant}_configs: FloorSet {variant} cases {missing} are not under "
             f"{root} (found {found} of those requested). Pick block counts that have "
             f"a config_N entry there, or drop them from --set {variant}_configs"
+            f"{_shadowed_archive_note(root, variant)}"
         )
     return cases
+
+
+def _shadowed_archive_note(root: Path, variant: str) -> str:
+    """Say that a ``PrimeTensorDataTest/`` folder is read in place of the archive.
+
+    A partly unpacked archive leaves such a folder, and the loader then never opens
+    the complete archive next to it.
+    """
+    folder = root / "PrimeTensorDataTest"
+    archive = root / "PrimeTensorDataTest.tar.gz"
+    if variant != "prime" or not folder.is_dir() or not archive.is_file():
+        return ""
+    return (
+        f". The folder {folder} is read in place of {archive.name}, so complete "
+        "or remove that folder to use the archive"
+    )
 
 
 def summarize(results: list[tuple[FloorplanCase, dict]]) -> dict[str, float]:

@@ -2,6 +2,7 @@
 
 import re
 import shutil
+import tarfile
 
 import pytest
 from graphkit.extras.floorset import experiment
@@ -76,3 +77,26 @@ def test_synthetic_plot_dir_warns(tmp_path, caplog):
     experiment.run(config)
     assert f"plot_dir={str(plots)!r} stays empty" in caplog.text
     assert list(plots.iterdir()) == []
+
+
+def test_partly_unpacked_prime_folder_named(tmp_path):
+    # The folder left by an interrupted unpack is read in place of the archive,
+    # and the error used to say only that the cases are not under the root.
+    (tmp_path / "PrimeTensorDataTest" / "config_21").mkdir(parents=True)
+    with tarfile.open(tmp_path / "PrimeTensorDataTest.tar.gz", "w:gz"):
+        pass
+    with pytest.raises(ValueError) as caught:
+        experiment._load_selected(tmp_path, "prime", (21,))
+    assert "prime cases [21] are not under" in str(caught.value)
+    assert str(caught.value).endswith(
+        f"The folder {tmp_path / 'PrimeTensorDataTest'} is read in place of "
+        "PrimeTensorDataTest.tar.gz, so complete or remove that folder to use the "
+        "archive"
+    )
+
+
+def test_prime_folder_without_archive_no_note(tmp_path):
+    (tmp_path / "PrimeTensorDataTest" / "config_21").mkdir(parents=True)
+    with pytest.raises(ValueError) as caught:
+        experiment._load_selected(tmp_path, "prime", (21,))
+    assert "read in place of" not in str(caught.value)
