@@ -315,7 +315,7 @@ def _load_selected(
 
 
 def _shadowed_archive_note(root: Path, variant: str) -> str:
-    """Say that a ``PrimeTensorDataTest/`` folder is read in place of the archive.
+    """Return a note, or "", that ``PrimeTensorDataTest/`` is read in place of the archive.
 
     A partly unpacked archive leaves such a folder, and the loader then never opens
     the complete archive next to it.
