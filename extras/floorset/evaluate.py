@@ -103,8 +103,18 @@ class Evaluation:
 
 
 def layout_from_polygons(polygons: list[np.ndarray]) -> list[np.ndarray]:
-    """Convert one polygon per block to the slab decompositions the evaluator uses."""
-    return [geometry.polygon_to_rects(p) for p in polygons]
+    """Convert one polygon per block to the slab decompositions the evaluator uses.
+
+    Raises:
+        ValueError: a polygon is not rectilinear. The message names its block.
+    """
+    layout = []
+    for block, polygon in enumerate(polygons):
+        try:
+            layout.append(geometry.polygon_to_rects(polygon))
+        except ValueError as error:
+            raise ValueError(f"polygon of block {block}: {error}") from None
+    return layout
 
 
 def layout_from_boxes(boxes: np.ndarray) -> list[np.ndarray]:

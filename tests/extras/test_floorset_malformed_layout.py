@@ -5,7 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from floorset_cases import make_case
-from graphkit.extras.floorset.evaluate import evaluate, layout_from_boxes
+from graphkit.extras.floorset.evaluate import (
+    evaluate,
+    layout_from_boxes,
+    layout_from_polygons,
+)
 from graphkit.extras.floorset.original import original_report
 
 CASE = make_case([[0, 0, 1, 1], [1, 0, 1, 1]])
@@ -66,7 +70,6 @@ def test_touching_rectangles_in_block_accepted():
     assert evaluate(CASE, layout).feasible
 
 
-
 def test_block_in_separate_pieces_infeasible():
     # Block 1 meets its area 4 with two 1 x 2 pieces 2 units apart. It used to
     # score as feasible.
@@ -105,3 +108,10 @@ def test_block_of_joined_rectangles_feasible():
     assert result.feasible
     assert result.cost == whole.cost
     assert result.hpwl == whole.hpwl
+
+
+def test_slanted_polygon_names_block():
+    square = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 1.0], [1.0, 0.0]])
+    slanted = np.array([[1.0, 0.0], [2.0, 0.0], [2.0, 1.0], [1.0, 2.0]])
+    with pytest.raises(ValueError, match=r"^polygon of block 1: the edge from"):
+        layout_from_polygons([square, slanted])
