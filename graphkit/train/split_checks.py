@@ -23,6 +23,45 @@ logger = logging.getLogger(__name__)
 SPLITS = ("train", "val", "test")
 
 
+# Pairs of splits that should share no node, in the order of ``split_overlaps``.
+SPLIT_PAIRS = (("train", "val"), ("train", "test"), ("val", "test"))
+
+
+def split_counts(data) -> Tensor:
+    """Return the ``[3]`` local node counts of the train, validation and test masks."""
+    return torch.stack([getattr(data, f"{s}_mask").sum() for s in SPLITS])
+
+
+def split_overlaps(data) -> Tensor:
+    """Return the ``[3]`` local counts of nodes in both splits of each ``SPLIT_PAIRS``."""
+    masks = {s: getattr(data, f"{s}_mask").bool() for s in SPLITS}
+    return torch.stack([(masks[a] & masks[b]).sum() for a, b in SPLIT_PAIRS])
+
+
+def warn_split_overlaps(global_overlaps: Tensor) -> None:
+    """Warn about each pair of splits that shares nodes.
+
+    A node in both the train and the test split is scored on a label it was trained
+    on, so the test score overstates accuracy on unseen nodes. Training continues,
+    because masks drawn on purpose this way (for example to measure the fit on the
+    training nodes) are valid input.
+    """
+    for (first, second), shared in zip(SPLIT_PAIRS, global_overlaps.tolist()):
+        if shared == 0:
+            continue
+        logger.warning(
+            "%d node%s in both data.%s_mask and data.%s_mask, so the %s score is "
+            "measured partly on nodes that %s. Make the masks disjoint unless this "
+            "is intended",
+            int(shared),
+            "" if shared == 1 else "s",
+            first,
+            second,
+            "validation" if second == "val" else second,
+            "the model trains on" if first == "train" else "choose the best epoch",
+        )
+
+
 def check_split_sizes(
     config: TrainConfig, global_counts: Tensor, compression, is_main: bool
 ) -> None:

@@ -64,6 +64,9 @@ from graphkit.train.split_checks import (
     check_auc_classes,
     check_split_sizes,
     check_task_classes,
+    split_counts,
+    split_overlaps,
+    warn_split_overlaps,
 )
 
 logger = logging.getLogger(__name__)
@@ -132,10 +135,14 @@ class Trainer:
         graph.sync_parameters(self.model)
         self.optimizer = build_optimizer(config, self.model)
         self.scheduler = build_scheduler(config, self.optimizer)
-        counts = torch.stack([getattr(data, f"{s}_mask").sum() for s in SPLITS]).double()
-        self.global_counts = graph.reduce_sum(counts)
+        counts = torch.cat([split_counts(data), split_overlaps(data)]).double()
+        # One sum for both, so each rank runs the same collectives as before.
+        counts = graph.reduce_sum(counts)
+        self.global_counts = counts[: len(SPLITS)]
         self.has_val = float(self.global_counts[1]) > 0
         check_split_sizes(config, self.global_counts, self.compression, self.is_main)
+        if self.is_main:
+            warn_split_overlaps(counts[len(SPLITS):])
         if self.multi_label:
             check_task_classes(
                 data, self.labels, graph, self.global_counts, self.metric_name
