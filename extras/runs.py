@@ -76,7 +76,8 @@ def run_experiment(
         TypeError: ``overrides`` is one string, or ``config`` is not an instance of
             the experiment's ``Config``.
         ValueError: both ``config`` and ``overrides`` are given, or an override is
-            invalid (see :func:`apply_overrides`).
+            invalid (see :func:`apply_overrides`), or a seed is out of range (see
+            :func:`check_seeds`).
     """
     experiment = get(name)
     name = experiment.name
@@ -98,6 +99,7 @@ def run_experiment(
             f"config is a {type(config).__module__}.{type(config).__qualname__}, but "
             f"experiment {name!r} needs a {expected.__module__}.{expected.__qualname__}"
         )
+    check_seeds(config)
     logger.info("running %s (%s)", name, "smoke" if smoke else "full")
     start, cpu_start = time.perf_counter(), time.process_time()
     metrics = {key: float(value) for key, value in experiment.run(config).items()}
@@ -115,6 +117,36 @@ def run_experiment(
         seconds=seconds,
         cpu_seconds=cpu_seconds,
     )
+
+
+MAX_SEED = 2**32 - 1
+
+
+def check_seeds(config: Any) -> None:
+    """Raise ValueError when a seed field of ``config`` is outside [0, 2**32 - 1].
+
+    Seed fields are ``seed`` and ``*_seed`` (an int) and ``seeds`` and ``*_seeds``
+    when they are tuples (``seeds: int`` counts runs). The experiments pass seeds to
+    numpy's ``default_rng``, which rejects negative seeds, to scikit-learn's
+    ``random_state``, which accepts at most 2**32 - 1, and to torch, which rejects
+    seeds of 2**64 and more. Their errors name neither the field nor the range.
+    """
+    for field in dataclasses.fields(config):
+        value = getattr(config, field.name)
+        is_seed = field.name == "seed" or field.name.endswith("_seed")
+        is_seed_list = field.name == "seeds" or field.name.endswith("_seeds")
+        if is_seed and isinstance(value, int):
+            values = [value]
+        elif is_seed_list and isinstance(value, tuple):
+            values = list(value)
+        else:
+            continue
+        bad = [v for v in values if not 0 <= v <= MAX_SEED]
+        if bad:
+            raise ValueError(
+                f"{field.name}={value} is invalid: seeds must be whole numbers from 0 "
+                f"to {MAX_SEED}, found {bad[0]}. Pick a seed in that range"
+            )
 
 
 def _jsonable(value: Any) -> Any:
