@@ -43,6 +43,21 @@ logger = logging.getLogger(__name__)
 COMPRESSORS = ("none", "random-projection", "learned", "quantize", "subsample")
 
 
+def _one_line(config: str) -> str:
+    """Return a :class:`Compression` repr on one line, without a learned codec's weights.
+
+    A learned codec is an ``nn.Module``, whose repr lists each weight matrix on a line
+    of its own. The lines of child modules and their closing brackets are dropped.
+    """
+    kept = []
+    for line in config.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("(") or (stripped == ")" and line != stripped):
+            continue
+        kept.append(stripped)
+    return "".join(kept)
+
+
 class Compression:
     """A codec with a rate schedule, applied to every aggregation call of a graph.
 
@@ -271,14 +286,16 @@ class Compression:
             self.ratio = float(state["ratio"])
         else:
             self.ratio = float(self.schedule.next_ratio(self.epochs_done, None))
-            logger.warning(
-                "the checkpoint was written with %s but this run has %r, so it continues "
-                "with this run's schedule at ratio %.3g from epoch %d",
-                state["config"],
-                self,
-                self.ratio,
-                self.epochs_done + 1,
-            )
+            # Every rank loads the same checkpoint, so rank 0 alone warns.
+            if getattr(self.comm, "rank", 0) == 0:
+                logger.warning(
+                    "the checkpoint was written with %s but this run has %s, so it "
+                    "continues with this run's schedule at ratio %.3g from epoch %d",
+                    _one_line(state["config"]),
+                    _one_line(repr(self)),
+                    self.ratio,
+                    self.epochs_done + 1,
+                )
         logger.info(
             "halo compression resumed after epoch %d at ratio %.3g, %.1f MiB sent so far",
             self.epochs_done,
