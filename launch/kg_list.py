@@ -8,7 +8,7 @@ from pathlib import Path
 def run_list(args) -> int:
     """Print the released checkpoints and the dataset folders under ``args.root``."""
     from graphkit.kg import list_datasets, released_checkpoints
-    from graphkit.kg.checkpoint import default_cache_dir
+    from graphkit.kg.checkpoint import RELEASED, default_cache_dir
 
     datasets = None
     if args.root:
@@ -16,9 +16,19 @@ def run_list(args) -> int:
             datasets = list_datasets(args.root)
         except FileNotFoundError as error:
             raise SystemExit(f"--root: {error}") from None
-    print(f"released checkpoints (--checkpoint NAME, cache {default_cache_dir()}):")
+    cache = default_cache_dir()
+    print(f"released checkpoints (--checkpoint NAME, cache {cache}):")
     for name, path in released_checkpoints().items():
-        print(f"  {name:<10} {path if path else 'not downloaded'}")
+        if path is None:
+            # released_checkpoints counts a cached file only when its SHA-256 matches.
+            cached = cache / Path(RELEASED[name][0]).name
+            path = (
+                f"not downloaded ({cached} has another SHA-256, so it would be "
+                "downloaded again)"
+                if cached.is_file()
+                else "not downloaded"
+            )
+        print(f"  {name:<10} {path}")
     if datasets is None:
         print("datasets: pass --root (or set GRAPHKIT_DATA) to list them")
         return 0

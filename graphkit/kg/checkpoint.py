@@ -76,9 +76,16 @@ def download(
         # Without a checksum only the URL identifies the file, and URLs on other hosts
         # or paths can end in the same name (model.pth), so each URL gets a folder.
         target = cache / hashlib.sha256(url.encode()).hexdigest()[:16] / target.name
-    if target.is_file() and (sha256 is None or sha256_of(target) == sha256):
-        logger.debug("using cached %s", target)
-        return target
+    stale = ""
+    if target.is_file():
+        cached_sha256 = None if sha256 is None else sha256_of(target)
+        if cached_sha256 == sha256:
+            logger.debug("using cached %s", target)
+            return target
+        stale = (
+            f" The file there now has sha256 {cached_sha256}, not the expected "
+            f"{sha256}, so it is another checkpoint or a damaged copy"
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     logger.info("downloading %s to %s", url, target)
     if sha256 is None:
@@ -93,7 +100,8 @@ def download(
             raise ConnectionError(
                 f"download of {url} failed: {error.reason}. Without network access, "
                 f"copy the file from another machine to {target}, or pass the path "
-                f"of a local copy ({option('path_or_url', '/path/to/file.pth')})"
+                f"of a local copy ({option('path_or_url', '/path/to/file.pth')})."
+                f"{stale}"
             ) from error
         actual = sha256_of(partial)
         if sha256 is not None and actual != sha256:
