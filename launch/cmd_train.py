@@ -114,6 +114,7 @@ def run(args: argparse.Namespace) -> int:
             raise
     import torch.distributed as dist
     from graphkit.distributed import runtime
+    from graphkit.distributed.comm import PeerLostError
 
     if os.environ.get("GRAPHKIT_MALLOC", "mmap") != "default":
         # Freed activations and halo buffers go back to the system at once, which lowers
@@ -148,6 +149,8 @@ def run(args: argparse.Namespace) -> int:
             error, *interrupt_report(config, getattr(error, "epoch", None))
         )
         raise
+    except PeerLostError as error:
+        raise lost_peer_error(config, error) from error
     finally:
         if started_here:
             runtime.destroy_process_group(synchronize=finished)
@@ -239,6 +242,14 @@ def train(config: TrainConfig, graph, data) -> int:
             flush=True,
         )
     return 0
+
+
+def lost_peer_error(config: TrainConfig, error: Exception) -> Exception:
+    """Return ``error`` (a ``PeerLostError``) with what to do next and what ``--out`` keeps."""
+    _, saved = interrupt_report(config, None)
+    return type(error)(
+        f"{error}. Read the lost rank's output for its cause. {saved[0].upper()}{saved[1:]}"
+    )
 
 
 def interrupt_report(config: TrainConfig, epoch: int | None) -> tuple[str, str]:
