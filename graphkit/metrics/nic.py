@@ -59,6 +59,7 @@ from graphkit.metrics.information import (
     expected_mutual_information,
     mutual_information_from_pairs,
 )
+from graphkit.metrics.nic_symbols import sparse_symbols
 from graphkit.metrics.sorting import unique_inverse_counts
 
 log = logging.getLogger(__name__)
@@ -94,8 +95,9 @@ def neighbour_label_counts(graph: LabelledGraph, hops: int = 1) -> Tensor:
         int64 ``[N, C]``: entry ``[v, k]`` is the number of distinct counted nodes of
         class ``k`` at distance 1 to ``hops`` from ``v``, ``v`` itself excluded.
 
-    NOTE: the table is dense, so NIC needs ``N * C`` integers even on graphs where the
-    other measures avoid that table (see ``LabelledGraph.uses_dense_counts``).
+    The table is dense (``N * C`` integers). :func:`nic_estimate` reads the non-zero
+    entries instead where the other measures avoid that table (see
+    ``LabelledGraph.uses_dense_counts``).
     """
     if not isinstance(hops, int) or hops < 1:
         raise ValueError(f"hops must be a positive integer, got {hops!r}")
@@ -169,6 +171,28 @@ def discretise_histograms(counts: Tensor, bins: int | None) -> Tensor:
     return ids
 
 
+def _node_symbols(
+    graph: LabelledGraph, hops: int, bins: int | None
+) -> tuple[Tensor, Tensor, Tensor]:
+    """Return the nodes kept, their symbols and their neighbourhood sizes ``d_v``.
+
+    The dense ``[N, C]`` histogram table is used where the other measures use it
+    too (``LabelledGraph.uses_dense_counts``), and the non-zero entries otherwise.
+    """
+    if graph.uses_dense_counts:
+        counts = neighbour_label_counts(graph, hops)
+        size = counts.sum(dim=1)
+        kept = graph.mask & (size > 0)
+        return kept, discretise_histograms(counts[kept], bins), size[kept]
+    if not isinstance(hops, int) or hops < 1:
+        raise ValueError(f"hops must be a positive integer, got {hops!r}")
+    if bins is not None and (not isinstance(bins, int) or bins < 1):
+        raise ValueError(f"bins must be a positive integer or None, got {bins!r}")
+    src, dst = (graph.src, graph.dst) if hops == 1 else _khop_pairs(graph, hops)
+    keep = src != dst
+    return sparse_symbols(graph, src[keep], dst[keep], bins)
+
+
 def nic_from_symbols(labels: Tensor, symbols: Tensor, correction: str) -> NICEstimate:
     """Estimate NIC from per-node labels and symbols (steps 3 and 4).
 
@@ -222,9 +246,7 @@ def nic_estimate(
     graph = as_labelled_graph(
         edge_index, y, node_mask=node_mask, directed=directed, self_loops=self_loops
     )
-    counts = neighbour_label_counts(graph, hops)
-    kept = graph.mask & (counts.sum(dim=1) > 0)
-    symbols = discretise_histograms(counts[kept], bins)
+    kept, symbols, _ = _node_symbols(graph, hops, bins)
     estimate = nic_from_symbols(graph.y[kept], symbols, correction)
     if math.isnan(estimate.value):
         log.warning(
@@ -278,11 +300,8 @@ def nic_by_neighbourhood_size(
     Returns:
         ``(low, high, estimate)`` per group, with ``low <= d_v < high``.
     """
-    counts = neighbour_label_counts(graph, hops)
-    size = counts.sum(dim=1)
-    kept = graph.mask & (size > 0)
-    symbols = discretise_histograms(counts[kept], bins)
-    labels, size = graph.y[kept], size[kept]
+    kept, symbols, size = _node_symbols(graph, hops, bins)
+    labels = graph.y[kept]
     group = torch.floor(torch.log2(size.double())).long()
     results = []
     for g in torch.unique(group).tolist():
