@@ -25,6 +25,7 @@ from graphkit.extras.efficient.nullhop_codec import (
     decode,
     dense_macs,
     encode,
+    saturated_count,
     sparse_conv2d,
     to_fixed_point,
 )
@@ -128,6 +129,7 @@ def _layer_report(
 ) -> dict[str, float]:
     """Encode every map, run the sparse convolution and accumulate the work counts."""
     stats = {"nnz": 0, "numel": 0, "bits": 0, "dense": 0, "performed": 0, "brute": 0}
+    saturated = 0
     roundtrip_ok, max_err = True, 0.0
     for feature_map in maps:
         encoded = encode(feature_map, config.frac_bits)
@@ -141,6 +143,7 @@ def _layer_report(
         sparse_out, macs = sparse_conv2d(encoded, weight, None, padding=1)
         dense_out = nn.functional.conv2d(decoded[None].double(), weight, padding=1)[0]
         max_err = max(max_err, float((sparse_out - dense_out).abs().max()))
+        saturated += saturated_count(feature_map, config.frac_bits)
         stats["nnz"] += encoded.nnz
         stats["numel"] += encoded.numel
         stats["bits"] += encoded.compressed_bits
@@ -159,6 +162,7 @@ def _layer_report(
         "efficiency_pct": work.efficiency(stats["dense"], stats["performed"]),
         "roundtrip_exact": float(roundtrip_ok),
         "sparse_dense_max_abs_diff": max_err,
+        "saturated_fraction": saturated / stats["numel"],
     }
 
 
@@ -200,7 +204,26 @@ def run(config: Config) -> dict[str, float]:
             list(picture_maps[index]), model.convs[index], config, work
         )
         metrics.update({f"picture_conv{index + 1}_{k}": v for k, v in report.items()})
+    _warn_saturation(metrics, config.frac_bits)
     return metrics
+
+
+def _warn_saturation(metrics: dict[str, float], frac_bits: int) -> None:
+    """Log each layer whose maps were clipped to the 16-bit fixed-point range.
+
+    Clipped maps still decode to ``to_fixed_point`` of their input, so the roundtrip
+    and convolution checks pass and only ``*_saturated_fraction`` shows the clipping.
+    """
+    for key, fraction in metrics.items():
+        if key.endswith("_saturated_fraction") and fraction > 0:
+            logger.warning(
+                "%s: %.2f%% of the feature-map pixels exceed the fixed-point range "
+                "+-%g of frac_bits=%d and were clipped. Use fewer fraction bits",
+                key.removesuffix("_saturated_fraction"),
+                100 * fraction,
+                2.0 ** (15 - frac_bits),
+                frac_bits,
+            )
 
 
 def criteria(metrics: dict[str, float]) -> list[Criterion]:

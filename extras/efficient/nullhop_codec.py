@@ -98,6 +98,18 @@ def to_fixed_point(x: torch.Tensor, frac_bits: int = 8) -> torch.Tensor:
     return codes / 2.0**frac_bits
 
 
+def saturated_count(x: torch.Tensor, frac_bits: int = 8) -> int:
+    """Count the entries of ``x`` that ``to_fixed_point`` clips to the 16-bit range.
+
+    With ``frac_bits`` fraction bits the codes cover [-2^15, 2^15 - 1] / 2^frac_bits,
+    so [-128, 128) at 8 bits and [-1, 1) at 15. A decoded map equals
+    ``to_fixed_point`` of its input even where it clips, so only this count shows it.
+    """
+    check_frac_bits(frac_bits)
+    codes = torch.round(x.detach().double() * 2.0**frac_bits)
+    return int(((codes < -(2**15)) | (codes > 2**15 - 1)).sum())
+
+
 def encode(feature_map: torch.Tensor, frac_bits: int = 8) -> SparseFeatureMap:
     """Encode a ``(C, H, W)`` map; values are first rounded to fixed point, so a pixel
     that rounds to zero is a zero."""
