@@ -134,6 +134,9 @@ def _run(registry, args: argparse.Namespace) -> int:
     import torch
 
     _check_outputs(args)
+    if args.name.strip().lower() == "all":
+        # Experiment names ignore case, so "ALL" runs every experiment too.
+        args.name = "all"
     torch.set_num_threads(args.threads)
     names = _experiment_names(registry, args)
     if names is None:
