@@ -247,8 +247,12 @@ def train(config: TrainConfig, graph, data) -> int:
 def lost_peer_error(config: TrainConfig, error: Exception) -> Exception:
     """Return ``error`` (a ``PeerLostError``) with what to do next and what ``--out`` keeps."""
     _, saved = interrupt_report(config, None)
+    # The store's own error text may end in a question mark.
+    text = str(error).rstrip()
+    end = "" if text.endswith((".", "?", "!")) else "."
     return type(error)(
-        f"{error}. Read the lost rank's output for its cause. {saved[0].upper()}{saved[1:]}"
+        f"{text}{end} Read the other ranks' output for the cause. "
+        f"{saved[0].upper()}{saved[1:]}"
     )
 
 

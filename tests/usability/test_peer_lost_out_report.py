@@ -44,7 +44,7 @@ def test_lost_peer_names_checkpoint(tmp_path, one_part, monkeypatch, capsys):
     assert run(argv) == 1
     err = capsys.readouterr().err.splitlines()
     assert err[-1] == (
-        f"graphkit train: error: {LOST}. Read the lost rank's output for its cause. "
+        f"graphkit train: error: {LOST}. Read the other ranks' output for the cause. "
         f"The checkpoint of epoch 2 is in {out}, resume with --resume auto"
     )
 
@@ -56,8 +56,19 @@ def test_lost_peer_without_out(one_part, monkeypatch, capsys):
     assert run(["train", "--partitions", str(one_part), *options]) == 1
     err = capsys.readouterr().err.splitlines()
     assert err[-1] == (
-        f"graphkit train: error: {LOST}. Read the lost rank's output for its cause. "
+        f"graphkit train: error: {LOST}. Read the other ranks' output for the cause. "
         "Nothing was saved, because --out is not set"
+    )
+
+
+def test_lost_store_message_ends_once(tmp_path):
+    from graphkit.train.config import TrainConfig
+
+    error = PeerLostError("Store error: Did the remote server shutdown or crash?")
+    config = TrainConfig(out=str(tmp_path / "run"))
+    assert str(cmd_train.lost_peer_error(config, error)) == (
+        "Store error: Did the remote server shutdown or crash? Read the other ranks' "
+        f"output for the cause. Nothing was written to {tmp_path / 'run'}"
     )
 
 
