@@ -169,6 +169,12 @@ def sparse_conv2d(
         bias: ``(C_out,)``.
         return: ``(C_out, H_out, W_out)``.
     """
+    is_whole = isinstance(padding, numbers.Integral) and not isinstance(padding, bool)
+    if not is_whole or padding < 0:
+        # A negative padding would crop the map, which torch's conv2d rejects.
+        raise ValueError(
+            f"padding={padding!r} is invalid. Use a whole number of pixels >= 0."
+        )
     c_in, height, width = encoded.shape
     c_out, weight_c_in, k_h, k_w = weight.shape
     if weight_c_in != c_in:

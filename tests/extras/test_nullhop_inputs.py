@@ -62,3 +62,11 @@ def test_sparse_conv_bias_per_channel():
     )
     assert out.shape == (3, 2, 2)
     assert out[:, 0, 0].tolist() == [2.0, 3.0, 0.0]
+
+
+@pytest.mark.parametrize("padding", [-1, 1.5, True])
+def test_sparse_conv_rejects_invalid_padding(padding):
+    # padding=-1 used to crop the map by one pixel, where torch's conv2d raises.
+    encoded = encode(torch.ones(1, 5, 5))
+    with pytest.raises(ValueError, match=f"padding={padding!r} is invalid"):
+        sparse_conv2d(encoded, torch.ones(1, 1, 3, 3), None, padding)
