@@ -19,10 +19,13 @@ def parse_value(text: str, annotation: Any, key: str) -> Any:
     Supports ``int``, ``float``, ``bool`` (true/false/1/0/yes/no), ``str``, ``Literal``,
     ``Optional[T]`` (``none`` gives None) and ``tuple``/``list`` of those, written
     comma-separated (``--set formats=mxint8,mxint4``), optionally in brackets, with
-    or without quotes around each item (``['mxint8', 'mxint4']``).
+    or without quotes around each item (``['mxint8', 'mxint4']``). A value in one
+    pair of quotes (``'sum'``, ``"21,22"``) reads as the value without them.
     """
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
+    # Values copied from YAML or a shell script may be quoted as a whole.
+    text = _unquote_whole(text.strip())
     if origin in _UNION_TYPES:
         if type(None) in args and text.strip().lower() in ("none", "null"):
             return None
@@ -45,12 +48,7 @@ def parse_value(text: str, annotation: Any, key: str) -> Any:
             f"--set {key}={text}: expected one of {', '.join(map(str, args))}"
         )
     if origin in (tuple, list):
-        stripped = text.strip()
-        # A list copied from YAML or a shell script may be quoted as a whole
-        # ("21,22"). Quotes around each item ('a','b') are removed per item below.
-        inner = _unquote(stripped)
-        if inner != stripped and stripped[0] not in inner:
-            stripped = inner.strip()
+        stripped = text
         # Python and YAML write lists in brackets, so "[21, 22]" reads as "21, 22".
         if stripped[:1] + stripped[-1:] in ("[]", "()"):
             stripped = stripped[1:-1]
@@ -87,6 +85,18 @@ def _unquote(item: str) -> str:
     if len(item) >= 2 and item[0] == item[-1] and item[0] in "'\"":
         return item[1:-1]
     return item
+
+
+def _unquote_whole(text: str) -> str:
+    """Remove quotes around the whole text, but not from ``'a','b'``.
+
+    The quote character must not appear inside, because there it shows quotes
+    around each item of a list, which the list parser removes one by one.
+    """
+    inner = _unquote(text)
+    if inner != text and text[0] not in inner:
+        return inner.strip()
+    return text
 
 
 def apply_overrides(config: Any, pairs: list[str]) -> Any:

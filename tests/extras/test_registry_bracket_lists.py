@@ -1,8 +1,9 @@
-"""--set reads tuple values written in brackets, as Python and YAML write them."""
+"""--set reads values as Python and YAML write them: lists in brackets, values in quotes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import pytest
 from graphkit.extras import registry
@@ -50,3 +51,28 @@ def test_quoted_whole_tuple_parsed(text, expected):
 def test_quoted_string_items_parsed(text, expected):
     config = registry.apply_overrides(_Config(), [f"names={text}"])
     assert config.names == expected
+
+
+@dataclass
+class _ScalarConfig:
+    mode: Literal["sample", "sum"] = "sum"
+    name: str = "camera"
+    epochs: int = 1
+    rate: float | None = 0.1
+
+
+@pytest.mark.parametrize(
+    ("pair", "field", "expected"),
+    [
+        ("mode='sample'", "mode", "sample"),
+        ('name="astronaut"', "name", "astronaut"),
+        ("epochs='3'", "epochs", 3),
+        ("rate='none'", "rate", None),
+        ('rate="0.5"', "rate", 0.5),
+    ],
+)
+def test_quoted_scalar_parsed(pair, field, expected):
+    # A quoted Literal used to fail with "expected one of sample, sum", and a
+    # quoted str kept its quotes.
+    config = registry.apply_overrides(_ScalarConfig(), [pair])
+    assert getattr(config, field) == expected
