@@ -493,7 +493,7 @@ def _inputs(args: argparse.Namespace):
                 split=args.split,
                 features=False,
                 pyg_data=False,
-                **args.dataset_options,
+                **_loader_options(name, args),
             )
             _require_labels(data, name)
             yield _dataset_table_name(name), f"dataset {name!r}", data
@@ -503,6 +503,31 @@ def _inputs(args: argparse.Namespace):
             args.edge_list, args.labels, args.directed, header, args.delimiter
         )
         yield _graph_name(args.edge_list), f"edge list {args.edge_list}", data
+
+
+def _loader_options(name: str, args: argparse.Namespace) -> dict:
+    """Return --dataset-options, with ``undirected: false`` for an edge list and --directed.
+
+    The edge-list loader adds the reverse of every edge by default, after which
+    --directed would measure the undirected graph.
+    """
+    from graphkit.datasets.registry import EDGE_LIST, canonical_name
+
+    options = dict(args.dataset_options)
+    key = canonical_name(name)
+    is_edge_list = key == EDGE_LIST or (
+        key is None and Path(name).expanduser().is_file()
+    )
+    if not is_edge_list or not args.directed:
+        return options
+    if options.get("undirected", False) is True:
+        raise ValueError(
+            f"--directed measures the edges of {name} in their given direction, but "
+            "--dataset-options sets undirected: true, which adds their reverse. Leave "
+            "out one of the two"
+        )
+    options["undirected"] = False
+    return options
 
 
 def _dataset_table_name(name: str) -> str:
