@@ -92,12 +92,19 @@ def _reference_polygons(name: str, polygons: object) -> list[np.ndarray]:
         if np.isfinite(polygon).all():
             # NaN vertices are reported with the other non-finite values.
             try:
-                geometry.polygon_to_rects(polygon)
+                rects = geometry.polygon_to_rects(polygon)
             except ValueError as error:
                 raise ValueError(
                     f"{name}: the reference polygon of block {block}: {error}. "
                     f"{checks.REPLACE_HINT}"
                 ) from None
+            if len(rects) == 0:
+                # The scoring of the reference layout would reject this block later,
+                # in a message that names no label file.
+                raise ValueError(
+                    f"{name}: the reference polygon of block {block} encloses no "
+                    f"area: {polygon.tolist()}. {checks.REPLACE_HINT}"
+                )
         reference.append(polygon)
     return reference
 

@@ -130,3 +130,16 @@ def test_open_vertex_list_closed_by_slanted_edge():
     ell = np.array([[0.0, 0.0], [0.0, 2.0], [1.0, 2.0], [1.0, 1.0], [2.0, 1.0]])
     with pytest.raises(ValueError, match=r"edge from \[2.0, 1.0\] to \[0.0, 0.0\]"):
         geometry.polygon_to_rects(ell)
+
+
+@pytest.mark.parametrize(
+    "vertices",
+    [[[1.0, 0.0]], [[1.0, 0.0], [2.0, 0.0]], [[1.0, 0.0], [2.0, 0.0], [1.0, 0.0]]],
+)
+def test_reference_without_area_rejected(vertices):
+    # Such a block used to load and fail only when the reference was scored, as
+    # "block 1 has rectangles of shape (0, 4)".
+    data, label = _layout()
+    label[0][1][1] = torch.tensor(vertices)
+    with pytest.raises(ValueError, match="polygon of block 1 encloses no area"):
+        build_case("hand", "lite", data, label)
