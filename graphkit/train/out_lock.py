@@ -43,7 +43,17 @@ def _lock(path: str, out: Path) -> int | None:
     """Open ``path`` and lock it; return the descriptor, or None where locks fail."""
     import fcntl
 
-    descriptor = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as error:
+        # A folder without read permission (mode 0300) cannot be opened to lock.
+        logger.warning(
+            "cannot open %s to lock it (%s), so a second run started into it at the "
+            "same time would go undetected",
+            out,
+            error.strerror or error,
+        )
+        return None
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -76,7 +86,14 @@ class OutFolderLock:
         """Take the lock (creating ``out``); raise OutFolderInUseError if another process has it."""
         if self.held:
             return
-        self.out.mkdir(parents=True, exist_ok=True)
+        try:
+            self.out.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            # A ValueError, so that the input checks stop every rank, not rank 0 alone.
+            raise ValueError(
+                f"cannot create the out folder {self.out} ({error.strerror or error}). "
+                "Choose a writable location"
+            ) from error
         path = os.path.realpath(self.out)
         entry = _HELD.get(path)
         if entry is None:

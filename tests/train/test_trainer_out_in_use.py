@@ -1,6 +1,8 @@
 """A Trainer rejects an out folder that another running process trains into."""
 
 import json
+import logging
+import os
 import subprocess
 import sys
 
@@ -8,8 +10,9 @@ import pytest
 from test_trainer import run, two_block_graph
 
 from graphkit.graph import LocalGraph
+from graphkit.train import out_lock
 from graphkit.train.config import TrainConfig
-from graphkit.train.out_lock import OutFolderInUseError
+from graphkit.train.out_lock import OutFolderInUseError, OutFolderLock
 from graphkit.train.trainer import Trainer
 
 # A child process that locks the folder as a running Trainer does, prints "locked" and
@@ -106,3 +109,35 @@ def test_trainers_of_one_process_share_lock(tmp_path):
     second = Trainer(resumed, data, LocalGraph.from_data(data))
     assert second.fit()["epochs_run"] == 3
     assert waiting.epoch == 2
+
+
+def test_out_under_file_rejected(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    lock = OutFolderLock(blocker / "run")
+    with pytest.raises(ValueError) as caught:
+        lock.acquire()
+    assert str(caught.value).startswith(
+        f"cannot create the out folder {blocker / 'run'} ("
+    )
+    assert str(caught.value).endswith("). Choose a writable location")
+    assert not lock.held
+
+
+def test_unreadable_out_runs_unlocked(tmp_path, monkeypatch, caplog):
+    out = tmp_path / "run"
+    real_open = out_lock.os.open
+
+    def open_denied(path, flags, *args):
+        if path == os.path.realpath(out):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(out_lock.os, "open", open_denied)
+    lock = OutFolderLock(out)
+    with caplog.at_level(logging.WARNING):
+        lock.acquire()
+    assert lock.held
+    assert f"cannot open {out} to lock it (Permission denied)" in caplog.text
+    lock.release()
+    assert not lock.held
