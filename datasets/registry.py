@@ -205,9 +205,18 @@ def _check_options(key: str, options: dict) -> None:
     if unknown:
         listed = ", ".join(f"{name!r}{did_you_mean(name, valid)}" for name in unknown)
         cli_hint = "--dataset-options or in " if from_command_line() else ""
+        yaml_hint = ""
+        joined = next((name for name in unknown if ":" in str(name)), None)
+        if joined is not None:
+            option_name, _, value = str(joined).partition(":")
+            # YAML reads {labels:y.txt} as the key "labels:y.txt" with no value.
+            yaml_hint = (
+                f". YAML needs a space after the colon: write {{{option_name}: "
+                f"{value}}}, not {{{joined}}}"
+            )
         raise ValueError(
             f"dataset {key!r} has no option {listed}. Valid options: {valid}. Fix the "
-            f"name in {cli_hint}the keyword arguments of load_dataset"
+            f"name in {cli_hint}the keyword arguments of load_dataset{yaml_hint}"
         )
 
 
