@@ -150,8 +150,11 @@ def _add_evaluate(commands) -> None:
         choices=("test", "valid"),
         default="test",
         help="test (the default): the test queries, in test.txt of a transductive "
-        "folder, or in NAME_ind/valid.txt and test.txt on the inference graph of a "
-        "GraIL split. valid: valid.txt on the training graph",
+        "folder, in NAME_ind/valid.txt and test.txt on the inference graph of a "
+        "GraIL split, or in inference_test.txt (ILPC 2022) or test.txt (InGram) on "
+        "the inference graph. valid: valid.txt on the training graph, or "
+        "inference_validation.txt (ILPC 2022) or valid.txt (InGram) on the inference "
+        "graph",
     )
     parser.add_argument(
         "--batch-size",

@@ -28,7 +28,7 @@ def run_evaluate(args) -> int:
         check_output_file(args.json, "--json")
     root = require_root(args)
     split = load_dataset(root, args.dataset)
-    target = split.test if args.split == "test" else split.train
+    target = split.test if args.split == "test" else split.valid
     if target.queries.numel() == 0:
         _exit_empty_split(root, split.name, args.split)
     model = load_model(args)
@@ -120,8 +120,13 @@ def _exit_empty_split(root: Path, name: str, split: str) -> None:
 
     It runs before the model loads, so the error comes at once.
     """
+    from graphkit.kg.layouts import inference_layout
+
     root = root.expanduser()
-    if split == "valid":
+    layout = None if (root / f"{name}_ind").is_dir() else inference_layout(root / name)
+    if layout is not None:
+        files = [root / name / (layout.valid if split == "valid" else layout.test)]
+    elif split == "valid":
         files = [root / name / "valid.txt"]
     elif (root / f"{name}_ind").is_dir():
         files = [root / f"{name}_ind" / "valid.txt", root / f"{name}_ind" / "test.txt"]

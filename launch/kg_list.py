@@ -34,12 +34,7 @@ def run_list(args) -> int:
         return 0
     print(f"datasets under {args.root} (--dataset NAME):")
     for name, kind in datasets.items():
-        detail = (
-            f"GraIL split ({name}/ and {name}_ind/)"
-            if kind == "grail"
-            else "transductive (train/valid/test.txt)"
-        )
-        print(f"  {name:<12} {detail}")
+        print(f"  {name:<12} {_describe(name, kind)}")
     if not datasets:
         print("  none: no folder with train.txt or a NAME_ind sibling")
         root = Path(args.root).expanduser()
@@ -56,3 +51,19 @@ def run_list(args) -> int:
                 break
     return 0
 
+
+def _describe(name: str, kind: str) -> str:
+    """Return the layout of dataset folder ``name`` as ``kg list`` prints it."""
+    from graphkit.kg.layouts import ILPC, INGRAM
+
+    if kind == "grail":
+        return f"GraIL split ({name}/ and {name}_ind/)"
+    for layout in (ILPC, INGRAM):
+        if kind == layout.kind:
+            return f"{layout.title} layout ({', '.join(layout.files)})"
+    if kind == "ambiguous":
+        return (
+            "files of both the ILPC 2022 and the InGram layout: --dataset rejects it "
+            "and names them"
+        )
+    return "transductive (train/valid/test.txt)"

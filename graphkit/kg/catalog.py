@@ -1,8 +1,9 @@
 """List what ``load_dataset`` and ``Ultra.from_pretrained`` accept by name.
 
 A folder under a data root is a dataset when ``load_dataset`` can read it: a GraIL
-split ``NAME`` has a ``NAME_ind`` sibling, and a transductive dataset has a
-``train.txt``. The ``NAME_ind`` half of a GraIL split is not listed on its own.
+split ``NAME`` has a ``NAME_ind`` sibling, an ILPC 2022 or InGram folder has the files
+that :func:`graphkit.kg.layouts.inference_layout` detects, and a transductive dataset
+has a ``train.txt``. The ``NAME_ind`` half of a GraIL split is not listed on its own.
 """
 
 from __future__ import annotations
@@ -10,13 +11,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from graphkit.kg import checkpoint
+from graphkit.kg.errors import KGFormatError
+from graphkit.kg.layouts import inference_layout
 
 GRAIL = "grail"
 TRANSDUCTIVE = "transductive"
+# A folder with the marker files of both the ILPC 2022 and the InGram layout, which
+# load_dataset rejects with an error that names them.
+AMBIGUOUS = "ambiguous"
 
 
 def list_datasets(root: str | Path) -> dict[str, str]:
-    """Map each dataset folder under ``root`` to ``"grail"`` or ``"transductive"``.
+    """Map each dataset folder under ``root`` to its layout.
+
+    The layouts are ``"grail"``, ``"ilpc"`` (ILPC 2022), ``"ingram"``,
+    ``"transductive"``, and ``"ambiguous"`` for a folder with the files of both the
+    ILPC 2022 and the InGram layout, which ``load_dataset`` rejects.
 
     Raises:
         FileNotFoundError: ``root`` is not a folder.
@@ -34,6 +44,14 @@ def list_datasets(root: str | Path) -> dict[str, str]:
             continue
         if (root / f"{name}_ind").is_dir():
             found[name] = GRAIL
+            continue
+        try:
+            layout = inference_layout(folder)
+        except KGFormatError:
+            found[name] = AMBIGUOUS
+            continue
+        if layout is not None:
+            found[name] = layout.kind
         elif (folder / "train.txt").is_file():
             found[name] = TRANSDUCTIVE
     return found

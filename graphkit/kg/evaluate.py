@@ -248,8 +248,8 @@ def check_query_set(dataset) -> None:
         return
     if isinstance(dataset, InductiveSplit):
         fix = (
-            "Pass split.test (test queries on the inference graph) or split.train "
-            "(validation queries on the training graph)"
+            "Pass split.test (the test queries) or split.valid (the validation "
+            "queries)"
         )
     elif isinstance(dataset, KnowledgeGraph):
         fix = (

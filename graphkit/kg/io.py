@@ -11,7 +11,9 @@ GraIL layout (Teru et al., ICML 2020), as ULTRA evaluates it::
 The relation vocabulary comes from ``NAME/train.txt`` and ``NAME/valid.txt``, followed
 by relations that only ``NAME_ind`` names (a fully inductive split). The inference
 graph numbers its entities afresh. A transductive folder ``ROOT/NAME`` with
-``train/valid/test`` files and no ``NAME_ind`` sibling is read as one graph.
+``train/valid/test`` files and no ``NAME_ind`` sibling is read as one graph. The ILPC
+2022 and InGram layouts keep the inference graph and its queries in ``ROOT/NAME``
+(:mod:`graphkit.kg.layouts`, :mod:`graphkit.kg.inference_split`).
 
 Query rows that name an entity or relation without facts in their message-passing
 graph are kept, as ULTRA's loaders keep them (see :mod:`graphkit.kg.query_names`).
@@ -36,6 +38,7 @@ from torch import Tensor
 from graphkit.hints import did_you_mean
 from graphkit.kg.errors import KGFormatError
 from graphkit.kg.graph import KnowledgeGraph
+from graphkit.kg.layouts import inference_layout
 from graphkit.kg.names import name_key, row_key
 from graphkit.kg.query_names import graph_with_query_names, warn_rows_without_facts
 from graphkit.kg.query_overlap import warn_query_overlap
@@ -98,12 +101,32 @@ class LinkPredictionSet:
 
 @dataclass
 class InductiveSplit:
-    """One GraIL split: training graph with its validation queries, inference graph
-    with its test queries."""
+    """The query sets of one dataset folder.
+
+    ``train`` contains the training graph, whose facts fine-tuning uses, and ``test``
+    the test queries on the graph they are ranked on (the inference graph of an
+    inductive split). ``valid`` contains the validation queries. A GraIL split or a
+    transductive folder ranks them on the training graph, so ``valid`` is ``train``
+    itself, the default. An ILPC 2022 or InGram folder ranks them on the inference
+    graph, and its ``train`` has no queries.
+    """
 
     train: LinkPredictionSet
     test: LinkPredictionSet
     name: str
+    valid: LinkPredictionSet | None = None
+
+    def __post_init__(self) -> None:
+        if self.valid is None:
+            self.valid = self.train
+
+    def __repr__(self) -> str:
+        # valid only when it is a set of its own, because it is train otherwise.
+        valid = "" if self.valid is self.train else f", valid={self.valid!r}"
+        return (
+            f"InductiveSplit(train={self.train!r}, test={self.test!r}, "
+            f"name={self.name!r}{valid})"
+        )
 
 
 def read_triples(
@@ -661,8 +684,14 @@ def _folder_ignoring_case(root: Path, name: str) -> str:
 
 
 def load_dataset(root: str | Path, name: str) -> InductiveSplit:
-    """Load ``name`` from ``root``: GraIL layout when ``name_ind`` exists, else
-    transductive ``train/valid/test``."""
+    """Load ``name`` from ``root``, detecting the layout of the folder.
+
+    A ``name_ind`` sibling makes a GraIL split (:func:`load_grail`). Otherwise a folder
+    with ``inference.txt``, ``inference_validation.txt`` or ``inference_test.txt``
+    loads in the ILPC 2022 layout, and one with ``msg.txt`` in the InGram layout
+    (:mod:`graphkit.kg.inference_split`). Any other folder loads as transductive
+    ``train/valid/test`` (:func:`load_transductive`).
+    """
     root = Path(root).expanduser()
     # graphkit.datasets.load_dataset takes (name, root), so the swapped order is an
     # easy slip. Then name is the data folder and root a dataset folder inside it.
@@ -715,6 +744,12 @@ def load_dataset(root: str | Path, name: str) -> InductiveSplit:
         )
     if (root / f"{name}_ind").is_dir():
         return load_grail(root, name)
+    layout = inference_layout(root / name)
+    if layout is not None:
+        # inference_split imports this module, so it is imported here.
+        from graphkit.kg.inference_split import load_inference_split
+
+        return load_inference_split(root, name, layout)
     base = name[: -len("_ind")]
     if name.endswith("_ind") and (root / base).is_dir():
         logger.warning(
