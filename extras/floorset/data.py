@@ -46,6 +46,9 @@ class FloorplanCase:
         8 bottom), b2b (E, 3) [i, j, weight], p2b (P, 3) [pin, block, weight],
         pins (Q, 2), metrics (8,), reference: n polygons, each (k, 2) without the
         repeated closing vertex.
+
+    ``area_dtype`` is the numpy name of the dtype of T0 in the data file (float16 in
+    Prime, float32 in Lite). The original evaluator compares areas in it.
     """
 
     name: str
@@ -61,10 +64,18 @@ class FloorplanCase:
     pins: np.ndarray
     metrics: np.ndarray
     reference: list[np.ndarray]
+    area_dtype: str = "float16"
 
     @property
     def num_blocks(self) -> int:
         return int(self.area_target.shape[0])
+
+
+_AREA_DTYPES = {
+    torch.float16: "float16",
+    torch.float32: "float32",
+    torch.float64: "float64",
+}
 
 
 def _open_polygon(polygon: np.ndarray) -> np.ndarray:
@@ -118,6 +129,7 @@ def build_case(name: str, variant: Variant, data: list, label: list) -> Floorpla
     """
     t0, b2b, p2b, pins = checks.layout_parts(name, data, "data", checks.DATA_PARTS)
     metrics, polygons = checks.layout_parts(name, label, "label", checks.LABEL_PARTS)
+    area_dtype = _AREA_DTYPES.get(getattr(t0, "dtype", None), "float64")
     t0 = checks.table(name, "T0", t0, 6)
     if len(t0) == 0:
         raise ValueError(f"{name}: T0 has no blocks")
@@ -158,6 +170,7 @@ def build_case(name: str, variant: Variant, data: list, label: list) -> Floorpla
         pins=pins,
         metrics=metrics,
         reference=reference,
+        area_dtype=area_dtype,
     )
 
 
@@ -358,6 +371,7 @@ def synthetic_case(num_blocks: int, seed: int) -> FloorplanCase:
         pins=pins,
         metrics=_reference_metrics(boxes_array, width, height, pairs, b2b, pins, p2b),
         reference=reference,
+        area_dtype="float64",
     )
 
 

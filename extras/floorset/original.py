@@ -15,7 +15,8 @@ cost but reports, against the label:
   * k violations for each cluster whose union splits into k > 1 parts,
   * boundary blocks that miss a named side,
 
-* the blocks whose area, rounded to float16 like the targets, is below the target,
+* the blocks whose area, rounded to the dtype of the targets in the data file
+  (float16 in Prime, float32 in Lite), is below the target,
 * the differences of the b2b and p2b wire lengths from m_6 and m_7 and of the layout
   area W H from m_0, each set to 0 when its magnitude is below 0.01.
 
@@ -142,9 +143,10 @@ def original_report(case: FloorplanCase, layout: list[np.ndarray]) -> OriginalRe
         parts = geometry.connected_groups(layout, group, geometry.OVERLAP_TOLERANCE)
         cluster += parts if parts > 1 else 0
     boundary = sum(gap > 0.0 for gap in boundary_gaps(case, layout, "origin").values())
-    # estimate_cost stores the areas in a tensor of the targets' dtype (float16). So an
-    # area of 3375 becomes 3376 there and meets a float16 target of 3376.
-    areas = np.array([geometry.rects_area(r) for r in layout]).astype(np.float16)
+    # estimate_cost stores the areas in a tensor of the targets' dtype. In float16
+    # (Prime) an area of 3375 becomes 3376 there and meets a target of 3376. In
+    # float32 (Lite) an area of 2049 stays 2049 and meets a target of 2049.
+    areas = np.array([geometry.rects_area(r) for r in layout]).astype(case.area_dtype)
     centroids = centroids_of(layout)
     _, _, width, height = boundary_box(layout, "origin")
     return OriginalReport(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
+import torch
 from graphkit.extras.floorset import geometry
-from graphkit.extras.floorset.data import FloorplanCase
+from graphkit.extras.floorset.data import FloorplanCase, build_case
 from graphkit.extras.floorset.evaluate import evaluate, layout_from_boxes
 from graphkit.extras.floorset.original import difference_with_tolerance, original_report
 
@@ -142,3 +145,22 @@ def test_difference_tolerance():
 def test_difference_equal_to_tolerance_kept():
     assert difference_with_tolerance(1.5, 1.0, tolerance=0.5) == 0.5
     assert difference_with_tolerance(0.5, 1.0, tolerance=0.5) == -0.5
+
+
+def test_area_compared_in_float32_for_float32_targets():
+    # Lite files store T0 in float32. Rounding the area 2049 to float16 gave 2048,
+    # which fell below the target 2049.
+    case = dataclasses.replace(make_case(), area_dtype="float32")
+    case.area_target[0] = 2049.0
+    layout = layout_from_boxes(BOXES)
+    layout[0] = geometry.rectangle(0, 0, 2049.0, 1)
+    assert 0 not in original_report(case, layout).area_violations
+
+
+def test_build_case_records_area_dtype():
+    square = torch.tensor([[0.0, 0.0], [0.0, 1.0], [1.0, 1.0], [1.0, 0.0]])
+    for dtype, name in [(torch.float16, "float16"), (torch.float32, "float32")]:
+        t0 = torch.tensor([[1.0, 0, 0, 0, 0, 0]], dtype=dtype)
+        data = [[t0, torch.zeros(0, 3), torch.zeros(0, 3), torch.zeros(0, 2)]]
+        case = build_case("hand", "lite", data, [[torch.zeros(8), [square]]])
+        assert case.area_dtype == name
