@@ -129,7 +129,9 @@ class Config:
 
 def resolve_root(root: str) -> Path:
     """Return the FloorSet data folder for ``root`` or the environment defaults."""
-    candidates = [Path(root)] if root else []
+    # A quoted "~/data" reaches the program unexpanded, so expand it here, as the
+    # path options of the graphkit commands do.
+    candidates = [Path(root).expanduser()] if root else []
     if not root:
         for var in ("GRAPHKIT_DATA", "GRAPHKIT_TEST_DATA"):
             if not os.environ.get(var):
@@ -147,7 +149,7 @@ def resolve_root(root: str) -> Path:
         if candidates
         else "neither --set root nor GRAPHKIT_DATA or GRAPHKIT_TEST_DATA is set"
     )
-    nearby = _nearby_data_folder(Path(root)) if root else None
+    nearby = _nearby_data_folder(Path(root).expanduser()) if root else None
     if nearby is not None:
         raise FileNotFoundError(
             f"FloorSet data not found ({searched}), but {nearby} contains it. "
@@ -242,7 +244,7 @@ def run(config: Config) -> dict[str, float]:
         # Create the folder first, so that an unwritable one fails before any case is
         # scored.
         try:
-            Path(config.plot_dir).mkdir(parents=True, exist_ok=True)
+            Path(config.plot_dir).expanduser().mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise ValueError(
                 f"plot_dir={config.plot_dir!r} cannot be created ({error.strerror}). "
@@ -279,7 +281,7 @@ def run(config: Config) -> dict[str, float]:
     for case in cases:
         plot_dir = None
         if config.plot_dir and case.variant not in plotted:
-            plot_dir = Path(config.plot_dir)
+            plot_dir = Path(config.plot_dir).expanduser()
             plotted.add(case.variant)
         results.append((case, _score_case(case, config, plot_dir)))
     return summarize(results)

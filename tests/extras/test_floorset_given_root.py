@@ -100,3 +100,23 @@ def test_prime_folder_without_archive_no_note(tmp_path):
     with pytest.raises(ValueError) as caught:
         experiment._load_selected(tmp_path, "prime", (21,))
     assert "read in place of" not in str(caught.value)
+
+
+def test_tilde_root_expanded(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "fs" / "LiteTensorDataTest").mkdir(parents=True)
+    assert experiment.resolve_root("~/fs") == tmp_path / "fs"
+
+
+def test_tilde_plot_dir_expanded(tmp_path, monkeypatch):
+    # A quoted "~/plots" used to create a folder named "~" in the working folder.
+    monkeypatch.setenv("HOME", str(tmp_path))
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    config = experiment.Config(
+        source="synthetic", synthetic_sizes=(4,), search_passes=0, plot_dir="~/plots"
+    )
+    experiment.run(config)
+    assert (tmp_path / "plots").is_dir()
+    assert not (work / "~").exists()
