@@ -102,8 +102,8 @@ class Trainer:
         self.is_main = graph.rank == 0
         warn_other_device(config, self.device, self.is_main)
         torch.manual_seed(config.seed)
-        # Rank 0 writes out, so it locks out against other processes from its input
-        # checks until fit() ends (graphkit.train.out_lock).
+        # Rank 0 writes to out, so it holds a lock on that folder against other
+        # processes from its input checks until fit() ends (graphkit.train.out_lock).
         self._out_lock = OutFolderLock(config.out) if config.out and self.is_main else None
         try:
             self._set_up(config, data, graph, model)
