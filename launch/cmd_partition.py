@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
 import shutil
@@ -198,8 +199,11 @@ def _check_can_create_beside(out: Path) -> None:
         ) from error
 
 
-def write_folder_atomically(out: Path, write) -> dict:
+def write_folder_atomically(out: Path, write, overwrite: bool = True) -> dict:
     """Run ``write(folder)`` on a temporary sibling of ``out``, then rename it to ``out``.
+
+    Without ``overwrite``, an ``out`` that another process filled meanwhile (the same
+    command run twice at once) is kept, and ValueError is raised.
 
     An interrupted or failed run removes the temporary folder and leaves ``out`` as it
     was, so ``out`` is never a half-written partition folder. A run killed outright
@@ -225,10 +229,22 @@ def write_folder_atomically(out: Path, write) -> dict:
     previous = temporary.with_name(temporary.name[: -len(".tmp")] + ".old")
     try:
         result = write(temporary)
-        if out.exists():
+        if overwrite and out.exists():
             # Both renames stay in one folder, so each is atomic on POSIX file systems.
             out.rename(previous)
-        temporary.rename(out)
+        try:
+            # Without overwrite, out is missing or empty. rename(2) replaces an empty
+            # folder but fails on one that another process has filled since.
+            temporary.rename(out)
+        except OSError as error:
+            if overwrite or error.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                raise
+            raise ValueError(
+                f"--out {out} was filled by another process while this one worked "
+                "(the same command run twice at once?), so its files are kept and "
+                "this run's partitions are discarded. Pass --overwrite to replace "
+                "them, or choose another --out folder"
+            ) from error
     except BaseException:
         if previous.exists() and not out.exists():
             previous.rename(out)
@@ -378,5 +394,7 @@ def _partition(args: argparse.Namespace, out: Path) -> dict:
     # and this process must remove its temporary folder.
     with sigterm_as_interrupt():
         return write_folder_atomically(
-            out, lambda folder: write_partitions(data, parts, args.parts, folder, info)
+            out,
+            lambda folder: write_partitions(data, parts, args.parts, folder, info),
+            overwrite=args.overwrite,
         )
