@@ -305,14 +305,16 @@ class Communicator:
         matches the peer's. A caller that posts a different number of exchanges on
         different ranks passes its own ``tag`` from :meth:`chunk_tag` instead.
         """
+        # Devices come first, so a tensor on another device is reported whatever the
+        # peer list (in a one-rank group every peer is this rank and is rejected).
+        self._check_devices(
+            [t for ts in [*sends.values(), *recvs.values()] for t in ts], label
+        )
         self._check_peers([*sends, *recvs], label)
         if tag is None:
             self._tag = (self._tag + 1) % (1 << 20)
             tag = self._tag
         self._check_store(label)
-        self._check_devices(
-            [t for ts in [*sends.values(), *recvs.values()] for t in ts], label
-        )
         self._check_receive_buffers(recvs, label)
         ops = []
         for peer, tensors in sends.items():
