@@ -5,6 +5,7 @@ On a CUDA device the peak bytes of tensors come from torch's caching allocator.
 
 from __future__ import annotations
 
+import os
 import resource
 import sys
 
@@ -58,6 +59,30 @@ def reset_peak_cuda_bytes(device: torch.device | str) -> None:
     device = torch.device(device)
     if device.type == "cuda":
         torch.cuda.reset_peak_memory_stats(device)
+
+
+MALLOC_VARIABLE = "GRAPHKIT_MALLOC"
+MALLOC_SETTINGS = ("mmap", "default")
+
+
+def malloc_setting(environ=None) -> str:
+    """Read ``GRAPHKIT_MALLOC``: ``mmap`` when unset or empty, else ``mmap`` or ``default``.
+
+    Raises:
+        ValueError: for any other value, so that a typo does not silently keep the
+            mmap setting that the variable was meant to turn off.
+    """
+    environ = os.environ if environ is None else environ
+    value = environ.get(MALLOC_VARIABLE, "").strip().lower()
+    if not value:
+        return "mmap"
+    if value not in MALLOC_SETTINGS:
+        raise ValueError(
+            f"invalid {MALLOC_VARIABLE}={environ[MALLOC_VARIABLE]!r}. Set it to "
+            "'default' to keep glibc's allocator settings, or to 'mmap' (the default "
+            "when unset) to give each allocation of 1 MiB or more its own mapping"
+        )
+    return value
 
 
 # glibc's mallopt parameter number for the mmap threshold (malloc.h).
