@@ -147,6 +147,7 @@ def load_edge_list(
         if header == "auto" and label_rows:
             _warn_if_label_header(label_rows[0], Path(labels), table.ends, key)
         _attach_labels(data, label_rows, Path(labels), node_ids, key, x)
+        _warn_if_labels_miss_edges(label_rows, Path(labels), table.ends, key, path)
         generator = torch.Generator().manual_seed(seed)
         labelled = (data.y >= 0).nonzero().view(-1)
         masks = random_split_masks(
@@ -407,6 +408,35 @@ def _warn_if_label_header(row: Row, path: Path, ends: np.ndarray, key) -> None:
         "%r. If this line is a column header, delete it or pass header=True, which "
         "skips the first line of every file%s",
         path, row.line_number, row.fields[0], row.fields[1], cli_hint,
+    )  # fmt: skip
+
+
+def _warn_if_labels_miss_edges(
+    rows: list[Row], path: Path, ends: np.ndarray, key, edge_path: Path
+) -> None:
+    """Warn when most labelled nodes occur in no edge, as when two files spell ids apart.
+
+    The node ``4.0`` of a label file is another node than the ``4`` of an edge list,
+    so every label would go to an isolated node and no edge would join two labelled
+    nodes. Up to half of the labelled nodes may be isolated without a warning.
+    """
+    if not rows or ends.size == 0:
+        return
+    ids = [key(row.fields[0]) for row in rows]
+    if ends.dtype != object:
+        in_edges = np.isin(np.array(ids, dtype=np.int64), ends)
+    else:
+        edge_ids = set(ends.reshape(-1).tolist())
+        in_edges = np.array([node in edge_ids for node in ids])
+    missing = int((~in_edges).sum())
+    if 2 * missing <= len(ids):
+        return
+    first = rows[int(np.argmin(in_edges))]
+    logger.warning(
+        "%s: %d of %d labelled nodes occur in no edge of %s, such as %r on line %d. "
+        "Check that both files write each node id the same way: 4 and 4.0 are "
+        "different ids",
+        path, missing, len(ids), edge_path, first.fields[0], first.line_number,
     )  # fmt: skip
 
 
