@@ -329,7 +329,8 @@ def run(args: argparse.Namespace) -> int:
             describe_interrupt(error, kept=f"--out {out} was not written")
         raise
     print(
-        f"wrote {args.parts} partitions of {args.dataset} to {args.out}: "
+        f"wrote {args.parts} partition{'' if args.parts == 1 else 's'} of "
+        f"{args.dataset} to {args.out}: "
         f"{meta['num_nodes']} nodes, {meta['num_edges']} edges, edge cut {meta['edge_cut']}, "
         f"halo sizes {meta['halo_sizes']} ({time.perf_counter() - start:.1f} s)",
         flush=True,

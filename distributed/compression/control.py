@@ -135,9 +135,11 @@ class Compression:
             model.train(was_training)
         self.codec.freeze()
         model.add_module("halo_codec", self.codec)
+        calls = len(self.codec.encoders)
         logger.info(
-            "learned codec: %d aggregation calls, %d parameters",
-            len(self.codec.encoders),
+            "learned codec: %d aggregation call%s, %d parameters",
+            calls,
+            "" if calls == 1 else "s",
             sum(p.numel() for p in self.codec.parameters()),
         )
 

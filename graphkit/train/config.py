@@ -147,7 +147,7 @@ class TrainConfig:
     resume: str | None = None
     """Checkpoint file to continue from, or ``auto`` for the latest readable one in ``out``."""
     log_every: int = 10
-    """Epochs between logs of loss and metrics. Epoch 1 is logged as well."""
+    """Epochs between logs of loss and metrics. The first and last epochs are logged too."""
     # Distributed
     partitions: str | None = None
     """Partition folder written by ``graphkit partition`` (distributed runs)."""

@@ -308,7 +308,8 @@ class Trainer:
         elif self.scheduler is not None:
             self.scheduler.step()
         c = self.config
-        if self.epoch % c.log_every == 0 or self.epoch == 1:
+        # The first and the last epoch are always logged, whatever --log-every.
+        if self.epoch % c.log_every == 0 or self.epoch in (1, c.epochs):
             sent = record.get("all_ranks_sent_bytes")
             logger.info(
                 "epoch %d loss %.4f train %.4f val %.4f test %.4f time %.3fs peak %.0f MiB "

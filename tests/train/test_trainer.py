@@ -210,10 +210,11 @@ def test_plateau_schedule_steps_on_val_metric():
     assert len(stepped) == 3
 
 
-def test_first_epoch_always_logged(caplog):
-    # With log_every 100, a 3-epoch run logs epoch 1 only, so a user sees it start.
+def test_first_and_last_epochs_always_logged(caplog):
+    # With log_every 100, a 3-epoch run logs epochs 1 and 3 only, so a user sees it
+    # start and sees the scores of the last epoch.
     with caplog.at_level(logging.INFO, logger="graphkit.train.trainer"):
         run(two_block_graph(), epochs=3)
     logged = [r.getMessage().split()[1] for r in caplog.records
               if r.getMessage().startswith("epoch ")]
-    assert logged == ["1"]
+    assert logged == ["1", "3"]
