@@ -359,8 +359,8 @@ class LocalGraph(Graph):
                 self.num_nodes,
                 edge_attr=None if edge_attr is None else edge_attr.detach(),
             )
-        # The caller's edge_attr, in edge_index order. block.edge_attr is its copy in
-        # block order, made again when the caller's tensor changes in place.
+        # The caller's edge_attr, in edge_index order. For a tensor without gradients,
+        # block.edge_attr is its copy in block order, made again when it changes.
         self._edge_attr = edge_attr
         self._edge_attr_version = _version(edge_attr)
         self._looped: LocalGraph | None = None
@@ -556,8 +556,11 @@ class LocalGraph(Graph):
         source = self._edge_attr
         if source is None:
             return None
-        if source.requires_grad and torch.is_grad_enabled():
-            # Indexed at each call, so that every backward pass reaches the source.
+        if source.requires_grad:
+            # Learned values are indexed at each call, so that every backward pass
+            # reaches the source. Without gradients too, because fused optimizers
+            # (torch.optim.Adam(fused=True)) and assignments to .data (as in
+            # vector_to_parameters) change them without a version increment.
             return source[self.block.perm]
         version = _version(source)
         if version is None or version != self._edge_attr_version:
@@ -584,11 +587,17 @@ class LocalGraph(Graph):
             )
 
 
-def _version(tensor: Tensor | None) -> int | None:
-    """Return ``tensor``'s version counter, which each in-place operation increments.
+def _version(tensor: Tensor | None) -> tuple[int, int] | None:
+    """Return ``tensor``'s version counter and storage address, to detect a change.
 
-    None for no tensor and for inference tensors, which have no version counter.
+    In-place operations increment the counter, and an assignment to ``tensor.data``
+    changes the address. None for no tensor and for inference tensors, which have no
+    version counter.
+
+    NOTE: an in-place change through ``tensor.data`` (``w.data.mul_(2)``) changes
+    neither, and two assignments to ``.data`` between calls may return to the first
+    address. propagate then keeps the old values of a tensor without gradients.
     """
     if tensor is None or tensor.is_inference():
         return None
-    return tensor._version
+    return tensor._version, tensor.data_ptr()

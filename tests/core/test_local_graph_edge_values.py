@@ -83,3 +83,41 @@ def test_per_call_edge_attr_device_checked():
     graph = LocalGraph(EDGE_INDEX, 3)
     with pytest.raises(ValueError, match="edge_attr is on meta but the graph is on cpu"):
         graph.propagate(weighted, X, edge_attr=torch.ones(4, 1, device="meta"))
+
+
+def test_fused_optimizer_update_seen_without_grad():
+    # Fused Adam writes the parameter without incrementing its version counter.
+    weights = nn.Parameter(torch.tensor([[1.0], [2.0], [3.0], [4.0]]))
+    graph = LocalGraph(EDGE_INDEX, 3, edge_attr=weights)
+    optimizer = torch.optim.Adam([weights], lr=0.5, eps=0.0, fused=True)
+    with torch.no_grad():
+        assert graph.propagate(weighted, X).flatten().tolist() == [310.0, 2.0, 4.0]
+    graph.propagate(weighted, X).sum().backward()
+    optimizer.step()
+    # Adam's first step moves each weight by about lr against its gradient's sign.
+    w = weights.detach().flatten()
+    assert w.tolist() == pytest.approx([0.5, 1.5, 2.5, 3.5])
+    with torch.no_grad():
+        out = graph.propagate(weighted, X).flatten().tolist()
+    assert out == [(10 * w[0] + 100 * w[2]).item(), w[1].item(), w[3].item()]
+
+
+def test_data_assignment_seen():
+    weights = nn.Parameter(torch.tensor([[1.0], [2.0], [3.0], [4.0]]))
+    graph = LocalGraph(EDGE_INDEX, 3, edge_attr=weights)
+    with torch.no_grad():
+        graph.propagate(weighted, X)
+    nn.utils.vector_to_parameters(torch.tensor([0.0, 1.0, 2.0, 0.5]), [weights])
+    with torch.no_grad():
+        assert graph.propagate(weighted, X).flatten().tolist() == [200.0, 1.0, 0.5]
+    fixed = torch.tensor([[1.0], [2.0], [3.0], [4.0]])
+    graph = LocalGraph(EDGE_INDEX, 3, edge_attr=fixed)
+    graph.propagate(weighted, X)
+    fixed.data = torch.tensor([[0.0], [1.0], [2.0], [0.5]])
+    assert graph.propagate(weighted, X).flatten().tolist() == [200.0, 1.0, 0.5]
+
+
+def test_fixed_edge_attr_indexed_once():
+    graph = LocalGraph(EDGE_INDEX, 3, edge_attr=torch.tensor([[1.0], [2.0], [3.0], [4.0]]))
+    first = graph._current_edge_attr()
+    assert graph._current_edge_attr() is first
