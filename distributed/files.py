@@ -126,6 +126,16 @@ def read_metadata(folder: str | os.PathLike) -> dict:
     return meta
 
 
+def partitioning_id(meta: dict) -> str:
+    """Return a short hash of the partition files' SHA-256 checksums in ``meta``.
+
+    Two folders get the same id when their partition files have the same content,
+    which assigns every node to the same partition.
+    """
+    checksums = json.dumps([entry["sha256"] for entry in meta["files"]])
+    return hashlib.sha256(checksums.encode()).hexdigest()[:16]
+
+
 def _check_metadata(meta, path: Path) -> None:
     """Raise PartitionFileError unless ``meta`` has the entries that loading reads.
 

@@ -46,6 +46,7 @@ from graphkit.train.loss import loss_sum, non_finite_loss_error
 from graphkit.train.metrics import METRIC_LABEL, METRICS
 from graphkit.train.multilabel_metrics import MULTI_LABEL_METRICS
 from graphkit.train.out_lock import OutFolderLock
+from graphkit.train.partitioning import partitioning_record, warn_other_partitioning
 from graphkit.train.progress import logs_above_bar
 from graphkit.train.rank_checks import check_inputs_on_every_rank, warn_other_device
 from graphkit.train.resume import (
@@ -150,6 +151,9 @@ class Trainer:
         elif self.metric_name == "roc_auc":
             check_auc_classes(data, self.labels, graph)
         self.fingerprint = self._graph_fingerprint()
+        self.partitioning = partitioning_record(
+            config.partitions, config.parts_method, graph.world_size
+        )
         self.epoch = 0
         self.best = {"epoch": 0, "val": float("-inf"), "test": float("nan")}
         # CPU copy of the model's weights at the best epoch (None before the first).
@@ -342,6 +346,7 @@ class Trainer:
             "cuda_rng": (torch.cuda.get_rng_state(self.device)
                          if self.device.type == "cuda" else None),
             "graph": self.fingerprint,
+            "partitioning": self.partitioning,
             "config": json.dumps(self.config.to_dict()),
             # Rate schedule position and byte totals of halo compression, if any.
             "compression": None if self.compression is None else self.compression.state_dict(),
@@ -430,6 +435,7 @@ class Trainer:
             self.num_classes,
         )
         check_same_metric(self.metric_name, auto_metric, state, saved_config, path)
+        warn_other_partitioning(state, self.partitioning, path, self.is_main)
         warn_restored_optimizer_options(self.config, saved_config, path)
         restore_scheduler(self.scheduler, state, self.config, saved_config, path)
         self.best = dict(state["best"])
