@@ -238,6 +238,11 @@ def run_analyze(args: argparse.Namespace) -> int:
             "--dataset-options applies to --dataset only. Pass the edge-list settings "
             "as --delimiter and --header"
         )
+    if args.split is not None and not args.dataset:
+        return _fail(
+            f"--split {args.split} selects one of a --dataset's splits, but an "
+            "--edge-list has one random split. Leave out --split"
+        )
     reserved = sorted(set(args.dataset_options) & set(ANALYZE_LOADER_ARGUMENTS))
     if reserved:
         return _fail(

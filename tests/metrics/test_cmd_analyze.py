@@ -298,3 +298,11 @@ def test_dataset_options_need_dataset(edge_files, capsys):
     )
     assert code == 2
     assert "--dataset-options applies to --dataset only" in capsys.readouterr().err
+
+
+def test_split_needs_dataset(edge_files, capsys):
+    edges, labels = edge_files
+    code = _analyze("--edge-list", edges, "--labels", labels, "--split", "3")
+    assert code == 2
+    error = capsys.readouterr().err
+    assert "--split 3 selects one of a --dataset's splits" in error
