@@ -32,7 +32,7 @@ def layout_parts(name: str, loaded: object, kind: str, names: str) -> list:
     if parts is None or len(parts) != count:
         found = "no list" if parts is None else f"{len(parts)} parts"
         raise ValueError(
-            f"{name}: the {kind} file must hold [[{names}]], found {found} in its "
+            f"{name}: the {kind} file must contain [[{names}]], found {found} in its "
             f"first entry. {REPLACE_HINT}"
         )
     return parts
@@ -158,7 +158,7 @@ def check_nets(
         if bad.any():
             raise ValueError(
                 f"{name}: {id_kind} ids must be whole numbers in [0, {limit}), found "
-                f"{ids[bad][:5].tolist()}"
+                f"{ids[bad][:5].tolist()}. {REPLACE_HINT}"
             )
     for part, weights in (("b2b", b2b[:, 2]), ("p2b", p2b[:, 2])):
         if np.any(weights < 0):

@@ -65,7 +65,7 @@ def test_malformed_data_tensor_rejected(index, value, message):
 )
 def test_data_file_structure_rejected(data, message):
     _, label = _layout()
-    with pytest.raises(ValueError, match=f"data file must hold .*{message}"):
+    with pytest.raises(ValueError, match=f"data file must contain .*{message}"):
         build_case("hand", "lite", data, label)
 
 
