@@ -40,7 +40,7 @@ def _in_use_message(out: Path) -> str:
 
 
 def _lock(path: str, out: Path) -> int | None:
-    """Open ``path`` and lock it; return the descriptor, or None where locks fail."""
+    """Open ``path`` and lock it. Return the descriptor, or None where locks fail."""
     import fcntl
 
     try:
@@ -83,7 +83,11 @@ class OutFolderLock:
         self._key: str | None = None
 
     def acquire(self) -> None:
-        """Take the lock (creating ``out``); raise OutFolderInUseError if another process has it."""
+        """Create ``out`` and lock it.
+
+        Raises:
+            OutFolderInUseError: another process holds the lock.
+        """
         if self.held:
             return
         try:
@@ -103,7 +107,7 @@ class OutFolderLock:
         self._key, self.held = path, True
 
     def release(self) -> None:
-        """Drop this holder; the lock ends when the process's last holder drops it."""
+        """Drop this holder. The lock ends when the last holder in the process drops it."""
         if not self.held:
             return
         self.held = False
