@@ -558,9 +558,10 @@ class LocalGraph(Graph):
             return None
         if source.requires_grad:
             # Learned values are indexed at each call, so that every backward pass
-            # reaches the source. Without gradients too, because fused optimizers
-            # (torch.optim.Adam(fused=True)) and assignments to .data (as in
-            # vector_to_parameters) change them without a version increment.
+            # reaches the source. They are not cached under torch.no_grad either,
+            # because fused optimizers (torch.optim.Adam(fused=True)) and assignments
+            # to .data (as in vector_to_parameters) change them without a version
+            # increment.
             return source[self.block.perm]
         version = _version(source)
         if version is None or version != self._edge_attr_version:
@@ -570,7 +571,7 @@ class LocalGraph(Graph):
         return self.block.edge_attr
 
     def _check_edges(self, edge_attr: Tensor) -> None:
-        """Raise unless ``edge_attr`` has one row per edge and is on the graph's device."""
+        """Raise ValueError unless ``edge_attr`` has one row per edge on the graph's device."""
         num_edges = self.block.num_edges
         if edge_attr.dim() == 0 or edge_attr.size(0) != num_edges:
             raise ValueError(
