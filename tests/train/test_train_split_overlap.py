@@ -41,17 +41,19 @@ def test_split_overlaps_counts_each_pair():
 def test_train_test_overlap_warns(caplog):
     messages = _warnings(caplog, _data((0, 1, 2), (3,), (1, 2, 5)))
     assert messages == [
-        "2 nodes in both data.train_mask and data.test_mask, so the test score is "
-        "measured partly on nodes that the model trains on. Make the masks disjoint "
-        "unless this is intended"
+        (
+            "2 nodes are in both data.train_mask and data.test_mask, so the test "
+            "score is measured partly on nodes that the model trains on. Make the "
+            "masks disjoint unless this is intended"
+        )
     ]
 
 
 def test_val_test_overlap_warns(caplog):
     messages = _warnings(caplog, _data((0, 1), (3, 4), (4, 5)))
     assert len(messages) == 1
-    assert messages[0].startswith("1 node in both data.val_mask and data.test_mask")
-    assert "nodes that choose the best epoch" in messages[0]
+    assert messages[0].startswith("1 node is in both data.val_mask and data.test_mask")
+    assert "nodes that select the best epoch" in messages[0]
 
 
 def test_disjoint_splits_do_not_warn(caplog):
