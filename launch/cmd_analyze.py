@@ -407,7 +407,7 @@ def _analyze_one(
     _note_nodes_without_neighbours(graph, name)
     summary = summarize_graph(graph, name=name, nic_options=nic_options)
     summary.seconds["build"] = build_seconds
-    # _inputs names the source of an --edge-list "edge list PATH".
+    # _inputs describes the source of an --edge-list as "edge list PATH".
     from_edge_list = source.startswith("edge list ")
     if args.nodes != "all":
         summary.conventions += f"; {_counted_nodes(args, from_edge_list)}"

@@ -172,8 +172,8 @@ def _reject_protected_entries(out: Path) -> None:
     listed = ", ".join(protected[:3]) + (", ..." if len(protected) > 3 else "")
     raise ValueError(
         f"--out {out} contains {listed}, which --overwrite would delete with the old "
-        "partitions: only partition files and loose files are replaced, never a "
-        "folder or a training run's checkpoints and metrics. Move them out of "
+        "partitions. --overwrite replaces only partition files and loose files, never "
+        "a folder or a training run's checkpoints and metrics. Move them out of "
         f"{out}, or choose a new --out folder"
     )
 

@@ -54,11 +54,11 @@ def warn_split_overlaps(global_overlaps: Tensor) -> None:
             "measured partly on nodes that %s. Make the masks disjoint unless this "
             "is intended",
             int(shared),
-            "" if shared == 1 else "s",
+            " is" if shared == 1 else "s are",
             first,
             second,
             "validation" if second == "val" else second,
-            "the model trains on" if first == "train" else "choose the best epoch",
+            "the model trains on" if first == "train" else "select the best epoch",
         )
 
 

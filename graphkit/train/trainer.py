@@ -103,8 +103,8 @@ class Trainer:
         self.is_main = graph.rank == 0
         warn_other_device(config, self.device, self.is_main)
         torch.manual_seed(config.seed)
-        # Rank 0 writes to out, so it holds a lock on that folder against other
-        # processes from its input checks until fit() ends (graphkit.train.out_lock).
+        # Rank 0 writes to out, so it locks that folder against other processes from
+        # its input checks until fit() ends (see graphkit.train.out_lock).
         self._out_lock = OutFolderLock(config.out) if config.out and self.is_main else None
         try:
             self._set_up(config, data, graph, model)
@@ -137,7 +137,8 @@ class Trainer:
         self.optimizer = build_optimizer(config, self.model)
         self.scheduler = build_scheduler(config, self.optimizer)
         counts = torch.cat([split_counts(data), split_overlaps(data)]).double()
-        # One sum for both, so each rank runs the same collectives as before.
+        # The split counts and overlaps share one all-reduce, so the overlap check
+        # adds no collective.
         counts = graph.reduce_sum(counts)
         self.global_counts = counts[: len(SPLITS)]
         self.has_val = float(self.global_counts[1]) > 0

@@ -1,4 +1,4 @@
-"""A zip archive (.npz, torch.save) given as a text file gets an error that says so."""
+"""A zip archive (.npz, torch.save) given as a text file is rejected as a zip archive."""
 
 import numpy as np
 import pytest
