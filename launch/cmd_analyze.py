@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from graphkit.launch.cmd_partition import yaml_mapping
 from graphkit.launch.interrupts import describe_interrupt
 from graphkit.launch.logs import setup_logging
+from graphkit.launch.option_types import positive_int
 from graphkit.launch.outputs import (
     check_output_file,
     check_output_folder_path,
@@ -168,7 +169,7 @@ def _add_nic_arguments(parser: argparse.ArgumentParser) -> None:
     )
     nic_group.add_argument(
         "--nic-hops",
-        type=_hops,
+        type=positive_int,
         default=1,
         metavar="K",
         help="neighbourhood radius in hops (default 1)",
@@ -208,16 +209,6 @@ def _bins(text: str) -> int | None:
         raise argparse.ArgumentTypeError(
             f"expected a positive integer or 'raw', got {text!r}"
         )
-    return value
-
-
-def _hops(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
     return value
 
 

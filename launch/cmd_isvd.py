@@ -20,7 +20,7 @@ import time
 # (graphkit --help) does not import it.
 from graphkit.launch.cmd_partition import yaml_mapping
 from graphkit.launch.logs import setup_logging
-from graphkit.launch.option_types import seed_option
+from graphkit.launch.option_types import positive_int, seed_option
 
 log = logging.getLogger(__name__)
 
@@ -50,21 +50,10 @@ def _add_svd_options(parser: argparse.ArgumentParser, n_iter: int) -> None:
     )
     parser.add_argument(
         "--threads",
-        type=_positive_int,
+        type=positive_int,
         default=None,
         help="torch CPU threads (default: torch's own choice)",
     )
-
-
-def _positive_int(text: str) -> int:
-    """Parse an option value that must be an integer of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
 
 
 def _add_linkpred(commands) -> None:

@@ -21,7 +21,7 @@ from graphkit.launch.kg_evaluate import run_evaluate
 from graphkit.launch.kg_list import run_list
 from graphkit.launch.kg_predict import run_predict
 from graphkit.launch.kg_training import run_training
-from graphkit.launch.option_types import seed_option
+from graphkit.launch.option_types import positive_int, seed_option
 from graphkit.launch.outputs import path_option
 
 # Flags of graphkit kg whose names differ from the library arguments they set, so that
@@ -33,15 +33,6 @@ OPTION_FLAGS = {
     "path_or_url": "--checkpoint",
     "k": "--top-k",
 }
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(
-            f"expected a whole number of at least 1, got {text}"
-        )
-    return value
 
 
 def register(subparsers) -> None:
@@ -158,7 +149,7 @@ def _add_evaluate(commands) -> None:
     )
     parser.add_argument(
         "--batch-size",
-        type=_positive_int,
+        type=positive_int,
         default=16,
         help="queries scored together (default: 16)",
     )
@@ -205,7 +196,7 @@ def _add_predict(commands) -> None:
     )
     parser.add_argument("--relation", required=True, help="relation name")
     parser.add_argument(
-        "-k", "--top-k", type=_positive_int, default=10, help="answers (default: 10)"
+        "-k", "--top-k", type=positive_int, default=10, help="answers (default: 10)"
     )
     parser.add_argument(
         "--exclude-known",

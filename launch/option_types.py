@@ -16,3 +16,14 @@ def seed_option(text: str) -> int:
             f"expected an integer in [-2^63, 2^64), the range of a torch seed, got {text}"
         )
     return value
+
+
+def positive_int(text: str) -> int:
+    """Parse an option value that must be a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value

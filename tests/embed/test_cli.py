@@ -90,9 +90,9 @@ def test_seed_outside_range_rejected(text):
 
 
 def test_positive_int_rejects_zero():
-    assert cmd_isvd._positive_int("1") == 1
+    assert option_types.positive_int("1") == 1
     with pytest.raises(argparse.ArgumentTypeError) as info:
-        cmd_isvd._positive_int("0")
+        option_types.positive_int("0")
     assert str(info.value) == "expected a positive integer, got '0'"
 
 

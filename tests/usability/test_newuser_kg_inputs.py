@@ -129,7 +129,7 @@ def test_evaluate_batch_size_zero(kg_root, capsys):
         run(evaluate_args(root, checkpoint, "--batch-size", "0"))
     assert stop.value.code == 2
     assert (
-        "--batch-size: expected a whole number of at least 1" in capsys.readouterr().err
+        "--batch-size: expected a positive integer, got '0'" in capsys.readouterr().err
     )
 
 
