@@ -244,7 +244,10 @@ def train(config: TrainConfig, graph, data) -> int:
 
 
 def lost_peer_error(config: TrainConfig, error: Exception) -> Exception:
-    """Return ``error`` (a ``PeerLostError``) with what to do next and what ``--out`` keeps."""
+    """Return a copy of ``error`` whose message adds what to do and what ``--out`` keeps.
+
+    ``error`` is a ``PeerLostError``, and the copy has its type.
+    """
     _, saved = interrupt_report(config, None)
     # The store's own error text may end in a question mark.
     text = str(error).rstrip()
