@@ -252,9 +252,11 @@ def lost_peer_error(config: TrainConfig, error: Exception) -> Exception:
     # The store's own error text may end in a question mark.
     text = str(error).rstrip()
     end = "" if text.endswith((".", "?", "!")) else "."
+    # A sentence that starts with the --out path keeps the path's own case.
+    if not (config.out and saved.startswith(str(Path(config.out)))):
+        saved = saved[0].upper() + saved[1:]
     return type(error)(
-        f"{text}{end} Read the other ranks' output for the cause. "
-        f"{saved[0].upper()}{saved[1:]}"
+        f"{text}{end} Read the other ranks' output for the cause. {saved}"
     )
 
 

@@ -79,3 +79,17 @@ def test_lost_peer_keeps_error_type(tmp_path, one_part, monkeypatch):
     with pytest.raises(PeerLostError) as caught:
         main([*argv, *options])
     assert isinstance(caught.value.__cause__, PeerLostError)
+
+
+def test_lost_peer_keeps_out_case(tmp_path, monkeypatch):
+    from graphkit.train.config import TrainConfig
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "k").mkdir()
+    (tmp_path / "k" / "metrics.jsonl").write_text("{}\n")
+    error = PeerLostError("rank 1 stopped responding")
+    assert str(cmd_train.lost_peer_error(TrainConfig(out="k"), error)) == (
+        "rank 1 stopped responding. Read the other ranks' output for the cause. "
+        "k contains metrics.jsonl but no checkpoint (--checkpoint-every K writes "
+        "them), so --resume auto starts that run again from epoch 1"
+    )
