@@ -485,7 +485,8 @@ class Communicator:
             f"rank {self.rank}: {label} stopped because {_STORE} {_STORE_UNREACHABLE}. "
             f"Store error: {first_line}"
         )
-        logger.error(message)
+        # The error carries the message, and graphkit's command line prints it once.
+        logger.debug(message)
         raise PeerLostError(message)
 
     def _fail(self, error: Exception, peers: tuple[int, ...], label: str):
@@ -503,5 +504,7 @@ class Communicator:
             f"rank {self.rank}: {label} failed because {culprit} {reason}; "
             f"timeout {self.timeout.total_seconds():.0f} s; original error: {error}"
         )
-        logger.error(message)
+        # The error carries the message, and graphkit's command line prints it once,
+        # also when a launcher's SIGTERM interrupts the rank while the error unwinds.
+        logger.debug(message)
         raise PeerLostError(message) from error

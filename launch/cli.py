@@ -315,16 +315,36 @@ def _interrupted(command: str, error: KeyboardInterrupt) -> int:
     and every other rank a short line with its rank, because rank 0 writes the
     files that the line describes.
     """
-    from graphkit.launch.interrupts import report_interrupt, report_rank_interrupt
+    from graphkit.launch.interrupts import (
+        print_line,
+        report_interrupt,
+        report_rank_interrupt,
+    )
     from graphkit.launch.logs import launcher_rank, launcher_world_size
 
     if _traceback_requested():
         raise error
+    lost = _lost_peer_context(error)
+    if lost is not None:
+        # The interrupt replaced the error that named the lost rank, so print it first.
+        print_line(f"graphkit {command}: error: {lost}")
     if _is_other_rank():
         return report_rank_interrupt(
             command, error, launcher_rank(), launcher_world_size()
         )
     return report_interrupt(command, error)
+
+
+def _lost_peer_context(error: BaseException) -> Exception | None:
+    """Return the ``PeerLostError`` that was being handled when ``error`` was raised."""
+    seen = set()
+    context = error.__context__
+    while context is not None and id(context) not in seen:
+        if _is_peer_lost(context):
+            return context
+        seen.add(id(context))
+        context = context.__context__
+    return None
 
 
 def _is_other_rank() -> bool:
