@@ -24,8 +24,9 @@ def _start_errors(rank: int, world_size: int) -> dict:
 
 
 def test_start_rejects_invalid_peers():
-    # Before the check, the own rank failed as a lost peer ("one of ranks  failed"),
-    # and a rank outside the group blocked batch_isend_irecv past the timeout.
+    # Without the check, a rank listed as its own peer failed as a lost peer ("one of
+    # ranks  failed"), and a rank outside the group blocked batch_isend_irecv past the
+    # timeout.
     results = run_world(_start_errors, 2, join_s=60.0)
     for rank, errors in enumerate(results):
         kind, message = errors["self"]
