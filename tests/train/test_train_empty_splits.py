@@ -1,5 +1,6 @@
-"""Trainer and accuracy with empty train, validation or test splits."""
+"""Trainer and accuracy with empty or overlapping train, validation and test splits."""
 
+import logging
 import math
 
 import pytest
@@ -9,6 +10,7 @@ from torch_geometric.data import Data
 from graphkit.graph import LocalGraph
 from graphkit.train import TrainConfig, Trainer
 from graphkit.train.metrics import accuracy
+from graphkit.train.split_checks import split_overlaps
 
 
 def _data(train, val, test):
@@ -66,3 +68,38 @@ def test_accuracy_empty_mask_is_nan():
     y = torch.tensor([0, 0, 0])
     assert math.isnan(accuracy(logits, y, torch.zeros(3, dtype=torch.bool), graph))
     assert accuracy(logits, y, torch.ones(3, dtype=torch.bool), graph) == 2 / 3
+
+
+def _warnings(caplog, data):
+    config = TrainConfig(epochs=1, hidden=4, log_every=100)
+    with caplog.at_level(logging.WARNING, logger="graphkit.train.split_checks"):
+        Trainer(config, data, LocalGraph.from_data(data))
+    return [r.getMessage() for r in caplog.records if "in both data." in r.getMessage()]
+
+
+def test_split_overlaps_counts_each_pair():
+    data = _data((0, 1, 2), (2, 3), (1, 2, 3, 4))
+    # train&val {2}, train&test {1, 2}, val&test {2, 3}
+    assert split_overlaps(data).tolist() == [1, 2, 2]
+
+
+def test_train_test_overlap_warns(caplog):
+    messages = _warnings(caplog, _data((0, 1, 2), (3,), (1, 2, 5)))
+    assert messages == [
+        (
+            "2 nodes are in both data.train_mask and data.test_mask, so the test "
+            "score is measured partly on nodes that the model trains on. Make the "
+            "masks disjoint unless this is intended"
+        )
+    ]
+
+
+def test_val_test_overlap_warns(caplog):
+    messages = _warnings(caplog, _data((0, 1), (3, 4), (4, 5)))
+    assert len(messages) == 1
+    assert messages[0].startswith("1 node is in both data.val_mask and data.test_mask")
+    assert "nodes that select the best epoch" in messages[0]
+
+
+def test_disjoint_splits_do_not_warn(caplog):
+    assert _warnings(caplog, _data((0, 1), (2, 3), (4, 5))) == []
