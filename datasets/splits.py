@@ -99,8 +99,9 @@ def _read_split_arrays(path: Path) -> dict[str, np.ndarray]:
     absent = [key for key in MASK_NAMES if key not in arrays]
     if absent:
         raise DatasetFormatError(
-            f"{path}: split file lacks the array(s) {', '.join(absent)}; it "
-            f"contains {', '.join(arrays)} and should contain {', '.join(MASK_NAMES)}"
+            f"{path}: split file lacks the array(s) {', '.join(absent)}. It contains "
+            f"{', '.join(arrays)}, but a split file must contain "
+            f"{', '.join(MASK_NAMES)}. Replace it with the original file"
         )
     return arrays
 

@@ -39,8 +39,9 @@ def test_split_file_without_test_mask(tiny_webkb):
         load_dataset("texas", root=tiny_webkb)
 
     assert str(caught.value) == (
-        f"{path}: split file lacks the array(s) test_mask; it contains train_mask, "
-        "val_mask and should contain train_mask, val_mask, test_mask"
+        f"{path}: split file lacks the array(s) test_mask. It contains train_mask, "
+        "val_mask, but a split file must contain train_mask, val_mask, test_mask. "
+        "Replace it with the original file"
     )
 
 
