@@ -145,7 +145,7 @@ def original_report(case: FloorplanCase, layout: list[np.ndarray]) -> OriginalRe
     boundary = sum(gap > 0.0 for gap in boundary_gaps(case, layout, "origin").values())
     # estimate_cost stores the areas in a tensor of the targets' dtype. In float16
     # (Prime) an area of 3375 becomes 3376 there and meets a target of 3376. In
-    # float32 (Lite) an area of 2049 stays 2049 and meets a target of 2049.
+    # float32 (Lite) whole areas up to 2**24 stay exact.
     areas = np.array([geometry.rects_area(r) for r in layout]).astype(case.area_dtype)
     centroids = centroids_of(layout)
     _, _, width, height = boundary_box(layout, "origin")
