@@ -16,7 +16,7 @@ def test_unknown_second_name_rejected_first(tmp_path, monkeypatch, capsys):
     )
     argv = ["analyze", "--dataset", str(edges), "--dataset", "coraa"]
     assert main(argv) == 2
-    # The first graph was loaded and analysed, and its results then discarded.
+    # No graph is loaded, because every name is checked before the first load.
     assert loaded == []
     assert "unknown dataset 'coraa' (did you mean 'cora'?)" in capsys.readouterr().err
 

@@ -22,7 +22,8 @@ def test_dataset_file_plots_in_plot_folder(tmp_path, capsys):
     argv = ["analyze", "--dataset", str(edges), "--plot", str(plots)]
     argv += ["--dataset-options", f"{{labels: {labels}}}"]
     assert main(argv) == 0
-    # The name started with the dataset path, so the images went next to edges.txt.
+    # The images are named after the graph (edges), not the dataset path, so none
+    # is written next to edges.txt.
     assert sorted(path.name for path in data_dir.iterdir()) == [
         "edges.txt",
         "labels.txt",

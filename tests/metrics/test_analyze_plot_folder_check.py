@@ -20,5 +20,5 @@ def test_plot_below_a_file_rejected_before_work(tmp_path, monkeypatch, capsys):
     assert main([*argv, "--plot", str(edges / "plots")]) == 2
     error = capsys.readouterr().err
     assert f"--plot {edges / 'plots'}: {edges} is a file, not a folder" in error
-    # The graph was analysed first, and the mkdir error then lost the table.
+    # No graph is analysed, so an invalid --plot folder fails before any work.
     assert analysed == []

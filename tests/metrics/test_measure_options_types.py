@@ -23,7 +23,7 @@ def test_string_false_rejected_not_directed():
     # Directed, node 1 has in-neighbour 0 (h = 0) and node 2 in-neighbours 0 and 1.
     edge_index = torch.tensor([[0, 0, 1], [1, 2, 2]])
     y = torch.tensor([0, 1, 1])
-    # The string "false" is truthy, so it gave the directed value 0.25.
+    # The string "false" is truthy, so accepting it would give the directed value.
     with pytest.raises(TypeError):
         node_homophily(edge_index, y, directed="false")
     assert node_homophily(edge_index, y, directed=False) == pytest.approx(1 / 3)

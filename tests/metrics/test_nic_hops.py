@@ -38,7 +38,7 @@ def test_large_hops_stop_after_convergence(monkeypatch):
 
 @pytest.mark.parametrize("hops", ["0", "-2", "two"])
 def test_analyze_rejects_bad_hops(tmp_path, capsys, hops):
-    # The value was checked only after the graph was loaded and measured.
+    # The argument parser rejects the value before any graph is loaded.
     edges = tmp_path / "edges.txt"
     labels = tmp_path / "labels.txt"
     edges.write_text("0 1\n")

@@ -22,10 +22,10 @@ nic_module = sys.modules["graphkit.metrics.nic"]
 def _many_classes_graph():
     # 21,000 nodes in 200 classes: N * C = 4.2M entries, above the dense limit of
     # 2^22 and far above the 60,000 stored edges.
-    gen = torch.Generator().manual_seed(0)
-    y = torch.randint(0, 200, (21000,), generator=gen)
-    source = torch.randint(0, 21000, (30000,), generator=gen)
-    target = torch.randint(0, 21000, (30000,), generator=gen)
+    generator = torch.Generator().manual_seed(0)
+    y = torch.randint(0, 200, (21000,), generator=generator)
+    source = torch.randint(0, 21000, (30000,), generator=generator)
+    target = torch.randint(0, 21000, (30000,), generator=generator)
     return torch.stack([source, target]), y
 
 
