@@ -74,8 +74,11 @@ def random_model(seed=0):
 
 
 def transductive_set(root):
-    """Return ``h_ind/valid.txt`` then ``h_ind/test.txt`` on ``h_ind/train.txt``, with
-    ``h_ind`` loaded as a transductive folder (its own relation numbering)."""
+    """Return the queries of ``h_ind/valid.txt`` then ``h_ind/test.txt``, ranked on
+    ``h_ind/train.txt``, with ``h_ind`` loaded as a transductive folder.
+
+    The folder then numbers its relations on its own.
+    """
     alone = load_dataset(root, "h_ind")
     queries = torch.cat([alone.train.queries, alone.test.queries])
     return LinkPredictionSet(

@@ -364,11 +364,11 @@ def test_cli_finetune_trains_on_train_file(tmp_path, capsys):
 @pytest.mark.slow
 @pytest.mark.realdata
 def test_released_model_fb237_v1_in_ilpc_layout(shared_data, tmp_path):
-    # fb237_v1 rewritten in the ILPC 2022 layout: inference_test.txt holds only
-    # fb237_v1_ind/test.txt, filtered with the same triples as the GraIL split, which
-    # ranks fb237_v1_ind/valid.txt and test.txt together. With ultra_3g in float32,
-    # the 410 ranks of test.txt are the same in both layouts, although the ILPC
-    # layout numbers the inference graph's relations in another order.
+    # fb237_v1 rewritten in the ILPC 2022 layout, where inference_test.txt contains
+    # only fb237_v1_ind/test.txt. The GraIL split ranks fb237_v1_ind/valid.txt and
+    # test.txt together, with the same filter triples. With ultra_3g in float32, the
+    # 410 ranks of test.txt are the same in both layouts, although the ILPC layout
+    # numbers the inference graph's relations in another order.
     source = shared_data / "kg"
     folder = tmp_path / "fb"
     folder.mkdir()

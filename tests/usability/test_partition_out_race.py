@@ -1,4 +1,4 @@
-"""Two ``graphkit partition`` runs into one new ``--out``: the second keeps the first's."""
+"""Two ``graphkit partition`` runs into one new ``--out``: the later keeps the other's."""
 
 import json
 
