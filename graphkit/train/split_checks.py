@@ -33,7 +33,7 @@ def split_counts(data) -> Tensor:
 
 
 def split_overlaps(data) -> Tensor:
-    """Return the ``[3]`` local counts of nodes in both splits of each ``SPLIT_PAIRS``."""
+    """Return, for each pair in ``SPLIT_PAIRS``, the local count of nodes in both."""
     masks = {s: getattr(data, f"{s}_mask").bool() for s in SPLITS}
     return torch.stack([(masks[a] & masks[b]).sum() for a, b in SPLIT_PAIRS])
 
