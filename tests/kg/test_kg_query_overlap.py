@@ -2,6 +2,7 @@
 
 import logging
 
+import pytest
 import torch
 
 from graphkit.kg import load_dataset
@@ -103,6 +104,7 @@ def test_training_fact_in_grail_test_allowed(tmp_path, caplog):
     assert overlap_warnings(caplog) == []
 
 
+@pytest.mark.realdata
 def test_shared_splits_have_no_overlap(shared_data, caplog):
     with caplog.at_level(logging.WARNING):
         for name in ("fb237_v1", "WN18RR_v1", "nell_v1", "codex-s"):
