@@ -150,7 +150,7 @@ def load_checkpoint(path: str | Path, expected_graph: dict | None = None) -> dic
     if expected_graph is not None and state.get("graph") != expected_graph:
         raise ValueError(
             f"checkpoint {path} was written for graph {state.get('graph')}, but this run "
-            f"has {expected_graph}; "
+            f"has {expected_graph}. "
             + _graph_mismatch_fix(state.get("graph"), expected_graph)
         )
     return state
@@ -163,7 +163,7 @@ def _graph_mismatch_fix(saved, expected: dict) -> str:
         and {key: value for key, value in saved.items() if key != "num_parts"}
         == {key: value for key, value in expected.items() if key != "num_parts"}
     ):
-        return "resume only with the same dataset and partitioning"
+        return "Resume only with the same dataset and partitioning"
     parts = saved.get("num_parts")
     # Only the process count differs, so the run resumes with the saved count.
     launch = (
@@ -173,7 +173,7 @@ def _graph_mismatch_fix(saved, expected: dict) -> str:
         f"{parts}, with --partitions of {parts} parts if any)"
     )
     return (
-        f"it was written by a run of {parts} process{'es' if parts != 1 else ''}, "
+        f"It was written by a run of {parts} process{'es' if parts != 1 else ''}, "
         f"and this run has {expected.get('num_parts')}. Resume with {launch}, or "
         f"start a new run in another {option('out')} folder"
     )

@@ -30,7 +30,7 @@ def test_other_process_count_named(tmp_path, parts, launch):
     with pytest.raises(ValueError) as caught:
         run(data, epochs=2, out=str(tmp_path / "next"), resume=str(path))
     message = str(caught.value)
-    assert f"it was written by a run of {parts} processes, and this run has 1" in message
+    assert f"It was written by a run of {parts} processes, and this run has 1" in message
     assert f"Resume with {launch}, or start a new run in another out folder" in message
 
 
@@ -43,5 +43,5 @@ def test_other_graph_keeps_general_fix(tmp_path):
     with pytest.raises(ValueError) as caught:
         run(data, epochs=2, out=str(tmp_path / "next"), resume=str(path))
     assert str(caught.value).endswith(
-        "; resume only with the same dataset and partitioning"
+        ". Resume only with the same dataset and partitioning"
     )
