@@ -2,8 +2,8 @@
 
 The scoring indexes arrays by block and pin ids and compares coordinates, so a
 malformed file would otherwise fail later as a bare IndexError, or pass with wrong
-numbers: a transposed ``pins_pos`` tensor reshaped to (n_pins, 2) gives every pin a
-wrong position, and a fractional group id is truncated into another group.
+numbers. For example, a transposed ``pins_pos`` tensor reshaped to (n_pins, 2) gives
+every pin a wrong position, and a fractional group id is truncated into another group.
 """
 
 from __future__ import annotations
