@@ -1,10 +1,12 @@
-"""An exclusive lock on a training run's ``out`` folder, so two runs never share it.
+"""An exclusive lock on a training run's ``out`` folder, so that two runs cannot share it.
 
 Two runs started into one empty ``out`` at the same time both pass the check for an
 earlier run, and then append to one ``metrics.jsonl`` and overwrite each other's
 checkpoints. The lock is ``flock`` on the folder itself, so it adds no file to the
 folder, and the kernel drops it when the process ends, even on SIGKILL. Trainers of
 one process share the lock (it counts them), so only another process is rejected.
+A folder that cannot be opened or locked (no read permission, NFS, a file system
+without locks) logs a warning and stays unlocked.
 """
 
 from __future__ import annotations
