@@ -149,8 +149,8 @@ def test_dsr_global_prune_threshold_and_regrowth():
 
 @pytest.mark.parametrize("dtype", [torch.uint8, torch.int64, torch.float32])
 def test_grow_random_integer_mask(dtype):
-    # ~mask of an integer mask is non-zero everywhere, so it cannot mark the free
-    # positions: using it would grow active ones.
+    # ~mask of an integer mask is non-zero everywhere, so taking it as the free
+    # positions would also grow active ones.
     mask = torch.tensor([1, 0, 1, 0, 0], dtype=dtype)
     positions = grow_random(mask, 3, torch.Generator().manual_seed(0))
     assert sorted(positions.tolist()) == [1, 3, 4]
