@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import queue
 import traceback
 
@@ -26,7 +27,10 @@ def _entry(fn, rank, world_size, port, timeout_s, args, results, group=("gloo", 
 
     try:
         runtime.init_process_group(timeout_s, *group)
-        results.put((rank, "ok", fn(rank, world_size, *args)))
+        # Plain pickle copies tensors by value. The queue's own pickler would share
+        # their storage through a file descriptor, which the parent can fail to
+        # fetch (FileNotFoundError) once this process has exited.
+        results.put((rank, "ok", pickle.dumps(fn(rank, world_size, *args))))
     # Report every failure, assertion errors included, to the parent test.
     except BaseException:  # noqa: BLE001
         results.put((rank, "error", traceback.format_exc()))
@@ -68,7 +72,7 @@ def start_world(
     try:
         for _ in range(world_size if expect is None else expect):
             rank, status, value = results.get(timeout=join_s)
-            outcome[rank] = (status, value)
+            outcome[rank] = (status, pickle.loads(value) if status == "ok" else value)
     except queue.Empty:
         pass
     for proc in procs:
