@@ -206,6 +206,8 @@ class Config:
         return cls(
             train_images=("camera", "moon"),
             test_images=("coins",),
+            # astronaut is not a smoke training picture, so validate=true holds out moon.
+            validation_image="moon",
             train_patches=32,
             test_patches=64,
             epochs=1,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pytest
@@ -412,6 +413,8 @@ def test_config_validation_split():
     assert train == ("camera", "coins", "moon")
     assert scored == ("astronaut",)
     assert Config().split() == (Config().train_images, Config().test_images)
+    smoke = dataclasses.replace(Config.smoke(), validate=True)
+    assert smoke.split() == (("camera",), ("moon",))
     with pytest.raises(ValueError, match="validation_image='coffee'"):
         Config(validate=True, validation_image="coffee")
     with pytest.raises(ValueError, match="loss='huber'"):
