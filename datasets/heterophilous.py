@@ -26,8 +26,6 @@ losing their directions.
 from __future__ import annotations
 
 import logging
-import zipfile
-import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,6 +45,7 @@ from .layout import (
     missing_files_error,
     pyg_root,
 )
+from .npz_arrays import read_npz_arrays
 from .splits import select_split
 
 if TYPE_CHECKING:
@@ -217,21 +216,7 @@ def read_npz_graph(path: Path) -> GraphTensors:
 
 def check_npz_graph(path: Path) -> dict[str, np.ndarray]:
     """Read a Yandex archive and check its keys and shapes; return its arrays."""
-    try:
-        with np.load(path) as archive:
-            arrays = {key: archive[key] for key in archive.files}
-    # A truncated or corrupted archive raises BadZipFile or zlib.error, which are not
-    # OSError or ValueError.
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as error:
-        raise DatasetFormatError(
-            f"{path}: not a readable .npz archive: {error}"
-        ) from error
-    absent = [key for key in NPZ_KEYS if key not in arrays]
-    if absent:
-        raise DatasetFormatError(
-            f"{path}: archive lacks the array(s) {', '.join(absent)}; it contains "
-            f"{', '.join(sorted(arrays))} and should contain {', '.join(NPZ_KEYS)}"
-        )
+    arrays = read_npz_arrays(path, NPZ_KEYS, "archive")
     features, labels, edges = (
         arrays["node_features"],
         arrays["node_labels"],

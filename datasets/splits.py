@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numbers
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,7 +12,8 @@ import torch
 
 from graphkit.option_names import from_command_line, option
 
-from .errors import DatasetFormatError, InvalidSplitError, ShapeMismatchError
+from .errors import InvalidSplitError, ShapeMismatchError
+from .npz_arrays import read_npz_arrays
 
 if TYPE_CHECKING:
     from torch_geometric.data import Data
@@ -86,24 +86,7 @@ def read_split_files(paths: Sequence[Path], num_nodes: int) -> dict[str, torch.T
 
 def _read_split_arrays(path: Path) -> dict[str, np.ndarray]:
     """Read the arrays of one split file, which must contain the three masks."""
-    try:
-        with np.load(path) as archive:
-            arrays = {key: archive[key] for key in archive.files}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
-        # np.load reads a file that is neither .npz nor .npy as a pickle and rejects it
-        # with a message that does not name the file.
-        raise DatasetFormatError(
-            f"{path}: not a readable .npz split file ({error}). Replace it with the "
-            f"original file, which contains the boolean arrays {', '.join(MASK_NAMES)}"
-        ) from error
-    absent = [key for key in MASK_NAMES if key not in arrays]
-    if absent:
-        raise DatasetFormatError(
-            f"{path}: split file lacks the array(s) {', '.join(absent)}. It contains "
-            f"{', '.join(arrays)}, but a split file must contain "
-            f"{', '.join(MASK_NAMES)}. Replace it with the original file"
-        )
-    return arrays
+    return read_npz_arrays(path, MASK_NAMES, "split file")
 
 
 def random_split_masks(

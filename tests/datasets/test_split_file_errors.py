@@ -40,7 +40,7 @@ def test_split_file_without_test_mask(tiny_webkb):
 
     assert str(caught.value) == (
         f"{path}: split file lacks the array(s) test_mask. It contains train_mask, "
-        "val_mask, but a split file must contain train_mask, val_mask, test_mask. "
+        "val_mask, but the split file must contain train_mask, val_mask, test_mask. "
         "Replace it with the original file"
     )
 
