@@ -432,11 +432,17 @@ def _warn_if_labels_miss_edges(
     if 2 * missing <= len(ids):
         return
     first = rows[int(np.argmin(in_edges))]
+    try:
+        float(first.fields[0])
+        advice = (
+            "Check that both files write each node id the same way: 4 and 4.0 are "
+            "different ids"
+        )
+    except ValueError:
+        advice = "Check that the label file names the nodes of the edge list"
     logger.warning(
-        "%s: %d of %d labelled nodes occur in no edge of %s, such as %r on line %d. "
-        "Check that both files write each node id the same way: 4 and 4.0 are "
-        "different ids",
-        path, missing, len(ids), edge_path, first.fields[0], first.line_number,
+        "%s: %d of %d labelled nodes occur in no edge of %s, such as %r on line %d. %s",
+        path, missing, len(ids), edge_path, first.fields[0], first.line_number, advice,
     )  # fmt: skip
 
 

@@ -35,3 +35,19 @@ def test_few_isolated_labelled_nodes_no_warning(tmp_path, caplog):
         data = load_edge_list(edges, labels=labels)
     assert data.num_nodes == 4
     assert not [record for record in caplog.records if WARNING in record.getMessage()]
+
+
+def test_named_ids_get_naming_advice(tmp_path, caplog):
+    edges = tmp_path / "edges.txt"
+    labels = tmp_path / "labels.txt"
+    edges.write_text("a b\n")
+    labels.write_text("x 1\ny 2\n")
+    with caplog.at_level(logging.WARNING, logger="graphkit.datasets.edge_list"):
+        load_edge_list(edges, labels=labels)
+    messages = [record.getMessage() for record in caplog.records]
+    expected = (
+        f"{labels}: 2 of 2 {WARNING} of {edges}, such as 'x' on line 1. Check that "
+        "the label file names the nodes of the edge list"
+    )
+    assert expected in messages
+
