@@ -382,16 +382,21 @@ def test_released_model_fb237_v1_in_ilpc_layout(shared_data, tmp_path):
         ),
     ):
         (folder / f"{target}.txt").write_bytes((source / f"{file}.txt").read_bytes())
+
     model = Ultra.from_pretrained(shared_data / "ultra" / "ultra_3g.pth")
     ilpc = load_dataset(tmp_path, "fb")
     grail = load_dataset(source, "fb237_v1").test
     assert ilpc.test.graph.num_facts == grail.graph.num_facts
     assert ilpc.test.graph.relation_names != grail.graph.relation_names
+
+    # The GraIL ranks list the tail queries, then the head queries, of valid and
+    # test together, so the test part is cut from each half.
     num_valid, num_queries = ilpc.valid.queries.size(0), grail.queries.size(0)
     grail_ranks = evaluate_ranks(model, grail, batch_size=32)
     test_part = torch.cat(
         [grail_ranks[num_valid:num_queries], grail_ranks[num_queries + num_valid :]]
     )
+
     ranks = evaluate_ranks(model, ilpc.test, batch_size=32)
     assert ranks.numel() == 410
     assert torch.equal(ranks, test_part)

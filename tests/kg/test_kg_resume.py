@@ -269,12 +269,12 @@ def test_resume_rejects_fewer_graphs(straight_run, tmp_path):
         )
 
 
-def test_checkpoint_without_fingerprints_resumes(straight_run, tmp_path, caplog):
-    model, _, folder = straight_run
+def resume_without_keys(straight_run, tmp_path, keys):
+    """Resume from ``step_2.pth`` with ``keys`` removed; return the file and model."""
+    _, _, folder = straight_run
     payload = torch.load(folder / "step_2.pth", weights_only=True)
-    # Checkpoints that older graphkit versions wrote lack these keys.
-    del payload["graph_fingerprints"]
-    del payload["graph_order_fingerprints"]
+    for key in keys:
+        del payload[key]
     old = tmp_path / "old" / "step_2.pth"
     old.parent.mkdir()
     torch.save(payload, old)
@@ -286,7 +286,14 @@ def test_checkpoint_without_fingerprints_resumes(straight_run, tmp_path, caplog)
         resume=old,
         **SETTINGS,
     )
-    assert_close(resumed.state_dict(), model.state_dict())
+    return old, resumed
+
+
+def test_checkpoint_without_fingerprints_resumes(straight_run, tmp_path, caplog):
+    # Checkpoints that older graphkit versions wrote lack these keys.
+    keys = ("graph_fingerprints", "graph_order_fingerprints")
+    old, resumed = resume_without_keys(straight_run, tmp_path, keys)
+    assert_close(resumed.state_dict(), straight_run[0].state_dict())
     assert "contains no graph fingerprints" in caplog.text
     assert str(old) in caplog.text
 
@@ -361,22 +368,10 @@ def test_resume_reordered_facts_of_one_graph(tmp_path, caplog):
 
 
 def test_checkpoint_without_order_fingerprints_resumes(straight_run, tmp_path, caplog):
-    model, _, folder = straight_run
-    payload = torch.load(folder / "step_2.pth", weights_only=True)
     # Checkpoints of graphkit versions that stored only the fact-set fingerprints.
-    del payload["graph_order_fingerprints"]
-    old = tmp_path / "old" / "step_2.pth"
-    old.parent.mkdir()
-    torch.save(payload, old)
-    resumed = fresh_model(1)
-    pretrain(
-        resumed,
-        two_graphs(),
-        checkpoint_dir=str(tmp_path / "run"),
-        resume=old,
-        **SETTINGS,
-    )
-    assert_close(resumed.state_dict(), model.state_dict())
+    keys = ("graph_order_fingerprints",)
+    old, resumed = resume_without_keys(straight_run, tmp_path, keys)
+    assert_close(resumed.state_dict(), straight_run[0].state_dict())
     assert "contains no fact-order fingerprints" in caplog.text
     assert str(old) in caplog.text
 

@@ -211,8 +211,8 @@ def test_plateau_schedule_steps_on_val_metric():
 
 
 def test_first_and_last_epochs_always_logged(caplog):
-    # With log_every 100, a 3-epoch run logs epochs 1 and 3 only, so a user sees it
-    # start and sees the scores of the last epoch.
+    # With log_every 100, a 3-epoch run logs epochs 1 and 3 only, so the log shows
+    # the start and the scores of the last epoch.
     with caplog.at_level(logging.INFO, logger="graphkit.train.trainer"):
         run(two_block_graph(), epochs=3)
     logged = [r.getMessage().split()[1] for r in caplog.records
