@@ -34,6 +34,7 @@ from graphkit.kg.graph import KnowledgeGraph, check_id_ranges, check_triples
 from graphkit.kg.io import InductiveSplit, LinkPredictionSet
 from graphkit.kg.model import UltraNet, fact_graph
 from graphkit.kg.query_names import queries_without_facts
+from graphkit.kg.rank_inputs import check_rank_inputs
 from graphkit.option_names import option
 
 logger = logging.getLogger(__name__)
@@ -119,6 +120,10 @@ def filtered_ranks(
         Tensor: ``(B,)`` ranks starting at 1, a LongTensor, or float64 for
         ``"realistic"`` (half ranks occur).
 
+    Raises:
+        TypeError, ValueError: an input has another shape or dtype than the ones
+            above, or an answer lies outside ``[0, V)``.
+
     A NaN score ranks as the lowest. A true entity scored NaN therefore gets the worst rank
     under every tie policy, not rank 1, which it would otherwise get because every
     comparison with NaN is false.
@@ -127,6 +132,7 @@ def filtered_ranks(
         raise ValueError(
             f"{option('ties')} must be one of {TIE_POLICIES}, got {ties!r}"
         )
+    answers, known = check_rank_inputs(scores, answers, known)
     nan = scores.isnan()
     if bool(nan.any()):
         logger.warning(
