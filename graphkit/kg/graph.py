@@ -19,6 +19,7 @@ from graphkit.hints import did_you_mean
 from graphkit.kg.aggregate import version_counter
 from graphkit.kg.errors import KGFormatError
 from graphkit.kg.names import name_key
+from graphkit.kg.triple_rows import check_string_names, triple_rows
 
 if TYPE_CHECKING:
     from torch_geometric.data import Data
@@ -232,9 +233,14 @@ class KnowledgeGraph:
         spelling in ``relation_names`` or ``named`` (:mod:`graphkit.kg.names`).
 
         Args:
-            named: ``(head, relation, tail)`` strings.
+            named: ``(head, relation, tail)`` strings, or a pandas ``DataFrame`` whose
+                three columns are the head, the relation and the tail. Rows are kept
+                as given, so a repeated row weighs its fact twice in message passing.
             relation_names (Sequence[str], optional): a fixed relation vocabulary that
                 comes first (ids ``0..len-1``); new relations are appended after it.
+
+        Raises:
+            KGFormatError: a row is not a triple of strings (an id or a missing value).
         """
         # Names are numbered by their exact spelling first, and spellings with one
         # NFC form are merged afterwards, so that ASCII names are never normalized.
@@ -247,12 +253,13 @@ class KnowledgeGraph:
         for name in relation_names or []:
             relations.setdefault(name, len(relations))
         rows = []
-        for position, row in enumerate(named):
+        for position, row in enumerate(triple_rows(named)):
             head, relation, tail = _unpack_triple(row, "<triples>", position + 1)
             h = entities.setdefault(head, len(entities))
             r = relations.setdefault(relation, len(relations))
             t = entities.setdefault(tail, len(entities))
             rows.append((h, r, t))
+        check_string_names(rows, entities, relations)
         triples = torch.tensor(rows, dtype=torch.long).reshape(-1, 3)
         entity_names, entity_map = _merge_spellings(list(entities))
         relation_names, relation_map = _merge_spellings(list(relations))
