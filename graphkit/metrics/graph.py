@@ -206,12 +206,16 @@ def build_labelled_graph(
             negative label marks an unlabelled node, which is not counted.
         num_nodes (int, optional): ``N``; defaults to ``y.numel()``.
         node_mask (Tensor, optional): bool ``[N]``; only ``True`` nodes are counted.
+
+    NumPy arrays are accepted in place of the tensors and read as tensors.
         num_classes (int, optional): ``C``; defaults to the largest label plus one.
         options (MeasureOptions, optional): conventions; defaults to
             ``MeasureOptions()`` (undirected, self-loops removed).
     """
     options = MeasureOptions() if options is None else options
-    y = _check_labels(y, num_nodes)
+    edge_index = _from_numpy(edge_index, "edge_index")
+    node_mask = _from_numpy(node_mask, "node_mask")
+    y = _check_labels(_from_numpy(y, "y"), num_nodes)
     n = y.numel()
     if n > _MAX_NODES:
         raise ValueError(
@@ -237,6 +241,23 @@ def build_labelled_graph(
         else:
             src, dst = torch.cat([src, dst]), torch.cat([dst, src])
     return LabelledGraph(src, dst, y, mask, num_classes, options)
+
+
+def _from_numpy(value, name: str):
+    """Return a NumPy array ``value`` as a tensor, and any other value unchanged."""
+    if not isinstance(value, np.ndarray):
+        return value
+    if value.dtype.kind not in "biuf":
+        fix = ""
+        if name == "y":
+            fix = (
+                ". Number string labels as classes 0..C-1 with "
+                "np.unique(y, return_inverse=True)[1]"
+            )
+        raise TypeError(
+            f"{name} must contain numbers, got a NumPy array of dtype {value.dtype}{fix}"
+        )
+    return torch.as_tensor(value)
 
 
 def _check_labels(y: Tensor, num_nodes: int | None) -> Tensor:
