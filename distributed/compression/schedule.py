@@ -179,7 +179,8 @@ def make_schedule(
         )
     if end_epoch is None:
         raise ValueError(
-            f"the {kind} schedule needs end_epoch, the epoch it reaches ratio 1"
+            f"the {kind} schedule needs end_epoch, its last compressed epoch (the "
+            "ratio is 1 after it)"
         )
     if kind == "step":
         return StepSchedule(ratio, end_epoch, steps)

@@ -178,8 +178,9 @@ class TrainConfig:
     compression_schedule: str = "fixed"
     """Rate schedule: fixed, step, exp (decay to 1) or adaptive (on plateaus)."""
     compression_end_epoch: int = 0
-    """Epoch from which the ratio is 1. step and exp decay to it (0: three quarters of
-    ``epochs``), and adaptive drops to it only when it is set."""
+    """Last compressed epoch: the ratio is 1 from the next epoch on. step and exp decay
+    over the epochs up to it (0: three quarters of ``epochs``, at most ``epochs`` - 1),
+    and adaptive gets this deadline only when it is set."""
     compression_steps: int = 4
     """Plateaus of the step schedule."""
     compression_patience: int = 5

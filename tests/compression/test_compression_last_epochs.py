@@ -3,6 +3,7 @@
 import pytest
 from graphkit.distributed.compression import compression_from_config
 
+from graphkit.field_docs import field_docs
 from graphkit.train.config import TrainConfig
 
 
@@ -58,3 +59,11 @@ def test_adaptive_deadline_only_when_given(end_epoch, deadline):
         assert used == [16.0] * 8
     else:
         assert used == [16.0] * 5 + [1.0] * 3
+
+
+def test_end_epoch_is_last_compressed():
+    used = _ratios(8, "exp", end_epoch=5)
+    assert used[4] > 1.0  # epoch 5
+    assert used[5] == 1.0  # epoch 6
+    doc = field_docs(TrainConfig)["compression_end_epoch"]
+    assert doc.startswith("Last compressed epoch: the ratio is 1 from the next epoch on")
