@@ -56,11 +56,16 @@ def test_barycentric_weights_rebuild_point(d):
     assert torch.equal(remainder, expected)
 
 
-def test_elevation_columns_orthogonal_and_in_hyperplane():
-    matrix = elevation_matrix(4, torch.float64)
-    assert_close(matrix.sum(0), torch.zeros(4, dtype=torch.float64))
+@pytest.mark.parametrize("d", [1, 2, 4, 8])
+def test_elevation_columns_orthogonal_and_in_hyperplane(d):
+    matrix = elevation_matrix(d, torch.float64)
+    assert_close(matrix.sum(0), torch.zeros(d, dtype=torch.float64))
     gram = matrix.T @ matrix
     assert_close(gram, torch.diag(gram.diagonal()))
+    # Column i has squared norm s_i^2 (i + 1)(i + 2) = (2/3)(d + 1)^2 for every i, so
+    # the map scales all input directions alike and the kernel stays isotropic.
+    expected = torch.full((d,), 2 / 3 * (d + 1) ** 2, dtype=torch.float64)
+    assert_close(gram.diagonal(), expected)
 
 
 @pytest.mark.parametrize("d", [2, 4, 8])
