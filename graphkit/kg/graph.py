@@ -19,6 +19,7 @@ from graphkit.hints import did_you_mean
 from graphkit.kg.aggregate import version_counter
 from graphkit.kg.errors import KGFormatError
 from graphkit.kg.names import name_key
+from graphkit.kg.repeated_facts import warn_repeated_facts
 from graphkit.kg.triple_rows import check_string_names, triple_rows
 
 if TYPE_CHECKING:
@@ -65,6 +66,7 @@ class KnowledgeGraph:
             self.num_relations,
             "pass a name list that covers every id",
         )
+        warn_repeated_facts(self.triples, self.num_entities, self.num_relations)
 
     def __repr__(self) -> str:
         # The dataclass repr would print every name, megabytes for a large graph.
@@ -242,33 +244,7 @@ class KnowledgeGraph:
         Raises:
             KGFormatError: a row is not a triple of strings (an id or a missing value).
         """
-        # Names are numbered by their exact spelling first, and spellings with one
-        # NFC form are merged afterwards, so that ASCII names are never normalized.
-        entities: dict[str, int] = {}
-        relations: dict[str, int] = {}
-        if relation_names is not None:
-            # A repeated name, or two spellings of one name, would shift the ids of
-            # the names after it.
-            _index_names(list(relation_names), "relation")
-        for name in relation_names or []:
-            relations.setdefault(name, len(relations))
-        rows = []
-        for position, row in enumerate(triple_rows(named)):
-            head, relation, tail = _unpack_triple(row, "<triples>", position + 1)
-            h = entities.setdefault(head, len(entities))
-            r = relations.setdefault(relation, len(relations))
-            t = entities.setdefault(tail, len(entities))
-            rows.append((h, r, t))
-        check_string_names(rows, entities, relations)
-        triples = torch.tensor(rows, dtype=torch.long).reshape(-1, 3)
-        entity_names, entity_map = _merge_spellings(list(entities))
-        relation_names, relation_map = _merge_spellings(list(relations))
-        if entity_map is not None:
-            triples[:, 0] = entity_map[triples[:, 0]]
-            triples[:, 2] = entity_map[triples[:, 2]]
-        if relation_map is not None:
-            triples[:, 1] = relation_map[triples[:, 1]]
-        return cls(triples, entity_names, relation_names)
+        return cls(*number_named_triples(named, relation_names))
 
     @classmethod
     def from_pyg(
@@ -359,6 +335,44 @@ class KnowledgeGraph:
             else [str(i) for i in range(num_relations)]
         )
         return cls(triples, names, rel_names)
+
+
+def number_named_triples(
+    named: Iterable[Sequence[str]], relation_names: Sequence[str] | None = None
+) -> tuple[Tensor, list[str], list[str]]:
+    """Number the names of string triples as :meth:`KnowledgeGraph.from_named_triples`.
+
+    Returns:
+        ``(triples, entity_names, relation_names)``, the arguments of
+        :class:`KnowledgeGraph`.
+    """
+    # Names are numbered by their exact spelling first, and spellings with one
+    # NFC form are merged afterwards, so that ASCII names are never normalized.
+    entities: dict[str, int] = {}
+    relations: dict[str, int] = {}
+    if relation_names is not None:
+        # A repeated name, or two spellings of one name, would shift the ids of
+        # the names after it.
+        _index_names(list(relation_names), "relation")
+    for name in relation_names or []:
+        relations.setdefault(name, len(relations))
+    rows = []
+    for position, row in enumerate(triple_rows(named)):
+        head, relation, tail = _unpack_triple(row, "<triples>", position + 1)
+        h = entities.setdefault(head, len(entities))
+        r = relations.setdefault(relation, len(relations))
+        t = entities.setdefault(tail, len(entities))
+        rows.append((h, r, t))
+    check_string_names(rows, entities, relations)
+    triples = torch.tensor(rows, dtype=torch.long).reshape(-1, 3)
+    entity_names, entity_map = _merge_spellings(list(entities))
+    relation_names, relation_map = _merge_spellings(list(relations))
+    if entity_map is not None:
+        triples[:, 0] = entity_map[triples[:, 0]]
+        triples[:, 2] = entity_map[triples[:, 2]]
+    if relation_map is not None:
+        triples[:, 1] = relation_map[triples[:, 1]]
+    return triples, entity_names, relation_names
 
 
 def _check_edge_types(edge_type: Tensor, num_types: int) -> None:

@@ -33,7 +33,12 @@ from typing import TYPE_CHECKING
 
 import torch
 
-from graphkit.kg.graph import KnowledgeGraph, check_id_ranges, check_triples
+from graphkit.kg.graph import (
+    KnowledgeGraph,
+    check_id_ranges,
+    check_triples,
+    number_named_triples,
+)
 from graphkit.kg.names import name_key
 
 if TYPE_CHECKING:
@@ -65,12 +70,10 @@ def graph_with_query_names(
     rows = list(facts.rows)
     for part in queries:
         rows.extend(part.rows)
-    numbered = KnowledgeGraph.from_named_triples(rows, relation_names)
-    return KnowledgeGraph(
-        numbered.triples[: len(facts.rows)],
-        numbered.entity_names,
-        numbered.relation_names,
-    )
+    # Query rows may repeat facts or each other, so the rows are numbered without
+    # building a graph of them, which would warn about repeated facts.
+    triples, entity_names, names = number_named_triples(rows, relation_names)
+    return KnowledgeGraph(triples[: len(facts.rows)], entity_names, names)
 
 
 def warn_rows_without_facts(
