@@ -179,6 +179,32 @@ def test_training_swap_rejects_negative_tolerance():
         balance_training_nodes(indptr, indices, parts, train, 2, tol=-0.1)
 
 
+def _three_parts_with_training(counts: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Return 3 parts of 30 nodes without edges and ``counts`` training nodes per part."""
+    parts = np.repeat(np.arange(3), 30)
+    train = np.zeros(90, dtype=bool)
+    for part, count in enumerate(counts):
+        train[part * 30 : part * 30 + count] = True
+    return parts, train
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        # The share is 20 and tol = 0.1 allows 18 to 22 training nodes per part.
+        ([22, 20, 18], [22, 20, 18]),  # on both bounds: no swap
+        ([23, 19, 18], [21, 19, 20]),  # 1 above: 2 nodes move to the part with fewest
+        ([21, 22, 17], [21, 20, 19]),  # 1 below: 2 nodes come from the part with most
+    ],
+)
+def test_training_swap_tolerance_bounds(counts, expected):
+    parts, train = _three_parts_with_training(counts)
+    indptr, indices = np.zeros(91, dtype=np.int64), np.array([], dtype=np.int64)
+    out = balance_training_nodes(indptr, indices, parts, train, 3, tol=0.1)
+    assert np.bincount(out[train], minlength=3).tolist() == expected
+    assert np.bincount(out, minlength=3).tolist() == [30, 30, 30]
+
+
 def test_training_swap_skips_empty_partition():
     # Path 0-1-...-6 is split [0 0 0 0 | - | 2 2 2]. Partition 1 is empty, so it has the
     # fewest training nodes but no node to swap. Partition 2 must receive one instead.
