@@ -102,7 +102,57 @@ cache.mkdir(parents=True, exist_ok=True)
 shutil.copy(DATA / "ultra" / "ultra_3g.pth", cache / "ultra_3g.pth")
 """
 
+# A 120-node graph with 3 classes, stored as the NumPy arrays of docs/own-data.md. Each
+# node links to the next two nodes of its class and to one node of the next class.
+OWN_ARRAYS = """
+import numpy as np
+nodes = np.arange(120)
+y = nodes % 3
+edges = np.concatenate(
+    [np.stack([nodes, (nodes + 3) % 120]), np.stack([nodes, (nodes + 6) % 120]),
+     np.stack([nodes, (nodes + 1) % 120])], axis=1
+)
+x = np.random.default_rng(0).normal(size=(120, 8)) + y[:, None]
+np.savez("graph.npz", x=x, edges=edges, y=y)
+"""
+
+# The Data of docs/own-data.md, built from those arrays as its first node block does.
+OWN_DATA = OWN_ARRAYS + """
+import torch
+from torch_geometric.data import Data
+from torch_geometric.transforms import RandomNodeSplit
+from torch_geometric.utils import to_undirected
+arrays = np.load("graph.npz")
+data = Data(
+    x=torch.from_numpy(arrays["x"]).float(), y=torch.from_numpy(arrays["y"]).long(),
+    edge_index=to_undirected(torch.from_numpy(arrays["edges"]).long()),
+)
+data = RandomNodeSplit(num_val=0.2, num_test=0.2)(data)
+"""
+
+OWN_TRIPLES = """
+from graphkit.kg import KnowledgeGraph
+kg = KnowledgeGraph.from_named_triples(
+    [("Paris", "capital_of", "France"), ("Lyon", "located_in", "France"),
+     ("Berlin", "capital_of", "Germany"), ("Munich", "located_in", "Germany")]
+)
+shutil.copy(DATA / "ultra" / "ultra_3g.pth", "ultra_3g.pth")
+"""
+
 PRELUDES: dict[tuple[str, str], Prelude] = {
+    ("docs/own-data.md", "from graphkit.kg import Ultra, finetune"): Prelude(
+        OWN_TRIPLES, replace=(("steps=100", "steps=10"),), needs_data=True
+    ),
+    ("docs/own-data.md", "import numpy as np"): Prelude(OWN_ARRAYS),
+    (
+        "docs/own-data.md",
+        "from graphkit.metrics import adjusted_homophily, edge_homophily, nic",
+    ): Prelude(OWN_DATA),
+    ("docs/own-data.md", "from graphkit.graph import LocalGraph"): Prelude(OWN_DATA),
+    ("docs/own-data.md", "from graphkit.distributed import partition_nodes"): Prelude(
+        OWN_DATA
+    ),
+    ("docs/own-data.md", "from graphkit.embed import randomized_svd"): Prelude(OWN_DATA),
     ("README.md", "from graphkit.graph import LocalGraph"): Prelude(SYNTHETIC_DATA),
     ("README.md", "from graphkit.distributed import runtime"): Prelude(
         code="""
