@@ -96,7 +96,7 @@ class PGCNConv(nn.Module):
                 if self.exact:
                     out = dense_gaussian_filter(head_positions, head_values)
                 else:
-                    out = PermutohedralLattice(head_positions).filter(head_values)
+                    out = lattice_of_head(x, head_positions, h).filter(head_values)
                 outputs.append(out)
         return torch.stack(outputs, 1).to(values.dtype)
 
@@ -115,6 +115,46 @@ class PGCNConv(nn.Module):
         if self.lin_root is not None:
             out = out + self.lin_root(x)
         return out + self.bias
+
+
+def lattice_of_head(x: Tensor, positions: Tensor, head: int) -> PermutohedralLattice:
+    """Build the lattice of one head's embeddings ``positions`` ``[N, d]`` of ``x``.
+
+    Raises:
+        FloatingPointError: the embeddings are NaN, infinite or too large to place on
+            the lattice. The trainer handles this error as a diverged run, as it
+            handles a NaN loss, so it keeps the weights of the best epoch.
+    """
+    finite = torch.isfinite(positions)
+    if not bool(finite.all()):
+        node = int((~finite).nonzero()[0, 0])
+        features = torch.isfinite(x) if x.is_floating_point() else None
+        if features is not None and not bool(features.all()):
+            row, column = (~features).nonzero()[0].tolist()
+            raise FloatingPointError(
+                f"PGCNConv: the layer's input x (the node features in a first layer) "
+                f"contains {int((~features).sum())} NaN or infinite values (first at "
+                f"node {row}, column {column}), so the attention embeddings of head "
+                f"{head} are not finite. Replace or impute NaN features before training"
+            )
+        raise FloatingPointError(
+            f"PGCNConv: the attention embeddings of head {head} (lin_embed(x)) are NaN "
+            f"or infinite at node {node}, although the layer's input x is finite, so "
+            "the layer's weights are NaN, infinite or too large and training diverged. "
+            "Lower the learning rate, and check the weights of a resumed checkpoint "
+            "for NaN"
+        )
+    try:
+        return PermutohedralLattice(positions)
+    except ValueError as error:
+        # The positions are finite and not empty, so the lattice rejected their size.
+        largest = float(positions.detach().abs().max())
+        raise FloatingPointError(
+            f"PGCNConv: the attention embeddings of head {head} (lin_embed(x)) reach "
+            f"{largest:.3g}, too large to place on the lattice in {positions.dtype}, "
+            "so training diverged or the features are very large. Lower the learning "
+            "rate or scale the node features down"
+        ) from error
 
 
 def pgcn_layer(in_channels: int, out_channels: int, last: bool, spec) -> PGCNConv:
