@@ -46,6 +46,7 @@ def check_node_fields(
             not an integer tensor (unless multi-label), or a mask is not bool.
     """
     _check_present(data, ("x", "y", *mask_names))
+    _check_tensors(data, ("x", "y", *mask_names))
     x, y = data.x, data.y
     _check_rows("data.x", x, num_nodes)
     if float_features and not x.is_floating_point():
@@ -196,6 +197,26 @@ def _check_present(data, names: tuple[str, ...]) -> None:
             "torch_geometric.transforms.RandomNodeSplit(), or set "
             f"data.{name} = torch.zeros(data.num_nodes, dtype=torch.bool) for a split "
             "without nodes"
+        )
+
+
+def _check_tensors(data, names: tuple[str, ...]) -> None:
+    """Raise TypeError naming the first of ``names`` whose value is not a tensor.
+
+    A NumPy array, as a Data built from arrays may hold, would otherwise fail later
+    with an AttributeError about a missing tensor method.
+    """
+    for name in names:
+        value = getattr(data, name)
+        if isinstance(value, Tensor):
+            continue
+        kind = type(value)
+        fix = f"Convert it with data.{name} = torch.as_tensor(data.{name})"
+        if kind.__module__ == "numpy" and kind.__name__ == "ndarray":
+            fix = f"Convert it with data.{name} = torch.from_numpy(data.{name})"
+        raise TypeError(
+            f"data.{name} must be a torch.Tensor, got {kind.__module__}.{kind.__name__}. "
+            f"{fix}"
         )
 
 

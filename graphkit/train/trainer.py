@@ -93,10 +93,10 @@ class Trainer:
 
     def __init__(self, config: TrainConfig, data, graph: Graph, model=None) -> None:
         self.config, self.data, self.graph = config, data, graph
-        # Without features, the input check on every rank reports data.x as missing,
-        # and its collective runs on the graph's device.
+        # Without features (or with features that are no tensor), the input check on
+        # every rank reports data.x, and its collective runs on the graph's device.
         x = getattr(data, "x", None)
-        if x is not None:
+        if isinstance(x, Tensor):
             self.device = x.device
         else:
             self.device = getattr(graph, "device", torch.device("cpu"))
