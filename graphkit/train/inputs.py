@@ -170,6 +170,14 @@ _MISSING_HINTS = {
     "x": ("node features, which every model reads", "features"),
     "y": ("node labels, which the loss needs", "labels"),
 }
+# The fix for a Data built in Python, which no dataset option loads.
+_PYTHON_FIXES = {
+    "x": (
+        "set data.x to an [N, F] float tensor, such as "
+        "torch.ones(data.num_nodes, 1) for nodes without features"
+    ),
+    "y": "set data.y to one class id per node, with -1 for an unlabelled node",
+}
 
 
 def _edge_list_option(key: str) -> str:
@@ -186,10 +194,13 @@ def _check_present(data, names: tuple[str, ...]) -> None:
             continue
         if name in _MISSING_HINTS:
             purpose, key = _MISSING_HINTS[name]
-            raise ValueError(
+            message = (
                 f"data.{name} is missing. Training needs {purpose}. For an edge list "
                 f"pass {_edge_list_option(key)}, or use a dataset that has them"
             )
+            if not from_command_line():
+                message += f". For a Data built in Python, {_PYTHON_FIXES[name]}"
+            raise ValueError(message)
         # The labels are present, since y is checked first, so the split is missing.
         raise ValueError(
             f"data.{name} is missing. Training needs a bool mask of shape [N] for each "

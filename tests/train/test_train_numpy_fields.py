@@ -1,4 +1,4 @@
-"""A Data whose node fields are NumPy arrays gets an error naming the field and fix."""
+"""A Data built in Python with NumPy or missing node fields gets an error with the fix."""
 
 import pytest
 import torch
@@ -40,5 +40,26 @@ def test_list_field_named():
     data = Data(edge_index=EDGES, num_nodes=4, **fields)
     with pytest.raises(
         TypeError, match=r"data\.y must be a torch\.Tensor, got builtins\.list\. "
+    ):
+        Trainer(TrainConfig(epochs=1), data, LocalGraph.from_data(data))
+
+
+def test_missing_features_python_fix():
+    fields = _fields()
+    del fields["x"]
+    data = Data(edge_index=EDGES, num_nodes=4, **fields)
+    with pytest.raises(
+        ValueError,
+        match=r"For a Data built in Python, set data\.x to an \[N, F\] float tensor",
+    ):
+        Trainer(TrainConfig(epochs=1), data, LocalGraph.from_data(data))
+
+
+def test_missing_labels_python_fix():
+    fields = _fields()
+    del fields["y"]
+    data = Data(edge_index=EDGES, num_nodes=4, **fields)
+    with pytest.raises(
+        ValueError, match=r"For a Data built in Python, set data\.y to one class id"
     ):
         Trainer(TrainConfig(epochs=1), data, LocalGraph.from_data(data))
