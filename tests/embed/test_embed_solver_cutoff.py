@@ -21,6 +21,17 @@ def test_tiny_singular_value_is_dropped():
     assert_close(weight, torch.tensor([[0.6 * 2.0 / 4.0], [0.8 * 2.0 / 4.0]]))
 
 
+def test_cutoff_scales_with_matrix_size():
+    u = torch.eye(3, 2)
+    v = torch.tensor([[0.6, 0.8], [0.8, -0.6]])
+    # 1e-6 lies between eps(float32) * 4 = 4.8e-7 and the cutoff 3 * eps * 4 = 1.4e-6,
+    # so the factor max(rows, columns) = 3 decides that it is dropped.
+    s = torch.tensor([4.0, 1e-6])
+    targets = torch.tensor([[2.0], [5.0], [7.0]])
+    weight = solve_least_squares(u, s, v, targets)
+    assert_close(weight, torch.tensor([[0.6 * 2.0 / 4.0], [0.8 * 2.0 / 4.0]]))
+
+
 def test_zero_matrix_gives_zero_weights():
     u, v = torch.eye(4, 2), torch.eye(3, 2)
     weight = solve_least_squares(u, torch.zeros(2), v, torch.ones(4, 1))

@@ -76,6 +76,30 @@ def test_wys_matrix_matches_dense_formula():
     assert_close(m.to_dense(), expected)
 
 
+def test_wys_row_stochastic_multiplies_by_degrees():
+    # The row-stochastic walk D^-1 A is multiplied by diag(d) on the right, not by
+    # diag(d^1/2) as the symmetric walk is.
+    edge_index = torch.tensor([[0, 1, 2, 3, 0], [1, 2, 3, 0, 2]])
+    n = 5
+    adjacency = torch.zeros(n, n, dtype=torch.float64)
+    adjacency[edge_index[0], edge_index[1]] = 1
+    adjacency[edge_index[1], edge_index[0]] = 1
+    degrees = adjacency.sum(1).clamp_min(1)
+    transition = adjacency / degrees[:, None]
+    q = context_weights(2)
+    walk = q[0] * transition + q[1] * transition @ transition
+    expected = walk @ torch.diag(degrees) - 0.1 * (torch.ones(n, n) - adjacency)
+    m = wys_matrix(
+        edge_index,
+        n,
+        window=2,
+        neg_coef=0.1,
+        symmetric_normalization=False,
+        dtype=torch.float64,
+    )
+    assert_close(m.to_dense(), expected)
+
+
 def test_wys_low_rank_negatives_at_full_rank_equal_adjacency():
     edge_index = torch.tensor([[0, 1, 2, 3, 4, 0], [1, 2, 3, 4, 5, 3]])
     exact = wys_matrix(edge_index, 6, window=3, neg_coef=0.5, dtype=torch.float64)

@@ -135,6 +135,27 @@ def test_dropout_copies_double_rows():
     assert_close(solution.weight.double(), expected, atol=1e-4, rtol=1e-4)
 
 
+def test_dropout_keep_fraction_and_scale():
+    # With p = 0.8 a copy keeps about a fifth of the entries, scaled by 1 / 0.2 = 5.
+    # At p = 0.5 a mask with the comparison reversed, or a scale of 1 / p, would
+    # look the same.
+    data = tiny_graph()
+    config = NodeClassConfig(**{**TINY.__dict__, "dropout_copies": 4, "dropout": 0.8})
+    solution = fit_linear_gcn(data, config)
+    design = solution.design.to_dense()[data.train_mask]
+    train_index = data.train_mask.nonzero().squeeze(1)
+    system, _ = training_system(solution.design, data.y, train_index, config)
+    copies = system.to_dense()[24:].view(4, 24, 9)
+    nonzero = design != 0
+    kept = (copies != 0) & nonzero
+    for copy, mask in zip(copies, kept):
+        assert_close(copy[mask], design[mask] * 5.0)
+    # Over 4 copies of 216 non-zero entries the kept fraction has mean 0.2 and
+    # standard deviation 0.014 (0.199 with this seed).
+    fraction = int(kept.sum()) / (4 * int(nonzero.sum()))
+    assert 0.12 < fraction < 0.28, fraction
+
+
 def random_solution(seed: int = 2, hops: int = 3) -> tuple[LinearSolution, Data]:
     data = tiny_graph(seed)
     generator = torch.Generator().manual_seed(seed)
