@@ -297,12 +297,20 @@ def _parse_rows(
 
 
 def _count_line_hint(number: int, columns: list[str]) -> str:
-    """Return a hint for a first line that is a lone count, else an empty string.
+    """Return a hint for a first line that is a lone count or a pandas index header,
+    else an empty string.
 
     OpenKE's ``train2id.txt`` files start with the number of triples, and their rows
     are ``head tail relation`` ids, so dropping the count line alone loads the relation
-    ids as tails.
+    ids as tails. pandas' ``DataFrame.to_csv`` writes the row index as a first column
+    whose header is empty.
     """
+    if number == 1 and len(columns) == 4 and columns[0] == "" and all(columns[1:]):
+        return (
+            ". A first line with an empty first column is the header of a pandas "
+            "DataFrame written with its index. Write the file with index=False and "
+            "header=False in DataFrame.to_csv"
+        )
     if number != 1 or len(columns) != 1 or not columns[0].isdigit():
         return ""
     return (

@@ -1,10 +1,10 @@
-"""Triples held in Python: a pandas DataFrame, and rows whose names are not strings."""
+"""Triples held in Python: a pandas DataFrame, its files, and names that are not strings."""
 
 import math
 
 import pytest
 
-from graphkit.kg import KGFormatError, KnowledgeGraph
+from graphkit.kg import KGFormatError, KnowledgeGraph, load_graph
 
 pd = pytest.importorskip("pandas")
 
@@ -58,3 +58,16 @@ def test_missing_relation_rejected(missing):
     rows = [("a", "r", "b"), ("b", missing, "c")]
     with pytest.raises(KGFormatError, match=r"<triples>:2: the relation .*dropna"):
         KnowledgeGraph.from_named_triples(rows)
+
+
+@pytest.mark.parametrize(("name", "separator"), [("t.csv", ","), ("t.tsv", "\t")])
+def test_dataframe_file_with_index_named(tmp_path, name, separator):
+    path = tmp_path / name
+    pd.DataFrame(ROWS, columns=["head", "relation", "tail"]).to_csv(path, sep=separator)
+    with pytest.raises(
+        KGFormatError,
+        match=rf"{name}:1: .*found 4: \['', 'head', 'relation', 'tail'\]\. A first "
+        r"line with an empty first column is the header of a pandas DataFrame written "
+        r"with its index\. Write the file with index=False and header=False",
+    ):
+        load_graph(path)
