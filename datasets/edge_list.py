@@ -44,6 +44,7 @@ from .text_table import (
     looks_like_header,
     parse_floats,
     read_table,
+    reject_index_header,
     require_width,
 )
 
@@ -351,6 +352,7 @@ def _read_label_rows(
         )
         if only_marker and _in_edges(first[0], ends):
             return rows
+    reject_index_header(path, rows[0].line_number, rows[0].line, first, second)
     log_skipped_header(path, rows[0].line_number, rows[0].line)
     return rows[1:]
 

@@ -29,6 +29,7 @@ from .text_table import (
     open_text,
     parse_floats,
     read_table,
+    reject_index_header,
     require_width,
     split_fields,
 )
@@ -156,6 +157,12 @@ def _read_in_bulk(
         weights = frame[2].to_numpy(dtype=np.float32)
     ends = frame[[0, 1]].to_numpy(dtype=np.int64)
     if guessed and header:
+        second = fields[1] if len(fields) > 1 else None
+        # first contains stripped lines, so a header that a tab indents goes to the
+        # line reader, which checks the raw line.
+        if second is not None and len(fields[0]) != len(second):
+            return None
+        reject_index_header(path, first[0][0] + 1, first[0][1], fields[0], second)
         log_skipped_header(path, first[0][0] + 1, first[0][1])
     logger.debug("read %d edges from %s in bulk", len(ends), path)
     return EdgeTable(ends, weights, None)

@@ -88,10 +88,45 @@ def read_table(
             rows[0].fields, rows[1].fields if len(rows) > 1 else None, id_columns
         )
         if header:
-            log_skipped_header(path, rows[0].line_number, rows[0].line)
+            first = rows[0]
+            if id_columns == 2 and len(rows) > 1:
+                reject_index_header(
+                    path, first.line_number, first.line, first.fields, rows[1].fields
+                )
+            log_skipped_header(path, first.line_number, first.line)
     elif not isinstance(header, bool):
         raise ValueError(f"header must be True, False or 'auto', got {header!r}")
     return rows[1:] if header else rows
+
+
+def reject_index_header(
+    path: Path, line_number: int, line: str, first: list[str], second: list[str] | None
+) -> None:
+    """Raise MalformedLineError when the header ``first`` leaves its first column unnamed.
+
+    pandas' ``DataFrame.to_csv`` and R's ``write.csv`` write the row index as a first
+    column without a name: ``,source,target``, or ``<TAB>source<TAB>target``, whose
+    leading tab is stripped before the split. Read with that header skipped, the
+    index would load as the node ids and every other column would shift by one.
+    Callers pass edge lists and label files, whose rows have at least 2 columns
+    without an index. ``line`` is the raw line, with its leading tab.
+    """
+    if second is None or len(second) < 3:
+        return
+    unnamed = len(first) == len(second) and first[0] == "" and all(first[1:])
+    tab_indented = line.startswith("\t") and len(first) == len(second) - 1
+    if not (unnamed or tab_indented):
+        return
+    raise MalformedLineError(
+        path,
+        line_number,
+        line,
+        f"the header gives no name to the first of the {len(second)} columns of the "
+        "next line, as a file written with its row index by pandas' DataFrame.to_csv "
+        "or R's write.csv does, and that index would load as the node ids. Write the "
+        "file without the index (index=False in pandas, row.names=FALSE in R), or "
+        "delete the first column",
+    )
 
 
 def log_skipped_header(path: Path, line_number: int, line: str) -> None:
