@@ -22,3 +22,16 @@ def test_masks_partition_candidates_only():
     assert int(masks["train_mask"].sum()) == 2
     assert int(masks["val_mask"].sum()) == 1
     assert int(masks["test_mask"].sum()) == 1
+
+
+def test_masks_follow_seed_shuffle():
+    first = random_split_masks(100, 0.5, 0.2, torch.Generator().manual_seed(0))
+    again = random_split_masks(100, 0.5, 0.2, torch.Generator().manual_seed(0))
+    other = random_split_masks(100, 0.5, 0.2, torch.Generator().manual_seed(1))
+    for key in ("train_mask", "val_mask", "test_mask"):
+        assert torch.equal(first[key], again[key]), key
+    assert not torch.equal(first["train_mask"], other["train_mask"])
+    # A shuffled split spreads the 50 training nodes over all ids (about 25 of them
+    # at 50 and above), where an unshuffled one would take nodes 0..49.
+    train = first["train_mask"].nonzero().view(-1)
+    assert int((train >= 50).sum()) > 10
