@@ -11,6 +11,12 @@ aggregation calls of each forward pass and to train learned codecs with the mode
 :meth:`Compression.end_epoch` after every epoch (to count bytes and advance the
 schedule). It saves :meth:`Compression.state_dict` with its checkpoints, so a resumed
 run continues the schedule, the byte totals and the random draws where they stopped.
+
+With ``evaluation="exact"``, every forward pass of the model in eval mode
+(``model.eval()``, as ``Trainer.evaluate`` runs it) takes the graph's own exchange
+whatever the ratio, so evaluation scores equal those of uncompressed communication.
+The byte counts come from the communicator, so they count the uncompressed rows that
+these passes send.
 """
 
 from __future__ import annotations
@@ -41,6 +47,20 @@ from graphkit.train.metrics import METRIC_LABEL
 logger = logging.getLogger(__name__)
 
 COMPRESSORS = ("none", "random-projection", "learned", "quantize", "subsample")
+# Halo exchange of evaluation passes: at the epoch's ratio, or uncompressed.
+EVALUATIONS = ("compressed", "exact")
+
+
+def learned_exact_eval_message() -> str:
+    """Return the error for exact evaluation with the learned codec."""
+    return (
+        f"{option('compression_eval', 'exact')} is invalid with "
+        f"{option('compression', 'learned')}. The model is trained on halo rows "
+        "decoded by the learned codec, so exact rows would score a model that the run "
+        "never trained. The learned codec draws nothing at random, so its compressed "
+        f"scores do not vary between passes. Pass "
+        f"{option('compression_eval', 'compressed')}, or choose another compressor"
+    )
 
 
 def _one_line(config: str) -> str:
@@ -66,12 +86,30 @@ class Compression:
         schedule (Schedule): the ratio per epoch.
         comm (Communicator): the graph's communicator (its byte counts are read).
         seed (int): base of every call's random seed. (default: ``0``)
+        evaluation (str): halo exchange of the forward passes of a model in eval mode:
+            ``"compressed"`` at the current ratio, or ``"exact"`` (uncompressed).
+            A learned codec rejects ``"exact"`` (see
+            :func:`learned_exact_eval_message`). (default: ``"compressed"``)
     """
 
     def __init__(
-        self, codec: Codec, schedule: Schedule, comm: Communicator, seed: int = 0
+        self,
+        codec: Codec,
+        schedule: Schedule,
+        comm: Communicator,
+        seed: int = 0,
+        evaluation: str = "compressed",
     ) -> None:
+        if evaluation not in EVALUATIONS:
+            raise ValueError(
+                f"evaluation={evaluation!r} is invalid. Choose one of {EVALUATIONS}"
+            )
+        if evaluation == "exact" and isinstance(codec, LearnedCodec):
+            raise ValueError(learned_exact_eval_message())
         self.codec, self.schedule, self.comm, self.seed = codec, schedule, comm, seed
+        self.evaluation = evaluation
+        # Whether the current forward pass is an evaluation pass that exchanges exact rows.
+        self._exact_pass = False
         self.ratio = float(schedule.next_ratio(0, None))
         self.epochs_done = 0
         self._warned_non_finite = False
@@ -86,6 +124,17 @@ class Compression:
         self._discovering = False
 
     def __repr__(self) -> str:
+        if self.evaluation == "compressed":
+            return self._schedule_config()
+        return f"{self._schedule_config()[:-1]}, evaluation={self.evaluation!r})"
+
+    def _schedule_config(self) -> str:
+        """Return the repr without the evaluation setting, as checkpoints store it.
+
+        A resumed run compares it with the checkpoint's to decide whether the schedule
+        continues. The evaluation setting does not change the ratio of any epoch, so
+        it is stored and compared apart (see :meth:`load_state_dict`).
+        """
         return f"Compression(codec={self.codec!r}, schedule={self.schedule!r})"
 
     # Used by ShardedGraph ------------------------------------------------------------
@@ -94,7 +143,12 @@ class Compression:
         index = self._call
         self._call += 1
         self._halo_labels.add(label)
-        ratio = max(self.ratio, 2.0) if self._discovering else self.ratio
+        if self._discovering:
+            ratio = max(self.ratio, 2.0)
+        elif self._exact_pass:
+            ratio = 1.0
+        else:
+            ratio = self.ratio
         if ratio <= 1:
             return halo
         seed = mix_seed(self.seed, self._pass, index)
@@ -144,7 +198,10 @@ class Compression:
         )
 
     def _before_forward(self, module: nn.Module, args: tuple):
+        # An exact evaluation pass still advances the pass counter, so the training
+        # passes draw the same random numbers as with compressed evaluation.
         self.start_pass()
+        self._exact_pass = self.evaluation == "exact" and not module.training
         x = args[0] if args else None
         learned = isinstance(self.codec, nn.Module)
         if (
@@ -180,6 +237,9 @@ class Compression:
         self.total_metric_bytes += metric_all
         record = {
             "compression_ratio": self.ratio,
+            # Evaluation passes ran uncompressed, so the epoch's bytes are not all
+            # sent at compression_ratio. Left out with compressed evaluation.
+            **({"eval_compression_ratio": 1.0} if self.evaluation == "exact" else {}),
             "epoch_sent_bytes_all_ranks": sent_all,
             "total_sent_bytes_all_ranks": self.total_sent_bytes,
             "epoch_halo_bytes_all_ranks": halo_all,
@@ -249,7 +309,8 @@ class Compression:
         ``weights_only=True``.
         """
         return {
-            "config": repr(self),
+            "config": self._schedule_config(),
+            "evaluation": self.evaluation,
             "epochs_done": self.epochs_done,
             "ratio": self.ratio,
             "schedule": self.schedule.state_dict(),
@@ -283,7 +344,7 @@ class Compression:
         self.total_sent_bytes = int(state["total_sent_bytes"])
         self.total_halo_bytes = int(state.get("total_halo_bytes", 0))
         self.total_metric_bytes = int(state.get("total_metric_bytes", 0))
-        if state["config"] == repr(self):
+        if state["config"] == self._schedule_config():
             self.schedule.load_state_dict(state["schedule"])
             self.ratio = float(state["ratio"])
         else:
@@ -294,15 +355,31 @@ class Compression:
                     "the checkpoint was written with %s but this run has %s, so it "
                     "continues with this run's schedule at ratio %.3g from epoch %d",
                     _one_line(state["config"]),
-                    _one_line(repr(self)),
+                    _one_line(self._schedule_config()),
                     self.ratio,
                     self.epochs_done + 1,
                 )
+        self._warn_other_evaluation(state.get("evaluation", "compressed"))
         logger.info(
             "halo compression resumed after epoch %d at ratio %.3g, %.1f MiB sent so far",
             self.epochs_done,
             self.ratio,
             self.total_sent_bytes / 2**20,
+        )
+
+    def _warn_other_evaluation(self, saved: str) -> None:
+        """Warn, on rank 0, when the checkpoint was written with the other evaluation."""
+        if saved == self.evaluation or getattr(self.comm, "rank", 0) != 0:
+            return
+        logger.warning(
+            "the checkpoint was written with %s but this run has %s. The best "
+            "validation score restored from the checkpoint was measured with %s halo "
+            "rows and the scores of the next epochs with %s ones, so the best epoch "
+            "compares scores of both kinds",
+            option("compression_eval", saved),
+            option("compression_eval", self.evaluation),
+            saved,
+            self.evaluation,
         )
 
 
@@ -374,6 +451,7 @@ _OPTION_DEFAULTS = {
     "compression_steps": 4,
     "compression_patience": 5,
     "compression_min_width": 16,
+    "compression_eval": "compressed",
 }
 
 
@@ -501,4 +579,5 @@ def compression_from_config(config, comm: Communicator) -> Compression | None:
         schedule.end_epoch = None  # adaptive has no deadline unless one is given
     min_width = getattr(config, "compression_min_width", 16)
     codec = make_codec(name, config.seed, min_width)
-    return Compression(codec, schedule, comm, config.seed)
+    evaluation = getattr(config, "compression_eval", "compressed")
+    return Compression(codec, schedule, comm, config.seed, evaluation)

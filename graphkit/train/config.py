@@ -28,6 +28,7 @@ _CHOICES = {
     "norm": ("none", "batch", "layer"),
     "compression": ("none", "random-projection", "learned", "quantize", "subsample"),
     "compression_schedule": ("fixed", "step", "exp", "adaptive"),
+    "compression_eval": ("compressed", "exact"),
     "device": ("auto", "cpu", "cuda"),
     "backend": ("auto", "gloo", "nccl"),
 }
@@ -187,6 +188,12 @@ class TrainConfig:
     """Epochs without validation-loss improvement before adaptive halves the ratio."""
     compression_min_width: int = 16
     """Tensors with fewer columns travel uncompressed (except with subsample)."""
+    compression_eval: str = "compressed"
+    """Halo exchange of evaluation passes (the model in eval mode): compressed at the
+    epoch's ratio, or exact (uncompressed, as at ratio 1). With exact, the validation
+    and test scores, which drive the adaptive schedule and the best epoch, are those of
+    the weights with full communication, and each evaluation sends uncompressed rows.
+    learned rejects exact."""
 
     def __post_init__(self) -> None:
         # Checked here, before any data loads, so a typo stops the run at once.
@@ -289,6 +296,12 @@ class TrainConfig:
                 f"{self.compression_end_epoch}, {self.compression_steps}, "
                 f"{self.compression_patience} and {self.compression_min_width}"
             )
+        if self.compression == "learned" and self.compression_eval == "exact":
+            from graphkit.distributed.compression.control import (
+                learned_exact_eval_message,
+            )
+
+            raise ValueError(learned_exact_eval_message())
         if self.out is not None and not str(self.out).strip():
             raise ValueError(
                 f"{option('out')} is empty, so nothing would be saved. Pass a folder "
@@ -491,7 +504,7 @@ OPTION_GROUPS = {
     "compression": (
         "compression", "compression_ratio", "compression_bits", "compression_schedule",
         "compression_end_epoch", "compression_steps", "compression_patience",
-        "compression_min_width",
+        "compression_min_width", "compression_eval",
     ),
     "output": ("out", "checkpoint_every", "resume", "log_every"),
 }  # fmt: skip
