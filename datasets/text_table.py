@@ -172,7 +172,10 @@ def open_text(path: Path):
             f"{path}: a zip archive (such as a NumPy .npz or a torch.save file), not a "
             "text file. Edge lists and feature and label files are text with one row "
             "per line, as np.savetxt writes them. graphkit reads .npz archives only "
-            "for the named Yandex datasets, from <root>/yandex_npz/<name>.npz"
+            "for the named Yandex datasets, from <root>/yandex_npz/<name>.npz. A PyG "
+            "Data held in Python needs no file: pass it to the Trainer, or write "
+            "its partitions with graphkit.distributed.files.write_partitions "
+            "(docs/own-data.md)"
         )
     if is_gzip(path):
         return gzip.open(path, "rt", encoding="utf-8-sig")

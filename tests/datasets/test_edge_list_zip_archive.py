@@ -24,3 +24,13 @@ def test_torch_file_as_labels(tmp_path):
     with pytest.raises(DatasetFormatError) as error:
         load_edge_list(edges, labels=labels)
     assert str(error.value).startswith(f"{labels}: a zip archive")
+
+
+def test_torch_data_file_points_to_python_path(tmp_path):
+    path = tmp_path / "data.pt"
+    torch.save({"edge_index": torch.tensor([[0], [1]])}, path)
+    with pytest.raises(DatasetFormatError) as error:
+        load_dataset(str(path))
+    message = str(error.value)
+    assert "A PyG Data held in Python needs no file" in message
+    assert "graphkit.distributed.files.write_partitions (docs/own-data.md)" in message
