@@ -24,6 +24,7 @@ from sklearn.metrics import roc_auc_score
 from torch import Tensor
 
 from graphkit.block import check_edge_index
+from graphkit.embed.memory_budget import check_sketch_memory
 from graphkit.embed.rsvd import ORTHONORMALIZERS, randomized_svd
 from graphkit.embed.wys import wys_matrix
 
@@ -98,6 +99,17 @@ def embed(
         edge_index: ``(2, E)`` undirected edges; U, V: ``(num_nodes, k)``; S: ``(k,)``.
     """
     rank = config.rank if rank is None else rank
+    # Checked before the random-walk matrix is built, whose vectors of num_nodes
+    # entries alone can exhaust memory when one node id is far too large.
+    oversample = min(rank, 30) if config.oversample is None else config.oversample
+    check_sketch_memory(
+        (num_nodes, num_nodes),
+        min(rank + oversample, num_nodes),
+        config.dtype,
+        edge_index.device,
+        f"The graph has {num_nodes} nodes, because the largest node id sets the node "
+        "count. Check the node ids of the edge files, or lower the rank",
+    )
     matrix = wys_matrix(
         edge_index,
         num_nodes,

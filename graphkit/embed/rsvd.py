@@ -31,6 +31,7 @@ import torch
 from torch import Tensor
 
 from graphkit.embed.implicit import ImplicitMatrix
+from graphkit.embed.memory_budget import check_sketch_memory
 
 logger = logging.getLogger(__name__)
 
@@ -153,6 +154,7 @@ def randomized_svd(
     rows, columns = matrix.shape
     oversample = min(rank, 30) if oversample is None else oversample
     width = min(rank + oversample, min(rows, columns))
+    check_sketch_memory(matrix.shape, width, matrix.dtype, matrix.device)
 
     # A tall operator keeps the orthonormal blocks on the larger side.
     transposed = rows < columns
