@@ -329,7 +329,17 @@ def _too_few_rows_message(rows: int, oversample: int) -> str:
 def accuracy(logits: Tensor, labels: Tensor, mask: Tensor) -> float:
     """Return the fraction of ``mask`` nodes whose arg-max logit is their label.
 
-    ``labels`` may be ``[N]`` or ``[N, 1]``.
+    ``labels`` may be ``[N]`` or ``[N, 1]``, and ``mask`` is ``[N]`` bool.
+
+    Raises:
+        TypeError: ``mask`` is not bool. Indexing with an integer mask would
+            select the rows of ids 0 and 1 instead of the marked nodes.
     """
+    mask = torch.as_tensor(mask)
+    if mask.dtype != torch.bool:
+        raise TypeError(
+            f"mask must be a bool tensor with one entry per node, got {mask.dtype}. "
+            "Convert a 0/1 mask with mask.bool()"
+        )
     labels = class_labels(labels)
     return float((logits[mask].argmax(dim=1) == labels[mask]).float().mean())
