@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 import torch
 from torch.testing import assert_close
 
-from graphkit.embed import DenseMatrix, LowRank, randomized_svd
+from graphkit.embed import DenseMatrix, LowRank, randomized_svd, rsvd
+from graphkit.embed.implicit import ImplicitMatrix
 from graphkit.embed.rsvd import flip_signs, orthonormalize_cholesky
 from graphkit.embed.wys import wys_matrix
 
@@ -85,6 +88,23 @@ def test_timings_are_reported():
     assert set(timings) == {"products", "svd"}
     assert timings["products"] > 0
     assert timings["svd"] >= 0
+
+
+def test_timings_split_products_from_svd(monkeypatch):
+    # A fake clock advances 1 s per product and does not advance otherwise, so the
+    # 2 * n_iter + 2 = 8 products take all 8 s of the call and the rest takes 0 s.
+    clock = [0.0]
+    monkeypatch.setattr(rsvd, "time", SimpleNamespace(perf_counter=lambda: clock[0]))
+    matmul = ImplicitMatrix.matmul
+
+    def timed_matmul(self, v, cache=None):
+        clock[0] += 1.0
+        return matmul(self, v, cache)
+
+    monkeypatch.setattr(ImplicitMatrix, "matmul", timed_matmul)
+    timings = {"products": 10.0, "svd": 5.0}
+    randomized_svd(DenseMatrix(torch.eye(6)), 2, n_iter=3, timings=timings)
+    assert timings == {"products": 18.0, "svd": 5.0}
 
 
 def test_invalid_arguments_raise():

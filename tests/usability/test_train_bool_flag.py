@@ -28,6 +28,10 @@ def test_residual_flag_forms(argv, expected):
     assert _config(argv).residual is expected
 
 
-def test_residual_invalid_value():
-    with pytest.raises(SystemExit):
+def test_residual_invalid_value(capsys):
+    with pytest.raises(SystemExit) as stop:
         _config(["--residual", "maybe"])
+    assert stop.value.code == 2
+    assert "argument --residual: expected true or false, got 'maybe'" in (
+        capsys.readouterr().err
+    )
