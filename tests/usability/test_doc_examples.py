@@ -152,7 +152,10 @@ PRELUDES: dict[tuple[str, str], Prelude] = {
     ("docs/own-data.md", "from graphkit.distributed import partition_nodes"): Prelude(
         OWN_DATA
     ),
-    ("docs/own-data.md", "from graphkit.embed import randomized_svd"): Prelude(OWN_DATA),
+    (
+        "docs/own-data.md",
+        "from torch_geometric.transforms import RandomLinkSplit",
+    ): Prelude(OWN_DATA),
     ("README.md", "from graphkit.graph import LocalGraph"): Prelude(SYNTHETIC_DATA),
     ("README.md", "from graphkit.distributed import runtime"): Prelude(
         code="""
