@@ -12,8 +12,10 @@ Example::
 
 from __future__ import annotations
 
+import io
 import logging
 import numbers
+import pickle
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
@@ -93,6 +95,12 @@ class Ultra(UltraNet):
         The file is written under a temporary name and then renamed, so an interrupted
         save leaves an earlier file at ``path`` intact. A pipe or device is written in
         place. A leading ``~`` is expanded to the home folder.
+
+        Raises:
+            ValueError: an ``extra`` key is ``"model"`` or ``"config"``, or an
+                ``extra`` value does not load with ``torch.load(weights_only=True)``
+                (as :meth:`from_pretrained` loads), such as a dataclass or a Path.
+                Nothing is written then.
         """
         path = Path(path).expanduser()
         if path.is_dir():
@@ -100,6 +108,7 @@ class Ultra(UltraNet):
                 f"cannot save the model to {path}: it is a folder. Give a file path "
                 f"such as {path / 'ultra.pth'}"
             )
+        _check_extra_entries(extra)
         state = {"model": self.state_dict(), "config": self.config, **extra}
         write_atomically(path, lambda temporary: torch.save(state, temporary))
 
@@ -223,6 +232,36 @@ class Ultra(UltraNet):
         return torch.tensor(sources, dtype=torch.long), torch.tensor(
             query_index, dtype=torch.long
         )
+
+
+def _check_extra_entries(extra: dict) -> None:
+    """Raise ValueError for an entry that :meth:`Ultra.save` must not write.
+
+    The keys ``model`` and ``config`` would replace the weights or the architecture.
+    A value that ``torch.load(weights_only=True)`` rejects would make the whole file
+    unreadable by :meth:`Ultra.from_pretrained`.
+    """
+    for key in ("model", "config"):
+        if key in extra:
+            raise ValueError(
+                "Ultra.save writes the weights under 'model' and the architecture "
+                f"under 'config', so an extra entry {key}=... would replace one of "
+                "them. Pass it under another name"
+            )
+    for key, value in extra.items():
+        buffer = io.BytesIO()
+        torch.save(value, buffer)
+        buffer.seek(0)
+        try:
+            torch.load(buffer, weights_only=True)
+        except pickle.UnpicklingError as error:
+            raise ValueError(
+                f"Ultra.save cannot store {key}={type(value).__name__}(...), because "
+                "from_pretrained loads with torch.load(weights_only=True), which "
+                "rejects such objects. Convert it to tensors, numbers, strings, or "
+                "lists and dicts of them first, for example with dataclasses.asdict "
+                "or str(path)"
+            ) from error
 
 
 def _top_answers(
