@@ -109,18 +109,24 @@ class HaloExchange:
 
         ``rows[i]`` holds ``tensors[i]`` rows of the peer's halo (``[S_peer, *]``); for
         this rank it is ``tensors[i]`` itself. With ``look_ahead``, the exchange of
-        round ``k + 1`` is posted before round ``k`` is yielded, so it runs while the
-        caller aggregates. Otherwise it is posted when the caller requests the next
-        round.
+        round ``k + 1`` is posted before round ``k`` is yielded (round 1 before the
+        local round 0), so it runs while the caller aggregates. Otherwise it is posted
+        when the caller requests the next round.
         """
         tensors = [t.detach() for t in tensors]
         if self.one_shot:
             yield from self._fetch_all(tensors, label)
             return
-        yield self.rank, tensors
         if self.world_size == 1:
+            yield self.rank, tensors
             return
-        ahead = self._post_fetch(1, tensors, label)
+        if self.look_ahead:
+            # Round 1 travels while the caller aggregates the local block.
+            ahead = self._post_fetch(1, tensors, label)
+            yield self.rank, tensors
+        else:
+            yield self.rank, tensors
+            ahead = self._post_fetch(1, tensors, label)
         for k in range(1, self.world_size):
             (peer, rows, pending), ahead = ahead, None
             if self.look_ahead and k + 1 < self.world_size:
@@ -143,9 +149,15 @@ class HaloExchange:
             recvs[peer] = self.tracker.hold(
                 [t.new_empty((self.recv_counts[peer], *t.shape[1:])) for t in tensors]
             )
-        self.comm.wait(self.comm.start(sends, recvs, label))
-        del sends
-        yield self.rank, tensors
+        pending = self.comm.start(sends, recvs, label)
+        if self.look_ahead:
+            # The exchange travels while the caller aggregates the local block.
+            yield self.rank, tensors
+            self.comm.wait(pending)
+        else:
+            self.comm.wait(pending)
+            yield self.rank, tensors
+        del sends, pending
         for peer in self.peer_order()[1:]:
             yield peer, recvs.pop(peer)
 

@@ -183,12 +183,18 @@ class CompressedHalo:
             flat.is_floating_point() and self.codec.applies(width, self.ratio)
             for flat, width in zip(self._local, self._widths)
         ]
-        yield self.rank, tensors
         rounds = self._rounds()
         if not rounds:
+            yield self.rank, tensors
             return
         look_ahead = self.halo.look_ahead
-        ahead = self._post_fetch(rounds[0], label)
+        if look_ahead:
+            # The first round travels while the caller aggregates the local block.
+            ahead = self._post_fetch(rounds[0], label)
+            yield self.rank, tensors
+        else:
+            yield self.rank, tensors
+            ahead = self._post_fetch(rounds[0], label)
         for i in range(len(rounds)):
             posted, ahead = ahead, None
             if look_ahead and i + 1 < len(rounds):

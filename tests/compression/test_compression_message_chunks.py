@@ -132,10 +132,11 @@ def test_look_ahead_overlaps_next_round(codec):
             on_yield=lambda peer, comm=comm, fetch=fetch: fetch.append(comm.unfinished),
             on_grad=lambda peer, comm=comm, grad=grad: grad.append(comm.unfinished),
         )
-        # Rounds: the own rows, then peers r - 1 and r - 2. The second peer's fetch is
-        # in flight while the caller works on the first, and the first peer's gradient
-        # while the caller computes the second's.
-        assert fetch == [0, 1, 0], f"rank {rank}: fetch {fetch}"
+        # Rounds: the own rows, then peers r - 1 and r - 2. Each peer's fetch is in
+        # flight while the caller works on the round before it (the first peer's while
+        # it aggregates its own rows), and the first peer's gradient while the caller
+        # computes the second's.
+        assert fetch == [1, 1, 0], f"rank {rank}: fetch {fetch}"
         assert grad == [0, 0, 1], f"rank {rank}: gradients {grad}"
 
 
