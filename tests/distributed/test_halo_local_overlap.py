@@ -30,28 +30,29 @@ def _halo(look_ahead, one_shot, max_message_bytes=None):
 
 @pytest.mark.parametrize("one_shot", [False, True])
 @pytest.mark.parametrize("max_message_bytes", [None, 8])
-def test_first_exchange_in_flight_during_local_round(one_shot, max_message_bytes):
+def test_fetch_overlaps_local_round(one_shot, max_message_bytes):
     comm, halo = _halo(True, one_shot, max_message_bytes)
     x = torch.arange(8.0).reshape(4, 2)
     rounds = halo.fetch([x], "fetch")
     peer, rows = next(rounds)
-    assert peer == 0 and rows[0] is not None
+    assert peer == 0
+    assert torch.equal(rows[0], x)
     assert comm.unfinished >= 1
     assert len(comm.groups) >= 1
-    # The rest of the rounds still arrive, in round order, and all get waited for.
+    # The remote rounds still arrive in round order, and each is waited for.
     peers = [peer for peer, _ in rounds]
     assert peers == [2, 1]
     assert comm.unfinished == 0
 
 
 @pytest.mark.parametrize("one_shot", [False, True])
-def test_without_look_ahead_nothing_travels_during_local_round(one_shot):
+def test_no_look_ahead_local_round_idle(one_shot):
     comm, halo = _halo(False, one_shot)
     x = torch.arange(8.0).reshape(4, 2)
     rounds = halo.fetch([x], "fetch")
     next(rounds)
     assert comm.unfinished == 0
-    # The one-shot exchange has already finished; the round-by-round one has not started.
+    # The one-shot exchange has already finished, and round 1 has not started yet.
     assert len(comm.groups) == (1 if one_shot else 0)
     assert [peer for peer, _ in rounds] == [2, 1]
     assert comm.unfinished == 0
