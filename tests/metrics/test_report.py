@@ -8,9 +8,9 @@ import json
 import pytest
 import torch
 
-from graphkit.metrics import build_labelled_graph, nic
+from graphkit.metrics import MeasureOptions, build_labelled_graph, nic
 from graphkit.metrics.report import COLUMNS, format_table, write_csv, write_json
-from graphkit.metrics.summary import GraphSummary, summarize_graph
+from graphkit.metrics.summary import GraphSummary, NICOptions, summarize_graph
 
 
 def _summary(name: str, value: float, conventions: str = "undirected") -> GraphSummary:
@@ -75,3 +75,28 @@ def test_summary_nic_uncorrected_is_plug_in_ratio():
     assert summary.measures["nic_uncorrected"] == pytest.approx(0.5, abs=1e-12)
     assert summary.measures["nic"] == pytest.approx(nic(edges, labels), abs=1e-12)
     assert summary.measures["nic"] < 0.5
+
+
+def test_summary_counts_kept_self_loop_once():
+    # The undirected path 0 - 1 - 2 with a self-loop on node 2 has 3 edges, stored as
+    # 5 directed ones. Without the loop it has 2.
+    edges = torch.tensor([[0, 1, 2], [1, 2, 2]])
+    labels = torch.tensor([0, 1, 1])
+    kept = build_labelled_graph(edges, labels, options=MeasureOptions(self_loops=True))
+    assert summarize_graph(kept).num_edges == 3
+    assert summarize_graph(build_labelled_graph(edges, labels)).num_edges == 2
+
+
+def test_summary_applies_nic_options():
+    # Path 0-1-2-3-4-5 with the chord 0-3. The raw 2-hop label counts of the six nodes,
+    # (2,2) (1,2) (3,1) (3,2) (1,3) (1,1), are all distinct, so the labels are a
+    # function of them and the plug-in ratio is 1. One hop, 10 levels per class or the
+    # permutation correction each give another value (0.54, 0.67 and NaN).
+    edges = torch.tensor([[0, 1, 2, 3, 4, 0], [1, 2, 3, 4, 5, 3]])
+    labels = torch.tensor([0, 0, 1, 1, 0, 1])
+    options = NICOptions(bins=None, hops=2, correction="none")
+    summary = summarize_graph(build_labelled_graph(edges, labels), nic_options=options)
+    assert summary.measures["nic"] == pytest.approx(1.0, abs=1e-12)
+    assert summary.conventions.endswith(
+        "NIC: 2-hop histogram, raw counts, correction none"
+    )
