@@ -206,10 +206,40 @@ class UltraNet(nn.Module):
 
         Returns:
             Tensor: logits, ``(B, V)`` or ``(B, C)``.
+
+        Raises:
+            TypeError: an id tensor is floating-point or bool.
+            ValueError: an id lies outside ``[0, V)`` (sources, candidates) or
+                ``[0, 2R)`` (query_index). Indexing would wrap a negative id around
+                to another entity or relation.
         """
+        check_query_ids(graph, sources, query_index, candidates)
         conditioning = query_index % graph.num_relations
         relations = self.relation_model(graph.relation_graph, conditioning)
         hidden, query = self.entity_model.propagate(
             graph, relations, sources, query_index
         )
         return self.entity_model.score(hidden, query, candidates)
+
+
+def check_query_ids(
+    graph: FactGraph, sources: Tensor, query_index: Tensor, candidates: Tensor | None
+) -> None:
+    """Raise TypeError or ValueError unless every id of a forward pass indexes ``graph``."""
+    checks = [
+        ("sources", sources, graph.num_entities, "entity ids"),
+        ("query_index", query_index, 2 * graph.num_relations, "relation ids"),
+    ]
+    if candidates is not None:
+        checks.append(("candidates", candidates, graph.num_entities, "entity ids"))
+    for name, ids, size, kind in checks:
+        if ids.is_floating_point() or ids.dtype == torch.bool:
+            raise TypeError(f"{name} must be integer {kind}, got {ids.dtype}")
+        if not ids.numel():
+            continue
+        low, high = int(ids.min()), int(ids.max())
+        if low < 0 or high >= size:
+            raise ValueError(
+                f"{name} must be {kind} in [0, {size}), found "
+                f"{low if low < 0 else high}"
+            )
