@@ -149,7 +149,7 @@ def randomized_svd(
         ``(U, S, V)`` with shapes ``(rows, k)``, ``(k,)``, ``(columns, k)``; S is
         non-increasing.
     """
-    _check_arguments(matrix, rank, oversample, n_iter, orthonormalizer)
+    _check_arguments(matrix, rank, oversample, n_iter, orthonormalizer, seed)
     orth = ORTHONORMALIZERS[orthonormalizer]
     rows, columns = matrix.shape
     oversample = min(rank, 30) if oversample is None else oversample
@@ -176,6 +176,7 @@ def _check_arguments(
     oversample: int | None,
     n_iter: int,
     orthonormalizer: str,
+    seed: int | None = None,
 ) -> None:
     """Raise for an unsupported dtype, a non-int count or a value out of range."""
     if matrix.dtype not in (torch.float32, torch.float64):
@@ -187,6 +188,7 @@ def _check_arguments(
         )
     _check_integers(rank, n_iter, oversample)
     _check_ranges(matrix.shape, rank, oversample, n_iter, orthonormalizer)
+    _check_seed(seed)
 
 
 def _check_integers(rank: int, n_iter: int, oversample: int | None) -> None:
@@ -222,6 +224,18 @@ def _check_ranges(
         raise ValueError(f"n_iter must be >= 0, got {n_iter}")
     if oversample is not None and oversample < 0:
         raise ValueError(f"oversample must be >= 0 or None, got {oversample}")
+
+
+def _check_seed(seed: int | None) -> None:
+    """Raise unless ``seed`` is None or an int that ``torch.Generator.manual_seed`` takes."""
+    if seed is None:
+        return
+    if not isinstance(seed, numbers.Integral) or isinstance(seed, bool):
+        raise TypeError(f"seed must be an int or None, got {seed!r}")
+    if not -(2**63) <= seed < 2**64:
+        raise ValueError(
+            f"seed must lie in [-2**63, 2**64), the range of a torch seed, got {seed}"
+        )
 
 
 class _ProductClock:
