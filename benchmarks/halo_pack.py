@@ -6,8 +6,9 @@ Before each send, a rank gathers the rows its peer needs into a new tensor
 code) in two ways:
 
 * ``pack``: one process gathers the rows that rank 0 sends rank 1 in a METIS partition
-  of the synthetic graph, alternating the two methods. The widths are those of a
-  GraphSAGE run: its 128 input features, hidden width 64 and 10 classes.
+  of the synthetic graph, alternating the two methods, at widths 128, 64 and 10. The
+  epoch run below sends rows of width 64 (its input features and hidden width) and 10
+  (its classes). Width 128 is the input width of the ``sar_memory.py`` graphs.
 * ``epoch``: two ranks (gloo on 127.0.0.1, one thread each) train GraphSAGE with the
   defaults of ``graphkit train`` on those partitions. Each rank runs rounds of
   ``--epochs`` epochs (a training step and an evaluation pass, as the trainer runs
