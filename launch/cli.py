@@ -39,6 +39,11 @@ class OneLineErrorParser(argparse.ArgumentParser):
     """
 
     def error(self, message: str):
+        from graphkit.launcher import ranks_share_one_machine
+
+        if _is_other_rank() and ranks_share_one_machine():
+            # Rank 0 of this machine parses the same command line and prints the error.
+            self.exit(2)
         self.exit(2, f"{self.prog}: error: {message}. See {self.prog} --help\n")
 
 

@@ -84,8 +84,21 @@ def check_out_folder(out: Path, resume: str | None) -> None:
         raise
 
 
+def build_config(args: argparse.Namespace) -> TrainConfig:
+    """Build the run's config, or raise the error of an invalid option or config file.
+
+    Ranks on one machine get the same command line and read the same ``--config`` file,
+    so they find the same error, and only rank 0 prints it.
+    """
+    try:
+        return config_from_args(args)
+    except (ValueError, OSError) as error:
+        error.every_rank = ranks_share_one_machine()
+        raise
+
+
 def run(args: argparse.Namespace) -> int:
-    config = config_from_args(args)
+    config = build_config(args)
     setup_logging()
     if config.out:
         check_out_folder(Path(config.out), config.resume)
