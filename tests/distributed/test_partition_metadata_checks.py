@@ -1,4 +1,7 @@
-"""meta.json with a byte-order mark loads, and one without its entries is named."""
+"""meta.json with a byte-order mark loads, and one without its entries is named.
+
+A partition file copied in from another graph's folder is named with both graphs.
+"""
 
 import json
 
@@ -93,3 +96,18 @@ def test_swapped_file_entries_rejected(folder):
         PartitionFileError, match=r"part-0001.pt contains partition 1, expected 0"
     ):
         load_partition(folder, 0, 2)
+
+
+def test_file_of_other_graph_named(folder, tmp_path_factory):
+    # A partition file copied in from the folder of a 6-node graph fails its checksum,
+    # and the error names both graphs rather than only calling the file corrupted.
+    other = tmp_path_factory.mktemp("other")
+    data = Data(edge_index=torch.tensor([[0, 1, 2], [1, 2, 0]]), num_nodes=6)
+    write_partitions(data, torch.tensor([0, 0, 0, 1, 1, 1]), 2, other)
+    (folder / "part-0001.pt").write_bytes((other / "part-0001.pt").read_bytes())
+    with pytest.raises(PartitionFileError) as error:
+        load_partition(folder, 1, 2)
+    message = str(error.value)
+    assert "part-0001.pt belongs to a graph of 6 nodes in 2 partitions" in message
+    assert "meta.json describes 4 nodes in 2 partitions" in message
+    assert "re-run graphkit partition into an empty folder" in message
