@@ -7,14 +7,13 @@ import json
 
 import pytest
 import torch
-from torch_geometric.data import Data
-
 from graphkit.distributed.files import (
     PartitionFileError,
     load_partition,
     read_metadata,
     write_partitions,
 )
+from torch_geometric.data import Data
 
 
 @pytest.fixture
