@@ -104,7 +104,6 @@ def min_cpu_seconds(function, repeats: int) -> float:
 def pack(args, folder: Path) -> None:
     """Time the gather of rank 0's send rows at each width, the methods alternating."""
     import torch
-
     from graphkit.distributed.files import load_partition
     from graphkit.distributed.halo import gather_rows
 
@@ -132,8 +131,8 @@ def pack(args, folder: Path) -> None:
 def worker(args) -> None:
     """Run one rank of the epoch measurement and write its report."""
     import torch
-
     from graphkit.distributed import halo, runtime
+
     from graphkit.train import TrainConfig, Trainer
 
     torch.set_num_threads(1)
