@@ -28,6 +28,21 @@ def test_floorset_found_under_data(tmp_path, monkeypatch):
     assert resolve_root("") == data / "extras" / "floorset"
 
 
+def test_floorset_falls_back_to_test_data(tmp_path, monkeypatch):
+    data = _shared_layout(tmp_path)
+    monkeypatch.setenv("GRAPHKIT_DATA", str(tmp_path / "empty" / "graphs"))
+    monkeypatch.setenv("GRAPHKIT_TEST_DATA", str(data))
+    assert resolve_root("") == data / "extras" / "floorset"
+
+
+def test_floorset_data_before_test_data(tmp_path, monkeypatch):
+    data = _shared_layout(tmp_path)
+    other = _shared_layout(tmp_path / "other")
+    monkeypatch.setenv("GRAPHKIT_DATA", str(data / "graphs"))
+    monkeypatch.setenv("GRAPHKIT_TEST_DATA", str(other))
+    assert resolve_root("") == data / "extras" / "floorset"
+
+
 def test_floorset_missing_still_raises(tmp_path, monkeypatch):
     monkeypatch.delenv("GRAPHKIT_TEST_DATA", raising=False)
     monkeypatch.setenv("GRAPHKIT_DATA", str(tmp_path / "empty" / "graphs"))

@@ -156,7 +156,6 @@ PRELUDES: dict[tuple[str, str], Prelude] = {
         "docs/own-data.md",
         "from torch_geometric.transforms import RandomLinkSplit",
     ): Prelude(OWN_DATA),
-    ("README.md", "from graphkit.graph import LocalGraph"): Prelude(SYNTHETIC_DATA),
     ("README.md", "from graphkit.distributed import runtime"): Prelude(
         code="""
 subprocess.run(
