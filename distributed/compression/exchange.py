@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 
 from graphkit.distributed.compression.codec import Codec, CodeContext, mix_seed
 from graphkit.distributed.compression.messages import RoundMessages
-from graphkit.distributed.halo import HaloExchange
+from graphkit.distributed.halo import HaloExchange, gather_rows
 from graphkit.ops.shapes import as_matrix
 from torch import Tensor
 
@@ -139,7 +139,7 @@ class CompressedHalo:
                 part
                 for j, flat in enumerate(self._local)
                 for part in self._encode(
-                    j, flat[rows], self._context(self.rank, to_peer, j)
+                    j, gather_rows(flat, rows), self._context(self.rank, to_peer, j)
                 )
             ]
             n = self.recv_counts[from_peer]
@@ -242,7 +242,7 @@ class CompressedHalo:
         for peer, payloads in posted.received.items():
             rows = self.send_rows[peer]
             for j, (target, payload) in enumerate(zip(targets, payloads)):
-                sent = self._local[j][rows]
+                sent = gather_rows(self._local[j], rows)
                 if self._compressed[j]:
                     ctx = self._context(self.rank, peer, j)
                     grad = self.codec.decode_grad(payload, sent, ctx)

@@ -86,3 +86,23 @@ def test_gather_rows_matches_advanced_indexing():
         assert torch.equal(gathered, tensor[rows])
     empty = gather_rows(tensors[0], torch.empty(0, dtype=torch.long))
     assert empty.shape == (0, 3)
+
+
+@pytest.mark.parametrize("codec", ["quantize", "random-projection"])
+def test_compressed_fetch_packs_with_index_select(codec):
+    from graphkit.distributed.compression import CompressedHalo
+    from graphkit.distributed.compression.projection import RandomProjectionCodec
+    from graphkit.distributed.compression.quantize import QuantizeCodec
+
+    make = {"quantize": QuantizeCodec, "random-projection": RandomProjectionCodec}
+    rows, tensors = _inputs()
+    comm = SentRows()
+    halo = HaloExchange(
+        comm, [torch.empty(0, dtype=torch.long), rows], [8, 0], FetchTracker()
+    )
+    compressed = CompressedHalo(halo, make[codec](min_width=1), 2.0, 7, 0)
+    with IndexCalls() as calls:
+        peers = [peer for peer, _ in compressed.fetch(tensors, "fetch")]
+    assert peers == [0, 1]
+    assert calls.count == 0
+    assert len(comm.sent) == 1
