@@ -127,6 +127,12 @@ def test_cli_finetune_writes_checkpoint(files, tmp_path):
             "4",
             "--negatives",
             "2",
+            "--lr",
+            "0.01",
+            "--temperature",
+            "0.5",
+            "--seed",
+            "3",
             "--evaluate",
         ]
     )
@@ -134,6 +140,13 @@ def test_cli_finetune_writes_checkpoint(files, tmp_path):
     assert (out / "last.pth").is_file()
     saved = torch.load(out / "last.pth", weights_only=True)
     assert saved["step"] == 3
+    settings = saved["train_config"]
+    assert settings["steps"] == 3
+    assert settings["batch_size"] == 4
+    assert settings["num_negatives"] == 2
+    assert settings["lr"] == 0.01
+    assert settings["adversarial_temperature"] == 0.5
+    assert settings["seed"] == 3
     # Three optimiser steps must move the weights away from the start checkpoint.
     start = Ultra.from_pretrained(checkpoint).state_dict()
     tuned = Ultra.from_pretrained(out / "last.pth").state_dict()
@@ -154,6 +167,26 @@ def test_cli_evaluate_valid_split(files, tmp_path):
     # CLI ranks the valid queries on that graph too.
     split = load_dataset(root, "toy_v1")
     expected = evaluate(Ultra.from_pretrained(checkpoint), split.train)
+    for name in ("mrr", "mr", "hits@1", "hits@3", "hits@10"):
+        assert metrics[name] == pytest.approx(expected[name], rel=1e-6), name
+
+
+def test_cli_evaluate_tie_policy(files, tmp_path):
+    # Each city-country pair is its own component. The model gives one score to every
+    # entity that it cannot reach from the query entity, so the answer country2 of
+    # (city1, capital_of, ?) ties with the other unreachable entities.
+    _, checkpoint, root = files
+    (root / "toy_v1_ind" / "test.txt").write_text("city1\tcapital_of\tcountry2\n")
+    split = load_dataset(root, "toy_v1")
+    model = Ultra.from_pretrained(checkpoint)
+    expected = evaluate(model, split.test, ties="optimistic")
+    assert expected["mr"] < evaluate(model, split.test)["mr"]
+    out_file = tmp_path / "metrics.json"
+    argv = ["kg", "evaluate", "--checkpoint", str(checkpoint), "--dataset", "toy_v1"]
+    argv += ["--root", str(root), "--ties", "optimistic", "--json", str(out_file)]
+    assert main(argv) == 0
+    metrics = json.loads(out_file.read_text())
+    assert metrics["ties"] == "optimistic"
     for name in ("mrr", "mr", "hits@1", "hits@3", "hits@10"):
         assert metrics[name] == pytest.approx(expected[name], rel=1e-6), name
 
