@@ -225,6 +225,26 @@ def check_state_fits(
         )
 
 
+def check_finite_weights(state: dict[str, torch.Tensor], path: str | Path) -> None:
+    """Raise ``ValueError`` when a floating-point tensor of ``state`` has NaN or infinity.
+
+    Such weights make every score NaN, and NaN scores rank last, so a model loaded
+    from them would return meaningless answers and metrics near zero.
+    """
+    import torch
+
+    for key, value in state.items():
+        if not value.is_floating_point():
+            continue
+        bad = ~torch.isfinite(value)
+        if bool(bad.any()):
+            raise ValueError(
+                f"{path}: the weights {key!r} contain {int(bad.sum())} NaN or infinite "
+                f"values, so the file is damaged or comes from a diverged run. "
+                "Download it again or load an earlier checkpoint"
+            )
+
+
 def architecture_of(
     state: dict[str, torch.Tensor], path: str | Path = "state dict"
 ) -> tuple[int, int]:

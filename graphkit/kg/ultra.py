@@ -71,6 +71,7 @@ class Ultra(UltraNet):
         dim, num_layers = checkpoint.architecture_of(state, path)
         model = cls(dim=dim, num_layers=num_layers, aggregation=aggregation)
         checkpoint.check_state_fits(model, state, path)
+        checkpoint.check_finite_weights(state, path)
         model.load_state_dict(state, strict=True)
         model.eval()
         logger.info(
