@@ -228,8 +228,8 @@ def check_state_fits(
 def check_finite_weights(state: dict[str, torch.Tensor], path: str | Path) -> None:
     """Raise ``ValueError`` when a floating-point tensor of ``state`` has NaN or infinity.
 
-    Such weights make every score NaN, and NaN scores rank last, so a model loaded
-    from them would return meaningless answers and metrics near zero.
+    Such weights turn scores into NaN, and NaN scores rank last, so a model loaded
+    from them would return meaningless answers and metrics.
     """
     import torch
 
