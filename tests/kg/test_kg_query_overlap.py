@@ -48,16 +48,16 @@ def test_transductive_query_that_is_a_fact(tmp_path, caplog):
         tmp_path / "toy",
         train=FACTS,
         valid="a\tr\tc\n",
-        test="c\tr\ta\nb\tr\tc\n",
+        test="c\tr\ta\nb\tr\tc\na\tr\tb\n",
     )
     with caplog.at_level(logging.WARNING):
         split = load_dataset(tmp_path, "toy")
     messages = overlap_warnings(caplog)
     assert len(messages) == 1
-    assert "test.txt: 1 of 2 query rows are also facts of" in messages[0]
+    assert "test.txt: 2 of 3 query rows are also facts of" in messages[0]
     assert "train.txt (first: line 2, ('b', 'r', 'c'))" in messages[0]
-    # The row is kept and ranked, as ULTRA's loaders keep it.
-    assert split.test.queries.size(0) == 2
+    # The rows are kept and ranked, as ULTRA's loaders keep them.
+    assert split.test.queries.size(0) == 3
 
 
 def test_transductive_repeated_query(tmp_path, caplog):
