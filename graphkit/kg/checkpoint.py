@@ -167,11 +167,28 @@ def load_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
     if not isinstance(state, dict) or not all(
         torch.is_tensor(v) for v in state.values()
     ):
-        raise ValueError(
-            f"{path}: expected a state dict or a dict with key 'model' holding "
-            "one; this file holds neither"
-        )
+        raise ValueError(f"{path}: {describe_unknown_layout(payload)}")
     return strip_wrapper_prefixes(state)
+
+
+def describe_unknown_layout(payload: object) -> str:
+    """Describe what a checkpoint contains when it is not a known ULTRA layout."""
+    expected = (
+        "expected a state dict (parameter name to tensor) or a dict whose key "
+        "'model' contains one"
+    )
+    if not isinstance(payload, dict):
+        return f"{expected}, but the file contains a {type(payload).__name__}"
+    keys = [repr(key) for key in list(payload)[:5]]
+    more = f" and {len(payload) - 5} more" if len(payload) > 5 else ""
+    found = f"the top-level keys {', '.join(keys)}{more}" if keys else "an empty dict"
+    hint = ""
+    if isinstance(payload.get("state_dict"), dict):
+        hint = (
+            ". Save its 'state_dict' entry under the key 'model' instead, with "
+            "parameter names that start with 'relation_model.' or 'entity_model.'"
+        )
+    return f"{expected}, but the file contains {found}{hint}"
 
 
 # DistributedDataParallel and DataParallel put "module." before every key of the
