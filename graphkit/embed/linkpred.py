@@ -27,6 +27,7 @@ from graphkit.block import check_edge_index
 from graphkit.embed.memory_budget import check_sketch_memory
 from graphkit.embed.rsvd import ORTHONORMALIZERS, randomized_svd
 from graphkit.embed.wys import wys_matrix
+from graphkit.option_names import option
 
 logger = logging.getLogger(__name__)
 
@@ -351,6 +352,14 @@ def run_link_prediction(data, config: LinkPredictionConfig) -> LinkPredictionRes
                 f"data.{name} is empty, but link prediction needs training edges, test "
                 "edges and negative test pairs. Check the split files the data came from"
             )
+    # The SVD of an n x n matrix has at most n singular values.
+    if config.rank > data.num_nodes:
+        raise ValueError(
+            f"{option('rank', config.rank)} is larger than the max rank "
+            f"{data.num_nodes}, the node count of the graph. Lower {option('rank')} to "
+            f"at most {data.num_nodes}, or set it to 0 to select the rank on the "
+            "training edges"
+        )
     timings: dict[str, float] = {}
     started = time.perf_counter()
     rank = config.rank
