@@ -256,6 +256,7 @@ def run_analyze(args: argparse.Namespace) -> int:
     try:
         _check_outputs(args)
         _check_dataset_names(args.dataset)
+        _check_dataset_options(args.dataset, args.dataset_options)
         _analyze_all(args, options, nic_options, summaries)
         print(format_table(summaries))
         printed = True
@@ -331,6 +332,31 @@ def _check_dataset_names(names: list[str]) -> None:
     for name in names:
         if canonical_name(name) is None and not Path(name).expanduser().is_file():
             raise UnknownDatasetError(name, list_datasets())
+
+
+def _check_dataset_options(names: list[str], options: dict) -> None:
+    """Raise ValueError when the loader of one of several --dataset lacks an option.
+
+    --dataset-options applies to every --dataset, so an option that only the first
+    loader accepts would otherwise fail on a later dataset and discard the results
+    of the graphs analysed before it. One --dataset gets the loader's own error.
+    """
+    if not options or len(names) < 2:
+        return
+    from graphkit.datasets.registry import EDGE_LIST, canonical_name, loader_options
+
+    for name in names:
+        key = canonical_name(name) or EDGE_LIST
+        valid = loader_options(key)
+        unknown = [str(option) for option in options if option not in valid]
+        if unknown:
+            raise ValueError(
+                f"--dataset-options sets {', '.join(unknown)}, which the loader of "
+                f"--dataset {name} does not accept (valid options: {valid}). "
+                "--dataset-options applies to every --dataset, so analyze "
+                f"{name} in a separate graphkit analyze command, or remove "
+                f"{'that option' if len(unknown) == 1 else 'those options'}"
+            )
 
 
 def _reject_input_as_output(args: argparse.Namespace) -> None:

@@ -306,3 +306,23 @@ def test_split_needs_dataset(edge_files, capsys):
     assert code == 2
     error = capsys.readouterr().err
     assert "--split 3 selects one of a --dataset's splits" in error
+
+
+def test_dataset_options_checked_before_loading(edge_files, tmp_path, capsys):
+    # num_nodes suits synthetic but not the edge-list file, so the run stops before
+    # analysing synthetic, whose results the error would otherwise discard.
+    edges, _labels = edge_files
+    out_json = tmp_path / "r.json"
+    code = _analyze(
+        "--dataset", "synthetic", "--dataset", edges, "--json", out_json,
+        "--dataset-options", "{num_nodes: 50}",
+    )  # fmt: skip
+    assert code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert (
+        f"--dataset-options sets num_nodes, which the loader of --dataset {edges} "
+        "does not accept"
+    ) in captured.err
+    assert "applies to every --dataset" in captured.err
+    assert not out_json.exists()
