@@ -52,6 +52,7 @@ from graphkit.kg.graph_fingerprint import (
 )
 from graphkit.kg.io import InductiveSplit, LinkPredictionSet
 from graphkit.kg.model import FactGraph, UltraNet, fact_graph
+from graphkit.kg.train_inputs import check_trainable, merge_settings
 from graphkit.option_names import flag, from_command_line, option
 from graphkit.train.progress import logs_above_bar
 
@@ -604,7 +605,8 @@ def pretrain(
         model (UltraNet): the model, updated in place.
         graphs (Sequence[KnowledgeGraph] or KnowledgeGraph): training graphs (facts =
             training triples), or one graph.
-        config (TrainConfig, optional): settings; keyword ``overrides`` replace fields.
+        config (TrainConfig or dict, optional): settings, or a dict of TrainConfig
+            fields; keyword ``overrides`` replace fields.
         resume (str or Path, optional): a ``step_<n>.pth`` or ``last.pth`` of an earlier
             run. Training continues at step ``n + 1`` up to ``steps`` with the saved
             model, optimizer and sampler state. With the same graphs, settings and
@@ -621,10 +623,14 @@ def pretrain(
             overwrite.
             With ``resume``, the checkpoint was trained on other graphs (its graph
             fingerprints differ from those of ``graphs``).
+            Every parameter of ``model`` has ``requires_grad=False``.
+        TypeError: ``config`` is neither a TrainConfig nor a dict of its fields,
+            or a setting is not a TrainConfig field.
         RuntimeError: the call runs under ``torch.no_grad()`` or
             ``torch.inference_mode()``.
     """
-    config = TrainConfig(**{**(asdict(config) if config else {}), **overrides})
+    config = TrainConfig(**merge_settings(config, overrides, TrainConfig))
+    check_trainable(model)
     graphs = _training_graphs(graphs)
     if not graphs or any(g.num_facts == 0 for g in graphs):
         raise ValueError(
