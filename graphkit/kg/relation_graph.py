@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, NamedTuple
 import torch
 from torch import Tensor
 
+from graphkit.block import check_edge_index
+
 if TYPE_CHECKING:
     from torch_geometric.data import Data
 
@@ -83,11 +85,57 @@ class RelationGraph(NamedTuple):
         )
 
 
+def check_fact_edges(
+    edge_index: Tensor, edge_type: Tensor, num_nodes: int, num_types: int
+) -> None:
+    """Raise unless the fact edges are integer tensors whose ids fit the given counts.
+
+    Without this check an id past a count fails inside torch's sparse code with a
+    message that names no argument, and a float ``edge_index`` is silently accepted.
+    """
+    check_edge_index(edge_index)
+    if not isinstance(edge_type, Tensor):
+        raise TypeError(
+            f"edge_type must be a torch.Tensor of shape [E], got "
+            f"{type(edge_type).__name__}. Convert it with torch.as_tensor(edge_type)"
+        )
+    dtype = edge_type.dtype
+    if dtype == torch.bool or dtype.is_floating_point or dtype.is_complex:
+        raise TypeError(
+            f"edge_type must have an integer dtype (torch.long or torch.int32), got "
+            f"{dtype}. Convert whole-number types with edge_type.long()"
+        )
+    if edge_type.shape != (edge_index.size(1),):
+        raise ValueError(
+            f"edge_type must have shape [{edge_index.size(1)}], one type per column "
+            f"of edge_index, got {list(edge_type.shape)}"
+        )
+    for ids, name, count, count_name in (
+        (edge_index, "edge_index", num_nodes, "num_nodes"),
+        (edge_type, "edge_type", num_types, "num_types"),
+    ):
+        if ids.numel() == 0:
+            continue
+        low, high = int(ids.min()), int(ids.max())
+        if low < 0:
+            raise ValueError(
+                f"{name} contains the negative id {low}, but ids must lie in "
+                f"[0, {count}). Renumber the ids from 0"
+            )
+        if high >= count:
+            raise ValueError(
+                f"{name} contains the id {high}, but {count_name}={count} allows ids "
+                f"in [0, {count}) only. Pass {count_name}={high + 1} or more, or "
+                "renumber the ids"
+            )
+
+
 def relation_graph_tensors(
     edge_index: Tensor, edge_type: Tensor, num_nodes: int, num_types: int
 ) -> RelationGraph:
     """Build the relation graph as in :func:`build_relation_graph`, as a
     :class:`RelationGraph` rather than a PyG ``Data``."""
+    check_fact_edges(edge_index, edge_type, num_nodes, num_types)
     heads = _incidence(edge_index[0], edge_type, num_nodes, num_types)
     tails = _incidence(edge_index[1], edge_type, num_nodes, num_types)
     blocks = [
@@ -120,5 +168,10 @@ def build_relation_graph(
         Data: ``edge_index`` ``(2, E_rel)`` with ``[i; j]`` for each edge,
         ``edge_type`` ``(E_rel,)`` in ``0..3``, ``num_nodes = K``, ``num_relations = 4``.
         Edge types absent from the graph become isolated nodes.
+
+    Raises:
+        TypeError: ``edge_index`` or ``edge_type`` is not an integer tensor.
+        ValueError: a shape is wrong, or an id is negative or not below
+            ``num_nodes`` (``num_types`` for ``edge_type``).
     """
     return relation_graph_tensors(edge_index, edge_type, num_nodes, num_types).to_pyg()
