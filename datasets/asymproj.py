@@ -78,9 +78,18 @@ def _read_pairs(path: Path, num_columns: int = 2) -> torch.Tensor:
         raise ValueError(
             f"{path}: expected an integer array of shape (pairs, 2), got shape {pairs.shape}"
         )
-    if not np.issubdtype(pairs.dtype, np.integer) or (pairs.size and pairs.min() < 0):
+    if not np.issubdtype(pairs.dtype, np.integer):
         raise ValueError(
-            f"{path}: expected non-negative integer node ids, got dtype {pairs.dtype}"
+            f"{path}: expected integer node ids, got dtype {pairs.dtype}"
+        )
+    if pairs.size and pairs.min() < 0:
+        rows, columns = np.nonzero(pairs < 0)
+        others = f" ({len(rows)} negative ids in all)" if len(rows) > 1 else ""
+        raise ValueError(
+            f"{path}: row {rows[0]} (0-based), column {columns[0]} contains the "
+            f"negative node id {pairs[rows[0], columns[0]]}{others}. Node ids must "
+            "be non-negative, so renumber the nodes from 0 or replace the file with "
+            "the released one"
         )
     if pairs.size and int(pairs.max()) > np.iinfo(np.int64).max:
         # astype(np.int64) would wrap such uint64 ids around to negative ones.

@@ -73,3 +73,22 @@ def test_truncated_file_rejected(tmp_path):
         ValueError, match=r"test.neg.txt.npy: not a readable .npy array"
     ):
         load_asymproj("ppi", tmp_path)
+
+
+def test_negative_id_names_row(tmp_path):
+    test = np.array([[0, 1], [2, 3], [-4, 1], [1, -2]], dtype=np.int32)
+    write_split(tmp_path / "ppi", np.array([[0, 1]]), test, np.array([[0, 2]]))
+    with pytest.raises(ValueError) as error:
+        load_asymproj("ppi", tmp_path)
+    message = str(error.value)
+    assert message.startswith(str(tmp_path / "ppi" / "test.txt.npy") + ": ")
+    assert "row 2 (0-based), column 0 contains the negative node id -4" in message
+    assert "(2 negative ids in all)" in message
+    assert "dtype" not in message
+
+
+def test_float_ids_name_dtype(tmp_path):
+    train = np.array([[0.0, 1.0]])
+    write_split(tmp_path / "ppi", train, np.array([[0, 1]]), np.array([[0, 2]]))
+    with pytest.raises(ValueError, match="expected integer node ids, got dtype float64"):
+        load_asymproj("ppi", tmp_path)
