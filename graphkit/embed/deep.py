@@ -33,6 +33,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from graphkit.embed.nodeclass import LinearSolution, accuracy, class_labels
+from graphkit.train.loss import non_finite_loss_error
 
 logger = logging.getLogger(__name__)
 
@@ -207,6 +208,10 @@ def finetune(
 
     Returns one record per epoch (and one for the initial model, epoch 0) with the
     training loss and the train, validation and test accuracy in evaluation mode.
+
+    Raises:
+        FloatingPointError: the training loss of an epoch is NaN or infinite. The
+            model keeps the weights of the epoch before.
     """
     optimizer = torch.optim.Adam(
         model.parameters(), lr=config.lr, weight_decay=config.weight_decay
@@ -229,6 +234,9 @@ def finetune(
         logits = model(features, adjacency)
         scaled = config.logit_scale * logits[data.train_mask]
         loss = F.cross_entropy(scaled, class_labels(data.y)[data.train_mask])
+        if not torch.isfinite(loss):
+            # Raised before the optimizer step, which would make every weight NaN.
+            raise non_finite_loss_error(loss.item(), epoch, features, model, config.lr)
         loss.backward()
         optimizer.step()
         record = evaluate(model, features, adjacency, data, epoch)

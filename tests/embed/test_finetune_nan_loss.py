@@ -1,0 +1,54 @@
+"""Fine-tuning the SVD-initialised network stops at a NaN training loss."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from torch_geometric.data import Data
+
+from graphkit.embed.deep import FinetuneConfig, SVDInitializedGCN, finetune
+from graphkit.embed.nodeclass import NodeClassConfig, fit_linear_gcn
+
+CONFIG = NodeClassConfig(hops=2, wys_rank=4, pca_dim=0, svd_rank=10, oversample=2)
+
+
+def small_graph() -> Data:
+    generator = torch.Generator().manual_seed(0)
+    n = 60
+    train = torch.arange(n) < 40
+    return Data(
+        x=torch.randn(n, 5, generator=generator),
+        edge_index=torch.randint(0, n, (2, 200), generator=generator),
+        y=torch.randint(0, 3, (n,), generator=generator),
+        train_mask=train,
+        val_mask=~train,
+        test_mask=~train,
+    )
+
+
+def test_diverged_loss_names_epoch():
+    data = small_graph()
+    solution = fit_linear_gcn(data, CONFIG)
+    model = SVDInitializedGCN.from_linear_solution(solution, CONFIG.hops, dropout=0.0)
+    # Adam moves each weight by about lr in step 1, so the logits of epoch 2 overflow
+    # float32 and the cross-entropy is NaN.
+    config = FinetuneConfig(epochs=4, lr=1e30)
+    with pytest.raises(FloatingPointError) as error:
+        finetune(model, solution.features, solution.adjacency.matrix, data, config)
+    message = str(error.value)
+    assert message.startswith("the training loss of epoch 2 is nan")
+    assert "lower lr (now 1e+30)" in message
+    # The error comes before the step of epoch 2, which would make the weights NaN.
+    for parameter in model.parameters():
+        assert torch.isfinite(parameter).all()
+
+
+def test_nan_weight_stops_epoch_one():
+    data = small_graph()
+    solution = fit_linear_gcn(data, CONFIG)
+    model = SVDInitializedGCN.from_linear_solution(solution, CONFIG.hops, dropout=0.0)
+    with torch.no_grad():
+        model.heads[0].positive.bias[0] = float("nan")
+    config = FinetuneConfig(epochs=2, lr=1e-3)
+    with pytest.raises(FloatingPointError, match="the training loss of epoch 1 is nan"):
+        finetune(model, solution.features, solution.adjacency.matrix, data, config)
