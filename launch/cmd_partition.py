@@ -178,6 +178,37 @@ def _reject_protected_entries(out: Path) -> None:
     )
 
 
+def _reject_inputs_inside(out: Path, args: argparse.Namespace) -> None:
+    """Raise ValueError when ``--overwrite`` would delete an input file of this run.
+
+    Replacing ``out`` deletes its loose files after the dataset is read. An edge list
+    or a features or labels file kept in the old partition folder would be lost, and
+    the new ``meta.json`` would record a source file that no longer exists.
+    """
+    if not out.is_dir():
+        return
+    folder = Path(os.path.realpath(out))
+    inputs = [("--dataset", args.dataset)]
+    inputs += [
+        (f"--dataset-options {key}", args.dataset_options.get(key))
+        for key in ("path", "features", "labels")
+    ]
+    for option, value in inputs:
+        if not isinstance(value, (str, os.PathLike)):
+            continue
+        # The edge-list loader also finds a relative file under --root.
+        paths = [Path(value).expanduser()]
+        if args.root is not None:
+            paths.append(Path(args.root).expanduser() / value)
+        for path in paths:
+            if path.is_file() and Path(os.path.realpath(path)).is_relative_to(folder):
+                raise ValueError(
+                    f"{option} {value} is a file inside --out {out}, which "
+                    "--overwrite replaces, so the input file would be deleted. Move "
+                    f"it out of {out}, or choose a new --out folder"
+                )
+
+
 def _check_can_create_beside(out: Path) -> None:
     """Raise ValueError unless a folder can be created where ``out``'s sibling goes.
 
@@ -316,6 +347,8 @@ def run(args: argparse.Namespace) -> int:
         )
     out = Path(args.out)
     check_output_folder(out, args.overwrite)
+    if args.overwrite:
+        _reject_inputs_inside(out, args)
     earlier = out.is_dir() and any(out.iterdir())
     start = time.perf_counter()
     try:

@@ -68,3 +68,39 @@ def test_overwrite_replaces_loose_files(tmp_path):
         "part-0000.pt",
         "part-0001.pt",
     ]
+
+
+EDGES = "0 1\n1 2\n2 3\n3 0\n0 2\n"
+
+
+@pytest.mark.parametrize("relative_to_root", [False, True])
+def test_overwrite_keeps_input_edge_list(tmp_path, relative_to_root):
+    out = _old_partition_folder(tmp_path)
+    edges = out / "edges.txt"
+    edges.write_text(EDGES)
+    dataset = ["--dataset", str(edges)]
+    if relative_to_root:
+        dataset = ["--dataset", "edges.txt", "--root", str(out)]
+    argv = ["partition", *dataset, "--parts", "2", "--out", str(out), "--overwrite"]
+    with pytest.raises(ValueError) as error:
+        main(argv)
+    assert "is a file inside --out" in str(error.value)
+    assert "the input file would be deleted" in str(error.value)
+    assert edges.read_text() == EDGES
+    assert (out / "part-0000.pt").read_bytes() == b"old"
+
+
+def test_overwrite_keeps_dataset_options_labels(tmp_path):
+    out = _old_partition_folder(tmp_path)
+    edges = tmp_path / "edges.txt"
+    edges.write_text(EDGES)
+    labels = out / "labels.txt"
+    labels.write_text("0 0\n1 1\n2 0\n3 1\n")
+    argv = ["partition", "--dataset", str(edges), "--parts", "2", "--out", str(out)]
+    argv += ["--overwrite", "--dataset-options", f"{{labels: {labels}}}"]
+    with pytest.raises(ValueError) as error:
+        main(argv)
+    assert str(error.value).startswith(
+        f"--dataset-options labels {labels} is a file inside --out {out}"
+    )
+    assert labels.read_text() == "0 0\n1 1\n2 0\n3 1\n"
