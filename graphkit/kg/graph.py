@@ -132,6 +132,16 @@ class KnowledgeGraph:
         ):
             from graphkit.kg.relation_graph import relation_graph_tensors
 
+            # An in-place edit or a new triples tensor skips the checks of
+            # __post_init__, and a bad id would then fail inside torch's sparse code.
+            check_id_ranges(
+                check_triples(self.triples),
+                self.num_entities,
+                self.num_relations,
+                "kg.triples was changed after the graph was built. Build a new "
+                "KnowledgeGraph from the edited triples and name lists",
+                label="kg.triples",
+            )
             # Built outside inference mode, so that a relation graph first made for a
             # prediction still serves a later training step.
             with torch.inference_mode(False):
