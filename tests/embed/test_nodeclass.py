@@ -9,6 +9,7 @@ from sklearn.decomposition import PCA
 from torch.testing import assert_close
 from torch_geometric.data import Data
 
+from graphkit.embed import deep
 from graphkit.embed.deep import FinetuneConfig, SVDInitializedGCN, finetune
 from graphkit.embed.leaves import DenseMatrix
 from graphkit.embed.nodeclass import (
@@ -210,6 +211,51 @@ def test_finetune_restores_best_validation():
     model.eval()
     out = model(solution.features, solution.adjacency.matrix)
     assert accuracy(out, data.y, data.val_mask) == best["val"]
+
+
+def test_finetune_keeps_first_tied_epoch(monkeypatch):
+    # Every epoch reports the same validation accuracy, so none beats epoch 0 and the
+    # initial weights are restored, although each step changed them.
+    solution, data = random_solution()
+    model = SVDInitializedGCN.from_linear_solution(solution, hops=3, dropout=0.0)
+    before = {name: p.detach().clone() for name, p in model.named_parameters()}
+
+    def constant_accuracy(model, features, adjacency, data, epoch):
+        return {"epoch": epoch, "train": 0.5, "val": 0.5, "test": 0.5}
+
+    monkeypatch.setattr(deep, "evaluate", constant_accuracy)
+    config = FinetuneConfig(epochs=3, lr=1e-2)
+    history = finetune(
+        model, solution.features, solution.adjacency.matrix, data, config
+    )
+    assert [record["epoch"] for record in history] == [0, 1, 2, 3]
+    for name, parameter in model.named_parameters():
+        assert torch.equal(parameter, before[name]), name
+
+
+def test_finetune_first_step_is_adam():
+    # Adam's first step moves each weight by lr * g / (|g| + eps), where g is the
+    # gradient of the scaled cross-entropy plus weight_decay times the weight.
+    solution, data = random_solution()
+    model = SVDInitializedGCN.from_linear_solution(solution, hops=3, dropout=0.0)
+    features, adjacency = solution.features, solution.adjacency.matrix
+    config = FinetuneConfig(
+        epochs=1, lr=1e-3, weight_decay=0.5, logit_scale=4.0, restore_best=False
+    )
+    names, parameters = zip(*model.named_parameters())
+    logits = model(features, adjacency)[data.train_mask]
+    loss = torch.nn.functional.cross_entropy(4.0 * logits, data.y[data.train_mask])
+    gradients = torch.autograd.grad(loss, parameters)
+    expected = {}
+    for name, parameter, gradient in zip(names, parameters, gradients):
+        decayed = gradient + 0.5 * parameter.detach()
+        step = 1e-3 * decayed / (decayed.abs() + 1e-8)
+        expected[name] = parameter.detach() - step
+    history = finetune(model, features, adjacency, data, config)
+    assert history[1]["loss"] == pytest.approx(loss.item(), rel=1e-6)
+    for name, parameter in model.named_parameters():
+        difference = (parameter.detach() - expected[name]).abs().max()
+        assert difference < 1e-6, (name, float(difference))
 
 
 def test_weight_shape_mismatch_raises():
