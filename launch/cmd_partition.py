@@ -147,6 +147,7 @@ def check_output_folder(out: Path, overwrite: bool) -> None:
         )
     if overwrite:
         _reject_protected_entries(out)
+        _reject_running_training(out)
     _check_can_create_beside(out)
 
 
@@ -176,6 +177,34 @@ def _reject_protected_entries(out: Path) -> None:
         "a folder or a training run's checkpoints and metrics. Move them out of "
         f"{out}, or choose a new --out folder"
     )
+
+
+def _reject_running_training(out: Path) -> None:
+    """Raise ValueError when a running ``graphkit train`` locks ``out`` as its ``--out``.
+
+    Such a run writes its metrics.jsonl only after its first epoch. Until then
+    :func:`_reject_protected_entries` finds nothing to keep, and replacing the folder
+    would delete the files that the run writes next.
+    """
+    import fcntl
+
+    try:
+        descriptor = os.open(out, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        # graphkit train cannot lock such a folder either (see graphkit.train.out_lock).
+        return
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise ValueError(
+            f"--out {out} is the --out folder of a graphkit train process that is still "
+            "running, and --overwrite would delete the files that it writes. Wait for "
+            "that run to end and move its files out, or choose a new --out folder"
+        ) from None
+    except OSError:
+        return  # a file system without locks, where graphkit train runs unlocked
+    finally:
+        os.close(descriptor)
 
 
 def _reject_inputs_inside(out: Path, args: argparse.Namespace) -> None:

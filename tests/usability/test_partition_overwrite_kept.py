@@ -104,3 +104,26 @@ def test_overwrite_keeps_dataset_options_labels(tmp_path):
         f"--dataset-options labels {labels} is a file inside --out {out}"
     )
     assert labels.read_text() == "0 0\n1 1\n2 0\n3 1\n"
+
+
+def test_overwrite_rejects_folder_of_running_training(tmp_path):
+    # A graphkit train run with this --out holds a flock on the folder until it ends,
+    # and before its first epoch ends the folder has no metrics.jsonl yet.
+    import fcntl
+    import os
+
+    out = _old_partition_folder(tmp_path)
+    descriptor = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(ValueError) as error:
+            _partition(out, "--overwrite")
+    finally:
+        os.close(descriptor)
+    assert str(error.value).startswith(
+        f"--out {out} is the --out folder of a graphkit train process that is still "
+        "running"
+    )
+    assert (out / "part-0000.pt").read_bytes() == b"old"
+    assert _partition(out, "--overwrite") == 0
+    assert json.loads((out / "meta.json").read_text())["num_parts"] == 2
