@@ -16,6 +16,7 @@ from graphkit.embed.linkpred import (
     score_pairs,
     select_rank,
 )
+from graphkit.embed.rsvd import randomized_svd
 from graphkit.embed.wys import context_weights, wys_matrix
 
 
@@ -127,6 +128,28 @@ def two_communities(size: int = 12, seed: int = 0) -> tuple[torch.Tensor, torch.
     held = order[: edges.shape[1] // 5]
     train = order[edges.shape[1] // 5 :]
     return edges[:, train], edges[:, held]
+
+
+def test_embed_uses_every_config_field():
+    # Two power iterations leave the result dependent on the seed, the sketch width
+    # and the orthonormalizer, so the outputs are equal only if embed passes all on.
+    edge_index, _ = two_communities()
+    config = LinkPredictionConfig(
+        rank=3,
+        window=3,
+        neg_coef=0.3,
+        n_iter=2,
+        oversample=1,
+        orthonormalizer="cholesky",
+        seed=5,
+        dtype=torch.float64,
+    )
+    matrix = wys_matrix(edge_index, 24, window=3, neg_coef=0.3, dtype=torch.float64)
+    expected = randomized_svd(
+        matrix, 3, oversample=1, n_iter=2, orthonormalizer="cholesky", seed=5
+    )
+    for name, value, reference in zip("usv", embed(edge_index, 24, config), expected):
+        assert torch.equal(value, reference), name
 
 
 def test_embedding_separates_communities():
