@@ -136,6 +136,20 @@ def test_dropout_copies_double_rows():
     assert_close(solution.weight.double(), expected, atol=1e-4, rtol=1e-4)
 
 
+def test_svd_rank_truncates_least_squares():
+    # With svd_rank=4 of the 9 design columns, W = V_4 S_4^-1 U_4^T Y from the top 4
+    # singular triplets of the dense training rows (singular values 5.8 to 0.21, so
+    # the truncation changes W by more than 1).
+    data = tiny_graph()
+    config = NodeClassConfig(**{**TINY.__dict__, "svd_rank": 4})
+    solution = fit_linear_gcn(data, config)
+    design = solution.design.to_dense()[data.train_mask].double()
+    targets = torch.nn.functional.one_hot(data.y[data.train_mask], 3).double()
+    u, s, vh = torch.linalg.svd(design, full_matrices=False)
+    expected = vh[:4].T @ torch.diag(1 / s[:4]) @ u[:, :4].T @ targets
+    assert_close(solution.weight.double(), expected, atol=1e-5, rtol=1e-5)
+
+
 def test_dropout_keep_fraction_and_scale():
     # With p = 0.8 a copy keeps about a fifth of the entries, scaled by 1 / 0.2 = 5.
     # At p = 0.5 a mask with the comparison reversed, or a scale of 1 / p, would
