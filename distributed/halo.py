@@ -111,7 +111,8 @@ class HaloExchange:
         this rank it is ``tensors[i]`` itself. With ``look_ahead``, the exchange of
         round ``k + 1`` is posted before round ``k`` is yielded (round 1 before the
         local round 0), so it runs while the caller aggregates. Otherwise it is posted
-        when the caller requests the next round.
+        when the caller requests the next round. A caller that stops early (closing
+        the generator, as an error in its loop does) still waits for that exchange.
         """
         tensors = [t.detach() for t in tensors]
         if self.one_shot:
@@ -120,25 +121,35 @@ class HaloExchange:
         if self.world_size == 1:
             yield self.rank, tensors
             return
-        if self.look_ahead:
-            # Round 1 travels while the caller aggregates the local block.
-            ahead = self._post_fetch(1, tensors, label)
-            yield self.rank, tensors
-        else:
-            yield self.rank, tensors
-            ahead = self._post_fetch(1, tensors, label)
-        for k in range(1, self.world_size):
-            (peer, rows, pending), ahead = ahead, None
-            if self.look_ahead and k + 1 < self.world_size:
-                ahead = self._post_fetch(k + 1, tensors, label)
-            self._finish_fetch(pending)
-            # Drop the finished operations now, because they reference this round's send
-            # buffer.
-            del pending
-            yield peer, rows
-            del rows
-            if not self.look_ahead and k + 1 < self.world_size:
-                ahead = self._post_fetch(k + 1, tensors, label)
+        ahead = None
+        try:
+            if self.look_ahead:
+                # Round 1 travels while the caller aggregates the local block.
+                ahead = self._post_fetch(1, tensors, label)
+                yield self.rank, tensors
+            else:
+                yield self.rank, tensors
+                ahead = self._post_fetch(1, tensors, label)
+            for k in range(1, self.world_size):
+                (peer, rows, pending), ahead = ahead, None
+                if self.look_ahead and k + 1 < self.world_size:
+                    ahead = self._post_fetch(k + 1, tensors, label)
+                self._finish_fetch(pending)
+                # Drop the finished operations now, because they reference this round's
+                # send buffer.
+                del pending
+                yield peer, rows
+                del rows
+                if not self.look_ahead and k + 1 < self.world_size:
+                    ahead = self._post_fetch(k + 1, tensors, label)
+        except GeneratorExit:
+            # The caller stopped early, such as on an error in its aggregation. The
+            # peers posted the matching operations, so the exchange posted ahead
+            # finishes. Left unfinished, it breaks the group's next exchange (with
+            # gloo, a reset connection or a timeout).
+            if ahead is not None:
+                self._finish_fetch(ahead[2])
+            raise
 
     def _fetch_all(self, tensors: list[Tensor], label: str):
         sends, recvs = {}, {}
@@ -152,8 +163,11 @@ class HaloExchange:
         pending = self.comm.start(sends, recvs, label)
         if self.look_ahead:
             # The exchange travels while the caller aggregates the local block.
-            yield self.rank, tensors
-            self.comm.wait(pending)
+            try:
+                yield self.rank, tensors
+            finally:
+                # Also when the caller stops early, as in fetch.
+                self.comm.wait(pending)
         else:
             self.comm.wait(pending)
             yield self.rank, tensors

@@ -188,25 +188,33 @@ class CompressedHalo:
             yield self.rank, tensors
             return
         look_ahead = self.halo.look_ahead
-        if look_ahead:
-            # The first round travels while the caller aggregates the local block.
-            ahead = self._post_fetch(rounds[0], label)
-            yield self.rank, tensors
-        else:
-            yield self.rank, tensors
-            ahead = self._post_fetch(rounds[0], label)
-        for i in range(len(rounds)):
-            posted, ahead = ahead, None
-            if look_ahead and i + 1 < len(rounds):
-                ahead = self._post_fetch(rounds[i + 1], label)
-            posted.finish()
-            for peer in self._peers_of(rounds[i], sign=-1):
-                rows = self._decode(peer, posted.received.pop(peer), shapes)
-                yield peer, self.halo.tracker.hold(rows)
-                del rows
-            del posted
-            if not look_ahead and i + 1 < len(rounds):
-                ahead = self._post_fetch(rounds[i + 1], label)
+        ahead = None
+        try:
+            if look_ahead:
+                # The first round travels while the caller aggregates the local block.
+                ahead = self._post_fetch(rounds[0], label)
+                yield self.rank, tensors
+            else:
+                yield self.rank, tensors
+                ahead = self._post_fetch(rounds[0], label)
+            for i in range(len(rounds)):
+                posted, ahead = ahead, None
+                if look_ahead and i + 1 < len(rounds):
+                    ahead = self._post_fetch(rounds[i + 1], label)
+                posted.finish()
+                for peer in self._peers_of(rounds[i], sign=-1):
+                    rows = self._decode(peer, posted.received.pop(peer), shapes)
+                    yield peer, self.halo.tracker.hold(rows)
+                    del rows
+                del posted
+                if not look_ahead and i + 1 < len(rounds):
+                    ahead = self._post_fetch(rounds[i + 1], label)
+        except GeneratorExit:
+            # The caller stopped early: finish the round posted ahead, as
+            # HaloExchange.fetch does, so the next exchange of the group still works.
+            if ahead is not None:
+                ahead.finish()
+            raise
 
     def _peers_of(self, offsets: list[int], sign: int) -> list[int]:
         return [(self.rank + sign * k) % self.world_size for k in offsets]
