@@ -12,6 +12,7 @@ import torch
 
 from graphkit.atomic_files import write_text_atomically
 from graphkit.option_names import from_command_line, option
+from graphkit.train.out_lock import check_not_in_use
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +89,9 @@ def check_no_earlier_run(out: Path, resume: str | None = None) -> None:
     earlier += [out / "best_model.pt"] if (out / "best_model.pt").is_file() else []
     if not earlier:
         return
+    # The files of a run that still trains into out are no earlier run, and the
+    # resume that the errors below advise would fail on the lock.
+    check_not_in_use(out)
     if resume:
         raise ValueError(
             f"{option('out', str(out))} already contains {earlier[0].name} from an "

@@ -75,6 +75,31 @@ def _lock(path: str, out: Path) -> int | None:
     return descriptor
 
 
+def check_not_in_use(out: str | os.PathLike) -> None:
+    """Raise OutFolderInUseError when another process holds the lock on ``out``.
+
+    It tests the lock without keeping it. A folder that this process has locked, or
+    one that cannot be opened or locked, passes.
+    """
+    import fcntl
+
+    path = os.path.realpath(out)
+    if path in _HELD:
+        return
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        return
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise OutFolderInUseError(_in_use_message(Path(out))) from None
+    except OSError:
+        return
+    finally:
+        os.close(descriptor)
+
+
 class OutFolderLock:
     """The lock on one ``out`` folder, taken by :meth:`acquire` and dropped by :meth:`release`."""
 

@@ -141,3 +141,32 @@ def test_unreadable_out_runs_unlocked(tmp_path, monkeypatch, caplog):
     assert f"cannot open {out} to lock it (Permission denied)" in caplog.text
     lock.release()
     assert not lock.held
+
+
+def test_running_run_reported_in_use_not_earlier(tmp_path, other_process_lock):
+    # The metrics.jsonl of a run that still trains into out is no earlier run, so the
+    # error must not advise resume="auto", which the lock rejects next.
+    data = two_block_graph()
+    out = tmp_path / "run"
+    run(data, epochs=2, out=str(out))
+    other_process_lock(out)
+    with pytest.raises(OutFolderInUseError) as caught:
+        run(data, epochs=2, out=str(out))
+    assert "is in use by another process that is still training" in str(caught.value)
+    assert _epochs(out) == [1, 2]
+
+
+def test_own_lock_is_not_in_use(tmp_path):
+    # A lock that this process holds must not read as another process's run.
+    from graphkit.train.checkpoint import check_no_earlier_run
+
+    (tmp_path / "metrics.jsonl").write_text('{"epoch": 1}\n')
+    lock = OutFolderLock(tmp_path)
+    lock.acquire()
+    try:
+        with pytest.raises(ValueError) as caught:
+            check_no_earlier_run(tmp_path)
+    finally:
+        lock.release()
+    assert not isinstance(caught.value, OutFolderInUseError)
+    assert "already contains metrics.jsonl from an earlier run" in str(caught.value)
