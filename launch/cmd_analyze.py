@@ -366,7 +366,10 @@ def _reject_input_as_output(args: argparse.Namespace) -> None:
     for key in ("path", "features", "labels"):
         value = args.dataset_options.get(key)
         if isinstance(value, (str, os.PathLike)):
-            inputs.append((f"--dataset-options {key}", Path(value).expanduser()))
+            input_path = Path(value).expanduser()
+            if key == "path" and not input_path.is_absolute() and not input_path.exists():
+                input_path = _edge_list_under_root(args.root, input_path)
+            inputs.append((f"--dataset-options {key}", input_path))
     for option, path in (("--json", args.json), ("--csv", args.csv)):
         if path is None or not path.is_file():
             continue
@@ -377,6 +380,20 @@ def _reject_input_as_output(args: argparse.Namespace) -> None:
                     f"{option} {path} is the {input_option} input file, which the "
                     f"output would replace. Give another {option} file"
                 )
+
+
+def _edge_list_under_root(root: str | None, path: Path) -> Path:
+    """Return ``path`` under the data root, where the edge-list loader reads it.
+
+    The loader reads a relative ``path`` that is missing from the working folder under
+    ``--root`` (or ``GRAPHKIT_DATA``). Without a data root, ``path`` is returned.
+    """
+    from graphkit.datasets.layout import data_root
+
+    try:
+        return data_root(root) / path
+    except FileNotFoundError:
+        return path
 
 
 def _analyze_all(

@@ -51,3 +51,18 @@ def test_dataset_options_file_as_output_rejected(inputs, capsys, output):
     assert main(argv) == 2
     assert "is the --dataset-options labels input file" in capsys.readouterr().err
     assert labels.read_text() == LABELS
+
+
+def test_edge_list_path_under_root_rejected(inputs, tmp_path, monkeypatch, capsys):
+    # The edge-list loader reads a relative path that the working folder lacks under
+    # --root, so that file is the input the --csv would replace.
+    edges, labels = inputs
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    argv = ["analyze", "--dataset", "edge-list", "--root", str(tmp_path)]
+    argv += ["--dataset-options", f"{{path: {edges.name}, labels: {labels}}}"]
+    argv += ["--csv", str(edges)]
+    assert main(argv) == 2
+    assert "is the --dataset-options path input file" in capsys.readouterr().err
+    assert edges.read_text() == EDGES
