@@ -274,6 +274,53 @@ def test_pretrain_on_two_graphs(tmp_path):
     assert_close(saved["model"], model.state_dict())
 
 
+def test_pretrain_passes_optimizer_settings(tmp_path):
+    torch.manual_seed(0)
+    model = Ultra(dim=8, num_layers=2)
+    pretrain(
+        model,
+        [toy_graph()],
+        steps=1,
+        batch_size=4,
+        num_negatives=2,
+        lr=0.003,
+        weight_decay=0.25,
+        checkpoint_dir=str(tmp_path),
+    )
+    saved = torch.load(tmp_path / "last.pth", weights_only=True)
+    (group,) = saved["optimizer"]["param_groups"]
+    assert group["lr"] == 0.003
+    assert group["weight_decay"] == 0.25
+
+
+@pytest.mark.parametrize("strict", [True, False])
+def test_pretrain_strict_negatives_setting(monkeypatch, strict):
+    # Strict negatives avoid the known answers, so the sampler gets the answer index.
+    from graphkit.kg import train
+
+    indexes = []
+
+    def record(sources, query_index, num_entities, num_negatives, known, generator):
+        indexes.append(known)
+        return sample_negatives(
+            sources, query_index, num_entities, num_negatives, known, generator
+        )
+
+    monkeypatch.setattr(train, "sample_negatives", record)
+    model = Ultra(dim=8, num_layers=2)
+    pretrain(
+        model,
+        [toy_graph()],
+        steps=2,
+        batch_size=4,
+        num_negatives=2,
+        strict_negatives=strict,
+    )
+    assert len(indexes) == 2
+    for known in indexes:
+        assert isinstance(known, AnswerIndex) is strict
+
+
 def test_predict_head_query_ranks_inverse_relation():
     # (?, capital_of, country2) is scored as the tail query (country2, capital_of^-1, ?),
     # whose query index is capital_of + R.
