@@ -4,26 +4,17 @@ from __future__ import annotations
 
 import pytest
 import torch
+from test_finetune_no_validation import CONFIG, graph_without_validation
 from torch_geometric.data import Data
 
 from graphkit.embed.deep import FinetuneConfig, SVDInitializedGCN, finetune
-from graphkit.embed.nodeclass import NodeClassConfig, fit_linear_gcn
-
-CONFIG = NodeClassConfig(hops=2, wys_rank=4, pca_dim=0, svd_rank=10, oversample=2)
+from graphkit.embed.nodeclass import fit_linear_gcn
 
 
 def small_graph() -> Data:
-    generator = torch.Generator().manual_seed(0)
-    n = 60
-    train = torch.arange(n) < 40
-    return Data(
-        x=torch.randn(n, 5, generator=generator),
-        edge_index=torch.randint(0, n, (2, 200), generator=generator),
-        y=torch.randint(0, 3, (n,), generator=generator),
-        train_mask=train,
-        val_mask=~train,
-        test_mask=~train,
-    )
+    data = graph_without_validation()
+    data.val_mask = ~data.train_mask
+    return data
 
 
 def test_diverged_loss_names_epoch():
