@@ -197,6 +197,28 @@ class FinetuneConfig:
             )
 
 
+def check_adam_step_size(optimizer: torch.optim.Adam) -> None:
+    """Raise ValueError when Adam's first step size overflows the weights' dtype.
+
+    Adam's step multiplies lr by 1 / (1 - beta1 ** step), which is largest at step 1
+    (10 with the default beta1 = 0.9), and converts the product to the weights' dtype.
+    A product above that dtype's maximum (about 3.4e38 for float32) stops the step with
+    a RuntimeError that does not name lr.
+    """
+    for group in optimizer.param_groups:
+        step_size = group["lr"] / (1 - group["betas"][0])
+        for parameter in group["params"]:
+            largest = torch.finfo(parameter.dtype).max
+            if step_size > largest:
+                raise ValueError(
+                    f"lr {group['lr']:g} is too large: Adam's first step size "
+                    f"lr / (1 - beta1) = {step_size:g} exceeds the largest "
+                    f"{parameter.dtype} value {largest:g}. Pass an lr below "
+                    f"{largest * (1 - group['betas'][0]):g}, such as the default "
+                    f"{FinetuneConfig.lr:g}"
+                )
+
+
 def finetune(
     model: SVDInitializedGCN,
     features: Tensor,
@@ -210,12 +232,15 @@ def finetune(
     training loss and the train, validation and test accuracy in evaluation mode.
 
     Raises:
+        ValueError: ``config.lr`` is so large that Adam's first step size overflows
+            the weights' dtype (see :func:`check_adam_step_size`).
         FloatingPointError: the training loss of an epoch is NaN or infinite. The
             model keeps the weights of the epoch before.
     """
     optimizer = torch.optim.Adam(
         model.parameters(), lr=config.lr, weight_decay=config.weight_decay
     )
+    check_adam_step_size(optimizer)
     history = [evaluate(model, features, adjacency, data, epoch=0)]
     best_state = copy.deepcopy(model.state_dict())
     best_val = history[0]["val"]

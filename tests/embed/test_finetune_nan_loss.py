@@ -43,3 +43,19 @@ def test_nan_weight_stops_epoch_one():
     config = FinetuneConfig(epochs=2, lr=1e-3)
     with pytest.raises(FloatingPointError, match="the training loss of epoch 1 is nan"):
         finetune(model, solution.features, solution.adjacency.matrix, data, config)
+
+
+def test_overflowing_lr_names_lr():
+    data = small_graph()
+    solution = fit_linear_gcn(data, CONFIG)
+    model = SVDInitializedGCN.from_linear_solution(solution, CONFIG.hops, dropout=0.0)
+    before = [parameter.detach().clone() for parameter in model.parameters()]
+    # Adam's first step size is lr / (1 - 0.9) = 1e39, above float32's maximum.
+    config = FinetuneConfig(epochs=2, lr=1e38)
+    with pytest.raises(ValueError) as error:
+        finetune(model, solution.features, solution.adjacency.matrix, data, config)
+    message = str(error.value)
+    assert message.startswith("lr 1e+38 is too large")
+    assert "torch.float32" in message
+    for parameter, initial in zip(model.parameters(), before):
+        assert torch.equal(parameter, initial)
