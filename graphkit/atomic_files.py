@@ -17,7 +17,6 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-
 # Bytes of the target's name kept in a temporary name. ext4, xfs and tmpfs allow names
 # of at most 255 bytes, and a temporary name adds a dot, a random part and ".tmp".
 TEMPORARY_NAME_BYTES = 200
@@ -30,6 +29,18 @@ def temporary_stem(name: str) -> str:
     itself, still gets a temporary sibling name within the 255-byte limit.
     """
     return "." + os.fsdecode(os.fsencode(name)[:TEMPORARY_NAME_BYTES])
+
+
+def umask_file_mode() -> int:
+    """Return the mode that ``open(path, "w")`` gives a new file: 0o666 less the umask.
+
+    ``tempfile.mkstemp`` creates its files with mode 0o600, so a temporary file renamed
+    into place needs this mode set. Reading the umask means setting it and setting it
+    back, so a file that another thread creates in between gets mode 0o600.
+    """
+    umask = os.umask(0o077)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def is_stream(path: Path) -> bool:

@@ -17,6 +17,7 @@ import urllib.request
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from graphkit.atomic_files import umask_file_mode
 from graphkit.option_names import option
 
 if TYPE_CHECKING:
@@ -91,6 +92,7 @@ def download(
     if sha256 is None:
         logger.warning("no SHA-256 given for %s, so the download is not verified", url)
     handle, partial = tempfile.mkstemp(dir=target.parent, suffix=".part")
+    os.fchmod(handle, umask_file_mode())
     os.close(handle)
     try:
         try:

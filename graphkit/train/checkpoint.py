@@ -10,7 +10,7 @@ from pathlib import Path
 
 import torch
 
-from graphkit.atomic_files import write_text_atomically
+from graphkit.atomic_files import umask_file_mode, write_text_atomically
 from graphkit.option_names import from_command_line, option
 from graphkit.train.out_lock import check_not_in_use
 
@@ -40,6 +40,7 @@ def save_checkpoint(state: dict, path: str | Path) -> None:
         prefix=path.name + ".", suffix=".tmp", dir=path.parent
     )
     try:
+        os.fchmod(handle, umask_file_mode())
         with os.fdopen(handle, "wb") as f:
             torch.save(state, f)
             f.flush()
