@@ -11,6 +11,7 @@ from graphkit.launch.interrupts import describe_interrupt
 from graphkit.launch.logs import launcher_world_size, setup_logging
 from graphkit.launch.outputs import check_output_folder_path
 from graphkit.launcher import ranks_share_one_machine
+from graphkit.option_names import option
 
 # Only torch-free modules are imported at module level, because building the parser
 # imports this module for every command, --help included.
@@ -169,14 +170,25 @@ def run(args: argparse.Namespace) -> int:
 
 
 def warn_compression_without_peers(config: TrainConfig) -> None:
-    """Warn that --compression does nothing in a run of one process, which has no peers."""
-    if config.compression == "none":
+    """Warn that the compression options set do nothing in a run of one process.
+
+    A process without peers sends no halo rows, so ``--compression`` and every other
+    compression option (``--compression-eval``, ``--compression-bits``, ...) set to a
+    non-default is named.
+    """
+    from graphkit.distributed.compression.control import changed_compression_options
+
+    ignored = changed_compression_options(config)
+    if config.compression != "none":
+        ignored.insert(0, option("compression", config.compression))
+    if not ignored:
         return
     logger.warning(
-        "--compression %s is ignored: a run in one process sends no halo rows. "
+        "%s %s ignored: a run in one process sends no halo rows. "
         "Start several processes (torchrun --nproc_per_node=N or mpiexec -n N) "
         "to compress what the ranks send each other",
-        config.compression,
+        ", ".join(ignored),
+        "is" if len(ignored) == 1 else "are",
     )
 
 

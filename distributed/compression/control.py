@@ -482,6 +482,13 @@ def _changed_options(config, names) -> list[str]:
     return changed
 
 
+def changed_compression_options(config) -> list[str]:
+    """Return ``--option value`` for each compression option other than ``compression``
+    that ``config`` sets to a non-default, in the order of ``_OPTION_DEFAULTS``.
+    """
+    return _changed_options(config, _OPTION_DEFAULTS)
+
+
 def _warn_unused_options(config) -> None:
     """Warn about compression options that the run sets but does not read.
 

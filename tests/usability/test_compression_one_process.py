@@ -45,3 +45,22 @@ def test_one_partition_folder_warns(tmp_path, capsys):
 def test_one_process_without_compression_quiet(capsys):
     assert main(["train", *SMALL]) == 0
     assert "--compression" not in capsys.readouterr().err
+
+
+def test_one_process_names_every_option(tmp_path, capsys):
+    compression = ["--compression", "quantize", "--compression-eval", "exact"]
+    train = ["train", *SMALL, *compression, "--compression-bits", "4"]
+    assert main([*train, "--out", str(tmp_path / "run")]) == 0
+    err = capsys.readouterr().err
+    expected = (
+        "--compression quantize, --compression-bits 4, --compression-eval exact "
+        "are ignored: a run in one process sends no halo rows"
+    )
+    assert expected in err
+
+
+def test_one_process_options_without_compression(tmp_path, capsys):
+    train = ["train", *SMALL, "--compression-eval", "exact"]
+    assert main([*train, "--out", str(tmp_path / "run")]) == 0
+    err = capsys.readouterr().err
+    assert "--compression-eval exact is ignored: a run in one process" in err
