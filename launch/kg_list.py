@@ -34,7 +34,8 @@ def run_list(args) -> int:
         return 0
     print(f"datasets under {args.root} (--dataset NAME):")
     for name, kind in datasets.items():
-        print(f"  {name:<12} {_describe(name, kind)}")
+        note = _incomplete(args.root, name, kind)
+        print(f"  {name:<12} {_describe(name, kind)}{note}")
     if not datasets:
         print("  none: no folder with train.txt or a NAME_ind sibling")
         root = Path(args.root).expanduser()
@@ -67,3 +68,17 @@ def _describe(name: str, kind: str) -> str:
             "and names them"
         )
     return "transductive (train/valid/test.txt)"
+
+
+def _incomplete(root, name: str, kind: str) -> str:
+    """Return a note naming the files that dataset ``name`` lacks, or "" when none."""
+    from graphkit.kg.catalog import missing_dataset_files
+
+    missing = missing_dataset_files(root, name, kind)
+    if not missing:
+        return ""
+    return (
+        f", incomplete: {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
+        f"missing, so --dataset {name} fails until "
+        f"{'it is' if len(missing) == 1 else 'they are'} added"
+    )

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from graphkit.kg import checkpoint
 from graphkit.kg.errors import KGFormatError
-from graphkit.kg.layouts import inference_layout
+from graphkit.kg.layouts import INFERENCE_LAYOUTS, inference_layout
 
 GRAIL = "grail"
 TRANSDUCTIVE = "transductive"
@@ -26,7 +26,9 @@ def list_datasets(root: str | Path) -> dict[str, str]:
 
     The layouts are ``"grail"``, ``"ilpc"`` (ILPC 2022), ``"ingram"``,
     ``"transductive"``, and ``"ambiguous"`` for a folder with the files of both the
-    ILPC 2022 and the InGram layout, which ``load_dataset`` rejects.
+    ILPC 2022 and the InGram layout, which ``load_dataset`` rejects. A folder is
+    listed even when files of its layout are missing, which
+    :func:`missing_dataset_files` names.
 
     Raises:
         FileNotFoundError: ``root`` is not a folder.
@@ -55,6 +57,26 @@ def list_datasets(root: str | Path) -> dict[str, str]:
         elif (folder / "train.txt").is_file():
             found[name] = TRANSDUCTIVE
     return found
+
+
+def missing_dataset_files(root: str | Path, name: str, kind: str) -> list[str]:
+    """Return the files that ``load_dataset`` reads for dataset ``name`` of layout
+    ``kind`` (as :func:`list_datasets` maps it) and that are not under ``root``.
+
+    Each file is named relative to ``root``, such as ``small/inference_test.txt``. An
+    ``"ambiguous"`` folder gets an empty list, because no layout applies to it.
+    """
+    root = Path(root).expanduser()
+    if kind == GRAIL:
+        wanted = [f"{name}/train.txt", f"{name}/valid.txt"] + [
+            f"{name}_ind/{part}.txt" for part in ("train", "valid", "test")
+        ]
+    elif kind == TRANSDUCTIVE:
+        wanted = [f"{name}/{part}.txt" for part in ("train", "valid", "test")]
+    else:
+        layouts = [layout for layout in INFERENCE_LAYOUTS if layout.kind == kind]
+        wanted = [f"{name}/{file}" for layout in layouts for file in layout.files]
+    return [file for file in wanted if not (root / file).is_file()]
 
 
 def released_checkpoints(cache_dir: str | Path | None = None) -> dict[str, Path | None]:

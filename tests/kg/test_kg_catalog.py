@@ -4,6 +4,7 @@ import pytest
 from graphkit.launch.cli import main
 
 from graphkit.kg import list_datasets, released_checkpoints
+from graphkit.kg.catalog import missing_dataset_files
 from graphkit.kg.checkpoint import RELEASED
 
 ROWS = "a\tr\tb\n"
@@ -26,6 +27,32 @@ def test_list_datasets_kinds(root):
         "lone_ind": "transductive",
         "toy_v1": "grail",
     }
+
+
+def test_missing_dataset_files_kinds(root):
+    assert missing_dataset_files(root, "toy_v1", "grail") == [
+        "toy_v1/valid.txt",
+        "toy_v1_ind/valid.txt",
+        "toy_v1_ind/test.txt",
+    ]
+    assert missing_dataset_files(root, "codex-s", "transductive") == [
+        "codex-s/valid.txt",
+        "codex-s/test.txt",
+    ]
+    for part in ("valid", "test"):
+        (root / "codex-s" / f"{part}.txt").write_text(ROWS)
+    assert missing_dataset_files(root, "codex-s", "transductive") == []
+    assert missing_dataset_files(root, "toy_v1", "ambiguous") == []
+
+
+def test_cli_list_names_missing_grail_files(root, capsys):
+    assert main(["kg", "list", "--root", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "GraIL split (toy_v1/ and toy_v1_ind/), incomplete: toy_v1/valid.txt, "
+        "toy_v1_ind/valid.txt, toy_v1_ind/test.txt are missing, so --dataset "
+        "toy_v1 fails until they are added" in out
+    )
 
 
 def test_list_datasets_missing_root(tmp_path):

@@ -214,6 +214,25 @@ def test_cli_list_names_layouts(tmp_path, capsys):
     )
 
 
+def test_cli_list_names_missing_files(tmp_path, capsys):
+    # An ILPC 2022 folder with inference.txt only, and a complete one beside it.
+    (tmp_path / "partial").mkdir()
+    (tmp_path / "partial" / "inference.txt").write_text("x\ts\ty\n")
+    write_folder(tmp_path / "small", ILPC_FILES)
+    assert main(["kg", "list", "--root", str(tmp_path)]) == 0
+    lines = {
+        line.split()[0]: line
+        for line in capsys.readouterr().out.splitlines()
+        if line.startswith("  ")
+    }
+    assert lines["partial"].endswith(
+        "inference_test.txt), incomplete: partial/train.txt, "
+        "partial/inference_validation.txt, partial/inference_test.txt are missing, "
+        "so --dataset partial fails until they are added"
+    )
+    assert "incomplete" not in lines["small"]
+
+
 def random_model(seed):
     torch.manual_seed(seed)
     model = UltraNet(dim=8, num_layers=3, aggregation="plain").double()
