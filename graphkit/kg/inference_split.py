@@ -10,6 +10,7 @@ queries and the test queries.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import torch
@@ -21,9 +22,11 @@ from graphkit.kg.io import (
     _read_dataset_file,
     drop_repeated_facts,
 )
-from graphkit.kg.layouts import InferenceLayout
+from graphkit.kg.layouts import INFERENCE_LAYOUTS, InferenceLayout
 from graphkit.kg.query_names import graph_with_query_names, warn_rows_without_facts
 from graphkit.kg.query_overlap import warn_query_overlap
+
+logger = logging.getLogger(__name__)
 
 
 def load_inference_split(
@@ -51,6 +54,7 @@ def load_inference_split(
     """
     folder = Path(root).expanduser() / name
     _check_files(folder, layout)
+    _warn_other_layout_files(folder, layout)
     train = drop_repeated_facts(_read_dataset_file(folder / layout.train))
     inference = drop_repeated_facts(_read_dataset_file(folder / layout.inference))
     # An empty query file is an empty query set, which evaluate rejects by name only
@@ -95,4 +99,33 @@ def _check_files(folder: Path, layout: InferenceLayout) -> None:
         f"{', '.join(present)}). Add {'it' if len(missing) == 1 else 'them'} with one "
         f"head, relation, tail row per line, because the {layout.title} layout reads "
         f"{', '.join(layout.files)}",
+    )
+
+
+def _warn_other_layout_files(folder: Path, layout: InferenceLayout) -> None:
+    """Warn about files in ``folder`` that another layout reads and ``layout`` ignores.
+
+    An ILPC 2022 folder with ``valid.txt`` or ``test.txt`` (InGram's query files, and
+    a transductive folder's) ranks only ``inference_validation.txt`` and
+    ``inference_test.txt``. The marker files of another layout never get here,
+    because :func:`graphkit.kg.layouts.inference_layout` rejects such a folder.
+    """
+    other_files = {
+        file
+        for other in INFERENCE_LAYOUTS
+        if other is not layout
+        for file in other.files
+    }
+    ignored = sorted(
+        file for file in other_files - set(layout.files) if (folder / file).is_file()
+    )
+    if not ignored:
+        return
+    logger.warning(
+        "%s: %s %s ignored, because the folder has the %s layout, which reads %s",
+        folder,
+        ", ".join(ignored),
+        "is" if len(ignored) == 1 else "are",
+        layout.title,
+        ", ".join(layout.files),
     )

@@ -178,6 +178,36 @@ def test_missing_file_named(tmp_path, names, removed, title):
         assert f"{name}.txt" in message
 
 
+def test_ilpc_ignored_files_warned(tmp_path, caplog):
+    write_folder(tmp_path / "toy", ILPC_FILES)
+    (tmp_path / "toy" / "valid.txt").write_text("a\tr\tc\n")
+    (tmp_path / "toy" / "test.txt").write_text("b\tr\ta\n")
+    with caplog.at_level(logging.WARNING):
+        split = load_dataset(tmp_path, "toy")
+    expected = (
+        f"{tmp_path / 'toy'}: test.txt, valid.txt are ignored, because the folder "
+        "has the ILPC 2022 layout, which reads train.txt, inference.txt, "
+        "inference_validation.txt, inference_test.txt"
+    )
+    assert warnings_of(caplog) == [expected]
+    # The queries are those of inference_validation.txt and inference_test.txt.
+    assert split.valid.queries.tolist() == [[1, 0, 3]]
+    assert split.test.queries.tolist() == [[0, 1, 2], [3, 0, 1]]
+
+
+def test_ilpc_one_ignored_file_warned(tmp_path, caplog):
+    write_folder(tmp_path / "toy", ILPC_FILES)
+    (tmp_path / "toy" / "valid.txt").write_text("a\tr\tc\n")
+    with caplog.at_level(logging.WARNING):
+        load_dataset(tmp_path, "toy")
+    expected = (
+        f"{tmp_path / 'toy'}: valid.txt is ignored, because the folder has the "
+        "ILPC 2022 layout, which reads train.txt, inference.txt, "
+        "inference_validation.txt, inference_test.txt"
+    )
+    assert warnings_of(caplog) == [expected]
+
+
 def test_both_layouts_rejected(tmp_path):
     write_folder(tmp_path / "toy", INGRAM_FILES)
     (tmp_path / "toy" / "inference.txt").write_text("x\ts\ty\n")
