@@ -21,11 +21,21 @@ points of constant density.
 Accuracy: the lattice kernel is a piecewise-linear approximation of :math:`k`, and it
 is truncated where the lattice is sparse, because the blur does not pass through
 unoccupied vertices. For 1000 points uniform in a cube of side 2 (standard deviations)
-with standard-normal values, the relative Frobenius error of the normalised output
-against :func:`~graphkit.lattice.dense.dense_gaussian_filter` measured 0.05 to 0.16,
-0.07 to 0.16 and 0.19 to 0.29 for ``d`` = 2, 4, 8 over ``torch.manual_seed`` 0 to 5.
-``tests/pgcn/test_pgcn_lattice.py`` checks :data:`RELATIVE_ERROR_BOUND` on one such
-point set per ``d``, but other draws can exceed it (0.156 at ``d = 2``, seed 5).
+with four standard-normal value channels in float64, the relative Frobenius error of
+the normalised output against :func:`~graphkit.lattice.dense.dense_gaussian_filter`
+measured, over ``torch.manual_seed`` 0 to 39 (torch 2.13 on CPU):
+
+=====  =====  =====  =====  ==================
+``d``  min    mean   max    standard deviation
+=====  =====  =====  =====  ==================
+2      0.045  0.103  0.190  0.035
+4      0.073  0.128  0.212  0.034
+8      0.167  0.249  0.318  0.040
+=====  =====  =====  =====  ==================
+
+``tests/pgcn/test_pgcn_lattice.py`` checks :data:`RELATIVE_ERROR_BOUND` on every
+draw of seeds 0 to 19 and :data:`MEAN_RELATIVE_ERROR_BOUND` on their mean.
+
 The error grows with the spread of the points in high dimension: in a cube of side 4
 at ``d = 8`` it exceeds 1, because the truncated kernel drops most of the many far
 neighbours the exact filter averages.
@@ -55,9 +65,14 @@ from graphkit.lattice.simplex import attach_weights, enclosing_simplex
 from graphkit.lattice.table import VertexTable, build_table
 
 #: Relative Frobenius error of :func:`gaussian_filter` against the exact filter that
-#: the tests accept, by dimension ``d``. It is an estimate for the point sets of the
-#: module docstring, not a guarantee, because some draws exceed it.
-RELATIVE_ERROR_BOUND = {2: 0.15, 4: 0.2, 8: 0.35}
+#: the tests accept for one draw of the point sets of the module docstring, by
+#: dimension ``d``. It is an estimate: the largest of 40 measured draws plus about two
+#: standard deviations, so a rare draw may still exceed it.
+RELATIVE_ERROR_BOUND = {2: 0.26, 4: 0.28, 8: 0.4}
+
+#: Bound on the mean of that error over 20 draws, by ``d``: the measured mean plus
+#: about three standard deviations of a 20-draw mean (0.035 / sqrt(20) = 0.008).
+MEAN_RELATIVE_ERROR_BOUND = {2: 0.13, 4: 0.155, 8: 0.285}
 
 
 #: Number of points per block in :func:`weight_gradient`.

@@ -70,13 +70,20 @@ def test_elevation_columns_orthogonal_and_in_hyperplane(d):
 
 @pytest.mark.parametrize("d", [2, 4, 8])
 def test_lattice_matches_dense_filter(d):
-    torch.manual_seed(10 + d)
-    positions = torch.rand(1000, d, dtype=torch.float64) * 2
-    values = torch.randn(1000, 4, dtype=torch.float64)
-    exact = dense_gaussian_filter(positions, values)
-    approx = gaussian_filter(positions, values)
-    error = ((approx - exact).norm() / exact.norm()).item()
-    assert error < RELATIVE_ERROR_BOUND[d], f"d={d}: relative error {error:.3f}"
+    # The error varies from draw to draw by a factor of up to 4, so one draw shows
+    # little. The test measures 20 draws and checks each one and their mean.
+    errors = []
+    for seed in range(20):
+        torch.manual_seed(seed)
+        positions = torch.rand(1000, d, dtype=torch.float64) * 2
+        values = torch.randn(1000, 4, dtype=torch.float64)
+        exact = dense_gaussian_filter(positions, values)
+        approx = gaussian_filter(positions, values)
+        errors.append(((approx - exact).norm() / exact.norm()).item())
+    worst = max(errors)
+    mean = sum(errors) / len(errors)
+    assert worst < RELATIVE_ERROR_BOUND[d], f"d={d}: relative errors {errors}"
+    assert mean < lattice_filter.MEAN_RELATIVE_ERROR_BOUND[d], f"d={d}: mean {mean:.3f}"
 
 
 def test_lattice_keeps_constant_values():
