@@ -270,6 +270,11 @@ def run_analyze(args: argparse.Namespace) -> int:
             log.info("wrote %s", args.csv)
     except (ValueError, OSError) as error:
         # Bad input or an unwritable output path: the message names the file or value.
+        if summaries and not printed:
+            # A later graph failed. The earlier graphs' rows are printed, but the output
+            # files are left as they were, because they would lack the failed graph.
+            print(format_table(summaries))
+            return _fail(f"{error}\n{_partial_results_note(summaries, unwritten)}")
         return _fail(str(error))
     except KeyboardInterrupt as error:
         if summaries and not printed:
@@ -280,6 +285,20 @@ def run_analyze(args: argparse.Namespace) -> int:
             describe_interrupt(error, getattr(error, "where", ""), kept)
         raise
     return 0
+
+
+def _partial_results_note(summaries: list[GraphSummary], unwritten: list[str]) -> str:
+    """Return the note that names the graphs printed before an error and the unwritten
+    output files."""
+    names = ", ".join(summary.name for summary in summaries)
+    note = f"The table above contains the graphs analysed before the error ({names})."
+    if unwritten:
+        verb = "was" if len(unwritten) == 1 else "were"
+        note += (
+            f" {' and '.join(unwritten)} {verb} not written, so existing files keep "
+            "their content. Fix the input and rerun to write all graphs"
+        )
+    return note
 
 
 def _check_outputs(args: argparse.Namespace) -> None:

@@ -326,3 +326,29 @@ def test_dataset_options_checked_before_loading(edge_files, tmp_path, capsys):
     ) in captured.err
     assert "applies to every --dataset" in captured.err
     assert not out_json.exists()
+
+
+def test_later_dataset_error_prints_earlier(tmp_path, capsys):
+    # delimiter "," suits the first edge list but not the second, which only its
+    # loader finds out. The first graph's row is printed, and --json keeps its content.
+    (tmp_path / "comma.txt").write_text("a,b\nb,c\nc,d\nd,e\nc,e\n")
+    (tmp_path / "space.txt").write_text("a b\nb c\nc d\nd e\nc e\n")
+    (tmp_path / "labels.txt").write_text(LABELS.replace(" ", ","))
+    out_json = tmp_path / "r.json"
+    out_json.write_text("earlier results\n")
+    options = f"{{labels: {tmp_path / 'labels.txt'}, delimiter: ','}}"
+    code = _analyze(
+        "--dataset", tmp_path / "comma.txt", "--dataset", tmp_path / "space.txt",
+        "--dataset-options", options, "--json", out_json,
+    )  # fmt: skip
+    assert code == 2
+    captured = capsys.readouterr()
+    row = next(line for line in captured.out.splitlines() if line.startswith("comma "))
+    assert row.split()[1:8] == ["5", "5", "2", "0.8000", "0.8333", "0.5238", "0.5238"]
+    assert "space" not in captured.out
+    assert f"{tmp_path / 'space.txt'}:1: expected 2 or 3 fields" in captured.err
+    assert (
+        "The table above contains the graphs analysed before the error (comma). "
+        f"--json {out_json} was not written, so existing files keep their content"
+    ) in captured.err
+    assert out_json.read_text() == "earlier results\n"
