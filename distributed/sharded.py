@@ -30,6 +30,7 @@ from graphkit.distributed.gather import HaloGather, merged_block
 from graphkit.distributed.halo import HaloExchange
 from graphkit.distributed.memory import FetchTracker, current_rss_bytes, peak_rss_bytes
 from graphkit.distributed.message_inputs import message_inputs
+from graphkit.distributed.model_check import check_same_model
 from graphkit.distributed.sar import (
     MODES,
     AttentionSAR,
@@ -580,9 +581,16 @@ class ShardedGraph(Graph):
         )
 
     def sync_parameters(self, module: nn.Module) -> None:
-        """Copy rank 0's parameters and buffers to every rank (one broadcast per dtype)."""
+        """Copy rank 0's parameters and buffers to every rank (one broadcast per dtype).
+
+        Raises ValueError on every rank when the ranks' models have other parameter or
+        buffer names, shapes or dtypes.
+        """
+        if self.world_size == 1:
+            return
+        check_same_model(self.comm, module)
         tensors = [t.data for t in [*module.parameters(), *module.buffers()]]
-        if self.world_size == 1 or not tensors:
+        if not tensors:
             return
         for dtype in sorted({t.dtype for t in tensors}, key=str):
             group = [t for t in tensors if t.dtype == dtype]

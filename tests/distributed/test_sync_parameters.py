@@ -42,3 +42,28 @@ def test_every_rank_gets_rank_zero_state():
         assert synced == rank_zero, f"rank {rank}"
     # The seeds give each rank different values, so the copy did happen.
     assert _state(MixedState(seed=1)) != _state(MixedState(seed=0))
+
+
+def sync_other_models(rank: int, world_size: int):
+    """Sync a model whose output layer has ``3 + rank`` rows; return the error text."""
+    from graphkit.distributed import ShardedGraph
+    from graphkit.distributed.runtime import communicator
+
+    edges = [torch.zeros(2, 0, dtype=torch.long) for _ in range(world_size)]
+    graph = ShardedGraph(communicator(), torch.arange(world_size + 1), edges)
+    model = nn.Sequential(nn.Linear(2, 4), nn.Linear(4, 3 + min(rank, 1)))
+    with pytest.raises(ValueError) as error:
+        graph.sync_parameters(model)
+    return str(error.value)
+
+
+def test_other_model_shapes_rejected_on_every_rank():
+    messages = run_world(sync_other_models, 3)
+    # Without the check, gloo aborts every process on the size mismatch.
+    assert messages[0].startswith("rank 0: ranks [1, 2] built a model other than")
+    for rank in (1, 2):
+        assert messages[rank].startswith(f"rank {rank}: the model differs from rank 0's")
+        assert (
+            "this rank has parameter '1.weight' of shape [4, 4] and float32, where "
+            "rank 0 has parameter '1.weight' of shape [3, 4] and float32"
+        ) in messages[rank]
