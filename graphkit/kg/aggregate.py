@@ -24,9 +24,10 @@ Two paths compute the same sum:
 
   The relation vectors are thus gathered and multiplied ``P`` times rather than ``E``
   times. The pairs are walked in chunks, so the forward pass keeps at most
-  ``chunk_size x B x d`` pair sums. Its backward pass recomputes them chunk by chunk
-  instead of storing them (the gradient of ``x`` uses the (sender, type) pairs):
-  memory ``O(V B d)`` plus one chunk rather than ``O(E B d)``.
+  ``chunk_size x B x d`` pair sums. Its backward pass stores none of them either. It
+  sums the output gradients over the (sender, type) pairs chunk by chunk, and each
+  chunk gives its share of the gradients of both ``x`` and the relation vectors.
+  Memory is ``O(V B d)`` plus one chunk rather than ``O(E B d)``.
 
 The lean path adds the same terms in another order (pair sums first, receivers' pairs in
 type order), so it agrees with the plain path to float round-off, not bit for bit.
@@ -183,7 +184,9 @@ def _pair_sums(table: Tensor, pairs: _Pairs, start: int, stop: int) -> Tensor:
     """Sum the ``table`` rows ``(N, ...)`` of each pair in ``start:stop``;
     returns ``(stop - start, ...)``, summed in ``members`` order within a pair."""
     first, last = int(pairs.host_offsets[start]), int(pairs.host_offsets[stop])
-    flat = table.reshape(table.size(0), -1)
+    # Detached, so that embedding_bag takes its cheaper forward-only path (it would
+    # otherwise prepare its own backward for a table that requires grad).
+    flat = table.detach().reshape(table.size(0), -1)
     sums = F.embedding_bag(
         pairs.members[first:last],
         flat,
@@ -218,24 +221,21 @@ class _LeanAggregate(torch.autograd.Function):
         grad_x = torch.zeros_like(x) if need_x else None
         grad_relation = torch.zeros_like(relation) if need_relation else None
         shared = relation.size(1) == 1 and x.size(1) > 1  # one table for all queries
-        if need_x:
-            # d m_u / d x_v = w_k for every edge (u, v, k): sum the gradients of the
-            # receivers of each (sender, type) pair, then multiply by w_k.
-            pairs = groups.by_sender
-            for start, stop in _chunks(pairs.rows.numel(), chunk_size):
-                sums = _pair_sums(grad_out, pairs, start, stop)
-                sums.mul_(relation.index_select(0, pairs.types[start:stop]))
-                grad_x.index_add_(0, pairs.rows[start:stop], sums)
-        if need_relation:
-            # d m_u / d w_k = sum of x_v over the (u, k) pair, times the gradient of
-            # m_u; summed over the queries when the table is shared.
-            pairs = groups.by_receiver
-            for start, stop in _chunks(pairs.rows.numel(), chunk_size):
-                product = _pair_sums(x, pairs, start, stop)
-                product.mul_(grad_out.index_select(0, pairs.rows[start:stop]))
+        # One pass serves both gradients. With S_vk the sum of g_u over the edges
+        # (u, v, k), d/d x_v = sum_k w_k * S_vk and d/d w_k = sum_v x_v * S_vk. A shared
+        # table also sums d/d w_k over the queries.
+        pairs = groups.by_sender
+        for start, stop in _chunks(pairs.rows.numel(), chunk_size):
+            sums = _pair_sums(grad_out, pairs, start, stop)
+            rows, types = pairs.rows[start:stop], pairs.types[start:stop]
+            if need_relation:
+                product = x.index_select(0, rows).mul_(sums)
                 if shared:
                     product = product.sum(dim=1, keepdim=True)
-                grad_relation.index_add_(0, pairs.types[start:stop], product)
+                grad_relation.index_add_(0, types, product)
+            if need_x:
+                sums.mul_(relation.index_select(0, types))
+                grad_x.index_add_(0, rows, sums)
         return grad_x, grad_relation, None, None
 
 
