@@ -29,6 +29,30 @@ def loss_sum(logits: Tensor, labels: Tensor, mask: Tensor, multi_label: bool) ->
     return F.cross_entropy(logits[mask], labels[mask], reduction="sum")
 
 
+def check_logits(output, num_nodes: int) -> Tensor:
+    """Return the model's output after checking that it is one row of logits per node.
+
+    Raises TypeError for an output that is no tensor (such as a tuple of logits and
+    embeddings), and ValueError for a tensor with another number of rows.
+    """
+    if not isinstance(output, Tensor):
+        kind = type(output).__name__
+        items = f" of {len(output)} items" if isinstance(output, (tuple, list)) else ""
+        raise TypeError(
+            f"the model returned a {kind}{items}, but the Trainer needs one tensor of "
+            f"logits with a row for each of the {num_nodes} nodes. Return the logits "
+            "alone, for example from a wrapper module whose forward returns "
+            "model(x, graph)[0]"
+        )
+    if output.dim() == 0 or output.size(0) != num_nodes:
+        raise ValueError(
+            f"the model returned logits of shape {list(output.shape)}, but the Trainer "
+            f"needs a row for each of the {num_nodes} nodes of the graph. Return "
+            "node-level logits of shape [nodes, classes]"
+        )
+    return output
+
+
 def non_finite_loss_error(
     loss: float, epoch: int, x: Tensor, model: nn.Module, lr: float,
     resumed: bool = False,

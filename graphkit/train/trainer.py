@@ -42,7 +42,7 @@ from graphkit.train.epoch_record import (
     strict_json,
 )
 from graphkit.train.labels import training_labels
-from graphkit.train.loss import loss_sum, non_finite_loss_error
+from graphkit.train.loss import check_logits, loss_sum, non_finite_loss_error
 from graphkit.train.metrics import METRIC_LABEL, METRICS
 from graphkit.train.multilabel_metrics import MULTI_LABEL_METRICS
 from graphkit.train.out_lock import OutFolderLock
@@ -87,7 +87,8 @@ class Trainer:
             ``[N]`` or ``[N, 1]``), or ``T > 1`` binary tasks (shape ``[N, T]``, see
             :mod:`graphkit.train.multilabel`). The model runs on the device of ``data.x``.
         graph (Graph): a :class:`~graphkit.graph.LocalGraph` or a sharded graph.
-        model (nn.Module, optional): a model taking ``(x, graph)``; built from the
+        model (nn.Module, optional): a model taking ``(x, graph)`` and returning one
+            tensor of logits with a row per node that ``graph`` owns; built from the
             config when omitted.
     """
 
@@ -192,7 +193,7 @@ class Trainer:
         """One full-batch gradient step; returns the global mean training loss."""
         self.model.train()
         self.optimizer.zero_grad(set_to_none=True)
-        logits = self.model(self.data.x, self.graph)
+        logits = check_logits(self.model(self.data.x, self.graph), self.graph.num_nodes)
         train_loss = loss_sum(logits, self.labels, self.data.train_mask, self.multi_label)
         loss = train_loss / self.global_counts[0].clamp(min=1)
         loss.backward()
@@ -214,7 +215,7 @@ class Trainer:
     def evaluate(self) -> dict[str, float]:
         """Metric on each split (and validation loss) with the model in eval mode."""
         self.model.eval()
-        logits = self.model(self.data.x, self.graph)
+        logits = check_logits(self.model(self.data.x, self.graph), self.graph.num_nodes)
         metric = (MULTI_LABEL_METRICS if self.multi_label else METRICS)[self.metric_name]
         result = {s: metric(logits, self.labels, getattr(self.data, f"{s}_mask"), self.graph)
                   for s in SPLITS}
