@@ -100,6 +100,19 @@ def test_relation_labels_trend():
     assert labels[4] == APPROACHING  # 0.3 -> 0.18
     rising = relation_labels(distance[::-1], window=2, threshold=0.03)
     assert rising[5] == LEAVING
+    # The window is clipped at both ends. Frame 9 compares d[9] with d[7], a change
+    # of -0.04, and frame 1 compares d[3] with d[0], no change.
+    assert labels.tolist() == [STATIC] * 2 + [APPROACHING] * 8
+
+
+def test_relation_labels_threshold_is_strict():
+    # Binary fractions make the changes exact, and a change of -0.25 is not below
+    # the threshold -0.25.
+    distance = np.array([1.0, 1.0, 0.75, 0.5, 0.5])
+    labels = relation_labels(distance, window=1, threshold=0.25)
+    assert labels.tolist() == [STATIC, STATIC, APPROACHING, STATIC, STATIC]
+    rising = relation_labels(distance[::-1], window=1, threshold=0.25)
+    assert rising.tolist() == [STATIC, STATIC, LEAVING, STATIC, STATIC]
 
 
 def test_video_clip_fields_consistent():

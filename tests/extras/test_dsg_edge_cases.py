@@ -111,3 +111,35 @@ def test_tracker_ages_like_contiguous_frames():
         max_age=2,
     )
     assert track_id.tolist() == [0, 1, 1, 2]
+
+
+CLASS_A, CLASS_B = [0.9, 0.1], [0.1, 0.9]
+FEATURE_1, FEATURE_2 = [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]
+
+
+@pytest.mark.parametrize(
+    ("class_dist", "feature"),
+    [
+        # After classes A and B the track's class mean is (0.5, 0.5), at distance
+        # 1 - 1/sqrt(2) < 0.5 from B. From A alone the class distance would be 1,
+        # and the feature distance is 1.
+        ([CLASS_A, CLASS_B, CLASS_B], [FEATURE_1, FEATURE_1, FEATURE_2]),
+        # The same with the roles of class and feature swapped.
+        ([CLASS_A, CLASS_A, CLASS_B], [FEATURE_1, FEATURE_2, FEATURE_2]),
+    ],
+)
+def test_tracker_matches_against_track_means(class_dist, feature):
+    # Each later detection is accepted only through the mean over the whole track.
+    frame = np.arange(3)
+    box = np.tile([0.5, 0.5, 0.1, 0.1], (3, 1))
+    ids = track(frame, box, np.array(feature), np.array(class_dist))
+    assert ids.tolist() == [0, 0, 0]
+
+
+def test_tracker_opposite_features_not_matched():
+    # Cosine distance 1 - (-1) = 2 for opposite features, and the classes differ.
+    frame = np.arange(2)
+    box = np.tile([0.5, 0.5, 0.1, 0.1], (2, 1))
+    feature = np.array([[1.0, -1.0], [-1.0, 1.0]])
+    ids = track(frame, box, feature, np.array([CLASS_A, CLASS_B]))
+    assert ids.tolist() == [0, 1]
