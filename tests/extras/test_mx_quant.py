@@ -121,6 +121,18 @@ def test_slice_and_scale_rejects_widening():
         slice_and_scale(mx_encode(torch.ones(32), "mxint4"), "mxint8")
 
 
+@pytest.mark.parametrize(
+    ("anchor_format", "target_format"),
+    [("mxint8", "mxfp4_e2m1"), ("mxfp8_e4m3", "mxint4")],
+)
+def test_slice_and_scale_rejects_kind_change(anchor_format, target_format):
+    # An MXINT anchor stores integer codes and an MXFP anchor stores FP elements, so
+    # slicing one into the other kind would label elements with the wrong grid.
+    anchor = mx_encode(torch.ones(32), anchor_format)
+    with pytest.raises(ValueError, match="kinds differ"):
+        slice_and_scale(anchor, target_format)
+
+
 def test_zero_block_and_specials():
     x = torch.zeros(3, 32)
     x[1, 5] = math.nan

@@ -1,8 +1,8 @@
-"""Pathological client split: inputs that cannot give every client its classes."""
+"""Client splits: inputs that cannot give every client its samples or classes."""
 
 import numpy as np
 import pytest
-from graphkit.extras.federated.partition import pathological_split
+from graphkit.extras.federated.partition import iid_split, pathological_split
 
 
 def test_class_smaller_than_shard_count_rejected():
@@ -27,3 +27,15 @@ def test_zero_counts_rejected(clients, classes):
 def test_empty_labels_rejected():
     with pytest.raises(ValueError, match="labels is empty"):
         pathological_split(np.array([], dtype=np.int64), 2, 1, seed=0)
+
+
+@pytest.mark.parametrize("clients", [0, 4])
+def test_iid_split_client_count_rejected(clients):
+    # With 4 clients and 3 samples, np.array_split would leave one client empty.
+    with pytest.raises(ValueError, match=f"invalid num_clients={clients}"):
+        iid_split(3, clients, seed=0)
+
+
+def test_iid_split_one_sample_per_client():
+    parts = iid_split(3, 3, seed=0)
+    assert sorted(part.tolist() for part in parts) == [[0], [1], [2]]

@@ -76,3 +76,13 @@ def test_quoted_scalar_parsed(pair, field, expected):
     # quoted str kept its quotes.
     config = registry.apply_overrides(_ScalarConfig(), [pair])
     assert getattr(config, field) == expected
+
+
+@pytest.mark.parametrize(
+    ("annotation", "expected"),
+    [(list[int], [21, 22]), (tuple[int, ...], (21, 22))],
+)
+def test_list_field_stays_list(annotation, expected):
+    value = registry.parse_value("[21, 22]", annotation, "configs")
+    assert value == expected
+    assert type(value) is type(expected)

@@ -79,3 +79,22 @@ def test_cli_json_inf_in_list(rates_experiment, tmp_path):
     assert code == 0
     payload = _strict_loads(out.read_text())
     assert payload["experiments"][0]["config"] == {"rates": [0.5, "inf"]}
+
+
+def test_criterion_non_finite_value_becomes_string():
+    # A diverged run gives a NaN metric, and its criterion carries that value.
+    result = registry.ExperimentResult(
+        name="x",
+        title="t",
+        issue_group=1,
+        smoke=True,
+        config={},
+        metrics={"gap": float("nan")},
+        criteria=[registry.at_most("gap", float("nan"), 1.5, " points")],
+        seconds=0.0,
+    )
+    payload = _strict_loads(json.dumps(result.to_json()))
+    assert payload["criteria"] == [
+        {"name": "gap", "value": "nan", "target_text": "<= 1.5 points", "passed": False}
+    ]
+    assert payload["passed"] is False
