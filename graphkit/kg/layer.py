@@ -104,10 +104,17 @@ class RelationalConv(nn.Module):
         # The aggregation returns a fresh tensor, so adding in place is safe for autograd.
         messages = aggregate(x, weights, edge_index, edge_type).add_(boundary)
         # W [x || m] as two products, so the (V, B, 2d) concatenation is never built.
-        out = F.linear(x, self.linear.weight[:, : self.dim], self.linear.bias)
-        out += F.linear(messages, self.linear.weight[:, self.dim :])
+        # They run on (V B, d) rows because F.linear returns a view for 3-D input
+        # (torch 2.13), and after an in-place add to a view autograd copies the whole
+        # tensor in backward.
+        out = F.linear(
+            x.reshape(-1, self.dim), self.linear.weight[:, : self.dim], self.linear.bias
+        )
+        out += F.linear(
+            messages.reshape(-1, self.dim), self.linear.weight[:, self.dim :]
+        )
         if self.layer_norm is not None:
             out = self.layer_norm(out)
         if self.activation:
             out = torch.relu_(out)
-        return out
+        return out.view(x.shape)

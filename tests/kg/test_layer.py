@@ -92,3 +92,40 @@ def test_receiver_is_row_zero():
     edge = torch.tensor([[0], [1]])  # stored edge (0, 1): node 0 receives from node 1
     out = aggregate_lean(x, relation, edge, torch.zeros(1, dtype=torch.long))
     assert out.flatten().tolist() == [10.0, 0.0]
+
+
+def _autograd_node_names(tensor):
+    names, stack, seen = set(), [tensor.grad_fn], set()
+    while stack:
+        node = stack.pop()
+        if node is None or node in seen:
+            continue
+        seen.add(node)
+        names.add(type(node).__name__)
+        stack.extend(next_node for next_node, _ in node.next_functions)
+    return names
+
+
+def test_layer_backward_copies_no_view():
+    torch.manual_seed(0)
+    layer = RelationalConv(4, project_relations=True).double()
+    x = torch.randn(5, 3, 4, dtype=torch.double, requires_grad=True)
+    relation = torch.randn(3, 2, 4, dtype=torch.double, requires_grad=True)
+    edge_index = torch.tensor([[0, 1, 2, 4], [1, 2, 3, 0]])
+    edge_type = torch.tensor([0, 1, 0, 1])
+    out = layer(x, x, edge_index, edge_type, relation)
+    # An in-place add to the view that F.linear returns for 3-D input would turn into
+    # a CopySlices node, which copies the whole (V, B, d) tensor in backward.
+    assert "CopySlices" not in _autograd_node_names(out)
+    # W [x || m] + c, as one product of the concatenation.
+    messages = aggregate_plain(
+        x, layer.relation_vectors(relation), edge_index, edge_type
+    )
+    expected = layer.linear(torch.cat([x, messages + x], dim=-1))
+    expected = torch.relu(layer.layer_norm(expected))
+    assert_close(out, expected, rtol=1e-12, atol=1e-12)
+    grad = torch.randn_like(out)
+    got = torch.autograd.grad(out, (x, relation), grad)
+    want = torch.autograd.grad(expected, (x, relation), grad)
+    assert_close(got[0], want[0], rtol=1e-12, atol=1e-12)
+    assert_close(got[1], want[1], rtol=1e-12, atol=1e-12)
