@@ -60,6 +60,16 @@ def test_kept_activations_rounded_to_float16():
     assert unrounded(x).item() == pytest.approx(1 + 2**-12, abs=1e-9)
 
 
+def test_only_low_coordinates_quantized():
+    linear = _identity_layer([[0.0, 1.0, 1.0]])
+    rotation = torch.eye(3, dtype=torch.float64)
+    layer = RotatedQuantLinear(linear, rotation, keep=1, act_bits=2)
+    # The 2-bit grid over the first two coordinates spans [0, 3] with step 1, so
+    # 1.25 rounds to 1. The kept coordinate 0.625 is a float16 and stays exact.
+    x = torch.tensor([[3.0, 1.25, 0.625]])
+    assert layer(x).item() == 1.625
+
+
 def test_bfloat16_keeps_fewer_bits_than_float16():
     linear = _identity_layer([[0.0, 1.0]])
     rotation = torch.eye(2, dtype=torch.float64)

@@ -292,6 +292,18 @@ def test_policy_first_update_sets_mean_baseline():
     assert policy.spread == pytest.approx(0.2)
 
 
+def test_policy_per_action_update():
+    policy = HyperparameterPolicy((0.1, 0.01), (1,), step_size=0.5, seed=0)
+    policy.update([0, 1, 1], [0.1, 0.2, 0.6])  # baseline 0.3, spread 0.2
+    policy.update([0, 0], [0.5, 0.7])  # advantages 1 and 2
+    # Each action adds advantage * (e_0 - (0.5, 0.5)), so the sum is 3 * (0.5, -0.5).
+    np.testing.assert_allclose(policy.theta, [0.75, -0.75])
+    # Baseline 0.9 * 0.3 + 0.1 * 0.6 = 0.33. The mean |r - 0.3| is 0.3, so the
+    # spread is 0.9 * 0.2 + 0.1 * 0.3 = 0.21.
+    assert policy.baseline == pytest.approx(0.33)
+    assert policy.spread == pytest.approx(0.21)
+
+
 def test_policy_probabilities_with_large_logits():
     policy = HyperparameterPolicy((0.1, 0.01), (1,), seed=0)
     policy.theta = np.array([1000.0, 0.0])

@@ -164,3 +164,29 @@ def test_baselines_fall_back_to_reference():
     assert result.hpwl_gap == pytest.approx(0.0)
     assert result.area_gap == pytest.approx(0.0)
     assert result.cost == pytest.approx(1.0)
+
+
+def test_segment_distance_is_chebyshev():
+    # The square [2, 3] x [2, 3] is 2 right of and 1 above the segment x = 0,
+    # 0 <= y <= 1, so the Chebyshev distance is max(2, 1) = 2, not 2 + 1.
+    square = np.array([[2.0, 2.0, 3.0, 3.0]])
+    assert geometry.distance_to_segment(square, (0.0, 0.0, 0.0, 1.0)) == 2.0
+    # Touching the segment's end point counts as distance 0.
+    corner = np.array([[0.0, 1.0, 1.0, 2.0]])
+    assert geometry.distance_to_segment(corner, (0.0, 0.0, 0.0, 1.0)) == 0.0
+
+
+def test_origin_box_of_negative_layout():
+    # Every block lies left of and below the origin, so W = H = 0 and the box is
+    # the point (0, 0), not [0, -1] x [0, -1].
+    layout = layout_from_boxes(np.array([[-3.0, -2.0, 1.0, 1.0]]))
+    assert boundary_box(layout, "origin").tolist() == [0.0, 0.0, 0.0, 0.0]
+    assert boundary_box(layout, "bbox").tolist() == [-3.0, -2.0, -2.0, -1.0]
+
+
+def test_intersection_area_ignores_disjoint_rectangles():
+    # [1, 3] x [1, 3] shares 1 x 1 with the 2 x 2 square. [0.5, 1.5] x [5, 6]
+    # overlaps it in x by 1 but lies 3 above it, so it adds 0, not 1 * -3.
+    square = np.array([[0.0, 0.0, 2.0, 2.0]])
+    others = np.array([[1.0, 1.0, 3.0, 3.0], [0.5, 5.0, 1.5, 6.0]])
+    assert geometry.intersection_area(square, others) == 1.0

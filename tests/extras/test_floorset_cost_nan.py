@@ -1,4 +1,4 @@
-"""contest_cost rejects NaN instead of scoring it as a perfect layout."""
+"""contest_cost rejects NaN arguments and scores finite ones as computed by hand."""
 
 from __future__ import annotations
 
@@ -25,3 +25,12 @@ def test_nan_argument_rejected(arguments, name):
 def test_finite_arguments_scored():
     assert contest_cost(0.2, 0.0, 0.0, 1.0) == pytest.approx(1.1)
     assert contest_cost(-0.5, -0.5, 0.0, 0.0) == pytest.approx(0.7)
+
+
+@pytest.mark.parametrize(
+    ("runtime_factor", "expected"),
+    [(2.0, 2.0**0.3), (0.5, 0.5**0.3), (0.25, 0.7)],
+)
+def test_runtime_factor_scored(runtime_factor, expected):
+    # The runtime term is max(0.7, factor^0.3), and 0.25^0.3 = 0.66 is below 0.7.
+    assert contest_cost(0.0, 0.0, 0.0, runtime_factor) == pytest.approx(expected)

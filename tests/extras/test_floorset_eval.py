@@ -10,6 +10,7 @@ from graphkit.extras.floorset import geometry
 from graphkit.extras.floorset.data import FloorplanCase
 from graphkit.extras.floorset.evaluate import (
     INFEASIBLE_COST,
+    baselines,
     evaluate,
     layout_from_boxes,
     layout_from_polygons,
@@ -63,6 +64,20 @@ def test_reference_scores_one():
     assert result.bbox_area == pytest.approx(9.0)
     assert result.violations_relative == 0.0
     assert result.cost == pytest.approx(1.0)
+
+
+def test_baselines_keep_zero_pin_length():
+    # m_7 = 0 is a valid pin wire length, so only a negative m_7 falls back to the
+    # reference's pin length, 0.5 * 2 = 1.
+    case = toy_case()
+    case.metrics[7] = 0.0
+    assert baselines(case) == (1.5, 9.0)
+    case.metrics[7] = -1.0
+    assert baselines(case) == (2.5, 9.0)
+    # With m_6 = 0 the block-to-block length 1.5 comes from the reference, and the
+    # pin length m_7 = 0 is still kept.
+    case.metrics[6:8] = 0.0
+    assert baselines(case) == (1.5, 9.0)
 
 
 def test_overlap_detected():

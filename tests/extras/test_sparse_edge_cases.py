@@ -6,7 +6,12 @@ import types
 
 import pytest
 import torch
-from graphkit.extras.common.sparse import MaskedLinear, grow_random, magnitude_prune
+from graphkit.extras.common.sparse import (
+    MaskedLinear,
+    grow_random,
+    magnitude_prune,
+    random_mask,
+)
 from graphkit.extras.efficient import dsr
 
 
@@ -166,3 +171,13 @@ def test_prune_transposed_mask_rejected():
     mask = torch.ones(3, 4, dtype=torch.bool)
     with pytest.raises(ValueError, match=r"mask of shape \(3, 4\) does not match"):
         magnitude_prune(weight, mask, 2)
+
+
+@pytest.mark.parametrize(("density", "expected"), [(0.37, 4), (0.33, 3), (1.0, 10)])
+def test_random_mask_rounds_density(density, expected):
+    # density * 10 is 3.7 or 3.3, and the count is the nearest integer, not the floor.
+    mask = random_mask(
+        (2, 5), density=density, generator=torch.Generator().manual_seed(0)
+    )
+    assert mask.shape == (2, 5)
+    assert int(mask.sum()) == expected

@@ -32,3 +32,18 @@ def test_zero_steps_rejected(encode):
 def test_latency_single_step():
     raster = latency_spikes(torch.tensor([[0.0, 0.5, 1.0]]), 1)
     assert raster.tolist() == [[[0.0, 1.0, 1.0]]]
+
+
+def test_latency_spike_times_rounded():
+    # Times round((5 - 1)(1 - x)): 0 for x = 1, round(2.8) = 3 for x = 0.3 and
+    # round(1.6) = 2 for x = 0.6. x = 0.05 is not above min_intensity, so it stays
+    # silent, like x = 0.
+    x = torch.tensor([[1.0, 0.3, 0.6, 0.05, 0.0]])
+    trains = latency_spikes(x, 5)[:, 0, :].T
+    assert trains.tolist() == [
+        [1.0, 0.0, 0.0, 0.0, 0.0],
+        [0.0, 0.0, 0.0, 1.0, 0.0],
+        [0.0, 0.0, 1.0, 0.0, 0.0],
+        [0.0, 0.0, 0.0, 0.0, 0.0],
+        [0.0, 0.0, 0.0, 0.0, 0.0],
+    ]
