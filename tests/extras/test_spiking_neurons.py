@@ -127,6 +127,16 @@ def test_if_spike_time_early_prefix():
     assert math.isclose(float(if_spike_time(z_in, weight)), 3.0, rel_tol=1e-12)
 
 
+def test_causal_set_input_at_spike_time():
+    # The first input alone would cross at z = 1.5 / 0.5 = 3, exactly when the second
+    # input arrives. The firing interval [z_(k), z_(k+1)) is half-open, so that input
+    # joins the causal set, and (1.5 + 3) / 1.5 gives the same time 3.
+    z_in = torch.tensor([[1.0, 3.0]], dtype=torch.float64)
+    weight = torch.tensor([[1.5, 1.0]], dtype=torch.float64)
+    assert causal_set(z_in, weight).tolist() == [[[1.0, 1.0]]]
+    assert float(if_spike_time(z_in, weight)) == 3.0
+
+
 def test_if_spike_time_no_spike_and_unordered_inputs():
     z_in = torch.exp(torch.tensor([[1.0, 0.0], [0.0, math.inf]], dtype=torch.float64))
     weight = torch.tensor([[0.5, 0.4], [2.0, -1.0]], dtype=torch.float64)
