@@ -29,6 +29,7 @@ from graphkit.distributed.comm import Communicator
 from graphkit.distributed.gather import HaloGather, merged_block
 from graphkit.distributed.halo import HaloExchange
 from graphkit.distributed.memory import FetchTracker, current_rss_bytes, peak_rss_bytes
+from graphkit.distributed.message_check import check_edgewise_message
 from graphkit.distributed.message_inputs import message_inputs
 from graphkit.distributed.model_check import check_same_model
 from graphkit.distributed.sar import (
@@ -540,6 +541,7 @@ class ShardedGraph(Graph):
                 block, message, x_all, x_dst, reduce, block.edge_attr
             )
         plan = self._plan(f"propagate:{reduce}", self.blocks, x.shape[1:], keep=True)
+        check_edgewise_message(message, self.blocks[self.rank], x, x_dst, self.rank)
         inputs = message_inputs(message, self.blocks[self.rank], x, x_dst)
         spec = MessageSpec(message, reduce, self._in_degree, inputs)
         return PropagateSAR.apply(x, x_dst, plan, spec, *inputs)
