@@ -188,3 +188,20 @@ def test_run_averages_seeds_and_margin(monkeypatch):
     assert metrics["sas_mismatch_mxint2"] == 0.25
     # MF-QAT at mxint2 against the better of the 8-bit specialist (75) and FP32 (77).
     assert metrics["mf_margin_lowest_format"] == 8.0
+
+
+def test_mismatch_rate_counts_elements():
+    # 255 * 2^-127 is the value whose E4M3 anchor rounds up to the next binade, so
+    # its E2M1 slice decodes to 4 * 2^-121 and direct E2M1 to 6 * 2^-122. With that
+    # value in both rows, 2 of the 64 weights differ, and the zeros match.
+    layer = MXLinear(32, 2, quantize_input=False)
+    with torch.no_grad():
+        layer.weight.zero_()
+        layer.weight[:, 0] = 255 * 2.0**-127
+    config = mfqat.Config(
+        train_formats=("mxfp4_e2m1",),
+        eval_formats=("mxfp4_e2m1",),
+        anchor_format="mxfp8_e4m3",
+    )
+    rates = mfqat._mismatch_rates(torch.nn.Sequential(layer), config)
+    assert rates == {"sas_mismatch_mxfp4_e2m1": 2 / 64}
