@@ -53,9 +53,14 @@ def check_edgewise_message(
     if not together.is_floating_point():
         same = torch.equal(together, separate)
     else:
+        # Matrix products round differently for two rows than for one, and a row near
+        # zero after cancellation keeps the rounding of its larger terms, so the
+        # tolerance scales with the largest message value.
         loose = together.dtype in (torch.float16, torch.bfloat16)
+        rtol = 1e-2 if loose else 1e-4
+        scale = float(together.abs().nan_to_num(0.0, 0.0, 0.0).max())
         same = torch.allclose(
-            together, separate, rtol=1e-2 if loose else 1e-4, atol=1e-5, equal_nan=True
+            together, separate, rtol=rtol, atol=1e-5 + rtol * scale, equal_nan=True
         )
     if not same:
         raise ValueError(
