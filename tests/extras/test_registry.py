@@ -133,6 +133,11 @@ def test_cli_unknown_key_exit_code(toy_experiment):
 def test_register_rejects_bad_names():
     with pytest.raises(ValueError, match="invalid experiment name 'Bad Name'"):
         registry.register("Bad Name", "t", "s", 1)
+    # Each rule alone: an upper-case letter, and the empty name.
+    with pytest.raises(ValueError, match="invalid experiment name 'BadName'"):
+        registry.register("BadName", "t", "s", 1)
+    with pytest.raises(ValueError, match="invalid experiment name ''"):
+        registry.register("", "t", "s", 1)
     with pytest.raises(ValueError, match="'all' is reserved"):
         registry.register("all", "t", "s", 1)
 

@@ -152,6 +152,25 @@ def test_dsr_global_prune_threshold_and_regrowth():
         assert int((active == 0).sum()) == len(active) - len(survivors)
 
 
+def test_dsr_halves_threshold_and_passes_excess():
+    # 8 non-zeros give a target of 0.25 * 8 = 2 pruned. |w| < 0.05 prunes 4, above
+    # 2 * (1 + 0.1) = 2.2, so the threshold halves. The 4 regrown weights split 1 : 3
+    # by the surviving counts 1 and 3, but the second layer has 1 free position, so
+    # its excess 2 goes to the first layer and both layers end full.
+    first = _layer([[0.01, 0.02], [0.03, 0.5]], [[True, True], [True, True]])
+    second = _layer([[0.04, 0.6, 0.7, 0.8]], [[True, True, True, True]])
+    config = dsr.Config(prune_fraction=0.25, initial_threshold=0.05, tolerance=0.1)
+    optimizer = types.SimpleNamespace(state={})
+    g = torch.Generator().manual_seed(0)
+    reallocator = dsr.Reallocator([first, second], optimizer, config, "dsr", g)
+    reallocator.step()
+    entry = reallocator.history[-1]
+    assert entry["pruned"] == 4
+    assert entry["threshold"] == pytest.approx(0.025)
+    assert entry["densities"] == [1.0, 1.0]
+    assert reallocator.nonzero_violations == 0
+
+
 @pytest.mark.parametrize("dtype", [torch.uint8, torch.int64, torch.float32])
 def test_grow_random_integer_mask(dtype):
     # ~mask of an integer mask is non-zero everywhere, so taking it as the free
