@@ -23,7 +23,8 @@ def check_edgewise_message(
 
     The two edges are the first two of ``block``, or its first edge twice when it
     has one. A message that fails or returns no tensor passes, so that the real call
-    reports it.
+    reports it, and so does a random message (two calls on the same edges differ).
+    The random state is the same after the check as before it.
 
     NOTE: a message that mixes edges but agrees on these two (``x_j - x_j.mean(0)``
     on one repeated edge) still passes. A rank that passes then waits for the ranks
@@ -37,13 +38,21 @@ def check_edgewise_message(
         attr = None if block.edge_attr is None else block.edge_attr[edges]
         return message(x[block.col[edges]], x_dst[block.row[edges]], attr)
 
+    # The calls restore the random state afterwards, so that a message that draws
+    # random numbers (dropout) leaves the real call the same numbers.
+    devices = [x.device.index or 0] if x.device.type == "cuda" else []
     try:
-        with torch.no_grad():
+        with torch.random.fork_rng(devices=devices), torch.no_grad():
             together = call(rows)
+            again = call(rows)
             apart = [call(rows[i : i + 1]) for i in range(2)]
     except Exception:  # noqa: BLE001 - the real call raises it again
         return
     if not isinstance(together, Tensor) or not all(isinstance(t, Tensor) for t in apart):
+        return
+    if not isinstance(again, Tensor) or not torch.equal(together, again):
+        # A random message differs between calls anyway, so the comparison says
+        # nothing about edge mixing.
         return
     if together.dim() == 0 or together.size(0) != 2:
         return
