@@ -178,6 +178,33 @@ def test_wta_winner_one_hot_per_group():
     assert layer.winner(u).tolist() == [[0.0, 1.0, 0.0, 0.0, 1.0, 0.0]]
 
 
+def test_wta_winner_straight_through_gradient():
+    layer = wta_stochastic.StochasticWTALayer(
+        2, groups=1, group_size=2, release_prob=0.5
+    )
+    u = torch.zeros(1, 2, requires_grad=True)
+    out = layer.winner(u, temperature=2.0)
+    assert out.tolist() == [[1.0, 0.0]]
+    out[0, 0].backward()
+    # The gradient is that of softmax(u / 2)_0 at s = (0.5, 0.5): s_0 (e_0 - s) / 2.
+    torch.testing.assert_close(u.grad, torch.tensor([[0.125, -0.125]]))
+
+
+@pytest.mark.parametrize(("release_prob", "expected"), [(0.0, 0.5), (1.0, 3.5)])
+def test_wta_sampled_release_extremes(release_prob, expected):
+    # No synapse releases at p = 0, so u is the bias 0.5. At p = 1 every synapse
+    # releases, so u = 0.5 + 1 + 2.
+    layer = wta_stochastic.StochasticWTALayer(
+        2, groups=1, group_size=1, release_prob=release_prob
+    )
+    with torch.no_grad():
+        layer.weight.copy_(torch.tensor([[1.0, 2.0]]))
+        layer.bias.fill_(0.5)
+    generator = torch.Generator().manual_seed(0)
+    u = layer.sample_input(torch.ones(4, 2), generator)
+    assert u.tolist() == [[expected]] * 4
+
+
 def test_wta_conditional_nll_single_sample_is_bce():
     logits = torch.tensor([[[0.3, -1.2, 2.0]]])
     bottom = torch.tensor([[1.0, 0.0, 0.0]])
