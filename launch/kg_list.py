@@ -34,7 +34,7 @@ def run_list(args) -> int:
         return 0
     print(f"datasets under {args.root} (--dataset NAME):")
     for name, kind in datasets.items():
-        note = _incomplete(args.root, name, kind)
+        note = _missing_files_note(args.root, name, kind)
         print(f"  {name:<12} {_describe(name, kind)}{note}")
     if not datasets:
         print("  none: no folder with train.txt or a NAME_ind sibling")
@@ -70,15 +70,18 @@ def _describe(name: str, kind: str) -> str:
     return "transductive (train/valid/test.txt)"
 
 
-def _incomplete(root, name: str, kind: str) -> str:
+def _missing_files_note(root, name: str, kind: str) -> str:
     """Return a note naming the files that dataset ``name`` lacks, or "" when none."""
     from graphkit.kg.catalog import missing_dataset_files
 
     missing = missing_dataset_files(root, name, kind)
     if not missing:
         return ""
+    if len(missing) == 1:
+        verb, pronoun = "is", "it is"
+    else:
+        verb, pronoun = "are", "they are"
     return (
-        f", incomplete: {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
-        f"missing, so --dataset {name} fails until "
-        f"{'it is' if len(missing) == 1 else 'they are'} added"
+        f", incomplete: {', '.join(missing)} {verb} missing, "
+        f"so --dataset {name} fails until {pronoun} added"
     )
