@@ -12,7 +12,7 @@ code) in two ways:
 * ``epoch``: two ranks (gloo on 127.0.0.1, one thread each) train GraphSAGE with the
   defaults of ``graphkit train`` on those partitions. Each rank runs rounds of
   ``--epochs`` epochs (a training step and an evaluation pass, as the trainer runs
-  them), switching the method between rounds, and reports the CPU time of its main
+  them) and switches the method between rounds. It reports the CPU time of its main
   thread per epoch and the part of it spent packing.
 
 Both report the lowest time over ``--repeats`` rounds. Example (the configuration

@@ -51,8 +51,8 @@ def check_edgewise_message(
     if not isinstance(together, Tensor) or not all(isinstance(t, Tensor) for t in apart):
         return
     if not isinstance(again, Tensor) or not torch.equal(together, again):
-        # A random message differs between calls anyway, so the comparison says
-        # nothing about edge mixing.
+        # A random message differs between calls anyway, so the comparison cannot
+        # detect edge mixing.
         return
     if together.dim() == 0 or together.size(0) != 2:
         return

@@ -248,7 +248,7 @@ def check_finite_weights(state: dict[str, torch.Tensor], path: str | Path) -> No
     """Raise ``ValueError`` when a floating-point tensor of ``state`` has NaN or infinity.
 
     Such weights turn scores into NaN, and NaN scores rank last, so a model loaded
-    from them would return meaningless answers and metrics.
+    from them would return meaningless rankings and metrics.
     """
     import torch
 
