@@ -37,7 +37,8 @@ def _rank_zero_layout(comm: Communicator, lines: list[str]) -> list[str]:
     encoded = "\n".join(lines).encode()
     size = comm.all_gather_sizes(len(encoded))[0]
     buffer = torch.zeros(size, dtype=torch.uint8, device=comm.device)
-    if comm.rank == 0:
+    if comm.rank == 0 and size > 0:
+        # torch.frombuffer rejects an empty buffer (a model without parameters).
         buffer.copy_(torch.frombuffer(bytearray(encoded), dtype=torch.uint8))
     comm.broadcast(buffer, src=0, label="setup")
     text = bytes(buffer.cpu().tolist()).decode()

@@ -67,3 +67,23 @@ def test_other_model_shapes_rejected_on_every_rank():
             "this rank has parameter '1.weight' of shape [4, 4] and float32, where "
             "rank 0 has parameter '1.weight' of shape [3, 4] and float32"
         ) in messages[rank]
+
+
+def sync_empty_on_rank_zero(rank: int, world_size: int):
+    """Sync a model that has no parameters on rank 0 only; return the error text."""
+    from graphkit.distributed import ShardedGraph
+    from graphkit.distributed.runtime import communicator
+
+    edges = [torch.zeros(2, 0, dtype=torch.long) for _ in range(world_size)]
+    graph = ShardedGraph(communicator(), torch.arange(world_size + 1), edges)
+    model = nn.Sequential() if rank == 0 else nn.Sequential(nn.Linear(2, 3))
+    with pytest.raises(ValueError) as error:
+        graph.sync_parameters(model)
+    return str(error.value)
+
+
+def test_empty_rank_zero_model_rejected():
+    messages = run_world(sync_empty_on_rank_zero, 2)
+    assert messages[0].startswith("rank 0: ranks [1] built a model other than")
+    assert messages[1].startswith("rank 1: the model differs from rank 0's")
+    assert "'0.weight' of shape [3, 2]" in messages[1]
