@@ -259,7 +259,7 @@ def _halo_bytes(sent: dict) -> int:
     return sum(v for k, v in sent.items() if k.startswith("aggregate"))
 
 
-# subsample draws other rows in every pass. The command line's random-projection keeps
+# subsample draws different rows in every pass. The command line's random-projection keeps
 # one projection per aggregation call, so its compressed scores are repeatable but
 # still differ from the exact ones.
 CODECS = {
@@ -274,8 +274,8 @@ def two_rank_evaluations():
     runs = {"none": run_world(evaluate_weights, 2, {}, state)}
     for codec, options in CODECS.items():
         for evaluation in ("exact", "compressed"):
-            options = {**options, "compression_eval": evaluation}
-            runs[codec, evaluation] = run_world(evaluate_weights, 2, options, state)
+            run_options = {**options, "compression_eval": evaluation}
+            runs[codec, evaluation] = run_world(evaluate_weights, 2, run_options, state)
     return reference, runs
 
 
@@ -379,7 +379,8 @@ def test_trainer_saves_and_checks_evaluation(tmp_path):
     state = torch.load(out / "checkpoint_000002.pt", weights_only=True)
     assert state["compression"]["evaluation"] == "exact"
     assert json.loads(state["config"])["compression_eval"] == "exact"
-    # Rank 0 alone warns, and the schedule continues without the other warning.
+    # Rank 0 alone warns. The codec and schedule match the checkpoint's, so there is
+    # no schedule-change warning.
     expected = (
         "the checkpoint was written with compression_eval='exact' but this run has "
         "compression_eval='compressed'. The best validation score restored from the "

@@ -1,7 +1,7 @@
 """Files written with their row index (pandas to_csv, R write.csv) are rejected.
 
-The index column has no name in the header, so with the header skipped the index
-loaded as the source ids, the sources as targets and the targets as edge weights.
+The index column has no name in the header. A loader that skips the header would
+read the index as the source ids, the sources as targets and the targets as weights.
 """
 
 import pytest

@@ -66,8 +66,8 @@ def test_homophily_close_to_requested(homophily):
 
 def test_heterophilous_edges_spread_evenly():
     # With homophily 0 a class-k node links to each of the other 3 classes with
-    # probability 1/3. About 5,000 edge ends per class give a standard deviation of
-    # 0.007 on each fraction.
+    # probability 1/3. About 10,000 edge ends per class (39,930 directed edges in all)
+    # give a standard deviation of about 0.005 on each fraction.
     data = synthetic_csbm(
         num_nodes=4_000, num_classes=4, avg_degree=10, homophily=0.0, num_features=2
     )
