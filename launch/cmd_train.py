@@ -172,9 +172,9 @@ def run(args: argparse.Namespace) -> int:
 def warn_compression_without_peers(config: TrainConfig) -> None:
     """Warn that the compression options set do nothing in a run of one process.
 
-    A process without peers sends no halo rows, so ``--compression`` and every other
-    compression option (``--compression-eval``, ``--compression-bits``, ...) set to a
-    non-default is named.
+    A process without peers sends no halo rows. The warning names ``--compression``
+    and each other compression option set to a non-default (``--compression-eval``,
+    ``--compression-bits``, ...).
     """
     from graphkit.distributed.compression.control import changed_compression_options
 

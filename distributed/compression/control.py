@@ -483,8 +483,10 @@ def _changed_options(config, names) -> list[str]:
 
 
 def changed_compression_options(config) -> list[str]:
-    """Return ``--option value`` for each compression option other than ``compression``
-    that ``config`` sets to a non-default, in the order of ``_OPTION_DEFAULTS``.
+    """Return each compression option that ``config`` sets to a non-default.
+
+    ``compression`` itself is not listed. Entries follow the order of
+    ``_OPTION_DEFAULTS`` and have the form of :func:`_changed_options`.
     """
     return _changed_options(config, _OPTION_DEFAULTS)
 

@@ -281,7 +281,7 @@ def _parse_rows(
     for (number, text), columns in zip(numbered, fields):
         columns = [column.strip(ASCII_WHITESPACE) for column in columns]
         if len(columns) != 3 or not all(columns):
-            hint = _count_line_hint(number, columns)
+            hint = _first_line_hint(number, columns)
             if comma_fix is not None and not hint:
                 hint = _separator_hint(text, delimiter, comma_fix)
             raise KGFormatError(
@@ -296,9 +296,10 @@ def _parse_rows(
     return rows, lines
 
 
-def _count_line_hint(number: int, columns: list[str]) -> str:
-    """Return a hint for a first line that is a lone count or a pandas index header,
-    else an empty string.
+def _first_line_hint(number: int, columns: list[str]) -> str:
+    """Return a hint for a first line that is a lone count or a pandas index header.
+
+    Any other line gets an empty string.
 
     OpenKE's ``train2id.txt`` files start with the number of triples, and their rows
     are ``head tail relation`` ids, so dropping the count line alone loads the relation

@@ -625,7 +625,8 @@ def pretrain(
             fingerprints differ from those of ``graphs``).
             Every parameter of ``model`` has ``requires_grad=False``.
         TypeError: ``config`` is neither a TrainConfig nor a dict of its fields,
-            or a setting is not a TrainConfig field.
+            a setting is not a TrainConfig field, or ``model`` is not a
+            ``torch.nn.Module``.
         RuntimeError: the call runs under ``torch.no_grad()`` or
             ``torch.inference_mode()``.
     """

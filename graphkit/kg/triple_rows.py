@@ -56,8 +56,9 @@ def check_string_names(
 def _not_a_string(role: str, name) -> str:
     """Return the error message for a ``role`` name of another type than str."""
     message = (
-        f"the {role} {name!r} ({type(name).__name__}) is not a string. Names are "
-        "strings, which predict, score and the triple files use"
+        f"the {role} {name!r} ({type(name).__name__}) is not a string. Entity and "
+        "relation names must be strings, as in the triple files and in the names "
+        "that predict and score take"
     )
     if name is None or (isinstance(name, float) and math.isnan(name)):
         return message + (

@@ -206,11 +206,13 @@ def build_labelled_graph(
             negative label marks an unlabelled node, which is not counted.
         num_nodes (int, optional): ``N``; defaults to ``y.numel()``.
         node_mask (Tensor, optional): bool ``[N]``; only ``True`` nodes are counted.
-
-    NumPy arrays are accepted in place of the tensors and read as tensors.
         num_classes (int, optional): ``C``; defaults to the largest label plus one.
         options (MeasureOptions, optional): conventions; defaults to
             ``MeasureOptions()`` (undirected, self-loops removed).
+
+    NumPy arrays of numbers are accepted in place of ``edge_index``, ``y`` and
+    ``node_mask`` and converted to tensors. An array of strings or objects raises
+    TypeError.
     """
     options = MeasureOptions() if options is None else options
     edge_index = _from_numpy(edge_index, "edge_index")

@@ -32,7 +32,7 @@ def loss_sum(logits: Tensor, labels: Tensor, mask: Tensor, multi_label: bool) ->
 def check_logits(output, num_nodes: int) -> Tensor:
     """Return the model's output after checking that it is one row of logits per node.
 
-    Raises TypeError for an output that is no tensor (such as a tuple of logits and
+    Raises TypeError for an output that is not a tensor (such as a tuple of logits and
     embeddings), and ValueError for a tensor with another number of rows.
     """
     if not isinstance(output, Tensor):

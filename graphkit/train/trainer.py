@@ -94,7 +94,7 @@ class Trainer:
 
     def __init__(self, config: TrainConfig, data, graph: Graph, model=None) -> None:
         self.config, self.data, self.graph = config, data, graph
-        # Without features (or with features that are no tensor), the input check on
+        # Without features (or with features that are not a tensor), the input check on
         # every rank reports data.x, and its collective runs on the graph's device.
         x = getattr(data, "x", None)
         if isinstance(x, Tensor):
