@@ -45,7 +45,10 @@ def test_every_rank_gets_rank_zero_state():
 
 
 def sync_other_models(rank: int, world_size: int):
-    """Sync a model whose output layer has ``3 + rank`` rows; return the error text."""
+    """Sync a model whose output layer has 3 rows on rank 0 and 4 elsewhere.
+
+    Returns the error text.
+    """
     from graphkit.distributed import ShardedGraph
     from graphkit.distributed.runtime import communicator
 
@@ -70,7 +73,7 @@ def test_other_model_shapes_rejected_on_every_rank():
 
 
 def sync_empty_on_rank_zero(rank: int, world_size: int):
-    """Sync a model that has no parameters on rank 0 only; return the error text."""
+    """Sync a model that has no parameters on rank 0 only, and return the error text."""
     from graphkit.distributed import ShardedGraph
     from graphkit.distributed.runtime import communicator
 
