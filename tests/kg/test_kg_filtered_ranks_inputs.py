@@ -57,7 +57,9 @@ def test_integer_mask_equals_bool_mask():
 
 
 def test_float_mask_rejected():
-    with pytest.raises(TypeError, match=r"known must be a bool mask.*got torch.float32"):
+    with pytest.raises(
+        TypeError, match=r"known must be a bool mask.*got torch.float32"
+    ):
         filtered_ranks(SCORES, torch.tensor([2, 1]), KNOWN.float())
 
 

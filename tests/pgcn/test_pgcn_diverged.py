@@ -20,7 +20,10 @@ def test_nan_feature_named():
     torch.manual_seed(0)
     x = torch.randn(4, 3)
     x[2, 1] = float("nan")
-    with pytest.raises(FloatingPointError, match=r"input x \(the node features in a first layer\) contains 1 NaN") as info:
+    with pytest.raises(
+        FloatingPointError,
+        match=r"input x \(the node features in a first layer\) contains 1 NaN",
+    ) as info:
         PGCNConv(3, 2)(x, small_graph())
     assert "(first at node 2, column 1)" in str(info.value)
 
@@ -30,7 +33,9 @@ def test_nan_weights_named():
     layer = PGCNConv(3, 2)
     with torch.no_grad():
         layer.lin_embed.weight[0, 0] = float("nan")
-    with pytest.raises(FloatingPointError, match="although the layer's input x is finite"):
+    with pytest.raises(
+        FloatingPointError, match="although the layer's input x is finite"
+    ):
         layer(torch.randn(4, 3), small_graph())
 
 
@@ -43,9 +48,12 @@ def test_huge_weights_named():
         layer(torch.randn(4, 3), small_graph())
 
 
-class BlowsUpAt(nn.Module):
-    """A PGCN model whose training forward pass number ``step`` first scales the
-    attention embedding weights of its first layer by 1e12, as a diverged step would."""
+class DivergesAtStep(nn.Module):
+    """PGCN model that diverges in its training forward pass number ``step``.
+
+    That pass scales the attention embedding weights of the first layer by 1e12, as a
+    diverged optimizer step would.
+    """
 
     def __init__(self, step: int):
         super().__init__()
@@ -71,11 +79,24 @@ def test_trainer_keeps_best_epoch(tmp_path):
     for split in range(3):
         masks[split, split::3] = True
     edge_index = torch.stack([torch.arange(n), (torch.arange(n) + 2) % n])
-    data = Data(x=x, y=y, edge_index=edge_index, train_mask=masks[0],
-                val_mask=masks[1], test_mask=masks[2], num_nodes=n)
-    config = TrainConfig(epochs=5, log_every=100, patience=0, lr=0.01,
-                         out=str(tmp_path / "run"), checkpoint_every=1)
-    trainer = Trainer(config, data, LocalGraph.from_data(data), BlowsUpAt(3))
+    data = Data(
+        x=x,
+        y=y,
+        edge_index=edge_index,
+        train_mask=masks[0],
+        val_mask=masks[1],
+        test_mask=masks[2],
+        num_nodes=n,
+    )
+    config = TrainConfig(
+        epochs=5,
+        log_every=100,
+        patience=0,
+        lr=0.01,
+        out=str(tmp_path / "run"),
+        checkpoint_every=1,
+    )
+    trainer = Trainer(config, data, LocalGraph.from_data(data), DivergesAtStep(3))
     with pytest.raises(FloatingPointError, match="head 0"):
         trainer.fit()
     best = torch.load(tmp_path / "run" / "best_model.pt", weights_only=True)
