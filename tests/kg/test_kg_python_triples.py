@@ -1,4 +1,4 @@
-"""Triples held in Python: a pandas DataFrame, its files, and names that are not strings."""
+"""Triples built in Python: a pandas DataFrame, its files, and names that are not strings."""
 
 import math
 

@@ -117,7 +117,7 @@ def test_layer_backward_copies_no_view():
     # An in-place add to the view that F.linear returns for 3-D input would turn into
     # a CopySlices node, which copies the whole (V, B, d) tensor in backward.
     assert "CopySlices" not in _autograd_node_names(out)
-    # W [x || m] + c, as one product of the concatenation.
+    # The reference applies the layer's linear map once, to the concatenation [x || m].
     messages = aggregate_plain(
         x, layer.relation_vectors(relation), edge_index, edge_type
     )

@@ -54,8 +54,8 @@ def test_dataset_options_file_as_output_rejected(inputs, capsys, output):
 
 
 def test_edge_list_path_under_root_rejected(inputs, tmp_path, monkeypatch, capsys):
-    # The edge-list loader reads a relative path that the working folder lacks under
-    # --root, so that file is the input the --csv would replace.
+    # The working folder has no file of that relative path, so the edge-list loader
+    # reads it under --root. That file is the input that --csv would overwrite.
     edges, labels = inputs
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

@@ -1,4 +1,4 @@
-"""Checkpoint files get the umask's mode, as a file written with open() does."""
+"""Checkpoint files get mode 0o666 minus the umask, as files written with open() do."""
 
 from __future__ import annotations
 

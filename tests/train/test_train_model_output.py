@@ -10,7 +10,7 @@ from graphkit.train import TrainConfig, Trainer
 
 
 class LogitsAndEmbedding(nn.Module):
-    """Return ``(logits, embedding)``, as models with an auxiliary output do."""
+    """Model that returns ``(logits, embedding)``, as models with an auxiliary output do."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -22,7 +22,7 @@ class LogitsAndEmbedding(nn.Module):
 
 
 class GraphLevel(nn.Module):
-    """Return one row of logits for the whole graph."""
+    """Model that returns one row of logits for the whole graph."""
 
     def __init__(self) -> None:
         super().__init__()

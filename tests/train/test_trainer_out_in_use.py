@@ -143,9 +143,9 @@ def test_unreadable_out_runs_unlocked(tmp_path, monkeypatch, caplog):
     assert not lock.held
 
 
-def test_running_run_reported_in_use_not_earlier(tmp_path, other_process_lock):
-    # The metrics.jsonl of a run that still trains into out is no earlier run, so the
-    # error must not advise resume="auto", which the lock rejects next.
+def test_running_run_reported_in_use(tmp_path, other_process_lock):
+    # The metrics.jsonl of a run that is still training into out is not from an earlier
+    # run. So the error must not advise resume="auto", which the lock would reject.
     data = two_block_graph()
     out = tmp_path / "run"
     run(data, epochs=2, out=str(out))

@@ -1,4 +1,4 @@
-"""``graphkit partition`` passes --parts, --seed, --balance-train and --split on."""
+"""``graphkit partition`` passes --parts, --method, --seed, --balance-train and --split on."""
 
 import pytest
 import torch
@@ -6,8 +6,8 @@ from graphkit.datasets import synthetic_csbm
 from graphkit.distributed import partition
 from graphkit.launch.cli import main
 
-SMALL = {"num_nodes": 200, "avg_degree": 4, "num_features": 4}
-SMALL_GRAPH = ["--dataset-options", "{num_nodes: 200, avg_degree: 4, num_features: 4}"]
+SMALL_OPTIONS = {"num_nodes": 200, "avg_degree": 4, "num_features": 4}
+SMALL_ARGV = ["--dataset-options", "{num_nodes: 200, avg_degree: 4, num_features: 4}"]
 
 
 @pytest.fixture()
@@ -29,18 +29,18 @@ def partition_calls(monkeypatch):
 
 
 def test_seed_parts_and_train_mask_passed(tmp_path, partition_calls):
-    argv = ["partition", *SMALL_GRAPH, "--parts", "3", "--seed", "7"]
+    argv = ["partition", *SMALL_ARGV, "--parts", "3", "--seed", "7"]
     argv += ["--balance-train", "--out", str(tmp_path / "parts")]
     assert main(argv) == 0
     (call,) = partition_calls
     assert call["parts"] == 3
     assert call["method"] == "metis"
     assert call["seed"] == 7
-    assert torch.equal(call["train"], synthetic_csbm(**SMALL).train_mask)
+    assert torch.equal(call["train"], synthetic_csbm(**SMALL_OPTIONS).train_mask)
 
 
 def test_no_train_mask_without_balance_train(tmp_path, partition_calls):
-    argv = ["partition", *SMALL_GRAPH, "--parts", "2", "--method", "random"]
+    argv = ["partition", *SMALL_ARGV, "--parts", "2", "--method", "random"]
     assert main([*argv, "--out", str(tmp_path / "parts")]) == 0
     (call,) = partition_calls
     assert call["method"] == "random"
@@ -54,7 +54,7 @@ def test_split_passed_to_loader(tmp_path, monkeypatch):
 
     def load(*args, split=None, **kwargs):
         requested.append(split)
-        return synthetic_csbm(**SMALL)
+        return synthetic_csbm(**SMALL_OPTIONS)
 
     monkeypatch.setattr(graphkit.datasets, "load_dataset", load)
     argv = ["partition", "--parts", "2", "--split", "2"]
