@@ -50,7 +50,8 @@ def test_overflowing_lr_names_lr():
     solution = fit_linear_gcn(data, CONFIG)
     model = SVDInitializedGCN.from_linear_solution(solution, CONFIG.hops, dropout=0.0)
     before = [parameter.detach().clone() for parameter in model.parameters()]
-    # Adam's first step size is lr / (1 - 0.9) = 1e39, above float32's maximum.
+    # torch's Adam computes the step size lr / (1 - beta1) = 1e38 / 0.1 = 1e39 in its
+    # first step, above float32's maximum, although the weights would move by about lr.
     config = FinetuneConfig(epochs=2, lr=1e38)
     with pytest.raises(ValueError) as error:
         finetune(model, solution.features, solution.adjacency.matrix, data, config)

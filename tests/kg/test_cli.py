@@ -173,7 +173,7 @@ def test_cli_evaluate_valid_split(files, tmp_path):
 
 def test_cli_evaluate_tie_policy(files, tmp_path):
     # Each city-country pair is its own component. The model gives one score to every
-    # entity that it cannot reach from the query entity, so the answer country2 of
+    # entity that it cannot reach from the query entity, so the true tail country2 of
     # (city1, capital_of, ?) ties with the other unreachable entities.
     _, checkpoint, root = files
     (root / "toy_v1_ind" / "test.txt").write_text("city1\tcapital_of\tcountry2\n")
