@@ -57,8 +57,8 @@ def test_repeated_rows_change_scores():
 
 
 def test_query_rows_equal_to_facts_do_not_warn(tmp_path, caplog):
-    # Query files may repeat facts and rows. The loader warns about that in its own
-    # words, and numbering their names must not add a repeated-facts warning.
+    # Query files may repeat facts and rows, and the loader has its own warning for
+    # that. Converting their names to ids must not also log the repeated-facts warning.
     folder = tmp_path / "geo"
     folder.mkdir()
     rows = "".join("\t".join(row) + "\n" for row in FACTS)

@@ -70,8 +70,8 @@ def test_elevation_columns_orthogonal_and_in_hyperplane(d):
 
 @pytest.mark.parametrize("d", [2, 4, 8])
 def test_lattice_matches_dense_filter(d):
-    # The error varies from draw to draw by a factor of up to 4, so one draw shows
-    # little. The test measures 20 draws and checks each one and their mean.
+    # The error varies from draw to draw by a factor of about 4 (the table in
+    # graphkit.lattice.filter), so the test checks each of 20 draws and their mean.
     errors = []
     for seed in range(20):
         torch.manual_seed(seed)
