@@ -2,8 +2,8 @@
 
 An error in the caller's aggregation ends the iteration while the next round, posted
 ahead, is in flight. The peers post the matching operations, so the rank must wait for
-them: an abandoned exchange breaks the next exchange of the process group (with gloo,
-a reset connection or a timeout).
+them. An abandoned exchange breaks the next exchange of the process group, which gloo
+reports as a reset connection or a timeout.
 """
 
 import pytest
