@@ -158,8 +158,9 @@ def _read_in_bulk(
     ends = frame[[0, 1]].to_numpy(dtype=np.int64)
     if guessed and header:
         second = fields[1] if len(fields) > 1 else None
-        # first contains stripped lines, so a header that a tab indents goes to the
-        # line reader, which checks the raw line.
+        # ``first`` contains stripped lines, which hide a header's leading tab. A
+        # header with another field count than the next line therefore goes to the
+        # line reader, which checks the raw line for a tab-indented index header.
         if second is not None and len(fields[0]) != len(second):
             return None
         reject_index_header(path, first[0][0] + 1, first[0][1], fields[0], second)
