@@ -288,8 +288,7 @@ def run_analyze(args: argparse.Namespace) -> int:
 
 
 def _partial_results_note(summaries: list[GraphSummary], unwritten: list[str]) -> str:
-    """Return the note that names the graphs printed before an error and the unwritten
-    output files."""
+    """Return a note naming the graphs printed before an error and the unwritten files."""
     names = ", ".join(summary.name for summary in summaries)
     note = f"The table above contains the graphs analysed before the error ({names})."
     if unwritten:
@@ -354,7 +353,7 @@ def _check_dataset_names(names: list[str]) -> None:
 
 
 def _check_dataset_options(names: list[str], options: dict) -> None:
-    """Raise ValueError when the loader of one of several --dataset lacks an option.
+    """Raise ValueError when one of several --dataset loaders rejects an option.
 
     --dataset-options applies to every --dataset, so an option that only the first
     loader accepts would otherwise fail on a later dataset and discard the results
