@@ -60,10 +60,9 @@ def list_datasets(root: str | Path) -> dict[str, str]:
 
 
 def missing_dataset_files(root: str | Path, name: str, kind: str) -> list[str]:
-    """Return the files that ``load_dataset`` reads for dataset ``name`` of layout
-    ``kind`` (as :func:`list_datasets` maps it) and that are not under ``root``.
+    """Return the files of dataset ``name`` that ``load_dataset`` reads but ``root`` lacks.
 
-    Each file is named relative to ``root``, such as ``small/inference_test.txt``. An
+    ``kind`` is the dataset's layout, as :func:`list_datasets` maps it. Each file is named relative to ``root``, such as ``small/inference_test.txt``. An
     ``"ambiguous"`` folder gets an empty list, because no layout applies to it.
     """
     root = Path(root).expanduser()
