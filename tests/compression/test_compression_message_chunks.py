@@ -15,13 +15,12 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "distributed"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from compression_workers import CODECS, message_limit_is_invisible
-from harness import run_world
-from stream_order import RecordingComm, match_in_order, replay
-from workers import recorded
-
 from graphkit.distributed.compression import CompressedHalo
 from graphkit.distributed.halo import HaloExchange
 from graphkit.distributed.memory import FetchTracker
+from harness import run_world
+from stream_order import RecordingComm, match_in_order, replay
+from workers import recorded
 
 NODES, WIDTH = 6, 16
 

@@ -8,12 +8,11 @@ reports as a reset connection or a timeout.
 
 import pytest
 import torch
-from stream_order import RecordingComm
-
 from graphkit.distributed.compression import CompressedHalo
 from graphkit.distributed.compression.quantize import QuantizeCodec
 from graphkit.distributed.halo import HaloExchange
 from graphkit.distributed.memory import FetchTracker
+from stream_order import RecordingComm
 
 
 def _halo(comm, look_ahead, one_shot, max_message_bytes):

@@ -7,10 +7,9 @@ count the exchanges already posted and not yet waited for.
 
 import pytest
 import torch
-from stream_order import RecordingComm
-
 from graphkit.distributed.halo import HaloExchange
 from graphkit.distributed.memory import FetchTracker
+from stream_order import RecordingComm
 
 
 def _halo(look_ahead, one_shot, max_message_bytes=None):

@@ -2,11 +2,10 @@
 
 import pytest
 import torch
-from torch.utils._python_dispatch import TorchDispatchMode
-
 from graphkit.distributed.comm import Communicator, PendingExchange
 from graphkit.distributed.halo import HaloExchange, gather_rows
 from graphkit.distributed.memory import FetchTracker
+from torch.utils._python_dispatch import TorchDispatchMode
 
 
 class SentRows(Communicator):

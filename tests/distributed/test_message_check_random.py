@@ -3,9 +3,9 @@
 import pytest
 import torch
 import torch.nn.functional as F
+from graphkit.distributed.message_check import check_edgewise_message
 
 from graphkit.block import Block
-from graphkit.distributed.message_check import check_edgewise_message
 
 
 def _block():

@@ -2,11 +2,11 @@
 
 import pytest
 import torch
+from graphkit.distributed import ShardedGraph, partition_payloads
+from graphkit.distributed.runtime import communicator
 from harness import run_world
 from torch_geometric.data import Data
 
-from graphkit.distributed import ShardedGraph, partition_payloads
-from graphkit.distributed.runtime import communicator
 from graphkit.graph import LocalGraph
 
 pytestmark = pytest.mark.distributed
