@@ -36,7 +36,7 @@ def triple_rows(named) -> Iterable[Sequence]:
 def check_string_names(
     rows: Sequence[tuple[int, int, int]], entities: dict, relations: dict
 ) -> None:
-    """Raise KGFormatError naming the first row whose head, relation or tail is no str.
+    """Raise KGFormatError naming the first row whose head, relation or tail is not a str.
 
     ``rows`` are id triples, and ``entities`` and ``relations`` map each name to its
     id. The common case of all-string names costs one pass over the names.
