@@ -245,3 +245,14 @@ def test_cli_pretrain_same_seed_same_weights(files, tmp_path):
     assert sorted(weights[0]) == sorted(weights[1])
     for name, tensor in weights[0].items():
         assert torch.equal(tensor, weights[1][name]), name
+
+
+def test_cli_list_one_missing_file(files, capsys):
+    _, _, root = files
+    (root / "toy_v1_ind" / "test.txt").unlink()
+    assert main(["kg", "list", "--root", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "GraIL split (toy_v1/ and toy_v1_ind/), incomplete: toy_v1_ind/test.txt is "
+        "missing, so --dataset toy_v1 fails until it is added" in out
+    )
