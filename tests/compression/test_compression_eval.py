@@ -46,7 +46,7 @@ class _OneCall(nn.Module):
 
 
 def _halo():
-    """The attributes of a HaloExchange that CompressedHalo reads, for one process."""
+    """Fake a one-process HaloExchange with only the fields CompressedHalo reads."""
     return SimpleNamespace(
         comm=None, rank=0, world_size=2, send_rows=[], recv_counts=[]
     )
@@ -219,7 +219,10 @@ def test_checkpoint_without_evaluation_is_compressed(caplog):
 
 # Two ranks against one process ---------------------------------------------------------
 def _reference(steps: int = 3):
-    """Weights after ``steps`` uncompressed steps, and their single-process scores."""
+    """Train ``steps`` uncompressed steps in one process.
+
+    Returns the weights and their single-process scores.
+    """
     from graphkit.launch.cmd_train import load_local
 
     from graphkit.train.trainer import Trainer
@@ -233,9 +236,9 @@ def _reference(steps: int = 3):
 
 
 def evaluate_weights(rank: int, world_size: int, options: dict, state: dict):
-    """Scores of two evaluations of ``state`` on this rank's partition, and their bytes.
+    """Evaluate ``state`` twice on this rank's partition.
 
-    Returns the scores, this rank's bytes sent per label by the two evaluations, and
+    Returns the two scores, this rank's bytes sent per label by the two evaluations, and
     the compression record of the epoch that counts them (None without compression).
     """
     from graphkit.distributed.runtime import build_partition
@@ -259,9 +262,9 @@ def _halo_bytes(sent: dict) -> int:
     return sum(v for k, v in sent.items() if k.startswith("aggregate"))
 
 
-# subsample draws different rows in every pass. The command line's random-projection keeps
-# one projection per aggregation call, so its compressed scores are repeatable but
-# still differ from the exact ones.
+# subsample draws different rows in every pass. The command line's random-projection
+# keeps one projection per aggregation call, so its compressed scores are repeatable
+# but still differ from the exact ones.
 CODECS = {
     "random-projection": RANDOM_PROJECTION,
     "subsample": {"compression": "subsample", "compression_ratio": 16.0},
