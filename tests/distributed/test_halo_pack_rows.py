@@ -9,7 +9,7 @@ from torch.utils._python_dispatch import TorchDispatchMode
 
 
 class SentRows(Communicator):
-    """Rank 0 of 2 that keeps what it sends to rank 1 and receives nothing."""
+    """Communicator for rank 0 of 2 that stores the rows it sends and receives none."""
 
     def __init__(self) -> None:
         self.rank, self.world_size = 0, 2

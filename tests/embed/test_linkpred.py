@@ -132,7 +132,7 @@ def two_communities(size: int = 12, seed: int = 0) -> tuple[torch.Tensor, torch.
 
 def test_embed_uses_every_config_field():
     # Two power iterations leave the result dependent on the seed, the sketch width
-    # and the orthonormalizer, so the outputs are equal only if embed passes all on.
+    # and the orthonormalizer, so the outputs match only if embed passes all three.
     edge_index, _ = two_communities()
     config = LinkPredictionConfig(
         rank=3,
