@@ -67,15 +67,15 @@ def missing_dataset_files(root: str | Path, name: str, kind: str) -> list[str]:
     """
     root = Path(root).expanduser()
     if kind == GRAIL:
-        wanted = [f"{name}/train.txt", f"{name}/valid.txt"] + [
+        expected = [f"{name}/train.txt", f"{name}/valid.txt"] + [
             f"{name}_ind/{part}.txt" for part in ("train", "valid", "test")
         ]
     elif kind == TRANSDUCTIVE:
-        wanted = [f"{name}/{part}.txt" for part in ("train", "valid", "test")]
+        expected = [f"{name}/{part}.txt" for part in ("train", "valid", "test")]
     else:
         layouts = [layout for layout in INFERENCE_LAYOUTS if layout.kind == kind]
-        wanted = [f"{name}/{file}" for layout in layouts for file in layout.files]
-    return [file for file in wanted if not (root / file).is_file()]
+        expected = [f"{name}/{file}" for layout in layouts for file in layout.files]
+    return [file for file in expected if not (root / file).is_file()]
 
 
 def released_checkpoints(cache_dir: str | Path | None = None) -> dict[str, Path | None]:

@@ -78,6 +78,7 @@ def test_trainer_keeps_best_epoch(tmp_path):
     masks = torch.zeros(3, n, dtype=torch.bool)
     for split in range(3):
         masks[split, split::3] = True
+
     edge_index = torch.stack([torch.arange(n), (torch.arange(n) + 2) % n])
     data = Data(
         x=x,
@@ -88,6 +89,7 @@ def test_trainer_keeps_best_epoch(tmp_path):
         test_mask=masks[2],
         num_nodes=n,
     )
+
     config = TrainConfig(
         epochs=5,
         log_every=100,
@@ -99,5 +101,6 @@ def test_trainer_keeps_best_epoch(tmp_path):
     trainer = Trainer(config, data, LocalGraph.from_data(data), DivergesAtStep(3))
     with pytest.raises(FloatingPointError, match="head 0"):
         trainer.fit()
+
     best = torch.load(tmp_path / "run" / "best_model.pt", weights_only=True)
     assert best["epoch"] in (1, 2)
