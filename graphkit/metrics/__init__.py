@@ -5,21 +5,26 @@ Every measure takes ``edge_index`` and ``y`` with the same options (``directed``
 :func:`build_labelled_graph` to share the preprocessing between measures.
 """
 
-from graphkit.metrics.adjusted_homophily import adjusted_homophily
-from graphkit.metrics.class_insensitive_homophily import class_insensitive_homophily
 from graphkit.metrics.compatibility import class_compatibility, class_edge_counts
-from graphkit.metrics.edge_homophily import edge_homophily
 from graphkit.metrics.graph import (
     LabelledGraph,
     MeasureOptions,
     as_labelled_graph,
     build_labelled_graph,
 )
-from graphkit.metrics.label_informativeness import (
+from graphkit.metrics.homophily import (
+    adjusted_homophily,
+    class_insensitive_homophily,
+    edge_homophily,
+    local_homophily,
+    node_homophily,
+)
+from graphkit.metrics.informativeness import (
     edge_label_informativeness,
+    label_informativeness,
     node_label_informativeness,
 )
-from graphkit.metrics.nic import (
+from graphkit.metrics.neighbourhood_information import (
     NICEstimate,
     discretise_histograms,
     neighbour_label_counts,
@@ -27,7 +32,6 @@ from graphkit.metrics.nic import (
     nic_by_neighbourhood_size,
     nic_estimate,
 )
-from graphkit.metrics.node_homophily import local_homophily, node_homophily
 from graphkit.metrics.summary import GraphSummary, NICOptions, summarize_graph
 
 __all__ = [
@@ -45,6 +49,7 @@ __all__ = [
     "discretise_histograms",
     "edge_homophily",
     "edge_label_informativeness",
+    "label_informativeness",
     "local_homophily",
     "neighbour_label_counts",
     "nic",

@@ -1,6 +1,6 @@
 """NIC neighbourhood symbols from the non-zero histogram entries only.
 
-:func:`graphkit.metrics.nic.neighbour_label_counts` builds a dense ``[N, C]`` table,
+:func:`graphkit.metrics.neighbourhood_information.neighbour_label_counts` builds a dense ``[N, C]`` table,
 which does not fit in memory for graphs with many nodes and classes (ogbn-papers100M:
 111M nodes and 172 classes, 19e9 entries). This module gives the same symbols from
 the ``(node, class)`` pairs that occur, so memory grows with the number of edges.
@@ -26,7 +26,7 @@ def sparse_symbols(
             ``src == dst``.
         dst (Tensor): int64 ``[P]`` the nodes whose neighbourhoods are counted.
         bins (int, optional): levels per class, or None for raw counts (see
-            :func:`graphkit.metrics.nic.discretise_histograms`).
+            :func:`graphkit.metrics.neighbourhood_information.discretise_histograms`).
 
     Returns:
         ``(kept, symbols, sizes)``: the bool ``[N]`` mask of the nodes kept, and for

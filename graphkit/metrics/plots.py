@@ -11,8 +11,8 @@ from pathlib import Path
 from graphkit.atomic_files import write_atomically
 from graphkit.metrics.compatibility import class_compatibility
 from graphkit.metrics.graph import LabelledGraph
-from graphkit.metrics.nic import nic_by_neighbourhood_size
-from graphkit.metrics.node_homophily import local_homophily
+from graphkit.metrics.homophily.node import local_homophily
+from graphkit.metrics.neighbourhood_information import nic_by_neighbourhood_size
 from graphkit.metrics.summary import NICOptions
 
 log = logging.getLogger(__name__)

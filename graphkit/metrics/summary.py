@@ -5,18 +5,18 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass, field
 
-from graphkit.metrics.adjusted_homophily import adjusted_homophily
-from graphkit.metrics.class_insensitive_homophily import class_insensitive_homophily
+from graphkit.field_docs import FieldsDocstring
 from graphkit.metrics.compatibility import class_compatibility
-from graphkit.metrics.edge_homophily import edge_homophily
 from graphkit.metrics.graph import LabelledGraph
-from graphkit.metrics.label_informativeness import (
+from graphkit.metrics.homophily.adjusted import adjusted_homophily
+from graphkit.metrics.homophily.class_insensitive import class_insensitive_homophily
+from graphkit.metrics.homophily.edge import edge_homophily
+from graphkit.metrics.homophily.node import node_homophily
+from graphkit.metrics.informativeness import (
     edge_label_informativeness,
     node_label_informativeness,
 )
-from graphkit.metrics.nic import nic_estimate
-from graphkit.metrics.node_homophily import node_homophily
-from graphkit.field_docs import FieldsDocstring
+from graphkit.metrics.neighbourhood_information import nic_estimate
 
 # Column names of the comparison table, in order, with the function behind each.
 SCALAR_MEASURES = {
@@ -31,7 +31,7 @@ SCALAR_MEASURES = {
 
 @dataclass(frozen=True)
 class NICOptions:
-    """Settings of the NIC estimator; see :mod:`graphkit.metrics.nic`."""
+    """Settings of the NIC estimator; see :mod:`graphkit.metrics.neighbourhood_information`."""
 
     bins: int | None = 10
     """Levels per class of the neighbour label histogram: each class fraction is

@@ -20,7 +20,7 @@ from graphkit.metrics import (
     nic_estimate,
 )
 from graphkit.metrics.graph import MeasureOptions
-from graphkit.metrics.nic import nic_from_symbols
+from graphkit.metrics.neighbourhood_information import nic_from_symbols
 
 # Edges 0-1, 1-2, 2-3, 3-4, 2-4; classes 0 0 1 1 1.
 EDGES = torch.tensor([[0, 1, 2, 3, 2], [1, 2, 3, 4, 4]])

@@ -7,7 +7,7 @@ from graphkit.datasets import synthetic_csbm
 
 from graphkit.metrics import nic_estimate
 
-LOGGER = "graphkit.metrics.nic"
+LOGGER = "graphkit.metrics.neighbourhood_information"
 
 
 @pytest.fixture(scope="module")

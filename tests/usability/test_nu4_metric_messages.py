@@ -18,7 +18,7 @@ def test_entropy_single_class_positive_zero():
 def test_nic_undefined_warning_entropy(caplog):
     edge_index = torch.tensor([[0, 2], [2, 0]])
     y = torch.tensor([0, -1, 0])
-    with caplog.at_level(logging.WARNING, logger="graphkit.metrics.nic"):
+    with caplog.at_level(logging.WARNING, logger="graphkit.metrics.neighbourhood_information"):
         assert math.isnan(nic(edge_index, y))
     assert "label entropy 0\n" in caplog.text
     assert "-0" not in caplog.text

@@ -95,6 +95,11 @@ def node_label_informativeness(
     return _informativeness(graph.class_pair_weights(inverse_degree), "node")
 
 
+# Platonov et al. call the edge version plain "label informativeness" (LI), so the
+# bare name is that function.
+label_informativeness = edge_label_informativeness
+
+
 def _informativeness(joint: Tensor, version: str) -> float:
     total = joint.sum()
     if total == 0:
