@@ -75,6 +75,17 @@ def test_expectation_with_singleton_rows_is_entropy():
     assert value == pytest.approx(math.log(2))
 
 
+@pytest.mark.parametrize("swap", [False, True])
+def test_expectation_with_singleton_values_is_exact_entropy(swap):
+    # Every pairing gives I = H of the other variable, which must come out exactly,
+    # with no rounding error from the hypergeometric sum.
+    singletons = torch.ones(100_000, dtype=torch.int64)
+    classes = torch.tensor([20_000, 30_000, 50_000])
+    counts = (classes, singletons) if swap else (singletons, classes)
+    value = expected_mutual_information(*counts)
+    assert value == entropy(classes.double() / 100_000)
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_function_of_pairs_gives_exact_entropy(seed):
     # B is a function of A, so I(A; B) = H(B) without rounding error.
