@@ -28,7 +28,6 @@ import sys
 import time
 from pathlib import Path
 
-
 # Mode of the baseline row, which fetches the whole halo once and then runs per-edge
 # gather/scatter ops with autograd.
 PLAIN_MODE = "one-shot-plain"

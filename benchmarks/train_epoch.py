@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from functools import partial
 
 import torch
 import torch.nn.functional as F
@@ -43,6 +44,21 @@ def pyg_epoch(net, optimizer, data, labels, train_mask):
         net(data.x, data.edge_index)
 
 
+def run_graphkit_epoch(trainer) -> None:
+    trainer.train_step()
+    trainer.evaluate()
+
+
+def run_with_rows(epoch, attention, rows) -> None:
+    """Run ``epoch`` with ``attention._rows`` replaced by ``rows``, then restore it."""
+    current_rows = attention._rows
+    attention._rows = rows
+    try:
+        epoch()
+    finally:
+        attention._rows = current_rows
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", required=True, help="folder of the graph datasets")
@@ -59,7 +75,6 @@ def main(argv=None) -> None:
     from graphkit.train.trainer import Trainer
 
     torch.set_num_threads(args.threads)
-    current_rows = attention._rows
 
     def indexing_rows(table, index):
         return table[index]
@@ -76,23 +91,15 @@ def main(argv=None) -> None:
         net = pyg_stack(model, data.num_features, 64, trainer.num_classes, dropout=0.5)
         optimizer = torch.optim.Adam(net.parameters(), lr=0.01, weight_decay=5e-4)
 
-        def graphkit_epoch():
-            trainer.train_step()
-            trainer.evaluate()
-
-        def before_epoch():
-            attention._rows = indexing_rows
-            try:
-                graphkit_epoch()
-            finally:
-                attention._rows = current_rows
-
+        graphkit_epoch = partial(run_graphkit_epoch, trainer)
         variants = {
             "graphkit": graphkit_epoch,
-            "pyg": lambda: pyg_epoch(net, optimizer, data, labels, train_mask),
+            "pyg": partial(pyg_epoch, net, optimizer, data, labels, train_mask),
         }
         if model == "gat":
-            variants["before"] = before_epoch
+            variants["before"] = partial(
+                run_with_rows, graphkit_epoch, attention, indexing_rows
+            )
         for function in variants.values():
             function()  # builds caches (CSR blocks, transposes, self-loops)
         best = {name: float("inf") for name in variants}

@@ -174,9 +174,9 @@ def main(argv=None) -> None:
         best = {"edge_chunks": float("inf"), "lean": float("inf")}
         ranks = {}
         for _ in range(args.repeats):
-            for path in best:
+            for path, fastest in best.items():
                 seconds, ranks[path] = rank_with(model, test, path, args.batch_size)
-                best[path] = min(best[path], seconds)
+                best[path] = min(fastest, seconds)
         difference = (
             scores_with(model, test, "lean", args.batch_size)
             - scores_with(model, test, "edge_chunks", args.batch_size)
@@ -197,11 +197,11 @@ def main(argv=None) -> None:
         if args.train_steps:
             train = {"edge_chunks": float("inf"), "lean": float("inf")}
             for _ in range(args.repeats):
-                for path in train:
+                for path, fastest in train.items():
                     seconds = train_seconds(
                         model, split.train.graph, path, args.train_steps
                     )
-                    train[path] = min(train[path], seconds)
+                    train[path] = min(fastest, seconds)
             row["train_before_cpu_s_per_step"] = train["edge_chunks"] / args.train_steps
             row["train_after_cpu_s_per_step"] = train["lean"] / args.train_steps
             row["train_ratio"] = train["lean"] / train["edge_chunks"]
@@ -210,7 +210,7 @@ def main(argv=None) -> None:
             f"{name:<10} {row['entities']:>8} {row['edges']:>6} {row['pairs']:>7} "
             f"{count:>6} {row['before_cpu_ms_per_query']:>12.1f} "
             f"{row['after_cpu_ms_per_query']:>11.1f} {row['ratio']:>13.2f} "
-            f"{str(row['ranks_equal']):>12} {row['max_score_difference']:>17.2e}",
+            f"{row['ranks_equal']!s:>12} {row['max_score_difference']:>17.2e}",
             flush=True,
         )
         if args.train_steps:
