@@ -105,7 +105,8 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="label file: 'NODE LABEL' per line for every node, with a negative, empty "
         "or nan label (or NA among numbers) for an unlabelled node (not counted). "
-        "Required with --edge-list",
+        "The distinct labels become classes 0..K-1 in sorted order, so a label id "
+        "that no node has is not a class. Required with --edge-list",
     )
     source.add_argument(
         "--delimiter",
