@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 def run_evaluate(args) -> int:
     """Rank the --split queries of --dataset and print (and optionally save) metrics."""
     from graphkit.kg import evaluate, load_dataset
+    from graphkit.kg.pretraining_graphs import pretraining_note
 
     setup_command(args)
     if args.json is not None:
@@ -32,6 +33,9 @@ def run_evaluate(args) -> int:
     if target.queries.numel() == 0:
         _exit_empty_split(root, split.name, args.split)
     model = load_model(args)
+    note = pretraining_note(args.checkpoint, root, split.name)
+    if note is not None:
+        log.warning(note)
     started = time.perf_counter()
     try:
         metrics = evaluate(
