@@ -442,7 +442,8 @@ class PropagateSAR(torch.autograd.Function):
                 best, count = value, ties
             else:
                 best, count = _merge_extremum(best, count, value, ties, spec.reduce)
-        if total is None and best is None:  # no edges: zeros of the message width
+        no_edges = total is None and best is None
+        if no_edges:  # zeros of the message width
             out = _empty_output(spec, plan, x, x_dst)
             count = None
         elif spec.reduce in ("sum", "mean"):
@@ -451,6 +452,7 @@ class PropagateSAR(torch.autograd.Function):
             # A tensor zero keeps the dtype of integer messages.
             out = torch.where(_no_edges(plan.blocks, best), best.new_zeros(()), best)
         ctx.plan, ctx.spec, ctx.graphs, ctx.num_params = plan, spec, graphs, len(params)
+        ctx.no_edges = no_edges
         ctx.x_dst_leaf, ctx.input_leaves = x_dst_leaf, input_leaves
         # Backward differentiates the direct reads (outside ReadAsLeaves) of the
         # independent inputs only, so each dependent input is None here.
@@ -544,6 +546,17 @@ class PropagateSAR(torch.autograd.Function):
                 yield peer, [grad]
 
         plan.halo.return_grads(grads(), [grad_x], plan.label + "/grad")
+        if ctx.no_edges:
+            # One process calls the message on zero edges, which gives every input
+            # the message reads a zero gradient and leaves None to the others. The
+            # same call here keeps a graph without edges from ending with None where
+            # one process has zeros (optimizers skip a None gradient).
+            own = plan.halo.rank
+            with torch.enable_grad():
+                leaf, x_dst_leaf = _leaf(x, True), _leaf(x_dst, True)
+                with ctx.autocast.restore():
+                    msg = _messages(spec, plan.blocks[own], leaf, x_dst_leaf, input_leaves)
+                block_grads(own, leaf, x_dst_leaf, msg)
         ctx.graphs = ctx.x_dst_leaf = ctx.input_leaves = ctx.originals = None
         # Integer inputs take no gradient.
         grad_x = grad_x if ctx.needs_input_grad[0] else None
