@@ -36,7 +36,11 @@ RANK_CANDIDATES = (4, 8, 16, 32, 64, 128, 256)
 
 @dataclass(frozen=True)
 class LinkPredictionConfig:
-    """Settings of the link-prediction SVD. The defaults are those of the authors' SNAP runs.
+    """Settings of the link-prediction SVD.
+
+    ``window``, ``neg_coef``, ``n_iter`` and ``oversample`` default to the values of the
+    authors' ``run_snap_linkpred.py`` (``samihaija/isvd``). That script defaults to
+    rank 30 and Cholesky-QR instead of the rank 32 and Householder QR used here.
 
     Attributes:
         rank: embedding rank k; 0 selects it on a split of the training edges.
