@@ -18,6 +18,7 @@ fixes them in one place:
 from __future__ import annotations
 
 import logging
+import operator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -305,6 +306,8 @@ def _counted_nodes(y: Tensor, node_mask: Tensor | None) -> Tensor:
 
 
 def _check_num_classes(y: Tensor, num_classes: int | None) -> int:
+    if num_classes is not None:
+        num_classes = _integer_num_classes(num_classes)
     labels = y[y >= 0]
     largest = int(labels.max())
     if num_classes is not None and num_classes <= largest:
@@ -330,6 +333,22 @@ def _check_num_classes(y: Tensor, num_classes: int | None) -> int:
                 "num_classes unset"
             )
     return c
+
+
+def _integer_num_classes(value) -> int:
+    """Return ``num_classes`` as an int: a Python, NumPy or 0-dim tensor integer."""
+    index = None
+    if not isinstance(value, (bool, np.bool_)):  # True would silently mean 1 class
+        try:
+            index = operator.index(value)
+        except TypeError:
+            pass
+    if index is None:
+        raise TypeError(
+            f"num_classes must be an integer, got {value!r} ({type(value).__name__}). "
+            "Pass the number of classes C as an int, or leave it unset"
+        )
+    return index
 
 
 def _check_edge_index(edge_index: Tensor, n: int) -> tuple[Tensor, Tensor]:

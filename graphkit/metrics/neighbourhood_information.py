@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import logging
 import math
+import numbers
 import warnings
 from dataclasses import dataclass
 
@@ -99,8 +100,7 @@ def neighbour_label_counts(graph: LabelledGraph, hops: int = 1) -> Tensor:
     entries instead where the other measures avoid that table (see
     ``LabelledGraph.uses_dense_counts``).
     """
-    if not isinstance(hops, int) or hops < 1:
-        raise ValueError(f"hops must be a positive integer, got {hops!r}")
+    hops = _positive_integer(hops, "hops")
     if hops == 1 and not graph.options.self_loops:
         return graph.neighbour_class_counts
     src, dst = (graph.src, graph.dst) if hops == 1 else _khop_pairs(graph, hops)
@@ -108,6 +108,19 @@ def neighbour_label_counts(graph: LabelledGraph, hops: int = 1) -> Tensor:
     n, c = graph.num_nodes, graph.num_classes
     key = dst[keep] * c + graph.y[src[keep]]
     return torch.bincount(key, minlength=n * c).view(n, c)
+
+
+def _positive_integer(value, name: str) -> int:
+    """Return ``value`` as an int, or raise ValueError unless it is an integer >= 1.
+
+    NumPy integers pass, as from a loop over ``np.arange``. A bool is rejected,
+    because ``True`` would silently select 1.
+    """
+    is_integer = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    if not is_integer or value < 1:
+        none = " or None" if name == "bins" else ""
+        raise ValueError(f"{name} must be a positive integer{none}, got {value!r}")
+    return int(value)
 
 
 def _khop_pairs(graph: LabelledGraph, hops: int) -> tuple[Tensor, Tensor]:
@@ -153,8 +166,7 @@ def discretise_histograms(counts: Tensor, bins: int | None) -> Tensor:
     if bins is None:
         levels = counts
     else:
-        if not isinstance(bins, int) or bins < 1:
-            raise ValueError(f"bins must be a positive integer or None, got {bins!r}")
+        bins = _positive_integer(bins, "bins")
         degree = counts.sum(dim=1, keepdim=True)
         levels = torch.div(
             2 * bins * counts + degree, 2 * degree, rounding_mode="floor"
@@ -184,10 +196,9 @@ def _node_symbols(
         size = counts.sum(dim=1)
         kept = graph.mask & (size > 0)
         return kept, discretise_histograms(counts[kept], bins), size[kept]
-    if not isinstance(hops, int) or hops < 1:
-        raise ValueError(f"hops must be a positive integer, got {hops!r}")
-    if bins is not None and (not isinstance(bins, int) or bins < 1):
-        raise ValueError(f"bins must be a positive integer or None, got {bins!r}")
+    hops = _positive_integer(hops, "hops")
+    if bins is not None:
+        bins = _positive_integer(bins, "bins")
     src, dst = (graph.src, graph.dst) if hops == 1 else _khop_pairs(graph, hops)
     keep = src != dst
     return sparse_symbols(graph, src[keep], dst[keep], bins)
