@@ -105,8 +105,11 @@ def _informativeness(joint: Tensor, version: str) -> float:
     if total == 0:
         log.warning("%s label informativeness is undefined: no edge", version)
         return float("nan")
-    label_entropy = entropy(joint.sum(dim=1) / total)
-    if label_entropy == 0:
+    row_mass = joint.sum(dim=1)
+    # Count the classes rather than test H == 0. With one class, the float weights of
+    # the node version can give it a share of 1 - 1e-16, so H = 1e-16 and LI near 2.
+    if int((row_mass > 0).sum()) < 2:
         log.warning("%s label informativeness is undefined: one class only", version)
         return float("nan")
+    label_entropy = entropy(row_mass / total)
     return mutual_information(joint) / label_entropy

@@ -78,6 +78,15 @@ def test_li_directed_uses_target_entropy():
     assert edge_label_informativeness(edges, y) == pytest.approx(1.0)
 
 
+def test_node_li_one_target_class_is_nan():
+    # 0 -> 3, 1 -> 0, 1 -> 3, 2 -> 3: both targets, 0 and 3, have class 1, so
+    # H(y_xi) = 0. Node 3's weights 1/3 + 1/3 + 1/3 once gave class 1 a share of
+    # 1 - 1e-16, which made LI = 2.0 instead of NaN.
+    edges = torch.tensor([[0, 1, 1, 2], [3, 0, 3, 3]])
+    y = torch.tensor([1, 0, 2, 1])
+    assert math.isnan(node_label_informativeness(edges, y, directed=True))
+
+
 # The example graph in the docstrings of DGL's python/dgl/label_informativeness.py:
 # edges 0-1, 1-2, 2-0, 2-3, 3-4, 4-5, made undirected. Classes 0 = {0, 1, 2, 3}
 # and 1 = {4, 5}.
