@@ -96,6 +96,7 @@ def _train_into_out(args) -> int:
     import torch
 
     from graphkit.kg import Ultra, evaluate, load_dataset, load_graph, pretrain
+    from graphkit.kg.pretraining_graphs import pretraining_note
 
     if args.resume is None:
         _check_no_earlier_checkpoints(args.out)
@@ -127,6 +128,12 @@ def _train_into_out(args) -> int:
     else:
         torch.manual_seed(args.seed)  # the initial weights depend on --seed too
         model = Ultra(aggregation=args.aggregation).to(args.device)
+    if args.evaluate and args.checkpoint and args.resume is None:
+        # The "before" ranks come from the loaded checkpoint itself.
+        for split in splits:
+            note = pretraining_note(args.checkpoint, require_root(args), split.name)
+            if note is not None:
+                log.warning(note)
     before = (
         [evaluate(model, s.test, progress=show_progress()) for s in splits]
         if args.evaluate

@@ -115,3 +115,26 @@ def test_cli_evaluate_warns(tmp_path, monkeypatch, capsys, released):
             "ultra_4g, whose pre-training graphs exclude it" in flagged[0]
     else:
         assert flagged == []
+
+
+def test_cli_finetune_evaluate_warns(tmp_path, monkeypatch, capsys):
+    from graphkit.launch.cli import main
+
+    write_grail(tmp_path, "WN18RR_v2")
+    model_file = tmp_path / "model.pth"
+    Ultra(dim=4, num_layers=1).save(model_file)
+    url = checkpoint.RELEASED["ultra_4g"][0]
+    monkeypatch.setitem(
+        checkpoint.RELEASED, "ultra_4g", (url, checkpoint.sha256_of(model_file))
+    )
+    write_folder(tmp_path, "wn18rr", ["train.txt", "valid.txt", "test.txt"])
+    argv = ["kg", "finetune", "--checkpoint", str(model_file), "--root", str(tmp_path)]
+    argv += ["--dataset", "WN18RR_v2", "--dataset", "wn18rr", "--evaluate"]
+    argv += ["--out", str(tmp_path / "run"), "--steps", "1", "--batch-size", "2"]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    flagged = [line for line in err.splitlines() if "not zero-shot" in line]
+    # ultra_4g was pre-trained on the transductive WN18RR, not on the GraIL split.
+    assert len(flagged) == 1
+    assert "ultra_4g was pre-trained on wn18rr (ULTRA's WN18RR)" in flagged[0]
+    assert flagged[0].endswith("Every released checkpoint was pre-trained on it")
