@@ -32,6 +32,7 @@ def test_grail_split_names(tmp_path):
     write_grail(tmp_path, "nell_v4")
     write_grail(tmp_path, "fb237_v5")
     assert ultra_dataset_name(tmp_path, "fb237_v1") == "FB15k237Inductive:v1"
+    assert ultra_dataset_name(tmp_path, "fb237_v1_ind") == "FB15k237Inductive:v1"
     assert ultra_dataset_name(tmp_path, "WN18RR_v3") == "WN18RRInductive:v3"
     assert ultra_dataset_name(tmp_path, "nell_v4") == "NELLInductive:v4"
     assert ultra_dataset_name(tmp_path, "fb237_v5") is None
