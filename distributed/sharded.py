@@ -27,6 +27,7 @@ from torch import Tensor, nn
 from graphkit.block import Block
 from graphkit.distributed.comm import Communicator
 from graphkit.distributed.gather import HaloGather, merged_block
+from graphkit.distributed.gradients import GradientSync
 from graphkit.distributed.halo import HaloExchange
 from graphkit.distributed.memory import FetchTracker, current_rss_bytes, peak_rss_bytes
 from graphkit.distributed.message_check import check_edgewise_message
@@ -170,6 +171,7 @@ class ShardedGraph(Graph):
         self._last_rss_peak = 0
         # Set to a graphkit.distributed.compression.Compression to compress halo rows.
         self.compression = None
+        self._gradient_sync = GradientSync(comm)
 
     # Construction --------------------------------------------------------------------
     def _build_blocks(self, edges, edge_attr):
@@ -586,11 +588,14 @@ class ShardedGraph(Graph):
         """Copy rank 0's parameters and buffers to every rank (one broadcast per dtype).
 
         Raises ValueError on every rank when the ranks' models have other parameter or
-        buffer names, shapes or dtypes.
+        buffer names, shapes or dtypes, or when some ranks froze a parameter
+        (``requires_grad=False``) that others train.
         """
         if self.world_size == 1:
             return
         check_same_model(self.comm, module)
+        # Agreeing here keeps the first sync_gradients call to one all-reduce.
+        self._gradient_sync.agree(module)
         tensors = [t.data for t in [*module.parameters(), *module.buffers()]]
         if not tensors:
             return
@@ -606,28 +611,12 @@ class ShardedGraph(Graph):
         The sum, not the mean, is right when each rank's loss is its share of a loss
         normalised by the global number of training nodes. A parameter that no rank
         gave a gradient keeps ``grad = None``, as in one process, so optimizers skip
-        it. A zero gradient would still move it through momentum and weight decay.
+        it. A zero gradient would still move it through momentum and weight decay. A
+        parameter frozen (``requires_grad=False``) on every rank is left as it is and
+        sends nothing. Raises ValueError on every rank, naming the parameters, when
+        some ranks froze a parameter that others train.
         """
-        params = [p for p in module.parameters() if p.requires_grad]
-        if not params or self.world_size == 1:
-            return
-        present = [p.grad is not None for p in params]
-        for p in params:
-            if p.grad is None:
-                p.grad = torch.zeros_like(p)
-        flat = torch.cat([p.grad.reshape(-1) for p in params])
-        # The same all-reduce also counts how many ranks had each gradient.
-        counts = torch.tensor(present, dtype=flat.dtype, device=flat.device)
-        flat = torch.cat([flat, counts])
-        self.comm.all_reduce(flat, label="sync_gradients")
-        _unflatten(flat[: -len(params)], [p.grad for p in params])
-        if all(present):
-            # Every count is then at least 1. Skipping the read of the counts avoids
-            # a device synchronisation on every step.
-            return
-        for p, count in zip(params, flat[-len(params) :].tolist()):
-            if count == 0:
-                p.grad = None
+        self._gradient_sync(module)
 
     # Accounting ---------------------------------------------------------------------
     def comm_stats(self) -> dict:
