@@ -35,6 +35,7 @@ def run_list(args) -> int:
     print(f"datasets under {args.root} (--dataset NAME):")
     for name, kind in datasets.items():
         note = _missing_files_note(args.root, name, kind)
+        note += _pretraining_note(args.root, name)
         print(f"  {name:<12} {_describe(name, kind)}{note}")
     if not datasets:
         print("  none: no folder with train.txt or a NAME_ind sibling")
@@ -68,6 +69,24 @@ def _describe(name: str, kind: str) -> str:
             "and names them"
         )
     return "transductive (train/valid/test.txt)"
+
+
+def _pretraining_note(root, name: str) -> str:
+    """Return a note naming the released checkpoints pre-trained on ``name``, or ""."""
+    from graphkit.kg.pretraining_graphs import PRETRAINING_GRAPHS, ultra_dataset_name
+
+    graph = ultra_dataset_name(root, name)
+    checkpoints = [
+        checkpoint
+        for checkpoint, graphs in sorted(PRETRAINING_GRAPHS.items())
+        if graph in graphs
+    ]
+    if not checkpoints:
+        return ""
+    names = checkpoints[-1]
+    if len(checkpoints) > 1:
+        names = f"{', '.join(checkpoints[:-1])} and {names}"
+    return f", a pre-training graph of {names}, whose ranks on it are not zero-shot"
 
 
 def _missing_files_note(root, name: str, kind: str) -> str:

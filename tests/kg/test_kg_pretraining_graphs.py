@@ -14,7 +14,10 @@ FACTS = "a\tr\tb\nb\tr\tc\nc\ts\ta\n"
 
 
 def write_grail(root, name):
-    for folder, parts in ((name, ("train", "valid")), (f"{name}_ind", ("train", "valid", "test"))):
+    for folder, parts in (
+        (name, ("train", "valid")),
+        (f"{name}_ind", ("train", "valid", "test")),
+    ):
         (root / folder).mkdir()
         for part in parts:
             (root / folder / f"{part}.txt").write_text(FACTS)
@@ -42,7 +45,12 @@ def test_ilpc_and_transductive_names(tmp_path):
     write_folder(
         tmp_path,
         "small",
-        ["train.txt", "inference.txt", "inference_validation.txt", "inference_test.txt"],
+        [
+            "train.txt",
+            "inference.txt",
+            "inference_validation.txt",
+            "inference_test.txt",
+        ],
     )
     write_folder(tmp_path, "NL-25", ["train.txt", "msg.txt", "valid.txt", "test.txt"])
     for name in ("codex-s", "FB15k-237", "my_graph"):
@@ -110,10 +118,12 @@ def test_cli_evaluate_warns(tmp_path, monkeypatch, capsys, released):
     flagged = [line for line in err.splitlines() if "not zero-shot" in line]
     if released:
         assert len(flagged) == 1
-        assert " WARNING graphkit.launch.kg_evaluate: ultra_50g was pre-trained on " \
-            "nell_v1 (ULTRA's NELLInductive:v1), so its ranks there are not " \
-            "zero-shot results. For a zero-shot result, evaluate ultra_3g or " \
+        assert (
+            " WARNING graphkit.launch.kg_evaluate: ultra_50g was pre-trained on "
+            "nell_v1 (ULTRA's NELLInductive:v1), so its ranks there are not "
+            "zero-shot results. For a zero-shot result, evaluate ultra_3g or "
             "ultra_4g, whose pre-training graphs exclude it" in flagged[0]
+        )
     else:
         assert flagged == []
 
@@ -139,3 +149,26 @@ def test_cli_finetune_evaluate_warns(tmp_path, monkeypatch, capsys):
     assert len(flagged) == 1
     assert "ultra_4g was pre-trained on wn18rr (ULTRA's WN18RR)" in flagged[0]
     assert flagged[0].endswith("Every released checkpoint was pre-trained on it")
+
+
+def test_cli_list_names_pretrained_checkpoints(tmp_path, capsys):
+    from graphkit.launch.cli import main
+
+    write_grail(tmp_path, "nell_v2")
+    write_folder(tmp_path, "FB15k-237", ["train.txt", "valid.txt", "test.txt"])
+    write_folder(tmp_path, "mine", ["train.txt", "valid.txt", "test.txt"])
+    assert main(["kg", "list", "--root", str(tmp_path)]) == 0
+    lines = {
+        line.split()[0]: line
+        for line in capsys.readouterr().out.splitlines()
+        if line.startswith("  ")
+    }
+    assert lines["nell_v2"].endswith(
+        "GraIL split (nell_v2/ and nell_v2_ind/), a pre-training graph of ultra_50g, "
+        "whose ranks on it are not zero-shot"
+    )
+    assert lines["FB15k-237"].endswith(
+        "a pre-training graph of ultra_3g, ultra_4g and ultra_50g, whose ranks on it "
+        "are not zero-shot"
+    )
+    assert lines["mine"].endswith("transductive (train/valid/test.txt)")
