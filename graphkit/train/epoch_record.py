@@ -47,6 +47,25 @@ def epoch_record(
     return record
 
 
+def startup_traffic(graph: Graph, device: torch.device) -> int | None:
+    """Return the bytes all ranks sent before the first epoch, and reset the counts.
+
+    Start-up traffic (building the halo exchange, input checks, parameter
+    synchronisation, a resume's checks) is then counted in no epoch, so a resumed run
+    reports every epoch's bytes as the uninterrupted run does. Returns None for a
+    graph without byte counts. Every rank must call it.
+    """
+    comm_stats = getattr(graph, "comm_stats", None)
+    if comm_stats is None:
+        return None
+    sent = torch.tensor([float(comm_stats()["sent_bytes"])], dtype=torch.float64,
+                        device=device)
+    # The first epoch counts this all-reduce. It has the size and label of the one
+    # that ends each epoch record, which the next epoch counts. So the first epoch
+    # of a run, resumed or not, counts the same exchanges as any later epoch.
+    return int(graph.reduce_sum(sent).item())
+
+
 def peak_memory(graph: Graph, device: torch.device) -> dict:
     """Return the host ``VmHWM`` peak and, on CUDA, the tensor peak, max over ranks.
 

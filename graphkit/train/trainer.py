@@ -39,6 +39,7 @@ from graphkit.train.epoch_record import (
     append_metrics_line,
     epoch_record,
     peak_memory,
+    startup_traffic,
     strict_json,
 )
 from graphkit.train.labels import training_labels
@@ -170,6 +171,12 @@ class Trainer:
                 failure = error
             check_ranks_resumed_together(
                 graph, self.epoch, config, self.device, failure
+            )
+        self.startup_sent_bytes = startup_traffic(graph, self.device)
+        if self.startup_sent_bytes is not None and self.is_main:
+            logger.info(
+                "start-up: %d bytes sent by all ranks, counted in no epoch",
+                self.startup_sent_bytes,
             )
 
     def _release_out(self) -> None:
