@@ -313,8 +313,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as workdir:
         # One process group per run, so no run inherits another's memory peak or
         # caches.
-        for job in jobs:
-            rows += run_all([job], args.parts, workdir)
+        for index, (name, run_options) in enumerate(jobs, 1):
+            # A run takes minutes, and the result line comes only at its end.
+            print(
+                f"run {index}/{len(jobs)}: {name} starts ({run_options['epochs']} "
+                f"epochs on {args.parts} partitions)",
+                flush=True,
+            )
+            rows += run_all([(name, run_options)], args.parts, workdir)
     write_outputs(rows, args.dataset, Path(args.out), options, args.suffix)
 
 
