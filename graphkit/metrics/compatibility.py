@@ -16,7 +16,8 @@ def class_edge_counts(graph: LabelledGraph) -> Tensor:
         ``y_v = k`` (target) and ``y_u = l`` (neighbour). Undirected graphs count
         each edge once in each direction, so the matrix is symmetric.
     """
-    return graph.class_pair_counts
+    # A copy, because the other measures of this graph read the cached table.
+    return graph.class_pair_counts.clone()
 
 
 def class_compatibility(

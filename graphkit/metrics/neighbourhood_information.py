@@ -100,6 +100,16 @@ def neighbour_label_counts(graph: LabelledGraph, hops: int = 1) -> Tensor:
     entries instead where the other measures avoid that table (see
     ``LabelledGraph.uses_dense_counts``).
     """
+    counts = _histogram_table(graph, hops)
+    if hops == 1 and not graph.options.self_loops:
+        # This is the graph's cached table, which its other measures read, so the
+        # caller gets a copy.
+        return counts.clone()
+    return counts
+
+
+def _histogram_table(graph: LabelledGraph, hops: int) -> Tensor:
+    """Return the table of :func:`neighbour_label_counts`, possibly the graph's cache."""
     hops = _positive_integer(hops, "hops")
     if hops == 1 and not graph.options.self_loops:
         return graph.neighbour_class_counts
@@ -192,7 +202,7 @@ def _node_symbols(
     too (``LabelledGraph.uses_dense_counts``), and the non-zero entries otherwise.
     """
     if graph.uses_dense_counts:
-        counts = neighbour_label_counts(graph, hops)
+        counts = _histogram_table(graph, hops)
         size = counts.sum(dim=1)
         kept = graph.mask & (size > 0)
         return kept, discretise_histograms(counts[kept], bins), size[kept]
