@@ -10,7 +10,8 @@ GraIL split ``fb237_v1``).
 
 NOTE: the other 23 pre-training graphs of ``ultra_50g`` (further inductive datasets)
 are not listed, so a dataset among them gets no warning. A checkpoint fine-tuned from
-a released one has another checksum and is not recognized either.
+a released one has another checksum and is not recognized either. Only the ``kg``
+commands check, because :func:`graphkit.kg.evaluate` receives a model, not its file.
 """
 
 from __future__ import annotations
