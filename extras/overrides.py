@@ -12,6 +12,15 @@ from graphkit.hints import did_you_mean
 
 _UNION_TYPES = (typing.Union, getattr(types, "UnionType", typing.Union))
 
+# Range of an int given with --set: torch's and numpy's 64-bit integers. A larger
+# value overflows with a traceback when the experiment passes it to torch or numpy,
+# or, as a count of epochs or samples, makes a run that never ends.
+# NOTE: a count inside this range can still run for days, because only the
+# experiments' configs know their fields' useful ranges, and most bound only the
+# lower end.
+MIN_INT = -(2**63)
+MAX_INT = 2**63 - 1
+
 
 def parse_value(text: str, annotation: Any, key: str) -> Any:
     """Convert the command-line text ``text`` to the type ``annotation`` of field ``key``.
@@ -74,6 +83,12 @@ def parse_value(text: str, annotation: Any, key: str) -> Any:
         # because every comparison with NaN is false, so configs would accept it.
         if annotation is float and math.isnan(value):
             raise ValueError(f"--set {key}={text}: NaN is invalid. Give a number.")
+        if annotation is int and not MIN_INT <= value <= MAX_INT:
+            raise ValueError(
+                f"--set {key}={text}: the value is out of range. Give a whole number "
+                f"from {MIN_INT} to {MAX_INT} (64-bit), and within the range that "
+                f"{key} allows"
+            )
         return value
     raise ValueError(
         f"--set {key}: field type {annotation!r} cannot be set from the command line"

@@ -122,6 +122,11 @@ class Config:
             )
         if self.seeds < 1:
             raise ValueError(f"seeds={self.seeds} is invalid: set seeds to 1 or more")
+        # A negative shave would fail only when the PSNR is computed, after training.
+        if self.shave < 0:
+            raise ValueError(
+                f"shave={self.shave} is invalid: set shave to 0 (no border) or more"
+            )
         if self.value_channels < 0:
             raise ValueError(
                 f"value_channels={self.value_channels} is invalid: set 0 (the default) "

@@ -112,6 +112,11 @@ class Config:
                 raise ValueError(
                     f"{name}={getattr(self, name)} is invalid. Use a value >= 1."
                 )
+        # An infinite amplitude makes the input positions inf and NaN.
+        if not math.isfinite(self.position_scale):
+            raise ValueError(
+                f"position_scale={self.position_scale} is invalid. Use a finite value."
+            )
         if not 0 < self.lr < math.inf or not 0 <= self.silence_noise < math.inf:
             raise ValueError(
                 f"lr={self.lr} or silence_noise={self.silence_noise} is invalid. "

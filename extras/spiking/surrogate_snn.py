@@ -78,6 +78,15 @@ class Config:
                 raise ValueError(
                     f"{name}={getattr(self, name)} is invalid; expected > 0"
                 )
+        # The initial weights scale with 1 - exp(-1 / tau_mem), which rounds to 0 for
+        # tau_mem = inf or above about 1e16. Zero weights never spike, so such a run
+        # would finish at chance accuracy without an error.
+        if 1.0 - math.exp(-1.0 / self.tau_mem) == 0:
+            raise ValueError(
+                f"tau_mem={self.tau_mem} is invalid: the initial weights scale with "
+                "1 - exp(-1 / tau_mem), which is 0 at this value. Give a finite "
+                "tau_mem > 0 below 1e15 ms"
+            )
         for name in ("lr", "init_gain"):
             # inf passes a > 0 check but turns the weights into inf and NaN. An
             # infinite time constant is valid: the trace then never decays.

@@ -81,8 +81,12 @@ class Config:
                     f"{name}={getattr(self, name)} is invalid; expected a finite "
                     "value > 0"
                 )
-        if self.penalty < 0:
-            raise ValueError(f"penalty={self.penalty} is invalid; expected >= 0")
+        # An infinite penalty makes the loss infinite and the weights NaN, which
+        # failed only after training.
+        if not 0 <= self.penalty < math.inf:
+            raise ValueError(
+                f"penalty={self.penalty} is invalid; expected a finite value >= 0"
+            )
 
     @classmethod
     def smoke(cls) -> Config:

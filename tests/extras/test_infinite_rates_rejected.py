@@ -39,5 +39,7 @@ def test_infinite_learning_rate_in_list_rejected():
 
 
 def test_infinite_values_that_mean_something_accepted():
-    assert surrogate_snn.Config(tau_mem=math.inf).tau_mem == math.inf
+    # An infinite synaptic time constant makes the synapse non-leaky. An infinite
+    # tau_mem is rejected instead, because it makes every initial weight 0.
+    assert surrogate_snn.Config(tau_syn=math.inf).tau_syn == math.inf
     assert temporal_coding.Config(clip_norm=math.inf).clip_norm == math.inf
