@@ -285,7 +285,9 @@ def _check_labels(y: Tensor, num_nodes: int | None) -> Tensor:
             f"num_nodes={num_nodes} but y has {y.numel()} entries; give one label "
             "per node (-1 for unlabelled nodes)"
         )
-    return y.long().cpu()
+    # A copy, so that editing the caller's y in place cannot change a built graph
+    # whose statistics are computed on first use.
+    return y.to(device="cpu", dtype=torch.long, copy=True)
 
 
 def _counted_nodes(y: Tensor, node_mask: Tensor | None) -> Tensor:

@@ -1,4 +1,4 @@
-"""Tables returned from a built graph are copies of its cached statistics."""
+"""A built graph keeps its own copy of the labels and returns copies of its tables."""
 
 from __future__ import annotations
 
@@ -32,3 +32,10 @@ def test_neighbour_counts_edit_keeps_graph():
     counts.zero_()
     # Nodes 0 and 3 have h = 1, nodes 1 and 2 have h = 1/2.
     assert node_homophily(graph) == pytest.approx(3 / 4)
+
+
+def test_label_edit_after_build_keeps_graph():
+    labels = Y.clone()
+    graph = build_labelled_graph(EDGES, labels)
+    labels[0] = 1
+    assert edge_homophily(graph) == pytest.approx(2 / 3)
