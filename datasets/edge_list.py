@@ -38,6 +38,7 @@ from .text_table import (
     HEADER_WORDS,
     Row,
     check_delimiter,
+    detect_delimiter,
     is_integer,
     is_number,
     log_skipped_header,
@@ -332,10 +333,10 @@ def _read_label_rows(
     """
     if header != "auto":
         rows = read_table(path, delimiter, header, "label")
-        _restore_empty_labels(rows)
+        _restore_empty_labels(rows, delimiter)
         return rows
     rows = read_table(path, delimiter, False, "label")
-    _restore_empty_labels(rows)
+    _restore_empty_labels(rows, delimiter)
     second = rows[1].fields if len(rows) > 1 else None
     if not rows or not looks_like_header(rows[0].fields, second):
         return rows
@@ -364,10 +365,18 @@ def _in_edges(node: str, ends: np.ndarray) -> bool:
     return bool((ends.astype(str) == node).any())
 
 
-def _restore_empty_labels(rows: list[Row]) -> None:
-    """Append the empty label field that the reader dropped from rows such as ``"7\t"``."""
+def _restore_empty_labels(rows: list[Row], delimiter: str | None) -> None:
+    """Append the empty label field that the reader dropped from rows such as ``"7\t"``.
+
+    In a whitespace-separated file, a space after a lone node id (``"7 "``, as
+    ``print(node, label)`` writes an empty label) is such a separator too.
+    """
+    if delimiter is None and rows:
+        delimiter = detect_delimiter(rows[0].line.strip())
+    # Spaces after a tab or comma are padding, but on whitespace they separate.
+    padding = "\r\n " if delimiter is not None else "\r\n"
     for row in rows:
-        if len(row.fields) == 1 and row.line.rstrip("\r\n ").endswith(("\t", ",")):
+        if len(row.fields) == 1 and row.line.rstrip(padding).endswith(("\t", ",", " ")):
             row.fields.append("")
 
 

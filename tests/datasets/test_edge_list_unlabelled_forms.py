@@ -47,6 +47,27 @@ def test_string_labels_unlabelled_forms(tmp_path, mark):
     assert data.label_names == ["ham", "spam"]
 
 
+def test_space_after_lone_id_is_empty_label(tmp_path):
+    # print(node, label) writes "2 " for an empty label in a whitespace-separated file.
+    labels = write(tmp_path, "y.txt", "0 ham\n1 ham\n2 \n3 spam\n4 spam\n5 \r\n")
+    data = load_edge_list(write(tmp_path, "e.csv", EDGES), labels=labels)
+    assert data.y.tolist() == [0, 0, -1, 1, 1, -1]
+    assert data.label_names == ["ham", "spam"]
+    assert data.negative_label_mask.tolist() == [False, False, True, False, False, True]
+
+
+def test_tab_then_space_is_empty_label(tmp_path):
+    labels = write(tmp_path, "y.tsv", "0\tham\n1\tham\n2\t \n3\tspam\n4\tspam\n5\t\n")
+    data = load_edge_list(write(tmp_path, "e.csv", EDGES), labels=labels)
+    assert data.y.tolist() == [0, 0, -1, 1, 1, -1]
+
+
+def test_space_after_id_in_comma_file_rejected(tmp_path):
+    labels = write(tmp_path, "y.csv", "0,ham\n1,ham\n2 \n")
+    with pytest.raises(MalformedLineError, match=r"y.csv:3: expected 2 fields"):
+        load_edge_list(write(tmp_path, "e.csv", EDGES), labels=labels)
+
+
 def test_float_written_label_equals_integer(tmp_path):
     labels = write(tmp_path, "y.csv", "0,0\n1,0\n2,1\n3,1\n4,1\n5,1\n2,1.0\n")
     data = load_edge_list(write(tmp_path, "e.csv", EDGES), labels=labels)
