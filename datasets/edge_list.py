@@ -33,6 +33,7 @@ from graphkit.option_names import from_command_line
 
 from .edge_table import EdgeTable, is_int64, read_edge_table, read_edges_by_line
 from .errors import MalformedLineError, ShapeMismatchError, UnknownNodeIdError
+from .id_spellings import warn_if_spellings_collide
 from .splits import random_split_masks
 from .text_table import (
     HEADER_WORDS,
@@ -128,6 +129,11 @@ def load_edge_list(
     if not integer_ids and table.ends.dtype != object:
         table.ends = table.ends.astype(str).astype(object)
     key = int if integer_ids else str
+    if integer_ids:
+        id_files = [(Path(features), feature_rows)] if feature_rows is not None else []
+        if label_rows is not None:
+            id_files.append((Path(labels), label_rows))
+        warn_if_spellings_collide(path, delimiter, header, id_files)
 
     if feature_rows is not None:
         node_ids, x = _read_features(feature_rows, Path(features), key)
@@ -259,21 +265,28 @@ def _read_features(rows: list[Row], path: Path, key) -> tuple:
         rows, path, (width,), f"node id and {width - 1} features, as on the first line"
     )
     node_ids = []
-    first_line: dict = {}
+    first_row: dict = {}
     for row in rows:
         node_id = key(row.fields[0])
-        if node_id in first_line:
+        if node_id in first_row:
+            earlier = first_row[node_id]
             raise MalformedLineError(
                 path,
                 row.line_number,
                 row.line,
-                f"node id {row.fields[0]!r} repeats (first given on line {first_line[node_id]})",
+                f"node id {row.fields[0]!r} repeats (first given on line "
+                f"{earlier.line_number}{_spelled_as(earlier.fields[0], row.fields[0])})"
             )
-        first_line[node_id] = row.line_number
+        first_row[node_id] = row
         node_ids.append(node_id)
     meaning = "every column after the node id is a feature. Fill in missing values"
     x = torch.from_numpy(parse_floats(rows, path, slice(1, None), meaning))
     return (np.array(node_ids, dtype=np.int64) if key is int else node_ids), x
+
+
+def _spelled_as(first: str, again: str) -> str:
+    """Return a note when ``first`` and ``again`` spell one integer id differently."""
+    return "" if first == again else f", written {first!r} there, the same integer"
 
 
 def _ids_from_edges(ends: np.ndarray, label_rows: list[Row] | None, key):
@@ -546,7 +559,8 @@ def _attach_labels(data: Data, rows: list[Row], path: Path, node_ids, key, x) ->
                 row.line_number,
                 row.line,
                 f"node {row.fields[0]!r} has label {value!r} here but "
-                f"{earlier.fields[1]!r} on line {earlier.line_number}. Give each node "
+                f"{earlier.fields[1]!r} on line {earlier.line_number}"
+                f"{_spelled_as(earlier.fields[0], row.fields[0])}. Give each node "
                 "one label",
             )
         if label is None:
