@@ -75,7 +75,20 @@ class HyperparameterPolicy:
             reward (float or list[float]): one reward shared by every action, or one
                 reward per action. With per-action rewards each cell's log-probability
                 moves by its own advantage, and the baseline follows their mean.
+
+        Raises:
+            ValueError: an action is not a cell index, or a reward is NaN or infinite.
+                The policy is left unchanged.
         """
+        self._check_actions(actions)
+        rewards = np.atleast_1d(np.asarray(reward, dtype=np.float64))
+        if not np.isfinite(rewards).all():
+            # A NaN reward would become the baseline on the first update, and every
+            # later advantage would be NaN. Raising here leaves the policy unchanged.
+            raise ValueError(
+                f"reward {reward!r} is not finite. Score a diverged round with a "
+                "finite floor (the federation uses -1) or skip the update."
+            )
         if np.ndim(reward) > 0:
             return self._update_each(actions, [float(r) for r in reward])
         reward = float(reward)
@@ -96,6 +109,18 @@ class HyperparameterPolicy:
         self.spread = self.momentum * self.spread + (1 - self.momentum) * deviation
         if not math.isfinite(self.theta.sum()):
             raise FloatingPointError(f"policy logits became non-finite: {self.theta}")
+
+    def _check_actions(self, actions: list[int]) -> None:
+        """Raise ValueError unless every action is a cell index in ``[0, len(cells))``.
+
+        A negative index would otherwise update a cell counted from the end.
+        """
+        for action in actions:
+            if not 0 <= action < len(self.cells):
+                raise ValueError(
+                    f"action {action!r} is not a cell index. Pass indices in "
+                    f"[0, {len(self.cells)}) as returned by sample()."
+                )
 
     def _update_each(self, actions: list[int], rewards: list[float]) -> None:
         if len(rewards) != len(actions):

@@ -308,3 +308,32 @@ def test_policy_probabilities_with_large_logits():
     policy = HyperparameterPolicy((0.1, 0.01), (1,), seed=0)
     policy.theta = np.array([1000.0, 0.0])
     np.testing.assert_allclose(policy.probabilities, [1.0, 0.0])
+
+
+@pytest.mark.parametrize("reward", [math.nan, math.inf, [0.1, math.nan]])
+def test_policy_rejects_non_finite_reward(reward):
+    policy = HyperparameterPolicy((0.1, 0.01), (1,), step_size=0.5, seed=0)
+    policy.update([0, 1], [0.1, 0.3])  # baseline 0.2
+    theta, baseline, spread = policy.theta.copy(), policy.baseline, policy.spread
+    with pytest.raises(ValueError, match="is not finite"):
+        policy.update([0, 1], reward)
+    np.testing.assert_array_equal(policy.theta, theta)
+    assert policy.baseline == baseline
+    assert policy.spread == spread
+
+
+def test_policy_first_nan_reward_sets_no_baseline():
+    policy = HyperparameterPolicy((0.1, 0.01), (1,), seed=0)
+    with pytest.raises(ValueError, match="reward nan is not finite"):
+        policy.update([0], math.nan)
+    assert policy.baseline is None
+
+
+@pytest.mark.parametrize("action", [-1, 2])
+def test_policy_rejects_action_outside_grid(action):
+    # Index -1 would silently reward the last cell.
+    policy = HyperparameterPolicy((0.1, 0.01), (1,), step_size=0.5, seed=0)
+    policy.update([0], 0.2)
+    with pytest.raises(ValueError, match=rf"action {action} is not a cell index"):
+        policy.update([action], 0.4)
+    np.testing.assert_array_equal(policy.theta, [0.0, 0.0])
