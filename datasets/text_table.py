@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import gzip
 import logging
+import re
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -205,16 +206,21 @@ def split_fields(text: str, delimiter: str | None) -> list[str]:
     R's ``write.csv`` and spreadsheet exports quote text fields (``"alice","bob"``),
     which pandas unquotes too. With a one-character delimiter the line is parsed by
     the ``csv`` module, so a quoted field may contain the delimiter. On whitespace
-    each field loses one pair of enclosing quotes.
+    a field in double quotes may contain spaces and loses its quotes.
     """
     if '"' not in text:
         return [field.strip() for field in text.split(delimiter)]
     if delimiter is None:
-        return [_unquote(field) for field in text.split()]
+        return [_unquote(field) for field in QUOTED_OR_BARE.findall(text)]
     if len(delimiter) != 1:
         return [_unquote(field.strip()) for field in text.split(delimiter)]
     row = next(csv.reader([text], delimiter=delimiter, skipinitialspace=True))
     return [field.strip() for field in row]
+
+
+# A double-quoted field (which may contain whitespace and doubled quotes), else a run of
+# non-whitespace.
+QUOTED_OR_BARE = re.compile(r'"(?:[^"]|"")*"(?=\s|$)|\S+')
 
 
 def _unquote(field: str) -> str:

@@ -46,6 +46,20 @@ def test_quoted_fields_on_whitespace(tmp_path):
     assert load_edge_list(edges).node_names == ["a", "b", "c"]
 
 
+def test_quoted_spaces_on_whitespace(tmp_path):
+    edges = write(tmp_path, "e.txt", '"New York" Boston\nBoston\t"Los  Angeles"\n')
+    labels = write(tmp_path, "y.txt", '"New York" "east coast"\nBoston "east coast"\n')
+    data = load_edge_list(edges, labels=labels)
+    assert data.node_names == ["New York", "Boston", "Los  Angeles"]
+    assert data.label_names == ["east coast"]
+    assert data.y.tolist() == [0, 0, -1]
+
+
+def test_inner_quote_on_whitespace_kept(tmp_path):
+    edges = write(tmp_path, "e.txt", 'x"y z"\n"a"b c\n')
+    assert load_edge_list(edges).node_names == ['x"y', 'z"', '"a"b', "c"]
+
+
 @pytest.mark.parametrize("text", ['"1","2"\n"2","3"\n', '"src","dst"\n1,2\n2,3\n'])
 def test_quoted_integer_ids(tmp_path, text):
     data = load_edge_list(write(tmp_path, "e.csv", text))
