@@ -174,6 +174,8 @@ def _check_weight(weight: torch.Tensor) -> None:
 def _check_hessian(h: torch.Tensor, columns: int) -> None:
     """Raise ValueError unless ``h`` is a finite, symmetric ``(columns, columns)`` matrix.
 
+    Its diagonal must also be non-negative (up to rounding), as that of any X^T X is.
+
     The Cholesky factorization reads only the lower triangle, so an asymmetric
     matrix would be quantized against a Hessian other than the one given.
     """
@@ -196,6 +198,19 @@ def _check_hessian(h: torch.Tensor, columns: int) -> None:
             f"hessian is not symmetric: entry [{row}, {column}] is "
             f"{float(h[row, column]):.6g} but [{column}, {row}] is "
             f"{float(h[column, row]):.6g}. Pass (2/n) X^T X from input_hessian."
+        )
+    # A Gram matrix has a non-negative diagonal. The damping retries in
+    # _inverse_cholesky can still factor a matrix with a negative one, so the weights
+    # would be compensated against an indefinite Hessian without an error. Entries
+    # within the asymmetry tolerance of 0 pass, as rounding noise of R^T H R.
+    limit = -1e-6 * float(h.abs().max()) if columns else 0.0
+    negative = (torch.diag(h) < limit).nonzero()
+    if negative.numel():
+        column = int(negative[0])
+        raise ValueError(
+            f"hessian has {negative.shape[0]} negative diagonal entries, the first "
+            f"[{column}, {column}] = {float(h[column, column]):.6g}, so it is not "
+            "(2/n) X^T X. Pass the Hessian from input_hessian."
         )
 
 

@@ -289,3 +289,28 @@ def test_gptq_accepts_rounded_symmetric_hessian():
     hessian[0, 1] = hessian[0, 1] * (1 + 1e-7)
     weight = torch.randn(2, 6, generator=torch.Generator().manual_seed(13))
     assert gptq_quantize(weight, hessian).shape == (2, 6)
+
+
+def test_gptq_rejects_negative_hessian_diagonal():
+    # The damping retries made this indefinite matrix factor,
+    # so GPTQ ran on it without an error.
+    hessian = input_hessian(
+        torch.randn(40, 4, generator=torch.Generator().manual_seed(14))
+    )
+    hessian[2, 2] = -1.0
+    with pytest.raises(ValueError, match=r"first \[2, 2\] = -1, so it is not"):
+        gptq_quantize(torch.ones(3, 4), hessian)
+
+
+def test_gptq_accepts_zero_hessian_diagonal():
+    # A zero diagonal entry is a dead column of X^T X, not an invalid Hessian.
+    hessian = torch.diag(torch.tensor([1.0, 0.0, 2.0], dtype=torch.float64))
+    out = gptq_quantize(torch.ones(2, 3), hessian, bits=4)
+    assert torch.equal(out[:, 1], torch.zeros(2))
+    assert torch.equal(out[:, 0], torch.ones(2))
+
+
+def test_gptq_accepts_rounding_below_zero_diagonal():
+    hessian = torch.diag(torch.tensor([1.0, -1e-9, 2.0], dtype=torch.float64))
+    out = gptq_quantize(torch.ones(2, 3), hessian, bits=4)
+    assert bool(torch.isfinite(out).all())
