@@ -13,6 +13,8 @@ import hashlib
 import json
 import logging
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import torch
@@ -64,6 +66,14 @@ def write_partitions(
 ) -> dict:
     """Write one file per partition and ``meta.json`` into ``out_dir``; return the metadata.
 
+    The files are written into a hidden temporary folder inside ``out_dir`` and moved
+    into place, ``meta.json`` last, only when all of them are written. An error or an
+    interrupt before that leaves ``out_dir`` as it was, an earlier partition set
+    included. Other files in ``out_dir`` are kept. A process killed outright
+    (SIGKILL) can leave the hidden ``.partitions.*.tmp`` folder behind, and one
+    killed while the files are moved leaves a folder without ``meta.json``, which
+    loading rejects.
+
     Args:
         data: PyG ``Data`` with ``edge_index`` and optional ``x``, ``y``, masks and
             ``edge_attr``.
@@ -73,9 +83,26 @@ def write_partitions(
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    stale = out / META_NAME
-    if stale.exists():
-        stale.unlink()  # a half-written folder must not look complete
+    # Inside out_dir, so that the moves stay on one file system, where each rename
+    # is atomic.
+    staging = Path(tempfile.mkdtemp(prefix=".partitions.", suffix=".tmp", dir=out))
+    try:
+        meta = _write_partition_files(data, parts, num_parts, staging, info)
+        # Without meta.json the folder is not a partition set, so a process killed
+        # during the moves leaves no mix of old and new files that looks complete.
+        (out / META_NAME).unlink(missing_ok=True)
+        for entry in meta["files"]:
+            (staging / entry["name"]).replace(out / entry["name"])
+        (staging / META_NAME).replace(out / META_NAME)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return meta
+
+
+def _write_partition_files(
+    data, parts: Tensor, num_parts: int, out: Path, info: dict | None
+) -> dict:
+    """Write the partition files and ``meta.json`` into the empty folder ``out``."""
     files = []
     for rank, payload in partition_payloads(data, parts, num_parts):
         path = out / part_file_name(rank)
@@ -83,8 +110,7 @@ def write_partitions(
         files.append(
             {"name": path.name, "sha256": sha256_of(path), "bytes": path.stat().st_size}
         )
-        # Log the file name only, because the folder may be a temporary one that is
-        # renamed when complete.
+        # Log the file name only, because the folder is a temporary one.
         logger.info("wrote %s (%d nodes)", path.name, payload["global_ids"].numel())
         node_ranges = payload["node_ranges"]
         del payload
@@ -101,9 +127,7 @@ def write_partitions(
         "files": files,
         **(info or {}),
     }
-    temporary = out / (META_NAME + ".tmp")
-    temporary.write_text(json.dumps(meta, indent=2))
-    temporary.replace(out / META_NAME)
+    (out / META_NAME).write_text(json.dumps(meta, indent=2))
     return meta
 
 

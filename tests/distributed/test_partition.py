@@ -247,20 +247,21 @@ def test_files_round_trip(tmp_path):
                 assert got == want, key
 
 
-def test_interrupted_rewrite_leaves_no_metadata(tmp_path, monkeypatch):
+def test_interrupted_rewrite_keeps_old_set(tmp_path, monkeypatch):
     from graphkit.distributed import files
 
     data = tiny_data()
     write_partitions(data, PARTS, 2, tmp_path)
+    before = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
 
     def first_then_fail(*args, **kwargs):
         yield next(partition_payloads(*args, **kwargs))
         raise KeyboardInterrupt
 
-    # A second write stops after its first file. The old meta.json would describe
-    # the new part-0000.pt with the old checksum, so it must be gone.
+    # A second write stops after its first file, which went to a temporary folder,
+    # so the old set stays complete and nothing else is left.
     monkeypatch.setattr(files, "partition_payloads", first_then_fail)
     with pytest.raises(KeyboardInterrupt):
         write_partitions(data, torch.tensor([0, 0, 0, 1, 1, 1]), 2, tmp_path)
-    assert not (tmp_path / "meta.json").exists()
-    assert (tmp_path / "part-0000.pt").exists()
+    after = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
+    assert after == before

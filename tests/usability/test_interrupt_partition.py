@@ -51,7 +51,7 @@ def _started_partition(out, tmp_path, *extra):
     argv = _partition_argv(out, *extra)
     with ScriptChild(SCRIPT, argv, tmp_path / "stderr.txt") as child:
         child.wait_until(
-            lambda: any(out.parent.glob(f".{out.name}.*.tmp/part-0000.pt")),
+            lambda: any(out.parent.glob(f".{out.name}.*.tmp/**/part-0000.pt")),
             "part-0000.pt in the temporary folder",
         )
         yield child
@@ -94,7 +94,9 @@ def test_train_rejects_killed_partition(tmp_path, capsys):
     with _started_partition(out, tmp_path) as child:
         child.stop(signal.SIGKILL)
     (half_written,) = tmp_path.glob(".parts.*.tmp")
-    assert sorted(p.name for p in half_written.iterdir()) == ["part-0000.pt"]
+    # write_partitions stages the files in a hidden folder of its own inside.
+    written = [p.name for p in half_written.rglob("*") if p.is_file()]
+    assert written == ["part-0000.pt"]
     assert not out.exists()
 
     capsys.readouterr()

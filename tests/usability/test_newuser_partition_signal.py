@@ -29,7 +29,7 @@ def test_sigterm_removes_temporary_folder(tmp_path):
     # The child's stderr is not written to a file, because tmp_path must end empty.
     with ScriptChild(SCRIPT, [str(out)]) as child:
         child.wait_until(
-            lambda: any(tmp_path.glob(".parts.*.tmp/part-0000.pt")),
+            lambda: any(tmp_path.glob(".parts.*.tmp/**/part-0000.pt")),
             "a part file in the temporary folder",
         )
         code = child.stop(signal.SIGTERM, timeout=30)
