@@ -54,6 +54,12 @@ ASCII_WHITESPACE_RUN = re.compile(r"[ \t\f\v]+")
 
 # Column names that header rows of triple files commonly use. A first row whose head
 # and tail fields are among them is most likely a header that was not skipped.
+# Edge lists skip lines that start with COMMENT, but triple files have no comments.
+COMMENT = "#"
+COMMENT_FIX = (
+    "Triple files have no comment lines, so a '#' does not comment a line out. "
+    "Delete such lines"
+)
 HEAD_COLUMN_NAMES = {"head", "h", "subject", "sub", "s", "source", "src", "from"}
 TAIL_COLUMN_NAMES = {"tail", "t", "object", "obj", "o", "target", "dst", "to"}
 
@@ -208,6 +214,7 @@ def _read_triples(
     rows, lines = _parse_rows(path, numbered, delimiter, comma_fix)
     if not header:
         _warn_if_header(path, rows[0], lines[0], header_fix)
+    _warn_if_comment_rows(path, rows, lines)
     # CPython stores an ASCII flag in each str, so isascii() costs no scan of the text.
     return NamedTriples(rows, lines, str(path), ascii_only=text.isascii())
 
@@ -282,6 +289,8 @@ def _parse_rows(
         columns = [column.strip(ASCII_WHITESPACE) for column in columns]
         if len(columns) != 3 or not all(columns):
             hint = _first_line_hint(number, columns)
+            if text.lstrip(ASCII_WHITESPACE).startswith(COMMENT):
+                hint = f". {COMMENT_FIX}"
             if comma_fix is not None and not hint:
                 hint = _separator_hint(text, delimiter, comma_fix)
             raise KGFormatError(
@@ -454,6 +463,28 @@ def drop_repeated_facts(named: NamedTriples) -> NamedTriples:
             dropped,
         )
     return NamedTriples(rows, lines, named.source, named.ascii_only)
+
+
+def _warn_if_comment_rows(
+    path: Path, rows: list[tuple[str, str, str]], lines: list[int]
+) -> None:
+    """Warn when rows start with ``#``, which edge lists mark comments with.
+
+    Triple files have no comment syntax, because an entity name may start with
+    ``#``, so a commented-out row of 3 columns loads as a fact.
+    """
+    commented = [
+        position for position, row in enumerate(rows) if row[0].startswith(COMMENT)
+    ]
+    if not commented:
+        return
+    first = commented[0]
+    logger.warning(
+        "%s:%d: %d row(s) start with %r, such as %r, and load as facts. %s, "
+        "unless %r is an entity name",
+        path, lines[first], len(commented), COMMENT, rows[first], COMMENT_FIX,
+        rows[first][0],
+    )  # fmt: skip
 
 
 def _warn_if_header(
