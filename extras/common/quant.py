@@ -136,6 +136,18 @@ def _to_blocks(x: torch.Tensor, block_size: int, axis: int) -> tuple[torch.Tenso
             f"block_size={block_size!r} is invalid. Use a whole number of elements "
             ">= 1 (OCP MX uses 32)."
         )
+    try:
+        axis_valid = -x.dim() <= operator.index(axis) < x.dim()
+    except TypeError:
+        axis_valid = False
+    if not axis_valid:
+        # MX shares one scale per block along a single dimension, so there is no
+        # whole-tensor or multi-axis mode for None or a tuple to select.
+        raise ValueError(
+            f"axis={axis!r} is invalid for a tensor of shape {tuple(x.shape)}. Pass "
+            f"one dimension index in [{-x.dim()}, {x.dim() - 1}], usually the "
+            "reduction dimension (-1 for a weight's input features)."
+        )
     moved = x.movedim(axis, -1)
     length = moved.shape[-1]
     pad = (-length) % block_size
@@ -191,7 +203,8 @@ def mx_encode(
     """Encode ``x`` in an MX format with blocks of ``block_size`` along ``axis``.
 
     Raises:
-        ValueError: if ``x`` is 0-dim, because it has no axis to block along.
+        ValueError: if ``x`` is 0-dim, because it has no axis to block along, or
+            ``axis`` is not one dimension index of ``x``.
     """
     if x.dim() == 0:
         raise ValueError(

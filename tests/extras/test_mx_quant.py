@@ -310,3 +310,33 @@ def test_asymmetric_grid_range_includes_zero():
     assert zero.tolist() == [3.0]
     out = quantize_int(x, scale, zero, 2, symmetric=False)
     assert out.tolist() == pytest.approx([-4.0, -8 / 3])
+
+
+@pytest.mark.parametrize("axis", [None, (0, 1), 1.0, 2, -3])
+def test_mx_rejects_invalid_axis(axis):
+    # torch.movedim raised a TypeError listing its overloads for None and tuples.
+    x = torch.ones(2, 40)
+    with pytest.raises(ValueError, match=r"is invalid for a tensor of shape \(2, 40\)"):
+        quantize_mx(x, "mxint8", axis=axis)
+    with pytest.raises(ValueError, match=r"one dimension index in \[-2, 1\]"):
+        mx_encode(x, "mxint8", axis=axis)
+
+
+def test_e2m3_block_of_eight_subnormal_ties():
+    # Block max 8: X = 2^(3 - emax 2) = 2. The scaled elements 2^-7 .. 2^-4 lie below
+    # the E2M3 subnormal step 2^-3, and 2^-4 is the tie between 0 and 2^-3, which
+    # rounds to the even 0.
+    x = torch.tensor([2.0**-6, 2.0**-5, 2.0**-4, 2.0**-3, 0.25, 0.5, 1.0, 8.0])
+    encoded = mx_encode(x, "mxfp6_e2m3", block_size=8)
+    assert encoded.shared_exp.flatten().tolist() == [1.0]
+    assert encoded.elements.flatten().tolist() == [0, 0, 0, 0, 0.125, 0.25, 0.5, 4]
+    assert quantize_mx(x, "mxfp6_e2m3", block_size=8).tolist() == [
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.25,
+        0.5,
+        1.0,
+        8.0,
+    ]
