@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from graphkit.extras.dsg.tracker import generalized_iou, track, track_purity
+from graphkit.extras.dsg.tracker import (
+    generalized_iou,
+    matching_cost,
+    track,
+    track_purity,
+)
 
 
 def test_giou_zero_area_boxes_finite():
@@ -143,3 +148,19 @@ def test_tracker_opposite_features_not_matched():
     feature = np.array([[1.0, -1.0], [-1.0, 1.0]])
     ids = track(frame, box, feature, np.array([CLASS_A, CLASS_B]))
     assert ids.tolist() == [0, 1]
+
+
+def test_tracker_zero_feature_vectors():
+    # The cosine of two zero vectors is 0 / 0. A NaN cost makes
+    # linear_sum_assignment raise, so zero features must give distance 1.
+    frame = np.array([0, 0, 1, 1])
+    box = np.array([[0.2, 0.2, 0.1, 0.1], [0.8, 0.8, 0.1, 0.1]] * 2)
+    feature = np.zeros((4, 3))
+    class_dist = np.array([[0.9, 0.1], [0.1, 0.9]] * 2)
+    cost, _class_distance, feature_distance = matching_cost(
+        np.eye(2)[[0, 1]], feature[:2], box[:2], np.eye(2)[[0, 1]], feature[:2], box[:2]
+    )
+    assert feature_distance.tolist() == [[1.0, 1.0], [1.0, 1.0]]
+    assert bool(np.isfinite(cost).all())
+    # Each object keeps its class, so the class distance links it across frames.
+    assert track(frame, box, feature, class_dist).tolist() == [0, 1, 0, 1]
