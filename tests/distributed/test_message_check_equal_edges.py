@@ -2,9 +2,9 @@
 
 import pytest
 import torch
+from graphkit.distributed.message_check import check_edgewise_message
 
 from graphkit.block import Block
-from graphkit.distributed.message_check import check_edgewise_message
 
 
 def _block(edge_index, num_nodes, edge_attr=None):
