@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import DatasetNotFoundError, MalformedLineError
+from .errors import MalformedLineError
 from .text_table import (
     COMMENT,
     damaged_gzip_error,
@@ -25,6 +25,7 @@ from .text_table import (
     is_plain_number,
     log_skipped_header,
     looks_like_header,
+    missing_file_error,
     not_utf8_error,
     open_text,
     parse_floats,
@@ -76,7 +77,7 @@ def read_edge_table(
 ) -> EdgeTable:
     """Read an edge list of ``source, target[, weight]`` lines (see ``load_edge_list``)."""
     if not path.is_file():
-        raise DatasetNotFoundError(f"edge list file not found: {path}", path)
+        raise missing_file_error(path, "edge list")
     table = _read_in_bulk(path, delimiter, header) if bulk else None
     return table if table is not None else read_edges_by_line(path, delimiter, header)
 

@@ -68,7 +68,7 @@ def read_table(
     """
     path = Path(path)
     if not path.is_file():
-        raise DatasetNotFoundError(f"{what or 'input'} file not found: {path}", path)
+        raise missing_file_error(path, what or "input")
     rows: list[Row] = []
     try:
         with open_text(path) as handle:
@@ -98,6 +98,20 @@ def read_table(
     elif not isinstance(header, bool):
         raise ValueError(f"header must be True, False or 'auto', got {header!r}")
     return rows[1:] if header else rows
+
+
+def missing_file_error(path: Path, what: str) -> DatasetNotFoundError:
+    """Return the error for an input ``path`` that is missing or is a folder."""
+    if not path.is_dir():
+        return DatasetNotFoundError(f"{what} file not found: {path}", path)
+    entries = sorted(entry.name for entry in path.iterdir() if entry.is_file())
+    listed = ", ".join(entries[:3]) + (", ..." if len(entries) > 3 else "")
+    contents = f" (it contains {listed})" if entries else ""
+    return DatasetNotFoundError(
+        f"{what} file {path} is a folder, not a file{contents}. Pass the path of the "
+        f"{what} file itself",
+        path,
+    )
 
 
 def reject_index_header(
@@ -349,6 +363,13 @@ def _separator_hint(row: Row) -> str:
     """Return a hint when a one-field row looks separated by ';' or '|'."""
     if len(row.fields) != 1:
         return ""
+    if len(row.fields[0].split()) > 1:
+        # On whitespace the line would have split, so the file uses another separator.
+        return (
+            ". The line separates its fields with spaces, but the separator of the "
+            "file is not whitespace (it is detected from the first data line unless "
+            "a delimiter is given). Use the same separator on every line"
+        )
     for separator in OTHER_SEPARATORS:
         if separator in row.fields[0]:
             cli_hint = (

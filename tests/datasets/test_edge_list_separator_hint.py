@@ -47,3 +47,14 @@ def test_analyze_delimiter_option(tmp_path, capsys):
     assert run([*argv, "--delimiter", ";"]) == 0
     row = capsys.readouterr().out.splitlines()[2].split()
     assert row[:4] == ["edges", "3", "3", "2"]
+
+
+@pytest.mark.parametrize("first", ["a\tb", "a,b"])
+def test_space_line_below_tab_or_comma(tmp_path, first):
+    edges = tmp_path / "edges.txt"
+    edges.write_text(f"{first}\nb c\n")
+    with pytest.raises(MalformedLineError, match="edges.txt:2: expected 2 or 3 fields") as error:
+        load_edge_list(edges)
+    assert "separates its fields with spaces, but the separator of the file is" in str(
+        error.value
+    )
