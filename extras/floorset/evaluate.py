@@ -39,6 +39,12 @@ negative m_7, is replaced by the reference layout's value. Soft constraints give
 where R is the runtime over the median runtime (1 when runtime is not scored). The
 total score over cases weights case i by ``exp(n_i) / sum_j exp(n_j)`` (n = blocks).
 
+NOTE: a later revision of ``iccad2026_evaluate.py`` (seen in public copies of the
+contest code from May 2026) weights case i by ``exp(n_i / 12)`` instead and caps the
+cost of a feasible layout at ``M - 1e-6``. This module keeps the 2026-04-19 rules, so
+its total score differs from that revision's when the cases' block counts differ or a
+feasible cost exceeds M.
+
 Boundary codes are a bit mask over the sides of the layout's own bounding box (1 left,
 2 right, 4 top, 8 bottom), met when the block's edge is within 1e-6 of that side. The
 contest measures every layout, the reference included, against that rule and makes no
