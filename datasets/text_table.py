@@ -10,6 +10,7 @@ import csv
 import gzip
 import logging
 import re
+import unicodedata
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,7 +52,8 @@ def read_table(
 ) -> list[Row]:
     """Read the data lines of a delimited text file.
 
-    Blank lines and lines starting with ``#`` are skipped.
+    Blank lines and lines starting with ``#`` are skipped. Fields are in Unicode
+    normal form NFC, so ids and labels spelled in NFC and NFD match.
 
     Args:
         path (str or Path): The file.
@@ -76,6 +78,10 @@ def read_table(
                 text = line.strip()
                 if not text or text.startswith(COMMENT):
                     continue
+                if not text.isascii():
+                    # One name typed on two systems may arrive composed (NFC) in one
+                    # file and decomposed (NFD, as HFS+ file names) in another.
+                    text = unicodedata.normalize("NFC", text)
                 if delimiter is None and not rows:
                     delimiter = detect_delimiter(text)
                 fields = split_fields(text, delimiter)
