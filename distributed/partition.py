@@ -20,6 +20,7 @@ from graphkit.block import check_edge_index
 from graphkit.graph import edges_of_data
 
 from .balance import balance_training_nodes, fill_empty_partitions
+from .metis_process import part_graph_in_child
 
 logger = logging.getLogger(__name__)
 
@@ -73,21 +74,15 @@ def metis_parts(
     (``balance.balance_training_nodes``), so both counts are balanced within
     ``train_tol``.
     """
-    import pymetis
+    # Imported first, so that a missing pymetis fails before the CSR arrays are built.
+    import pymetis  # noqa: F401
 
     if num_parts == 1:
         return torch.zeros(num_nodes, dtype=torch.long)
     xadj, adjncy = _symmetric_csr(edge_index, num_nodes)
-    options = pymetis.Options(seed=_metis_seed(seed))
     # pymetis passes METIS one weight per vertex (ncon = 1), so METIS balances nodes
     # and the training nodes are spread afterwards by count-preserving swaps.
-    # NOTE: GKlib inside METIS traps SIGTERM while METIS runs (pymetis 2025.2.2), so
-    # a SIGTERM there raises RuntimeError("Caught an unknown exception!") instead of
-    # the interrupt.
-    _, membership = pymetis.part_graph(
-        num_parts, pymetis.CSRAdjacency(xadj, adjncy), options=options
-    )
-    membership = np.asarray(membership, dtype=np.int64)
+    membership = part_graph_in_child(num_parts, xadj, adjncy, _metis_seed(seed))
     empty = int((np.bincount(membership, minlength=num_parts) == 0).sum())
     if empty:
         logger.warning(
