@@ -346,7 +346,15 @@ class TrainConfig:
         if not path.is_file():
             raise FileNotFoundError(f"config file {path} does not exist")
         try:
-            text = path.read_text()
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as error:
+            # Such as a checkpoint (.pt) or a gzip file passed by mistake.
+            raise ValueError(
+                f"{path}: not a YAML text file (byte {error.start} is "
+                f"0x{error.object[error.start]:02x}, invalid in UTF-8). Pass a YAML "
+                "file of options saved as UTF-8 text"
+            ) from None
+        try:
             loaded = load_yaml(text) or {}
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
