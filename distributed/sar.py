@@ -557,7 +557,9 @@ class PropagateSAR(torch.autograd.Function):
                 with ctx.autocast.restore():
                     msg = _messages(spec, plan.blocks[own], leaf, x_dst_leaf, input_leaves)
                 block_grads(own, leaf, x_dst_leaf, msg)
-        ctx.graphs = ctx.x_dst_leaf = ctx.input_leaves = ctx.originals = None
+        # A second backward pass (retain_graph=True) recomputes the messages as in
+        # sar, so it needs ctx.originals but none of the kept graphs or leaves.
+        ctx.graphs = ctx.x_dst_leaf = ctx.input_leaves = None
         # Integer inputs take no gradient.
         grad_x = grad_x if ctx.needs_input_grad[0] else None
         grad_x_dst = grad_x_dst if ctx.needs_input_grad[1] else None
