@@ -116,6 +116,13 @@ def _train_into_out(args) -> int:
         load_graph(p, header=args.header) for p in args.graph
     ]
     if args.resume is not None:
+        if args.resume.is_dir():
+            last = args.resume / "last.pth"
+            example = f", such as {last}" if last.is_file() else ""
+            raise SystemExit(
+                f"--resume {args.resume} is a folder; give a step_N.pth or last.pth "
+                f"file written by an earlier run{example}"
+            )
         if not args.resume.is_file():
             raise SystemExit(
                 f"--resume {args.resume}: file not found; give a step_N.pth or "

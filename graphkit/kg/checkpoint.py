@@ -150,6 +150,20 @@ def resolve(
     )
 
 
+def _unreadable_reason(path: str | Path, error: Exception) -> str:
+    """Return why torch.load failed on ``path``, in words that name the cause."""
+    with open(path, "rb") as file:
+        start = file.read(4)
+    # torch.save writes a zip archive, and before torch 1.6 a pickle, which starts
+    # with 0x80. For any other file, such as a YAML config or a gzip file, the
+    # unpickler raises errors such as "IndexError: pop from empty list".
+    if start and start != b"PK\x03\x04" and start[:1] != b"\x80":
+        return "not a file written by torch.save"
+    # An empty file raises EOFError with no message at all.
+    detail = (str(error).splitlines() or ["the file is empty or truncated"])[0]
+    return f"{type(error).__name__}: {detail}"
+
+
 def load_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
     """Read the model state dict from a checkpoint file (on the CPU)."""
     # Import torch here, so that graphkit kg list can list the released files and the
@@ -159,10 +173,8 @@ def load_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as error:  # torch raises several types for a damaged file
-        # An empty file raises EOFError with no message at all.
-        detail = (str(error).splitlines() or ["the file is empty or truncated"])[0]
         raise ValueError(
-            f"{path}: not a readable checkpoint ({type(error).__name__}: {detail}); "
+            f"{path}: not a readable checkpoint ({_unreadable_reason(path, error)}); "
             "download it again or give another file"
         ) from error
     state = payload.get("model", payload) if isinstance(payload, dict) else None
