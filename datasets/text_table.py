@@ -212,12 +212,37 @@ def damaged_gzip_error(path: Path, error: Exception) -> DatasetFormatError:
 
 
 def not_utf8_error(path: Path, error: UnicodeDecodeError) -> DatasetFormatError:
-    """Return the error for a file that is not UTF-8 text, naming the file."""
+    """Return the error for a file that is not UTF-8 text, naming the file and line."""
     byte = error.object[error.start]
+    line_number = _first_undecodable_line(path)
+    where = f"{path}:{line_number}" if line_number is not None else str(path)
     return DatasetFormatError(
-        f"{path}: not UTF-8 text (invalid byte 0x{byte:02x}). Save the file "
+        f"{where}: not UTF-8 text (invalid byte 0x{byte:02x}). Save the file "
         "as UTF-8 text, or check that it is the right file"
     )
+
+
+def _first_undecodable_line(path: Path) -> int | None:
+    """Return the 1-based number of the first line that is not UTF-8, or None.
+
+    The decoder of a text stream works on blocks of the file, so its error tells
+    neither the line nor the offset in the file.
+    """
+    opener = gzip.open if is_gzip(path) else open
+    line_number = 0
+    try:
+        with opener(path, "rb") as handle:
+            for chunk in handle:
+                # Text mode also ends a line at a lone \r, and bytes.splitlines does too.
+                for line in chunk.splitlines() or [b""]:
+                    line_number += 1
+                    try:
+                        line.decode("utf-8")
+                    except UnicodeDecodeError:
+                        return line_number
+    except (OSError, EOFError, zlib.error):
+        return None
+    return None
 
 
 def split_fields(text: str, delimiter: str | None) -> list[str]:
