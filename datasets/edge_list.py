@@ -326,11 +326,35 @@ def _missing_ids_error(table: EdgeTable, node_ids, path: Path, source) -> Except
     shown = ", ".join(
         f"{name!r} (line {line})" for name, line in list(missing.items())[:5]
     )
+    hint = _number_spelling_hint(list(missing), node_ids, f"the feature file {source}")
     return UnknownNodeIdError(
         f"{path}: {len(missing)} node id(s) in the edge list are missing from the feature "
-        f"file {source}: {shown}; add a feature row for each node of the graph",
+        f"file {source}: {shown}; add a feature row for each node of the graph{hint}",
         list(missing),
     )
+
+
+def _number_spelling_hint(missing: list[str], node_ids, where: str) -> str:
+    """Return a hint when a missing id is a number that ``node_ids`` writes another way.
+
+    ``np.savetxt`` writes every column as a float by default, so a feature file
+    written with it names node ``4`` as ``4.000000000000000000e+00``.
+    """
+    ids = node_ids.tolist() if isinstance(node_ids, np.ndarray) else node_ids
+    spelled: dict[float, str] = {}
+    for node_id in ids:
+        text = str(node_id)
+        if is_number(text):
+            spelled.setdefault(float(text), text)
+    for name in missing:
+        if is_number(name) and float(name) in spelled:
+            return (
+                f". Node {name!r} is written {spelled[float(name)]!r} in {where}, "
+                "which is another id because ids are compared as written. Write the "
+                "ids the same way in every file, such as with fmt='%d' for the id "
+                "column in np.savetxt"
+            )
+    return ""
 
 
 def _read_label_rows(
@@ -572,8 +596,11 @@ def _attach_labels(data: Data, rows: list[Row], path: Path, node_ids, key, x) ->
         shown = ", ".join(
             f"{name!r} (line {line})" for name, line in list(missing.items())[:5]
         )
+        where = "the feature file" if x is not None else "the edge list"
+        hint = _number_spelling_hint(list(missing), node_ids, where)
         raise UnknownNodeIdError(
-            f"{path}: {len(missing)} labelled node id(s) are not nodes of the graph: {shown}",
+            f"{path}: {len(missing)} labelled node id(s) are not nodes of the graph: "
+            f"{shown}{hint}",
             list(missing),
         )
 
