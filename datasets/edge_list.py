@@ -46,6 +46,7 @@ from .text_table import (
     looks_like_header,
     parse_floats,
     read_table,
+    reject_empty_ids,
     reject_index_header,
     require_width,
 )
@@ -121,6 +122,7 @@ def load_edge_list(
             (2,),
             "node id and label, where an empty label or -1 marks an unlabelled node",
         )
+        reject_empty_ids(label_rows, Path(labels), 1, "each label line needs a node id")
 
     other_rows = [*(feature_rows or []), *(label_rows or [])]
     integer_ids = table.ends.dtype != object and all(
@@ -264,6 +266,7 @@ def _read_features(rows: list[Row], path: Path, key) -> tuple:
     require_width(
         rows, path, (width,), f"node id and {width - 1} features, as on the first line"
     )
+    reject_empty_ids(rows, path, 1, "each feature line needs a node id")
     node_ids = []
     first_row: dict = {}
     for row in rows:

@@ -30,6 +30,7 @@ from .text_table import (
     open_text,
     parse_floats,
     read_table,
+    reject_empty_ids,
     reject_index_header,
     require_width,
     split_fields,
@@ -88,6 +89,7 @@ def read_edges_by_line(
     """Read the edge list line by line, raising on the first malformed line."""
     rows = read_table(path, delimiter, header, "edge list", id_columns=2)
     require_width(rows, path, (2, 3), "source, target and optionally a weight")
+    reject_empty_ids(rows, path, 2, "each edge needs a source and a target id")
     for row in rows:
         if len(row.fields) != len(rows[0].fields):
             raise MalformedLineError(

@@ -225,7 +225,7 @@ def not_utf8_error(path: Path, error: UnicodeDecodeError) -> DatasetFormatError:
 def _first_undecodable_line(path: Path) -> int | None:
     """Return the 1-based number of the first line that is not UTF-8, or None.
 
-    The decoder of a text stream works on blocks of the file, so its error tells
+    The decoder of a text stream works on blocks of the file, so its error gives
     neither the line nor the offset in the file.
     """
     opener = gzip.open if is_gzip(path) else open
@@ -383,6 +383,43 @@ def require_width(
                 f"expected {expected} fields ({meaning}), found {len(row.fields)}"
                 + _separator_hint(row),
             )
+
+
+def reject_empty_ids(
+    rows: list[Row], path: Path, id_columns: int, meaning: str
+) -> None:
+    """Raise on the first row whose node id field (of the first ``id_columns``) is empty.
+
+    ``meaning`` names what each line needs ("each edge needs a source and a target
+    id"). An empty id would load as a node named "", shared by every such line.
+    """
+    names = ("source", "target") if id_columns == 2 else ("node",)
+    for row in rows:
+        column = next(
+            (index for index, field in enumerate(row.fields[:id_columns]) if not field),
+            None,
+        )
+        if column is None:
+            continue
+        text = row.line.strip()
+        hint = ""
+        if "  " in text and "\t" not in text and "," not in text:
+            where = (
+                " (drop --delimiter, or delimiter from --dataset-options)"
+                if from_command_line()
+                else ""
+            )
+            hint = (
+                ". With the delimiter ' ', two spaces in a row leave an empty field "
+                f"between them. Leave the delimiter unset{where} to split at any run "
+                "of whitespace"
+            )
+        raise MalformedLineError(
+            path,
+            row.line_number,
+            row.line,
+            f"the {names[column]} id (field {column + 1}) is empty, but {meaning}{hint}",
+        )
 
 
 # Separators that spreadsheet exports use (';' in locales with a decimal comma) and
