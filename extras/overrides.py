@@ -9,17 +9,16 @@ import typing
 from typing import Any
 
 from graphkit.hints import did_you_mean
+from graphkit.int64 import INT64_MAX, INT64_MIN
 
 _UNION_TYPES = (typing.Union, getattr(types, "UnionType", typing.Union))
 
-# Range of an int given with --set: torch's and numpy's 64-bit integers. A larger
-# value overflows with a traceback when the experiment passes it to torch or numpy,
-# or, as a count of epochs or samples, makes a run that never ends.
+# Range of an int given with --set: torch's and numpy's 64-bit integers.
 # NOTE: a count inside this range can still run for days, because only the
 # experiments' configs know their fields' useful ranges, and most bound only the
 # lower end.
-MIN_INT = -(2**63)
-MAX_INT = 2**63 - 1
+MIN_INT = INT64_MIN
+MAX_INT = INT64_MAX
 
 
 def parse_value(text: str, annotation: Any, key: str) -> Any:

@@ -17,6 +17,7 @@ import yaml
 
 from graphkit.field_docs import FieldsDocstring, field_docs
 from graphkit.hints import did_you_mean
+from graphkit.int64 import INT64_MAX
 from graphkit.option_names import from_command_line, option, options_from_file
 
 _CHOICES = {
@@ -31,6 +32,25 @@ _CHOICES = {
     "compression_eval": ("compressed", "exact"),
     "device": ("auto", "cpu", "cuda"),
     "backend": ("auto", "gloo", "nccl"),
+}
+
+
+# Minimum value of each whole-number field except seed and compression_bits, which have
+# their own checks. Every such field is a size or a count, so torch or numpy would
+# overflow on a value above the 64-bit range, or a loop over it would never end.
+_INT_MINIMUM = {
+    "split": 0,
+    "hidden": 1,
+    "layers": 1,
+    "heads": 1,
+    "epochs": 1,
+    "patience": 0,
+    "checkpoint_every": 0,
+    "log_every": 1,
+    "compression_end_epoch": 0,
+    "compression_steps": 1,
+    "compression_patience": 1,
+    "compression_min_width": 1,
 }
 
 
@@ -229,6 +249,13 @@ class TrainConfig:
             if value not in choices:
                 raise ValueError(
                     f"{option(name, value)} is invalid. Choose one of {choices}"
+                )
+        for name, minimum in _INT_MINIMUM.items():
+            value = getattr(self, name)
+            if value is not None and value > INT64_MAX:
+                raise ValueError(
+                    f"{option(name, value)} is out of range. Give a whole number from "
+                    f"{minimum} to {INT64_MAX}, the 64-bit integer range"
                 )
         positive = ("hidden", "layers", "epochs", "heads", "log_every")
         for name in positive:
