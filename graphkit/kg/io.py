@@ -671,12 +671,22 @@ def load_transductive(root: str | Path, name: str) -> InductiveSplit:
     ]
     if missing:
         present = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+        # Such as train.txt.gz or train.tsv, which the loader does not look for.
+        other_names = [
+            entry for entry in present if entry.split(".")[0] in TRANSDUCTIVE_PARTS
+        ]
+        rename = (
+            f". Only these exact names are read, so rename {other_names} to them "
+            "(gzip-compressed content is read under a .txt name too)"
+            if other_names
+            else ""
+        )
         raise KGFormatError(
             folder,
             None,
             f"transductive dataset folder is missing {missing} (it contains "
             f"{present or 'nothing'}). Add train.txt, valid.txt and test.txt with "
-            "one head, relation, tail row per line",
+            f"one head, relation, tail row per line{rename}",
         )
     # Only train.txt must hold facts. An empty valid.txt or test.txt is an empty
     # query set, which evaluate rejects by name only when that set is evaluated.
