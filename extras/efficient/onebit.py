@@ -24,7 +24,6 @@ from dataclasses import dataclass
 
 import torch
 from graphkit.extras.common.data import load_digits_split
-from graphkit.extras.common.quant import sign_ste
 from graphkit.extras.common.train import accuracy, seed_everything, train_classifier
 from graphkit.extras.registry import Criterion, at_least, at_most, register
 from torch import nn
@@ -42,13 +41,15 @@ class Config:
         width: channels of the first stage (doubled after the stride-2 block).
         blocks: residual blocks; the second one downsamples 8x8 to 4x4.
         epochs, lr, weight_decay, batch_size: SGD (momentum 0.9) with a cosine schedule.
+            At lr 0.05, 1-bit + shifted ReLU ended 2.6 points below FP + BN on seeds
+            0 and 1, against 0 to 1 point at lr 0.025 on seeds 0 to 5.
         seeds: accuracies are averaged over these seeds.
     """
 
     width: int = 24
     blocks: int = 3
     epochs: int = 25
-    lr: float = 0.05
+    lr: float = 0.025
     weight_decay: float = 5e-4
     batch_size: int = 64
     seeds: tuple[int, ...] = (0, 1)
@@ -87,7 +88,18 @@ class BinaryConv2d(nn.Conv2d):
         self.alpha = math.sqrt(2.0 / fan_in)
 
     def deployed_weight(self) -> torch.Tensor:
-        return self.alpha * sign_ste(self.weight)
+        """Return ``alpha sign(w)``, whose gradient reaches ``w`` unscaled by ``alpha``.
+
+        The authors' Keras layer applies the straight-through identity to both the
+        sign and the scale. Scaling the gradient by alpha as well would shrink the
+        learning rate of the full-precision weights by alpha, 0.07 to 0.47 in the
+        default network.
+        """
+        weight = self.weight
+        binary = self.alpha * torch.where(weight >= 0, 1.0, -1.0).to(weight.dtype)
+        # Adding the exact zero w - w.detach() keeps the forward value exactly
+        # +-alpha, which w + (binary - w).detach() would round off by an ulp.
+        return binary + (weight - weight.detach())
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self._conv_forward(x, self.deployed_weight(), None)

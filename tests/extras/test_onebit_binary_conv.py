@@ -59,3 +59,16 @@ def test_downsampling_shortcut_averages_inside_pixels():
     assert out[0, 1, 1, 2].item() == x[0, 1, 1:4, 3:6].mean().item()
     # The 2 new channels are zero padding.
     assert torch.equal(out[0, 2:], torch.zeros(2, 4, 4))
+
+
+def test_weight_gradient_not_scaled_by_alpha():
+    # The authors' layer passes the gradient of alpha sign(w) to w unchanged.
+    # Scaling it by alpha (1/3 here) cut the binary layers' learning rate.
+    torch.manual_seed(1)
+    conv = BinaryConv2d(2, 3, 3, padding=1)
+    assert conv.alpha == 1 / 3
+    x = torch.randn(1, 2, 4, 4)
+    deployed = conv.deployed_weight().detach().requires_grad_(True)
+    torch.nn.functional.conv2d(x, deployed, padding=1).square().sum().backward()
+    conv(x).square().sum().backward()
+    torch.testing.assert_close(conv.weight.grad, deployed.grad, rtol=0, atol=0)
