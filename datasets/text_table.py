@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from graphkit.compressed_data import MAGIC_LENGTH, unsupported_compression
 from graphkit.option_names import from_command_line
 
 from .errors import DatasetFormatError, DatasetNotFoundError, MalformedLineError
@@ -185,8 +186,11 @@ def open_text(path: Path):
     header.
     """
     with path.open("rb") as handle:
-        is_zip = handle.read(4) == ZIP_MAGIC
-    if is_zip:
+        start = handle.read(MAGIC_LENGTH)
+    compressed = unsupported_compression(start)
+    if compressed is not None:
+        raise DatasetFormatError(f"{path}: {compressed}")
+    if start.startswith(ZIP_MAGIC):
         # NumPy's .npz and torch.save files are zip archives, which no text
         # encoding reads.
         raise DatasetFormatError(

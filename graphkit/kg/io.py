@@ -35,6 +35,7 @@ from pathlib import Path
 import torch
 from torch import Tensor
 
+from graphkit.compressed_data import MAGIC_LENGTH, unsupported_compression
 from graphkit.hints import did_you_mean
 from graphkit.kg.errors import KGFormatError
 from graphkit.kg.graph import KnowledgeGraph
@@ -231,7 +232,11 @@ def _read_text(path: Path) -> str:
             None,
             "file not found; pass a TSV/CSV file of head, relation, tail rows",
         )
-    data = _decompress(path, path.read_bytes())
+    data = path.read_bytes()
+    compressed = unsupported_compression(data[:MAGIC_LENGTH])
+    if compressed is not None:
+        raise KGFormatError(path, None, compressed)
+    data = _decompress(path, data)
     # utf-8-sig drops a leading byte order mark, which would otherwise become part of
     # the first head's name.
     try:
