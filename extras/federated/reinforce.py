@@ -77,8 +77,8 @@ class HyperparameterPolicy:
                 moves by its own advantage, and the baseline follows their mean.
 
         Raises:
-            ValueError: an action is not a cell index, or a reward is NaN or infinite.
-                The policy is left unchanged.
+            ValueError: an action is not a cell index, a reward is NaN or infinite,
+                or the reward list is empty. The policy is left unchanged.
         """
         self._check_actions(actions)
         rewards = np.atleast_1d(np.asarray(reward, dtype=np.float64))
@@ -127,6 +127,11 @@ class HyperparameterPolicy:
             raise ValueError(
                 f"got {len(rewards)} rewards for {len(actions)} actions: give one "
                 "reward per action, or one shared float"
+            )
+        if not rewards:
+            # The mean of no rewards is NaN, which would become the baseline.
+            raise ValueError(
+                "got an empty reward list. Skip the update for a round without actions."
             )
         mean = float(np.mean(rewards))
         if self.baseline is None:

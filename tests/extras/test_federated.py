@@ -337,3 +337,10 @@ def test_policy_rejects_action_outside_grid(action):
     with pytest.raises(ValueError, match=rf"action {action} is not a cell index"):
         policy.update([action], 0.4)
     np.testing.assert_array_equal(policy.theta, [0.0, 0.0])
+
+
+def test_policy_rejects_empty_reward_list():
+    policy = HyperparameterPolicy((0.1, 0.01), (1,), seed=0)
+    with pytest.raises(ValueError, match="empty reward list"):
+        policy.update([], [])
+    assert policy.baseline is None
