@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 from graphkit.extras.common.gptq import gptq_quantize, input_hessian, rtn_quantize
+from graphkit.extras.common.quant import int_scale_zero, quantize_int
 from graphkit.extras.efficient.rotation import (
     RotatedQuantLinear,
     dirotq_rotation,
@@ -314,3 +315,51 @@ def test_gptq_accepts_rounding_below_zero_diagonal():
     hessian = torch.diag(torch.tensor([1.0, -1e-9, 2.0], dtype=torch.float64))
     out = gptq_quantize(torch.ones(2, 3), hessian, bits=4)
     assert bool(torch.isfinite(out).all())
+
+
+def _sequential_gptq(weight, hessian, bits, group, damp, order):
+    """Quantize column by column with the explicit inverse Hessian of the columns left.
+
+    After column i is rounded, the later columns move by -e [H^-1]_ij / [H^-1]_ii, and
+    column i leaves the inverse through its Schur complement. The Cholesky form of
+    gptq_quantize computes the same updates.
+    """
+    w = weight.double()[:, order].clone()
+    h = hessian.double()[order][:, order]
+    h = h + damp * torch.diag(h).mean() * torch.eye(len(h), dtype=torch.float64)
+    inverse = torch.linalg.inv(h)
+    quantized = torch.zeros_like(w)
+    for i in range(w.shape[1]):
+        if i % group == 0:
+            scale, zero = int_scale_zero(w[:, i : i + group], bits, True)
+        quantized[:, i] = quantize_int(w[:, i : i + 1], scale, zero, bits, True)[:, 0]
+        error = (w[:, i] - quantized[:, i]) / inverse[i, i]
+        w[:, i + 1 :] -= error[:, None] * inverse[i, i + 1 :][None, :]
+        inverse = inverse - torch.outer(inverse[:, i], inverse[i, :]) / inverse[i, i]
+    return quantized[:, torch.argsort(order)]
+
+
+def test_gptq_matches_sequential_inverse_updates():
+    # Act order with groups of 3 across blocks of 4: every group's grid is fitted on
+    # the weights after the updates of all earlier columns.
+    g = torch.Generator().manual_seed(15)
+    x = torch.randn(40, 6, generator=g) @ torch.randn(6, 6, generator=g)
+    weight = torch.randn(4, 6, generator=g)
+    hessian = input_hessian(x)
+    for act_order in (False, True):
+        order = (
+            torch.argsort(torch.diag(hessian), descending=True)
+            if act_order
+            else torch.arange(6)
+        )
+        expected = _sequential_gptq(weight, hessian, 3, 3, 0.01, order)
+        out = gptq_quantize(
+            weight,
+            hessian,
+            bits=3,
+            group_size=3,
+            damp=0.01,
+            block_size=4,
+            act_order=act_order,
+        )
+        torch.testing.assert_close(out, expected.float(), rtol=0, atol=1e-5)
