@@ -109,7 +109,12 @@ def load_edge_list(
         seed=seed,
     )
     seed = int(seed)  # manual_seed rejects numpy integers
-    path = Path(path)
+    # A ~ inside a quoted --dataset-options value reaches here unexpanded by the shell.
+    path = Path(path).expanduser()
+    if features is not None:
+        features = Path(features).expanduser()
+    if labels is not None:
+        labels = Path(labels).expanduser()
     table = read_edge_table(path, delimiter, header)
     feature_rows = label_rows = None
     if features is not None:

@@ -110,7 +110,8 @@ def read_table(
 def missing_file_error(path: Path, what: str) -> DatasetNotFoundError:
     """Return the error for an input ``path`` that is missing or is a folder."""
     if not path.is_dir():
-        return DatasetNotFoundError(f"{what} file not found: {path}", path)
+        where = "" if path.is_absolute() else f" (relative to the working folder {Path.cwd()})"
+        return DatasetNotFoundError(f"{what} file not found: {path}{where}", path)
     entries = sorted(entry.name for entry in path.iterdir() if entry.is_file())
     listed = ", ".join(entries[:3]) + (", ..." if len(entries) > 3 else "")
     contents = f" (it contains {listed})" if entries else ""
