@@ -7,6 +7,7 @@ from torch import Tensor, nn
 
 from graphkit.nn.models import GNN
 from graphkit.train.config import TrainConfig
+from graphkit.train.model_memory import check_training_memory
 
 
 def choose_metric(config: TrainConfig, multi_label: bool, num_classes: int) -> str:
@@ -28,6 +29,7 @@ def choose_metric(config: TrainConfig, multi_label: bool, num_classes: int) -> s
 def build_model(config: TrainConfig, x: Tensor, num_classes: int) -> GNN:
     """Build the config's GNN for the features ``x``, with ``num_classes`` outputs."""
     c = config
+    check_training_memory(c, x, num_classes)
     model = GNN(
         c.model, x.size(1), c.hidden, num_classes, c.layers, c.dropout,
         None if c.norm == "none" else c.norm, c.residual, c.heads, c.attention_dropout,
