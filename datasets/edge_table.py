@@ -104,12 +104,48 @@ def read_edges_by_line(
         ends[position] = row.fields[:2]
     if all(is_int64(value) for value in ends.ravel()):
         ends = ends.astype(np.int64)
+    else:
+        _reject_missing_value_ids(rows, path)
     weights = None
     if rows and len(rows[0].fields) == 3:
         meaning = "the third column is the edge weight. Delete it if it contains other data"
         weights = parse_floats(rows, path, slice(2, 3), meaning).reshape(-1)
     line_numbers = np.array([row.line_number for row in rows], dtype=np.int64)
     return EdgeTable(ends, weights, line_numbers)
+
+
+# How pandas (nan, <NA>), R (NA) and Python (None) write a missing value as text.
+MISSING_VALUE_WORDS = {"nan", "-nan", "na", "<na>", "none", "null"}
+
+
+def _reject_missing_value_ids(rows, path: Path) -> None:
+    """Raise when every id is an integer except missing values such as ``nan``.
+
+    ``df.astype(str).to_csv`` writes a missing id as ``nan``, which would load as one
+    node shared by every such edge, and would turn every integer id into a string id.
+    Among string ids, ``NA`` or ``None`` may name a node, so those files load as
+    written.
+    """
+    missing = None
+    has_integer = False
+    for row in rows:
+        for value in row.fields[:2]:
+            if is_int64(value):
+                has_integer = True
+            elif value.lower() in MISSING_VALUE_WORDS:
+                missing = missing or (row, value)
+            else:
+                return
+    if missing is None or not has_integer:
+        return
+    row, value = missing
+    raise MalformedLineError(
+        path,
+        row.line_number,
+        row.line,
+        f"node id {value!r} is a missing value among integer ids. Drop the edges "
+        "with a missing end before writing the file (df.dropna() in pandas)",
+    )
 
 
 def _read_in_bulk(
