@@ -438,10 +438,11 @@ def _separator_hint(row: Row) -> str:
         return ""
     if len(row.fields[0].split()) > 1:
         # On whitespace the line would have split, so the file uses another separator.
+        used = "tabs" if "\t" in row.fields[0] else "spaces"
         return (
-            ". The line separates its fields with spaces, but the separator of the "
-            "file is not whitespace (it is detected from the first data line unless "
-            "a delimiter is given). Use the same separator on every line"
+            f". The line separates its fields with {used}, but the file is read with "
+            "another separator (detected from the first data line unless a delimiter "
+            "is given). Use the same separator on every line, or pass the one it uses"
         )
     for separator in OTHER_SEPARATORS:
         if separator in row.fields[0]:
