@@ -54,6 +54,20 @@ _INT_MINIMUM = {
 }
 
 
+# Upper bounds of float fields, as (name, maximum, what the value is). Adam (torch 2.13)
+# passes lr / (1 - beta1^step), 10 * lr at the first step, and weight_decay to
+# kernels that take a float32 factor, and a factor above the largest float32
+# (3.4e38) fails there with "value cannot be converted to type float without
+# overflow". The gloo backend rejected a collective timeout of 8.64e13 s as
+# invalid, and Python's timedelta cannot hold 1e300 s, so timeout_s stops at
+# 1e9 s, about 31 years.
+_FLOAT_MAXIMUM = (
+    ("lr", 3.4e37, "a positive learning rate"),
+    ("weight_decay", 3.4028234663852886e38, "a weight decay"),
+    ("timeout_s", 1e9, "a positive number of seconds"),
+)
+
+
 class DuplicateKeyError(yaml.constructor.ConstructorError):
     """A YAML mapping that names one key twice."""
 
@@ -177,7 +191,7 @@ class TrainConfig:
     parts_method: str = "metis"
     """Partitioning of the whole dataset on every rank when ``partitions`` is not set."""
     timeout_s: float = 300.0
-    """Timeout of every collective operation, in seconds."""
+    """Timeout of every collective operation, in seconds (at most 1e9)."""
     # Device
     device: str = "auto"
     """Device of the model and features: cuda, cpu, or auto (cuda when
@@ -281,6 +295,13 @@ class TrainConfig:
                 f"{option('weight_decay')} must be >= 0 and finite, got "
                 f"{self.weight_decay}"
             )
+        for name, maximum, unit in _FLOAT_MAXIMUM:
+            value = getattr(self, name)
+            if value > maximum:
+                raise ValueError(
+                    f"{option(name, value)} is out of range. Give {unit} up to "
+                    f"{maximum:g}"
+                )
         # torch.manual_seed accepts seeds in [-2^63, 2^64), and a distributed run seeds
         # each epoch with seed + 1_000_003 * epoch + rank. The upper bound 2^63 leaves
         # room for that sum.
