@@ -31,7 +31,13 @@ import torch
 
 from graphkit.option_names import from_command_line
 
-from .edge_table import EdgeTable, is_int64, read_edge_table, read_edges_by_line
+from .edge_table import (
+    EdgeTable,
+    is_int64,
+    read_edge_table,
+    read_edges_by_line,
+    reject_missing_value_ids,
+)
 from .errors import MalformedLineError, ShapeMismatchError, UnknownNodeIdError
 from .id_spellings import warn_if_spellings_collide
 from .splits import random_split_masks
@@ -129,6 +135,10 @@ def load_edge_list(
         )
         reject_empty_ids(label_rows, Path(labels), 1, "each label line needs a node id")
 
+    if table.ends.dtype != object:
+        for file_path, rows in ((features, feature_rows), (labels, label_rows)):
+            if rows is not None:
+                reject_missing_value_ids(rows, file_path, 1, integers_elsewhere=True)
     other_rows = [*(feature_rows or []), *(label_rows or [])]
     integer_ids = table.ends.dtype != object and all(
         is_int64(row.fields[0]) for row in other_rows

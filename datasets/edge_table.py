@@ -105,7 +105,7 @@ def read_edges_by_line(
     if all(is_int64(value) for value in ends.ravel()):
         ends = ends.astype(np.int64)
     else:
-        _reject_missing_value_ids(rows, path)
+        reject_missing_value_ids(rows, path, 2)
     weights = None
     if rows and len(rows[0].fields) == 3:
         meaning = "the third column is the edge weight. Delete it if it contains other data"
@@ -118,18 +118,21 @@ def read_edges_by_line(
 MISSING_VALUE_WORDS = {"nan", "-nan", "na", "<na>", "none", "null"}
 
 
-def _reject_missing_value_ids(rows, path: Path) -> None:
+def reject_missing_value_ids(
+    rows, path: Path, id_columns: int, integers_elsewhere: bool = False
+) -> None:
     """Raise when every id is an integer except missing values such as ``nan``.
 
     ``df.astype(str).to_csv`` writes a missing id as ``nan``, which would load as one
-    node shared by every such edge, and would turn every integer id into a string id.
+    node shared by every such line, and would turn every integer id into a string id.
     Among string ids, ``NA`` or ``None`` may name a node, so those files load as
-    written.
+    written. ``integers_elsewhere`` is True when another file of the graph has
+    integer ids, as the edge list has for a label file.
     """
     missing = None
-    has_integer = False
+    has_integer = integers_elsewhere
     for row in rows:
-        for value in row.fields[:2]:
+        for value in row.fields[:id_columns]:
             if is_int64(value):
                 has_integer = True
             elif value.lower() in MISSING_VALUE_WORDS:
@@ -143,8 +146,8 @@ def _reject_missing_value_ids(rows, path: Path) -> None:
         path,
         row.line_number,
         row.line,
-        f"node id {value!r} is a missing value among integer ids. Drop the edges "
-        "with a missing end before writing the file (df.dropna() in pandas)",
+        f"node id {value!r} is a missing value among integer ids. Drop the lines "
+        "with a missing id before writing the file (df.dropna() in pandas)",
     )
 
 

@@ -12,7 +12,7 @@ def test_missing_value_among_integers(tmp_path, missing):
         load_edge_list(edges)
     assert str(error.value) == (
         f"{edges}:2: node id {missing!r} is a missing value among integer ids. Drop "
-        "the edges with a missing end before writing the file (df.dropna() in "
+        "the lines with a missing id before writing the file (df.dropna() in "
         f"pandas); line content: '1,{missing}'"
     )
 
@@ -27,3 +27,20 @@ def test_only_missing_words_load_as_names(tmp_path):
     edges = tmp_path / "edges.csv"
     edges.write_text("none,null\n")
     assert load_edge_list(edges).node_names == ["none", "null"]
+
+
+def test_missing_value_label_id(tmp_path):
+    edges = tmp_path / "edges.csv"
+    edges.write_text("0,1\n1,2\n")
+    labels = tmp_path / "labels.csv"
+    labels.write_text("0,a\n1,b\n2,a\nnan,b\n")
+    with pytest.raises(MalformedLineError, match=r"labels.csv:4: node id 'nan' is a"):
+        load_edge_list(edges, labels=labels)
+
+
+def test_na_label_id_among_string_edges(tmp_path):
+    edges = tmp_path / "edges.csv"
+    edges.write_text("NA,US\n")
+    labels = tmp_path / "labels.csv"
+    labels.write_text("NA,africa\nUS,america\n")
+    assert load_edge_list(edges, labels=labels).y.tolist() == [0, 1]
