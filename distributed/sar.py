@@ -415,6 +415,12 @@ class PropagateSAR(torch.autograd.Function):
     or tensors a closure captured) are inputs of this function, so their gradients
     flow back once the function's backward returns them. One that receives no
     gradient gets None, as a tensor the message does not use would in one process.
+
+    NOTE: ``x`` and ``x_dst`` always get a gradient, zeros where the message ignores
+    them, while one process leaves None there. A parameter that reaches the
+    aggregation only through an ignored ``x`` thus gets zeros instead of None, so
+    weight decay still moves it. Returning None would need every rank's agreement,
+    because a message may read ``x_j`` on some ranks' edges only.
     """
 
     @staticmethod
