@@ -33,6 +33,7 @@ HEADER_WORDS = {
 COMMENT = "#"
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"
+NPY_MAGIC = b"\x93NUMPY"
 
 
 @dataclass
@@ -202,6 +203,13 @@ def open_text(path: Path):
             "Data held in Python needs no file: pass it to the Trainer, or write "
             "its partitions with graphkit.distributed.files.write_partitions "
             "(docs/own-data.md)"
+        )
+    if start.startswith(NPY_MAGIC):
+        raise DatasetFormatError(
+            f"{path}: a NumPy .npy array (np.save), not a text file. Edge lists and "
+            "feature and label files are text with one row per line: write it with "
+            "np.savetxt, with the node id in the first column (such as "
+            "np.savetxt(path, np.column_stack([ids, labels]), fmt='%d') for labels)"
         )
     if is_gzip(path):
         return gzip.open(path, "rt", encoding="utf-8-sig")

@@ -1,4 +1,4 @@
-"""A zip archive (.npz, torch.save) given as a text file is rejected as a zip archive."""
+"""A zip archive (.npz, torch.save) or a .npy array given as a text file is named."""
 
 import numpy as np
 import pytest
@@ -34,3 +34,16 @@ def test_torch_data_file_points_to_python_path(tmp_path):
     message = str(error.value)
     assert "A PyG Data held in Python needs no file" in message
     assert "graphkit.distributed.files.write_partitions (docs/own-data.md)" in message
+
+
+def test_npy_label_file_named(tmp_path):
+    edges = tmp_path / "edges.txt"
+    edges.write_text("0 1\n")
+    labels = tmp_path / "y.npy"
+    np.save(labels, np.array([0, 1]))
+    with pytest.raises(DatasetFormatError) as error:
+        load_edge_list(edges, labels=labels)
+    assert str(error.value).startswith(
+        f"{labels}: a NumPy .npy array (np.save), not a text file."
+    )
+    assert "fmt='%d'" in str(error.value)
