@@ -34,6 +34,7 @@ from .text_table import (
     reject_index_header,
     require_width,
     split_fields,
+    trailing_separator_hint,
 )
 
 logger = logging.getLogger(__name__)
@@ -108,13 +109,26 @@ def read_edges_by_line(
         reject_missing_value_ids(rows, path, 2)
     weights = None
     if rows and len(rows[0].fields) == 3:
+        empty = [row for row in rows if row.fields[2] == ""]
+        if empty:
+            row = empty[0]
+            if len(empty) == len(rows):
+                reason = "the third field is empty on every line" + (
+                    trailing_separator_hint(row) or ". Delete the third column"
+                )
+            else:
+                reason = (
+                    "the edge weight (third field) is empty. Give a weight on every "
+                    "line or on none"
+                )
+            raise MalformedLineError(path, row.line_number, row.line, reason)
         meaning = "the third column is the edge weight. Delete it if it contains other data"
         weights = parse_floats(rows, path, slice(2, 3), meaning).reshape(-1)
     line_numbers = np.array([row.line_number for row in rows], dtype=np.int64)
     return EdgeTable(ends, weights, line_numbers)
 
 
-# How pandas (nan, <NA>), R (NA) and Python (None) write a missing value as text.
+# Text forms of a missing value: pandas (nan, <NA>), R (NA) and Python (None).
 MISSING_VALUE_WORDS = {"nan", "-nan", "na", "<na>", "none", "null"}
 
 

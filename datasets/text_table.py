@@ -394,8 +394,21 @@ def require_width(
                 row.line_number,
                 row.line,
                 f"expected {expected} fields ({meaning}), found {len(row.fields)}"
-                + _separator_hint(row),
+                + _separator_hint(row)
+                + trailing_separator_hint(row),
             )
+
+
+def trailing_separator_hint(row: Row) -> str:
+    """Return a hint when the last field of ``row`` is empty because the line ends
+    with its separator (``0,a,``), as some spreadsheet exports write every line."""
+    text = row.line.rstrip("\r\n ")
+    if len(row.fields) < 2 or row.fields[-1] != "" or not text.endswith((",", ";", "|")):
+        return ""
+    return (
+        f". The line ends with {text[-1]!r}, which adds an empty last field: delete "
+        "the separator at the end of such lines"
+    )
 
 
 def reject_empty_ids(
