@@ -122,6 +122,14 @@ def load_edge_list(
     if labels is not None:
         labels = Path(labels).expanduser()
     table = read_edge_table(path, delimiter, header)
+    if len(table.ends) == 0:
+        # A graph without edges is valid, but an empty file is more often a
+        # truncated or wrong one, and every node would then be isolated.
+        logger.warning(
+            "%s contains no edges (no data lines), so every node is isolated. Check "
+            "that it is the right file and that it was written to its end",
+            path,
+        )
     feature_rows = label_rows = None
     if features is not None:
         feature_rows = read_table(features, delimiter, header, "feature")
