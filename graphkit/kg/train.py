@@ -38,6 +38,7 @@ import torch.nn.functional as F
 from torch import Tensor
 from tqdm.auto import tqdm
 
+from graphkit.int64 import INT64_MAX
 from graphkit.kg.checkpoint import check_state_fits
 from graphkit.kg.checkpoint_folder import (
     check_new_run_folder,
@@ -54,6 +55,7 @@ from graphkit.kg.io import InductiveSplit, LinkPredictionSet
 from graphkit.kg.model import FactGraph, UltraNet, fact_graph
 from graphkit.kg.train_inputs import check_trainable, merge_settings
 from graphkit.option_names import flag, from_command_line, option
+from graphkit.train.config import ADAM_MAX_LR
 from graphkit.train.progress import logs_above_bar
 
 logger = logging.getLogger(__name__)
@@ -102,6 +104,7 @@ class TrainConfig:
         _check_counts(self)
         _check_finite_rates(self)
         _check_signs(self)
+        _check_learning_rate(self)
         _check_seed_range(self.seed)
         _check_checkpoint_dir(self.checkpoint_dir)
 
@@ -126,11 +129,21 @@ def _check_whole_numbers(config: TrainConfig) -> None:
 
 
 def _check_counts(config: TrainConfig) -> None:
-    """Raise ValueError for a count below 1, or a batch without a head query."""
+    """Raise ValueError for a count out of range, or a batch without a head query."""
     for name in ("steps", "batch_size", "num_negatives", "log_every"):
         if getattr(config, name) < 1:
             raise ValueError(
                 f"{option(name)} must be at least 1, got {getattr(config, name)}"
+            )
+    # torch takes sizes and counts as 64-bit integers, so a larger one fails inside
+    # torch with "Overflow when unpacking long long".
+    minimums = {"steps": 1, "batch_size": 2, "num_negatives": 1, "log_every": 1}
+    for name, minimum in {**minimums, "checkpoint_every": 0}.items():
+        value = getattr(config, name)
+        if value > INT64_MAX:
+            raise ValueError(
+                f"{option(name, value)} is out of range. Give a whole number from "
+                f"{minimum} to {INT64_MAX}, the 64-bit integer range"
             )
     if config.batch_size < 2:
         raise ValueError(
@@ -149,6 +162,19 @@ def _check_finite_rates(config: TrainConfig) -> None:
                 f"{option(name)} must be a finite number, got {value}. NaN or infinity "
                 "would turn the weights into NaN or silently change the loss"
             )
+
+
+def _check_learning_rate(config: TrainConfig) -> None:
+    """Raise ValueError for a learning rate that AdamW cannot take.
+
+    AdamW passes 10 * lr at the first step to a kernel that takes a float32 factor,
+    which fails with a traceback above the largest float32 (3.4e38).
+    """
+    if config.lr > ADAM_MAX_LR:
+        raise ValueError(
+            f"{option('lr', config.lr)} is out of range. Give a positive learning "
+            f"rate up to {ADAM_MAX_LR:g}"
+        )
 
 
 def _check_signs(config: TrainConfig) -> None:
@@ -374,6 +400,35 @@ def graph_schedule(sizes: Tensor, steps: int, generator: torch.Generator) -> Ten
         for _ in range(math.ceil(steps / SCHEDULE_BLOCK))
     ]
     return torch.cat(blocks)[:steps]
+
+
+class LazyGraphSchedule:
+    """The graphs of :func:`graph_schedule`, drawn one block at a time when read.
+
+    A list of every step's graph needs about 36 bytes per step (an int and a list
+    slot), 3.6 GB for ``steps=10**8``, before the first step. Only the block of the
+    step read last is kept, so steps must be read in increasing order.
+    """
+
+    def __init__(self, sizes: Tensor, generator: torch.Generator) -> None:
+        self.sizes = sizes.double()
+        self.generator = generator
+        self.block_number = -1
+        self.block: list[int] = []
+
+    def __getitem__(self, index: int) -> int:
+        needed_block = index // SCHEDULE_BLOCK
+        if needed_block < self.block_number:
+            raise IndexError(
+                f"step index {index} lies before block {self.block_number}, which "
+                "was drawn already. Read the schedule in increasing order"
+            )
+        while self.block_number < needed_block:
+            self.block = torch.multinomial(
+                self.sizes, SCHEDULE_BLOCK, replacement=True, generator=self.generator
+            ).tolist()
+            self.block_number += 1
+        return self.block[index % SCHEDULE_BLOCK]
 
 
 def schedule_generator(seed: int) -> torch.Generator:
@@ -718,16 +773,16 @@ class _TrainingRun:
         self.graph_fingerprints = [graph_fingerprint(g) for g in graphs]
         self.graph_order_fingerprints = [graph_order_fingerprint(g) for g in graphs]
         self.losses: list[float] = []
-        self.schedule: list[int] = []
+        self.schedule: LazyGraphSchedule | None = None
         self.first = 1
         self.started = 0.0
 
     def prepare(self, resume: Path | None) -> None:
         """Draw the graph of every step, then load ``resume`` when given."""
         self.started = time.perf_counter()
-        self.schedule = graph_schedule(
-            self.sizes, self.config.steps, schedule_generator(self.config.seed)
-        ).tolist()
+        self.schedule = LazyGraphSchedule(
+            self.sizes, schedule_generator(self.config.seed)
+        )
         if resume is not None:
             self.first += restore_training_checkpoint(
                 resume,

@@ -61,8 +61,9 @@ _INT_MINIMUM = {
 # overflow". The gloo backend rejected a collective timeout of 8.64e13 s as
 # invalid, and Python's timedelta cannot hold 1e300 s, so timeout_s stops at
 # 1e9 s, about 31 years.
+ADAM_MAX_LR = 3.4e37
 _FLOAT_MAXIMUM = (
-    ("lr", 3.4e37, "a positive learning rate"),
+    ("lr", ADAM_MAX_LR, "a positive learning rate"),
     ("weight_decay", 3.4028234663852886e38, "a weight decay"),
     ("timeout_s", 1e9, "a positive number of seconds"),
 )

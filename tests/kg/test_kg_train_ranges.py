@@ -1,0 +1,65 @@
+"""kg training rejects counts above int64 and draws its graph schedule lazily.
+
+A --steps, --batch-size or --negatives above 2^63 used to fail inside torch with
+a traceback or hang, and --lr 1e300 failed inside AdamW. The schedule of every
+step used to be drawn before the first step, about 36 bytes per step.
+"""
+
+import pytest
+import torch
+
+from graphkit.kg import KnowledgeGraph, Ultra
+from graphkit.kg import train as kg_train
+from graphkit.kg.train import (
+    LazyGraphSchedule,
+    TrainConfig,
+    graph_schedule,
+    schedule_generator,
+)
+
+TOO_LARGE = 2**63
+
+
+@pytest.mark.parametrize(
+    ("name", "minimum"),
+    [("steps", 1), ("batch_size", 2), ("num_negatives", 1), ("checkpoint_every", 0)],
+)
+def test_count_above_int64_rejected(name, minimum):
+    with pytest.raises(ValueError) as caught:
+        TrainConfig(**{name: TOO_LARGE})
+    assert str(caught.value) == (
+        f"{name}={TOO_LARGE} is out of range. Give a whole number from {minimum} "
+        f"to {2**63 - 1}, the 64-bit integer range"
+    )
+
+
+def test_lr_above_maximum_rejected():
+    with pytest.raises(ValueError) as caught:
+        TrainConfig(lr=1e300)
+    assert str(caught.value) == (
+        "lr=1e+300 is out of range. Give a positive learning rate up to 3.4e+37"
+    )
+
+
+def test_lazy_schedule_equals_full_draw():
+    sizes = torch.tensor([3.0, 1.0, 2.0])
+    full = graph_schedule(sizes, 3000, schedule_generator(7)).tolist()
+    lazy = LazyGraphSchedule(sizes, schedule_generator(7))
+    assert [lazy[index] for index in range(3000)] == full
+
+
+def test_lazy_schedule_rejects_earlier_block():
+    lazy = LazyGraphSchedule(torch.tensor([1.0, 1.0]), schedule_generator(0))
+    lazy[kg_train.SCHEDULE_BLOCK]
+    with pytest.raises(IndexError):
+        lazy[0]
+
+
+def test_huge_steps_draw_nothing_up_front():
+    graph = KnowledgeGraph.from_named_triples([("a", "p", "b"), ("b", "q", "c")])
+    config = TrainConfig(steps=10**15, batch_size=2, num_negatives=1)
+    run = kg_train._TrainingRun(Ultra(dim=4, num_layers=1), [graph], config, None)
+    run.prepare(None)
+    assert run.schedule.block_number == -1
+    assert run.schedule[0] == 0
+    assert run.schedule.block_number == 0
