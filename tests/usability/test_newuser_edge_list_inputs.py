@@ -50,4 +50,4 @@ def test_non_utf8_file_named(tmp_path, capsys, bad):
     ]
     assert run(args) == 2
     err = capsys.readouterr().err
-    assert f"{files[bad]}: not UTF-8 text (invalid byte 0xff" in err
+    assert f"{files[bad]}:1: not UTF-8 text (invalid byte 0xff" in err
