@@ -11,7 +11,7 @@ interrupt, so the command's interrupt cleanup runs.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
+import gc
 import mmap
 import os
 import signal
@@ -39,6 +39,7 @@ def part_graph_in_child(
     num_nodes = len(xadj) - 1
     shared = mmap.mmap(-1, max(1, num_nodes) * 8)
     membership = np.frombuffer(shared, dtype=np.int64, count=num_nodes)
+    prctl = _libc_prctl()
     read_end, write_end = os.pipe()
     parent = os.getpid()
     with warnings.catch_warnings():
@@ -54,7 +55,9 @@ def part_graph_in_child(
             raise
     if pid == 0:  # the child
         os.close(read_end)
-        _run_child(pymetis, num_parts, xadj, adjncy, seed, membership, write_end, parent)
+        _run_child(
+            pymetis, num_parts, xadj, adjncy, seed, membership, write_end, parent, prctl
+        )
     os.close(write_end)
     try:
         with os.fdopen(read_end, "rb") as pipe:
@@ -81,15 +84,18 @@ def part_graph_in_child(
 
 
 def _run_child(
-    pymetis, num_parts, xadj, adjncy, seed, membership, write_end, parent
+    pymetis, num_parts, xadj, adjncy, seed, membership, write_end, parent, prctl
 ) -> None:
     """Partition, write the result and ``ok`` (or the error) to the pipe, and exit."""
+    # A collection could run finalizers that take locks other threads of the parent
+    # held at the fork. The child exits soon, so its garbage need not be collected.
+    gc.disable()
     code = 0
     try:
         # The parent handles Ctrl-C, which the terminal sends to both processes, and
         # kills this one.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        _end_with_parent(parent)
+        _end_with_parent(parent, prctl)
         options = pymetis.Options(seed=seed)
         _, parts = pymetis.part_graph(
             num_parts, pymetis.CSRAdjacency(xadj, adjncy), options=options
@@ -107,17 +113,27 @@ def _run_child(
         os._exit(code)
 
 
-def _end_with_parent(parent: int) -> None:
+def _libc_prctl():
+    """Return libc's ``prctl``, or None where there is none (not Linux).
+
+    Looked up in the parent: the child must not call ``ctypes.util.find_library``,
+    which may start ``ldconfig`` or a compiler in a subprocess.
+    """
+    try:
+        return ctypes.CDLL(None).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+def _end_with_parent(parent: int, prctl) -> None:
     """Have the kernel kill this process when ``parent`` exits (Linux only).
 
     A parent ended by a signal that it does not handle (SIGTERM outside the graphkit
     commands, SIGKILL) cannot kill the child itself, and METIS would run on alone.
     """
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
+    if prctl is None:
         return  # not Linux: the child runs until METIS returns
+    prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     # The parent may have exited before prctl took effect.
     if os.getppid() != parent:
         os._exit(1)
