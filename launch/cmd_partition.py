@@ -105,16 +105,21 @@ def yaml_mapping(text: str) -> dict:
 
     import yaml
 
+    detail = ""
     try:
         value = load_yaml(text)
     except DuplicateKeyError as error:
         # The text is a mapping, so the message names the repeated key instead.
         raise argparse.ArgumentTypeError(f"{error.problem} in {text!r}") from None
-    except yaml.YAMLError:
+    except yaml.YAMLError as error:
         value = None  # Invalid YAML gets the same one-line message as a non-mapping.
+        mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None)
+        if problem and mark is not None:
+            detail = f" (invalid YAML at character {mark.column + 1}: {problem})"
     if not isinstance(value, dict):
         raise argparse.ArgumentTypeError(
-            f"expected a mapping like '{{num_nodes: 1000}}', got {text!r}"
+            f"expected a mapping like '{{num_nodes: 1000}}', got {text!r}{detail}"
         )
     return value
 
