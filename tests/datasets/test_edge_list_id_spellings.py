@@ -7,8 +7,9 @@ import re
 import pytest
 from graphkit.datasets import load_edge_list
 from graphkit.datasets.errors import MalformedLineError
-from graphkit.kg import load_graph
 from graphkit.launch.cli import run
+
+from graphkit.kg import load_graph
 
 LOGGER = "graphkit.datasets.id_spellings"
 
@@ -120,3 +121,43 @@ def test_analyze_logs_spelling_warning(tmp_path, capfd):
     assert code == 0
     err = capfd.readouterr().err
     assert "node id '7' and '007'" in err
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("+7 1\n", True),
+        ("1 07\n", True),
+        ("-07 1\n", True),
+        ("-0 1\n", True),
+        ("1,2,-0.5\n", False),
+        ("1,2,0.05\n", False),
+        ("1,2,1e-05\n", False),
+        ("1,2,1e+05\n", False),
+        ("10 100\n", False),
+        ("a07 b0\n", False),
+    ],
+)
+def test_unusual_integer_search(tmp_path, text, found):
+    from graphkit.datasets.id_spellings import _may_contain_unusual_integer
+
+    edges = write(tmp_path, "edges.txt", text)
+    assert _may_contain_unusual_integer(edges) is found
+
+
+def test_unusual_integer_across_chunks(tmp_path, monkeypatch):
+    from graphkit.datasets import id_spellings
+
+    # The 07 starts in the last character of the first 9-character chunk.
+    edges = write(tmp_path, "edges.txt", "1 2\n3 4 07\n")
+    monkeypatch.setattr(id_spellings, "_CHUNK_CHARACTERS", 9)
+    assert id_spellings._may_contain_unusual_integer(edges) is True
+
+
+def test_minus_zero_id_warns(tmp_path, caplog):
+    edges = write(tmp_path, "edges.txt", "0 1\n-0 2\n")
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
+        data = load_edge_list(edges)
+    assert data.num_nodes == 3
+    (message,) = spelling_warnings(caplog)
+    assert message.startswith(f"{edges}:2: node id '-0' and '0' ({edges}:1) ")
