@@ -156,7 +156,7 @@ def partitioning_id(meta: dict) -> str:
     Two folders get the same id when their partition files have the same content,
     which assigns every node to the same partition.
     """
-    checksums = json.dumps([entry["sha256"] for entry in meta["files"]])
+    checksums = json.dumps([str(entry["sha256"]).lower() for entry in meta["files"]])
     return hashlib.sha256(checksums.encode()).hexdigest()[:16]
 
 
@@ -178,8 +178,6 @@ def _check_metadata(meta, path: Path) -> None:
             problem = f"num_parts is {parts!r}, not a positive integer"
         elif not isinstance(files, list):
             problem = f"files is a JSON {type(files).__name__}, not a list"
-        elif len(files) != parts:
-            problem = f"files lists {len(files)} entries for {parts} partitions"
         elif not all(
             isinstance(entry, dict) and {"name", "sha256"} <= entry.keys()
             for entry in files
@@ -190,6 +188,55 @@ def _check_metadata(meta, path: Path) -> None:
             f"{path} is not a graphkit partition description because {problem}. "
             "Re-run graphkit partition into an empty folder"
         )
+    _check_consistency(meta, path)
+
+
+def _check_consistency(meta: dict, path: Path) -> None:
+    """Raise PartitionFileError when num_parts, files, node_ranges and num_nodes disagree.
+
+    Without this check a ``meta.json`` edited by hand (num_parts lowered, one entry
+    of files removed) fails later inside training, with an error that names neither
+    the file nor the fix.
+    """
+    parts, files, ranges = meta["num_parts"], meta["files"], meta.get("node_ranges")
+    conflict = None
+    if len(files) != parts:
+        conflict = f"num_parts is {parts}, but files lists {len(files)} entries"
+    elif ranges is None:
+        return
+    elif not isinstance(ranges, list) or not all(_is_int(value) for value in ranges):
+        conflict = f"node_ranges is {_shorten(ranges)}, not a list of integers"
+    elif len(ranges) != parts + 1:
+        conflict = (
+            f"num_parts is {parts}, but node_ranges {_shorten(ranges)} has "
+            f"{len(ranges)} entries, which describe {len(ranges) - 1} partitions "
+            f"({parts + 1} entries expected)"
+        )
+    elif _is_int(meta["num_nodes"]) and ranges[-1] != meta["num_nodes"]:
+        conflict = (
+            f"num_nodes is {meta['num_nodes']}, but node_ranges {_shorten(ranges)} "
+            f"ends at {ranges[-1]}"
+        )
+    if conflict is not None:
+        raise PartitionFileError(
+            f"{path} is inconsistent: {conflict}. The partition files were written "
+            "for the values that graphkit partition recorded, so meta.json cannot be "
+            "edited to change them. To train on N processes, re-run graphkit "
+            "partition --parts N into an empty folder"
+        )
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _shorten(values, limit: int = 8) -> str:
+    """Return ``values`` as JSON, with the middle of a long list left out."""
+    if isinstance(values, list) and len(values) > limit:
+        head = ", ".join(json.dumps(value) for value in values[: limit - 2])
+        tail = ", ".join(json.dumps(value) for value in values[-2:])
+        return f"[{head}, ..., {tail}]"
+    return json.dumps(values)
 
 
 def check_world_size(meta: dict, world_size: int, folder) -> None:
@@ -203,7 +250,7 @@ def check_world_size(meta: dict, world_size: int, folder) -> None:
         )
 
 
-def _reject_foreign_file(path: Path, meta: dict) -> None:
+def _reject_foreign_file(path: Path, meta: dict, meta_path: Path) -> None:
     """Raise when ``path`` is a readable partition of another graph or partition count."""
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
@@ -214,9 +261,27 @@ def _reject_foreign_file(path: Path, meta: dict) -> None:
     if (nodes, parts) != (int(meta["num_nodes"]), int(meta["num_parts"])):
         raise PartitionFileError(
             f"partition file {path} belongs to a graph of {nodes} nodes in {parts} "
-            f"partitions, but {META_NAME} describes {meta['num_nodes']} nodes in "
+            f"partitions, but {meta_path} describes {meta['num_nodes']} nodes in "
             f"{meta['num_parts']} partitions; re-run graphkit partition into an empty folder"
         )
+
+
+def _check_file_fits(path: Path, payload: dict, meta: dict, meta_path: Path) -> None:
+    """Raise when the checked file ``path`` was written for other partitions than ``meta``.
+
+    Its checksum matches, so ``meta.json`` was edited after the files were written.
+    """
+    parts, ranges = int(payload["num_parts"]), payload["node_ranges"].tolist()
+    recorded = meta.get("node_ranges", ranges)
+    if parts == meta["num_parts"] and ranges == recorded:
+        return
+    raise PartitionFileError(
+        f"{meta_path} describes num_parts {meta['num_parts']} with node_ranges "
+        f"{_shorten(recorded)}, but partition file {path} was written for num_parts "
+        f"{parts} with node_ranges {_shorten(ranges)}. meta.json cannot be edited to "
+        "change the partitions. To train on N processes, re-run graphkit partition "
+        "--parts N into an empty folder"
+    )
 
 
 def load_partition(folder: str | os.PathLike, rank: int, world_size: int) -> dict:
@@ -231,9 +296,11 @@ def load_partition(folder: str | os.PathLike, rank: int, world_size: int) -> dic
         raise PartitionFileError(
             f"partition file {path} is missing; re-run graphkit partition"
         )
+    meta_path = Path(folder) / META_NAME
     digest = sha256_of(path)
-    if digest != entry["sha256"]:
-        _reject_foreign_file(path, meta)
+    # hexdigest() is lower case, but a checksum copied from another tool may not be.
+    if digest != str(entry["sha256"]).lower():
+        _reject_foreign_file(path, meta, meta_path)
         raise PartitionFileError(
             f"partition file {path} is corrupted: its SHA-256 {digest[:16]}... differs from "
             f"{entry['sha256'][:16]}... in {META_NAME}; re-run graphkit partition"
@@ -252,4 +319,5 @@ def load_partition(folder: str | os.PathLike, rank: int, world_size: int) -> dic
         raise PartitionFileError(
             f"{path} contains partition {payload['rank']}, expected {rank}"
         )
+    _check_file_fits(path, payload, meta, meta_path)
     return payload

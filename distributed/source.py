@@ -162,7 +162,7 @@ def file_change(record: dict, path: Path) -> str | None:
     if status.st_mtime_ns == record["mtime_ns"]:
         return None
     digest = sha256_of(path)
-    if digest == record["sha256"]:
+    if digest == str(record["sha256"]).lower():
         logger.debug("%s was touched but its SHA-256 is unchanged", path)
         return None
     return (
