@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import types
 import typing
 from typing import Any
@@ -19,6 +20,14 @@ _UNION_TYPES = (typing.Union, getattr(types, "UnionType", typing.Union))
 # lower end.
 MIN_INT = INT64_MIN
 MAX_INT = INT64_MAX
+
+# Python's int() and float() also accept "2_0" and non-ASCII digits such as "２",
+# which a user does not mean to type, so --set accepts only these spellings.
+_INT_TEXT = re.compile(r"[+-]?[0-9]+")
+_FLOAT_TEXT = re.compile(
+    r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)",
+    re.IGNORECASE,
+)
 
 
 def parse_value(text: str, annotation: Any, key: str) -> Any:
@@ -71,13 +80,15 @@ def parse_value(text: str, annotation: Any, key: str) -> Any:
         if lowered in ("false", "0", "no", "off"):
             return False
         raise ValueError(f"--set {key}={text}: expected true or false")
+    if annotation is int and not _INT_TEXT.fullmatch(text):
+        raise ValueError(
+            f"--set {key}={text}: expected a value of type int. Give a whole number "
+            f"in ASCII digits, such as {_whole_number_example(text)}"
+        )
+    if annotation is float and not _FLOAT_TEXT.fullmatch(text):
+        raise ValueError(f"--set {key}={text}: expected a value of type float")
     if annotation in (int, float, str):
-        try:
-            value = annotation(text)
-        except ValueError:
-            raise ValueError(
-                f"--set {key}={text}: expected a value of type {annotation.__name__}"
-            ) from None
+        value = annotation(text)
         # float() accepts "nan", and NaN passes a range check such as ``lr <= 0``
         # because every comparison with NaN is false, so configs would accept it.
         if annotation is float and math.isnan(value):
@@ -92,6 +103,17 @@ def parse_value(text: str, annotation: Any, key: str) -> Any:
     raise ValueError(
         f"--set {key}: field type {annotation!r} cannot be set from the command line"
     )
+
+
+def _whole_number_example(text: str) -> int:
+    """Return the whole number that ``text`` spells in another way (``1e3``), else 1000."""
+    try:
+        value = float(text)
+    except ValueError:
+        return 1000
+    if math.isfinite(value) and value.is_integer():
+        return int(value)
+    return 1000
 
 
 def _unquote(item: str) -> str:
