@@ -60,7 +60,7 @@ from graphkit.metrics.information import (
     expected_mutual_information,
     mutual_information_from_pairs,
 )
-from graphkit.metrics.nic_symbols import sparse_symbols
+from graphkit.metrics.nic_symbols import capped_bins, sparse_symbols
 from graphkit.metrics.sorting import unique_inverse_counts
 
 log = logging.getLogger(__name__)
@@ -178,6 +178,7 @@ def discretise_histograms(counts: Tensor, bins: int | None) -> Tensor:
     else:
         bins = _positive_integer(bins, "bins")
         degree = counts.sum(dim=1, keepdim=True)
+        bins = capped_bins(bins, int(degree.max()) if degree.numel() else 1)
         levels = torch.div(
             2 * bins * counts + degree, 2 * degree, rounding_mode="floor"
         )

@@ -11,8 +11,34 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
+from graphkit.int64 import INT64_MAX
 from graphkit.metrics.graph import LabelledGraph
 from graphkit.metrics.sorting import unique_inverse_counts
+
+
+def capped_bins(bins: int, max_degree: int) -> int:
+    """Return the bins that give the same symbols as ``bins`` without int64 overflow.
+
+    Two different fractions ``c / d`` with ``d <= D`` differ by at least ``1 / D^2``,
+    so every ``bins >= D^2`` rounds them to different levels, and equal fractions
+    always to equal levels. Larger bins therefore give the same symbols, while the
+    level formula's ``2 * bins * counts`` would overflow int64 near ``bins = 2^62``
+    and silently change them.
+
+    Raises:
+        ValueError: even the capped bins overflow, which needs ``D`` above about
+            1.6 million.
+    """
+    max_degree = max(max_degree, 1)
+    capped = min(bins, max_degree**2)
+    if 2 * capped * max_degree + max_degree > INT64_MAX:
+        largest = (INT64_MAX - max_degree) // (2 * max_degree)
+        raise ValueError(
+            f"bins={bins} with neighbourhoods of up to {max_degree} nodes overflows "
+            f"64-bit integers. Give at most {largest} bins, or bins=None for raw "
+            "counts"
+        )
+    return capped
 
 
 def sparse_symbols(
@@ -45,6 +71,7 @@ def sparse_symbols(
         levels = counts
     else:
         degree = sizes[node]
+        bins = capped_bins(bins, int(degree.max()) if degree.numel() else 1)
         levels = torch.div(
             2 * bins * counts + degree, 2 * degree, rounding_mode="floor"
         )
