@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from graphkit.launch.cmd_partition import yaml_mapping
 from graphkit.launch.interrupts import describe_interrupt
 from graphkit.launch.logs import setup_logging
-from graphkit.launch.option_types import positive_int
+from graphkit.launch.option_types import count_option, positive_int
 from graphkit.launch.outputs import (
     check_output_file,
     check_output_folder_path,
@@ -78,7 +78,7 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
     )
     source.add_argument(
         "--split",
-        type=int,
+        type=count_option(0),
         default=None,
         help="split whose mask --nodes train/val/test counts, for datasets with several "
         "train/val/test splits",
@@ -210,7 +210,7 @@ def _bins(text: str) -> int | None:
         raise argparse.ArgumentTypeError(
             f"expected a positive integer or 'raw', got {text!r}"
         )
-    return value
+    return count_option(1)(text)
 
 
 def run_analyze(args: argparse.Namespace) -> int:

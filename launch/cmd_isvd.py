@@ -20,7 +20,7 @@ import time
 # (graphkit --help) does not import it.
 from graphkit.launch.cmd_partition import yaml_mapping
 from graphkit.launch.logs import setup_logging
-from graphkit.launch.option_types import positive_int, seed_option
+from graphkit.launch.option_types import count_option, positive_int, seed_option
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ def register(subparsers) -> None:
 def _add_svd_options(parser: argparse.ArgumentParser, n_iter: int) -> None:
     parser.add_argument(
         "--iters",
-        type=int,
+        type=count_option(0),
         default=n_iter,
         help=f"power iterations of the randomized SVD (default: {n_iter})",
     )
@@ -78,12 +78,12 @@ def _add_linkpred(commands) -> None:
     )
     parser.add_argument(
         "--rank",
-        type=int,
+        type=count_option(1),
         default=32,
         help="embedding rank; 0 selects it on a split of the training edges (default: 32)",
     )
     parser.add_argument(
-        "--window", type=int, default=10, help="random-walk context size (default: 10)"
+        "--window", type=count_option(1), default=10, help="random-walk context size (default: 10)"
     )
     parser.add_argument(
         "--neg-coef",
@@ -138,7 +138,7 @@ def _add_nodeclass_data(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--split",
-        type=int,
+        type=count_option(0),
         default=None,
         metavar="INDEX",
         help="split index for datasets with several train/val/test splits (texas, "
@@ -158,37 +158,37 @@ def _add_nodeclass_data(parser: argparse.ArgumentParser) -> None:
 def _add_nodeclass_model(parser: argparse.ArgumentParser) -> None:
     """Add the options of the closed-form model: hops, ranks, PCA and dropout copies."""
     parser.add_argument(
-        "--hops", type=int, default=15, help="propagation steps L (default: 15)"
+        "--hops", type=count_option(0), default=15, help="propagation steps L (default: 15)"
     )
     parser.add_argument(
         "--svd-rank",
-        type=int,
+        type=count_option(1),
         default=100,
         help="maximum rank of the classifier SVD (default: 100)",
     )
     parser.add_argument(
         "--wys-rank",
-        type=int,
+        type=count_option(0),
         default=64,
         help="rank of the random-walk embedding added to the features; 0 turns it off "
         "(default: 64)",
     )
     parser.add_argument(
         "--pca-dim",
-        type=int,
+        type=count_option(0),
         default=1000,
         help="maximum PCA components of the input features; 0 skips the PCA (default: 1000)",
     )
     parser.add_argument(
         "--oversample",
-        type=int,
+        type=count_option(0),
         default=20,
         help="extra sketch columns of the classifier SVD, at most the number of "
         "training rows (dropout copies included) minus 5 (default: 20)",
     )
     parser.add_argument(
         "--dropout-copies",
-        type=int,
+        type=count_option(0),
         default=1,
         help="copies of the training rows with dropout (probability 0.5), stacked "
         "under them (default: 1)",
@@ -199,7 +199,7 @@ def _add_nodeclass_finetune(parser: argparse.ArgumentParser) -> None:
     """Add the options of the optional fine-tuning of the SVD-initialised network."""
     parser.add_argument(
         "--finetune-epochs",
-        type=int,
+        type=count_option(0),
         default=0,
         help="full-batch epochs of the SVD-initialised deep network (default: 0)",
     )

@@ -21,7 +21,7 @@ from graphkit.launch.kg_evaluate import run_evaluate
 from graphkit.launch.kg_list import run_list
 from graphkit.launch.kg_predict import run_predict
 from graphkit.launch.kg_training import run_training
-from graphkit.launch.option_types import positive_int, seed_option
+from graphkit.launch.option_types import count_option, positive_int, seed_option
 from graphkit.launch.outputs import path_option
 
 # Flags of graphkit kg whose names differ from the library arguments they set, so that
@@ -67,7 +67,7 @@ def _add_common(
     )
     parser.add_argument(
         "--threads",
-        type=int,
+        type=positive_int,
         default=None,
         help="torch CPU threads (default: torch's own choice)",
     )
@@ -239,17 +239,17 @@ def _add_training(commands, name: str, help_text: str) -> None:
         help="folder for checkpoints (last.pth, step_N.pth)",
     )
     parser.add_argument(
-        "--steps", type=int, default=100, help="optimizer steps (default: 100)"
+        "--steps", type=count_option(1), default=100, help="optimizer steps (default: 100)"
     )
     parser.add_argument(
         "--batch-size",
-        type=int,
+        type=count_option(2),
         default=16,
         help="facts per step, half tail and half head queries (default: 16)",
     )
     parser.add_argument(
         "--negatives",
-        type=int,
+        type=count_option(1),
         default=256,
         help="negative entities per query (default: 256)",
     )
@@ -264,7 +264,7 @@ def _add_training(commands, name: str, help_text: str) -> None:
     )
     parser.add_argument(
         "--checkpoint-every",
-        type=int,
+        type=count_option(0),
         default=0,
         help="steps between checkpoints (default: 0, only the last)",
     )

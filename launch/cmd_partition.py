@@ -20,6 +20,7 @@ from graphkit.launch.logs import (
     launcher_world_size,
     setup_logging,
 )
+from graphkit.launch.option_types import count_option, seed_option
 from graphkit.launch.outputs import path_option
 
 logger = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ def register(subparsers) -> None:
     )
     parser.add_argument(
         "--parts",
-        type=int,
+        type=count_option(1),
         required=True,
         metavar="N",
         help="number of partitions, one per training process",
@@ -79,13 +80,13 @@ def register(subparsers) -> None:
     )
     parser.add_argument(
         "--split",
-        type=int,
+        type=count_option(0),
         default=None,
         metavar="K",
         help="keep only split K of datasets with several (default: all splits)",
     )
     parser.add_argument(
-        "--seed", type=int, default=0, help="seed of METIS or random (default: 0)"
+        "--seed", type=seed_option, default=0, help="seed of METIS or random (default: 0)"
     )
     parser.add_argument(
         "--dataset-options",
