@@ -41,10 +41,10 @@ from .edge_table import (
 from .errors import MalformedLineError, ShapeMismatchError, UnknownNodeIdError
 from .id_spellings import warn_if_spellings_collide
 from .splits import random_split_masks
+from .table_options import check_delimiter, check_header, delimiter_from_name
 from .text_table import (
     HEADER_WORDS,
     Row,
-    check_delimiter,
     detect_delimiter,
     is_integer,
     is_number,
@@ -82,7 +82,8 @@ def load_edge_list(
         labels (str or Path, optional): Node label file; without it ``y`` and the masks
             are None.
         delimiter (str, optional): Field separator of all files; None detects it per file
-            (tab, else comma, else whitespace).
+            (tab, else comma, else whitespace). The names ``tab`` and ``space`` stand
+            for one tab or one space character.
         header (bool or "auto"): Whether each file starts with a header line; ``"auto"``
             (default) guesses per file (see :func:`~graphkit.datasets.text_table.read_table`).
             Pass True for a header of unusual column names over string ids.
@@ -98,7 +99,9 @@ def load_edge_list(
     """
     from torch_geometric.data import Data
 
+    delimiter = delimiter_from_name(delimiter)
     check_delimiter(delimiter)
+    check_header(header)
     if isinstance(undirected, np.bool_):
         undirected = bool(undirected)
     if not isinstance(undirected, bool):

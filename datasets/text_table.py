@@ -21,6 +21,7 @@ from graphkit.compressed_data import MAGIC_LENGTH, unsupported_compression
 from graphkit.option_names import from_command_line
 
 from .errors import DatasetFormatError, DatasetNotFoundError, MalformedLineError
+from .table_options import check_header, delimiter_from_name
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ def read_table(
         path (str or Path): The file.
         delimiter (str, optional): Field separator; None picks tab if the first data line
             contains a tab, else a comma if it contains one, else any whitespace.
+            ``tab`` and ``space`` name one tab or one space character.
         header (bool or "auto"): Whether the first data line is a header. ``"auto"``
             takes it as a header when one of its fields is a usual column name (such as
             ``src``, ``target``, ``id``, ``label``) or when a column that is numeric in
@@ -71,6 +73,8 @@ def read_table(
             edge list, 1 for a feature or label file.
     """
     path = Path(path)
+    delimiter = delimiter_from_name(delimiter)
+    check_header(header)
     if not path.is_file():
         raise missing_file_error(path, what or "input")
     rows: list[Row] = []
@@ -103,8 +107,6 @@ def read_table(
                     path, first.line_number, first.line, first.fields, rows[1].fields
                 )
             log_skipped_header(path, first.line_number, first.line)
-    elif not isinstance(header, bool):
-        raise ValueError(f"header must be True, False or 'auto', got {header!r}")
     return rows[1:] if header else rows
 
 
@@ -285,34 +287,6 @@ def _unquote(field: str) -> str:
     if len(field) >= 2 and field[0] == field[-1] == '"':
         return field[1:-1].replace('""', '"')
     return field
-
-
-def check_delimiter(delimiter: str | None) -> None:
-    """Raise DatasetFormatError for a delimiter that cannot separate fields as meant.
-
-    An empty string cannot split a line. A backslash followed by a letter (``\\t``)
-    is what a shell or a single-quoted YAML string passes for an intended escape, and
-    data files hardly ever separate fields with it.
-    """
-    if delimiter is None:
-        return
-    if not isinstance(delimiter, str) or not delimiter:
-        raise DatasetFormatError(
-            f"delimiter must be a non-empty string such as ';', got {delimiter!r}. "
-            "Pass None to detect it per file (tab, else comma, else whitespace)"
-        )
-    if len(delimiter) == 2 and delimiter[0] == "\\" and delimiter[1].isalpha():
-        if from_command_line():
-            tab_spelling = (
-                'delimiter: "\\t" in --dataset-options (double quotes), --delimiter '
-                "tab in graphkit analyze, or delimiter='\\t' in Python"
-            )
-        else:
-            tab_spelling = "delimiter='\\t'"
-        raise DatasetFormatError(
-            f"delimiter {delimiter!r} is a backslash and a letter, not the character "
-            f"that the escape names. For a tab pass the tab character: {tab_spelling}"
-        )
 
 
 def detect_delimiter(line: str) -> str | None:

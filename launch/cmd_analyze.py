@@ -113,9 +113,9 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         type=_delimiter,
         metavar="CHAR",
-        help="field separator of --edge-list and --labels, such as ';' or tab (which "
-        "may be written '\\t'). Default: detected per file (tab, else comma, else "
-        "whitespace)",
+        help="field separator of --edge-list and --labels, such as ';', tab (which "
+        "may be written '\\t') or space (one space character). Default: detected per "
+        "file (tab, else comma, else any run of whitespace)",
     )
     source.add_argument(
         "--header",
