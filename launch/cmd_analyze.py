@@ -554,6 +554,7 @@ def _inputs(args: argparse.Namespace):
                 **_loader_options(name, args),
             )
             _require_labels(data, name)
+            _require_label_lines(data, name, args)
             yield _dataset_table_name(name), f"dataset {name!r}", data
     if args.edge_list is not None:
         header = {"auto": "auto", "yes": True, "no": False}[args.header]
@@ -629,6 +630,31 @@ def _require_labels(data, name: str) -> None:
             f"dataset {name!r} has no labelled node (every label is negative); analyze "
             "needs one class label per node"
         )
+
+
+def _require_label_lines(data, name: str, args: argparse.Namespace) -> None:
+    """Reject an edge-list --dataset whose label file has no line for some node.
+
+    The loader makes such a node unlabelled, but here, as with --edge-list, a missing
+    line more often means that the two files name the nodes differently.
+    """
+    options = args.dataset_options
+    if options.get("labels") is None or not hasattr(data, "negative_label_mask"):
+        return
+    unlabelled = ((data.y < 0) & ~data.negative_label_mask).nonzero().view(-1).tolist()
+    if not unlabelled:
+        return
+    edge_path = Path(options.get("path", name)).expanduser()
+    raise _unlabelled_nodes_error(
+        data,
+        unlabelled,
+        edge_path,
+        Path(options["labels"]),
+        options.get("header", "auto"),
+        options.get("delimiter"),
+        header_fix="header: true in --dataset-options, which skips the first line of "
+        "the label file too",
+    )
 
 
 def _counted_nodes(args: argparse.Namespace, from_edge_list: bool) -> str:
@@ -707,6 +733,7 @@ def _unlabelled_nodes_error(
     label_path: Path,
     header,
     delimiter: str | None = None,
+    header_fix: str = "--header yes, which skips the first line of --labels too",
 ) -> ValueError:
     """Return the error for edge-list nodes without a line in the label file.
 
@@ -741,8 +768,7 @@ def _unlabelled_nodes_error(
     if header == "auto" and first and first_line.get(names[0]) == first.line_number:
         message += (
             f". If line {first.line_number} ({first.line.strip()!r}) is a column "
-            "header, delete it or pass --header yes, which skips the first line of "
-            "--labels too"
+            f"header, delete it or pass {header_fix}"
         )
     return ValueError(message)
 
