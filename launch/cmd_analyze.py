@@ -645,6 +645,9 @@ def _require_label_lines(data, name: str, args: argparse.Namespace) -> None:
     if not unlabelled:
         return
     edge_path = Path(options.get("path", name)).expanduser()
+    if not edge_path.is_absolute() and not edge_path.exists():
+        # The loader found a relative path under the data root.
+        edge_path = _edge_list_under_root(args.root, edge_path)
     raise _unlabelled_nodes_error(
         data,
         unlabelled,

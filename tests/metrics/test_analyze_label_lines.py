@@ -69,3 +69,15 @@ def test_dataset_file_negative_label_counts(tmp_path, capsys):
     row = capsys.readouterr().out.splitlines()[2].split()
     # Node 3 is marked unlabelled, so 3 nodes and the 2 edges among them are counted.
     assert row[:5] == ["edges", "3", "2", "2", "0.5000"]
+
+
+def test_dataset_path_under_root(tmp_path, monkeypatch, capsys):
+    edges, labels = _write_files(tmp_path)
+    monkeypatch.chdir(tmp_path.parent)
+    options = f"{{path: {edges.name}, labels: {labels}}}"
+    argv = ["analyze", "--root", str(tmp_path), "--dataset", "edge-list"]
+    assert main([*argv, "--dataset-options", options]) == 2
+    err = capsys.readouterr().err
+    # The message reads the edge list where the loader found it, under --root.
+    assert f"{tmp_path / 'edges.txt'}: 1 node id(s)" in err
+    assert ": 3 (line 3)" in err
