@@ -89,7 +89,7 @@ class Config:
             )
         for name in ("lr", "init_gain"):
             # inf passes a > 0 check but turns the weights into inf and NaN. An
-            # infinite time constant is valid: the trace then never decays.
+            # infinite tau_syn is valid: the synaptic current then never decays.
             if math.isinf(getattr(self, name)):
                 raise ValueError(
                     f"{name}={getattr(self, name)} is invalid; expected a finite "
