@@ -127,8 +127,10 @@ def quantize_element(x: torch.Tensor, fmt: ElementFormat) -> torch.Tensor:
 
 def _to_blocks(x: torch.Tensor, block_size: int, axis: int) -> tuple[torch.Tensor, int]:
     """Move ``axis`` last, zero-pad it to a multiple of ``block_size`` and split it."""
+    # bool is an int subclass, so operator.index(True) is 1, but a bool here is a
+    # mistaken flag, not a size or a dimension.
     try:
-        valid = operator.index(block_size) >= 1
+        valid = not isinstance(block_size, bool) and operator.index(block_size) >= 1
     except TypeError:
         valid = False
     if not valid:
@@ -137,7 +139,9 @@ def _to_blocks(x: torch.Tensor, block_size: int, axis: int) -> tuple[torch.Tenso
             ">= 1 (OCP MX uses 32)."
         )
     try:
-        axis_valid = -x.dim() <= operator.index(axis) < x.dim()
+        axis_valid = (
+            not isinstance(axis, bool) and -x.dim() <= operator.index(axis) < x.dim()
+        )
     except TypeError:
         axis_valid = False
     if not axis_valid:

@@ -116,7 +116,8 @@ class HyperparameterPolicy:
         A negative index would otherwise update a cell counted from the end.
         """
         for action in actions:
-            if not 0 <= action < len(self.cells):
+            # bool is an int subclass, so True would otherwise update cell 1.
+            if isinstance(action, bool) or not 0 <= action < len(self.cells):
                 raise ValueError(
                     f"action {action!r} is not a cell index. Pass indices in "
                     f"[0, {len(self.cells)}) as returned by sample()."

@@ -339,6 +339,14 @@ def test_policy_rejects_action_outside_grid(action):
     np.testing.assert_array_equal(policy.theta, [0.0, 0.0])
 
 
+def test_policy_rejects_bool_action():
+    policy = HyperparameterPolicy((0.1, 0.01), (1,), step_size=0.5, seed=0)
+    policy.update([0], 0.2)
+    with pytest.raises(ValueError, match="action True is not a cell index"):
+        policy.update([True], 0.4)
+    np.testing.assert_array_equal(policy.theta, [0.0, 0.0])
+
+
 def test_policy_rejects_empty_reward_list():
     policy = HyperparameterPolicy((0.1, 0.01), (1,), seed=0)
     with pytest.raises(ValueError, match="empty reward list"):

@@ -262,7 +262,7 @@ def test_slice_and_scale_zero_block_minimum_scale():
     assert torch.equal(sliced.decode(), torch.zeros(32))
 
 
-@pytest.mark.parametrize("block_size", [0, -4, 2.5])
+@pytest.mark.parametrize("block_size", [0, -4, 2.5, True])
 def test_mx_rejects_invalid_block_size(block_size):
     with pytest.raises(ValueError, match=f"block_size={block_size} is invalid"):
         quantize_mx(torch.ones(8), "mxint8", block_size=block_size)
@@ -312,7 +312,7 @@ def test_asymmetric_grid_range_includes_zero():
     assert out.tolist() == pytest.approx([-4.0, -8 / 3])
 
 
-@pytest.mark.parametrize("axis", [None, (0, 1), 1.0, 2, -3])
+@pytest.mark.parametrize("axis", [None, (0, 1), 1.0, 2, -3, True, False])
 def test_mx_rejects_invalid_axis(axis):
     # torch.movedim raised a TypeError listing its overloads for None and tuples.
     x = torch.ones(2, 40)
