@@ -78,12 +78,15 @@ def _add_linkpred(commands) -> None:
     )
     parser.add_argument(
         "--rank",
-        type=count_option(1),
+        type=count_option(0),
         default=32,
         help="embedding rank; 0 selects it on a split of the training edges (default: 32)",
     )
     parser.add_argument(
-        "--window", type=count_option(1), default=10, help="random-walk context size (default: 10)"
+        "--window",
+        type=count_option(1),
+        default=10,
+        help="random-walk context size (default: 10)",
     )
     parser.add_argument(
         "--neg-coef",

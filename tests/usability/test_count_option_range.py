@@ -22,7 +22,7 @@ RANGE = "Give a whole number from {} to 9223372036854775807, the 64-bit integer 
         (["isvd", "nodeclass", "--dataset", "cora", "--hops", HUGE], "--hops", 0),
         (["isvd", "nodeclass", "--dataset", "cora", "--dropout-copies", HUGE],
          "--dropout-copies", 0),
-        (["isvd", "linkpred", "--dataset", "ppi", "--rank", HUGE], "--rank", 1),
+        (["isvd", "linkpred", "--dataset", "ppi", "--rank", HUGE], "--rank", 0),
         (["kg", "pretrain", "--graph", "G", "--out", "O", "--threads", HUGE],
          "--threads", 1),
     ],
