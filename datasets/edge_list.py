@@ -439,8 +439,9 @@ def _restore_empty_labels(rows: list[Row], delimiter: str | None) -> None:
     """
     if delimiter is None and rows:
         delimiter = detect_delimiter(rows[0].line.strip())
-    # Spaces after a tab or comma are padding, but on whitespace they separate.
-    padding = "\r\n " if delimiter is not None else "\r\n"
+    # Spaces after a tab or comma are padding, but on whitespace or with a space
+    # delimiter they separate.
+    padding = "\r\n" if delimiter in (None, " ") else "\r\n "
     for row in rows:
         if len(row.fields) == 1 and row.line.rstrip(padding).endswith(("\t", ",", " ")):
             row.fields.append("")

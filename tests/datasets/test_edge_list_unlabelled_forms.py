@@ -56,6 +56,15 @@ def test_space_after_lone_id_is_empty_label(tmp_path):
     assert data.negative_label_mask.tolist() == [False, False, True, False, False, True]
 
 
+@pytest.mark.parametrize("delimiter", [" ", "space"])
+def test_space_delimiter_lone_id_empty_label(tmp_path, delimiter):
+    edges = write(tmp_path, "e.txt", EDGES.replace(",", " "))
+    labels = write(tmp_path, "y.txt", "0 ham\n1 ham\n2 \n3 spam\n4 spam\n5 \r\n")
+    data = load_edge_list(edges, labels=labels, delimiter=delimiter)
+    assert data.y.tolist() == [0, 0, -1, 1, 1, -1]
+    assert data.label_names == ["ham", "spam"]
+
+
 def test_tab_then_space_is_empty_label(tmp_path):
     labels = write(tmp_path, "y.tsv", "0\tham\n1\tham\n2\t \n3\tspam\n4\tspam\n5\t\n")
     data = load_edge_list(write(tmp_path, "e.csv", EDGES), labels=labels)
