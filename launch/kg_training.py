@@ -120,7 +120,7 @@ def _train_into_out(args) -> int:
             last = args.resume / "last.pth"
             example = f", such as {last}" if last.is_file() else ""
             raise SystemExit(
-                f"--resume {args.resume} is a folder; give a step_N.pth or last.pth "
+                f"--resume {args.resume} is a folder. Give a step_N.pth or last.pth "
                 f"file written by an earlier run{example}"
             )
         if not args.resume.is_file():
@@ -136,7 +136,8 @@ def _train_into_out(args) -> int:
         torch.manual_seed(args.seed)  # the initial weights depend on --seed too
         model = Ultra(aggregation=args.aggregation).to(args.device)
     if args.evaluate and args.checkpoint and args.resume is None:
-        # The "before" ranks come from the loaded checkpoint itself.
+        # The "before" ranks are those of the loaded checkpoint itself, so they are not
+        # zero-shot on a split that the released checkpoint was pre-trained on.
         for split in splits:
             note = pretraining_note(args.checkpoint, require_root(args), split.name)
             if note is not None:

@@ -23,7 +23,7 @@ def test_resume_folder_names_last_file(tmp_path):
     with pytest.raises(SystemExit) as caught:
         main(argv)
     assert str(caught.value) == (
-        f"--resume {run_folder} is a folder; give a step_N.pth or last.pth file "
+        f"--resume {run_folder} is a folder. Give a step_N.pth or last.pth file "
         f"written by an earlier run, such as {run_folder / 'last.pth'}"
     )
 
