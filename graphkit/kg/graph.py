@@ -9,7 +9,7 @@ reference code, so the released checkpoints see the graph they were trained on.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from typing import TYPE_CHECKING
 
 import torch
@@ -19,7 +19,7 @@ from graphkit.hints import did_you_mean
 from graphkit.kg.aggregate import version_counter
 from graphkit.kg.errors import KGFormatError
 from graphkit.kg.names import name_key
-from graphkit.kg.repeated_facts import warn_repeated_facts
+from graphkit.kg.repeated_facts import dedupe_hint, warn_repeated_facts
 from graphkit.kg.triple_rows import check_string_names, triple_rows
 
 if TYPE_CHECKING:
@@ -55,8 +55,10 @@ class KnowledgeGraph:
     _relation_tensors_key: tuple | None = field(default=None, repr=False)
     _relation_graph: Data | None = field(default=None, repr=False)
     _relation_graph_source: RelationGraph | None = field(default=None, repr=False)
+    # The expression the repeated-row warning suggests, fitted to the caller's input.
+    _dedupe: InitVar[str] = "triples.unique(dim=0)"
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, _dedupe: str) -> None:
         self.triples = check_triples(self.triples)
         self._entity_ids = _index_names(self.entity_names, "entity")
         self._relation_ids = _index_names(self.relation_names, "relation")
@@ -66,7 +68,9 @@ class KnowledgeGraph:
             self.num_relations,
             "pass a name list that covers every id",
         )
-        warn_repeated_facts(self.triples, self.num_entities, self.num_relations)
+        warn_repeated_facts(
+            self.triples, self.num_entities, self.num_relations, _dedupe
+        )
 
     def __repr__(self) -> str:
         # The dataclass repr would print every name, megabytes for a large graph.
@@ -254,7 +258,8 @@ class KnowledgeGraph:
         Raises:
             KGFormatError: a row is not a triple of strings (an id or a missing value).
         """
-        return cls(*number_named_triples(named, relation_names))
+        hint = dedupe_hint(named)
+        return cls(*number_named_triples(named, relation_names), _dedupe=hint)
 
     @classmethod
     def from_pyg(

@@ -50,8 +50,28 @@ def first_repeat(keys: np.ndarray) -> tuple[int, int, int] | None:
     return int(later.sum()), row, earlier
 
 
-def warn_repeated_facts(triples: Tensor, num_entities: int, num_relations: int) -> None:
-    """Log one warning when a fact of ``triples`` ``(T, 3)`` occurs on several rows."""
+def dedupe_hint(rows: object) -> str:
+    """Return an expression that keeps one copy of each row of ``rows``, by its type."""
+    if isinstance(rows, Tensor):
+        return "triples.unique(dim=0)"
+    if isinstance(rows, np.ndarray):
+        return "np.unique(rows, axis=0)"
+    if hasattr(rows, "itertuples") and hasattr(rows, "columns"):
+        return "df.drop_duplicates()"
+    return "list(dict.fromkeys(map(tuple, rows)))"
+
+
+def warn_repeated_facts(
+    triples: Tensor,
+    num_entities: int,
+    num_relations: int,
+    dedupe: str = "triples.unique(dim=0)",
+) -> None:
+    """Log one warning when a fact of ``triples`` ``(T, 3)`` occurs on several rows.
+
+    ``dedupe`` is the expression the warning suggests to drop the repeated rows from
+    the caller's input (see :func:`dedupe_hint`).
+    """
     if triples.size(0) < 2:
         return
     found = first_repeat(fact_keys(triples, num_entities, num_relations))
@@ -63,8 +83,8 @@ def warn_repeated_facts(triples: Tensor, num_entities: int, num_relations: int) 
         "%d of the %d rows of triples repeat an earlier row (first: row %d, the fact "
         "(%d, %d, %d), repeats row %d). ULTRA sums the messages of parallel edges, so "
         "each copy weighs its fact again and changes the scores. Keep one row per "
-        "fact, for example with triples.unique(dim=0), or load the facts with "
-        "load_graph, which drops repeated rows",
+        "fact, for example with %s, or load the facts with load_graph, which drops "
+        "repeated rows",
         repeats,
         triples.size(0),
         row,
@@ -72,4 +92,5 @@ def warn_repeated_facts(triples: Tensor, num_entities: int, num_relations: int) 
         relation,
         tail,
         earlier,
+        dedupe,
     )

@@ -2,6 +2,8 @@
 
 import logging
 
+import numpy as np
+import pytest
 import torch
 
 from graphkit.kg import KnowledgeGraph, Ultra, load_dataset
@@ -23,11 +25,29 @@ def test_repeated_named_rows_warn(caplog):
     assert "(first: row 4, the fact (0, 1, 1), repeats row 2)" in caplog.text
 
 
+def test_repeated_rows_hint_fits_input(caplog):
+    # The warning suggests a way to drop repeated rows that works on the input given.
+    pandas = pytest.importorskip("pandas")
+    rows = FACTS + FACTS[:1]
+    cases = [
+        (rows, "list(dict.fromkeys(map(tuple, rows)))"),
+        (pandas.DataFrame(rows), "df.drop_duplicates()"),
+        (np.array(rows), "np.unique(rows, axis=0)"),
+    ]
+    for named, hint in cases:
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="graphkit.kg"):
+            KnowledgeGraph.from_named_triples(named)
+        assert f"for example with {hint}, or load" in caplog.text
+        assert "unique(dim=0)" not in caplog.text
+
+
 def test_repeated_id_rows_warn(caplog):
     triples = torch.tensor([[0, 0, 1], [1, 0, 0], [0, 0, 1]])
     with caplog.at_level(logging.WARNING, logger="graphkit.kg"):
         KnowledgeGraph(triples, ["a", "b"], ["r"])
     assert "1 of the 3 rows of triples repeat an earlier row" in caplog.text
+    assert "for example with triples.unique(dim=0), or load" in caplog.text
 
 
 def test_distinct_rows_do_not_warn(caplog):
