@@ -646,7 +646,8 @@ def _require_label_lines(data, name: str, args: argparse.Namespace) -> None:
         return
     edge_path = Path(options.get("path", name)).expanduser()
     if not edge_path.is_absolute() and not edge_path.exists():
-        # The loader found a relative path under the data root.
+        # The loader reads a relative path missing from the working folder under the
+        # data root.
         edge_path = _edge_list_under_root(args.root, edge_path)
     raise _unlabelled_nodes_error(
         data,
@@ -742,7 +743,8 @@ def _unlabelled_nodes_error(
 
     It names the edge-list line where each node first occurs. A first line that
     ``header="auto"`` read as an edge is most often a header of unusual column names
-    over string ids, so the message then suggests ``--header yes``.
+    over string ids, so the message then suggests ``header_fix``: ``--header yes``
+    for --edge-list, or the ``header`` key for an edge-list --dataset.
     """
     import torch
     from graphkit.datasets.text_table import read_table
