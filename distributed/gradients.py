@@ -3,11 +3,11 @@
 The gradients travel in one flat all-reduce, so every rank must put the same
 parameters into it. A rank that froze a parameter (``requires_grad=False``) that the
 other ranks train would build a shorter buffer, and gloo aborts every process on the
-size mismatch without a Python error. So the ranks agree once per module, in a small
-all-reduce when the parameters are synchronised before training, on the parameters
-that every rank trains. Every later all-reduce has one
-gradient slot per agreed parameter and, after the gradients, the number of ranks that
-train each of the module's parameters. A rank that freezes or unfreezes a parameter
+size mismatch without a Python error. So the ranks agree, once per module, on the
+parameters that every rank trains. They do so in a small all-reduce when the
+parameters are synchronised before training. Every later all-reduce has one gradient
+slot per agreed parameter and, after the gradients, the number of ranks that train
+each of the module's parameters. A rank that freezes or unfreezes a parameter
 alone then changes only these counts, not the buffer's size, so every rank reads the
 same counts and raises the same ValueError.
 """

@@ -116,8 +116,9 @@ def _run_child(
 def _libc_prctl():
     """Return libc's ``prctl``, or None where there is none (not Linux).
 
-    Looked up in the parent: the child must not call ``ctypes.util.find_library``,
-    which may start ``ldconfig`` or a compiler in a subprocess.
+    Looked up in the parent, before the fork. ``CDLL(None)`` searches the running
+    program, so the child needs no ``ctypes.util.find_library``, which may start
+    ``ldconfig`` or a compiler in a subprocess.
     """
     try:
         return ctypes.CDLL(None).prctl

@@ -417,7 +417,7 @@ class PropagateSAR(torch.autograd.Function):
     gradient gets None, as a tensor the message does not use would in one process.
 
     NOTE: ``x`` and ``x_dst`` always get a gradient, zeros where the message ignores
-    them, while one process leaves None there. A parameter that reaches the
+    them, while a one-process run leaves None there. A parameter that reaches the
     aggregation only through an ignored ``x`` thus gets zeros instead of None, so
     weight decay still moves it. Returning None would need every rank's agreement,
     because a message may read ``x_j`` on some ranks' edges only.
@@ -553,18 +553,20 @@ class PropagateSAR(torch.autograd.Function):
 
         plan.halo.return_grads(grads(), [grad_x], plan.label + "/grad")
         if ctx.no_edges:
-            # One process calls the message on zero edges, which gives every input
-            # the message reads a zero gradient and leaves None to the others. The
-            # same call here keeps a graph without edges from ending with None where
-            # one process has zeros (optimizers skip a None gradient).
+            # A one-process run calls the message on zero edges, which gives every
+            # input that the message reads a zero gradient and leaves None to the
+            # others. The same call here keeps a graph without edges from ending
+            # with None where the one-process run has zeros (optimizers skip a None
+            # gradient).
             own = plan.halo.rank
             with torch.enable_grad():
                 leaf, x_dst_leaf = _leaf(x, True), _leaf(x_dst, True)
                 with ctx.autocast.restore():
                     msg = _messages(spec, plan.blocks[own], leaf, x_dst_leaf, input_leaves)
                 block_grads(own, leaf, x_dst_leaf, msg)
-        # A second backward pass (retain_graph=True) recomputes the messages as in
-        # sar, so it needs ctx.originals but none of the kept graphs or leaves.
+        # A second backward pass (retain_graph=True) recomputes the messages as
+        # ``sar`` mode does, so it needs ctx.originals but none of the kept graphs
+        # or leaves.
         ctx.graphs = ctx.x_dst_leaf = ctx.input_leaves = None
         # Integer inputs take no gradient.
         grad_x = grad_x if ctx.needs_input_grad[0] else None
