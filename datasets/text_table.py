@@ -374,8 +374,10 @@ def require_width(
 
 
 def trailing_separator_hint(row: Row) -> str:
-    """Return a hint when the last field of ``row`` is empty because the line ends
-    with its separator (``0,a,``), as some spreadsheet exports write every line."""
+    """Return a hint when a separator at the end of the line adds an empty field.
+
+    Some spreadsheet exports end every line with the separator (``0,a,``).
+    """
     text = row.line.rstrip("\r\n ")
     if len(row.fields) < 2 or row.fields[-1] != "" or not text.endswith((",", ";", "|")):
         return ""
