@@ -221,7 +221,7 @@ def test_resumed_schedule_matches_uninterrupted(tmp_path):
         r["compression_ratio"] for r in full
     ]
     # The start-up traffic of each process is counted in no epoch, so the resumed
-    # process reports every epoch's bytes and the totals as the uninterrupted one.
+    # process reports the same bytes per epoch and in total as the uninterrupted one.
     for key in (
         "loss",
         "val_loss",
