@@ -81,8 +81,8 @@ class Config:
                     f"{name}={getattr(self, name)} is invalid; expected a finite "
                     "value > 0"
                 )
-        # An infinite penalty makes the loss infinite and the weights NaN, which
-        # failed only after training.
+        # An infinite penalty makes the loss infinite and the weights NaN, and the
+        # run would otherwise fail only after training.
         if not 0 <= self.penalty < math.inf:
             raise ValueError(
                 f"penalty={self.penalty} is invalid; expected a finite value >= 0"
