@@ -293,8 +293,8 @@ def test_gptq_accepts_rounded_symmetric_hessian():
 
 
 def test_gptq_rejects_negative_hessian_diagonal():
-    # The damping retries made this indefinite matrix factor,
-    # so GPTQ ran on it without an error.
+    # Damping retries let the Cholesky factorization of this indefinite matrix
+    # succeed, so GPTQ used to run on it without an error.
     hessian = input_hessian(
         torch.randn(40, 4, generator=torch.Generator().manual_seed(14))
     )
@@ -311,7 +311,7 @@ def test_gptq_accepts_zero_hessian_diagonal():
     assert torch.equal(out[:, 0], torch.ones(2))
 
 
-def test_gptq_accepts_rounding_below_zero_diagonal():
+def test_gptq_accepts_tiny_negative_diagonal():
     hessian = torch.diag(torch.tensor([1.0, -1e-9, 2.0], dtype=torch.float64))
     out = gptq_quantize(torch.ones(2, 3), hessian, bits=4)
     assert bool(torch.isfinite(out).all())
@@ -320,9 +320,9 @@ def test_gptq_accepts_rounding_below_zero_diagonal():
 def _sequential_gptq(weight, hessian, bits, group, damp, order):
     """Quantize column by column with the explicit inverse Hessian of the columns left.
 
-    After column i is rounded, the later columns move by -e [H^-1]_ij / [H^-1]_ii, and
-    column i leaves the inverse through its Schur complement. The Cholesky form of
-    gptq_quantize computes the same updates.
+    After column i is rounded with error e = w_i - q_i, each later column j moves by
+    -e [H^-1]_ij / [H^-1]_ii, and column i leaves the inverse through its Schur
+    complement. The Cholesky form of gptq_quantize computes the same updates.
     """
     w = weight.double()[:, order].clone()
     h = hessian.double()[order][:, order]

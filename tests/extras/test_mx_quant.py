@@ -323,9 +323,9 @@ def test_mx_rejects_invalid_axis(axis):
 
 
 def test_e2m3_block_of_eight_subnormal_ties():
-    # Block max 8: X = 2^(3 - emax 2) = 2. The scaled elements 2^-7 .. 2^-4 lie below
-    # the E2M3 subnormal step 2^-3, and 2^-4 is the tie between 0 and 2^-3, which
-    # rounds to the even 0.
+    # The block max is 8 = 2^3 and E2M3 has emax 2, so the shared scale X = 2^(3 - 2)
+    # = 2. The scaled elements 2^-7 .. 2^-4 lie below the E2M3 subnormal step 2^-3.
+    # 2^-4 is the tie between 0 and 2^-3, so it rounds to the even 0.
     x = torch.tensor([2.0**-6, 2.0**-5, 2.0**-4, 2.0**-3, 0.25, 0.5, 1.0, 8.0])
     encoded = mx_encode(x, "mxfp6_e2m3", block_size=8)
     assert encoded.shared_exp.flatten().tolist() == [1.0]

@@ -1,4 +1,4 @@
-"""``--set`` reads ints and floats in ASCII digits only, and says how to write a count."""
+"""``--set`` reads ints and floats in ASCII digits only, and errors show a valid int."""
 
 from __future__ import annotations
 

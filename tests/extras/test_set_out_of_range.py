@@ -1,4 +1,4 @@
-"""--set values out of every useful range stop before the run, with one error line."""
+"""An out-of-range --set value stops the command before the run, with one error line."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ def test_huge_epochs_run_exits_2(capfd, monkeypatch):
     def fail_if_run(config):
         raise AssertionError(f"the run started with epochs={config.epochs}")
 
-    # The run would take forever, so the test fails at once if it starts.
+    # A run of 10^20 epochs would not end, so the test fails at once if it starts.
     guarded = dataclasses.replace(registry.get("local_errors"), run_fn=fail_if_run)
     monkeypatch.setattr(runs, "get", lambda name: guarded)
     code = run(
