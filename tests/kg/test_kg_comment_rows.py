@@ -1,4 +1,4 @@
-"""Triple files have no comment syntax, so rows that start with '#' are named."""
+"""Triple files have no comment syntax, so the loader reports rows starting with '#'."""
 
 import logging
 

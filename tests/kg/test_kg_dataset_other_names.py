@@ -1,4 +1,4 @@
-"""A dataset folder of train.txt.gz or train.tsv files names the files to rename."""
+"""A dataset folder with train.txt.gz or train.tsv files gets an error naming them."""
 
 import gzip
 

@@ -1,7 +1,7 @@
 """kg training rejects counts above int64 and draws its graph schedule lazily.
 
-A --steps, --batch-size or --negatives above 2^63 used to fail inside torch with
-a traceback or hang, and --lr 1e300 failed inside AdamW. The schedule of every
+A --steps, --batch-size or --negatives of 2^63 or more used to fail inside torch
+with a traceback or hang, and --lr 1e300 failed inside AdamW. The schedule of every
 step used to be drawn before the first step, about 36 bytes per step.
 """
 
