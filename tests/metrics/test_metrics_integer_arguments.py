@@ -28,7 +28,8 @@ def test_nic_bool_rejected(name):
 
 
 def test_num_classes_numpy_integer():
-    # h_0 = 2/3 (p_0 = 2/5) and h_1 = 6/7 (p_1 = 3/5), and C = 3 divides the sum by 2.
+    # h_0 = 2/3 (p_0 = 2/5) and h_1 = 6/7 (p_1 = 3/5). With C = 3 the sum of
+    # max(0, h_k - p_k) is divided by C - 1 = 2.
     value = class_insensitive_homophily(EDGES, Y, num_classes=np.int64(3))
     assert value == pytest.approx(11 / 42)
 

@@ -219,9 +219,5 @@ def test_measures_match_loop_reference(seed, monkeypatch):
         expected = _reference(case)
         assert summary.num_edges == expected.pop("num_edges"), case
         for key, value in expected.items():
-            assert summary.measures[key] == pytest.approx(
-                value, abs=1e-9, nan_ok=True
-            ), (
-                key,
-                case,
-            )
+            want = pytest.approx(value, abs=1e-9, nan_ok=True)
+            assert summary.measures[key] == want, (key, case)
