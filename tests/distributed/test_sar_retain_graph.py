@@ -19,7 +19,7 @@ OPERATIONS = ["propagate", "sum", "max", "gcn", "attend"]
 
 
 class _Scaled(nn.Module):
-    """The message ``w * x_j``, with ``w = 3``."""
+    """A module whose message is ``w * x_j``, with the parameter ``w`` set to 3."""
 
     def __init__(self) -> None:
         super().__init__()

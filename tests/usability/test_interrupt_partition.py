@@ -94,7 +94,7 @@ def test_train_rejects_killed_partition(tmp_path, capsys):
     with _started_partition(out, tmp_path) as child:
         child.stop(signal.SIGKILL)
     (half_written,) = tmp_path.glob(".parts.*.tmp")
-    # write_partitions stages the files in a hidden folder of its own inside.
+    # write_partitions writes the files into its own hidden staging folder inside.
     written = [p.name for p in half_written.rglob("*") if p.is_file()]
     assert written == ["part-0000.pt"]
     assert not out.exists()

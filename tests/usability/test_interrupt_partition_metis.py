@@ -19,7 +19,8 @@ SCRIPT = textwrap.dedent(
     from graphkit.launch.cli import run
 
     def slow_part_graph(*args, **kwargs):
-        # Like GKlib, take SIGTERM over, and hold SIGINT back as a C call does.
+        # Like GKlib, install a SIGTERM handler, and block SIGINT as a long C call
+        # does.
         def gklib_handler(signum, frame):
             raise RuntimeError("Caught an unknown exception!")
 
