@@ -15,8 +15,8 @@ def test_tilde_paths_expanded(tmp_path, monkeypatch):
     data = load_edge_list("~/edges.txt", features="~/x.txt", labels="~/labels.txt")
     assert data.y.tolist() == [0, 1, 0]
     assert data.x.view(-1).tolist() == [1.0, 2.0, 3.0]
-    options = load_dataset("~/edges.txt", labels="~/labels.txt")
-    assert options.label_names == ["a", "b"]
+    dataset = load_dataset("~/edges.txt", labels="~/labels.txt")
+    assert dataset.label_names == ["a", "b"]
 
 
 def test_relative_missing_path_names_folder(tmp_path, monkeypatch):

@@ -1,4 +1,4 @@
-"""A zip archive (.npz, torch.save) or a .npy array given as a text file is named."""
+"""A zip archive (.npz, torch.save) or .npy array given as text gets a format error."""
 
 import numpy as np
 import pytest
