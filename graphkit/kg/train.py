@@ -420,8 +420,9 @@ class LazyGraphSchedule:
         needed_block = index // SCHEDULE_BLOCK
         if needed_block < self.block_number:
             raise IndexError(
-                f"step index {index} lies before block {self.block_number}, which "
-                "was drawn already. Read the schedule in increasing order"
+                f"step index {index} is in block {needed_block}, which was discarded "
+                f"when block {self.block_number} was drawn. Read the schedule in "
+                "increasing order"
             )
         while self.block_number < needed_block:
             self.block = torch.multinomial(

@@ -51,7 +51,7 @@ def test_lazy_schedule_equals_full_draw():
 def test_lazy_schedule_rejects_earlier_block():
     lazy = LazyGraphSchedule(torch.tensor([1.0, 1.0]), schedule_generator(0))
     lazy[kg_train.SCHEDULE_BLOCK]
-    with pytest.raises(IndexError):
+    with pytest.raises(IndexError, match="step index 0 is in block 0, which was discarded"):
         lazy[0]
 
 
