@@ -92,9 +92,10 @@ def released_checkpoint_name(path_or_name: str | Path) -> str | None:
 def ultra_dataset_name(root: str | Path, name: str) -> str | None:
     """Return ULTRA's name of dataset folder ``root/name``, or None if it has none here.
 
-    GraIL splits (``fb237_v1`` with ``fb237_v1_ind`` beside it, named by either folder)
-    and the ILPC 2022 folders ``small`` and ``large`` keep their standard folder names. A transductive folder
-    matches by its name without case and punctuation (``FB15k-237``, ``codex-s``).
+    GraIL splits (``fb237_v1`` with ``fb237_v1_ind`` beside it, named by either
+    folder) and the ILPC 2022 folders ``small`` and ``large`` keep their standard
+    folder names. A transductive folder matches by its name without case and
+    punctuation (``FB15k-237``, ``codex-s``).
     """
     root = Path(root).expanduser()
     # load_dataset reads the inference half NAME_ind of a GraIL split on its own as a
