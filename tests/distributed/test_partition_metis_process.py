@@ -60,7 +60,8 @@ def test_child_looks_up_no_library(monkeypatch):
 
 
 def test_child_ends_with_parent_and_collects_nothing(monkeypatch):
-    # The child reports its parent-death signal and whether gc runs as the partition.
+    # The stand-in for METIS returns the child's parent-death signal and gc state as
+    # its partition.
     def child_state(*args, **kwargs):
         signum = ctypes.c_int(-1)
         ctypes.CDLL(None).prctl(_PR_GET_PDEATHSIG, ctypes.byref(signum))

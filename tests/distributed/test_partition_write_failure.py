@@ -1,7 +1,8 @@
 """write_partitions leaves the folder as it was when writing fails midway.
 
-It used to write into the folder in place: an error after the first file deleted the
-old meta.json and replaced part-0000.pt, so the earlier partition set was lost.
+Earlier versions wrote into the folder in place. An error after the first file then
+deleted the old meta.json and replaced part-0000.pt, which lost the earlier partition
+set.
 """
 
 import pytest

@@ -1,4 +1,4 @@
-"""ShardedGraph.propagate on a graph without edges gives zero gradients, as one process does.
+"""ShardedGraph.propagate without edges gives zero gradients, as one process does.
 
 LocalGraph calls the message on zero edges, so every parameter the message reads gets
 a zero gradient and a parameter it does not read keeps ``grad = None``. A rank of the
@@ -47,7 +47,10 @@ def _gradients(graph, x, reduce):
 
 
 def _edgeless_ranks(rank, world_size):
-    """Return the output and gradients per mode and reduction, with two nodes per rank and no edges."""
+    """Return the output and gradients per mode and reduction.
+
+    Each rank has two nodes, and no node has an edge.
+    """
     node_ranges = torch.arange(world_size + 1) * 2
     edges = [torch.empty(2, 0, dtype=torch.long) for _ in range(world_size)]
     x = torch.arange(4.0).view(2, 2) + 4 * rank

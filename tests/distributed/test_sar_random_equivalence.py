@@ -118,9 +118,9 @@ def _case(seed: int, world_size: int):
     else:
         parts = torch.randint(0, world_size, (n,), generator=generator)
     dtype = torch.float64 if draw(3) == 0 else torch.float32
+    name = MODELS[seed % len(MODELS)]
     # The bias before a batch norm has a zero gradient, which float32 leaves as
     # rounding noise of about 1e-5.
-    name = MODELS[seed % len(MODELS)]
     if name == "gcn-batchnorm":
         dtype = torch.float64
     channels = 1 + draw(3)
@@ -150,7 +150,7 @@ def _gradients(model, x, graph, weight):
 
 
 def _random_cases(rank: int, world_size: int, num_cases: int) -> list[str]:
-    """Compare every case with one process; return one line per mismatch."""
+    """Compare every case with one process and return one line per mismatch."""
     failures = []
     comm = communicator()
     for seed in range(num_cases):
