@@ -1,9 +1,10 @@
 """NIC neighbourhood symbols from the non-zero histogram entries only.
 
-:func:`graphkit.metrics.neighbourhood_information.neighbour_label_counts` builds a dense ``[N, C]`` table,
-which does not fit in memory for graphs with many nodes and classes (ogbn-papers100M:
-111M nodes and 172 classes, 19e9 entries). This module gives the same symbols from
-the ``(node, class)`` pairs that occur, so memory grows with the number of edges.
+:func:`graphkit.metrics.neighbourhood_information.neighbour_label_counts` builds a
+dense ``[N, C]`` table, which does not fit in memory for graphs with many nodes and
+classes (ogbn-papers100M: 111M nodes and 172 classes, 19e9 entries). This module
+gives the same symbols from the ``(node, class)`` pairs that occur, so memory grows
+with the number of edges.
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ SCALAR_MEASURES = {
 
 @dataclass(frozen=True)
 class NICOptions:
-    """Settings of the NIC estimator; see :mod:`graphkit.metrics.neighbourhood_information`."""
+    """Settings of the NIC estimator (:mod:`graphkit.metrics.neighbourhood_information`)."""
 
     bins: int | None = 10
     """Levels per class of the neighbour label histogram: each class fraction is
