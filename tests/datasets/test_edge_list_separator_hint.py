@@ -53,18 +53,18 @@ def test_analyze_delimiter_option(tmp_path, capsys):
 def test_space_line_below_tab_or_comma(tmp_path, first):
     edges = tmp_path / "edges.txt"
     edges.write_text(f"{first}\nb c\n")
-    with pytest.raises(MalformedLineError, match="edges.txt:2: expected 2 or 3 fields") as error:
+    expected = "edges.txt:2: expected 2 or 3 fields"
+    with pytest.raises(MalformedLineError, match=expected) as error:
         load_edge_list(edges)
-    assert "separates its fields with spaces, but the file is read with another" in str(
-        error.value
-    )
+    message = str(error.value)
+    assert "separates its fields with spaces, but the file is read with another" in message
 
 
 def test_tab_line_with_other_delimiter(tmp_path):
     edges = tmp_path / "edges.txt"
     edges.write_text("a\tb\nb\tc\n")
-    with pytest.raises(MalformedLineError, match="edges.txt:1: expected 2 or 3 fields") as error:
+    expected = "edges.txt:1: expected 2 or 3 fields"
+    with pytest.raises(MalformedLineError, match=expected) as error:
         load_edge_list(edges, delimiter=";")
-    assert ". The line separates its fields with tabs, but the file is read with" in str(
-        error.value
-    )
+    message = str(error.value)
+    assert ". The line separates its fields with tabs, but the file is read with" in message
