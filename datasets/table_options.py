@@ -9,9 +9,10 @@ from graphkit.option_names import from_command_line
 from .errors import DatasetFormatError
 
 # Names for separators that are hard to type or to quote on a command line or in
-# YAML. Each names one character, which separates exactly two fields, so two of them
-# in a row enclose an empty field. Leave the delimiter out to split on any run of
-# whitespace.
+# YAML. Each names one character. In an edge list that character separates exactly
+# two fields, so two of them in a row enclose an empty field, and leaving the
+# delimiter out splits on any run of whitespace. The KG triple reader
+# (graphkit.kg.io) splits at runs of spaces and tabs for a space.
 DELIMITER_NAMES = {"tab": "\t", "space": " "}
 
 
@@ -41,18 +42,26 @@ def check_header(header) -> None:
 
 
 def check_delimiter(delimiter: str | None) -> None:
-    """Raise DatasetFormatError for a delimiter that cannot separate fields as meant.
+    """Raise DatasetFormatError for a delimiter that cannot separate fields as meant."""
+    problem = delimiter_problem(delimiter, "tab, else comma, else whitespace")
+    if problem is not None:
+        raise DatasetFormatError(problem)
+
+
+def delimiter_problem(delimiter: str | None, detection: str) -> str | None:
+    """Return why ``delimiter`` cannot separate fields as meant, or None if it can.
 
     An empty string cannot split a line. A backslash followed by a letter (``\\t``)
     is what a shell or a single-quoted YAML string passes for an intended escape, and
-    data files hardly ever separate fields with it.
+    data files hardly ever separate fields with it. ``detection`` describes what the
+    calling reader picks for ``None``, such as ``"tab, else comma, else whitespace"``.
     """
     if delimiter is None:
-        return
+        return None
     if not isinstance(delimiter, str) or not delimiter:
-        raise DatasetFormatError(
+        return (
             f"delimiter must be a non-empty string such as ';', got {delimiter!r}. "
-            "Pass None to detect it per file (tab, else comma, else whitespace)"
+            f"Pass None to detect it per file ({detection})"
         )
     if len(delimiter) == 2 and delimiter[0] == "\\" and delimiter[1].isalpha():
         if from_command_line():
@@ -62,7 +71,8 @@ def check_delimiter(delimiter: str | None) -> None:
             )
         else:
             tab_spelling = "delimiter='\\t'"
-        raise DatasetFormatError(
+        return (
             f"delimiter {delimiter!r} is a backslash and a letter, not the character "
             f"that the escape names. For a tab pass the tab character: {tab_spelling}"
         )
+    return None

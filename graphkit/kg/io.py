@@ -36,6 +36,7 @@ import torch
 from torch import Tensor
 
 from graphkit.compressed_data import MAGIC_LENGTH, unsupported_compression
+from graphkit.datasets.table_options import delimiter_from_name, delimiter_problem
 from graphkit.hints import did_you_mean
 from graphkit.kg.errors import KGFormatError
 from graphkit.kg.graph import KnowledgeGraph
@@ -149,9 +150,10 @@ def read_triples(
             is expanded to the home folder. A pipe (``/dev/fd/N``) is read too.
             Blank lines are skipped, and so is whitespace at the end of a row (a
             trailing tab too).
-        delimiter (str, optional): column separator. ``None`` picks ``,`` for ``.csv``
-            (and ``.csv.gz``) files, otherwise a tab when the first row has one,
-            else runs of spaces and tabs.
+        delimiter (str, optional): column separator, or the name ``tab`` or
+            ``space``. A space splits at runs of spaces and tabs. ``None`` picks ``,``
+            for ``.csv`` (and ``.csv.gz``) files, otherwise a tab when the first row
+            has one, else runs of spaces and tabs.
         header (bool): skip the first non-blank row. (default: ``False``)
         allow_empty (bool): return no rows for a file without triples instead of
             raising, as for an empty validation or test split. (default: ``False``)
@@ -178,6 +180,10 @@ DATASET_COMMA_FIX = (
 )
 
 
+# What _read_triples picks for delimiter=None, as the invalid-delimiter error names it.
+DETECTION = "comma for .csv, else tab when the first row has one, else whitespace"
+
+
 def _read_triples(
     path: str | Path,
     delimiter: str | None = None,
@@ -190,6 +196,10 @@ def _read_triples(
     the warning about a likely header row names (by default, the header option), and
     ``comma_fix`` the fix for comma-separated rows (by default, a .csv name)."""
     path = Path(path).expanduser()
+    delimiter = delimiter_from_name(delimiter)
+    problem = delimiter_problem(delimiter, DETECTION)
+    if problem is not None:
+        raise KGFormatError(path, None, problem)
     text = _read_text(path)
     # triples.csv.gz is a CSV file too.
     suffix = Path(path.stem).suffix if path.suffix.lower() == ".gz" else path.suffix
