@@ -134,12 +134,14 @@ def load_dataset(
         _add_reverse_edges(data)
     if data.y is not None and "num_classes" not in data:
         data.num_classes = count_classes(data.y)
+    num_classes = data.get("num_classes")
+    classes = "no labels" if num_classes is None else f"{num_classes} classes"
     logger.info(
-        "loaded %s: %d nodes, %d stored edges, %s classes",
+        "loaded %s: %d nodes, %d stored edges, %s",
         key,
         data.num_nodes,
         data.edge_index.size(1),
-        data.get("num_classes"),
+        classes,
     )
     if pyg_data and isinstance(data, GraphTensors):
         return data.to_pyg()
