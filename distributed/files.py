@@ -183,6 +183,11 @@ def _check_metadata(meta, path: Path) -> None:
             for entry in files
         ):
             problem = "an entry of files lacks its name or sha256"
+        elif not all(
+            isinstance(entry["name"], str) and isinstance(entry["sha256"], str)
+            for entry in files
+        ):
+            problem = "an entry of files has a name or sha256 that is not a JSON string"
     if problem is not None:
         raise PartitionFileError(
             f"{path} is not a graphkit partition description because {problem}. "

@@ -196,3 +196,16 @@ def test_upper_case_source_checksum_unchanged(tmp_path):
     record.update(mtime_ns=0, sha256=record["sha256"].upper())
     os.utime(path, ns=(0, 86_400 * 10**9))
     assert file_change(record, path) is None
+
+
+def test_non_string_checksum_rejected(folder):
+    def number(meta):
+        meta["files"][0]["sha256"] = 123
+        return meta
+
+    _rewrite(folder, number)
+    with pytest.raises(PartitionFileError) as caught:
+        load_partition(folder, 0, 2)
+    message = str(caught.value)
+    assert "an entry of files has a name or sha256 that is not a JSON string" in message
+    assert str(folder / "meta.json") in message
