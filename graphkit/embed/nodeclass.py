@@ -34,6 +34,7 @@ from torch import Tensor
 from graphkit.embed.blocks import HStack, RowSelect, VStack
 from graphkit.embed.implicit import ImplicitMatrix
 from graphkit.embed.leaves import DenseMatrix, SparseMatrix
+from graphkit.embed.memory_budget import available_memory_bytes, check_sketch_memory
 from graphkit.embed.rsvd import randomized_svd
 from graphkit.embed.wys import clipped_degrees, symmetric_adjacency, wys_matrix
 from graphkit.option_names import option
@@ -227,6 +228,7 @@ def training_system(
             )
         return rows, targets
     explicit = rows.to_dense()  # (train, (L + 1) F)
+    _check_copies_memory(explicit, config.dropout_copies)
     copies: list[ImplicitMatrix] = [DenseMatrix(explicit)]
     generator = torch.Generator().manual_seed(config.seed)
     keep = 1.0 - config.dropout
@@ -237,6 +239,28 @@ def training_system(
         copies.append(DenseMatrix(explicit * mask / keep))
     system = copies[0] if len(copies) == 1 else VStack(copies)
     return system, targets.repeat(len(copies), 1)
+
+
+def _check_copies_memory(explicit: Tensor, dropout_copies: int) -> None:
+    """Raise ValueError when the dropout copies of ``explicit`` cannot fit in memory.
+
+    Each copy is a dense tensor of the shape of ``explicit``. Only CPU memory is
+    checked, on systems with ``/proc/meminfo`` (Linux).
+    """
+    available = available_memory_bytes()
+    if explicit.device.type != "cpu" or available is None:
+        return
+    copy_bytes = explicit.numel() * explicit.element_size()
+    needed = (dropout_copies + 1) * copy_bytes
+    if needed <= available:
+        return
+    fitting = max(available // max(copy_bytes, 1) - 1, 0)
+    raise ValueError(
+        f"{option('dropout_copies', dropout_copies)} needs {dropout_copies + 1} "
+        f"copies of the {explicit.shape[0]} x {explicit.shape[1]} training rows, "
+        f"{needed / 2**30:.4g} GiB, but {available / 2**30:.4g} GiB of memory is "
+        f"free. Pass {option('dropout_copies', fitting)} or fewer"
+    )
 
 
 def solve_least_squares(u: Tensor, s: Tensor, v: Tensor, targets: Tensor) -> Tensor:
@@ -251,6 +275,30 @@ def solve_least_squares(u: Tensor, s: Tensor, v: Tensor, targets: Tensor) -> Ten
     cutoff = max(u.shape[0], v.shape[0]) * torch.finfo(s.dtype).eps * largest
     inverse = torch.where(s > cutoff, 1.0 / s.clamp_min(torch.finfo(s.dtype).tiny), 0.0)
     return (v * inverse) @ (u.T @ targets)
+
+
+def _check_design_memory(train_mask: Tensor, features: Tensor, config) -> None:
+    """Raise SketchMemoryError, before the hops are built, when the SVD cannot fit.
+
+    The design matrix has ``(hops + 1) * F`` columns, and the SVD's sketch blocks
+    grow with them, so a huge ``hops`` would otherwise build one product per hop
+    first and fail, or be killed, much later.
+    """
+    rows = int(train_mask.sum()) * (config.dropout_copies + 1)
+    columns = (config.hops + 1) * features.shape[1]
+    rank = min(config.svd_rank, rows - config.oversample - 4, columns)
+    if rank < 1:
+        return  # fit_linear_gcn reports too few rows or no columns
+    check_sketch_memory(
+        (rows, columns),
+        rank + config.oversample,
+        features.dtype,
+        features.device,
+        hint=(
+            f"Lower {option('hops', config.hops)}, "
+            f"{option('dropout_copies', config.dropout_copies)} or {option('svd_rank')}"
+        ),
+    )
 
 
 def fit_linear_gcn(data, config: NodeClassConfig) -> LinearSolution:
@@ -270,6 +318,7 @@ def fit_linear_gcn(data, config: NodeClassConfig) -> LinearSolution:
     num_nodes = data.num_nodes
     features = node_features(data.x, data.edge_index, config)
     adjacency = gcn_adjacency(data.edge_index, num_nodes)
+    _check_design_memory(data.train_mask, features, config)
     design = design_matrix(adjacency, features, config.hops)
     timings["features"] = time.perf_counter() - tic
 
