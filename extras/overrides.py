@@ -106,12 +106,15 @@ def parse_value(text: str, annotation: Any, key: str) -> Any:
 
 
 def _whole_number_example(text: str) -> int:
-    """Return the whole number that ``text`` spells in another way (``1e3``), else 1000."""
+    """Return the whole number that ``text`` spells in another way (``1e3``), else 1000.
+
+    A whole number outside the 64-bit range gets 1000 too, because --set rejects it.
+    """
     try:
         value = float(text)
     except ValueError:
         return 1000
-    if math.isfinite(value) and value.is_integer():
+    if math.isfinite(value) and value.is_integer() and MIN_INT <= value <= MAX_INT:
         return int(value)
     return 1000
 

@@ -8,8 +8,8 @@ from graphkit.extras.overrides import parse_value
 
 @pytest.mark.parametrize(
     "text, example",
-    [("2_0", 20), ("\uff12", 2), ("1e3", 1000), ("1.0", 1), ("1.5", 1000)],
-    ids=["underscore", "full-width", "exponent", "float", "fraction"],
+    [("2_0", 20), ("\uff12", 2), ("1e3", 1000), ("1.0", 1), ("1.5", 1000), ("1e30", 1000)],
+    ids=["underscore", "full-width", "exponent", "float", "fraction", "out-of-range"],
 )
 def test_int_other_spellings_rejected(text, example):
     # int() accepts "2_0" and "２", so without the pattern they ran as 20 and 2.
