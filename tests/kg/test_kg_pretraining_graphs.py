@@ -41,6 +41,15 @@ def test_grail_split_names(tmp_path):
     assert ultra_dataset_name(tmp_path, "fb237_v5") is None
 
 
+def test_grail_inference_half_alone(tmp_path):
+    write_folder(tmp_path, "fb237_v1_ind", ["train.txt", "valid.txt", "test.txt"])
+    write_folder(tmp_path, "nell_v5_ind", ["train.txt", "valid.txt", "test.txt"])
+    assert ultra_dataset_name(tmp_path, "fb237_v1_ind") == "FB15k237Inductive:v1"
+    assert ultra_dataset_name(tmp_path, "nell_v5_ind") is None
+    # Without its folder the name identifies nothing.
+    assert ultra_dataset_name(tmp_path, "wn18rr_v2_ind") is None
+
+
 def test_ilpc_and_transductive_names(tmp_path):
     write_folder(
         tmp_path,
