@@ -38,6 +38,7 @@ import torch.nn.functional as F
 from torch import Tensor
 from tqdm.auto import tqdm
 
+from graphkit.embed.memory_budget import available_memory_bytes
 from graphkit.int64 import INT64_MAX
 from graphkit.kg.checkpoint import check_state_fits
 from graphkit.kg.checkpoint_folder import (
@@ -702,6 +703,7 @@ def pretrain(
             f"training was called under {block}, where no gradient can be computed. "
             "Call pretrain or finetune outside that block"
         )
+    _check_batch_memory(model, graphs, config)
     folder, resume = _checkpoint_paths(config, resume)
     run = _TrainingRun(model, graphs, config, folder)
     was_training = model.training
@@ -724,6 +726,36 @@ def pretrain(
         # A failed step, resume or write leaves the model in the mode it came in.
         model.train(was_training)
     return run.losses
+
+
+def _check_batch_memory(
+    model: UltraNet, graphs: list[KnowledgeGraph], config: TrainConfig
+) -> None:
+    """Raise ValueError when one training batch cannot fit in CPU memory.
+
+    The entity network keeps a ``(V, B, d)`` state of every layer for the backward
+    pass, so a batch needs at least ``B * V * d * layers`` floats on the largest
+    graph, and its candidates ``B * (negatives + 1)`` int64 ids. Edge messages are
+    left out, so the true need is larger. Models on other devices are not checked.
+    """
+    parameter = next(model.parameters(), None)
+    available = available_memory_bytes()
+    if parameter is None or parameter.device.type != "cpu" or available is None:
+        return
+    entity_model = model.entity_model
+    entities = max(g.num_entities for g in graphs)
+    states = config.batch_size * entities * entity_model.dim * len(entity_model.layers)
+    candidates = config.batch_size * (config.num_negatives + 1)
+    needed = states * parameter.element_size() + candidates * 8
+    if needed <= available:
+        return
+    raise ValueError(
+        f"{option('batch_size', config.batch_size)} with "
+        f"{option('num_negatives', config.num_negatives)} on a graph of {entities} "
+        f"entities needs at least {needed / 2**30:.4g} GiB per step, but "
+        f"{available / 2**30:.4g} GiB of memory is free. Lower "
+        f"{option('batch_size')} or {option('num_negatives')}"
+    )
 
 
 def _checkpoint_paths(

@@ -63,3 +63,29 @@ def test_huge_steps_draw_nothing_up_front():
     assert run.schedule.block_number == -1
     assert run.schedule[0] == 0
     assert run.schedule.block_number == 0
+
+
+def test_batch_beyond_memory_rejected(monkeypatch):
+    monkeypatch.setattr(kg_train, "available_memory_bytes", lambda: 1000)
+    graph = KnowledgeGraph.from_named_triples([("a", "p", "b"), ("b", "q", "c")])
+    with pytest.raises(ValueError) as caught:
+        kg_train.pretrain(
+            Ultra(dim=4, num_layers=1), [graph], steps=1, batch_size=100,
+            num_negatives=1,
+        )
+    # States 100 * 3 entities * 4 dims * 1 layer in float32, and 100 * 2 int64 ids.
+    needed = 100 * 3 * 4 * 4 + 100 * 2 * 8
+    assert str(caught.value) == (
+        "batch_size=100 with num_negatives=1 on a graph of 3 entities needs at least "
+        f"{needed / 2**30:.4g} GiB per step, but {1000 / 2**30:.4g} GiB of memory is "
+        "free. Lower batch_size or num_negatives"
+    )
+
+
+def test_batch_within_memory_trains(monkeypatch):
+    monkeypatch.setattr(kg_train, "available_memory_bytes", lambda: 1000)
+    graph = KnowledgeGraph.from_named_triples([("a", "p", "b"), ("b", "q", "c")])
+    losses = kg_train.pretrain(
+        Ultra(dim=4, num_layers=1), [graph], steps=1, batch_size=2, num_negatives=1
+    )
+    assert len(losses) == 1
