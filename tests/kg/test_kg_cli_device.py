@@ -67,7 +67,10 @@ def test_cuda_index_equal_to_count_simulated(tmp_path, monkeypatch):
     )
 
 
-def test_zero_threads_rejected(tmp_path):
+def test_zero_threads_rejected(tmp_path, capsys):
     with pytest.raises(SystemExit) as stop:
         main([*predict_args(tmp_path, "cpu"), "--threads", "0"])
-    assert stop.value.code == "--threads must be at least 1, got 0"
+    assert stop.value.code == 2
+    assert "argument --threads: expected a positive integer, got '0'" in (
+        capsys.readouterr().err
+    )
