@@ -90,6 +90,7 @@ def read_table(
                     text = unicodedata.normalize("NFC", text)
                 if delimiter is None and not rows:
                     delimiter = detect_delimiter(text)
+                text = keep_leading_delimiter(text, line, delimiter)
                 fields = split_fields(text, delimiter)
                 rows.append(Row(line_number, line, fields))
     except UnicodeDecodeError as error:
@@ -108,6 +109,19 @@ def read_table(
                 )
             log_skipped_header(path, first.line_number, first.line)
     return rows[1:] if header else rows
+
+
+def keep_leading_delimiter(text: str, line: str, delimiter: str | None) -> str:
+    """Put back a whitespace delimiter (tab, space) that stripping removed from the start.
+
+    A tab-separated line that starts with a tab has an empty first field, which
+    :func:`reject_empty_ids` reports with the line number. Splitting on any run of
+    whitespace (``delimiter`` None) ignores leading whitespace, so ``text`` is kept then.
+    """
+    if not delimiter or not delimiter.isspace():
+        return text
+    leading = line[: len(line) - len(line.lstrip())]
+    return delimiter + text if delimiter in leading else text
 
 
 def missing_file_error(path: Path, what: str) -> DatasetNotFoundError:
@@ -132,7 +146,7 @@ def reject_index_header(
 
     pandas' ``DataFrame.to_csv`` and R's ``write.csv`` write the row index as a first
     column without a name: ``,source,target``, or ``<TAB>source<TAB>target``, whose
-    leading tab is stripped before the split. Read with that header skipped, the
+    leading tab :func:`keep_leading_delimiter` keeps. Read with that header skipped, the
     index would load as the node ids and every other column would shift by one.
     Callers pass edge lists and label files, whose rows have at least 2 columns
     without an index. ``line`` is the raw line, with its leading tab.
