@@ -92,18 +92,19 @@ def released_checkpoint_name(path_or_name: str | Path) -> str | None:
 def ultra_dataset_name(root: str | Path, name: str) -> str | None:
     """Return ULTRA's name of dataset folder ``root/name``, or None if it has none here.
 
-    GraIL splits (``fb237_v1`` with ``fb237_v1_ind`` beside it, or the inference
-    half ``fb237_v1_ind`` alone) and the ILPC 2022 folders ``small`` and ``large``
-    keep their standard folder names. A transductive folder matches by its name
-    without case and punctuation (``FB15k-237``, ``codex-s``).
+    GraIL splits (``fb237_v1`` with ``fb237_v1_ind`` beside it, or either half
+    alone) and the ILPC 2022 folders ``small`` and ``large`` keep their standard
+    folder names. A transductive folder matches by its name without case and
+    punctuation (``FB15k-237``, ``codex-s``).
     """
     root = Path(root).expanduser()
     base = name.removesuffix("_ind")
     grail = _GRAIL_NAME.fullmatch(base)
-    # load_dataset reads the inference half NAME_ind of a GraIL split as a
-    # transductive folder, with or without NAME beside it, and its ranks still come
-    # from that split. Its folder name alone identifies the split.
-    lone_half = name != base and grail is not None and (root / name).is_dir()
+    # load_dataset reads either half of a GraIL split as a transductive folder when
+    # the other half is missing, and its ranks still come from that split. None of
+    # the transductive datasets listed above is named like a GraIL split, so the
+    # folder name alone identifies the split.
+    lone_half = grail is not None and (root / name).is_dir()
     if lone_half or ((root / f"{base}_ind").is_dir() and (root / base).is_dir()):
         if grail is None:
             return None

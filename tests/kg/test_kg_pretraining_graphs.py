@@ -50,6 +50,15 @@ def test_grail_inference_half_alone(tmp_path):
     assert ultra_dataset_name(tmp_path, "wn18rr_v2_ind") is None
 
 
+def test_grail_training_half_alone(tmp_path):
+    write_folder(tmp_path, "fb237_v1", ["train.txt", "valid.txt", "test.txt"])
+    write_folder(tmp_path, "nell_v5", ["train.txt", "valid.txt", "test.txt"])
+    assert ultra_dataset_name(tmp_path, "fb237_v1") == "FB15k237Inductive:v1"
+    assert ultra_dataset_name(tmp_path, "nell_v5") is None
+    # Without its folder the name identifies nothing.
+    assert ultra_dataset_name(tmp_path, "wn18rr_v2") is None
+
+
 def test_ilpc_and_transductive_names(tmp_path):
     write_folder(
         tmp_path,
