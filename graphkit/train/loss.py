@@ -55,13 +55,15 @@ def check_logits(output, num_nodes: int) -> Tensor:
 
 def non_finite_loss_error(
     loss: float, epoch: int, x: Tensor, model: nn.Module, lr: float,
-    resumed: bool = False,
+    resumed: bool = False, weight_decay: float = 0.0,
 ) -> FloatingPointError:
     """Build the error for a NaN or infinite training loss, raised on every rank.
 
     ``lr`` is the ``--lr`` of a new run, or the optimizer's learning rate when
     ``resumed``. A resumed run restores that rate from its checkpoint, so its fix is a
-    new run with a lower ``--lr``.
+    new run with a lower ``--lr``. The message names ``--weight-decay`` as well when
+    ``lr * weight_decay >= 1``, because a decay step of SGD or AdamW then removes or
+    flips the sign of the whole weight.
     """
     dtypes = {x.dtype, *(p.dtype for p in model.parameters())}
     half = sorted(str(t).removeprefix("torch.")
@@ -73,6 +75,8 @@ def non_finite_loss_error(
                  f"the checkpoint's learning rate, now {lr})")
     else:
         lower = f"lower {option('lr')} (now {lr})"
+    if lr * weight_decay >= 1:
+        lower += f" or {option('weight_decay')} (now {weight_decay})"
     error = FloatingPointError(
         f"the training loss of epoch {epoch} is {loss}, so training stopped "
         f"before updating the weights. To fix it, {precision}{lower}, and check the "

@@ -212,8 +212,10 @@ class Trainer:
             # weight NaN. A new run reports its --lr, which a schedule may have decayed
             # since. A resumed run reports the rate restored from its checkpoint.
             lr = self.optimizer.param_groups[0]["lr"] if self.resumed else self.config.lr
+            weight_decay = self.optimizer.param_groups[0].get("weight_decay", 0.0)
             raise non_finite_loss_error(
-                total, self.epoch, self.data.x, self.model, lr, self.resumed
+                total, self.epoch, self.data.x, self.model, lr, self.resumed,
+                weight_decay,
             )
         self.optimizer.step()
         return total

@@ -106,6 +106,8 @@ def test_nan_loss_command_line_wording(tmp_path):
     with command_line_options(), pytest.raises(FloatingPointError) as info:
         trainer.fit()
     assert "lower --lr (now 0.5)" in str(info.value)
+    # The default weight decay times lr is far below 1, so it is no suspect.
+    assert "--weight-decay" not in str(info.value)
 
 
 def test_cli_diverging_run_one_error_line(capsys):
@@ -117,3 +119,15 @@ def test_cli_diverging_run_one_error_line(capsys):
         "graphkit train: error: the training loss of epoch 2 is nan"
     ), err[-1]
     assert "lower --lr (now 1e+30)" in err[-1]
+
+
+def test_cli_large_weight_decay_named(capsys):
+    # AdamW multiplies each weight by 1 - lr * weight_decay, which is about -3.4e36
+    # here, so the weights overflow and the loss of epoch 2 is NaN.
+    argv = ["train", "--epochs", "2", "--optimizer", "adamw", "--weight-decay", "3.4e38"]
+    assert cli.run(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith(
+        "graphkit train: error: the training loss of epoch 2 is nan"
+    ), err[-1]
+    assert "lower --lr (now 0.01) or --weight-decay (now 3.4e+38), and" in err[-1]
