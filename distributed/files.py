@@ -26,6 +26,7 @@ from graphkit.distributed.partition import (
     partition_payloads,
     partition_summary,
 )
+from graphkit.launcher import ranks_share_one_machine
 
 logger = logging.getLogger(__name__)
 
@@ -144,9 +145,16 @@ def read_metadata(folder: str | os.PathLike) -> dict:
         meta = json.loads(path.read_text(encoding="utf-8-sig"))
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise PartitionFileError(
-            f"{path} is not valid JSON ({error}); re-run graphkit partition"
+            f"{path} is not valid JSON ({error}); re-run graphkit partition",
+            every_rank=ranks_share_one_machine(),
         ) from error
-    _check_metadata(meta, path)
+    try:
+        _check_metadata(meta, path)
+    except PartitionFileError as error:
+        # Ranks on one machine read the same meta.json, so they all raise this error
+        # and only rank 0 prints it.
+        error.every_rank = ranks_share_one_machine()
+        raise
     return meta
 
 
