@@ -36,8 +36,8 @@ _UNUSUAL_INTEGER = re.compile(
 # Characters read at a time when the edge list is searched for unusual integers.
 _CHUNK_CHARACTERS = 1 << 20
 
-# Colliding spellings listed in the warning besides the first one.
-_SHOWN_COLLISIONS = 3
+# Maximum number of colliding spellings listed in the warning besides the first one.
+_MAX_LISTED_COLLISIONS = 3
 
 
 def is_unusual_spelling(text: str) -> bool:
@@ -113,9 +113,9 @@ def _collision_message(collisions: list) -> str:
     ]
     more = ""
     if others:
-        shown = ", ".join(others[:_SHOWN_COLLISIONS])
-        rest = len(others) - _SHOWN_COLLISIONS
-        more = f" Also {shown}" + (f" and {rest} more" if rest > 0 else "") + "."
+        listed = ", ".join(others[:_MAX_LISTED_COLLISIONS])
+        rest = len(others) - _MAX_LISTED_COLLISIONS
+        more = f" Also {listed}" + (f" and {rest} more" if rest > 0 else "") + "."
     return (
         f"{path}:{line}: node id {text!r} and {first_text!r} ({first_path}:{first_line}) "
         f"are the same integer {int(text)}, so they are one node. Node ids that are all "

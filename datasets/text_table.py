@@ -124,17 +124,20 @@ def keep_leading_delimiter(text: str, line: str, delimiter: str | None) -> str:
     return delimiter + text if delimiter in leading else text
 
 
-def missing_file_error(path: Path, what: str) -> DatasetNotFoundError:
-    """Return the error for an input ``path`` that is missing or is a folder."""
+def missing_file_error(path: Path, file_kind: str) -> DatasetNotFoundError:
+    """Return the error for an input ``path`` that is missing or is a folder.
+
+    ``file_kind`` names the file in the message ("edge list").
+    """
     if not path.is_dir():
         where = "" if path.is_absolute() else f" (relative to the working folder {Path.cwd()})"
-        return DatasetNotFoundError(f"{what} file not found: {path}{where}", path)
+        return DatasetNotFoundError(f"{file_kind} file not found: {path}{where}", path)
     entries = sorted(entry.name for entry in path.iterdir() if entry.is_file())
     listed = ", ".join(entries[:3]) + (", ..." if len(entries) > 3 else "")
     contents = f" (it contains {listed})" if entries else ""
     return DatasetNotFoundError(
-        f"{what} file {path} is a folder, not a file{contents}. Pass the path of the "
-        f"{what} file itself",
+        f"{file_kind} file {path} is a folder, not a file{contents}. Pass the path of the "
+        f"{file_kind} file itself",
         path,
     )
 

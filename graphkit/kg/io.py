@@ -180,7 +180,8 @@ DATASET_COMMA_FIX = (
 )
 
 
-# What _read_triples picks for delimiter=None, as the invalid-delimiter error names it.
+# Delimiter rule of _read_triples when delimiter is None, as the invalid-delimiter
+# error names it.
 DETECTION = "comma for .csv, else tab when the first row has one, else whitespace"
 
 
