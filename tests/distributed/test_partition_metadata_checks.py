@@ -1,4 +1,4 @@
-"""meta.json read back after edits: a byte-order mark, missing or conflicting entries.
+"""meta.json edited by hand loads with a byte-order mark, and bad entries are named.
 
 A partition file copied in from another graph's folder is named with both graphs.
 Conflicting num_parts, files and node_ranges are named, and checksums written in

@@ -35,7 +35,7 @@ def build(rank, world_size, folder):
 
     from graphkit.train.config import TrainConfig
 
-    # torchrun sets LOCAL_WORLD_SIZE, which tells that both ranks run on this machine.
+    # torchrun sets LOCAL_WORLD_SIZE, which shows that both ranks run on this machine.
     os.environ["LOCAL_WORLD_SIZE"] = str(world_size)
     try:
         build_partition(TrainConfig(partitions=folder), rank, world_size)

@@ -1,7 +1,7 @@
 """isvd nodeclass rejects a --hops or --dropout-copies too large for memory early.
 
---dropout-copies 10^9 used to allocate copies until torch failed with a C++
-allocator traceback, and --hops 10^9 built one product per hop before the SVD.
+Without these checks, --dropout-copies 10^9 allocates copies until torch fails with
+a C++ allocator traceback, and --hops 10^9 builds one product per hop before the SVD.
 """
 
 import pytest

@@ -314,7 +314,8 @@ def test_asymmetric_grid_range_includes_zero():
 
 @pytest.mark.parametrize("axis", [None, (0, 1), 1.0, 2, -3, True, False])
 def test_mx_rejects_invalid_axis(axis):
-    # torch.movedim raised a TypeError listing its overloads for None and tuples.
+    # Without the check, torch.movedim raises a TypeError that lists its overloads
+    # for None and tuples.
     x = torch.ones(2, 40)
     with pytest.raises(ValueError, match=r"is invalid for a tensor of shape \(2, 40\)"):
         quantize_mx(x, "mxint8", axis=axis)

@@ -12,7 +12,7 @@ from graphkit.extras.overrides import parse_value
     ids=["underscore", "full-width", "exponent", "float", "fraction", "out-of-range"],
 )
 def test_int_other_spellings_rejected(text, example):
-    # int() accepts "2_0" and "２", so without the pattern they ran as 20 and 2.
+    # int() accepts "2_0" and "２", so without the ASCII-digit check they run as 20 and 2.
     with pytest.raises(ValueError) as error:
         parse_value(text, int, "epochs")
     assert str(error.value) == (

@@ -1,4 +1,4 @@
-"""The triple reader takes the delimiter names and checks of the edge-list reader."""
+"""The triple reader accepts the delimiter names and checks of the edge-list reader."""
 
 import pytest
 
@@ -17,7 +17,7 @@ def test_tab_name_splits_at_tabs(tmp_path):
 
 
 def test_space_name_splits_at_spaces(tmp_path):
-    # The first row has a tab, which detection would choose.
+    # The first row contains a tab, which automatic detection would choose.
     path = tmp_path / "triples.txt"
     path.write_text("a r\tb\nc  r d\n")
     rows = read_triples(path, delimiter="space").rows

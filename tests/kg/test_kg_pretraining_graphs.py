@@ -46,7 +46,7 @@ def test_grail_inference_half_alone(tmp_path):
     write_folder(tmp_path, "nell_v5_ind", ["train.txt", "valid.txt", "test.txt"])
     assert ultra_dataset_name(tmp_path, "fb237_v1_ind") == "FB15k237Inductive:v1"
     assert ultra_dataset_name(tmp_path, "nell_v5_ind") is None
-    # Without its folder the name identifies nothing.
+    # A name without a folder on disk matches no ULTRA dataset.
     assert ultra_dataset_name(tmp_path, "wn18rr_v2_ind") is None
 
 
@@ -55,7 +55,7 @@ def test_grail_training_half_alone(tmp_path):
     write_folder(tmp_path, "nell_v5", ["train.txt", "valid.txt", "test.txt"])
     assert ultra_dataset_name(tmp_path, "fb237_v1") == "FB15k237Inductive:v1"
     assert ultra_dataset_name(tmp_path, "nell_v5") is None
-    # Without its folder the name identifies nothing.
+    # A name without a folder on disk matches no ULTRA dataset.
     assert ultra_dataset_name(tmp_path, "wn18rr_v2") is None
 
 
@@ -118,7 +118,7 @@ def test_graph_lists_nest():
 
 
 @pytest.mark.parametrize("released", [True, False])
-def test_cli_evaluate_warns(tmp_path, monkeypatch, capsys, released):
+def test_cli_evaluate_warns_if_released(tmp_path, monkeypatch, capsys, released):
     from graphkit.launch.cli import main
 
     write_grail(tmp_path, "nell_v1")
@@ -131,7 +131,8 @@ def test_cli_evaluate_warns(tmp_path, monkeypatch, capsys, released):
         )
     argv = ["kg", "evaluate", "--checkpoint", str(model_file), "--root", str(tmp_path)]
     assert main(argv + ["--dataset", "nell_v1"]) == 0
-    # The command replaces the root logger's handlers with one that writes to stderr.
+    # The command replaces the root logger's handlers with one that writes to stderr,
+    # so the warning is read from capsys, not caplog.
     err = capsys.readouterr().err
     flagged = [line for line in err.splitlines() if "not zero-shot" in line]
     if released:

@@ -1,8 +1,8 @@
 """kg training rejects counts above int64 and draws its graph schedule lazily.
 
-A --steps, --batch-size or --negatives of 2^63 or more used to fail inside torch
-with a traceback or hang, and --lr 1e300 failed inside AdamW. The schedule of every
-step used to be drawn before the first step, about 36 bytes per step.
+Without these checks, a --steps, --batch-size or --negatives of 2^63 or more fails
+inside torch with a traceback or hangs, and --lr 1e300 fails inside AdamW. Drawing
+the schedule of every step before the first step costs about 36 bytes per step.
 """
 
 import pytest
@@ -50,6 +50,7 @@ def test_lazy_schedule_equals_full_draw():
 
 def test_lazy_schedule_rejects_earlier_block():
     lazy = LazyGraphSchedule(torch.tensor([1.0, 1.0]), schedule_generator(0))
+    # Reading a step of block 1 draws that block and discards block 0.
     lazy[kg_train.SCHEDULE_BLOCK]
     with pytest.raises(IndexError, match="step index 0 is in block 0, which was discarded"):
         lazy[0]
@@ -73,7 +74,7 @@ def test_batch_beyond_memory_rejected(monkeypatch):
             Ultra(dim=4, num_layers=1), [graph], steps=1, batch_size=100,
             num_negatives=1,
         )
-    # States 100 * 3 entities * 4 dims * 1 layer in float32, and 100 * 2 int64 ids.
+    # Node states of 100 * 3 entities * 4 dims * 1 layer in float32, and 100 * 2 int64 ids.
     needed = 100 * 3 * 4 * 4 + 100 * 2 * 8
     assert str(caught.value) == (
         "batch_size=100 with num_negatives=1 on a graph of 3 entities needs at least "

@@ -106,7 +106,7 @@ def test_nan_loss_command_line_wording(tmp_path):
     with command_line_options(), pytest.raises(FloatingPointError) as info:
         trainer.fit()
     assert "lower --lr (now 0.5)" in str(info.value)
-    # The default weight decay times lr is far below 1, so it is no suspect.
+    # The default weight decay times lr is far below 1, so the message omits it.
     assert "--weight-decay" not in str(info.value)
 
 
