@@ -282,7 +282,8 @@ def _reject_foreign_file(path: Path, meta: dict, meta_path: Path) -> None:
 def _check_file_fits(path: Path, payload: dict, meta: dict, meta_path: Path) -> None:
     """Raise when the checked file ``path`` was written for other partitions than ``meta``.
 
-    Its checksum matches, so ``meta.json`` was edited after the files were written.
+    The caller has already matched the file's checksum, so a mismatch here means that
+    ``meta.json`` was edited after the files were written.
     """
     parts, ranges = int(payload["num_parts"]), payload["node_ranges"].tolist()
     recorded = meta.get("node_ranges", ranges)
