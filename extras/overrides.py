@@ -106,9 +106,10 @@ def parse_value(text: str, annotation: Any, key: str) -> Any:
 
 
 def _whole_number_example(text: str) -> int:
-    """Return the whole number that ``text`` spells in another way (``1e3``), else 1000.
+    """Return the integer that ``text`` writes in another notation (``1e3``), else 1000.
 
-    A whole number outside the 64-bit range gets 1000 too, because --set rejects it.
+    The error message shows this value as an example. A whole number outside the 64-bit
+    range also gives 1000, because --set rejects it.
     """
     try:
         value = float(text)
