@@ -126,13 +126,27 @@ def test_one_part_edit_names_node_ranges(folder):
     assert "re-run graphkit partition --parts N into an empty folder" in message
 
 
-def test_files_count_conflict_named(folder):
-    _rewrite(folder, lambda meta: {**meta, "num_parts": 1})
+@pytest.mark.parametrize(
+    ("change", "conflict"),
+    [
+        (
+            lambda meta: {**meta, "num_parts": 1},
+            "num_parts is 1, but files lists 2 entries",
+        ),
+        (
+            lambda meta: {**meta, "files": meta["files"][:1]},
+            "num_parts is 2, but files lists 1 entries",
+        ),
+    ],
+    ids=["fewer-parts", "fewer-files"],
+)
+def test_files_count_conflict_named(folder, change, conflict):
+    _rewrite(folder, change)
     with pytest.raises(PartitionFileError) as error:
         read_metadata(folder)
     message = str(error.value)
     assert f"{folder / 'meta.json'} is inconsistent" in message
-    assert "num_parts is 1, but files lists 2 entries" in message
+    assert conflict in message
 
 
 def test_num_nodes_conflict_named(folder):
