@@ -38,7 +38,7 @@ def test_space_name_splits_at_spaces(tmp_path):
         ("\\t", "delimiter '\\\\t' is a backslash and a letter"),
     ],
 )
-def test_invalid_delimiter_names_file(tmp_path, delimiter, message):
+def test_invalid_delimiter_error_names_file(tmp_path, delimiter, message):
     path = tmp_path / "triples.txt"
     path.write_text("a\tr\tb\n")
     with pytest.raises(KGFormatError) as caught:
