@@ -313,9 +313,9 @@ def _read_features(rows: list[Row], path: Path, key) -> tuple:
     return (np.array(node_ids, dtype=np.int64) if key is int else node_ids), x
 
 
-def _spelled_as(first: str, again: str) -> str:
-    """Return a note when ``first`` and ``again`` spell one integer id differently."""
-    return "" if first == again else f", written {first!r} there, the same integer"
+def _spelled_as(earlier: str, later: str) -> str:
+    """Return a note when ``earlier`` and ``later`` write one integer id differently."""
+    return "" if earlier == later else f", written {earlier!r} there, the same integer"
 
 
 def _ids_from_edges(ends: np.ndarray, label_rows: list[Row] | None, key):
