@@ -90,7 +90,7 @@ def released_checkpoint_name(path_or_name: str | Path) -> str | None:
 
 
 def ultra_dataset_name(root: str | Path, name: str) -> str | None:
-    """Return ULTRA's name of dataset folder ``root/name``, or None if it has none here.
+    """Return ULTRA's name of dataset folder ``root/name``, or None if none matches.
 
     GraIL splits (``fb237_v1`` with ``fb237_v1_ind`` beside it, or either half
     alone) and the ILPC 2022 folders ``small`` and ``large`` keep their standard
