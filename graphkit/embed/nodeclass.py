@@ -254,12 +254,12 @@ def _check_copies_memory(explicit: Tensor, dropout_copies: int) -> None:
     needed = (dropout_copies + 1) * copy_bytes
     if needed <= available:
         return
-    fitting = max(available // max(copy_bytes, 1) - 1, 0)
+    max_copies = max(available // max(copy_bytes, 1) - 1, 0)
     raise ValueError(
         f"{option('dropout_copies', dropout_copies)} needs {dropout_copies + 1} "
         f"copies of the {explicit.shape[0]} x {explicit.shape[1]} training rows, "
         f"{needed / 2**30:.4g} GiB, but {available / 2**30:.4g} GiB of memory is "
-        f"free. Pass {option('dropout_copies', fitting)} or fewer"
+        f"free. Pass {option('dropout_copies', max_copies)} or fewer"
     )
 
 
