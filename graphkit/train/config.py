@@ -35,9 +35,10 @@ _CHOICES = {
 }
 
 
-# Minimum value of each whole-number field except seed and compression_bits, which have
-# their own checks. Every such field is a size or a count, so torch or numpy would
-# overflow on a value above the 64-bit range, or a loop over it would never end.
+# Whole-number fields that must not exceed the 64-bit range, each with the minimum
+# that the out-of-range message names. seed and compression_bits have their own
+# checks. Every such field is a size or a count, so torch or numpy would overflow
+# above that range, or a loop over it would never end.
 _INT_MINIMUM = {
     "split": 0,
     "hidden": 1,
@@ -54,10 +55,10 @@ _INT_MINIMUM = {
 }
 
 
-# Upper bounds of float fields, as (name, maximum, what the value is). Adam (torch 2.13)
-# passes lr / (1 - beta1^step), 10 * lr at the first step, and weight_decay to
-# kernels that take a float32 factor, and a factor above the largest float32
-# (3.4e38) fails there with "value cannot be converted to type float without
+# Upper bounds of float fields, as (name, maximum, description for the message).
+# Adam (torch 2.13) passes lr / (1 - beta1^step), 10 * lr at the first step, and
+# weight_decay to kernels that take a float32 factor, and a factor above the largest
+# float32 (3.4e38) fails there with "value cannot be converted to type float without
 # overflow". The gloo backend rejected a collective timeout of 8.64e13 s as
 # invalid, and Python's timedelta cannot hold 1e300 s, so timeout_s stops at
 # 1e9 s, about 31 years.
