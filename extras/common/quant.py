@@ -130,10 +130,10 @@ def _to_blocks(x: torch.Tensor, block_size: int, axis: int) -> tuple[torch.Tenso
     # bool is an int subclass, so operator.index(True) is 1, but a bool here is a
     # mistaken flag, not a size or a dimension.
     try:
-        valid = not isinstance(block_size, bool) and operator.index(block_size) >= 1
+        block_size_valid = not isinstance(block_size, bool) and operator.index(block_size) >= 1
     except TypeError:
-        valid = False
-    if not valid:
+        block_size_valid = False
+    if not block_size_valid:
         raise ValueError(
             f"block_size={block_size!r} is invalid. Use a whole number of elements "
             ">= 1 (OCP MX uses 32)."
