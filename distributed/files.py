@@ -214,7 +214,8 @@ def _check_consistency(meta: dict, path: Path) -> None:
     parts, files, ranges = meta["num_parts"], meta["files"], meta.get("node_ranges")
     conflict = None
     if len(files) != parts:
-        conflict = f"num_parts is {parts}, but files lists {len(files)} entries"
+        noun = "entry" if len(files) == 1 else "entries"
+        conflict = f"num_parts is {parts}, but files lists {len(files)} {noun}"
     elif ranges is None:
         return
     elif not isinstance(ranges, list) or not all(_is_int(value) for value in ranges):

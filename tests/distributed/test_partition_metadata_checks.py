@@ -135,7 +135,7 @@ def test_one_part_edit_names_node_ranges(folder):
         ),
         (
             lambda meta: {**meta, "files": meta["files"][:1]},
-            "num_parts is 2, but files lists 1 entries",
+            "num_parts is 2, but files lists 1 entry",
         ),
     ],
     ids=["fewer-parts", "fewer-files"],
