@@ -394,7 +394,12 @@ class Communicator:
     def broadcast(
         self, tensor: Tensor, src: int = 0, label: str = "broadcast"
     ) -> Tensor:
-        """Broadcast ``tensor`` in place from rank ``src`` (with timeout) and return it."""
+        """Broadcast ``tensor`` in place from rank ``src`` (with timeout) and return it.
+
+        The bytes of ``tensor`` travel as a uint8 tensor, so every dtype works. gloo
+        (torch 2.13) rejects a broadcast of int16, uint16, uint32, uint64 and float8
+        tensors with "Invalid scalar type", although a broadcast only copies bytes.
+        """
         if self.world_size == 1:
             return tensor
         self._check_store(label)
@@ -404,12 +409,17 @@ class Communicator:
             _nbytes([tensor]) if self.rank == src else 0,
             0 if self.rank == src else _nbytes([tensor]),
         )
+        # A contiguous tensor's flat view shares its storage, so receiving into the
+        # bytes writes the tensor. Another layout receives into a copy.
+        flat = tensor.contiguous().view(-1)
         try:
-            dist.broadcast(tensor, src=src, group=self.group, async_op=True).wait(
-                self.timeout
-            )
+            dist.broadcast(
+                flat.view(torch.uint8), src=src, group=self.group, async_op=True
+            ).wait(self.timeout)
         except RuntimeError as error:
             self._fail(error, tuple(range(self.world_size)), label)
+        if not tensor.is_contiguous():
+            tensor.copy_(flat.view_as(tensor))
         return tensor
 
     def all_gather_sizes(self, value: int) -> list[int]:
