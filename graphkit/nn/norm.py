@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from graphkit.graph import Graph
+from graphkit.graph import Graph, check_graph
 from graphkit.option_names import option
 
 
@@ -56,11 +56,20 @@ class GraphBatchNorm(nn.Module):
         super()._load_from_state_dict(state_dict, prefix, local_metadata, *args)
 
     def forward(self, x: Tensor, graph: Graph) -> Tensor:
+        check_graph(graph, "GraphBatchNorm")
         channels = self.weight.numel()
         if x.dim() != 2 or x.size(1) != channels:
             raise ValueError(
                 f"GraphBatchNorm({channels}) got x of shape {list(x.shape)}. Pass "
                 f"[N, {channels}] features or build the norm with the features' width"
+            )
+        # The statistics divide sums over the rows of x by the graph's node count, so
+        # rows of other nodes would give a wrong mean and variance without an error.
+        num_nodes = getattr(graph, "num_nodes", None)
+        if num_nodes is not None and x.size(0) != num_nodes:
+            raise ValueError(
+                f"GraphBatchNorm({channels}) got x with {x.size(0)} rows, but the graph "
+                f"has {num_nodes} nodes. Pass one row per node of the graph"
             )
         # float16 sums overflow at 65504, so the mean of a few thousand nodes would be
         # inf. The statistics are computed in float32 or wider, as torch's BatchNorm1d
