@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import math
+import numbers
 
 import torch
 from graphkit.extras.common.quant import (
@@ -37,6 +38,13 @@ def input_hessian(x: torch.Tensor) -> torch.Tensor:
         ValueError: if ``x`` has no input rows, which leaves ``n = 0``, or contains
             NaN or infinity, which would make every entry of its column of H non-finite.
     """
+    if x.is_complex():
+        # .double() would drop the imaginary parts, and the Gram matrix of complex
+        # inputs is X^H X, not X^T X.
+        raise ValueError(
+            f"calibration inputs must be real, got {x.dtype}. Pass the real-valued "
+            "inputs of the layer"
+        )
     flat = x.reshape(-1, x.shape[-1]).double()
     if flat.shape[0] == 0:
         raise ValueError(
@@ -116,6 +124,12 @@ def gptq_quantize(
     """
     _check_settings(group_size, damp, block_size)
     _check_weight(weight)
+    if hessian.is_complex():
+        # .double() would drop the imaginary parts.
+        raise ValueError(
+            f"hessian must be real, got {hessian.dtype}. Pass (2/n) X^T X from "
+            "input_hessian"
+        )
     w = weight.detach().double().clone()
     h = hessian.detach().double().clone()
     columns = w.shape[1]
@@ -145,7 +159,10 @@ def _check_settings(group_size: int | None, damp: float, block_size: int) -> Non
         # NaN or inf would fail every Cholesky attempt, and the error would then
         # blame the calibration inputs.
         raise ValueError(f"damp={damp} is invalid; pass a finite relative damping")
-    if block_size < 1:
+    is_count = isinstance(block_size, numbers.Integral) and not isinstance(
+        block_size, bool
+    )
+    if not is_count or block_size < 1:
         raise ValueError(
             f"block_size={block_size} is invalid. Pass a number of columns >= 1 per "
             "lazy-update block (128 is usual)."
@@ -153,11 +170,18 @@ def _check_settings(group_size: int | None, damp: float, block_size: int) -> Non
 
 
 def _check_weight(weight: torch.Tensor) -> None:
-    """Raise ValueError unless ``weight`` is a finite ``(out, in)`` matrix.
+    """Raise unless ``weight`` is a finite, real floating-point ``(out, in)`` matrix.
 
     A NaN or infinite weight makes the grid of its group NaN, and the error updates
-    then carry NaN to every later column of its row.
+    then carry NaN to every later column of its row. The result is cast to the
+    weight's dtype, so an integer weight would have its quantized values truncated,
+    and a complex one would lose its imaginary parts.
     """
+    if not weight.is_floating_point():
+        raise TypeError(
+            f"weight must be a real floating-point tensor, got {weight.dtype}. Convert "
+            "it with weight.float() first"
+        )
     if weight.dim() != 2:
         raise ValueError(
             f"weight of shape {tuple(weight.shape)} is invalid. Pass a 2-D "
@@ -219,9 +243,13 @@ def _count_quantized(
 ) -> int:
     """Return how many leading columns to quantize, raising ValueError if invalid."""
     n_quantized = columns if quantized_columns is None else quantized_columns
-    if not 0 <= n_quantized <= columns:
+    is_count = isinstance(n_quantized, numbers.Integral) and not isinstance(
+        n_quantized, bool
+    )
+    if not is_count or not 0 <= n_quantized <= columns:
         raise ValueError(
-            f"quantized_columns={quantized_columns} must lie in [0, {columns}]"
+            f"quantized_columns={quantized_columns!r} must be a whole number of columns "
+            f"in [0, {columns}]"
         )
     if act_order and n_quantized < columns:
         raise ValueError(
@@ -308,6 +336,11 @@ def rtn_quantize(
     """Round-to-nearest baseline on the same groups as ``gptq_quantize`` (last group may be
     shorter)."""
     validate_group_size(group_size)
+    if weight.dim() != 2:
+        raise ValueError(
+            f"weight of shape {tuple(weight.shape)} is invalid. Pass a 2-D "
+            "(out_features, in_features) weight"
+        )
     group = group_size or weight.shape[1]
     chunks = []
     for chunk in weight.detach().split(group, dim=1):

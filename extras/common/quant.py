@@ -25,6 +25,7 @@ the straight-through estimator: forward value ``q``, gradient of the identity.
 
 from __future__ import annotations
 
+import numbers
 import operator
 from dataclasses import dataclass
 
@@ -207,13 +208,19 @@ def mx_encode(
     """Encode ``x`` in an MX format with blocks of ``block_size`` along ``axis``.
 
     Raises:
-        ValueError: if ``x`` is 0-dim, because it has no axis to block along, or
-            ``axis`` is not one dimension index of ``x``.
+        ValueError: if ``x`` is 0-dim, because it has no axis to block along,
+            ``axis`` is not one dimension index of ``x``, or ``x`` is complex.
     """
     if x.dim() == 0:
         raise ValueError(
             "mx_encode needs a tensor with at least one dimension, got a 0-dim tensor. "
             "Reshape it to (1,) first."
+        )
+    if x.is_complex():
+        # The cast to a real work dtype below would drop the imaginary parts.
+        raise ValueError(
+            f"mx_encode needs real values, got a {x.dtype} tensor. Encode the real "
+            "and imaginary parts separately, as x.real and x.imag"
         )
     fmt = element_format(fmt) if isinstance(fmt, str) else fmt
     # float64 input is encoded in float64. Rounding it to float32 first would round
@@ -317,6 +324,26 @@ def ternarize(x: torch.Tensor, threshold: float | torch.Tensor) -> torch.Tensor:
     return torch.sign(x) * (x.abs() > threshold).to(x.dtype)
 
 
+def check_int_bits(bits: int, symmetric: bool) -> None:
+    """Raise ValueError unless ``bits`` is a whole number of bits that the grid allows.
+
+    The grid's largest integer is ``2^{b-1} - 1`` (or ``2^b - 1``), so a float such as
+    2.5 would give a clamp limit between two integers, and the quantized values would
+    no longer lie on an integer grid.
+    """
+    lowest = 2 if symmetric else 1
+    kind = "symmetric" if symmetric else "asymmetric"
+    if not isinstance(bits, numbers.Integral) or isinstance(bits, bool):
+        raise ValueError(
+            f"bits={bits!r} is invalid for the {kind} INT grid. Pass a whole number "
+            f"of bits >= {lowest}, such as 4"
+        )
+    if bits < lowest:
+        raise ValueError(
+            f"bits={bits} is too few for the {kind} INT grid; use bits >= {lowest}"
+        )
+
+
 def int_scale_zero(
     x: torch.Tensor, bits: int, symmetric: bool, dim: int = -1, clip_ratio: float = 1.0
 ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -328,15 +355,11 @@ def int_scale_zero(
     16-bit inputs get a float32 grid, because their ``max - min`` can overflow float16.
 
     Raises:
-        ValueError: if ``bits`` is below 2 (symmetric) or 1 (asymmetric). A symmetric
-            1-bit grid has the single integer 0, so its scale would divide by zero.
+        ValueError: if ``bits`` is not an integer, or is below 2 (symmetric) or 1
+            (asymmetric). A symmetric 1-bit grid has the single integer 0, so its
+            scale would divide by zero.
     """
-    lowest = 2 if symmetric else 1
-    if bits < lowest:
-        kind = "symmetric" if symmetric else "asymmetric"
-        raise ValueError(
-            f"bits={bits} is too few for the {kind} INT grid; use bits >= {lowest}"
-        )
+    check_int_bits(bits, symmetric)
     x = x.to(torch.promote_types(x.dtype, torch.float32))
     if symmetric:
         amax = x.abs().amax(dim=dim, keepdim=True) * clip_ratio
@@ -360,6 +383,12 @@ def quantize_int(
     The grid is applied in float32 or wider, and the result is cast back to the dtype
     of a floating-point ``x``.
     """
+    check_int_bits(bits, symmetric)
+    if x.is_complex():
+        raise ValueError(
+            f"quantize_int needs real values, got a {x.dtype} tensor. Quantize the "
+            "real and imaginary parts separately, as x.real and x.imag"
+        )
     scale, zero = torch.as_tensor(scale), torch.as_tensor(zero)
     work_dtype = torch.promote_types(
         torch.promote_types(x.dtype, scale.dtype), torch.float32
@@ -381,7 +410,10 @@ def validate_group_size(group_size: int | None) -> None:
 
     Some GPTQ tools spell "no groups" as ``-1``. Here that is ``None``.
     """
-    if group_size is not None and group_size < 1:
+    is_count = isinstance(group_size, numbers.Integral) and not isinstance(
+        group_size, bool
+    )
+    if group_size is not None and (not is_count or group_size < 1):
         raise ValueError(
             f"group_size={group_size} is invalid: pass None for one grid per row, or a "
             "positive number of columns per group"
