@@ -42,6 +42,7 @@ from graphkit.distributed.sar import (
     Plan,
     PropagateSAR,
 )
+from graphkit.distributed.shard_inputs import check_node_ranges, check_peer_edges
 from graphkit.graph import (
     _CPU_PLAIN_DTYPES,
     Graph,
@@ -82,7 +83,8 @@ class ShardedGraph(Graph):
 
     Args:
         comm (Communicator): the process group (one rank per partition).
-        node_ranges (LongTensor): ``[N + 1]`` start of each partition's node range.
+        node_ranges (LongTensor): ``[N + 1]`` start of each partition's node range,
+            from 0 and never decreasing, then the node count of the whole graph.
         edges (list[LongTensor]): per peer ``q``, ``[2, E_q]`` edges ``(src, dst)`` with
             ``src`` a global id owned by ``q`` and ``dst`` a local row.
         edge_attr (list[Tensor], optional): per peer, ``[E_q, D]`` edge features.
@@ -138,16 +140,8 @@ class ShardedGraph(Graph):
         self.comm, self.mode, self.fast = comm, mode, fast
         self.device = comm.device if device is None else torch.device(device)
         # Building reads it as Python ints, so it stays on the CPU.
-        self.node_ranges = node_ranges.long().cpu()
-        if self.node_ranges.numel() != self.world_size + 1:
-            raise ValueError(
-                f"node_ranges describes {self.node_ranges.numel() - 1} partitions but the "
-                f"process group has world size {self.world_size}"
-            )
-        if len(edges) != self.world_size:
-            raise ValueError(
-                f"expected edges from {self.world_size} peers, got {len(edges)}"
-            )
+        self.node_ranges = check_node_ranges(node_ranges, self.world_size)
+        check_peer_edges(edges, edge_attr, self.world_size)
         self.start = int(self.node_ranges[self.rank])
         self.num_nodes = int(self.node_ranges[self.rank + 1]) - self.start
         self.tracker = FetchTracker()
