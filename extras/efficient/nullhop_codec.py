@@ -118,6 +118,13 @@ def encode(feature_map: torch.Tensor, frac_bits: int = 8) -> SparseFeatureMap:
         raise ValueError(
             f"expected a (C, H, W) feature map, got shape {tuple(feature_map.shape)}"
         )
+    if feature_map.is_complex():
+        # The cast to float64 below would drop the imaginary parts, so a purely
+        # imaginary map would encode as all zeros.
+        raise ValueError(
+            f"feature map must be real, got {feature_map.dtype}. Encode the real and "
+            "imaginary parts as two maps"
+        )
     if torch.isnan(feature_map).any():
         # NumPy casts NaN to an arbitrary int16 (0 on x86), so the pixel would vanish.
         count = int(torch.isnan(feature_map).sum())
@@ -174,6 +181,14 @@ def sparse_conv2d(
         # A negative padding would crop the map, which torch's conv2d rejects.
         raise ValueError(
             f"padding={padding!r} is invalid. Use a whole number of pixels >= 0."
+        )
+    if weight.dim() != 4 or not weight.is_floating_point():
+        # The decoded values are cast to the weight's dtype, so an integer weight
+        # would truncate a value such as 0.5 to 0.
+        raise ValueError(
+            f"weight must be a real floating-point (C_out, C_in, k, k) tensor, got "
+            f"{weight.dtype} of shape {tuple(weight.shape)}. Convert it with "
+            "weight.float()"
         )
     c_in, height, width = encoded.shape
     c_out, weight_c_in, k_h, k_w = weight.shape

@@ -70,3 +70,27 @@ def test_sparse_conv_rejects_invalid_padding(padding):
     encoded = encode(torch.ones(1, 5, 5))
     with pytest.raises(ValueError, match=f"padding={padding!r} is invalid"):
         sparse_conv2d(encoded, torch.ones(1, 1, 3, 3), None, padding)
+
+
+def test_sparse_conv2d_rejects_integer_weight():
+    # A cast of the decoded values 0.5 and 1.25 to int64 would give 0 and 1.
+    encoded = encode(torch.tensor([[[0.5, 0.0], [1.25, 0.0]]]))
+    weight = torch.ones(1, 1, 1, 1, dtype=torch.long)
+    with pytest.raises(ValueError, match=r"real floating-point .* got torch\.int64"):
+        sparse_conv2d(encoded, weight, None, padding=0)
+    out, macs = sparse_conv2d(encoded, weight.float(), None, padding=0)
+    assert torch.equal(out, torch.tensor([[[0.5, 0.0], [1.25, 0.0]]]))
+    assert macs == 2
+
+
+def test_sparse_conv2d_rejects_three_dim_weight():
+    encoded = encode(torch.ones(1, 2, 2))
+    with pytest.raises(ValueError, match=r"of shape \(1, 1, 1\)"):
+        sparse_conv2d(encoded, torch.ones(1, 1, 1), None, padding=0)
+
+
+def test_encode_rejects_complex_map():
+    # A cast to float64 would drop the imaginary parts and encode this map as zeros.
+    feature_map = torch.tensor([[[0.5j, 0.0], [1.25j, 0.0]]])
+    with pytest.raises(ValueError, match=r"feature map must be real, got torch\.complex64"):
+        encode(feature_map)
