@@ -275,7 +275,7 @@ def _check_labels(y: Tensor, num_nodes: int | None) -> Tensor:
             f"{tuple(y.shape)}; multi-label targets are not supported. To measure task "
             "t of [N, T] binary tasks, pass its column y[:, t] (-1 marks unlabelled nodes)"
         )
-    if y.is_floating_point() or y.dtype == torch.bool:
+    if y.is_floating_point() or y.is_complex() or y.dtype == torch.bool:
         fix = "Convert class ids with y.long()"
         if y.is_floating_point() and not bool(torch.isfinite(y).all()):
             fix = "Mark unlabelled nodes with -1: torch.nan_to_num(y, nan=-1).long()"
@@ -372,8 +372,13 @@ def _check_edge_index(edge_index: Tensor, n: int) -> tuple[Tensor, Tensor]:
         raise ValueError(
             f"edge_index must have shape [2, E], got {tuple(edge_index.shape)}{hint}"
         )
-    if edge_index.dtype == torch.bool or edge_index.is_floating_point():
-        # .long() would truncate fractional ids and map bool entries to nodes 0 and 1.
+    if (
+        edge_index.dtype == torch.bool
+        or edge_index.is_floating_point()
+        or edge_index.is_complex()
+    ):
+        # .long() would truncate fractional ids, drop imaginary parts and map bool
+        # entries to nodes 0 and 1.
         raise TypeError(
             f"edge_index must have an integer dtype, got {edge_index.dtype}. Convert "
             "whole-number ids with edge_index.long()"
