@@ -294,7 +294,7 @@ class KnowledgeGraph:
             )
         edge_index, edge_type = data.edge_index, data.edge_type
         for name, ids in (("edge_index", edge_index), ("edge_type", edge_type)):
-            if ids.is_floating_point() or ids.dtype == torch.bool:
+            if ids.is_floating_point() or ids.is_complex() or ids.dtype == torch.bool:
                 raise TypeError(
                     f"data.{name} must have an integer dtype, got {ids.dtype}. Convert "
                     f"whole-number ids with data.{name} = data.{name}.long()"
@@ -463,7 +463,12 @@ def check_triples(triples) -> Tensor:
     triples = torch.as_tensor(triples).cpu()
     if triples.numel() == 0:
         return triples.reshape(0, 3).long()
-    if triples.is_floating_point() or triples.dtype == torch.bool:
+    if (
+        triples.is_floating_point()
+        or triples.is_complex()
+        or triples.dtype == torch.bool
+    ):
+        # .long() would truncate fractional ids and drop imaginary parts.
         raise TypeError(
             f"triples must have an integer dtype, got {triples.dtype}. Convert "
             "whole-number ids with triples.long()"

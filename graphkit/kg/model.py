@@ -233,7 +233,7 @@ def check_query_ids(
     if candidates is not None:
         checks.append(("candidates", candidates, graph.num_entities, "entity ids"))
     for name, ids, size, kind in checks:
-        if ids.is_floating_point() or ids.dtype == torch.bool:
+        if ids.is_floating_point() or ids.is_complex() or ids.dtype == torch.bool:
             raise TypeError(f"{name} must be integer {kind}, got {ids.dtype}")
         if not ids.numel():
             continue

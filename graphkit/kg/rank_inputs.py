@@ -31,7 +31,11 @@ def check_rank_inputs(
     if not scores.is_floating_point():
         raise TypeError(f"scores must be floating-point, got {scores.dtype}")
     batch_size, num_entities = scores.shape
-    if answers.is_floating_point() or answers.dtype == torch.bool:
+    if (
+        answers.is_floating_point()
+        or answers.is_complex()
+        or answers.dtype == torch.bool
+    ):
         raise TypeError(
             f"answers must be integer entity ids, got {answers.dtype}. Convert "
             "whole-number ids with answers.long()"
