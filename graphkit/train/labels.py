@@ -44,3 +44,15 @@ def count_tasks(labels: Tensor, graph: Graph, device: torch.device) -> int:
             "the same label columns"
         )
     return tasks
+
+
+def split_classes(labels: Tensor, data, graph: Graph) -> int:
+    """Return one more than the largest class id of a node in any split, over all ranks.
+
+    A model needs that many outputs, because cross_entropy reads the logit of each
+    split node's class. Returns 0 when no split contains a node.
+    """
+    split = data.train_mask | data.val_mask | data.test_mask
+    chosen = labels[split]
+    local_max = chosen.max() if chosen.numel() else labels.new_tensor(-1)
+    return int(graph.reduce_max(local_max.reshape(1)).item()) + 1

@@ -29,11 +29,16 @@ def loss_sum(logits: Tensor, labels: Tensor, mask: Tensor, multi_label: bool) ->
     return F.cross_entropy(logits[mask], labels[mask], reduction="sum")
 
 
-def check_logits(output, num_nodes: int) -> Tensor:
+def check_logits(
+    output, num_nodes: int, num_outputs: int | None = None, multi_label: bool = False
+) -> Tensor:
     """Return the model's output after checking that it is one row of logits per node.
 
-    Raises TypeError for an output that is not a tensor (such as a tuple of logits and
-    embeddings), and ValueError for a tensor with another number of rows.
+    With ``num_outputs``, each row must also contain ``num_outputs`` logits (one per
+    task) for ``multi_label`` targets, or at least ``num_outputs`` for class ids, where
+    ``num_outputs - 1`` is the largest class id of a split node. Raises TypeError for an output that is not a
+    tensor (such as a tuple of logits and embeddings), and ValueError for a tensor of
+    another shape.
     """
     if not isinstance(output, Tensor):
         kind = type(output).__name__
@@ -50,7 +55,32 @@ def check_logits(output, num_nodes: int) -> Tensor:
             f"needs a row for each of the {num_nodes} nodes of the graph. Return "
             "node-level logits of shape [nodes, classes]"
         )
+    if num_outputs is not None:
+        _check_logit_width(output, num_outputs, multi_label)
     return output
+
+
+def _check_logit_width(output: Tensor, num_outputs: int, multi_label: bool) -> None:
+    """Raise ValueError unless ``output`` has the columns that the labels need.
+
+    A model with fewer columns than classes would fail inside cross_entropy with an
+    IndexError (or a device-side assertion on CUDA) that names no fix.
+    """
+    width = output.size(1) if output.dim() == 2 else None
+    if multi_label:
+        if width == num_outputs:
+            return
+        need, labels = f"{num_outputs} logits per node", f"{num_outputs} tasks (columns)"
+    else:
+        if width is not None and width >= num_outputs:
+            return
+        need = f"at least {num_outputs} logits per node"
+        labels = f"class ids up to {num_outputs - 1} on split nodes"
+    raise ValueError(
+        f"the model returned logits of shape {list(output.shape)}, but data.y has "
+        f"{labels}, so the Trainer needs {need}. Build the model with "
+        f"{num_outputs} outputs (out_channels={num_outputs} for graphkit.nn.GNN)"
+    )
 
 
 def non_finite_loss_error(

@@ -42,7 +42,7 @@ from graphkit.train.epoch_record import (
     startup_traffic,
     strict_json,
 )
-from graphkit.train.labels import training_labels
+from graphkit.train.labels import split_classes, training_labels
 from graphkit.train.loss import check_logits, loss_sum, non_finite_loss_error
 from graphkit.train.metrics import METRIC_LABEL, METRICS
 from graphkit.train.multilabel_metrics import MULTI_LABEL_METRICS
@@ -126,6 +126,12 @@ class Trainer:
             data.y, graph, self.device
         )
         self.metric_name = choose_metric(config, self.multi_label, self.num_classes)
+        # The logit columns the loss reads: one per task, or one per class id of a
+        # split node. A model may leave out classes of nodes outside every split.
+        self.num_outputs = (
+            self.num_classes if self.multi_label
+            else split_classes(self.labels, data, graph)
+        )
         if model is None:
             model = build_model(config, data.x, self.num_classes)
         self.model = model
@@ -200,7 +206,7 @@ class Trainer:
         """One full-batch gradient step; returns the global mean training loss."""
         self.model.train()
         self.optimizer.zero_grad(set_to_none=True)
-        logits = check_logits(self.model(self.data.x, self.graph), self.graph.num_nodes)
+        logits = self._logits()
         train_loss = loss_sum(logits, self.labels, self.data.train_mask, self.multi_label)
         loss = train_loss / self.global_counts[0].clamp(min=1)
         loss.backward()
@@ -220,11 +226,18 @@ class Trainer:
         self.optimizer.step()
         return total
 
+    def _logits(self) -> Tensor:
+        """Return the model's logits for the owned nodes, checked against the labels."""
+        output = self.model(self.data.x, self.graph)
+        return check_logits(
+            output, self.graph.num_nodes, self.num_outputs, self.multi_label
+        )
+
     @torch.no_grad()
     def evaluate(self) -> dict[str, float]:
         """Metric on each split (and validation loss) with the model in eval mode."""
         self.model.eval()
-        logits = check_logits(self.model(self.data.x, self.graph), self.graph.num_nodes)
+        logits = self._logits()
         metric = (MULTI_LABEL_METRICS if self.multi_label else METRICS)[self.metric_name]
         result = {s: metric(logits, self.labels, getattr(self.data, f"{s}_mask"), self.graph)
                   for s in SPLITS}
