@@ -93,6 +93,14 @@ class ImplicitMatrix:
                 f"{'' if not isinstance(v, Tensor) else ' with layout ' + str(v.layout)}; "
                 "wrap sparse or dense matrices with graphkit.embed.as_implicit to compose them"
             )
+        if v.is_complex() and not self.dtype.is_complex:
+            # The cast to this matrix's dtype below would drop the imaginary parts.
+            raise TypeError(
+                f"cannot multiply a {self.dtype} implicit matrix by a {v.dtype} tensor: "
+                "the cast would drop its imaginary parts. Multiply v.real and v.imag "
+                "separately"
+            )
+        caller_tensor = v
         vector = v.dim() == 1
         if vector:
             v = v.unsqueeze(1)
@@ -102,7 +110,12 @@ class ImplicitMatrix:
                 f"tensor of shape {tuple(v.shape)}: expected ({self.shape[1]}, k)"
             )
         out = self._cached(v.to(self.dtype), {} if cache is None else cache)
-        return out.squeeze(1) if vector else out
+        out = out.squeeze(1) if vector else out
+        if out.data_ptr() == caller_tensor.data_ptr() and out.numel():
+            # An identity (M ** 0) passes its input through, and the caller must not
+            # get v back, where an in-place edit of the result would change v.
+            out = out.clone()
+        return out
 
     def rmatmul(self, v: Tensor, cache: Cache | None = None) -> Tensor:
         """Compute ``M^T @ v`` (same arguments as :meth:`matmul`)."""
@@ -172,7 +185,10 @@ class ImplicitMatrix:
         return Sum([self], [-1.0])
 
     def __pow__(self, exponent: int) -> ImplicitMatrix:
-        if not isinstance(exponent, numbers.Integral) or exponent < 0:
+        is_integer = isinstance(exponent, numbers.Integral) and not isinstance(
+            exponent, bool
+        )
+        if not is_integer or exponent < 0:
             raise ValueError(
                 f"implicit matrix power must be an integer >= 0, got {exponent!r}"
             )

@@ -12,6 +12,7 @@ Each leaf stores its data once and multiplies it with a thin matrix:
 
 from __future__ import annotations
 
+import numbers
 import warnings
 
 import torch
@@ -80,6 +81,11 @@ class SparseMatrix(ImplicitMatrix):
             edge_index: ``(2, E)``; edge_weight: ``(E,)``.
         """
         check_edge_index(edge_index)
+        if not isinstance(num_nodes, numbers.Integral) or isinstance(num_nodes, bool):
+            raise TypeError(
+                f"num_nodes must be an int, got {num_nodes!r} "
+                f"({type(num_nodes).__name__})"
+            )
         num_edges = edge_index.size(1)
         if num_edges:
             low, high = int(edge_index.min()), int(edge_index.max())
@@ -90,6 +96,12 @@ class SparseMatrix(ImplicitMatrix):
                 )
         if edge_weight is None:
             edge_weight = torch.ones(num_edges, dtype=dtype, device=edge_index.device)
+        elif edge_weight.is_complex() and not dtype.is_complex:
+            # The cast to dtype below would drop the imaginary parts.
+            raise TypeError(
+                f"edge_weight is {edge_weight.dtype} but dtype is {dtype}. Pass a "
+                "complex dtype, or real weights"
+            )
         elif edge_weight.shape != (num_edges,):
             raise ValueError(
                 f"edge_weight has {edge_weight.numel()} entries but edge_index has "
@@ -172,6 +184,12 @@ class LowRank(ImplicitMatrix):
             raise ValueError(
                 "LowRank expects left (rows, q) and right (columns, q) with the same q, got "
                 f"{tuple(left.shape)} and {tuple(right.shape)}"
+            )
+        if right.is_complex() and not left.is_complex():
+            # right is cast to left's dtype, which would drop its imaginary parts.
+            raise TypeError(
+                f"LowRank got a real left ({left.dtype}) and a complex right "
+                f"({right.dtype}). Give both factors one dtype"
             )
         super().__init__((left.shape[0], right.shape[0]), left.dtype, left.device)
         self.left = left
