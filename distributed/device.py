@@ -33,12 +33,13 @@ logger = logging.getLogger(__name__)
 DEVICES = ("auto", "cpu", "cuda")
 BACKENDS = ("auto", "gloo", "nccl")
 # Local-rank variables in order of precedence: torchrun, Open MPI, MPICH (Hydra), PMI,
-# Slurm's srun.
+# MVAPICH2's mpirun_rsh, Slurm's srun.
 LOCAL_RANK_VARIABLES = (
     "LOCAL_RANK",
     "OMPI_COMM_WORLD_LOCAL_RANK",
     "MPI_LOCALRANKID",
     "PMI_LOCAL_RANK",
+    "MV2_COMM_WORLD_LOCAL_RANK",
     "SLURM_LOCALID",
 )
 

@@ -11,23 +11,27 @@ from __future__ import annotations
 
 import os
 
-# Rank variables of torchrun, Open MPI, MPICH (Hydra), PMIx and Slurm's srun, in that
-# order of precedence. srun --mpi=pmix sets PMIX_RANK but no PMIX_SIZE, and a batch
-# script has SLURM_PROCID=0 but no SLURM_STEP_NUM_TASKS.
+# Rank variables of torchrun, Open MPI, MPICH (Hydra), PMIx, MVAPICH2's mpirun_rsh and
+# Slurm's srun, in that order of precedence. srun --mpi=pmix sets PMIX_RANK but no
+# PMIX_SIZE, and a batch script has SLURM_PROCID=0 but no SLURM_STEP_NUM_TASKS.
 RANK_VARIABLES = (
     "RANK",
     "OMPI_COMM_WORLD_RANK",
     "PMI_RANK",
     "PMIX_RANK",
+    "MV2_COMM_WORLD_RANK",
     "SLURM_PROCID",
 )
 # World-size variables set by MPI launchers: Open MPI, MPICH (Hydra) or another PMI,
-# PMIx, and MPICH's count of ranks on this machine. mpi4py gives the world size itself.
+# PMIx, MPICH's count of ranks on this machine, and MVAPICH2's mpirun_rsh. mpi4py
+# gives the world size itself. NOTE: the MV2_ variables are tested as set by hand, not
+# under a real mpirun_rsh.
 MPI_SIZE_VARIABLES = (
     "OMPI_COMM_WORLD_SIZE",
     "PMI_SIZE",
     "PMIX_SIZE",
     "MPI_LOCALNRANKS",
+    "MV2_COMM_WORLD_SIZE",
 )
 # The task count of an srun job step, as graphkit.distributed.slurm.SIZE_VARIABLE.
 SLURM_SIZE_VARIABLE = "SLURM_STEP_NUM_TASKS"
@@ -93,12 +97,14 @@ def launcher_world_size() -> int:
     return world_size_variable()[1]
 
 
-# Pairs of variables (ranks on this machine, total ranks) that torchrun, Open MPI and
-# MPICH's Hydra set. Slurm sets the node count of the job step instead.
+# Pairs of variables (ranks on this machine, total ranks) that torchrun, Open MPI,
+# MPICH's Hydra and MVAPICH2's mpirun_rsh set. Slurm sets the node count of the job
+# step instead.
 LOCAL_SIZE_PAIRS = (
     ("LOCAL_WORLD_SIZE", "WORLD_SIZE"),
     ("OMPI_COMM_WORLD_LOCAL_SIZE", "OMPI_COMM_WORLD_SIZE"),
     ("MPI_LOCALNRANKS", "PMI_SIZE"),
+    ("MV2_COMM_WORLD_LOCAL_SIZE", "MV2_COMM_WORLD_SIZE"),
 )
 SLURM_NODES_VARIABLE = "SLURM_STEP_NUM_NODES"
 
