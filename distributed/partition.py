@@ -10,6 +10,7 @@ whose destination it owns, grouped by the partition that owns the source.
 from __future__ import annotations
 
 import logging
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -117,6 +118,22 @@ def _any_split(mask: Tensor) -> Tensor:
     return mask.bool().reshape(mask.size(0), -1).any(1)
 
 
+def check_count(value, name: str) -> None:
+    """Raise TypeError unless ``value`` is a Python or NumPy integer other than a bool.
+
+    A float count fails deep inside torch, and ``True`` would count as 1. A one-element
+    integer tensor, as a PyG ``Data`` may store its ``num_nodes``, passes.
+    """
+    if isinstance(value, Tensor) and value.numel() == 1:
+        if not (value.dtype == torch.bool or value.is_floating_point() or value.is_complex()):
+            return
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(
+            f"{name} must be an int, got {value!r} of type {type(value).__name__}. "
+            f"Pass a whole number, such as int({name})"
+        )
+
+
 def check_graph(edge_index: Tensor, num_nodes: int) -> None:
     """Raise unless ``edge_index`` is an integer ``[2, E]`` tensor of ids in ``[0, num_nodes)``.
 
@@ -125,6 +142,7 @@ def check_graph(edge_index: Tensor, num_nodes: int) -> None:
     scipy or torch with a message that names neither the graph nor the fix.
     """
     check_edge_index(edge_index)
+    check_count(num_nodes, "num_nodes")
     if num_nodes < 0:
         raise ValueError(f"num_nodes must be non-negative, got {num_nodes}")
     if edge_index.numel():
@@ -155,8 +173,21 @@ def partition_nodes(
     if method not in METHODS:
         raise ValueError(f"partition method must be one of {METHODS}, got {method!r}")
     check_graph(edge_index, num_nodes)
+    check_count(num_parts, "num_parts")
     if num_parts < 1:
         raise ValueError(f"number of partitions must be at least 1, got {num_parts}")
+    if train_mask is not None and (
+        not isinstance(train_mask, Tensor)
+        or train_mask.dim() not in (1, 2)
+        or train_mask.size(0) != num_nodes
+    ):
+        got = (f"shape {list(train_mask.shape)}" if isinstance(train_mask, Tensor)
+               else type(train_mask).__name__)
+        raise ValueError(
+            f"train_mask must be a mask of shape [{num_nodes}] (or [{num_nodes}, "
+            f"splits]) for the {num_nodes} nodes, got {got}. Convert node ids with "
+            f"torch_geometric.utils.index_to_mask(train_mask, size={num_nodes})"
+        )
     if num_parts > max(num_nodes, 1):
         raise ValueError(
             f"cannot split {num_nodes} nodes into {num_parts} partitions, because each "
@@ -202,6 +233,7 @@ def check_parts(parts: Tensor, num_parts: int, num_nodes: int | None = None) -> 
             f"parts must have an integer dtype, got {parts.dtype}. Convert it with "
             "parts.long()"
         )
+    check_count(num_parts, "num_parts")
     if num_parts < 1:
         raise ValueError(f"num_parts must be at least 1, got {num_parts}")
     if num_nodes is not None and parts.numel() != num_nodes:
@@ -266,6 +298,15 @@ def partition_payloads(data, parts: Tensor, num_parts: int, ranks=None):
     _check_row_counts(data, edge_index.size(1))
     parts = parts.long()
     ranks = range(num_parts) if ranks is None else ranks
+    for rank in ranks:
+        if isinstance(rank, bool) or not isinstance(rank, numbers.Integral) or not (
+            0 <= rank < num_parts
+        ):
+            # A negative rank would index node_ranges from the end and yield a payload
+            # without nodes.
+            raise ValueError(
+                f"ranks must contain partition ids in [0, {num_parts}), got {rank!r}"
+            )
     relabeled = relabel(parts, num_parts)
     dst_part, src_part = parts[edge_index[1]], parts[edge_index[0]]
     # One stable sort groups edges by destination partition, then source partition.
@@ -336,8 +377,19 @@ def partition_summary(edge_index: Tensor, parts: Tensor, num_parts: int) -> dict
 
     Returns ``edge_cut`` (edges whose endpoints lie in different partitions),
     ``halo_sizes`` (per partition, distinct remote sources of its in-edges) and
-    ``part_sizes`` (nodes per partition).
+    ``part_sizes`` (nodes per partition). ``parts`` must contain one partition id in
+    ``[0, num_parts)`` per node, and ``edge_index`` ids in ``[0, parts.numel())``.
     """
+    check_parts(parts, num_parts)
+    check_edge_index(edge_index)
+    if edge_index.numel():
+        low, high = int(edge_index.min()), int(edge_index.max())
+        if low < 0 or high >= parts.numel():
+            raise ValueError(
+                f"edge_index contains node id {low if low < 0 else high}, but parts has "
+                f"{parts.numel()} entries, so node ids must lie in [0, {parts.numel()}). "
+                "Pass one partition id per node of the graph"
+            )
     src, dst = edge_index[0], edge_index[1]
     dst_part = parts[dst].long()
     cut = parts[src] != dst_part
