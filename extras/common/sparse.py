@@ -7,8 +7,18 @@ positions, and ``grow_random`` adds exactly the requested number of new position
 
 from __future__ import annotations
 
+import numbers
+
 import torch
 from torch import nn
+
+
+def _check_count(value, name: str) -> None:
+    """Raise ValueError unless ``value`` is a whole number (not a bool)."""
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+        raise ValueError(
+            f"{name}={value!r} is invalid. Pass a whole number of weights"
+        )
 
 
 def random_mask(
@@ -23,6 +33,10 @@ def random_mask(
     """
     numel = 1
     for size in shape:
+        if not isinstance(size, numbers.Integral) or isinstance(size, bool) or size < 0:
+            raise ValueError(
+                f"shape {tuple(shape)} is invalid. Give sizes that are whole numbers >= 0"
+            )
         numel *= int(size)
     if (density is None) == (count is None):
         raise ValueError("give exactly one of density and count")
@@ -30,6 +44,7 @@ def random_mask(
         if not 0.0 <= density <= 1.0:
             raise ValueError(f"density={density} must lie in [0, 1]")
         count = round(density * numel)
+    _check_count(count, "count")
     if not 0 <= count <= numel:
         raise ValueError(
             f"count={count} must lie in [0, {numel}] for shape {tuple(shape)}"
@@ -47,6 +62,7 @@ def grow_random(
     Raises ValueError when ``count`` is negative or the mask has fewer than ``count``
     zeros. A mask of another dtype than bool counts its zero entries as free.
     """
+    _check_count(count, "count")
     if count < 0:
         # A negative slice bound below would silently return all free positions but
         # the last -count.
@@ -76,9 +92,12 @@ def magnitude_prune(
             f"mask of shape {tuple(mask.shape)} does not match the weight of shape "
             f"{tuple(weight.shape)}. Pass the mask of this weight."
         )
+    _check_count(count, "count")
     if count <= 0:
         return mask.clone()
-    active = int(mask.sum())
+    # Non-zero entries, as below, so that a mask with entries other than 0 and 1
+    # cannot pass this check with fewer active positions than ``count``.
+    active = int((mask != 0).sum())
     if count > active:
         # Otherwise topk would pick inactive positions (magnitude inf) and prune fewer
         # weights than requested.
@@ -97,8 +116,8 @@ def magnitude_prune(
 
 
 def density(mask: torch.Tensor) -> float:
-    """Return the fraction of ``True`` entries."""
-    return float(mask.float().mean())
+    """Return the fraction of ``True`` (non-zero) entries."""
+    return float((mask != 0).float().mean())
 
 
 class MaskedLinear(nn.Linear):

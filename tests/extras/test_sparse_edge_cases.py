@@ -8,6 +8,7 @@ import pytest
 import torch
 from graphkit.extras.common.sparse import (
     MaskedLinear,
+    density,
     grow_random,
     magnitude_prune,
     random_mask,
@@ -200,3 +201,33 @@ def test_random_mask_rounds_density(density, expected):
     )
     assert mask.shape == (2, 5)
     assert int(mask.sum()) == expected
+
+
+@pytest.mark.parametrize("count", [1.5, True])
+def test_mask_counts_must_be_whole(count):
+    weight = torch.tensor([[0.1, -3.0], [2.0, -0.05]])
+    mask = torch.tensor([[True, False], [True, True]])
+    with pytest.raises(ValueError, match=f"count={count!r} is invalid"):
+        random_mask((2, 2), count=count)
+    with pytest.raises(ValueError, match=f"count={count!r} is invalid"):
+        grow_random(mask, count)
+    with pytest.raises(ValueError, match=f"count={count!r} is invalid"):
+        magnitude_prune(weight, mask, count)
+
+
+def test_random_mask_rejects_negative_size():
+    with pytest.raises(ValueError, match=r"shape \(3, -3\) is invalid"):
+        random_mask((3, -3), count=0)
+
+
+def test_integer_mask_counts_positions():
+    # mask.sum() counts an entry of 2 twice, so it would see 6 active weights in
+    # 3 positions, and the mean would give a density of 1.5.
+    weight = torch.tensor([[0.1, -3.0], [2.0, -0.05]])
+    mask = torch.tensor([[2, 0], [2, 2]])
+    with pytest.raises(ValueError, match="only 3 are active"):
+        magnitude_prune(weight, mask, 4)
+    assert density(mask) == 0.75
+    # -0.05 has the smallest magnitude of the active weights 0.1, 2.0 and -0.05.
+    pruned = magnitude_prune(weight, mask, 1)
+    assert pruned.tolist() == [[2, 0], [2, 0]]
