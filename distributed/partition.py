@@ -124,9 +124,11 @@ def check_count(value, name: str) -> None:
     A float count fails deep inside torch, and ``True`` would count as 1. A one-element
     integer tensor, as a PyG ``Data`` may store its ``num_nodes``, passes.
     """
-    if isinstance(value, Tensor) and value.numel() == 1:
-        if not (value.dtype == torch.bool or value.is_floating_point() or value.is_complex()):
-            return
+    integer_dtype = isinstance(value, Tensor) and not (
+        value.dtype == torch.bool or value.is_floating_point() or value.is_complex()
+    )
+    if integer_dtype and value.numel() == 1:
+        return
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(
             f"{name} must be an int, got {value!r} of type {type(value).__name__}. "
