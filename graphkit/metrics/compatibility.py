@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from torch import Tensor
 
-from graphkit.metrics.graph import LabelledGraph, as_labelled_graph
+from graphkit.metrics.graph import (
+    LabelledGraph,
+    as_labelled_graph,
+    require_labelled_graph,
+)
 
 
 def class_edge_counts(graph: LabelledGraph) -> Tensor:
@@ -16,6 +20,7 @@ def class_edge_counts(graph: LabelledGraph) -> Tensor:
         ``y_v = k`` (target) and ``y_u = l`` (neighbour). Undirected graphs count
         each edge once in each direction, so the matrix is symmetric.
     """
+    graph = require_labelled_graph(graph, "class_edge_counts")
     # A copy, because the other measures of this graph read the cached table.
     return graph.class_pair_counts.clone()
 

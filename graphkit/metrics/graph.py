@@ -415,6 +415,20 @@ def _edges_of_data(data) -> Tensor | None:
     return edge_index
 
 
+def require_labelled_graph(graph, function: str) -> LabelledGraph:
+    """Return ``graph`` if it is a LabelledGraph, else raise a TypeError naming ``function``.
+
+    The functions that take only a :class:`LabelledGraph` would otherwise fail with
+    an AttributeError on the first statistic they read from an edge_index tensor.
+    """
+    if not isinstance(graph, LabelledGraph):
+        raise TypeError(
+            f"{function} takes a LabelledGraph, got {type(graph).__name__}. Build "
+            "one with graphkit.metrics.build_labelled_graph(edge_index, y)"
+        )
+    return graph
+
+
 def as_labelled_graph(
     edge_index: Tensor | LabelledGraph,
     y: Tensor | None,

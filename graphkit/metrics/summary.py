@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 
 from graphkit.field_docs import FieldsDocstring
 from graphkit.metrics.compatibility import class_compatibility
-from graphkit.metrics.graph import LabelledGraph
+from graphkit.metrics.graph import LabelledGraph, require_labelled_graph
 from graphkit.metrics.homophily.adjusted import adjusted_homophily
 from graphkit.metrics.homophily.class_insensitive import class_insensitive_homophily
 from graphkit.metrics.homophily.edge import edge_homophily
@@ -83,6 +83,7 @@ def summarize_graph(
     ``num_edges`` counts an undirected edge once on an undirected graph, and each
     directed edge on a directed one, after the conventions are applied.
     """
+    graph = require_labelled_graph(graph, "summarize_graph")
     nic_options = NICOptions() if nic_options is None else nic_options
     seconds = {}
     measures = {}

@@ -6,7 +6,11 @@ import logging
 
 from torch import Tensor
 
-from graphkit.metrics.graph import LabelledGraph, as_labelled_graph
+from graphkit.metrics.graph import (
+    LabelledGraph,
+    as_labelled_graph,
+    require_labelled_graph,
+)
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +25,7 @@ def local_homophily(graph: LabelledGraph) -> Tensor:
         float64 ``[N]``: ``h_v`` for counted nodes with at least one counted neighbour,
         NaN for the others (isolated or not counted).
     """
+    graph = require_labelled_graph(graph, "local_homophily")
     hits = graph.same_class_in_degree.double()
     degree = graph.in_degree
     values = hits / degree.clamp(min=1)
