@@ -325,7 +325,7 @@ def ternarize(x: torch.Tensor, threshold: float | torch.Tensor) -> torch.Tensor:
 
 
 def check_int_bits(bits: int, symmetric: bool) -> None:
-    """Raise ValueError unless ``bits`` is a whole number of bits that the grid allows.
+    """Raise unless ``bits`` is a whole number of bits that the grid allows.
 
     The grid's largest integer is ``2^{b-1} - 1`` (or ``2^b - 1``), so a float such as
     2.5 would give a clamp limit between two integers, and the quantized values would
@@ -334,7 +334,7 @@ def check_int_bits(bits: int, symmetric: bool) -> None:
     lowest = 2 if symmetric else 1
     kind = "symmetric" if symmetric else "asymmetric"
     if not isinstance(bits, numbers.Integral) or isinstance(bits, bool):
-        raise ValueError(
+        raise TypeError(
             f"bits={bits!r} is invalid for the {kind} INT grid. Pass a whole number "
             f"of bits >= {lowest}, such as 4"
         )
@@ -355,9 +355,10 @@ def int_scale_zero(
     16-bit inputs get a float32 grid, because their ``max - min`` can overflow float16.
 
     Raises:
-        ValueError: if ``bits`` is not an integer, or is below 2 (symmetric) or 1
-            (asymmetric). A symmetric 1-bit grid has the single integer 0, so its
-            scale would divide by zero.
+        TypeError: if ``bits`` is not an integer.
+        ValueError: if ``bits`` is below 2 (symmetric) or 1 (asymmetric). A
+            symmetric 1-bit grid has the single integer 0, so its scale would divide
+            by zero.
     """
     check_int_bits(bits, symmetric)
     x = x.to(torch.promote_types(x.dtype, torch.float32))

@@ -14,11 +14,9 @@ from torch import nn
 
 
 def _check_count(value, name: str) -> None:
-    """Raise ValueError unless ``value`` is a whole number (not a bool)."""
+    """Raise TypeError unless ``value`` is a whole number (not a bool)."""
     if not isinstance(value, numbers.Integral) or isinstance(value, bool):
-        raise ValueError(
-            f"{name}={value!r} is invalid. Pass a whole number of weights"
-        )
+        raise TypeError(f"{name}={value!r} is invalid. Pass a whole number of weights")
 
 
 def random_mask(

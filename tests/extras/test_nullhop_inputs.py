@@ -92,5 +92,7 @@ def test_sparse_conv2d_rejects_three_dim_weight():
 def test_encode_rejects_complex_map():
     # A cast to float64 would drop the imaginary parts and encode this map as zeros.
     feature_map = torch.tensor([[[0.5j, 0.0], [1.25j, 0.0]]])
-    with pytest.raises(ValueError, match=r"feature map must be real, got torch\.complex64"):
+    with pytest.raises(
+        ValueError, match=r"feature map must be real, got torch\.complex64"
+    ):
         encode(feature_map)

@@ -18,11 +18,11 @@ def test_int_grid_rejects_fractional_bits():
     x = torch.tensor([[-1.0, 0.3, 0.6, 1.0]])
     # With 2.5 bits the clamp limit would be 2^1.5 - 1 = 1.83, which is not an
     # integer, so the quantized values would lie on no integer grid.
-    with pytest.raises(ValueError, match=r"bits=2\.5 is invalid for the symmetric"):
+    with pytest.raises(TypeError, match=r"bits=2\.5 is invalid for the symmetric"):
         int_scale_zero(x, 2.5, True)
-    with pytest.raises(ValueError, match=r"bits=3\.0 is invalid for the asymmetric"):
+    with pytest.raises(TypeError, match=r"bits=3\.0 is invalid for the asymmetric"):
         quantize_int(x, torch.tensor(0.5), torch.tensor(1.0), 3.0, False)
-    with pytest.raises(ValueError, match=r"bits=True is invalid"):
+    with pytest.raises(TypeError, match=r"bits=True is invalid"):
         quantize_int_groups(x, True, None)
 
 
@@ -36,9 +36,9 @@ def test_int_grid_accepts_integer_bit_types():
 
 def test_rtn_and_gptq_reject_fractional_bits():
     weight = torch.tensor([[0.2, -0.7, 1.0, 0.4]])
-    with pytest.raises(ValueError, match=r"bits=2\.5 is invalid"):
+    with pytest.raises(TypeError, match=r"bits=2\.5 is invalid"):
         rtn_quantize(weight, bits=2.5)
-    with pytest.raises(ValueError, match=r"bits=2\.5 is invalid"):
+    with pytest.raises(TypeError, match=r"bits=2\.5 is invalid"):
         gptq_quantize(weight, torch.eye(4), bits=2.5)
 
 
@@ -46,7 +46,9 @@ def test_gptq_rejects_integer_weight():
     # The result is cast to the weight's dtype. With H = I and 4 bits the scale is
     # 3 / 7, so 1 quantizes to 6 / 7, which int64 truncated to 0.
     weight = torch.tensor([[1, 2, 3, 0]])
-    with pytest.raises(TypeError, match=r"real floating-point tensor, got torch\.int64"):
+    with pytest.raises(
+        TypeError, match=r"real floating-point tensor, got torch\.int64"
+    ):
         gptq_quantize(weight, torch.eye(4))
 
 

@@ -207,11 +207,11 @@ def test_random_mask_rounds_density(density, expected):
 def test_mask_counts_must_be_whole(count):
     weight = torch.tensor([[0.1, -3.0], [2.0, -0.05]])
     mask = torch.tensor([[True, False], [True, True]])
-    with pytest.raises(ValueError, match=f"count={count!r} is invalid"):
+    with pytest.raises(TypeError, match=f"count={count!r} is invalid"):
         random_mask((2, 2), count=count)
-    with pytest.raises(ValueError, match=f"count={count!r} is invalid"):
+    with pytest.raises(TypeError, match=f"count={count!r} is invalid"):
         grow_random(mask, count)
-    with pytest.raises(ValueError, match=f"count={count!r} is invalid"):
+    with pytest.raises(TypeError, match=f"count={count!r} is invalid"):
         magnitude_prune(weight, mask, count)
 
 

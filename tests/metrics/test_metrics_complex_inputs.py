@@ -16,7 +16,9 @@ Y = torch.tensor([0, 0, 1, 1])
 def test_complex_labels_rejected():
     # A cast to int64 keeps only the real parts 0 0 1 1 and measures those labels.
     labels = Y.to(torch.complex64) + 1j * torch.tensor([1.0, 0.0, 1.0, 0.0])
-    with pytest.raises(ValueError, match=r"y must have an integer dtype, got torch\.complex64"):
+    with pytest.raises(
+        ValueError, match=r"y must have an integer dtype, got torch\.complex64"
+    ):
         edge_homophily(EDGES, labels)
 
 
