@@ -132,6 +132,22 @@ def _rank_zero_port(addr: str, port: int | None, other_machines: list[str]) -> i
     return int(free)
 
 
+def unbracketed_address(addr: str) -> str:
+    """Return ``addr`` without the brackets of a bracketed IPv6 literal such as ``[::1]``.
+
+    URLs such as ``tcp://[::1]:29500`` write an IPv6 address in brackets, but sockets
+    and ``TCPStore`` take the bare address. Rank 0 would fail to resolve ``[::1]``,
+    and the other ranks would wait for the store until the timeout. Other values are
+    returned unchanged.
+    """
+    if addr.startswith("[") and addr.endswith("]"):
+        try:
+            return str(ipaddress.IPv6Address(addr[1:-1]))
+        except ValueError:
+            return addr
+    return addr
+
+
 def _from_mpi(world=None) -> tuple[int, int, str, int]:
     """Read ``(rank, size, MASTER_ADDR, MASTER_PORT)`` from an MPI job.
 
@@ -159,7 +175,7 @@ def _from_mpi(world=None) -> tuple[int, int, str, int]:
         world = MPI.COMM_WORLD
     rank, size = world.Get_rank(), world.Get_size()
     # An empty MASTER_ADDR or MASTER_PORT counts as unset, as under srun.
-    addr = os.environ.get("MASTER_ADDR") or None
+    addr = unbracketed_address(os.environ.get("MASTER_ADDR", "")) or None
     hostnames = world.allgather(socket.gethostname())
     other_machines = sorted(set(hostnames) - {hostnames[0]})
     if addr is None:
@@ -203,7 +219,7 @@ def _from_slurm() -> tuple[int, int, str, int]:
             slurm.check_mpi_world(size)
             return rank, size, addr, port
     rank, size = slurm.step_rank(), slurm.step_size()
-    return rank, size, slurm.store_address(), _master_port()
+    return rank, size, unbracketed_address(slurm.store_address()), _master_port()
 
 
 def _integer_variable(name: str) -> int:
@@ -277,7 +293,7 @@ def _environment() -> tuple[int, int, str, int]:
                 "WORLD_SIZE, which an earlier torchrun session may have left in the "
                 "shell, before starting with mpiexec or srun"
             )
-        return rank, world_size, env["MASTER_ADDR"], _master_port()
+        return rank, world_size, unbracketed_address(env["MASTER_ADDR"]), _master_port()
     name, world_size = world_size_variable()
     if name in MPI_SIZE_VARIABLES:
         rank, size, addr, port = _from_mpi()
