@@ -326,9 +326,10 @@ def contest_cost(
     """Return the cost of a feasible layout (runtime_factor = runtime / median runtime).
 
     Raises:
-        ValueError: an argument is NaN. Python's ``max`` keeps whichever argument
-            comes first when a comparison involves NaN, so ``max(0, NaN)`` is 0 and a
-            NaN gap or runtime would score as perfect.
+        ValueError: an argument is NaN, or ``runtime_factor`` is negative. Python's
+            ``max`` keeps whichever argument comes first when a comparison involves
+            NaN, so ``max(0, NaN)`` is 0 and a NaN gap or runtime would score as
+            perfect.
     """
     arguments = {
         "hpwl_gap": hpwl_gap,
@@ -341,6 +342,13 @@ def contest_cost(
         raise ValueError(
             f"contest_cost got NaN for {', '.join(nan_names)}. Check the layout and "
             "the case's nets, metrics and runtimes for NaN."
+        )
+    if runtime_factor < 0:
+        # The clamp at 0.01 below would score a negative ratio as the fastest run.
+        raise ValueError(
+            f"runtime_factor={runtime_factor} is invalid, because a ratio of two "
+            "runtimes is >= 0. Pass runtime / median runtime, or 1.0 to leave the "
+            "runtime unscored"
         )
     quality = 1.0 + ALPHA * (max(0.0, hpwl_gap) + max(0.0, area_gap))
     return (
@@ -361,13 +369,25 @@ def check_rectangles(
     """
     arrays = []
     for block, rects in enumerate(layout):
+        if np.iscomplexobj(rects):
+            # The cast to float64 below would drop the imaginary parts.
+            raise ValueError(
+                f"{case.name}: block {block} has complex coordinates. Give real numbers"
+            )
         rects = np.asarray(rects, dtype=np.float64)
         arrays.append(rects)
         if rects.ndim != 2 or rects.shape[1] != 4 or len(rects) == 0:
+            hint = ""
+            if rects.shape == (4,):
+                # An (n, 4) array passed as the layout gives one row per block.
+                hint = (
+                    ". For one rectangle per block, convert (x, y, w, h) boxes with "
+                    "layout_from_boxes, or wrap each [x0, y0, x1, y1] row in a list"
+                )
             raise ValueError(
                 f"{case.name}: block {block} has rectangles of shape "
                 f"{rects.shape}. Give an array of shape (k, 4) with k >= 1, rows "
-                "[x0, y0, x1, y1]"
+                f"[x0, y0, x1, y1]{hint}"
             )
         if not np.isfinite(rects).all():
             raise ValueError(

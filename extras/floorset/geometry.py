@@ -93,7 +93,12 @@ def rects_extent(rects: np.ndarray) -> np.ndarray:
 
 
 def normalized_shape(rects: np.ndarray) -> np.ndarray:
-    """Return the rectangles shifted so their bounding box starts at the origin, sorted."""
+    """Return the rectangles shifted so their bounding box starts at the origin, sorted.
+
+    An empty set, the canonical form of a zero-area block, is returned as ``(0, 4)``.
+    """
+    if len(rects) == 0:
+        return np.asarray(rects, dtype=np.float64).reshape(0, 4)
     extent = rects_extent(rects)
     shifted = rects - np.array([extent[0], extent[1], extent[0], extent[1]])
     return shifted[np.lexsort(shifted.T[::-1])]

@@ -34,3 +34,10 @@ def test_finite_arguments_scored():
 def test_runtime_factor_scored(runtime_factor, expected):
     # The runtime term is max(0.7, factor^0.3), and 0.25^0.3 = 0.66 is below 0.7.
     assert contest_cost(0.0, 0.0, 0.0, runtime_factor) == pytest.approx(expected)
+
+
+def test_negative_runtime_factor_rejected():
+    # The clamp at 0.01 scored -1 as the fastest possible run, factor 0.7.
+    with pytest.raises(ValueError, match=r"runtime_factor=-1 is invalid"):
+        contest_cost(0.0, 0.0, 0.0, -1)
+    assert contest_cost(0.0, 0.0, 0.0, 0.0) == pytest.approx(0.7)

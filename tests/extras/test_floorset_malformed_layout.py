@@ -115,3 +115,20 @@ def test_slanted_polygon_names_block():
     slanted = np.array([[1.0, 0.0], [2.0, 0.0], [2.0, 1.0], [1.0, 2.0]])
     with pytest.raises(ValueError, match=r"^polygon of block 1: the edge from"):
         layout_from_polygons([square, slanted])
+
+
+@pytest.mark.parametrize("score", [evaluate, original_report])
+def test_complex_coordinates_rejected(score):
+    # A cast to float64 would keep the real parts, the reference layout itself.
+    layout = [
+        np.array([[0, 0, 1, 1]]) + 5j,
+        np.array([[1.0, 0.0, 2.0, 1.0]]),
+    ]
+    with pytest.raises(ValueError, match="block 0 has complex coordinates"):
+        score(CASE, layout)
+
+
+def test_box_array_as_layout_hints_conversion():
+    boxes = np.array([[0.0, 0.0, 1.0, 1.0], [1.0, 0.0, 2.0, 1.0]])
+    with pytest.raises(ValueError, match=r"shape \(4,\).*layout_from_boxes"):
+        evaluate(CASE, boxes)

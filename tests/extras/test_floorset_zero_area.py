@@ -25,3 +25,23 @@ def test_zero_area_block_scores_finite():
     assert result.cost == 10.0
     # |3 - 0.5| + |1 - 0.5| = 3 between the two centres, with net weight 1.
     assert result.hpwl == 3.0
+
+
+def test_zero_area_fixed_block_is_violation():
+    case = make_case([[0.0, 0.0, 1.0, 1.0], [1.0, 0.0, 1.0, 1.0]])
+    case.fixed[1] = True
+    # A zero-height block has no slab, so its canonical form has no rectangle,
+    # which failed in a reduction over no rows.
+    layout = [np.array([[0.0, 0.0, 1.0, 1.0]]), np.array([[1.0, 0.0, 2.0, 0.0]])]
+    result = evaluate(case, layout)
+    assert not result.feasible
+    assert result.fixed_violations == 1
+    assert result.cost == 10.0
+
+
+def test_zero_area_mib_blocks_share_shape():
+    case = make_case([[0.0, 0.0, 1.0, 1.0], [1.0, 0.0, 1.0, 1.0]], mib=[1, 1])
+    layout = [np.array([[0.0, 0.0, 1.0, 0.0]]), np.array([[1.0, 0.0, 2.0, 0.0]])]
+    result = evaluate(case, layout)
+    # Both zero-height blocks cover no area, so their shapes are equal.
+    assert result.mib_violations == 0
