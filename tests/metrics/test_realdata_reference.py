@@ -119,3 +119,39 @@ def test_measures_match_reference(name, source, nodes, edges, classes, shared_da
     for key, value in expected.items():
         if key != "num_edges":
             assert summary.measures[key] == pytest.approx(value, abs=1e-9), key
+
+
+# (name, split column or None for the public split, mask): the nodes that
+# ``graphkit analyze --nodes train/val/test`` counts.
+MASKED = [
+    ("cora", None, "test_mask"),
+    ("citeseer", None, "test_mask"),
+    ("texas", 0, "test_mask"),
+    ("chameleon", 0, "train_mask"),
+    ("tolokers", 3, "val_mask"),
+]
+
+
+@pytest.mark.parametrize("name, split, mask_name", MASKED)
+def test_masked_measures_match_subgraph(name, split, mask_name, shared_data):
+    """A node mask gives the reference values of the subgraph induced by its nodes."""
+    kwargs = {} if split is None else {"split": split}
+    data = load_dataset(name, root=shared_data / "graphs", features=False, **kwargs)
+    mask = data[mask_name]
+    graph = build_labelled_graph(data.edge_index, data.y, node_mask=mask)
+    summary = summarize_graph(graph, name=name)
+
+    edge_index, keep_nodes = data.edge_index.numpy(), mask.numpy()
+    keep_edges = keep_nodes[edge_index[0]] & keep_nodes[edge_index[1]]
+    new_ids = np.full(keep_nodes.size, -1, dtype=np.int64)
+    new_ids[keep_nodes] = np.arange(int(keep_nodes.sum()))
+    labels = data.y.numpy()[keep_nodes]
+    expected = _reference(new_ids[edge_index[:, keep_edges]], labels)
+
+    assert summary.num_counted_nodes == int(keep_nodes.sum())
+    assert summary.num_edges == expected["num_edges"]
+    # Every class occurs among the masked nodes, so both sides use the same C.
+    assert summary.num_classes == int(labels.max()) + 1
+    for key, value in expected.items():
+        if key != "num_edges":
+            assert summary.measures[key] == pytest.approx(value, abs=1e-9), key
