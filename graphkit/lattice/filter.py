@@ -213,7 +213,8 @@ class PermutohedralLattice:
     """
 
     def __init__(self, positions: Tensor, method: str = "auto") -> None:
-        if positions.size(0) == 0:
+        empty = isinstance(positions, Tensor) and positions.dim() == 2 and not len(positions)
+        if empty:
             raise ValueError(
                 "positions must contain at least one point, got shape [0, d]"
             )
@@ -237,6 +238,11 @@ class PermutohedralLattice:
 
         The unnormalised output is proportional to, not equal to, the exact kernel sum.
         """
+        if not isinstance(values, Tensor):
+            raise TypeError(
+                f"values must be a torch.Tensor of shape [n, c], got "
+                f"{type(values).__name__}. Convert it with torch.as_tensor(values)"
+            )
         if values.dim() != 2 or values.size(0) != self.weights.size(0):
             raise ValueError(
                 f"values must be [n, c] with n = {self.weights.size(0)} rows like the "

@@ -116,6 +116,11 @@ def enclosing_simplex(positions: Tensor) -> Simplices:
         positions (Tensor): ``[n, d]`` floating-point positions, in units of the
             Gaussian's standard deviation. 16-bit positions are converted to float32.
     """
+    if not isinstance(positions, Tensor):
+        raise TypeError(
+            f"positions must be a torch.Tensor of shape [n, d], got "
+            f"{type(positions).__name__}. Convert it with torch.as_tensor(positions)"
+        )
     if positions.dim() != 2 or not positions.is_floating_point():
         raise ValueError(
             f"positions must be a floating-point [n, d] tensor, got shape "
