@@ -213,8 +213,11 @@ class PermutohedralLattice:
     """
 
     def __init__(self, positions: Tensor, method: str = "auto") -> None:
-        empty = isinstance(positions, Tensor) and positions.dim() == 2 and not len(positions)
-        if empty:
+        if (
+            isinstance(positions, Tensor)
+            and positions.dim() == 2
+            and not len(positions)
+        ):
             raise ValueError(
                 "positions must contain at least one point, got shape [0, d]"
             )
