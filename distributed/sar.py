@@ -31,6 +31,7 @@ import torch
 from torch import Tensor
 
 from graphkit.block import Block
+from graphkit.distributed.argument_reads import agree_reads, probe_reads
 from graphkit.distributed.autocast_state import AutocastState
 from graphkit.distributed.halo import HaloExchange, RowChunks
 from graphkit.distributed.message_inputs import ReadAsLeaves, independent_inputs
@@ -416,11 +417,19 @@ class PropagateSAR(torch.autograd.Function):
     flow back once the function's backward returns them. One that receives no
     gradient gets None, as a tensor the message does not use would in one process.
 
-    NOTE: ``x`` and ``x_dst`` always get a gradient, zeros where the message ignores
-    them, while a one-process run leaves None there. A parameter that reaches the
-    aggregation only through an ignored ``x`` thus gets zeros instead of None, so
-    weight decay still moves it. Returning None would need every rank's agreement,
-    because a message may read ``x_j`` on some ranks' edges only.
+    ``x`` and ``x_dst`` get None when no rank's messages read them, as in one
+    process, and otherwise a gradient with zeros in the rows that no message reads.
+    Every rank returns None for the same inputs (see
+    :mod:`~graphkit.distributed.argument_reads`), because autograd then skips the
+    upstream backward passes, and those may exchange rows.
+
+    NOTE: torch calls the backward of a custom autograd Function (this one, the other
+    SAR functions, ``HaloGather``) with zeros where its output got no gradient. So
+    when ``x`` is the output of another distributed aggregation, that aggregation
+    still returns zeros, and the parameters before it get zeros where one process
+    leaves None. Passing None on needs every rank to agree that the output got no
+    gradient, which would cost an all-reduce in every backward pass: a parameter in
+    ``spec.inputs`` gets None only on the ranks whose messages do not read it.
     """
 
     @staticmethod
@@ -459,6 +468,7 @@ class PropagateSAR(torch.autograd.Function):
             out = torch.where(_no_edges(plan.blocks, best), best.new_zeros(()), best)
         ctx.plan, ctx.spec, ctx.graphs, ctx.num_params = plan, spec, graphs, len(params)
         ctx.no_edges = no_edges
+        ctx.same_input = x_dst is x
         ctx.x_dst_leaf, ctx.input_leaves = x_dst_leaf, input_leaves
         # Backward differentiates the direct reads (outside ReadAsLeaves) of the
         # independent inputs only, so each dependent input is None here.
@@ -487,19 +497,26 @@ class PropagateSAR(torch.autograd.Function):
         grad_x = torch.zeros_like(x)
         grad_x_dst = torch.zeros_like(x_dst)
         grad_params: list[Tensor | None] = [None] * len(params)
+        # Whether any block's messages read x_j and x_i (see argument_reads).
+        read = [False, False]
         g = grad_out
         if spec.reduce == "mean":
             g = g / _degree_view(spec, g)
         elif spec.reduce in ("max", "min") and count.numel() > 0:
             # The tie count is empty when no edge enters this partition, and then no
-            # message receives a gradient.
-            g = torch.where(count > 0, g / count.clamp(min=1), 0.0)
+            # message receives a gradient. It is 0 for a NaN maximum, as in
+            # scatter_reduce's backward pass, so each edge into it gets 0 * (g / 0),
+            # which is NaN. A row without edges sends nothing.
+            g = g / count
 
         def block_grads(peer: int, leaf: Tensor, x_dst_leaf: Tensor, msg: Tensor):
             block = plan.blocks[peer]
             grad_msg = g[block.row]
             if spec.reduce in ("max", "min"):
-                grad_msg = torch.where(msg.detach() == out[block.row], grad_msg, 0.0)
+                # A product, not torch.where, so that a NaN or infinite g reaches
+                # every edge of its row as NaN, as in one process.
+                ties = msg.detach() == out[block.row]
+                grad_msg = ties.to(grad_msg.dtype) * grad_msg
             originals = [t for t in ctx.originals if t is not None]
             inputs = [leaf, x_dst_leaf, *input_leaves, *originals]
             # Integer inputs take no gradient, and autograd.grad rejects them.
@@ -514,6 +531,8 @@ class PropagateSAR(torch.autograd.Function):
                 )
                 for i, grad in zip(differentiable, found):
                     grads[i] = grad
+            read[0] = read[0] or grads[0] is not None
+            read[1] = read[1] or grads[1] is not None
             grad_x_dst.add_(_or_zeros(grads[1], x_dst))
             # The gradients of reads through an input's leaf and through the input
             # itself add up.
@@ -568,10 +587,39 @@ class PropagateSAR(torch.autograd.Function):
         # ``sar`` mode does, so it needs ctx.originals but none of the kept graphs
         # or leaves.
         ctx.graphs = ctx.x_dst_leaf = ctx.input_leaves = None
-        # Integer inputs take no gradient.
-        grad_x = grad_x if ctx.needs_input_grad[0] else None
-        grad_x_dst = grad_x_dst if ctx.needs_input_grad[1] else None
+        keep_x, keep_x_dst = _arguments_read(ctx, x, x_dst, read)
+        grad_x = grad_x if keep_x else None
+        grad_x_dst = grad_x_dst if keep_x_dst else None
         return (grad_x, grad_x_dst, None, None, *grad_params)
+
+
+def _arguments_read(ctx, x: Tensor, x_dst: Tensor, read: list[bool]) -> tuple[bool, bool]:
+    """Return whether ``x`` and ``x_dst`` get a gradient, the same on every rank.
+
+    An input without ``requires_grad`` gets None. Another one gets a gradient when
+    the message reads it on the zero edge of
+    :func:`~graphkit.distributed.argument_reads.probe_reads`, or else when some
+    rank's blocks read it (one all-reduce). Whether the all-reduce runs depends only
+    on the probe and on the dtypes, which are the same on every rank.
+    """
+    floating = [t.is_floating_point() or t.is_complex() for t in (x, x_dst)]
+    if not any(floating):
+        return False, False
+    plan: Plan = ctx.plan
+    spec: MessageSpec = ctx.spec
+    edge_attr = plan.blocks[plan.halo.rank].edge_attr
+    with ctx.autocast.restore():
+        probed = probe_reads(spec.message, spec.inputs, x, x_dst, edge_attr)
+    if ctx.same_input and any(probed):
+        # Autograd adds both gradients into the one tensor, and the argument that
+        # the message reads already makes that sum a tensor.
+        probed = (True, True)
+    unsure = [f and not p for f, p in zip(floating, probed)]
+    if any(unsure):
+        agreed = agree_reads(plan.halo.comm, read[0], read[1])
+        probed = tuple(p or a for p, a in zip(probed, agreed))
+    needed = ctx.needs_input_grad[0], ctx.needs_input_grad[1]
+    return needed[0] and probed[0], needed[1] and probed[1]
 
 
 def _leaf(t: Tensor, requires_grad: bool) -> Tensor:
