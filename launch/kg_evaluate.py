@@ -44,6 +44,8 @@ def run_evaluate(args) -> int:
             batch_size=args.batch_size,
             progress=show_progress(),
             ties=args.ties,
+            # The note above names the command's --checkpoint, so evaluate logs none.
+            warn_pretraining=False,
         )
     except KeyboardInterrupt as error:
         if args.json is not None:

@@ -142,8 +142,12 @@ def _train_into_out(args) -> int:
             note = pretraining_note(args.checkpoint, require_root(args), split.name)
             if note is not None:
                 log.warning(note)
+    # The notes above name the command's --checkpoint, so evaluate logs none.
     before = (
-        [evaluate(model, s.test, progress=show_progress()) for s in splits]
+        [
+            evaluate(model, s.test, progress=show_progress(), warn_pretraining=False)
+            for s in splits
+        ]
         if args.evaluate
         else []
     )

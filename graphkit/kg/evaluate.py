@@ -33,6 +33,7 @@ from tqdm.auto import tqdm
 from graphkit.kg.graph import KnowledgeGraph, check_id_ranges, check_triples
 from graphkit.kg.io import InductiveSplit, LinkPredictionSet
 from graphkit.kg.model import UltraNet, fact_graph
+from graphkit.kg.pretraining_graphs import released_graph_note
 from graphkit.kg.query_names import queries_without_facts
 from graphkit.kg.rank_inputs import check_rank_inputs
 from graphkit.option_names import option
@@ -346,6 +347,7 @@ def evaluate(
     batch_size: int = 16,
     progress: bool = False,
     ties: str = "pessimistic",
+    warn_pretraining: bool = True,
 ) -> dict[str, float]:
     """Rank every query of ``dataset`` in both directions; return MRR, MR, Hits@1/3/10.
 
@@ -363,6 +365,11 @@ def evaluate(
         progress (bool): show a progress bar over batches. (default: ``False``)
         ties (str): ``"pessimistic"``, ``"optimistic"`` or ``"realistic"`` ranks of
             tied candidates, as in :func:`filtered_ranks`. (default: ``"pessimistic"``)
+        warn_pretraining (bool): log a warning when ``model`` has the weights of a
+            released checkpoint (:attr:`~graphkit.kg.Ultra.released_checkpoint`) and
+            ``dataset`` comes from one of its pre-training graphs
+            (:attr:`~graphkit.kg.LinkPredictionSet.pretraining_name`), because such
+            ranks are not zero-shot results. (default: ``True``)
     """
     check_query_set(dataset)
     if dataset.queries.numel() == 0:
@@ -371,6 +378,14 @@ def evaluate(
             f"cannot evaluate {dataset.name or 'the dataset'}: it has no query triples, "
             "so MRR and Hits@k are undefined. Evaluate a split with at least one query"
         )
+    if warn_pretraining:
+        note = released_graph_note(
+            getattr(model, "released_checkpoint", None),
+            dataset.name or "the dataset",
+            getattr(dataset, "pretraining_name", None),
+        )
+        if note is not None:
+            logger.warning(note)
     ranks = evaluate_ranks(model, dataset, batch_size, progress, ties)
     metrics = summarize_ranks(ranks)
     without_facts = queries_without_facts(dataset.graph, check_triples(dataset.queries))

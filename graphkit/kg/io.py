@@ -42,6 +42,7 @@ from graphkit.kg.errors import KGFormatError
 from graphkit.kg.graph import KnowledgeGraph
 from graphkit.kg.layouts import inference_layout
 from graphkit.kg.names import name_key, row_key
+from graphkit.kg.pretraining_graphs import ultra_dataset_name
 from graphkit.kg.query_names import graph_with_query_names, warn_rows_without_facts
 from graphkit.kg.query_overlap import warn_query_overlap
 from graphkit.option_names import from_command_line, option
@@ -91,12 +92,17 @@ class LinkPredictionSet:
         filter_triples (LongTensor): every known true triple, shape ``(F, 3)``; the
             filtered ranking ignores these candidates (other than the query's own answer).
         name (str): a label for logs and reports.
+        pretraining_name (str, optional): ULTRA's name of the dataset folder that
+            :func:`load_dataset` read (``"NELLInductive:v1"``), which
+            :func:`~graphkit.kg.evaluate` looks up among the pre-training graphs of
+            released checkpoints. None for other sets.
     """
 
     graph: KnowledgeGraph
     queries: Tensor
     filter_triples: Tensor
     name: str = ""
+    pretraining_name: str | None = None
 
     def __repr__(self) -> str:
         # Counts in place of the tensors, which the dataclass repr would print.
@@ -808,6 +814,15 @@ def load_dataset(root: str | Path, name: str) -> InductiveSplit:
             f"dataset folder {root / name} not found{hint}; folders under "
             f"{root}: {available or 'none'}"
         )
+    split = _load_split(root, name)
+    pretraining_name = ultra_dataset_name(root, name)
+    for queries in (split.train, split.valid, split.test):
+        queries.pretraining_name = pretraining_name
+    return split
+
+
+def _load_split(root: Path, name: str) -> InductiveSplit:
+    """Load the folder ``root/name``, which exists, by its layout."""
     if (root / f"{name}_ind").is_dir():
         return load_grail(root, name)
     layout = inference_layout(root / name)

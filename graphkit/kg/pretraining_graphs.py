@@ -10,8 +10,12 @@ GraIL split ``fb237_v1``).
 
 NOTE: the other 23 pre-training graphs of ``ultra_50g`` (further inductive datasets)
 are not listed, so a dataset among them gets no warning. A checkpoint fine-tuned from
-a released one has another checksum and is not recognized either. Only the ``kg``
-commands check, because :func:`graphkit.kg.evaluate` receives a model, not its file.
+a released one has another checksum and is not recognized either.
+
+The ``kg`` commands check the checkpoint file. :func:`graphkit.kg.evaluate` receives a
+model and a query set instead, so :meth:`graphkit.kg.Ultra.from_pretrained` records
+which released checkpoint it loaded, and :func:`graphkit.kg.load_dataset` records
+ULTRA's name of the dataset folder on each query set.
 """
 
 from __future__ import annotations
@@ -131,6 +135,16 @@ def pretraining_note(checkpoint: str | Path, root: str | Path, name: str) -> str
     """
     released = released_checkpoint_name(checkpoint)
     dataset = ultra_dataset_name(root, name)
+    return released_graph_note(released, name, dataset)
+
+
+def released_graph_note(released: str | None, label: str, dataset: str | None) -> str | None:
+    """Explain why ranks by released checkpoint ``released`` on ``dataset`` are not zero-shot.
+
+    ``dataset`` is ULTRA's name of the graph (see :func:`ultra_dataset_name`), and
+    ``label`` names it in the message. Returns None when either name is None, or
+    when the dataset is not among the checkpoint's listed pre-training graphs.
+    """
     if released is None or dataset is None:
         return None
     if dataset not in PRETRAINING_GRAPHS[released]:
@@ -147,6 +161,6 @@ def pretraining_note(checkpoint: str | Path, root: str | Path, name: str) -> str
         else "Every released checkpoint was pre-trained on it"
     )
     return (
-        f"{released} was pre-trained on {name} (ULTRA's {dataset}), so its ranks "
+        f"{released} was pre-trained on {label} (ULTRA's {dataset}), so its ranks "
         f"there are not zero-shot results. {fix}"
     )

@@ -27,6 +27,7 @@ from graphkit.atomic_files import write_atomically
 from graphkit.kg import checkpoint
 from graphkit.kg.graph import KnowledgeGraph, check_id_ranges, check_triples
 from graphkit.kg.model import UltraNet, fact_graph
+from graphkit.kg.pretraining_graphs import released_checkpoint_name
 from graphkit.option_names import option
 
 if TYPE_CHECKING:
@@ -74,6 +75,9 @@ class Ultra(UltraNet):
         checkpoint.check_finite_weights(state, path)
         model.load_state_dict(state, strict=True)
         model.eval()
+        released = released_checkpoint_name(path)
+        if released is not None:
+            model._released = (released, _parameter_versions(model))
         logger.info(
             "loaded %s (%d parameters, dim %d, %d layers)",
             path,
@@ -82,6 +86,24 @@ class Ultra(UltraNet):
             num_layers,
         )
         return model
+
+    # The released checkpoint that from_pretrained loaded, with the version counters
+    # of the parameters right after loading.
+    _released: tuple[str, tuple[int, ...]] | None = None
+
+    @property
+    def released_checkpoint(self) -> str | None:
+        """Name of the released checkpoint (``"ultra_3g"``) whose weights the model has.
+
+        :meth:`from_pretrained` sets it when the file is a released one (by its
+        SHA-256). It becomes None once a parameter changes in place, as in an
+        optimizer step or ``load_state_dict``. :func:`~graphkit.kg.evaluate` reads it
+        to warn about ranks on the checkpoint's pre-training graphs.
+        """
+        if self._released is None:
+            return None
+        name, versions = self._released
+        return name if _parameter_versions(self) == versions else None
 
     @property
     def config(self) -> dict[str, int]:
@@ -233,6 +255,11 @@ class Ultra(UltraNet):
         return torch.tensor(sources, dtype=torch.long), torch.tensor(
             query_index, dtype=torch.long
         )
+
+
+def _parameter_versions(model: torch.nn.Module) -> tuple[int, ...]:
+    """Return the version counters of ``model``'s parameters, which in-place changes increment."""
+    return tuple(p._version for p in model.parameters())
 
 
 def _check_extra_entries(extra: dict) -> None:
