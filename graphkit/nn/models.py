@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 from typing import Callable
 
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from graphkit.graph import Graph, check_graph
+from graphkit.graph import Graph, check_graph, check_layer_input
 from graphkit.hints import did_you_mean
 from graphkit.nn.activation import relu_dropout
 from graphkit.nn.conv import GATConv, GCNConv, GINConv, SAGEConv
@@ -120,6 +121,19 @@ class GNN(nn.Module):
     ) -> None:
         super().__init__()
         model = model_key(model)
+        _check_int_options(
+            num_layers=num_layers, heads=heads, in_channels=in_channels,
+            hidden_channels=hidden_channels, out_channels=out_channels,
+        )
+        for name, probability in (
+            ("dropout", dropout),
+            ("attention_dropout", attention_dropout),
+        ):
+            if isinstance(probability, bool) or not isinstance(probability, numbers.Real):
+                raise TypeError(
+                    f"{name} must be a float in [0, 1], got {probability!r} of type "
+                    f"{type(probability).__name__}"
+                )
         if num_layers < 1:
             raise ValueError(f"num_layers must be at least 1, got {num_layers}")
         if heads < 1:
@@ -150,9 +164,15 @@ class GNN(nn.Module):
             _norm(norm, hidden_channels) for _ in range(num_layers - 1)
         )
         self.dropout, self.residual = dropout, residual
+        self.in_channels = in_channels
 
     def forward(self, x: Tensor, graph: Graph) -> Tensor:
         check_graph(graph, "GNN")
+        # Checked here because GIN, EdgeConv and MLP layers would fail inside a matrix
+        # product, and an MLP layer would accept rows of other nodes. The message names
+        # the first layer, which is the one that reads x.
+        first_layer = type(self.layers[0]).__name__
+        check_layer_input(x, graph, self.in_channels, "GNN" if first_layer == "_Linear" else first_layer)
         x = F.dropout(x, self.dropout, self.training)
         for k, layer in enumerate(self.layers):
             out = layer(x, graph)
@@ -165,6 +185,18 @@ class GNN(nn.Module):
             else:
                 x = relu_dropout(out, self.dropout, self.training)
         return x
+
+
+def _check_int_options(**options) -> None:
+    """Raise TypeError for an option that is not a Python or NumPy integer (or is a bool).
+
+    A float width or layer count would otherwise fail inside torch or ``range``.
+    """
+    for name, value in options.items():
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise TypeError(
+                f"{name} must be an int, got {value!r} of type {type(value).__name__}"
+            )
 
 
 def _norm(kind: str | None, channels: int) -> nn.Module:
