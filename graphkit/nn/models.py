@@ -172,7 +172,8 @@ class GNN(nn.Module):
         # product, and an MLP layer would accept rows of other nodes. The message names
         # the first layer, which is the one that reads x.
         first_layer = type(self.layers[0]).__name__
-        check_layer_input(x, graph, self.in_channels, "GNN" if first_layer == "_Linear" else first_layer)
+        caller = "GNN" if first_layer == "_Linear" else first_layer
+        check_layer_input(x, graph, self.in_channels, caller)
         x = F.dropout(x, self.dropout, self.training)
         for k, layer in enumerate(self.layers):
             out = layer(x, graph)
