@@ -148,6 +148,12 @@ def node_features(x: Tensor, edge_index: Tensor, config: NodeClassConfig) -> Ten
 
     With ``config.pca_dim == 0`` the PCA is skipped and X~ = [X, U S^1/2, V S^1/2].
     """
+    if x.is_complex():
+        # .float() would drop the imaginary parts with only a torch warning.
+        raise TypeError(
+            f"data.x must be real, got {x.dtype}. Split complex features into "
+            "real columns, for example torch.cat([x.real, x.imag], dim=1)"
+        )
     x = x.float()
     embedding: list[Tensor] = []
     if config.wys_rank > 0:
@@ -190,6 +196,7 @@ def class_labels(y: Tensor) -> Tensor:
     are converted to int64.
 
     Raises:
+        TypeError: If ``y`` is complex.
         ValueError: If ``y`` has more than one label per node, or a float label that
             is not a whole number (it would be truncated to another class).
     """
@@ -200,6 +207,8 @@ def class_labels(y: Tensor) -> Tensor:
             f"data.y must contain one class id per node (shape [N] or [N, 1]), got "
             f"shape {tuple(y.shape)}. Multi-label targets are not supported"
         )
+    if y.is_complex():
+        raise TypeError(f"data.y must contain integer class ids, got {y.dtype}")
     if y.is_floating_point():
         fractional = (y != y.round()).nonzero().view(-1)
         if fractional.numel():
@@ -383,6 +392,7 @@ def accuracy(logits: Tensor, labels: Tensor, mask: Tensor) -> float:
     Raises:
         TypeError: ``mask`` is not bool. Indexing with an integer mask would
             select the rows of ids 0 and 1 instead of the marked nodes.
+        ValueError: ``mask`` has another shape than the labels.
     """
     mask = torch.as_tensor(mask)
     if mask.dtype != torch.bool:
@@ -391,4 +401,9 @@ def accuracy(logits: Tensor, labels: Tensor, mask: Tensor) -> float:
             "Convert a 0/1 mask with mask.bool()"
         )
     labels = class_labels(labels)
+    if mask.shape != labels.shape:
+        raise ValueError(
+            f"mask must have shape {tuple(labels.shape)}, one entry per node, got "
+            f"shape {tuple(mask.shape)}"
+        )
     return float((logits[mask].argmax(dim=1) == labels[mask]).float().mean())
