@@ -244,7 +244,8 @@ def run_linkpred(args: argparse.Namespace) -> int:
         seed=args.seed,
         dtype=torch.float64 if args.float64 else torch.float32,
     )
-    data = load_asymproj(args.dataset, args.root)
+    # A GraphTensors, so the command does not import torch_geometric.
+    data = load_asymproj(args.dataset, args.root, pyg_data=False)
     log.info(
         "%s: %d nodes, %d training edges, %d test edges",
         data.name,
