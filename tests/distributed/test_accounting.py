@@ -2,17 +2,35 @@
 
 import pytest
 import torch
-
+from graphkit.distributed import partition_nodes
 from harness import run_world
-from workers import fetched_and_sent
+from workers import fetched_and_sent, random_graph
 
 pytestmark = pytest.mark.distributed
 
 ROW = 6 * 4  # the test graph has 6 float32 features
 
 
+def _distinct_sources(world_size: int, src_part: int, dst_part: int) -> int:
+    """Count nodes of ``src_part`` with an edge into ``dst_part``, from the edge list.
+
+    Each such node is one halo row that ``src_part`` sends to ``dst_part``, however
+    many of its edges end there.
+    """
+    data = random_graph()
+    parts = partition_nodes(data.edge_index, data.num_nodes, world_size, "random")
+    src, dst = data.edge_index
+    crossing = (parts[src] == src_part) & (parts[dst] == dst_part)
+    return torch.unique(src[crossing]).numel()
+
+
 def test_bytes_and_fetched_memory_per_mode():
     for rank, result in enumerate(run_world(fetched_and_sent, 4)):
+        peers = [p for p in range(4) if p != rank]
+        # The row counts below come from the graph under test. Check them against the
+        # edge list first, because a halo with repeated rows inflates every byte count.
+        assert result["sar"]["halo"] == [_distinct_sources(4, p, rank) for p in peers]
+        assert result["sar"]["sends"] == [_distinct_sources(4, rank, p) for p in peers]
         halo_bytes = [n * ROW for n in result["sar"]["halo"]]
         send_bytes = sum(n * ROW for n in result["sar"]["sends"])
         assert len([b for b in halo_bytes if b]) == 3, f"rank {rank} lacks a halo"
