@@ -48,7 +48,6 @@ from __future__ import annotations
 import logging
 import math
 import numbers
-import warnings
 from dataclasses import dataclass
 
 import torch
@@ -60,7 +59,8 @@ from graphkit.metrics.information import (
     expected_mutual_information,
     mutual_information_from_pairs,
 )
-from graphkit.metrics.nic_symbols import capped_bins, sparse_symbols
+from graphkit.metrics.khop import khop_label_counts
+from graphkit.metrics.nic_symbols import capped_bins, label_count_symbols, sparse_symbols
 from graphkit.metrics.sorting import unique_inverse_counts
 
 log = logging.getLogger(__name__)
@@ -113,11 +113,15 @@ def _histogram_table(graph: LabelledGraph, hops: int) -> Tensor:
     hops = _positive_integer(hops, "hops")
     if hops == 1 and not graph.options.self_loops:
         return graph.neighbour_class_counts
-    src, dst = (graph.src, graph.dst) if hops == 1 else _khop_pairs(graph, hops)
-    keep = src != dst
     n, c = graph.num_nodes, graph.num_classes
-    key = dst[keep] * c + graph.y[src[keep]]
-    return torch.bincount(key, minlength=n * c).view(n, c)
+    if hops == 1:
+        keep = graph.src != graph.dst
+        key = graph.dst[keep] * c + graph.y[graph.src[keep]]
+        return torch.bincount(key, minlength=n * c).view(n, c)
+    keys, counts = khop_label_counts(graph, hops)
+    table = torch.zeros(n * c, dtype=torch.int64)
+    table[keys] = counts
+    return table.view(n, c)
 
 
 def _positive_integer(value, name: str) -> int:
@@ -131,35 +135,6 @@ def _positive_integer(value, name: str) -> int:
         none = " or None" if name == "bins" else ""
         raise ValueError(f"{name} must be a positive integer{none}, got {value!r}")
     return int(value)
-
-
-def _khop_pairs(graph: LabelledGraph, hops: int) -> tuple[Tensor, Tensor]:
-    # Reachability within `hops` steps as a sparse pattern; memory grows with the
-    # number of (node, k-hop neighbour) pairs, which can be much larger than E.
-    n = graph.num_nodes
-    ones = torch.ones(graph.src.numel())
-    adjacency = torch.sparse_coo_tensor(
-        torch.stack([graph.dst, graph.src]), ones, (n, n), check_invariants=False
-    ).coalesce()
-    reach = adjacency
-    for _ in range(hops - 1):
-        with warnings.catch_warnings():
-            # torch.sparse.mm goes through CSR internally and warns that CSR is in beta.
-            warnings.filterwarnings("ignore", message="Sparse CSR tensor support")
-            grown = (torch.sparse.mm(reach, adjacency) + adjacency).coalesce()
-        if grown.indices().size(1) == reach.indices().size(1):
-            # The pattern only grows, so an equal count means no new pair, and every
-            # further hop would give the same pattern.
-            break
-        reach = torch.sparse_coo_tensor(
-            grown.indices(),
-            torch.ones(grown.indices().size(1)),
-            (n, n),
-            is_coalesced=True,
-            check_invariants=False,
-        )
-    dst, src = reach.indices()
-    return src, dst
 
 
 def discretise_histograms(counts: Tensor, bins: int | None) -> Tensor:
@@ -210,9 +185,11 @@ def _node_symbols(
     hops = _positive_integer(hops, "hops")
     if bins is not None:
         bins = _positive_integer(bins, "bins")
-    src, dst = (graph.src, graph.dst) if hops == 1 else _khop_pairs(graph, hops)
-    keep = src != dst
-    return sparse_symbols(graph, src[keep], dst[keep], bins)
+    if hops == 1:
+        keep = graph.src != graph.dst
+        return sparse_symbols(graph, graph.src[keep], graph.dst[keep], bins)
+    keys, counts = khop_label_counts(graph, hops)
+    return label_count_symbols(graph, keys, counts, bins)
 
 
 def nic_from_symbols(labels: Tensor, symbols: Tensor, correction: str) -> NICEstimate:

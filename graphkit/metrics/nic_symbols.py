@@ -61,8 +61,25 @@ def sparse_symbols(
         sizes ``d_v``. Two nodes get the same id exactly when the dense histograms of
         ``discretise_histograms`` give them equal rows.
     """
+    keys, _, counts = unique_inverse_counts(dst * graph.num_classes + graph.y[src])
+    return label_count_symbols(graph, keys, counts, bins)
+
+
+def label_count_symbols(
+    graph: LabelledGraph, keys: Tensor, counts: Tensor, bins: int | None
+) -> tuple[Tensor, Tensor, Tensor]:
+    """Map each counted node with a non-empty neighbourhood to a histogram symbol.
+
+    Args:
+        graph (LabelledGraph): the graph whose labels and counted nodes are read.
+        keys (Tensor): int64 ``[M]`` distinct keys ``v * C + k`` in increasing order.
+        counts (Tensor): int64 ``[M]`` the neighbours of class ``k`` of node ``v``.
+        bins (int, optional): as in :func:`sparse_symbols`.
+
+    Returns:
+        ``(kept, symbols, sizes)`` as :func:`sparse_symbols` returns them.
+    """
     n, c = graph.num_nodes, graph.num_classes
-    keys, _, counts = unique_inverse_counts(dst * c + graph.y[src])
     node, label = keys // c, keys % c
     sizes = torch.bincount(node, weights=counts.double(), minlength=n).long()
     kept = graph.mask & (sizes > 0)
