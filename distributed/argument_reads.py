@@ -71,8 +71,9 @@ def agree_reads(comm: Communicator, read_src: bool, read_dst: bool) -> tuple[boo
     """Return whether any rank read ``x_j`` and ``x_i`` (one all-reduce on every rank)."""
     flags = torch.tensor([float(read_src), float(read_dst)], device=comm.device)
     flags = comm.all_reduce(flags, op=dist.ReduceOp.MAX, label="propagate/reads")
-    # NOTE: on CUDA this read makes the host wait for the backward pass so far. It
-    # runs only for an argument that the zero edge of probe_reads ignores.
+    # NOTE: on nccl the all-reduce makes the host wait for the backward pass so far
+    # (Communicator.all_reduce blocks until it has finished). It runs only for an
+    # argument that the zero edge of probe_reads ignores.
     any_src, any_dst = flags.tolist()
     return any_src > 0, any_dst > 0
 

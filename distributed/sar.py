@@ -600,7 +600,8 @@ def _arguments_read(ctx, x: Tensor, x_dst: Tensor, read: list[bool]) -> tuple[bo
     the message reads it on the zero edge of
     :func:`~graphkit.distributed.argument_reads.probe_reads`, or else when some
     rank's blocks read it (one all-reduce). Whether the all-reduce runs depends only
-    on the probe and on the dtypes, which are the same on every rank.
+    on the probe, the dtypes and whether ``x_dst`` is ``x``, which are the same on
+    every rank.
     """
     floating = [t.is_floating_point() or t.is_complex() for t in (x, x_dst)]
     if not any(floating):
