@@ -66,6 +66,22 @@ def canonical_name(name: str) -> str | None:
     return None
 
 
+def _name_text(name) -> str:
+    """Return a dataset name or edge-list path as a str, accepting ``os.PathLike``.
+
+    Raises TypeError for other types, which would otherwise fail in ``str.strip``.
+    """
+    if isinstance(name, os.PathLike):
+        name = os.fspath(name)
+    if not isinstance(name, str):
+        raise TypeError(
+            f"name must be a dataset name such as 'cora' or the path of an edge-list "
+            f"file, got {name!r} of type {type(name).__name__}. See list_datasets() "
+            "for the names"
+        )
+    return name
+
+
 def load_dataset(
     name: str,
     root: str | Path | None = None,
@@ -79,9 +95,9 @@ def load_dataset(
     """Load dataset ``name`` as a PyG ``Data`` with ``x``, ``edge_index``, ``y`` and masks.
 
     Args:
-        name (str): A name from :func:`list_datasets` (case and ``_``/``-`` do not
-            matter), or the path of an edge-list file (same as ``"edge-list"`` with
-            ``path=name``).
+        name (str or Path): A name from :func:`list_datasets` (case and ``_``/``-``
+            do not matter), or the path of an edge-list file (same as ``"edge-list"``
+            with ``path=name``).
         root (str or Path, optional): Data root: the ``graphs/`` folder or one dataset
             family folder (``graphs/planetoid``); default ``$GRAPHKIT_DATA``. Unused by
             ``synthetic``.
@@ -112,6 +128,7 @@ def load_dataset(
         Data (or GraphTensors, see ``pyg_data``): with ``num_classes`` set as an
         attribute when ``y`` is given.
     """
+    name = _name_text(name)
     key = canonical_name(name)
     if key is None and Path(name).expanduser().is_file():
         _check_one_path(name, kwargs.get("path"))
@@ -188,6 +205,7 @@ def loader_defaults(name: str) -> dict:
     ``name`` is resolved as :func:`load_dataset` resolves it (a file path is an edge
     list). An unknown name gives an empty mapping.
     """
+    name = _name_text(name)
     key = canonical_name(name)
     if key is None and Path(name).expanduser().is_file():
         key = EDGE_LIST

@@ -96,9 +96,11 @@ class CSBMConfig:
             raise ValueError(
                 f"num_features must be at least 1, got {self.num_features}"
             )
-        if self.feature_signal < 0:
+        if not 0 <= self.feature_signal < float("inf"):
+            # An infinite signal makes every feature inf, -inf or NaN.
             raise ValueError(
-                f"feature_signal must be non-negative, got {self.feature_signal}"
+                f"feature_signal must be finite and non-negative, got "
+                f"{self.feature_signal}"
             )
 
 
