@@ -27,6 +27,14 @@ def test_matches_batchnorm1d(dtype):
     assert out.dtype == dtype
     assert bool(torch.isfinite(out).all())
     assert_close(out.float(), want.float(), atol=0.05, rtol=0.02)
+    # Reference in float64 on the same rounded input. The float32 statistics add far
+    # less error than the final rounding to dtype, so each output is within one
+    # machine epsilon of it, relative to its size. The comparison above would pass a
+    # mean rounded to dtype before the subtraction, which shifts outputs by up to 0.016.
+    wide = X.to(dtype).double()
+    mean = wide.mean(0)
+    exact = (wide - mean) / (wide.var(0, unbiased=False) + norm.eps).sqrt()
+    assert_close(out.double(), exact, atol=2**-24, rtol=torch.finfo(dtype).eps)
     # One rounding step of the half-precision buffers apart at most.
     close = {"atol": 1e-2, "rtol": 1e-2}
     assert_close(norm.running_mean.float(), reference.running_mean.float(), **close)
