@@ -583,7 +583,18 @@ def _merge_spellings(names: list) -> tuple[list, Tensor | None]:
 
 
 def _index_names(names: Sequence[str], what: str) -> dict[str, int]:
-    """Map the NFC form of each name to its id, or raise for two names of one form."""
+    """Map the NFC form of each name to its id, or raise for two names of one form.
+
+    Raises:
+        TypeError: ``names`` is a single string, whose characters would become the
+            names.
+    """
+    if isinstance(names, (str, bytes)):
+        raise TypeError(
+            f"{what}_names must be a list of names, got the {type(names).__name__} "
+            f"{names[:40]!r}, whose characters would each become a name. Pass one "
+            "name per id in a list, such as ['Paris', 'France']"
+        )
     index: dict[str, int] = {}
     ascii_names = _all_ascii(names)
     for i, name in enumerate(names):
