@@ -103,6 +103,41 @@ def test_propagate_nan_gradients_match_local_graph(reduce, grads, mode):
         )
 
 
+def _aggregate_local(reduce: str, grads: str) -> list[torch.Tensor]:
+    x = X.clone().requires_grad_(True)
+    out = LocalGraph(EDGES, 5).aggregate(x, reduce)
+    out.backward(OUTPUT_GRADS[grads])
+    return [out.detach(), x.grad]
+
+
+def _aggregate_sharded(rank: int, world_size: int, reduce: str, grads: str, mode):
+    data = Data(edge_index=EDGES, num_nodes=5)
+    _, payload = next(partition_payloads(data, PARTS, world_size, ranks=[rank]))
+    graph = ShardedGraph.from_partition(communicator(), payload, mode)
+    ids = payload["global_ids"]
+    x = X[ids].clone().requires_grad_(True)
+    out = graph.aggregate(x, reduce)
+    out.backward(OUTPUT_GRADS[grads][ids])
+    return ids.tolist(), [out.detach().tolist(), x.grad.tolist()]
+
+
+@pytest.mark.parametrize("mode", ["sar", "sa"])
+@pytest.mark.parametrize("grads", sorted(OUTPUT_GRADS))
+@pytest.mark.parametrize("reduce", ["max", "min"])
+def test_aggregate_nan_gradients_match_local_graph(reduce, grads, mode):
+    # LocalGraph.aggregate uses a segment kernel, which gives the edges into a NaN
+    # maximum zero gradients, unlike propagate's scatter_reduce.
+    expected = _aggregate_local(reduce, grads)
+    for ids, got in run_world(_aggregate_sharded, 2, reduce, grads, mode):
+        for name, tensor, want in zip(("out", "x"), got, expected):
+            assert_close(
+                torch.tensor(tensor),
+                want[ids],
+                equal_nan=True,
+                msg=f"{reduce}/{grads}/{mode} nodes {ids}: {name}",
+            )
+
+
 # Attention: random values with one NaN score or value, of a node with in-edges and
 # out-edges.
 NAN_NODE = {"value": 2, "score_src": 2, "score_dst": 0}
