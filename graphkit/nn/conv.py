@@ -21,6 +21,25 @@ def _glorot(weight: Tensor) -> None:
     nn.init.xavier_uniform_(weight)
 
 
+def _check_dtype(x: Tensor, weight: Tensor, caller: str) -> None:
+    """Raise TypeError unless ``x`` can meet the layer's ``weight`` in a matrix product.
+
+    torch's own error names neither the layer nor the fix. Under autocast, torch casts
+    both operands, so only a dtype that is not floating point is rejected there.
+    """
+    if not x.is_floating_point():
+        raise TypeError(
+            f"{caller}: x must be a floating-point tensor, got {x.dtype}. Convert it "
+            "with x.float()"
+        )
+    if x.dtype != weight.dtype and not torch.is_autocast_enabled(x.device.type):
+        raise TypeError(
+            f"{caller}: x is {x.dtype} but the layer's weights are {weight.dtype}. "
+            f"Convert x with x.to({weight.dtype}), or the layer with "
+            f"layer.to({x.dtype})"
+        )
+
+
 class GCNConv(nn.Module):
     """Graph convolution (Kipf and Welling, ICLR 2017, https://arxiv.org/abs/1609.02907).
 
@@ -50,6 +69,7 @@ class GCNConv(nn.Module):
     def forward(self, x: Tensor, graph: Graph) -> Tensor:
         check_graph(graph, "GCNConv")
         check_layer_input(x, graph, self.lin.in_features, type(self).__name__)
+        _check_dtype(x, self.lin.weight, type(self).__name__)
         # Transform first: aggregation then runs on the (usually smaller) output width.
         out = graph.gcn_aggregate(self.lin(x))
         return out if self.bias is None else out + self.bias
@@ -93,6 +113,7 @@ class SAGEConv(nn.Module):
     def forward(self, x: Tensor, graph: Graph) -> Tensor:
         check_graph(graph, "SAGEConv")
         check_layer_input(x, graph, self.lin_l.in_features, type(self).__name__)
+        _check_dtype(x, self.lin_l.weight, type(self).__name__)
         linear = self.aggr in ("mean", "sum")
         if linear and self.lin_l.out_features < self.lin_l.in_features:
             # Sum and mean commute with the linear map, so aggregating after it moves
@@ -157,6 +178,7 @@ class GATConv(nn.Module):
     def forward(self, x: Tensor, graph: Graph) -> Tensor:
         check_graph(graph, "GATConv")
         check_layer_input(x, graph, self.lin.in_features, type(self).__name__)
+        _check_dtype(x, self.lin.weight, type(self).__name__)
         # On a rematerializing graph (SAR), the backward pass recomputes h from x
         # instead of keeping it.
         with RecomputeSaved() if graph.rematerialize else nullcontext() as saved:
