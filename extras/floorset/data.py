@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import logging
+import numbers as numbers_module
 import re
 import tarfile
 from dataclasses import dataclass
@@ -197,6 +198,55 @@ def _load(source, name: str | Path) -> list:
         ) from error
 
 
+class MissingCasesError(ValueError):
+    """Some requested block counts have no ``config_N`` entry in the data.
+
+    Attributes:
+        missing: the requested block counts that were not found, sorted.
+        found: the requested block counts that were found, sorted.
+    """
+
+    def __init__(self, source: str | Path, missing: list[int], found: list[int]):
+        self.missing = missing
+        self.found = found
+        super().__init__(
+            f"FloorSet cases {missing} are not under {source} (found {found} of "
+            "those requested). Pick block counts that have a config_N entry there"
+        )
+
+
+def _check_configs(configs) -> set[int] | None:
+    """Return ``configs`` as a set of ints, or raise TypeError for another element type.
+
+    A string such as "21" never equals a block count, so it would select nothing.
+    """
+    if configs is None:
+        return None
+    if isinstance(configs, (str, bytes)) or not hasattr(configs, "__iter__"):
+        raise TypeError(
+            f"configs must be a list of block counts such as [21, 30], got {configs!r}"
+        )
+    block_counts = set()
+    for value in configs:
+        if isinstance(value, bool) or not isinstance(value, numbers_module.Integral):
+            raise TypeError(
+                f"configs must contain whole block counts such as 21, got {value!r} "
+                f"({type(value).__name__})"
+            )
+        block_counts.add(int(value))
+    return block_counts
+
+
+def _check_all_found(source, requested: set[int] | None, cases: list) -> None:
+    """Raise MissingCasesError when a requested block count was not loaded."""
+    if requested is None:
+        return
+    found = {_config_number(case.name) for case in cases}
+    missing = sorted(requested - found)
+    if missing:
+        raise MissingCasesError(source, missing, sorted(requested & found))
+
+
 def _config_number(name: str) -> int:
     match = re.search(r"config_(\d+)", name)
     return int(match.group(1)) if match else -1
@@ -210,7 +260,11 @@ def load_lite(
     Args:
         root (str | Path): the ``LiteTensorDataTest`` folder.
         configs (list[int], optional): block counts N to load; all found when None.
+
+    Raises:
+        MissingCasesError: a block count of ``configs`` has no ``config_N`` folder.
     """
+    configs = _check_configs(configs)
     root = Path(root)
     # Only config_N folders. A copy such as config_21_old, or a file, is skipped.
     folders = sorted(
@@ -232,6 +286,7 @@ def load_lite(
         data = _load(folder / "litedata_1.pth", folder / "litedata_1.pth")
         label = _load(folder / "litelabel_1.pth", folder / "litelabel_1.pth")
         cases.append(build_case(f"lite/{folder.name}", "lite", data, label))
+    _check_all_found(root, configs, cases)
     return cases
 
 
@@ -280,7 +335,11 @@ def load_prime(
     Args:
         archive (str | Path): the ``.tar.gz`` file or the ``PrimeTensorDataTest`` folder.
         configs (list[int], optional): block counts N to load; all 100 when None.
+
+    Raises:
+        MissingCasesError: a block count of ``configs`` has no ``config_N`` entry.
     """
+    configs = _check_configs(configs)
     files = _prime_files(Path(archive))
 
     def read(key: str) -> list:
@@ -304,6 +363,7 @@ def load_prime(
         data = read(f"config_{number}/primedata_1.pth")
         label = read(f"config_{number}/primelabel_1.pth")
         cases.append(build_case(f"prime/config_{number}", "prime", data, label))
+    _check_all_found(archive, configs, cases)
     return cases
 
 
@@ -317,6 +377,9 @@ def load_floorset(
             ``PrimeTensorDataTest.tar.gz`` (or ``PrimeTensorDataTest/``).
         variant ("prime" | "lite"): which dataset.
         configs (list[int], optional): block counts to load.
+
+    Raises:
+        MissingCasesError: a block count of ``configs`` is not in the data.
     """
     root = Path(root)
     if variant == "lite":

@@ -38,7 +38,12 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from graphkit.extras.floorset.data import FloorplanCase, load_floorset, synthetic_case
+from graphkit.extras.floorset.data import (
+    FloorplanCase,
+    MissingCasesError,
+    load_floorset,
+    synthetic_case,
+)
 from graphkit.extras.floorset.evaluate import (
     SCORING_VERSION,
     boundary_gaps,
@@ -297,23 +302,20 @@ def _load_selected(
         ValueError: if a case of ``configs`` is not under ``root``.
     """
     try:
-        cases = load_floorset(root, variant, list(configs))
+        return load_floorset(root, variant, list(configs))
     except FileNotFoundError as error:
         raise FileNotFoundError(
             f"{error}. Add the FloorSet {variant} files to {root}, or pass "
             f"--set {variant}_configs= to skip FloorSet {variant}"
             f"{_shadowed_archive_note(root, variant)}"
         ) from None
-    found = sorted(int(case.name.rsplit("_", 1)[1]) for case in cases)
-    missing = sorted(set(configs) - set(found))
-    if missing:
+    except MissingCasesError as error:
         raise ValueError(
-            f"{variant}_configs: FloorSet {variant} cases {missing} are not under "
-            f"{root} (found {found} of those requested). Pick block counts that have "
-            f"a config_N entry there, or drop them from --set {variant}_configs"
-            f"{_shadowed_archive_note(root, variant)}"
-        )
-    return cases
+            f"{variant}_configs: FloorSet {variant} cases {error.missing} are not "
+            f"under {root} (found {error.found} of those requested). Pick block "
+            f"counts that have a config_N entry there, or drop them from --set "
+            f"{variant}_configs{_shadowed_archive_note(root, variant)}"
+        ) from None
 
 
 def _shadowed_archive_note(root: Path, variant: str) -> str:
