@@ -107,6 +107,9 @@ def _write_partition_files(
     files = []
     for rank, payload in partition_payloads(data, parts, num_parts):
         path = out / part_file_name(rank)
+        # TODO: each file contains one edge tensor per peer partition, so P files pickle
+        # P**2 tensors, about 0.2 ms each (300 partitions: 20 s of a 35 s run on 2
+        # CPU cores). Only a format with one edge tensor and offsets per file scales.
         torch.save(payload, path)
         files.append(
             {"name": path.name, "sha256": sha256_of(path), "bytes": path.stat().st_size}

@@ -340,18 +340,20 @@ def partition_payloads(data, parts: Tensor, num_parts: int, ranks=None):
                 and value.size(0) == parts.numel()
             ):
                 payload[name] = value[own].clone()
-        attrs = []
-        for peer in range(num_parts):
-            block = perm[
-                offsets[rank * num_parts + peer] : offsets[rank * num_parts + peer + 1]
-            ]
-            src = relabeled.new_id[edge_index[0, block]]
-            dst = relabeled.new_id[edge_index[1, block]] - lo
-            payload["edges"].append(torch.stack([src, dst]))
-            if edge_attr is not None:
-                attrs.append(edge_attr[block].clone())
+        # The rank's in-edges are one run of perm, grouped by source partition, so
+        # they are renumbered at once and then split, without a pass per peer.
+        first = rank * num_parts
+        block = perm[offsets[first] : offsets[first + num_parts]]
+        sizes = counts[first : first + num_parts].tolist()
+        src = relabeled.new_id[edge_index[0, block]].split(sizes)
+        dst = (relabeled.new_id[edge_index[1, block]] - lo).split(sizes)
+        # torch.stack and clone give each peer's tensor its own storage, so
+        # torch.save writes only that peer's edges.
+        payload["edges"] = [torch.stack(pair) for pair in zip(src, dst)]
         if edge_attr is not None:
-            payload["edge_attr"] = attrs
+            payload["edge_attr"] = [
+                attrs.clone() for attrs in edge_attr[block].split(sizes)
+            ]
         yield rank, payload
 
 
