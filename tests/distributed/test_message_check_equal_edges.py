@@ -81,3 +81,18 @@ def test_edgewise_messages_accepted():
     ]
     for message in messages:
         check_edgewise_message(message, block, x, x, 0)
+
+
+def test_message_with_parameters_checked_without_warning(recwarn):
+    # A message that reads a learned weight returns a tensor that requires grad;
+    # the check compares it without converting it to a Python number first.
+    torch.manual_seed(0)
+    x = torch.randn(6, 3)
+    block = _block([[0, 1, 2, 3, 4], [1, 2, 3, 4, 5]], 6)
+    weight = torch.nn.Parameter(torch.randn(3, 3))
+    scale = torch.nn.Parameter(torch.randn(1, 3))
+    check_edgewise_message(lambda x_j, x_i, e: x_j @ weight, block, x, x, 0)
+    check_edgewise_message(
+        lambda x_j, x_i, e: scale.expand(len(x_j), 3), block, x, x, 0
+    )
+    assert not [w for w in recwarn if "requires_grad" in str(w.message)]
