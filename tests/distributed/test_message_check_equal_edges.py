@@ -84,8 +84,8 @@ def test_edgewise_messages_accepted():
 
 
 def test_message_with_parameters_checked_without_warning(recwarn):
-    # A message that reads a learned weight returns a tensor that requires grad;
-    # the check compares it without converting it to a Python number first.
+    # These messages return tensors that require grad. The check detaches them
+    # before it reads their largest value.
     torch.manual_seed(0)
     x = torch.randn(6, 3)
     block = _block([[0, 1, 2, 3, 4], [1, 2, 3, 4, 5]], 6)
