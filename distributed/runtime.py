@@ -38,6 +38,7 @@ import torch.distributed as dist
 from graphkit.distributed import slurm
 from graphkit.distributed.comm import Communicator, Heartbeat
 from graphkit.distributed.device import resolve_backend
+from graphkit.distributed.gloo_interface import choose_gloo_interface
 from graphkit.distributed.store_calls import StoreTimeoutError, call_with_deadline
 
 # Re-exported, so that imports of these names from this module keep working.
@@ -613,6 +614,7 @@ def init_process_group(
         rank, world_size, addr, port = _environment()
     if backend == "gloo" and world_size > 1:
         check_gloo_interfaces()
+        choose_gloo_interface(addr)
     # torchrun keeps its store across restarts (--max-restarts) and across the groups
     # that one worker starts after destroying the previous one, so each restart and
     # each group uses its own keys. Otherwise gloo would read the addresses of the

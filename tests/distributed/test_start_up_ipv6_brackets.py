@@ -10,7 +10,6 @@ import socket
 
 import pytest
 import torch.multiprocessing as mp
-
 from graphkit.distributed.runtime import _from_mpi, free_port, unbracketed_address
 from mpi_worlds import FakeWorld
 
