@@ -125,11 +125,22 @@ def resolve(
 ) -> Path:
     """Turn a local path, a URL or a released name (``"ultra_3g"``) into a local file.
 
-    A local path may start with ``~`` for the home folder.
+    A local path may start with ``~`` for the home folder. When ``sha256`` is given,
+    a local file is checked against it too, not only a downloaded one.
+
+    Raises:
+        ValueError: the local file's checksum differs from ``sha256``.
     """
     text = str(path_or_url)
     local = Path(text).expanduser()
     if local.is_file():
+        if sha256 is not None:
+            actual = sha256_of(local)
+            if actual != sha256.lower():
+                raise ValueError(
+                    f"checksum mismatch for {local}: expected sha256 {sha256}, got "
+                    f"{actual}. The file is another checkpoint or a damaged copy"
+                )
         return local
     if local.is_dir():
         files = sorted(str(p) for p in local.glob("*.pth"))

@@ -64,7 +64,8 @@ class Ultra(UltraNet):
                 name ``"ultra_3g"``, ``"ultra_4g"``, ``"ultra_50g"`` (known checksums).
             cache_dir: download folder; default ``$GRAPHKIT_CACHE/ultra`` or
                 ``~/.cache/graphkit/ultra``.
-            sha256 (str, optional): expected checksum of a downloaded file.
+            sha256 (str, optional): expected checksum of the file, checked for a
+                local file as for a downloaded one.
             aggregation (str): ``"lean"`` or ``"plain"``.
         """
         path = checkpoint.resolve(path_or_url, cache_dir, sha256)
