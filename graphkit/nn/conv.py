@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import numbers
 from contextlib import nullcontext
 
 import torch
@@ -160,10 +162,20 @@ class GATConv(nn.Module):
         dropout: float = 0.0,
     ) -> None:
         super().__init__()
+        if isinstance(heads, bool) or not isinstance(heads, numbers.Integral):
+            raise TypeError(
+                f"heads must be an int, got {heads!r} of type {type(heads).__name__}"
+            )
         if heads < 1:
             raise ValueError(f"heads must be at least 1, got {heads}")
         if not 0.0 <= dropout <= 1.0:
             raise ValueError(f"dropout must lie in [0, 1], got {dropout}")
+        if not math.isfinite(negative_slope):
+            # LeakyReLU would turn every negative score into NaN and spread it to the
+            # node's output.
+            raise ValueError(
+                f"negative_slope must be a finite number, got {negative_slope}"
+            )
         self.heads, self.out_channels, self.concat = heads, out_channels, concat
         self.negative_slope, self.dropout = negative_slope, dropout
         self.lin = nn.Linear(in_channels, heads * out_channels, bias=False)
