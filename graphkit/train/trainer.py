@@ -14,6 +14,7 @@ import dataclasses
 import json
 import logging
 import math
+import operator
 import sys
 import time
 from pathlib import Path
@@ -491,6 +492,8 @@ def masks_for_split(data, split: int | None):
     ``Data`` can be passed again for each split. When no mask is 2-D, the function
     returns ``data`` itself.
     """
+    if split is not None:
+        split = _split_index(split)
     selected = None
     for name in ("train_mask", "val_mask", "test_mask"):
         # A dataset without labels has no masks. The trainer's input check names it.
@@ -512,3 +515,19 @@ def masks_for_split(data, split: int | None):
             setattr(selected, name, mask[:, index])
     return data if selected is None else selected
 
+
+def _split_index(split) -> int:
+    """Return ``split`` as an int, raising TypeError for a bool, float or str.
+
+    ``mask[:, True]`` would add a dimension instead of selecting column 1, and a float
+    fails in tensor indexing. Integer tensors and NumPy integers pass.
+    """
+    if not isinstance(split, bool):
+        try:
+            return operator.index(split)
+        except TypeError:
+            pass
+    raise TypeError(
+        f"split must be None or an int split index, got {split!r} of type "
+        f"{type(split).__name__}"
+    )
