@@ -213,10 +213,11 @@ def sparse_conv2d(
             f"a {k_h}x{k_w} kernel with padding={padding} does not fit the "
             f"{height}x{width} map. Use a smaller kernel or more padding."
         )
-    dense = decode(encoded)
+    # The map is decoded on the CPU, and the sums run on the weight's device.
+    dense = decode(encoded).to(weight.device)
     channel, row, col = dense.nonzero(as_tuple=True)
     values = dense[channel, row, col]
-    out = torch.zeros(c_out, h_out * w_out, dtype=weight.dtype)
+    out = torch.zeros(c_out, h_out * w_out, dtype=weight.dtype, device=weight.device)
     macs = 0
     for a in range(k_h):
         for b in range(k_w):

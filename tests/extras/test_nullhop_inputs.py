@@ -9,6 +9,7 @@ from graphkit.extras.efficient.nullhop_codec import (
     sparse_conv2d,
     to_fixed_point,
 )
+from simulated_cuda import SimulatedCuda
 
 
 def test_empty_map_compression_ratio_rejected():
@@ -96,3 +97,15 @@ def test_encode_rejects_complex_map():
         ValueError, match=r"feature map must be real, got torch\.complex64"
     ):
         encode(feature_map)
+
+
+def test_sparse_conv2d_follows_weight_device():
+    # No GPU is needed: SimulatedCuda raises where a CUDA run would meet a CPU
+    # tensor, such as a CPU output buffer in index_add_.
+    encoded = encode(torch.tensor([[[0.5, 0.0], [1.25, 0.0]]]))
+    with SimulatedCuda() as cuda:
+        weight = torch.full((1, 1, 1, 1), 2.0, device="cuda")
+        out, macs = sparse_conv2d(encoded, weight, torch.ones(1, device="cuda"), 0)
+        assert cuda.device_of(out) == "cuda"
+    assert torch.equal(out, torch.tensor([[[2.0, 1.0], [3.5, 1.0]]]))
+    assert macs == 2
