@@ -353,6 +353,16 @@ class ShardedGraph(Graph):
             halo = self.compression.halo_for(self.halo, label)
         return Plan(halo, blocks, keep and self.mode != "sar", label)
 
+    def __reduce_ex__(self, protocol):
+        # pickle and copy.deepcopy would otherwise fail on the process group's store
+        # with a message that names neither the graph nor what to copy instead.
+        raise TypeError(
+            f"a ShardedGraph (rank {self.rank} of {self.world_size}) holds its "
+            "connections to the other ranks and cannot be pickled or copied. Copy or "
+            "save the model's state_dict, and build another graph with "
+            "ShardedGraph.from_partition"
+        )
+
     def __repr__(self) -> str:
         # num_edges counts the in-edges of the owned nodes, from every peer.
         edges = sum(block.num_edges for block in self.blocks)
