@@ -16,7 +16,12 @@ from collections.abc import Sequence
 import torch
 from torch import Tensor
 
-from graphkit.embed.implicit import Cache, ImplicitMatrix, check_same_dtype
+from graphkit.embed.implicit import (
+    Cache,
+    ImplicitMatrix,
+    check_same_device,
+    check_same_dtype,
+)
 
 
 def _as_index(index: Tensor | Sequence[int], size: int, what: str) -> Tensor:
@@ -118,6 +123,7 @@ class HStack(ImplicitMatrix):
                     f"block {position} has shape {block.shape}"
                 )
         check_same_dtype(blocks, "HStack")
+        check_same_device(blocks, "HStack")
         widths = [block.shape[1] for block in blocks]
         super().__init__((rows, sum(widths)), blocks[0].dtype, blocks[0].device)
         self.blocks = blocks
@@ -153,6 +159,7 @@ class VStack(ImplicitMatrix):
                     f"{columns}, block {position} has shape {block.shape}"
                 )
         check_same_dtype(blocks, "VStack")
+        check_same_device(blocks, "VStack")
         rows = sum(block.shape[0] for block in blocks)
         super().__init__((rows, columns), blocks[0].dtype, blocks[0].device)
         self.blocks = blocks

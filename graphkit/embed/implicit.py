@@ -78,8 +78,9 @@ class ImplicitMatrix:
         """Compute ``M @ v`` for a dense ``v`` of shape ``(columns, k)`` or ``(columns,)``.
 
         Args:
-            v (Tensor): the thin right-hand side. It is cast to this matrix's dtype, so
-                a float32 matrix returns float32 also for a float64 ``v``.
+            v (Tensor): the thin right-hand side. It is cast to this matrix's dtype
+                and moved to its device, so a float32 matrix returns float32 also for
+                a float64 ``v``, and a CUDA matrix returns a CUDA tensor for a CPU one.
             cache (dict, optional): pass one dictionary to several calls to share
                 intermediate products between them (valid only while the inputs are
                 unchanged). A fresh one is used by default.
@@ -109,7 +110,8 @@ class ImplicitMatrix:
                 f"cannot multiply a {self.shape[0]} x {self.shape[1]} implicit matrix by a "
                 f"tensor of shape {tuple(v.shape)}: expected ({self.shape[1]}, k)"
             )
-        out = self._cached(v.to(self.dtype), {} if cache is None else cache)
+        v = v.to(device=self.device, dtype=self.dtype)
+        out = self._cached(v, {} if cache is None else cache)
         out = out.squeeze(1) if vector else out
         if out.data_ptr() == caller_tensor.data_ptr() and out.numel():
             # An identity (M ** 0) passes its input through, and the caller must not
@@ -230,6 +232,29 @@ def check_same_dtype(nodes: Sequence[ImplicitMatrix], combinator: str) -> None:
             )
 
 
+def _same_device(first: torch.device, second: torch.device) -> bool:
+    """Return whether two devices are one, reading a missing index as any index."""
+    if first.type != second.type:
+        return False
+    return first.index is None or second.index is None or first.index == second.index
+
+
+def check_same_device(nodes: Sequence[ImplicitMatrix], combinator: str) -> None:
+    """Raise unless all ``nodes`` are on one device.
+
+    As with dtypes, a tree of leaves on several devices would otherwise fail only at
+    its first product, with a torch error that names no leaf.
+    """
+    for position, node in enumerate(nodes[1:], start=1):
+        if not _same_device(node.device, nodes[0].device):
+            raise ValueError(
+                f"{combinator} needs implicit matrices on one device, got "
+                f"{nodes[0].device} (operand 0) and {node.device} (operand "
+                f"{position}). Move the leaves' tensors to one device before wrapping "
+                "them"
+            )
+
+
 class Identity(ImplicitMatrix):
     """The n x n identity, the result of ``M ** 0``."""
 
@@ -265,6 +290,7 @@ class Sum(ImplicitMatrix):
                     f"cannot add implicit matrices of shapes {terms[0].shape} and {term.shape}"
                 )
         check_same_dtype(terms, "Sum")
+        check_same_device(terms, "Sum")
         # Flatten nested sums so that long chains of + stay one node.
         flat_terms, flat_coefficients = [], []
         for term, coefficient in zip(terms, coefficients):
@@ -315,6 +341,7 @@ class Product(ImplicitMatrix):
                     f"cannot multiply implicit matrices of shapes {left.shape} and {right.shape}"
                 )
         check_same_dtype(flat, "Product")
+        check_same_device(flat, "Product")
         super().__init__(
             (flat[0].shape[0], flat[-1].shape[1]), flat[0].dtype, flat[0].device
         )

@@ -193,7 +193,7 @@ class LowRank(ImplicitMatrix):
             )
         super().__init__((left.shape[0], right.shape[0]), left.dtype, left.device)
         self.left = left
-        self.right = right.to(left.dtype)
+        self.right = right.to(device=left.device, dtype=left.dtype)
 
     def _matmul(self, v: Tensor, cache: Cache) -> Tensor:
         return self.left @ (self.right.T @ v)
