@@ -94,6 +94,8 @@ def check_no_earlier_run(out: Path, resume: str | None = None) -> None:
     # resume that the errors below advise would fail on the lock.
     check_not_in_use(out)
     if resume:
+        # A folder, such as out itself, is no checkpoint of another folder.
+        reject_checkpoint_folder(Path(resume))
         raise ValueError(
             f"{option('out', str(out))} already contains {earlier[0].name} from an "
             f"earlier run, and {option('resume', resume)} is a checkpoint of another "
@@ -113,6 +115,15 @@ def check_no_earlier_run(out: Path, resume: str | None = None) -> None:
     )
 
 
+def reject_checkpoint_folder(path: Path) -> None:
+    """Raise ValueError when the checkpoint ``path`` is a folder, naming the fix."""
+    if path.is_dir():
+        raise ValueError(
+            f"checkpoint {path} is a folder. Pass a checkpoint_*.pt file in it, or "
+            f"{option('resume', 'auto')} with {option('out', str(path))}"
+        )
+
+
 def load_checkpoint(path: str | Path, expected_graph: dict | None = None) -> dict:
     """Load a checkpoint and check it belongs to the same graph and partitioning.
 
@@ -124,11 +135,7 @@ def load_checkpoint(path: str | Path, expected_graph: dict | None = None) -> dic
             from ``expected_graph``.
     """
     path = Path(path)
-    if path.is_dir():
-        raise ValueError(
-            f"checkpoint {path} is a folder. Pass a checkpoint_*.pt file in it, or "
-            f"{option('resume', 'auto')} with {option('out', str(path))}"
-        )
+    reject_checkpoint_folder(path)
     if not path.is_file():
         raise FileNotFoundError(f"checkpoint {path} does not exist")
     try:
