@@ -34,10 +34,21 @@ def train(rank: int, world_size: int, options: dict, out: str) -> dict:
     )
     graph, data = build_partition(config, rank, world_size)
     trainer = Trainer(config, data, graph)
+    codec_start = {
+        k: p.detach().clone()
+        for k, p in trainer.model.named_parameters()
+        if k.startswith("halo_codec.")
+    }
     summary = trainer.fit()
+    parameters = dict(trainer.model.named_parameters())
     return {
         "summary": summary,
-        "parameters": sorted(k for k, _ in trainer.model.named_parameters()),
+        "parameters": sorted(parameters),
+        # The largest change of each learned codec weight over the run.
+        "codec_changes": {
+            k: float((parameters[k].detach() - start).abs().max())
+            for k, start in codec_start.items()
+        },
     }
 
 
@@ -140,6 +151,12 @@ def test_learned_codec_joins_the_model(tmp_path):
     options = {"compression": "learned", "compression_ratio": 4}
     for result in run_world(train, 2, options, str(tmp_path / "learned")):
         assert any(k.startswith("halo_codec.encoders.") for k in result["parameters"])
+        # The optimizer trains the codec with the model. A codec attached after the
+        # optimizer was built would keep its initial weights.
+        changes = result["codec_changes"]
+        assert changes, "the model has no learned codec weights"
+        for name, change in changes.items():
+            assert change > 0, f"{name} did not change in training"
 
 
 def test_readme_torchrun_example(tmp_path):
