@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import numbers
 import os
 import shutil
 import tempfile
@@ -304,6 +305,13 @@ def _check_file_fits(path: Path, payload: dict, meta: dict, meta_path: Path) -> 
 
 def load_partition(folder: str | os.PathLike, rank: int, world_size: int) -> dict:
     """Load and verify partition ``rank`` of the folder for a run of ``world_size`` ranks."""
+    whole = isinstance(rank, numbers.Integral) and not isinstance(rank, bool)
+    if not whole or not 0 <= rank < world_size:
+        # meta["files"][-1] would load the last file, and a float fails as a list index.
+        raise ValueError(
+            f"rank must be an int in [0, {world_size}) for world_size={world_size}, "
+            f"got {rank!r}"
+        )
     meta = read_metadata(folder)
     check_world_size(meta, world_size, folder)
     if meta.get("edge_weight_dropped") and rank == 0:

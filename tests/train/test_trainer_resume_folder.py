@@ -14,7 +14,7 @@ def test_out_folder_as_resume_named(tmp_path):
     before = folder_bytes(out)
     with pytest.raises(ValueError) as caught:
         run(data, epochs=4, out=str(out), resume=str(out))
-    # Unchecked, the message called out a checkpoint of another folder.
+    # Without the folder check, the message named it a checkpoint of another folder.
     assert str(caught.value) == (
         f"checkpoint {out} is a folder. Pass a checkpoint_*.pt file in it, or "
         f"resume='auto' with out={str(out)!r}"
