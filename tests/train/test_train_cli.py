@@ -1,8 +1,10 @@
 """``graphkit train`` end to end: the embedded default and Cora's public split."""
 
+import json
 import re
 
 import pytest
+import torch
 
 from graphkit.launch.cli import main
 
@@ -31,9 +33,17 @@ def test_default_run_prints_test_accuracy(capsys):
 
 def test_yaml_config_and_override(tmp_path, capsys):
     config = tmp_path / "run.yaml"
-    config.write_text("model: gcn\nepochs: 50\n")
-    assert main(["train", "--config", str(config), "--epochs", "3"]) == 0
+    config.write_text("model: gcn\nepochs: 50\nhidden: 8\n")
+    out = tmp_path / "run"
+    argv = ["train", "--config", str(config), "--epochs", "3", "--out", str(out)]
+    assert main(argv) == 0
     assert "3 epochs run" in capsys.readouterr().out
+    # The checkpoint stores the config of the run, so it shows that the file's model
+    # and hidden took effect (the defaults are sage and 64) next to the override.
+    saved = json.loads(torch.load(out / "checkpoint_000003.pt")["config"])
+    assert saved["model"] == "gcn"
+    assert saved["hidden"] == 8
+    assert saved["epochs"] == 3
 
 
 def test_one_epoch_is_singular(capsys):
