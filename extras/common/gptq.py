@@ -120,7 +120,7 @@ def gptq_quantize(
             the rest stay in full precision but still absorb the error updates.
 
     Shapes:
-        return: ``(out_features, in_features)``, same dtype as ``weight``.
+        return: ``(out_features, in_features)``, same dtype and device as ``weight``.
     """
     _check_settings(group_size, damp, block_size)
     _check_weight(weight)
@@ -131,7 +131,9 @@ def gptq_quantize(
             "input_hessian"
         )
     w = weight.detach().double().clone()
-    h = hessian.detach().double().clone()
+    # A Hessian accumulated on another device than the weight is moved to it, so
+    # that the column updates do not meet tensors of two devices.
+    h = hessian.detach().to(device=w.device, dtype=torch.float64, copy=True)
     columns = w.shape[1]
     _check_hessian(h, columns)
     dead = torch.diag(h) == 0

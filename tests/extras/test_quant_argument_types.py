@@ -12,6 +12,7 @@ from graphkit.extras.common.quant import (
     quantize_int_groups,
     quantize_mx,
 )
+from simulated_cuda import SimulatedCuda
 
 
 def test_int_grid_rejects_fractional_bits():
@@ -87,3 +88,21 @@ def test_mx_and_int_grid_reject_complex_values():
         quantize_mx(x[0], "mxint8")
     with pytest.raises(ValueError, match=r"quantize_int needs real values"):
         quantize_int(x, torch.tensor(1.0), torch.tensor(0.0), 4, True)
+
+
+@pytest.mark.parametrize(
+    "weight_device, hessian_device", [("cuda", "cpu"), ("cpu", "cuda")]
+)
+def test_gptq_moves_hessian_to_weight_device(weight_device, hessian_device):
+    # No GPU is needed: SimulatedCuda raises where a CUDA run would meet a CPU tensor,
+    # as the column update did with a Hessian on the other device.
+    generator = torch.Generator().manual_seed(0)
+    weight = torch.randn(4, 8, generator=generator)
+    hessian = input_hessian(torch.randn(20, 8, generator=generator))
+    expected = gptq_quantize(weight, hessian, group_size=4)
+    with SimulatedCuda() as cuda:
+        out = gptq_quantize(
+            weight.to(weight_device), hessian.to(hessian_device), group_size=4
+        )
+        assert cuda.device_of(out) == weight_device
+    assert torch.equal(out, expected)
