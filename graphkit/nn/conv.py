@@ -226,6 +226,9 @@ class GINConv(nn.Module):
     def __init__(self, nn: nn.Module, eps: float = 0.0, train_eps: bool = False) -> None:
         super().__init__()
         self.nn = nn
+        if not math.isfinite(float(eps)):
+            # (1 + eps) x_i would make every output NaN or infinite.
+            raise ValueError(f"eps must be a finite number, got {eps}")
         eps_tensor = torch.tensor([float(eps)])
         if train_eps:
             self.eps = torch.nn.Parameter(eps_tensor)
