@@ -147,12 +147,25 @@ def discretise_histograms(counts: Tensor, bins: int | None) -> Tensor:
 
     Returns:
         int64 ``[n]`` ids in ``[0, R)``, equal for equal discretised rows.
+
+    Raises:
+        TypeError: ``counts`` is not an integer tensor.
+        ValueError: ``counts`` is not 2-D, has a negative entry (the mixed-radix key
+            below would give two different rows one id), or, with ``bins``, has a row
+            with sum 0, whose class fractions are undefined.
     """
+    _check_histogram_counts(counts)
     if bins is None:
         levels = counts
     else:
         bins = _positive_integer(bins, "bins")
         degree = counts.sum(dim=1, keepdim=True)
+        if degree.numel() and int(degree.min()) == 0:
+            row = int((degree.view(-1) == 0).nonzero()[0])
+            raise ValueError(
+                f"counts row {row} sums to 0, so its class fractions are undefined. "
+                "Leave out nodes without neighbours, or pass bins=None"
+            )
         bins = capped_bins(bins, int(degree.max()) if degree.numel() else 1)
         levels = torch.div(
             2 * bins * counts + degree, 2 * degree, rounding_mode="floor"
@@ -167,6 +180,29 @@ def discretise_histograms(counts: Tensor, bins: int | None) -> Tensor:
     else:
         _, ids = torch.unique(levels, dim=0, return_inverse=True)
     return ids
+
+
+def _check_histogram_counts(counts: Tensor) -> None:
+    """Raise unless ``counts`` is a 2-D tensor of non-negative integers."""
+    if not isinstance(counts, Tensor):
+        raise TypeError(
+            f"counts must be a tensor of neighbour class counts, got "
+            f"{type(counts).__name__}"
+        )
+    if counts.is_floating_point() or counts.is_complex() or counts.dtype == torch.bool:
+        raise TypeError(
+            f"counts must be an integer tensor of neighbour class counts, got "
+            f"{counts.dtype}"
+        )
+    if counts.dim() != 2:
+        raise ValueError(
+            f"counts must have shape [n, C], one row per node, got "
+            f"{tuple(counts.shape)}"
+        )
+    if counts.numel() and int(counts.min()) < 0:
+        raise ValueError(
+            f"counts must be non-negative, got the entry {int(counts.min())}"
+        )
 
 
 def _node_symbols(

@@ -95,7 +95,7 @@ def test_mx_and_int_grid_reject_complex_values():
 )
 def test_gptq_moves_hessian_to_weight_device(weight_device, hessian_device):
     # No GPU is needed: SimulatedCuda raises where a CUDA run would meet a CPU tensor,
-    # as the column update did with a Hessian on the other device.
+    # as the column update would with a Hessian on the other device.
     generator = torch.Generator().manual_seed(0)
     weight = torch.randn(4, 8, generator=generator)
     hessian = input_hessian(torch.randn(20, 8, generator=generator))
