@@ -53,7 +53,11 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
-from graphkit.metrics.graph import LabelledGraph, as_labelled_graph
+from graphkit.metrics.graph import (
+    LabelledGraph,
+    as_labelled_graph,
+    require_labelled_graph,
+)
 from graphkit.metrics.information import (
     entropy,
     expected_mutual_information,
@@ -100,6 +104,7 @@ def neighbour_label_counts(graph: LabelledGraph, hops: int = 1) -> Tensor:
     entries instead where the other measures avoid that table (see
     ``LabelledGraph.uses_dense_counts``).
     """
+    graph = require_labelled_graph(graph, "neighbour_label_counts")
     counts = _histogram_table(graph, hops)
     if hops == 1 and not graph.options.self_loops:
         # This is the graph's cached table, which its other measures read, so the
@@ -354,6 +359,7 @@ def nic_by_neighbourhood_size(
     Returns:
         ``(low, high, estimate)`` per group, with ``low <= d_v < high``.
     """
+    graph = require_labelled_graph(graph, "nic_by_neighbourhood_size")
     kept, symbols, size = _node_symbols(graph, hops, bins)
     labels = graph.y[kept]
     group = torch.floor(torch.log2(size.double())).long()

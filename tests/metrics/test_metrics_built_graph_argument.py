@@ -9,6 +9,8 @@ from graphkit.metrics import (
     build_labelled_graph,
     class_edge_counts,
     local_homophily,
+    neighbour_label_counts,
+    nic_by_neighbourhood_size,
     summarize_graph,
 )
 
@@ -18,7 +20,14 @@ Y = torch.tensor([0, 0, 1, 1])
 
 
 @pytest.mark.parametrize(
-    "function", [local_homophily, class_edge_counts, summarize_graph]
+    "function",
+    [
+        local_homophily,
+        class_edge_counts,
+        summarize_graph,
+        neighbour_label_counts,
+        nic_by_neighbourhood_size,
+    ],
 )
 def test_edge_index_rejected(function):
     message = rf"{function.__name__} takes a LabelledGraph, got Tensor"
