@@ -177,6 +177,12 @@ def roc_auc(positive_scores: Tensor, negative_scores: Tensor) -> float:
             f"ROC-AUC needs at least one positive and one negative score, got "
             f"{positive_scores.numel()} positive and {negative_scores.numel()} negative"
         )
+    if positive_scores.is_complex() or negative_scores.is_complex():
+        # The cast to float64 below would rank the real parts only.
+        raise TypeError(
+            f"ROC-AUC ranks real scores, got {positive_scores.dtype} positive and "
+            f"{negative_scores.dtype} negative scores"
+        )
     positive = positive_scores.detach().reshape(-1).to(torch.float64)
     negative = negative_scores.detach().reshape(-1).to(torch.float64)
     for name, scores in (("positive", positive), ("negative", negative)):
@@ -190,6 +196,24 @@ def roc_auc(positive_scores: Tensor, negative_scores: Tensor) -> float:
     return _mann_whitney(torch.cat([negative, positive]), negative.numel())
 
 
+def check_node_ids(edge_index: Tensor, num_nodes: int) -> None:
+    """Raise unless ``edge_index`` is an integer ``(2, E)`` tensor of ids in range.
+
+    The pair keys ``min(i, j) * num_nodes + max(i, j)`` below are unique only for
+    such ids. An id of ``num_nodes`` or more would give the edge the key of another
+    pair, and the edge would be merged with it or taken for it.
+    """
+    check_edge_index(edge_index)
+    # Meta tensors, which the device tests use, have no values to compare.
+    if edge_index.numel() and edge_index.device.type != "meta":
+        low, high = int(edge_index.min()), int(edge_index.max())
+        if low < 0 or high >= num_nodes:
+            raise ValueError(
+                f"edge_index must contain node ids in [0, {num_nodes}), found "
+                f"{low if low < 0 else high}. Raise num_nodes or drop those edges"
+            )
+
+
 def unique_undirected_edges(edge_index: Tensor, num_nodes: int) -> Tensor:
     """Keep the first occurrence of each undirected edge, in input order.
 
@@ -198,7 +222,12 @@ def unique_undirected_edges(edge_index: Tensor, num_nodes: int) -> Tensor:
 
     Shapes:
         edge_index: ``(2, E)``. Returns ``(2, E')`` with ``E' <= E``.
+
+    Raises:
+        TypeError, ValueError: ``edge_index`` is not an integer ``(2, E)`` tensor of
+            ids in ``[0, num_nodes)``.
     """
+    check_node_ids(edge_index, num_nodes)
     low = torch.minimum(edge_index[0], edge_index[1]).long()
     high = torch.maximum(edge_index[0], edge_index[1]).long()
     keys, inverse = torch.unique(low * num_nodes + high, return_inverse=True)
@@ -223,10 +252,12 @@ def sample_non_edges(
         edge_index: ``(2, E)``. Returns ``(2, count)``.
 
     Raises:
-        ValueError: If ``count > 0`` and every pair of distinct nodes is an edge.
+        ValueError: If ``count > 0`` and every pair of distinct nodes is an edge, or
+            ``edge_index`` has an id outside ``[0, num_nodes)``.
     """
     # ``generator`` is a CPU generator, so the pairs are drawn and checked on the CPU
     # and then moved to the device of ``edge_index``.
+    check_node_ids(edge_index, num_nodes)
     device = edge_index.device
     edge_index = edge_index.cpu()
     low = torch.minimum(edge_index[0], edge_index[1]).long()
