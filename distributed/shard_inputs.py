@@ -71,3 +71,19 @@ def check_peer_edges(edges, edge_attr, world_size: int) -> None:
             f"expected edge_attr from {world_size} peers, got {len(edge_attr)}. Pass "
             "one [E_p, D] tensor per peer, in the order of edges, or None"
         )
+
+
+def check_payload_rank(payload: dict, rank: int) -> None:
+    """Raise ValueError when ``payload`` is the partition of a rank other than ``rank``.
+
+    The edges of a payload point into its own rank's rows, so another rank's payload
+    would build a graph whose edges join the wrong nodes. Partitions of equal size give
+    no other error. A payload without a ``rank`` entry (one built by hand) passes.
+    """
+    owner = payload.get("rank")
+    if owner is not None and owner != rank:
+        raise ValueError(
+            f"rank {rank} was given the payload of partition {owner}. Load partition "
+            f"{rank} on rank {rank}, with load_partition(folder, rank, world_size) or "
+            "partition_payloads(data, parts, num_parts, ranks=[rank])"
+        )

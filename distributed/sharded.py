@@ -42,7 +42,11 @@ from graphkit.distributed.sar import (
     Plan,
     PropagateSAR,
 )
-from graphkit.distributed.shard_inputs import check_node_ranges, check_peer_edges
+from graphkit.distributed.shard_inputs import (
+    check_node_ranges,
+    check_payload_rank,
+    check_peer_edges,
+)
 from graphkit.graph import (
     _CPU_PLAIN_DTYPES,
     Graph,
@@ -330,7 +334,11 @@ class ShardedGraph(Graph):
         look_ahead: bool = True,
         max_message_bytes: int | None = DEFAULT_MAX_MESSAGE_BYTES,
     ) -> ShardedGraph:
-        """Build from a partition payload (a file or :func:`partition_payloads`)."""
+        """Build from a partition payload (a file or :func:`partition_payloads`).
+
+        Raises ValueError when the payload is another rank's partition.
+        """
+        check_payload_rank(payload, comm.rank)
         return cls(
             comm,
             payload["node_ranges"],

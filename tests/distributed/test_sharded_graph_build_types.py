@@ -70,3 +70,36 @@ def test_short_edge_attr_list_rejected():
 
 def test_list_node_ranges_built():
     assert run_world(_build, 2, [0, 2, 4], [NO_EDGES, NO_EDGES]) == ["built", "built"]
+
+
+def _build_from_payload_of(rank: int, world_size: int, owners) -> str:
+    """Build rank ``rank``'s graph from the payload of partition ``owners[rank]``."""
+    from torch_geometric.data import Data
+
+    from graphkit.distributed import partition_payloads
+
+    # Two partitions of four nodes each, so only the rank check tells them apart.
+    edge_index = torch.tensor([[0, 1, 4, 5, 2, 6], [1, 0, 5, 4, 6, 2]])
+    data = Data(edge_index=edge_index, num_nodes=8)
+    parts = torch.tensor([0, 0, 0, 0, 1, 1, 1, 1])
+    _, payload = next(partition_payloads(data, parts, 2, ranks=[owners[rank]]))
+    try:
+        ShardedGraph.from_partition(communicator(), payload)
+    except ValueError as error:
+        return f"ValueError: {error}"
+    return "built"
+
+
+def test_payload_of_other_rank_rejected():
+    # Unchecked, each rank would build a graph from the other rank's edges.
+    results = run_world(_build_from_payload_of, 2, [1, 0])
+    for rank, message in enumerate(results):
+        assert message == (
+            f"ValueError: rank {rank} was given the payload of partition {1 - rank}. "
+            f"Load partition {rank} on rank {rank}, with load_partition(folder, rank, "
+            "world_size) or partition_payloads(data, parts, num_parts, ranks=[rank])"
+        )
+
+
+def test_payload_of_own_rank_built():
+    assert run_world(_build_from_payload_of, 2, [0, 1]) == ["built", "built"]
