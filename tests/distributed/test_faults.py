@@ -25,8 +25,11 @@ def test_killed_rank_is_named(mode):
         status, value = outcome[rank]
         assert status == "ok", value
         message, seconds = value
-        assert "rank 1" in message, message
-        assert seconds < 60, f"rank {rank} needed {seconds:.0f} s to notice"
+        assert "because rank 1 stopped responding" in message, message
+        # The heartbeat names a lost rank after its 3 s liveness window. The bound
+        # lies below the group's 30 s timeout, so a rank that only notices the loss
+        # at the timeout fails it.
+        assert seconds < 20, f"rank {rank} needed {seconds:.0f} s to notice"
 
 
 def write_parts(tmp_path, num_parts):
