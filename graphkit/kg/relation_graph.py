@@ -16,6 +16,7 @@ the order the released ULTRA checkpoints use. Only the sparsity pattern is kept.
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -110,6 +111,13 @@ def check_fact_edges(
             f"edge_type must have shape [{edge_index.size(1)}], one type per column "
             f"of edge_index, got {list(edge_type.shape)}"
         )
+    for count, count_name in ((num_nodes, "num_nodes"), (num_types, "num_types")):
+        # A float count failed inside torch.sparse_coo_tensor, and True passed as 1.
+        is_count = isinstance(count, numbers.Integral) and not isinstance(count, bool)
+        if not is_count or count < 0:
+            raise ValueError(
+                f"{count_name}={count!r} is invalid. Pass a whole number >= 0"
+            )
     for ids, name, count, count_name in (
         (edge_index, "edge_index", num_nodes, "num_nodes"),
         (edge_type, "edge_type", num_types, "num_types"),
