@@ -212,6 +212,16 @@ def check_edge_index(edge_index: Tensor, name: str = "edge_index") -> None:
             f"{name} must be a torch.Tensor of shape [2, {width}], got "
             f"{type(edge_index).__name__}. Convert it with torch.as_tensor({name})"
         )
+    if edge_index.layout != torch.strided:
+        # A sparse adjacency would get the dtype advice below, and one of shape [2, 2]
+        # would pass the shape check and be read as two edges.
+        raise TypeError(
+            f"{name} must be a dense [2, {width}] tensor of (source, target) ids, got a "
+            f"sparse tensor of shape {list(edge_index.shape)} (layout "
+            f"{edge_index.layout}). For an adjacency whose entry (i, j) is the edge "
+            f"i -> j, pass adj.to_sparse_coo().coalesce().indices(). For PyG's "
+            "transposed adjacency adj_t, set data.adj_t and use LocalGraph.from_data"
+        )
     dtype = edge_index.dtype
     if dtype == torch.bool or dtype.is_floating_point or dtype.is_complex:
         # A float index would be truncated by .long() and silently name other nodes.
