@@ -298,7 +298,11 @@ def hard_violations(
                 fixed += not ok
         elif case.area_target[b] > 0:
             target = case.area_target[b]
-            area += abs(geometry.rects_area(rects) - target) > AREA_TOLERANCE * target
+            # int(), because a NumPy bool would make the count a NumPy integer,
+            # which json.dumps rejects.
+            area += int(
+                abs(geometry.rects_area(rects) - target) > AREA_TOLERANCE * target
+            )
     return overlaps, area, fixed, preplaced
 
 
@@ -437,7 +441,7 @@ def evaluate(
     layout = check_rectangles(case, layout)
     overlaps, area, fixed, preplaced = hard_violations(case, layout)
     split = count_split_blocks(layout)
-    feasible = (
+    feasible = bool(
         overlaps == 0 and area == 0 and fixed == 0 and preplaced == 0 and split == 0
     )
     boundary, grouping, mib, n_soft = soft_violations(case, layout)
