@@ -36,6 +36,7 @@ import torch
 import torch.distributed as dist
 
 from graphkit.distributed import slurm
+from graphkit.distributed.attempt_keys import agree_attempt
 from graphkit.distributed.comm import Communicator, Heartbeat
 from graphkit.distributed.device import resolve_backend
 from graphkit.distributed.gloo_interface import choose_gloo_interface
@@ -422,7 +423,7 @@ def _meet_ranks(
         store = dist.HashStore()
         heartbeat = None
     else:
-        store, heartbeat = _connect_store(
+        store, heartbeat, attempt = _connect_store(
             rank, world_size, addr, port, timeout_s, attempt
         )
     try:
@@ -455,7 +456,12 @@ def _meet_ranks(
 def _connect_store(
     rank: int, world_size: int, addr: str, port: int, timeout_s: float, attempt: str
 ):
-    """Connect to rank 0's TCP store and return it with a started heartbeat."""
+    """Connect to rank 0's TCP store and return it with a started heartbeat.
+
+    Returns ``(store, heartbeat, attempt)``, where ``attempt`` is the key prefix of
+    this group's keys: the given one, plus a token agreed by all ranks on torchrun's
+    store.
+    """
     timeout = timedelta(seconds=timeout_s)
     agent_store = os.environ.get("TORCHELASTIC_USE_AGENT_STORE") == "True"
     hosts_store = rank == 0 and not agent_store
@@ -502,10 +508,14 @@ def _connect_store(
             "MASTER_PORT, check that this machine reaches that address, or raise "
             f"{option('timeout_s')}"
         ) from error
+    if agent_store:
+        # The agent's store outlives a restart, and the restart count may differ
+        # between machines (see graphkit.distributed.attempt_keys).
+        attempt = f"{attempt}/{agree_attempt(store, rank, world_size, timeout_s)}"
     heartbeat = Heartbeat(
         dist.PrefixStore(attempt, client), rank, world_size, timeout_s, host
     )
-    return store, heartbeat
+    return store, heartbeat, attempt
 
 
 def _start_group(
@@ -619,10 +629,8 @@ def init_process_group(
     # that one worker starts after destroying the previous one, so each restart and
     # each group uses its own keys. Otherwise gloo would read the addresses of the
     # previous group's ranks, and the heartbeat would count their alive keys.
-    attempt = (
-        f"graphkit/attempt{os.environ.get('TORCHELASTIC_RESTART_COUNT', '0')}"
-        f"/group{next(_group_numbers)}"
-    )
+    # _connect_store adds a token that names the restart on torchrun's store.
+    attempt = f"graphkit/group{next(_group_numbers)}"
     with _interruptible_start_up():
         store, heartbeat = _meet_ranks(
             rank, world_size, addr, port, backend, device, timeout_s, attempt
