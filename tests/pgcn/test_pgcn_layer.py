@@ -53,8 +53,8 @@ def test_equal_embeddings_give_global_mean():
 
 def test_exact_heads_by_formula_on_ring():
     # A 6-node ring: with one self-loop per node every degree is 3, so the GCN term is
-    # (u_{i-1} + u_i + u_{i+1}) / 3. Head h embeds z = x E_h^T with E_h rows
-    # h * d .. h * d + d - 1 of lin_embed, and averages u with weights
+    # (u_{i-1} + u_i + u_{i+1}) / 3. Head h embeds z = x E_h^T, where E_h is rows
+    # h * embed_dim to (h + 1) * embed_dim - 1 of lin_embed, and averages u with weights
     # exp(-||z_i - z_j||^2 / 2). The heads get different embeddings and mix weights,
     # so swapping heads or their weights changes the output.
     n, heads, embed_dim = 6, 2, 2
@@ -62,6 +62,7 @@ def test_exact_heads_by_formula_on_ring():
     edge_index = torch.cat(
         [torch.stack([ring, (ring + 1) % n]), torch.stack([(ring + 1) % n, ring])], 1
     )
+
     generator = torch.Generator().manual_seed(5)
     x = torch.randn(n, 3, generator=generator, dtype=torch.float64)
     layer = PGCNConv(3, 2, heads=heads, embed_dim=embed_dim, exact=True).double()
@@ -73,6 +74,7 @@ def test_exact_heads_by_formula_on_ring():
         )
         layer.mix_logits.copy_(torch.tensor([0.3, 1.0, -0.7]))
         layer.bias.copy_(torch.tensor([0.1, -0.2]))
+
     weight = layer.lin.weight.detach()
     u = x @ weight.T
     gcn = (u + u.roll(1, 0) + u.roll(-1, 0)) / 3
@@ -85,6 +87,7 @@ def test_exact_heads_by_formula_on_ring():
         kernel = torch.exp(-squared / 2)
         expected = expected + mix[h + 1] * (kernel @ u) / kernel.sum(1, keepdim=True)
     expected = expected + torch.tensor([0.1, -0.2], dtype=torch.float64)
+
     graph = LocalGraph(edge_index, n)
     assert_close(layer(x, graph).detach(), expected)
 
