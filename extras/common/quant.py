@@ -356,11 +356,18 @@ def int_scale_zero(
 
     Raises:
         TypeError: if ``bits`` is not an integer.
-        ValueError: if ``bits`` is below 2 (symmetric) or 1 (asymmetric). A
-            symmetric 1-bit grid has the single integer 0, so its scale would divide
-            by zero.
+        ValueError: if ``bits`` is below 2 (symmetric) or 1 (asymmetric), or
+            ``clip_ratio`` is not a finite number > 0. A symmetric 1-bit grid has the
+            single integer 0, so its scale would divide by zero.
     """
     check_int_bits(bits, symmetric)
+    if not 0 < clip_ratio < float("inf"):
+        # A ratio of 0 gives scale 0, which the fallback below turns into scale 1, a
+        # grid unrelated to x. A negative or NaN ratio flips or poisons the grid.
+        raise ValueError(
+            f"clip_ratio={clip_ratio!r} is invalid. Pass a finite ratio > 0 of the "
+            "range to keep, such as 1.0 (no clipping) or 0.9"
+        )
     x = x.to(torch.promote_types(x.dtype, torch.float32))
     if symmetric:
         amax = x.abs().amax(dim=dim, keepdim=True) * clip_ratio

@@ -106,3 +106,12 @@ def test_gptq_moves_hessian_to_weight_device(weight_device, hessian_device):
         )
         assert cuda.device_of(out) == weight_device
     assert torch.equal(out, expected)
+
+
+@pytest.mark.parametrize("clip_ratio", [0.0, -0.5, float("nan"), float("inf")])
+def test_int_grid_rejects_invalid_clip_ratio(clip_ratio):
+    # Without the check, a ratio of 0 gives scale 0, replaced by scale 1, a grid
+    # unrelated to x.
+    x = torch.tensor([[0.1, -0.2, 0.05]])
+    with pytest.raises(ValueError, match=r"clip_ratio=.* is invalid"):
+        int_scale_zero(x, 4, True, clip_ratio=clip_ratio)
