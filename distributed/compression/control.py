@@ -174,6 +174,16 @@ class Compression:
         submodule ``halo_codec``, so the optimizer, ``sync_parameters``,
         ``sync_gradients`` and checkpoints include its parameters.
         """
+        if self.epochs_done:
+            # The schedule and byte totals would go on from the earlier run, so the
+            # new model would train at that run's final ratio.
+            raise ValueError(
+                f"this graph's compression already ran {self.epochs_done} epochs for "
+                f"another model and is now at ratio {self.ratio:g}, so a new Trainer "
+                "would continue its schedule. Build the graph again, or set "
+                "graph.compression = compression_from_config(config, comm) before "
+                "the next Trainer"
+            )
         model.register_forward_pre_hook(self._before_forward)
         logger.info("halo compression: %r, starting ratio %.3g", self, self.ratio)
         if not isinstance(self.codec, nn.Module):
