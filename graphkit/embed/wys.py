@@ -28,6 +28,7 @@ link-prediction and Planetoid scripts use ``r = 0``.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 
 import torch
@@ -50,6 +51,10 @@ def symmetric_adjacency(
         edge_index: ``(2, E)``, each undirected edge given in either or both directions.
     """
     check_edge_index(edge_index)
+    if not isinstance(num_nodes, numbers.Integral) or isinstance(num_nodes, bool):
+        raise TypeError(
+            f"num_nodes must be an int, got {num_nodes!r} ({type(num_nodes).__name__})"
+        )
     if edge_index.numel() and int(edge_index.min()) < 0:
         raise ValueError(
             f"edge_index must contain node ids in [0, {num_nodes}), found "
@@ -102,8 +107,10 @@ def transition_matrix(
 
 def context_weights(window: int) -> list[float]:
     """Return :math:`q_j = (C - j + 1) / (C (C + 1) / 2)` for ``j = 1..C``."""
-    if window < 1:
-        raise ValueError(f"window must be >= 1, got {window}")
+    is_integer = isinstance(window, numbers.Integral) and not isinstance(window, bool)
+    if not is_integer or window < 1:
+        # A float window failed inside range(), and True passed as window 1.
+        raise ValueError(f"window must be >= 1 and a whole number, got {window!r}")
     total = window * (window + 1) / 2
     return [(window - j + 1) / total for j in range(1, window + 1)]
 
