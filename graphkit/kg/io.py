@@ -202,6 +202,11 @@ def _read_triples(
     """Read triples as :func:`read_triples` does. ``header_fix`` replaces the fix that
     the warning about a likely header row names (by default, the header option), and
     ``comma_fix`` the fix for comma-separated rows (by default, a .csv name)."""
+    if header not in (True, False):
+        # A string such as "no" is truthy and would drop the first fact.
+        raise TypeError(
+            f"header must be True or False, got {header!r} ({type(header).__name__})"
+        )
     path = Path(path).expanduser()
     delimiter = delimiter_from_name(delimiter)
     problem = delimiter_problem(delimiter, DETECTION)
