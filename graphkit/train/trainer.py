@@ -208,6 +208,15 @@ class Trainer:
         self.model.train()
         self.optimizer.zero_grad(set_to_none=True)
         logits = self._logits()
+        if not logits.requires_grad:
+            # backward() would fail with "element 0 of tensors does not require grad",
+            # which names neither the model nor the fix.
+            raise RuntimeError(
+                "the model's logits do not require grad, so the Trainer cannot train "
+                "it: no parameter has requires_grad=True, or the model's forward "
+                "detaches its output or runs under torch.no_grad(). Unfreeze a "
+                "parameter, or return logits computed from the trainable parameters"
+            )
         train_loss = loss_sum(logits, self.labels, self.data.train_mask, self.multi_label)
         loss = train_loss / self.global_counts[0].clamp(min=1)
         loss.backward()
