@@ -275,6 +275,8 @@ def _interrupted(name: str, results: list, args: argparse.Namespace) -> int:
     """
     if results:
         print(format_table(results))
+        ignore_criteria = args.smoke if args.strict is None else not args.strict
+        _print_smoke_note(results, args.smoke, ignore_criteria)
     outputs = [
         f"{option} {path}"
         for path, option in ((args.json, "--json"), (args.markdown, "--markdown"))

@@ -63,3 +63,23 @@ def test_smoke_raised_experiment_has_no_note(raising_toy, capsys):
     # The note explains small-size criteria, which do not apply to an exception.
     assert cli.main(["extras", "run", raising_toy, "--smoke"]) == 1
     assert "note:" not in capsys.readouterr().out
+
+
+@pytest.fixture
+def interrupted_toy(monkeypatch):
+    def run(config):
+        raise KeyboardInterrupt
+
+    yield from register_toy(monkeypatch, "smoke_note_interrupted_toy", run)
+
+
+def test_smoke_interrupt_prints_note(failing_toy, interrupted_toy, monkeypatch, capsys):
+    # The rows of the experiments that finished before Ctrl-C are printed, and their
+    # failed criteria need the same explanation as in a completed smoke run.
+    experiments = [registry.get(failing_toy), registry.get(interrupted_toy)]
+    monkeypatch.setattr(registry, "list_experiments", lambda: experiments)
+    monkeypatch.setattr(registry, "import_errors", dict)
+    assert cli.main(["extras", "run", "all", "--smoke"]) == 130
+    out = capsys.readouterr().out
+    assert "smoke_note_fail_toy" in out
+    assert "note: --smoke runs are too small to meet the criteria" in out
