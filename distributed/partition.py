@@ -299,7 +299,8 @@ def partition_payloads(data, parts: Tensor, num_parts: int, ranks=None):
     check_parts(parts, num_parts, data.num_nodes)
     _check_row_counts(data, edge_index.size(1))
     parts = parts.long()
-    ranks = range(num_parts) if ranks is None else ranks
+    # A list, because the check below reads ranks once and the loop again.
+    ranks = range(num_parts) if ranks is None else list(ranks)
     for rank in ranks:
         if isinstance(rank, bool) or not isinstance(rank, numbers.Integral) or not (
             0 <= rank < num_parts

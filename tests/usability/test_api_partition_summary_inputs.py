@@ -83,3 +83,10 @@ def test_payload_tensor_num_nodes():
     data = Data(x=torch.randn(4, 2), edge_index=EDGES, num_nodes=torch.tensor(4))
     ranks = [rank for rank, _ in partition_payloads(data, PARTS, 2)]
     assert ranks == [0, 1]
+
+
+def test_payload_ranks_from_generator():
+    # The rank check must not use up a generator before the payloads are built.
+    data = Data(x=torch.randn(4, 2), edge_index=EDGES, num_nodes=4)
+    payloads = partition_payloads(data, PARTS, 2, ranks=(rank for rank in [1, 0]))
+    assert [rank for rank, _ in payloads] == [1, 0]
