@@ -350,6 +350,17 @@ def test_adversarial_loss_temperature_divides_logits():
     assert_close(adversarial_loss(logits, 0.5), expected)
 
 
+def test_adversarial_weights_carry_no_gradient():
+    # The negative weights [1/4, 3/4] and their normaliser 1 + 1/4 + 3/4 = 2 are
+    # constants, so d loss / d z_j = w_j (sigmoid(z_j) - target_j) / 2, where
+    # sigmoid(0) = 1/2 and sigmoid(ln 3) = 3/4.
+    logits = torch.tensor([[2.0, 0.0, math.log(3.0)]], requires_grad=True)
+    adversarial_loss(logits, 1.0).backward()
+    positive = (torch.sigmoid(torch.tensor(2.0)) - 1) / 2
+    expected = torch.tensor([[positive.item(), 0.25 * 0.5 / 2, 0.75 * 0.75 / 2]])
+    assert_close(logits.grad, expected)
+
+
 def test_candidate_scores_match_full_scores():
     # Training scores a few candidates per query. Each row must read its own query's
     # states, so the result equals the columns of the scores over all entities.
