@@ -129,7 +129,8 @@ class GNN(nn.Module):
             ("dropout", dropout),
             ("attention_dropout", attention_dropout),
         ):
-            if isinstance(probability, bool) or not isinstance(probability, numbers.Real):
+            real = isinstance(probability, numbers.Real)
+            if isinstance(probability, bool) or not real:
                 raise TypeError(
                     f"{name} must be a float in [0, 1], got {probability!r} of type "
                     f"{type(probability).__name__}"
@@ -189,7 +190,7 @@ class GNN(nn.Module):
 
 
 def _check_int_options(**options) -> None:
-    """Raise TypeError for an option that is not a Python or NumPy integer (or is a bool).
+    """Raise TypeError for an option that is a bool or not a Python or NumPy integer.
 
     A float width or layer count would otherwise fail inside torch or ``range``.
     """

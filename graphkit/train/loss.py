@@ -36,9 +36,9 @@ def check_logits(
 
     With ``num_outputs``, each row must also contain ``num_outputs`` logits (one per
     task) for ``multi_label`` targets, or at least ``num_outputs`` for class ids, where
-    ``num_outputs - 1`` is the largest class id of a split node. Raises TypeError for an output that is not a
-    tensor (such as a tuple of logits and embeddings), and ValueError for a tensor of
-    another shape.
+    ``num_outputs - 1`` is the largest class id of a split node. Raises TypeError for
+    an output that is not a tensor (such as a tuple of logits and embeddings), and
+    ValueError for a tensor of another shape.
     """
     if not isinstance(output, Tensor):
         kind = type(output).__name__
@@ -70,7 +70,8 @@ def _check_logit_width(output: Tensor, num_outputs: int, multi_label: bool) -> N
     if multi_label:
         if width == num_outputs:
             return
-        need, labels = f"{num_outputs} logits per node", f"{num_outputs} tasks (columns)"
+        need = f"{num_outputs} logits per node"
+        labels = f"{num_outputs} tasks (columns)"
     else:
         if width is not None and width >= num_outputs:
             return
