@@ -123,6 +123,12 @@ def gptq_quantize(
         return: ``(out_features, in_features)``, same dtype and device as ``weight``.
     """
     _check_settings(group_size, damp, block_size)
+    for name, flag in (("symmetric", symmetric), ("act_order", act_order)):
+        if flag not in (True, False):
+            # A string such as "no" is truthy and would select the other mode.
+            raise TypeError(
+                f"{name} must be True or False, got {flag!r} ({type(flag).__name__})"
+            )
     _check_weight(weight)
     if hessian.is_complex():
         # .double() would drop the imaginary parts.

@@ -54,6 +54,13 @@ class SparseMatrix(ImplicitMatrix):
                 f"SparseMatrix expects a 2-D sparse COO or CSR tensor, got layout "
                 f"{matrix.layout} with {matrix.dim()} dimensions; use DenseMatrix for dense data"
             )
+        if symmetric not in (True, False):
+            # A string such as "no" is truthy and would make the transpose the
+            # matrix itself.
+            raise TypeError(
+                f"symmetric must be True or False, got {symmetric!r} "
+                f"({type(symmetric).__name__})"
+            )
         if symmetric and matrix.shape[0] != matrix.shape[1]:
             # The transpose of a symmetric leaf is the leaf itself, with its own shape.
             raise ValueError(

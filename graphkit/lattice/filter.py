@@ -241,6 +241,12 @@ class PermutohedralLattice:
 
         The unnormalised output is proportional to, not equal to, the exact kernel sum.
         """
+        if normalize not in (True, False):
+            # A string such as "no" is truthy and would select the normalised filter.
+            raise TypeError(
+                f"normalize must be True or False, got {normalize!r} "
+                f"({type(normalize).__name__})"
+            )
         if not isinstance(values, Tensor):
             raise TypeError(
                 f"values must be a torch.Tensor of shape [n, c], got "
