@@ -4,8 +4,9 @@ Run from the repository root, for example with two threads:
 
     OMP_NUM_THREADS=2 python benchmarks/metrics_speed.py --nodes 1000000 --edges 10000000
 
-The graph has ``--edges`` random undirected node pairs and ``--classes`` labels, half
-of the edges joining two nodes of the same class. Each measure runs once, in this
+The graph has ``--edges`` random undirected node pairs and ``--classes`` labels. Half
+of the edges are drawn inside a class and the other half between any two nodes, so
+with 5 classes 60% of them join two nodes of the same class. Each measure runs once, in this
 process, after a warm-up on a small graph. Peak memory is the rise of the resident set
 size (VmHWM after the measure minus VmRSS before it, Linux only), reset between
 measures through /proc/self/clear_refs. PyG's ``homophily()`` runs in the same process
@@ -37,7 +38,11 @@ MIB = 1024 * 1024
 
 
 def make_graph(nodes: int, edges: int, classes: int, seed: int = 0):
-    """Return ``(edge_index [2, edges], y [nodes])`` with about half same-class edges."""
+    """Return ``(edge_index [2, edges], y [nodes])``, half of the edges drawn in a class.
+
+    The other half joins uniform random nodes, so a share ``1 / classes`` of it is
+    same-class too.
+    """
     gen = torch.Generator().manual_seed(seed)
     y = torch.randint(0, classes, (nodes,), generator=gen)
     order = torch.argsort(y)
@@ -76,6 +81,16 @@ def measure(label: str, function, rows: list) -> object:
     return result
 
 
+def input_summary(args: argparse.Namespace, edge_index: torch.Tensor) -> str:
+    """Return the line that describes the graph, its edge list size and the process RSS."""
+    edge_list_mib = edge_index.numel() * edge_index.element_size() / MIB
+    return (
+        f"graph: {args.nodes} nodes, {args.edges} undirected edges, {args.classes} "
+        f"classes, {torch.get_num_threads()} threads, input edge list "
+        f"{edge_list_mib:.1f} MiB, resident set {_status('VmRSS') / MIB:.0f} MiB"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=1_000_000)
@@ -87,10 +102,7 @@ def main() -> None:
     small_edges, small_y = make_graph(1000, 10000, args.classes)
     nic_estimate(small_edges, small_y)  # warm-up
     edge_index, y = make_graph(args.nodes, args.edges, args.classes)
-    print(
-        f"graph: {args.nodes} nodes, {args.edges} undirected edges, {args.classes} "
-        f"classes, {torch.get_num_threads()} threads, input {_status('VmRSS') / MIB:.0f} MiB"
-    )
+    print(input_summary(args, edge_index))
     print("| step | wall s | CPU s | peak extra MiB |\n| --- | --- | --- | --- |")
     rows: list = []
     graph = measure(
