@@ -84,6 +84,23 @@ def matching_cost(
     return cost, class_distance, feature_distance
 
 
+def assignable_cost(cost: np.ndarray) -> np.ndarray:
+    """Return ``cost`` with every NaN or infinite entry replaced by a finite penalty.
+
+    Finite inputs can still overflow, for example a box of width 1e200 has an infinite
+    area, and ``linear_sum_assignment`` raises on a NaN or infinite entry. The penalty
+    ``2 max|finite entry| + 1`` makes such a pair the last choice of the assignment.
+    It is capped at ``float max / (min(D, K) + 1)``, so a sum over one assignment stays
+    finite.
+    """
+    finite = np.isfinite(cost)
+    if finite.all():
+        return cost
+    largest = float(np.abs(cost[finite]).max()) if finite.any() else 0.0
+    cap = np.finfo(np.float64).max / (min(cost.shape) + 1)
+    return np.where(finite, cost, min(2.0 * largest + 1.0, cap))
+
+
 @dataclass
 class _Track:
     members: list[int]
@@ -208,7 +225,7 @@ def track(
                 np.stack([k.feature_sum / len(k.members) for k in active]),
                 np.stack([k.box for k in active]),
             )
-            for r, c in zip(*linear_sum_assignment(cost)):
+            for r, c in zip(*linear_sum_assignment(assignable_cost(cost))):
                 if min(class_distance[r, c], feature_distance[r, c]) < ACCEPT_DISTANCE:
                     k, d = active[c], rows[r]
                     k.members.append(d)
