@@ -19,7 +19,9 @@ graph from the partition statistics stated in :data:`PAPERS100M`.
 Usage (as root)::
 
     python benchmarks/multinode_bandwidth.py --nodes 20000 --epochs 5 --json out.json
-    python benchmarks/multinode_bandwidth.py --nodes 20000 --predict-from out.json
+    python benchmarks/multinode_bandwidth.py --predict-from out.json
+
+The prediction reads the graph size from the results and partitions that graph again.
 """
 
 from __future__ import annotations
@@ -161,9 +163,38 @@ def predict(results: dict, measured: dict) -> list[dict]:
     return rows
 
 
+DEFAULT_NODES = 20_000
+
+
+def graph_nodes(results: dict, requested: int | None) -> int:
+    """Return the synthetic graph size that the runs in ``results`` trained on.
+
+    The prediction partitions that graph again to count its edges and halo rows, so it
+    must be the graph of the runs. JSON files written before the size was recorded give
+    ``requested`` (or the default) instead.
+    """
+    recorded = {r["nodes"] for r in results.values() if "nodes" in r}
+    if len(recorded) > 1:
+        raise ValueError(f"the results mix graph sizes {sorted(recorded)}")
+    if not recorded:
+        return requested or DEFAULT_NODES
+    nodes = recorded.pop()
+    if requested is not None and requested != nodes:
+        raise ValueError(
+            f"--nodes {requested} differs from the {nodes} nodes the results were "
+            f"measured on; leave --nodes out or give --nodes {nodes}"
+        )
+    return nodes
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--nodes", type=int, default=20000, help="synthetic graph size")
+    parser.add_argument(
+        "--nodes",
+        type=int,
+        help=f"synthetic graph size (default: {DEFAULT_NODES}, or with --predict-from "
+        "the size recorded in its results)",
+    )
     parser.add_argument("--epochs", type=int, default=6)
     parser.add_argument(
         "--configs",
@@ -179,7 +210,11 @@ def main() -> None:
     args = parser.parse_args()
     if args.predict_from:
         results = json.loads(args.predict_from.read_text())
-        measured = measured_partition(args.nodes)
+        try:
+            nodes = graph_nodes(results, args.nodes)
+        except ValueError as error:
+            parser.error(f"--predict-from {args.predict_from}: {error}")
+        measured = measured_partition(nodes)
         print(f"measured partition: {measured}")
         for row in predict(results, measured):
             print(
@@ -188,6 +223,7 @@ def main() -> None:
                 f"epoch {row['epoch_s']:8.2f} s"
             )
         return
+    nodes = args.nodes or DEFAULT_NODES
     results = {}
     with tempfile.TemporaryDirectory(prefix="gk-bandwidth-") as scratch:
         for name in args.configs.split(","):
@@ -195,9 +231,7 @@ def main() -> None:
             for rate in RATES_MBIT:
                 folder = Path(scratch) / f"{name}-{rate}"
                 folder.mkdir()
-                measured = run_once(
-                    args.nodes, args.epochs, rate, CONFIGS[name], folder
-                )
+                measured = run_once(nodes, args.epochs, rate, CONFIGS[name], folder)
                 points.append((rate, measured))
                 print(
                     f"{name:14s} rate {rate or 'unshaped'!s:>9} Mbit/s: "
@@ -207,7 +241,12 @@ def main() -> None:
                 )
             compute, k = fit(points)
             print(f"{name:14s} fit: t_compute {compute:.3f} s, k {k:.2f}", flush=True)
-            results[name] = {"points": points, "t_compute_s": compute, "k": k}
+            results[name] = {
+                "points": points,
+                "t_compute_s": compute,
+                "k": k,
+                "nodes": nodes,
+            }
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 
