@@ -26,10 +26,16 @@ def choose_metric(config: TrainConfig, multi_label: bool, num_classes: int) -> s
     return "roc_auc" if num_classes == 2 else "accuracy"
 
 
-def build_model(config: TrainConfig, x: Tensor, num_classes: int) -> GNN:
-    """Build the config's GNN for the features ``x``, with ``num_classes`` outputs."""
+def build_model(
+    config: TrainConfig, x: Tensor, num_classes: int, num_edges: int = 0
+) -> GNN:
+    """Build the config's GNN for the features ``x``, with ``num_classes`` outputs.
+
+    ``num_edges``, the stored edges of the graph the model runs on, enters the memory
+    check.
+    """
     c = config
-    check_training_memory(c, x, num_classes)
+    check_training_memory(c, x, num_classes, num_edges)
     model = GNN(
         c.model, x.size(1), c.hidden, num_classes, c.layers, c.dropout,
         None if c.norm == "none" else c.norm, c.residual, c.heads, c.attention_dropout,

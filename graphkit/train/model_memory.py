@@ -11,10 +11,12 @@ import torch
 
 from graphkit.embed.memory_budget import available_memory_bytes
 from graphkit.option_names import option
+from graphkit.train.activation_memory import (
+    PGCN_EMBED_DIM,
+    WORKSPACE_BYTES,
+    activation_values,
+)
 from graphkit.train.config import TrainConfig
-
-# Embedding size of each pgcn head (see graphkit.nn.pgcn.pgcn_layer).
-PGCN_EMBED_DIM = 4
 
 
 class ModelMemoryError(MemoryError, ValueError):
@@ -39,11 +41,8 @@ def training_bytes(
     count four times. The backward pass keeps each layer's ``[num_nodes, out]``
     output. A pgcn layer also has an ``in x (heads * 4)`` embedding and its
     ``[num_nodes, heads * 4]`` positions. Biases, norms, edge messages and
-    attention coefficients are left out, so the true need is larger.
-
-    NOTE: layers that gather one message per edge can need far more. On the
-    synthetic graph (20,000 nodes, 200,000 edges), ``--hidden 100000`` gives a bound
-    of 8 GiB, and the run was killed for memory at 23 GiB.
+    attention coefficients are left out, so the true need is larger:
+    :func:`estimated_training_bytes` adds them.
     """
     c = config
     # All layers but the first and last map hidden to hidden, so the sums are formed
@@ -63,6 +62,39 @@ def training_bytes(
     return element_size * (4 * weights + outputs)
 
 
+def estimated_training_bytes(
+    config: TrainConfig,
+    num_nodes: int,
+    num_edges: int,
+    in_channels: int,
+    num_classes: int,
+    element_size: int,
+) -> int:
+    """Return the estimated peak bytes of one training step of ``config``.
+
+    This is :func:`training_bytes` for the parameters, gradients and Adam states,
+    plus the activations of
+    :func:`graphkit.train.activation_memory.activation_values` and a fixed
+    allocator workspace.
+    """
+    activations = activation_values(config, num_nodes, num_edges, in_channels, num_classes)
+    parameters = training_bytes(config, num_nodes, in_channels, num_classes, element_size)
+    return parameters + element_size * activations + WORKSPACE_BYTES
+
+
+def stored_edge_count(graph) -> int:
+    """Return the edges that ``graph`` stores on this rank: all of a ``LocalGraph``,
+    or the sum over the per-peer blocks of a ``ShardedGraph``.
+
+    NOTE: a ShardedGraph also stores the halo rows that it fetches from other ranks,
+    which the estimate leaves out.
+    """
+    block = getattr(graph, "block", None)
+    if block is not None:
+        return block.num_edges
+    return sum(block.num_edges for block in getattr(graph, "blocks", ()))
+
+
 def device_memory_bytes(device: torch.device) -> int | None:
     """Return the free memory of ``device`` in bytes, or None where it is unknown.
 
@@ -79,10 +111,13 @@ def device_memory_bytes(device: torch.device) -> int | None:
     return None
 
 
-def check_training_memory(config: TrainConfig, x: torch.Tensor, num_classes: int) -> None:
+def check_training_memory(
+    config: TrainConfig, x: torch.Tensor, num_classes: int, num_edges: int = 0
+) -> None:
     """Raise ModelMemoryError when training ``config`` on ``x`` cannot fit in memory.
 
-    The bound of :func:`training_bytes` is compared with the free memory of
+    The estimate of :func:`estimated_training_bytes`, for ``num_edges`` stored edges
+    of the graph the model runs on, is compared with the free memory of
     ``x.device``. Nothing is checked where that memory is unknown.
 
     NOTE: ranks that share one machine each compare their own need with the memory
@@ -92,7 +127,9 @@ def check_training_memory(config: TrainConfig, x: torch.Tensor, num_classes: int
     if available is None:
         return
     num_nodes, in_channels = x.size(0), x.size(1)
-    needed = training_bytes(config, num_nodes, in_channels, num_classes, x.element_size())
+    needed = estimated_training_bytes(
+        config, num_nodes, num_edges, in_channels, num_classes, x.element_size()
+    )
     if needed <= available:
         return
     names = ["hidden", "layers"]
@@ -102,7 +139,8 @@ def check_training_memory(config: TrainConfig, x: torch.Tensor, num_classes: int
     lower = " or ".join(option(name) for name in names)
     raise ModelMemoryError(
         f"training {option('model', config.model)} with {sizes} on {num_nodes} "
-        f"nodes with {in_channels} features needs at least {needed / 2**30:.4g} GiB "
-        "for the parameters, gradients, Adam states and layer outputs, but "
-        f"{available / 2**30:.4g} GiB of {x.device.type} memory is free. Lower {lower}"
+        f"nodes and {num_edges} edges with {in_channels} features needs an estimated "
+        f"{needed / 2**30:.4g} GiB for the parameters, gradients, Adam states and "
+        f"activations, but {available / 2**30:.4g} GiB of {x.device.type} memory is "
+        f"free. Lower {lower}"
     )

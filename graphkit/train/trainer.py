@@ -46,6 +46,7 @@ from graphkit.train.epoch_record import (
 from graphkit.train.labels import split_classes, training_labels
 from graphkit.train.loss import check_logits, loss_sum, non_finite_loss_error
 from graphkit.train.metrics import METRIC_LABEL, METRICS
+from graphkit.train.model_memory import stored_edge_count
 from graphkit.train.multilabel_metrics import MULTI_LABEL_METRICS
 from graphkit.train.out_lock import OutFolderLock
 from graphkit.train.partitioning import partitioning_record, warn_other_partitioning
@@ -134,7 +135,9 @@ class Trainer:
             else split_classes(self.labels, data, graph)
         )
         if model is None:
-            model = build_model(config, data.x, self.num_classes)
+            model = build_model(
+                config, data.x, self.num_classes, stored_edge_count(graph)
+            )
         self.model = model
         self.model.to(self.device)
         # Halo compression of a sharded graph: it may add a learned codec to the model,

@@ -49,14 +49,18 @@ def test_message_names_sizes_and_memory(monkeypatch):
     monkeypatch.setattr(model_memory, "available_memory_bytes", lambda: 2**30)
     config = TrainConfig(model="gat", hidden=2**20, layers=2, heads=4)
     with pytest.raises(ModelMemoryError) as caught:
-        check_training_memory(config, torch.zeros(1000, 16), 2)
+        check_training_memory(config, torch.zeros(1000, 16), 2, num_edges=5000)
     # Weights 16 * 2^20 + 2^20 * 2, counted 4 times, and outputs 1000 * (2^20 + 2).
-    needed = 4 * (4 * 18 * 2**20 + 1000 * (2**20 + 2))
+    parameters = 4 * (4 * 18 * 2**20 + 1000 * (2**20 + 2))
+    # Activations: 3.5 * 1000 * (16 + 2 * 2^20 + 2), the input dropout 2 * 1000 * 16,
+    # and 8 attention chunks of 5000 edges * 4 heads, plus a 128 MiB workspace.
+    activations = 3500 * (18 + 2**21) + 32_000 + 8 * 20_000
+    needed = parameters + 4 * activations + 128 * 2**20
     assert str(caught.value) == (
         "training model='gat' with hidden=1048576, layers=2, heads=4 on 1000 nodes "
-        f"with 16 features needs at least {needed / 2**30:.4g} GiB for the "
-        "parameters, gradients, Adam states and layer outputs, but 1 GiB of cpu "
-        "memory is free. Lower hidden or layers or heads"
+        f"and 5000 edges with 16 features needs an estimated {needed / 2**30:.4g} GiB "
+        "for the parameters, gradients, Adam states and activations, but 1 GiB of "
+        "cpu memory is free. Lower hidden or layers or heads"
     )
     assert isinstance(caught.value, ValueError)
 
@@ -73,6 +77,7 @@ def test_command_line_hidden_rejected(monkeypatch, capsys):
     err = capsys.readouterr().err.strip().splitlines()[-1]
     assert err.startswith(
         "graphkit train: error: training --model sage with --hidden 10000000, "
-        "--layers 2 on 20000 nodes with 64 features needs at least "
+        "--layers 2 on 20000 nodes and 199670 edges with 64 features needs an "
+        "estimated "
     )
     assert err.endswith("but 1 GiB of cpu memory is free. Lower --hidden or --layers")
