@@ -42,7 +42,11 @@ def latency_spikes(x: Tensor, steps: int, min_intensity: float = 0.05) -> Tensor
         TypeError: ``x`` is not a floating-point tensor.
     """
     _check_intensities(x, steps)
-    times = torch.round((steps - 1) * (1.0 - x.clamp(0.0, 1.0))).long()
+    # float16 and bfloat16 represent every whole number only up to 2048 and 256, so
+    # the times are computed in at least float32. In bfloat16, (300 - 1) * 1.0
+    # rounds to 300, which is out of range for 300 steps.
+    intensity = x.to(torch.promote_types(x.dtype, torch.float32))
+    times = torch.round((steps - 1) * (1.0 - intensity.clamp(0.0, 1.0))).long()
     raster = torch.zeros(steps, *x.shape, dtype=x.dtype, device=x.device)
     active = x > min_intensity
     raster.scatter_(0, times.unsqueeze(0), active.unsqueeze(0).to(x.dtype))

@@ -1,4 +1,5 @@
-"""The spike encoders reject NaN, integer images and fewer than one step."""
+"""The spike encoders reject NaN, integer images and fewer than one step, and take
+half-precision images."""
 
 from __future__ import annotations
 
@@ -47,3 +48,21 @@ def test_latency_spike_times_rounded():
         [0.0, 0.0, 0.0, 0.0, 0.0],
         [0.0, 0.0, 0.0, 0.0, 0.0],
     ]
+
+
+@pytest.mark.parametrize(
+    ("dtype", "steps"), [(torch.bfloat16, 300), (torch.float16, 3000)]
+)
+def test_latency_half_precision_times(dtype, steps):
+    # (steps - 1)(1 - x) is 299 or 2999 for x = 0, which bfloat16 and float16 round
+    # to 300 and 3000, one past the last step.
+    x = torch.tensor([[0.0, 0.5, 1.0]], dtype=dtype)
+    raster = latency_spikes(x, steps)
+    assert raster.dtype == dtype
+    assert raster.shape == (steps, 1, 3)
+    # x = 0.5 spikes at round((steps - 1) / 2), 150 for 300 steps and 1500 for
+    # 3000 (round half to even), and x = 1 at step 0. x = 0 stays silent.
+    times = raster[:, 0, :].argmax(0).tolist()
+    assert times[1] == round((steps - 1) / 2)
+    assert times[2] == 0
+    assert raster[:, 0, 0].sum() == 0
