@@ -80,8 +80,9 @@ def load_planetoid(
 ) -> Data | GraphTensors:
     """Load ``cora``, ``citeseer`` or ``pubmed``.
 
-    With ``features=False`` the files are read without PyG, into a ``GraphTensors``
-    that ``load_dataset`` turns into a ``Data`` unless called with ``pyg_data=False``.
+    The files are read without PyG, into a ``GraphTensors`` that ``load_dataset`` turns
+    into a ``Data`` unless called with ``pyg_data=False``. Only ``download=True`` with
+    missing files goes through PyG's ``Planetoid``, which fetches and reads them.
 
     Args:
         name (str): ``"cora"``, ``"citeseer"`` or ``"pubmed"``.
@@ -129,10 +130,10 @@ def load_planetoid(
         family_dir = candidate_family_dirs(root, raw.family)[0]
         family_dir.mkdir(parents=True, exist_ok=True)
 
-    if features or downloading:
+    if downloading:
         data = _read_with_pyg(name, family_dir, raw)
     else:
-        data = read_planetoid_labels(family_dir / raw.folder, name)
+        data = read_planetoid(family_dir / raw.folder, name, features)
 
     if split is None or split == "public":
         return data
@@ -221,17 +222,28 @@ def _read_with_pyg(name: str, family_dir: Path, raw: RawFiles) -> Data:
 
 
 def read_planetoid_labels(folder: Path, name: str) -> GraphTensors:
-    """Read the graph, labels and public split of a Planetoid dataset, without features.
+    """Read the graph, labels and public split of a Planetoid dataset, without features."""
+    return read_planetoid(folder, name, features=False)
 
-    Node order and labels follow PyG's ``read_planetoid_data``: the rows of ``ally`` then
-    those of ``ty``, with the test rows moved to the ids listed in ``test.index``. Test
-    ids that have no row in ``ty`` (15 CiteSeer nodes, each with one or two edges) get
-    label 0, as in PyG. The files are read without PyG, and the result equals PyG's
+
+def read_planetoid(folder: Path, name: str, features: bool = True) -> GraphTensors:
+    """Read the graph, labels, public split and (with ``features``) features of a dataset.
+
+    Node order, labels and features follow PyG's ``read_planetoid_data``: the rows of
+    ``ally`` (``allx``) then those of ``ty`` (``tx``), with the test rows moved to the
+    ids listed in ``test.index``. Test ids that have no row in ``ty`` (15 CiteSeer
+    nodes, each with one or two edges) get label 0 and zero features, as in PyG. The
+    files are read without PyG, and the result equals PyG's
     (``tests/datasets/test_loaders_without_pyg.py``).
     """
     try:
         y_train, ty, ally = (
             _read_label_rows(folder, name, kind) for kind in ("y", "ty", "ally")
+        )
+        tx, allx = (
+            (_read_label_rows(folder, name, kind) for kind in ("tx", "allx"))
+            if features
+            else (None, None)
         )
         graph = _read_pickle(folder / f"ind.{name}.graph")
         text = (folder / f"ind.{name}.test.index").read_text()
@@ -241,12 +253,10 @@ def read_planetoid_labels(folder: Path, name: str) -> GraphTensors:
             f"{name}: could not read the Planetoid files in {folder}: {error}"
         ) from error
     sorted_test_index = test_index.sort()[0]
-    low = int(sorted_test_index[0])
-    # Rows of ty belong to the sorted test ids; ids between them without a row stay 0.
-    ty_full = torch.zeros(int(sorted_test_index[-1]) - low + 1, ty.size(1))
-    ty_full[sorted_test_index - low] = ty
-    y = torch.cat([ally, ty_full], dim=0).argmax(dim=1)
-    y[test_index] = y[sorted_test_index]
+    y = _test_rows_in_place(ally, ty, test_index, sorted_test_index).argmax(dim=1)
+    x = None
+    if features:
+        x = _test_rows_in_place(allx, tx, test_index, sorted_test_index)
 
     num_nodes = y.size(0)
     num_train = y_train.size(0)
@@ -259,11 +269,31 @@ def read_planetoid_labels(folder: Path, name: str) -> GraphTensors:
         masks[key] = torch.zeros(num_nodes, dtype=torch.bool)
         masks[key][index] = True
     return GraphTensors(
+        x=x,
         edge_index=_edges_from_adjacency(graph, num_nodes),
         y=y,
         **masks,
         num_nodes=num_nodes,
     )
+
+
+def _test_rows_in_place(
+    rows: torch.Tensor,
+    test_rows: torch.Tensor,
+    test_index: torch.Tensor,
+    sorted_test_index: torch.Tensor,
+) -> torch.Tensor:
+    """Stack ``rows`` and ``test_rows`` and move the test rows to the ids of ``test_index``.
+
+    Row i of ``test_rows`` belongs to the i-th smallest test id. Ids between the
+    smallest and the largest test id without a row get a row of zeros.
+    """
+    low = int(sorted_test_index[0])
+    padded = test_rows.new_zeros(int(sorted_test_index[-1]) - low + 1, test_rows.size(1))
+    padded[sorted_test_index - low] = test_rows
+    stacked = torch.cat([rows, padded], dim=0)
+    stacked[test_index] = stacked[sorted_test_index]
+    return stacked
 
 
 def _read_pickle(path: Path):

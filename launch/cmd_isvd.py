@@ -281,8 +281,10 @@ def run_nodeclass(args: argparse.Namespace) -> int:
         seed=args.seed,
     )
     finetune_config = FinetuneConfig(epochs=args.finetune_epochs, lr=args.lr)
+    # pyg_data=False: Planetoid and Yandex datasets come as GraphTensors, without
+    # importing PyG.
     data = load_dataset(
-        args.dataset, args.root, split=args.split, **args.dataset_options
+        args.dataset, args.root, split=args.split, pyg_data=False, **args.dataset_options
     )
     if data.x is None:
         raise SystemExit(
