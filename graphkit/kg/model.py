@@ -20,6 +20,7 @@ checkpoints were trained that way.
 
 from __future__ import annotations
 
+import numbers
 from typing import NamedTuple
 
 import torch
@@ -179,6 +180,17 @@ class UltraNet(nn.Module):
         self, dim: int = 64, num_layers: int = 6, aggregation: str = "lean"
     ) -> None:
         super().__init__()
+        for name, value in (("dim", dim), ("num_layers", num_layers)):
+            # A negative layer count built no layers and a float dim failed in
+            # torch.empty, so both are checked here.
+            is_count = isinstance(value, numbers.Integral) and not isinstance(
+                value, bool
+            )
+            if not is_count or value < 1:
+                raise ValueError(
+                    f"{name}={value!r} is invalid. Pass a whole number >= 1 (the "
+                    "released checkpoints use dim=64 and num_layers=6)"
+                )
         self.relation_model = RelationModel(dim, num_layers, aggregation)
         self.entity_model = EntityModel(dim, num_layers, aggregation)
 
