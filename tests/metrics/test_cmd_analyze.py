@@ -57,7 +57,19 @@ def test_edge_list_table_and_files(edge_files, tmp_path, capsys):
 def test_directed_option_changes_conventions(edge_files, capsys):
     edges, labels = edge_files
     assert _analyze("--edge-list", edges, "--labels", labels, "--directed") == 0
-    assert "directed (in-neighbours)" in capsys.readouterr().out
+    table = capsys.readouterr().out
+    assert "directed (in-neighbours)" in table
+    # Edges a->b, b->c, c->d, d->e, c->e keep their direction, and only b->c joins
+    # two classes, so h_edge = 4/5. In-neighbour shares of b, c, d, e are 1, 0, 1, 1 and
+    # a has none: h_node = 3/4. Target classes (1/5, 4/5) and source classes
+    # (2/5, 3/5) give chance 14/25 and h_adj = (4/5 - 14/25) / (11/25) = 6/11.
+    # h_class = (1 - 2/5) + (3/4 - 3/5) = 3/4. The LI values are I / H(target class)
+    # of the tables [[1/5, 0], [1/5, 3/5]] (edges) and [[1/4, 0], [1/4, 1/2]] (nodes).
+    row = next(line for line in table.splitlines() if line.startswith("toy "))
+    values = row.split()[1:10]
+    assert values[:3] == ["5", "5", "2"]
+    assert values[3:7] == ["0.8000", "0.7500", "0.7500", "0.5455"]
+    assert values[7:9] == ["0.4459", "0.3837"]
 
 
 def test_nodes_option_counts_mask(edge_files, capsys):
