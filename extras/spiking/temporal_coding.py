@@ -119,8 +119,12 @@ class TemporalNetwork(nn.Module):
 
 
 def encode(x: Tensor, span: float) -> Tensor:
-    """Return z = e^t with t = span (1 - x) for intensities x in [0, 1]; ``[B, 64]``."""
-    return torch.exp(span * (1.0 - x)).double()
+    """Return z = e^t with t = span (1 - x) for intensities x in [0, 1]; ``[B, 64]``.
+
+    The exponential is taken in float64. In float32, e^t overflows to inf above
+    t = 88.7, and inf marks an input that never spikes.
+    """
+    return torch.exp(span * (1.0 - x.double()))
 
 
 def first_spike_loss(z_out: Tensor, y: Tensor) -> Tensor:

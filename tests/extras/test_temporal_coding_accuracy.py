@@ -50,3 +50,11 @@ def test_encode_bright_pixels_spike_first():
     z = encode(torch.tensor([[1.0, 0.5, 0.0]]), span=2.0)
     assert z.dtype == torch.float64
     assert z[0].tolist() == pytest.approx([1.0, math.e, math.e**2], rel=1e-6)
+
+
+def test_encode_late_spike_stays_finite():
+    # t = 100 for x = 0. e^100 overflows float32 (max about e^88.7) but not float64,
+    # so the dark pixel still spikes, late, instead of never.
+    z = encode(torch.tensor([[0.0, 0.5]]), span=100.0)
+    assert bool(torch.isfinite(z).all())
+    assert z[0].tolist() == pytest.approx([math.exp(100.0), math.exp(50.0)], rel=1e-12)
