@@ -18,13 +18,12 @@ hidden output (see the constants below).
 The factors were fitted to measured peaks with ``benchmarks/training_memory.py``
 (CPU, torch 2.13, one thread). Each run took 3 steps of Adam with an evaluation
 pass each, and the fit used the peak resident memory less the parameters, gradients
-and Adam states. The runs covered every model on 4,000 nodes with 40,000 stored
-edges (hidden widths 256 and 1024, 2 or 3 layers), and gcn, sage, gat, mlp, pgcn and
-edgeconv on 20,000 nodes with 200,000 stored edges (hidden width 4096, 1024 for
-pgcn, 256 for edgeconv). The
-estimate was 1.1 to 2.4 times the measured peak for the runs above 100 MiB, and up
-to 8 times for smaller ones, where the fixed workspace of ``model_memory``
-dominates.
+and Adam states. Every model ran on 4,000 nodes with 40,000 stored edges, with
+hidden widths 256 and 1024 and 2 or 3 layers. gcn, sage, gat, mlp, pgcn and
+edgeconv also ran on 20,000 nodes with 200,000 stored edges, with hidden width 4096
+(1024 for pgcn, 256 for edgeconv). The estimate was 1.1 to 2.4 times the measured
+peak for the runs above 100 MiB, and up to 8 times for smaller ones, where the
+fixed workspace of ``model_memory`` dominates.
 """
 
 from __future__ import annotations
