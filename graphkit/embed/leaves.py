@@ -35,6 +35,33 @@ def _to_csr(matrix: Tensor) -> Tensor:
         return matrix.to_sparse_csr()
 
 
+def check_node_ids(edge_index: Tensor, num_nodes: int) -> None:
+    """Raise unless ``edge_index`` is an integer ``(2, E)`` tensor of ids in range.
+
+    ``num_nodes`` must be an int (a bool or float raises TypeError), and every id
+    must lie in ``[0, num_nodes)`` (ValueError otherwise). Meta tensors, which the
+    device tests use, have no values, so their ids are not compared.
+    """
+    check_edge_index(edge_index)
+    if not isinstance(num_nodes, numbers.Integral) or isinstance(num_nodes, bool):
+        raise TypeError(
+            f"num_nodes must be an int, got {num_nodes!r} ({type(num_nodes).__name__})"
+        )
+    if not edge_index.numel() or edge_index.device.type == "meta":
+        return
+    low, high = int(edge_index.min()), int(edge_index.max())
+    if low < 0:
+        raise ValueError(
+            f"edge_index must contain node ids in [0, {num_nodes}), found {low}. "
+            "Remove negative ids"
+        )
+    if high >= num_nodes:
+        raise ValueError(
+            f"edge_index must contain node ids in [0, {num_nodes}), found {high}. "
+            "Raise num_nodes or drop those edges"
+        )
+
+
 class SparseMatrix(ImplicitMatrix):
     """A sparse leaf.
 
@@ -87,20 +114,8 @@ class SparseMatrix(ImplicitMatrix):
         Shapes:
             edge_index: ``(2, E)``; edge_weight: ``(E,)``.
         """
-        check_edge_index(edge_index)
-        if not isinstance(num_nodes, numbers.Integral) or isinstance(num_nodes, bool):
-            raise TypeError(
-                f"num_nodes must be an int, got {num_nodes!r} "
-                f"({type(num_nodes).__name__})"
-            )
+        check_node_ids(edge_index, num_nodes)
         num_edges = edge_index.size(1)
-        if num_edges:
-            low, high = int(edge_index.min()), int(edge_index.max())
-            if low < 0 or high >= num_nodes:
-                raise ValueError(
-                    f"edge_index must contain node ids in [0, {num_nodes}), found "
-                    f"{low if low < 0 else high}. Raise num_nodes or drop those edges"
-                )
         if edge_weight is None:
             edge_weight = torch.ones(num_edges, dtype=dtype, device=edge_index.device)
         elif edge_weight.is_complex() and not dtype.is_complex:

@@ -23,6 +23,7 @@ import torch
 from torch import Tensor
 
 from graphkit.block import check_edge_index
+from graphkit.embed.leaves import check_node_ids
 from graphkit.embed.memory_budget import check_sketch_memory
 from graphkit.embed.rsvd import ORTHONORMALIZERS, randomized_svd
 from graphkit.embed.wys import wys_matrix
@@ -196,24 +197,6 @@ def roc_auc(positive_scores: Tensor, negative_scores: Tensor) -> float:
     return _mann_whitney(torch.cat([negative, positive]), negative.numel())
 
 
-def check_node_ids(edge_index: Tensor, num_nodes: int) -> None:
-    """Raise unless ``edge_index`` is an integer ``(2, E)`` tensor of ids in range.
-
-    The pair keys ``min(i, j) * num_nodes + max(i, j)`` below are unique only for
-    such ids. An id of ``num_nodes`` or more would give the edge the key of another
-    pair, and the edge would be merged with it or taken for it.
-    """
-    check_edge_index(edge_index)
-    # Meta tensors, which the device tests use, have no values to compare.
-    if edge_index.numel() and edge_index.device.type != "meta":
-        low, high = int(edge_index.min()), int(edge_index.max())
-        if low < 0 or high >= num_nodes:
-            raise ValueError(
-                f"edge_index must contain node ids in [0, {num_nodes}), found "
-                f"{low if low < 0 else high}. Raise num_nodes or drop those edges"
-            )
-
-
 def unique_undirected_edges(edge_index: Tensor, num_nodes: int) -> Tensor:
     """Keep the first occurrence of each undirected edge, in input order.
 
@@ -227,6 +210,8 @@ def unique_undirected_edges(edge_index: Tensor, num_nodes: int) -> Tensor:
         TypeError, ValueError: ``edge_index`` is not an integer ``(2, E)`` tensor of
             ids in ``[0, num_nodes)``.
     """
+    # The pair keys low * num_nodes + high are unique only for ids in [0, num_nodes).
+    # A larger id would get the key of another pair and be merged with it.
     check_node_ids(edge_index, num_nodes)
     low = torch.minimum(edge_index[0], edge_index[1]).long()
     high = torch.maximum(edge_index[0], edge_index[1]).long()

@@ -34,9 +34,14 @@ from collections.abc import Sequence
 import torch
 from torch import Tensor
 
-from graphkit.block import check_edge_index
 from graphkit.embed.implicit import ImplicitMatrix, Sum
-from graphkit.embed.leaves import Diagonal, LowRank, SparseMatrix, ones
+from graphkit.embed.leaves import (
+    Diagonal,
+    LowRank,
+    SparseMatrix,
+    check_node_ids,
+    ones,
+)
 from graphkit.embed.rsvd import randomized_svd
 
 
@@ -50,20 +55,7 @@ def symmetric_adjacency(
     Shapes:
         edge_index: ``(2, E)``, each undirected edge given in either or both directions.
     """
-    check_edge_index(edge_index)
-    if not isinstance(num_nodes, numbers.Integral) or isinstance(num_nodes, bool):
-        raise TypeError(
-            f"num_nodes must be an int, got {num_nodes!r} ({type(num_nodes).__name__})"
-        )
-    if edge_index.numel() and int(edge_index.min()) < 0:
-        raise ValueError(
-            f"edge_index must contain node ids in [0, {num_nodes}), found "
-            f"{int(edge_index.min())}. Remove negative ids"
-        )
-    if edge_index.numel() and int(edge_index.max()) >= num_nodes:
-        raise ValueError(
-            f"edge_index refers to node {int(edge_index.max())} but num_nodes is {num_nodes}"
-        )
+    check_node_ids(edge_index, num_nodes)
     both = torch.cat([edge_index, edge_index.flip(0)], dim=1).long()
     matrix = torch.sparse_coo_tensor(
         both,
