@@ -26,10 +26,17 @@ def training_labels(
     # gives int32 labels, so the trainer keeps an int64 copy.
     # Labels of shape [N, 1] (OGB's layout) become [N], as in graphkit.metrics.
     labels = label_vector(y).long()
-    # A partition without nodes has no label, so it contributes -1 to the maximum.
+    return False, labels, class_count(labels, graph)
+
+
+def class_count(labels: Tensor, graph: Graph) -> int:
+    """Return one more than the largest class id in ``labels`` over all ranks.
+
+    A rank without labels (a partition without nodes, or no split node) contributes
+    -1 to the maximum, so the result is 0 when no rank has a label.
+    """
     local_max = labels.max() if labels.numel() else labels.new_tensor(-1)
-    num_classes = int(graph.reduce_max(local_max.reshape(1)).item()) + 1
-    return False, labels, num_classes
+    return int(graph.reduce_max(local_max.reshape(1)).item()) + 1
 
 
 def count_tasks(labels: Tensor, graph: Graph, device: torch.device) -> int:
@@ -53,6 +60,4 @@ def split_classes(labels: Tensor, data, graph: Graph) -> int:
     split node's class. Returns 0 when no split contains a node.
     """
     split = data.train_mask | data.val_mask | data.test_mask
-    chosen = labels[split]
-    local_max = chosen.max() if chosen.numel() else labels.new_tensor(-1)
-    return int(graph.reduce_max(local_max.reshape(1)).item()) + 1
+    return class_count(labels[split], graph)
