@@ -153,7 +153,7 @@ def _run(registry, args: argparse.Namespace) -> int:
         if code is not None:
             return code
     print(format_table(results))
-    ignore_criteria = args.smoke if args.strict is None else not args.strict
+    ignore_criteria = _ignores_criteria(args)
     _print_smoke_note(results, args.smoke, ignore_criteria)
     written = _write_outputs(results, args)
     code = _exit_code(results, ignore_criteria)
@@ -239,6 +239,15 @@ def _print_error(message: str) -> None:
     print(f"graphkit extras: error: {message}", file=sys.stderr)
 
 
+def _ignores_criteria(args: argparse.Namespace) -> bool:
+    """Return whether failed criteria leave the exit code at 0.
+
+    ``--strict`` and ``--no-strict`` decide, and without either a ``--smoke`` run
+    ignores its criteria.
+    """
+    return args.smoke if args.strict is None else not args.strict
+
+
 def _print_smoke_note(results: list, smoke: bool, ignore_criteria: bool) -> None:
     """Print why a failed criterion in a ``--smoke`` run is expected."""
     if smoke and any(not r.error and not r.passed for r in results):
@@ -275,7 +284,7 @@ def _interrupted(name: str, results: list, args: argparse.Namespace) -> int:
     """
     if results:
         print(format_table(results))
-        ignore_criteria = args.smoke if args.strict is None else not args.strict
+        ignore_criteria = _ignores_criteria(args)
         _print_smoke_note(results, args.smoke, ignore_criteria)
     outputs = [
         f"{option} {path}"
