@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from graphkit.metrics import build_labelled_graph, neighbour_label_counts
+from graphkit.metrics import build_labelled_graph, khop, neighbour_label_counts
 from graphkit.metrics.graph import MeasureOptions
-from graphkit.metrics import khop
 from graphkit.metrics.khop import khop_label_counts
 from graphkit.metrics.neighbourhood_information import nic_estimate
 
@@ -16,7 +15,9 @@ def _random_graph(seed: int, directed: bool):
     generator = torch.Generator().manual_seed(seed)
     edge_index = torch.randint(0, 40, (2, 90), generator=generator)
     y = torch.randint(0, 3, (40,), generator=generator)
-    return build_labelled_graph(edge_index, y, options=MeasureOptions(directed=directed))
+    return build_labelled_graph(
+        edge_index, y, options=MeasureOptions(directed=directed)
+    )
 
 
 def _dense_reference(graph, hops: int) -> torch.Tensor:
@@ -49,9 +50,9 @@ def test_blocks_match_dense_reachability(max_pairs, hops, directed):
     assert torch.equal(_as_table(graph, keys, counts), _dense_reference(graph, hops))
 
 
-def test_blocks_hold_at_most_max_pairs(monkeypatch):
+def test_block_size_at_most_max_pairs(monkeypatch):
     # A star around node 0: within 3 hops every node reaches every node, so the
-    # whole pattern has 40 * 40 pairs, but each block holds at most 50.
+    # whole pattern has 40 * 40 pairs, but each block has at most 50.
     leaves = torch.arange(1, 40)
     edge_index = torch.stack([torch.zeros(39, dtype=torch.int64), leaves])
     graph = build_labelled_graph(edge_index, torch.arange(40) % 2)
@@ -70,12 +71,17 @@ def test_blocks_hold_at_most_max_pairs(monkeypatch):
 
 @pytest.mark.parametrize("dense_min_entries", [0, 1 << 22])
 def test_nic_equal_for_any_block_size(monkeypatch, dense_min_entries):
-    # dense_min_entries 0 sends the graph with more table entries than edges to the
-    # sparse symbol path, and the default keeps the dense table.
-    monkeypatch.setattr("graphkit.metrics.graph.DENSE_COUNTS_MIN_ENTRIES", dense_min_entries)
+    # The [40, 6] class table has more entries than the graph's stored edges (at most
+    # 180), so threshold 0 sends it to the sparse symbol path, and the default keeps
+    # it dense.
+    monkeypatch.setattr(
+        "graphkit.metrics.graph.DENSE_COUNTS_MIN_ENTRIES", dense_min_entries
+    )
     generator = torch.Generator().manual_seed(7)
     edge_index = torch.randint(0, 40, (2, 90), generator=generator)
-    y = torch.randint(0, 3, (40,), generator=generator)
+    y = torch.randint(0, 6, (40,), generator=generator)
+    uses_dense = build_labelled_graph(edge_index, y).uses_dense_counts
+    assert uses_dense == (dense_min_entries > 0)
     whole = nic_estimate(edge_index, y, hops=3, bins=None)
     monkeypatch.setattr(khop, "MAX_BLOCK_PAIRS", 3)
     blocks = nic_estimate(edge_index, y, hops=3, bins=None)
