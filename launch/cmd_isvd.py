@@ -244,7 +244,8 @@ def run_linkpred(args: argparse.Namespace) -> int:
         seed=args.seed,
         dtype=torch.float64 if args.float64 else torch.float32,
     )
-    # A GraphTensors, so the command does not import torch_geometric.
+    # pyg_data=False returns a GraphTensors, so the command does not import
+    # torch_geometric.
     data = load_asymproj(args.dataset, args.root, pyg_data=False)
     log.info(
         "%s: %d nodes, %d training edges, %d test edges",
@@ -281,8 +282,8 @@ def run_nodeclass(args: argparse.Namespace) -> int:
         seed=args.seed,
     )
     finetune_config = FinetuneConfig(epochs=args.finetune_epochs, lr=args.lr)
-    # pyg_data=False: Planetoid and Yandex datasets come as GraphTensors, without
-    # importing PyG.
+    # pyg_data=False returns Planetoid and Yandex datasets as GraphTensors, so the
+    # command does not import torch_geometric for them.
     data = load_dataset(
         args.dataset, args.root, split=args.split, pyg_data=False, **args.dataset_options
     )

@@ -94,7 +94,8 @@ def check_no_earlier_run(out: Path, resume: str | None = None) -> None:
     # resume that the errors below advise would fail on the lock.
     check_not_in_use(out)
     if resume:
-        # A folder, such as out itself, is no checkpoint of another folder.
+        # A folder (out itself, for one) gets the folder error, which names the fix,
+        # and not the error about another folder's checkpoint below.
         reject_checkpoint_folder(Path(resume))
         raise ValueError(
             f"{option('out', str(out))} already contains {earlier[0].name} from an "

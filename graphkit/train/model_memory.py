@@ -83,8 +83,10 @@ def estimated_training_bytes(
 
 
 def stored_edge_count(graph) -> int:
-    """Return the edges that ``graph`` stores on this rank: all of a ``LocalGraph``,
-    or the sum over the per-peer blocks of a ``ShardedGraph``.
+    """Return the number of edges that ``graph`` stores on this rank.
+
+    That is all edges of a ``LocalGraph``, or the sum over the per-peer blocks of a
+    ``ShardedGraph``.
 
     NOTE: a ShardedGraph also stores the halo rows that it fetches from other ranks,
     which the estimate leaves out.
