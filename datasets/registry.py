@@ -114,10 +114,10 @@ def load_dataset(
             its source stores it).
         pyg_data (bool): If False, a dataset read without PyG is returned as a
             :class:`GraphTensors` with the same fields, so that ``torch_geometric`` is
-            not imported. These are ``synthetic``, the Planetoid datasets with
-            ``features=False``, archives in ``yandex_npz`` and chameleon and squirrel
-            without their Geom-GCN node file. Other datasets are returned as a
-            ``Data`` either way.
+            not imported. These are ``synthetic``, the Planetoid datasets (unless
+            ``download=True`` fetches missing files), archives in ``yandex_npz`` and
+            chameleon and squirrel without their Geom-GCN node file. Other datasets
+            are returned as a ``Data`` either way.
             Default True: always a ``Data``.
         **kwargs: Passed to the loader: ``download`` (all file-based datasets), ``source``
             (Geom-GCN datasets), the :class:`~graphkit.datasets.synthetic.CSBMConfig`
