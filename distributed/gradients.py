@@ -63,12 +63,13 @@ class GradientSync:
         everything = [p for _, p in named]
         params = [p for p, t in zip(everything, trained) if t]
         flat = self._all_reduce(params, everything)
-        # The one host read of a step. It adds no wait for the GPU on nccl, because
-        # Communicator.all_reduce passes a timeout to Work.wait, which then blocks the
-        # host until the all-reduce has finished (the docstring of Work.wait in torch
-        # 2.13 says so, and no GPU run has measured it). The counts must reach
-        # the host in this call, so that a parameter frozen on some ranks only makes
-        # every rank raise here and no rank goes on to the next collective alone.
+        # This .tolist() is the only host read of a step. It adds no wait for the GPU
+        # on nccl, because Communicator.all_reduce passes a timeout to Work.wait, which
+        # then blocks the host until the all-reduce has finished. The docstring of
+        # Work.wait in torch 2.13 documents this, and no GPU run has measured it. The
+        # counts must reach the host in this call, so that a parameter frozen on some
+        # ranks only makes every rank raise here and no rank goes on to the next
+        # collective alone.
         tail = flat[_numel(params) :].tolist()
         now_trained = _trained_on_every_rank(named, tail[len(params) :], self.comm)
         _write_back(params, flat, tail[: len(params)])

@@ -256,9 +256,9 @@ class Graph(ABC):
         one edge to find them, adds the parameters of the modules the message belongs
         to or captures, and in ``sar`` mode calls it again in the backward pass, so the
         message must be deterministic and change no state (no dropout or batch norm
-        inside). In the backward pass it also calls the message on one edge of zeros,
-        to find whether ``x`` or ``x_dst`` gets a gradient: like one process, it leaves
-        None to an input that no message reads.
+        inside). In the backward pass it also calls the message on one edge of zeros
+        to find which of ``x`` and ``x_dst`` the message reads. As in one process, an
+        input that no message reads gets a ``None`` gradient.
         ``x_dst`` defaults to ``x``. Edge features ``e_ji`` come from ``edge_attr``,
         ``[E, D]`` in the order of the graph's ``edge_index`` (PyG's ``edge_weight`` or
         ``edge_attr`` of the forward pass), or else from the graph's own ``edge_attr``.

@@ -1,8 +1,9 @@
 """Class counts of ``K``-hop in-neighbourhoods, one block of target nodes at a time.
 
 The pairs ``(v, u)`` with ``u`` within ``K`` in-edge steps of ``v`` can outnumber the
-edges by orders of magnitude (``K = 5`` on a graph with a few high-degree nodes
-reaches most nodes from every node), so they are never all held at once. The rows
+edges by orders of magnitude, so they are never all held at once. For example,
+``K = 5`` on a graph with a few high-degree nodes reaches most nodes from every node.
+The rows
 ``R`` of the reachability pattern grow hop by hop as
 
 .. math::
@@ -37,15 +38,15 @@ def khop_label_counts(
     Args:
         graph (LabelledGraph): edges and labels.
         hops (int): ``K >= 1``.
-        max_pairs (int, optional): the most reachability pairs held per block of
-            target nodes (default :data:`MAX_BLOCK_PAIRS`).
+        max_pairs (int, optional): the maximum number of reachability pairs held per
+            block of target nodes (default :data:`MAX_BLOCK_PAIRS`).
 
     Returns:
         ``(keys, counts)``: the distinct keys ``v * C + y_u`` over the pairs in
         increasing order, and the number of pairs with each key, both int64.
 
-    NOTE: the output holds one entry per (node, class) pair that occurs, up to
-    ``N * C``, and this is not bounded by ``max_pairs``.
+    NOTE: the output contains one entry per (node, class) pair that occurs, up to
+    ``N * C``, and ``max_pairs`` does not bound it.
     """
     if max_pairs is None:
         max_pairs = MAX_BLOCK_PAIRS
