@@ -30,8 +30,8 @@ def test_zero_area_block_scores_finite():
 def test_zero_area_fixed_block_is_violation():
     case = make_case([[0.0, 0.0, 1.0, 1.0], [1.0, 0.0, 1.0, 1.0]])
     case.fixed[1] = True
-    # A zero-height block has no slab, so its canonical form has no rectangle,
-    # which failed in a reduction over no rows.
+    # A zero-height block has no slab, so its canonical form is an empty (0, 4)
+    # array, and the shape check must compare it without a reduction over no rows.
     layout = [np.array([[0.0, 0.0, 1.0, 1.0]]), np.array([[1.0, 0.0, 2.0, 0.0]])]
     result = evaluate(case, layout)
     assert not result.feasible

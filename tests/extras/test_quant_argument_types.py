@@ -15,7 +15,7 @@ from graphkit.extras.common.quant import (
 from simulated_cuda import SimulatedCuda
 
 
-def test_int_grid_rejects_fractional_bits():
+def test_int_grid_rejects_non_int_bits():
     x = torch.tensor([[-1.0, 0.3, 0.6, 1.0]])
     # With 2.5 bits the clamp limit would be 2^1.5 - 1 = 1.83, which is not an
     # integer, so the quantized values would lie on no integer grid.

@@ -54,14 +54,16 @@ def test_latency_spike_times_rounded():
     ("dtype", "steps"), [(torch.bfloat16, 300), (torch.float16, 3000)]
 )
 def test_latency_half_precision_times(dtype, steps):
-    # (steps - 1)(1 - x) is 299 or 2999 for x = 0, which bfloat16 and float16 round
-    # to 300 and 3000, one past the last step.
+    # The time (steps - 1)(1 - x) of x = 0 is 299 or 2999. Computed in bfloat16 or
+    # float16 it rounds to 300 or 3000, one past the last step, where the scatter
+    # into the raster fails.
     x = torch.tensor([[0.0, 0.5, 1.0]], dtype=dtype)
     raster = latency_spikes(x, steps)
     assert raster.dtype == dtype
     assert raster.shape == (steps, 1, 3)
     # x = 0.5 spikes at round((steps - 1) / 2), 150 for 300 steps and 1500 for
-    # 3000 (round half to even), and x = 1 at step 0. x = 0 stays silent.
+    # 3000 (round half to even), and x = 1 at step 0. x = 0 is below min_intensity
+    # and stays silent.
     times = raster[:, 0, :].argmax(0).tolist()
     assert times[1] == round((steps - 1) / 2)
     assert times[2] == 0

@@ -65,7 +65,8 @@ def test_released_model_on_pretraining_graph(tmp_path, released_file, caplog):
 
 
 def test_released_model_elsewhere_not_flagged(tmp_path, released_file, caplog):
-    # ultra_50g was not pre-trained on the fifth GraIL version, which does not exist.
+    # GraIL splits have versions 1 to 4, so nell_v5 is no ULTRA dataset, and no
+    # released checkpoint was pre-trained on it.
     _write_grail(tmp_path, "nell_v5")
     split = load_dataset(tmp_path, "nell_v5")
     assert split.test.pretraining_name is None

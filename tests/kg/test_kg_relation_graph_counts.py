@@ -1,5 +1,6 @@
 """build_relation_graph rejects node and type counts that are not whole numbers."""
 
+import numpy as np
 import pytest
 import torch
 
@@ -25,5 +26,5 @@ def test_invalid_counts_rejected(num_nodes, num_types, message):
 
 
 def test_numpy_counts_accepted():
-    graph = build_relation_graph(EDGES, TYPES, torch.tensor(3).numpy()[()], 2)
+    graph = build_relation_graph(EDGES, TYPES, np.int64(3), 2)
     assert graph.num_nodes == 2
