@@ -40,10 +40,11 @@ def _train_twice(rank: int, world_size: int) -> list[str]:
 
 def test_second_trainer_on_same_graph_rejected():
     # Unchecked, the second run would start at the first run's final ratio of 1.
+    expected = (
+        "this graph's compression already ran 2 epochs for another model and is "
+        "now at ratio 1, so a new Trainer would continue its schedule. Build the "
+        "graph again, or set graph.compression = compression_from_config(config, "
+        "comm) before the next Trainer"
+    )
     for rank, errors in enumerate(run_world(_train_twice, 2, timeout_s=30)):
-        assert errors == [
-            "this graph's compression already ran 2 epochs for another model and is "
-            "now at ratio 1, so a new Trainer would continue its schedule. Build the "
-            "graph again, or set graph.compression = compression_from_config(config, "
-            "comm) before the next Trainer"
-        ], f"rank {rank}"
+        assert errors == [expected], f"rank {rank}"

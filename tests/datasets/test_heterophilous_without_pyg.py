@@ -21,7 +21,7 @@ FIELDS = ("x", "edge_index", "y", "train_mask", "val_mask", "test_mask")
 
 
 def write_archive(path) -> None:
-    """Write a 6-node archive with a repeated edge, a self-loop and 10 splits."""
+    """Write a 6-node archive with an edge in both directions, a self-loop and 10 splits."""
     path.parent.mkdir(parents=True, exist_ok=True)
     masks = np.eye(10, 6, dtype=bool)
     np.savez(
@@ -35,12 +35,13 @@ def write_archive(path) -> None:
     )
 
 
-def test_archive_gives_the_tensors_of_pyg(tmp_path):
+def test_archive_matches_pyg_tensors(tmp_path):
     write_archive(tmp_path / "ours" / "heterophilous" / "minesweeper" / "raw" / "minesweeper.npz")
     ours = load_dataset("minesweeper", root=tmp_path / "ours", pyg_data=False)
     assert isinstance(ours, GraphTensors)
     assert not (tmp_path / "ours" / "heterophilous" / "minesweeper" / "processed").exists()
-    # Both directions of each edge, merged and sorted; the self-loop (3, 3) once.
+    # Each edge appears in both directions, merged and sorted, and the self-loop
+    # (3, 3) appears once.
     assert ours.edge_index.tolist() == [[0, 1, 1, 2, 3, 4, 5], [1, 0, 5, 4, 3, 2, 1]]
     reference_root = tmp_path / "pyg"
     shutil.copytree(tmp_path / "ours" / "heterophilous", reference_root)

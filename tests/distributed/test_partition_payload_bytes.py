@@ -12,7 +12,8 @@ from graphkit.distributed import partition_payloads, relabel
 
 
 def _reference_payload_edges(data, parts, num_parts, rank):
-    # One pass over the edges per peer partition, as the payload was first built.
+    # One pass over the edges per peer partition: slower, and independent of the
+    # code under test.
     relabeled = relabel(parts, num_parts)
     lo = int(relabeled.node_ranges[rank])
     edges, attrs = [], []

@@ -4,7 +4,7 @@ One process reduces a propagate's messages with ``scatter_reduce``, whose backwa
 pass gives every edge into a NaN maximum a NaN gradient: no message equals NaN, so
 the gradient is divided by a tie count of 0 and multiplied by 0. A NaN or infinite
 gradient of the output reaches the edges that are not the maximum in the same way.
-The distributed propagate used to give those edges zeros.
+The distributed propagate must give those edges the same NaN gradients, not zeros.
 """
 
 import pytest

@@ -2,9 +2,9 @@
 
 One process differentiates ``message(x[col], x_dst[row], e)`` directly, so a tensor
 that the message never reads gets no gradient, and neither does anything upstream of
-it. The distributed graph used to return zeros for ``x`` and ``x_dst`` in every case,
-so a parameter that reached the aggregation only through an ignored ``x`` had a zero
-gradient where one process has None, and weight decay still moved it.
+it. The distributed graph must match that. Zeros in place of None would give a
+parameter that reaches the aggregation only through an ignored ``x`` a zero gradient,
+and weight decay would still move it.
 """
 
 import pytest

@@ -1,4 +1,6 @@
-"""ShardedGraph rejects float edges, bad node ranges and a short edge_attr list."""
+"""ShardedGraph rejects float edges, bad node ranges, a short edge_attr list and
+another rank's payload.
+"""
 
 import pytest
 import torch
@@ -78,7 +80,7 @@ def _build_from_payload_of(rank: int, world_size: int, owners) -> str:
 
     from graphkit.distributed import partition_payloads
 
-    # Two partitions of four nodes each, so only the rank check tells them apart.
+    # Two partitions of four nodes each, so only the rank check distinguishes them.
     edge_index = torch.tensor([[0, 1, 4, 5, 2, 6], [1, 0, 5, 4, 6, 2]])
     data = Data(edge_index=edge_index, num_nodes=8)
     parts = torch.tensor([0, 0, 0, 0, 1, 1, 1, 1])

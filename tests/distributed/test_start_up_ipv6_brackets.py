@@ -1,8 +1,8 @@
 """A bracketed IPv6 MASTER_ADDR, as URLs write it (``[::1]``), starts the group.
 
-Sockets and ``TCPStore`` take the bare address, so without the brackets removed rank 0
-failed to resolve ``[::1]`` and the other ranks waited for the store until the
-timeout.
+Sockets and ``TCPStore`` take the bare address, so start-up removes the brackets.
+With them left in, rank 0 fails to resolve ``[::1]`` and the other ranks wait for the
+store until the timeout.
 """
 
 import os

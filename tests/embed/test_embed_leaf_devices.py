@@ -46,5 +46,5 @@ def test_cpu_operand_moves_to_matrix_device():
 def test_unindexed_cuda_device_matches_indexed():
     with SimulatedCuda():
         matrix = DenseMatrix(torch.eye(2, device="cuda"))
-        identity = type(matrix**0)(2, device="cuda")
+        identity = Identity(2, device="cuda")
         assert (matrix + identity).shape == (2, 2)

@@ -41,7 +41,7 @@ def write_ring(folder) -> None:
         np.save(folder / name, np.asarray(pairs, dtype=np.int32))
 
 
-def test_linkpred_command_imports_neither_pyg_nor_sklearn(tmp_path):
+def test_linkpred_skips_pyg_and_sklearn(tmp_path):
     write_ring(tmp_path / "asymproj" / "ppi")
     arguments = ["isvd", "linkpred", "--dataset", "ppi", "--root", str(tmp_path)]
     *output, report = run_python(COMMAND, *arguments, "--rank", "2")
@@ -49,7 +49,7 @@ def test_linkpred_command_imports_neither_pyg_nor_sklearn(tmp_path):
     assert output[0].startswith("dataset ppi: rank 2, test ROC-AUC ")
 
 
-def test_loader_returns_the_same_tensors_without_pyg(tmp_path):
+def test_loader_tensors_match_pyg(tmp_path):
     write_ring(tmp_path / "ppi")
     plain = load_asymproj("ppi", tmp_path, pyg_data=False)
     pyg = load_asymproj("ppi", tmp_path)
@@ -75,7 +75,7 @@ def test_roc_auc_hand_values_with_ties():
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_roc_auc_equals_the_pairwise_count(seed):
+def test_roc_auc_matches_pairwise_count(seed):
     generator = torch.Generator().manual_seed(seed)
     # Few distinct values, so many scores tie across and within the two sets.
     positive = torch.randint(0, 7, (40,), generator=generator).float() / 4

@@ -1,4 +1,6 @@
-"""The closed-form node classifier rejects complex features and labels."""
+"""The closed-form node classifier rejects complex features and labels, and
+accuracy rejects a mask of another length.
+"""
 
 from __future__ import annotations
 

@@ -37,7 +37,7 @@ def test_runtime_factor_scored(runtime_factor, expected):
 
 
 def test_negative_runtime_factor_rejected():
-    # The clamp at 0.01 scored -1 as the fastest possible run, factor 0.7.
+    # Clamped at 0.01, a factor of -1 would score as the fastest possible run, 0.7.
     with pytest.raises(ValueError, match=r"runtime_factor=-1 is invalid"):
         contest_cost(0.0, 0.0, 0.0, -1)
     assert contest_cost(0.0, 0.0, 0.0, 0.0) == pytest.approx(0.7)

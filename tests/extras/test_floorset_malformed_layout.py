@@ -119,7 +119,8 @@ def test_slanted_polygon_names_block():
 
 @pytest.mark.parametrize("score", [evaluate, original_report])
 def test_complex_coordinates_rejected(score):
-    # A cast to float64 would keep the real parts, the reference layout itself.
+    # A cast to float64 would keep only the real parts, which equal the reference
+    # layout, so the layout would score as feasible.
     layout = [
         np.array([[0, 0, 1, 1]]) + 5j,
         np.array([[1.0, 0.0, 2.0, 1.0]]),
