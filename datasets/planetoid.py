@@ -238,10 +238,10 @@ def read_planetoid(folder: Path, name: str, features: bool = True) -> GraphTenso
     """
     try:
         y_train, ty, ally = (
-            _read_label_rows(folder, name, kind) for kind in ("y", "ty", "ally")
+            _read_rows(folder, name, kind) for kind in ("y", "ty", "ally")
         )
         tx, allx = (
-            (_read_label_rows(folder, name, kind) for kind in ("tx", "allx"))
+            (_read_rows(folder, name, kind) for kind in ("tx", "allx"))
             if features
             else (None, None)
         )
@@ -304,8 +304,8 @@ def _read_pickle(path: Path):
         return pickle.load(handle, encoding="latin1")
 
 
-def _read_label_rows(folder: Path, name: str, kind: str) -> torch.Tensor:
-    """Read the one-hot label rows ``ind.<name>.<kind>`` as a float32 tensor."""
+def _read_rows(folder: Path, name: str, kind: str) -> torch.Tensor:
+    """Read the rows ``ind.<name>.<kind>`` (one-hot labels or features) as float32."""
     rows = _read_pickle(folder / f"ind.{name}.{kind}")
     if hasattr(rows, "todense"):
         rows = rows.todense()
