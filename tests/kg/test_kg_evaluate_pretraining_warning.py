@@ -12,18 +12,9 @@ import torch
 
 from graphkit.kg import Ultra, checkpoint, evaluate, load_dataset, pretrain
 
-FACTS = "a\tr\tb\nb\tr\tc\nc\ts\ta\n"
+from .test_kg_pretraining_graphs import write_grail
+
 LOGGER = "graphkit.kg.evaluate"
-
-
-def _write_grail(root, name):
-    for folder, parts in (
-        (name, ("train", "valid")),
-        (f"{name}_ind", ("train", "valid", "test")),
-    ):
-        (root / folder).mkdir()
-        for part in parts:
-            (root / folder / f"{part}.txt").write_text(FACTS)
 
 
 @pytest.fixture
@@ -48,7 +39,7 @@ def _warnings(caplog) -> list[str]:
 
 
 def test_released_model_on_pretraining_graph(tmp_path, released_file, caplog):
-    _write_grail(tmp_path, "nell_v1")
+    write_grail(tmp_path, "nell_v1")
     split = load_dataset(tmp_path, "nell_v1")
     assert split.test.pretraining_name == "NELLInductive:v1"
     model = Ultra.from_pretrained(released_file)
@@ -67,7 +58,7 @@ def test_released_model_on_pretraining_graph(tmp_path, released_file, caplog):
 def test_released_model_elsewhere_not_flagged(tmp_path, released_file, caplog):
     # GraIL splits have versions 1 to 4, so nell_v5 is no ULTRA dataset, and no
     # released checkpoint was pre-trained on it.
-    _write_grail(tmp_path, "nell_v5")
+    write_grail(tmp_path, "nell_v5")
     split = load_dataset(tmp_path, "nell_v5")
     assert split.test.pretraining_name is None
     with caplog.at_level(logging.WARNING, logger=LOGGER):
@@ -76,7 +67,7 @@ def test_released_model_elsewhere_not_flagged(tmp_path, released_file, caplog):
 
 
 def test_other_model_not_flagged(tmp_path, caplog):
-    _write_grail(tmp_path, "nell_v1")
+    write_grail(tmp_path, "nell_v1")
     model_file = tmp_path / "mine.pth"
     Ultra(dim=4, num_layers=1).save(model_file)
     model = Ultra.from_pretrained(model_file)
@@ -89,7 +80,7 @@ def test_other_model_not_flagged(tmp_path, caplog):
 
 def test_trained_released_model_not_flagged(tmp_path, released_file, caplog):
     # Training changes the weights in place, so they are no longer the released ones.
-    _write_grail(tmp_path, "nell_v1")
+    write_grail(tmp_path, "nell_v1")
     split = load_dataset(tmp_path, "nell_v1")
     model = Ultra.from_pretrained(released_file)
     pretrain(model, [split.train.graph], steps=1, batch_size=2)
@@ -100,7 +91,7 @@ def test_trained_released_model_not_flagged(tmp_path, released_file, caplog):
 
 
 def test_warning_can_be_left_out(tmp_path, released_file, caplog):
-    _write_grail(tmp_path, "nell_v1")
+    write_grail(tmp_path, "nell_v1")
     model = Ultra.from_pretrained(released_file)
     with caplog.at_level(logging.WARNING, logger=LOGGER):
         evaluate(model, load_dataset(tmp_path, "nell_v1").test, warn_pretraining=False)
