@@ -131,12 +131,11 @@ def wys_matrix(
         multiply_degrees (bool, optional): multiply the walk term by the degree
             matrix on the right. (default: ``True``)
         negative_rank (int, optional): 0 for ``N = A``, 1 for ``N = 0``, r > 1 for a
-            rank-r SVD of A. (default: ``0``)
+            rank-r SVD of A, with r at most ``num_nodes``. (default: ``0``)
         weights (list[float], optional): custom q_1..q_C in place of the window weights.
         dtype (torch.dtype, optional): dtype of every leaf. (default: ``torch.float32``)
     """
-    if negative_rank < 0:
-        raise ValueError(f"negative_rank must be >= 0, got {negative_rank}")
+    _check_negative_rank(negative_rank, num_nodes)
     if not math.isfinite(neg_coef):
         raise ValueError(f"neg_coef must be a finite number, got {neg_coef}")
     adjacency = symmetric_adjacency(edge_index, num_nodes, dtype)
@@ -161,3 +160,25 @@ def wys_matrix(
         u, s, v = randomized_svd(adjacency, negative_rank)
         negatives = all_pairs - LowRank(u * s, v)
     return walk - neg_coef * negatives
+
+
+def _check_negative_rank(negative_rank: int, num_nodes: int) -> None:
+    """Raise unless ``negative_rank`` is an int in ``[0, num_nodes]``.
+
+    A rank r > 1 goes to the SVD of A, which has at most ``num_nodes`` triplets. The
+    bool ``True`` is rejected because it would pass as rank 1, which sets N = 0.
+    """
+    is_integer = isinstance(negative_rank, numbers.Integral)
+    if not is_integer or isinstance(negative_rank, bool):
+        raise TypeError(
+            f"negative_rank must be an int, got {negative_rank!r} "
+            f"({type(negative_rank).__name__})"
+        )
+    if negative_rank < 0:
+        raise ValueError(f"negative_rank must be >= 0, got {negative_rank}")
+    if negative_rank > 1 and negative_rank > num_nodes:
+        raise ValueError(
+            f"negative_rank={negative_rank} is invalid for {num_nodes} nodes, because the "
+            f"SVD of the {num_nodes} x {num_nodes} adjacency has at most {num_nodes} "
+            f"singular triplets. Pass negative_rank <= {num_nodes}, or 0 to use A itself"
+        )

@@ -1,4 +1,4 @@
-"""wys_matrix rejects a fractional window and a fractional node count by name."""
+"""wys_matrix rejects a fractional window, node count or negative rank by name."""
 
 from __future__ import annotations
 
@@ -25,3 +25,24 @@ def test_num_nodes_must_be_int():
 def test_window_weights_sum_to_one():
     # q_j = (C - j + 1) / (C (C + 1) / 2) for C = 3: 3/6, 2/6, 1/6.
     assert context_weights(3) == pytest.approx([0.5, 1 / 3, 1 / 6])
+
+
+def test_negative_rank_above_node_count():
+    # The rank-5 SVD of a 3 x 3 adjacency used to fail inside randomized_svd with
+    # "rank must lie in [1, 3]", naming no argument of wys_matrix.
+    with pytest.raises(ValueError, match=r"negative_rank=5 is invalid for 3 nodes"):
+        wys_matrix(EDGES, 3, negative_rank=5)
+
+
+@pytest.mark.parametrize("rank", [2.5, True])
+def test_negative_rank_must_be_int(rank):
+    # True used to pass as rank 1, which drops the "- A" of the negative term.
+    with pytest.raises(TypeError, match=rf"negative_rank must be an int, got {rank!r}"):
+        wys_matrix(EDGES, 3, negative_rank=rank)
+
+
+def test_negative_rank_of_node_count():
+    # With r = n the rank-r SVD is A itself, so M equals the negative_rank=0 matrix.
+    full = wys_matrix(EDGES, 3, negative_rank=3, dtype=torch.float64).to_dense()
+    exact = wys_matrix(EDGES, 3, negative_rank=0, dtype=torch.float64).to_dense()
+    assert torch.allclose(full, exact, atol=1e-6)
