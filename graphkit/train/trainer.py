@@ -532,9 +532,13 @@ def _split_index(split) -> int:
     """Return ``split`` as an int, raising TypeError for a bool, float or str.
 
     ``mask[:, True]`` would add a dimension instead of selecting column 1, and a float
-    fails in tensor indexing. Integer tensors and NumPy integers pass.
+    fails in tensor indexing. Integer tensors and NumPy integers pass, but a bool
+    tensor is rejected like a bool, although ``operator.index`` reads it as 0 or 1.
     """
-    if not isinstance(split, bool):
+    is_bool = isinstance(split, bool) or (
+        isinstance(split, Tensor) and split.dtype == torch.bool
+    )
+    if not is_bool:
         try:
             return operator.index(split)
         except TypeError:

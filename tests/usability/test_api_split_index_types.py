@@ -16,7 +16,7 @@ def _data() -> Data:
     return Data(train_mask=masks, val_mask=masks.clone(), test_mask=masks.clone())
 
 
-@pytest.mark.parametrize("split", [True, 1.0, "1"])
+@pytest.mark.parametrize("split", [True, np.True_, torch.tensor(True), 1.0, "1"])
 def test_non_int_split_rejected(split):
     # Unchecked, split=True would give masks of shape [3, 1, 3].
     with pytest.raises(TypeError) as error:
