@@ -31,8 +31,9 @@ def build_model(
 ) -> GNN:
     """Build the config's GNN for the features ``x``, with ``num_classes`` outputs.
 
-    ``num_edges``, the stored edges of the graph the model runs on, enters the memory
-    check.
+    ``num_edges`` is the number of stored edges of the graph the model runs on, which
+    the memory check reads. The default 0 leaves the per-edge activations (EdgeConv
+    messages, attention and max-aggregation chunks) out of that estimate.
     """
     c = config
     check_training_memory(c, x, num_classes, num_edges)
