@@ -300,6 +300,42 @@ def test_features_without_pca_or_embedding():
     assert_close(features.mean(0), torch.zeros(2), atol=1e-5, rtol=0)
 
 
+def test_walk_embedding_factors_dense_walk_matrix():
+    # At full rank U S^1/2 (V S^1/2)^T equals the random-walk matrix of node_features,
+    # M = q_1 T + q_2 T^2 + q_3 T^3 - lambda (J - A), with the row-stochastic
+    # T = D^-1 A, window weights q = (3, 2, 1) / 6 and J the all-ones matrix. M is not
+    # symmetric here (degrees differ), so swapped factors give M^T instead.
+    edge_index = torch.tensor([[0, 1, 2, 3, 1, 4], [1, 2, 3, 4, 4, 5]])
+    n = 6
+    adjacency = torch.zeros(n, n, dtype=torch.float64)
+    adjacency[edge_index[0], edge_index[1]] = 1
+    adjacency[edge_index[1], edge_index[0]] = 1
+    transition = adjacency / adjacency.sum(1, keepdim=True)
+    walk = sum(
+        weight * torch.linalg.matrix_power(transition, power)
+        for power, weight in [(1, 3 / 6), (2, 2 / 6), (3, 1 / 6)]
+    )
+    expected = walk - 0.05 * (torch.ones(n, n, dtype=torch.float64) - adjacency)
+
+    x = torch.zeros(n, 1)
+    config = NodeClassConfig(pca_dim=0, wys_rank=n, wys_window=3, wys_neg_coef=0.05)
+    features = node_features(x, edge_index, config).double()
+    assert features.shape == (n, 1 + 2 * n)
+    left, right = features[:, 1 : 1 + n], features[:, 1 + n :]
+    assert_close(left @ right.T, expected, atol=1e-5, rtol=0)
+    # Both factors carry S^1/2, so their Gram matrices are both diag(S).
+    singular_values = torch.linalg.svdvals(expected)
+    assert_close(left.T @ left, torch.diag(singular_values), atol=1e-5, rtol=0)
+    assert_close(right.T @ right, torch.diag(singular_values), atol=1e-5, rtol=0)
+
+    # With the PCA the embedding follows the principal components of [X, embedding].
+    config = NodeClassConfig(pca_dim=3, wys_rank=n, wys_window=3, wys_neg_coef=0.05)
+    reduced = node_features(x, edge_index, config).double()
+    assert reduced.shape == (n, 3 + 2 * n)
+    assert_close(reduced[:, 3:], features[:, 1:])
+    assert_close(reduced[:, :3], pca(features.float(), 3).double())
+
+
 def test_pca_matches_sklearn():
     # Columns with nonzero means: PCA projects the centred rows, up to each
     # component's sign.
