@@ -1,19 +1,11 @@
 """The compression benchmark checks --only names and tabulates runs without ``full``."""
 
-import importlib.util
 import sys
-from pathlib import Path
 
 import pytest
+from benchmark_scripts import load_benchmark
 
-BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "compression.py"
-
-
-def _load_benchmark():
-    spec = importlib.util.spec_from_file_location("compression_benchmark", BENCHMARK)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+SCRIPT = "compression.py"
 
 
 def _row(name: str, bytes_sent: int, halo_bytes: int) -> dict:
@@ -31,7 +23,7 @@ def _row(name: str, bytes_sent: int, halo_bytes: int) -> dict:
 
 
 def test_unknown_only_name_rejected(monkeypatch, capsys, tmp_path):
-    benchmark = _load_benchmark()
+    benchmark = load_benchmark(SCRIPT)
     started = []
     monkeypatch.setattr(benchmark, "run_all", lambda *args: started.append(args))
     # "step64-8" lacks the space of the run name "step 64-8".
@@ -47,7 +39,7 @@ def test_unknown_only_name_rejected(monkeypatch, capsys, tmp_path):
 
 
 def test_table_without_full_run():
-    benchmark = _load_benchmark()
+    benchmark = load_benchmark(SCRIPT)
     text = benchmark.table([_row("step 64-8", 2 * 2**20, 2**20)])
     lines = text.splitlines()
     assert len(lines) == 3
@@ -55,7 +47,7 @@ def test_table_without_full_run():
 
 
 def test_table_shares_against_full():
-    benchmark = _load_benchmark()
+    benchmark = load_benchmark(SCRIPT)
     rows = [_row("full", 4 * 2**20, 2 * 2**20), _row("fixed 2", 2 * 2**20, 2**20)]
     lines = benchmark.table(rows).splitlines()
     assert lines[2].endswith("| 100.0% | 100.0% |")

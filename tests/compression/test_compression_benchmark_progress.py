@@ -1,21 +1,14 @@
 """The compression benchmark prints a line as each run starts, before it ends."""
 
-import importlib.util
 import sys
-from pathlib import Path
 
-BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "compression.py"
+from benchmark_scripts import load_benchmark
 
-
-def _load_benchmark():
-    spec = importlib.util.spec_from_file_location("compression_benchmark", BENCHMARK)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+SCRIPT = "compression.py"
 
 
 def test_start_line_printed_before_run(monkeypatch, capsys, tmp_path):
-    benchmark = _load_benchmark()
+    benchmark = load_benchmark(SCRIPT)
     printed_before = []
 
     def fake_run_all(jobs, world_size, workdir):

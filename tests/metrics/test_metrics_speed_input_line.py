@@ -1,23 +1,15 @@
 """The metrics benchmark names the edge list size apart from the process's memory."""
 
 import argparse
-import importlib.util
-from pathlib import Path
 
 import torch
+from benchmark_scripts import load_benchmark
 
-BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "metrics_speed.py"
-
-
-def _load_benchmark():
-    spec = importlib.util.spec_from_file_location("metrics_speed_benchmark", BENCHMARK)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+SCRIPT = "metrics_speed.py"
 
 
 def test_input_line_gives_edge_list_mib():
-    benchmark = _load_benchmark()
+    benchmark = load_benchmark(SCRIPT)
     args = argparse.Namespace(nodes=100, edges=65_536, classes=5)
     # Two int64 rows of 65,536 entries: exactly 1 MiB.
     edge_index = torch.zeros(2, 65_536, dtype=torch.long)
@@ -27,7 +19,7 @@ def test_input_line_gives_edge_list_mib():
 
 
 def test_half_of_edges_drawn_in_class():
-    benchmark = _load_benchmark()
+    benchmark = load_benchmark(SCRIPT)
     edge_index, y = benchmark.make_graph(20_000, 200_000, 5)
     same = (y[edge_index[0]] == y[edge_index[1]]).double().mean().item()
     # 0.5 drawn in a class plus 0.5 * 1/5 of the uniform half.
