@@ -37,7 +37,7 @@ from functools import partial
 from pathlib import Path
 
 import torch
-from kg_cli_startup import RUN_COMMAND, child_cpu_seconds
+from kg_cli_startup import RUN_COMMAND, lowest_child_cpu_seconds
 
 # Makes the loader read a heterophilous archive through PyG, as before the archive path.
 THROUGH_PYG = (
@@ -77,11 +77,7 @@ def command_cpu_seconds(root: str, name: str, repeats: int) -> dict[str, float]:
         "through PyG": ["-c", RUN_COMMAND.format(prelude=THROUGH_PYG), *command],
         "now": ["-c", RUN_COMMAND.format(prelude=""), *command],
     }
-    best = {variant: float("inf") for variant in variants}
-    for _ in range(repeats):
-        for variant, arguments in variants.items():
-            best[variant] = min(best[variant], child_cpu_seconds(arguments))
-    return best
+    return lowest_child_cpu_seconds(variants, repeats)
 
 
 def main(argv=None) -> None:

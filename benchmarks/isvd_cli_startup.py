@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import argparse
 
-from kg_cli_startup import RUN_COMMAND, child_cpu_seconds
+from kg_cli_startup import RUN_COMMAND, lowest_child_cpu_seconds
 
 
 def compare_auc(root: str, name: str) -> tuple[float, float]:
@@ -66,10 +66,7 @@ def main(argv=None) -> None:
             "earlier imports": ["-c", earlier, *command],
             "now": ["-c", RUN_COMMAND.format(prelude=""), *command],
         }
-        best = {variant: float("inf") for variant in variants}
-        for _ in range(args.repeats):
-            for variant, arguments in variants.items():
-                best[variant] = min(best[variant], child_cpu_seconds(arguments))
+        best = lowest_child_cpu_seconds(variants, args.repeats)
         for variant, seconds in best.items():
             print(f"{name:<12} {variant:<16} {seconds:6.2f} CPU s")
         ratio = best["now"] / best["earlier imports"]

@@ -60,6 +60,21 @@ def child_cpu_seconds(
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def lowest_child_cpu_seconds(
+    variants: dict[str, list[str]], repeats: int
+) -> dict[str, float]:
+    """Return the lowest :func:`child_cpu_seconds` of each variant over ``repeats`` rounds.
+
+    Each round runs every variant once, in turn, so a slow phase of the machine
+    affects all variants alike.
+    """
+    best = {variant: float("inf") for variant in variants}
+    for _ in range(repeats):
+        for variant, arguments in variants.items():
+            best[variant] = min(best[variant], child_cpu_seconds(arguments))
+    return best
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", required=True, help="folder of the KG datasets")

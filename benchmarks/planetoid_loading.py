@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from functools import partial
 
 import torch
-from kg_cli_startup import RUN_COMMAND, child_cpu_seconds
+from kg_cli_startup import RUN_COMMAND, lowest_child_cpu_seconds
 
 # Makes load_dataset read Planetoid features through PyG, as the earlier code did.
 THROUGH_PYG = """
@@ -99,10 +99,7 @@ def main(argv=None) -> None:
             "through PyG": ["-c", RUN_COMMAND.format(prelude=THROUGH_PYG), *command],
             "now": ["-c", RUN_COMMAND.format(prelude=""), *command],
         }
-        best = {variant: float("inf") for variant in variants}
-        for _ in range(args.repeats):
-            for variant, arguments in variants.items():
-                best[variant] = min(best[variant], child_cpu_seconds(arguments))
+        best = lowest_child_cpu_seconds(variants, args.repeats)
         print(
             f"graphkit {label}: through PyG {best['through PyG']:.2f} "
             f"CPU s, now {best['now']:.2f} CPU s, ratio "
