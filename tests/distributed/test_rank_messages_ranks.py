@@ -18,13 +18,11 @@ MESSAGES = ["checkpoint a.pt does not exist", "", "fichier déjà lu", "y" * 500
 
 
 def _gather(rank: int, world_size: int) -> list[str]:
-    from graphkit.distributed import ShardedGraph
-    from graphkit.distributed.runtime import communicator
+    from workers import edgeless_graph
 
     from graphkit.train.rank_messages import gather_messages
 
-    edges = [torch.zeros(2, 0, dtype=torch.long) for _ in range(world_size)]
-    graph = ShardedGraph(communicator(), torch.arange(world_size + 1), edges)
+    graph = edgeless_graph(world_size)
     return gather_messages(graph, MESSAGES[rank], torch.device("cpu"))
 
 

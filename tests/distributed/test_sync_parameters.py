@@ -26,11 +26,9 @@ def _state(module: nn.Module) -> dict:
 
 def sync_from_rank_zero(rank: int, world_size: int):
     """Return the state that ``MixedState(seed=0)`` has and this rank's synced state."""
-    from graphkit.distributed import ShardedGraph
-    from graphkit.distributed.runtime import communicator
+    from workers import edgeless_graph
 
-    edges = [torch.zeros(2, 0, dtype=torch.long) for _ in range(world_size)]
-    graph = ShardedGraph(communicator(), torch.arange(world_size + 1), edges)
+    graph = edgeless_graph(world_size)
     model = MixedState(seed=rank)
     graph.sync_parameters(model)
     return _state(MixedState(seed=0)), _state(model)
@@ -49,11 +47,9 @@ def sync_other_models(rank: int, world_size: int):
 
     Returns the error text.
     """
-    from graphkit.distributed import ShardedGraph
-    from graphkit.distributed.runtime import communicator
+    from workers import edgeless_graph
 
-    edges = [torch.zeros(2, 0, dtype=torch.long) for _ in range(world_size)]
-    graph = ShardedGraph(communicator(), torch.arange(world_size + 1), edges)
+    graph = edgeless_graph(world_size)
     model = nn.Sequential(nn.Linear(2, 4), nn.Linear(4, 3 + min(rank, 1)))
     with pytest.raises(ValueError) as error:
         graph.sync_parameters(model)
@@ -74,11 +70,9 @@ def test_other_model_shapes_rejected_on_every_rank():
 
 def sync_empty_on_rank_zero(rank: int, world_size: int):
     """Sync a model that has no parameters on rank 0 only, and return the error text."""
-    from graphkit.distributed import ShardedGraph
-    from graphkit.distributed.runtime import communicator
+    from workers import edgeless_graph
 
-    edges = [torch.zeros(2, 0, dtype=torch.long) for _ in range(world_size)]
-    graph = ShardedGraph(communicator(), torch.arange(world_size + 1), edges)
+    graph = edgeless_graph(world_size)
     model = nn.Sequential() if rank == 0 else nn.Sequential(nn.Linear(2, 3))
     with pytest.raises(ValueError) as error:
         graph.sync_parameters(model)

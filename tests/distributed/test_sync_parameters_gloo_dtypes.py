@@ -31,11 +31,9 @@ def _state(module: nn.Module) -> dict:
 
 def sync_narrow_state(rank: int, world_size: int):
     """Return the state of ``NarrowState(seed=0)`` and this rank's synced state."""
-    from graphkit.distributed import ShardedGraph
-    from graphkit.distributed.runtime import communicator
+    from workers import edgeless_graph
 
-    edges = [torch.zeros(2, 0, dtype=torch.long) for _ in range(world_size)]
-    graph = ShardedGraph(communicator(), torch.arange(world_size + 1), edges)
+    graph = edgeless_graph(world_size)
     model = NarrowState(seed=rank)
     graph.sync_parameters(model)
     return _state(NarrowState(seed=0)), _state(model)

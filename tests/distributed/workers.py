@@ -279,6 +279,12 @@ def train_with_empty_partitions(rank: int, world_size: int, changes: dict):
     return train_partition(rank, world_size, changes)
 
 
+def edgeless_graph(world_size: int) -> ShardedGraph:
+    """Build a ShardedGraph of one node per rank and no edges, for collective tests."""
+    edges = [torch.zeros(2, 0, dtype=torch.long) for _ in range(world_size)]
+    return ShardedGraph(communicator(), torch.arange(world_size + 1), edges)
+
+
 def fetched_and_sent(rank: int, world_size: int):
     """Per mode: peak bytes of fetched rows and bytes per label for one max aggregation."""
     data = random_graph()
