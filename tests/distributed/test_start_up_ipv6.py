@@ -10,21 +10,11 @@ import pytest
 
 from graphkit.distributed.runtime import _from_mpi
 
+from ipv6_loopback import needs_ipv6
 from mpi_worlds import FakeWorld
 
 
-def _ipv6_loopback() -> bool:
-    try:
-        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as sock:
-            sock.bind(("::1", 0))
-        return True
-    except OSError:
-        return False
-
-
-pytestmark = pytest.mark.skipif(
-    not _ipv6_loopback(), reason="this machine has no IPv6 loopback address ::1"
-)
+pytestmark = needs_ipv6
 
 
 def test_rank_zero_picks_ipv6_port(monkeypatch):

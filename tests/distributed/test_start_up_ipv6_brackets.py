@@ -6,26 +6,12 @@ store until the timeout.
 """
 
 import os
-import socket
 
 import pytest
 import torch.multiprocessing as mp
 from graphkit.distributed.runtime import _from_mpi, free_port, unbracketed_address
+from ipv6_loopback import needs_ipv6
 from mpi_worlds import FakeWorld
-
-
-def _ipv6_loopback() -> bool:
-    try:
-        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as sock:
-            sock.bind(("::1", 0))
-        return True
-    except OSError:
-        return False
-
-
-needs_ipv6 = pytest.mark.skipif(
-    not _ipv6_loopback(), reason="this machine has no IPv6 loopback address ::1"
-)
 
 
 @pytest.mark.parametrize(
