@@ -2,10 +2,11 @@
 
 Trains the same model on 4 partitions (one gloo process each, on this machine) with
 full communication, fixed random-projection ratios 2, 4, 8 and 16 and the variable
-schedules (step 64-8, step, exp, adaptive), and records for each run the test metric
-at the best validation epoch and at the last epoch, and the bytes sent by all ranks: in
-total, of halo rows and their gradients, and of metric reductions. Full communication runs as ratio 1, which is bit-identical to no
-compression but keeps the all-rank byte count.
+schedules (step 64-8, step, exp, adaptive). For each run it records the test metric
+at the best validation epoch and at the last epoch, and the bytes sent by all ranks:
+in total, of halo rows and their gradients, and of metric reductions. Full
+communication runs as ratio 1, which is bit-identical to no compression but keeps the
+all-rank byte count.
 
     python benchmarks/compression.py --dataset synthetic --out docs/compression
     python benchmarks/compression.py --dataset tolokers --root /path/to/graphs --out docs/compression
