@@ -73,7 +73,8 @@ def label_count_symbols(
     Args:
         graph (LabelledGraph): the graph whose labels and counted nodes are read.
         keys (Tensor): int64 ``[M]`` distinct keys ``v * C + k`` in increasing order.
-        counts (Tensor): int64 ``[M]`` the neighbours of class ``k`` of node ``v``.
+        counts (Tensor): int64 ``[M]``, the number of neighbours of class ``k`` of
+            node ``v`` for each key.
         bins (int, optional): as in :func:`sparse_symbols`.
 
     Returns:
