@@ -74,7 +74,7 @@ def start_static(
 
 
 def start_c10d(
-    net: NamespaceNet, nproc: int, train: list[str], logs: Path
+    net: NamespaceNet, nproc: int, train: list[str], logs: Path, restarts: int = 0
 ) -> list[subprocess.Popen]:
     """Start one torchrun agent per machine with the c10d rendezvous hosted on machine 0."""
     procs = []
@@ -91,6 +91,7 @@ def start_c10d(
             # torchrun guesses the host from the hostname, which all namespaces share.
             f"--rdzv_conf=is_host={str(i == 0).lower()}",
             f"--local_addr={net.address(i)}",
+            f"--max_restarts={restarts}",
             *train,
         ]
         env = worker_env(net.interface(i))

@@ -10,18 +10,16 @@ from __future__ import annotations
 import os
 import re
 import signal
-import sys
 from pathlib import Path
 
 import pytest
 from multinode_runs import (
-    MASTER_PORT,
     child_pids,
     logs_text,
+    start_c10d,
     train_argv,
     wait_all,
     wait_for,
-    worker_env,
 )
 
 pytestmark = [pytest.mark.multinode, pytest.mark.distributed]
@@ -44,24 +42,7 @@ def test_killed_worker_restarts_both_machines(tmp_path, machines):
     options = ("--checkpoint-every", "5", "--resume", "auto", "--timeout-s", "30")
     train = train_argv(tmp_path / "out", 30, options)
 
-    procs = []
-    for i in range(net.count):
-        argv = [
-            sys.executable,
-            "-m",
-            "torch.distributed.run",
-            f"--nnodes={net.count}",
-            "--nproc_per_node=1",
-            "--rdzv_backend=c10d",
-            f"--rdzv_endpoint={net.address(0)}:{MASTER_PORT}",
-            "--rdzv_id=graphkit-restart",
-            f"--rdzv_conf=is_host={str(i == 0).lower()}",
-            f"--local_addr={net.address(i)}",
-            "--max_restarts=1",
-            *train,
-        ]
-        env = worker_env(net.interface(i))
-        procs.append(net.start(i, argv, env, tmp_path / f"machine{i}.log"))
+    procs = start_c10d(net, 1, train, tmp_path, restarts=1)
 
     checkpoint = tmp_path / "out" / "checkpoint_000005.pt"
     assert wait_for(checkpoint.is_file, timeout_s=150), logs_text(tmp_path)
