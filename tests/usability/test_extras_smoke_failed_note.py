@@ -83,3 +83,14 @@ def test_smoke_interrupt_prints_note(failing_toy, interrupted_toy, monkeypatch, 
     out = capsys.readouterr().out
     assert "smoke_note_fail_toy" in out
     assert "note: --smoke runs are too small to meet the criteria" in out
+
+
+def test_strict_smoke_interrupt_note(failing_toy, interrupted_toy, monkeypatch, capsys):
+    # Ctrl-C gives exit code 130 whatever the criteria, so --strict fails nothing.
+    experiments = [registry.get(failing_toy), registry.get(interrupted_toy)]
+    monkeypatch.setattr(registry, "list_experiments", lambda: experiments)
+    monkeypatch.setattr(registry, "import_errors", dict)
+    assert cli.main(["extras", "run", "all", "--smoke", "--strict"]) == 130
+    out = capsys.readouterr().out
+    assert "does not change the exit code" in out
+    assert "fails the run because of --strict" not in out
