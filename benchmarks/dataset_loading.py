@@ -34,7 +34,6 @@ import argparse
 import time
 from contextlib import contextmanager
 from functools import partial
-from pathlib import Path
 
 import torch
 from kg_cli_startup import RUN_COMMAND, lowest_child_cpu_seconds
@@ -55,9 +54,13 @@ def timed(function) -> tuple[float, object]:
 
 @contextmanager
 def through_pyg(heterophilous):
-    """Make ``load_dataset`` read heterophilous archives with PyG inside the block."""
+    """Make ``load_dataset`` read heterophilous archives with PyG inside the block.
+
+    It runs :data:`THROUGH_PYG`, the code that the child processes of the PyG path
+    run, and restores ``processed_file`` afterwards.
+    """
     current = heterophilous.processed_file
-    heterophilous.processed_file = lambda family_dir, stem: Path(heterophilous.__file__)
+    exec(THROUGH_PYG, {})
     try:
         yield
     finally:

@@ -41,18 +41,15 @@ FIELDS = ("x", "edge_index", "y", "train_mask", "val_mask", "test_mask")
 
 @contextmanager
 def through_pyg():
-    """Make ``load_dataset`` read Planetoid features with PyG inside the block."""
+    """Make ``load_dataset`` read Planetoid features with PyG inside the block.
+
+    It runs :data:`THROUGH_PYG`, the code that the child processes of the PyG path
+    run, and restores the reader afterwards.
+    """
     from graphkit.datasets import planetoid
 
     current = planetoid.read_planetoid
-
-    def read_through_pyg(folder, name, features=True):
-        if not features:
-            return current(folder, name, features)
-        raw = planetoid.planetoid_raw_files(name, True)
-        return planetoid._read_with_pyg(name, folder.parent.parent, raw)
-
-    planetoid.read_planetoid = read_through_pyg
+    exec(THROUGH_PYG, {})
     try:
         yield
     finally:
