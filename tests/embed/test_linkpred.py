@@ -178,6 +178,17 @@ def test_select_rank_takes_best_auc(monkeypatch):
     assert select_rank(train, 20, config, candidates=(8, 2, 4)) == 4
 
 
+def test_select_rank_keeps_rank_equal_to_nodes(monkeypatch):
+    # On 20 nodes rank 20 is the full SVD and still a candidate, while rank 32 is
+    # dropped. The ROC-AUCs 0.6 and 0.9 go to ranks 4 and 20, and a third draw would
+    # raise StopIteration.
+    train, _ = two_communities(size=10)
+    config = LinkPredictionConfig(rank=0, window=3, dtype=torch.float64)
+    aucs = iter([0.6, 0.9])
+    monkeypatch.setattr(linkpred, "roc_auc", lambda positive, negative: next(aucs))
+    assert select_rank(train, 20, config, candidates=(32, 4, 20)) == 20
+
+
 def test_config_rejects_invalid_values():
     with pytest.raises(ValueError, match="rank must be >= 0"):
         LinkPredictionConfig(rank=-1)
