@@ -63,7 +63,9 @@ def test_fewer_logits_than_classes_rejected():
 
 def test_vector_of_logits_rejected():
     data = _data(torch.tensor([0, 1, 1, 0, 1, 0]))
-    with pytest.raises(ValueError, match=r"logits of shape \[6\], but data.y has class"):
+    with pytest.raises(
+        ValueError, match=r"logits of shape \[6\], but data.y has class"
+    ):
         _fit(data, Squeezed())
 
 

@@ -16,7 +16,12 @@ def _graph() -> LocalGraph:
 
 @pytest.mark.parametrize(
     "option, value",
-    [("num_layers", 2.0), ("num_layers", True), ("hidden_channels", 8.0), ("heads", 2.5)],
+    [
+        ("num_layers", 2.0),
+        ("num_layers", True),
+        ("hidden_channels", 8.0),
+        ("heads", 2.5),
+    ],
 )
 def test_non_int_option_rejected(option, value):
     options = {"hidden_channels": 8, option: value}
@@ -30,7 +35,9 @@ def test_numpy_int_options_accepted():
 
 
 def test_dropout_string_rejected():
-    with pytest.raises(TypeError, match="dropout must be a float in \\[0, 1\\], got '0.5'"):
+    with pytest.raises(
+        TypeError, match=r"dropout must be a float in \[0, 1\], got '0.5'"
+    ):
         GNN("gcn", 4, 8, 3, dropout="0.5")
 
 

@@ -28,8 +28,13 @@ MVAPICH = {
 
 @pytest.fixture
 def mvapich(monkeypatch):
-    for name in (*RANK_VARIABLES, *SIZE_VARIABLES, "LOCAL_WORLD_SIZE",
-                 "OMPI_COMM_WORLD_LOCAL_SIZE", "SLURM_STEP_NUM_NODES"):
+    for name in (
+        *RANK_VARIABLES,
+        *SIZE_VARIABLES,
+        "LOCAL_WORLD_SIZE",
+        "OMPI_COMM_WORLD_LOCAL_SIZE",
+        "SLURM_STEP_NUM_NODES",
+    ):
         monkeypatch.delenv(name, raising=False)
     for name, value in MVAPICH.items():
         monkeypatch.setenv(name, value)
