@@ -1,11 +1,10 @@
-"""Closed-form iSVD node classification on CiteSeer's public split (needs
-GRAPHKIT_TEST_DATA).
+"""Closed-form iSVD node classification on CiteSeer's public split.
 
-With the default NodeClassConfig the test accuracy was 0.712, 0.719 and 0.715 for
-seeds 0, 1 and 2 (mean 0.715), and the training accuracy 0.942 for seed 0, measured
-on CPU with torch's float32 defaults. The classifier SVD keeps rank 100 of the 240
-training rows (120 nodes and their dropout copies), so the model does not fit every
-training label.
+The test reads CiteSeer from GRAPHKIT_TEST_DATA. With the default NodeClassConfig the
+test accuracy was 0.712, 0.719 and 0.715 for seeds 0, 1 and 2 (mean 0.715), and the
+training accuracy 0.942 for seed 0, measured on CPU with torch's float32 defaults.
+The classifier SVD keeps rank 100 of the 240 training rows (120 nodes and their
+dropout copies), so the model does not fit every training label.
 """
 
 from __future__ import annotations
