@@ -41,8 +41,8 @@ def training_bytes(
     count four times. The backward pass keeps each layer's ``[num_nodes, out]``
     output. A pgcn layer also has an ``in x (heads * 4)`` embedding and its
     ``[num_nodes, heads * 4]`` positions. Biases, norms, edge messages and
-    attention coefficients are left out, so the true need is larger:
-    :func:`estimated_training_bytes` adds them.
+    attention coefficients are left out, so the true need is larger.
+    :func:`estimated_training_bytes` adds an estimate of those activations.
     """
     c = config
     # All layers but the first and last map hidden to hidden, so the sums are formed
