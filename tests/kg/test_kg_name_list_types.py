@@ -16,7 +16,7 @@ def test_string_as_name_list_rejected():
         KnowledgeGraph(TRIPLES, ["a", "b", "c"], "rs")
 
 
-def test_string_names_predict():
+def test_tuple_of_names_predicts():
     torch.manual_seed(0)
     kg = KnowledgeGraph(TRIPLES, ("a", "b", "c"), ["r", "s"])
     answers = Ultra(dim=8, num_layers=1).predict(kg, head="a", relation="r", k=3)

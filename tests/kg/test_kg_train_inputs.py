@@ -32,15 +32,15 @@ def test_frozen_model_rejected():
 def test_partly_frozen_model_trains():
     model = small_model()
     model.relation_model.requires_grad_(False)
-    frozen = [p.clone() for p in model.relation_model.parameters()]
-    trained = [p.clone() for p in model.entity_model.parameters()]
+    frozen_before = [p.clone() for p in model.relation_model.parameters()]
+    trained_before = [p.clone() for p in model.entity_model.parameters()]
     losses = finetune(model, one_fact(), steps=1, batch_size=2, num_negatives=2)
     assert len(losses) == 1
     # The step leaves the frozen relation model as it was and moves the entity model.
-    after = list(model.relation_model.parameters())
-    assert all(torch.equal(a, b) for a, b in zip(frozen, after))
-    moved = list(model.entity_model.parameters())
-    assert any(not torch.equal(a, b) for a, b in zip(trained, moved))
+    frozen_after = list(model.relation_model.parameters())
+    assert all(torch.equal(a, b) for a, b in zip(frozen_before, frozen_after))
+    trained_after = list(model.entity_model.parameters())
+    assert any(not torch.equal(a, b) for a, b in zip(trained_before, trained_after))
 
 
 def test_model_none_rejected():
