@@ -101,7 +101,7 @@ def context_weights(window: int) -> list[float]:
     """Return :math:`q_j = (C - j + 1) / (C (C + 1) / 2)` for ``j = 1..C``."""
     is_integer = isinstance(window, numbers.Integral) and not isinstance(window, bool)
     if not is_integer or window < 1:
-        # A float window failed inside range(), and True passed as window 1.
+        # A float window would fail inside range(), and True would pass as window 1.
         raise ValueError(f"window must be >= 1 and a whole number, got {window!r}")
     total = window * (window + 1) / 2
     return [(window - j + 1) / total for j in range(1, window + 1)]

@@ -181,8 +181,8 @@ class UltraNet(nn.Module):
     ) -> None:
         super().__init__()
         for name, value in (("dim", dim), ("num_layers", num_layers)):
-            # A negative layer count built no layers and a float dim failed in
-            # torch.empty, so both are checked here.
+            # A negative layer count would build no layers, and a float dim would fail
+            # inside torch.empty with a message that names neither argument.
             is_count = isinstance(value, numbers.Integral) and not isinstance(
                 value, bool
             )

@@ -112,7 +112,8 @@ def check_fact_edges(
             f"of edge_index, got {list(edge_type.shape)}"
         )
     for count, count_name in ((num_nodes, "num_nodes"), (num_types, "num_types")):
-        # A float count failed inside torch.sparse_coo_tensor, and True passed as 1.
+        # A float count would fail inside torch.sparse_coo_tensor, and True would
+        # pass as 1.
         is_count = isinstance(count, numbers.Integral) and not isinstance(count, bool)
         if not is_count or count < 0:
             raise ValueError(
