@@ -50,12 +50,14 @@ def test_message_names_sizes_and_memory(monkeypatch):
     config = TrainConfig(model="gat", hidden=2**20, layers=2, heads=4)
     with pytest.raises(ModelMemoryError) as caught:
         check_training_memory(config, torch.zeros(1000, 16), 2, num_edges=5000)
-    # Weights 16 * 2^20 + 2^20 * 2, counted 4 times, and outputs 1000 * (2^20 + 2).
-    parameters = 4 * (4 * 18 * 2**20 + 1000 * (2**20 + 2))
+    # Weights 16 * 2^20 + 2^20 * 2, counted 4 times, and outputs 1000 * (2^20 + 2),
+    # of 4 bytes each: the lower bound of training_bytes.
+    lower_bound = 4 * (4 * 18 * 2**20 + 1000 * (2**20 + 2))
     # Activations: 3.5 * 1000 * (16 + 2 * 2^20 + 2), the input dropout 2 * 1000 * 16,
-    # and 8 attention chunks of 5000 edges * 4 heads, plus a 128 MiB workspace.
+    # and 8 attention chunks of 5000 edges * 4 heads.
     activations = 3500 * (18 + 2**21) + 32_000 + 8 * 20_000
-    needed = parameters + 4 * activations + 128 * 2**20
+    # The estimate adds the activations and a 128 MiB workspace to the lower bound.
+    needed = lower_bound + 4 * activations + 128 * 2**20
     assert str(caught.value) == (
         "training model='gat' with hidden=1048576, layers=2, heads=4 on 1000 nodes "
         f"and 5000 edges with 16 features needs an estimated {needed / 2**30:.4g} GiB "
