@@ -307,7 +307,8 @@ def load_partition(folder: str | os.PathLike, rank: int, world_size: int) -> dic
     """Load and verify partition ``rank`` of the folder for a run of ``world_size`` ranks."""
     whole = isinstance(rank, numbers.Integral) and not isinstance(rank, bool)
     if not whole or not 0 <= rank < world_size:
-        # meta["files"][-1] would load the last file, and a float fails as a list index.
+        # meta["files"][-1] would load the last file, and a float would fail as a list
+        # index.
         raise ValueError(
             f"rank must be an int in [0, {world_size}) for world_size={world_size}, "
             f"got {rank!r}"

@@ -427,9 +427,10 @@ class PropagateSAR(torch.autograd.Function):
     SAR functions, ``HaloGather``) with zeros where its output got no gradient. So
     when ``x`` is the output of another distributed aggregation, that aggregation
     still returns zeros, and the parameters before it get zeros where one process
-    leaves None. Passing None on needs every rank to agree that the output got no
-    gradient, which would cost an all-reduce in every backward pass: a parameter in
-    ``spec.inputs`` gets None only on the ranks whose messages do not read it.
+    leaves None. Passing None on would need every rank to agree that the output got
+    no gradient, because a parameter in ``spec.inputs`` gets None only on the ranks
+    whose messages do not read it. That agreement would cost an all-reduce in every
+    backward pass.
     """
 
     @staticmethod
