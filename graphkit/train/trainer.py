@@ -216,8 +216,8 @@ class Trainer:
             # which names neither the model nor the fix.
             raise RuntimeError(
                 "the model's logits do not require grad, so the Trainer cannot train "
-                "it: no parameter has requires_grad=True, or the model's forward "
-                "detaches its output or runs under torch.no_grad(). Unfreeze a "
+                "it. Either no parameter has requires_grad=True, or the model's "
+                "forward detaches its output or runs under torch.no_grad(). Unfreeze a "
                 "parameter, or return logits computed from the trainable parameters"
             )
         train_loss = loss_sum(logits, self.labels, self.data.train_mask, self.multi_label)

@@ -9,10 +9,10 @@ from graphkit.graph import LocalGraph
 from graphkit.train import TrainConfig, Trainer
 
 MESSAGE = (
-    "the model's logits do not require grad, so the Trainer cannot train it: no "
-    "parameter has requires_grad=True, or the model's forward detaches its output or "
-    "runs under torch.no_grad(). Unfreeze a parameter, or return logits computed from "
-    "the trainable parameters"
+    "the model's logits do not require grad, so the Trainer cannot train it. Either "
+    "no parameter has requires_grad=True, or the model's forward detaches its output "
+    "or runs under torch.no_grad(). Unfreeze a parameter, or return logits computed "
+    "from the trainable parameters"
 )
 
 
