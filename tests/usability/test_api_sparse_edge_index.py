@@ -26,8 +26,11 @@ def test_sparse_adjacency_rejected(layout, dtype):
     )
 
 
-def test_suggested_indices_build_graph():
+@pytest.mark.parametrize("layout", ["coo", "csr"])
+def test_suggested_indices_build_graph(layout):
     adj = torch.sparse_coo_tensor(EDGES, torch.ones(2), (2, 2))
+    if layout == "csr":
+        adj = adj.to_sparse_csr()
     graph = LocalGraph(adj.to_sparse_coo().coalesce().indices(), 2)
     out = graph.aggregate(torch.tensor([[1.0], [10.0]]), "sum")
     assert out.flatten().tolist() == [10.0, 1.0]
