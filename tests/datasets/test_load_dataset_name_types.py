@@ -1,4 +1,7 @@
-"""load_dataset takes a Path as well as a str, and rejects a name of another type."""
+"""load_dataset takes a Path as well as a str, and rejects a name of another type.
+
+synthetic_csbm rejects an infinite feature_signal.
+"""
 
 from __future__ import annotations
 
