@@ -340,7 +340,7 @@ def check_int_bits(bits: int, symmetric: bool) -> None:
         )
     if bits < lowest:
         raise ValueError(
-            f"bits={bits} is too few for the {kind} INT grid; use bits >= {lowest}"
+            f"bits={bits} is too few for the {kind} INT grid. Use bits >= {lowest}"
         )
 
 
