@@ -305,6 +305,10 @@ def _check_file_fits(path: Path, payload: dict, meta: dict, meta_path: Path) -> 
 
 def load_partition(folder: str | os.PathLike, rank: int, world_size: int) -> dict:
     """Load and verify partition ``rank`` of the folder for a run of ``world_size`` ranks."""
+    sized = isinstance(world_size, numbers.Integral)
+    if not sized or isinstance(world_size, bool) or world_size < 1:
+        # Checked first, so that the rank check below does not blame the rank.
+        raise ValueError(f"world_size must be an int >= 1, got {world_size!r}")
     whole = isinstance(rank, numbers.Integral) and not isinstance(rank, bool)
     if not whole or not 0 <= rank < world_size:
         # meta["files"][-1] would load the last file, and a float would fail as a list

@@ -32,3 +32,11 @@ def test_rank_loads_its_nodes(folder, rank):
     payload = load_partition(folder, rank, 2)
     assert payload["rank"] == 1
     assert payload["global_ids"].tolist() == [2, 3]
+
+
+@pytest.mark.parametrize("world_size", [0, -2, 2.0, True])
+def test_invalid_world_size_named(folder, world_size):
+    # With world_size 0, every rank lies outside [0, 0), but the rank is not at fault.
+    with pytest.raises(ValueError) as error:
+        load_partition(folder, 0, world_size)
+    assert str(error.value) == f"world_size must be an int >= 1, got {world_size!r}"
