@@ -12,7 +12,6 @@ Each leaf stores its data once and multiplies it with a thin matrix:
 
 from __future__ import annotations
 
-import numbers
 import warnings
 
 import torch
@@ -20,6 +19,7 @@ from torch import Tensor
 
 from graphkit.block import check_edge_index
 from graphkit.embed.implicit import Cache, ImplicitMatrix
+from graphkit.whole_numbers import as_whole_number
 
 
 def _to_csr(matrix: Tensor) -> Tensor:
@@ -35,20 +35,24 @@ def _to_csr(matrix: Tensor) -> Tensor:
         return matrix.to_sparse_csr()
 
 
-def check_node_ids(edge_index: Tensor, num_nodes: int) -> None:
-    """Raise unless ``edge_index`` is an integer ``(2, E)`` tensor of ids in range.
+def check_node_ids(edge_index: Tensor, num_nodes: int) -> int:
+    """Return ``num_nodes`` as an int after checking ``edge_index`` against it.
 
-    ``num_nodes`` must be an int (a bool or float raises TypeError), and every id
-    must lie in ``[0, num_nodes)`` (ValueError otherwise). Meta tensors, which the
+    ``edge_index`` must be an integer ``(2, E)`` tensor. ``num_nodes`` must be a whole
+    number (see :func:`graphkit.whole_numbers.as_whole_number`: an integer tensor such
+    as ``edge_index.max() + 1`` passes, a bool or float raises TypeError), and every
+    id must lie in ``[0, num_nodes)`` (ValueError otherwise). Meta tensors, which the
     device tests use, have no values, so their ids are not compared.
     """
     check_edge_index(edge_index)
-    if not isinstance(num_nodes, numbers.Integral) or isinstance(num_nodes, bool):
+    count = as_whole_number(num_nodes)
+    if count is None:
         raise TypeError(
             f"num_nodes must be an int, got {num_nodes!r} ({type(num_nodes).__name__})"
         )
+    num_nodes = count
     if not edge_index.numel() or edge_index.device.type == "meta":
-        return
+        return num_nodes
     low, high = int(edge_index.min()), int(edge_index.max())
     if low < 0:
         raise ValueError(
@@ -60,6 +64,7 @@ def check_node_ids(edge_index: Tensor, num_nodes: int) -> None:
             f"edge_index must contain node ids in [0, {num_nodes}), found {high}. "
             "Raise num_nodes or drop those edges"
         )
+    return num_nodes
 
 
 class SparseMatrix(ImplicitMatrix):
@@ -114,7 +119,7 @@ class SparseMatrix(ImplicitMatrix):
         Shapes:
             edge_index: ``(2, E)``; edge_weight: ``(E,)``.
         """
-        check_node_ids(edge_index, num_nodes)
+        num_nodes = check_node_ids(edge_index, num_nodes)
         num_edges = edge_index.size(1)
         if edge_weight is None:
             edge_weight = torch.ones(num_edges, dtype=dtype, device=edge_index.device)

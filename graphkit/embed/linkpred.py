@@ -212,7 +212,7 @@ def unique_undirected_edges(edge_index: Tensor, num_nodes: int) -> Tensor:
     """
     # The pair keys low * num_nodes + high are unique only for ids in [0, num_nodes).
     # A larger id would get the key of another pair and be merged with it.
-    check_node_ids(edge_index, num_nodes)
+    num_nodes = check_node_ids(edge_index, num_nodes)
     low = torch.minimum(edge_index[0], edge_index[1]).long()
     high = torch.maximum(edge_index[0], edge_index[1]).long()
     keys, inverse = torch.unique(low * num_nodes + high, return_inverse=True)
@@ -242,7 +242,7 @@ def sample_non_edges(
     """
     # ``generator`` is a CPU generator, so the pairs are drawn and checked on the CPU
     # and then moved to the device of ``edge_index``.
-    check_node_ids(edge_index, num_nodes)
+    num_nodes = check_node_ids(edge_index, num_nodes)
     device = edge_index.device
     edge_index = edge_index.cpu()
     low = torch.minimum(edge_index[0], edge_index[1]).long()

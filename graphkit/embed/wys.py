@@ -43,6 +43,7 @@ from graphkit.embed.leaves import (
     ones,
 )
 from graphkit.embed.rsvd import randomized_svd
+from graphkit.whole_numbers import as_whole_number
 
 
 def symmetric_adjacency(
@@ -55,7 +56,7 @@ def symmetric_adjacency(
     Shapes:
         edge_index: ``(2, E)``, each undirected edge given in either or both directions.
     """
-    check_node_ids(edge_index, num_nodes)
+    num_nodes = check_node_ids(edge_index, num_nodes)
     both = torch.cat([edge_index, edge_index.flip(0)], dim=1).long()
     matrix = torch.sparse_coo_tensor(
         both,
@@ -99,10 +100,11 @@ def transition_matrix(
 
 def context_weights(window: int) -> list[float]:
     """Return :math:`q_j = (C - j + 1) / (C (C + 1) / 2)` for ``j = 1..C``."""
-    is_integer = isinstance(window, numbers.Integral) and not isinstance(window, bool)
-    if not is_integer or window < 1:
+    whole = as_whole_number(window)
+    if whole is None or whole < 1:
         # A float window would fail inside range(), and True would pass as window 1.
         raise ValueError(f"window must be >= 1 and a whole number, got {window!r}")
+    window = whole
     total = window * (window + 1) / 2
     return [(window - j + 1) / total for j in range(1, window + 1)]
 

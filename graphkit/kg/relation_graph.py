@@ -16,7 +16,6 @@ the order the released ULTRA checkpoints use. Only the sparsity pattern is kept.
 
 from __future__ import annotations
 
-import numbers
 import warnings
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -24,6 +23,7 @@ import torch
 from torch import Tensor
 
 from graphkit.block import check_edge_index
+from graphkit.whole_numbers import as_whole_number
 
 if TYPE_CHECKING:
     from torch_geometric.data import Data
@@ -114,8 +114,8 @@ def check_fact_edges(
     for count, count_name in ((num_nodes, "num_nodes"), (num_types, "num_types")):
         # A float count would fail inside torch.sparse_coo_tensor, and True would
         # pass as 1.
-        is_count = isinstance(count, numbers.Integral) and not isinstance(count, bool)
-        if not is_count or count < 0:
+        whole = as_whole_number(count)
+        if whole is None or whole < 0:
             raise ValueError(
                 f"{count_name}={count!r} is invalid. Pass a whole number >= 0"
             )

@@ -1,0 +1,34 @@
+"""Whole-number arguments given as an int, a NumPy integer or a one-element tensor.
+
+A count such as ``num_nodes`` often arrives as a tensor: ``edge_index.max() + 1`` is
+one, and a PyG ``Data`` may store its ``num_nodes`` as one. Such a tensor with an
+integer dtype is a whole number. A bool is not, because ``True`` would silently count
+as 1, and neither is a float, which fails later inside ``range`` or torch.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import torch
+from torch import Tensor
+
+
+def as_whole_number(value) -> int | None:
+    """Return ``value`` as an int when it is a whole number, else None.
+
+    Python and NumPy integers pass, and so does a tensor with one element and an
+    integer dtype. A bool, a float, a tensor of a bool, floating-point or complex
+    dtype and a tensor of several elements give None, so that the caller can raise
+    an error that names the argument.
+    """
+    if isinstance(value, Tensor):
+        dtype = value.dtype
+        integer = not (dtype == torch.bool or dtype.is_floating_point or dtype.is_complex)
+        # A meta tensor has no value to read.
+        if integer and value.numel() == 1 and not value.is_meta:
+            return int(value.item())
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        return None
+    return int(value)
