@@ -14,7 +14,6 @@ reaches already. Linux only: elsewhere the interface is not found and nothing ch
 
 from __future__ import annotations
 
-import fcntl
 import ipaddress
 import logging
 import os
@@ -83,6 +82,12 @@ def interface_of(address: str) -> str | None:
                         return fields[5]
         except OSError:
             return None
+        return None
+    try:
+        # fcntl exists on POSIX systems only, and a top-level import would make the
+        # start-up module fail to import elsewhere.
+        import fcntl
+    except ImportError:
         return None
     for _, name in socket.if_nameindex():
         request = struct.pack(f"{_IFNAMSIZ}s", name.encode()[: _IFNAMSIZ - 1])
