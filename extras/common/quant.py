@@ -25,6 +25,7 @@ the straight-through estimator: forward value ``q``, gradient of the identity.
 
 from __future__ import annotations
 
+import math
 import numbers
 import operator
 from dataclasses import dataclass
@@ -320,8 +321,24 @@ def sign_ste(w: torch.Tensor) -> torch.Tensor:
 
 
 def ternarize(x: torch.Tensor, threshold: float | torch.Tensor) -> torch.Tensor:
-    """Return ``sign(x) [|x| > threshold]`` in {-1, 0, +1}."""
-    return torch.sign(x) * (x.abs() > threshold).to(x.dtype)
+    """Return ``sign(x) [|x| > threshold]`` in {-1, 0, +1}.
+
+    A tensor ``threshold`` broadcasts against ``x``, and where it is NaN (for example
+    a per-row ``0.7 mean|w|`` of a row that contains a NaN) the output is NaN, not 0.
+
+    Raises:
+        ValueError: if a number ``threshold`` is NaN, because every comparison with
+            NaN is false and all of ``x`` would become 0.
+    """
+    if isinstance(threshold, numbers.Real) and math.isnan(threshold):
+        raise ValueError(
+            "threshold=nan is invalid for ternarize because it maps every value to 0. "
+            "Pass a number >= 0, such as 0.7 * x.abs().mean()"
+        )
+    out = torch.sign(x) * (x.abs() > threshold).to(x.dtype)
+    if isinstance(threshold, torch.Tensor) and threshold.is_floating_point():
+        out = torch.where(torch.isnan(threshold), torch.nan, out)
+    return out
 
 
 def check_int_bits(bits: int, symmetric: bool) -> None:

@@ -283,6 +283,17 @@ def test_ternarize_threshold_is_strict():
     assert ternarize(x, 0.5).tolist() == [-1.0, 0.0, 0.0, 1.0]
 
 
+def test_ternarize_nan_threshold():
+    x = torch.tensor([[-1.0, 0.2], [0.9, 0.1]])
+    with pytest.raises(ValueError, match="threshold=nan"):
+        ternarize(x, float("nan"))
+    # One threshold per row: the NaN row becomes NaN, and the other row is ternarized.
+    threshold = torch.tensor([[float("nan")], [0.5]])
+    out = ternarize(x, threshold)
+    assert torch.isnan(out[0]).all()
+    assert out[1].tolist() == [1.0, 0.0]
+
+
 def test_int_grid_clip_ratio():
     x = torch.tensor([4.0, -2.0, 1.0])
     # Symmetric 3-bit with clip 0.5: max|x| 4 becomes 2, so the scale is 2 / 3 and
