@@ -366,6 +366,8 @@ class LocalGraph(Graph):
         self._edge_attr = edge_attr
         self._edge_attr_version = _version(edge_attr)
         self._looped: LocalGraph | None = None
+        # True for a with_self_loops() graph whose source graph has an edge_attr.
+        self._dropped_edge_attr = False
         self._values: dict[str, Tensor] = {}
         self._half_subnormal: dict[str, bool] = {}
 
@@ -395,7 +397,12 @@ class LocalGraph(Graph):
         return f"LocalGraph(num_nodes={self.num_nodes}, num_edges={self.block.num_edges})"
 
     def with_self_loops(self) -> "LocalGraph":
-        """This graph with existing self-loops removed and one loop per node added (cached)."""
+        """This graph with existing self-loops removed and one loop per node added (cached).
+
+        The looped graph has no ``edge_attr``, because the added loops have no
+        features. Its :meth:`propagate` therefore raises instead of passing
+        ``edge_attr=None`` to the message when this graph has an ``edge_attr``.
+        """
         if self._looped is None:
             # The looped graph is built outside inference mode, as Block's caches are.
             with torch.inference_mode(False):
@@ -405,6 +412,7 @@ class LocalGraph(Graph):
                 self._looped = LocalGraph(
                     torch.cat([edge_index[:, keep], loops], 1), self.num_nodes, fast=self.fast
                 )
+                self._looped._dropped_edge_attr = self._edge_attr is not None
         return self._looped
 
     def in_degree(self) -> Tensor:
@@ -546,6 +554,13 @@ class LocalGraph(Graph):
         self._check_nodes(x, floating=False)
         x_dst = x if x_dst is None else x_dst
         self._check_nodes(x_dst, "x_dst", floating=False)
+        if edge_attr is None and self._dropped_edge_attr:
+            raise ValueError(
+                "This graph comes from with_self_loops(), which drops the edge_attr of "
+                "the graph it was built from because the added loops have no features. "
+                "Call propagate on the original graph, or build a LocalGraph from an "
+                "edge_index that contains the loops, with an edge_attr row for each"
+            )
         if edge_attr is None:
             values = self._current_edge_attr()
         else:
