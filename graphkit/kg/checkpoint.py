@@ -63,14 +63,16 @@ def download(
 ) -> Path:
     """Download ``url`` into ``cache_dir`` once and return the cached file.
 
-    A cached file is reused when its checksum matches ``sha256``. Without a checksum,
-    the file is cached in a folder named by a hash of ``url`` and reused whenever it
-    exists. A fresh download that does not match is deleted.
+    A cached file is reused when its checksum matches ``sha256``, in upper or lower
+    case. Without a checksum, the file is cached in a folder named by a hash of ``url``
+    and reused whenever it exists. A fresh download that does not match is deleted.
 
     Raises:
         ValueError: the checksum of the downloaded file differs from ``sha256``.
         ConnectionError: the download failed (no network, unknown host, HTTP error).
     """
+    # hexdigest() is lower case, and a checksum copied from elsewhere may be upper case.
+    sha256 = None if sha256 is None else sha256.lower()
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     target = cache / Path(url.split("?")[0]).name
     if sha256 is None:

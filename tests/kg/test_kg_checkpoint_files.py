@@ -73,3 +73,15 @@ def test_cache_with_wrong_checksum_refetched(tmp_path):
     path = download(source.as_uri(), cache, sha256=digest)
     assert path == cache / "weights.pth"
     assert path.read_bytes() == b"released weights"
+
+
+def test_download_upper_case_checksum(tmp_path):
+    source = tmp_path / "weights.pth"
+    source.write_bytes(b"released weights")
+    digest = hashlib.sha256(b"released weights").hexdigest().upper()
+    cache = tmp_path / "cache"
+    path = download(source.as_uri(), cache, sha256=digest)
+    assert path.read_bytes() == b"released weights"
+    # The second call finds the cached copy instead of downloading again.
+    source.unlink()
+    assert download(source.as_uri(), cache, sha256=digest) == path
