@@ -34,12 +34,31 @@ def _check_dtype(x: Tensor, weight: Tensor, caller: str) -> None:
             f"{caller}: x must be a floating-point tensor, got {x.dtype}. Convert it "
             "with x.float()"
         )
-    if x.dtype != weight.dtype and not torch.is_autocast_enabled(x.device.type):
+    if x.dtype != weight.dtype and not _autocast_enabled(x.device.type):
         raise TypeError(
             f"{caller}: x is {x.dtype} but the layer's weights are {weight.dtype}. "
             f"Convert x with x.to({weight.dtype}), or the layer with "
             f"layer.to({x.dtype})"
         )
+
+
+def _autocast_enabled(device_type: str) -> bool:
+    """Return whether autocast is on for ``device_type`` (``"cpu"``, ``"cuda"``).
+
+    torch 2.3, which setup.py allows, has no device argument to
+    ``torch.is_autocast_enabled`` and raises TypeError for one. There the CPU setting
+    comes from ``torch.is_autocast_cpu_enabled()``, and the CUDA one from
+    ``torch.is_autocast_enabled()`` without an argument.
+
+    NOTE: the torch 2.3 branch is tested with a stand-in for its function, not
+    under torch 2.3 itself.
+    """
+    try:
+        return torch.is_autocast_enabled(device_type)
+    except TypeError:
+        if device_type == "cpu":
+            return torch.is_autocast_cpu_enabled()
+        return torch.is_autocast_enabled()
 
 
 class GCNConv(nn.Module):
