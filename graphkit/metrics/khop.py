@@ -50,7 +50,7 @@ def khop_label_counts(
     """
     if max_pairs is None:
         max_pairs = MAX_BLOCK_PAIRS
-    n, c = graph.num_nodes, graph.num_classes
+    n = graph.num_nodes
     adjacency = torch.sparse_coo_tensor(
         torch.stack([graph.dst, graph.src]),
         torch.ones(graph.src.numel()),
