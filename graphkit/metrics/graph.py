@@ -266,6 +266,14 @@ def _from_numpy(value, name: str):
 def _check_labels(y: Tensor, num_nodes: int | None) -> Tensor:
     if not isinstance(y, Tensor):
         raise TypeError(f"y must be a torch.Tensor of labels, got {type(y).__name__}")
+    if y.layout != torch.strided:
+        # A sparse tensor's missing entries read as 0, a class, not as unlabelled (-1).
+        raise TypeError(
+            f"y must be a dense tensor, got layout {y.layout}. Pass y.to_dense() if "
+            "a missing entry means class 0, or else a dense y with -1 for each "
+            "unlabelled node"
+        )
+    _check_has_values(y, "y")
     if y.dim() == 2 and y.size(1) == 1:
         # OGB stores one label per node as a column, shape [N, 1].
         y = y.view(-1)
@@ -288,6 +296,15 @@ def _check_labels(y: Tensor, num_nodes: int | None) -> Tensor:
     # A copy, so that editing the caller's y in place cannot change a built graph
     # whose statistics are computed on first use.
     return y.to(device="cpu", dtype=torch.long, copy=True)
+
+
+def _check_has_values(tensor: Tensor, name: str) -> None:
+    """Raise unless ``tensor`` stores values that can be copied to the CPU."""
+    if tensor.is_meta:
+        raise ValueError(
+            f"{name} is on the meta device, so it has a shape but no values. Pass "
+            f"{name} on the CPU or a GPU, for example after loading the dataset"
+        )
 
 
 def _counted_nodes(y: Tensor, node_mask: Tensor | None) -> Tensor:
@@ -366,6 +383,7 @@ def _check_edge_index(edge_index: Tensor, n: int) -> tuple[Tensor, Tensor]:
         )
     if not isinstance(edge_index, Tensor) or edge_index.dim() != 2:
         raise ValueError("edge_index must be a tensor of shape [2, E]")
+    _check_has_values(edge_index, "edge_index")
     if edge_index.size(0) != 2:
         # An [E, 2] edge list (one edge per row, as in CSV files) is the common mix-up.
         hint = ". Transpose it with edge_index.t()" if edge_index.size(1) == 2 else ""
