@@ -54,3 +54,18 @@ def test_images_shape():
     split = load_digits_split(images=True)
     assert split.x_train.shape == (1437, 1, 8, 8)
     assert split.x_test.shape == (360, 1, 8, 8)
+
+
+def test_images_match_sklearn_images():
+    # scikit-learn also stores each digit as an 8x8 image (rows top to bottom), so the
+    # same stratified split of those images gives the expected pixels. A transposed
+    # or column-major reshape keeps the shape but fails here.
+    digits = load_digits()
+    _, images_test = train_test_split(
+        digits.images.astype(np.float32),
+        test_size=360,
+        random_state=0,
+        stratify=digits.target,
+    )
+    split = load_digits_split(scaling="unit", images=True)
+    np.testing.assert_array_equal(split.x_test[:, 0].numpy(), images_test / 16.0)

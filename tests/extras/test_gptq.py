@@ -139,6 +139,9 @@ def test_gptq_zero_damp_retries_with_damping():
     weight = torch.randn(3, 8, generator=torch.Generator().manual_seed(7))
     out = gptq_quantize(weight, input_hessian(x), bits=4, damp=0.0)
     assert bool(torch.isfinite(out).all())
+    # The first retry after damp=0 uses damp=0.01, and it succeeds.
+    expected = _sequential_gptq(weight, input_hessian(x), 4, 8, 0.01, torch.arange(8))
+    torch.testing.assert_close(out, expected.float(), rtol=0, atol=1e-5)
     with pytest.raises(ValueError, match="damp=-0.1 is negative"):
         gptq_quantize(weight, input_hessian(x), damp=-0.1)
 

@@ -24,6 +24,10 @@ def test_rate_ratio_finite_for_huge_inputs():
     assert np.all(np.isfinite(ratio))
     assert np.all(ratio > 0)
     assert ratio[1] == 1.0
+    # The "on" fraction r/2 (u <= 0) or 1 - 1/(2r) (u > 0) is sigma(u), which is 0 at
+    # u = -1000 and 1 at u = 1000 to double precision.
+    assert ratio[0] / 2.0 < 1e-20
+    assert 1.0 - 1.0 / (2.0 * ratio[2]) == 1.0
 
 
 def test_two_oscillators_finite_for_huge_weights():

@@ -50,7 +50,9 @@ def test_masked_linear_zero_gradient_outside_mask():
 
 def test_largest_remainder_exact_sum():
     assert dsr.largest_remainder(10, [1.0, 1.0, 1.0]) == [4, 3, 3]
-    assert sum(dsr.largest_remainder(97, [5.0, 0.3, 11.0, 2.0])) == 97
+    # Shares 97 * (5, 0.3, 11, 2) / 18.3 = (26.50, 1.590, 58.31, 10.60): floors sum to
+    # 95, and the 2 left go to the largest fractions, 0.60 and 0.59.
+    assert dsr.largest_remainder(97, [5.0, 0.3, 11.0, 2.0]) == [26, 2, 58, 11]
 
 
 @pytest.mark.parametrize("mode", ["dsr", "set"])
