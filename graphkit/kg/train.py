@@ -782,6 +782,32 @@ def _checkpoint_paths(
     return folder, resume
 
 
+def _nonfinite_loss_hint(model: UltraNet) -> str:
+    """Return the likely cause of a NaN or infinite loss and its fix, for the error.
+
+    Non-finite weights come first. Otherwise float16 weights are named, because a
+    value above 65504 overflows there but not in float32. The overflow is inferred,
+    not checked by a float32 rerun.
+    """
+    for name, parameter in model.named_parameters():
+        if not bool(torch.isfinite(parameter).all()):
+            return (
+                f"The weight {name} contains NaN or infinity (for example from the "
+                "loaded checkpoint). Start from finite weights"
+            )
+    dtypes = {parameter.dtype for parameter in model.parameters()}
+    if torch.float16 in dtypes:
+        return (
+            "The weights are finite but float16, whose largest value is 65504, so "
+            "the forward pass probably overflowed. Train in float32 (model.float()) "
+            "or bfloat16"
+        )
+    return (
+        "Check the model's weights for NaN (for example in the loaded "
+        f"checkpoint) and lower {option('lr')}"
+    )
+
+
 class _TrainingRun:
     """Model, optimizer, generator and losses of one :func:`pretrain` run."""
 
@@ -847,8 +873,7 @@ class _TrainingRun:
             raise FloatingPointError(
                 f"the loss of step {step} on graph {graph_index} is "
                 f"{loss.item()}, so training stopped before updating the weights. "
-                "Check the model's weights for NaN (for example in the loaded "
-                f"checkpoint) and lower {option('lr')}"
+                f"{_nonfinite_loss_hint(self.model)}"
             )
         self.optimizer.zero_grad()
         loss.backward()

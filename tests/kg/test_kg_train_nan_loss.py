@@ -51,3 +51,27 @@ def test_cli_reports_nan_loss(tmp_path):
     argv += ["--batch-size", "2", "--negatives", "2"]
     with pytest.raises(SystemExit, match="finetune stopped: the loss of step 1"):
         main(argv)
+
+
+def test_float16_overflow_names_precision():
+    kg = KnowledgeGraph.from_named_triples([("a", "r", "b"), ("b", "r", "c")])
+    torch.manual_seed(0)
+    model = Ultra(dim=4, num_layers=1)
+    with torch.no_grad():
+        # 2e4 is finite in float16, but the forward pass exceeds 65504.
+        model.entity_model.mlp[0].weight.fill_(2e4)
+    model = model.half()
+    with pytest.raises(FloatingPointError, match="float16, whose largest value is 65504"):
+        finetune(model, kg, steps=3, batch_size=2, num_negatives=2)
+
+
+def test_nan_weight_named_in_loss_error():
+    kg = KnowledgeGraph.from_named_triples([("a", "r", "b"), ("b", "r", "c")])
+    torch.manual_seed(0)
+    model = Ultra(dim=4, num_layers=1)
+    with torch.no_grad():
+        model.entity_model.mlp[0].weight[0, 0] = float("nan")
+    with pytest.raises(
+        FloatingPointError, match=r"The weight entity_model\.mlp\.0\.weight contains NaN"
+    ):
+        finetune(model, kg, steps=3, batch_size=2, num_negatives=2)
