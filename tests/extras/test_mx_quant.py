@@ -85,6 +85,16 @@ def test_mxint8_decodes_to_integer_grid():
     assert q.abs().max() <= 127
     expected = torch.ldexp(q * 2.0**-6, encoded.shared_exp.to(torch.int32))
     assert torch.equal(encoded.decode(), expected.reshape(4, 96))
+    # Element by element: each run of 32 values along a row shares
+    # e = floor(log2 max|x|), and x / 2^e rounds to a multiple of 2^-6 in [-127, 127].
+    decoded = encoded.decode().tolist()
+    for row in range(4):
+        for start in range(0, 96, 32):
+            block = x[row, start : start + 32].tolist()
+            exponent = math.floor(math.log2(max(abs(v) for v in block)))
+            for column, value in enumerate(block, start):
+                code = min(max(round(value * 2.0 ** (6 - exponent)), -127), 127)
+                assert decoded[row][column] == code * 2.0 ** (exponent - 6)
 
 
 def test_slice_and_scale_mxint8_to_mxint4():
