@@ -27,6 +27,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from graphkit.whole_numbers import as_whole_number
+
 
 class _Stateless:
     """State methods of a schedule whose ratio depends on the epoch alone."""
@@ -194,5 +196,9 @@ def _check_ratio(ratio: float) -> None:
 
 
 def _check_positive(name: str, value: int) -> None:
-    if value < 1:
+    """Raise unless ``value`` is a whole number >= 1, as TrainConfig requires."""
+    whole = as_whole_number(value)
+    if whole is None:
+        raise ValueError(f"{name} must be a whole number, got {value!r}")
+    if whole < 1:
         raise ValueError(f"{name} must be at least 1, got {value}")

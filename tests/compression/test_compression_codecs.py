@@ -11,6 +11,7 @@ from graphkit.distributed.compression import (
     RandomProjectionCodec,
     SubsampleCodec,
     bits_for_ratio,
+    make_codec,
 )
 from graphkit.distributed.compression.projection import random_orthonormal
 from graphkit.distributed.compression.quantize import pack, unpack
@@ -390,3 +391,14 @@ def test_learned_codec_forward_hook_input_dtypes():
 def test_codec_applies_from_min_width(width, ratio, applies):
     # Tensors of at least min_width columns are compressed at any ratio above 1.
     assert QuantizeCodec(min_width=16).applies(width, ratio) is applies
+
+
+@pytest.mark.parametrize("name", ["random-projection", "learned", "quantize"])
+@pytest.mark.parametrize("min_width", [-1, 0, 2.5, True])
+def test_make_codec_rejects_bad_min_width(name, min_width):
+    with pytest.raises(ValueError, match=f"min_width={min_width!r} is invalid"):
+        make_codec(name, min_width=min_width)
+
+
+def test_make_codec_whole_min_width():
+    assert make_codec("quantize", min_width=torch.tensor(4)).min_width == 4

@@ -71,6 +71,9 @@ def test_schedule_repr_is_its_config():
         ({"kind": "exp", "ratio": float("inf"), "end_epoch": 3}, "finite"),
         ({"kind": "step", "ratio": float("nan"), "end_epoch": 3}, "finite"),
         ({"kind": "exp", "ratio": 4}, "needs end_epoch"),
+        ({"kind": "adaptive", "ratio": 4, "patience": 2.5}, "patience must be a whole"),
+        ({"kind": "adaptive", "ratio": 4, "patience": 0}, "patience must be at least 1"),
+        ({"kind": "step", "ratio": 4, "end_epoch": 3, "steps": 1.5}, "steps must be a whole"),
         (
             {"kind": "cosine", "ratio": 4, "end_epoch": 3},
             "unknown compression schedule",
