@@ -86,7 +86,8 @@ def test_mxint8_decodes_to_integer_grid():
     expected = torch.ldexp(q * 2.0**-6, encoded.shared_exp.to(torch.int32))
     assert torch.equal(encoded.decode(), expected.reshape(4, 96))
     # Element by element: each run of 32 values along a row shares
-    # e = floor(log2 max|x|), and x / 2^e rounds to a multiple of 2^-6 in [-127, 127].
+    # e = floor(log2 max|x|), and x / 2^e rounds to code * 2^-6 with code in
+    # [-127, 127].
     decoded = encoded.decode().tolist()
     for row in range(4):
         for start in range(0, 96, 32):
