@@ -195,12 +195,14 @@ def write_outputs(
     rows: list[dict], dataset: str, out: Path, options: dict, suffix: str = ""
 ) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    stem = out / f"compression_{dataset}{suffix}"
-    stem.with_suffix(".json").write_text(
+    # Names are joined as strings, because Path.with_suffix would replace the part
+    # after a dot in the suffix (_lr0.05) or the dataset name.
+    stem = f"compression_{dataset}{suffix}"
+    (out / f"{stem}.json").write_text(
         json.dumps({"options": options, "runs": rows}, indent=1)
     )
-    stem.with_suffix(".md").write_text(table(rows))
-    plot(rows, dataset, stem.with_suffix(".png"))
+    (out / f"{stem}.md").write_text(table(rows))
+    plot(rows, dataset, out / f"{stem}.png")
 
 
 def table(rows: list[dict]) -> str:
