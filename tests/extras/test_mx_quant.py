@@ -114,6 +114,18 @@ def test_slice_and_scale_fp_shifts_exponent():
     assert torch.equal(sliced.shared_exp, anchor.shared_exp + 6)  # emax 8 - emax 2
     codebook = {0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0}
     assert set(sliced.elements.abs().unique().tolist()) <= codebook
+    # Each element is its anchor element times 2^-6, rounded to the nearest E2M1
+    # value. A tie goes to the even mantissa (0, 1, 2, 4), and past 6 it saturates.
+    even = {0.0, 1.0, 2.0, 4.0}
+    for anchor_value, sliced_value in zip(
+        anchor.elements.flatten().tolist(), sliced.elements.flatten().tolist()
+    ):
+        magnitude = abs(anchor_value) * 2.0**-6
+        nearest = min(
+            sorted(codebook),
+            key=lambda level: (abs(level - magnitude), level not in even),
+        )
+        assert sliced_value == math.copysign(nearest, anchor_value), anchor_value
 
 
 def test_slice_and_scale_keeps_e8m0_range():
