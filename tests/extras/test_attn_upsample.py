@@ -390,6 +390,16 @@ def test_whole_image_psnr_shaves_border_blocks():
 
     assert whole_image_psnr(nearest, [image], shave=2) == float("inf")
     assert whole_image_psnr(nearest, [image], shave=0) < 40.0
+    # Unshaved, each pixel's error is its deviation from the mean of its 2x2 block.
+    pixels = image[0, 0].tolist()
+    squared = 0.0
+    for row in range(0, 10, 2):
+        for col in range(0, 12, 2):
+            block = [pixels[r][c] for r in (row, row + 1) for c in (col, col + 1)]
+            squared += sum((v - sum(block) / 4) ** 2 for v in block)
+    expected = 10 * math.log10(1 / (squared / 120))
+    unshaved = whole_image_psnr(nearest, [image], shave=0)
+    assert unshaved == pytest.approx(expected, rel=1e-5)
     # The score is the mean of the per-image scores.
     other = torch.full((1, 1, 6, 6), 0.5)
     other[..., 2:4, 2:4] = torch.tensor([[0.0, 1.0], [1.0, 0.0]])
