@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import numbers
 from contextlib import nullcontext
 
 import torch
@@ -17,6 +16,7 @@ from graphkit.graph import (
     check_tensor_input,
 )
 from graphkit.ops.recompute import RecomputeSaved
+from graphkit.whole_numbers import as_whole_number
 
 
 def _glorot(weight: Tensor) -> None:
@@ -181,10 +181,12 @@ class GATConv(nn.Module):
         dropout: float = 0.0,
     ) -> None:
         super().__init__()
-        if isinstance(heads, bool) or not isinstance(heads, numbers.Integral):
+        count = as_whole_number(heads)
+        if count is None:
             raise TypeError(
                 f"heads must be an int, got {heads!r} of type {type(heads).__name__}"
             )
+        heads = count
         if heads < 1:
             raise ValueError(f"heads must be at least 1, got {heads}")
         if not 0.0 <= dropout <= 1.0:

@@ -17,6 +17,7 @@ from graphkit.nn.message import EdgeConv
 from graphkit.nn.norm import GraphBatchNorm
 from graphkit.nn.pgcn import pgcn_layer
 from graphkit.option_names import from_command_line, option
+from graphkit.whole_numbers import as_whole_number
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ class GNN(nn.Module):
     ) -> None:
         super().__init__()
         model = model_key(model)
-        _check_int_options(
+        num_layers, heads, in_channels, hidden_channels, out_channels = _int_options(
             num_layers=num_layers, heads=heads, in_channels=in_channels,
             hidden_channels=hidden_channels, out_channels=out_channels,
         )
@@ -189,16 +190,22 @@ class GNN(nn.Module):
         return x
 
 
-def _check_int_options(**options) -> None:
-    """Raise TypeError for an option that is a bool or not a Python or NumPy integer.
+def _int_options(**options) -> list[int]:
+    """Return the options as ints, raising TypeError for one that is no whole number.
 
-    A float width or layer count would otherwise fail inside torch or ``range``.
+    Python and NumPy integers and one-element integer tensors (such as
+    ``data.y.max() + 1``) pass. A bool, or a float width or layer count, which would
+    otherwise fail inside torch or ``range``, raises.
     """
+    counts = []
     for name, value in options.items():
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        count = as_whole_number(value)
+        if count is None:
             raise TypeError(
                 f"{name} must be an int, got {value!r} of type {type(value).__name__}"
             )
+        counts.append(count)
+    return counts
 
 
 def _norm(kind: str | None, channels: int) -> nn.Module:

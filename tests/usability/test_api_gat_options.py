@@ -24,6 +24,13 @@ def test_gat_heads_not_int_rejected(heads):
         GATConv(4, 2, heads=heads)
 
 
+def test_gat_integer_tensor_heads_accepted():
+    layer = GATConv(4, 2, heads=torch.tensor(3))
+    assert layer.heads == 3 and isinstance(layer.heads, int)
+    graph = LocalGraph(torch.tensor([[0, 1], [1, 0]]), 2)
+    assert layer(torch.randn(2, 4), graph).shape == (2, 6)
+
+
 def test_gat_negative_slope_applied():
     # One edge 0 -> 1 plus self-loops. With value weights 1, node 1 averages x_0 and
     # x_1 with softmax weights of LeakyReLU(s_0 + s_1) and LeakyReLU(2 s_1).

@@ -34,6 +34,39 @@ def test_numpy_int_options_accepted():
     assert len(model.layers) == 2
 
 
+def test_integer_tensor_options_accepted():
+    # A class count such as data.y.max() + 1 is a one-element integer tensor. The
+    # model must equal the one built from Python ints, parameters and output alike.
+    x = torch.randn(3, 4)
+    torch.manual_seed(0)
+    expected = GNN("gat", 4, 8, 3, num_layers=3, heads=2)
+    torch.manual_seed(0)
+    model = GNN(
+        "gat",
+        torch.tensor(4),
+        torch.tensor(8),
+        torch.tensor([3]),
+        num_layers=torch.tensor(3, dtype=torch.int32),
+        heads=torch.tensor(2),
+    )
+    assert [type(layer) for layer in model.layers] == [
+        type(layer) for layer in expected.layers
+    ]
+    for got, want in zip(model.parameters(), expected.parameters(), strict=True):
+        assert torch.equal(got, want)
+    model.eval()
+    expected.eval()
+    assert torch.equal(model(x, _graph()), expected(x, _graph()))
+
+
+@pytest.mark.parametrize(
+    "value", [torch.tensor(3.0), torch.tensor(True), torch.tensor([3, 3])]
+)
+def test_non_integer_tensor_option_rejected(value):
+    with pytest.raises(TypeError, match="out_channels must be an int, got tensor"):
+        GNN("gcn", 4, 8, value)
+
+
 def test_dropout_string_rejected():
     with pytest.raises(
         TypeError, match=r"dropout must be a float in \[0, 1\], got '0.5'"
