@@ -71,6 +71,12 @@ def test_float16_model_after_inference_mode():
         model(x, graph)
     model(x, graph).float().sum().backward()
     assert all(p.grad is not None for p in model.parameters())
+    # The gradients equal those of the same model on a graph never used in inference.
+    expected = [p.grad.clone() for p in model.parameters()]
+    model.zero_grad()
+    model(x, LocalGraph(EDGE_INDEX, NUM_NODES)).float().sum().backward()
+    for parameter, gradient in zip(model.parameters(), expected):
+        assert torch.equal(parameter.grad, gradient)
 
 
 # A graph built inside inference mode would hold an inference-tensor block, which the
@@ -105,3 +111,9 @@ def test_model_on_graph_built_in_inference_mode(model):
     net = GNN(model, 2, 4, 2, dropout=0.0)
     net(torch.ones(NUM_NODES, 2), graph).sum().backward()
     assert all(p.grad is not None for p in net.parameters())
+    expected = [p.grad.clone() for p in net.parameters()]
+    net.zero_grad()
+    fresh = LocalGraph(EDGE_INDEX, NUM_NODES, fast=False)
+    net(torch.ones(NUM_NODES, 2), fresh).sum().backward()
+    for parameter, gradient in zip(net.parameters(), expected):
+        assert torch.equal(parameter.grad, gradient)
