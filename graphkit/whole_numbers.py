@@ -14,21 +14,35 @@ import torch
 from torch import Tensor
 
 
-def as_whole_number(value) -> int | None:
+def as_whole_number(
+    value, *, tensors: bool = True, minimum: int | None = None
+) -> int | None:
     """Return ``value`` as an int when it is a whole number, else None.
 
     Python and NumPy integers pass, and so does a tensor with one element and an
     integer dtype. A bool, a float, a tensor of a bool, floating-point or complex
     dtype and a tensor of several elements give None, so that the caller can raise
     an error that names the argument.
+
+    Args:
+        value: the argument to read.
+        tensors (bool): whether a one-element integer tensor passes. A caller that
+            has always refused tensors passes ``False``. (default: ``True``)
+        minimum (int, optional): the least accepted value; a smaller whole number
+            gives None too, for a caller whose one error covers both cases.
+            (default: ``None``, no bound)
     """
     if isinstance(value, Tensor):
         dtype = value.dtype
         integer = not (dtype == torch.bool or dtype.is_floating_point or dtype.is_complex)
         # A meta tensor has no value to read.
-        if integer and value.numel() == 1 and not value.is_meta:
-            return int(value.item())
+        if not (tensors and integer and value.numel() == 1 and not value.is_meta):
+            return None
+        whole = int(value.item())
+    elif isinstance(value, bool) or not isinstance(value, numbers.Integral):
         return None
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+    else:
+        whole = int(value)
+    if minimum is not None and whole < minimum:
         return None
-    return int(value)
+    return whole
