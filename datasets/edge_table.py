@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import logging
+import re
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,6 +108,7 @@ def read_edges_by_line(
         ends = ends.astype(np.int64)
     else:
         reject_missing_value_ids(rows, path, 2)
+        warn_note_in_ids(rows, path)
     weights = None
     if rows and len(rows[0].fields) == 3:
         empty = [row for row in rows if row.fields[2] == ""]
@@ -127,6 +129,30 @@ def read_edges_by_line(
     line_numbers = np.array([row.line_number for row in rows], dtype=np.int64)
     return EdgeTable(ends, weights, line_numbers)
 
+
+def warn_note_in_ids(rows, path: Path) -> None:
+    """Warn when an id contains `` #``, which reads like a note but is part of the id."""
+    noted = [
+        (row, value)
+        for row in rows
+        for value in row.fields[:2]
+        if _NOTE_IN_ID.search(value)
+    ]
+    if not noted:
+        return
+    row, value = noted[0]
+    logger.warning(
+        "%s:%d: node id %r contains ' #' (%d ids in the file do). A '#' starts a "
+        "comment only at the start of a line, so the text after it is part of the id. "
+        "Move such notes to lines of their own",
+        path,
+        row.line_number,
+        value,
+        len(noted),
+    )
+
+
+_NOTE_IN_ID = re.compile(rf"\s{COMMENT}")
 
 # Text forms of a missing value: pandas (nan, <NA>), R (NA) and Python (None).
 MISSING_VALUE_WORDS = {"nan", "-nan", "na", "<na>", "none", "null"}
@@ -202,6 +228,12 @@ def _read_in_bulk(
         return None  # The line reader then raises an error that names the file.
     if frame.shape[1] not in (2, 3) or frame.isna().any().any():
         return None
+    try:
+        if _has_inline_comment_mark(path):
+            # pandas cut such a line at the "#", but read_table keeps it as data.
+            return None
+    except (UnicodeDecodeError, EOFError, gzip.BadGzipFile, zlib.error):
+        return None  # The line reader then raises an error that names the file.
     # pandas reads ids above the int64 maximum as uint64, which to_numpy(np.int64)
     # would wrap to negative ids, so those go to the line reader as well.
     if not all(frame[column].dtype == np.int64 for column in (0, 1)):
@@ -223,6 +255,30 @@ def _read_in_bulk(
         log_skipped_header(path, first[0][0] + 1, first[0][1])
     logger.debug("read %d edges from %s in bulk", len(ends), path)
     return EdgeTable(ends, weights, None)
+
+
+# A data line (its first non-blank character is not "#") that contains a "#".
+_INLINE_COMMENT_MARK = re.compile(rf"^[ \t]*[^{COMMENT}\s][^\n]*{COMMENT}", re.MULTILINE)
+
+
+def _has_inline_comment_mark(path: Path, chunk_chars: int = 2**24) -> bool:
+    """Return whether a data line of ``path`` contains ``#`` after its start.
+
+    The file is scanned in chunks of whole lines, and only chunks that contain a
+    ``#`` go through the regular expression.
+    """
+    with open_text(path) as handle:
+        rest = ""
+        while True:
+            chunk = handle.read(chunk_chars)
+            text = rest + chunk
+            if chunk:
+                cut = text.rfind("\n") + 1
+                text, rest = text[:cut], text[cut:]
+            if COMMENT in text and _INLINE_COMMENT_MARK.search(text):
+                return True
+            if not chunk:
+                return False
 
 
 def _first_data_lines(path: Path, count: int) -> list[tuple[int, str]]:

@@ -55,7 +55,8 @@ def read_table(
 ) -> list[Row]:
     """Read the data lines of a delimited text file.
 
-    Blank lines and lines starting with ``#`` are skipped. Fields are in Unicode
+    Blank lines and lines starting with ``#`` are skipped. A ``#`` later in a line is
+    data, not the start of a comment, because ids may contain it. Fields are in Unicode
     normal form NFC, so ids and labels spelled in NFC and NFD match.
 
     Args:
@@ -386,8 +387,19 @@ def require_width(
                 row.line,
                 f"expected {expected} fields ({meaning}), found {len(row.fields)}"
                 + _separator_hint(row)
-                + trailing_separator_hint(row),
+                + trailing_separator_hint(row)
+                + inline_comment_hint(row),
             )
+
+
+def inline_comment_hint(row: Row) -> str:
+    """Return a hint when a field after the first starts with ``#``, as a note would."""
+    if not any(field.startswith(COMMENT) for field in row.fields[1:]):
+        return ""
+    return (
+        f". A {COMMENT!r} starts a comment only at the start of a line, because ids "
+        f"may contain {COMMENT!r}. Move the note to a line of its own"
+    )
 
 
 def trailing_separator_hint(row: Row) -> str:
@@ -494,6 +506,7 @@ def parse_floats(
                         row.line_number,
                         row.line,
                         f"value {value!r} is not a number"
-                        + (f", but {meaning}" if meaning else ""),
+                        + (f", but {meaning}" if meaning else "")
+                        + inline_comment_hint(row),
                     ) from None
         raise
