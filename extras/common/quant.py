@@ -405,8 +405,8 @@ def quantize_int(
 ) -> torch.Tensor:
     """Fake-quantize ``x`` on the INT grid ``(scale, zero)`` from ``int_scale_zero``.
 
-    The grid is applied in float32 or wider, and the result is cast back to the dtype
-    of a floating-point ``x``.
+    The grid is applied in float32 or wider on the device of ``x``, and the result is
+    cast back to the dtype of a floating-point ``x``.
     """
     check_int_bits(bits, symmetric)
     if x.is_complex():
@@ -419,8 +419,10 @@ def quantize_int(
         torch.promote_types(x.dtype, scale.dtype), torch.float32
     )
     values = x.to(work_dtype)
-    scale = scale.to(work_dtype)
-    zero = zero.to(work_dtype)
+    # A grid computed on the CPU (or loaded from a file) moves to x's device, as
+    # gptq_quantize moves its Hessian. The grid has one value per row or group.
+    scale = scale.to(device=x.device, dtype=work_dtype)
+    zero = zero.to(device=x.device, dtype=work_dtype)
     if symmetric:
         q_max = 2 ** (bits - 1) - 1
         out = torch.round(values / scale).clamp(-q_max, q_max) * scale

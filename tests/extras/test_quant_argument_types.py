@@ -115,3 +115,15 @@ def test_int_grid_rejects_invalid_clip_ratio(clip_ratio):
     x = torch.tensor([[0.1, -0.2, 0.05]])
     with pytest.raises(ValueError, match=r"clip_ratio=.* is invalid"):
         int_scale_zero(x, 4, True, clip_ratio=clip_ratio)
+
+
+@pytest.mark.parametrize("symmetric", [True, False])
+def test_quantize_int_moves_cpu_grid(symmetric):
+    # A [2, 1] grid is no scalar, so a CUDA run would reject it on the CPU.
+    x = torch.tensor([[0.1, -0.7, 0.4], [2.0, 0.5, -1.0]])
+    scale, zero = int_scale_zero(x, 4, symmetric)
+    expected = quantize_int(x, scale, zero, 4, symmetric)
+    with SimulatedCuda() as cuda:
+        out = quantize_int(x.to("cuda"), scale, zero, 4, symmetric)
+        assert cuda.device_of(out) == "cuda"
+    assert torch.equal(out, expected)
