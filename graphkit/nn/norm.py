@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import numbers
+
 import torch
 from torch import Tensor, nn
 
@@ -24,9 +27,9 @@ class GraphBatchNorm(nn.Module):
 
     Args:
         channels (int): feature width ``F``.
-        eps (float, optional): added to the variance. Default ``1e-5``.
+        eps (float, optional): added to the variance, finite and >= 0. Default ``1e-5``.
         momentum (float | None, optional): weight of the new batch in the running
-            statistics. ``None`` uses the cumulative average, weight
+            statistics, in ``[0, 1]``. ``None`` uses the cumulative average, weight
             ``1 / num_batches_tracked``. Default ``0.1``.
 
     Shapes:
@@ -40,6 +43,7 @@ class GraphBatchNorm(nn.Module):
         self, channels: int, eps: float = 1e-5, momentum: float | None = 0.1
     ) -> None:
         super().__init__()
+        _check_eps_and_momentum(eps, momentum)
         self.eps, self.momentum = eps, momentum
         self.weight = nn.Parameter(torch.ones(channels))
         self.bias = nn.Parameter(torch.zeros(channels))
@@ -103,3 +107,25 @@ class GraphBatchNorm(nn.Module):
                 self.running_var.lerp_(unbiased.detach().to(buffer_dtype), factor)
         normalized = (features - mean) / torch.sqrt(var + self.eps)
         return (normalized * self.weight + self.bias).to(x.dtype)
+
+
+def _check_eps_and_momentum(eps: float, momentum: float | None) -> None:
+    """Raise for values that would give a wrong result without an error.
+
+    ``torch.nn.BatchNorm1d`` (torch 2.x) checks neither. A negative ``eps`` shrinks the variance,
+    so features are scaled up, and a momentum outside ``[0, 1]`` extrapolates past the
+    batch statistics, which only the running statistics of eval mode show.
+    """
+    if not (isinstance(eps, numbers.Real) and math.isfinite(eps) and eps >= 0):
+        raise ValueError(
+            f"GraphBatchNorm eps={eps!r} is invalid. Pass a finite number >= 0 to add "
+            "to the variance, such as 1e-5"
+        )
+    if momentum is not None and not (
+        isinstance(momentum, numbers.Real) and 0 <= momentum <= 1
+    ):
+        raise ValueError(
+            f"GraphBatchNorm momentum={momentum!r} is invalid. Pass the weight of the "
+            "new batch in the running statistics, between 0 and 1 (such as 0.1), or "
+            "None for the cumulative average"
+        )
