@@ -112,9 +112,10 @@ class GraphBatchNorm(nn.Module):
 def _check_eps_and_momentum(eps: float, momentum: float | None) -> None:
     """Raise for values that would give a wrong result without an error.
 
-    ``torch.nn.BatchNorm1d`` checks neither (torch 2.13). A negative ``eps`` shrinks the variance,
-    so features are scaled up, and a momentum outside ``[0, 1]`` extrapolates past the
-    batch statistics, which only the running statistics of eval mode show.
+    ``torch.nn.BatchNorm1d`` checks neither (torch 2.13). A negative ``eps`` shrinks
+    the variance, so features are scaled up, and a momentum outside ``[0, 1]``
+    extrapolates past the batch statistics, which only the running statistics of eval
+    mode show.
     """
     if not (isinstance(eps, numbers.Real) and math.isfinite(eps) and eps >= 0):
         raise ValueError(
