@@ -40,8 +40,7 @@ from graphkit.ops.attention import (
     block_backward,
     block_dot_correction,
     block_max,
-    block_sum,
-    block_weighted,
+    block_sum_weighted,
 )
 from graphkit.ops.segment import (
     block_extremum,
@@ -240,7 +239,6 @@ class AttentionSAR(torch.autograd.Function):
         best = s_dst.new_full((n, heads), float("-inf"))
         z = s_dst.new_zeros(n, heads)
         acc = value.new_zeros(n, heads, channels)
-        ones = s_dst.new_ones(n, heads)
         kept = {} if plan.keep else None
         for peer, (v, s) in plan.halo.fetch([value, s_src], plan.label):
             if kept is not None:
@@ -251,10 +249,14 @@ class AttentionSAR(torch.autograd.Function):
             new_best = torch.maximum(best, block_max(block, s, s_dst, slope))
             scale = torch.where(torch.isinf(best), 0.0, torch.exp(best - new_best))
             drop = _block_dropout(dropout, peer)
-            z = z * scale + block_sum(block, s, s_dst, slope, new_best)
             # Rescale and add in place, so no output-sized temporary is made per round.
             acc.mul_(scale.unsqueeze(-1))
-            block_weighted(block, v, s, s_dst, slope, new_best, ones, drop, out=acc)
+            # One pass computes the block's normaliser and adds its weighted values, so
+            # the scores are computed twice per forward pass (maximum, then sums)
+            # instead of three times.
+            z = z * scale + block_sum_weighted(
+                block, v, s, s_dst, slope, new_best, acc, drop
+            )
             best = new_best
             del v, s
         out = acc.div_(torch.where(z > 0, z, 1.0).unsqueeze(-1))

@@ -26,9 +26,10 @@ Attention dropout multiplies :math:`\\alpha_{ij}` by a Bernoulli mask scaled by
 pass regenerates exactly the mask of the forward pass.
 
 The block-level functions (:func:`block_max`, :func:`block_sum`, :func:`block_weighted`,
-:func:`block_backward`) let a destination's neighbours be spread over several blocks:
-the distributed graph combines per-block maxima with ``torch.maximum`` and adds the
-normalisers after rescaling, exactly as the single-block function does.
+:func:`block_sum_weighted`, :func:`block_backward`) let a destination's neighbours be
+spread over several blocks: the distributed graph combines per-block maxima with
+``torch.maximum`` and adds the normalisers after rescaling, exactly as the single-block
+function does.
 """
 
 from __future__ import annotations
@@ -277,6 +278,42 @@ def block_weighted(
             kept = alpha if keep is None else alpha * keep
             _weighted_sum(chunk, kept, value, block.num_src, out, accumulate)
     return out
+
+
+def block_sum_weighted(
+    block: Block,
+    value: Tensor,
+    s_src: Tensor,
+    s_dst: Tensor,
+    slope: float,
+    m: Tensor,
+    out: Tensor,
+    dropout: AttentionDropout = NO_DROPOUT,
+) -> Tensor:
+    """Add this block's unnormalised sum to ``out`` and return its normaliser.
+
+    For the running maximum :math:`m_i`, one pass over the edges computes
+
+    .. math::
+        z_i = \\sum_j \\exp(e_{ij} - m_i), \\qquad
+        \\mathrm{out}_i \\mathrel{+}= \\sum_j \\delta_{ij} \\exp(e_{ij} - m_i) v_j
+
+    with the dropout mask :math:`\\delta`. It returns the values of
+    :func:`block_sum` and adds those of :func:`block_weighted` with ``z`` all ones,
+    bit for bit, but computes the scores and the exponentials once instead of twice.
+    The distributed online softmax divides by the total normaliser only at the end.
+    """
+    z = torch.zeros_like(m)
+    m_safe = torch.where(torch.isinf(m), 0.0, m)
+    for index, chunk in enumerate(_chunks(block, value.size(1))):
+        if chunk.col.numel():
+            _, e = _scores(chunk, s_src, s_dst, slope)
+            shifted = torch.exp(e - _rows(m_safe[chunk.r0:chunk.r1], chunk.row))
+            z[chunk.r0:chunk.r1] = torch.segment_reduce(shifted, "sum", lengths=chunk.lengths)
+            keep = dropout.mask(index, tuple(shifted.shape), shifted)
+            kept = shifted if keep is None else shifted * keep
+            _weighted_sum(chunk, kept, value, block.num_src, out, accumulate=True)
+    return z
 
 
 def block_forward(
