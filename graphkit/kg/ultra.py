@@ -78,7 +78,7 @@ class Ultra(UltraNet):
         model.eval()
         released = released_checkpoint_name(path)
         if released is not None:
-            model._released = (released, _parameter_versions(model))
+            model._released = _ReleasedWeights(released, model)
         logger.info(
             "loaded %s (%d parameters, dim %d, %d layers)",
             path,
@@ -88,23 +88,23 @@ class Ultra(UltraNet):
         )
         return model
 
-    # The released checkpoint that from_pretrained loaded, with the version counters
-    # of the parameters right after loading.
-    _released: tuple[str, tuple[int, ...]] | None = None
+    # The released checkpoint that from_pretrained loaded, with its weights.
+    _released: _ReleasedWeights | None = None
 
     @property
     def released_checkpoint(self) -> str | None:
         """Name of the released checkpoint (``"ultra_3g"``) whose weights the model has.
 
         :meth:`from_pretrained` sets it when the file is a released one (by its
-        SHA-256). It becomes None once a parameter changes in place, as in an
-        optimizer step or ``load_state_dict``. :func:`~graphkit.kg.evaluate` reads it
-        to warn about ranks on the checkpoint's pre-training graphs.
+        SHA-256). It becomes None once a parameter value differs from the release, as
+        after an optimizer step or a round trip through ``.half()`` and ``.float()``.
+        A move to another device or a lossless cast (``.double()``) keeps it.
+        :func:`~graphkit.kg.evaluate` reads it to warn about ranks on the checkpoint's
+        pre-training graphs.
         """
         if self._released is None:
             return None
-        name, versions = self._released
-        return name if _parameter_versions(self) == versions else None
+        return self._released.name if self._released.matches(self) else None
 
     @property
     def config(self) -> dict[str, int]:
@@ -258,9 +258,44 @@ class Ultra(UltraNet):
         )
 
 
-def _parameter_versions(model: torch.nn.Module) -> tuple[int, ...]:
-    """Return the version counters of ``model``'s parameters, which in-place changes increment."""
-    return tuple(p._version for p in model.parameters())
+def _parameter_marks(model: torch.nn.Module) -> tuple[tuple[int, int], ...]:
+    """Return each parameter's version counter and data address.
+
+    In-place changes increment the counter. Casts and moves (``.half()``, ``.to()``)
+    assign ``param.data``, which keeps the counter but changes the address.
+    """
+    return tuple((p._version, p.data_ptr()) for p in model.parameters())
+
+
+class _ReleasedWeights:
+    """A released checkpoint's name and a CPU copy of its weights as loaded."""
+
+    def __init__(self, name: str, model: torch.nn.Module) -> None:
+        self.name = name
+        self.values = [p.detach().to("cpu", copy=True) for p in model.parameters()]
+        self.marks = _parameter_marks(model)
+
+    def matches(self, model: torch.nn.Module) -> bool:
+        """Return whether every parameter of ``model`` still has the released value.
+
+        Unchanged counters and addresses prove it without reading the values. Else
+        the values are compared in float64, which represents float16, bfloat16 and
+        float32 values exactly, so a rounding cast fails and a lossless one passes.
+        """
+        marks = _parameter_marks(model)
+        if marks == self.marks:
+            return True
+        parameters = list(model.parameters())
+        if len(parameters) != len(self.values):
+            return False
+        for parameter, value in zip(parameters, self.values):
+            if parameter.shape != value.shape or not torch.equal(
+                parameter.detach().to("cpu", torch.float64), value.to(torch.float64)
+            ):
+                return False
+        # The same values: later calls take the fast path until the next change.
+        self.marks = marks
+        return True
 
 
 def _check_extra_entries(extra: dict) -> None:

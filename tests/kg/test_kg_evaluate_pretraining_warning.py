@@ -96,3 +96,19 @@ def test_warning_can_be_left_out(tmp_path, released_file, caplog):
     with caplog.at_level(logging.WARNING, logger=LOGGER):
         evaluate(model, load_dataset(tmp_path, "nell_v1").test, warn_pretraining=False)
     assert _warnings(caplog) == []
+
+
+def test_rounded_released_model_not_named(released_file):
+    # .half() assigns param.data, which keeps the version counters, and .float()
+    # brings back float32 weights whose values lost their low bits.
+    model = Ultra.from_pretrained(released_file).half().float()
+    assert model.released_checkpoint is None
+
+
+def test_lossless_cast_keeps_released_name(released_file):
+    model = Ultra.from_pretrained(released_file).double()
+    assert model.released_checkpoint == "ultra_50g"
+    assert model.float().released_checkpoint == "ultra_50g"
+    with torch.no_grad():
+        model.entity_model.mlp[0].weight.mul_(2)
+    assert model.released_checkpoint is None
