@@ -204,6 +204,11 @@ class TrainConfig:
     backend: str = "auto"
     """torch.distributed backend: nccl for CUDA tensors, gloo for CPU tensors, or auto
     for the one that matches the device."""
+    memory_check: bool = True
+    """Stop before the model is built when training may not fit in free memory. That is
+    when the parameters, gradients, Adam states and layer outputs alone exceed it, or
+    when an estimate with all activations does. The estimate can be more than twice the
+    real peak. false (``--no-memory-check``) logs a warning instead and trains."""
     # Compression (distributed runs only)
     compression: str = "none"
     """Compressor of the halo rows sent between partitions (distributed runs only)."""
@@ -558,7 +563,7 @@ OPTION_GROUPS = {
         "seed",
     ),
     "distributed": ("partitions", "mode", "parts_method", "timeout_s"),
-    "device": ("device", "backend"),
+    "device": ("device", "backend", "memory_check"),
     "compression": (
         "compression", "compression_ratio", "compression_bits", "compression_schedule",
         "compression_end_epoch", "compression_steps", "compression_patience",
@@ -592,8 +597,13 @@ def add_config_arguments(parser: argparse.ArgumentParser, cls=TrainConfig) -> No
             # A bool option alone means true, as a flag does: --residual equals
             # --residual true, and --residual false still turns it off.
             flag = {"nargs": "?", "const": True} if kind is bool else {}
+            option_strings = ["--" + name.replace("_", "-")]
+            if kind is bool and config_field.default is True:
+                # A field that is on by default is turned off with --no-name as well.
+                option_strings.append("--no-" + name.replace("_", "-"))
+                flag["action"] = _NegatableBool
             group.add_argument(
-                "--" + name.replace("_", "-"),
+                *option_strings,
                 dest=name,
                 type={bool: _parse_bool, dict: _parse_mapping}.get(kind, kind),
                 default=argparse.SUPPRESS,
@@ -602,6 +612,17 @@ def add_config_arguments(parser: argparse.ArgumentParser, cls=TrainConfig) -> No
                 help=_field_help(config_field, docs.get(name, ""), set(by_name)),
                 **flag,
             )
+
+
+class _NegatableBool(argparse.Action):
+    """Store a bool option's value, or its opposite when it is given as ``--no-name``.
+
+    ``--no-memory-check`` stores false, and ``--no-memory-check false`` stores true.
+    """
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        negated = option_string is not None and option_string.startswith("--no-")
+        setattr(namespace, self.dest, not values if negated else values)
 
 
 def _field_help(config_field: dataclasses.Field, doc: str, names: set[str]) -> str:
