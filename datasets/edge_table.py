@@ -257,15 +257,11 @@ def _read_in_bulk(
     return EdgeTable(ends, weights, None)
 
 
-# A data line (its first non-blank character is not "#") that contains a "#".
-_INLINE_COMMENT_MARK = re.compile(rf"^[ \t]*[^{COMMENT}\s][^\n]*{COMMENT}", re.MULTILINE)
-
-
 def _has_inline_comment_mark(path: Path, chunk_chars: int = 2**24) -> bool:
     """Return whether a data line of ``path`` contains ``#`` after its start.
 
-    The file is scanned in chunks of whole lines, and only chunks that contain a
-    ``#`` go through the regular expression.
+    The file is read in chunks of whole lines. Only the lines that contain a ``#``
+    are looked at, so a file whose comment lines come first costs one read.
     """
     with open_text(path) as handle:
         rest = ""
@@ -275,10 +271,25 @@ def _has_inline_comment_mark(path: Path, chunk_chars: int = 2**24) -> bool:
             if chunk:
                 cut = text.rfind("\n") + 1
                 text, rest = text[:cut], text[cut:]
-            if COMMENT in text and _INLINE_COMMENT_MARK.search(text):
+            if _has_mark_after_data(text):
                 return True
             if not chunk:
                 return False
+
+
+def _has_mark_after_data(text: str) -> bool:
+    """Return whether a line of ``text`` has a ``#`` after a non-blank character."""
+    position = text.find(COMMENT)
+    while position != -1:
+        line_start = text.rfind("\n", 0, position) + 1
+        if text[line_start:position].strip():
+            return True
+        # The rest of this line is a comment, so the search goes on at the next line.
+        line_end = text.find("\n", position)
+        if line_end == -1:
+            return False
+        position = text.find(COMMENT, line_end)
+    return False
 
 
 def _first_data_lines(path: Path, count: int) -> list[tuple[int, str]]:
