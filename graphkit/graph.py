@@ -400,8 +400,9 @@ class LocalGraph(Graph):
         """This graph with existing self-loops removed and one loop per node added (cached).
 
         The looped graph has no ``edge_attr``, because the added loops have no
-        features. Its :meth:`propagate` therefore raises instead of passing
-        ``edge_attr=None`` to the message when this graph has an ``edge_attr``.
+        features. When this graph has an ``edge_attr``, the first :meth:`propagate`
+        call on the looped graph without ``edge_attr`` logs a warning that the
+        message gets ``edge_attr=None``.
         """
         if self._looped is None:
             # The looped graph is built outside inference mode, as Block's caches are.
@@ -555,11 +556,14 @@ class LocalGraph(Graph):
         x_dst = x if x_dst is None else x_dst
         self._check_nodes(x_dst, "x_dst", floating=False)
         if edge_attr is None and self._dropped_edge_attr:
-            raise ValueError(
-                "This graph comes from with_self_loops(), which drops the edge_attr of "
-                "the graph it was built from because the added loops have no features. "
-                "Call propagate on the original graph, or build a LocalGraph from an "
-                "edge_index that contains the loops, with an edge_attr row for each"
+            # Warn once: a message that ignores edge_attr is still correct here.
+            self._dropped_edge_attr = False
+            logger.warning(
+                "propagate on a with_self_loops() graph passes edge_attr=None to the "
+                "message: the loops have no features, so the looped graph drops the "
+                "edge_attr of the graph it was built from. If the message reads "
+                "edge_attr, pass one row per looped edge, or build a LocalGraph from "
+                "an edge_index that contains the loops"
             )
         if edge_attr is None:
             values = self._current_edge_attr()

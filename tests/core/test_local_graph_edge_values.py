@@ -123,20 +123,35 @@ def test_fixed_edge_attr_indexed_once():
     assert graph._current_edge_attr() is first
 
 
-def test_self_loops_reject_dropped_edge_attr():
+def test_self_loops_warn_dropped_edge_attr(caplog):
     def weighted_or_one(x_j, x_i, edge_attr):
         return x_j if edge_attr is None else x_j * edge_attr
 
     weights = torch.tensor([[1.0], [2.0], [3.0], [4.0]])
     graph = LocalGraph(EDGE_INDEX, 3, edge_attr=weights)
     looped = graph.with_self_loops()
-    with pytest.raises(ValueError, match="drops the edge_attr"):
+    with caplog.at_level("WARNING", logger="graphkit.graph"):
+        first = looped.propagate(weighted_or_one, X)
         looped.propagate(weighted_or_one, X)
+    warned = [r for r in caplog.records if "drops the edge_attr" in r.getMessage()]
+    assert len(warned) == 1
+    assert first.flatten().tolist() == [111.0, 11.0, 101.0]
+    # A message that ignores edge_attr gives the looped sum without any error.
+    assert looped.propagate(lambda x_j, x_i, e: x_j, X).flatten().tolist() == [
+        111.0,
+        11.0,
+        101.0,
+    ]
     # An explicit edge_attr and the GCN aggregation, which reads no edge_attr, still work.
     out = looped.propagate(weighted_or_one, X, edge_attr=torch.ones(7, 1))
     assert out.flatten().tolist() == [111.0, 11.0, 101.0]
     gcn = graph.gcn_aggregate(X)
     assert gcn.shape == (3, 1)
-    # A graph without edge_attr loses nothing, so its looped graph propagates as before.
+
+
+def test_self_loops_without_edge_attr_silent(caplog):
     plain = LocalGraph(EDGE_INDEX, 3).with_self_loops()
-    assert plain.propagate(weighted_or_one, X).flatten().tolist() == [111.0, 11.0, 101.0]
+    with caplog.at_level("WARNING", logger="graphkit.graph"):
+        out = plain.propagate(lambda x_j, x_i, e: x_j, X)
+    assert out.flatten().tolist() == [111.0, 11.0, 101.0]
+    assert not [r for r in caplog.records if "edge_attr" in r.getMessage()]
