@@ -10,7 +10,6 @@ whose destination it owns, grouped by the partition that owns the source.
 from __future__ import annotations
 
 import logging
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +18,7 @@ from torch import Tensor
 
 from graphkit.block import check_edge_index
 from graphkit.graph import edges_of_data
+from graphkit.whole_numbers import as_whole_number
 
 from .balance import balance_training_nodes, fill_empty_partitions
 from .metis_process import part_graph_in_child
@@ -124,12 +124,7 @@ def check_count(value, name: str) -> None:
     A float count fails deep inside torch, and ``True`` would count as 1. A one-element
     integer tensor, as a PyG ``Data`` may store its ``num_nodes``, passes.
     """
-    integer_dtype = isinstance(value, Tensor) and not (
-        value.dtype == torch.bool or value.is_floating_point() or value.is_complex()
-    )
-    if integer_dtype and value.numel() == 1:
-        return
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+    if as_whole_number(value) is None:
         raise TypeError(
             f"{name} must be an int, got {value!r} of type {type(value).__name__}. "
             f"Pass a whole number, such as int({name})"
@@ -302,9 +297,7 @@ def partition_payloads(data, parts: Tensor, num_parts: int, ranks=None):
     # A list, because the check below reads ranks once and the loop again.
     ranks = range(num_parts) if ranks is None else list(ranks)
     for rank in ranks:
-        if isinstance(rank, bool) or not isinstance(rank, numbers.Integral) or not (
-            0 <= rank < num_parts
-        ):
+        if as_whole_number(rank, tensors=False) is None or not 0 <= rank < num_parts:
             # A negative rank would index node_ranges from the end and yield a payload
             # without nodes.
             raise ValueError(

@@ -27,7 +27,7 @@ def as_whole_number(
     Args:
         value: the argument to read.
         tensors (bool): whether a one-element integer tensor passes. A caller that
-            has always refused tensors passes ``False``. (default: ``True``)
+            has always rejected tensors passes ``False``. (default: ``True``)
         minimum (int, optional): the least accepted value; a smaller whole number
             gives None too, for a caller whose one error covers both cases.
             (default: ``None``, no bound)

@@ -6,7 +6,7 @@ import torch
 from graphkit.whole_numbers import as_whole_number
 
 
-def test_tensors_false_refuses_tensors_only():
+def test_tensors_false_rejects_tensors():
     assert as_whole_number(torch.tensor(3), tensors=False) is None
     assert as_whole_number(torch.tensor([3]), tensors=False) is None
     assert as_whole_number(3, tensors=False) == 3
@@ -15,7 +15,7 @@ def test_tensors_false_refuses_tensors_only():
     assert as_whole_number(3.0, tensors=False) is None
 
 
-def test_minimum_refuses_smaller_values():
+def test_minimum_rejects_smaller_values():
     assert as_whole_number(1, minimum=1) == 1
     assert as_whole_number(0, minimum=1) is None
     assert as_whole_number(np.int64(-2), minimum=0) is None
