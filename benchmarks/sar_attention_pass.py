@@ -87,6 +87,7 @@ def three_passes(block, value, s_src, s_dst, slope, m, out, dropout):
     This is the earlier code, which computes the scores once in each call.
     """
     import torch
+
     from graphkit.ops.attention import block_sum, block_weighted
 
     z = block_sum(block, s_src, s_dst, slope, m)
@@ -149,8 +150,8 @@ def worker(args) -> None:
 def one_process(args) -> float:
     """Return the lowest CPU seconds of one epoch of the whole graph in one process."""
     import torch
-
     from graphkit.launch.cmd_train import load_local
+
     from graphkit.train import TrainConfig, Trainer
 
     torch.set_num_threads(1)

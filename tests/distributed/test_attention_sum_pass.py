@@ -2,9 +2,9 @@
 
 import pytest
 import torch
+from graphkit.distributed.sar import AttentionSAR, Plan
 
 from graphkit.block import Block
-from graphkit.distributed.sar import AttentionSAR, Plan
 from graphkit.ops import attention, chunks
 from graphkit.ops.attention import (
     AttentionDropout,
