@@ -7,15 +7,14 @@ positions, and ``grow_random`` adds exactly the requested number of new position
 
 from __future__ import annotations
 
-import numbers
-
 import torch
 from torch import nn
 
+from graphkit.whole_numbers import as_whole_number
 
 def _check_count(value, name: str) -> None:
     """Raise TypeError unless ``value`` is a whole number (not a bool)."""
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+    if as_whole_number(value, tensors=False) is None:
         raise TypeError(f"{name}={value!r} is invalid. Pass a whole number of weights")
 
 
@@ -31,7 +30,7 @@ def random_mask(
     """
     numel = 1
     for size in shape:
-        if not isinstance(size, numbers.Integral) or isinstance(size, bool) or size < 0:
+        if as_whole_number(size, tensors=False, minimum=0) is None:
             raise ValueError(
                 f"shape {tuple(shape)} is invalid. Give sizes that are whole numbers >= 0"
             )
