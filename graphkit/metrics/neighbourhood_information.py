@@ -47,7 +47,6 @@ from __future__ import annotations
 
 import logging
 import math
-import numbers
 from dataclasses import dataclass
 
 import torch
@@ -66,6 +65,7 @@ from graphkit.metrics.information import (
 from graphkit.metrics.khop import khop_label_counts
 from graphkit.metrics.nic_symbols import capped_bins, label_count_symbols, sparse_symbols
 from graphkit.metrics.sorting import unique_inverse_counts
+from graphkit.whole_numbers import as_whole_number
 
 log = logging.getLogger(__name__)
 
@@ -135,11 +135,11 @@ def _positive_integer(value, name: str) -> int:
     NumPy integers pass, as from a loop over ``np.arange``. A bool is rejected,
     because ``True`` would silently select 1.
     """
-    is_integer = isinstance(value, numbers.Integral) and not isinstance(value, bool)
-    if not is_integer or value < 1:
+    whole = as_whole_number(value, tensors=False, minimum=1)
+    if whole is None:
         none = " or None" if name == "bins" else ""
         raise ValueError(f"{name} must be a positive integer{none}, got {value!r}")
-    return int(value)
+    return whole
 
 
 def discretise_histograms(counts: Tensor, bins: int | None) -> Tensor:
