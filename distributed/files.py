@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import numbers
 import os
 import shutil
 import tempfile
@@ -28,6 +27,7 @@ from graphkit.distributed.partition import (
     partition_summary,
 )
 from graphkit.launcher import ranks_share_one_machine
+from graphkit.whole_numbers import as_whole_number
 
 logger = logging.getLogger(__name__)
 
@@ -305,18 +305,19 @@ def _check_file_fits(path: Path, payload: dict, meta: dict, meta_path: Path) -> 
 
 def load_partition(folder: str | os.PathLike, rank: int, world_size: int) -> dict:
     """Load and verify partition ``rank`` of the folder for a run of ``world_size`` ranks."""
-    sized = isinstance(world_size, numbers.Integral)
-    if not sized or isinstance(world_size, bool) or world_size < 1:
+    # Python and NumPy integers and one-element integer tensors pass.
+    size = as_whole_number(world_size, minimum=1)
+    if size is None:
         # Checked first, so that the rank check below does not blame the rank.
         raise ValueError(f"world_size must be an int >= 1, got {world_size!r}")
-    whole = isinstance(rank, numbers.Integral) and not isinstance(rank, bool)
-    if not whole or not 0 <= rank < world_size:
+    whole = as_whole_number(rank, minimum=0)
+    if whole is None or whole >= size:
         # meta["files"][-1] would load the last file, and a float would fail as a list
         # index.
         raise ValueError(
-            f"rank must be an int in [0, {world_size}) for world_size={world_size}, "
-            f"got {rank!r}"
+            f"rank must be an int in [0, {size}) for world_size={size}, got {rank!r}"
         )
+    rank, world_size = whole, size
     meta = read_metadata(folder)
     check_world_size(meta, world_size, folder)
     if meta.get("edge_weight_dropped") and rank == 0:

@@ -27,9 +27,12 @@ def test_rank_out_of_range_rejected(folder, rank):
     )
 
 
-@pytest.mark.parametrize("rank", [1, np.int64(1)])
-def test_rank_loads_its_nodes(folder, rank):
-    payload = load_partition(folder, rank, 2)
+@pytest.mark.parametrize(
+    "rank, world_size",
+    [(1, 2), (np.int64(1), np.int64(2)), (torch.tensor(1), torch.tensor([2]))],
+)
+def test_rank_loads_its_nodes(folder, rank, world_size):
+    payload = load_partition(folder, rank, world_size)
     assert payload["rank"] == 1
     assert payload["global_ids"].tolist() == [2, 3]
 
