@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import math
-import numbers
 
 import torch
 from graphkit.extras.common.quant import (
@@ -27,6 +26,8 @@ from graphkit.extras.common.quant import (
     quantize_int,
     validate_group_size,
 )
+
+from graphkit.whole_numbers import as_whole_number
 
 logger = logging.getLogger(__name__)
 
@@ -167,10 +168,7 @@ def _check_settings(group_size: int | None, damp: float, block_size: int) -> Non
         # NaN or inf would fail every Cholesky attempt, and the error would then
         # blame the calibration inputs.
         raise ValueError(f"damp={damp} is invalid; pass a finite relative damping")
-    is_count = isinstance(block_size, numbers.Integral) and not isinstance(
-        block_size, bool
-    )
-    if not is_count or block_size < 1:
+    if as_whole_number(block_size, tensors=False, minimum=1) is None:
         raise ValueError(
             f"block_size={block_size} is invalid. Pass a number of columns >= 1 per "
             "lazy-update block (128 is usual)."
@@ -251,10 +249,8 @@ def _count_quantized(
 ) -> int:
     """Return how many leading columns to quantize, raising ValueError if invalid."""
     n_quantized = columns if quantized_columns is None else quantized_columns
-    is_count = isinstance(n_quantized, numbers.Integral) and not isinstance(
-        n_quantized, bool
-    )
-    if not is_count or not 0 <= n_quantized <= columns:
+    whole = as_whole_number(n_quantized, tensors=False, minimum=0)
+    if whole is None or whole > columns:
         raise ValueError(
             f"quantized_columns={quantized_columns!r} must be a whole number of columns "
             f"in [0, {columns}]"

@@ -32,6 +32,8 @@ from dataclasses import dataclass
 
 import torch
 
+from graphkit.whole_numbers import as_whole_number
+
 E8M0_MIN_EXP = -127
 E8M0_MAX_EXP = 127
 
@@ -350,7 +352,7 @@ def check_int_bits(bits: int, symmetric: bool) -> None:
     """
     lowest = 2 if symmetric else 1
     kind = "symmetric" if symmetric else "asymmetric"
-    if not isinstance(bits, numbers.Integral) or isinstance(bits, bool):
+    if as_whole_number(bits, tensors=False) is None:
         raise TypeError(
             f"bits={bits!r} is invalid for the {kind} INT grid. Pass a whole number "
             f"of bits >= {lowest}, such as 4"
@@ -437,10 +439,8 @@ def validate_group_size(group_size: int | None) -> None:
 
     Some GPTQ tools spell "no groups" as ``-1``. Here that is ``None``.
     """
-    is_count = isinstance(group_size, numbers.Integral) and not isinstance(
-        group_size, bool
-    )
-    if group_size is not None and (not is_count or group_size < 1):
+    is_count = as_whole_number(group_size, tensors=False, minimum=1) is not None
+    if group_size is not None and not is_count:
         raise ValueError(
             f"group_size={group_size} is invalid: pass None for one grid per row, or a "
             "positive number of columns per group"
