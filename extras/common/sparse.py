@@ -12,6 +12,7 @@ from torch import nn
 
 from graphkit.whole_numbers import as_whole_number
 
+
 def _check_count(value, name: str) -> None:
     """Raise TypeError unless ``value`` is a whole number (not a bool)."""
     if as_whole_number(value, tensors=False) is None:
