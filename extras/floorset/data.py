@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import io
 import logging
-import numbers as numbers_module
 import re
 import tarfile
 from dataclasses import dataclass
@@ -30,6 +29,8 @@ import numpy as np
 import torch
 from graphkit.extras.floorset import geometry
 from graphkit.extras.floorset import layout_checks as checks
+
+from graphkit.whole_numbers import as_whole_number
 
 logger = logging.getLogger(__name__)
 
@@ -228,7 +229,7 @@ def _check_configs(configs) -> set[int] | None:
         )
     block_counts = set()
     for value in configs:
-        if isinstance(value, bool) or not isinstance(value, numbers_module.Integral):
+        if as_whole_number(value, tensors=False) is None:
             raise TypeError(
                 f"configs must contain whole block counts such as 21, got {value!r} "
                 f"({type(value).__name__})"
