@@ -19,11 +19,12 @@ per cycle over the peak ``n_mac``, so it exceeds 100% when zeros are skipped.
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 import torch
+
+from graphkit.whole_numbers import as_whole_number
 
 WORD_BITS = 16
 MAX_FRAC_BITS = WORD_BITS - 1
@@ -35,10 +36,8 @@ def check_frac_bits(frac_bits: int) -> None:
     A signed 16-bit code keeps one sign bit, so 15 fraction bits give the range
     [-1, 1). The step 2^-frac_bits is a power of two only for an integer count.
     """
-    is_integer = isinstance(frac_bits, numbers.Integral) and not isinstance(
-        frac_bits, bool
-    )
-    if not is_integer or not 0 <= frac_bits <= MAX_FRAC_BITS:
+    bits = as_whole_number(frac_bits, tensors=False, minimum=0)
+    if bits is None or bits > MAX_FRAC_BITS:
         raise ValueError(
             f"frac_bits={frac_bits!r} is invalid. Use an integer from 0 to "
             f"{MAX_FRAC_BITS}, the fraction bits of a signed 16-bit fixed-point code."
@@ -176,8 +175,7 @@ def sparse_conv2d(
         bias: ``(C_out,)``.
         return: ``(C_out, H_out, W_out)``.
     """
-    is_whole = isinstance(padding, numbers.Integral) and not isinstance(padding, bool)
-    if not is_whole or padding < 0:
+    if as_whole_number(padding, tensors=False, minimum=0) is None:
         # A negative padding would crop the map, which torch's conv2d rejects.
         raise ValueError(
             f"padding={padding!r} is invalid. Use a whole number of pixels >= 0."
