@@ -23,7 +23,6 @@ them and, when there are any, also reports the metrics over the other ranks.
 from __future__ import annotations
 
 import logging
-import numbers
 from dataclasses import dataclass
 
 import torch
@@ -37,6 +36,7 @@ from graphkit.kg.pretraining_graphs import released_graph_note
 from graphkit.kg.query_names import queries_without_facts
 from graphkit.kg.rank_inputs import check_rank_inputs
 from graphkit.option_names import option
+from graphkit.whole_numbers import as_whole_number
 
 logger = logging.getLogger(__name__)
 
@@ -203,8 +203,8 @@ def evaluate_ranks(
         raise ValueError(
             f"{option('ties')} must be one of {TIE_POLICIES}, got {ties!r}"
         )
-    # bool is an Integral too, but True as a batch size is a slip, not a size of 1.
-    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral):
+    # True as a batch size is a slip, not a size of 1, so a bool is rejected too.
+    if as_whole_number(batch_size, tensors=False) is None:
         raise TypeError(
             f"{option('batch_size')} must be a whole number, got {batch_size!r} "
             f"({type(batch_size).__name__})"

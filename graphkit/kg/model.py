@@ -20,7 +20,6 @@ checkpoints were trained that way.
 
 from __future__ import annotations
 
-import numbers
 from typing import NamedTuple
 
 import torch
@@ -29,6 +28,7 @@ from torch import Tensor, nn
 
 from graphkit.kg.layer import RelationalConv
 from graphkit.kg.relation_graph import RelationGraph
+from graphkit.whole_numbers import as_whole_number
 
 
 class FactGraph(NamedTuple):
@@ -183,10 +183,7 @@ class UltraNet(nn.Module):
         for name, value in (("dim", dim), ("num_layers", num_layers)):
             # A negative layer count would build no layers, and a float dim would fail
             # inside torch.empty with a message that names neither argument.
-            is_count = isinstance(value, numbers.Integral) and not isinstance(
-                value, bool
-            )
-            if not is_count or value < 1:
+            if as_whole_number(value, tensors=False, minimum=1) is None:
                 raise ValueError(
                     f"{name}={value!r} is invalid. Pass a whole number >= 1 (the "
                     "released checkpoints use dim=64 and num_layers=6)"

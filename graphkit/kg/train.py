@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import logging
 import math
-import numbers
 import os
 import time
 from collections.abc import Sequence
@@ -58,6 +57,7 @@ from graphkit.kg.train_inputs import check_trainable, merge_settings
 from graphkit.option_names import flag, from_command_line, option
 from graphkit.train.config import ADAM_MAX_LR
 from graphkit.train.progress import logs_above_bar
+from graphkit.whole_numbers import as_whole_number
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ def _check_whole_numbers(config: TrainConfig) -> None:
     ):
         value = getattr(config, name)
         # 1e4 is a float, which would fail only deep inside torch.
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        if as_whole_number(value, tensors=False) is None:
             raise TypeError(
                 f"{option(name)} must be a whole number, got {value!r} "
                 f"({type(value).__name__}). Pass an int, such as 10_000 for 1e4"
