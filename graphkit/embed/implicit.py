@@ -29,6 +29,8 @@ from collections.abc import Iterable, Sequence
 import torch
 from torch import Tensor
 
+from graphkit.whole_numbers import as_whole_number
+
 # (id(node), id(input)) -> (input, output). The input is stored beside the output so
 # that it stays alive, and its id cannot be reused by another tensor during the pass.
 Cache = dict[tuple[int, int], tuple[Tensor, Tensor]]
@@ -187,10 +189,7 @@ class ImplicitMatrix:
         return Sum([self], [-1.0])
 
     def __pow__(self, exponent: int) -> ImplicitMatrix:
-        is_integer = isinstance(exponent, numbers.Integral) and not isinstance(
-            exponent, bool
-        )
-        if not is_integer or exponent < 0:
+        if as_whole_number(exponent, tensors=False, minimum=0) is None:
             raise ValueError(
                 f"implicit matrix power must be an integer >= 0, got {exponent!r}"
             )

@@ -28,7 +28,6 @@ link-prediction and Planetoid scripts use ``r = 0``.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Sequence
 
 import torch
@@ -170,8 +169,7 @@ def _check_negative_rank(negative_rank: int, num_nodes: int) -> None:
     A rank r > 1 goes to the SVD of A, which has at most ``num_nodes`` triplets. The
     bool ``True`` is rejected because it would pass as rank 1, which sets N = 0.
     """
-    is_integer = isinstance(negative_rank, numbers.Integral)
-    if not is_integer or isinstance(negative_rank, bool):
+    if as_whole_number(negative_rank, tensors=False) is None:
         raise TypeError(
             f"negative_rank must be an int, got {negative_rank!r} "
             f"({type(negative_rank).__name__})"
