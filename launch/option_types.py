@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from graphkit.int64 import INT64_MAX
+from graphkit.int64 import INT64_MAX, out_of_range_message
 
 
 def seed_option(text: str) -> int:
@@ -50,8 +50,5 @@ def count_option(minimum: int):
 def _check_int64(value: int, minimum: int) -> int:
     """Return ``value``, or raise ArgumentTypeError when it exceeds the int64 maximum."""
     if value > INT64_MAX:
-        raise argparse.ArgumentTypeError(
-            f"{value} is out of range. Give a whole number from {minimum} to "
-            f"{INT64_MAX}, the 64-bit integer range"
-        )
+        raise argparse.ArgumentTypeError(out_of_range_message(str(value), minimum))
     return value

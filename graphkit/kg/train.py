@@ -38,7 +38,7 @@ from torch import Tensor
 from tqdm.auto import tqdm
 
 from graphkit.embed.memory_budget import available_memory_bytes
-from graphkit.int64 import INT64_MAX
+from graphkit.int64 import INT64_MAX, out_of_range_message
 from graphkit.kg.checkpoint import check_state_fits
 from graphkit.kg.checkpoint_folder import (
     check_new_run_folder,
@@ -142,10 +142,7 @@ def _check_counts(config: TrainConfig) -> None:
     for name, minimum in {**minimums, "checkpoint_every": 0}.items():
         value = getattr(config, name)
         if value > INT64_MAX:
-            raise ValueError(
-                f"{option(name, value)} is out of range. Give a whole number from "
-                f"{minimum} to {INT64_MAX}, the 64-bit integer range"
-            )
+            raise ValueError(out_of_range_message(option(name, value), minimum))
     if config.batch_size < 2:
         raise ValueError(
             f"{option('batch_size')} must be at least 2 (one tail and one head "

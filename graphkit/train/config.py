@@ -17,7 +17,7 @@ import yaml
 
 from graphkit.field_docs import FieldsDocstring, field_docs
 from graphkit.hints import did_you_mean
-from graphkit.int64 import INT64_MAX
+from graphkit.int64 import INT64_MAX, out_of_range_message
 from graphkit.option_names import from_command_line, option, options_from_file
 
 _CHOICES = {
@@ -274,10 +274,7 @@ class TrainConfig:
         for name, minimum in _INT_MINIMUM.items():
             value = getattr(self, name)
             if value is not None and value > INT64_MAX:
-                raise ValueError(
-                    f"{option(name, value)} is out of range. Give a whole number from "
-                    f"{minimum} to {INT64_MAX}, the 64-bit integer range"
-                )
+                raise ValueError(out_of_range_message(option(name, value), minimum))
         positive = ("hidden", "layers", "epochs", "heads", "log_every")
         for name in positive:
             if getattr(self, name) < 1:
