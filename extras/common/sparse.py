@@ -13,10 +13,15 @@ from torch import nn
 from graphkit.whole_numbers import as_whole_number
 
 
-def _check_count(value, name: str) -> None:
-    """Raise TypeError unless ``value`` is a whole number (not a bool)."""
-    if as_whole_number(value, tensors=False) is None:
+def _whole_count(value, name: str) -> int:
+    """Return ``value`` as an int, raising TypeError unless it is a whole number.
+
+    Python and NumPy integers and one-element integer tensors pass, and a bool does not.
+    """
+    count = as_whole_number(value)
+    if count is None:
         raise TypeError(f"{name}={value!r} is invalid. Pass a whole number of weights")
+    return count
 
 
 def random_mask(
@@ -42,7 +47,7 @@ def random_mask(
         if not 0.0 <= density <= 1.0:
             raise ValueError(f"density={density} must lie in [0, 1]")
         count = round(density * numel)
-    _check_count(count, "count")
+    count = _whole_count(count, "count")
     if not 0 <= count <= numel:
         raise ValueError(
             f"count={count} must lie in [0, {numel}] for shape {tuple(shape)}"
@@ -60,7 +65,7 @@ def grow_random(
     Raises ValueError when ``count`` is negative or the mask has fewer than ``count``
     zeros. A mask of another dtype than bool counts its zero entries as free.
     """
-    _check_count(count, "count")
+    count = _whole_count(count, "count")
     if count < 0:
         # A negative slice bound below would silently return all free positions but
         # the last -count.
@@ -90,7 +95,7 @@ def magnitude_prune(
             f"mask of shape {tuple(mask.shape)} does not match the weight of shape "
             f"{tuple(weight.shape)}. Pass the mask of this weight."
         )
-    _check_count(count, "count")
+    count = _whole_count(count, "count")
     if count <= 0:
         return mask.clone()
     # Non-zero entries, as below, so that a mask with entries other than 0 and 1

@@ -25,6 +25,17 @@ def test_random_mask_exact_count():
         random_mask((2, 2), count=5)
 
 
+def test_integer_tensor_counts_accepted():
+    # A count computed with torch, such as (density * numel).round().long(), is a
+    # one-element integer tensor, and each function uses it as that many weights.
+    assert int(random_mask((4, 4), count=torch.tensor(3)).sum()) == 3
+    mask = torch.tensor([True, False, False, True])
+    assert grow_random(mask, torch.tensor(2)).sort().values.tolist() == [1, 2]
+    weight = torch.tensor([0.5, 9.0, 9.0, 2.0])
+    pruned = magnitude_prune(weight, mask, torch.tensor([1]))
+    assert pruned.tolist() == [False, False, False, True]
+
+
 def test_prune_and_grow_counts():
     weight = torch.tensor([[0.1, -3.0, 0.2], [2.0, -0.05, 1.0]])
     mask = torch.tensor([[True, True, False], [True, True, True]])
