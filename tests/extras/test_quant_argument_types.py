@@ -119,7 +119,8 @@ def test_int_grid_rejects_invalid_clip_ratio(clip_ratio):
 
 @pytest.mark.parametrize("symmetric", [True, False])
 def test_quantize_int_moves_cpu_grid(symmetric):
-    # A [2, 1] grid is no scalar, so a CUDA run would reject it on the CPU.
+    # The grid has one value per row, shape [2, 1], so it is not a 0-dim tensor that
+    # CUDA ops accept from the CPU. quantize_int must move it to the input's device.
     x = torch.tensor([[0.1, -0.7, 0.4], [2.0, 0.5, -1.0]])
     scale, zero = int_scale_zero(x, 4, symmetric)
     expected = quantize_int(x, scale, zero, 4, symmetric)

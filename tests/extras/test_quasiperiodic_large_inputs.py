@@ -24,8 +24,8 @@ def test_rate_ratio_finite_for_huge_inputs():
     assert np.all(np.isfinite(ratio))
     assert np.all(ratio > 0)
     assert ratio[1] == 1.0
-    # The "on" fraction r/2 (u <= 0) or 1 - 1/(2r) (u > 0) is sigma(u), which is 0 at
-    # u = -1000 and 1 at u = 1000 to double precision.
+    # The "on" fraction r/2 (u <= 0) or 1 - 1/(2r) (u > 0) is sigma(u) of u clipped to
+    # [-50, 50]: sigma(-50) is about 2e-22, and sigma(50) is 1 to double precision.
     assert ratio[0] / 2.0 < 1e-20
     assert 1.0 - 1.0 / (2.0 * ratio[2]) == 1.0
 

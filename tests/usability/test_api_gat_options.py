@@ -26,7 +26,8 @@ def test_gat_heads_not_int_rejected(heads):
 
 def test_gat_integer_tensor_heads_accepted():
     layer = GATConv(4, 2, heads=torch.tensor(3))
-    assert layer.heads == 3 and isinstance(layer.heads, int)
+    assert layer.heads == 3
+    assert isinstance(layer.heads, int)
     graph = LocalGraph(torch.tensor([[0, 1], [1, 0]]), 2)
     assert layer(torch.randn(2, 4), graph).shape == (2, 6)
 
