@@ -123,6 +123,10 @@ def gptq_quantize(
     Shapes:
         return: ``(out_features, in_features)``, same dtype and device as ``weight``.
     """
+    bits, group_size, block_size, quantized_columns = (
+        _int_if_whole(value)
+        for value in (bits, group_size, block_size, quantized_columns)
+    )
     _check_settings(group_size, damp, block_size)
     for name, flag in (("symmetric", symmetric), ("act_order", act_order)):
         if flag not in (True, False):
@@ -157,6 +161,16 @@ def gptq_quantize(
     if permutation is not None:
         quantized = quantized[:, torch.argsort(permutation)]
     return quantized.to(weight.dtype)
+
+
+def _int_if_whole(value):
+    """Return ``value`` as an int when it is a whole number, else unchanged.
+
+    A one-element integer tensor, such as a bit width read from a checkpoint, then
+    passes the checks as the same int. Other values reach the checks, which name them.
+    """
+    whole = as_whole_number(value)
+    return value if whole is None else whole
 
 
 def _check_settings(group_size: int | None, damp: float, block_size: int) -> None:
@@ -339,6 +353,7 @@ def rtn_quantize(
 ) -> torch.Tensor:
     """Round-to-nearest baseline on the same groups as ``gptq_quantize`` (last group may be
     shorter)."""
+    bits, group_size = _int_if_whole(bits), _int_if_whole(group_size)
     validate_group_size(group_size)
     if weight.dim() != 2:
         raise ValueError(

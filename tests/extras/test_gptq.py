@@ -366,3 +366,24 @@ def test_gptq_matches_sequential_inverse_updates():
             act_order=act_order,
         )
         torch.testing.assert_close(out, expected.float(), rtol=0, atol=1e-5)
+
+
+def test_gptq_integer_tensor_settings():
+    # One-element integer tensors give the result of the same settings as ints.
+    torch.manual_seed(0)
+    w, x = torch.randn(4, 8), torch.randn(32, 8)
+    h = input_hessian(x)
+    expected = gptq_quantize(
+        w, h, bits=3, group_size=4, block_size=2, quantized_columns=6
+    )
+    got = gptq_quantize(
+        w,
+        h,
+        bits=torch.tensor(3),
+        group_size=torch.tensor(4),
+        block_size=torch.tensor([2]),
+        quantized_columns=torch.tensor(6),
+    )
+    assert torch.equal(got, expected)
+    rtn = rtn_quantize(w, bits=torch.tensor(3), group_size=torch.tensor(4))
+    assert torch.equal(rtn, rtn_quantize(w, bits=3, group_size=4))
