@@ -88,11 +88,13 @@ class RelationGraph(NamedTuple):
 
 def check_fact_edges(
     edge_index: Tensor, edge_type: Tensor, num_nodes: int, num_types: int
-) -> None:
-    """Raise unless the fact edges are integer tensors whose ids fit the given counts.
+) -> tuple[int, int]:
+    """Return ``(num_nodes, num_types)`` as ints after checking the fact edges.
 
-    Without this check an id past a count fails inside torch's sparse code with a
-    message that names no argument, and a float ``edge_index`` is silently accepted.
+    The edges must be integer tensors whose ids fit the counts. Without this check an
+    id past a count fails inside torch's sparse code with a message that names no
+    argument, and a float ``edge_index`` is silently accepted. A count may be a NumPy
+    integer or a one-element integer tensor, and it is returned as an int.
     """
     check_edge_index(edge_index)
     if not isinstance(edge_type, Tensor):
@@ -111,14 +113,17 @@ def check_fact_edges(
             f"edge_type must have shape [{edge_index.size(1)}], one type per column "
             f"of edge_index, got {list(edge_type.shape)}"
         )
+    counts = []
     for count, count_name in ((num_nodes, "num_nodes"), (num_types, "num_types")):
         # A float count would fail inside torch.sparse_coo_tensor, and True would
         # pass as 1.
-        whole = as_whole_number(count)
-        if whole is None or whole < 0:
+        whole = as_whole_number(count, minimum=0)
+        if whole is None:
             raise ValueError(
                 f"{count_name}={count!r} is invalid. Pass a whole number >= 0"
             )
+        counts.append(whole)
+    num_nodes, num_types = counts
     for ids, name, count, count_name in (
         (edge_index, "edge_index", num_nodes, "num_nodes"),
         (edge_type, "edge_type", num_types, "num_types"),
@@ -137,6 +142,7 @@ def check_fact_edges(
                 f"in [0, {count}) only. Pass {count_name}={high + 1} or more, or "
                 "renumber the ids"
             )
+    return num_nodes, num_types
 
 
 def relation_graph_tensors(
@@ -144,7 +150,7 @@ def relation_graph_tensors(
 ) -> RelationGraph:
     """Build the relation graph as in :func:`build_relation_graph`, as a
     :class:`RelationGraph` rather than a PyG ``Data``."""
-    check_fact_edges(edge_index, edge_type, num_nodes, num_types)
+    num_nodes, num_types = check_fact_edges(edge_index, edge_type, num_nodes, num_types)
     heads = _incidence(edge_index[0], edge_type, num_nodes, num_types)
     tails = _incidence(edge_index[1], edge_type, num_nodes, num_types)
     blocks = [
