@@ -1,4 +1,4 @@
-"""Measures reject sparse or meta labels and edges, whose values cannot be read."""
+"""Measures reject sparse labels, and labels or edges on the meta device."""
 
 import pytest
 import torch

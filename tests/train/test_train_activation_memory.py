@@ -70,7 +70,8 @@ def test_estimate_above_saved_tensors(model, norm):
     modelled = estimate - WORKSPACE_BYTES
     assert modelled >= needed
     # sage-max counts 8 live chunks of one value per edge and feature, which dominate
-    # on this tiny graph: its estimate is about 13 times the saved bytes.
+    # on this tiny graph, so its estimate is 8 to 13 times the saved bytes. The other
+    # models' estimates are at most 3.6 times.
     assert modelled <= 20 * needed
 
 
