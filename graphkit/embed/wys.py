@@ -136,10 +136,12 @@ def wys_matrix(
         weights (list[float], optional): custom q_1..q_C in place of the window weights.
         dtype (torch.dtype, optional): dtype of every leaf. (default: ``torch.float32``)
     """
-    _check_negative_rank(negative_rank, num_nodes)
     if not math.isfinite(neg_coef):
         raise ValueError(f"neg_coef must be a finite number, got {neg_coef}")
     adjacency = symmetric_adjacency(edge_index, num_nodes, dtype)
+    # symmetric_adjacency has checked num_nodes, which may be an integer tensor.
+    num_nodes = adjacency.shape[0]
+    _check_negative_rank(negative_rank, num_nodes)
     degrees = clipped_degrees(adjacency)
     transition = transition_matrix(adjacency, degrees, symmetric_normalization)
     q = list(weights) if weights is not None else context_weights(window)
