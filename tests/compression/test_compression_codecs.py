@@ -400,5 +400,7 @@ def test_make_codec_rejects_bad_min_width(name, min_width):
         make_codec(name, min_width=min_width)
 
 
-def test_make_codec_whole_min_width():
-    assert make_codec("quantize", min_width=torch.tensor(4)).min_width == 4
+def test_make_codec_tensor_min_width():
+    min_width = make_codec("quantize", min_width=torch.tensor(4)).min_width
+    assert type(min_width) is int
+    assert min_width == 4

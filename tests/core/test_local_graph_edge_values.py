@@ -147,6 +147,11 @@ def test_self_loops_warn_dropped_edge_attr(caplog):
     assert out.flatten().tolist() == [111.0, 11.0, 101.0]
     gcn = graph.gcn_aggregate(X)
     assert gcn.shape == (3, 1)
+    # With loops, node 0 has degree 3 and nodes 1 and 2 degree 2, and the edge j -> i
+    # has weight 1 / sqrt(d_i d_j), whatever the edge_attr.
+    root6 = 6**0.5
+    expected = [1 / 3 + 110 / root6, 1 / root6 + 5.0, 1 / root6 + 50.0]
+    assert gcn.flatten().tolist() == pytest.approx(expected, rel=1e-6)
 
 
 def test_self_loops_without_edge_attr_silent(caplog):

@@ -1,4 +1,4 @@
-"""Both edge-list readers take "#" as a comment only at the start of a line."""
+"""The bulk and per-line edge-list readers treat "#" as a comment only at line start."""
 
 import logging
 from pathlib import Path
@@ -12,7 +12,7 @@ HINT = "A '#' starts a comment only at the start of a line"
 
 @pytest.mark.parametrize("bulk", [True, False])
 @pytest.mark.parametrize("text", ["1 2 # note\n2 3\n", "a b # note\nb c\n"])
-def test_trailing_note_rejected(tmp_path, text, bulk):
+def test_trailing_comment_rejected(tmp_path, text, bulk):
     edges = tmp_path / "edges.txt"
     edges.write_text(text)
     with pytest.raises(MalformedLineError, match=HINT) as error:
@@ -21,7 +21,7 @@ def test_trailing_note_rejected(tmp_path, text, bulk):
 
 
 @pytest.mark.parametrize("bulk", [True, False])
-def test_trailing_note_as_weight_rejected(tmp_path, bulk):
+def test_comment_as_weight_rejected(tmp_path, bulk):
     edges = tmp_path / "edges.txt"
     edges.write_text("1 2 #note\n2 3 #other\n")
     with pytest.raises(MalformedLineError, match=HINT):
@@ -46,7 +46,7 @@ def test_hash_inside_id_kept(tmp_path, bulk):
     assert table.ends.tolist() == [["1", "2#3"], ["2#3", "4"]]
 
 
-def test_note_in_id_warns(tmp_path, caplog):
+def test_comment_in_id_warns(tmp_path, caplog):
     edges = tmp_path / "edges.csv"
     edges.write_text("1,2 # note\n2,3\n")
     with caplog.at_level(logging.WARNING, logger="graphkit.datasets.edge_table"):

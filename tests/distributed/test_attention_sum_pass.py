@@ -2,7 +2,7 @@
 
 import pytest
 import torch
-from graphkit.distributed.sar import AttentionSAR, Plan
+from graphkit.distributed.sar import AttentionSAR, Plan, _block_dropout
 
 from graphkit.block import Block
 from graphkit.ops import attention, chunks
@@ -16,7 +16,7 @@ from graphkit.ops.attention import (
 
 
 class _TwoBlockHalo:
-    """A halo exchange of rank 0 that yields the own rows, then one peer's rows."""
+    """A halo exchange of rank 0 that yields its own rows, then one peer's rows."""
 
     rank = 0
 
@@ -30,8 +30,8 @@ class _TwoBlockHalo:
 
 def _inputs(seed: int):
     generator = torch.Generator().manual_seed(seed)
-    # Duplicate edges, empty rows and unused sources, in an own block and a peer block
-    # that share destinations.
+    # Duplicate edges, empty rows and unused sources, in rank 0's own block and a peer
+    # block that share destinations.
     blocks = [
         Block.from_edge_index(torch.randint(0, 9, (2, 70), generator=generator), 9, 9),
         Block.from_edge_index(torch.randint(0, 7, (2, 40), generator=generator), 7, 9),
@@ -43,7 +43,7 @@ def _inputs(seed: int):
 
 
 def _three_passes(blocks, values, scores, s_dst, dropout):
-    """The online softmax with block_sum and block_weighted, as sar.py computed it."""
+    """Compute the online softmax with separate block_sum and block_weighted passes."""
     best = s_dst.new_full((9, 3), float("-inf"))
     z = s_dst.new_zeros(9, 3)
     acc = values[0].new_zeros(9, 3, 2)
@@ -51,7 +51,7 @@ def _three_passes(blocks, values, scores, s_dst, dropout):
     for peer, (block, v, s) in enumerate(zip(blocks, values, scores)):
         new_best = torch.maximum(best, block_max(block, s, s_dst, 0.2))
         scale = torch.where(torch.isinf(best), 0.0, torch.exp(best - new_best))
-        drop = AttentionDropout(dropout.p, dropout.seed + 7919 * peer)
+        drop = _block_dropout(dropout, peer)
         z = z * scale + block_sum(block, s, s_dst, 0.2, new_best)
         acc.mul_(scale.unsqueeze(-1))
         block_weighted(block, v, s, s_dst, 0.2, new_best, ones, drop, out=acc)
@@ -97,5 +97,6 @@ def test_attention_forward_scores_each_chunk_twice(monkeypatch, many_chunks):
     nonempty = sum(
         1 for block in blocks for chunk in attention._chunks(block, 3) if chunk.col.numel()
     )
-    # block_max, then block_sum_weighted: two score computations per chunk.
+    # Each nonempty chunk is scored twice, once by block_max and once by
+    # block_sum_weighted.
     assert len(calls) == 2 * nonempty

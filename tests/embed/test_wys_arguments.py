@@ -28,21 +28,22 @@ def test_window_weights_sum_to_one():
 
 
 def test_negative_rank_above_node_count():
-    # The rank-5 SVD of a 3 x 3 adjacency used to fail inside randomized_svd with
-    # "rank must lie in [1, 3]", naming no argument of wys_matrix.
+    # Unchecked, the rank-5 SVD of a 3 x 3 adjacency would fail inside randomized_svd
+    # with "rank must lie in [1, 3]", which names no argument of wys_matrix.
     with pytest.raises(ValueError, match=r"negative_rank=5 is invalid for 3 nodes"):
         wys_matrix(EDGES, 3, negative_rank=5)
 
 
 @pytest.mark.parametrize("rank", [2.5, True])
 def test_negative_rank_must_be_int(rank):
-    # True used to pass as rank 1, which drops the "- A" of the negative term.
+    # Unchecked, True would pass as rank 1, which drops the "- A" of the negative term.
     with pytest.raises(TypeError, match=rf"negative_rank must be an int, got {rank!r}"):
         wys_matrix(EDGES, 3, negative_rank=rank)
 
 
-def test_negative_rank_of_node_count():
+def test_negative_rank_equal_to_node_count():
     # With r = n the rank-r SVD is A itself, so M equals the negative_rank=0 matrix.
     full = wys_matrix(EDGES, 3, negative_rank=3, dtype=torch.float64).to_dense()
     exact = wys_matrix(EDGES, 3, negative_rank=0, dtype=torch.float64).to_dense()
     assert torch.allclose(full, exact, atol=1e-6)
+
