@@ -46,4 +46,3 @@ def test_negative_rank_equal_to_node_count():
     full = wys_matrix(EDGES, 3, negative_rank=3, dtype=torch.float64).to_dense()
     exact = wys_matrix(EDGES, 3, negative_rank=0, dtype=torch.float64).to_dense()
     assert torch.allclose(full, exact, atol=1e-6)
-
