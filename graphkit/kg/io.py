@@ -160,7 +160,8 @@ def read_triples(
             ``space``. A space splits at runs of spaces and tabs. ``None`` picks ``,``
             for ``.csv`` (and ``.csv.gz``) files, otherwise a tab when the first row
             has one, else runs of spaces and tabs.
-        header (bool): skip the first non-blank row. (default: ``False``)
+        header (bool): skip the first non-blank row. ``None`` means ``False``.
+            (default: ``False``)
         allow_empty (bool): return no rows for a file without triples instead of
             raising, as for an empty validation or test split. (default: ``False``)
 
@@ -202,6 +203,9 @@ def _read_triples(
     """Read triples as :func:`read_triples` does. ``header_fix`` replaces the fix that
     the warning about a likely header row names (by default, the header option), and
     ``comma_fix`` the fix for comma-separated rows (by default, a .csv name)."""
+    if header is None:
+        # None means no header row, as in pandas and as before the check.
+        header = False
     if header not in (True, False):
         # A string such as "no" is truthy and would drop the first fact.
         raise TypeError(
