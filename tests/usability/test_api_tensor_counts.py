@@ -4,6 +4,7 @@ The embed builders and the relation graph took such a tensor before their type
 checks came in, and they give the same result for it as for the int.
 """
 
+import numpy as np
 import pytest
 import torch
 
@@ -28,9 +29,8 @@ def test_sparse_leaves_take_a_tensor_count():
     assert torch.equal(_dense(SparseMatrix.from_edge_index(EDGES, count)), expected)
     symmetric = expected + expected.T
     assert torch.equal(_dense(symmetric_adjacency(EDGES, count)), symmetric)
-    assert torch.equal(
-        _dense(wys_matrix(EDGES, count, window=2)), _dense(wys_matrix(EDGES, 4, window=2))
-    )
+    wys = _dense(wys_matrix(EDGES, count, window=2))
+    assert torch.equal(wys, _dense(wys_matrix(EDGES, 4, window=2)))
 
 
 def test_link_helpers_take_a_tensor_count():
@@ -60,15 +60,14 @@ def test_relation_graph_takes_tensor_counts():
     [torch.tensor(True), torch.tensor(3.0), torch.tensor([3, 4]), True, 3.0],
     ids=["bool tensor", "float tensor", "two elements", "bool", "float"],
 )
-def test_other_values_are_no_whole_number(value):
+def test_non_whole_numbers_rejected(value):
     assert as_whole_number(value) is None
     with pytest.raises(TypeError, match="num_nodes must be an int"):
         symmetric_adjacency(EDGES, value)
 
 
-def test_whole_numbers_pass():
-    import numpy as np
-
-    for value in (4, np.int64(4), torch.tensor(4), torch.tensor([4], dtype=torch.int32)):
+def test_whole_numbers_accepted():
+    int32_vector = torch.tensor([4], dtype=torch.int32)
+    for value in (4, np.int64(4), torch.tensor(4), int32_vector):
         assert as_whole_number(value) == 4
         assert type(as_whole_number(value)) is int
