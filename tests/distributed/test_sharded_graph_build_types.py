@@ -1,5 +1,7 @@
-"""ShardedGraph rejects float edges, bad node ranges, a short edge_attr list and
-another rank's payload.
+"""ShardedGraph checks the edges, node ranges, edge_attr list and payload it is given.
+
+It rejects float edges, bad node ranges, a short edge_attr list and another rank's
+payload.
 """
 
 import pytest

@@ -1,4 +1,6 @@
-"""The closed-form node classifier rejects complex features and labels, and
+"""The closed-form node classifier and its accuracy reject invalid inputs.
+
+fit_linear_gcn rejects complex features, class_labels rejects complex labels, and
 accuracy rejects a mask of another length.
 """
 
