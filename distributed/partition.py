@@ -294,15 +294,19 @@ def partition_payloads(data, parts: Tensor, num_parts: int, ranks=None):
     check_parts(parts, num_parts, data.num_nodes)
     _check_row_counts(data, edge_index.size(1))
     parts = parts.long()
-    # A list, because the check below reads ranks once and the loop again.
-    ranks = range(num_parts) if ranks is None else list(ranks)
-    for rank in ranks:
-        if as_whole_number(rank, tensors=False) is None or not 0 <= rank < num_parts:
+    # Read once into a list of ints, because the loop below reads the ranks again.
+    given = range(num_parts) if ranks is None else list(ranks)
+    ranks = []
+    for rank in given:
+        # Entries of a tensor such as torch.arange(2) are read as ints.
+        whole = as_whole_number(rank)
+        if whole is None or not 0 <= whole < num_parts:
             # A negative rank would index node_ranges from the end and yield a payload
             # without nodes.
             raise ValueError(
                 f"ranks must contain partition ids in [0, {num_parts}), got {rank!r}"
             )
+        ranks.append(whole)
     relabeled = relabel(parts, num_parts)
     dst_part, src_part = parts[edge_index[1]], parts[edge_index[0]]
     # One stable sort groups edges by destination partition, then source partition.

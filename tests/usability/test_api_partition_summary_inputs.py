@@ -90,3 +90,10 @@ def test_payload_ranks_from_generator():
     data = Data(x=torch.randn(4, 2), edge_index=EDGES, num_nodes=4)
     payloads = partition_payloads(data, PARTS, 2, ranks=(rank for rank in [1, 0]))
     assert [rank for rank, _ in payloads] == [1, 0]
+
+
+def test_payload_ranks_from_tensor():
+    data = Data(x=torch.randn(4, 2), edge_index=EDGES, num_nodes=4)
+    payloads = list(partition_payloads(data, PARTS, 2, ranks=torch.arange(2)))
+    assert [rank for rank, _ in payloads] == [0, 1]
+    assert [type(payload["rank"]) for _, payload in payloads] == [int, int]
