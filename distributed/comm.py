@@ -46,6 +46,52 @@ class PeerLostError(RuntimeError):
     """A rank stopped responding (died, hung or closed its connections)."""
 
 
+# Threads of wait_works whose caller stopped waiting for them (a signal arrived).
+_left_waits: list[threading.Thread] = []
+
+
+def waits_left_behind() -> bool:
+    """Return True while a wait that a signal interrupted is still blocked."""
+    return any(thread.is_alive() for thread in _left_waits)
+
+
+def wait_works(works: list, timeout: timedelta) -> None:
+    """Wait for every work in ``works`` (each for up to ``timeout``), letting Ctrl-C in.
+
+    ``Work.wait`` blocks in C++, where Python runs no signal handler, so a Ctrl-C or
+    SIGTERM that arrives while a peer is stopped or slow would act only at the
+    timeout (300 s by default). A daemon thread waits instead, and this thread waits
+    on an event, which a signal handler interrupts at once: its ``KeyboardInterrupt``
+    (or :class:`~graphkit.launch.interrupts.Terminated`) is raised here. gloo's
+    point-to-point works never report ``is_completed()`` (torch 2.13), so polling
+    cannot replace the thread. A wait left behind by a signal ends with the process.
+
+    Raises:
+        RuntimeError: a work failed or timed out (the error of ``Work.wait``).
+    """
+    done = threading.Event()
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            for work in works:
+                work.wait(timeout)
+        except BaseException as error:  # noqa: BLE001 - raised in the caller's thread
+            failure.append(error)
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=run, name="graphkit-wait", daemon=True)
+    thread.start()
+    try:
+        done.wait()
+    except BaseException:
+        _left_waits.append(thread)
+        raise
+    if failure:
+        raise failure[0]
+
+
 class Heartbeat:
     """A daemon thread that increments ``graphkit/alive/RANK`` in the store periodically.
 
@@ -367,8 +413,7 @@ class Communicator:
         GPUs.
         """
         try:
-            for work in pending.works:
-                work.wait(self.timeout)
+            wait_works(pending.works, self.timeout)
         except RuntimeError as error:
             self._fail(error, pending.peers, pending.label)
 
@@ -384,8 +429,9 @@ class Communicator:
         size = _nbytes([tensor])
         self.stats.add(label, size, size)
         try:
-            dist.all_reduce(tensor, op=op, group=self.group, async_op=True).wait(
-                self.timeout
+            wait_works(
+                [dist.all_reduce(tensor, op=op, group=self.group, async_op=True)],
+                self.timeout,
             )
         except RuntimeError as error:
             self._fail(error, tuple(range(self.world_size)), label)
@@ -413,9 +459,10 @@ class Communicator:
         # bytes writes the tensor. Another layout receives into a copy.
         flat = tensor.contiguous().view(-1)
         try:
-            dist.broadcast(
+            work = dist.broadcast(
                 flat.view(torch.uint8), src=src, group=self.group, async_op=True
-            ).wait(self.timeout)
+            )
+            wait_works([work], self.timeout)
         except RuntimeError as error:
             self._fail(error, tuple(range(self.world_size)), label)
         if not tensor.is_contiguous():

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import ctypes
 import inspect
 import ipaddress
 import itertools
@@ -29,6 +30,7 @@ import logging
 import os
 import signal
 import socket
+import sys
 import threading
 from datetime import timedelta
 
@@ -37,7 +39,7 @@ import torch.distributed as dist
 
 from graphkit.distributed import slurm
 from graphkit.distributed.attempt_keys import agree_attempt
-from graphkit.distributed.comm import Communicator, Heartbeat
+from graphkit.distributed.comm import Communicator, Heartbeat, waits_left_behind
 from graphkit.distributed.device import resolve_backend
 from graphkit.distributed.gloo_interface import choose_gloo_interface
 from graphkit.distributed.store_calls import StoreTimeoutError, call_with_deadline
@@ -428,7 +430,9 @@ def _meet_ranks(
         )
     try:
         try:
-            _start_group(store, rank, world_size, backend, device, timeout_s, attempt)
+            _start_group_with_deadline(
+                store, rank, world_size, backend, device, timeout_s, attempt, addr, port
+            )
         except dist.DistError as error:
             # The rendezvous waits for the address of every rank, so it times out when
             # a rank never started or cannot reach the store.
@@ -511,7 +515,24 @@ def _connect_store(
     if agent_store:
         # The agent's store outlives a restart, and the restart count may differ
         # between machines (see graphkit.distributed.attempt_keys).
-        attempt = f"{attempt}/{agree_attempt(store, rank, world_size, timeout_s)}"
+        # store.set and store.check have no timeout (torch 2.13), so an agent that
+        # stops replying now would block them for good. A working agent lets every
+        # rank agree within timeout_s.
+        try:
+            token = call_with_deadline(
+                lambda: agree_attempt(store, rank, world_size, timeout_s),
+                timeout_s + STORE_CONNECT_GRACE_S,
+                "the agreement on the attempt's keys",
+            )
+        except StoreTimeoutError as error:
+            raise TimeoutError(
+                f"rank {rank}: start-up timed out because the store of {host} at "
+                f"MASTER_ADDR:MASTER_PORT = {addr}:{port} stopped replying ({error}, "
+                f"{option('timeout_s')} = {timeout_s:g}). torchrun's agent may be "
+                f"frozen or its machine unreachable. Check that process, or raise "
+                f"{option('timeout_s')}"
+            ) from error
+        attempt = f"{attempt}/{token}"
     heartbeat = Heartbeat(
         dist.PrefixStore(attempt, client), rank, world_size, timeout_s, host
     )
@@ -529,10 +550,10 @@ def _start_group(
 ) -> None:
     """Start torch's default process group on ``store``, under this attempt's keys.
 
-    NOTE: the rendezvous inside ``init_process_group`` calls ``store.set`` and
+    The rendezvous inside ``init_process_group`` calls ``store.set`` and
     ``store.add``, which block past ``timeout_s`` (torch 2.13) when the store's host
-    stops replying after :func:`_connect_store` connected. Only the connection and the
-    heartbeat's calls are bounded.
+    stops replying after :func:`_connect_store` connected, so
+    :func:`_start_group_with_deadline` bounds this call.
     """
     # nccl with device_id creates its communicator now, on the bound GPU, instead of
     # at the first operation (where batch_isend_irecv would need every rank to take
@@ -558,6 +579,44 @@ def _start_group(
         timeout=timedelta(seconds=timeout_s),
         **bound,
     )
+
+
+def _start_group_with_deadline(
+    store, rank, world_size, backend, device, timeout_s, attempt, addr, port
+) -> None:
+    """Run :func:`_start_group`, giving up after ``2 * timeout_s`` plus a grace period.
+
+    The rendezvous waits up to ``timeout_s`` for the other ranks' addresses and again
+    for their connections, so a working group meets within twice the timeout.
+    ``store.set`` and ``store.add`` have no timeout (torch 2.13), so a store host that
+    stops replying after the connection would otherwise block this rank for good.
+
+    Raises:
+        TimeoutError: the rendezvous did not end by then. The message names the store
+            address, its host and the timeout.
+    """
+    deadline_s = 2 * timeout_s + STORE_CONNECT_GRACE_S
+    host = (
+        "torchrun's agent"
+        if os.environ.get("TORCHELASTIC_USE_AGENT_STORE") == "True"
+        else "rank 0"
+    )
+    try:
+        call_with_deadline(
+            lambda: _start_group(
+                store, rank, world_size, backend, device, timeout_s, attempt
+            ),
+            deadline_s,
+            "the rendezvous",
+        )
+    except StoreTimeoutError as error:
+        raise TimeoutError(
+            f"rank {rank}: start-up timed out because the store of {host} at "
+            f"MASTER_ADDR:MASTER_PORT = {addr}:{port} stopped replying during the "
+            f"rendezvous ({error}, {option('timeout_s')} = {timeout_s:g}). "
+            f"{host[0].upper() + host[1:]} may be frozen or its machine unreachable. "
+            f"Check that process, or raise {option('timeout_s')}"
+        ) from error
 
 
 def _join_timeout(
@@ -661,6 +720,26 @@ def communicator() -> Communicator:
     )
 
 
+def _keep_group_to_exit() -> None:
+    """Leave the default group running until the process exits, never destroying it.
+
+    A Ctrl-C or SIGTERM that interrupted :func:`~graphkit.distributed.comm.wait_works`
+    leaves a gloo operation waiting for a peer (one stopped or slow). gloo's destructor
+    joins the thread that runs it, so destroying the group, or the interpreter freeing
+    it at exit, would block until the group's timeout. One extra reference, never
+    released, keeps the destructor from running; the operating system frees the rest.
+    """
+    group = dist.group.WORLD
+    if group is not None:
+        ctypes.pythonapi.Py_IncRef(ctypes.py_object(group))
+    logger.debug("an interrupted operation is still waiting, so the group stays alive")
+    mpi = sys.modules.get("mpi4py.MPI")
+    if mpi is not None and mpi.Is_initialized() and not mpi.Is_finalized():
+        # mpi4py's MPI_Finalize at exit waits for every rank, the stopped one too
+        # (MPICH 4). MPI_Abort instead ends this process and has mpiexec end the rest.
+        mpi._set_abort_status(130)
+
+
 def destroy_process_group(synchronize: bool = False) -> None:
     """Stop the heartbeat and destroy the process group.
 
@@ -677,7 +756,9 @@ def destroy_process_group(synchronize: bool = False) -> None:
     heartbeat = _state.pop("heartbeat", None)
     if heartbeat is not None:
         heartbeat.stop()
-    if dist.is_initialized():
+    if dist.is_initialized() and waits_left_behind():
+        _keep_group_to_exit()
+    elif dist.is_initialized():
         if synchronize and dist.get_world_size() > 1:
             try:
                 dist.barrier()

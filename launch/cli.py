@@ -200,9 +200,9 @@ def run(argv: list[str] | None = None) -> int:
     try:
         # torchrun's agent and mpiexec send SIGTERM to every rank to stop a launch of
         # several processes, so ranks also stop through the interrupt path.
-        # NOTE: a rank blocked in a C++ collective runs the handler only when the wait
-        # returns (a peer exited, or the group's timeout), so torchrun may first send
-        # SIGKILL after its grace period.
+        # Communicator waits in a helper thread (comm.wait_works), so a rank waiting
+        # for a peer runs the handler at once. A stopped peer runs none, and torchrun
+        # sends it SIGKILL after its grace period.
         with sigterm_as_interrupt() as signals:
             code = main(argv)
         # graphkit extras run handles an interrupt itself and returns 130, as for Ctrl-C.
