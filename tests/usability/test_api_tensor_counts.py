@@ -1,7 +1,7 @@
 """Counts given as one-element integer tensors, such as ``edge_index.max() + 1``.
 
-The embed builders and the relation graph took such a tensor before their type
-checks came in, and they give the same result for it as for the int.
+The embed builders and the relation graph accept such a tensor and give the same
+result for it as for the equal int.
 """
 
 import numpy as np
