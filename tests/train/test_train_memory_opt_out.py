@@ -79,13 +79,13 @@ def test_lower_bound_error_without_opt_out(monkeypatch):
         (["--no-memory-check", "false"], True),
     ],
 )
-def test_flag_forms(argv, expected):
+def test_memory_check_flag_forms(argv, expected):
     parser = argparse.ArgumentParser()
     add_config_arguments(parser)
     assert config_from_args(parser.parse_args(argv)).memory_check is expected
 
 
-def test_yaml_key(tmp_path):
+def test_memory_check_yaml_key(tmp_path):
     path = tmp_path / "run.yaml"
     path.write_text("memory_check: false\n")
     assert TrainConfig.from_yaml(path).memory_check is False
