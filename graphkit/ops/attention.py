@@ -230,13 +230,24 @@ def block_max(block: Block, s_src: Tensor, s_dst: Tensor, slope: float) -> Tenso
 def block_sum(block: Block, s_src: Tensor, s_dst: Tensor, slope: float, m: Tensor) -> Tensor:
     """``[num_dst, H]`` normaliser ``sum_j exp(e_ij - m_i)`` over this block's edges."""
     z = torch.zeros_like(m)
+    for _, chunk, shifted in _shifted_exponentials(block, s_src, s_dst, slope, m):
+        z[chunk.r0:chunk.r1] = torch.segment_reduce(shifted, "sum", lengths=chunk.lengths)
+    return z
+
+
+def _shifted_exponentials(
+    block: Block, s_src: Tensor, s_dst: Tensor, slope: float, m: Tensor
+):
+    """Yield ``(index, chunk, exp(e_ij - m_i))`` for each chunk of ``block`` with edges.
+
+    ``index`` numbers all chunks, as the dropout masks do. An infinite ``m_i`` is
+    replaced by 0, so that a destination without edges gives no NaN.
+    """
     m_safe = torch.where(torch.isinf(m), 0.0, m)
-    for chunk in _chunks(block, s_src.size(1)):
+    for index, chunk in enumerate(_chunks(block, s_src.size(1))):
         if chunk.col.numel():
             _, e = _scores(chunk, s_src, s_dst, slope)
-            shifted = torch.exp(e - _rows(m_safe[chunk.r0:chunk.r1], chunk.row))
-            z[chunk.r0:chunk.r1] = torch.segment_reduce(shifted, "sum", lengths=chunk.lengths)
-    return z
+            yield index, chunk, torch.exp(e - _rows(m_safe[chunk.r0:chunk.r1], chunk.row))
 
 
 def _alpha(chunk, e, m_safe, z_safe, dropout, index):
@@ -304,15 +315,11 @@ def block_sum_weighted(
     The distributed online softmax divides by the total normaliser only at the end.
     """
     z = torch.zeros_like(m)
-    m_safe = torch.where(torch.isinf(m), 0.0, m)
-    for index, chunk in enumerate(_chunks(block, value.size(1))):
-        if chunk.col.numel():
-            _, e = _scores(chunk, s_src, s_dst, slope)
-            shifted = torch.exp(e - _rows(m_safe[chunk.r0:chunk.r1], chunk.row))
-            z[chunk.r0:chunk.r1] = torch.segment_reduce(shifted, "sum", lengths=chunk.lengths)
-            keep = dropout.mask(index, tuple(shifted.shape), shifted)
-            kept = shifted if keep is None else shifted * keep
-            _weighted_sum(chunk, kept, value, block.num_src, out, accumulate=True)
+    for index, chunk, shifted in _shifted_exponentials(block, s_src, s_dst, slope, m):
+        z[chunk.r0:chunk.r1] = torch.segment_reduce(shifted, "sum", lengths=chunk.lengths)
+        keep = dropout.mask(index, tuple(shifted.shape), shifted)
+        kept = shifted if keep is None else shifted * keep
+        _weighted_sum(chunk, kept, value, block.num_src, out, accumulate=True)
     return z
 
 
