@@ -12,8 +12,8 @@ from graphkit.distributed import partition_payloads, relabel
 
 
 def _reference_payload_edges(data, parts, num_parts, rank):
-    # One pass over the edges per peer partition: slower, and independent of the
-    # code under test.
+    # One pass over the edges per peer partition, which is slower but independent of
+    # the code under test.
     relabeled = relabel(parts, num_parts)
     lo = int(relabeled.node_ranges[rank])
     edges, attrs = [], []

@@ -63,8 +63,8 @@ def test_stale_token_not_taken(first):
     port = free_port()
     server = _store(port, is_master=True)
     earlier = _agree_all(port, 3, first=[])[0]
-    # The ranks in first start before rank 0 of the next attempt, so they read the
-    # earlier attempt's token first.
+    # The ranks listed in ``first`` start before rank 0 of the next attempt, so they
+    # read the earlier attempt's token first.
     assert server.get(_TOKEN_KEY).decode() == earlier
     tokens = _agree_all(port, 3, first=first)
     assert len(set(tokens.values())) == 1
