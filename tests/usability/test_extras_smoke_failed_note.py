@@ -86,8 +86,8 @@ def test_smoke_interrupt_prints_note(failing_toy, interrupted_toy, monkeypatch, 
 
 
 def test_strict_smoke_interrupt_note(failing_toy, interrupted_toy, monkeypatch, capsys):
-    # Ctrl-C gives exit code 130 whatever the criteria, so the note says that the
-    # criteria leave the exit code as it is, even with --strict.
+    # Ctrl-C gives exit code 130 whatever the criteria, so the note prints that the
+    # criteria do not change the exit code, even with --strict.
     experiments = [registry.get(failing_toy), registry.get(interrupted_toy)]
     monkeypatch.setattr(registry, "list_experiments", lambda: experiments)
     monkeypatch.setattr(registry, "import_errors", dict)
