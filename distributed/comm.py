@@ -55,7 +55,7 @@ def waits_left_behind() -> bool:
     return any(thread.is_alive() for thread in _left_waits)
 
 
-def wait_works(works: list, timeout: timedelta) -> None:
+def wait_works(works: list, timeout: timedelta, in_thread: bool = True) -> None:
     """Wait for every work in ``works`` (each for up to ``timeout``), letting Ctrl-C in.
 
     ``Work.wait`` blocks in C++, where Python runs no signal handler, so a Ctrl-C or
@@ -66,9 +66,17 @@ def wait_works(works: list, timeout: timedelta) -> None:
     point-to-point works never report ``is_completed()`` (torch 2.13), so polling
     cannot replace the thread. A wait left behind by a signal ends with the process.
 
+    With ``in_thread`` false the works are waited for in the caller's thread. A CUDA
+    work's ``wait`` makes the caller's current stream wait, and the current stream is
+    per thread, so CUDA works must not be waited for in the helper thread.
+
     Raises:
         RuntimeError: a work failed or timed out (the error of ``Work.wait``).
     """
+    if not in_thread:
+        for work in works:
+            work.wait(timeout)
+        return
     done = threading.Event()
     failure: list[BaseException] = []
 
@@ -329,6 +337,9 @@ class Communicator:
     ) -> None:
         self.group = group
         self.device = torch.device(device)
+        # TODO: CUDA (nccl) waits stay in the caller's thread, so Ctrl-C still acts
+        # only when they return. Not run on GPUs.
+        self._wait_in_thread = self.device.type == "cpu"
         self.rank = dist.get_rank(group)
         self.world_size = dist.get_world_size(group)
         self.timeout = timedelta(seconds=timeout_s)
@@ -413,7 +424,7 @@ class Communicator:
         GPUs.
         """
         try:
-            wait_works(pending.works, self.timeout)
+            wait_works(pending.works, self.timeout, self._wait_in_thread)
         except RuntimeError as error:
             self._fail(error, pending.peers, pending.label)
 
@@ -432,6 +443,7 @@ class Communicator:
             wait_works(
                 [dist.all_reduce(tensor, op=op, group=self.group, async_op=True)],
                 self.timeout,
+                self._wait_in_thread,
             )
         except RuntimeError as error:
             self._fail(error, tuple(range(self.world_size)), label)
@@ -462,7 +474,7 @@ class Communicator:
             work = dist.broadcast(
                 flat.view(torch.uint8), src=src, group=self.group, async_op=True
             )
-            wait_works([work], self.timeout)
+            wait_works([work], self.timeout, self._wait_in_thread)
         except RuntimeError as error:
             self._fail(error, tuple(range(self.world_size)), label)
         if not tensor.is_contiguous():
