@@ -19,14 +19,6 @@ class TwoParameters(nn.Module):
         self.bias = nn.Parameter(torch.zeros(3))
 
 
-def _graph(world_size: int):
-    from graphkit.distributed import ShardedGraph
-    from graphkit.distributed.runtime import communicator
-
-    edges = [torch.zeros(2, 0, dtype=torch.long) for _ in range(world_size)]
-    return ShardedGraph(communicator(), torch.arange(world_size + 1), edges)
-
-
 def _set_gradients(model: nn.Module, rank: int) -> None:
     model.weight.grad = torch.full((2,), float(rank + 1))
     model.bias.grad = torch.full((3,), 10.0 * (rank + 1))
@@ -34,7 +26,9 @@ def _set_gradients(model: nn.Module, rank: int) -> None:
 
 def sync_frozen_on_rank_one(rank: int, world_size: int, when: str):
     """Freeze ``bias`` on rank 1 only, then sync at ``when``; return the error text."""
-    graph = _graph(world_size)
+    from workers import edgeless_graph
+
+    graph = edgeless_graph(world_size)
     model = TwoParameters()
     if when == "later step":
         _set_gradients(model, rank)
@@ -67,7 +61,9 @@ def sync_frozen_everywhere(rank: int, world_size: int):
     Returns the bytes this rank sent to sync parameters, and per step the gradients
     and the bytes this rank sent.
     """
-    graph = _graph(world_size)
+    from workers import edgeless_graph
+
+    graph = edgeless_graph(world_size)
     model = TwoParameters()
     model.bias.requires_grad_(False)
     graph.comm_stats()
@@ -109,7 +105,9 @@ def test_frozen_everywhere_sends_no_gradient():
 
 def sync_mixed_dtypes(rank: int, world_size: int):
     """Sum float64 and float32 gradients, with the float32 one missing on rank 0."""
-    graph = _graph(world_size)
+    from workers import edgeless_graph
+
+    graph = edgeless_graph(world_size)
     model = TwoParameters().double()
     model.extra = nn.Parameter(torch.zeros(1))
     model.weight.grad = torch.full((2,), 0.1 * (rank + 1), dtype=torch.float64)
