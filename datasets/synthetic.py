@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 import torch
 
 from graphkit.option_names import from_command_line
+from graphkit.seeds import seeded_generator
 
 from .graph_tensors import GraphTensors
 from .splits import random_split_masks
@@ -171,7 +172,7 @@ def csbm_from_config(config: CSBMConfig) -> Data:
 
 def csbm_tensors(config: CSBMConfig) -> GraphTensors:
     """Draw the graph of :func:`csbm_from_config` without importing PyG."""
-    generator = torch.Generator().manual_seed(config.seed)
+    generator = seeded_generator(config.seed)
     n, num_classes = config.num_nodes, config.num_classes
     y = (torch.arange(n) % num_classes)[torch.randperm(n, generator=generator)]
     edge_index = _draw_edges(y, config, generator)
