@@ -18,6 +18,7 @@ from torch import Tensor
 
 from graphkit.block import check_edge_index
 from graphkit.graph import edges_of_data
+from graphkit.seeds import seeded_generator
 from graphkit.whole_numbers import as_whole_number
 
 from .balance import balance_training_nodes, fill_empty_partitions
@@ -32,7 +33,7 @@ PAYLOAD_FORMAT = "graphkit-partition-1"
 
 def random_parts(num_nodes: int, num_parts: int, seed: int = 0) -> Tensor:
     """Assign nodes to partitions uniformly at random, with sizes differing by at most 1."""
-    generator = torch.Generator().manual_seed(seed)
+    generator = seeded_generator(seed)
     parts = torch.empty(num_nodes, dtype=torch.long)
     parts[torch.randperm(num_nodes, generator=generator)] = (
         torch.arange(num_nodes) % num_parts
