@@ -26,14 +26,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
+from two_ranks import partitions_folder, prepare_partitions, report_path, run_two_ranks
+
 WIDTHS = (128, 64, 10)
 METHODS = ("advanced indexing", "index_select")
+REPORT_STEM = "epoch"
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -76,20 +76,6 @@ def parse_args(argv=None) -> argparse.Namespace:
 def advanced_indexing(tensor, rows):
     """Gather ``tensor[rows]`` with advanced indexing, as the earlier code did."""
     return tensor[rows]
-
-
-def prepare(args) -> Path:
-    """Write 2 METIS partitions of the synthetic graph with ``graphkit partition``."""
-    folder = Path(args.out) / f"parts-{args.nodes}"
-    if (folder / "meta.json").exists():
-        return folder
-    options = f"{{num_nodes: {args.nodes}, avg_degree: {args.degree}}}"
-    command = [
-        sys.executable, "-m", "graphkit.launch", "partition", "--parts", "2",
-        "--out", str(folder), "--dataset-options", options,
-    ]
-    subprocess.run(command, check=True)
-    return folder
 
 
 def min_cpu_seconds(function, repeats: int) -> float:
@@ -137,7 +123,7 @@ def worker(args) -> None:
 
     torch.set_num_threads(1)
     rank, world_size = runtime.init_process_group()
-    folder = Path(args.out) / f"parts-{args.nodes}"
+    folder = partitions_folder(args.out, args.nodes)
     config = TrainConfig(partitions=str(folder), model="sage", epochs=10**6)
     graph, data = runtime.build_partition(config, rank, world_size)
     trainer = Trainer(config, data, graph)
@@ -172,36 +158,13 @@ def worker(args) -> None:
                 best[name]["pack"] = min(
                     best[name]["pack"], packing["seconds"] / args.epochs
                 )
-    report = Path(args.out) / f"epoch-rank{rank}.json"
-    report.write_text(json.dumps(best))
+    report_path(args.out, REPORT_STEM, rank).write_text(json.dumps(best))
     runtime.destroy_process_group()
 
 
 def epoch(args) -> None:
     """Start two ranks and print their lowest CPU time per epoch with each method."""
-    from graphkit.distributed.runtime import free_port
-
-    env = {
-        **os.environ,
-        "OMP_NUM_THREADS": "1",
-        "MASTER_ADDR": "127.0.0.1",
-        "MASTER_PORT": str(free_port()),
-        "WORLD_SIZE": "2",
-    }
-    base = [sys.executable, __file__, *sys.argv[1:]]
-    procs = [
-        subprocess.Popen([*base, "--worker", str(rank)], env={**env, "RANK": str(rank)})
-        for rank in range(2)
-    ]
-    codes = [p.wait() for p in procs]
-    if any(codes):
-        raise RuntimeError(
-            f"the ranks exited with codes {codes}; their errors are printed above"
-        )
-    reports = [
-        json.loads((Path(args.out) / f"epoch-rank{rank}.json").read_text())
-        for rank in range(2)
-    ]
+    reports = run_two_ranks(__file__, args.out, REPORT_STEM)
     print("| method | rank | CPU s per epoch | packing CPU s per epoch |")
     print("| --- | ---: | ---: | ---: |")
     for name in METHODS:
@@ -215,7 +178,7 @@ def main(argv=None) -> None:
     if args.worker is not None:
         worker(args)
         return
-    folder = prepare(args)
+    folder = prepare_partitions(args.out, args.nodes, args.degree)
     if "pack" in args.parts:
         pack(args, folder)
     if "epoch" in args.parts:

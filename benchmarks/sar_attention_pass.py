@@ -24,13 +24,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
+
+from two_ranks import partitions_folder, prepare_partitions, report_path, run_two_ranks
 
 VERSIONS = ("three score passes", "two score passes")
+REPORT_STEM = "attention"
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -65,20 +64,6 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def dataset_options(args) -> dict:
     return {"num_nodes": args.nodes, "avg_degree": args.degree}
-
-
-def prepare(args) -> Path:
-    """Write 2 METIS partitions of the synthetic graph with ``graphkit partition``."""
-    folder = Path(args.out) / f"parts-{args.nodes}"
-    if (folder / "meta.json").exists():
-        return folder
-    options = f"{{num_nodes: {args.nodes}, avg_degree: {args.degree}}}"
-    command = [
-        sys.executable, "-m", "graphkit.launch", "partition", "--parts", "2",
-        "--out", str(folder), "--dataset-options", options,
-    ]
-    subprocess.run(command, check=True)
-    return folder
 
 
 def three_passes(block, value, s_src, s_dst, slope, m, out, dropout):
@@ -118,7 +103,7 @@ def worker(args) -> None:
 
     torch.set_num_threads(1)
     rank, world_size = runtime.init_process_group()
-    folder = Path(args.out) / f"parts-{args.nodes}"
+    folder = partitions_folder(args.out, args.nodes)
     config = TrainConfig(
         partitions=str(folder), model="gat", mode=args.mode, epochs=10**6
     )
@@ -142,8 +127,8 @@ def worker(args) -> None:
             epoch += args.epochs
             if round_index:
                 best[name] = min(best[name], seconds)
-    report = Path(args.out) / f"attention-rank{rank}.json"
-    report.write_text(json.dumps({"equal": equal, "best": best}))
+    report = {"equal": equal, "best": best}
+    report_path(args.out, REPORT_STEM, rank).write_text(json.dumps(report))
     runtime.destroy_process_group()
 
 
@@ -166,40 +151,13 @@ def one_process(args) -> float:
     )
 
 
-def ranks(args) -> list[dict]:
-    """Start two ranks and return their reports."""
-    from graphkit.distributed.runtime import free_port
-
-    env = {
-        **os.environ,
-        "OMP_NUM_THREADS": "1",
-        "MASTER_ADDR": "127.0.0.1",
-        "MASTER_PORT": str(free_port()),
-        "WORLD_SIZE": "2",
-    }
-    base = [sys.executable, __file__, *sys.argv[1:]]
-    procs = [
-        subprocess.Popen([*base, "--worker", str(rank)], env={**env, "RANK": str(rank)})
-        for rank in range(2)
-    ]
-    codes = [p.wait() for p in procs]
-    if any(codes):
-        raise RuntimeError(
-            f"the ranks exited with codes {codes}; their errors are printed above"
-        )
-    return [
-        json.loads((Path(args.out) / f"attention-rank{rank}.json").read_text())
-        for rank in range(2)
-    ]
-
-
 def main(argv=None) -> None:
     args = parse_args(argv)
     if args.worker is not None:
         worker(args)
         return
-    prepare(args)
-    reports = ranks(args)
+    prepare_partitions(args.out, args.nodes, args.degree)
+    reports = run_two_ranks(__file__, args.out, REPORT_STEM)
     single = one_process(args)
     for rank, report in enumerate(reports):
         if not report["equal"]:
