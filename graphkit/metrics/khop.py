@@ -3,8 +3,7 @@
 The pairs ``(v, u)`` with ``u`` within ``K`` in-edge steps of ``v`` can outnumber the
 edges by orders of magnitude, so they are never all held at once. For example,
 ``K = 5`` on a graph with a few high-degree nodes reaches most nodes from every node.
-The rows
-``R`` of the reachability pattern grow hop by hop as
+The rows ``R`` of the reachability pattern grow hop by hop as
 
 .. math::
     P_1[R] = A[R], \\qquad P_{k+1}[R] = A[R] + P_k[R] \\, A
