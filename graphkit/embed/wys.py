@@ -166,10 +166,11 @@ def wys_matrix(
 
 
 def _check_negative_rank(negative_rank: int, num_nodes: int) -> None:
-    """Raise unless ``negative_rank`` is an int in ``[0, num_nodes]``.
+    """Raise unless ``negative_rank`` is an int that is 0, 1 or at most ``num_nodes``.
 
-    A rank r > 1 goes to the SVD of A, which has at most ``num_nodes`` triplets. The
-    bool ``True`` is rejected because it would pass as rank 1, which sets N = 0.
+    A rank r > 1 goes to the SVD of A, which has at most ``num_nodes`` triplets, and
+    ranks 0 and 1 need no SVD, so they pass for any ``num_nodes``. The bool ``True``
+    is rejected because it would pass as rank 1, which sets N = 0.
     """
     if as_whole_number(negative_rank, tensors=False) is None:
         raise TypeError(
