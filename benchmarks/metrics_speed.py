@@ -7,9 +7,9 @@ Run from the repository root, for example with two threads:
 The graph has ``--edges`` random undirected node pairs and ``--classes`` labels. Half
 of the edges are drawn inside a class and the other half between any two nodes, so
 with 5 classes 60% of them join two nodes of the same class. Each measure runs once,
-in this process, after a warm-up on a small graph. Peak memory is the rise of the resident set
-size (VmHWM after the measure minus VmRSS before it, Linux only), reset between
-measures through /proc/self/clear_refs. PyG's ``homophily()`` runs in the same process
+in this process, after a warm-up on a small graph. Peak memory is the rise of the
+resident set size (VmHWM after the measure minus VmRSS before it, Linux only), reset
+between measures through /proc/self/clear_refs. PyG's ``homophily()`` runs in the same process
 on the already symmetrised edge index, so the ratios compare like with like.
 """
 
