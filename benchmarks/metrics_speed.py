@@ -9,8 +9,9 @@ of the edges are drawn inside a class and the other half between any two nodes, 
 with 5 classes 60% of them join two nodes of the same class. Each measure runs once,
 in this process, after a warm-up on a small graph. Peak memory is the rise of the
 resident set size (VmHWM after the measure minus VmRSS before it, Linux only), reset
-between measures through /proc/self/clear_refs. PyG's ``homophily()`` runs in the same process
-on the already symmetrised edge index, so the ratios compare like with like.
+between measures through /proc/self/clear_refs. PyG's ``homophily()`` runs in the
+same process on the already symmetrised edge index, so the ratios compare like with
+like.
 """
 
 from __future__ import annotations
