@@ -21,15 +21,15 @@ def as_whole_number(
 
     Python and NumPy integers pass, and so does a tensor with one element and an
     integer dtype. A bool, a float, a tensor of a bool, floating-point or complex
-    dtype and a tensor of several elements give None, so that the caller can raise
-    an error that names the argument.
+    dtype, a tensor of several elements and a meta tensor give None, so that the
+    caller can raise an error that names the argument.
 
     Args:
         value: the argument to read.
         tensors (bool): whether a one-element integer tensor passes. A caller that
             has always rejected tensors passes ``False``. (default: ``True``)
-        minimum (int, optional): the least accepted value; a smaller whole number
-            gives None too, for a caller whose one error covers both cases.
+        minimum (int, optional): the smallest accepted value. A smaller whole
+            number gives None too, for a caller whose one error covers both cases.
             (default: ``None``, no bound)
     """
     if isinstance(value, Tensor):
