@@ -68,8 +68,8 @@ class StepSchedule(_Stateless):
 
     def __post_init__(self) -> None:
         _check_ratio(self.start)
-        _check_positive("end_epoch", self.end_epoch)
-        _check_positive("steps", self.steps)
+        self.end_epoch = _positive_int("end_epoch", self.end_epoch)
+        self.steps = _positive_int("steps", self.steps)
 
     def next_ratio(self, epochs_done: int, val_loss: float | None) -> float:
         if epochs_done >= self.end_epoch:
@@ -87,7 +87,7 @@ class ExpSchedule(_Stateless):
 
     def __post_init__(self) -> None:
         _check_ratio(self.start)
-        _check_positive("end_epoch", self.end_epoch)
+        self.end_epoch = _positive_int("end_epoch", self.end_epoch)
 
     def next_ratio(self, epochs_done: int, val_loss: float | None) -> float:
         if epochs_done >= self.end_epoch:
@@ -114,7 +114,7 @@ class AdaptiveSchedule:
 
     def __post_init__(self) -> None:
         _check_ratio(self.start)
-        _check_positive("patience", self.patience)
+        self.patience = _positive_int("patience", self.patience)
         if not (math.isfinite(self.factor) and self.factor > 1):
             raise ValueError(f"factor must be finite and greater than 1, got {self.factor}")
         self.ratio = float(self.start)
@@ -195,10 +195,15 @@ def _check_ratio(ratio: float) -> None:
         raise ValueError(f"compression ratio must be finite and at least 1, got {ratio}")
 
 
-def _check_positive(name: str, value: int) -> None:
-    """Raise unless ``value`` is a whole number >= 1, as TrainConfig requires."""
+def _positive_int(name: str, value: int) -> int:
+    """Return ``value`` as an int, raising unless it is a whole number >= 1.
+
+    TrainConfig requires the same. A NumPy integer or a one-element integer tensor
+    becomes an int, so that the ratios computed from it are floats and not tensors.
+    """
     whole = as_whole_number(value)
     if whole is None:
         raise ValueError(f"{name} must be a whole number, got {value!r}")
     if whole < 1:
         raise ValueError(f"{name} must be at least 1, got {value}")
+    return whole
