@@ -120,10 +120,11 @@ def _any_split(mask: Tensor) -> Tensor:
 
 
 def check_count(value, name: str) -> None:
-    """Raise TypeError unless ``value`` is a Python or NumPy integer other than a bool.
+    """Raise TypeError unless ``value`` is a whole number (see ``as_whole_number``).
 
-    A float count fails deep inside torch, and ``True`` would count as 1. A one-element
-    integer tensor, as a PyG ``Data`` may store its ``num_nodes``, passes.
+    Python and NumPy integers pass, and so does a one-element integer tensor, as a PyG
+    ``Data`` may store its ``num_nodes``. A float count fails deep inside torch, and
+    ``True`` would count as 1, so both raise.
     """
     if as_whole_number(value) is None:
         raise TypeError(
