@@ -297,9 +297,9 @@ def partition_payloads(data, parts: Tensor, num_parts: int, ranks=None):
     _check_row_counts(data, edge_index.size(1))
     parts = parts.long()
     # Read once into a list of ints, because the loop below reads the ranks again.
-    given = range(num_parts) if ranks is None else list(ranks)
+    requested = range(num_parts) if ranks is None else list(ranks)
     ranks = []
-    for rank in given:
+    for rank in requested:
         # Entries of a tensor such as torch.arange(2) are read as ints.
         whole = as_whole_number(rank)
         if whole is None or not 0 <= whole < num_parts:

@@ -365,7 +365,7 @@ class ShardedGraph(Graph):
         # pickle and copy.deepcopy would otherwise fail on the process group's store
         # with a message that names neither the graph nor what to copy instead.
         raise TypeError(
-            f"a ShardedGraph (rank {self.rank} of {self.world_size}) holds its "
+            f"a ShardedGraph (rank {self.rank} of {self.world_size}) is bound to its "
             "connections to the other ranks and cannot be pickled or copied. Copy or "
             "save the model's state_dict, and build another graph with "
             "ShardedGraph.from_partition"

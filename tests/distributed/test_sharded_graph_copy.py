@@ -30,8 +30,8 @@ def test_copy_and_pickle_rejected():
     results = run_world(_copy_errors, 2)
     for rank, errors in enumerate(results):
         expected = (
-            f"a ShardedGraph (rank {rank} of 2) holds its connections to the other "
-            "ranks and cannot be pickled or copied. Copy or save the model's "
+            f"a ShardedGraph (rank {rank} of 2) is bound to its connections to the "
+            "other ranks and cannot be pickled or copied. Copy or save the model's "
             "state_dict, and build another graph with ShardedGraph.from_partition"
         )
         assert errors == [expected, expected], f"rank {rank}"

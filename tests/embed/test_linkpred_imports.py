@@ -63,8 +63,13 @@ def test_loader_tensors_match_pyg(tmp_path):
 
 def pairwise_auc(positive: list[float], negative: list[float]) -> float:
     """Count every (positive, negative) pair: 1 if ordered, 1/2 if tied."""
-    wins = sum(1.0 if p > n else 0.5 if p == n else 0.0
-               for p in positive for n in negative)
+    wins = 0.0
+    for p in positive:
+        for n in negative:
+            if p > n:
+                wins += 1.0
+            elif p == n:
+                wins += 0.5
     return wins / (len(positive) * len(negative))
 
 

@@ -100,7 +100,7 @@ def test_warning_can_be_left_out(tmp_path, released_file, caplog):
 
 def test_rounded_released_model_not_named(released_file):
     # .half() assigns param.data, which keeps the version counters, so only the value
-    # comparison sees that the float32 weights after .float() lost their low bits.
+    # comparison detects that the float32 weights after .float() lost their low bits.
     model = Ultra.from_pretrained(released_file).half().float()
     assert model.released_checkpoint is None
 

@@ -13,15 +13,15 @@ def _write_files(tmp_path):
     return edges, labels
 
 
+def _analyze_argv(edges, labels):
+    """Return the analyze arguments for an edge-list file with a label file."""
+    options = f"{{labels: {labels}}}"
+    return ["analyze", "--dataset", str(edges), "--dataset-options", options]
+
+
 def test_dataset_file_missing_label_line(tmp_path, capsys):
     edges, labels = _write_files(tmp_path)
-    argv = [
-        "analyze",
-        "--dataset",
-        str(edges),
-        "--dataset-options",
-        f"{{labels: {labels}}}",
-    ]
+    argv = _analyze_argv(edges, labels)
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert "1 node id(s) of the edge list are missing from the label file" in err
@@ -42,13 +42,7 @@ def test_dataset_file_header_hint_names_option(tmp_path, capsys):
     edges.write_text("a b\nb c\n")
     labels = tmp_path / "labels.txt"
     labels.write_text("b 1\nc 0\n")
-    argv = [
-        "analyze",
-        "--dataset",
-        str(edges),
-        "--dataset-options",
-        f"{{labels: {labels}}}",
-    ]
+    argv = _analyze_argv(edges, labels)
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert "'a' (line 1)" in err
@@ -58,13 +52,7 @@ def test_dataset_file_header_hint_names_option(tmp_path, capsys):
 def test_dataset_file_negative_label_counts(tmp_path, capsys):
     edges, labels = _write_files(tmp_path)
     labels.write_text("0 1\n1 1\n2 0\n3 -1\n")
-    argv = [
-        "analyze",
-        "--dataset",
-        str(edges),
-        "--dataset-options",
-        f"{{labels: {labels}}}",
-    ]
+    argv = _analyze_argv(edges, labels)
     assert main(argv) == 0
     row = capsys.readouterr().out.splitlines()[2].split()
     # Node 3 is marked unlabelled, so 3 nodes and the 2 edges among them are counted.

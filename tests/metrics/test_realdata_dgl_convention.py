@@ -3,7 +3,7 @@ convention (needs GRAPHKIT_TEST_DATA).
 
 DGL's ``adjusted_homophily`` and ``edge_label_informativeness`` (files
 ``homophily.py`` and ``label_informativeness.py`` in ``python/dgl``) first call
-``dgl.to_bidirected``. Its docstring says that it returns a simple graph with an
+``dgl.to_bidirected``. Its docstring states that it returns a simple graph with an
 edge ``(u, v)`` wherever the input has ``(u, v)`` or ``(v, u)``, so a self-loop stays
 once. The Geom-GCN files store self-loops (16 on texas), so DGL's values are those of
 ``self_loops=True`` here, not of the default.

@@ -3,7 +3,7 @@
 setup.py allows torch 2.3, whose ``torch.is_autocast_enabled()`` reads the CUDA
 setting only and raises TypeError for a device argument. The layers' module gets a
 ``torch`` whose function has that signature, so the test checks that their dtype
-check still sees CPU autocast there. torch's own autocast keeps the real function.
+check still detects CPU autocast there. torch's own autocast keeps the real function.
 """
 
 from __future__ import annotations
