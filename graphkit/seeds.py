@@ -1,7 +1,7 @@
 """Random generators seeded from a whole number of any integer type.
 
-``torch.Generator.manual_seed`` takes only a Python int, so a seed read from a NumPy
-array (``np.int64(3)``) or a tensor failed with "an integer is required", which does
+``torch.Generator.manual_seed`` takes only a Python int: a seed read from a NumPy
+array (``np.int64(3)``) or a tensor raises "an integer is required" there, which does
 not name the argument. Here such seeds give the same generator as the equal int.
 """
 
