@@ -298,9 +298,11 @@ def _check_design_memory(train_mask: Tensor, features: Tensor, config) -> None:
     rank = min(config.svd_rank, rows - config.oversample - 4, columns)
     if rank < 1:
         return  # fit_linear_gcn reports too few rows or no columns
+    # randomized_svd cuts its sketch to min(rows, columns) columns, so a large
+    # oversample on a narrow design matrix costs no more memory.
     check_sketch_memory(
         (rows, columns),
-        rank + config.oversample,
+        min(rank + config.oversample, rows, columns),
         features.dtype,
         features.device,
         hint=(

@@ -55,3 +55,18 @@ def test_copies_beyond_memory_rejected(monkeypatch):
 def test_copies_within_memory_accepted(monkeypatch):
     monkeypatch.setattr(nodeclass, "available_memory_bytes", lambda: 1000)
     assert nodeclass._check_copies_memory(torch.zeros(4, 10), 5) is None
+
+
+def test_design_check_caps_sketch_width(monkeypatch):
+    # 10 copies of 6 training rows give a 60 x 3 system. The SVD sketch has
+    # min(svd_rank + oversample, 60, 3) = 3 columns, (60 + 3) * 3 * 4 = 756 bytes in
+    # float32, where 2 + 20 uncapped columns would count 5544 bytes.
+    config = NodeClassConfig(
+        hops=0, wys_rank=0, pca_dim=0, svd_rank=2, oversample=20, dropout_copies=9
+    )
+    monkeypatch.setattr(memory_budget, "available_memory_bytes", lambda: 756)
+    solution = fit_linear_gcn(_data(), config)
+    assert solution.weight.shape == (3, 2)
+    monkeypatch.setattr(memory_budget, "available_memory_bytes", lambda: 755)
+    with pytest.raises(SketchMemoryError, match=r"60 x 3 matrix with 3 sketch columns"):
+        fit_linear_gcn(_data(), config)
