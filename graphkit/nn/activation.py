@@ -7,10 +7,10 @@ layer. Because ``y > 0`` exactly where ``x > 0`` and the element was kept,
 
     dL/dx = dL/dy * 1[y > 0] / (1 - p),
 
-so ``y`` alone is enough, and the next layer keeps ``y`` anyway. On the CPU the mask is
-drawn as ``torch.nn.functional.dropout`` draws it (one ``bernoulli_`` over a tensor of
-the input's shape), so outputs and gradients equal the unfused pair bitwise for the
-same random state.
+so ``y`` alone is enough, and the next layer keeps ``y`` anyway. On the CPU the mask
+has the values that ``torch.nn.functional.dropout`` draws (see
+:func:`graphkit.nn.bernoulli_noise.dropout_noise`), so outputs and gradients equal the
+unfused pair bitwise for the same random state.
 """
 
 from __future__ import annotations
@@ -19,12 +19,13 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from graphkit.nn.bernoulli_noise import dropout_noise
+
 
 class _ReLUDropout(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x: Tensor, p: float) -> Tensor:
-        noise = torch.empty_like(x).bernoulli_(1 - p)
-        noise.div_(1 - p)
+        noise = dropout_noise(x, p)
         # Every kept element of the noise equals the same scale 1 / (1 - p) as rounded in
         # x's dtype. The backward pass multiplies by that stored value, not a new one.
         scale = noise.max()
