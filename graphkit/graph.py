@@ -276,15 +276,21 @@ class Graph(ABC):
         return t.sum(0)
 
     def reduce_sum(self, t: Tensor, label: str = "reduce_sum") -> Tensor:
-        """Sum a tensor over all partitions without gradient (identity in one process).
+        """Sum a tensor over all partitions without gradient.
 
-        ``label`` names the traffic in a distributed graph's byte counts.
+        In one process it returns a detached copy of ``t``. The distributed graph
+        also returns a new tensor without gradient, so a model gets the same
+        gradients in both. ``label`` names the traffic in a distributed graph's byte
+        counts.
         """
-        return t
+        return t.detach().clone()
 
     def reduce_max(self, t: Tensor) -> Tensor:
-        """Maximum of a tensor over all partitions (no gradient); identity in one process."""
-        return t
+        """Maximum of a tensor over all partitions, without gradient.
+
+        In one process it returns a detached copy of ``t``, like :meth:`reduce_sum`.
+        """
+        return t.detach().clone()
 
     @property
     def rank(self) -> int:
