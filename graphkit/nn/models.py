@@ -12,6 +12,7 @@ from torch import Tensor, nn
 from graphkit.graph import Graph, check_graph, check_layer_input
 from graphkit.hints import did_you_mean
 from graphkit.nn.activation import relu_dropout
+from graphkit.nn.bernoulli_noise import dropout
 from graphkit.nn.conv import GATConv, GCNConv, GINConv, SAGEConv
 from graphkit.nn.message import EdgeConv
 from graphkit.nn.norm import GraphBatchNorm
@@ -176,7 +177,7 @@ class GNN(nn.Module):
         first_layer = type(self.layers[0]).__name__
         caller = "GNN" if first_layer == "_Linear" else first_layer
         check_layer_input(x, graph, self.in_channels, caller)
-        x = F.dropout(x, self.dropout, self.training)
+        x = dropout(x, self.dropout, self.training)
         for k, layer in enumerate(self.layers):
             out = layer(x, graph)
             if k == len(self.layers) - 1:
@@ -184,7 +185,7 @@ class GNN(nn.Module):
             norm = self.norms[k]
             out = norm(out, graph) if isinstance(norm, GraphBatchNorm) else norm(out)
             if self.residual and out.shape == x.shape:
-                x = F.dropout(F.relu(out) + x, self.dropout, self.training)
+                x = dropout(F.relu(out) + x, self.dropout, self.training)
             else:
                 x = relu_dropout(out, self.dropout, self.training)
         return x

@@ -16,18 +16,18 @@ pytestmark = pytest.mark.distributed
 def input_dropout_masks(rank: int, world_size: int):
     """Train 2 epochs and return the node count and each training dropout mask."""
     import torch
-    import torch.nn.functional as F
 
     from graphkit.distributed.runtime import build_partition
+    from graphkit.nn import models
     from graphkit.train.trainer import Trainer
 
     # 400 synthetic nodes split into two partitions of 200.
     config = train_config(epochs=2, dropout=0.5, patience=0)
     graph, data = build_partition(config, rank, world_size)
     masks = []
-    dropout = F.dropout
+    dropout = models.dropout
 
-    def recording_dropout(input, p=0.5, training=True, inplace=False):
+    def recording_dropout(input, p, training):
         # Dropout of a tensor of ones draws the same Bernoulli values as dropout of
         # the input would, and its output is the scaled mask itself.
         scaled_mask = dropout(torch.ones_like(input), p, training)
@@ -35,11 +35,11 @@ def input_dropout_masks(rank: int, world_size: int):
             masks.append(scaled_mask != 0)
         return input * scaled_mask
 
-    F.dropout = recording_dropout
+    models.dropout = recording_dropout
     try:
         Trainer(config, data, graph).fit()
     finally:
-        F.dropout = dropout
+        models.dropout = dropout
     return graph.num_nodes, masks
 
 
@@ -50,7 +50,7 @@ def test_equal_partitions_draw_different_masks():
     assert nodes_1 == 200
 
     # One call per epoch, on the input features. While training, the hidden layers'
-    # relu_dropout draws its mask without calling F.dropout.
+    # relu_dropout draws its mask without calling the models module's dropout.
     assert len(masks_0) == 2
     assert len(masks_1) == 2
     for first, second in zip(masks_0, masks_1):
