@@ -78,13 +78,16 @@ def restore_scheduler(scheduler, state: dict, config: TrainConfig, saved_config:
     """Load the checkpoint's learning-rate schedule state, unless the schedule changed."""
     saved_schedule = saved_config.get("lr_schedule", config.lr_schedule)
     if saved_schedule != config.lr_schedule:
-        # A saved state, if any, belongs to another schedule, so it is not loaded.
+        # A saved state, if any, belongs to another schedule, so it is not loaded. The
+        # optimizer state, loaded before, has set the rate that the new schedule
+        # starts from, because cosine and step decay scale the current rate.
+        restored_lr = state["optimizer"]["param_groups"][0]["lr"]
         logger.warning(
-            "checkpoint %s was written with %s, but this run uses %s: the %s "
-            "schedule starts afresh at epoch %d. Resume with %s to continue the "
-            "saved schedule",
+            "checkpoint %s was written with %s, but this run uses %s, so the %s "
+            "schedule starts afresh at epoch %d from the restored learning rate %g, "
+            "not from %s. Resume with %s to continue the saved schedule",
             path, option("lr_schedule", saved_schedule), config.lr_schedule,
-            config.lr_schedule, int(state["epoch"]),
+            config.lr_schedule, int(state["epoch"]), restored_lr, option("lr"),
             option("lr_schedule", saved_schedule),
         )
     elif scheduler is not None and state["scheduler"] is not None:
