@@ -4,7 +4,8 @@ Run once per configuration, in a fresh process, because the peak is the process'
 ``VmHWM`` (reset through ``/proc/self/clear_refs``, Linux only). The graph's caches
 are warmed with a small model first, so the peak counts the configured model's
 parameters, Adam states and activations. Prints one JSON line with the measured peak
-and ``estimated_training_bytes`` in bytes.
+and the estimate of ``estimated_training_bytes``
+(``peak_bytes`` and ``estimate_bytes``).
 
     python benchmarks/training_memory.py sage 4096 2 4 none 20000 100000 64 10
 
@@ -14,8 +15,8 @@ stored reversed), features, classes.
 
 from __future__ import annotations
 
+import argparse
 import json
-import sys
 
 import torch
 import torch.nn.functional as F
@@ -48,11 +49,30 @@ def _train_steps(model: GNN, data: Data, graph: LocalGraph, steps: int) -> None:
             model(data.x, graph)
 
 
-def main() -> None:
-    model, norm = sys.argv[1], sys.argv[5]
-    hidden, layers, heads, nodes, edges, features, classes = map(
-        int, sys.argv[2:5] + sys.argv[6:10]
+def _parse_arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Peak memory of full-batch training steps against the estimate."
     )
+    parser.add_argument("model", help="layer type, as graphkit train --model")
+    parser.add_argument("hidden", type=int, help="hidden width")
+    parser.add_argument("layers", type=int, help="number of layers")
+    parser.add_argument("heads", type=int, help="GAT or pgcn heads")
+    parser.add_argument("norm", choices=("none", "batch", "layer"))
+    parser.add_argument("nodes", type=int, help="number of nodes")
+    parser.add_argument(
+        "edges", type=int, help="random edges, each also stored reversed"
+    )
+    parser.add_argument("features", type=int, help="input features")
+    parser.add_argument("classes", type=int, help="output classes")
+    return parser.parse_args()
+
+
+def main() -> None:
+    arguments = _parse_arguments()
+    model, norm = arguments.model, arguments.norm
+    hidden, layers, heads = arguments.hidden, arguments.layers, arguments.heads
+    nodes, edges = arguments.nodes, arguments.edges
+    features, classes = arguments.features, arguments.classes
     generator = torch.Generator().manual_seed(0)
     edge_index = torch.randint(0, nodes, (2, edges), generator=generator)
     data = Data(
