@@ -1,4 +1,7 @@
-"""Logging for every graphkit command: a ``[rank r/W]`` prefix, INFO from rank 0 only."""
+"""Logging for every graphkit command: a ``[rank r/W]`` prefix, INFO from rank 0 only.
+
+INFO records come from graphkit's own loggers only, and warnings from any logger.
+"""
 
 from __future__ import annotations
 
@@ -22,8 +25,14 @@ class _RankFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.rank_prefix = self.prefix
+        if record.levelno >= logging.WARNING:
+            return True
+        # Other libraries' INFO records, such as matplotlib's "generated new
+        # fontManager", tell a user nothing about the command, so only their warnings pass.
+        if record.name != "graphkit" and not record.name.startswith("graphkit."):
+            return False
         # Progress is printed by rank 0; other ranks still report warnings and errors.
-        return self.rank == 0 or record.levelno >= logging.WARNING
+        return self.rank == 0
 
 
 def setup_logging(

@@ -34,3 +34,13 @@ def test_second_setup_replaces_handler(capsys):
     setup_logging(rank=0, world_size=4)
     logging.getLogger("graphkit.toy").info("epoch 1")
     assert _lines(capsys) == ["[rank 0/4] INFO graphkit.toy: epoch 1"]
+
+
+def test_other_library_logs_warnings_only(capsys):
+    setup_logging(rank=0, world_size=1)
+    logger = logging.getLogger("matplotlib.font_manager")
+    logger.info("generated new fontManager")
+    logger.warning("font not found")
+    assert _lines(capsys) == [
+        "[rank 0/1] WARNING matplotlib.font_manager: font not found"
+    ]
