@@ -111,6 +111,7 @@ def load_edge_list(
             "(undirected: false) in --dataset-options or a YAML config"
         )
     _check_option_types(
+        path=path,
         features=features,
         labels=labels,
         train_fraction=train_fraction,
@@ -227,10 +228,10 @@ def _label_coverage(data: Data, edge_index, labels, nodes_from_labels: bool) -> 
 def _check_option_types(**options) -> None:
     """Raise ValueError for a file, fraction or seed option of the wrong type.
 
-    Values from ``--dataset-options`` are parsed as YAML, so ``seed: 1.5`` arrives as a
-    float and ``train_fraction: "0.6"`` as a string, which would otherwise fail deep
-    in the split code with a TypeError. It raises ValueError, which ``graphkit``
-    commands report as a one-line error.
+    An empty or blank file path is rejected too. Values from ``--dataset-options`` are
+    parsed as YAML, so ``seed: 1.5`` arrives as a float and ``train_fraction: "0.6"``
+    as a string, which would otherwise fail deep in the split code with a TypeError.
+    It raises ValueError, which ``graphkit`` commands report as a one-line error.
     """
     where = (
         "--dataset-options"
@@ -243,6 +244,16 @@ def _check_option_types(**options) -> None:
             raise ValueError(
                 f"{name} must be the path of one file, got {value!r} "
                 f"({type(value).__name__}). Fix it in {where}"
+            )
+    file_kinds = {"path": "edge-list", "features": "feature", "labels": "label"}
+    for name, kind in file_kinds.items():
+        value = options[name]
+        # Path("") is the working folder, so an empty value (features: '' or an unset
+        # shell variable) would be reported as a folder that the user never named.
+        if isinstance(value, str) and not value.strip():
+            raise ValueError(
+                f"{name} is an empty path ({value!r}). Give the path of the {kind} "
+                f"file in {where}"
             )
     for name in ("train_fraction", "val_fraction"):
         value = options[name]

@@ -269,13 +269,17 @@ def _load_synthetic(root=None, split: int | None = None, **kwargs) -> GraphTenso
 
 
 def _load_edge_list(root=None, split: int | None = None, path=None, **kwargs) -> Data:
-    if path is None:
+    # Path("") is the working folder, so an empty path is rejected like a missing one.
+    if path is None or (isinstance(path, str) and not path.strip()):
         usage = (
             "--dataset FILE or --dataset-options '{path: FILE}'"
             if from_command_line()
             else "path=FILE to load_dataset"
         )
-        raise ValueError(f"edge-list: no edge-list file given. Pass {usage}")
+        problem = "no edge-list file given"
+        if path is not None:
+            problem = f"path {path!r} is empty"
+        raise ValueError(f"edge-list: {problem}. Pass {usage}")
     path = Path(path).expanduser()
     if not path.is_absolute() and not path.exists() and root is not None:
         path = data_root(root) / path
