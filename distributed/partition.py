@@ -23,12 +23,16 @@ from graphkit.whole_numbers import as_whole_number
 
 from .balance import balance_training_nodes, fill_empty_partitions
 from .metis_process import part_graph_in_child
+from .packed_edges import unpack_edges
 
 logger = logging.getLogger(__name__)
 
 METHODS = ("metis", "random")
 NODE_FIELDS = ("x", "y", "train_mask", "val_mask", "test_mask")
-PAYLOAD_FORMAT = "graphkit-partition-1"
+# Format 2 packs the in-edges into one tensor with offsets (see packed_edges.py).
+PAYLOAD_FORMAT = "graphkit-partition-2"
+# Format 1 stored one edge tensor per peer, which loading still reads.
+PER_PEER_FORMAT = "graphkit-partition-1"
 
 
 def random_parts(num_nodes: int, num_parts: int, seed: int = 0) -> Tensor:
@@ -269,18 +273,28 @@ EDGE_WEIGHT_DROPPED = (
 )
 
 
-def partition_payloads(data, parts: Tensor, num_parts: int, ranks=None):
+def partition_payloads(
+    data, parts: Tensor, num_parts: int, ranks=None, packed: bool = False
+):
     """Yield ``(rank, payload)`` for each partition (or only for ``ranks``).
 
     The payload is a dict of tensors and plain values (loadable with
     ``torch.load(weights_only=True)``):
 
-    * ``node_ranges`` ``[P + 1]``, ``global_ids`` (original ids of the owned nodes);
+    * ``rank``, ``num_parts``, ``node_ranges`` ``[P + 1]``, ``global_ids`` (original ids
+      of the owned nodes);
     * ``x``, ``y``, ``train_mask``, ``val_mask``, ``test_mask``: rows of the owned nodes,
       for the fields ``data`` has;
     * ``edges``: per source partition ``q``, ``[2, E_q]`` edges ``(src, dst)`` with ``src``
       in the new global numbering and ``dst`` a local row; ``edge_attr`` likewise when
       ``data`` has edge features. ``data.edge_weight`` is not carried (a warning says so).
+
+    With ``packed=True`` the payload is the content of a partition file instead: it
+    adds ``format`` (``PAYLOAD_FORMAT``), ``edges`` is one ``[2, E]`` tensor sorted by
+    source partition, ``edge_offsets`` ``[P + 1]`` marks where each source
+    partition's edges start, and ``edge_attr`` is one ``[E, D]`` tensor
+    (:mod:`graphkit.distributed.packed_edges`). This avoids ``P`` small tensors per
+    payload.
 
     Without ``data.edge_index`` the edges come from ``data.adj_t``, the transposed
     sparse adjacency of PyG's ``ToSparseTensor``, as in ``LocalGraph.from_data``.
@@ -330,7 +344,6 @@ def partition_payloads(data, parts: Tensor, num_parts: int, ranks=None):
             "num_parts": num_parts,
             "node_ranges": relabeled.node_ranges.clone(),
             "global_ids": own.clone(),
-            "edges": [],
         }
         for name in NODE_FIELDS:
             value = getattr(data, name, None)
@@ -341,20 +354,19 @@ def partition_payloads(data, parts: Tensor, num_parts: int, ranks=None):
             ):
                 payload[name] = value[own].clone()
         # The rank's in-edges are one run of perm, grouped by source partition, so
-        # they are renumbered at once and then split, without a pass per peer.
+        # they are renumbered at once, without a pass per peer.
         first = rank * num_parts
         block = perm[offsets[first] : offsets[first + num_parts]]
-        sizes = counts[first : first + num_parts].tolist()
-        src = relabeled.new_id[edge_index[0, block]].split(sizes)
-        dst = (relabeled.new_id[edge_index[1, block]] - lo).split(sizes)
-        # torch.stack and clone give each peer's tensor its own storage, so
-        # torch.save writes only that peer's edges.
-        payload["edges"] = [torch.stack(pair) for pair in zip(src, dst)]
-        if edge_attr is not None:
-            payload["edge_attr"] = [
-                attrs.clone() for attrs in edge_attr[block].split(sizes)
+        payload["edges"] = torch.stack(
+            [
+                relabeled.new_id[edge_index[0, block]],
+                relabeled.new_id[edge_index[1, block]] - lo,
             ]
-        yield rank, payload
+        )
+        payload["edge_offsets"] = offsets[first : first + num_parts + 1] - offsets[first]
+        if edge_attr is not None:
+            payload["edge_attr"] = edge_attr[block]
+        yield rank, payload if packed else unpack_edges(payload)
 
 
 def _check_row_counts(data, num_edges: int) -> None:
