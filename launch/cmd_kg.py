@@ -60,6 +60,7 @@ def _add_common(
 ) -> None:
     parser.add_argument(
         "--checkpoint",
+        type=_checkpoint_text,
         required=checkpoint_required,
         metavar="PATH",
         help="checkpoint file, URL, or released name (ultra_3g, ultra_4g, "
@@ -78,6 +79,20 @@ def _add_common(
         help="message aggregation path (default: lean)",
     )
     parser.add_argument("--device", default="cpu", help="torch device (default: cpu)")
+
+
+def _checkpoint_text(text: str) -> str:
+    """Return ``text``, rejecting a blank value such as an unset shell variable.
+
+    A blank value would otherwise name the working folder, and pretrain, whose
+    --checkpoint is optional, would start from random weights without a word.
+    """
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is empty. Give a checkpoint file, a URL, or a released name "
+            "such as ultra_3g"
+        )
+    return text
 
 
 def _dataset_name(text: str) -> str:
