@@ -192,6 +192,8 @@ def _check_metadata(meta, path: Path) -> None:
             problem = f"it lacks the entries {', '.join(missing)}"
         elif not isinstance(parts, int) or isinstance(parts, bool) or parts < 1:
             problem = f"num_parts is {parts!r}, not a positive integer"
+        elif not _is_int(meta["num_nodes"]) or meta["num_nodes"] < 0:
+            problem = f"num_nodes is {meta['num_nodes']!r}, not an integer >= 0"
         elif not isinstance(files, list):
             problem = f"files is a JSON {type(files).__name__}, not a list"
         elif not all(
@@ -204,12 +206,28 @@ def _check_metadata(meta, path: Path) -> None:
             for entry in files
         ):
             problem = "an entry of files has a name or sha256 that is not a JSON string"
+        else:
+            problem = _file_name_problem(files)
     if problem is not None:
         raise PartitionFileError(
             f"{path} is not a graphkit partition description because {problem}. "
             "Re-run graphkit partition into an empty folder"
         )
     _check_consistency(meta, path)
+
+
+def _file_name_problem(files: list[dict]) -> str | None:
+    """Return why a name in ``files`` is not a file name inside the folder, else None.
+
+    graphkit partition writes bare names such as ``part-0000.pt``. A name with a
+    folder part (``../x.pt``, ``/etc/x``) would make a rank read a file outside the
+    partition folder.
+    """
+    for entry in files:
+        name = entry["name"]
+        if name in ("", "..") or Path(name).name != name:
+            return f"an entry of files is named {name!r}, not a file name in the folder"
+    return None
 
 
 def _check_consistency(meta: dict, path: Path) -> None:

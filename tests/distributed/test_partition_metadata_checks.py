@@ -32,6 +32,12 @@ def folder(tmp_path):
     return tmp_path
 
 
+def _rename_first_file(meta: dict, name: str) -> dict:
+    files = [dict(entry) for entry in meta["files"]]
+    files[0]["name"] = name
+    return {**meta, "files": files}
+
+
 def _rewrite(folder, change) -> None:
     path = folder / "meta.json"
     meta = json.loads(path.read_text())
@@ -68,6 +74,31 @@ def test_byte_order_mark_accepted(folder):
             lambda meta: {**meta, "files": [{"name": "part-0000.pt"}] * 2},
             "an entry of files lacks its name or sha256",
         ),
+        (
+            lambda meta: {**meta, "num_nodes": None},
+            "num_nodes is None, not an integer >= 0",
+        ),
+        (
+            lambda meta: {**meta, "num_nodes": "4"},
+            "num_nodes is '4', not an integer >= 0",
+        ),
+        (
+            lambda meta: {**meta, "num_nodes": -4},
+            "num_nodes is -4, not an integer >= 0",
+        ),
+        (
+            lambda meta: _rename_first_file(meta, "../part-0000.pt"),
+            "an entry of files is named '../part-0000.pt', not a file name in the "
+            "folder",
+        ),
+        (
+            lambda meta: _rename_first_file(meta, "/etc/hostname"),
+            "an entry of files is named '/etc/hostname', not a file name in the folder",
+        ),
+        (
+            lambda meta: _rename_first_file(meta, ".."),
+            "an entry of files is named '..', not a file name in the folder",
+        ),
     ],
     ids=[
         "list",
@@ -76,6 +107,12 @@ def test_byte_order_mark_accepted(folder):
         "zero-parts",
         "files-dict",
         "no-sha",
+        "null-nodes",
+        "text-nodes",
+        "negative-nodes",
+        "parent-folder-name",
+        "absolute-name",
+        "dot-dot-name",
     ],
 )
 def test_malformed_metadata_named(folder, change, problem):
