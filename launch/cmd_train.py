@@ -92,6 +92,13 @@ def build_config(args: argparse.Namespace) -> TrainConfig:
     so they find the same error, and only rank 0 prints it.
     """
     try:
+        if args.config is not None and not args.config.strip():
+            # config_from_args skips a false --config, so an unset shell variable in
+            # --config "$FILE" would train with the defaults instead.
+            raise ValueError(
+                f"--config is empty ({args.config!r}). Pass a YAML file of options, or "
+                "leave --config out"
+            )
         return config_from_args(args)
     except (ValueError, OSError) as error:
         error.every_rank = ranks_share_one_machine()
