@@ -161,6 +161,11 @@ def apply_overrides(config: Any, pairs: list[str]) -> Any:
             )
         key, text = pair.split("=", 1)
         key = key.strip()
+        if not key:
+            raise ValueError(
+                f"--set {pair!r}: the key before '=' is empty. Give key=value with a "
+                f"key of {type(config).__qualname__}: {', '.join(sorted(fields))}"
+            )
         # Keeping the last of two different values silently would run a config that
         # differs from the first value the user wrote.
         if key in texts and texts[key] != text.strip():

@@ -114,3 +114,13 @@ def test_run_all_reports_import_failure(monkeypatch, capsys):
 def test_set_optional_none_spellings(text):
     config = registry.apply_overrides(_Config(cap=1.0), [f"cap={text}"])
     assert config.cap is None
+
+
+@pytest.mark.parametrize("pair", ["=0.5", " = 0.5", "="])
+def test_set_rejects_empty_key(pair):
+    with pytest.raises(ValueError) as error:
+        registry.apply_overrides(_Config(), [pair])
+    message = str(error.value)
+    assert message.startswith(f"--set {pair!r}: the key before '=' is empty")
+    assert message.endswith("key of _Config: cap, lr, rates")
+    assert "unknown config key" not in message
