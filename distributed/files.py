@@ -143,6 +143,12 @@ def _write_partition_files(
 def read_metadata(folder: str | os.PathLike) -> dict:
     """Read ``meta.json`` of a partition folder."""
     path = Path(folder) / META_NAME
+    if path.is_dir():
+        raise PartitionFileError(
+            f"{path} is a folder, not a file, so {folder} is not a partition folder "
+            "that graphkit partition wrote. Re-run graphkit partition into an empty "
+            "folder"
+        )
     if not path.is_file():
         raise PartitionFileError(
             f"{path} not found: {folder} is not a partition folder; create one with "
@@ -350,6 +356,10 @@ def load_partition(folder: str | os.PathLike, rank: int, world_size: int) -> dic
         logger.warning("%s: %s", Path(folder) / META_NAME, EDGE_WEIGHT_DROPPED)
     entry = meta["files"][rank]
     path = Path(folder) / entry["name"]
+    if path.is_dir():
+        raise PartitionFileError(
+            f"partition file {path} is a folder, not a file; re-run graphkit partition"
+        )
     if not path.is_file():
         raise PartitionFileError(
             f"partition file {path} is missing; re-run graphkit partition"

@@ -260,3 +260,24 @@ def test_non_string_checksum_rejected(folder):
     message = str(caught.value)
     assert "an entry of files has a name or sha256 that is not a JSON string" in message
     assert str(folder / "meta.json") in message
+
+
+def test_metadata_folder_named(folder):
+    (folder / "meta.json").unlink()
+    (folder / "meta.json").mkdir()
+    with pytest.raises(PartitionFileError) as error:
+        read_metadata(folder)
+    message = str(error.value)
+    assert message.startswith(f"{folder / 'meta.json'} is a folder, not a file")
+    assert "not found" not in message
+
+
+def test_partition_file_folder_named(folder):
+    (folder / "part-0001.pt").unlink()
+    (folder / "part-0001.pt").mkdir()
+    with pytest.raises(PartitionFileError) as error:
+        load_partition(folder, 1, 2)
+    assert str(error.value) == (
+        f"partition file {folder / 'part-0001.pt'} is a folder, not a file; re-run "
+        "graphkit partition"
+    )
