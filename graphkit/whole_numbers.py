@@ -9,9 +9,18 @@ as 1, and neither is a float, which fails later inside ``range`` or torch.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Iterable
 
 import torch
 from torch import Tensor
+
+
+class WrongTypeError(TypeError, ValueError):
+    """An argument of the wrong type, such as ``2.5``, ``"3"`` or ``True`` for a count.
+
+    It subclasses both TypeError and ValueError, so code that catches either one
+    catches it.
+    """
 
 
 def as_whole_number(
@@ -22,7 +31,8 @@ def as_whole_number(
     Python and NumPy integers pass, and so does a tensor with one element and an
     integer dtype. A bool, a float, a tensor of a bool, floating-point or complex
     dtype, a tensor of several elements and a meta tensor give None, so that the
-    caller can raise an error that names the argument.
+    caller can raise an error that names the argument: :class:`WrongTypeError` for a
+    wrong type, and ValueError for a whole number below the caller's bound.
 
     Args:
         value: the argument to read.
@@ -46,3 +56,24 @@ def as_whole_number(
     if minimum is not None and whole < minimum:
         return None
     return whole
+
+
+def check_whole_number_fields(
+    config, names: Iterable[str], *, optional: Iterable[str] = ()
+) -> None:
+    """Raise WrongTypeError for the first field of ``config`` in ``names`` that is no int.
+
+    Python and NumPy integers pass, and so does ``None`` in a field named in
+    ``optional``. A tensor raises, as does a bool, because ``True`` would silently
+    count as 1.
+    """
+    may_be_none = set(optional)
+    for name in names:
+        value = getattr(config, name)
+        if value is None and name in may_be_none:
+            continue
+        if as_whole_number(value, tensors=False) is not None:
+            continue
+        raise WrongTypeError(
+            f"{name} must be an int, got {value!r} of type {type(value).__name__}"
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from contextlib import nullcontext
 
 import torch
@@ -16,7 +17,20 @@ from graphkit.graph import (
     check_tensor_input,
 )
 from graphkit.ops.recompute import RecomputeSaved
-from graphkit.whole_numbers import as_whole_number
+from graphkit.whole_numbers import WrongTypeError, as_whole_number
+
+
+def _check_real(value, name: str) -> None:
+    """Raise WrongTypeError unless ``value`` is a real number other than a bool.
+
+    Python, NumPy and other ``numbers.Real`` values pass. ``True`` would pass as 1.0,
+    and a string such as ``"0.5"`` would fail later or be converted by ``float``.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise WrongTypeError(
+            f"{name} must be a real number (an int or a float), got {value!r} of "
+            f"type {type(value).__name__}"
+        )
 
 
 def _glorot(weight: Tensor) -> None:
@@ -183,12 +197,15 @@ class GATConv(nn.Module):
         super().__init__()
         count = as_whole_number(heads)
         if count is None:
-            raise TypeError(
+            raise WrongTypeError(
                 f"heads must be an int, got {heads!r} of type {type(heads).__name__}"
             )
         heads = count
         if heads < 1:
             raise ValueError(f"heads must be at least 1, got {heads}")
+        _check_real(dropout, "dropout")
+        _check_real(negative_slope, "negative_slope")
+        # NaN fails this comparison too.
         if not 0.0 <= dropout <= 1.0:
             raise ValueError(f"dropout must lie in [0, 1], got {dropout}")
         if not math.isfinite(negative_slope):
@@ -247,7 +264,8 @@ class GINConv(nn.Module):
     def __init__(self, nn: nn.Module, eps: float = 0.0, train_eps: bool = False) -> None:
         super().__init__()
         self.nn = nn
-        if not math.isfinite(float(eps)):
+        _check_real(eps, "eps")
+        if not math.isfinite(eps):
             # (1 + eps) x_i would make every output NaN or infinite.
             raise ValueError(f"eps must be a finite number, got {eps}")
         eps_tensor = torch.tensor([float(eps)])

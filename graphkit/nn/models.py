@@ -18,7 +18,7 @@ from graphkit.nn.message import EdgeConv
 from graphkit.nn.norm import GraphBatchNorm
 from graphkit.nn.pgcn import pgcn_layer
 from graphkit.option_names import from_command_line, option
-from graphkit.whole_numbers import as_whole_number
+from graphkit.whole_numbers import WrongTypeError, as_whole_number
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ class GNN(nn.Module):
         ):
             real = isinstance(probability, numbers.Real)
             if isinstance(probability, bool) or not real:
-                raise TypeError(
+                raise WrongTypeError(
                     f"{name} must be a float in [0, 1], got {probability!r} of type "
                     f"{type(probability).__name__}"
                 )
@@ -192,7 +192,7 @@ class GNN(nn.Module):
 
 
 def _int_options(**options) -> list[int]:
-    """Return the options as ints, raising TypeError for one that is no whole number.
+    """Return the options as ints, raising WrongTypeError for one that is no whole number.
 
     Python and NumPy integers and one-element integer tensors (such as
     ``data.y.max() + 1``) pass. A bool, or a float width or layer count, which would
@@ -202,7 +202,7 @@ def _int_options(**options) -> list[int]:
     for name, value in options.items():
         count = as_whole_number(value)
         if count is None:
-            raise TypeError(
+            raise WrongTypeError(
                 f"{name} must be an int, got {value!r} of type {type(value).__name__}"
             )
         counts.append(count)

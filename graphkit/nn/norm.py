@@ -10,6 +10,7 @@ from torch import Tensor, nn
 
 from graphkit.graph import Graph, check_graph
 from graphkit.option_names import option
+from graphkit.whole_numbers import WrongTypeError
 
 
 class GraphBatchNorm(nn.Module):
@@ -115,18 +116,26 @@ def _check_eps_and_momentum(eps: float, momentum: float | None) -> None:
     ``torch.nn.BatchNorm1d`` checks neither (torch 2.13). A negative ``eps`` shrinks
     the variance, so features are scaled up, and a momentum outside ``[0, 1]``
     extrapolates past the batch statistics, which only the running statistics of eval
-    mode show.
+    mode show. A bool would pass as 0 or 1, so it raises WrongTypeError, as does any
+    other value that is not a real number.
     """
-    if not (isinstance(eps, numbers.Real) and math.isfinite(eps) and eps >= 0):
-        raise ValueError(
-            f"GraphBatchNorm eps={eps!r} is invalid. Pass a finite number >= 0 to add "
-            "to the variance, such as 1e-5"
-        )
-    if momentum is not None and not (
-        isinstance(momentum, numbers.Real) and 0 <= momentum <= 1
-    ):
-        raise ValueError(
-            f"GraphBatchNorm momentum={momentum!r} is invalid. Pass the weight of the "
-            "new batch in the running statistics, between 0 and 1 (such as 0.1), or "
-            "None for the cumulative average"
-        )
+    eps_message = (
+        f"GraphBatchNorm eps={eps!r} is invalid. Pass a finite number >= 0 to add "
+        "to the variance, such as 1e-5"
+    )
+    if isinstance(eps, bool) or not isinstance(eps, numbers.Real):
+        raise WrongTypeError(eps_message)
+    if not (math.isfinite(eps) and eps >= 0):
+        raise ValueError(eps_message)
+    if momentum is None:
+        return
+    momentum_message = (
+        f"GraphBatchNorm momentum={momentum!r} is invalid. Pass the weight of the "
+        "new batch in the running statistics, between 0 and 1 (such as 0.1), or "
+        "None for the cumulative average"
+    )
+    if isinstance(momentum, bool) or not isinstance(momentum, numbers.Real):
+        raise WrongTypeError(momentum_message)
+    # NaN fails this comparison too.
+    if not 0 <= momentum <= 1:
+        raise ValueError(momentum_message)

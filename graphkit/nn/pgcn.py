@@ -14,6 +14,7 @@ from torch import Tensor, nn
 from graphkit.graph import Graph, check_graph
 from graphkit.lattice import PermutohedralLattice, dense_gaussian_filter
 from graphkit.option_names import option
+from graphkit.whole_numbers import WrongTypeError, as_whole_number
 
 
 class PGCNConv(nn.Module):
@@ -59,6 +60,16 @@ class PGCNConv(nn.Module):
         exact: bool = False,
     ) -> None:
         super().__init__()
+        counts = []
+        for name, value in (("heads", heads), ("embed_dim", embed_dim)):
+            # True would pass as 1, and 2.5 would fail later inside nn.Linear or range.
+            count = as_whole_number(value)
+            if count is None:
+                raise WrongTypeError(
+                    f"{name} must be an int, got {value!r} of type {type(value).__name__}"
+                )
+            counts.append(count)
+        heads, embed_dim = counts
         if heads < 1 or embed_dim < 1:
             raise ValueError(
                 f"heads and embed_dim must be at least 1, got heads={heads}, embed_dim={embed_dim}"
