@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -123,6 +124,7 @@ def run(args: argparse.Namespace) -> int:
     device, backend = select_device(config.device, config.backend, distributed)
     if not distributed:
         warn_compression_without_peers(config)
+        warn_unused_partitioning(config, world_size=1)
         logger.info("training on %s", device)
         try:
             graph, data = load_local(config, device)
@@ -158,6 +160,7 @@ def run(args: argparse.Namespace) -> int:
         if world_size == 1:
             # A --partitions folder with one partition also runs in one process.
             warn_compression_without_peers(config)
+        warn_unused_partitioning(config, world_size)
         if config.partitions:
             check_partition_fields(config.partitions, data)
         code = train(config, graph, data)
@@ -196,6 +199,34 @@ def warn_compression_without_peers(config: TrainConfig) -> None:
         "to compress what the ranks send each other",
         ", ".join(ignored),
         "is" if len(ignored) == 1 else "are",
+    )
+
+
+def warn_unused_partitioning(config: TrainConfig, world_size: int) -> None:
+    """Warn that ``--mode`` or ``--parts-method`` is set to a non-default but unused.
+
+    One process has no peers to exchange halo rows with, so neither option changes
+    the run. A ``--partitions`` folder was already split by graphkit partition, so
+    ``--parts-method`` does not change it either.
+    """
+    defaults = {field.name: field.default for field in dataclasses.fields(TrainConfig)}
+    if world_size == 1 and config.mode != defaults["mode"]:
+        logger.warning(
+            "%s is ignored: a run in one process exchanges no halo rows. Start "
+            "several processes (torchrun --nproc_per_node=N or mpiexec -n N) to "
+            "train in this mode",
+            option("mode", config.mode),
+        )
+    if config.parts_method == defaults["parts_method"]:
+        return
+    if config.partitions:
+        reason = f"the nodes are already split in {config.partitions}"
+    elif world_size == 1:
+        reason = "a run in one process does not split the graph"
+    else:
+        return
+    logger.warning(
+        "%s is ignored: %s", option("parts_method", config.parts_method), reason
     )
 
 
