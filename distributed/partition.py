@@ -193,13 +193,19 @@ def partition_nodes(
         )
     if num_parts > max(num_nodes, 1):
         raise ValueError(
-            f"cannot split {num_nodes} nodes into {num_parts} partitions, because each "
-            f"partition needs a node. Use at most {max(num_nodes, 1)} partitions "
+            f"cannot split {_counted(num_nodes, 'node')} into "
+            f"{_counted(num_parts, 'partition')}, because each partition needs a node. "
+            f"Use at most {_counted(max(num_nodes, 1), 'partition')} "
             "(graphkit partition --parts, or the number of processes)"
         )
     if method == "random":
         return random_parts(num_nodes, num_parts, seed)
     return metis_parts(edge_index, num_nodes, num_parts, train_mask, seed)
+
+
+def _counted(count: int, noun: str) -> str:
+    """Return ``count`` followed by ``noun``, in the plural unless ``count`` is 1."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 @dataclass

@@ -87,6 +87,16 @@ def test_more_parts_than_nodes_names_fix():
     )
 
 
+def test_one_node_message_uses_singular():
+    with pytest.raises(ValueError) as caught:
+        partition_nodes(EDGES[:, :0], 1, 2)
+    assert str(caught.value) == (
+        "cannot split 1 node into 2 partitions, because each partition needs a "
+        "node. Use at most 1 partition (graphkit partition --parts, or the number "
+        "of processes)"
+    )
+
+
 def ring_of_cliques(num_cliques=8, size=25):
     blocks = []
     for c in range(num_cliques):
