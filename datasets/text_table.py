@@ -492,21 +492,27 @@ def parse_floats(
     """Parse the given columns of every row as float32; name the first bad line on failure.
 
     ``meaning`` is a sentence of the error message that names what the columns contain.
+    A value that numpy reads but :func:`is_plain_number` rejects (``1_0``, non-ASCII
+    digits) is an error too.
     """
     try:
-        return np.asarray([row.fields[columns] for row in rows], dtype=np.float32)
+        values = np.asarray([row.fields[columns] for row in rows], dtype=np.float32)
     except ValueError:
-        for row in rows:
-            for value in row.fields[columns]:
-                try:
-                    float(value)
-                except ValueError:
-                    raise MalformedLineError(
-                        path,
-                        row.line_number,
-                        row.line,
-                        f"value {value!r} is not a number"
-                        + (f", but {meaning}" if meaning else "")
-                        + inline_comment_hint(row),
-                    ) from None
-        raise
+        values = None
+    for row in rows:
+        # One test per line keeps the check cheap on large feature files.
+        if values is not None and is_plain_number("".join(row.fields[columns])):
+            continue
+        for value in row.fields[columns]:
+            if not is_number(value):
+                raise MalformedLineError(
+                    path,
+                    row.line_number,
+                    row.line,
+                    f"value {value!r} is not a number"
+                    + (f", but {meaning}" if meaning else "")
+                    + inline_comment_hint(row),
+                ) from None
+    if values is None:
+        raise ValueError(f"{path}: a value is not a number")
+    return values
