@@ -283,12 +283,17 @@ def _add_training(commands, name: str, help_text: str) -> None:
         default=0,
         help="steps between checkpoints (default: 0, only the last)",
     )
+    # finetune requires --checkpoint, so only pretrain draws initial weights.
+    seed_targets = (
+        "the sampler"
+        if name == "finetune"
+        else "the sampler and, without --checkpoint, of the initial weights"
+    )
     parser.add_argument(
         "--seed",
         type=seed_option,
         default=0,
-        help="seed of the sampler and, without --checkpoint, of the initial weights "
-        "(default: 0)",
+        help=f"seed of {seed_targets} (default: 0)",
     )
     parser.add_argument(
         "--resume",

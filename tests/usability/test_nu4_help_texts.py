@@ -30,6 +30,18 @@ def test_kg_training_help_defaults():
         assert "0 = uniform weights (default: 1.0)" in text
 
 
+def test_kg_seed_help_per_action():
+    # finetune requires --checkpoint, so its seed never draws initial weights.
+    finetune = _help("kg", "finetune")
+    pretrain = _help("kg", "pretrain")
+    assert "--seed SEED seed of the sampler (default: 0)" in finetune
+    assert "without --checkpoint" not in finetune
+    assert (
+        "--seed SEED seed of the sampler and, without --checkpoint, of the initial "
+        "weights (default: 0)" in pretrain
+    )
+
+
 def test_extras_set_example_is_a_field():
     from graphkit.extras.efficient.mfqat import Config
 
