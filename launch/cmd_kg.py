@@ -114,7 +114,8 @@ def _add_dataset(parser: argparse.ArgumentParser, repeat: bool = False) -> None:
         default=[] if repeat else None,
         metavar="NAME",
         help="dataset folder under --root: a GraIL split such as fb237_v1 "
-        "(with NAME_ind beside it) or a train/valid/test folder"
+        "(with NAME_ind beside it), an ILPC 2022 or InGram folder, or a "
+        "train/valid/test folder (graphkit kg list --root ROOT lists them)"
         + ("; repeat for several" if repeat else ""),
     )
     parser.add_argument(

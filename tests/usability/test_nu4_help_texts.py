@@ -42,6 +42,15 @@ def test_kg_seed_help_per_action():
     )
 
 
+def test_kg_dataset_help_names_layouts():
+    # load_dataset detects these four layouts, so --dataset accepts each of them.
+    for action in ("evaluate", "finetune", "pretrain"):
+        text = _help("kg", action)
+        assert "a GraIL split such as fb237_v1" in text
+        assert "an ILPC 2022 or InGram folder" in text
+        assert "a train/valid/test folder" in text
+
+
 def test_extras_set_example_is_a_field():
     from graphkit.extras.efficient.mfqat import Config
 
