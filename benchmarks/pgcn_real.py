@@ -59,7 +59,12 @@ def main() -> None:
     parser.add_argument("--root", required=True, help="folder of the graph datasets")
     parser.add_argument("--datasets", nargs="+", default=list(DATASETS))
     parser.add_argument("--models", nargs="+", default=list(MODELS))
-    parser.add_argument("--splits", type=int, default=10, help="splits 0..K-1 to run")
+    parser.add_argument(
+        "--splits",
+        type=int,
+        default=10,
+        help="number K of Geom-GCN splits to run, splits 0..K-1 (1 to 10)",
+    )
     parser.add_argument("--epochs", type=int, default=200)
     parser.add_argument(
         "--patience",
@@ -76,6 +81,11 @@ def main() -> None:
         help="add the reverse of every edge (default: the edges as stored)",
     )
     args = parser.parse_args()
+    if not 1 <= args.splits <= 10:
+        parser.error(
+            f"--splits {args.splits} is out of range: give the number of Geom-GCN "
+            "splits to run, from 1 to 10"
+        )
     logging.basicConfig(level=logging.WARNING)
     torch.set_num_threads(max(1, torch.get_num_threads()))
     options = {
