@@ -139,8 +139,11 @@ def _unquote_whole(text: str) -> str:
     return text
 
 
-def apply_overrides(config: Any, pairs: list[str]) -> Any:
+def apply_overrides(config: Any, pairs: list[str], owner: str | None = None) -> Any:
     """Return ``config`` with ``key=value`` overrides applied (re-validated).
+
+    ``owner`` names the config in errors, for example the experiment's name; without
+    it the errors name the config class.
 
     Raises:
         ValueError: a pair without ``=``, an unknown key (the message lists the valid
@@ -151,6 +154,7 @@ def apply_overrides(config: Any, pairs: list[str]) -> Any:
         return config
     hints = typing.get_type_hints(type(config))
     fields = {f.name for f in dataclasses.fields(config) if f.init}
+    owner = owner or type(config).__qualname__
     changes: dict[str, Any] = {}
     texts: dict[str, str] = {}
     for pair in pairs:
@@ -164,7 +168,7 @@ def apply_overrides(config: Any, pairs: list[str]) -> Any:
         if not key:
             raise ValueError(
                 f"--set {pair!r}: the key before '=' is empty. Give key=value with a "
-                f"key of {type(config).__qualname__}: {', '.join(sorted(fields))}"
+                f"key of {owner}: {', '.join(sorted(fields))}"
             )
         # Keeping the last of two different values silently would run a config that
         # differs from the first value the user wrote.
@@ -177,7 +181,7 @@ def apply_overrides(config: Any, pairs: list[str]) -> Any:
         if key not in fields:
             hint = did_you_mean(key, sorted(fields))
             raise ValueError(
-                f"--set {key}: unknown config key for {type(config).__qualname__}"
+                f"--set {key}: unknown config key for {owner}"
                 f"{hint}; valid keys: {', '.join(sorted(fields))}"
             )
         changes[key] = parse_value(text.strip(), hints[key], key)

@@ -87,7 +87,9 @@ def run_experiment(
             f"overrides={overrides!r} is one string. Pass a list: [{overrides!r}]"
         )
     if config is None:
-        config = apply_overrides(experiment.default_config(smoke), overrides or [])
+        config = apply_overrides(
+            experiment.default_config(smoke), overrides or [], owner=name
+        )
     elif overrides:
         raise ValueError(
             f"overrides={overrides} cannot change a ready config. Pass either config "

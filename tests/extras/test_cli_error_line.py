@@ -13,7 +13,10 @@ from graphkit.launch import cli
     "argv, message",
     [
         (["nonexistent_experiment"], "unknown experiment 'nonexistent_experiment'"),
-        (["mfqat", "--smoke", "--set", "epoch=3"], "--set epoch: unknown config key"),
+        (
+            ["mfqat", "--smoke", "--set", "epoch=3"],
+            "--set epoch: unknown config key for mfqat (did you mean 'epochs'?)",
+        ),
         (["all", "--smoke", "--set", "epochs=3"], "--set epochs=3 cannot be combined"),
     ],
     ids=["unknown-experiment", "unknown-key", "set-with-all"],
