@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from pathlib import Path
 
@@ -29,6 +30,8 @@ def run_evaluate(args) -> int:
         check_output_file(args.json, "--json")
     root = require_root(args)
     split = load_dataset(root, args.dataset)
+    if args.json is not None:
+        _reject_json_in_dataset(args.json, root, split.name)
     target = split.test if args.split == "test" else split.valid
     if target.queries.numel() == 0:
         _exit_empty_split(root, split.name, args.split)
@@ -69,6 +72,25 @@ def run_evaluate(args) -> int:
         if not _write_results(args.json, "--json", text):
             return 1
     return 0
+
+
+def _reject_json_in_dataset(path: Path, root: Path, name: str) -> None:
+    """Raise ValueError when ``--json`` is an existing data file of the dataset.
+
+    The dataset folders (``NAME`` and ``NAME_ind``) hold the triple files that
+    evaluate reads, so the metrics written over one would replace the dataset. An
+    existing ``.json`` file there counts as an earlier result, which may be replaced.
+    """
+    if not path.is_file() or path.suffix.lower() == ".json":
+        return
+    folder = Path(os.path.realpath(path)).parent
+    for dataset_folder in (root / name, root / f"{name}_ind"):
+        if dataset_folder.is_dir() and os.path.samefile(folder, dataset_folder):
+            raise ValueError(
+                f"--json {path} is a file of the dataset folder {dataset_folder}, "
+                "which the metrics would replace. Give a --json file that ends in "
+                ".json or lies outside the dataset folders"
+            )
 
 
 def _format_metrics(metrics: dict, prefix: str = "") -> str:

@@ -1,0 +1,41 @@
+"""kg evaluate --json must not replace a triple file of the dataset it evaluates."""
+
+import torch
+from graphkit.launch.cli import run
+
+import graphkit.kg
+
+from .test_kg_query_names import write_files
+
+ROWS = ["a\tr\tb", "b\tr\tc", "c\ts\ta"]
+
+
+def evaluate_arguments(tmp_path, json_path):
+    write_files(tmp_path / "kg" / "toy", train=ROWS, valid=ROWS[:1], test=ROWS[1:])
+    torch.manual_seed(0)
+    checkpoint = tmp_path / "model.pth"
+    graphkit.kg.Ultra(dim=8, num_layers=1).save(checkpoint)
+    arguments = ["kg", "evaluate", "--checkpoint", str(checkpoint), "--dataset", "toy"]
+    return arguments + ["--root", str(tmp_path / "kg"), "--json", str(json_path)]
+
+
+def test_json_over_test_file_rejected(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("GRAPHKIT_TRACEBACK", raising=False)
+    test_file = tmp_path / "kg" / "toy" / "test.txt"
+    arguments = evaluate_arguments(tmp_path, test_file)
+    before = test_file.read_text()
+    assert run(arguments) == 2
+    error = capsys.readouterr().err
+    assert (
+        f"--json {test_file} is a file of the dataset folder {test_file.parent}, "
+        "which the metrics would replace" in error
+    )
+    assert test_file.read_text() == before
+
+
+def test_json_beside_dataset_files_written(tmp_path):
+    results = tmp_path / "kg" / "toy" / "metrics.json"
+    arguments = evaluate_arguments(tmp_path, results)
+    results.write_text("{}")  # an earlier result, which may be replaced
+    assert run(arguments) == 0
+    assert '"num_ranks": 4' in results.read_text()
