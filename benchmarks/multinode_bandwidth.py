@@ -195,7 +195,12 @@ def main() -> None:
         help=f"synthetic graph size (default: {DEFAULT_NODES}, or with --predict-from "
         "the size recorded in its results)",
     )
-    parser.add_argument("--epochs", type=int, default=6)
+    parser.add_argument(
+        "--epochs",
+        type=int,
+        default=6,
+        help="epochs per run, at least 2: the first epoch is left out of the medians",
+    )
     parser.add_argument(
         "--configs",
         default=",".join(CONFIGS),
@@ -208,6 +213,11 @@ def main() -> None:
         help="skip the runs: read the results of an earlier --json",
     )
     args = parser.parse_args()
+    if args.epochs < 2 and not args.predict_from:
+        parser.error(
+            f"--epochs {args.epochs} is too small: give at least 2, because the first "
+            "epoch is left out of the median epoch time and bytes"
+        )
     if args.predict_from:
         results = json.loads(args.predict_from.read_text())
         try:
