@@ -28,6 +28,7 @@ from graphkit.ops.attention import AttentionDropout, attention_aggregate
 from graphkit.ops.linear import spmm
 from graphkit.ops.plain import plain_aggregate, plain_attention, plain_propagate
 from graphkit.ops.segment import segment_aggregate
+from graphkit.whole_numbers import WrongTypeError
 
 logger = logging.getLogger(__name__)
 
@@ -344,17 +345,20 @@ class LocalGraph(Graph):
     ) -> None:
         if isinstance(num_nodes, Tensor) and num_nodes.numel() == 1:
             num_nodes = num_nodes.item()
+        message = (
+            f"num_nodes must be a non-negative whole number, got {num_nodes!r}. Pass "
+            "the number of nodes, which may exceed the largest id in edge_index"
+        )
+        # A float that equals a whole number, such as 3.0, passes too.
         if (
             isinstance(num_nodes, bool)
             or not isinstance(num_nodes, numbers.Real)
             or not math.isfinite(num_nodes)
             or num_nodes != int(num_nodes)
-            or num_nodes < 0
         ):
-            raise ValueError(
-                f"num_nodes must be a non-negative whole number, got {num_nodes!r}. Pass "
-                "the number of nodes, which may exceed the largest id in edge_index"
-            )
+            raise WrongTypeError(message)
+        if num_nodes < 0:
+            raise ValueError(message)
         self.num_nodes = int(num_nodes)
         self.fast = fast
         # The block is built outside inference mode, as its caches are. A graph made

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import torch
 
-from graphkit.whole_numbers import as_whole_number
+from graphkit.whole_numbers import WrongTypeError, as_whole_number
 
 
 def seeded_generator(seed, name: str = "seed") -> torch.Generator:
@@ -20,11 +20,12 @@ def seeded_generator(seed, name: str = "seed") -> torch.Generator:
         name (str): the argument's name for the error. (default: ``"seed"``)
 
     Raises:
-        TypeError: ``seed`` is a bool, a float or another non-integer.
+        WrongTypeError: ``seed`` is a bool, a float or another non-integer. It is
+            a TypeError and a ValueError.
     """
     whole = as_whole_number(seed)
     if whole is None:
-        raise TypeError(
+        raise WrongTypeError(
             f"{name} must be an integer, got {seed!r} ({type(seed).__name__})"
         )
     return torch.Generator().manual_seed(whole)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
-from graphkit.whole_numbers import as_whole_number
+from graphkit.whole_numbers import WrongTypeError, as_whole_number
 
 # Payload tensors as (shape, dtype); dtype None means the dtype of the rows sent.
 Spec = list[tuple[tuple[int, ...], torch.dtype | None]]
@@ -78,13 +78,16 @@ class Codec:
 
     def __init__(self, min_width: int = 16) -> None:
         width = as_whole_number(min_width)
-        if width is None or width < 1:
+        message = (
+            f"min_width={min_width!r} is invalid for {type(self).__name__}. Pass a "
+            "whole number of columns >= 1, such as 16"
+        )
+        if width is None:
+            raise WrongTypeError(message)
+        if width < 1:
             # TrainConfig rejects such a compression_min_width too. A width below 1
             # would compress tensors of zero columns.
-            raise ValueError(
-                f"min_width={min_width!r} is invalid for {type(self).__name__}. Pass a "
-                "whole number of columns >= 1, such as 16"
-            )
+            raise ValueError(message)
         self.min_width = width
 
     def applies(self, width: int, ratio: float) -> bool:

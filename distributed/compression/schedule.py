@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from graphkit.whole_numbers import as_whole_number
+from graphkit.whole_numbers import WrongTypeError, as_whole_number
 
 
 class _Stateless:
@@ -203,7 +203,7 @@ def _positive_int(name: str, value: int) -> int:
     """
     whole = as_whole_number(value)
     if whole is None:
-        raise ValueError(f"{name} must be a whole number, got {value!r}")
+        raise WrongTypeError(f"{name} must be a whole number, got {value!r}")
     if whole < 1:
         raise ValueError(f"{name} must be at least 1, got {value}")
     return whole

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import torch
 
-from graphkit.whole_numbers import as_whole_number
+from graphkit.whole_numbers import WrongTypeError, as_whole_number
 
 E8M0_MIN_EXP = -127
 E8M0_MAX_EXP = 127
@@ -353,7 +353,7 @@ def check_int_bits(bits: int, symmetric: bool) -> None:
     lowest = 2 if symmetric else 1
     kind = "symmetric" if symmetric else "asymmetric"
     if as_whole_number(bits, tensors=False) is None:
-        raise TypeError(
+        raise WrongTypeError(
             f"bits={bits!r} is invalid for the {kind} INT grid. Pass a whole number "
             f"of bits >= {lowest}, such as 4"
         )
@@ -435,16 +435,23 @@ def quantize_int(
 
 
 def validate_group_size(group_size: int | None) -> None:
-    """Raise a ValueError unless ``group_size`` is ``None`` or a positive column count.
+    """Raise unless ``group_size`` is ``None`` or a positive column count.
+
+    A value that is no whole number raises WrongTypeError, and one below 1 ValueError.
 
     Some GPTQ tools spell "no groups" as ``-1``. Here that is ``None``.
     """
-    is_count = as_whole_number(group_size, tensors=False, minimum=1) is not None
-    if group_size is not None and not is_count:
-        raise ValueError(
-            f"group_size={group_size} is invalid: pass None for one grid per row, or a "
-            "positive number of columns per group"
-        )
+    if group_size is None:
+        return
+    whole = as_whole_number(group_size, tensors=False)
+    message = (
+        f"group_size={group_size} is invalid: pass None for one grid per row, or a "
+        "positive number of columns per group"
+    )
+    if whole is None:
+        raise WrongTypeError(message)
+    if whole < 1:
+        raise ValueError(message)
 
 
 def quantize_int_groups(

@@ -10,17 +10,17 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from graphkit.whole_numbers import as_whole_number
+from graphkit.whole_numbers import WrongTypeError, as_whole_number
 
 
 def _whole_count(value, name: str) -> int:
-    """Return ``value`` as an int, raising TypeError unless it is a whole number.
+    """Return ``value`` as an int, raising WrongTypeError unless it is a whole number.
 
     Python and NumPy integers and one-element integer tensors pass, and a bool does not.
     """
     count = as_whole_number(value)
     if count is None:
-        raise TypeError(f"{name}={value!r} is invalid. Pass a whole number of weights")
+        raise WrongTypeError(f"{name}={value!r} is invalid. Pass a whole number of weights")
     return count
 
 
@@ -36,10 +36,12 @@ def random_mask(
     """
     numel = 1
     for size in shape:
-        if as_whole_number(size, tensors=False, minimum=0) is None:
-            raise ValueError(
-                f"shape {tuple(shape)} is invalid. Give sizes that are whole numbers >= 0"
-            )
+        whole = as_whole_number(size, tensors=False)
+        message = f"shape {tuple(shape)} is invalid. Give sizes that are whole numbers >= 0"
+        if whole is None:
+            raise WrongTypeError(message)
+        if whole < 0:
+            raise ValueError(message)
         numel *= int(size)
     if (density is None) == (count is None):
         raise ValueError("give exactly one of density and count")

@@ -30,7 +30,7 @@ import torch
 from graphkit.extras.floorset import geometry
 from graphkit.extras.floorset import layout_checks as checks
 
-from graphkit.whole_numbers import as_whole_number
+from graphkit.whole_numbers import WrongTypeError, as_whole_number
 
 logger = logging.getLogger(__name__)
 
@@ -230,7 +230,7 @@ def _check_configs(configs) -> set[int] | None:
     block_counts = set()
     for value in configs:
         if as_whole_number(value, tensors=False) is None:
-            raise TypeError(
+            raise WrongTypeError(
                 f"configs must contain whole block counts such as 21, got {value!r} "
                 f"({type(value).__name__})"
             )

@@ -19,7 +19,7 @@ from torch import Tensor
 
 from graphkit.block import check_edge_index
 from graphkit.embed.implicit import Cache, ImplicitMatrix
-from graphkit.whole_numbers import as_whole_number
+from graphkit.whole_numbers import WrongTypeError, as_whole_number
 
 
 def _to_csr(matrix: Tensor) -> Tensor:
@@ -47,7 +47,7 @@ def check_node_ids(edge_index: Tensor, num_nodes: int) -> int:
     check_edge_index(edge_index)
     count = as_whole_number(num_nodes)
     if count is None:
-        raise TypeError(
+        raise WrongTypeError(
             f"num_nodes must be an int, got {num_nodes!r} ({type(num_nodes).__name__})"
         )
     num_nodes = count

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import math
+import numbers
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from graphkit.embed.rsvd import ORTHONORMALIZERS, randomized_svd
 from graphkit.embed.wys import wys_matrix
 from graphkit.option_names import option
 from graphkit.train.metrics import _mann_whitney
+from graphkit.whole_numbers import WrongTypeError, check_whole_number_fields
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +66,17 @@ class LinkPredictionConfig:
     dtype: torch.dtype = torch.float32
 
     def __post_init__(self) -> None:
+        check_whole_number_fields(
+            self,
+            ("rank", "window", "n_iter", "oversample", "seed"),
+            optional=("oversample",),
+        )
+        neg_coef = self.neg_coef
+        if isinstance(neg_coef, bool) or not isinstance(neg_coef, numbers.Real):
+            raise WrongTypeError(
+                f"neg_coef must be a real number, got {neg_coef!r} of type "
+                f"{type(neg_coef).__name__}"
+            )
         if self.rank < 0:
             raise ValueError(f"rank must be >= 0 (0 selects it), got {self.rank}")
         if self.window < 1:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import math
+import numbers
 import time
 from dataclasses import dataclass, field
 
@@ -39,6 +40,7 @@ from graphkit.embed.rsvd import randomized_svd
 from graphkit.embed.wys import clipped_degrees, symmetric_adjacency, wys_matrix
 from graphkit.option_names import option
 from graphkit.train.inputs import check_node_fields
+from graphkit.whole_numbers import WrongTypeError, check_whole_number_fields
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +79,15 @@ class NodeClassConfig:
     seed: int = 0
 
     def __post_init__(self) -> None:
+        counts = ("hops", "wys_window", "wys_rank", "pca_dim", "svd_rank", "oversample")
+        check_whole_number_fields(self, counts + ("n_iter", "dropout_copies", "seed"))
+        for name in ("wys_neg_coef", "dropout"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise WrongTypeError(
+                    f"{name} must be a real number, got {value!r} of type "
+                    f"{type(value).__name__}"
+                )
         for name in (
             "hops",
             "wys_rank",

@@ -32,6 +32,7 @@ from torch import Tensor
 
 from graphkit.embed.implicit import ImplicitMatrix
 from graphkit.embed.memory_budget import check_sketch_memory
+from graphkit.whole_numbers import WrongTypeError
 
 logger = logging.getLogger(__name__)
 
@@ -192,14 +193,14 @@ def _check_arguments(
 
 
 def _check_integers(rank: int, n_iter: int, oversample: int | None) -> None:
-    """Raise TypeError unless ``rank``, ``n_iter`` and ``oversample`` are ints."""
+    """Raise WrongTypeError unless ``rank``, ``n_iter`` and ``oversample`` are ints."""
     counts = {"rank": rank, "n_iter": n_iter}
     if oversample is not None:
         counts["oversample"] = oversample
     for name, value in counts.items():
         # bool is an Integral too, and True would pass as rank 1.
         if not isinstance(value, numbers.Integral) or isinstance(value, bool):
-            raise TypeError(f"{name} must be an int, got {value!r}")
+            raise WrongTypeError(f"{name} must be an int, got {value!r}")
 
 
 def _check_ranges(
@@ -231,7 +232,7 @@ def _check_seed(seed: int | None) -> None:
     if seed is None:
         return
     if not isinstance(seed, numbers.Integral) or isinstance(seed, bool):
-        raise TypeError(f"seed must be an int or None, got {seed!r}")
+        raise WrongTypeError(f"seed must be an int or None, got {seed!r}")
     if not -(2**63) <= seed < 2**64:
         raise ValueError(
             f"seed must lie in [-2**63, 2**64), the range of a torch seed, got {seed}"

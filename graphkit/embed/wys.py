@@ -42,7 +42,7 @@ from graphkit.embed.leaves import (
     ones,
 )
 from graphkit.embed.rsvd import randomized_svd
-from graphkit.whole_numbers import as_whole_number
+from graphkit.whole_numbers import WrongTypeError, as_whole_number
 
 
 def symmetric_adjacency(
@@ -100,9 +100,12 @@ def transition_matrix(
 def context_weights(window: int) -> list[float]:
     """Return :math:`q_j = (C - j + 1) / (C (C + 1) / 2)` for ``j = 1..C``."""
     whole = as_whole_number(window)
-    if whole is None or whole < 1:
+    message = f"window must be >= 1 and a whole number, got {window!r}"
+    if whole is None:
         # A float window would fail inside range(), and True would pass as window 1.
-        raise ValueError(f"window must be >= 1 and a whole number, got {window!r}")
+        raise WrongTypeError(message)
+    if whole < 1:
+        raise ValueError(message)
     window = whole
     total = window * (window + 1) / 2
     return [(window - j + 1) / total for j in range(1, window + 1)]
@@ -173,7 +176,7 @@ def _check_negative_rank(negative_rank: int, num_nodes: int) -> None:
     is rejected because it would pass as rank 1, which sets N = 0.
     """
     if as_whole_number(negative_rank, tensors=False) is None:
-        raise TypeError(
+        raise WrongTypeError(
             f"negative_rank must be an int, got {negative_rank!r} "
             f"({type(negative_rank).__name__})"
         )

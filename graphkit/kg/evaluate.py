@@ -36,7 +36,7 @@ from graphkit.kg.pretraining_graphs import released_graph_note
 from graphkit.kg.query_names import queries_without_facts
 from graphkit.kg.rank_inputs import check_rank_inputs
 from graphkit.option_names import option
-from graphkit.whole_numbers import as_whole_number
+from graphkit.whole_numbers import WrongTypeError, as_whole_number
 
 logger = logging.getLogger(__name__)
 
@@ -205,7 +205,7 @@ def evaluate_ranks(
         )
     # True as a batch size is a slip, not a size of 1, so a bool is rejected too.
     if as_whole_number(batch_size, tensors=False) is None:
-        raise TypeError(
+        raise WrongTypeError(
             f"{option('batch_size')} must be a whole number, got {batch_size!r} "
             f"({type(batch_size).__name__})"
         )

@@ -57,7 +57,7 @@ from graphkit.kg.train_inputs import check_trainable, merge_settings
 from graphkit.option_names import flag, from_command_line, option
 from graphkit.train.config import ADAM_MAX_LR
 from graphkit.train.progress import logs_above_bar
-from graphkit.whole_numbers import as_whole_number
+from graphkit.whole_numbers import WrongTypeError, as_whole_number
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ class TrainConfig:
 
 
 def _check_whole_numbers(config: TrainConfig) -> None:
-    """Raise TypeError for a count or seed that is not an int."""
+    """Raise WrongTypeError for a count or seed that is not an int."""
     for name in (
         "steps",
         "batch_size",
@@ -123,7 +123,7 @@ def _check_whole_numbers(config: TrainConfig) -> None:
         value = getattr(config, name)
         # 1e4 is a float, which would fail only deep inside torch.
         if as_whole_number(value, tensors=False) is None:
-            raise TypeError(
+            raise WrongTypeError(
                 f"{option(name)} must be a whole number, got {value!r} "
                 f"({type(value).__name__}). Pass an int, such as 10_000 for 1e4"
             )

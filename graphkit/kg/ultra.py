@@ -29,7 +29,7 @@ from graphkit.kg.graph import KnowledgeGraph, check_id_ranges, check_triples
 from graphkit.kg.model import UltraNet, fact_graph
 from graphkit.kg.pretraining_graphs import released_checkpoint_name
 from graphkit.option_names import option
-from graphkit.whole_numbers import as_whole_number
+from graphkit.whole_numbers import WrongTypeError, as_whole_number
 
 if TYPE_CHECKING:
     from graphkit.kg.evaluate import AnswerIndex
@@ -373,7 +373,7 @@ def _top_answers(
 def _check_count(value, name: str) -> None:
     """Raise unless ``value`` is a whole number of at least 1 (``bool`` excluded)."""
     if as_whole_number(value, tensors=False) is None:
-        raise TypeError(
+        raise WrongTypeError(
             f"{option(name)} must be a whole number, got {value!r} "
             f"({type(value).__name__})"
         )

@@ -27,6 +27,7 @@ import torch
 from torch import Tensor
 
 from graphkit.metrics.sorting import sorted_unique
+from graphkit.whole_numbers import WrongTypeError
 
 logger = logging.getLogger(__name__)
 
@@ -363,7 +364,7 @@ def _integer_num_classes(value) -> int:
         except TypeError:
             pass
     if index is None:
-        raise TypeError(
+        raise WrongTypeError(
             f"num_classes must be an integer, got {value!r} ({type(value).__name__}). "
             "Pass the number of classes C as an int, or leave it unset"
         )

@@ -65,7 +65,7 @@ from graphkit.metrics.information import (
 from graphkit.metrics.khop import khop_label_counts
 from graphkit.metrics.nic_symbols import capped_bins, label_count_symbols, sparse_symbols
 from graphkit.metrics.sorting import unique_inverse_counts
-from graphkit.whole_numbers import as_whole_number
+from graphkit.whole_numbers import WrongTypeError, as_whole_number
 
 log = logging.getLogger(__name__)
 
@@ -130,15 +130,19 @@ def _histogram_table(graph: LabelledGraph, hops: int) -> Tensor:
 
 
 def _positive_integer(value, name: str) -> int:
-    """Return ``value`` as an int, or raise ValueError unless it is an integer >= 1.
+    """Return ``value`` as an int, or raise unless it is an integer >= 1.
 
-    NumPy integers pass, as from a loop over ``np.arange``. A bool is rejected,
+    A non-integer raises WrongTypeError, and an integer below 1 ValueError. NumPy
+    integers pass, as from a loop over ``np.arange``. A bool is rejected,
     because ``True`` would silently select 1.
     """
-    whole = as_whole_number(value, tensors=False, minimum=1)
+    whole = as_whole_number(value, tensors=False)
+    none = " or None" if name == "bins" else ""
+    message = f"{name} must be a positive integer{none}, got {value!r}"
     if whole is None:
-        none = " or None" if name == "bins" else ""
-        raise ValueError(f"{name} must be a positive integer{none}, got {value!r}")
+        raise WrongTypeError(message)
+    if whole < 1:
+        raise ValueError(message)
     return whole
 
 

@@ -256,8 +256,12 @@ class TrainConfig:
         for config_field in fields(self):
             value = getattr(self, config_field.name)
             if not _has_field_type(config_field, value):
+                # Imported here because graphkit.whole_numbers imports torch, and
+                # `graphkit kg list` reads this module without torch.
+                from graphkit.whole_numbers import WrongTypeError
+
                 expected = _base_type(config_field.type).__name__
-                raise ValueError(
+                raise WrongTypeError(
                     f"{option(config_field.name)} must be of type {expected}, got "
                     f"{value!r}"
                 )
