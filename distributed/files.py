@@ -6,10 +6,10 @@ partitioning options and a ``source`` entry (see :mod:`graphkit.distributed.sour
 Each rank reads only its own file, checks the checksum, and loads it onto the CPU with
 ``torch.load(weights_only=True)``. The caller moves it to the training device once.
 
-A file stores its in-edges packed, as one tensor with offsets per source partition
-(format ``graphkit-partition-2``, :mod:`graphkit.distributed.packed_edges`). Loading
-returns them as one tensor per peer, and it also reads the files of format
-``graphkit-partition-1``, which stored them that way.
+A file stores its in-edges as one tensor sorted by source partition, with an offset
+per source partition (format ``graphkit-partition-2``, see
+:mod:`graphkit.distributed.packed_edges`). Loading returns them as one tensor per peer.
+It also reads files of format ``graphkit-partition-1``, which store one tensor per peer.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from graphkit.distributed.partition import (
     partition_summary,
 )
 from graphkit.launcher import ranks_share_one_machine
-from graphkit.whole_numbers import as_whole_number
+from graphkit.whole_numbers import WrongTypeError, as_whole_number
 
 logger = logging.getLogger(__name__)
 
@@ -338,17 +338,23 @@ def load_partition(folder: str | os.PathLike, rank: int, world_size: int) -> dic
     and edge features as one tensor per peer, and no ``format`` entry.
     """
     # Python and NumPy integers and one-element integer tensors pass.
-    size = as_whole_number(world_size, minimum=1)
+    size = as_whole_number(world_size)
+    # Checked first, so that the rank check below does not blame the rank.
+    size_message = f"world_size must be an int >= 1, got {world_size!r}"
     if size is None:
-        # Checked first, so that the rank check below does not blame the rank.
-        raise ValueError(f"world_size must be an int >= 1, got {world_size!r}")
-    whole = as_whole_number(rank, minimum=0)
-    if whole is None or whole >= size:
-        # meta["files"][-1] would load the last file, and a float would fail as a list
-        # index.
-        raise ValueError(
-            f"rank must be an int in [0, {size}) for world_size={size}, got {rank!r}"
-        )
+        raise WrongTypeError(size_message)
+    if size < 1:
+        raise ValueError(size_message)
+    whole = as_whole_number(rank)
+    # meta["files"][-1] would load the last file, and a float would fail as a list
+    # index.
+    rank_message = (
+        f"rank must be an int in [0, {size}) for world_size={size}, got {rank!r}"
+    )
+    if whole is None:
+        raise WrongTypeError(rank_message)
+    if not 0 <= whole < size:
+        raise ValueError(rank_message)
     rank, world_size = whole, size
     meta = read_metadata(folder)
     check_world_size(meta, world_size, folder)
@@ -358,7 +364,7 @@ def load_partition(folder: str | os.PathLike, rank: int, world_size: int) -> dic
     path = Path(folder) / entry["name"]
     if path.is_dir():
         raise PartitionFileError(
-            f"partition file {path} is a folder, not a file; re-run graphkit partition"
+            f"partition file {path} is a folder, not a file. Re-run graphkit partition"
         )
     if not path.is_file():
         raise PartitionFileError(

@@ -19,7 +19,7 @@ from torch import Tensor
 from graphkit.block import check_edge_index
 from graphkit.graph import edges_of_data
 from graphkit.seeds import seeded_generator
-from graphkit.whole_numbers import as_whole_number
+from graphkit.whole_numbers import WrongTypeError, as_whole_number
 
 from .balance import balance_training_nodes, fill_empty_partitions
 from .metis_process import part_graph_in_child
@@ -31,7 +31,7 @@ METHODS = ("metis", "random")
 NODE_FIELDS = ("x", "y", "train_mask", "val_mask", "test_mask")
 # Format 2 packs the in-edges into one tensor with offsets (see packed_edges.py).
 PAYLOAD_FORMAT = "graphkit-partition-2"
-# Format 1 stored one edge tensor per peer, which loading still reads.
+# Format 1 stored one edge tensor per peer. load_partition still reads it.
 PER_PEER_FORMAT = "graphkit-partition-1"
 
 
@@ -124,14 +124,14 @@ def _any_split(mask: Tensor) -> Tensor:
 
 
 def check_count(value, name: str) -> None:
-    """Raise TypeError unless ``value`` is a whole number (see ``as_whole_number``).
+    """Raise WrongTypeError unless ``value`` is a whole number (see ``as_whole_number``).
 
     Python and NumPy integers pass, and so does a one-element integer tensor, as a PyG
     ``Data`` may store its ``num_nodes``. A float count fails deep inside torch, and
     ``True`` would count as 1, so both raise.
     """
     if as_whole_number(value) is None:
-        raise TypeError(
+        raise WrongTypeError(
             f"{name} must be an int, got {value!r} of type {type(value).__name__}. "
             f"Pass a whole number, such as int({name})"
         )
@@ -322,12 +322,13 @@ def partition_payloads(
     for rank in requested:
         # Entries of a tensor such as torch.arange(2) are read as ints.
         whole = as_whole_number(rank)
-        if whole is None or not 0 <= whole < num_parts:
-            # A negative rank would index node_ranges from the end and yield a payload
-            # without nodes.
-            raise ValueError(
-                f"ranks must contain partition ids in [0, {num_parts}), got {rank!r}"
-            )
+        # A negative rank would index node_ranges from the end and yield a payload
+        # without nodes.
+        message = f"ranks must contain partition ids in [0, {num_parts}), got {rank!r}"
+        if whole is None:
+            raise WrongTypeError(message)
+        if not 0 <= whole < num_parts:
+            raise ValueError(message)
         ranks.append(whole)
     relabeled = relabel(parts, num_parts)
     dst_part, src_part = parts[edge_index[1]], parts[edge_index[0]]
