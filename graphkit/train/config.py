@@ -146,7 +146,7 @@ class TrainConfig:
     layers: int = 2
     """Number of graph layers, the output layer included."""
     dropout: float = 0.5
-    """Dropout probability of the input and hidden features."""
+    """Dropout probability of the input and hidden features, in [0, 1)."""
     norm: str = "none"
     """Normalisation after each hidden layer: none, batch (global statistics) or layer."""
     residual: bool = False
@@ -154,7 +154,7 @@ class TrainConfig:
     heads: int = 4
     """Attention heads of hidden GAT layers, or global heads of pgcn layers."""
     attention_dropout: float = 0.0
-    """Dropout probability of GAT attention coefficients."""
+    """Dropout probability of GAT attention coefficients, in [0, 1)."""
     # Optimisation
     optimizer: str = "adam"
     """Optimizer: adam, or adamw (decoupled weight decay)."""
@@ -285,10 +285,14 @@ class TrainConfig:
                 raise ValueError(
                     f"{option(name)} must be at least 1, got {getattr(self, name)}"
                 )
+        # torch.nn.Dropout, GNN and GATConv accept 1, but in training it zeroes every
+        # feature or attention coefficient, so the weights before it never learn.
         for name in ("dropout", "attention_dropout"):
             if not 0.0 <= getattr(self, name) < 1.0:
                 raise ValueError(
-                    f"{option(name)} must lie in [0, 1), got {getattr(self, name)}"
+                    f"{option(name)} must lie in [0, 1), got {getattr(self, name)}. "
+                    "A dropout of 1 drops every value in training, so the model "
+                    "cannot learn. Pass a value below 1, such as 0.5"
                 )
         # A NaN passes a "<= 0" check because every comparison with it is false, and an
         # infinite lr turns every weight into NaN, so both need math.isfinite.
