@@ -28,6 +28,7 @@ link-prediction and Planetoid scripts use ``r = 0``.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 
 import torch
@@ -139,6 +140,12 @@ def wys_matrix(
         weights (list[float], optional): custom q_1..q_C in place of the window weights.
         dtype (torch.dtype, optional): dtype of every leaf. (default: ``torch.float32``)
     """
+    # True would pass as 1.0, and a string fails inside math.isfinite.
+    if isinstance(neg_coef, bool) or not isinstance(neg_coef, numbers.Real):
+        raise WrongTypeError(
+            f"neg_coef must be a real number, got {neg_coef!r} of type "
+            f"{type(neg_coef).__name__}"
+        )
     if not math.isfinite(neg_coef):
         raise ValueError(f"neg_coef must be a finite number, got {neg_coef}")
     adjacency = symmetric_adjacency(edge_index, num_nodes, dtype)

@@ -12,6 +12,7 @@ from graphkit.launch import cmd_isvd
 from graphkit.embed.linkpred import LinkPredictionConfig
 from graphkit.embed.nodeclass import NodeClassConfig
 from graphkit.embed.wys import wys_matrix
+from graphkit.whole_numbers import WrongTypeError
 
 EDGES = torch.tensor([[0, 1], [1, 2]])
 
@@ -23,6 +24,13 @@ def test_configs_reject_non_finite_negative_weight(value):
     with pytest.raises(ValueError, match="wys_neg_coef must be a finite number"):
         NodeClassConfig(wys_neg_coef=value)
     with pytest.raises(ValueError, match="neg_coef must be a finite number"):
+        wys_matrix(EDGES, 3, neg_coef=value)
+
+
+@pytest.mark.parametrize("value", [True, "0.1", None, torch.tensor(0.1)], ids=repr)
+def test_wys_rejects_wrong_type_negative_weight(value):
+    # True would silently weigh the negative term by 1.
+    with pytest.raises(WrongTypeError, match="neg_coef must be a real number, got"):
         wys_matrix(EDGES, 3, neg_coef=value)
 
 
