@@ -64,8 +64,9 @@ def _raw(folder, rank: int) -> dict:
 def test_packed_file_hand_graph(tmp_path):
     meta = write_partitions(_tiny_data(), PARTS, 3, tmp_path)
     assert meta["format"] == "graphkit-partition-2"
-    # Rank 0 owns new ids 0, 1 and receives 1 -> 0 and 1 -> 2 from partition 1
-    # (new source 2) and 4 -> 0 from partition 2 (new source 5).
+    # Rank 0 owns the old nodes 0 and 2 (new ids 0 and 1). It receives the old edges
+    # 1 -> 0 and 1 -> 2 from partition 1 (new source 2) and 4 -> 0 from partition 2
+    # (new source 5).
     expected = {
         0: ([[2, 2, 5], [0, 1, 0]], [0, 0, 2, 3], [11.0, 15.0, 14.0]),
         1: ([[0, 1], [0, 1]], [0, 2, 2, 2], [10.0, 12.0]),
@@ -128,8 +129,9 @@ def test_per_peer_folder_builds_same_graph(tmp_path):
     old = run_world(_graph_summary, 3, str(tmp_path / "old"))
     new = run_world(_graph_summary, 3, str(tmp_path / "new"))
     assert new == old
-    # Sums of in-neighbour features by new id: node 0 (old 0) receives from old 1
-    # and 4, node 1 (old 2) from old 1, and node 5 (old 4) from old 3.
+    # Each node's feature is its old id, and the sums are in new-id order. Node 0
+    # (old 0) receives old 1 and 4, node 1 (old 2) old 1, node 2 (old 1) old 0,
+    # node 3 (old 3) old 2 and node 5 (old 4) old 3. Nodes 4 and 6 have no in-edges.
     assert [value for summary in new for value in summary["sum"]] == [
         5.0,
         1.0,
@@ -169,7 +171,10 @@ def test_damaged_offsets_rejected(tmp_path, offsets, problem):
     ("change", "problem"),
     [
         ({"edge_offsets": None}, "the entry 'edge_offsets' is missing"),
-        ({"edges": torch.zeros(3, 3, dtype=torch.long)}, "edges must"),
+        (
+            {"edges": torch.zeros(3, 3, dtype=torch.long)},
+            "edges must have shape [2, E], got [3, 3]",
+        ),
         (
             {"edge_attr": torch.zeros(2, 1)},
             "one row per edge (3 rows), got shape [2, 1]",

@@ -58,9 +58,9 @@ def test_copies_within_memory_accepted(monkeypatch):
 
 
 def test_design_check_caps_sketch_width(monkeypatch):
-    # 10 copies of 6 training rows give a 60 x 3 system. The SVD sketch has
-    # min(svd_rank + oversample, 60, 3) = 3 columns, (60 + 3) * 3 * 4 = 756 bytes in
-    # float32, where 2 + 20 uncapped columns would count 5544 bytes.
+    # The 6 training rows and their 9 dropout copies give a 60 x 3 design matrix.
+    # The SVD sketch has min(svd_rank + oversample, 60, 3) = 3 columns, which need
+    # (60 + 3) * 3 * 4 = 756 bytes in float32. Uncapped, 2 + 20 columns need 5544.
     config = NodeClassConfig(
         hops=0, wys_rank=0, pca_dim=0, svd_rank=2, oversample=20, dropout_copies=9
     )

@@ -22,7 +22,8 @@ def test_pretrain_empty_checkpoint_rejected(graph, tmp_path, capsys, value):
     error = capsys.readouterr().err
     assert f"argument --checkpoint: {value!r} is empty" in error
     assert "a released name such as ultra_3g" in error
-    # pretrain must not start from random weights and write a checkpoint.
+    # An empty --checkpoint is not the same as no --checkpoint, so pretrain must not
+    # start from random weights and write a run folder.
     assert not out.exists()
 
 

@@ -9,8 +9,8 @@ from graphkit.kg.evaluate import AnswerIndex, filtered_ranks, to_tail_queries
 def test_chain_filters_each_direction_alone():
     """Scenario of https://github.com/TimDettmers/ConvE/issues/18: with facts
     (0, r, 1) and (1, r, 2), a filter keyed by (entity, relation) alone marks both 0
-    and 2 as known answers of (1, r, ?) and of (?, r, 1). Entity 0 answers only the
-    head query and entity 2 only the tail query."""
+    and 2 as known answers of (1, r, ?) and of (?, r, 1). Entity 0 is an answer only
+    of the head query and entity 2 only of the tail query."""
     triples = torch.tensor([[0, 0, 1], [1, 0, 2]])
     index = AnswerIndex.build(triples, num_relations=1)
     sources, query_index, answers = to_tail_queries(triples, num_relations=1)
@@ -24,8 +24,8 @@ def test_chain_filters_each_direction_alone():
         [True, False, False],
         [False, True, False],
     ]
-    # The model prefers entity 0 for (1, r, ?). Entity 0 is no answer of that query,
-    # so it stays a competitor and the true tail 2 ranks second.
+    # The model prefers entity 0 for (1, r, ?). Entity 0 is not an answer of that
+    # query, so it stays a competitor and the true tail 2 ranks second.
     scores = torch.tensor([[5.0, 1.0, 3.0]])
     ranks = filtered_ranks(scores, answers[1:2], known[1:2])
     assert ranks.tolist() == [2]
@@ -40,7 +40,7 @@ def test_repeated_facts_rank_from_one():
     known = index.mask(torch.tensor([0, 0]), torch.tensor([0, 0]), num_entities=4)
     assert known.tolist() == [[False, True, True, False]] * 2
     # Query (0, r, ?) with answer 1: the known answer 2 scores higher but is filtered.
-    # With answer 2, entity 1 is filtered and entity 3 is the only competitor.
+    # With answer 2, entity 1 is filtered and only entity 3 scores higher.
     scores = torch.tensor([[0.0, 1.0, 9.0, 0.5], [0.0, 1.0, 0.2, 0.5]])
     ranks = filtered_ranks(scores, torch.tensor([1, 2]), known)
     assert ranks.tolist() == [1, 2]

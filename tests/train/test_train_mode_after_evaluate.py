@@ -14,7 +14,8 @@ from graphkit.train import TrainConfig, Trainer
 
 
 class ModeRecorder(nn.Module):
-    """A GCN with dropout that records the mode of every submodule at each forward pass."""
+    """GCN with dropout that records, at each forward pass, whether all submodules
+    are in training mode (True), all in eval mode (False) or "mixed"."""
 
     def __init__(self):
         super().__init__()
@@ -27,7 +28,7 @@ class ModeRecorder(nn.Module):
         return self.gnn(x, graph)
 
 
-def test_steps_train_and_evaluations_do_not():
+def test_fit_alternates_train_and_eval_mode():
     data = two_block_graph()
     model = ModeRecorder()
     config = TrainConfig(epochs=3, log_every=100, patience=0)

@@ -16,7 +16,7 @@ from graphkit.train import TrainConfig, Trainer
 
 
 def rates_per_epoch(data, **options):
-    """Fit and return the learning rate that each epoch's optimizer step used.
+    """Fit, and return the learning rate of each epoch's step and the fit summary.
 
     Every epoch's validation score is 0.5, so the plateau schedule finds no gain after
     the first epoch and decays on a known epoch.
@@ -43,7 +43,8 @@ def rates_per_epoch(data, **options):
 @pytest.mark.parametrize("schedule", ["cosine", "plateau"])
 def test_resume_repeats_learning_rates(tmp_path, schedule):
     data = two_block_graph()
-    # The plateau schedule decays after 10 epochs without gain, here before epoch 13.
+    # The plateau schedule decays once more than 10 epochs bring no gain. Here epochs
+    # 2 to 12 bring none, so epoch 13 is the first at the decayed rate.
     options = {"lr_schedule": schedule, "lr": 0.5, "epochs": 16}
     full, full_summary = rates_per_epoch(
         data, out=str(tmp_path), checkpoint_every=4, **options
@@ -74,7 +75,8 @@ def test_changed_schedule_starts_from_restored_rate(tmp_path, caplog):
         data, lr_schedule="cosine", lr=0.1, epochs=6, out=str(tmp_path),
         resume=str(tmp_path / "checkpoint_000003.pt"),
     )
-    # A fresh cosine schedule over 6 epochs, scaled from 0.1 down to 0.01.
+    # A fresh cosine schedule over 6 epochs, scaled to start from the restored rate
+    # 0.01 in place of lr = 0.1.
     fresh = [0.1 * (1 + math.cos(math.pi * t / 6)) / 2 for t in range(3)]
     assert rest == pytest.approx([rate / 10 for rate in fresh])
     assert (

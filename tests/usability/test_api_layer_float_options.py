@@ -1,8 +1,8 @@
-"""Layers reject a bool or a non-number float option, and NaN where a range applies.
+"""Layers reject a bool, a non-number or NaN as a float option.
 
 torch.nn.BatchNorm1d, Dropout and LeakyReLU accept ``True`` silently (torch 2.13),
-but True for eps or dropout is a slip, not 1.0. A value torch takes legitimately,
-such as a negative LeakyReLU slope or GIN eps, stays accepted.
+but True for eps or dropout is a slip, not 1.0. A negative LeakyReLU slope or GIN
+eps is valid and stays accepted.
 """
 
 import math
@@ -64,7 +64,8 @@ def test_probability_out_of_range_rejected(layer, value):
 
 
 def test_negative_slope_and_eps_accepted():
-    # LeakyReLU and GIN take negative values, so the layers do too.
+    # torch.nn.LeakyReLU accepts a negative slope and GIN a negative eps, so these
+    # layers accept them too.
     assert GATConv(4, 2, negative_slope=-0.2).negative_slope == -0.2
     assert GINConv(nn.Identity(), eps=-1.0).eps.tolist() == [-1.0]
 
