@@ -495,12 +495,14 @@ def parse_floats(
     A value that numpy reads but :func:`is_plain_number` rejects (``1_0``, non-ASCII
     digits) is an error too.
     """
+    numpy_error = None
     try:
         values = np.asarray([row.fields[columns] for row in rows], dtype=np.float32)
-    except ValueError:
-        values = None
+    except ValueError as error:
+        values, numpy_error = None, error
     for row in rows:
-        # One test per line keeps the check cheap on large feature files.
+        # Testing a line's joined fields once, rather than each field, keeps the check
+        # cheap on large feature files. A line that fails is then checked field by field.
         if values is not None and is_plain_number("".join(row.fields[columns])):
             continue
         for value in row.fields[columns]:
@@ -514,5 +516,8 @@ def parse_floats(
                     + inline_comment_hint(row),
                 ) from None
     if values is None:
-        raise ValueError(f"{path}: a value is not a number")
+        raise ValueError(
+            f"{path}: numpy could not convert the columns to float32, although every "
+            f"value reads as a number: {numpy_error}"
+        ) from numpy_error
     return values
