@@ -1,15 +1,15 @@
 """CPU time of dropout with the mask drawn from float64 uniforms against ``bernoulli_``.
 
-Three measurements on one dataset, each variant alternating with the other in one
-process, reporting the median CPU time (``time.process_time``) of ``--repeats`` rounds:
+The two variants alternate, and each case reports the median CPU time of
+``--repeats`` rounds. The cases are:
 
-* one dropout call (p = 0.5) on a tensor of the node-feature shape: ``F.dropout``
-  against :func:`graphkit.nn.bernoulli_noise.dropout`;
+* one dropout call (p = 0.5) on the node features: ``F.dropout`` against
+  :func:`graphkit.nn.bernoulli_noise.dropout`, timed with ``time.process_time``;
 * one epoch of ``graphkit.train.Trainer`` (a training step and an evaluation pass, the
   command's defaults) with the uniform draws against the same epoch with
-  ``bernoulli_`` (the probe forced to report a mismatch);
+  ``bernoulli_`` (the probe forced to report a mismatch), timed the same way;
 * with ``--command-epochs N``, the whole ``graphkit train --dataset D --model M
-  --epochs N`` command in fresh processes, user plus system CPU time.
+  --epochs N`` command in fresh processes, timed as user plus system CPU time.
 
 Both variants give bitwise equal outputs where the probe agrees
 (``tests/core/test_bernoulli_noise.py``). The script prints whether it does.
@@ -37,9 +37,11 @@ import torch.nn.functional as F
 
 
 def median_cpu_seconds(variants: dict, calls: int, repeats: int) -> dict:
-    """Return the median CPU seconds per call of each variant, run alternating."""
+    """Return the median CPU seconds per call of each variant, run in alternation."""
     for function in variants.values():
-        function()  # builds caches (CSR blocks, transposes, self-loops)
+        # An untimed first call builds the graph's caches (CSR blocks, transposes,
+        # self-loops).
+        function()
     times = {name: [] for name in variants}
     for _ in range(repeats):
         for name, function in variants.items():
@@ -63,7 +65,8 @@ def with_bernoulli(function):
     return run
 
 
-# Runs the console command, with the probe forced to a mismatch when argv[1] is "1".
+# Source run by a child Python: the console command, with the probe forced to report
+# a mismatch when the first argument is "1".
 _COMMAND = """
 import sys
 from graphkit.nn import bernoulli_noise
@@ -90,11 +93,21 @@ def command_cpu_seconds(arguments: list[str], bernoulli: bool) -> float:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", required=True, help="folder of the graph datasets")
-    parser.add_argument("--dataset", default="cora")
-    parser.add_argument("--models", nargs="+", default=["gcn", "sage", "gat"])
-    parser.add_argument("--epochs", type=int, default=5, help="epochs per timed round")
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--dataset", default="cora", help="dataset name")
+    parser.add_argument(
+        "--models",
+        nargs="+",
+        default=["gcn", "sage", "gat"],
+        help="models to time, as graphkit train --model takes them",
+    )
+    parser.add_argument(
+        "--epochs",
+        type=int,
+        default=5,
+        help="epochs, and dropout calls, per timed round",
+    )
+    parser.add_argument("--repeats", type=int, default=5, help="timed rounds per case")
+    parser.add_argument("--threads", type=int, default=1, help="torch CPU threads")
     parser.add_argument(
         "--command-epochs",
         type=int,

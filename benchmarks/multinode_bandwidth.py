@@ -199,7 +199,7 @@ def main() -> None:
         "--epochs",
         type=int,
         default=6,
-        help="epochs per run, at least 2: the first epoch is left out of the medians",
+        help="epochs per run, at least 2, because the medians skip the first epoch",
     )
     parser.add_argument(
         "--configs",

@@ -4,8 +4,7 @@ Run once per configuration, in a fresh process, because the peak is the process'
 ``VmHWM`` (reset through ``/proc/self/clear_refs``, Linux only). The graph's caches
 are warmed with a small model first, so the peak counts the configured model's
 parameters, Adam states and activations. Prints one JSON line with the measured peak
-and the estimate of ``estimated_training_bytes``
-(``peak_bytes`` and ``estimate_bytes``).
+(``peak_bytes``) and the estimate of ``estimated_training_bytes`` (``estimate_bytes``).
 
     python benchmarks/training_memory.py sage 4096 2 4 none 20000 100000 64 10
 

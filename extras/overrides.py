@@ -142,13 +142,13 @@ def _unquote_whole(text: str) -> str:
 def apply_overrides(config: Any, pairs: list[str], owner: str | None = None) -> Any:
     """Return ``config`` with ``key=value`` overrides applied (re-validated).
 
-    ``owner`` names the config in errors, for example the experiment's name; without
-    it the errors name the config class.
+    ``owner`` names the config in errors, such as the experiment's name. Without it,
+    the errors name the config class.
 
     Raises:
-        ValueError: a pair without ``=``, an unknown key (the message lists the valid
-            keys), a key given twice with different values, or a value that does not
-            parse as the field's type.
+        ValueError: a pair without ``=``, an empty or unknown key (the message lists
+            the valid keys), a key given twice with different values, or a value that
+            does not parse as the field's type.
     """
     if not pairs:
         return config

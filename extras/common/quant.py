@@ -437,7 +437,8 @@ def quantize_int(
 def validate_group_size(group_size: int | None) -> None:
     """Raise unless ``group_size`` is ``None`` or a positive column count.
 
-    A value that is no whole number raises WrongTypeError, and one below 1 ValueError.
+    A value that is not a whole number raises WrongTypeError, and one below 1 raises
+    ValueError.
 
     Some GPTQ tools spell "no groups" as ``-1``. Here that is ``None``.
     """
