@@ -203,7 +203,7 @@ def warn_compression_without_peers(config: TrainConfig) -> None:
 
 
 def warn_unused_partitioning(config: TrainConfig, world_size: int) -> None:
-    """Warn that ``--mode`` or ``--parts-method`` is set to a non-default but unused.
+    """Warn when the run ignores a non-default ``--mode`` or ``--parts-method``.
 
     One process has no peers to exchange halo rows with, so neither option changes
     the run. A ``--partitions`` folder was already split by graphkit partition, so

@@ -25,7 +25,7 @@ def fit_partition(rank: int, world_size: int):
     return Trainer(config, data, graph).fit()
 
 
-def test_ranks_stop_at_one_epoch():
+def test_ranks_stop_at_same_epoch():
     from graphkit.launch.cmd_train import load_local
     from graphkit.train.trainer import Trainer
 

@@ -262,7 +262,7 @@ def test_non_string_checksum_rejected(folder):
     assert str(folder / "meta.json") in message
 
 
-def test_metadata_folder_named(folder):
+def test_meta_json_folder_rejected(folder):
     (folder / "meta.json").unlink()
     (folder / "meta.json").mkdir()
     with pytest.raises(PartitionFileError) as error:
@@ -272,12 +272,12 @@ def test_metadata_folder_named(folder):
     assert "not found" not in message
 
 
-def test_partition_file_folder_named(folder):
+def test_partition_file_folder_rejected(folder):
     (folder / "part-0001.pt").unlink()
     (folder / "part-0001.pt").mkdir()
     with pytest.raises(PartitionFileError) as error:
         load_partition(folder, 1, 2)
     assert str(error.value) == (
-        f"partition file {folder / 'part-0001.pt'} is a folder, not a file; re-run "
+        f"partition file {folder / 'part-0001.pt'} is a folder, not a file. Re-run "
         "graphkit partition"
     )

@@ -5,15 +5,14 @@ from torch_geometric.data import Data
 from graphkit.distributed.partition import partition_nodes, partition_payloads
 
 
-
 def test_every_edge_lands_in_one_partition():
     """Scenarios of https://github.com/dmlc/dgl/issues/3443 and
     https://github.com/dmlc/dgl/pull/3366 (self-loops and repeated edges lost or placed
     twice around ParMETIS), and of
     https://github.com/pyg-team/pytorch_geometric/issues/3222 (METIS on directed
     graphs with isolated nodes)."""
-    # Repeated edges 0->1 and 1->2, self-loops at 0 and 2, a one-way cycle 3->4->5->3,
-    # a lone edge 6->7 and the isolated nodes 8 and 9.
+    # Repeated edges 0->1, 1->2 and 3->4, the reverse edge 2->1, self-loops at 0 and 2,
+    # a one-way cycle 3->4->5->3, a lone edge 6->7 and the isolated nodes 8 and 9.
     edge_index = torch.tensor(
         [[0, 0, 0, 1, 1, 2, 3, 3, 4, 5, 6, 2], [1, 1, 0, 2, 2, 2, 4, 4, 5, 3, 7, 1]]
     )
