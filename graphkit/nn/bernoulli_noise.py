@@ -61,8 +61,8 @@ def uniforms_match_bernoulli() -> bool:
 
 def _uniform_path_applies(x: Tensor, p: float) -> bool:
     # A contiguous tensor is filled in element order by both ways. Other layouts,
-    # tensor subclasses and dtypes other than float32 and float64, which the probe
-    # and the tests do not cover, take bernoulli_.
+    # tensor subclasses and dtypes other than float32 and float64 take bernoulli_,
+    # because no test checks the uniform draws for them.
     return (
         isinstance(p, float)
         and 0.0 < p < 1.0
