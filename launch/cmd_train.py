@@ -160,7 +160,7 @@ def run(args: argparse.Namespace) -> int:
         if world_size == 1:
             # A --partitions folder with one partition also runs in one process.
             warn_compression_without_peers(config)
-        warn_unused_partitioning(config, world_size)
+        warn_unused_partitioning(config, world_size, rank)
         if config.partitions:
             check_partition_fields(config.partitions, data)
         code = train(config, graph, data)
@@ -202,13 +202,18 @@ def warn_compression_without_peers(config: TrainConfig) -> None:
     )
 
 
-def warn_unused_partitioning(config: TrainConfig, world_size: int) -> None:
+def warn_unused_partitioning(
+    config: TrainConfig, world_size: int, rank: int = 0
+) -> None:
     """Warn when the run ignores a non-default ``--mode`` or ``--parts-method``.
 
     One process has no peers to exchange halo rows with, so neither option changes
     the run. A ``--partitions`` folder was already split by graphkit partition, so
-    ``--parts-method`` does not change it either.
+    ``--parts-method`` does not change it either. Every rank reads the same options,
+    so only rank 0 warns, because warnings of every rank are printed.
     """
+    if rank != 0:
+        return
     defaults = {field.name: field.default for field in dataclasses.fields(TrainConfig)}
     if world_size == 1 and config.mode != defaults["mode"]:
         logger.warning(

@@ -43,3 +43,20 @@ def test_default_partitioning_quiet(capsys):
     err = capsys.readouterr().err
     assert "--mode" not in err
     assert "--parts-method" not in err
+
+
+def test_partition_folder_warns_on_rank_zero_only(caplog):
+    # Warnings pass the log filter on every rank, so a warning that all ranks logged
+    # would print once per process.
+    from graphkit.launch.cmd_train import warn_unused_partitioning
+    from graphkit.train import TrainConfig
+
+    config = TrainConfig(partitions="parts", parts_method="random")
+    with caplog.at_level("WARNING"):
+        warn_unused_partitioning(config, world_size=2, rank=1)
+    assert caplog.records == []
+    with caplog.at_level("WARNING"):
+        warn_unused_partitioning(config, world_size=2, rank=0)
+    assert [record.getMessage() for record in caplog.records] == [
+        "parts_method='random' is ignored: the nodes are already split in parts"
+    ]
