@@ -92,3 +92,19 @@ def test_probe_rejects_draws_that_differ(monkeypatch):
     monkeypatch.setattr(bernoulli_noise, "_draw_kept_by_uniforms", draw_one_extra)
     # __wrapped__ skips the cached answer of the real draws.
     assert bernoulli_noise.uniforms_match_bernoulli.__wrapped__() is False
+
+
+def test_uniforms_used_when_probe_agrees(monkeypatch):
+    # Without this check a probe that always disagreed would pass every test above,
+    # because bernoulli_ gives the same values, and the speed-up would be lost.
+    calls = []
+    draw = bernoulli_noise._draw_kept_by_uniforms
+
+    def recording_draw(flat, keep, generator=None):
+        calls.append(flat.numel())
+        draw(flat, keep, generator)
+
+    monkeypatch.setattr(bernoulli_noise, "uniforms_match_bernoulli", lambda: True)
+    monkeypatch.setattr(bernoulli_noise, "_draw_kept_by_uniforms", recording_draw)
+    dropout(torch.randn(50, 20), 0.5, True)
+    assert calls == [1000]
