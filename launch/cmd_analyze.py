@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from graphkit.launch.cmd_partition import yaml_mapping
 from graphkit.launch.interrupts import describe_interrupt
 from graphkit.launch.logs import setup_logging
-from graphkit.launch.option_types import count_option, positive_int
+from graphkit.launch.option_types import AppendOnce, count_option, positive_int
 from graphkit.launch.outputs import (
     check_output_file,
     check_output_folder_path,
@@ -66,10 +66,11 @@ def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
     )
     source.add_argument(
         "--dataset",
-        action="append",
+        action=AppendOnce,
         default=[],
         metavar="NAME",
-        help="dataset known to graphkit.datasets; repeat to compare several",
+        help="dataset known to graphkit.datasets; repeat to compare several, each "
+        "once",
     )
     source.add_argument(
         "--root",

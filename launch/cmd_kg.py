@@ -21,7 +21,12 @@ from graphkit.launch.kg_evaluate import run_evaluate
 from graphkit.launch.kg_list import run_list
 from graphkit.launch.kg_predict import run_predict
 from graphkit.launch.kg_training import run_training
-from graphkit.launch.option_types import count_option, positive_int, seed_option
+from graphkit.launch.option_types import (
+    AppendOnce,
+    count_option,
+    positive_int,
+    seed_option,
+)
 from graphkit.launch.outputs import path_option
 
 # Flags of graphkit kg whose names differ from the library arguments they set, so that
@@ -110,13 +115,13 @@ def _add_dataset(parser: argparse.ArgumentParser, repeat: bool = False) -> None:
         "--dataset",
         type=_dataset_name,
         required=not repeat,
-        action="append" if repeat else None,
+        action=AppendOnce if repeat else None,
         default=[] if repeat else None,
         metavar="NAME",
         help="dataset folder under --root: a GraIL split such as fb237_v1 "
         "(with NAME_ind beside it), an ILPC 2022 or InGram folder, or a "
         "train/valid/test folder (graphkit kg list --root ROOT lists them)"
-        + ("; repeat for several" if repeat else ""),
+        + ("; repeat for several, each once" if repeat else ""),
     )
     parser.add_argument(
         "--root",
@@ -241,11 +246,11 @@ def _add_training(commands, name: str, help_text: str) -> None:
     _add_dataset(parser, repeat=True)
     parser.add_argument(
         "--graph",
-        action="append",
+        action=AppendOnce,
         default=[],
         type=path_option,
         metavar="FILE",
-        help="TSV/CSV triple file to train on; repeat for several",
+        help="TSV/CSV triple file to train on; repeat for several, each once",
     )
     _add_header(parser)
     parser.add_argument(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+from pathlib import Path
 
 from graphkit.int64 import INT64_MAX, out_of_range_message
 
@@ -52,3 +54,31 @@ def _check_int64(value: int, minimum: int) -> int:
     if value > INT64_MAX:
         raise argparse.ArgumentTypeError(out_of_range_message(str(value), minimum))
     return value
+
+
+class AppendOnce(argparse.Action):
+    """Collect the values of a repeatable option, as ``action="append"`` does.
+
+    A value given twice is an error, because the command would otherwise load and use
+    it twice. Two paths are the same value when they resolve to the same location,
+    so a relative path and its absolute path count as one.
+    """
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        # A copy, so that the default list is never changed in place.
+        collected = list(getattr(namespace, self.dest) or [])
+        earlier = next((value for value in collected if _same_value(value, values)), None)
+        if earlier is not None:
+            spelling = "" if str(earlier) == str(values) else f" (first as {earlier})"
+            parser.error(
+                f"{option_string} {values} is given twice{spelling}. Give each value "
+                "once"
+            )
+        collected.append(values)
+        setattr(namespace, self.dest, collected)
+
+
+def _same_value(first, second) -> bool:
+    if isinstance(first, os.PathLike) and isinstance(second, os.PathLike):
+        return Path(first).resolve() == Path(second).resolve()
+    return first == second
