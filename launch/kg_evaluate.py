@@ -80,10 +80,13 @@ def _reject_json_in_dataset(path: Path, root: Path, name: str) -> None:
     The dataset folders (``NAME`` and ``NAME_ind``) hold the triple files that
     evaluate reads, so the metrics written over one would replace the dataset. An
     existing ``.json`` file there counts as an earlier result, which may be replaced.
+    For a symbolic link, the file it points to is checked, because the write
+    replaces that file.
     """
-    if not path.is_file() or path.suffix.lower() == ".json":
+    target = Path(os.path.realpath(path))
+    if not target.is_file() or target.suffix.lower() == ".json":
         return
-    folder = Path(os.path.realpath(path)).parent
+    folder = target.parent
     for dataset_folder in (root / name, root / f"{name}_ind"):
         if dataset_folder.is_dir() and os.path.samefile(folder, dataset_folder):
             raise ValueError(
