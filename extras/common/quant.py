@@ -131,17 +131,18 @@ def quantize_element(x: torch.Tensor, fmt: ElementFormat) -> torch.Tensor:
 
 def _to_blocks(x: torch.Tensor, block_size: int, axis: int) -> tuple[torch.Tensor, int]:
     """Move ``axis`` last, zero-pad it to a multiple of ``block_size`` and split it."""
+    block_message = (
+        f"block_size={block_size!r} is invalid. Use a whole number of elements "
+        ">= 1 (OCP MX uses 32)."
+    )
+    whole_block_size = as_whole_number(block_size)
+    if whole_block_size is None:
+        raise WrongTypeError(block_message)
+    if whole_block_size < 1:
+        raise ValueError(block_message)
+    block_size = whole_block_size
     # bool is an int subclass, so operator.index(True) is 1, but a bool here is a
-    # mistaken flag, not a size or a dimension.
-    try:
-        block_size_valid = not isinstance(block_size, bool) and operator.index(block_size) >= 1
-    except TypeError:
-        block_size_valid = False
-    if not block_size_valid:
-        raise ValueError(
-            f"block_size={block_size!r} is invalid. Use a whole number of elements "
-            ">= 1 (OCP MX uses 32)."
-        )
+    # mistaken flag, not a dimension.
     try:
         axis_valid = (
             not isinstance(axis, bool) and -x.dim() <= operator.index(axis) < x.dim()

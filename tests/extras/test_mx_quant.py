@@ -20,6 +20,7 @@ from graphkit.extras.common.quant import (
     slice_and_scale,
     ternarize,
 )
+from graphkit.whole_numbers import WrongTypeError
 
 
 def test_e2m1_codebook():
@@ -289,6 +290,18 @@ def test_slice_and_scale_zero_block_minimum_scale():
 def test_mx_rejects_invalid_block_size(block_size):
     with pytest.raises(ValueError, match=f"block_size={block_size} is invalid"):
         quantize_mx(torch.ones(8), "mxint8", block_size=block_size)
+
+
+@pytest.mark.parametrize(
+    ("block_size", "wrong_type"), [(2.5, True), (True, True), (0, False)]
+)
+def test_mx_block_size_error_class(block_size, wrong_type):
+    # A block size of the wrong type raises the TypeError subclass that every other
+    # count raises, and a whole number below 1 a plain ValueError.
+    with pytest.raises(ValueError) as caught:
+        quantize_mx(torch.ones(8), "mxint8", block_size=block_size)
+    assert isinstance(caught.value, WrongTypeError) is wrong_type
+    assert isinstance(caught.value, TypeError) is wrong_type
 
 
 def test_quantize_mx_zero_dim_tensor():
