@@ -196,7 +196,9 @@ def _add_output_arguments(parser: argparse.ArgumentParser) -> None:
         "--plot",
         type=path_option,
         metavar="DIR",
-        help="write PNGs per graph: compatibility, per-node homophily, NIC by size",
+        help="write PNGs per graph: compatibility, per-node homophily, NIC by size. "
+        "Images of the same names are replaced, as --json and --csv replace their "
+        "files",
     )
 
 
@@ -263,13 +265,15 @@ def run_analyze(args: argparse.Namespace) -> int:
         print(format_table(summaries))
         printed = True
         if args.json is not None:
+            replaced = args.json.is_file()
             write_atomically(args.json, lambda path: write_json(summaries, path))
             unwritten.remove(f"--json {args.json}")
-            log.info("wrote %s", args.json)
+            log.info("replaced %s" if replaced else "wrote %s", args.json)
         if args.csv is not None:
+            replaced = args.csv.is_file()
             write_atomically(args.csv, lambda path: write_csv(summaries, path))
             unwritten.remove(f"--csv {args.csv}")
-            log.info("wrote %s", args.csv)
+            log.info("replaced %s" if replaced else "wrote %s", args.csv)
     except (ValueError, OSError) as error:
         # Bad input or an unwritable output path: the message names the file or value.
         if summaries and not printed:

@@ -27,6 +27,9 @@ def write_plots(
     """Write ``NAME_compatibility.png``, ``NAME_local_homophily.png`` and
     ``NAME_nic_by_size.png`` into ``out_dir`` (created if missing).
 
+    Earlier images of the same names are replaced, and other files in ``out_dir``
+    are kept.
+
     ``/`` and ``\\`` in ``name`` become ``_`` in the file names.
 
     Returns:
@@ -54,10 +57,13 @@ def write_plots(
         save = functools.partial(
             figure.savefig, format="png", dpi=120, bbox_inches="tight"
         )
+        # Like --json and --csv of graphkit analyze, an image of the same name is
+        # replaced, and the log line names it as replaced.
+        replaced = path.is_file()
         write_atomically(path, save)
         plt.close(figure)
         paths.append(path)
-        log.info("wrote %s", path)
+        log.info("replaced %s" if replaced else "wrote %s", path)
     return paths
 
 
