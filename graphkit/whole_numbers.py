@@ -58,6 +58,29 @@ def as_whole_number(
     return whole
 
 
+def require_whole_number(
+    value,
+    message: str,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    tensors: bool = True,
+) -> int:
+    """Return ``value`` as an int, raising with ``message`` unless it is in range.
+
+    A value that :func:`as_whole_number` rejects raises WrongTypeError, and a whole
+    number below ``minimum`` or above ``maximum`` raises ValueError.
+    """
+    whole = as_whole_number(value, tensors=tensors)
+    if whole is None:
+        raise WrongTypeError(message)
+    if (minimum is not None and whole < minimum) or (
+        maximum is not None and whole > maximum
+    ):
+        raise ValueError(message)
+    return whole
+
+
 def check_whole_number_fields(
     config, names: Iterable[str], *, optional: Iterable[str] = ()
 ) -> None:

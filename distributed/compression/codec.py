@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
-from graphkit.whole_numbers import WrongTypeError, as_whole_number
+from graphkit.whole_numbers import require_whole_number
 
 # Payload tensors as (shape, dtype); dtype None means the dtype of the rows sent.
 Spec = list[tuple[tuple[int, ...], torch.dtype | None]]
@@ -77,18 +77,14 @@ class Codec:
     needs_payload_for_grad = False
 
     def __init__(self, min_width: int = 16) -> None:
-        width = as_whole_number(min_width)
-        message = (
+        # TrainConfig rejects such a compression_min_width too. A width below 1
+        # would compress tensors of zero columns.
+        self.min_width = require_whole_number(
+            min_width,
             f"min_width={min_width!r} is invalid for {type(self).__name__}. Pass a "
-            "whole number of columns >= 1, such as 16"
+            "whole number of columns >= 1, such as 16",
+            minimum=1,
         )
-        if width is None:
-            raise WrongTypeError(message)
-        if width < 1:
-            # TrainConfig rejects such a compression_min_width too. A width below 1
-            # would compress tensors of zero columns.
-            raise ValueError(message)
-        self.min_width = width
 
     def applies(self, width: int, ratio: float) -> bool:
         """Return whether a tensor of ``width`` columns is compressed at ``ratio``."""

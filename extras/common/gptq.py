@@ -27,7 +27,7 @@ from graphkit.extras.common.quant import (
     validate_group_size,
 )
 
-from graphkit.whole_numbers import WrongTypeError, as_whole_number
+from graphkit.whole_numbers import as_whole_number, require_whole_number
 
 logger = logging.getLogger(__name__)
 
@@ -182,15 +182,13 @@ def _check_settings(group_size: int | None, damp: float, block_size: int) -> Non
         # NaN or inf would fail every Cholesky attempt, and the error would then
         # blame the calibration inputs.
         raise ValueError(f"damp={damp} is invalid; pass a finite relative damping")
-    whole = as_whole_number(block_size, tensors=False)
-    message = (
+    require_whole_number(
+        block_size,
         f"block_size={block_size} is invalid. Pass a number of columns >= 1 per "
-        "lazy-update block (128 is usual)."
+        "lazy-update block (128 is usual).",
+        minimum=1,
+        tensors=False,
     )
-    if whole is None:
-        raise WrongTypeError(message)
-    if whole < 1:
-        raise ValueError(message)
 
 
 def _check_weight(weight: torch.Tensor) -> None:
@@ -267,15 +265,14 @@ def _count_quantized(
 ) -> int:
     """Return how many leading columns to quantize, raising ValueError if invalid."""
     n_quantized = columns if quantized_columns is None else quantized_columns
-    whole = as_whole_number(n_quantized, tensors=False)
-    message = (
+    require_whole_number(
+        n_quantized,
         f"quantized_columns={quantized_columns!r} must be a whole number of columns "
-        f"in [0, {columns}]"
+        f"in [0, {columns}]",
+        minimum=0,
+        maximum=columns,
+        tensors=False,
     )
-    if whole is None:
-        raise WrongTypeError(message)
-    if not 0 <= whole <= columns:
-        raise ValueError(message)
     if act_order and n_quantized < columns:
         raise ValueError(
             "act_order cannot be combined with quantized_columns < in_features"

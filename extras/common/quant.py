@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import torch
 
-from graphkit.whole_numbers import WrongTypeError, as_whole_number
+from graphkit.whole_numbers import WrongTypeError, as_whole_number, require_whole_number
 
 E8M0_MIN_EXP = -127
 E8M0_MAX_EXP = 127
@@ -131,16 +131,12 @@ def quantize_element(x: torch.Tensor, fmt: ElementFormat) -> torch.Tensor:
 
 def _to_blocks(x: torch.Tensor, block_size: int, axis: int) -> tuple[torch.Tensor, int]:
     """Move ``axis`` last, zero-pad it to a multiple of ``block_size`` and split it."""
-    block_message = (
+    block_size = require_whole_number(
+        block_size,
         f"block_size={block_size!r} is invalid. Use a whole number of elements "
-        ">= 1 (OCP MX uses 32)."
+        ">= 1 (OCP MX uses 32).",
+        minimum=1,
     )
-    whole_block_size = as_whole_number(block_size)
-    if whole_block_size is None:
-        raise WrongTypeError(block_message)
-    if whole_block_size < 1:
-        raise ValueError(block_message)
-    block_size = whole_block_size
     # bool is an int subclass, so operator.index(True) is 1, but a bool here is a
     # mistaken flag, not a dimension.
     try:
@@ -445,15 +441,13 @@ def validate_group_size(group_size: int | None) -> None:
     """
     if group_size is None:
         return
-    whole = as_whole_number(group_size, tensors=False)
-    message = (
+    require_whole_number(
+        group_size,
         f"group_size={group_size} is invalid: pass None for one grid per row, or a "
-        "positive number of columns per group"
+        "positive number of columns per group",
+        minimum=1,
+        tensors=False,
     )
-    if whole is None:
-        raise WrongTypeError(message)
-    if whole < 1:
-        raise ValueError(message)
 
 
 def quantize_int_groups(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from graphkit.whole_numbers import WrongTypeError, as_whole_number
+from graphkit.whole_numbers import WrongTypeError, as_whole_number, require_whole_number
 
 
 def _whole_count(value, name: str) -> int:
@@ -36,12 +36,8 @@ def random_mask(
     """
     numel = 1
     for size in shape:
-        whole = as_whole_number(size, tensors=False)
         message = f"shape {tuple(shape)} is invalid. Give sizes that are whole numbers >= 0"
-        if whole is None:
-            raise WrongTypeError(message)
-        if whole < 0:
-            raise ValueError(message)
+        require_whole_number(size, message, minimum=0, tensors=False)
         numel *= int(size)
     if (density is None) == (count is None):
         raise ValueError("give exactly one of density and count")

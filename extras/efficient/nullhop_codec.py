@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from graphkit.whole_numbers import WrongTypeError, as_whole_number
+from graphkit.whole_numbers import require_whole_number
 
 WORD_BITS = 16
 MAX_FRAC_BITS = WORD_BITS - 1
@@ -36,15 +36,14 @@ def check_frac_bits(frac_bits: int) -> None:
     A signed 16-bit code keeps one sign bit, so 15 fraction bits give the range
     [-1, 1). The step 2^-frac_bits is a power of two only for an integer count.
     """
-    bits = as_whole_number(frac_bits, tensors=False)
-    message = (
+    require_whole_number(
+        frac_bits,
         f"frac_bits={frac_bits!r} is invalid. Use an integer from 0 to "
-        f"{MAX_FRAC_BITS}, the fraction bits of a signed 16-bit fixed-point code."
+        f"{MAX_FRAC_BITS}, the fraction bits of a signed 16-bit fixed-point code.",
+        minimum=0,
+        maximum=MAX_FRAC_BITS,
+        tensors=False,
     )
-    if bits is None:
-        raise WrongTypeError(message)
-    if not 0 <= bits <= MAX_FRAC_BITS:
-        raise ValueError(message)
 
 
 @dataclass(frozen=True)
@@ -178,15 +177,13 @@ def sparse_conv2d(
         bias: ``(C_out,)``.
         return: ``(C_out, H_out, W_out)``.
     """
-    whole_padding = as_whole_number(padding, tensors=False)
-    padding_message = (
-        f"padding={padding!r} is invalid. Use a whole number of pixels >= 0."
+    # A negative padding would crop the map, which torch's conv2d rejects.
+    require_whole_number(
+        padding,
+        f"padding={padding!r} is invalid. Use a whole number of pixels >= 0.",
+        minimum=0,
+        tensors=False,
     )
-    if whole_padding is None:
-        raise WrongTypeError(padding_message)
-    if whole_padding < 0:
-        # A negative padding would crop the map, which torch's conv2d rejects.
-        raise ValueError(padding_message)
     if weight.dim() != 4 or not weight.is_floating_point():
         # The decoded values are cast to the weight's dtype, so an integer weight
         # would truncate a value such as 0.5 to 0.

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 import torch
 from torch import Tensor
 
-from graphkit.whole_numbers import WrongTypeError, as_whole_number
+from graphkit.whole_numbers import require_whole_number
 
 # (id(node), id(input)) -> (input, output). The input is stored beside the output so
 # that it stays alive, and its id cannot be reused by another tensor during the pass.
@@ -189,12 +189,12 @@ class ImplicitMatrix:
         return Sum([self], [-1.0])
 
     def __pow__(self, exponent: int) -> ImplicitMatrix:
-        whole = as_whole_number(exponent, tensors=False)
-        message = f"implicit matrix power must be an integer >= 0, got {exponent!r}"
-        if whole is None:
-            raise WrongTypeError(message)
-        if whole < 0:
-            raise ValueError(message)
+        require_whole_number(
+            exponent,
+            f"implicit matrix power must be an integer >= 0, got {exponent!r}",
+            minimum=0,
+            tensors=False,
+        )
         if self.shape[0] != self.shape[1]:
             raise ValueError(
                 f"only square matrices have powers, got shape {self.shape}"

@@ -43,7 +43,7 @@ from graphkit.embed.leaves import (
     ones,
 )
 from graphkit.embed.rsvd import randomized_svd
-from graphkit.whole_numbers import WrongTypeError, as_whole_number
+from graphkit.whole_numbers import WrongTypeError, as_whole_number, require_whole_number
 
 
 def symmetric_adjacency(
@@ -100,14 +100,10 @@ def transition_matrix(
 
 def context_weights(window: int) -> list[float]:
     """Return :math:`q_j = (C - j + 1) / (C (C + 1) / 2)` for ``j = 1..C``."""
-    whole = as_whole_number(window)
-    message = f"window must be >= 1 and a whole number, got {window!r}"
-    if whole is None:
-        # A float window would fail inside range(), and True would pass as window 1.
-        raise WrongTypeError(message)
-    if whole < 1:
-        raise ValueError(message)
-    window = whole
+    # A float window would fail inside range(), and True would pass as window 1.
+    window = require_whole_number(
+        window, f"window must be >= 1 and a whole number, got {window!r}", minimum=1
+    )
     total = window * (window + 1) / 2
     return [(window - j + 1) / total for j in range(1, window + 1)]
 

@@ -28,7 +28,7 @@ from torch import Tensor, nn
 
 from graphkit.kg.layer import RelationalConv
 from graphkit.kg.relation_graph import RelationGraph
-from graphkit.whole_numbers import WrongTypeError, as_whole_number
+from graphkit.whole_numbers import require_whole_number
 
 
 class FactGraph(NamedTuple):
@@ -183,15 +183,13 @@ class UltraNet(nn.Module):
         for name, value in (("dim", dim), ("num_layers", num_layers)):
             # A negative layer count would build no layers, and a float dim would fail
             # inside torch.empty with a message that names neither argument.
-            whole = as_whole_number(value, tensors=False)
-            message = (
+            require_whole_number(
+                value,
                 f"{name}={value!r} is invalid. Pass a whole number >= 1 (the "
-                "released checkpoints use dim=64 and num_layers=6)"
+                "released checkpoints use dim=64 and num_layers=6)",
+                minimum=1,
+                tensors=False,
             )
-            if whole is None:
-                raise WrongTypeError(message)
-            if whole < 1:
-                raise ValueError(message)
         self.relation_model = RelationModel(dim, num_layers, aggregation)
         self.entity_model = EntityModel(dim, num_layers, aggregation)
 

@@ -23,7 +23,7 @@ import torch
 from torch import Tensor
 
 from graphkit.block import check_edge_index
-from graphkit.whole_numbers import WrongTypeError, as_whole_number
+from graphkit.whole_numbers import require_whole_number
 
 if TYPE_CHECKING:
     from torch_geometric.data import Data
@@ -117,13 +117,8 @@ def check_fact_edges(
     for count, count_name in ((num_nodes, "num_nodes"), (num_types, "num_types")):
         # A float count would fail inside torch.sparse_coo_tensor, and True would
         # pass as 1.
-        whole = as_whole_number(count)
         message = f"{count_name}={count!r} is invalid. Pass a whole number >= 0"
-        if whole is None:
-            raise WrongTypeError(message)
-        if whole < 0:
-            raise ValueError(message)
-        counts.append(whole)
+        counts.append(require_whole_number(count, message, minimum=0))
     num_nodes, num_types = counts
     for ids, name, count, count_name in (
         (edge_index, "edge_index", num_nodes, "num_nodes"),

@@ -65,7 +65,7 @@ from graphkit.metrics.information import (
 from graphkit.metrics.khop import khop_label_counts
 from graphkit.metrics.nic_symbols import capped_bins, label_count_symbols, sparse_symbols
 from graphkit.metrics.sorting import unique_inverse_counts
-from graphkit.whole_numbers import WrongTypeError, as_whole_number
+from graphkit.whole_numbers import require_whole_number
 
 log = logging.getLogger(__name__)
 
@@ -136,14 +136,9 @@ def _positive_integer(value, name: str) -> int:
     integers pass, as from a loop over ``np.arange``. A bool is rejected,
     because ``True`` would silently select 1.
     """
-    whole = as_whole_number(value, tensors=False)
     none = " or None" if name == "bins" else ""
     message = f"{name} must be a positive integer{none}, got {value!r}"
-    if whole is None:
-        raise WrongTypeError(message)
-    if whole < 1:
-        raise ValueError(message)
-    return whole
+    return require_whole_number(value, message, minimum=1, tensors=False)
 
 
 def discretise_histograms(counts: Tensor, bins: int | None) -> Tensor:
