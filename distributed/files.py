@@ -34,7 +34,7 @@ from graphkit.distributed.partition import (
     partition_summary,
 )
 from graphkit.launcher import ranks_share_one_machine
-from graphkit.whole_numbers import WrongTypeError, as_whole_number
+from graphkit.whole_numbers import require_whole_number
 
 logger = logging.getLogger(__name__)
 
@@ -337,25 +337,20 @@ def load_partition(folder: str | os.PathLike, rank: int, world_size: int) -> dic
     Returns the payload as ``partition_payloads`` yields it without ``packed``: edges
     and edge features as one tensor per peer, and no ``format`` entry.
     """
-    # Python and NumPy integers and one-element integer tensors pass.
-    size = as_whole_number(world_size)
-    # Checked first, so that the rank check below does not blame the rank.
-    size_message = f"world_size must be an int >= 1, got {world_size!r}"
-    if size is None:
-        raise WrongTypeError(size_message)
-    if size < 1:
-        raise ValueError(size_message)
-    whole = as_whole_number(rank)
+    # Python and NumPy integers and one-element integer tensors pass. world_size is
+    # checked first, so that the rank check below does not blame the rank.
+    size = require_whole_number(
+        world_size, f"world_size must be an int >= 1, got {world_size!r}", minimum=1
+    )
     # meta["files"][-1] would load the last file, and a float would fail as a list
     # index.
-    rank_message = (
-        f"rank must be an int in [0, {size}) for world_size={size}, got {rank!r}"
+    rank = require_whole_number(
+        rank,
+        f"rank must be an int in [0, {size}) for world_size={size}, got {rank!r}",
+        minimum=0,
+        maximum=size - 1,
     )
-    if whole is None:
-        raise WrongTypeError(rank_message)
-    if not 0 <= whole < size:
-        raise ValueError(rank_message)
-    rank, world_size = whole, size
+    world_size = size
     meta = read_metadata(folder)
     check_world_size(meta, world_size, folder)
     if meta.get("edge_weight_dropped") and rank == 0:
