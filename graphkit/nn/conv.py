@@ -16,6 +16,7 @@ from graphkit.graph import (
     check_reduce,
     check_tensor_input,
 )
+from graphkit.nn.reset import reset_module
 from graphkit.ops.recompute import RecomputeSaved
 from graphkit.whole_numbers import WrongTypeError, as_whole_number
 
@@ -54,6 +55,16 @@ def _check_dtype(x: Tensor, weight: Tensor, caller: str) -> None:
             f"Convert x with x.to({weight.dtype}), or the layer with "
             f"layer.to({x.dtype})"
         )
+
+
+def check_module_dtype(x: Tensor, module: nn.Module, caller: str) -> None:
+    """Raise TypeError unless ``x`` matches the dtype of ``module``'s first float parameter.
+
+    A module without floating-point parameters is not checked.
+    """
+    weight = next((p for p in module.parameters() if p.is_floating_point()), None)
+    if weight is not None:
+        _check_dtype(x, weight, caller)
 
 
 def _autocast_enabled(device_type: str) -> bool:
@@ -99,7 +110,16 @@ class GCNConv(nn.Module):
         super().__init__()
         self.lin = nn.Linear(in_channels, out_channels, bias=False)
         self.bias = nn.Parameter(torch.zeros(out_channels)) if bias else None
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Draw new Glorot-uniform weights and set the bias to 0, as at construction."""
         _glorot(self.lin.weight)
+        if self.bias is not None:
+            nn.init.zeros_(self.bias)
+
+    def extra_repr(self) -> str:
+        return f"{self.lin.in_features}, {self.lin.out_features}, bias={self.bias is not None}"
 
     def forward(self, x: Tensor, graph: Graph) -> Tensor:
         check_graph(graph, "GCNConv")
@@ -141,9 +161,16 @@ class SAGEConv(nn.Module):
         self.aggr = aggr
         self.lin_l = nn.Linear(in_channels, out_channels, bias=True)
         self.lin_r = nn.Linear(in_channels, out_channels, bias=False)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Draw new Glorot-uniform weights and set the bias to 0, as at construction."""
         _glorot(self.lin_l.weight)
         _glorot(self.lin_r.weight)
         nn.init.zeros_(self.lin_l.bias)
+
+    def extra_repr(self) -> str:
+        return f"{self.lin_l.in_features}, {self.lin_l.out_features}, aggr={self.aggr!r}"
 
     def forward(self, x: Tensor, graph: Graph) -> Tensor:
         check_graph(graph, "SAGEConv")
@@ -221,9 +248,20 @@ class GATConv(nn.Module):
         self.att_dst = nn.Parameter(torch.empty(1, heads, out_channels))
         width = heads * out_channels if concat else out_channels
         self.bias = nn.Parameter(torch.zeros(width))
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Draw new Glorot-uniform weights and attention vectors and set the bias to 0."""
         _glorot(self.lin.weight)
         _glorot(self.att_src)
         _glorot(self.att_dst)
+        nn.init.zeros_(self.bias)
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.lin.in_features}, {self.out_channels}, heads={self.heads}, "
+            f"concat={self.concat}, dropout={self.dropout}"
+        )
 
     def forward(self, x: Tensor, graph: Graph) -> Tensor:
         check_graph(graph, "GATConv")
@@ -268,13 +306,24 @@ class GINConv(nn.Module):
         if not math.isfinite(eps):
             # (1 + eps) x_i would make every output NaN or infinite.
             raise ValueError(f"eps must be a finite number, got {eps}")
+        self.initial_eps = float(eps)
         eps_tensor = torch.tensor([float(eps)])
         if train_eps:
             self.eps = torch.nn.Parameter(eps_tensor)
         else:
             self.register_buffer("eps", eps_tensor)
 
+    def reset_parameters(self) -> None:
+        """Reset ``nn`` (see :func:`~graphkit.nn.reset.reset_module`) and ``eps``."""
+        reset_module(self.nn)
+        with torch.no_grad():
+            self.eps.fill_(self.initial_eps)
+
+    def extra_repr(self) -> str:
+        return f"eps={self.initial_eps}, train_eps={isinstance(self.eps, nn.Parameter)}"
+
     def forward(self, x: Tensor, graph: Graph) -> Tensor:
         check_graph(graph, "GINConv")
         check_tensor_input(x, "GINConv")
+        check_module_dtype(x, self.nn, "GINConv")
         return self.nn((1 + self.eps) * x + graph.aggregate(x, "sum"))

@@ -6,6 +6,8 @@ import torch
 from torch import Tensor, nn
 
 from graphkit.graph import Graph, check_graph, check_reduce, check_tensor_input
+from graphkit.nn.conv import check_module_dtype
+from graphkit.nn.reset import reset_module
 
 
 class MessagePassingLayer(nn.Module):
@@ -25,6 +27,13 @@ class MessagePassingLayer(nn.Module):
         super().__init__()
         check_reduce(reduce)
         self.message, self.reduce = message, reduce
+
+    def reset_parameters(self) -> None:
+        """Reset ``message`` (see :func:`~graphkit.nn.reset.reset_module`)."""
+        reset_module(self.message)
+
+    def extra_repr(self) -> str:
+        return f"reduce={self.reduce!r}"
 
     def forward(self, x: Tensor, graph: Graph) -> Tensor:
         check_graph(graph, "MessagePassingLayer")
@@ -48,11 +57,19 @@ class EdgeConv(nn.Module):
         check_reduce(reduce)
         self.nn, self.reduce = nn, reduce
 
+    def reset_parameters(self) -> None:
+        """Reset ``nn`` (see :func:`~graphkit.nn.reset.reset_module`)."""
+        reset_module(self.nn)
+
+    def extra_repr(self) -> str:
+        return f"reduce={self.reduce!r}"
+
     def message(self, x_j: Tensor, x_i: Tensor, edge_attr: Tensor | None) -> Tensor:
         return self.nn(torch.cat([x_i, x_j - x_i], dim=-1))
 
     def forward(self, x: Tensor, graph: Graph) -> Tensor:
         check_graph(graph, "EdgeConv")
         check_tensor_input(x, "EdgeConv")
+        check_module_dtype(x, self.nn, "EdgeConv")
         # A bound method: the graph finds the parameters through ``message.__self__``.
         return graph.propagate(self.message, x, self.reduce)

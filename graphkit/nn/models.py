@@ -13,10 +13,11 @@ from graphkit.graph import Graph, check_graph, check_layer_input
 from graphkit.hints import did_you_mean
 from graphkit.nn.activation import relu_dropout
 from graphkit.nn.bernoulli_noise import dropout
-from graphkit.nn.conv import GATConv, GCNConv, GINConv, SAGEConv
+from graphkit.nn.conv import GATConv, GCNConv, GINConv, SAGEConv, check_module_dtype
 from graphkit.nn.message import EdgeConv
 from graphkit.nn.norm import GraphBatchNorm
 from graphkit.nn.pgcn import pgcn_layer
+from graphkit.nn.reset import reset_module
 from graphkit.option_names import from_command_line, option
 from graphkit.whole_numbers import WrongTypeError, as_whole_number
 
@@ -58,6 +59,9 @@ class _Linear(nn.Module):
     def __init__(self, in_channels: int, out_channels: int) -> None:
         super().__init__()
         self.lin = nn.Linear(in_channels, out_channels)
+
+    def reset_parameters(self) -> None:
+        self.lin.reset_parameters()
 
     def forward(self, x: Tensor, graph: Graph) -> Tensor:
         return self.lin(x)
@@ -168,6 +172,21 @@ class GNN(nn.Module):
         )
         self.dropout, self.residual = dropout, residual
         self.in_channels = in_channels
+        self.model_name = model
+
+    def reset_parameters(self) -> None:
+        """Re-initialise every layer and normalisation as at construction.
+
+        GraphBatchNorm also resets its running statistics.
+        """
+        reset_module(self.layers)
+        reset_module(self.norms)
+
+    def extra_repr(self) -> str:
+        return (
+            f"model={getattr(self, 'model_name', None)!r}, num_layers={len(self.layers)}, "
+            f"dropout={self.dropout}, residual={self.residual}"
+        )
 
     def forward(self, x: Tensor, graph: Graph) -> Tensor:
         check_graph(graph, "GNN")
@@ -177,6 +196,7 @@ class GNN(nn.Module):
         first_layer = type(self.layers[0]).__name__
         caller = "GNN" if first_layer == "_Linear" else first_layer
         check_layer_input(x, graph, self.in_channels, caller)
+        check_module_dtype(x, self.layers[0], caller)
         x = dropout(x, self.dropout, self.training)
         for k, layer in enumerate(self.layers):
             out = layer(x, graph)

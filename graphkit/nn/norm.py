@@ -52,6 +52,18 @@ class GraphBatchNorm(nn.Module):
         self.register_buffer("running_var", torch.ones(channels))
         self.register_buffer("num_batches_tracked", torch.tensor(0, dtype=torch.long))
 
+    def reset_running_stats(self) -> None:
+        """Set the running mean to 0, the running variance to 1 and the count to 0."""
+        self.running_mean.zero_()
+        self.running_var.fill_(1)
+        self.num_batches_tracked.zero_()
+
+    def reset_parameters(self) -> None:
+        """Reset the running statistics and set the weight to 1 and the bias to 0."""
+        self.reset_running_stats()
+        nn.init.ones_(self.weight)
+        nn.init.zeros_(self.bias)
+
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, *args) -> None:
         # State dicts saved before version 2 lack the counter, so they load with a zero count.
         version = local_metadata.get("version", None)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from graphkit.graph import Graph, check_graph
+from graphkit.graph import Graph, check_graph, check_tensor_input
 from graphkit.lattice import PermutohedralLattice, dense_gaussian_filter
+from graphkit.nn.conv import check_module_dtype
 from graphkit.option_names import option
 from graphkit.whole_numbers import WrongTypeError, as_whole_number
 
@@ -83,9 +84,21 @@ class PGCNConv(nn.Module):
         )
         self.mix_logits = nn.Parameter(torch.zeros(heads + 1))
         self.bias = nn.Parameter(torch.zeros(out_channels))
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Draw new Glorot-uniform weights and set the mixing logits and bias to 0."""
         for lin in (self.lin, self.lin_embed, self.lin_root):
             if lin is not None:
                 nn.init.xavier_uniform_(lin.weight)
+        nn.init.zeros_(self.mix_logits)
+        nn.init.zeros_(self.bias)
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.lin.in_features}, {self.out_channels}, heads={self.heads}, "
+            f"embed_dim={self.embed_dim}, exact={self.exact}"
+        )
 
     def global_attention(self, x: Tensor, values: Tensor) -> Tensor:
         """Return the ``[N, heads, C]`` outputs of the global heads for ``[N, C]`` values."""
@@ -119,6 +132,8 @@ class PGCNConv(nn.Module):
                 f"{graph.world_size} partitions. Train {option('model', 'pgcn')} in one "
                 f"process (without {option('partitions')}, torchrun or mpiexec)"
             )
+        check_tensor_input(x, "PGCNConv")
+        check_module_dtype(x, self, "PGCNConv")
         mix = torch.softmax(self.mix_logits, 0)
         values = self.lin(x)
         out = mix[0] * graph.gcn_aggregate(values)
