@@ -1,22 +1,8 @@
 """kg evaluate --json must not replace a triple file of the dataset it evaluates."""
 
-import torch
 from graphkit.launch.cli import run
 
-import graphkit.kg
-
-from .test_kg_query_names import write_files
-
-ROWS = ["a\tr\tb", "b\tr\tc", "c\ts\ta"]
-
-
-def evaluate_arguments(tmp_path, json_path):
-    write_files(tmp_path / "kg" / "toy", train=ROWS, valid=ROWS[:1], test=ROWS[1:])
-    torch.manual_seed(0)
-    checkpoint = tmp_path / "model.pth"
-    graphkit.kg.Ultra(dim=8, num_layers=1).save(checkpoint)
-    arguments = ["kg", "evaluate", "--checkpoint", str(checkpoint), "--dataset", "toy"]
-    return arguments + ["--root", str(tmp_path / "kg"), "--json", str(json_path)]
+from .test_kg_cli_json_symlink import evaluate_arguments
 
 
 def test_json_over_test_file_rejected(tmp_path, capsys, monkeypatch):
