@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from graphkit.compressed_data import MAGIC_LENGTH, unsupported_compression
+from graphkit.link_loops import is_link_loop, link_loop_message
 from graphkit.option_names import from_command_line
 
 from .errors import DatasetFormatError, DatasetNotFoundError, MalformedLineError
@@ -130,6 +131,8 @@ def missing_file_error(path: Path, file_kind: str) -> DatasetNotFoundError:
 
     ``file_kind`` names the file in the message ("edge list").
     """
+    if is_link_loop(path):
+        return DatasetNotFoundError(link_loop_message(path, f"{file_kind} file"), path)
     if not path.is_dir():
         where = "" if path.is_absolute() else f" (relative to the working folder {Path.cwd()})"
         return DatasetNotFoundError(f"{file_kind} file not found: {path}{where}", path)

@@ -14,6 +14,8 @@ from graphkit.launch.kg_setup import (
 )
 from graphkit.launch.outputs import check_output_folder_path
 
+from graphkit.link_loops import is_link_loop, link_loop_message
+
 log = logging.getLogger(__name__)
 
 
@@ -123,6 +125,8 @@ def _train_into_out(args) -> int:
                 f"--resume {args.resume} is a folder. Give a step_N.pth or last.pth "
                 f"file written by an earlier run{example}"
             )
+        if is_link_loop(args.resume):
+            raise SystemExit(link_loop_message(args.resume, "--resume"))
         if not args.resume.is_file():
             raise SystemExit(
                 f"--resume {args.resume}: file not found; give a step_N.pth or "

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from graphkit.atomic_files import umask_file_mode
+from graphkit.link_loops import is_link_loop, link_loop_message
 from graphkit.option_names import option
 
 if TYPE_CHECKING:
@@ -157,6 +158,8 @@ def resolve(
     if text.startswith(URL_SCHEMES):
         known = RELEASED.get(Path(text.split("?")[0]).stem, (None, None))[1]
         return download(text, cache_dir, sha256 or known)
+    if is_link_loop(local):
+        raise FileNotFoundError(link_loop_message(local, "checkpoint"))
     raise FileNotFoundError(
         f"checkpoint {text!r} not found: give an existing file, a URL, "
         f"or one of {sorted(RELEASED)}"

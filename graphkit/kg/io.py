@@ -45,6 +45,7 @@ from graphkit.kg.names import name_key, row_key
 from graphkit.kg.pretraining_graphs import ultra_dataset_name
 from graphkit.kg.query_names import graph_with_query_names, warn_rows_without_facts
 from graphkit.kg.query_overlap import warn_query_overlap
+from graphkit.link_loops import is_link_loop
 from graphkit.option_names import from_command_line, option
 
 logger = logging.getLogger(__name__)
@@ -252,6 +253,13 @@ def _read_text(path: Path) -> str:
         raise KGFormatError(path, None, _folder_fix(path))
     # The check is exists(), not is_file(), so that a pipe such as bash's <(zcat x.gz)
     # is read.
+    if is_link_loop(path):
+        raise KGFormatError(
+            path,
+            None,
+            "symbolic link loop (too many levels of symbolic links); point the link "
+            "at a TSV/CSV file of head, relation, tail rows",
+        )
     if not path.exists():
         raise KGFormatError(
             path,

@@ -11,6 +11,7 @@ from pathlib import Path
 import torch
 
 from graphkit.atomic_files import umask_file_mode, write_text_atomically
+from graphkit.link_loops import is_link_loop, link_loop_message
 from graphkit.option_names import from_command_line, option
 from graphkit.train.out_lock import check_not_in_use
 
@@ -137,6 +138,8 @@ def load_checkpoint(path: str | Path, expected_graph: dict | None = None) -> dic
     """
     path = Path(path)
     reject_checkpoint_folder(path)
+    if is_link_loop(path):
+        raise FileNotFoundError(link_loop_message(path, "checkpoint"))
     if not path.is_file():
         raise FileNotFoundError(f"checkpoint {path} does not exist")
     try:

@@ -18,6 +18,7 @@ import yaml
 from graphkit.field_docs import FieldsDocstring, field_docs
 from graphkit.hints import did_you_mean
 from graphkit.int64 import INT64_MAX, out_of_range_message
+from graphkit.link_loops import is_link_loop, link_loop_message
 from graphkit.option_names import from_command_line, option, options_from_file
 
 _CHOICES = {
@@ -403,6 +404,8 @@ class TrainConfig:
         path = Path(path)
         if path.is_dir():
             raise ValueError(f"config file {path} is a folder. Pass a YAML file")
+        if is_link_loop(path):
+            raise FileNotFoundError(link_loop_message(path, "config file"))
         if not path.is_file():
             raise FileNotFoundError(f"config file {path} does not exist")
         try:
