@@ -9,10 +9,12 @@ from torch import Tensor
 
 from graphkit.metrics.compatibility import class_edge_counts
 from graphkit.metrics.graph import LabelledGraph, as_labelled_graph
+from graphkit.metrics.pyg_arguments import reject_pyg_arguments
 
 log = logging.getLogger(__name__)
 
 
+@reject_pyg_arguments
 def adjusted_homophily(
     edge_index: Tensor | LabelledGraph,
     y: Tensor | None = None,

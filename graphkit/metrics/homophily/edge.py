@@ -7,10 +7,12 @@ import logging
 from torch import Tensor
 
 from graphkit.metrics.graph import LabelledGraph, as_labelled_graph
+from graphkit.metrics.pyg_arguments import reject_pyg_arguments
 
 log = logging.getLogger(__name__)
 
 
+@reject_pyg_arguments
 def edge_homophily(
     edge_index: Tensor | LabelledGraph,
     y: Tensor | None = None,

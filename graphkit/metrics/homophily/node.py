@@ -11,6 +11,7 @@ from graphkit.metrics.graph import (
     as_labelled_graph,
     require_labelled_graph,
 )
+from graphkit.metrics.pyg_arguments import reject_pyg_arguments
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ def local_homophily(graph: LabelledGraph) -> Tensor:
     return values
 
 
+@reject_pyg_arguments
 def node_homophily(
     edge_index: Tensor | LabelledGraph,
     y: Tensor | None = None,
