@@ -160,7 +160,7 @@ def run(args: argparse.Namespace) -> int:
         if world_size == 1:
             # A --partitions folder with one partition also runs in one process.
             warn_compression_without_peers(config)
-        warn_unused_partitioning(config, world_size, rank)
+        warn_unused_partitioning(config, world_size)
         if config.partitions:
             check_partition_fields(config.partitions, data)
         code = train(config, graph, data)
@@ -202,37 +202,28 @@ def warn_compression_without_peers(config: TrainConfig) -> None:
     )
 
 
-def warn_unused_partitioning(
-    config: TrainConfig, world_size: int, rank: int = 0
-) -> None:
-    """Warn when the run ignores a non-default ``--mode`` or ``--parts-method``.
+def warn_unused_partitioning(config: TrainConfig, world_size: int) -> None:
+    """Warn when a run in one process has a non-default ``--mode`` or ``--parts-method``.
 
-    One process has no peers to exchange halo rows with, so neither option changes
-    the run. A ``--partitions`` folder was already split by graphkit partition, so
-    ``--parts-method`` does not change it either. Every rank reads the same options,
-    so only rank 0 warns, because warnings of every rank are printed.
+    One process has no peers to exchange halo rows with, and it does not split the
+    graph, so neither option changes the run. With ``--partitions``, the partition
+    loader already warns that the folder's split replaces ``--parts-method``.
     """
-    if rank != 0:
+    if world_size != 1:
         return
     defaults = {field.name: field.default for field in dataclasses.fields(TrainConfig)}
-    if world_size == 1 and config.mode != defaults["mode"]:
+    if config.mode != defaults["mode"]:
         logger.warning(
             "%s is ignored: a run in one process exchanges no halo rows. Start "
             "several processes (torchrun --nproc_per_node=N or mpiexec -n N) to "
             "train in this mode",
             option("mode", config.mode),
         )
-    if config.parts_method == defaults["parts_method"]:
-        return
-    if config.partitions:
-        reason = f"the nodes are already split in {config.partitions}"
-    elif world_size == 1:
-        reason = "a run in one process does not split the graph"
-    else:
-        return
-    logger.warning(
-        "%s is ignored: %s", option("parts_method", config.parts_method), reason
-    )
+    if config.parts_method != defaults["parts_method"] and not config.partitions:
+        logger.warning(
+            "%s is ignored: a run in one process does not split the graph",
+            option("parts_method", config.parts_method),
+        )
 
 
 # The fields that graphkit train reads from a partition folder.

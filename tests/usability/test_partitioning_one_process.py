@@ -32,9 +32,11 @@ def test_partition_folder_warns_method(tmp_path, capsys):
     train = ["train", "--partitions", str(parts), "--epochs", "1"]
     assert main([*train, "--parts-method", "random"]) == 0
     err = capsys.readouterr().err
+    # The partition loader warns, so graphkit train adds no second warning.
+    assert err.count("--parts-method random is ignored") == 1
     assert (
-        f"--parts-method random is ignored: the nodes are already split in {parts}"
-        in err
+        f"--parts-method random is ignored: the partitions in {parts} are fixed. "
+        "Pass --method random to graphkit partition instead" in err
     )
 
 
@@ -45,18 +47,14 @@ def test_default_partitioning_quiet(capsys):
     assert "--parts-method" not in err
 
 
-def test_partition_folder_warns_on_rank_zero_only(caplog):
-    # Warnings pass the log filter on every rank, so a warning that all ranks logged
-    # would print once per process.
+
+def test_several_ranks_leave_options_unwarned(caplog):
+    # With peers, --mode is used, and the partition loader reports an ignored
+    # --parts-method on rank 0 only.
     from graphkit.launch.cmd_train import warn_unused_partitioning
     from graphkit.train import TrainConfig
 
-    config = TrainConfig(partitions="parts", parts_method="random")
+    config = TrainConfig(partitions="parts", parts_method="random", mode="sa")
     with caplog.at_level("WARNING"):
-        warn_unused_partitioning(config, world_size=2, rank=1)
+        warn_unused_partitioning(config, world_size=2)
     assert caplog.records == []
-    with caplog.at_level("WARNING"):
-        warn_unused_partitioning(config, world_size=2, rank=0)
-    assert [record.getMessage() for record in caplog.records] == [
-        "parts_method='random' is ignored: the nodes are already split in parts"
-    ]
