@@ -194,7 +194,7 @@ def run(argv: list[str] | None = None) -> int:
     Set ``GRAPHKIT_TRACEBACK=1`` to get the traceback from the console script as well
     (``0``, ``false``, ``no`` or ``off`` leave it off).
     """
-    command = (argv if argv is not None else sys.argv[1:])[:1] or ["train"]
+    words = argv if argv is not None else sys.argv[1:]
     from graphkit.launch.interrupts import print_line, sigterm_as_interrupt
 
     try:
@@ -208,13 +208,13 @@ def run(argv: list[str] | None = None) -> int:
         # graphkit extras run handles an interrupt itself and returns 130, as for Ctrl-C.
         return 128 + signal.SIGTERM if signals.terminated and code == 130 else code
     except KeyboardInterrupt as error:
-        return _interrupted(command[0], error)
+        return _interrupted(_command_name(words), error)
     except SystemExit as error:
         # A handler's SystemExit("message") is a user error too. Exit codes (argparse's,
         # a signal's) pass through unchanged.
         if _traceback_requested() or not isinstance(error.code, str):
             raise
-        print_line(f"graphkit {command[0]}: error: {error.code}")
+        print_line(f"graphkit {_command_name(words)}: error: {error.code}")
         return 2
     except Exception as error:
         if isinstance(error, BrokenPipeError) and _stdout_closed():
@@ -223,18 +223,34 @@ def run(argv: list[str] | None = None) -> int:
             raise
         missing = _missing_dependency(error)
         if missing:
-            print_line(f"graphkit {command[0]}: error: {missing}")
+            print_line(f"graphkit {_command_name(words)}: error: {missing}")
             return 1
         if _is_peer_lost(error):
             # Not invalid input, so the exit code is 1, but the message names the lost
             # rank and its likely cause, which a traceback would only bury.
-            print_line(f"graphkit {command[0]}: error: {error}")
+            print_line(f"graphkit {_command_name(words)}: error: {error}")
             return 1
         if not isinstance(error, _user_error_types()):
             raise
         if not (getattr(error, "every_rank", False) and _is_other_rank()):
-            print_line(f"graphkit {command[0]}: error: {error}")
+            print_line(f"graphkit {_command_name(words)}: error: {error}")
         return 2
+
+
+def _command_name(argv) -> str:
+    """Return the command and sub-command words of ``argv``, such as ``kg predict``.
+
+    Error and interrupt lines start with ``graphkit`` and these words, as argparse's
+    own errors do. The parser is built again only here, on the way out of a failed or
+    interrupted command, so that a command that succeeds pays nothing for it.
+    """
+    try:
+        words = _check_argv(argv)
+    except TypeError:
+        # main() has rejected such an argv already, with a TypeError that run()
+        # raises again, so only an interrupt at that moment gets here.
+        return "train"
+    return " ".join(_command_words(build_parser(), words)) or "train"
 
 
 def _stdout_closed() -> bool:

@@ -232,11 +232,11 @@ def _run_one(
 
 
 def _print_error(message: str) -> None:
-    """Print an invalid-input error as one ``graphkit extras: error:`` line.
+    """Print an invalid-input error as one ``graphkit extras run: error:`` line.
 
-    The other graphkit commands print their input errors in the same form.
+    The other graphkit commands, and argparse, name the full sub-command the same way.
     """
-    print(f"graphkit extras: error: {message}", file=sys.stderr)
+    print(f"graphkit extras run: error: {message}", file=sys.stderr)
 
 
 def _ignores_criteria(args: argparse.Namespace) -> bool:

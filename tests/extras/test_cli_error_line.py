@@ -1,4 +1,4 @@
-"""Invalid input to graphkit extras run prints a 'graphkit extras: error:' line.
+"""Invalid input to graphkit extras run prints a 'graphkit extras run: error:' line.
 
 The message goes to stderr as that line, not as an ERROR log record.
 """
@@ -24,5 +24,5 @@ from graphkit.launch import cli
 def test_invalid_input_error_line(argv, message, capfd):
     assert cli.main(["extras", "run", *argv]) == 2
     err_lines = capfd.readouterr().err.splitlines()
-    assert f"graphkit extras: error: {message}" in "\n".join(err_lines)
+    assert f"graphkit extras run: error: {message}" in "\n".join(err_lines)
     assert not [line for line in err_lines if " ERROR " in line]

@@ -59,4 +59,4 @@ def test_other_broken_pipe_reported(monkeypatch, capsys):
 
     monkeypatch.setattr(cli, "main", fail)
     assert cli.run(["kg", "list"]) == 2
-    assert "graphkit kg: error: [Errno 32] Broken pipe" in capsys.readouterr().err
+    assert "graphkit kg list: error: [Errno 32] Broken pipe" in capsys.readouterr().err

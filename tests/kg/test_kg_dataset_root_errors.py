@@ -36,8 +36,8 @@ def test_root_is_the_dataset_folder(tmp_path, monkeypatch, capsys):
     assert run(arguments + ["--root", str(folder), "--dataset", "toy"]) == 2
     error = capsys.readouterr().err.strip()
     assert error == (
-        f"graphkit kg: error: dataset folder {folder / 'toy'} not found ({folder} "
-        f"contains train.txt, so it is a dataset folder itself: pass {tmp_path} as "
+        f"graphkit kg evaluate: error: dataset folder {folder / 'toy'} not found "
+        f"({folder} contains train.txt, so it is a dataset folder itself: pass {tmp_path} as "
         f"--root); folders under {folder}: none"
     )
 

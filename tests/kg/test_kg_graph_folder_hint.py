@@ -23,8 +23,8 @@ def test_folder_as_graph_on_command_line(tmp_path, monkeypatch, capsys):
     assert run(arguments) == 2
     error = capsys.readouterr().err.strip()
     assert error == (
-        f"graphkit kg: error: {folder}: is a folder, not a file; pass a TSV/CSV file "
-        f"of head, relation, tail rows, such as {folder / 'train.txt'}, the folder's "
+        f"graphkit kg predict: error: {folder}: is a folder, not a file; pass a TSV/CSV "
+        f"file of head, relation, tail rows, such as {folder / 'train.txt'}, the folder's "
         "training facts"
     )
 

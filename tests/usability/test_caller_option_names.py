@@ -210,7 +210,8 @@ def test_kg_flag_from_console_script(tmp_path):
         check=False,
     )
     assert result.returncode == 2
-    assert "graphkit kg: error: --negatives must be at least 1, got 0" in result.stderr
+    expected = "graphkit kg pretrain: error: --negatives must be at least 1, got 0"
+    assert expected in result.stderr
     assert "num_negatives" not in result.stderr
 
 

@@ -44,16 +44,16 @@ def test_isvd_nodeclass_interrupt(monkeypatch, capfd):
     assert run(NODECLASS) == 130
     captured = capfd.readouterr()
     assert "Traceback" not in captured.err
-    assert captured.err.strip().splitlines()[-1] == "graphkit isvd: interrupted"
+    last_line = captured.err.strip().splitlines()[-1]
+    assert last_line == "graphkit isvd nodeclass: interrupted"
     assert captured.out == ""
 
 
 def test_isvd_linkpred_interrupt(monkeypatch, capfd):
     monkeypatch.setattr(graphkit.datasets, "load_asymproj", _interrupt)
     assert run(["isvd", "linkpred", "--dataset", "ppi"]) == 130
-    assert (
-        capfd.readouterr().err.strip().splitlines()[-1] == "graphkit isvd: interrupted"
-    )
+    last_line = capfd.readouterr().err.strip().splitlines()[-1]
+    assert last_line == "graphkit isvd linkpred: interrupted"
 
 
 def test_isvd_sigint_subprocess(tmp_path):
@@ -62,7 +62,8 @@ def test_isvd_sigint_subprocess(tmp_path):
         returncode = child.stop(signal.SIGINT)
 
     assert returncode == 130
-    assert last_line_without_traceback(child.stderr()) == "graphkit isvd: interrupted"
+    last_line = last_line_without_traceback(child.stderr())
+    assert last_line == "graphkit isvd nodeclass: interrupted"
 
 
 def test_traceback_variable_reraises(monkeypatch):
@@ -78,7 +79,7 @@ def test_rank_zero_of_several_reports(monkeypatch, capfd):
     monkeypatch.setenv("RANK", "0")
     assert run(NODECLASS) == 130
     err = capfd.readouterr().err
-    assert last_line_without_traceback(err) == "graphkit isvd: interrupted"
+    assert last_line_without_traceback(err) == "graphkit isvd nodeclass: interrupted"
 
 
 def test_other_rank_of_several_reports(monkeypatch, capfd):
@@ -87,7 +88,8 @@ def test_other_rank_of_several_reports(monkeypatch, capfd):
     monkeypatch.setenv("RANK", "1")
     assert run(NODECLASS) == 130
     err = capfd.readouterr().err
-    assert last_line_without_traceback(err) == "graphkit isvd: rank 1 of 2 interrupted"
+    last_line = last_line_without_traceback(err)
+    assert last_line == "graphkit isvd nodeclass: rank 1 of 2 interrupted"
 
 
 def test_sigterm_handler_restored(monkeypatch):

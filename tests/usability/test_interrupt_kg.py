@@ -73,8 +73,8 @@ def test_pretrain_interrupt_names_checkpoint(graph, tmp_path, monkeypatch, capfd
     assert run(_pretrain_argv(graph, out, "--checkpoint-every", "1")) == 130
     newest = out / "step_2.pth"
     assert _last_line(capfd) == (
-        f"graphkit kg: interrupted; the newest checkpoint is {newest}, resume with "
-        f"--resume {newest}"
+        f"graphkit kg pretrain: interrupted; the newest checkpoint is {newest}, resume "
+        f"with --resume {newest}"
     )
     assert sorted(p.name for p in out.iterdir()) == ["step_1.pth", "step_2.pth"]
     monkeypatch.undo()
@@ -103,8 +103,8 @@ def test_pretrain_interrupt_while_saving(graph, tmp_path, monkeypatch, capfd):
     monkeypatch.setattr(kg_train.torch, "save", save_then_interrupt)
     assert run(_pretrain_argv(graph, out, "--checkpoint-every", "1")) == 130
     assert _last_line(capfd) == (
-        f"graphkit kg: interrupted; the newest checkpoint is {out / 'step_1.pth'}, "
-        f"resume with --resume {out / 'step_1.pth'}"
+        "graphkit kg pretrain: interrupted; the newest checkpoint is "
+        f"{out / 'step_1.pth'}, resume with --resume {out / 'step_1.pth'}"
     )
     assert [p.name for p in out.iterdir()] == ["step_1.pth"]
     assert torch.load(out / "step_1.pth", weights_only=True)["step"] == 1
@@ -115,7 +115,7 @@ def test_pretrain_interrupt_without_checkpoint(graph, tmp_path, monkeypatch, cap
     _interrupt_at_step(monkeypatch, 2)
     assert run(_pretrain_argv(graph, out)) == 130
     assert _last_line(capfd) == (
-        f"graphkit kg: interrupted; nothing was written to --out {out}"
+        f"graphkit kg pretrain: interrupted; nothing was written to --out {out}"
     )
     assert not out.exists()
 
@@ -127,7 +127,7 @@ def test_pretrain_interrupt_keeps_other_files(graph, tmp_path, monkeypatch, capf
     _interrupt_at_step(monkeypatch, 2)
     assert run(_pretrain_argv(graph, out)) == 130
     assert _last_line(capfd) == (
-        f"graphkit kg: interrupted; --out {out} contains no checkpoint "
+        f"graphkit kg pretrain: interrupted; --out {out} contains no checkpoint "
         "(--checkpoint-every N writes one every N steps)"
     )
     assert [p.name for p in out.iterdir()] == ["notes.txt"]
@@ -144,7 +144,7 @@ def test_pretrain_sigterm_subprocess(graph, tmp_path):
     assert returncode == 143
     last = last_line_without_traceback(child.stderr())
     match = re.fullmatch(
-        rf"graphkit kg: interrupted by SIGTERM; the newest checkpoint is "
+        rf"graphkit kg pretrain: interrupted by SIGTERM; the newest checkpoint is "
         rf"{re.escape(str(out))}/step_(\d+)\.pth, resume with --resume \S+",
         last,
     )
@@ -180,7 +180,7 @@ def test_evaluate_interrupt_keeps_json(graph, tmp_path, monkeypatch, capfd):
     assert run([*argv, "--json", str(report), "--threads", "1"]) == 130
     assert (
         _last_line(capfd)
-        == f"graphkit kg: interrupted; --json {report} was not written"
+        == f"graphkit kg evaluate: interrupted; --json {report} was not written"
     )
     assert json.loads(report.read_text()) == {"mrr": 0.5}
     assert sorted(p.name for p in tmp_path.iterdir()) == [
@@ -195,7 +195,7 @@ def test_predict_interrupt_one_line(graph, monkeypatch, capfd):
     monkeypatch.setattr(graphkit.kg, "load_graph", interrupt)
     argv = ["kg", "predict", "--checkpoint", "unused.pth", "--graph", str(graph)]
     assert run([*argv, "--head", "a", "--relation", "r"]) == 130
-    assert _last_line(capfd) == "graphkit kg: interrupted"
+    assert _last_line(capfd) == "graphkit kg predict: interrupted"
 
 
 def _write_checkpoints(folder, write_times):

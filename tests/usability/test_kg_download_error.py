@@ -29,6 +29,6 @@ def test_cli_failed_download_is_one_line(tmp_path, capsys, monkeypatch):
     )
     err = capsys.readouterr().err
     assert code == 2
-    assert f"graphkit kg: error: download of {url} failed" in err
+    assert f"graphkit kg predict: error: download of {url} failed" in err
     assert "(--checkpoint /path/to/file.pth)" in err
     assert "Traceback" not in err

@@ -139,4 +139,4 @@ def test_handler_message_exit_two(kg_root, capsys, monkeypatch):
     args = ["kg", "evaluate", "--checkpoint", str(checkpoint), "--dataset", "toy"]
     assert run(args) == 2
     err = capsys.readouterr().err
-    assert "graphkit kg: error: --root is required" in err
+    assert "graphkit kg evaluate: error: --root is required" in err
