@@ -236,6 +236,13 @@ class PermutohedralLattice:
         """Number of occupied lattice vertices ``M``."""
         return self.table.num_vertices
 
+    def __repr__(self) -> str:
+        points, corners = self.weights.shape
+        return (
+            f"{type(self).__name__}(num_points={points}, dim={corners - 1}, "
+            f"num_vertices={self.num_vertices})"
+        )
+
     def filter(self, values: Tensor, normalize: bool = True) -> Tensor:
         """Gaussian-filter ``values``; divide by the filtered ones channel if ``normalize``.
 
