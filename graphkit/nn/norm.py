@@ -64,6 +64,9 @@ class GraphBatchNorm(nn.Module):
         nn.init.ones_(self.weight)
         nn.init.zeros_(self.bias)
 
+    def extra_repr(self) -> str:
+        return f"{self.weight.numel()}, eps={self.eps}, momentum={self.momentum}"
+
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, *args) -> None:
         # State dicts saved before version 2 lack the counter, so they load with a zero count.
         version = local_metadata.get("version", None)
