@@ -24,10 +24,13 @@ def is_link_loop(path: str | os.PathLike) -> bool:
     return False
 
 
-def link_loop_message(path: str | os.PathLike, what: str) -> str:
-    """Return the error text for ``path``, a symbolic link loop, given as ``what``."""
+def link_loop_message(path: str | os.PathLike, label: str) -> str:
+    """Return the error text for ``path``, a symbolic link loop.
+
+    ``label`` names the input at the start of the text, such as "checkpoint".
+    """
     return (
-        f"{what} {path} is a symbolic link loop: resolving it fails with 'too many "
+        f"{label} {path} is a symbolic link loop: resolving it fails with 'too many "
         "levels of symbolic links'. Point the link, or a folder link on its path, at "
         "an existing file"
     )

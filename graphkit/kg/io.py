@@ -251,15 +251,15 @@ def _read_text(path: Path) -> str:
     """Read a triple file as text, decompressing gzip data, or raise KGFormatError."""
     if path.is_dir():
         raise KGFormatError(path, None, _folder_fix(path))
-    # The check is exists(), not is_file(), so that a pipe such as bash's <(zcat x.gz)
-    # is read.
     if is_link_loop(path):
         raise KGFormatError(
             path,
             None,
-            "symbolic link loop (too many levels of symbolic links); point the link "
+            "symbolic link loop (too many levels of symbolic links). Point the link "
             "at a TSV/CSV file of head, relation, tail rows",
         )
+    # The check is exists(), not is_file(), so that a pipe such as bash's <(zcat x.gz)
+    # is read.
     if not path.exists():
         raise KGFormatError(
             path,
