@@ -247,8 +247,8 @@ def _command_name(argv) -> str:
     try:
         words = _check_argv(argv)
     except TypeError:
-        # main() has rejected such an argv already, with a TypeError that run()
-        # raises again, so only an interrupt at that moment gets here.
+        # main() raises this TypeError itself and run() re-raises it, so only an
+        # interrupt that arrives before main() checks argv gets here.
         return "train"
     return " ".join(_command_words(build_parser(), words)) or "train"
 

@@ -314,7 +314,10 @@ class GINConv(nn.Module):
             self.register_buffer("eps", eps_tensor)
 
     def reset_parameters(self) -> None:
-        """Reset ``nn`` (see :func:`~graphkit.nn.reset.reset_module`) and ``eps``."""
+        """Reset ``nn`` and set ``eps`` back to its initial value.
+
+        ``nn`` is reset by :func:`~graphkit.nn.reset.reset_module`.
+        """
         reset_module(self.nn)
         with torch.no_grad():
             self.eps.fill_(self.initial_eps)

@@ -183,6 +183,7 @@ class GNN(nn.Module):
         reset_module(self.norms)
 
     def extra_repr(self) -> str:
+        # A GNN pickled by a graphkit that did not store model_name lacks the attribute.
         return (
             f"model={getattr(self, 'model_name', None)!r}, num_layers={len(self.layers)}, "
             f"dropout={self.dropout}, residual={self.residual}"

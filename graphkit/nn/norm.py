@@ -53,7 +53,7 @@ class GraphBatchNorm(nn.Module):
         self.register_buffer("num_batches_tracked", torch.tensor(0, dtype=torch.long))
 
     def reset_running_stats(self) -> None:
-        """Set the running mean to 0, the running variance to 1 and the count to 0."""
+        """Zero the running mean and ``num_batches_tracked``, and set the running variance to 1."""
         self.running_mean.zero_()
         self.running_var.fill_(1)
         self.num_batches_tracked.zero_()

@@ -1,4 +1,4 @@
-"""Re-initialisation of the parameters of a module tree, as PyG's ``reset_parameters``."""
+"""Re-initialisation of a module tree through each module's own ``reset_parameters``."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from torch import nn
 def reset_module(module: nn.Module) -> None:
     """Call ``reset_parameters()`` on ``module``, or else on each child, recursively.
 
-    The recursion stops at the first module on each branch that has the method, so a
-    graphkit layer keeps its own initialisation: its inner ``nn.Linear`` is not reset
-    a second time with torch's default initialisation.
+    The recursion stops at the first module on each branch that has the method. A
+    graphkit layer thus keeps its own initialisation, because torch's default
+    initialisation never reaches its inner ``nn.Linear``.
     """
     reset = getattr(module, "reset_parameters", None)
     if callable(reset):

@@ -95,8 +95,8 @@ def test_probe_rejects_draws_that_differ(monkeypatch):
 
 
 def test_uniforms_used_when_probe_agrees(monkeypatch):
-    # Without this check a probe that always disagreed would pass every test above,
-    # because bernoulli_ gives the same values, and the speed-up would be lost.
+    # A probe that always returned False would pass every test above, because the
+    # bernoulli_ fallback gives the same values. Only this test detects the lost speed-up.
     calls = []
     draw = bernoulli_noise._draw_kept_by_uniforms
 
