@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-from pathlib import Path
 
 from graphkit.int64 import INT64_MAX, out_of_range_message
 
@@ -80,5 +79,7 @@ class AppendOnce(argparse.Action):
 
 def _same_value(first, second) -> bool:
     if isinstance(first, os.PathLike) and isinstance(second, os.PathLike):
-        return Path(first).resolve() == Path(second).resolve()
+        # os.path.realpath returns a symbolic link loop unresolved, where Path.resolve
+        # raises RuntimeError (Python 3.11). The command later names the loop in its error.
+        return os.path.realpath(first) == os.path.realpath(second)
     return first == second
