@@ -1,4 +1,4 @@
-"""PyG's homophily arguments raise TypeError naming the graphkit call with PyG's value."""
+"""PyG's homophily ``method`` and ``batch`` arguments raise TypeError naming the fix."""
 
 import pytest
 import torch
@@ -12,9 +12,15 @@ from graphkit.metrics import (
 )
 from graphkit.metrics.pyg_arguments import PYG_METHOD_CALLS
 
-MEASURES = [edge_homophily, node_homophily, class_insensitive_homophily, adjusted_homophily]
+MEASURES = [
+    edge_homophily,
+    node_homophily,
+    class_insensitive_homophily,
+    adjusted_homophily,
+]
 # Directed, with a self-loop (2 -> 2), an edge in both directions (0 -> 3, 3 -> 0) and
-# an isolated node (5). PyG counts each copy of a duplicate edge, so there is none.
+# an isolated node (5). PyG counts each copy of a duplicate edge, so this graph has
+# none.
 EDGES = torch.tensor([[0, 1, 2, 3, 2, 0, 3], [1, 2, 0, 4, 2, 3, 0]])
 LABELS = torch.tensor([0, 1, 0, 2, 2, 1])
 
@@ -59,5 +65,6 @@ def test_batch_argument_raises(measure):
 
 def test_wrapped_measure_keeps_name_and_value():
     assert edge_homophily.__name__ == "edge_homophily"
-    # Undirected pairs 0-1, 1-2, 2-0, 3-4 and 0-3: 2-0 and 3-4 join one class.
+    # By default the self-loop is dropped and 0 -> 3, 3 -> 0 merge into one pair, so the
+    # pairs are 0-1, 1-2, 2-0, 3-4 and 0-3. Only 2-0 and 3-4 join nodes of one class.
     assert edge_homophily(EDGES, LABELS) == 0.4

@@ -48,7 +48,7 @@ def test_analyze_repeated_dataset(capsys):
     )
 
 
-def test_distinct_values_kept_in_order():
+def test_analyze_distinct_datasets_kept_in_order():
     from graphkit.launch.cli import build_parser
 
     args = build_parser().parse_args(

@@ -47,10 +47,9 @@ def test_default_partitioning_quiet(capsys):
     assert "--parts-method" not in err
 
 
-
 def test_several_ranks_leave_options_unwarned(caplog):
-    # With peers, --mode is used, and the partition loader reports an ignored
-    # --parts-method on rank 0 only.
+    # With several processes --mode is used. The partition loader, not this check,
+    # reports an ignored --parts-method, and only on rank 0.
     from graphkit.launch.cmd_train import warn_unused_partitioning
     from graphkit.train import TrainConfig
 

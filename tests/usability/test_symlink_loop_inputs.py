@@ -1,7 +1,7 @@
 """An input path that is a symbolic link loop is reported as a loop, not as missing.
 
-os.stat fails with ELOOP on such a path, so exists() and is_file() return False and
-the loaders used to say "not found" for a path that ls lists.
+os.stat fails with ELOOP on such a path, so exists() and is_file() return False. A
+loader that checked only those would report "not found" for a path that ls lists.
 """
 
 import os
