@@ -90,7 +90,7 @@ def test_probe_rejects_draws_that_differ(monkeypatch):
         draw(flat, keep, generator)
 
     monkeypatch.setattr(bernoulli_noise, "_draw_kept_by_uniforms", draw_one_extra)
-    # __wrapped__ skips the cached answer of the real draws.
+    # __wrapped__ bypasses the result cached from the real draws.
     assert bernoulli_noise.uniforms_match_bernoulli.__wrapped__() is False
 
 

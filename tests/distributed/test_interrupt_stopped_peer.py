@@ -43,6 +43,17 @@ def _start_rank(rank: int, port: int, out: Path) -> subprocess.Popen:
     )
 
 
+def _wait_for_two_epochs(process: subprocess.Popen, out: Path) -> None:
+    """Wait up to 60 s until ``out/metrics.jsonl`` has two epochs, while ``process`` runs."""
+    metrics = out / "metrics.jsonl"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if metrics.is_file() and len(metrics.read_text().splitlines()) >= 2:
+            return
+        assert process.poll() is None, process.communicate()[1]
+        time.sleep(0.1)
+
+
 @pytest.mark.parametrize(
     "signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["int", "term"]
 )
@@ -50,13 +61,7 @@ def test_signal_while_peer_stopped(tmp_path, signum, code):
     port, out = free_port(), tmp_path / "run"
     ranks = [_start_rank(rank, port, out) for rank in range(2)]
     try:
-        metrics = out / "metrics.jsonl"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if metrics.is_file() and len(metrics.read_text().splitlines()) >= 2:
-                break
-            assert ranks[0].poll() is None, ranks[0].communicate()[1]
-            time.sleep(0.1)
+        _wait_for_two_epochs(ranks[0], out)
         ranks[1].send_signal(signal.SIGSTOP)
         # Rank 0 is now waiting for rank 1 in a collective.
         time.sleep(1.5)
@@ -113,13 +118,7 @@ def test_ctrl_c_mpiexec_peer_stopped(tmp_path):
     )
     stopped = None
     try:
-        metrics = out / "metrics.jsonl"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if metrics.is_file() and len(metrics.read_text().splitlines()) >= 2:
-                break
-            assert launcher.poll() is None, launcher.communicate()[1]
-            time.sleep(0.1)
+        _wait_for_two_epochs(launcher, out)
         stopped = _mpi_rank_pid(1, out)
         assert stopped is not None, "rank 1 not found in /proc"
         os.kill(stopped, signal.SIGSTOP)

@@ -2,7 +2,7 @@
 
 torch.nn.Dropout(p=1) is valid and zeroes its input in training, and PyG's GATConv
 takes dropout=1.0 too, so the layers keep that range. A training run with it cannot
-learn, so the config error says why.
+learn, so the config error explains why.
 """
 
 import pytest
